@@ -1,0 +1,67 @@
+# pipe: make for data pipelines.  `make`, `make test`, `make demo`.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS     = libcurl libgit2 openssl
+# jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lgit2 -lcrypto) -lpthread -lm
+
+SRC     = $(sort $(wildcard src/*.c src/warehouse/*.c))
+OBJ     = $(SRC:%.c=$(BUILD)/%.o)
+LIBOBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
+TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
+TESTS   = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test check-asan demo bench install uninstall clean deps screenshot
+all: pipe
+
+pipe: $(BUILD)/pipe
+	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/pipe pipe; fi
+
+$(BUILD)/pipe: $(OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(BUILD)/libpipe.a: $(LIBOBJ)
+	@rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libpipe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpipe.a $(LDLIBS)
+
+test: $(BUILD)/pipe $(TESTS)
+	@python3 tests/run.py --build $(BUILD)
+
+# The same suite under AddressSanitizer and UBSan.
+check-asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+deps:
+	@sh .ci/deps
+
+demo: deps
+	$(MAKE) pipe
+	@sh pipelines/demo.sh
+
+bench: pipe
+	@sh bench/run.sh
+
+install: pipe
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 pipe $(DESTDIR)$(PREFIX)/bin/pipe
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pipe
+
+clean:
+	rm -rf build build-asan pipe
+
+-include $(OBJ:.o=.d)

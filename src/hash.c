@@ -1,0 +1,168 @@
+#include "hash.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct hasher {
+	EVP_MD_CTX *ctx;
+};
+
+struct hasher *hasher_new(void)
+{
+	struct hasher *h = xmalloc(sizeof(*h));
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+		fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
+		abort();
+	}
+	return h;
+}
+
+void hasher_update(struct hasher *h, const void *p, size_t n)
+{
+	EVP_DigestUpdate(h->ctx, p, n);
+}
+
+void hasher_str(struct hasher *h, const char *s) { hasher_update(h, s, strlen(s) + 1); }
+
+void hasher_final(struct hasher *h, struct hash *out)
+{
+	unsigned int n = HASH_LEN;
+	EVP_DigestFinal_ex(h->ctx, out->b, &n);
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+void hash_bytes(const void *p, size_t n, struct hash *out)
+{
+	unsigned int len = HASH_LEN;
+	EVP_Digest(p, n, out->b, &len, EVP_sha256(), NULL);
+}
+
+int hash_file(const char *path, struct hash *out)
+{
+	static const size_t chunk = 1 << 17;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), error = 0;
+	struct hasher *h;
+	char *data;
+	ssize_t n;
+	if (fd < 0)
+		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
+		                     "%s: %s", path, strerror(errno));
+	h = hasher_new();
+	data = xmalloc(chunk);
+	while ((n = read(fd, data, chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = error_set("%s: %s", path, strerror(errno));
+			break;
+		}
+		hasher_update(h, data, (size_t)n);
+	}
+	hasher_final(h, out);
+	free(data);
+	close(fd);
+	return error;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int hash_path(const char *path, hash_file_fn fn, void *ctx, struct hash *out)
+{
+	struct stat st;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct hasher *h = NULL;
+	struct dirent *e;
+	DIR *d = NULL;
+	int error = 0;
+
+	if (stat(path, &st) < 0)
+		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
+		                     "%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fn ? fn(ctx, path, &st, out) : hash_file(path, out);
+
+	if (!(d = opendir(path)))
+		return error_set("%s: %s", path, strerror(errno));
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		grow_array(&names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+
+	h = hasher_new();
+	hasher_str(h, "tree");
+	for (size_t i = 0; i < n && !error; i++) {
+		char *sub = path_join(path, names[i]);
+		struct hash sh;
+		bool dir = path_is_dir(sub);
+		if ((error = hash_path(sub, fn, ctx, &sh)) == 0) {
+			hasher_str(h, dir ? "d" : "f");
+			hasher_str(h, names[i]);
+			hasher_update(h, sh.b, HASH_LEN);
+		}
+		free(sub);
+	}
+	hasher_final(h, out);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return error;
+}
+
+void hash_hex(const struct hash *h, char out[HASH_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < HASH_LEN; i++) {
+		out[2 * i] = digits[h->b[i] >> 4];
+		out[2 * i + 1] = digits[h->b[i] & 15];
+	}
+	out[HASH_HEX_LEN] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int hash_from_hex(const char *hex, struct hash *out)
+{
+	for (int i = 0; i < HASH_LEN; i++) {
+		int hi = hexval(hex[2 * i]), lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return error_set("not a SHA-256 hex digest: '%.64s'", hex);
+		out->b[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (hex[HASH_HEX_LEN] != '\0' && hex[HASH_HEX_LEN] != ' ' && hex[HASH_HEX_LEN] != '\n')
+		return error_set("not a SHA-256 hex digest: '%.70s'", hex);
+	return 0;
+}
+
+bool hash_eq(const struct hash *a, const struct hash *b)
+{
+	return memcmp(a->b, b->b, HASH_LEN) == 0;
+}
+
+bool hash_is_zero(const struct hash *h)
+{
+	static const struct hash zero;
+	return hash_eq(h, &zero);
+}

@@ -1,0 +1,39 @@
+/* hash: SHA-256 through OpenSSL's EVP interface, of bytes, files and trees. */
+#ifndef PIPE_HASH_H
+#define PIPE_HASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#define HASH_LEN 32
+#define HASH_HEX_LEN 64
+
+struct hash {
+	unsigned char b[HASH_LEN];
+};
+
+struct hasher; /* an incremental SHA-256 */
+struct hasher *hasher_new(void);
+void hasher_update(struct hasher *h, const void *p, size_t n);
+void hasher_str(struct hasher *h, const char *s); /* the string and its NUL */
+void hasher_final(struct hasher *h, struct hash *out); /* also frees h */
+
+void hash_bytes(const void *p, size_t n, struct hash *out);
+int hash_file(const char *path, struct hash *out);
+
+/* How a tree walk gets one file's hash: the index passes a function that
+ * answers from its stat cache and only reads files whose stat changed. */
+typedef int (*hash_file_fn)(void *ctx, const char *path, const struct stat *st,
+                            struct hash *out);
+/* A file hashes as its content; a directory as the sorted list of its
+ * entries' names, types and hashes, so renaming or adding a file changes it.
+ * fn may be NULL (read every file). */
+int hash_path(const char *path, hash_file_fn fn, void *ctx, struct hash *out);
+
+void hash_hex(const struct hash *h, char out[HASH_HEX_LEN + 1]);
+int hash_from_hex(const char *hex, struct hash *out);
+bool hash_eq(const struct hash *a, const struct hash *b);
+bool hash_is_zero(const struct hash *h);
+
+#endif

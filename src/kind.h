@@ -1,0 +1,70 @@
+/* kind: the interface every target kind implements, and the one table of
+ * kinds.  build.c knows no kind by name: a new kind is a kind_*.c file and
+ * one line in kind.c. */
+#ifndef PIPE_KIND_H
+#define PIPE_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipefile.h"
+#include "state.h"
+#include "util.h"
+
+struct graph;
+
+/* What the engine hands a kind for one build of one target. */
+struct build_ctx {
+	const struct target *target;
+	/* The inputs' paths, in written order: outputs of dependency targets
+	 * (targets/<name>...) and plain project files.  Relative to the project
+	 * root, which is the current directory. */
+	const char *const *inputs;
+	const char *const *input_targets; /* the target name for each input, NULL for files */
+	size_t ninputs;
+	/* Where to write the output: a path under targets/.tmp/ that the engine
+	 * renames onto the final path when build returns 0.  The kind creates it
+	 * as a file or a directory.  Nothing else may be written outside it. */
+	const char *out;
+	const char *final_out;  /* where it will land (targets/<name>) */
+	const char *targets_dir; /* "targets": the warehouse's root */
+	/* The record of the last build, NULL when never built.  Read ETag,
+	 * cursors, the previous schema here. */
+	const struct state_record *prev;
+	/* The record being made: the kind sets rows, fields (etag, cursor,
+	 * manifest...).  The engine fills key, hashes, times and status. */
+	struct state_record *rec;
+	/* Set by the kind when the source said "unchanged" (an HTTP 304):
+	 * the engine keeps the previous output and writes nothing at out. */
+	bool unchanged;
+	int verbose;
+	/* Progress and --verbose lines.  Never pass a secret here. */
+	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
+	void *engine; /* the engine's own, for log */
+};
+
+struct kind {
+	const char *name;
+	/* The keys a target of this kind may set (NULL-terminated), beside the
+	 * engine's own keys (every, description).  Others are DAG errors. */
+	const char *const *keys;
+	const char *const *required; /* NULL-terminated, may be NULL */
+	/* Checks a parsed target beyond its keys: values, deps.  Messages read
+	 * file:line:col: ... from the attribute's pos; return PIPE_EUSAGE.  May
+	 * be NULL. */
+	int (*check)(const struct target *t, const struct graph *g);
+	/* The output path for t, normally targets/<name>.  May be NULL. */
+	char *(*output_path)(const struct target *t);
+	int (*build)(struct build_ctx *ctx);
+};
+
+extern const struct kind *const kinds[]; /* NULL-terminated */
+const struct kind *kind_find(const char *name);
+/* Keys every kind accepts, handled by the engine. */
+bool kind_engine_key(const char *key);
+char *kind_default_output(const struct target *t); /* targets/<name> */
+
+extern const struct kind kind_command, kind_snapshot, kind_table, kind_report;
+
+#endif

@@ -1,0 +1,78 @@
+/* pipefile: .pipe files -> targets with their dependencies and attributes.
+ * The syntax is described in docs/pipe-file.md. */
+#ifndef PIPE_PIPEFILE_H
+#define PIPE_PIPEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct kind;
+
+struct pos {
+	const char *file; /* points into pipefile.files: never freed separately */
+	int line, col;    /* 1-based */
+};
+
+struct attr {
+	char *key;
+	/* After ${var} expansion and after reading an @path.  A ${NAME} that
+	 * names no var is left as written: it is read from the environment at
+	 * run time, so its value never enters a key, a state record or a log. */
+	char *value;
+	struct pos pos;       /* of the key */
+	struct pos value_pos; /* of the value's first character */
+	char *at_path;        /* the path after @, or NULL when written inline */
+};
+
+struct dep {
+	char *name; /* a target name or a project-relative file path */
+	struct pos pos;
+};
+
+struct target {
+	char *name;
+	char *kind_name;
+	const struct kind *kind;
+	struct pos pos; /* of the kind word */
+	struct dep *deps;
+	size_t ndeps;
+	struct attr *attrs; /* in written order */
+	size_t nattrs;
+};
+
+struct var {
+	char *name, *value;
+	struct pos pos;
+	bool from_command_line;
+};
+
+struct pipefile {
+	struct target *targets; /* in the order written, file by file */
+	size_t ntargets;
+	struct var *vars;
+	size_t nvars;
+	char **files; /* every path parsed (owns the strings pos.file points to) */
+	size_t nfiles;
+	struct strmap by_name; /* target name -> struct target * */
+};
+
+/* Parses paths in order into one pipefile.  overrides are NAME=value words
+ * from the command line; they win over `var` lines.  Checks everything that
+ * can be checked before a build: syntax, unknown kinds and keys (through the
+ * kind table), duplicate targets, vars.  Errors read file:line:col: message
+ * (PIPE_EUSAGE). */
+int pipefile_load(struct pipefile *pf, const char *const *paths, size_t npaths,
+                  const char *const *overrides, size_t noverrides);
+/* The same from a string, for tests: name is used in messages. */
+int pipefile_load_string(struct pipefile *pf, const char *name, const char *text,
+                         const char *const *overrides, size_t noverrides);
+void pipefile_free(struct pipefile *pf);
+
+struct target *pipefile_find(const struct pipefile *pf, const char *name);
+const struct attr *target_attr(const struct target *t, const char *key);
+/* The value of key, or NULL when the target does not set it. */
+const char *target_value(const struct target *t, const char *key);
+
+#endif

@@ -1,0 +1,474 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static _Thread_local char error_msg[4096];
+
+static int error_vset(int code, const char *fmt, va_list ap)
+{
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	return code;
+}
+
+int error_set(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_vset(PIPE_ERROR, fmt, ap);
+	va_end(ap);
+	return PIPE_ERROR;
+}
+
+int error_setcode(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_vset(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void error_prefix(const char *fmt, ...)
+{
+	char prefix[1024], old[sizeof(error_msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	size_t n = strlen(prefix);
+	memcpy(old, error_msg, sizeof(old));
+	if (n >= sizeof(error_msg))
+		n = sizeof(error_msg) - 1;
+	memcpy(error_msg, prefix, n);
+	memcpy(error_msg + n, old, sizeof(error_msg) - n - 1);
+	error_msg[sizeof(error_msg) - 1] = '\0';
+}
+
+const char *error_last(void) { return error_msg[0] ? error_msg : "unknown error"; }
+void error_clear(void) { error_msg[0] = '\0'; }
+
+static void *oom(size_t n)
+{
+	fprintf(stderr, "pipe: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	return p ? p : oom(n);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	return p ? p : oom(n * size);
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	return q ? q : oom(n);
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!b.data)
+		return xstrdup("");
+	return buf_detach(&b);
+}
+
+void grow_array(void *p, size_t *cap, size_t need, size_t sz)
+{
+	void **arr = p;
+	size_t n;
+	if (need <= *cap)
+		return;
+	n = *cap ? *cap : 8;
+	while (n < need)
+		n *= 2;
+	*arr = xrealloc(*arr, n * sz);
+	*cap = n;
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1, n;
+	if (need <= b->cap)
+		return;
+	n = b->cap ? b->cap : 64;
+	while (n < need)
+		n *= 2;
+	b->data = xrealloc(b->data, n);
+	b->cap = n;
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->data ? b->data : xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+const char *buf_cstr(struct buf *b) { return b->data ? b->data : ""; }
+
+bool str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bool str_eq_nocase(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+	return *a == *b;
+}
+
+char *str_trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+char *str_squeeze(const char *s)
+{
+	struct buf b = BUF_INIT;
+	bool space = false;
+	while (isspace((unsigned char)*s))
+		s++;
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = true;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = false;
+		buf_putc(&b, *s);
+	}
+	return buf_detach(&b);
+}
+
+uint64_t str_hash64(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void strmap_resize(struct strmap *m, size_t cap)
+{
+	struct strmap n = {xcalloc(cap, sizeof(char *)), xcalloc(cap, sizeof(void *)), cap, 0};
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			strmap_put(&n, m->keys[i], m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	*m = n;
+}
+
+void strmap_put(struct strmap *m, const char *key, void *val)
+{
+	size_t i;
+	if ((m->len + 1) * 2 > m->cap)
+		strmap_resize(m, m->cap ? m->cap * 2 : 64);
+	i = str_hash64(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->len++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	size_t i;
+	if (!m->cap)
+		return NULL;
+	i = str_hash64(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (strcmp(m->keys[i], key) == 0)
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	m->keys = NULL;
+	m->vals = NULL;
+	m->cap = m->len = 0;
+}
+
+int file_read(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), error = 0;
+	char chunk[65536];
+	ssize_t n;
+	if (fd < 0)
+		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
+		                     "%s: %s", path, strerror(errno));
+	buf_grow(out, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = error_set("%s: %s", path, strerror(errno));
+			break;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return error;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	int fd, error = 0;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error = error_set("%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = error_set("%s: %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto done;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		error = error_set("%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+done:
+	free(tmp);
+	return error;
+}
+
+bool path_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+bool path_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int error = 0;
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			error = error_set("cannot create directory %s: %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return error;
+}
+
+int rm_rf(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int error = 0;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error_set("%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) < 0)
+			return error_set("cannot remove %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (!(d = opendir(path)))
+		return error_set("%s: %s", path, strerror(errno));
+	while (!error && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = path_join(path, e->d_name);
+		error = rm_rf(sub);
+		free(sub);
+	}
+	closedir(d);
+	if (!error && rmdir(path) < 0)
+		error = error_set("cannot remove %s: %s", path, strerror(errno));
+	return error;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	if (!n || b[0] == '/')
+		return xstrdup(b);
+	return xasprintf("%s%s%s", a, a[n - 1] == '/' ? "" : "/", b);
+}
+
+int path_replace(const char *src, const char *dst)
+{
+	if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)
+		return rm_rf(src); /* src now holds the old content */
+	if (errno != ENOENT && errno != EINVAL && errno != ENOSYS)
+		return error_set("cannot replace %s: %s", dst, strerror(errno));
+	if (path_is_dir(dst) && !path_is_dir(src)) {
+		int error = rm_rf(dst);
+		if (error < 0)
+			return error;
+	}
+	if (rename(src, dst) < 0)
+		return error_set("cannot rename %s to %s: %s", src, dst, strerror(errno));
+	return 0;
+}
+
+double time_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int64_t time_wall_s(void) { return (int64_t)time(NULL); }
+
+void time_iso(int64_t secs, char out[32])
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t duration_parse(const char *s)
+{
+	char *end;
+	long long n;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	n = strtoll(s, &end, 10);
+	if (!strcmp(end, "s") || !strcmp(end, "sec"))
+		return n;
+	if (!strcmp(end, "m") || !strcmp(end, "min"))
+		return n * 60;
+	if (!strcmp(end, "h"))
+		return n * 3600;
+	if (!strcmp(end, "d"))
+		return n * 86400;
+	if (!strcmp(end, "w"))
+		return n * 7 * 86400;
+	return -1;
+}

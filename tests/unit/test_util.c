@@ -1,0 +1,65 @@
+#include "t.h"
+
+#include <stdlib.h>
+
+static void buffers_grow_and_format(void)
+{
+	struct buf b = BUF_INIT;
+	CHECK_STR(buf_cstr(&b), "");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	CHECK(b.len == 3890);
+	CHECK(str_starts(b.data, "0,1,2,"));
+	buf_free(&b);
+}
+
+static void squeeze_collapses_white_space(void)
+{
+	char *s = str_squeeze("  SELECT *\n\t FROM   t  ");
+	CHECK_STR(s, "SELECT * FROM t");
+	free(s);
+}
+
+static void durations(void)
+{
+	CHECK_INT(duration_parse("30s"), 30);
+	CHECK_INT(duration_parse("15m"), 900);
+	CHECK_INT(duration_parse("1h"), 3600);
+	CHECK_INT(duration_parse("2d"), 172800);
+	CHECK_INT(duration_parse("1x"), -1);
+	CHECK_INT(duration_parse("h"), -1);
+}
+
+static void strmap_many(void)
+{
+	struct strmap m = {0};
+	char *keys[5000];
+	for (int i = 0; i < 5000; i++) {
+		keys[i] = xasprintf("k%d", i);
+		strmap_put(&m, keys[i], keys[i]);
+	}
+	for (int i = 0; i < 5000; i++)
+		CHECK(strmap_get(&m, keys[i]) == keys[i]);
+	CHECK(strmap_get(&m, "nope") == NULL);
+	CHECK_INT(m.len, 5000);
+	strmap_free(&m);
+	for (int i = 0; i < 5000; i++)
+		free(keys[i]);
+}
+
+static void errors_carry_context(void)
+{
+	CHECK_INT(error_set("bad %s", "thing"), PIPE_ERROR);
+	error_prefix("building %s: ", "x");
+	CHECK_STR(error_last(), "building x: bad thing");
+}
+
+int main(void)
+{
+	RUN(buffers_grow_and_format);
+	RUN(squeeze_collapses_white_space);
+	RUN(durations);
+	RUN(strmap_many);
+	RUN(errors_carry_context);
+	T_DONE();
+}
