@@ -39,6 +39,9 @@ struct build_ctx {
 	 * the engine keeps the previous output and writes nothing at out. */
 	bool unchanged;
 	int verbose;
+	/* `pipe build --full-refresh`: forget incremental cursors and
+	 * previously loaded rows, as dbt's flag of the same name does. */
+	bool full_refresh;
 	/* Progress and --verbose lines.  Never pass a secret here. */
 	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
 	void *engine; /* the engine's own, for log */
