@@ -44,7 +44,13 @@ struct build_ctx {
 	bool full_refresh;
 	/* Progress and --verbose lines.  Never pass a secret here. */
 	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
-	void *engine; /* the engine's own, for log */
+	/* Text printed after the target finishes, whatever the verbosity: a
+	 * command's stdout and stderr.  The engine frees it. */
+	struct buf output;
+	/* A kind that starts a process says so, so that an interrupted build
+	 * can stop it (the process is the leader of its own group). */
+	void (*child)(struct build_ctx *ctx, int pid, bool running);
+	void *engine; /* the engine's own */
 };
 
 struct kind {

@@ -1,12 +1,566 @@
-#include <stdio.h>
+/* main: the command line.  The only place that exits.
+ * Exit codes (docs/cli.md): 0 success, 1 a target failed, 2 usage or DAG
+ * file error, 3 any other error (I/O, the state repository). */
+#include "build.h"
+#include "graph.h"
+#include "history.h"
+#include "pipefile.h"
+#include "state.h"
+#include "util.h"
+#include "warehouse/sql.h"
+#include "warehouse/table.h"
+
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERROR = 3 };
+
+static const char usage_text[] =
+	"usage: pipe [-C DIR] COMMAND [ARGS]\n"
+	"\n"
+	"make for data pipelines: builds what is stale, by content hash, and keeps\n"
+	"the pipeline's history in a git repository (state/).\n"
+	"\n"
+	"commands:\n"
+	"  init                 create pipelines/, targets/ and state/ (a git repository)\n"
+	"  build [TARGET...]    build targets and what they need, if stale\n"
+	"  status [TARGET...]   every target: up to date, or stale and why\n"
+	"  dag [--dot]          the graph of targets\n"
+	"  log [TARGET]         the build history from state/\n"
+	"  diff [REV [REV]]     which targets changed between two builds\n"
+	"  show TARGET          a target's state record\n"
+	"  query SQL            run GoogleSQL on the local warehouse\n"
+	"  tables               the tables in the warehouse\n"
+	"  schema TABLE         a table's columns, partitioning and clustering\n"
+	"\n"
+	"`pipe COMMAND --help` says more.  -C DIR runs in DIR.  --version prints the version.\n";
+
+static const char build_help[] =
+	"usage: pipe build [options] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Builds the targets (all when none is named) and what they depend on, when\n"
+	"stale, then commits the changed state records to state/.\n"
+	"\n"
+	"  -n, --dry-run       say what would be rebuilt and why; build nothing\n"
+	"  -j N                build N targets at once (default: the number of CPUs)\n"
+	"  -k, --keep-going    go on past failures with what does not depend on them\n"
+	"  -B, --force         rebuild the selected targets even when up to date\n"
+	"      --full-refresh  forget incremental cursors and previously loaded rows\n"
+	"      --no-wait       fail at once when another build holds the lock\n"
+	"  -v, --verbose       say what each target does\n"
+	"  -f FILE             read this DAG file instead of pipelines/*.pipe (repeatable)\n"
+	"  NAME=value          override a `var` of the DAG files\n";
+
+static const char status_help[] =
+	"usage: pipe status [-f FILE] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Prints every selected target: up to date, or stale and why.  Exits 0; with\n"
+	"--check, exits 1 when anything is stale.\n";
+
+static const char dag_help[] =
+	"usage: pipe dag [--dot] [-f FILE] [TARGET...]\n"
+	"\n"
+	"Prints the targets in build order with their inputs; --dot prints Graphviz.\n";
+
+static const char log_help[] =
+	"usage: pipe log [-n N] [TARGET]\n"
+	"\n"
+	"The build history, newest first, from the git repository in state/;\n"
+	"with TARGET, only the builds that changed its record.\n";
+
+static const char diff_help[] =
+	"usage: pipe diff [REV [REV]]\n"
+	"\n"
+	"Which targets changed output or status between two commits of state/\n"
+	"(default: the last build, HEAD~1..HEAD).  REV is any git revision.\n";
+
+static const char show_help[] =
+	"usage: pipe show TARGET\n"
+	"\n"
+	"Prints the target's state record (state/targets/TARGET.state).\n";
+
+static const char query_help[] =
+	"usage: pipe query [--dry-run] [--json] [--max-bytes-billed N] SQL\n"
+	"\n"
+	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
+	"and the bytes BigQuery would process and bill for it.\n"
+	"\n"
+	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
+	"  --json                machine-readable output\n"
+	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n";
+
+static const char init_help[] =
+	"usage: pipe init\n"
+	"\n"
+	"Creates pipelines/, targets/ and state/ (a git repository) in the current\n"
+	"directory.  Running it again changes nothing.\n";
+
+static const char tables_help[] =
+	"usage: pipe tables\n\nLists the tables in targets/ with their row counts.\n";
+static const char schema_help[] =
+	"usage: pipe schema TABLE\n\nPrints a table's columns, partitioning and clustering.\n";
+
+static int fail(int code, const char *msg)
+{
+	fflush(stdout);
+	fprintf(stderr, "pipe: %s\n", msg);
+	return code;
+}
+
+static int error_exit(int error)
+{
+	if (error == PIPE_EUSAGE)
+		return fail(EXIT_USAGE, error_last());
+	return fail(EXIT_ERROR, error_last());
+}
+
+static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The DAG files: -f FILE..., or every .pipe file in pipelines/, by name. */
+static int find_pipefiles(char ***files, size_t *n, size_t *cap)
+{
+	DIR *d;
+	struct dirent *e;
+	if (*n)
+		return 0;
+	if (!(d = opendir("pipelines")))
+		return error_setcode(PIPE_EUSAGE, "no pipelines/ directory here: run `pipe init`, "
+		                                  "or give a DAG file with -f FILE");
+	while ((e = readdir(d))) {
+		if (!str_ends(e->d_name, ".pipe") || e->d_name[0] == '.')
+			continue;
+		grow_array(files, cap, *n + 1, sizeof(char *));
+		(*files)[(*n)++] = xasprintf("pipelines/%s", e->d_name);
+	}
+	closedir(d);
+	if (!*n)
+		return error_setcode(PIPE_EUSAGE, "no pipelines/*.pipe files: write one "
+		                                  "(docs/pipe-file.md), or give -f FILE");
+	qsort(*files, *n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+struct project_args {
+	char **files;
+	size_t nfiles, capfiles;
+	char **targets;
+	size_t ntargets, captargets;
+	char **overrides;
+	size_t noverrides, capoverrides;
+};
+
+static void args_free(struct project_args *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++)
+		free(a->files[i]);
+	free(a->files);
+	free(a->targets);
+	free(a->overrides);
+}
+
+/* Positional words: NAME=value overrides a var, anything else names a target. */
+static void add_word(struct project_args *a, char *w)
+{
+	const char *eq = strchr(w, '=');
+	if (eq && eq > w) {
+		grow_array(&a->overrides, &a->capoverrides, a->noverrides + 1, sizeof(char *));
+		a->overrides[a->noverrides++] = w;
+	} else {
+		grow_array(&a->targets, &a->captargets, a->ntargets + 1, sizeof(char *));
+		a->targets[a->ntargets++] = w;
+	}
+}
+
+static int load_project(struct project_args *a, struct pipefile *pf, struct graph *g, bool **sel)
+{
+	int error;
+	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0)
+		return error;
+	if ((error = pipefile_load(pf, (const char *const *)a->files, a->nfiles,
+	                           (const char *const *)a->overrides, a->noverrides)) < 0)
+		return error;
+	if ((error = graph_build(g, pf)) < 0)
+		return error;
+	*sel = xcalloc(g->n + 1, sizeof(bool));
+	return graph_select(g, (const char *const *)a->targets, a->ntargets, *sel);
+}
+
+static int parse_jobs(const char *s, int *jobs)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end || n < 1 || n > 1024)
+		return error_setcode(PIPE_EUSAGE, "-j wants a number of jobs from 1 to 1024, not '%s'", s);
+	*jobs = (int)n;
+	return 0;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	struct project_args a = {0};
+	struct build_opts o = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL;
+	int error = 0, code;
+
+	for (int i = 1; i < argc; i++) {
+		char *s = argv[i];
+		if (is_help(s)) {
+			fputs(build_help, stdout);
+			return 0;
+		} else if (!strcmp(s, "-n") || !strcmp(s, "--dry-run")) {
+			o.dry_run = true;
+		} else if (!strcmp(s, "-k") || !strcmp(s, "--keep-going")) {
+			o.keep_going = true;
+		} else if (!strcmp(s, "-B") || !strcmp(s, "--force")) {
+			o.force = true;
+		} else if (!strcmp(s, "--full-refresh")) {
+			o.full_refresh = true;
+		} else if (!strcmp(s, "--no-wait")) {
+			o.no_wait = true;
+		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+			o.verbose++;
+		} else if (!strcmp(s, "-j") || !strcmp(s, "-f")) {
+			if (i + 1 >= argc) {
+				error = error_setcode(PIPE_EUSAGE, "%s needs a value", s);
+				goto done;
+			}
+			if (s[1] == 'j' && (error = parse_jobs(argv[++i], &o.jobs)) < 0)
+				goto done;
+			if (s[1] == 'f') {
+				grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
+				a.files[a.nfiles++] = xstrdup(argv[++i]);
+			}
+		} else if (str_starts(s, "-j") && s[2]) {
+			if ((error = parse_jobs(s + 2, &o.jobs)) < 0)
+				goto done;
+		} else if (s[0] == '-') {
+			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe build --help)", s);
+			goto done;
+		} else {
+			add_word(&a, s);
+		}
+	}
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+		goto done;
+	error = build_run(&g, sel, &o);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return code;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL, check = false;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(status_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--check")) {
+			check = true;
+		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
+			grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
+			a.files[a.nfiles++] = xstrdup(argv[++i]);
+		} else if (argv[i][0] == '-') {
+			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe status --help)", argv[i]);
+			goto done;
+		} else {
+			add_word(&a, argv[i]);
+		}
+	}
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+		goto done;
+	error = build_status(&g, sel, false);
+done:
+	code = error < 0 ? error_exit(error) : (check && error > 0 ? EXIT_FAILED : 0);
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return code;
+}
+
+static int cmd_dag(int argc, char **argv)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL, dot = false;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(dag_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--dot")) {
+			dot = true;
+		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
+			grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
+			a.files[a.nfiles++] = xstrdup(argv[++i]);
+		} else if (argv[i][0] == '-') {
+			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe dag --help)", argv[i]);
+			goto done;
+		} else {
+			add_word(&a, argv[i]);
+		}
+	}
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+		goto done;
+	if (dot) {
+		graph_dot(&g, sel, stdout);
+	} else {
+		for (size_t k = 0; k < g.n; k++) {
+			int i = g.order[k];
+			const struct node *nd = &g.nodes[i];
+			if (!sel[i])
+				continue;
+			printf("%s %s", nd->t->kind_name, nd->t->name);
+			for (size_t d = 0; d < nd->ninputs; d++)
+				printf("%s %s", d ? "" : ":", nd->inputs[d].name);
+			putchar('\n');
+		}
+	}
+done:
+	code = error < 0 ? error_exit(error) : 0;
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return code;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const char *const dirs[] = {"pipelines", PIPE_TARGETS_DIR, PIPE_STATE_DIR};
+	int error = 0;
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(init_help, stdout);
+		return 0;
+	}
+	if (argc > 1)
+		return fail(EXIT_USAGE, "init takes no arguments (see pipe init --help)");
+	for (size_t i = 0; i < 3 && !error; i++)
+		error = mkdir_p(dirs[i]);
+	if (!error)
+		error = history_init(PIPE_STATE_DIR);
+	if (error < 0)
+		return error_exit(error);
+	printf("pipe: initialised pipelines/, targets/ and state/ (a git repository)\n");
+	return 0;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+	const char *target = NULL;
+	int max = 0, error;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(log_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			max = atoi(argv[++i]);
+		} else if (argv[i][0] == '-') {
+			return fail(EXIT_USAGE, "unknown option (see pipe log --help)");
+		} else if (!target) {
+			target = argv[i];
+		} else {
+			return fail(EXIT_USAGE, "log takes one target (see pipe log --help)");
+		}
+	}
+	if ((error = history_log(PIPE_STATE_DIR, target, max, stdout)) < 0)
+		return error_exit(error);
+	return 0;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	const char *revs[2] = {NULL, NULL};
+	int n = 0, error;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(diff_help, stdout);
+			return 0;
+		}
+		if (n == 2)
+			return fail(EXIT_USAGE, "diff takes at most two revisions (see pipe diff --help)");
+		revs[n++] = argv[i];
+	}
+	if ((error = history_diff(PIPE_STATE_DIR, revs[0], revs[1], stdout)) < 0)
+		return error_exit(error);
+	return 0;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct state_record rec = {0};
+	struct buf b = BUF_INIT;
+	int error;
+	if (argc != 2 || is_help(argv[1])) {
+		fputs(show_help, argc == 2 ? stdout : stderr);
+		return argc == 2 ? 0 : EXIT_USAGE;
+	}
+	error = state_read(PIPE_STATE_DIR, argv[1], &rec);
+	if (error == PIPE_ENOTFOUND)
+		return fail(EXIT_USAGE, xasprintf("no state record for '%s' (never built?)", argv[1]));
+	if (error < 0 || (error = state_format(&rec, &b)) < 0)
+		return error_exit(error);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	state_record_free(&rec);
+	return 0;
+}
+
+static int cmd_query(int argc, char **argv)
+{
+	struct sql_options opt = {.root = PIPE_TARGETS_DIR};
+	struct sql_result *r = NULL;
+	const char *sql = NULL;
+	bool json = false;
+	int error;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(query_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			opt.dry_run = true;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--max-bytes-billed") && i + 1 < argc) {
+			char *end;
+			opt.max_bytes_billed = strtoll(argv[++i], &end, 10);
+			if (*end || opt.max_bytes_billed <= 0)
+				return fail(EXIT_USAGE, "--max-bytes-billed wants a positive number of bytes");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return fail(EXIT_USAGE, "unknown option (see pipe query --help)");
+		} else if (!sql) {
+			sql = argv[i];
+		} else {
+			return fail(EXIT_USAGE, "query takes one SQL statement; quote it");
+		}
+	}
+	struct buf in = BUF_INIT;
+	if (!sql || !strcmp(sql, "-")) {
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			buf_add(&in, chunk, n);
+		sql = buf_cstr(&in);
+	}
+	error = sql_run(sql, &opt, &r);
+	if (error >= 0)
+		error = json ? sql_print_json(r, stdout) : sql_print_table(r, stdout);
+	sql_result_free(r);
+	buf_free(&in);
+	if (error < 0)
+		return fail(EXIT_FAILED, error_last());
+	return 0;
+}
+
+static int cmd_tables(int argc, char **argv)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int error;
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(tables_help, stdout);
+		return 0;
+	}
+	if ((error = table_list(PIPE_TARGETS_DIR, &names, &n)) < 0)
+		return error_exit(error);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int cmd_schema(int argc, char **argv)
+{
+	struct table *t = NULL;
+	struct buf b = BUF_INIT;
+	char *dir = NULL;
+	int error;
+	if (argc != 2 || is_help(argv[1])) {
+		fputs(schema_help, argc == 2 ? stdout : stderr);
+		return argc == 2 ? 0 : EXIT_USAGE;
+	}
+	if ((error = table_resolve(PIPE_TARGETS_DIR, argv[1], &dir)) < 0 ||
+	    (error = table_open(&t, dir)) < 0) {
+		free(dir);
+		return fail(EXIT_FAILED, error_last());
+	}
+	table_describe(t, &b);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	table_close(t);
+	free(dir);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--version")) {
-		puts("pipe 0.1.0");
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} commands[] = {
+		{"build", cmd_build}, {"status", cmd_status}, {"dag", cmd_dag},
+		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
+		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
+		{"schema", cmd_schema},
+	};
+	int i = 1;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--version")) {
+			puts("pipe " PIPE_VERSION);
+			return 0;
+		} else if (is_help(argv[i])) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			if (chdir(argv[i + 1]) < 0) {
+				fprintf(stderr, "pipe: -C %s: cannot enter the directory\n", argv[i + 1]);
+				return EXIT_USAGE;
+			}
+			i += 2;
+		} else {
+			fprintf(stderr, "pipe: unknown option %s\n\n%s", argv[i], usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		fputs(usage_text, stdout);
 		return 0;
 	}
-	fprintf(stderr, "pipe: not yet\n");
-	return 2;
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+		if (!strcmp(argv[i], commands[k].name)) {
+			int code = commands[k].fn(argc - i, argv + i);
+			fflush(stdout);
+			exit(code);
+		}
+	}
+	fprintf(stderr, "pipe: unknown command '%s' (see pipe --help)\n", argv[i]);
+	return EXIT_USAGE;
 }

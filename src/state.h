@@ -10,6 +10,8 @@
 
 #include "hash.h"
 
+struct buf;
+
 struct state_input {
 	char *name;  /* target name or file path, as written */
 	struct hash hash;
@@ -49,11 +51,17 @@ int state_read(const char *state_dir, const char *target, struct state_record *r
 int state_write(const char *state_dir, const struct state_record *rec);
 int state_remove(const char *state_dir, const char *target);
 void state_record_free(struct state_record *rec);
+/* An empty record: everything zero or NULL, rows -1.  state_record_free
+ * leaves the record in this state. */
+void state_record_init(struct state_record *rec);
 /* Deep copy, for keeping the previous record beside the one being filled. */
 void state_record_copy(struct state_record *dst, const struct state_record *src);
 
 const char *state_field(const struct state_record *rec, const char *key);
 void state_field_set(struct state_record *rec, const char *key, const char *value);
+/* Sets (or replaces) a recipe line: key -> the hash of its normalised value. */
+void state_recipe_set(struct state_record *rec, const char *key, const struct hash *h);
+void state_input_add(struct state_record *rec, const char *name, const struct hash *h);
 const struct state_input *state_input_find(const struct state_record *rec, const char *name);
 /* The path of a target's record, relative to state_dir (for history). */
 char *state_path(const char *target);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define PIPE_VERSION "0.1.0"
+
 #define PIPE_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* Errors follow libgit2: a function returns 0 (or a count) on success and a

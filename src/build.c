@@ -1,0 +1,770 @@
+/* build: runs the stale targets of a plan in dependency order.
+ *
+ * The main thread schedules and records; -j worker threads run one
+ * target's kind each.  A target builds into targets/.tmp/<name>.<pid> and
+ * is renamed onto its output path only when its kind succeeded, so a failed
+ * or killed build leaves the previous output as it was.  A target whose
+ * inputs were all rebuilt with unchanged content is not rebuilt (early
+ * cutoff): its key, computed again once its inputs are settled, is the same.
+ * After the build the changed state records are committed to state/ as one
+ * commit whose message says what was rebuilt and why. */
+#include "build.h"
+#include "history.h"
+#include "index.h"
+#include "kind.h"
+#include "plan.h"
+#include "state.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum node_state { N_WAITING, N_READY, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED };
+
+struct hashed_file {
+	char *rel; /* below the output root; "" for a file output */
+	struct stat st;
+	struct hash hash;
+};
+
+struct job {
+	int node;
+	struct build_ctx ctx;
+	const char **inputs, **input_targets;
+	char *tmp;
+	int rc;
+	char *error;
+	struct hash output;
+	struct hashed_file *files;
+	size_t nfiles, capfiles;
+	uint64_t bytes;
+	int64_t started, finished;
+	double ms;
+	struct state_record rec, prev;
+	bool have_prev;
+	struct job *next;
+};
+
+struct engine {
+	const struct graph *g;
+	const struct build_opts *o;
+	struct plan plan;
+	struct index *ix;
+	enum node_state *state;
+	int *pending;
+	int *ready;
+	size_t nready, ready_head;
+	size_t total, started, rebuilt, cutoff, failed, unchanged;
+	bool stop, tty;
+	struct buf message; /* the commit message's body */
+
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv, done_cv;
+	struct job *todo, *done;
+	bool quit;
+	int running;
+	int *children;
+	size_t nchildren, capchildren;
+	pthread_mutex_t out_mu;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* Output: plain lines when not a terminal; on a terminal the last line is
+ * a status line that is redrawn. */
+static void say(struct engine *e, const char *fmt, ...) PIPE_PRINTF(2, 3);
+static void say(struct engine *e, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&e->out_mu);
+	if (e->tty)
+		fputs("\r\033[K", stdout);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	pthread_mutex_unlock(&e->out_mu);
+}
+
+static void status_line(struct engine *e)
+{
+	struct buf b = BUF_INIT;
+	if (!e->tty)
+		return;
+	buf_printf(&b, "[%zu/%zu] building:", e->started - (size_t)e->running, e->total);
+	for (size_t i = 0; i < e->g->n; i++)
+		if (e->state[i] == N_RUNNING)
+			buf_printf(&b, " %s", e->g->nodes[i].t->name);
+	pthread_mutex_lock(&e->out_mu);
+	printf("\r\033[K%.*s", 120, b.data);
+	fflush(stdout);
+	pthread_mutex_unlock(&e->out_mu);
+	buf_free(&b);
+}
+
+static void ctx_log(struct build_ctx *ctx, const char *fmt, ...)
+{
+	struct engine *e = ctx->engine;
+	struct buf b = BUF_INIT;
+	va_list ap;
+	if (!ctx->verbose)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	say(e, "  %s: %s", ctx->target->name, buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void ctx_child(struct build_ctx *ctx, int pid, bool running)
+{
+	struct engine *e = ctx->engine;
+	pthread_mutex_lock(&e->mu);
+	if (running) {
+		grow_array(&e->children, &e->capchildren, e->nchildren + 1, sizeof(int));
+		e->children[e->nchildren++] = pid;
+	} else {
+		for (size_t i = 0; i < e->nchildren; i++)
+			if (e->children[i] == pid)
+				e->children[i] = e->children[--e->nchildren];
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+static int record_file(void *arg, const char *path, const struct stat *st, struct hash *out)
+{
+	struct job *j = arg;
+	int error = hash_file(path, out);
+	if (error < 0)
+		return error;
+	grow_array(&j->files, &j->capfiles, j->nfiles + 1, sizeof(*j->files));
+	j->files[j->nfiles].rel = xstrdup(path + strlen(j->tmp));
+	j->files[j->nfiles].st = *st;
+	j->files[j->nfiles].hash = *out;
+	j->nfiles++;
+	j->bytes += (uint64_t)st->st_size;
+	return 0;
+}
+
+static char *parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
+}
+
+/* In a worker thread: the kind builds into tmp; then hash and publish. */
+static void run_job(struct job *j)
+{
+	struct engine *e = j->ctx.engine;
+	const struct target *t = j->ctx.target;
+	const char *final = j->ctx.final_out;
+	char *dir = parent_dir(final);
+	int error = 0;
+
+	j->started = time_wall_s();
+	double t0 = time_now_ms();
+	if ((dir && (error = mkdir_p(dir)) < 0) || (error = mkdir_p(PIPE_TARGETS_DIR "/.tmp")) < 0)
+		goto done;
+	if ((error = t->kind->build(&j->ctx)) < 0)
+		goto done;
+	if (j->ctx.unchanged)
+		goto done;
+	if (!path_exists(j->tmp)) {
+		error = error_set("%s did not write its output ($out)", t->name);
+		goto done;
+	}
+	if ((error = hash_path(j->tmp, record_file, j, &j->output)) < 0)
+		goto done;
+	error = path_replace(j->tmp, final);
+done:
+	if (error < 0) {
+		j->error = xstrdup(error_last());
+		rm_rf(j->tmp);
+	}
+	j->rc = error;
+	j->ms = time_now_ms() - t0;
+	j->finished = time_wall_s();
+	free(dir);
+	(void)e;
+}
+
+static void *worker(void *arg)
+{
+	struct engine *e = arg;
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (!e->todo && !e->quit)
+			pthread_cond_wait(&e->work_cv, &e->mu);
+		if (!e->todo && e->quit)
+			break;
+		struct job *j = e->todo;
+		e->todo = j->next;
+		pthread_mutex_unlock(&e->mu);
+		run_job(j);
+		pthread_mutex_lock(&e->mu);
+		j->next = e->done;
+		e->done = j;
+		pthread_cond_signal(&e->done_cv);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+static void push_ready(struct engine *e, int i)
+{
+	e->state[i] = N_READY;
+	e->ready[e->nready++] = i;
+}
+
+/* A node finished one way or another: its users may be ready now. */
+static void release(struct engine *e, int i)
+{
+	const struct node *nd = &e->g->nodes[i];
+	for (size_t k = 0; k < nd->nusers; k++) {
+		int u = nd->users[k];
+		if (e->state[u] == N_WAITING && --e->pending[u] == 0)
+			push_ready(e, u);
+	}
+}
+
+static struct job *new_job(struct engine *e, int i)
+{
+	const struct node *nd = &e->g->nodes[i];
+	struct job *j = xcalloc(1, sizeof(*j));
+	j->node = i;
+	j->inputs = xcalloc(nd->ninputs + 1, sizeof(char *));
+	j->input_targets = xcalloc(nd->ninputs + 1, sizeof(char *));
+	for (size_t k = 0; k < nd->ninputs; k++) {
+		int dep = nd->inputs[k].target;
+		j->inputs[k] = dep >= 0 ? e->plan.outputs[dep] : nd->inputs[k].name;
+		j->input_targets[k] = dep >= 0 ? nd->inputs[k].name : NULL;
+	}
+	j->tmp = xasprintf(PIPE_TARGETS_DIR "/.tmp/%s.%ld", nd->t->name, (long)getpid());
+	if (state_read(PIPE_STATE_DIR, nd->t->name, &j->prev) == 0)
+		j->have_prev = true;
+	else
+		error_clear();
+	j->rec.rows = -1;
+	j->ctx = (struct build_ctx){
+		.target = nd->t,
+		.inputs = j->inputs,
+		.input_targets = j->input_targets,
+		.ninputs = nd->ninputs,
+		.out = j->tmp,
+		.final_out = e->plan.outputs[i],
+		.targets_dir = PIPE_TARGETS_DIR,
+		.prev = j->have_prev ? &j->prev : NULL,
+		.rec = &j->rec,
+		.verbose = e->o->verbose,
+		.full_refresh = e->o->full_refresh,
+		.log = ctx_log,
+		.child = ctx_child,
+		.engine = e,
+	};
+	return j;
+}
+
+static void free_job(struct job *j)
+{
+	for (size_t k = 0; k < j->nfiles; k++)
+		free(j->files[k].rel);
+	free(j->files);
+	free(j->inputs);
+	free(j->input_targets);
+	free(j->tmp);
+	free(j->error);
+	buf_free(&j->ctx.output);
+	state_record_free(&j->rec);
+	state_record_free(&j->prev);
+	free(j);
+}
+
+static void fill_record(struct engine *e, struct job *j, struct state_record *r)
+{
+	const struct node *nd = &e->g->nodes[j->node];
+	const struct target_plan *tp = &e->plan.t[j->node];
+	struct hash *hashes, dummy;
+	const char **keys;
+	size_t n;
+
+	free(r->target);
+	free(r->kind);
+	r->target = xstrdup(nd->t->name);
+	r->kind = xstrdup(nd->t->kind_name);
+	for (size_t k = 0; k < r->nrecipe; k++) {
+		free(r->recipe[k].key);
+		free(r->recipe[k].value);
+	}
+	free(r->recipe);
+	plan_recipe(nd->t, &dummy, &hashes, &keys, &n);
+	r->recipe = xcalloc(n + 1, sizeof(*r->recipe));
+	r->nrecipe = n;
+	for (size_t k = 0; k < n; k++) {
+		char hex[HASH_HEX_LEN + 1];
+		hash_hex(&hashes[k], hex);
+		r->recipe[k].key = xstrdup(keys[k]);
+		r->recipe[k].value = xstrdup(hex);
+	}
+	free(hashes);
+	free(keys);
+	for (size_t k = 0; k < r->ninputs; k++)
+		free(r->inputs[k].name);
+	free(r->inputs);
+	r->inputs = xcalloc(nd->ninputs + 1, sizeof(*r->inputs));
+	r->ninputs = nd->ninputs;
+	for (size_t k = 0; k < nd->ninputs; k++) {
+		int dep = nd->inputs[k].target;
+		r->inputs[k].name = xstrdup(nd->inputs[k].name);
+		if (dep >= 0)
+			r->inputs[k].hash = e->plan.t[dep].output;
+		else
+			index_hash_path(e->ix, nd->inputs[k].name, &r->inputs[k].hash);
+	}
+	r->key = tp->key;
+}
+
+static void first_line(struct buf *b, const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	buf_add(b, s, nl ? (size_t)(nl - s) : strlen(s));
+}
+
+static void print_output(struct engine *e, struct job *j)
+{
+	if (!j->ctx.output.len)
+		return;
+	pthread_mutex_lock(&e->out_mu);
+	if (e->tty)
+		fputs("\r\033[K", stdout);
+	fwrite(j->ctx.output.data, 1, j->ctx.output.len, stdout);
+	if (j->ctx.output.data[j->ctx.output.len - 1] != '\n')
+		fputc('\n', stdout);
+	fflush(stdout);
+	pthread_mutex_unlock(&e->out_mu);
+}
+
+/* On the main thread: record what a job did. */
+static int finish_job(struct engine *e, struct job *j)
+{
+	int i = j->node;
+	const struct target *t = e->g->nodes[i].t;
+	struct target_plan *tp = &e->plan.t[i];
+	const char *why = reason_text(tp);
+	struct index_target it = tp->last;
+	int error = 0;
+
+	e->running--;
+	print_output(e, j);
+	if (j->rc < 0) {
+		/* keep the last success's key and hashes: its output is still there */
+		struct state_record *r = &j->prev;
+		if (!j->have_prev) {
+			r = &j->rec;
+			r->target = xstrdup(t->name);
+			r->kind = xstrdup(t->kind_name);
+		}
+		free(r->status);
+		free(r->error);
+		r->status = xstrdup("failed");
+		r->error = xstrdup(j->error);
+		r->started = j->started;
+		r->finished = j->finished;
+		r->duration_ms = j->ms;
+		if ((error = state_write(PIPE_STATE_DIR, r)) < 0)
+			return error;
+		it.status = INDEX_FAILED;
+		index_target_put(e->ix, t->name, &it);
+		e->state[i] = N_FAILED;
+		e->failed++;
+		say(e, "FAILED %s: %s", t->name, j->error);
+		buf_printf(&e->message, "%s: failed: ", t->name);
+		first_line(&e->message, j->error);
+		buf_putc(&e->message, '\n');
+		if (!e->o->keep_going)
+			e->stop = true;
+		return 0;
+	}
+
+	if (j->ctx.unchanged) {
+		j->output = tp->last.output;
+		e->unchanged++;
+	} else {
+		index_forget(e->ix, e->plan.outputs[i]);
+		for (size_t k = 0; k < j->nfiles; k++) {
+			char *p = xasprintf("%s%s", e->plan.outputs[i], j->files[k].rel);
+			index_file_put(e->ix, p, &j->files[k].st, &j->files[k].hash);
+			free(p);
+		}
+		if (tp->have_last && hash_eq(&j->output, &tp->last.output))
+			e->unchanged++;
+	}
+	fill_record(e, j, &j->rec);
+	j->rec.output = j->output;
+	j->rec.bytes = j->ctx.unchanged && j->have_prev ? j->prev.bytes : j->bytes;
+	if (j->ctx.unchanged && j->have_prev && j->rec.rows < 0)
+		j->rec.rows = j->prev.rows;
+	j->rec.started = j->started;
+	j->rec.finished = j->finished;
+	j->rec.duration_ms = j->ms;
+	free(j->rec.status);
+	j->rec.status = xstrdup("ok");
+	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) < 0)
+		return error;
+
+	it.key = tp->key;
+	it.recipe = tp->recipe;
+	it.output = j->output;
+	it.finished = j->finished;
+	it.status = INDEX_OK;
+	index_target_put(e->ix, t->name, &it);
+	tp->last = it;
+	tp->have_last = true;
+	tp->output = j->output;
+	tp->have_output = true;
+	buf_printf(&e->message, "%s: rebuilt (%s)%s\n", t->name, why,
+	           j->ctx.unchanged ? ", source unchanged" : "");
+	free(tp->why);
+	tp->why = NULL;
+	tp->reason = REASON_FRESH;
+	e->state[i] = N_DONE;
+	e->rebuilt++;
+	return 0;
+}
+
+static bool input_failed(struct engine *e, int i, const char **which)
+{
+	const struct node *nd = &e->g->nodes[i];
+	for (size_t k = 0; k < nd->ninputs; k++) {
+		int dep = nd->inputs[k].target;
+		if (dep >= 0 && (e->state[dep] == N_FAILED || e->state[dep] == N_SKIPPED)) {
+			*which = nd->inputs[k].name;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Takes ready nodes: fresh ones are done at once, stale ones become jobs. */
+static int schedule(struct engine *e, int jobs)
+{
+	int error;
+	while (e->ready_head < e->nready && e->running < jobs && !e->stop) {
+		int i = e->ready[e->ready_head++];
+		const char *failed_input;
+		if (input_failed(e, i, &failed_input)) {
+			e->state[i] = N_SKIPPED;
+			say(e, "skipped %s: input %s failed", e->g->nodes[i].t->name, failed_input);
+			release(e, i);
+			continue;
+		}
+		bool was_upstream = e->plan.t[i].reason == REASON_UPSTREAM;
+		if ((error = plan_target(&e->plan, i)) < 0)
+			return error;
+		if (!plan_stale(&e->plan, i)) {
+			if (was_upstream) {
+				e->cutoff++;
+				e->total--;
+				if (e->o->verbose)
+					say(e, "%s: up to date (its inputs were rebuilt unchanged)",
+					    e->g->nodes[i].t->name);
+			}
+			e->state[i] = N_DONE;
+			release(e, i);
+			continue;
+		}
+		struct job *j = new_job(e, i);
+		e->state[i] = N_RUNNING;
+		e->started++;
+		e->running++;
+		say(e, "[%zu/%zu] %s: %s", e->started, e->total, e->g->nodes[i].t->name,
+		    reason_text(&e->plan.t[i]));
+		pthread_mutex_lock(&e->mu);
+		j->next = NULL;
+		struct job **tail = &e->todo;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = j;
+		pthread_cond_signal(&e->work_cv);
+		pthread_mutex_unlock(&e->mu);
+	}
+	return 0;
+}
+
+static void kill_children(struct engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	for (size_t k = 0; k < e->nchildren; k++)
+		kill(-e->children[k], SIGTERM);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static int take_lock(bool no_wait, int *fd_out)
+{
+	int fd, error = 0;
+	char pid[32] = "";
+	if ((error = mkdir_p(".pipe")) < 0)
+		return error;
+	fd = open(PIPE_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return error_set("cannot open %s: %s", PIPE_LOCK_PATH, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		str_trim(pid);
+		if (no_wait) {
+			close(fd);
+			return error_setcode(PIPE_ELOCKED,
+			                     "another build of this project is running (pid %s); "
+			                     "wait for it, or run without --no-wait to queue",
+			                     pid[0] ? pid : "?");
+		}
+		fprintf(stderr, "pipe: waiting for another build of this project (pid %s)\n",
+		        pid[0] ? pid : "?");
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR) {
+				close(fd);
+				return error_set("cannot lock %s: %s", PIPE_LOCK_PATH, strerror(errno));
+			}
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) < 0)
+		error_clear();
+	*fd_out = fd;
+	return 0;
+}
+
+static int cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+static int commit(struct engine *e)
+{
+	struct buf msg = BUF_INIT;
+	bool committed;
+	int error;
+	buf_printf(&msg, "pipe build: %zu rebuilt", e->rebuilt);
+	if (e->failed)
+		buf_printf(&msg, ", %zu failed", e->failed);
+	if (interrupted)
+		buf_puts(&msg, ", interrupted");
+	buf_printf(&msg, "\n\n%s", buf_cstr(&e->message));
+	if ((error = history_init(PIPE_STATE_DIR)) == 0)
+		error = history_commit(PIPE_STATE_DIR, msg.data, &committed);
+	buf_free(&msg);
+	return error;
+}
+
+int build_run(const struct graph *g, const bool *selected, const struct build_opts *o)
+{
+	struct engine e;
+	pthread_t *threads = NULL;
+	int lock_fd = -1, error = 0, jobs = o->jobs > 0 ? o->jobs : cpu_count();
+	size_t nthreads = 0, nselected = 0;
+	struct sigaction sa, old_int, old_term;
+	double t0 = time_now_ms();
+
+	memset(&e, 0, sizeof(e));
+	e.g = g;
+	e.o = o;
+	e.tty = isatty(STDOUT_FILENO) && !getenv("PIPE_NO_TTY");
+	pthread_mutex_init(&e.mu, NULL);
+	pthread_mutex_init(&e.out_mu, NULL);
+	pthread_cond_init(&e.work_cv, NULL);
+	pthread_cond_init(&e.done_cv, NULL);
+
+	if (!o->dry_run && (error = take_lock(o->no_wait, &lock_fd)) < 0)
+		return error;
+	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
+		goto done;
+	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
+		goto done;
+	plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR);
+	e.plan.force = o->force;
+	e.state = xcalloc(g->n, sizeof(*e.state));
+	e.pending = xcalloc(g->n, sizeof(*e.pending));
+	e.ready = xcalloc(g->n, sizeof(*e.ready));
+
+	/* what is stale now, and what waits on something stale */
+	for (size_t k = 0; k < g->n; k++) {
+		int i = g->order[k];
+		if (!selected[i])
+			continue;
+		nselected++;
+		if ((error = plan_target(&e.plan, i)) < 0)
+			goto done;
+		if (plan_stale(&e.plan, i))
+			e.total++;
+	}
+	if (o->dry_run) {
+		for (size_t k = 0; k < g->n; k++) {
+			int i = g->order[k];
+			if (selected[i] && plan_stale(&e.plan, i))
+				printf("would rebuild %s: %s\n", g->nodes[i].t->name,
+				       reason_text(&e.plan.t[i]));
+		}
+		if (!e.total)
+			printf("pipe: nothing to do (%zu targets up to date)\n", nselected);
+		goto done;
+	}
+	if (!e.total) {
+		printf("pipe: nothing to do (%zu targets up to date)\n", nselected);
+		error = index_save(e.ix, PIPE_INDEX_PATH);
+		goto done;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	interrupted = 0;
+
+	for (size_t k = 0; k < g->n; k++) {
+		int i = g->order[k];
+		if (!selected[i])
+			continue;
+		for (size_t d = 0; d < g->nodes[i].ninputs; d++)
+			if (g->nodes[i].inputs[d].target >= 0)
+				e.pending[i]++;
+		if (!e.pending[i])
+			push_ready(&e, i);
+	}
+	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	for (; nthreads < (size_t)jobs; nthreads++)
+		pthread_create(&threads[nthreads], NULL, worker, &e);
+
+	for (;;) {
+		if ((error = schedule(&e, jobs)) < 0)
+			e.stop = true;
+		if (!e.running)
+			break;
+		status_line(&e);
+		pthread_mutex_lock(&e.mu);
+		while (!e.done && !interrupted) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 50 * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&e.done_cv, &e.mu, &ts);
+		}
+		struct job *finished = e.done;
+		e.done = NULL;
+		pthread_mutex_unlock(&e.mu);
+		if (interrupted && !e.stop) {
+			e.stop = true;
+			kill_children(&e);
+		}
+		while (finished) {
+			struct job *next = finished->next;
+			int rc = finish_job(&e, finished);
+			if (rc < 0 && !error) {
+				error = rc;
+				e.stop = true;
+			}
+			if (e.state[finished->node] == N_DONE || e.state[finished->node] == N_FAILED)
+				release(&e, finished->node);
+			free_job(finished);
+			finished = next;
+		}
+	}
+	pthread_mutex_lock(&e.mu);
+	e.quit = true;
+	pthread_cond_broadcast(&e.work_cv);
+	pthread_mutex_unlock(&e.mu);
+	for (size_t k = 0; k < nthreads; k++)
+		pthread_join(threads[k], NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (e.tty)
+		fputs("\r\033[K", stdout);
+
+	if (e.rebuilt || e.failed) {
+		int rc = commit(&e);
+		if (rc < 0 && !error)
+			error = rc;
+	}
+	{
+		int rc = index_save(e.ix, PIPE_INDEX_PATH);
+		if (rc < 0 && !error)
+			error = rc;
+	}
+	if (error >= 0) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "pipe: %zu rebuilt", e.rebuilt);
+		if (e.unchanged)
+			buf_printf(&b, " (%zu with unchanged output)", e.unchanged);
+		if (e.cutoff)
+			buf_printf(&b, ", %zu skipped by early cutoff", e.cutoff);
+		if (e.failed)
+			buf_printf(&b, ", %zu failed", e.failed);
+		if (interrupted)
+			buf_puts(&b, ", interrupted");
+		buf_printf(&b, " in %.0f ms", time_now_ms() - t0);
+		say(&e, "%s", b.data);
+		buf_free(&b);
+		error = e.failed || interrupted ? 1 : 0;
+	}
+done:
+	free(threads);
+	plan_free(&e.plan);
+	index_free(e.ix);
+	free(e.state);
+	free(e.pending);
+	free(e.ready);
+	free(e.children);
+	buf_free(&e.message);
+	pthread_mutex_destroy(&e.mu);
+	pthread_mutex_destroy(&e.out_mu);
+	pthread_cond_destroy(&e.work_cv);
+	pthread_cond_destroy(&e.done_cv);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return error;
+}
+
+int build_status(const struct graph *g, const bool *selected, bool quiet)
+{
+	struct plan p;
+	struct index *ix = NULL;
+	int error, stale = 0;
+	size_t width = 0;
+	if ((error = index_load(&ix, PIPE_INDEX_PATH)) < 0)
+		return error;
+	plan_init(&p, g, ix, PIPE_STATE_DIR);
+	for (size_t i = 0; i < g->n; i++)
+		if (selected[i] && strlen(g->nodes[i].t->name) > width)
+			width = strlen(g->nodes[i].t->name);
+	for (size_t k = 0; k < g->n; k++) {
+		int i = g->order[k];
+		if (!selected[i])
+			continue;
+		if ((error = plan_target(&p, i)) < 0)
+			break;
+		if (plan_stale(&p, i))
+			stale++;
+		if (!quiet)
+			printf("%-*s  %s%s\n", (int)width, g->nodes[i].t->name,
+			       plan_stale(&p, i) ? "stale: " : "", reason_text(&p.t[i]));
+	}
+	plan_free(&p);
+	index_free(ix);
+	return error < 0 ? error : stale;
+}

@@ -1,0 +1,35 @@
+/* build: runs a plan: -j workers, -k, early cutoff, progress, atomic
+ * publish, state records and one history commit per build. */
+#ifndef PIPE_BUILD_H
+#define PIPE_BUILD_H
+
+#include <stdbool.h>
+
+#include "graph.h"
+
+struct build_opts {
+	int jobs;          /* parallel targets; 0 means the number of CPUs */
+	bool keep_going;   /* -k: build what does not depend on a failure */
+	bool dry_run;      /* -n: say what would be rebuilt and why */
+	bool force;        /* -B: rebuild the selected targets whatever their state */
+	bool full_refresh; /* forget incremental cursors and loaded rows */
+	bool no_wait;      /* fail at once when another build holds the lock */
+	int verbose;
+};
+
+/* Builds the selected targets (and what they need) of the project in the
+ * current directory.  Returns 0 when everything selected is up to date
+ * afterwards, 1 when a target failed, or a negative error. */
+int build_run(const struct graph *g, const bool *selected, const struct build_opts *o);
+
+/* `pipe status`: every selected target, up to date or stale and why.
+ * Returns the number of stale targets, or a negative error. */
+int build_status(const struct graph *g, const bool *selected, bool quiet);
+
+/* Paths of the project layout, relative to the project root. */
+#define PIPE_STATE_DIR "state"
+#define PIPE_TARGETS_DIR "targets"
+#define PIPE_INDEX_PATH ".pipe/index"
+#define PIPE_LOCK_PATH ".pipe/lock"
+
+#endif

@@ -1,0 +1,504 @@
+/* history: the state repository, state/, through libgit2.
+ *
+ * state/ is an ordinary git repository with a work tree: the records under
+ * state/targets/ are its files, and each build that changed any of them is
+ * one commit.  Plain git reads it (`git -C state log -p`).
+ *
+ * A commit stages the whole work tree (new, changed and deleted files),
+ * writes the tree, and commits only when that tree differs from HEAD's.
+ * libgit2 writes every object before it moves the branch ref, and the ref
+ * moves by renaming a lock file, so a process killed at any point leaves
+ * either the old HEAD or the new one, never a ref to a missing object: the
+ * repository stays clean for `git fsck`.  Objects and refs are fsync'd so
+ * that this holds across a power cut too.
+ *
+ * Temporary files of interrupted writes (name.tmp.PID, see
+ * file_write_atomic) are excluded through .git/info/exclude so that a killed
+ * process never gets half a record committed. */
+#include "history.h"
+
+#include <git2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "state.h"
+#include "util.h"
+
+static const char exclude_text[] =
+	"# pipe: temporary files of interrupted writes are never committed\n"
+	"*.tmp.*\n";
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static int lib_status;
+
+static void lib_init_once(void)
+{
+	lib_status = git_libgit2_init();
+	if (lib_status >= 0)
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+}
+
+static int git_fail(const char *dir, const char *what)
+{
+	const git_error *e = git_error_last();
+	return error_set("%s: %s: %s", dir, what,
+	                 e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static int lib_init(void)
+{
+	pthread_once(&lib_once, lib_init_once);
+	if (lib_status < 0)
+		return git_fail("libgit2", "cannot initialise");
+	return 0;
+}
+
+/* NO_SEARCH: state/ usually sits inside the project's own repository, which
+ * must never be mistaken for the state repository. */
+static int open_repo(const char *dir, git_repository **repo)
+{
+	int rc, error;
+	if ((error = lib_init()) < 0)
+		return error;
+	rc = git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return error_set("%s: not a git repository (`pipe init` creates the state repository)",
+		                 dir);
+	if (rc < 0)
+		return git_fail(dir, "cannot open the state repository");
+	if (git_repository_is_bare(*repo)) {
+		git_repository_free(*repo);
+		*repo = NULL;
+		return error_set("%s: is a bare repository; the state repository needs a work tree",
+		                 dir);
+	}
+	return 0;
+}
+
+/* libgit2 picks init.defaultBranch from the user's config when the initial
+ * head is left NULL; only when nothing is configured do we choose "main". */
+static const char *initial_branch(void)
+{
+	git_config *cfg = NULL;
+	git_buf name = GIT_BUF_INIT;
+	const char *branch = "main";
+	if (git_config_open_default(&cfg) == 0 &&
+	    git_config_get_string_buf(&name, cfg, "init.defaultbranch") == 0 && name.size)
+		branch = NULL;
+	git_buf_dispose(&name);
+	git_config_free(cfg);
+	return branch;
+}
+
+int history_init(const char *state_dir)
+{
+	git_repository_init_options opts;
+	git_repository *repo = NULL;
+	char *info = NULL, *exclude = NULL;
+	int rc, error;
+
+	if ((error = lib_init()) < 0)
+		return error;
+	rc = git_repository_open_ext(&repo, state_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == 0)
+		goto done;
+	if (rc != GIT_ENOTFOUND) {
+		error = git_fail(state_dir, "cannot open the state repository");
+		goto done;
+	}
+	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+	opts.initial_head = initial_branch();
+	if (git_repository_init_ext(&repo, state_dir, &opts) < 0) {
+		error = git_fail(state_dir, "cannot create the state repository");
+		goto done;
+	}
+	info = path_join(git_repository_path(repo), "info");
+	exclude = path_join(info, "exclude");
+	if ((error = mkdir_p(info)) < 0)
+		goto done;
+	error = file_write_atomic(exclude, exclude_text, sizeof(exclude_text) - 1);
+done:
+	free(info);
+	free(exclude);
+	git_repository_free(repo);
+	return error;
+}
+
+/* The repository's (or the user's) identity, else a fixed one, so that a
+ * fresh CI machine can commit without any git setup. */
+static int signature(git_repository *repo, git_signature **sig)
+{
+	if (git_signature_default(sig, repo) == 0)
+		return 0;
+	if (git_signature_now(sig, "pipe", "pipe@localhost") == 0)
+		return 0;
+	return git_fail("state", "cannot make a commit signature");
+}
+
+int history_commit(const char *state_dir, const char *message, bool *committed)
+{
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	git_tree *tree = NULL;
+	git_commit *head = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, commit_id;
+	char *msg = NULL;
+	int rc, error;
+
+	*committed = false;
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (git_repository_index(&index, repo) < 0 ||
+	    git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
+	    git_index_update_all(index, NULL, NULL, NULL) < 0) {
+		error = git_fail(state_dir, "cannot stage the state records");
+		goto done;
+	}
+
+	rc = git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		error = git_fail(state_dir, "cannot read HEAD");
+		goto done;
+	}
+	if (!head && git_index_entrycount(index) == 0)
+		goto done; /* nothing recorded yet, nothing to commit */
+	if (git_index_write_tree(&tree_id, index) < 0) {
+		error = git_fail(state_dir, "cannot write the tree");
+		goto done;
+	}
+	/* The index is saved even when nothing is committed: it holds the stat
+	 * data that keeps the next add_all from rehashing every record. */
+	if (git_index_write(index) < 0) {
+		error = git_fail(state_dir, "cannot write the index (a stale .git/index.lock "
+		                            "from a killed process may need removing)");
+		goto done;
+	}
+	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head)))
+		goto done;
+
+	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		error = git_fail(state_dir, "cannot read the new tree");
+		goto done;
+	}
+	if ((error = signature(repo, &sig)) < 0)
+		goto done;
+	msg = str_ends(message, "\n") ? xstrdup(message) : xasprintf("%s\n", message);
+	if (git_commit_create(&commit_id, repo, "HEAD", sig, sig, NULL, msg, tree,
+	                      head ? 1 : 0, (const git_commit **)&head) < 0) {
+		error = git_fail(state_dir, "cannot commit (a stale lock file under .git/ "
+		                            "from a killed process may need removing)");
+		goto done;
+	}
+	*committed = true;
+done:
+	free(msg);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_commit_free(head);
+	git_index_free(index);
+	git_repository_free(repo);
+	return error;
+}
+
+/* Whether path differs between a commit and its first parent (added,
+ * removed or changed): comparing two blob ids is cheaper than a diff. */
+static int touches(git_commit *c, const char *path, bool *out)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_tree_entry *e = NULL, *pe = NULL;
+	int error = 0;
+
+	if (git_commit_tree(&tree, c) < 0 ||
+	    (git_commit_parentcount(c) && (git_commit_parent(&parent, c, 0) < 0 ||
+	                                   git_commit_tree(&ptree, parent) < 0))) {
+		error = git_fail("state", "cannot read a commit's tree");
+		goto done;
+	}
+	git_tree_entry_bypath(&e, tree, path);
+	if (ptree)
+		git_tree_entry_bypath(&pe, ptree, path);
+	if (!e || !pe)
+		*out = e || pe;
+	else
+		*out = !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe));
+done:
+	git_tree_entry_free(e);
+	git_tree_entry_free(pe);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return error;
+}
+
+static void print_commit(git_commit *c, FILE *out)
+{
+	char id[GIT_OID_HEXSZ + 1], when[32];
+	time_t t = (time_t)git_commit_time(c);
+	const char *msg = git_commit_message(c), *nl, *end;
+	struct tm tm;
+
+	git_oid_tostr(id, sizeof(id), git_commit_id(c));
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	nl = strchr(msg, '\n');
+	fprintf(out, "%.7s %s  %.*s\n", id, when, nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+	if (!nl)
+		return;
+	/* The body, without the blank lines around it. */
+	msg = nl + 1;
+	while (*msg == '\n')
+		msg++;
+	end = msg + strlen(msg);
+	while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	while (msg < end) {
+		nl = memchr(msg, '\n', (size_t)(end - msg));
+		size_t n = nl ? (size_t)(nl - msg) : (size_t)(end - msg);
+		if (n)
+			fprintf(out, "    %.*s\n", (int)n, msg);
+		else
+			fputc('\n', out);
+		msg += n + (nl ? 1 : 0);
+	}
+}
+
+int history_log(const char *state_dir, const char *target, int max, FILE *out)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	char *path = NULL;
+	int shown = 0, rc = 0, error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (git_repository_head_unborn(repo) == 1)
+		goto done; /* no build recorded yet */
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push_head(walk) < 0) {
+		error = git_fail(state_dir, "cannot walk the history");
+		goto done;
+	}
+	if (target)
+		path = state_path(target);
+	while ((max <= 0 || shown < max) && (rc = git_revwalk_next(&id, walk)) == 0) {
+		bool show = true;
+		if (git_commit_lookup(&c, repo, &id) < 0) {
+			error = git_fail(state_dir, "cannot read a commit");
+			goto done;
+		}
+		if (path && (error = touches(c, path, &show)) < 0)
+			goto done;
+		if (show) {
+			print_commit(c, out);
+			shown++;
+		}
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (rc < 0 && rc != GIT_ITEROVER)
+		error = git_fail(state_dir, "cannot walk the history");
+done:
+	free(path);
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	return error;
+}
+
+/* One line of `pipe diff`, sorted by target and then by the order made. */
+struct diff_line {
+	char *name;
+	int seq;
+	char *text;
+};
+
+struct diff_lines {
+	struct diff_line *v;
+	size_t n, cap;
+};
+
+static void add_line(struct diff_lines *d, const char *name, char *text)
+{
+	grow_array(&d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	d->v[d->n].name = xstrdup(name);
+	d->v[d->n].seq = (int)d->n;
+	d->v[d->n].text = text;
+	d->n++;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct diff_line *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x->seq - y->seq;
+}
+
+/* Resolves a revision to a tree; a commit also gives its first parent's tree
+ * (NULL at the root) for the default left side. */
+static int resolve(git_repository *repo, const char *spec, git_tree **tree, git_tree **parent_tree)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL, *parent = NULL;
+	int error = 0;
+
+	if (git_revparse_single(&obj, repo, spec) < 0)
+		return error_setcode(PIPE_EUSAGE, "unknown revision '%s'", spec);
+	if (git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "revision '%s' is not a commit or a tree", spec);
+		goto done;
+	}
+	if (parent_tree && git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
+	    git_commit_parentcount(commit) > 0) {
+		if (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(parent_tree, parent) < 0)
+			error = git_fail("state", "cannot read the parent commit");
+	}
+done:
+	git_commit_free(parent);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return error;
+}
+
+static int load_record(git_repository *repo, const git_oid *id, const char *label,
+                       struct state_record *rec)
+{
+	git_blob *blob = NULL;
+	char *text;
+	int error;
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return git_fail(label, "cannot read the record");
+	text = xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	error = state_parse(text, label, rec);
+	free(text);
+	git_blob_free(blob);
+	return error;
+}
+
+static void short_hash(const struct hash *h, char out[20])
+{
+	char hex[HASH_HEX_LEN + 1];
+	if (hash_is_zero(h)) {
+		strcpy(out, "none");
+		return;
+	}
+	hash_hex(h, hex);
+	snprintf(out, 20, "%.12s..", hex);
+}
+
+/* The lines for one changed record. */
+static void compare(struct diff_lines *d, const char *name, const struct state_record *a,
+                    const struct state_record *b)
+{
+	char x[20], y[20];
+	const char *sa = a->status ? a->status : "none", *sb = b->status ? b->status : "none";
+	bool output_changed = !hash_eq(&a->output, &b->output);
+
+	if (output_changed) {
+		short_hash(&a->output, x);
+		short_hash(&b->output, y);
+		add_line(d, name, xasprintf("~ %s  output %s -> %s", name, x, y));
+	}
+	if (strcmp(sa, sb))
+		add_line(d, name, xasprintf("~ %s  status %s -> %s", name, sa, sb));
+	/* Rebuilt for a new reason with the same result: early cutoff. */
+	if (!output_changed && !hash_eq(&a->key, &b->key)) {
+		short_hash(&a->key, x);
+		short_hash(&b->key, y);
+		add_line(d, name, xasprintf("~ %s  key %s -> %s (output unchanged)", name, x, y));
+	}
+}
+
+/* "targets/a/b.state" -> "a/b"; NULL for anything that is not a record. */
+static char *record_name(const char *path)
+{
+	size_t n;
+	if (!str_starts(path, "targets/") || !str_ends(path, ".state"))
+		return NULL;
+	n = strlen(path) - strlen("targets/") - strlen(".state");
+	return n ? xstrndup(path + strlen("targets/"), n) : NULL;
+}
+
+int history_diff(const char *state_dir, const char *rev_a, const char *rev_b, FILE *out)
+{
+	git_repository *repo = NULL;
+	git_tree *tree_a = NULL, *tree_b = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *pathspec[] = {"targets/"};
+	struct diff_lines lines = {0};
+	const char *label_a = rev_a, *label_b = rev_b ? rev_b : "HEAD";
+	char *parent_label = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (!rev_a && !rev_b && git_repository_head_unborn(repo) == 1)
+		goto done; /* no build recorded yet: nothing differs */
+	if ((error = resolve(repo, label_b, &tree_b, rev_a ? NULL : &tree_a)) < 0)
+		goto done;
+	if (rev_a && (error = resolve(repo, rev_a, &tree_a, NULL)) < 0)
+		goto done;
+	if (!rev_a)
+		label_a = parent_label = xasprintf("%s^", label_b);
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.pathspec.strings = pathspec;
+	opts.pathspec.count = 1;
+	if (git_diff_tree_to_tree(&diff, repo, tree_a, tree_b, &opts) < 0) {
+		error = git_fail(state_dir, "cannot compare the revisions");
+		goto done;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *delta = git_diff_get_delta(diff, i);
+		const char *path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path
+		                                                      : delta->new_file.path;
+		char *name = record_name(path), *la = NULL, *lb = NULL;
+		struct state_record a, b;
+
+		if (!name)
+			continue;
+		if (delta->status == GIT_DELTA_ADDED) {
+			add_line(&lines, name, xasprintf("+ %s  (new)", name));
+		} else if (delta->status == GIT_DELTA_DELETED) {
+			add_line(&lines, name, xasprintf("- %s  (removed)", name));
+		} else if (delta->status == GIT_DELTA_MODIFIED) {
+			la = xasprintf("%s:%s", label_a, path);
+			lb = xasprintf("%s:%s", label_b, path);
+			state_record_init(&a);
+			state_record_init(&b);
+			if ((error = load_record(repo, &delta->old_file.id, la, &a)) == 0 &&
+			    (error = load_record(repo, &delta->new_file.id, lb, &b)) == 0)
+				compare(&lines, name, &a, &b);
+			state_record_free(&a);
+			state_record_free(&b);
+		}
+		free(la);
+		free(lb);
+		free(name);
+		if (error < 0)
+			goto done;
+	}
+	qsort(lines.v, lines.n, sizeof(*lines.v), cmp_line);
+	for (size_t i = 0; i < lines.n; i++)
+		fprintf(out, "%s\n", lines.v[i].text);
+done:
+	for (size_t i = 0; i < lines.n; i++) {
+		free(lines.v[i].name);
+		free(lines.v[i].text);
+	}
+	free(lines.v);
+	free(parent_label);
+	git_diff_free(diff);
+	git_tree_free(tree_a);
+	git_tree_free(tree_b);
+	git_repository_free(repo);
+	return error;
+}

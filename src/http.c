@@ -1,0 +1,1123 @@
+/* http: GET with libcurl -- pages streamed to files and checked as JSON
+ * while they arrive, retries with backoff, pagination, conditional GET.
+ *
+ * Memory does not grow with the body or the number of pages: each chunk
+ * curl hands over is written to the page's file and fed to a byte-at-a-time
+ * JSON state machine (struct scan), which keeps only a stack of container
+ * types, the keys on the current path and the few values pagination and
+ * incremental loads ask for. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stddef.h>
+#include <strings.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the streaming JSON checker ---- */
+
+#define SCAN_MAX_DEPTH 512
+#define SCAN_PATH_MAX 8     /* keys remembered from the root down */
+#define SCAN_KEY_MAX 128
+#define SCAN_VALUE_MAX 4096 /* a captured cursor or next URL */
+
+enum scan_state {
+	S_VALUE,       /* a value must come */
+	S_ARRAY_FIRST, /* after '[': a value or ']' */
+	S_OBJ_FIRST,   /* after '{': a key or '}' */
+	S_KEY,         /* after ',' in an object: a key */
+	S_COLON,
+	S_AFTER,       /* after a value inside a container: ',' or the closer */
+	S_END,         /* the top-level value is complete */
+	S_STRING,
+	S_NUMBER,
+	S_LITERAL,
+	S_ERROR,
+};
+
+enum num_state { N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_EXP, N_EXP_SIGN, N_EXP_DIGITS };
+
+enum capture { CAP_NONE, CAP_PATH, CAP_FIELD };
+
+struct scan {
+	uint64_t offset; /* bytes consumed so far */
+	enum scan_state st;
+	int depth;
+	char stack[SCAN_MAX_DEPTH]; /* '[' or '{' */
+	/* the key of each open object on the path, for depth <= SCAN_PATH_MAX */
+	char keys[SCAN_PATH_MAX][SCAN_KEY_MAX + 1];
+	bool key_ok[SCAN_PATH_MAX];
+
+	/* string */
+	bool is_key, esc;
+	int hex_left;
+	unsigned hex;
+	char key[SCAN_KEY_MAX + 1];
+	size_t key_len;
+	bool key_long;
+	/* number, literal */
+	enum num_state num;
+	const char *lit;
+	int lit_pos;
+
+	/* what to capture: a dotted path from the root, a key in each row */
+	const char *path[SCAN_PATH_MAX];
+	int npath;
+	const char *field;
+	enum capture cap;
+	char val[SCAN_VALUE_MAX + 1];
+	size_t val_len;
+	bool val_long, val_null;
+
+	int64_t rows;
+	char *found; /* the value at path (NULL: absent or null) */
+	char *max;   /* the largest field value */
+	char err[256];
+};
+
+static void scan_init(struct scan *s, char *pathbuf, const char *field)
+{
+	memset(s, 0, sizeof(*s));
+	s->st = S_VALUE;
+	s->field = field;
+	if (pathbuf && *pathbuf) {
+		char *p = pathbuf;
+		while (p && s->npath < SCAN_PATH_MAX) {
+			s->path[s->npath++] = p;
+			p = strchr(p, '.');
+			if (p)
+				*p++ = '\0';
+		}
+	}
+}
+
+static void scan_free(struct scan *s)
+{
+	free(s->found);
+	free(s->max);
+	s->found = s->max = NULL;
+}
+
+static int scan_fail(struct scan *s, const char *what, int c)
+{
+	if (c < 0)
+		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s",
+		         (unsigned long long)s->offset, what);
+	else if (c >= 0x20 && c < 0x7f)
+		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s, found '%c'",
+		         (unsigned long long)s->offset, what, c);
+	else
+		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s, found byte 0x%02x",
+		         (unsigned long long)s->offset, what, c);
+	s->st = S_ERROR;
+	return -1;
+}
+
+/* Rows are the elements of a top-level array, or of an array that is a
+ * member of a top-level object ({"data": [...], "next": ...}). */
+static bool in_rows_array(const struct scan *s)
+{
+	return (s->depth == 1 && s->stack[0] == '[') ||
+	       (s->depth == 2 && s->stack[0] == '{' && s->stack[1] == '[');
+}
+
+static bool in_row_object(const struct scan *s)
+{
+	return (s->depth == 2 && s->stack[0] == '[' && s->stack[1] == '{') ||
+	       (s->depth == 3 && s->stack[0] == '{' && s->stack[1] == '[' && s->stack[2] == '{');
+}
+
+static bool key_is(const struct scan *s, int level, const char *want)
+{
+	return level < SCAN_PATH_MAX && s->key_ok[level] && !strcmp(s->keys[level], want);
+}
+
+/* Decides, as a scalar starts, whether its text is wanted. */
+static enum capture capture_for_value(const struct scan *s)
+{
+	if (s->npath && s->depth == s->npath) {
+		bool match = true;
+		for (int i = 0; i < s->npath && match; i++)
+			match = s->stack[i] == '{' && key_is(s, i, s->path[i]);
+		if (match)
+			return CAP_PATH;
+	}
+	if (s->field && in_row_object(s) && key_is(s, s->depth - 1, s->field))
+		return CAP_FIELD;
+	return CAP_NONE;
+}
+
+static void capture_byte(struct scan *s, char c)
+{
+	if (s->cap == CAP_NONE)
+		return;
+	if (s->val_len < SCAN_VALUE_MAX)
+		s->val[s->val_len++] = c;
+	else
+		s->val_long = true;
+}
+
+static void capture_utf8(struct scan *s, unsigned cp)
+{
+	if (cp < 0x80) {
+		capture_byte(s, (char)cp);
+	} else if (cp < 0x800) {
+		capture_byte(s, (char)(0xc0 | (cp >> 6)));
+		capture_byte(s, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		capture_byte(s, (char)(0xe0 | (cp >> 12)));
+		capture_byte(s, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		capture_byte(s, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+int http_cursor_cmp(const char *a, const char *b)
+{
+	char *ea, *eb;
+	double x = strtod(a, &ea), y = strtod(b, &eb);
+	if (*a && *b && !*ea && !*eb)
+		return x < y ? -1 : x > y;
+	return strcmp(a, b);
+}
+
+static void value_done(struct scan *s)
+{
+	if (s->cap != CAP_NONE && !s->val_long && !s->val_null) {
+		s->val[s->val_len] = '\0';
+		if (s->cap == CAP_PATH) {
+			free(s->found);
+			s->found = xstrdup(s->val);
+		} else if (!s->max || http_cursor_cmp(s->val, s->max) > 0) {
+			free(s->max);
+			s->max = xstrdup(s->val);
+		}
+	}
+	s->cap = CAP_NONE;
+	s->st = s->depth ? S_AFTER : S_END;
+}
+
+static void scalar_start(struct scan *s)
+{
+	s->cap = capture_for_value(s);
+	s->val_len = 0;
+	s->val_long = s->val_null = false;
+}
+
+static bool is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* A value begins with c, in state S_VALUE or S_ARRAY_FIRST. */
+static int value_start(struct scan *s, int c)
+{
+	if (in_rows_array(s))
+		s->rows++;
+	switch (c) {
+	case '{':
+	case '[':
+		if (s->depth == SCAN_MAX_DEPTH)
+			return scan_fail(s, "nested too deeply", -1);
+		if (s->depth < SCAN_PATH_MAX)
+			s->key_ok[s->depth] = false;
+		s->stack[s->depth++] = (char)c;
+		s->st = c == '{' ? S_OBJ_FIRST : S_ARRAY_FIRST;
+		return 0;
+	case '"':
+		scalar_start(s);
+		s->is_key = false;
+		s->esc = false;
+		s->hex_left = 0;
+		s->st = S_STRING;
+		return 0;
+	case 't':
+	case 'f':
+	case 'n':
+		scalar_start(s);
+		s->lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+		s->val_null = c == 'n';
+		s->lit_pos = 1;
+		capture_byte(s, (char)c);
+		s->st = S_LITERAL;
+		return 0;
+	default:
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			scalar_start(s);
+			capture_byte(s, (char)c);
+			s->num = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
+			s->st = S_NUMBER;
+			return 0;
+		}
+		return scan_fail(s, "expected a value", c);
+	}
+}
+
+static int close_container(struct scan *s, int c)
+{
+	char open = s->stack[s->depth - 1];
+	if ((open == '[' && c != ']') || (open == '{' && c != '}'))
+		return scan_fail(s, open == '[' ? "expected ',' or ']'" : "expected ',' or '}'", c);
+	s->depth--;
+	value_done(s);
+	return 0;
+}
+
+/* 1 when c ends the number (the caller feeds c again), 0 when consumed. */
+static int number_byte(struct scan *s, int c)
+{
+	bool digit = c >= '0' && c <= '9';
+	switch (s->num) {
+	case N_MINUS:
+		if (!digit)
+			return scan_fail(s, "expected a digit after '-'", c);
+		s->num = c == '0' ? N_ZERO : N_INT;
+		break;
+	case N_ZERO:
+	case N_INT:
+		if (digit && s->num == N_INT)
+			break;
+		if (digit)
+			return scan_fail(s, "leading zero in a number", c);
+		if (c == '.')
+			s->num = N_DOT;
+		else if (c == 'e' || c == 'E')
+			s->num = N_EXP;
+		else
+			return 1;
+		break;
+	case N_DOT:
+		if (!digit)
+			return scan_fail(s, "expected a digit after '.'", c);
+		s->num = N_FRAC;
+		break;
+	case N_FRAC:
+		if (digit)
+			break;
+		if (c == 'e' || c == 'E')
+			s->num = N_EXP;
+		else
+			return 1;
+		break;
+	case N_EXP:
+		if (c == '+' || c == '-')
+			s->num = N_EXP_SIGN;
+		else if (digit)
+			s->num = N_EXP_DIGITS;
+		else
+			return scan_fail(s, "expected an exponent", c);
+		break;
+	case N_EXP_SIGN:
+		if (!digit)
+			return scan_fail(s, "expected an exponent", c);
+		s->num = N_EXP_DIGITS;
+		break;
+	case N_EXP_DIGITS:
+		if (!digit)
+			return 1;
+		break;
+	}
+	capture_byte(s, (char)c);
+	return 0;
+}
+
+static int string_byte(struct scan *s, int c)
+{
+	if (s->hex_left) {
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (v < 0)
+			return scan_fail(s, "expected a hex digit in \\u escape", c);
+		s->hex = s->hex * 16 + (unsigned)v;
+		if (--s->hex_left == 0 && !s->is_key)
+			capture_utf8(s, s->hex);
+		return 0;
+	}
+	if (s->esc) {
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *p = c ? strchr(from, c) : NULL;
+		s->esc = false;
+		if (c == 'u') {
+			s->hex_left = 4;
+			s->hex = 0;
+			return 0;
+		}
+		if (!p)
+			return scan_fail(s, "invalid escape", c);
+		c = to[p - from];
+	} else if (c == '\\') {
+		s->esc = true;
+		return 0;
+	} else if (c == '"') {
+		if (!s->is_key) {
+			value_done(s);
+			return 0;
+		}
+		int level = s->depth - 1;
+		if (level < SCAN_PATH_MAX) {
+			s->key[s->key_len] = '\0';
+			memcpy(s->keys[level], s->key, s->key_len + 1);
+			s->key_ok[level] = !s->key_long;
+		}
+		s->st = S_COLON;
+		return 0;
+	} else if (c < 0x20) {
+		return scan_fail(s, "control character in a string", c);
+	}
+	if (s->is_key) {
+		if (s->key_len < SCAN_KEY_MAX)
+			s->key[s->key_len++] = (char)c;
+		else
+			s->key_long = true;
+	} else {
+		capture_byte(s, (char)c);
+	}
+	return 0;
+}
+
+static int scan_byte(struct scan *s, int c)
+{
+	for (;;) {
+		switch (s->st) {
+		case S_VALUE:
+			if (is_ws(c))
+				return 0;
+			return value_start(s, c);
+		case S_ARRAY_FIRST:
+			if (is_ws(c))
+				return 0;
+			if (c == ']')
+				return close_container(s, c);
+			return value_start(s, c);
+		case S_OBJ_FIRST:
+		case S_KEY:
+			if (is_ws(c))
+				return 0;
+			if (c == '}' && s->st == S_OBJ_FIRST)
+				return close_container(s, c);
+			if (c != '"')
+				return scan_fail(s, "expected a string key", c);
+			s->is_key = true;
+			s->esc = false;
+			s->hex_left = 0;
+			s->key_len = 0;
+			s->key_long = false;
+			s->st = S_STRING;
+			return 0;
+		case S_COLON:
+			if (is_ws(c))
+				return 0;
+			if (c != ':')
+				return scan_fail(s, "expected ':'", c);
+			s->st = S_VALUE;
+			return 0;
+		case S_AFTER:
+			if (is_ws(c))
+				return 0;
+			if (c == ',') {
+				s->st = s->stack[s->depth - 1] == '{' ? S_KEY : S_VALUE;
+				return 0;
+			}
+			return close_container(s, c);
+		case S_END:
+			if (is_ws(c))
+				return 0;
+			return scan_fail(s, "text after the end of the JSON value", c);
+		case S_STRING:
+			return string_byte(s, c);
+		case S_NUMBER: {
+			int r = number_byte(s, c);
+			if (r <= 0)
+				return r;
+			value_done(s);
+			continue; /* c follows the number: feed it again */
+		}
+		case S_LITERAL:
+			if (c != s->lit[s->lit_pos])
+				return scan_fail(s, "invalid literal", c);
+			capture_byte(s, (char)c);
+			if (!s->lit[++s->lit_pos])
+				value_done(s);
+			return 0;
+		case S_ERROR:
+			return -1;
+		}
+	}
+}
+
+static int scan_feed(struct scan *s, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++, s->offset++)
+		if (scan_byte(s, (unsigned char)p[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* 0 when complete; 1 when the text ended early (a truncated body); -1 on
+ * a syntax error (s->err says where). */
+static int scan_finish(struct scan *s)
+{
+	if (s->st == S_ERROR)
+		return -1;
+	if (s->st == S_NUMBER && s->depth == 0 && number_byte(s, ' ') == 1)
+		value_done(s);
+	if (s->st == S_END)
+		return 0;
+	if (s->st == S_ERROR)
+		return -1;
+	snprintf(s->err, sizeof(s->err), "%s at byte %llu",
+	         s->offset ? "the JSON ends early" : "the body is empty",
+	         (unsigned long long)s->offset);
+	return 1;
+}
+
+int http_json_check(const char *data, size_t len, int64_t *rows)
+{
+	struct scan *s = xmalloc(sizeof(*s));
+	int error = 0;
+	scan_init(s, NULL, NULL);
+	if (scan_feed(s, data, len) < 0 || scan_finish(s) != 0)
+		error = error_set("%s", s->err);
+	if (rows)
+		*rows = s->rows;
+	scan_free(s);
+	free(s);
+	return error;
+}
+
+/* ---- URLs ---- */
+
+static void add_escaped(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			buf_putc(b, (char)*p);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
+}
+
+void http_url_add_param(struct buf *url, const char *name, const char *value)
+{
+	const char *s = buf_cstr(url);
+	buf_putc(url, strchr(s, '?') ? '&' : '?');
+	add_escaped(url, name);
+	buf_putc(url, '=');
+	add_escaped(url, value);
+}
+
+/* ref (a Link target or a next URL from the body) may be relative to base. */
+static char *url_resolve(const char *base, const char *ref)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *res = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+		res = xstrdup(out);
+		curl_free(out);
+	}
+	curl_url_cleanup(u);
+	return res;
+}
+
+/* The rel="next" target of a Link header value, or NULL. */
+static char *link_next(const char *v)
+{
+	while (v && *v) {
+		const char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+		if (!gt)
+			return NULL;
+		const char *end = strchr(gt, ',');
+		/* a comma can only separate links after the params */
+		size_t plen = end ? (size_t)(end - gt) : strlen(gt);
+		char *params = xstrndup(gt + 1, plen - 1);
+		bool next = false;
+		for (char *p = params; (p = strstr(p, "rel")); p += 3) {
+			char *q = p + 3;
+			while (*q == ' ')
+				q++;
+			if (*q != '=')
+				continue;
+			q++;
+			while (*q == ' ')
+				q++;
+			if (*q == '"')
+				q++;
+			/* rel may hold several space-separated relation types */
+			for (;;) {
+				size_t n = strcspn(q, "\" ;,");
+				if (n == 4 && !strncasecmp(q, "next", 4))
+					next = true;
+				if (q[n] != ' ')
+					break;
+				q += n + 1;
+			}
+		}
+		free(params);
+		if (next)
+			return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		v = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* ---- one request ---- */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_code;
+
+static void curl_init_once(void) { curl_init_code = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+/* What one attempt at one page gathers. */
+struct transfer {
+	CURL *curl;
+	FILE *out;
+	struct scan *scan;
+	uint64_t bytes;
+	bool json_error; /* the write callback stopped the transfer */
+	long status;
+	struct buf errbody; /* the start of a non-2xx body, for the message */
+	char *etag, *last_modified, *retry_after, *link, *soda_fields, *soda_types;
+	char *content_type;
+};
+
+static void transfer_reset_headers(struct transfer *t)
+{
+	char **all[] = {&t->etag, &t->last_modified, &t->retry_after, &t->link,
+	                &t->soda_fields, &t->soda_types, &t->content_type};
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
+		free(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
+		/* each response of a redirect chain starts afresh */
+		transfer_reset_headers(t);
+		return len;
+	}
+	const char *colon = memchr(p, ':', len);
+	if (!colon)
+		return len;
+	size_t nlen = (size_t)(colon - p);
+	const char *v = colon + 1, *end = p + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	static const struct { const char *name; size_t off; } wanted[] = {
+		{"etag", offsetof(struct transfer, etag)},
+		{"last-modified", offsetof(struct transfer, last_modified)},
+		{"retry-after", offsetof(struct transfer, retry_after)},
+		{"link", offsetof(struct transfer, link)},
+		{"x-soda2-fields", offsetof(struct transfer, soda_fields)},
+		{"x-soda2-types", offsetof(struct transfer, soda_types)},
+		{"content-type", offsetof(struct transfer, content_type)},
+	};
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(*wanted); i++) {
+		if (nlen == strlen(wanted[i].name) && !strncasecmp(p, wanted[i].name, nlen)) {
+			char **slot = (char **)((char *)t + wanted[i].off);
+			free(*slot);
+			*slot = xstrndup(v, (size_t)(end - v));
+		}
+	}
+	return len;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	if (!t->status)
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+	if (t->status >= 300) {
+		if (t->errbody.len < 512)
+			buf_add(&t->errbody, p, len < 512 ? len : 512);
+		return len;
+	}
+	if (fwrite(p, 1, len, t->out) != len)
+		return 0;
+	t->bytes += len;
+	if (scan_feed(t->scan, p, len) < 0) {
+		t->json_error = true;
+		return 0;
+	}
+	return len;
+}
+
+static void transfer_free(struct transfer *t)
+{
+	transfer_reset_headers(t);
+	buf_free(&t->errbody);
+}
+
+/* Seconds to wait from a Retry-After value (seconds or an HTTP date);
+ * -1 when absent or unreadable. */
+static long retry_after_ms(const char *v)
+{
+	if (!v || !*v)
+		return -1;
+	char *end;
+	long secs = strtol(v, &end, 10);
+	if (end != v && !*end)
+		return secs < 0 ? 0 : secs * 1000;
+	time_t when = curl_getdate(v, NULL);
+	if (when < 0)
+		return -1;
+	long diff = (long)(when - time(NULL));
+	return diff < 0 ? 0 : diff * 1000;
+}
+
+static uint64_t jitter_state;
+
+/* Exponential backoff with "equal jitter": half the delay fixed, half
+ * random, so that many clients retrying together spread out. */
+static long backoff_ms(const struct http_fetch *f, int attempt)
+{
+	double d = (double)f->retry_delay_ms;
+	for (int i = 1; i < attempt && d < (double)f->retry_max_ms; i++)
+		d *= 2;
+	if (d > (double)f->retry_max_ms)
+		d = (double)f->retry_max_ms;
+	uint64_t x = __atomic_add_fetch(&jitter_state, 0x9e3779b97f4a7c15ull, __ATOMIC_RELAXED);
+	x ^= (uint64_t)time_now_ms() * 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 31;
+	return (long)(d / 2 + (double)(x % 1000) / 1000.0 * d / 2);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void logf_(const struct http_fetch *f, const char *fmt, ...) PIPE_PRINTF(2, 3);
+static void logf_(const struct http_fetch *f, const char *fmt, ...)
+{
+	if (!f->log)
+		return;
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	f->log(f->log_arg, buf_cstr(&b));
+	buf_free(&b);
+}
+
+static bool retryable_curl(CURLcode c)
+{
+	switch (c) {
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The start of an error body, on one line, for a message. */
+static char *body_excerpt(struct buf *b)
+{
+	struct buf out = BUF_INIT;
+	size_t n = b->len < 200 ? b->len : 200;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+		buf_putc(&out, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	if (b->len > n)
+		buf_puts(&out, "...");
+	char *s = str_squeeze(buf_cstr(&out));
+	buf_free(&out);
+	return s;
+}
+
+/* Where one page's request stands after all its attempts. */
+struct page {
+	int number;         /* 1-based */
+	const char *url;    /* expanded */
+	const char *path;   /* the file */
+	bool conditional;
+	/* out */
+	struct transfer t;
+	struct scan scan;
+	bool not_modified;
+};
+
+static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, bool conditional)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	bool has_accept = false;
+	for (size_t i = 0; i < f->nheaders; i++) {
+		*hdrs = curl_slist_append(*hdrs, f->headers[i]);
+		if (!strncasecmp(f->headers[i], "accept:", 7))
+			has_accept = true;
+	}
+	if (!has_accept)
+		*hdrs = curl_slist_append(*hdrs, "Accept: application/json");
+	if (conditional && f->if_none_match) {
+		char *h = xasprintf("If-None-Match: %s", f->if_none_match);
+		*hdrs = curl_slist_append(*hdrs, h);
+		free(h);
+	}
+	if (conditional && f->if_modified_since) {
+		char *h = xasprintf("If-Modified-Since: %s", f->if_modified_since);
+		*hdrs = curl_slist_append(*hdrs, h);
+		free(h);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (f->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+	if (f->timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+	if (f->connect_timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
+	return c;
+}
+
+/* One attempt.  Returns 0 done, 1 retry (why in *why), -1 failed. */
+static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
+                   struct buf *why, long *wait_ms)
+{
+	struct curl_slist *hdrs = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	int error = 0;
+	CURL *c = NULL;
+
+	transfer_free(&pg->t);
+	memset(&pg->t, 0, sizeof(pg->t));
+	scan_free(&pg->scan);
+	strcpy(pathbuf, f->page.path ? f->page.path : "");
+	scan_init(&pg->scan, f->page.path ? pathbuf : NULL, f->row_field);
+	pg->t.scan = &pg->scan;
+	*wait_ms = -1;
+
+	if (!(pg->t.out = fopen(pg->path, "wb"))) {
+		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
+		goto done;
+	}
+	if (!(c = make_handle(f, &hdrs, pg->conditional))) {
+		error = error_set("cannot start a curl handle");
+		goto done;
+	}
+	pg->t.curl = c;
+	curl_easy_setopt(c, CURLOPT_URL, pg->url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
+
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
+	if (fclose(pg->t.out) != 0 && rc == CURLE_OK) {
+		pg->t.out = NULL;
+		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
+		goto done;
+	}
+	pg->t.out = NULL;
+	long status = pg->t.status;
+
+	if (pg->t.json_error) {
+		error = error_set("%s", pg->scan.err);
+		goto done;
+	}
+	if (rc != CURLE_OK) {
+		const char *msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+		if (retryable_curl(rc)) {
+			if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
+				buf_printf(why, "connection dropped after %llu bytes (%s)",
+				           (unsigned long long)pg->t.bytes, msg);
+			else
+				buf_printf(why, "%s", msg);
+			error = 1;
+		} else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+			error = error_set("%s (the server's certificate is not trusted: "
+			                  "set ca_file to its CA's certificate)", msg);
+		} else {
+			error = error_set("%s", msg);
+		}
+		goto done;
+	}
+	if (status == 304 && pg->conditional) {
+		pg->not_modified = true;
+		goto done;
+	}
+	if (status == 429 || status == 408 || (status >= 500 && status <= 599)) {
+		char *ex = body_excerpt(&pg->t.errbody);
+		buf_printf(why, "HTTP %ld%s%s", status, *ex ? ": " : "", ex);
+		free(ex);
+		*wait_ms = retry_after_ms(pg->t.retry_after);
+		error = 1;
+		goto done;
+	}
+	if (status >= 300) {
+		char *ex = body_excerpt(&pg->t.errbody);
+		error = error_set("HTTP %ld%s%s", status, *ex ? ": " : "", ex);
+		free(ex);
+		goto done;
+	}
+	int fin = scan_finish(&pg->scan);
+	if (fin == 1) {
+		/* the connection closed early on a body without a length */
+		buf_printf(why, "%s", pg->scan.err);
+		error = 1;
+	} else if (fin < 0) {
+		error = error_set("%s", pg->scan.err);
+	}
+done:
+	if (pg->t.out)
+		fclose(pg->t.out);
+	pg->t.out = NULL;
+	if (c)
+		curl_easy_cleanup(c);
+	curl_slist_free_all(hdrs);
+	return error;
+}
+
+static int fetch_page(const struct http_fetch *f, struct page *pg)
+{
+	char *pathbuf = xmalloc(f->page.path ? strlen(f->page.path) + 1 : 1);
+	struct buf why = BUF_INIT;
+	int error;
+	for (int n = 0;; n++) {
+		long wait = -1;
+		buf_clear(&why);
+		error = attempt(f, pg, pathbuf, &why, &wait);
+		if (error <= 0)
+			break;
+		if (n >= f->retries) {
+			error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
+			break;
+		}
+		if (wait > f->retry_max_ms) {
+			error = error_set("%s: the server asks to retry after %lds, more than "
+			                  "retry_max (%ldms)", buf_cstr(&why), wait / 1000,
+			                  f->retry_max_ms);
+			break;
+		}
+		if (wait < 0)
+			wait = backoff_ms(f, n + 1);
+		logf_(f, "page %d: %s; retrying in %ldms (attempt %d of %d)", pg->number,
+		      buf_cstr(&why), wait, n + 2, f->retries + 1);
+		sleep_ms(wait);
+	}
+	buf_free(&why);
+	free(pathbuf);
+	return error;
+}
+
+/* ---- pages ---- */
+
+void http_result_free(struct http_result *r)
+{
+	free(r->etag);
+	free(r->last_modified);
+	free(r->content_type);
+	free(r->soda_fields);
+	free(r->soda_types);
+	free(r->max_value);
+	memset(r, 0, sizeof(*r));
+}
+
+static char *page_url(const struct http_fetch *f, const char *extra_name, const char *extra_value,
+                      int64_t limit)
+{
+	struct buf u = BUF_INIT;
+	buf_puts(&u, f->url);
+	for (size_t i = 0; i < f->nparams; i++)
+		http_url_add_param(&u, f->params[2 * i], f->params[2 * i + 1]);
+	if (f->page.style == HTTP_PAGE_OFFSET && f->page.limit_param) {
+		char n[32];
+		snprintf(n, sizeof(n), "%lld", (long long)limit);
+		http_url_add_param(&u, f->page.limit_param, n);
+	}
+	if (extra_name)
+		http_url_add_param(&u, extra_name, extra_value);
+	return buf_detach(&u);
+}
+
+static void keep_first(char **dst, const char *src)
+{
+	if (!*dst && src)
+		*dst = xstrdup(src);
+}
+
+int http_fetch(const struct http_fetch *f, struct http_result *r)
+{
+	int error = 0;
+	char *url = NULL, *path = NULL, *next = NULL;
+	struct page *pg = xcalloc(1, sizeof(*pg));
+	enum http_paging style = f->page.style;
+	int64_t number = f->page.start, offset = 0;
+	char num[32];
+
+	memset(r, 0, sizeof(*r));
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_code != CURLE_OK) {
+		error = error_set("cannot start libcurl: %s", curl_easy_strerror(curl_init_code));
+		goto done;
+	}
+	/* a file has one page: there is nothing to ask for next */
+	if (!strncasecmp(f->url, "file:", 5))
+		style = HTTP_PAGE_NONE;
+
+	if (style == HTTP_PAGE_OFFSET) {
+		url = page_url(f, f->page.param, "0", f->page.size);
+	} else if (style == HTTP_PAGE_NUMBER) {
+		snprintf(num, sizeof(num), "%lld", (long long)number);
+		url = page_url(f, f->page.param, num, 0);
+	} else {
+		url = page_url(f, NULL, NULL, 0);
+	}
+
+	for (int n = 1;; n++) {
+		if (f->page.max_pages && n > f->page.max_pages) {
+			r->more = true;
+			logf_(f, "stopped at max_pages = %d: the API may have more rows", f->page.max_pages);
+			break;
+		}
+		free(path);
+		path = xasprintf("%s/page-%04d.json", f->dir, n);
+		pg->number = n;
+		pg->url = url;
+		pg->path = path;
+		pg->conditional = n == 1 && !r->not_modified;
+		pg->not_modified = false;
+		if (f->verbose)
+			logf_(f, "GET %s page %d", f->display_url, n);
+		if ((error = fetch_page(f, pg)) < 0) {
+			error_prefix("%s page %d: ", f->display_url, n);
+			goto done;
+		}
+		if (pg->not_modified) {
+			unlink(path);
+			r->not_modified = true;
+			r->status = 304;
+			goto done;
+		}
+		int64_t rows = pg->scan.rows;
+		/* an empty page after the first only says "no more" */
+		if (rows == 0 && n > 1) {
+			unlink(path);
+			break;
+		}
+		r->pages = n;
+		r->rows += rows;
+		r->bytes += pg->t.bytes;
+		r->status = pg->t.status;
+		if (n == 1) {
+			keep_first(&r->content_type, pg->t.content_type);
+			keep_first(&r->etag, pg->t.etag);
+			keep_first(&r->last_modified, pg->t.last_modified);
+			keep_first(&r->soda_fields, pg->t.soda_fields);
+			keep_first(&r->soda_types, pg->t.soda_types);
+		}
+		if (pg->scan.max && (!r->max_value || http_cursor_cmp(pg->scan.max, r->max_value) > 0)) {
+			free(r->max_value);
+			r->max_value = xstrdup(pg->scan.max);
+		}
+		if (f->verbose)
+			logf_(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
+			      (unsigned long long)pg->t.bytes);
+
+		free(next);
+		next = NULL;
+		switch (style) {
+		case HTTP_PAGE_NONE:
+			break;
+		case HTTP_PAGE_OFFSET:
+			if (rows == 0 || (f->page.size && rows < f->page.size))
+				break;
+			offset += f->page.size ? f->page.size : rows;
+			snprintf(num, sizeof(num), "%lld", (long long)offset);
+			next = page_url(f, f->page.param, num, f->page.size);
+			break;
+		case HTTP_PAGE_NUMBER:
+			if (rows == 0 || (f->page.size && rows < f->page.size))
+				break;
+			snprintf(num, sizeof(num), "%lld", (long long)++number);
+			next = page_url(f, f->page.param, num, 0);
+			break;
+		case HTTP_PAGE_LINK: {
+			char *ref = link_next(pg->t.link);
+			if (ref) {
+				next = url_resolve(url, ref);
+				if (!next) {
+					error = error_set("%s page %d: cannot read the Link header's next URL",
+					                  f->display_url, n);
+					free(ref);
+					goto done;
+				}
+			}
+			free(ref);
+			break;
+		}
+		case HTTP_PAGE_CURSOR:
+			if (rows > 0 && pg->scan.found && *pg->scan.found)
+				next = page_url(f, f->page.param, pg->scan.found, 0);
+			break;
+		case HTTP_PAGE_NEXT_URL:
+			if (rows > 0 && pg->scan.found && *pg->scan.found) {
+				next = url_resolve(url, pg->scan.found);
+				if (!next) {
+					error = error_set("%s page %d: cannot read the next URL at %s",
+					                  f->display_url, n, f->page.path);
+					goto done;
+				}
+			}
+			break;
+		}
+		if (!next)
+			break;
+		if (!strcmp(next, url)) {
+			error = error_set("%s page %d: the next page is this page again", f->display_url, n);
+			goto done;
+		}
+		free(url);
+		url = next;
+		next = NULL;
+	}
+done:
+	if (pg) {
+		transfer_free(&pg->t);
+		scan_free(&pg->scan);
+		free(pg);
+	}
+	free(url);
+	free(path);
+	free(next);
+	if (error < 0)
+		http_result_free(r);
+	return error;
+}

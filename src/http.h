@@ -1,0 +1,97 @@
+/* http: GET requests with libcurl, the only module that includes curl.
+ * One fetch is a series of pages (pagination), each written to a file as it
+ * arrives and checked as JSON on the way, with retries, timeouts and a
+ * conditional first request.  Nothing here knows the DAG file or state. */
+#ifndef PIPE_HTTP_H
+#define PIPE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#ifndef PIPE_VERSION
+#define PIPE_VERSION "0.1.0"
+#endif
+
+enum http_paging {
+	HTTP_PAGE_NONE,
+	HTTP_PAGE_OFFSET,   /* param=offset, advanced by size */
+	HTTP_PAGE_NUMBER,   /* param=page number, from start */
+	HTTP_PAGE_LINK,     /* Link: <...>; rel="next" */
+	HTTP_PAGE_CURSOR,   /* a value in the body sent back as param */
+	HTTP_PAGE_NEXT_URL, /* a URL in the body */
+};
+
+struct http_paginate {
+	enum http_paging style;
+	const char *param; /* offset, number, cursor: the query parameter */
+	const char *limit_param; /* offset: also sends limit_param=size; may be NULL */
+	const char *path;  /* cursor, next_url: dotted key path in the body */
+	int64_t start;     /* number: the first page's number */
+	int64_t size;      /* rows per full page; 0 = unknown (no short-page stop) */
+	int max_pages;     /* 0 = no limit */
+};
+
+/* The log callback receives finished lines; the caller redacts them. */
+typedef void (*http_log_fn)(void *arg, const char *line);
+
+struct http_fetch {
+	/* The URL and the values below are expanded and may hold secrets:
+	 * http.c never prints them.  Messages name display_url instead. */
+	const char *url;
+	const char *display_url;
+	const char *const *params; /* name, value, name, value...: URL-encoded here */
+	size_t nparams;            /* pairs */
+	const char *const *headers; /* "Name: value" */
+	size_t nheaders;
+	const char *ca_file;        /* NULL: the system's CAs */
+	long timeout_ms;            /* whole request; 0 = none */
+	long connect_timeout_ms;
+	int retries;                /* attempts after the first */
+	long retry_delay_ms;        /* first backoff; doubles each retry */
+	long retry_max_ms;          /* cap on a backoff and on Retry-After */
+	const char *if_none_match;  /* sent with the first page only */
+	const char *if_modified_since;
+	struct http_paginate page;
+	/* Incremental loads: the largest value of this key in the rows (the
+	 * objects in the body's top-level array, or in an array member of a
+	 * top-level object) is reported in http_result.max_value. */
+	const char *row_field;
+	const char *dir;            /* pages go to dir/page-0001.json, ... */
+	int verbose;
+	http_log_fn log;
+	void *log_arg;
+};
+
+struct http_result {
+	bool not_modified;   /* the first page answered 304 */
+	long status;         /* of the last page; 0 for file:// */
+	int pages;
+	int64_t rows;        /* elements of the rows arrays, all pages */
+	uint64_t bytes;      /* body bytes written */
+	bool more;           /* stopped by max_pages while pages kept coming */
+	/* From the first page's response; NULL when absent. */
+	char *etag, *last_modified, *content_type, *soda_fields, *soda_types;
+	char *max_value;     /* see row_field; NULL when no row had it */
+};
+
+/* Fetches every page into f->dir (which must exist).  On failure the
+ * message names display_url, the page and, for bad JSON, the byte offset;
+ * files already written stay in dir for the caller to remove. */
+int http_fetch(const struct http_fetch *f, struct http_result *r);
+void http_result_free(struct http_result *r);
+
+/* Appends name=value to url, both percent-encoded, with ? or &. */
+void http_url_add_param(struct buf *url, const char *name, const char *value);
+
+/* Checks a whole JSON text (for tests and files): 0, or an error naming
+ * the byte offset.  rows gets the count http_result.rows would. */
+int http_json_check(const char *data, size_t len, int64_t *rows);
+
+/* Compares two cursor values: numerically when both are numbers, else as
+ * strings (ISO timestamps sort that way).  <0, 0, >0. */
+int http_cursor_cmp(const char *a, const char *b);
+
+#endif

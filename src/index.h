@@ -1,0 +1,47 @@
+/* index: .pipe/index, the fast path's one binary file (format atop index.c).
+ * A cache of what state/ and targets/ say, so that a no-op build reads one
+ * file and stats inputs and outputs instead of opening every state record
+ * and rehashing every file.  It can always be rebuilt from state/. */
+#ifndef PIPE_INDEX_H
+#define PIPE_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sys/stat.h>
+
+#include "hash.h"
+
+enum index_status { INDEX_NONE = 0, INDEX_OK = 1, INDEX_FAILED = 2 };
+
+struct index_target {
+	struct hash key;    /* of the last successful build */
+	struct hash recipe; /* the recipe part of that key */
+	struct hash output;
+	int64_t finished;   /* wall clock seconds of the last success */
+	uint8_t status;     /* enum index_status of the last run */
+};
+
+struct index;
+
+/* A missing or unreadable index is an empty one: it is only a cache. */
+int index_load(struct index **ix, const char *path);
+/* Writes atomically; does nothing when nothing changed. */
+int index_save(struct index *ix, const char *path);
+void index_free(struct index *ix);
+
+const struct index_target *index_target_get(const struct index *ix, const char *name);
+void index_target_put(struct index *ix, const char *name, const struct index_target *t);
+
+/* The hash of a file or directory tree, from the stat cache when the
+ * inode, size and mtime are what they were when it was last hashed.
+ * PIPE_ENOTFOUND when the path does not exist. */
+int index_hash_path(struct index *ix, const char *path, struct hash *out);
+/* Records a hash computed elsewhere (a worker hashed a new output before it
+ * was renamed into place; a rename keeps inode, size and mtime). */
+void index_file_put(struct index *ix, const char *path, const struct stat *st,
+                    const struct hash *h);
+/* Drops the cached hashes under path (after an output is replaced). */
+void index_forget(struct index *ix, const char *path);
+
+#endif

@@ -1,0 +1,730 @@
+/* json: records read one at a time and tokenised with jsmn.
+ *
+ * jsmn tokenises a whole text into a caller's token array; on a large
+ * top-level array that array would hold every token of the file.  So the
+ * reader here finds the extent of one record at a time with a small
+ * bracket-and-string scanner over a sliding buffer, and hands only that
+ * record to jsmn.  Memory is the buffer (grown only for a record larger than
+ * a read) and the token array of the largest record. */
+#include "json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define JSMN_PARENT_LINKS
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#define READ_CHUNK (1u << 20)
+
+/* Line and column of offset off in text, which starts at line0:col0. */
+static void position(const char *text, size_t off, int64_t line0, int64_t col0,
+                     int64_t *line, int64_t *col)
+{
+	const char *p = text, *end = text + off, *nl;
+	*line = line0;
+	*col = col0;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		(*line)++;
+		*col = 1;
+		p = nl + 1;
+	}
+	*col += end - p;
+}
+
+static const char *describe(const char *text, size_t len, size_t off, char out[16])
+{
+	unsigned char c;
+	if (off >= len)
+		return "the end of the input";
+	c = (unsigned char)text[off];
+	if (c >= 0x20 && c < 0x7f && c != '\'')
+		snprintf(out, 16, "'%c'", c);
+	else
+		snprintf(out, 16, "byte 0x%02x", c);
+	return out;
+}
+
+static bool valid_number(const char *p, const char *end, bool *is_float)
+{
+	*is_float = false;
+	if (p < end && *p == '-')
+		p++;
+	if (p == end)
+		return false;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return false;
+	if (p < end && *p == '.') {
+		*is_float = true;
+		if (++p == end || *p < '0' || *p > '9')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		*is_float = true;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || *p < '0' || *p > '9')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p == end;
+}
+
+static int parse_error(const struct json_doc *doc, const char *where, size_t off, const char *what)
+{
+	int64_t line, col;
+	char c[16];
+	position(doc->text, off, doc->line, doc->col, &line, &col);
+	return error_setcode(PIPE_EUSAGE, "%s:%lld:%lld: invalid JSON: %s (at %s)", where,
+	                     (long long)line, (long long)col, what,
+	                     describe(doc->text, doc->len, off, c));
+}
+
+int json_parse(struct json_doc *doc, const char *text, size_t len, const char *where)
+{
+	jsmn_parser p;
+	jsmntok_t *raw;
+	int n, i;
+
+	doc->text = text;
+	doc->len = len;
+	doc->ntoks = 0;
+	if (doc->line <= 0)
+		doc->line = doc->col = 1;
+	if (len > (size_t)INT32_MAX)
+		return error_setcode(PIPE_EUSAGE, "%s: a JSON value larger than 2 GiB", where);
+	if (doc->rawcap < 64) {
+		doc->rawcap = 64;
+		doc->raw = xrealloc(doc->raw, (size_t)doc->rawcap * sizeof(jsmntok_t));
+	}
+	for (;;) {
+		jsmn_init(&p);
+		n = jsmn_parse(&p, text, len, doc->raw, (unsigned)doc->rawcap);
+		if (n != JSMN_ERROR_NOMEM)
+			break;
+		doc->rawcap *= 2;
+		doc->raw = xrealloc(doc->raw, (size_t)doc->rawcap * sizeof(jsmntok_t));
+	}
+	if (n == JSMN_ERROR_INVAL)
+		return parse_error(doc, where, p.pos, "unexpected character");
+	if (n == JSMN_ERROR_PART)
+		return parse_error(doc, where, len, "unexpected end");
+	if (n == 0)
+		return parse_error(doc, where, len, "no value");
+	if (n > doc->cap) {
+		doc->cap = n;
+		doc->toks = xrealloc(doc->toks, (size_t)n * sizeof(*doc->toks));
+	}
+	raw = doc->raw;
+	for (i = 0; i < n; i++) {
+		struct json_tok *t = &doc->toks[i];
+		const jsmntok_t *r = &raw[i];
+		const char *s = text + r->start, *e = text + r->end;
+		bool is_float;
+		if (i > 0 && r->parent < 0)
+			return parse_error(doc, where, (size_t)r->start, "more than one value");
+		t->start = r->start;
+		t->end = r->end;
+		t->size = r->size;
+		t->parent = r->parent;
+		t->escaped = 0;
+		switch (r->type) {
+		case JSMN_OBJECT:
+			t->type = JSON_OBJECT;
+			break;
+		case JSMN_ARRAY:
+			t->type = JSON_ARRAY;
+			break;
+		case JSMN_STRING:
+			t->type = JSON_STRING;
+			t->escaped = memchr(s, '\\', (size_t)(e - s)) != NULL;
+			break;
+		default:
+			if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
+				t->type = JSON_TRUE;
+			else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
+				t->type = JSON_FALSE;
+			else if (*s == 'n' && e - s == 4 && !memcmp(s, "null", 4))
+				t->type = JSON_NULL;
+			else if (valid_number(s, e, &is_float))
+				t->type = is_float ? JSON_FLOAT : JSON_INT;
+			else
+				return parse_error(doc, where, (size_t)r->start, "not a number, string, true, false or null");
+		}
+	}
+	doc->ntoks = n;
+	return 0;
+}
+
+void json_doc_free(struct json_doc *doc)
+{
+	free(doc->toks);
+	free(doc->raw);
+	memset(doc, 0, sizeof(*doc));
+}
+
+int json_skip(const struct json_doc *doc, int i)
+{
+	int end = doc->toks[i].end, j = i + 1;
+	while (j < doc->ntoks && doc->toks[j].start < end)
+		j++;
+	return j;
+}
+
+bool json_eq(const struct json_doc *doc, int i, const char *s)
+{
+	const struct json_tok *t = &doc->toks[i];
+	size_t n = strlen(s);
+	return (size_t)(t->end - t->start) == n && !memcmp(doc->text + t->start, s, n);
+}
+
+int json_get(const struct json_doc *doc, int obj, const char *key)
+{
+	int i, k;
+	if (obj < 0 || doc->toks[obj].type != JSON_OBJECT)
+		return -1;
+	for (i = obj + 1, k = 0; k < doc->toks[obj].size; k++) {
+		if (json_eq(doc, i, key))
+			return i + 1;
+		i = json_skip(doc, i + 1);
+	}
+	return -1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static unsigned hex4(const char *p)
+{
+	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+static void put_utf8(struct buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u, n);
+}
+
+/* jsmn (strict) has checked the escapes: a backslash is followed by one of
+ * "\/bfnrtu and \u by four hex digits. */
+static void unescape(const char *p, const char *end, struct buf *out)
+{
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		unsigned cp;
+		if (!bs) {
+			buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(out, p, (size_t)(bs - p));
+		p = bs + 2;
+		switch (bs[1]) {
+		case 'b': buf_putc(out, '\b'); break;
+		case 'f': buf_putc(out, '\f'); break;
+		case 'n': buf_putc(out, '\n'); break;
+		case 'r': buf_putc(out, '\r'); break;
+		case 't': buf_putc(out, '\t'); break;
+		case 'u':
+			cp = hex4(p);
+			p += 4;
+			/* A surrogate pair is one code point; a lone half becomes U+FFFD. */
+			if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+				unsigned lo = hex4(p + 2);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;
+			put_utf8(out, cp);
+			break;
+		default: buf_putc(out, bs[1]); break;
+		}
+	}
+}
+
+const char *json_str(const struct json_doc *doc, int i, struct buf *scratch, size_t *len)
+{
+	const struct json_tok *t = &doc->toks[i];
+	if (!t->escaped) {
+		*len = (size_t)(t->end - t->start);
+		return doc->text + t->start;
+	}
+	buf_clear(scratch);
+	unescape(doc->text + t->start, doc->text + t->end, scratch);
+	*len = scratch->len;
+	return buf_cstr(scratch);
+}
+
+char *json_strdup(const struct json_doc *doc, int i)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	const char *s = json_str(doc, i, &b, &len);
+	char *r = xstrndup(s, len);
+	buf_free(&b);
+	return r;
+}
+
+/* The reader. */
+
+enum state { ST_START, ST_ELEMENT, ST_AFTER, ST_NDJSON, ST_DONE };
+
+struct json_reader {
+	char *path;
+	int fd;
+	enum json_format format;
+	char **keys; /* the records path, split at dots */
+	size_t nkeys;
+	enum state state;
+	char *buf;
+	size_t cap, len, pos; /* valid bytes [0, len); scanning at pos */
+	bool eof;
+	int64_t base;       /* the file offset of buf[0] */
+	int64_t line;       /* the line of buf[pos] */
+	int64_t line_start; /* the file offset where that line starts */
+	int64_t index, rec_line, rec_col;
+	int error; /* the code of a failed fill, when peek returned -2 */
+};
+
+static int err_at(struct json_reader *r, size_t off, const char *fmt, ...) PIPE_PRINTF(3, 4);
+
+/* An error at pos + off. */
+static int err_at(struct json_reader *r, size_t off, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	int64_t line, col;
+	va_list ap;
+	int error;
+	position(r->buf + r->pos, off, r->line, r->base + (int64_t)r->pos - r->line_start + 1, &line, &col);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	error = error_setcode(PIPE_EUSAGE, "%s:%lld:%lld: %s", r->path, (long long)line,
+	                      (long long)col, buf_cstr(&msg));
+	buf_free(&msg);
+	return error;
+}
+
+/* Makes at least off + 1 bytes available from pos: 1, or 0 at the end of
+ * the file, or an error. */
+static int fill(struct json_reader *r, size_t off)
+{
+	while (r->len - r->pos <= off) {
+		ssize_t n;
+		if (r->eof)
+			return 0;
+		if (r->pos > 0) {
+			memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+			r->base += (int64_t)r->pos;
+			r->len -= r->pos;
+			r->pos = 0;
+		}
+		if (r->cap - r->len < READ_CHUNK / 2) {
+			if (r->len >= JSON_MAX_RECORD)
+				return err_at(r, 0, "a record longer than %u MiB: the reader holds one record in memory at a time",
+				              JSON_MAX_RECORD >> 20);
+			r->cap = r->cap ? r->cap * 2 : READ_CHUNK;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		do
+			n = read(r->fd, r->buf + r->len, r->cap - r->len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return error_set("%s: %s", r->path, strerror(errno));
+		if (n == 0)
+			r->eof = true;
+		r->len += (size_t)n;
+	}
+	return 1;
+}
+
+/* The byte at pos + off, -1 at the end, -2 on an error (its code in
+ * r->error). */
+static int peek(struct json_reader *r, size_t off)
+{
+	int e;
+	if (r->len - r->pos > off)
+		return (unsigned char)r->buf[r->pos + off];
+	if ((e = fill(r, off)) > 0)
+		return (unsigned char)r->buf[r->pos + off];
+	if (e == 0)
+		return -1;
+	r->error = e;
+	return -2;
+}
+
+/* Moves pos forward by n bytes, counting lines. */
+static void consume(struct json_reader *r, size_t n)
+{
+	const char *p = r->buf + r->pos, *end = p + n, *nl;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		r->line++;
+		r->line_start = r->base + (nl + 1 - r->buf);
+		p = nl + 1;
+	}
+	r->pos += n;
+}
+
+static int skip_space(struct json_reader *r)
+{
+	for (;;) {
+		int c = peek(r, 0);
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			consume(r, 1);
+		else
+			return c;
+	}
+}
+
+/* The length of the JSON value at pos (still to be validated by jsmn). */
+static int scan_value(struct json_reader *r, size_t *len)
+{
+	size_t off = 0;
+	int depth = 0, error;
+	bool in_string = false, escape = false;
+	int c = peek(r, 0);
+
+	if (c != '{' && c != '[' && c != '"') {
+		/* A primitive runs to the next delimiter. */
+		for (;;) {
+			c = peek(r, off);
+			if (c < 0 || strchr(",]} \t\r\n", c))
+				break;
+			off++;
+		}
+		if (c == -2)
+			return r->error;
+		*len = off;
+		return 0;
+	}
+	for (;;) {
+		const char *p = r->buf + r->pos;
+		size_t avail = r->len - r->pos;
+		while (off < avail) {
+			if (in_string) {
+				const char *q = p + off, *end = p + avail;
+				if (escape) {
+					escape = false;
+					off++;
+					continue;
+				}
+				while (q < end && *q != '"' && *q != '\\')
+					q++;
+				off = (size_t)(q - p);
+				if (q == end)
+					break;
+				off++;
+				if (*q == '\\')
+					escape = true;
+				else {
+					in_string = false;
+					if (depth == 0) {
+						*len = off;
+						return 0;
+					}
+				}
+				continue;
+			}
+			switch (p[off++]) {
+			case '"':
+				in_string = true;
+				break;
+			case '{':
+			case '[':
+				depth++;
+				break;
+			case '}':
+			case ']':
+				if (--depth == 0) {
+					*len = off;
+					return 0;
+				}
+				break;
+			}
+		}
+		if ((error = fill(r, off)) < 0)
+			return error;
+		if (error == 0)
+			return err_at(r, 0, "invalid JSON: the value starting here is not closed before the end of the input");
+	}
+}
+
+static int read_string_key(struct json_reader *r, const char *want, bool *match)
+{
+	size_t len;
+	int error;
+	if ((error = scan_value(r, &len)) < 0)
+		return error;
+	*match = len == strlen(want) + 2 && !memcmp(r->buf + r->pos + 1, want, len - 2);
+	consume(r, len);
+	return 0;
+}
+
+/* Walks the envelope down r->keys to the '[' of the records. */
+static int find_records(struct json_reader *r)
+{
+	size_t k;
+	int c, error;
+	char d[16];
+	for (k = 0; k < r->nkeys; k++) {
+		bool found = false;
+		if ((c = skip_space(r)) != '{')
+			return c == -2 ? r->error : err_at(r, 0, "records: expected an object holding \"%s\", found %s",
+			                    r->keys[k], describe(r->buf + r->pos, r->len - r->pos, 0, d));
+		consume(r, 1);
+		while (!found) {
+			size_t len;
+			if ((c = skip_space(r)) == -2)
+				return r->error;
+			if (c == '}' || c == -1)
+				return err_at(r, 0, "records: the object has no key \"%s\"", r->keys[k]);
+			if (c == ',') {
+				consume(r, 1);
+				continue;
+			}
+			if (c != '"')
+				return err_at(r, 0, "invalid JSON: expected a key, found %s",
+				              describe(r->buf + r->pos, r->len - r->pos, 0, d));
+			if ((error = read_string_key(r, r->keys[k], &found)) < 0)
+				return error;
+			if (skip_space(r) != ':')
+				return err_at(r, 0, "invalid JSON: expected ':' after a key");
+			consume(r, 1);
+			if ((c = skip_space(r)) == -2)
+				return r->error;
+			if (found)
+				break;
+			if ((error = scan_value(r, &len)) < 0)
+				return error;
+			consume(r, len);
+		}
+	}
+	if ((c = skip_space(r)) != '[')
+		return c == -2 ? r->error : err_at(r, 0, "records: \"%s\" is not an array of records (found %s)",
+		                    r->keys[r->nkeys - 1], describe(r->buf + r->pos, r->len - r->pos, 0, d));
+	consume(r, 1);
+	return 0;
+}
+
+int json_reader_open(struct json_reader **out, const char *path, enum json_format format,
+                     const char *records)
+{
+	struct json_reader *r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	r->format = format;
+	r->line = 1;
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		int error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", path,
+		                          strerror(errno));
+		json_reader_free(r);
+		return error;
+	}
+	if (records && *records) {
+		char *copy = xstrdup(records), *save = NULL, *part;
+		for (part = strtok_r(copy, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
+			r->keys = xrealloc(r->keys, (r->nkeys + 1) * sizeof(char *));
+			r->keys[r->nkeys++] = xstrdup(part);
+		}
+		free(copy);
+	}
+	*out = r;
+	return 0;
+}
+
+/* The first value in the file decides how the rest is read. */
+static int start(struct json_reader *r)
+{
+	int c, error;
+	char d[16];
+	if (peek(r, 0) == 0xef && peek(r, 1) == 0xbb && peek(r, 2) == 0xbf)
+		consume(r, 3); /* a UTF-8 byte order mark */
+	if (r->nkeys) {
+		if ((error = find_records(r)) < 0)
+			return error;
+		r->state = ST_ELEMENT;
+		return 0;
+	}
+	if ((c = skip_space(r)) == -2)
+		return r->error;
+	if (r->format == JSON_FORMAT_NDJSON) {
+		r->state = ST_NDJSON;
+		return 0;
+	}
+	if (c == '[') {
+		consume(r, 1);
+		r->state = ST_ELEMENT;
+		/* An empty array is no records, not a missing one. */
+		if ((c = skip_space(r)) == ']')
+			r->state = ST_AFTER;
+		return c == -2 ? r->error : 0;
+	}
+	if (c == -1)
+		return err_at(r, 0, "the file is empty: expected a JSON array of records");
+	if (c == '{' && r->format == JSON_FORMAT_AUTO) {
+		/* One object after another is NDJSON; one object alone is most
+		 * likely an envelope around the records. */
+		size_t len, off;
+		int next;
+		if ((error = scan_value(r, &len)) < 0)
+			return error;
+		for (off = len; (next = peek(r, off)) == ' ' || next == '\t' || next == '\r' || next == '\n'; off++)
+			;
+		if (next == -2)
+			return r->error;
+		if (next == '{') {
+			r->state = ST_NDJSON;
+			return 0;
+		}
+	}
+	if (c == '{')
+		return err_at(r, 0, "the top level is one object, not an array of records: set `records` to the path of "
+		              "the array inside it (records = data.items), or format = ndjson to load the object as a row");
+	return err_at(r, 0, "expected a JSON array of records, found %s",
+	              describe(r->buf + r->pos, r->len - r->pos, 0, d));
+}
+
+static const char *json_kind_name(int c)
+{
+	switch (c) {
+	case '[': return "an array";
+	case '"': return "a string";
+	case 't': case 'f': return "a boolean";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+int json_reader_next(struct json_reader *r, struct json_doc *doc)
+{
+	int c, error;
+	size_t len;
+	char d[16];
+
+	if (r->state == ST_START && (error = start(r)) < 0)
+		return error;
+	for (;;) {
+		if (r->state == ST_DONE)
+			return 0;
+		if ((c = skip_space(r)) == -2)
+			return r->error;
+		if (r->state == ST_AFTER) {
+			if (c == ',') {
+				consume(r, 1);
+				if (skip_space(r) == ']')
+					return err_at(r, 0, "invalid JSON: a comma before ']'");
+				r->state = ST_ELEMENT;
+				continue;
+			}
+			if (c == ']') {
+				consume(r, 1);
+				/* Inside an envelope the rest of it is not ours to read. */
+				if (!r->nkeys && (c = skip_space(r)) != -1)
+					return c == -2 ? r->error : err_at(r, 0, "invalid JSON: unexpected data after the array of records");
+				r->state = ST_DONE;
+				return 0;
+			}
+			if (c == -1)
+				return err_at(r, 0, "invalid JSON: the array of records is not closed");
+			return err_at(r, 0, "invalid JSON: expected ',' or ']' after a record, found %s",
+			              describe(r->buf + r->pos, r->len - r->pos, 0, d));
+		}
+		if (c == -1) {
+			if (r->state == ST_NDJSON) {
+				r->state = ST_DONE;
+				return 0;
+			}
+			return err_at(r, 0, "invalid JSON: the array of records is not closed");
+		}
+		if (c != '{') {
+			if (r->state == ST_ELEMENT && c == ']')
+				return err_at(r, 0, "invalid JSON: unexpected ']'");
+			if (strchr("[\"tfn-0123456789", c))
+				return err_at(r, 0, "record %lld is %s, not an object", (long long)r->index + 1,
+				              json_kind_name(c));
+			return err_at(r, 0, "invalid JSON: expected a record (an object), found %s",
+			              describe(r->buf + r->pos, r->len - r->pos, 0, d));
+		}
+		break;
+	}
+	if ((error = scan_value(r, &len)) < 0)
+		return error;
+	r->rec_line = r->line;
+	r->rec_col = r->base + (int64_t)r->pos - r->line_start + 1;
+	doc->line = r->rec_line;
+	doc->col = r->rec_col;
+	if ((error = json_parse(doc, r->buf + r->pos, len, r->path)) < 0)
+		return error;
+	consume(r, len);
+	if (r->state == ST_ELEMENT)
+		r->state = ST_AFTER;
+	r->index++;
+	return 1;
+}
+
+void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col)
+{
+	*line = r->rec_line;
+	*col = r->rec_col;
+}
+
+int64_t json_reader_index(const struct json_reader *r)
+{
+	return r->index - 1;
+}
+
+void json_reader_free(struct json_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	for (size_t i = 0; i < r->nkeys; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	free(r->buf);
+	free(r->path);
+	free(r);
+}

@@ -1,0 +1,88 @@
+/* json: JSON read a record at a time with jsmn, so that memory stays bounded
+ * whatever the size of the file.  A source is a top-level array of records,
+ * newline-delimited records (NDJSON), or an array found inside an envelope by
+ * a path such as "data.items".  Each record is tokenised on its own into a
+ * reused token array; tokens give offsets into the record's text. */
+#ifndef PIPE_JSON_H
+#define PIPE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* A record larger than this is refused rather than held in memory. */
+#define JSON_MAX_RECORD (64u << 20)
+
+enum json_type {
+	JSON_OBJECT = 1,
+	JSON_ARRAY,
+	JSON_STRING,
+	JSON_INT,   /* a number without fraction or exponent */
+	JSON_FLOAT, /* any other number */
+	JSON_TRUE,
+	JSON_FALSE,
+	JSON_NULL,
+};
+
+struct json_tok {
+	uint8_t type;    /* enum json_type */
+	uint8_t escaped; /* a string holding a backslash escape */
+	int start, end;  /* offsets into the text; a string's without its quotes */
+	int size;        /* members of an object, elements of an array */
+	int parent;      /* index of the enclosing token, -1 for the root */
+};
+
+/* A parsed document: tokens over text (not owned).  Token 0 is the root;
+ * a value's tokens follow it depth-first. */
+struct json_doc {
+	const char *text;
+	size_t len;
+	struct json_tok *toks;
+	int ntoks, cap;
+	void *raw; /* jsmn's own tokens, reused */
+	int rawcap;
+	/* Where text starts in its source, for messages (1-based). */
+	int64_t line, col;
+};
+
+/* Parses a whole (small) document: a manifest, a config.  where names the
+ * source in messages ("path" gives "path:line:col: ...").  toks is reused
+ * when parsing again into the same doc. */
+int json_parse(struct json_doc *doc, const char *text, size_t len, const char *where);
+void json_doc_free(struct json_doc *doc);
+/* The token after the value at i and everything inside it. */
+int json_skip(const struct json_doc *doc, int i);
+/* The value of key in the object at obj, or -1. */
+int json_get(const struct json_doc *doc, int obj, const char *key);
+/* A string token's decoded bytes: points into the text when there is no
+ * escape, else into scratch (cleared first).  Sets *len. */
+const char *json_str(const struct json_doc *doc, int i, struct buf *scratch, size_t *len);
+/* The decoded string as a new NUL-terminated string (any token: its text). */
+char *json_strdup(const struct json_doc *doc, int i);
+bool json_eq(const struct json_doc *doc, int i, const char *s);
+
+enum json_format {
+	JSON_FORMAT_AUTO,   /* an array, or NDJSON when the file starts with an object */
+	JSON_FORMAT_ARRAY,
+	JSON_FORMAT_NDJSON,
+};
+
+/* Streams the records of a file. */
+struct json_reader;
+
+/* records: a dotted path of object keys to the array of records inside an
+ * envelope ("data.items"), or NULL when the top level holds them. */
+int json_reader_open(struct json_reader **out, const char *path, enum json_format format,
+                     const char *records);
+/* Reads the next record into doc (its text and tokens stay valid until the
+ * next call).  Returns 1 with a record, 0 at the end, < 0 on an error whose
+ * message gives path:line:col. */
+int json_reader_next(struct json_reader *r, struct json_doc *doc);
+/* Where the record just returned starts, for messages: 1-based. */
+void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col);
+int64_t json_reader_index(const struct json_reader *r); /* 0-based record number */
+void json_reader_free(struct json_reader *r);
+
+#endif

@@ -1,0 +1,836 @@
+/* pipefile: .pipe files -> targets, attributes and vars.
+ *
+ * The format, in short (docs/pipe-file.md is the full description):
+ *
+ *   # a comment: a line whose first non-blank is '#'
+ *   var NAME = value             a variable, at column 1
+ *   KIND NAME: DEP DEP ...       a target, at column 1; ": DEPS" is optional
+ *     key = value                an attribute of the target above, indented
+ *       more value               continues the value: indented deeper than key
+ *     key = @path                the value is the content of path
+ *
+ * ${NAME} expands to var NAME; when no var has that name it stays as written
+ * (an environment reference the kind resolves at run time).
+ *
+ * Speed matters: a no-op build parses every target.  Each file is read once
+ * and walked with pointers; a line is looked at once unless it follows a
+ * value (to see whether it continues it).  Positions are counted as we go,
+ * never searched for afterwards. */
+#include "pipefile.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kind.h"
+
+static const char *const engine_keys[] = {"every", "description", NULL};
+static const char command_line[] = "command line";
+
+int error_at(const struct pos *pos, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	if (pos->line > 0)
+		buf_printf(&b, "%s:%d:%d: ", pos->file, pos->line, pos->col);
+	else
+		buf_printf(&b, "%s: ", pos->file);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	error_setcode(PIPE_EUSAGE, "%s", b.data);
+	buf_free(&b);
+	return PIPE_EUSAGE;
+}
+
+int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int *row = xmalloc((lb + 1) * sizeof(int)), d;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/* A "did you mean": the closest candidate within 2 edits, else one the word
+ * is a prefix of. */
+struct suggestion {
+	const char *word, *best;
+	int score;
+};
+
+static void suggest(struct suggestion *s, const char *candidate)
+{
+	int d = edit_distance(s->word, candidate);
+	if (d > 2)
+		d = *s->word && str_starts(candidate, s->word) ? 3 : INT_MAX;
+	if (d < s->score && d != INT_MAX) {
+		s->best = candidate;
+		s->score = d;
+	}
+}
+
+static void add_did_you_mean(struct buf *b, const struct suggestion *s)
+{
+	if (s->best)
+		buf_printf(b, ", did you mean '%s'?", s->best);
+}
+
+/* The loader's state while it walks one file. */
+struct loader {
+	struct pipefile *pf;
+	size_t tcap, vcap, acap; /* capacities of targets, vars, the current target's attrs */
+	const char *file;       /* in pf->files */
+	const char *p, *end;    /* what is left of the text */
+	int line;               /* of the line last taken */
+	long cur;               /* the target attributes go to, or -1 */
+	bool after_var;         /* a var line ended the last target */
+	struct strmap vars;     /* name -> struct var *, filled after parsing */
+	unsigned char *var_state; /* 0 unexpanded, 1 expanding, 2 expanded */
+	size_t *var_stack, var_depth;
+};
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool valid_target_name(const char *s, size_t n)
+{
+	if (!n || !(is_alpha(s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static bool valid_var_name(const char *s, size_t n)
+{
+	if (!n || !(is_alpha(s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static bool valid_key(const char *s, size_t n)
+{
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || is_digit(s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static struct pos pos_at(const struct loader *ld, const char *line, const char *at)
+{
+	struct pos p = {ld->file, ld->line, (int)(at - line) + 1};
+	return p;
+}
+
+/* Every "${" must close on its line: a "}" further down is far more likely
+ * a mistake than a name spanning lines.  "$$" is an escape the kinds read, so
+ * "$${" is not a reference. */
+static int check_braces(const char *s, const char *e, const struct pos *at)
+{
+	for (const char *c = s; c + 1 < e; c++) {
+		if (*c != '$')
+			continue;
+		if (c[1] == '$') {
+			c++;
+		} else if (c[1] == '{' && !memchr(c + 2, '}', (size_t)(e - c - 2))) {
+			struct pos p = *at;
+			p.col += (int)(c - s);
+			return error_at(&p, "unterminated '${' (no '}' on this line)");
+		}
+	}
+	return 0;
+}
+
+static const struct kind *find_kind(const char *s, size_t n)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (strlen(kinds[i]->name) == n && !memcmp(kinds[i]->name, s, n))
+			return kinds[i];
+	return NULL;
+}
+
+static void kind_list(struct buf *b)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", kinds[i]->name);
+}
+
+static int finish_target(struct loader *ld)
+{
+	struct target *t;
+	if (ld->cur < 0)
+		return 0;
+	t = &ld->pf->targets[ld->cur];
+	ld->cur = -1;
+	for (size_t i = 0; t->kind->required && t->kind->required[i]; i++)
+		if (!target_attr(t, t->kind->required[i]))
+			return error_at(&t->pos, "%s target '%s' needs key '%s'", t->kind_name, t->name,
+			                t->kind->required[i]);
+	return 0;
+}
+
+static int parse_var(struct loader *ld, const char *line, const char *s, const char *e)
+{
+	struct pipefile *pf = ld->pf;
+	const char *name, *nend, *v;
+	struct var *var;
+	int error;
+	while (s < e && is_blank(*s))
+		s++;
+	name = s;
+	while (s < e && !is_blank(*s) && *s != '=')
+		s++;
+	nend = s;
+	if (s == name)
+		return error_at(&(struct pos){ld->file, ld->line, (int)(name - line) + 1},
+		                "expected a variable name: var NAME = value");
+	if (!valid_var_name(name, (size_t)(s - name)))
+		return error_at(&(struct pos){ld->file, ld->line, (int)(name - line) + 1},
+		                "bad variable name '%.*s': use letters, digits and _, not starting with a digit",
+		                (int)(s - name), name);
+	while (s < e && is_blank(*s))
+		s++;
+	if (s == e || *s != '=')
+		return error_at(&(struct pos){ld->file, ld->line, (int)(s - line) + 1},
+		                "expected '=' after 'var %.*s'", (int)(s - name), name);
+	for (v = s + 1; v < e && is_blank(*v); v++)
+		;
+	struct pos vpos = pos_at(ld, line, v);
+	if ((error = check_braces(v, e, &vpos)) < 0)
+		return error;
+	grow_array(&pf->vars, &ld->vcap, pf->nvars + 1, sizeof(*pf->vars));
+	var = &pf->vars[pf->nvars++];
+	var->name = xstrndup(name, (size_t)(nend - name));
+	var->value = xstrndup(v, (size_t)(e - v));
+	var->pos = pos_at(ld, line, line);
+	var->from_command_line = false;
+	return 0;
+}
+
+/* Reads a target line: KIND NAME, optionally followed by ": DEP DEP ...". */
+static int parse_target(struct loader *ld, const char *line, const char *e)
+{
+	struct pipefile *pf = ld->pf;
+	const char *kw = line, *kend, *name, *nend, *s;
+	const struct kind *kind;
+	struct target *t;
+	struct buf b = BUF_INIT;
+	size_t ndeps = 0;
+	int error = 0;
+
+	for (s = kw; s < e && !is_blank(*s) && *s != ':' && *s != '='; s++)
+		;
+	kend = s;
+	while (s < e && is_blank(*s))
+		s++;
+	if (kend - kw == 3 && !memcmp(kw, "var", 3) && s > kend && s < e && *s != '=')
+		return parse_var(ld, line, s, e);
+	if (kend == kw || *s == '=')
+		return error_at(&(struct pos){ld->file, ld->line, 1},
+		                "expected 'KIND NAME: DEPS' or 'var NAME = value' here; "
+		                "an attribute 'key = value' goes indented under its target");
+	if (*s == ':') {
+		kind_list(&b);
+		error = error_at(&(struct pos){ld->file, ld->line, 1},
+		                 "missing kind before target '%.*s': write KIND NAME: DEPS (kinds: %s)",
+		                 (int)(kend - kw), kw, b.data);
+		goto done;
+	}
+	if (s == e) {
+		if (find_kind(kw, (size_t)(kend - kw)))
+			return error_at(&(struct pos){ld->file, ld->line, (int)(kend - line) + 1},
+			                "missing target name after '%.*s'", (int)(kend - kw), kw);
+		return error_at(&(struct pos){ld->file, ld->line, 1},
+		                "expected 'KIND NAME: DEPS' or 'var NAME = value' here");
+	}
+	name = s;
+	while (s < e && !is_blank(*s) && *s != ':')
+		s++;
+	nend = s;
+	if (!(kind = find_kind(kw, (size_t)(kend - kw)))) {
+		char *word = xstrndup(kw, (size_t)(kend - kw));
+		struct suggestion sg = {word, NULL, INT_MAX};
+		for (size_t i = 0; kinds[i]; i++)
+			suggest(&sg, kinds[i]->name);
+		buf_printf(&b, "unknown kind '%s'", word);
+		if (sg.best) {
+			add_did_you_mean(&b, &sg);
+		} else {
+			buf_puts(&b, " (kinds: ");
+			kind_list(&b);
+			buf_putc(&b, ')');
+		}
+		error = error_at(&(struct pos){ld->file, ld->line, 1}, "%s", b.data);
+		free(word);
+		goto done;
+	}
+	if (!valid_target_name(name, (size_t)(nend - name))) {
+		error = error_at(&(struct pos){ld->file, ld->line, (int)(name - line) + 1},
+		                 "bad target name '%.*s': use letters, digits, _, - and ., "
+		                 "starting with a letter or _", (int)(nend - name), name);
+		goto done;
+	}
+	while (s < e && is_blank(*s))
+		s++;
+	if (s < e && *s != ':') {
+		error = error_at(&(struct pos){ld->file, ld->line, (int)(s - line) + 1},
+		                 "expected ':' before the dependencies of '%.*s'", (int)(nend - name), name);
+		goto done;
+	}
+	if (s < e)
+		s++;
+	for (const char *c = s; c < e; ndeps++) {
+		while (c < e && is_blank(*c))
+			c++;
+		if (c == e)
+			break;
+		while (c < e && !is_blank(*c))
+			c++;
+	}
+
+	grow_array(&pf->targets, &ld->tcap, pf->ntargets + 1, sizeof(*pf->targets));
+	t = &pf->targets[pf->ntargets];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrndup(name, (size_t)(nend - name));
+	t->kind_name = xstrdup(kind->name);
+	t->kind = kind;
+	t->pos = pos_at(ld, line, line);
+	if (ndeps)
+		t->deps = xmalloc(ndeps * sizeof(*t->deps));
+	while (t->ndeps < ndeps) {
+		const char *d;
+		while (is_blank(*s))
+			s++;
+		for (d = s; s < e && !is_blank(*s); s++)
+			;
+		t->deps[t->ndeps].name = xstrndup(d, (size_t)(s - d));
+		t->deps[t->ndeps].pos = pos_at(ld, line, d);
+		t->ndeps++;
+	}
+	ld->cur = (long)pf->ntargets++;
+	ld->acap = 0;
+	ld->after_var = false;
+done:
+	buf_free(&b);
+	return error;
+}
+
+static bool kind_has_key(const struct kind *k, const char *key)
+{
+	for (size_t i = 0; k->keys && k->keys[i]; i++)
+		if (!strcmp(k->keys[i], key))
+			return true;
+	return kind_engine_key(key);
+}
+
+static int unknown_key(const struct target *t, const char *key, const struct pos *pos)
+{
+	struct buf b = BUF_INIT;
+	struct suggestion sg = {key, NULL, INT_MAX};
+	const char *const *lists[2] = {t->kind->keys, engine_keys};
+	int error;
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; lists[l] && lists[l][i]; i++)
+			suggest(&sg, lists[l][i]);
+	buf_printf(&b, "unknown key '%s' for a %s target", key, t->kind_name);
+	if (sg.best) {
+		add_did_you_mean(&b, &sg);
+	} else {
+		const char *sep = " (keys: ";
+		for (int l = 0; l < 2; l++)
+			for (size_t i = 0; lists[l] && lists[l][i]; i++, sep = ", ")
+				buf_printf(&b, "%s%s", sep, lists[l][i]);
+		buf_putc(&b, ')');
+	}
+	error = error_at(pos, "%s", b.data);
+	buf_free(&b);
+	return error;
+}
+
+/* Reads "key = value" at s (indented) and the lines that continue it. */
+static int parse_attr(struct loader *ld, const char *line, const char *s, const char *e)
+{
+	struct pipefile *pf = ld->pf;
+	struct target *t;
+	struct attr *a;
+	const char *key = s, *kend, *v, *q, *cont_start, *cont_end;
+	struct pos kpos = pos_at(ld, line, s), vpos;
+	size_t indent = (size_t)(s - line), strip = SIZE_MAX;
+	int error;
+	bool started;
+	struct buf value = BUF_INIT;
+
+	while (s < e && !is_blank(*s) && *s != '=')
+		s++;
+	kend = s;
+	if (ld->cur < 0) {
+		if (ld->after_var)
+			return error_at(&kpos, "attribute '%.*s' after a var line: attributes go "
+			                "right under their target's line", (int)(kend - key), key);
+		return error_at(&kpos, "attribute '%.*s' before any target", (int)(kend - key), key);
+	}
+	t = &pf->targets[ld->cur];
+	if (kend == key)
+		return error_at(&kpos, "missing key before '='");
+	while (s < e && is_blank(*s))
+		s++;
+	if (s == e || *s != '=')
+		return error_at(&kpos, "missing '=' after '%.*s': an attribute is key = value",
+		                (int)(kend - key), key);
+	if (!valid_key(key, (size_t)(kend - key)))
+		return error_at(&kpos, "bad key '%.*s': use lowercase letters, digits and _",
+		                (int)(kend - key), key);
+	for (v = s + 1; v < e && is_blank(*v); v++)
+		;
+	vpos = pos_at(ld, line, v);
+
+	/* Which lines continue the value: those indented deeper than the key,
+	 * and blank lines between them.  Their common indentation goes. */
+	cont_start = cont_end = q = ld->p;
+	while (q < ld->end) {
+		const char *l = q, *le = memchr(q, '\n', (size_t)(ld->end - q)), *c;
+		q = le ? le + 1 : ld->end;
+		if (!le)
+			le = ld->end;
+		for (c = l; c < le && is_blank(*c); c++)
+			;
+		while (le > c && is_space(le[-1]))
+			le--;
+		if (c == le)
+			continue;
+		if ((size_t)(c - l) <= indent)
+			break;
+		if ((size_t)(c - l) < strip)
+			strip = (size_t)(c - l);
+		cont_end = q;
+	}
+
+	buf_add(&value, v, (size_t)(e - v));
+	if ((error = check_braces(v, e, &vpos)) < 0)
+		goto done;
+	started = e > v;
+	for (q = cont_start; q < cont_end;) {
+		const char *l = q, *le = memchr(q, '\n', (size_t)(cont_end - q));
+		struct pos lpos;
+		q = le ? le + 1 : cont_end;
+		if (!le)
+			le = cont_end;
+		while (le > l && is_space(le[-1]))
+			le--;
+		ld->line++;
+		if (started)
+			buf_putc(&value, '\n');
+		if (le == l)
+			continue; /* a blank line */
+		lpos = pos_at(ld, l, l + strip);
+		if (!started)
+			vpos = lpos;
+		started = true;
+		if ((error = check_braces(l + strip, le, &lpos)) < 0)
+			goto done;
+		buf_add(&value, l + strip, (size_t)(le - l - strip));
+	}
+	ld->p = cont_end;
+
+	char *k = xstrndup(key, (size_t)(kend - key));
+	if (!kind_has_key(t->kind, k)) {
+		error = unknown_key(t, k, &kpos);
+		free(k);
+		goto done;
+	}
+	for (size_t i = 0; i < t->nattrs; i++) {
+		if (!strcmp(t->attrs[i].key, k)) {
+			error = error_at(&kpos, "key '%s' set twice (first at line %d)", k, t->attrs[i].pos.line);
+			free(k);
+			goto done;
+		}
+	}
+	grow_array(&t->attrs, &ld->acap, t->nattrs + 1, sizeof(*t->attrs));
+	a = &t->attrs[t->nattrs++];
+	a->key = k;
+	a->pos = kpos;
+	a->value_pos = vpos;
+	a->at_path = NULL;
+	if (value.len > 1 && value.data[0] == '@' && e > v && cont_end == cont_start) {
+		if (value.data[1] == '@') {
+			a->value = xstrdup(value.data + 1); /* "@@" writes one '@' */
+		} else {
+			a->at_path = xstrdup(str_trim(value.data + 1));
+			a->value = NULL; /* read once vars are known */
+		}
+	} else if (value.len == 1 && value.data[0] == '@') {
+		error = error_at(&vpos, "missing path after '@'");
+		a->value = xstrdup("");
+	} else {
+		a->value = value.len ? buf_detach(&value) : xstrdup("");
+	}
+done:
+	buf_free(&value);
+	return error;
+}
+
+static int parse_text(struct loader *ld, const char *text, size_t len)
+{
+	int error = 0;
+	ld->p = text;
+	ld->end = text + len;
+	ld->line = 0;
+	ld->cur = -1;
+	ld->after_var = false;
+	while (ld->p < ld->end) {
+		const char *line = ld->p, *eol = memchr(line, '\n', (size_t)(ld->end - line)), *e, *s;
+		ld->p = eol ? eol + 1 : ld->end;
+		e = eol ? eol : ld->end;
+		ld->line++;
+		while (e > line && is_space(e[-1]))
+			e--;
+		for (s = line; s < e && is_blank(*s); s++)
+			;
+		if (s == e || *s == '#')
+			continue;
+		if (s > line) {
+			error = parse_attr(ld, line, s, e);
+		} else {
+			if ((error = finish_target(ld)) < 0)
+				break;
+			error = parse_target(ld, line, e);
+			if (!error && ld->cur < 0)
+				ld->after_var = true;
+		}
+		if (error < 0)
+			break;
+	}
+	if (!error)
+		error = finish_target(ld);
+	return error;
+}
+
+/* Vars are looked up by name through ld->vars, which maps to index + 1:
+ * the array moves while command-line overrides are added. */
+static long var_index(const struct loader *ld, const char *name, size_t n)
+{
+	char small[128], *key = n < sizeof(small) ? small : xmalloc(n + 1);
+	void *v;
+	if (!valid_var_name(name, n))
+		return -1;
+	memcpy(key, name, n);
+	key[n] = '\0';
+	v = strmap_get(&ld->vars, key);
+	if (key != small)
+		free(key);
+	return v ? (long)(uintptr_t)v - 1 : -1;
+}
+
+static int resolve_var(struct loader *ld, size_t i);
+
+/* Appends s to out with each ${NAME} that names a var replaced by its
+ * value.  Everything else, "$$", "$in" and ${ENV} included, is copied. */
+static int expand(struct loader *ld, const char *s, struct buf *out)
+{
+	const char *p = s, *q, *close;
+	int error;
+	while ((q = strchr(p, '$'))) {
+		long i;
+		buf_add(out, p, (size_t)(q - p));
+		p = q + 1;
+		if (q[1] == '$') {
+			buf_add(out, "$$", 2);
+			p = q + 2;
+			continue;
+		}
+		if (q[1] != '{' || !(close = strchr(q + 2, '}')) ||
+		    (i = var_index(ld, q + 2, (size_t)(close - q - 2))) < 0) {
+			buf_putc(out, '$');
+			continue;
+		}
+		if ((error = resolve_var(ld, (size_t)i)) < 0)
+			return error;
+		buf_puts(out, ld->pf->vars[i].value);
+		p = close + 1;
+	}
+	buf_puts(out, p);
+	return 0;
+}
+
+static int var_cycle(struct loader *ld, size_t i)
+{
+	struct pipefile *pf = ld->pf;
+	struct buf b = BUF_INIT;
+	size_t k = 0;
+	int error;
+	while (ld->var_stack[k] != i)
+		k++;
+	for (; k < ld->var_depth; k++)
+		buf_printf(&b, "%s -> ", pf->vars[ld->var_stack[k]].name);
+	buf_puts(&b, pf->vars[i].name);
+	error = error_at(&pf->vars[i].pos, "variable cycle: %s", b.data);
+	buf_free(&b);
+	return error;
+}
+
+/* Vars may use vars defined before or after them, so each is expanded on
+ * first use; one met again while it is being expanded closes a cycle. */
+static int resolve_var(struct loader *ld, size_t i)
+{
+	struct var *v = &ld->pf->vars[i];
+	struct buf b = BUF_INIT;
+	int error;
+	if (ld->var_state[i] == 2)
+		return 0;
+	if (ld->var_state[i] == 1)
+		return var_cycle(ld, i);
+	if (!strstr(v->value, "${")) {
+		ld->var_state[i] = 2;
+		return 0;
+	}
+	ld->var_state[i] = 1;
+	ld->var_stack[ld->var_depth++] = i;
+	error = expand(ld, v->value, &b);
+	ld->var_depth--;
+	if (error < 0) {
+		buf_free(&b);
+		return error;
+	}
+	free(v->value);
+	v->value = buf_detach(&b);
+	ld->var_state[i] = 2;
+	return 0;
+}
+
+static int add_vars(struct loader *ld, const char *const *overrides, size_t noverrides)
+{
+	struct pipefile *pf = ld->pf;
+	int error;
+	for (size_t i = 0; i < pf->nvars; i++) {
+		long first = var_index(ld, pf->vars[i].name, strlen(pf->vars[i].name));
+		if (first >= 0) {
+			const struct pos *fp = &pf->vars[first].pos;
+			return error_at(&pf->vars[i].pos, "var '%s' defined twice (first at %s:%d:%d)",
+			                pf->vars[i].name, fp->file, fp->line, fp->col);
+		}
+		strmap_put(&ld->vars, pf->vars[i].name, (void *)(uintptr_t)(i + 1));
+	}
+	for (size_t i = 0; i < noverrides; i++) {
+		const char *w = overrides[i], *eq = strchr(w, '=');
+		struct pos pos = {command_line, 0, 0};
+		struct var *v;
+		long at;
+		if (!eq || !valid_var_name(w, (size_t)(eq - w)))
+			return error_at(&pos, "bad variable override '%s': write NAME=value", w);
+		if ((error = check_braces(eq + 1, eq + strlen(eq), &pos)) < 0)
+			return error;
+		if ((at = var_index(ld, w, (size_t)(eq - w))) >= 0) {
+			v = &pf->vars[at];
+			free(v->value);
+		} else {
+			grow_array(&pf->vars, &ld->vcap, pf->nvars + 1, sizeof(*pf->vars));
+			v = &pf->vars[pf->nvars++];
+			v->name = xstrndup(w, (size_t)(eq - w));
+			strmap_put(&ld->vars, v->name, (void *)(uintptr_t)pf->nvars);
+		}
+		v->value = xstrdup(eq + 1);
+		v->pos = pos;
+		v->from_command_line = true;
+	}
+	ld->var_state = xcalloc(pf->nvars + 1, 1);
+	ld->var_stack = xcalloc(pf->nvars + 1, sizeof(*ld->var_stack));
+	for (size_t i = 0; i < pf->nvars; i++)
+		if ((error = resolve_var(ld, i)) < 0)
+			return error;
+	return 0;
+}
+
+static int expand_in_place(struct loader *ld, char **s)
+{
+	struct buf b = BUF_INIT;
+	int error;
+	if (!ld->pf->nvars || !strstr(*s, "${"))
+		return 0;
+	if ((error = expand(ld, *s, &b)) < 0) {
+		buf_free(&b);
+		return error;
+	}
+	free(*s);
+	*s = buf_detach(&b);
+	return 0;
+}
+
+static int read_at_file(struct loader *ld, struct attr *a)
+{
+	struct buf text = BUF_INIT;
+	int error, line = 1;
+	if ((error = expand_in_place(ld, &a->at_path)) < 0)
+		return error;
+	if (file_read(a->at_path, &text) < 0) {
+		char *why = xstrdup(error_last());
+		error = error_at(&a->value_pos, "cannot read @%s", why);
+		free(why);
+		goto done;
+	}
+	a->value = buf_detach(&text);
+	for (const char *l = a->value; *l; line++) {
+		const char *e = strchr(l, '\n');
+		struct pos pos = {a->at_path, line, 1};
+		if (!e)
+			e = l + strlen(l);
+		if ((error = check_braces(l, e, &pos)) < 0)
+			goto done;
+		l = *e ? e + 1 : e;
+	}
+done:
+	buf_free(&text);
+	return error;
+}
+
+/* What needs every file read: the names, the vars, the values. */
+static int finish(struct loader *ld, const char *const *overrides, size_t noverrides)
+{
+	struct pipefile *pf = ld->pf;
+	int error;
+	for (size_t i = 0; i < pf->ntargets; i++) {
+		struct target *t = &pf->targets[i], *first = strmap_get(&pf->by_name, t->name);
+		if (first)
+			return error_at(&t->pos, "duplicate target '%s' (first defined at %s:%d:%d)",
+			                t->name, first->pos.file, first->pos.line, first->pos.col);
+		strmap_put(&pf->by_name, t->name, t);
+	}
+	if ((error = add_vars(ld, overrides, noverrides)) < 0)
+		return error;
+	for (size_t i = 0; i < pf->ntargets; i++) {
+		struct target *t = &pf->targets[i];
+		for (size_t j = 0; j < t->ndeps; j++)
+			if ((error = expand_in_place(ld, &t->deps[j].name)) < 0)
+				return error;
+		for (size_t j = 0; j < t->nattrs; j++) {
+			struct attr *a = &t->attrs[j];
+			if (a->at_path && (error = read_at_file(ld, a)) < 0)
+				return error;
+			if ((error = expand_in_place(ld, &a->value)) < 0)
+				return error;
+			if (!strcmp(a->key, "every") && duration_parse(a->value) < 0)
+				return error_at(&a->value_pos, "bad duration '%s' for every: write a number "
+				                "and a unit, s, m, h, d or w (30m, 1h, 1d)", a->value);
+		}
+	}
+	return 0;
+}
+
+static int load(struct pipefile *pf, const char *const *names, const char *text,
+                size_t nnames, const char *const *overrides, size_t noverrides)
+{
+	struct loader ld = {0};
+	int error = 0;
+	memset(pf, 0, sizeof(*pf));
+	ld.pf = pf;
+	pf->files = xcalloc(nnames + 1, sizeof(*pf->files));
+	for (size_t i = 0; i < nnames; i++) {
+		struct buf file = BUF_INIT;
+		pf->files[pf->nfiles++] = xstrdup(names[i]);
+		ld.file = pf->files[i];
+		if (!text && file_read(names[i], &file) < 0) {
+			char *why = xstrdup(error_last());
+			error = error_setcode(PIPE_EUSAGE, "cannot read %s", why);
+			free(why);
+		} else if (text) {
+			error = parse_text(&ld, text, strlen(text));
+		} else {
+			error = parse_text(&ld, file.data ? file.data : "", file.len);
+		}
+		buf_free(&file);
+		if (error < 0)
+			goto done;
+	}
+	error = finish(&ld, overrides, noverrides);
+done:
+	strmap_free(&ld.vars);
+	free(ld.var_state);
+	free(ld.var_stack);
+	if (error < 0)
+		pipefile_free(pf);
+	return error;
+}
+
+int pipefile_load(struct pipefile *pf, const char *const *paths, size_t npaths,
+                  const char *const *overrides, size_t noverrides)
+{
+	return load(pf, paths, NULL, npaths, overrides, noverrides);
+}
+
+int pipefile_load_string(struct pipefile *pf, const char *name, const char *text,
+                         const char *const *overrides, size_t noverrides)
+{
+	return load(pf, &name, text, 1, overrides, noverrides);
+}
+
+void pipefile_free(struct pipefile *pf)
+{
+	for (size_t i = 0; i < pf->ntargets; i++) {
+		struct target *t = &pf->targets[i];
+		for (size_t j = 0; j < t->ndeps; j++)
+			free(t->deps[j].name);
+		for (size_t j = 0; j < t->nattrs; j++) {
+			free(t->attrs[j].key);
+			free(t->attrs[j].value);
+			free(t->attrs[j].at_path);
+		}
+		free(t->deps);
+		free(t->attrs);
+		free(t->name);
+		free(t->kind_name);
+	}
+	free(pf->targets);
+	for (size_t i = 0; i < pf->nvars; i++) {
+		free(pf->vars[i].name);
+		free(pf->vars[i].value);
+	}
+	free(pf->vars);
+	for (size_t i = 0; i < pf->nfiles; i++)
+		free(pf->files[i]);
+	free(pf->files);
+	strmap_free(&pf->by_name);
+	memset(pf, 0, sizeof(*pf));
+}
+
+struct target *pipefile_find(const struct pipefile *pf, const char *name)
+{
+	return strmap_get(&pf->by_name, name);
+}
+
+const struct attr *target_attr(const struct target *t, const char *key)
+{
+	for (size_t i = 0; i < t->nattrs; i++)
+		if (!strcmp(t->attrs[i].key, key))
+			return &t->attrs[i];
+	return NULL;
+}
+
+const char *target_value(const struct target *t, const char *key)
+{
+	const struct attr *a = target_attr(t, key);
+	return a ? a->value : NULL;
+}

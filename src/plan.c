@@ -1,0 +1,369 @@
+/* plan: a target's key is the SHA-256 of pipe's format version, its kind,
+ * its normalised recipe and its inputs' content hashes.  It is stale when
+ * that key differs from the last successful build's, or the output is gone
+ * or was changed by hand, or it is forced, expired or failed last time.
+ *
+ * What the last build said comes from the index (the fast path) and, only
+ * when the index has nothing or disagrees, from the target's state record:
+ * the index may be missing (a fresh clone) or behind (a killed build). */
+#include "plan.h"
+#include "kind.h"
+#include "state.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys that say how often or why, not what: changing them rebuilds nothing. */
+static bool recipe_key(const char *key) { return !kind_engine_key(key); }
+
+/* White space outside quotes is collapsed, and whole-line comments (# or --)
+ * inside multi-line values dropped, so re-indenting a recipe or commenting
+ * it does not rebuild anything. */
+static char *normalise(const char *v)
+{
+	struct buf b = BUF_INIT;
+	char quote = 0;
+	bool space = false, line_start = true;
+	for (const char *s = v; *s; s++) {
+		if (!quote && line_start) {
+			const char *q = s;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '#' || (q[0] == '-' && q[1] == '-')) {
+				while (*q && *q != '\n')
+					q++;
+				s = *q ? q : q - 1;
+				space = b.len > 0;
+				continue;
+			}
+		}
+		line_start = *s == '\n';
+		if (!quote && isspace((unsigned char)*s)) {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = false;
+		if (quote && *s == '\\' && s[1]) {
+			buf_putc(&b, *s++);
+		} else if (quote && *s == quote) {
+			quote = 0;
+		} else if (!quote && (*s == '\'' || *s == '"' || *s == '`')) {
+			quote = *s;
+		}
+		buf_putc(&b, *s);
+	}
+	return buf_detach(&b);
+}
+
+static int cmp_attr(const void *a, const void *b)
+{
+	return strcmp((*(const struct attr *const *)a)->key, (*(const struct attr *const *)b)->key);
+}
+
+void plan_recipe(const struct target *t, struct hash *recipe, struct hash **attr_hashes,
+                 const char ***attr_keys, size_t *n)
+{
+	const struct attr **sorted = xmalloc(sizeof(*sorted) * (t->nattrs + 1));
+	struct hasher *h = hasher_new();
+	size_t m = 0;
+	for (size_t i = 0; i < t->nattrs; i++)
+		if (recipe_key(t->attrs[i].key))
+			sorted[m++] = &t->attrs[i];
+	qsort(sorted, m, sizeof(*sorted), cmp_attr);
+	if (attr_hashes) {
+		*attr_hashes = xmalloc(sizeof(**attr_hashes) * (m + 1));
+		*attr_keys = xmalloc(sizeof(**attr_keys) * (m + 1));
+		*n = m;
+	}
+	hasher_str(h, "pipe-recipe");
+	hasher_str(h, t->kind_name);
+	for (size_t i = 0; i < m; i++) {
+		char *v = normalise(sorted[i]->value);
+		struct hash ah;
+		hash_bytes(v, strlen(v), &ah);
+		free(v);
+		hasher_str(h, sorted[i]->key);
+		hasher_update(h, ah.b, HASH_LEN);
+		if (attr_hashes) {
+			(*attr_hashes)[i] = ah;
+			(*attr_keys)[i] = sorted[i]->key;
+		}
+	}
+	hasher_final(h, recipe);
+	free(sorted);
+}
+
+void plan_key(const struct hash *recipe, const struct node *nd, const struct hash *inputs,
+              struct hash *key)
+{
+	struct hasher *h = hasher_new();
+	hasher_str(h, "pipe-key " PIPE_FORMAT_VERSION);
+	hasher_update(h, recipe->b, HASH_LEN);
+	for (size_t i = 0; i < nd->ninputs; i++) {
+		hasher_str(h, nd->inputs[i].name);
+		hasher_update(h, inputs[i].b, HASH_LEN);
+	}
+	hasher_final(h, key);
+}
+
+int plan_init(struct plan *p, const struct graph *g, struct index *ix, const char *state_dir)
+{
+	memset(p, 0, sizeof(*p));
+	p->g = g;
+	p->ix = ix;
+	p->state_dir = state_dir;
+	p->now = time_wall_s();
+	p->outputs = xcalloc(g->n, sizeof(*p->outputs));
+	p->t = xcalloc(g->n, sizeof(*p->t));
+	for (size_t i = 0; i < g->n; i++) {
+		const struct target *t = g->nodes[i].t;
+		p->outputs[i] = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
+		plan_recipe(t, &p->t[i].recipe, NULL, NULL, NULL);
+	}
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	if (!p->g)
+		return;
+	for (size_t i = 0; i < p->g->n; i++) {
+		free(p->outputs[i]);
+		free(p->t[i].why);
+	}
+	free(p->outputs);
+	free(p->t);
+	memset(p, 0, sizeof(*p));
+}
+
+bool plan_stale(const struct plan *p, int i) { return p->t[i].reason != REASON_FRESH; }
+
+const char *reason_text(const struct target_plan *tp)
+{
+	return tp->why ? tp->why : "up to date";
+}
+
+/* The last build as state/ records it, for when the index has nothing. */
+static int last_from_state(struct plan *p, int i, struct state_record *rec, bool *found)
+{
+	int error = state_read(p->state_dir, p->g->nodes[i].t->name, rec);
+	*found = false;
+	if (error == PIPE_ENOTFOUND) {
+		error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	*found = true;
+	return 0;
+}
+
+static void record_to_last(const struct state_record *rec, const struct target *t,
+                           struct index_target *last)
+{
+	struct hasher *h = hasher_new();
+	memset(last, 0, sizeof(*last));
+	last->key = rec->key;
+	last->output = rec->output;
+	last->finished = rec->finished;
+	last->status = rec->status && !strcmp(rec->status, "ok") ? INDEX_OK : INDEX_FAILED;
+	/* the recipe hash, rebuilt from the per-attribute hashes it lists */
+	hasher_str(h, "pipe-recipe");
+	hasher_str(h, rec->kind ? rec->kind : t->kind_name);
+	for (size_t j = 0; j < rec->nrecipe; j++) {
+		struct hash ah;
+		hasher_str(h, rec->recipe[j].key);
+		if (hash_from_hex(rec->recipe[j].value, &ah) < 0)
+			memset(&ah, 0, sizeof(ah));
+		hasher_update(h, ah.b, HASH_LEN);
+	}
+	hasher_final(h, &last->recipe);
+}
+
+static void set_why(struct target_plan *tp, enum reason r, char *why)
+{
+	free(tp->why);
+	tp->reason = r;
+	tp->why = why;
+}
+
+/* Which recipe attributes differ from the record's: "run" or "sql, dataset". */
+static char *changed_attrs(struct plan *p, int i)
+{
+	const struct target *t = p->g->nodes[i].t;
+	struct state_record rec = {0};
+	struct hash *hashes = NULL, dummy;
+	const char **keys = NULL;
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+	bool found;
+	if (last_from_state(p, i, &rec, &found) < 0 || !found) {
+		error_clear();
+		return xstrdup("recipe changed");
+	}
+	plan_recipe(t, &dummy, &hashes, &keys, &n);
+	for (size_t j = 0; j < n; j++) {
+		char hex[HASH_HEX_LEN + 1];
+		const char *old = NULL;
+		hash_hex(&hashes[j], hex);
+		for (size_t k = 0; k < rec.nrecipe; k++)
+			if (!strcmp(rec.recipe[k].key, keys[j]))
+				old = rec.recipe[k].value;
+		if (!old || strcmp(old, hex) != 0)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", keys[j]);
+	}
+	for (size_t k = 0; k < rec.nrecipe; k++) {
+		bool still = false;
+		for (size_t j = 0; j < n; j++)
+			still |= !strcmp(rec.recipe[k].key, keys[j]);
+		if (!still)
+			buf_printf(&b, "%s%s removed", b.len ? ", " : "", rec.recipe[k].key);
+	}
+	if (strcmp(rec.kind ? rec.kind : "", t->kind_name) != 0)
+		buf_printf(&b, "%skind", b.len ? ", " : "");
+	char *why = b.len ? xasprintf("recipe changed (%s)", b.data) : xstrdup("recipe changed");
+	buf_free(&b);
+	free(hashes);
+	free(keys);
+	state_record_free(&rec);
+	return why;
+}
+
+static char *changed_inputs(struct plan *p, int i, const struct hash *inputs)
+{
+	const struct node *nd = &p->g->nodes[i];
+	struct state_record rec = {0};
+	struct buf b = BUF_INIT;
+	size_t count = 0;
+	bool found;
+	if (last_from_state(p, i, &rec, &found) < 0 || !found) {
+		error_clear();
+		return xstrdup("inputs changed");
+	}
+	for (size_t j = 0; j < nd->ninputs; j++) {
+		const struct state_input *si = state_input_find(&rec, nd->inputs[j].name);
+		if (!si || !hash_eq(&si->hash, &inputs[j])) {
+			buf_printf(&b, "%s%s", count ? ", " : "", nd->inputs[j].name);
+			count++;
+		}
+	}
+	for (size_t k = 0; k < rec.ninputs; k++) {
+		bool still = false;
+		for (size_t j = 0; j < nd->ninputs; j++)
+			still |= !strcmp(rec.inputs[k].name, nd->inputs[j].name);
+		if (!still) {
+			buf_printf(&b, "%s%s removed", count ? ", " : "", rec.inputs[k].name);
+			count++;
+		}
+	}
+	char *why = count == 0 ? xstrdup("format changed")
+	          : xasprintf("input%s %s changed", count > 1 ? "s" : "", b.data);
+	buf_free(&b);
+	state_record_free(&rec);
+	return why;
+}
+
+int plan_target(struct plan *p, int i)
+{
+	const struct node *nd = &p->g->nodes[i];
+	const struct target *t = nd->t;
+	struct target_plan *tp = &p->t[i];
+	struct hash *inputs = xcalloc(nd->ninputs + 1, sizeof(*inputs));
+	const char *upstream = NULL;
+	struct state_record rec = {0};
+	int error = 0;
+	bool found;
+
+	tp->have_last = false;
+	const struct index_target *e = index_target_get(p->ix, t->name);
+	if (e) {
+		tp->last = *e;
+		tp->have_last = true;
+	} else {
+		if ((error = last_from_state(p, i, &rec, &found)) < 0)
+			goto done;
+		if (found) {
+			record_to_last(&rec, t, &tp->last);
+			tp->have_last = true;
+		}
+		state_record_free(&rec);
+	}
+
+	for (size_t j = 0; j < nd->ninputs; j++) {
+		int dep = nd->inputs[j].target;
+		if (dep >= 0) {
+			if (p->t[dep].reason != REASON_FRESH || !p->t[dep].have_output) {
+				if (!upstream)
+					upstream = nd->inputs[j].name;
+				continue;
+			}
+			inputs[j] = p->t[dep].output;
+		} else if ((error = index_hash_path(p->ix, nd->inputs[j].name, &inputs[j])) < 0) {
+			if (error == PIPE_ENOTFOUND)
+				error = error_set("%s:%d:%d: %s: input file %s is missing",
+				                  t->pos.file, t->pos.line, t->pos.col, t->name,
+				                  nd->inputs[j].name);
+			goto done;
+		}
+	}
+	if (!upstream)
+		plan_key(&tp->recipe, nd, inputs, &tp->key);
+
+	error = index_hash_path(p->ix, p->outputs[i], &tp->output);
+	tp->have_output = error == 0;
+	if (error == PIPE_ENOTFOUND) {
+		error_clear();
+		error = 0;
+	} else if (error < 0) {
+		goto done;
+	}
+
+	/* the index may be behind state/ after a killed build: ask state/ */
+	if (tp->have_last && !upstream && !hash_eq(&tp->key, &tp->last.key)) {
+		if ((error = last_from_state(p, i, &rec, &found)) < 0)
+			goto done;
+		if (found) {
+			struct index_target st;
+			record_to_last(&rec, t, &st);
+			if (hash_eq(&st.key, &tp->key))
+				tp->last = st;
+		}
+		state_record_free(&rec);
+	}
+
+	const char *every = target_value(t, "every");
+	int64_t period = every ? duration_parse(every) : -1;
+	if (!tp->have_last || tp->last.status == INDEX_NONE || hash_is_zero(&tp->last.key))
+		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
+	else if (p->force)
+		set_why(tp, REASON_FORCED, xstrdup("forced"));
+	else if (!hash_eq(&tp->recipe, &tp->last.recipe))
+		set_why(tp, REASON_RECIPE, changed_attrs(p, i));
+	else if (upstream)
+		set_why(tp, REASON_UPSTREAM, xasprintf("input %s will be rebuilt", upstream));
+	else if (!hash_eq(&tp->key, &tp->last.key))
+		set_why(tp, REASON_INPUT, changed_inputs(p, i, inputs));
+	else if (!tp->have_output)
+		set_why(tp, REASON_OUTPUT_MISSING, xasprintf("output %s is missing", p->outputs[i]));
+	else if (!hash_eq(&tp->output, &tp->last.output))
+		set_why(tp, REASON_OUTPUT_MODIFIED,
+		        xasprintf("output %s was modified outside pipe", p->outputs[i]));
+	else if (tp->last.status == INDEX_FAILED)
+		set_why(tp, REASON_FAILED, xstrdup("last build failed"));
+	else if (period >= 0 && p->now - tp->last.finished >= period)
+		set_why(tp, REASON_EXPIRED, xasprintf("expired (every = %s)", every));
+	else
+		set_why(tp, REASON_FRESH, NULL);
+
+	/* a fresh target found only through state/ goes back into the index */
+	if (tp->reason == REASON_FRESH && (!e || memcmp(e, &tp->last, sizeof(*e)) != 0))
+		index_target_put(p->ix, t->name, &tp->last);
+done:
+	state_record_free(&rec);
+	free(inputs);
+	return error;
+}

@@ -1,0 +1,65 @@
+/* plan: keys and staleness, the reasons `status` and `build -n` print. */
+#ifndef PIPE_PLAN_H
+#define PIPE_PLAN_H
+
+#include <stdbool.h>
+
+#include "graph.h"
+#include "hash.h"
+#include "index.h"
+
+/* Bumped when the meaning of keys or outputs changes: every target is then
+ * stale with the reason "pipe's format changed". */
+#define PIPE_FORMAT_VERSION "1"
+
+enum reason {
+	REASON_FRESH,
+	REASON_NEVER_BUILT,
+	REASON_FORCED,
+	REASON_RECIPE,
+	REASON_INPUT,
+	REASON_UPSTREAM, /* an input will be rebuilt first: decided after it */
+	REASON_OUTPUT_MISSING,
+	REASON_OUTPUT_MODIFIED,
+	REASON_FAILED,
+	REASON_EXPIRED,
+};
+
+struct target_plan {
+	enum reason reason;
+	char *why;          /* "recipe changed (run)", "input words changed" */
+	struct hash recipe; /* this target's recipe hash as written now */
+	struct hash key;    /* valid unless reason is REASON_UPSTREAM */
+	struct hash output; /* the current output's hash, when have_output */
+	bool have_output;
+	struct index_target last; /* what the index or state/ says of the last build */
+	bool have_last;
+};
+
+struct plan {
+	const struct graph *g;
+	struct index *ix;
+	const char *state_dir;
+	char **outputs; /* output path of each node */
+	struct target_plan *t;
+	bool force;
+	int64_t now;
+};
+
+int plan_init(struct plan *p, const struct graph *g, struct index *ix, const char *state_dir);
+void plan_free(struct plan *p);
+/* Decides node i from what is known of its inputs now (their t[].output
+ * for targets that were decided or rebuilt before it).  Call in
+ * topological order; call again after an input was rebuilt. */
+int plan_target(struct plan *p, int i);
+bool plan_stale(const struct plan *p, int i);
+const char *reason_text(const struct target_plan *tp);
+
+/* The recipe hash and its per-attribute hashes (for state records). */
+void plan_recipe(const struct target *t, struct hash *recipe, struct hash **attr_hashes,
+                 const char ***attr_keys, size_t *n);
+/* A target's key from its recipe hash and its inputs' hashes. */
+void plan_key(const struct hash *recipe, const struct node *nd, const struct hash *inputs,
+              struct hash *key);
+
+#endif

@@ -1,0 +1,61 @@
+/* sql: the warehouse's GoogleSQL subset, as a library.
+ *
+ * sql_run() parses, plans and executes one statement (SELECT, CREATE TABLE
+ * ... AS SELECT, INSERT INTO ... SELECT, DROP TABLE) against the tables under
+ * opt->root, and returns the rows with what BigQuery would have reported
+ * about them: bytes processed (the dry-run estimate and the actual figure),
+ * bytes billed, partitions and blocks scanned.  See docs/sql.md. */
+#ifndef PIPE_SQL_H
+#define PIPE_SQL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sql_options {
+	const char *root;          /* the directory holding tables ("targets") */
+	bool dry_run;              /* plan and estimate only, read nothing */
+	int64_t max_bytes_billed;  /* 0 = no limit; refuse before reading anything */
+	/* When set, CREATE TABLE ... AS SELECT writes its table into this
+	 * directory (created empty by the caller, who renames it into place)
+	 * instead of root/<table name>. */
+	const char *output_dir;
+	/* When set, a CREATE naming another table is an error. */
+	const char *expect_table;
+};
+
+struct sql_stats {
+	int64_t bytes_processed, bytes_billed, estimate_bytes;
+	int64_t partitions_scanned, partitions_total;
+	int64_t blocks_scanned, blocks_total;
+	int64_t rows;
+	double elapsed_ms;
+};
+
+/* Column names and types, the rows, and the stats of one statement. */
+struct sql_result;
+
+int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out);
+/* A BigQuery CLI-like box table, then the summary line. */
+int sql_print_table(const struct sql_result *r, FILE *out);
+/* {"schema":[...],"rows":[...],"bytes_processed":..,...} */
+int sql_print_json(const struct sql_result *r, FILE *out);
+const struct sql_stats *sql_result_stats(const struct sql_result *r);
+/* The summary line alone (no newline), e.g. for reports. */
+char *sql_summary_line(const struct sql_result *r);
+/* Result access, for reports: columns, their type names, and each cell as
+ * text (NULL for SQL NULL). */
+size_t sql_result_ncols(const struct sql_result *r);
+size_t sql_result_nrows(const struct sql_result *r);
+const char *sql_result_colname(const struct sql_result *r, size_t col);
+const char *sql_result_coltype(const struct sql_result *r, size_t col);
+const char *sql_result_cell(const struct sql_result *r, size_t row, size_t col);
+void sql_result_free(struct sql_result *r);
+
+/* Table names a statement reads and writes, for the table kind's dependency
+ * check.  Names are as written, lower-cased, with backticks removed
+ * ("proj.dataset.t"); *writes is NULL for a plain SELECT.  CTE names are not
+ * reads.  The caller frees each string and the arrays. */
+int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char **writes);
+
+#endif

@@ -1,0 +1,682 @@
+/* sql_func: the scalar functions, one row at a time.
+ *
+ * Each entry checks its argument types (BigQuery's signatures, with INT64
+ * accepted where FLOAT64 is expected) and computes one row.  NULL in gives
+ * NULL out unless the entry is nonstrict.  The executor calls row() for each
+ * row of a batch; the hot operators (comparison, arithmetic, AND/OR) are not
+ * here but typed loops in sql_exec.c. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_func.h"
+#include "sql_lex.h"
+
+#define T(i) (e->args[i]->type)
+#define NOSIG TYPE_COUNT
+
+static bool is_num(enum type t) { return t == TYPE_NULL || type_is_numeric(t); }
+static bool is_str(enum type t) { return t == TYPE_NULL || t == TYPE_STRING; }
+static bool is_int(enum type t) { return t == TYPE_NULL || t == TYPE_INT64; }
+static bool is_time(enum type t)
+{
+	return t == TYPE_NULL || t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_DATE;
+}
+
+static double as_double(const struct value *v)
+{
+	switch (v->type) {
+	case TYPE_INT64: return (double)v->i;
+	case TYPE_NUMERIC: return numeric_to_double(v->n);
+	default: return v->f;
+	}
+}
+
+static struct value str_out(struct arena *mem, const char *p, size_t n)
+{
+	return value_string(arena_strndup(mem, p, n), n);
+}
+
+/* --- dates and times --- */
+
+static enum type check_date(struct pexpr *e)
+{
+	if (e->nargs == 3)
+		return is_int(T(0)) && is_int(T(1)) && is_int(T(2)) ? TYPE_DATE : NOSIG;
+	if (e->nargs == 1 && (is_time(T(0)) || T(0) == TYPE_STRING))
+		return TYPE_DATE;
+	return NOSIG;
+}
+
+static int row_date(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	if (e->nargs == 3) {
+		if (!civil_valid((int)a[0].i, (int)a[1].i, (int)a[2].i))
+			return error_setcode(PIPE_EUSAGE, "Invalid date: %lld-%lld-%lld",
+					     (long long)a[0].i, (long long)a[1].i, (long long)a[2].i);
+		*out = value_date(days_from_civil((int)a[0].i, (int)a[1].i, (int)a[2].i));
+		return 0;
+	}
+	int32_t days;
+	int64_t rest;
+	switch (a[0].type) {
+	case TYPE_DATE: *out = a[0]; return 0;
+	case TYPE_TIMESTAMP:
+	case TYPE_DATETIME:
+		split_micros(a[0].us, &days, &rest);
+		*out = value_date(days);
+		return 0;
+	default:
+		return value_parse(TYPE_DATE, a[0].s.p, a[0].s.len, out);
+	}
+}
+
+static enum type check_timestamp(struct pexpr *e)
+{
+	return T(0) == TYPE_STRING || T(0) == TYPE_NULL || T(0) == TYPE_DATE ||
+	       T(0) == TYPE_DATETIME || T(0) == TYPE_TIMESTAMP ? TYPE_TIMESTAMP : NOSIG;
+}
+
+static int row_to_micros(enum type to, const struct value *a, struct value *out)
+{
+	switch (a->type) {
+	case TYPE_DATE: *out = value_timestamp((int64_t)a->days * US_PER_DAY); break;
+	case TYPE_DATETIME:
+	case TYPE_TIMESTAMP: *out = value_timestamp(a->us); break;
+	default: return value_parse(to, a->s.p, a->s.len, out);
+	}
+	out->type = to;
+	return 0;
+}
+
+static int row_timestamp(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	return row_to_micros(TYPE_TIMESTAMP, a, out);
+}
+
+static enum type check_datetime(struct pexpr *e)
+{
+	return check_timestamp(e) == NOSIG ? NOSIG : TYPE_DATETIME;
+}
+
+static int row_datetime(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	return row_to_micros(TYPE_DATETIME, a, out);
+}
+
+static enum type check_trunc(struct pexpr *e)
+{
+	if (!is_time(T(0)) || T(1) != TYPE_INT64)
+		return NOSIG;
+	return T(0) == TYPE_NULL ? TYPE_DATE : T(0);
+}
+
+static int row_trunc(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	enum date_part p = (enum date_part)a[1].i;
+	*out = a[0];
+	if (a[0].type == TYPE_DATE)
+		return date_trunc(a[0].days, p, &out->days);
+	return micros_trunc(a[0].us, p, &out->us);
+}
+
+static enum type check_format_time(struct pexpr *e)
+{
+	return is_str(T(0)) && is_time(T(1)) ? TYPE_STRING : NOSIG;
+}
+
+static const char *const month_names[] = {"January", "February", "March", "April", "May", "June",
+	"July", "August", "September", "October", "November", "December"};
+static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+	"Friday", "Saturday"};
+
+/* strftime-like, over the calendar in value.h (UTC), as FORMAT_DATE and
+ * FORMAT_TIMESTAMP do: %Y %m %d %e %H %M %S %F %T %D %j %B %b %A %a %y %p %I %u %w %Q %%. */
+static int row_format_time(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	int32_t days;
+	int64_t us = 0;
+	if (a[1].type == TYPE_DATE)
+		days = a[1].days;
+	else
+		split_micros(a[1].us, &days, &us);
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	int64_t secs = us / US_PER_SEC;
+	int H = (int)(secs / 3600), M = (int)(secs / 60 % 60), S = (int)(secs % 60);
+	int wday = (int)(((int64_t)days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+	struct buf b = BUF_INIT;
+	const char *f = a[0].s.p, *end = f + a[0].s.len;
+	for (; f < end; f++) {
+		if (*f != '%' || f + 1 >= end) {
+			buf_putc(&b, *f);
+			continue;
+		}
+		switch (*++f) {
+		case 'Y': buf_printf(&b, "%04d", y); break;
+		case 'y': buf_printf(&b, "%02d", y % 100); break;
+		case 'm': buf_printf(&b, "%02d", m); break;
+		case 'd': buf_printf(&b, "%02d", d); break;
+		case 'e': buf_printf(&b, "%2d", d); break;
+		case 'H': buf_printf(&b, "%02d", H); break;
+		case 'I': buf_printf(&b, "%02d", H % 12 ? H % 12 : 12); break;
+		case 'p': buf_puts(&b, H < 12 ? "AM" : "PM"); break;
+		case 'M': buf_printf(&b, "%02d", M); break;
+		case 'S': buf_printf(&b, "%02d", S); break;
+		case 'F': buf_printf(&b, "%04d-%02d-%02d", y, m, d); break;
+		case 'D': buf_printf(&b, "%02d/%02d/%02d", m, d, y % 100); break;
+		case 'T': buf_printf(&b, "%02d:%02d:%02d", H, M, S); break;
+		case 'j': buf_printf(&b, "%03d", days - days_from_civil(y, 1, 1) + 1); break;
+		case 'B': buf_puts(&b, month_names[m - 1]); break;
+		case 'b': case 'h': buf_printf(&b, "%.3s", month_names[m - 1]); break;
+		case 'A': buf_puts(&b, day_names[wday]); break;
+		case 'a': buf_printf(&b, "%.3s", day_names[wday]); break;
+		case 'u': buf_printf(&b, "%d", wday ? wday : 7); break;
+		case 'w': buf_printf(&b, "%d", wday); break;
+		case 'Q': buf_printf(&b, "%d", (m - 1) / 3 + 1); break;
+		case 'Z': buf_puts(&b, "UTC"); break;
+		case '%': buf_putc(&b, '%'); break;
+		default: buf_putc(&b, '%'); buf_putc(&b, *f); break;
+		}
+	}
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 0;
+}
+
+static enum type check_date_diff(struct pexpr *e)
+{
+	if (!is_time(T(0)) || !is_time(T(1)) || T(2) != TYPE_INT64)
+		return NOSIG;
+	if (T(0) != TYPE_NULL && T(1) != TYPE_NULL && T(0) != T(1))
+		return NOSIG;
+	return TYPE_INT64;
+}
+
+static int row_date_diff(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	enum date_part p = (enum date_part)a[2].i;
+	int64_t x, y;
+	if (a[0].type == TYPE_DATE) {
+		x = a[0].days, y = a[1].days;
+		switch (p) {
+		case PART_DAY: *out = value_int64(x - y); return 0;
+		case PART_WEEK: *out = value_int64((x - y) / 7); return 0;
+		default: break;
+		}
+		int y0, m0, d0, y1, m1, d1;
+		civil_from_days((int32_t)x, &y0, &m0, &d0);
+		civil_from_days((int32_t)y, &y1, &m1, &d1);
+		if (p == PART_MONTH)
+			*out = value_int64((int64_t)(y0 - y1) * 12 + (m0 - m1));
+		else if (p == PART_YEAR)
+			*out = value_int64(y0 - y1);
+		else
+			return error_setcode(PIPE_EUSAGE, "Unsupported date part %s for DATE_DIFF", date_part_name(p));
+		return 0;
+	}
+	x = a[0].us, y = a[1].us;
+	int64_t unit;
+	switch (p) {
+	case PART_MICROSECOND: unit = 1; break;
+	case PART_MILLISECOND: unit = 1000; break;
+	case PART_SECOND: unit = US_PER_SEC; break;
+	case PART_MINUTE: unit = 60 * US_PER_SEC; break;
+	case PART_HOUR: unit = 3600 * US_PER_SEC; break;
+	case PART_DAY: unit = US_PER_DAY; break;
+	default:
+		return error_setcode(PIPE_EUSAGE, "Unsupported date part %s for TIMESTAMP_DIFF", date_part_name(p));
+	}
+	*out = value_int64((x - y) / unit);
+	return 0;
+}
+
+/* --- strings --- */
+
+static enum type check_str1(struct pexpr *e) { return is_str(T(0)) ? TYPE_STRING : NOSIG; }
+
+static int row_lower(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	char *p = arena_alloc(mem, a[0].s.len + 1);
+	bool up = e->fn->name[0] == 'U';
+	for (size_t i = 0; i < a[0].s.len; i++)
+		p[i] = (char)(up ? toupper((unsigned char)a[0].s.p[i]) : tolower((unsigned char)a[0].s.p[i]));
+	*out = value_string(p, a[0].s.len);
+	return 0;
+}
+
+static size_t utf8_len(const char *p, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)p[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* The byte offset of character k (0-based) of p, or n. */
+static size_t utf8_offset(const char *p, size_t n, size_t k)
+{
+	size_t i = 0;
+	while (i < n && k > 0) {
+		i++;
+		while (i < n && ((unsigned char)p[i] & 0xc0) == 0x80)
+			i++;
+		k--;
+	}
+	return i;
+}
+
+static enum type check_length(struct pexpr *e)
+{
+	return is_str(T(0)) || T(0) == TYPE_BYTES ? TYPE_INT64 : NOSIG;
+}
+
+static int row_length(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = value_int64((int64_t)(a[0].type == TYPE_BYTES ? a[0].s.len : utf8_len(a[0].s.p, a[0].s.len)));
+	return 0;
+}
+
+static enum type check_substr(struct pexpr *e)
+{
+	return is_str(T(0)) && is_int(T(1)) && (e->nargs < 3 || is_int(T(2))) ? TYPE_STRING : NOSIG;
+}
+
+static int row_substr(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int64_t len = (int64_t)utf8_len(a[0].s.p, a[0].s.len), pos = a[1].i, n = len;
+	if (e->nargs == 3) {
+		if (a[2].i < 0)
+			return error_setcode(PIPE_EUSAGE, "Third argument in SUBSTR() cannot be negative");
+		n = a[2].i;
+	}
+	if (pos < 0)
+		pos = len + pos < 0 ? 0 : len + pos;
+	else if (pos > 0)
+		pos--;
+	if (pos > len)
+		pos = len;
+	if (n > len - pos)
+		n = len - pos;
+	size_t from = utf8_offset(a[0].s.p, a[0].s.len, (size_t)pos);
+	size_t to = from + utf8_offset(a[0].s.p + from, a[0].s.len - from, (size_t)n);
+	*out = value_string(a[0].s.p + from, to - from);
+	return 0;
+}
+
+static enum type check_concat(struct pexpr *e)
+{
+	for (size_t i = 0; i < e->nargs; i++)
+		if (T(i) == TYPE_BYTES || T(i) == TYPE_JSON)
+			return NOSIG;
+	return TYPE_STRING;
+}
+
+static int row_concat(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < e->nargs; i++) {
+		if (a[i].type == TYPE_STRING)
+			buf_add(&b, a[i].s.p, a[i].s.len);
+		else
+			value_to_string(&a[i], &b);
+	}
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 0;
+}
+
+static enum type check_trim(struct pexpr *e)
+{
+	return is_str(T(0)) && (e->nargs < 2 || is_str(T(1))) ? TYPE_STRING : NOSIG;
+}
+
+static int row_trim(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	const char *set = " \t\n\r\v\f";
+	size_t setlen = strlen(set);
+	if (e->nargs == 2)
+		set = a[1].s.p, setlen = a[1].s.len;
+	const char *p = a[0].s.p;
+	size_t lo = 0, hi = a[0].s.len;
+	bool left = e->fn->name[0] != 'R', right = e->fn->name[0] != 'L';
+	while (left && lo < hi && memchr(set, p[lo], setlen))
+		lo++;
+	while (right && hi > lo && memchr(set, p[hi - 1], setlen))
+		hi--;
+	*out = value_string(p + lo, hi - lo);
+	return 0;
+}
+
+static enum type check_replace(struct pexpr *e)
+{
+	return is_str(T(0)) && is_str(T(1)) && is_str(T(2)) ? TYPE_STRING : NOSIG;
+}
+
+static int row_replace(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	if (a[1].s.len == 0) {
+		*out = a[0];
+		return 0;
+	}
+	struct buf b = BUF_INIT;
+	const char *p = a[0].s.p, *end = p + a[0].s.len;
+	while (p < end) {
+		if ((size_t)(end - p) >= a[1].s.len && memcmp(p, a[1].s.p, a[1].s.len) == 0) {
+			buf_add(&b, a[2].s.p, a[2].s.len);
+			p += a[1].s.len;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 0;
+}
+
+static enum type check_str2_bool(struct pexpr *e)
+{
+	return is_str(T(0)) && is_str(T(1)) ? TYPE_BOOL : NOSIG;
+}
+
+static int row_starts_with(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	bool r = false;
+	if (a[1].s.len <= a[0].s.len) {
+		const char *p = e->fn->name[0] == 'S' ? a[0].s.p : a[0].s.p + a[0].s.len - a[1].s.len;
+		r = memcmp(p, a[1].s.p, a[1].s.len) == 0;
+	}
+	*out = value_bool(r);
+	return 0;
+}
+
+/* CONTAINS_SUBSTR: case-insensitive (ASCII) substring test. */
+static int row_contains(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	bool r = a[1].s.len == 0;
+	for (size_t i = 0; !r && i + a[1].s.len <= a[0].s.len; i++)
+		r = strncasecmp(a[0].s.p + i, a[1].s.p, a[1].s.len) == 0;
+	*out = value_bool(r);
+	return 0;
+}
+
+/* --- math --- */
+
+static enum type check_num1(struct pexpr *e) { return is_num(T(0)) ? (T(0) == TYPE_NULL ? TYPE_INT64 : T(0)) : NOSIG; }
+static enum type check_num1_float(struct pexpr *e) { return is_num(T(0)) ? TYPE_FLOAT64 : NOSIG; }
+
+static int row_abs(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = a[0];
+	switch (a[0].type) {
+	case TYPE_INT64:
+		if (a[0].i == INT64_MIN)
+			return error_setcode(PIPE_EUSAGE, "int64 overflow: ABS(%lld)", (long long)a[0].i);
+		out->i = a[0].i < 0 ? -a[0].i : a[0].i;
+		break;
+	case TYPE_NUMERIC: out->n = a[0].n < 0 ? -a[0].n : a[0].n; break;
+	default: out->f = fabs(a[0].f); break;
+	}
+	return 0;
+}
+
+static enum type check_round(struct pexpr *e)
+{
+	if (!is_num(T(0)) || (e->nargs == 2 && !is_int(T(1))))
+		return NOSIG;
+	return T(0) == TYPE_NUMERIC ? TYPE_NUMERIC : TYPE_FLOAT64;
+}
+
+static double round_half_away(double x) { return x < 0 ? -floor(-x + 0.5) : floor(x + 0.5); }
+
+static int row_round(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int64_t digits = e->nargs == 2 ? a[1].i : 0;
+	char f = e->fn->name[0]; /* Round, Floor, Ceil */
+	if (a[0].type == TYPE_NUMERIC) {
+		numeric_t unit = 1;
+		for (int64_t k = digits; k < 9; k++)
+			unit *= 10;
+		numeric_t q = a[0].n / unit, r = a[0].n % unit;
+		if (f == 'R' && (r >= unit / 2 || r <= -unit / 2) && r != 0)
+			q += r > 0 ? 1 : -1;
+		else if (f == 'F' && r < 0)
+			q -= 1;
+		else if (f == 'C' && r > 0)
+			q += 1;
+		*out = value_numeric(q * unit);
+		return 0;
+	}
+	double x = as_double(&a[0]), s = pow(10.0, (double)digits);
+	double r = f == 'R' ? round_half_away(x * s) / s : f == 'F' ? floor(x) : ceil(x);
+	if (f == 'R' && digits == 0)
+		r = round_half_away(x);
+	*out = value_float64(r);
+	return 0;
+}
+
+static enum type check_num2(struct pexpr *e)
+{
+	if (!is_num(T(0)) || !is_num(T(1)))
+		return NOSIG;
+	if (T(0) == TYPE_FLOAT64 || T(1) == TYPE_FLOAT64)
+		return TYPE_FLOAT64;
+	if (T(0) == TYPE_NUMERIC || T(1) == TYPE_NUMERIC)
+		return TYPE_NUMERIC;
+	return TYPE_INT64;
+}
+
+static enum type check_div(struct pexpr *e) { return is_int(T(0)) && is_int(T(1)) ? TYPE_INT64 : check_num2(e) == TYPE_NUMERIC ? TYPE_NUMERIC : NOSIG; }
+
+static int row_mod(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	bool div = e->fn->name[0] == 'D';
+	if (a[0].type == TYPE_INT64 && a[1].type == TYPE_INT64) {
+		if (a[1].i == 0)
+			return error_setcode(PIPE_EUSAGE, "division by zero: %s(%lld, 0)", e->fn->name, (long long)a[0].i);
+		if (a[0].i == INT64_MIN && a[1].i == -1) {
+			if (div)
+				return error_setcode(PIPE_EUSAGE, "int64 overflow: DIV(%lld, -1)", (long long)a[0].i);
+			*out = value_int64(0);
+			return 0;
+		}
+		*out = value_int64(div ? a[0].i / a[1].i : a[0].i % a[1].i);
+		return 0;
+	}
+	if (e->type == TYPE_NUMERIC) {
+		numeric_t x, y;
+		if (a[0].type == TYPE_INT64) numeric_from_int64(a[0].i, &x); else x = a[0].n;
+		if (a[1].type == TYPE_INT64) numeric_from_int64(a[1].i, &y); else y = a[1].n;
+		if (y == 0)
+			return error_setcode(PIPE_EUSAGE, "division by zero: %s", e->fn->name);
+		*out = value_numeric(div ? (x / y) * NUMERIC_SCALE : x % y);
+		return 0;
+	}
+	double x = as_double(&a[0]), y = as_double(&a[1]);
+	if (y == 0)
+		return error_setcode(PIPE_EUSAGE, "division by zero: MOD(%g, %g)", x, y);
+	*out = value_float64(fmod(x, y));
+	return 0;
+}
+
+static enum type check_safe_divide(struct pexpr *e)
+{
+	enum type t = check_num2(e);
+	return t == NOSIG ? NOSIG : t == TYPE_NUMERIC ? TYPE_NUMERIC : TYPE_FLOAT64;
+}
+
+static int row_safe_divide(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	if (e->type == TYPE_NUMERIC) {
+		numeric_t x, y;
+		if (a[0].type == TYPE_INT64) numeric_from_int64(a[0].i, &x); else x = a[0].n;
+		if (a[1].type == TYPE_INT64) numeric_from_int64(a[1].i, &y); else y = a[1].n;
+		if (y == 0 || numeric_div(x, y, &x) < 0) {
+			error_clear();
+			*out = value_null(TYPE_NUMERIC);
+		} else {
+			*out = value_numeric(x);
+		}
+		return 0;
+	}
+	double y = as_double(&a[1]);
+	*out = y == 0 ? value_null(TYPE_FLOAT64) : value_float64(as_double(&a[0]) / y);
+	return 0;
+}
+
+static enum type check_pow(struct pexpr *e) { return is_num(T(0)) && is_num(T(1)) ? TYPE_FLOAT64 : NOSIG; }
+
+static int row_pow(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	double r = pow(as_double(&a[0]), as_double(&a[1]));
+	if (isnan(r) && !isnan(as_double(&a[0])))
+		return error_setcode(PIPE_EUSAGE, "Floating point error in function: POW(%g, %g)",
+				     as_double(&a[0]), as_double(&a[1]));
+	*out = value_float64(r);
+	return 0;
+}
+
+static int row_sqrt(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	double x = as_double(&a[0]);
+	if (x < 0)
+		return error_setcode(PIPE_EUSAGE, "Argument to SQRT cannot be negative: %g", x);
+	*out = value_float64(sqrt(x));
+	return 0;
+}
+
+/* --- the rest --- */
+
+static enum type check_same2(struct pexpr *e)
+{
+	if (T(0) == TYPE_NULL)
+		return T(1);
+	if (T(1) == TYPE_NULL || T(0) == T(1))
+		return T(0);
+	if (type_is_numeric(T(0)) && type_is_numeric(T(1)))
+		return check_num2(e);
+	return NOSIG;
+}
+
+static int row_nullif(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	if (!a[0].is_null && !a[1].is_null && value_compare(&a[0], &a[1]) == 0)
+		*out = value_null(e->type);
+	else
+		*out = a[0];
+	return 0;
+}
+
+static enum type check_greatest(struct pexpr *e)
+{
+	enum type t = TYPE_NULL;
+	for (size_t i = 0; i < e->nargs; i++) {
+		if (T(i) == TYPE_NULL || T(i) == t)
+			continue;
+		if (t == TYPE_NULL)
+			t = T(i);
+		else if (type_is_numeric(t) && type_is_numeric(T(i)))
+			t = t == TYPE_FLOAT64 || T(i) == TYPE_FLOAT64 ? TYPE_FLOAT64 : TYPE_NUMERIC;
+		else
+			return NOSIG;
+	}
+	return t;
+}
+
+static int row_greatest(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	bool least = e->fn->name[0] == 'L';
+	struct value best = a[0];
+	for (size_t i = 1; i < e->nargs; i++) {
+		int c = value_compare(&a[i], &best);
+		if (least ? c < 0 : c > 0)
+			best = a[i];
+	}
+	return value_cast(&best, e->type, mem, out);
+}
+
+static const struct sql_func funcs[] = {
+	{"ABS", 1, 1, -1, false, check_num1, row_abs},
+	{"CEIL", 1, 1, -1, false, check_round, row_round},
+	{"CEILING", 1, 1, -1, false, check_round, row_round},
+	{"CONCAT", 1, 64, -1, false, check_concat, row_concat},
+	{"CONTAINS_SUBSTR", 2, 2, -1, false, check_str2_bool, row_contains},
+	{"DATE", 1, 3, -1, false, check_date, row_date},
+	{"DATETIME", 1, 1, -1, false, check_datetime, row_datetime},
+	{"DATETIME_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
+	{"DATE_DIFF", 3, 3, 2, false, check_date_diff, row_date_diff},
+	{"DATE_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
+	{"DIV", 2, 2, -1, false, check_div, row_mod},
+	{"ENDS_WITH", 2, 2, -1, false, check_str2_bool, row_starts_with},
+	{"FLOOR", 1, 1, -1, false, check_round, row_round},
+	{"FORMAT_DATE", 2, 2, -1, false, check_format_time, row_format_time},
+	{"FORMAT_DATETIME", 2, 2, -1, false, check_format_time, row_format_time},
+	{"FORMAT_TIMESTAMP", 2, 2, -1, false, check_format_time, row_format_time},
+	{"GREATEST", 1, 64, -1, false, check_greatest, row_greatest},
+	{"LEAST", 1, 64, -1, false, check_greatest, row_greatest},
+	{"LENGTH", 1, 1, -1, false, check_length, row_length},
+	{"LOWER", 1, 1, -1, false, check_str1, row_lower},
+	{"LTRIM", 1, 2, -1, false, check_trim, row_trim},
+	{"MOD", 2, 2, -1, false, check_num2, row_mod},
+	{"NULLIF", 2, 2, -1, true, check_same2, row_nullif},
+	{"POW", 2, 2, -1, false, check_pow, row_pow},
+	{"POWER", 2, 2, -1, false, check_pow, row_pow},
+	{"REPLACE", 3, 3, -1, false, check_replace, row_replace},
+	{"ROUND", 1, 2, -1, false, check_round, row_round},
+	{"RTRIM", 1, 2, -1, false, check_trim, row_trim},
+	{"SAFE_DIVIDE", 2, 2, -1, false, check_safe_divide, row_safe_divide},
+	{"SQRT", 1, 1, -1, false, check_num1_float, row_sqrt},
+	{"STARTS_WITH", 2, 2, -1, false, check_str2_bool, row_starts_with},
+	{"SUBSTR", 2, 3, -1, false, check_substr, row_substr},
+	{"SUBSTRING", 2, 3, -1, false, check_substr, row_substr},
+	{"TIMESTAMP", 1, 1, -1, false, check_timestamp, row_timestamp},
+	{"TIMESTAMP_DIFF", 3, 3, 2, false, check_date_diff, row_date_diff},
+	{"TIMESTAMP_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
+	{"TRIM", 1, 2, -1, false, check_trim, row_trim},
+	{"UPPER", 1, 1, -1, false, check_str1, row_lower},
+};
+
+const struct sql_func *sql_func_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof funcs / sizeof *funcs; i++)
+		if (str_eq_nocase(funcs[i].name, name))
+			return &funcs[i];
+	return NULL;
+}
+
+int sql_func_signature_error(const struct pexpr *e, const char *src)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < e->nargs; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		buf_puts(&b, e->args[i]->type == TYPE_NULL ? "INT64" : type_name(e->args[i]->type));
+	}
+	int rc = sql_error_at(src, e->line, e->pos,
+			      "No matching signature for function %s for argument types: %s",
+			      e->fn->name, buf_cstr(&b));
+	buf_free(&b);
+	return rc;
+}

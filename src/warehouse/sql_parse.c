@@ -1,0 +1,1037 @@
+/* sql_parse: tokens -> a syntax tree, by recursive descent.
+ *
+ * Expression precedence, loosest first, as in BigQuery: OR; AND; NOT;
+ * comparisons (=, !=, <>, <, <=, >, >=, [NOT] LIKE, [NOT] BETWEEN, [NOT] IN,
+ * IS [NOT]); + and -; *, / and ||; unary - and +.  Errors name the token
+ * found the way BigQuery does ("got keyword FROM") with its line and column
+ * and a caret under it. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_lex.h"
+#include "sql_parse.h"
+
+struct parser {
+	struct sql_tokens t;
+	size_t pos;
+	const char *src;
+};
+
+static struct select *parse_select(struct parser *p, int *error);
+static struct ast *parse_expr(struct parser *p, int *error);
+
+static struct sql_token *peek(struct parser *p) { return &p->t.v[p->pos]; }
+static struct sql_token *peek2(struct parser *p)
+{
+	return &p->t.v[p->pos + 1 < p->t.n ? p->pos + 1 : p->pos];
+}
+
+static bool is_kw(struct sql_token *t, const char *kw)
+{
+	return t->kind == TK_KEYWORD && strcmp(t->text, kw) == 0;
+}
+/* Non-reserved words that act as keywords in one place (TABLE, REPLACE...). */
+static bool is_word(struct sql_token *t, const char *w)
+{
+	return t->kind == TK_IDENT && !t->quoted && str_eq_nocase(t->text, w);
+}
+static bool is_op(struct sql_token *t, const char *op)
+{
+	return t->kind == TK_OP && strcmp(t->text, op) == 0;
+}
+
+static bool accept_kw(struct parser *p, const char *kw)
+{
+	if (!is_kw(peek(p), kw))
+		return false;
+	p->pos++;
+	return true;
+}
+static bool accept_word(struct parser *p, const char *w)
+{
+	if (!is_word(peek(p), w))
+		return false;
+	p->pos++;
+	return true;
+}
+static bool accept_op(struct parser *p, const char *op)
+{
+	if (!is_op(peek(p), op))
+		return false;
+	p->pos++;
+	return true;
+}
+
+static void describe(struct sql_token *t, struct buf *b)
+{
+	switch (t->kind) {
+	case TK_EOF: buf_puts(b, "end of input"); break;
+	case TK_KEYWORD: buf_printf(b, "keyword %s", t->text); break;
+	case TK_IDENT:
+		if (t->quoted)
+			buf_printf(b, "identifier `%s`", t->text);
+		else
+			buf_printf(b, "identifier \"%s\"", t->text);
+		break;
+	case TK_INT: buf_printf(b, "integer literal \"%s\"", t->text); break;
+	case TK_FLOAT: buf_printf(b, "floating point literal \"%s\"", t->text); break;
+	case TK_STRING: buf_printf(b, "string literal \"%s\"", t->text); break;
+	case TK_OP: buf_printf(b, "\"%s\"", t->text); break;
+	}
+}
+
+static int expected(struct parser *p, const char *what)
+{
+	struct sql_token *t = peek(p);
+	struct buf b = BUF_INIT;
+	describe(t, &b);
+	int rc;
+	if (t->kind == TK_EOF && !what)
+		rc = sql_error_at(p->src, t->line, t->col, "Syntax error: Unexpected end of statement");
+	else if (!what)
+		rc = sql_error_at(p->src, t->line, t->col, "Syntax error: Unexpected %s", buf_cstr(&b));
+	else
+		rc = sql_error_at(p->src, t->line, t->col, "Syntax error: Expected %s but got %s", what, buf_cstr(&b));
+	buf_free(&b);
+	return rc;
+}
+
+static int expect_op(struct parser *p, const char *op)
+{
+	if (accept_op(p, op))
+		return 0;
+	char what[16];
+	snprintf(what, sizeof what, "\"%s\"", op);
+	return expected(p, what);
+}
+
+static int expect_kw(struct parser *p, const char *kw)
+{
+	if (accept_kw(p, kw))
+		return 0;
+	char what[48];
+	snprintf(what, sizeof what, "keyword %s", kw);
+	return expected(p, what);
+}
+
+static struct ast *node(enum ast_kind kind, struct sql_token *at)
+{
+	struct ast *a = xcalloc(1, sizeof *a);
+	a->kind = kind;
+	a->line = at->line;
+	a->col = at->col;
+	return a;
+}
+
+static void add_arg(struct ast *a, struct ast *arg)
+{
+	a->args = xrealloc(a->args, (a->nargs + 1) * sizeof *a->args);
+	a->args[a->nargs++] = arg;
+}
+
+void ast_free(struct ast *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nargs; i++)
+		ast_free(a->args[i]);
+	free(a->args);
+	free(a->op);
+	free(a->name);
+	free(a->qual);
+	free(a->s);
+	free(a);
+}
+
+static char *lower(const char *s)
+{
+	char *r = xstrdup(s);
+	for (char *c = r; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return r;
+}
+
+/* A name: an identifier, or a keyword BigQuery allows there (none for now). */
+static char *parse_ident(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (t->kind != TK_IDENT) {
+		*error = expected(p, "identifier");
+		return NULL;
+	}
+	p->pos++;
+	return xstrdup(t->text);
+}
+
+/* a.b.c, `a.b.c`, `a`.`b`.c: the parts joined by dots. */
+static char *parse_path(struct parser *p, int *error)
+{
+	struct buf b = BUF_INIT;
+	for (;;) {
+		char *part = parse_ident(p, error);
+		if (!part) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (b.len)
+			buf_putc(&b, '.');
+		buf_puts(&b, part);
+		free(part);
+		/* a dot glued to the next name continues the path */
+		if (!is_op(peek(p), ".") || peek2(p)->kind != TK_IDENT)
+			break;
+		p->pos++;
+	}
+	return buf_detach(&b);
+}
+
+static bool is_type_name(const char *s)
+{
+	static const char *const types[] = {"INT64", "INT", "INTEGER", "BIGINT", "SMALLINT",
+		"FLOAT64", "FLOAT", "DOUBLE", "NUMERIC", "DECIMAL", "BIGNUMERIC", "STRING",
+		"BYTES", "BOOL", "BOOLEAN", "DATE", "DATETIME", "TIMESTAMP", "JSON", "TIME"};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (str_eq_nocase(s, types[i]))
+			return true;
+	return false;
+}
+
+static struct ast *parse_primary(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	struct ast *a = NULL;
+	switch (t->kind) {
+	case TK_INT:
+		a = node(A_INT, t);
+		errno = 0;
+		a->i = strtoll(t->text, NULL, 10);
+		if (errno) {
+			*error = sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
+			free(a);
+			return NULL;
+		}
+		p->pos++;
+		return a;
+	case TK_FLOAT:
+		a = node(A_FLOAT, t);
+		a->d = strtod(t->text, NULL);
+		p->pos++;
+		return a;
+	case TK_STRING:
+		a = node(A_STRING, t);
+		a->s = xstrdup(t->text);
+		p->pos++;
+		return a;
+	case TK_OP:
+		if (is_op(t, "(")) {
+			p->pos++;
+			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
+				ast_free(a);
+				return NULL;
+			}
+			return a;
+		}
+		if (is_op(t, "*")) {
+			p->pos++;
+			return node(A_STAR, t);
+		}
+		break;
+	case TK_KEYWORD:
+		if (is_kw(t, "NULL") || is_kw(t, "TRUE") || is_kw(t, "FALSE")) {
+			a = node(is_kw(t, "NULL") ? A_NULL : A_BOOL, t);
+			a->b = is_kw(t, "TRUE");
+			p->pos++;
+			return a;
+		}
+		if (is_kw(t, "CASE")) {
+			p->pos++;
+			a = node(A_CASE, t);
+			if (!is_kw(peek(p), "WHEN")) {
+				struct ast *x = parse_expr(p, error);
+				if (!x)
+					goto fail;
+				add_arg(a, x);
+				a->has_operand = true;
+			}
+			while (accept_kw(p, "WHEN")) {
+				struct ast *w = parse_expr(p, error), *th = NULL;
+				if (!w)
+					goto fail;
+				add_arg(a, w);
+				if ((*error = expect_kw(p, "THEN")) < 0 || !(th = parse_expr(p, error)))
+					goto fail;
+				add_arg(a, th);
+			}
+			if (a->nargs < 2 + (a->has_operand ? 1u : 0u)) {
+				*error = expected(p, "keyword WHEN");
+				goto fail;
+			}
+			if (accept_kw(p, "ELSE")) {
+				struct ast *e = parse_expr(p, error);
+				if (!e)
+					goto fail;
+				add_arg(a, e);
+				a->has_else = true;
+			}
+			if ((*error = expect_kw(p, "END")) < 0)
+				goto fail;
+			return a;
+		}
+		if (is_kw(t, "CAST")) {
+			p->pos++;
+			a = node(A_CAST, t);
+			goto cast;
+		}
+		if (is_kw(t, "EXTRACT")) {
+			p->pos++;
+			a = node(A_EXTRACT, t);
+			struct ast *x;
+			if ((*error = expect_op(p, "(")) < 0 || !(a->name = parse_ident(p, error)))
+				goto fail;
+			char *l = lower(a->name);
+			free(a->name);
+			a->name = l;
+			if ((*error = expect_kw(p, "FROM")) < 0 || !(x = parse_expr(p, error)))
+				goto fail;
+			add_arg(a, x);
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+			return a;
+		}
+		if (is_kw(t, "IF") && is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = xstrdup("if");
+			goto call;
+		}
+		break;
+	case TK_IDENT:
+		if (!t->quoted && str_eq_nocase(t->text, "SAFE_CAST") && is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CAST, t);
+			a->safe = true;
+			goto cast;
+		}
+		/* DATE '2020-01-01', TIMESTAMP '...', DATETIME '...' */
+		if (!t->quoted && peek2(p)->kind == TK_STRING &&
+		    (str_eq_nocase(t->text, "DATE") || str_eq_nocase(t->text, "TIMESTAMP") ||
+		     str_eq_nocase(t->text, "DATETIME"))) {
+			a = node(A_TYPED, t);
+			a->name = lower(t->text);
+			a->s = xstrdup(peek2(p)->text);
+			p->pos += 2;
+			return a;
+		}
+		if (is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = lower(t->text);
+			goto call;
+		}
+		{
+			/* a column: name, or qual.name (longer paths keep the last
+			 * two parts: a table's full name qualifies nothing else) */
+			a = node(A_COLUMN, t);
+			char *first = parse_ident(p, error);
+			a->name = first;
+			while (is_op(peek(p), ".") && peek2(p)->kind == TK_IDENT) {
+				p->pos++;
+				free(a->qual);
+				a->qual = a->name;
+				a->name = parse_ident(p, error);
+				a->line = peek(p)[-1].line;
+				a->col = peek(p)[-1].col;
+			}
+			return a;
+		}
+	default:
+		break;
+	}
+	*error = expected(p, NULL);
+	return NULL;
+
+call:
+	if ((*error = expect_op(p, "(")) < 0)
+		goto fail;
+	if (accept_kw(p, "DISTINCT"))
+		a->distinct = true;
+	if (!accept_op(p, ")")) {
+		for (;;) {
+			struct ast *x = parse_expr(p, error);
+			if (!x)
+				goto fail;
+			add_arg(a, x);
+			if (accept_op(p, ")"))
+				break;
+			if ((*error = expect_op(p, ",")) < 0)
+				goto fail;
+		}
+	}
+	return a;
+
+cast:
+	{
+		struct ast *x;
+		if ((*error = expect_op(p, "(")) < 0 || !(x = parse_expr(p, error)))
+			goto fail;
+		add_arg(a, x);
+		if ((*error = expect_kw(p, "AS")) < 0)
+			goto fail;
+		struct sql_token *ty = peek(p);
+		if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
+			*error = expected(p, "type name");
+			goto fail;
+		}
+		a->name = lower(ty->text);
+		p->pos++;
+		if ((*error = expect_op(p, ")")) < 0)
+			goto fail;
+		return a;
+	}
+fail:
+	ast_free(a);
+	return NULL;
+}
+
+static struct ast *parse_unary(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (is_op(t, "-") || is_op(t, "+")) {
+		p->pos++;
+		struct ast *x = parse_unary(p, error);
+		if (!x)
+			return NULL;
+		/* fold -literal so that -9223372036854775808 and -1.5 are literals */
+		if (is_op(t, "-") && x->kind == A_INT && x->i >= 0) {
+			x->i = -x->i;
+			x->line = t->line, x->col = t->col;
+			return x;
+		}
+		if (is_op(t, "-") && x->kind == A_FLOAT) {
+			x->d = -x->d;
+			x->line = t->line, x->col = t->col;
+			return x;
+		}
+		struct ast *a = node(A_UNARY, t);
+		a->op = xstrdup(t->text);
+		add_arg(a, x);
+		return a;
+	}
+	return parse_primary(p, error);
+}
+
+static struct ast *binary(struct sql_token *at, const char *op, struct ast *l, struct ast *r)
+{
+	struct ast *a = node(A_BINARY, at);
+	a->op = xstrdup(op);
+	add_arg(a, l);
+	add_arg(a, r);
+	return a;
+}
+
+static struct ast *parse_mul(struct parser *p, int *error)
+{
+	struct ast *l = parse_unary(p, error);
+	while (l) {
+		struct sql_token *t = peek(p);
+		if (!is_op(t, "*") && !is_op(t, "/") && !is_op(t, "||"))
+			break;
+		p->pos++;
+		struct ast *r = parse_unary(p, error);
+		if (!r) {
+			ast_free(l);
+			return NULL;
+		}
+		l = binary(t, t->text, l, r);
+	}
+	return l;
+}
+
+static struct ast *parse_add(struct parser *p, int *error)
+{
+	struct ast *l = parse_mul(p, error);
+	while (l) {
+		struct sql_token *t = peek(p);
+		if (!is_op(t, "+") && !is_op(t, "-"))
+			break;
+		p->pos++;
+		struct ast *r = parse_mul(p, error);
+		if (!r) {
+			ast_free(l);
+			return NULL;
+		}
+		l = binary(t, t->text, l, r);
+	}
+	return l;
+}
+
+static struct ast *parse_cmp(struct parser *p, int *error)
+{
+	struct ast *l = parse_add(p, error), *a = NULL;
+	if (!l)
+		return NULL;
+	struct sql_token *t = peek(p);
+	static const char *const ops[] = {"=", "!=", "<>", "<", "<=", ">", ">="};
+	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+		if (is_op(t, ops[i])) {
+			p->pos++;
+			struct ast *r = parse_add(p, error);
+			if (!r)
+				goto fail;
+			return binary(t, strcmp(ops[i], "<>") ? ops[i] : "!=", l, r);
+		}
+	bool neg = false;
+	if (is_kw(t, "NOT") && (is_kw(peek2(p), "LIKE") || is_kw(peek2(p), "IN") ||
+				is_kw(peek2(p), "BETWEEN"))) {
+		neg = true;
+		p->pos++;
+		t = peek(p);
+	}
+	if (accept_kw(p, "LIKE")) {
+		a = node(A_LIKE, t);
+		struct ast *r = parse_add(p, error);
+		if (!r)
+			goto fail;
+		add_arg(a, l);
+		add_arg(a, r);
+	} else if (accept_kw(p, "BETWEEN")) {
+		a = node(A_BETWEEN, t);
+		add_arg(a, l);
+		struct ast *lo = parse_add(p, error), *hi;
+		if (!lo)
+			goto fail;
+		add_arg(a, lo);
+		if ((*error = expect_kw(p, "AND")) < 0 || !(hi = parse_add(p, error)))
+			goto fail;
+		add_arg(a, hi);
+	} else if (accept_kw(p, "IN")) {
+		a = node(A_IN, t);
+		add_arg(a, l);
+		if ((*error = expect_op(p, "(")) < 0)
+			goto fail;
+		if (is_kw(peek(p), "SELECT")) {
+			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
+					      "IN with a subquery is not supported; write a JOIN");
+			goto fail;
+		}
+		for (;;) {
+			struct ast *x = parse_expr(p, error);
+			if (!x)
+				goto fail;
+			add_arg(a, x);
+			if (accept_op(p, ")"))
+				break;
+			if ((*error = expect_op(p, ",")) < 0)
+				goto fail;
+		}
+	} else if (accept_kw(p, "IS")) {
+		a = node(A_ISNULL, t);
+		add_arg(a, l);
+		if (accept_kw(p, "NOT"))
+			neg = true;
+		struct sql_token *v = peek(p);
+		if (!accept_kw(p, "NULL") && !accept_kw(p, "TRUE") && !accept_kw(p, "FALSE")) {
+			*error = expected(p, "keyword NULL");
+			goto fail;
+		}
+		a->name = xstrdup(v->text);
+	} else {
+		return l;
+	}
+	a->negated = neg;
+	return a;
+fail:
+	if (a)
+		ast_free(a);
+	else
+		ast_free(l);
+	return NULL;
+}
+
+static struct ast *parse_not(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (accept_kw(p, "NOT")) {
+		struct ast *x = parse_not(p, error);
+		if (!x)
+			return NULL;
+		struct ast *a = node(A_UNARY, t);
+		a->op = xstrdup("NOT");
+		add_arg(a, x);
+		return a;
+	}
+	return parse_cmp(p, error);
+}
+
+static struct ast *parse_and(struct parser *p, int *error)
+{
+	struct ast *l = parse_not(p, error);
+	while (l && is_kw(peek(p), "AND")) {
+		struct sql_token *t = peek(p);
+		p->pos++;
+		struct ast *r = parse_not(p, error);
+		if (!r) {
+			ast_free(l);
+			return NULL;
+		}
+		l = binary(t, "AND", l, r);
+	}
+	return l;
+}
+
+static struct ast *parse_expr(struct parser *p, int *error)
+{
+	struct ast *l = parse_and(p, error);
+	while (l && is_kw(peek(p), "OR")) {
+		struct sql_token *t = peek(p);
+		p->pos++;
+		struct ast *r = parse_and(p, error);
+		if (!r) {
+			ast_free(l);
+			return NULL;
+		}
+		l = binary(t, "OR", l, r);
+	}
+	return l;
+}
+
+static void from_free(struct from *f);
+static void select_free(struct select *s);
+
+static void from_free(struct from *f)
+{
+	if (!f)
+		return;
+	free(f->table);
+	free(f->alias);
+	select_free(f->sub);
+	from_free(f->left);
+	from_free(f->right);
+	ast_free(f->on);
+	free(f);
+}
+
+static void select_free(struct select *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nctes; i++) {
+		free(s->ctes[i].name);
+		select_free(s->ctes[i].sel);
+	}
+	free(s->ctes);
+	for (size_t i = 0; i < s->nitems; i++) {
+		ast_free(s->items[i].expr);
+		free(s->items[i].star_qual);
+		free(s->items[i].alias);
+		for (size_t j = 0; j < s->items[i].nexcept; j++)
+			free(s->items[i].except[j]);
+		free(s->items[i].except);
+	}
+	free(s->items);
+	from_free(s->from);
+	ast_free(s->where);
+	ast_free(s->having);
+	for (size_t i = 0; i < s->ngroup; i++)
+		ast_free(s->group[i]);
+	free(s->group);
+	for (size_t i = 0; i < s->norder; i++)
+		ast_free(s->order[i].expr);
+	free(s->order);
+	free(s);
+}
+
+/* [AS] alias, where an identifier follows */
+static int parse_alias(struct parser *p, char **alias)
+{
+	int error = 0;
+	if (accept_kw(p, "AS")) {
+		if (!(*alias = parse_ident(p, &error)))
+			return error;
+	} else if (peek(p)->kind == TK_IDENT) {
+		*alias = parse_ident(p, &error);
+	}
+	return 0;
+}
+
+static struct from *parse_from_item(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	struct from *f = xcalloc(1, sizeof *f);
+	f->line = t->line;
+	f->col = t->col;
+	if (accept_op(p, "(")) {
+		f->kind = F_SUBQUERY;
+		if (!(f->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+			goto fail;
+	} else {
+		f->kind = F_TABLE;
+		if (!(f->table = parse_path(p, error)))
+			goto fail;
+	}
+	if ((*error = parse_alias(p, &f->alias)) < 0)
+		goto fail;
+	return f;
+fail:
+	from_free(f);
+	return NULL;
+}
+
+static struct from *parse_from(struct parser *p, int *error)
+{
+	struct from *l = parse_from_item(p, error);
+	while (l) {
+		struct sql_token *t = peek(p);
+		enum join_type jt;
+		if (accept_op(p, ",")) {
+			jt = J_CROSS;
+		} else if (accept_kw(p, "CROSS")) {
+			if ((*error = expect_kw(p, "JOIN")) < 0)
+				goto fail;
+			jt = J_CROSS;
+		} else if (accept_kw(p, "JOIN")) {
+			jt = J_INNER;
+		} else if (accept_kw(p, "INNER")) {
+			if ((*error = expect_kw(p, "JOIN")) < 0)
+				goto fail;
+			jt = J_INNER;
+		} else if (accept_kw(p, "LEFT")) {
+			accept_kw(p, "OUTER");
+			if ((*error = expect_kw(p, "JOIN")) < 0)
+				goto fail;
+			jt = J_LEFT;
+		} else if (is_kw(t, "RIGHT") || is_kw(t, "FULL")) {
+			*error = sql_error_at(p->src, t->line, t->col,
+					      "%s JOIN is not supported; write a LEFT JOIN", t->text);
+			goto fail;
+		} else {
+			break;
+		}
+		struct from *j = xcalloc(1, sizeof *j);
+		j->kind = F_JOIN;
+		j->join = jt;
+		j->line = t->line;
+		j->col = t->col;
+		j->left = l;
+		l = j;
+		if (!(j->right = parse_from_item(p, error)))
+			goto fail;
+		if (jt != J_CROSS) {
+			if ((*error = expect_kw(p, "ON")) < 0 || !(j->on = parse_expr(p, error)))
+				goto fail;
+		}
+	}
+	return l;
+fail:
+	from_free(l);
+	return NULL;
+}
+
+static int parse_name_list(struct parser *p, char ***names, size_t *n)
+{
+	int error = 0;
+	for (;;) {
+		char *s = parse_ident(p, &error);
+		if (!s)
+			return error;
+		*names = xrealloc(*names, (*n + 1) * sizeof **names);
+		(*names)[(*n)++] = s;
+		if (!accept_op(p, ","))
+			return 0;
+	}
+}
+
+static int parse_int_clause(struct parser *p, int64_t *out)
+{
+	struct sql_token *t = peek(p);
+	if (t->kind != TK_INT)
+		return expected(p, "integer literal");
+	*out = strtoll(t->text, NULL, 10);
+	p->pos++;
+	return 0;
+}
+
+static struct select *parse_select(struct parser *p, int *error)
+{
+	struct select *s = xcalloc(1, sizeof *s);
+	struct sql_token *t = peek(p);
+	s->line = t->line;
+	s->col = t->col;
+	s->limit = s->offset = -1;
+	if (accept_kw(p, "WITH")) {
+		do {
+			struct cte c = {0};
+			if (!(c.name = parse_ident(p, error)))
+				goto fail;
+			s->ctes = xrealloc(s->ctes, (s->nctes + 1) * sizeof *s->ctes);
+			s->ctes[s->nctes++] = c;
+			if ((*error = expect_kw(p, "AS")) < 0 || (*error = expect_op(p, "(")) < 0)
+				goto fail;
+			if (!(s->ctes[s->nctes - 1].sel = parse_select(p, error)))
+				goto fail;
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+		} while (accept_op(p, ","));
+	}
+	if (accept_op(p, "(")) {
+		/* a parenthesised query: (SELECT ...) [ORDER BY] [LIMIT] */
+		struct select *inner = parse_select(p, error);
+		if (!inner)
+			goto fail;
+		if ((*error = expect_op(p, ")")) < 0) {
+			select_free(inner);
+			goto fail;
+		}
+		inner->ctes = s->ctes;
+		inner->nctes = s->nctes;
+		s->ctes = NULL;
+		s->nctes = 0;
+		select_free(s);
+		return inner;
+	}
+	if ((*error = expect_kw(p, "SELECT")) < 0)
+		goto fail;
+	if (accept_kw(p, "DISTINCT"))
+		s->distinct = true;
+	else
+		accept_kw(p, "ALL");
+	do {
+		struct select_item it = {0};
+		struct sql_token *at = peek(p);
+		it.line = at->line;
+		it.col = at->col;
+		if (is_op(at, "*") ||
+		    (at->kind == TK_IDENT && is_op(peek2(p), ".") &&
+		     p->pos + 2 < p->t.n && is_op(&p->t.v[p->pos + 2], "*"))) {
+			if (at->kind == TK_IDENT) {
+				it.star_qual = xstrdup(at->text);
+				p->pos += 2;
+			}
+			p->pos++;
+			if (accept_kw(p, "EXCEPT")) {
+				if ((*error = expect_op(p, "(")) < 0 ||
+				    (*error = parse_name_list(p, &it.except, &it.nexcept)) < 0 ||
+				    (*error = expect_op(p, ")")) < 0) {
+					free(it.star_qual);
+					for (size_t j = 0; j < it.nexcept; j++)
+						free(it.except[j]);
+					free(it.except);
+					goto fail;
+				}
+			}
+		} else {
+			if (!(it.expr = parse_expr(p, error)))
+				goto fail;
+			if ((*error = parse_alias(p, &it.alias)) < 0) {
+				ast_free(it.expr);
+				goto fail;
+			}
+		}
+		s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
+		s->items[s->nitems++] = it;
+	} while (accept_op(p, ","));
+	if (accept_kw(p, "FROM") && !(s->from = parse_from(p, error)))
+		goto fail;
+	if (accept_kw(p, "WHERE") && !(s->where = parse_expr(p, error)))
+		goto fail;
+	if (accept_kw(p, "GROUP")) {
+		if ((*error = expect_kw(p, "BY")) < 0)
+			goto fail;
+		do {
+			struct ast *g = parse_expr(p, error);
+			if (!g)
+				goto fail;
+			s->group = xrealloc(s->group, (s->ngroup + 1) * sizeof *s->group);
+			s->group[s->ngroup++] = g;
+		} while (accept_op(p, ","));
+	}
+	if (accept_kw(p, "HAVING") && !(s->having = parse_expr(p, error)))
+		goto fail;
+	if (accept_kw(p, "ORDER")) {
+		if ((*error = expect_kw(p, "BY")) < 0)
+			goto fail;
+		do {
+			struct order_item o = {0};
+			if (!(o.expr = parse_expr(p, error)))
+				goto fail;
+			if (accept_kw(p, "DESC"))
+				o.desc = true;
+			else
+				accept_kw(p, "ASC");
+			if (accept_kw(p, "NULLS")) {
+				if (accept_word(p, "FIRST")) {
+					o.nulls = 1;
+				} else if (accept_word(p, "LAST")) {
+					o.nulls = 2;
+				} else {
+					ast_free(o.expr);
+					*error = expected(p, "FIRST or LAST");
+					goto fail;
+				}
+			}
+			s->order = xrealloc(s->order, (s->norder + 1) * sizeof *s->order);
+			s->order[s->norder++] = o;
+		} while (accept_op(p, ","));
+	}
+	if (accept_kw(p, "LIMIT")) {
+		if ((*error = parse_int_clause(p, &s->limit)) < 0)
+			goto fail;
+		if (accept_word(p, "OFFSET") && (*error = parse_int_clause(p, &s->offset)) < 0)
+			goto fail;
+	}
+	return s;
+fail:
+	select_free(s);
+	return NULL;
+}
+
+void sql_stmt_free(struct stmt *s)
+{
+	if (!s)
+		return;
+	select_free(s->sel);
+	free(s->table);
+	ast_free(s->partition_by);
+	for (size_t i = 0; i < s->ncluster; i++)
+		free(s->cluster_by[i]);
+	free(s->cluster_by);
+	for (size_t i = 0; i < s->noptions; i++) {
+		free(s->options[i].key);
+		ast_free(s->options[i].value);
+	}
+	free(s->options);
+	for (size_t i = 0; i < s->ncolumns; i++)
+		free(s->columns[i]);
+	free(s->columns);
+	free(s);
+}
+
+static int parse_table_name(struct parser *p, struct stmt *s)
+{
+	int error = 0;
+	s->table_line = peek(p)->line;
+	s->table_col = peek(p)->col;
+	if (!(s->table = parse_path(p, &error)))
+		return error;
+	return 0;
+}
+
+static int parse_create(struct parser *p, struct stmt *s)
+{
+	int error;
+	s->kind = S_CREATE;
+	if (accept_kw(p, "OR")) {
+		if (!accept_word(p, "REPLACE"))
+			return expected(p, "keyword REPLACE");
+		s->or_replace = true;
+	}
+	if (!accept_word(p, "TABLE"))
+		return expected(p, "keyword TABLE");
+	if (accept_kw(p, "IF")) {
+		if ((error = expect_kw(p, "NOT")) < 0 || (error = expect_kw(p, "EXISTS")) < 0)
+			return error;
+		s->if_not_exists = true;
+	}
+	if ((error = parse_table_name(p, s)) < 0)
+		return error;
+	if (accept_kw(p, "PARTITION")) {
+		if ((error = expect_kw(p, "BY")) < 0 || !(s->partition_by = parse_expr(p, &error)))
+			return error;
+	}
+	if (accept_word(p, "CLUSTER")) {
+		if ((error = expect_kw(p, "BY")) < 0)
+			return error;
+		s->cluster_line = peek(p)->line;
+		s->cluster_col = peek(p)->col;
+		if ((error = parse_name_list(p, &s->cluster_by, &s->ncluster)) < 0)
+			return error;
+	}
+	if (accept_word(p, "OPTIONS")) {
+		if ((error = expect_op(p, "(")) < 0)
+			return error;
+		if (!accept_op(p, ")")) {
+			do {
+				struct option o = {0};
+				if (!(o.key = parse_ident(p, &error)))
+					return error;
+				if ((error = expect_op(p, "=")) < 0 || !(o.value = parse_expr(p, &error))) {
+					free(o.key);
+					return error;
+				}
+				s->options = xrealloc(s->options, (s->noptions + 1) * sizeof *s->options);
+				s->options[s->noptions++] = o;
+			} while (accept_op(p, ","));
+			if ((error = expect_op(p, ")")) < 0)
+				return error;
+		}
+	}
+	if ((error = expect_kw(p, "AS")) < 0)
+		return error;
+	error = 0;
+	if (!(s->sel = parse_select(p, &error)))
+		return error;
+	return 0;
+}
+
+int sql_parse(const char *src, struct stmt **out)
+{
+	int error = 0;
+	struct parser p = {.src = src};
+	struct stmt *s = xcalloc(1, sizeof *s);
+	s->src = src;
+	*out = NULL;
+	if ((error = sql_lex(src, &p.t)) < 0)
+		goto done;
+	struct sql_token *t = peek(&p);
+	if (accept_kw(&p, "CREATE")) {
+		if ((error = parse_create(&p, s)) < 0)
+			goto done;
+	} else if (accept_word(&p, "DROP")) {
+		s->kind = S_DROP;
+		if (!accept_word(&p, "TABLE")) {
+			error = expected(&p, "keyword TABLE");
+			goto done;
+		}
+		if (accept_kw(&p, "IF")) {
+			if ((error = expect_kw(&p, "EXISTS")) < 0)
+				goto done;
+			s->if_exists = true;
+		}
+		if ((error = parse_table_name(&p, s)) < 0)
+			goto done;
+	} else if (accept_word(&p, "INSERT")) {
+		s->kind = S_INSERT;
+		accept_kw(&p, "INTO");
+		if ((error = parse_table_name(&p, s)) < 0)
+			goto done;
+		if (accept_op(&p, "(")) {
+			if ((error = parse_name_list(&p, &s->columns, &s->ncolumns)) < 0 ||
+			    (error = expect_op(&p, ")")) < 0)
+				goto done;
+		}
+		if (!(s->sel = parse_select(&p, &error)))
+			goto done;
+	} else if (is_kw(t, "SELECT") || is_kw(t, "WITH") || is_op(t, "(")) {
+		s->kind = S_SELECT;
+		if (!(s->sel = parse_select(&p, &error)))
+			goto done;
+	} else {
+		error = expected(&p, NULL);
+		goto done;
+	}
+	accept_op(&p, ";");
+	if (peek(&p)->kind != TK_EOF) {
+		error = expected(&p, "end of input");
+		goto done;
+	}
+done:
+	sql_tokens_free(&p.t);
+	if (error < 0)
+		sql_stmt_free(s);
+	else
+		*out = s;
+	return error;
+}

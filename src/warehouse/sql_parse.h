@@ -1,0 +1,118 @@
+/* sql_parse: tokens -> a syntax tree of one statement. */
+#ifndef PIPE_SQL_PARSE_H
+#define PIPE_SQL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ast_kind {
+	A_NULL, A_BOOL, A_INT, A_FLOAT, A_STRING, /* literals */
+	A_TYPED,   /* DATE '2020-01-01', TIMESTAMP '...': name = type, s = text */
+	A_COLUMN,  /* [qual.]name */
+	A_STAR,    /* the * of COUNT(*) */
+	A_UNARY,   /* op: "-", "+", "NOT" */
+	A_BINARY,  /* op: "+", "-", "*", "/", "||", "=", "!=", "<", "<=", ">", ">=", "AND", "OR" */
+	A_CALL,    /* name(args), distinct for COUNT(DISTINCT x) */
+	A_CASE,    /* args: [operand] (when, then)* [else]; has_operand, has_else */
+	A_CAST,    /* args[0] AS name; safe for SAFE_CAST */
+	A_BETWEEN, /* args: x, lo, hi; negated */
+	A_IN,      /* args: x, list...; negated */
+	A_LIKE,    /* args: x, pattern; negated */
+	A_ISNULL,  /* args: x; negated; name = "NULL", "TRUE" or "FALSE" */
+	A_EXTRACT, /* name = part, args[0] */
+};
+
+struct ast {
+	enum ast_kind kind;
+	int line, col;
+	char *op;
+	char *name;   /* column, function (lower case), type, part */
+	char *qual;   /* column qualifier: t in t.col */
+	char *s;      /* string literal */
+	int64_t i;
+	double d;
+	bool b, distinct, negated, safe, has_operand, has_else;
+	struct ast **args;
+	size_t nargs;
+};
+
+struct select_item {
+	struct ast *expr;   /* NULL for * and t.* */
+	char *star_qual;    /* t of t.* */
+	char *alias;
+	char **except;      /* * EXCEPT (a, b) */
+	size_t nexcept;
+	int line, col;
+};
+
+enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN };
+enum join_type { J_INNER, J_LEFT, J_CROSS };
+
+struct from {
+	enum from_kind kind;
+	char *table;          /* F_TABLE: the name as written, parts joined by dots */
+	char *alias;
+	struct select *sub;   /* F_SUBQUERY */
+	struct from *left, *right; /* F_JOIN */
+	enum join_type join;
+	struct ast *on;
+	int line, col;
+};
+
+struct order_item {
+	struct ast *expr;
+	bool desc;
+	int nulls; /* 0 default, 1 first, 2 last */
+};
+
+struct cte {
+	char *name;
+	struct select *sel;
+};
+
+struct select {
+	struct cte *ctes;
+	size_t nctes;
+	bool distinct;
+	struct select_item *items;
+	size_t nitems;
+	struct from *from; /* NULL for SELECT 1 */
+	struct ast *where, *having;
+	struct ast **group;
+	size_t ngroup;
+	struct order_item *order;
+	size_t norder;
+	int64_t limit, offset; /* -1 = none */
+	int line, col;
+};
+
+enum stmt_kind { S_SELECT, S_CREATE, S_INSERT, S_DROP };
+
+struct option {
+	char *key;
+	struct ast *value;
+};
+
+struct stmt {
+	enum stmt_kind kind;
+	struct select *sel;
+	char *table;      /* CREATE/INSERT/DROP target */
+	int table_line, table_col;
+	bool or_replace, if_not_exists, if_exists;
+	struct ast *partition_by;
+	char **cluster_by;
+	size_t ncluster;
+	int cluster_line, cluster_col;
+	struct option *options;
+	size_t noptions;
+	char **columns;   /* INSERT INTO t (columns) */
+	size_t ncolumns;
+	const char *src;  /* the text, for error carets (not owned) */
+};
+
+int sql_parse(const char *src, struct stmt **out);
+void sql_stmt_free(struct stmt *s);
+void ast_free(struct ast *a);
+
+#endif

@@ -1,0 +1,121 @@
+/* sql_plan: a syntax tree -> a tree of operators over typed column vectors.
+ * Names are resolved and typed here, literals coerced (a string compared
+ * with a TIMESTAMP is a timestamp), and the WHERE conjuncts on columns with
+ * constants kept for partition and block pruning. */
+#ifndef PIPE_SQL_PLAN_H
+#define PIPE_SQL_PLAN_H
+
+#include "sql_parse.h"
+#include "table.h"
+#include "value.h"
+
+enum pexpr_kind {
+	X_CONST, X_COL, X_FUNC, X_AND, X_OR, X_NOT, X_CMP, X_ARITH, X_NEG,
+	X_CASE, X_CAST, X_IN, X_LIKE, X_ISNULL, X_ISBOOL, X_COALESCE,
+};
+enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_CONCAT };
+
+struct sql_func;
+
+/* A bound expression.  Evaluation writes a vector of n values to out; a
+ * constant (isconst) is one value that stands for every row. */
+struct pexpr {
+	enum pexpr_kind kind;
+	enum type type;
+	int op;
+	int col;                /* X_COL: the input column */
+	struct value lit;       /* X_CONST (strings point into litbuf) */
+	char *litbuf;
+	const struct sql_func *fn;
+	struct pexpr **args;
+	size_t nargs;
+	bool negated, safe, has_operand, has_else, isconst;
+	int line, pos;          /* where it was written, for runtime errors */
+	struct vec out;
+	bool out_init;
+};
+
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY };
+
+struct agg {
+	enum agg_kind kind;
+	bool distinct;
+	struct pexpr *arg; /* NULL for COUNT(*) */
+	enum type type;    /* the result */
+};
+
+struct sort_key {
+	int col;
+	bool desc, nulls_first;
+};
+
+enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT };
+
+/* A conjunct of WHERE usable for pruning: col op value (a BETWEEN is two). */
+struct prune {
+	int col;        /* the table's column */
+	enum cmp_op op; /* CMP_EQ for IN: vals holds the list */
+	struct value *vals;
+	size_t nvals;
+};
+
+struct node {
+	enum node_kind kind;
+	size_t ncols;       /* output columns */
+	enum type *types;
+	char **names;
+	struct node *child, *right;
+
+	/* N_SCAN */
+	struct table *table;
+	char *table_name;
+	bool *used;         /* per table column: referenced */
+	struct prune *prunes;
+	size_t nprunes;
+	/* N_FILTER */
+	struct pexpr *pred;
+	/* N_PROJECT */
+	struct pexpr **exprs;
+	/* N_AGG: output = keys, then aggregates */
+	struct pexpr **keys;
+	size_t nkeys;
+	struct agg *aggs;
+	size_t naggs;
+	/* N_JOIN: equi-join keys (left side, right side) and the rest of ON */
+	int join;           /* J_INNER, J_LEFT, J_CROSS */
+	struct pexpr **lkeys, **rkeys;
+	size_t njoinkeys;
+	struct pexpr *residual; /* over left ++ right columns */
+	/* N_SORT */
+	struct sort_key *sort;
+	size_t nsort;
+	/* N_LIMIT */
+	int64_t limit, offset;
+
+	void *state;        /* the executor's */
+};
+
+/* What a plan reads: per scanned table, for the bytes and the summary. */
+struct plan {
+	struct node *root;
+	size_t nout;        /* visible output columns (root->ncols may hold more) */
+	struct node **scans;
+	size_t nscans;
+};
+
+int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,
+                    struct plan *out);
+void sql_plan_free(struct plan *p);
+/* Decides which partitions a scan reads (scan[p]) from its prunes. */
+void sql_plan_partitions(const struct node *scan, bool *scan_part);
+/* Whether a block may hold rows the prunes accept, from its min/max. */
+bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
+
+void pexpr_free(struct pexpr *e);
+/* Binds a standalone expression against a table's columns (for PARTITION
+ * BY): col refers to the spec's columns. */
+int sql_bind_table_expr(const struct ast *a, const char *src, const struct table_spec *spec,
+                        struct pexpr **out);
+
+#endif

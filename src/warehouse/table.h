@@ -1,0 +1,148 @@
+/* table: a warehouse table on disk — a directory holding a text manifest and
+ * column files per partition (the format is described atop table.c and in
+ * docs/table-format.md).  Writing, reading block by block, and the catalog
+ * that maps a name as written in SQL to a table directory. */
+#ifndef PIPE_WAREHOUSE_TABLE_H
+#define PIPE_WAREHOUSE_TABLE_H
+
+#include "value.h"
+
+/* BigQuery's limits (https://cloud.google.com/bigquery/quotas#partitioned_tables
+ * and https://cloud.google.com/bigquery/docs/clustered-tables). */
+#define TABLE_MAX_PARTITIONS 10000
+#define TABLE_MAX_CLUSTER 4
+/* Rows per block unless the table says otherwise (see docs/table-format.md). */
+#define TABLE_BLOCK_ROWS 8192
+
+/* Partition ids as BigQuery names the special partitions. */
+#define PARTITION_NULL "__NULL__"
+#define PARTITION_UNPARTITIONED "__UNPARTITIONED__"
+
+struct column_def {
+	char *name; /* as written; lookups ignore case */
+	enum type type;
+};
+
+enum partition_kind {
+	PARTITION_NONE,
+	PARTITION_TIME,  /* a DATE, DATETIME or TIMESTAMP column at a grain */
+	PARTITION_RANGE, /* RANGE_BUCKET(col, GENERATE_ARRAY(start, end, interval)) */
+};
+
+struct partition_spec {
+	enum partition_kind kind;
+	char *column; /* the partitioning column */
+	/* PARTITION_TIME: PART_DAY, PART_HOUR, PART_MONTH or PART_YEAR.
+	 * PARTITION BY d (a DATE) and DATE(ts) are PART_DAY; HOUR needs a
+	 * TIMESTAMP or DATETIME column. */
+	enum date_part unit;
+	/* PARTITION_RANGE: partitions [start, start+interval), ... up to end
+	 * (exclusive); values outside go to __UNPARTITIONED__. */
+	int64_t start, end, interval;
+};
+
+/* What a table is: the schema and the layout options.  The writer copies
+ * what it needs; table_open returns one owned by the table. */
+struct table_spec {
+	char *dataset; /* optional (NULL): checked when SQL names dataset.table */
+	char *name;
+	size_t ncols;
+	struct column_def *cols;
+	struct partition_spec partition;
+	size_t ncluster;
+	char *cluster[TABLE_MAX_CLUSTER]; /* column names, in order */
+	bool require_partition_filter;
+	char *description; /* optional */
+	uint32_t block_rows; /* 0: TABLE_BLOCK_ROWS */
+};
+
+/* Checks a spec against BigQuery's rules: unknown or duplicate columns
+ * (case-insensitively), partitioning column type and grain, more than four
+ * clustering columns or clustering by a FLOAT64/JSON column, a RANGE_BUCKET
+ * with a bad interval.  PIPE_EUSAGE with BigQuery's wording. */
+int table_spec_check(const struct table_spec *spec);
+void table_spec_free(struct table_spec *spec); /* frees the fields, not spec */
+void table_spec_copy(struct table_spec *dst, const struct table_spec *src);
+/* The column's index, case-insensitively; -1 when there is none. */
+int table_spec_column(const struct table_spec *spec, const char *name);
+
+/* Writing.  Batches arrive with the spec's columns in order and types;
+ * rows are held until finish, which partitions, sorts by the clustering
+ * columns (stable: equal keys keep their order) and writes blocks. */
+struct table_writer;
+/* Writes into dir, which the caller created empty (a temporary directory
+ * that the caller renames into place). */
+int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec);
+/* Writes the table root/<spec->name>: into a temporary directory under
+ * root, renamed over the old table (if any) by finish.  Abort, or a failed
+ * finish, leaves the old table as it was. */
+int table_writer_create(struct table_writer **out, const char *root, const struct table_spec *spec);
+int table_writer_append(struct table_writer *w, const struct batch *b);
+/* Too many partitions fails here with BigQuery's message.  Frees w. */
+int table_writer_finish(struct table_writer *w);
+void table_writer_abort(struct table_writer *w); /* frees w; removes a create's temp dir */
+
+/* Reading: table_open reads the manifest only. */
+struct col_stats {
+	struct value min, max; /* NULL (is_null) when every value is NULL */
+	uint64_t nulls;        /* NULL values in the block */
+	uint64_t bytes;        /* BigQuery's logical bytes (see bytes.h) */
+};
+
+struct block {
+	uint32_t rows;
+	struct col_stats *stats; /* one per column */
+	uint64_t *offset;        /* where each column's data starts in its file */
+	uint64_t *length;
+};
+
+struct partition {
+	char *id; /* 20190101, 2019010100, 201901, 2019, 0, __NULL__, ... */
+	/* The partition's key range, half-open [lo, hi), in the partitioning
+	 * column's units: days for DATE, microseconds for TIMESTAMP/DATETIME,
+	 * the integer for RANGE.  Not meaningful for __NULL__/__UNPARTITIONED__
+	 * or an unpartitioned table's one partition (id ""). */
+	int64_t lo, hi;
+	bool is_null, is_unpartitioned;
+	uint64_t rows;
+	size_t nblocks;
+	struct block *blocks;
+};
+
+struct table {
+	char *dir;
+	struct table_spec spec;
+	uint64_t rows;
+	size_t npartitions;
+	struct partition *partitions; /* sorted by id, __NULL__ first */
+	struct arena mem;             /* strings of the stats */
+	int fd;                       /* the reader's open data file ... */
+	size_t fd_partition;          /* ... and its partition */
+};
+
+int table_open(struct table **out, const char *dir);
+void table_close(struct table *t);
+/* The column's index, case-insensitively; -1 when there is none. */
+int table_column(const struct table *t, const char *name);
+/* Reads columns cols[0..ncols) of one block into out, which the reader
+ * (re)initialises: out->cols[k] holds column cols[k].  Strings point into
+ * out's vecs, valid until the next read into out or batch_free. */
+int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols,
+               struct batch *out);
+
+/* The catalog.  name is as written in SQL, without backticks:
+ * "project.dataset.table", "dataset.table" or "table".  The table is found
+ * by its last part, as root/<table>/ or, for a child table "x__y", as
+ * root/x/x__y/; a dataset given must match the manifest's (when it has one);
+ * the project part is ignored: everything local is one project.  Sets *dir
+ * (the caller frees it).  PIPE_ENOTFOUND with "Not found: Table
+ * dataset.table" (BigQuery's words) when there is no such table. */
+int table_resolve(const char *root, const char *name, char **dir);
+/* Every table under root (children included, as "x__y"), sorted by name.
+ * The caller frees each name and the array. */
+int table_list(const char *root, char ***names, size_t *n);
+/* The schema as `pipe schema` prints it: one "name  TYPE" line per column,
+ * then partitioning, clustering and options. */
+void table_describe(const struct table *t, struct buf *out);
+
+#endif

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""A scripted JSON API on 127.0.0.1 for the snapshot tests (standard library only).
+
+The rows are real: pipelines/data/taxi/yellow-<year>-*.json (500 Socrata rows
+each), cut here into pages (100 rows unless the request says otherwise), the
+way the NYC open-data API pages them.
+
+Routes (GET):
+  /soda?$limit=&$offset=&$where=F > 'V'&ds=2019   offset paging, Socrata style:
+        X-SODA2-Fields/Types, ETag and Last-Modified with 304 answers.
+        --visible FILE holds how many rows exist (the dataset "grows").
+  /pages?page=N&per_page=M       page numbers from 1; past the end: []
+  /link?page=N                   a Link: <...>; rel="next" header, relative
+  /cursor?cursor=C               {"data": [...], "meta": {"next_cursor": C|null}}
+  /next?after=N                  {"results": [...], "next": "/next?after=M"|null}
+  /fault/429?n=&after=&date=1    n times 429 + Retry-After (seconds or a date)
+  /fault/500?n=                  n times 500
+  /fault/slow?n=&delay=          n times a reply delayed by delay seconds
+  /fault/drop?n=                 n times half the body, then the connection drops
+  /fault/short?n=                the same without a Content-Length (clean close)
+  /fault/invalid                 a body with a JSON syntax error
+  /fault/404                     404 with a small JSON body
+  /auth                          needs X-App-Token equal to $<--token-env>, else 403
+  /auth/fail                     the same, then always 503
+  /gzip                          gzip-encoded, only when the client accepts it
+  /ua                            400 unless the User-Agent is pipe/<version>
+  /query                         [{"query": "<the raw query string>"}]
+Counters for n= are per path and query string, so a test picks fresh ones
+by adding a tag=... parameter.
+
+  api.py --port-file FILE [--tls CERT KEY] [--log FILE] [--visible FILE]
+         [--token-env NAME] [--lifetime SECONDS]
+"""
+import argparse, gzip, hashlib, json, os, re, ssl, sys, threading, time
+import http.server, socketserver
+from urllib.parse import urlsplit, parse_qs, urlencode
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.path.join(ROOT, "pipelines", "data", "taxi")
+LAST_MODIFIED = "Tue, 25 Nov 2025 01:00:00 GMT"
+
+DATASETS = {}
+for name in sorted(os.listdir(DATA)):
+    m = re.match(r"yellow-(\d{4})-", name)
+    if m and name.endswith(".json"):
+        with open(os.path.join(DATA, name)) as f:
+            DATASETS[m.group(1)] = json.load(f)
+
+counts = {}
+counts_lock = threading.Lock()
+
+
+def hit(key):
+    with counts_lock:
+        counts[key] = counts.get(key, 0) + 1
+        return counts[key]
+
+
+def dumps(v):
+    return (json.dumps(v, indent=1) + "\n").encode()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "testapi/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, code, body, ctype="application/json", headers=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def rows(self, q):
+        rows = DATASETS[q.get("ds", ["2019"])[0]]
+        if self.server.visible and os.path.exists(self.server.visible):
+            rows = rows[: int(open(self.server.visible).read().strip() or 0)]
+        return rows
+
+    def do_GET(self):
+        u = urlsplit(self.path)
+        q = parse_qs(u.query, keep_blank_values=True)
+        arg = lambda k, d=None: q.get(k, [d])[0]
+        key = self.path
+        if self.server.log:
+            flags = []
+            if self.headers.get("If-None-Match"):
+                flags.append("if-none-match")
+            if self.headers.get("If-Modified-Since"):
+                flags.append("if-modified-since")
+            with open(self.server.log, "a") as f:
+                f.write("GET %s%s\n" % (self.path, "".join(" [%s]" % x for x in flags)))
+        route = getattr(self, "r_" + u.path.strip("/").replace("/", "_"), None)
+        if not route:
+            return self.send(404, dumps({"error": "no route %s" % u.path}))
+        return route(q, arg, key)
+
+    def r_soda(self, q, arg, key):
+        rows = self.rows(q)
+        where = arg("$where")
+        if where:
+            m = re.match(r"\s*(\S+)\s*>\s*'([^']*)'\s*$", where)
+            if not m:
+                return self.send(400, dumps({"message": "cannot read $where"}))
+            rows = [r for r in rows if r.get(m.group(1), "") > m.group(2)]
+        off, lim = int(arg("$offset", "0")), int(arg("$limit", "1000"))
+        body = dumps(rows[off:off + lim])
+        fields = list(rows[0].keys()) if rows else []
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        hdrs = [("ETag", etag), ("Last-Modified", LAST_MODIFIED),
+                ("X-SODA2-Fields", json.dumps(fields)),
+                ("X-SODA2-Types", json.dumps(["text"] * len(fields)))]
+        if self.headers.get("If-None-Match") == etag or \
+           self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            self.send_response(304)
+            for k, v in hdrs:
+                self.send_header(k, v)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send(200, body, "application/json;charset=utf-8", hdrs)
+
+    def r_pages(self, q, arg, key):
+        page, per = int(arg("page", "1")), int(arg("per_page", "100"))
+        rows = self.rows(q)
+        self.send(200, dumps(rows[(page - 1) * per: page * per]))
+
+    def r_link(self, q, arg, key):
+        page, per = int(arg("page", "1")), 100
+        rows = self.rows(q)
+        last = (len(rows) + per - 1) // per
+        links = ['<https://elsewhere.invalid/link?page=1>; rel="first"']
+        if page < last:
+            links.append('</link?page=%d>; rel="next"' % (page + 1))
+        self.send(200, dumps(rows[(page - 1) * per: page * per]),
+                  headers=[("Link", ", ".join(links))])
+
+    def r_cursor(self, q, arg, key):
+        c = arg("cursor", "c0")
+        off = int(c[1:])
+        rows = self.rows(q)
+        nxt = "c%d" % (off + 100) if off + 100 < len(rows) else None
+        self.send(200, dumps({"data": rows[off:off + 100], "meta": {"next_cursor": nxt}}))
+
+    def r_next(self, q, arg, key):
+        off = int(arg("after", "0"))
+        rows = self.rows(q)
+        nxt = "/next?after=%d" % (off + 100) if off + 100 < len(rows) else None
+        self.send(200, dumps({"results": rows[off:off + 100], "next": nxt}))
+
+    def r_fault_429(self, q, arg, key):
+        if hit(key) <= int(arg("n", "1")):
+            after = arg("after", "1")
+            if arg("date"):
+                after = time.strftime("%a, %d %b %Y %H:%M:%S GMT",
+                                      time.gmtime(time.time() + int(after) + 1))
+            return self.send(429, dumps({"message": "slow down"}), headers=[("Retry-After", after)])
+        self.send(200, dumps(self.rows(q)[:100]))
+
+    def r_fault_500(self, q, arg, key):
+        if hit(key) <= int(arg("n", "1")):
+            return self.send(500, b"<html>internal error</html>\n", "text/html")
+        self.send(200, dumps(self.rows(q)[:100]))
+
+    def r_fault_slow(self, q, arg, key):
+        if hit(key) <= int(arg("n", "1")):
+            time.sleep(float(arg("delay", "2")))
+        self.send(200, dumps(self.rows(q)[:100]))
+
+    def r_fault_drop(self, q, arg, key, length=True):
+        body = dumps(self.rows(q)[:100])
+        if hit(key) <= int(arg("n", "1")):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if length:
+                self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.send(200, body)
+
+    def r_fault_short(self, q, arg, key):
+        self.r_fault_drop(q, arg, key, length=False)
+
+    def r_fault_invalid(self, q, arg, key):
+        body = dumps(self.rows(q)[:2]).replace(b'"1",\n', b'"1"\n', 1)
+        self.send(200, body)
+
+    def r_fault_404(self, q, arg, key):
+        self.send(404, dumps({"error": True, "message": "dataset not found"}))
+
+    def authorised(self):
+        want = os.environ.get(self.server.token_env or "", "")
+        return want and self.headers.get("X-App-Token") == want
+
+    def r_auth(self, q, arg, key):
+        if not self.authorised():
+            return self.send(403, dumps({"message": "bad or missing app token"}))
+        self.send(200, dumps(self.rows(q)[:100]))
+
+    def r_auth_fail(self, q, arg, key):
+        if not self.authorised():
+            return self.send(403, dumps({"message": "bad or missing app token"}))
+        self.send(503, dumps({"message": "try later"}))
+
+    def r_gzip(self, q, arg, key):
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return self.send(400, dumps({"message": "ask for gzip"}))
+        body = gzip.compress(dumps(self.rows(q)[:100]), mtime=0)
+        self.send(200, body, headers=[("Content-Encoding", "gzip")])
+
+    def r_ua(self, q, arg, key):
+        ua = self.headers.get("User-Agent", "")
+        if not re.match(r"pipe/\d+\.\d+\.\d+", ua):
+            return self.send(400, dumps({"message": "unexpected User-Agent"}))
+        self.send(200, dumps([{"agent": "pipe"}]))
+
+    def r_query(self, q, arg, key):
+        self.send(200, dumps([{"query": urlsplit(self.path).query}]))
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--log")
+    ap.add_argument("--visible")
+    ap.add_argument("--token-env")
+    ap.add_argument("--lifetime", type=float, default=300)
+    a = ap.parse_args()
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.log, srv.visible, srv.token_env = a.log, a.visible, a.token_env
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    # the port is written last, so a reader that sees it can connect
+    tmp = a.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(tmp, a.port_file)
+    # never outlive a test that forgot to stop us
+    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+#include "json.h"
+#include "t.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/pipe-test-json-XXXXXX";
+
+static char *write_tmp(const char *name, const char *text)
+{
+	char *path = path_join(tmpdir, name);
+	if (file_write_atomic(path, text, strlen(text)) < 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Reads every record of text; returns the count, or the error code, and the
+ * concatenated value of key "a" of each record in out. */
+static int read_all(const char *text, enum json_format fmt, const char *records, struct buf *out)
+{
+	char *path = write_tmp("in.json", text);
+	struct json_reader *r = NULL;
+	struct json_doc doc = {0};
+	struct buf scratch = BUF_INIT;
+	int n = 0, error;
+	if ((error = json_reader_open(&r, path, fmt, records)) < 0)
+		goto done;
+	while ((error = json_reader_next(r, &doc)) > 0) {
+		int v = json_get(&doc, 0, "a");
+		size_t len;
+		if (v >= 0) {
+			const char *s = doc.toks[v].type == JSON_STRING ? json_str(&doc, v, &scratch, &len)
+			                                                : doc.text + doc.toks[v].start;
+			if (doc.toks[v].type != JSON_STRING)
+				len = (size_t)(doc.toks[v].end - doc.toks[v].start);
+			buf_add(out, s, len);
+		}
+		buf_putc(out, ';');
+		n++;
+	}
+	if (error == 0)
+		error = n;
+done:
+	json_reader_free(r);
+	json_doc_free(&doc);
+	buf_free(&scratch);
+	free(path);
+	return error;
+}
+
+static void test_array(void)
+{
+	struct buf out = BUF_INIT;
+	CHECK_INT(read_all(" [ {\"a\": 1}, {\"b\": [1,{\"a\":9}], \"a\": \"x\"},\n{\"a\":true} ]\n", JSON_FORMAT_AUTO, NULL, &out), 3);
+	CHECK_STR(buf_cstr(&out), "1;x;true;");
+	buf_clear(&out);
+	CHECK_INT(read_all("[]", JSON_FORMAT_AUTO, NULL, &out), 0);
+	buf_free(&out);
+}
+
+static void test_ndjson(void)
+{
+	struct buf out = BUF_INIT;
+	CHECK_INT(read_all("{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":\"}\"}", JSON_FORMAT_AUTO, NULL, &out), 3);
+	CHECK_STR(buf_cstr(&out), "1;2;};");
+	buf_clear(&out);
+	CHECK_INT(read_all("{\"a\":1}\n", JSON_FORMAT_NDJSON, NULL, &out), 1);
+	buf_clear(&out);
+	CHECK_INT(read_all("", JSON_FORMAT_NDJSON, NULL, &out), 0);
+	buf_free(&out);
+}
+
+static void test_envelope(void)
+{
+	struct buf out = BUF_INIT;
+	CHECK_INT(read_all("{\"meta\": {\"items\": [1,2]}, \"data\": {\"x\": \"]\", \"items\": [{\"a\":5},{\"a\":6}], \"z\": 1}}",
+	                   JSON_FORMAT_AUTO, "data.items", &out), 2);
+	CHECK_STR(buf_cstr(&out), "5;6;");
+	CHECK(read_all("{\"data\": {}}", JSON_FORMAT_AUTO, "data.items", &out) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "no key \"items\""));
+	CHECK(read_all("{\"data\": 3}", JSON_FORMAT_AUTO, "data", &out) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "not an array"));
+	buf_free(&out);
+}
+
+static void test_escapes(void)
+{
+	struct buf out = BUF_INIT;
+	CHECK_INT(read_all("[{\"a\":\"q\\\"\\n\\u00e9\\ud83d\\ude00\"}]", JSON_FORMAT_AUTO, NULL, &out), 1);
+	CHECK_STR(buf_cstr(&out), "q\"\n\xc3\xa9\xf0\x9f\x98\x80;");
+	buf_free(&out);
+}
+
+/* Each bad input fails with a message naming the position. */
+static void test_errors(void)
+{
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{"[{\"a\":1},\n {\"a\": tru}]", "in.json:2:8: invalid JSON: not a number"},
+		{"[{\"a\":1},\n {\"a\": 01}]", "in.json:2:8: invalid JSON"},
+		{"[{\"a\":1} {\"a\":2}]", "in.json:1:10: invalid JSON: expected ',' or ']'"},
+		{"[{\"a\":1},]", "in.json:1:10: invalid JSON: a comma before ']'"},
+		{"[{\"a\":1}", "in.json:1:9: invalid JSON: the array of records is not closed"},
+		{"[{\"a\":1", "in.json:1:2: invalid JSON: the value starting here is not closed"},
+		{"[1, 2]", "in.json:1:2: record 1 is a number, not an object"},
+		{"\n\n  \"x\"", "in.json:3:3: expected a JSON array of records, found '\"'"},
+		{"{\"data\": [{\"a\": 1}]}", "in.json:1:1: the top level is one object"},
+		{"", "the file is empty"},
+		{"[{\"a\":1}] x", "in.json:1:11: invalid JSON: unexpected data after the array"},
+		{"{\"a\":1}\n{\"a\":2}\n[3]", "in.json:3:1: record 3 is an array"},
+		{"[{\"a\":\"\\x\"}]", "in.json:1:7: invalid JSON"},
+		{"\x01", "found byte 0x01"},
+	};
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = read_all(cases[i].text, JSON_FORMAT_AUTO, NULL, &out);
+		if (rc >= 0)
+			T_FAIL("case %zu: no error", i);
+		if (!strstr(error_last(), cases[i].message))
+			T_FAIL("case %zu: got %s, expected %s", i, error_last(), cases[i].message);
+	}
+	buf_free(&out);
+}
+
+/* Records crossing the reader's buffer boundary, and many of them. */
+static void test_large(void)
+{
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	buf_putc(&text, '[');
+	for (int i = 0; i < 30000; i++)
+		buf_printf(&text, "%s{\"a\": %d, \"pad\": \"%s\", \"n\": {\"x\": [1, 2, 3]}}", i ? ",\n" : "", i,
+		           "................................................................");
+	buf_putc(&text, ']');
+	CHECK_INT(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out), 30000);
+	CHECK(str_ends(buf_cstr(&out), ";29998;29999;"));
+	buf_free(&text);
+	buf_free(&out);
+}
+
+/* A record longer than the limit is refused, not held. */
+static void test_huge_record(void)
+{
+	char *path = path_join(tmpdir, "huge.ndjson");
+	FILE *f = fopen(path, "w");
+	struct json_reader *r = NULL;
+	struct json_doc doc = {0};
+	static char chunk[1 << 16];
+	memset(chunk, 'x', sizeof(chunk));
+	CHECK(f);
+	fputs("{\"a\": 1}\n{\"a\": \"", f);
+	for (size_t n = 0; n <= JSON_MAX_RECORD; n += sizeof(chunk))
+		fwrite(chunk, 1, sizeof(chunk), f);
+	fputs("\"}\n", f);
+	fclose(f);
+	CHECK_OK(json_reader_open(&r, path, JSON_FORMAT_AUTO, NULL));
+	CHECK_INT(json_reader_next(r, &doc), 1);
+	CHECK(json_reader_next(r, &doc) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "huge.ndjson:2:1: a record longer than 64 MiB"));
+	json_reader_free(r);
+	json_doc_free(&doc);
+	unlink(path);
+	free(path);
+}
+
+static void test_parse_doc(void)
+{
+	struct json_doc doc = {0};
+	const char *text = "{\"headers\": {\"X-SODA2-Types\": \"[\\\"text\\\",\\\"number\\\"]\"}, \"n\": 2.5}";
+	int h, t;
+	char *s;
+	CHECK_OK(json_parse(&doc, text, strlen(text), "m.json"));
+	h = json_get(&doc, 0, "headers");
+	CHECK(h > 0);
+	t = json_get(&doc, h, "X-SODA2-Types");
+	CHECK(t > 0);
+	s = json_strdup(&doc, t);
+	CHECK_STR(s, "[\"text\",\"number\"]");
+	free(s);
+	CHECK_INT(doc.toks[json_get(&doc, 0, "n")].type, JSON_FLOAT);
+	CHECK(json_parse(&doc, "{} {}", 5, "m.json") == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "m.json:1:4: invalid JSON: more than one value"));
+	json_doc_free(&doc);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		return 1;
+	RUN(test_array);
+	RUN(test_ndjson);
+	RUN(test_envelope);
+	RUN(test_escapes);
+	RUN(test_errors);
+	RUN(test_large);
+	RUN(test_huge_record);
+	RUN(test_parse_doc);
+	rm_rf(tmpdir);
+	T_DONE();
+}
