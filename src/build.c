@@ -39,7 +39,8 @@ struct job {
 	int node;
 	struct build_ctx ctx;
 	const char **inputs, **input_targets;
-	char *tmp;
+	char *tmpdir; /* targets/.tmp/<name>.<pid>: everything the job writes */
+	char *tmp;    /* tmpdir/<output's base name>: $out */
 	int rc;
 	char *error;
 	struct hash output;
@@ -59,6 +60,7 @@ struct engine {
 	struct plan plan;
 	struct index *ix;
 	enum node_state *state;
+	bool *built_now; /* ran a job in this build */
 	int *pending;
 	int *ready;
 	size_t nready, ready_head;
@@ -177,7 +179,7 @@ static void run_job(struct job *j)
 
 	j->started = time_wall_s();
 	double t0 = time_now_ms();
-	if ((dir && (error = mkdir_p(dir)) < 0) || (error = mkdir_p(PIPE_TARGETS_DIR "/.tmp")) < 0)
+	if ((dir && (error = mkdir_p(dir)) < 0) || (error = mkdir_p(j->tmpdir)) < 0)
 		goto done;
 	if ((error = t->kind->build(&j->ctx)) < 0)
 		goto done;
@@ -191,10 +193,9 @@ static void run_job(struct job *j)
 		goto done;
 	error = path_replace(j->tmp, final);
 done:
-	if (error < 0) {
+	if (error < 0)
 		j->error = xstrdup(error_last());
-		rm_rf(j->tmp);
-	}
+	rm_rf(j->tmpdir);
 	j->rc = error;
 	j->ms = time_now_ms() - t0;
 	j->finished = time_wall_s();
@@ -253,7 +254,9 @@ static struct job *new_job(struct engine *e, int i)
 		j->inputs[k] = dep >= 0 ? e->plan.outputs[dep] : nd->inputs[k].name;
 		j->input_targets[k] = dep >= 0 ? nd->inputs[k].name : NULL;
 	}
-	j->tmp = xasprintf(PIPE_TARGETS_DIR "/.tmp/%s.%ld", nd->t->name, (long)getpid());
+	const char *base = strrchr(e->plan.outputs[i], '/');
+	j->tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%s.%ld", nd->t->name, (long)getpid());
+	j->tmp = xasprintf("%s/%s", j->tmpdir, base ? base + 1 : e->plan.outputs[i]);
 	if (state_read(PIPE_STATE_DIR, nd->t->name, &j->prev) == 0)
 		j->have_prev = true;
 	else
@@ -286,6 +289,7 @@ static void free_job(struct job *j)
 	free(j->inputs);
 	free(j->input_targets);
 	free(j->tmp);
+	free(j->tmpdir);
 	free(j->error);
 	buf_free(&j->ctx.output);
 	state_record_free(&j->rec);
@@ -488,6 +492,7 @@ static int schedule(struct engine *e, int jobs)
 		}
 		struct job *j = new_job(e, i);
 		e->state[i] = N_RUNNING;
+		e->built_now[i] = true;
 		e->started++;
 		e->running++;
 		say(e, "[%zu/%zu] %s: %s", e->started, e->total, e->g->nodes[i].t->name,
@@ -553,16 +558,38 @@ static int cpu_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
+/* The subject names what was rebuilt, so that `git log --oneline` on
+ * state/ reads as a build history; the body says why, target by target. */
+static void subject_names(struct engine *e, struct buf *msg, enum node_state which,
+                          const char *verb, size_t count)
+{
+	size_t shown = 0;
+	if (!count)
+		return;
+	buf_printf(msg, "%s%s ", msg->len > 11 ? "; " : " ", verb);
+	for (size_t k = 0; k < e->g->n; k++) {
+		int i = e->g->order[k];
+		if (e->state[i] != which || !e->built_now[i])
+			continue;
+		if (shown && msg->len > 60) {
+			buf_printf(msg, " and %zu more", count - shown);
+			break;
+		}
+		buf_printf(msg, "%s%s", shown ? ", " : "", e->g->nodes[i].t->name);
+		shown++;
+	}
+}
+
 static int commit(struct engine *e)
 {
 	struct buf msg = BUF_INIT;
 	bool committed;
 	int error;
-	buf_printf(&msg, "pipe build: %zu rebuilt", e->rebuilt);
-	if (e->failed)
-		buf_printf(&msg, ", %zu failed", e->failed);
+	buf_puts(&msg, "pipe build:");
+	subject_names(e, &msg, N_DONE, "rebuilt", e->rebuilt);
+	subject_names(e, &msg, N_FAILED, "failed", e->failed);
 	if (interrupted)
-		buf_puts(&msg, ", interrupted");
+		buf_puts(&msg, " (interrupted)");
 	buf_printf(&msg, "\n\n%s", buf_cstr(&e->message));
 	if ((error = history_init(PIPE_STATE_DIR)) == 0)
 		error = history_commit(PIPE_STATE_DIR, msg.data, &committed);
@@ -597,10 +624,12 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR);
 	e.plan.force = o->force;
 	e.state = xcalloc(g->n, sizeof(*e.state));
+	e.built_now = xcalloc(g->n, sizeof(*e.built_now));
 	e.pending = xcalloc(g->n, sizeof(*e.pending));
 	e.ready = xcalloc(g->n, sizeof(*e.ready));
 
 	/* what is stale now, and what waits on something stale */
+	plan_preload(&e.plan, selected, jobs);
 	for (size_t k = 0; k < g->n; k++) {
 		int i = g->order[k];
 		if (!selected[i])
@@ -619,11 +648,13 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 				       reason_text(&e.plan.t[i]));
 		}
 		if (!e.total)
-			printf("pipe: nothing to do (%zu targets up to date)\n", nselected);
+			printf("pipe: nothing to do (%zu target%s up to date)\n", nselected,
+			       nselected == 1 ? "" : "s");
 		goto done;
 	}
 	if (!e.total) {
-		printf("pipe: nothing to do (%zu targets up to date)\n", nselected);
+		printf("pipe: nothing to do (%zu target%s up to date)\n", nselected,
+		       nselected == 1 ? "" : "s");
 		error = index_save(e.ix, PIPE_INDEX_PATH);
 		goto done;
 	}
@@ -696,6 +727,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	if (e.tty)
 		fputs("\r\033[K", stdout);
 
+	rmdir(PIPE_TARGETS_DIR "/.tmp"); /* when empty: nothing is left half-built */
 	if (e.rebuilt || e.failed) {
 		int rc = commit(&e);
 		if (rc < 0 && !error)
@@ -727,6 +759,7 @@ done:
 	plan_free(&e.plan);
 	index_free(e.ix);
 	free(e.state);
+	free(e.built_now);
 	free(e.pending);
 	free(e.ready);
 	free(e.children);
@@ -749,6 +782,7 @@ int build_status(const struct graph *g, const bool *selected, bool quiet)
 	if ((error = index_load(&ix, PIPE_INDEX_PATH)) < 0)
 		return error;
 	plan_init(&p, g, ix, PIPE_STATE_DIR);
+	plan_preload(&p, selected, cpu_count());
 	for (size_t i = 0; i < g->n; i++)
 		if (selected[i] && strlen(g->nodes[i].t->name) > width)
 			width = strlen(g->nodes[i].t->name);

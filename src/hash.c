@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,11 +14,40 @@ struct hasher {
 	EVP_MD_CTX *ctx;
 };
 
+/* OpenSSL 3 looks the algorithm up on every EVP_sha256() init unless it is
+ * fetched once; on the no-op path that lookup cost more than the hashing. */
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+
+/* One context per thread, reused for one-shot digests; freed with the
+ * thread. */
+static pthread_key_t oneshot_key;
+
+static void free_oneshot(void *ctx) { EVP_MD_CTX_free(ctx); }
+
+static void fetch_sha256_and_key(void)
+{
+	fetch_sha256();
+	pthread_key_create(&oneshot_key, free_oneshot);
+}
+
+static const EVP_MD *md(void)
+{
+	pthread_once(&sha256_once, fetch_sha256_and_key);
+	return sha256 ? sha256 : EVP_sha256();
+}
+
 struct hasher *hasher_new(void)
 {
 	struct hasher *h = xmalloc(sizeof(*h));
 	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md(), NULL) != 1) {
 		fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
 		abort();
 	}
@@ -42,7 +72,18 @@ void hasher_final(struct hasher *h, struct hash *out)
 void hash_bytes(const void *p, size_t n, struct hash *out)
 {
 	unsigned int len = HASH_LEN;
-	EVP_Digest(p, n, out->b, &len, EVP_sha256(), NULL);
+	const EVP_MD *sha = md();
+	EVP_MD_CTX *oneshot = pthread_getspecific(oneshot_key);
+	if (!oneshot) {
+		if (!(oneshot = EVP_MD_CTX_new())) {
+			fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
+			abort();
+		}
+		pthread_setspecific(oneshot_key, oneshot);
+	}
+	EVP_DigestInit_ex(oneshot, sha, NULL);
+	EVP_DigestUpdate(oneshot, p, n);
+	EVP_DigestFinal_ex(oneshot, out->b, &len);
 }
 
 int hash_file(const char *path, struct hash *out)

@@ -43,8 +43,26 @@ static void lib_init_once(void)
 static int git_fail(const char *dir, const char *what)
 {
 	const git_error *e = git_error_last();
-	return error_set("%s: %s: %s", dir, what,
-	                 e && e->message ? e->message : "unknown libgit2 error");
+	const char *msg = e && e->message ? e->message : "unknown libgit2 error";
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == ':' || msg[n - 1] == '\n'))
+		n--; /* libgit2 leaves "...: " when the OS gave no reason */
+	return error_set("%s: %s: %.*s", dir, what, (int)n, msg);
+}
+
+/* A git lock file outlives a process killed while holding it; git itself
+ * leaves removing it to the user, and so do we, with a hint. */
+static int git_fail_locked(int rc, const char *dir, const char *what)
+{
+	int error = git_fail(dir, what);
+	if (rc == GIT_ELOCKED) {
+		char *msg = xasprintf("%s (another git command is running in %s, or one was "
+		                      "killed: if none is running, remove the .lock file)",
+		                      error_last(), dir);
+		error_set("%s", msg);
+		free(msg);
+	}
+	return error;
 }
 
 static int lib_init(void)
@@ -64,8 +82,8 @@ static int open_repo(const char *dir, git_repository **repo)
 		return error;
 	rc = git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc == GIT_ENOTFOUND)
-		return error_set("%s: not a git repository (`pipe init` creates the state repository)",
-		                 dir);
+		return error_set("%s: not a git repository "
+		                 "(`pipe init` creates the state repository)", dir);
 	if (rc < 0)
 		return git_fail(dir, "cannot open the state repository");
 	if (git_repository_is_bare(*repo)) {
@@ -152,10 +170,10 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 	*committed = false;
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if (git_repository_index(&index, repo) < 0 ||
-	    git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
-	    git_index_update_all(index, NULL, NULL, NULL) < 0) {
-		error = git_fail(state_dir, "cannot stage the state records");
+	if ((rc = git_repository_index(&index, repo)) < 0 ||
+	    (rc = git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
+	    (rc = git_index_update_all(index, NULL, NULL, NULL)) < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
 		goto done;
 	}
 
@@ -172,9 +190,8 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 	}
 	/* The index is saved even when nothing is committed: it holds the stat
 	 * data that keeps the next add_all from rehashing every record. */
-	if (git_index_write(index) < 0) {
-		error = git_fail(state_dir, "cannot write the index (a stale .git/index.lock "
-		                            "from a killed process may need removing)");
+	if ((rc = git_index_write(index)) < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot write the index");
 		goto done;
 	}
 	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head)))
@@ -187,10 +204,9 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 	if ((error = signature(repo, &sig)) < 0)
 		goto done;
 	msg = str_ends(message, "\n") ? xstrdup(message) : xasprintf("%s\n", message);
-	if (git_commit_create(&commit_id, repo, "HEAD", sig, sig, NULL, msg, tree,
-	                      head ? 1 : 0, (const git_commit **)&head) < 0) {
-		error = git_fail(state_dir, "cannot commit (a stale lock file under .git/ "
-		                            "from a killed process may need removing)");
+	if ((rc = git_commit_create(&commit_id, repo, "HEAD", sig, sig, NULL, msg, tree,
+	                            head ? 1 : 0, (const git_commit **)&head)) < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot commit");
 		goto done;
 	}
 	*committed = true;
@@ -357,7 +373,8 @@ static int resolve(git_repository *repo, const char *spec, git_tree **tree, git_
 	}
 	if (parent_tree && git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
 	    git_commit_parentcount(commit) > 0) {
-		if (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(parent_tree, parent) < 0)
+		if (git_commit_parent(&parent, commit, 0) < 0 ||
+		    git_commit_tree(parent_tree, parent) < 0)
 			error = git_fail("state", "cannot read the parent commit");
 	}
 done:
@@ -486,7 +503,8 @@ int history_diff(const char *state_dir, const char *rev_a, const char *rev_b, FI
 		if (error < 0)
 			goto done;
 	}
-	qsort(lines.v, lines.n, sizeof(*lines.v), cmp_line);
+	if (lines.n)
+		qsort(lines.v, lines.n, sizeof(*lines.v), cmp_line);
 	for (size_t i = 0; i < lines.n; i++)
 		fprintf(out, "%s\n", lines.v[i].text);
 done:

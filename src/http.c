@@ -459,12 +459,12 @@ static int scan_finish(struct scan *s)
 {
 	if (s->st == S_ERROR)
 		return -1;
-	if (s->st == S_NUMBER && s->depth == 0 && number_byte(s, ' ') == 1)
+	/* a top-level number ends with the text */
+	if (s->st == S_NUMBER && s->depth == 0 && (s->num == N_ZERO || s->num == N_INT ||
+	                                           s->num == N_FRAC || s->num == N_EXP_DIGITS))
 		value_done(s);
 	if (s->st == S_END)
 		return 0;
-	if (s->st == S_ERROR)
-		return -1;
 	snprintf(s->err, sizeof(s->err), "%s at byte %llu",
 	         s->offset ? "the JSON ends early" : "the body is empty",
 	         (unsigned long long)s->offset);
@@ -487,7 +487,7 @@ int http_json_check(const char *data, size_t len, int64_t *rows)
 
 /* ---- URLs ---- */
 
-static void add_escaped(struct buf *b, const char *s)
+void http_url_escape(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -506,9 +506,9 @@ void http_url_add_param(struct buf *url, const char *name, const char *value)
 {
 	const char *s = buf_cstr(url);
 	buf_putc(url, strchr(s, '?') ? '&' : '?');
-	add_escaped(url, name);
+	http_url_escape(url, name);
 	buf_putc(url, '=');
-	add_escaped(url, value);
+	http_url_escape(url, value);
 }
 
 /* ref (a Link target or a next URL from the body) may be relative to base. */
@@ -1014,7 +1014,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		pg->path = path;
 		pg->conditional = n == 1 && !r->not_modified;
 		pg->not_modified = false;
-		if (f->verbose)
+		if (f->verbose && (style == HTTP_PAGE_OFFSET || style == HTTP_PAGE_NUMBER))
+			logf_(f, "GET %s page %d (%s=%lld)", f->display_url, n, f->page.param,
+			      (long long)(style == HTTP_PAGE_OFFSET ? offset : number));
+		else if (f->verbose)
 			logf_(f, "GET %s page %d", f->display_url, n);
 		if ((error = fetch_page(f, pg)) < 0) {
 			error_prefix("%s page %d: ", f->display_url, n);

@@ -83,6 +83,8 @@ struct http_result {
 int http_fetch(const struct http_fetch *f, struct http_result *r);
 void http_result_free(struct http_result *r);
 
+/* Appends s percent-encoded (all but letters, digits and -._~). */
+void http_url_escape(struct buf *b, const char *s);
 /* Appends name=value to url, both percent-encoded, with ? or &. */
 void http_url_add_param(struct buf *url, const char *name, const char *value);
 

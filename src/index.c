@@ -278,6 +278,13 @@ int index_hash_path(struct index *ix, const char *path, struct hash *out)
 	return hash_path(path, cached_file_hash, ix, out);
 }
 
+int index_hash_stat(struct index *ix, const char *path, const struct stat *st, struct hash *out)
+{
+	if (S_ISDIR(st->st_mode))
+		return hash_path(path, cached_file_hash, ix, out);
+	return cached_file_hash(ix, path, st, out);
+}
+
 void index_forget(struct index *ix, const char *path)
 {
 	size_t n = strlen(path), kept = 0;

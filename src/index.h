@@ -37,6 +37,8 @@ void index_target_put(struct index *ix, const char *name, const struct index_tar
  * inode, size and mtime are what they were when it was last hashed.
  * PIPE_ENOTFOUND when the path does not exist. */
 int index_hash_path(struct index *ix, const char *path, struct hash *out);
+/* The same, for a path whose stat data the caller already has. */
+int index_hash_stat(struct index *ix, const char *path, const struct stat *st, struct hash *out);
 /* Records a hash computed elsewhere (a worker hashed a new output before it
  * was renamed into place; a rename keeps inode, size and mtime). */
 void index_file_put(struct index *ix, const char *path, const struct stat *st,

@@ -49,7 +49,7 @@ static int build(struct build_ctx *ctx)
 	const char *run = target_value(ctx->target, "run");
 	struct buf in = BUF_INIT;
 	char *out = xasprintf("out=%s", ctx->out);
-	char *log = xasprintf("%s.log", ctx->out);
+	char *log = xasprintf("%s.pipe-log", ctx->out);
 	char **env = NULL;
 	char *argv[] = {"sh", "-c", (char *)run, NULL};
 	posix_spawn_file_actions_t fa;

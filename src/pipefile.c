@@ -24,6 +24,46 @@
 
 #include "kind.h"
 
+/* Memory for everything a pipefile points to, freed all at once. */
+struct arena {
+	struct arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *arena_alloc(struct arena **a, size_t n)
+{
+	void *p;
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!*a || (*a)->cap - (*a)->used < n) {
+		size_t cap = *a && (*a)->cap < (1 << 22) ? (*a)->cap * 2 : 1 << 16;
+		struct arena *b;
+		if (cap < n)
+			cap = n;
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = *a;
+		b->used = 0;
+		b->cap = cap;
+		*a = b;
+	}
+	p = (char *)(*a)->data + (*a)->used;
+	(*a)->used += n;
+	return p;
+}
+
+static char *arena_strndup(struct arena **a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static char *arena_strdup(struct arena **a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
 static const char *const engine_keys[] = {"every", "description", NULL};
 static const char command_line[] = "command line";
 
@@ -95,7 +135,10 @@ static void add_did_you_mean(struct buf *b, const struct suggestion *s)
 /* The loader's state while it walks one file. */
 struct loader {
 	struct pipefile *pf;
-	size_t tcap, vcap, acap; /* capacities of targets, vars, the current target's attrs */
+	size_t vcap;            /* capacity of pf->vars */
+	/* The current target's attributes, moved into the arena when it ends. */
+	struct attr *attrs;
+	size_t nattrs, acap;
 	const char *file;       /* in pf->files */
 	const char *p, *end;    /* what is left of the text */
 	int line;               /* of the line last taken */
@@ -187,6 +230,12 @@ static int finish_target(struct loader *ld)
 		return 0;
 	t = &ld->pf->targets[ld->cur];
 	ld->cur = -1;
+	t->nattrs = ld->nattrs;
+	if (ld->nattrs) {
+		t->attrs = arena_alloc(&ld->pf->arena, ld->nattrs * sizeof(*t->attrs));
+		memcpy(t->attrs, ld->attrs, ld->nattrs * sizeof(*t->attrs));
+	}
+	ld->nattrs = 0;
 	for (size_t i = 0; t->kind->required && t->kind->required[i]; i++)
 		if (!target_attr(t, t->kind->required[i]))
 			return error_at(&t->pos, "%s target '%s' needs key '%s'", t->kind_name, t->name,
@@ -217,16 +266,16 @@ static int parse_var(struct loader *ld, const char *line, const char *s, const c
 		s++;
 	if (s == e || *s != '=')
 		return error_at(&(struct pos){ld->file, ld->line, (int)(s - line) + 1},
-		                "expected '=' after 'var %.*s'", (int)(s - name), name);
+		                "expected '=' after 'var %.*s'", (int)(nend - name), name);
 	for (v = s + 1; v < e && is_blank(*v); v++)
 		;
 	struct pos vpos = pos_at(ld, line, v);
-	if ((error = check_braces(v, e, &vpos)) < 0)
+	if ((error = check_braces(v, e, &vpos)) < 0 || (error = finish_target(ld)) < 0)
 		return error;
 	grow_array(&pf->vars, &ld->vcap, pf->nvars + 1, sizeof(*pf->vars));
 	var = &pf->vars[pf->nvars++];
-	var->name = xstrndup(name, (size_t)(nend - name));
-	var->value = xstrndup(v, (size_t)(e - v));
+	var->name = arena_strndup(&pf->arena, name, (size_t)(nend - name));
+	var->value = arena_strndup(&pf->arena, v, (size_t)(e - v));
 	var->pos = pos_at(ld, line, line);
 	var->from_command_line = false;
 	return 0;
@@ -240,7 +289,7 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	const struct kind *kind;
 	struct target *t;
 	struct buf b = BUF_INIT;
-	size_t ndeps = 0;
+	size_t ndeps = 0, ndefined;
 	int error = 0;
 
 	for (s = kw; s < e && !is_blank(*s) && *s != ':' && *s != '='; s++)
@@ -302,6 +351,8 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 		                 "expected ':' before the dependencies of '%.*s'", (int)(nend - name), name);
 		goto done;
 	}
+	if ((error = finish_target(ld)) < 0)
+		goto done;
 	if (s < e)
 		s++;
 	for (const char *c = s; c < e; ndeps++) {
@@ -313,27 +364,37 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 			c++;
 	}
 
-	grow_array(&pf->targets, &ld->tcap, pf->ntargets + 1, sizeof(*pf->targets));
+	/* pf->targets was sized for every file before parsing (count_heads), so
+	 * the pointers by_name holds stay put. */
 	t = &pf->targets[pf->ntargets];
 	memset(t, 0, sizeof(*t));
-	t->name = xstrndup(name, (size_t)(nend - name));
-	t->kind_name = xstrdup(kind->name);
+	t->name = arena_strndup(&pf->arena, name, (size_t)(nend - name));
+	t->kind_name = arena_strdup(&pf->arena, kind->name);
 	t->kind = kind;
 	t->pos = pos_at(ld, line, line);
+	ndefined = pf->by_name.len;
+	strmap_put(&pf->by_name, t->name, t);
+	if (pf->by_name.len == ndefined) {
+		const struct target *first = pf->targets;
+		while (strcmp(first->name, t->name))
+			first++;
+		error = error_at(&t->pos, "duplicate target '%s' (first defined at %s:%d:%d)",
+		                 t->name, first->pos.file, first->pos.line, first->pos.col);
+		goto done;
+	}
 	if (ndeps)
-		t->deps = xmalloc(ndeps * sizeof(*t->deps));
+		t->deps = arena_alloc(&pf->arena, ndeps * sizeof(*t->deps));
 	while (t->ndeps < ndeps) {
 		const char *d;
 		while (is_blank(*s))
 			s++;
 		for (d = s; s < e && !is_blank(*s); s++)
 			;
-		t->deps[t->ndeps].name = xstrndup(d, (size_t)(s - d));
+		t->deps[t->ndeps].name = arena_strndup(&pf->arena, d, (size_t)(s - d));
 		t->deps[t->ndeps].pos = pos_at(ld, line, d);
 		t->ndeps++;
 	}
 	ld->cur = (long)pf->ntargets++;
-	ld->acap = 0;
 	ld->after_var = false;
 done:
 	buf_free(&b);
@@ -379,6 +440,7 @@ static int parse_attr(struct loader *ld, const char *line, const char *s, const 
 	struct target *t;
 	struct attr *a;
 	const char *key = s, *kend, *v, *q, *cont_start, *cont_end;
+	char *k;
 	struct pos kpos = pos_at(ld, line, s), vpos;
 	size_t indent = (size_t)(s - line), strip = SIZE_MAX;
 	int error;
@@ -457,37 +519,35 @@ static int parse_attr(struct loader *ld, const char *line, const char *s, const 
 	}
 	ld->p = cont_end;
 
-	char *k = xstrndup(key, (size_t)(kend - key));
+	k = arena_strndup(&pf->arena, key, (size_t)(kend - key));
 	if (!kind_has_key(t->kind, k)) {
 		error = unknown_key(t, k, &kpos);
-		free(k);
 		goto done;
 	}
-	for (size_t i = 0; i < t->nattrs; i++) {
-		if (!strcmp(t->attrs[i].key, k)) {
-			error = error_at(&kpos, "key '%s' set twice (first at line %d)", k, t->attrs[i].pos.line);
-			free(k);
+	for (size_t i = 0; i < ld->nattrs; i++) {
+		if (!strcmp(ld->attrs[i].key, k)) {
+			error = error_at(&kpos, "key '%s' set twice (first at line %d)", k, ld->attrs[i].pos.line);
 			goto done;
 		}
 	}
-	grow_array(&t->attrs, &ld->acap, t->nattrs + 1, sizeof(*t->attrs));
-	a = &t->attrs[t->nattrs++];
+	grow_array(&ld->attrs, &ld->acap, ld->nattrs + 1, sizeof(*ld->attrs));
+	a = &ld->attrs[ld->nattrs++];
 	a->key = k;
 	a->pos = kpos;
 	a->value_pos = vpos;
 	a->at_path = NULL;
 	if (value.len > 1 && value.data[0] == '@' && e > v && cont_end == cont_start) {
 		if (value.data[1] == '@') {
-			a->value = xstrdup(value.data + 1); /* "@@" writes one '@' */
+			a->value = arena_strdup(&pf->arena, value.data + 1); /* "@@" writes one '@' */
 		} else {
-			a->at_path = xstrdup(str_trim(value.data + 1));
+			a->at_path = arena_strdup(&pf->arena, str_trim(value.data + 1));
 			a->value = NULL; /* read once vars are known */
 		}
 	} else if (value.len == 1 && value.data[0] == '@') {
 		error = error_at(&vpos, "missing path after '@'");
-		a->value = xstrdup("");
+		a->value = arena_strdup(&pf->arena, "");
 	} else {
-		a->value = value.len ? buf_detach(&value) : xstrdup("");
+		a->value = arena_strndup(&pf->arena, value.len ? value.data : "", value.len);
 	}
 done:
 	buf_free(&value);
@@ -516,8 +576,6 @@ static int parse_text(struct loader *ld, const char *text, size_t len)
 		if (s > line) {
 			error = parse_attr(ld, line, s, e);
 		} else {
-			if ((error = finish_target(ld)) < 0)
-				break;
 			error = parse_target(ld, line, e);
 			if (!error && ld->cur < 0)
 				ld->after_var = true;
@@ -616,8 +674,8 @@ static int resolve_var(struct loader *ld, size_t i)
 		buf_free(&b);
 		return error;
 	}
-	free(v->value);
-	v->value = buf_detach(&b);
+	v->value = arena_strdup(&ld->pf->arena, buf_cstr(&b));
+	buf_free(&b);
 	ld->var_state[i] = 2;
 	return 0;
 }
@@ -646,14 +704,13 @@ static int add_vars(struct loader *ld, const char *const *overrides, size_t nove
 			return error;
 		if ((at = var_index(ld, w, (size_t)(eq - w))) >= 0) {
 			v = &pf->vars[at];
-			free(v->value);
 		} else {
 			grow_array(&pf->vars, &ld->vcap, pf->nvars + 1, sizeof(*pf->vars));
 			v = &pf->vars[pf->nvars++];
-			v->name = xstrndup(w, (size_t)(eq - w));
+			v->name = arena_strndup(&pf->arena, w, (size_t)(eq - w));
 			strmap_put(&ld->vars, v->name, (void *)(uintptr_t)pf->nvars);
 		}
-		v->value = xstrdup(eq + 1);
+		v->value = arena_strdup(&pf->arena, eq + 1);
 		v->pos = pos;
 		v->from_command_line = true;
 	}
@@ -675,8 +732,8 @@ static int expand_in_place(struct loader *ld, char **s)
 		buf_free(&b);
 		return error;
 	}
-	free(*s);
-	*s = buf_detach(&b);
+	*s = arena_strdup(&ld->pf->arena, buf_cstr(&b));
+	buf_free(&b);
 	return 0;
 }
 
@@ -692,7 +749,7 @@ static int read_at_file(struct loader *ld, struct attr *a)
 		free(why);
 		goto done;
 	}
-	a->value = buf_detach(&text);
+	a->value = arena_strndup(&ld->pf->arena, buf_cstr(&text), text.len);
 	for (const char *l = a->value; *l; line++) {
 		const char *e = strchr(l, '\n');
 		struct pos pos = {a->at_path, line, 1};
@@ -712,13 +769,6 @@ static int finish(struct loader *ld, const char *const *overrides, size_t noverr
 {
 	struct pipefile *pf = ld->pf;
 	int error;
-	for (size_t i = 0; i < pf->ntargets; i++) {
-		struct target *t = &pf->targets[i], *first = strmap_get(&pf->by_name, t->name);
-		if (first)
-			return error_at(&t->pos, "duplicate target '%s' (first defined at %s:%d:%d)",
-			                t->name, first->pos.file, first->pos.line, first->pos.col);
-		strmap_put(&pf->by_name, t->name, t);
-	}
 	if ((error = add_vars(ld, overrides, noverrides)) < 0)
 		return error;
 	for (size_t i = 0; i < pf->ntargets; i++) {
@@ -740,74 +790,92 @@ static int finish(struct loader *ld, const char *const *overrides, size_t noverr
 	return 0;
 }
 
-static int load(struct pipefile *pf, const char *const *names, const char *text,
-                size_t nnames, const char *const *overrides, size_t noverrides)
+/* An upper bound on the targets in text: its lines that start with
+ * neither white space nor '#'. */
+static size_t count_heads(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		n += *p != ' ' && *p != '\t' && *p != '#' && *p != '\n';
+		p = nl ? nl + 1 : end;
+	}
+	return n;
+}
+
+static int load(struct pipefile *pf, const char *const *names, struct buf *texts, size_t n,
+                const char *const *overrides, size_t noverrides)
 {
 	struct loader ld = {0};
+	size_t heads = 0;
 	int error = 0;
-	memset(pf, 0, sizeof(*pf));
 	ld.pf = pf;
-	pf->files = xcalloc(nnames + 1, sizeof(*pf->files));
-	for (size_t i = 0; i < nnames; i++) {
-		struct buf file = BUF_INIT;
-		pf->files[pf->nfiles++] = xstrdup(names[i]);
+	for (size_t i = 0; i < n; i++)
+		heads += count_heads(buf_cstr(&texts[i]), texts[i].len);
+	pf->targets = xmalloc((heads + 1) * sizeof(*pf->targets));
+	for (size_t i = 0; i < n; i++) {
 		ld.file = pf->files[i];
-		if (!text && file_read(names[i], &file) < 0) {
-			char *why = xstrdup(error_last());
-			error = error_setcode(PIPE_EUSAGE, "cannot read %s", why);
-			free(why);
-		} else if (text) {
-			error = parse_text(&ld, text, strlen(text));
-		} else {
-			error = parse_text(&ld, file.data ? file.data : "", file.len);
-		}
-		buf_free(&file);
-		if (error < 0)
+		if ((error = parse_text(&ld, buf_cstr(&texts[i]), texts[i].len)) < 0)
 			goto done;
 	}
 	error = finish(&ld, overrides, noverrides);
 done:
 	strmap_free(&ld.vars);
 	free(ld.var_state);
+	free(ld.attrs);
 	free(ld.var_stack);
-	if (error < 0)
-		pipefile_free(pf);
 	return error;
 }
 
 int pipefile_load(struct pipefile *pf, const char *const *paths, size_t npaths,
                   const char *const *overrides, size_t noverrides)
 {
-	return load(pf, paths, NULL, npaths, overrides, noverrides);
+	struct buf *texts = xcalloc(npaths + 1, sizeof(*texts));
+	int error = 0;
+	memset(pf, 0, sizeof(*pf));
+	pf->files = xcalloc(npaths + 1, sizeof(*pf->files));
+	for (size_t i = 0; i < npaths; i++) {
+		pf->files[pf->nfiles++] = xstrdup(paths[i]);
+		if (file_read(paths[i], &texts[i]) < 0) {
+			char *why = xstrdup(error_last());
+			error = error_setcode(PIPE_EUSAGE, "cannot read %s", why);
+			free(why);
+			goto done;
+		}
+	}
+	error = load(pf, paths, texts, npaths, overrides, noverrides);
+done:
+	for (size_t i = 0; i < npaths; i++)
+		buf_free(&texts[i]);
+	free(texts);
+	if (error < 0)
+		pipefile_free(pf);
+	return error;
 }
 
 int pipefile_load_string(struct pipefile *pf, const char *name, const char *text,
                          const char *const *overrides, size_t noverrides)
 {
-	return load(pf, &name, text, 1, overrides, noverrides);
+	/* A view of text, not a copy: load only reads it. */
+	struct buf view = {(char *)text, strlen(text), 0};
+	int error;
+	memset(pf, 0, sizeof(*pf));
+	pf->files = xcalloc(2, sizeof(*pf->files));
+	pf->files[pf->nfiles++] = xstrdup(name);
+	if ((error = load(pf, &name, &view, 1, overrides, noverrides)) < 0)
+		pipefile_free(pf);
+	return error;
 }
 
 void pipefile_free(struct pipefile *pf)
 {
-	for (size_t i = 0; i < pf->ntargets; i++) {
-		struct target *t = &pf->targets[i];
-		for (size_t j = 0; j < t->ndeps; j++)
-			free(t->deps[j].name);
-		for (size_t j = 0; j < t->nattrs; j++) {
-			free(t->attrs[j].key);
-			free(t->attrs[j].value);
-			free(t->attrs[j].at_path);
-		}
-		free(t->deps);
-		free(t->attrs);
-		free(t->name);
-		free(t->kind_name);
+	while (pf->arena) {
+		struct arena *next = pf->arena->next;
+		free(pf->arena);
+		pf->arena = next;
 	}
 	free(pf->targets);
-	for (size_t i = 0; i < pf->nvars; i++) {
-		free(pf->vars[i].name);
-		free(pf->vars[i].value);
-	}
 	free(pf->vars);
 	for (size_t i = 0; i < pf->nfiles; i++)
 		free(pf->files[i]);

@@ -12,6 +12,8 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +121,9 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	p->now = time_wall_s();
 	p->outputs = xcalloc(g->n, sizeof(*p->outputs));
 	p->t = xcalloc(g->n, sizeof(*p->t));
+	p->pre_start = xmalloc(sizeof(long) * (g->n + 1));
+	for (size_t i = 0; i < g->n; i++)
+		p->pre_start[i] = -1;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct target *t = g->nodes[i].t;
 		p->outputs[i] = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
@@ -127,10 +132,84 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	return 0;
 }
 
+struct preload {
+	const char *path;
+	struct stat st;
+	int err; /* errno of the stat, 0 when it worked */
+};
+
+struct preload_slice {
+	struct preload *pre;
+	size_t from, to;
+};
+
+static void *preload_slice(void *arg)
+{
+	struct preload_slice *s = arg;
+	for (size_t k = s->from; k < s->to; k++)
+		s->pre[k].err = stat(s->pre[k].path, &s->pre[k].st) < 0 ? errno : 0;
+	return NULL;
+}
+
+void plan_preload(struct plan *p, const bool *selected, int threads)
+{
+	const struct graph *g = p->g;
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		if (!selected[i])
+			continue;
+		n++;
+		for (size_t j = 0; j < g->nodes[i].ninputs; j++)
+			n += g->nodes[i].inputs[j].target < 0;
+	}
+	p->pre = xcalloc(n + 1, sizeof(*p->pre));
+	p->npre = n;
+	for (size_t i = 0; i < g->n; i++) {
+		if (!selected[i])
+			continue;
+		p->pre_start[i] = (long)k;
+		p->pre[k++].path = p->outputs[i];
+		for (size_t j = 0; j < g->nodes[i].ninputs; j++)
+			if (g->nodes[i].inputs[j].target < 0)
+				p->pre[k++].path = g->nodes[i].inputs[j].name;
+	}
+	if (threads < 1 || n < 256)
+		threads = 1;
+	pthread_t tid[16];
+	struct preload_slice slice[16];
+	if (threads > 16)
+		threads = 16;
+	for (int t = 0; t < threads; t++) {
+		slice[t] = (struct preload_slice){p->pre, n * (size_t)t / (size_t)threads,
+		                                  n * (size_t)(t + 1) / (size_t)threads};
+		if (t > 0)
+			pthread_create(&tid[t], NULL, preload_slice, &slice[t]);
+	}
+	preload_slice(&slice[0]);
+	for (int t = 1; t < threads; t++)
+		pthread_join(tid[t], NULL);
+}
+
+/* A preloaded stat when there is one; else stat now. */
+static int hash_with_stat(struct plan *p, const char *path, long pre, struct hash *out)
+{
+	struct stat st;
+	if (pre < 0)
+		return index_hash_path(p->ix, path, out);
+	if (p->pre[pre].err == ENOENT || p->pre[pre].err == ENOTDIR)
+		return error_setcode(PIPE_ENOTFOUND, "%s: no such file", path);
+	if (p->pre[pre].err)
+		return error_set("%s: %s", path, strerror(p->pre[pre].err));
+	st = p->pre[pre].st;
+	return index_hash_stat(p->ix, path, &st, out);
+}
+
 void plan_free(struct plan *p)
 {
 	if (!p->g)
 		return;
+	free(p->pre);
+	free(p->pre_start);
 	for (size_t i = 0; i < p->g->n; i++) {
 		free(p->outputs[i]);
 		free(p->t[i].why);
@@ -277,7 +356,9 @@ int plan_target(struct plan *p, int i)
 	struct state_record rec = {0};
 	int error = 0;
 	bool found;
+	long pre = p->pre_start[i], pre_in = pre >= 0 ? pre + 1 : -1;
 
+	p->pre_start[i] = -1; /* used once: after a build, stat again */
 	tp->have_last = false;
 	const struct index_target *e = index_target_get(p->ix, t->name);
 	if (e) {
@@ -302,7 +383,8 @@ int plan_target(struct plan *p, int i)
 				continue;
 			}
 			inputs[j] = p->t[dep].output;
-		} else if ((error = index_hash_path(p->ix, nd->inputs[j].name, &inputs[j])) < 0) {
+		} else if ((error = hash_with_stat(p, nd->inputs[j].name, pre_in >= 0 ? pre_in++ : -1,
+		                                   &inputs[j])) < 0) {
 			if (error == PIPE_ENOTFOUND)
 				error = error_set("%s:%d:%d: %s: input file %s is missing",
 				                  t->pos.file, t->pos.line, t->pos.col, t->name,
@@ -313,7 +395,7 @@ int plan_target(struct plan *p, int i)
 	if (!upstream)
 		plan_key(&tp->recipe, nd, inputs, &tp->key);
 
-	error = index_hash_path(p->ix, p->outputs[i], &tp->output);
+	error = hash_with_stat(p, p->outputs[i], pre, &tp->output);
 	tp->have_output = error == 0;
 	if (error == PIPE_ENOTFOUND) {
 		error_clear();

@@ -44,10 +44,19 @@ struct plan {
 	struct target_plan *t;
 	bool force;
 	int64_t now;
+	/* stat data gathered in parallel before the first pass (see
+	 * plan_preload); each node's are used once, then stat runs again */
+	struct preload *pre;
+	size_t npre;
+	long *pre_start; /* per node: its output's entry, then its file inputs'; -1 none */
 };
 
 int plan_init(struct plan *p, const struct graph *g, struct index *ix, const char *state_dir);
 void plan_free(struct plan *p);
+/* Stats the outputs and file inputs of the selected nodes on several
+ * threads at once, as git's preloaded index does: on a no-op build the
+ * stats are most of the work. */
+void plan_preload(struct plan *p, const bool *selected, int threads);
 /* Decides node i from what is known of its inputs now (their t[].output
  * for targets that were decided or rebuilt before it).  Call in
  * topological order; call again after an input was rebuilt. */

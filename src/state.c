@@ -30,7 +30,8 @@
  * line that does not start with '|'.  Otherwise as a block: the line ends in
  * '|' (the value has no final newline) or '|+' (it has one), and the value's
  * lines follow, each indented by two spaces.  An empty value is '|' followed
- * by no lines.
+ * by no lines.  Values keep carriage returns; only a first line ending in
+ * one is refused, as the sign of a file converted to CRLF line ends.
  *
  * Lines appear in the order above; recipe, input and field lines in the
  * order they were set.  Optional lines are left out: kind and status when
@@ -188,7 +189,7 @@ char *state_path(const char *target) { return xasprintf("targets/%s.state", targ
 static int check_target_name(const char *name)
 {
 	const char *p = name;
-	if (!name || !*name || *name == '/' || strchr(name, '\n'))
+	if (!name || !*name || *name == '/' || strpbrk(name, "\r\n"))
 		return error_set("invalid target name for a state record: '%s'", name ? name : "");
 	while (*p) {
 		size_t n = strcspn(p, "/");
@@ -383,7 +384,8 @@ static int parse_hash(struct parser *ps, const char *text, bool named, struct ha
 	size_t n = strspn(text, "0123456789abcdef");
 	if (n != HASH_HEX_LEN || text[n] != (named ? ' ' : '\0') ||
 	    hash_from_hex(text, out) < 0)
-		return parse_error(ps, "expected a SHA-256 as 64 lowercase hex digits, got '%s'", text);
+		return parse_error(ps, "expected a SHA-256 as 64 lowercase hex digits, got '%s'",
+		                   text);
 	return 0;
 }
 
@@ -407,9 +409,14 @@ static int parse_time(struct parser *ps, const char *text, int64_t *out)
 	bool ok = strlen(text) == sizeof(shape) - 1;
 	for (size_t i = 0; ok && shape[i]; i++)
 		ok = shape[i] == 'd' ? text[i] >= '0' && text[i] <= '9' : text[i] == shape[i];
-	if (!ok || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
-	                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return parse_error(ps, "expected a UTC time like 2026-11-25T01:02:03Z, got '%s'", text);
+	if (ok)
+		ok = sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		            &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6 &&
+		     tm.tm_mon >= 1 && tm.tm_mon <= 12 && tm.tm_mday >= 1 && tm.tm_mday <= 31 &&
+		     tm.tm_hour < 24 && tm.tm_min < 60 && tm.tm_sec < 60;
+	if (!ok)
+		return parse_error(ps, "expected a UTC time like 2026-11-25T01:02:03Z, got '%s'",
+		                   text);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	*out = (int64_t)timegm(&tm);
@@ -438,8 +445,12 @@ static int parse_line(struct parser *ps, struct state_record *rec, const char *w
 	if (!strcmp(word, "target") || !strcmp(word, "kind") || !strcmp(word, "status")) {
 		if (word[0] == 't' ? check_target_name(rest) < 0 : !valid_key(rest))
 			return parse_error(ps, "invalid %s '%s'", word, rest);
-		char **slot = word[0] == 't' ? &rec->target : word[0] == 'k' ? &rec->kind : &rec->status;
-		*slot = xstrdup(rest);
+		if (word[0] == 't')
+			rec->target = xstrdup(rest);
+		else if (word[0] == 'k')
+			rec->kind = xstrdup(rest);
+		else
+			rec->status = xstrdup(rest);
 	} else if (!strcmp(word, "key")) {
 		return parse_hash(ps, rest, false, &rec->key);
 	} else if (!strcmp(word, "output")) {
@@ -462,7 +473,8 @@ static int parse_line(struct parser *ps, struct state_record *rec, const char *w
 		errno = 0;
 		rec->duration_ms = strtod(rest, &end);
 		if (!*rest || *end || errno || !isfinite(rec->duration_ms) || rec->duration_ms < 0)
-			return parse_error(ps, "expected a duration in milliseconds, got '%s'", rest);
+			return parse_error(ps, "expected a duration in milliseconds, got '%s'",
+			                   rest);
 	} else if (!strcmp(word, "recipe") || !strcmp(word, "input")) {
 		if (strlen(rest) <= HASH_HEX_LEN + 1)
 			return parse_error(ps, "'%s' needs a hash and a name", word);
@@ -521,13 +533,16 @@ int state_parse(const char *text, const char *path, struct state_record *rec)
 		free(line);
 		line = xstrndup(start, len);
 		size_t wl = strcspn(line, " ");
-		if (wl == 0 || wl == len || strchr(line, '\r')) {
+		/* Values may hold a CR, but the first line never ends in one
+		 * unless the file was converted to CRLF line ends. */
+		if (wl == 0 || wl == len || (ps.line == 1 && line[len - 1] == '\r')) {
 			if (!len)
 				error = parse_error(&ps, "empty line");
 			else if (line[0] == ' ')
 				error = parse_error(&ps, "indented line outside a '|' block");
-			else if (strchr(line, '\r'))
-				error = parse_error(&ps, "carriage return in a record (CRLF line ends?)");
+			else if (line[len - 1] == '\r')
+				error = parse_error(&ps, "carriage return at the end of a line "
+				                         "(CRLF line ends?)");
 			else
 				error = parse_error(&ps, "expected 'word value', got '%s'", line);
 			goto done;

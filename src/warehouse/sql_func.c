@@ -617,6 +617,33 @@ static int row_greatest(struct pexpr *e, const struct value *a, struct value *ou
 	return value_cast(&best, e->type, mem, out);
 }
 
+/* EXTRACT(part FROM x): the parser's form; args are x and the part. */
+static enum type check_extract(struct pexpr *e)
+{
+	if (!is_time(T(0)))
+		return NOSIG;
+	enum date_part p = (enum date_part)e->args[1]->lit.i;
+	if (T(0) == TYPE_DATE && p <= PART_HOUR)
+		return NOSIG;
+	return p == PART_DATE ? TYPE_DATE : TYPE_INT64;
+}
+
+static int row_extract(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	enum date_part p = (enum date_part)a[1].i;
+	int64_t r;
+	int error;
+	if (a[0].type == TYPE_DATE)
+		error = date_extract(a[0].days, p, &r);
+	else
+		error = micros_extract(a[0].us, p, &r);
+	if (error < 0)
+		return error;
+	*out = p == PART_DATE ? value_date((int32_t)r) : value_int64(r);
+	return 0;
+}
+
 static const struct sql_func funcs[] = {
 	{"ABS", 1, 1, -1, false, check_num1, row_abs},
 	{"CEIL", 1, 1, -1, false, check_round, row_round},
@@ -630,6 +657,7 @@ static const struct sql_func funcs[] = {
 	{"DATE_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
 	{"DIV", 2, 2, -1, false, check_div, row_mod},
 	{"ENDS_WITH", 2, 2, -1, false, check_str2_bool, row_starts_with},
+	{"EXTRACT", 2, 2, 1, false, check_extract, row_extract},
 	{"FLOOR", 1, 1, -1, false, check_round, row_round},
 	{"FORMAT_DATE", 2, 2, -1, false, check_format_time, row_format_time},
 	{"FORMAT_DATETIME", 2, 2, -1, false, check_format_time, row_format_time},

@@ -113,9 +113,5 @@ void sql_plan_partitions(const struct node *scan, bool *scan_part);
 bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
 
 void pexpr_free(struct pexpr *e);
-/* Binds a standalone expression against a table's columns (for PARTITION
- * BY): col refers to the spec's columns. */
-int sql_bind_table_expr(const struct ast *a, const char *src, const struct table_spec *spec,
-                        struct pexpr **out);
 
 #endif

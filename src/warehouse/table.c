@@ -1,11 +1,90 @@
-/* table: not implemented yet (the format will be described here). */
+/* table: tables on disk, the writer, the reader and the catalog.
+ *
+ * A table is a directory:
+ *
+ *   <table>/manifest        the text manifest below
+ *   <table>/<id>.data       one data file per partition (table.data when the
+ *                           table is not partitioned), holding the blocks
+ *                           one after another, each block its columns' chunks
+ *                           in schema order (chunk layouts: atop column.c)
+ *   <table>/<child>/        child tables (x__y inside x), each a table
+ *
+ * The manifest is line-based text, one record per line, words separated by
+ * one space, strings in double quotes with \\ \" \n \t \xHH escapes:
+ *
+ *   pipe-table 1
+ *   name "optimized_taxi_trips"
+ *   dataset "taxi_data"                          (optional)
+ *   description "..."                            (optional)
+ *   require_partition_filter true                (optional)
+ *   block_rows 2048
+ *   column "VendorID" INT64                      (one per column, in order)
+ *   partition_by time "tpep_dropoff_datetime" DAY     (or:)
+ *   partition_by range "x" START END INTERVAL
+ *   cluster "VendorID"                           (one per clustering column)
+ *   rows 1500
+ *   partition "20190101" rows 812 lo 17897 hi 17898   (then its blocks:)
+ *   block 812
+ *   chunk OFFSET LENGTH NULLS BYTES MIN MAX      (one per column, in order)
+ *
+ * MIN and MAX are the value's text as CAST(x AS STRING) writes it, quoted,
+ * or - when there is none.  BYTES is BigQuery's logical size of the chunk's
+ * values (bytes.h), so a dry run needs nothing but the manifest.  Nothing in
+ * the files depends on time, machine or -j: the same rows in the same order
+ * give the same bytes. */
 #include "table.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int table_spec_check(const struct table_spec *spec) { (void)spec; return error_set("table_spec_check: not implemented yet"); }
-void table_spec_free(struct table_spec *spec) { (void)spec; }
-void table_spec_copy(struct table_spec *dst, const struct table_spec *src) { (void)dst; (void)src; }
+#include "column.h"
+
+#define FORMAT_LINE "pipe-table 1"
+#define KEY_NULL INT64_MIN
+#define KEY_UNPARTITIONED (INT64_MIN + 1)
+
+/* ---- specs ---- */
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+void table_spec_copy(struct table_spec *dst, const struct table_spec *src)
+{
+	*dst = *src;
+	dst->dataset = dup_or_null(src->dataset);
+	dst->name = dup_or_null(src->name);
+	dst->description = dup_or_null(src->description);
+	dst->partition.column = dup_or_null(src->partition.column);
+	dst->cols = xcalloc(src->ncols ? src->ncols : 1, sizeof *dst->cols);
+	for (size_t i = 0; i < src->ncols; i++) {
+		dst->cols[i].name = xstrdup(src->cols[i].name);
+		dst->cols[i].type = src->cols[i].type;
+	}
+	for (size_t i = 0; i < src->ncluster && i < TABLE_MAX_CLUSTER; i++)
+		dst->cluster[i] = xstrdup(src->cluster[i]);
+}
+
+void table_spec_free(struct table_spec *spec)
+{
+	if (!spec)
+		return;
+	for (size_t i = 0; i < spec->ncols; i++)
+		free(spec->cols[i].name);
+	free(spec->cols);
+	for (size_t i = 0; i < spec->ncluster && i < TABLE_MAX_CLUSTER; i++)
+		free(spec->cluster[i]);
+	free(spec->dataset);
+	free(spec->name);
+	free(spec->description);
+	free(spec->partition.column);
+	memset(spec, 0, sizeof *spec);
+}
+
 int table_spec_column(const struct table_spec *spec, const char *name)
 {
 	for (size_t i = 0; i < spec->ncols; i++)
@@ -13,15 +92,1114 @@ int table_spec_column(const struct table_spec *spec, const char *name)
 			return (int)i;
 	return -1;
 }
-int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec) { (void)out; (void)dir; (void)spec; return error_set("table writer: not implemented yet"); }
-int table_writer_create(struct table_writer **out, const char *root, const struct table_spec *spec) { (void)out; (void)root; (void)spec; return error_set("table writer: not implemented yet"); }
-int table_writer_append(struct table_writer *w, const struct batch *b) { (void)w; (void)b; return error_set("table writer: not implemented yet"); }
-int table_writer_finish(struct table_writer *w) { (void)w; return error_set("table writer: not implemented yet"); }
-void table_writer_abort(struct table_writer *w) { (void)w; }
-int table_open(struct table **out, const char *dir) { (void)out; (void)dir; return error_set("table_open: not implemented yet"); }
-void table_close(struct table *t) { (void)t; }
+
+static const char partition_rules[] =
+	"PARTITION BY expression must be DATE(<timestamp_column>), DATE(<datetime_column>), "
+	"DATETIME_TRUNC(<datetime_column>, DAY/HOUR/MONTH/YEAR), a DATE column, "
+	"TIMESTAMP_TRUNC(<timestamp_column>, DAY/HOUR/MONTH/YEAR), DATE_TRUNC(<date_column>, MONTH/YEAR), "
+	"or RANGE_BUCKET(<int64_column>, GENERATE_ARRAY(<int64_value>, <int64_value>[, <int64_value>]))";
+
+int table_spec_check(const struct table_spec *spec)
+{
+	if (!spec->name || !*spec->name)
+		return error_setcode(PIPE_EUSAGE, "a table needs a name");
+	if (spec->ncols == 0)
+		return error_setcode(PIPE_EUSAGE, "Table %s has no columns", spec->name);
+	for (size_t i = 0; i < spec->ncols; i++) {
+		const struct column_def *c = &spec->cols[i];
+		if (!c->name || !*c->name)
+			return error_setcode(PIPE_EUSAGE, "Column %zu of %s has no name", i + 1, spec->name);
+		if (c->type <= TYPE_NULL || c->type >= TYPE_COUNT)
+			return error_setcode(PIPE_EUSAGE, "Column %s has no type", c->name);
+		if (table_spec_column(spec, c->name) != (int)i)
+			return error_setcode(PIPE_EUSAGE,
+			                     "Duplicate column names in the result are not supported. Found duplicate(s): %s",
+			                     c->name);
+	}
+	const struct partition_spec *p = &spec->partition;
+	if (p->kind != PARTITION_NONE) {
+		int col = p->column ? table_spec_column(spec, p->column) : -1;
+		if (col < 0)
+			return error_setcode(PIPE_EUSAGE, "Unrecognized name: %s", p->column ? p->column : "(none)");
+		enum type t = spec->cols[col].type;
+		if (p->kind == PARTITION_TIME) {
+			bool unit_ok = p->unit == PART_DAY || p->unit == PART_MONTH || p->unit == PART_YEAR ||
+			               (p->unit == PART_HOUR && t != TYPE_DATE);
+			if ((t != TYPE_DATE && t != TYPE_TIMESTAMP && t != TYPE_DATETIME) || !unit_ok)
+				return error_setcode(PIPE_EUSAGE, "%s", partition_rules);
+		} else {
+			if (t != TYPE_INT64)
+				return error_setcode(PIPE_EUSAGE, "%s", partition_rules);
+			if (p->interval <= 0 || p->end <= p->start || p->start <= KEY_UNPARTITIONED)
+				return error_setcode(PIPE_EUSAGE,
+				                     "RANGE_BUCKET partitioning needs start < end and a positive interval");
+			if ((uint64_t)(p->end - p->start) / (uint64_t)p->interval >= TABLE_MAX_PARTITIONS)
+				return error_setcode(PIPE_EUSAGE,
+				                     "Too many partitions produced by RANGE_BUCKET, allowed %d",
+				                     TABLE_MAX_PARTITIONS);
+		}
+	}
+	if (spec->ncluster > TABLE_MAX_CLUSTER)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Too many clustering fields: %zu. Only up to %d clustering fields are allowed",
+		                     spec->ncluster, TABLE_MAX_CLUSTER);
+	for (size_t i = 0; i < spec->ncluster; i++) {
+		int col = table_spec_column(spec, spec->cluster[i]);
+		if (col < 0)
+			return error_setcode(PIPE_EUSAGE, "Unrecognized name: %s", spec->cluster[i]);
+		enum type t = spec->cols[col].type;
+		if (t == TYPE_FLOAT64 || t == TYPE_JSON)
+			return error_setcode(PIPE_EUSAGE, "Field %s is of type %s which is not supported for clustering",
+			                     spec->cols[col].name, type_name(t));
+		for (size_t j = 0; j < i; j++)
+			if (str_eq_nocase(spec->cluster[i], spec->cluster[j]))
+				return error_setcode(PIPE_EUSAGE, "Duplicate clustering field %s", spec->cluster[i]);
+	}
+	return 0;
+}
+
+/* ---- partition keys ---- */
+
+static int64_t next_unit(enum type t, enum date_part unit, int64_t key)
+{
+	int y, m, d;
+	int32_t days = (int32_t)key;
+	int64_t tod = 0;
+	if (t != TYPE_DATE) {
+		if (unit == PART_HOUR)
+			return key + 3600 * US_PER_SEC;
+		split_micros(key, &days, &tod);
+	}
+	civil_from_days(days, &y, &m, &d);
+	int32_t next;
+	if (unit == PART_DAY)
+		next = days + 1;
+	else if (unit == PART_MONTH)
+		next = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+	else
+		next = days_from_civil(y + 1, 1, 1);
+	return t == TYPE_DATE ? next : (int64_t)next * US_PER_DAY;
+}
+
+static void partition_id(const struct partition_spec *p, enum type t, int64_t key, char id[32])
+{
+	if (key == KEY_NULL) {
+		snprintf(id, 32, "%s", PARTITION_NULL);
+		return;
+	}
+	if (key == KEY_UNPARTITIONED) {
+		snprintf(id, 32, "%s", PARTITION_UNPARTITIONED);
+		return;
+	}
+	if (p->kind == PARTITION_RANGE) {
+		snprintf(id, 32, "%lld", (long long)key);
+		return;
+	}
+	int32_t days = (int32_t)key;
+	int64_t tod = 0;
+	if (t != TYPE_DATE)
+		split_micros(key, &days, &tod);
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	switch (p->unit) {
+	case PART_HOUR: snprintf(id, 32, "%04d%02d%02d%02d", y, m, d, (int)(tod / (3600 * US_PER_SEC))); break;
+	case PART_MONTH: snprintf(id, 32, "%04d%02d", y, m); break;
+	case PART_YEAR: snprintf(id, 32, "%04d", y); break;
+	default: snprintf(id, 32, "%04d%02d%02d", y, m, d); break;
+	}
+}
+
+/* The partition key of every row: the start of its range in the column's
+ * units, or KEY_NULL / KEY_UNPARTITIONED. */
+static void partition_keys(const struct partition_spec *p, const struct vec *v, int64_t *keys)
+{
+	size_t n = v->count;
+	for (size_t i = 0; i < n; i++) {
+		if (v->nulls[i]) {
+			keys[i] = KEY_NULL;
+			continue;
+		}
+		if (p->kind == PARTITION_RANGE) {
+			int64_t x = v->i64[i];
+			if (x < p->start || x >= p->end)
+				keys[i] = KEY_UNPARTITIONED;
+			else
+				keys[i] = p->start + (int64_t)((uint64_t)(x - p->start) / (uint64_t)p->interval) * p->interval;
+		} else if (v->type == TYPE_DATE) {
+			int32_t t = v->days[i];
+			if (p->unit != PART_DAY)
+				date_trunc(v->days[i], p->unit, &t);
+			keys[i] = t;
+		} else {
+			int64_t t;
+			micros_trunc(v->us[i], p->unit, &t);
+			keys[i] = t;
+		}
+	}
+}
+
+/* ---- writing ---- */
+
+struct table_writer {
+	char *dir;
+	char *final_dir; /* table_writer_create: where finish renames dir */
+	struct table_spec spec;
+	struct batch rows; /* every row appended, in order */
+	int part_col;
+	int cluster_col[TABLE_MAX_CLUSTER];
+};
+
+int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec)
+{
+	int error;
+	*out = NULL;
+	if ((error = table_spec_check(spec)) < 0)
+		return error;
+	struct table_writer *w = xcalloc(1, sizeof *w);
+	w->dir = xstrdup(dir);
+	table_spec_copy(&w->spec, spec);
+	if (!w->spec.block_rows)
+		w->spec.block_rows = TABLE_BLOCK_ROWS;
+	enum type *types = xmalloc(spec->ncols * sizeof *types);
+	for (size_t i = 0; i < spec->ncols; i++)
+		types[i] = spec->cols[i].type;
+	batch_init(&w->rows, spec->ncols, types);
+	free(types);
+	w->part_col = spec->partition.kind == PARTITION_NONE ? -1 : table_spec_column(spec, spec->partition.column);
+	for (size_t i = 0; i < spec->ncluster; i++)
+		w->cluster_col[i] = table_spec_column(spec, spec->cluster[i]);
+	*out = w;
+	return 0;
+}
+
+int table_writer_create(struct table_writer **out, const char *root, const struct table_spec *spec)
+{
+	static atomic_uint seq;
+	int error;
+	char *tmp = NULL, *name = NULL;
+	*out = NULL;
+	if ((error = table_spec_check(spec)) < 0)
+		return error;
+	if ((error = mkdir_p(root)) < 0)
+		return error;
+	name = xasprintf(".%s.tmp-%ld-%u", spec->name, (long)getpid(), atomic_fetch_add(&seq, 1));
+	tmp = path_join(root, name);
+	rm_rf(tmp);
+	if (mkdir(tmp, 0777) < 0) {
+		error = error_set("creating %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if ((error = table_writer_open(out, tmp, spec)) < 0) {
+		rm_rf(tmp);
+		goto done;
+	}
+	(*out)->final_dir = path_join(root, spec->name);
+done:
+	free(name);
+	free(tmp);
+	return error;
+}
+
+static void vec_append(struct vec *dst, const struct vec *src)
+{
+	if (src->type != dst->type || type_is_string(dst->type)) {
+		for (size_t i = 0; i < src->count; i++) {
+			struct value x = vec_get(src, i);
+			vec_push(dst, &x);
+		}
+		return;
+	}
+	size_t w = type_width(dst->type);
+	vec_reserve(dst, dst->count + src->count);
+	memcpy(dst->nulls + dst->count, src->nulls, src->count);
+	memcpy((char *)dst->data + dst->count * w, src->data, src->count * w);
+	dst->count += src->count;
+}
+
+int table_writer_append(struct table_writer *w, const struct batch *b)
+{
+	if (b->ncols != w->spec.ncols)
+		return error_set("writing %s: a batch of %zu columns for a table of %zu", w->spec.name, b->ncols,
+		                 w->spec.ncols);
+	for (size_t c = 0; c < b->ncols; c++) {
+		enum type from = b->cols[c].type, to = w->spec.cols[c].type;
+		bool widen = from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC);
+		if (from != to && from != TYPE_NULL && !widen)
+			return error_setcode(PIPE_EUSAGE, "Column %s of %s has type %s, not %s", w->spec.cols[c].name,
+			                     w->spec.name, type_name(to), type_name(from));
+		if (b->cols[c].count < b->nrows)
+			return error_set("writing %s: column %s holds %zu values for %zu rows", w->spec.name,
+			                 w->spec.cols[c].name, b->cols[c].count, b->nrows);
+	}
+	if (w->rows.nrows + b->nrows > UINT32_MAX)
+		return error_set("writing %s: more than %u rows", w->spec.name, UINT32_MAX);
+	for (size_t c = 0; c < b->ncols; c++) {
+		struct vec part = b->cols[c];
+		part.count = b->nrows;
+		vec_append(&w->rows.cols[c], &part);
+	}
+	w->rows.nrows += b->nrows;
+	return 0;
+}
+
+/* The order rows are written in: by partition key, then the clustering
+ * columns, then as appended (so the sort is stable). */
+struct sort_ctx {
+	const int64_t *keys;
+	const struct vec *cluster[TABLE_MAX_CLUSTER];
+	size_t ncluster;
+};
+
+static int compare_rows(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	if (c->keys && c->keys[a] != c->keys[b])
+		return c->keys[a] < c->keys[b] ? -1 : 1;
+	for (size_t k = 0; k < c->ncluster; k++) {
+		const struct vec *v = c->cluster[k];
+		if (v->nulls[a] || v->nulls[b]) {
+			if (v->nulls[a] != v->nulls[b])
+				return v->nulls[a] ? -1 : 1;
+			continue;
+		}
+		int r;
+		switch (v->type) {
+		case TYPE_INT64:
+		case TYPE_DATETIME:
+		case TYPE_TIMESTAMP: r = (v->i64[a] > v->i64[b]) - (v->i64[a] < v->i64[b]); break;
+		case TYPE_DATE: r = (v->days[a] > v->days[b]) - (v->days[a] < v->days[b]); break;
+		default: {
+			struct value x = vec_get(v, a), y = vec_get(v, b);
+			r = value_order(&x, &y);
+			break;
+		}
+		}
+		if (r)
+			return r;
+	}
+	return (a > b) - (a < b);
+}
+
+static int write_all(int fd, const char *p, size_t n, const char *path)
+{
+	while (n) {
+		ssize_t put = write(fd, p, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0)
+			return error_set("writing %s: %s", path, strerror(errno));
+		p += put;
+		n -= (size_t)put;
+	}
+	return 0;
+}
+
+static void free_partitions(struct partition *parts, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		for (size_t b = 0; b < parts[p].nblocks; b++) {
+			free(parts[p].blocks[b].stats);
+			free(parts[p].blocks[b].offset);
+			free(parts[p].blocks[b].length);
+		}
+		free(parts[p].blocks);
+		free(parts[p].id);
+	}
+	free(parts);
+}
+
+static char *data_file(const char *dir, const char *id)
+{
+	char *name = xasprintf("%s.data", *id ? id : "table");
+	char *path = path_join(dir, name);
+	free(name);
+	return path;
+}
+
+/* Writes one partition's rows (ids[0..n), in order) as blocks. */
+static int write_partition(struct table_writer *w, struct partition *part, const uint32_t *ids, size_t n)
+{
+	int error = 0, fd = -1;
+	size_t ncols = w->spec.ncols, bs = w->spec.block_rows;
+	struct buf out = BUF_INIT;
+	uint64_t written = 0;
+	char *path = data_file(w->dir, part->id);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
+		error = error_set("creating %s: %s", path, strerror(errno));
+		goto done;
+	}
+	part->rows = n;
+	part->nblocks = (n + bs - 1) / bs;
+	part->blocks = xcalloc(part->nblocks ? part->nblocks : 1, sizeof *part->blocks);
+	for (size_t b = 0; b < part->nblocks; b++) {
+		struct block *blk = &part->blocks[b];
+		size_t from = b * bs, rows = n - from < bs ? n - from : bs;
+		blk->rows = (uint32_t)rows;
+		blk->stats = xcalloc(ncols, sizeof *blk->stats);
+		blk->offset = xcalloc(ncols, sizeof *blk->offset);
+		blk->length = xcalloc(ncols, sizeof *blk->length);
+		for (size_t c = 0; c < ncols; c++) {
+			size_t before = out.len;
+			blk->offset[c] = written + before;
+			column_encode(&w->rows.cols[c], ids + from, rows, &out, &blk->stats[c]);
+			blk->length[c] = out.len - before;
+		}
+		/* Large writes, few of them. */
+		if (out.len >= (8u << 20) || b + 1 == part->nblocks) {
+			if ((error = write_all(fd, out.data, out.len, path)) < 0)
+				goto done;
+			written += out.len;
+			out.len = 0;
+		}
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		error = error_set("writing %s: %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+done:
+	if (fd >= 0)
+		close(fd);
+	buf_free(&out);
+	free(path);
+	return error;
+}
+
+static void put_quoted(struct buf *b, const char *s, size_t n, bool escape_high)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			buf_puts(b, "\\n");
+		} else if (c == '\t') {
+			buf_puts(b, "\\t");
+		} else if (c < 0x20 || c == 0x7f || (escape_high && c >= 0x80)) {
+			buf_printf(b, "\\x%02x", c);
+		} else {
+			buf_putc(b, (char)c);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static void put_str(struct buf *b, const char *s) { put_quoted(b, s, strlen(s), false); }
+
+static void put_stat_value(struct buf *b, const struct value *v)
+{
+	if (v->is_null) {
+		buf_putc(b, '-');
+		return;
+	}
+	struct buf text = BUF_INIT;
+	value_to_string(v, &text);
+	put_quoted(b, buf_cstr(&text), text.len, v->type == TYPE_BYTES);
+	buf_free(&text);
+}
+
+static void manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts,
+                          size_t nparts, struct buf *b)
+{
+	buf_puts(b, FORMAT_LINE "\nname ");
+	put_str(b, s->name);
+	buf_putc(b, '\n');
+	if (s->dataset) {
+		buf_puts(b, "dataset ");
+		put_str(b, s->dataset);
+		buf_putc(b, '\n');
+	}
+	if (s->description) {
+		buf_puts(b, "description ");
+		put_str(b, s->description);
+		buf_putc(b, '\n');
+	}
+	if (s->require_partition_filter)
+		buf_puts(b, "require_partition_filter true\n");
+	buf_printf(b, "block_rows %u\n", s->block_rows);
+	for (size_t i = 0; i < s->ncols; i++) {
+		buf_puts(b, "column ");
+		put_str(b, s->cols[i].name);
+		buf_printf(b, " %s\n", type_name(s->cols[i].type));
+	}
+	if (s->partition.kind == PARTITION_TIME) {
+		buf_puts(b, "partition_by time ");
+		put_str(b, s->partition.column);
+		buf_printf(b, " %s\n", date_part_name(s->partition.unit));
+	} else if (s->partition.kind == PARTITION_RANGE) {
+		buf_puts(b, "partition_by range ");
+		put_str(b, s->partition.column);
+		buf_printf(b, " %lld %lld %lld\n", (long long)s->partition.start, (long long)s->partition.end,
+		           (long long)s->partition.interval);
+	}
+	for (size_t i = 0; i < s->ncluster; i++) {
+		buf_puts(b, "cluster ");
+		put_str(b, s->cluster[i]);
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "rows %llu\n", (unsigned long long)rows);
+	for (size_t p = 0; p < nparts; p++) {
+		const struct partition *part = &parts[p];
+		buf_puts(b, "partition ");
+		put_str(b, part->id);
+		buf_printf(b, " rows %llu lo %lld hi %lld\n", (unsigned long long)part->rows, (long long)part->lo,
+		           (long long)part->hi);
+		for (size_t k = 0; k < part->nblocks; k++) {
+			const struct block *blk = &part->blocks[k];
+			buf_printf(b, "block %u\n", blk->rows);
+			for (size_t c = 0; c < s->ncols; c++) {
+				const struct col_stats *st = &blk->stats[c];
+				buf_printf(b, "chunk %llu %llu %llu %llu ", (unsigned long long)blk->offset[c],
+				           (unsigned long long)blk->length[c], (unsigned long long)st->nulls,
+				           (unsigned long long)st->bytes);
+				put_stat_value(b, &st->min);
+				buf_putc(b, ' ');
+				put_stat_value(b, &st->max);
+				buf_putc(b, '\n');
+			}
+		}
+	}
+}
+
+static void writer_free(struct table_writer *w)
+{
+	batch_free(&w->rows);
+	table_spec_free(&w->spec);
+	free(w->dir);
+	free(w->final_dir);
+	free(w);
+}
+
+int table_writer_finish(struct table_writer *w)
+{
+	int error = 0;
+	size_t n = w->rows.nrows, nparts = 0;
+	int64_t *keys = NULL;
+	uint32_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
+	struct partition *parts = NULL;
+	struct buf manifest = BUF_INIT;
+	char *path = NULL;
+	const struct partition_spec *ps = &w->spec.partition;
+	enum type part_type = w->part_col >= 0 ? w->spec.cols[w->part_col].type : TYPE_NULL;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (uint32_t)i;
+	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
+	if (w->part_col >= 0) {
+		keys = xmalloc((n ? n : 1) * sizeof *keys);
+		partition_keys(ps, &w->rows.cols[w->part_col], keys);
+		ctx.keys = keys;
+	}
+	for (size_t k = 0; k < ctx.ncluster; k++)
+		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
+	if (ctx.keys || ctx.ncluster) {
+		/* Rows often arrive in order already (a table rebuilt from a
+		 * sorted one): check before sorting. */
+		bool sorted = true;
+		for (size_t i = 1; i < n && sorted; i++)
+			sorted = compare_rows(&ids[i - 1], &ids[i], &ctx) < 0;
+		if (!sorted)
+			qsort_r(ids, n, sizeof *ids, compare_rows, &ctx);
+	}
+
+	/* Runs of equal keys are the partitions. */
+	size_t cap = 0;
+	for (size_t i = 0; i < n || (i == 0 && n == 0 && !keys);) {
+		size_t j = i + 1;
+		if (keys)
+			while (j < n && keys[ids[j]] == keys[ids[i]])
+				j++;
+		else
+			j = n;
+		if (nparts == TABLE_MAX_PARTITIONS) {
+			size_t more = 1;
+			for (size_t k = j; k < n; k++)
+				more += keys[ids[k]] != keys[ids[k - 1]];
+			error = error_setcode(PIPE_EUSAGE,
+			                      "Too many partitions produced by query, allowed %d, query produces at least %zu partitions",
+			                      TABLE_MAX_PARTITIONS, nparts + more);
+			goto done;
+		}
+		grow_array(&parts, &cap, nparts + 1, sizeof *parts);
+		struct partition *part = &parts[nparts++];
+		memset(part, 0, sizeof *part);
+		char id[32] = "";
+		if (keys) {
+			int64_t key = keys[ids[i]];
+			partition_id(ps, part_type, key, id);
+			part->is_null = key == KEY_NULL;
+			part->is_unpartitioned = key == KEY_UNPARTITIONED;
+			if (!part->is_null && !part->is_unpartitioned) {
+				part->lo = key;
+				if (ps->kind == PARTITION_RANGE)
+					part->hi = key + ps->interval < ps->end ? key + ps->interval : ps->end;
+				else
+					part->hi = next_unit(part_type, ps->unit, key);
+			}
+		}
+		part->id = xstrdup(id);
+		if ((error = write_partition(w, part, ids + i, j - i)) < 0)
+			goto done;
+		i = j;
+		if (n == 0)
+			break;
+	}
+
+	manifest_text(&w->spec, n, parts, nparts, &manifest);
+	path = path_join(w->dir, "manifest");
+	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
+		goto done;
+	if (w->final_dir && (error = path_replace(w->dir, w->final_dir)) < 0)
+		goto done;
+done:
+	if (error < 0 && w->final_dir)
+		rm_rf(w->dir);
+	free_partitions(parts, nparts);
+	buf_free(&manifest);
+	free(path);
+	free(keys);
+	free(ids);
+	writer_free(w);
+	return error;
+}
+
+void table_writer_abort(struct table_writer *w)
+{
+	if (!w)
+		return;
+	if (w->final_dir)
+		rm_rf(w->dir);
+	writer_free(w);
+}
+
+/* ---- reading the manifest ---- */
+
+struct line_reader {
+	const char *path;
+	int lineno;
+	char *p; /* the rest of the current line */
+};
+
+static int bad_manifest(struct line_reader *r, const char *what)
+{
+	return error_set("%s:%d: %s", r->path, r->lineno, what);
+}
+
+/* The next word (bare) or string (quoted, unescaped in place).  NULL at the
+ * end of the line. */
+static char *next_word_q(struct line_reader *r, size_t *len, bool *quoted)
+{
+	char *p = r->p;
+	*quoted = false;
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return NULL;
+	char *start = p, *out = p;
+	if (*p != '"') {
+		while (*p && *p != ' ')
+			p++;
+		*len = (size_t)(p - start);
+		if (*p)
+			*p++ = '\0';
+		r->p = p;
+		return start;
+	}
+	p++;
+	*quoted = true;
+	start = out = p;
+	while (*p && *p != '"') {
+		if (*p == '\\' && p[1]) {
+			p++;
+			if (*p == 'n')
+				*out++ = '\n';
+			else if (*p == 't')
+				*out++ = '\t';
+			else if (*p == 'x' && p[1] && p[2]) {
+				char hex[3] = {p[1], p[2], 0};
+				*out++ = (char)strtol(hex, NULL, 16);
+				p += 2;
+			} else
+				*out++ = *p;
+			p++;
+		} else {
+			*out++ = *p++;
+		}
+	}
+	if (*p != '"')
+		return NULL;
+	*len = (size_t)(out - start);
+	*out = '\0';
+	r->p = p + 1;
+	return start;
+}
+
+static char *next_word(struct line_reader *r, size_t *len)
+{
+	bool quoted;
+	return next_word_q(r, len, &quoted);
+}
+
+static int word_u64(struct line_reader *r, uint64_t *out)
+{
+	size_t len;
+	char *w = next_word(r, &len), *end;
+	if (!w)
+		return bad_manifest(r, "a number is missing");
+	errno = 0;
+	*out = strtoull(w, &end, 10);
+	if (*end || errno)
+		return bad_manifest(r, "a number is malformed");
+	return 0;
+}
+
+static int word_i64(struct line_reader *r, int64_t *out)
+{
+	size_t len;
+	char *w = next_word(r, &len), *end;
+	if (!w)
+		return bad_manifest(r, "a number is missing");
+	errno = 0;
+	*out = strtoll(w, &end, 10);
+	if (*end || errno)
+		return bad_manifest(r, "a number is malformed");
+	return 0;
+}
+
+static int word_str(struct line_reader *r, char **out)
+{
+	size_t len;
+	char *w = next_word(r, &len);
+	if (!w)
+		return bad_manifest(r, "a string is missing");
+	*out = xstrndup(w, len);
+	return 0;
+}
+
+static int word_keyword(struct line_reader *r, const char *want)
+{
+	size_t len;
+	char *w = next_word(r, &len);
+	if (!w || strcmp(w, want) != 0)
+		return bad_manifest(r, "malformed line");
+	return 0;
+}
+
+static int word_stat(struct line_reader *r, struct table *t, enum type type, struct value *out)
+{
+	size_t len;
+	bool quoted;
+	char *w = next_word_q(r, &len, &quoted);
+	if (!w)
+		return bad_manifest(r, "a statistic is missing");
+	if (!quoted && strcmp(w, "-") == 0) {
+		*out = value_null(type);
+		return 0;
+	}
+	const char *copy = arena_strndup(&t->mem, w, len);
+	if (value_parse(type, copy, len, out) < 0)
+		return bad_manifest(r, "a statistic is malformed");
+	return 0;
+}
+
+static int parse_manifest(struct table *t, struct line_reader *r, char *text)
+{
+	int error;
+	struct table_spec *s = &t->spec;
+	size_t colcap = 0, partcap = 0, blockcap = 0;
+	struct partition *part = NULL;
+	struct block *blk = NULL;
+	size_t nchunks = 0;
+	char *line = text;
+	while (line && *line) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		r->lineno++;
+		r->p = line;
+		size_t len;
+		char *kw = next_word(r, &len);
+		if (r->lineno == 1) {
+			if (strcmp(line, "pipe-table") != 0 || strcmp(r->p, "1") != 0)
+				return bad_manifest(r, "not a pipe table manifest (expected \"" FORMAT_LINE "\")");
+		} else if (!kw) {
+			return bad_manifest(r, "empty line");
+		} else if (strcmp(kw, "name") == 0) {
+			if ((error = word_str(r, &s->name)) < 0)
+				return error;
+		} else if (strcmp(kw, "dataset") == 0) {
+			if ((error = word_str(r, &s->dataset)) < 0)
+				return error;
+		} else if (strcmp(kw, "description") == 0) {
+			if ((error = word_str(r, &s->description)) < 0)
+				return error;
+		} else if (strcmp(kw, "require_partition_filter") == 0) {
+			s->require_partition_filter = true;
+		} else if (strcmp(kw, "block_rows") == 0) {
+			uint64_t v;
+			if ((error = word_u64(r, &v)) < 0)
+				return error;
+			s->block_rows = (uint32_t)v;
+		} else if (strcmp(kw, "column") == 0) {
+			grow_array(&s->cols, &colcap, s->ncols + 1, sizeof *s->cols);
+			struct column_def *c = &s->cols[s->ncols];
+			char *type = NULL;
+			c->name = NULL;
+			if ((error = word_str(r, &c->name)) < 0)
+				return error;
+			s->ncols++;
+			if ((error = word_str(r, &type)) < 0)
+				return error;
+			error = type_parse(type, &c->type);
+			free(type);
+			if (error < 0)
+				return bad_manifest(r, "unknown type");
+		} else if (strcmp(kw, "partition_by") == 0) {
+			char *how = NULL;
+			if ((error = word_str(r, &how)) < 0)
+				return error;
+			bool time = strcmp(how, "time") == 0, range = strcmp(how, "range") == 0;
+			free(how);
+			if (!time && !range)
+				return bad_manifest(r, "unknown partitioning");
+			if ((error = word_str(r, &s->partition.column)) < 0)
+				return error;
+			if (time) {
+				char *unit = NULL;
+				s->partition.kind = PARTITION_TIME;
+				if ((error = word_str(r, &unit)) < 0)
+					return error;
+				error = date_part_parse(unit, &s->partition.unit);
+				free(unit);
+				if (error < 0)
+					return bad_manifest(r, "unknown partitioning unit");
+			} else {
+				s->partition.kind = PARTITION_RANGE;
+				if ((error = word_i64(r, &s->partition.start)) < 0 ||
+				    (error = word_i64(r, &s->partition.end)) < 0 ||
+				    (error = word_i64(r, &s->partition.interval)) < 0)
+					return error;
+			}
+		} else if (strcmp(kw, "cluster") == 0) {
+			if (s->ncluster == TABLE_MAX_CLUSTER)
+				return bad_manifest(r, "too many clustering columns");
+			if ((error = word_str(r, &s->cluster[s->ncluster])) < 0)
+				return error;
+			s->ncluster++;
+		} else if (strcmp(kw, "rows") == 0) {
+			if ((error = word_u64(r, &t->rows)) < 0)
+				return error;
+		} else if (strcmp(kw, "partition") == 0) {
+			if (blk && nchunks != s->ncols)
+				return bad_manifest(r, "a block lacks chunks");
+			grow_array(&t->partitions, &partcap, t->npartitions + 1, sizeof *t->partitions);
+			part = &t->partitions[t->npartitions++];
+			memset(part, 0, sizeof *part);
+			blk = NULL;
+			blockcap = 0;
+			if ((error = word_str(r, &part->id)) < 0 || (error = word_keyword(r, "rows")) < 0 ||
+			    (error = word_u64(r, &part->rows)) < 0 || (error = word_keyword(r, "lo")) < 0 ||
+			    (error = word_i64(r, &part->lo)) < 0 || (error = word_keyword(r, "hi")) < 0 ||
+			    (error = word_i64(r, &part->hi)) < 0)
+				return error;
+			part->is_null = strcmp(part->id, PARTITION_NULL) == 0;
+			part->is_unpartitioned = strcmp(part->id, PARTITION_UNPARTITIONED) == 0;
+		} else if (strcmp(kw, "block") == 0) {
+			uint64_t rows;
+			if (!part)
+				return bad_manifest(r, "a block outside a partition");
+			if (blk && nchunks != s->ncols)
+				return bad_manifest(r, "a block lacks chunks");
+			if ((error = word_u64(r, &rows)) < 0)
+				return error;
+			grow_array(&part->blocks, &blockcap, part->nblocks + 1, sizeof *part->blocks);
+			blk = &part->blocks[part->nblocks++];
+			blk->rows = (uint32_t)rows;
+			blk->stats = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->stats);
+			blk->offset = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->offset);
+			blk->length = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->length);
+			nchunks = 0;
+		} else if (strcmp(kw, "chunk") == 0) {
+			if (!blk || nchunks >= s->ncols)
+				return bad_manifest(r, "a chunk outside a block");
+			struct col_stats *st = &blk->stats[nchunks];
+			enum type type = s->cols[nchunks].type;
+			if ((error = word_u64(r, &blk->offset[nchunks])) < 0 ||
+			    (error = word_u64(r, &blk->length[nchunks])) < 0 || (error = word_u64(r, &st->nulls)) < 0 ||
+			    (error = word_u64(r, &st->bytes)) < 0 || (error = word_stat(r, t, type, &st->min)) < 0 ||
+			    (error = word_stat(r, t, type, &st->max)) < 0)
+				return error;
+			nchunks++;
+		} else {
+			return bad_manifest(r, "unknown record");
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	if (blk && nchunks != s->ncols)
+		return bad_manifest(r, "a block lacks chunks");
+	if (!s->name || !s->ncols)
+		return error_set("%s: no name or no columns", r->path);
+	return 0;
+}
+
+int table_open(struct table **out, const char *dir)
+{
+	int error;
+	struct buf text = BUF_INIT;
+	char *path = path_join(dir, "manifest");
+	struct table *t = xcalloc(1, sizeof *t);
+	t->dir = xstrdup(dir);
+	t->fd = -1;
+	*out = NULL;
+	if ((error = file_read(path, &text)) < 0) {
+		if (!path_exists(path))
+			error = error_setcode(PIPE_ENOTFOUND, "%s is not a table (no manifest)", dir);
+		goto done;
+	}
+	struct line_reader r = {.path = path};
+	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"")) < 0)
+		goto done;
+	*out = t;
+	t = NULL;
+done:
+	table_close(t);
+	buf_free(&text);
+	free(path);
+	return error;
+}
+
+void table_close(struct table *t)
+{
+	if (!t)
+		return;
+	if (t->fd >= 0)
+		close(t->fd);
+	free_partitions(t->partitions, t->npartitions);
+	table_spec_free(&t->spec);
+	arena_free(&t->mem);
+	free(t->dir);
+	free(t);
+}
+
 int table_column(const struct table *t, const char *name) { return table_spec_column(&t->spec, name); }
-int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols, struct batch *out) { (void)t; (void)partition; (void)block; (void)cols; (void)ncols; (void)out; return error_set("table_read: not implemented yet"); }
-int table_resolve(const char *root, const char *name, char **dir) { (void)root; (void)name; (void)dir; return error_set("table_resolve: not implemented yet"); }
-int table_list(const char *root, char ***names, size_t *n) { (void)root; *names = NULL; *n = 0; return 0; }
-void table_describe(const struct table *t, struct buf *out) { (void)t; (void)out; }
+
+int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols,
+               struct batch *out)
+{
+	int error = 0;
+	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
+		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
+	const struct partition *part = &t->partitions[partition];
+	const struct block *blk = &part->blocks[block];
+	if (t->fd < 0 || t->fd_partition != partition) {
+		if (t->fd >= 0)
+			close(t->fd);
+		char *path = data_file(t->dir, part->id);
+		t->fd = open(path, O_RDONLY);
+		t->fd_partition = partition;
+		if (t->fd < 0)
+			error = error_set("opening %s: %s", path, strerror(errno));
+		free(path);
+		if (t->fd < 0)
+			return error;
+	}
+	if (out->ncols != ncols) {
+		batch_free(out);
+		batch_init(out, ncols, NULL);
+	}
+	out->nrows = 0;
+	for (size_t k = 0; k < ncols; k++) {
+		int c = cols[k];
+		if (c < 0 || (size_t)c >= t->spec.ncols)
+			return error_set("reading %s: no column %d", t->spec.name, c);
+		struct vec *v = &out->cols[k];
+		if (v->type != t->spec.cols[c].type)
+			vec_retype(v, t->spec.cols[c].type);
+		if ((error = column_read(t->fd, blk->offset[c], blk->length[c], blk->rows, blk->stats[c].nulls > 0, v)) < 0) {
+			error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
+			return error;
+		}
+	}
+	out->nrows = blk->rows;
+	return 0;
+}
+
+/* ---- the catalog ---- */
+
+static bool is_table_dir(const char *dir)
+{
+	char *m = path_join(dir, "manifest");
+	bool yes = path_exists(m);
+	free(m);
+	return yes;
+}
+
+/* root/name, or for a child x__y__z: root/x/x__y/x__y__z and the other
+ * nestings of its prefixes. */
+static char *find_table_dir(const char *root, const char *name)
+{
+	char *dir = path_join(root, name);
+	if (is_table_dir(dir))
+		return dir;
+	free(dir);
+	const char *sep = strstr(name, "__");
+	while (sep) {
+		char *parent_name = xstrndup(name, (size_t)(sep - name));
+		char *parent = find_table_dir(root, parent_name);
+		free(parent_name);
+		if (parent) {
+			dir = path_join(parent, name);
+			free(parent);
+			if (is_table_dir(dir))
+				return dir;
+			free(dir);
+		}
+		sep = strstr(sep + 2, "__");
+	}
+	return NULL;
+}
+
+int table_resolve(const char *root, const char *name, char **dir)
+{
+	int error = 0;
+	char *parts[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	struct table *t = NULL;
+	*dir = NULL;
+	for (const char *p = name;;) {
+		const char *dot = strchr(p, '.');
+		if (n == 3 || (dot && dot == p) || !*p) {
+			error = error_setcode(PIPE_EUSAGE, "Invalid table name: %s (expected [[project.]dataset.]table)", name);
+			goto done;
+		}
+		parts[n++] = dot ? xstrndup(p, (size_t)(dot - p)) : xstrdup(p);
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	const char *table = parts[n - 1], *dataset = n >= 2 ? parts[n - 2] : NULL,
+	           *project = n == 3 ? parts[0] : NULL;
+	char *found = find_table_dir(root, table);
+	if (found && dataset) {
+		if ((error = table_open(&t, found)) < 0) {
+			free(found);
+			goto done;
+		}
+		if (t->spec.dataset && strcmp(t->spec.dataset, dataset) != 0) {
+			free(found);
+			found = NULL;
+		}
+	}
+	if (!found) {
+		if (project)
+			error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project, dataset, table);
+		else if (dataset)
+			error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s.%s", dataset, table);
+		else
+			error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s", table);
+		goto done;
+	}
+	*dir = found;
+done:
+	table_close(t);
+	for (size_t i = 0; i < 3; i++)
+		free(parts[i]);
+	return error;
+}
+
+struct name_list {
+	char **names;
+	size_t n, cap;
+};
+
+static int list_dir(const char *dir, struct name_list *out)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : error_set("listing %s: %s", dir, strerror(errno));
+	struct dirent *e;
+	int error = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue; /* ., .., and writers' temporary directories */
+		char *sub = path_join(dir, e->d_name);
+		if (path_is_dir(sub) && is_table_dir(sub)) {
+			grow_array(&out->names, &out->cap, out->n + 1, sizeof *out->names);
+			out->names[out->n++] = xstrdup(e->d_name);
+			error = list_dir(sub, out);
+		}
+		free(sub);
+		if (error < 0)
+			break;
+	}
+	closedir(d);
+	return error;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int table_list(const char *root, char ***names, size_t *n)
+{
+	struct name_list l = {0};
+	int error = list_dir(root, &l);
+	if (error < 0) {
+		for (size_t i = 0; i < l.n; i++)
+			free(l.names[i]);
+		free(l.names);
+		*names = NULL;
+		*n = 0;
+		return error;
+	}
+	if (l.n)
+		qsort(l.names, l.n, sizeof *l.names, compare_names);
+	*names = l.names;
+	*n = l.n;
+	return 0;
+}
+
+void table_describe(const struct table *t, struct buf *out)
+{
+	const struct table_spec *s = &t->spec;
+	size_t width = 0;
+	for (size_t i = 0; i < s->ncols; i++)
+		if (strlen(s->cols[i].name) > width)
+			width = strlen(s->cols[i].name);
+	for (size_t i = 0; i < s->ncols; i++)
+		buf_printf(out, "%-*s  %s\n", (int)width, s->cols[i].name, type_name(s->cols[i].type));
+	if (s->partition.kind == PARTITION_TIME) {
+		int col = table_spec_column(s, s->partition.column);
+		enum type ct = col >= 0 ? s->cols[col].type : TYPE_DATE;
+		if (ct == TYPE_DATE && s->partition.unit == PART_DAY)
+			buf_printf(out, "partitioned by %s\n", s->partition.column);
+		else if (ct == TYPE_DATE)
+			buf_printf(out, "partitioned by DATE_TRUNC(%s, %s)\n", s->partition.column,
+			           date_part_name(s->partition.unit));
+		else
+			buf_printf(out, "partitioned by %s_TRUNC(%s, %s)\n", type_name(ct), s->partition.column,
+			           date_part_name(s->partition.unit));
+	} else if (s->partition.kind == PARTITION_RANGE) {
+		buf_printf(out, "partitioned by RANGE_BUCKET(%s, GENERATE_ARRAY(%lld, %lld, %lld))\n",
+		           s->partition.column, (long long)s->partition.start, (long long)s->partition.end,
+		           (long long)s->partition.interval);
+	}
+	if (s->ncluster) {
+		buf_puts(out, "clustered by ");
+		for (size_t i = 0; i < s->ncluster; i++)
+			buf_printf(out, "%s%s", i ? ", " : "", s->cluster[i]);
+		buf_putc(out, '\n');
+	}
+	if (s->require_partition_filter)
+		buf_puts(out, "require_partition_filter = true\n");
+	if (s->description)
+		buf_printf(out, "description: %s\n", s->description);
+	buf_printf(out, "%llu rows in %zu partition%s\n", (unsigned long long)t->rows, t->npartitions,
+	           t->npartitions == 1 ? "" : "s");
+}

@@ -11,8 +11,9 @@
  * and https://cloud.google.com/bigquery/docs/clustered-tables). */
 #define TABLE_MAX_PARTITIONS 10000
 #define TABLE_MAX_CLUSTER 4
-/* Rows per block unless the table says otherwise (see docs/table-format.md). */
-#define TABLE_BLOCK_ROWS 8192
+/* Rows per block unless the table says otherwise: one block is one batch
+ * for the executor (see docs/table-format.md). */
+#define TABLE_BLOCK_ROWS BATCH_ROWS
 
 /* Partition ids as BigQuery names the special partitions. */
 #define PARTITION_NULL "__NULL__"
@@ -84,7 +85,10 @@ void table_writer_abort(struct table_writer *w); /* frees w; removes a create's 
 
 /* Reading: table_open reads the manifest only. */
 struct col_stats {
-	struct value min, max; /* NULL (is_null) when every value is NULL */
+	/* The smallest and largest non-NULL value (NaN aside).  NULL when every
+	 * value is NULL, and also when not kept (JSON, strings over 256 bytes):
+	 * prune on them only when they are not NULL, or when nulls == rows. */
+	struct value min, max;
 	uint64_t nulls;        /* NULL values in the block */
 	uint64_t bytes;        /* BigQuery's logical bytes (see bytes.h) */
 };
@@ -114,7 +118,7 @@ struct table {
 	struct table_spec spec;
 	uint64_t rows;
 	size_t npartitions;
-	struct partition *partitions; /* sorted by id, __NULL__ first */
+	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
 	struct arena mem;             /* strings of the stats */
 	int fd;                       /* the reader's open data file ... */
 	size_t fd_partition;          /* ... and its partition */

@@ -29,7 +29,8 @@ Counters for n= are per path and query string, so a test picks fresh ones
 by adding a tag=... parameter.
 
   api.py --port-file FILE [--tls CERT KEY] [--log FILE] [--visible FILE]
-         [--token-env NAME] [--lifetime SECONDS]
+         [--token-env NAME] [--fail FILE] [--lifetime SECONDS]
+--fail FILE: while FILE exists, every request gets the status written in it.
 """
 import argparse, gzip, hashlib, json, os, re, ssl, sys, threading, time
 import http.server, socketserver
@@ -95,6 +96,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 flags.append("if-modified-since")
             with open(self.server.log, "a") as f:
                 f.write("GET %s%s\n" % (self.path, "".join(" [%s]" % x for x in flags)))
+        if self.server.fail and os.path.exists(self.server.fail):
+            code = int(open(self.server.fail).read().strip() or 500)
+            return self.send(code, dumps({"message": "failing on purpose"}))
         route = getattr(self, "r_" + u.path.strip("/").replace("/", "_"), None)
         if not route:
             return self.send(404, dumps({"error": "no route %s" % u.path}))
@@ -239,10 +243,11 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--visible")
     ap.add_argument("--token-env")
+    ap.add_argument("--fail")
     ap.add_argument("--lifetime", type=float, default=300)
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
-    srv.log, srv.visible, srv.token_env = a.log, a.visible, a.token_env
+    srv.log, srv.visible, srv.token_env, srv.fail = a.log, a.visible, a.token_env, a.fail
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])

@@ -106,7 +106,7 @@ static void malformed_records_name_the_line(void)
 		struct state_record rec;
 		char *eol = strchr(p, '\n'), *next = strstr(eol, "\n### ");
 		char *want = xstrndup(p + 4, (size_t)(eol - p - 4));
-		char *text = next ? xstrndup(eol + 1, (size_t)(next + 1 - (eol + 1))) : xstrdup(eol + 1);
+		char *text = next ? xstrndup(eol + 1, (size_t)(next - eol)) : xstrdup(eol + 1);
 		int rc = state_parse(text, "rec", &rec);
 		char *got = xstrdup(rc < 0 ? error_last() : "(parsed)");
 		bool same = !strcmp(got, want);
@@ -166,7 +166,8 @@ static void format_is_line_per_fact_in_set_order(void)
 	          "duration_ms 1000.2\n"
 	          "recipe ef9bff0b5b0c7c3b11ea607511f2d3a51b541d89a190c17ed9fdc9f542488875 run\n"
 	          "input dba36bffa5cab0f922d087a3aeb179f9d4e745df40b323e1b1471402848c8a3e words\n"
-	          "input 3b9c358f36f0a31b6ad3e14f309c7cf198ac9246e8316f9ce543d5b19ac02b80  a path with spaces \n"
+	          "input 3b9c358f36f0a31b6ad3e14f309c7cf198ac9246e8316f9ce543d5b19ac02b80"
+	          "  a path with spaces \n"
 	          "error |+\n"
 	          "  exit status 1\n"
 	          "field zeta first set, replaced\n"
@@ -224,6 +225,28 @@ static void newer_lines_are_skipped(void)
 	CHECK_STR(rec.status, "ok");
 	CHECK_INT(rec.nfields, 0);
 	state_record_free(&rec);
+}
+
+/* An HTTP error body keeps its CRLFs: only the file's own line ends must
+ * be plain newlines. */
+static void carriage_returns_in_values_round_trip(void)
+{
+	struct state_record rec, back;
+	struct buf text = BUF_INIT, again = BUF_INIT;
+	built_record(&rec);
+	free(rec.error);
+	rec.error = xstrdup("HTTP/1.1 503\r\nRetry-After: 5\r\n");
+	state_field_set(&rec, "progress", "10%\r20%\r");
+	CHECK_OK(state_format(&rec, &text));
+	CHECK_OK(state_parse(text.data, "t", &back));
+	CHECK_STR(back.error, rec.error);
+	CHECK_STR(state_field(&back, "progress"), "10%\r20%\r");
+	CHECK_OK(state_format(&back, &again));
+	CHECK_STR(again.data, text.data);
+	state_record_free(&rec);
+	state_record_free(&back);
+	buf_free(&text);
+	buf_free(&again);
 }
 
 static char *temp_dir(void)
@@ -315,6 +338,7 @@ int main(void)
 	RUN(format_is_line_per_fact_in_set_order);
 	RUN(format_rejects_what_cannot_be_read_back);
 	RUN(newer_lines_are_skipped);
+	RUN(carriage_returns_in_values_round_trip);
 	RUN(write_read_remove);
 	RUN(read_checks_the_record_is_the_targets);
 	T_DONE();

@@ -1,0 +1,1483 @@
+/* load: JSON, NDJSON and CSV rows into warehouse tables.
+ *
+ * Two passes over the sources.  The first reads every record and decides
+ * the schema: which columns and child tables exist and each column's type
+ * over all rows (1 then 1.5 is FLOAT64), and checks hints, conversions and a
+ * frozen schema, so that a bad input fails before anything is written.  The
+ * second reads the records again, converts each value to its column's type
+ * and appends it to typed column vectors that go to the table writer a batch
+ * at a time.  Memory is one record, one batch per table and the schema.
+ *
+ * Names: a record's key becomes a column through load_column_name; a nested
+ * object's keys become parent__child columns; an array becomes rows of a
+ * child table <table>__<key> (inside the parent's directory), linked by
+ * _pipe_parent_id and _pipe_list_idx.  A node is one key under one parent
+ * (the root of a table or a nested object): the cache that maps a record's
+ * raw key bytes to its column without normalising the name again per row.
+ *
+ * append and merge write the new rows to a staging table next to the output,
+ * then assemble the output from the old table's rows and the new ones,
+ * leaving out rows that a newer row with the same primary key replaces. */
+#include "load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "warehouse/table.h"
+#include "warehouse/value.h"
+
+/* Kinds of values seen in a column during the first pass. */
+enum {
+	C_INT = 1,
+	C_FLOAT = 2,
+	C_BOOL = 4,
+	C_STRING = 8,
+	C_DATE = 16,
+	C_TIMESTAMP = 32,
+};
+
+/* One value from a record: a JSON token or a CSV field. */
+struct cell {
+	uint8_t type; /* enum json_type */
+	bool escaped; /* a JSON string with escapes: decode before use */
+	const char *p;
+	size_t len;
+};
+
+/* Variant columns, as dlt names them: col__v_text and so on. */
+enum { V_TEXT, V_BIGINT, V_DOUBLE, V_BOOL, V_TIMESTAMP, V_DATE, V_COUNT };
+static const char *const variant_suffix[V_COUNT] = {"text", "bigint", "double", "bool", "timestamp", "date"};
+static const enum type variant_type[V_COUNT] = {TYPE_STRING, TYPE_INT64, TYPE_FLOAT64, TYPE_BOOL, TYPE_TIMESTAMP, TYPE_DATE};
+
+struct column {
+	char *name;
+	unsigned seen;   /* C_* seen in this load */
+	enum type hint;  /* TYPE_NULL: none */
+	bool number;     /* the NUMBER hint: INT64 or FLOAT64 by content */
+	bool fixed;      /* the type is the existing table's */
+	enum type type;  /* decided after the first pass */
+	int pos;         /* index in the table's batch; -1 when never set */
+	struct column *variant[V_COUNT];
+};
+
+enum { LIN_LOAD_ID, LIN_ROW_ID, LIN_PARENT_ID, LIN_ROOT_ID, LIN_LIST_IDX, LIN_COUNT };
+static const char *const lineage_name[LIN_COUNT] = {"_pipe_load_id", "_pipe_row_id", "_pipe_parent_id",
+                                                    "_pipe_root_id", "_pipe_list_idx"};
+
+struct ltable {
+	char *name;
+	int parent; /* table index, -1 for the root */
+	int root;   /* its node */
+	struct column **cols;
+	size_t ncols, capcols;
+	/* The second pass. */
+	struct table_spec spec;
+	struct batch batch;
+	struct table_writer *w;
+	int lin[LIN_COUNT]; /* batch positions, -1 when the table has none */
+	int64_t next_id, rows;
+	char *dir;
+	struct table *prev; /* the existing table, for append and merge */
+};
+
+struct node {
+	int parent;
+	const char *raw; /* the key as it is in the source (copied) */
+	size_t rawlen;
+	char *name; /* the flattened column name within its table */
+	int table;
+	struct column *col; /* when a scalar was seen */
+	int child;          /* the child table when an array was seen, else -1 */
+};
+
+struct hint {
+	char *name;
+	enum type type;
+	bool number;
+};
+
+struct loader {
+	const struct load_options *o;
+	int pass;
+	struct node *nodes;
+	size_t nnodes, capnodes;
+	int *slots; /* open addressing over nodes by (parent, raw) */
+	size_t nslots;
+	struct ltable *tables;
+	size_t ntables, captables;
+	struct hint *hints;
+	size_t nhints;
+	struct arena mem; /* node keys */
+	/* The record being read, for messages. */
+	const char *src;
+	int64_t line, col, rowno, loaded;
+	struct buf scratch;
+	char *stage; /* append/merge: where the new rows go first */
+	/* The existing table when it matters: append, merge, or a frozen
+	 * schema; NULL for a plain replace (the old schema does not bind). */
+	const char *prev_dir;
+};
+
+/* Names. */
+
+char *load_column_name(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+	bool under = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (under && b.len)
+				buf_putc(&b, '_');
+			else if (under && !b.len)
+				buf_putc(&b, '_');
+			under = false;
+			if (!b.len && c >= '0' && c <= '9')
+				buf_putc(&b, '_');
+			buf_putc(&b, c);
+		} else
+			under = true;
+	}
+	if (!b.len)
+		buf_putc(&b, '_');
+	return buf_detach(&b);
+}
+
+/* Classifying strings: ISO 8601 dates and timestamps. */
+
+static int digits(const char *p, const char *end, int n)
+{
+	int v = 0;
+	if (end - p < n)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* YYYY-MM-DD is C_DATE; YYYY-MM-DD(T| )HH:MM[:SS[.f+]][Z|+HH[:MM]] is
+ * C_TIMESTAMP; anything else C_STRING. */
+static unsigned classify_string(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int y, m, d;
+	if (len < 10 || p[4] != '-' || p[7] != '-')
+		return C_STRING;
+	if ((y = digits(p, end, 4)) < 1 || (m = digits(p + 5, end, 2)) < 0 || (d = digits(p + 8, end, 2)) < 0 ||
+	    !civil_valid(y, m, d))
+		return C_STRING;
+	if (len == 10)
+		return C_DATE;
+	p += 10;
+	if ((*p != 'T' && *p != ' ') || digits(p + 1, end, 2) < 0 || digits(p + 1, end, 2) > 23 || end - p < 6 ||
+	    p[3] != ':' || digits(p + 4, end, 2) < 0 || digits(p + 4, end, 2) > 59)
+		return C_STRING;
+	p += 6;
+	if (p < end && *p == ':') {
+		if (digits(p + 1, end, 2) < 0 || digits(p + 1, end, 2) > 60)
+			return C_STRING;
+		p += 3;
+		if (p < end && *p == '.') {
+			const char *f = ++p;
+			while (p < end && *p >= '0' && *p <= '9')
+				p++;
+			if (p == f)
+				return C_STRING;
+		}
+	}
+	if (p < end && *p == 'Z')
+		p++;
+	else if (p < end && (*p == '+' || *p == '-')) {
+		if (digits(p + 1, end, 2) < 0)
+			return C_STRING;
+		p += 3;
+		if (p < end && *p == ':')
+			p++;
+		if (p < end) {
+			if (digits(p, end, 2) < 0)
+				return C_STRING;
+			p += 2;
+		}
+	}
+	return p == end ? C_TIMESTAMP : C_STRING;
+}
+
+/* The text of a cell (strings decoded). */
+static const char *cell_text(struct loader *L, const struct cell *c, size_t *len)
+{
+	if (!c->escaped) {
+		*len = c->len;
+		return c->p;
+	}
+	buf_clear(&L->scratch);
+	{
+		/* Decoding goes through a one-token document: the same rules as
+		 * every other string. */
+		struct json_tok t = {.type = JSON_STRING, .escaped = 1, .start = 0, .end = (int)c->len};
+		struct json_doc d = {.text = c->p, .len = c->len, .toks = &t, .ntoks = 1};
+		struct buf out = BUF_INIT;
+		const char *s = json_str(&d, 0, &out, len);
+		buf_add(&L->scratch, s, *len);
+		buf_free(&out);
+	}
+	return buf_cstr(&L->scratch);
+}
+
+static bool int64_text(const char *p, size_t len, int64_t *out)
+{
+	char tmp[32];
+	char *end;
+	if (len == 0 || len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, p, len);
+	tmp[len] = 0;
+	errno = 0;
+	*out = strtoll(tmp, &end, 10);
+	return !errno && *end == 0;
+}
+
+static unsigned cell_class(struct loader *L, const struct cell *c)
+{
+	int64_t i;
+	size_t len;
+	const char *s;
+	switch (c->type) {
+	case JSON_INT:
+		return int64_text(c->p, c->len, &i) ? C_INT : C_FLOAT;
+	case JSON_FLOAT:
+		return C_FLOAT;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return C_BOOL;
+	default:
+		s = cell_text(L, c, &len);
+		return classify_string(s, len);
+	}
+}
+
+static int row_error(struct loader *L, const char *fmt, ...) PIPE_PRINTF(2, 3);
+
+static int row_error(struct loader *L, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	int error;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	error = error_setcode(PIPE_EUSAGE, "%s:%lld:%lld: row %lld: %s", L->src, (long long)L->line,
+	                      (long long)L->col, (long long)L->rowno, buf_cstr(&msg));
+	buf_free(&msg);
+	return error;
+}
+
+/* The value of cell as type t: 0, or PIPE_EUSAGE when it does not convert.
+ * Strings point into the cell or the scratch buffer. */
+static int convert(struct loader *L, const struct cell *c, enum type t, struct value *out)
+{
+	size_t len;
+	const char *s = cell_text(L, c, &len);
+	if (t == TYPE_STRING) {
+		*out = value_string(s, len);
+		return 0;
+	}
+	if (t == TYPE_INT64 && c->type == JSON_INT && int64_text(s, len, &out->i)) {
+		out->type = TYPE_INT64;
+		out->is_null = false;
+		return 0;
+	}
+	if ((t == TYPE_BOOL) != (c->type == JSON_TRUE || c->type == JSON_FALSE) && c->type != JSON_STRING)
+		return PIPE_EUSAGE;
+	if (value_parse(t, s, len, out) == 0)
+		return 0;
+	/* "1.0" is a whole number too: Socrata and pandas write them so. */
+	if (t == TYPE_INT64 && value_parse(TYPE_FLOAT64, s, len, out) == 0 && out->f == floor(out->f) &&
+	    fabs(out->f) < 9.2e18) {
+		*out = value_int64((int64_t)out->f);
+		return 0;
+	}
+	return PIPE_EUSAGE;
+}
+
+/* Whether a value of class k goes into a column of type t unchanged. */
+static bool fits(unsigned k, enum type t)
+{
+	switch (t) {
+	case TYPE_STRING: return true;
+	case TYPE_INT64: return k == C_INT;
+	case TYPE_FLOAT64: return k == C_INT || k == C_FLOAT;
+	case TYPE_NUMERIC: return k == C_INT || k == C_FLOAT;
+	case TYPE_BOOL: return k == C_BOOL;
+	case TYPE_DATE: return k == C_DATE;
+	case TYPE_TIMESTAMP: case TYPE_DATETIME: return k == C_DATE || k == C_TIMESTAMP;
+	default: return false;
+	}
+}
+
+static int variant_of(unsigned k)
+{
+	switch (k) {
+	case C_INT: return V_BIGINT;
+	case C_FLOAT: return V_DOUBLE;
+	case C_BOOL: return V_BOOL;
+	case C_DATE: return V_DATE;
+	case C_TIMESTAMP: return V_TIMESTAMP;
+	default: return V_TEXT;
+	}
+}
+
+/* The schema. */
+
+static struct column *column_new(struct loader *L, struct ltable *t, const char *name)
+{
+	struct column *c = xcalloc(1, sizeof(*c));
+	c->name = xstrdup(name);
+	c->pos = -1;
+	for (size_t i = 0; i < L->nhints; i++)
+		if (str_eq_nocase(L->hints[i].name, name)) {
+			c->hint = L->hints[i].type;
+			c->number = L->hints[i].number;
+		}
+	if (t->prev) {
+		int k = table_column(t->prev, name);
+		if (k >= 0) {
+			c->fixed = true;
+			c->type = t->prev->spec.cols[k].type;
+		}
+	}
+	grow_array(&t->cols, &t->capcols, t->ncols + 1, sizeof(*t->cols));
+	t->cols[t->ncols++] = c;
+	return c;
+}
+
+static int node_new(struct loader *L, int parent, const char *raw, size_t rawlen, int table, const char *name)
+{
+	struct node *n;
+	grow_array(&L->nodes, &L->capnodes, L->nnodes + 1, sizeof(*L->nodes));
+	n = &L->nodes[L->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->parent = parent;
+	n->raw = raw ? arena_strndup(&L->mem, raw, rawlen) : NULL;
+	n->rawlen = rawlen;
+	n->name = xstrdup(name);
+	n->table = table;
+	n->child = -1;
+	return (int)L->nnodes++;
+}
+
+static int table_new(struct loader *L, const char *name, int parent)
+{
+	struct ltable *t;
+	int error;
+	grow_array(&L->tables, &L->captables, L->ntables + 1, sizeof(*L->tables));
+	t = &L->tables[L->ntables];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	t->parent = parent;
+	t->root = node_new(L, -1, NULL, 0, (int)L->ntables, "");
+	for (int i = 0; i < LIN_COUNT; i++)
+		t->lin[i] = -1;
+	if (L->prev_dir) {
+		char *dir = parent < 0 ? xstrdup(L->prev_dir) : path_join(L->prev_dir, name);
+		if (path_is_dir(dir) && (error = table_open(&t->prev, dir)) < 0) {
+			free(dir);
+			return error;
+		}
+		free(dir);
+	}
+	return (int)L->ntables++;
+}
+
+static uint64_t slot_hash(int parent, const char *raw, size_t len)
+{
+	return str_hash64(raw, len) ^ ((uint64_t)(unsigned)parent * 0x9e3779b97f4a7c15ULL);
+}
+
+static void slots_rehash(struct loader *L)
+{
+	size_t n = L->nslots ? L->nslots * 2 : 256;
+	free(L->slots);
+	L->slots = xmalloc(n * sizeof(int));
+	memset(L->slots, 0xff, n * sizeof(int));
+	L->nslots = n;
+	for (size_t i = 0; i < L->nnodes; i++) {
+		struct node *nd = &L->nodes[i];
+		size_t h;
+		if (!nd->raw)
+			continue;
+		h = slot_hash(nd->parent, nd->raw, nd->rawlen) & (n - 1);
+		while (L->slots[h] >= 0)
+			h = (h + 1) & (n - 1);
+		L->slots[h] = (int)i;
+	}
+}
+
+/* The node for key raw under parent, made on first sight. */
+static int node_get(struct loader *L, int parent, const char *raw, size_t len)
+{
+	size_t h;
+	struct node *p;
+	char *norm, *name;
+	int id;
+	if (L->nslots) {
+		h = slot_hash(parent, raw, len) & (L->nslots - 1);
+		while ((id = L->slots[h]) >= 0) {
+			struct node *n = &L->nodes[id];
+			if (n->parent == parent && n->rawlen == len && !memcmp(n->raw, raw, len))
+				return id;
+			h = (h + 1) & (L->nslots - 1);
+		}
+	}
+	p = &L->nodes[parent];
+	norm = load_column_name(raw, len);
+	name = p->name[0] ? xasprintf("%s__%s", p->name, norm) : xstrdup(norm);
+	id = node_new(L, parent, raw, len, p->table, name);
+	free(norm);
+	free(name);
+	if ((L->nnodes + 1) * 2 > L->nslots)
+		slots_rehash(L);
+	else {
+		h = slot_hash(parent, raw, len) & (L->nslots - 1);
+		while (L->slots[h] >= 0)
+			h = (h + 1) & (L->nslots - 1);
+		L->slots[h] = id;
+	}
+	return id;
+}
+
+/* The first pass: what a value tells about its column. */
+static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
+{
+	unsigned k;
+	struct value x;
+	size_t len;
+	const char *s;
+	if (c->hint != TYPE_NULL) {
+		if (c->number) {
+			s = cell_text(L, v, &len);
+			if (convert(L, v, TYPE_FLOAT64, &x) < 0)
+				goto bad;
+			c->seen |= (x.f == floor(x.f) && fabs(x.f) < 9.2e18 && !memchr(s, 'e', len) && !memchr(s, 'E', len))
+			                   ? C_INT
+			                   : C_FLOAT;
+			return 0;
+		}
+		if (convert(L, v, c->hint, &x) < 0)
+			goto bad;
+		c->seen |= C_STRING;
+		return 0;
+	}
+	k = cell_class(L, v);
+	if (c->fixed && !fits(k, c->type)) {
+		int vi = variant_of(k);
+		if (L->o->freeze) {
+			s = cell_text(L, v, &len);
+			return row_error(L, "column %s is %s in the table, and \"%.*s\" is not: schema = freeze forbids a "
+			                 "variant column (schema = evolve adds %s__v_%s)",
+			                 c->name, type_name(c->type), len > 80 ? 80 : (int)len, s, c->name,
+			                 variant_suffix[vi]);
+		}
+		if (!c->variant[vi]) {
+			char *name = xasprintf("%s__v_%s", c->name, variant_suffix[vi]);
+			c->variant[vi] = column_new(L, t, name);
+			free(name);
+			if (!c->variant[vi]->fixed) {
+				c->variant[vi]->fixed = true;
+				c->variant[vi]->type = variant_type[vi];
+			}
+		}
+		c->variant[vi]->seen |= k;
+		return 0;
+	}
+	c->seen |= k;
+	return 0;
+bad:
+	s = cell_text(L, v, &len);
+	return row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
+	                 c->number ? "a number" : type_name(c->hint));
+}
+
+/* Pads every column of t up to the current row. */
+static void pad_to(struct column *c, struct ltable *t)
+{
+	struct vec *v = &t->batch.cols[c->pos];
+	while (v->count < t->batch.nrows)
+		vec_push_null(v);
+}
+
+/* The second pass: a value into its column's vector. */
+static int store(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
+{
+	struct value x;
+	struct vec *vec;
+	if (c->fixed && c->hint == TYPE_NULL) {
+		unsigned k = cell_class(L, v);
+		if (!fits(k, c->type))
+			c = c->variant[variant_of(k)];
+	}
+	if (!c || c->pos < 0)
+		return 0;
+	vec = &t->batch.cols[c->pos];
+	pad_to(c, t);
+	if (vec->count > t->batch.nrows)
+		return 0; /* the same column twice in a record: the first wins */
+	if (convert(L, v, c->type, &x) < 0) {
+		size_t len;
+		const char *s = cell_text(L, v, &len);
+		return row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
+		                 type_name(c->type));
+	}
+	vec_push(vec, &x);
+	return 0;
+}
+
+static int scalar(struct loader *L, int node, const struct cell *v)
+{
+	struct node *n = &L->nodes[node];
+	struct ltable *t = &L->tables[n->table];
+	if (v->type == JSON_NULL)
+		return 0;
+	if (!n->col) {
+		if (L->pass == 2)
+			return 0;
+		if (L->o->freeze && t->prev && table_column(t->prev, n->name) < 0)
+			return row_error(L, "new column %s: schema = freeze allows no new columns (schema = evolve adds it)",
+			                 n->name);
+		n->col = column_new(L, t, n->name);
+		n = &L->nodes[node];
+	}
+	return L->pass == 1 ? observe(L, t, n->col, v) : store(L, t, n->col, v);
+}
+
+/* Rows. */
+
+static int flush(struct ltable *t)
+{
+	int error = 0;
+	if (t->batch.nrows && (error = table_writer_append(t->w, &t->batch)) < 0)
+		error_prefix("table %s: ", t->name);
+	batch_reset(&t->batch);
+	return error;
+}
+
+static void lineage_push(struct ltable *t, int which, int64_t v)
+{
+	struct value x = value_int64(v);
+	if (t->lin[which] >= 0)
+		vec_push(&t->batch.cols[t->lin[which]], &x);
+}
+
+static int row_begin(struct loader *L, struct ltable *t, int64_t *id)
+{
+	(void)L;
+	*id = t->next_id++;
+	return 0;
+}
+
+static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id,
+                   int64_t idx)
+{
+	if (L->pass == 1)
+		return 0;
+	if (t->lin[LIN_LOAD_ID] >= 0)
+		vec_push_str_ref(&t->batch.cols[t->lin[LIN_LOAD_ID]], L->o->load_id, strlen(L->o->load_id));
+	lineage_push(t, LIN_ROW_ID, id);
+	lineage_push(t, LIN_PARENT_ID, parent_id);
+	lineage_push(t, LIN_ROOT_ID, root_id);
+	lineage_push(t, LIN_LIST_IDX, idx);
+	/* Columns the record did not set are NULL. */
+	for (size_t i = 0; i < t->batch.ncols; i++)
+		while (t->batch.cols[i].count <= t->batch.nrows)
+			vec_push_null(&t->batch.cols[i]);
+	t->batch.nrows++;
+	t->rows++;
+	return t->batch.nrows >= BATCH_ROWS ? flush(t) : 0;
+}
+
+static int walk_object(struct loader *L, const struct json_doc *d, int tok, int parent_node, int64_t row_id,
+                       int64_t root_id, int *next);
+
+static struct cell tok_cell(const struct json_doc *d, int i)
+{
+	const struct json_tok *t = &d->toks[i];
+	return (struct cell){t->type, t->escaped, d->text + t->start, (size_t)(t->end - t->start)};
+}
+
+/* The elements of the array at tok as rows of node's child table. */
+static int walk_array(struct loader *L, const struct json_doc *d, int tok, int node, int64_t parent_id,
+                      int64_t root_id, int *next)
+{
+	struct ltable *t;
+	int child = L->nodes[node].child, n = d->toks[tok].size, i = tok + 1, error;
+	if (n == 0) {
+		*next = i;
+		return 0;
+	}
+	if (child < 0) {
+		struct node *nd = &L->nodes[node];
+		char *name = xasprintf("%s__%s", L->tables[nd->table].name, nd->name);
+		if (L->pass == 2) {
+			free(name);
+			return error_set("internal error: a child table appeared in the second pass");
+		}
+		error = table_new(L, name, nd->table);
+		free(name);
+		if (error < 0)
+			return error;
+		child = error;
+		L->nodes[node].child = child;
+	}
+	for (int k = 0; k < n; k++) {
+		int64_t id;
+		t = &L->tables[child];
+		row_begin(L, t, &id);
+		if (root_id < 0)
+			root_id = parent_id;
+		if (d->toks[i].type == JSON_OBJECT) {
+			if ((error = walk_object(L, d, i, L->tables[child].root, id, root_id, &i)) < 0)
+				return error;
+		} else {
+			int vn = node_get(L, L->tables[child].root, "value", 5);
+			struct cell c = tok_cell(d, i);
+			if (d->toks[i].type == JSON_ARRAY) /* a list in a list: kept as its JSON text */
+				c = (struct cell){JSON_STRING, false, d->text + d->toks[i].start,
+				                  (size_t)(d->toks[i].end - d->toks[i].start)};
+			if ((error = scalar(L, vn, &c)) < 0)
+				return error;
+			i = json_skip(d, i);
+		}
+		if ((error = row_end(L, &L->tables[child], id, parent_id, root_id, k)) < 0)
+			return error;
+	}
+	*next = i;
+	return 0;
+}
+
+static int walk_object(struct loader *L, const struct json_doc *d, int tok, int parent_node, int64_t row_id,
+                       int64_t root_id, int *next)
+{
+	int n = d->toks[tok].size, i = tok + 1, error;
+	for (int k = 0; k < n; k++) {
+		const struct json_tok *key = &d->toks[i];
+		int node = node_get(L, parent_node, d->text + key->start, (size_t)(key->end - key->start));
+		int v = i + 1;
+		switch (d->toks[v].type) {
+		case JSON_OBJECT:
+			if ((error = walk_object(L, d, v, node, row_id, root_id, &i)) < 0)
+				return error;
+			break;
+		case JSON_ARRAY:
+			if ((error = walk_array(L, d, v, node, row_id, root_id, &i)) < 0)
+				return error;
+			break;
+		default: {
+			struct cell c = tok_cell(d, v);
+			if ((error = scalar(L, node, &c)) < 0)
+				return error;
+			i = v + 1;
+		}
+		}
+	}
+	*next = i;
+	return 0;
+}
+
+static int load_record(struct loader *L, const struct json_doc *d)
+{
+	int64_t id;
+	int next, error;
+	row_begin(L, &L->tables[0], &id);
+	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, &next)) < 0)
+		return error;
+	return row_end(L, &L->tables[0], id, -1, -1, -1);
+}
+
+/* CSV: RFC 4180 (quoted fields with "" for a quote and line breaks inside;
+ * CRLF or LF), the first line naming the columns.  A field's text is typed
+ * as a JSON value would be by its look: 12 INT64, 1.5 FLOAT64, true BOOL,
+ * ISO dates; an empty field is NULL. */
+
+struct csv {
+	FILE *f;
+	struct buf line;   /* the record's raw bytes */
+	struct buf fields; /* the decoded fields, back to back */
+	size_t *off, *len;
+	size_t n, cap;
+	int64_t lineno, next_line;
+};
+
+/* Reads one record; 1, 0 at the end, < 0 on an error. */
+static int csv_next(struct csv *c, const char *path)
+{
+	char chunk[65536];
+	bool quoted = false;
+	size_t scanned = 0;
+	buf_clear(&c->line);
+	c->lineno = c->next_line;
+	for (;;) {
+		size_t n;
+		if (!fgets(chunk, sizeof(chunk), c->f)) {
+			if (ferror(c->f))
+				return error_set("%s: %s", path, strerror(errno));
+			if (!c->line.len)
+				return 0;
+			if (quoted)
+				return error_setcode(PIPE_EUSAGE, "%s:%lld: a quoted field is not closed before the end of the file",
+				                     path, (long long)c->lineno);
+			break;
+		}
+		n = strlen(chunk);
+		buf_add(&c->line, chunk, n);
+		if (c->line.len > JSON_MAX_RECORD)
+			return error_setcode(PIPE_EUSAGE, "%s:%lld: a record longer than %u MiB", path, (long long)c->lineno,
+			                     JSON_MAX_RECORD >> 20);
+		for (; scanned < c->line.len; scanned++)
+			if (c->line.data[scanned] == '"')
+				quoted = !quoted;
+		if (n && chunk[n - 1] == '\n') {
+			c->next_line++;
+			if (!quoted)
+				break;
+		}
+	}
+	if (c->next_line == c->lineno)
+		c->next_line++;
+	/* Split into fields. */
+	{
+		const char *p = c->line.data, *end = p + c->line.len;
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+			end--;
+		buf_clear(&c->fields);
+		c->n = 0;
+		for (;;) {
+			size_t start = c->fields.len;
+			if (p < end && *p == '"') {
+				p++;
+				for (;;) {
+					const char *q = memchr(p, '"', (size_t)(end - p));
+					if (!q)
+						return error_setcode(PIPE_EUSAGE, "%s:%lld: a quoted field is not closed", path,
+						                     (long long)c->lineno);
+					buf_add(&c->fields, p, (size_t)(q - p));
+					p = q + 1;
+					if (p < end && *p == '"') {
+						buf_putc(&c->fields, '"');
+						p++;
+						continue;
+					}
+					break;
+				}
+				if (p < end && *p != ',')
+					return error_setcode(PIPE_EUSAGE, "%s:%lld: text after a closing quote", path,
+					                     (long long)c->lineno);
+			} else {
+				const char *q = memchr(p, ',', (size_t)(end - p));
+				if (!q)
+					q = end;
+				buf_add(&c->fields, p, (size_t)(q - p));
+				p = q;
+			}
+			grow_array(&c->off, &c->cap, c->n + 1, sizeof(size_t));
+			c->len = xrealloc(c->len, c->cap * sizeof(size_t));
+			c->off[c->n] = start;
+			c->len[c->n++] = c->fields.len - start;
+			if (p >= end)
+				break;
+			p++; /* the comma */
+		}
+	}
+	return 1;
+}
+
+static struct cell csv_cell(const char *p, size_t len)
+{
+	bool f;
+	struct cell c = {JSON_STRING, false, p, len};
+	if (len == 0)
+		c.type = JSON_NULL;
+	else if ((len == 4 && !strncasecmp(p, "true", 4)))
+		c.type = JSON_TRUE;
+	else if (len == 5 && !strncasecmp(p, "false", 5))
+		c.type = JSON_FALSE;
+	else if ((*p == '-' || (*p >= '0' && *p <= '9'))) {
+		/* The JSON number grammar, so that 007 or 1. stay strings. */
+		const char *q = p, *end = p + len;
+		f = false;
+		if (*q == '-')
+			q++;
+		if (q < end && *q == '0')
+			q++;
+		else
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+		if (q < end && *q == '.') {
+			const char *d = ++q;
+			f = true;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (q == d)
+				return c;
+		}
+		if (q < end && (*q == 'e' || *q == 'E')) {
+			const char *d;
+			f = true;
+			q++;
+			if (q < end && (*q == '+' || *q == '-'))
+				q++;
+			d = q;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (q == d)
+				return c;
+		}
+		if (q == end && q > p + (*p == '-'))
+			c.type = f ? JSON_FLOAT : JSON_INT;
+	}
+	return c;
+}
+
+static int load_csv(struct loader *L, const char *path)
+{
+	struct csv c = {0};
+	int *nodes = NULL, error;
+	size_t nheader = 0;
+	c.next_line = 1;
+	if (!(c.f = fopen(path, "r")))
+		return error_set("%s: %s", path, strerror(errno));
+	if ((error = csv_next(&c, path)) <= 0) {
+		if (error == 0)
+			error = error_setcode(PIPE_EUSAGE, "%s: the file is empty: expected a header line", path);
+		goto done;
+	}
+	nheader = c.n;
+	nodes = xcalloc(nheader, sizeof(int));
+	for (size_t i = 0; i < nheader; i++)
+		nodes[i] = node_get(L, L->tables[0].root, c.fields.data + c.off[i], c.len[i]);
+	while ((error = csv_next(&c, path)) > 0) {
+		struct ltable *t = &L->tables[0];
+		int64_t id;
+		L->line = c.lineno;
+		L->col = 1;
+		L->rowno++;
+		if (c.n == 1 && c.len[0] == 0)
+			continue; /* a blank line */
+		if (c.n != nheader) {
+			error = error_setcode(PIPE_EUSAGE, "%s:%lld: %zu fields, but the header names %zu", path,
+			                      (long long)c.lineno, c.n, nheader);
+			goto done;
+		}
+		row_begin(L, t, &id);
+		for (size_t i = 0; i < c.n; i++) {
+			struct cell v = csv_cell(c.fields.data + c.off[i], c.len[i]);
+			if ((error = scalar(L, nodes[i], &v)) < 0)
+				goto done;
+		}
+		if ((error = row_end(L, t, id, -1, -1, -1)) < 0)
+			goto done;
+		L->loaded++;
+	}
+done:
+	fclose(c.f);
+	buf_free(&c.line);
+	buf_free(&c.fields);
+	free(c.off);
+	free(c.len);
+	free(nodes);
+	return error;
+}
+
+static enum load_format format_of(const struct load_options *o, const char *path)
+{
+	if (o->format != LOAD_AUTO)
+		return o->format;
+	if (str_ends(path, ".csv"))
+		return LOAD_CSV;
+	if (str_ends(path, ".ndjson") || str_ends(path, ".jsonl"))
+		return LOAD_NDJSON;
+	return LOAD_AUTO;
+}
+
+/* One pass over every source. */
+static int run_pass(struct loader *L)
+{
+	struct json_doc doc = {0};
+	int error = 0;
+	L->loaded = 0;
+	for (size_t i = 0; i < L->o->npaths && error >= 0; i++) {
+		const char *path = L->o->paths[i];
+		enum load_format f = format_of(L->o, path);
+		struct json_reader *r = NULL;
+		L->src = path;
+		L->rowno = 0;
+		if (f == LOAD_CSV) {
+			error = load_csv(L, path);
+			continue;
+		}
+		if ((error = json_reader_open(&r, path, f == LOAD_NDJSON ? JSON_FORMAT_NDJSON : f == LOAD_JSON ? JSON_FORMAT_ARRAY : JSON_FORMAT_AUTO,
+		                              L->o->records)) < 0)
+			break;
+		while ((error = json_reader_next(r, &doc)) > 0) {
+			json_reader_pos(r, &L->line, &L->col);
+			L->rowno = json_reader_index(r) + 1;
+			if ((error = load_record(L, &doc)) < 0)
+				break;
+			L->loaded++;
+		}
+		json_reader_free(r);
+	}
+	json_doc_free(&doc);
+	return error;
+}
+
+/* Options. */
+
+static int parse_hints(struct loader *L, const char *text, bool user)
+{
+	char *copy, *save = NULL, *w;
+	int error = 0;
+	if (!text)
+		return 0;
+	copy = xstrdup(text);
+	for (w = strtok_r(copy, " \t\n,", &save); w; w = strtok_r(NULL, " \t\n,", &save)) {
+		char *colon = strchr(w, ':');
+		struct hint h = {0};
+		if (!colon || colon == w || !colon[1]) {
+			error = error_setcode(PIPE_EUSAGE, "%s%stypes: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)",
+			                      L->o->where ? L->o->where : "", L->o->where ? ": " : "", w);
+			break;
+		}
+		*colon = 0;
+		if (!strcasecmp(colon + 1, "NUMBER")) {
+			h.type = TYPE_FLOAT64;
+			h.number = true;
+		} else if (type_parse(colon + 1, &h.type) < 0) {
+			if (!user)
+				continue;
+			error = error_setcode(PIPE_EUSAGE, "%s%stypes: unknown type %s for %s (BOOL, INT64, FLOAT64, NUMERIC, "
+			                      "STRING, DATE, DATETIME, TIMESTAMP, JSON or NUMBER)",
+			                      L->o->where ? L->o->where : "", L->o->where ? ": " : "", colon + 1, w);
+			break;
+		}
+		h.name = load_column_name(w, strlen(w));
+		L->hints = xrealloc(L->hints, (L->nhints + 1) * sizeof(*L->hints));
+		L->hints[L->nhints++] = h;
+	}
+	free(copy);
+	return error;
+}
+
+/* The final types, the specs and the writers. */
+static int open_writers(struct loader *L, const char *root_dir)
+{
+	int error;
+	for (size_t ti = 0; ti < L->ntables; ti++) {
+		struct ltable *t = &L->tables[ti];
+		struct table_spec *s = &t->spec;
+		enum type *types;
+		size_t n = 0;
+		s->name = xstrdup(t->name);
+		s->dataset = L->o->dataset ? xstrdup(L->o->dataset) : NULL;
+		s->cols = xcalloc(t->ncols + LIN_COUNT, sizeof(*s->cols));
+		for (size_t i = 0; i < t->ncols; i++) {
+			struct column *c = t->cols[i];
+			unsigned k = c->seen;
+			if (c->fixed) {
+				if (c->hint != TYPE_NULL && !c->number && c->hint != c->type)
+					return error_setcode(PIPE_EUSAGE, "types: %s is %s in the table, the hint says %s: run "
+					                     "with --full-refresh to rebuild the table with the new type",
+					                     c->name, type_name(c->type), type_name(c->hint));
+			} else if (c->hint != TYPE_NULL && !c->number)
+				c->type = c->hint;
+			else if (!k)
+				continue; /* only NULLs: no column, as dlt */
+			else if (!(k & ~C_INT))
+				c->type = TYPE_INT64;
+			else if (!(k & ~(C_INT | C_FLOAT)))
+				c->type = TYPE_FLOAT64;
+			else if (k == C_BOOL)
+				c->type = TYPE_BOOL;
+			else if (k == C_DATE)
+				c->type = TYPE_DATE;
+			else if (!(k & ~(C_DATE | C_TIMESTAMP)))
+				c->type = TYPE_TIMESTAMP;
+			else
+				c->type = TYPE_STRING;
+			c->pos = (int)n;
+			s->cols[n].name = xstrdup(c->name);
+			s->cols[n++].type = c->type;
+		}
+		/* Columns of the old table that this load did not see stay. */
+		if (t->prev)
+			for (size_t i = 0; i < t->prev->spec.ncols; i++) {
+				const struct column_def *d = &t->prev->spec.cols[i];
+				bool have = str_starts(d->name, "_pipe_");
+				for (size_t j = 0; j < n && !have; j++)
+					have = str_eq_nocase(s->cols[j].name, d->name);
+				if (!have) {
+					s->cols[n].name = xstrdup(d->name);
+					s->cols[n++].type = d->type;
+				}
+			}
+		for (int i = 0; i < LIN_COUNT; i++) {
+			if (ti == 0 ? (i != LIN_LOAD_ID && i != LIN_ROW_ID) : i == LIN_LOAD_ID)
+				continue;
+			t->lin[i] = (int)n;
+			s->cols[n].name = xstrdup(lineage_name[i]);
+			s->cols[n++].type = i == LIN_LOAD_ID ? TYPE_STRING : TYPE_INT64;
+		}
+		s->ncols = n;
+		if (ti == 0 && L->o->partition_by) {
+			char col[256], unit[32] = "DAY";
+			const char *p = L->o->partition_by;
+			if (sscanf(p, " DATE ( %255[A-Za-z0-9_] )", col) == 1 || sscanf(p, " date ( %255[A-Za-z0-9_] )", col) == 1 ||
+			    sscanf(p, " %255[A-Za-z0-9_] %31s", col, unit) >= 1) {
+				s->partition.kind = PARTITION_TIME;
+				s->partition.column = xstrdup(col);
+				if (date_part_parse(unit, &s->partition.unit) < 0)
+					return error_setcode(PIPE_EUSAGE, "partition_by: %s is not DAY, HOUR, MONTH or YEAR", unit);
+			} else
+				return error_setcode(PIPE_EUSAGE, "partition_by: expected a column, DATE(column) or "
+				                     "column MONTH, not %s", p);
+		}
+		if (ti == 0 && L->o->cluster_by) {
+			char *copy = xstrdup(L->o->cluster_by), *save = NULL, *w;
+			for (w = strtok_r(copy, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+				if (s->ncluster == TABLE_MAX_CLUSTER) {
+					free(copy);
+					return error_setcode(PIPE_EUSAGE, "cluster_by: at most %d columns", TABLE_MAX_CLUSTER);
+				}
+				s->cluster[s->ncluster++] = xstrdup(w);
+			}
+			free(copy);
+		}
+		if ((error = table_spec_check(s)) < 0) {
+			error_prefix("table %s: ", t->name);
+			return error;
+		}
+		types = xmalloc((n ? n : 1) * sizeof(*types));
+		for (size_t i = 0; i < n; i++)
+			types[i] = s->cols[i].type;
+		batch_init(&t->batch, n, types);
+		free(types);
+		t->dir = t->parent < 0 ? xstrdup(root_dir) : path_join(root_dir, t->name);
+		if ((error = mkdir_p(t->dir)) < 0 || (error = table_writer_open(&t->w, t->dir, s)) < 0) {
+			error_prefix("table %s: ", t->name);
+			return error;
+		}
+	}
+	return 0;
+}
+
+static int finish_writers(struct loader *L)
+{
+	int error = 0;
+	for (size_t i = 0; i < L->ntables; i++) {
+		struct ltable *t = &L->tables[i];
+		if (!t->w)
+			continue;
+		if (error >= 0)
+			error = flush(t);
+		if (error >= 0) {
+			error = table_writer_finish(t->w);
+			if (error < 0)
+				error_prefix("table %s: ", t->name);
+		} else
+			table_writer_abort(t->w);
+		t->w = NULL;
+	}
+	return error;
+}
+
+/* The largest row id of a table, from the block statistics. */
+static int64_t max_row_id(struct table *t)
+{
+	int k = t ? table_column(t, "_pipe_row_id") : -1;
+	int64_t max = 0;
+	if (k < 0)
+		return 0;
+	for (size_t p = 0; p < t->npartitions; p++)
+		for (size_t b = 0; b < t->partitions[p].nblocks; b++) {
+			const struct value *m = &t->partitions[p].blocks[b].stats[k].max;
+			if (!m->is_null && m->type == TYPE_INT64 && m->i > max)
+				max = m->i;
+		}
+	return max;
+}
+
+/* Assembling append and merge outputs. */
+
+struct keep {
+	uint64_t *keys; /* open addressing: root row ids kept, +1 (0 is empty) */
+	size_t cap, len;
+};
+
+static void keep_add(struct keep *k, int64_t id)
+{
+	uint64_t v = (uint64_t)id + 1, h;
+	if ((k->len + 1) * 2 > k->cap) {
+		struct keep n = {xcalloc(k->cap ? k->cap * 2 : 1024, 8), k->cap ? k->cap * 2 : 1024, 0};
+		for (size_t i = 0; i < k->cap; i++)
+			if (k->keys[i])
+				keep_add(&n, (int64_t)k->keys[i] - 1);
+		free(k->keys);
+		*k = n;
+	}
+	for (h = v * 0x9e3779b97f4a7c15ULL & (k->cap - 1); k->keys[h] && k->keys[h] != v; h = (h + 1) & (k->cap - 1))
+		;
+	if (!k->keys[h])
+		k->len++;
+	k->keys[h] = v;
+}
+
+static bool keep_has(const struct keep *k, int64_t id)
+{
+	uint64_t v = (uint64_t)id + 1, h;
+	if (!k->cap)
+		return false;
+	for (h = v * 0x9e3779b97f4a7c15ULL & (k->cap - 1); k->keys[h]; h = (h + 1) & (k->cap - 1))
+		if (k->keys[h] == v)
+			return true;
+	return false;
+}
+
+/* The winner for one primary key. */
+struct winner {
+	uint64_t hash; /* 0: empty slot */
+	int64_t root_id;
+	struct value sort;
+};
+
+struct dedup {
+	struct winner *w;
+	size_t cap, len;
+	struct arena mem;
+	int sort_dir; /* 1: the largest sort value wins, -1: the smallest */
+};
+
+static struct winner *dedup_slot(struct dedup *d, uint64_t h)
+{
+	size_t i;
+	if (!h)
+		h = 1;
+	if ((d->len + 1) * 2 > d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1024;
+		struct winner *old = d->w;
+		size_t oldcap = d->cap;
+		d->w = xcalloc(cap, sizeof(*d->w));
+		d->cap = cap;
+		for (size_t j = 0; j < oldcap; j++)
+			if (old[j].hash) {
+				for (i = old[j].hash & (cap - 1); d->w[i].hash; i = (i + 1) & (cap - 1))
+					;
+				d->w[i] = old[j];
+			}
+		free(old);
+	}
+	for (i = h & (d->cap - 1); d->w[i].hash && d->w[i].hash != h; i = (i + 1) & (d->cap - 1))
+		;
+	if (!d->w[i].hash) {
+		d->w[i].hash = h;
+		d->w[i].root_id = -1;
+		d->len++;
+	}
+	return &d->w[i];
+}
+
+/* Reads the key, sort and row id columns of the root table at dir (old
+ * rows first, then new: later rows win ties). */
+static int dedup_scan(struct loader *L, struct dedup *d, const char *dir, char **keycols, size_t nkeys)
+{
+	struct table *t = NULL;
+	struct batch b = {0};
+	int *cols = xcalloc(nkeys + 2, sizeof(int)), error = 0;
+	size_t ncols = 0;
+	if ((error = table_open(&t, dir)) < 0)
+		goto done;
+	for (size_t i = 0; i < nkeys; i++)
+		if ((cols[ncols++] = table_column(t, keycols[i])) < 0) {
+			error = error_setcode(PIPE_EUSAGE, "%s%sprimary_key: no column %s in table %s",
+			                      L->o->where ? L->o->where : "", L->o->where ? ": " : "", keycols[i], t->spec.name);
+			goto done;
+		}
+	if ((cols[ncols++] = table_column(t, "_pipe_row_id")) < 0) {
+		error = error_set("table %s has no _pipe_row_id", t->spec.name);
+		goto done;
+	}
+	if (L->o->dedup_sort) {
+		char name[256];
+		sscanf(L->o->dedup_sort, "%255s", name);
+		if ((cols[ncols++] = table_column(t, name)) < 0) {
+			error = error_setcode(PIPE_EUSAGE, "%s%sdedup_sort: no column %s in table %s",
+			                      L->o->where ? L->o->where : "", L->o->where ? ": " : "", name, t->spec.name);
+			goto done;
+		}
+	}
+	for (size_t p = 0; p < t->npartitions; p++)
+		for (size_t bl = 0; bl < t->partitions[p].nblocks; bl++) {
+			if ((error = table_read(t, p, bl, cols, ncols, &b)) < 0)
+				goto done;
+			for (size_t r = 0; r < b.nrows; r++) {
+				uint64_t h = 0x243f6a8885a308d3ULL;
+				struct winner *w;
+				struct value id = vec_get(&b.cols[nkeys], r), sort;
+				for (size_t k = 0; k < nkeys; k++) {
+					struct value v = vec_get(&b.cols[k], r);
+					h = (h ^ value_hash(&v)) * 0x100000001b3ULL;
+					h ^= h >> 29;
+				}
+				w = dedup_slot(d, h);
+				if (L->o->dedup_sort) {
+					sort = vec_get(&b.cols[nkeys + 1], r);
+					if (w->root_id >= 0 && d->sort_dir * value_order(&sort, &w->sort) < 0)
+						continue; /* the kept row is newer */
+					if (type_is_string(sort.type) && !sort.is_null)
+						sort.s.p = arena_strndup(&d->mem, sort.s.p, sort.s.len);
+					w->sort = sort;
+				}
+				w->root_id = id.i;
+			}
+		}
+done:
+	batch_free(&b);
+	if (t)
+		table_close(t);
+	free(cols);
+	return error;
+}
+
+/* Copies the rows of the table at dir that keep allows (every row when
+ * keep is NULL) into t's writer, column by column by name. */
+static int copy_rows(struct ltable *t, const char *dir, const struct keep *keep)
+{
+	struct table *src = NULL;
+	struct batch b = {0};
+	int *cols = NULL, *map = NULL, error, idcol;
+	size_t ncols = 0;
+	if (!path_is_dir(dir))
+		return 0;
+	if ((error = table_open(&src, dir)) < 0)
+		return error;
+	cols = xcalloc(t->spec.ncols, sizeof(int));
+	map = xcalloc(t->spec.ncols, sizeof(int));
+	for (size_t i = 0; i < t->spec.ncols; i++) {
+		int k = table_column(src, t->spec.cols[i].name);
+		map[i] = -1;
+		if (k >= 0) {
+			map[i] = (int)ncols;
+			cols[ncols++] = k;
+		}
+	}
+	idcol = map[t->lin[t->parent < 0 ? LIN_ROW_ID : LIN_ROOT_ID]];
+	for (size_t p = 0; p < src->npartitions; p++)
+		for (size_t bl = 0; bl < src->partitions[p].nblocks; bl++) {
+			if ((error = table_read(src, p, bl, cols, ncols, &b)) < 0)
+				goto done;
+			for (size_t r = 0; r < b.nrows; r++) {
+				if (keep) {
+					struct value id = idcol >= 0 ? vec_get(&b.cols[idcol], r) : value_int64(-1);
+					if (!keep_has(keep, id.i))
+						continue;
+				}
+				for (size_t i = 0; i < t->spec.ncols; i++) {
+					if (map[i] < 0)
+						vec_push_null(&t->batch.cols[i]);
+					else {
+						struct value v = vec_get(&b.cols[map[i]], r);
+						vec_push(&t->batch.cols[i], &v);
+					}
+				}
+				t->batch.nrows++;
+				t->rows++;
+				if (t->batch.nrows >= BATCH_ROWS && (error = flush(t)) < 0)
+					goto done;
+			}
+		}
+	error = 0;
+done:
+	batch_free(&b);
+	table_close(src);
+	free(cols);
+	free(map);
+	return error;
+}
+
+static int assemble(struct loader *L)
+{
+	struct keep keep = {0};
+	struct dedup d = {0};
+	char **keycols = NULL;
+	size_t nkeys = 0;
+	int error = 0;
+	bool merge = L->o->write == LOAD_MERGE;
+	char *new_root = xstrdup(L->stage);
+
+	if (merge) {
+		char *copy = xstrdup(L->o->primary_key ? L->o->primary_key : ""), *save = NULL, *w;
+		for (w = strtok_r(copy, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+			keycols = xrealloc(keycols, (nkeys + 1) * sizeof(char *));
+			keycols[nkeys++] = xstrdup(w);
+		}
+		free(copy);
+		d.sort_dir = L->o->dedup_sort && strstr(L->o->dedup_sort, " desc") ? -1 : 1;
+		if (L->prev_dir && path_is_dir(L->prev_dir) &&
+		    (error = dedup_scan(L, &d, L->prev_dir, keycols, nkeys)) < 0)
+			goto done;
+		if ((error = dedup_scan(L, &d, new_root, keycols, nkeys)) < 0)
+			goto done;
+		for (size_t i = 0; i < d.cap; i++)
+			if (d.w[i].hash)
+				keep_add(&keep, d.w[i].root_id);
+	}
+	/* The writers go to out_dir now; the staged tables are read back. */
+	for (size_t ti = 0; ti < L->ntables; ti++) {
+		struct ltable *t = &L->tables[ti];
+		char *old = t->parent < 0 ? (L->prev_dir ? xstrdup(L->prev_dir) : NULL)
+		                          : (L->prev_dir ? path_join(L->prev_dir, t->name) : NULL);
+		char *staged = t->parent < 0 ? xstrdup(new_root) : path_join(new_root, t->name);
+		free(t->dir);
+		t->dir = t->parent < 0 ? xstrdup(L->o->out_dir) : path_join(L->o->out_dir, t->name);
+		t->rows = 0;
+		batch_reset(&t->batch);
+		if ((error = mkdir_p(t->dir)) >= 0 && (error = table_writer_open(&t->w, t->dir, &t->spec)) >= 0 &&
+		    (!old || (error = copy_rows(t, old, merge ? &keep : NULL)) >= 0))
+			error = copy_rows(t, staged, merge ? &keep : NULL);
+		free(old);
+		free(staged);
+		if (error < 0) {
+			error_prefix("table %s: ", t->name);
+			goto done;
+		}
+	}
+	error = finish_writers(L);
+done:
+	for (size_t i = 0; i < nkeys; i++)
+		free(keycols[i]);
+	free(keycols);
+	free(keep.keys);
+	free(d.w);
+	arena_free(&d.mem);
+	free(new_root);
+	return error;
+}
+
+static void schema_text(struct loader *L, struct buf *out)
+{
+	for (size_t ti = 0; ti < L->ntables; ti++) {
+		const struct table_spec *s = &L->tables[ti].spec;
+		for (size_t i = 0; i < s->ncols; i++)
+			buf_printf(out, "%s.%s %s\n", s->name, s->cols[i].name, type_name(s->cols[i].type));
+	}
+}
+
+int load_run(const struct load_options *o, struct load_result *res)
+{
+	struct loader L = {0};
+	int error;
+	bool staged;
+
+	memset(res, 0, sizeof(*res));
+	L.o = o;
+	if (o->prev_dir && path_is_dir(o->prev_dir) && (o->write != LOAD_REPLACE || o->freeze))
+		L.prev_dir = o->prev_dir;
+	staged = o->write != LOAD_REPLACE && L.prev_dir;
+	if (o->write == LOAD_MERGE && (!o->primary_key || !*o->primary_key)) {
+		error = error_setcode(PIPE_EUSAGE, "%s%swrite = merge needs a primary_key", o->where ? o->where : "",
+		                      o->where ? ": " : "");
+		goto done;
+	}
+	if ((error = parse_hints(&L, o->auto_types, false)) < 0 || (error = parse_hints(&L, o->types, true)) < 0)
+		goto done;
+	if ((error = table_new(&L, o->table, -1)) < 0)
+		goto done;
+	L.pass = 1;
+	if ((error = run_pass(&L)) < 0)
+		goto done;
+	res->loaded = L.loaded;
+
+	if (staged)
+		L.stage = xasprintf("%s.new", o->out_dir);
+	if (path_exists(o->out_dir) && (error = rm_rf(o->out_dir)) < 0)
+		goto done;
+	if (L.stage && path_exists(L.stage) && (error = rm_rf(L.stage)) < 0)
+		goto done;
+	if ((error = open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
+		goto done;
+	for (size_t i = 0; i < L.ntables; i++) {
+		struct ltable *t = &L.tables[i];
+		t->next_id = (o->write == LOAD_REPLACE ? 0 : max_row_id(t->prev)) + 1;
+	}
+	L.pass = 2;
+	if ((error = run_pass(&L)) < 0)
+		goto done;
+	if ((error = finish_writers(&L)) < 0)
+		goto done;
+	if (L.stage && (error = assemble(&L)) < 0)
+		goto done;
+	if (o->write == LOAD_MERGE && !L.stage) {
+		/* No old table, but the load itself may repeat keys. */
+		L.stage = xasprintf("%s.new", o->out_dir);
+		if (path_exists(L.stage) && (error = rm_rf(L.stage)) < 0)
+			goto done;
+		if (rename(o->out_dir, L.stage) < 0) {
+			error = error_set("%s: %s", o->out_dir, strerror(errno));
+			goto done;
+		}
+		if ((error = assemble(&L)) < 0)
+			goto done;
+	}
+	res->rows = L.tables[0].rows;
+	{
+		struct buf b = BUF_INIT;
+		schema_text(&L, &b);
+		res->schema = buf_detach(&b);
+	}
+done:
+	for (size_t i = 0; i < L.ntables; i++) {
+		struct ltable *t = &L.tables[i];
+		if (t->w)
+			table_writer_abort(t->w);
+		for (size_t j = 0; j < t->ncols; j++) {
+			free(t->cols[j]->name);
+			free(t->cols[j]);
+		}
+		free(t->cols);
+		free(t->name);
+		free(t->dir);
+		table_spec_free(&t->spec);
+		batch_free(&t->batch);
+		if (t->prev)
+			table_close(t->prev);
+	}
+	free(L.tables);
+	for (size_t i = 0; i < L.nnodes; i++)
+		free(L.nodes[i].name);
+	free(L.nodes);
+	free(L.slots);
+	for (size_t i = 0; i < L.nhints; i++)
+		free(L.hints[i].name);
+	free(L.hints);
+	arena_free(&L.mem);
+	buf_free(&L.scratch);
+	if (L.stage) {
+		rm_rf(L.stage);
+		free(L.stage);
+	}
+	if (error < 0 && path_exists(o->out_dir))
+		rm_rf(o->out_dir);
+	return error;
+}
+
+void load_result_free(struct load_result *res)
+{
+	free(res->schema);
+	res->schema = NULL;
+}

@@ -1,0 +1,21 @@
+/* column: how one column's values in one block are laid out in a partition's
+ * data file (a "chunk"), and the block's statistics for that column.  Used
+ * by table.c only. */
+#ifndef PIPE_WAREHOUSE_COLUMN_H
+#define PIPE_WAREHOUSE_COLUMN_H
+
+#include "table.h"
+
+/* Strings longer than this keep no min/max (they would bloat the manifest). */
+#define COLUMN_STATS_MAX_STR 256
+
+/* Appends the chunk of rows[0..n) of v to out and fills st (min and max
+ * point into v). */
+void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
+                   struct col_stats *st);
+/* Reads a chunk of rows values (holding NULLs when has_nulls) at offset in
+ * fd into out, which has the column's type. */
+int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
+                struct vec *out);
+
+#endif

@@ -1,0 +1,23 @@
+/* sql_exec: runs a plan's operators over batches of column vectors. */
+#ifndef PIPE_SQL_EXEC_H
+#define PIPE_SQL_EXEC_H
+
+#include "sql_plan.h"
+
+/* A batch as operators pass it: column pointers (NULL for a table column
+ * the query does not read), valid until the next pull. */
+struct rb {
+	size_t n, ncols;
+	const struct vec **cols;
+};
+
+struct exec_stats {
+	uint64_t *bytes;      /* per scan of the plan: bytes actually read */
+	int64_t blocks_scanned, blocks_total;
+};
+
+/* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
+int exec_next(struct node *n, struct exec_stats *st, struct rb **out);
+void exec_free_state(struct node *n);
+
+#endif

@@ -1,0 +1,1837 @@
+/* sql_plan: binds a SELECT to the tables and builds its operator tree:
+ *
+ *   scan | join | subquery -> filter (WHERE) -> aggregate -> filter (HAVING)
+ *     -> project (the select list, then hidden ORDER BY keys) -> distinct
+ *     -> sort -> limit
+ *
+ * Name resolution (BigQuery's): a column is looked up by name, ignoring
+ * case, among the columns of every FROM item; t.col looks only in the item
+ * whose alias (or table name, last part) is t.  A name found in two items is
+ * ambiguous.  GROUP BY and ORDER BY also accept select-list aliases and
+ * ordinals.  Literals are coerced where BigQuery coerces them: a string
+ * compared with a DATE, DATETIME or TIMESTAMP is parsed as one, and INT64
+ * widens to NUMERIC and FLOAT64. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_func.h"
+#include "sql_lex.h"
+#include "sql_plan.h"
+
+struct scol {
+	char *qual, *name;
+	enum type type;
+	struct node *scan; /* the scan it comes from, if a table column */
+	int tcol;
+};
+
+struct scope {
+	struct scol *v;
+	size_t n;
+};
+
+struct cte_frame {
+	const struct cte *cte;
+	struct cte_frame *prev;
+};
+
+struct binder {
+	const char *src, *root;
+	struct plan *plan;
+	struct cte_frame *ctes;
+	struct scope scope;
+	const char *clause;   /* "WHERE", ... for "not allowed" errors */
+	bool allow_agg;
+	/* aggregation: bind against the aggregate's output */
+	bool post;
+	struct ast **keyasts;
+	struct pexpr **keys;
+	size_t nkeys;
+	struct agg *aggs;
+	size_t naggs;
+	const struct select *sel;
+};
+
+static int bind(struct binder *b, const struct ast *a, struct pexpr **out);
+static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout);
+
+/* --- expressions --- */
+
+static struct pexpr *px_new(enum pexpr_kind kind, enum type t, const struct ast *at)
+{
+	struct pexpr *e = xcalloc(1, sizeof *e);
+	e->kind = kind;
+	e->type = t;
+	if (at) {
+		e->line = at->line;
+		e->pos = at->col;
+	}
+	return e;
+}
+
+static void px_add(struct pexpr *e, struct pexpr *arg)
+{
+	e->args = xrealloc(e->args, (e->nargs + 1) * sizeof *e->args);
+	e->args[e->nargs++] = arg;
+}
+
+void pexpr_free(struct pexpr *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_free(e->args[i]);
+	free(e->args);
+	free(e->litbuf);
+	if (e->out_init)
+		vec_free(&e->out);
+	free(e);
+}
+
+static struct pexpr *px_const(struct value v, const struct ast *at)
+{
+	struct pexpr *e = px_new(X_CONST, v.type, at);
+	if (type_is_string(v.type) && !v.is_null) {
+		e->litbuf = xstrndup(v.s.p ? v.s.p : "", v.s.len);
+		v.s.p = e->litbuf;
+	}
+	e->lit = v;
+	e->isconst = true;
+	return e;
+}
+
+static struct pexpr *px_col(int col, enum type t, const struct ast *at)
+{
+	struct pexpr *e = px_new(X_COL, t, at);
+	e->col = col;
+	return e;
+}
+
+static void pexpr_shift(struct pexpr *e, int delta)
+{
+	if (e->kind == X_COL)
+		e->col += delta;
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_shift(e->args[i], delta);
+}
+
+/* The range of columns e reads; lo > hi when none. */
+static void pexpr_cols(const struct pexpr *e, int *lo, int *hi)
+{
+	if (e->kind == X_COL) {
+		if (e->col < *lo)
+			*lo = e->col;
+		if (e->col > *hi)
+			*hi = e->col;
+	}
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_cols(e->args[i], lo, hi);
+}
+
+static const char *display_type(enum type t) { return t == TYPE_NULL ? "INT64" : type_name(t); }
+
+static int op_error(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n)
+{
+	struct buf s = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(&s, ", ");
+		buf_puts(&s, display_type(args[i]->type));
+	}
+	int rc = sql_error_at(b->src, at->line, at->col,
+			      "No matching signature for operator %s for argument types: %s", op, buf_cstr(&s));
+	buf_free(&s);
+	return rc;
+}
+
+static bool is_time_type(enum type t)
+{
+	return t == TYPE_DATE || t == TYPE_DATETIME || t == TYPE_TIMESTAMP;
+}
+
+/* Converts e to type t: folds constants, else wraps it in a cast. */
+static int coerce(struct binder *b, struct pexpr **ep, enum type t)
+{
+	struct pexpr *e = *ep;
+	if (e->type == t)
+		return 0;
+	if (e->kind == X_CONST) {
+		struct arena mem = {0};
+		struct value v;
+		int error;
+		if (e->lit.is_null) {
+			v = value_null(t);
+		} else if ((error = value_cast(&e->lit, t, &mem, &v)) < 0) {
+			struct buf s = BUF_INIT;
+			value_to_string(&e->lit, &s);
+			error = sql_error_at(b->src, e->line, e->pos, "Could not cast literal \"%s\" to type %s",
+					     buf_cstr(&s), type_name(t));
+			buf_free(&s);
+			arena_free(&mem);
+			return error;
+		}
+		struct pexpr *c = px_const(v, NULL);
+		c->line = e->line;
+		c->pos = e->pos;
+		arena_free(&mem);
+		pexpr_free(e);
+		*ep = c;
+		return 0;
+	}
+	struct pexpr *c = px_new(X_CAST, t, NULL);
+	c->line = e->line;
+	c->pos = e->pos;
+	px_add(c, e);
+	*ep = c;
+	return 0;
+}
+
+/* The common type of two operands for comparison, IN, CASE and COALESCE:
+ * TYPE_COUNT when there is none.  A string literal takes the time type of
+ * the other side. */
+static enum type supertype(const struct pexpr *x, const struct pexpr *y)
+{
+	enum type a = x->type, c = y->type;
+	if (a == c)
+		return a;
+	if (a == TYPE_NULL)
+		return c;
+	if (c == TYPE_NULL)
+		return a;
+	if (type_is_numeric(a) && type_is_numeric(c)) {
+		if (a == TYPE_FLOAT64 || c == TYPE_FLOAT64)
+			return TYPE_FLOAT64;
+		return TYPE_NUMERIC;
+	}
+	if (a == TYPE_STRING && x->kind == X_CONST && is_time_type(c))
+		return c;
+	if (c == TYPE_STRING && y->kind == X_CONST && is_time_type(a))
+		return a;
+	if ((a == TYPE_DATE && c == TYPE_DATETIME) || (a == TYPE_DATETIME && c == TYPE_DATE))
+		return TYPE_DATETIME;
+	return TYPE_COUNT;
+}
+
+static int unify(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n,
+		 enum type *out)
+{
+	enum type t = TYPE_NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct pexpr tmp = {.type = t, .kind = X_COL};
+		enum type s = supertype(&tmp, args[i]);
+		/* a literal string may take the time type of a later operand */
+		if (s == TYPE_COUNT)
+			for (size_t j = 0; j < n && s == TYPE_COUNT; j++)
+				if (is_time_type(args[j]->type))
+					s = args[j]->type;
+		if (s == TYPE_COUNT)
+			return op_error(b, at, op, args, n);
+		t = s;
+	}
+	/* every operand must reach t: a non-literal string does not become a date */
+	for (size_t i = 0; i < n; i++) {
+		enum type at_ = args[i]->type;
+		if (at_ != t && at_ != TYPE_NULL && !(type_is_numeric(at_) && type_is_numeric(t)) &&
+		    !(args[i]->kind == X_CONST && at_ == TYPE_STRING && is_time_type(t)) &&
+		    !(at_ == TYPE_DATE && t == TYPE_DATETIME))
+			return op_error(b, at, op, args, n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int error;
+		if ((error = coerce(b, &args[i], t == TYPE_NULL ? TYPE_INT64 : t)) < 0)
+			return error;
+	}
+	*out = t == TYPE_NULL ? TYPE_INT64 : t;
+	return 0;
+}
+
+/* --- names --- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(b), prev[64], cur[64];
+	if (n >= 63 || strlen(a) >= 63)
+		return 99;
+	for (size_t j = 0; j <= n; j++)
+		prev[j] = j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= n; j++) {
+			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (n + 1) * sizeof *cur);
+	}
+	return prev[n];
+}
+
+/* The closest of names to name, if close enough to be a likely typo. */
+static const char *closest(const char *name, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = strlen(name) / 3 + 1;
+	if (bestd > 3)
+		bestd = 3;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(name, names[i]);
+		if (d <= bestd && (!best || d < bestd)) {
+			best = names[i];
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+static int unrecognized(struct binder *b, const struct ast *a, const char *name)
+{
+	const char **names = xcalloc(b->scope.n + 1, sizeof *names);
+	for (size_t i = 0; i < b->scope.n; i++)
+		names[i] = b->scope.v[i].name;
+	const char *best = closest(name, names, b->scope.n);
+	int rc;
+	if (best) {
+		char *lo = xstrdup(best);
+		for (char *c = lo; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		rc = sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s; Did you mean %s?", name, lo);
+		free(lo);
+	} else {
+		rc = sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s", name);
+	}
+	free(names);
+	return rc;
+}
+
+/* The scope index of a column reference; marks a table column used. */
+static int resolve(struct binder *b, const struct ast *a, int *out)
+{
+	int found = -1;
+	bool qual_seen = false;
+	for (size_t i = 0; i < b->scope.n; i++) {
+		struct scol *c = &b->scope.v[i];
+		if (a->qual) {
+			if (!c->qual || !str_eq_nocase(c->qual, a->qual))
+				continue;
+			qual_seen = true;
+		}
+		if (!str_eq_nocase(c->name, a->name))
+			continue;
+		if (found >= 0 && !(b->scope.v[found].scan && b->scope.v[found].scan == c->scan &&
+				    b->scope.v[found].tcol == c->tcol))
+			return sql_error_at(b->src, a->line, a->col, "Column name %s is ambiguous", a->name);
+		found = (int)i;
+	}
+	if (found < 0) {
+		if (a->qual && !qual_seen)
+			return sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s", a->qual);
+		return unrecognized(b, a, a->name);
+	}
+	struct scol *c = &b->scope.v[found];
+	if (c->scan)
+		c->scan->used[c->tcol] = true;
+	*out = found;
+	return 0;
+}
+
+/* --- aggregates --- */
+
+static bool agg_name(const char *name, enum agg_kind *k)
+{
+	static const struct { const char *name; enum agg_kind kind; } aggs[] = {
+		{"count", AG_COUNT}, {"sum", AG_SUM}, {"avg", AG_AVG}, {"min", AG_MIN},
+		{"max", AG_MAX}, {"countif", AG_COUNTIF}, {"any_value", AG_ANY},
+	};
+	for (size_t i = 0; i < sizeof aggs / sizeof *aggs; i++)
+		if (strcmp(name, aggs[i].name) == 0) {
+			*k = aggs[i].kind;
+			return true;
+		}
+	return false;
+}
+
+static bool is_agg(const struct ast *a)
+{
+	enum agg_kind k;
+	return a->kind == A_CALL && agg_name(a->name, &k);
+}
+
+static bool has_agg(const struct ast *a)
+{
+	if (!a)
+		return false;
+	if (is_agg(a))
+		return true;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (has_agg(a->args[i]))
+			return true;
+	return false;
+}
+
+static bool streq_null(const char *a, const char *b, bool nocase)
+{
+	if (!a || !b)
+		return a == b;
+	return nocase ? str_eq_nocase(a, b) : strcmp(a, b) == 0;
+}
+
+static bool ast_equal(const struct ast *a, const struct ast *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->kind != b->kind || a->nargs != b->nargs || a->i != b->i || a->d != b->d ||
+	    a->b != b->b || a->distinct != b->distinct || a->negated != b->negated ||
+	    a->safe != b->safe || a->has_operand != b->has_operand || a->has_else != b->has_else)
+		return false;
+	if (!streq_null(a->op, b->op, false) || !streq_null(a->name, b->name, true) ||
+	    !streq_null(a->qual, b->qual, true) || !streq_null(a->s, b->s, false))
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (!ast_equal(a->args[i], b->args[i]))
+			return false;
+	return true;
+}
+
+static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	enum agg_kind kind = AG_ANY;
+	agg_name(a->name, &kind);
+	char upper[16];
+	snprintf(upper, sizeof upper, "%s", a->name);
+	for (char *c = upper; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	if (!b->post)
+		return sql_error_at(b->src, a->line, a->col, "Aggregate function %s not allowed in %s",
+				    upper, b->clause ? b->clause : "this context");
+	struct agg g = {.kind = kind, .distinct = a->distinct};
+	int error;
+	if (kind == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
+		if (a->distinct)
+			return sql_error_at(b->src, a->line, a->col, "COUNT(DISTINCT *) is not supported");
+		g.kind = AG_COUNT_STAR;
+	} else {
+		if (a->nargs != 1)
+			return sql_error_at(b->src, a->line, a->col,
+					    "Number of arguments does not match for aggregate function %s", upper);
+		for (size_t i = 0; i < a->nargs; i++)
+			if (has_agg(a->args[i]))
+				return sql_error_at(b->src, a->args[i]->line, a->args[i]->col,
+						    "Aggregations of aggregations are not allowed");
+		b->post = false;
+		const char *clause = b->clause;
+		b->clause = "the argument of an aggregate";
+		error = bind(b, a->args[0], &g.arg);
+		b->post = true;
+		b->clause = clause;
+		if (error < 0)
+			return error;
+	}
+	enum type t = g.arg ? g.arg->type : TYPE_INT64;
+	switch (g.kind) {
+	case AG_COUNT_STAR:
+	case AG_COUNT: g.type = TYPE_INT64; break;
+	case AG_COUNTIF:
+		if (t != TYPE_BOOL && t != TYPE_NULL)
+			goto nosig;
+		g.type = TYPE_INT64;
+		break;
+	case AG_SUM:
+	case AG_AVG:
+		if (t == TYPE_NULL)
+			t = TYPE_INT64;
+		if (!type_is_numeric(t))
+			goto nosig;
+		g.type = g.kind == AG_AVG && t == TYPE_INT64 ? TYPE_FLOAT64 : t;
+		if ((error = coerce(b, &g.arg, t)) < 0) {
+			pexpr_free(g.arg);
+			return error;
+		}
+		break;
+	default:
+		if (t == TYPE_JSON)
+			goto nosig;
+		g.type = t == TYPE_NULL ? TYPE_INT64 : t;
+		break;
+	}
+	b->aggs = xrealloc(b->aggs, (b->naggs + 1) * sizeof *b->aggs);
+	b->aggs[b->naggs] = g;
+	*out = px_col((int)(b->nkeys + b->naggs), g.type, a);
+	b->naggs++;
+	return 0;
+nosig:
+	error = sql_error_at(b->src, a->line, a->col,
+			     "No matching signature for aggregate function %s for argument types: %s", upper,
+			     display_type(t));
+	pexpr_free(g.arg);
+	return error;
+}
+
+/* --- binding --- */
+
+static int bind_args(struct binder *b, const struct ast *a, struct pexpr *e)
+{
+	for (size_t i = 0; i < a->nargs; i++) {
+		struct pexpr *x = NULL;
+		int error;
+		if ((error = bind(b, a->args[i], &x)) < 0)
+			return error;
+		px_add(e, x);
+	}
+	return 0;
+}
+
+static int want_bool(struct binder *b, const struct ast *at, const char *op, struct pexpr *e)
+{
+	for (size_t i = 0; i < e->nargs; i++)
+		if (e->args[i]->type != TYPE_BOOL && e->args[i]->type != TYPE_NULL)
+			return op_error(b, at, op, e->args, e->nargs);
+	for (size_t i = 0; i < e->nargs; i++)
+		if (e->args[i]->type == TYPE_NULL)
+			coerce(b, &e->args[i], TYPE_BOOL);
+	return 0;
+}
+
+static enum cmp_op cmp_of(const char *op)
+{
+	static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">="};
+	for (int i = 0; i < 6; i++)
+		if (strcmp(op, ops[i]) == 0)
+			return (enum cmp_op)i;
+	return CMP_EQ;
+}
+
+static struct pexpr *cmp_node(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at)
+{
+	struct pexpr *e = px_new(X_CMP, TYPE_BOOL, at);
+	e->op = op;
+	px_add(e, l);
+	px_add(e, r);
+	return e;
+}
+
+/* A bare date part (DAY, MONTH) as a constant INT64 holding the part. */
+static int bind_part(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	enum date_part p;
+	if (a->kind != A_COLUMN || a->qual || date_part_parse(a->name, &p) < 0)
+		return sql_error_at(b->src, a->line, a->col, "A valid date part name is required");
+	*out = px_const(value_int64(p), a);
+	return 0;
+}
+
+static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	int error = 0;
+	struct pexpr *e = NULL;
+	const char *n = a->name;
+	if (strcmp(n, "if") == 0 || strcmp(n, "coalesce") == 0 || strcmp(n, "ifnull") == 0) {
+		bool isif = n[1] == 'f' && n[2] == 0;
+		if ((isif && a->nargs != 3) || (n[0] == 'i' && !isif && a->nargs != 2) || a->nargs < 1)
+			return sql_error_at(b->src, a->line, a->col,
+					    "Number of arguments does not match for function %s",
+					    isif ? "IF" : n[0] == 'c' ? "COALESCE" : "IFNULL");
+		e = px_new(isif ? X_CASE : X_COALESCE, TYPE_NULL, a);
+		e->has_else = isif;
+		if ((error = bind_args(b, a, e)) < 0)
+			goto fail;
+		size_t first = isif ? 1 : 0;
+		if (isif && (error = want_bool(b, a, "IF", &(struct pexpr){.nargs = 1, .args = e->args})) < 0)
+			goto fail;
+		if ((error = unify(b, a, isif ? "IF" : n[0] == 'c' ? "COALESCE" : "IFNULL", e->args + first,
+				   e->nargs - first, &e->type)) < 0)
+			goto fail;
+		*out = e;
+		return 0;
+	}
+	const struct sql_func *fn = sql_func_find(n);
+	if (!fn) {
+		if (strcmp(n, "safe_cast") == 0)
+			return sql_error_at(b->src, a->line, a->col, "SAFE_CAST needs AS and a type");
+		return sql_error_at(b->src, a->line, a->col, "Function not found: %s", n);
+	}
+	if (a->distinct)
+		return sql_error_at(b->src, a->line, a->col, "DISTINCT is not allowed for function %s", fn->name);
+	if ((int)a->nargs < fn->minargs || (int)a->nargs > fn->maxargs)
+		return sql_error_at(b->src, a->line, a->col,
+				    "Number of arguments does not match for function %s", fn->name);
+	e = px_new(X_FUNC, TYPE_NULL, a);
+	e->fn = fn;
+	for (size_t i = 0; i < a->nargs; i++) {
+		struct pexpr *x = NULL;
+		if ((int)i == fn->part_arg)
+			error = bind_part(b, a->args[i], &x);
+		else
+			error = bind(b, a->args[i], &x);
+		if (error < 0)
+			goto fail;
+		px_add(e, x);
+	}
+	e->type = fn->check(e);
+	if (e->type == TYPE_COUNT) {
+		error = sql_func_signature_error(e, b->src);
+		goto fail;
+	}
+	/* a NULL literal argument takes a type the function accepts */
+	for (size_t i = 0; i < e->nargs; i++)
+		if (e->args[i]->type == TYPE_NULL)
+			e->args[i]->type = e->type == TYPE_BOOL ? TYPE_STRING : e->type;
+	/* fold calls on constants, so that DATE('2019-01-01') prunes */
+	bool allconst = true;
+	for (size_t i = 0; i < e->nargs; i++)
+		allconst = allconst && e->args[i]->kind == X_CONST;
+	if (allconst) {
+		struct value args[8], v;
+		struct arena mem = {0};
+		bool anynull = false;
+		for (size_t i = 0; i < e->nargs && i < 8; i++) {
+			args[i] = e->args[i]->lit;
+			anynull = anynull || args[i].is_null;
+		}
+		if (e->nargs <= 8) {
+			if (anynull && !fn->nonstrict)
+				v = value_null(e->type), error = 0;
+			else
+				error = fn->row(e, args, &v, &mem);
+			if (error >= 0) {
+				v.type = e->type;
+				struct pexpr *c = px_const(v, a);
+				arena_free(&mem);
+				pexpr_free(e);
+				*out = c;
+				return 0;
+			}
+			error_clear();
+			error = 0;
+		}
+		arena_free(&mem);
+	}
+	*out = e;
+	return 0;
+fail:
+	pexpr_free(e);
+	return error;
+}
+
+static int bind_typed_literal(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	enum type t;
+	struct value v;
+	type_parse(a->name, &t);
+	if (value_parse(t, a->s, strlen(a->s), &v) < 0) {
+		error_clear();
+		return sql_error_at(b->src, a->line, a->col, "Invalid %s literal: '%s'", type_name(t), a->s);
+	}
+	*out = px_const(v, a);
+	return 0;
+}
+
+static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	int error = 0;
+	struct pexpr *e = NULL;
+	*out = NULL;
+	if (b->post && !is_agg(a)) {
+		for (size_t k = 0; k < b->nkeys; k++)
+			if (ast_equal(a, b->keyasts[k])) {
+				*out = px_col((int)k, b->keys[k]->type, a);
+				return 0;
+			}
+		if (a->kind == A_COLUMN) {
+			int si;
+			if ((error = resolve(b, a, &si)) < 0)
+				return error;
+			for (size_t k = 0; k < b->nkeys; k++)
+				if (b->keys[k]->kind == X_COL && b->keys[k]->col == si) {
+					*out = px_col((int)k, b->keys[k]->type, a);
+					return 0;
+				}
+			return sql_error_at(b->src, a->line, a->col,
+					    "%s expression references column %s which is neither grouped nor aggregated",
+					    b->clause ? b->clause : "SELECT list", a->name);
+		}
+	}
+	switch (a->kind) {
+	case A_NULL: *out = px_const(value_null(TYPE_NULL), a); return 0;
+	case A_BOOL: *out = px_const(value_bool(a->b), a); return 0;
+	case A_INT: *out = px_const(value_int64(a->i), a); return 0;
+	case A_FLOAT: *out = px_const(value_float64(a->d), a); return 0;
+	case A_STRING: *out = px_const(value_string(a->s, strlen(a->s)), a); return 0;
+	case A_TYPED: return bind_typed_literal(b, a, out);
+	case A_STAR:
+		return sql_error_at(b->src, a->line, a->col, "Syntax error: Unexpected \"*\"");
+	case A_COLUMN: {
+		int si;
+		if ((error = resolve(b, a, &si)) < 0)
+			return error;
+		*out = px_col(si, b->scope.v[si].type, a);
+		return 0;
+	}
+	case A_CALL:
+		if (is_agg(a))
+			return bind_agg(b, a, out);
+		return bind_call(b, a, out);
+	case A_UNARY:
+		if ((error = bind(b, a->args[0], &e)) < 0)
+			return error;
+		if (strcmp(a->op, "NOT") == 0) {
+			struct pexpr *n = px_new(X_NOT, TYPE_BOOL, a);
+			px_add(n, e);
+			if ((error = want_bool(b, a, "NOT", n)) < 0) {
+				pexpr_free(n);
+				return error;
+			}
+			*out = n;
+			return 0;
+		}
+		if (e->type != TYPE_NULL && !type_is_numeric(e->type)) {
+			error = op_error(b, a, "-", &e, 1);
+			pexpr_free(e);
+			return error;
+		}
+		if (strcmp(a->op, "+") == 0) {
+			*out = e;
+			return 0;
+		}
+		*out = px_new(X_NEG, e->type == TYPE_NULL ? TYPE_INT64 : e->type, a);
+		px_add(*out, e);
+		return 0;
+	case A_BINARY: {
+		const char *op = a->op;
+		bool logic = strcmp(op, "AND") == 0 || strcmp(op, "OR") == 0;
+		bool arith = strchr("+-*/", op[0]) && op[1] == 0;
+		bool concat = strcmp(op, "||") == 0;
+		e = px_new(logic ? (op[0] == 'A' ? X_AND : X_OR) : arith || concat ? X_ARITH : X_CMP, TYPE_BOOL, a);
+		if ((error = bind_args(b, a, e)) < 0)
+			goto fail;
+		if (logic) {
+			if ((error = want_bool(b, a, op, e)) < 0)
+				goto fail;
+		} else if (concat) {
+			e->op = AR_CONCAT;
+			e->type = TYPE_STRING;
+			for (int i = 0; i < 2; i++)
+				if (e->args[i]->type != TYPE_STRING && e->args[i]->type != TYPE_NULL) {
+					error = op_error(b, a, "||", e->args, 2);
+					goto fail;
+				}
+			coerce(b, &e->args[0], TYPE_STRING);
+			coerce(b, &e->args[1], TYPE_STRING);
+		} else if (arith) {
+			enum type l = e->args[0]->type, r = e->args[1]->type, t;
+			if ((l != TYPE_NULL && !type_is_numeric(l)) || (r != TYPE_NULL && !type_is_numeric(r))) {
+				error = op_error(b, a, op, e->args, 2);
+				goto fail;
+			}
+			if (l == TYPE_FLOAT64 || r == TYPE_FLOAT64)
+				t = TYPE_FLOAT64;
+			else if (l == TYPE_NUMERIC || r == TYPE_NUMERIC)
+				t = TYPE_NUMERIC;
+			else
+				t = TYPE_INT64;
+			if (op[0] == '/' && t == TYPE_INT64)
+				t = TYPE_FLOAT64;
+			e->op = op[0] == '+' ? AR_ADD : op[0] == '-' ? AR_SUB : op[0] == '*' ? AR_MUL : AR_DIV;
+			e->type = t;
+			if ((error = coerce(b, &e->args[0], t)) < 0 || (error = coerce(b, &e->args[1], t)) < 0)
+				goto fail;
+		} else {
+			enum type t;
+			e->op = cmp_of(op);
+			if ((error = unify(b, a, op, e->args, 2, &t)) < 0)
+				goto fail;
+		}
+		*out = e;
+		return 0;
+	}
+	case A_BETWEEN: {
+		struct pexpr *x[3] = {0};
+		enum type t;
+		for (int i = 0; i < 3; i++)
+			if ((error = bind(b, a->args[i], &x[i])) < 0)
+				goto between_fail;
+		if ((error = unify(b, a, "BETWEEN", x, 3, &t)) < 0)
+			goto between_fail;
+		/* x BETWEEN lo AND hi is x >= lo AND x <= hi: the planner prunes
+		 * with each half.  x is evaluated twice; a copy is bound twice. */
+		struct pexpr *x2 = NULL;
+		if ((error = bind(b, a->args[0], &x2)) < 0 || (error = coerce(b, &x2, t)) < 0) {
+			pexpr_free(x2);
+			goto between_fail;
+		}
+		e = px_new(X_AND, TYPE_BOOL, a);
+		px_add(e, cmp_node(CMP_GE, x[0], x[1], a));
+		px_add(e, cmp_node(CMP_LE, x2, x[2], a));
+		if (a->negated) {
+			struct pexpr *n = px_new(X_NOT, TYPE_BOOL, a);
+			px_add(n, e);
+			e = n;
+		}
+		*out = e;
+		return 0;
+	between_fail:
+		for (int i = 0; i < 3; i++)
+			pexpr_free(x[i]);
+		return error;
+	}
+	case A_IN: {
+		enum type t;
+		e = px_new(X_IN, TYPE_BOOL, a);
+		e->negated = a->negated;
+		if ((error = bind_args(b, a, e)) < 0 || (error = unify(b, a, "IN", e->args, e->nargs, &t)) < 0)
+			goto fail;
+		*out = e;
+		return 0;
+	}
+	case A_LIKE:
+		e = px_new(X_LIKE, TYPE_BOOL, a);
+		e->negated = a->negated;
+		if ((error = bind_args(b, a, e)) < 0)
+			goto fail;
+		for (int i = 0; i < 2; i++)
+			if (e->args[i]->type != TYPE_STRING && e->args[i]->type != TYPE_NULL) {
+				error = op_error(b, a, "LIKE", e->args, 2);
+				goto fail;
+			}
+		coerce(b, &e->args[0], TYPE_STRING);
+		coerce(b, &e->args[1], TYPE_STRING);
+		*out = e;
+		return 0;
+	case A_ISNULL:
+		e = px_new(strcmp(a->name, "NULL") == 0 ? X_ISNULL : X_ISBOOL, TYPE_BOOL, a);
+		e->negated = a->negated;
+		e->op = strcmp(a->name, "TRUE") == 0;
+		if ((error = bind_args(b, a, e)) < 0)
+			goto fail;
+		if (e->kind == X_ISBOOL && (error = want_bool(b, a, "IS", e)) < 0)
+			goto fail;
+		*out = e;
+		return 0;
+	case A_CASE: {
+		e = px_new(X_CASE, TYPE_NULL, a);
+		e->has_else = a->has_else;
+		size_t i = 0;
+		struct pexpr *operand = NULL;
+		if (a->has_operand) {
+			if ((error = bind(b, a->args[0], &operand)) < 0)
+				goto fail;
+			i = 1;
+		}
+		size_t nwhen = (a->nargs - i - (a->has_else ? 1 : 0)) / 2;
+		struct pexpr **results = xcalloc(nwhen + 1, sizeof *results);
+		size_t nres = 0;
+		for (size_t w = 0; w < nwhen; w++, i += 2) {
+			struct pexpr *cond = NULL, *then = NULL;
+			if ((error = bind(b, a->args[i], &cond)) < 0)
+				goto case_fail;
+			if (operand) {
+				/* CASE x WHEN v is CASE WHEN x = v; x is bound again */
+				struct pexpr *x = NULL, *pair[2];
+				if ((error = bind(b, a->args[0], &x)) < 0) {
+					pexpr_free(cond);
+					goto case_fail;
+				}
+				pair[0] = x, pair[1] = cond;
+				enum type t;
+				if ((error = unify(b, a->args[i], "=", pair, 2, &t)) < 0) {
+					pexpr_free(pair[0]);
+					pexpr_free(pair[1]);
+					goto case_fail;
+				}
+				cond = cmp_node(CMP_EQ, pair[0], pair[1], a->args[i]);
+			}
+			px_add(e, cond);
+			if (cond->type != TYPE_BOOL && cond->type != TYPE_NULL) {
+				error = op_error(b, a->args[i], "CASE WHEN", &cond, 1);
+				goto case_fail;
+			}
+			if ((error = bind(b, a->args[i + 1], &then)) < 0)
+				goto case_fail;
+			px_add(e, then);
+			results[nres++] = then;
+		}
+		if (a->has_else) {
+			struct pexpr *x = NULL;
+			if ((error = bind(b, a->args[i], &x)) < 0)
+				goto case_fail;
+			px_add(e, x);
+		}
+		{
+			/* the results' common type; unify() works on an array, so
+			 * gather the result slots and write them back */
+			size_t nr = 0;
+			struct pexpr **slots[256];
+			for (size_t k = 1; k < e->nargs && nr < 255; k += 2)
+				slots[nr++] = &e->args[k];
+			if (a->has_else)
+				slots[nr++] = &e->args[e->nargs - 1];
+			struct pexpr **tmp = xcalloc(nr + 1, sizeof *tmp);
+			for (size_t k = 0; k < nr; k++)
+				tmp[k] = *slots[k];
+			error = unify(b, a, "CASE", tmp, nr, &e->type);
+			for (size_t k = 0; k < nr; k++)
+				*slots[k] = tmp[k];
+			free(tmp);
+			if (error < 0)
+				goto case_fail;
+		}
+		pexpr_free(operand);
+		free(results);
+		*out = e;
+		return 0;
+	case_fail:
+		pexpr_free(operand);
+		free(results);
+		goto fail;
+	}
+	case A_CAST: {
+		enum type t;
+		if (type_parse(a->name, &t) < 0) {
+			error_clear();
+			return sql_error_at(b->src, a->line, a->col, "Type not found: %s", a->name);
+		}
+		if ((error = bind(b, a->args[0], &e)) < 0)
+			return error;
+		if (e->type != TYPE_NULL && e->type != t && !cast_allowed(e->type, t)) {
+			error = sql_error_at(b->src, a->line, a->col, "Invalid cast from %s to %s",
+					     type_name(e->type), type_name(t));
+			goto fail;
+		}
+		if (e->type == t) {
+			*out = e;
+			return 0;
+		}
+		if (e->kind == X_CONST && !a->safe) {
+			struct arena mem = {0};
+			struct value v;
+			if (e->lit.is_null) {
+				v = value_null(t);
+			} else if ((error = value_cast(&e->lit, t, &mem, &v)) < 0) {
+				arena_free(&mem);
+				char *msg = xstrdup(error_last());
+				error = sql_error_at(b->src, a->line, a->col, "%s", msg);
+				free(msg);
+				goto fail;
+			}
+			struct pexpr *c = px_const(v, a);
+			arena_free(&mem);
+			pexpr_free(e);
+			*out = c;
+			return 0;
+		}
+		struct pexpr *c = px_new(X_CAST, t, a);
+		c->safe = a->safe;
+		px_add(c, e);
+		*out = c;
+		return 0;
+	}
+	case A_EXTRACT: {
+		enum date_part p;
+		if (date_part_parse(a->name, &p) < 0) {
+			error_clear();
+			return sql_error_at(b->src, a->line, a->col, "A valid date part name is required but found %s", a->name);
+		}
+		const struct sql_func *fn = sql_func_find("EXTRACT");
+		e = px_new(X_FUNC, p == PART_DATE ? TYPE_DATE : TYPE_INT64, a);
+		e->fn = fn;
+		struct pexpr *x = NULL;
+		if ((error = bind(b, a->args[0], &x)) < 0)
+			goto fail;
+		px_add(e, x);
+		px_add(e, px_const(value_int64(p), a));
+		if (fn->check(e) == TYPE_COUNT) {
+			error = sql_func_signature_error(e, b->src);
+			goto fail;
+		}
+		*out = e;
+		return 0;
+	}
+	}
+	return sql_error_at(b->src, a->line, a->col, "unsupported expression");
+fail:
+	pexpr_free(e);
+	return error;
+}
+
+/* --- FROM --- */
+
+static void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan,
+		      int tcol)
+{
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol};
+}
+
+static void scope_free(struct scope *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].qual);
+		free(s->v[i].name);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static struct node *node_new(enum node_kind kind, size_t ncols)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+	n->kind = kind;
+	n->ncols = ncols;
+	n->types = xcalloc(ncols + 1, sizeof *n->types);
+	n->names = xcalloc(ncols + 1, sizeof *n->names);
+	return n;
+}
+
+static void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	node_free(n->child);
+	node_free(n->right);
+	for (size_t i = 0; i < n->ncols; i++)
+		free(n->names[i]);
+	free(n->names);
+	free(n->types);
+	if (n->table)
+		table_close(n->table);
+	free(n->table_name);
+	free(n->used);
+	for (size_t i = 0; i < n->nprunes; i++)
+		free(n->prunes[i].vals);
+	free(n->prunes);
+	pexpr_free(n->pred);
+	if (n->exprs)
+		for (size_t i = 0; i < n->ncols; i++)
+			pexpr_free(n->exprs[i]);
+	free(n->exprs);
+	for (size_t i = 0; i < n->nkeys; i++)
+		pexpr_free(n->keys[i]);
+	free(n->keys);
+	for (size_t i = 0; i < n->naggs; i++)
+		pexpr_free(n->aggs[i].arg);
+	free(n->aggs);
+	for (size_t i = 0; i < n->njoinkeys; i++) {
+		pexpr_free(n->lkeys[i]);
+		pexpr_free(n->rkeys[i]);
+	}
+	free(n->lkeys);
+	free(n->rkeys);
+	pexpr_free(n->residual);
+	free(n->sort);
+	free(n);
+}
+
+static const char *last_part(const char *name)
+{
+	const char *d = strrchr(name, '.');
+	return d ? d + 1 : name;
+}
+
+static int table_not_found(struct binder *b, const struct from *f)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct buf msg = BUF_INIT;
+	buf_puts(&msg, error_last());
+	if (table_list(b->root, &names, &n) >= 0) {
+		const char *best = closest(last_part(f->table), (const char *const *)names, n);
+		if (best)
+			buf_printf(&msg, "; Did you mean %s?", best);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	int rc = sql_error_at(b->src, f->line, f->col, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+	return rc;
+}
+
+static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
+{
+	int error = 0;
+	*out = NULL;
+	if (f->kind == F_TABLE) {
+		/* a CTE first, when the name has one part */
+		for (struct cte_frame *c = b->ctes; c && !strchr(f->table, '.'); c = c->prev) {
+			if (!str_eq_nocase(c->cte->name, f->table))
+				continue;
+			struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = c->prev};
+			size_t nout;
+			struct node *n;
+			if ((error = plan_select(&sub, c->cte->sel, &n, &nout)) < 0)
+				return error;
+			for (size_t i = 0; i < nout; i++)
+				scope_add(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i], NULL, 0);
+			*out = n;
+			return 0;
+		}
+		char *dir = NULL;
+		struct table *t = NULL;
+		if ((error = table_resolve(b->root, f->table, &dir)) < 0)
+			return table_not_found(b, f);
+		error = table_open(&t, dir);
+		free(dir);
+		if (error < 0)
+			return error;
+		struct node *n = node_new(N_SCAN, t->spec.ncols);
+		n->table = t;
+		n->table_name = xstrdup(f->table);
+		n->used = xcalloc(t->spec.ncols + 1, sizeof *n->used);
+		for (size_t i = 0; i < t->spec.ncols; i++) {
+			n->types[i] = t->spec.cols[i].type;
+			n->names[i] = xstrdup(t->spec.cols[i].name);
+			scope_add(scope, f->alias ? f->alias : last_part(f->table), t->spec.cols[i].name,
+				  t->spec.cols[i].type, n, (int)i);
+		}
+		b->plan->scans = xrealloc(b->plan->scans, (b->plan->nscans + 1) * sizeof *b->plan->scans);
+		b->plan->scans[b->plan->nscans++] = n;
+		*out = n;
+		return 0;
+	}
+	if (f->kind == F_SUBQUERY) {
+		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes};
+		size_t nout;
+		struct node *n;
+		if ((error = plan_select(&sub, f->sub, &n, &nout)) < 0)
+			return error;
+		for (size_t i = 0; i < nout; i++)
+			scope_add(scope, f->alias, n->names[i], n->types[i], NULL, 0);
+		*out = n;
+		return 0;
+	}
+	/* a join: left columns, then right columns */
+	struct node *l = NULL, *r = NULL, *j = NULL;
+	if ((error = plan_from(b, f->left, &l, scope)) < 0)
+		return error;
+	size_t nl = scope->n;
+	if ((error = plan_from(b, f->right, &r, scope)) < 0) {
+		node_free(l);
+		return error;
+	}
+	j = node_new(N_JOIN, scope->n);
+	j->child = l;
+	j->right = r;
+	j->join = f->join;
+	for (size_t i = 0; i < scope->n; i++) {
+		j->types[i] = scope->v[i].type;
+		j->names[i] = xstrdup(scope->v[i].name);
+	}
+	if (f->on) {
+		struct scope saved = b->scope;
+		b->scope = *scope;
+		const char *clause = b->clause;
+		b->clause = "JOIN ON clause";
+		struct pexpr *on = NULL;
+		error = bind(b, f->on, &on);
+		b->scope = saved;
+		b->clause = clause;
+		if (error < 0)
+			goto fail;
+		if (on->type != TYPE_BOOL) {
+			error = sql_error_at(b->src, f->on->line, f->on->col, "JOIN ON clause should return type BOOL, but returns %s",
+					     display_type(on->type));
+			pexpr_free(on);
+			goto fail;
+		}
+		/* split the AND tree into conjuncts */
+		struct pexpr **stack = xcalloc(64, sizeof *stack), **conj = NULL;
+		size_t sp = 0, nconj = 0;
+		stack[sp++] = on;
+		while (sp) {
+			struct pexpr *c = stack[--sp];
+			if (c->kind == X_AND && sp < 62) {
+				stack[sp++] = c->args[1];
+				stack[sp++] = c->args[0];
+				c->nargs = 0;
+				pexpr_free(c);
+				continue;
+			}
+			conj = xrealloc(conj, (nconj + 1) * sizeof *conj);
+			conj[nconj++] = c;
+		}
+		free(stack);
+		for (size_t i = 0; i < nconj; i++) {
+			struct pexpr *c = conj[i];
+			if (!c)
+				continue;
+			if (c->kind == X_CMP && c->op == CMP_EQ) {
+				int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
+				pexpr_cols(c->args[0], &lo0, &hi0);
+				pexpr_cols(c->args[1], &lo1, &hi1);
+				int side0 = hi0 < 0 ? 0 : hi0 < (int)nl ? 1 : lo0 >= (int)nl ? 2 : 3;
+				int side1 = hi1 < 0 ? 0 : hi1 < (int)nl ? 1 : lo1 >= (int)nl ? 2 : 3;
+				if ((side0 == 1 && side1 == 2) || (side0 == 2 && side1 == 1)) {
+					struct pexpr *lk = c->args[side0 == 1 ? 0 : 1], *rk = c->args[side0 == 1 ? 1 : 0];
+					pexpr_shift(rk, -(int)nl);
+					j->lkeys = xrealloc(j->lkeys, (j->njoinkeys + 1) * sizeof *j->lkeys);
+					j->rkeys = xrealloc(j->rkeys, (j->njoinkeys + 1) * sizeof *j->rkeys);
+					j->lkeys[j->njoinkeys] = lk;
+					j->rkeys[j->njoinkeys++] = rk;
+					c->nargs = 0;
+					pexpr_free(c);
+					conj[i] = NULL;
+					continue;
+				}
+			}
+			int lo = 1 << 30, hi = -1;
+			pexpr_cols(c, &lo, &hi);
+			if (f->join == J_LEFT && lo >= (int)nl) {
+				/* a condition on the right side alone filters it first */
+				pexpr_shift(c, -(int)nl);
+				struct node *flt = node_new(N_FILTER, r->ncols);
+				for (size_t k = 0; k < r->ncols; k++) {
+					flt->types[k] = r->types[k];
+					flt->names[k] = xstrdup(r->names[k]);
+				}
+				flt->child = j->right;
+				flt->pred = c;
+				j->right = flt;
+				conj[i] = NULL;
+				continue;
+			}
+			if (f->join == J_LEFT) {
+				error = sql_error_at(b->src, f->on->line, f->on->col,
+						     "LEFT JOIN ON supports equalities between the two sides and conditions on the right side only");
+				for (size_t k = i; k < nconj; k++)
+					pexpr_free(conj[k]);
+				free(conj);
+				goto fail;
+			}
+			if (j->residual) {
+				struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
+				px_add(and, j->residual);
+				px_add(and, c);
+				j->residual = and;
+			} else {
+				j->residual = c;
+			}
+			conj[i] = NULL;
+		}
+		free(conj);
+		if (j->njoinkeys == 0 && f->join == J_LEFT) {
+			error = sql_error_at(b->src, f->line, f->col, "LEFT JOIN needs an equality between the two sides in ON");
+			goto fail;
+		}
+	}
+	*out = j;
+	return 0;
+fail:
+	if (j)
+		node_free(j);
+	else {
+		node_free(l);
+		node_free(r);
+	}
+	return error;
+}
+
+/* --- pruning --- */
+
+static bool prune_value(const struct pexpr *e, struct value *v)
+{
+	if (e->kind != X_CONST || e->lit.is_null || type_is_string(e->lit.type))
+		return false;
+	*v = e->lit;
+	return true;
+}
+
+/* The scan and table column a pruning operand refers to: a column, a
+ * numeric cast of one, or DATE(ts) (the day partition expression). */
+static bool prune_column(struct binder *b, const struct pexpr *e, struct node **scan, int *tcol, bool *date_of)
+{
+	*date_of = false;
+	if (e->kind == X_CAST && type_is_numeric(e->type) && e->args[0]->kind == X_COL &&
+	    type_is_numeric(e->args[0]->type))
+		e = e->args[0];
+	if (e->kind == X_FUNC && strcmp(e->fn->name, "DATE") == 0 && e->nargs == 1 &&
+	    e->args[0]->kind == X_COL &&
+	    (e->args[0]->type == TYPE_TIMESTAMP || e->args[0]->type == TYPE_DATETIME)) {
+		*date_of = true;
+		e = e->args[0];
+	}
+	if (e->kind != X_COL || (size_t)e->col >= b->scope.n || !b->scope.v[e->col].scan)
+		return false;
+	*scan = b->scope.v[e->col].scan;
+	*tcol = b->scope.v[e->col].tcol;
+	return true;
+}
+
+static void add_prune(struct node *scan, int col, enum cmp_op op, struct value *vals, size_t n)
+{
+	scan->prunes = xrealloc(scan->prunes, (scan->nprunes + 1) * sizeof *scan->prunes);
+	struct prune *p = &scan->prunes[scan->nprunes++];
+	p->col = col;
+	p->op = op;
+	p->vals = xcalloc(n, sizeof *vals);
+	memcpy(p->vals, vals, n * sizeof *vals);
+	p->nvals = n;
+}
+
+static enum cmp_op flip(enum cmp_op op)
+{
+	switch (op) {
+	case CMP_LT: return CMP_GT;
+	case CMP_LE: return CMP_GE;
+	case CMP_GT: return CMP_LT;
+	case CMP_GE: return CMP_LE;
+	default: return op;
+	}
+}
+
+static void extract_prunes(struct binder *b, const struct pexpr *e)
+{
+	if (e->kind == X_AND) {
+		extract_prunes(b, e->args[0]);
+		extract_prunes(b, e->args[1]);
+		return;
+	}
+	struct node *scan;
+	int tcol;
+	bool date_of;
+	struct value v;
+	if (e->kind == X_CMP && e->op != CMP_NE) {
+		enum cmp_op op = (enum cmp_op)e->op;
+		const struct pexpr *c = e->args[0], *k = e->args[1];
+		if (!prune_value(k, &v)) {
+			c = e->args[1], k = e->args[0];
+			op = flip(op);
+			if (!prune_value(k, &v))
+				return;
+		}
+		if (!prune_column(b, c, &scan, &tcol, &date_of))
+			return;
+		if (!date_of) {
+			add_prune(scan, tcol, op, &v, 1);
+			return;
+		}
+		/* DATE(ts) op d: ts against the day's first microsecond */
+		if (v.type != TYPE_DATE)
+			return;
+		enum type ct = scan->types[tcol];
+		struct value lo = {.type = ct}, hi = {.type = ct};
+		lo.us = (int64_t)v.days * US_PER_DAY;
+		hi.us = lo.us + US_PER_DAY;
+		switch (op) {
+		case CMP_EQ: add_prune(scan, tcol, CMP_GE, &lo, 1); add_prune(scan, tcol, CMP_LT, &hi, 1); break;
+		case CMP_GE: add_prune(scan, tcol, CMP_GE, &lo, 1); break;
+		case CMP_GT: add_prune(scan, tcol, CMP_GE, &hi, 1); break;
+		case CMP_LE: add_prune(scan, tcol, CMP_LT, &hi, 1); break;
+		case CMP_LT: add_prune(scan, tcol, CMP_LT, &lo, 1); break;
+		default: break;
+		}
+		return;
+	}
+	if (e->kind == X_IN && !e->negated && prune_column(b, e->args[0], &scan, &tcol, &date_of) && !date_of) {
+		struct value *vals = xcalloc(e->nargs, sizeof *vals);
+		size_t n = 0;
+		for (size_t i = 1; i < e->nargs; i++)
+			if (prune_value(e->args[i], &vals[n]))
+				n++;
+		if (n == e->nargs - 1)
+			add_prune(scan, tcol, CMP_EQ, vals, n);
+		free(vals);
+	}
+}
+
+static bool range_may_match(const struct prune *p, int64_t lo, int64_t hi /* exclusive */)
+{
+	for (size_t i = 0; i < p->nvals; i++) {
+		int64_t v = p->vals[i].type == TYPE_DATE ? p->vals[i].days : p->vals[i].i;
+		if (p->vals[i].type == TYPE_TIMESTAMP || p->vals[i].type == TYPE_DATETIME)
+			v = p->vals[i].us;
+		switch (p->op) {
+		case CMP_EQ: if (v >= lo && v < hi) return true; break;
+		case CMP_GE: return hi > v;
+		case CMP_GT: return hi - 1 > v;
+		case CMP_LE: return lo <= v;
+		case CMP_LT: return lo < v;
+		default: return true;
+		}
+	}
+	return false;
+}
+
+void sql_plan_partitions(const struct node *scan, bool *scan_part)
+{
+	const struct table *t = scan->table;
+	const struct partition_spec *ps = &t->spec.partition;
+	int pcol = ps->kind == PARTITION_NONE ? -1 : table_column(t, ps->column);
+	for (size_t i = 0; i < t->npartitions; i++) {
+		const struct partition *p = &t->partitions[i];
+		scan_part[i] = true;
+		if (pcol < 0)
+			continue;
+		for (size_t k = 0; k < scan->nprunes && scan_part[i]; k++) {
+			const struct prune *pr = &scan->prunes[k];
+			if (pr->col != pcol)
+				continue;
+			if (p->is_null) {
+				scan_part[i] = false; /* comparisons never accept NULL */
+				continue;
+			}
+			if (p->is_unpartitioned)
+				continue;
+			/* integer ranges: prune values may be FLOAT64 after a cast */
+			if (pr->vals[0].type == TYPE_FLOAT64 || pr->vals[0].type == TYPE_NUMERIC)
+				continue;
+			scan_part[i] = range_may_match(pr, p->lo, p->hi);
+		}
+	}
+}
+
+bool sql_plan_block_may_match(const struct node *scan, const struct block *b)
+{
+	for (size_t k = 0; k < scan->nprunes; k++) {
+		const struct prune *pr = &scan->prunes[k];
+		const struct col_stats *s = &b->stats[pr->col];
+		if (s->min.is_null || s->max.is_null) {
+			if (s->nulls >= b->rows)
+				return false; /* all NULL: no comparison holds */
+			continue;
+		}
+		bool any = false;
+		for (size_t i = 0; i < pr->nvals && !any; i++) {
+			const struct value *v = &pr->vals[i];
+			int lo = value_compare(&s->min, v), hi = value_compare(&s->max, v);
+			if (lo == CMP_UNKNOWN || hi == CMP_UNKNOWN) {
+				any = true;
+				break;
+			}
+			switch (pr->op) {
+			case CMP_EQ: any = lo <= 0 && hi >= 0; break;
+			case CMP_GE: any = hi >= 0; break;
+			case CMP_GT: any = hi > 0; break;
+			case CMP_LE: any = lo <= 0; break;
+			case CMP_LT: any = lo < 0; break;
+			default: any = true; break;
+			}
+		}
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/* --- SELECT --- */
+
+static char *item_name(const struct select_item *it, size_t *anon)
+{
+	if (it->alias)
+		return xstrdup(it->alias);
+	if (it->expr->kind == A_COLUMN)
+		return xstrdup(it->expr->name);
+	return xasprintf("f%zu_", (*anon)++);
+}
+
+static struct node *wrap(enum node_kind kind, struct node *child, size_t ncols)
+{
+	struct node *n = node_new(kind, ncols);
+	n->child = child;
+	if (kind != N_PROJECT && kind != N_AGG)
+		for (size_t i = 0; i < ncols; i++) {
+			n->types[i] = child->types[i];
+			n->names[i] = xstrdup(child->names[i]);
+		}
+	return n;
+}
+
+static bool in_except(const struct select_item *it, const char *name)
+{
+	for (size_t i = 0; i < it->nexcept; i++)
+		if (str_eq_nocase(it->except[i], name))
+			return true;
+	return false;
+}
+
+static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
+{
+	int error = 0;
+	struct binder b = {.src = parent->src, .root = parent->root, .plan = parent->plan, .ctes = parent->ctes, .sel = sel};
+	struct cte_frame *frames = xcalloc(sel->nctes + 1, sizeof *frames);
+	struct node *n = NULL, *from = NULL;
+	struct pexpr **items = NULL, *where = NULL;
+	char **names = NULL;
+	size_t nitems = 0, anon = 0;
+	const struct ast **item_asts = NULL;
+	bool aggregate = sel->ngroup > 0 || sel->having;
+
+	for (size_t i = 0; i < sel->nctes; i++) {
+		for (size_t k = 0; k < i; k++)
+			if (str_eq_nocase(sel->ctes[k].name, sel->ctes[i].name)) {
+				error = sql_error_at(b.src, sel->line, sel->col, "Duplicate alias %s for WITH subquery",
+						     sel->ctes[i].name);
+				goto done;
+			}
+		frames[i].cte = &sel->ctes[i];
+		frames[i].prev = b.ctes;
+		b.ctes = &frames[i];
+	}
+	if (sel->from) {
+		if ((error = plan_from(&b, sel->from, &from, &b.scope)) < 0)
+			goto done;
+	} else {
+		from = node_new(N_ONE, 0);
+	}
+	n = from;
+	from = NULL;
+	if (sel->where) {
+		b.clause = "WHERE clause";
+		if ((error = bind(&b, sel->where, &where)) < 0)
+			goto done;
+		if (where->type != TYPE_BOOL && where->type != TYPE_NULL) {
+			error = sql_error_at(b.src, sel->where->line, sel->where->col,
+					     "WHERE clause should return type BOOL, but returns %s", display_type(where->type));
+			goto done;
+		}
+		extract_prunes(&b, where);
+		struct node *f = wrap(N_FILTER, n, n->ncols);
+		f->pred = where;
+		where = NULL;
+		n = f;
+	}
+	for (size_t i = 0; i < sel->nitems && !aggregate; i++)
+		aggregate = has_agg(sel->items[i].expr);
+	for (size_t i = 0; i < sel->norder && !aggregate; i++)
+		aggregate = has_agg(sel->order[i].expr);
+
+	/* the select list's expressions, * expanded */
+	b.clause = "SELECT list";
+	for (size_t i = 0; i < sel->nitems; i++) {
+		const struct select_item *it = &sel->items[i];
+		if (it->expr)
+			continue;
+		if (aggregate) {
+			error = sql_error_at(b.src, it->line, it->col,
+					     "SELECT * expression references columns which are neither grouped nor aggregated");
+			goto done;
+		}
+		bool any = false;
+		for (size_t k = 0; k < it->nexcept; k++) {
+			bool found = false;
+			for (size_t c = 0; c < b.scope.n; c++)
+				found = found || str_eq_nocase(b.scope.v[c].name, it->except[k]);
+			if (!found) {
+				error = sql_error_at(b.src, it->line, it->col,
+						     "Column %s in SELECT * EXCEPT list does not exist", it->except[k]);
+				goto done;
+			}
+		}
+		for (size_t c = 0; c < b.scope.n; c++) {
+			struct scol *sc = &b.scope.v[c];
+			if (it->star_qual && (!sc->qual || !str_eq_nocase(sc->qual, it->star_qual)))
+				continue;
+			any = true;
+			if (in_except(it, sc->name))
+				continue;
+			if (sc->scan)
+				sc->scan->used[sc->tcol] = true;
+			items = xrealloc(items, (nitems + 1) * sizeof *items);
+			names = xrealloc(names, (nitems + 1) * sizeof *names);
+			item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
+			items[nitems] = px_col((int)c, sc->type, NULL);
+			names[nitems] = xstrdup(sc->name);
+			item_asts[nitems++] = NULL;
+		}
+		if (!any) {
+			error = sql_error_at(b.src, it->line, it->col, it->star_qual ? "Unrecognized name: %s" :
+					     "SELECT * must have a FROM clause", it->star_qual);
+			goto done;
+		}
+	}
+
+	if (aggregate) {
+		/* GROUP BY: ordinals and select aliases name select items */
+		b.keyasts = xcalloc(sel->ngroup + 1, sizeof *b.keyasts);
+		b.keys = xcalloc(sel->ngroup + 1, sizeof *b.keys);
+		b.clause = "GROUP BY clause";
+		for (size_t g = 0; g < sel->ngroup; g++) {
+			const struct ast *ga = sel->group[g];
+			if (ga->kind == A_INT) {
+				if (ga->i < 1 || (size_t)ga->i > sel->nitems || !sel->items[ga->i - 1].expr) {
+					error = sql_error_at(b.src, ga->line, ga->col,
+							     "GROUP BY ordinal %lld is out of range", (long long)ga->i);
+					goto done;
+				}
+				ga = sel->items[ga->i - 1].expr;
+			} else if (ga->kind == A_COLUMN && !ga->qual) {
+				for (size_t i = 0; i < sel->nitems; i++)
+					if (sel->items[i].alias && str_eq_nocase(sel->items[i].alias, ga->name) &&
+					    sel->items[i].expr) {
+						ga = sel->items[i].expr;
+						break;
+					}
+			}
+			if (has_agg(ga)) {
+				error = sql_error_at(b.src, ga->line, ga->col, "Aggregate function not allowed in GROUP BY");
+				goto done;
+			}
+			if ((error = bind(&b, ga, &b.keys[b.nkeys])) < 0)
+				goto done;
+			b.keyasts[b.nkeys++] = (struct ast *)ga;
+		}
+		b.post = true;
+	}
+	for (size_t i = 0; i < sel->nitems; i++) {
+		const struct select_item *it = &sel->items[i];
+		if (!it->expr)
+			continue; /* expanded above */
+		struct pexpr *x = NULL;
+		b.clause = "SELECT list";
+		if ((error = bind(&b, it->expr, &x)) < 0)
+			goto done;
+		items = xrealloc(items, (nitems + 1) * sizeof *items);
+		names = xrealloc(names, (nitems + 1) * sizeof *names);
+		item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
+		items[nitems] = x;
+		names[nitems] = item_name(it, &anon);
+		item_asts[nitems++] = it->expr;
+	}
+	/* Stars were expanded first; put the items back in written order. */
+	{
+		size_t k = 0;
+		struct pexpr **ord = xcalloc(nitems + 1, sizeof *ord);
+		char **ordn = xcalloc(nitems + 1, sizeof *ordn);
+		const struct ast **orda = xcalloc(nitems + 1, sizeof *orda);
+		size_t nstar = 0;
+		for (size_t i = 0; i < nitems; i++)
+			nstar += item_asts[i] == NULL;
+		size_t si = 0, ei = nstar;
+		for (size_t i = 0; i < sel->nitems; i++) {
+			if (sel->items[i].expr) {
+				ord[k] = items[ei], ordn[k] = names[ei], orda[k++] = item_asts[ei++];
+				continue;
+			}
+			/* this star's columns: as many as it expanded to */
+			const struct select_item *it = &sel->items[i];
+			for (size_t c = 0; c < b.scope.n; c++) {
+				struct scol *sc = &b.scope.v[c];
+				if (it->star_qual && (!sc->qual || !str_eq_nocase(sc->qual, it->star_qual)))
+					continue;
+				if (in_except(it, sc->name))
+					continue;
+				ord[k] = items[si], ordn[k] = names[si], orda[k++] = item_asts[si++];
+			}
+		}
+		free(items);
+		free(names);
+		free(item_asts);
+		items = ord, names = ordn, item_asts = orda;
+	}
+	if (aggregate) {
+		struct node *ag = node_new(N_AGG, b.nkeys + b.naggs);
+		ag->child = n;
+		n = ag;
+		ag->keys = b.keys;
+		ag->nkeys = b.nkeys;
+		ag->aggs = b.aggs;
+		ag->naggs = b.naggs;
+		for (size_t k = 0; k < b.nkeys; k++) {
+			ag->types[k] = b.keys[k]->type;
+			ag->names[k] = xasprintf("k%zu", k);
+		}
+		for (size_t k = 0; k < b.naggs; k++) {
+			ag->types[b.nkeys + k] = b.aggs[k].type;
+			ag->names[b.nkeys + k] = xasprintf("a%zu", k);
+		}
+		b.keys = NULL;
+		b.aggs = NULL;
+		/* HAVING may add aggregates: bind it before fixing the node */
+		if (sel->having) {
+			struct pexpr *h = NULL;
+			b.keys = ag->keys;
+			b.aggs = ag->aggs;
+			b.clause = "HAVING clause";
+			error = bind(&b, sel->having, &h);
+			ag->keys = b.keys;
+			ag->aggs = b.aggs;
+			ag->naggs = b.naggs;
+			b.keys = NULL;
+			b.aggs = NULL;
+			if (error < 0)
+				goto done;
+			if (ag->naggs + ag->nkeys > ag->ncols) {
+				size_t nc = ag->nkeys + ag->naggs;
+				ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
+				ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
+				for (size_t k = ag->ncols; k < nc; k++) {
+					ag->types[k] = ag->aggs[k - ag->nkeys].type;
+					ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
+				}
+				ag->ncols = nc;
+			}
+			struct node *f = wrap(N_FILTER, n, n->ncols);
+			f->pred = h;
+			n = f;
+		}
+	}
+
+	/* ORDER BY: an output column (ordinal, alias, same expression) or a
+	 * hidden column computed by the projection */
+	size_t nvis = nitems;
+	struct sort_key *keys = xcalloc(sel->norder + 1, sizeof *keys);
+	for (size_t o = 0; o < sel->norder; o++) {
+		const struct order_item *oi = &sel->order[o];
+		const struct ast *oa = oi->expr;
+		int col = -1;
+		if (oa->kind == A_INT) {
+			if (oa->i < 1 || (size_t)oa->i > nvis) {
+				error = sql_error_at(b.src, oa->line, oa->col, "ORDER BY column number exceeds number of SELECT columns");
+				free(keys);
+				goto done;
+			}
+			col = (int)oa->i - 1;
+		} else if (oa->kind == A_COLUMN && !oa->qual) {
+			for (size_t i = 0; i < nvis && col < 0; i++)
+				if (str_eq_nocase(names[i], oa->name) && (item_asts[i] || !aggregate))
+					col = (int)i;
+		}
+		for (size_t i = 0; i < nvis && col < 0; i++)
+			if (item_asts[i] && ast_equal(item_asts[i], oa))
+				col = (int)i;
+		if (col < 0) {
+			if (sel->distinct) {
+				error = sql_error_at(b.src, oa->line, oa->col,
+						     "ORDER BY clause expression references columns which are not visible after SELECT DISTINCT");
+				free(keys);
+				goto done;
+			}
+			struct pexpr *x = NULL;
+			b.clause = "ORDER BY clause";
+			size_t naggs_before = b.naggs;
+			if (aggregate) {
+				b.keys = n->kind == N_AGG ? n->keys : n->child->keys;
+				b.aggs = n->kind == N_AGG ? n->aggs : n->child->aggs;
+			}
+			error = bind(&b, oa, &x);
+			if (aggregate) {
+				struct node *ag = n->kind == N_AGG ? n : n->child;
+				ag->keys = b.keys;
+				ag->aggs = b.aggs;
+				ag->naggs = b.naggs;
+				b.keys = NULL;
+				b.aggs = NULL;
+				if (b.naggs != naggs_before) {
+					size_t nc = ag->nkeys + ag->naggs;
+					ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
+					ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
+					for (size_t k = ag->ncols; k < nc; k++) {
+						ag->types[k] = ag->aggs[k - ag->nkeys].type;
+						ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
+					}
+					ag->ncols = nc;
+					if (n != ag) /* the HAVING filter passes every column */
+						for (size_t k = n->ncols; k < nc; k++) {
+							n->types = xrealloc(n->types, (nc + 1) * sizeof *n->types);
+							n->names = xrealloc(n->names, (nc + 1) * sizeof *n->names);
+							n->types[k] = ag->types[k];
+							n->names[k] = xstrdup(ag->names[k]);
+							n->ncols = nc;
+						}
+				}
+			}
+			if (error < 0) {
+				free(keys);
+				goto done;
+			}
+			items = xrealloc(items, (nitems + 1) * sizeof *items);
+			names = xrealloc(names, (nitems + 1) * sizeof *names);
+			item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
+			items[nitems] = x;
+			names[nitems] = xasprintf("$order%zu", o);
+			item_asts[nitems] = oa;
+			col = (int)nitems++;
+		}
+		keys[o].col = col;
+		keys[o].desc = oi->desc;
+		/* BigQuery: NULLs first ascending, last descending */
+		keys[o].nulls_first = oi->nulls ? oi->nulls == 1 : !oi->desc;
+	}
+	struct node *p = node_new(N_PROJECT, nitems);
+	p->child = n;
+	n = p;
+	p->exprs = items;
+	for (size_t i = 0; i < nitems; i++) {
+		p->types[i] = items[i]->type == TYPE_NULL ? TYPE_INT64 : items[i]->type;
+		items[i]->type = p->types[i];
+		p->names[i] = names[i];
+	}
+	items = NULL;
+	free(names);
+	names = NULL;
+	if (sel->distinct) {
+		struct node *d = node_new(N_AGG, nvis);
+		d->child = n;
+		d->keys = xcalloc(nvis + 1, sizeof *d->keys);
+		d->nkeys = nvis;
+		for (size_t i = 0; i < nvis; i++) {
+			d->keys[i] = px_col((int)i, n->types[i], NULL);
+			d->types[i] = n->types[i];
+			d->names[i] = xstrdup(n->names[i]);
+		}
+		n = d;
+	}
+	if (sel->norder) {
+		struct node *s = wrap(N_SORT, n, n->ncols);
+		s->sort = keys;
+		s->nsort = sel->norder;
+		n = s;
+	} else {
+		free(keys);
+	}
+	if (sel->limit >= 0 || sel->offset >= 0) {
+		struct node *l = wrap(N_LIMIT, n, n->ncols);
+		l->limit = sel->limit;
+		l->offset = sel->offset < 0 ? 0 : sel->offset;
+		n = l;
+	}
+	*out = n;
+	*nout = nvis;
+	n = NULL;
+done:
+	if (items)
+		for (size_t i = 0; i < nitems; i++)
+			pexpr_free(items[i]);
+	free(items);
+	if (names)
+		for (size_t i = 0; i < nitems; i++)
+			free(names[i]);
+	free(names);
+	free(item_asts);
+	pexpr_free(where);
+	node_free(from);
+	node_free(n);
+	if (b.keys)
+		for (size_t k = 0; k < b.nkeys; k++)
+			pexpr_free(b.keys[k]);
+	free(b.keys);
+	free(b.keyasts);
+	if (b.aggs)
+		for (size_t k = 0; k < b.naggs; k++)
+			pexpr_free(b.aggs[k].arg);
+	free(b.aggs);
+	scope_free(&b.scope);
+	free(frames);
+	return error;
+}
+
+int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root, struct plan *out)
+{
+	memset(out, 0, sizeof *out);
+	struct binder b = {.src = s->src, .root = root, .plan = out};
+	int error = plan_select(&b, sel, &out->root, &out->nout);
+	if (error < 0) {
+		free(out->scans);
+		out->scans = NULL;
+		out->nscans = 0;
+	}
+	return error;
+}
+
+void sql_plan_free(struct plan *p)
+{
+	node_free(p->root);
+	free(p->scans);
+	memset(p, 0, sizeof *p);
+}

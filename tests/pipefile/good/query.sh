@@ -1,0 +1,2 @@
+echo ${dir} $$x > $out
+exit 0
