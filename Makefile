@@ -52,6 +52,7 @@ demo: deps
 	@sh pipelines/demo.sh
 
 bench: pipe
+	@sh .ci/deps bench
 	@sh bench/run.sh
 
 install: pipe

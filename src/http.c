@@ -1032,6 +1032,8 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		int64_t rows = pg->scan.rows;
 		/* an empty page after the first only says "no more" */
 		if (rows == 0 && n > 1) {
+			if (f->verbose)
+				logf_(f, "page %d: empty, the end", n);
 			unlink(path);
 			break;
 		}

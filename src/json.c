@@ -135,6 +135,15 @@ int json_parse(struct json_doc *doc, const char *text, size_t len, const char *w
 		bool is_float;
 		if (i > 0 && r->parent < 0)
 			return parse_error(doc, where, (size_t)r->start, "more than one value");
+		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
+		if (r->parent >= 0 && raw[r->parent].type == JSMN_OBJECT && (r->type != JSMN_STRING || r->size != 1))
+		{
+			size_t at = (size_t)r->start;
+			if (r->type == JSMN_STRING)
+				for (at = (size_t)r->end + 1; at < len && strchr(" \t\r\n:", text[at]); at++)
+					;
+			return parse_error(doc, where, at, r->type != JSMN_STRING ? "expected a key" : "a key without a value");
+		}
 		t->start = r->start;
 		t->end = r->end;
 		t->size = r->size;

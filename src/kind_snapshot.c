@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hash.h"
 #include "http.h"
@@ -260,7 +261,7 @@ static int parse_duration_key(const struct target *t, const char *key, long def,
 	if (!a)
 		return 0;
 	if ((*out = parse_ms(a->value)) < 0)
-		return attr_error(a, "'%s' is not a duration: write 500ms, 30s, 2m or 1h", a->value);
+		return attr_error(a, "'%s' is not a duration: a number with ms, s, m or h after it", a->value);
 	return 0;
 }
 
@@ -285,9 +286,10 @@ static int parse_config(const struct target *t, struct config *c)
 		for (size_t i = 0; i < n; i++) {
 			char *eq = strchr(w[i], '=');
 			if (!eq || eq == w[i]) {
+				error = attr_error(a, "'%s' is not name=value (quote a value with blanks: "
+				                   "name=\"a b\")", w[i]);
 				free(w);
-				return attr_error(a, "'%s' is not name=value (quote a value with blanks: "
-				                  "name=\"a b\")", w[i]);
+				return error;
 			}
 			*eq = '\0';
 			c->params[2 * c->nparams] = w[i];
@@ -457,7 +459,11 @@ static void display_add_param(struct buf *u, const char *name, const char *value
 		if (k)
 			buf_putc(u, '=');
 		for (const char *p = vals[k]; *p;) {
-			const char *ref = strstr(p, "${"), *close = ref ? strchr(ref, '}') : NULL;
+			/* ${NAME} and the incremental {cursor} stay readable */
+			const char *ref = strstr(p, "${"), *cur = strstr(p, "{cursor}");
+			if (cur && (!ref || cur < ref))
+				ref = cur;
+			const char *close = ref ? strchr(ref, '}') : NULL;
 			size_t plain = ref && close ? (size_t)(ref - p) : strlen(p);
 			char *part = xstrndup(p, plain);
 			http_url_escape(u, part);
@@ -589,12 +595,28 @@ static int build(struct build_ctx *ctx)
 	buf_puts(&display, c.url);
 	for (size_t i = 0; i < c.nparams; i++)
 		display_add_param(&display, c.params[2 * i], c.params[2 * i + 1]);
+	if (c.page.style == HTTP_PAGE_OFFSET && c.page.limit_param) {
+		char size[32];
+		snprintf(size, sizeof(size), "%lld", (long long)c.page.size);
+		display_add_param(&display, c.page.limit_param, size);
+	}
 	if (c.inc_param)
 		display_add_param(&display, c.inc_param, c.inc_template ? c.inc_template : "{cursor}");
 	request_id(buf_cstr(&display), &c, id);
 
 	if ((error = expand_env(c.url, target_attr(t, "url"), &sec, &url)) < 0)
 		goto done;
+	if (str_starts(url, "file:") && !str_starts(url, "file://")) {
+		/* file:data/x.json: relative to the project root, the current directory */
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			error = error_set("cannot read the current directory: %s", strerror(errno));
+			goto done;
+		}
+		char *abs = xasprintf("file://%s/%s", cwd, url + 5);
+		free(url);
+		url = abs;
+	}
 	params = xcalloc(2 * c.nparams + 3, sizeof(char *));
 	for (size_t i = 0; i < 2 * c.nparams; i++)
 		if ((error = expand_env(c.params[i], target_attr(t, "params"), &sec, &params[i])) < 0)

@@ -1,15 +1,378 @@
+/* kind_table: a warehouse table, made one of two ways (docs/staging.md):
+ *
+ *   sql = CREATE TABLE ... AS SELECT ...   runs the statement against the
+ *       tables under targets/ (every table it reads must be a dependency);
+ *   otherwise                              loads the dependencies' rows:
+ *       snapshots (their page-*.json, with the hints in manifest.json) and
+ *       .json, .ndjson/.jsonl, .csv files, normalised by load.c.
+ *
+ * The table is written at ctx->out and published by the engine, so a failed
+ * build leaves the old table as it was.  The state record keeps the schema
+ * (one "table.column TYPE" line each) and the rows. */
 #include "kind.h"
 
-/* Not built yet: the kind is registered so that its keys can be checked. */
-static int build(struct build_ctx *ctx)
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "graph.h"
+#include "hash.h"
+#include "json.h"
+#include "load.h"
+#include "warehouse/sql.h"
+#include "warehouse/table.h"
+
+static const char *const keys[] = {
+	"dataset", "write", "primary_key", "dedup_sort", "types", "records", "schema", "format",
+	"partition_by", "cluster_by", "sql", "max_bytes_billed", NULL,
+};
+
+/* Keys that only mean something when the table is loaded from files. */
+static const char *const load_keys[] = {
+	"write", "primary_key", "dedup_sort", "types", "records", "schema", "format",
+	"partition_by", "cluster_by", NULL,
+};
+
+static int bad(const struct attr *a, const char *fmt, const char *v1, const char *v2)
 {
-	return error_set("the table kind is not implemented yet (target %s)", ctx->target->name);
+	struct buf msg = BUF_INIT;
+	int error;
+	buf_printf(&msg, fmt, v1, v2);
+	error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s", a->value_pos.file, a->value_pos.line, a->value_pos.col,
+	                      buf_cstr(&msg));
+	buf_free(&msg);
+	return error;
 }
 
-static const char *const keys[] = {NULL};
+static bool one_of(const char *v, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strcmp(v, *words))
+			return true;
+	return false;
+}
+
+/* Whether name (as the SQL wrote it) is a dependency of t or a child table
+ * of one. */
+static bool declared(const struct target *t, const char *name)
+{
+	const char *last = strrchr(name, '.');
+	last = last ? last + 1 : name;
+	for (size_t i = 0; i < t->ndeps; i++) {
+		size_t n = strlen(t->deps[i].name);
+		if (str_eq_nocase(t->deps[i].name, last) ||
+		    (!strncasecmp(t->deps[i].name, last, n) && !strncmp(last + n, "__", 2)))
+			return true;
+	}
+	return false;
+}
+
+static int check(const struct target *t, const struct graph *g)
+{
+	const struct attr *a;
+	(void)g;
+	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
+		return bad(a, "write = %s: expected replace, append or merge%s", a->value, "");
+	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
+		return bad(a, "write = merge needs a primary_key (the columns that identify a row)%s%s", "", "");
+	if ((a = target_attr(t, "schema")) && !one_of(a->value, (const char *const[]){"evolve", "freeze", NULL}))
+		return bad(a, "schema = %s: expected evolve or freeze%s", a->value, "");
+	if ((a = target_attr(t, "format")) && !one_of(a->value, (const char *const[]){"json", "ndjson", "csv", NULL}))
+		return bad(a, "format = %s: expected json, ndjson or csv%s", a->value, "");
+	if ((a = target_attr(t, "max_bytes_billed"))) {
+		char *end;
+		if (strtoll(a->value, &end, 10) < 0 || end == a->value || *end)
+			return bad(a, "max_bytes_billed = %s: expected a number of bytes%s", a->value, "");
+	}
+	if ((a = target_attr(t, "types"))) {
+		char *copy = xstrdup(a->value), *save = NULL, *w;
+		int error = 0;
+		for (w = strtok_r(copy, " \t\n,", &save); w && !error; w = strtok_r(NULL, " \t\n,", &save)) {
+			char *colon = strchr(w, ':');
+			enum type ty;
+			if (!colon || colon == w || !colon[1])
+				error = bad(a, "types: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)%s", w, "");
+			else if (strcasecmp(colon + 1, "NUMBER") && type_parse(colon + 1, &ty) < 0)
+				error = bad(a, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, STRING, DATE, DATETIME, "
+				            "TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
+		}
+		free(copy);
+		if (error)
+			return error;
+	}
+	if ((a = target_attr(t, "sql"))) {
+		char **reads = NULL, *writes = NULL;
+		size_t nreads = 0;
+		int error = 0;
+		for (size_t i = 0; load_keys[i]; i++) {
+			const struct attr *k = target_attr(t, load_keys[i]);
+			if (k)
+				return error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s does not apply to a table made by sql "
+				                     "(partitioning and clustering go in the statement)",
+				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
+		}
+		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
+			error = bad(a, "%s%s", error_last(), "");
+		} else {
+			for (size_t i = 0; i < nreads && !error; i++)
+				if (!declared(t, reads[i]))
+					error = bad(a, "the sql reads table %s, which is not a dependency of %s: add it after "
+					            "the colon (table NAME: deps)", reads[i], t->name);
+		}
+		for (size_t i = 0; i < nreads; i++)
+			free(reads[i]);
+		free(reads);
+		free(writes);
+		return error;
+	}
+	if (target_attr(t, "max_bytes_billed"))
+		a = target_attr(t, "max_bytes_billed");
+	else
+		a = NULL;
+	if (a)
+		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: max_bytes_billed applies to a table made by sql",
+		                     a->pos.file, a->pos.line, a->pos.col);
+	if (!t->ndeps)
+		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: table %s has nothing to load: name a snapshot or a file "
+		                     "after the colon, or set sql = CREATE TABLE ... AS SELECT ...",
+		                     t->pos.file, t->pos.line, t->pos.col, t->name);
+	return 0;
+}
+
+/* Socrata's column types as load hints. */
+static const char *soda_type(const char *t)
+{
+	static const char *const map[][2] = {
+		{"text", "STRING"},           {"number", "NUMBER"},           {"double", "FLOAT64"},
+		{"money", "NUMERIC"},         {"percent", "NUMBER"},          {"checkbox", "BOOL"},
+		{"calendar_date", "TIMESTAMP"}, {"floating_timestamp", "TIMESTAMP"},
+		{"fixed_timestamp", "TIMESTAMP"}, {"date", "DATE"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(t, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* Adds "field:TYPE" hints from a snapshot's manifest.json (soda2_fields and
+ * soda2_types: arrays, or strings holding arrays, as Socrata sends them). */
+static void manifest_hints(const char *dir, struct buf *hints)
+{
+	char *path = path_join(dir, "manifest.json");
+	struct buf text = BUF_INIT;
+	struct json_doc doc = {0}, fdoc = {0}, tdoc = {0};
+	int f, t;
+	char *fs = NULL, *ts = NULL;
+	if (file_read(path, &text) < 0 || json_parse(&doc, text.data, text.len, path) < 0)
+		goto done;
+	f = json_get(&doc, 0, "soda2_fields");
+	t = json_get(&doc, 0, "soda2_types");
+	if (f < 0 || t < 0)
+		goto done;
+	/* A string is parsed as the JSON it holds. */
+	fs = doc.toks[f].type == JSON_STRING ? json_strdup(&doc, f)
+	                                     : xstrndup(doc.text + doc.toks[f].start, (size_t)(doc.toks[f].end - doc.toks[f].start));
+	ts = doc.toks[t].type == JSON_STRING ? json_strdup(&doc, t)
+	                                     : xstrndup(doc.text + doc.toks[t].start, (size_t)(doc.toks[t].end - doc.toks[t].start));
+	if (json_parse(&fdoc, fs, strlen(fs), path) < 0 || json_parse(&tdoc, ts, strlen(ts), path) < 0 ||
+	    fdoc.toks[0].type != JSON_ARRAY || tdoc.toks[0].type != JSON_ARRAY)
+		goto done;
+	for (int i = 1, j = 1; i < fdoc.ntoks && j < tdoc.ntoks; i = json_skip(&fdoc, i), j = json_skip(&tdoc, j)) {
+		char *name, *type;
+		const char *mapped;
+		if (fdoc.toks[i].type != JSON_STRING || tdoc.toks[j].type != JSON_STRING)
+			continue;
+		name = json_strdup(&fdoc, i);
+		type = json_strdup(&tdoc, j);
+		/* Socrata's system fields (:id, :updated_at) are not in the rows. */
+		if ((mapped = soda_type(type)) && name[0] != ':' && !strchr(name, ' '))
+			buf_printf(hints, "%s:%s ", name, mapped);
+		free(name);
+		free(type);
+	}
+done:
+	error_clear();
+	free(fs);
+	free(ts);
+	json_doc_free(&doc);
+	json_doc_free(&fdoc);
+	json_doc_free(&tdoc);
+	buf_free(&text);
+	free(path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A snapshot's pages, in order. */
+static int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t first = *n;
+	if (!d)
+		return error_set("%s: cannot read the directory", dir);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
+			continue;
+		if (!str_ends(e->d_name, ".json") && !str_ends(e->d_name, ".ndjson") && !str_ends(e->d_name, ".jsonl") &&
+		    !str_ends(e->d_name, ".csv"))
+			continue;
+		grow_array(paths, cap, *n + 1, sizeof(char *));
+		(*paths)[(*n)++] = path_join(dir, e->d_name);
+	}
+	closedir(d);
+	if (*n > first)
+		qsort(*paths + first, *n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+/* The load id: the inputs' content, so that the same data loads the same
+ * table, byte for byte. */
+static int load_id(char **paths, size_t n, char out[17])
+{
+	struct hasher *h = hasher_new();
+	struct hash all;
+	char hex[HASH_HEX_LEN + 1];
+	int error = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct hash one;
+		if ((error = hash_path(paths[i], NULL, NULL, &one)) < 0)
+			break;
+		hasher_update(h, one.b, sizeof(one.b));
+	}
+	hasher_final(h, &all);
+	hash_hex(&all, hex);
+	memcpy(out, hex, 16);
+	out[16] = 0;
+	return error;
+}
+
+static int build_sql(struct build_ctx *ctx, const char *sql)
+{
+	struct sql_options opt = {0};
+	struct sql_result *res = NULL;
+	struct table *t = NULL;
+	const char *mbb = target_value(ctx->target, "max_bytes_billed");
+	int error;
+	opt.root = ctx->targets_dir;
+	opt.output_dir = ctx->out;
+	opt.expect_table = ctx->target->name;
+	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
+	if ((error = mkdir_p(ctx->out)) < 0)
+		return error;
+	if ((error = sql_run(sql, &opt, &res)) < 0) {
+		const struct attr *a = target_attr(ctx->target, "sql");
+		error_prefix("%s:%d:%d: ", a->value_pos.file, a->value_pos.line, a->value_pos.col);
+		goto done;
+	}
+	if ((error = table_open(&t, ctx->out)) < 0)
+		goto done;
+	{
+		struct buf schema = BUF_INIT;
+		for (size_t i = 0; i < t->spec.ncols; i++)
+			buf_printf(&schema, "%s.%s %s\n", ctx->target->name, t->spec.cols[i].name,
+			           type_name(t->spec.cols[i].type));
+		state_field_set(ctx->rec, "schema", buf_cstr(&schema));
+		buf_free(&schema);
+	}
+	ctx->rec->rows = (int64_t)t->rows;
+	{
+		char *line = sql_summary_line(res);
+		ctx->log(ctx, "%s", line);
+		free(line);
+	}
+done:
+	if (t)
+		table_close(t);
+	if (res)
+		sql_result_free(res);
+	return error;
+}
+
+static enum load_format parse_format(const char *f)
+{
+	if (!f)
+		return LOAD_AUTO;
+	if (!strcmp(f, "csv"))
+		return LOAD_CSV;
+	if (!strcmp(f, "ndjson"))
+		return LOAD_NDJSON;
+	return LOAD_JSON;
+}
+
+static int build(struct build_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	const char *sql = target_value(t, "sql"), *write = target_value(t, "write"),
+	           *schema = target_value(t, "schema");
+	struct load_options o = {0};
+	struct load_result res = {0};
+	struct buf auto_types = BUF_INIT;
+	char **paths = NULL, id[17], *where = NULL;
+	size_t npaths = 0, cap = 0;
+	int error = 0;
+
+	if (sql)
+		return build_sql(ctx, sql);
+	for (size_t i = 0; i < ctx->ninputs && error >= 0; i++) {
+		if (path_is_dir(ctx->inputs[i])) {
+			manifest_hints(ctx->inputs[i], &auto_types);
+			error = snapshot_pages(ctx->inputs[i], &paths, &npaths, &cap);
+		} else {
+			grow_array(&paths, &cap, npaths + 1, sizeof(char *));
+			paths[npaths++] = xstrdup(ctx->inputs[i]);
+		}
+	}
+	if (error < 0 || (error = load_id(paths, npaths, id)) < 0)
+		goto done;
+	where = xasprintf("%s:%d:%d", t->pos.file, t->pos.line, t->pos.col);
+	o.table = t->name;
+	o.dataset = target_value(t, "dataset");
+	o.paths = (const char *const *)paths;
+	o.npaths = npaths;
+	o.format = parse_format(target_value(t, "format"));
+	o.records = target_value(t, "records");
+	o.auto_types = auto_types.len ? auto_types.data : NULL;
+	o.types = target_value(t, "types");
+	o.write = !write || !strcmp(write, "replace") ? LOAD_REPLACE : !strcmp(write, "append") ? LOAD_APPEND : LOAD_MERGE;
+	o.primary_key = target_value(t, "primary_key");
+	o.dedup_sort = target_value(t, "dedup_sort");
+	o.freeze = schema && !strcmp(schema, "freeze");
+	o.prev_dir = !ctx->full_refresh && path_is_dir(ctx->final_out) ? ctx->final_out : NULL;
+	o.out_dir = ctx->out;
+	o.load_id = id;
+	o.partition_by = target_value(t, "partition_by");
+	o.cluster_by = target_value(t, "cluster_by");
+	o.where = where;
+	if ((error = load_run(&o, &res)) < 0)
+		goto done;
+	ctx->rec->rows = res.rows;
+	state_field_set(ctx->rec, "schema", res.schema);
+	{
+		char n[32];
+		snprintf(n, sizeof(n), "%lld", (long long)res.loaded);
+		state_field_set(ctx->rec, "loaded_rows", n);
+		state_field_set(ctx->rec, "load_id", id);
+	}
+	ctx->log(ctx, "loaded %lld rows (load %s): %lld rows in %s", (long long)res.loaded, id, (long long)res.rows,
+	         t->name);
+done:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(where);
+	buf_free(&auto_types);
+	load_result_free(&res);
+	return error;
+}
 
 const struct kind kind_table = {
 	.name = "table",
 	.keys = keys,
+	.check = check,
 	.build = build,
 };

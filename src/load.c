@@ -61,6 +61,7 @@ struct column {
 	bool fixed;      /* the type is the existing table's */
 	enum type type;  /* decided after the first pass */
 	int pos;         /* index in the table's batch; -1 when never set */
+	int64_t last_row; /* the first pass: the row that last set it */
 	struct column *variant[V_COUNT];
 };
 
@@ -337,9 +338,15 @@ static int variant_of(unsigned k)
 
 /* The schema. */
 
+/* The column named name in t, made on first sight: keys that differ in the
+ * source but normalise alike (VendorID, vendorid) share it. */
 static struct column *column_new(struct loader *L, struct ltable *t, const char *name)
 {
-	struct column *c = xcalloc(1, sizeof(*c));
+	struct column *c;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i]->name, name))
+			return t->cols[i];
+	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->pos = -1;
 	for (size_t i = 0; i < L->nhints; i++)
@@ -544,17 +551,23 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 {
 	struct node *n = &L->nodes[node];
 	struct ltable *t = &L->tables[n->table];
-	if (v->type == JSON_NULL)
-		return 0;
-	if (!n->col) {
+	if (!n->col && v->type != JSON_NULL) {
 		if (L->pass == 2)
 			return 0;
 		if (L->o->freeze && t->prev && table_column(t->prev, n->name) < 0)
 			return row_error(L, "new column %s: schema = freeze allows no new columns (schema = evolve adds it)",
 			                 n->name);
 		n->col = column_new(L, t, n->name);
-		n = &L->nodes[node];
 	}
+	if (L->pass == 1 && n->col) {
+		/* Two keys of one record that normalise to the same name. */
+		if (n->col->last_row == t->next_id)
+			return row_error(L, "two keys become column %s (names are compared after normalising, "
+			                 "see docs/staging.md)", n->col->name);
+		n->col->last_row = t->next_id;
+	}
+	if (v->type == JSON_NULL)
+		return 0;
 	return L->pass == 1 ? observe(L, t, n->col, v) : store(L, t, n->col, v);
 }
 

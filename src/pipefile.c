@@ -132,7 +132,7 @@ static void add_did_you_mean(struct buf *b, const struct suggestion *s)
 		buf_printf(b, ", did you mean '%s'?", s->best);
 }
 
-/* The loader's state while it walks one file. */
+/* The loader's state while it reads the files of one pipefile. */
 struct loader {
 	struct pipefile *pf;
 	size_t vcap;            /* capacity of pf->vars */
@@ -144,7 +144,7 @@ struct loader {
 	int line;               /* of the line last taken */
 	long cur;               /* the target attributes go to, or -1 */
 	bool after_var;         /* a var line ended the last target */
-	struct strmap vars;     /* name -> struct var *, filled after parsing */
+	struct strmap vars;     /* var name -> its index + 1, filled after parsing */
 	unsigned char *var_state; /* 0 unexpanded, 1 expanding, 2 expanded */
 	size_t *var_stack, var_depth;
 };
@@ -191,8 +191,8 @@ static struct pos pos_at(const struct loader *ld, const char *line, const char *
 }
 
 /* Every "${" must close on its line: a "}" further down is far more likely
- * a mistake than a name spanning lines.  "$$" is an escape the kinds read, so
- * "$${" is not a reference. */
+ * a mistake than a name spanning lines.  "$$" belongs to the kinds (a shell
+ * reads it as its pid), so "$${" is not a reference. */
 static int check_braces(const char *s, const char *e, const struct pos *at)
 {
 	for (const char *c = s; c + 1 < e; c++) {
@@ -299,11 +299,11 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 		s++;
 	if (kend - kw == 3 && !memcmp(kw, "var", 3) && s > kend && s < e && *s != '=')
 		return parse_var(ld, line, s, e);
-	if (kend == kw || *s == '=')
+	if (kend == kw || (s < e && *s == '='))
 		return error_at(&(struct pos){ld->file, ld->line, 1},
 		                "expected 'KIND NAME: DEPS' or 'var NAME = value' here; "
 		                "an attribute 'key = value' goes indented under its target");
-	if (*s == ':') {
+	if (s < e && *s == ':') {
 		kind_list(&b);
 		error = error_at(&(struct pos){ld->file, ld->line, 1},
 		                 "missing kind before target '%.*s': write KIND NAME: DEPS (kinds: %s)",
@@ -492,32 +492,37 @@ static int parse_attr(struct loader *ld, const char *line, const char *s, const 
 		cont_end = q;
 	}
 
-	buf_add(&value, v, (size_t)(e - v));
 	if ((error = check_braces(v, e, &vpos)) < 0)
 		goto done;
-	started = e > v;
-	for (q = cont_start; q < cont_end;) {
-		const char *l = q, *le = memchr(q, '\n', (size_t)(cont_end - q));
-		struct pos lpos;
-		q = le ? le + 1 : cont_end;
-		if (!le)
-			le = cont_end;
-		while (le > l && is_space(le[-1]))
-			le--;
-		ld->line++;
-		if (started)
-			buf_putc(&value, '\n');
-		if (le == l)
-			continue; /* a blank line */
-		lpos = pos_at(ld, l, l + strip);
-		if (!started)
-			vpos = lpos;
-		started = true;
-		if ((error = check_braces(l + strip, le, &lpos)) < 0)
-			goto done;
-		buf_add(&value, l + strip, (size_t)(le - l - strip));
+	if (cont_end > cont_start) {
+		started = e > v;
+		buf_add(&value, v, (size_t)(e - v));
+		for (q = cont_start; q < cont_end;) {
+			const char *l = q, *le = memchr(q, '\n', (size_t)(cont_end - q));
+			struct pos lpos;
+			q = le ? le + 1 : cont_end;
+			if (!le)
+				le = cont_end;
+			while (le > l && is_space(le[-1]))
+				le--;
+			ld->line++;
+			if (started)
+				buf_putc(&value, '\n');
+			if (le == l)
+				continue; /* a blank line */
+			lpos = pos_at(ld, l, l + strip);
+			if (!started)
+				vpos = lpos;
+			started = true;
+			if ((error = check_braces(l + strip, le, &lpos)) < 0)
+				goto done;
+			buf_add(&value, l + strip, (size_t)(le - l - strip));
+		}
+		ld->p = cont_end;
+	} else if (e - v == 1 && *v == '@') {
+		error = error_at(&vpos, "missing path after '@'");
+		goto done;
 	}
-	ld->p = cont_end;
 
 	k = arena_strndup(&pf->arena, key, (size_t)(kend - key));
 	if (!kind_has_key(t->kind, k)) {
@@ -536,18 +541,17 @@ static int parse_attr(struct loader *ld, const char *line, const char *s, const 
 	a->pos = kpos;
 	a->value_pos = vpos;
 	a->at_path = NULL;
-	if (value.len > 1 && value.data[0] == '@' && e > v && cont_end == cont_start) {
-		if (value.data[1] == '@') {
-			a->value = arena_strdup(&pf->arena, value.data + 1); /* "@@" writes one '@' */
-		} else {
-			a->at_path = arena_strdup(&pf->arena, str_trim(value.data + 1));
-			a->value = NULL; /* read once vars are known */
-		}
-	} else if (value.len == 1 && value.data[0] == '@') {
-		error = error_at(&vpos, "missing path after '@'");
-		a->value = arena_strdup(&pf->arena, "");
+	if (cont_end > cont_start) {
+		a->value = arena_strndup(&pf->arena, buf_cstr(&value), value.len);
+	} else if (e - v > 1 && v[0] == '@' && v[1] == '@') {
+		a->value = arena_strndup(&pf->arena, v + 1, (size_t)(e - v - 1)); /* one literal '@' */
+	} else if (e > v && *v == '@') {
+		for (v++; v < e && is_blank(*v); v++)
+			;
+		a->at_path = arena_strndup(&pf->arena, v, (size_t)(e - v));
+		a->value = NULL; /* read once every var is known */
 	} else {
-		a->value = arena_strndup(&pf->arena, value.len ? value.data : "", value.len);
+		a->value = arena_strndup(&pf->arena, v, (size_t)(e - v));
 	}
 done:
 	buf_free(&value);
@@ -804,7 +808,7 @@ static size_t count_heads(const char *text, size_t len)
 	return n;
 }
 
-static int load(struct pipefile *pf, const char *const *names, struct buf *texts, size_t n,
+static int load(struct pipefile *pf, struct buf *texts, size_t n,
                 const char *const *overrides, size_t noverrides)
 {
 	struct loader ld = {0};
@@ -844,7 +848,7 @@ int pipefile_load(struct pipefile *pf, const char *const *paths, size_t npaths,
 			goto done;
 		}
 	}
-	error = load(pf, paths, texts, npaths, overrides, noverrides);
+	error = load(pf, texts, npaths, overrides, noverrides);
 done:
 	for (size_t i = 0; i < npaths; i++)
 		buf_free(&texts[i]);
@@ -863,7 +867,7 @@ int pipefile_load_string(struct pipefile *pf, const char *name, const char *text
 	memset(pf, 0, sizeof(*pf));
 	pf->files = xcalloc(2, sizeof(*pf->files));
 	pf->files[pf->nfiles++] = xstrdup(name);
-	if ((error = load(pf, &name, &view, 1, overrides, noverrides)) < 0)
+	if ((error = load(pf, &view, 1, overrides, noverrides)) < 0)
 		pipefile_free(pf);
 	return error;
 }

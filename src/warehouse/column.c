@@ -21,6 +21,13 @@
 #error "the column encodings assume a little-endian machine"
 #endif
 
+static int str_order(struct str a, struct str b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int c = n ? memcmp(a.p, b.p, n) : 0;
+	return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
 static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, struct col_stats *st)
 {
 	st->min = value_null(v->type);
@@ -60,6 +67,24 @@ static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, st
 			} else if (v->f64[r] < v->f64[lo]) {
 				lo = r;
 			} else if (v->f64[r] > v->f64[hi]) {
+				hi = r;
+			}
+		}
+		break;
+	case TYPE_STRING:
+	case TYPE_BYTES:
+		for (size_t k = 0; k < n; k++) {
+			uint32_t r = rows[k];
+			if (v->nulls[r])
+				continue;
+			if (v->str[r].len > COLUMN_STATS_MAX_STR)
+				return; /* no bounds rather than a wrong one */
+			if (!found) {
+				lo = hi = r;
+				found = true;
+			} else if (str_order(v->str[r], v->str[lo]) < 0) {
+				lo = r;
+			} else if (str_order(v->str[r], v->str[hi]) > 0) {
 				hi = r;
 			}
 		}

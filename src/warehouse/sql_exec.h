@@ -16,6 +16,19 @@ struct exec_stats {
 	int64_t blocks_scanned, blocks_total;
 };
 
+/* A scan's state, set up by the statement runner: the partitions to read,
+ * the columns, and where to add the bytes it reads. */
+struct scan_state {
+	bool *parts;
+	size_t p, blk;
+	int *cols;
+	size_t ncols;
+	struct batch buf;
+	bool buf_init;
+	struct rb rb;
+	uint64_t *bytes;
+};
+
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out);
 void exec_free_state(struct node *n);

@@ -3,11 +3,15 @@
  * A table is a directory:
  *
  *   <table>/manifest        the text manifest below
- *   <table>/<id>.data       one data file per partition (table.data when the
- *                           table is not partitioned), holding the blocks
- *                           one after another, each block its columns' chunks
- *                           in schema order (chunk layouts: atop column.c)
+ *   <table>/table.data      the column data: partition after partition in
+ *                           manifest order, in each its blocks in order, in
+ *                           each block one chunk per column in schema order
+ *                           (chunk layouts: atop column.c)
  *   <table>/<child>/        child tables (x__y inside x), each a table
+ *
+ * One data file rather than one per partition: creating hundreds of files
+ * took more of a 2M-row write than encoding them.  Each chunk is still read
+ * with one pread, at the offset the manifest gives.
  *
  * The manifest is line-based text, one record per line, words separated by
  * one space, strings in double quotes with \\ \" \n \t \xHH escapes:
@@ -46,6 +50,7 @@
 #include "column.h"
 
 #define FORMAT_LINE "pipe-table 1"
+#define DATA_FILE "table.data"
 #define KEY_NULL INT64_MIN
 #define KEY_UNPARTITIONED (INT64_MIN + 1)
 
@@ -230,6 +235,10 @@ static void partition_keys(const struct partition_spec *p, const struct vec *v, 
 			if (p->unit != PART_DAY)
 				date_trunc(v->days[i], p->unit, &t);
 			keys[i] = t;
+		} else if (p->unit == PART_DAY || p->unit == PART_HOUR) {
+			int64_t unit = p->unit == PART_DAY ? US_PER_DAY : 3600 * US_PER_SEC;
+			int64_t us = v->us[i], q = us / unit;
+			keys[i] = (q - (us % unit < 0)) * unit; /* floor, also before 1970 */
 		} else {
 			int64_t t;
 			micros_trunc(v->us[i], p->unit, &t);
@@ -381,6 +390,129 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 	return (a > b) - (a < b);
 }
 
+static bool is_sorted(const struct sort_ctx *ctx, const uint32_t *ids, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (compare_rows(&ids[i - 1], &ids[i], (void *)ctx) > 0)
+			return false;
+	return true;
+}
+
+/* The first clustering column's value as an integer, when it is one. */
+static bool int_key(const struct vec *v, uint32_t row, int64_t *out)
+{
+	switch (v->type) {
+	case TYPE_INT64:
+	case TYPE_DATETIME:
+	case TYPE_TIMESTAMP: *out = v->i64[row]; return true;
+	case TYPE_DATE: *out = v->days[row]; return true;
+	case TYPE_BOOL: *out = v->b[row]; return true;
+	default: return false;
+	}
+}
+
+/* A stable counting sort of a run by the first clustering column, when it
+ * is an integer of a small range (VendorID, a flag, a day): linear where a
+ * comparison sort is n log n.  False when it does not apply. */
+static bool counting_sort(const struct vec *v, uint32_t *ids, size_t n, uint32_t *tmp)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN, x;
+	for (size_t i = 0; i < n; i++) {
+		if (v->nulls[ids[i]])
+			continue;
+		if (!int_key(v, ids[i], &x))
+			return false;
+		if (x < lo)
+			lo = x;
+		if (x > hi)
+			hi = x;
+	}
+	if (lo > hi)
+		return true; /* all NULL: already in order */
+	if ((uint64_t)hi - (uint64_t)lo > 4 * n + 1024)
+		return false;
+	size_t nb = (size_t)((uint64_t)hi - (uint64_t)lo) + 2; /* bucket 0 holds the NULLs */
+	size_t *count = xcalloc(nb + 1, sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		size_t b = 0;
+		if (!v->nulls[ids[i]] && int_key(v, ids[i], &x))
+			b = (size_t)((uint64_t)x - (uint64_t)lo) + 1;
+		count[b + 1]++;
+	}
+	for (size_t b = 1; b <= nb; b++)
+		count[b] += count[b - 1];
+	for (size_t i = 0; i < n; i++) {
+		size_t b = 0;
+		if (!v->nulls[ids[i]] && int_key(v, ids[i], &x))
+			b = (size_t)((uint64_t)x - (uint64_t)lo) + 1;
+		tmp[count[b]++] = ids[i];
+	}
+	memcpy(ids, tmp, n * sizeof *ids);
+	free(count);
+	return true;
+}
+
+/* Equal in the first clustering column (both NULL counts as equal). */
+static bool same_first(const struct vec *v, uint32_t a, uint32_t b)
+{
+	if (v->nulls[a] || v->nulls[b])
+		return v->nulls[a] == v->nulls[b];
+	int64_t x, y;
+	int_key(v, a, &x);
+	int_key(v, b, &y);
+	return x == y;
+}
+
+/* Sorts a run of one partition by the clustering columns. */
+static void sort_run(struct sort_ctx *ctx, uint32_t *ids, size_t n, uint32_t *tmp)
+{
+	if (is_sorted(ctx, ids, n))
+		return;
+	if (!counting_sort(ctx->cluster[0], ids, n, tmp)) {
+		qsort_r(ids, n, sizeof *ids, compare_rows, ctx);
+		return;
+	}
+	if (ctx->ncluster == 1)
+		return;
+	/* Then each group equal in the first column by the others. */
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && same_first(ctx->cluster[0], ids[i], ids[j]); j++)
+			;
+		if (!is_sorted(ctx, ids + i, j - i))
+			qsort_r(ids + i, j - i, sizeof *ids, compare_rows, ctx);
+	}
+}
+
+/* Sorts by partition key, then each partition by the clustering columns;
+ * rows often arrive in order already (by time, or from a sorted table), so
+ * each step first checks whether it has anything to do. */
+static void sort_rows(struct sort_ctx *ctx, uint32_t *ids, size_t n)
+{
+	size_t ncluster = ctx->ncluster;
+	if (ctx->keys) {
+		ctx->ncluster = 0;
+		if (!is_sorted(ctx, ids, n))
+			qsort_r(ids, n, sizeof *ids, compare_rows, ctx);
+		ctx->ncluster = ncluster;
+	}
+	if (!ncluster)
+		return;
+	const int64_t *keys = ctx->keys;
+	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	ctx->keys = NULL; /* equal within a run */
+	for (size_t i = 0, j; i < n; i = j) {
+		j = i + 1;
+		if (keys)
+			while (j < n && keys[ids[j]] == keys[ids[i]])
+				j++;
+		else
+			j = n;
+		sort_run(ctx, ids + i, j - i, tmp);
+	}
+	ctx->keys = keys;
+	free(tmp);
+}
+
 static int write_all(int fd, const char *p, size_t n, const char *path)
 {
 	while (n) {
@@ -409,27 +541,13 @@ static void free_partitions(struct partition *parts, size_t n)
 	free(parts);
 }
 
-static char *data_file(const char *dir, const char *id)
+/* Appends one partition's rows (ids[0..n), in order) as blocks to the data
+ * file; out holds what is not written yet, *written what is. */
+static int write_partition(struct table_writer *w, struct partition *part, const uint32_t *ids, size_t n,
+                           int fd, const char *path, struct buf *out, uint64_t *written)
 {
-	char *name = xasprintf("%s.data", *id ? id : "table");
-	char *path = path_join(dir, name);
-	free(name);
-	return path;
-}
-
-/* Writes one partition's rows (ids[0..n), in order) as blocks. */
-static int write_partition(struct table_writer *w, struct partition *part, const uint32_t *ids, size_t n)
-{
-	int error = 0, fd = -1;
+	int error = 0;
 	size_t ncols = w->spec.ncols, bs = w->spec.block_rows;
-	struct buf out = BUF_INIT;
-	uint64_t written = 0;
-	char *path = data_file(w->dir, part->id);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0) {
-		error = error_set("creating %s: %s", path, strerror(errno));
-		goto done;
-	}
 	part->rows = n;
 	part->nblocks = (n + bs - 1) / bs;
 	part->blocks = xcalloc(part->nblocks ? part->nblocks : 1, sizeof *part->blocks);
@@ -441,30 +559,19 @@ static int write_partition(struct table_writer *w, struct partition *part, const
 		blk->offset = xcalloc(ncols, sizeof *blk->offset);
 		blk->length = xcalloc(ncols, sizeof *blk->length);
 		for (size_t c = 0; c < ncols; c++) {
-			size_t before = out.len;
-			blk->offset[c] = written + before;
-			column_encode(&w->rows.cols[c], ids + from, rows, &out, &blk->stats[c]);
-			blk->length[c] = out.len - before;
+			size_t before = out->len;
+			blk->offset[c] = *written + before;
+			column_encode(&w->rows.cols[c], ids + from, rows, out, &blk->stats[c]);
+			blk->length[c] = out->len - before;
 		}
 		/* Large writes, few of them. */
-		if (out.len >= (8u << 20) || b + 1 == part->nblocks) {
-			if ((error = write_all(fd, out.data, out.len, path)) < 0)
-				goto done;
-			written += out.len;
-			out.len = 0;
+		if (out->len >= (8u << 20)) {
+			if ((error = write_all(fd, out->data, out->len, path)) < 0)
+				return error;
+			*written += out->len;
+			out->len = 0;
 		}
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = error_set("writing %s: %s", path, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-done:
-	if (fd >= 0)
-		close(fd);
-	buf_free(&out);
-	free(path);
 	return error;
 }
 
@@ -582,11 +689,17 @@ int table_writer_finish(struct table_writer *w)
 	int64_t *keys = NULL;
 	uint32_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
 	struct partition *parts = NULL;
-	struct buf manifest = BUF_INIT;
-	char *path = NULL;
+	struct buf manifest = BUF_INIT, out = BUF_INIT;
+	uint64_t written = 0;
+	char *path = path_join(w->dir, DATA_FILE);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	const struct partition_spec *ps = &w->spec.partition;
 	enum type part_type = w->part_col >= 0 ? w->spec.cols[w->part_col].type : TYPE_NULL;
 
+	if (fd < 0) {
+		error = error_set("creating %s: %s", path, strerror(errno));
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++)
 		ids[i] = (uint32_t)i;
 	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
@@ -597,15 +710,7 @@ int table_writer_finish(struct table_writer *w)
 	}
 	for (size_t k = 0; k < ctx.ncluster; k++)
 		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
-	if (ctx.keys || ctx.ncluster) {
-		/* Rows often arrive in order already (a table rebuilt from a
-		 * sorted one): check before sorting. */
-		bool sorted = true;
-		for (size_t i = 1; i < n && sorted; i++)
-			sorted = compare_rows(&ids[i - 1], &ids[i], &ctx) < 0;
-		if (!sorted)
-			qsort_r(ids, n, sizeof *ids, compare_rows, &ctx);
-	}
+	sort_rows(&ctx, ids, n);
 
 	/* Runs of equal keys are the partitions. */
 	size_t cap = 0;
@@ -643,23 +748,35 @@ int table_writer_finish(struct table_writer *w)
 			}
 		}
 		part->id = xstrdup(id);
-		if ((error = write_partition(w, part, ids + i, j - i)) < 0)
+		if ((error = write_partition(w, part, ids + i, j - i, fd, path, &out, &written)) < 0)
 			goto done;
 		i = j;
 		if (n == 0)
 			break;
 	}
 
+	if ((error = write_all(fd, out.data, out.len, path)) < 0)
+		goto done;
+	error = close(fd);
+	fd = -1;
+	if (error < 0) {
+		error = error_set("writing %s: %s", path, strerror(errno));
+		goto done;
+	}
 	manifest_text(&w->spec, n, parts, nparts, &manifest);
+	free(path);
 	path = path_join(w->dir, "manifest");
 	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
 		goto done;
 	if (w->final_dir && (error = path_replace(w->dir, w->final_dir)) < 0)
 		goto done;
 done:
+	if (fd >= 0)
+		close(fd);
 	if (error < 0 && w->final_dir)
 		rm_rf(w->dir);
 	free_partitions(parts, nparts);
+	buf_free(&out);
 	buf_free(&manifest);
 	free(path);
 	free(keys);
@@ -996,12 +1113,9 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
-	if (t->fd < 0 || t->fd_partition != partition) {
-		if (t->fd >= 0)
-			close(t->fd);
-		char *path = data_file(t->dir, part->id);
+	if (t->fd < 0) {
+		char *path = path_join(t->dir, DATA_FILE);
 		t->fd = open(path, O_RDONLY);
-		t->fd_partition = partition;
 		if (t->fd < 0)
 			error = error_set("opening %s: %s", path, strerror(errno));
 		free(path);

@@ -120,8 +120,7 @@ struct table {
 	size_t npartitions;
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
 	struct arena mem;             /* strings of the stats */
-	int fd;                       /* the reader's open data file ... */
-	size_t fd_partition;          /* ... and its partition */
+	int fd;                       /* the reader's open data file, or -1 */
 };
 
 int table_open(struct table **out, const char *dir);

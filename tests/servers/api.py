@@ -8,7 +8,8 @@ way the NYC open-data API pages them.
 Routes (GET):
   /soda?$limit=&$offset=&$where=F > 'V'&ds=2019   offset paging, Socrata style:
         X-SODA2-Fields/Types, ETag and Last-Modified with 304 answers.
-        --visible FILE holds how many rows exist (the dataset "grows").
+        --visible FILE holds how many rows exist (the dataset "grows",
+        oldest pickup first).
   /pages?page=N&per_page=M       page numbers from 1; past the end: []
   /link?page=N                   a Link: <...>; rel="next" header, relative
   /cursor?cursor=C               {"data": [...], "meta": {"next_cursor": C|null}}
@@ -21,10 +22,12 @@ Routes (GET):
   /fault/invalid                 a body with a JSON syntax error
   /fault/404                     404 with a small JSON body
   /auth                          needs X-App-Token equal to $<--token-env>, else 403
+                                 echoing the token it got
   /auth/fail                     the same, then always 503
   /gzip                          gzip-encoded, only when the client accepts it
   /ua                            400 unless the User-Agent is pipe/<version>
   /query                         [{"query": "<the raw query string>"}]
+  /repeat?total=&$offset=&$limit=   the 500 rows repeated, for benchmarks
 Counters for n= are per path and query string, so a test picks fresh ones
 by adding a tag=... parameter.
 
@@ -48,6 +51,7 @@ for name in sorted(os.listdir(DATA)):
             DATASETS[m.group(1)] = json.load(f)
 
 counts = {}
+repeat_cache = {}
 counts_lock = threading.Lock()
 
 
@@ -80,6 +84,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def rows(self, q):
         rows = DATASETS[q.get("ds", ["2019"])[0]]
         if self.server.visible and os.path.exists(self.server.visible):
+            # a growing table: its newest trips arrive last
+            rows = sorted(rows, key=lambda r: r["tpep_pickup_datetime"])
             rows = rows[: int(open(self.server.visible).read().strip() or 0)]
         return rows
 
@@ -128,6 +134,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send(200, body, "application/json;charset=utf-8", hdrs)
+
+    def r_repeat(self, q, arg, key):
+        # the 500 real rows over and over, up to total= rows (for benchmarks)
+        total = int(arg("total", "200000"))
+        off, lim = int(arg("$offset", "0")), int(arg("$limit", "1000"))
+        n = max(0, min(lim, total - off))
+        ck = (off % 500, n)
+        body = repeat_cache.get(ck)
+        if body is None:
+            rows = self.rows(q)
+            body = repeat_cache[ck] = dumps([rows[(off + i) % len(rows)] for i in range(n)])
+        self.send(200, body)
 
     def r_pages(self, q, arg, key):
         page, per = int(arg("page", "1")), int(arg("per_page", "100"))
@@ -207,7 +225,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def r_auth(self, q, arg, key):
         if not self.authorised():
-            return self.send(403, dumps({"message": "bad or missing app token"}))
+            # as some APIs do: the rejected token is echoed in the error
+            got = self.headers.get("X-App-Token", "")
+            return self.send(403, dumps({"message": "bad app token %s" % got}))
         self.send(200, dumps(self.rows(q)[:100]))
 
     def r_auth_fail(self, q, arg, key):

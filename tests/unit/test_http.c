@@ -262,6 +262,16 @@ static void test_retry_after_date(void)
 	CHECK(took >= 200);
 }
 
+static void test_retry_after_too_long(void)
+{
+	struct http_result r;
+	double t0 = time_now_ms();
+	/* base() caps waits at 3s: a server asking for 120s fails the fetch now */
+	CHECK(fetch1("/fault/429?n=1&after=120&tag=long", NULL, &r) < 0);
+	CHECK(time_now_ms() - t0 < 2000);
+	CHECK(strstr(error_last(), "HTTP 429: { \"message\": \"slow down\" }: the server asks to retry after 120s"));
+}
+
 static void test_retry_500_then_ok(void)
 {
 	struct http_result r;
@@ -485,6 +495,7 @@ int main(void)
 	RUN(test_max_pages);
 	RUN(test_retry_after_seconds);
 	RUN(test_retry_after_date);
+	RUN(test_retry_after_too_long);
 	RUN(test_retry_500_then_ok);
 	RUN(test_retry_500_gives_up);
 	RUN(test_timeout_then_ok);

@@ -113,6 +113,9 @@ static void test_errors(void)
 		{"{\"a\":1}\n{\"a\":2}\n[3]", "in.json:3:1: record 3 is an array"},
 		{"[{\"a\":\"\\x\"}]", "in.json:1:7: invalid JSON"},
 		{"\x01", "found byte 0x01"},
+		{"[{\"a\": }]", "in.json:1:8: invalid JSON"},
+		{"[{\"a\" }]", "in.json:1:7: invalid JSON: a key without a value"},
+		{"[{\"a\": 1, \"b\"}]", "in.json:1:14: invalid JSON"},
 	};
 	struct buf out = BUF_INIT;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -1,0 +1,856 @@
+/* sql: the statement runner behind sql.h.  Parses, plans, checks the
+ * bytes budget from the dry-run estimate, executes, and keeps the result
+ * and its statistics for printing. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "bytes.h"
+#include "sql.h"
+#include "sql_exec.h"
+#include "sql_lex.h"
+#include "sql_parse.h"
+#include "sql_plan.h"
+#include "table.h"
+
+struct sql_result {
+	size_t ncols, nrows;
+	char **names;
+	enum type *types;
+	char **cells;       /* nrows * ncols, NULL for SQL NULL */
+	bool *is_num;       /* per column: right-aligned, bare in JSON */
+	struct sql_stats stats;
+	char *message;      /* for statements without rows: "Table x created" */
+};
+
+static void result_add_rows(struct sql_result *r, const struct rb *in, size_t *cap)
+{
+	struct buf b = BUF_INIT;
+	if (r->nrows + in->n > *cap) {
+		while (r->nrows + in->n > *cap)
+			*cap = *cap ? *cap * 2 : 64;
+		r->cells = xrealloc(r->cells, *cap * (r->ncols ? r->ncols : 1) * sizeof *r->cells);
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		for (size_t c = 0; c < r->ncols; c++) {
+			struct value v = vec_get(in->cols[c], i);
+			char **cell = &r->cells[(r->nrows + i) * r->ncols + c];
+			if (v.is_null) {
+				*cell = NULL;
+				continue;
+			}
+			buf_clear(&b);
+			value_format(&v, &b);
+			*cell = xstrdup(buf_cstr(&b));
+		}
+	}
+	r->nrows += in->n;
+	buf_free(&b);
+}
+
+/* --- CREATE TABLE: the partitioning expression --- */
+
+static int partition_error(const struct stmt *s, const struct ast *a)
+{
+	return sql_error_at(s->src, a->line, a->col,
+			    "PARTITION BY expression must be DATE(<timestamp_column>), DATE(<datetime_column>), "
+			    "a DATE column, TIMESTAMP_TRUNC(<timestamp_column>, DAY|HOUR|MONTH|YEAR), "
+			    "DATETIME_TRUNC(<datetime_column>, DAY|HOUR|MONTH|YEAR), DATE_TRUNC(<date_column>, MONTH|YEAR) "
+			    "or RANGE_BUCKET(<int64_column>, GENERATE_ARRAY(<start>, <end>[, <interval>]))");
+}
+
+static int int_arg(const struct ast *a, int64_t *out)
+{
+	if (a->kind == A_INT) {
+		*out = a->i;
+		return 0;
+	}
+	return -1;
+}
+
+static int partition_spec(const struct stmt *s, struct partition_spec *ps)
+{
+	const struct ast *a = s->partition_by;
+	memset(ps, 0, sizeof *ps);
+	if (!a)
+		return 0;
+	if (a->kind == A_COLUMN) {
+		ps->kind = PARTITION_TIME;
+		ps->unit = PART_DAY;
+		ps->column = xstrdup(a->name);
+		return 0;
+	}
+	if (a->kind != A_CALL || a->nargs < 1 || a->args[0]->kind != A_COLUMN)
+		return partition_error(s, a);
+	const char *col = a->args[0]->name;
+	if (strcmp(a->name, "date") == 0 && a->nargs == 1) {
+		ps->kind = PARTITION_TIME;
+		ps->unit = PART_DAY;
+	} else if ((strcmp(a->name, "timestamp_trunc") == 0 || strcmp(a->name, "date_trunc") == 0 ||
+		    strcmp(a->name, "datetime_trunc") == 0) && a->nargs == 2 && a->args[1]->kind == A_COLUMN) {
+		ps->kind = PARTITION_TIME;
+		if (date_part_parse(a->args[1]->name, &ps->unit) < 0 ||
+		    (ps->unit != PART_DAY && ps->unit != PART_HOUR && ps->unit != PART_MONTH && ps->unit != PART_YEAR)) {
+			error_clear();
+			return partition_error(s, a->args[1]);
+		}
+	} else if (strcmp(a->name, "range_bucket") == 0 && a->nargs == 2 && a->args[1]->kind == A_CALL &&
+		   strcmp(a->args[1]->name, "generate_array") == 0 &&
+		   (a->args[1]->nargs == 2 || a->args[1]->nargs == 3)) {
+		const struct ast *g = a->args[1];
+		ps->kind = PARTITION_RANGE;
+		ps->interval = 1;
+		if (int_arg(g->args[0], &ps->start) < 0 || int_arg(g->args[1], &ps->end) < 0 ||
+		    (g->nargs == 3 && int_arg(g->args[2], &ps->interval) < 0))
+			return partition_error(s, g);
+	} else {
+		return partition_error(s, a);
+	}
+	ps->column = xstrdup(col);
+	return 0;
+}
+
+static int bool_option(const struct stmt *s, const struct option *o, bool *out)
+{
+	if (o->value->kind != A_BOOL)
+		return sql_error_at(s->src, o->value->line, o->value->col, "Option %s needs TRUE or FALSE", o->key);
+	*out = o->value->b;
+	return 0;
+}
+
+static const char *last_part(const char *name)
+{
+	const char *d = strrchr(name, '.');
+	return d ? d + 1 : name;
+}
+
+/* dataset of a.b.c or b.c; NULL for a bare name */
+static char *dataset_part(const char *name)
+{
+	const char *last = strrchr(name, '.');
+	if (!last)
+		return NULL;
+	const char *start = last;
+	while (start > name && start[-1] != '.')
+		start--;
+	return xstrndup(start, (size_t)(last - start));
+}
+
+/* --- the statements --- */
+
+struct run {
+	const struct sql_options *opt;
+	struct stmt *stmt;
+	struct plan plan;
+	struct sql_result *res;
+	struct exec_stats st;
+	bool **parts;
+	int **cols;
+	size_t *ncols;
+};
+
+static void run_free(struct run *r)
+{
+	exec_free_state(r->plan.root);
+	for (size_t i = 0; i < r->plan.nscans; i++) {
+		free(r->parts ? r->parts[i] : NULL);
+		free(r->cols ? r->cols[i] : NULL);
+	}
+	free(r->parts);
+	free(r->cols);
+	free(r->ncols);
+	free(r->st.bytes);
+	sql_plan_free(&r->plan);
+	sql_stmt_free(r->stmt);
+}
+
+static void format_bytes(struct buf *b, uint64_t n)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+	if (n < 1024) {
+		buf_printf(b, "%" PRIu64 " B", n);
+		return;
+	}
+	double v = (double)n / 1024;
+	size_t u = 0;
+	while (v >= 1024 && u < 4)
+		v /= 1024, u++;
+	buf_printf(b, "%.1f %s", v, units[u]);
+}
+
+/* Prepares the scans (partitions, columns), fills the estimate, and checks
+ * require_partition_filter and the bytes budget before reading anything. */
+static int prepare_scans(struct run *r)
+{
+	struct plan *p = &r->plan;
+	struct sql_stats *s = &r->res->stats;
+	size_t n = p->nscans;
+	r->parts = xcalloc(n + 1, sizeof *r->parts);
+	r->cols = xcalloc(n + 1, sizeof *r->cols);
+	r->ncols = xcalloc(n + 1, sizeof *r->ncols);
+	r->st.bytes = xcalloc(n + 1, sizeof *r->st.bytes);
+	uint64_t *est = xcalloc(n + 1, sizeof *est);
+	int error = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct node *scan = p->scans[i];
+		struct table *t = scan->table;
+		r->parts[i] = xcalloc(t->npartitions + 1, sizeof **r->parts);
+		sql_plan_partitions(scan, r->parts[i]);
+		r->cols[i] = xcalloc(t->spec.ncols + 1, sizeof **r->cols);
+		for (size_t c = 0; c < t->spec.ncols; c++)
+			if (scan->used[c])
+				r->cols[i][r->ncols[i]++] = (int)c;
+		const struct partition_spec *ps = &t->spec.partition;
+		if (t->spec.require_partition_filter && ps->kind != PARTITION_NONE) {
+			int pcol = table_column(t, ps->column);
+			bool filtered = false;
+			for (size_t k = 0; k < scan->nprunes; k++)
+				filtered = filtered || scan->prunes[k].col == pcol;
+			if (!filtered) {
+				char *ds = dataset_part(scan->table_name);
+				error = error_setcode(PIPE_EUSAGE,
+						      "Cannot query over table '%s%s%s' without a filter over column(s) '%s' "
+						      "that can be used for partition elimination",
+						      ds ? ds : "", ds ? "." : "", last_part(scan->table_name), ps->column);
+				free(ds);
+				goto done;
+			}
+		}
+		est[i] = bytes_partitions(t, r->cols[i], r->ncols[i], r->parts[i]);
+		s->estimate_bytes += (int64_t)est[i];
+		s->partitions_total += (int64_t)t->npartitions;
+		for (size_t k = 0; k < t->npartitions; k++) {
+			s->partitions_scanned += r->parts[i][k];
+			s->blocks_total += (int64_t)t->partitions[k].nblocks;
+		}
+	}
+	uint64_t billed = bytes_billed(est, n);
+	if (r->opt->max_bytes_billed > 0 && billed > (uint64_t)r->opt->max_bytes_billed) {
+		error = error_setcode(PIPE_EUSAGE, "Query exceeded limit for bytes billed: %" PRId64 ". %" PRIu64
+				      " or higher required.", r->opt->max_bytes_billed, billed);
+		goto done;
+	}
+	if (r->opt->dry_run) {
+		s->bytes_processed = s->estimate_bytes;
+		s->bytes_billed = (int64_t)billed;
+	}
+done:
+	free(est);
+	return error;
+}
+
+static void attach_scans(struct run *r)
+{
+	for (size_t i = 0; i < r->plan.nscans; i++) {
+		struct node *scan = r->plan.scans[i];
+		struct scan_state *s = xcalloc(1, sizeof *s);
+		s->parts = r->parts[i];
+		s->cols = r->cols[i];
+		s->ncols = r->ncols[i];
+		r->parts[i] = NULL;
+		r->cols[i] = NULL;
+		s->rb.ncols = scan->ncols;
+		s->rb.cols = xcalloc(scan->ncols + 1, sizeof *s->rb.cols);
+		s->bytes = &r->st.bytes[i];
+		scan->state = s;
+	}
+}
+
+static void finish_stats(struct run *r)
+{
+	struct sql_stats *s = &r->res->stats;
+	if (r->opt->dry_run)
+		return;
+	uint64_t total = 0;
+	for (size_t i = 0; i < r->plan.nscans; i++)
+		total += r->st.bytes[i];
+	s->bytes_processed = (int64_t)total;
+	s->bytes_billed = (int64_t)bytes_billed(r->st.bytes, r->plan.nscans);
+	s->blocks_scanned = r->st.blocks_scanned;
+}
+
+static void set_result_columns(struct sql_result *res, const struct plan *p)
+{
+	res->ncols = p->nout;
+	res->names = xcalloc(p->nout + 1, sizeof *res->names);
+	res->types = xcalloc(p->nout + 1, sizeof *res->types);
+	res->is_num = xcalloc(p->nout + 1, sizeof *res->is_num);
+	for (size_t c = 0; c < p->nout; c++) {
+		res->names[c] = xstrdup(p->root->names[c]);
+		res->types[c] = p->root->types[c];
+		res->is_num[c] = type_is_numeric(p->root->types[c]);
+	}
+}
+
+static int run_select(struct run *r)
+{
+	int error;
+	size_t cap = 0;
+	set_result_columns(r->res, &r->plan);
+	if (r->opt->dry_run)
+		return 0;
+	for (;;) {
+		struct rb *in;
+		if ((error = exec_next(r->plan.root, &r->st, &in)) < 0)
+			return error;
+		if (error == 0)
+			break;
+		result_add_rows(r->res, in, &cap);
+	}
+	r->res->stats.rows = (int64_t)r->res->nrows;
+	return 0;
+}
+
+static int table_exists(const char *root, const char *name, char **dir)
+{
+	int error = table_resolve(root, name, dir);
+	if (error == PIPE_ENOTFOUND || (error < 0 && !*dir)) {
+		error_clear();
+		*dir = NULL;
+		return 0;
+	}
+	return error < 0 ? error : 1;
+}
+
+/* Writes the plan's rows through w, converted to the spec's columns:
+ * map[c] is the output column feeding spec column c, or -1 for NULL. */
+static int write_rows(struct run *r, struct table_writer *w, const struct table_spec *spec, const int *map)
+{
+	int error = 0;
+	struct batch b = {0};
+	batch_init(&b, spec->ncols, NULL);
+	for (size_t c = 0; c < spec->ncols; c++)
+		vec_init(&b.cols[c], spec->cols[c].type);
+	struct arena mem = {0};
+	for (;;) {
+		struct rb *in;
+		if ((error = exec_next(r->plan.root, &r->st, &in)) < 0)
+			goto done;
+		if (error == 0)
+			break;
+		arena_reset(&mem);
+		for (size_t c = 0; c < spec->ncols; c++) {
+			struct vec *v = &b.cols[c];
+			vec_reset(v);
+			vec_reserve(v, in->n);
+			const struct vec *src = map[c] >= 0 ? in->cols[map[c]] : NULL;
+			if (src && src->type == v->type) {
+				for (size_t i = 0; i < in->n; i++) {
+					struct value x = vec_get(src, i);
+					if (type_is_string(v->type) && !x.is_null)
+						vec_push_str_ref(v, x.s.p, x.s.len);
+					else
+						vec_push(v, &x);
+				}
+				continue;
+			}
+			for (size_t i = 0; i < in->n; i++) {
+				struct value x = src ? vec_get(src, i) : value_null(v->type), y;
+				if (x.is_null) {
+					vec_push_null(v);
+					continue;
+				}
+				if ((error = value_cast(&x, v->type, &mem, &y)) < 0)
+					goto done;
+				vec_push(v, &y);
+			}
+		}
+		b.nrows = in->n;
+		r->res->stats.rows += (int64_t)in->n;
+		if ((error = table_writer_append(w, &b)) < 0)
+			goto done;
+	}
+	error = 0;
+done:
+	batch_free(&b);
+	arena_free(&mem);
+	return error;
+}
+
+static int run_create(struct run *r)
+{
+	struct stmt *s = r->stmt;
+	const struct sql_options *opt = r->opt;
+	struct table_spec spec = {0};
+	struct table_writer *w = NULL;
+	char *dir = NULL;
+	int *map = NULL;
+	int error;
+	const char *name = last_part(s->table);
+	if (opt->expect_table && !str_eq_nocase(last_part(opt->expect_table), name)) {
+		error = sql_error_at(s->src, s->table_line, s->table_col,
+				     "the statement creates table %s, but the target is named %s", s->table,
+				     opt->expect_table);
+		goto done;
+	}
+	if (!opt->output_dir) {
+		if ((error = table_exists(opt->root, s->table, &dir)) < 0)
+			goto done;
+		if (error == 1 && s->if_not_exists) {
+			r->res->message = xasprintf("Table %s already exists; nothing done", s->table);
+			error = 0;
+			goto done;
+		}
+		if (error == 1 && !s->or_replace) {
+			error = sql_error_at(s->src, s->table_line, s->table_col, "Already Exists: Table %s", s->table);
+			goto done;
+		}
+	}
+	spec.name = xstrdup(name);
+	spec.dataset = dataset_part(s->table);
+	spec.ncols = r->plan.nout;
+	spec.cols = xcalloc(spec.ncols + 1, sizeof *spec.cols);
+	map = xcalloc(spec.ncols + 1, sizeof *map);
+	for (size_t c = 0; c < spec.ncols; c++) {
+		spec.cols[c].name = xstrdup(r->plan.root->names[c]);
+		spec.cols[c].type = r->plan.root->types[c];
+		map[c] = (int)c;
+		for (size_t k = 0; k < c; k++)
+			if (str_eq_nocase(spec.cols[k].name, spec.cols[c].name)) {
+				error = error_setcode(PIPE_EUSAGE, "CREATE TABLE has columns with duplicate name %s",
+						      spec.cols[c].name);
+				goto done;
+			}
+	}
+	if ((error = partition_spec(s, &spec.partition)) < 0)
+		goto done;
+	if (s->ncluster > TABLE_MAX_CLUSTER) {
+		error = sql_error_at(s->src, s->cluster_line, s->cluster_col,
+				     "Too many clustering columns: %zu, expected at most 4", s->ncluster);
+		goto done;
+	}
+	spec.ncluster = s->ncluster;
+	for (size_t i = 0; i < s->ncluster; i++)
+		spec.cluster[i] = xstrdup(s->cluster_by[i]);
+	for (size_t i = 0; i < s->noptions; i++) {
+		const struct option *o = &s->options[i];
+		if (str_eq_nocase(o->key, "require_partition_filter")) {
+			if ((error = bool_option(s, o, &spec.require_partition_filter)) < 0)
+				goto done;
+		} else if (str_eq_nocase(o->key, "description")) {
+			if (o->value->kind != A_STRING) {
+				error = sql_error_at(s->src, o->value->line, o->value->col, "Option description needs a string");
+				goto done;
+			}
+			spec.description = xstrdup(o->value->s);
+		} else if (!str_eq_nocase(o->key, "labels") && !str_eq_nocase(o->key, "expiration_timestamp") &&
+			   !str_eq_nocase(o->key, "friendly_name") && !str_eq_nocase(o->key, "partition_expiration_days")) {
+			error = sql_error_at(s->src, o->value->line, o->value->col, "Unknown option: %s", o->key);
+			goto done;
+		}
+	}
+	if ((error = table_spec_check(&spec)) < 0) {
+		error_prefix("CREATE TABLE %s: ", s->table);
+		goto done;
+	}
+	if (opt->dry_run) {
+		error = 0;
+		goto done;
+	}
+	if (opt->output_dir)
+		error = table_writer_open(&w, opt->output_dir, &spec);
+	else
+		error = table_writer_create(&w, opt->root, &spec);
+	if (error < 0)
+		goto done;
+	if ((error = write_rows(r, w, &spec, map)) < 0)
+		goto done;
+	error = table_writer_finish(w);
+	w = NULL;
+	if (error < 0)
+		goto done;
+	r->res->message = xasprintf("Created table %s (%" PRId64 " rows)", s->table, r->res->stats.rows);
+done:
+	if (w)
+		table_writer_abort(w);
+	table_spec_free(&spec);
+	free(map);
+	free(dir);
+	return error;
+}
+
+static int run_insert(struct run *r)
+{
+	struct stmt *s = r->stmt;
+	struct table_writer *w = NULL;
+	struct table *old = NULL;
+	struct table_spec spec = {0};
+	struct batch b = {0};
+	char *dir = NULL;
+	int *map = NULL, *all = NULL;
+	int error;
+	if ((error = table_resolve(r->opt->root, s->table, &dir)) < 0) {
+		char *msg = xstrdup(error_last());
+		error = sql_error_at(s->src, s->table_line, s->table_col, "%s", msg);
+		free(msg);
+		goto done;
+	}
+	if ((error = table_open(&old, dir)) < 0)
+		goto done;
+	table_spec_copy(&spec, &old->spec);
+	map = xcalloc(spec.ncols + 1, sizeof *map);
+	size_t want = s->ncolumns ? s->ncolumns : spec.ncols;
+	if (want != r->plan.nout) {
+		error = sql_error_at(s->src, s->table_line, s->table_col,
+				     "Inserted row has wrong column count; Has %zu, expected %zu", r->plan.nout, want);
+		goto done;
+	}
+	for (size_t c = 0; c < spec.ncols; c++)
+		map[c] = s->ncolumns ? -1 : (int)c;
+	for (size_t k = 0; k < s->ncolumns; k++) {
+		int c = table_spec_column(&spec, s->columns[k]);
+		if (c < 0) {
+			error = sql_error_at(s->src, s->table_line, s->table_col, "Column %s is not present in table %s",
+					     s->columns[k], s->table);
+			goto done;
+		}
+		map[c] = (int)k;
+	}
+	for (size_t c = 0; c < spec.ncols; c++) {
+		if (map[c] < 0)
+			continue;
+		enum type from = r->plan.root->types[map[c]], to = spec.cols[c].type;
+		if (from != to && !(from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC)) &&
+		    !(from == TYPE_NUMERIC && to == TYPE_FLOAT64)) {
+			error = error_setcode(PIPE_EUSAGE,
+					      "Query column %d has type %s which cannot be inserted into column %s, which has type %s",
+					      map[c] + 1, type_name(from), spec.cols[c].name, type_name(to));
+			goto done;
+		}
+	}
+	if (r->opt->dry_run)
+		goto done;
+	if ((error = table_writer_create(&w, r->opt->root, &spec)) < 0)
+		goto done;
+	/* the old rows first, then the new */
+	all = xcalloc(spec.ncols + 1, sizeof *all);
+	for (size_t c = 0; c < spec.ncols; c++)
+		all[c] = (int)c;
+	for (size_t p = 0; p < old->npartitions; p++)
+		for (size_t k = 0; k < old->partitions[p].nblocks; k++) {
+			if ((error = table_read(old, p, k, all, spec.ncols, &b)) < 0)
+				goto done;
+			if ((error = table_writer_append(w, &b)) < 0)
+				goto done;
+		}
+	if ((error = write_rows(r, w, &spec, map)) < 0)
+		goto done;
+	error = table_writer_finish(w);
+	w = NULL;
+	if (error >= 0)
+		r->res->message = xasprintf("Inserted %" PRId64 " rows into %s", r->res->stats.rows, s->table);
+done:
+	if (w)
+		table_writer_abort(w);
+	if (b.cols)
+		batch_free(&b);
+	if (old)
+		table_close(old);
+	table_spec_free(&spec);
+	free(map);
+	free(all);
+	free(dir);
+	return error;
+}
+
+static int run_drop(struct run *r)
+{
+	struct stmt *s = r->stmt;
+	char *dir = NULL;
+	int error = table_exists(r->opt->root, s->table, &dir);
+	if (error < 0)
+		return error;
+	if (error == 0) {
+		if (s->if_exists) {
+			r->res->message = xasprintf("Table %s does not exist; nothing done", s->table);
+			return 0;
+		}
+		return sql_error_at(s->src, s->table_line, s->table_col, "Not found: Table %s", s->table);
+	}
+	if (!r->opt->dry_run)
+		error = rm_rf(dir);
+	else
+		error = 0;
+	free(dir);
+	if (error >= 0)
+		r->res->message = xasprintf("Dropped table %s", s->table);
+	return error;
+}
+
+int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out)
+{
+	struct run r = {.opt = opt};
+	double t0 = time_now_ms();
+	int error;
+	*out = NULL;
+	r.res = xcalloc(1, sizeof *r.res);
+	if ((error = sql_parse(sql, &r.stmt)) < 0)
+		goto done;
+	if (r.stmt->kind != S_DROP) {
+		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, &r.plan)) < 0)
+			goto done;
+		if ((error = prepare_scans(&r)) < 0)
+			goto done;
+		attach_scans(&r);
+	}
+	switch (r.stmt->kind) {
+	case S_SELECT: error = run_select(&r); break;
+	case S_CREATE: error = run_create(&r); break;
+	case S_INSERT: error = run_insert(&r); break;
+	case S_DROP: error = run_drop(&r); break;
+	}
+	if (error < 0)
+		goto done;
+	finish_stats(&r);
+	r.res->stats.elapsed_ms = time_now_ms() - t0;
+	*out = r.res;
+	r.res = NULL;
+done:
+	run_free(&r);
+	sql_result_free(r.res);
+	return error;
+}
+
+/* --- the result --- */
+
+const struct sql_stats *sql_result_stats(const struct sql_result *r) { return &r->stats; }
+size_t sql_result_ncols(const struct sql_result *r) { return r->ncols; }
+size_t sql_result_nrows(const struct sql_result *r) { return r->nrows; }
+const char *sql_result_colname(const struct sql_result *r, size_t col) { return r->names[col]; }
+const char *sql_result_coltype(const struct sql_result *r, size_t col) { return type_name(r->types[col]); }
+const char *sql_result_cell(const struct sql_result *r, size_t row, size_t col)
+{
+	return r->cells[row * r->ncols + col];
+}
+
+void sql_result_free(struct sql_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	for (size_t c = 0; c < r->ncols; c++)
+		free(r->names[c]);
+	free(r->names);
+	free(r->types);
+	free(r->is_num);
+	free(r->message);
+	free(r);
+}
+
+char *sql_summary_line(const struct sql_result *r)
+{
+	const struct sql_stats *s = &r->stats;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%" PRId64 " row%s | ", s->rows, s->rows == 1 ? "" : "s");
+	format_bytes(&b, (uint64_t)s->bytes_processed);
+	buf_puts(&b, " processed (estimate ");
+	format_bytes(&b, (uint64_t)s->estimate_bytes);
+	buf_puts(&b, ") | ");
+	format_bytes(&b, (uint64_t)s->bytes_billed);
+	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | %.0f ms",
+		   s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	return buf_detach(&b);
+}
+
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+int sql_print_table(const struct sql_result *r, FILE *out)
+{
+	if (r->message)
+		fprintf(out, "%s\n", r->message);
+	if (r->ncols && !r->message) {
+		size_t *w = xcalloc(r->ncols, sizeof *w);
+		for (size_t c = 0; c < r->ncols; c++) {
+			w[c] = text_width(r->names[c]);
+			for (size_t i = 0; i < r->nrows; i++) {
+				const char *v = r->cells[i * r->ncols + c];
+				size_t n = text_width(v ? v : "NULL");
+				if (n > w[c])
+					w[c] = n;
+			}
+		}
+		struct buf line = BUF_INIT;
+		for (size_t c = 0; c < r->ncols; c++) {
+			buf_putc(&line, '+');
+			for (size_t k = 0; k < w[c] + 2; k++)
+				buf_putc(&line, '-');
+		}
+		buf_puts(&line, "+\n");
+		fputs(buf_cstr(&line), out);
+		for (size_t c = 0; c < r->ncols; c++)
+			fprintf(out, "| %s%*s ", r->names[c], (int)(w[c] - text_width(r->names[c])), "");
+		fputs("|\n", out);
+		fputs(buf_cstr(&line), out);
+		for (size_t i = 0; i < r->nrows; i++) {
+			for (size_t c = 0; c < r->ncols; c++) {
+				const char *v = r->cells[i * r->ncols + c];
+				if (!v)
+					v = "NULL";
+				int pad = (int)(w[c] - text_width(v));
+				if (r->is_num[c])
+					fprintf(out, "| %*s%s ", pad, "", v);
+				else
+					fprintf(out, "| %s%*s ", v, pad, "");
+			}
+			fputs("|\n", out);
+		}
+		fputs(buf_cstr(&line), out);
+		buf_free(&line);
+		free(w);
+	}
+	char *sum = sql_summary_line(r);
+	fprintf(out, "%s\n", sum);
+	free(sum);
+	return ferror(out) ? error_set("writing the result: write error") : 0;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+int sql_print_json(const struct sql_result *r, FILE *out)
+{
+	const struct sql_stats *s = &r->stats;
+	fputs("{\"schema\":[", out);
+	for (size_t c = 0; c < r->ncols; c++) {
+		fputs(c ? ",{\"name\":" : "{\"name\":", out);
+		json_string(out, r->names[c]);
+		fprintf(out, ",\"type\":\"%s\"}", type_name(r->types[c]));
+	}
+	fputs("],\"rows\":[", out);
+	for (size_t i = 0; i < r->nrows; i++) {
+		fputs(i ? ",[" : "[", out);
+		for (size_t c = 0; c < r->ncols; c++) {
+			const char *v = r->cells[i * r->ncols + c];
+			if (c)
+				fputc(',', out);
+			if (!v)
+				fputs("null", out);
+			else if ((r->types[c] == TYPE_INT64 || r->types[c] == TYPE_FLOAT64 || r->types[c] == TYPE_BOOL) &&
+				 strcmp(v, "inf") && strcmp(v, "-inf") && strcmp(v, "nan"))
+				fputs(v, out);
+			else
+				json_string(out, v);
+		}
+		fputc(']', out);
+	}
+	fprintf(out, "],\"rows_count\":%" PRId64 ",\"bytes_processed\":%" PRId64 ",\"bytes_billed\":%" PRId64
+		",\"estimate_bytes\":%" PRId64 ",\"partitions_scanned\":%" PRId64 ",\"partitions_total\":%" PRId64
+		",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f}\n",
+		s->rows, s->bytes_processed, s->bytes_billed, s->estimate_bytes, s->partitions_scanned,
+		s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	return ferror(out) ? error_set("writing the result: write error") : 0;
+}
+
+/* --- referenced tables --- */
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static char *lower_name(const char *s)
+{
+	char *r = xstrdup(s);
+	for (char *c = r; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return r;
+}
+
+struct cte_names {
+	const struct select *sel;
+	size_t upto;
+	const struct cte_names *prev;
+};
+
+static void collect_select(const struct select *sel, const struct cte_names *ctes, struct names *out);
+
+
+static bool is_cte(const struct cte_names *c, const char *name)
+{
+	if (strchr(name, '.'))
+		return false;
+	for (; c; c = c->prev)
+		for (size_t i = 0; i < c->upto; i++)
+			if (str_eq_nocase(c->sel->ctes[i].name, name))
+				return true;
+	return false;
+}
+
+static void collect_from(const struct from *f, const struct cte_names *ctes, struct names *out)
+{
+	if (!f)
+		return;
+	switch (f->kind) {
+	case F_TABLE:
+		if (is_cte(ctes, f->table))
+			return;
+		for (size_t i = 0; i < out->n; i++)
+			if (str_eq_nocase(out->v[i], f->table))
+				return;
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		out->v[out->n++] = lower_name(f->table);
+		return;
+	case F_SUBQUERY: collect_select(f->sub, ctes, out); return;
+	case F_JOIN:
+		collect_from(f->left, ctes, out);
+		collect_from(f->right, ctes, out);
+		return;
+	}
+}
+
+static void collect_select(const struct select *sel, const struct cte_names *ctes, struct names *out)
+{
+	for (size_t i = 0; i < sel->nctes; i++) {
+		struct cte_names c = {sel, i, ctes};
+		collect_select(sel->ctes[i].sel, &c, out);
+	}
+	struct cte_names c = {sel, sel->nctes, ctes};
+	collect_from(sel->from, &c, out);
+}
+
+int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char **writes)
+{
+	struct stmt *s = NULL;
+	int error;
+	*reads = NULL;
+	*nreads = 0;
+	*writes = NULL;
+	if ((error = sql_parse(sql, &s)) < 0)
+		return error;
+	struct names n = {0};
+	if (s->sel)
+		collect_select(s->sel, NULL, &n);
+	*reads = n.v;
+	*nreads = n.n;
+	if (s->kind != S_SELECT)
+		*writes = lower_name(s->table);
+	sql_stmt_free(s);
+	return 0;
+}

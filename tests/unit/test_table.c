@@ -1,0 +1,562 @@
+/* Tables: write -> read round trips, determinism, partitioning of every
+ * kind, clustering and block statistics, the catalog. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "warehouse/table.h"
+
+static char *tmp_dir(void)
+{
+	char tmpl[] = "/tmp/pipe-test-table-XXXXXX";
+	if (!mkdtemp(tmpl))
+		abort();
+	return xstrdup(tmpl);
+}
+
+/* Rows as text, one string per row, columns separated by '|', \N for NULL:
+ * parsed by the schema's types into a batch. */
+static void fill(struct batch *b, const struct table_spec *spec, const char *const *rows, size_t n)
+{
+	enum type types[16];
+	for (size_t c = 0; c < spec->ncols; c++)
+		types[c] = spec->cols[c].type;
+	batch_init(b, spec->ncols, types);
+	for (size_t r = 0; r < n; r++) {
+		const char *p = rows[r];
+		for (size_t c = 0; c < spec->ncols; c++) {
+			const char *end = strchr(p, '|');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			struct value v;
+			if (len == 2 && memcmp(p, "\\N", 2) == 0)
+				v = value_null(types[c]);
+			else if (value_parse(types[c], p, len, &v) < 0)
+				abort();
+			vec_push(&b->cols[c], &v);
+			p = end ? end + 1 : p + len;
+		}
+	}
+	b->nrows = n;
+}
+
+static int write_table(const char *dir, const struct table_spec *spec, const char *const *rows, size_t n)
+{
+	struct table_writer *w;
+	struct batch b;
+	int error;
+	if ((error = table_writer_open(&w, dir, spec)) < 0)
+		return error;
+	fill(&b, spec, rows, n);
+	if ((error = table_writer_append(w, &b)) < 0) {
+		table_writer_abort(w);
+		batch_free(&b);
+		return error;
+	}
+	batch_free(&b);
+	return table_writer_finish(w);
+}
+
+/* Every row of the table in storage order, as text like the input. */
+static char *dump(struct table *t)
+{
+	struct buf out = BUF_INIT;
+	struct batch b = {0};
+	int cols[16];
+	for (size_t c = 0; c < t->spec.ncols; c++)
+		cols[c] = (int)c;
+	for (size_t p = 0; p < t->npartitions; p++) {
+		for (size_t k = 0; k < t->partitions[p].nblocks; k++) {
+			if (table_read(t, p, k, cols, t->spec.ncols, &b) < 0) {
+				buf_printf(&out, "ERROR %s", error_last());
+				goto done;
+			}
+			for (size_t r = 0; r < b.nrows; r++) {
+				for (size_t c = 0; c < b.ncols; c++) {
+					struct value v = vec_get(&b.cols[c], r);
+					if (c)
+						buf_putc(&out, '|');
+					if (v.is_null)
+						buf_puts(&out, "\\N");
+					else
+						value_to_string(&v, &out);
+				}
+				buf_putc(&out, '\n');
+			}
+		}
+	}
+done:
+	batch_free(&b);
+	return buf_detach(&out);
+}
+
+static struct column_def all_cols[] = {
+	{"VendorID", TYPE_INT64},     {"pickup", TYPE_TIMESTAMP}, {"fare", TYPE_NUMERIC},
+	{"distance", TYPE_FLOAT64},   {"flag", TYPE_STRING},      {"day", TYPE_DATE},
+	{"seen", TYPE_DATETIME},      {"ok", TYPE_BOOL},          {"raw", TYPE_BYTES},
+	{"doc", TYPE_JSON},
+};
+
+static const char *const all_rows[] = {
+	"2|2019-01-01 00:13:00+00|12.5|1.25|N|2019-01-01|2019-01-01 00:13:00|true|ab|{\"a\": 1}",
+	"\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N",
+	"1|1969-12-31 23:59:59.500+00|-0.000000001|-inf|Y \"quoted\"|1969-12-31|1969-12-31 23:59:59.500|false||[]",
+};
+
+static void test_round_trip_every_type(void)
+{
+	char *dir = tmp_dir(), *text = NULL;
+	struct table_spec spec = {.name = "trips", .dataset = "taxi_data", .ncols = 10, .cols = all_cols};
+	struct table *t = NULL;
+	CHECK_OK(write_table(dir, &spec, all_rows, 3));
+	CHECK_OK(table_open(&t, dir));
+	CHECK_INT(t->rows, 3);
+	CHECK_INT(t->npartitions, 1);
+	CHECK_STR(t->spec.dataset, "taxi_data");
+	CHECK_INT(t->spec.cols[2].type, TYPE_NUMERIC);
+	text = dump(t);
+	CHECK_STR(text, "2|2019-01-01 00:13:00+00|12.5|1.25|N|2019-01-01|2019-01-01 00:13:00|true|ab|{\"a\": 1}\n"
+	                "\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N\n"
+	                "1|1969-12-31 23:59:59.500+00|-0.000000001|-inf|Y \"quoted\"|1969-12-31|"
+	                "1969-12-31 23:59:59.500|false||[]\n");
+	/* Statistics survive the manifest: min/max per column, NULL counts. */
+	const struct col_stats *st = t->partitions[0].blocks[0].stats;
+	CHECK_INT(st[0].min.i, 1);
+	CHECK_INT(st[0].max.i, 2);
+	CHECK_INT(st[0].nulls, 1);
+	CHECK(st[4].min.s.len == 1 && st[4].min.s.p[0] == 'N');
+	CHECK(st[4].max.s.len == 10 && memcmp(st[4].max.s.p, "Y \"quoted\"", 10) == 0);
+	CHECK(st[3].min.f < -1e308);
+	CHECK(st[9].min.is_null); /* JSON keeps no bounds */
+	CHECK_INT(table_column(t, "vendorid"), 0);
+	CHECK_INT(table_column(t, "VENDORID"), 0);
+	CHECK_INT(table_column(t, "nope"), -1);
+	table_close(t);
+	free(text);
+	rm_rf(dir);
+	free(dir);
+}
+
+static struct column_def taxi_cols[] = {
+	{"VendorID", TYPE_INT64},
+	{"dropoff", TYPE_TIMESTAMP},
+	{"fare", TYPE_FLOAT64},
+};
+
+static const char *const taxi_rows[] = {
+	"2|2019-01-02 10:00:00|5",   "1|2019-01-01 23:00:00|6", "\\N|2019-01-01 01:00:00|7",
+	"2|\\N|8",                   "1|2019-01-02 09:00:00|9", "1|2019-01-01 02:00:00|10",
+	"2|2019-01-01 03:00:00|11",  "\\N|\\N|12",
+};
+
+static void test_partition_by_day_and_cluster(void)
+{
+	char *dir = tmp_dir(), *text = NULL;
+	struct table_spec spec = {
+		.name = "opt",
+		.ncols = 3,
+		.cols = taxi_cols,
+		.partition = {.kind = PARTITION_TIME, .column = "Dropoff", .unit = PART_DAY},
+		.ncluster = 1,
+		.cluster = {"vendorid"},
+		.block_rows = 2,
+	};
+	struct table *t = NULL;
+	CHECK_OK(write_table(dir, &spec, taxi_rows, 8));
+	CHECK_OK(table_open(&t, dir));
+	CHECK_INT(t->npartitions, 3);
+	CHECK_STR(t->partitions[0].id, "__NULL__");
+	CHECK(t->partitions[0].is_null);
+	CHECK_STR(t->partitions[1].id, "20190101");
+	CHECK_STR(t->partitions[2].id, "20190102");
+	CHECK_INT(t->partitions[1].rows, 4);
+	CHECK_INT(t->partitions[1].lo, 17897LL * 86400000000LL);
+	CHECK_INT(t->partitions[1].hi, 17898LL * 86400000000LL);
+	/* Inside a partition: NULL VendorID first, then by VendorID, ties in
+	 * the order the rows came. */
+	text = dump(t);
+	CHECK_STR(text, "\\N|\\N|12\n"
+	                "2|\\N|8\n"
+	                "\\N|2019-01-01 01:00:00+00|7\n"
+	                "1|2019-01-01 23:00:00+00|6\n"
+	                "1|2019-01-01 02:00:00+00|10\n"
+	                "2|2019-01-01 03:00:00+00|11\n"
+	                "1|2019-01-02 09:00:00+00|9\n"
+	                "2|2019-01-02 10:00:00+00|5\n");
+	/* Blocks of two rows, with the statistics a filter prunes on. */
+	CHECK_INT(t->partitions[1].nblocks, 2);
+	const struct block *b0 = &t->partitions[1].blocks[0], *b1 = &t->partitions[1].blocks[1];
+	CHECK_INT(b0->stats[0].nulls, 1);
+	CHECK_INT(b0->stats[0].min.i, 1);
+	CHECK_INT(b0->stats[0].max.i, 1);
+	CHECK_INT(b1->stats[0].min.i, 1);
+	CHECK_INT(b1->stats[0].max.i, 2);
+	CHECK_INT(b1->stats[2].min.f, 10);
+	CHECK_INT(b1->stats[2].max.f, 11);
+	CHECK_INT(t->partitions[0].blocks[0].stats[0].nulls, 1);
+	CHECK(t->partitions[0].blocks[0].stats[1].min.is_null);
+	table_close(t);
+	free(text);
+	rm_rf(dir);
+	free(dir);
+}
+
+static char *read_all(const char *dir, const char *name)
+{
+	struct buf b = BUF_INIT;
+	char *path = path_join(dir, name);
+	if (file_read(path, &b) < 0)
+		buf_puts(&b, "(missing)");
+	free(path);
+	return buf_detach(&b);
+}
+
+/* The same rows give the same bytes; the manifest is exactly this text. */
+static void test_deterministic_and_manifest_text(void)
+{
+	char *d1 = tmp_dir(), *d2 = tmp_dir();
+	struct table_spec spec = {
+		.name = "opt",
+		.dataset = "taxi_data",
+		.ncols = 3,
+		.cols = taxi_cols,
+		.partition = {.kind = PARTITION_TIME, .column = "dropoff", .unit = PART_DAY},
+		.ncluster = 1,
+		.cluster = {"VendorID"},
+		.require_partition_filter = true,
+		.description = "the \"optimized\" one",
+		.block_rows = 3,
+	};
+	CHECK_OK(write_table(d1, &spec, taxi_rows, 8));
+	CHECK_OK(write_table(d2, &spec, taxi_rows, 8));
+	const char *files[] = {"manifest", "table.data"};
+	for (size_t i = 0; i < 2; i++) {
+		char *a = read_all(d1, files[i]), *b = read_all(d2, files[i]);
+		CHECK(strcmp(a, "(missing)") != 0);
+		CHECK(strcmp(a, b) == 0);
+		free(a);
+		free(b);
+	}
+	char *m = read_all(d1, "manifest");
+	CHECK_STR(m, "pipe-table 1\n"
+	             "name \"opt\"\n"
+	             "dataset \"taxi_data\"\n"
+	             "description \"the \\\"optimized\\\" one\"\n"
+	             "require_partition_filter true\n"
+	             "block_rows 3\n"
+	             "column \"VendorID\" INT64\n"
+	             "column \"dropoff\" TIMESTAMP\n"
+	             "column \"fare\" FLOAT64\n"
+	             "partition_by time \"dropoff\" DAY\n"
+	             "cluster \"VendorID\"\n"
+	             "rows 8\n"
+	             "partition \"__NULL__\" rows 2 lo 0 hi 0\n"
+	             "block 2\n"
+	             "chunk 0 18 1 8 \"2\" \"2\"\n"
+	             "chunk 18 18 2 0 - -\n"
+	             "chunk 36 16 0 16 \"8\" \"12\"\n"
+	             "partition \"20190101\" rows 4 lo 1546300800000000 hi 1546387200000000\n"
+	             "block 3\n"
+	             "chunk 52 27 1 16 \"1\" \"1\"\n"
+	             "chunk 79 24 0 24 \"2019-01-01 01:00:00+00\" \"2019-01-01 23:00:00+00\"\n"
+	             "chunk 103 24 0 24 \"6\" \"10\"\n"
+	             "block 1\n"
+	             "chunk 127 8 0 8 \"2\" \"2\"\n"
+	             "chunk 135 8 0 8 \"2019-01-01 03:00:00+00\" \"2019-01-01 03:00:00+00\"\n"
+	             "chunk 143 8 0 8 \"11\" \"11\"\n"
+	             "partition \"20190102\" rows 2 lo 1546387200000000 hi 1546473600000000\n"
+	             "block 2\n"
+	             "chunk 151 16 0 16 \"1\" \"2\"\n"
+	             "chunk 167 16 0 16 \"2019-01-02 09:00:00+00\" \"2019-01-02 10:00:00+00\"\n"
+	             "chunk 183 16 0 16 \"5\" \"9\"\n");
+	free(m);
+	rm_rf(d1);
+	rm_rf(d2);
+	free(d1);
+	free(d2);
+}
+
+static void ids_of(struct table *t, struct buf *out)
+{
+	for (size_t p = 0; p < t->npartitions; p++)
+		buf_printf(out, "%s%s:%llu", p ? " " : "", t->partitions[p].id, (unsigned long long)t->partitions[p].rows);
+}
+
+struct part_case {
+	const char *what;
+	struct column_def col;
+	struct partition_spec spec;
+	const char *rows[6];
+	const char *want; /* partition ids : rows */
+};
+
+static const struct part_case part_cases[] = {
+	{"DATE column", {"d", TYPE_DATE}, {PARTITION_TIME, "d", PART_DAY, 0, 0, 0},
+	 {"2020-02-29", "2020-03-01", "\\N", "2020-02-29"}, "__NULL__:1 20200229:2 20200301:1"},
+	{"DATE_TRUNC(d, MONTH)", {"d", TYPE_DATE}, {PARTITION_TIME, "d", PART_MONTH, 0, 0, 0},
+	 {"2020-02-29", "2020-03-01", "1969-12-31", "2020-02-01"}, "196912:1 202002:2 202003:1"},
+	{"DATE_TRUNC(d, YEAR)", {"d", TYPE_DATE}, {PARTITION_TIME, "d", PART_YEAR, 0, 0, 0},
+	 {"2020-02-29", "2021-03-01", "2020-12-31"}, "2020:2 2021:1"},
+	{"TIMESTAMP_TRUNC(ts, HOUR)", {"ts", TYPE_TIMESTAMP}, {PARTITION_TIME, "ts", PART_HOUR, 0, 0, 0},
+	 {"2019-01-01 00:13:00", "2019-01-01 00:59:59.999999", "2019-01-01 01:00:00", "1969-12-31 23:30:00"},
+	 "1969123123:1 2019010100:2 2019010101:1"},
+	{"DATETIME_TRUNC(dt, MONTH)", {"dt", TYPE_DATETIME}, {PARTITION_TIME, "dt", PART_MONTH, 0, 0, 0},
+	 {"2019-01-31 23:59:59", "2019-02-01 00:00:00"}, "201901:1 201902:1"},
+	{"RANGE_BUCKET(x, GENERATE_ARRAY(0, 100, 10))", {"x", TYPE_INT64}, {PARTITION_RANGE, "x", PART_DAY, 0, 100, 10},
+	 {"5", "-1", "100", "99", "\\N", "10"}, "__NULL__:1 __UNPARTITIONED__:2 0:1 10:1 90:1"},
+	{"RANGE_BUCKET(x, GENERATE_ARRAY(-30, 35, 20))", {"x", TYPE_INT64}, {PARTITION_RANGE, "x", PART_DAY, -30, 35, 20},
+	 {"-30", "-11", "-10", "34", "35"}, "__UNPARTITIONED__:1 -30:2 -10:1 30:1"},
+};
+
+static void test_partition_kinds(void)
+{
+	for (size_t i = 0; i < sizeof part_cases / sizeof part_cases[0]; i++) {
+		const struct part_case *c = &part_cases[i];
+		char *dir = tmp_dir();
+		struct column_def col = c->col;
+		struct table_spec spec = {.name = "p", .ncols = 1, .cols = &col, .partition = c->spec};
+		size_t n = 0;
+		while (n < 6 && c->rows[n])
+			n++;
+		struct table *t = NULL;
+		struct buf got = BUF_INIT;
+		if (write_table(dir, &spec, c->rows, n) < 0 || table_open(&t, dir) < 0)
+			buf_printf(&got, "ERROR %s", error_last());
+		else
+			ids_of(t, &got);
+		table_close(t);
+		rm_rf(dir);
+		free(dir);
+		char text[512];
+		snprintf(text, sizeof text, "%s", buf_cstr(&got));
+		buf_free(&got);
+		if (strcmp(text, c->want) != 0)
+			T_FAIL("%s: got %s, expected %s", c->what, text, c->want);
+	}
+}
+
+static void test_range_partition_bounds(void)
+{
+	char *dir = tmp_dir();
+	struct column_def col = {"x", TYPE_INT64};
+	struct table_spec spec = {.name = "p", .ncols = 1, .cols = &col,
+	                          .partition = {PARTITION_RANGE, "x", PART_DAY, 0, 25, 10}};
+	const char *rows[] = {"24", "3"};
+	struct table *t = NULL;
+	CHECK_OK(write_table(dir, &spec, rows, 2));
+	CHECK_OK(table_open(&t, dir));
+	CHECK_INT(t->npartitions, 2);
+	CHECK_INT(t->partitions[1].lo, 20);
+	CHECK_INT(t->partitions[1].hi, 25); /* the last bucket ends at end */
+	table_close(t);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_too_many_partitions(void)
+{
+	char *dir = tmp_dir();
+	struct column_def col = {"d", TYPE_DATE};
+	struct table_spec spec = {.name = "p", .ncols = 1, .cols = &col,
+	                          .partition = {PARTITION_TIME, "d", PART_DAY, 0, 0, 0}};
+	struct table_writer *w;
+	CHECK_OK(table_writer_open(&w, dir, &spec));
+	enum type types[] = {TYPE_DATE};
+	struct batch b;
+	batch_init(&b, 1, types);
+	for (int i = 0; i < TABLE_MAX_PARTITIONS + 5; i++) {
+		struct value v = value_date(i);
+		vec_push(&b.cols[0], &v);
+	}
+	b.nrows = TABLE_MAX_PARTITIONS + 5;
+	CHECK_OK(table_writer_append(w, &b));
+	batch_free(&b);
+	CHECK_INT(table_writer_finish(w), PIPE_EUSAGE);
+	CHECK_STR(error_last(), "Too many partitions produced by query, allowed 10000, query produces at least 10005 partitions");
+	rm_rf(dir);
+	free(dir);
+}
+
+struct spec_case {
+	struct table_spec spec;
+	const char *want;
+};
+
+static void test_spec_errors(void)
+{
+	struct column_def cols[] = {{"a", TYPE_INT64}, {"b", TYPE_FLOAT64}, {"d", TYPE_DATE}, {"e", TYPE_STRING},
+	                            {"f", TYPE_BOOL}, {"A", TYPE_INT64}};
+	struct spec_case cases[] = {
+		{{.name = "t", .ncols = 5, .cols = cols, .ncluster = 5, .cluster = {"a", "d", "e", "f"}},
+		 "Too many clustering fields: 5. Only up to 4 clustering fields are allowed"},
+		{{.name = "t", .ncols = 5, .cols = cols, .ncluster = 1, .cluster = {"b"}},
+		 "Field b is of type FLOAT64 which is not supported for clustering"},
+		{{.name = "t", .ncols = 5, .cols = cols, .ncluster = 1, .cluster = {"zz"}}, "Unrecognized name: zz"},
+		{{.name = "t", .ncols = 6, .cols = cols},
+		 "Duplicate column names in the result are not supported. Found duplicate(s): A"},
+		{{.name = "t", .ncols = 5, .cols = cols, .partition = {PARTITION_TIME, "d", PART_HOUR, 0, 0, 0}},
+		 "PARTITION BY expression must be DATE(<timestamp_column>)"},
+		{{.name = "t", .ncols = 5, .cols = cols, .partition = {PARTITION_TIME, "e", PART_DAY, 0, 0, 0}},
+		 "PARTITION BY expression must be DATE(<timestamp_column>)"},
+		{{.name = "t", .ncols = 5, .cols = cols, .partition = {PARTITION_RANGE, "a", PART_DAY, 0, 10, 0}},
+		 "RANGE_BUCKET partitioning needs start < end and a positive interval"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK_INT(table_spec_check(&cases[i].spec), PIPE_EUSAGE);
+		if (!str_starts(error_last(), cases[i].want))
+			T_FAIL("case %zu: got %s, expected %s", i, error_last(), cases[i].want);
+	}
+}
+
+static void test_create_replaces_and_abort_keeps(void)
+{
+	char *root = tmp_dir(), *dir = NULL, *text = NULL;
+	struct column_def col = {"x", TYPE_INT64};
+	struct table_spec spec = {.name = "nums", .ncols = 1, .cols = &col};
+	struct table_writer *w;
+	struct batch b;
+	struct table *t = NULL;
+	const char *first[] = {"1", "2"}, *second[] = {"3"};
+	CHECK_OK(table_writer_create(&w, root, &spec));
+	fill(&b, &spec, first, 2);
+	CHECK_OK(table_writer_append(w, &b));
+	batch_free(&b);
+	CHECK_OK(table_writer_finish(w));
+	/* A second write that is abandoned leaves the first table. */
+	CHECK_OK(table_writer_create(&w, root, &spec));
+	fill(&b, &spec, second, 1);
+	CHECK_OK(table_writer_append(w, &b));
+	table_writer_abort(w);
+	dir = path_join(root, "nums");
+	CHECK_OK(table_open(&t, dir));
+	text = dump(t);
+	CHECK_STR(text, "1\n2\n");
+	table_close(t);
+	free(text);
+	/* A finished one replaces it. */
+	CHECK_OK(table_writer_create(&w, root, &spec));
+	CHECK_OK(table_writer_append(w, &b));
+	batch_free(&b);
+	CHECK_OK(table_writer_finish(w));
+	CHECK_OK(table_open(&t, dir));
+	text = dump(t);
+	CHECK_STR(text, "3\n");
+	table_close(t);
+	free(text);
+	char **names;
+	size_t n;
+	CHECK_OK(table_list(root, &names, &n)); /* no temporary directories left */
+	CHECK_INT(n, 1);
+	free(names[0]);
+	free(names);
+	rm_rf(root);
+	free(root);
+	free(dir);
+}
+
+static void test_catalog(void)
+{
+	char *root = tmp_dir(), *dir = NULL;
+	struct column_def col = {"x", TYPE_INT64};
+	const char *rows[] = {"1"};
+	struct table_spec trips = {.name = "trips", .dataset = "taxi_data", .ncols = 1, .cols = &col};
+	struct table_spec coins = {.name = "coins", .ncols = 1, .cols = &col};
+	struct table_spec tags = {.name = "coins__tags", .ncols = 1, .cols = &col};
+	char *p1 = path_join(root, "trips"), *p2 = path_join(root, "coins"), *p3 = path_join(p2, "coins__tags");
+	mkdir_p(p1);
+	mkdir_p(p3);
+	CHECK_OK(write_table(p1, &trips, rows, 1));
+	CHECK_OK(write_table(p2, &coins, rows, 1));
+	CHECK_OK(write_table(p3, &tags, rows, 1));
+
+	CHECK_OK(table_resolve(root, "your_project_id.taxi_data.trips", &dir));
+	CHECK_STR(dir, p1);
+	free(dir);
+	CHECK_OK(table_resolve(root, "taxi_data.trips", &dir));
+	free(dir);
+	CHECK_OK(table_resolve(root, "trips", &dir));
+	free(dir);
+	CHECK_OK(table_resolve(root, "any_dataset.coins", &dir)); /* no dataset recorded */
+	free(dir);
+	CHECK_OK(table_resolve(root, "coins__tags", &dir));
+	CHECK_STR(dir, p3);
+	free(dir);
+	CHECK_INT(table_resolve(root, "proj.other.trips", &dir), PIPE_ENOTFOUND);
+	CHECK_STR(error_last(), "Not found: Table proj:other.trips");
+	CHECK_INT(table_resolve(root, "taxi_data.nope", &dir), PIPE_ENOTFOUND);
+	CHECK_STR(error_last(), "Not found: Table taxi_data.nope");
+	CHECK_INT(table_resolve(root, "a.b.c.d", &dir), PIPE_EUSAGE);
+
+	char **names;
+	size_t n;
+	CHECK_OK(table_list(root, &names, &n));
+	CHECK_INT(n, 3);
+	CHECK_STR(names[0], "coins");
+	CHECK_STR(names[1], "coins__tags");
+	CHECK_STR(names[2], "trips");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(p1);
+	free(p2);
+	free(p3);
+	rm_rf(root);
+	free(root);
+}
+
+static void test_describe(void)
+{
+	char *dir = tmp_dir();
+	struct table_spec spec = {
+		.name = "opt",
+		.ncols = 3,
+		.cols = taxi_cols,
+		.partition = {.kind = PARTITION_TIME, .column = "dropoff", .unit = PART_DAY},
+		.ncluster = 1,
+		.cluster = {"VendorID"},
+	};
+	struct table *t = NULL;
+	struct buf b = BUF_INIT;
+	CHECK_OK(write_table(dir, &spec, taxi_rows, 8));
+	CHECK_OK(table_open(&t, dir));
+	table_describe(t, &b);
+	CHECK_STR(buf_cstr(&b), "VendorID  INT64\n"
+	                        "dropoff   TIMESTAMP\n"
+	                        "fare      FLOAT64\n"
+	                        "partitioned by TIMESTAMP_TRUNC(dropoff, DAY)\n"
+	                        "clustered by VendorID\n"
+	                        "8 rows in 3 partitions\n");
+	buf_free(&b);
+	table_close(t);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_bad_manifest(void)
+{
+	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
+	struct table *t = NULL;
+	const char *text = "pipe-table 1\nname \"x\"\ncolumn \"a\" WIDGET\n";
+	CHECK_OK(file_write_atomic(path, text, strlen(text)));
+	CHECK(table_open(&t, dir) < 0);
+	CHECK(strstr(error_last(), "manifest:3: unknown type") != NULL);
+	rm_rf(dir);
+	CHECK_INT(table_open(&t, dir), PIPE_ENOTFOUND);
+	free(path);
+	free(dir);
+}
+
+int main(void)
+{
+	RUN(test_round_trip_every_type);
+	RUN(test_partition_by_day_and_cluster);
+	RUN(test_deterministic_and_manifest_text);
+	RUN(test_partition_kinds);
+	RUN(test_range_partition_bounds);
+	RUN(test_too_many_partitions);
+	RUN(test_spec_errors);
+	RUN(test_create_replaces_and_abort_keeps);
+	RUN(test_catalog);
+	RUN(test_describe);
+	RUN(test_bad_manifest);
+	T_DONE();
+}
