@@ -407,7 +407,10 @@ static int finish_job(struct engine *e, struct job *j)
 		j->output = tp->last.output;
 		e->unchanged++;
 	} else {
-		index_forget(e->ix, e->plan.outputs[i]);
+		/* a directory's old entries go: its files may be gone (a file
+		 * output's one entry is simply overwritten) */
+		if (j->nfiles != 1 || j->files[0].rel[0] != '\0')
+			index_forget(e->ix, e->plan.outputs[i]);
 		for (size_t k = 0; k < j->nfiles; k++) {
 			char *p = xasprintf("%s%s", e->plan.outputs[i], j->files[k].rel);
 			index_file_put(e->ix, p, &j->files[k].st, &j->files[k].hash);

@@ -19,8 +19,8 @@ int graph_find(const struct graph *g, const char *name)
 	return t ? (int)(t - g->pf->targets) : -1;
 }
 
-/* The target name closest to word (within 2 edits, or one word is a prefix
- * of), or NULL. */
+/* The target name closest to word (within 2 edits, or else one that starts
+ * with word), or NULL. */
 static const char *closest_target(const struct pipefile *pf, const char *word)
 {
 	const char *best = NULL;

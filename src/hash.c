@@ -43,10 +43,22 @@ static const EVP_MD *md(void)
 	return sha256 ? sha256 : EVP_sha256();
 }
 
+/* A finished hasher's context is kept for the thread's next one: the fast
+ * path hashes a few small strings per target, where allocating a context
+ * cost as much as the digest. */
+static _Thread_local struct hasher *spare;
+
 struct hasher *hasher_new(void)
 {
-	struct hasher *h = xmalloc(sizeof(*h));
-	h->ctx = EVP_MD_CTX_new();
+	struct hasher *h = spare;
+	if (h) {
+		spare = NULL;
+		if (EVP_DigestInit_ex(h->ctx, md(), NULL) == 1)
+			return h;
+	} else {
+		h = xmalloc(sizeof(*h));
+		h->ctx = EVP_MD_CTX_new();
+	}
 	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md(), NULL) != 1) {
 		fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
 		abort();
@@ -65,6 +77,10 @@ void hasher_final(struct hasher *h, struct hash *out)
 {
 	unsigned int n = HASH_LEN;
 	EVP_DigestFinal_ex(h->ctx, out->b, &n);
+	if (!spare) {
+		spare = h;
+		return;
+	}
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
 }

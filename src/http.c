@@ -602,7 +602,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 	if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
-		/* each response of a redirect chain starts afresh */
+		/* an interim response (100 Continue) is followed by the real one */
 		transfer_reset_headers(t);
 		return len;
 	}
@@ -627,8 +627,15 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(*wanted); i++) {
 		if (nlen == strlen(wanted[i].name) && !strncasecmp(p, wanted[i].name, nlen)) {
 			char **slot = (char **)((char *)t + wanted[i].off);
+			char *value = xstrndup(v, (size_t)(end - v));
+			if (*slot && wanted[i].off == offsetof(struct transfer, link)) {
+				/* several Link lines are one list */
+				char *both = xasprintf("%s, %s", *slot, value);
+				free(value);
+				value = both;
+			}
 			free(*slot);
-			*slot = xstrndup(v, (size_t)(end - v));
+			*slot = value;
 		}
 	}
 	return len;
@@ -702,8 +709,8 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void logf_(const struct http_fetch *f, const char *fmt, ...) PIPE_PRINTF(2, 3);
-static void logf_(const struct http_fetch *f, const char *fmt, ...)
+static void note(const struct http_fetch *f, const char *fmt, ...) PIPE_PRINTF(2, 3);
+static void note(const struct http_fetch *f, const char *fmt, ...)
 {
 	if (!f->log)
 		return;
@@ -757,19 +764,26 @@ struct page {
 	const char *url;    /* expanded */
 	const char *path;   /* the file */
 	bool conditional;
+	/* Redirects are followed here, not by curl, so that the user's headers
+	 * (tokens) are not sent on to another host: foreign says we left the
+	 * first URL's scheme, host and port. */
+	char *redirect;
+	int nredirects;
+	bool foreign;
 	/* out */
 	struct transfer t;
 	struct scan scan;
 	bool not_modified;
 };
 
-static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, bool conditional)
+static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, bool conditional,
+                         bool user_headers)
 {
 	CURL *c = curl_easy_init();
 	if (!c)
 		return NULL;
 	bool has_accept = false;
-	for (size_t i = 0; i < f->nheaders; i++) {
+	for (size_t i = 0; user_headers && i < f->nheaders; i++) {
 		*hdrs = curl_slist_append(*hdrs, f->headers[i]);
 		if (!strncasecmp(f->headers[i], "accept:", 7))
 			has_accept = true;
@@ -790,10 +804,7 @@ static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, b
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (f->ca_file)
@@ -805,7 +816,8 @@ static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, b
 	return c;
 }
 
-/* One attempt.  Returns 0 done, 1 retry (why in *why), -1 failed. */
+/* One attempt.  Returns 0 done, 1 retry (why in *why), 2 redirected (to
+ * pg->redirect), -1 failed. */
 static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
                    struct buf *why, long *wait_ms)
 {
@@ -826,12 +838,12 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
 		goto done;
 	}
-	if (!(c = make_handle(f, &hdrs, pg->conditional))) {
+	if (!(c = make_handle(f, &hdrs, pg->conditional, !pg->foreign))) {
 		error = error_set("cannot start a curl handle");
 		goto done;
 	}
 	pg->t.curl = c;
-	curl_easy_setopt(c, CURLOPT_URL, pg->url);
+	curl_easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
@@ -867,6 +879,14 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		} else {
 			error = error_set("%s", msg);
 		}
+		goto done;
+	}
+	char *location = NULL;
+	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
+	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+		free(pg->redirect);
+		pg->redirect = xstrdup(location);
+		error = 2;
 		goto done;
 	}
 	if (status == 304 && pg->conditional) {
@@ -905,8 +925,48 @@ done:
 	return error;
 }
 
+static bool same_origin(const char *a, const char *b)
+{
+	static const CURLUPart parts[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+	CURLU *ua = curl_url(), *ub = curl_url();
+	bool same = ua && ub && curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	            curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+	for (size_t i = 0; same && i < sizeof(parts) / sizeof(*parts); i++) {
+		char *x = NULL, *y = NULL;
+		curl_url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
+		curl_url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
+		same = x && y && !strcasecmp(x, y);
+		curl_free(x);
+		curl_free(y);
+	}
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
+static int follow(const struct http_fetch *f, struct page *pg)
+{
+	if (++pg->nredirects > 10)
+		return error_set("more than 10 redirects");
+	if (strncasecmp(pg->redirect, "http://", 7) && strncasecmp(pg->redirect, "https://", 8))
+		return error_set("redirected to a URL that is not http or https");
+	if (!pg->foreign && !same_origin(pg->url, pg->redirect)) {
+		pg->foreign = true;
+		if (f->nheaders)
+			note(f, "page %d: redirected to another host: its headers are not sent there",
+			      pg->number);
+	}
+	if (f->verbose)
+		note(f, "page %d: redirected", pg->number);
+	return 0;
+}
+
 static int fetch_page(const struct http_fetch *f, struct page *pg)
 {
+	free(pg->redirect);
+	pg->redirect = NULL;
+	pg->nredirects = 0;
+	pg->foreign = false;
 	char *pathbuf = xmalloc(f->page.path ? strlen(f->page.path) + 1 : 1);
 	struct buf why = BUF_INIT;
 	int error;
@@ -916,6 +976,12 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 		error = attempt(f, pg, pathbuf, &why, &wait);
 		if (error <= 0)
 			break;
+		if (error == 2) {
+			if ((error = follow(f, pg)) < 0)
+				break;
+			n--; /* a redirect is not a failed attempt */
+			continue;
+		}
 		if (n >= f->retries) {
 			error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
 			break;
@@ -928,7 +994,7 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 		}
 		if (wait < 0)
 			wait = backoff_ms(f, n + 1);
-		logf_(f, "page %d: %s; retrying in %ldms (attempt %d of %d)", pg->number,
+		note(f, "page %d: %s; retrying in %ldms (attempt %d of %d)", pg->number,
 		      buf_cstr(&why), wait, n + 2, f->retries + 1);
 		sleep_ms(wait);
 	}
@@ -1004,7 +1070,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	for (int n = 1;; n++) {
 		if (f->page.max_pages && n > f->page.max_pages) {
 			r->more = true;
-			logf_(f, "stopped at max_pages = %d: the API may have more rows", f->page.max_pages);
+			note(f, "stopped at max_pages = %d: the API may have more rows", f->page.max_pages);
 			break;
 		}
 		free(path);
@@ -1015,10 +1081,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		pg->conditional = n == 1 && !r->not_modified;
 		pg->not_modified = false;
 		if (f->verbose && (style == HTTP_PAGE_OFFSET || style == HTTP_PAGE_NUMBER))
-			logf_(f, "GET %s page %d (%s=%lld)", f->display_url, n, f->page.param,
+			note(f, "GET %s page %d (%s=%lld)", f->display_url, n, f->page.param,
 			      (long long)(style == HTTP_PAGE_OFFSET ? offset : number));
 		else if (f->verbose)
-			logf_(f, "GET %s page %d", f->display_url, n);
+			note(f, "GET %s page %d", f->display_url, n);
 		if ((error = fetch_page(f, pg)) < 0) {
 			error_prefix("%s page %d: ", f->display_url, n);
 			goto done;
@@ -1033,7 +1099,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		/* an empty page after the first only says "no more" */
 		if (rows == 0 && n > 1) {
 			if (f->verbose)
-				logf_(f, "page %d: empty, the end", n);
+				note(f, "page %d: empty, the end", n);
 			unlink(path);
 			break;
 		}
@@ -1053,7 +1119,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			r->max_value = xstrdup(pg->scan.max);
 		}
 		if (f->verbose)
-			logf_(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
+			note(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
 			      (unsigned long long)pg->t.bytes);
 
 		free(next);
@@ -1115,6 +1181,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	}
 done:
 	if (pg) {
+		free(pg->redirect);
 		transfer_free(&pg->t);
 		scan_free(&pg->scan);
 		free(pg);

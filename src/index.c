@@ -2,12 +2,12 @@
  *
  * One binary file, little-endian, written whole with temp + rename:
  *
- *   "PIPEIDX1"
+ *   "PIPEIDX2"
  *   u32 nfiles, then per file:
- *       u32 len, path bytes, u64 inode, u64 size, i64 mtime_sec,
+ *       u32 len, path bytes, NUL, u64 inode, u64 size, i64 mtime_sec,
  *       i64 mtime_nsec, 32 bytes SHA-256 of the content
  *   u32 ntargets, then per target:
- *       u32 len, name bytes, 32 bytes key, 32 bytes recipe hash,
+ *       u32 len, name bytes, NUL, 32 bytes key, 32 bytes recipe hash,
  *       32 bytes output hash, i64 finished, u8 status
  *
  * Like git's index, a file whose stat data match its entry is taken to have
@@ -15,7 +15,14 @@
  * itself: such a file may have changed again within the same clock tick
  * ("racy"), so it is hashed anew.  The index is only a cache: a missing,
  * truncated or foreign file reads as empty and everything is recomputed
- * from state/ and targets/. */
+ * from state/ and targets/.
+ *
+ * Entries are saved in the order a build looked them up, and a lookup first
+ * tries the entry after the previous one found.  A no-op build looks up the
+ * same names in the same order every time, so it reads the entries in one
+ * pass and never builds a hash table; the table is built at the first lookup
+ * that misses.  Strings end in NUL so that entries point into the file's
+ * bytes: loading 50,000 targets is a few allocations, not 150,000. */
 #include "index.h"
 #include "util.h"
 
@@ -23,30 +30,85 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "PIPEIDX1"
+#define MAGIC "PIPEIDX2"
 
 struct file_entry {
-	char *path;
+	const char *path;
 	uint64_t ino, size;
 	int64_t sec, nsec;
 	struct hash hash;
+	uint32_t seen; /* the order of its first lookup in this run; 0: none */
+	bool owned;    /* path was allocated, not loaded */
 };
 
 struct target_entry {
-	char *name;
+	const char *name;
 	struct index_target t;
+	uint32_t seen;
+	bool owned;
+};
+
+/* One kind of entry: an array in saved order, a hint, a lazy name map. */
+struct table {
+	void **items;
+	size_t n, cap, hint;
+	struct strmap map;
+	bool mapped;
+	uint32_t seq;
+	bool out_of_order; /* a lookup missed the hint: save in the new order */
 };
 
 struct index {
-	struct file_entry **files;
-	size_t nfiles, capfiles;
-	struct strmap file_map;
-	struct target_entry **targets;
-	size_t ntargets, captargets;
-	struct strmap target_map;
+	struct buf data; /* the file as read: loaded names point into it */
+	struct file_entry *loaded_files;
+	struct target_entry *loaded_targets;
+	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
 	bool dirty;
 };
+
+static const char *file_name(const void *e) { return ((const struct file_entry *)e)->path; }
+static const char *target_name(const void *e) { return ((const struct target_entry *)e)->name; }
+
+static void table_add(struct table *t, void *item, const char *name)
+{
+	grow_array(&t->items, &t->cap, t->n + 1, sizeof(*t->items));
+	t->items[t->n++] = item;
+	if (t->mapped)
+		strmap_put(&t->map, name, item);
+}
+
+static void *table_find(struct table *t, const char *name, const char *(*key)(const void *))
+{
+	void *item = NULL;
+	if (t->hint < t->n && !strcmp(key(t->items[t->hint]), name)) {
+		item = t->items[t->hint++];
+		return item;
+	}
+	if (!t->mapped) {
+		strmap_reserve(&t->map, t->n);
+		for (size_t i = 0; i < t->n; i++)
+			strmap_put(&t->map, key(t->items[i]), t->items[i]);
+		t->mapped = true;
+	}
+	item = strmap_get(&t->map, name);
+	if (item) {
+		t->out_of_order = true;
+		for (size_t i = 0; i < t->n; i++) /* rare: re-seat the hint after it */
+			if (t->items[i] == item) {
+				t->hint = i + 1;
+				break;
+			}
+	}
+	return item;
+}
+
+static void table_free(struct table *t)
+{
+	free(t->items);
+	strmap_free(&t->map);
+	memset(t, 0, sizeof(*t));
+}
 
 struct reader {
 	const unsigned char *p, *end;
@@ -64,105 +126,104 @@ static void rd(struct reader *r, void *dst, size_t n)
 	r->p += n;
 }
 
-static char *rd_str(struct reader *r)
+static const char *rd_str(struct reader *r)
 {
 	uint32_t n;
 	rd(r, &n, 4);
-	if (r->bad || (size_t)(r->end - r->p) < n) {
+	if (r->bad || (size_t)(r->end - r->p) <= n || r->p[n] != '\0') {
 		r->bad = true;
 		return NULL;
 	}
-	char *s = xstrndup((const char *)r->p, n);
-	r->p += n;
+	const char *s = (const char *)r->p;
+	r->p += n + 1;
 	return s;
-}
-
-static struct file_entry *file_add(struct index *ix, const char *path)
-{
-	struct file_entry *f = xcalloc(1, sizeof(*f));
-	f->path = xstrdup(path);
-	grow_array(&ix->files, &ix->capfiles, ix->nfiles + 1, sizeof(*ix->files));
-	ix->files[ix->nfiles++] = f;
-	strmap_put(&ix->file_map, f->path, f);
-	return f;
-}
-
-static struct target_entry *target_add(struct index *ix, const char *name)
-{
-	struct target_entry *t = xcalloc(1, sizeof(*t));
-	t->name = xstrdup(name);
-	grow_array(&ix->targets, &ix->captargets, ix->ntargets + 1, sizeof(*ix->targets));
-	ix->targets[ix->ntargets++] = t;
-	strmap_put(&ix->target_map, t->name, t);
-	return t;
 }
 
 static void clear(struct index *ix)
 {
-	for (size_t i = 0; i < ix->nfiles; i++) {
-		free(ix->files[i]->path);
-		free(ix->files[i]);
+	for (size_t i = 0; i < ix->files.n; i++) {
+		struct file_entry *f = ix->files.items[i];
+		if (f->owned) {
+			free((char *)f->path);
+			free(f);
+		}
 	}
-	for (size_t i = 0; i < ix->ntargets; i++) {
-		free(ix->targets[i]->name);
-		free(ix->targets[i]);
+	for (size_t i = 0; i < ix->targets.n; i++) {
+		struct target_entry *t = ix->targets.items[i];
+		if (t->owned) {
+			free((char *)t->name);
+			free(t);
+		}
 	}
-	ix->nfiles = ix->ntargets = 0;
-	strmap_free(&ix->file_map);
-	strmap_free(&ix->target_map);
+	free(ix->loaded_files);
+	free(ix->loaded_targets);
+	ix->loaded_files = NULL;
+	ix->loaded_targets = NULL;
+	table_free(&ix->files);
+	table_free(&ix->targets);
+	buf_free(&ix->data);
 }
 
 int index_load(struct index **out, const char *path)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
-	struct buf data = BUF_INIT;
 	struct reader r;
 	struct stat st;
 	char magic[8];
 	uint32_t n;
 
 	*out = ix;
-	if (stat(path, &st) < 0 || file_read(path, &data) < 0) {
+	if (stat(path, &st) < 0 || file_read(path, &ix->data) < 0) {
 		error_clear();
+		buf_free(&ix->data);
 		return 0;
 	}
 	ix->sec = st.st_mtim.tv_sec;
 	ix->nsec = st.st_mtim.tv_nsec;
-	r.p = (const unsigned char *)data.data;
-	r.end = r.p + data.len;
+	r.p = (const unsigned char *)ix->data.data;
+	r.end = r.p + ix->data.len;
 	r.bad = false;
 	rd(&r, magic, 8);
 	if (memcmp(magic, MAGIC, 8) != 0)
 		r.bad = true;
 	rd(&r, &n, 4);
+	if (!r.bad && n > ix->data.len / 40)
+		r.bad = true;
+	if (!r.bad) {
+		ix->loaded_files = xcalloc(n + 1, sizeof(*ix->loaded_files));
+		grow_array(&ix->files.items, &ix->files.cap, n + 1, sizeof(void *));
+	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
-		char *p = rd_str(&r);
-		if (!p)
-			break;
-		struct file_entry *f = file_add(ix, p);
-		free(p);
+		struct file_entry *f = &ix->loaded_files[i];
+		f->path = rd_str(&r);
 		rd(&r, &f->ino, 8);
 		rd(&r, &f->size, 8);
 		rd(&r, &f->sec, 8);
 		rd(&r, &f->nsec, 8);
 		rd(&r, f->hash.b, HASH_LEN);
+		ix->files.items[ix->files.n++] = f;
 	}
 	rd(&r, &n, 4);
+	if (!r.bad && n > ix->data.len / 100)
+		r.bad = true;
+	if (!r.bad) {
+		ix->loaded_targets = xcalloc(n + 1, sizeof(*ix->loaded_targets));
+		grow_array(&ix->targets.items, &ix->targets.cap, n + 1, sizeof(void *));
+	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
-		char *name = rd_str(&r);
-		if (!name)
-			break;
-		struct target_entry *t = target_add(ix, name);
-		free(name);
+		struct target_entry *t = &ix->loaded_targets[i];
+		t->name = rd_str(&r);
 		rd(&r, t->t.key.b, HASH_LEN);
 		rd(&r, t->t.recipe.b, HASH_LEN);
 		rd(&r, t->t.output.b, HASH_LEN);
 		rd(&r, &t->t.finished, 8);
 		rd(&r, &t->t.status, 1);
+		ix->targets.items[ix->targets.n++] = t;
 	}
-	if (r.bad) /* a damaged cache is an empty cache */
+	if (r.bad) { /* a damaged cache is an empty cache */
 		clear(ix);
-	buf_free(&data);
+		ix->sec = ix->nsec = 0;
+	}
 	return 0;
 }
 
@@ -170,7 +231,22 @@ static void wr_str(struct buf *b, const char *s)
 {
 	uint32_t n = (uint32_t)strlen(s);
 	buf_add(b, &n, 4);
-	buf_add(b, s, n);
+	buf_add(b, s, n + 1);
+}
+
+/* Entries looked up in this run first, in lookup order; the rest after. */
+static int by_seen_file(const void *a, const void *b)
+{
+	uint32_t x = (*(struct file_entry *const *)a)->seen - 1;
+	uint32_t y = (*(struct file_entry *const *)b)->seen - 1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_seen_target(const void *a, const void *b)
+{
+	uint32_t x = (*(struct target_entry *const *)a)->seen - 1;
+	uint32_t y = (*(struct target_entry *const *)b)->seen - 1;
+	return x < y ? -1 : x > y;
 }
 
 int index_save(struct index *ix, const char *path)
@@ -178,13 +254,18 @@ int index_save(struct index *ix, const char *path)
 	struct buf b = BUF_INIT;
 	uint32_t n;
 	int error;
-	if (!ix->dirty)
+	if (!ix->dirty && !ix->files.out_of_order && !ix->targets.out_of_order)
 		return 0;
+	/* qsort is not stable, but the seen numbers are distinct, and entries
+	 * not seen (all UINT32_MAX) may come in any order */
+	qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen_file);
+	qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen_target);
+	buf_grow(&b, ix->files.n * 80 + ix->targets.n * 130 + 16);
 	buf_add(&b, MAGIC, 8);
-	n = (uint32_t)ix->nfiles;
+	n = (uint32_t)ix->files.n;
 	buf_add(&b, &n, 4);
-	for (size_t i = 0; i < ix->nfiles; i++) {
-		struct file_entry *f = ix->files[i];
+	for (size_t i = 0; i < ix->files.n; i++) {
+		struct file_entry *f = ix->files.items[i];
 		wr_str(&b, f->path);
 		buf_add(&b, &f->ino, 8);
 		buf_add(&b, &f->size, 8);
@@ -192,10 +273,10 @@ int index_save(struct index *ix, const char *path)
 		buf_add(&b, &f->nsec, 8);
 		buf_add(&b, f->hash.b, HASH_LEN);
 	}
-	n = (uint32_t)ix->ntargets;
+	n = (uint32_t)ix->targets.n;
 	buf_add(&b, &n, 4);
-	for (size_t i = 0; i < ix->ntargets; i++) {
-		struct target_entry *t = ix->targets[i];
+	for (size_t i = 0; i < ix->targets.n; i++) {
+		struct target_entry *t = ix->targets.items[i];
 		wr_str(&b, t->name);
 		buf_add(&b, t->t.key.b, HASH_LEN);
 		buf_add(&b, t->t.recipe.b, HASH_LEN);
@@ -206,7 +287,7 @@ int index_save(struct index *ix, const char *path)
 	error = file_write_atomic(path, b.data, b.len);
 	buf_free(&b);
 	if (!error)
-		ix->dirty = false;
+		ix->dirty = ix->files.out_of_order = ix->targets.out_of_order = false;
 	return error;
 }
 
@@ -215,24 +296,44 @@ void index_free(struct index *ix)
 	if (!ix)
 		return;
 	clear(ix);
-	free(ix->files);
-	free(ix->targets);
 	free(ix);
 }
 
-const struct index_target *index_target_get(const struct index *ix, const char *name)
+static struct target_entry *find_target(struct index *ix, const char *name)
 {
-	struct target_entry *t = strmap_get(&ix->target_map, name);
+	struct target_entry *t = table_find(&ix->targets, name, target_name);
+	if (t && !t->seen)
+		t->seen = ++ix->targets.seq;
+	return t;
+}
+
+static struct file_entry *find_file(struct index *ix, const char *path)
+{
+	struct file_entry *f = table_find(&ix->files, path, file_name);
+	if (f && !f->seen)
+		f->seen = ++ix->files.seq;
+	return f;
+}
+
+const struct index_target *index_target_get(const struct index *cix, const char *name)
+{
+	/* const to callers: finding only moves the hint and the lookup order */
+	struct target_entry *t = find_target((struct index *)cix, name);
 	return t ? &t->t : NULL;
 }
 
 void index_target_put(struct index *ix, const char *name, const struct index_target *t)
 {
-	struct target_entry *e = strmap_get(&ix->target_map, name);
-	if (!e)
-		e = target_add(ix, name);
-	else if (!memcmp(&e->t, t, sizeof(*t)))
+	struct target_entry *e = find_target(ix, name);
+	if (!e) {
+		e = xcalloc(1, sizeof(*e));
+		e->name = xstrdup(name);
+		e->owned = true;
+		e->seen = ++ix->targets.seq;
+		table_add(&ix->targets, e, e->name);
+	} else if (!memcmp(&e->t, t, sizeof(*t))) {
 		return;
+	}
 	e->t = *t;
 	ix->dirty = true;
 }
@@ -240,9 +341,14 @@ void index_target_put(struct index *ix, const char *name, const struct index_tar
 void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h)
 {
-	struct file_entry *f = strmap_get(&ix->file_map, path);
-	if (!f)
-		f = file_add(ix, path);
+	struct file_entry *f = find_file(ix, path);
+	if (!f) {
+		f = xcalloc(1, sizeof(*f));
+		f->path = xstrdup(path);
+		f->owned = true;
+		f->seen = ++ix->files.seq;
+		table_add(&ix->files, f, f->path);
+	}
 	f->ino = (uint64_t)st->st_ino;
 	f->size = (uint64_t)st->st_size;
 	f->sec = st->st_mtim.tv_sec;
@@ -260,7 +366,7 @@ static int cached_file_hash(void *ctx, const char *path, const struct stat *st,
                             struct hash *out)
 {
 	struct index *ix = ctx;
-	struct file_entry *f = strmap_get(&ix->file_map, path);
+	struct file_entry *f = find_file(ix, path);
 	int error;
 	if (f && f->ino == (uint64_t)st->st_ino && f->size == (uint64_t)st->st_size &&
 	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec && !racy(ix, f)) {
@@ -289,21 +395,23 @@ void index_forget(struct index *ix, const char *path)
 {
 	size_t n = strlen(path), kept = 0;
 	bool any = false;
-	for (size_t i = 0; i < ix->nfiles; i++) {
-		struct file_entry *f = ix->files[i];
+	for (size_t i = 0; i < ix->files.n; i++) {
+		struct file_entry *f = ix->files.items[i];
 		if (!strncmp(f->path, path, n) && (f->path[n] == '\0' || f->path[n] == '/')) {
-			free(f->path);
-			free(f);
+			if (f->owned) {
+				free((char *)f->path);
+				free(f);
+			}
 			any = true;
 			continue;
 		}
-		ix->files[kept++] = f;
+		ix->files.items[kept++] = f;
 	}
 	if (!any)
 		return;
-	ix->nfiles = kept;
-	strmap_free(&ix->file_map);
-	for (size_t i = 0; i < ix->nfiles; i++)
-		strmap_put(&ix->file_map, ix->files[i]->path, ix->files[i]);
+	ix->files.n = kept;
+	ix->files.hint = 0;
+	strmap_free(&ix->files.map);
+	ix->files.mapped = false;
 	ix->dirty = true;
 }

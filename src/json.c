@@ -14,6 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define JSMN_PARENT_LINKS
 #define JSMN_STRICT
 #include <jsmn.h>
@@ -331,13 +335,35 @@ struct json_reader {
 	size_t cap, len, pos; /* valid bytes [0, len); scanning at pos */
 	bool eof;
 	int64_t base;       /* the file offset of buf[0] */
-	int64_t line;       /* the line of buf[pos] */
-	int64_t line_start; /* the file offset where that line starts */
-	int64_t index, rec_line, rec_col;
+	/* Lines are counted only for a message: reading the file again from
+	 * the start is cheaper than counting every newline of every load. */
+	int64_t index, rec_off;
 	int error; /* the code of a failed fill, when peek returned -2 */
 };
 
 static int err_at(struct json_reader *r, size_t off, const char *fmt, ...) PIPE_PRINTF(3, 4);
+
+/* The line and column of a file offset, counted from the file's start. */
+static void locate(const struct json_reader *r, int64_t target, int64_t *line, int64_t *col)
+{
+	char chunk[65536];
+	int64_t at = 0, line_start = 0;
+	*line = 1;
+	while (at < target) {
+		size_t want = target - at < (int64_t)sizeof(chunk) ? (size_t)(target - at) : sizeof(chunk);
+		ssize_t n = pread(r->fd, chunk, want, at);
+		const char *p = chunk, *nl;
+		if (n <= 0)
+			break;
+		while ((nl = memchr(p, '\n', (size_t)(chunk + n - p)))) {
+			(*line)++;
+			line_start = at + (nl + 1 - chunk);
+			p = nl + 1;
+		}
+		at += n;
+	}
+	*col = target - line_start + 1;
+}
 
 /* An error at pos + off. */
 static int err_at(struct json_reader *r, size_t off, const char *fmt, ...)
@@ -346,7 +372,7 @@ static int err_at(struct json_reader *r, size_t off, const char *fmt, ...)
 	int64_t line, col;
 	va_list ap;
 	int error;
-	position(r->buf + r->pos, off, r->line, r->base + (int64_t)r->pos - r->line_start + 1, &line, &col);
+	locate(r, r->base + (int64_t)(r->pos + off), &line, &col);
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
@@ -404,15 +430,8 @@ static int peek(struct json_reader *r, size_t off)
 	return -2;
 }
 
-/* Moves pos forward by n bytes, counting lines. */
 static void consume(struct json_reader *r, size_t n)
 {
-	const char *p = r->buf + r->pos, *end = p + n, *nl;
-	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-		r->line++;
-		r->line_start = r->base + (nl + 1 - r->buf);
-		p = nl + 1;
-	}
 	r->pos += n;
 }
 
@@ -425,6 +444,34 @@ static int skip_space(struct json_reader *r)
 		else
 			return c;
 	}
+}
+
+/* The first offset from off (up to end) holding one of the bytes a..e (0
+ * for unused ones): sixteen bytes at a time where SSE2 is there. */
+static size_t skip_plain(const char *p, size_t off, size_t end, char a, char b, char c, char d, char e)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c),
+	              vd = _mm_set1_epi8(d), ve = _mm_set1_epi8(e);
+	while (off + 16 <= end) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + off));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+		                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vc), _mm_cmpeq_epi8(x, vd)),
+		                                      _mm_cmpeq_epi8(x, ve)));
+		int bits = _mm_movemask_epi8(m);
+		if (c == 0) /* a NUL in the text is not a stop */
+			bits &= ~_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+		if (bits)
+			return off + (size_t)__builtin_ctz((unsigned)bits);
+		off += 16;
+	}
+#endif
+	for (; off < end; off++) {
+		char x = p[off];
+		if (x == a || x == b || (x && (x == c || x == d || x == e)))
+			return off;
+	}
+	return off;
 }
 
 /* The length of the JSON value at pos (still to be validated by jsmn). */
@@ -459,9 +506,8 @@ static int scan_value(struct json_reader *r, size_t *len)
 					off++;
 					continue;
 				}
-				while (q < end && *q != '"' && *q != '\\')
-					q++;
-				off = (size_t)(q - p);
+				off = skip_plain(p, off, avail, '"', '\\', 0, 0, 0);
+				q = p + off;
 				if (q == end)
 					break;
 				off++;
@@ -476,6 +522,9 @@ static int scan_value(struct json_reader *r, size_t *len)
 				}
 				continue;
 			}
+			off = skip_plain(p, off, avail, '"', '{', '}', '[', ']');
+			if (off == avail)
+				break;
 			switch (p[off++]) {
 			case '"':
 				in_string = true;
@@ -563,7 +612,6 @@ int json_reader_open(struct json_reader **out, const char *path, enum json_forma
 	struct json_reader *r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
 	r->format = format;
-	r->line = 1;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		int error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", path,
@@ -700,12 +748,13 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 	}
 	if ((error = scan_value(r, &len)) < 0)
 		return error;
-	r->rec_line = r->line;
-	r->rec_col = r->base + (int64_t)r->pos - r->line_start + 1;
-	doc->line = r->rec_line;
-	doc->col = r->rec_col;
-	if ((error = json_parse(doc, r->buf + r->pos, len, r->path)) < 0)
-		return error;
+	r->rec_off = r->base + (int64_t)r->pos;
+	doc->line = doc->col = 1;
+	if (json_parse(doc, r->buf + r->pos, len, r->path) < 0) {
+		/* Again, knowing where the record starts, for the message. */
+		locate(r, r->rec_off, &doc->line, &doc->col);
+		return json_parse(doc, r->buf + r->pos, len, r->path);
+	}
 	consume(r, len);
 	if (r->state == ST_ELEMENT)
 		r->state = ST_AFTER;
@@ -715,8 +764,12 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 
 void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col)
 {
-	*line = r->rec_line;
-	*col = r->rec_col;
+	locate(r, r->rec_off, line, col);
+}
+
+int64_t json_reader_offset(const struct json_reader *r)
+{
+	return r->rec_off;
 }
 
 int64_t json_reader_index(const struct json_reader *r)

@@ -80,8 +80,10 @@ int json_reader_open(struct json_reader **out, const char *path, enum json_forma
  * next call).  Returns 1 with a record, 0 at the end, < 0 on an error whose
  * message gives path:line:col. */
 int json_reader_next(struct json_reader *r, struct json_doc *doc);
-/* Where the record just returned starts, for messages: 1-based. */
+/* Where the record just returned starts, for messages: 1-based.  Counts
+ * lines from the start of the file: for errors, not for every record. */
 void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col);
+int64_t json_reader_offset(const struct json_reader *r); /* its byte offset */
 int64_t json_reader_index(const struct json_reader *r); /* 0-based record number */
 void json_reader_free(struct json_reader *r);
 

@@ -303,8 +303,8 @@ static int parse_config(const struct target *t, struct config *c)
 	for (size_t k = 0; k < 2; k++) {
 		if (!(a = target_attr(t, hkeys[k])))
 			continue;
-		char *v = own(c, xstrdup(a->value));
-		for (char *line = strtok(v, "\n"); line; line = strtok(NULL, "\n")) {
+		char *v = own(c, xstrdup(a->value)), *save = NULL;
+		for (char *line = strtok_r(v, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			line = str_trim(line);
 			if (!*line)
 				continue;
@@ -558,13 +558,14 @@ static void log_line(void *arg, const char *line)
  * changed URL, param or header must not be answered "not modified". */
 static void request_id(const char *display_url, const struct config *c, char out[HASH_HEX_LEN + 1])
 {
-	struct hasher *h = hasher_new();
+	struct buf b = BUF_INIT;
 	struct hash id;
-	hasher_str(h, display_url);
+	buf_add(&b, display_url, strlen(display_url) + 1);
 	for (size_t i = 0; i < c->nheaders; i++)
-		hasher_str(h, c->headers[i]);
-	hasher_final(h, &id);
+		buf_add(&b, c->headers[i], strlen(c->headers[i]) + 1);
+	hash_bytes(b.data, b.len, &id);
 	hash_hex(&id, out);
+	buf_free(&b);
 }
 
 static void keep_field(struct build_ctx *ctx, const char *key)

@@ -1,12 +1,21 @@
 /* load: JSON, NDJSON and CSV rows into warehouse tables.
  *
- * Two passes over the sources.  The first reads every record and decides
- * the schema: which columns and child tables exist and each column's type
- * over all rows (1 then 1.5 is FLOAT64), and checks hints, conversions and a
- * frozen schema, so that a bad input fails before anything is written.  The
- * second reads the records again, converts each value to its column's type
- * and appends it to typed column vectors that go to the table writer a batch
- * at a time.  Memory is one record, one batch per table and the schema.
+ * Two passes.  The first reads every record and decides the schema: which
+ * columns and child tables exist and each column's type over all rows (1
+ * then 1.5 is FLOAT64), and checks hints, conversions and a frozen schema, so
+ * that a bad input fails before anything is written.  On the way it writes a
+ * tape: each value with its node already resolved, and each row's end.  The
+ * second pass replays the tape (no JSON to tokenise again), converts each
+ * value to its column's type and appends it to typed column vectors that go
+ * to the table writer a batch at a time.  Memory is one record, one batch per
+ * table and the schema; the tape is a temporary file beside the output.
+ *
+ * The tape, native byte order, never kept:
+ *   'R' u32 source, i64 row            a record starts (for messages)
+ *   'S' u32 node, u8 type, u8 escaped, u32 len, bytes   a value
+ *   'E' u32 table, i64 id, parent, root, index          a row ends
+ * Row ids on the tape count from 0 per table; the second pass adds each
+ * table's first id.
  *
  * Names: a record's key becomes a column through load_column_name; a nested
  * object's keys become parent__child columns; an array becomes rows of a
@@ -25,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "warehouse/table.h"
@@ -93,6 +103,10 @@ struct node {
 	int table;
 	struct column *col; /* when a scalar was seen */
 	int child;          /* the child table when an array was seen, else -1 */
+	/* Records mostly repeat their keys in the same order: the nodes of
+	 * this object's keys as last seen, checked before hashing. */
+	int *order;
+	size_t norder, caporder;
 };
 
 struct hint {
@@ -115,7 +129,15 @@ struct loader {
 	struct arena mem; /* node keys */
 	/* The record being read, for messages. */
 	const char *src;
+	struct json_reader *reader; /* JSON: the position is counted on demand */
 	int64_t line, col, rowno, loaded;
+	size_t src_index;
+	/* The first pass's tape, which the second replays. */
+	FILE *tape;
+	char *tape_path;
+	struct buf tape_out;
+	char *tape_in;
+	size_t tape_len, tape_pos, tape_cap;
 	struct buf scratch;
 	char *stage; /* append/merge: where the new rows go first */
 	/* The existing table when it matters: append, merge, or a frozen
@@ -275,10 +297,51 @@ static int row_error(struct loader *L, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	error = error_setcode(PIPE_EUSAGE, "%s:%lld:%lld: row %lld: %s", L->src, (long long)L->line,
-	                      (long long)L->col, (long long)L->rowno, buf_cstr(&msg));
+	if (L->reader)
+		json_reader_pos(L->reader, &L->line, &L->col);
+	if (L->line > 0)
+		error = error_setcode(PIPE_EUSAGE, "%s:%lld:%lld: row %lld: %s", L->src, (long long)L->line,
+		                      (long long)L->col, (long long)L->rowno, buf_cstr(&msg));
+	else
+		error = error_setcode(PIPE_EUSAGE, "%s: row %lld: %s", L->src, (long long)L->rowno, buf_cstr(&msg));
 	buf_free(&msg);
 	return error;
+}
+
+/* A plain decimal (-12.50) with at most 15 significant digits is m / 10^k
+ * with m and 10^k exact doubles, so one division rounds it correctly; the
+ * rest goes to value_parse. */
+static bool fast_double(const char *p, size_t len, double *out)
+{
+	static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	const char *end = p + len;
+	bool neg = false, dot = false;
+	int64_t m = 0;
+	int digits = 0, frac = 0;
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p == end)
+		return false;
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (++digits > 15)
+				return false;
+			m = m * 10 + (*p - '0');
+			frac += dot;
+		} else if (*p == '.' && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	if (!digits || (dot && !frac))
+		return false;
+	*out = (double)m / pow10[frac];
+	if (neg)
+		*out = -*out;
+	return true;
 }
 
 /* The value of cell as type t: 0, or PIPE_EUSAGE when it does not convert.
@@ -298,6 +361,11 @@ static int convert(struct loader *L, const struct cell *c, enum type t, struct v
 	}
 	if ((t == TYPE_BOOL) != (c->type == JSON_TRUE || c->type == JSON_FALSE) && c->type != JSON_STRING)
 		return PIPE_EUSAGE;
+	if (t == TYPE_FLOAT64 && fast_double(s, len, &out->f)) {
+		out->type = TYPE_FLOAT64;
+		out->is_null = false;
+		return 0;
+	}
 	if (value_parse(t, s, len, out) == 0)
 		return 0;
 	/* "1.0" is a whole number too: Socrata and pandas write them so. */
@@ -547,6 +615,55 @@ static int store(struct loader *L, struct ltable *t, struct column *c, const str
 	return 0;
 }
 
+/* The tape. */
+
+/* Room for n more bytes; the caller fills them. */
+static char *tape_room(struct loader *L, size_t n)
+{
+	struct buf *b = &L->tape_out;
+	char *p;
+	if (b->cap - b->len < n + 1)
+		buf_grow(b, n + 1);
+	p = b->data + b->len;
+	b->len += n;
+	return p;
+}
+
+static void tape_put(struct loader *L, const void *p, size_t n)
+{
+	memcpy(tape_room(L, n), p, n);
+}
+
+static int tape_flush(struct loader *L)
+{
+	if (L->tape_out.len && fwrite(L->tape_out.data, 1, L->tape_out.len, L->tape) != L->tape_out.len)
+		return error_set("%s: %s", L->tape_path, strerror(errno));
+	buf_clear(&L->tape_out);
+	return 0;
+}
+
+/* The next n bytes of the tape, or NULL at its end. */
+static const char *tape_get(struct loader *L, size_t n)
+{
+	const char *p;
+	if (L->tape_len - L->tape_pos < n) {
+		size_t have = L->tape_len - L->tape_pos;
+		memmove(L->tape_in, L->tape_in + L->tape_pos, have);
+		L->tape_len = have;
+		L->tape_pos = 0;
+		if (L->tape_cap < n || L->tape_cap < (1u << 20)) {
+			L->tape_cap = n > (1u << 20) ? n : (1u << 20);
+			L->tape_in = xrealloc(L->tape_in, L->tape_cap);
+		}
+		L->tape_len += fread(L->tape_in + have, 1, L->tape_cap - have, L->tape);
+		if (L->tape_len < n)
+			return NULL;
+	}
+	p = L->tape_in + L->tape_pos;
+	L->tape_pos += n;
+	return p;
+}
+
 static int scalar(struct loader *L, int node, const struct cell *v)
 {
 	struct node *n = &L->nodes[node];
@@ -568,7 +685,19 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 	}
 	if (v->type == JSON_NULL)
 		return 0;
-	return L->pass == 1 ? observe(L, t, n->col, v) : store(L, t, n->col, v);
+	if (L->pass == 2)
+		return store(L, t, n->col, v);
+	{
+		uint32_t id = (uint32_t)node, len = (uint32_t)v->len;
+		char *p = tape_room(L, 11 + v->len);
+		p[0] = 'S';
+		memcpy(p + 1, &id, 4);
+		p[5] = (char)v->type;
+		p[6] = (char)v->escaped;
+		memcpy(p + 7, &len, 4);
+		memcpy(p + 11, v->p, v->len);
+	}
+	return observe(L, t, n->col, v);
 }
 
 /* Rows. */
@@ -599,8 +728,14 @@ static int row_begin(struct loader *L, struct ltable *t, int64_t *id)
 static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id,
                    int64_t idx)
 {
-	if (L->pass == 1)
-		return 0;
+	if (L->pass == 1) {
+		uint32_t ti = (uint32_t)(t - L->tables);
+		int64_t v[4] = {id, parent_id, root_id, idx};
+		tape_put(L, "E", 1);
+		tape_put(L, &ti, 4);
+		tape_put(L, v, sizeof(v));
+		return L->tape_out.len >= (1u << 20) ? tape_flush(L) : 0;
+	}
 	if (t->lin[LIN_LOAD_ID] >= 0)
 		vec_push_str_ref(&t->batch.cols[t->lin[LIN_LOAD_ID]], L->o->load_id, strlen(L->o->load_id));
 	lineage_push(t, LIN_ROW_ID, id);
@@ -681,8 +816,18 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 	int n = d->toks[tok].size, i = tok + 1, error;
 	for (int k = 0; k < n; k++) {
 		const struct json_tok *key = &d->toks[i];
-		int node = node_get(L, parent_node, d->text + key->start, (size_t)(key->end - key->start));
-		int v = i + 1;
+		const char *raw = d->text + key->start;
+		size_t len = (size_t)(key->end - key->start);
+		struct node *p = &L->nodes[parent_node];
+		int node = (size_t)k < p->norder ? p->order[k] : -1, v = i + 1;
+		if (node < 0 || L->nodes[node].rawlen != len || memcmp(L->nodes[node].raw, raw, len)) {
+			node = node_get(L, parent_node, raw, len);
+			p = &L->nodes[parent_node];
+			grow_array(&p->order, &p->caporder, (size_t)k + 1, sizeof(int));
+			while (p->norder <= (size_t)k)
+				p->order[p->norder++] = -1;
+			p->order[k] = node;
+		}
 		switch (d->toks[v].type) {
 		case JSON_OBJECT:
 			if ((error = walk_object(L, d, v, node, row_id, root_id, &i)) < 0)
@@ -704,10 +849,19 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 	return 0;
 }
 
+static void tape_record(struct loader *L)
+{
+	uint32_t src = (uint32_t)L->src_index;
+	tape_put(L, "R", 1);
+	tape_put(L, &src, 4);
+	tape_put(L, &L->rowno, 8);
+}
+
 static int load_record(struct loader *L, const struct json_doc *d)
 {
 	int64_t id;
 	int next, error;
+	tape_record(L);
 	row_begin(L, &L->tables[0], &id);
 	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, &next)) < 0)
 		return error;
@@ -888,6 +1042,7 @@ static int load_csv(struct loader *L, const char *path)
 			                      (long long)c.lineno, c.n, nheader);
 			goto done;
 		}
+		tape_record(L);
 		row_begin(L, t, &id);
 		for (size_t i = 0; i < c.n; i++) {
 			struct cell v = csv_cell(c.fields.data + c.off[i], c.len[i]);
@@ -930,7 +1085,10 @@ static int run_pass(struct loader *L)
 		enum load_format f = format_of(L->o, path);
 		struct json_reader *r = NULL;
 		L->src = path;
+		L->src_index = i;
 		L->rowno = 0;
+		L->reader = NULL;
+		L->line = 0;
 		if (f == LOAD_CSV) {
 			error = load_csv(L, path);
 			continue;
@@ -938,16 +1096,65 @@ static int run_pass(struct loader *L)
 		if ((error = json_reader_open(&r, path, f == LOAD_NDJSON ? JSON_FORMAT_NDJSON : f == LOAD_JSON ? JSON_FORMAT_ARRAY : JSON_FORMAT_AUTO,
 		                              L->o->records)) < 0)
 			break;
+		L->reader = r;
 		while ((error = json_reader_next(r, &doc)) > 0) {
-			json_reader_pos(r, &L->line, &L->col);
 			L->rowno = json_reader_index(r) + 1;
 			if ((error = load_record(L, &doc)) < 0)
 				break;
 			L->loaded++;
 		}
 		json_reader_free(r);
+		L->reader = NULL;
 	}
 	json_doc_free(&doc);
+	if (error >= 0)
+		error = tape_flush(L);
+	return error;
+}
+
+/* The second pass: the tape again, converted and written. */
+static int replay(struct loader *L)
+{
+	int64_t *base = xcalloc(L->ntables, sizeof(int64_t));
+	const char *p;
+	int error = 0;
+	for (size_t i = 0; i < L->ntables; i++)
+		base[i] = L->tables[i].next_id;
+	rewind(L->tape);
+	L->line = 0;
+	while (error >= 0 && (p = tape_get(L, 1))) {
+		char ev = *p;
+		if (ev == 'R') {
+			uint32_t src;
+			memcpy(&src, tape_get(L, 4), 4);
+			memcpy(&L->rowno, tape_get(L, 8), 8);
+			L->src = L->o->paths[src];
+		} else if (ev == 'S') {
+			uint32_t node, len;
+			struct cell c;
+			struct node *n;
+			memcpy(&node, tape_get(L, 4), 4);
+			p = tape_get(L, 2);
+			c.type = (uint8_t)p[0];
+			c.escaped = p[1];
+			memcpy(&len, tape_get(L, 4), 4);
+			c.len = len;
+			c.p = tape_get(L, len);
+			n = &L->nodes[node];
+			error = store(L, &L->tables[n->table], n->col, &c);
+		} else if (ev == 'E') {
+			uint32_t ti;
+			int64_t v[4];
+			struct ltable *t;
+			memcpy(&ti, tape_get(L, 4), 4);
+			memcpy(v, tape_get(L, sizeof(v)), sizeof(v));
+			t = &L->tables[ti];
+			error = row_end(L, t, v[0] + base[ti], v[1] < 0 ? -1 : v[1] + base[t->parent < 0 ? 0 : t->parent],
+			                v[2] < 0 ? -1 : v[2] + base[0], v[3]);
+		} else
+			error = error_set("%s: a damaged tape", L->tape_path);
+	}
+	free(base);
 	return error;
 }
 
@@ -1411,6 +1618,12 @@ int load_run(const struct load_options *o, struct load_result *res)
 		goto done;
 	if ((error = table_new(&L, o->table, -1)) < 0)
 		goto done;
+	L.tape_path = xasprintf("%s.tape", o->out_dir);
+	if (!(L.tape = fopen(L.tape_path, "w+b"))) {
+		error = error_set("%s: %s", L.tape_path, strerror(errno));
+		goto done;
+	}
+	unlink(L.tape_path); /* gone when closed, whatever happens */
 	L.pass = 1;
 	if ((error = run_pass(&L)) < 0)
 		goto done;
@@ -1429,7 +1642,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 		t->next_id = (o->write == LOAD_REPLACE ? 0 : max_row_id(t->prev)) + 1;
 	}
 	L.pass = 2;
-	if ((error = run_pass(&L)) < 0)
+	if ((error = replay(&L)) < 0)
 		goto done;
 	if ((error = finish_writers(&L)) < 0)
 		goto done;
@@ -1471,8 +1684,15 @@ done:
 			table_close(t->prev);
 	}
 	free(L.tables);
-	for (size_t i = 0; i < L.nnodes; i++)
+	for (size_t i = 0; i < L.nnodes; i++) {
 		free(L.nodes[i].name);
+		free(L.nodes[i].order);
+	}
+	if (L.tape)
+		fclose(L.tape);
+	free(L.tape_path);
+	buf_free(&L.tape_out);
+	free(L.tape_in);
 	free(L.nodes);
 	free(L.slots);
 	for (size_t i = 0; i < L.nhints; i++)

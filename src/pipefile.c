@@ -31,10 +31,13 @@ struct arena {
 	max_align_t data[];
 };
 
-static void *arena_alloc(struct arena **a, size_t n)
+/* align is 1 for strings: at 50,000 targets, padding them would cost
+ * megabytes, and the page faults to touch them as much time as parsing. */
+static void *arena_alloc(struct arena **a, size_t n, size_t align)
 {
 	void *p;
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (*a)
+		(*a)->used = ((*a)->used + align - 1) / align * align;
 	if (!*a || (*a)->cap - (*a)->used < n) {
 		size_t cap = *a && (*a)->cap < (1 << 22) ? (*a)->cap * 2 : 1 << 16;
 		struct arena *b;
@@ -53,7 +56,7 @@ static void *arena_alloc(struct arena **a, size_t n)
 
 static char *arena_strndup(struct arena **a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -139,6 +142,7 @@ struct loader {
 	/* The current target's attributes, moved into the arena when it ends. */
 	struct attr *attrs;
 	size_t nattrs, acap;
+	char **kind_names;      /* kinds[i]->name copied into the arena once */
 	const char *file;       /* in pf->files */
 	const char *p, *end;    /* what is left of the text */
 	int line;               /* of the line last taken */
@@ -209,12 +213,13 @@ static int check_braces(const char *s, const char *e, const struct pos *at)
 	return 0;
 }
 
-static const struct kind *find_kind(const char *s, size_t n)
+/* The index of the kind called s in kinds[], or -1. */
+static int find_kind(const char *s, size_t n)
 {
-	for (size_t i = 0; kinds[i]; i++)
+	for (int i = 0; kinds[i]; i++)
 		if (strlen(kinds[i]->name) == n && !memcmp(kinds[i]->name, s, n))
-			return kinds[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 static void kind_list(struct buf *b)
@@ -232,7 +237,8 @@ static int finish_target(struct loader *ld)
 	ld->cur = -1;
 	t->nattrs = ld->nattrs;
 	if (ld->nattrs) {
-		t->attrs = arena_alloc(&ld->pf->arena, ld->nattrs * sizeof(*t->attrs));
+		t->attrs = arena_alloc(&ld->pf->arena, ld->nattrs * sizeof(*t->attrs),
+		                       _Alignof(struct attr));
 		memcpy(t->attrs, ld->attrs, ld->nattrs * sizeof(*t->attrs));
 	}
 	ld->nattrs = 0;
@@ -286,11 +292,10 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 {
 	struct pipefile *pf = ld->pf;
 	const char *kw = line, *kend, *name, *nend, *s;
-	const struct kind *kind;
 	struct target *t;
 	struct buf b = BUF_INIT;
 	size_t ndeps = 0, ndefined;
-	int error = 0;
+	int error = 0, ki;
 
 	for (s = kw; s < e && !is_blank(*s) && *s != ':' && *s != '='; s++)
 		;
@@ -311,7 +316,7 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 		goto done;
 	}
 	if (s == e) {
-		if (find_kind(kw, (size_t)(kend - kw)))
+		if (find_kind(kw, (size_t)(kend - kw)) >= 0)
 			return error_at(&(struct pos){ld->file, ld->line, (int)(kend - line) + 1},
 			                "missing target name after '%.*s'", (int)(kend - kw), kw);
 		return error_at(&(struct pos){ld->file, ld->line, 1},
@@ -321,7 +326,7 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	while (s < e && !is_blank(*s) && *s != ':')
 		s++;
 	nend = s;
-	if (!(kind = find_kind(kw, (size_t)(kend - kw)))) {
+	if ((ki = find_kind(kw, (size_t)(kend - kw))) < 0) {
 		char *word = xstrndup(kw, (size_t)(kend - kw));
 		struct suggestion sg = {word, NULL, INT_MAX};
 		for (size_t i = 0; kinds[i]; i++)
@@ -369,8 +374,11 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	t = &pf->targets[pf->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->name = arena_strndup(&pf->arena, name, (size_t)(nend - name));
-	t->kind_name = arena_strdup(&pf->arena, kind->name);
-	t->kind = kind;
+	/* One copy of each kind's name serves all its targets. */
+	if (!ld->kind_names[ki])
+		ld->kind_names[ki] = arena_strdup(&pf->arena, kinds[ki]->name);
+	t->kind_name = ld->kind_names[ki];
+	t->kind = kinds[ki];
 	t->pos = pos_at(ld, line, line);
 	ndefined = pf->by_name.len;
 	strmap_put(&pf->by_name, t->name, t);
@@ -383,7 +391,7 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 		goto done;
 	}
 	if (ndeps)
-		t->deps = arena_alloc(&pf->arena, ndeps * sizeof(*t->deps));
+		t->deps = arena_alloc(&pf->arena, ndeps * sizeof(*t->deps), _Alignof(struct dep));
 	while (t->ndeps < ndeps) {
 		const char *d;
 		while (is_blank(*s))
@@ -563,6 +571,8 @@ static int parse_text(struct loader *ld, const char *text, size_t len)
 	int error = 0;
 	ld->p = text;
 	ld->end = text + len;
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		ld->p += 3; /* a UTF-8 byte order mark, as some editors write */
 	ld->line = 0;
 	ld->cur = -1;
 	ld->after_var = false;
@@ -812,9 +822,12 @@ static int load(struct pipefile *pf, struct buf *texts, size_t n,
                 const char *const *overrides, size_t noverrides)
 {
 	struct loader ld = {0};
-	size_t heads = 0;
+	size_t heads = 0, nkinds = 0;
 	int error = 0;
 	ld.pf = pf;
+	while (kinds[nkinds])
+		nkinds++;
+	ld.kind_names = xcalloc(nkinds, sizeof(*ld.kind_names));
 	for (size_t i = 0; i < n; i++)
 		heads += count_heads(buf_cstr(&texts[i]), texts[i].len);
 	pf->targets = xmalloc((heads + 1) * sizeof(*pf->targets));
@@ -828,6 +841,7 @@ done:
 	strmap_free(&ld.vars);
 	free(ld.var_state);
 	free(ld.attrs);
+	free(ld.kind_names);
 	free(ld.var_stack);
 	return error;
 }

@@ -9,6 +9,7 @@
 #include "util.h"
 
 struct kind;
+struct arena;
 
 struct pos {
 	const char *file; /* points into pipefile.files: never freed separately */

@@ -13,6 +13,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,11 +145,59 @@ struct preload_slice {
 	size_t from, to;
 };
 
+/* Stats relative to an open directory, so that the kernel walks one path
+ * component instead of all of them; a build's paths share a few parents
+ * (targets/, the source directories), kept open in a small cache. */
+struct dir_cache {
+	struct {
+		char *path;
+		size_t len;
+		int fd;
+	} slot[8];
+	unsigned next;
+};
+
+static int stat_in(struct dir_cache *c, const char *path, struct stat *st)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+	int fd = -1;
+	if (!slash || slash == path)
+		return stat(path, st);
+	len = (size_t)(slash - path);
+	for (unsigned k = 0; k < 8; k++)
+		if (c->slot[k].path && c->slot[k].len == len && !memcmp(c->slot[k].path, path, len))
+			fd = c->slot[k].fd;
+	if (fd < 0) {
+		unsigned k = c->next++ % 8;
+		char *dir = xstrndup(path, len);
+		if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			free(dir);
+			return stat(path, st);
+		}
+		if (c->slot[k].path) {
+			free(c->slot[k].path);
+			close(c->slot[k].fd);
+		}
+		c->slot[k].path = dir;
+		c->slot[k].len = len;
+		c->slot[k].fd = fd;
+	}
+	return fstatat(fd, slash + 1, st, 0);
+}
+
 static void *preload_slice(void *arg)
 {
 	struct preload_slice *s = arg;
+	struct dir_cache cache;
+	memset(&cache, 0, sizeof(cache));
 	for (size_t k = s->from; k < s->to; k++)
-		s->pre[k].err = stat(s->pre[k].path, &s->pre[k].st) < 0 ? errno : 0;
+		s->pre[k].err = stat_in(&cache, s->pre[k].path, &s->pre[k].st) < 0 ? errno : 0;
+	for (unsigned k = 0; k < 8; k++)
+		if (cache.slot[k].path) {
+			free(cache.slot[k].path);
+			close(cache.slot[k].fd);
+		}
 	return NULL;
 }
 

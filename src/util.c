@@ -260,6 +260,15 @@ static void strmap_resize(struct strmap *m, size_t cap)
 	*m = n;
 }
 
+void strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t cap = 64;
+	while (cap < n * 2 + 2)
+		cap *= 2;
+	if (cap > m->cap)
+		strmap_resize(m, cap);
+}
+
 void strmap_put(struct strmap *m, const char *key, void *val)
 {
 	size_t i;
@@ -305,7 +314,8 @@ int file_read(const char *path, struct buf *out)
 	if (fd < 0)
 		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
 		                     "%s: %s", path, strerror(errno));
-	buf_grow(out, 0);
+	struct stat st;
+	buf_grow(out, fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)

@@ -74,6 +74,7 @@ struct strmap {
 	size_t cap, len;
 };
 void strmap_put(struct strmap *m, const char *key, void *val); /* key is not copied */
+void strmap_reserve(struct strmap *m, size_t n); /* room for n keys without rehashing */
 void *strmap_get(const struct strmap *m, const char *key);
 void strmap_free(struct strmap *m);
 uint64_t str_hash64(const char *s, size_t n);

@@ -23,6 +23,7 @@ struct sql_result {
 	bool *is_num;       /* per column: right-aligned, bare in JSON */
 	struct sql_stats stats;
 	char *message;      /* for statements without rows: "Table x created" */
+	bool dry_run;
 };
 
 static void result_add_rows(struct sql_result *r, const struct rb *in, size_t *cap)
@@ -429,6 +430,15 @@ static int run_create(struct run *r)
 		if (str_eq_nocase(o->key, "require_partition_filter")) {
 			if ((error = bool_option(s, o, &spec.require_partition_filter)) < 0)
 				goto done;
+		} else if (str_eq_nocase(o->key, "block_rows")) {
+			/* pipe's own option: rows per block (small blocks show
+			 * block pruning on small tables) */
+			if (o->value->kind != A_INT || o->value->i < 1 || o->value->i > 1000000) {
+				error = sql_error_at(s->src, o->value->line, o->value->col,
+						     "Option block_rows needs an integer from 1 to 1000000");
+				goto done;
+			}
+			spec.block_rows = (uint32_t)o->value->i;
 		} else if (str_eq_nocase(o->key, "description")) {
 			if (o->value->kind != A_STRING) {
 				error = sql_error_at(s->src, o->value->line, o->value->col, "Option description needs a string");
@@ -586,6 +596,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	int error;
 	*out = NULL;
 	r.res = xcalloc(1, sizeof *r.res);
+	r.res->dry_run = opt->dry_run;
 	if ((error = sql_parse(sql, &r.stmt)) < 0)
 		goto done;
 	if (r.stmt->kind != S_DROP) {
@@ -668,7 +679,10 @@ int sql_print_table(const struct sql_result *r, FILE *out)
 {
 	if (r->message)
 		fprintf(out, "%s\n", r->message);
-	if (r->ncols && !r->message) {
+	if (r->dry_run)
+		fprintf(out, "Query successfully validated. Assuming the tables are not modified, running this "
+			"query will process %" PRId64 " bytes of data.\n", r->stats.estimate_bytes);
+	else if (r->ncols && !r->message) {
 		size_t *w = xcalloc(r->ncols, sizeof *w);
 		for (size_t c = 0; c < r->ncols; c++) {
 			w[c] = text_width(r->names[c]);

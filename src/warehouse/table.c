@@ -254,6 +254,8 @@ struct table_writer {
 	char *final_dir; /* table_writer_create: where finish renames dir */
 	struct table_spec spec;
 	struct batch rows; /* every row appended, in order */
+	uint8_t *existing; /* per row: 1 if it came from the old table */
+	size_t existing_cap;
 	int part_col;
 	int cluster_col[TABLE_MAX_CLUSTER];
 };
@@ -325,17 +327,18 @@ static void vec_append(struct vec *dst, const struct vec *src)
 	dst->count += src->count;
 }
 
-int table_writer_append(struct table_writer *w, const struct batch *b)
+static int append_rows(struct table_writer *w, const struct batch *b, bool existing)
 {
 	if (b->ncols != w->spec.ncols)
 		return error_set("writing %s: a batch of %zu columns for a table of %zu", w->spec.name, b->ncols,
 		                 w->spec.ncols);
 	for (size_t c = 0; c < b->ncols; c++) {
 		enum type from = b->cols[c].type, to = w->spec.cols[c].type;
-		bool widen = from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC);
+		bool widen = (from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC)) ||
+		             (from == TYPE_NUMERIC && to == TYPE_FLOAT64);
 		if (from != to && from != TYPE_NULL && !widen)
-			return error_setcode(PIPE_EUSAGE, "Column %s of %s has type %s, not %s", w->spec.cols[c].name,
-			                     w->spec.name, type_name(to), type_name(from));
+			return error_setcode(PIPE_EUSAGE, "Column %s of %s has type %s; a %s value cannot be stored in it",
+			                     w->spec.cols[c].name, w->spec.name, type_name(to), type_name(from));
 		if (b->cols[c].count < b->nrows)
 			return error_set("writing %s: column %s holds %zu values for %zu rows", w->spec.name,
 			                 w->spec.cols[c].name, b->cols[c].count, b->nrows);
@@ -347,7 +350,39 @@ int table_writer_append(struct table_writer *w, const struct batch *b)
 		part.count = b->nrows;
 		vec_append(&w->rows.cols[c], &part);
 	}
+	grow_array(&w->existing, &w->existing_cap, w->rows.nrows + b->nrows, 1);
+	memset(w->existing + w->rows.nrows, existing, b->nrows);
 	w->rows.nrows += b->nrows;
+	return 0;
+}
+
+int table_writer_append(struct table_writer *w, const struct batch *b) { return append_rows(w, b, false); }
+
+int table_writer_append_existing(struct table_writer *w, const struct batch *b)
+{
+	return append_rows(w, b, true);
+}
+
+/* BigQuery's two limits: partitions modified by one job (those receiving
+ * a new row) and partitions in a table. */
+static int check_partition_count(struct table_writer *w, const int64_t *keys, const uint32_t *ids, size_t n)
+{
+	size_t total = 0, modified = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		bool fresh = false;
+		for (j = i; j < n && keys[ids[j]] == keys[ids[i]]; j++)
+			fresh |= !w->existing[ids[j]];
+		total++;
+		modified += fresh;
+	}
+	if (modified > TABLE_MAX_PARTITIONS_PER_JOB)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Too many partitions produced by query, allowed %d, query produces at least %zu partitions",
+		                     TABLE_MAX_PARTITIONS_PER_JOB, modified);
+	if (total > TABLE_MAX_PARTITIONS)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Too many partitions in table %s: %zu, allowed %d (BigQuery's partitions per table)",
+		                     w->spec.name, total, TABLE_MAX_PARTITIONS);
 	return 0;
 }
 
@@ -676,6 +711,7 @@ static void manifest_text(const struct table_spec *s, uint64_t rows, const struc
 static void writer_free(struct table_writer *w)
 {
 	batch_free(&w->rows);
+	free(w->existing);
 	table_spec_free(&w->spec);
 	free(w->dir);
 	free(w->final_dir);
@@ -711,6 +747,8 @@ int table_writer_finish(struct table_writer *w)
 	for (size_t k = 0; k < ctx.ncluster; k++)
 		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
 	sort_rows(&ctx, ids, n);
+	if (keys && (error = check_partition_count(w, keys, ids, n)) < 0)
+		goto done;
 
 	/* Runs of equal keys are the partitions. */
 	size_t cap = 0;
@@ -721,15 +759,6 @@ int table_writer_finish(struct table_writer *w)
 				j++;
 		else
 			j = n;
-		if (nparts == TABLE_MAX_PARTITIONS) {
-			size_t more = 1;
-			for (size_t k = j; k < n; k++)
-				more += keys[ids[k]] != keys[ids[k - 1]];
-			error = error_setcode(PIPE_EUSAGE,
-			                      "Too many partitions produced by query, allowed %d, query produces at least %zu partitions",
-			                      TABLE_MAX_PARTITIONS, nparts + more);
-			goto done;
-		}
 		grow_array(&parts, &cap, nparts + 1, sizeof *parts);
 		struct partition *part = &parts[nparts++];
 		memset(part, 0, sizeof *part);

@@ -7,9 +7,12 @@
 
 #include "value.h"
 
-/* BigQuery's limits (https://cloud.google.com/bigquery/quotas#partitioned_tables
- * and https://cloud.google.com/bigquery/docs/clustered-tables). */
+/* BigQuery's limits, as https://cloud.google.com/bigquery/quotas#partitioned_tables
+ * gives them: at most 10,000 partitions in a table, and one job (a query or
+ * a load) may modify at most 4,000 of them; up to four clustering columns
+ * (https://cloud.google.com/bigquery/docs/clustered-tables). */
 #define TABLE_MAX_PARTITIONS 10000
+#define TABLE_MAX_PARTITIONS_PER_JOB 4000
 #define TABLE_MAX_CLUSTER 4
 /* Rows per block unless the table says otherwise: one block is one batch
  * for the executor (see docs/table-format.md). */
@@ -79,7 +82,13 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
  * finish, leaves the old table as it was. */
 int table_writer_create(struct table_writer **out, const char *root, const struct table_spec *spec);
 int table_writer_append(struct table_writer *w, const struct batch *b);
-/* Too many partitions fails here with BigQuery's message.  Frees w. */
+/* Appends rows the table already held (INSERT INTO rewrites the old rows
+ * with the new): they do not count as modified by this job. */
+int table_writer_append_existing(struct table_writer *w, const struct batch *b);
+/* Partitions, sorts and writes.  More than 4,000 partitions receiving new
+ * rows, or more than 10,000 in all, fail here with BigQuery's message
+ * ("Too many partitions produced by query, allowed 4000, query produces at
+ * least 4001 partitions").  Frees w. */
 int table_writer_finish(struct table_writer *w);
 void table_writer_abort(struct table_writer *w); /* frees w; removes a create's temp dir */
 

@@ -704,8 +704,8 @@ static bool numeric_ok(numeric_t n) { return n <= NUMERIC_MAX && n >= -NUMERIC_M
 
 int numeric_add(numeric_t a, numeric_t b, numeric_t *out)
 {
-	numeric_t r = a + b; /* |a|,|b| < 10^38 so the sum fits in 128 bits */
-	if (!numeric_ok(r))
+	numeric_t r;
+	if (__builtin_add_overflow(a, b, &r) || !numeric_ok(r))
 		return numeric_overflow("+", a, b);
 	*out = r;
 	return 0;
@@ -713,8 +713,8 @@ int numeric_add(numeric_t a, numeric_t b, numeric_t *out)
 
 int numeric_sub(numeric_t a, numeric_t b, numeric_t *out)
 {
-	numeric_t r = a - b;
-	if (!numeric_ok(r))
+	numeric_t r;
+	if (__builtin_sub_overflow(a, b, &r) || !numeric_ok(r))
 		return numeric_overflow("-", a, b);
 	*out = r;
 	return 0;
@@ -1310,6 +1310,8 @@ void vec_push(struct vec *v, const struct value *x)
 			v->f64[i] = (double)x->i;
 		else if (x->type == TYPE_INT64 && v->type == TYPE_NUMERIC)
 			v->num[i] = (numeric_t)x->i * NUMERIC_SCALE;
+		else if (x->type == TYPE_NUMERIC && v->type == TYPE_FLOAT64)
+			v->f64[i] = numeric_to_double(x->n);
 		else {
 			fprintf(stderr, "pipe: internal error: pushing a %s into a %s vector\n",
 			        type_name(x->type), type_name(v->type));

@@ -226,8 +226,9 @@ void vec_retype(struct vec *v, enum type t); /* reset and change the type */
 void vec_free(struct vec *v);
 void vec_reserve(struct vec *v, size_t n); /* room for n rows in total */
 /* Appends a value of the vec's type (or NULL); strings are copied into the
- * vec's arena.  An INT64 pushed into a FLOAT64 or NUMERIC vec is converted;
- * other mismatches abort (a programming error, not bad input). */
+ * vec's arena.  An INT64 pushed into a FLOAT64 or NUMERIC vec, or a NUMERIC
+ * into a FLOAT64 vec, is converted (BigQuery's implicit widening); other
+ * mismatches abort (a programming error, not bad input). */
 void vec_push(struct vec *v, const struct value *x);
 void vec_push_null(struct vec *v);
 /* Appends a string without copying: p must outlive the vec's contents. */

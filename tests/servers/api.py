@@ -24,6 +24,7 @@ Routes (GET):
   /auth                          needs X-App-Token equal to $<--token-env>, else 403
                                  echoing the token it got
   /auth/fail                     the same, then always 503
+  /redirect?to=PATH&host=H       302 to PATH, on host H (another origin) if given
   /gzip                          gzip-encoded, only when the client accepts it
   /ua                            400 unless the User-Agent is pipe/<version>
   /query                         [{"query": "<the raw query string>"}]
@@ -234,6 +235,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not self.authorised():
             return self.send(403, dumps({"message": "bad or missing app token"}))
         self.send(503, dumps({"message": "try later"}))
+
+    def r_redirect(self, q, arg, key):
+        # to=PATH on this server; host=localhost sends it to another origin
+        host = arg("host")
+        loc = arg("to", "/soda")
+        if host:
+            loc = "http://%s:%d%s" % (host, self.server.server_address[1], loc)
+        self.send_response(302)
+        self.send_header("Location", loc)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def r_gzip(self, q, arg, key):
         if "gzip" not in self.headers.get("Accept-Encoding", ""):

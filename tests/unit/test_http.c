@@ -410,6 +410,37 @@ static void test_params_encoded(void)
 	buf_free(&body);
 }
 
+static void test_redirect_keeps_headers_on_same_host(void)
+{
+	struct buf dir = BUF_INIT;
+	struct http_result r;
+	const char *headers[] = {"X-App-Token: tok-for-tests"};
+	struct http_fetch f = base(url("/redirect?to=/auth"), &dir);
+	f.headers = headers;
+	f.nheaders = 1;
+	int rc = http_fetch(&f, &r);
+	buf_free(&dir);
+	CHECK_OK(rc);
+	CHECK_INT(r.rows, 100);
+	http_result_free(&r);
+}
+
+static void test_redirect_drops_headers_on_other_host(void)
+{
+	struct buf dir = BUF_INIT;
+	struct http_result r;
+	const char *headers[] = {"X-App-Token: tok-for-tests"};
+	/* localhost is the same server under another name: another origin */
+	struct http_fetch f = base(url("/redirect?to=/auth&host=localhost"), &dir);
+	f.headers = headers;
+	f.nheaders = 1;
+	int rc = http_fetch(&f, &r);
+	buf_free(&dir);
+	CHECK(rc < 0);
+	CHECK(strstr(error_last(), "HTTP 403: { \"message\": \"bad app token \" }"));
+	CHECK(strstr(last_log, "redirected to another host"));
+}
+
 static void test_gzip_and_user_agent(void)
 {
 	struct http_result r;
@@ -474,7 +505,8 @@ int main(void)
 	char *cmd = xasprintf("mkdir -p %s/tls && sh tests/servers/mkcert %s/tls", tmp, tmp);
 	int cert_rc = system(cmd);
 	free(cmd);
-	port = start_server("plain", "");
+	setenv("TEST_TOKEN", "tok-for-tests", 1);
+	port = start_server("plain", "--token-env TEST_TOKEN");
 	char *tls_args = xasprintf("--tls %s/tls/cert.pem %s/tls/key.pem", tmp, tmp);
 	tls_port = cert_rc == 0 ? start_server("tls", tls_args) : 0;
 	free(tls_args);
@@ -509,6 +541,8 @@ int main(void)
 	RUN(test_last_modified_304);
 	RUN(test_row_field_max);
 	RUN(test_params_encoded);
+	RUN(test_redirect_keeps_headers_on_same_host);
+	RUN(test_redirect_drops_headers_on_other_host);
 	RUN(test_gzip_and_user_agent);
 	RUN(test_file_url);
 	RUN(test_https_needs_ca);

@@ -11,6 +11,8 @@
  *   -- bytes: processed=N estimate=N billed=N partitions=S/T blocks=S/T
  *                         the statistics, computed by hand in the file
  *   -- setup: SQL         a statement run first (pipe only), e.g. a CTAS
+ *   -- dry_run            run as a dry run (the estimate only)
+ *   -- max_bytes_billed: N  the bytes budget
  * Cells compare after normalising: NULL, booleans as 1/0, timestamps without
  * the zone, numbers within a relative 1e-9.
  *
@@ -165,7 +167,11 @@ static int run_sqlite(const char *sql, struct buf *out)
 {
 	char path[320];
 	snprintf(path, sizeof path, "%s/query.sql", root);
-	if (file_write_atomic(path, sql, strlen(sql)) < 0)
+	/* GoogleSQL's LIKE is case-sensitive; sqlite's is not by default */
+	char *text = xasprintf("PRAGMA case_sensitive_like = 1;\n%s", sql);
+	int werr = file_write_atomic(path, text, strlen(text));
+	free(text);
+	if (werr < 0)
 		return -1;
 	char *cmd = xasprintf("sqlite3 -batch -tabs -noheader -nullvalue NULL '%s' < '%s' 2>&1", sqlite_db, path);
 	FILE *p = popen(cmd, "r");
@@ -296,7 +302,8 @@ static char *compare(const char *who, struct rows *got, struct rows *want, bool 
 struct casefile {
 	struct buf query, sqlite, setup;
 	struct rows expect;
-	bool unordered, nosqlite, has_expect;
+	bool unordered, nosqlite, has_expect, dry_run;
+	int64_t max_bytes_billed;
 	char *error, *bytes;
 };
 
@@ -321,6 +328,10 @@ static void parse_case(char *text, struct casefile *c)
 			in_expect = c->has_expect = true;
 		} else if (strcmp(d, "unordered") == 0) {
 			c->unordered = true;
+		} else if (strcmp(d, "dry_run") == 0) {
+			c->dry_run = true;
+		} else if (str_starts(d, "max_bytes_billed: ")) {
+			c->max_bytes_billed = strtoll(d + 18, NULL, 10);
 		} else if (strcmp(d, "nosqlite") == 0) {
 			c->nosqlite = true;
 		} else if (str_starts(d, "sqlite: ")) {
@@ -346,11 +357,12 @@ static char *for_sqlite(const char *q)
 {
 	struct buf b = BUF_INIT;
 	static const char *const drop[] = {"your_project_id.", "taxi_data.", "crypto."};
-	for (const char *p = q; *p;) {
-		if (*p == '`') {
-			p++;
-			continue;
-		}
+	struct buf nb = BUF_INIT;
+	for (const char *p = q; *p; p++)
+		if (*p != '`')
+			buf_putc(&nb, *p);
+	buf_puts(&nb, "");
+	for (const char *p = nb.data; *p;) {
 		bool skipped = false;
 		for (size_t i = 0; i < 3; i++)
 			if (strncmp(p, drop[i], strlen(drop[i])) == 0) {
@@ -360,6 +372,7 @@ static char *for_sqlite(const char *q)
 		if (!skipped)
 			buf_putc(&b, *p++);
 	}
+	buf_free(&nb);
 	buf_puts(&b, "");
 	return buf_detach(&b);
 }
@@ -380,7 +393,7 @@ static void run_case(const char *path)
 {
 	const char *name = strrchr(path, '/') + 1;
 	struct buf text = BUF_INIT;
-	struct casefile c = {BUF_INIT, BUF_INIT, BUF_INIT, {0}, false, false, false, NULL, NULL};
+	struct casefile c = {BUF_INIT, BUF_INIT, BUF_INIT, {0}, false, false, false, false, 0, NULL, NULL};
 	struct sql_result *res = NULL;
 	struct rows got = {0}, oracle = {0};
 	char *why = NULL, *sq = NULL;
@@ -402,6 +415,8 @@ static void run_case(const char *path)
 		}
 		sql_result_free(s);
 	}
+	opt.dry_run = c.dry_run;
+	opt.max_bytes_billed = c.max_bytes_billed;
 	int rc = sql_run(c.query.data, &opt, &res);
 	if (c.error) {
 		if (rc >= 0)

@@ -352,6 +352,20 @@ static void test_range_partition_bounds(void)
 	free(dir);
 }
 
+static struct batch days_batch(int from, int to)
+{
+	enum type types[] = {TYPE_DATE};
+	struct batch b;
+	batch_init(&b, 1, types);
+	for (int i = from; i < to; i++) {
+		struct value v = value_date(i);
+		vec_push(&b.cols[0], &v);
+	}
+	b.nrows = (size_t)(to - from);
+	return b;
+}
+
+/* One job may modify 4,000 partitions; a table may hold 10,000. */
 static void test_too_many_partitions(void)
 {
 	char *dir = tmp_dir();
@@ -359,19 +373,37 @@ static void test_too_many_partitions(void)
 	struct table_spec spec = {.name = "p", .ncols = 1, .cols = &col,
 	                          .partition = {PARTITION_TIME, "d", PART_DAY, 0, 0, 0}};
 	struct table_writer *w;
+	struct batch b = days_batch(0, 4001);
 	CHECK_OK(table_writer_open(&w, dir, &spec));
-	enum type types[] = {TYPE_DATE};
-	struct batch b;
-	batch_init(&b, 1, types);
-	for (int i = 0; i < TABLE_MAX_PARTITIONS + 5; i++) {
-		struct value v = value_date(i);
-		vec_push(&b.cols[0], &v);
-	}
-	b.nrows = TABLE_MAX_PARTITIONS + 5;
 	CHECK_OK(table_writer_append(w, &b));
 	batch_free(&b);
 	CHECK_INT(table_writer_finish(w), PIPE_EUSAGE);
-	CHECK_STR(error_last(), "Too many partitions produced by query, allowed 10000, query produces at least 10005 partitions");
+	CHECK_STR(error_last(), "Too many partitions produced by query, allowed 4000, query produces at least 4001 partitions");
+
+	/* 4,000 is fine. */
+	b = days_batch(0, 4000);
+	CHECK_OK(table_writer_open(&w, dir, &spec));
+	CHECK_OK(table_writer_append(w, &b));
+	batch_free(&b);
+	CHECK_OK(table_writer_finish(w));
+
+	/* Old rows in 7,000 partitions (INSERT INTO keeps them) plus new ones
+	 * in 3,000 more: 10,000, allowed; one more partition is not. */
+	struct batch old = days_batch(0, 7000);
+	b = days_batch(7000, 10000);
+	CHECK_OK(table_writer_open(&w, dir, &spec));
+	CHECK_OK(table_writer_append_existing(w, &old));
+	CHECK_OK(table_writer_append(w, &b));
+	CHECK_OK(table_writer_finish(w));
+	batch_free(&b);
+	b = days_batch(7000, 10001);
+	CHECK_OK(table_writer_open(&w, dir, &spec));
+	CHECK_OK(table_writer_append_existing(w, &old));
+	CHECK_OK(table_writer_append(w, &b));
+	CHECK_INT(table_writer_finish(w), PIPE_EUSAGE);
+	CHECK_STR(error_last(), "Too many partitions in table p: 10001, allowed 10000 (BigQuery's partitions per table)");
+	batch_free(&b);
+	batch_free(&old);
 	rm_rf(dir);
 	free(dir);
 }
@@ -531,6 +563,48 @@ static void test_describe(void)
 	free(dir);
 }
 
+/* INT64 widens into FLOAT64 and NUMERIC columns, NUMERIC into FLOAT64, as
+ * BigQuery coerces on insert; anything else is refused. */
+static void test_append_types(void)
+{
+	char *dir = tmp_dir(), *text = NULL;
+	struct column_def cols[] = {{"f", TYPE_FLOAT64}, {"n", TYPE_NUMERIC}};
+	struct table_spec spec = {.name = "w", .ncols = 2, .cols = cols};
+	enum type in[] = {TYPE_INT64, TYPE_INT64}, num[] = {TYPE_NUMERIC, TYPE_NUMERIC}, bad[] = {TYPE_STRING, TYPE_NUMERIC};
+	struct table_writer *w;
+	struct batch a, b, c;
+	struct value three = value_int64(3), half = value_numeric(NUMERIC_SCALE / 2), s = value_string("x", 1);
+	batch_init(&a, 2, in);
+	vec_push(&a.cols[0], &three);
+	vec_push(&a.cols[1], &three);
+	a.nrows = 1;
+	batch_init(&b, 2, num);
+	vec_push(&b.cols[0], &half);
+	vec_push(&b.cols[1], &half);
+	b.nrows = 1;
+	batch_init(&c, 2, bad);
+	vec_push(&c.cols[0], &s);
+	vec_push(&c.cols[1], &half);
+	c.nrows = 1;
+	struct table *t = NULL;
+	CHECK_OK(table_writer_open(&w, dir, &spec));
+	CHECK_OK(table_writer_append(w, &a));
+	CHECK_OK(table_writer_append(w, &b));
+	CHECK_INT(table_writer_append(w, &c), PIPE_EUSAGE);
+	CHECK_STR(error_last(), "Column f of w has type FLOAT64; a STRING value cannot be stored in it");
+	CHECK_OK(table_writer_finish(w));
+	CHECK_OK(table_open(&t, dir));
+	text = dump(t);
+	CHECK_STR(text, "3|3\n0.5|0.5\n");
+	free(text);
+	table_close(t);
+	batch_free(&a);
+	batch_free(&b);
+	batch_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void test_bad_manifest(void)
 {
 	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
@@ -557,6 +631,7 @@ int main(void)
 	RUN(test_create_replaces_and_abort_keeps);
 	RUN(test_catalog);
 	RUN(test_describe);
+	RUN(test_append_types);
 	RUN(test_bad_manifest);
 	T_DONE();
 }

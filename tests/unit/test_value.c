@@ -411,7 +411,7 @@ static void test_vectors(void)
 {
 	struct vec v;
 	vec_init(&v, TYPE_STRING);
-	char word[8];
+	char word[16];
 	for (int i = 0; i < 5000; i++) {
 		if (i % 7 == 0) {
 			vec_push_null(&v);

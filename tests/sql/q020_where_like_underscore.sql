@@ -1,0 +1,12 @@
+SELECT symbol FROM crypto.coins WHERE symbol LIKE '_t_' ORDER BY symbol;
+-- expect:
+-- btc
+-- btt
+-- ctc
+-- etc
+-- eth
+-- ftn
+-- jto
+-- ltc
+-- stx
+-- xtz

@@ -1,0 +1,3 @@
+SELECT COUNT(*) FROM crypto.coins WHERE name NOT LIKE '%a%';
+-- expect:
+-- 138

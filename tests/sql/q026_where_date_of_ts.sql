@@ -1,0 +1,4 @@
+SELECT COUNT(*) FROM your_project_id.taxi_data.optimized_taxi_trips WHERE DATE(tpep_dropoff_datetime) = '2019-01-01';
+-- sqlite: SELECT COUNT(*) FROM optimized_taxi_trips WHERE date(tpep_dropoff_datetime) = '2019-01-01'
+-- expect:
+-- 493

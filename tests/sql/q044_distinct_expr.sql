@@ -1,0 +1,12 @@
+SELECT DISTINCT DATE(tpep_dropoff_datetime) AS d FROM your_project_id.taxi_data.staging_taxi_trips ORDER BY d;
+-- sqlite: SELECT DISTINCT date(tpep_dropoff_datetime) AS d FROM staging_taxi_trips ORDER BY d
+-- expect:
+-- 2018-11-28
+-- 2018-12-21
+-- 2018-12-31
+-- 2019-01-01
+-- 2019-01-02
+-- 2021-01-01
+-- 2022-12-31
+-- 2023-01-01
+-- 2023-01-02

@@ -1,0 +1,16 @@
+SELECT pulocationid, COUNT(*) AS n FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY pulocationid HAVING COUNT(*) >= 40 ORDER BY n DESC, pulocationid;
+-- expect:
+-- 236	62
+-- 239	60
+-- 263	60
+-- 238	57
+-- 142	56
+-- 161	56
+-- 79	55
+-- 141	54
+-- 107	53
+-- 237	52
+-- 132	47
+-- 229	46
+-- 48	45
+-- 170	42

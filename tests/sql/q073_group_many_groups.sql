@@ -1,0 +1,12 @@
+SELECT pulocationid, dolocationid, COUNT(*) AS n FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 10;
+-- expect:
+-- 263	141	12
+-- 239	236	9
+-- 264	264	9
+-- 107	79	8
+-- 237	236	8
+-- 161	170	7
+-- 236	237	7
+-- 238	239	7
+-- 239	239	7
+-- 141	236	6

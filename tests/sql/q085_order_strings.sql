@@ -1,0 +1,12 @@
+SELECT symbol FROM crypto.coins WHERE market_cap_rank <= 10 ORDER BY symbol;
+-- expect:
+-- ada
+-- bnb
+-- btc
+-- doge
+-- eth
+-- sol
+-- steth
+-- usdc
+-- usdt
+-- xrp

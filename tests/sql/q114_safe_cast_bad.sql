@@ -1,0 +1,4 @@
+SELECT SAFE_CAST('abc' AS INT64), SAFE_CAST('12' AS INT64);
+-- sqlite: SELECT NULL, 12
+-- expect:
+-- NULL	12

@@ -1,0 +1,11 @@
+SELECT EXTRACT(DATE FROM tpep_pickup_datetime) AS d FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY d ORDER BY d;
+-- sqlite: SELECT date(tpep_pickup_datetime) AS d FROM staging_taxi_trips GROUP BY d ORDER BY d
+-- expect:
+-- 2018-11-28
+-- 2018-12-21
+-- 2018-12-31
+-- 2019-01-01
+-- 2020-12-31
+-- 2021-01-01
+-- 2022-12-31
+-- 2023-01-01

@@ -1,0 +1,12 @@
+SELECT TIMESTAMP_TRUNC(tpep_dropoff_datetime, DAY) AS d, COUNT(*) FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY d ORDER BY d;
+-- sqlite: SELECT strftime('%Y-%m-%d 00:00:00', tpep_dropoff_datetime) AS d, COUNT(*) FROM staging_taxi_trips GROUP BY d ORDER BY d
+-- expect:
+-- 2018-11-28 00:00:00	4
+-- 2018-12-21 00:00:00	1
+-- 2018-12-31 00:00:00	1
+-- 2019-01-01 00:00:00	493
+-- 2019-01-02 00:00:00	1
+-- 2021-01-01 00:00:00	500
+-- 2022-12-31 00:00:00	1
+-- 2023-01-01 00:00:00	498
+-- 2023-01-02 00:00:00	1

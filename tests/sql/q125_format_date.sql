@@ -1,0 +1,12 @@
+SELECT FORMAT_DATE('%Y/%m/%d', DATE(tpep_dropoff_datetime)) AS d, COUNT(*) FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY d ORDER BY d;
+-- sqlite: SELECT strftime('%Y/%m/%d', tpep_dropoff_datetime) AS d, COUNT(*) FROM staging_taxi_trips GROUP BY d ORDER BY d
+-- expect:
+-- 2018/11/28	4
+-- 2018/12/21	1
+-- 2018/12/31	1
+-- 2019/01/01	493
+-- 2019/01/02	1
+-- 2021/01/01	500
+-- 2022/12/31	1
+-- 2023/01/01	498
+-- 2023/01/02	1

@@ -1,0 +1,12 @@
+WITH d AS (SELECT DATE(tpep_dropoff_datetime) AS day, COUNT(*) AS n FROM your_project_id.taxi_data.staging_taxi_trips GROUP BY 1) SELECT x.day, x.n FROM d x JOIN d y ON x.day = y.day ORDER BY x.day;
+-- sqlite: WITH d AS (SELECT date(tpep_dropoff_datetime) AS day, COUNT(*) AS n FROM staging_taxi_trips GROUP BY 1) SELECT x.day, x.n FROM d x JOIN d y ON x.day = y.day ORDER BY x.day
+-- expect:
+-- 2018-11-28	4
+-- 2018-12-21	1
+-- 2018-12-31	1
+-- 2019-01-01	493
+-- 2019-01-02	1
+-- 2021-01-01	500
+-- 2022-12-31	1
+-- 2023-01-01	498
+-- 2023-01-02	1

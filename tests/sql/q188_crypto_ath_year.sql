@@ -1,0 +1,13 @@
+SELECT EXTRACT(YEAR FROM ath_date) AS y, COUNT(*) FROM crypto.coins GROUP BY y ORDER BY y;
+-- sqlite: SELECT CAST(strftime('%Y', ath_date) AS INTEGER) AS y, COUNT(*) FROM coins GROUP BY y ORDER BY y
+-- expect:
+-- 2016	1
+-- 2017	3
+-- 2018	10
+-- 2019	3
+-- 2020	2
+-- 2021	76
+-- 2022	10
+-- 2023	11
+-- 2024	82
+-- 2025	52

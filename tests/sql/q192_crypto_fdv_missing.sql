@@ -1,0 +1,3 @@
+SELECT COUNT(*) FROM crypto.coins WHERE fully_diluted_valuation IS NULL;
+-- expect:
+-- 0

@@ -1,0 +1,3 @@
+SELECT COUNT(*) FROM crypto.coins WHERE atl_date < '2018-01-01';
+-- expect:
+-- 16

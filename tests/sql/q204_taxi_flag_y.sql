@@ -1,0 +1,27 @@
+SELECT vendorid, pulocationid, dolocationid FROM your_project_id.taxi_data.staging_taxi_trips WHERE store_and_fwd_flag = 'Y' ORDER BY tpep_pickup_datetime, vendorid;
+-- expect:
+-- 1	189	33
+-- 1	148	148
+-- 1	186	186
+-- 1	239	142
+-- 1	237	264
+-- 1	239	239
+-- 1	33	95
+-- 1	75	75
+-- 1	164	87
+-- 1	230	141
+-- 1	262	87
+-- 1	107	224
+-- 1	263	140
+-- 1	158	211
+-- 1	162	75
+-- 1	79	203
+-- 1	79	137
+-- 1	230	137
+-- 1	141	229
+-- 1	132	35
+-- 1	263	233
+-- 1	170	249
+-- 1	237	24
+-- 1	143	41
+-- 2	231	116
