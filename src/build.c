@@ -39,8 +39,7 @@ struct job {
 	int node;
 	struct build_ctx ctx;
 	const char **inputs, **input_targets;
-	char *tmpdir; /* targets/.tmp/<name>.<pid>: everything the job writes */
-	char *tmp;    /* tmpdir/<output's base name>: $out */
+	char *tmp; /* targets/.tmp/<pid>/<name>: $out */
 	int rc;
 	char *error;
 	struct hash output;
@@ -66,6 +65,9 @@ struct engine {
 	size_t nready, ready_head;
 	size_t total, started, rebuilt, cutoff, failed, unchanged;
 	bool stop, tty;
+	/* targets/.tmp/<pid>: this build's scratch space, removed at its end;
+	 * what a killed build leaves there the next build removes */
+	char *tmpdir;
 	struct buf message; /* the commit message's body */
 
 	pthread_mutex_t mu;
@@ -179,7 +181,7 @@ static void run_job(struct job *j)
 
 	j->started = time_wall_s();
 	double t0 = time_now_ms();
-	if ((dir && (error = mkdir_p(dir)) < 0) || (error = mkdir_p(j->tmpdir)) < 0)
+	if (dir && (error = mkdir_p(dir)) < 0)
 		goto done;
 	if ((error = t->kind->build(&j->ctx)) < 0)
 		goto done;
@@ -193,9 +195,10 @@ static void run_job(struct job *j)
 		goto done;
 	error = path_replace(j->tmp, final);
 done:
-	if (error < 0)
+	if (error < 0) {
 		j->error = xstrdup(error_last());
-	rm_rf(j->tmpdir);
+		rm_rf(j->tmp);
+	}
 	j->rc = error;
 	j->ms = time_now_ms() - t0;
 	j->finished = time_wall_s();
@@ -254,9 +257,7 @@ static struct job *new_job(struct engine *e, int i)
 		j->inputs[k] = dep >= 0 ? e->plan.outputs[dep] : nd->inputs[k].name;
 		j->input_targets[k] = dep >= 0 ? nd->inputs[k].name : NULL;
 	}
-	const char *base = strrchr(e->plan.outputs[i], '/');
-	j->tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%s.%ld", nd->t->name, (long)getpid());
-	j->tmp = xasprintf("%s/%s", j->tmpdir, base ? base + 1 : e->plan.outputs[i]);
+	j->tmp = path_join(e->tmpdir, nd->t->name);
 	if (state_read(PIPE_STATE_DIR, nd->t->name, &j->prev) == 0)
 		j->have_prev = true;
 	else
@@ -289,7 +290,6 @@ static void free_job(struct job *j)
 	free(j->inputs);
 	free(j->input_targets);
 	free(j->tmp);
-	free(j->tmpdir);
 	free(j->error);
 	buf_free(&j->ctx.output);
 	state_record_free(&j->rec);
@@ -622,6 +622,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		return error;
 	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
 		goto done;
+	e.tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
 	plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR);
@@ -678,6 +679,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		if (!e.pending[i])
 			push_ready(&e, i);
 	}
+	if ((error = mkdir_p(e.tmpdir)) < 0)
+		goto done;
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
 	for (; nthreads < (size_t)jobs; nthreads++)
 		pthread_create(&threads[nthreads], NULL, worker, &e);
@@ -730,7 +733,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	if (e.tty)
 		fputs("\r\033[K", stdout);
 
-	rmdir(PIPE_TARGETS_DIR "/.tmp"); /* when empty: nothing is left half-built */
+	rm_rf(e.tmpdir); /* what commands left beside their $out */
+	rmdir(PIPE_TARGETS_DIR "/.tmp");
 	if (e.rebuilt || e.failed) {
 		int rc = commit(&e);
 		if (rc < 0 && !error)
@@ -759,6 +763,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	}
 done:
 	free(threads);
+	free(e.tmpdir);
 	plan_free(&e.plan);
 	index_free(e.ix);
 	free(e.state);

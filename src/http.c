@@ -10,11 +10,11 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <stddef.h>
-#include <strings.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -445,11 +445,43 @@ static int scan_byte(struct scan *s, int c)
 	}
 }
 
+static bool plain_string_byte(unsigned char c) { return c != '"' && c != '\\' && c >= 0x20; }
+
+/* Most of a page is string contents and indentation: those runs are taken
+ * whole, the rest byte by byte. */
 static int scan_feed(struct scan *s, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++, s->offset++)
-		if (scan_byte(s, (unsigned char)p[i]) < 0)
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		if (s->st == S_STRING && !s->esc && !s->hex_left) {
+			while (j < n && plain_string_byte(u[j]))
+				j++;
+			if (s->is_key) {
+				size_t room = SCAN_KEY_MAX - s->key_len, take = j - i < room ? j - i : room;
+				memcpy(s->key + s->key_len, p + i, take);
+				s->key_len += take;
+				if (take < j - i)
+					s->key_long = true;
+			} else if (s->cap != CAP_NONE) {
+				for (size_t k = i; k < j; k++)
+					capture_byte(s, p[k]);
+			}
+		} else if (s->st != S_STRING && s->st != S_NUMBER && s->st != S_LITERAL &&
+		           s->st != S_ERROR) {
+			while (j < n && is_ws(u[j]))
+				j++;
+		}
+		s->offset += j - i;
+		i = j;
+		if (i == n)
+			break;
+		if (scan_byte(s, u[i]) < 0)
 			return -1;
+		s->offset++;
+		i++;
+	}
 	return 0;
 }
 
@@ -769,6 +801,7 @@ struct page {
 	 * first URL's scheme, host and port. */
 	char *redirect;
 	int nredirects;
+	CURL *curl; /* for every attempt at every page */
 	bool foreign;
 	/* out */
 	struct transfer t;
@@ -776,12 +809,12 @@ struct page {
 	bool not_modified;
 };
 
-static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, bool conditional,
-                         bool user_headers)
+/* Sets c up for one request.  The handle lives for the whole fetch: reset
+ * forgets the options but keeps the connection, so pages reuse it. */
+static void setup_handle(CURL *c, const struct http_fetch *f, struct curl_slist **hdrs,
+                         bool conditional, bool user_headers)
 {
-	CURL *c = curl_easy_init();
-	if (!c)
-		return NULL;
+	curl_easy_reset(c);
 	bool has_accept = false;
 	for (size_t i = 0; user_headers && i < f->nheaders; i++) {
 		*hdrs = curl_slist_append(*hdrs, f->headers[i]);
@@ -803,6 +836,7 @@ static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, b
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -813,7 +847,6 @@ static CURL *make_handle(const struct http_fetch *f, struct curl_slist **hdrs, b
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
 	if (f->connect_timeout_ms > 0)
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
-	return c;
 }
 
 /* One attempt.  Returns 0 done, 1 retry (why in *why), 2 redirected (to
@@ -824,7 +857,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	int error = 0;
-	CURL *c = NULL;
+	CURL *c = pg->curl;
 
 	transfer_free(&pg->t);
 	memset(&pg->t, 0, sizeof(pg->t));
@@ -838,10 +871,9 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
 		goto done;
 	}
-	if (!(c = make_handle(f, &hdrs, pg->conditional, !pg->foreign))) {
-		error = error_set("cannot start a curl handle");
-		goto done;
-	}
+	/* pages are large: fewer, bigger writes */
+	setvbuf(pg->t.out, NULL, _IOFBF, 1 << 17);
+	setup_handle(c, f, &hdrs, pg->conditional, !pg->foreign);
 	pg->t.curl = c;
 	curl_easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
@@ -919,8 +951,9 @@ done:
 	if (pg->t.out)
 		fclose(pg->t.out);
 	pg->t.out = NULL;
-	if (c)
-		curl_easy_cleanup(c);
+	/* the handle outlives errbuf and hdrs */
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
 	return error;
 }
@@ -954,7 +987,7 @@ static int follow(const struct http_fetch *f, struct page *pg)
 		pg->foreign = true;
 		if (f->nheaders)
 			note(f, "page %d: redirected to another host: its headers are not sent there",
-			      pg->number);
+			     pg->number);
 	}
 	if (f->verbose)
 		note(f, "page %d: redirected", pg->number);
@@ -995,7 +1028,7 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 		if (wait < 0)
 			wait = backoff_ms(f, n + 1);
 		note(f, "page %d: %s; retrying in %ldms (attempt %d of %d)", pg->number,
-		      buf_cstr(&why), wait, n + 2, f->retries + 1);
+		     buf_cstr(&why), wait, n + 2, f->retries + 1);
 		sleep_ms(wait);
 	}
 	buf_free(&why);
@@ -1054,6 +1087,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		error = error_set("cannot start libcurl: %s", curl_easy_strerror(curl_init_code));
 		goto done;
 	}
+	if (!(pg->curl = curl_easy_init())) {
+		error = error_set("cannot start a curl handle");
+		goto done;
+	}
 	/* a file has one page: there is nothing to ask for next */
 	if (!strncasecmp(f->url, "file:", 5))
 		style = HTTP_PAGE_NONE;
@@ -1082,7 +1119,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		pg->not_modified = false;
 		if (f->verbose && (style == HTTP_PAGE_OFFSET || style == HTTP_PAGE_NUMBER))
 			note(f, "GET %s page %d (%s=%lld)", f->display_url, n, f->page.param,
-			      (long long)(style == HTTP_PAGE_OFFSET ? offset : number));
+			     (long long)(style == HTTP_PAGE_OFFSET ? offset : number));
 		else if (f->verbose)
 			note(f, "GET %s page %d", f->display_url, n);
 		if ((error = fetch_page(f, pg)) < 0) {
@@ -1120,7 +1157,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 		}
 		if (f->verbose)
 			note(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
-			      (unsigned long long)pg->t.bytes);
+			     (unsigned long long)pg->t.bytes);
 
 		free(next);
 		next = NULL;
@@ -1181,6 +1218,8 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	}
 done:
 	if (pg) {
+		if (pg->curl)
+			curl_easy_cleanup(pg->curl);
 		free(pg->redirect);
 		transfer_free(&pg->t);
 		scan_free(&pg->scan);

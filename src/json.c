@@ -96,11 +96,67 @@ static int parse_error(const struct json_doc *doc, const char *where, size_t off
 	                     describe(doc->text, doc->len, off, c));
 }
 
+/* Copies n of jsmn's tokens, raw[first..first+n), into doc as one value
+ * whose text starts at offset shift of the tokenised text, checking what
+ * jsmn leaves to its caller: literals, numbers, keys without values. */
+static int take_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, int n, int shift, const char *where)
+{
+	const char *text = doc->text;
+	size_t len = doc->len;
+	if (n > doc->cap) {
+		doc->cap = n;
+		doc->toks = xrealloc(doc->toks, (size_t)n * sizeof(*doc->toks));
+	}
+	for (int i = 0; i < n; i++) {
+		struct json_tok *t = &doc->toks[i];
+		const jsmntok_t *r = &raw[first + i];
+		const char *s = text + (r->start - shift), *e = text + (r->end - shift);
+		bool is_float;
+		if (i > 0 && r->parent < 0)
+			return parse_error(doc, where, (size_t)(r->start - shift), "more than one value");
+		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
+		if (r->parent >= 0 && raw[r->parent].type == JSMN_OBJECT && (r->type != JSMN_STRING || r->size != 1)) {
+			size_t at = (size_t)(r->start - shift);
+			if (r->type == JSMN_STRING)
+				for (at = (size_t)(r->end - shift) + 1; at < len && strchr(" \t\r\n:", text[at]); at++)
+					;
+			return parse_error(doc, where, at, r->type != JSMN_STRING ? "expected a key" : "a key without a value");
+		}
+		t->start = r->start - shift;
+		t->end = r->end - shift;
+		t->size = r->size;
+		t->parent = r->parent < 0 ? -1 : r->parent - first;
+		switch (r->type) {
+		case JSMN_OBJECT:
+			t->type = JSON_OBJECT;
+			break;
+		case JSMN_ARRAY:
+			t->type = JSON_ARRAY;
+			break;
+		case JSMN_STRING:
+			t->type = JSON_STRING;
+			break;
+		default:
+			if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
+				t->type = JSON_TRUE;
+			else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
+				t->type = JSON_FALSE;
+			else if (*s == 'n' && e - s == 4 && !memcmp(s, "null", 4))
+				t->type = JSON_NULL;
+			else if (valid_number(s, e, &is_float))
+				t->type = is_float ? JSON_FLOAT : JSON_INT;
+			else
+				return parse_error(doc, where, (size_t)(r->start - shift), "not a number, string, true, false or null");
+		}
+	}
+	doc->ntoks = n;
+	return 0;
+}
+
 int json_parse(struct json_doc *doc, const char *text, size_t len, const char *where)
 {
 	jsmn_parser p;
-	jsmntok_t *raw;
-	int n, i;
+	int n;
 
 	doc->text = text;
 	doc->len = len;
@@ -127,58 +183,7 @@ int json_parse(struct json_doc *doc, const char *text, size_t len, const char *w
 		return parse_error(doc, where, len, "unexpected end");
 	if (n == 0)
 		return parse_error(doc, where, len, "no value");
-	if (n > doc->cap) {
-		doc->cap = n;
-		doc->toks = xrealloc(doc->toks, (size_t)n * sizeof(*doc->toks));
-	}
-	raw = doc->raw;
-	for (i = 0; i < n; i++) {
-		struct json_tok *t = &doc->toks[i];
-		const jsmntok_t *r = &raw[i];
-		const char *s = text + r->start, *e = text + r->end;
-		bool is_float;
-		if (i > 0 && r->parent < 0)
-			return parse_error(doc, where, (size_t)r->start, "more than one value");
-		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
-		if (r->parent >= 0 && raw[r->parent].type == JSMN_OBJECT && (r->type != JSMN_STRING || r->size != 1))
-		{
-			size_t at = (size_t)r->start;
-			if (r->type == JSMN_STRING)
-				for (at = (size_t)r->end + 1; at < len && strchr(" \t\r\n:", text[at]); at++)
-					;
-			return parse_error(doc, where, at, r->type != JSMN_STRING ? "expected a key" : "a key without a value");
-		}
-		t->start = r->start;
-		t->end = r->end;
-		t->size = r->size;
-		t->parent = r->parent;
-		t->escaped = 0;
-		switch (r->type) {
-		case JSMN_OBJECT:
-			t->type = JSON_OBJECT;
-			break;
-		case JSMN_ARRAY:
-			t->type = JSON_ARRAY;
-			break;
-		case JSMN_STRING:
-			t->type = JSON_STRING;
-			t->escaped = memchr(s, '\\', (size_t)(e - s)) != NULL;
-			break;
-		default:
-			if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
-				t->type = JSON_TRUE;
-			else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
-				t->type = JSON_FALSE;
-			else if (*s == 'n' && e - s == 4 && !memcmp(s, "null", 4))
-				t->type = JSON_NULL;
-			else if (valid_number(s, e, &is_float))
-				t->type = is_float ? JSON_FLOAT : JSON_INT;
-			else
-				return parse_error(doc, where, (size_t)r->start, "not a number, string, true, false or null");
-		}
-	}
-	doc->ntoks = n;
-	return 0;
+	return take_tokens(doc, doc->raw, 0, n, 0, where);
 }
 
 void json_doc_free(struct json_doc *doc)
@@ -300,7 +305,7 @@ static void unescape(const char *p, const char *end, struct buf *out)
 const char *json_str(const struct json_doc *doc, int i, struct buf *scratch, size_t *len)
 {
 	const struct json_tok *t = &doc->toks[i];
-	if (!t->escaped) {
+	if (!memchr(doc->text + t->start, '\\', (size_t)(t->end - t->start))) {
 		*len = (size_t)(t->end - t->start);
 		return doc->text + t->start;
 	}
@@ -339,6 +344,12 @@ struct json_reader {
 	 * the start is cheaper than counting every newline of every load. */
 	int64_t index, rec_off;
 	int error; /* the code of a failed fill, when peek returned -2 */
+	/* The window: jsmn's tokens for the buffer from one record on, so
+	 * that the records after it need no scan of their own.  Offsets are
+	 * from the file offset win_base. */
+	jsmntok_t *win;
+	int win_n, win_cap, win_cur;
+	int64_t win_base;
 };
 
 static int err_at(struct json_reader *r, size_t off, const char *fmt, ...) PIPE_PRINTF(3, 4);
@@ -694,6 +705,55 @@ static const char *json_kind_name(int c)
 	}
 }
 
+/* The record at pos from the window, tokenising the buffer from pos on
+ * when the window does not hold it: 1 with doc and *len set, 0 when the
+ * record is not complete there (too large, damaged, or at the end of the
+ * file): the caller then scans it on its own, which explains any error. */
+static int window_record(struct json_reader *r, struct json_doc *doc, size_t *len)
+{
+	int64_t at = r->base + (int64_t)r->pos;
+	int first = -1, next, error;
+	for (int attempt = 0; first < 0; attempt++) {
+		jsmn_parser p;
+		int n;
+		size_t avail;
+		if (r->win_cur < r->win_n && r->win_base + r->win[r->win_cur].start == at &&
+		    r->win[r->win_cur].end >= 0) {
+			first = r->win_cur;
+			break;
+		}
+		if (attempt == 2)
+			return 0;
+		/* Another chunk when what is there holds no whole record. */
+		avail = r->len - r->pos;
+		if (attempt == 1 && ((error = fill(r, avail)) <= 0 || r->len - r->pos == avail))
+			return error < 0 ? error : 0;
+		if (!r->win_cap) {
+			r->win_cap = 16384;
+			r->win = xmalloc((size_t)r->win_cap * sizeof(*r->win));
+		}
+		avail = r->len - r->pos;
+		if (avail > (size_t)INT32_MAX)
+			return 0;
+		jsmn_init(&p);
+		n = jsmn_parse(&p, r->buf + r->pos, avail, r->win, (unsigned)r->win_cap);
+		/* Whatever jsmn said of the end (an incomplete record, too few
+		 * tokens, the array's ']'), the records before it are whole. */
+		r->win_n = n >= 0 ? n : (int)p.toknext;
+		r->win_cur = 0;
+		r->win_base = at;
+	}
+	for (next = first + 1; next < r->win_n && r->win[next].parent >= 0; next++)
+		;
+	doc->text = r->buf + r->pos;
+	*len = (size_t)(r->win[first].end - r->win[first].start);
+	doc->len = *len;
+	r->win_cur = next;
+	if (take_tokens(doc, r->win, first, next - first, r->win[first].start, r->path) < 0)
+		return 0; /* said again, with the position, by the caller */
+	return 1;
+}
+
 int json_reader_next(struct json_reader *r, struct json_doc *doc)
 {
 	int c, error;
@@ -746,11 +806,13 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 		}
 		break;
 	}
-	if ((error = scan_value(r, &len)) < 0)
-		return error;
 	r->rec_off = r->base + (int64_t)r->pos;
 	doc->line = doc->col = 1;
-	if (json_parse(doc, r->buf + r->pos, len, r->path) < 0) {
+	if ((error = window_record(r, doc, &len)) < 0)
+		return error;
+	if (error == 0 && ((error = scan_value(r, &len)) < 0 || json_parse(doc, r->buf + r->pos, len, r->path) < 0)) {
+		if (error < 0)
+			return error;
 		/* Again, knowing where the record starts, for the message. */
 		locate(r, r->rec_off, &doc->line, &doc->col);
 		return json_parse(doc, r->buf + r->pos, len, r->path);
@@ -787,6 +849,7 @@ void json_reader_free(struct json_reader *r)
 		free(r->keys[i]);
 	free(r->keys);
 	free(r->buf);
+	free(r->win);
 	free(r->path);
 	free(r);
 }

@@ -27,8 +27,7 @@ enum json_type {
 };
 
 struct json_tok {
-	uint8_t type;    /* enum json_type */
-	uint8_t escaped; /* a string holding a backslash escape */
+	int type;        /* enum json_type */
 	int start, end;  /* offsets into the text; a string's without its quotes */
 	int size;        /* members of an object, elements of an array */
 	int parent;      /* index of the enclosing token, -1 for the root */

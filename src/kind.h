@@ -25,8 +25,9 @@ struct build_ctx {
 	size_t ninputs;
 	/* Where to write the output: a path under targets/.tmp/ that the engine
 	 * renames onto the final path when build returns 0.  The kind creates it
-	 * as a file or a directory.  Its directory is the job's own scratch
-	 * space, removed after the build whatever happened. */
+	 * as a file or a directory.  Its directory is the build's scratch
+	 * space, removed when the build ends: out.part and the like may go
+	 * there. */
 	const char *out;
 	const char *final_out;  /* where it will land (targets/<name>) */
 	const char *targets_dir; /* "targets": the warehouse's root */

@@ -5,8 +5,9 @@
  *
  * `run` goes to sh -c with $in (the inputs' paths, space-separated) and
  * $out (where to write: a file or a directory) in its environment.  A
- * non-zero exit or no $out is a failure.  Its stdout and stderr are kept
- * and printed when it ends, so that -j output does not interleave. */
+ * non-zero exit or no $out is a failure.  Its stdout and stderr are
+ * gathered through a pipe and printed when it ends, so that -j output does
+ * not interleave. */
 #include "kind.h"
 
 #include <errno.h>
@@ -49,23 +50,29 @@ static int build(struct build_ctx *ctx)
 	const char *run = target_value(ctx->target, "run");
 	struct buf in = BUF_INIT;
 	char *out = xasprintf("out=%s", ctx->out);
-	char *log = xasprintf("%s.pipe-log", ctx->out);
 	char **env = NULL;
 	char *argv[] = {"sh", "-c", (char *)run, NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	pid_t pid;
-	int status, error = 0, rc;
+	int status, error = 0, rc, out_pipe[2] = {-1, -1};
+	char chunk[8192];
+	ssize_t n;
 
 	buf_puts(&in, "in=");
 	for (size_t i = 0; i < ctx->ninputs; i++)
 		buf_printf(&in, "%s%s", i ? " " : "", ctx->inputs[i]);
 	env = make_env(in.data, out);
 
+	/* stdout and stderr through one pipe, read until the command ends */
+	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
+		error = error_set("pipe: %s", strerror(errno));
+		goto done;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
 	posix_spawnattr_init(&attr);
 	/* its own process group, so that an interrupted build can stop the
 	 * whole pipeline the command started */
@@ -80,6 +87,15 @@ static int build(struct build_ctx *ctx)
 	}
 	if (ctx->child)
 		ctx->child(ctx, pid, true);
+	close(out_pipe[1]);
+	out_pipe[1] = -1;
+	while ((n = read(out_pipe[0], chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		buf_add(&ctx->output, chunk, (size_t)n);
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			error = error_set("waitpid: %s", strerror(errno));
@@ -87,8 +103,6 @@ static int build(struct build_ctx *ctx)
 		}
 	if (ctx->child)
 		ctx->child(ctx, pid, false);
-	file_read(log, &ctx->output);
-	error_clear();
 	if (error < 0)
 		goto done;
 	if (WIFSIGNALED(status))
@@ -99,10 +113,12 @@ static int build(struct build_ctx *ctx)
 	else if (!path_exists(ctx->out))
 		error = error_set("command did not write $out");
 done:
-	unlink(log);
+	if (out_pipe[0] >= 0)
+		close(out_pipe[0]);
+	if (out_pipe[1] >= 0)
+		close(out_pipe[1]);
 	buf_free(&in);
 	free(out);
-	free(log);
 	free(env);
 	return error;
 }

@@ -184,6 +184,11 @@ static int parse_paginate(struct config *c, const struct attr *a)
 				                   strcmp(k, "start") ? " above 0" : "");
 				goto done;
 			}
+			if (!strcmp(k, "max_pages") && v > 9999) {
+				/* page-0001.json ... page-9999.json sort by name */
+				error = attr_error(a, "option max_pages=%s is more than 9999", val);
+				goto done;
+			}
 			if (!strcmp(k, "size"))
 				pg->size = v;
 			else if (!strcmp(k, "start"))
@@ -624,7 +629,9 @@ static int build(struct build_ctx *ctx)
 			goto done;
 	nparams = c.nparams;
 	headers = xcalloc(c.nheaders + 1, sizeof(char *));
-	const struct attr *hattr = target_attr(t, "headers") ? target_attr(t, "headers") : target_attr(t, "header");
+	const struct attr *hattr = target_attr(t, "headers");
+	if (!hattr)
+		hattr = target_attr(t, "header");
 	for (size_t i = 0; i < c.nheaders; i++)
 		if ((error = expand_env(c.headers[i], hattr, &sec, &headers[i])) < 0)
 			goto done;

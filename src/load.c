@@ -53,7 +53,7 @@ enum {
 /* One value from a record: a JSON token or a CSV field. */
 struct cell {
 	uint8_t type; /* enum json_type */
-	bool escaped; /* a JSON string with escapes: decode before use */
+	bool escaped; /* a JSON string that may hold escapes: decode before use */
 	const char *p;
 	size_t len;
 };
@@ -237,7 +237,7 @@ static unsigned classify_string(const char *p, size_t len)
 /* The text of a cell (strings decoded). */
 static const char *cell_text(struct loader *L, const struct cell *c, size_t *len)
 {
-	if (!c->escaped) {
+	if (!c->escaped || !memchr(c->p, '\\', c->len)) {
 		*len = c->len;
 		return c->p;
 	}
@@ -245,7 +245,7 @@ static const char *cell_text(struct loader *L, const struct cell *c, size_t *len
 	{
 		/* Decoding goes through a one-token document: the same rules as
 		 * every other string. */
-		struct json_tok t = {.type = JSON_STRING, .escaped = 1, .start = 0, .end = (int)c->len};
+		struct json_tok t = {.type = JSON_STRING, .start = 0, .end = (int)c->len};
 		struct json_doc d = {.text = c->p, .len = c->len, .toks = &t, .ntoks = 1};
 		struct buf out = BUF_INIT;
 		const char *s = json_str(&d, 0, &out, len);
@@ -268,11 +268,11 @@ static bool int64_text(const char *p, size_t len, int64_t *out)
 	return !errno && *end == 0;
 }
 
-static unsigned cell_class(struct loader *L, const struct cell *c)
+/* A value's class.  A string is classified as written: an escape never
+ * makes a date. */
+static unsigned cell_class(const struct cell *c)
 {
 	int64_t i;
-	size_t len;
-	const char *s;
 	switch (c->type) {
 	case JSON_INT:
 		return int64_text(c->p, c->len, &i) ? C_INT : C_FLOAT;
@@ -282,8 +282,7 @@ static unsigned cell_class(struct loader *L, const struct cell *c)
 	case JSON_FALSE:
 		return C_BOOL;
 	default:
-		s = cell_text(L, c, &len);
-		return classify_string(s, len);
+		return classify_string(c->p, c->len);
 	}
 }
 
@@ -529,6 +528,31 @@ static int node_get(struct loader *L, int parent, const char *raw, size_t len)
 	return id;
 }
 
+/* C_INT for a plain whole number (-12, 3.00), C_FLOAT for another plain
+ * decimal (1.5), 0 for anything else (left to the full conversion). */
+static unsigned plain_number(const char *p, size_t len)
+{
+	const char *end = p + len;
+	unsigned k = C_INT;
+	if (p < end && *p == '-')
+		p++;
+	if (p == end || end - p > 15 || *p < '0' || *p > '9')
+		return 0;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	if (p < end && *p == '.') {
+		if (++p == end)
+			return 0;
+		for (; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				return 0;
+			if (*p != '0')
+				k = C_FLOAT;
+		}
+	}
+	return p == end ? k : 0;
+}
+
 /* The first pass: what a value tells about its column. */
 static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
 {
@@ -538,6 +562,11 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 	const char *s;
 	if (c->hint != TYPE_NULL) {
 		if (c->number) {
+			unsigned w = plain_number(v->p, v->len);
+			if (w) {
+				c->seen |= w;
+				return 0;
+			}
 			s = cell_text(L, v, &len);
 			if (convert(L, v, TYPE_FLOAT64, &x) < 0)
 				goto bad;
@@ -551,7 +580,7 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 		c->seen |= C_STRING;
 		return 0;
 	}
-	k = cell_class(L, v);
+	k = cell_class(v);
 	if (c->fixed && !fits(k, c->type)) {
 		int vi = variant_of(k);
 		if (L->o->freeze) {
@@ -595,7 +624,7 @@ static int store(struct loader *L, struct ltable *t, struct column *c, const str
 	struct value x;
 	struct vec *vec;
 	if (c->fixed && c->hint == TYPE_NULL) {
-		unsigned k = cell_class(L, v);
+		unsigned k = cell_class(v);
 		if (!fits(k, c->type))
 			c = c->variant[variant_of(k)];
 	}
@@ -643,23 +672,34 @@ static int tape_flush(struct loader *L)
 }
 
 /* The next n bytes of the tape, or NULL at its end. */
-static const char *tape_get(struct loader *L, size_t n)
+static const char *tape_refill(struct loader *L, size_t n);
+
+static inline const char *tape_get(struct loader *L, size_t n)
 {
 	const char *p;
-	if (L->tape_len - L->tape_pos < n) {
-		size_t have = L->tape_len - L->tape_pos;
-		memmove(L->tape_in, L->tape_in + L->tape_pos, have);
-		L->tape_len = have;
-		L->tape_pos = 0;
-		if (L->tape_cap < n || L->tape_cap < (1u << 20)) {
-			L->tape_cap = n > (1u << 20) ? n : (1u << 20);
-			L->tape_in = xrealloc(L->tape_in, L->tape_cap);
-		}
-		L->tape_len += fread(L->tape_in + have, 1, L->tape_cap - have, L->tape);
-		if (L->tape_len < n)
-			return NULL;
-	}
+	if (L->tape_len - L->tape_pos < n)
+		return tape_refill(L, n);
 	p = L->tape_in + L->tape_pos;
+	L->tape_pos += n;
+	return p;
+}
+
+static const char *tape_refill(struct loader *L, size_t n)
+{
+	size_t have = L->tape_len - L->tape_pos;
+	const char *p;
+	if (have)
+		memmove(L->tape_in, L->tape_in + L->tape_pos, have);
+	L->tape_len = have;
+	L->tape_pos = 0;
+	if (L->tape_cap < n || L->tape_cap < (1u << 20)) {
+		L->tape_cap = n > (1u << 20) ? n : (1u << 20);
+		L->tape_in = xrealloc(L->tape_in, L->tape_cap);
+	}
+	L->tape_len += fread(L->tape_in + have, 1, L->tape_cap - have, L->tape);
+	if (L->tape_len < n)
+		return NULL;
+	p = L->tape_in;
 	L->tape_pos += n;
 	return p;
 }
@@ -757,7 +797,7 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 static struct cell tok_cell(const struct json_doc *d, int i)
 {
 	const struct json_tok *t = &d->toks[i];
-	return (struct cell){t->type, t->escaped, d->text + t->start, (size_t)(t->end - t->start)};
+	return (struct cell){(uint8_t)t->type, t->type == JSON_STRING, d->text + t->start, (size_t)(t->end - t->start)};
 }
 
 /* The elements of the array at tok as rows of node's child table. */
@@ -1604,6 +1644,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 	int error;
 	bool staged;
 
+	double T0 = time_now_ms();
 	memset(res, 0, sizeof(*res));
 	L.o = o;
 	if (o->prev_dir && path_is_dir(o->prev_dir) && (o->write != LOAD_REPLACE || o->freeze))
@@ -1641,11 +1682,14 @@ int load_run(const struct load_options *o, struct load_result *res)
 		struct ltable *t = &L.tables[i];
 		t->next_id = (o->write == LOAD_REPLACE ? 0 : max_row_id(t->prev)) + 1;
 	}
+	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "pass1 %.0f ms\n", time_now_ms() - T0);
 	L.pass = 2;
 	if ((error = replay(&L)) < 0)
 		goto done;
+	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "pass2 %.0f ms\n", time_now_ms() - T0);
 	if ((error = finish_writers(&L)) < 0)
 		goto done;
+	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "finish %.0f ms\n", time_now_ms() - T0);
 	if (L.stage && (error = assemble(&L)) < 0)
 		goto done;
 	if (o->write == LOAD_MERGE && !L.stage) {

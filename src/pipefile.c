@@ -13,9 +13,11 @@
  * (an environment reference the kind resolves at run time).
  *
  * Speed matters: a no-op build parses every target.  Each file is read once
- * and walked with pointers; a line is looked at once unless it follows a
- * value (to see whether it continues it).  Positions are counted as we go,
- * never searched for afterwards. */
+ * and walked with pointers; the line after a value is looked at twice (to
+ * see whether it continues the value), every other line once.  Positions
+ * are counted as we go, never searched for afterwards.  What the pipefile
+ * points to lives in an arena: a few large blocks instead of a malloc per
+ * string. */
 #include "pipefile.h"
 
 #include <limits.h>
@@ -35,23 +37,24 @@ struct arena {
  * megabytes, and the page faults to touch them as much time as parsing. */
 static void *arena_alloc(struct arena **a, size_t n, size_t align)
 {
-	void *p;
-	if (*a)
-		(*a)->used = ((*a)->used + align - 1) / align * align;
-	if (!*a || (*a)->cap - (*a)->used < n) {
-		size_t cap = *a && (*a)->cap < (1 << 22) ? (*a)->cap * 2 : 1 << 16;
+	size_t at = *a ? ((*a)->used + align - 1) / align * align : 0;
+	if (!*a || at > (*a)->cap || (*a)->cap - at < n) {
+		/* Blocks double up to 4 MB: few mallocs for big files, little
+		 * waste for small ones. */
+		size_t cap = *a ? (*a)->cap * 2 : 1 << 16;
 		struct arena *b;
+		if (cap > 1 << 22)
+			cap = 1 << 22;
 		if (cap < n)
 			cap = n;
 		b = xmalloc(sizeof(*b) + cap);
 		b->next = *a;
-		b->used = 0;
 		b->cap = cap;
 		*a = b;
+		at = 0;
 	}
-	p = (char *)(*a)->data + (*a)->used;
-	(*a)->used += n;
-	return p;
+	(*a)->used = at + n;
+	return (char *)(*a)->data + at;
 }
 
 static char *arena_strndup(struct arena **a, const char *s, size_t n)

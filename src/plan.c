@@ -22,45 +22,32 @@
 /* Keys that say how often or why, not what: changing them rebuilds nothing. */
 static bool recipe_key(const char *key) { return !kind_engine_key(key); }
 
-/* White space outside quotes is collapsed, and whole-line comments (# or --)
- * inside multi-line values dropped, so re-indenting a recipe or commenting
- * it does not rebuild anything. */
+/* White space outside quotes is collapsed, so re-indenting or re-wrapping
+ * a recipe does not rebuild anything.  Comments inside a value are kept:
+ * whether `#` or `--` starts one depends on the language of the value. */
 static char *normalise(const char *v)
 {
-	struct buf b = BUF_INIT;
+	char *out = xmalloc(strlen(v) + 1), *o = out;
 	char quote = 0;
-	bool space = false, line_start = true;
+	bool space = false;
 	for (const char *s = v; *s; s++) {
-		if (!quote && line_start) {
-			const char *q = s;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '#' || (q[0] == '-' && q[1] == '-')) {
-				while (*q && *q != '\n')
-					q++;
-				s = *q ? q : q - 1;
-				space = b.len > 0;
-				continue;
-			}
-		}
-		line_start = *s == '\n';
 		if (!quote && isspace((unsigned char)*s)) {
-			space = b.len > 0;
+			space = o > out;
 			continue;
 		}
 		if (space)
-			buf_putc(&b, ' ');
+			*o++ = ' ';
 		space = false;
-		if (quote && *s == '\\' && s[1]) {
-			buf_putc(&b, *s++);
-		} else if (quote && *s == quote) {
+		if (quote && *s == '\\' && s[1])
+			*o++ = *s++;
+		else if (quote && *s == quote)
 			quote = 0;
-		} else if (!quote && (*s == '\'' || *s == '"' || *s == '`')) {
+		else if (!quote && (*s == '\'' || *s == '"' || *s == '`'))
 			quote = *s;
-		}
-		buf_putc(&b, *s);
+		*o++ = *s;
 	}
-	return buf_detach(&b);
+	*o = '\0';
+	return out;
 }
 
 static int cmp_attr(const void *a, const void *b)

@@ -364,10 +364,11 @@ call:
 			if (!x)
 				goto fail;
 			add_arg(a, x);
-			if (accept_op(p, ")"))
-				break;
-			if ((*error = expect_op(p, ",")) < 0)
+			if (accept_op(p, ","))
+				continue;
+			if ((*error = expect_op(p, ")")) < 0)
 				goto fail;
+			break;
 		}
 	}
 	return a;
@@ -522,10 +523,11 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 			if (!x)
 				goto fail;
 			add_arg(a, x);
-			if (accept_op(p, ")"))
-				break;
-			if ((*error = expect_op(p, ",")) < 0)
+			if (accept_op(p, ","))
+				continue;
+			if ((*error = expect_op(p, ")")) < 0)
 				goto fail;
+			break;
 		}
 	} else if (accept_kw(p, "IS")) {
 		a = node(A_ISNULL, t);

@@ -108,6 +108,8 @@ int table_spec_check(const struct table_spec *spec)
 {
 	if (!spec->name || !*spec->name)
 		return error_setcode(PIPE_EUSAGE, "a table needs a name");
+	if (strchr(spec->name, '/') || spec->name[0] == '.')
+		return error_setcode(PIPE_EUSAGE, "Invalid table name: %s", spec->name);
 	if (spec->ncols == 0)
 		return error_setcode(PIPE_EUSAGE, "Table %s has no columns", spec->name);
 	for (size_t i = 0; i < spec->ncols; i++) {
@@ -1216,7 +1218,7 @@ int table_resolve(const char *root, const char *name, char **dir)
 	*dir = NULL;
 	for (const char *p = name;;) {
 		const char *dot = strchr(p, '.');
-		if (n == 3 || (dot && dot == p) || !*p) {
+		if (n == 3 || (dot && dot == p) || !*p || *p == '.' || (strchr(p, '/') && (!dot || strchr(p, '/') < dot))) {
 			error = error_setcode(PIPE_EUSAGE, "Invalid table name: %s (expected [[project.]dataset.]table)", name);
 			goto done;
 		}

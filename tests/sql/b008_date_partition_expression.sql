@@ -5,4 +5,4 @@ WHERE DATE(tpep_dropoff_datetime) = '2021-01-01';
 -- sqlite: SELECT ROUND(SUM(total_amount), 2) FROM optimized_taxi_trips WHERE date(tpep_dropoff_datetime) = '2021-01-01';
 -- bytes: processed=8000 estimate=8000 partitions=1/9
 -- expect:
--- 8484.23
+-- 8950.9

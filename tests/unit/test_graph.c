@@ -177,6 +177,18 @@ static void failure_leaves_nothing(void)
 	unload(&f);
 }
 
+/* graph_build ends with each kind's own check of its targets. */
+static void kinds_check_their_targets(void)
+{
+	struct fixture f;
+	CHECK_OK(load(&f, "snapshot s:\n  url = file:///dev/null\n  timeout = 30s\n"));
+	unload(&f);
+	CHECK_INT(load(&f, "snapshot s:\n  url = file:///dev/null\n  timeout = forever\n"), PIPE_EUSAGE);
+	CHECK(str_starts(error_last(), "g.pipe:3:"));
+	CHECK(f.g.nodes == NULL);
+	unload(&f);
+}
+
 int main(void)
 {
 	RUN(edges_both_ways);
@@ -186,5 +198,6 @@ int main(void)
 	RUN(select_unknown);
 	RUN(dot_of_a_selection);
 	RUN(failure_leaves_nothing);
+	RUN(kinds_check_their_targets);
 	T_DONE();
 }

@@ -303,6 +303,26 @@ static void empty_text(void)
 	pipefile_free(&pf);
 }
 
+/* Values larger than the parser's blocks of memory, between small ones. */
+static void big_values(void)
+{
+	struct buf text = BUF_INIT;
+	struct pipefile pf;
+	char *big = xmalloc(300001);
+	memset(big, 'x', 300000);
+	big[300000] = '\0';
+	for (int i = 0; i < 3; i++)
+		buf_printf(&text, "command t%d:\n  run = %s%d\n  out = o%d\n", i, big, i, i);
+	CHECK_OK(pipefile_load_string(&pf, "big.pipe", text.data, NULL, 0));
+	CHECK_INT(strlen(target_value(&pf.targets[2], "run")), 300001);
+	CHECK(!strncmp(target_value(&pf.targets[1], "run"), big, 300000));
+	CHECK_STR(target_value(&pf.targets[1], "run") + 300000, "1");
+	CHECK_STR(target_value(&pf.targets[2], "out"), "o2");
+	pipefile_free(&pf);
+	buf_free(&text);
+	free(big);
+}
+
 static void distances(void)
 {
 	CHECK_INT(edit_distance("command", "command"), 0);
@@ -329,6 +349,7 @@ int main(void)
 	RUN(duplicate_across_files);
 	RUN(missing_file);
 	RUN(empty_text);
+	RUN(big_values);
 	RUN(distances);
 	RUN(error_positions);
 	T_DONE();

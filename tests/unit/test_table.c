@@ -517,6 +517,8 @@ static void test_catalog(void)
 	CHECK_INT(table_resolve(root, "taxi_data.nope", &dir), PIPE_ENOTFOUND);
 	CHECK_STR(error_last(), "Not found: Table taxi_data.nope");
 	CHECK_INT(table_resolve(root, "a.b.c.d", &dir), PIPE_EUSAGE);
+	CHECK_INT(table_resolve(root, "../trips", &dir), PIPE_EUSAGE); /* names never leave the root */
+	CHECK_INT(table_resolve(root, "x.../trips", &dir), PIPE_EUSAGE);
 
 	char **names;
 	size_t n;

@@ -244,6 +244,55 @@ static void test_compare_and_order(void)
 	CHECK(value_hash(&a) != value_hash(&ab));
 }
 
+struct cmp_case {
+	enum type type;
+	const char *a, *b; /* NULL for a NULL value */
+	int want;
+};
+
+static const struct cmp_case cmp_cases[] = {
+	{TYPE_BOOL, "false", "true", -1},
+	{TYPE_BOOL, "true", "true", 0},
+	{TYPE_INT64, "-5", "3", -1},
+	{TYPE_INT64, "-9223372036854775808", "9223372036854775807", -1},
+	{TYPE_FLOAT64, "-0", "0", 0},
+	{TYPE_FLOAT64, "inf", "1e308", 1},
+	{TYPE_NUMERIC, "0.000000001", "0", 1},
+	{TYPE_NUMERIC, "-1.5", "-1.4", -1},
+	{TYPE_STRING, "B", "a", -1}, /* bytewise: upper case first */
+	{TYPE_STRING, "", "a", -1},
+	{TYPE_BYTES, "\xff", "a", 1},
+	{TYPE_DATE, "1969-12-31", "1970-01-01", -1},
+	{TYPE_DATE, "2020-02-29", "2020-03-01", -1},
+	{TYPE_DATETIME, "2019-01-01 00:00:00.000001", "2019-01-01", 1},
+	{TYPE_TIMESTAMP, "2019-01-01 00:00:00+01", "2018-12-31 23:00:00", 0},
+	{TYPE_TIMESTAMP, "1969-12-31 23:59:59.999999", "1970-01-01", -1},
+	{TYPE_DATE, NULL, "2019-01-01", CMP_UNKNOWN},
+	{TYPE_STRING, "a", NULL, CMP_UNKNOWN},
+};
+
+static void test_compare_every_type(void)
+{
+	for (size_t i = 0; i < sizeof cmp_cases / sizeof cmp_cases[0]; i++) {
+		const struct cmp_case *c = &cmp_cases[i];
+		struct value a = value_null(c->type), b = value_null(c->type);
+		if (c->a && c->type == TYPE_BYTES && c->a[0] == '\\')
+			a = value_bytes("\xff", 1);
+		else if (c->a)
+			CHECK_OK(value_parse(c->type, c->a, strlen(c->a), &a));
+		if (c->b)
+			CHECK_OK(value_parse(c->type, c->b, strlen(c->b), &b));
+		int got = value_compare(&a, &b), back = value_compare(&b, &a);
+		if (got != c->want)
+			T_FAIL("%s %s vs %s: got %d, expected %d", type_name(c->type), c->a ? c->a : "NULL",
+			       c->b ? c->b : "NULL", got, c->want);
+		if (got != CMP_UNKNOWN && back != -got)
+			T_FAIL("%s %s vs %s is not antisymmetric", type_name(c->type), c->a, c->b);
+		if (got != CMP_UNKNOWN && value_order(&a, &b) != got)
+			T_FAIL("%s %s vs %s: the sort order disagrees", type_name(c->type), c->a, c->b);
+	}
+}
+
 /* Every day of the calendar round-trips, and days advance through months
  * and leap years as a naive day-by-day walk says. */
 static void test_calendar(void)
@@ -453,6 +502,7 @@ int main(void)
 	RUN(test_cast);
 	RUN(test_type_names);
 	RUN(test_compare_and_order);
+	RUN(test_compare_every_type);
 	RUN(test_calendar);
 	RUN(test_date_parts);
 	RUN(test_numeric_arithmetic);

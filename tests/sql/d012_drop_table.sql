@@ -1,0 +1,3 @@
+DROP TABLE crypto.watchlist;
+-- nosqlite
+-- expect:

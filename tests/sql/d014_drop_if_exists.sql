@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS crypto.watchlist;
+-- nosqlite
+-- expect:
