@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum node_state { N_WAITING, N_READY, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED };
@@ -68,6 +69,7 @@ struct engine {
 	/* targets/.tmp/<pid>: this build's scratch space, removed at its end;
 	 * what a killed build leaves there the next build removes */
 	char *tmpdir;
+	char run[48]; /* this build's run id, in every record it writes */
 	struct buf message; /* the commit message's body */
 
 	pthread_mutex_t mu;
@@ -383,6 +385,8 @@ static int finish_job(struct engine *e, struct job *j)
 		}
 		free(r->status);
 		free(r->error);
+		free(r->run);
+		r->run = xstrdup(e->run);
 		r->status = xstrdup("failed");
 		r->error = xstrdup(j->error);
 		r->started = j->started;
@@ -429,6 +433,8 @@ static int finish_job(struct engine *e, struct job *j)
 	j->rec.duration_ms = j->ms;
 	free(j->rec.status);
 	j->rec.status = xstrdup("ok");
+	free(j->rec.run);
+	j->rec.run = xstrdup(e->run);
 	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) < 0)
 		return error;
 
@@ -623,6 +629,14 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
 		goto done;
 	e.tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
+	{
+		time_t now = (time_t)time_wall_s();
+		struct tm tm;
+		char stamp[32];
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(e.run, sizeof(e.run), "%s-%ld", stamp, (long)getpid());
+	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
 	plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR);

@@ -43,16 +43,28 @@ static const EVP_MD *md(void)
 	return sha256 ? sha256 : EVP_sha256();
 }
 
-/* A finished hasher's context is kept for the thread's next one: the fast
- * path hashes a few small strings per target, where allocating a context
- * cost as much as the digest. */
-static _Thread_local struct hasher *spare;
+/* A finished hasher is kept for the thread's next one: the fast path
+ * hashes a few small strings per target, where allocating a context cost as
+ * much as the digest.  It is freed with the thread. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void free_spare(void *p)
+{
+	struct hasher *h = p;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+static void make_spare_key(void) { pthread_key_create(&spare_key, free_spare); }
 
 struct hasher *hasher_new(void)
 {
-	struct hasher *h = spare;
+	struct hasher *h;
+	pthread_once(&spare_once, make_spare_key);
+	h = pthread_getspecific(spare_key);
 	if (h) {
-		spare = NULL;
+		pthread_setspecific(spare_key, NULL);
 		if (EVP_DigestInit_ex(h->ctx, md(), NULL) == 1)
 			return h;
 	} else {
@@ -77,8 +89,8 @@ void hasher_final(struct hasher *h, struct hash *out)
 {
 	unsigned int n = HASH_LEN;
 	EVP_DigestFinal_ex(h->ctx, out->b, &n);
-	if (!spare) {
-		spare = h;
+	if (!pthread_getspecific(spare_key)) {
+		pthread_setspecific(spare_key, h);
 		return;
 	}
 	EVP_MD_CTX_free(h->ctx);

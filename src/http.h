@@ -9,11 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
-
-#ifndef PIPE_VERSION
-#define PIPE_VERSION "0.1.0"
-#endif
+#include "util.h" /* PIPE_VERSION, for the User-Agent */
 
 enum http_paging {
 	HTTP_PAGE_NONE,

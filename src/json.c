@@ -96,6 +96,64 @@ static int parse_error(const struct json_doc *doc, const char *where, size_t off
 	                     describe(doc->text, doc->len, off, c));
 }
 
+/* Checks that text[from, to) is white space around exactly one sep (or
+ * none when sep is 0): NULL, or what is wrong, at *bad. */
+static const char *gap_check(const char *text, int from, int to, char sep, int *bad)
+{
+	bool seen = sep == 0;
+	for (int i = from; i < to; i++) {
+		char c = text[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == sep && !seen) {
+			seen = true;
+			continue;
+		}
+		*bad = i;
+		return "unexpected character";
+	}
+	*bad = to;
+	return seen ? NULL : sep == ',' ? "expected ','" : "expected ':'";
+}
+
+/* jsmn does not check the commas and colons between tokens ({"a": 1,,}
+ * passes): every gap between tokens is checked here, once.  ends[c] is
+ * where container c's last child (with its value, for a key) ends. */
+static int check_separators(struct json_doc *doc, const char *where)
+{
+	const struct json_tok *t = doc->toks;
+	int n = doc->ntoks, bad;
+	const char *what;
+	if (doc->endscap < n) {
+		doc->endscap = n;
+		doc->ends = xrealloc(doc->ends, (size_t)n * sizeof(int));
+	}
+	for (int i = 0; i < n; i++) {
+		int start = t[i].type == JSON_STRING ? t[i].start - 1 : t[i].start;
+		int end = t[i].type == JSON_STRING ? t[i].end + 1 : t[i].end;
+		int p = t[i].parent;
+		doc->ends[i] = -1;
+		if (p < 0)
+			continue;
+		if (t[p].type == JSON_OBJECT || t[p].type == JSON_ARRAY) {
+			bool first = doc->ends[p] < 0;
+			if ((what = gap_check(doc->text, first ? t[p].start + 1 : doc->ends[p], start, first ? 0 : ',', &bad)))
+				return parse_error(doc, where, (size_t)bad, what);
+			doc->ends[p] = end;
+		} else {
+			/* a key's value: the object's last child ends with it */
+			if ((what = gap_check(doc->text, t[p].end + 1, start, ':', &bad)))
+				return parse_error(doc, where, (size_t)bad, what);
+			doc->ends[t[p].parent] = end;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if ((t[i].type == JSON_OBJECT || t[i].type == JSON_ARRAY) &&
+		    (what = gap_check(doc->text, doc->ends[i] < 0 ? t[i].start + 1 : doc->ends[i], t[i].end - 1, 0, &bad)))
+			return parse_error(doc, where, (size_t)bad, what);
+	return 0;
+}
+
 /* Copies n of jsmn's tokens, raw[first..first+n), into doc as one value
  * whose text starts at offset shift of the tokenised text, checking what
  * jsmn leaves to its caller: literals, numbers, keys without values. */
@@ -150,7 +208,7 @@ static int take_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, in
 		}
 	}
 	doc->ntoks = n;
-	return 0;
+	return check_separators(doc, where);
 }
 
 int json_parse(struct json_doc *doc, const char *text, size_t len, const char *where)
@@ -190,6 +248,7 @@ void json_doc_free(struct json_doc *doc)
 {
 	free(doc->toks);
 	free(doc->raw);
+	free(doc->ends);
 	memset(doc, 0, sizeof(*doc));
 }
 

@@ -42,6 +42,8 @@ struct json_doc {
 	int ntoks, cap;
 	void *raw; /* jsmn's own tokens, reused */
 	int rawcap;
+	int *ends; /* for checking separators, reused */
+	int endscap;
 	/* Where text starts in its source, for messages (1-based). */
 	int64_t line, col;
 };

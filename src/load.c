@@ -10,10 +10,10 @@
  * to the table writer a batch at a time.  Memory is one record, one batch per
  * table and the schema; the tape is a temporary file beside the output.
  *
- * The tape, native byte order, never kept:
- *   'R' u32 source, i64 row            a record starts (for messages)
- *   'S' u32 node, u8 type, u8 escaped, u32 len, bytes   a value
- *   'E' u32 table, i64 id, parent, root, index          a row ends
+ * The tape, never kept; numbers are unsigned LEB128 varints:
+ *   'R' source, row                    a record starts (for messages)
+ *   0x80|escaped<<4|type, node, len, bytes   a value (type: enum json_type)
+ *   'E' table, id, parent+1, root+1, index+1  a row ends
  * Row ids on the tape count from 0 per table; the second pass adds each
  * table's first id.
  *
@@ -90,7 +90,13 @@ struct ltable {
 	struct batch batch;
 	struct table_writer *w;
 	int lin[LIN_COUNT]; /* batch positions, -1 when the table has none */
-	int64_t next_id, rows;
+	int64_t next_id, rows; /* next_id: the first pass's row count */
+	/* Row ids: a hash of (load id, table, base + the row's number in this
+	 * load), so that the same input gives the same ids and the same table,
+	 * and a merge of data already loaded changes nothing.  base is the
+	 * table's row count before an append, else 0. */
+	uint64_t seed;
+	int64_t base;
 	char *dir;
 	struct table *prev; /* the existing table, for append and merge */
 };
@@ -658,9 +664,24 @@ static char *tape_room(struct loader *L, size_t n)
 	return p;
 }
 
-static void tape_put(struct loader *L, const void *p, size_t n)
+static char *put_varint(char *p, uint64_t v)
 {
-	memcpy(tape_room(L, n), p, n);
+	while (v >= 0x80) {
+		*p++ = (char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (char)v;
+	return p;
+}
+
+/* An event of up to five numbers. */
+static void tape_event(struct loader *L, char ev, int n, const uint64_t *v)
+{
+	char *p = tape_room(L, 1 + 10 * (size_t)n), *q = p;
+	*q++ = ev;
+	for (int i = 0; i < n; i++)
+		q = put_varint(q, v[i]);
+	L->tape_out.len -= (size_t)(p + 1 + 10 * n - q);
 }
 
 static int tape_flush(struct loader *L)
@@ -682,6 +703,19 @@ static inline const char *tape_get(struct loader *L, size_t n)
 	p = L->tape_in + L->tape_pos;
 	L->tape_pos += n;
 	return p;
+}
+
+static uint64_t tape_varint(struct loader *L)
+{
+	uint64_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		const char *p = tape_get(L, 1);
+		if (!p)
+			return 0;
+		v |= (uint64_t)(*p & 0x7f) << shift;
+		if (!(*p & 0x80))
+			return v;
+	}
 }
 
 static const char *tape_refill(struct loader *L, size_t n)
@@ -728,27 +762,33 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 	if (L->pass == 2)
 		return store(L, t, n->col, v);
 	{
-		uint32_t id = (uint32_t)node, len = (uint32_t)v->len;
-		char *p = tape_room(L, 11 + v->len);
-		p[0] = 'S';
-		memcpy(p + 1, &id, 4);
-		p[5] = (char)v->type;
-		p[6] = (char)v->escaped;
-		memcpy(p + 7, &len, 4);
-		memcpy(p + 11, v->p, v->len);
+		char *p = tape_room(L, 21 + v->len), *q = p;
+		*q++ = (char)(0x80 | v->escaped << 4 | v->type);
+		q = put_varint(q, (uint64_t)node);
+		q = put_varint(q, v->len);
+		memcpy(q, v->p, v->len);
+		L->tape_out.len -= (size_t)(21 - (q - p));
 	}
 	return observe(L, t, n->col, v);
 }
 
 /* Rows. */
 
-static int flush(struct ltable *t)
+/* existing: the rows were in the table before this load (BigQuery counts
+ * the partitions a job modifies without them). */
+static int flush_rows(struct ltable *t, bool existing)
 {
 	int error = 0;
-	if (t->batch.nrows && (error = table_writer_append(t->w, &t->batch)) < 0)
+	if (t->batch.nrows && (error = existing ? table_writer_append_existing(t->w, &t->batch)
+	                                        : table_writer_append(t->w, &t->batch)) < 0)
 		error_prefix("table %s: ", t->name);
 	batch_reset(&t->batch);
 	return error;
+}
+
+static int flush(struct ltable *t)
+{
+	return flush_rows(t, false);
 }
 
 static void lineage_push(struct ltable *t, int which, int64_t v)
@@ -769,11 +809,9 @@ static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t paren
                    int64_t idx)
 {
 	if (L->pass == 1) {
-		uint32_t ti = (uint32_t)(t - L->tables);
-		int64_t v[4] = {id, parent_id, root_id, idx};
-		tape_put(L, "E", 1);
-		tape_put(L, &ti, 4);
-		tape_put(L, v, sizeof(v));
+		uint64_t v[5] = {(uint64_t)(t - L->tables), (uint64_t)id, (uint64_t)(parent_id + 1),
+		                 (uint64_t)(root_id + 1), (uint64_t)(idx + 1)};
+		tape_event(L, 'E', 5, v);
 		return L->tape_out.len >= (1u << 20) ? tape_flush(L) : 0;
 	}
 	if (t->lin[LIN_LOAD_ID] >= 0)
@@ -891,10 +929,8 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 
 static void tape_record(struct loader *L)
 {
-	uint32_t src = (uint32_t)L->src_index;
-	tape_put(L, "R", 1);
-	tape_put(L, &src, 4);
-	tape_put(L, &L->rowno, 8);
+	uint64_t v[2] = {L->src_index, (uint64_t)L->rowno};
+	tape_event(L, 'R', 2, v);
 }
 
 static int load_record(struct loader *L, const struct json_doc *d)
@@ -1152,49 +1188,45 @@ static int run_pass(struct loader *L)
 	return error;
 }
 
+static int64_t row_id(const struct ltable *t, int64_t n)
+{
+	uint64_t x = t->seed ^ (uint64_t)(t->base + n) * 0x9e3779b97f4a7c15ULL;
+	/* splitmix64's finaliser; the top bit off keeps ids positive */
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return (int64_t)((x ^ (x >> 31)) >> 1);
+}
+
 /* The second pass: the tape again, converted and written. */
 static int replay(struct loader *L)
 {
-	int64_t *base = xcalloc(L->ntables, sizeof(int64_t));
 	const char *p;
 	int error = 0;
-	for (size_t i = 0; i < L->ntables; i++)
-		base[i] = L->tables[i].next_id;
 	rewind(L->tape);
 	L->line = 0;
 	while (error >= 0 && (p = tape_get(L, 1))) {
-		char ev = *p;
-		if (ev == 'R') {
-			uint32_t src;
-			memcpy(&src, tape_get(L, 4), 4);
-			memcpy(&L->rowno, tape_get(L, 8), 8);
-			L->src = L->o->paths[src];
-		} else if (ev == 'S') {
-			uint32_t node, len;
+		unsigned char ev = (unsigned char)*p;
+		if (ev & 0x80) {
 			struct cell c;
-			struct node *n;
-			memcpy(&node, tape_get(L, 4), 4);
-			p = tape_get(L, 2);
-			c.type = (uint8_t)p[0];
-			c.escaped = p[1];
-			memcpy(&len, tape_get(L, 4), 4);
-			c.len = len;
-			c.p = tape_get(L, len);
-			n = &L->nodes[node];
+			struct node *n = &L->nodes[tape_varint(L)];
+			c.type = ev & 15;
+			c.escaped = ev >> 4 & 1;
+			c.len = (size_t)tape_varint(L);
+			c.p = tape_get(L, c.len);
 			error = store(L, &L->tables[n->table], n->col, &c);
+		} else if (ev == 'R') {
+			L->src = L->o->paths[tape_varint(L)];
+			L->rowno = (int64_t)tape_varint(L);
 		} else if (ev == 'E') {
-			uint32_t ti;
-			int64_t v[4];
-			struct ltable *t;
-			memcpy(&ti, tape_get(L, 4), 4);
-			memcpy(v, tape_get(L, sizeof(v)), sizeof(v));
-			t = &L->tables[ti];
-			error = row_end(L, t, v[0] + base[ti], v[1] < 0 ? -1 : v[1] + base[t->parent < 0 ? 0 : t->parent],
-			                v[2] < 0 ? -1 : v[2] + base[0], v[3]);
+			uint64_t ti = tape_varint(L);
+			struct ltable *t = &L->tables[ti];
+			int64_t id = (int64_t)tape_varint(L), parent = (int64_t)tape_varint(L) - 1,
+			        root = (int64_t)tape_varint(L) - 1, idx = (int64_t)tape_varint(L) - 1;
+			error = row_end(L, t, row_id(t, id), parent < 0 ? -1 : row_id(&L->tables[t->parent < 0 ? 0 : t->parent], parent),
+			                root < 0 ? -1 : row_id(&L->tables[0], root), idx);
 		} else
 			error = error_set("%s: a damaged tape", L->tape_path);
 	}
-	free(base);
 	return error;
 }
 
@@ -1357,22 +1389,6 @@ static int finish_writers(struct loader *L)
 	return error;
 }
 
-/* The largest row id of a table, from the block statistics. */
-static int64_t max_row_id(struct table *t)
-{
-	int k = t ? table_column(t, "_pipe_row_id") : -1;
-	int64_t max = 0;
-	if (k < 0)
-		return 0;
-	for (size_t p = 0; p < t->npartitions; p++)
-		for (size_t b = 0; b < t->partitions[p].nblocks; b++) {
-			const struct value *m = &t->partitions[p].blocks[b].stats[k].max;
-			if (!m->is_null && m->type == TYPE_INT64 && m->i > max)
-				max = m->i;
-		}
-	return max;
-}
-
 /* Assembling append and merge outputs. */
 
 struct keep {
@@ -1413,6 +1429,7 @@ static bool keep_has(const struct keep *k, int64_t id)
 struct winner {
 	uint64_t hash; /* 0: empty slot */
 	int64_t root_id;
+	bool is_new; /* from this load, else from the table as it was */
 	struct value sort;
 };
 
@@ -1454,7 +1471,8 @@ static struct winner *dedup_slot(struct dedup *d, uint64_t h)
 
 /* Reads the key, sort and row id columns of the root table at dir (old
  * rows first, then new: later rows win ties). */
-static int dedup_scan(struct loader *L, struct dedup *d, const char *dir, char **keycols, size_t nkeys)
+static int dedup_scan(struct loader *L, struct dedup *d, const char *dir, char **keycols, size_t nkeys,
+                      bool is_new)
 {
 	struct table *t = NULL;
 	struct batch b = {0};
@@ -1504,6 +1522,7 @@ static int dedup_scan(struct loader *L, struct dedup *d, const char *dir, char *
 					w->sort = sort;
 				}
 				w->root_id = id.i;
+				w->is_new = is_new;
 			}
 		}
 done:
@@ -1516,7 +1535,7 @@ done:
 
 /* Copies the rows of the table at dir that keep allows (every row when
  * keep is NULL) into t's writer, column by column by name. */
-static int copy_rows(struct ltable *t, const char *dir, const struct keep *keep)
+static int copy_rows(struct ltable *t, const char *dir, const struct keep *keep, bool existing)
 {
 	struct table *src = NULL;
 	struct batch b = {0};
@@ -1557,11 +1576,11 @@ static int copy_rows(struct ltable *t, const char *dir, const struct keep *keep)
 				}
 				t->batch.nrows++;
 				t->rows++;
-				if (t->batch.nrows >= BATCH_ROWS && (error = flush(t)) < 0)
+				if (t->batch.nrows >= BATCH_ROWS && (error = flush_rows(t, existing)) < 0)
 					goto done;
 			}
 		}
-	error = 0;
+	error = flush_rows(t, existing);
 done:
 	batch_free(&b);
 	table_close(src);
@@ -1572,7 +1591,9 @@ done:
 
 static int assemble(struct loader *L)
 {
-	struct keep keep = {0};
+	/* The root row ids kept, of the old table and of this load: the same
+	 * data loaded again has the same ids. */
+	struct keep keep_old = {0}, keep_new = {0};
 	struct dedup d = {0};
 	char **keycols = NULL;
 	size_t nkeys = 0;
@@ -1589,13 +1610,13 @@ static int assemble(struct loader *L)
 		free(copy);
 		d.sort_dir = L->o->dedup_sort && strstr(L->o->dedup_sort, " desc") ? -1 : 1;
 		if (L->prev_dir && path_is_dir(L->prev_dir) &&
-		    (error = dedup_scan(L, &d, L->prev_dir, keycols, nkeys)) < 0)
+		    (error = dedup_scan(L, &d, L->prev_dir, keycols, nkeys, false)) < 0)
 			goto done;
-		if ((error = dedup_scan(L, &d, new_root, keycols, nkeys)) < 0)
+		if ((error = dedup_scan(L, &d, new_root, keycols, nkeys, true)) < 0)
 			goto done;
 		for (size_t i = 0; i < d.cap; i++)
 			if (d.w[i].hash)
-				keep_add(&keep, d.w[i].root_id);
+				keep_add(d.w[i].is_new ? &keep_new : &keep_old, d.w[i].root_id);
 	}
 	/* The writers go to out_dir now; the staged tables are read back. */
 	for (size_t ti = 0; ti < L->ntables; ti++) {
@@ -1608,8 +1629,8 @@ static int assemble(struct loader *L)
 		t->rows = 0;
 		batch_reset(&t->batch);
 		if ((error = mkdir_p(t->dir)) >= 0 && (error = table_writer_open(&t->w, t->dir, &t->spec)) >= 0 &&
-		    (!old || (error = copy_rows(t, old, merge ? &keep : NULL)) >= 0))
-			error = copy_rows(t, staged, merge ? &keep : NULL);
+		    (!old || (error = copy_rows(t, old, merge ? &keep_old : NULL, true)) >= 0))
+			error = copy_rows(t, staged, merge ? &keep_new : NULL, false);
 		free(old);
 		free(staged);
 		if (error < 0) {
@@ -1622,7 +1643,8 @@ done:
 	for (size_t i = 0; i < nkeys; i++)
 		free(keycols[i]);
 	free(keycols);
-	free(keep.keys);
+	free(keep_old.keys);
+	free(keep_new.keys);
 	free(d.w);
 	arena_free(&d.mem);
 	free(new_root);
@@ -1680,7 +1702,8 @@ int load_run(const struct load_options *o, struct load_result *res)
 		goto done;
 	for (size_t i = 0; i < L.ntables; i++) {
 		struct ltable *t = &L.tables[i];
-		t->next_id = (o->write == LOAD_REPLACE ? 0 : max_row_id(t->prev)) + 1;
+		t->seed = str_hash64(o->load_id, strlen(o->load_id)) ^ str_hash64(t->name, strlen(t->name));
+		t->base = o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
 	}
 	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "pass1 %.0f ms\n", time_now_ms() - T0);
 	L.pass = 2;

@@ -7,6 +7,7 @@
  *   target words
  *   kind command
  *   status ok
+ *   run 20261125T010203Z-4953
  *   key 3f1c...(64 hex)
  *   output 9ab0...(64 hex)
  *   bytes 1234
@@ -69,6 +70,7 @@ void state_record_free(struct state_record *rec)
 	free(rec->target);
 	free(rec->kind);
 	free(rec->status);
+	free(rec->run);
 	free(rec->error);
 	for (i = 0; i < rec->nrecipe; i++) {
 		free(rec->recipe[i].key);
@@ -107,6 +109,7 @@ void state_record_copy(struct state_record *dst, const struct state_record *src)
 	dst->target = strdup_or_null(src->target);
 	dst->kind = strdup_or_null(src->kind);
 	dst->status = strdup_or_null(src->status);
+	dst->run = strdup_or_null(src->run);
 	dst->error = strdup_or_null(src->error);
 	dst->recipe = copy_fields(src->recipe, src->nrecipe);
 	dst->fields = copy_fields(src->fields, src->nfields);
@@ -285,6 +288,8 @@ int state_format(const struct state_record *rec, struct buf *out)
 		buf_printf(out, "kind %s\n", rec->kind);
 	if (rec->status)
 		buf_printf(out, "status %s\n", rec->status);
+	if (rec->run)
+		buf_printf(out, "run %s\n", rec->run);
 	if (!hash_is_zero(&rec->key))
 		format_hash(out, "key", &rec->key);
 	if (!hash_is_zero(&rec->output))
@@ -429,7 +434,7 @@ static int parse_line(struct parser *ps, struct state_record *rec, const char *w
 	/* The lines that may appear once, in the order they are written. */
 	static const char *const once[] = {"target", "kind", "status", "key", "output",
 	                                   "bytes", "rows", "started", "finished",
-	                                   "duration_ms", "error"};
+	                                   "duration_ms", "error", "run"};
 	uint64_t u;
 	char *end, *name;
 	struct hash h;
@@ -451,6 +456,10 @@ static int parse_line(struct parser *ps, struct state_record *rec, const char *w
 			rec->kind = xstrdup(rest);
 		else
 			rec->status = xstrdup(rest);
+	} else if (!strcmp(word, "run")) {
+		if (!*rest || strchr(rest, ' '))
+			return parse_error(ps, "invalid run id '%s'", rest);
+		rec->run = xstrdup(rest);
 	} else if (!strcmp(word, "key")) {
 		return parse_hash(ps, rest, false, &rec->key);
 	} else if (!strcmp(word, "output")) {

@@ -38,6 +38,10 @@ struct state_record {
 	int64_t started, finished; /* wall clock, seconds since the epoch */
 	double duration_ms;
 	char *status; /* "ok" or "failed": the last run */
+	/* The build that wrote this record (20261125T020401Z-4953): every
+	 * build's records differ from the last one's, so each build that ran a
+	 * target is a commit, and runs can be told apart (a scheduler, a UI). */
+	char *run;
 	char *error;  /* the last failure's message, NULL after a success */
 	/* What a kind keeps between runs: etag, last_modified, cursor,
 	 * a snapshot's manifest, a table's schema.  Never secrets. */

@@ -320,10 +320,12 @@ static int table_exists(const char *root, const char *name, char **dir)
 static int write_rows(struct run *r, struct table_writer *w, const struct table_spec *spec, const int *map)
 {
 	int error = 0;
-	struct batch b = {0};
-	batch_init(&b, spec->ncols, NULL);
-	for (size_t c = 0; c < spec->ncols; c++)
-		vec_init(&b.cols[c], spec->cols[c].type);
+	size_t nc = spec->ncols;
+	/* own[c] holds converted or NULL columns; view[c] is what the writer
+	 * reads: a shallow copy of the source column when the types agree */
+	struct vec *own = xcalloc(nc + 1, sizeof *own), *view = xcalloc(nc + 1, sizeof *view);
+	for (size_t c = 0; c < nc; c++)
+		vec_init(&own[c], spec->cols[c].type);
 	struct arena mem = {0};
 	for (;;) {
 		struct rb *in;
@@ -332,21 +334,16 @@ static int write_rows(struct run *r, struct table_writer *w, const struct table_
 		if (error == 0)
 			break;
 		arena_reset(&mem);
-		for (size_t c = 0; c < spec->ncols; c++) {
-			struct vec *v = &b.cols[c];
-			vec_reset(v);
-			vec_reserve(v, in->n);
+		for (size_t c = 0; c < nc; c++) {
 			const struct vec *src = map[c] >= 0 ? in->cols[map[c]] : NULL;
-			if (src && src->type == v->type) {
-				for (size_t i = 0; i < in->n; i++) {
-					struct value x = vec_get(src, i);
-					if (type_is_string(v->type) && !x.is_null)
-						vec_push_str_ref(v, x.s.p, x.s.len);
-					else
-						vec_push(v, &x);
-				}
+			if (src && src->type == spec->cols[c].type) {
+				view[c] = *src;
+				view[c].count = in->n;
 				continue;
 			}
+			struct vec *v = &own[c];
+			vec_reset(v);
+			vec_reserve(v, in->n);
 			for (size_t i = 0; i < in->n; i++) {
 				struct value x = src ? vec_get(src, i) : value_null(v->type), y;
 				if (x.is_null) {
@@ -357,15 +354,19 @@ static int write_rows(struct run *r, struct table_writer *w, const struct table_
 					goto done;
 				vec_push(v, &y);
 			}
+			view[c] = *v;
 		}
-		b.nrows = in->n;
+		struct batch b = {.nrows = in->n, .ncols = nc, .cols = view};
 		r->res->stats.rows += (int64_t)in->n;
 		if ((error = table_writer_append(w, &b)) < 0)
 			goto done;
 	}
 	error = 0;
 done:
-	batch_free(&b);
+	for (size_t c = 0; c < nc; c++)
+		vec_free(&own[c]);
+	free(own);
+	free(view);
 	arena_free(&mem);
 	return error;
 }

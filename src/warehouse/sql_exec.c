@@ -655,6 +655,7 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 		for (size_t k = 0; k < s->ncols; k++)
 			s->rb.cols[s->cols[k]] = &s->buf.cols[k];
 		s->rb.n = p->blocks[b].rows;
+		s->rb.all_match = sql_plan_block_all_match(n, &p->blocks[b]);
 		if (s->ncols)
 			s->rb.n = s->buf.cols[0].count;
 		if (!s->rb.n)
@@ -680,6 +681,10 @@ static int filter_next(struct node *n, struct exec_stats *st, struct rb **out)
 		int rc = exec_next(n->child, st, &in);
 		if (rc <= 0)
 			return rc;
+		if (n->pred_exact && in->all_match) {
+			*out = in; /* the block's statistics already answer the filter */
+			return 1;
+		}
 		const struct vec *p;
 		if ((rc = eval(&ectx_all, n->pred, in, &p)) < 0)
 			return rc;
@@ -729,6 +734,10 @@ static int project_next(struct node *n, struct exec_stats *st, struct rb **out)
 		const struct vec *v;
 		if ((rc = eval(&ectx_all, n->exprs[i], in, &v)) < 0)
 			return rc;
+		if (!v) { /* a table column nothing reads, passed through */
+			s->rb.cols[i] = NULL;
+			continue;
+		}
 		if (n->exprs[i]->isconst || v->type != n->types[i]) {
 			/* spread a constant (or an untyped NULL) over the rows */
 			struct vec *b = &s->bcast[i];
@@ -956,6 +965,38 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	return 0;
 }
 
+/* The group of row i (hash h) of the key vectors kv: found or added. */
+static uint32_t agg_group(struct agg_state *s, struct node *n, const struct vec **kv, size_t i, uint64_t h)
+{
+	if (!s->table || s->ngroups * 2 >= s->mask)
+		table_rehash(&s->table, &s->mask, s->hashes, s->ngroups);
+	size_t p = h & s->mask;
+	for (;;) {
+		uint32_t e = s->table[p];
+		if (!e) {
+			size_t g = s->ngroups++;
+			agg_grow(s, n, g + 1);
+			s->hashes[g] = h;
+			for (size_t k = 0; k < n->nkeys; k++) {
+				uint32_t one = (uint32_t)(i * STRIDE(n->keys[k]));
+				vec_append_rows(&s->keys[k], kv[k], &one, 1, true);
+			}
+			agg_init_group(s, n, g);
+			s->table[p] = (uint32_t)g + 1;
+			return (uint32_t)g;
+		}
+		size_t g = e - 1;
+		if (s->hashes[g] == h) {
+			bool same = true;
+			for (size_t k = 0; k < n->nkeys && same; k++)
+				same = values_same(&s->keys[k], g, kv[k], i * STRIDE(n->keys[k]));
+			if (same)
+				return (uint32_t)g;
+		}
+		p = (p + 1) & s->mask;
+	}
+}
+
 static int agg_consume(struct node *n, struct exec_stats *st)
 {
 	struct agg_state *s = n->state;
@@ -983,6 +1024,20 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 				return error;
 		if (n->nkeys == 0) {
 			memset(s->gid, 0, rows * sizeof *s->gid);
+		} else if (n->nkeys == 1 && !n->keys[0]->isconst && type_width(kv[0]->type) == 8 &&
+			   !type_is_string(kv[0]->type)) {
+			/* one 8-byte key (INT64, TIMESTAMP, ...): compare with the
+			 * previous row before hashing, as clustered keys come in runs */
+			const int64_t *x = kv[0]->i64;
+			const uint8_t *nl = kv[0]->nulls;
+			for (size_t i = 0; i < rows; i++) {
+				if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
+					s->gid[i] = s->gid[i - 1];
+					continue;
+				}
+				uint64_t h = mix(0x12345, nl[i] ? 0x51ed270b27a3c4e1ULL : (uint64_t)x[i] * 0xff51afd7ed558ccdULL);
+				s->gid[i] = agg_group(s, n, kv, i, h);
+			}
 		} else {
 			for (size_t i = 0; i < rows; i++)
 				s->rowhash[i] = 0x12345;
@@ -1000,36 +1055,18 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			}
 			for (size_t i = 0; i < rows; i++) {
 				uint64_t h = s->rowhash[i];
-				if (!s->table || s->ngroups * 2 >= s->mask)
-					table_rehash(&s->table, &s->mask, s->hashes, s->ngroups);
-				size_t p = h & s->mask;
-				for (;;) {
-					uint32_t e = s->table[p];
-					if (!e) {
-						size_t g = s->ngroups++;
-						agg_grow(s, n, g + 1);
-						s->hashes[g] = h;
-						for (size_t k = 0; k < n->nkeys; k++) {
-							uint32_t one = (uint32_t)(i * STRIDE(n->keys[k]));
-							vec_append_rows(&s->keys[k], kv[k], &one, 1, true);
-						}
-						agg_init_group(s, n, g);
-						s->table[p] = (uint32_t)g + 1;
-						s->gid[i] = (uint32_t)g;
-						break;
+				/* clustered input comes in runs of one key */
+				if (i > 0 && h == s->rowhash[i - 1]) {
+					bool same = true;
+					for (size_t k = 0; k < n->nkeys && same; k++)
+						same = values_same(kv[k], i * STRIDE(n->keys[k]), kv[k],
+								   (i - 1) * STRIDE(n->keys[k]));
+					if (same) {
+						s->gid[i] = s->gid[i - 1];
+						continue;
 					}
-					size_t g = e - 1;
-					if (s->hashes[g] == h) {
-						bool same = true;
-						for (size_t k = 0; k < n->nkeys && same; k++)
-							same = values_same(&s->keys[k], g, kv[k], i * STRIDE(n->keys[k]));
-						if (same) {
-							s->gid[i] = (uint32_t)g;
-							break;
-						}
-					}
-					p = (p + 1) & s->mask;
 				}
+				s->gid[i] = agg_group(s, n, kv, i, h);
 			}
 		}
 		for (size_t a = 0; a < n->naggs; a++)
@@ -1120,6 +1157,12 @@ static int agg_next(struct node *n, struct exec_stats *st, struct rb **out)
 
 /* --- sort --- */
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 struct sort_ctx {
 	const struct node *n;
 	const struct vec *cols;
@@ -1144,6 +1187,14 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			r = v->i64[a] < v->i64[b] ? -1 : v->i64[a] > v->i64[b];
 			break;
 		case TYPE_DATE: r = v->days[a] < v->days[b] ? -1 : v->days[a] > v->days[b]; break;
+		case TYPE_FLOAT64: {
+			double x = v->f64[a], y = v->f64[b];
+			if (isnan(x) || isnan(y)) /* NaN sorts first, as BigQuery */
+				r = isnan(x) && isnan(y) ? 0 : isnan(x) ? -1 : 1;
+			else
+				r = x < y ? -1 : x > y;
+			break;
+		}
 		case TYPE_STRING: case TYPE_BYTES: case TYPE_JSON: r = str_cmp(v->str[a], v->str[b]); break;
 		default: {
 			struct value x = vec_get(v, a), y = vec_get(v, b);
@@ -1154,6 +1205,29 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			return key->desc ? -r : r;
 	}
 	return a < b ? -1 : a > b; /* stable */
+}
+
+/* ORDER BY ... LIMIT k: keeps only the first k rows held so far, so that a
+ * top-k over a big table holds k rows, not the table. */
+static void sort_compact(struct node *n, struct mat_state *m)
+{
+	uint32_t *perm = xmalloc((m->nrows + 1) * sizeof *perm);
+	for (size_t i = 0; i < m->nrows; i++)
+		perm[i] = (uint32_t)i;
+	struct sort_ctx ctx = {n, m->cols};
+	qsort_r(perm, m->nrows, sizeof *perm, sort_cmp, &ctx);
+	size_t k = (size_t)n->keep < m->nrows ? (size_t)n->keep : m->nrows;
+	/* keep the kept rows in their arrival order: the sort is stable */
+	qsort(perm, k, sizeof *perm, cmp_u32);
+	for (size_t c = 0; c < n->ncols; c++) {
+		struct vec v;
+		vec_init(&v, n->types[c]);
+		vec_append_rows(&v, &m->cols[c], perm, k, true);
+		vec_free(&m->cols[c]);
+		m->cols[c] = v;
+	}
+	m->nrows = k;
+	free(perm);
 }
 
 static int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
@@ -1174,6 +1248,8 @@ static int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 			for (size_t c = 0; c < n->ncols; c++)
 				vec_append_rows(&m->cols[c], in->cols[c], NULL, in->n, true);
 			m->nrows += in->n;
+			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS)
+				sort_compact(n, m);
 		}
 		m->perm = xmalloc((m->nrows + 1) * sizeof *m->perm);
 		for (size_t i = 0; i < m->nrows; i++)

@@ -9,6 +9,7 @@
 struct rb {
 	size_t n, ncols;
 	const struct vec **cols;
+	bool all_match; /* a scan's block whose statistics satisfy every prune */
 };
 
 struct exec_stats {

@@ -315,10 +315,10 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			a->safe = true;
 			goto cast;
 		}
-		/* DATE '2020-01-01', TIMESTAMP '...', DATETIME '...' */
+		/* DATE '2020-01-01', TIMESTAMP '...', DATETIME '...', NUMERIC '1.5' */
 		if (!t->quoted && peek2(p)->kind == TK_STRING &&
 		    (str_eq_nocase(t->text, "DATE") || str_eq_nocase(t->text, "TIMESTAMP") ||
-		     str_eq_nocase(t->text, "DATETIME"))) {
+		     str_eq_nocase(t->text, "DATETIME") || str_eq_nocase(t->text, "NUMERIC"))) {
 			a = node(A_TYPED, t);
 			a->name = lower(t->text);
 			a->s = xstrdup(peek2(p)->text);

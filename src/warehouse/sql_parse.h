@@ -8,7 +8,7 @@
 
 enum ast_kind {
 	A_NULL, A_BOOL, A_INT, A_FLOAT, A_STRING, /* literals */
-	A_TYPED,   /* DATE '2020-01-01', TIMESTAMP '...': name = type, s = text */
+	A_TYPED,   /* DATE '2020-01-01', NUMERIC '1.5'...: name = type, s = text */
 	A_COLUMN,  /* [qual.]name */
 	A_STAR,    /* the * of COUNT(*) */
 	A_UNARY,   /* op: "-", "+", "NOT" */

@@ -1048,6 +1048,36 @@ static int table_not_found(struct binder *b, const struct from *f)
 	return rc;
 }
 
+/* A rough row count, to choose a join's build side. */
+static uint64_t est_rows(const struct node *n)
+{
+	switch (n->kind) {
+	case N_SCAN: return n->table->rows;
+	case N_ONE: return 1;
+	case N_FILTER: return est_rows(n->child) / 2 + 1;
+	case N_AGG: return est_rows(n->child) / 10 + 1;
+	case N_LIMIT: {
+		uint64_t c = est_rows(n->child);
+		return n->limit >= 0 && (uint64_t)n->limit < c ? (uint64_t)n->limit : c;
+	}
+	case N_JOIN: {
+		uint64_t a = est_rows(n->child), c = est_rows(n->right);
+		return a > c ? a : c;
+	}
+	default: return est_rows(n->child);
+	}
+}
+
+/* Rewrites column references over left ++ right (nl, nr columns) to
+ * right ++ left. */
+static void pexpr_swap_sides(struct pexpr *e, int nl, int nr)
+{
+	if (e->kind == X_COL)
+		e->col = e->col < nl ? e->col + nr : e->col - nl;
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_swap_sides(e->args[i], nl, nr);
+}
+
 static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
@@ -1215,6 +1245,35 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 			goto fail;
 		}
 	}
+	/* An inner join holds its right side in a hash table: hold the smaller
+	 * side, and put the columns back in order with a projection. */
+	if (f->join != J_LEFT && est_rows(r) > est_rows(l)) {
+		size_t nr = scope->n - nl, nall = scope->n;
+		j->child = r;
+		j->right = l;
+		struct pexpr **tmp = j->lkeys;
+		j->lkeys = j->rkeys;
+		j->rkeys = tmp;
+		if (j->residual)
+			pexpr_swap_sides(j->residual, (int)nl, (int)nr);
+		for (size_t i = 0; i < nall; i++) {
+			size_t from = i < nr ? nl + i : i - nr;
+			free(j->names[i]);
+			j->types[i] = scope->v[from].type;
+			j->names[i] = xstrdup(scope->v[from].name);
+		}
+		struct node *p = node_new(N_PROJECT, nall);
+		p->child = j;
+		p->exprs = xcalloc(nall + 1, sizeof *p->exprs);
+		for (size_t i = 0; i < nall; i++) {
+			size_t at = i < nl ? i + nr : i - nl;
+			p->exprs[i] = px_col((int)at, scope->v[i].type, NULL);
+			p->types[i] = scope->v[i].type;
+			p->names[i] = xstrdup(scope->v[i].name);
+		}
+		*out = p;
+		return 0;
+	}
 	*out = j;
 	return 0;
 fail:
@@ -1280,12 +1339,14 @@ static enum cmp_op flip(enum cmp_op op)
 	}
 }
 
-static void extract_prunes(struct binder *b, const struct pexpr *e)
+/* Returns whether e became prunes exactly (so that a block they accept
+ * entirely needs no filtering). */
+static bool extract_prunes(struct binder *b, const struct pexpr *e)
 {
 	if (e->kind == X_AND) {
-		extract_prunes(b, e->args[0]);
-		extract_prunes(b, e->args[1]);
-		return;
+		bool l = extract_prunes(b, e->args[0]);
+		bool r = extract_prunes(b, e->args[1]);
+		return l && r;
 	}
 	struct node *scan;
 	int tcol;
@@ -1298,17 +1359,17 @@ static void extract_prunes(struct binder *b, const struct pexpr *e)
 			c = e->args[1], k = e->args[0];
 			op = flip(op);
 			if (!prune_value(k, &v))
-				return;
+				return false;
 		}
 		if (!prune_column(b, c, &scan, &tcol, &date_of))
-			return;
+			return false;
 		if (!date_of) {
 			add_prune(scan, tcol, op, &v, 1);
-			return;
+			return c->kind == X_COL;
 		}
 		/* DATE(ts) op d: ts against the day's first microsecond */
 		if (v.type != TYPE_DATE)
-			return;
+			return false;
 		enum type ct = scan->types[tcol];
 		struct value lo = {.type = ct}, hi = {.type = ct};
 		lo.us = (int64_t)v.days * US_PER_DAY;
@@ -1321,7 +1382,7 @@ static void extract_prunes(struct binder *b, const struct pexpr *e)
 		case CMP_LT: add_prune(scan, tcol, CMP_LT, &lo, 1); break;
 		default: break;
 		}
-		return;
+		return true;
 	}
 	if (e->kind == X_IN && !e->negated && prune_column(b, e->args[0], &scan, &tcol, &date_of) && !date_of) {
 		struct value *vals = xcalloc(e->nargs, sizeof *vals);
@@ -1329,10 +1390,13 @@ static void extract_prunes(struct binder *b, const struct pexpr *e)
 		for (size_t i = 1; i < e->nargs; i++)
 			if (prune_value(e->args[i], &vals[n]))
 				n++;
-		if (n == e->nargs - 1)
+		bool all = n == e->nargs - 1;
+		if (all)
 			add_prune(scan, tcol, CMP_EQ, vals, n);
 		free(vals);
+		return all && e->args[0]->kind == X_COL;
 	}
+	return false;
 }
 
 static bool range_may_match(const struct prune *p, int64_t lo, int64_t hi /* exclusive */)
@@ -1414,6 +1478,34 @@ bool sql_plan_block_may_match(const struct node *scan, const struct block *b)
 	return true;
 }
 
+bool sql_plan_block_all_match(const struct node *scan, const struct block *b)
+{
+	for (size_t k = 0; k < scan->nprunes; k++) {
+		const struct prune *pr = &scan->prunes[k];
+		const struct col_stats *s = &b->stats[pr->col];
+		if (s->nulls || s->min.is_null || s->max.is_null)
+			return false;
+		bool all = false;
+		for (size_t i = 0; i < pr->nvals && !all; i++) {
+			const struct value *v = &pr->vals[i];
+			int lo = value_compare(&s->min, v), hi = value_compare(&s->max, v);
+			if (lo == CMP_UNKNOWN || hi == CMP_UNKNOWN)
+				return false;
+			switch (pr->op) {
+			case CMP_EQ: all = lo == 0 && hi == 0; break;
+			case CMP_GE: all = lo >= 0; break;
+			case CMP_GT: all = lo > 0; break;
+			case CMP_LE: all = hi <= 0; break;
+			case CMP_LT: all = hi < 0; break;
+			default: break;
+			}
+		}
+		if (!all)
+			return false;
+	}
+	return true;
+}
+
 /* --- SELECT --- */
 
 static char *item_name(const struct select_item *it, size_t *anon)
@@ -1485,8 +1577,9 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 					     "WHERE clause should return type BOOL, but returns %s", display_type(where->type));
 			goto done;
 		}
-		extract_prunes(&b, where);
+		bool exact = extract_prunes(&b, where);
 		struct node *f = wrap(N_FILTER, n, n->ncols);
+		f->pred_exact = exact && n->kind == N_SCAN;
 		f->pred = where;
 		where = NULL;
 		n = f;
@@ -1784,6 +1877,8 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		struct node *l = wrap(N_LIMIT, n, n->ncols);
 		l->limit = sel->limit;
 		l->offset = sel->offset < 0 ? 0 : sel->offset;
+		if (n->kind == N_SORT && l->limit >= 0)
+			n->keep = l->limit + l->offset;
 		n = l;
 	}
 	*out = n;

@@ -75,6 +75,7 @@ struct node {
 	size_t nprunes;
 	/* N_FILTER */
 	struct pexpr *pred;
+	bool pred_exact;    /* pred is exactly its scan child's prunes */
 	/* N_PROJECT */
 	struct pexpr **exprs;
 	/* N_AGG: output = keys, then aggregates */
@@ -90,6 +91,7 @@ struct node {
 	/* N_SORT */
 	struct sort_key *sort;
 	size_t nsort;
+	int64_t keep;       /* a LIMIT above: only the first keep rows matter (0: all) */
 	/* N_LIMIT */
 	int64_t limit, offset;
 
@@ -111,6 +113,8 @@ void sql_plan_free(struct plan *p);
 void sql_plan_partitions(const struct node *scan, bool *scan_part);
 /* Whether a block may hold rows the prunes accept, from its min/max. */
 bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
+/* Whether every row of a block is accepted by the prunes. */
+bool sql_plan_block_all_match(const struct node *scan, const struct block *b);
 
 void pexpr_free(struct pexpr *e);
 

@@ -114,6 +114,12 @@ static void test_errors(void)
 		{"[{\"a\":\"\\x\"}]", "in.json:1:7: invalid JSON"},
 		{"\x01", "found byte 0x01"},
 		{"[{\"a\": }]", "in.json:1:8: invalid JSON"},
+		{"[{\"a\": 1,, \"b\": 2}]", "in.json:1:10: invalid JSON: unexpected character"},
+		{"[{\"a\": [1 2]}]", "in.json:1:11: invalid JSON: expected ','"},
+		{"[{\"a\": [1, 2,]}]", "in.json:1:13: invalid JSON: unexpected character"},
+		{"[{\"a\": [,1]}]", "in.json:1:9: invalid JSON: unexpected character"},
+		{"[{,\"a\": 1}]", "in.json:1:3: invalid JSON: unexpected character"},
+		{"[{\"a\" 1}]", "in.json:1:7: invalid JSON"},
 		{"[{\"a\" }]", "in.json:1:7: invalid JSON: a key without a value"},
 		{"[{\"a\": 1, \"b\"}]", "in.json:1:14: invalid JSON"},
 	};

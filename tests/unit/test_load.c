@@ -6,6 +6,7 @@
 #include "t.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -281,7 +282,7 @@ static void test_taxi_evolution_one_load(void)
 
 /* The same three pages appended build by build: the schema grows 17 -> 18
  * -> 19 columns (plus lineage), old rows get NULL in the new columns, and
- * row ids go on where the last load stopped. */
+ * row ids stay unique. */
 static void test_taxi_append_evolves(void)
 {
 	const char *paths[] = {TAXI19, TAXI21, TAXI23};
@@ -309,7 +310,7 @@ static void test_taxi_append_evolves(void)
 		struct colsum s;
 		CHECK_OK(colsum(prev, "_pipe_row_id", &s));
 		CHECK_INT(s.distinct, 1500);
-		CHECK_INT((int64_t)s.sum, 1500 * 1501 / 2);
+		CHECK_INT(s.nulls, 0);
 	}
 	free(prev);
 }
@@ -568,8 +569,36 @@ static void test_names(void)
 	}
 }
 
+/* Row ids are hashes: the dump names them #1, #2 ... in order of first
+ * appearance, which keeps the links between tables readable. */
+struct ids {
+	struct strmap map;
+	char **keys;
+	size_t n, cap;
+};
+
+static void put_id(struct ids *ids, const char *text, struct buf *out)
+{
+	void *v = strmap_get(&ids->map, text);
+	if (!v) {
+		grow_array(&ids->keys, &ids->cap, ids->n + 1, sizeof(char *));
+		ids->keys[ids->n] = xstrdup(text);
+		v = (void *)(uintptr_t)++ids->n;
+		strmap_put(&ids->map, ids->keys[ids->n - 1], v);
+	}
+	buf_printf(out, "#%zu", (size_t)(uintptr_t)v);
+}
+
+static void ids_free(struct ids *ids)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		free(ids->keys[i]);
+	free(ids->keys);
+	strmap_free(&ids->map);
+}
+
 /* Dumps every table under dir (the root, then children by name) as text. */
-static void dump_table(const char *dir, struct buf *out)
+static void dump_table(const char *dir, struct buf *out, struct ids *ids)
 {
 	struct table *t = NULL;
 	struct batch b = {0};
@@ -593,8 +622,15 @@ static void dump_table(const char *dir, struct buf *out)
 			for (size_t r = 0; r < b.nrows; r++) {
 				for (size_t c = 0; c < t->spec.ncols; c++) {
 					struct value v = vec_get(&b.cols[c], r);
+					const char *name = t->spec.cols[c].name;
 					buf_puts(out, c ? " | " : "  ");
-					value_to_string(&v, out);
+					if (!v.is_null && (!strcmp(name, "_pipe_row_id") || !strcmp(name, "_pipe_parent_id") ||
+					                   !strcmp(name, "_pipe_root_id"))) {
+						char text[32];
+						snprintf(text, sizeof(text), "%lld", (long long)v.i);
+						put_id(ids, text, out);
+					} else
+						value_to_string(&v, out);
 				}
 				buf_putc(out, '\n');
 			}
@@ -610,13 +646,13 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void dump_all(const char *dir, struct buf *out)
+static void dump_all(const char *dir, struct buf *out, struct ids *ids)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **subs = NULL;
 	size_t n = 0, cap = 0;
-	dump_table(dir, out);
+	dump_table(dir, out, ids);
 	while (d && (e = readdir(d))) {
 		char *p = path_join(dir, e->d_name);
 		if (e->d_name[0] != '.' && strstr(e->d_name, "__") && path_is_dir(p)) {
@@ -630,7 +666,7 @@ static void dump_all(const char *dir, struct buf *out)
 	if (n)
 		qsort(subs, n, sizeof(char *), cmp_names);
 	for (size_t i = 0; i < n; i++) {
-		dump_all(subs[i], out);
+		dump_all(subs[i], out, ids);
 		free(subs[i]);
 	}
 	free(subs);
@@ -691,10 +727,12 @@ static void test_cases(void)
 		file_read(exp, &expected);
 		{
 			const char *paths[] = {in};
+			struct ids ids = {0};
 			if (load(names[i], NULL, &o, &res, paths, 1) < 0)
 				buf_printf(&got, "error: %s\n", error_last());
 			else
-				dump_all(out, &got);
+				dump_all(out, &got, &ids);
+			ids_free(&ids);
 		}
 		if (getenv("UPDATE") && !strcmp(getenv("UPDATE"), "1") && !str_starts(buf_cstr(&expected), "error: "))
 			file_write_atomic(exp, got.data, got.len);

@@ -1,0 +1,4 @@
+SELECT CAST('1.25' AS NUMERIC) * 2, CAST('0.1' AS NUMERIC) + CAST('0.2' AS NUMERIC), CAST('10' AS NUMERIC) / 4;
+-- sqlite: SELECT 2.5, 0.3, 2.5
+-- expect:
+-- 2.5	0.3	2.5

@@ -1,0 +1,3 @@
+SELECT COUNT(*) FROM crypto.coins WHERE symbol BETWEEN 'a' AND 'c';
+-- expect:
+-- 35
