@@ -47,6 +47,25 @@ static int unknown_dependency(const struct pipefile *pf, const struct dep *d)
 	return error_at(&d->pos, "unknown dependency '%s' (not a target, and no such file)", d->name);
 }
 
+int graph_unknown_dependency(const struct graph *g, int node, size_t input)
+{
+	return unknown_dependency(g->pf, &g->nodes[node].t->deps[input]);
+}
+
+int graph_check_files(const struct graph *g, const bool *selected)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		if (selected && !selected[i])
+			continue;
+		for (size_t j = 0; j < g->nodes[i].ninputs; j++) {
+			struct stat st;
+			if (g->nodes[i].inputs[j].target < 0 && stat(g->nodes[i].inputs[j].name, &st) < 0)
+				return graph_unknown_dependency(g, (int)i, j);
+		}
+	}
+	return 0;
+}
+
 /* A min-heap of node indices: among the targets ready to go, the one
  * written first goes first, so the order follows the file wherever the
  * dependencies allow. */
@@ -179,12 +198,10 @@ int graph_build(struct graph *g, struct pipefile *pf)
 		nd->inputs = inputs + at;
 		nd->ninputs = t->ndeps;
 		for (size_t j = 0; j < t->ndeps; j++, at++) {
-			struct stat st;
+			/* a name that is no target is a file: whether it exists is
+			 * asked once, where its stat data are needed anyway (the plan,
+			 * or graph_check_files) */
 			int k = graph_find(g, t->deps[j].name);
-			if (k < 0 && stat(t->deps[j].name, &st) < 0) {
-				error = unknown_dependency(pf, &t->deps[j]);
-				goto done;
-			}
 			inputs[at].name = t->deps[j].name;
 			inputs[at].target = k;
 			if (k >= 0) {

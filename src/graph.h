@@ -28,12 +28,17 @@ struct graph {
 	int *order; /* topological, dependencies first; stable in written order */
 };
 
-/* Resolves each dependency to a target or to an existing project file
- * (relative to the current directory, the project root).  An unknown name is
- * an error at its file:line:col with a "did you mean" when one is close; a
- * cycle is an error that prints its path (a -> b -> a).  Returns PIPE_EUSAGE
- * for those. */
+/* Resolves each dependency to a target, or else to a project file (relative
+ * to the current directory, the project root).  A cycle is an error that
+ * prints its path (a -> b -> a), PIPE_EUSAGE.  Whether the files exist is
+ * not asked here: the plan stats them anyway (see graph_check_files). */
 int graph_build(struct graph *g, struct pipefile *pf);
+/* The error for a file dependency that does not exist: at its
+ * file:line:col, with a "did you mean" when a target name is close. */
+int graph_unknown_dependency(const struct graph *g, int node, size_t input);
+/* Stats every file dependency of the selected nodes (all when selected is
+ * NULL): PIPE_EUSAGE for the first that does not exist. */
+int graph_check_files(const struct graph *g, const bool *selected);
 void graph_free(struct graph *g);
 int graph_find(const struct graph *g, const char *name); /* index or -1 */
 /* Marks the named targets and everything they depend on in selected (an

@@ -1666,7 +1666,6 @@ int load_run(const struct load_options *o, struct load_result *res)
 	int error;
 	bool staged;
 
-	double T0 = time_now_ms();
 	memset(res, 0, sizeof(*res));
 	L.o = o;
 	if (o->prev_dir && path_is_dir(o->prev_dir) && (o->write != LOAD_REPLACE || o->freeze))
@@ -1705,14 +1704,11 @@ int load_run(const struct load_options *o, struct load_result *res)
 		t->seed = str_hash64(o->load_id, strlen(o->load_id)) ^ str_hash64(t->name, strlen(t->name));
 		t->base = o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
 	}
-	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "pass1 %.0f ms\n", time_now_ms() - T0);
 	L.pass = 2;
 	if ((error = replay(&L)) < 0)
 		goto done;
-	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "pass2 %.0f ms\n", time_now_ms() - T0);
 	if ((error = finish_writers(&L)) < 0)
 		goto done;
-	if (getenv("PIPE_LOAD_TIMING")) fprintf(stderr, "finish %.0f ms\n", time_now_ms() - T0);
 	if (L.stage && (error = assemble(&L)) < 0)
 		goto done;
 	if (o->write == LOAD_MERGE && !L.stage) {

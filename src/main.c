@@ -321,7 +321,8 @@ static int cmd_dag(int argc, char **argv)
 			add_word(&a, argv[i]);
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0 ||
+	    (error = graph_check_files(&g, sel)) < 0)
 		goto done;
 	if (dot) {
 		graph_dot(&g, sel, stdout);

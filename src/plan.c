@@ -423,9 +423,7 @@ int plan_target(struct plan *p, int i)
 		} else if ((error = hash_with_stat(p, nd->inputs[j].name, pre_in >= 0 ? pre_in++ : -1,
 		                                   &inputs[j])) < 0) {
 			if (error == PIPE_ENOTFOUND)
-				error = error_set("%s:%d:%d: %s: input file %s is missing",
-				                  t->pos.file, t->pos.line, t->pos.col, t->name,
-				                  nd->inputs[j].name);
+				error = graph_unknown_dependency(p->g, i, j);
 			goto done;
 		}
 	}

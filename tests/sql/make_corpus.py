@@ -279,6 +279,9 @@ CASES = [
     ("select_expression_of_aggregates", f"SELECT ROUND(SUM(tip_amount) / COUNT(*), 6), MAX(trip_distance) > 50 FROM {T}", None, False),
     ("join_cte_aggregate_back", f"WITH daily AS (SELECT DATE(tpep_dropoff_datetime) AS d, COUNT(*) AS n FROM {T} GROUP BY 1) SELECT t.vendorid, COUNT(*) FROM {T} t JOIN daily ON DATE(t.tpep_dropoff_datetime) = daily.d WHERE daily.n > 100 GROUP BY 1 ORDER BY 1",
      "WITH daily AS (SELECT date(tpep_dropoff_datetime) AS d, COUNT(*) AS n FROM staging_taxi_trips GROUP BY 1) SELECT t.vendorid, COUNT(*) FROM staging_taxi_trips t JOIN daily ON date(t.tpep_dropoff_datetime) = daily.d WHERE daily.n > 100 GROUP BY 1 ORDER BY 1", False),
+    ("join_small_left_residual", f"SELECT COUNT(*), ROUND(SUM(b.fare_amount), 2) FROM (SELECT DISTINCT payment_type AS p FROM {T}) a JOIN {T} b ON a.p = b.payment_type AND b.fare_amount > a.p * 10", None, False),
+    ("join_small_left_star_order", f"SELECT * FROM (SELECT 2 AS v, 'two' AS label) a JOIN {T} b ON a.v = b.vendorid ORDER BY b.tpep_pickup_datetime, b.fare_amount LIMIT 2", None, False),
+    ("join_small_left_filter_both", f"SELECT a.label, COUNT(*) FROM (SELECT 1 AS v, 'one' AS label) a JOIN {T} b ON a.v = b.vendorid WHERE b.payment_type = 2 AND a.label = 'one' GROUP BY 1", None, False),
 ]
 
 

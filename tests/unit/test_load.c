@@ -673,7 +673,8 @@ static void dump_all(const char *dir, struct buf *out, struct ids *ids)
 }
 
 /* tests/load/cases/<case>/: an input file (input.json, input.ndjson or
- * input.csv), optional `options` (key = value: types, records, format) and
+ * input.csv), optional `options` (key = value: types, records, format,
+ * partition_by, cluster_by) and
  * `expected`: the tables dumped, or "error: <substring of the message>". */
 static void test_cases(void)
 {
@@ -699,7 +700,8 @@ static void test_cases(void)
 		struct buf options = BUF_INIT, expected = BUF_INIT, got = BUF_INIT;
 		struct load_options o = {.table = names[i]};
 		struct load_result res = {0};
-		char *types = NULL, *records = NULL, *format = NULL, *out = tmp(names[i]);
+		char *types = NULL, *records = NULL, *format = NULL, *partition = NULL, *cluster = NULL;
+		char *out = tmp(names[i]);
 		for (size_t k = 0; k < 3 && !in; k++) {
 			char *p = path_join(dir, inputs[k]);
 			if (path_exists(p))
@@ -719,10 +721,16 @@ static void test_cases(void)
 					records = xstrdup(str_trim(eq + 1));
 				else if (!strcmp(str_trim(line), "format"))
 					format = xstrdup(str_trim(eq + 1));
+				else if (!strcmp(str_trim(line), "partition_by"))
+					partition = xstrdup(str_trim(eq + 1));
+				else if (!strcmp(str_trim(line), "cluster_by"))
+					cluster = xstrdup(str_trim(eq + 1));
 			}
 		}
 		o.types = types;
 		o.records = records;
+		o.partition_by = partition;
+		o.cluster_by = cluster;
 		o.format = !format ? LOAD_AUTO : !strcmp(format, "csv") ? LOAD_CSV : !strcmp(format, "ndjson") ? LOAD_NDJSON : LOAD_JSON;
 		file_read(exp, &expected);
 		{
@@ -748,6 +756,8 @@ static void test_cases(void)
 		buf_free(&got);
 		free(types);
 		free(records);
+		free(partition);
+		free(cluster);
 		free(format);
 		free(out);
 		free(in);

@@ -79,6 +79,8 @@ static void load_case(const char *text, const char *name, struct loaded *ld)
 	ld->error = pipefile_load_string(&ld->pf, name, text, (const char *const *)overrides, n);
 	if (!ld->error)
 		ld->error = graph_build(&ld->g, &ld->pf);
+	if (!ld->error)
+		ld->error = graph_check_files(&ld->g, NULL);
 	for (size_t i = 0; i < n; i++)
 		free(overrides[i]);
 }
