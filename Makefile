@@ -6,9 +6,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS     = libcurl libgit2 openssl
 # jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
+# libcurl is not linked: http.c loads it (dlopen) when the first snapshot is
+# fetched, so that starting pipe does not load the thirty libraries it needs.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lgit2 -lcrypto) -lpthread -lm
+LDLIBS  = $(shell pkg-config --libs libgit2 libcrypto 2>/dev/null || echo -lgit2 -lcrypto) -ldl -lpthread -lm
 
 SRC     = $(sort $(wildcard src/*.c src/warehouse/*.c))
 OBJ     = $(SRC:%.c=$(BUILD)/%.o)

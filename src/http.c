@@ -9,6 +9,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -17,6 +18,65 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libcurl is loaded when the first snapshot is fetched, not when pipe
+ * starts: with the thirty libraries it pulls in, loading it cost more than
+ * a no-op build of a thousand targets. */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	void (*easy_reset)(CURL *curl);
+	void (*easy_cleanup)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode code);
+	void (*free)(void *p);
+	time_t (*getdate)(const char *p, const time_t *unused);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *u);
+	CURLUcode (*url_get)(const CURLU *u, CURLUPart part, char **out, unsigned int flags);
+	CURLUcode (*url_set)(CURLU *u, CURLUPart part, const char *value, unsigned int flags);
+} lib;
+static char lib_error[256];
+
+/* Fills lib; false (with lib_error) when libcurl cannot be loaded. */
+static bool lib_load(void)
+{
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(lib_error, sizeof(lib_error), "cannot load libcurl: %s", dlerror());
+		return false;
+	}
+#define LOAD(field, name) *(void **)&lib.field = dlsym(h, name)
+	LOAD(global_init, "curl_global_init");
+	LOAD(easy_init, "curl_easy_init");
+	LOAD(easy_setopt, "curl_easy_setopt");
+	LOAD(easy_perform, "curl_easy_perform");
+	LOAD(easy_getinfo, "curl_easy_getinfo");
+	LOAD(easy_reset, "curl_easy_reset");
+	LOAD(easy_cleanup, "curl_easy_cleanup");
+	LOAD(easy_strerror, "curl_easy_strerror");
+	LOAD(free, "curl_free");
+	LOAD(getdate, "curl_getdate");
+	LOAD(slist_append, "curl_slist_append");
+	LOAD(slist_free_all, "curl_slist_free_all");
+	LOAD(url, "curl_url");
+	LOAD(url_cleanup, "curl_url_cleanup");
+	LOAD(url_get, "curl_url_get");
+	LOAD(url_set, "curl_url_set");
+#undef LOAD
+	void **p = (void **)&lib;
+	for (size_t i = 0; i < sizeof(lib) / sizeof(void *); i++)
+		if (!p[i]) {
+			snprintf(lib_error, sizeof(lib_error), "libcurl.so.4 lacks a function pipe needs");
+			return false;
+		}
+	return true;
+}
+
 
 /* ---- the streaming JSON checker ---- */
 
@@ -546,15 +606,15 @@ void http_url_add_param(struct buf *url, const char *name, const char *value)
 /* ref (a Link target or a next URL from the body) may be relative to base. */
 static char *url_resolve(const char *base, const char *ref)
 {
-	CURLU *u = curl_url();
+	CURLU *u = lib.url();
 	char *out = NULL, *res = NULL;
-	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+	if (u && lib.url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    lib.url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    lib.url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
 		res = xstrdup(out);
-		curl_free(out);
+		lib.free(out);
 	}
-	curl_url_cleanup(u);
+	lib.url_cleanup(u);
 	return res;
 }
 
@@ -604,7 +664,10 @@ static char *link_next(const char *v)
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_code;
 
-static void curl_init_once(void) { curl_init_code = curl_global_init(CURL_GLOBAL_DEFAULT); }
+static void curl_init_once(void)
+{
+	curl_init_code = lib_load() ? lib.global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
+}
 
 /* What one attempt at one page gathers. */
 struct transfer {
@@ -678,7 +741,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 	if (!t->status)
-		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+		lib.easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
 	if (t->status >= 300) {
 		if (t->errbody.len < 512)
 			buf_add(&t->errbody, p, len < 512 ? len : 512);
@@ -710,7 +773,7 @@ static long retry_after_ms(const char *v)
 	long secs = strtol(v, &end, 10);
 	if (end != v && !*end)
 		return secs < 0 ? 0 : secs * 1000;
-	time_t when = curl_getdate(v, NULL);
+	time_t when = lib.getdate(v, NULL);
 	if (when < 0)
 		return -1;
 	long diff = (long)(when - time(NULL));
@@ -814,39 +877,39 @@ struct page {
 static void setup_handle(CURL *c, const struct http_fetch *f, struct curl_slist **hdrs,
                          bool conditional, bool user_headers)
 {
-	curl_easy_reset(c);
+	lib.easy_reset(c);
 	bool has_accept = false;
 	for (size_t i = 0; user_headers && i < f->nheaders; i++) {
-		*hdrs = curl_slist_append(*hdrs, f->headers[i]);
+		*hdrs = lib.slist_append(*hdrs, f->headers[i]);
 		if (!strncasecmp(f->headers[i], "accept:", 7))
 			has_accept = true;
 	}
 	if (!has_accept)
-		*hdrs = curl_slist_append(*hdrs, "Accept: application/json");
+		*hdrs = lib.slist_append(*hdrs, "Accept: application/json");
 	if (conditional && f->if_none_match) {
 		char *h = xasprintf("If-None-Match: %s", f->if_none_match);
-		*hdrs = curl_slist_append(*hdrs, h);
+		*hdrs = lib.slist_append(*hdrs, h);
 		free(h);
 	}
 	if (conditional && f->if_modified_since) {
 		char *h = xasprintf("If-Modified-Since: %s", f->if_modified_since);
-		*hdrs = curl_slist_append(*hdrs, h);
+		*hdrs = lib.slist_append(*hdrs, h);
 		free(h);
 	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lib.easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
+	lib.easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
+	lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
+	lib.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (f->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+		lib.easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
 	if (f->timeout_ms > 0)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+		lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
 	if (f->connect_timeout_ms > 0)
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
+		lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
 }
 
 /* One attempt.  Returns 0 done, 1 retry (why in *why), 2 redirected (to
@@ -875,15 +938,15 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	setvbuf(pg->t.out, NULL, _IOFBF, 1 << 17);
 	setup_handle(c, f, &hdrs, pg->conditional, !pg->foreign);
 	pg->t.curl = c;
-	curl_easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
+	lib.easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
+	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lib.easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
+	lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	lib.easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
 
-	CURLcode rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
+	CURLcode rc = lib.easy_perform(c);
+	lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
 	if (fclose(pg->t.out) != 0 && rc == CURLE_OK) {
 		pg->t.out = NULL;
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
@@ -897,7 +960,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		goto done;
 	}
 	if (rc != CURLE_OK) {
-		const char *msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+		const char *msg = errbuf[0] ? errbuf : lib.easy_strerror(rc);
 		if (retryable_curl(rc)) {
 			if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
 				buf_printf(why, "connection dropped after %llu bytes (%s)",
@@ -915,7 +978,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	}
 	char *location = NULL;
 	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
-	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+	    lib.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
 		free(pg->redirect);
 		pg->redirect = xstrdup(location);
 		error = 2;
@@ -952,28 +1015,28 @@ done:
 		fclose(pg->t.out);
 	pg->t.out = NULL;
 	/* the handle outlives errbuf and hdrs */
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(hdrs);
+	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	lib.easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	lib.slist_free_all(hdrs);
 	return error;
 }
 
 static bool same_origin(const char *a, const char *b)
 {
 	static const CURLUPart parts[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
-	CURLU *ua = curl_url(), *ub = curl_url();
-	bool same = ua && ub && curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
-	            curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+	CURLU *ua = lib.url(), *ub = lib.url();
+	bool same = ua && ub && lib.url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	            lib.url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
 	for (size_t i = 0; same && i < sizeof(parts) / sizeof(*parts); i++) {
 		char *x = NULL, *y = NULL;
-		curl_url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
-		curl_url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
+		lib.url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
+		lib.url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
 		same = x && y && !strcasecmp(x, y);
-		curl_free(x);
-		curl_free(y);
+		lib.free(x);
+		lib.free(y);
 	}
-	curl_url_cleanup(ua);
-	curl_url_cleanup(ub);
+	lib.url_cleanup(ua);
+	lib.url_cleanup(ub);
 	return same;
 }
 
@@ -1084,10 +1147,11 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	memset(r, 0, sizeof(*r));
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_code != CURLE_OK) {
-		error = error_set("cannot start libcurl: %s", curl_easy_strerror(curl_init_code));
+		error = error_set("cannot start libcurl: %s",
+		                  lib.easy_strerror ? lib.easy_strerror(curl_init_code) : lib_error);
 		goto done;
 	}
-	if (!(pg->curl = curl_easy_init())) {
+	if (!(pg->curl = lib.easy_init())) {
 		error = error_set("cannot start a curl handle");
 		goto done;
 	}
@@ -1219,7 +1283,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 done:
 	if (pg) {
 		if (pg->curl)
-			curl_easy_cleanup(pg->curl);
+			lib.easy_cleanup(pg->curl);
 		free(pg->redirect);
 		transfer_free(&pg->t);
 		scan_free(&pg->scan);

@@ -2,10 +2,19 @@
  *
  * jsmn tokenises a whole text into a caller's token array; on a large
  * top-level array that array would hold every token of the file.  So the
- * reader here finds the extent of one record at a time with a small
- * bracket-and-string scanner over a sliding buffer, and hands only that
- * record to jsmn.  Memory is the buffer (grown only for a record larger than
- * a read) and the token array of the largest record. */
+ * reader keeps a sliding buffer (a megabyte, grown only for a record larger
+ * than that) and a window of tokens over it: jsmn runs over the buffer from
+ * the current record on into a fixed array of 16384 tokens, and stops where
+ * the tokens or the buffer run out; the whole records in the window are
+ * handed out one by one, and the window is made again at the first record
+ * it did not hold.  A record the window cannot hold (a damaged one, or one
+ * of more tokens than the array) is measured by a small bracket-and-string
+ * scanner and tokenised on its own, which also gives an error its position.
+ * jsmn does not check the commas and colons between tokens; take_tokens
+ * does, so an invalid record is never loaded.
+ *
+ * Positions: lines are counted only for a message, by reading the file
+ * again from its start. */
 #include "json.h"
 
 #include <errno.h>

@@ -261,6 +261,24 @@ static const char *cell_text(struct loader *L, const struct cell *c, size_t *len
 	return buf_cstr(&L->scratch);
 }
 
+/* Up to 18 digits with an optional '-': no overflow possible. */
+static bool fast_int64(const char *p, size_t len, int64_t *out)
+{
+	const char *end = p + len;
+	bool neg = p < end && *p == '-';
+	int64_t v = 0;
+	p += neg;
+	if (p == end || end - p > 18)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*out = neg ? -v : v;
+	return true;
+}
+
 static bool int64_text(const char *p, size_t len, int64_t *out)
 {
 	char tmp[32];
@@ -281,7 +299,7 @@ static unsigned cell_class(const struct cell *c)
 	int64_t i;
 	switch (c->type) {
 	case JSON_INT:
-		return int64_text(c->p, c->len, &i) ? C_INT : C_FLOAT;
+		return fast_int64(c->p, c->len, &i) || int64_text(c->p, c->len, &i) ? C_INT : C_FLOAT;
 	case JSON_FLOAT:
 		return C_FLOAT;
 	case JSON_TRUE:
@@ -349,6 +367,38 @@ static bool fast_double(const char *p, size_t len, double *out)
 	return true;
 }
 
+/* The common shape YYYY-MM-DD(T| )HH:MM:SS[.f...][Z] (what Socrata and most
+ * APIs send); anything else goes to value_parse. */
+static bool fast_timestamp(const char *p, size_t len, int64_t *out)
+{
+	const char *end = p + len, *f;
+	int y, mo, d, h, mi, sec;
+	int64_t frac = 0, scale = 1000000;
+	if (len < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':')
+		return false;
+	if ((y = digits(p, end, 4)) < 1 || (mo = digits(p + 5, end, 2)) < 0 || (d = digits(p + 8, end, 2)) < 0 ||
+	    (h = digits(p + 11, end, 2)) < 0 || h > 23 || (mi = digits(p + 14, end, 2)) < 0 || mi > 59 ||
+	    (sec = digits(p + 17, end, 2)) < 0 || sec > 59 || !civil_valid(y, mo, d))
+		return false;
+	f = p + 19;
+	if (f < end && *f == '.') {
+		if (f + 1 == end || f[1] < '0' || f[1] > '9')
+			return false;
+		for (f++; f < end && *f >= '0' && *f <= '9'; f++) {
+			if (scale == 1)
+				return false; /* more than microseconds: value_parse decides */
+			scale /= 10;
+			frac += (*f - '0') * scale;
+		}
+	}
+	if (f < end && *f == 'Z')
+		f++;
+	if (f != end)
+		return false;
+	*out = (int64_t)days_from_civil(y, mo, d) * US_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec) * US_PER_SEC + frac;
+	return true;
+}
+
 /* The value of cell as type t: 0, or PIPE_EUSAGE when it does not convert.
  * Strings point into the cell or the scratch buffer. */
 static int convert(struct loader *L, const struct cell *c, enum type t, struct value *out)
@@ -359,18 +409,13 @@ static int convert(struct loader *L, const struct cell *c, enum type t, struct v
 		*out = value_string(s, len);
 		return 0;
 	}
-	if (t == TYPE_INT64 && c->type == JSON_INT && int64_text(s, len, &out->i)) {
-		out->type = TYPE_INT64;
-		out->is_null = false;
-		return 0;
-	}
 	if ((t == TYPE_BOOL) != (c->type == JSON_TRUE || c->type == JSON_FALSE) && c->type != JSON_STRING)
 		return PIPE_EUSAGE;
-	if (t == TYPE_FLOAT64 && fast_double(s, len, &out->f)) {
-		out->type = TYPE_FLOAT64;
-		out->is_null = false;
+	out->is_null = false;
+	out->type = t;
+	if ((t == TYPE_INT64 && fast_int64(s, len, &out->i)) || (t == TYPE_FLOAT64 && fast_double(s, len, &out->f)) ||
+	    (t == TYPE_TIMESTAMP && fast_timestamp(s, len, &out->us)))
 		return 0;
-	}
 	if (value_parse(t, s, len, out) == 0)
 		return 0;
 	/* "1.0" is a whole number too: Socrata and pandas write them so. */
@@ -1608,7 +1653,7 @@ static int assemble(struct loader *L)
 			keycols[nkeys++] = xstrdup(w);
 		}
 		free(copy);
-		d.sort_dir = L->o->dedup_sort && strstr(L->o->dedup_sort, " desc") ? -1 : 1;
+		d.sort_dir = L->o->dedup_sort && strcasestr(L->o->dedup_sort, " desc") ? -1 : 1;
 		if (L->prev_dir && path_is_dir(L->prev_dir) &&
 		    (error = dedup_scan(L, &d, L->prev_dir, keycols, nkeys, false)) < 0)
 			goto done;

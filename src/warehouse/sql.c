@@ -255,6 +255,10 @@ static void attach_scans(struct run *r)
 		s->rb.ncols = scan->ncols;
 		s->rb.cols = xcalloc(scan->ncols + 1, sizeof *s->rb.cols);
 		s->bytes = &r->st.bytes[i];
+		s->lean = xcalloc(s->ncols + 1, sizeof *s->lean);
+		for (size_t k = 0; k < s->ncols; k++)
+			if (!scan->filter_only || !scan->filter_only[s->cols[k]])
+				s->lean[s->nlean++] = s->cols[k];
 		scan->state = s;
 	}
 }
@@ -306,7 +310,7 @@ static int run_select(struct run *r)
 
 static int table_exists(const char *root, const char *name, char **dir)
 {
-	int error = table_resolve(root, name, dir);
+	int error = sql_resolve_table(root, name, dir);
 	if (error == PIPE_ENOTFOUND || (error < 0 && !*dir)) {
 		error_clear();
 		*dir = NULL;
@@ -400,7 +404,11 @@ static int run_create(struct run *r)
 			goto done;
 		}
 	}
-	spec.name = xstrdup(name);
+	/* replacing a table found ignoring case keeps its name */
+	if (dir && strrchr(dir, '/') && str_eq_nocase(strrchr(dir, '/') + 1, name))
+		spec.name = xstrdup(strrchr(dir, '/') + 1);
+	else
+		spec.name = xstrdup(name);
 	spec.dataset = dataset_part(s->table);
 	spec.ncols = r->plan.nout;
 	spec.cols = xcalloc(spec.ncols + 1, sizeof *spec.cols);
@@ -492,7 +500,7 @@ static int run_insert(struct run *r)
 	char *dir = NULL;
 	int *map = NULL, *all = NULL;
 	int error;
-	if ((error = table_resolve(r->opt->root, s->table, &dir)) < 0) {
+	if ((error = sql_resolve_table(r->opt->root, s->table, &dir)) < 0) {
 		char *msg = xstrdup(error_last());
 		error = sql_error_at(s->src, s->table_line, s->table_col, "%s", msg);
 		free(msg);
@@ -848,6 +856,8 @@ static void collect_select(const struct select *sel, const struct cte_names *cte
 	}
 	struct cte_names c = {sel, sel->nctes, ctes};
 	collect_from(sel->from, &c, out);
+	for (size_t i = 0; i < sel->narms; i++)
+		collect_select(sel->arms[i], &c, out);
 }
 
 int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char **writes)

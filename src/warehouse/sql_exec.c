@@ -630,6 +630,50 @@ static void rb_alloc(struct rb *rb, size_t ncols)
 	rb->cols = xcalloc(ncols + 1, sizeof *rb->cols);
 }
 
+/* When each lean column of a block holds one value (min = max, no NULLs),
+ * fills the batch from the statistics instead of reading the block. */
+static bool scan_constants(struct scan_state *s, const struct block *blk)
+{
+	for (size_t k = 0; k < s->nlean; k++) {
+		const struct col_stats *cs = &blk->stats[s->lean[k]];
+		if (cs->nulls || cs->min.is_null || !value_same(&cs->min, &cs->max))
+			return false;
+	}
+	if (!s->synth_init) {
+		enum type types[256];
+		size_t nl = s->nlean < 256 ? s->nlean : 256;
+		for (size_t k = 0; k < nl; k++)
+			types[k] = blk->stats[s->lean[k]].min.type;
+		if (s->nlean > 256)
+			return false;
+		batch_init(&s->synth, nl, types);
+		s->synth_init = true;
+	}
+	for (size_t k = 0; k < s->nlean; k++) {
+		struct vec *v = &s->synth.cols[k];
+		const struct value *x = &blk->stats[s->lean[k]].min;
+		vec_reset(v);
+		vec_reserve(v, blk->rows);
+		size_t w = type_width(v->type);
+		memset(v->nulls, 0, blk->rows);
+		for (size_t i = 0; i < blk->rows; i++) {
+			switch (v->type) {
+			case TYPE_BOOL: v->b[i] = x->b; break;
+			case TYPE_INT64: v->i64[i] = x->i; break;
+			case TYPE_FLOAT64: v->f64[i] = x->f; break;
+			case TYPE_NUMERIC: v->num[i] = x->n; break;
+			case TYPE_DATE: v->days[i] = x->days; break;
+			case TYPE_DATETIME: case TYPE_TIMESTAMP: v->us[i] = x->us; break;
+			default: v->str[i] = x->s; break;
+			}
+		}
+		(void)w;
+		v->count = blk->rows;
+		s->rb.cols[s->lean[k]] = v;
+	}
+	return true;
+}
+
 static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
 	struct scan_state *s = n->state;
@@ -648,15 +692,32 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 			continue;
 		st->blocks_scanned++;
 		*s->bytes += bytes_block(t, s->p, b, s->cols, s->ncols);
+		const struct block *blk = &p->blocks[b];
+		s->rb.all_match = sql_plan_block_all_match(n, blk);
+		s->rb.n = blk->rows;
+		for (size_t c = 0; c < s->rb.ncols; c++)
+			s->rb.cols[c] = NULL;
+		const int *cols = s->cols;
+		size_t ncols = s->ncols;
+		if (s->rb.all_match && n->filter_only) {
+			/* the WHERE holds for every row: skip the columns only it
+			 * reads, and the read itself when the rest are constants */
+			cols = s->lean;
+			ncols = s->nlean;
+			if (scan_constants(s, blk)) {
+				if (!s->rb.n)
+					continue;
+				*out = &s->rb;
+				return 1;
+			}
+		}
 		int error;
-		if ((error = table_read(t, s->p, b, s->cols, s->ncols, &s->buf)) < 0)
+		if ((error = table_read(t, s->p, b, cols, ncols, &s->buf)) < 0)
 			return error;
 		s->buf_init = true;
-		for (size_t k = 0; k < s->ncols; k++)
-			s->rb.cols[s->cols[k]] = &s->buf.cols[k];
-		s->rb.n = p->blocks[b].rows;
-		s->rb.all_match = sql_plan_block_all_match(n, &p->blocks[b]);
-		if (s->ncols)
+		for (size_t k = 0; k < ncols; k++)
+			s->rb.cols[cols[k]] = &s->buf.cols[k];
+		if (ncols)
 			s->rb.n = s->buf.cols[0].count;
 		if (!s->rb.n)
 			continue;
@@ -1555,6 +1616,21 @@ done:
 	return rc;
 }
 
+/* UNION ALL: the left rows, then the right. */
+static int union_next(struct node *n, struct exec_stats *st, struct rb **out)
+{
+	int *side = n->state;
+	if (!side)
+		side = n->state = xcalloc(1, sizeof *side);
+	if (*side == 0) {
+		int rc = exec_next(n->child, st, out);
+		if (rc != 0)
+			return rc;
+		*side = 1;
+	}
+	return exec_next(n->right, st, out);
+}
+
 /* One row, no columns: SELECT without FROM. */
 static int one_next(struct node *n, struct rb **out)
 {
@@ -1579,6 +1655,7 @@ int exec_next(struct node *n, struct exec_stats *st, struct rb **out)
 	case N_JOIN: return join_next(n, st, out);
 	case N_SORT: return sort_next(n, st, out);
 	case N_LIMIT: return limit_next(n, st, out);
+	case N_UNION: return union_next(n, st, out);
 	}
 	return 0;
 }
@@ -1607,10 +1684,14 @@ void exec_free_state(struct node *n)
 		free(s->cols);
 		if (s->buf_init)
 			batch_free(&s->buf);
+		if (s->synth_init)
+			batch_free(&s->synth);
+		free(s->lean);
 		free(s->rb.cols);
 		break;
 	}
 	case N_ONE: free(((struct rb *)n->state)->cols); break;
+	case N_UNION: break;
 	case N_FILTER: {
 		struct gather_state *g = n->state;
 		vecs_free(g->cols, n->ncols);

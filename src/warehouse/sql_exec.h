@@ -28,6 +28,12 @@ struct scan_state {
 	bool buf_init;
 	struct rb rb;
 	uint64_t *bytes;
+	/* blocks the WHERE accepts whole: the columns still needed, and a
+	 * batch of constants for blocks where each of them is one value */
+	int *lean;
+	size_t nlean;
+	struct batch synth;
+	bool synth_init;
 };
 
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */

@@ -228,6 +228,11 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	case TK_OP:
 		if (is_op(t, "(")) {
 			p->pos++;
+			if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
+				*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
+						      "Subqueries in expressions are not supported; use a subquery in FROM and a JOIN");
+				return NULL;
+			}
 			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
 				ast_free(a);
 				return NULL;
@@ -400,6 +405,13 @@ fail:
 static struct ast *parse_unary(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
+	if (is_op(t, "-") && peek2(p)->kind == TK_INT && strcmp(peek2(p)->text, "9223372036854775808") == 0) {
+		/* the one INT64 whose absolute value is not an INT64 */
+		struct ast *a = node(A_INT, t);
+		a->i = INT64_MIN;
+		p->pos += 2;
+		return a;
+	}
 	if (is_op(t, "-") || is_op(t, "+")) {
 		p->pos++;
 		struct ast *x = parse_unary(p, error);
@@ -643,6 +655,9 @@ static void select_free(struct select *s)
 	for (size_t i = 0; i < s->norder; i++)
 		ast_free(s->order[i].expr);
 	free(s->order);
+	for (size_t i = 0; i < s->narms; i++)
+		select_free(s->arms[i]);
+	free(s->arms);
 	free(s);
 }
 
@@ -756,30 +771,55 @@ static int parse_int_clause(struct parser *p, int64_t *out)
 	return 0;
 }
 
-static struct select *parse_select(struct parser *p, int *error)
+/* [ORDER BY ...] [LIMIT n [OFFSET m]] */
+static int parse_order_limit(struct parser *p, struct select *s)
+{
+	int e = 0;
+	int *error = &e;
+	if (accept_kw(p, "ORDER")) {
+		if ((*error = expect_kw(p, "BY")) < 0)
+			return *error;
+		do {
+			struct order_item o = {0};
+			if (!(o.expr = parse_expr(p, error)))
+				return *error;
+			if (accept_kw(p, "DESC"))
+				o.desc = true;
+			else
+				accept_kw(p, "ASC");
+			if (accept_kw(p, "NULLS")) {
+				if (accept_word(p, "FIRST")) {
+					o.nulls = 1;
+				} else if (accept_word(p, "LAST")) {
+					o.nulls = 2;
+				} else {
+					ast_free(o.expr);
+					*error = expected(p, "FIRST or LAST");
+					return *error;
+				}
+			}
+			s->order = xrealloc(s->order, (s->norder + 1) * sizeof *s->order);
+			s->order[s->norder++] = o;
+		} while (accept_op(p, ","));
+	}
+	if (accept_kw(p, "LIMIT")) {
+		if ((*error = parse_int_clause(p, &s->limit)) < 0)
+			return *error;
+		if (accept_word(p, "OFFSET") && (*error = parse_int_clause(p, &s->offset)) < 0)
+			return *error;
+	}
+	return 0;
+}
+
+static struct select *parse_core(struct parser *p, int *error)
 {
 	struct select *s = xcalloc(1, sizeof *s);
 	struct sql_token *t = peek(p);
 	s->line = t->line;
 	s->col = t->col;
 	s->limit = s->offset = -1;
-	if (accept_kw(p, "WITH")) {
-		do {
-			struct cte c = {0};
-			if (!(c.name = parse_ident(p, error)))
-				goto fail;
-			s->ctes = xrealloc(s->ctes, (s->nctes + 1) * sizeof *s->ctes);
-			s->ctes[s->nctes++] = c;
-			if ((*error = expect_kw(p, "AS")) < 0 || (*error = expect_op(p, "(")) < 0)
-				goto fail;
-			if (!(s->ctes[s->nctes - 1].sel = parse_select(p, error)))
-				goto fail;
-			if ((*error = expect_op(p, ")")) < 0)
-				goto fail;
-		} while (accept_op(p, ","));
-	}
 	if (accept_op(p, "(")) {
-		/* a parenthesised query: (SELECT ...) [ORDER BY] [LIMIT] */
+		/* a parenthesised query */
 		struct select *inner = parse_select(p, error);
 		if (!inner)
 			goto fail;
@@ -787,10 +827,7 @@ static struct select *parse_select(struct parser *p, int *error)
 			select_free(inner);
 			goto fail;
 		}
-		inner->ctes = s->ctes;
-		inner->nctes = s->nctes;
-		s->ctes = NULL;
-		s->nctes = 0;
+		inner->paren = true;
 		select_free(s);
 		return inner;
 	}
@@ -852,41 +889,111 @@ static struct select *parse_select(struct parser *p, int *error)
 	}
 	if (accept_kw(p, "HAVING") && !(s->having = parse_expr(p, error)))
 		goto fail;
-	if (accept_kw(p, "ORDER")) {
-		if ((*error = expect_kw(p, "BY")) < 0)
-			goto fail;
-		do {
-			struct order_item o = {0};
-			if (!(o.expr = parse_expr(p, error)))
-				goto fail;
-			if (accept_kw(p, "DESC"))
-				o.desc = true;
-			else
-				accept_kw(p, "ASC");
-			if (accept_kw(p, "NULLS")) {
-				if (accept_word(p, "FIRST")) {
-					o.nulls = 1;
-				} else if (accept_word(p, "LAST")) {
-					o.nulls = 2;
-				} else {
-					ast_free(o.expr);
-					*error = expected(p, "FIRST or LAST");
-					goto fail;
-				}
-			}
-			s->order = xrealloc(s->order, (s->norder + 1) * sizeof *s->order);
-			s->order[s->norder++] = o;
-		} while (accept_op(p, ","));
-	}
-	if (accept_kw(p, "LIMIT")) {
-		if ((*error = parse_int_clause(p, &s->limit)) < 0)
-			goto fail;
-		if (accept_word(p, "OFFSET") && (*error = parse_int_clause(p, &s->offset)) < 0)
-			goto fail;
-	}
+	if ((*error = parse_order_limit(p, s)) < 0)
+		goto fail;
 	return s;
 fail:
 	select_free(s);
+	return NULL;
+}
+
+/* [WITH ...] core [UNION ALL|DISTINCT core ...] [ORDER BY] [LIMIT] */
+static struct select *parse_select(struct parser *p, int *error)
+{
+	struct cte *ctes = NULL;
+	size_t nctes = 0;
+	struct select *first = NULL, *u = NULL;
+	if (accept_kw(p, "WITH")) {
+		do {
+			struct cte c = {0};
+			if (!(c.name = parse_ident(p, error)))
+				goto fail;
+			ctes = xrealloc(ctes, (nctes + 1) * sizeof *ctes);
+			ctes[nctes++] = c;
+			if ((*error = expect_kw(p, "AS")) < 0 || (*error = expect_op(p, "(")) < 0)
+				goto fail;
+			if (!(ctes[nctes - 1].sel = parse_select(p, error)))
+				goto fail;
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+		} while (accept_op(p, ","));
+	}
+	struct sql_token *t = peek(p);
+	if (!(first = parse_core(p, error)))
+		goto fail;
+	if (is_kw(peek(p), "UNION")) {
+		u = xcalloc(1, sizeof *u);
+		u->line = t->line;
+		u->col = t->col;
+		u->limit = u->offset = -1;
+		int kind = -1; /* 0 ALL, 1 DISTINCT */
+		struct select *arm = first;
+		first = NULL;
+		for (;;) {
+			u->arms = xrealloc(u->arms, (u->narms + 1) * sizeof *u->arms);
+			u->arms[u->narms++] = arm;
+			struct sql_token *ut = peek(p);
+			if (!accept_kw(p, "UNION"))
+				break;
+			if ((arm->norder || arm->limit >= 0) && !arm->paren) {
+				p->pos--;
+				*error = expected(p, "end of input");
+				goto fail;
+			}
+			int k = accept_kw(p, "ALL") ? 0 : accept_kw(p, "DISTINCT") ? 1 : -1;
+			if (k < 0) {
+				*error = expected(p, "keyword ALL or keyword DISTINCT");
+				goto fail;
+			}
+			if (kind >= 0 && k != kind) {
+				*error = sql_error_at(p->src, ut->line, ut->col,
+						      "Syntax error: Different set operations cannot be used in the same query "
+						      "without using parentheses for grouping");
+				goto fail;
+			}
+			kind = k;
+			if (!(arm = parse_core(p, error)))
+				goto fail;
+		}
+		u->union_distinct = kind == 1;
+		/* the last arm's ORDER BY and LIMIT, unless in parentheses, are
+		 * the union's */
+		struct select *last = u->arms[u->narms - 1];
+		if (!last->paren) {
+			u->order = last->order, u->norder = last->norder;
+			u->limit = last->limit, u->offset = last->offset;
+			last->order = NULL, last->norder = 0;
+			last->limit = last->offset = -1;
+		}
+		if (!u->norder && u->limit < 0 && (*error = parse_order_limit(p, u)) < 0)
+			goto fail;
+		first = u;
+		u = NULL;
+	}
+	if (nctes) {
+		if (first->nctes) {
+			/* (WITH a ...) inside WITH b ...: keep both, outer first */
+			first->ctes = xrealloc(first->ctes, (first->nctes + nctes) * sizeof *first->ctes);
+			memmove(first->ctes + nctes, first->ctes, first->nctes * sizeof *first->ctes);
+			memcpy(first->ctes, ctes, nctes * sizeof *ctes);
+			first->nctes += nctes;
+			free(ctes);
+		} else {
+			first->ctes = ctes;
+			first->nctes = nctes;
+		}
+		ctes = NULL;
+		nctes = 0;
+	}
+	return first;
+fail:
+	for (size_t i = 0; i < nctes; i++) {
+		free(ctes[i].name);
+		select_free(ctes[i].sel);
+	}
+	free(ctes);
+	select_free(first);
+	select_free(u);
 	return NULL;
 }
 

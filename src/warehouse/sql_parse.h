@@ -85,6 +85,13 @@ struct select {
 	size_t norder;
 	int64_t limit, offset; /* -1 = none */
 	int line, col;
+	/* a set operation: arms[0] UNION ALL|DISTINCT arms[1] ...; the
+	 * select's own ORDER BY and LIMIT apply to the result, the rest of
+	 * its fields are unused */
+	struct select **arms;
+	size_t narms;
+	bool union_distinct;
+	bool paren; /* written in parentheses */
 };
 
 enum stmt_kind { S_SELECT, S_CREATE, S_INSERT, S_DROP };

@@ -140,8 +140,9 @@ static int op_error(struct binder *b, const struct ast *at, const char *op, stru
 			buf_puts(&s, ", ");
 		buf_puts(&s, display_type(args[i]->type));
 	}
-	int rc = sql_error_at(b->src, at->line, at->col,
-			      "No matching signature for operator %s for argument types: %s", op, buf_cstr(&s));
+	bool fn = strcmp(op, "IF") == 0 || strcmp(op, "COALESCE") == 0 || strcmp(op, "IFNULL") == 0;
+	int rc = sql_error_at(b->src, at->line, at->col, "No matching signature for %s %s for argument types: %s",
+			      fn ? "function" : "operator", op, buf_cstr(&s));
 	buf_free(&s);
 	return rc;
 }
@@ -819,8 +820,6 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 			i = 1;
 		}
 		size_t nwhen = (a->nargs - i - (a->has_else ? 1 : 0)) / 2;
-		struct pexpr **results = xcalloc(nwhen + 1, sizeof *results);
-		size_t nres = 0;
 		for (size_t w = 0; w < nwhen; w++, i += 2) {
 			struct pexpr *cond = NULL, *then = NULL;
 			if ((error = bind(b, a->args[i], &cond)) < 0)
@@ -849,7 +848,6 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 			if ((error = bind(b, a->args[i + 1], &then)) < 0)
 				goto case_fail;
 			px_add(e, then);
-			results[nres++] = then;
 		}
 		if (a->has_else) {
 			struct pexpr *x = NULL;
@@ -877,12 +875,10 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 				goto case_fail;
 		}
 		pexpr_free(operand);
-		free(results);
 		*out = e;
 		return 0;
 	case_fail:
 		pexpr_free(operand);
-		free(results);
 		goto fail;
 	}
 	case A_CAST: {
@@ -998,6 +994,7 @@ static void node_free(struct node *n)
 		table_close(n->table);
 	free(n->table_name);
 	free(n->used);
+	free(n->filter_only);
 	for (size_t i = 0; i < n->nprunes; i++)
 		free(n->prunes[i].vals);
 	free(n->prunes);
@@ -1046,6 +1043,55 @@ static int table_not_found(struct binder *b, const struct from *f)
 	int rc = sql_error_at(b->src, f->line, f->col, "%s", buf_cstr(&msg));
 	buf_free(&msg);
 	return rc;
+}
+
+int sql_resolve_table(const char *root, const char *name, char **dir)
+{
+	*dir = NULL;
+	int error = table_resolve(root, name, dir);
+	if (error != PIPE_ENOTFOUND)
+		return error;
+	char *msg = xstrdup(error_last()), **names = NULL;
+	size_t n = 0;
+	const char *want = last_part(name);
+	if (table_list(root, &names, &n) >= 0) {
+		for (size_t i = 0; i < n && !*dir; i++) {
+			if (!str_eq_nocase(names[i], want))
+				continue;
+			struct table *t = NULL;
+			char *d = NULL;
+			if (table_resolve(root, names[i], &d) < 0 || table_open(&t, d) < 0) {
+				free(d);
+				continue;
+			}
+			/* the dataset, when the name gives one, must match */
+			const char *dot = strrchr(name, '.');
+			bool ok = true;
+			if (dot && t->spec.dataset) {
+				const char *start = dot;
+				while (start > name && start[-1] != '.')
+					start--;
+				ok = strlen(t->spec.dataset) == (size_t)(dot - start) &&
+				     strncasecmp(t->spec.dataset, start, (size_t)(dot - start)) == 0;
+			}
+			table_close(t);
+			if (ok)
+				*dir = d;
+			else
+				free(d);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (*dir) {
+		error_clear();
+		free(msg);
+		return 0;
+	}
+	error = error_setcode(PIPE_ENOTFOUND, "%s", msg);
+	free(msg);
+	return error;
 }
 
 /* A rough row count, to choose a join's build side. */
@@ -1099,7 +1145,7 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 		}
 		char *dir = NULL;
 		struct table *t = NULL;
-		if ((error = table_resolve(b->root, f->table, &dir)) < 0)
+		if ((error = sql_resolve_table(b->root, f->table, &dir)) < 0)
 			return table_not_found(b, f);
 		error = table_open(&t, dir);
 		free(dir);
@@ -1290,7 +1336,7 @@ fail:
 
 static bool prune_value(const struct pexpr *e, struct value *v)
 {
-	if (e->kind != X_CONST || e->lit.is_null || type_is_string(e->lit.type))
+	if (e->kind != X_CONST || e->lit.is_null || e->lit.type == TYPE_NULL)
 		return false;
 	*v = e->lit;
 	return true;
@@ -1537,6 +1583,134 @@ static bool in_except(const struct select_item *it, const char *name)
 	return false;
 }
 
+/* arms[0] UNION ALL arms[1] ...: a chain of N_UNION nodes, each arm cast
+ * to the columns' common types; DISTINCT, ORDER BY (output columns only)
+ * and LIMIT on top. */
+static int plan_union(struct binder *b, const struct select *sel, struct node **out, size_t *nout)
+{
+	int error = 0;
+	size_t narms = sel->narms, ncols = 0;
+	struct node **arms = xcalloc(narms + 1, sizeof *arms), *n = NULL;
+	size_t *widths = xcalloc(narms + 1, sizeof *widths);
+	enum type *types = NULL;
+	for (size_t i = 0; i < narms; i++) {
+		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes};
+		if ((error = plan_select(&sub, sel->arms[i], &arms[i], &widths[i])) < 0)
+			goto done;
+		if (i == 0) {
+			ncols = widths[0];
+			types = xcalloc(ncols + 1, sizeof *types);
+			memcpy(types, arms[0]->types, ncols * sizeof *types);
+			continue;
+		}
+		if (widths[i] != ncols) {
+			error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
+					     "Queries in UNION %s have mismatched column count; query 1 has %zu column%s, "
+					     "query %zu has %zu column%s", sel->union_distinct ? "DISTINCT" : "ALL",
+					     ncols, ncols == 1 ? "" : "s", i + 1, widths[i], widths[i] == 1 ? "" : "s");
+			goto done;
+		}
+		for (size_t c = 0; c < ncols; c++) {
+			struct pexpr x = {.kind = X_COL, .type = types[c]}, y = {.kind = X_COL, .type = arms[i]->types[c]};
+			enum type t = supertype(&x, &y);
+			if (t == TYPE_COUNT) {
+				error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
+						     "Column %zu in UNION %s has incompatible types: %s, %s", c + 1,
+						     sel->union_distinct ? "DISTINCT" : "ALL", type_name(types[c]),
+						     type_name(arms[i]->types[c]));
+				goto done;
+			}
+			types[c] = t;
+		}
+	}
+	/* cast each arm to the common types where it differs */
+	for (size_t i = 0; i < narms; i++) {
+		bool same = true;
+		for (size_t c = 0; c < ncols; c++)
+			same = same && arms[i]->types[c] == types[c];
+		if (same)
+			continue;
+		struct node *p = node_new(N_PROJECT, ncols);
+		p->child = arms[i];
+		p->exprs = xcalloc(ncols + 1, sizeof *p->exprs);
+		for (size_t c = 0; c < ncols; c++) {
+			p->exprs[c] = px_col((int)c, arms[i]->types[c], NULL);
+			coerce(b, &p->exprs[c], types[c]);
+			p->types[c] = types[c];
+			p->names[c] = xstrdup(arms[i]->names[c]);
+		}
+		arms[i] = p;
+	}
+	n = arms[0];
+	arms[0] = NULL;
+	for (size_t i = 1; i < narms; i++) {
+		struct node *u = node_new(N_UNION, ncols);
+		u->child = n;
+		u->right = arms[i];
+		arms[i] = NULL;
+		for (size_t c = 0; c < ncols; c++) {
+			u->types[c] = types[c];
+			u->names[c] = xstrdup(u->child->names[c]);
+		}
+		n = u;
+	}
+	if (sel->union_distinct) {
+		struct node *d = node_new(N_AGG, ncols);
+		d->child = n;
+		d->keys = xcalloc(ncols + 1, sizeof *d->keys);
+		d->nkeys = ncols;
+		for (size_t c = 0; c < ncols; c++) {
+			d->keys[c] = px_col((int)c, types[c], NULL);
+			d->types[c] = types[c];
+			d->names[c] = xstrdup(n->names[c]);
+		}
+		n = d;
+	}
+	if (sel->norder) {
+		struct node *s = wrap(N_SORT, n, ncols);
+		s->sort = xcalloc(sel->norder + 1, sizeof *s->sort);
+		s->nsort = sel->norder;
+		n = s;
+		for (size_t o = 0; o < sel->norder; o++) {
+			const struct ast *oa = sel->order[o].expr;
+			int col = -1;
+			if (oa->kind == A_INT && oa->i >= 1 && (size_t)oa->i <= ncols)
+				col = (int)oa->i - 1;
+			else if (oa->kind == A_COLUMN && !oa->qual)
+				for (size_t c = 0; c < ncols && col < 0; c++)
+					if (str_eq_nocase(n->names[c], oa->name))
+						col = (int)c;
+			if (col < 0) {
+				error = sql_error_at(b->src, oa->line, oa->col,
+						     "ORDER BY after a UNION must name a column of the result or its number");
+				goto done;
+			}
+			s->sort[o].col = col;
+			s->sort[o].desc = sel->order[o].desc;
+			s->sort[o].nulls_first = sel->order[o].nulls ? sel->order[o].nulls == 1 : !sel->order[o].desc;
+		}
+	}
+	if (sel->limit >= 0 || sel->offset >= 0) {
+		struct node *l = wrap(N_LIMIT, n, ncols);
+		l->limit = sel->limit;
+		l->offset = sel->offset < 0 ? 0 : sel->offset;
+		if (n->kind == N_SORT && l->limit >= 0)
+			n->keep = l->limit + l->offset;
+		n = l;
+	}
+	*out = n;
+	*nout = ncols;
+	n = NULL;
+done:
+	for (size_t i = 0; i < narms; i++)
+		node_free(arms[i]);
+	free(arms);
+	free(widths);
+	free(types);
+	node_free(n);
+	return error;
+}
+
 static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
 {
 	int error = 0;
@@ -1548,6 +1722,8 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 	size_t nitems = 0, anon = 0;
 	const struct ast **item_asts = NULL;
 	bool aggregate = sel->ngroup > 0 || sel->having;
+	bool *before_where = NULL;
+	struct node *where_scan = NULL;
 
 	for (size_t i = 0; i < sel->nctes; i++) {
 		for (size_t k = 0; k < i; k++)
@@ -1560,6 +1736,10 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		frames[i].prev = b.ctes;
 		b.ctes = &frames[i];
 	}
+	if (sel->narms) {
+		error = plan_union(&b, sel, out, nout);
+		goto done;
+	}
 	if (sel->from) {
 		if ((error = plan_from(&b, sel->from, &from, &b.scope)) < 0)
 			goto done;
@@ -1568,6 +1748,11 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 	}
 	n = from;
 	from = NULL;
+	where_scan = n->kind == N_SCAN ? n : NULL;
+	if (sel->where && where_scan) {
+		before_where = xcalloc(where_scan->ncols + 1, sizeof *before_where);
+		memcpy(before_where, where_scan->used, where_scan->ncols * sizeof *before_where);
+	}
 	if (sel->where) {
 		b.clause = "WHERE clause";
 		if ((error = bind(&b, sel->where, &where)) < 0)
@@ -1580,6 +1765,16 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		bool exact = extract_prunes(&b, where);
 		struct node *f = wrap(N_FILTER, n, n->ncols);
 		f->pred_exact = exact && n->kind == N_SCAN;
+		if (f->pred_exact) {
+			/* the columns the WHERE reads: set aside, and the used
+			 * flags put back, to see which the rest of the query reads */
+			bool *w = xcalloc(n->ncols + 1, sizeof *w);
+			for (size_t c = 0; c < n->ncols; c++) {
+				w[c] = n->used[c] && !before_where[c];
+				n->used[c] = before_where[c];
+			}
+			n->filter_only = w;
+		}
 		f->pred = where;
 		where = NULL;
 		n = f;
@@ -1881,10 +2076,17 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			n->keep = l->limit + l->offset;
 		n = l;
 	}
+	if (where_scan && where_scan->filter_only)
+		for (size_t c = 0; c < where_scan->ncols; c++) {
+			bool w = where_scan->filter_only[c];
+			where_scan->filter_only[c] = w && !where_scan->used[c];
+			where_scan->used[c] = where_scan->used[c] || w;
+		}
 	*out = n;
 	*nout = nvis;
 	n = NULL;
 done:
+	free(before_where);
 	if (items)
 		for (size_t i = 0; i < nitems; i++)
 			pexpr_free(items[i]);

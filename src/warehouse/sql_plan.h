@@ -50,7 +50,7 @@ struct sort_key {
 	bool desc, nulls_first;
 };
 
-enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT };
+enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION };
 
 /* A conjunct of WHERE usable for pruning: col op value (a BETWEEN is two). */
 struct prune {
@@ -65,12 +65,15 @@ struct node {
 	size_t ncols;       /* output columns */
 	enum type *types;
 	char **names;
-	struct node *child, *right;
+	struct node *child, *right; /* N_UNION: child's rows, then right's */
 
 	/* N_SCAN */
 	struct table *table;
 	char *table_name;
 	bool *used;         /* per table column: referenced */
+	/* per table column: referenced only by an exact WHERE above, so a block
+	 * whose statistics satisfy the WHERE need not read it */
+	bool *filter_only;
 	struct prune *prunes;
 	size_t nprunes;
 	/* N_FILTER */
@@ -117,5 +120,8 @@ bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
 bool sql_plan_block_all_match(const struct node *scan, const struct block *b);
 
 void pexpr_free(struct pexpr *e);
+/* table_resolve, then a second look ignoring case: `Crypto.Coins` finds
+ * the table coins of dataset crypto. */
+int sql_resolve_table(const char *root, const char *name, char **dir);
 
 #endif

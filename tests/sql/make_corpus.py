@@ -282,6 +282,14 @@ CASES = [
     ("join_small_left_residual", f"SELECT COUNT(*), ROUND(SUM(b.fare_amount), 2) FROM (SELECT DISTINCT payment_type AS p FROM {T}) a JOIN {T} b ON a.p = b.payment_type AND b.fare_amount > a.p * 10", None, False),
     ("join_small_left_star_order", f"SELECT * FROM (SELECT 2 AS v, 'two' AS label) a JOIN {T} b ON a.v = b.vendorid ORDER BY b.tpep_pickup_datetime, b.fare_amount LIMIT 2", None, False),
     ("join_small_left_filter_both", f"SELECT a.label, COUNT(*) FROM (SELECT 1 AS v, 'one' AS label) a JOIN {T} b ON a.v = b.vendorid WHERE b.payment_type = 2 AND a.label = 'one' GROUP BY 1", None, False),
+    ("table_name_case", "SELECT COUNT(*) FROM Crypto.COINS AS C WHERE c.Market_Cap_Rank <= 3", "SELECT COUNT(*) FROM coins WHERE market_cap_rank <= 3", False),
+    ("union_all_order_limit", f"SELECT symbol AS k, market_cap_rank AS r FROM {C} WHERE market_cap_rank <= 3 UNION ALL SELECT store_and_fwd_flag, vendorid FROM {T} WHERE pulocationid = 264 ORDER BY r DESC, k LIMIT 5", None, False),
+    ("union_distinct", f"SELECT vendorid FROM {T} UNION DISTINCT SELECT payment_type FROM {T} ORDER BY 1", f"SELECT vendorid FROM staging_taxi_trips UNION SELECT payment_type FROM staging_taxi_trips ORDER BY 1", False),
+    ("union_all_widens_types", "SELECT 1 AS x UNION ALL SELECT 2.5 UNION ALL SELECT 3 ORDER BY x", None, False),
+    ("union_all_in_subquery", f"SELECT COUNT(*), COUNT(DISTINCT id) FROM (SELECT id FROM {C} WHERE market_cap_rank <= 100 UNION ALL SELECT id FROM {C} WHERE market_cap_rank > 50)", None, False),
+    ("union_all_cte_arms", f"WITH y AS (SELECT EXTRACT(YEAR FROM tpep_dropoff_datetime) AS yr, COUNT(*) AS n FROM {T} GROUP BY 1) SELECT 'max' AS what, MAX(n) FROM y UNION ALL SELECT 'min', MIN(n) FROM y ORDER BY what",
+     "WITH y AS (SELECT CAST(strftime('%Y', tpep_dropoff_datetime) AS INTEGER) AS yr, COUNT(*) AS n FROM staging_taxi_trips GROUP BY 1) SELECT 'max' AS what, MAX(n) FROM y UNION ALL SELECT 'min', MIN(n) FROM y ORDER BY what", False),
+    ("union_all_unordered", f"SELECT vendorid, COUNT(*) FROM {T} GROUP BY 1 UNION ALL SELECT payment_type, COUNT(*) FROM {T} GROUP BY 1", None, True),
 ]
 
 

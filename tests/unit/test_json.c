@@ -149,6 +149,21 @@ static void test_large(void)
 	buf_free(&out);
 }
 
+/* A record of more tokens than the reader's window holds, between small
+ * ones: it is tokenised on its own. */
+static void test_many_tokens(void)
+{
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	buf_puts(&text, "[{\"a\": 1},\n{\"a\": 2, \"big\": [");
+	for (int i = 0; i < 50000; i++)
+		buf_printf(&text, "%s%d", i ? "," : "", i);
+	buf_puts(&text, "]},\n{\"a\": 3}]");
+	CHECK_INT(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out), 3);
+	CHECK_STR(buf_cstr(&out), "1;2;3;");
+	buf_free(&text);
+	buf_free(&out);
+}
+
 /* A record longer than the limit is refused, not held. */
 static void test_huge_record(void)
 {
@@ -204,6 +219,7 @@ int main(void)
 	RUN(test_escapes);
 	RUN(test_errors);
 	RUN(test_large);
+	RUN(test_many_tokens);
 	RUN(test_huge_record);
 	RUN(test_parse_doc);
 	rm_rf(tmpdir);

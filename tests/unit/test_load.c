@@ -344,6 +344,36 @@ static void test_taxi_merge_dedup(void)
 	free(dir);
 }
 
+/* merge with child tables: the children of a replaced row go with it. */
+static void test_merge_children(void)
+{
+	char *in = tmp("kids.json"), *first = tmp("kids1"), *second = tmp("kids2"), *child;
+	const char *text = "[{\"id\": 1, \"items\": [{\"n\": 1}, {\"n\": 2}]}, {\"id\": 2, \"items\": [{\"n\": 3}]}]";
+	const char *paths[] = {in};
+	struct load_options o = {.write = LOAD_MERGE, .primary_key = "id", .table = "kids"};
+	struct load_result res = {0};
+	file_write_atomic(in, text, strlen(text));
+	CHECK_OK(load("kids1", NULL, &o, &res, paths, 1));
+	load_result_free(&res);
+	/* id 1 again with one item: its two old items go */
+	text = "[{\"id\": 1, \"items\": [{\"n\": 9}]}]";
+	file_write_atomic(in, text, strlen(text));
+	CHECK_OK(load("kids2", first, &o, &res, paths, 1));
+	CHECK_INT(res.rows, 2);
+	load_result_free(&res);
+	child = path_join(second, "kids__items");
+	CHECK_INT(table_rows(child), 2);
+	{
+		struct colsum s;
+		CHECK_OK(colsum(child, "n", &s));
+		CHECK_INT((int64_t)s.sum, 12); /* 3 (id 2, kept) + 9 (id 1, new) */
+	}
+	free(child);
+	free(in);
+	free(first);
+	free(second);
+}
+
 /* dedup_sort: the row with the largest value wins whatever the order. */
 static void test_merge_dedup_sort(void)
 {
@@ -781,6 +811,7 @@ int main(void)
 	RUN(test_taxi_append_evolves);
 	RUN(test_taxi_merge_dedup);
 	RUN(test_merge_dedup_sort);
+	RUN(test_merge_children);
 	RUN(test_coins);
 	RUN(test_csv);
 	RUN(test_reproducible);

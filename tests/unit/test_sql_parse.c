@@ -82,6 +82,15 @@ static void referenced_tables(void)
 		free(reads[i]);
 	free(reads);
 	free(writes);
+	CHECK_OK(sql_referenced_tables("WITH c AS (SELECT 1) SELECT * FROM a UNION ALL SELECT * FROM c UNION ALL "
+				       "SELECT * FROM b", &reads, &n, &writes));
+	CHECK_INT(n, 2);
+	CHECK_STR(reads[0], "a");
+	CHECK_STR(reads[1], "b");
+	CHECK(writes == NULL);
+	for (size_t i = 0; i < n; i++)
+		free(reads[i]);
+	free(reads);
 	CHECK_OK(sql_referenced_tables("SELECT 1", &reads, &n, &writes));
 	CHECK_INT(n, 0);
 	CHECK(writes == NULL);

@@ -1,0 +1,16 @@
+-- Block pruning on a STRING clustering column.  coins_by_symbol is sorted
+-- by symbol in blocks of 25 rows; each block's bytes are 25 x 2 plus its
+-- symbols' lengths (the stats in the manifest):
+--   block 0 1inch..berastone 143   block 5 morpho..ptgc       144
+--   block 1 bgb..ctc         146   block 6 pumpbtc..solvbtc   151
+--   block 2 cwbtc..fdusd     152   block 7 solvbtc.bbn..twt   160
+--   block 3 fet..jst         146   block 8 ultima..wbtc       150
+--   block 4 jto..mog         141   block 9 weeth..zro         142
+-- symbol = 'btc' can only be in block 1: actual 146 bytes; the estimate
+-- (no partitions to prune) is every block: 1475 bytes.
+-- setup: CREATE OR REPLACE TABLE crypto.coins_by_symbol CLUSTER BY symbol OPTIONS (block_rows = 25) AS SELECT * FROM crypto.coins
+SELECT COUNT(*) FROM crypto.coins_by_symbol WHERE symbol = 'btc';
+-- sqlite: SELECT COUNT(*) FROM coins WHERE symbol = 'btc';
+-- bytes: processed=146 estimate=1475 billed=10485760 partitions=1/1 blocks=1/10
+-- expect:
+-- 1
