@@ -126,11 +126,7 @@ static int check(const struct target *t, const struct graph *g)
 		free(writes);
 		return error;
 	}
-	if (target_attr(t, "max_bytes_billed"))
-		a = target_attr(t, "max_bytes_billed");
-	else
-		a = NULL;
-	if (a)
+	if ((a = target_attr(t, "max_bytes_billed")))
 		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: max_bytes_billed applies to a table made by sql",
 		                     a->pos.file, a->pos.line, a->pos.col);
 	if (!t->ndeps)

@@ -843,11 +843,10 @@ static void lineage_push(struct ltable *t, int which, int64_t v)
 		vec_push(&t->batch.cols[t->lin[which]], &x);
 }
 
-static int row_begin(struct loader *L, struct ltable *t, int64_t *id)
+/* A row's number on the tape: its position in this load's rows of t. */
+static int64_t row_begin(struct ltable *t)
 {
-	(void)L;
-	*id = t->next_id++;
-	return 0;
+	return t->next_id++;
 }
 
 static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id,
@@ -910,7 +909,7 @@ static int walk_array(struct loader *L, const struct json_doc *d, int tok, int n
 	for (int k = 0; k < n; k++) {
 		int64_t id;
 		t = &L->tables[child];
-		row_begin(L, t, &id);
+		id = row_begin(t);
 		if (root_id < 0)
 			root_id = parent_id;
 		if (d->toks[i].type == JSON_OBJECT) {
@@ -983,7 +982,7 @@ static int load_record(struct loader *L, const struct json_doc *d)
 	int64_t id;
 	int next, error;
 	tape_record(L);
-	row_begin(L, &L->tables[0], &id);
+	id = row_begin(&L->tables[0]);
 	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, &next)) < 0)
 		return error;
 	return row_end(L, &L->tables[0], id, -1, -1, -1);
@@ -1164,7 +1163,7 @@ static int load_csv(struct loader *L, const char *path)
 			goto done;
 		}
 		tape_record(L);
-		row_begin(L, t, &id);
+		id = row_begin(t);
 		for (size_t i = 0; i < c.n; i++) {
 			struct cell v = csv_cell(c.fields.data + c.off[i], c.len[i]);
 			if ((error = scalar(L, nodes[i], &v)) < 0)
