@@ -600,8 +600,17 @@ static int commit(struct engine *e)
 	if (interrupted)
 		buf_puts(&msg, " (interrupted)");
 	buf_printf(&msg, "\n\n%s", buf_cstr(&e->message));
+	/* the records this build wrote: those of the targets it ran */
+	const char **paths = xcalloc(e->g->n + 1, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < e->g->n; i++)
+		if (e->built_now[i])
+			paths[n++] = state_path(e->g->nodes[i].t->name);
 	if ((error = history_init(PIPE_STATE_DIR)) == 0)
-		error = history_commit(PIPE_STATE_DIR, msg.data, &committed);
+		error = history_commit_paths(PIPE_STATE_DIR, msg.data, paths, n, &committed);
+	for (size_t i = 0; i < n; i++)
+		free((char *)paths[i]);
+	free(paths);
 	buf_free(&msg);
 	return error;
 }

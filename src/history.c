@@ -202,27 +202,25 @@ done:
 	return error;
 }
 
-int history_commit(const char *state_dir, const char *message, bool *committed)
+/* Up to this many records, a commit fsyncs each file it writes; past it,
+ * one syncfs of the file system is cheaper than thousands of fsyncs (a
+ * first build of 20,000 targets took 43 s the one way and 6 s the other). */
+#define FSYNC_EACH_MAX 256
+
+/* Commits what the index holds when its tree differs from HEAD's.  The
+ * objects are durable before the branch moves, and the branch after. */
+static int commit_index(git_repository *repo, git_index *index, const char *state_dir,
+                        const char *message, size_t nchanged, bool *committed)
 {
-	git_repository *repo = NULL;
-	git_index *index = NULL;
 	git_tree *tree = NULL;
 	git_commit *head = NULL;
 	git_signature *sig = NULL;
 	git_oid tree_id, commit_id;
 	char *msg = NULL;
-	int rc, error;
+	bool each = nchanged <= FSYNC_EACH_MAX;
+	int rc, error = 0;
 
-	*committed = false;
-	if ((error = open_repo(state_dir, &repo)) < 0)
-		return error;
-	if ((rc = git_repository_index(&index, repo)) < 0 ||
-	    (rc = git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
-	    (rc = git_index_update_all(index, NULL, NULL, NULL)) < 0) {
-		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
-		goto done;
-	}
-
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, each ? 1 : 0);
 	rc = git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
 		error = git_fail(state_dir, "cannot read HEAD");
@@ -255,16 +253,70 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 		error = git_fail(state_dir, "cannot write the commit");
 		goto done;
 	}
-	if ((error = sync_repo(repo)) < 0 ||
+	if ((!each && (error = sync_repo(repo)) < 0) ||
 	    (error = move_head(repo, state_dir, head, &commit_id, msg)) < 0 ||
-	    (error = sync_repo(repo)) < 0)
+	    (!each && (error = sync_repo(repo)) < 0))
 		goto done;
 	*committed = true;
 done:
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	free(msg);
 	git_signature_free(sig);
 	git_tree_free(tree);
 	git_commit_free(head);
+	return error;
+}
+
+int history_commit(const char *state_dir, const char *message, bool *committed)
+{
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	int rc, error;
+
+	*committed = false;
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if ((rc = git_repository_index(&index, repo)) < 0 ||
+	    (rc = git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
+	    (rc = git_index_update_all(index, NULL, NULL, NULL)) < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
+		goto done;
+	}
+	error = commit_index(repo, index, state_dir, message, FSYNC_EACH_MAX + 1, committed);
+done:
+	git_index_free(index);
+	git_repository_free(repo);
+	return error;
+}
+
+int history_commit_paths(const char *state_dir, const char *message,
+                         const char *const *paths, size_t npaths, bool *committed)
+{
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	int rc = 0, error;
+
+	*committed = false;
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if ((rc = git_repository_index(&index, repo)) < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot read the index");
+		goto done;
+	}
+	for (size_t i = 0; i < npaths && rc >= 0; i++) {
+		char *full = path_join(state_dir, paths[i]);
+		if (path_exists(full))
+			rc = git_index_add_bypath(index, paths[i]);
+		else if (git_index_get_bypath(index, paths[i], 0))
+			rc = git_index_remove_bypath(index, paths[i]);
+		free(full);
+	}
+	if (rc < 0) {
+		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
+		goto done;
+	}
+	error = commit_index(repo, index, state_dir, message, npaths, committed);
+done:
 	git_index_free(index);
 	git_repository_free(repo);
 	return error;

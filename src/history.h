@@ -4,6 +4,7 @@
 #define PIPE_HISTORY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Creates state_dir as a git repository when it is not one yet. */
@@ -12,6 +13,11 @@ int history_init(const char *state_dir);
  * commits it on HEAD with message, if the tree differs from HEAD's.  A
  * build that changed nothing commits nothing (*committed = false). */
 int history_commit(const char *state_dir, const char *message, bool *committed);
+/* The same for just these paths (relative to state_dir): a build knows
+ * which records it wrote, and a project of 50,000 targets should not stat
+ * 50,000 records to commit one. */
+int history_commit_paths(const char *state_dir, const char *message,
+                         const char *const *paths, size_t npaths, bool *committed);
 /* Newest first: short id, date, the message.  target limits it to commits
  * that touched that target's record.  max <= 0 means all. */
 int history_log(const char *state_dir, const char *target, int max, FILE *out);

@@ -12,6 +12,7 @@
 #include "kind.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,11 +35,17 @@ static const char *const load_keys[] = {
 	"partition_by", "cluster_by", NULL,
 };
 
-static int bad(const struct attr *a, const char *fmt, const char *v1, const char *v2)
+static int bad(const struct attr *a, const char *fmt, ...) PIPE_PRINTF(2, 3);
+
+/* An error at the value of attribute a. */
+static int bad(const struct attr *a, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
+	va_list ap;
 	int error;
-	buf_printf(&msg, fmt, v1, v2);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
 	error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s", a->value_pos.file, a->value_pos.line, a->value_pos.col,
 	                      buf_cstr(&msg));
 	buf_free(&msg);
@@ -73,17 +80,17 @@ static int check(const struct target *t, const struct graph *g)
 	const struct attr *a;
 	(void)g;
 	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
-		return bad(a, "write = %s: expected replace, append or merge%s", a->value, "");
+		return bad(a, "write = %s: expected replace, append or merge", a->value);
 	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
-		return bad(a, "write = merge needs a primary_key (the columns that identify a row)%s%s", "", "");
+		return bad(a, "write = merge needs a primary_key (the columns that identify a row)");
 	if ((a = target_attr(t, "schema")) && !one_of(a->value, (const char *const[]){"evolve", "freeze", NULL}))
-		return bad(a, "schema = %s: expected evolve or freeze%s", a->value, "");
+		return bad(a, "schema = %s: expected evolve or freeze", a->value);
 	if ((a = target_attr(t, "format")) && !one_of(a->value, (const char *const[]){"json", "ndjson", "csv", NULL}))
-		return bad(a, "format = %s: expected json, ndjson or csv%s", a->value, "");
+		return bad(a, "format = %s: expected json, ndjson or csv", a->value);
 	if ((a = target_attr(t, "max_bytes_billed"))) {
 		char *end;
 		if (strtoll(a->value, &end, 10) < 0 || end == a->value || *end)
-			return bad(a, "max_bytes_billed = %s: expected a number of bytes%s", a->value, "");
+			return bad(a, "max_bytes_billed = %s: expected a number of bytes", a->value);
 	}
 	if ((a = target_attr(t, "types"))) {
 		char *copy = xstrdup(a->value), *save = NULL, *w;
@@ -92,7 +99,7 @@ static int check(const struct target *t, const struct graph *g)
 			char *colon = strchr(w, ':');
 			enum type ty;
 			if (!colon || colon == w || !colon[1])
-				error = bad(a, "types: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)%s", w, "");
+				error = bad(a, "types: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)", w);
 			else if (strcasecmp(colon + 1, "NUMBER") && type_parse(colon + 1, &ty) < 0)
 				error = bad(a, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, STRING, DATE, DATETIME, "
 				            "TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
@@ -113,7 +120,7 @@ static int check(const struct target *t, const struct graph *g)
 				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
 		}
 		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
-			error = bad(a, "%s%s", error_last(), "");
+			error = bad(a, "%s", error_last());
 		} else {
 			for (size_t i = 0; i < nreads && !error; i++)
 				if (!declared(t, reads[i]))
