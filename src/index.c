@@ -70,37 +70,32 @@ struct index {
 static const char *file_name(const void *e) { return ((const struct file_entry *)e)->path; }
 static const char *target_name(const void *e) { return ((const struct target_entry *)e)->name; }
 
+/* The map holds positions (plus one), so that a lookup that missed the
+ * hint can put the hint right after what it found. */
 static void table_add(struct table *t, void *item, const char *name)
 {
 	grow_array(&t->items, &t->cap, t->n + 1, sizeof(*t->items));
 	t->items[t->n++] = item;
 	if (t->mapped)
-		strmap_put(&t->map, name, item);
+		strmap_put(&t->map, name, (void *)(uintptr_t)t->n);
 }
 
 static void *table_find(struct table *t, const char *name, const char *(*key)(const void *))
 {
-	void *item = NULL;
-	if (t->hint < t->n && !strcmp(key(t->items[t->hint]), name)) {
-		item = t->items[t->hint++];
-		return item;
-	}
+	if (t->hint < t->n && !strcmp(key(t->items[t->hint]), name))
+		return t->items[t->hint++];
 	if (!t->mapped) {
 		strmap_reserve(&t->map, t->n);
 		for (size_t i = 0; i < t->n; i++)
-			strmap_put(&t->map, key(t->items[i]), t->items[i]);
+			strmap_put(&t->map, key(t->items[i]), (void *)(uintptr_t)(i + 1));
 		t->mapped = true;
 	}
-	item = strmap_get(&t->map, name);
-	if (item) {
-		t->out_of_order = true;
-		for (size_t i = 0; i < t->n; i++) /* rare: re-seat the hint after it */
-			if (t->items[i] == item) {
-				t->hint = i + 1;
-				break;
-			}
-	}
-	return item;
+	uintptr_t pos = (uintptr_t)strmap_get(&t->map, name);
+	if (!pos)
+		return NULL;
+	t->out_of_order = true;
+	t->hint = pos;
+	return t->items[pos - 1];
 }
 
 static void table_free(struct table *t)
@@ -260,6 +255,11 @@ int index_save(struct index *ix, const char *path)
 	 * not seen (all UINT32_MAX) may come in any order */
 	qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen_file);
 	qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen_target);
+	/* positions moved: the maps are rebuilt when next needed */
+	strmap_free(&ix->files.map);
+	strmap_free(&ix->targets.map);
+	ix->files.mapped = ix->targets.mapped = false;
+	ix->files.hint = ix->targets.hint = 0;
 	buf_grow(&b, ix->files.n * 80 + ix->targets.n * 130 + 16);
 	buf_add(&b, MAGIC, 8);
 	n = (uint32_t)ix->files.n;

@@ -1,8 +1,9 @@
 /* json: JSON read a record at a time with jsmn, so that memory stays bounded
  * whatever the size of the file.  A source is a top-level array of records,
  * newline-delimited records (NDJSON), or an array found inside an envelope by
- * a path such as "data.items".  Each record is tokenised on its own into a
- * reused token array; tokens give offsets into the record's text. */
+ * a path such as "data.items".  A record comes as its own document (text and
+ * tokens, reused from record to record); tokens give offsets into the
+ * record's text.  The only module that includes jsmn.h. */
 #ifndef PIPE_JSON_H
 #define PIPE_JSON_H
 

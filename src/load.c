@@ -14,8 +14,8 @@
  *   'R' source, row                    a record starts (for messages)
  *   0x80|escaped<<4|type, node, len, bytes   a value (type: enum json_type)
  *   'E' table, id, parent+1, root+1, index+1  a row ends
- * Row ids on the tape count from 0 per table; the second pass adds each
- * table's first id.
+ * Row numbers on the tape count from 0 per table; the second pass makes
+ * them row ids (row_id).
  *
  * Names: a record's key becomes a column through load_column_name; a nested
  * object's keys become parent__child columns; an array becomes rows of a
@@ -50,7 +50,8 @@ enum {
 	C_TIMESTAMP = 32,
 };
 
-/* One value from a record: a JSON token or a CSV field. */
+/* One value from a record: a JSON token or a CSV field (typed by its look,
+ * as a JSON token would be). */
 struct cell {
 	uint8_t type; /* enum json_type */
 	bool escaped; /* a JSON string that may hold escapes: decode before use */
@@ -1146,6 +1147,10 @@ static int load_csv(struct loader *L, const char *path)
 		goto done;
 	}
 	nheader = c.n;
+	if (c.len[0] >= 3 && !memcmp(c.fields.data, "\xef\xbb\xbf", 3)) {
+		c.off[0] += 3; /* a UTF-8 byte order mark, as spreadsheets write */
+		c.len[0] -= 3;
+	}
 	nodes = xcalloc(nheader, sizeof(int));
 	for (size_t i = 0; i < nheader; i++)
 		nodes[i] = node_get(L, L->tables[0].root, c.fields.data + c.off[i], c.len[i]);
@@ -1331,6 +1336,9 @@ static int open_writers(struct loader *L, const char *root_dir)
 					return error_setcode(PIPE_EUSAGE, "types: %s is %s in the table, the hint says %s: run "
 					                     "with --full-refresh to rebuild the table with the new type",
 					                     c->name, type_name(c->type), type_name(c->hint));
+				if (c->number && c->type == TYPE_INT64 && (k & C_FLOAT))
+					return error_setcode(PIPE_EUSAGE, "%s is INT64 in the table, and this load has decimals in it: "
+					                     "run with --full-refresh to rebuild the table as FLOAT64", c->name);
 			} else if (c->hint != TYPE_NULL && !c->number)
 				c->type = c->hint;
 			else if (!k)

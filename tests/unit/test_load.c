@@ -542,6 +542,25 @@ static void test_variant_and_freeze(void)
 	free(out);
 }
 
+/* Socrata's "number" made a column INT64; decimals later cannot go in. */
+static void test_number_hint_widening(void)
+{
+	char *a = tmp("w1.json"), *b = tmp("w2.json"), *base = tmp("wbase");
+	const char *p1[] = {a}, *p2[] = {b};
+	struct load_options o = {.write = LOAD_APPEND, .table = "w", .auto_types = "n:NUMBER"};
+	struct load_result res = {0};
+	write_file("w1.json", "[{\"n\": \"1\"}, {\"n\": \"2.0\"}]");
+	write_file("w2.json", "[{\"n\": \"2.5\"}]");
+	CHECK_OK(load("wbase", NULL, &o, &res, p1, 1));
+	CHECK(strstr(res.schema, "w.n INT64\n"));
+	load_result_free(&res);
+	CHECK(load("wmore", base, &o, &res, p2, 1) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "n is INT64 in the table, and this load has decimals"));
+	free(a);
+	free(b);
+	free(base);
+}
+
 /* A hint that does not fit a value names the row, column and value. */
 static void test_conversion_error(void)
 {
@@ -816,6 +835,7 @@ int main(void)
 	RUN(test_csv);
 	RUN(test_reproducible);
 	RUN(test_variant_and_freeze);
+	RUN(test_number_hint_widening);
 	RUN(test_conversion_error);
 	RUN(test_bad_inputs);
 	RUN(test_cases);
