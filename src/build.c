@@ -40,6 +40,7 @@ struct job {
 	int node;
 	struct build_ctx ctx;
 	const char **inputs, **input_targets;
+	struct hash *input_hashes;
 	char *tmp; /* targets/.tmp/<pid>/<name>: $out */
 	int rc;
 	char *error;
@@ -254,10 +255,16 @@ static struct job *new_job(struct engine *e, int i)
 	j->node = i;
 	j->inputs = xcalloc(nd->ninputs + 1, sizeof(char *));
 	j->input_targets = xcalloc(nd->ninputs + 1, sizeof(char *));
+	j->input_hashes = xcalloc(nd->ninputs + 1, sizeof(struct hash));
 	for (size_t k = 0; k < nd->ninputs; k++) {
 		int dep = nd->inputs[k].target;
 		j->inputs[k] = dep >= 0 ? e->plan.outputs[dep] : nd->inputs[k].name;
 		j->input_targets[k] = dep >= 0 ? nd->inputs[k].name : NULL;
+		/* the plan hashed every input to decide; the stat cache answers */
+		if (dep >= 0)
+			j->input_hashes[k] = e->plan.t[dep].output;
+		else if (index_hash_path(e->ix, nd->inputs[k].name, &j->input_hashes[k]) < 0)
+			error_clear();
 	}
 	j->tmp = path_join(e->tmpdir, nd->t->name);
 	if (state_read(PIPE_STATE_DIR, nd->t->name, &j->prev) == 0)
@@ -269,6 +276,7 @@ static struct job *new_job(struct engine *e, int i)
 		.target = nd->t,
 		.inputs = j->inputs,
 		.input_targets = j->input_targets,
+		.input_hashes = j->input_hashes,
 		.ninputs = nd->ninputs,
 		.out = j->tmp,
 		.final_out = e->plan.outputs[i],
@@ -291,6 +299,7 @@ static void free_job(struct job *j)
 	free(j->files);
 	free(j->inputs);
 	free(j->input_targets);
+	free(j->input_hashes);
 	free(j->tmp);
 	free(j->error);
 	buf_free(&j->ctx.output);
@@ -333,12 +342,8 @@ static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 	r->inputs = xcalloc(nd->ninputs + 1, sizeof(*r->inputs));
 	r->ninputs = nd->ninputs;
 	for (size_t k = 0; k < nd->ninputs; k++) {
-		int dep = nd->inputs[k].target;
 		r->inputs[k].name = xstrdup(nd->inputs[k].name);
-		if (dep >= 0)
-			r->inputs[k].hash = e->plan.t[dep].output;
-		else
-			index_hash_path(e->ix, nd->inputs[k].name, &r->inputs[k].hash);
+		r->inputs[k].hash = j->input_hashes[k];
 	}
 	r->key = tp->key;
 }

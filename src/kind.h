@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "pipefile.h"
 #include "state.h"
 #include "util.h"
@@ -22,6 +23,7 @@ struct build_ctx {
 	 * root, which is the current directory. */
 	const char *const *inputs;
 	const char *const *input_targets; /* the target name for each input, NULL for files */
+	const struct hash *input_hashes;  /* each input's content hash, as in the key */
 	size_t ninputs;
 	/* Where to write the output: a path under targets/.tmp/ that the engine
 	 * renames onto the final path when build returns 0.  The kind creates it
