@@ -233,25 +233,20 @@ static int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap
 	return 0;
 }
 
-/* The load id: the inputs' content, so that the same data loads the same
- * table, byte for byte. */
-static int load_id(char **paths, size_t n, char out[17])
+/* The load id: the inputs' content hashes, as the engine computed them for
+ * the key (a snapshot's is its directory's), so that the same data loads
+ * the same table, byte for byte, without reading the inputs again. */
+static void load_id(const struct build_ctx *ctx, char out[17])
 {
 	struct hasher *h = hasher_new();
 	struct hash all;
 	char hex[HASH_HEX_LEN + 1];
-	int error = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct hash one;
-		if ((error = hash_path(paths[i], NULL, NULL, &one)) < 0)
-			break;
-		hasher_update(h, one.b, sizeof(one.b));
-	}
+	for (size_t i = 0; i < ctx->ninputs; i++)
+		hasher_update(h, ctx->input_hashes[i].b, sizeof(ctx->input_hashes[i].b));
 	hasher_final(h, &all);
 	hash_hex(&all, hex);
 	memcpy(out, hex, 16);
 	out[16] = 0;
-	return error;
 }
 
 static int build_sql(struct build_ctx *ctx, const char *sql)
@@ -330,8 +325,9 @@ static int build(struct build_ctx *ctx)
 			paths[npaths++] = xstrdup(ctx->inputs[i]);
 		}
 	}
-	if (error < 0 || (error = load_id(paths, npaths, id)) < 0)
+	if (error < 0)
 		goto done;
+	load_id(ctx, id);
 	where = xasprintf("%s:%d:%d", t->pos.file, t->pos.line, t->pos.col);
 	o.table = t->name;
 	o.dataset = target_value(t, "dataset");

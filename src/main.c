@@ -178,6 +178,26 @@ static void add_word(struct project_args *a, char *w)
 	}
 }
 
+/* The words every project command takes: -f FILE, NAME=value, target
+ * names.  Returns 1 when argv[*i] was one (and moves *i past its value), 0
+ * when it is an option of the command's own, or a usage error. */
+static int project_word(struct project_args *a, int argc, char **argv, int *i,
+                        const char *command)
+{
+	const char *s = argv[*i];
+	if (!strcmp(s, "-f")) {
+		if (*i + 1 >= argc)
+			return error_setcode(PIPE_EUSAGE, "-f needs a file");
+		grow_array(&a->files, &a->capfiles, a->nfiles + 1, sizeof(char *));
+		a->files[a->nfiles++] = xstrdup(argv[++*i]);
+		return 1;
+	}
+	if (s[0] == '-')
+		return error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe %s --help)", s, command);
+	add_word(a, argv[*i]);
+	return 1;
+}
+
 static int load_project(struct project_args *a, struct pipefile *pf, struct graph *g, bool **sel)
 {
 	int error;
@@ -212,7 +232,7 @@ static int cmd_build(int argc, char **argv)
 	int error = 0, code;
 
 	for (int i = 1; i < argc; i++) {
-		char *s = argv[i];
+		const char *s = argv[i];
 		if (is_help(s)) {
 			fputs(build_help, stdout);
 			return 0;
@@ -228,25 +248,18 @@ static int cmd_build(int argc, char **argv)
 			o.no_wait = true;
 		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
 			o.verbose++;
-		} else if (!strcmp(s, "-j") || !strcmp(s, "-f")) {
+		} else if (!strcmp(s, "-j")) {
 			if (i + 1 >= argc) {
-				error = error_setcode(PIPE_EUSAGE, "%s needs a value", s);
+				error = error_setcode(PIPE_EUSAGE, "-j needs a number of jobs");
 				goto done;
 			}
-			if (s[1] == 'j' && (error = parse_jobs(argv[++i], &o.jobs)) < 0)
+			if ((error = parse_jobs(argv[++i], &o.jobs)) < 0)
 				goto done;
-			if (s[1] == 'f') {
-				grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
-				a.files[a.nfiles++] = xstrdup(argv[++i]);
-			}
 		} else if (str_starts(s, "-j") && s[2]) {
 			if ((error = parse_jobs(s + 2, &o.jobs)) < 0)
 				goto done;
-		} else if (s[0] == '-') {
-			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe build --help)", s);
+		} else if ((error = project_word(&a, argc, argv, &i, "build")) < 0) {
 			goto done;
-		} else {
-			add_word(&a, s);
 		}
 	}
 	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
@@ -276,14 +289,8 @@ static int cmd_status(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--check")) {
 			check = true;
-		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
-			grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
-			a.files[a.nfiles++] = xstrdup(argv[++i]);
-		} else if (argv[i][0] == '-') {
-			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe status --help)", argv[i]);
+		} else if ((error = project_word(&a, argc, argv, &i, "status")) < 0) {
 			goto done;
-		} else {
-			add_word(&a, argv[i]);
 		}
 	}
 	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
@@ -311,14 +318,8 @@ static int cmd_dag(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--dot")) {
 			dot = true;
-		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
-			grow_array(&a.files, &a.capfiles, a.nfiles + 1, sizeof(char *));
-			a.files[a.nfiles++] = xstrdup(argv[++i]);
-		} else if (argv[i][0] == '-') {
-			error = error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe dag --help)", argv[i]);
+		} else if ((error = project_word(&a, argc, argv, &i, "dag")) < 0) {
 			goto done;
-		} else {
-			add_word(&a, argv[i]);
 		}
 	}
 	if ((error = load_project(&a, &pf, &g, &sel)) < 0 ||
@@ -418,8 +419,10 @@ static int cmd_show(int argc, char **argv)
 		return argc == 2 ? 0 : EXIT_USAGE;
 	}
 	error = state_read(PIPE_STATE_DIR, argv[1], &rec);
-	if (error == PIPE_ENOTFOUND)
-		return fail(EXIT_USAGE, xasprintf("no state record for '%s' (never built?)", argv[1]));
+	if (error == PIPE_ENOTFOUND) {
+		error_setcode(PIPE_EUSAGE, "no state record for '%s' (never built?)", argv[1]);
+		return error_exit(PIPE_EUSAGE);
+	}
 	if (error < 0 || (error = state_format(&rec, &b)) < 0)
 		return error_exit(error);
 	fwrite(b.data, 1, b.len, stdout);
