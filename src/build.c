@@ -173,6 +173,14 @@ static char *parent_dir(const char *path)
 	return slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
 }
 
+/* The one place a built output becomes the target's output: renamed onto
+ * its path (a directory swapped in whole).  A content-addressed cache of
+ * outputs hooks in here. */
+static int publish(struct job *j)
+{
+	return path_replace(j->tmp, j->ctx.final_out);
+}
+
 /* In a worker thread: the kind builds into tmp; then hash and publish. */
 static void run_job(struct job *j)
 {
@@ -196,7 +204,7 @@ static void run_job(struct job *j)
 	}
 	if ((error = hash_path(j->tmp, record_file, j, &j->output)) < 0)
 		goto done;
-	error = path_replace(j->tmp, final);
+	error = publish(j);
 done:
 	if (error < 0) {
 		j->error = xstrdup(error_last());

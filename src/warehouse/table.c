@@ -49,8 +49,10 @@
 
 #include "column.h"
 
-#define FORMAT_LINE "pipe-table 1"
+#define FORMAT_LINE "pipe-table 2"
 #define DATA_FILE "table.data"
+#define BLOCKS_FILE "blocks"
+#define BLOCKS_MAGIC "pipe-blocks 1\n"
 #define KEY_NULL INT64_MIN
 #define KEY_UNPARTITIONED (INT64_MIN + 1)
 
@@ -635,18 +637,6 @@ static void put_quoted(struct buf *b, const char *s, size_t n, bool escape_high)
 
 static void put_str(struct buf *b, const char *s) { put_quoted(b, s, strlen(s), false); }
 
-static void put_stat_value(struct buf *b, const struct value *v)
-{
-	if (v->is_null) {
-		buf_putc(b, '-');
-		return;
-	}
-	struct buf text = BUF_INIT;
-	value_to_string(v, &text);
-	put_quoted(b, buf_cstr(&text), text.len, v->type == TYPE_BYTES);
-	buf_free(&text);
-}
-
 static void manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts,
                           size_t nparts, struct buf *b)
 {
@@ -691,23 +681,47 @@ static void manifest_text(const struct table_spec *s, uint64_t rows, const struc
 		const struct partition *part = &parts[p];
 		buf_puts(b, "partition ");
 		put_str(b, part->id);
-		buf_printf(b, " rows %llu lo %lld hi %lld\n", (unsigned long long)part->rows, (long long)part->lo,
-		           (long long)part->hi);
-		for (size_t k = 0; k < part->nblocks; k++) {
-			const struct block *blk = &part->blocks[k];
-			buf_printf(b, "block %u\n", blk->rows);
+		buf_printf(b, " rows %llu blocks %zu lo %lld hi %lld\n", (unsigned long long)part->rows,
+		           part->nblocks, (long long)part->lo, (long long)part->hi);
+	}
+}
+
+static void put_u64(struct buf *b, uint64_t x) { buf_add(b, &x, 8); }
+
+static void put_stat_bin(struct buf *b, const struct value *v)
+{
+	if (type_is_string(v->type)) {
+		uint32_t len = (uint32_t)v->s.len;
+		buf_add(b, &len, 4);
+		buf_add(b, v->s.p, v->s.len);
+	} else {
+		buf_add(b, &v->b, type_width(v->type)); /* the union's first bytes */
+	}
+}
+
+/* The blocks file: the statistics of every block, in manifest order. */
+static void blocks_binary(const struct table_spec *s, const struct partition *parts, size_t nparts,
+                          struct buf *b)
+{
+	buf_add(b, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1);
+	for (size_t p = 0; p < nparts; p++)
+		for (size_t k = 0; k < parts[p].nblocks; k++) {
+			const struct block *blk = &parts[p].blocks[k];
+			buf_add(b, &blk->rows, 4);
 			for (size_t c = 0; c < s->ncols; c++) {
 				const struct col_stats *st = &blk->stats[c];
-				buf_printf(b, "chunk %llu %llu %llu %llu ", (unsigned long long)blk->offset[c],
-				           (unsigned long long)blk->length[c], (unsigned long long)st->nulls,
-				           (unsigned long long)st->bytes);
-				put_stat_value(b, &st->min);
-				buf_putc(b, ' ');
-				put_stat_value(b, &st->max);
-				buf_putc(b, '\n');
+				put_u64(b, blk->offset[c]);
+				put_u64(b, blk->length[c]);
+				put_u64(b, st->nulls);
+				put_u64(b, st->bytes);
+				char flags = (char)(!st->min.is_null | (!st->max.is_null << 1));
+				buf_putc(b, flags);
+				if (!st->min.is_null)
+					put_stat_bin(b, &st->min);
+				if (!st->max.is_null)
+					put_stat_bin(b, &st->max);
 			}
 		}
-	}
 }
 
 static void writer_free(struct table_writer *w)
@@ -794,6 +808,12 @@ int table_writer_finish(struct table_writer *w)
 		error = error_set("writing %s: %s", path, strerror(errno));
 		goto done;
 	}
+	blocks_binary(&w->spec, parts, nparts, &manifest);
+	free(path);
+	path = path_join(w->dir, BLOCKS_FILE);
+	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
+		goto done;
+	manifest.len = 0;
 	manifest_text(&w->spec, n, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, "manifest");

@@ -92,7 +92,8 @@ int table_writer_append_existing(struct table_writer *w, const struct batch *b);
 int table_writer_finish(struct table_writer *w);
 void table_writer_abort(struct table_writer *w); /* frees w; removes a create's temp dir */
 
-/* Reading: table_open reads the manifest only. */
+/* Reading: table_open reads the manifest and the block statistics, not the
+ * column data. */
 struct col_stats {
 	/* The smallest and largest non-NULL value (NaN aside).  NULL when every
 	 * value is NULL, and also when not kept (JSON, strings over 256 bytes):
@@ -130,6 +131,12 @@ struct table {
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
 	struct arena mem;             /* strings of the stats */
 	int fd;                       /* the reader's open data file, or -1 */
+	/* Every partition's blocks live in these four arrays (one allocation
+	 * each, rather than three per block): opening a table is cheap. */
+	struct block *all_blocks;
+	struct col_stats *all_stats;
+	uint64_t *all_offsets, *all_lengths;
+	char *stats_data; /* the blocks file: the stats' strings point into it */
 };
 
 int table_open(struct table **out, const char *dir);
