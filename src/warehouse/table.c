@@ -566,10 +566,11 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 	return 0;
 }
 
+/* The writer's partitions: each block allocated on its own. */
 static void free_partitions(struct partition *parts, size_t n)
 {
 	for (size_t p = 0; p < n; p++) {
-		for (size_t b = 0; b < parts[p].nblocks; b++) {
+		for (size_t b = 0; b < parts[p].nblocks && parts[p].blocks; b++) {
 			free(parts[p].blocks[b].stats);
 			free(parts[p].blocks[b].offset);
 			free(parts[p].blocks[b].length);
@@ -714,7 +715,7 @@ static void blocks_binary(const struct table_spec *s, const struct partition *pa
 				put_u64(b, blk->length[c]);
 				put_u64(b, st->nulls);
 				put_u64(b, st->bytes);
-				char flags = (char)(!st->min.is_null | (!st->max.is_null << 1));
+				char flags = (char)((st->min.is_null ? 0 : 1) | (st->max.is_null ? 0 : 2));
 				buf_putc(b, flags);
 				if (!st->min.is_null)
 					put_stat_bin(b, &st->min);
@@ -958,31 +959,11 @@ static int word_keyword(struct line_reader *r, const char *want)
 	return 0;
 }
 
-static int word_stat(struct line_reader *r, struct table *t, enum type type, struct value *out)
-{
-	size_t len;
-	bool quoted;
-	char *w = next_word_q(r, &len, &quoted);
-	if (!w)
-		return bad_manifest(r, "a statistic is missing");
-	if (!quoted && strcmp(w, "-") == 0) {
-		*out = value_null(type);
-		return 0;
-	}
-	const char *copy = arena_strndup(&t->mem, w, len);
-	if (value_parse(type, copy, len, out) < 0)
-		return bad_manifest(r, "a statistic is malformed");
-	return 0;
-}
-
 static int parse_manifest(struct table *t, struct line_reader *r, char *text)
 {
 	int error;
 	struct table_spec *s = &t->spec;
-	size_t colcap = 0, partcap = 0, blockcap = 0;
-	struct partition *part = NULL;
-	struct block *blk = NULL;
-	size_t nchunks = 0;
+	size_t colcap = 0, partcap = 0;
 	char *line = text;
 	while (line && *line) {
 		char *nl = strchr(line, '\n');
@@ -993,7 +974,7 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text)
 		size_t len;
 		char *kw = next_word(r, &len);
 		if (r->lineno == 1) {
-			if (strcmp(line, "pipe-table") != 0 || strcmp(r->p, "1") != 0)
+			if (strcmp(line, "pipe-table") != 0 || strcmp(r->p, "2") != 0)
 				return bad_manifest(r, "not a pipe table manifest (expected \"" FORMAT_LINE "\")");
 		} else if (!kw) {
 			return bad_manifest(r, "empty line");
@@ -1063,56 +1044,132 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text)
 			if ((error = word_u64(r, &t->rows)) < 0)
 				return error;
 		} else if (strcmp(kw, "partition") == 0) {
-			if (blk && nchunks != s->ncols)
-				return bad_manifest(r, "a block lacks chunks");
 			grow_array(&t->partitions, &partcap, t->npartitions + 1, sizeof *t->partitions);
-			part = &t->partitions[t->npartitions++];
+			struct partition *part = &t->partitions[t->npartitions++];
 			memset(part, 0, sizeof *part);
-			blk = NULL;
-			blockcap = 0;
+			uint64_t nblocks;
 			if ((error = word_str(r, &part->id)) < 0 || (error = word_keyword(r, "rows")) < 0 ||
-			    (error = word_u64(r, &part->rows)) < 0 || (error = word_keyword(r, "lo")) < 0 ||
+			    (error = word_u64(r, &part->rows)) < 0 || (error = word_keyword(r, "blocks")) < 0 ||
+			    (error = word_u64(r, &nblocks)) < 0 || (error = word_keyword(r, "lo")) < 0 ||
 			    (error = word_i64(r, &part->lo)) < 0 || (error = word_keyword(r, "hi")) < 0 ||
 			    (error = word_i64(r, &part->hi)) < 0)
 				return error;
+			if (nblocks > part->rows || (part->rows && !nblocks))
+				return bad_manifest(r, "a partition's block count does not fit its rows");
+			part->nblocks = (size_t)nblocks;
 			part->is_null = strcmp(part->id, PARTITION_NULL) == 0;
 			part->is_unpartitioned = strcmp(part->id, PARTITION_UNPARTITIONED) == 0;
-		} else if (strcmp(kw, "block") == 0) {
-			uint64_t rows;
-			if (!part)
-				return bad_manifest(r, "a block outside a partition");
-			if (blk && nchunks != s->ncols)
-				return bad_manifest(r, "a block lacks chunks");
-			if ((error = word_u64(r, &rows)) < 0)
-				return error;
-			grow_array(&part->blocks, &blockcap, part->nblocks + 1, sizeof *part->blocks);
-			blk = &part->blocks[part->nblocks++];
-			blk->rows = (uint32_t)rows;
-			blk->stats = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->stats);
-			blk->offset = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->offset);
-			blk->length = xcalloc(s->ncols ? s->ncols : 1, sizeof *blk->length);
-			nchunks = 0;
-		} else if (strcmp(kw, "chunk") == 0) {
-			if (!blk || nchunks >= s->ncols)
-				return bad_manifest(r, "a chunk outside a block");
-			struct col_stats *st = &blk->stats[nchunks];
-			enum type type = s->cols[nchunks].type;
-			if ((error = word_u64(r, &blk->offset[nchunks])) < 0 ||
-			    (error = word_u64(r, &blk->length[nchunks])) < 0 || (error = word_u64(r, &st->nulls)) < 0 ||
-			    (error = word_u64(r, &st->bytes)) < 0 || (error = word_stat(r, t, type, &st->min)) < 0 ||
-			    (error = word_stat(r, t, type, &st->max)) < 0)
-				return error;
-			nchunks++;
 		} else {
 			return bad_manifest(r, "unknown record");
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	if (blk && nchunks != s->ncols)
-		return bad_manifest(r, "a block lacks chunks");
 	if (!s->name || !s->ncols)
 		return error_set("%s: no name or no columns", r->path);
 	return 0;
+}
+
+static int bad_blocks(const char *path) { return error_set("%s: truncated or malformed", path); }
+
+/* Reads one min or max; strings point into the file's bytes (kept). */
+static bool get_stat(const char **p, const char *end, enum type type, struct value *out)
+{
+	*out = value_null(type);
+	out->is_null = false;
+	if (type_is_string(type)) {
+		uint32_t len;
+		if (end - *p < 4)
+			return false;
+		memcpy(&len, *p, 4);
+		*p += 4;
+		if ((size_t)(end - *p) < len)
+			return false;
+		out->s = (struct str){*p, len};
+		*p += len;
+	} else {
+		size_t w = type_width(type);
+		if ((size_t)(end - *p) < w)
+			return false;
+		memcpy(&out->b, *p, w);
+		*p += w;
+	}
+	return true;
+}
+
+/* The blocks file, decoded into four arrays for every block at once. */
+static int read_blocks(struct table *t)
+{
+	int error;
+	struct buf data = BUF_INIT;
+	char *path = path_join(t->dir, BLOCKS_FILE);
+	size_t total = 0, ncols = t->spec.ncols;
+	for (size_t p = 0; p < t->npartitions; p++)
+		total += t->partitions[p].nblocks;
+	if ((error = file_read(path, &data)) < 0)
+		goto done;
+	size_t len = data.len;
+	t->stats_data = buf_detach(&data);
+	const char *q = t->stats_data, *end = q + len;
+	if (len < sizeof BLOCKS_MAGIC - 1 || memcmp(q, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1) != 0) {
+		error = bad_blocks(path);
+		goto done;
+	}
+	q += sizeof BLOCKS_MAGIC - 1;
+	t->all_blocks = xcalloc(total ? total : 1, sizeof *t->all_blocks);
+	t->all_stats = xcalloc(total * ncols + 1, sizeof *t->all_stats);
+	t->all_offsets = xcalloc(total * ncols + 1, sizeof *t->all_offsets);
+	t->all_lengths = xcalloc(total * ncols + 1, sizeof *t->all_lengths);
+	size_t k = 0;
+	for (size_t p = 0; p < t->npartitions; p++) {
+		struct partition *part = &t->partitions[p];
+		uint64_t rows = 0;
+		part->blocks = t->all_blocks + k;
+		for (size_t b = 0; b < part->nblocks; b++, k++) {
+			struct block *blk = &t->all_blocks[k];
+			blk->stats = t->all_stats + k * ncols;
+			blk->offset = t->all_offsets + k * ncols;
+			blk->length = t->all_lengths + k * ncols;
+			if (end - q < 4) {
+				error = bad_blocks(path);
+				goto done;
+			}
+			memcpy(&blk->rows, q, 4);
+			q += 4;
+			rows += blk->rows;
+			for (size_t c = 0; c < ncols; c++) {
+				struct col_stats *cs = &blk->stats[c];
+				enum type type = t->spec.cols[c].type;
+				if (end - q < 33) {
+					error = bad_blocks(path);
+					goto done;
+				}
+				memcpy(&blk->offset[c], q, 8);
+				memcpy(&blk->length[c], q + 8, 8);
+				memcpy(&cs->nulls, q + 16, 8);
+				memcpy(&cs->bytes, q + 24, 8);
+				char flags = q[32];
+				q += 33;
+				cs->min = value_null(type);
+				cs->max = value_null(type);
+				if (((flags & 1) && !get_stat(&q, end, type, &cs->min)) ||
+				    ((flags & 2) && !get_stat(&q, end, type, &cs->max))) {
+					error = bad_blocks(path);
+					goto done;
+				}
+			}
+		}
+		if (rows != part->rows) {
+			error = error_set("%s: partition %s holds %llu rows in its blocks, the manifest says %llu", path,
+			                  part->id, (unsigned long long)rows, (unsigned long long)part->rows);
+			goto done;
+		}
+	}
+	if (q != end)
+		error = bad_blocks(path);
+done:
+	buf_free(&data);
+	free(path);
+	return error;
 }
 
 int table_open(struct table **out, const char *dir)
@@ -1130,7 +1187,8 @@ int table_open(struct table **out, const char *dir)
 		goto done;
 	}
 	struct line_reader r = {.path = path};
-	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"")) < 0)
+	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"")) < 0 ||
+	    (error = read_blocks(t)) < 0)
 		goto done;
 	*out = t;
 	t = NULL;
@@ -1147,7 +1205,14 @@ void table_close(struct table *t)
 		return;
 	if (t->fd >= 0)
 		close(t->fd);
-	free_partitions(t->partitions, t->npartitions);
+	for (size_t p = 0; p < t->npartitions; p++)
+		free(t->partitions[p].id);
+	free(t->partitions);
+	free(t->all_blocks);
+	free(t->all_stats);
+	free(t->all_offsets);
+	free(t->all_lengths);
+	free(t->stats_data);
 	table_spec_free(&t->spec);
 	arena_free(&t->mem);
 	free(t->dir);
