@@ -661,7 +661,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
-	plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR);
+	if ((error = plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR)) < 0)
+		goto done;
 	e.plan.force = o->force;
 	e.state = xcalloc(g->n, sizeof(*e.state));
 	e.built_now = xcalloc(g->n, sizeof(*e.built_now));
@@ -825,7 +826,11 @@ int build_status(const struct graph *g, const bool *selected, bool quiet)
 	size_t width = 0;
 	if ((error = index_load(&ix, PIPE_INDEX_PATH)) < 0)
 		return error;
-	plan_init(&p, g, ix, PIPE_STATE_DIR);
+	if ((error = plan_init(&p, g, ix, PIPE_STATE_DIR)) < 0) {
+		plan_free(&p);
+		index_free(ix);
+		return error;
+	}
 	plan_preload(&p, selected, cpu_count());
 	for (size_t i = 0; i < g->n; i++)
 		if (selected[i] && strlen(g->nodes[i].t->name) > width)

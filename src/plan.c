@@ -113,12 +113,23 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	p->pre_start = xmalloc(sizeof(long) * (g->n + 1));
 	for (size_t i = 0; i < g->n; i++)
 		p->pre_start[i] = -1;
+	struct strmap seen = {0};
+	int error = 0;
+	strmap_reserve(&seen, g->n);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct target *t = g->nodes[i].t;
 		p->outputs[i] = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
 		plan_recipe(t, &p->t[i].recipe, NULL, NULL, NULL);
+		const struct target *other = strmap_get(&seen, p->outputs[i]);
+		if (other && !error)
+			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s writes %s, as %s does (%s:%d:%d)",
+			                      t->pos.file, t->pos.line, t->pos.col, t->name,
+			                      p->outputs[i], other->name, other->pos.file,
+			                      other->pos.line, other->pos.col);
+		strmap_put(&seen, p->outputs[i], (void *)t);
 	}
-	return 0;
+	strmap_free(&seen);
+	return error;
 }
 
 struct preload {

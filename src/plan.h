@@ -51,6 +51,7 @@ struct plan {
 	long *pre_start; /* per node: its output's entry, then its file inputs'; -1 none */
 };
 
+/* PIPE_EUSAGE when two targets write the same output path. */
 int plan_init(struct plan *p, const struct graph *g, struct index *ix, const char *state_dir);
 void plan_free(struct plan *p);
 /* Stats the outputs and file inputs of the selected nodes on several

@@ -228,16 +228,21 @@ static void test_deterministic_and_manifest_text(void)
 	};
 	CHECK_OK(write_table(d1, &spec, taxi_rows, 8));
 	CHECK_OK(write_table(d2, &spec, taxi_rows, 8));
-	const char *files[] = {"manifest", "table.data"};
-	for (size_t i = 0; i < 2; i++) {
-		char *a = read_all(d1, files[i]), *b = read_all(d2, files[i]);
-		CHECK(strcmp(a, "(missing)") != 0);
-		CHECK(strcmp(a, b) == 0);
-		free(a);
-		free(b);
+	const char *files[] = {"manifest", "blocks", "table.data"};
+	for (size_t i = 0; i < 3; i++) {
+		/* byte for byte: the binary files hold NULs */
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		char *pa = path_join(d1, files[i]), *pb = path_join(d2, files[i]);
+		CHECK_OK(file_read(pa, &a));
+		CHECK_OK(file_read(pb, &b));
+		CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+		buf_free(&a);
+		buf_free(&b);
+		free(pa);
+		free(pb);
 	}
 	char *m = read_all(d1, "manifest");
-	CHECK_STR(m, "pipe-table 1\n"
+	CHECK_STR(m, "pipe-table 2\n"
 	             "name \"opt\"\n"
 	             "dataset \"taxi_data\"\n"
 	             "description \"the \\\"optimized\\\" one\"\n"
@@ -249,25 +254,51 @@ static void test_deterministic_and_manifest_text(void)
 	             "partition_by time \"dropoff\" DAY\n"
 	             "cluster \"VendorID\"\n"
 	             "rows 8\n"
-	             "partition \"__NULL__\" rows 2 lo 0 hi 0\n"
-	             "block 2\n"
-	             "chunk 0 18 1 8 \"2\" \"2\"\n"
+	             "partition \"__NULL__\" rows 2 blocks 1 lo 0 hi 0\n"
+	             "partition \"20190101\" rows 4 blocks 2 lo 1546300800000000 hi 1546387200000000\n"
+	             "partition \"20190102\" rows 2 blocks 1 lo 1546387200000000 hi 1546473600000000\n");
+	/* The blocks file, read back: where each chunk is, its NULLs, its
+	 * BigQuery bytes and its bounds. */
+	struct table *t = NULL;
+	struct buf dump = BUF_INIT;
+	CHECK_OK(table_open(&t, d1));
+	for (size_t p = 0; t && p < t->npartitions; p++)
+		for (size_t k = 0; k < t->partitions[p].nblocks; k++) {
+			const struct block *blk = &t->partitions[p].blocks[k];
+			buf_printf(&dump, "block %u\n", blk->rows);
+			for (size_t c = 0; c < t->spec.ncols; c++) {
+				const struct col_stats *st = &blk->stats[c];
+				buf_printf(&dump, "chunk %llu %llu %llu %llu ", (unsigned long long)blk->offset[c],
+				           (unsigned long long)blk->length[c], (unsigned long long)st->nulls,
+				           (unsigned long long)st->bytes);
+				if (st->min.is_null)
+					buf_puts(&dump, "- -\n");
+				else {
+					value_to_string(&st->min, &dump);
+					buf_putc(&dump, ' ');
+					value_to_string(&st->max, &dump);
+					buf_putc(&dump, '\n');
+				}
+			}
+		}
+	CHECK_STR(buf_cstr(&dump), "block 2\n"
+	             "chunk 0 18 1 8 2 2\n"
 	             "chunk 18 18 2 0 - -\n"
-	             "chunk 36 16 0 16 \"8\" \"12\"\n"
-	             "partition \"20190101\" rows 4 lo 1546300800000000 hi 1546387200000000\n"
+	             "chunk 36 16 0 16 8 12\n"
 	             "block 3\n"
-	             "chunk 52 27 1 16 \"1\" \"1\"\n"
-	             "chunk 79 24 0 24 \"2019-01-01 01:00:00+00\" \"2019-01-01 23:00:00+00\"\n"
-	             "chunk 103 24 0 24 \"6\" \"10\"\n"
+	             "chunk 52 27 1 16 1 1\n"
+	             "chunk 79 24 0 24 2019-01-01 01:00:00+00 2019-01-01 23:00:00+00\n"
+	             "chunk 103 24 0 24 6 10\n"
 	             "block 1\n"
-	             "chunk 127 8 0 8 \"2\" \"2\"\n"
-	             "chunk 135 8 0 8 \"2019-01-01 03:00:00+00\" \"2019-01-01 03:00:00+00\"\n"
-	             "chunk 143 8 0 8 \"11\" \"11\"\n"
-	             "partition \"20190102\" rows 2 lo 1546387200000000 hi 1546473600000000\n"
+	             "chunk 127 8 0 8 2 2\n"
+	             "chunk 135 8 0 8 2019-01-01 03:00:00+00 2019-01-01 03:00:00+00\n"
+	             "chunk 143 8 0 8 11 11\n"
 	             "block 2\n"
-	             "chunk 151 16 0 16 \"1\" \"2\"\n"
-	             "chunk 167 16 0 16 \"2019-01-02 09:00:00+00\" \"2019-01-02 10:00:00+00\"\n"
-	             "chunk 183 16 0 16 \"5\" \"9\"\n");
+	             "chunk 151 16 0 16 1 2\n"
+	             "chunk 167 16 0 16 2019-01-02 09:00:00+00 2019-01-02 10:00:00+00\n"
+	             "chunk 183 16 0 16 5 9\n");
+	buf_free(&dump);
+	table_close(t);
 	free(m);
 	rm_rf(d1);
 	rm_rf(d2);
@@ -611,7 +642,7 @@ static void test_bad_manifest(void)
 {
 	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
 	struct table *t = NULL;
-	const char *text = "pipe-table 1\nname \"x\"\ncolumn \"a\" WIDGET\n";
+	const char *text = "pipe-table 2\nname \"x\"\ncolumn \"a\" WIDGET\n";
 	CHECK_OK(file_write_atomic(path, text, strlen(text)));
 	CHECK(table_open(&t, dir) < 0);
 	CHECK(strstr(error_last(), "manifest:3: unknown type") != NULL);
