@@ -26,5 +26,5 @@ bool kind_engine_key(const char *key)
 
 char *kind_default_output(const struct target *t)
 {
-	return xasprintf("targets/%s", t->name);
+	return path_join("targets", t->name);
 }

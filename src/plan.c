@@ -119,7 +119,6 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	for (size_t i = 0; i < g->n; i++) {
 		const struct target *t = g->nodes[i].t;
 		p->outputs[i] = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
-		plan_recipe(t, &p->t[i].recipe, NULL, NULL, NULL);
 		const struct target *other = strmap_get(&seen, p->outputs[i]);
 		if (other && !error)
 			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s writes %s, as %s does (%s:%d:%d)",
@@ -139,8 +138,9 @@ struct preload {
 };
 
 struct preload_slice {
-	struct preload *pre;
-	size_t from, to;
+	struct plan *p;
+	const bool *selected;
+	size_t from, to; /* nodes */
 };
 
 /* Stats relative to an open directory, so that the kernel walks one path
@@ -184,13 +184,25 @@ static int stat_in(struct dir_cache *c, const char *path, struct stat *st)
 	return fstatat(fd, slash + 1, st, 0);
 }
 
+/* One thread's share of the nodes: their recipe hashes, and the stats of
+ * their outputs and file inputs. */
 static void *preload_slice(void *arg)
 {
 	struct preload_slice *s = arg;
+	struct plan *p = s->p;
 	struct dir_cache cache;
 	memset(&cache, 0, sizeof(cache));
-	for (size_t k = s->from; k < s->to; k++)
-		s->pre[k].err = stat_in(&cache, s->pre[k].path, &s->pre[k].st) < 0 ? errno : 0;
+	for (size_t i = s->from; i < s->to; i++) {
+		if (!s->selected[i])
+			continue;
+		plan_recipe(p->g->nodes[i].t, &p->t[i].recipe, NULL, NULL, NULL);
+		p->t[i].have_recipe = true;
+		size_t k = (size_t)p->pre_start[i], end = k + 1;
+		for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
+			end += p->g->nodes[i].inputs[j].target < 0;
+		for (; k < end; k++)
+			p->pre[k].err = stat_in(&cache, p->pre[k].path, &p->pre[k].st) < 0 ? errno : 0;
+	}
 	for (unsigned k = 0; k < 8; k++)
 		if (cache.slot[k].path) {
 			free(cache.slot[k].path);
@@ -228,8 +240,8 @@ void plan_preload(struct plan *p, const bool *selected, int threads)
 	if (threads > 16)
 		threads = 16;
 	for (int t = 0; t < threads; t++) {
-		slice[t] = (struct preload_slice){p->pre, n * (size_t)t / (size_t)threads,
-		                                  n * (size_t)(t + 1) / (size_t)threads};
+		slice[t] = (struct preload_slice){p, selected, g->n * (size_t)t / (size_t)threads,
+		                                  g->n * (size_t)(t + 1) / (size_t)threads};
 		if (t > 0)
 			pthread_create(&tid[t], NULL, preload_slice, &slice[t]);
 	}
@@ -407,6 +419,10 @@ int plan_target(struct plan *p, int i)
 	long pre = p->pre_start[i], pre_in = pre >= 0 ? pre + 1 : -1;
 
 	p->pre_start[i] = -1; /* used once: after a build, stat again */
+	if (!tp->have_recipe) {
+		plan_recipe(t, &tp->recipe, NULL, NULL, NULL);
+		tp->have_recipe = true;
+	}
 	tp->have_last = false;
 	const struct index_target *e = index_target_get(p->ix, t->name);
 	if (e) {

@@ -29,6 +29,7 @@ struct target_plan {
 	enum reason reason;
 	char *why;          /* "recipe changed (run)", "input words changed" */
 	struct hash recipe; /* this target's recipe hash as written now */
+	bool have_recipe;
 	struct hash key;    /* valid unless reason is REASON_UPSTREAM */
 	struct hash output; /* the current output's hash, when have_output */
 	bool have_output;
@@ -54,9 +55,9 @@ struct plan {
 /* PIPE_EUSAGE when two targets write the same output path. */
 int plan_init(struct plan *p, const struct graph *g, struct index *ix, const char *state_dir);
 void plan_free(struct plan *p);
-/* Stats the outputs and file inputs of the selected nodes on several
- * threads at once, as git's preloaded index does: on a no-op build the
- * stats are most of the work. */
+/* Stats the outputs and file inputs of the selected nodes, and hashes
+ * their recipes, on several threads at once, as git's preloaded index
+ * does: on a no-op build that is most of the work. */
 void plan_preload(struct plan *p, const bool *selected, int threads);
 /* Decides node i from what is known of its inputs now (their t[].output
  * for targets that were decided or rebuilt before it).  Call in
