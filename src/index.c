@@ -253,8 +253,10 @@ int index_save(struct index *ix, const char *path)
 		return 0;
 	/* qsort is not stable, but the seen numbers are distinct, and entries
 	 * not seen (all UINT32_MAX) may come in any order */
-	qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen_file);
-	qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen_target);
+	if (ix->files.n)
+		qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen_file);
+	if (ix->targets.n)
+		qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen_target);
 	/* positions moved: the maps are rebuilt when next needed */
 	strmap_free(&ix->files.map);
 	strmap_free(&ix->targets.map);

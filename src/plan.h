@@ -8,9 +8,10 @@
 #include "hash.h"
 #include "index.h"
 
-/* Bumped when the meaning of keys or outputs changes: every target is then
- * stale with the reason "pipe's format changed". */
-#define PIPE_FORMAT_VERSION "1"
+/* Bumped when the meaning of keys or the format of any output changes (a
+ * table's files, a snapshot's manifest): every target is then rebuilt,
+ * since its key changes. */
+#define PIPE_FORMAT_VERSION "2"
 
 enum reason {
 	REASON_FRESH,
