@@ -53,6 +53,22 @@ demo: deps
 	$(MAKE) pipe
 	@sh pipelines/demo.sh
 
+# The reports as headless Chromium renders them, to look at:
+# $(BUILD)/screenshots/<report>.png (`make demo` first; apt-get install chromium).
+SHOTS = taxi_report crypto_report
+screenshot:
+	@mkdir -p $(BUILD)/screenshots
+	@for r in $(SHOTS); do \
+		[ -f targets/$$r/index.html ] || { echo "targets/$$r/index.html: not built (make demo)"; continue; }; \
+		profile=$$(mktemp -d); \
+		chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+			--disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+			--user-data-dir=$$profile --window-size=1200,1600 \
+			--screenshot=$(CURDIR)/$(BUILD)/screenshots/$$r.png \
+			file://$(CURDIR)/targets/$$r/index.html 2>/dev/null && echo $(BUILD)/screenshots/$$r.png; \
+		rm -rf $$profile; \
+	done
+
 bench: pipe
 	@sh .ci/deps bench
 	@sh bench/run.sh

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -393,11 +394,12 @@ char *json_strdup(const struct json_doc *doc, int i)
 	return r;
 }
 
-/* The reader. */
+/* A source: one file's records in order, read and tokenised.  The reader
+ * below runs it in a thread of its own. */
 
 enum state { ST_START, ST_ELEMENT, ST_AFTER, ST_NDJSON, ST_DONE };
 
-struct json_reader {
+struct source {
 	char *path;
 	int fd;
 	enum json_format format;
@@ -420,10 +422,10 @@ struct json_reader {
 	int64_t win_base;
 };
 
-static int err_at(struct json_reader *r, size_t off, const char *fmt, ...) PIPE_PRINTF(3, 4);
+static int err_at(struct source *r, size_t off, const char *fmt, ...) PIPE_PRINTF(3, 4);
 
 /* The line and column of a file offset, counted from the file's start. */
-static void locate(const struct json_reader *r, int64_t target, int64_t *line, int64_t *col)
+static void locate(const struct source *r, int64_t target, int64_t *line, int64_t *col)
 {
 	char chunk[65536];
 	int64_t at = 0, line_start = 0;
@@ -445,7 +447,7 @@ static void locate(const struct json_reader *r, int64_t target, int64_t *line, i
 }
 
 /* An error at pos + off. */
-static int err_at(struct json_reader *r, size_t off, const char *fmt, ...)
+static int err_at(struct source *r, size_t off, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	int64_t line, col;
@@ -463,7 +465,7 @@ static int err_at(struct json_reader *r, size_t off, const char *fmt, ...)
 
 /* Makes at least off + 1 bytes available from pos: 1, or 0 at the end of
  * the file, or an error. */
-static int fill(struct json_reader *r, size_t off)
+static int fill(struct source *r, size_t off)
 {
 	while (r->len - r->pos <= off) {
 		ssize_t n;
@@ -496,7 +498,7 @@ static int fill(struct json_reader *r, size_t off)
 
 /* The byte at pos + off, -1 at the end, -2 on an error (its code in
  * r->error). */
-static int peek(struct json_reader *r, size_t off)
+static int peek(struct source *r, size_t off)
 {
 	int e;
 	if (r->len - r->pos > off)
@@ -509,12 +511,12 @@ static int peek(struct json_reader *r, size_t off)
 	return -2;
 }
 
-static void consume(struct json_reader *r, size_t n)
+static void consume(struct source *r, size_t n)
 {
 	r->pos += n;
 }
 
-static int skip_space(struct json_reader *r)
+static int skip_space(struct source *r)
 {
 	for (;;) {
 		int c = peek(r, 0);
@@ -554,7 +556,7 @@ static size_t skip_plain(const char *p, size_t off, size_t end, char a, char b, 
 }
 
 /* The length of the JSON value at pos (still to be validated by jsmn). */
-static int scan_value(struct json_reader *r, size_t *len)
+static int scan_value(struct source *r, size_t *len)
 {
 	size_t off = 0;
 	int depth = 0, error;
@@ -628,7 +630,7 @@ static int scan_value(struct json_reader *r, size_t *len)
 	}
 }
 
-static int read_string_key(struct json_reader *r, const char *want, bool *match)
+static int read_string_key(struct source *r, const char *want, bool *match)
 {
 	size_t len;
 	int error;
@@ -640,7 +642,7 @@ static int read_string_key(struct json_reader *r, const char *want, bool *match)
 }
 
 /* Walks the envelope down r->keys to the '[' of the records. */
-static int find_records(struct json_reader *r)
+static int find_records(struct source *r)
 {
 	size_t k;
 	int c, error;
@@ -685,17 +687,19 @@ static int find_records(struct json_reader *r)
 	return 0;
 }
 
-int json_reader_open(struct json_reader **out, const char *path, enum json_format format,
+static void source_free(struct source *r);
+
+static int source_open(struct source **out, const char *path, enum json_format format,
                      const char *records)
 {
-	struct json_reader *r = xcalloc(1, sizeof(*r));
+	struct source *r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
 	r->format = format;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		int error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", path,
 		                          strerror(errno));
-		json_reader_free(r);
+		source_free(r);
 		return error;
 	}
 	if (records && *records) {
@@ -711,7 +715,7 @@ int json_reader_open(struct json_reader **out, const char *path, enum json_forma
 }
 
 /* The first value in the file decides how the rest is read. */
-static int start(struct json_reader *r)
+static int start(struct source *r)
 {
 	int c, error;
 	char d[16];
@@ -777,7 +781,7 @@ static const char *json_kind_name(int c)
  * when the window does not hold it: 1 with doc and *len set, 0 when the
  * record is not complete there (too large, damaged, or at the end of the
  * file): the caller then scans it on its own, which explains any error. */
-static int window_record(struct json_reader *r, struct json_doc *doc, size_t *len)
+static int window_record(struct source *r, struct json_doc *doc, size_t *len)
 {
 	int64_t at = r->base + (int64_t)r->pos;
 	int first = -1, next, error;
@@ -822,7 +826,7 @@ static int window_record(struct json_reader *r, struct json_doc *doc, size_t *le
 	return 1;
 }
 
-int json_reader_next(struct json_reader *r, struct json_doc *doc)
+static int source_next(struct source *r, struct json_doc *doc)
 {
 	int c, error;
 	size_t len;
@@ -892,9 +896,204 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 	return 1;
 }
 
+static void source_free(struct source *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	for (size_t i = 0; i < r->nkeys; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	free(r->buf);
+	free(r->win);
+	free(r->path);
+	free(r);
+}
+
+/* The reader hands out records that a second thread has read and
+ * tokenised: reading, jsmn and the checks above are about half of a load's
+ * first pass, and the loader's own work is the other half.  The thread
+ * fills batches (records' texts back to back, their tokens, where each
+ * starts) in a ring of a few; the caller takes them in order.  Memory stays
+ * a few batches, whatever the size of the file. */
+
+#define BATCH_TEXT (256u << 10)
+#define BATCH_RECORDS 4096
+#define RING 3
+
+struct rec_info {
+	size_t text;    /* offset in the batch's text */
+	size_t len;
+	int tok, ntoks; /* in the batch's tokens */
+	int64_t off;    /* in the file */
+};
+
+struct rbatch {
+	struct buf text;
+	struct json_tok *toks;
+	size_t ntoks, captoks;
+	struct rec_info *recs;
+	size_t nrecs, caprecs;
+	/* After the last record: 0 at the end of the file, else the error
+	 * that stopped the reading, with its message. */
+	bool last;
+	int error;
+	char *msg;
+};
+
+struct json_reader {
+	struct source *src;
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	struct rbatch ring[RING];
+	size_t head, count; /* the producer fills ring[(head + count) % RING] */
+	bool stop;
+	/* The caller's side: the batch being read and the record just
+	 * returned. */
+	struct rbatch *cur;
+	size_t next;
+	int64_t index, rec_off;
+	bool done;
+};
+
+static void batch_clear(struct rbatch *b)
+{
+	buf_clear(&b->text);
+	b->ntoks = b->nrecs = 0;
+	b->last = false;
+	b->error = 0;
+	free(b->msg);
+	b->msg = NULL;
+}
+
+/* Reads records into b until it is full, the file ends or an error. */
+static void fill_batch(struct source *src, struct json_doc *doc, struct rbatch *b)
+{
+	while (b->text.len < BATCH_TEXT && b->nrecs < BATCH_RECORDS) {
+		struct rec_info *ri;
+		int e = source_next(src, doc);
+		if (e <= 0) {
+			b->last = true;
+			b->error = e;
+			if (e < 0)
+				b->msg = xstrdup(error_last());
+			return;
+		}
+		grow_array(&b->recs, &b->caprecs, b->nrecs + 1, sizeof(*b->recs));
+		grow_array(&b->toks, &b->captoks, b->ntoks + (size_t)doc->ntoks, sizeof(*b->toks));
+		ri = &b->recs[b->nrecs++];
+		ri->text = b->text.len;
+		ri->len = doc->len;
+		ri->tok = (int)b->ntoks;
+		ri->ntoks = doc->ntoks;
+		ri->off = src->rec_off;
+		buf_add(&b->text, doc->text, doc->len);
+		memcpy(b->toks + b->ntoks, doc->toks, (size_t)doc->ntoks * sizeof(*b->toks));
+		b->ntoks += (size_t)doc->ntoks;
+	}
+}
+
+static void *produce(void *arg)
+{
+	struct json_reader *r = arg;
+	struct json_doc doc = {0};
+	bool last = false;
+	while (!last) {
+		struct rbatch *b;
+		pthread_mutex_lock(&r->mu);
+		while (r->count == RING && !r->stop)
+			pthread_cond_wait(&r->emptied, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		b = &r->ring[(r->head + r->count) % RING];
+		pthread_mutex_unlock(&r->mu);
+		batch_clear(b);
+		fill_batch(r->src, &doc, b);
+		last = b->last;
+		pthread_mutex_lock(&r->mu);
+		r->count++;
+		pthread_cond_signal(&r->filled);
+		pthread_mutex_unlock(&r->mu);
+	}
+	json_doc_free(&doc);
+	return NULL;
+}
+
+int json_reader_open(struct json_reader **out, const char *path, enum json_format format,
+                     const char *records)
+{
+	struct json_reader *r;
+	struct source *src = NULL;
+	int error;
+	if ((error = source_open(&src, path, format, records)) < 0)
+		return error;
+	r = xcalloc(1, sizeof(*r));
+	r->src = src;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->emptied, NULL);
+	if (pthread_create(&r->thread, NULL, produce, r) != 0) {
+		json_reader_free(r);
+		return error_set("%s: cannot start a reading thread", path);
+	}
+	r->started = true;
+	*out = r;
+	return 0;
+}
+
+int json_reader_next(struct json_reader *r, struct json_doc *doc)
+{
+	const struct rec_info *ri;
+	for (;;) {
+		if (r->done)
+			return 0;
+		if (r->cur && r->next < r->cur->nrecs)
+			break;
+		if (r->cur) {
+			/* Its records are read: an error after them ends the file. */
+			if (r->cur->last) {
+				r->done = true;
+				if (r->cur->error < 0)
+					return error_setcode(r->cur->error, "%s", r->cur->msg);
+				return 0;
+			}
+			pthread_mutex_lock(&r->mu);
+			r->head = (r->head + 1) % RING;
+			r->count--;
+			pthread_cond_signal(&r->emptied);
+			pthread_mutex_unlock(&r->mu);
+			r->cur = NULL;
+		}
+		pthread_mutex_lock(&r->mu);
+		while (r->count == 0)
+			pthread_cond_wait(&r->filled, &r->mu);
+		r->cur = &r->ring[r->head];
+		r->next = 0;
+		pthread_mutex_unlock(&r->mu);
+	}
+	ri = &r->cur->recs[r->next++];
+	if (doc->cap < ri->ntoks) {
+		doc->cap = ri->ntoks;
+		doc->toks = xrealloc(doc->toks, (size_t)doc->cap * sizeof(*doc->toks));
+	}
+	memcpy(doc->toks, r->cur->toks + ri->tok, (size_t)ri->ntoks * sizeof(*doc->toks));
+	doc->ntoks = ri->ntoks;
+	doc->text = r->cur->text.data + ri->text;
+	doc->len = ri->len;
+	doc->line = doc->col = 1;
+	r->rec_off = ri->off;
+	r->index++;
+	return 1;
+}
+
 void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col)
 {
-	locate(r, r->rec_off, line, col);
+	locate(r->src, r->rec_off, line, col);
 }
 
 int64_t json_reader_offset(const struct json_reader *r)
@@ -911,13 +1110,22 @@ void json_reader_free(struct json_reader *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0)
-		close(r->fd);
-	for (size_t i = 0; i < r->nkeys; i++)
-		free(r->keys[i]);
-	free(r->keys);
-	free(r->buf);
-	free(r->win);
-	free(r->path);
+	if (r->started) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = true;
+		pthread_cond_signal(&r->emptied);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+	}
+	for (size_t i = 0; i < RING; i++) {
+		batch_clear(&r->ring[i]);
+		buf_free(&r->ring[i].text);
+		free(r->ring[i].toks);
+		free(r->ring[i].recs);
+	}
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+	source_free(r->src);
 	free(r);
 }

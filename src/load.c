@@ -13,6 +13,9 @@
  * The tape, never kept; numbers are unsigned LEB128 varints:
  *   'R' source, row                    a record starts (for messages)
  *   0x80|escaped<<4|type, node, len, bytes   a value (type: enum json_type)
+ *   'I'|'F'|'T', node, 8 bytes         a value the first pass converted: a
+ *                                      NUMBER's int64 or double, or the
+ *                                      hint's type (int64 for dates, bools)
  *   'E' table, id, parent+1, root+1, index+1  a row ends
  * Row numbers on the tape count from 0 per table; the second pass makes
  * them row ids (row_id).
@@ -31,6 +34,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +43,9 @@
 #include "json.h"
 #include "warehouse/table.h"
 #include "warehouse/value.h"
+
+/* Tape events of converted values (see the format above). */
+enum { TAPE_INT = 'I', TAPE_FLOAT = 'F', TAPE_TYPED = 'T' };
 
 /* Kinds of values seen in a column during the first pass. */
 enum {
@@ -89,6 +96,8 @@ struct ltable {
 	/* The second pass. */
 	struct table_spec spec;
 	struct batch batch;
+	struct batch spare; /* the batch the sink may be appending */
+	struct sink *sink;  /* NULL: batches are appended here and now */
 	struct table_writer *w;
 	int lin[LIN_COUNT]; /* batch positions, -1 when the table has none */
 	int64_t next_id, rows; /* next_id: the first pass's row count */
@@ -605,31 +614,62 @@ static unsigned plain_number(const char *p, size_t len)
 	return p == end ? k : 0;
 }
 
-/* The first pass: what a value tells about its column. */
-static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
+/* The whole part of a plain_number (-12 of -12.00): at most 15 digits. */
+static int64_t plain_whole(const char *p, size_t len)
+{
+	const char *end = p + len;
+	bool neg = p < end && *p == '-';
+	int64_t v = 0;
+	for (p += neg; p < end && *p != '.'; p++)
+		v = v * 10 + (*p - '0');
+	return neg ? -v : v;
+}
+
+/* Hinted types whose values go on the tape converted (in eight bytes). */
+static bool typed_on_tape(enum type t)
+{
+	return t == TYPE_INT64 || t == TYPE_FLOAT64 || t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_DATE ||
+	       t == TYPE_BOOL;
+}
+
+/* The first pass: what a value tells about its column.  A value of a
+ * hinted column is converted here, once: *ev says how it goes on the tape
+ * (0: as text, for the second pass to convert; TAPE_INT or TAPE_FLOAT: a
+ * NUMBER's value in x; TAPE_TYPED: x is of the hint's type). */
+static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v, struct value *x,
+                   char *ev)
 {
 	unsigned k;
-	struct value x;
 	size_t len;
 	const char *s;
+	*ev = 0;
 	if (c->hint != TYPE_NULL) {
 		if (c->number) {
 			unsigned w = plain_number(v->p, v->len);
 			if (w) {
 				c->seen |= w;
+				/* The column ends INT64 or FLOAT64 unless the table
+				 * already has it (then as text, converted to its type). */
+				if (!c->fixed && w == C_INT) {
+					x->i = plain_whole(v->p, v->len);
+					*ev = TAPE_INT;
+				} else if (!c->fixed && fast_double(v->p, v->len, &x->f))
+					*ev = TAPE_FLOAT;
 				return 0;
 			}
 			s = cell_text(L, v, &len);
-			if (convert(L, v, TYPE_FLOAT64, &x) < 0)
+			if (convert(L, v, TYPE_FLOAT64, x) < 0)
 				goto bad;
-			c->seen |= (x.f == floor(x.f) && fabs(x.f) < 9.2e18 && !memchr(s, 'e', len) && !memchr(s, 'E', len))
+			c->seen |= (x->f == floor(x->f) && fabs(x->f) < 9.2e18 && !memchr(s, 'e', len) && !memchr(s, 'E', len))
 			                   ? C_INT
 			                   : C_FLOAT;
 			return 0;
 		}
-		if (convert(L, v, c->hint, &x) < 0)
+		if (convert(L, v, c->hint, x) < 0)
 			goto bad;
 		c->seen |= C_STRING;
+		if (!c->fixed && typed_on_tape(c->hint))
+			*ev = TAPE_TYPED;
 		return 0;
 	}
 	k = cell_class(v);
@@ -694,6 +734,27 @@ static int store(struct loader *L, struct ltable *t, struct column *c, const str
 	}
 	vec_push(vec, &x);
 	return 0;
+}
+
+/* The second pass: a value the first converted (see observe). */
+static void store_typed(struct ltable *t, struct column *c, char ev, int64_t i, double f)
+{
+	struct value x = {.type = c->type};
+	struct vec *vec;
+	if (c->pos < 0)
+		return;
+	vec = &t->batch.cols[c->pos];
+	pad_to(c, t);
+	if (vec->count > t->batch.nrows)
+		return; /* the same column twice in a record: the first wins */
+	switch (c->type) {
+	case TYPE_FLOAT64: x.f = ev == TAPE_INT ? (double)i : f; break;
+	case TYPE_DATE: x.days = (int32_t)i; break;
+	case TYPE_BOOL: x.b = (uint8_t)i; break;
+	case TYPE_INT64: case TYPE_TIMESTAMP: case TYPE_DATETIME: x.i = i; break;
+	default: return;
+	}
+	vec_push(vec, &x);
 }
 
 /* The tape. */
@@ -808,25 +869,86 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 	if (L->pass == 2)
 		return store(L, t, n->col, v);
 	{
-		char *p = tape_room(L, 21 + v->len), *q = p;
+		struct value x;
+		char ev, *p, *q;
+		int error;
+		if ((error = observe(L, t, n->col, v, &x, &ev)) < 0)
+			return error;
+		if (ev) {
+			int64_t bits = 0;
+			p = q = tape_room(L, 19);
+			*q++ = ev;
+			q = put_varint(q, (uint64_t)node);
+			if (ev == TAPE_FLOAT)
+				memcpy(&bits, &x.f, 8);
+			else
+				bits = n->col->hint == TYPE_DATE ? x.days : n->col->hint == TYPE_BOOL ? x.b : x.i;
+			memcpy(q, &bits, 8);
+			q += 8;
+			L->tape_out.len -= (size_t)(19 - (q - p));
+			return 0;
+		}
+		p = q = tape_room(L, 21 + v->len);
 		*q++ = (char)(0x80 | v->escaped << 4 | v->type);
 		q = put_varint(q, (uint64_t)node);
 		q = put_varint(q, v->len);
 		memcpy(q, v->p, v->len);
 		L->tape_out.len -= (size_t)(21 - (q - p));
+		return 0;
 	}
-	return observe(L, t, n->col, v);
 }
 
 /* Rows. */
+
+/* The second pass runs in a thread of its own and hands each full batch
+ * to the thread that called load_run, which appends it to its table's
+ * writer (encoding, spilling) while the pass converts the next one.  The
+ * writers' memory stays with the thread that made them.  One batch is in
+ * flight at a time: its table's spare, swapped with the batch being
+ * filled. */
+struct sink {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ltable *busy; /* whose spare is to be appended, or NULL */
+	bool done;           /* the pass has ended */
+	int error;           /* the first append that failed, with its message */
+	char *msg;
+};
+
+/* Waits until no batch is in flight: 0, or the failure of an append. */
+static int sink_wait(struct sink *k)
+{
+	int error;
+	pthread_mutex_lock(&k->mu);
+	while (k->busy)
+		pthread_cond_wait(&k->cv, &k->mu);
+	error = k->error;
+	pthread_mutex_unlock(&k->mu);
+	return error < 0 ? error_setcode(error, "%s", k->msg) : 0;
+}
 
 /* existing: the rows were in the table before this load (BigQuery counts
  * the partitions a job modifies without them). */
 static int flush_rows(struct ltable *t, bool existing)
 {
 	int error = 0;
-	if (t->batch.nrows && (error = existing ? table_writer_append_existing(t->w, &t->batch)
-	                                        : table_writer_append(t->w, &t->batch)) < 0)
+	struct batch full;
+	if (!t->batch.nrows)
+		return 0;
+	if (t->sink && !existing) {
+		struct sink *k = t->sink;
+		if ((error = sink_wait(k)) < 0)
+			return error;
+		full = t->spare;
+		t->spare = t->batch;
+		t->batch = full;
+		pthread_mutex_lock(&k->mu);
+		k->busy = t;
+		pthread_cond_broadcast(&k->cv);
+		pthread_mutex_unlock(&k->mu);
+		return 0;
+	}
+	if ((error = existing ? table_writer_append_existing(t->w, &t->batch) : table_writer_append(t->w, &t->batch)) < 0)
 		error_prefix("table %s: ", t->name);
 	batch_reset(&t->batch);
 	return error;
@@ -1263,6 +1385,16 @@ static int replay(struct loader *L)
 			c.len = (size_t)tape_varint(L);
 			c.p = tape_get(L, c.len);
 			error = store(L, &L->tables[n->table], n->col, &c);
+		} else if (ev == TAPE_INT || ev == TAPE_FLOAT || ev == TAPE_TYPED) {
+			struct node *n = &L->nodes[tape_varint(L)];
+			int64_t i = 0;
+			double f = 0;
+			const char *b = tape_get(L, 8);
+			if (!b)
+				break;
+			memcpy(&i, b, 8);
+			memcpy(&f, b, 8);
+			store_typed(&L->tables[n->table], n->col, (char)ev, i, f);
 		} else if (ev == 'R') {
 			L->src = L->o->paths[tape_varint(L)];
 			L->rowno = (int64_t)tape_varint(L);
@@ -1276,6 +1408,82 @@ static int replay(struct loader *L)
 		} else
 			error = error_set("%s: a damaged tape", L->tape_path);
 	}
+	return error;
+}
+
+struct replay_job {
+	struct loader *L;
+	struct sink *k;
+	int error;
+	char *msg;
+};
+
+static void *replay_main(void *arg)
+{
+	struct replay_job *j = arg;
+	if ((j->error = replay(j->L)) < 0)
+		j->msg = xstrdup(error_last());
+	pthread_mutex_lock(&j->k->mu);
+	j->k->done = true;
+	pthread_cond_broadcast(&j->k->cv);
+	pthread_mutex_unlock(&j->k->mu);
+	return NULL;
+}
+
+/* The second pass in a thread while this one appends its batches (see
+ * struct sink).  Without a thread, the pass appends by itself. */
+static int replay_beside(struct loader *L)
+{
+	struct sink k = {0};
+	struct replay_job j = {L, &k, 0, NULL};
+	pthread_t thread;
+	int error = 0;
+	pthread_mutex_init(&k.mu, NULL);
+	pthread_cond_init(&k.cv, NULL);
+	for (size_t i = 0; i < L->ntables; i++)
+		L->tables[i].sink = &k;
+	if (pthread_create(&thread, NULL, replay_main, &j) != 0) {
+		for (size_t i = 0; i < L->ntables; i++)
+			L->tables[i].sink = NULL;
+		error = replay(L);
+		goto done;
+	}
+	pthread_mutex_lock(&k.mu);
+	for (;;) {
+		struct ltable *t;
+		while (!k.busy && !k.done)
+			pthread_cond_wait(&k.cv, &k.mu);
+		if (!k.busy)
+			break;
+		t = k.busy;
+		pthread_mutex_unlock(&k.mu);
+		error = k.error < 0 ? 0 : table_writer_append(t->w, &t->spare);
+		batch_reset(&t->spare);
+		pthread_mutex_lock(&k.mu);
+		if (error < 0 && !k.error) {
+			k.error = error;
+			k.msg = xasprintf("table %s: %s", t->name, error_last());
+		}
+		k.busy = NULL;
+		pthread_cond_broadcast(&k.cv);
+	}
+	pthread_mutex_unlock(&k.mu);
+	pthread_join(thread, NULL);
+	for (size_t i = 0; i < L->ntables; i++)
+		L->tables[i].sink = NULL;
+	/* The pass stops at the first failed append, so its error comes
+	 * first; an append of its last batch may still have failed. */
+	if (j.error < 0)
+		error = error_setcode(j.error, "%s", j.msg);
+	else if (k.error < 0)
+		error = error_setcode(k.error, "%s", k.msg);
+	else
+		error = 0;
+done:
+	free(j.msg);
+	free(k.msg);
+	pthread_mutex_destroy(&k.mu);
+	pthread_cond_destroy(&k.cv);
 	return error;
 }
 
@@ -1411,6 +1619,7 @@ static int open_writers(struct loader *L, const char *root_dir)
 		for (size_t i = 0; i < n; i++)
 			types[i] = s->cols[i].type;
 		batch_init(&t->batch, n, types);
+		batch_init(&t->spare, n, types);
 		free(types);
 		t->dir = t->parent < 0 ? xstrdup(root_dir) : path_join(root_dir, t->name);
 		if ((error = mkdir_p(t->dir)) < 0 || (error = table_writer_open(&t->w, t->dir, s)) < 0) {
@@ -1757,7 +1966,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 		t->base = o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
 	}
 	L.pass = 2;
-	if ((error = replay(&L)) < 0)
+	if ((error = replay_beside(&L)) < 0)
 		goto done;
 	if ((error = finish_writers(&L)) < 0)
 		goto done;
@@ -1795,6 +2004,7 @@ done:
 		free(t->dir);
 		table_spec_free(&t->spec);
 		batch_free(&t->batch);
+		batch_free(&t->spare);
 		if (t->prev)
 			table_close(t->prev);
 	}

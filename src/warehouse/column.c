@@ -1,17 +1,34 @@
 /* column: the chunk encodings (the layout is also in docs/table-format.md).
  *
- * A chunk holds one column's values for one block, little-endian:
- *   fixed-width types  data[rows * width], then nulls[rows] if any is NULL
- *                      (BOOL 1 byte, DATE 4, INT64/FLOAT64/DATETIME/TIMESTAMP
- *                      8, NUMERIC 16 two's complement; a NULL row holds 0)
- *   STRING/BYTES/JSON  uint32 offsets[rows + 1] into the bytes that follow,
- *                      the bytes, then nulls[rows] if any is NULL
- * nulls[i] is 1 for a NULL row, 0 otherwise.  Whether the chunk has a nulls
- * array is known from the block's null count in the manifest.  These are the
- * in-memory layouts of struct vec, so reading is a pread into the vector. */
+ * A chunk holds one column's values for one block, little-endian.  It
+ * starts with four bytes: the encoding, then two bytes that depend on it,
+ * then a zero.
+ *
+ *   plain (0)     fixed-width types: data[rows * width], then nulls[rows] if
+ *                 any is NULL (BOOL 1 byte, DATE 4, INT64/FLOAT64/DATETIME/
+ *                 TIMESTAMP 8, NUMERIC 16 two's complement; a NULL row
+ *                 holds 0).  STRING/BYTES/JSON: uint32 offsets[rows + 1]
+ *                 into the bytes that follow, the bytes, then nulls[rows]
+ *                 if any is NULL.
+ *   packed (1)    INT64, DATETIME, TIMESTAMP, FLOAT64 whose values are
+ *                 integers q of a small range: byte 1 is the width of each
+ *                 delta (0, 1, 2 or 4 bytes), byte 2 the scale; then int64
+ *                 base, deltas[rows] (q = base + delta; 0 for a NULL row),
+ *                 nulls[rows] if any is NULL.  The value is q (scale 0), q *
+ *                 1000000 (scale 1: times in whole seconds), (double)q
+ *                 (scale 2: whole numbers) or (double)q / 100 (scale 3:
+ *                 amounts in cents, kept only when that gives back the very
+ *                 same double).  Width 0: every value is base.
+ *   constant (2)  STRING, BYTES, JSON with no NULL and one value: its bytes.
+ *
+ * nulls[i] is 1 for a NULL row, 0 otherwise; whether a chunk has a nulls
+ * array is known from the block's null count.  The writer picks the
+ * smallest encoding that applies; the same values give the same bytes. */
 #include "column.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -116,6 +133,103 @@ static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, st
 	}
 }
 
+enum { ENC_PLAIN, ENC_PACKED, ENC_CONST };
+enum { SCALE_INT, SCALE_SECONDS, SCALE_WHOLE, SCALE_CENTS };
+#define CHUNK_HEAD 4
+#define PACKED_HEAD (CHUNK_HEAD + 8)
+
+static void put_head(struct buf *out, int enc, int a, int b)
+{
+	char head[CHUNK_HEAD] = {(char)enc, (char)a, (char)b, 0};
+	buf_add(out, head, CHUNK_HEAD);
+}
+
+/* The values of rows as integers q (NULL rows 0) and their scale, when
+ * every non-NULL value is one exactly; false otherwise. */
+static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int64_t *q, int *scale)
+{
+	if (v->type == TYPE_FLOAT64) {
+		bool whole = true, cents = true;
+		for (size_t k = 0; k < n && (whole || cents); k++) {
+			double f = v->f64[rows[k]];
+			q[k] = 0;
+			if (v->nulls[rows[k]])
+				continue;
+			if (!(f > -1e15 && f < 1e15) || (f == 0 && signbit(f))) {
+				whole = cents = false;
+				break;
+			}
+			whole = whole && f == (double)(int64_t)f;
+			int64_t c = llround(f * 100);
+			double back = (double)c / 100;
+			cents = cents && memcmp(&back, &f, sizeof f) == 0;
+		}
+		if (!whole && !cents)
+			return false;
+		*scale = whole ? SCALE_WHOLE : SCALE_CENTS;
+		for (size_t k = 0; k < n; k++)
+			if (!v->nulls[rows[k]])
+				q[k] = whole ? (int64_t)v->f64[rows[k]] : llround(v->f64[rows[k]] * 100);
+		return true;
+	}
+	bool seconds = v->type != TYPE_INT64;
+	for (size_t k = 0; k < n; k++) {
+		q[k] = v->nulls[rows[k]] ? 0 : v->i64[rows[k]];
+		seconds = seconds && q[k] % US_PER_SEC == 0;
+	}
+	*scale = seconds ? SCALE_SECONDS : SCALE_INT;
+	if (seconds)
+		for (size_t k = 0; k < n; k++)
+			q[k] /= US_PER_SEC;
+	return true;
+}
+
+/* Appends the packed chunk of INT64/DATETIME/TIMESTAMP/FLOAT64 values, or
+ * returns false when they do not pack. */
+static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out)
+{
+	int64_t stack[BATCH_ROWS], *q = n <= BATCH_ROWS ? stack : xmalloc(n * sizeof *q);
+	int scale;
+	bool ok = false, any = false;
+	int64_t lo = 0, hi = 0;
+	if (!as_integers(v, rows, n, q, &scale))
+		goto done;
+	for (size_t k = 0; k < n; k++) {
+		if (v->nulls[rows[k]])
+			continue;
+		if (!any || q[k] < lo)
+			lo = q[k];
+		if (!any || q[k] > hi)
+			hi = q[k];
+		any = true;
+	}
+	uint64_t range = (uint64_t)hi - (uint64_t)lo;
+	if (hi >= 0 && lo < 0 && range < (uint64_t)hi)
+		goto done; /* the range overflows */
+	int width = range == 0 ? 0 : range <= 0xff ? 1 : range <= 0xffff ? 2 : range <= 0xffffffffu ? 4 : 8;
+	if (width == 8)
+		goto done;
+	put_head(out, ENC_PACKED, width, scale);
+	buf_add(out, &lo, 8);
+	buf_grow(out, n * (size_t)width);
+	unsigned char *dst = (unsigned char *)out->data + out->len;
+	for (size_t k = 0; k < n; k++) {
+		uint64_t d = v->nulls[rows[k]] ? 0 : (uint64_t)q[k] - (uint64_t)lo;
+		switch (width) {
+		case 1: dst[k] = (unsigned char)d; break;
+		case 2: { uint16_t x = (uint16_t)d; memcpy(dst + 2 * k, &x, 2); break; }
+		case 4: { uint32_t x = (uint32_t)d; memcpy(dst + 4 * k, &x, 4); break; }
+		}
+	}
+	out->len += n * (size_t)width;
+	out->data[out->len] = '\0';
+	ok = true;
+done:
+	if (q != stack)
+		free(q);
+	return ok;
+}
+
 void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
                    struct col_stats *st)
 {
@@ -123,48 +237,65 @@ void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct b
 	for (size_t k = 0; k < n; k++)
 		nulls += v->nulls[rows[k]];
 	if (type_is_string(v->type)) {
-		uint32_t off = 0;
-		buf_grow(out, (n + 1) * 4);
-		buf_add(out, &off, 4);
-		for (size_t k = 0; k < n; k++) {
-			uint32_t r = rows[k];
-			off += v->nulls[r] ? 0 : (uint32_t)v->str[r].len;
+		bool same = n > 0 && nulls == 0;
+		for (size_t k = 1; k < n && same; k++)
+			same = v->str[rows[k]].len == v->str[rows[0]].len &&
+			       memcmp(v->str[rows[k]].p, v->str[rows[0]].p, v->str[rows[0]].len) == 0;
+		if (same) {
+			struct value x = vec_get(v, rows[0]);
+			put_head(out, ENC_CONST, 0, 0);
+			buf_add(out, x.s.p, x.s.len);
+			bytes = n * bytes_value(&x);
+		} else {
+			uint32_t off = 0;
+			put_head(out, ENC_PLAIN, 0, 0);
+			buf_grow(out, (n + 1) * 4);
 			buf_add(out, &off, 4);
-		}
-		for (size_t k = 0; k < n; k++) {
-			uint32_t r = rows[k];
-			if (!v->nulls[r]) {
-				struct value x = vec_get(v, r);
-				buf_add(out, x.s.p, x.s.len);
-				bytes += bytes_value(&x);
+			for (size_t k = 0; k < n; k++) {
+				uint32_t r = rows[k];
+				off += v->nulls[r] ? 0 : (uint32_t)v->str[r].len;
+				buf_add(out, &off, 4);
+			}
+			for (size_t k = 0; k < n; k++) {
+				uint32_t r = rows[k];
+				if (!v->nulls[r]) {
+					struct value x = vec_get(v, r);
+					buf_add(out, x.s.p, x.s.len);
+					bytes += bytes_value(&x);
+				}
 			}
 		}
 	} else {
 		size_t w = type_width(v->type);
-		buf_grow(out, n * w);
-		char *dst = out->data + out->len;
-		const char *src = v->data;
-		switch (w) {
-		case 1:
-			for (size_t k = 0; k < n; k++)
-				dst[k] = src[rows[k]];
-			break;
-		case 8:
-			for (size_t k = 0; k < n; k++)
-				memcpy(dst + k * 8, src + (size_t)rows[k] * 8, 8);
-			break;
-		default:
-			for (size_t k = 0; k < n; k++)
-				memcpy(dst + k * w, src + (size_t)rows[k] * w, w);
-			break;
+		bool packable = v->type == TYPE_INT64 || v->type == TYPE_FLOAT64 || v->type == TYPE_DATETIME ||
+		                v->type == TYPE_TIMESTAMP;
+		if (!packable || !encode_packed(v, rows, n, out)) {
+			put_head(out, ENC_PLAIN, 0, 0);
+			buf_grow(out, n * w);
+			char *dst = out->data + out->len;
+			const char *src = v->data;
+			switch (w) {
+			case 1:
+				for (size_t k = 0; k < n; k++)
+					dst[k] = src[rows[k]];
+				break;
+			case 8:
+				for (size_t k = 0; k < n; k++)
+					memcpy(dst + k * 8, src + (size_t)rows[k] * 8, 8);
+				break;
+			default:
+				for (size_t k = 0; k < n; k++)
+					memcpy(dst + k * w, src + (size_t)rows[k] * w, w);
+				break;
+			}
+			/* NULL rows hold zeros so that equal tables are equal bytes. */
+			if (nulls)
+				for (size_t k = 0; k < n; k++)
+					if (v->nulls[rows[k]])
+						memset(dst + k * w, 0, w);
+			out->len += n * w;
+			out->data[out->len] = '\0';
 		}
-		/* NULL rows hold zeros so that equal tables are equal bytes. */
-		if (nulls)
-			for (size_t k = 0; k < n; k++)
-				if (v->nulls[rows[k]])
-					memset(dst + k * w, 0, w);
-		out->len += n * w;
-		out->data[out->len] = '\0';
 		struct value one = {.type = v->type};
 		bytes = (n - nulls) * bytes_value(&one);
 	}
@@ -196,44 +327,94 @@ static int read_full(int fd, void *p, size_t n, uint64_t offset)
 	return 0;
 }
 
+static int bad_chunk(const char *why) { return error_set("reading a column chunk: %s", why); }
+
+static void unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
+{
+	int64_t base;
+	memcpy(&base, p, 8);
+	p += 8;
+	for (uint32_t i = 0; i < rows; i++) {
+		uint64_t d = 0;
+		switch (width) {
+		case 1: d = p[i]; break;
+		case 2: { uint16_t x; memcpy(&x, p + 2 * i, 2); d = x; break; }
+		case 4: { uint32_t x; memcpy(&x, p + 4 * i, 4); d = x; break; }
+		}
+		int64_t q = (int64_t)((uint64_t)base + d);
+		switch (scale) {
+		case SCALE_INT: out->i64[i] = q; break;
+		case SCALE_SECONDS: out->i64[i] = q * US_PER_SEC; break;
+		case SCALE_WHOLE: out->f64[i] = (double)q; break;
+		default: out->f64[i] = (double)q / 100; break;
+		}
+	}
+}
+
 int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
                 struct vec *out)
 {
 	int error;
 	vec_reset(out);
 	vec_reserve(out, rows ? rows : 1);
-	if (type_is_string(out->type)) {
-		char *chunk = arena_alloc(&out->arena, length + 1);
-		if ((error = read_full(fd, chunk, length, offset)) < 0)
-			return error;
-		const uint32_t *off = (const uint32_t *)chunk;
+	if (length < CHUNK_HEAD)
+		return bad_chunk("too short");
+	/* The chunk goes into the vec's arena: strings point into it. */
+	unsigned char *chunk = arena_alloc(&out->arena, length + 1);
+	if ((error = read_full(fd, chunk, length, offset)) < 0)
+		return error;
+	int enc = chunk[0], a = chunk[1], b = chunk[2];
+	const unsigned char *body = chunk + CHUNK_HEAD;
+	uint64_t size = length - CHUNK_HEAD, nulls_len = has_nulls ? rows : 0;
+	if (type_is_string(out->type) && enc == ENC_CONST) {
+		if (has_nulls)
+			return bad_chunk("a constant chunk with NULLs");
+		for (uint32_t i = 0; i < rows; i++)
+			out->str[i] = (struct str){(const char *)body, size};
+		memset(out->nulls, 0, rows);
+	} else if (type_is_string(out->type) && enc == ENC_PLAIN) {
+		const uint32_t *off = (const uint32_t *)body;
 		uint64_t head = ((uint64_t)rows + 1) * 4;
-		if (length < head || head + off[rows] + (has_nulls ? rows : 0) != length)
-			return error_set("reading a column chunk: bad string offsets");
-		const char *bytes = chunk + head;
+		if (size < head || head + off[rows] + nulls_len != size)
+			return bad_chunk("bad string offsets");
+		const char *bytes = (const char *)body + head;
 		for (uint32_t i = 0; i < rows; i++) {
 			if (off[i + 1] < off[i])
-				return error_set("reading a column chunk: bad string offsets");
+				return bad_chunk("bad string offsets");
 			out->str[i] = (struct str){bytes + off[i], off[i + 1] - off[i]};
 		}
 		if (has_nulls)
 			memcpy(out->nulls, bytes + off[rows], rows);
 		else
 			memset(out->nulls, 0, rows);
-	} else {
+	} else if (!type_is_string(out->type) && enc == ENC_PLAIN) {
 		size_t w = type_width(out->type);
-		if (length != (uint64_t)rows * w + (has_nulls ? rows : 0))
+		if (size != (uint64_t)rows * w + nulls_len)
 			return error_set("reading a column chunk: %llu bytes where %llu were expected",
 			                 (unsigned long long)length,
-			                 (unsigned long long)((uint64_t)rows * w + (has_nulls ? rows : 0)));
-		if ((error = read_full(fd, out->data, (size_t)rows * w, offset)) < 0)
-			return error;
+			                 (unsigned long long)(CHUNK_HEAD + (uint64_t)rows * w + nulls_len));
+		memcpy(out->data, body, (size_t)rows * w);
 		if (has_nulls)
-			error = read_full(fd, out->nulls, rows, offset + (uint64_t)rows * w);
+			memcpy(out->nulls, body + (size_t)rows * w, rows);
 		else
 			memset(out->nulls, 0, rows);
-		if (error < 0)
-			return error;
+	} else if (enc == ENC_PACKED && (a == 0 || a == 1 || a == 2 || a == 4) &&
+	           ((out->type == TYPE_FLOAT64 && (b == SCALE_WHOLE || b == SCALE_CENTS)) ||
+	            ((out->type == TYPE_INT64 || out->type == TYPE_DATETIME || out->type == TYPE_TIMESTAMP) &&
+	             (b == SCALE_INT || b == SCALE_SECONDS)))) {
+		if (size != 8 + (uint64_t)rows * (uint64_t)a + nulls_len)
+			return bad_chunk("a packed chunk of the wrong size");
+		unpack(out, body, rows, a, b);
+		if (has_nulls) {
+			memcpy(out->nulls, body + 8 + (size_t)rows * (size_t)a, rows);
+			for (uint32_t i = 0; i < rows; i++)
+				if (out->nulls[i])
+					out->i64[i] = 0; /* as a plain chunk reads: NULL rows hold 0 */
+		} else {
+			memset(out->nulls, 0, rows);
+		}
+	} else {
+		return bad_chunk("unknown encoding");
 	}
 	out->count = rows;
 	return 0;

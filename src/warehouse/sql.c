@@ -219,6 +219,9 @@ static int prepare_scans(struct run *r)
 				goto done;
 			}
 		}
+		/* only the partitions the scan reads need their blocks */
+		if ((error = table_load(t, r->parts[i])) < 0)
+			goto done;
 		est[i] = bytes_partitions(t, r->cols[i], r->ncols[i], r->parts[i]);
 		s->estimate_bytes += (int64_t)est[i];
 		s->partitions_total += (int64_t)t->npartitions;
@@ -551,7 +554,8 @@ static int run_insert(struct run *r)
 		for (size_t k = 0; k < old->partitions[p].nblocks; k++) {
 			if ((error = table_read(old, p, k, all, spec.ncols, &b)) < 0)
 				goto done;
-			if ((error = table_writer_append(w, &b)) < 0)
+			/* old rows: their partitions are not modified by this job */
+			if ((error = table_writer_append_existing(w, &b)) < 0)
 				goto done;
 		}
 	if ((error = write_rows(r, w, &spec, map)) < 0)

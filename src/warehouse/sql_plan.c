@@ -1048,50 +1048,7 @@ static int table_not_found(struct binder *b, const struct from *f)
 int sql_resolve_table(const char *root, const char *name, char **dir)
 {
 	*dir = NULL;
-	int error = table_resolve(root, name, dir);
-	if (error != PIPE_ENOTFOUND)
-		return error;
-	char *msg = xstrdup(error_last()), **names = NULL;
-	size_t n = 0;
-	const char *want = last_part(name);
-	if (table_list(root, &names, &n) >= 0) {
-		for (size_t i = 0; i < n && !*dir; i++) {
-			if (!str_eq_nocase(names[i], want))
-				continue;
-			struct table *t = NULL;
-			char *d = NULL;
-			if (table_resolve(root, names[i], &d) < 0 || table_open(&t, d) < 0) {
-				free(d);
-				continue;
-			}
-			/* the dataset, when the name gives one, must match */
-			const char *dot = strrchr(name, '.');
-			bool ok = true;
-			if (dot && t->spec.dataset) {
-				const char *start = dot;
-				while (start > name && start[-1] != '.')
-					start--;
-				ok = strlen(t->spec.dataset) == (size_t)(dot - start) &&
-				     strncasecmp(t->spec.dataset, start, (size_t)(dot - start)) == 0;
-			}
-			table_close(t);
-			if (ok)
-				*dir = d;
-			else
-				free(d);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (*dir) {
-		error_clear();
-		free(msg);
-		return 0;
-	}
-	error = error_setcode(PIPE_ENOTFOUND, "%s", msg);
-	free(msg);
-	return error;
+	return table_resolve(root, name, dir);
 }
 
 /* A rough row count, to choose a join's build side. */
@@ -1147,7 +1104,7 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 		struct table *t = NULL;
 		if ((error = sql_resolve_table(b->root, f->table, &dir)) < 0)
 			return table_not_found(b, f);
-		error = table_open(&t, dir);
+		error = table_open_lazy(&t, dir);
 		free(dir);
 		if (error < 0)
 			return error;
@@ -1874,6 +1831,13 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
 		items[nitems] = x;
 		names[nitems] = item_name(it, &anon);
+		/* A plain column is named as the schema spells it, as BigQuery
+		 * does (VendorID finds and returns vendorid). */
+		if (!it->alias && it->expr->kind == A_COLUMN && x->kind == X_COL && x->col >= 0 &&
+		    (size_t)x->col < b.scope.n && str_eq_nocase(b.scope.v[x->col].name, names[nitems])) {
+			free(names[nitems]);
+			names[nitems] = xstrdup(b.scope.v[x->col].name);
+		}
 		item_asts[nitems++] = it->expr;
 	}
 	/* Stars were expanded first; put the items back in written order. */

@@ -44,6 +44,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -253,15 +254,41 @@ static void partition_keys(const struct partition_spec *p, const struct vec *v, 
 
 /* ---- writing ---- */
 
+/* A sorted run of rows spilled to the writer's temporary file: blocks of
+ * chunks in the table.data layout, located here. */
+struct spill_run {
+	size_t nblocks;
+	uint32_t *rows;           /* per block */
+	uint64_t *offset, *nulls; /* per block and column */
+	uint64_t *length;
+};
+
+/* A partition key and whether any of its rows is new (not from the old
+ * table): what BigQuery's per-job partition limit counts. */
+struct key_seen {
+	int64_t key;
+	bool fresh;
+};
+
 struct table_writer {
 	char *dir;
 	char *final_dir; /* table_writer_create: where finish renames dir */
 	struct table_spec spec;
-	struct batch rows; /* every row appended, in order */
+	struct batch rows; /* the rows appended since the last spill, in order */
 	uint8_t *existing; /* per row: 1 if it came from the old table */
 	size_t existing_cap;
 	int part_col;
 	int cluster_col[TABLE_MAX_CLUSTER];
+	/* Memory stays bounded: when the rows held reach budget bytes they are
+	 * sorted and spilled as a run; finish merges the runs. */
+	size_t budget, held;
+	int spill_fd; /* unlinked at once: nothing is left behind */
+	uint64_t spill_size;
+	struct spill_run *runs;
+	size_t nruns, runs_cap;
+	struct key_seen *seen;
+	size_t nseen, seen_cap;
+	struct arena stat_mem; /* string bounds of the blocks written */
 };
 
 int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec)
@@ -281,6 +308,8 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	batch_init(&w->rows, spec->ncols, types);
 	free(types);
 	w->part_col = spec->partition.kind == PARTITION_NONE ? -1 : table_spec_column(spec, spec->partition.column);
+	w->budget = TABLE_WRITER_MEMORY;
+	w->spill_fd = -1;
 	for (size_t i = 0; i < spec->ncluster; i++)
 		w->cluster_col[i] = table_spec_column(spec, spec->cluster[i]);
 	*out = w;
@@ -353,6 +382,10 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 		struct vec part = b->cols[c];
 		part.count = b->nrows;
 		vec_append(&w->rows.cols[c], &part);
+		w->held += b->nrows * (type_width(w->spec.cols[c].type) + 1);
+		if (type_is_string(part.type))
+			for (size_t i = 0; i < b->nrows; i++)
+				w->held += part.nulls[i] ? 0 : part.str[i].len;
 	}
 	grow_array(&w->existing, &w->existing_cap, w->rows.nrows + b->nrows, 1);
 	memset(w->existing + w->rows.nrows, existing, b->nrows);
@@ -360,15 +393,37 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 	return 0;
 }
 
-int table_writer_append(struct table_writer *w, const struct batch *b) { return append_rows(w, b, false); }
+static int spill(struct table_writer *w);
+
+int table_writer_append(struct table_writer *w, const struct batch *b)
+{
+	int error = append_rows(w, b, false);
+	return error < 0 || w->held < w->budget ? error : spill(w);
+}
 
 int table_writer_append_existing(struct table_writer *w, const struct batch *b)
 {
-	return append_rows(w, b, true);
+	int error = append_rows(w, b, true);
+	return error < 0 || w->held < w->budget ? error : spill(w);
 }
+
+void table_writer_set_memory(struct table_writer *w, size_t bytes) { w->budget = bytes ? bytes : 1; }
 
 /* BigQuery's two limits: partitions modified by one job (those receiving
  * a new row) and partitions in a table. */
+static int partition_limits(struct table_writer *w, size_t total, size_t modified)
+{
+	if (modified > TABLE_MAX_PARTITIONS_PER_JOB)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Too many partitions produced by query, allowed %d, query produces at least %zu partitions",
+		                     TABLE_MAX_PARTITIONS_PER_JOB, modified);
+	if (total > TABLE_MAX_PARTITIONS)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Too many partitions in table %s: %zu, allowed %d (BigQuery's partitions per table)",
+		                     w->spec.name, total, TABLE_MAX_PARTITIONS);
+	return 0;
+}
+
 static int check_partition_count(struct table_writer *w, const int64_t *keys, const uint32_t *ids, size_t n)
 {
 	size_t total = 0, modified = 0;
@@ -379,15 +434,13 @@ static int check_partition_count(struct table_writer *w, const int64_t *keys, co
 		total++;
 		modified += fresh;
 	}
-	if (modified > TABLE_MAX_PARTITIONS_PER_JOB)
-		return error_setcode(PIPE_EUSAGE,
-		                     "Too many partitions produced by query, allowed %d, query produces at least %zu partitions",
-		                     TABLE_MAX_PARTITIONS_PER_JOB, modified);
-	if (total > TABLE_MAX_PARTITIONS)
-		return error_setcode(PIPE_EUSAGE,
-		                     "Too many partitions in table %s: %zu, allowed %d (BigQuery's partitions per table)",
-		                     w->spec.name, total, TABLE_MAX_PARTITIONS);
-	return 0;
+	return partition_limits(w, total, modified);
+}
+
+static int compare_key_seen(const void *pa, const void *pb)
+{
+	const struct key_seen *a = pa, *b = pb;
+	return (a->key > b->key) - (a->key < b->key);
 }
 
 /* The order rows are written in: by partition key, then the clustering
@@ -581,37 +634,368 @@ static void free_partitions(struct partition *parts, size_t n)
 	free(parts);
 }
 
-/* Appends one partition's rows (ids[0..n), in order) as blocks to the data
- * file; out holds what is not written yet, *written what is. */
-static int write_partition(struct table_writer *w, struct partition *part, const uint32_t *ids, size_t n,
-                           int fd, const char *path, struct buf *out, uint64_t *written)
+/* Where finish writes table.data. */
+struct data_out {
+	int fd;
+	const char *path;
+	struct buf buf;   /* encoded, not yet written */
+	uint64_t written; /* bytes already in the file */
+};
+
+static int data_flush(struct data_out *o)
 {
-	int error = 0;
-	size_t ncols = w->spec.ncols, bs = w->spec.block_rows;
-	part->rows = n;
-	part->nblocks = (n + bs - 1) / bs;
-	part->blocks = xcalloc(part->nblocks ? part->nblocks : 1, sizeof *part->blocks);
-	for (size_t b = 0; b < part->nblocks; b++) {
-		struct block *blk = &part->blocks[b];
-		size_t from = b * bs, rows = n - from < bs ? n - from : bs;
-		blk->rows = (uint32_t)rows;
-		blk->stats = xcalloc(ncols, sizeof *blk->stats);
-		blk->offset = xcalloc(ncols, sizeof *blk->offset);
-		blk->length = xcalloc(ncols, sizeof *blk->length);
-		for (size_t c = 0; c < ncols; c++) {
-			size_t before = out->len;
-			blk->offset[c] = *written + before;
-			column_encode(&w->rows.cols[c], ids + from, rows, out, &blk->stats[c]);
-			blk->length[c] = out->len - before;
-		}
-		/* Large writes, few of them. */
-		if (out->len >= (8u << 20)) {
-			if ((error = write_all(fd, out->data, out->len, path)) < 0)
-				return error;
-			*written += out->len;
-			out->len = 0;
+	int error = write_all(o->fd, o->buf.data, o->buf.len, o->path);
+	o->written += o->buf.len;
+	o->buf.len = 0;
+	return error;
+}
+
+/* Appends rows ids[0..n) of src to part as one block. */
+static int write_block(struct table_writer *w, struct partition *part, size_t *cap, const struct batch *src,
+                       const uint32_t *ids, size_t n, struct data_out *o)
+{
+	size_t ncols = w->spec.ncols;
+	grow_array(&part->blocks, cap, part->nblocks + 1, sizeof *part->blocks);
+	struct block *blk = &part->blocks[part->nblocks++];
+	part->rows += n;
+	blk->rows = (uint32_t)n;
+	blk->stats = xcalloc(ncols, sizeof *blk->stats);
+	blk->offset = xcalloc(ncols, sizeof *blk->offset);
+	blk->length = xcalloc(ncols, sizeof *blk->length);
+	for (size_t c = 0; c < ncols; c++) {
+		struct col_stats *st = &blk->stats[c];
+		size_t before = o->buf.len;
+		blk->offset[c] = o->written + before;
+		column_encode(&src->cols[c], ids, n, &o->buf, st);
+		blk->length[c] = o->buf.len - before;
+		/* the bounds outlive src */
+		if (type_is_string(st->min.type) && !st->min.is_null) {
+			st->min.s.p = arena_strndup(&w->stat_mem, st->min.s.p, st->min.s.len);
+			st->max.s.p = arena_strndup(&w->stat_mem, st->max.s.p, st->max.s.len);
 		}
 	}
+	/* Large writes, few of them. */
+	return o->buf.len >= (8u << 20) ? data_flush(o) : 0;
+}
+
+/* A new partition for rows of the given key (keyed: the table is partitioned). */
+static void partition_start(struct table_writer *w, struct partition *part, bool keyed, int64_t key)
+{
+	const struct partition_spec *ps = &w->spec.partition;
+	enum type part_type = w->part_col >= 0 ? w->spec.cols[w->part_col].type : TYPE_NULL;
+	char id[32] = "";
+	memset(part, 0, sizeof *part);
+	if (keyed) {
+		partition_id(ps, part_type, key, id);
+		part->is_null = key == KEY_NULL;
+		part->is_unpartitioned = key == KEY_UNPARTITIONED;
+		if (!part->is_null && !part->is_unpartitioned) {
+			part->lo = key;
+			if (ps->kind == PARTITION_RANGE)
+				part->hi = key + ps->interval < ps->end ? key + ps->interval : ps->end;
+			else
+				part->hi = next_unit(part_type, ps->unit, key);
+		}
+	}
+	part->id = xstrdup(id);
+}
+
+/* Sorts the rows held by partition key and clustering columns: *ids is
+ * the order, *keys (NULL when unpartitioned) each row's key. */
+static void sort_held(struct table_writer *w, uint32_t **ids, int64_t **keys)
+{
+	size_t n = w->rows.nrows;
+	*ids = xmalloc((n ? n : 1) * sizeof **ids);
+	*keys = NULL;
+	for (size_t i = 0; i < n; i++)
+		(*ids)[i] = (uint32_t)i;
+	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
+	if (w->part_col >= 0) {
+		*keys = xmalloc((n ? n : 1) * sizeof **keys);
+		partition_keys(&w->spec.partition, &w->rows.cols[w->part_col], *keys);
+		ctx.keys = *keys;
+	}
+	for (size_t k = 0; k < ctx.ncluster; k++)
+		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
+	sort_rows(&ctx, *ids, n);
+}
+
+/* Sorts the rows held and writes them as a run to the spill file. */
+static int spill(struct table_writer *w)
+{
+	int error = 0;
+	size_t n = w->rows.nrows, nc = w->spec.ncols, bs = w->spec.block_rows;
+	uint32_t *ids = NULL;
+	int64_t *keys = NULL;
+	struct data_out o = {.fd = w->spill_fd, .buf = BUF_INIT, .written = w->spill_size};
+	char *path = path_join(w->dir, ".spill");
+	if (!n)
+		goto done;
+	if (w->spill_fd < 0) {
+		w->spill_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (w->spill_fd < 0) {
+			error = error_set("creating %s: %s", path, strerror(errno));
+			goto done;
+		}
+		unlink(path);
+		o.fd = w->spill_fd;
+	}
+	o.path = path;
+	sort_held(w, &ids, &keys);
+	for (size_t i = 0, j; keys && i < n; i = j) {
+		bool fresh = false;
+		for (j = i; j < n && keys[ids[j]] == keys[ids[i]]; j++)
+			fresh |= !w->existing[ids[j]];
+		grow_array(&w->seen, &w->seen_cap, w->nseen + 1, sizeof *w->seen);
+		w->seen[w->nseen++] = (struct key_seen){keys[ids[i]], fresh};
+	}
+	grow_array(&w->runs, &w->runs_cap, w->nruns + 1, sizeof *w->runs);
+	struct spill_run *run = &w->runs[w->nruns++];
+	run->nblocks = (n + bs - 1) / bs;
+	run->rows = xmalloc(run->nblocks * sizeof *run->rows);
+	run->offset = xmalloc(run->nblocks * nc * sizeof *run->offset);
+	run->length = xmalloc(run->nblocks * nc * sizeof *run->length);
+	run->nulls = xmalloc(run->nblocks * nc * sizeof *run->nulls);
+	for (size_t b = 0; b < run->nblocks; b++) {
+		size_t from = b * bs, rows = n - from < bs ? n - from : bs;
+		run->rows[b] = (uint32_t)rows;
+		for (size_t c = 0; c < nc; c++) {
+			struct col_stats st;
+			size_t before = o.buf.len;
+			run->offset[b * nc + c] = o.written + before;
+			column_encode(&w->rows.cols[c], ids + from, rows, &o.buf, &st);
+			run->length[b * nc + c] = o.buf.len - before;
+			run->nulls[b * nc + c] = st.nulls;
+		}
+		if (o.buf.len >= (8u << 20) && (error = data_flush(&o)) < 0)
+			goto done;
+	}
+	if ((error = data_flush(&o)) < 0)
+		goto done;
+	w->spill_size = o.written;
+	batch_reset(&w->rows);
+	w->held = 0;
+done:
+	buf_free(&o.buf);
+	free(path);
+	free(ids);
+	free(keys);
+	return error;
+}
+
+/* The partition limits over every run's keys. */
+static int check_seen_partitions(struct table_writer *w)
+{
+	size_t total = 0, modified = 0;
+	if (w->part_col < 0)
+		return 0;
+	qsort(w->seen, w->nseen, sizeof *w->seen, compare_key_seen);
+	for (size_t i = 0, j; i < w->nseen; i = j) {
+		bool fresh = false;
+		for (j = i; j < w->nseen && w->seen[j].key == w->seen[i].key; j++)
+			fresh |= w->seen[j].fresh;
+		total++;
+		modified += fresh;
+	}
+	return partition_limits(w, total, modified);
+}
+
+/* One run's place in the merge: its current block and row. */
+struct cursor {
+	struct spill_run *run;
+	size_t blk, pos;
+	struct batch rows;
+	int64_t *keys;
+};
+
+static int cursor_load(struct table_writer *w, struct cursor *c)
+{
+	int error;
+	size_t nc = w->spec.ncols, b = c->blk;
+	uint32_t rows = c->run->rows[b];
+	for (size_t k = 0; k < nc; k++)
+		if ((error = column_read(w->spill_fd, c->run->offset[b * nc + k], c->run->length[b * nc + k], rows,
+		                         c->run->nulls[b * nc + k] > 0, &c->rows.cols[k])) < 0)
+			return error;
+	c->rows.nrows = rows;
+	c->pos = 0;
+	if (w->part_col >= 0) {
+		c->keys = xrealloc(c->keys, rows * sizeof *c->keys);
+		partition_keys(&w->spec.partition, &c->rows.cols[w->part_col], c->keys);
+	}
+	return 0;
+}
+
+/* The order of two runs' current rows; equal rows go by run (the earlier
+ * run's rows came first), which keeps the merge stable. */
+static bool cursor_before(const struct table_writer *w, const struct cursor *a, const struct cursor *b)
+{
+	if (w->part_col >= 0 && a->keys[a->pos] != b->keys[b->pos])
+		return a->keys[a->pos] < b->keys[b->pos];
+	for (size_t k = 0; k < w->spec.ncluster; k++) {
+		const struct vec *va = &a->rows.cols[w->cluster_col[k]], *vb = &b->rows.cols[w->cluster_col[k]];
+		bool na = va->nulls[a->pos], nb = vb->nulls[b->pos];
+		if (na || nb) {
+			if (na != nb)
+				return na;
+			continue;
+		}
+		int64_t x, y;
+		int r;
+		if (int_key(va, (uint32_t)a->pos, &x) && int_key(vb, (uint32_t)b->pos, &y)) {
+			r = (x > y) - (x < y);
+		} else {
+			struct value p = vec_get(va, a->pos), q = vec_get(vb, b->pos);
+			r = value_order(&p, &q);
+		}
+		if (r)
+			return r < 0;
+	}
+	return a->run < b->run;
+}
+
+static void heap_down(const struct table_writer *w, struct cursor **heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && cursor_before(w, heap[l], heap[m]))
+			m = l;
+		if (l + 1 < n && cursor_before(w, heap[l + 1], heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		struct cursor *t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+}
+
+/* Appends row i of src to dst (same types). */
+static void copy_row(struct batch *dst, const struct batch *src, size_t i)
+{
+	for (size_t c = 0; c < dst->ncols; c++) {
+		struct vec *d = &dst->cols[c];
+		const struct vec *v = &src->cols[c];
+		if (type_is_string(v->type)) {
+			if (v->nulls[i])
+				vec_push_null(d);
+			else {
+				struct value x = vec_get(v, i);
+				vec_push(d, &x);
+			}
+			continue;
+		}
+		size_t width = type_width(v->type);
+		vec_reserve(d, d->count + 1);
+		memcpy((char *)d->data + d->count * width, (const char *)v->data + i * width, width);
+		d->nulls[d->count++] = v->nulls[i];
+	}
+	dst->nrows++;
+}
+
+/* Merges the spilled runs into partitions and blocks. */
+static int merge_runs(struct table_writer *w, struct partition **parts, size_t *nparts, struct data_out *o)
+{
+	int error = 0;
+	size_t nr = w->nruns, nh = 0, bs = w->spec.block_rows, pcap = 0, bcap = 0;
+	struct cursor *cur = xcalloc(nr, sizeof *cur);
+	struct cursor **heap = xcalloc(nr, sizeof *heap);
+	enum type *types = xmalloc(w->spec.ncols * sizeof *types);
+	uint32_t *ids = xmalloc(bs * sizeof *ids);
+	struct batch out;
+	struct partition *part = NULL;
+	int64_t key = 0;
+	for (size_t c = 0; c < w->spec.ncols; c++)
+		types[c] = w->spec.cols[c].type;
+	for (size_t i = 0; i < bs; i++)
+		ids[i] = (uint32_t)i;
+	batch_init(&out, w->spec.ncols, types);
+	for (size_t r = 0; r < nr; r++) {
+		cur[r].run = &w->runs[r];
+		batch_init(&cur[r].rows, w->spec.ncols, types);
+		if ((error = cursor_load(w, &cur[r])) < 0)
+			goto done;
+		heap[nh++] = &cur[r];
+	}
+	for (size_t i = nh / 2; i-- > 0;)
+		heap_down(w, heap, nh, i);
+	while (nh) {
+		struct cursor *c = heap[0];
+		int64_t k = w->part_col >= 0 ? c->keys[c->pos] : 0;
+		if (!part || k != key) {
+			if (out.nrows && (error = write_block(w, part, &bcap, &out, ids, out.nrows, o)) < 0)
+				goto done;
+			batch_reset(&out);
+			grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
+			part = &(*parts)[(*nparts)++];
+			partition_start(w, part, w->part_col >= 0, k);
+			bcap = 0;
+			key = k;
+		}
+		copy_row(&out, &c->rows, c->pos);
+		if (out.nrows == bs) {
+			if ((error = write_block(w, part, &bcap, &out, ids, out.nrows, o)) < 0)
+				goto done;
+			batch_reset(&out);
+		}
+		if (++c->pos == c->rows.nrows) {
+			if (++c->blk == c->run->nblocks) {
+				heap[0] = heap[--nh];
+			} else if ((error = cursor_load(w, c)) < 0) {
+				goto done;
+			}
+		}
+		heap_down(w, heap, nh, 0);
+	}
+	if (out.nrows)
+		error = write_block(w, part, &bcap, &out, ids, out.nrows, o);
+done:
+	for (size_t r = 0; r < nr; r++) {
+		batch_free(&cur[r].rows);
+		free(cur[r].keys);
+	}
+	batch_free(&out);
+	free(cur);
+	free(heap);
+	free(types);
+	free(ids);
+	return error;
+}
+
+/* The rows held, sorted in memory, into partitions and blocks. */
+static int write_held(struct table_writer *w, struct partition **parts, size_t *nparts, struct data_out *o)
+{
+	int error;
+	size_t n = w->rows.nrows, pcap = 0, bs = w->spec.block_rows;
+	uint32_t *ids = NULL;
+	int64_t *keys = NULL;
+	sort_held(w, &ids, &keys);
+	if (keys && (error = check_partition_count(w, keys, ids, n)) < 0)
+		goto done;
+	/* Runs of equal keys are the partitions; an empty unpartitioned table
+	 * still has its one partition. */
+	for (size_t i = 0, j; i < n || (i == 0 && !keys); i = j) {
+		j = i + 1;
+		if (keys)
+			while (j < n && keys[ids[j]] == keys[ids[i]])
+				j++;
+		else
+			j = n;
+		grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
+		struct partition *part = &(*parts)[(*nparts)++];
+		partition_start(w, part, keys != NULL, keys ? keys[ids[i]] : 0);
+		size_t bcap = 0;
+		for (size_t from = i; from < j; from += bs)
+			if ((error = write_block(w, part, &bcap, &w->rows, ids + from, j - from < bs ? j - from : bs, o)) < 0)
+				goto done;
+		if (n == 0)
+			break;
+	}
+	error = 0;
+done:
+	free(ids);
+	free(keys);
 	return error;
 }
 
@@ -705,7 +1089,12 @@ static void blocks_binary(const struct table_spec *s, const struct partition *pa
                           struct buf *b)
 {
 	buf_add(b, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1);
+	size_t at = b->len;
 	for (size_t p = 0; p < nparts; p++)
+		put_u64(b, 0);
+	for (size_t p = 0; p < nparts; p++) {
+		uint64_t start = b->len;
+		memcpy(b->data + at + p * 8, &start, 8);
 		for (size_t k = 0; k < parts[p].nblocks; k++) {
 			const struct block *blk = &parts[p].blocks[k];
 			buf_add(b, &blk->rows, 4);
@@ -723,10 +1112,22 @@ static void blocks_binary(const struct table_spec *s, const struct partition *pa
 					put_stat_bin(b, &st->max);
 			}
 		}
+	}
 }
 
 static void writer_free(struct table_writer *w)
 {
+	if (w->spill_fd >= 0)
+		close(w->spill_fd);
+	for (size_t r = 0; r < w->nruns; r++) {
+		free(w->runs[r].rows);
+		free(w->runs[r].offset);
+		free(w->runs[r].length);
+		free(w->runs[r].nulls);
+	}
+	free(w->runs);
+	free(w->seen);
+	arena_free(&w->stat_mem);
 	batch_free(&w->rows);
 	free(w->existing);
 	table_spec_free(&w->spec);
@@ -738,101 +1139,60 @@ static void writer_free(struct table_writer *w)
 int table_writer_finish(struct table_writer *w)
 {
 	int error = 0;
-	size_t n = w->rows.nrows, nparts = 0;
-	int64_t *keys = NULL;
-	uint32_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
+	size_t nparts = 0;
+	uint64_t rows = 0;
 	struct partition *parts = NULL;
-	struct buf manifest = BUF_INIT, out = BUF_INIT;
-	uint64_t written = 0;
+	struct buf manifest = BUF_INIT;
 	char *path = path_join(w->dir, DATA_FILE);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	const struct partition_spec *ps = &w->spec.partition;
-	enum type part_type = w->part_col >= 0 ? w->spec.cols[w->part_col].type : TYPE_NULL;
+	struct data_out o = {.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666), .path = path, .buf = BUF_INIT};
 
-	if (fd < 0) {
+	if (o.fd < 0) {
 		error = error_set("creating %s: %s", path, strerror(errno));
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++)
-		ids[i] = (uint32_t)i;
-	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
-	if (w->part_col >= 0) {
-		keys = xmalloc((n ? n : 1) * sizeof *keys);
-		partition_keys(ps, &w->rows.cols[w->part_col], keys);
-		ctx.keys = keys;
-	}
-	for (size_t k = 0; k < ctx.ncluster; k++)
-		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
-	sort_rows(&ctx, ids, n);
-	if (keys && (error = check_partition_count(w, keys, ids, n)) < 0)
-		goto done;
-
-	/* Runs of equal keys are the partitions. */
-	size_t cap = 0;
-	for (size_t i = 0; i < n || (i == 0 && n == 0 && !keys);) {
-		size_t j = i + 1;
-		if (keys)
-			while (j < n && keys[ids[j]] == keys[ids[i]])
-				j++;
-		else
-			j = n;
-		grow_array(&parts, &cap, nparts + 1, sizeof *parts);
-		struct partition *part = &parts[nparts++];
-		memset(part, 0, sizeof *part);
-		char id[32] = "";
-		if (keys) {
-			int64_t key = keys[ids[i]];
-			partition_id(ps, part_type, key, id);
-			part->is_null = key == KEY_NULL;
-			part->is_unpartitioned = key == KEY_UNPARTITIONED;
-			if (!part->is_null && !part->is_unpartitioned) {
-				part->lo = key;
-				if (ps->kind == PARTITION_RANGE)
-					part->hi = key + ps->interval < ps->end ? key + ps->interval : ps->end;
-				else
-					part->hi = next_unit(part_type, ps->unit, key);
-			}
-		}
-		part->id = xstrdup(id);
-		if ((error = write_partition(w, part, ids + i, j - i, fd, path, &out, &written)) < 0)
+	if (w->nruns) {
+		if ((error = spill(w)) < 0 || (error = check_seen_partitions(w)) < 0 ||
+		    (error = merge_runs(w, &parts, &nparts, &o)) < 0)
 			goto done;
-		i = j;
-		if (n == 0)
-			break;
-	}
-
-	if ((error = write_all(fd, out.data, out.len, path)) < 0)
+	} else if ((error = write_held(w, &parts, &nparts, &o)) < 0) {
 		goto done;
-	error = close(fd);
-	fd = -1;
+	}
+	if ((error = data_flush(&o)) < 0)
+		goto done;
+	error = close(o.fd);
+	o.fd = -1;
 	if (error < 0) {
 		error = error_set("writing %s: %s", path, strerror(errno));
 		goto done;
 	}
+	for (size_t p = 0; p < nparts; p++)
+		rows += parts[p].rows;
 	blocks_binary(&w->spec, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
 	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
 		goto done;
 	manifest.len = 0;
-	manifest_text(&w->spec, n, parts, nparts, &manifest);
+	manifest_text(&w->spec, rows, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, "manifest");
 	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
 		goto done;
+	if (w->spill_fd >= 0) {
+		close(w->spill_fd);
+		w->spill_fd = -1;
+	}
 	if (w->final_dir && (error = path_replace(w->dir, w->final_dir)) < 0)
 		goto done;
 done:
-	if (fd >= 0)
-		close(fd);
+	if (o.fd >= 0)
+		close(o.fd);
 	if (error < 0 && w->final_dir)
 		rm_rf(w->dir);
 	free_partitions(parts, nparts);
-	buf_free(&out);
+	buf_free(&o.buf);
 	buf_free(&manifest);
 	free(path);
-	free(keys);
-	free(ids);
 	writer_free(w);
 	return error;
 }
@@ -1096,83 +1456,116 @@ static bool get_stat(const char **p, const char *end, enum type type, struct val
 	return true;
 }
 
-/* The blocks file, decoded into four arrays for every block at once. */
-static int read_blocks(struct table *t)
+/* Maps the blocks file and checks its table of partition offsets; the
+ * blocks themselves are decoded when table_load asks for them. */
+static int map_blocks(struct table *t)
 {
-	int error;
-	struct buf data = BUF_INIT;
+	int error = 0;
 	char *path = path_join(t->dir, BLOCKS_FILE);
-	size_t total = 0, ncols = t->spec.ncols;
-	for (size_t p = 0; p < t->npartitions; p++)
-		total += t->partitions[p].nblocks;
-	if ((error = file_read(path, &data)) < 0)
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	size_t head = sizeof BLOCKS_MAGIC - 1 + t->npartitions * 8;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		error = error_set("opening %s: %s", path, strerror(errno));
 		goto done;
-	size_t len = data.len;
-	t->stats_data = buf_detach(&data);
-	const char *q = t->stats_data, *end = q + len;
-	if (len < sizeof BLOCKS_MAGIC - 1 || memcmp(q, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1) != 0) {
+	}
+	if ((size_t)st.st_size < head) {
 		error = bad_blocks(path);
 		goto done;
 	}
-	q += sizeof BLOCKS_MAGIC - 1;
-	t->all_blocks = xcalloc(total ? total : 1, sizeof *t->all_blocks);
-	t->all_stats = xcalloc(total * ncols + 1, sizeof *t->all_stats);
-	t->all_offsets = xcalloc(total * ncols + 1, sizeof *t->all_offsets);
-	t->all_lengths = xcalloc(total * ncols + 1, sizeof *t->all_lengths);
-	size_t k = 0;
-	for (size_t p = 0; p < t->npartitions; p++) {
-		struct partition *part = &t->partitions[p];
-		uint64_t rows = 0;
-		part->blocks = t->all_blocks + k;
-		for (size_t b = 0; b < part->nblocks; b++, k++) {
-			struct block *blk = &t->all_blocks[k];
-			blk->stats = t->all_stats + k * ncols;
-			blk->offset = t->all_offsets + k * ncols;
-			blk->length = t->all_lengths + k * ncols;
-			if (end - q < 4) {
-				error = bad_blocks(path);
-				goto done;
-			}
-			memcpy(&blk->rows, q, 4);
-			q += 4;
-			rows += blk->rows;
-			for (size_t c = 0; c < ncols; c++) {
-				struct col_stats *cs = &blk->stats[c];
-				enum type type = t->spec.cols[c].type;
-				if (end - q < 33) {
-					error = bad_blocks(path);
-					goto done;
-				}
-				memcpy(&blk->offset[c], q, 8);
-				memcpy(&blk->length[c], q + 8, 8);
-				memcpy(&cs->nulls, q + 16, 8);
-				memcpy(&cs->bytes, q + 24, 8);
-				char flags = q[32];
-				q += 33;
-				cs->min = value_null(type);
-				cs->max = value_null(type);
-				if (((flags & 1) && !get_stat(&q, end, type, &cs->min)) ||
-				    ((flags & 2) && !get_stat(&q, end, type, &cs->max))) {
-					error = bad_blocks(path);
-					goto done;
-				}
-			}
-		}
-		if (rows != part->rows) {
-			error = error_set("%s: partition %s holds %llu rows in its blocks, the manifest says %llu", path,
-			                  part->id, (unsigned long long)rows, (unsigned long long)part->rows);
-			goto done;
-		}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		error = error_set("reading %s: %s", path, strerror(errno));
+		goto done;
 	}
-	if (q != end)
+	t->stats_map = map;
+	t->stats_len = (size_t)st.st_size;
+	if (memcmp(map, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1) != 0)
 		error = bad_blocks(path);
 done:
-	buf_free(&data);
+	if (fd >= 0)
+		close(fd);
 	free(path);
 	return error;
 }
 
-int table_open(struct table **out, const char *dir)
+/* Decodes partition p's blocks: one allocation holding the blocks, their
+ * statistics (strings point into the mapped file) and chunk locations. */
+static int load_partition(struct table *t, size_t p)
+{
+	struct partition *part = &t->partitions[p];
+	size_t nb = part->nblocks, nc = t->spec.ncols;
+	if (part->blocks || !nb)
+		return 0;
+	const char *base = t->stats_map, *end = base + t->stats_len, *q;
+	uint64_t at;
+	memcpy(&at, base + sizeof BLOCKS_MAGIC - 1 + p * 8, 8);
+	if (at > t->stats_len)
+		goto bad;
+	q = base + at;
+	/* struct col_stats first: it holds 16-byte aligned values */
+	size_t stats_size = nb * nc * sizeof(struct col_stats), blocks_size = nb * sizeof(struct block);
+	char *mem = xmalloc(stats_size + blocks_size + 2 * nb * nc * sizeof(uint64_t));
+	struct col_stats *stats = (struct col_stats *)mem;
+	struct block *blocks = (struct block *)(mem + stats_size);
+	uint64_t *offsets = (uint64_t *)(mem + stats_size + blocks_size), *lengths = offsets + nb * nc;
+	uint64_t rows = 0;
+	for (size_t b = 0; b < nb; b++) {
+		struct block *blk = &blocks[b];
+		blk->stats = stats + b * nc;
+		blk->offset = offsets + b * nc;
+		blk->length = lengths + b * nc;
+		if (end - q < 4)
+			goto bad_free;
+		memcpy(&blk->rows, q, 4);
+		q += 4;
+		rows += blk->rows;
+		for (size_t c = 0; c < nc; c++) {
+			struct col_stats *cs = &blk->stats[c];
+			enum type type = t->spec.cols[c].type;
+			if (end - q < 33)
+				goto bad_free;
+			memcpy(&blk->offset[c], q, 8);
+			memcpy(&blk->length[c], q + 8, 8);
+			memcpy(&cs->nulls, q + 16, 8);
+			memcpy(&cs->bytes, q + 24, 8);
+			char flags = q[32];
+			q += 33;
+			cs->min = value_null(type);
+			cs->max = value_null(type);
+			if (((flags & 1) && !get_stat(&q, end, type, &cs->min)) ||
+			    ((flags & 2) && !get_stat(&q, end, type, &cs->max)))
+				goto bad_free;
+		}
+	}
+	if (rows != part->rows) {
+		free(mem);
+		return error_set("%s/%s: partition %s holds %llu rows in its blocks, the manifest says %llu", t->dir,
+		                 BLOCKS_FILE, part->id, (unsigned long long)rows, (unsigned long long)part->rows);
+	}
+	part->blocks = blocks;
+	part->block_mem = mem;
+	return 0;
+bad_free:
+	free(mem);
+bad:
+	return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, BLOCKS_FILE, part->id);
+}
+
+int table_load(struct table *t, const bool *which)
+{
+	int error;
+	for (size_t p = 0; p < t->npartitions; p++)
+		if ((!which || which[p]) && (error = load_partition(t, p)) < 0)
+			return error;
+	return 0;
+}
+
+enum open_mode { OPEN_MANIFEST, OPEN_LAZY, OPEN_ALL };
+
+/* The manifest; the blocks file mapped (OPEN_LAZY) and decoded (OPEN_ALL).
+ * The catalog needs only the dataset. */
+static int open_table(struct table **out, const char *dir, enum open_mode mode)
 {
 	int error;
 	struct buf text = BUF_INIT;
@@ -1188,7 +1581,8 @@ int table_open(struct table **out, const char *dir)
 	}
 	struct line_reader r = {.path = path};
 	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"")) < 0 ||
-	    (error = read_blocks(t)) < 0)
+	    (mode != OPEN_MANIFEST && (error = map_blocks(t)) < 0) ||
+	    (mode == OPEN_ALL && (error = table_load(t, NULL)) < 0))
 		goto done;
 	*out = t;
 	t = NULL;
@@ -1199,20 +1593,22 @@ done:
 	return error;
 }
 
+int table_open(struct table **out, const char *dir) { return open_table(out, dir, OPEN_ALL); }
+int table_open_lazy(struct table **out, const char *dir) { return open_table(out, dir, OPEN_LAZY); }
+
 void table_close(struct table *t)
 {
 	if (!t)
 		return;
 	if (t->fd >= 0)
 		close(t->fd);
-	for (size_t p = 0; p < t->npartitions; p++)
+	for (size_t p = 0; p < t->npartitions; p++) {
 		free(t->partitions[p].id);
+		free(t->partitions[p].block_mem);
+	}
 	free(t->partitions);
-	free(t->all_blocks);
-	free(t->all_stats);
-	free(t->all_offsets);
-	free(t->all_lengths);
-	free(t->stats_data);
+	if (t->stats_map)
+		munmap(t->stats_map, t->stats_len);
 	table_spec_free(&t->spec);
 	arena_free(&t->mem);
 	free(t->dir);
@@ -1227,6 +1623,8 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	int error = 0;
 	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
+	if ((error = load_partition(t, partition)) < 0)
+		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
 	if (t->fd < 0) {
@@ -1294,12 +1692,56 @@ static char *find_table_dir(const char *root, const char *name)
 	return NULL;
 }
 
+/* Whether the table at dir belongs to dataset (NULL: any); a table written
+ * without a dataset belongs to every one.  Names compare ignoring case. */
+static int dataset_matches(const char *dir, const char *dataset, bool *yes)
+{
+	struct table *t = NULL;
+	int error;
+	*yes = true;
+	if (!dataset)
+		return 0;
+	if ((error = open_table(&t, dir, OPEN_MANIFEST)) < 0)
+		return error;
+	*yes = !t->spec.dataset || str_eq_nocase(t->spec.dataset, dataset);
+	table_close(t);
+	return 0;
+}
+
+/* The table's directory, its name compared ignoring case, or NULL. */
+static int find_table(const char *root, const char *table, const char *dataset, char **out)
+{
+	int error = 0;
+	bool yes;
+	char **names = NULL;
+	size_t n = 0;
+	*out = find_table_dir(root, table);
+	if (*out && (error = dataset_matches(*out, dataset, &yes)) >= 0 && yes)
+		return 0;
+	free(*out);
+	*out = NULL;
+	if (error < 0 || (error = table_list(root, &names, &n)) < 0)
+		return error;
+	for (size_t i = 0; i < n && !*out && error >= 0; i++) {
+		if (!str_eq_nocase(names[i], table) || strcmp(names[i], table) == 0)
+			continue;
+		char *dir = find_table_dir(root, names[i]);
+		if (dir && (error = dataset_matches(dir, dataset, &yes)) >= 0 && yes)
+			*out = dir;
+		else
+			free(dir);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return error;
+}
+
 int table_resolve(const char *root, const char *name, char **dir)
 {
 	int error = 0;
 	char *parts[3] = {NULL, NULL, NULL};
 	size_t n = 0;
-	struct table *t = NULL;
 	*dir = NULL;
 	for (const char *p = name;;) {
 		const char *dot = strchr(p, '.');
@@ -1314,17 +1756,9 @@ int table_resolve(const char *root, const char *name, char **dir)
 	}
 	const char *table = parts[n - 1], *dataset = n >= 2 ? parts[n - 2] : NULL,
 	           *project = n == 3 ? parts[0] : NULL;
-	char *found = find_table_dir(root, table);
-	if (found && dataset) {
-		if ((error = table_open(&t, found)) < 0) {
-			free(found);
-			goto done;
-		}
-		if (t->spec.dataset && strcmp(t->spec.dataset, dataset) != 0) {
-			free(found);
-			found = NULL;
-		}
-	}
+	char *found = NULL;
+	if ((error = find_table(root, table, dataset, &found)) < 0)
+		goto done;
 	if (!found) {
 		if (project)
 			error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project, dataset, table);
@@ -1336,7 +1770,6 @@ int table_resolve(const char *root, const char *name, char **dir)
 	}
 	*dir = found;
 done:
-	table_close(t);
 	for (size_t i = 0; i < 3; i++)
 		free(parts[i]);
 	return error;

@@ -17,6 +17,10 @@
 /* Rows per block unless the table says otherwise: one block is one batch
  * for the executor (see docs/table-format.md). */
 #define TABLE_BLOCK_ROWS BATCH_ROWS
+/* The rows a writer holds in memory (their bytes, roughly) before it sorts
+ * them and spills them to a run on disk: writing a table of any size stays
+ * within a few times this. */
+#define TABLE_WRITER_MEMORY (24u << 20)
 
 /* Partition ids as BigQuery names the special partitions. */
 #define PARTITION_NULL "__NULL__"
@@ -71,8 +75,11 @@ void table_spec_copy(struct table_spec *dst, const struct table_spec *src);
 int table_spec_column(const struct table_spec *spec, const char *name);
 
 /* Writing.  Batches arrive with the spec's columns in order and types;
- * rows are held until finish, which partitions, sorts by the clustering
- * columns (stable: equal keys keep their order) and writes blocks. */
+ * finish partitions, sorts by the clustering columns (stable: equal keys
+ * keep their order) and writes blocks.  Rows are held in memory up to
+ * TABLE_WRITER_MEMORY, then sorted and spilled to a temporary file inside
+ * the table's directory, and finish merges the spilled runs: the files are
+ * the same bytes either way. */
 struct table_writer;
 /* Writes into dir, which the caller created empty (a temporary directory
  * that the caller renames into place). */
@@ -91,6 +98,8 @@ int table_writer_append_existing(struct table_writer *w, const struct batch *b);
  * least 4001 partitions").  Frees w. */
 int table_writer_finish(struct table_writer *w);
 void table_writer_abort(struct table_writer *w); /* frees w; removes a create's temp dir */
+/* Sets the memory budget (tests use a small one to exercise spilling). */
+void table_writer_set_memory(struct table_writer *w, size_t bytes);
 
 /* Reading: table_open reads the manifest and the block statistics, not the
  * column data. */
@@ -120,7 +129,8 @@ struct partition {
 	bool is_null, is_unpartitioned;
 	uint64_t rows;
 	size_t nblocks;
-	struct block *blocks;
+	struct block *blocks; /* NULL until loaded (see table_open_lazy) */
+	void *block_mem;      /* the reader's one allocation behind blocks */
 };
 
 struct table {
@@ -131,15 +141,17 @@ struct table {
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
 	struct arena mem;             /* strings of the stats */
 	int fd;                       /* the reader's open data file, or -1 */
-	/* Every partition's blocks live in these four arrays (one allocation
-	 * each, rather than three per block): opening a table is cheap. */
-	struct block *all_blocks;
-	struct col_stats *all_stats;
-	uint64_t *all_offsets, *all_lengths;
-	char *stats_data; /* the blocks file: the stats' strings point into it */
+	void *stats_map; /* the blocks file, mapped: the stats' strings point into it */
+	size_t stats_len;
 };
 
 int table_open(struct table **out, const char *dir);
+/* As table_open, but each partition's blocks are decoded only when
+ * table_load (or table_read) asks for them: a query that prunes most
+ * partitions never pays for their statistics. */
+int table_open_lazy(struct table **out, const char *dir);
+/* Decodes the blocks of the partitions p with which[p] (NULL: all). */
+int table_load(struct table *t, const bool *which);
 void table_close(struct table *t);
 /* The column's index, case-insensitively; -1 when there is none. */
 int table_column(const struct table *t, const char *name);

@@ -7,7 +7,9 @@ way the NYC open-data API pages them.
 
 Routes (GET):
   /soda?$limit=&$offset=&$where=F > 'V'&ds=2019   offset paging, Socrata style:
-        X-SODA2-Fields/Types, ETag and Last-Modified with 304 answers.
+        X-SODA2-Fields/Types as Socrata sends them for these datasets
+        (JSON arrays: the field names, and types such as "number",
+        "floating_timestamp", "text"), ETag and Last-Modified with 304 answers.
         --visible FILE holds how many rows exist (the dataset "grows",
         oldest pickup first).
   /pages?page=N&per_page=M       page numbers from 1; past the end: []
@@ -28,7 +30,9 @@ Routes (GET):
   /gzip                          gzip-encoded, only when the client accepts it
   /ua                            400 unless the User-Agent is pipe/<version>
   /query                         [{"query": "<the raw query string>"}]
-  /repeat?total=&$offset=&$limit=   the 500 rows repeated, for benchmarks
+  /repeat?total=&$offset=&$limit=   the 1,500 rows of the three samples repeated,
+                                 in Socrata's layout (a compact row per line), for
+                                 benchmarks
 Counters for n= are per path and query string, so a test picks fresh ones
 by adding a tag=... parameter.
 
@@ -50,6 +54,36 @@ for name in sorted(os.listdir(DATA)):
     if m and name.endswith(".json"):
         with open(os.path.join(DATA, name)) as f:
             DATASETS[m.group(1)] = json.load(f)
+
+# The column types the NYC taxi datasets declare on Socrata (X-SODA2-Types):
+# every value arrives as a JSON string, the header says what it is.
+SODA_TYPES = {
+    "vendorid": "number", "tpep_pickup_datetime": "floating_timestamp",
+    "tpep_dropoff_datetime": "floating_timestamp", "passenger_count": "number",
+    "trip_distance": "number", "ratecodeid": "number", "store_and_fwd_flag": "text",
+    "pulocationid": "number", "dolocationid": "number", "payment_type": "number",
+    "fare_amount": "number", "extra": "number", "mta_tax": "number", "tip_amount": "number",
+    "tolls_amount": "number", "improvement_surcharge": "number", "total_amount": "number",
+    "congestion_surcharge": "number", "airport_fee": "number",
+}
+
+
+# The three samples' rows in turn (their key sets differ: 17, 18, 19 keys).
+ALL_ROWS = [r for y in sorted(DATASETS) for r in DATASETS[y]]
+
+
+def socrata_body(rows):
+    """Rows as Socrata's API writes them: one compact row per line."""
+    return ("[" + "\n,".join(json.dumps(r, separators=(",", ":")) for r in rows) + "]\n").encode()
+
+
+def soda_headers(rows):
+    """X-SODA2-Fields and X-SODA2-Types as Socrata writes them: compact JSON arrays."""
+    fields = list(rows[0].keys()) if rows else []
+    compact = lambda v: json.dumps(v, separators=(",", ":"))
+    return [("X-SODA2-Fields", compact(fields)),
+            ("X-SODA2-Types", compact([SODA_TYPES.get(f, "text") for f in fields]))]
+
 
 counts = {}
 repeat_cache = {}
@@ -121,11 +155,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             rows = [r for r in rows if r.get(m.group(1), "") > m.group(2)]
         off, lim = int(arg("$offset", "0")), int(arg("$limit", "1000"))
         body = dumps(rows[off:off + lim])
-        fields = list(rows[0].keys()) if rows else []
         etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
-        hdrs = [("ETag", etag), ("Last-Modified", LAST_MODIFIED),
-                ("X-SODA2-Fields", json.dumps(fields)),
-                ("X-SODA2-Types", json.dumps(["text"] * len(fields)))]
+        hdrs = [("ETag", etag), ("Last-Modified", LAST_MODIFIED)] + soda_headers(rows)
         if self.headers.get("If-None-Match") == etag or \
            self.headers.get("If-Modified-Since") == LAST_MODIFIED:
             self.send_response(304)
@@ -137,16 +168,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, body, "application/json;charset=utf-8", hdrs)
 
     def r_repeat(self, q, arg, key):
-        # the 500 real rows over and over, up to total= rows (for benchmarks)
+        # the 1,500 real rows of the three samples over and over, up to
+        # total= rows, in Socrata's own layout (a compact row per line), for
+        # benchmarks
         total = int(arg("total", "200000"))
         off, lim = int(arg("$offset", "0")), int(arg("$limit", "1000"))
         n = max(0, min(lim, total - off))
-        ck = (off % 500, n)
+        rows = ALL_ROWS
+        ck = (off % len(rows), n)
         body = repeat_cache.get(ck)
         if body is None:
-            rows = self.rows(q)
-            body = repeat_cache[ck] = dumps([rows[(off + i) % len(rows)] for i in range(n)])
-        self.send(200, body)
+            page = [rows[(off + i) % len(rows)] for i in range(n)]
+            body = repeat_cache[ck] = socrata_body(page)
+        self.send(200, body, "application/json;charset=utf-8", soda_headers(ALL_ROWS[-1:]))
 
     def r_pages(self, q, arg, key):
         page, per = int(arg("page", "1")), int(arg("per_page", "100"))

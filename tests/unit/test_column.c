@@ -84,14 +84,15 @@ static void test_every_type(void)
 				T_FAIL("%s: wrong max", type_name(t));
 		}
 		size_t w = type_is_string(t) ? 0 : type_width(t);
+		/* these samples pack into no smaller integers: plain chunks */
 		if (w)
-			CHECK_INT(len, 5 * w + 5); /* the values, then one NULL byte each */
+			CHECK_INT(len, 4 + 5 * w + 5); /* the head, the values, then one NULL byte each */
 		vec_free(&out);
 		vec_init(&out, t);
 		CHECK_OK(round_trip(&v, some, 3, &out, &st, &len));
 		CHECK_INT(st.nulls, 0);
 		if (w)
-			CHECK_INT(len, 3 * w); /* no NULLs: no NULL bytes */
+			CHECK_INT(len, 4 + 3 * w); /* no NULLs: no NULL bytes */
 		for (int k = 0; k < 3; k++) {
 			struct value a = vec_get(&out, (size_t)k), b = parsed[some[k]];
 			CHECK(!a.is_null);
@@ -171,10 +172,68 @@ static void test_truncated_chunk(void)
 	vec_free(&out);
 }
 
+struct pack_case {
+	enum type type;
+	const char *values[5]; /* NULL: a NULL row */
+	size_t len;            /* the chunk's length */
+};
+
+/* Values that are small integers pack: the head, a base, deltas of the
+ * smallest width, the NULL bytes; they read back bit for bit. */
+static void test_packed(void)
+{
+	static const struct pack_case cases[] = {
+		{TYPE_INT64, {"7", "7", "7", "7", "7"}, 4 + 8},                      /* constant */
+		{TYPE_INT64, {"1", "2", NULL, "255", "256"}, 4 + 8 + 5 * 1 + 5},     /* range 255: a byte */
+		{TYPE_INT64, {"-5", "60000", "0", "1", "2"}, 4 + 8 + 5 * 2},         /* two bytes */
+		{TYPE_INT64, {"0", "4000000000", "1", "2", "3"}, 4 + 8 + 5 * 4},     /* four */
+		{TYPE_INT64, {"0", "5000000000", "1", "2", "3"}, 4 + 5 * 8},         /* plain */
+		{TYPE_TIMESTAMP, {"2019-01-01 00:00:00", "2019-01-01 00:04:15", "2019-01-01 00:00:01", NULL, "2019-01-01"},
+		 4 + 8 + 5 + 5},                                                     /* in seconds */
+		{TYPE_TIMESTAMP, {"2019-01-01 00:00:00", "2019-01-01 00:00:00.5", NULL, NULL, NULL},
+		 4 + 8 + 5 * 4 + 5},                                                 /* microseconds */
+		{TYPE_FLOAT64, {"7", "-3", "100", "0", "2"}, 4 + 8 + 5},             /* whole numbers */
+		{TYPE_FLOAT64, {"1.65", "0.3", "-0.5", "9.95", NULL}, 4 + 8 + 5 * 2 + 5}, /* cents */
+		{TYPE_FLOAT64, {"1.655", "0.3", "0", "0", "0"}, 4 + 5 * 8},          /* not cents */
+		{TYPE_FLOAT64, {"-0", "1", "2", "3", "4"}, 4 + 5 * 8},               /* -0 keeps its sign */
+		{TYPE_FLOAT64, {"nan", "1", "2", "3", "4"}, 4 + 5 * 8},
+		{TYPE_STRING, {"N", "N", "N", "N", "N"}, 4 + 1},                     /* one value */
+		{TYPE_STRING, {"N", "N", NULL, "N", "N"}, 4 + 6 * 4 + 4 + 5},        /* a NULL: plain */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const struct pack_case *c = &cases[i];
+		struct vec v, out;
+		struct col_stats st;
+		size_t len;
+		uint32_t rows[] = {0, 1, 2, 3, 4};
+		vec_init(&v, c->type);
+		vec_init(&out, c->type);
+		for (int k = 0; k < 5; k++) {
+			struct value x = value_null(c->type);
+			if (c->values[k] && value_parse(c->type, c->values[k], strlen(c->values[k]), &x) < 0)
+				abort();
+			vec_push(&v, &x);
+		}
+		CHECK_OK(round_trip(&v, rows, 5, &out, &st, &len));
+		if (len != c->len)
+			T_FAIL("case %zu: a chunk of %zu bytes, expected %zu", i, len, c->len);
+		for (size_t k = 0; k < 5; k++) {
+			CHECK_INT(out.nulls[k], v.nulls[k]);
+			if (type_is_string(c->type))
+				CHECK(v.nulls[k] || (out.str[k].len == v.str[k].len && !memcmp(out.str[k].p, v.str[k].p, v.str[k].len)));
+			else if (memcmp(&out.i64[k], &v.i64[k], 8) != 0)
+				T_FAIL("case %zu: row %zu reads back different bits", i, k);
+		}
+		vec_free(&v);
+		vec_free(&out);
+	}
+}
+
 int main(void)
 {
 	RUN(test_every_type);
 	RUN(test_stats_edge_cases);
+	RUN(test_packed);
 	RUN(test_truncated_chunk);
 	T_DONE();
 }

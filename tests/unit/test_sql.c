@@ -526,6 +526,59 @@ static void setup_tables(void)
 	sql_result_free(r);
 }
 
+/* A plain column comes back spelled as the schema spells it, as in
+ * BigQuery; an alias as written. */
+static void test_result_names(void)
+{
+	struct sql_options opt = {.root = root};
+	struct sql_result *r = NULL;
+	CHECK_OK(sql_run("SELECT VendorID, t.Fare_Amount, VendorID AS Vendor, vendorid + 1 AS next "
+	                 "FROM taxi_data.staging_taxi_trips AS t LIMIT 1", &opt, &r));
+	if (!r)
+		return;
+	CHECK_INT(sql_result_ncols(r), 4);
+	CHECK_STR(sql_result_colname(r, 0), "vendorid");
+	CHECK_STR(sql_result_colname(r, 1), "fare_amount");
+	CHECK_STR(sql_result_colname(r, 2), "Vendor");
+	CHECK_STR(sql_result_colname(r, 3), "next");
+	sql_result_free(r);
+}
+
+/* INSERT INTO rewrites the old rows with the new ones; only partitions
+ * receiving new rows count toward the 4,000 a job may modify. */
+static void test_insert_partition_limit(void)
+{
+	char dir[] = "/tmp/pipe-sql-insert-XXXXXX";
+	if (!mkdtemp(dir))
+		return;
+	struct column_def col = {"x", TYPE_INT64};
+	struct table_spec spec = {.name = "wide", .ncols = 1, .cols = &col,
+	                          .partition = {.kind = PARTITION_RANGE, .column = "x", .start = 0, .end = 9000, .interval = 1}};
+	struct table_writer *w = NULL;
+	struct batch b;
+	enum type t = TYPE_INT64;
+	batch_init(&b, 1, &t);
+	for (int64_t x = 0; x < TABLE_MAX_PARTITIONS_PER_JOB; x++) {
+		struct value v = value_int64(x);
+		vec_push(&b.cols[0], &v);
+	}
+	b.nrows = TABLE_MAX_PARTITIONS_PER_JOB;
+	CHECK_OK(table_writer_create(&w, dir, &spec));
+	CHECK_OK(table_writer_append(w, &b));
+	CHECK_OK(table_writer_finish(w));
+	batch_free(&b);
+	struct sql_options opt = {.root = dir};
+	struct sql_result *r = NULL;
+	CHECK_OK(sql_run("INSERT INTO wide SELECT 8000", &opt, &r));
+	sql_result_free(r);
+	r = NULL;
+	CHECK_OK(sql_run("SELECT COUNT(*) AS n FROM wide", &opt, &r));
+	if (r)
+		CHECK_STR(sql_result_cell(r, 0, 0), "4001");
+	sql_result_free(r);
+	rm_rf(dir);
+}
+
 int main(int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
@@ -538,6 +591,8 @@ int main(int argc, char **argv)
 	}
 	snprintf(sqlite_db, sizeof sqlite_db, "%s/oracle.db", root);
 	RUN(setup_tables);
+	RUN(test_result_names);
+	RUN(test_insert_partition_limit);
 	if (t_failures) {
 		if (!keep)
 			rm_rf(root);

@@ -543,6 +543,15 @@ static void test_catalog(void)
 	CHECK_OK(table_resolve(root, "coins__tags", &dir));
 	CHECK_STR(dir, p3);
 	free(dir);
+	/* names ignore case, as in BigQuery; the directory keeps its spelling */
+	CHECK_OK(table_resolve(root, "Taxi_Data.TRIPS", &dir));
+	CHECK_STR(dir, p1);
+	free(dir);
+	CHECK_OK(table_resolve(root, "Coins__Tags", &dir));
+	CHECK_STR(dir, p3);
+	free(dir);
+	CHECK_INT(table_resolve(root, "other.TRIPS", &dir), PIPE_ENOTFOUND);
+	CHECK_STR(error_last(), "Not found: Table other.TRIPS");
 	CHECK_INT(table_resolve(root, "proj.other.trips", &dir), PIPE_ENOTFOUND);
 	CHECK_STR(error_last(), "Not found: Table proj:other.trips");
 	CHECK_INT(table_resolve(root, "taxi_data.nope", &dir), PIPE_ENOTFOUND);
@@ -638,6 +647,59 @@ static void test_append_types(void)
 	free(dir);
 }
 
+/* A writer over its memory budget spills sorted runs and merges them:
+ * the same files, byte for byte, as when every row fits in memory. */
+static void test_spill_same_bytes(void)
+{
+	static struct column_def cols[] = {
+		{"VendorID", TYPE_INT64}, {"dropoff", TYPE_TIMESTAMP}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec specs[2] = {{
+		.name = "t", .ncols = 4, .cols = cols,
+		.partition = {.kind = PARTITION_TIME, .column = "dropoff", .unit = PART_DAY},
+		.ncluster = 2, .cluster = {"zone", "VendorID"}, .block_rows = 16,
+	}, {.name = "u", .ncols = 4, .cols = cols, .block_rows = 16}};
+	char *rows[300];
+	for (int k = 0; k < 300; k++)
+		rows[k] = k % 37 == 0 ? xasprintf("%d|\\N|\\N|%d", k % 3, k)
+		                      : xasprintf("%d|2019-01-0%d %02d:%02d:00|zone %d|%d.5", k % 3, 1 + k % 4, k % 24,
+		                                  k % 60, k * 7 % 13, k);
+	for (size_t i = 0; i < 2; i++) {
+		char *d1 = tmp_dir(), *d2 = tmp_dir();
+		struct table_writer *w = NULL;
+		CHECK_OK(write_table(d1, &specs[i], (const char *const *)rows, 300));
+		CHECK_OK(table_writer_open(&w, d2, &specs[i]));
+		table_writer_set_memory(w, 1000); /* a run every few batches */
+		for (size_t from = 0; w && from < 300; from += 7) {
+			struct batch b;
+			fill(&b, &specs[i], (const char *const *)rows + from, from + 7 <= 300 ? 7 : 300 - from);
+			CHECK_OK(table_writer_append(w, &b));
+			batch_free(&b);
+		}
+		CHECK_OK(table_writer_finish(w));
+		const char *files[] = {"manifest", "blocks", "table.data"};
+		for (size_t f = 0; f < 3; f++) {
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			char *pa = path_join(d1, files[f]), *pb = path_join(d2, files[f]);
+			CHECK_OK(file_read(pa, &a));
+			CHECK_OK(file_read(pb, &b));
+			CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+			buf_free(&a);
+			buf_free(&b);
+			free(pa);
+			free(pb);
+		}
+		char *spill = path_join(d2, ".spill");
+		CHECK(!path_exists(spill)); /* unlinked as soon as it was created */
+		free(spill);
+		rm_rf(d1);
+		rm_rf(d2);
+		free(d1);
+		free(d2);
+	}
+	for (int k = 0; k < 300; k++)
+		free(rows[k]);
+}
+
 static void test_bad_manifest(void)
 {
 	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
@@ -665,6 +727,7 @@ int main(void)
 	RUN(test_catalog);
 	RUN(test_describe);
 	RUN(test_append_types);
+	RUN(test_spill_same_bytes);
 	RUN(test_bad_manifest);
 	T_DONE();
 }
