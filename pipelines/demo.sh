@@ -6,7 +6,9 @@
 #   2. the same again: nothing to do;
 #   3. an edit to the SQL of optimized_taxi_trips: it and the report rebuild,
 #      then the edit is undone (and they rebuild once more);
-#   4. git -C state log: each build, with its reasons.
+#   4. git -C state log: each build, with its reasons;
+#   5. the crypto homework, offline too;
+#   6. the taxi report's answer again, last, where it is seen.
 set -e
 cd "$(dirname "$0")/.."
 PIPE=${PIPE:-./pipe}
@@ -56,3 +58,7 @@ git -C state --no-pager log -n 3 --format='%h %s%n%b'
 step "the crypto homework, offline too: pipe build crypto_report"
 $PIPE build crypto_report coingecko_url=file:pipelines/data/crypto/coins-markets-usd-2025-02-250.json
 echo "The report: $(pwd)/targets/crypto_report.html"
+
+step "the taxi homework's answer: bytes processed, before and after"
+awk '/^## Bytes processed/ { on = 1; next } /^## / { on = 0 } on && /^(\*\*|\|)/' targets/taxi_report/report.md
+echo "Open $(pwd)/targets/taxi_report.html (Markdown: targets/taxi_report/report.md)"
