@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -289,6 +290,40 @@ done:
 	return error;
 }
 
+/* Stages one record: a blob from its bytes and an index entry with its stat
+ * data.  Records are plain text with no attributes or filters, so this
+ * skips what git_index_add_bypath does for any file (resolving the path,
+ * reading .gitattributes): a first build of 50,000 targets stages 50,000. */
+static int stage_file(git_repository *repo, git_index *index, const char *full, const char *rel)
+{
+	struct buf data = BUF_INIT;
+	git_index_entry entry;
+	struct stat st;
+	int rc;
+	if (stat(full, &st) < 0 || file_read(full, &data) < 0) {
+		buf_free(&data);
+		error_clear();
+		return git_index_add_bypath(index, rel); /* let libgit2 say what is wrong */
+	}
+	memset(&entry, 0, sizeof(entry));
+	rc = git_blob_create_from_buffer(&entry.id, repo, data.data ? data.data : "", data.len);
+	buf_free(&data);
+	if (rc < 0)
+		return rc;
+	entry.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	entry.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	entry.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	entry.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	entry.dev = (uint32_t)st.st_dev;
+	entry.ino = (uint32_t)st.st_ino;
+	entry.mode = GIT_FILEMODE_BLOB;
+	entry.uid = (uint32_t)st.st_uid;
+	entry.gid = (uint32_t)st.st_gid;
+	entry.file_size = (uint32_t)st.st_size;
+	entry.path = rel;
+	return git_index_add(index, &entry);
+}
+
 int history_commit_paths(const char *state_dir, const char *message,
                          const char *const *paths, size_t npaths, bool *committed)
 {
@@ -306,7 +341,7 @@ int history_commit_paths(const char *state_dir, const char *message,
 	for (size_t i = 0; i < npaths && rc >= 0; i++) {
 		char *full = path_join(state_dir, paths[i]);
 		if (path_exists(full))
-			rc = git_index_add_bypath(index, paths[i]);
+			rc = stage_file(repo, index, full, paths[i]);
 		else if (git_index_get_bypath(index, paths[i], 0))
 			rc = git_index_remove_bypath(index, paths[i]);
 		free(full);
