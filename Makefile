@@ -6,11 +6,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS     = libcurl libgit2 openssl
 # jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
-# libcurl is not linked: http.c loads it (dlopen) when the first snapshot is
-# fetched, so that starting pipe does not load the thirty libraries it needs.
+# libcurl and libgit2 are not linked: http.c and history.c load them (dlopen)
+# when a snapshot is first fetched or the history first touched, so that a
+# no-op build or a query does not load the forty libraries they bring.
+GIT2_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | awk '/SONAME/ { print $$2 }')
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
+             -DLIBGIT2_SONAME='"$(or $(GIT2_SONAME),libgit2.so.1.5)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  = $(shell pkg-config --libs libgit2 libcrypto 2>/dev/null || echo -lgit2 -lcrypto) -ldl -lpthread -lm
+LDLIBS  = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto) -ldl -lpthread -lm
 
 SRC     = $(sort $(wildcard src/*.c src/warehouse/*.c))
 OBJ     = $(SRC:%.c=$(BUILD)/%.o)

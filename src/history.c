@@ -21,6 +21,7 @@
  * process never gets half a record committed. */
 #include "history.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -34,6 +35,104 @@
 #include "state.h"
 #include "util.h"
 
+/* libgit2 is loaded (dlopen) when the history is first used, not when pipe
+ * starts: a no-op build or a query never touches it, and loading it with
+ * its libraries cost more than the query. */
+#define LIBGIT2_FUNCTIONS(X) \
+	X(git_blob_create_from_buffer) \
+	X(git_blob_free) \
+	X(git_blob_lookup) \
+	X(git_blob_rawcontent) \
+	X(git_blob_rawsize) \
+	X(git_buf_dispose) \
+	X(git_commit_create) \
+	X(git_commit_free) \
+	X(git_commit_id) \
+	X(git_commit_lookup) \
+	X(git_commit_message) \
+	X(git_commit_parent) \
+	X(git_commit_parentcount) \
+	X(git_commit_time) \
+	X(git_commit_tree) \
+	X(git_commit_tree_id) \
+	X(git_config_free) \
+	X(git_config_get_string_buf) \
+	X(git_config_open_default) \
+	X(git_diff_free) \
+	X(git_diff_get_delta) \
+	X(git_diff_num_deltas) \
+	X(git_diff_options_init) \
+	X(git_diff_tree_to_tree) \
+	X(git_error_last) \
+	X(git_index_add) \
+	X(git_index_add_all) \
+	X(git_index_add_bypath) \
+	X(git_index_entrycount) \
+	X(git_index_free) \
+	X(git_index_get_bypath) \
+	X(git_index_remove_bypath) \
+	X(git_index_update_all) \
+	X(git_index_write) \
+	X(git_index_write_tree) \
+	X(git_libgit2_init) \
+	X(git_libgit2_opts) \
+	X(git_object_free) \
+	X(git_object_peel) \
+	X(git_oid_equal) \
+	X(git_oid_tostr) \
+	X(git_reference_create) \
+	X(git_reference_create_matching) \
+	X(git_reference_free) \
+	X(git_reference_lookup) \
+	X(git_reference_symbolic_target) \
+	X(git_reference_type) \
+	X(git_repository_free) \
+	X(git_repository_head_unborn) \
+	X(git_repository_index) \
+	X(git_repository_init_ext) \
+	X(git_repository_init_options_init) \
+	X(git_repository_is_bare) \
+	X(git_repository_open_ext) \
+	X(git_repository_path) \
+	X(git_revparse_single) \
+	X(git_revwalk_free) \
+	X(git_revwalk_new) \
+	X(git_revwalk_next) \
+	X(git_revwalk_push_head) \
+	X(git_revwalk_sorting) \
+	X(git_signature_default) \
+	X(git_signature_free) \
+	X(git_signature_now) \
+	X(git_tree_entry_bypath) \
+	X(git_tree_entry_free) \
+	X(git_tree_entry_id) \
+	X(git_tree_free) \
+	X(git_tree_lookup)
+
+static struct {
+#define FIELD(f) __typeof__(f) *f;
+	LIBGIT2_FUNCTIONS(FIELD)
+#undef FIELD
+} lg2;
+static char lg2_error[256];
+
+static bool lg2_load(void)
+{
+	void *h = dlopen(LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(lg2_error, sizeof(lg2_error), "cannot load %s: %s", LIBGIT2_SONAME, dlerror());
+		return false;
+	}
+#define LOAD(f)                                                                              \
+	if (!(*(void **)&lg2.f = dlsym(h, #f))) {                                           \
+		snprintf(lg2_error, sizeof(lg2_error), "%s lacks %s", LIBGIT2_SONAME, #f); \
+		return false;                                                                \
+	}
+	LIBGIT2_FUNCTIONS(LOAD)
+#undef LOAD
+	return true;
+}
+
 static const char exclude_text[] =
 	"# pipe: temporary files of interrupted writes are never committed\n"
 	"*.tmp.*\n";
@@ -41,11 +140,11 @@ static const char exclude_text[] =
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 static int lib_status;
 
-static void lib_init_once(void) { lib_status = git_libgit2_init(); }
+static void lib_init_once(void) { lib_status = lg2_load() ? lg2.git_libgit2_init() : -100; }
 
 static int git_fail(const char *dir, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = lg2.git_error_last();
 	const char *msg = e && e->message ? e->message : "unknown libgit2 error";
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == ' ' || msg[n - 1] == ':' || msg[n - 1] == '\n'))
@@ -71,6 +170,8 @@ static int git_fail_locked(int rc, const char *dir, const char *what)
 static int lib_init(void)
 {
 	pthread_once(&lib_once, lib_init_once);
+	if (lib_status == -100)
+		return error_set("%s", lg2_error);
 	if (lib_status < 0)
 		return git_fail("libgit2", "cannot initialise");
 	return 0;
@@ -83,14 +184,14 @@ static int open_repo(const char *dir, git_repository **repo)
 	int rc, error;
 	if ((error = lib_init()) < 0)
 		return error;
-	rc = git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	rc = lg2.git_repository_open_ext(repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return error_set("%s: not a git repository "
 		                 "(`pipe init` creates the state repository)", dir);
 	if (rc < 0)
 		return git_fail(dir, "cannot open the state repository");
-	if (git_repository_is_bare(*repo)) {
-		git_repository_free(*repo);
+	if (lg2.git_repository_is_bare(*repo)) {
+		lg2.git_repository_free(*repo);
 		*repo = NULL;
 		return error_set("%s: is a bare repository; the state repository needs a work tree",
 		                 dir);
@@ -105,11 +206,11 @@ static const char *initial_branch(void)
 	git_config *cfg = NULL;
 	git_buf name = GIT_BUF_INIT;
 	const char *branch = "main";
-	if (git_config_open_default(&cfg) == 0 &&
-	    git_config_get_string_buf(&name, cfg, "init.defaultbranch") == 0 && name.size)
+	if (lg2.git_config_open_default(&cfg) == 0 &&
+	    lg2.git_config_get_string_buf(&name, cfg, "init.defaultbranch") == 0 && name.size)
 		branch = NULL;
-	git_buf_dispose(&name);
-	git_config_free(cfg);
+	lg2.git_buf_dispose(&name);
+	lg2.git_config_free(cfg);
 	return branch;
 }
 
@@ -122,21 +223,21 @@ int history_init(const char *state_dir)
 
 	if ((error = lib_init()) < 0)
 		return error;
-	rc = git_repository_open_ext(&repo, state_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	rc = lg2.git_repository_open_ext(&repo, state_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc == 0)
 		goto done;
 	if (rc != GIT_ENOTFOUND) {
 		error = git_fail(state_dir, "cannot open the state repository");
 		goto done;
 	}
-	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	lg2.git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = initial_branch();
-	if (git_repository_init_ext(&repo, state_dir, &opts) < 0) {
+	if (lg2.git_repository_init_ext(&repo, state_dir, &opts) < 0) {
 		error = git_fail(state_dir, "cannot create the state repository");
 		goto done;
 	}
-	info = path_join(git_repository_path(repo), "info");
+	info = path_join(lg2.git_repository_path(repo), "info");
 	exclude = path_join(info, "exclude");
 	if ((error = mkdir_p(info)) < 0)
 		goto done;
@@ -144,7 +245,7 @@ int history_init(const char *state_dir)
 done:
 	free(info);
 	free(exclude);
-	git_repository_free(repo);
+	lg2.git_repository_free(repo);
 	return error;
 }
 
@@ -152,9 +253,9 @@ done:
  * fresh CI machine can commit without any git setup. */
 static int signature(git_repository *repo, git_signature **sig)
 {
-	if (git_signature_default(sig, repo) == 0)
+	if (lg2.git_signature_default(sig, repo) == 0)
 		return 0;
-	if (git_signature_now(sig, "pipe", "pipe@localhost") == 0)
+	if (lg2.git_signature_now(sig, "pipe", "pipe@localhost") == 0)
 		return 0;
 	return git_fail("state", "cannot make a commit signature");
 }
@@ -163,9 +264,9 @@ static int signature(git_repository *repo, git_signature **sig)
  * objects of a build instead of one per object. */
 static int sync_repo(git_repository *repo)
 {
-	int fd = open(git_repository_path(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
+	int fd = open(lg2.git_repository_path(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
 	if (fd < 0 || syncfs(fd) < 0)
-		error = error_set("%s: cannot flush to disk: %s", git_repository_path(repo),
+		error = error_set("%s: cannot flush to disk: %s", lg2.git_repository_path(repo),
 		                  strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -183,23 +284,23 @@ static int move_head(git_repository *repo, const char *dir, git_commit *parent,
 	                      (int)strcspn(msg, "\n"), msg);
 	int rc, error = 0;
 
-	if (git_reference_lookup(&head, repo, "HEAD") < 0) {
+	if (lg2.git_reference_lookup(&head, repo, "HEAD") < 0) {
 		error = git_fail(dir, "cannot read HEAD");
 		goto done;
 	}
-	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
-		name = git_reference_symbolic_target(head);
+	if (lg2.git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		name = lg2.git_reference_symbolic_target(head);
 	if (parent)
-		rc = git_reference_create_matching(&moved, repo, name, id, 1,
-		                                   git_commit_id(parent), log);
+		rc = lg2.git_reference_create_matching(&moved, repo, name, id, 1,
+		                                   lg2.git_commit_id(parent), log);
 	else
-		rc = git_reference_create(&moved, repo, name, id, 0, log);
+		rc = lg2.git_reference_create(&moved, repo, name, id, 0, log);
 	if (rc < 0)
 		error = git_fail_locked(rc, dir, "cannot move HEAD to the new commit");
 done:
 	free(log);
-	git_reference_free(moved);
-	git_reference_free(head);
+	lg2.git_reference_free(moved);
+	lg2.git_reference_free(head);
 	return error;
 }
 
@@ -221,35 +322,35 @@ static int commit_index(git_repository *repo, git_index *index, const char *stat
 	bool each = nchanged <= FSYNC_EACH_MAX;
 	int rc, error = 0;
 
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, each ? 1 : 0);
-	rc = git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, each ? 1 : 0);
+	rc = lg2.git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
 		error = git_fail(state_dir, "cannot read HEAD");
 		goto done;
 	}
-	if (!head && git_index_entrycount(index) == 0)
+	if (!head && lg2.git_index_entrycount(index) == 0)
 		goto done; /* nothing recorded yet, nothing to commit */
-	if (git_index_write_tree(&tree_id, index) < 0) {
+	if (lg2.git_index_write_tree(&tree_id, index) < 0) {
 		error = git_fail(state_dir, "cannot write the tree");
 		goto done;
 	}
 	/* The index is saved even when nothing is committed: it holds the stat
 	 * data that keeps the next add_all from rehashing every record. */
-	if ((rc = git_index_write(index)) < 0) {
+	if ((rc = lg2.git_index_write(index)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot write the index");
 		goto done;
 	}
-	if (head && git_oid_equal(&tree_id, git_commit_tree_id(head)))
+	if (head && lg2.git_oid_equal(&tree_id, lg2.git_commit_tree_id(head)))
 		goto done;
 
-	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
+	if (lg2.git_tree_lookup(&tree, repo, &tree_id) < 0) {
 		error = git_fail(state_dir, "cannot read the new tree");
 		goto done;
 	}
 	if ((error = signature(repo, &sig)) < 0)
 		goto done;
 	msg = str_ends(message, "\n") ? xstrdup(message) : xasprintf("%s\n", message);
-	if (git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg, tree, head ? 1 : 0,
+	if (lg2.git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg, tree, head ? 1 : 0,
 	                      (const git_commit **)&head) < 0) {
 		error = git_fail(state_dir, "cannot write the commit");
 		goto done;
@@ -260,11 +361,11 @@ static int commit_index(git_repository *repo, git_index *index, const char *stat
 		goto done;
 	*committed = true;
 done:
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	free(msg);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_commit_free(head);
+	lg2.git_signature_free(sig);
+	lg2.git_tree_free(tree);
+	lg2.git_commit_free(head);
 	return error;
 }
 
@@ -277,16 +378,16 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 	*committed = false;
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if ((rc = git_repository_index(&index, repo)) < 0 ||
-	    (rc = git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
-	    (rc = git_index_update_all(index, NULL, NULL, NULL)) < 0) {
+	if ((rc = lg2.git_repository_index(&index, repo)) < 0 ||
+	    (rc = lg2.git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
+	    (rc = lg2.git_index_update_all(index, NULL, NULL, NULL)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
 		goto done;
 	}
 	error = commit_index(repo, index, state_dir, message, FSYNC_EACH_MAX + 1, committed);
 done:
-	git_index_free(index);
-	git_repository_free(repo);
+	lg2.git_index_free(index);
+	lg2.git_repository_free(repo);
 	return error;
 }
 
@@ -303,10 +404,10 @@ static int stage_file(git_repository *repo, git_index *index, const char *full, 
 	if (stat(full, &st) < 0 || file_read(full, &data) < 0) {
 		buf_free(&data);
 		error_clear();
-		return git_index_add_bypath(index, rel); /* let libgit2 say what is wrong */
+		return lg2.git_index_add_bypath(index, rel); /* let libgit2 say what is wrong */
 	}
 	memset(&entry, 0, sizeof(entry));
-	rc = git_blob_create_from_buffer(&entry.id, repo, data.data ? data.data : "", data.len);
+	rc = lg2.git_blob_create_from_buffer(&entry.id, repo, data.data ? data.data : "", data.len);
 	buf_free(&data);
 	if (rc < 0)
 		return rc;
@@ -321,7 +422,7 @@ static int stage_file(git_repository *repo, git_index *index, const char *full, 
 	entry.gid = (uint32_t)st.st_gid;
 	entry.file_size = (uint32_t)st.st_size;
 	entry.path = rel;
-	return git_index_add(index, &entry);
+	return lg2.git_index_add(index, &entry);
 }
 
 int history_commit_paths(const char *state_dir, const char *message,
@@ -334,7 +435,7 @@ int history_commit_paths(const char *state_dir, const char *message,
 	*committed = false;
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if ((rc = git_repository_index(&index, repo)) < 0) {
+	if ((rc = lg2.git_repository_index(&index, repo)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot read the index");
 		goto done;
 	}
@@ -342,8 +443,8 @@ int history_commit_paths(const char *state_dir, const char *message,
 		char *full = path_join(state_dir, paths[i]);
 		if (path_exists(full))
 			rc = stage_file(repo, index, full, paths[i]);
-		else if (git_index_get_bypath(index, paths[i], 0))
-			rc = git_index_remove_bypath(index, paths[i]);
+		else if (lg2.git_index_get_bypath(index, paths[i], 0))
+			rc = lg2.git_index_remove_bypath(index, paths[i]);
 		free(full);
 	}
 	if (rc < 0) {
@@ -352,8 +453,8 @@ int history_commit_paths(const char *state_dir, const char *message,
 	}
 	error = commit_index(repo, index, state_dir, message, npaths, committed);
 done:
-	git_index_free(index);
-	git_repository_free(repo);
+	lg2.git_index_free(index);
+	lg2.git_repository_free(repo);
 	return error;
 }
 
@@ -366,36 +467,36 @@ static int touches(git_commit *c, const char *path, bool *out)
 	git_tree_entry *e = NULL, *pe = NULL;
 	int error = 0;
 
-	if (git_commit_tree(&tree, c) < 0 ||
-	    (git_commit_parentcount(c) && (git_commit_parent(&parent, c, 0) < 0 ||
-	                                   git_commit_tree(&ptree, parent) < 0))) {
+	if (lg2.git_commit_tree(&tree, c) < 0 ||
+	    (lg2.git_commit_parentcount(c) && (lg2.git_commit_parent(&parent, c, 0) < 0 ||
+	                                   lg2.git_commit_tree(&ptree, parent) < 0))) {
 		error = git_fail("state", "cannot read a commit's tree");
 		goto done;
 	}
-	git_tree_entry_bypath(&e, tree, path);
+	lg2.git_tree_entry_bypath(&e, tree, path);
 	if (ptree)
-		git_tree_entry_bypath(&pe, ptree, path);
+		lg2.git_tree_entry_bypath(&pe, ptree, path);
 	if (!e || !pe)
 		*out = e || pe;
 	else
-		*out = !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe));
+		*out = !lg2.git_oid_equal(lg2.git_tree_entry_id(e), lg2.git_tree_entry_id(pe));
 done:
-	git_tree_entry_free(e);
-	git_tree_entry_free(pe);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(parent);
+	lg2.git_tree_entry_free(e);
+	lg2.git_tree_entry_free(pe);
+	lg2.git_tree_free(tree);
+	lg2.git_tree_free(ptree);
+	lg2.git_commit_free(parent);
 	return error;
 }
 
 static void print_commit(git_commit *c, FILE *out)
 {
 	char id[GIT_OID_HEXSZ + 1], when[32];
-	time_t t = (time_t)git_commit_time(c);
-	const char *msg = git_commit_message(c), *nl, *end;
+	time_t t = (time_t)lg2.git_commit_time(c);
+	const char *msg = lg2.git_commit_message(c), *nl, *end;
 	struct tm tm;
 
-	git_oid_tostr(id, sizeof(id), git_commit_id(c));
+	lg2.git_oid_tostr(id, sizeof(id), lg2.git_commit_id(c));
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	nl = strchr(msg, '\n');
@@ -431,19 +532,19 @@ int history_log(const char *state_dir, const char *target, int max, FILE *out)
 
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if (git_repository_head_unborn(repo) == 1)
+	if (lg2.git_repository_head_unborn(repo) == 1)
 		goto done; /* no build recorded yet */
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push_head(walk) < 0) {
+	if (lg2.git_revwalk_new(&walk, repo) < 0 ||
+	    lg2.git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    lg2.git_revwalk_push_head(walk) < 0) {
 		error = git_fail(state_dir, "cannot walk the history");
 		goto done;
 	}
 	if (target)
 		path = state_path(target);
-	while ((max <= 0 || shown < max) && (rc = git_revwalk_next(&id, walk)) == 0) {
+	while ((max <= 0 || shown < max) && (rc = lg2.git_revwalk_next(&id, walk)) == 0) {
 		bool show = true;
-		if (git_commit_lookup(&c, repo, &id) < 0) {
+		if (lg2.git_commit_lookup(&c, repo, &id) < 0) {
 			error = git_fail(state_dir, "cannot read a commit");
 			goto done;
 		}
@@ -453,16 +554,16 @@ int history_log(const char *state_dir, const char *target, int max, FILE *out)
 			print_commit(c, out);
 			shown++;
 		}
-		git_commit_free(c);
+		lg2.git_commit_free(c);
 		c = NULL;
 	}
 	if (rc < 0 && rc != GIT_ITEROVER)
 		error = git_fail(state_dir, "cannot walk the history");
 done:
 	free(path);
-	git_commit_free(c);
-	git_revwalk_free(walk);
-	git_repository_free(repo);
+	lg2.git_commit_free(c);
+	lg2.git_revwalk_free(walk);
+	lg2.git_repository_free(repo);
 	return error;
 }
 
@@ -502,22 +603,22 @@ static int resolve(git_repository *repo, const char *spec, git_tree **tree, git_
 	git_commit *commit = NULL, *parent = NULL;
 	int error = 0;
 
-	if (git_revparse_single(&obj, repo, spec) < 0)
+	if (lg2.git_revparse_single(&obj, repo, spec) < 0)
 		return error_setcode(PIPE_EUSAGE, "unknown revision '%s'", spec);
-	if (git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE) < 0) {
+	if (lg2.git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE) < 0) {
 		error = error_setcode(PIPE_EUSAGE, "revision '%s' is not a commit or a tree", spec);
 		goto done;
 	}
-	if (parent_tree && git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
-	    git_commit_parentcount(commit) > 0) {
-		if (git_commit_parent(&parent, commit, 0) < 0 ||
-		    git_commit_tree(parent_tree, parent) < 0)
+	if (parent_tree && lg2.git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
+	    lg2.git_commit_parentcount(commit) > 0) {
+		if (lg2.git_commit_parent(&parent, commit, 0) < 0 ||
+		    lg2.git_commit_tree(parent_tree, parent) < 0)
 			error = git_fail("state", "cannot read the parent commit");
 	}
 done:
-	git_commit_free(parent);
-	git_commit_free(commit);
-	git_object_free(obj);
+	lg2.git_commit_free(parent);
+	lg2.git_commit_free(commit);
+	lg2.git_object_free(obj);
 	return error;
 }
 
@@ -527,12 +628,12 @@ static int load_record(git_repository *repo, const git_oid *id, const char *labe
 	git_blob *blob = NULL;
 	char *text;
 	int error;
-	if (git_blob_lookup(&blob, repo, id) < 0)
+	if (lg2.git_blob_lookup(&blob, repo, id) < 0)
 		return git_fail(label, "cannot read the record");
-	text = xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	text = xstrndup(lg2.git_blob_rawcontent(blob), (size_t)lg2.git_blob_rawsize(blob));
 	error = state_parse(text, label, rec);
 	free(text);
-	git_blob_free(blob);
+	lg2.git_blob_free(blob);
 	return error;
 }
 
@@ -594,7 +695,7 @@ int history_diff(const char *state_dir, const char *rev_a, const char *rev_b, FI
 
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if (!rev_a && !rev_b && git_repository_head_unborn(repo) == 1)
+	if (!rev_a && !rev_b && lg2.git_repository_head_unborn(repo) == 1)
 		goto done; /* no build recorded yet: nothing differs */
 	if ((error = resolve(repo, label_b, &tree_b, rev_a ? NULL : &tree_a)) < 0)
 		goto done;
@@ -603,15 +704,15 @@ int history_diff(const char *state_dir, const char *rev_a, const char *rev_b, FI
 	if (!rev_a)
 		label_a = parent_label = xasprintf("%s^", label_b);
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	lg2.git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.pathspec.strings = pathspec;
 	opts.pathspec.count = 1;
-	if (git_diff_tree_to_tree(&diff, repo, tree_a, tree_b, &opts) < 0) {
+	if (lg2.git_diff_tree_to_tree(&diff, repo, tree_a, tree_b, &opts) < 0) {
 		error = git_fail(state_dir, "cannot compare the revisions");
 		goto done;
 	}
-	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *delta = git_diff_get_delta(diff, i);
+	for (size_t i = 0; i < lg2.git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *delta = lg2.git_diff_get_delta(diff, i);
 		const char *path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path
 		                                                      : delta->new_file.path;
 		char *name = record_name(path), *la = NULL, *lb = NULL;
@@ -651,9 +752,9 @@ done:
 	}
 	free(lines.v);
 	free(parent_label);
-	git_diff_free(diff);
-	git_tree_free(tree_a);
-	git_tree_free(tree_b);
-	git_repository_free(repo);
+	lg2.git_diff_free(diff);
+	lg2.git_tree_free(tree_a);
+	lg2.git_tree_free(tree_b);
+	lg2.git_repository_free(repo);
 	return error;
 }

@@ -854,6 +854,8 @@ static char *body_excerpt(struct buf *b)
 }
 
 /* Where one page's request stands after all its attempts. */
+#define PAGE_IOBUF (1 << 17)
+
 struct page {
 	int number;         /* 1-based */
 	const char *url;    /* expanded */
@@ -918,7 +920,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
                    struct buf *why, long *wait_ms)
 {
 	struct curl_slist *hdrs = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
+	char errbuf[CURL_ERROR_SIZE] = "", *iobuf = NULL;
 	int error = 0;
 	CURL *c = pg->curl;
 
@@ -934,8 +936,10 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
 		goto done;
 	}
-	/* pages are large: fewer, bigger writes */
-	setvbuf(pg->t.out, NULL, _IOFBF, 1 << 17);
+	/* pages are large: fewer, bigger writes (glibc takes a size only with
+	 * a buffer: without one it uses the file's block size) */
+	iobuf = xmalloc(PAGE_IOBUF);
+	setvbuf(pg->t.out, iobuf, _IOFBF, PAGE_IOBUF);
 	setup_handle(c, f, &hdrs, pg->conditional, !pg->foreign);
 	pg->t.curl = c;
 	lib.easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
@@ -1014,6 +1018,7 @@ done:
 	if (pg->t.out)
 		fclose(pg->t.out);
 	pg->t.out = NULL;
+	free(iobuf); /* after the fclose that used it */
 	/* the handle outlives errbuf and hdrs */
 	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 	lib.easy_setopt(c, CURLOPT_HTTPHEADER, NULL);

@@ -10,8 +10,12 @@
  * it did not hold.  A record the window cannot hold (a damaged one, or one
  * of more tokens than the array) is measured by a small bracket-and-string
  * scanner and tokenised on its own, which also gives an error its position.
- * jsmn does not check the commas and colons between tokens; take_tokens
+ * jsmn does not check the commas and colons between tokens; check_tokens
  * does, so an invalid record is never loaded.
+ *
+ * The reading and jsmn run in a thread of their own, a few batches of
+ * records ahead of the caller, who checks each record as it takes it (see
+ * struct json_reader): the two halves of the work on two cores.
  *
  * Positions: lines are counted only for a message, by reading the file
  * again from its start. */
@@ -108,9 +112,12 @@ static int parse_error(const struct json_doc *doc, const char *where, size_t off
 
 /* Checks that text[from, to) is white space around exactly one sep (or
  * none when sep is 0): NULL, or what is wrong, at *bad. */
-static const char *gap_check(const char *text, int from, int to, char sep, int *bad)
+static inline const char *gap_check(const char *text, int from, int to, char sep, int *bad)
 {
 	bool seen = sep == 0;
+	/* compact JSON: nothing, or the separator alone */
+	if (to - from == (sep != 0) && (!sep || text[from] == sep))
+		return NULL;
 	for (int i = from; i < to; i++) {
 		char c = text[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
@@ -165,59 +172,63 @@ static int check_separators(struct json_doc *doc, const char *where)
 }
 
 /* Copies n of jsmn's tokens, raw[first..first+n), into doc as one value
- * whose text starts at offset shift of the tokenised text, checking what
- * jsmn leaves to its caller: literals, numbers, keys without values. */
-static int take_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, int n, int shift, const char *where)
+ * whose text starts at offset shift of the tokenised text.  Primitives stay
+ * unclassified (type 0) for check_tokens. */
+static void copy_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, int n, int shift)
 {
-	const char *text = doc->text;
-	size_t len = doc->len;
 	if (n > doc->cap) {
+		if (!doc->cap)
+			doc->toks = NULL; /* a reader's record lent them */
 		doc->cap = n;
 		doc->toks = xrealloc(doc->toks, (size_t)n * sizeof(*doc->toks));
 	}
 	for (int i = 0; i < n; i++) {
 		struct json_tok *t = &doc->toks[i];
 		const jsmntok_t *r = &raw[first + i];
-		const char *s = text + (r->start - shift), *e = text + (r->end - shift);
-		bool is_float;
-		if (i > 0 && r->parent < 0)
-			return parse_error(doc, where, (size_t)(r->start - shift), "more than one value");
-		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
-		if (r->parent >= 0 && raw[r->parent].type == JSMN_OBJECT && (r->type != JSMN_STRING || r->size != 1)) {
-			size_t at = (size_t)(r->start - shift);
-			if (r->type == JSMN_STRING)
-				for (at = (size_t)(r->end - shift) + 1; at < len && strchr(" \t\r\n:", text[at]); at++)
-					;
-			return parse_error(doc, where, at, r->type != JSMN_STRING ? "expected a key" : "a key without a value");
-		}
+		t->type = r->type == JSMN_OBJECT ? JSON_OBJECT : r->type == JSMN_ARRAY ? JSON_ARRAY
+		        : r->type == JSMN_STRING ? JSON_STRING : 0;
 		t->start = r->start - shift;
 		t->end = r->end - shift;
 		t->size = r->size;
 		t->parent = r->parent < 0 ? -1 : r->parent - first;
-		switch (r->type) {
-		case JSMN_OBJECT:
-			t->type = JSON_OBJECT;
-			break;
-		case JSMN_ARRAY:
-			t->type = JSON_ARRAY;
-			break;
-		case JSMN_STRING:
-			t->type = JSON_STRING;
-			break;
-		default:
-			if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
-				t->type = JSON_TRUE;
-			else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
-				t->type = JSON_FALSE;
-			else if (*s == 'n' && e - s == 4 && !memcmp(s, "null", 4))
-				t->type = JSON_NULL;
-			else if (valid_number(s, e, &is_float))
-				t->type = is_float ? JSON_FLOAT : JSON_INT;
-			else
-				return parse_error(doc, where, (size_t)(r->start - shift), "not a number, string, true, false or null");
-		}
 	}
 	doc->ntoks = n;
+}
+
+/* Checks what jsmn leaves to its caller: literals, numbers, keys without
+ * values, more than one value, and the separators; classifies primitives.
+ * Running it again on checked tokens changes nothing. */
+static int check_tokens(struct json_doc *doc, const char *where)
+{
+	const char *text = doc->text;
+	size_t len = doc->len;
+	for (int i = 0; i < doc->ntoks; i++) {
+		struct json_tok *t = &doc->toks[i];
+		const char *s = text + t->start, *e = text + t->end;
+		bool is_float;
+		if (i > 0 && t->parent < 0)
+			return parse_error(doc, where, (size_t)t->start, "more than one value");
+		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
+		if (t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT && (t->type != JSON_STRING || t->size != 1)) {
+			size_t at = (size_t)t->start;
+			if (t->type == JSON_STRING)
+				for (at = (size_t)t->end + 1; at < len && strchr(" \t\r\n:", text[at]); at++)
+					;
+			return parse_error(doc, where, at, t->type != JSON_STRING ? "expected a key" : "a key without a value");
+		}
+		if (t->type)
+			continue;
+		if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
+			t->type = JSON_TRUE;
+		else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
+			t->type = JSON_FALSE;
+		else if (*s == 'n' && e - s == 4 && !memcmp(s, "null", 4))
+			t->type = JSON_NULL;
+		else if (valid_number(s, e, &is_float))
+			t->type = is_float ? JSON_FLOAT : JSON_INT;
+		else
+			return parse_error(doc, where, (size_t)t->start, "not a number, string, true, false or null");
+	}
 	return check_separators(doc, where);
 }
 
@@ -251,12 +262,14 @@ int json_parse(struct json_doc *doc, const char *text, size_t len, const char *w
 		return parse_error(doc, where, len, "unexpected end");
 	if (n == 0)
 		return parse_error(doc, where, len, "no value");
-	return take_tokens(doc, doc->raw, 0, n, 0, where);
+	copy_tokens(doc, doc->raw, 0, n, 0);
+	return check_tokens(doc, where);
 }
 
 void json_doc_free(struct json_doc *doc)
 {
-	free(doc->toks);
+	if (doc->cap)
+		free(doc->toks);
 	free(doc->raw);
 	free(doc->ends);
 	memset(doc, 0, sizeof(*doc));
@@ -821,8 +834,9 @@ static int window_record(struct source *r, struct json_doc *doc, size_t *len)
 	*len = (size_t)(r->win[first].end - r->win[first].start);
 	doc->len = *len;
 	r->win_cur = next;
-	if (take_tokens(doc, r->win, first, next - first, r->win[first].start, r->path) < 0)
-		return 0; /* said again, with the position, by the caller */
+	/* The checks are left to the thread that takes the record (see
+	 * json_reader_next): they are half of what tokenising costs. */
+	copy_tokens(doc, r->win, first, next - first, r->win[first].start);
 	return 1;
 }
 
@@ -1077,17 +1091,24 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 		pthread_mutex_unlock(&r->mu);
 	}
 	ri = &r->cur->recs[r->next++];
-	if (doc->cap < ri->ntoks) {
-		doc->cap = ri->ntoks;
-		doc->toks = xrealloc(doc->toks, (size_t)doc->cap * sizeof(*doc->toks));
+	/* The tokens are lent, as the text is, until the next call. */
+	if (doc->cap) {
+		free(doc->toks);
+		doc->cap = 0;
 	}
-	memcpy(doc->toks, r->cur->toks + ri->tok, (size_t)ri->ntoks * sizeof(*doc->toks));
+	doc->toks = r->cur->toks + ri->tok;
 	doc->ntoks = ri->ntoks;
 	doc->text = r->cur->text.data + ri->text;
 	doc->len = ri->len;
 	doc->line = doc->col = 1;
 	r->rec_off = ri->off;
 	r->index++;
+	if (check_tokens(doc, r->src->path) < 0) {
+		/* Again, knowing where the record starts, for the message. */
+		r->done = true;
+		locate(r->src, r->rec_off, &doc->line, &doc->col);
+		return check_tokens(doc, r->src->path);
+	}
 	return 1;
 }
 

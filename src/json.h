@@ -39,7 +39,7 @@ struct json_tok {
 struct json_doc {
 	const char *text;
 	size_t len;
-	struct json_tok *toks;
+	struct json_tok *toks; /* owned when cap > 0; else lent by a reader */
 	int ntoks, cap;
 	void *raw; /* jsmn's own tokens, reused */
 	int rawcap;

@@ -4,18 +4,28 @@
  * columns and child tables exist and each column's type over all rows (1
  * then 1.5 is FLOAT64), and checks hints, conversions and a frozen schema, so
  * that a bad input fails before anything is written.  On the way it writes a
- * tape: each value with its node already resolved, and each row's end.  The
- * second pass replays the tape (no JSON to tokenise again), converts each
- * value to its column's type and appends it to typed column vectors that go
- * to the table writer a batch at a time.  Memory is one record, one batch per
- * table and the schema; the tape is a temporary file beside the output.
+ * tape: each value with its node already resolved, and each row's end.  A
+ * value of a hinted column (Socrata sends every value as a string, with its
+ * type in X-SODA2-Types) is converted once, here, and goes on the tape
+ * converted.  The second pass replays the tape (no JSON to tokenise again),
+ * converts the other values to their columns' types and appends them to
+ * typed column vectors that go to the table writer a batch at a time.
+ * Memory is one record, one batch per table and the schema; the tape is a
+ * temporary file beside the output.
+ *
+ * Threads, as there is work for two cores in each pass: in the first, the
+ * JSON reader reads and tokenises ahead of the walk (json.c); in the second,
+ * the replay runs in a thread of its own while the calling thread appends
+ * the full batches to the writers (struct sink).
  *
  * The tape, never kept; numbers are unsigned LEB128 varints:
  *   'R' source, row                    a record starts (for messages)
  *   0x80|escaped<<4|type, node, len, bytes   a value (type: enum json_type)
- *   'I'|'F'|'T', node, 8 bytes         a value the first pass converted: a
- *                                      NUMBER's int64 or double, or the
- *                                      hint's type (int64 for dates, bools)
+ *   'I', node, zigzag(v)               values the first pass converted: a
+ *   'D', node, zigzag(m), frac         NUMBER's whole value; its decimal
+ *   'T', node, zigzag(v) | 8 bytes     m / 10^frac; a value of the hint's
+ *                                      type (int64, days, 0/1, micros; a
+ *                                      FLOAT64's 8 bytes as they are)
  *   'E' table, id, parent+1, root+1, index+1  a row ends
  * Row numbers on the tape count from 0 per table; the second pass makes
  * them row ids (row_id).
@@ -45,7 +55,7 @@
 #include "warehouse/value.h"
 
 /* Tape events of converted values (see the format above). */
-enum { TAPE_INT = 'I', TAPE_FLOAT = 'F', TAPE_TYPED = 'T' };
+enum { TAPE_INT = 'I', TAPE_DEC = 'D', TAPE_TYPED = 'T' };
 
 /* Kinds of values seen in a column during the first pass. */
 enum {
@@ -590,42 +600,43 @@ static int node_get(struct loader *L, int parent, const char *raw, size_t len)
 }
 
 /* C_INT for a plain whole number (-12, 3.00), C_FLOAT for another plain
- * decimal (1.5), 0 for anything else (left to the full conversion). */
-static unsigned plain_number(const char *p, size_t len)
+ * decimal (1.5), 0 for anything else (left to the full conversion).  At
+ * most 15 characters after the sign.  *whole is the whole part (-12 of
+ * -12.00), *m the digits without the point (-125 of -12.5) and *frac how
+ * many follow the point: m / 10^frac is what fast_double makes of it. */
+static unsigned plain_number(const char *p, size_t len, int64_t *whole, int64_t *m, int *frac)
 {
 	const char *end = p + len;
 	unsigned k = C_INT;
-	if (p < end && *p == '-')
-		p++;
+	bool neg = p < end && *p == '-';
+	int64_t w = 0, d;
+	int f = 0;
+	p += neg;
 	if (p == end || end - p > 15 || *p < '0' || *p > '9')
 		return 0;
-	while (p < end && *p >= '0' && *p <= '9')
-		p++;
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		w = w * 10 + (*p - '0');
+	d = w;
 	if (p < end && *p == '.') {
 		if (++p == end)
 			return 0;
-		for (; p < end; p++) {
+		for (; p < end; p++, f++) {
 			if (*p < '0' || *p > '9')
 				return 0;
 			if (*p != '0')
 				k = C_FLOAT;
+			d = d * 10 + (*p - '0');
 		}
 	}
-	return p == end ? k : 0;
+	if (p != end)
+		return 0;
+	*whole = neg ? -w : w;
+	*m = neg ? -d : d;
+	*frac = f;
+	return k;
 }
 
-/* The whole part of a plain_number (-12 of -12.00): at most 15 digits. */
-static int64_t plain_whole(const char *p, size_t len)
-{
-	const char *end = p + len;
-	bool neg = p < end && *p == '-';
-	int64_t v = 0;
-	for (p += neg; p < end && *p != '.'; p++)
-		v = v * 10 + (*p - '0');
-	return neg ? -v : v;
-}
-
-/* Hinted types whose values go on the tape converted (in eight bytes). */
+/* Hinted types whose values go on the tape converted. */
 static bool typed_on_tape(enum type t)
 {
 	return t == TYPE_INT64 || t == TYPE_FLOAT64 || t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_DATE ||
@@ -634,10 +645,11 @@ static bool typed_on_tape(enum type t)
 
 /* The first pass: what a value tells about its column.  A value of a
  * hinted column is converted here, once: *ev says how it goes on the tape
- * (0: as text, for the second pass to convert; TAPE_INT or TAPE_FLOAT: a
- * NUMBER's value in x; TAPE_TYPED: x is of the hint's type). */
+ * (0: as text, for the second pass to convert; TAPE_INT: a NUMBER's whole
+ * value in x->i; TAPE_DEC: a NUMBER's decimal x->i / 10^*frac; TAPE_TYPED:
+ * x is of the hint's type). */
 static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v, struct value *x,
-                   char *ev)
+                   char *ev, int *frac)
 {
 	unsigned k;
 	size_t len;
@@ -645,16 +657,20 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 	*ev = 0;
 	if (c->hint != TYPE_NULL) {
 		if (c->number) {
-			unsigned w = plain_number(v->p, v->len);
+			int64_t whole, m;
+			unsigned w = plain_number(v->p, v->len, &whole, &m, frac);
 			if (w) {
 				c->seen |= w;
 				/* The column ends INT64 or FLOAT64 unless the table
 				 * already has it (then as text, converted to its type). */
 				if (!c->fixed && w == C_INT) {
-					x->i = plain_whole(v->p, v->len);
-					*ev = TAPE_INT;
-				} else if (!c->fixed && fast_double(v->p, v->len, &x->f))
-					*ev = TAPE_FLOAT;
+					x->i = whole;
+					/* -0 is an integer 0 but a FLOAT64 -0.0: as text */
+					*ev = whole || v->p[0] != '-' ? TAPE_INT : 0;
+				} else if (!c->fixed) {
+					x->i = m;
+					*ev = TAPE_DEC;
+				}
 				return 0;
 			}
 			s = cell_text(L, v, &len);
@@ -748,7 +764,7 @@ static void store_typed(struct ltable *t, struct column *c, char ev, int64_t i, 
 	if (vec->count > t->batch.nrows)
 		return; /* the same column twice in a record: the first wins */
 	switch (c->type) {
-	case TYPE_FLOAT64: x.f = ev == TAPE_INT ? (double)i : f; break;
+	case TYPE_FLOAT64: x.f = ev == TAPE_TYPED ? f : (double)i; break;
 	case TYPE_DATE: x.days = (int32_t)i; break;
 	case TYPE_BOOL: x.b = (uint8_t)i; break;
 	case TYPE_INT64: case TYPE_TIMESTAMP: case TYPE_DATETIME: x.i = i; break;
@@ -779,6 +795,17 @@ static char *put_varint(char *p, uint64_t v)
 	}
 	*p++ = (char)v;
 	return p;
+}
+
+/* Signed numbers as varints: small magnitudes in few bytes. */
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
 /* An event of up to five numbers. */
@@ -812,7 +839,27 @@ static inline const char *tape_get(struct loader *L, size_t n)
 	return p;
 }
 
-static uint64_t tape_varint(struct loader *L)
+static uint64_t tape_varint_slow(struct loader *L);
+
+static inline uint64_t tape_varint(struct loader *L)
+{
+	uint64_t v = 0;
+	const unsigned char *p, *q;
+	if (L->tape_len - L->tape_pos < 10)
+		return tape_varint_slow(L);
+	/* the common case: the whole number is in the buffer */
+	p = q = (const unsigned char *)L->tape_in + L->tape_pos;
+	for (int shift = 0; shift < 70; shift += 7) {
+		v |= (uint64_t)(*q & 0x7f) << shift;
+		if (!(*q++ & 0x80))
+			break;
+	}
+	L->tape_pos += (size_t)(q - p);
+	return v;
+}
+
+/* Near the end of the buffer: a byte at a time, refilling. */
+static uint64_t tape_varint_slow(struct loader *L)
 {
 	uint64_t v = 0;
 	for (int shift = 0;; shift += 7) {
@@ -871,21 +918,25 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 	{
 		struct value x;
 		char ev, *p, *q;
-		int error;
-		if ((error = observe(L, t, n->col, v, &x, &ev)) < 0)
+		int error, frac = 0;
+		if ((error = observe(L, t, n->col, v, &x, &ev, &frac)) < 0)
 			return error;
 		if (ev) {
-			int64_t bits = 0;
-			p = q = tape_room(L, 19);
+			p = q = tape_room(L, 22);
 			*q++ = ev;
 			q = put_varint(q, (uint64_t)node);
-			if (ev == TAPE_FLOAT)
-				memcpy(&bits, &x.f, 8);
-			else
-				bits = n->col->hint == TYPE_DATE ? x.days : n->col->hint == TYPE_BOOL ? x.b : x.i;
-			memcpy(q, &bits, 8);
-			q += 8;
-			L->tape_out.len -= (size_t)(19 - (q - p));
+			if (ev == TAPE_TYPED && n->col->hint == TYPE_FLOAT64) {
+				memcpy(q, &x.f, 8);
+				q += 8;
+			} else {
+				int64_t v64 = ev == TAPE_TYPED && n->col->hint == TYPE_DATE   ? x.days
+				              : ev == TAPE_TYPED && n->col->hint == TYPE_BOOL ? x.b
+				                                                              : x.i;
+				q = put_varint(q, zigzag(v64));
+				if (ev == TAPE_DEC)
+					*q++ = (char)frac;
+			}
+			L->tape_out.len -= (size_t)(22 - (q - p));
 			return 0;
 		}
 		p = q = tape_room(L, 21 + v->len);
@@ -999,6 +1050,24 @@ static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t paren
 static int walk_object(struct loader *L, const struct json_doc *d, int tok, int parent_node, int64_t row_id,
                        int64_t root_id, int *next);
 
+/* memcmp(a, b, n) == 0 for the short keys of every record, eight bytes at
+ * a time and without a call. */
+static inline bool same_key(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	if (n < 8)
+		return !memcmp(a, b, n);
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 static struct cell tok_cell(const struct json_doc *d, int i)
 {
 	const struct json_tok *t = &d->toks[i];
@@ -1065,7 +1134,7 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 		size_t len = (size_t)(key->end - key->start);
 		struct node *p = &L->nodes[parent_node];
 		int node = (size_t)k < p->norder ? p->order[k] : -1, v = i + 1;
-		if (node < 0 || L->nodes[node].rawlen != len || memcmp(L->nodes[node].raw, raw, len)) {
+		if (node < 0 || L->nodes[node].rawlen != len || !same_key(L->nodes[node].raw, raw, len)) {
 			node = node_get(L, parent_node, raw, len);
 			p = &L->nodes[parent_node];
 			grow_array(&p->order, &p->caporder, (size_t)k + 1, sizeof(int));
@@ -1385,16 +1454,34 @@ static int replay(struct loader *L)
 			c.len = (size_t)tape_varint(L);
 			c.p = tape_get(L, c.len);
 			error = store(L, &L->tables[n->table], n->col, &c);
-		} else if (ev == TAPE_INT || ev == TAPE_FLOAT || ev == TAPE_TYPED) {
+		} else if (ev == TAPE_INT || ev == TAPE_DEC || ev == TAPE_TYPED) {
+			static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+			                               1e13, 1e14, 1e15};
 			struct node *n = &L->nodes[tape_varint(L)];
 			int64_t i = 0;
 			double f = 0;
-			const char *b = tape_get(L, 8);
-			if (!b)
-				break;
-			memcpy(&i, b, 8);
-			memcpy(&f, b, 8);
-			store_typed(&L->tables[n->table], n->col, (char)ev, i, f);
+			if (ev == TAPE_TYPED && n->col->type == TYPE_FLOAT64) {
+				const char *b = tape_get(L, 8);
+				if (!b) {
+					error = error_set("%s: a damaged tape", L->tape_path);
+					break;
+				}
+				memcpy(&f, b, 8);
+			} else
+				i = unzigzag(tape_varint(L));
+			if (ev == TAPE_DEC) {
+				const char *b = tape_get(L, 1);
+				if (!b || *b < 0 || *b > 15) {
+					error = error_set("%s: a damaged tape", L->tape_path);
+					break;
+				}
+				/* as fast_double divides, so the same double */
+				f = (double)(i < 0 ? -i : i) / pow10[(int)*b];
+				if (i < 0)
+					f = -f;
+				store_typed(&L->tables[n->table], n->col, TAPE_TYPED, 0, f);
+			} else
+				store_typed(&L->tables[n->table], n->col, (char)ev, i, f);
 		} else if (ev == 'R') {
 			L->src = L->o->paths[tape_varint(L)];
 			L->rowno = (int64_t)tape_varint(L);

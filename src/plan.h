@@ -11,7 +11,7 @@
 /* Bumped when the meaning of keys or the format of any output changes (a
  * table's files, a snapshot's manifest): every target is then rebuilt,
  * since its key changes. */
-#define PIPE_FORMAT_VERSION "2"
+#define PIPE_FORMAT_VERSION "3"
 
 enum reason {
 	REASON_FRESH,

@@ -76,8 +76,10 @@ static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, st
 	case TYPE_FLOAT64:
 		for (size_t k = 0; k < n; k++) {
 			uint32_t r = rows[k];
-			if (v->nulls[r] || v->f64[r] != v->f64[r])
+			if (v->nulls[r])
 				continue;
+			if (v->f64[r] != v->f64[r])
+				return; /* a NaN: no bounds, rather than ones a NaN row escapes */
 			if (!found) {
 				lo = hi = r;
 				found = true;
@@ -145,36 +147,39 @@ static void put_head(struct buf *out, int enc, int a, int b)
 }
 
 /* The values of rows as integers q (NULL rows 0) and their scale, when
- * every non-NULL value is one exactly; false otherwise. */
+ * every non-NULL value is one exactly; false otherwise.  Runs over every
+ * value a table writes: one pass, no calls. */
 static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int64_t *q, int *scale)
 {
 	if (v->type == TYPE_FLOAT64) {
-		bool whole = true, cents = true;
-		for (size_t k = 0; k < n && (whole || cents); k++) {
-			double f = v->f64[rows[k]];
+		bool whole = true;
+		for (size_t k = 0; k < n; k++) {
+			uint32_t r = rows[k];
+			double f = v->f64[r];
 			q[k] = 0;
-			if (v->nulls[rows[k]])
+			if (v->nulls[r])
 				continue;
-			if (!(f > -1e15 && f < 1e15) || (f == 0 && signbit(f))) {
-				whole = cents = false;
-				break;
-			}
-			whole = whole && f == (double)(int64_t)f;
-			int64_t c = llround(f * 100);
+			/* also false for NaN and the infinities */
+			if (!(f > -1e15 && f < 1e15))
+				return false;
+			double s = f * 100;
+			int64_t c = (int64_t)(s < 0 ? s - 0.5 : s + 0.5);
 			double back = (double)c / 100;
-			cents = cents && memcmp(&back, &f, sizeof f) == 0;
+			if (memcmp(&back, &f, sizeof f) != 0)
+				return false; /* not in cents, or -0 */
+			whole = whole && c % 100 == 0;
+			q[k] = c;
 		}
-		if (!whole && !cents)
-			return false;
 		*scale = whole ? SCALE_WHOLE : SCALE_CENTS;
-		for (size_t k = 0; k < n; k++)
-			if (!v->nulls[rows[k]])
-				q[k] = whole ? (int64_t)v->f64[rows[k]] : llround(v->f64[rows[k]] * 100);
+		if (whole)
+			for (size_t k = 0; k < n; k++)
+				q[k] /= 100;
 		return true;
 	}
 	bool seconds = v->type != TYPE_INT64;
 	for (size_t k = 0; k < n; k++) {
-		q[k] = v->nulls[rows[k]] ? 0 : v->i64[rows[k]];
+		uint32_t r = rows[k];
+		q[k] = v->nulls[r] ? 0 : v->i64[r];
 		seconds = seconds && q[k] % US_PER_SEC == 0;
 	}
 	*scale = seconds ? SCALE_SECONDS : SCALE_INT;
@@ -184,28 +189,50 @@ static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int
 	return true;
 }
 
+/* The value of integer q at a packed chunk's scale. */
+static struct value packed_value(enum type t, int64_t q, int scale)
+{
+	struct value x = value_null(t);
+	x.is_null = false;
+	switch (scale) {
+	case SCALE_SECONDS: x.us = q * US_PER_SEC; break;
+	case SCALE_WHOLE: x.f = (double)q; break;
+	case SCALE_CENTS: x.f = (double)q / 100; break;
+	default: x.i = q; break;
+	}
+	return x;
+}
+
 /* Appends the packed chunk of INT64/DATETIME/TIMESTAMP/FLOAT64 values, or
- * returns false when they do not pack. */
-static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out)
+ * returns false when they do not pack.  The smallest and largest values
+ * come with it (q is monotonic in the value: no NaN, no -0 packs), so st's
+ * bounds need no other pass. */
+static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, bool has_nulls, struct buf *out,
+                          struct col_stats *st)
 {
 	int64_t stack[BATCH_ROWS], *q = n <= BATCH_ROWS ? stack : xmalloc(n * sizeof *q);
 	int scale;
-	bool ok = false, any = false;
-	int64_t lo = 0, hi = 0;
+	bool ok = false;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	if (!as_integers(v, rows, n, q, &scale))
 		goto done;
-	for (size_t k = 0; k < n; k++) {
-		if (v->nulls[rows[k]])
-			continue;
-		if (!any || q[k] < lo)
-			lo = q[k];
-		if (!any || q[k] > hi)
-			hi = q[k];
-		any = true;
+	if (!has_nulls) {
+		for (size_t k = 0; k < n; k++) {
+			lo = q[k] < lo ? q[k] : lo;
+			hi = q[k] > hi ? q[k] : hi;
+		}
+	} else {
+		for (size_t k = 0; k < n; k++)
+			if (!v->nulls[rows[k]]) {
+				lo = q[k] < lo ? q[k] : lo;
+				hi = q[k] > hi ? q[k] : hi;
+			}
 	}
-	uint64_t range = (uint64_t)hi - (uint64_t)lo;
-	if (hi >= 0 && lo < 0 && range < (uint64_t)hi)
+	if (lo > hi)
+		lo = hi = 0; /* every value NULL */
+	if (hi >= 0 && lo < 0 && hi - (uint64_t)lo > (uint64_t)INT64_MAX)
 		goto done; /* the range overflows */
+	uint64_t range = (uint64_t)hi - (uint64_t)lo;
 	int width = range == 0 ? 0 : range <= 0xff ? 1 : range <= 0xffff ? 2 : range <= 0xffffffffu ? 4 : 8;
 	if (width == 8)
 		goto done;
@@ -213,16 +240,29 @@ static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, s
 	buf_add(out, &lo, 8);
 	buf_grow(out, n * (size_t)width);
 	unsigned char *dst = (unsigned char *)out->data + out->len;
-	for (size_t k = 0; k < n; k++) {
-		uint64_t d = v->nulls[rows[k]] ? 0 : (uint64_t)q[k] - (uint64_t)lo;
-		switch (width) {
-		case 1: dst[k] = (unsigned char)d; break;
-		case 2: { uint16_t x = (uint16_t)d; memcpy(dst + 2 * k, &x, 2); break; }
-		case 4: { uint32_t x = (uint32_t)d; memcpy(dst + 4 * k, &x, 4); break; }
+	/* NULL rows: q is 0, their delta anything; make it 0 */
+	if (has_nulls)
+		for (size_t k = 0; k < n; k++)
+			if (v->nulls[rows[k]])
+				q[k] = lo;
+	if (width == 1) {
+		for (size_t k = 0; k < n; k++)
+			dst[k] = (unsigned char)((uint64_t)q[k] - (uint64_t)lo);
+	} else if (width == 2) {
+		for (size_t k = 0; k < n; k++) {
+			uint16_t x = (uint16_t)((uint64_t)q[k] - (uint64_t)lo);
+			memcpy(dst + 2 * k, &x, 2);
+		}
+	} else if (width == 4) {
+		for (size_t k = 0; k < n; k++) {
+			uint32_t x = (uint32_t)((uint64_t)q[k] - (uint64_t)lo);
+			memcpy(dst + 4 * k, &x, 4);
 		}
 	}
 	out->len += n * (size_t)width;
 	out->data[out->len] = '\0';
+	st->min = packed_value(v->type, lo, scale); /* (all NULL: the caller clears them) */
+	st->max = packed_value(v->type, hi, scale);
 	ok = true;
 done:
 	if (q != stack)
@@ -234,6 +274,7 @@ void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct b
                    struct col_stats *st)
 {
 	uint64_t nulls = 0, bytes = 0;
+	bool packed = false;
 	for (size_t k = 0; k < n; k++)
 		nulls += v->nulls[rows[k]];
 	if (type_is_string(v->type)) {
@@ -269,7 +310,8 @@ void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct b
 		size_t w = type_width(v->type);
 		bool packable = v->type == TYPE_INT64 || v->type == TYPE_FLOAT64 || v->type == TYPE_DATETIME ||
 		                v->type == TYPE_TIMESTAMP;
-		if (!packable || !encode_packed(v, rows, n, out)) {
+		packed = packable && st && encode_packed(v, rows, n, nulls > 0, out, st);
+		if (!packed) {
 			put_head(out, ENC_PLAIN, 0, 0);
 			buf_grow(out, n * w);
 			char *dst = out->data + out->len;
@@ -306,9 +348,14 @@ void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct b
 		out->len += n;
 		out->data[out->len] = '\0';
 	}
-	st->nulls = nulls;
-	st->bytes = bytes;
-	stats_minmax(v, rows, n, st);
+	if (st) {
+		st->nulls = nulls;
+		st->bytes = bytes;
+		if (nulls == n)
+			st->min = st->max = value_null(v->type);
+		else if (!packed)
+			stats_minmax(v, rows, n, st);
+	}
 }
 
 static int read_full(int fd, void *p, size_t n, uint64_t offset)
@@ -329,25 +376,50 @@ static int read_full(int fd, void *p, size_t n, uint64_t offset)
 
 static int bad_chunk(const char *why) { return error_set("reading a column chunk: %s", why); }
 
-static void unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
+/* The integers q of a packed chunk (one loop per width). */
+static void unpack_ints(int64_t *q, const unsigned char *p, uint32_t rows, int width)
 {
 	int64_t base;
 	memcpy(&base, p, 8);
 	p += 8;
-	for (uint32_t i = 0; i < rows; i++) {
-		uint64_t d = 0;
-		switch (width) {
-		case 1: d = p[i]; break;
-		case 2: { uint16_t x; memcpy(&x, p + 2 * i, 2); d = x; break; }
-		case 4: { uint32_t x; memcpy(&x, p + 4 * i, 4); d = x; break; }
+	if (width == 0) {
+		for (uint32_t i = 0; i < rows; i++)
+			q[i] = base;
+	} else if (width == 1) {
+		for (uint32_t i = 0; i < rows; i++)
+			q[i] = (int64_t)((uint64_t)base + p[i]);
+	} else if (width == 2) {
+		for (uint32_t i = 0; i < rows; i++) {
+			uint16_t x;
+			memcpy(&x, p + 2 * i, 2);
+			q[i] = (int64_t)((uint64_t)base + x);
 		}
-		int64_t q = (int64_t)((uint64_t)base + d);
-		switch (scale) {
-		case SCALE_INT: out->i64[i] = q; break;
-		case SCALE_SECONDS: out->i64[i] = q * US_PER_SEC; break;
-		case SCALE_WHOLE: out->f64[i] = (double)q; break;
-		default: out->f64[i] = (double)q / 100; break;
+	} else {
+		for (uint32_t i = 0; i < rows; i++) {
+			uint32_t x;
+			memcpy(&x, p + 4 * i, 4);
+			q[i] = (int64_t)((uint64_t)base + x);
 		}
+	}
+}
+
+static void unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
+{
+	/* i64 and f64 share the array: integers first, then scaled in place */
+	unpack_ints(out->i64, p, rows, width);
+	switch (scale) {
+	case SCALE_SECONDS:
+		for (uint32_t i = 0; i < rows; i++)
+			out->i64[i] *= US_PER_SEC;
+		break;
+	case SCALE_WHOLE:
+		for (uint32_t i = 0; i < rows; i++)
+			out->f64[i] = (double)out->i64[i];
+		break;
+	case SCALE_CENTS:
+		for (uint32_t i = 0; i < rows; i++)
+			out->f64[i] = (double)out->i64[i] / 100;
+		break;
 	}
 }
 

@@ -10,7 +10,9 @@
 #define COLUMN_STATS_MAX_STR 256
 
 /* Appends the chunk of rows[0..n) of v to out and fills st (min and max
- * point into v). */
+ * point into v).  With st NULL (a writer's temporary runs, read back
+ * once) the chunk is plain: packing would cost more than the bytes it
+ * saves. */
 void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
                    struct col_stats *st);
 /* Reads a chunk of rows values (holding NULLs when has_nulls) at offset in

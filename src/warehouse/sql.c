@@ -313,7 +313,7 @@ static int run_select(struct run *r)
 
 static int table_exists(const char *root, const char *name, char **dir)
 {
-	int error = sql_resolve_table(root, name, dir);
+	int error = table_resolve(root, name, dir);
 	if (error == PIPE_ENOTFOUND || (error < 0 && !*dir)) {
 		error_clear();
 		*dir = NULL;
@@ -503,7 +503,7 @@ static int run_insert(struct run *r)
 	char *dir = NULL;
 	int *map = NULL, *all = NULL;
 	int error;
-	if ((error = sql_resolve_table(r->opt->root, s->table, &dir)) < 0) {
+	if ((error = table_resolve(r->opt->root, s->table, &dir)) < 0) {
 		char *msg = xstrdup(error_last());
 		error = sql_error_at(s->src, s->table_line, s->table_col, "%s", msg);
 		free(msg);

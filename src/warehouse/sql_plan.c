@@ -1045,12 +1045,6 @@ static int table_not_found(struct binder *b, const struct from *f)
 	return rc;
 }
 
-int sql_resolve_table(const char *root, const char *name, char **dir)
-{
-	*dir = NULL;
-	return table_resolve(root, name, dir);
-}
-
 /* A rough row count, to choose a join's build side. */
 static uint64_t est_rows(const struct node *n)
 {
@@ -1102,7 +1096,7 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 		}
 		char *dir = NULL;
 		struct table *t = NULL;
-		if ((error = sql_resolve_table(b->root, f->table, &dir)) < 0)
+		if ((error = table_resolve(b->root, f->table, &dir)) < 0)
 			return table_not_found(b, f);
 		error = table_open_lazy(&t, dir);
 		free(dir);

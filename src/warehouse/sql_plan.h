@@ -120,8 +120,5 @@ bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
 bool sql_plan_block_all_match(const struct node *scan, const struct block *b);
 
 void pexpr_free(struct pexpr *e);
-/* table_resolve, then a second look ignoring case: `Crypto.Coins` finds
- * the table coins of dataset crypto. */
-int sql_resolve_table(const char *root, const char *name, char **dir);
 
 #endif

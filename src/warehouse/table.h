@@ -20,7 +20,9 @@
 /* The rows a writer holds in memory (their bytes, roughly) before it sorts
  * them and spills them to a run on disk: writing a table of any size stays
  * within a few times this. */
-#define TABLE_WRITER_MEMORY (24u << 20)
+#ifndef TABLE_WRITER_MEMORY
+#define TABLE_WRITER_MEMORY (16u << 20)
+#endif
 
 /* Partition ids as BigQuery names the special partitions. */
 #define PARTITION_NULL "__NULL__"
@@ -164,8 +166,9 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 /* The catalog.  name is as written in SQL, without backticks:
  * "project.dataset.table", "dataset.table" or "table".  The table is found
  * by its last part, as root/<table>/ or, for a child table "x__y", as
- * root/x/x__y/; a dataset given must match the manifest's (when it has one);
- * the project part is ignored: everything local is one project.  Sets *dir
+ * root/x/x__y/, ignoring case as BigQuery does (`Crypto.Coins` finds table
+ * coins of dataset crypto); a dataset given must match the manifest's (when
+ * it has one); the project part is ignored: everything local is one project.  Sets *dir
  * (the caller frees it).  PIPE_ENOTFOUND with "Not found: Table
  * dataset.table" (BigQuery's words) when there is no such table. */
 int table_resolve(const char *root, const char *name, char **dir);

@@ -149,6 +149,47 @@ static void test_large(void)
 	buf_free(&out);
 }
 
+/* Records are read ahead by a thread: a caller that stops early frees
+ * the reader while it waits for room, and an error after many records
+ * comes after them, at its own line. */
+static void test_read_ahead(void)
+{
+	struct buf text = BUF_INIT;
+	struct json_reader *r = NULL;
+	struct json_doc doc = {0};
+	char *path;
+	int n = 0, error;
+	buf_putc(&text, '[');
+	for (int i = 0; i < 40000; i++)
+		buf_printf(&text, "%s{\"a\": %d, \"pad\": \"%s\"}", i ? ",\n" : "", i,
+		           "................................................................");
+	buf_puts(&text, ",\n{\"a\": 40000,, \"b\": 1}]");
+	path = write_tmp("ahead.json", text.data);
+	CHECK(path);
+	CHECK_OK(json_reader_open(&r, path, JSON_FORMAT_AUTO, NULL));
+	CHECK_INT(json_reader_next(r, &doc), 1);
+	CHECK_INT(json_reader_next(r, &doc), 1);
+	CHECK_INT(json_reader_index(r), 1);
+	json_reader_free(r); /* the thread is still reading */
+	r = NULL;
+	CHECK_OK(json_reader_open(&r, path, JSON_FORMAT_AUTO, NULL));
+	while ((error = json_reader_next(r, &doc)) > 0) {
+		int v = json_get(&doc, 0, "a");
+		if (v < 0 || atoi(doc.text + doc.toks[v].start) != n)
+			break;
+		n++;
+	}
+	CHECK_INT(n, 40000);
+	CHECK_INT(error, PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "ahead.json:40001:"));
+	CHECK_INT(json_reader_next(r, &doc), 0);
+	json_reader_free(r);
+	json_doc_free(&doc);
+	unlink(path);
+	free(path);
+	buf_free(&text);
+}
+
 /* A record of more tokens than the reader's window holds, between small
  * ones: it is tokenised on its own. */
 static void test_many_tokens(void)
@@ -219,6 +260,7 @@ int main(void)
 	RUN(test_escapes);
 	RUN(test_errors);
 	RUN(test_large);
+	RUN(test_read_ahead);
 	RUN(test_many_tokens);
 	RUN(test_huge_record);
 	RUN(test_parse_doc);

@@ -281,22 +281,23 @@ static void test_deterministic_and_manifest_text(void)
 				}
 			}
 		}
+	/* (chunk sizes: packed integers, see column.c) */
 	CHECK_STR(buf_cstr(&dump), "block 2\n"
-	             "chunk 0 18 1 8 2 2\n"
-	             "chunk 18 18 2 0 - -\n"
-	             "chunk 36 16 0 16 8 12\n"
+	             "chunk 0 14 1 8 2 2\n"
+	             "chunk 14 14 2 0 - -\n"
+	             "chunk 28 14 0 16 8 12\n"
 	             "block 3\n"
-	             "chunk 52 27 1 16 1 1\n"
-	             "chunk 79 24 0 24 2019-01-01 01:00:00+00 2019-01-01 23:00:00+00\n"
-	             "chunk 103 24 0 24 6 10\n"
+	             "chunk 42 15 1 16 1 1\n"
+	             "chunk 57 24 0 24 2019-01-01 01:00:00+00 2019-01-01 23:00:00+00\n"
+	             "chunk 81 15 0 24 6 10\n"
 	             "block 1\n"
-	             "chunk 127 8 0 8 2 2\n"
-	             "chunk 135 8 0 8 2019-01-01 03:00:00+00 2019-01-01 03:00:00+00\n"
-	             "chunk 143 8 0 8 11 11\n"
+	             "chunk 96 12 0 8 2 2\n"
+	             "chunk 108 12 0 8 2019-01-01 03:00:00+00 2019-01-01 03:00:00+00\n"
+	             "chunk 120 12 0 8 11 11\n"
 	             "block 2\n"
-	             "chunk 151 16 0 16 1 2\n"
-	             "chunk 167 16 0 16 2019-01-02 09:00:00+00 2019-01-02 10:00:00+00\n"
-	             "chunk 183 16 0 16 5 9\n");
+	             "chunk 132 14 0 16 1 2\n"
+	             "chunk 146 16 0 16 2019-01-02 09:00:00+00 2019-01-02 10:00:00+00\n"
+	             "chunk 162 14 0 16 5 9\n");
 	buf_free(&dump);
 	table_close(t);
 	free(m);
@@ -708,6 +709,11 @@ static void test_bad_manifest(void)
 	CHECK_OK(file_write_atomic(path, text, strlen(text)));
 	CHECK(table_open(&t, dir) < 0);
 	CHECK(strstr(error_last(), "manifest:3: unknown type") != NULL);
+	/* a table from before the blocks file says what to do */
+	const char *old = "pipe-table 1\nname \"x\"\n";
+	CHECK_OK(file_write_atomic(path, old, strlen(old)));
+	CHECK(table_open(&t, dir) < 0);
+	CHECK(strstr(error_last(), "manifest:1: a table in an older format (1); rebuild it") != NULL);
 	rm_rf(dir);
 	CHECK_INT(table_open(&t, dir), PIPE_ENOTFOUND);
 	free(path);
