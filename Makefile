@@ -6,14 +6,18 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS     = libcurl libgit2 openssl
 # jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
-# libcurl and libgit2 are not linked: http.c and history.c load them (dlopen)
-# when a snapshot is first fetched or the history first touched, so that a
-# no-op build or a query does not load the forty libraries they bring.
-GIT2_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | awk '/SONAME/ { print $$2 }')
+# libcurl, libgit2 and libcrypto are not linked: http.c, history.c and
+# hash.c load them (dlopen) when first needed, so that a query, or a no-op
+# build, does not load the forty libraries they bring.  Their sonames come
+# from the development packages the build uses.
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '/SONAME/ { print $$2 }')
+GIT2_SONAME   := $(call soname,libgit2,libgit2.so)
+CRYPTO_SONAME := $(call soname,libcrypto,libcrypto.so)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
              -DLIBGIT2_SONAME='"$(or $(GIT2_SONAME),libgit2.so.1.5)"' \
+             -DLIBCRYPTO_SONAME='"$(or $(CRYPTO_SONAME),libcrypto.so.3)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto) -ldl -lpthread -lm
+LDLIBS  = -ldl -lpthread -lm
 
 SRC     = $(sort $(wildcard src/*.c src/warehouse/*.c))
 OBJ     = $(SRC:%.c=$(BUILD)/%.o)

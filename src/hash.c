@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -15,67 +16,86 @@ struct hasher {
 	EVP_MD_CTX *ctx;
 };
 
+/* libcrypto is loaded (dlopen) when pipe first hashes: `pipe query`, `log`
+ * and the rest never do, and loading it was a third of a query's start. */
+#define CRYPTO_FUNCTIONS(X) \
+	X(OPENSSL_init_crypto) \
+	X(EVP_MD_fetch) \
+	X(EVP_sha256) \
+	X(EVP_MD_CTX_new) \
+	X(EVP_MD_CTX_free) \
+	X(EVP_DigestInit_ex) \
+	X(EVP_DigestUpdate) \
+	X(EVP_DigestFinal_ex)
+
+static struct {
+#define FIELD(f) __typeof__(f) *f;
+	CRYPTO_FUNCTIONS(FIELD)
+#undef FIELD
+} ssl;
+
 /* OpenSSL 3 looks the algorithm up on every EVP_sha256() init unless it is
  * fetched once; on the no-op path that lookup cost more than the hashing. */
 static EVP_MD *sha256;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 
-static void fetch_sha256(void)
-{
-	/* SHA-256 needs no configuration: skip reading openssl.cnf, which
-	 * costs a no-op build more than hashing its keys */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
+/* One context per thread for one-shot digests, and one finished hasher
+ * kept for the thread's next: the fast path hashes a few small strings per
+ * target, where allocating a context cost as much as the digest.  Both
+ * are freed with their thread. */
+static pthread_key_t oneshot_key, spare_key;
 
-
-/* One context per thread, reused for one-shot digests; freed with the
- * thread. */
-static pthread_key_t oneshot_key;
-
-static void free_oneshot(void *ctx) { EVP_MD_CTX_free(ctx); }
-
-static void fetch_sha256_and_key(void)
-{
-	fetch_sha256();
-	pthread_key_create(&oneshot_key, free_oneshot);
-}
-
-static const EVP_MD *md(void)
-{
-	pthread_once(&sha256_once, fetch_sha256_and_key);
-	return sha256 ? sha256 : EVP_sha256();
-}
-
-/* A finished hasher is kept for the thread's next one: the fast path
- * hashes a few small strings per target, where allocating a context cost as
- * much as the digest.  It is freed with the thread. */
-static pthread_key_t spare_key;
-static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static void free_oneshot(void *ctx) { ssl.EVP_MD_CTX_free(ctx); }
 
 static void free_spare(void *p)
 {
 	struct hasher *h = p;
-	EVP_MD_CTX_free(h->ctx);
+	ssl.EVP_MD_CTX_free(h->ctx);
 	free(h);
 }
 
-static void make_spare_key(void) { pthread_key_create(&spare_key, free_spare); }
+static void crypto_init(void)
+{
+	void *lib = dlopen(LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		fprintf(stderr, "pipe: cannot load %s: %s\n", LIBCRYPTO_SONAME, dlerror());
+		abort();
+	}
+#define LOAD(f)                                                                         \
+	if (!(*(void **)&ssl.f = dlsym(lib, #f))) {                                    \
+		fprintf(stderr, "pipe: %s lacks %s\n", LIBCRYPTO_SONAME, #f);          \
+		abort();                                                                \
+	}
+	CRYPTO_FUNCTIONS(LOAD)
+#undef LOAD
+	/* SHA-256 needs no configuration: skip reading openssl.cnf, which
+	 * costs a no-op build more than hashing its keys */
+	ssl.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	sha256 = ssl.EVP_MD_fetch(NULL, "SHA256", NULL);
+	pthread_key_create(&oneshot_key, free_oneshot);
+	pthread_key_create(&spare_key, free_spare);
+}
+
+/* Loads libcrypto on first use; the digest every hash uses. */
+static const EVP_MD *md(void)
+{
+	pthread_once(&crypto_once, crypto_init);
+	return sha256 ? sha256 : ssl.EVP_sha256();
+}
 
 struct hasher *hasher_new(void)
 {
-	struct hasher *h;
-	pthread_once(&spare_once, make_spare_key);
-	h = pthread_getspecific(spare_key);
+	const EVP_MD *sha = md();
+	struct hasher *h = pthread_getspecific(spare_key);
 	if (h) {
 		pthread_setspecific(spare_key, NULL);
-		if (EVP_DigestInit_ex(h->ctx, md(), NULL) == 1)
+		if (ssl.EVP_DigestInit_ex(h->ctx, sha, NULL) == 1)
 			return h;
 	} else {
 		h = xmalloc(sizeof(*h));
-		h->ctx = EVP_MD_CTX_new();
+		h->ctx = ssl.EVP_MD_CTX_new();
 	}
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md(), NULL) != 1) {
+	if (!h->ctx || ssl.EVP_DigestInit_ex(h->ctx, sha, NULL) != 1) {
 		fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
 		abort();
 	}
@@ -84,7 +104,7 @@ struct hasher *hasher_new(void)
 
 void hasher_update(struct hasher *h, const void *p, size_t n)
 {
-	EVP_DigestUpdate(h->ctx, p, n);
+	ssl.EVP_DigestUpdate(h->ctx, p, n);
 }
 
 void hasher_str(struct hasher *h, const char *s) { hasher_update(h, s, strlen(s) + 1); }
@@ -92,12 +112,12 @@ void hasher_str(struct hasher *h, const char *s) { hasher_update(h, s, strlen(s)
 void hasher_final(struct hasher *h, struct hash *out)
 {
 	unsigned int n = HASH_LEN;
-	EVP_DigestFinal_ex(h->ctx, out->b, &n);
+	ssl.EVP_DigestFinal_ex(h->ctx, out->b, &n);
 	if (!pthread_getspecific(spare_key)) {
 		pthread_setspecific(spare_key, h);
 		return;
 	}
-	EVP_MD_CTX_free(h->ctx);
+	ssl.EVP_MD_CTX_free(h->ctx);
 	free(h);
 }
 
@@ -107,15 +127,15 @@ void hash_bytes(const void *p, size_t n, struct hash *out)
 	const EVP_MD *sha = md();
 	EVP_MD_CTX *oneshot = pthread_getspecific(oneshot_key);
 	if (!oneshot) {
-		if (!(oneshot = EVP_MD_CTX_new())) {
+		if (!(oneshot = ssl.EVP_MD_CTX_new())) {
 			fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
 			abort();
 		}
 		pthread_setspecific(oneshot_key, oneshot);
 	}
-	EVP_DigestInit_ex(oneshot, sha, NULL);
-	EVP_DigestUpdate(oneshot, p, n);
-	EVP_DigestFinal_ex(oneshot, out->b, &len);
+	ssl.EVP_DigestInit_ex(oneshot, sha, NULL);
+	ssl.EVP_DigestUpdate(oneshot, p, n);
+	ssl.EVP_DigestFinal_ex(oneshot, out->b, &len);
 }
 
 int hash_file(const char *path, struct hash *out)
