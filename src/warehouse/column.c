@@ -149,7 +149,8 @@ static void put_head(struct buf *out, int enc, int a, int b)
 /* The values of rows as integers q (NULL rows 0) and their scale, when
  * every non-NULL value is one exactly; false otherwise.  Runs over every
  * value a table writes: one pass, no calls. */
-static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int64_t *q, int *scale)
+static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, bool has_nulls, int64_t *q,
+                        int *scale)
 {
 	if (v->type == TYPE_FLOAT64) {
 		bool whole = true;
@@ -157,7 +158,7 @@ static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int
 			uint32_t r = rows[k];
 			double f = v->f64[r];
 			q[k] = 0;
-			if (v->nulls[r])
+			if (has_nulls && v->nulls[r])
 				continue;
 			/* also false for NaN and the infinities */
 			if (!(f > -1e15 && f < 1e15))
@@ -177,11 +178,14 @@ static bool as_integers(const struct vec *v, const uint32_t *rows, size_t n, int
 		return true;
 	}
 	bool seconds = v->type != TYPE_INT64;
-	for (size_t k = 0; k < n; k++) {
-		uint32_t r = rows[k];
-		q[k] = v->nulls[r] ? 0 : v->i64[r];
-		seconds = seconds && q[k] % US_PER_SEC == 0;
-	}
+	if (has_nulls)
+		for (size_t k = 0; k < n; k++)
+			q[k] = v->nulls[rows[k]] ? 0 : v->i64[rows[k]];
+	else
+		for (size_t k = 0; k < n; k++)
+			q[k] = v->i64[rows[k]];
+	for (size_t k = 0; k < n && seconds; k++)
+		seconds = q[k] % US_PER_SEC == 0;
 	*scale = seconds ? SCALE_SECONDS : SCALE_INT;
 	if (seconds)
 		for (size_t k = 0; k < n; k++)
@@ -214,7 +218,7 @@ static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, b
 	int scale;
 	bool ok = false;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	if (!as_integers(v, rows, n, q, &scale))
+	if (!as_integers(v, rows, n, has_nulls, q, &scale))
 		goto done;
 	if (!has_nulls) {
 		for (size_t k = 0; k < n; k++) {
@@ -270,47 +274,79 @@ done:
 	return ok;
 }
 
-void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
-                   struct col_stats *st)
+/* Equal strings; the same pointer first: the writer shares a repeated
+ * value's copy, and most strings compared here are a byte or two. */
+static inline bool str_same(struct str a, struct str b)
+{
+	if (a.len != b.len)
+		return false;
+	if (a.p == b.p)
+		return true;
+	if (a.len > 16)
+		return memcmp(a.p, b.p, a.len) == 0;
+	for (size_t i = 0; i < a.len; i++)
+		if (a.p[i] != b.p[i])
+			return false;
+	return true;
+}
+
+uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool maybe_nulls, struct buf *out,
+                       struct col_stats *st)
 {
 	uint64_t nulls = 0, bytes = 0;
 	bool packed = false;
-	for (size_t k = 0; k < n; k++)
-		nulls += v->nulls[rows[k]];
+	if (maybe_nulls)
+		for (size_t k = 0; k < n; k++)
+			nulls += v->nulls[rows[k]];
 	if (type_is_string(v->type)) {
 		bool same = n > 0 && nulls == 0;
+		const struct str first = n ? v->str[rows[0]] : (struct str){NULL, 0};
 		for (size_t k = 1; k < n && same; k++)
-			same = v->str[rows[k]].len == v->str[rows[0]].len &&
-			       memcmp(v->str[rows[k]].p, v->str[rows[0]].p, v->str[rows[0]].len) == 0;
+			same = str_same(v->str[rows[k]], first);
 		if (same) {
 			struct value x = vec_get(v, rows[0]);
 			put_head(out, ENC_CONST, 0, 0);
 			buf_add(out, x.s.p, x.s.len);
-			bytes = n * bytes_value(&x);
+			bytes = st ? n * bytes_value(&x) : 0;
 		} else {
 			uint32_t off = 0;
 			put_head(out, ENC_PLAIN, 0, 0);
 			buf_grow(out, (n + 1) * 4);
-			buf_add(out, &off, 4);
+			char *at = out->data + out->len;
+			memcpy(at, &off, 4);
 			for (size_t k = 0; k < n; k++) {
 				uint32_t r = rows[k];
 				off += v->nulls[r] ? 0 : (uint32_t)v->str[r].len;
-				buf_add(out, &off, 4);
+				memcpy(at + 4 * (k + 1), &off, 4);
 			}
+			out->len += (n + 1) * 4;
+			buf_grow(out, off);
+			char *dst = out->data + out->len;
 			for (size_t k = 0; k < n; k++) {
 				uint32_t r = rows[k];
-				if (!v->nulls[r]) {
-					struct value x = vec_get(v, r);
-					buf_add(out, x.s.p, x.s.len);
-					bytes += bytes_value(&x);
+				if (!v->nulls[r] && v->str[r].len) {
+					memcpy(dst, v->str[r].p, v->str[r].len);
+					dst += v->str[r].len;
 				}
 			}
+			out->len += off;
+			out->data[out->len] = '\0';
+			/* a string's logical size is its length plus a fixed cost */
+			struct value empty = {.type = v->type};
+			bytes = off + (n - nulls) * bytes_value(&empty);
 		}
 	} else {
 		size_t w = type_width(v->type);
 		bool packable = v->type == TYPE_INT64 || v->type == TYPE_FLOAT64 || v->type == TYPE_DATETIME ||
 		                v->type == TYPE_TIMESTAMP;
-		packed = packable && st && encode_packed(v, rows, n, nulls > 0, out, st);
+		/* A run read back once packs only its integers: checking that
+		 * doubles are in cents costs more than the bytes it saves. */
+		struct col_stats unused;
+		if (st)
+			packed = packable && encode_packed(v, rows, n, nulls > 0, out, st);
+		else
+			packed = packable && v->type != TYPE_FLOAT64 &&
+			         encode_packed(v, rows, n, nulls > 0, out, &unused);
 		if (!packed) {
 			put_head(out, ENC_PLAIN, 0, 0);
 			buf_grow(out, n * w);
@@ -356,6 +392,7 @@ void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct b
 		else if (!packed)
 			stats_minmax(v, rows, n, st);
 	}
+	return nulls;
 }
 
 static int read_full(int fd, void *p, size_t n, uint64_t offset)
@@ -428,13 +465,22 @@ int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool ha
 {
 	int error;
 	vec_reset(out);
-	vec_reserve(out, rows ? rows : 1);
 	if (length < CHUNK_HEAD)
 		return bad_chunk("too short");
 	/* The chunk goes into the vec's arena: strings point into it. */
 	unsigned char *chunk = arena_alloc(&out->arena, length + 1);
 	if ((error = read_full(fd, chunk, length, offset)) < 0)
 		return error;
+	return column_decode(chunk, length, rows, has_nulls, out);
+}
+
+int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nulls, struct vec *out)
+{
+	const unsigned char *chunk = data;
+	out->count = 0;
+	vec_reserve(out, rows ? rows : 1);
+	if (length < CHUNK_HEAD)
+		return bad_chunk("too short");
 	int enc = chunk[0], a = chunk[1], b = chunk[2];
 	const unsigned char *body = chunk + CHUNK_HEAD;
 	uint64_t size = length - CHUNK_HEAD, nulls_len = has_nulls ? rows : 0;
@@ -445,18 +491,24 @@ int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool ha
 			out->str[i] = (struct str){(const char *)body, size};
 		memset(out->nulls, 0, rows);
 	} else if (type_is_string(out->type) && enc == ENC_PLAIN) {
-		const uint32_t *off = (const uint32_t *)body;
+		/* a chunk in memory may sit at any address: offsets by memcpy */
 		uint64_t head = ((uint64_t)rows + 1) * 4;
-		if (size < head || head + off[rows] + nulls_len != size)
+		uint32_t from, to;
+		if (size < head)
+			return bad_chunk("bad string offsets");
+		memcpy(&to, body + 4 * (size_t)rows, 4);
+		if (head + to + nulls_len != size)
 			return bad_chunk("bad string offsets");
 		const char *bytes = (const char *)body + head;
-		for (uint32_t i = 0; i < rows; i++) {
-			if (off[i + 1] < off[i])
+		memcpy(&from, body, 4);
+		for (uint32_t i = 0; i < rows; i++, from = to) {
+			memcpy(&to, body + 4 * ((size_t)i + 1), 4);
+			if (to < from)
 				return bad_chunk("bad string offsets");
-			out->str[i] = (struct str){bytes + off[i], off[i + 1] - off[i]};
+			out->str[i] = (struct str){bytes + from, to - from};
 		}
 		if (has_nulls)
-			memcpy(out->nulls, bytes + off[rows], rows);
+			memcpy(out->nulls, bytes + to, rows);
 		else
 			memset(out->nulls, 0, rows);
 	} else if (!type_is_string(out->type) && enc == ENC_PLAIN) {

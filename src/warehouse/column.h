@@ -10,14 +10,18 @@
 #define COLUMN_STATS_MAX_STR 256
 
 /* Appends the chunk of rows[0..n) of v to out and fills st (min and max
- * point into v).  With st NULL (a writer's temporary runs, read back
- * once) the chunk is plain: packing would cost more than the bytes it
- * saves. */
-void column_encode(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
-                   struct col_stats *st);
+ * point into v); returns the NULLs among the rows.  maybe_nulls false
+ * promises that no row of v is NULL (the writer knows it of a whole
+ * batch, and so spares a look at each row).  With st NULL (a writer's
+ * temporary runs, read back once) only integers pack: checking doubles
+ * costs more than the bytes it would save. */
+uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool maybe_nulls, struct buf *out,
+                       struct col_stats *st);
 /* Reads a chunk of rows values (holding NULLs when has_nulls) at offset in
  * fd into out, which has the column's type. */
 int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
                 struct vec *out);
+/* As column_read, from a chunk in memory; out's strings point into it. */
+int column_decode(const void *chunk, uint64_t length, uint32_t rows, bool has_nulls, struct vec *out);
 
 #endif

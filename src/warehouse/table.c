@@ -49,7 +49,11 @@
  *
  * The writer holds rows up to a memory budget, then sorts them and spills
  * them as a run to an unlinked temporary file in the table's directory;
- * finish merges the runs (or, when nothing was spilled, sorts in memory). */
+ * finish merges the runs (or, when nothing was spilled, sorts in memory).
+ * A large write uses a second thread (worker.h): it spills one run while
+ * the next rows arrive, and encodes and writes the merged blocks while
+ * the merge goes on; each side encodes some columns, as many as keep
+ * both busy.  Which thread encodes a chunk changes nothing in its bytes. */
 #include "table.h"
 
 #include <dirent.h>
@@ -63,6 +67,7 @@
 #include <unistd.h>
 
 #include "column.h"
+#include "worker.h"
 
 #define FORMAT_LINE "pipe-table 2"
 #define DATA_FILE "table.data"
@@ -280,6 +285,14 @@ struct spill_run {
 	uint64_t *length;
 };
 
+/* The chunks of a run's first ncols columns, block by block, encoded by
+ * the appending thread before it hands the run over (see spill_behind). */
+struct run_head {
+	size_t ncols;
+	struct buf bytes;
+	uint64_t *offset, *length, *nulls; /* per block and column, into bytes */
+};
+
 /* A partition key and whether any of its rows is new (not from the old
  * table): what BigQuery's per-job partition limit counts. */
 struct key_seen {
@@ -306,6 +319,21 @@ struct table_writer {
 	struct key_seen *seen;
 	size_t nseen, seen_cap;
 	struct arena stat_mem; /* string bounds of the blocks written */
+	/* Spills run on a second thread (bg) while the next rows arrive: the
+	 * rows being spilled move to spilling, which only that job touches,
+	 * with runs, seen, spill_fd and spill_size, until worker_wait. */
+	struct worker *bg;
+	struct batch spilling;
+	uint8_t *spilling_existing;
+	size_t spilling_existing_cap;
+	uint32_t *spilling_ids; /* their order and partition keys (sort_held) */
+	int64_t *spilling_keys;
+	/* The appending thread encodes the first spill_split columns of each
+	 * run itself (into ahead, then handed over as head) when it would
+	 * otherwise wait for the second thread: split grows while that one is
+	 * still busy when a run is ready, and shrinks when it is idle. */
+	struct run_head head, ahead;
+	size_t spill_split;
 };
 
 int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec)
@@ -323,6 +351,7 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	for (size_t i = 0; i < spec->ncols; i++)
 		types[i] = spec->cols[i].type;
 	batch_init(&w->rows, spec->ncols, types);
+	batch_init(&w->spilling, spec->ncols, types);
 	free(types);
 	w->part_col = spec->partition.kind == PARTITION_NONE ? -1 : table_spec_column(spec, spec->partition.column);
 	w->budget = TABLE_WRITER_MEMORY;
@@ -362,18 +391,30 @@ done:
 }
 
 /* Appends rows [from, from + n) of src to dst, of the same string type:
- * the bytes copied into dst's arena at once. */
+ * the bytes copied into dst's arena at once.  A row pointing at the same
+ * bytes as the row before (a constant chunk read, a load id) shares its
+ * copy, so that column_encode finds a constant column by its pointers. */
+static inline bool same_bytes_as_before(const struct vec *v, size_t from, size_t i)
+{
+	return i > from && v->str[i].p == v->str[i - 1].p && v->str[i].len == v->str[i - 1].len && !v->nulls[i - 1];
+}
+
 static void append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n)
 {
 	size_t total = 0;
 	for (size_t i = from; i < from + n; i++)
-		total += src->nulls[i] ? 0 : src->str[i].len;
+		if (!src->nulls[i] && !same_bytes_as_before(src, from, i))
+			total += src->str[i].len;
 	char *p = arena_alloc(&dst->arena, total + 1);
 	vec_reserve(dst, dst->count + n);
 	for (size_t i = from; i < from + n; i++) {
 		struct str *d = &dst->str[dst->count++];
 		if (src->nulls[i]) {
 			*d = (struct str){NULL, 0};
+			continue;
+		}
+		if (same_bytes_as_before(src, from, i)) {
+			*d = d[-1];
 			continue;
 		}
 		memcpy(p, src->str[i].p, src->str[i].len);
@@ -436,18 +477,18 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 	return 0;
 }
 
-static int spill(struct table_writer *w);
+static int spill_behind(struct table_writer *w);
 
 int table_writer_append(struct table_writer *w, const struct batch *b)
 {
 	int error = append_rows(w, b, false);
-	return error < 0 || w->held < w->budget ? error : spill(w);
+	return error < 0 || w->held < w->budget ? error : spill_behind(w);
 }
 
 int table_writer_append_existing(struct table_writer *w, const struct batch *b)
 {
 	int error = append_rows(w, b, true);
-	return error < 0 || w->held < w->budget ? error : spill(w);
+	return error < 0 || w->held < w->budget ? error : spill_behind(w);
 }
 
 void table_writer_set_memory(struct table_writer *w, size_t bytes) { w->budget = bytes ? bytes : 1; }
@@ -754,11 +795,32 @@ static int data_flush(struct data_out *o)
 	return error;
 }
 
-/* Appends rows ids[0..n) of src to part as one block. */
-static int write_block(struct table_writer *w, struct partition *part, size_t *cap, const struct batch *src,
-                       const uint32_t *ids, size_t n, struct data_out *o)
+/* The chunks of a block's first ncols columns, encoded ahead (by the
+ * merge's own thread, so that both threads encode). */
+struct encoded {
+	size_t ncols;
+	struct buf bytes;        /* the chunks, one after the other */
+	uint64_t *length;        /* per column */
+	struct col_stats *stats; /* per column; bounds point into the rows */
+};
+
+static void encode_ahead(const struct batch *src, const uint32_t *ids, size_t ncols, struct encoded *e)
 {
-	size_t ncols = w->spec.ncols;
+	e->ncols = ncols;
+	e->bytes.len = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		size_t before = e->bytes.len;
+		column_encode(&src->cols[c], ids, src->nrows, true, &e->bytes, &e->stats[c]);
+		e->length[c] = e->bytes.len - before;
+	}
+}
+
+/* Appends rows ids[0..n) of src to part as one block; head (or NULL)
+ * holds the chunks of its first columns already encoded. */
+static int write_block(struct table_writer *w, struct partition *part, size_t *cap, const struct batch *src,
+                       const uint32_t *ids, size_t n, const struct encoded *head, struct data_out *o)
+{
+	size_t ncols = w->spec.ncols, c = 0;
 	grow_array(&part->blocks, cap, part->nblocks + 1, sizeof *part->blocks);
 	struct block *blk = &part->blocks[part->nblocks++];
 	part->rows += n;
@@ -766,12 +828,25 @@ static int write_block(struct table_writer *w, struct partition *part, size_t *c
 	blk->stats = xcalloc(ncols, sizeof *blk->stats);
 	blk->offset = xcalloc(ncols, sizeof *blk->offset);
 	blk->length = xcalloc(ncols, sizeof *blk->length);
-	for (size_t c = 0; c < ncols; c++) {
+	if (head && head->ncols) {
+		uint64_t at = o->written + o->buf.len;
+		buf_add(&o->buf, head->bytes.data, head->bytes.len);
+		for (; c < head->ncols; c++) {
+			blk->stats[c] = head->stats[c];
+			blk->offset[c] = at;
+			blk->length[c] = head->length[c];
+			at += head->length[c];
+		}
+	}
+	for (; c < ncols; c++) {
 		struct col_stats *st = &blk->stats[c];
 		size_t before = o->buf.len;
 		blk->offset[c] = o->written + before;
-		column_encode(&src->cols[c], ids, n, &o->buf, st);
+		column_encode(&src->cols[c], ids, n, true, &o->buf, st);
 		blk->length[c] = o->buf.len - before;
+	}
+	for (c = 0; c < ncols; c++) {
+		struct col_stats *st = &blk->stats[c];
 		/* the bounds outlive src */
 		if (type_is_string(st->min.type) && !st->min.is_null) {
 			st->min.s.p = arena_strndup(&w->stat_mem, st->min.s.p, st->min.s.len);
@@ -803,11 +878,11 @@ static void partition_start(struct table_writer *w, struct partition *part, bool
 	part->id = xstrdup(id);
 }
 
-/* Sorts the rows held by partition key and clustering columns: *ids is
- * the order, *keys (NULL when unpartitioned) each row's key. */
-static void sort_held(struct table_writer *w, uint32_t **ids, int64_t **keys)
+/* Sorts rows by partition key and clustering columns: *ids is the order,
+ * *keys (NULL when unpartitioned) each row's key. */
+static void sort_held(const struct table_writer *w, const struct batch *rows, uint32_t **ids, int64_t **keys)
 {
-	size_t n = w->rows.nrows;
+	size_t n = rows->nrows;
 	*ids = xmalloc((n ? n : 1) * sizeof **ids);
 	*keys = NULL;
 	for (size_t i = 0; i < n; i++)
@@ -815,21 +890,52 @@ static void sort_held(struct table_writer *w, uint32_t **ids, int64_t **keys)
 	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
 	if (w->part_col >= 0) {
 		*keys = xmalloc((n ? n : 1) * sizeof **keys);
-		partition_keys(&w->spec.partition, &w->rows.cols[w->part_col], *keys);
+		partition_keys(&w->spec.partition, &rows->cols[w->part_col], *keys);
 		ctx.keys = *keys;
 	}
 	for (size_t k = 0; k < ctx.ncluster; k++)
-		ctx.cluster[k] = &w->rows.cols[w->cluster_col[k]];
+		ctx.cluster[k] = &rows->cols[w->cluster_col[k]];
 	sort_rows(&ctx, *ids, n);
 }
 
-/* Sorts the rows held and writes them as a run to the spill file. */
-static int spill(struct table_writer *w)
+static void run_head_free(struct run_head *h)
+{
+	buf_free(&h->bytes);
+	free(h->offset);
+	free(h->length);
+	free(h->nulls);
+}
+
+static void encode_run_head(const struct table_writer *w, const struct batch *rows, const uint32_t *ids,
+                            size_t ncols, struct run_head *h)
+{
+	size_t n = rows->nrows, bs = w->spec.block_rows, nb = (n + bs - 1) / bs;
+	h->ncols = ncols;
+	h->bytes.len = 0;
+	h->offset = xrealloc(h->offset, (nb * ncols + 1) * sizeof *h->offset);
+	h->length = xrealloc(h->length, (nb * ncols + 1) * sizeof *h->length);
+	h->nulls = xrealloc(h->nulls, (nb * ncols + 1) * sizeof *h->nulls);
+	for (size_t c = 0; c < ncols; c++) {
+		bool maybe_nulls = memchr(rows->cols[c].nulls, 1, n) != NULL;
+		for (size_t b = 0; b < nb; b++) {
+			size_t from = b * bs, m = n - from < bs ? n - from : bs, before = h->bytes.len;
+			h->offset[b * ncols + c] = before;
+			h->nulls[b * ncols + c] =
+				column_encode(&rows->cols[c], ids + from, m, maybe_nulls, &h->bytes, NULL);
+			h->length[b * ncols + c] = h->bytes.len - before;
+		}
+	}
+}
+
+/* Writes rows, in the order sort_held gave (ids, keys: freed here), as a
+ * run to the spill file; empties rows.  head (or NULL) holds the chunks
+ * of the first columns already encoded. */
+static int spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, uint32_t *ids, int64_t *keys,
+                 const struct run_head *head)
 {
 	int error = 0;
-	size_t n = w->rows.nrows, nc = w->spec.ncols, bs = w->spec.block_rows;
-	uint32_t *ids = NULL;
-	int64_t *keys = NULL;
+	size_t n = rows->nrows, nc = w->spec.ncols, bs = w->spec.block_rows;
+	bool *maybe_nulls = NULL;
 	struct data_out o = {.fd = w->spill_fd, .buf = BUF_INIT, .written = w->spill_size};
 	char *path = path_join(w->dir, ".spill");
 	if (!n)
@@ -844,11 +950,10 @@ static int spill(struct table_writer *w)
 		o.fd = w->spill_fd;
 	}
 	o.path = path;
-	sort_held(w, &ids, &keys);
 	for (size_t i = 0, j; keys && i < n; i = j) {
 		bool fresh = false;
 		for (j = i; j < n && keys[ids[j]] == keys[ids[i]]; j++)
-			fresh |= !w->existing[ids[j]];
+			fresh |= !existing[ids[j]];
 		grow_array(&w->seen, &w->seen_cap, w->nseen + 1, sizeof *w->seen);
 		w->seen[w->nseen++] = (struct key_seen){keys[ids[i]], fresh};
 	}
@@ -859,19 +964,27 @@ static int spill(struct table_writer *w)
 	run->offset = xmalloc(run->nblocks * nc * sizeof *run->offset);
 	run->length = xmalloc(run->nblocks * nc * sizeof *run->length);
 	run->nulls = xmalloc(run->nblocks * nc * sizeof *run->nulls);
+	/* which columns hold a NULL: one look at each, not one per block */
+	size_t nhead = head ? head->ncols : 0;
+	maybe_nulls = xmalloc(nc * sizeof *maybe_nulls);
+	for (size_t c = nhead; c < nc; c++)
+		maybe_nulls[c] = memchr(rows->cols[c].nulls, 1, n) != NULL;
 	for (size_t b = 0; b < run->nblocks; b++) {
-		size_t from = b * bs, rows = n - from < bs ? n - from : bs;
-		run->rows[b] = (uint32_t)rows;
-		for (size_t c = 0; c < nc; c++) {
-			const struct vec *v = &w->rows.cols[c];
+		size_t from = b * bs, m = n - from < bs ? n - from : bs;
+		run->rows[b] = (uint32_t)m;
+		for (size_t c = 0; c < nhead; c++) {
+			uint64_t len = head->length[b * nhead + c];
+			run->offset[b * nc + c] = o.written + o.buf.len;
+			run->length[b * nc + c] = len;
+			run->nulls[b * nc + c] = head->nulls[b * nhead + c];
+			buf_add(&o.buf, head->bytes.data + head->offset[b * nhead + c], len);
+		}
+		for (size_t c = nhead; c < nc; c++) {
+			const struct vec *v = &rows->cols[c];
 			size_t before = o.buf.len;
-			uint64_t nulls = 0;
-			for (size_t k = 0; k < rows; k++)
-				nulls += v->nulls[ids[from + k]];
 			run->offset[b * nc + c] = o.written + before;
-			column_encode(v, ids + from, rows, &o.buf, NULL);
+			run->nulls[b * nc + c] = column_encode(v, ids + from, m, maybe_nulls[c], &o.buf, NULL);
 			run->length[b * nc + c] = o.buf.len - before;
-			run->nulls[b * nc + c] = nulls;
 		}
 		if (o.buf.len >= WRITE_CHUNK && (error = data_flush(&o)) < 0)
 			goto done;
@@ -879,14 +992,64 @@ static int spill(struct table_writer *w)
 	if ((error = data_flush(&o)) < 0)
 		goto done;
 	w->spill_size = o.written;
-	batch_reset(&w->rows);
-	w->held = 0;
+	batch_reset(rows);
 done:
+	free(maybe_nulls);
 	buf_free(&o.buf);
 	free(path);
 	free(ids);
 	free(keys);
 	return error;
+}
+
+static int spill_job(void *arg)
+{
+	struct table_writer *w = arg;
+	int error = spill(w, &w->spilling, w->spilling_existing, w->spilling_ids, w->spilling_keys, &w->head);
+	w->spilling_ids = NULL;
+	w->spilling_keys = NULL;
+	return error;
+}
+
+/* Hands the rows held to the second thread to spill, once it is done with
+ * the ones before, and takes its emptied batch for the next rows. */
+static int spill_behind(struct table_writer *w)
+{
+	int error;
+	if (!w->bg && (error = worker_start(&w->bg)) < 0)
+		return error;
+	/* sorted here, while the second thread spills the run before: it
+	 * has more to do */
+	uint32_t *ids;
+	int64_t *keys;
+	sort_held(w, &w->rows, &ids, &keys);
+	encode_run_head(w, &w->rows, ids, w->spill_split, &w->ahead);
+	bool busy = worker_busy(w->bg);
+	if ((error = worker_wait(w->bg)) < 0) {
+		free(ids);
+		free(keys);
+		return error;
+	}
+	if (busy && w->spill_split < w->spec.ncols)
+		w->spill_split++;
+	else if (!busy && w->spill_split > 0)
+		w->spill_split--;
+	w->spilling_ids = ids;
+	w->spilling_keys = keys;
+	struct run_head h = w->head;
+	w->head = w->ahead;
+	w->ahead = h;
+	struct batch t = w->rows;
+	w->rows = w->spilling;
+	w->spilling = t;
+	uint8_t *e = w->existing;
+	size_t ecap = w->existing_cap;
+	w->existing = w->spilling_existing;
+	w->existing_cap = w->spilling_existing_cap;
+	w->spilling_existing = e;
+	w->spilling_existing_cap = ecap;
+	w->held = 0;
+	return worker_run(w->bg, spill_job, w);
 }
 
 /* The partition limits over every run's keys. */
@@ -912,16 +1075,40 @@ struct cursor {
 	size_t blk, pos;
 	struct batch rows;
 	int64_t *keys;
+	struct buf data; /* the block as read */
 };
 
+static int read_at(int fd, char *p, size_t n, uint64_t offset)
+{
+	while (n) {
+		ssize_t got = pread(fd, p, n, (off_t)offset);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return error_set("reading a spilled run: %s", got < 0 ? strerror(errno) : "file is truncated");
+		p += got;
+		n -= (size_t)got;
+		offset += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* Reads the cursor's block: its chunks follow each other in the spill
+ * file, so one read takes them all (strings point into c->data). */
 static int cursor_load(struct table_writer *w, struct cursor *c)
 {
 	int error;
 	size_t nc = w->spec.ncols, b = c->blk;
 	uint32_t rows = c->run->rows[b];
+	const uint64_t *offset = c->run->offset + b * nc, *length = c->run->length + b * nc;
+	uint64_t start = offset[0], size = offset[nc - 1] + length[nc - 1] - start;
+	c->data.len = 0;
+	buf_grow(&c->data, size);
+	if ((error = read_at(w->spill_fd, c->data.data, size, start)) < 0)
+		return error;
 	for (size_t k = 0; k < nc; k++)
-		if ((error = column_read(w->spill_fd, c->run->offset[b * nc + k], c->run->length[b * nc + k], rows,
-		                         c->run->nulls[b * nc + k] > 0, &c->rows.cols[k])) < 0)
+		if ((error = column_decode(c->data.data + (offset[k] - start), length[k], rows,
+		                           c->run->nulls[b * nc + k] > 0, &c->rows.cols[k])) < 0)
 			return error;
 	c->rows.nrows = rows;
 	c->pos = 0;
@@ -1002,23 +1189,91 @@ static void copy_rows(struct batch *dst, const struct batch *src, size_t from, s
 	dst->nrows += m;
 }
 
+/* The merge's output: its blocks are encoded and written on the writer's
+ * second thread, which alone touches the partitions and the data file
+ * until the merge waits for it. */
+struct block_sink {
+	struct table_writer *w;
+	struct partition **parts;
+	size_t *nparts, pcap, bcap;
+	struct data_out *o;
+	const uint32_t *ids; /* 0, 1, 2, ...: a block's rows in order */
+	struct batch rows;   /* the block the job writes */
+	bool start;          /* it begins a partition of this key */
+	int64_t key;
+	/* The merge's thread encodes the first columns of each block itself
+	 * (head: the job's; ahead: the next block's), as many as keep both
+	 * threads busy: split grows while the job is still running when the
+	 * next block is ready, and shrinks when the job waits.  The bytes
+	 * are the same whoever encodes them. */
+	struct encoded head, ahead;
+	size_t split;
+};
+
+static int block_job(void *arg)
+{
+	struct block_sink *s = arg;
+	if (s->start) {
+		grow_array(s->parts, &s->pcap, *s->nparts + 1, sizeof **s->parts);
+		partition_start(s->w, &(*s->parts)[(*s->nparts)++], s->w->part_col >= 0, s->key);
+		s->bcap = 0;
+	}
+	return write_block(s->w, &(*s->parts)[*s->nparts - 1], &s->bcap, &s->rows, s->ids, s->rows.nrows, &s->head,
+	                   s->o);
+}
+
+/* Hands the rows of out to the second thread as the next block (the first
+ * of a new partition when *start) and empties out. */
+static int sink_block(struct block_sink *s, struct batch *out, bool *start, int64_t key)
+{
+	int error;
+	encode_ahead(out, s->ids, s->split, &s->ahead);
+	bool busy = worker_busy(s->w->bg);
+	if ((error = worker_wait(s->w->bg)) < 0)
+		return error;
+	struct batch t = s->rows;
+	s->rows = *out;
+	*out = t;
+	batch_reset(out);
+	struct encoded e = s->head;
+	s->head = s->ahead;
+	s->ahead = e;
+	if (busy && s->split < s->w->spec.ncols)
+		s->split++;
+	else if (!busy && s->split > 0)
+		s->split--;
+	s->start = *start;
+	s->key = key;
+	*start = false;
+	return worker_run(s->w->bg, block_job, s);
+}
+
 /* Merges the spilled runs into partitions and blocks. */
 static int merge_runs(struct table_writer *w, struct partition **parts, size_t *nparts, struct data_out *o)
 {
 	int error = 0;
-	size_t nr = w->nruns, nh = 0, bs = w->spec.block_rows, pcap = 0, bcap = 0;
+	size_t nr = w->nruns, nh = 0, bs = w->spec.block_rows;
 	struct cursor *cur = xcalloc(nr, sizeof *cur);
 	struct cursor **heap = xcalloc(nr, sizeof *heap);
 	enum type *types = xmalloc(w->spec.ncols * sizeof *types);
 	uint32_t *ids = xmalloc(bs * sizeof *ids);
 	struct batch out;
-	struct partition *part = NULL;
+	struct block_sink sink = {.w = w, .parts = parts, .nparts = nparts, .o = o, .ids = ids};
+	bool started = false, start = false;
 	int64_t key = 0;
 	for (size_t c = 0; c < w->spec.ncols; c++)
 		types[c] = w->spec.cols[c].type;
 	for (size_t i = 0; i < bs; i++)
 		ids[i] = (uint32_t)i;
 	batch_init(&out, w->spec.ncols, types);
+	batch_init(&sink.rows, w->spec.ncols, types);
+	struct encoded *enc[2] = {&sink.head, &sink.ahead};
+	for (size_t i = 0; i < 2; i++) {
+		enc[i]->length = xcalloc(w->spec.ncols, sizeof *enc[i]->length);
+		enc[i]->stats = xcalloc(w->spec.ncols, sizeof *enc[i]->stats);
+	}
+	if (!w->bg && (error = worker_start(&w->bg)) < 0)
+		goto done;
 	for (size_t r = 0; r < nr; r++) {
 		cur[r].run = &w->runs[r];
 		batch_init(&cur[r].rows, w->spec.ncols, types);
@@ -1031,14 +1286,10 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 	while (nh) {
 		struct cursor *c = heap[0];
 		int64_t k = w->part_col >= 0 ? c->keys[c->pos] : 0;
-		if (!part || k != key) {
-			if (out.nrows && (error = write_block(w, part, &bcap, &out, ids, out.nrows, o)) < 0)
+		if (!started || k != key) {
+			if (out.nrows && (error = sink_block(&sink, &out, &start, key)) < 0)
 				goto done;
-			batch_reset(&out);
-			grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
-			part = &(*parts)[(*nparts)++];
-			partition_start(w, part, w->part_col >= 0, k);
-			bcap = 0;
+			started = start = true;
 			key = k;
 		}
 		/* The rows of c that come before every other run's next row go
@@ -1053,11 +1304,8 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 			m++;
 		copy_rows(&out, &c->rows, c->pos, m);
 		c->pos += m - 1;
-		if (out.nrows == bs) {
-			if ((error = write_block(w, part, &bcap, &out, ids, out.nrows, o)) < 0)
-				goto done;
-			batch_reset(&out);
-		}
+		if (out.nrows == bs && (error = sink_block(&sink, &out, &start, key)) < 0)
+			goto done;
 		if (++c->pos == c->rows.nrows) {
 			if (++c->blk == c->run->nblocks) {
 				heap[0] = heap[--nh];
@@ -1068,10 +1316,22 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 		heap_down(w, heap, nh, 0);
 	}
 	if (out.nrows)
-		error = write_block(w, part, &bcap, &out, ids, out.nrows, o);
+		error = sink_block(&sink, &out, &start, key);
 done:
+	/* the last block's job, or the one running when a read failed */
+	if (w->bg) {
+		int last = worker_wait(w->bg);
+		error = error < 0 ? error : last;
+	}
+	batch_free(&sink.rows);
+	for (size_t i = 0; i < 2; i++) {
+		buf_free(&enc[i]->bytes);
+		free(enc[i]->length);
+		free(enc[i]->stats);
+	}
 	for (size_t r = 0; r < nr; r++) {
 		batch_free(&cur[r].rows);
+		buf_free(&cur[r].data);
 		free(cur[r].keys);
 	}
 	batch_free(&out);
@@ -1089,7 +1349,7 @@ static int write_held(struct table_writer *w, struct partition **parts, size_t *
 	size_t n = w->rows.nrows, pcap = 0, bs = w->spec.block_rows;
 	uint32_t *ids = NULL;
 	int64_t *keys = NULL;
-	sort_held(w, &ids, &keys);
+	sort_held(w, &w->rows, &ids, &keys);
 	if (keys && (error = check_partition_count(w, keys, ids, n)) < 0)
 		goto done;
 	/* Runs of equal keys are the partitions; an empty unpartitioned table
@@ -1106,7 +1366,8 @@ static int write_held(struct table_writer *w, struct partition **parts, size_t *
 		partition_start(w, part, keys != NULL, keys ? keys[ids[i]] : 0);
 		size_t bcap = 0;
 		for (size_t from = i; from < j; from += bs)
-			if ((error = write_block(w, part, &bcap, &w->rows, ids + from, j - from < bs ? j - from : bs, o)) < 0)
+			if ((error = write_block(w, part, &bcap, &w->rows, ids + from, j - from < bs ? j - from : bs, NULL,
+			                         o)) < 0)
 				goto done;
 		if (n == 0)
 			break;
@@ -1234,6 +1495,13 @@ static void blocks_binary(const struct table_spec *s, const struct partition *pa
 
 static void writer_free(struct table_writer *w)
 {
+	worker_stop(w->bg); /* first: a spill may be running */
+	batch_free(&w->spilling);
+	free(w->spilling_existing);
+	free(w->spilling_ids);
+	free(w->spilling_keys);
+	run_head_free(&w->head);
+	run_head_free(&w->ahead);
 	if (w->spill_fd >= 0)
 		close(w->spill_fd);
 	for (size_t r = 0; r < w->nruns; r++) {
@@ -1267,8 +1535,14 @@ int table_writer_finish(struct table_writer *w)
 		error = error_set("creating %s: %s", path, strerror(errno));
 		goto done;
 	}
+	if (w->bg && (error = worker_wait(w->bg)) < 0)
+		goto done;
 	if (w->nruns) {
-		if ((error = spill(w)) < 0 || (error = check_seen_partitions(w)) < 0 ||
+		uint32_t *ids;
+		int64_t *keys;
+		sort_held(w, &w->rows, &ids, &keys);
+		if ((error = spill(w, &w->rows, w->existing, ids, keys, NULL)) < 0 ||
+		    (error = check_seen_partitions(w)) < 0 ||
 		    (error = merge_runs(w, &parts, &nparts, &o)) < 0)
 			goto done;
 	} else if ((error = write_held(w, &parts, &nparts, &o)) < 0) {

@@ -15,7 +15,7 @@ static int round_trip(const struct vec *v, const uint32_t *rows, size_t n, struc
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "pad");
-	column_encode(v, rows, n, &b, st);
+	column_encode(v, rows, n, true, &b, st);
 	*len = b.len - 3;
 	char path[] = "/tmp/pipe-test-column-XXXXXX";
 	int fd = mkstemp(path);
@@ -159,7 +159,7 @@ static void test_truncated_chunk(void)
 	struct value x = value_int64(5);
 	vec_push(&v, &x);
 	struct buf b = BUF_INIT;
-	column_encode(&v, rows, 1, &b, &st);
+	column_encode(&v, rows, 1, true, &b, &st);
 	char path[] = "/tmp/pipe-test-column-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0 || write(fd, b.data, 4) != 4) /* half of it */

@@ -653,26 +653,30 @@ static void test_append_types(void)
 static void test_spill_same_bytes(void)
 {
 	static struct column_def cols[] = {
-		{"VendorID", TYPE_INT64}, {"dropoff", TYPE_TIMESTAMP}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+		{"VendorID", TYPE_INT64}, {"dropoff", TYPE_TIMESTAMP}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64},
+		{"load", TYPE_STRING}};
 	struct table_spec specs[2] = {{
-		.name = "t", .ncols = 4, .cols = cols,
+		.name = "t", .ncols = 5, .cols = cols,
 		.partition = {.kind = PARTITION_TIME, .column = "dropoff", .unit = PART_DAY},
 		.ncluster = 2, .cluster = {"zone", "VendorID"}, .block_rows = 16,
-	}, {.name = "u", .ncols = 4, .cols = cols, .block_rows = 16}};
-	char *rows[300];
-	for (int k = 0; k < 300; k++)
-		rows[k] = k % 37 == 0 ? xasprintf("%d|\\N|\\N|%d", k % 3, k)
-		                      : xasprintf("%d|2019-01-0%d %02d:%02d:00|zone %d|%d.5", k % 3, 1 + k % 4, k % 24,
-		                                  k % 60, k * 7 % 13, k);
+	}, {.name = "u", .ncols = 5, .cols = cols, .block_rows = 16}};
+	/* enough rows for many runs and blocks: the merge hands blocks to the
+	 * second thread and encodes some columns itself, as timing has it */
+	enum { N = 3000 };
+	char *rows[N];
+	for (int k = 0; k < N; k++)
+		rows[k] = k % 37 == 0 ? xasprintf("%d|\\N|\\N|%d|load 1", k % 3, k)
+		                      : xasprintf("%d|2019-01-0%d %02d:%02d:00|zone %d|%d.5|load 1", k % 3, 1 + k % 4,
+		                                  k % 24, k % 60, k * 7 % 13, k);
 	for (size_t i = 0; i < 2; i++) {
 		char *d1 = tmp_dir(), *d2 = tmp_dir();
 		struct table_writer *w = NULL;
-		CHECK_OK(write_table(d1, &specs[i], (const char *const *)rows, 300));
+		CHECK_OK(write_table(d1, &specs[i], (const char *const *)rows, N));
 		CHECK_OK(table_writer_open(&w, d2, &specs[i]));
 		table_writer_set_memory(w, 1000); /* a run every few batches */
-		for (size_t from = 0; w && from < 300; from += 7) {
+		for (size_t from = 0; w && from < N; from += 7) {
 			struct batch b;
-			fill(&b, &specs[i], (const char *const *)rows + from, from + 7 <= 300 ? 7 : 300 - from);
+			fill(&b, &specs[i], (const char *const *)rows + from, from + 7 <= N ? 7 : N - from);
 			CHECK_OK(table_writer_append(w, &b));
 			batch_free(&b);
 		}
@@ -697,7 +701,7 @@ static void test_spill_same_bytes(void)
 		free(d1);
 		free(d2);
 	}
-	for (int k = 0; k < 300; k++)
+	for (int k = 0; k < N; k++)
 		free(rows[k]);
 }
 

@@ -1,0 +1,121 @@
+/* worker: one background thread, one job at a time.
+ *
+ * The hand-over is a mutex and a condition variable: a job's writes happen
+ * before worker_wait returns (the unlock after the job, the lock in the
+ * wait), so the caller may read what the job wrote once the wait returns. */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	worker_fn fn; /* the job to run, NULL when idle */
+	void *arg;
+	bool busy, quit;
+	int error;      /* the first failed job's */
+	char msg[4096]; /* and its message (the error slot is per thread) */
+};
+
+static void *worker_main(void *p)
+{
+	struct worker *wk = p;
+	pthread_mutex_lock(&wk->lock);
+	for (;;) {
+		while (!wk->busy && !wk->quit)
+			pthread_cond_wait(&wk->changed, &wk->lock);
+		if (!wk->busy)
+			break;
+		worker_fn fn = wk->fn;
+		void *arg = wk->arg;
+		pthread_mutex_unlock(&wk->lock);
+		int error = fn(arg);
+		pthread_mutex_lock(&wk->lock);
+		if (error < 0 && !wk->error) {
+			wk->error = error;
+			snprintf(wk->msg, sizeof wk->msg, "%s", error_last());
+		}
+		wk->busy = false;
+		wk->fn = NULL;
+		pthread_cond_broadcast(&wk->changed);
+	}
+	pthread_mutex_unlock(&wk->lock);
+	return NULL;
+}
+
+int worker_start(struct worker **out)
+{
+	struct worker *wk = xcalloc(1, sizeof *wk);
+	*out = NULL;
+	pthread_mutex_init(&wk->lock, NULL);
+	pthread_cond_init(&wk->changed, NULL);
+	int r = pthread_create(&wk->thread, NULL, worker_main, wk);
+	if (r != 0) {
+		pthread_cond_destroy(&wk->changed);
+		pthread_mutex_destroy(&wk->lock);
+		free(wk);
+		return error_set("starting a thread: %s", strerror(r));
+	}
+	*out = wk;
+	return 0;
+}
+
+/* With the lock held: waits until idle; the failed job's error. */
+static int wait_idle(struct worker *wk)
+{
+	while (wk->busy)
+		pthread_cond_wait(&wk->changed, &wk->lock);
+	return wk->error;
+}
+
+bool worker_busy(struct worker *wk)
+{
+	pthread_mutex_lock(&wk->lock);
+	bool busy = wk->busy;
+	pthread_mutex_unlock(&wk->lock);
+	return busy;
+}
+
+int worker_wait(struct worker *wk)
+{
+	pthread_mutex_lock(&wk->lock);
+	int error = wait_idle(wk);
+	pthread_mutex_unlock(&wk->lock);
+	return error < 0 ? error_setcode(error, "%s", wk->msg) : 0;
+}
+
+int worker_run(struct worker *wk, worker_fn fn, void *arg)
+{
+	pthread_mutex_lock(&wk->lock);
+	int error = wait_idle(wk);
+	if (!error) {
+		wk->fn = fn;
+		wk->arg = arg;
+		wk->busy = true;
+		pthread_cond_broadcast(&wk->changed);
+	}
+	pthread_mutex_unlock(&wk->lock);
+	return error < 0 ? error_setcode(error, "%s", wk->msg) : 0;
+}
+
+void worker_stop(struct worker *wk)
+{
+	if (!wk)
+		return;
+	pthread_mutex_lock(&wk->lock);
+	wait_idle(wk);
+	wk->quit = true;
+	pthread_cond_broadcast(&wk->changed);
+	pthread_mutex_unlock(&wk->lock);
+	pthread_join(wk->thread, NULL);
+	pthread_cond_destroy(&wk->changed);
+	pthread_mutex_destroy(&wk->lock);
+	free(wk);
+}
