@@ -1,7 +1,7 @@
 /* build: runs the stale targets of a plan in dependency order.
  *
  * The main thread schedules and records; -j worker threads run one
- * target's kind each.  A target builds into targets/.tmp/<name>.<pid> and
+ * target's kind each.  A target builds into targets/.tmp/<pid>/<name> and
  * is renamed onto its output path only when its kind succeeded, so a failed
  * or killed build leaves the previous output as it was.  A target whose
  * inputs were all rebuilt with unchanged content is not rebuilt (early
@@ -107,11 +107,15 @@ static void say(struct engine *e, const char *fmt, ...)
 	pthread_mutex_unlock(&e->out_mu);
 }
 
+/* Redrawn at most ten times a second: it walks every node. */
 static void status_line(struct engine *e)
 {
+	static double last;
 	struct buf b = BUF_INIT;
-	if (!e->tty)
+	double now = time_now_ms();
+	if (!e->tty || now - last < 100)
 		return;
+	last = now;
 	buf_printf(&b, "[%zu/%zu] building:", e->started - (size_t)e->running, e->total);
 	for (size_t i = 0; i < e->g->n; i++)
 		if (e->state[i] == N_RUNNING)
