@@ -42,6 +42,11 @@
  * leaving out rows that a newer row with the same primary key replaces. */
 #include "load.h"
 
+/* The writer double-buffers its rows on large writes: half its default
+ * budget keeps a load, its reader thread and its buffers under 64 MB
+ * whatever the input's size. */
+#define LOAD_WRITER_MEMORY (8u << 20)
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -1713,6 +1718,7 @@ static int open_writers(struct loader *L, const char *root_dir)
 			error_prefix("table %s: ", t->name);
 			return error;
 		}
+		table_writer_set_memory(t->w, LOAD_WRITER_MEMORY);
 	}
 	return 0;
 }
@@ -1977,6 +1983,7 @@ static int assemble(struct loader *L)
 		t->rows = 0;
 		batch_reset(&t->batch);
 		if ((error = mkdir_p(t->dir)) >= 0 && (error = table_writer_open(&t->w, t->dir, &t->spec)) >= 0 &&
+		    (table_writer_set_memory(t->w, LOAD_WRITER_MEMORY), true) &&
 		    (!old || (error = copy_rows(t, old, merge ? &keep_old : NULL, true)) >= 0))
 			error = copy_rows(t, staged, merge ? &keep_new : NULL, false);
 		free(old);
