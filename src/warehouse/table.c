@@ -906,10 +906,20 @@ static void run_head_free(struct run_head *h)
 	free(h->nulls);
 }
 
+/* Spilled runs are cut in blocks smaller than the table's: the merge holds
+ * one decoded block of every run at once, and the number of runs grows with
+ * the rows written, so this keeps a long load's merge small. */
+#define RUN_BLOCK_ROWS 512
+
+static size_t run_block_rows(const struct table_writer *w)
+{
+	return w->spec.block_rows < RUN_BLOCK_ROWS ? w->spec.block_rows : RUN_BLOCK_ROWS;
+}
+
 static void encode_run_head(const struct table_writer *w, const struct batch *rows, const uint32_t *ids,
                             size_t ncols, struct run_head *h)
 {
-	size_t n = rows->nrows, bs = w->spec.block_rows, nb = (n + bs - 1) / bs;
+	size_t n = rows->nrows, bs = run_block_rows(w), nb = (n + bs - 1) / bs;
 	h->ncols = ncols;
 	h->bytes.len = 0;
 	h->offset = xrealloc(h->offset, (nb * ncols + 1) * sizeof *h->offset);
@@ -934,7 +944,7 @@ static int spill(struct table_writer *w, struct batch *rows, const uint8_t *exis
                  const struct run_head *head)
 {
 	int error = 0;
-	size_t n = rows->nrows, nc = w->spec.ncols, bs = w->spec.block_rows;
+	size_t n = rows->nrows, nc = w->spec.ncols, bs = run_block_rows(w);
 	bool *maybe_nulls = NULL;
 	struct data_out o = {.fd = w->spill_fd, .buf = BUF_INIT, .written = w->spill_size};
 	char *path = path_join(w->dir, ".spill");
