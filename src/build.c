@@ -320,44 +320,25 @@ static void free_job(struct job *j)
 	free(j);
 }
 
+/* The engine's part of a job's fresh record; the kind filled its own
+ * (rows, fields). */
 static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 {
 	const struct node *nd = &e->g->nodes[j->node];
-	const struct target_plan *tp = &e->plan.t[j->node];
-	struct hash *hashes, dummy;
+	struct hash *hashes, recipe;
 	const char **keys;
 	size_t n;
 
-	free(r->target);
-	free(r->kind);
 	r->target = xstrdup(nd->t->name);
 	r->kind = xstrdup(nd->t->kind_name);
-	for (size_t k = 0; k < r->nrecipe; k++) {
-		free(r->recipe[k].key);
-		free(r->recipe[k].value);
-	}
-	free(r->recipe);
-	plan_recipe(nd->t, &dummy, &hashes, &keys, &n);
-	r->recipe = xcalloc(n + 1, sizeof(*r->recipe));
-	r->nrecipe = n;
-	for (size_t k = 0; k < n; k++) {
-		char hex[HASH_HEX_LEN + 1];
-		hash_hex(&hashes[k], hex);
-		r->recipe[k].key = xstrdup(keys[k]);
-		r->recipe[k].value = xstrdup(hex);
-	}
+	plan_recipe(nd->t, &recipe, &hashes, &keys, &n);
+	for (size_t k = 0; k < n; k++)
+		state_recipe_set(r, keys[k], &hashes[k]);
 	free(hashes);
 	free(keys);
-	for (size_t k = 0; k < r->ninputs; k++)
-		free(r->inputs[k].name);
-	free(r->inputs);
-	r->inputs = xcalloc(nd->ninputs + 1, sizeof(*r->inputs));
-	r->ninputs = nd->ninputs;
-	for (size_t k = 0; k < nd->ninputs; k++) {
-		r->inputs[k].name = xstrdup(nd->inputs[k].name);
-		r->inputs[k].hash = j->input_hashes[k];
-	}
-	r->key = tp->key;
+	for (size_t k = 0; k < nd->ninputs; k++)
+		state_input_add(r, nd->inputs[k].name, &j->input_hashes[k]);
+	r->key = e->plan.t[j->node].key;
 }
 
 static void first_line(struct buf *b, const char *s)
