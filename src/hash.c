@@ -39,13 +39,10 @@ static struct {
 static EVP_MD *sha256;
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 
-/* One context per thread for one-shot digests, and one finished hasher
- * kept for the thread's next: the fast path hashes a few small strings per
- * target, where allocating a context cost as much as the digest.  Both
- * are freed with their thread. */
-static pthread_key_t oneshot_key, spare_key;
-
-static void free_oneshot(void *ctx) { ssl.EVP_MD_CTX_free(ctx); }
+/* One finished hasher is kept for the thread's next: the fast path hashes
+ * a few small strings per target, where allocating a context cost as much
+ * as the digest.  It is freed with its thread. */
+static pthread_key_t spare_key;
 
 static void free_spare(void *p)
 {
@@ -72,7 +69,6 @@ static void crypto_init(void)
 	 * costs a no-op build more than hashing its keys */
 	ssl.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	sha256 = ssl.EVP_MD_fetch(NULL, "SHA256", NULL);
-	pthread_key_create(&oneshot_key, free_oneshot);
 	pthread_key_create(&spare_key, free_spare);
 }
 
@@ -123,19 +119,9 @@ void hasher_final(struct hasher *h, struct hash *out)
 
 void hash_bytes(const void *p, size_t n, struct hash *out)
 {
-	unsigned int len = HASH_LEN;
-	const EVP_MD *sha = md();
-	EVP_MD_CTX *oneshot = pthread_getspecific(oneshot_key);
-	if (!oneshot) {
-		if (!(oneshot = ssl.EVP_MD_CTX_new())) {
-			fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
-			abort();
-		}
-		pthread_setspecific(oneshot_key, oneshot);
-	}
-	ssl.EVP_DigestInit_ex(oneshot, sha, NULL);
-	ssl.EVP_DigestUpdate(oneshot, p, n);
-	ssl.EVP_DigestFinal_ex(oneshot, out->b, &len);
+	struct hasher *h = hasher_new();
+	hasher_update(h, p, n);
+	hasher_final(h, out);
 }
 
 int hash_file(const char *path, struct hash *out)
