@@ -2,7 +2,6 @@
 #include "util.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -53,18 +52,19 @@ static void free_spare(void *p)
 
 static void crypto_init(void)
 {
-	void *lib = dlopen(LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		fprintf(stderr, "pipe: cannot load %s: %s\n", LIBCRYPTO_SONAME, dlerror());
+#define NAME(f) #f,
+#define SLOT(f) (void **)&ssl.f,
+	static const char *const names[] = {CRYPTO_FUNCTIONS(NAME)};
+	void **const slots[] = {CRYPTO_FUNCTIONS(SLOT)};
+#undef NAME
+#undef SLOT
+	char msg[256];
+	if (!lib_open(LIBCRYPTO_SONAME, names, slots, sizeof(names) / sizeof(*names), msg,
+	              sizeof(msg))) {
+		/* like running out of memory: nothing can be hashed */
+		fprintf(stderr, "pipe: %s\n", msg);
 		abort();
 	}
-#define LOAD(f)                                                                         \
-	if (!(*(void **)&ssl.f = dlsym(lib, #f))) {                                    \
-		fprintf(stderr, "pipe: %s lacks %s\n", LIBCRYPTO_SONAME, #f);          \
-		abort();                                                                \
-	}
-	CRYPTO_FUNCTIONS(LOAD)
-#undef LOAD
 	/* SHA-256 needs no configuration: skip reading openssl.cnf, which
 	 * costs a no-op build more than hashing its keys */
 	ssl.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);

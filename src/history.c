@@ -21,7 +21,6 @@
  * process never gets half a record committed. */
 #include "history.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -118,19 +117,14 @@ static char lg2_error[256];
 
 static bool lg2_load(void)
 {
-	void *h = dlopen(LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(lg2_error, sizeof(lg2_error), "cannot load %s: %s", LIBGIT2_SONAME, dlerror());
-		return false;
-	}
-#define LOAD(f)                                                                              \
-	if (!(*(void **)&lg2.f = dlsym(h, #f))) {                                           \
-		snprintf(lg2_error, sizeof(lg2_error), "%s lacks %s", LIBGIT2_SONAME, #f); \
-		return false;                                                                \
-	}
-	LIBGIT2_FUNCTIONS(LOAD)
-#undef LOAD
-	return true;
+#define NAME(f) #f,
+#define SLOT(f) (void **)&lg2.f,
+	static const char *const names[] = {LIBGIT2_FUNCTIONS(NAME)};
+	void **const slots[] = {LIBGIT2_FUNCTIONS(SLOT)};
+#undef NAME
+#undef SLOT
+	return lib_open(LIBGIT2_SONAME, names, slots, sizeof(names) / sizeof(*names), lg2_error,
+	                sizeof(lg2_error));
 }
 
 static const char exclude_text[] =

@@ -9,7 +9,6 @@
 #include "http.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -45,36 +44,22 @@ static char lib_error[256];
 /* Fills lib; false (with lib_error) when libcurl cannot be loaded. */
 static bool lib_load(void)
 {
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(lib_error, sizeof(lib_error), "cannot load libcurl: %s", dlerror());
-		return false;
-	}
-#define LOAD(field, name) *(void **)&lib.field = dlsym(h, name)
-	LOAD(global_init, "curl_global_init");
-	LOAD(easy_init, "curl_easy_init");
-	LOAD(easy_setopt, "curl_easy_setopt");
-	LOAD(easy_perform, "curl_easy_perform");
-	LOAD(easy_getinfo, "curl_easy_getinfo");
-	LOAD(easy_reset, "curl_easy_reset");
-	LOAD(easy_cleanup, "curl_easy_cleanup");
-	LOAD(easy_strerror, "curl_easy_strerror");
-	LOAD(free, "curl_free");
-	LOAD(getdate, "curl_getdate");
-	LOAD(slist_append, "curl_slist_append");
-	LOAD(slist_free_all, "curl_slist_free_all");
-	LOAD(url, "curl_url");
-	LOAD(url_cleanup, "curl_url_cleanup");
-	LOAD(url_get, "curl_url_get");
-	LOAD(url_set, "curl_url_set");
-#undef LOAD
-	void **p = (void **)&lib;
-	for (size_t i = 0; i < sizeof(lib) / sizeof(void *); i++)
-		if (!p[i]) {
-			snprintf(lib_error, sizeof(lib_error), "libcurl.so.4 lacks a function pipe needs");
-			return false;
-		}
-	return true;
+	static const char *const names[] = {
+		"curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
+		"curl_easy_getinfo", "curl_easy_reset", "curl_easy_cleanup", "curl_easy_strerror",
+		"curl_free", "curl_getdate", "curl_slist_append", "curl_slist_free_all",
+		"curl_url", "curl_url_cleanup", "curl_url_get", "curl_url_set",
+	};
+	void **const slots[] = {
+		(void **)&lib.global_init, (void **)&lib.easy_init, (void **)&lib.easy_setopt,
+		(void **)&lib.easy_perform, (void **)&lib.easy_getinfo, (void **)&lib.easy_reset,
+		(void **)&lib.easy_cleanup, (void **)&lib.easy_strerror, (void **)&lib.free,
+		(void **)&lib.getdate, (void **)&lib.slist_append, (void **)&lib.slist_free_all,
+		(void **)&lib.url, (void **)&lib.url_cleanup, (void **)&lib.url_get,
+		(void **)&lib.url_set,
+	};
+	return lib_open("libcurl.so.4", names, slots, sizeof(names) / sizeof(*names), lib_error,
+	                sizeof(lib_error));
 }
 
 

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -444,6 +445,22 @@ int path_replace(const char *src, const char *dst)
 	if (rename(src, dst) < 0)
 		return error_set("cannot rename %s to %s: %s", src, dst, strerror(errno));
 	return 0;
+}
+
+bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
+              char *msg, size_t len)
+{
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(msg, len, "cannot load %s: %s", soname, dlerror());
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(*slots[i] = dlsym(h, names[i]))) {
+			snprintf(msg, len, "%s lacks %s", soname, names[i]);
+			return false;
+		}
+	return true;
 }
 
 double time_now_ms(void)

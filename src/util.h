@@ -94,6 +94,14 @@ char *path_join(const char *a, const char *b);
  * neither is there; the old content is removed afterwards. */
 int path_replace(const char *src, const char *dst);
 
+/* Opens a shared library loaded on first use (libcurl, libgit2,
+ * libcrypto: pipe starts without them) and looks up its functions,
+ * names[i] into *slots[i].  On failure, msg (of size len) says which
+ * library or function is missing: the caller keeps it, since the load runs
+ * once, on whichever thread comes first. */
+bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
+              char *msg, size_t len);
+
 /* Time. */
 double time_now_ms(void); /* monotonic */
 int64_t time_wall_s(void);
