@@ -32,25 +32,28 @@
 
 #define MAGIC "PIPEIDX2"
 
+/* What both kinds of entry start with, so that one table serves both. */
+struct entry {
+	const char *name; /* a file's path or a target's name */
+	uint32_t seen;    /* the order of its first lookup in this run; 0: none */
+	bool owned;       /* the entry and its name were allocated, not loaded */
+};
+
 struct file_entry {
-	const char *path;
+	struct entry e;
 	uint64_t ino, size;
 	int64_t sec, nsec;
 	struct hash hash;
-	uint32_t seen; /* the order of its first lookup in this run; 0: none */
-	bool owned;    /* path was allocated, not loaded */
 };
 
 struct target_entry {
-	const char *name;
+	struct entry e;
 	struct index_target t;
-	uint32_t seen;
-	bool owned;
 };
 
 /* One kind of entry: an array in saved order, a hint, a lazy name map. */
 struct table {
-	void **items;
+	struct entry **items;
 	size_t n, cap, hint;
 	struct strmap map;
 	bool mapped;
@@ -67,27 +70,35 @@ struct index {
 	bool dirty;
 };
 
-static const char *file_name(const void *e) { return ((const struct file_entry *)e)->path; }
-static const char *target_name(const void *e) { return ((const struct target_entry *)e)->name; }
-
 /* The map holds positions (plus one), so that a lookup that missed the
  * hint can put the hint right after what it found. */
-static void table_add(struct table *t, void *item, const char *name)
+static void table_add(struct table *t, struct entry *e)
 {
 	grow_array(&t->items, &t->cap, t->n + 1, sizeof(*t->items));
-	t->items[t->n++] = item;
+	t->items[t->n++] = e;
 	if (t->mapped)
-		strmap_put(&t->map, name, (void *)(uintptr_t)t->n);
+		strmap_put(&t->map, e->name, (void *)(uintptr_t)t->n);
 }
 
-static void *table_find(struct table *t, const char *name, const char *(*key)(const void *))
+/* A new entry of size bytes (a file_entry or a target_entry), seen now. */
+static struct entry *table_new(struct table *t, const char *name, size_t size)
 {
-	if (t->hint < t->n && !strcmp(key(t->items[t->hint]), name))
+	struct entry *e = xcalloc(1, size);
+	e->name = xstrdup(name);
+	e->owned = true;
+	e->seen = ++t->seq;
+	table_add(t, e);
+	return e;
+}
+
+static struct entry *table_lookup(struct table *t, const char *name)
+{
+	if (t->hint < t->n && !strcmp(t->items[t->hint]->name, name))
 		return t->items[t->hint++];
 	if (!t->mapped) {
 		strmap_reserve(&t->map, t->n);
 		for (size_t i = 0; i < t->n; i++)
-			strmap_put(&t->map, key(t->items[i]), (void *)(uintptr_t)(i + 1));
+			strmap_put(&t->map, t->items[i]->name, (void *)(uintptr_t)(i + 1));
 		t->mapped = true;
 	}
 	uintptr_t pos = (uintptr_t)strmap_get(&t->map, name);
@@ -98,8 +109,27 @@ static void *table_find(struct table *t, const char *name, const char *(*key)(co
 	return t->items[pos - 1];
 }
 
+/* The entry named name, or NULL; found entries count as seen. */
+static struct entry *table_find(struct table *t, const char *name)
+{
+	struct entry *e = table_lookup(t, name);
+	if (e && !e->seen)
+		e->seen = ++t->seq;
+	return e;
+}
+
+static void entry_free(struct entry *e)
+{
+	if (e->owned) {
+		free((char *)e->name);
+		free(e);
+	}
+}
+
 static void table_free(struct table *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		entry_free(t->items[i]);
 	free(t->items);
 	strmap_free(&t->map);
 	memset(t, 0, sizeof(*t));
@@ -136,26 +166,12 @@ static const char *rd_str(struct reader *r)
 
 static void clear(struct index *ix)
 {
-	for (size_t i = 0; i < ix->files.n; i++) {
-		struct file_entry *f = ix->files.items[i];
-		if (f->owned) {
-			free((char *)f->path);
-			free(f);
-		}
-	}
-	for (size_t i = 0; i < ix->targets.n; i++) {
-		struct target_entry *t = ix->targets.items[i];
-		if (t->owned) {
-			free((char *)t->name);
-			free(t);
-		}
-	}
+	table_free(&ix->files);
+	table_free(&ix->targets);
 	free(ix->loaded_files);
 	free(ix->loaded_targets);
 	ix->loaded_files = NULL;
 	ix->loaded_targets = NULL;
-	table_free(&ix->files);
-	table_free(&ix->targets);
 	buf_free(&ix->data);
 }
 
@@ -190,13 +206,13 @@ int index_load(struct index **out, const char *path)
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
 		struct file_entry *f = &ix->loaded_files[i];
-		f->path = rd_str(&r);
+		f->e.name = rd_str(&r);
 		rd(&r, &f->ino, 8);
 		rd(&r, &f->size, 8);
 		rd(&r, &f->sec, 8);
 		rd(&r, &f->nsec, 8);
 		rd(&r, f->hash.b, HASH_LEN);
-		ix->files.items[ix->files.n++] = f;
+		ix->files.items[ix->files.n++] = &f->e;
 	}
 	rd(&r, &n, 4);
 	if (!r.bad && n > ix->data.len / 100)
@@ -207,13 +223,13 @@ int index_load(struct index **out, const char *path)
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
 		struct target_entry *t = &ix->loaded_targets[i];
-		t->name = rd_str(&r);
+		t->e.name = rd_str(&r);
 		rd(&r, t->t.key.b, HASH_LEN);
 		rd(&r, t->t.recipe.b, HASH_LEN);
 		rd(&r, t->t.output.b, HASH_LEN);
 		rd(&r, &t->t.finished, 8);
 		rd(&r, &t->t.status, 1);
-		ix->targets.items[ix->targets.n++] = t;
+		ix->targets.items[ix->targets.n++] = &t->e;
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
 		clear(ix);
@@ -230,17 +246,10 @@ static void wr_str(struct buf *b, const char *s)
 }
 
 /* Entries looked up in this run first, in lookup order; the rest after. */
-static int by_seen_file(const void *a, const void *b)
+static int by_seen(const void *a, const void *b)
 {
-	uint32_t x = (*(struct file_entry *const *)a)->seen - 1;
-	uint32_t y = (*(struct file_entry *const *)b)->seen - 1;
-	return x < y ? -1 : x > y;
-}
-
-static int by_seen_target(const void *a, const void *b)
-{
-	uint32_t x = (*(struct target_entry *const *)a)->seen - 1;
-	uint32_t y = (*(struct target_entry *const *)b)->seen - 1;
+	uint32_t x = (*(struct entry *const *)a)->seen - 1;
+	uint32_t y = (*(struct entry *const *)b)->seen - 1;
 	return x < y ? -1 : x > y;
 }
 
@@ -254,9 +263,9 @@ int index_save(struct index *ix, const char *path)
 	/* qsort is not stable, but the seen numbers are distinct, and entries
 	 * not seen (all UINT32_MAX) may come in any order */
 	if (ix->files.n)
-		qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen_file);
+		qsort(ix->files.items, ix->files.n, sizeof(void *), by_seen);
 	if (ix->targets.n)
-		qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen_target);
+		qsort(ix->targets.items, ix->targets.n, sizeof(void *), by_seen);
 	/* positions moved: the maps are rebuilt when next needed */
 	strmap_free(&ix->files.map);
 	strmap_free(&ix->targets.map);
@@ -267,8 +276,8 @@ int index_save(struct index *ix, const char *path)
 	n = (uint32_t)ix->files.n;
 	buf_add(&b, &n, 4);
 	for (size_t i = 0; i < ix->files.n; i++) {
-		struct file_entry *f = ix->files.items[i];
-		wr_str(&b, f->path);
+		struct file_entry *f = (struct file_entry *)ix->files.items[i];
+		wr_str(&b, f->e.name);
 		buf_add(&b, &f->ino, 8);
 		buf_add(&b, &f->size, 8);
 		buf_add(&b, &f->sec, 8);
@@ -278,8 +287,8 @@ int index_save(struct index *ix, const char *path)
 	n = (uint32_t)ix->targets.n;
 	buf_add(&b, &n, 4);
 	for (size_t i = 0; i < ix->targets.n; i++) {
-		struct target_entry *t = ix->targets.items[i];
-		wr_str(&b, t->name);
+		struct target_entry *t = (struct target_entry *)ix->targets.items[i];
+		wr_str(&b, t->e.name);
 		buf_add(&b, t->t.key.b, HASH_LEN);
 		buf_add(&b, t->t.recipe.b, HASH_LEN);
 		buf_add(&b, t->t.output.b, HASH_LEN);
@@ -303,18 +312,12 @@ void index_free(struct index *ix)
 
 static struct target_entry *find_target(struct index *ix, const char *name)
 {
-	struct target_entry *t = table_find(&ix->targets, name, target_name);
-	if (t && !t->seen)
-		t->seen = ++ix->targets.seq;
-	return t;
+	return (struct target_entry *)table_find(&ix->targets, name);
 }
 
 static struct file_entry *find_file(struct index *ix, const char *path)
 {
-	struct file_entry *f = table_find(&ix->files, path, file_name);
-	if (f && !f->seen)
-		f->seen = ++ix->files.seq;
-	return f;
+	return (struct file_entry *)table_find(&ix->files, path);
 }
 
 const struct index_target *index_target_get(const struct index *cix, const char *name)
@@ -327,15 +330,10 @@ const struct index_target *index_target_get(const struct index *cix, const char 
 void index_target_put(struct index *ix, const char *name, const struct index_target *t)
 {
 	struct target_entry *e = find_target(ix, name);
-	if (!e) {
-		e = xcalloc(1, sizeof(*e));
-		e->name = xstrdup(name);
-		e->owned = true;
-		e->seen = ++ix->targets.seq;
-		table_add(&ix->targets, e, e->name);
-	} else if (!memcmp(&e->t, t, sizeof(*t))) {
+	if (!e)
+		e = (struct target_entry *)table_new(&ix->targets, name, sizeof(*e));
+	else if (!memcmp(&e->t, t, sizeof(*t)))
 		return;
-	}
 	e->t = *t;
 	ix->dirty = true;
 }
@@ -344,13 +342,8 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h)
 {
 	struct file_entry *f = find_file(ix, path);
-	if (!f) {
-		f = xcalloc(1, sizeof(*f));
-		f->path = xstrdup(path);
-		f->owned = true;
-		f->seen = ++ix->files.seq;
-		table_add(&ix->files, f, f->path);
-	}
+	if (!f)
+		f = (struct file_entry *)table_new(&ix->files, path, sizeof(*f));
 	f->ino = (uint64_t)st->st_ino;
 	f->size = (uint64_t)st->st_size;
 	f->sec = st->st_mtim.tv_sec;
@@ -398,12 +391,9 @@ void index_forget(struct index *ix, const char *path)
 	size_t n = strlen(path), kept = 0;
 	bool any = false;
 	for (size_t i = 0; i < ix->files.n; i++) {
-		struct file_entry *f = ix->files.items[i];
-		if (!strncmp(f->path, path, n) && (f->path[n] == '\0' || f->path[n] == '/')) {
-			if (f->owned) {
-				free((char *)f->path);
-				free(f);
-			}
+		struct entry *f = ix->files.items[i];
+		if (!strncmp(f->name, path, n) && (f->name[n] == '\0' || f->name[n] == '/')) {
+			entry_free(f);
 			any = true;
 			continue;
 		}
