@@ -49,7 +49,11 @@
  *
  * The writer holds rows up to a memory budget, then sorts them and spills
  * them as a run to an unlinked temporary file in the table's directory;
- * finish merges the runs (or, when nothing was spilled, sorts in memory).
+ * finish merges the runs (or, when nothing was spilled, sorts in memory),
+ * at most MERGE_FANIN at once: past that, groups of runs are first merged
+ * into longer ones.  The blocks file's records are written as the blocks
+ * are, to a second unlinked file once they outgrow the budget, so that
+ * what the writer holds does not grow with the rows written.
  * A large write uses a second thread (worker.h): it spills one run while
  * the next rows arrive, and encodes and writes the merged blocks while
  * the merge goes on; each side encodes some columns, as many as keep
@@ -276,14 +280,30 @@ static void partition_keys(const struct partition_spec *p, const struct vec *v, 
 
 /* ---- writing ---- */
 
-/* A sorted run of rows spilled to the writer's temporary file: blocks of
- * chunks in the table.data layout, located here. */
-struct spill_run {
-	size_t nblocks;
-	uint32_t *rows;           /* per block */
-	uint64_t *offset, *nulls; /* per block and column */
-	uint64_t *length;
+/* Encoded bytes on their way to a file: table.data, the spill file or the
+ * blocks file's records. */
+struct data_out {
+	int fd;
+	const char *path;
+	struct buf buf;   /* encoded, not yet written */
+	uint64_t written; /* bytes already in the file */
 };
+
+/* A sorted run of rows spilled to the writer's temporary file, [start,
+ * end) in it: blocks one after the other, each a header and its chunks in
+ * the table.data layout.  The header says what reading the block needs,
+ * so that nothing here grows with the rows written:
+ *
+ *   uint32 rows, uint32 0, per column: uint64 chunk length, with
+ *   RUN_HAS_NULLS set when the chunk holds a NULL
+ */
+struct spill_run {
+	uint64_t start, end;
+};
+
+#define RUN_HAS_NULLS (UINT64_C(1) << 63)
+
+static size_t run_header_size(size_t ncols) { return 8 + 8 * ncols; }
 
 /* The chunks of a run's first ncols columns, block by block, encoded by
  * the appending thread before it hands the run over (see spill_behind). */
@@ -317,8 +337,18 @@ struct table_writer {
 	struct spill_run *runs;
 	size_t nruns, runs_cap;
 	struct key_seen *seen;
-	size_t nseen, seen_cap;
-	struct arena stat_mem; /* string bounds of the blocks written */
+	size_t nseen, seen_cap, seen_compacted;
+	/* The blocks file's records, written with their blocks: in memory up
+	 * to WRITE_CHUNK, then in an unlinked temporary file, so that a long
+	 * write's statistics do not pile up in memory; finish puts the
+	 * partitions' starts (offsets into these records) in front. */
+	struct data_out records;
+	uint64_t *part_starts;
+	size_t part_starts_cap, nparts_started;
+	/* write_block's: one block's statistics and chunk lengths */
+	struct col_stats *block_stats;
+	uint64_t *block_length;
+	uint64_t *merge_length; /* cursor_load's: a spilled block's lengths */
 	/* Spills run on a second thread (bg) while the next rows arrive: the
 	 * rows being spilled move to spilling, which only that job touches,
 	 * with runs, seen, spill_fd and spill_size, until worker_wait. */
@@ -356,6 +386,10 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	w->part_col = spec->partition.kind == PARTITION_NONE ? -1 : table_spec_column(spec, spec->partition.column);
 	w->budget = TABLE_WRITER_MEMORY;
 	w->spill_fd = -1;
+	w->records = (struct data_out){.fd = -1, .path = "a table's block records", .buf = BUF_INIT};
+	w->block_stats = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_stats);
+	w->block_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_length);
+	w->merge_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->merge_length);
 	for (size_t i = 0; i < spec->ncluster; i++)
 		w->cluster_col[i] = table_spec_column(spec, spec->cluster[i]);
 	*out = w;
@@ -764,28 +798,14 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 	return 0;
 }
 
-/* The writer's partitions: each block allocated on its own. */
+/* The writer's partitions (their blocks are in the records). */
 static void free_partitions(struct partition *parts, size_t n)
 {
 	for (size_t p = 0; p < n; p++) {
-		for (size_t b = 0; b < parts[p].nblocks && parts[p].blocks; b++) {
-			free(parts[p].blocks[b].stats);
-			free(parts[p].blocks[b].offset);
-			free(parts[p].blocks[b].length);
-		}
-		free(parts[p].blocks);
 		free(parts[p].id);
 	}
 	free(parts);
 }
-
-/* Where finish writes table.data. */
-struct data_out {
-	int fd;
-	const char *path;
-	struct buf buf;   /* encoded, not yet written */
-	uint64_t written; /* bytes already in the file */
-};
 
 static int data_flush(struct data_out *o)
 {
@@ -815,44 +835,83 @@ static void encode_ahead(const struct batch *src, const uint32_t *ids, size_t nc
 	}
 }
 
-/* Appends rows ids[0..n) of src to part as one block; head (or NULL)
- * holds the chunks of its first columns already encoded. */
-static int write_block(struct table_writer *w, struct partition *part, size_t *cap, const struct batch *src,
-                       const uint32_t *ids, size_t n, const struct encoded *head, struct data_out *o)
+static void put_u64(struct buf *b, uint64_t x) { buf_add(b, &x, 8); }
+
+static void put_stat_bin(struct buf *b, const struct value *v)
 {
+	if (type_is_string(v->type)) {
+		uint32_t len = (uint32_t)v->s.len;
+		buf_add(b, &len, 4);
+		buf_add(b, v->s.p, v->s.len);
+	} else {
+		buf_add(b, &v->b, type_width(v->type)); /* the union's first bytes */
+	}
+}
+
+static void put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
+                             const struct col_stats *stats)
+{
+	buf_add(b, &rows, 4);
+	for (size_t c = 0; c < ncols; c++) {
+		const struct col_stats *st = &stats[c];
+		put_u64(b, offset);
+		put_u64(b, length[c]);
+		put_u64(b, st->nulls);
+		put_u64(b, st->bytes);
+		offset += length[c];
+		char flags = (char)((st->min.is_null ? 0 : 1) | (st->max.is_null ? 0 : 2));
+		buf_putc(b, flags);
+		if (!st->min.is_null)
+			put_stat_bin(b, &st->min);
+		if (!st->max.is_null)
+			put_stat_bin(b, &st->max);
+	}
+}
+
+/* Opens the temporary file behind the records, unlinked at once. */
+static int records_open(struct table_writer *w)
+{
+	char *path = path_join(w->dir, ".blocks");
+	int error = 0;
+	w->records.fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (w->records.fd < 0)
+		error = error_set("creating %s: %s", path, strerror(errno));
+	else
+		unlink(path);
+	free(path);
+	return error;
+}
+
+/* Appends rows ids[0..n) of src to part as one block: its chunks to o,
+ * its record to the records; head (or NULL) holds the chunks of its
+ * first columns already encoded. */
+static int write_block(struct table_writer *w, struct partition *part, const struct batch *src, const uint32_t *ids,
+                       size_t n, const struct encoded *head, struct data_out *o)
+{
+	int error;
 	size_t ncols = w->spec.ncols, c = 0;
-	grow_array(&part->blocks, cap, part->nblocks + 1, sizeof *part->blocks);
-	struct block *blk = &part->blocks[part->nblocks++];
+	uint64_t offset = o->written + o->buf.len;
+	struct data_out *r = &w->records;
+	part->nblocks++;
 	part->rows += n;
-	blk->rows = (uint32_t)n;
-	blk->stats = xcalloc(ncols, sizeof *blk->stats);
-	blk->offset = xcalloc(ncols, sizeof *blk->offset);
-	blk->length = xcalloc(ncols, sizeof *blk->length);
 	if (head && head->ncols) {
-		uint64_t at = o->written + o->buf.len;
 		buf_add(&o->buf, head->bytes.data, head->bytes.len);
 		for (; c < head->ncols; c++) {
-			blk->stats[c] = head->stats[c];
-			blk->offset[c] = at;
-			blk->length[c] = head->length[c];
-			at += head->length[c];
+			w->block_stats[c] = head->stats[c];
+			w->block_length[c] = head->length[c];
 		}
 	}
 	for (; c < ncols; c++) {
-		struct col_stats *st = &blk->stats[c];
 		size_t before = o->buf.len;
-		blk->offset[c] = o->written + before;
-		column_encode(&src->cols[c], ids, n, true, &o->buf, st);
-		blk->length[c] = o->buf.len - before;
+		w->block_stats[c] = (struct col_stats){0};
+		column_encode(&src->cols[c], ids, n, true, &o->buf, &w->block_stats[c]);
+		w->block_length[c] = o->buf.len - before;
 	}
-	for (c = 0; c < ncols; c++) {
-		struct col_stats *st = &blk->stats[c];
-		/* the bounds outlive src */
-		if (type_is_string(st->min.type) && !st->min.is_null) {
-			st->min.s.p = arena_strndup(&w->stat_mem, st->min.s.p, st->min.s.len);
-			st->max.s.p = arena_strndup(&w->stat_mem, st->max.s.p, st->max.s.len);
-		}
-	}
+	/* recorded now, while the bounds still point into src */
+	put_block_record(&r->buf, (uint32_t)n, offset, ncols, w->block_length, w->block_stats);
+	if (r->buf.len >= (w->budget < WRITE_CHUNK ? w->budget : WRITE_CHUNK) &&
+	    ((r->fd < 0 && (error = records_open(w)) < 0) || (error = data_flush(r)) < 0))
+		return error;
 	return o->buf.len >= WRITE_CHUNK ? data_flush(o) : 0;
 }
 
@@ -876,6 +935,9 @@ static void partition_start(struct table_writer *w, struct partition *part, bool
 		}
 	}
 	part->id = xstrdup(id);
+	size_t p = w->nparts_started++;
+	grow_array(&w->part_starts, &w->part_starts_cap, p + 1, sizeof *w->part_starts);
+	w->part_starts[p] = w->records.written + w->records.buf.len;
 }
 
 /* Sorts rows by partition key and clustering columns: *ids is the order,
@@ -937,6 +999,66 @@ static void encode_run_head(const struct table_writer *w, const struct batch *ro
 	}
 }
 
+
+/* Opens the spill file, unlinked at once: nothing is left behind. */
+static int spill_open(struct table_writer *w)
+{
+	if (w->spill_fd >= 0)
+		return 0;
+	char *path = path_join(w->dir, ".spill");
+	int error = 0;
+	w->spill_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (w->spill_fd < 0)
+		error = error_set("creating %s: %s", path, strerror(errno));
+	else
+		unlink(path);
+	free(path);
+	return error;
+}
+
+/* Appends rows ids[0..m) of rows to the run being written, as its next
+ * block, in o (at the end of the spill file).  head (or NULL) holds the
+ * chunks of the block's first columns already encoded, as block hb of it;
+ * maybe_nulls (or NULL: look) says which columns may hold a NULL. */
+static int run_add_block(struct table_writer *w, const struct batch *rows, const uint32_t *ids, size_t m,
+                         const bool *maybe_nulls, const struct run_head *head, size_t hb, struct data_out *o)
+{
+	size_t nc = w->spec.ncols, nhead = head ? head->ncols : 0, at = o->buf.len, hs = run_header_size(nc);
+	uint64_t *length = w->block_length;
+	uint32_t counts[2] = {(uint32_t)m, 0};
+	buf_grow(&o->buf, hs);
+	o->buf.len += hs;
+	for (size_t c = 0; c < nhead; c++) {
+		uint64_t len = head->length[hb * nhead + c];
+		length[c] = len | (head->nulls[hb * nhead + c] ? RUN_HAS_NULLS : 0);
+		buf_add(&o->buf, head->bytes.data + head->offset[hb * nhead + c], len);
+	}
+	for (size_t c = nhead; c < nc; c++) {
+		const struct vec *v = &rows->cols[c];
+		size_t before = o->buf.len;
+		bool nulls = column_encode(v, ids, m, maybe_nulls ? maybe_nulls[c] : true, &o->buf, NULL) > 0;
+		length[c] = (o->buf.len - before) | (nulls ? RUN_HAS_NULLS : 0);
+	}
+	memcpy(o->buf.data + at, counts, 8);
+	memcpy(o->buf.data + at + 8, length, 8 * nc);
+	return o->buf.len >= WRITE_CHUNK ? data_flush(o) : 0;
+}
+
+/* The partition keys of rows seen, sorted, one entry per key. */
+static void seen_compact(struct table_writer *w)
+{
+	size_t n = 0;
+	qsort(w->seen, w->nseen, sizeof *w->seen, compare_key_seen);
+	for (size_t i = 0; i < w->nseen; i++) {
+		if (n && w->seen[n - 1].key == w->seen[i].key)
+			w->seen[n - 1].fresh |= w->seen[i].fresh;
+		else
+			w->seen[n++] = w->seen[i];
+	}
+	w->nseen = n;
+	w->seen_compacted = n;
+}
+
 /* Writes rows, in the order sort_held gave (ids, keys: freed here), as a
  * run to the spill file; empties rows.  head (or NULL) holds the chunks
  * of the first columns already encoded. */
@@ -946,20 +1068,12 @@ static int spill(struct table_writer *w, struct batch *rows, const uint8_t *exis
 	int error = 0;
 	size_t n = rows->nrows, nc = w->spec.ncols, bs = run_block_rows(w);
 	bool *maybe_nulls = NULL;
-	struct data_out o = {.fd = w->spill_fd, .buf = BUF_INIT, .written = w->spill_size};
-	char *path = path_join(w->dir, ".spill");
+	struct data_out o = {.buf = BUF_INIT, .written = w->spill_size, .path = "the spill file"};
 	if (!n)
 		goto done;
-	if (w->spill_fd < 0) {
-		w->spill_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (w->spill_fd < 0) {
-			error = error_set("creating %s: %s", path, strerror(errno));
-			goto done;
-		}
-		unlink(path);
-		o.fd = w->spill_fd;
-	}
-	o.path = path;
+	if ((error = spill_open(w)) < 0)
+		goto done;
+	o.fd = w->spill_fd;
 	for (size_t i = 0, j; keys && i < n; i = j) {
 		bool fresh = false;
 		for (j = i; j < n && keys[ids[j]] == keys[ids[i]]; j++)
@@ -967,46 +1081,27 @@ static int spill(struct table_writer *w, struct batch *rows, const uint8_t *exis
 		grow_array(&w->seen, &w->seen_cap, w->nseen + 1, sizeof *w->seen);
 		w->seen[w->nseen++] = (struct key_seen){keys[ids[i]], fresh};
 	}
-	grow_array(&w->runs, &w->runs_cap, w->nruns + 1, sizeof *w->runs);
-	struct spill_run *run = &w->runs[w->nruns++];
-	run->nblocks = (n + bs - 1) / bs;
-	run->rows = xmalloc(run->nblocks * sizeof *run->rows);
-	run->offset = xmalloc(run->nblocks * nc * sizeof *run->offset);
-	run->length = xmalloc(run->nblocks * nc * sizeof *run->length);
-	run->nulls = xmalloc(run->nblocks * nc * sizeof *run->nulls);
+	/* one entry per key, not one per key and run */
+	if (w->nseen > 2 * w->seen_compacted + 1024)
+		seen_compact(w);
+	uint64_t start = o.written;
 	/* which columns hold a NULL: one look at each, not one per block */
-	size_t nhead = head ? head->ncols : 0;
 	maybe_nulls = xmalloc(nc * sizeof *maybe_nulls);
-	for (size_t c = nhead; c < nc; c++)
+	for (size_t c = 0; c < nc; c++)
 		maybe_nulls[c] = memchr(rows->cols[c].nulls, 1, n) != NULL;
-	for (size_t b = 0; b < run->nblocks; b++) {
-		size_t from = b * bs, m = n - from < bs ? n - from : bs;
-		run->rows[b] = (uint32_t)m;
-		for (size_t c = 0; c < nhead; c++) {
-			uint64_t len = head->length[b * nhead + c];
-			run->offset[b * nc + c] = o.written + o.buf.len;
-			run->length[b * nc + c] = len;
-			run->nulls[b * nc + c] = head->nulls[b * nhead + c];
-			buf_add(&o.buf, head->bytes.data + head->offset[b * nhead + c], len);
-		}
-		for (size_t c = nhead; c < nc; c++) {
-			const struct vec *v = &rows->cols[c];
-			size_t before = o.buf.len;
-			run->offset[b * nc + c] = o.written + before;
-			run->nulls[b * nc + c] = column_encode(v, ids + from, m, maybe_nulls[c], &o.buf, NULL);
-			run->length[b * nc + c] = o.buf.len - before;
-		}
-		if (o.buf.len >= WRITE_CHUNK && (error = data_flush(&o)) < 0)
+	for (size_t from = 0, b = 0; from < n; from += bs, b++)
+		if ((error = run_add_block(w, rows, ids + from, n - from < bs ? n - from : bs, maybe_nulls, head, b, &o)) <
+		    0)
 			goto done;
-	}
 	if ((error = data_flush(&o)) < 0)
 		goto done;
 	w->spill_size = o.written;
+	grow_array(&w->runs, &w->runs_cap, w->nruns + 1, sizeof *w->runs);
+	w->runs[w->nruns++] = (struct spill_run){start, o.written};
 	batch_reset(rows);
 done:
 	free(maybe_nulls);
 	buf_free(&o.buf);
-	free(path);
 	free(ids);
 	free(keys);
 	return error;
@@ -1065,24 +1160,20 @@ static int spill_behind(struct table_writer *w)
 /* The partition limits over every run's keys. */
 static int check_seen_partitions(struct table_writer *w)
 {
-	size_t total = 0, modified = 0;
+	size_t modified = 0;
 	if (w->part_col < 0)
 		return 0;
-	qsort(w->seen, w->nseen, sizeof *w->seen, compare_key_seen);
-	for (size_t i = 0, j; i < w->nseen; i = j) {
-		bool fresh = false;
-		for (j = i; j < w->nseen && w->seen[j].key == w->seen[i].key; j++)
-			fresh |= w->seen[j].fresh;
-		total++;
-		modified += fresh;
-	}
-	return partition_limits(w, total, modified);
+	seen_compact(w);
+	for (size_t i = 0; i < w->nseen; i++)
+		modified += w->seen[i].fresh;
+	return partition_limits(w, w->nseen, modified);
 }
 
 /* One run's place in the merge: its current block and row. */
 struct cursor {
-	struct spill_run *run;
-	size_t blk, pos;
+	const struct spill_run *run;
+	uint64_t next; /* where its next block starts */
+	size_t pos;
 	struct batch rows;
 	int64_t *keys;
 	struct buf data; /* the block as read */
@@ -1095,7 +1186,7 @@ static int read_at(int fd, char *p, size_t n, uint64_t offset)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
-			return error_set("reading a spilled run: %s", got < 0 ? strerror(errno) : "file is truncated");
+			return error_set("reading the writer's temporary file: %s", got < 0 ? strerror(errno) : "file is truncated");
 		p += got;
 		n -= (size_t)got;
 		offset += (uint64_t)got;
@@ -1103,23 +1194,33 @@ static int read_at(int fd, char *p, size_t n, uint64_t offset)
 	return 0;
 }
 
-/* Reads the cursor's block: its chunks follow each other in the spill
- * file, so one read takes them all (strings point into c->data). */
+/* Reads the cursor's next block: its header, then its chunks in one read
+ * (strings point into c->data). */
 static int cursor_load(struct table_writer *w, struct cursor *c)
 {
 	int error;
-	size_t nc = w->spec.ncols, b = c->blk;
-	uint32_t rows = c->run->rows[b];
-	const uint64_t *offset = c->run->offset + b * nc, *length = c->run->length + b * nc;
-	uint64_t start = offset[0], size = offset[nc - 1] + length[nc - 1] - start;
+	size_t nc = w->spec.ncols, hs = run_header_size(nc);
+	uint64_t *length = w->merge_length, size = 0, at = hs;
+	uint32_t rows;
 	c->data.len = 0;
-	buf_grow(&c->data, size);
-	if ((error = read_at(w->spill_fd, c->data.data, size, start)) < 0)
+	buf_grow(&c->data, hs);
+	if ((error = read_at(w->spill_fd, c->data.data, hs, c->next)) < 0)
 		return error;
+	memcpy(&rows, c->data.data, 4);
+	memcpy(length, c->data.data + 8, 8 * nc);
 	for (size_t k = 0; k < nc; k++)
-		if ((error = column_decode(c->data.data + (offset[k] - start), length[k], rows,
-		                           c->run->nulls[b * nc + k] > 0, &c->rows.cols[k])) < 0)
+		size += length[k] & ~RUN_HAS_NULLS;
+	buf_grow(&c->data, hs + size);
+	if ((error = read_at(w->spill_fd, c->data.data + hs, size, c->next + hs)) < 0)
+		return error;
+	c->next += hs + size;
+	for (size_t k = 0; k < nc; k++) {
+		uint64_t len = length[k] & ~RUN_HAS_NULLS;
+		if ((error = column_decode(c->data.data + at, len, rows, (length[k] & RUN_HAS_NULLS) != 0,
+		                           &c->rows.cols[k])) < 0)
 			return error;
+		at += len;
+	}
 	c->rows.nrows = rows;
 	c->pos = 0;
 	if (w->part_col >= 0) {
@@ -1205,7 +1306,7 @@ static void copy_rows(struct batch *dst, const struct batch *src, size_t from, s
 struct block_sink {
 	struct table_writer *w;
 	struct partition **parts;
-	size_t *nparts, pcap, bcap;
+	size_t *nparts, pcap;
 	struct data_out *o;
 	const uint32_t *ids; /* 0, 1, 2, ...: a block's rows in order */
 	struct batch rows;   /* the block the job writes */
@@ -1226,16 +1327,15 @@ static int block_job(void *arg)
 	if (s->start) {
 		grow_array(s->parts, &s->pcap, *s->nparts + 1, sizeof **s->parts);
 		partition_start(s->w, &(*s->parts)[(*s->nparts)++], s->w->part_col >= 0, s->key);
-		s->bcap = 0;
 	}
-	return write_block(s->w, &(*s->parts)[*s->nparts - 1], &s->bcap, &s->rows, s->ids, s->rows.nrows, &s->head,
-	                   s->o);
+	return write_block(s->w, &(*s->parts)[*s->nparts - 1], &s->rows, s->ids, s->rows.nrows, &s->head, s->o);
 }
 
 /* Hands the rows of out to the second thread as the next block (the first
- * of a new partition when *start) and empties out. */
-static int sink_block(struct block_sink *s, struct batch *out, bool *start, int64_t key)
+ * of a new partition of this key when start) and empties out. */
+static int sink_block(void *arg, struct batch *out, bool start, int64_t key)
 {
+	struct block_sink *s = arg;
 	int error;
 	encode_ahead(out, s->ids, s->split, &s->ahead);
 	bool busy = worker_busy(s->w->bg);
@@ -1252,40 +1352,37 @@ static int sink_block(struct block_sink *s, struct batch *out, bool *start, int6
 		s->split++;
 	else if (!busy && s->split > 0)
 		s->split--;
-	s->start = *start;
+	s->start = start;
 	s->key = key;
-	*start = false;
 	return worker_run(s->w->bg, block_job, s);
 }
 
-/* Merges the spilled runs into partitions and blocks. */
-static int merge_runs(struct table_writer *w, struct partition **parts, size_t *nparts, struct data_out *o)
+/* Where a merge's rows go, a block at a time: emit takes the rows of out
+ * and empties it; start says they begin a partition of key. */
+struct merge_dest {
+	size_t block_rows;
+	bool by_partition; /* a block never holds two partitions' rows */
+	int (*emit)(void *arg, struct batch *out, bool start, int64_t key);
+	void *arg;
+};
+
+/* Merges runs[0..nr) into d. */
+static int merge_cursors(struct table_writer *w, struct spill_run *runs, size_t nr, const struct merge_dest *d)
 {
 	int error = 0;
-	size_t nr = w->nruns, nh = 0, bs = w->spec.block_rows;
+	size_t nh = 0, bs = d->block_rows;
 	struct cursor *cur = xcalloc(nr, sizeof *cur);
 	struct cursor **heap = xcalloc(nr, sizeof *heap);
 	enum type *types = xmalloc(w->spec.ncols * sizeof *types);
-	uint32_t *ids = xmalloc(bs * sizeof *ids);
 	struct batch out;
-	struct block_sink sink = {.w = w, .parts = parts, .nparts = nparts, .o = o, .ids = ids};
 	bool started = false, start = false;
 	int64_t key = 0;
 	for (size_t c = 0; c < w->spec.ncols; c++)
 		types[c] = w->spec.cols[c].type;
-	for (size_t i = 0; i < bs; i++)
-		ids[i] = (uint32_t)i;
 	batch_init(&out, w->spec.ncols, types);
-	batch_init(&sink.rows, w->spec.ncols, types);
-	struct encoded *enc[2] = {&sink.head, &sink.ahead};
-	for (size_t i = 0; i < 2; i++) {
-		enc[i]->length = xcalloc(w->spec.ncols, sizeof *enc[i]->length);
-		enc[i]->stats = xcalloc(w->spec.ncols, sizeof *enc[i]->stats);
-	}
-	if (!w->bg && (error = worker_start(&w->bg)) < 0)
-		goto done;
 	for (size_t r = 0; r < nr; r++) {
-		cur[r].run = &w->runs[r];
+		cur[r].run = &runs[r];
+		cur[r].next = runs[r].start;
 		batch_init(&cur[r].rows, w->spec.ncols, types);
 		if ((error = cursor_load(w, &cur[r])) < 0)
 			goto done;
@@ -1295,9 +1392,10 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 		heap_down(w, heap, nh, i);
 	while (nh) {
 		struct cursor *c = heap[0];
-		int64_t k = w->part_col >= 0 ? c->keys[c->pos] : 0;
+		bool cut = d->by_partition && w->part_col >= 0;
+		int64_t k = cut ? c->keys[c->pos] : 0;
 		if (!started || k != key) {
-			if (out.nrows && (error = sink_block(&sink, &out, &start, key)) < 0)
+			if (out.nrows && (error = d->emit(d->arg, &out, start, key)) < 0)
 				goto done;
 			started = start = true;
 			key = k;
@@ -1309,15 +1407,18 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 		size_t m = 1, most = c->rows.nrows - c->pos;
 		if (most > bs - out.nrows)
 			most = bs - out.nrows;
-		while (m < most && (w->part_col < 0 || c->keys[c->pos + m] == k) &&
+		while (m < most && (!cut || c->keys[c->pos + m] == k) &&
 		       (!next || row_before(w, c, c->pos + m, next, next->pos)))
 			m++;
 		copy_rows(&out, &c->rows, c->pos, m);
 		c->pos += m - 1;
-		if (out.nrows == bs && (error = sink_block(&sink, &out, &start, key)) < 0)
-			goto done;
+		if (out.nrows == bs) {
+			if ((error = d->emit(d->arg, &out, start, key)) < 0)
+				goto done;
+			start = false;
+		}
 		if (++c->pos == c->rows.nrows) {
-			if (++c->blk == c->run->nblocks) {
+			if (c->next == c->run->end) {
 				heap[0] = heap[--nh];
 			} else if ((error = cursor_load(w, c)) < 0) {
 				goto done;
@@ -1326,7 +1427,42 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 		heap_down(w, heap, nh, 0);
 	}
 	if (out.nrows)
-		error = sink_block(&sink, &out, &start, key);
+		error = d->emit(d->arg, &out, start, key);
+done:
+	for (size_t r = 0; r < nr; r++) {
+		batch_free(&cur[r].rows);
+		buf_free(&cur[r].data);
+		free(cur[r].keys);
+	}
+	batch_free(&out);
+	free(cur);
+	free(heap);
+	free(types);
+	return error;
+}
+
+/* Merges the spilled runs into partitions and blocks. */
+static int merge_runs(struct table_writer *w, struct partition **parts, size_t *nparts, struct data_out *o)
+{
+	int error = 0;
+	size_t bs = w->spec.block_rows;
+	enum type *types = xmalloc(w->spec.ncols * sizeof *types);
+	uint32_t *ids = xmalloc(bs * sizeof *ids);
+	struct block_sink sink = {.w = w, .parts = parts, .nparts = nparts, .o = o, .ids = ids};
+	struct merge_dest d = {.block_rows = bs, .by_partition = true, .emit = sink_block, .arg = &sink};
+	for (size_t c = 0; c < w->spec.ncols; c++)
+		types[c] = w->spec.cols[c].type;
+	for (size_t i = 0; i < bs; i++)
+		ids[i] = (uint32_t)i;
+	batch_init(&sink.rows, w->spec.ncols, types);
+	struct encoded *enc[2] = {&sink.head, &sink.ahead};
+	for (size_t i = 0; i < 2; i++) {
+		enc[i]->length = xcalloc(w->spec.ncols, sizeof *enc[i]->length);
+		enc[i]->stats = xcalloc(w->spec.ncols, sizeof *enc[i]->stats);
+	}
+	if (!w->bg && (error = worker_start(&w->bg)) < 0)
+		goto done;
+	error = merge_cursors(w, w->runs, w->nruns, &d);
 done:
 	/* the last block's job, or the one running when a read failed */
 	if (w->bg) {
@@ -1339,15 +1475,71 @@ done:
 		free(enc[i]->length);
 		free(enc[i]->stats);
 	}
-	for (size_t r = 0; r < nr; r++) {
-		batch_free(&cur[r].rows);
-		buf_free(&cur[r].data);
-		free(cur[r].keys);
-	}
-	batch_free(&out);
-	free(cur);
-	free(heap);
 	free(types);
+	free(ids);
+	return error;
+}
+
+/* A merge into a new run, at the end of the spill file. */
+struct run_dest {
+	struct table_writer *w;
+	const uint32_t *ids; /* 0, 1, 2, ... */
+	struct data_out o;
+};
+
+static int run_block(void *arg, struct batch *out, bool start, int64_t key)
+{
+	struct run_dest *r = arg;
+	(void)start, (void)key;
+	int error = run_add_block(r->w, out, r->ids, out->nrows, NULL, NULL, 0, &r->o);
+	batch_reset(out);
+	return error;
+}
+
+/* The merge holds a block of every run at once; past this many runs,
+ * groups of them are first merged into longer ones, so that its memory
+ * stays the same whatever the number of rows. */
+#define MERGE_FANIN 32
+
+/* Merges consecutive runs (consecutive: equal rows keep their order)
+ * until at most MERGE_FANIN are left, each row at most once per level:
+ * a group starts after the run the last one made. */
+static int reduce_runs(struct table_writer *w)
+{
+	int error = 0;
+	size_t at = 0, bs = run_block_rows(w);
+	uint32_t *ids = xmalloc(bs * sizeof *ids);
+	for (size_t i = 0; i < bs; i++)
+		ids[i] = (uint32_t)i;
+	while (w->nruns > MERGE_FANIN) {
+		size_t k = w->nruns - MERGE_FANIN + 1;
+		if (k > MERGE_FANIN)
+			k = MERGE_FANIN;
+		if (at + k > w->nruns)
+			at = 0;
+		struct run_dest r = {.w = w, .ids = ids, .o = {.fd = w->spill_fd, .path = "the spill file",
+		                                               .buf = BUF_INIT, .written = w->spill_size}};
+		struct merge_dest d = {.block_rows = bs, .emit = run_block, .arg = &r};
+		if ((error = merge_cursors(w, w->runs + at, k, &d)) < 0 || (error = data_flush(&r.o)) < 0) {
+			buf_free(&r.o.buf);
+			goto done;
+		}
+		buf_free(&r.o.buf);
+		struct spill_run merged = {w->spill_size, r.o.written};
+		w->spill_size = r.o.written;
+		/* the merged runs' space goes back to the file system (where
+		 * it can: the merge is right either way) */
+		for (size_t i = at; i < at + k; i++) {
+			const struct spill_run *run = &w->runs[i];
+			(void)fallocate(w->spill_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)run->start,
+			                (off_t)(run->end - run->start));
+		}
+		w->runs[at] = merged;
+		memmove(w->runs + at + 1, w->runs + at + k, (w->nruns - at - k) * sizeof *w->runs);
+		w->nruns -= k - 1;
+		at++;
+	}
+done:
 	free(ids);
 	return error;
 }
@@ -1374,10 +1566,8 @@ static int write_held(struct table_writer *w, struct partition **parts, size_t *
 		grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
 		struct partition *part = &(*parts)[(*nparts)++];
 		partition_start(w, part, keys != NULL, keys ? keys[ids[i]] : 0);
-		size_t bcap = 0;
 		for (size_t from = i; from < j; from += bs)
-			if ((error = write_block(w, part, &bcap, &w->rows, ids + from, j - from < bs ? j - from : bs, NULL,
-			                         o)) < 0)
+			if ((error = write_block(w, part, &w->rows, ids + from, j - from < bs ? j - from : bs, NULL, o)) < 0)
 				goto done;
 		if (n == 0)
 			break;
@@ -1459,48 +1649,48 @@ static void manifest_text(const struct table_spec *s, uint64_t rows, const struc
 	}
 }
 
-static void put_u64(struct buf *b, uint64_t x) { buf_add(b, &x, 8); }
-
-static void put_stat_bin(struct buf *b, const struct value *v)
+/* The blocks file: the partitions' starts, then the records. */
+static int blocks_write(struct table_writer *w, const char *path, size_t nparts)
 {
-	if (type_is_string(v->type)) {
-		uint32_t len = (uint32_t)v->s.len;
-		buf_add(b, &len, 4);
-		buf_add(b, v->s.p, v->s.len);
-	} else {
-		buf_add(b, &v->b, type_width(v->type)); /* the union's first bytes */
+	int error = 0;
+	struct data_out *r = &w->records;
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	struct data_out o = {.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), .path = tmp,
+	                     .buf = BUF_INIT};
+	uint64_t head = sizeof BLOCKS_MAGIC - 1 + 8 * nparts, at = 0;
+	if (o.fd < 0) {
+		error = error_set("creating %s: %s", tmp, strerror(errno));
+		goto done;
 	}
-}
-
-/* The blocks file: the statistics of every block, in manifest order. */
-static void blocks_binary(const struct table_spec *s, const struct partition *parts, size_t nparts,
-                          struct buf *b)
-{
-	buf_add(b, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1);
-	size_t at = b->len;
+	buf_add(&o.buf, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1);
 	for (size_t p = 0; p < nparts; p++)
-		put_u64(b, 0);
-	for (size_t p = 0; p < nparts; p++) {
-		uint64_t start = b->len;
-		memcpy(b->data + at + p * 8, &start, 8);
-		for (size_t k = 0; k < parts[p].nblocks; k++) {
-			const struct block *blk = &parts[p].blocks[k];
-			buf_add(b, &blk->rows, 4);
-			for (size_t c = 0; c < s->ncols; c++) {
-				const struct col_stats *st = &blk->stats[c];
-				put_u64(b, blk->offset[c]);
-				put_u64(b, blk->length[c]);
-				put_u64(b, st->nulls);
-				put_u64(b, st->bytes);
-				char flags = (char)((st->min.is_null ? 0 : 1) | (st->max.is_null ? 0 : 2));
-				buf_putc(b, flags);
-				if (!st->min.is_null)
-					put_stat_bin(b, &st->min);
-				if (!st->max.is_null)
-					put_stat_bin(b, &st->max);
-			}
-		}
+		put_u64(&o.buf, head + w->part_starts[p]);
+	/* the records already in the temporary file, then those in memory */
+	while (r->fd >= 0 && at < r->written) {
+		size_t n = r->written - at < WRITE_CHUNK ? r->written - at : WRITE_CHUNK, had = o.buf.len;
+		buf_grow(&o.buf, n);
+		if ((error = read_at(r->fd, o.buf.data + had, n, at)) < 0)
+			goto done;
+		o.buf.len = had + n;
+		at += n;
+		if ((error = data_flush(&o)) < 0)
+			goto done;
 	}
+	buf_add(&o.buf, r->buf.data, r->buf.len);
+	if ((error = data_flush(&o)) < 0)
+		goto done;
+	error = close(o.fd);
+	o.fd = -1;
+	if (error < 0 || rename(tmp, path) < 0)
+		error = error_set("writing %s: %s", path, strerror(errno));
+done:
+	if (o.fd >= 0)
+		close(o.fd);
+	if (error < 0)
+		unlink(tmp);
+	buf_free(&o.buf);
+	free(tmp);
+	return error;
 }
 
 static void writer_free(struct table_writer *w)
@@ -1514,15 +1704,15 @@ static void writer_free(struct table_writer *w)
 	run_head_free(&w->ahead);
 	if (w->spill_fd >= 0)
 		close(w->spill_fd);
-	for (size_t r = 0; r < w->nruns; r++) {
-		free(w->runs[r].rows);
-		free(w->runs[r].offset);
-		free(w->runs[r].length);
-		free(w->runs[r].nulls);
-	}
 	free(w->runs);
 	free(w->seen);
-	arena_free(&w->stat_mem);
+	if (w->records.fd >= 0)
+		close(w->records.fd);
+	buf_free(&w->records.buf);
+	free(w->part_starts);
+	free(w->block_stats);
+	free(w->block_length);
+	free(w->merge_length);
 	batch_free(&w->rows);
 	free(w->existing);
 	table_spec_free(&w->spec);
@@ -1551,8 +1741,13 @@ int table_writer_finish(struct table_writer *w)
 		uint32_t *ids;
 		int64_t *keys;
 		sort_held(w, &w->rows, &ids, &keys);
-		if ((error = spill(w, &w->rows, w->existing, ids, keys, NULL)) < 0 ||
-		    (error = check_seen_partitions(w)) < 0 ||
+		if ((error = spill(w, &w->rows, w->existing, ids, keys, NULL)) < 0)
+			goto done;
+		/* every row is in a run now: the room they took goes back
+		 * before the merge takes its own */
+		batch_free(&w->rows);
+		batch_free(&w->spilling);
+		if ((error = check_seen_partitions(w)) < 0 || (error = reduce_runs(w)) < 0 ||
 		    (error = merge_runs(w, &parts, &nparts, &o)) < 0)
 			goto done;
 	} else if ((error = write_held(w, &parts, &nparts, &o)) < 0) {
@@ -1568,12 +1763,10 @@ int table_writer_finish(struct table_writer *w)
 	}
 	for (size_t p = 0; p < nparts; p++)
 		rows += parts[p].rows;
-	blocks_binary(&w->spec, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
-	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
+	if ((error = blocks_write(w, path, nparts)) < 0)
 		goto done;
-	manifest.len = 0;
 	manifest_text(&w->spec, rows, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, "manifest");

@@ -648,8 +648,10 @@ static void test_append_types(void)
 	free(dir);
 }
 
-/* A writer over its memory budget spills sorted runs and merges them:
- * the same files, byte for byte, as when every row fits in memory. */
+/* A writer over its memory budget spills sorted runs and merges them
+ * (more runs than one merge takes: longer runs first) and keeps its block
+ * records in a temporary file: the same files, byte for byte, as when
+ * every row fits in memory. */
 static void test_spill_same_bytes(void)
 {
 	static struct column_def cols[] = {
@@ -693,9 +695,11 @@ static void test_spill_same_bytes(void)
 			free(pa);
 			free(pb);
 		}
-		char *spill = path_join(d2, ".spill");
-		CHECK(!path_exists(spill)); /* unlinked as soon as it was created */
+		char *spill = path_join(d2, ".spill"), *records = path_join(d2, ".blocks");
+		CHECK(!path_exists(spill)); /* unlinked as soon as they were created */
+		CHECK(!path_exists(records));
 		free(spill);
+		free(records);
 		rm_rf(d1);
 		rm_rf(d2);
 		free(d1);
