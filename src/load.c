@@ -55,6 +55,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "json.h"
 #include "warehouse/table.h"
 #include "warehouse/value.h"
@@ -1185,103 +1186,8 @@ static int load_record(struct loader *L, const struct json_doc *d)
 	return row_end(L, &L->tables[0], id, -1, -1, -1);
 }
 
-/* CSV: RFC 4180 (quoted fields with "" for a quote and line breaks inside;
- * CRLF or LF), the first line naming the columns.  A field's text is typed
- * as a JSON value would be by its look: 12 INT64, 1.5 FLOAT64, true BOOL,
- * ISO dates; an empty field is NULL. */
-
-struct csv {
-	FILE *f;
-	struct buf line;   /* the record's raw bytes */
-	struct buf fields; /* the decoded fields, back to back */
-	size_t *off, *len;
-	size_t n, cap;
-	int64_t lineno, next_line;
-};
-
-/* Reads one record; 1, 0 at the end, < 0 on an error. */
-static int csv_next(struct csv *c, const char *path)
-{
-	char chunk[65536];
-	bool quoted = false;
-	size_t scanned = 0;
-	buf_clear(&c->line);
-	c->lineno = c->next_line;
-	for (;;) {
-		size_t n;
-		if (!fgets(chunk, sizeof(chunk), c->f)) {
-			if (ferror(c->f))
-				return error_set("%s: %s", path, strerror(errno));
-			if (!c->line.len)
-				return 0;
-			if (quoted)
-				return error_setcode(PIPE_EUSAGE, "%s:%lld: a quoted field is not closed before the end of the file",
-				                     path, (long long)c->lineno);
-			break;
-		}
-		n = strlen(chunk);
-		buf_add(&c->line, chunk, n);
-		if (c->line.len > JSON_MAX_RECORD)
-			return error_setcode(PIPE_EUSAGE, "%s:%lld: a record longer than %u MiB", path, (long long)c->lineno,
-			                     JSON_MAX_RECORD >> 20);
-		for (; scanned < c->line.len; scanned++)
-			if (c->line.data[scanned] == '"')
-				quoted = !quoted;
-		if (n && chunk[n - 1] == '\n') {
-			c->next_line++;
-			if (!quoted)
-				break;
-		}
-	}
-	if (c->next_line == c->lineno)
-		c->next_line++;
-	/* Split into fields. */
-	{
-		const char *p = c->line.data, *end = p + c->line.len;
-		while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
-			end--;
-		buf_clear(&c->fields);
-		c->n = 0;
-		for (;;) {
-			size_t start = c->fields.len;
-			if (p < end && *p == '"') {
-				p++;
-				for (;;) {
-					const char *q = memchr(p, '"', (size_t)(end - p));
-					if (!q)
-						return error_setcode(PIPE_EUSAGE, "%s:%lld: a quoted field is not closed", path,
-						                     (long long)c->lineno);
-					buf_add(&c->fields, p, (size_t)(q - p));
-					p = q + 1;
-					if (p < end && *p == '"') {
-						buf_putc(&c->fields, '"');
-						p++;
-						continue;
-					}
-					break;
-				}
-				if (p < end && *p != ',')
-					return error_setcode(PIPE_EUSAGE, "%s:%lld: text after a closing quote", path,
-					                     (long long)c->lineno);
-			} else {
-				const char *q = memchr(p, ',', (size_t)(end - p));
-				if (!q)
-					q = end;
-				buf_add(&c->fields, p, (size_t)(q - p));
-				p = q;
-			}
-			grow_array(&c->off, &c->cap, c->n + 1, sizeof(size_t));
-			c->len = xrealloc(c->len, c->cap * sizeof(size_t));
-			c->off[c->n] = start;
-			c->len[c->n++] = c->fields.len - start;
-			if (p >= end)
-				break;
-			p++; /* the comma */
-		}
-	}
-	return 1;
-}
-
+/* A CSV field's text is typed as a JSON value would be by its look: 12
+ * INT64, 1.5 FLOAT64, true BOOL, ISO dates; an empty field is NULL. */
 static struct cell csv_cell(const char *p, size_t len)
 {
 	bool f;
@@ -1331,13 +1237,12 @@ static struct cell csv_cell(const char *p, size_t len)
 
 static int load_csv(struct loader *L, const char *path)
 {
-	struct csv c = {0};
+	struct csv c;
 	int *nodes = NULL, error;
 	size_t nheader = 0;
-	c.next_line = 1;
-	if (!(c.f = fopen(path, "r")))
-		return error_set("%s: %s", path, strerror(errno));
-	if ((error = csv_next(&c, path)) <= 0) {
+	if ((error = csv_open(&c, path)) < 0)
+		return error;
+	if ((error = csv_next(&c)) <= 0) {
 		if (error == 0)
 			error = error_setcode(PIPE_EUSAGE, "%s: the file is empty: expected a header line", path);
 		goto done;
@@ -1350,7 +1255,7 @@ static int load_csv(struct loader *L, const char *path)
 	nodes = xcalloc(nheader, sizeof(int));
 	for (size_t i = 0; i < nheader; i++)
 		nodes[i] = node_get(L, L->tables[0].root, c.fields.data + c.off[i], c.len[i]);
-	while ((error = csv_next(&c, path)) > 0) {
+	while ((error = csv_next(&c)) > 0) {
 		struct ltable *t = &L->tables[0];
 		int64_t id;
 		L->line = c.lineno;
@@ -1375,11 +1280,7 @@ static int load_csv(struct loader *L, const char *path)
 		L->loaded++;
 	}
 done:
-	fclose(c.f);
-	buf_free(&c.line);
-	buf_free(&c.fields);
-	free(c.off);
-	free(c.len);
+	csv_close(&c);
 	free(nodes);
 	return error;
 }
