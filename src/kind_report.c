@@ -490,9 +490,9 @@ static void put_lead(struct buf *b, const struct queries *qs, const char *bold, 
 }
 
 static const char *const billing_note =
-	"BigQuery bills at least 10 MB for each table a query references (and rounds up to whole MB), "
-	"so at these sizes the queries above bill the same: the saving shows in bytes processed, "
-	"and reaches the bill once a table is larger than 10 MB.";
+	"BigQuery bills at least 10 MiB (its pricing page's \"10 MB\") for each table a query references "
+	"(and rounds up to whole MiB), so at these sizes the queries above bill the same: the saving shows "
+	"in bytes processed, and reaches the bill once a table is larger than 10 MiB.";
 
 /* The column drawn for a charted query: the first numeric column after
  * the first (which labels the bars); -1 when there is none. */
