@@ -590,6 +590,18 @@ done:
 	return ok;
 }
 
+/* Where the rows of ids[i]'s partition key end (ids in key order; no
+ * keys: one run of every row). */
+static size_t key_run_end(const int64_t *keys, const uint32_t *ids, size_t i, size_t n)
+{
+	size_t j = i + 1;
+	if (!keys)
+		return n;
+	while (j < n && keys[ids[j]] == keys[ids[i]])
+		j++;
+	return j;
+}
+
 /* Sorts by partition key, then each partition by the clustering columns;
  * rows often arrive in order already (by time, or from a sorted table), so
  * each step first checks whether it has anything to do. */
@@ -608,12 +620,7 @@ static void sort_rows(struct sort_ctx *ctx, uint32_t *ids, size_t n)
 	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
 	ctx->keys = NULL; /* equal within a run */
 	for (size_t i = 0, j; i < n; i = j) {
-		j = i + 1;
-		if (keys)
-			while (j < n && keys[ids[j]] == keys[ids[i]])
-				j++;
-		else
-			j = n;
+		j = key_run_end(keys, ids, i, n);
 		sort_run(ctx, ids + i, j - i, tmp);
 	}
 	ctx->keys = keys;
@@ -1393,12 +1400,7 @@ static int write_held(struct table_writer *w, struct partition **parts, size_t *
 	/* Runs of equal keys are the partitions; an empty unpartitioned table
 	 * still has its one partition. */
 	for (size_t i = 0, j; i < n || (i == 0 && !keys); i = j) {
-		j = i + 1;
-		if (keys)
-			while (j < n && keys[ids[j]] == keys[ids[i]])
-				j++;
-		else
-			j = n;
+		j = key_run_end(keys, ids, i, n);
 		grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
 		struct partition *part = &(*parts)[(*nparts)++];
 		partition_start(w, part, keys != NULL, keys ? keys[ids[i]] : 0);
