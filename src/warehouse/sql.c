@@ -150,11 +150,16 @@ struct run {
 	bool **parts;
 	int **cols;
 	size_t *ncols;
+	size_t *group;              /* per scan: its table's index in reads */
+	struct table_reads *reads;  /* per table read */
+	size_t ngroups;
 };
 
 static void run_free(struct run *r)
 {
 	exec_free_state(r->plan.root);
+	for (size_t i = 0; i < r->plan.nsubqs; i++)
+		exec_free_state(r->plan.subqs[i]->sub);
 	for (size_t i = 0; i < r->plan.nscans; i++) {
 		free(r->parts ? r->parts[i] : NULL);
 		free(r->cols ? r->cols[i] : NULL);
@@ -162,7 +167,13 @@ static void run_free(struct run *r)
 	free(r->parts);
 	free(r->cols);
 	free(r->ncols);
-	free(r->st.bytes);
+	for (size_t g = 0; g < r->ngroups; g++) {
+		free(r->reads[g].first_block);
+		free(r->reads[g].seen);
+		free(r->reads[g].block_seen);
+	}
+	free(r->reads);
+	free(r->group);
 	sql_plan_free(&r->plan);
 	sql_stmt_free(r->stmt);
 }
@@ -182,7 +193,9 @@ static void format_bytes(struct buf *b, uint64_t n)
 }
 
 /* Prepares the scans (partitions, columns), fills the estimate, and checks
- * require_partition_filter and the bytes budget before reading anything. */
+ * require_partition_filter and the bytes budget before reading anything.
+ * The scans of one table count as one, as BigQuery counts them: the
+ * columns any of them reads, in the partitions any of them reads. */
 static int prepare_scans(struct run *r)
 {
 	struct plan *p = &r->plan;
@@ -191,8 +204,10 @@ static int prepare_scans(struct run *r)
 	r->parts = xcalloc(n + 1, sizeof *r->parts);
 	r->cols = xcalloc(n + 1, sizeof *r->cols);
 	r->ncols = xcalloc(n + 1, sizeof *r->ncols);
-	r->st.bytes = xcalloc(n + 1, sizeof *r->st.bytes);
+	r->group = xcalloc(n + 1, sizeof *r->group);
+	r->reads = xcalloc(n + 1, sizeof *r->reads);
 	uint64_t *est = xcalloc(n + 1, sizeof *est);
+	size_t *first = xcalloc(n + 1, sizeof *first); /* per table: its first scan */
 	int error = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct node *scan = p->scans[i];
@@ -222,15 +237,50 @@ static int prepare_scans(struct run *r)
 		/* only the partitions the scan reads need their blocks */
 		if ((error = table_load(t, r->parts[i])) < 0)
 			goto done;
-		est[i] = bytes_partitions(t, r->cols[i], r->ncols[i], r->parts[i]);
-		s->estimate_bytes += (int64_t)est[i];
-		s->partitions_total += (int64_t)t->npartitions;
-		for (size_t k = 0; k < t->npartitions; k++) {
-			s->partitions_scanned += r->parts[i][k];
-			s->blocks_total += (int64_t)t->partitions[k].nblocks;
-		}
+		size_t g = 0;
+		while (g < r->ngroups && strcmp(p->scans[first[g]]->table->dir, t->dir) != 0)
+			g++;
+		if (g == r->ngroups)
+			first[r->ngroups++] = i;
+		r->group[i] = g;
 	}
-	uint64_t billed = bytes_billed(est, n);
+	for (size_t g = 0; g < r->ngroups; g++) {
+		const struct table *t = p->scans[first[g]]->table;
+		size_t nc = t->spec.ncols, nblocks = 0;
+		bool *cols = xcalloc(nc + 1, sizeof *cols);
+		for (size_t i = 0; i < n; i++)
+			if (r->group[i] == g)
+				for (size_t k = 0; k < r->ncols[i]; k++)
+					cols[r->cols[i][k]] = true;
+		struct table_reads *tr = &r->reads[g];
+		tr->ncols = nc;
+		tr->first_block = xcalloc(t->npartitions + 1, sizeof *tr->first_block);
+		for (size_t k = 0; k < t->npartitions; k++) {
+			tr->first_block[k] = nblocks;
+			nblocks += t->partitions[k].nblocks;
+			/* a scan that reads the partition has its blocks loaded */
+			const struct table *loaded = NULL;
+			for (size_t i = 0; i < n && !loaded; i++)
+				if (r->group[i] == g && r->parts[i][k])
+					loaded = p->scans[i]->table;
+			if (!loaded)
+				continue;
+			s->partitions_scanned++;
+			for (size_t b = 0; b < loaded->partitions[k].nblocks; b++)
+				for (size_t c = 0; c < nc; c++)
+					if (cols[c]) {
+						int col = (int)c;
+						est[g] += bytes_block(loaded, k, b, &col, 1);
+					}
+		}
+		tr->seen = xcalloc(nblocks * nc + 1, 1);
+		tr->block_seen = xcalloc(nblocks + 1, 1);
+		s->estimate_bytes += (int64_t)est[g];
+		s->partitions_total += (int64_t)t->npartitions;
+		s->blocks_total += (int64_t)nblocks;
+		free(cols);
+	}
+	uint64_t billed = bytes_billed(est, r->ngroups);
 	if (r->opt->max_bytes_billed > 0 && billed > (uint64_t)r->opt->max_bytes_billed) {
 		error = error_setcode(PIPE_EUSAGE, "Query exceeded limit for bytes billed: %" PRId64 ". %" PRIu64
 				      " or higher required.", r->opt->max_bytes_billed, billed);
@@ -241,6 +291,7 @@ static int prepare_scans(struct run *r)
 		s->bytes_billed = (int64_t)billed;
 	}
 done:
+	free(first);
 	free(est);
 	return error;
 }
@@ -257,7 +308,7 @@ static void attach_scans(struct run *r)
 		r->cols[i] = NULL;
 		s->rb.ncols = scan->ncols;
 		s->rb.cols = xcalloc(scan->ncols + 1, sizeof *s->rb.cols);
-		s->bytes = &r->st.bytes[i];
+		s->reads = &r->reads[r->group[i]];
 		s->lean = xcalloc(s->ncols + 1, sizeof *s->lean);
 		for (size_t k = 0; k < s->ncols; k++)
 			if (!scan->filter_only || !scan->filter_only[s->cols[k]])
@@ -271,12 +322,15 @@ static void finish_stats(struct run *r)
 	struct sql_stats *s = &r->res->stats;
 	if (r->opt->dry_run)
 		return;
-	uint64_t total = 0;
-	for (size_t i = 0; i < r->plan.nscans; i++)
-		total += r->st.bytes[i];
+	uint64_t total = 0, *per_table = xcalloc(r->ngroups + 1, sizeof *per_table);
+	for (size_t g = 0; g < r->ngroups; g++) {
+		per_table[g] = r->reads[g].bytes;
+		total += per_table[g];
+	}
 	s->bytes_processed = (int64_t)total;
-	s->bytes_billed = (int64_t)bytes_billed(r->st.bytes, r->plan.nscans);
+	s->bytes_billed = (int64_t)bytes_billed(per_table, r->ngroups);
 	s->blocks_scanned = r->st.blocks_scanned;
+	free(per_table);
 }
 
 static void set_result_columns(struct sql_result *res, const struct plan *p)
@@ -618,6 +672,8 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 		if ((error = prepare_scans(&r)) < 0)
 			goto done;
 		attach_scans(&r);
+		if (!opt->dry_run && (error = exec_subqueries(&r.plan, &r.st)) < 0)
+			goto done;
 	}
 	switch (r.stmt->kind) {
 	case S_SELECT: error = run_select(&r); break;
@@ -830,6 +886,23 @@ static bool is_cte(const struct cte_names *c, const char *name)
 	return false;
 }
 
+/* The subqueries of an expression read tables too. */
+static void collect_ast(const struct ast *a, const struct cte_names *ctes, struct names *out)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nargs; i++)
+		collect_ast(a->args[i], ctes, out);
+	if (a->over) {
+		for (size_t i = 0; i < a->over->npart; i++)
+			collect_ast(a->over->part[i], ctes, out);
+		for (size_t i = 0; i < a->over->norder; i++)
+			collect_ast(a->over->order[i].expr, ctes, out);
+	}
+	if (a->sub)
+		collect_select(a->sub, ctes, out);
+}
+
 static void collect_from(const struct from *f, const struct cte_names *ctes, struct names *out)
 {
 	if (!f)
@@ -848,6 +921,7 @@ static void collect_from(const struct from *f, const struct cte_names *ctes, str
 	case F_JOIN:
 		collect_from(f->left, ctes, out);
 		collect_from(f->right, ctes, out);
+		collect_ast(f->on, ctes, out);
 		return;
 	}
 }
@@ -862,6 +936,15 @@ static void collect_select(const struct select *sel, const struct cte_names *cte
 	collect_from(sel->from, &c, out);
 	for (size_t i = 0; i < sel->narms; i++)
 		collect_select(sel->arms[i], &c, out);
+	for (size_t i = 0; i < sel->nitems; i++)
+		collect_ast(sel->items[i].expr, &c, out);
+	collect_ast(sel->where, &c, out);
+	collect_ast(sel->having, &c, out);
+	collect_ast(sel->qualify, &c, out);
+	for (size_t i = 0; i < sel->ngroup; i++)
+		collect_ast(sel->group[i], &c, out);
+	for (size_t i = 0; i < sel->norder; i++)
+		collect_ast(sel->order[i].expr, &c, out);
 }
 
 int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char **writes)

@@ -308,6 +308,74 @@ static int eval_cast(struct ectx *x, struct pexpr *e, const struct vec *a, size_
 	return 0;
 }
 
+static uint64_t value_hash_of(const struct vec *v, size_t i);
+static bool values_same(const struct vec *a, size_t i, const struct vec *b, size_t j);
+static void vec_append_rows(struct vec *dst, const struct vec *src, const uint32_t *sel, size_t n, bool copy);
+
+/* --- IN (SELECT ...): a hash set of the subquery's values --- */
+
+static bool set_find(const struct subq_set *s, const struct vec *v, size_t i, size_t *slot)
+{
+	size_t p = value_hash_of(v, i) & s->mask;
+	while (s->table[p]) {
+		if (values_same(&s->vals, s->table[p] - 1, v, i))
+			return true;
+		p = (p + 1) & s->mask;
+	}
+	*slot = p;
+	return false;
+}
+
+static void set_add(struct subq_set *s, const struct vec *v, size_t i)
+{
+	if (v->nulls[i]) {
+		s->has_null = true;
+		return;
+	}
+	if (!s->table || s->vals.count * 2 >= s->mask) {
+		size_t size = s->table ? (s->mask + 1) * 2 : 64;
+		free(s->table);
+		s->table = xcalloc(size, sizeof *s->table);
+		s->mask = size - 1;
+		for (size_t k = 0; k < s->vals.count; k++) {
+			size_t p = value_hash_of(&s->vals, k) & s->mask;
+			while (s->table[p])
+				p = (p + 1) & s->mask;
+			s->table[p] = (uint32_t)k + 1;
+		}
+	}
+	size_t slot;
+	if (set_find(s, v, i, &slot))
+		return;
+	s->table[slot] = (uint32_t)s->vals.count + 1;
+	uint32_t one = (uint32_t)i;
+	vec_append_rows(&s->vals, v, &one, 1, true);
+}
+
+/* Three-valued: TRUE when x is in the set; else NULL when x or a value of
+ * the set is NULL; FALSE for an empty set whatever x is. */
+static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
+{
+	size_t sa = STRIDE(e->args[0]), slot;
+	const struct subq_set *s = &e->set;
+	out_prepare(e, n);
+	for (size_t i = 0; i < n; i++) {
+		int r; /* 0 false, 1 true, 2 unknown */
+		if (s->empty || !s->table)
+			r = s->has_null && !s->empty ? 2 : 0;
+		else if (a->nulls[i * sa])
+			r = 2;
+		else if (set_find(s, a, i * sa, &slot))
+			r = 1;
+		else
+			r = s->has_null ? 2 : 0;
+		if (r != 2 && e->negated)
+			r = !r;
+		e->out.nulls[i] = r == 2;
+		e->out.b[i] = r == 1;
+	}
+}
+
 static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const struct vec **out)
 {
 	int error;
@@ -545,8 +613,82 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 		if ((error = eval_func(x, e, in, n)) < 0)
 			return error;
 		break;
+	case X_SUBQUERY:
+	case X_EXISTS:
+		/* the value exec_subqueries() computed before the query ran */
+		if (!e->out_init) {
+			vec_init(&e->out, e->type);
+			vec_push_null(&e->out);
+			e->out_init = true;
+		}
+		break;
+	case X_INSUB:
+		if ((error = eval(x, e->args[0], in, &a)) < 0)
+			return error;
+		eval_insub(e, a, n);
+		break;
 	}
 	*out = &e->out;
+	return 0;
+}
+
+int exec_eval(struct pexpr *e, const struct rb *in, const struct vec **out)
+{
+	return eval(&ectx_all, e, in, out);
+}
+
+static int run_subquery(struct pexpr *e, struct exec_stats *st)
+{
+	struct rb *in;
+	size_t rows = 0;
+	int error;
+	if (e->kind == X_INSUB) {
+		vec_init(&e->set.vals, e->sub->types[0]);
+		e->set.init = true;
+	} else {
+		if (e->out_init)
+			vec_free(&e->out);
+		vec_init(&e->out, e->type);
+		e->out_init = true;
+	}
+	while ((error = exec_next(e->sub, st, &in)) > 0) {
+		if (!in->n)
+			continue;
+		if (e->kind == X_EXISTS) {
+			rows = 1; /* one row answers it */
+			break;
+		}
+		if (e->kind == X_SUBQUERY) {
+			if (rows + in->n > 1)
+				return error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
+			vec_append_rows(&e->out, in->cols[0], NULL, 1, true);
+		} else {
+			for (size_t i = 0; i < in->n; i++)
+				set_add(&e->set, in->cols[0], i);
+		}
+		rows += in->n;
+	}
+	if (error < 0)
+		return error;
+	if (e->kind == X_EXISTS) {
+		struct value v = value_bool(rows > 0);
+		vec_push(&e->out, &v);
+	} else if (e->kind == X_SUBQUERY && rows == 0) {
+		vec_push_null(&e->out);
+	}
+	e->set.empty = rows == 0;
+	return 0;
+}
+
+int exec_subqueries(struct plan *p, struct exec_stats *st)
+{
+	for (size_t i = 0; i < p->nsubqs; i++) {
+		int error = run_subquery(p->subqs[i], st);
+		/* its operators' memory is not needed past this point */
+		exec_free_state(p->subqs[i]->sub);
+		if (error < 0)
+			return error;
+	}
 	return 0;
 }
 
@@ -616,6 +758,10 @@ struct join_state {
 	struct rb *left;
 	size_t li;
 	struct vec *lkeys_tmp;
+	/* FULL: the right rows some left row matched, and where the rows no
+	 * left row matched are emitted from, after the left side ends */
+	uint8_t *matched;
+	size_t tail;
 };
 
 struct limit_state {
@@ -690,8 +836,19 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 		size_t b = s->blk++;
 		if (!sql_plan_block_may_match(n, &p->blocks[b]))
 			continue;
-		st->blocks_scanned++;
-		*s->bytes += bytes_block(t, s->p, b, s->cols, s->ncols);
+		struct table_reads *tr = s->reads;
+		size_t bi = tr->first_block[s->p] + b;
+		if (!tr->block_seen[bi]) {
+			tr->block_seen[bi] = 1;
+			st->blocks_scanned++;
+		}
+		for (size_t k = 0; k < s->ncols; k++) {
+			uint8_t *seen = &tr->seen[bi * tr->ncols + (size_t)s->cols[k]];
+			if (!*seen) {
+				*seen = 1;
+				tr->bytes += bytes_block(t, s->p, b, &s->cols[k], 1);
+			}
+		}
 		const struct block *blk = &p->blocks[b];
 		s->rb.all_match = sql_plan_block_all_match(n, blk);
 		s->rb.n = blk->rows;
@@ -1522,8 +1679,41 @@ static int join_build(struct node *n, struct exec_stats *st, struct join_state *
 	for (size_t c = 0; c < n->ncols; c++)
 		vec_init(&s->outcols[c], n->types[c]);
 	rb_alloc(&s->rb, n->ncols);
+	if (n->join == J_FULL)
+		s->matched = xcalloc(s->nright + 1, 1);
 	s->built = true;
 	return 0;
+}
+
+/* FULL JOIN: the right rows no left row matched, with NULL left columns. */
+static int join_tail(struct node *n, struct join_state *s, struct rb **out)
+{
+	size_t nl = n->child->ncols, k = 0;
+	uint32_t *sel = xmalloc((BATCH_ROWS + 1) * sizeof *sel);
+	for (; s->tail < s->nright && k < BATCH_ROWS; s->tail++)
+		if (!s->matched[s->tail])
+			sel[k++] = (uint32_t)s->tail;
+	if (!k) {
+		free(sel);
+		return 0;
+	}
+	for (size_t c = 0; c < n->ncols; c++) {
+		struct vec *o = &s->outcols[c];
+		vec_reset(o);
+		if (c < nl) {
+			vec_reserve(o, k);
+			memset(o->nulls, 1, k);
+			memset(o->data, 0, k * type_width(o->type));
+			o->count = k;
+		} else {
+			vec_append_rows(o, &s->right[c - nl], sel, k, false);
+		}
+		s->rb.cols[c] = o;
+	}
+	s->rb.n = k;
+	*out = &s->rb;
+	free(sel);
+	return 1;
 }
 
 /* The first right row (1-based) whose key equals left row i, or 0. */
@@ -1595,7 +1785,7 @@ static int join_next(struct node *n, struct exec_stats *st, struct rb **out)
 				continue;
 			}
 			e = join_probe(n, s, lk, i);
-			if (!e && n->join == J_LEFT) {
+			if (!e && (n->join == J_LEFT || n->join == J_FULL)) {
 				if (k >= cap) {
 					cap = cap ? cap * 2 : 4096;
 					lsel = xrealloc(lsel, cap * sizeof *lsel);
@@ -1610,6 +1800,8 @@ static int join_next(struct node *n, struct exec_stats *st, struct rb **out)
 					rsel = xrealloc(rsel, cap * sizeof *rsel);
 				}
 				lsel[k] = (uint32_t)i, rsel[k++] = e;
+				if (s->matched)
+					s->matched[e - 1] = 1;
 			}
 		}
 		if (!k)
@@ -1672,6 +1864,8 @@ static int join_next(struct node *n, struct exec_stats *st, struct rb **out)
 		rc = 1;
 		break;
 	}
+	if (rc == 0 && n->join == J_FULL)
+		rc = join_tail(n, s, out);
 done:
 	free(lsel);
 	free(rsel);
@@ -1718,6 +1912,7 @@ int exec_next(struct node *n, struct exec_stats *st, struct rb **out)
 	case N_SORT: return sort_next(n, st, out);
 	case N_LIMIT: return limit_next(n, st, out);
 	case N_UNION: return union_next(n, st, out);
+	case N_WINDOW: return window_next(n, st, out);
 	}
 	return 0;
 }
@@ -1754,6 +1949,7 @@ void exec_free_state(struct node *n)
 	}
 	case N_ONE: free(((struct rb *)n->state)->cols); break;
 	case N_UNION: break;
+	case N_WINDOW: window_free_state(n); break;
 	case N_FILTER: {
 		struct gather_state *g = n->state;
 		vecs_free(g->cols, n->ncols);
@@ -1813,6 +2009,7 @@ void exec_free_state(struct node *n)
 		vecs_free(s->outcols, n->ncols);
 		free(s->table);
 		free(s->chain);
+		free(s->matched);
 		free(s->rb.cols);
 		break;
 	}

@@ -12,8 +12,19 @@ struct rb {
 	bool all_match; /* a scan's block whose statistics satisfy every prune */
 };
 
+/* What the scans of one table have read.  BigQuery counts a table's
+ * columns once however many times a query reads the table (a self-join, a
+ * subquery, a UNION of two filters), so the scans of one table share this:
+ * a column of a block counts the first time any of them reads it. */
+struct table_reads {
+	uint64_t bytes;       /* actually read */
+	size_t *first_block;  /* per partition: its first block's index */
+	size_t ncols;         /* the table's columns */
+	uint8_t *seen;        /* per (block, column): counted */
+	uint8_t *block_seen;  /* per block: counted in blocks_scanned */
+};
+
 struct exec_stats {
-	uint64_t *bytes;      /* per scan of the plan: bytes actually read */
 	int64_t blocks_scanned, blocks_total;
 };
 
@@ -27,7 +38,7 @@ struct scan_state {
 	struct batch buf;
 	bool buf_init;
 	struct rb rb;
-	uint64_t *bytes;
+	struct table_reads *reads;
 	/* blocks the WHERE accepts whole: the columns still needed, and a
 	 * batch of constants for blocks where each of them is one value */
 	int *lean;
@@ -35,6 +46,15 @@ struct scan_state {
 	struct batch synth;
 	bool synth_init;
 };
+
+/* Evaluates e over a batch: n values, or one for a constant (e->isconst). */
+int exec_eval(struct pexpr *e, const struct rb *in, const struct vec **out);
+/* Runs the plan's subqueries in expressions (uncorrelated: each once),
+ * before the query itself. */
+int exec_subqueries(struct plan *p, struct exec_stats *st);
+/* The window operator (sql_window.c). */
+int window_next(struct node *n, struct exec_stats *st, struct rb **out);
+void window_free_state(struct node *n);
 
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out);

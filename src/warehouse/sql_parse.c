@@ -22,6 +22,9 @@ struct parser {
 
 static struct select *parse_select(struct parser *p, int *error);
 static struct ast *parse_expr(struct parser *p, int *error);
+static int parse_order_items(struct parser *p, struct order_item **order, size_t *norder);
+static int parse_over(struct parser *p, struct ast *call);
+static void select_free(struct select *s);
 
 static struct sql_token *peek(struct parser *p) { return &p->t.v[p->pos]; }
 static struct sql_token *peek2(struct parser *p)
@@ -132,6 +135,19 @@ static void add_arg(struct ast *a, struct ast *arg)
 	a->args[a->nargs++] = arg;
 }
 
+static void window_free(struct ast_window *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->npart; i++)
+		ast_free(w->part[i]);
+	free(w->part);
+	for (size_t i = 0; i < w->norder; i++)
+		ast_free(w->order[i].expr);
+	free(w->order);
+	free(w);
+}
+
 void ast_free(struct ast *a)
 {
 	if (!a)
@@ -139,6 +155,8 @@ void ast_free(struct ast *a)
 	for (size_t i = 0; i < a->nargs; i++)
 		ast_free(a->args[i]);
 	free(a->args);
+	window_free(a->over);
+	select_free(a->sub);
 	free(a->op);
 	free(a->name);
 	free(a->qual);
@@ -229,9 +247,10 @@ static struct ast *parse_primary(struct parser *p, int *error)
 		if (is_op(t, "(")) {
 			p->pos++;
 			if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
-				*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
-						      "Subqueries in expressions are not supported; use a subquery in FROM and a JOIN");
-				return NULL;
+				a = node(A_SUBQUERY, t);
+				if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+					goto fail;
+				return a;
 			}
 			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
 				ast_free(a);
@@ -289,6 +308,14 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			p->pos++;
 			a = node(A_CAST, t);
 			goto cast;
+		}
+		if (is_kw(t, "EXISTS")) {
+			p->pos++;
+			a = node(A_EXISTS, t);
+			if ((*error = expect_op(p, "(")) < 0 || !(a->sub = parse_select(p, error)) ||
+			    (*error = expect_op(p, ")")) < 0)
+				goto fail;
+			return a;
 		}
 		if (is_kw(t, "EXTRACT")) {
 			p->pos++;
@@ -376,6 +403,8 @@ call:
 			break;
 		}
 	}
+	if (accept_kw(p, "OVER") && (*error = parse_over(p, a)) < 0)
+		goto fail;
 	return a;
 
 cast:
@@ -525,10 +554,11 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 		add_arg(a, l);
 		if ((*error = expect_op(p, "(")) < 0)
 			goto fail;
-		if (is_kw(peek(p), "SELECT")) {
-			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
-					      "IN with a subquery is not supported; write a JOIN");
-			goto fail;
+		if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
+			if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+				goto fail;
+			a->negated = neg;
+			return a;
 		}
 		for (;;) {
 			struct ast *x = parse_expr(p, error);
@@ -613,7 +643,6 @@ static struct ast *parse_expr(struct parser *p, int *error)
 }
 
 static void from_free(struct from *f);
-static void select_free(struct select *s);
 
 static void from_free(struct from *f)
 {
@@ -625,6 +654,9 @@ static void from_free(struct from *f)
 	from_free(f->left);
 	from_free(f->right);
 	ast_free(f->on);
+	for (size_t i = 0; i < f->nusing; i++)
+		free(f->using[i]);
+	free(f->using);
 	free(f);
 }
 
@@ -649,6 +681,7 @@ static void select_free(struct select *s)
 	from_free(s->from);
 	ast_free(s->where);
 	ast_free(s->having);
+	ast_free(s->qualify);
 	for (size_t i = 0; i < s->ngroup; i++)
 		ast_free(s->group[i]);
 	free(s->group);
@@ -697,6 +730,20 @@ fail:
 	return NULL;
 }
 
+static int parse_name_list(struct parser *p, char ***names, size_t *n)
+{
+	int error = 0;
+	for (;;) {
+		char *s = parse_ident(p, &error);
+		if (!s)
+			return error;
+		*names = xrealloc(*names, (*n + 1) * sizeof **names);
+		(*names)[(*n)++] = s;
+		if (!accept_op(p, ","))
+			return 0;
+	}
+}
+
 static struct from *parse_from(struct parser *p, int *error)
 {
 	struct from *l = parse_from_item(p, error);
@@ -720,10 +767,11 @@ static struct from *parse_from(struct parser *p, int *error)
 			if ((*error = expect_kw(p, "JOIN")) < 0)
 				goto fail;
 			jt = J_LEFT;
-		} else if (is_kw(t, "RIGHT") || is_kw(t, "FULL")) {
-			*error = sql_error_at(p->src, t->line, t->col,
-					      "%s JOIN is not supported; write a LEFT JOIN", t->text);
-			goto fail;
+		} else if (accept_kw(p, "RIGHT") || accept_kw(p, "FULL")) {
+			accept_kw(p, "OUTER");
+			if ((*error = expect_kw(p, "JOIN")) < 0)
+				goto fail;
+			jt = is_kw(t, "RIGHT") ? J_RIGHT : J_FULL;
 		} else {
 			break;
 		}
@@ -736,7 +784,11 @@ static struct from *parse_from(struct parser *p, int *error)
 		l = j;
 		if (!(j->right = parse_from_item(p, error)))
 			goto fail;
-		if (jt != J_CROSS) {
+		if (jt != J_CROSS && accept_kw(p, "USING")) {
+			if ((*error = expect_op(p, "(")) < 0 || (*error = parse_name_list(p, &j->using, &j->nusing)) < 0 ||
+			    (*error = expect_op(p, ")")) < 0)
+				goto fail;
+		} else if (jt != J_CROSS) {
 			if ((*error = expect_kw(p, "ON")) < 0 || !(j->on = parse_expr(p, error)))
 				goto fail;
 		}
@@ -745,20 +797,6 @@ static struct from *parse_from(struct parser *p, int *error)
 fail:
 	from_free(l);
 	return NULL;
-}
-
-static int parse_name_list(struct parser *p, char ***names, size_t *n)
-{
-	int error = 0;
-	for (;;) {
-		char *s = parse_ident(p, &error);
-		if (!s)
-			return error;
-		*names = xrealloc(*names, (*n + 1) * sizeof **names);
-		(*names)[(*n)++] = s;
-		if (!accept_op(p, ","))
-			return 0;
-	}
 }
 
 static int parse_int_clause(struct parser *p, int64_t *out)
@@ -771,42 +809,123 @@ static int parse_int_clause(struct parser *p, int64_t *out)
 	return 0;
 }
 
+/* expr [ASC|DESC] [NULLS FIRST|LAST], ... */
+static int parse_order_items(struct parser *p, struct order_item **order, size_t *norder)
+{
+	int error = 0;
+	do {
+		struct order_item o = {0};
+		if (!(o.expr = parse_expr(p, &error)))
+			return error;
+		if (accept_kw(p, "DESC"))
+			o.desc = true;
+		else
+			accept_kw(p, "ASC");
+		if (accept_kw(p, "NULLS")) {
+			if (accept_word(p, "FIRST")) {
+				o.nulls = 1;
+			} else if (accept_word(p, "LAST")) {
+				o.nulls = 2;
+			} else {
+				ast_free(o.expr);
+				return expected(p, "FIRST or LAST");
+			}
+		}
+		*order = xrealloc(*order, (*norder + 1) * sizeof **order);
+		(*order)[(*norder)++] = o;
+	} while (accept_op(p, ","));
+	return 0;
+}
+
+/* UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | n FOLLOWING | UNBOUNDED FOLLOWING */
+static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
+{
+	struct sql_token *t = peek(p);
+	*n = 0;
+	if (accept_kw(p, "UNBOUNDED")) {
+		if (accept_kw(p, "PRECEDING"))
+			*b = FB_UNBOUNDED_PRECEDING;
+		else if (accept_kw(p, "FOLLOWING"))
+			*b = FB_UNBOUNDED_FOLLOWING;
+		else
+			return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+		return 0;
+	}
+	if (accept_kw(p, "CURRENT")) {
+		if (!accept_word(p, "ROW"))
+			return expected(p, "keyword ROW");
+		*b = FB_CURRENT;
+		return 0;
+	}
+	if (t->kind != TK_INT)
+		return expected(p, "keyword UNBOUNDED, keyword CURRENT or integer literal");
+	*n = strtoll(t->text, NULL, 10);
+	p->pos++;
+	if (accept_kw(p, "PRECEDING"))
+		*b = FB_PRECEDING;
+	else if (accept_kw(p, "FOLLOWING"))
+		*b = FB_FOLLOWING;
+	else
+		return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+	return 0;
+}
+
+/* OVER ([PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE frame]) */
+static int parse_over(struct parser *p, struct ast *call)
+{
+	int error = 0;
+	struct ast_window *w = call->over = xcalloc(1, sizeof *w);
+	if ((error = expect_op(p, "(")) < 0)
+		return error;
+	if (accept_kw(p, "PARTITION")) {
+		if ((error = expect_kw(p, "BY")) < 0)
+			return error;
+		do {
+			struct ast *x = parse_expr(p, &error);
+			if (!x)
+				return error;
+			w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
+			w->part[w->npart++] = x;
+		} while (accept_op(p, ","));
+	}
+	if (accept_kw(p, "ORDER")) {
+		if ((error = expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &w->order, &w->norder)) < 0)
+			return error;
+	}
+	struct sql_token *t = peek(p);
+	if (accept_kw(p, "ROWS") || accept_kw(p, "RANGE")) {
+		w->frame = is_kw(t, "ROWS") ? FRAME_ROWS : FRAME_RANGE;
+		w->frame_line = t->line;
+		w->frame_col = t->col;
+		if (accept_kw(p, "BETWEEN")) {
+			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0 || (error = expect_kw(p, "AND")) < 0 ||
+			    (error = parse_frame_bound(p, &w->hi, &w->hi_n)) < 0)
+				return error;
+		} else {
+			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0)
+				return error;
+			w->hi = FB_CURRENT;
+		}
+		if (w->lo == FB_UNBOUNDED_FOLLOWING || w->hi == FB_UNBOUNDED_PRECEDING || w->hi < w->lo)
+			return sql_error_at(p->src, t->line, t->col,
+					    "Syntax error: the window frame's start comes after its end");
+	}
+	return expect_op(p, ")");
+}
+
 /* [ORDER BY ...] [LIMIT n [OFFSET m]] */
 static int parse_order_limit(struct parser *p, struct select *s)
 {
-	int e = 0;
-	int *error = &e;
+	int error = 0;
 	if (accept_kw(p, "ORDER")) {
-		if ((*error = expect_kw(p, "BY")) < 0)
-			return *error;
-		do {
-			struct order_item o = {0};
-			if (!(o.expr = parse_expr(p, error)))
-				return *error;
-			if (accept_kw(p, "DESC"))
-				o.desc = true;
-			else
-				accept_kw(p, "ASC");
-			if (accept_kw(p, "NULLS")) {
-				if (accept_word(p, "FIRST")) {
-					o.nulls = 1;
-				} else if (accept_word(p, "LAST")) {
-					o.nulls = 2;
-				} else {
-					ast_free(o.expr);
-					*error = expected(p, "FIRST or LAST");
-					return *error;
-				}
-			}
-			s->order = xrealloc(s->order, (s->norder + 1) * sizeof *s->order);
-			s->order[s->norder++] = o;
-		} while (accept_op(p, ","));
+		if ((error = expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &s->order, &s->norder)) < 0)
+			return error;
 	}
 	if (accept_kw(p, "LIMIT")) {
-		if ((*error = parse_int_clause(p, &s->limit)) < 0)
-			return *error;
-		if (accept_word(p, "OFFSET") && (*error = parse_int_clause(p, &s->offset)) < 0)
-			return *error;
+		if ((error = parse_int_clause(p, &s->limit)) < 0)
+			return error;
+		if (accept_word(p, "OFFSET") && (error = parse_int_clause(p, &s->offset)) < 0)
+			return error;
 	}
 	return 0;
 }
@@ -889,6 +1008,8 @@ static struct select *parse_core(struct parser *p, int *error)
 	}
 	if (accept_kw(p, "HAVING") && !(s->having = parse_expr(p, error)))
 		goto fail;
+	if (accept_kw(p, "QUALIFY") && !(s->qualify = parse_expr(p, error)))
+		goto fail;
 	if ((*error = parse_order_limit(p, s)) < 0)
 		goto fail;
 	return s;
@@ -897,7 +1018,13 @@ fail:
 	return NULL;
 }
 
-/* [WITH ...] core [UNION ALL|DISTINCT core ...] [ORDER BY] [LIMIT] */
+static bool is_set_op(struct sql_token *t)
+{
+	return is_kw(t, "UNION") || is_kw(t, "INTERSECT") || is_kw(t, "EXCEPT");
+}
+
+/* [WITH ...] core [UNION ALL|DISTINCT core ...] [ORDER BY] [LIMIT]; also
+ * INTERSECT DISTINCT and EXCEPT DISTINCT */
 static struct select *parse_select(struct parser *p, int *error)
 {
 	struct cte *ctes = NULL;
@@ -921,7 +1048,7 @@ static struct select *parse_select(struct parser *p, int *error)
 	struct sql_token *t = peek(p);
 	if (!(first = parse_core(p, error)))
 		goto fail;
-	if (is_kw(peek(p), "UNION")) {
+	if (is_set_op(peek(p))) {
 		u = xcalloc(1, sizeof *u);
 		u->line = t->line;
 		u->col = t->col;
@@ -933,18 +1060,27 @@ static struct select *parse_select(struct parser *p, int *error)
 			u->arms = xrealloc(u->arms, (u->narms + 1) * sizeof *u->arms);
 			u->arms[u->narms++] = arm;
 			struct sql_token *ut = peek(p);
-			if (!accept_kw(p, "UNION"))
+			if (!is_set_op(ut))
 				break;
+			p->pos++;
+			enum set_op op = is_kw(ut, "UNION") ? SET_UNION : is_kw(ut, "INTERSECT") ? SET_INTERSECT : SET_EXCEPT;
 			if ((arm->norder || arm->limit >= 0) && !arm->paren) {
 				p->pos--;
 				*error = expected(p, "end of input");
 				goto fail;
 			}
+			struct sql_token *at = peek(p);
 			int k = accept_kw(p, "ALL") ? 0 : accept_kw(p, "DISTINCT") ? 1 : -1;
 			if (k < 0) {
 				*error = expected(p, "keyword ALL or keyword DISTINCT");
 				goto fail;
 			}
+			if (k == 0 && op != SET_UNION) {
+				*error = sql_error_at(p->src, at->line, at->col, "%s ALL is not supported; write %s DISTINCT",
+						      ut->text, ut->text);
+				goto fail;
+			}
+			k += 2 * (int)op; /* the operation and ALL or DISTINCT */
 			if (kind >= 0 && k != kind) {
 				*error = sql_error_at(p->src, ut->line, ut->col,
 						      "Syntax error: Different set operations cannot be used in the same query "
@@ -955,7 +1091,8 @@ static struct select *parse_select(struct parser *p, int *error)
 			if (!(arm = parse_core(p, error)))
 				goto fail;
 		}
-		u->union_distinct = kind == 1;
+		u->union_distinct = kind % 2 == 1;
+		u->setop = (enum set_op)(kind / 2);
 		/* the last arm's ORDER BY and LIMIT, unless in parentheses, are
 		 * the union's */
 		struct select *last = u->arms[u->narms - 1];

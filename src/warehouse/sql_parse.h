@@ -21,6 +21,8 @@ enum ast_kind {
 	A_LIKE,    /* args: x, pattern; negated */
 	A_ISNULL,  /* args: x; negated; name = "NULL", "TRUE" or "FALSE" */
 	A_EXTRACT, /* name = part, args[0] */
+	A_SUBQUERY, /* (SELECT ...) as a value: sub */
+	A_EXISTS,  /* EXISTS (SELECT ...): sub */
 };
 
 struct ast {
@@ -35,6 +37,8 @@ struct ast {
 	bool b, distinct, negated, safe, has_operand, has_else;
 	struct ast **args;
 	size_t nargs;
+	struct ast_window *over; /* A_CALL: name(args) OVER (...) */
+	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
 };
 
 struct select_item {
@@ -47,7 +51,7 @@ struct select_item {
 };
 
 enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN };
-enum join_type { J_INNER, J_LEFT, J_CROSS };
+enum join_type { J_INNER, J_LEFT, J_CROSS, J_RIGHT, J_FULL };
 
 struct from {
 	enum from_kind kind;
@@ -57,6 +61,8 @@ struct from {
 	struct from *left, *right; /* F_JOIN */
 	enum join_type join;
 	struct ast *on;
+	char **using;         /* JOIN ... USING (a, b) */
+	size_t nusing;
 	int line, col;
 };
 
@@ -66,10 +72,29 @@ struct order_item {
 	int nulls; /* 0 default, 1 first, 2 last */
 };
 
+/* A window frame's bound: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW,
+ * n FOLLOWING, UNBOUNDED FOLLOWING (in this order). */
+enum frame_bound { FB_UNBOUNDED_PRECEDING, FB_PRECEDING, FB_CURRENT, FB_FOLLOWING, FB_UNBOUNDED_FOLLOWING };
+enum frame_kind { FRAME_DEFAULT, FRAME_ROWS, FRAME_RANGE };
+
+/* OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE BETWEEN lo AND hi]) */
+struct ast_window {
+	struct ast **part;
+	size_t npart;
+	struct order_item *order;
+	size_t norder;
+	enum frame_kind frame;
+	enum frame_bound lo, hi;
+	int64_t lo_n, hi_n;
+	int frame_line, frame_col;
+};
+
 struct cte {
 	char *name;
 	struct select *sel;
 };
+
+enum set_op { SET_UNION, SET_INTERSECT, SET_EXCEPT };
 
 struct select {
 	struct cte *ctes;
@@ -78,7 +103,7 @@ struct select {
 	struct select_item *items;
 	size_t nitems;
 	struct from *from; /* NULL for SELECT 1 */
-	struct ast *where, *having;
+	struct ast *where, *having, *qualify;
 	struct ast **group;
 	size_t ngroup;
 	struct order_item *order;
@@ -90,7 +115,8 @@ struct select {
 	 * its fields are unused */
 	struct select **arms;
 	size_t narms;
-	bool union_distinct;
+	bool union_distinct;  /* UNION DISTINCT (INTERSECT and EXCEPT always are) */
+	enum set_op setop;
 	bool paren; /* written in parentheses */
 };
 

@@ -25,6 +25,7 @@ struct scol {
 	enum type type;
 	struct node *scan; /* the scan it comes from, if a table column */
 	int tcol;
+	bool qual_only;    /* a USING column's own side: found only as t.col */
 };
 
 struct scope {
@@ -52,6 +53,17 @@ struct binder {
 	struct agg *aggs;
 	size_t naggs;
 	const struct select *sel;
+	/* analytic functions: allowed in the select list, ORDER BY and
+	 * QUALIFY; bound to placeholders until the window node is placed */
+	bool allow_window;
+	struct win *wins;
+	const struct ast **winasts;
+	size_t nwins;
+	/* QUALIFY sees the select list's aliases */
+	const struct select *alias_sel;
+	/* a subquery in an expression: the query around it, whose columns it
+	 * may not name (for the error that says so) */
+	const struct binder *outer;
 };
 
 static int bind(struct binder *b, const struct ast *a, struct pexpr **out);
@@ -77,6 +89,8 @@ static void px_add(struct pexpr *e, struct pexpr *arg)
 	e->args[e->nargs++] = arg;
 }
 
+static void node_free(struct node *n);
+
 void pexpr_free(struct pexpr *e)
 {
 	if (!e)
@@ -87,6 +101,10 @@ void pexpr_free(struct pexpr *e)
 	free(e->litbuf);
 	if (e->out_init)
 		vec_free(&e->out);
+	node_free(e->sub);
+	if (e->set.init)
+		vec_free(&e->set.vals);
+	free(e->set.table);
 	free(e);
 }
 
@@ -317,6 +335,8 @@ static int resolve(struct binder *b, const struct ast *a, int *out)
 			if (!c->qual || !str_eq_nocase(c->qual, a->qual))
 				continue;
 			qual_seen = true;
+		} else if (c->qual_only) {
+			continue;
 		}
 		if (!str_eq_nocase(c->name, a->name))
 			continue;
@@ -326,6 +346,16 @@ static int resolve(struct binder *b, const struct ast *a, int *out)
 		found = (int)i;
 	}
 	if (found < 0) {
+		for (const struct binder *o = b->outer; o; o = o->outer)
+			for (size_t i = 0; i < o->scope.n; i++) {
+				const struct scol *c = &o->scope.v[i];
+				if ((a->qual ? c->qual && str_eq_nocase(c->qual, a->qual) : !c->qual_only) &&
+				    str_eq_nocase(c->name, a->name))
+					return sql_error_at(b->src, a->line, a->col,
+							    "Correlated subqueries are not supported: %s%s%s names a column "
+							    "of the query around the subquery; write a JOIN",
+							    a->qual ? a->qual : "", a->qual ? "." : "", a->name);
+			}
 		if (a->qual && !qual_seen)
 			return sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s", a->qual);
 		return unrecognized(b, a, a->name);
@@ -353,10 +383,11 @@ static bool agg_name(const char *name, enum agg_kind *k)
 	return false;
 }
 
+/* An aggregate call: SUM(x), not the analytic SUM(x) OVER (...) */
 static bool is_agg(const struct ast *a)
 {
 	enum agg_kind k;
-	return a->kind == A_CALL && agg_name(a->name, &k);
+	return a->kind == A_CALL && !a->over && agg_name(a->name, &k);
 }
 
 static bool has_agg(const struct ast *a)
@@ -368,6 +399,14 @@ static bool has_agg(const struct ast *a)
 	for (size_t i = 0; i < a->nargs; i++)
 		if (has_agg(a->args[i]))
 			return true;
+	if (a->over) {
+		for (size_t i = 0; i < a->over->npart; i++)
+			if (has_agg(a->over->part[i]))
+				return true;
+		for (size_t i = 0; i < a->over->norder; i++)
+			if (has_agg(a->over->order[i].expr))
+				return true;
+	}
 	return false;
 }
 
@@ -382,8 +421,8 @@ static bool ast_equal(const struct ast *a, const struct ast *b)
 {
 	if (a == b)
 		return true;
-	if (!a || !b || a->kind != b->kind || a->nargs != b->nargs || a->i != b->i || a->d != b->d ||
-	    a->b != b->b || a->distinct != b->distinct || a->negated != b->negated ||
+	if (!a || !b || a->kind != b->kind || a->nargs != b->nargs || a->sub != b->sub || a->i != b->i ||
+	    a->d != b->d || a->b != b->b || a->distinct != b->distinct || a->negated != b->negated ||
 	    a->safe != b->safe || a->has_operand != b->has_operand || a->has_else != b->has_else)
 		return false;
 	if (!streq_null(a->op, b->op, false) || !streq_null(a->name, b->name, true) ||
@@ -391,6 +430,19 @@ static bool ast_equal(const struct ast *a, const struct ast *b)
 		return false;
 	for (size_t i = 0; i < a->nargs; i++)
 		if (!ast_equal(a->args[i], b->args[i]))
+			return false;
+	if (!a->over || !b->over)
+		return !a->over && !b->over;
+	const struct ast_window *x = a->over, *y = b->over;
+	if (x->npart != y->npart || x->norder != y->norder || x->frame != y->frame || x->lo != y->lo ||
+	    x->hi != y->hi || x->lo_n != y->lo_n || x->hi_n != y->hi_n)
+		return false;
+	for (size_t i = 0; i < x->npart; i++)
+		if (!ast_equal(x->part[i], y->part[i]))
+			return false;
+	for (size_t i = 0; i < x->norder; i++)
+		if (!ast_equal(x->order[i].expr, y->order[i].expr) || x->order[i].desc != y->order[i].desc ||
+		    x->order[i].nulls != y->order[i].nulls)
 			return false;
 	return true;
 }
@@ -422,10 +474,13 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 						    "Aggregations of aggregations are not allowed");
 		b->post = false;
 		const char *clause = b->clause;
+		bool allow_window = b->allow_window;
 		b->clause = "the argument of an aggregate";
+		b->allow_window = false;
 		error = bind(b, a->args[0], &g.arg);
 		b->post = true;
 		b->clause = clause;
+		b->allow_window = allow_window;
 		if (error < 0)
 			return error;
 	}
@@ -615,6 +670,10 @@ fail:
 	return error;
 }
 
+static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out);
+static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **out);
+static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out);
+
 static int bind_typed_literal(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	enum type t;
@@ -633,6 +692,16 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 	int error = 0;
 	struct pexpr *e = NULL;
 	*out = NULL;
+	if (b->alias_sel && a->kind == A_COLUMN && !a->qual) {
+		const struct select *sel = b->alias_sel;
+		for (size_t i = 0; i < sel->nitems; i++)
+			if (sel->items[i].alias && sel->items[i].expr && str_eq_nocase(sel->items[i].alias, a->name)) {
+				b->alias_sel = NULL;
+				error = bind(b, sel->items[i].expr, out);
+				b->alias_sel = sel;
+				return error;
+			}
+	}
 	if (b->post && !is_agg(a)) {
 		for (size_t k = 0; k < b->nkeys; k++)
 			if (ast_equal(a, b->keyasts[k])) {
@@ -670,6 +739,8 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return 0;
 	}
 	case A_CALL:
+		if (a->over)
+			return bind_window(b, a, out);
 		if (is_agg(a))
 			return bind_agg(b, a, out);
 		return bind_call(b, a, out);
@@ -776,8 +847,13 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 			pexpr_free(x[i]);
 		return error;
 	}
+	case A_SUBQUERY:
+	case A_EXISTS:
+		return bind_subquery(b, a, out);
 	case A_IN: {
 		enum type t;
+		if (a->sub)
+			return bind_insub(b, a, out);
 		e = px_new(X_IN, TYPE_BOOL, a);
 		e->negated = a->negated;
 		if ((error = bind_args(b, a, e)) < 0 || (error = unify(b, a, "IN", e->args, e->nargs, &t)) < 0)
@@ -950,13 +1026,227 @@ fail:
 	return error;
 }
 
+/* --- analytic functions --- */
+
+static void win_free(struct win *w)
+{
+	pexpr_free(w->arg);
+	pexpr_free(w->def);
+	for (size_t i = 0; i < w->npart; i++)
+		pexpr_free(w->part[i]);
+	free(w->part);
+	for (size_t i = 0; i < w->norder; i++)
+		pexpr_free(w->order[i]);
+	free(w->order);
+	free(w->desc);
+	free(w->nulls_first);
+}
+
+static bool win_name(const char *name, enum win_kind *k)
+{
+	static const struct { const char *name; enum win_kind kind; } fns[] = {
+		{"row_number", W_ROW_NUMBER}, {"rank", W_RANK}, {"dense_rank", W_DENSE_RANK},
+		{"lag", W_LAG}, {"lead", W_LEAD}, {"first_value", W_FIRST_VALUE}, {"last_value", W_LAST_VALUE},
+	};
+	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
+		if (strcmp(name, fns[i].name) == 0) {
+			*k = fns[i].kind;
+			return true;
+		}
+	return false;
+}
+
+/* The function's arguments, keys and frame; the result type. */
+static int bind_window_parts(struct binder *b, const struct ast *a, const char *upper, struct win *w)
+{
+	const struct ast_window *ov = a->over;
+	int error;
+	size_t first = 0;
+	if (w->kind == W_AGG && w->agg == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
+		w->agg = AG_COUNT_STAR;
+		first = 1;
+	}
+	if (a->nargs > first && (error = bind(b, a->args[0], &w->arg)) < 0)
+		return error;
+	enum type t = w->arg ? w->arg->type : TYPE_INT64;
+	if (t == TYPE_NULL) {
+		t = TYPE_INT64;
+		coerce(b, &w->arg, t);
+	}
+	if (w->kind == W_LAG || w->kind == W_LEAD) {
+		w->offset = 1;
+		if (a->nargs >= 2) {
+			const struct ast *o = a->args[1];
+			if (o->kind != A_INT || o->i < 0)
+				return sql_error_at(b->src, o->line, o->col,
+						    "Argument 2 to %s must be a non-negative INT64 literal", upper);
+			w->offset = o->i;
+		}
+		if (a->nargs == 3) {
+			if ((error = bind(b, a->args[2], &w->def)) < 0)
+				return error;
+			if (w->def->kind != X_CONST)
+				return sql_error_at(b->src, a->args[2]->line, a->args[2]->col,
+						    "Argument 3 to %s must be a constant", upper);
+			if (w->def->type != TYPE_NULL && supertype(w->arg, w->def) != t)
+				return sql_error_at(b->src, a->line, a->col,
+						    "No matching signature for analytic function %s for argument types: %s, INT64, %s",
+						    upper, display_type(t), display_type(w->def->type));
+			if ((error = coerce(b, &w->def, t)) < 0)
+				return error;
+		}
+	}
+	switch (w->kind) {
+	case W_ROW_NUMBER: case W_RANK: case W_DENSE_RANK: w->type = TYPE_INT64; break;
+	case W_AGG:
+		switch (w->agg) {
+		case AG_COUNT: case AG_COUNT_STAR: w->type = TYPE_INT64; break;
+		case AG_SUM: case AG_AVG:
+			if (!type_is_numeric(t))
+				goto nosig;
+			w->type = w->agg == AG_AVG && t == TYPE_INT64 ? TYPE_FLOAT64 : t;
+			break;
+		default:
+			if (t == TYPE_JSON)
+				goto nosig;
+			w->type = t;
+			break;
+		}
+		break;
+	default: w->type = t; break;
+	}
+	for (size_t i = 0; i < ov->npart; i++) {
+		struct pexpr *x = NULL;
+		if ((error = bind(b, ov->part[i], &x)) < 0)
+			return error;
+		if (x->type == TYPE_NULL)
+			coerce(b, &x, TYPE_INT64);
+		w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
+		w->part[w->npart++] = x;
+		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON)
+			return sql_error_at(b->src, ov->part[i]->line, ov->part[i]->col,
+					    "Partitioning by expressions of type %s is not allowed", type_name(x->type));
+	}
+	w->order = xcalloc(ov->norder + 1, sizeof *w->order);
+	w->desc = xcalloc(ov->norder + 1, sizeof *w->desc);
+	w->nulls_first = xcalloc(ov->norder + 1, sizeof *w->nulls_first);
+	for (size_t i = 0; i < ov->norder; i++) {
+		const struct order_item *o = &ov->order[i];
+		if ((error = bind(b, o->expr, &w->order[i])) < 0)
+			return error;
+		w->norder++;
+		if (w->order[i]->type == TYPE_NULL)
+			coerce(b, &w->order[i], TYPE_INT64);
+		if (w->order[i]->type == TYPE_JSON)
+			return sql_error_at(b->src, o->expr->line, o->expr->col,
+					    "Ordering by expressions of type JSON is not allowed");
+		w->desc[i] = o->desc;
+		w->nulls_first[i] = o->nulls ? o->nulls == 1 : !o->desc;
+	}
+	/* BigQuery's default frame: with ORDER BY, the rows up to the current
+	 * one and its peers; without, the whole partition */
+	if (ov->frame == FRAME_DEFAULT) {
+		w->range = ov->norder > 0;
+		w->lo = FB_UNBOUNDED_PRECEDING;
+		w->hi = ov->norder ? FB_CURRENT : FB_UNBOUNDED_FOLLOWING;
+	} else {
+		w->range = ov->frame == FRAME_RANGE;
+		w->lo = ov->lo, w->hi = ov->hi;
+		w->lo_n = ov->lo_n, w->hi_n = ov->hi_n;
+	}
+	return 0;
+nosig:
+	return sql_error_at(b->src, a->line, a->col,
+			    "No matching signature for analytic function %s for argument types: %s", upper,
+			    display_type(t));
+}
+
+static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	char upper[32];
+	snprintf(upper, sizeof upper, "%s", a->name);
+	for (char *c = upper; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	if (!b->allow_window)
+		return sql_error_at(b->src, a->line, a->col, "Analytic function not allowed in %s",
+				    b->clause ? b->clause : "this context");
+	for (size_t k = 0; k < b->nwins; k++)
+		if (ast_equal(b->winasts[k], a)) {
+			*out = px_col((int)k, b->wins[k].type, a);
+			(*out)->winref = true;
+			return 0;
+		}
+	struct win w = {0};
+	enum agg_kind ak;
+	const struct ast_window *ov = a->over;
+	if (win_name(a->name, &w.kind)) {
+		size_t minargs = w.kind <= W_DENSE_RANK ? 0 : 1;
+		size_t maxargs = w.kind <= W_DENSE_RANK ? 0 : w.kind <= W_LEAD ? 3 : 1;
+		if (a->nargs < minargs || a->nargs > maxargs)
+			return sql_error_at(b->src, a->line, a->col,
+					    "Number of arguments does not match for function %s", upper);
+	} else if (agg_name(a->name, &ak) && ak != AG_COUNTIF && ak != AG_ANY) {
+		w.kind = W_AGG;
+		w.agg = ak;
+		if (a->nargs != 1)
+			return sql_error_at(b->src, a->line, a->col,
+					    "Number of arguments does not match for aggregate function %s", upper);
+	} else if (agg_name(a->name, &ak) || sql_func_find(a->name)) {
+		return sql_error_at(b->src, a->line, a->col, "%s is not supported as an analytic function", upper);
+	} else {
+		return sql_error_at(b->src, a->line, a->col, "Function not found: %s", a->name);
+	}
+	if (a->distinct)
+		return sql_error_at(b->src, a->line, a->col, "DISTINCT is not supported in analytic function %s", upper);
+	if ((w.kind == W_RANK || w.kind == W_DENSE_RANK || w.kind == W_LAG || w.kind == W_LEAD) && !ov->norder)
+		return sql_error_at(b->src, a->line, a->col, "Window ORDER BY is required for analytic function %s",
+				    upper);
+	if (w.kind <= W_LEAD && ov->frame != FRAME_DEFAULT)
+		return sql_error_at(b->src, ov->frame_line, ov->frame_col,
+				    "Window framing clause is not allowed for analytic function %s", upper);
+	if (ov->frame == FRAME_RANGE && (ov->lo == FB_PRECEDING || ov->lo == FB_FOLLOWING ||
+					 ov->hi == FB_PRECEDING || ov->hi == FB_FOLLOWING))
+		return sql_error_at(b->src, ov->frame_line, ov->frame_col,
+				    "RANGE frames with an offset are not supported; use ROWS");
+	/* no analytic function inside another */
+	const char *clause = b->clause;
+	b->allow_window = false;
+	b->clause = "the arguments of an analytic function";
+	int error = bind_window_parts(b, a, upper, &w);
+	b->allow_window = true;
+	b->clause = clause;
+	if (error < 0) {
+		win_free(&w);
+		return error;
+	}
+	b->wins = xrealloc(b->wins, (b->nwins + 1) * sizeof *b->wins);
+	b->winasts = xrealloc(b->winasts, (b->nwins + 1) * sizeof *b->winasts);
+	b->wins[b->nwins] = w;
+	b->winasts[b->nwins] = a;
+	*out = px_col((int)b->nwins++, w.type, a);
+	(*out)->winref = true;
+	return 0;
+}
+
+/* Points the placeholders at the window node's columns, which follow its
+ * child's base columns. */
+static void fix_winrefs(struct pexpr *e, int base)
+{
+	if (e->kind == X_COL && e->winref) {
+		e->col += base;
+		e->winref = false;
+	}
+	for (size_t i = 0; i < e->nargs; i++)
+		fix_winrefs(e->args[i], base);
+}
+
 /* --- FROM --- */
 
 static void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan,
 		      int tcol)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol};
+	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol, false};
 }
 
 static void scope_free(struct scope *s)
@@ -1017,6 +1307,9 @@ static void node_free(struct node *n)
 	free(n->rkeys);
 	pexpr_free(n->residual);
 	free(n->sort);
+	for (size_t i = 0; i < n->nwins; i++)
+		win_free(&n->wins[i]);
+	free(n->wins);
 	free(n);
 }
 
@@ -1075,6 +1368,51 @@ static void pexpr_swap_sides(struct pexpr *e, int nl, int nr)
 		pexpr_swap_sides(e->args[i], nl, nr);
 }
 
+/* JOIN ... USING (k): the join's columns, preceded by one column per USING
+ * name, which an unqualified k and * find; t.k still finds each side's own
+ * column.  The column is the left side's for INNER and LEFT joins, the
+ * right side's for RIGHT, and the first non-NULL of the two for FULL. */
+static struct node *using_columns(struct binder *b, const struct from *f, struct node *child, struct scope *scope,
+				  const size_t *ucols)
+{
+	size_t nm = f->nusing, n = scope->n;
+	struct node *p = node_new(N_PROJECT, nm + n);
+	struct scope merged = {0};
+	p->child = child;
+	p->exprs = xcalloc(nm + n + 1, sizeof *p->exprs);
+	for (size_t u = 0; u < nm; u++) {
+		size_t li = ucols[2 * u], ri = ucols[2 * u + 1];
+		const struct scol *src = &scope->v[f->join == J_RIGHT ? ri : li];
+		struct pexpr *e;
+		if (f->join == J_FULL) {
+			struct ast at = {.line = f->line, .col = f->col};
+			e = px_new(X_COALESCE, TYPE_NULL, NULL);
+			px_add(e, px_col((int)li, scope->v[li].type, NULL));
+			px_add(e, px_col((int)ri, scope->v[ri].type, NULL));
+			unify(b, &at, "COALESCE", e->args, 2, &e->type); /* the equality unified them */
+		} else {
+			e = px_col((int)(f->join == J_RIGHT ? ri : li), src->type, NULL);
+		}
+		p->exprs[u] = e;
+		p->types[u] = e->type;
+		p->names[u] = xstrdup(src->name);
+		scope_add(&merged, NULL, src->name, e->type, f->join == J_FULL ? NULL : src->scan, src->tcol);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct scol *sc = &scope->v[i];
+		p->exprs[nm + i] = px_col((int)i, sc->type, NULL);
+		p->types[nm + i] = sc->type;
+		p->names[nm + i] = xstrdup(sc->name);
+		scope_add(&merged, sc->qual, sc->name, sc->type, sc->scan, sc->tcol);
+		for (size_t u = 0; u < nm; u++)
+			if (i == ucols[2 * u] || i == ucols[2 * u + 1])
+				merged.v[merged.n - 1].qual_only = true;
+	}
+	scope_free(scope);
+	*scope = merged;
+	return p;
+}
+
 static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
@@ -1130,6 +1468,10 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 	}
 	/* a join: left columns, then right columns */
 	struct node *l = NULL, *r = NULL, *j = NULL;
+	struct pexpr **conj = NULL;
+	size_t nconj = 0, *ucols = NULL;
+	const char *jname = f->join == J_LEFT ? "LEFT" : f->join == J_RIGHT ? "RIGHT" : "FULL";
+	bool outer = f->join == J_LEFT || f->join == J_RIGHT || f->join == J_FULL;
 	if ((error = plan_from(b, f->left, &l, scope)) < 0)
 		return error;
 	size_t nl = scope->n;
@@ -1140,7 +1482,8 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 	j = node_new(N_JOIN, scope->n);
 	j->child = l;
 	j->right = r;
-	j->join = f->join;
+	/* RIGHT runs as a LEFT join with the sides swapped (below) */
+	j->join = f->join == J_RIGHT ? J_LEFT : f->join;
 	for (size_t i = 0; i < scope->n; i++) {
 		j->types[i] = scope->v[i].type;
 		j->names[i] = xstrdup(scope->v[i].name);
@@ -1163,8 +1506,8 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 			goto fail;
 		}
 		/* split the AND tree into conjuncts */
-		struct pexpr **stack = xcalloc(64, sizeof *stack), **conj = NULL;
-		size_t sp = 0, nconj = 0;
+		struct pexpr **stack = xcalloc(64, sizeof *stack);
+		size_t sp = 0;
 		stack[sp++] = on;
 		while (sp) {
 			struct pexpr *c = stack[--sp];
@@ -1179,75 +1522,121 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 			conj[nconj++] = c;
 		}
 		free(stack);
-		for (size_t i = 0; i < nconj; i++) {
-			struct pexpr *c = conj[i];
-			if (!c)
-				continue;
-			if (c->kind == X_CMP && c->op == CMP_EQ) {
-				int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
-				pexpr_cols(c->args[0], &lo0, &hi0);
-				pexpr_cols(c->args[1], &lo1, &hi1);
-				int side0 = hi0 < 0 ? 0 : hi0 < (int)nl ? 1 : lo0 >= (int)nl ? 2 : 3;
-				int side1 = hi1 < 0 ? 0 : hi1 < (int)nl ? 1 : lo1 >= (int)nl ? 2 : 3;
-				if ((side0 == 1 && side1 == 2) || (side0 == 2 && side1 == 1)) {
-					struct pexpr *lk = c->args[side0 == 1 ? 0 : 1], *rk = c->args[side0 == 1 ? 1 : 0];
-					pexpr_shift(rk, -(int)nl);
-					j->lkeys = xrealloc(j->lkeys, (j->njoinkeys + 1) * sizeof *j->lkeys);
-					j->rkeys = xrealloc(j->rkeys, (j->njoinkeys + 1) * sizeof *j->rkeys);
-					j->lkeys[j->njoinkeys] = lk;
-					j->rkeys[j->njoinkeys++] = rk;
-					c->nargs = 0;
-					pexpr_free(c);
-					conj[i] = NULL;
-					continue;
+	}
+	if (f->nusing) {
+		/* USING (k): ON left.k = right.k, with k found once on each side */
+		ucols = xcalloc(2 * f->nusing + 1, sizeof *ucols);
+		for (size_t u = 0; u < f->nusing; u++) {
+			for (int side = 0; side < 2; side++) {
+				size_t from = side ? nl : 0, to = side ? scope->n : nl, at = SIZE_MAX;
+				for (size_t i = from; i < to; i++) {
+					const struct scol *sc = &scope->v[i];
+					if (sc->qual_only || !str_eq_nocase(sc->name, f->using[u]))
+						continue;
+					if (at != SIZE_MAX) {
+						error = sql_error_at(b->src, f->line, f->col,
+								     "Column %s in USING clause is ambiguous on %s side of join",
+								     f->using[u], side ? "right" : "left");
+						goto fail;
+					}
+					at = i;
 				}
+				if (at == SIZE_MAX) {
+					error = sql_error_at(b->src, f->line, f->col,
+							     "Column %s in USING clause not found on %s side of join", f->using[u],
+							     side ? "right" : "left");
+					goto fail;
+				}
+				ucols[2 * u + (size_t)side] = at;
+				if (scope->v[at].scan)
+					scope->v[at].scan->used[scope->v[at].tcol] = true;
 			}
-			int lo = 1 << 30, hi = -1;
-			pexpr_cols(c, &lo, &hi);
-			if (f->join == J_LEFT && lo >= (int)nl) {
-				/* a condition on the right side alone filters it first */
-				pexpr_shift(c, -(int)nl);
-				struct node *flt = node_new(N_FILTER, r->ncols);
-				for (size_t k = 0; k < r->ncols; k++) {
-					flt->types[k] = r->types[k];
-					flt->names[k] = xstrdup(r->names[k]);
-				}
-				flt->child = j->right;
-				flt->pred = c;
-				j->right = flt;
+			size_t li = ucols[2 * u], ri = ucols[2 * u + 1];
+			struct pexpr *pair[2] = {px_col((int)li, scope->v[li].type, NULL), px_col((int)ri, scope->v[ri].type, NULL)};
+			struct ast at = {.line = f->line, .col = f->col};
+			enum type t;
+			if ((error = unify(b, &at, "=", pair, 2, &t)) < 0) {
+				pexpr_free(pair[0]);
+				pexpr_free(pair[1]);
+				goto fail;
+			}
+			conj = xrealloc(conj, (nconj + 1) * sizeof *conj);
+			conj[nconj++] = cmp_node(CMP_EQ, pair[0], pair[1], NULL);
+		}
+	}
+	for (size_t i = 0; i < nconj; i++) {
+		struct pexpr *c = conj[i];
+		if (c->kind == X_CMP && c->op == CMP_EQ) {
+			int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
+			pexpr_cols(c->args[0], &lo0, &hi0);
+			pexpr_cols(c->args[1], &lo1, &hi1);
+			int side0 = hi0 < 0 ? 0 : hi0 < (int)nl ? 1 : lo0 >= (int)nl ? 2 : 3;
+			int side1 = hi1 < 0 ? 0 : hi1 < (int)nl ? 1 : lo1 >= (int)nl ? 2 : 3;
+			if ((side0 == 1 && side1 == 2) || (side0 == 2 && side1 == 1)) {
+				struct pexpr *lk = c->args[side0 == 1 ? 0 : 1], *rk = c->args[side0 == 1 ? 1 : 0];
+				pexpr_shift(rk, -(int)nl);
+				j->lkeys = xrealloc(j->lkeys, (j->njoinkeys + 1) * sizeof *j->lkeys);
+				j->rkeys = xrealloc(j->rkeys, (j->njoinkeys + 1) * sizeof *j->rkeys);
+				j->lkeys[j->njoinkeys] = lk;
+				j->rkeys[j->njoinkeys++] = rk;
+				c->nargs = 0;
+				pexpr_free(c);
 				conj[i] = NULL;
 				continue;
 			}
-			if (f->join == J_LEFT) {
-				error = sql_error_at(b->src, f->on->line, f->on->col,
-						     "LEFT JOIN ON supports equalities between the two sides and conditions on the right side only");
-				for (size_t k = i; k < nconj; k++)
-					pexpr_free(conj[k]);
-				free(conj);
-				goto fail;
-			}
-			if (j->residual) {
-				struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
-				px_add(and, j->residual);
-				px_add(and, c);
-				j->residual = and;
-			} else {
-				j->residual = c;
-			}
-			conj[i] = NULL;
 		}
-		free(conj);
-		if (j->njoinkeys == 0 && f->join == J_LEFT) {
-			error = sql_error_at(b->src, f->line, f->col, "LEFT JOIN needs an equality between the two sides in ON");
+		int lo = 1 << 30, hi = -1;
+		pexpr_cols(c, &lo, &hi);
+		/* a condition on the side an outer join fills with NULLs alone
+		 * filters that side first */
+		if ((f->join == J_LEFT && lo >= (int)nl) || (f->join == J_RIGHT && hi < (int)nl)) {
+			struct node *side = f->join == J_LEFT ? j->right : j->child;
+			if (f->join == J_LEFT)
+				pexpr_shift(c, -(int)nl);
+			struct node *flt = node_new(N_FILTER, side->ncols);
+			for (size_t k = 0; k < side->ncols; k++) {
+				flt->types[k] = side->types[k];
+				flt->names[k] = xstrdup(side->names[k]);
+			}
+			flt->child = side;
+			flt->pred = c;
+			if (f->join == J_LEFT)
+				j->right = flt;
+			else
+				j->child = flt;
+			conj[i] = NULL;
+			continue;
+		}
+		if (outer) {
+			error = sql_error_at(b->src, f->on->line, f->on->col,
+					     f->join == J_FULL ? "FULL JOIN ON supports equalities between the two sides only" :
+					     "%s JOIN ON supports equalities between the two sides and conditions on the %s side only",
+					     jname, f->join == J_LEFT ? "right" : "left");
 			goto fail;
 		}
+		if (j->residual) {
+			struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
+			px_add(and, j->residual);
+			px_add(and, c);
+			j->residual = and;
+		} else {
+			j->residual = c;
+		}
+		conj[i] = NULL;
 	}
+	if (outer && j->njoinkeys == 0) {
+		error = sql_error_at(b->src, f->line, f->col, "%s JOIN needs an equality between the two sides in ON", jname);
+		goto fail;
+	}
+	struct node *top = j;
 	/* An inner join holds its right side in a hash table: hold the smaller
-	 * side, and put the columns back in order with a projection. */
-	if (f->join != J_LEFT && est_rows(r) > est_rows(l)) {
+	 * side, and put the columns back in order with a projection.  A RIGHT
+	 * join holds its left side. */
+	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && est_rows(r) > est_rows(l))) {
 		size_t nr = scope->n - nl, nall = scope->n;
-		j->child = r;
-		j->right = l;
+		struct node *tmpn = j->child;
+		j->child = j->right;
+		j->right = tmpn;
 		struct pexpr **tmp = j->lkeys;
 		j->lkeys = j->rkeys;
 		j->rkeys = tmp;
@@ -1268,18 +1657,114 @@ static int plan_from(struct binder *b, const struct from *f, struct node **out, 
 			p->types[i] = scope->v[i].type;
 			p->names[i] = xstrdup(scope->v[i].name);
 		}
-		*out = p;
-		return 0;
+		top = p;
 	}
-	*out = j;
+	if (f->nusing)
+		top = using_columns(b, f, top, scope, ucols);
+	free(conj);
+	free(ucols);
+	*out = top;
 	return 0;
 fail:
+	for (size_t i = 0; i < nconj; i++)
+		pexpr_free(conj[i]);
+	free(conj);
+	free(ucols);
 	if (j)
 		node_free(j);
 	else {
 		node_free(l);
 		node_free(r);
 	}
+	return error;
+}
+
+/* --- subqueries in expressions --- */
+
+/* An uncorrelated subquery, planned on its own: it sees the WITH names but
+ * not the columns of the query around it. */
+static int plan_subquery(struct binder *b, const struct ast *a, struct node **n, size_t *nout)
+{
+	struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes, .outer = b};
+	return plan_select(&sub, a->sub, n, nout);
+}
+
+static void add_subq(struct binder *b, struct pexpr *e)
+{
+	struct plan *p = b->plan;
+	p->subqs = xrealloc(p->subqs, (p->nsubqs + 1) * sizeof *p->subqs);
+	p->subqs[p->nsubqs++] = e;
+}
+
+/* (SELECT ...) and EXISTS (SELECT ...) */
+static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	struct node *n = NULL;
+	size_t nout;
+	int error;
+	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+		return error;
+	if (a->kind == A_SUBQUERY && nout != 1) {
+		node_free(n);
+		return sql_error_at(b->src, a->line, a->col,
+				    "Scalar subquery cannot have more than one column unless using SELECT AS STRUCT to "
+				    "build STRUCT values");
+	}
+	struct pexpr *e = px_new(a->kind == A_EXISTS ? X_EXISTS : X_SUBQUERY,
+				 a->kind == A_EXISTS ? TYPE_BOOL : n->types[0], a);
+	e->sub = n;
+	e->isconst = true;
+	add_subq(b, e);
+	*out = e;
+	return 0;
+}
+
+/* x [NOT] IN (SELECT ...): both sides take their common type. */
+static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	struct pexpr *x = NULL;
+	struct node *n = NULL;
+	size_t nout;
+	int error;
+	if ((error = bind(b, a->args[0], &x)) < 0)
+		return error;
+	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+		goto fail;
+	if (nout != 1) {
+		error = sql_error_at(b->src, a->line, a->col, "Subquery of type IN must have only one output column");
+		goto fail;
+	}
+	struct pexpr col = {.kind = X_COL, .type = n->types[0]};
+	enum type t = supertype(x, &col);
+	if (t == TYPE_COUNT) {
+		error = sql_error_at(b->src, a->line, a->col, "Cannot execute IN subquery with uncomparable types %s and %s",
+				     display_type(x->type), display_type(n->types[0]));
+		goto fail;
+	}
+	if (t == TYPE_NULL)
+		t = TYPE_INT64;
+	if ((error = coerce(b, &x, t)) < 0)
+		goto fail;
+	if (n->types[0] != t) {
+		struct node *p = node_new(N_PROJECT, 1);
+		p->child = n;
+		p->exprs = xcalloc(2, sizeof *p->exprs);
+		p->exprs[0] = px_col(0, n->types[0], NULL);
+		coerce(b, &p->exprs[0], t);
+		p->types[0] = t;
+		p->names[0] = xstrdup(n->names[0]);
+		n = p;
+	}
+	struct pexpr *e = px_new(X_INSUB, TYPE_BOOL, a);
+	e->negated = a->negated;
+	px_add(e, x);
+	e->sub = n;
+	add_subq(b, e);
+	*out = e;
+	return 0;
+fail:
+	pexpr_free(x);
+	node_free(n);
 	return error;
 }
 
@@ -1526,6 +2011,15 @@ static struct node *wrap(enum node_kind kind, struct node *child, size_t ncols)
 	return n;
 }
 
+/* Whether * (or t.*) expands to the column: a USING column once for *,
+ * each side's own for t.* */
+static bool star_takes(const struct select_item *it, const struct scol *sc)
+{
+	if (it->star_qual)
+		return sc->qual && str_eq_nocase(sc->qual, it->star_qual);
+	return !sc->qual_only;
+}
+
 static bool in_except(const struct select_item *it, const char *name)
 {
 	for (size_t i = 0; i < it->nexcept; i++)
@@ -1534,13 +2028,53 @@ static bool in_except(const struct select_item *it, const char *name)
 	return false;
 }
 
+/* INTERSECT DISTINCT and EXCEPT DISTINCT over the arms, each tagged with
+ * its number in a last column and chained: one group per distinct row,
+ * kept when every arm has it (INTERSECT) or only the first (EXCEPT).  The
+ * groups are held in memory, as for DISTINCT. */
+static struct node *plan_intersect_except(const struct select *sel, struct node *n, size_t ncols, size_t narms)
+{
+	struct node *d = node_new(N_AGG, ncols + 1);
+	d->child = n;
+	d->keys = xcalloc(ncols + 1, sizeof *d->keys);
+	d->nkeys = ncols;
+	for (size_t c = 0; c < ncols; c++) {
+		d->keys[c] = px_col((int)c, n->types[c], NULL);
+		d->types[c] = n->types[c];
+		d->names[c] = xstrdup(n->names[c]);
+	}
+	d->aggs = xcalloc(1, sizeof *d->aggs);
+	d->naggs = 1;
+	d->aggs[0].kind = sel->setop == SET_INTERSECT ? AG_COUNT : AG_MAX;
+	d->aggs[0].distinct = sel->setop == SET_INTERSECT;
+	d->aggs[0].arg = px_col((int)ncols, TYPE_INT64, NULL);
+	d->aggs[0].type = TYPE_INT64;
+	d->types[ncols] = TYPE_INT64;
+	d->names[ncols] = xstrdup("$arms");
+	struct node *f = wrap(N_FILTER, d, ncols + 1);
+	int64_t want = sel->setop == SET_INTERSECT ? (int64_t)narms : 0;
+	f->pred = cmp_node(CMP_EQ, px_col((int)ncols, TYPE_INT64, NULL), px_const(value_int64(want), NULL), NULL);
+	struct node *p = node_new(N_PROJECT, ncols);
+	p->child = f;
+	p->exprs = xcalloc(ncols + 1, sizeof *p->exprs);
+	for (size_t c = 0; c < ncols; c++) {
+		p->exprs[c] = px_col((int)c, f->types[c], NULL);
+		p->types[c] = f->types[c];
+		p->names[c] = xstrdup(f->names[c]);
+	}
+	return p;
+}
+
 /* arms[0] UNION ALL arms[1] ...: a chain of N_UNION nodes, each arm cast
  * to the columns' common types; DISTINCT, ORDER BY (output columns only)
- * and LIMIT on top. */
+ * and LIMIT on top.  INTERSECT and EXCEPT add each arm's number first. */
 static int plan_union(struct binder *b, const struct select *sel, struct node **out, size_t *nout)
 {
 	int error = 0;
 	size_t narms = sel->narms, ncols = 0;
+	const char *opname = sel->setop == SET_INTERSECT ? "INTERSECT DISTINCT" : sel->setop == SET_EXCEPT ?
+			     "EXCEPT DISTINCT" : sel->union_distinct ? "UNION DISTINCT" : "UNION ALL";
+	bool tagged = sel->setop != SET_UNION;
 	struct node **arms = xcalloc(narms + 1, sizeof *arms), *n = NULL;
 	size_t *widths = xcalloc(narms + 1, sizeof *widths);
 	enum type *types = NULL;
@@ -1556,8 +2090,8 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 		}
 		if (widths[i] != ncols) {
 			error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
-					     "Queries in UNION %s have mismatched column count; query 1 has %zu column%s, "
-					     "query %zu has %zu column%s", sel->union_distinct ? "DISTINCT" : "ALL",
+					     "Queries in %s have mismatched column count; query 1 has %zu column%s, "
+					     "query %zu has %zu column%s", opname,
 					     ncols, ncols == 1 ? "" : "s", i + 1, widths[i], widths[i] == 1 ? "" : "s");
 			goto done;
 		}
@@ -1566,8 +2100,8 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 			enum type t = supertype(&x, &y);
 			if (t == TYPE_COUNT) {
 				error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
-						     "Column %zu in UNION %s has incompatible types: %s, %s", c + 1,
-						     sel->union_distinct ? "DISTINCT" : "ALL", type_name(types[c]),
+						     "Column %zu in %s has incompatible types: %s, %s", c + 1,
+						     opname, type_name(types[c]),
 						     type_name(arms[i]->types[c]));
 				goto done;
 			}
@@ -1579,33 +2113,42 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 		bool same = true;
 		for (size_t c = 0; c < ncols; c++)
 			same = same && arms[i]->types[c] == types[c];
-		if (same)
+		if (same && !tagged)
 			continue;
-		struct node *p = node_new(N_PROJECT, ncols);
+		size_t nc = ncols + (tagged ? 1 : 0);
+		struct node *p = node_new(N_PROJECT, nc);
 		p->child = arms[i];
-		p->exprs = xcalloc(ncols + 1, sizeof *p->exprs);
+		p->exprs = xcalloc(nc + 1, sizeof *p->exprs);
 		for (size_t c = 0; c < ncols; c++) {
 			p->exprs[c] = px_col((int)c, arms[i]->types[c], NULL);
 			coerce(b, &p->exprs[c], types[c]);
 			p->types[c] = types[c];
 			p->names[c] = xstrdup(arms[i]->names[c]);
 		}
+		if (tagged) {
+			p->exprs[ncols] = px_const(value_int64((int64_t)i), NULL);
+			p->types[ncols] = TYPE_INT64;
+			p->names[ncols] = xstrdup("$arm");
+		}
 		arms[i] = p;
 	}
 	n = arms[0];
 	arms[0] = NULL;
 	for (size_t i = 1; i < narms; i++) {
-		struct node *u = node_new(N_UNION, ncols);
+		size_t nc = ncols + (tagged ? 1 : 0);
+		struct node *u = node_new(N_UNION, nc);
 		u->child = n;
 		u->right = arms[i];
 		arms[i] = NULL;
-		for (size_t c = 0; c < ncols; c++) {
-			u->types[c] = types[c];
+		for (size_t c = 0; c < nc; c++) {
+			u->types[c] = u->child->types[c];
 			u->names[c] = xstrdup(u->child->names[c]);
 		}
 		n = u;
 	}
-	if (sel->union_distinct) {
+	if (tagged) {
+		n = plan_intersect_except(sel, n, ncols, narms);
+	} else if (sel->union_distinct) {
 		struct node *d = node_new(N_AGG, ncols);
 		d->child = n;
 		d->keys = xcalloc(ncols + 1, sizeof *d->keys);
@@ -1633,7 +2176,7 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 						col = (int)c;
 			if (col < 0) {
 				error = sql_error_at(b->src, oa->line, oa->col,
-						     "ORDER BY after a UNION must name a column of the result or its number");
+						     "ORDER BY after a set operation must name a column of the result or its number");
 				goto done;
 			}
 			s->sort[o].col = col;
@@ -1662,10 +2205,50 @@ done:
 	return error;
 }
 
+/* Binds an expression of ORDER BY or QUALIFY, which may add aggregates to
+ * the aggregate node below n (n itself, or the HAVING filter over it). */
+static int bind_late(struct binder *b, struct node *n, bool aggregate, const struct ast *a, struct pexpr **out)
+{
+	size_t naggs_before = b->naggs;
+	if (aggregate) {
+		b->keys = n->kind == N_AGG ? n->keys : n->child->keys;
+		b->aggs = n->kind == N_AGG ? n->aggs : n->child->aggs;
+	}
+	int error = bind(b, a, out);
+	if (aggregate) {
+		struct node *ag = n->kind == N_AGG ? n : n->child;
+		ag->keys = b->keys;
+		ag->aggs = b->aggs;
+		ag->naggs = b->naggs;
+		b->keys = NULL;
+		b->aggs = NULL;
+		if (b->naggs != naggs_before) {
+			size_t nc = ag->nkeys + ag->naggs;
+			ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
+			ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
+			for (size_t k = ag->ncols; k < nc; k++) {
+				ag->types[k] = ag->aggs[k - ag->nkeys].type;
+				ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
+			}
+			ag->ncols = nc;
+			if (n != ag) /* the HAVING filter passes every column */
+				for (size_t k = n->ncols; k < nc; k++) {
+					n->types = xrealloc(n->types, (nc + 1) * sizeof *n->types);
+					n->names = xrealloc(n->names, (nc + 1) * sizeof *n->names);
+					n->types[k] = ag->types[k];
+					n->names[k] = xstrdup(ag->names[k]);
+					n->ncols = nc;
+				}
+		}
+	}
+	return error;
+}
+
 static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
 {
 	int error = 0;
-	struct binder b = {.src = parent->src, .root = parent->root, .plan = parent->plan, .ctes = parent->ctes, .sel = sel};
+	struct binder b = {.src = parent->src, .root = parent->root, .plan = parent->plan, .ctes = parent->ctes, .sel = sel,
+			   .outer = parent->outer};
 	struct cte_frame *frames = xcalloc(sel->nctes + 1, sizeof *frames);
 	struct node *n = NULL, *from = NULL;
 	struct pexpr **items = NULL, *where = NULL;
@@ -1759,7 +2342,7 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		}
 		for (size_t c = 0; c < b.scope.n; c++) {
 			struct scol *sc = &b.scope.v[c];
-			if (it->star_qual && (!sc->qual || !str_eq_nocase(sc->qual, it->star_qual)))
+			if (!star_takes(it, sc))
 				continue;
 			any = true;
 			if (in_except(it, sc->name))
@@ -1818,7 +2401,10 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			continue; /* expanded above */
 		struct pexpr *x = NULL;
 		b.clause = "SELECT list";
-		if ((error = bind(&b, it->expr, &x)) < 0)
+		b.allow_window = true;
+		error = bind(&b, it->expr, &x);
+		b.allow_window = false;
+		if (error < 0)
 			goto done;
 		items = xrealloc(items, (nitems + 1) * sizeof *items);
 		names = xrealloc(names, (nitems + 1) * sizeof *names);
@@ -1853,7 +2439,7 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			const struct select_item *it = &sel->items[i];
 			for (size_t c = 0; c < b.scope.n; c++) {
 				struct scol *sc = &b.scope.v[c];
-				if (it->star_qual && (!sc->qual || !str_eq_nocase(sc->qual, it->star_qual)))
+				if (!star_takes(it, sc))
 					continue;
 				if (in_except(it, sc->name))
 					continue;
@@ -1945,38 +2531,9 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			}
 			struct pexpr *x = NULL;
 			b.clause = "ORDER BY clause";
-			size_t naggs_before = b.naggs;
-			if (aggregate) {
-				b.keys = n->kind == N_AGG ? n->keys : n->child->keys;
-				b.aggs = n->kind == N_AGG ? n->aggs : n->child->aggs;
-			}
-			error = bind(&b, oa, &x);
-			if (aggregate) {
-				struct node *ag = n->kind == N_AGG ? n : n->child;
-				ag->keys = b.keys;
-				ag->aggs = b.aggs;
-				ag->naggs = b.naggs;
-				b.keys = NULL;
-				b.aggs = NULL;
-				if (b.naggs != naggs_before) {
-					size_t nc = ag->nkeys + ag->naggs;
-					ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
-					ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
-					for (size_t k = ag->ncols; k < nc; k++) {
-						ag->types[k] = ag->aggs[k - ag->nkeys].type;
-						ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
-					}
-					ag->ncols = nc;
-					if (n != ag) /* the HAVING filter passes every column */
-						for (size_t k = n->ncols; k < nc; k++) {
-							n->types = xrealloc(n->types, (nc + 1) * sizeof *n->types);
-							n->names = xrealloc(n->names, (nc + 1) * sizeof *n->names);
-							n->types[k] = ag->types[k];
-							n->names[k] = xstrdup(ag->names[k]);
-							n->ncols = nc;
-						}
-				}
-			}
+			b.allow_window = true;
+			error = bind_late(&b, n, aggregate, oa, &x);
+			b.allow_window = false;
 			if (error < 0) {
 				free(keys);
 				goto done;
@@ -1994,6 +2551,55 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		/* BigQuery: NULLs first ascending, last descending */
 		keys[o].nulls_first = oi->nulls ? oi->nulls == 1 : !oi->desc;
 	}
+	/* QUALIFY: a hidden column of the projection, filtered after it */
+	int qualify_col = -1;
+	if (sel->qualify) {
+		struct pexpr *x = NULL;
+		b.clause = "QUALIFY clause";
+		b.allow_window = true;
+		b.alias_sel = sel;
+		error = bind_late(&b, n, aggregate, sel->qualify, &x);
+		b.allow_window = false;
+		b.alias_sel = NULL;
+		if (error >= 0 && x->type == TYPE_NULL)
+			coerce(&b, &x, TYPE_BOOL);
+		if (error >= 0 && x->type != TYPE_BOOL) {
+			error = sql_error_at(b.src, sel->qualify->line, sel->qualify->col,
+					     "QUALIFY clause should return type BOOL, but returns %s", display_type(x->type));
+			pexpr_free(x);
+		}
+		if (error < 0) {
+			free(keys);
+			goto done;
+		}
+		items = xrealloc(items, (nitems + 1) * sizeof *items);
+		names = xrealloc(names, (nitems + 1) * sizeof *names);
+		item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
+		items[nitems] = x;
+		names[nitems] = xstrdup("$qualify");
+		item_asts[nitems] = NULL;
+		qualify_col = (int)nitems++;
+	}
+	if (b.nwins) {
+		/* the analytic functions' results follow the columns they see */
+		struct node *w = node_new(N_WINDOW, n->ncols + b.nwins);
+		w->child = n;
+		for (size_t i = 0; i < n->ncols; i++) {
+			w->types[i] = n->types[i];
+			w->names[i] = xstrdup(n->names[i]);
+		}
+		for (size_t k = 0; k < b.nwins; k++) {
+			w->types[n->ncols + k] = b.wins[k].type;
+			w->names[n->ncols + k] = xasprintf("$window%zu", k);
+		}
+		w->wins = b.wins;
+		w->nwins = b.nwins;
+		b.wins = NULL;
+		b.nwins = 0;
+		for (size_t i = 0; i < nitems; i++)
+			fix_winrefs(items[i], (int)n->ncols);
+		n = w;
+	}
 	struct node *p = node_new(N_PROJECT, nitems);
 	p->child = n;
 	n = p;
@@ -2006,6 +2612,11 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 	items = NULL;
 	free(names);
 	names = NULL;
+	if (qualify_col >= 0) {
+		struct node *f = wrap(N_FILTER, n, n->ncols);
+		f->pred = px_col(qualify_col, TYPE_BOOL, NULL);
+		n = f;
+	}
 	if (sel->distinct) {
 		struct node *d = node_new(N_AGG, nvis);
 		d->child = n;
@@ -2066,6 +2677,10 @@ done:
 		for (size_t k = 0; k < b.naggs; k++)
 			pexpr_free(b.aggs[k].arg);
 	free(b.aggs);
+	for (size_t k = 0; k < b.nwins; k++)
+		win_free(&b.wins[k]);
+	free(b.wins);
+	free(b.winasts);
 	scope_free(&b.scope);
 	free(frames);
 	return error;
@@ -2080,6 +2695,9 @@ int sql_plan_select(const struct stmt *s, const struct select *sel, const char *
 		free(out->scans);
 		out->scans = NULL;
 		out->nscans = 0;
+		free(out->subqs);
+		out->subqs = NULL;
+		out->nsubqs = 0;
 	}
 	return error;
 }
@@ -2088,5 +2706,6 @@ void sql_plan_free(struct plan *p)
 {
 	node_free(p->root);
 	free(p->scans);
+	free(p->subqs);
 	memset(p, 0, sizeof *p);
 }

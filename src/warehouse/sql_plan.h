@@ -12,11 +12,24 @@
 enum pexpr_kind {
 	X_CONST, X_COL, X_FUNC, X_AND, X_OR, X_NOT, X_CMP, X_ARITH, X_NEG,
 	X_CASE, X_CAST, X_IN, X_LIKE, X_ISNULL, X_ISBOOL, X_COALESCE,
+	X_SUBQUERY, /* (SELECT ...): its one value, a constant */
+	X_EXISTS,   /* EXISTS (SELECT ...), a constant */
+	X_INSUB,    /* args[0] [NOT] IN (SELECT ...) */
 };
 enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_CONCAT };
 
 struct sql_func;
+struct node;
+
+/* An uncorrelated subquery's rows, computed once before the query runs:
+ * for IN, a hash set of its distinct values. */
+struct subq_set {
+	struct vec vals;
+	bool init, has_null, empty;
+	uint32_t *table; /* index into vals + 1, 0 empty */
+	size_t mask;
+};
 
 /* A bound expression.  Evaluation writes a vector of n values to out; a
  * constant (isconst) is one value that stands for every row. */
@@ -31,9 +44,12 @@ struct pexpr {
 	struct pexpr **args;
 	size_t nargs;
 	bool negated, safe, has_operand, has_else, isconst;
+	bool winref;            /* X_COL naming window col until the window node is placed */
 	int line, pos;          /* where it was written, for runtime errors */
 	struct vec out;
 	bool out_init;
+	struct node *sub;       /* X_SUBQUERY, X_EXISTS, X_INSUB */
+	struct subq_set set;    /* X_INSUB */
 };
 
 enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY };
@@ -50,7 +66,29 @@ struct sort_key {
 	bool desc, nulls_first;
 };
 
-enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION };
+enum win_kind { W_ROW_NUMBER, W_RANK, W_DENSE_RANK, W_LAG, W_LEAD, W_FIRST_VALUE, W_LAST_VALUE, W_AGG };
+
+/* One analytic function: fn(arg) OVER (PARTITION BY part ORDER BY order
+ * frame).  The frame is always explicit here: the binder fills in
+ * BigQuery's defaults. */
+struct win {
+	enum win_kind kind;
+	enum agg_kind agg;      /* W_AGG */
+	struct pexpr *arg;      /* NULL for ROW_NUMBER, RANK, DENSE_RANK, COUNT(*) */
+	struct pexpr *def;      /* LAG, LEAD: the default, a constant (NULL: NULL) */
+	int64_t offset;         /* LAG, LEAD */
+	struct pexpr **part;
+	size_t npart;
+	struct pexpr **order;
+	bool *desc, *nulls_first;
+	size_t norder;
+	bool range;             /* RANGE (peers) rather than ROWS */
+	int lo, hi;             /* enum frame_bound */
+	int64_t lo_n, hi_n;
+	enum type type;         /* the result */
+};
+
+enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION, N_WINDOW };
 
 /* A conjunct of WHERE usable for pruning: col op value (a BETWEEN is two). */
 struct prune {
@@ -97,6 +135,9 @@ struct node {
 	int64_t keep;       /* a LIMIT above: only the first keep rows matter (0: all) */
 	/* N_LIMIT */
 	int64_t limit, offset;
+	/* N_WINDOW: output = the child's columns, then one per window */
+	struct win *wins;
+	size_t nwins;
 
 	void *state;        /* the executor's */
 };
@@ -107,6 +148,8 @@ struct plan {
 	size_t nout;        /* visible output columns (root->ncols may hold more) */
 	struct node **scans;
 	size_t nscans;
+	struct pexpr **subqs; /* subqueries in expressions, inner ones first */
+	size_t nsubqs;
 };
 
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,

@@ -1,2 +1,2 @@
-SELECT (SELECT MAX(market_cap) FROM crypto.coins)
--- error: Subqueries in expressions are not supported; use a subquery in FROM and a JOIN at [1:9]
+SELECT (SELECT market_cap FROM crypto.coins WHERE market_cap_rank <= 2)
+-- error: Scalar subquery produced more than one element

@@ -96,6 +96,59 @@ static void referenced_tables(void)
 	CHECK(writes == NULL);
 }
 
+/* A table named only inside an expression's subquery is read all the same:
+ * the table kind's dependency check must see it. */
+static void referenced_tables_in_subqueries(void)
+{
+	char **reads = NULL, *writes = NULL;
+	size_t n = 0;
+	CHECK_OK(sql_referenced_tables(
+		"WITH c AS (SELECT 1 AS x) SELECT (SELECT MAX(x) FROM ds.a), ROW_NUMBER() OVER (ORDER BY (SELECT 1 FROM c)) "
+		"FROM ds.t JOIN ds.u ON t.x IN (SELECT x FROM ds.b) WHERE EXISTS (SELECT * FROM ds.d) "
+		"QUALIFY t.x NOT IN (SELECT x FROM ds.e)", &reads, &n, &writes));
+	CHECK_INT(n, 6);
+	if (n == 6) {
+		CHECK_STR(reads[0], "ds.t");
+		CHECK_STR(reads[1], "ds.u");
+		CHECK_STR(reads[2], "ds.b");
+		CHECK_STR(reads[3], "ds.a");
+		CHECK_STR(reads[4], "ds.d");
+		CHECK_STR(reads[5], "ds.e");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(reads[i]);
+	free(reads);
+}
+
+/* The window clause: keys, order, the frame and its defaults left to the
+ * planner; QUALIFY kept apart from HAVING. */
+static void parses_windows(void)
+{
+	struct stmt *s = NULL;
+	CHECK_OK(sql_parse("SELECT SUM(x) OVER (PARTITION BY a, b ORDER BY c DESC NULLS LAST "
+			   "ROWS BETWEEN 2 PRECEDING AND UNBOUNDED FOLLOWING) FROM t QUALIFY y", &s));
+	if (!s)
+		return;
+	const struct ast_window *w = s->sel->items[0].expr->over;
+	CHECK(w != NULL);
+	if (w) {
+		CHECK_INT(w->npart, 2);
+		CHECK_INT(w->norder, 1);
+		CHECK(w->order[0].desc);
+		CHECK_INT(w->order[0].nulls, 2);
+		CHECK_INT(w->frame, FRAME_ROWS);
+		CHECK_INT(w->lo, FB_PRECEDING);
+		CHECK_INT(w->lo_n, 2);
+		CHECK_INT(w->hi, FB_UNBOUNDED_FOLLOWING);
+	}
+	CHECK_STR(s->sel->qualify->name, "y");
+	sql_stmt_free(s);
+	CHECK(sql_parse("SELECT SUM(x) OVER (ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW) FROM t", &s) < 0);
+	CHECK(strstr(error_last(), "the window frame's start comes after its end at [1:21]") != NULL);
+	CHECK(sql_parse("SELECT SUM(x) OVER (ROWS BETWEEN UNBOUNDED AND CURRENT ROW) FROM t", &s) < 0);
+	CHECK(strstr(error_last(), "Expected keyword PRECEDING or keyword FOLLOWING but got keyword AND") != NULL);
+}
+
 static char root[64];
 
 static void make_root(void)
@@ -182,6 +235,8 @@ int main(void)
 	RUN(backticked_names_join_parts);
 	RUN(precedence);
 	RUN(referenced_tables);
+	RUN(referenced_tables_in_subqueries);
+	RUN(parses_windows);
 	RUN(make_root);
 	RUN(summary_line);
 	RUN(output_dir_and_expect_table);

@@ -1,0 +1,12 @@
+WITH p AS (SELECT COUNT(*) AS n, payment_type FROM taxi_data.staging_taxi_trips GROUP BY 2),
+v AS (SELECT vendorid, COUNT(*) AS m, payment_type FROM taxi_data.staging_taxi_trips GROUP BY 1, 3)
+SELECT * FROM p JOIN v USING (payment_type) ORDER BY payment_type, vendorid;
+-- sqlite: WITH p AS (SELECT COUNT(*) AS n, payment_type FROM staging_taxi_trips GROUP BY 2), v AS (SELECT vendorid, COUNT(*) AS m, payment_type FROM staging_taxi_trips GROUP BY 1, 3) SELECT payment_type, n, vendorid, m FROM p JOIN v USING (payment_type) ORDER BY payment_type, vendorid
+-- expect:
+-- 1	981	1	399
+-- 1	981	2	582
+-- 2	488	1	179
+-- 2	488	2	309
+-- 3	17	1	17
+-- 4	14	1	8
+-- 4	14	2	6

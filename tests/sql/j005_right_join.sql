@@ -1,0 +1,15 @@
+SELECT c.symbol, t.n FROM (SELECT pulocationid AS r, COUNT(*) AS n FROM taxi_data.staging_taxi_trips GROUP BY 1) t
+RIGHT JOIN crypto.coins c ON t.r = c.market_cap_rank WHERE c.market_cap_rank <= 12 ORDER BY c.market_cap_rank;
+-- expect:
+-- btc	NULL
+-- eth	NULL
+-- usdt	NULL
+-- xrp	4
+-- sol	NULL
+-- bnb	NULL
+-- usdc	1
+-- doge	NULL
+-- steth	NULL
+-- ada	NULL
+-- trx	1
+-- wbtc	NULL

@@ -1,0 +1,24 @@
+SELECT symbol FROM crypto.coins WHERE market_cap_rank IN (SELECT market_cap_rank FROM crypto.coins WHERE symbol LIKE 's%') ORDER BY 1;
+-- expect:
+-- s
+-- safe
+-- sand
+-- sei
+-- sfp
+-- sfrxeth
+-- shib
+-- snek
+-- snx
+-- sol
+-- solvbtc
+-- solvbtc.bbn
+-- spx
+-- ssol
+-- steth
+-- strk
+-- stx
+-- sui
+-- super
+-- superoethb
+-- susds
+-- sweth

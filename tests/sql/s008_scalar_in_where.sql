@@ -1,0 +1,15 @@
+SELECT symbol, current_price FROM crypto.coins WHERE current_price > (SELECT AVG(current_price) FROM crypto.coins) * 10 ORDER BY current_price DESC;
+-- expect:
+-- btc.b	96374.3258636776
+-- btc	96114.08481738689
+-- cbbtc	96093.67949153169
+-- wbtc	96045.97811181123
+-- solvbtc	96045.91076000739
+-- wbtc	95892.54248465662
+-- ebtc	95875.35974448682
+-- wbtc	95863.26663893957
+-- lbtc	95798.99936223084
+-- clbtc	95723.0703981005
+-- solvbtc.bbn	95684.70207941014
+-- tbtc	95606.8565947977
+-- pumpbtc	93038.87541085876

@@ -1,0 +1,44 @@
+SELECT symbol, ROUND(current_price) AS p, ROW_NUMBER() OVER (ORDER BY ROUND(current_price) DESC, market_cap_rank) AS rn,
+RANK() OVER (ORDER BY ROUND(current_price) DESC) AS r, DENSE_RANK() OVER (ORDER BY ROUND(current_price) DESC) AS dr
+FROM crypto.coins ORDER BY rn LIMIT 40;
+-- expect:
+-- btc.b	96374.0	1	1	1
+-- btc	96114.0	2	2	2
+-- cbbtc	96094.0	3	3	3
+-- solvbtc	96046.0	4	4	4
+-- wbtc	96046.0	5	4	4
+-- wbtc	95893.0	6	6	5
+-- ebtc	95875.0	7	7	6
+-- wbtc	95863.0	8	8	7
+-- lbtc	95799.0	9	9	8
+-- clbtc	95723.0	10	10	9
+-- solvbtc.bbn	95685.0	11	11	10
+-- tbtc	95607.0	12	12	11
+-- pumpbtc	93039.0	13	13	12
+-- ultima	19282.0	14	14	13
+-- wsteth	3158.0	15	15	14
+-- reth	2970.0	16	16	15
+-- sfrxeth	2938.0	17	17	16
+-- paxg	2885.0	18	18	17
+-- cbeth	2881.0	19	19	18
+-- xaut	2863.0	20	20	19
+-- lseth	2863.0	21	20	19
+-- sweth	2854.0	22	22	20
+-- weeth	2799.0	23	23	21
+-- cmeth	2787.0	24	24	22
+-- meth	2786.0	25	25	23
+-- ethx	2778.0	26	26	24
+-- ezeth	2737.0	27	27	25
+-- rseth	2736.0	28	28	26
+-- weth	2646.0	29	29	27
+-- eeth	2644.0	30	30	28
+-- weth	2644.0	31	30	28
+-- superoethb	2644.0	32	30	28
+-- weth	2643.0	33	33	29
+-- eth	2642.0	34	34	30
+-- steth	2642.0	35	34	30
+-- weth	2642.0	36	34	30
+-- weth	2640.0	37	37	31
+-- frxeth	2640.0	38	37	31
+-- berastone	2605.0	39	39	32
+-- cwbtc	1929.0	40	40	33
