@@ -2205,6 +2205,27 @@ done:
 	return error;
 }
 
+/* Gives the aggregate node back the keys and aggregates the binder took
+ * (binding may have added aggregates: each becomes a column). */
+static void agg_take(struct binder *b, struct node *ag)
+{
+	ag->keys = b->keys;
+	ag->aggs = b->aggs;
+	ag->naggs = b->naggs;
+	b->keys = NULL;
+	b->aggs = NULL;
+	size_t nc = ag->nkeys + ag->naggs;
+	if (nc <= ag->ncols)
+		return;
+	ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
+	ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
+	for (size_t k = ag->ncols; k < nc; k++) {
+		ag->types[k] = ag->aggs[k - ag->nkeys].type;
+		ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
+	}
+	ag->ncols = nc;
+}
+
 /* Binds an expression of ORDER BY or QUALIFY, which may add aggregates to
  * the aggregate node below n (n itself, or the HAVING filter over it). */
 static int bind_late(struct binder *b, struct node *n, bool aggregate, const struct ast *a, struct pexpr **out)
@@ -2217,20 +2238,9 @@ static int bind_late(struct binder *b, struct node *n, bool aggregate, const str
 	int error = bind(b, a, out);
 	if (aggregate) {
 		struct node *ag = n->kind == N_AGG ? n : n->child;
-		ag->keys = b->keys;
-		ag->aggs = b->aggs;
-		ag->naggs = b->naggs;
-		b->keys = NULL;
-		b->aggs = NULL;
+		agg_take(b, ag);
 		if (b->naggs != naggs_before) {
-			size_t nc = ag->nkeys + ag->naggs;
-			ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
-			ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
-			for (size_t k = ag->ncols; k < nc; k++) {
-				ag->types[k] = ag->aggs[k - ag->nkeys].type;
-				ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
-			}
-			ag->ncols = nc;
+			size_t nc = ag->ncols;
 			if (n != ag) /* the HAVING filter passes every column */
 				for (size_t k = n->ncols; k < nc; k++) {
 					n->types = xrealloc(n->types, (nc + 1) * sizeof *n->types);
@@ -2476,23 +2486,9 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			b.aggs = ag->aggs;
 			b.clause = "HAVING clause";
 			error = bind(&b, sel->having, &h);
-			ag->keys = b.keys;
-			ag->aggs = b.aggs;
-			ag->naggs = b.naggs;
-			b.keys = NULL;
-			b.aggs = NULL;
+			agg_take(&b, ag);
 			if (error < 0)
 				goto done;
-			if (ag->naggs + ag->nkeys > ag->ncols) {
-				size_t nc = ag->nkeys + ag->naggs;
-				ag->types = xrealloc(ag->types, (nc + 1) * sizeof *ag->types);
-				ag->names = xrealloc(ag->names, (nc + 1) * sizeof *ag->names);
-				for (size_t k = ag->ncols; k < nc; k++) {
-					ag->types[k] = ag->aggs[k - ag->nkeys].type;
-					ag->names[k] = xasprintf("a%zu", k - ag->nkeys);
-				}
-				ag->ncols = nc;
-			}
 			struct node *f = wrap(N_FILTER, n, n->ncols);
 			f->pred = h;
 			n = f;
