@@ -71,6 +71,9 @@ struct engine {
 	 * what a killed build leaves there the next build removes */
 	char *tmpdir;
 	char run[48]; /* this build's run id, in every record it writes */
+	/* when we took the build lock: a git lock file in state/ older than
+	 * this, that no process has open, is a killed build's */
+	struct timespec locked_at;
 	struct buf message; /* the commit message's body */
 
 	pthread_mutex_t mu;
@@ -595,6 +598,8 @@ static int commit(struct engine *e)
 	buf_puts(&msg, "pipe build:");
 	subject_names(e, &msg, N_DONE, "rebuilt", e->rebuilt);
 	subject_names(e, &msg, N_FAILED, "failed", e->failed);
+	if (!e->rebuilt && !e->failed)
+		buf_puts(&msg, " records of an earlier build");
 	if (interrupted)
 		buf_puts(&msg, " (interrupted)");
 	buf_printf(&msg, "\n\n%s", buf_cstr(&e->message));
@@ -604,8 +609,15 @@ static int commit(struct engine *e)
 	for (size_t i = 0; i < e->g->n; i++)
 		if (e->built_now[i])
 			paths[n++] = state_path(e->g->nodes[i].t->name);
-	if ((error = history_init(PIPE_STATE_DIR)) == 0)
+	if ((error = history_init(PIPE_STATE_DIR)) == 0) {
+		struct buf removed = BUF_INIT;
+		history_remove_stale_locks(PIPE_STATE_DIR, &e->locked_at, &removed);
+		for (char *p = removed.data, *nl; p && (nl = strchr(p, '\n')); p = nl + 1)
+			fprintf(stderr, "pipe: removed %.*s, a lock file left by a killed build\n",
+			        (int)(nl - p), p);
+		buf_free(&removed);
 		error = history_commit_paths(PIPE_STATE_DIR, msg.data, paths, n, &committed);
+	}
 	for (size_t i = 0; i < n; i++)
 		free((char *)paths[i]);
 	free(paths);
@@ -633,6 +645,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 
 	if (!o->dry_run && (error = take_lock(o->no_wait, &lock_fd)) < 0)
 		return error;
+	clock_gettime(CLOCK_REALTIME, &e.locked_at);
 	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
 		goto done;
 	e.tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
@@ -682,9 +695,30 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		printf("pipe: nothing to do (%zu target%s up to date)\n", nselected,
 		       nselected == 1 ? "" : "s");
 		error = index_save(e.ix, PIPE_INDEX_PATH);
+		/* the records of a build killed before its commit, or whose
+		 * commit a lock file stopped */
+		fflush(stdout);
+		if (error == 0 && history_uncommitted(PIPE_STATE_DIR))
+			error = commit(&e);
 		goto done;
 	}
 
+	/* the records this build may write, noted before it writes any, so that
+	 * a build killed before its commit loses none of them */
+	{
+		const char **paths = xcalloc(e.total + 1, sizeof(char *));
+		size_t n = 0;
+		for (size_t i = 0; i < g->n; i++)
+			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
+				paths[n++] = state_path(g->nodes[i].t->name);
+		if ((error = history_init(PIPE_STATE_DIR)) == 0)
+			error = history_begin(PIPE_STATE_DIR, paths, n);
+		for (size_t i = 0; i < n; i++)
+			free((char *)paths[i]);
+		free(paths);
+		if (error < 0)
+			goto done;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
@@ -708,7 +742,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		pthread_create(&threads[nthreads], NULL, worker, &e);
 
 	for (;;) {
-		if ((error = schedule(&e, jobs)) < 0)
+		int rc;
+		/* an error stops the build, and must outlive the rounds after it */
+		if ((rc = schedule(&e, jobs)) < 0 && !error)
+			error = rc;
+		if (error < 0)
 			e.stop = true;
 		if (!e.running)
 			break;
@@ -733,8 +771,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		}
 		while (finished) {
 			struct job *next = finished->next;
-			int rc = finish_job(&e, finished);
-			if (rc < 0 && !error) {
+			if ((rc = finish_job(&e, finished)) < 0 && !error) {
 				error = rc;
 				e.stop = true;
 			}

@@ -4,17 +4,26 @@
  * state/targets/ are its files, and each build that changed any of them is
  * one commit.  Plain git reads it (`git -C state log -p`).
  *
- * A commit stages the whole work tree (new, changed and deleted files),
- * writes the tree, and commits only when that tree differs from HEAD's.
- * Every object (blobs, trees, the commit) is written before the branch ref
+ * A commit stages the records a build wrote (and those of a build that did
+ * not commit, listed in .git/pipe-uncommitted, see history_begin), writes
+ * the tree, and commits only when that tree differs from HEAD's.  Every object (blobs, trees, the
+ * commit) is on disk before the index names it and before the branch ref
  * moves, and the ref moves by renaming a lock file, so a process killed at
  * any point leaves either the old HEAD or the new one, never a ref to a
  * missing object: the repository stays clean for `git fsck`.  For a power
- * cut, the objects must also be on disk before the ref names them.
- * libgit2 can fsync each object file, but the first build of a large graph
- * writes one object per target, and one fsync each costs seconds per
- * thousand.  So we flush the file system once (syncfs) before the ref
- * moves, and once after, as git does with core.fsyncMethod=batch.
+ * cut, libgit2 fsyncs the objects (or the pack), the ref and the reflogs it
+ * writes during a commit (GIT_OPT_ENABLE_FSYNC_GITDIR, set for the commit).
+ *
+ * Small commits write one file per object (loose objects), as git does.
+ * A large one (the first build of a big graph) writes its objects into
+ * memory first (libgit2's mempack backend) and then to disk as one pack:
+ * creating a file is what costs, and a first build of 10,000 targets would
+ * otherwise create 10,000 object files and fsync each.
+ *
+ * Lock files: libgit2 takes state/.git/index.lock and the branch's
+ * refs/heads/NAME.lock while it commits, and a process killed then leaves
+ * them behind.  git leaves removing them to the user; pipe removes those
+ * it can prove stale (the rule is above remove_if_unused).
  *
  * Temporary files of interrupted writes (name.tmp.PID, see
  * file_write_atomic) are excluded through .git/info/exclude so that a killed
@@ -24,7 +33,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -75,8 +87,14 @@
 	X(git_index_write_tree) \
 	X(git_libgit2_init) \
 	X(git_libgit2_opts) \
+	X(git_mempack_dump) \
+	X(git_mempack_new) \
 	X(git_object_free) \
 	X(git_object_peel) \
+	X(git_odb_add_backend) \
+	X(git_odb_free) \
+	X(git_odb_hash) \
+	X(git_odb_write_pack) \
 	X(git_oid_equal) \
 	X(git_oid_tostr) \
 	X(git_reference_create) \
@@ -91,6 +109,7 @@
 	X(git_repository_init_ext) \
 	X(git_repository_init_options_init) \
 	X(git_repository_is_bare) \
+	X(git_repository_odb) \
 	X(git_repository_open_ext) \
 	X(git_repository_path) \
 	X(git_revparse_single) \
@@ -146,8 +165,9 @@ static int git_fail(const char *dir, const char *what)
 	return error_set("%s: %s: %.*s", dir, what, (int)n, msg);
 }
 
-/* A git lock file outlives a process killed while holding it; git itself
- * leaves removing it to the user, and so do we, with a hint. */
+/* A git lock file outlives a process killed while holding it.  Those that
+ * pipe can prove stale are gone before it commits (history_remove_stale_locks);
+ * any other is someone else's, and removing it is left to the user. */
 static int git_fail_locked(int rc, const char *dir, const char *what)
 {
 	int error = git_fail(dir, what);
@@ -254,19 +274,6 @@ static int signature(git_repository *repo, git_signature **sig)
 	return git_fail("state", "cannot make a commit signature");
 }
 
-/* Flushes everything written so far to disk: one journal commit for all the
- * objects of a build instead of one per object. */
-static int sync_repo(git_repository *repo)
-{
-	int fd = open(lg2.git_repository_path(repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
-	if (fd < 0 || syncfs(fd) < 0)
-		error = error_set("%s: cannot flush to disk: %s", lg2.git_repository_path(repo),
-		                  strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return error;
-}
-
 /* Points HEAD's branch (or a detached HEAD) at the new commit, only if it
  * still points at the parent, with a reflog line as git writes it. */
 static int move_head(git_repository *repo, const char *dir, git_commit *parent,
@@ -298,25 +305,66 @@ done:
 	return error;
 }
 
-/* Up to this many records, a commit fsyncs each file it writes; past it,
- * one syncfs of the file system is cheaper than thousands of fsyncs (a
- * first build of 20,000 targets took 43 s the one way and 6 s the other). */
-#define FSYNC_EACH_MAX 256
+/* Past this many records a commit writes one pack rather than one file
+ * per object.  Below it loose objects cost little, and a scheduler that
+ * rebuilds a few targets an hour must not pile up thousands of packs (each
+ * pack is one more index to search on every lookup until `git gc` merges
+ * them). */
+#define PACK_MIN 100
 
-/* Commits what the index holds when its tree differs from HEAD's.  The
- * objects are durable before the branch moves, and the branch after. */
+/* From here on, the objects written through repo stay in memory (and are
+ * read from there) until write_pack puts them on disk. */
+static int objects_in_memory(git_repository *repo, const char *dir, git_odb **odb,
+                             git_odb_backend **mempack)
+{
+	git_odb_backend *backend = NULL;
+	if (lg2.git_repository_odb(odb, repo) < 0 || lg2.git_mempack_new(&backend) < 0)
+		return git_fail(dir, "cannot set up the object database");
+	/* above the loose and pack backends, so that every write comes here */
+	if (lg2.git_odb_add_backend(*odb, backend, 1000) < 0) {
+		backend->free(backend);
+		return git_fail(dir, "cannot set up the object database");
+	}
+	*mempack = backend; /* the odb frees it */
+	return 0;
+}
+
+/* The objects gathered in memory, as one pack in .git/objects/pack.
+ * libgit2 writes the pack under a temporary name, then its .idx, then
+ * renames the pack into place: git and libgit2 ignore an .idx without its
+ * pack, so a kill at any point leaves no half-written pack in use. */
+static int write_pack(git_repository *repo, git_odb *odb, git_odb_backend *mempack,
+                      const char *dir)
+{
+	git_buf pack = GIT_BUF_INIT;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	int error = 0;
+	memset(&stats, 0, sizeof(stats));
+	if (lg2.git_mempack_dump(&pack, repo, mempack) < 0 ||
+	    lg2.git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
+	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0)
+		error = git_fail(dir, "cannot write the new objects");
+	if (wp)
+		wp->free(wp);
+	lg2.git_buf_dispose(&pack);
+	return error;
+}
+
+/* Commits what the index holds when its tree differs from HEAD's.  Every
+ * object is on disk (in a pack, when mempack holds them) before the index
+ * names it and before the branch moves. */
 static int commit_index(git_repository *repo, git_index *index, const char *state_dir,
-                        const char *message, size_t nchanged, bool *committed)
+                        const char *message, git_odb *odb, git_odb_backend *mempack,
+                        bool *committed)
 {
 	git_tree *tree = NULL;
 	git_commit *head = NULL;
 	git_signature *sig = NULL;
 	git_oid tree_id, commit_id;
 	char *msg = NULL;
-	bool each = nchanged <= FSYNC_EACH_MAX;
 	int rc, error = 0;
 
-	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, each ? 1 : 0);
 	rc = lg2.git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
 		error = git_fail(state_dir, "cannot read HEAD");
@@ -328,34 +376,35 @@ static int commit_index(git_repository *repo, git_index *index, const char *stat
 		error = git_fail(state_dir, "cannot write the tree");
 		goto done;
 	}
+	if (!head || !lg2.git_oid_equal(&tree_id, lg2.git_commit_tree_id(head))) {
+		if (lg2.git_tree_lookup(&tree, repo, &tree_id) < 0) {
+			error = git_fail(state_dir, "cannot read the new tree");
+			goto done;
+		}
+		if ((error = signature(repo, &sig)) < 0)
+			goto done;
+		msg = str_ends(message, "\n") ? xstrdup(message) : xasprintf("%s\n", message);
+		if (lg2.git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg, tree,
+		                          head ? 1 : 0, (const git_commit **)&head) < 0) {
+			error = git_fail(state_dir, "cannot write the commit");
+			goto done;
+		}
+		if (mempack && (error = write_pack(repo, odb, mempack, state_dir)) < 0)
+			goto done;
+	}
 	/* The index is saved even when nothing is committed: it holds the stat
-	 * data that keeps the next add_all from rehashing every record. */
+	 * data that keeps the next add_all from rehashing every record.  (With
+	 * the tree unchanged, each blob it names is in HEAD's tree already.) */
 	if ((rc = lg2.git_index_write(index)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot write the index");
 		goto done;
 	}
-	if (head && lg2.git_oid_equal(&tree_id, lg2.git_commit_tree_id(head)))
+	if (!msg)
 		goto done;
-
-	if (lg2.git_tree_lookup(&tree, repo, &tree_id) < 0) {
-		error = git_fail(state_dir, "cannot read the new tree");
-		goto done;
-	}
-	if ((error = signature(repo, &sig)) < 0)
-		goto done;
-	msg = str_ends(message, "\n") ? xstrdup(message) : xasprintf("%s\n", message);
-	if (lg2.git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg, tree, head ? 1 : 0,
-	                      (const git_commit **)&head) < 0) {
-		error = git_fail(state_dir, "cannot write the commit");
-		goto done;
-	}
-	if ((!each && (error = sync_repo(repo)) < 0) ||
-	    (error = move_head(repo, state_dir, head, &commit_id, msg)) < 0 ||
-	    (!each && (error = sync_repo(repo)) < 0))
+	if ((error = move_head(repo, state_dir, head, &commit_id, msg)) < 0)
 		goto done;
 	*committed = true;
 done:
-	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	free(msg);
 	lg2.git_signature_free(sig);
 	lg2.git_tree_free(tree);
@@ -372,14 +421,16 @@ int history_commit(const char *state_dir, const char *message, bool *committed)
 	*committed = false;
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	if ((rc = lg2.git_repository_index(&index, repo)) < 0 ||
 	    (rc = lg2.git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL)) < 0 ||
 	    (rc = lg2.git_index_update_all(index, NULL, NULL, NULL)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
 		goto done;
 	}
-	error = commit_index(repo, index, state_dir, message, FSYNC_EACH_MAX + 1, committed);
+	error = commit_index(repo, index, state_dir, message, NULL, NULL, committed);
 done:
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	lg2.git_index_free(index);
 	lg2.git_repository_free(repo);
 	return error;
@@ -388,8 +439,12 @@ done:
 /* Stages one record: a blob from its bytes and an index entry with its stat
  * data.  Records are plain text with no attributes or filters, so this
  * skips what git_index_add_bypath does for any file (resolving the path,
- * reading .gitattributes): a first build of 50,000 targets stages 50,000. */
-static int stage_file(git_repository *repo, git_index *index, const char *full, const char *rel)
+ * reading .gitattributes): a first build of 50,000 targets stages 50,000.
+ * With mempack, the blob goes straight into it: libgit2 would first look
+ * for it on disk, and rescan the pack directory each time it is not there
+ * (a blob already on disk only gets a second copy in the new pack). */
+static int stage_file(git_repository *repo, git_odb_backend *mempack, git_index *index,
+                      const char *full, const char *rel)
 {
 	struct buf data = BUF_INIT;
 	git_index_entry entry;
@@ -401,7 +456,14 @@ static int stage_file(git_repository *repo, git_index *index, const char *full, 
 		return lg2.git_index_add_bypath(index, rel); /* let libgit2 say what is wrong */
 	}
 	memset(&entry, 0, sizeof(entry));
-	rc = lg2.git_blob_create_from_buffer(&entry.id, repo, data.data ? data.data : "", data.len);
+	if (!data.data)
+		buf_puts(&data, "");
+	if (mempack)
+		rc = lg2.git_odb_hash(&entry.id, data.data, data.len, GIT_OBJECT_BLOB) < 0
+		             ? -1
+		             : mempack->write(mempack, &entry.id, data.data, data.len, GIT_OBJECT_BLOB);
+	else
+		rc = lg2.git_blob_create_from_buffer(&entry.id, repo, data.data, data.len);
 	buf_free(&data);
 	if (rc < 0)
 		return rc;
@@ -419,37 +481,195 @@ static int stage_file(git_repository *repo, git_index *index, const char *full, 
 	return lg2.git_index_add(index, &entry);
 }
 
+/* The records a build is about to write wait in .git/pipe-uncommitted, one
+ * path a line, until a commit has them.  A build killed before its commit
+ * ends (or whose commit a lock file stopped) leaves the list, and the next
+ * commit stages those records too.  Without it they would stay out of the
+ * history until their targets were rebuilt: the next build finds them up
+ * to date, from the records themselves, and commits nothing. */
+static char *pending_path(const char *state_dir)
+{
+	return path_join(state_dir, ".git/pipe-uncommitted");
+}
+
+int history_begin(const char *state_dir, const char *const *paths, size_t npaths)
+{
+	char *pending = pending_path(state_dir);
+	struct buf list = BUF_INIT;
+	int error;
+	if (file_read(pending, &list) < 0)
+		error_clear(); /* none waiting */
+	if (list.len && list.data[list.len - 1] != '\n')
+		buf_putc(&list, '\n'); /* cut short by a full disk: every line ends in one */
+	for (size_t i = 0; i < npaths; i++)
+		buf_printf(&list, "%s\n", paths[i]);
+	error = file_write_atomic(pending, list.data ? list.data : "", list.len);
+	buf_free(&list);
+	free(pending);
+	return error;
+}
+
 int history_commit_paths(const char *state_dir, const char *message,
                          const char *const *paths, size_t npaths, bool *committed)
 {
 	git_repository *repo = NULL;
 	git_index *index = NULL;
+	git_odb *odb = NULL;
+	git_odb_backend *mempack = NULL;
+	struct buf list = BUF_INIT;
+	struct strmap seen = {0};
+	const char **all = NULL;
+	char *pending = pending_path(state_dir), *line, *nl;
+	size_t n = 0, cap = 0;
 	int rc = 0, error;
 
 	*committed = false;
+	/* this build's records and those of any build that did not commit */
+	if (file_read(pending, &list) < 0)
+		error_clear();
+	for (line = list.data; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		*nl = '\0';
+		grow_array(&all, &cap, n + 1, sizeof(*all));
+		all[n++] = line;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		grow_array(&all, &cap, n + 1, sizeof(*all));
+		all[n++] = paths[i];
+	}
 	if ((error = open_repo(state_dir, &repo)) < 0)
-		return error;
+		goto done;
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	if (n > PACK_MIN && (error = objects_in_memory(repo, state_dir, &odb, &mempack)) < 0)
+		goto done;
 	if ((rc = lg2.git_repository_index(&index, repo)) < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot read the index");
 		goto done;
 	}
-	for (size_t i = 0; i < npaths && rc >= 0; i++) {
-		char *full = path_join(state_dir, paths[i]);
+	strmap_reserve(&seen, n);
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		char *full;
+		if (strmap_get(&seen, all[i]))
+			continue;
+		strmap_put(&seen, all[i], (void *)all[i]);
+		full = path_join(state_dir, all[i]);
 		if (path_exists(full))
-			rc = stage_file(repo, index, full, paths[i]);
-		else if (lg2.git_index_get_bypath(index, paths[i], 0))
-			rc = lg2.git_index_remove_bypath(index, paths[i]);
+			rc = stage_file(repo, mempack, index, full, all[i]);
+		else if (lg2.git_index_get_bypath(index, all[i], 0))
+			rc = lg2.git_index_remove_bypath(index, all[i]);
 		free(full);
 	}
 	if (rc < 0) {
 		error = git_fail_locked(rc, state_dir, "cannot stage the state records");
 		goto done;
 	}
-	error = commit_index(repo, index, state_dir, message, npaths, committed);
+	if ((error = commit_index(repo, index, state_dir, message, odb, mempack, committed)) == 0 &&
+	    unlink(pending) < 0 && errno != ENOENT)
+		error = error_set("cannot remove %s: %s", pending, strerror(errno));
 done:
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	strmap_free(&seen);
+	free(all);
+	free(pending);
+	buf_free(&list);
 	lg2.git_index_free(index);
+	lg2.git_odb_free(odb);
 	lg2.git_repository_free(repo);
 	return error;
+}
+
+bool history_uncommitted(const char *state_dir)
+{
+	char *pending = pending_path(state_dir);
+	bool waiting = path_exists(pending);
+	free(pending);
+	return waiting;
+}
+
+/* When a lock file in the state repository is stale, and removed:
+ *
+ *  1. The caller holds the project's build lock (.pipe/lock, a flock).
+ *     pipe writes to state/ only while holding it, so no other pipe is
+ *     committing now, and a lock left by a pipe is a killed pipe's.
+ *  2. The lock file is older than the moment that build lock was taken.
+ *     A git command the user starts beside the build takes its locks
+ *     later, and they stay.
+ *  3. No process has it open.  git and libgit2 keep a lock file open while
+ *     they write it, so a git command that started before the build and is
+ *     still writing keeps its lock.  Linux grants a write lease on a file
+ *     only when no other descriptor for it is open, anywhere; while we hold
+ *     the lease nobody can open the file without waiting for us, so the
+ *     check and the unlink cannot be split by an opener.
+ *
+ * Where 3 cannot be checked (no leases: another system, or a file owned by
+ * another user) nothing is removed.  What the rule cannot see: a git
+ * command that started before the build and holds a lock it has closed
+ * (`git commit` keeps index.lock, closed, while its editor is open).  Do
+ * not commit by hand in state/ while pipe builds. */
+#ifdef F_SETLEASE
+static bool remove_if_unused(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	bool removed = false;
+	if (fd < 0)
+		return false;
+	/* A lease break signals SIGIO, whose default action ends the process:
+	 * should anyone open the file in the microseconds we hold the lease,
+	 * SIGURG (ignored by default) is sent instead. */
+	if (fcntl(fd, F_SETSIG, SIGURG) == 0 && fcntl(fd, F_SETLEASE, F_WRLCK) == 0) {
+		removed = unlink(path) == 0;
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+	}
+	close(fd);
+	return removed;
+}
+#else
+static bool remove_if_unused(const char *path)
+{
+	(void)path;
+	return false;
+}
+#endif
+
+static void remove_if_stale(const char *path, const struct timespec *since, struct buf *removed)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	if (st.st_mtim.tv_sec > since->tv_sec ||
+	    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec > since->tv_nsec))
+		return;
+	if (remove_if_unused(path))
+		buf_printf(removed, "%s\n", path);
+}
+
+void history_remove_stale_locks(const char *state_dir, const struct timespec *since,
+                                struct buf *removed)
+{
+	static const char *const fixed[] = {"index.lock", "HEAD.lock"};
+	char *git = path_join(state_dir, ".git"), *path;
+	struct buf text = BUF_INIT;
+	const char *head;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++) {
+		path = path_join(git, fixed[i]);
+		remove_if_stale(path, since, removed);
+		free(path);
+	}
+	/* and the lock of the branch HEAD names ("ref: refs/heads/main") */
+	path = path_join(git, "HEAD");
+	if (file_read(path, &text) < 0)
+		error_clear(); /* no repository yet: no locks */
+	free(path);
+	head = text.len ? str_trim(text.data) : "";
+	if (str_starts(head, "ref: refs/heads/") && !strstr(head, "..")) {
+		path = xasprintf("%s/%s.lock", git, head + strlen("ref: "));
+		remove_if_stale(path, since, removed);
+		free(path);
+	}
+	buf_free(&text);
+	free(git);
 }
 
 /* Whether path differs between a commit and its first parent (added,

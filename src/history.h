@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
+
+struct buf;
 
 /* Creates state_dir as a git repository when it is not one yet. */
 int history_init(const char *state_dir);
@@ -13,11 +16,28 @@ int history_init(const char *state_dir);
  * commits it on HEAD with message, if the tree differs from HEAD's.  A
  * build that changed nothing commits nothing (*committed = false). */
 int history_commit(const char *state_dir, const char *message, bool *committed);
-/* The same for just these paths (relative to state_dir): a build knows
- * which records it wrote, and a project of 50,000 targets should not stat
- * 50,000 records to commit one. */
+/* Notes the records (paths relative to state_dir) that a build is about to
+ * write, before it writes any: if it is killed before its commit, or the
+ * commit fails, the next commit takes them too. */
+int history_begin(const char *state_dir, const char *const *paths, size_t npaths);
+/* Commits just these paths (relative to state_dir), and any that an
+ * unfinished build noted: a build knows which records it wrote, and a
+ * project of 50,000 targets should not stat 50,000 records to commit one. */
 int history_commit_paths(const char *state_dir, const char *message,
                          const char *const *paths, size_t npaths, bool *committed);
+/* Whether records of a build that did not commit (killed, or stopped by a
+ * lock file) wait for the next commit: a build then commits even when it
+ * rebuilt nothing. */
+bool history_uncommitted(const char *state_dir);
+/* Removes the git lock files (index.lock, HEAD.lock, the branch's) that a
+ * pipe killed while committing left in state_dir's repository, which would
+ * otherwise stop every later commit.  The caller holds the project's build
+ * lock, taken at `since` (CLOCK_REALTIME, read just after taking it):
+ * a lock file is removed only when it is older than that and no process
+ * has it open (the rule, and why, in history.c).  Adds each path removed
+ * to *removed, one a line. */
+void history_remove_stale_locks(const char *state_dir, const struct timespec *since,
+                                struct buf *removed);
 /* Newest first: short id, date, the message.  target limits it to commits
  * that touched that target's record.  max <= 0 means all. */
 int history_log(const char *state_dir, const char *target, int max, FILE *out);

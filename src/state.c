@@ -613,13 +613,21 @@ int state_write(const char *state_dir, const struct state_record *rec)
 		goto done;
 	rel = state_path(rec->target);
 	path = path_join(state_dir, rel);
+	/* The directory is made only when the write finds it missing: a build
+	 * writes thousands of records into directories that exist. */
+	if ((error = file_write_atomic(path, text.data, text.len)) == 0)
+		goto done;
 	slash = strrchr(path, '/');
 	*slash = '\0';
+	if (path_is_dir(path)) {
+		*slash = '/';
+		goto done; /* the directory was there: the write's error stands */
+	}
+	error_clear();
 	error = mkdir_p(path);
 	*slash = '/';
-	if (error < 0)
-		goto done;
-	error = file_write_atomic(path, text.data, text.len);
+	if (error == 0)
+		error = file_write_atomic(path, text.data, text.len);
 done:
 	buf_free(&text);
 	free(rel);

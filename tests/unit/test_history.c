@@ -2,10 +2,13 @@
  * both through our functions and through plain git. */
 #include "t.h"
 
+#include <fcntl.h>
 #include <regex.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -453,6 +456,165 @@ static void killed_commits_leave_fsck_clean(void)
 	free(dir);
 }
 
+
+/* Writes records t0..t<n-1>, each with the given digit as output, and
+ * commits them the way a build does, by path. */
+static int build_n(const char *dir, int n, char digit, const char *msg, bool *committed)
+{
+	char **paths = xcalloc((size_t)n, sizeof(char *));
+	int error;
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "t%d", i);
+		paths[i] = state_path(name);
+	}
+	error = history_begin(dir, (const char *const *)paths, (size_t)n);
+	for (int i = 0; i < n && error == 0; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "t%d", i);
+		error = put(dir, name, digit, "ok");
+	}
+	if (error == 0)
+		error = history_commit_paths(dir, msg, (const char *const *)paths, (size_t)n,
+		                             committed);
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return error;
+}
+
+/* A large commit writes one pack, not a file per object; a small one
+ * writes loose objects.  Either way plain git reads it all. */
+static void large_commits_write_one_pack(void)
+{
+	char *dir = temp_dir(), *out = NULL;
+	bool committed = false;
+	CHECK_OK(history_init(dir));
+	CHECK_OK(build_n(dir, 300, '1', "first", &committed));
+	CHECK(committed);
+	CHECK_INT(sh(&out, "git -C %s count-objects -v | grep -E '^(count|in-pack|packs):'", dir), 0);
+	CHECK_STR(out, "count: 0\nin-pack: 303\npacks: 1\n"); /* 300 blobs, 2 trees, 1 commit */
+	free(out);
+	CHECK_INT(sh(&out, "git -C %s show HEAD:targets/t7.state | cmp - %s/targets/t7.state", dir,
+	             dir), 0);
+	CHECK_STR(out, "");
+	free(out);
+
+	CHECK_OK(build_n(dir, 3, '2', "second", &committed));
+	CHECK(committed);
+	CHECK_INT(sh(&out, "git -C %s count-objects -v | grep -E '^(count|packs):'", dir), 0);
+	CHECK_STR(out, "count: 6\npacks: 1\n"); /* 3 blobs, 2 trees, 1 commit */
+	free(out);
+	CHECK_INT(sh(&out, "git -C %s status --porcelain && git -C %s fsck --strict --no-dangling && "
+	                   "git -C %s log -p | grep -c '^+output '", dir, dir, dir), 0);
+	CHECK_STR(out, "303\n");
+	free(out);
+	CHECK_OK(rm_rf(dir));
+	free(dir);
+}
+
+static void plant(const char *dir, const char *rel)
+{
+	char *path = path_join(dir, rel);
+	CHECK_OK(file_write_atomic(path, "", 0));
+	free(path);
+}
+
+/* The rule for removing git's lock files: older than our build lock, and
+ * open nowhere.  Lock files of a git command beside the build stay. */
+static void stale_locks_are_removed_live_ones_kept(void)
+{
+	char *dir = temp_dir(), *out = NULL, *index_lock;
+	struct buf removed = BUF_INIT;
+	struct timespec before, since;
+	bool committed;
+	int fd;
+	CHECK_OK(history_init(dir));
+	CHECK_OK(build_n(dir, 2, '1', "first", &committed));
+	index_lock = path_join(dir, ".git/index.lock");
+
+	clock_gettime(CLOCK_REALTIME, &before);
+	before.tv_sec -= 10;
+	plant(dir, ".git/index.lock");
+	plant(dir, ".git/HEAD.lock");
+	plant(dir, ".git/refs/heads/main.lock");
+	plant(dir, ".git/refs/heads/other.lock"); /* not a lock our commit takes */
+	/* newer than the build lock: a git command that started after it */
+	history_remove_stale_locks(dir, &before, &removed);
+	CHECK_STR(buf_cstr(&removed), "");
+
+	clock_gettime(CLOCK_REALTIME, &since);
+	fd = open(index_lock, O_RDONLY); /* a git command still writing it */
+	history_remove_stale_locks(dir, &since, &removed);
+	CHECK(strstr(buf_cstr(&removed), "/.git/HEAD.lock\n") != NULL);
+	CHECK(strstr(buf_cstr(&removed), "/.git/refs/heads/main.lock\n") != NULL);
+	CHECK(strstr(buf_cstr(&removed), "index.lock") == NULL);
+	CHECK(path_exists(index_lock));
+	CHECK(build_n(dir, 2, '2', "blocked", &committed) < 0);
+	CHECK(strstr(error_last(), "remove the .lock file") != NULL);
+
+	close(fd);
+	buf_clear(&removed);
+	history_remove_stale_locks(dir, &since, &removed);
+	CHECK(str_ends(buf_cstr(&removed), "/.git/index.lock\n"));
+	CHECK(!path_exists(index_lock));
+	CHECK_INT(sh(&out, "cd %s/.git && find . -name '*.lock' | sort", dir), 0);
+	CHECK_STR(out, "./refs/heads/other.lock\n");
+	free(out);
+
+	/* the blocked commit's records come with the next one */
+	CHECK_OK(history_commit_paths(dir, "next", NULL, 0, &committed));
+	CHECK(committed);
+	CHECK_INT(sh(&out, "git -C %s show --name-only --format=%%s && "
+	                   "git -C %s status --porcelain", dir, dir), 0);
+	CHECK_STR(out, "next\n\ntargets/t0.state\ntargets/t1.state\n");
+	free(out);
+	CHECK(!history_uncommitted(dir));
+	buf_free(&removed);
+	free(index_lock);
+	CHECK_OK(rm_rf(dir));
+	free(dir);
+}
+
+/* A build killed while it writes a pack, the index or the ref: git finds
+ * the repository clean, the next commit removes the lock files the killed
+ * one left, and commits its records too. */
+static void killed_pack_commits_recover(void)
+{
+	char *dir = temp_dir(), *out = NULL;
+	bool committed;
+	CHECK_OK(history_init(dir));
+	CHECK_OK(build_n(dir, 150, '0', "first", &committed));
+	for (int round = 0; round < 6; round++) {
+		struct timespec since;
+		struct buf removed = BUF_INIT;
+		pid_t pid;
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			for (int i = 1;; i++)
+				if (build_n(dir, 150, "0123456789"[i % 10], "build", &committed) < 0)
+					_exit(1);
+		}
+		CHECK(pid > 0);
+		usleep(20000 + 15000 * round);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		CHECK_INT(sh(&out, "git -C %s fsck --strict --no-dangling", dir), 0);
+		CHECK_STR(out, "");
+		free(out);
+		clock_gettime(CLOCK_REALTIME, &since);
+		history_remove_stale_locks(dir, &since, &removed);
+		buf_free(&removed);
+		CHECK_OK(history_commit_paths(dir, "after the kill", NULL, 0, &committed));
+		CHECK_INT(sh(&out, "git -C %s status --porcelain && "
+		                   "git -C %s fsck --strict --no-dangling", dir, dir), 0);
+		CHECK_STR(out, "");
+		free(out);
+	}
+	CHECK_OK(rm_rf(dir));
+	free(dir);
+}
+
 int main(void)
 {
 	/* Neither the user's git config nor the system's may change what the
@@ -471,6 +633,9 @@ int main(void)
 	RUN(diff_shows_rebuilds_with_the_same_output);
 	RUN(diff_reports_bad_records);
 	RUN(killed_commits_leave_fsck_clean);
+	RUN(large_commits_write_one_pack);
+	RUN(stale_locks_are_removed_live_ones_kept);
+	RUN(killed_pack_commits_recover);
 	rm_rf(home);
 	free(home);
 	T_DONE();

@@ -300,6 +300,16 @@ static void write_read_remove(void)
 	state_record_free(&back);
 	CHECK(state_read(dir, "../x", &back) == PIPE_ERROR);
 
+	/* A write that cannot make its directory says why. */
+	path = path_join(dir, "targets/blocked");
+	CHECK_OK(file_write_atomic(path, "x", 1));
+	free(path);
+	free(rec.target);
+	rec.target = xstrdup("blocked/one");
+	CHECK(state_write(dir, &rec) == PIPE_ERROR);
+	CHECK(strstr(error_last(), "/targets/blocked/one.state") != NULL);
+	CHECK(strstr(error_last(), "Not a directory") != NULL);
+
 	CHECK_INT(state_read(dir, "nothing", &back), PIPE_ENOTFOUND);
 	CHECK_STR(error_last(), "no state record for target 'nothing'");
 	CHECK_OK(state_remove(dir, "counts"));
