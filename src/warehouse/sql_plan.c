@@ -67,6 +67,20 @@ struct binder {
 };
 
 static int bind(struct binder *b, const struct ast *a, struct pexpr **out);
+/* Appends an output item of the projection: its expression, name and
+ * the expression's syntax (NULL when it has none). */
+static void add_item(struct pexpr ***items, char ***names, const struct ast ***asts, size_t *n, struct pexpr *x,
+                     char *name, const struct ast *at)
+{
+	*items = xrealloc(*items, (*n + 1) * sizeof **items);
+	*names = xrealloc(*names, (*n + 1) * sizeof **names);
+	*asts = xrealloc(*asts, (*n + 1) * sizeof **asts);
+	(*items)[*n] = x;
+	(*names)[*n] = name;
+	(*asts)[*n] = at;
+	(*n)++;
+}
+
 static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout);
 
 /* --- expressions --- */
@@ -2359,12 +2373,8 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 				continue;
 			if (sc->scan)
 				sc->scan->used[sc->tcol] = true;
-			items = xrealloc(items, (nitems + 1) * sizeof *items);
-			names = xrealloc(names, (nitems + 1) * sizeof *names);
-			item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
-			items[nitems] = px_col((int)c, sc->type, NULL);
-			names[nitems] = xstrdup(sc->name);
-			item_asts[nitems++] = NULL;
+			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), xstrdup(sc->name),
+			         NULL);
 		}
 		if (!any) {
 			error = sql_error_at(b.src, it->line, it->col, it->star_qual ? "Unrecognized name: %s" :
@@ -2416,19 +2426,15 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 		b.allow_window = false;
 		if (error < 0)
 			goto done;
-		items = xrealloc(items, (nitems + 1) * sizeof *items);
-		names = xrealloc(names, (nitems + 1) * sizeof *names);
-		item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
-		items[nitems] = x;
-		names[nitems] = item_name(it, &anon);
+		char *name = item_name(it, &anon);
 		/* A plain column is named as the schema spells it, as BigQuery
 		 * does (VendorID finds and returns vendorid). */
 		if (!it->alias && it->expr->kind == A_COLUMN && x->kind == X_COL && x->col >= 0 &&
-		    (size_t)x->col < b.scope.n && str_eq_nocase(b.scope.v[x->col].name, names[nitems])) {
-			free(names[nitems]);
-			names[nitems] = xstrdup(b.scope.v[x->col].name);
+		    (size_t)x->col < b.scope.n && str_eq_nocase(b.scope.v[x->col].name, name)) {
+			free(name);
+			name = xstrdup(b.scope.v[x->col].name);
 		}
-		item_asts[nitems++] = it->expr;
+		add_item(&items, &names, &item_asts, &nitems, x, name, it->expr);
 	}
 	/* Stars were expanded first; put the items back in written order. */
 	{
@@ -2534,13 +2540,8 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 				free(keys);
 				goto done;
 			}
-			items = xrealloc(items, (nitems + 1) * sizeof *items);
-			names = xrealloc(names, (nitems + 1) * sizeof *names);
-			item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
-			items[nitems] = x;
-			names[nitems] = xasprintf("$order%zu", o);
-			item_asts[nitems] = oa;
-			col = (int)nitems++;
+			col = (int)nitems;
+			add_item(&items, &names, &item_asts, &nitems, x, xasprintf("$order%zu", o), oa);
 		}
 		keys[o].col = col;
 		keys[o].desc = oi->desc;
@@ -2568,13 +2569,8 @@ static int plan_select(struct binder *parent, const struct select *sel, struct n
 			free(keys);
 			goto done;
 		}
-		items = xrealloc(items, (nitems + 1) * sizeof *items);
-		names = xrealloc(names, (nitems + 1) * sizeof *names);
-		item_asts = xrealloc(item_asts, (nitems + 1) * sizeof *item_asts);
-		items[nitems] = x;
-		names[nitems] = xstrdup("$qualify");
-		item_asts[nitems] = NULL;
-		qualify_col = (int)nitems++;
+		qualify_col = (int)nitems;
+		add_item(&items, &names, &item_asts, &nitems, x, xstrdup("$qualify"), NULL);
 	}
 	if (b.nwins) {
 		/* the analytic functions' results follow the columns they see */
