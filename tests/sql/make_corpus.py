@@ -360,4 +360,5 @@ def main():
         open(path, "w").write("\n".join(lines) + "\n")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,9 @@ has no QUALIFY, for one).  Rerun after changing a case:
 """
 import glob, os, sqlite3
 
+# the fixtures, the dialect rewrites and the value format are make_corpus.py's
+from make_corpus import fmt, for_sqlite, load
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 T = "taxi_data.staging_taxi_trips"
@@ -216,51 +219,6 @@ CASES = [
     ("x", "except_three_arms_unordered",
      f"SELECT ratecodeid FROM {T} EXCEPT DISTINCT SELECT 1 EXCEPT DISTINCT SELECT 99", SET, True),
 ]
-
-
-def load(db):
-    for path, table in [("fixtures/staging_taxi_trips.tsv", "staging_taxi_trips"), ("fixtures/coins.tsv", "coins")]:
-        header = None
-        rows = []
-        for line in open(os.path.join(HERE, path)):
-            line = line.rstrip("\n")
-            if line.startswith("#"):
-                continue
-            cells = line.split("\t")
-            if header is None:
-                header = [c.split(":") for c in cells]
-                cols = ", ".join("%s %s" % (n, {"INT64": "INTEGER", "FLOAT64": "REAL"}.get(t, "TEXT")) for n, t in header)
-                db.execute("CREATE TABLE %s (%s)" % (table, cols))
-                continue
-            row = []
-            for (n, t), c in zip(header, cells):
-                if c == "\\N":
-                    row.append(None)
-                elif t == "INT64":
-                    row.append(int(c))
-                elif t == "FLOAT64":
-                    row.append(float(c))
-                else:
-                    row.append(c.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\"))
-            rows.append(row)
-        db.executemany("INSERT INTO %s VALUES (%s)" % (table, ", ".join("?" * len(header))), rows)
-    db.execute("CREATE TABLE optimized_taxi_trips AS SELECT * FROM staging_taxi_trips")
-    db.execute("PRAGMA case_sensitive_like = 1")
-
-
-def for_sqlite(q):
-    q = q.replace("`", "")
-    for p in ["your_project_id.", "taxi_data.", "crypto."]:
-        q = q.replace(p, "")
-    return q
-
-
-def fmt(v):
-    if v is None:
-        return "NULL"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
 
 
 def main():
