@@ -210,6 +210,24 @@ static char *read_all(const char *dir, const char *name)
 	return buf_detach(&b);
 }
 
+/* The two tables' files are the same, byte for byte (the binary files
+ * hold NULs). */
+static void same_table_files(const char *d1, const char *d2)
+{
+	const char *files[] = {"manifest", "blocks", "table.data"};
+	for (size_t i = 0; i < 3; i++) {
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		char *pa = path_join(d1, files[i]), *pb = path_join(d2, files[i]);
+		CHECK_OK(file_read(pa, &a));
+		CHECK_OK(file_read(pb, &b));
+		CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+		buf_free(&a);
+		buf_free(&b);
+		free(pa);
+		free(pb);
+	}
+}
+
 /* The same rows give the same bytes; the manifest is exactly this text. */
 static void test_deterministic_and_manifest_text(void)
 {
@@ -228,19 +246,7 @@ static void test_deterministic_and_manifest_text(void)
 	};
 	CHECK_OK(write_table(d1, &spec, taxi_rows, 8));
 	CHECK_OK(write_table(d2, &spec, taxi_rows, 8));
-	const char *files[] = {"manifest", "blocks", "table.data"};
-	for (size_t i = 0; i < 3; i++) {
-		/* byte for byte: the binary files hold NULs */
-		struct buf a = BUF_INIT, b = BUF_INIT;
-		char *pa = path_join(d1, files[i]), *pb = path_join(d2, files[i]);
-		CHECK_OK(file_read(pa, &a));
-		CHECK_OK(file_read(pb, &b));
-		CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
-		buf_free(&a);
-		buf_free(&b);
-		free(pa);
-		free(pb);
-	}
+	same_table_files(d1, d2);
 	char *m = read_all(d1, "manifest");
 	CHECK_STR(m, "pipe-table 2\n"
 	             "name \"opt\"\n"
@@ -683,18 +689,7 @@ static void test_spill_same_bytes(void)
 			batch_free(&b);
 		}
 		CHECK_OK(table_writer_finish(w));
-		const char *files[] = {"manifest", "blocks", "table.data"};
-		for (size_t f = 0; f < 3; f++) {
-			struct buf a = BUF_INIT, b = BUF_INIT;
-			char *pa = path_join(d1, files[f]), *pb = path_join(d2, files[f]);
-			CHECK_OK(file_read(pa, &a));
-			CHECK_OK(file_read(pb, &b));
-			CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
-			buf_free(&a);
-			buf_free(&b);
-			free(pa);
-			free(pb);
-		}
+		same_table_files(d1, d2);
 		char *spill = path_join(d2, ".spill"), *records = path_join(d2, ".blocks");
 		CHECK(!path_exists(spill)); /* unlinked as soon as they were created */
 		CHECK(!path_exists(records));
