@@ -6,12 +6,21 @@
  * NUMERIC 16; STRING 2 + its UTF-8 bytes; BYTES 2 + its bytes; JSON the
  * UTF-8 bytes of its text.
  *
- * Processed: only the columns a query references, over the data it scans
- * (https://cloud.google.com/bigquery/docs/estimate-costs): partition pruning
- * reduces both the dry-run estimate and the bill
- * (https://cloud.google.com/bigquery/docs/querying-partitioned-tables);
- * block pruning on clustered tables reduces only the bill, a dry run cannot
- * see it (https://cloud.google.com/bigquery/docs/clustered-tables).
+ * Processed (docs/bytes.md has each rule with an example), computed from
+ * the plan and the blocks' statistics, never from what execution reads:
+ * - only the columns a query references, each in full over the data it
+ *   scans (https://cloud.google.com/bigquery/docs/estimate-costs); LIMIT
+ *   reduces nothing, SELECT * EXCEPT leaves its columns out
+ *   (https://cloud.google.com/bigquery/docs/best-practices-performance-communication);
+ * - partition pruning reduces both the dry-run estimate and the bill
+ *   (https://cloud.google.com/bigquery/docs/querying-partitioned-tables);
+ * - block pruning happens only on clustered tables, through constant
+ *   filters on the clustering columns taken in order from the first (the
+ *   longest prefix that all have one), and reduces only the bill: a dry
+ *   run cannot see it (https://cloud.google.com/bigquery/docs/clustered-tables,
+ *   https://cloud.google.com/bigquery/docs/querying-clustered-tables);
+ * - a table read several times counts once: its referenced columns over
+ *   the partitions (the blocks, for the bill) any of its reads keeps.
  *
  * Billed: rounded up to the nearest MB, with a minimum of 10 MB per table
  * referenced and per query (https://cloud.google.com/bigquery/pricing#on_demand_pricing).

@@ -19,8 +19,8 @@ uint64_t bytes_vec(const struct vec *v, size_t from, size_t to);
  * over the partitions whose scan[p] is true (NULL: every partition).  The
  * dry-run estimate (partition pruning only), from the manifest alone. */
 uint64_t bytes_partitions(const struct table *t, const int *cols, size_t ncols, const bool *scan);
-/* The bytes of one block's columns cols[]: the actual figure sums this over
- * the blocks a scan reads. */
+/* The bytes of one block's columns cols[]: the figures sum this over the
+ * blocks BigQuery's rules keep (sql.c). */
 uint64_t bytes_block(const struct table *t, size_t partition, size_t block, const int *cols,
                      size_t ncols);
 

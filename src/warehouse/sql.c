@@ -150,9 +150,6 @@ struct run {
 	bool **parts;
 	int **cols;
 	size_t *ncols;
-	size_t *group;              /* per scan: its table's index in reads */
-	struct table_reads *reads;  /* per table read */
-	size_t ngroups;
 };
 
 static void run_free(struct run *r)
@@ -167,13 +164,6 @@ static void run_free(struct run *r)
 	free(r->parts);
 	free(r->cols);
 	free(r->ncols);
-	for (size_t g = 0; g < r->ngroups; g++) {
-		free(r->reads[g].first_block);
-		free(r->reads[g].seen);
-		free(r->reads[g].block_seen);
-	}
-	free(r->reads);
-	free(r->group);
 	sql_plan_free(&r->plan);
 	sql_stmt_free(r->stmt);
 }
@@ -192,22 +182,78 @@ static void format_bytes(struct buf *b, uint64_t n)
 	buf_printf(b, "%.1f %s", v, units[u]);
 }
 
-/* Prepares the scans (partitions, columns), fills the estimate, and checks
- * require_partition_filter and the bytes budget before reading anything.
- * The scans of one table count as one, as BigQuery counts them: the
- * columns any of them reads, in the partitions any of them reads. */
+/* One table's figures by BigQuery's rules (docs/bytes.md), over every scan
+ * of it (group[i] == g): a table read more than once counts once, the
+ * columns any scan references in the partitions any scan reads (the
+ * estimate), and in the blocks any scan's block pruning keeps (the actual
+ * figure).  Both are sums of the block statistics: what execution reads or
+ * skips, and where it stops, changes neither. */
+static void count_table(struct run *r, const size_t *group, size_t g, uint64_t *estimate, uint64_t *actual,
+                        int64_t *blocks_kept)
+{
+	const struct plan *p = &r->plan;
+	struct sql_stats *s = &r->res->stats;
+	const struct table *t = NULL;
+	bool *referenced = NULL;
+	for (size_t i = 0; i < p->nscans; i++) {
+		if (group[i] != g)
+			continue;
+		if (!t) {
+			t = p->scans[i]->table;
+			referenced = xcalloc(t->spec.ncols + 1, sizeof *referenced);
+		}
+		for (size_t k = 0; k < r->ncols[i]; k++)
+			referenced[r->cols[i][k]] = true;
+	}
+	int *cols = xcalloc(t->spec.ncols + 1, sizeof *cols);
+	size_t ncols = 0;
+	for (size_t c = 0; c < t->spec.ncols; c++)
+		if (referenced[c])
+			cols[ncols++] = (int)c;
+	for (size_t k = 0; k < t->npartitions; k++) {
+		s->blocks_total += (int64_t)t->partitions[k].nblocks;
+		/* a scan that reads the partition has its blocks loaded */
+		const struct table *loaded = NULL;
+		for (size_t i = 0; i < p->nscans && !loaded; i++)
+			if (group[i] == g && r->parts[i][k])
+				loaded = p->scans[i]->table;
+		if (!loaded)
+			continue;
+		s->partitions_scanned++;
+		for (size_t b = 0; b < loaded->partitions[k].nblocks; b++) {
+			uint64_t bytes = bytes_block(loaded, k, b, cols, ncols);
+			bool kept = false;
+			for (size_t i = 0; i < p->nscans && !kept; i++)
+				if (group[i] == g && r->parts[i][k])
+					kept = sql_plan_block_billed(p->scans[i], &p->scans[i]->table->partitions[k].blocks[b]);
+			*estimate += bytes;
+			if (kept) {
+				*actual += bytes;
+				(*blocks_kept)++;
+			}
+		}
+	}
+	s->partitions_total += (int64_t)t->npartitions;
+	free(cols);
+	free(referenced);
+}
+
+/* Prepares the scans (partitions, columns), fills the figures from the
+ * plan, and checks require_partition_filter and the bytes budget (against
+ * the estimate) before reading anything.  The scans of one table count as
+ * one, as BigQuery counts them. */
 static int prepare_scans(struct run *r)
 {
 	struct plan *p = &r->plan;
 	struct sql_stats *s = &r->res->stats;
-	size_t n = p->nscans;
+	size_t n = p->nscans, ntables = 0;
 	r->parts = xcalloc(n + 1, sizeof *r->parts);
 	r->cols = xcalloc(n + 1, sizeof *r->cols);
 	r->ncols = xcalloc(n + 1, sizeof *r->ncols);
-	r->group = xcalloc(n + 1, sizeof *r->group);
-	r->reads = xcalloc(n + 1, sizeof *r->reads);
-	uint64_t *est = xcalloc(n + 1, sizeof *est);
+	size_t *group = xcalloc(n + 1, sizeof *group); /* per scan: its table */
 	size_t *first = xcalloc(n + 1, sizeof *first); /* per table: its first scan */
+	uint64_t *est = xcalloc(n + 1, sizeof *est), *actual = xcalloc(n + 1, sizeof *actual);
+	int64_t blocks_kept = 0;
 	int error = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct node *scan = p->scans[i];
@@ -238,61 +284,37 @@ static int prepare_scans(struct run *r)
 		if ((error = table_load(t, r->parts[i])) < 0)
 			goto done;
 		size_t g = 0;
-		while (g < r->ngroups && strcmp(p->scans[first[g]]->table->dir, t->dir) != 0)
+		while (g < ntables && strcmp(p->scans[first[g]]->table->dir, t->dir) != 0)
 			g++;
-		if (g == r->ngroups)
-			first[r->ngroups++] = i;
-		r->group[i] = g;
+		if (g == ntables)
+			first[ntables++] = i;
+		group[i] = g;
 	}
-	for (size_t g = 0; g < r->ngroups; g++) {
-		const struct table *t = p->scans[first[g]]->table;
-		size_t nc = t->spec.ncols, nblocks = 0;
-		bool *cols = xcalloc(nc + 1, sizeof *cols);
-		for (size_t i = 0; i < n; i++)
-			if (r->group[i] == g)
-				for (size_t k = 0; k < r->ncols[i]; k++)
-					cols[r->cols[i][k]] = true;
-		struct table_reads *tr = &r->reads[g];
-		tr->ncols = nc;
-		tr->first_block = xcalloc(t->npartitions + 1, sizeof *tr->first_block);
-		for (size_t k = 0; k < t->npartitions; k++) {
-			tr->first_block[k] = nblocks;
-			nblocks += t->partitions[k].nblocks;
-			/* a scan that reads the partition has its blocks loaded */
-			const struct table *loaded = NULL;
-			for (size_t i = 0; i < n && !loaded; i++)
-				if (r->group[i] == g && r->parts[i][k])
-					loaded = p->scans[i]->table;
-			if (!loaded)
-				continue;
-			s->partitions_scanned++;
-			for (size_t b = 0; b < loaded->partitions[k].nblocks; b++)
-				for (size_t c = 0; c < nc; c++)
-					if (cols[c]) {
-						int col = (int)c;
-						est[g] += bytes_block(loaded, k, b, &col, 1);
-					}
-		}
-		tr->seen = xcalloc(nblocks * nc + 1, 1);
-		tr->block_seen = xcalloc(nblocks + 1, 1);
+	for (size_t g = 0; g < ntables; g++) {
+		count_table(r, group, g, &est[g], &actual[g], &blocks_kept);
 		s->estimate_bytes += (int64_t)est[g];
-		s->partitions_total += (int64_t)t->npartitions;
-		s->blocks_total += (int64_t)nblocks;
-		free(cols);
 	}
-	uint64_t billed = bytes_billed(est, r->ngroups);
+	uint64_t billed = bytes_billed(est, ntables);
 	if (r->opt->max_bytes_billed > 0 && billed > (uint64_t)r->opt->max_bytes_billed) {
 		error = error_setcode(PIPE_EUSAGE, "Query exceeded limit for bytes billed: %" PRId64 ". %" PRIu64
 				      " or higher required.", r->opt->max_bytes_billed, billed);
 		goto done;
 	}
 	if (r->opt->dry_run) {
+		/* a dry run reads nothing: it reports the estimate */
 		s->bytes_processed = s->estimate_bytes;
 		s->bytes_billed = (int64_t)billed;
+	} else {
+		for (size_t g = 0; g < ntables; g++)
+			s->bytes_processed += (int64_t)actual[g];
+		s->bytes_billed = (int64_t)bytes_billed(actual, ntables);
+		s->blocks_scanned = blocks_kept;
 	}
 done:
+	free(group);
 	free(first);
 	free(est);
+	free(actual);
 	return error;
 }
 
@@ -308,29 +330,12 @@ static void attach_scans(struct run *r)
 		r->cols[i] = NULL;
 		s->rb.ncols = scan->ncols;
 		s->rb.cols = xcalloc(scan->ncols + 1, sizeof *s->rb.cols);
-		s->reads = &r->reads[r->group[i]];
 		s->lean = xcalloc(s->ncols + 1, sizeof *s->lean);
 		for (size_t k = 0; k < s->ncols; k++)
 			if (!scan->filter_only || !scan->filter_only[s->cols[k]])
 				s->lean[s->nlean++] = s->cols[k];
 		scan->state = s;
 	}
-}
-
-static void finish_stats(struct run *r)
-{
-	struct sql_stats *s = &r->res->stats;
-	if (r->opt->dry_run)
-		return;
-	uint64_t total = 0, *per_table = xcalloc(r->ngroups + 1, sizeof *per_table);
-	for (size_t g = 0; g < r->ngroups; g++) {
-		per_table[g] = r->reads[g].bytes;
-		total += per_table[g];
-	}
-	s->bytes_processed = (int64_t)total;
-	s->bytes_billed = (int64_t)bytes_billed(per_table, r->ngroups);
-	s->blocks_scanned = r->st.blocks_scanned;
-	free(per_table);
 }
 
 static void set_result_columns(struct sql_result *res, const struct plan *p)
@@ -683,7 +688,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	}
 	if (error < 0)
 		goto done;
-	finish_stats(&r);
+	r.res->stats.pipe_blocks_read = r.st.blocks_read;
 	r.res->stats.elapsed_ms = time_now_ms() - t0;
 	*out = r.res;
 	r.res = NULL;

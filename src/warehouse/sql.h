@@ -30,6 +30,9 @@ struct sql_stats {
 	int64_t blocks_scanned, blocks_total;
 	int64_t rows;
 	double elapsed_ms;
+	/* pipe's own execution, not a BigQuery figure and shown nowhere: the
+	 * blocks its scans read after skipping all their statistics allow */
+	int64_t pipe_blocks_read;
 };
 
 /* Column names and types, the rows, and the stats of one statement. */

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "../util.h"
-#include "bytes.h"
 #include "sql.h"
 #include "sql_exec.h"
 #include "sql_func.h"
@@ -836,19 +835,7 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 		size_t b = s->blk++;
 		if (!sql_plan_block_may_match(n, &p->blocks[b]))
 			continue;
-		struct table_reads *tr = s->reads;
-		size_t bi = tr->first_block[s->p] + b;
-		if (!tr->block_seen[bi]) {
-			tr->block_seen[bi] = 1;
-			st->blocks_scanned++;
-		}
-		for (size_t k = 0; k < s->ncols; k++) {
-			uint8_t *seen = &tr->seen[bi * tr->ncols + (size_t)s->cols[k]];
-			if (!*seen) {
-				*seen = 1;
-				tr->bytes += bytes_block(t, s->p, b, &s->cols[k], 1);
-			}
-		}
+		st->blocks_read++;
 		const struct block *blk = &p->blocks[b];
 		s->rb.all_match = sql_plan_block_all_match(n, blk);
 		s->rb.n = blk->rows;

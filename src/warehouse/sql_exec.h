@@ -12,24 +12,16 @@ struct rb {
 	bool all_match; /* a scan's block whose statistics satisfy every prune */
 };
 
-/* What the scans of one table have read.  BigQuery counts a table's
- * columns once however many times a query reads the table (a self-join, a
- * subquery, a UNION of two filters), so the scans of one table share this:
- * a column of a block counts the first time any of them reads it. */
-struct table_reads {
-	uint64_t bytes;       /* actually read */
-	size_t *first_block;  /* per partition: its first block's index */
-	size_t ncols;         /* the table's columns */
-	uint8_t *seen;        /* per (block, column): counted */
-	uint8_t *block_seen;  /* per block: counted in blocks_scanned */
-};
-
+/* pipe's own execution figure, not BigQuery's: the blocks its scans read
+ * (or answered from their statistics) after skipping every block the
+ * statistics allow.  The bytes and blocks BigQuery would count come from
+ * the plan instead (sql.c, docs/bytes.md). */
 struct exec_stats {
-	int64_t blocks_scanned, blocks_total;
+	int64_t blocks_read;
 };
 
-/* A scan's state, set up by the statement runner: the partitions to read,
- * the columns, and where to add the bytes it reads. */
+/* A scan's state, set up by the statement runner: the partitions to read
+ * and the columns. */
 struct scan_state {
 	bool *parts;
 	size_t p, blk;
@@ -38,7 +30,6 @@ struct scan_state {
 	struct batch buf;
 	bool buf_init;
 	struct rb rb;
-	struct table_reads *reads;
 	/* blocks the WHERE accepts whole: the columns still needed, and a
 	 * batch of constants for blocks where each of them is one value */
 	int *lean;

@@ -1941,35 +1941,61 @@ void sql_plan_partitions(const struct node *scan, bool *scan_part)
 	}
 }
 
+/* Whether a block may hold rows one prune accepts, from its min/max. */
+static bool prune_may_match(const struct prune *pr, const struct block *b)
+{
+	const struct col_stats *s = &b->stats[pr->col];
+	if (s->min.is_null || s->max.is_null)
+		return s->nulls < b->rows; /* all NULL: no comparison holds */
+	for (size_t i = 0; i < pr->nvals; i++) {
+		const struct value *v = &pr->vals[i];
+		int lo = value_compare(&s->min, v), hi = value_compare(&s->max, v);
+		if (lo == CMP_UNKNOWN || hi == CMP_UNKNOWN)
+			return true;
+		bool any;
+		switch (pr->op) {
+		case CMP_EQ: any = lo <= 0 && hi >= 0; break;
+		case CMP_GE: any = hi >= 0; break;
+		case CMP_GT: any = hi > 0; break;
+		case CMP_LE: any = lo <= 0; break;
+		case CMP_LT: any = lo < 0; break;
+		default: any = true; break;
+		}
+		if (any)
+			return true;
+	}
+	return false;
+}
+
 bool sql_plan_block_may_match(const struct node *scan, const struct block *b)
 {
-	for (size_t k = 0; k < scan->nprunes; k++) {
-		const struct prune *pr = &scan->prunes[k];
-		const struct col_stats *s = &b->stats[pr->col];
-		if (s->min.is_null || s->max.is_null) {
-			if (s->nulls >= b->rows)
-				return false; /* all NULL: no comparison holds */
-			continue;
-		}
-		bool any = false;
-		for (size_t i = 0; i < pr->nvals && !any; i++) {
-			const struct value *v = &pr->vals[i];
-			int lo = value_compare(&s->min, v), hi = value_compare(&s->max, v);
-			if (lo == CMP_UNKNOWN || hi == CMP_UNKNOWN) {
-				any = true;
-				break;
-			}
-			switch (pr->op) {
-			case CMP_EQ: any = lo <= 0 && hi >= 0; break;
-			case CMP_GE: any = hi >= 0; break;
-			case CMP_GT: any = hi > 0; break;
-			case CMP_LE: any = lo <= 0; break;
-			case CMP_LT: any = lo < 0; break;
-			default: any = true; break;
-			}
-		}
-		if (!any)
+	for (size_t k = 0; k < scan->nprunes; k++)
+		if (!prune_may_match(&scan->prunes[k], b))
 			return false;
+	return true;
+}
+
+/* BigQuery prunes blocks only on a clustered table, through filters on its
+ * clustering columns taken in their order from the first
+ * (https://cloud.google.com/bigquery/docs/querying-clustered-tables): the
+ * prunes on the longest prefix c1..ck of the clustering columns that each
+ * have one, wherever the WHERE writes them.  Other prunes skip blocks only
+ * for pipe's speed, never in the bytes billed. */
+bool sql_plan_block_billed(const struct node *scan, const struct block *b)
+{
+	const struct table_spec *spec = &scan->table->spec;
+	for (size_t c = 0; c < spec->ncluster; c++) {
+		int col = table_spec_column(spec, spec->cluster[c]);
+		bool filtered = false;
+		for (size_t k = 0; k < scan->nprunes; k++) {
+			if (scan->prunes[k].col != col)
+				continue;
+			filtered = true;
+			if (!prune_may_match(&scan->prunes[k], b))
+				return false;
+		}
+		if (!filtered)
+			break;
 	}
 	return true;
 }

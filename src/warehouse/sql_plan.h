@@ -159,6 +159,9 @@ void sql_plan_free(struct plan *p);
 void sql_plan_partitions(const struct node *scan, bool *scan_part);
 /* Whether a block may hold rows the prunes accept, from its min/max. */
 bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
+/* Whether BigQuery's block pruning keeps the block, which is what it bills:
+ * only the prunes on a prefix of the clustering columns count. */
+bool sql_plan_block_billed(const struct node *scan, const struct block *b);
 /* Whether every row of a block is accepted by the prunes. */
 bool sql_plan_block_all_match(const struct node *scan, const struct block *b);
 

@@ -1,5 +1,6 @@
 -- Block pruning changes the actual figure, not the estimate.  The table is
--- clustered by vendorid with 100-row blocks.  Partition 20190101 holds 493
+-- clustered by vendorid with 100-row blocks, and vendorid = 2 filters on
+-- its first clustering column: BigQuery prunes blocks through it.  Partition 20190101 holds 493
 -- rows: 283 of vendor 1 then 210 of vendor 2, so blocks [0,100) [100,200)
 -- hold only vendor 1, [200,300) both, [300,400) and [400,493) vendor 2.
 -- vendorid = 2 reads 3 blocks: 100 + 100 + 93 = 293 rows.  Columns

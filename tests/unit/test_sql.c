@@ -8,8 +8,9 @@
  *   -- sqlite: ...        the query for sqlite3 when GoogleSQL differs (may repeat)
  *   -- nosqlite           no oracle run (statements sqlite3 has no match for)
  *   -- error: text        the statement must fail with a message holding text
- *   -- bytes: processed=N estimate=N billed=N partitions=S/T blocks=S/T
+ *   -- bytes: processed=N estimate=N billed=N partitions=S/T blocks=S/T pipe_read=N
  *                         the statistics, computed by hand in the file
+ *                         (pipe_read: the blocks pipe's own execution read)
  *   -- setup: SQL         a statement run first (pipe only), e.g. a CTAS
  *   -- dry_run            run as a dry run (the estimate only)
  *   -- max_bytes_billed: N  the bytes budget
@@ -434,11 +435,11 @@ static void run_case(const char *path)
 		int64_t pt = -1, bt = -1;
 		int64_t want[] = {stat_field(c.bytes, "processed=", NULL), stat_field(c.bytes, "estimate=", NULL),
 				  stat_field(c.bytes, "billed=", NULL), stat_field(c.bytes, "partitions=", &pt),
-				  stat_field(c.bytes, "blocks=", &bt)};
+				  stat_field(c.bytes, "blocks=", &bt), stat_field(c.bytes, "pipe_read=", NULL)};
 		int64_t have[] = {s->bytes_processed, s->estimate_bytes, s->bytes_billed, s->partitions_scanned,
-				  s->blocks_scanned};
-		static const char *const names[] = {"processed", "estimate", "billed", "partitions", "blocks"};
-		for (size_t i = 0; i < 5 && !why; i++)
+				  s->blocks_scanned, s->pipe_blocks_read};
+		static const char *const names[] = {"processed", "estimate", "billed", "partitions", "blocks", "pipe_read"};
+		for (size_t i = 0; i < 6 && !why; i++)
 			if (want[i] >= 0 && want[i] != have[i])
 				why = xasprintf("%s = %lld, expected %lld", names[i], (long long)have[i], (long long)want[i]);
 		if (!why && pt >= 0 && pt != s->partitions_total)

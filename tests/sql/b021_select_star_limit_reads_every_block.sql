@@ -1,0 +1,12 @@
+-- LIMIT does not reduce the bytes: BigQuery bills SELECT * ... LIMIT 1 for
+-- every column of every row.  trips_blocks holds the 1,500 staging rows in
+-- blocks of 100 (15 blocks), neither partitioned nor clustered; pipe stops
+-- reading after the first block, the figure counts all 15:
+--   16 columns never NULL, 8 bytes a value:  16 x 1500 x 8 = 192000
+--   store_and_fwd_flag, 'N' or 'Y':            1500 x (2 + 1) =   4500
+--   congestion_surcharge, NULL in the 500 rows of 2019: 1000 x 8 = 8000
+--   airport_fee, set in the 500 rows of 2023 only:        500 x 8 = 4000
+--   192000 + 4500 + 8000 + 4000 = 208500, the same as without LIMIT.
+-- setup: CREATE OR REPLACE TABLE taxi_data.trips_blocks OPTIONS (block_rows = 100) AS SELECT * FROM taxi_data.staging_taxi_trips
+SELECT * FROM taxi_data.trips_blocks LIMIT 1;
+-- bytes: processed=208500 estimate=208500 billed=10485760 partitions=1/1 blocks=15/15 pipe_read=1

@@ -1,0 +1,11 @@
+-- A filter no row passes, on an unpartitioned, unclustered table: BigQuery
+-- reads both columns of every row and bills the 10 MiB minimum.  pipe's
+-- own execution reads no block at all (every block's max fare_amount is
+-- below 100000: pipe_read=0), which must not show in the figures:
+--   vendorid and fare_amount, 8 bytes each: 1500 x 16 = 24000,
+--   in the 15 blocks of 100 rows; billed 10 x 1048576 = 10485760.
+-- setup: CREATE OR REPLACE TABLE taxi_data.trips_blocks OPTIONS (block_rows = 100) AS SELECT * FROM taxi_data.staging_taxi_trips
+SELECT vendorid FROM taxi_data.trips_blocks WHERE fare_amount > 100000;
+-- sqlite: SELECT vendorid FROM staging_taxi_trips WHERE fare_amount > 100000;
+-- bytes: processed=24000 estimate=24000 billed=10485760 partitions=1/1 blocks=15/15 pipe_read=0
+-- expect:

@@ -1,0 +1,23 @@
+-- Block pruning takes the clustering columns in order from the first and
+-- stops at the first one without a filter: with no filter on payment_type,
+-- the filter on pulocationid prunes nothing, vendorid = 2 alone prunes.
+-- trips_by_vendor_payment_zone holds vendorid, payment_type, pulocationid
+-- and fare_amount (8 bytes each, never NULL) of the 1,500 trips, clustered
+-- by (vendorid, payment_type, pulocationid) in blocks of 100; each block's
+-- ranges (vendorid / payment_type / pulocationid):
+--   0  1/1/4-125     5  1/2-4/43-264    10 2/1/234-239
+--   1  1/1/125-161   6  1-2/1-4/4-164   11 2/1-2/11-264
+--   2  1/1/161-236   7  2/1/79-137      12 2/2/43-141
+--   3  1/1-2/4-264   8  2/1/137-163     13 2/2/142-229
+--   4  1/2/7-161     9  2/1/163-234     14 2/2-4/142-264
+-- vendorid = 2 can hold in blocks 6 to 14: 9 blocks of 100 rows; the query
+-- reads vendorid, pulocationid and fare_amount, 24 bytes a row:
+--   actual   900 x 24 = 21600 (pipe itself reads blocks 6, 7, 11, 12)
+--   estimate 1500 x 24 = 36000
+-- setup: CREATE OR REPLACE TABLE taxi_data.trips_by_vendor_payment_zone CLUSTER BY vendorid, payment_type, pulocationid OPTIONS (block_rows = 100) AS SELECT vendorid, payment_type, pulocationid, fare_amount FROM taxi_data.staging_taxi_trips
+SELECT COUNT(*), ROUND(SUM(fare_amount), 2) FROM taxi_data.trips_by_vendor_payment_zone
+WHERE pulocationid = 132 AND vendorid = 2;
+-- sqlite: SELECT COUNT(*), ROUND(SUM(fare_amount), 2) FROM staging_taxi_trips WHERE pulocationid = 132 AND vendorid = 2;
+-- bytes: processed=21600 estimate=36000 billed=10485760 partitions=1/1 blocks=9/15 pipe_read=4
+-- expect:
+-- 35	1489.8

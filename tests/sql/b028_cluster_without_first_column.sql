@@ -1,0 +1,21 @@
+-- A filter that leaves out the first clustering column gets no block
+-- pruning at all, even on another clustering column.
+-- trips_by_vendor_payment_zone holds vendorid, payment_type, pulocationid
+-- and fare_amount (8 bytes each, never NULL) of the 1,500 trips, clustered
+-- by (vendorid, payment_type, pulocationid) in blocks of 100; each block's
+-- ranges (vendorid / payment_type / pulocationid):
+--   0  1/1/4-125     5  1/2-4/43-264    10 2/1/234-239
+--   1  1/1/125-161   6  1-2/1-4/4-164   11 2/1-2/11-264
+--   2  1/1/161-236   7  2/1/79-137      12 2/2/43-141
+--   3  1/1-2/4-264   8  2/1/137-163     13 2/2/142-229
+--   4  1/2/7-161     9  2/1/163-234     14 2/2-4/142-264
+-- pulocationid = 132 rules out blocks 0, 2, 8, 9, 10, 13 and 14 by their
+-- ranges (pipe reads the other 8), BigQuery skips none: pulocationid and
+-- fare_amount, 1500 x 16 = 24000.
+-- setup: CREATE OR REPLACE TABLE taxi_data.trips_by_vendor_payment_zone CLUSTER BY vendorid, payment_type, pulocationid OPTIONS (block_rows = 100) AS SELECT vendorid, payment_type, pulocationid, fare_amount FROM taxi_data.staging_taxi_trips
+SELECT COUNT(*), ROUND(SUM(fare_amount), 2) FROM taxi_data.trips_by_vendor_payment_zone
+WHERE pulocationid = 132;
+-- sqlite: SELECT COUNT(*), ROUND(SUM(fare_amount), 2) FROM staging_taxi_trips WHERE pulocationid = 132;
+-- bytes: processed=24000 estimate=24000 billed=10485760 partitions=1/1 blocks=15/15 pipe_read=8
+-- expect:
+-- 47	2131.6
