@@ -102,10 +102,11 @@ static const char tables_help[] =
 static const char schema_help[] =
 	"usage: pipe schema TABLE\n\nPrints a table's columns, partitioning and clustering.\n";
 
+/* A usage error of one command already names it ("pipe log: ..."). */
 static int fail(int code, const char *msg)
 {
 	fflush(stdout);
-	fprintf(stderr, "pipe: %s\n", msg);
+	fprintf(stderr, "%s%s\n", str_starts(msg, "pipe ") ? "" : "pipe: ", msg);
 	return code;
 }
 
@@ -117,6 +118,37 @@ static int error_exit(int error)
 }
 
 static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* The options every command rejects the same way. */
+static int unknown_option(const char *command, const char *option)
+{
+	return error_setcode(PIPE_EUSAGE, "pipe %s: unknown option %s (see pipe %s --help)",
+	                     command, option, command);
+}
+
+static int number_option(const char *command, const char *option, const char *value, int *out)
+{
+	char *end;
+	long n;
+	if (!value)
+		return error_setcode(PIPE_EUSAGE, "pipe %s: %s expects a number (see pipe %s --help)",
+		                     command, option, command);
+	n = strtol(value, &end, 10);
+	if (!*value || *end || n < 0 || n > 1000000000)
+		return error_setcode(PIPE_EUSAGE, "pipe %s: %s expects a number, got %s", command,
+		                     option, value);
+	*out = (int)n;
+	return 0;
+}
+
+/* Commands that take no options but --help. */
+static int no_options(const char *command, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] && !is_help(argv[i]))
+			return unknown_option(command, argv[i]);
+	return 0;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -145,6 +177,38 @@ static int find_pipefiles(char ***files, size_t *n, size_t *cap)
 		                                  "(docs/pipe-file.md), or give -f FILE");
 	qsort(*files, *n, sizeof(char *), cmp_str);
 	return 0;
+}
+
+/* Where pipe was started, relative to the project root ("" at the root,
+ * "pipelines/" inside it): -f FILE is relative to it. */
+static char *invoked_in;
+
+/* pipe finds the project root as git finds a work tree: the nearest
+ * directory, this one or above, holding pipelines/ or .pipe/.  Elsewhere
+ * it stays where it is, and says what is missing there. */
+static void enter_project_root(void)
+{
+	char *start = getcwd(NULL, 0), *root = NULL;
+	if (!start)
+		return;
+	for (;;) {
+		free(root);
+		if (!(root = getcwd(NULL, 0)))
+			break;
+		if (path_is_dir("pipelines") || path_is_dir(".pipe")) {
+			size_t n = strlen(root);
+			invoked_in = !strcmp(root, start) ? NULL
+			           : xasprintf("%s/", start + n + (n > 1 ? 1 : 0));
+			break;
+		}
+		if (!strcmp(root, "/") || chdir("..") < 0) {
+			if (chdir(start) < 0)
+				perror(start);
+			break;
+		}
+	}
+	free(root);
+	free(start);
 }
 
 struct project_args {
@@ -188,12 +252,14 @@ static int project_word(struct project_args *a, int argc, char **argv, int *i,
 	if (!strcmp(s, "-f")) {
 		if (*i + 1 >= argc)
 			return error_setcode(PIPE_EUSAGE, "-f needs a file");
+		const char *f = argv[++*i];
 		grow_array(&a->files, &a->capfiles, a->nfiles + 1, sizeof(char *));
-		a->files[a->nfiles++] = xstrdup(argv[++*i]);
+		a->files[a->nfiles++] = invoked_in && f[0] != '/' ? xasprintf("%s%s", invoked_in, f)
+		                                                  : xstrdup(f);
 		return 1;
 	}
 	if (s[0] == '-')
-		return error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe %s --help)", s, command);
+		return unknown_option(command, s);
 	add_word(a, argv[*i]);
 	return 1;
 }
@@ -348,6 +414,40 @@ done:
 	return code;
 }
 
+/* The project's own git (if any) does not track what pipe makes: targets/
+ * is rebuilt from the DAG files, .pipe/ is this checkout's index, lock and
+ * profile, and state/ is a git repository of its own, pushed on its own
+ * (tracked inside the project's git it would be an embedded repository).
+ * Entries already in .gitignore are kept; missing ones are added. */
+static int write_gitignore(void)
+{
+	static const char *const entries[] = {"/targets/", "/.pipe/", "/state/"};
+	struct buf b = BUF_INIT;
+	size_t len;
+	int error = file_read(".gitignore", &b);
+	if (error == PIPE_ENOTFOUND) {
+		error_clear();
+		buf_puts(&b, "# what pipe makes: outputs, local index, its own history (docs/cli.md)\n");
+	} else if (error < 0) {
+		goto done;
+	}
+	len = b.len;
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		char *line = xasprintf("\n%s\n", entries[i]);
+		bool have = strstr(buf_cstr(&b), line + 1) == b.data || strstr(buf_cstr(&b), line);
+		free(line);
+		if (have)
+			continue;
+		if (b.len && b.data[b.len - 1] != '\n')
+			buf_putc(&b, '\n');
+		buf_printf(&b, "%s\n", entries[i]);
+	}
+	error = b.len == len ? 0 : file_write_atomic(".gitignore", b.data, b.len);
+done:
+	buf_free(&b);
+	return error;
+}
+
 static int cmd_init(int argc, char **argv)
 {
 	static const char *const dirs[] = {"pipelines", PIPE_TARGETS_DIR, PIPE_STATE_DIR};
@@ -356,37 +456,72 @@ static int cmd_init(int argc, char **argv)
 		fputs(init_help, stdout);
 		return 0;
 	}
+	if ((error = no_options("init", argc, argv)) < 0)
+		return error_exit(error);
 	if (argc > 1)
 		return fail(EXIT_USAGE, "init takes no arguments (see pipe init --help)");
 	for (size_t i = 0; i < 3 && !error; i++)
 		error = mkdir_p(dirs[i]);
 	if (!error)
 		error = history_init(PIPE_STATE_DIR);
+	if (!error)
+		error = write_gitignore();
 	if (error < 0)
 		return error_exit(error);
 	printf("pipe: initialised pipelines/, targets/ and state/ (a git repository)\n");
 	return 0;
 }
 
+/* A target pipe log is asked about has a state record, or is in the DAG
+ * files; otherwise the name is a typo, which the log alone would answer
+ * with silence. */
+static int check_log_target(const char *target)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL;
+	char *rel = state_path(target), *path = path_join(PIPE_STATE_DIR, rel);
+	int error = 0;
+	if (path_exists(path))
+		goto done;
+	if (load_project(&a, &pf, &g, &sel) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "pipe log: no target named %s", target);
+		goto done;
+	}
+	if ((error = graph_select(&g, &target, 1, sel)) < 0)
+		error_prefix("pipe log: ");
+done:
+	free(rel);
+	free(path);
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return error;
+}
+
 static int cmd_log(int argc, char **argv)
 {
 	const char *target = NULL;
-	int max = 0, error;
-	for (int i = 1; i < argc; i++) {
+	int max = 0, error = 0;
+	for (int i = 1; i < argc && !error; i++) {
 		if (is_help(argv[i])) {
 			fputs(log_help, stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			max = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "-n")) {
+			error = number_option("log", "-n", i + 1 < argc ? argv[++i] : NULL, &max);
 		} else if (argv[i][0] == '-') {
-			return fail(EXIT_USAGE, "unknown option (see pipe log --help)");
+			error = unknown_option("log", argv[i]);
 		} else if (!target) {
 			target = argv[i];
 		} else {
 			return fail(EXIT_USAGE, "log takes one target (see pipe log --help)");
 		}
 	}
-	if ((error = history_log(PIPE_STATE_DIR, target, max, stdout)) < 0)
+	if (!error && target)
+		error = check_log_target(target);
+	if (error < 0 || (error = history_log(PIPE_STATE_DIR, target, max, stdout)) < 0)
 		return error_exit(error);
 	return 0;
 }
@@ -400,6 +535,8 @@ static int cmd_diff(int argc, char **argv)
 			fputs(diff_help, stdout);
 			return 0;
 		}
+		if (argv[i][0] == '-')
+			return error_exit(unknown_option("diff", argv[i]));
 		if (n == 2)
 			return fail(EXIT_USAGE, "diff takes at most two revisions (see pipe diff --help)");
 		revs[n++] = argv[i];
@@ -418,6 +555,8 @@ static int cmd_show(int argc, char **argv)
 		fputs(show_help, argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : EXIT_USAGE;
 	}
+	if ((error = no_options("show", argc, argv)) < 0)
+		return error_exit(error);
 	error = state_read(PIPE_STATE_DIR, argv[1], &rec);
 	if (error == PIPE_ENOTFOUND) {
 		error_setcode(PIPE_EUSAGE, "no state record for '%s' (never built?)", argv[1]);
@@ -452,7 +591,7 @@ static int cmd_query(int argc, char **argv)
 			if (*end || opt.max_bytes_billed <= 0)
 				return fail(EXIT_USAGE, "--max-bytes-billed wants a positive number of bytes");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return fail(EXIT_USAGE, "unknown option (see pipe query --help)");
+			return error_exit(unknown_option("query", argv[i]));
 		} else if (!sql) {
 			sql = argv[i];
 		} else {
@@ -466,6 +605,11 @@ static int cmd_query(int argc, char **argv)
 		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 			buf_add(&in, chunk, n);
 		sql = buf_cstr(&in);
+		if (!sql[strspn(sql, " \t\r\n")]) {
+			buf_free(&in);
+			fputs(query_help, stderr);
+			return EXIT_USAGE;
+		}
 	}
 	error = sql_run(sql, &opt, &r);
 	if (error >= 0)
@@ -486,6 +630,10 @@ static int cmd_tables(int argc, char **argv)
 		fputs(tables_help, stdout);
 		return 0;
 	}
+	if ((error = no_options("tables", argc, argv)) < 0)
+		return error_exit(error);
+	if (argc > 1)
+		return fail(EXIT_USAGE, "tables takes no arguments (see pipe tables --help)");
 	if ((error = table_list(PIPE_TARGETS_DIR, &names, &n)) < 0)
 		return error_exit(error);
 	for (size_t i = 0; i < n; i++) {
@@ -506,6 +654,8 @@ static int cmd_schema(int argc, char **argv)
 		fputs(schema_help, argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : EXIT_USAGE;
 	}
+	if ((error = no_options("schema", argc, argv)) < 0)
+		return error_exit(error);
 	if ((error = table_resolve(PIPE_TARGETS_DIR, argv[1], &dir)) < 0 ||
 	    (error = table_open(&t, dir)) < 0) {
 		free(dir);
@@ -560,6 +710,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		if (!strcmp(argv[i], commands[k].name)) {
+			if (commands[k].fn != cmd_init)
+				enter_project_root();
 			int code = commands[k].fn(argc - i, argv + i);
 			fflush(stdout);
 			exit(code);
