@@ -1210,7 +1210,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			r->max_value = xstrdup(pg->scan.max);
 		}
 		if (f->verbose)
-			note(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
+			note(f, "page %d: %lld row%s, %llu bytes", n, (long long)rows, rows == 1 ? "" : "s",
 			     (unsigned long long)pg->t.bytes);
 
 		free(next);
