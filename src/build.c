@@ -393,6 +393,8 @@ static int finish_job(struct engine *e, struct job *j)
 		r->started = j->started;
 		r->finished = j->finished;
 		r->duration_ms = j->ms;
+		if (r != &j->rec) /* what the failed run kept: a command's last lines */
+			state_field_set(r, "output_tail", state_field(&j->rec, "output_tail"));
 		if ((error = state_write(PIPE_STATE_DIR, r)) < 0)
 			return error;
 		it.status = INDEX_FAILED;
