@@ -491,12 +491,13 @@ static int schedule(struct engine *e, int jobs)
 		if ((error = plan_target(&e->plan, i)) < 0)
 			return error;
 		if (!plan_stale(&e->plan, i)) {
+			/* counted in the total from the start, which stays fixed: it
+			 * takes its number, as a target that ran would */
 			if (was_upstream) {
 				e->cutoff++;
-				e->total--;
-				if (e->o->verbose)
-					say(e, "%s: up to date (its inputs were rebuilt unchanged)",
-					    e->g->nodes[i].t->name);
+				e->started++;
+				say(e, "[%zu/%zu] %s: up to date (early cutoff: its inputs were rebuilt unchanged)",
+				    e->started, e->total, e->g->nodes[i].t->name);
 			}
 			e->state[i] = N_DONE;
 			release(e, i);
