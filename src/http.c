@@ -1069,7 +1069,10 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 			continue;
 		}
 		if (n >= f->retries) {
-			error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
+			if (n)
+				error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
+			else
+				error = error_set("%s", buf_cstr(&why));
 			break;
 		}
 		if (wait > f->retry_max_ms) {

@@ -781,6 +781,37 @@ done:
 	return error;
 }
 
+/* A file: URL the kind reads (a snapshot's url) is a file dependency of the
+ * target: it goes stale when the file changes, and a missing file is said
+ * before anything is built.  file:PATH is relative to the project root,
+ * file:///PATH absolute; a ${NAME} read at run time cannot be known here. */
+static void add_file_url_dep(struct loader *ld, struct target *t)
+{
+	const struct attr *a = target_attr(t, t->kind->file_url_key);
+	const char *path;
+	struct dep *deps;
+	if (!a || !a->value || !str_starts(a->value, "file:") || strstr(a->value, "${"))
+		return;
+	path = a->value + 5;
+	if (str_starts(path, "//")) {
+		if (path[2] != '/')
+			return; /* file://host/...: not a local path */
+		path += 2;
+	}
+	if (!*path)
+		return;
+	for (size_t j = 0; j < t->ndeps; j++)
+		if (!strcmp(t->deps[j].name, path))
+			return;
+	deps = arena_alloc(&ld->pf->arena, (t->ndeps + 1) * sizeof(*deps), _Alignof(struct dep));
+	if (t->ndeps)
+		memcpy(deps, t->deps, t->ndeps * sizeof(*deps));
+	deps[t->ndeps].name = arena_strdup(&ld->pf->arena, path);
+	deps[t->ndeps].pos = a->value_pos;
+	t->deps = deps;
+	t->ndeps++;
+}
+
 /* What needs every file read: the names, the vars, the values. */
 static int finish(struct loader *ld, const char *const *overrides, size_t noverrides)
 {
@@ -803,6 +834,8 @@ static int finish(struct loader *ld, const char *const *overrides, size_t noverr
 				return error_at(&a->value_pos, "bad duration '%s' for every: write a number "
 				                "and a unit, s, m, h, d or w (30m, 1h, 1d)", a->value);
 		}
+		if (t->kind && t->kind->file_url_key)
+			add_file_url_dep(ld, t);
 	}
 	return 0;
 }
