@@ -51,16 +51,18 @@ static const char build_help[] =
 	"      --no-wait       fail at once when another build holds the lock\n"
 	"  -v, --verbose       say what each target does\n"
 	"  -f FILE             read this DAG file instead of pipelines/*.pipe (repeatable)\n"
-	"  NAME=value          override a `var` of the DAG files\n";
+	"      --profile NAME  the var values of profile NAME in pipelines/profiles\n"
+	"                      (default: $PIPE_PROFILE, else the name in .pipe/profile)\n"
+	"  NAME=value          override a `var` of the DAG files (and of the profile)\n";
 
 static const char status_help[] =
-	"usage: pipe status [-f FILE] [TARGET...] [NAME=value...]\n"
+	"usage: pipe status [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
 	"\n"
 	"Prints every selected target: up to date, or stale and why.  Exits 0; with\n"
 	"--check, exits 1 when anything is stale.\n";
 
 static const char dag_help[] =
-	"usage: pipe dag [--dot] [-f FILE] [TARGET...]\n"
+	"usage: pipe dag [--dot] [-f FILE] [--profile NAME] [TARGET...]\n"
 	"\n"
 	"Prints the targets in build order with their inputs; --dot prints Graphviz.\n";
 
@@ -218,7 +220,33 @@ struct project_args {
 	size_t ntargets, captargets;
 	char **overrides;
 	size_t noverrides, capoverrides;
+	const char *profile; /* --profile NAME */
+	char **profile_vars; /* its NAME=value words, owned */
+	size_t nprofile_vars;
 };
+
+/* Profiles: named sets of var values in pipelines/profiles, chosen with
+ * --profile NAME, else $PIPE_PROFILE, else the name in .pipe/profile (the
+ * checkout's own choice, which `make demo` writes); none when all three
+ * are empty. */
+#define PROFILES_PATH "pipelines/profiles"
+#define PROFILE_CHOICE_PATH ".pipe/profile"
+
+static int load_profile(struct project_args *a)
+{
+	struct buf chosen = BUF_INIT;
+	const char *name = a->profile;
+	int error = 0;
+	if (!name || !*name)
+		name = getenv("PIPE_PROFILE");
+	if ((!name || !*name) && file_read(PROFILE_CHOICE_PATH, &chosen) == 0)
+		name = str_trim(chosen.data ? chosen.data : (char *)"");
+	error_clear();
+	if (name && *name)
+		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars);
+	buf_free(&chosen);
+	return error;
+}
 
 static void args_free(struct project_args *a)
 {
@@ -227,6 +255,9 @@ static void args_free(struct project_args *a)
 	free(a->files);
 	free(a->targets);
 	free(a->overrides);
+	for (size_t i = 0; i < a->nprofile_vars; i++)
+		free(a->profile_vars[i]);
+	free(a->profile_vars);
 }
 
 /* Positional words: NAME=value overrides a var, anything else names a target. */
@@ -249,6 +280,13 @@ static int project_word(struct project_args *a, int argc, char **argv, int *i,
                         const char *command)
 {
 	const char *s = argv[*i];
+	if (!strcmp(s, "--profile")) {
+		if (*i + 1 >= argc)
+			return error_setcode(PIPE_EUSAGE, "pipe %s: --profile needs a name (see pipe %s --help)",
+			                     command, command);
+		a->profile = argv[++*i];
+		return 1;
+	}
 	if (!strcmp(s, "-f")) {
 		if (*i + 1 >= argc)
 			return error_setcode(PIPE_EUSAGE, "-f needs a file");
@@ -266,11 +304,21 @@ static int project_word(struct project_args *a, int argc, char **argv, int *i,
 
 static int load_project(struct project_args *a, struct pipefile *pf, struct graph *g, bool **sel)
 {
+	char **vars;
 	int error;
-	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0)
+	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0 ||
+	    (error = load_profile(a)) < 0)
 		return error;
-	if ((error = pipefile_load(pf, (const char *const *)a->files, a->nfiles,
-	                           (const char *const *)a->overrides, a->noverrides)) < 0)
+	/* the profile's values first: the command line's win over them */
+	vars = xcalloc(a->nprofile_vars + a->noverrides + 1, sizeof(char *));
+	for (size_t i = 0; i < a->nprofile_vars; i++)
+		vars[i] = a->profile_vars[i];
+	for (size_t i = 0; i < a->noverrides; i++)
+		vars[a->nprofile_vars + i] = a->overrides[i];
+	error = pipefile_load(pf, (const char *const *)a->files, a->nfiles, (const char *const *)vars,
+	                      a->nprofile_vars + a->noverrides);
+	free(vars);
+	if (error < 0)
 		return error;
 	if ((error = graph_build(g, pf)) < 0)
 		return error;
