@@ -481,8 +481,9 @@ static int write_gitignore(void)
 	}
 	len = b.len;
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		const char *text = buf_cstr(&b);
 		char *line = xasprintf("\n%s\n", entries[i]);
-		bool have = strstr(buf_cstr(&b), line + 1) == b.data || strstr(buf_cstr(&b), line);
+		bool have = str_starts(text, line + 1) || strstr(text, line);
 		free(line);
 		if (have)
 			continue;
