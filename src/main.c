@@ -239,8 +239,8 @@ static int load_profile(struct project_args *a)
 	int error = 0;
 	if (!name || !*name)
 		name = getenv("PIPE_PROFILE");
-	if ((!name || !*name) && file_read(PROFILE_CHOICE_PATH, &chosen) == 0)
-		name = str_trim(chosen.data ? chosen.data : (char *)"");
+	if ((!name || !*name) && file_read(PROFILE_CHOICE_PATH, &chosen) == 0 && chosen.len)
+		name = str_trim(chosen.data);
 	error_clear();
 	if (name && *name)
 		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars);
@@ -479,6 +479,8 @@ static int write_gitignore(void)
 	} else if (error < 0) {
 		goto done;
 	}
+	if (!b.len)
+		buf_clear(&b); /* file_read leaves an empty file's buffer without its '\0' */
 	len = b.len;
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
 		const char *text = buf_cstr(&b);

@@ -988,7 +988,7 @@ int pipefile_profile(const char *path, const char *name, char ***words, size_t *
 		free(why);
 		goto done;
 	}
-	for (char *l = text.data ? text.data : (char *)"", *next; *l; l = next) {
+	for (char *l = text.len ? text.data : (char *)"", *next; *l; l = next) {
 		char *e = strchr(l, '\n'), *s = l, *eq, *nend;
 		next = e ? e + 1 : l + strlen(l);
 		if (e)
