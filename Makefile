@@ -81,11 +81,12 @@ bench: pipe
 	@sh bench/run.sh
 
 install: pipe
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 pipe $(DESTDIR)$(PREFIX)/bin/pipe
+	install -m 644 docs/pipe.1 $(DESTDIR)$(PREFIX)/share/man/man1/pipe.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/pipe
+	rm -f $(DESTDIR)$(PREFIX)/bin/pipe $(DESTDIR)$(PREFIX)/share/man/man1/pipe.1
 
 clean:
 	rm -rf build build-asan pipe

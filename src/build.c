@@ -393,6 +393,8 @@ static int finish_job(struct engine *e, struct job *j)
 		r->started = j->started;
 		r->finished = j->finished;
 		r->duration_ms = j->ms;
+		if (r != &j->rec) /* what the failed run kept: a command's last lines */
+			state_field_set(r, "output_tail", state_field(&j->rec, "output_tail"));
 		if ((error = state_write(PIPE_STATE_DIR, r)) < 0)
 			return error;
 		it.status = INDEX_FAILED;
@@ -489,12 +491,13 @@ static int schedule(struct engine *e, int jobs)
 		if ((error = plan_target(&e->plan, i)) < 0)
 			return error;
 		if (!plan_stale(&e->plan, i)) {
+			/* counted in the total from the start, which stays fixed: it
+			 * takes its number, as a target that ran would */
 			if (was_upstream) {
 				e->cutoff++;
-				e->total--;
-				if (e->o->verbose)
-					say(e, "%s: up to date (its inputs were rebuilt unchanged)",
-					    e->g->nodes[i].t->name);
+				e->started++;
+				say(e, "[%zu/%zu] %s: up to date (early cutoff: its inputs were rebuilt unchanged)",
+				    e->started, e->total, e->g->nodes[i].t->name);
 			}
 			e->state[i] = N_DONE;
 			release(e, i);

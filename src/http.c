@@ -1069,7 +1069,10 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 			continue;
 		}
 		if (n >= f->retries) {
-			error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
+			if (n)
+				error = error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1);
+			else
+				error = error_set("%s", buf_cstr(&why));
 			break;
 		}
 		if (wait > f->retry_max_ms) {
@@ -1210,7 +1213,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			r->max_value = xstrdup(pg->scan.max);
 		}
 		if (f->verbose)
-			note(f, "page %d: %lld rows, %llu bytes", n, (long long)rows,
+			note(f, "page %d: %lld row%s, %llu bytes", n, (long long)rows, rows == 1 ? "" : "s",
 			     (unsigned long long)pg->t.bytes);
 
 		free(next);

@@ -63,6 +63,10 @@ struct kind {
 	 * engine's own keys (every, description).  Others are DAG errors. */
 	const char *const *keys;
 	const char *const *required; /* NULL-terminated, may be NULL */
+	/* A key whose value, when a local file: URL, names a file that is an
+	 * input of the target, as a file dependency is (a snapshot's url: the
+	 * file's content is then part of the key).  May be NULL. */
+	const char *file_url_key;
 	/* Checks a parsed target beyond its keys: values, deps.  Messages read
 	 * file:line:col: ... from the attribute's pos; return PIPE_EUSAGE.  May
 	 * be NULL. */

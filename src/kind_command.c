@@ -7,7 +7,11 @@
  * $out (where to write: a file or a directory) in its environment.  A
  * non-zero exit or no $out is a failure.  Its stdout and stderr are
  * gathered through a pipe and printed when it ends, so that -j output does
- * not interleave. */
+ * not interleave.
+ *
+ * A failed command's last lines (OUTPUT_TAIL_LINES, at most
+ * OUTPUT_TAIL_BYTES) are kept in its record as the field output_tail, for
+ * `pipe show` after the terminal that printed them is gone. */
 #include "kind.h"
 
 #include <errno.h>
@@ -28,6 +32,64 @@ static char *output_path(const struct target *t)
 {
 	const char *out = target_value(t, "out");
 	return out ? xstrdup(out) : kind_default_output(t);
+}
+
+enum { OUTPUT_TAIL_LINES = 20, OUTPUT_TAIL_BYTES = 4096 };
+
+/* The value of each ${NAME} the command names, where its output has it,
+ * becomes ${NAME} again: an environment value (a token) never reaches the
+ * record, and so never the history. */
+static void scrub_env(struct buf *tail, const char *run)
+{
+	for (const char *r = strstr(run, "${"); r; r = strstr(r + 2, "${")) {
+		const char *close = strchr(r + 2, '}');
+		char *name, *ref, *at;
+		const char *value;
+		if (!close)
+			break;
+		name = xstrndup(r + 2, (size_t)(close - r - 2));
+		value = getenv(name);
+		ref = xasprintf("${%s}", name);
+		while (value && *value && (at = strstr(buf_cstr(tail), value))) {
+			struct buf b = BUF_INIT;
+			buf_add(&b, tail->data, (size_t)(at - tail->data));
+			buf_puts(&b, ref);
+			buf_puts(&b, at + strlen(value));
+			buf_free(tail);
+			*tail = b;
+		}
+		free(ref);
+		free(name);
+	}
+}
+
+static void keep_output_tail(struct build_ctx *ctx, const char *run)
+{
+	const char *s = ctx->output.data;
+	size_t end = ctx->output.len, start;
+	int lines = 0;
+	struct buf tail = BUF_INIT;
+	while (end && s[end - 1] == '\n')
+		end--;
+	if (!end)
+		return;
+	start = end > OUTPUT_TAIL_BYTES ? end - OUTPUT_TAIL_BYTES : 0;
+	for (size_t k = end; k > start; k--) {
+		if (s[k - 1] == '\n' && ++lines == OUTPUT_TAIL_LINES) {
+			start = k;
+			break;
+		}
+	}
+	/* the byte limit may fall inside a line: start at the next whole one */
+	if (start && s[start - 1] != '\n') {
+		const char *nl = memchr(s + start, '\n', end - start);
+		if (nl)
+			start = (size_t)(nl - s) + 1;
+	}
+	buf_add(&tail, s + start, end - start);
+	scrub_env(&tail, run);
+	state_field_set(ctx->rec, "output_tail", buf_cstr(&tail));
+	buf_free(&tail);
 }
 
 static char **make_env(const char *in, const char *out)
@@ -112,6 +174,8 @@ static int build(struct build_ctx *ctx)
 		error = error_set("command exited with status %d", WEXITSTATUS(status));
 	else if (!path_exists(ctx->out))
 		error = error_set("command did not write $out");
+	if (error < 0)
+		keep_output_tail(ctx, run);
 done:
 	if (out_pipe[0] >= 0)
 		close(out_pipe[0]);

@@ -28,7 +28,9 @@
 #include "kind.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -623,6 +625,22 @@ static int build(struct build_ctx *ctx)
 		free(url);
 		url = abs;
 	}
+	/* A local file is there and whole, or it is not: waiting changes
+	 * nothing, so it is read once, and what is wrong is said at once. */
+	if (str_starts(url, "file://")) {
+		const char *file = url + 7;
+		struct stat st;
+		int fd = open(file, O_RDONLY);
+		if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+			error = error_set("%s: cannot read %s: %s", c.url, file,
+			                  strerror(fd < 0 ? errno : EISDIR));
+			if (fd >= 0)
+				close(fd);
+			goto done;
+		}
+		close(fd);
+		c.retries = 0;
+	}
 	params = xcalloc(2 * c.nparams + 3, sizeof(char *));
 	for (size_t i = 0; i < 2 * c.nparams; i++)
 		if ((error = expand_env(c.params[i], target_attr(t, "params"), &sec, &params[i])) < 0)
@@ -777,6 +795,7 @@ const struct kind kind_snapshot = {
 	.name = "snapshot",
 	.keys = keys,
 	.required = required,
+	.file_url_key = "url",
 	.check = check,
 	.build = build,
 };

@@ -357,8 +357,8 @@ static int build(struct build_ctx *ctx)
 		state_field_set(ctx->rec, "loaded_rows", n);
 		state_field_set(ctx->rec, "load_id", id);
 	}
-	ctx->log(ctx, "loaded %lld rows (load %s): %lld rows in %s", (long long)res.loaded, id, (long long)res.rows,
-	         t->name);
+	ctx->log(ctx, "loaded %lld row%s (load %s): %lld row%s in %s", (long long)res.loaded,
+	         res.loaded == 1 ? "" : "s", id, (long long)res.rows, res.rows == 1 ? "" : "s", t->name);
 done:
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);

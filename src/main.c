@@ -51,16 +51,18 @@ static const char build_help[] =
 	"      --no-wait       fail at once when another build holds the lock\n"
 	"  -v, --verbose       say what each target does\n"
 	"  -f FILE             read this DAG file instead of pipelines/*.pipe (repeatable)\n"
-	"  NAME=value          override a `var` of the DAG files\n";
+	"      --profile NAME  the var values of profile NAME in pipelines/profiles\n"
+	"                      (default: $PIPE_PROFILE, else the name in .pipe/profile)\n"
+	"  NAME=value          override a `var` of the DAG files (and of the profile)\n";
 
 static const char status_help[] =
-	"usage: pipe status [-f FILE] [TARGET...] [NAME=value...]\n"
+	"usage: pipe status [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
 	"\n"
 	"Prints every selected target: up to date, or stale and why.  Exits 0; with\n"
 	"--check, exits 1 when anything is stale.\n";
 
 static const char dag_help[] =
-	"usage: pipe dag [--dot] [-f FILE] [TARGET...]\n"
+	"usage: pipe dag [--dot] [-f FILE] [--profile NAME] [TARGET...]\n"
 	"\n"
 	"Prints the targets in build order with their inputs; --dot prints Graphviz.\n";
 
@@ -102,10 +104,11 @@ static const char tables_help[] =
 static const char schema_help[] =
 	"usage: pipe schema TABLE\n\nPrints a table's columns, partitioning and clustering.\n";
 
+/* A usage error of one command already names it ("pipe log: ..."). */
 static int fail(int code, const char *msg)
 {
 	fflush(stdout);
-	fprintf(stderr, "pipe: %s\n", msg);
+	fprintf(stderr, "%s%s\n", str_starts(msg, "pipe ") ? "" : "pipe: ", msg);
 	return code;
 }
 
@@ -117,6 +120,37 @@ static int error_exit(int error)
 }
 
 static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+/* The options every command rejects the same way. */
+static int unknown_option(const char *command, const char *option)
+{
+	return error_setcode(PIPE_EUSAGE, "pipe %s: unknown option %s (see pipe %s --help)",
+	                     command, option, command);
+}
+
+static int number_option(const char *command, const char *option, const char *value, int *out)
+{
+	char *end;
+	long n;
+	if (!value)
+		return error_setcode(PIPE_EUSAGE, "pipe %s: %s expects a number (see pipe %s --help)",
+		                     command, option, command);
+	n = strtol(value, &end, 10);
+	if (!*value || *end || n < 0 || n > 1000000000)
+		return error_setcode(PIPE_EUSAGE, "pipe %s: %s expects a number, got %s", command,
+		                     option, value);
+	*out = (int)n;
+	return 0;
+}
+
+/* Commands that take no options but --help. */
+static int no_options(const char *command, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] && !is_help(argv[i]))
+			return unknown_option(command, argv[i]);
+	return 0;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -147,6 +181,38 @@ static int find_pipefiles(char ***files, size_t *n, size_t *cap)
 	return 0;
 }
 
+/* Where pipe was started, relative to the project root ("" at the root,
+ * "pipelines/" inside it): -f FILE is relative to it. */
+static char *invoked_in;
+
+/* pipe finds the project root as git finds a work tree: the nearest
+ * directory, this one or above, holding pipelines/ or .pipe/.  Elsewhere
+ * it stays where it is, and says what is missing there. */
+static void enter_project_root(void)
+{
+	char *start = getcwd(NULL, 0), *root = NULL;
+	if (!start)
+		return;
+	for (;;) {
+		free(root);
+		if (!(root = getcwd(NULL, 0)))
+			break;
+		if (path_is_dir("pipelines") || path_is_dir(".pipe")) {
+			size_t n = strlen(root);
+			invoked_in = !strcmp(root, start) ? NULL
+			           : xasprintf("%s/", start + n + (n > 1 ? 1 : 0));
+			break;
+		}
+		if (!strcmp(root, "/") || chdir("..") < 0) {
+			if (chdir(start) < 0)
+				perror(start);
+			break;
+		}
+	}
+	free(root);
+	free(start);
+}
+
 struct project_args {
 	char **files;
 	size_t nfiles, capfiles;
@@ -154,7 +220,33 @@ struct project_args {
 	size_t ntargets, captargets;
 	char **overrides;
 	size_t noverrides, capoverrides;
+	const char *profile; /* --profile NAME */
+	char **profile_vars; /* its NAME=value words, owned */
+	size_t nprofile_vars;
 };
+
+/* Profiles: named sets of var values in pipelines/profiles, chosen with
+ * --profile NAME, else $PIPE_PROFILE, else the name in .pipe/profile (the
+ * checkout's own choice, which `make demo` writes); none when all three
+ * are empty. */
+#define PROFILES_PATH "pipelines/profiles"
+#define PROFILE_CHOICE_PATH ".pipe/profile"
+
+static int load_profile(struct project_args *a)
+{
+	struct buf chosen = BUF_INIT;
+	const char *name = a->profile;
+	int error = 0;
+	if (!name || !*name)
+		name = getenv("PIPE_PROFILE");
+	if ((!name || !*name) && file_read(PROFILE_CHOICE_PATH, &chosen) == 0 && chosen.len)
+		name = str_trim(chosen.data);
+	error_clear();
+	if (name && *name)
+		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars);
+	buf_free(&chosen);
+	return error;
+}
 
 static void args_free(struct project_args *a)
 {
@@ -163,6 +255,9 @@ static void args_free(struct project_args *a)
 	free(a->files);
 	free(a->targets);
 	free(a->overrides);
+	for (size_t i = 0; i < a->nprofile_vars; i++)
+		free(a->profile_vars[i]);
+	free(a->profile_vars);
 }
 
 /* Positional words: NAME=value overrides a var, anything else names a target. */
@@ -185,26 +280,45 @@ static int project_word(struct project_args *a, int argc, char **argv, int *i,
                         const char *command)
 {
 	const char *s = argv[*i];
+	if (!strcmp(s, "--profile")) {
+		if (*i + 1 >= argc)
+			return error_setcode(PIPE_EUSAGE, "pipe %s: --profile needs a name (see pipe %s --help)",
+			                     command, command);
+		a->profile = argv[++*i];
+		return 1;
+	}
 	if (!strcmp(s, "-f")) {
 		if (*i + 1 >= argc)
 			return error_setcode(PIPE_EUSAGE, "-f needs a file");
+		const char *f = argv[++*i];
 		grow_array(&a->files, &a->capfiles, a->nfiles + 1, sizeof(char *));
-		a->files[a->nfiles++] = xstrdup(argv[++*i]);
+		a->files[a->nfiles++] = invoked_in && f[0] != '/' ? xasprintf("%s%s", invoked_in, f)
+		                                                  : xstrdup(f);
 		return 1;
 	}
 	if (s[0] == '-')
-		return error_setcode(PIPE_EUSAGE, "unknown option %s (see pipe %s --help)", s, command);
+		return unknown_option(command, s);
 	add_word(a, argv[*i]);
 	return 1;
 }
 
 static int load_project(struct project_args *a, struct pipefile *pf, struct graph *g, bool **sel)
 {
+	char **vars;
 	int error;
-	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0)
+	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0 ||
+	    (error = load_profile(a)) < 0)
 		return error;
-	if ((error = pipefile_load(pf, (const char *const *)a->files, a->nfiles,
-	                           (const char *const *)a->overrides, a->noverrides)) < 0)
+	/* the profile's values first: the command line's win over them */
+	vars = xcalloc(a->nprofile_vars + a->noverrides + 1, sizeof(char *));
+	for (size_t i = 0; i < a->nprofile_vars; i++)
+		vars[i] = a->profile_vars[i];
+	for (size_t i = 0; i < a->noverrides; i++)
+		vars[a->nprofile_vars + i] = a->overrides[i];
+	error = pipefile_load(pf, (const char *const *)a->files, a->nfiles, (const char *const *)vars,
+	                      a->nprofile_vars + a->noverrides);
+	free(vars);
+	if (error < 0)
 		return error;
 	if ((error = graph_build(g, pf)) < 0)
 		return error;
@@ -348,6 +462,43 @@ done:
 	return code;
 }
 
+/* The project's own git (if any) does not track what pipe makes: targets/
+ * is rebuilt from the DAG files, .pipe/ is this checkout's index, lock and
+ * profile, and state/ is a git repository of its own, pushed on its own
+ * (tracked inside the project's git it would be an embedded repository).
+ * Entries already in .gitignore are kept; missing ones are added. */
+static int write_gitignore(void)
+{
+	static const char *const entries[] = {"/targets/", "/.pipe/", "/state/"};
+	struct buf b = BUF_INIT;
+	size_t len;
+	int error = file_read(".gitignore", &b);
+	if (error == PIPE_ENOTFOUND) {
+		error_clear();
+		buf_puts(&b, "# what pipe makes: outputs, local index, its own history (docs/cli.md)\n");
+	} else if (error < 0) {
+		goto done;
+	}
+	if (!b.len)
+		buf_clear(&b); /* file_read leaves an empty file's buffer without its '\0' */
+	len = b.len;
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		const char *text = buf_cstr(&b);
+		char *line = xasprintf("\n%s\n", entries[i]);
+		bool have = str_starts(text, line + 1) || strstr(text, line);
+		free(line);
+		if (have)
+			continue;
+		if (b.len && b.data[b.len - 1] != '\n')
+			buf_putc(&b, '\n');
+		buf_printf(&b, "%s\n", entries[i]);
+	}
+	error = b.len == len ? 0 : file_write_atomic(".gitignore", b.data, b.len);
+done:
+	buf_free(&b);
+	return error;
+}
+
 static int cmd_init(int argc, char **argv)
 {
 	static const char *const dirs[] = {"pipelines", PIPE_TARGETS_DIR, PIPE_STATE_DIR};
@@ -356,37 +507,72 @@ static int cmd_init(int argc, char **argv)
 		fputs(init_help, stdout);
 		return 0;
 	}
+	if ((error = no_options("init", argc, argv)) < 0)
+		return error_exit(error);
 	if (argc > 1)
 		return fail(EXIT_USAGE, "init takes no arguments (see pipe init --help)");
 	for (size_t i = 0; i < 3 && !error; i++)
 		error = mkdir_p(dirs[i]);
 	if (!error)
 		error = history_init(PIPE_STATE_DIR);
+	if (!error)
+		error = write_gitignore();
 	if (error < 0)
 		return error_exit(error);
 	printf("pipe: initialised pipelines/, targets/ and state/ (a git repository)\n");
 	return 0;
 }
 
+/* A target pipe log is asked about has a state record, or is in the DAG
+ * files; otherwise the name is a typo, which the log alone would answer
+ * with silence. */
+static int check_log_target(const char *target)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL;
+	char *rel = state_path(target), *path = path_join(PIPE_STATE_DIR, rel);
+	int error = 0;
+	if (path_exists(path))
+		goto done;
+	if (load_project(&a, &pf, &g, &sel) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "pipe log: no target named %s", target);
+		goto done;
+	}
+	if ((error = graph_select(&g, &target, 1, sel)) < 0)
+		error_prefix("pipe log: ");
+done:
+	free(rel);
+	free(path);
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return error;
+}
+
 static int cmd_log(int argc, char **argv)
 {
 	const char *target = NULL;
-	int max = 0, error;
-	for (int i = 1; i < argc; i++) {
+	int max = 0, error = 0;
+	for (int i = 1; i < argc && !error; i++) {
 		if (is_help(argv[i])) {
 			fputs(log_help, stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			max = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "-n")) {
+			error = number_option("log", "-n", i + 1 < argc ? argv[++i] : NULL, &max);
 		} else if (argv[i][0] == '-') {
-			return fail(EXIT_USAGE, "unknown option (see pipe log --help)");
+			error = unknown_option("log", argv[i]);
 		} else if (!target) {
 			target = argv[i];
 		} else {
 			return fail(EXIT_USAGE, "log takes one target (see pipe log --help)");
 		}
 	}
-	if ((error = history_log(PIPE_STATE_DIR, target, max, stdout)) < 0)
+	if (!error && target)
+		error = check_log_target(target);
+	if (error < 0 || (error = history_log(PIPE_STATE_DIR, target, max, stdout)) < 0)
 		return error_exit(error);
 	return 0;
 }
@@ -400,6 +586,8 @@ static int cmd_diff(int argc, char **argv)
 			fputs(diff_help, stdout);
 			return 0;
 		}
+		if (argv[i][0] == '-')
+			return error_exit(unknown_option("diff", argv[i]));
 		if (n == 2)
 			return fail(EXIT_USAGE, "diff takes at most two revisions (see pipe diff --help)");
 		revs[n++] = argv[i];
@@ -418,6 +606,8 @@ static int cmd_show(int argc, char **argv)
 		fputs(show_help, argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : EXIT_USAGE;
 	}
+	if ((error = no_options("show", argc, argv)) < 0)
+		return error_exit(error);
 	error = state_read(PIPE_STATE_DIR, argv[1], &rec);
 	if (error == PIPE_ENOTFOUND) {
 		error_setcode(PIPE_EUSAGE, "no state record for '%s' (never built?)", argv[1]);
@@ -452,7 +642,7 @@ static int cmd_query(int argc, char **argv)
 			if (*end || opt.max_bytes_billed <= 0)
 				return fail(EXIT_USAGE, "--max-bytes-billed wants a positive number of bytes");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return fail(EXIT_USAGE, "unknown option (see pipe query --help)");
+			return error_exit(unknown_option("query", argv[i]));
 		} else if (!sql) {
 			sql = argv[i];
 		} else {
@@ -466,6 +656,11 @@ static int cmd_query(int argc, char **argv)
 		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 			buf_add(&in, chunk, n);
 		sql = buf_cstr(&in);
+		if (!sql[strspn(sql, " \t\r\n")]) {
+			buf_free(&in);
+			fputs(query_help, stderr);
+			return EXIT_USAGE;
+		}
 	}
 	error = sql_run(sql, &opt, &r);
 	if (error >= 0)
@@ -486,6 +681,10 @@ static int cmd_tables(int argc, char **argv)
 		fputs(tables_help, stdout);
 		return 0;
 	}
+	if ((error = no_options("tables", argc, argv)) < 0)
+		return error_exit(error);
+	if (argc > 1)
+		return fail(EXIT_USAGE, "tables takes no arguments (see pipe tables --help)");
 	if ((error = table_list(PIPE_TARGETS_DIR, &names, &n)) < 0)
 		return error_exit(error);
 	for (size_t i = 0; i < n; i++) {
@@ -506,6 +705,8 @@ static int cmd_schema(int argc, char **argv)
 		fputs(schema_help, argc == 2 ? stdout : stderr);
 		return argc == 2 ? 0 : EXIT_USAGE;
 	}
+	if ((error = no_options("schema", argc, argv)) < 0)
+		return error_exit(error);
 	if ((error = table_resolve(PIPE_TARGETS_DIR, argv[1], &dir)) < 0 ||
 	    (error = table_open(&t, dir)) < 0) {
 		free(dir);
@@ -560,6 +761,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		if (!strcmp(argv[i], commands[k].name)) {
+			if (commands[k].fn != cmd_init)
+				enter_project_root();
 			int code = commands[k].fn(argc - i, argv + i);
 			fflush(stdout);
 			exit(code);

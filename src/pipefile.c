@@ -781,6 +781,37 @@ done:
 	return error;
 }
 
+/* A file: URL the kind reads (a snapshot's url) is a file dependency of the
+ * target: it goes stale when the file changes, and a missing file is said
+ * before anything is built.  file:PATH is relative to the project root,
+ * file:///PATH absolute; a ${NAME} read at run time cannot be known here. */
+static void add_file_url_dep(struct loader *ld, struct target *t)
+{
+	const struct attr *a = target_attr(t, t->kind->file_url_key);
+	const char *path;
+	struct dep *deps;
+	if (!a || !a->value || !str_starts(a->value, "file:") || strstr(a->value, "${"))
+		return;
+	path = a->value + 5;
+	if (str_starts(path, "//")) {
+		if (path[2] != '/')
+			return; /* file://host/...: not a local path */
+		path += 2;
+	}
+	if (!*path)
+		return;
+	for (size_t j = 0; j < t->ndeps; j++)
+		if (!strcmp(t->deps[j].name, path))
+			return;
+	deps = arena_alloc(&ld->pf->arena, (t->ndeps + 1) * sizeof(*deps), _Alignof(struct dep));
+	if (t->ndeps)
+		memcpy(deps, t->deps, t->ndeps * sizeof(*deps));
+	deps[t->ndeps].name = arena_strdup(&ld->pf->arena, path);
+	deps[t->ndeps].pos = a->value_pos;
+	t->deps = deps;
+	t->ndeps++;
+}
+
 /* What needs every file read: the names, the vars, the values. */
 static int finish(struct loader *ld, const char *const *overrides, size_t noverrides)
 {
@@ -803,6 +834,8 @@ static int finish(struct loader *ld, const char *const *overrides, size_t noverr
 				return error_at(&a->value_pos, "bad duration '%s' for every: write a number "
 				                "and a unit, s, m, h, d or w (30m, 1h, 1d)", a->value);
 		}
+		if (t->kind && t->kind->file_url_key)
+			add_file_url_dep(ld, t);
 	}
 	return 0;
 }
@@ -922,4 +955,101 @@ const char *target_value(const struct target *t, const char *key)
 {
 	const struct attr *a = target_attr(t, key);
 	return a ? a->value : NULL;
+}
+
+/* The profiles file: named sets of var values, one of which a build may
+ * choose (docs/pipe-file.md):
+ *
+ *   # a comment
+ *   profile NAME           a profile, at column 1
+ *     VAR = value          a var it sets, indented; the value runs to the
+ *                          end of the line
+ *
+ * A profile's values go in before the command line's NAME=value words,
+ * which win over them; both win over `var` lines. */
+static int profile_line_error(const char *path, int line, const char *at, const char *text,
+                              const char *what)
+{
+	struct pos pos = {path, line, (int)(at - text) + 1};
+	return error_at(&pos, "%s", what);
+}
+
+int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords)
+{
+	struct buf text = BUF_INIT, names = BUF_INIT;
+	size_t cap = 0;
+	int error = 0, line = 0;
+	bool in_chosen = false, found = false, in_any = false;
+	*words = NULL;
+	*nwords = 0;
+	if ((error = file_read(path, &text)) < 0) {
+		char *why = xstrdup(error_last());
+		error = error_setcode(PIPE_EUSAGE, "profile %s: cannot read %s", name, why);
+		free(why);
+		goto done;
+	}
+	for (char *l = text.len ? text.data : (char *)"", *next; *l; l = next) {
+		char *e = strchr(l, '\n'), *s = l, *eq, *nend;
+		next = e ? e + 1 : l + strlen(l);
+		if (e)
+			*e = '\0';
+		line++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		if (s == l) {
+			char *n = s + 7;
+			if (!str_starts(s, "profile ") && !str_starts(s, "profile\t")) {
+				error = profile_line_error(path, line, s, l, "expected 'profile NAME' here, "
+				                           "or an indented 'VAR = value' under one");
+				goto done;
+			}
+			n = str_trim(n);
+			if (!valid_var_name(n, strlen(n))) {
+				error = profile_line_error(path, line, n, l, "bad profile name: use letters, "
+				                           "digits and _, not starting with a digit");
+				goto done;
+			}
+			in_any = true;
+			in_chosen = !strcmp(n, name);
+			found |= in_chosen;
+			buf_printf(&names, "%s%s", names.len ? ", " : "", n);
+			continue;
+		}
+		if (!in_any) {
+			error = profile_line_error(path, line, s, l, "a var before any 'profile NAME' line");
+			goto done;
+		}
+		for (nend = s; *nend && *nend != '=' && *nend != ' ' && *nend != '\t'; nend++)
+			;
+		for (eq = nend; *eq == ' ' || *eq == '\t'; eq++)
+			;
+		if (*eq != '=' || !valid_var_name(s, (size_t)(nend - s))) {
+			error = profile_line_error(path, line, s, l, "expected 'VAR = value'");
+			goto done;
+		}
+		if (!in_chosen)
+			continue;
+		char *value = str_trim(eq + 1);
+		struct pos vpos = {path, line, (int)(value - l) + 1};
+		if ((error = check_braces(value, value + strlen(value), &vpos)) < 0)
+			goto done;
+		grow_array(words, &cap, *nwords + 1, sizeof(char *));
+		(*words)[(*nwords)++] = xasprintf("%.*s=%s", (int)(nend - s), s, value);
+	}
+	if (!found)
+		error = error_setcode(PIPE_EUSAGE, "%s: no profile named %s (it has: %s)", path, name,
+		                      names.len ? buf_cstr(&names) : "none");
+done:
+	if (error < 0) {
+		for (size_t i = 0; i < *nwords; i++)
+			free((*words)[i]);
+		free(*words);
+		*words = NULL;
+		*nwords = 0;
+	}
+	buf_free(&names);
+	buf_free(&text);
+	return error;
 }

@@ -75,6 +75,12 @@ int pipefile_load_string(struct pipefile *pf, const char *name, const char *text
                          const char *const *overrides, size_t noverrides);
 void pipefile_free(struct pipefile *pf);
 
+/* The vars profile `name` sets in the profiles file at path (format atop
+ * pipefile_profile in pipefile.c), as NAME=value words for pipefile_load's
+ * overrides, before the command line's.  The caller frees each word and
+ * the array.  PIPE_EUSAGE (file:line:col) for a bad file or no such name. */
+int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords);
+
 struct target *pipefile_find(const struct pipefile *pf, const char *name);
 const struct attr *target_attr(const struct target *t, const char *key);
 /* The value of key, or NULL when the target does not set it. */

@@ -347,6 +347,25 @@ static void set_why(struct target_plan *tp, enum reason r, char *why)
 	tp->why = why;
 }
 
+/* A target whose every build failed: "never built" would hide that it was
+ * tried, and why it failed.  The why is the record's error, which holds no
+ * secret (the kinds scrub it before it is written). */
+static char *never_succeeded(struct plan *p, int i)
+{
+	struct state_record rec = {0};
+	bool found;
+	char *why;
+	if (last_from_state(p, i, &rec, &found) < 0 || !found || !rec.error) {
+		error_clear();
+		why = xstrdup("failed last time (never built successfully)");
+	} else {
+		why = xasprintf("failed last time (never built successfully): %.*s",
+		                (int)strcspn(rec.error, "\n"), rec.error);
+	}
+	state_record_free(&rec);
+	return why;
+}
+
 /* Which recipe attributes differ from the record's: "run" or "sql, dataset". */
 static char *changed_attrs(struct plan *p, int i)
 {
@@ -498,8 +517,11 @@ int plan_target(struct plan *p, int i)
 
 	const char *every = target_value(t, "every");
 	int64_t period = every ? duration_parse(every) : -1;
-	if (!tp->have_last || tp->last.status == INDEX_NONE || hash_is_zero(&tp->last.key))
+	if (!tp->have_last || tp->last.status == INDEX_NONE ||
+	    (hash_is_zero(&tp->last.key) && tp->last.status != INDEX_FAILED))
 		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
+	else if (hash_is_zero(&tp->last.key))
+		set_why(tp, REASON_FAILED, never_succeeded(p, i));
 	else if (p->force)
 		set_why(tp, REASON_FORCED, xstrdup("forced"));
 	else if (!hash_eq(&tp->recipe, &tp->last.recipe))

@@ -145,6 +145,13 @@ static void field_append(struct state_field **arr, size_t *n, const char *key,
 void state_field_set(struct state_record *rec, const char *key, const char *value)
 {
 	for (size_t i = 0; i < rec->nfields; i++) {
+		if (!strcmp(rec->fields[i].key, key) && !value) {
+			free(rec->fields[i].key);
+			free(rec->fields[i].value);
+			memmove(&rec->fields[i], &rec->fields[i + 1], (rec->nfields - i - 1) * sizeof(*rec->fields));
+			rec->nfields--;
+			return;
+		}
 		if (!strcmp(rec->fields[i].key, key)) {
 			char *v = xstrdup(value);
 			free(rec->fields[i].value);
@@ -152,7 +159,8 @@ void state_field_set(struct state_record *rec, const char *key, const char *valu
 			return;
 		}
 	}
-	field_append(&rec->fields, &rec->nfields, key, value);
+	if (value)
+		field_append(&rec->fields, &rec->nfields, key, value);
 }
 
 void state_recipe_set(struct state_record *rec, const char *key, const struct hash *h)

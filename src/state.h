@@ -62,6 +62,7 @@ void state_record_init(struct state_record *rec);
 void state_record_copy(struct state_record *dst, const struct state_record *src);
 
 const char *state_field(const struct state_record *rec, const char *key);
+/* value NULL removes the field. */
 void state_field_set(struct state_record *rec, const char *key, const char *value);
 /* Sets (or replaces) a recipe line: key -> the hash of its normalised value. */
 void state_recipe_set(struct state_record *rec, const char *key, const struct hash *h);

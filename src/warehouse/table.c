@@ -837,6 +837,6 @@ void table_describe(const struct table *t, struct buf *out)
 		buf_puts(out, "require_partition_filter = true\n");
 	if (s->description)
 		buf_printf(out, "description: %s\n", s->description);
-	buf_printf(out, "%llu rows in %zu partition%s\n", (unsigned long long)t->rows, t->npartitions,
-	           t->npartitions == 1 ? "" : "s");
+	buf_printf(out, "%llu row%s in %zu partition%s\n", (unsigned long long)t->rows,
+	           t->rows == 1 ? "" : "s", t->npartitions, t->npartitions == 1 ? "" : "s");
 }
