@@ -75,6 +75,71 @@ static bool declared(const struct target *t, const char *name)
 	return false;
 }
 
+/* Where line:col of a sql value is in the files: in the @file, or counted
+ * from the value's first character (continuation lines are taken to line up
+ * with it, as docs/pipe-file.md writes them). */
+static struct pos sql_pos(const struct attr *a, int line, int col)
+{
+	if (a->at_path)
+		return (struct pos){a->at_path, line, col};
+	return (struct pos){a->value_pos.file, a->value_pos.line + line - 1, a->value_pos.col + col - 1};
+}
+
+static const char *verb_phrase(const char *verb)
+{
+	static const char *const map[][2] = {
+		{"CREATE", "creates"}, {"INSERT", "inserts into"}, {"DROP", "drops"}, {"DELETE", "deletes from"},
+		{"UPDATE", "updates"}, {"MERGE", "merges into"}, {"TRUNCATE", "truncates"}, {"ALTER", "alters"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], verb))
+			return map[i][1];
+	return "changes";
+}
+
+/* A table's sql creates that table and nothing else: a statement that
+ * drops or writes another table (an input, another target's output, an
+ * append table's history) would destroy what this target does not own,
+ * and one that writes its own table in place would bypass the publish that
+ * keeps the old table until the new one is whole. */
+static int own_table_only(const struct target *t, const struct attr *a)
+{
+	struct sql_write w;
+	struct pos p;
+	const char *last;
+	int error;
+	if ((error = sql_statement_write(a->value, &w)) < 0)
+		return bad(a, "%s", error_last());
+	if (w.next_line) {
+		p = sql_pos(a, w.next_line, w.next_col);
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: a second statement: a table's sql is one statement, "
+		                      "CREATE OR REPLACE TABLE %s AS SELECT ...", p.file, p.line, p.col, t->name);
+		goto done;
+	}
+	if (!w.verb || !w.table) {
+		error = bad(a, "the sql is %s: a table's sql creates its table, as CREATE OR REPLACE TABLE %s "
+		            "AS SELECT ...", w.verb ? w.verb : "a query", t->name);
+		goto done;
+	}
+	last = w.table ? strrchr(w.table, '.') : NULL;
+	last = last ? last + 1 : w.table ? w.table : "";
+	if (!strcmp(w.verb, "CREATE") && str_eq_nocase(last, t->name))
+		goto done;
+	p = sql_pos(a, w.line, w.col);
+	if (str_eq_nocase(last, t->name))
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, its own output: a table's sql may "
+		                      "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
+		                      "replaces it whole)", p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name);
+	else
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, which %s does not own: a table's sql "
+		                      "may only create its own table, as CREATE OR REPLACE TABLE %s AS SELECT ...",
+		                      p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name,
+		                      t->name);
+done:
+	sql_write_free(&w);
+	return error;
+}
+
 static int check(const struct target *t, const struct graph *g)
 {
 	const struct attr *a;
@@ -119,6 +184,8 @@ static int check(const struct target *t, const struct graph *g)
 				                     "(partitioning and clustering go in the statement)",
 				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
 		}
+		if ((error = own_table_only(t, a)) < 0)
+			return error;
 		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
 			error = bad(a, "%s", error_last());
 		} else {
