@@ -358,6 +358,41 @@ done:
 	return error;
 }
 
+/* An append or merge table builds on the table the last build left: one
+ * changed since (by hand, by a restore, by a pipe query) would carry the
+ * change into every later load, unseen.  So it must be what the state
+ * record says the last build wrote. */
+static int check_unmodified(const struct build_ctx *ctx)
+{
+	const char *name = ctx->target->name;
+	if (ctx->prev && ctx->output_hash && !hash_is_zero(&ctx->prev->output) &&
+	    hash_eq(ctx->output_hash, &ctx->prev->output))
+		return 0;
+	return error_set("%s was modified outside pipe (%s): %s onto it would keep the change unseen. Restore it "
+	                 "as the last build left it, or rebuild it from its inputs as they are now with "
+	                 "`pipe build --full-refresh %s` (what only earlier loads brought is then lost)",
+	                 ctx->final_out, ctx->prev ? "its files are not what the last build wrote"
+	                                           : "pipe has no record of building it",
+	                 strcmp(target_value(ctx->target, "write"), "merge") ? "appending" : "merging", name);
+}
+
+/* Whether the load id is already in the table: the same input appended
+ * again (`pipe build -B`, or an input back to content loaded before) would
+ * duplicate its rows.  1 yes, 0 no. */
+static int already_loaded(const struct build_ctx *ctx, const char *id)
+{
+	struct sql_options opt = {.root = ctx->targets_dir};
+	struct sql_result *res = NULL;
+	char *q = xasprintf("SELECT COUNT(*) FROM `%s` WHERE _pipe_load_id = '%s'", ctx->target->name, id);
+	int error = sql_run(q, &opt, &res);
+	if (error >= 0)
+		error = strcmp(sql_result_cell(res, 0, 0), "0") != 0;
+	if (res)
+		sql_result_free(res);
+	free(q);
+	return error;
+}
+
 static enum load_format parse_format(const char *f)
 {
 	if (!f)
@@ -414,6 +449,21 @@ static int build(struct build_ctx *ctx)
 	o.partition_by = target_value(t, "partition_by");
 	o.cluster_by = target_value(t, "cluster_by");
 	o.where = where;
+	if (o.prev_dir && o.write != LOAD_REPLACE && (error = check_unmodified(ctx)) < 0)
+		goto done;
+	if (o.prev_dir && o.write == LOAD_APPEND && (error = already_loaded(ctx, id)) != 0) {
+		if (error < 0)
+			goto done;
+		buf_printf(&ctx->output, "%s: load %s (these inputs) is already in the table: nothing appended\n",
+		           t->name, id);
+		ctx->unchanged = true;
+		if (state_field(ctx->prev, "schema"))
+			state_field_set(ctx->rec, "schema", state_field(ctx->prev, "schema"));
+		state_field_set(ctx->rec, "loaded_rows", "0");
+		state_field_set(ctx->rec, "load_id", id);
+		error = 0;
+		goto done;
+	}
 	if ((error = load_run(&o, &res)) < 0)
 		goto done;
 	ctx->rec->rows = res.rows;
