@@ -121,8 +121,8 @@ static int own_table_only(const struct target *t, const struct attr *a)
 		            "AS SELECT ...", w.verb ? w.verb : "a query", t->name);
 		goto done;
 	}
-	last = w.table ? strrchr(w.table, '.') : NULL;
-	last = last ? last + 1 : w.table ? w.table : "";
+	last = strrchr(w.table, '.');
+	last = last ? last + 1 : w.table;
 	if (!strcmp(w.verb, "CREATE") && str_eq_nocase(last, t->name))
 		goto done;
 	p = sql_pos(a, w.line, w.col);
@@ -387,6 +387,8 @@ static int already_loaded(const struct build_ctx *ctx, const char *id)
 	int error = sql_run(q, &opt, &res);
 	if (error >= 0)
 		error = strcmp(sql_result_cell(res, 0, 0), "0") != 0;
+	else
+		error_prefix("%s: looking for load %s in the table: ", ctx->final_out, id);
 	if (res)
 		sql_result_free(res);
 	free(q);
