@@ -58,7 +58,11 @@ static char *project_path(const char *p)
 		}
 		p += n + (p[n] == '/');
 	}
-	return xstrdup(buf_cstr(&b));
+	{
+		char *path = xstrdup(buf_cstr(&b));
+		buf_free(&b);
+		return path;
+	}
 }
 
 /* Whether writing at a would write over b, or inside it, or the reverse. */
