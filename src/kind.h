@@ -32,6 +32,10 @@ struct build_ctx {
 	 * there. */
 	const char *out;
 	const char *final_out;  /* where it will land (targets/<name>) */
+	/* The content hash of what is at final_out now, as the plan found it;
+	 * NULL when there is nothing.  Compared with prev->output, it tells
+	 * whether the output was changed outside pipe since the last build. */
+	const struct hash *output_hash;
 	const char *targets_dir; /* "targets": the warehouse's root */
 	/* The record of the last build, NULL when never built.  Read ETag,
 	 * cursors, the previous schema here. */

@@ -23,6 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "build.h"
+#include "graph.h"
+
 extern char **environ;
 
 static const char *const keys[] = {"run", "out", NULL};
@@ -90,6 +93,110 @@ static void keep_output_tail(struct build_ctx *ctx, const char *run)
 	scrub_env(&tail, run);
 	state_field_set(ctx->rec, "output_tail", buf_cstr(&tail));
 	buf_free(&tail);
+}
+
+/* p relative to the project root, without "." and ".." parts or doubled
+ * slashes ("" for the root itself); NULL when p is absolute or climbs out
+ * of the project. */
+static char *project_path(const char *p)
+{
+	struct buf b = BUF_INIT;
+	if (*p == '/')
+		return NULL;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && !strncmp(p, "..", 2)) {
+			char *slash;
+			if (!b.len) {
+				buf_free(&b);
+				return NULL;
+			}
+			slash = strrchr(buf_cstr(&b), '/');
+			b.len = slash ? (size_t)(slash - b.data) : 0;
+		} else if (n && !(n == 1 && *p == '.')) {
+			if (b.len)
+				buf_putc(&b, '/');
+			buf_add(&b, p, n);
+		}
+		p += n + (p[n] == '/');
+	}
+	{
+		char *path = xstrdup(buf_cstr(&b));
+		buf_free(&b);
+		return path;
+	}
+}
+
+/* Whether writing at a would write over b, or inside it, or the reverse. */
+static bool overlaps(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), n = na < nb ? na : nb;
+	return !n || (!strncmp(a, b, n) && (a[n] == '/' || a[n] == '\0') && (b[n] == '/' || b[n] == '\0'));
+}
+
+/* What out must not touch: pipe's own directories, any target's inputs
+ * and other targets' outputs.  The build renames the command's result onto
+ * out, so out = state would replace the state repository and its history. */
+static int check(const struct target *t, const struct graph *g)
+{
+	static const char *const reserved[][2] = {
+		{"pipelines", "the DAG files"},
+		{PIPE_STATE_DIR, "the state repository and its history"},
+		{".pipe", "pipe's index and lock"},
+		{PIPE_TARGETS_DIR "/.tmp", "the builds' scratch space"},
+	};
+	const struct attr *a = target_attr(t, "out");
+	const struct pos *p;
+	char *out, *other = NULL;
+	int error = 0;
+	if (!a)
+		return 0;
+	p = &a->value_pos;
+	if (!(out = project_path(a->value)))
+		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s is outside the project: out is a path under the "
+		                     "project root, such as targets/%s", p->file, p->line, p->col, a->value, t->name);
+	if (!*out || !strcmp(out, PIPE_TARGETS_DIR)) {
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would replace %s: out is a path under the project "
+		                      "root that nothing else owns, such as targets/%s", p->file, p->line, p->col,
+		                      a->value, *out ? "the warehouse, every target's output" : "the whole project",
+		                      t->name);
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (overlaps(out, reserved[i][0])) {
+			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s/, %s: out is a path "
+			                      "under the project root that nothing else owns, such as targets/%s",
+			                      p->file, p->line, p->col, a->value, reserved[i][0], reserved[i][1], t->name);
+			goto done;
+		}
+	for (size_t i = 0; i < g->n && !error; i++) {
+		const struct node *nd = &g->nodes[i];
+		const struct target *u = nd->t;
+		for (size_t j = 0; j < nd->ninputs && !error; j++) {
+			if (nd->inputs[j].target >= 0 || !(other = project_path(nd->inputs[j].name)))
+				continue;
+			if (overlaps(out, other))
+				error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s, an input of %s "
+				                      "(%s:%d:%d)", p->file, p->line, p->col, a->value, nd->inputs[j].name,
+				                      u->name, u->deps[j].pos.file, u->deps[j].pos.line, u->deps[j].pos.col);
+			free(other);
+			other = NULL;
+		}
+		if (u == t || error)
+			continue;
+		other = u->kind && u->kind->output_path ? u->kind->output_path(u) : kind_default_output(u);
+		char *norm = project_path(other);
+		if (norm && overlaps(out, norm))
+			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s, the output of %s "
+			                      "(%s:%d:%d)", p->file, p->line, p->col, a->value, other, u->name,
+			                      u->pos.file, u->pos.line, u->pos.col);
+		free(norm);
+		free(other);
+		other = NULL;
+	}
+done:
+	free(out);
+	return error;
 }
 
 static char **make_env(const char *in, const char *out)
@@ -191,6 +298,7 @@ const struct kind kind_command = {
 	.name = "command",
 	.keys = keys,
 	.required = required,
+	.check = check,
 	.output_path = output_path,
 	.build = build,
 };

@@ -75,6 +75,71 @@ static bool declared(const struct target *t, const char *name)
 	return false;
 }
 
+/* Where line:col of a sql value is in the files: in the @file, or counted
+ * from the value's first character (continuation lines are taken to line up
+ * with it, as docs/pipe-file.md writes them). */
+static struct pos sql_pos(const struct attr *a, int line, int col)
+{
+	if (a->at_path)
+		return (struct pos){a->at_path, line, col};
+	return (struct pos){a->value_pos.file, a->value_pos.line + line - 1, a->value_pos.col + col - 1};
+}
+
+static const char *verb_phrase(const char *verb)
+{
+	static const char *const map[][2] = {
+		{"CREATE", "creates"}, {"INSERT", "inserts into"}, {"DROP", "drops"}, {"DELETE", "deletes from"},
+		{"UPDATE", "updates"}, {"MERGE", "merges into"}, {"TRUNCATE", "truncates"}, {"ALTER", "alters"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], verb))
+			return map[i][1];
+	return "changes";
+}
+
+/* A table's sql creates that table and nothing else: a statement that
+ * drops or writes another table (an input, another target's output, an
+ * append table's history) would destroy what this target does not own,
+ * and one that writes its own table in place would bypass the publish that
+ * keeps the old table until the new one is whole. */
+static int own_table_only(const struct target *t, const struct attr *a)
+{
+	struct sql_write w;
+	struct pos p;
+	const char *last;
+	int error;
+	if ((error = sql_statement_write(a->value, &w)) < 0)
+		return bad(a, "%s", error_last());
+	if (w.next_line) {
+		p = sql_pos(a, w.next_line, w.next_col);
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: a second statement: a table's sql is one statement, "
+		                      "CREATE OR REPLACE TABLE %s AS SELECT ...", p.file, p.line, p.col, t->name);
+		goto done;
+	}
+	if (!w.verb || !w.table) {
+		error = bad(a, "the sql is %s: a table's sql creates its table, as CREATE OR REPLACE TABLE %s "
+		            "AS SELECT ...", w.verb ? w.verb : "a query", t->name);
+		goto done;
+	}
+	last = strrchr(w.table, '.');
+	last = last ? last + 1 : w.table;
+	if (!strcmp(w.verb, "CREATE") && str_eq_nocase(last, t->name))
+		goto done;
+	p = sql_pos(a, w.line, w.col);
+	if (str_eq_nocase(last, t->name))
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, its own output: a table's sql may "
+		                      "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
+		                      "replaces it whole)", p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name);
+	else
+		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, which %s does not own: a table's sql "
+		                      "may only create its own table, as CREATE OR REPLACE TABLE %s AS SELECT ...",
+		                      p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name,
+		                      t->name);
+done:
+	sql_write_free(&w);
+	return error;
+}
+
 static int check(const struct target *t, const struct graph *g)
 {
 	const struct attr *a;
@@ -119,6 +184,8 @@ static int check(const struct target *t, const struct graph *g)
 				                     "(partitioning and clustering go in the statement)",
 				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
 		}
+		if ((error = own_table_only(t, a)) < 0)
+			return error;
 		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
 			error = bad(a, "%s", error_last());
 		} else {
@@ -291,6 +358,43 @@ done:
 	return error;
 }
 
+/* An append or merge table builds on the table the last build left: one
+ * changed since (by hand, by a restore, by a pipe query) would carry the
+ * change into every later load, unseen.  So it must be what the state
+ * record says the last build wrote. */
+static int check_unmodified(const struct build_ctx *ctx)
+{
+	const char *name = ctx->target->name;
+	if (ctx->prev && ctx->output_hash && !hash_is_zero(&ctx->prev->output) &&
+	    hash_eq(ctx->output_hash, &ctx->prev->output))
+		return 0;
+	return error_set("%s was modified outside pipe (%s): %s onto it would keep the change unseen. Restore it "
+	                 "as the last build left it, or rebuild it from its inputs as they are now with "
+	                 "`pipe build --full-refresh %s` (what only earlier loads brought is then lost)",
+	                 ctx->final_out, ctx->prev ? "its files are not what the last build wrote"
+	                                           : "pipe has no record of building it",
+	                 strcmp(target_value(ctx->target, "write"), "merge") ? "appending" : "merging", name);
+}
+
+/* Whether the load id is already in the table: the same input appended
+ * again (`pipe build -B`, or an input back to content loaded before) would
+ * duplicate its rows.  1 yes, 0 no. */
+static int already_loaded(const struct build_ctx *ctx, const char *id)
+{
+	struct sql_options opt = {.root = ctx->targets_dir};
+	struct sql_result *res = NULL;
+	char *q = xasprintf("SELECT COUNT(*) FROM `%s` WHERE _pipe_load_id = '%s'", ctx->target->name, id);
+	int error = sql_run(q, &opt, &res);
+	if (error >= 0)
+		error = strcmp(sql_result_cell(res, 0, 0), "0") != 0;
+	else
+		error_prefix("%s: looking for load %s in the table: ", ctx->final_out, id);
+	if (res)
+		sql_result_free(res);
+	free(q);
+	return error;
+}
+
 static enum load_format parse_format(const char *f)
 {
 	if (!f)
@@ -347,6 +451,21 @@ static int build(struct build_ctx *ctx)
 	o.partition_by = target_value(t, "partition_by");
 	o.cluster_by = target_value(t, "cluster_by");
 	o.where = where;
+	if (o.prev_dir && o.write != LOAD_REPLACE && (error = check_unmodified(ctx)) < 0)
+		goto done;
+	if (o.prev_dir && o.write == LOAD_APPEND && (error = already_loaded(ctx, id)) != 0) {
+		if (error < 0)
+			goto done;
+		buf_printf(&ctx->output, "%s: load %s (these inputs) is already in the table: nothing appended\n",
+		           t->name, id);
+		ctx->unchanged = true;
+		if (state_field(ctx->prev, "schema"))
+			state_field_set(ctx->rec, "schema", state_field(ctx->prev, "schema"));
+		state_field_set(ctx->rec, "loaded_rows", "0");
+		state_field_set(ctx->rec, "load_id", id);
+		error = 0;
+		goto done;
+	}
 	if ((error = load_run(&o, &res)) < 0)
 		goto done;
 	ctx->rec->rows = res.rows;

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_ERROR = 3 };
@@ -87,7 +88,8 @@ static const char query_help[] =
 	"usage: pipe query [--dry-run] [--json] [--max-bytes-billed N] SQL\n"
 	"\n"
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
-	"and the bytes BigQuery would process and bill for it.\n"
+	"and the bytes BigQuery would process and bill for it.  It writes only\n"
+	"scratch tables: a table a target of the DAG owns is refused (exit 2).\n"
 	"\n"
 	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
 	"  --json                machine-readable output\n"
@@ -621,6 +623,48 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* pipe query never changes a target's output: the next build would
+ * replace it, or (append and merge tables) build on it.  A statement that
+ * writes a table named after a target, or a child table of one, is refused;
+ * other tables are the user's scratch tables.  The DAG is read only when
+ * the statement writes; no DAG, nothing is owned. */
+static int refuse_owned_table(const char *sql)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct sql_write w;
+	const char *last;
+	int error = 0;
+	if (sql_statement_write(sql, &w) < 0 || !w.table) {
+		error_clear(); /* sql_run says what is wrong with it */
+		goto done;
+	}
+	if (find_pipefiles(&a.files, &a.nfiles, &a.capfiles) < 0) {
+		error_clear();
+		goto done;
+	}
+	if ((error = pipefile_load(&pf, (const char *const *)a.files, a.nfiles, NULL, 0)) < 0) {
+		error_prefix("cannot tell which tables the pipeline's targets own: ");
+		goto done;
+	}
+	last = strrchr(w.table, '.');
+	last = last ? last + 1 : w.table;
+	for (size_t i = 0; i < pf.ntargets && !error; i++) {
+		const struct target *t = &pf.targets[i];
+		size_t n = strlen(t->name);
+		if (str_eq_nocase(last, t->name) || (!strncasecmp(last, t->name, n) && !strncmp(last + n, "__", 2)))
+			error = error_setcode(PIPE_EUSAGE, "%s: table %s is the output of target %s (%s:%d): pipe query "
+			                      "does not change a target's output; change the pipeline, or copy it into a "
+			                      "scratch table: CREATE TABLE scratch.%s_copy AS SELECT * FROM %s",
+			                      w.verb, w.table, t->name, t->pos.file, t->pos.line, last, w.table);
+	}
+done:
+	sql_write_free(&w);
+	pipefile_free(&pf);
+	args_free(&a);
+	return error;
+}
+
 static int cmd_query(int argc, char **argv)
 {
 	struct sql_options opt = {.root = PIPE_TARGETS_DIR};
@@ -661,6 +705,10 @@ static int cmd_query(int argc, char **argv)
 			fputs(query_help, stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if ((error = refuse_owned_table(sql)) < 0) {
+		buf_free(&in);
+		return error_exit(error);
 	}
 	error = sql_run(sql, &opt, &r);
 	if (error >= 0)

@@ -541,6 +541,11 @@ int plan_target(struct plan *p, int i)
 		set_why(tp, REASON_EXPIRED, xasprintf("expired (every = %s)", every));
 	else
 		set_why(tp, REASON_FRESH, NULL);
+	/* a reason that outranks it must not hide an output changed by hand:
+	 * an append or merge table refuses to build on one (docs/staging.md) */
+	if (tp->reason != REASON_FRESH && tp->reason != REASON_OUTPUT_MODIFIED && tp->have_last && tp->have_output &&
+	    !hash_is_zero(&tp->last.output) && !hash_eq(&tp->output, &tp->last.output))
+		set_why(tp, tp->reason, xasprintf("%s; output %s was modified outside pipe", tp->why, p->outputs[i]));
 
 	/* a fresh target found only through state/ goes back into the index */
 	if (tp->reason == REASON_FRESH && (!e || memcmp(e, &tp->last, sizeof(*e)) != 0))

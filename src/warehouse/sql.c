@@ -971,3 +971,79 @@ int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char *
 	sql_stmt_free(s);
 	return 0;
 }
+
+/* --- what a statement changes --- */
+
+/* Statements the parser does not know, named by their first word so that
+ * an ownership check can say which table they would change. */
+static bool unsupported_write(const struct sql_tokens *tk, struct sql_write *w)
+{
+	static const char *const verbs[] = {"DELETE", "UPDATE", "MERGE", "TRUNCATE", "ALTER", NULL};
+	const struct sql_token *v = tk->v;
+	struct buf name = BUF_INIT;
+	size_t i = 1;
+	if (tk->n == 0 || (v[0].kind != TK_IDENT && v[0].kind != TK_KEYWORD))
+		return false;
+	for (size_t k = 0; verbs[k] && !w->verb; k++)
+		if (str_eq_nocase(v[0].text, verbs[k]))
+			w->verb = verbs[k];
+	if (!w->verb)
+		return false;
+	w->line = v[0].line;
+	w->col = v[0].col;
+	if (i < tk->n && (v[i].kind == TK_IDENT || v[i].kind == TK_KEYWORD) &&
+	    (str_eq_nocase(v[i].text, "FROM") || str_eq_nocase(v[i].text, "INTO") || str_eq_nocase(v[i].text, "TABLE")))
+		i++;
+	if (i < tk->n && v[i].kind == TK_IDENT) {
+		w->line = v[i].line;
+		w->col = v[i].col;
+		buf_puts(&name, v[i].text);
+		while (i + 2 < tk->n && v[i + 1].kind == TK_OP && !strcmp(v[i + 1].text, ".") && v[i + 2].kind == TK_IDENT) {
+			buf_printf(&name, ".%s", v[i + 2].text);
+			i += 2;
+		}
+		w->table = lower_name(buf_cstr(&name));
+	}
+	buf_free(&name);
+	return true;
+}
+
+int sql_statement_write(const char *sql, struct sql_write *w)
+{
+	static const char *const verbs[] = {[S_CREATE] = "CREATE", [S_INSERT] = "INSERT", [S_DROP] = "DROP"};
+	struct sql_tokens tk = {0};
+	struct stmt *s = NULL;
+	int error, depth = 0;
+	memset(w, 0, sizeof(*w));
+	if ((error = sql_lex(sql, &tk)) < 0)
+		return error;
+	for (size_t i = 0; i + 1 < tk.n && !w->next_line; i++) {
+		if (tk.v[i].kind != TK_OP)
+			continue;
+		depth += !strcmp(tk.v[i].text, "(") - !strcmp(tk.v[i].text, ")");
+		if (depth == 0 && !strcmp(tk.v[i].text, ";") && tk.v[i + 1].kind != TK_EOF) {
+			w->next_line = tk.v[i + 1].line;
+			w->next_col = tk.v[i + 1].col;
+		}
+	}
+	if (w->next_line || unsupported_write(&tk, w))
+		goto done;
+	if ((error = sql_parse(sql, &s)) < 0)
+		goto done;
+	if (s->kind != S_SELECT) {
+		w->verb = verbs[s->kind];
+		w->table = lower_name(s->table);
+		w->line = s->table_line;
+		w->col = s->table_col;
+	}
+	sql_stmt_free(s);
+done:
+	sql_tokens_free(&tk);
+	return error;
+}
+
+void sql_write_free(struct sql_write *w)
+{
+	free(w->table);
+	memset(w, 0, sizeof(*w));
+}

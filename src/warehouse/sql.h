@@ -61,4 +61,22 @@ void sql_result_free(struct sql_result *r);
  * reads.  The caller frees each string and the arrays. */
 int sql_referenced_tables(const char *sql, char ***reads, size_t *nreads, char **writes);
 
+/* What one statement changes, for the checks that keep a table to its
+ * owner.  verb: "CREATE", "INSERT" or "DROP", or, from their first words
+ * alone, the statements the warehouse does not run ("DELETE", "UPDATE",
+ * "MERGE", "TRUNCATE", "ALTER"); NULL for a SELECT, which changes nothing.
+ * table: the name as written, lower-cased; line, col: where the statement
+ * names it (1-based, in sql).  next_line, next_col: where a second
+ * statement starts after a ';' (0 when there is none; the rest is then not
+ * looked at).  Any other statement that does not parse is the parser's
+ * error. */
+struct sql_write {
+	const char *verb;
+	char *table;
+	int line, col;
+	int next_line, next_col;
+};
+int sql_statement_write(const char *sql, struct sql_write *w);
+void sql_write_free(struct sql_write *w);
+
 #endif

@@ -1,0 +1,2 @@
+DELETE FROM taxi.trips
+  WHERE vendorid = 1

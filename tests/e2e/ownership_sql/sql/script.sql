@@ -1,0 +1,3 @@
+-- the table, then the harm
+CREATE OR REPLACE TABLE taxi.evil AS SELECT 1 AS x;
+DROP TABLE taxi.trips
