@@ -11,6 +11,7 @@
 #include "warehouse/table.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -532,6 +533,9 @@ int main(int argc, char **argv)
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* a closed stdout (pipe build | head -1) fails the writes with EPIPE
+	 * instead of killing a build between two of its steps */
+	signal(SIGPIPE, SIG_IGN);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--version")) {
 			puts("pipe " PIPE_VERSION);
