@@ -10,6 +10,7 @@
  * commit whose message says what was rebuilt and why. */
 #include "build.h"
 #include "history.h"
+#include "http.h"
 #include "index.h"
 #include "kind.h"
 #include "plan.h"
@@ -96,6 +97,7 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
 	interrupted = sig;
+	http_interrupt(sig);
 }
 
 /* Output: plain lines when not a terminal; on a terminal the last line is
@@ -841,6 +843,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	interrupted = 0;
+	http_interrupt(0);
 
 	for (size_t k = 0; k < g->n; k++) {
 		int i = g->order[k];
