@@ -480,7 +480,13 @@ static int finish_job(struct engine *e, struct job *j)
 			index_forget(e->ix, e->plan.outputs[i]);
 		for (size_t k = 0; k < j->nfiles; k++) {
 			char *p = xasprintf("%s%s", e->plan.outputs[i], j->files[k].rel);
-			index_file_put(e->ix, p, &j->files[k].st, &j->files[k].hash);
+			struct stat *st = &j->files[k].st, now;
+			/* the rename moved a file output's ctime, and nothing else */
+			if (!j->files[k].rel[0] && stat(p, &now) == 0 && now.st_ino == st->st_ino &&
+			    now.st_size == st->st_size && now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+			    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec)
+				st->st_ctim = now.st_ctim;
+			index_file_put(e->ix, p, st, &j->files[k].hash);
 			free(p);
 		}
 		if (tp->have_last && hash_eq(&j->output, &tp->last.output))

@@ -2,16 +2,19 @@
  *
  * One binary file, little-endian, written whole with temp + rename:
  *
- *   "PIPEIDX2"
+ *   "PIPEIDX3"
  *   u32 nfiles, then per file:
  *       u32 len, path bytes, NUL, u64 inode, u64 size, i64 mtime_sec,
- *       i64 mtime_nsec, 32 bytes SHA-256 of the content
+ *       i64 mtime_nsec, i64 ctime_sec, i64 ctime_nsec, 32 bytes SHA-256 of
+ *       the content
  *   u32 ntargets, then per target:
  *       u32 len, name bytes, NUL, 32 bytes key, 32 bytes recipe hash,
  *       32 bytes output hash, i64 finished, u8 status
  *
- * Like git's index, a file whose stat data match its entry is taken to have
- * the recorded hash, except when its mtime is not older than the index file
+ * Like git's index, a file whose stat data (inode, size, mtime and ctime, to
+ * the nanosecond) match its entry is taken to have the recorded hash: an
+ * edit that keeps the size and puts the mtime back (touch -d, a tool that
+ * preserves times) still moves the ctime.  Except when its mtime is not older than the index file
  * itself: such a file may have changed again within the same clock tick
  * ("racy"), so it is hashed anew.  The index is only a cache: a missing,
  * truncated or foreign file reads as empty and everything is recomputed
@@ -30,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "PIPEIDX2"
+#define MAGIC "PIPEIDX3"
 
 /* What both kinds of entry start with, so that one table serves both. */
 struct entry {
@@ -42,7 +45,8 @@ struct entry {
 struct file_entry {
 	struct entry e;
 	uint64_t ino, size;
-	int64_t sec, nsec;
+	int64_t sec, nsec;   /* mtime */
+	int64_t csec, cnsec; /* ctime */
 	struct hash hash;
 };
 
@@ -211,6 +215,8 @@ int index_load(struct index **out, const char *path)
 		rd(&r, &f->size, 8);
 		rd(&r, &f->sec, 8);
 		rd(&r, &f->nsec, 8);
+		rd(&r, &f->csec, 8);
+		rd(&r, &f->cnsec, 8);
 		rd(&r, f->hash.b, HASH_LEN);
 		ix->files.items[ix->files.n++] = &f->e;
 	}
@@ -282,6 +288,8 @@ int index_save(struct index *ix, const char *path)
 		buf_add(&b, &f->size, 8);
 		buf_add(&b, &f->sec, 8);
 		buf_add(&b, &f->nsec, 8);
+		buf_add(&b, &f->csec, 8);
+		buf_add(&b, &f->cnsec, 8);
 		buf_add(&b, f->hash.b, HASH_LEN);
 	}
 	n = (uint32_t)ix->targets.n;
@@ -348,6 +356,8 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
 	f->size = (uint64_t)st->st_size;
 	f->sec = st->st_mtim.tv_sec;
 	f->nsec = st->st_mtim.tv_nsec;
+	f->csec = st->st_ctim.tv_sec;
+	f->cnsec = st->st_ctim.tv_nsec;
 	f->hash = *h;
 	ix->dirty = true;
 }
@@ -364,7 +374,8 @@ static int cached_file_hash(void *ctx, const char *path, const struct stat *st,
 	struct file_entry *f = find_file(ix, path);
 	int error;
 	if (f && f->ino == (uint64_t)st->st_ino && f->size == (uint64_t)st->st_size &&
-	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec && !racy(ix, f)) {
+	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec &&
+	    f->csec == st->st_ctim.tv_sec && f->cnsec == st->st_ctim.tv_nsec && !racy(ix, f)) {
 		*out = f->hash;
 		return 0;
 	}

@@ -34,13 +34,14 @@ const struct index_target *index_target_get(const struct index *ix, const char *
 void index_target_put(struct index *ix, const char *name, const struct index_target *t);
 
 /* The hash of a file or directory tree, from the stat cache when the
- * inode, size and mtime are what they were when it was last hashed.
+ * inode, size, mtime and ctime are what they were when it was last hashed.
  * PIPE_ENOTFOUND when the path does not exist. */
 int index_hash_path(struct index *ix, const char *path, struct hash *out);
 /* The same, for a path whose stat data the caller already has. */
 int index_hash_stat(struct index *ix, const char *path, const struct stat *st, struct hash *out);
 /* Records a hash computed elsewhere (a worker hashed a new output before it
- * was renamed into place; a rename keeps inode, size and mtime). */
+ * was renamed into place; a rename keeps inode, size and mtime, and moves
+ * the ctime, which the caller takes from the published file). */
 void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h);
 /* Drops the cached hashes under path (after an output is replaced). */

@@ -106,7 +106,7 @@ static void damaged_index_is_empty(void)
 	CHECK_OK(index_load(&ix, path));
 	CHECK(index_target_get(ix, "a") == NULL);
 	index_free(ix);
-	CHECK_OK(file_write_atomic(path, "PIPEIDX2\xff\xff\xff\xff", 12));
+	CHECK_OK(file_write_atomic(path, "PIPEIDX3\xff\xff\xff\xff", 12));
 	CHECK_OK(index_load(&ix, path));
 	CHECK(index_target_get(ix, "a") == NULL);
 	index_free(ix);
