@@ -781,6 +781,9 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
+	if (index_damaged(e.ix))
+		fprintf(stderr, "pipe: %s is damaged; rebuilding it from state/ (it is only a "
+		        "cache: nothing is lost)\n", PIPE_INDEX_PATH);
 	if ((error = plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR)) < 0)
 		goto done;
 	if (lock_fd >= 0 && (error = finish_pending(g, &e.plan, e.ix)) < 0)
@@ -835,7 +838,13 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		for (size_t i = 0; i < g->n; i++)
 			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
 				paths[n++] = state_path(g->nodes[i].t->name);
-		if ((error = history_init(PIPE_STATE_DIR)) == 0)
+		size_t ncommits;
+		/* a damaged repository stops the build before it changes anything */
+		if ((error = history_init(PIPE_STATE_DIR)) == 0 &&
+		    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
+			error_prefix("the state repository is damaged (`pipe fsck` says what can "
+			             "be repaired): ");
+		if (error == 0)
 			error = history_begin(PIPE_STATE_DIR, paths, n);
 		for (size_t i = 0; i < n; i++)
 			free((char *)paths[i]);

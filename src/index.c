@@ -72,6 +72,7 @@ struct index {
 	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
 	bool dirty;
+	bool damaged; /* the file was there but did not read */
 };
 
 /* The map holds positions (plus one), so that a lookup that missed the
@@ -238,11 +239,16 @@ int index_load(struct index **out, const char *path)
 		ix->targets.items[ix->targets.n++] = &t->e;
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
+		/* an older pipe's index is not damaged, only outdated */
+		ix->damaged = ix->data.len < 7 || memcmp(ix->data.data, MAGIC, 7) != 0 ||
+		              !memcmp(ix->data.data, MAGIC, 8);
 		clear(ix);
 		ix->sec = ix->nsec = 0;
 	}
 	return 0;
 }
+
+bool index_damaged(const struct index *ix) { return ix->damaged; }
 
 static void wr_str(struct buf *b, const char *s)
 {

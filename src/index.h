@@ -26,6 +26,9 @@ struct index;
 
 /* A missing or unreadable index is an empty one: it is only a cache. */
 int index_load(struct index **ix, const char *path);
+/* Whether index_load found a file that is not an index, or one cut short
+ * (an older pipe's index is not damaged): the caller says so. */
+bool index_damaged(const struct index *ix);
 /* Writes atomically; does nothing when nothing changed. */
 int index_save(struct index *ix, const char *path);
 void index_free(struct index *ix);
