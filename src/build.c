@@ -206,7 +206,7 @@ static char *pending_path(const struct job *j)
  * its path (a directory swapped in whole), its new record written to
  * .pipe/pending first.  Until that record is renamed into state/, the output
  * and the pending record say the same hash: a build killed in between is
- * finished by the next one (finish_pending).  A content-addressed cache of
+ * finished by the next one (build_finish_pending).  A content-addressed cache of
  * outputs hooks in here. */
 static int publish(struct job *j)
 {
@@ -586,7 +586,7 @@ static int schedule(struct engine *e, int jobs)
  * record names, the publish happened: the record goes into state/ (history
  * noted it before the build, so the next commit takes it).  Otherwise the
  * output was never replaced and the record goes.  Called under the lock. */
-static int finish_pending(const struct graph *g, const struct plan *p, struct index *ix)
+int build_finish_pending(const struct graph *g, const struct plan *p, struct index *ix)
 {
 	DIR *dir = opendir(PIPE_PENDING_DIR);
 	struct dirent *de;
@@ -677,6 +677,8 @@ static int take_lock(bool no_wait, int *fd_out)
 	*fd_out = fd;
 	return 0;
 }
+
+int build_lock(int *fd) { return take_lock(true, fd); }
 
 static int cpu_count(void)
 {
@@ -786,7 +788,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		        "cache: nothing is lost)\n", PIPE_INDEX_PATH);
 	if ((error = plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR)) < 0)
 		goto done;
-	if (lock_fd >= 0 && (error = finish_pending(g, &e.plan, e.ix)) < 0)
+	if (lock_fd >= 0 && (error = build_finish_pending(g, &e.plan, e.ix)) < 0)
 		goto done;
 	e.plan.force = o->force;
 	e.state = xcalloc(g->n, sizeof(*e.state));
@@ -993,7 +995,7 @@ int build_status(const struct graph *g, const bool *selected, bool quiet)
 	if (path_exists(PIPE_PENDING_DIR)) {
 		int lock_fd = -1;
 		if (take_lock(true, &lock_fd) == 0)
-			error = finish_pending(g, &p, ix);
+			error = build_finish_pending(g, &p, ix);
 		error_clear();
 		if (lock_fd >= 0)
 			close(lock_fd);
