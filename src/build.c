@@ -219,10 +219,10 @@ static int publish(struct job *j)
 	    (error = file_write_atomic(pending, text.data, text.len)) < 0)
 		goto done;
 	crash_point("before-publish");
-	if ((error = path_replace(j->tmp, j->ctx.final_out)) < 0) {
-		unlink(pending);
+	/* on failure the pending record stays: the output may have been
+	 * swapped in before the error, and the next build tells by its hash */
+	if ((error = path_replace(j->tmp, j->ctx.final_out)) < 0)
 		goto done;
-	}
 	crash_point("after-publish");
 done:
 	buf_free(&text);

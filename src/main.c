@@ -562,6 +562,8 @@ static int cmd_schema(int argc, char **argv)
 	return 0;
 }
 
+static void on_sigpipe(int sig) { (void)sig; }
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -576,8 +578,9 @@ int main(int argc, char **argv)
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a closed stdout (pipe build | head -1) fails the writes with EPIPE
-	 * instead of killing a build between two of its steps */
-	signal(SIGPIPE, SIG_IGN);
+	 * instead of killing a build between two of its steps.  Caught, not
+	 * ignored: commands get SIGPIPE back at exec, as `yes | head` needs */
+	signal(SIGPIPE, on_sigpipe);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--version")) {
 			puts("pipe " PIPE_VERSION);
