@@ -905,6 +905,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		if (interrupted && !e.stop) {
 			e.stop = true;
 			kill_children(&e);
+			/* the signal again, to each worker: one waiting in a
+			 * transfer's poll() wakes now, not at curl's next
+			 * once-a-second progress call */
+			for (size_t k = 0; k < nthreads; k++)
+				pthread_kill(threads[k], interrupted);
 		}
 		while (finished) {
 			struct job *next = finished->next;
