@@ -441,7 +441,13 @@ static size_t utf8_valid_len(const unsigned char *s, size_t len)
 		unsigned char b = s[i];
 		unsigned cp, min;
 		size_t n;
-		if (b < 0x80) {
+		uint64_t w;
+		/* most text is ASCII: eight bytes at a time */
+		while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull)))
+			i += 8;
+		if (i == len)
+			break;
+		if ((b = s[i]) < 0x80) {
 			i++;
 			continue;
 		}
