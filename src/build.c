@@ -10,12 +10,14 @@
  * commit whose message says what was rebuilt and why. */
 #include "build.h"
 #include "history.h"
+#include "http.h"
 #include "index.h"
 #include "kind.h"
 #include "plan.h"
 #include "state.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,6 +31,10 @@
 #include <unistd.h>
 
 enum node_state { N_WAITING, N_READY, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED };
+
+/* Records between the publish of their output and their rename into state/
+ * (the steps in docs/architecture.md). */
+#define PIPE_PENDING_DIR ".pipe/pending"
 
 struct hashed_file {
 	char *rel; /* below the output root; "" for a file output */
@@ -91,6 +97,7 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
 	interrupted = sig;
+	http_interrupt(sig);
 }
 
 /* Output: plain lines when not a terminal; on a terminal the last line is
@@ -180,12 +187,47 @@ static char *parent_dir(const char *path)
 	return slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
 }
 
+/* Tests kill pipe at a named step (PIPE_CRASH_AT=after-publish) to see
+ * that every instant leaves each target old or new (docs/architecture.md). */
+static const char *crash_at;
+
+static void crash_point(const char *step)
+{
+	if (crash_at && !strcmp(crash_at, step))
+		raise(SIGKILL);
+}
+
+static char *pending_path(const struct job *j)
+{
+	return xasprintf(PIPE_PENDING_DIR "/%ld-%d.state", (long)getpid(), j->node);
+}
+
 /* The one place a built output becomes the target's output: renamed onto
- * its path (a directory swapped in whole).  A content-addressed cache of
+ * its path (a directory swapped in whole), its new record written to
+ * .pipe/pending first.  Until that record is renamed into state/, the output
+ * and the pending record say the same hash: a build killed in between is
+ * finished by the next one (build_finish_pending).  A content-addressed cache of
  * outputs hooks in here. */
 static int publish(struct job *j)
 {
-	return path_replace(j->tmp, j->ctx.final_out);
+	struct buf text = BUF_INIT;
+	char *pending = pending_path(j);
+	int error;
+
+	crash_point("before-pending");
+	if ((error = state_format(&j->rec, &text)) < 0 || (error = mkdir_p(PIPE_PENDING_DIR)) < 0 ||
+	    (error = file_write_atomic(pending, text.data, text.len)) < 0)
+		goto done;
+	crash_point("before-publish");
+	/* on failure the pending record stays: the output may have been
+	 * swapped in before the error, and the next build tells by its hash */
+	if ((error = path_replace(j->tmp, j->ctx.final_out)) < 0)
+		goto done;
+	crash_point("after-publish");
+done:
+	buf_free(&text);
+	free(pending);
+	return error;
 }
 
 /* In a worker thread: the kind builds into tmp; then hash and publish. */
@@ -209,9 +251,7 @@ static void run_job(struct job *j)
 		error = error_set("%s did not write its output ($out)", t->name);
 		goto done;
 	}
-	if ((error = hash_path(j->tmp, record_file, j, &j->output)) < 0)
-		goto done;
-	error = publish(j);
+	error = hash_path(j->tmp, record_file, j, &j->output);
 done:
 	if (error < 0) {
 		j->error = xstrdup(error_last());
@@ -324,8 +364,8 @@ static void free_job(struct job *j)
 	free(j);
 }
 
-/* The engine's part of a job's fresh record; the kind filled its own
- * (rows, fields). */
+/* The engine's part of a job's fresh record, for a success; the kind
+ * filled its own (rows, fields). */
 static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 {
 	const struct node *nd = &e->g->nodes[j->node];
@@ -343,6 +383,17 @@ static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 	for (size_t k = 0; k < nd->ninputs; k++)
 		state_input_add(r, nd->inputs[k].name, &j->input_hashes[k]);
 	r->key = e->plan.t[j->node].key;
+	r->output = j->output;
+	r->bytes = j->ctx.unchanged && j->have_prev ? j->prev.bytes : j->bytes;
+	if (j->ctx.unchanged && j->have_prev && r->rows < 0)
+		r->rows = j->prev.rows;
+	r->started = j->started;
+	r->finished = j->finished;
+	r->duration_ms = j->ms;
+	free(r->status);
+	r->status = xstrdup("ok");
+	free(r->run);
+	r->run = xstrdup(e->run);
 }
 
 static void first_line(struct buf *b, const char *s)
@@ -377,6 +428,18 @@ static int finish_job(struct engine *e, struct job *j)
 
 	e->running--;
 	print_output(e, j);
+	if (j->rc == 0) {
+		if (j->ctx.unchanged)
+			j->output = tp->last.output;
+		fill_record(e, j, &j->rec);
+		if (!j->ctx.unchanged && (error = publish(j)) < 0) {
+			j->rc = error;
+			j->error = xstrdup(error_last());
+			rm_rf(j->tmp);
+			state_record_free(&j->rec);
+			error = 0;
+		}
+	}
 	if (j->rc < 0) {
 		/* keep the last success's key and hashes: its output is still there */
 		struct state_record *r = &j->prev;
@@ -412,7 +475,6 @@ static int finish_job(struct engine *e, struct job *j)
 	}
 
 	if (j->ctx.unchanged) {
-		j->output = tp->last.output;
 		e->unchanged++;
 	} else {
 		/* a directory's old entries go: its files may be gone (a file
@@ -421,26 +483,26 @@ static int finish_job(struct engine *e, struct job *j)
 			index_forget(e->ix, e->plan.outputs[i]);
 		for (size_t k = 0; k < j->nfiles; k++) {
 			char *p = xasprintf("%s%s", e->plan.outputs[i], j->files[k].rel);
-			index_file_put(e->ix, p, &j->files[k].st, &j->files[k].hash);
+			struct stat *st = &j->files[k].st, now;
+			/* the rename moved a file output's ctime, and nothing else */
+			if (!j->files[k].rel[0] && stat(p, &now) == 0 && now.st_ino == st->st_ino &&
+			    now.st_size == st->st_size && now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+			    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec)
+				st->st_ctim = now.st_ctim;
+			index_file_put(e->ix, p, st, &j->files[k].hash);
 			free(p);
 		}
 		if (tp->have_last && hash_eq(&j->output, &tp->last.output))
 			e->unchanged++;
 	}
-	fill_record(e, j, &j->rec);
-	j->rec.output = j->output;
-	j->rec.bytes = j->ctx.unchanged && j->have_prev ? j->prev.bytes : j->bytes;
-	if (j->ctx.unchanged && j->have_prev && j->rec.rows < 0)
-		j->rec.rows = j->prev.rows;
-	j->rec.started = j->started;
-	j->rec.finished = j->finished;
-	j->rec.duration_ms = j->ms;
-	free(j->rec.status);
-	j->rec.status = xstrdup("ok");
-	free(j->rec.run);
-	j->rec.run = xstrdup(e->run);
 	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) < 0)
 		return error;
+	crash_point("after-record");
+	if (!j->ctx.unchanged) {
+		char *pending = pending_path(j);
+		unlink(pending);
+		free(pending);
+	}
 
 	it.key = tp->key;
 	it.recipe = tp->recipe;
@@ -523,6 +585,60 @@ static int schedule(struct engine *e, int jobs)
 	return 0;
 }
 
+/* A build killed between publishing an output and moving its record into
+ * state/ left the record in .pipe/pending.  When the output is the one the
+ * record names, the publish happened: the record goes into state/ (history
+ * noted it before the build, so the next commit takes it).  Otherwise the
+ * output was never replaced and the record goes.  Called under the lock. */
+int build_finish_pending(const struct graph *g, const struct plan *p, struct index *ix)
+{
+	DIR *dir = opendir(PIPE_PENDING_DIR);
+	struct dirent *de;
+	int error = 0;
+
+	if (!dir)
+		return 0;
+	while (error == 0 && (de = readdir(dir))) {
+		struct state_record rec;
+		struct buf text = BUF_INIT;
+		struct hash out;
+		char *path;
+		int i = -1;
+
+		if (!str_ends(de->d_name, ".state"))
+			continue;
+		state_record_init(&rec);
+		path = path_join(PIPE_PENDING_DIR, de->d_name);
+		if (file_read(path, &text) < 0 || state_parse(buf_cstr(&text), path, &rec) < 0) {
+			error_clear(); /* written whole or not at all: a temp file's rest */
+			goto next;
+		}
+		for (size_t k = 0; k < g->n && i < 0; k++)
+			if (!strcmp(g->nodes[k].t->name, rec.target))
+				i = (int)k;
+		if (i < 0 || index_hash_path(ix, p->outputs[i], &out) < 0) {
+			error_clear();
+			goto next;
+		}
+		if (hash_eq(&out, &rec.output)) {
+			if ((error = state_write(PIPE_STATE_DIR, &rec)) < 0)
+				goto next;
+			fprintf(stderr, "pipe: recorded %s, whose output a killed build had published\n",
+			        rec.target);
+		}
+	next:
+		if (error == 0)
+			unlink(path);
+		free(path);
+		buf_free(&text);
+		state_record_free(&rec);
+	}
+	closedir(dir);
+	if (error == 0)
+		error = rm_rf(PIPE_PENDING_DIR);
+	return error;
+}
+
 static void kill_children(struct engine *e)
 {
 	pthread_mutex_lock(&e->mu);
@@ -565,6 +681,8 @@ static int take_lock(bool no_wait, int *fd_out)
 	*fd_out = fd;
 	return 0;
 }
+
+int build_lock(int *fd) { return take_lock(true, fd); }
 
 static int cpu_count(void)
 {
@@ -613,6 +731,7 @@ static int commit(struct engine *e)
 	for (size_t i = 0; i < e->g->n; i++)
 		if (e->built_now[i])
 			paths[n++] = state_path(e->g->nodes[i].t->name);
+	crash_point("before-commit");
 	if ((error = history_init(PIPE_STATE_DIR)) == 0) {
 		struct buf removed = BUF_INIT;
 		history_remove_stale_locks(PIPE_STATE_DIR, &e->locked_at, &removed);
@@ -621,6 +740,7 @@ static int commit(struct engine *e)
 			        (int)(nl - p), p);
 		buf_free(&removed);
 		error = history_commit_paths(PIPE_STATE_DIR, msg.data, paths, n, &committed);
+		crash_point("after-commit");
 	}
 	for (size_t i = 0; i < n; i++)
 		free((char *)paths[i]);
@@ -635,7 +755,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	pthread_t *threads = NULL;
 	int lock_fd = -1, error = 0, jobs = o->jobs > 0 ? o->jobs : cpu_count();
 	size_t nthreads = 0, nselected = 0;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa, old_int, old_term, old_hup;
 	double t0 = time_now_ms();
 
 	memset(&e, 0, sizeof(e));
@@ -647,8 +767,12 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	pthread_cond_init(&e.work_cv, NULL);
 	pthread_cond_init(&e.done_cv, NULL);
 
+	crash_at = getenv("PIPE_CRASH_AT");
 	if (!o->dry_run && (error = take_lock(o->no_wait, &lock_fd)) < 0)
 		return error;
+	/* a dry run writes nothing, but may finish a killed build's records */
+	if (o->dry_run && path_exists(PIPE_PENDING_DIR) && take_lock(true, &lock_fd) < 0)
+		error_clear();
 	clock_gettime(CLOCK_REALTIME, &e.locked_at);
 	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
 		goto done;
@@ -663,7 +787,12 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
+	if (index_damaged(e.ix))
+		fprintf(stderr, "pipe: %s is damaged; rebuilding it from state/ (it is only a "
+		        "cache: nothing is lost)\n", PIPE_INDEX_PATH);
 	if ((error = plan_init(&e.plan, g, e.ix, PIPE_STATE_DIR)) < 0)
+		goto done;
+	if (lock_fd >= 0 && (error = build_finish_pending(g, &e.plan, e.ix)) < 0)
 		goto done;
 	e.plan.force = o->force;
 	e.state = xcalloc(g->n, sizeof(*e.state));
@@ -715,7 +844,13 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		for (size_t i = 0; i < g->n; i++)
 			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
 				paths[n++] = state_path(g->nodes[i].t->name);
-		if ((error = history_init(PIPE_STATE_DIR)) == 0)
+		size_t ncommits;
+		/* a damaged repository stops the build before it changes anything */
+		if ((error = history_init(PIPE_STATE_DIR)) == 0 &&
+		    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
+			error_prefix("the state repository is damaged (`pipe fsck` says what can "
+			             "be repaired): ");
+		if (error == 0)
 			error = history_begin(PIPE_STATE_DIR, paths, n);
 		for (size_t i = 0; i < n; i++)
 			free((char *)paths[i]);
@@ -727,7 +862,9 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	interrupted = 0;
+	http_interrupt(0);
 
 	for (size_t k = 0; k < g->n; k++) {
 		int i = g->order[k];
@@ -772,6 +909,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		if (interrupted && !e.stop) {
 			e.stop = true;
 			kill_children(&e);
+			/* the signal again, to each worker: one waiting in a
+			 * transfer's poll() wakes now, not at curl's next
+			 * once-a-second progress call */
+			for (size_t k = 0; k < nthreads; k++)
+				pthread_kill(threads[k], interrupted);
 		}
 		while (finished) {
 			struct job *next = finished->next;
@@ -793,6 +935,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		pthread_join(threads[k], NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	if (e.tty)
 		fputs("\r\033[K", stdout);
 
@@ -856,6 +999,16 @@ int build_status(const struct graph *g, const bool *selected, bool quiet)
 		plan_free(&p);
 		index_free(ix);
 		return error;
+	}
+	/* a killed build's records are finished here too, unless a build runs */
+	if (path_exists(PIPE_PENDING_DIR)) {
+		int lock_fd = -1;
+		if (take_lock(true, &lock_fd) == 0)
+			error = build_finish_pending(g, &p, ix);
+		error_clear();
+		if (lock_fd >= 0)
+			close(lock_fd);
+		error = 0;
 	}
 	plan_preload(&p, selected, cpu_count());
 	for (size_t i = 0; i < g->n; i++)

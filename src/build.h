@@ -26,6 +26,15 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
  * Returns the number of stale targets, or a negative error. */
 int build_status(const struct graph *g, const bool *selected, bool quiet);
 
+struct plan;
+struct index;
+/* For pipe fsck: takes the build lock without waiting (PIPE_ELOCKED when a
+ * build holds it); the caller closes *fd. */
+int build_lock(int *fd);
+/* Under the lock: records a killed build left between publishing an output
+ * and renaming its record are put in place when the output is theirs. */
+int build_finish_pending(const struct graph *g, const struct plan *p, struct index *ix);
+
 /* Paths of the project layout, relative to the project root. */
 #define PIPE_STATE_DIR "state"
 #define PIPE_TARGETS_DIR "targets"

@@ -228,11 +228,13 @@ static const char *initial_branch(void)
 	return branch;
 }
 
-int history_init(const char *state_dir)
+/* Records without their repository are a history lost (a copy that left
+ * state/.git behind, an rm): only `pipe fsck` starts a new one over them. */
+static int init_repo(const char *state_dir, bool over_records)
 {
 	git_repository_init_options opts;
 	git_repository *repo = NULL;
-	char *info = NULL, *exclude = NULL;
+	char *info = NULL, *exclude = NULL, *records = NULL;
 	int rc, error;
 
 	if ((error = lib_init()) < 0)
@@ -242,6 +244,16 @@ int history_init(const char *state_dir)
 		goto done;
 	if (rc != GIT_ENOTFOUND) {
 		error = git_fail(state_dir, "cannot open the state repository");
+		error_prefix("the state repository is damaged (`pipe fsck` says what can be "
+		             "repaired): ");
+		goto done;
+	}
+	records = path_join(state_dir, "targets");
+	if (!over_records && path_exists(records)) {
+		error = error_set("%s/.git is missing, but %s holds state records: the build "
+		                  "history is gone.  Restore %s/.git (from a clone or a backup), "
+		                  "or run `pipe fsck` to start a new history from the records",
+		                  state_dir, records, state_dir);
 		goto done;
 	}
 	lg2.git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
@@ -259,9 +271,12 @@ int history_init(const char *state_dir)
 done:
 	free(info);
 	free(exclude);
+	free(records);
 	lg2.git_repository_free(repo);
 	return error;
 }
+
+int history_init(const char *state_dir) { return init_repo(state_dir, false); }
 
 /* The repository's (or the user's) identity, else a fixed one, so that a
  * fresh CI machine can commit without any git setup. */
@@ -969,6 +984,90 @@ done:
 	lg2.git_diff_free(diff);
 	lg2.git_tree_free(tree_a);
 	lg2.git_tree_free(tree_b);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+/* ---- pipe fsck ---- */
+
+int history_create(const char *state_dir) { return init_repo(state_dir, true); }
+
+int history_verify(const char *state_dir, bool whole, size_t *ncommits)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc, error;
+
+	*ncommits = 0;
+	if ((error = lib_init()) < 0)
+		return error;
+	rc = lg2.git_repository_open_ext(&repo, state_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return error_setcode(PIPE_ENOTFOUND, "%s/.git is missing", state_dir);
+	if (rc < 0)
+		return git_fail(state_dir, "cannot open the state repository");
+	if ((rc = lg2.git_repository_head_unborn(repo)) == 1)
+		goto done;
+	if (rc < 0 || lg2.git_revwalk_new(&walk, repo) < 0 || lg2.git_revwalk_push_head(walk) < 0) {
+		error = git_fail(state_dir, "HEAD does not resolve");
+		goto done;
+	}
+	while ((whole || !*ncommits) && (rc = lg2.git_revwalk_next(&id, walk)) == 0) {
+		if (lg2.git_commit_lookup(&c, repo, &id) < 0 || lg2.git_commit_tree(&tree, c) < 0) {
+			lg2.git_oid_tostr(hex, sizeof(hex), &id);
+			error = git_fail(state_dir, "commit");
+			error_prefix("%.12s: ", hex);
+			goto done;
+		}
+		lg2.git_tree_free(tree);
+		lg2.git_commit_free(c);
+		tree = NULL;
+		c = NULL;
+		(*ncommits)++;
+	}
+	if (rc < 0 && rc != GIT_ITEROVER)
+		error = git_fail(state_dir, "the history does not read");
+done:
+	lg2.git_tree_free(tree);
+	lg2.git_commit_free(c);
+	lg2.git_revwalk_free(walk);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+int history_read_committed(const char *state_dir, const char *path, struct buf *out)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (lg2.git_repository_head_unborn(repo) == 1 ||
+	    lg2.git_revparse_single(&obj, repo, "HEAD") < 0 ||
+	    lg2.git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
+	    lg2.git_tree_entry_bypath(&entry, tree, path) < 0) {
+		error = error_setcode(PIPE_ENOTFOUND, "%s: not in HEAD", path);
+		goto done;
+	}
+	if (lg2.git_blob_lookup(&blob, repo, lg2.git_tree_entry_id(entry)) < 0) {
+		error = git_fail(state_dir, "cannot read a committed record");
+		goto done;
+	}
+	buf_clear(out);
+	buf_add(out, lg2.git_blob_rawcontent(blob), (size_t)lg2.git_blob_rawsize(blob));
+done:
+	lg2.git_blob_free(blob);
+	lg2.git_tree_entry_free(entry);
+	lg2.git_tree_free(tree);
+	lg2.git_object_free(obj);
 	lg2.git_repository_free(repo);
 	return error;
 }

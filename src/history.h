@@ -45,4 +45,15 @@ int history_log(const char *state_dir, const char *target, int max, FILE *out);
  * (default HEAD~1 and HEAD; rev_b NULL means HEAD). */
 int history_diff(const char *state_dir, const char *rev_a, const char *rev_b, FILE *out);
 
+/* For `pipe fsck`.  history_init refuses to start a new repository over
+ * records whose own is missing (their history is lost); this does. */
+int history_create(const char *state_dir);
+/* Reads HEAD's commit and tree (whole: every commit's): PIPE_ENOTFOUND
+ * when there is no repository, an error naming what does not read, or 0
+ * and the number of commits read (0 before the first build). */
+int history_verify(const char *state_dir, bool whole, size_t *ncommits);
+/* The file at path (relative to state_dir) as HEAD's tree holds it;
+ * PIPE_ENOTFOUND when HEAD does not hold it. */
+int history_read_committed(const char *state_dir, const char *path, struct buf *out);
+
 #endif

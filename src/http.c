@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -782,11 +783,29 @@ static long backoff_ms(const struct http_fetch *f, int attempt)
 	return (long)(d / 2 + (double)(x % 1000) / 1000.0 * d / 2);
 }
 
+/* Set by a signal handler (http_interrupt): a transfer's progress callback
+ * and the backoff sleep look at it, so that Ctrl-C ends a fetch within a
+ * second even when the server sends nothing. */
+static volatile sig_atomic_t interrupted;
+
+void http_interrupt(int sig) { interrupted = sig; }
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return interrupted != 0;
+}
+
+/* In slices, so that an interrupt cuts a long Retry-After short. */
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	while (ms > 0 && !interrupted) {
+		long slice = ms < 50 ? ms : 50;
+		struct timespec ts = {0, slice * 1000000L};
+		nanosleep(&ts, NULL);
+		ms -= slice;
+	}
 }
 
 static void note(const struct http_fetch *f, const char *fmt, ...) PIPE_PRINTF(2, 3);
@@ -886,6 +905,8 @@ static void setup_handle(CURL *c, const struct http_fetch *f, struct curl_slist 
 	lib.easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
 	lib.easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
 	lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
 	lib.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -946,6 +967,10 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 
 	if (pg->t.json_error) {
 		error = error_set("%s", pg->scan.err);
+		goto done;
+	}
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		error = error_set("interrupted");
 		goto done;
 	}
 	if (rc != CURLE_OK) {
@@ -1086,6 +1111,10 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 		note(f, "page %d: %s; retrying in %ldms (attempt %d of %d)", pg->number,
 		     buf_cstr(&why), wait, n + 2, f->retries + 1);
 		sleep_ms(wait);
+		if (interrupted) {
+			error = error_set("%s; interrupted before attempt %d", buf_cstr(&why), n + 2);
+			break;
+		}
 	}
 	buf_free(&why);
 	free(pathbuf);

@@ -79,6 +79,11 @@ struct http_result {
 int http_fetch(const struct http_fetch *f, struct http_result *r);
 void http_result_free(struct http_result *r);
 
+/* For a signal handler (async-signal-safe): with sig != 0, transfers in
+ * progress end within a second, and retries and their waits stop, failing
+ * with "interrupted"; 0 clears it. */
+void http_interrupt(int sig);
+
 /* Appends s percent-encoded (all but letters, digits and -._~). */
 void http_url_escape(struct buf *b, const char *s);
 /* Appends name=value to url, both percent-encoded, with ? or &. */

@@ -2,16 +2,19 @@
  *
  * One binary file, little-endian, written whole with temp + rename:
  *
- *   "PIPEIDX2"
+ *   "PIPEIDX3"
  *   u32 nfiles, then per file:
  *       u32 len, path bytes, NUL, u64 inode, u64 size, i64 mtime_sec,
- *       i64 mtime_nsec, 32 bytes SHA-256 of the content
+ *       i64 mtime_nsec, i64 ctime_sec, i64 ctime_nsec, 32 bytes SHA-256 of
+ *       the content
  *   u32 ntargets, then per target:
  *       u32 len, name bytes, NUL, 32 bytes key, 32 bytes recipe hash,
  *       32 bytes output hash, i64 finished, u8 status
  *
- * Like git's index, a file whose stat data match its entry is taken to have
- * the recorded hash, except when its mtime is not older than the index file
+ * Like git's index, a file whose stat data (inode, size, mtime and ctime, to
+ * the nanosecond) match its entry is taken to have the recorded hash: an
+ * edit that keeps the size and puts the mtime back (touch -d, a tool that
+ * preserves times) still moves the ctime.  Except when its mtime is not older than the index file
  * itself: such a file may have changed again within the same clock tick
  * ("racy"), so it is hashed anew.  The index is only a cache: a missing,
  * truncated or foreign file reads as empty and everything is recomputed
@@ -30,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "PIPEIDX2"
+#define MAGIC "PIPEIDX3"
 
 /* What both kinds of entry start with, so that one table serves both. */
 struct entry {
@@ -42,7 +45,8 @@ struct entry {
 struct file_entry {
 	struct entry e;
 	uint64_t ino, size;
-	int64_t sec, nsec;
+	int64_t sec, nsec;   /* mtime */
+	int64_t csec, cnsec; /* ctime */
 	struct hash hash;
 };
 
@@ -68,6 +72,7 @@ struct index {
 	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
 	bool dirty;
+	bool damaged; /* the file was there but did not read */
 };
 
 /* The map holds positions (plus one), so that a lookup that missed the
@@ -211,6 +216,8 @@ int index_load(struct index **out, const char *path)
 		rd(&r, &f->size, 8);
 		rd(&r, &f->sec, 8);
 		rd(&r, &f->nsec, 8);
+		rd(&r, &f->csec, 8);
+		rd(&r, &f->cnsec, 8);
 		rd(&r, f->hash.b, HASH_LEN);
 		ix->files.items[ix->files.n++] = &f->e;
 	}
@@ -232,11 +239,16 @@ int index_load(struct index **out, const char *path)
 		ix->targets.items[ix->targets.n++] = &t->e;
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
+		/* an older pipe's index is not damaged, only outdated */
+		ix->damaged = ix->data.len < 7 || memcmp(ix->data.data, MAGIC, 7) != 0 ||
+		              !memcmp(ix->data.data, MAGIC, 8);
 		clear(ix);
 		ix->sec = ix->nsec = 0;
 	}
 	return 0;
 }
+
+bool index_damaged(const struct index *ix) { return ix->damaged; }
 
 static void wr_str(struct buf *b, const char *s)
 {
@@ -282,6 +294,8 @@ int index_save(struct index *ix, const char *path)
 		buf_add(&b, &f->size, 8);
 		buf_add(&b, &f->sec, 8);
 		buf_add(&b, &f->nsec, 8);
+		buf_add(&b, &f->csec, 8);
+		buf_add(&b, &f->cnsec, 8);
 		buf_add(&b, f->hash.b, HASH_LEN);
 	}
 	n = (uint32_t)ix->targets.n;
@@ -348,6 +362,8 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
 	f->size = (uint64_t)st->st_size;
 	f->sec = st->st_mtim.tv_sec;
 	f->nsec = st->st_mtim.tv_nsec;
+	f->csec = st->st_ctim.tv_sec;
+	f->cnsec = st->st_ctim.tv_nsec;
 	f->hash = *h;
 	ix->dirty = true;
 }
@@ -364,7 +380,8 @@ static int cached_file_hash(void *ctx, const char *path, const struct stat *st,
 	struct file_entry *f = find_file(ix, path);
 	int error;
 	if (f && f->ino == (uint64_t)st->st_ino && f->size == (uint64_t)st->st_size &&
-	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec && !racy(ix, f)) {
+	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec &&
+	    f->csec == st->st_ctim.tv_sec && f->cnsec == st->st_ctim.tv_nsec && !racy(ix, f)) {
 		*out = f->hash;
 		return 0;
 	}

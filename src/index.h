@@ -26,6 +26,9 @@ struct index;
 
 /* A missing or unreadable index is an empty one: it is only a cache. */
 int index_load(struct index **ix, const char *path);
+/* Whether index_load found a file that is not an index, or one cut short
+ * (an older pipe's index is not damaged): the caller says so. */
+bool index_damaged(const struct index *ix);
 /* Writes atomically; does nothing when nothing changed. */
 int index_save(struct index *ix, const char *path);
 void index_free(struct index *ix);
@@ -34,13 +37,14 @@ const struct index_target *index_target_get(const struct index *ix, const char *
 void index_target_put(struct index *ix, const char *name, const struct index_target *t);
 
 /* The hash of a file or directory tree, from the stat cache when the
- * inode, size and mtime are what they were when it was last hashed.
+ * inode, size, mtime and ctime are what they were when it was last hashed.
  * PIPE_ENOTFOUND when the path does not exist. */
 int index_hash_path(struct index *ix, const char *path, struct hash *out);
 /* The same, for a path whose stat data the caller already has. */
 int index_hash_stat(struct index *ix, const char *path, const struct stat *st, struct hash *out);
 /* Records a hash computed elsewhere (a worker hashed a new output before it
- * was renamed into place; a rename keeps inode, size and mtime). */
+ * was renamed into place; a rename keeps inode, size and mtime, and moves
+ * the ctime, which the caller takes from the published file). */
 void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h);
 /* Drops the cached hashes under path (after an output is replaced). */

@@ -470,6 +470,11 @@ static int build(struct build_ctx *ctx)
 		goto done;
 	ctx->rec->rows = res.rows;
 	state_field_set(ctx->rec, "schema", res.schema);
+	if (res.decisions && *res.decisions) {
+		state_field_set(ctx->rec, "decisions", res.decisions);
+		for (const char *p = res.decisions, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+			buf_printf(&ctx->output, "%s: %.*s\n", t->name, (int)(nl - p), p);
+	}
 	{
 		char n[32];
 		snprintf(n, sizeof(n), "%lld", (long long)res.loaded);

@@ -97,6 +97,12 @@ struct column {
 	int pos;         /* index in the table's batch; -1 when never set */
 	int64_t last_row; /* the first pass: the row that last set it */
 	struct column *variant[V_COUNT];
+	/* For the decisions a load prints and records (load_result.decisions):
+	 * values of each C_* kind seen without a hint, and integers beyond
+	 * INT64 (loaded as FLOAT64, rounded), with the first one's text. */
+	int64_t nkind[6];
+	int64_t beyond_int64;
+	char *beyond_example;
 };
 
 enum { LIN_LOAD_ID, LIN_ROW_ID, LIN_PARENT_ID, LIN_ROOT_ID, LIN_LIST_IDX, LIN_COUNT };
@@ -145,6 +151,7 @@ struct hint {
 	char *name;
 	enum type type;
 	bool number;
+	bool user; /* the target's types, not the source's */
 };
 
 struct loader {
@@ -425,6 +432,82 @@ static bool fast_timestamp(const char *p, size_t len, int64_t *out)
 	return true;
 }
 
+/* Where s stops being valid UTF-8 (overlong forms, surrogates and code
+ * points past U+10FFFF are not), or len. */
+static size_t utf8_valid_len(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char b = s[i];
+		unsigned cp, min;
+		size_t n;
+		uint64_t w;
+		/* most text is ASCII: eight bytes at a time */
+		while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull)))
+			i += 8;
+		if (i == len)
+			break;
+		if ((b = s[i]) < 0x80) {
+			i++;
+			continue;
+		}
+		if ((b & 0xE0) == 0xC0)
+			n = 1, cp = b & 0x1F, min = 0x80;
+		else if ((b & 0xF0) == 0xE0)
+			n = 2, cp = b & 0x0F, min = 0x800;
+		else if ((b & 0xF8) == 0xF0)
+			n = 3, cp = b & 0x07, min = 0x10000;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+/* A STRING must be UTF-8, as BigQuery's load jobs require: a Latin-1 file
+ * is refused, not loaded as bytes no query can compare. */
+static int check_utf8(struct loader *L, const struct column *c, const struct cell *v)
+{
+	size_t ok = utf8_valid_len((const unsigned char *)v->p, v->len);
+	if (ok == v->len)
+		return 0;
+	return row_error(L, "column %s: invalid UTF-8: byte 0x%02x after \"%.*s\" (BigQuery rejects it too): "
+	                 "convert the file to UTF-8, e.g. iconv -f LATIN1 -t UTF-8", c->name,
+	                 (unsigned char)v->p[ok], ok > 40 ? 40 : (int)ok, v->p + (ok > 40 ? ok - 40 : 0));
+}
+
+/* A number written beyond FLOAT64's range (1e400) would load as infinity. */
+static bool out_of_range(const char *p, size_t len)
+{
+	char tmp[64], *copy;
+	double d;
+	if (len < 300 && !memchr(p, 'e', len) && !memchr(p, 'E', len))
+		return false;
+	copy = len < sizeof(tmp) ? tmp : xmalloc(len + 1);
+	memcpy(copy, p, len);
+	copy[len] = '\0';
+	d = strtod(copy, NULL);
+	if (copy != tmp)
+		free(copy);
+	return isinf(d);
+}
+
+static int range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type)
+{
+	return row_error(L, "column %s: %.*s is out of range for %s (BigQuery rejects it too; the largest FLOAT64 is "
+	                 "about 1.8e308): fix the value, or load the column as text (types = %s:STRING)",
+	                 c->name, len > 80 ? 80 : (int)len, s, type, c->name);
+}
+
 /* The value of cell as type t: 0, or PIPE_EUSAGE when it does not convert.
  * Strings point into the cell or the scratch buffer. */
 static int convert(struct loader *L, const struct cell *c, enum type t, struct value *out)
@@ -443,7 +526,7 @@ static int convert(struct loader *L, const struct cell *c, enum type t, struct v
 	    (t == TYPE_TIMESTAMP && fast_timestamp(s, len, &out->us)))
 		return 0;
 	if (value_parse(t, s, len, out) == 0)
-		return 0;
+		return t == TYPE_FLOAT64 && isinf(out->f) && out_of_range(s, len) ? PIPE_EUSAGE : 0;
 	/* "1.0" is a whole number too: Socrata and pandas write them so. */
 	if (t == TYPE_INT64 && value_parse(TYPE_FLOAT64, s, len, out) == 0 && out->f == floor(out->f) &&
 	    fabs(out->f) < 9.2e18) {
@@ -660,7 +743,10 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 	unsigned k;
 	size_t len;
 	const char *s;
+	int error;
 	*ev = 0;
+	if (v->type == JSON_STRING && (error = check_utf8(L, c, v)) < 0)
+		return error;
 	if (c->hint != TYPE_NULL) {
 		if (c->number) {
 			int64_t whole, m;
@@ -695,6 +781,10 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 		return 0;
 	}
 	k = cell_class(v);
+	if (k == C_FLOAT && v->type != JSON_STRING && out_of_range(v->p, v->len))
+		return range_error(L, c, v->p, v->len, "FLOAT64");
+	if (v->type == JSON_INT && k == C_FLOAT && !c->beyond_int64++)
+		c->beyond_example = xstrndup(v->p, v->len > 40 ? 40 : v->len);
 	if (c->fixed && !fits(k, c->type)) {
 		int vi = variant_of(k);
 		if (L->o->freeze) {
@@ -714,12 +804,16 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 			}
 		}
 		c->variant[vi]->seen |= k;
+		c->variant[vi]->nkind[__builtin_ctz(k)]++;
 		return 0;
 	}
 	c->seen |= k;
+	c->nkind[__builtin_ctz(k)]++;
 	return 0;
 bad:
 	s = cell_text(L, v, &len);
+	if (out_of_range(s, len))
+		return range_error(L, c, s, len, c->number ? "a number" : type_name(c->hint));
 	return row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
 	                 c->number ? "a number" : type_name(c->hint));
 }
@@ -1510,6 +1604,7 @@ static int parse_hints(struct loader *L, const char *text, bool user)
 			break;
 		}
 		h.name = load_column_name(w, strlen(w));
+		h.user = user;
 		L->hints = xrealloc(L->hints, (L->nhints + 1) * sizeof(*L->hints));
 		L->hints[L->nhints++] = h;
 	}
@@ -2025,6 +2120,86 @@ done:
 	return error;
 }
 
+/* A `types` entry that names no key of the input is a typo until shown
+ * otherwise: the column it meant would be loaded with an inferred type.  A
+ * key that is null in every row counts (it has a node, not a column).  The
+ * source's own hints (Socrata's) may name fields a query left out. */
+static int check_hints(struct loader *L)
+{
+	for (size_t i = 0; i < L->nhints; i++) {
+		bool found = !L->hints[i].user;
+		struct buf names = BUF_INIT;
+		int error;
+		for (size_t n = 0; n < L->nnodes && !found; n++)
+			found = L->nodes[n].child < 0 && str_eq_nocase(L->nodes[n].name, L->hints[i].name);
+		if (found)
+			continue;
+		for (size_t n = 0; n < L->nnodes && names.len < 200; n++)
+			if (L->nodes[n].child < 0 && L->nodes[n].table == 0)
+				buf_printf(&names, "%s%s", names.len ? ", " : "", L->nodes[n].name);
+		error = error_setcode(PIPE_EUSAGE, "%s%stypes: %s names no column of the input (its columns: %s); a "
+		                      "column's name is its key normalised (docs/staging.md)",
+		                      L->o->where ? L->o->where : "", L->o->where ? ": " : "", L->hints[i].name,
+		                      names.len ? buf_cstr(&names) : "none");
+		buf_free(&names);
+		return error;
+	}
+	return 0;
+}
+
+/* "column x", or "column items.x" in a child table. */
+static void column_label(struct buf *out, const struct ltable *t, size_t ti, const struct column *c)
+{
+	buf_printf(out, "column %s%s%s", ti ? t->name : "", ti ? "." : "", c->name);
+}
+
+/* What the load decided about values that did not all agree with their
+ * column, one line each: printed with the build's output and kept in the
+ * state record, so that no value changes without a word. */
+static void decisions_text(struct loader *L, struct buf *out)
+{
+	static const char *const kind_name[6] = {"INT64", "FLOAT64", "BOOL", "STRING", "DATE", "TIMESTAMP"};
+	for (size_t ti = 0; ti < L->ntables; ti++) {
+		struct ltable *t = &L->tables[ti];
+		for (size_t i = 0; i < t->ncols; i++) {
+			struct column *c = t->cols[i];
+			int kinds = __builtin_popcount(c->seen);
+			if (c->pos < 0)
+				continue;
+			if (!c->fixed && c->hint == TYPE_NULL && c->type == TYPE_STRING && kinds > 1) {
+				column_label(out, t, ti, c);
+				buf_putc(out, ':');
+				for (int k = 0; k < 6; k++)
+					if (c->nkind[k])
+						buf_printf(out, " %lld %s,", (long long)c->nkind[k], kind_name[k]);
+				out->data[--out->len] = '\0';
+				buf_puts(out, " values: the column is STRING, every value as written\n");
+			}
+			if (c->beyond_int64 && c->type == TYPE_FLOAT64) {
+				column_label(out, t, ti, c);
+				buf_printf(out, ": %lld integer%s beyond INT64 (%s%s): the column is FLOAT64, and they "
+				           "are rounded to 17 significant digits (types = %s:STRING keeps them exact)\n",
+				           (long long)c->beyond_int64, c->beyond_int64 == 1 ? "" : "s",
+				           c->beyond_example, c->beyond_int64 == 1 ? "" : ", ...", c->name);
+			}
+			for (int v = 0; v < V_COUNT; v++) {
+				struct column *x = c->variant[v];
+				int64_t n = 0;
+				if (!x)
+					continue;
+				for (int k = 0; k < 6; k++)
+					n += x->nkind[k];
+				if (!n)
+					continue;
+				column_label(out, t, ti, c);
+				buf_printf(out, ": %lld value%s that %s not %s, as the table has it: into column %s\n",
+				           (long long)n, n == 1 ? "" : "s", n == 1 ? "is" : "are", type_name(c->type),
+				           x->name);
+			}
+		}
+	}
+}
+
 static void schema_text(struct loader *L, struct buf *out)
 {
 	for (size_t ti = 0; ti < L->ntables; ti++) {
@@ -2061,7 +2236,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 	}
 	unlink(L.tape_path); /* gone when closed, whatever happens */
 	L.pass = 1;
-	if ((error = run_pass(&L)) < 0)
+	if ((error = run_pass(&L)) < 0 || (error = check_hints(&L)) < 0)
 		goto done;
 	res->loaded = L.loaded;
 
@@ -2073,6 +2248,11 @@ int load_run(const struct load_options *o, struct load_result *res)
 		goto done;
 	if ((error = open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
 		goto done;
+	{
+		struct buf b = BUF_INIT;
+		decisions_text(&L, &b);
+		res->decisions = buf_detach(&b);
+	}
 	for (size_t i = 0; i < L.ntables; i++) {
 		struct ltable *t = &L.tables[i];
 		t->seed = str_hash64(o->load_id, strlen(o->load_id)) ^ str_hash64(t->name, strlen(t->name));
@@ -2110,6 +2290,7 @@ done:
 			table_writer_abort(t->w);
 		for (size_t j = 0; j < t->ncols; j++) {
 			free(t->cols[j]->name);
+			free(t->cols[j]->beyond_example);
 			free(t->cols[j]);
 		}
 		free(t->cols);
@@ -2150,5 +2331,6 @@ done:
 void load_result_free(struct load_result *res)
 {
 	free(res->schema);
-	res->schema = NULL;
+	free(res->decisions);
+	res->schema = res->decisions = NULL;
 }

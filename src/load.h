@@ -44,6 +44,11 @@ struct load_result {
 	/* Every table's columns, one "table.column TYPE" line each: kept in
 	 * the state record so that `git log -p state/` shows the evolution. */
 	char *schema;
+	/* What the load decided about values that disagreed with their column
+	 * (a mix widened to STRING, integers beyond INT64 rounded, values put
+	 * in a variant column), one line each; "" when none.  Printed with
+	 * the build's output and kept in the state record. */
+	char *decisions;
 };
 
 int load_run(const struct load_options *o, struct load_result *res);

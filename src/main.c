@@ -2,6 +2,7 @@
  * Exit codes (docs/cli.md): 0 success, 1 a target failed, 2 usage or DAG
  * file error, 3 any other error (I/O, the state repository). */
 #include "build.h"
+#include "fsck.h"
 #include "graph.h"
 #include "history.h"
 #include "pipefile.h"
@@ -11,6 +12,7 @@
 #include "warehouse/table.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,6 +34,7 @@ static const char usage_text[] =
 	"  log [TARGET]         the build history from state/\n"
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
+	"  fsck                 check outputs, records, index and state/; repair\n"
 	"  query SQL            run GoogleSQL on the local warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
@@ -421,6 +424,46 @@ done:
 	return code;
 }
 
+static const char fsck_help[] =
+	"usage: pipe fsck [-f FILE] [NAME=value...]\n"
+	"\n"
+	"Checks each target's output against its state record, that each record\n"
+	"parses, the index against the records, and the state repository (HEAD,\n"
+	"every commit, records not committed).  Repairs what it can without losing\n"
+	"anything more: finishes records a killed build left, puts back a damaged\n"
+	"record from HEAD, commits uncommitted records, removes a stale index, starts\n"
+	"a new history when state/.git is missing.  Prints one line per problem and\n"
+	"what it did; exits 0 when nothing was wrong, 1 when something was.\n";
+
+static int cmd_fsck(int argc, char **argv)
+{
+	struct project_args a = {0};
+	struct pipefile pf = {0};
+	struct graph g = {0};
+	bool *sel = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(fsck_help, stdout);
+			return 0;
+		} else if ((error = project_word(&a, argc, argv, &i, "fsck")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+		goto done;
+	error = fsck_run(&g);
+done:
+	code = error < 0 ? error_exit(error) : (error > 0 ? EXIT_FAILED : 0);
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	free(sel);
+	graph_free(&g);
+	pipefile_free(&pf);
+	args_free(&a);
+	return code;
+}
+
 static int cmd_dag(int argc, char **argv)
 {
 	struct project_args a = {0};
@@ -768,6 +811,8 @@ static int cmd_schema(int argc, char **argv)
 	return 0;
 }
 
+static void on_sigpipe(int sig) { (void)sig; }
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -777,10 +822,14 @@ int main(int argc, char **argv)
 		{"build", cmd_build}, {"status", cmd_status}, {"dag", cmd_dag},
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
-		{"schema", cmd_schema},
+		{"schema", cmd_schema}, {"fsck", cmd_fsck},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* a closed stdout (pipe build | head -1) fails the writes with EPIPE
+	 * instead of killing a build between two of its steps.  Caught, not
+	 * ignored: commands get SIGPIPE back at exec, as `yes | head` needs */
+	signal(SIGPIPE, on_sigpipe);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--version")) {
 			puts("pipe " PIPE_VERSION);

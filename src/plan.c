@@ -136,7 +136,7 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 struct preload {
 	const char *path;
 	uint64_t ino, size;
-	int64_t sec, nsec;
+	int64_t sec, nsec, csec, cnsec; /* mtime, ctime */
 	uint32_t mode;
 	int err; /* errno of the stat, 0 when it worked */
 };
@@ -212,6 +212,8 @@ static void *preload_slice(void *arg)
 			e->size = (uint64_t)st.st_size;
 			e->sec = st.st_mtim.tv_sec;
 			e->nsec = st.st_mtim.tv_nsec;
+			e->csec = st.st_ctim.tv_sec;
+			e->cnsec = st.st_ctim.tv_nsec;
 			e->mode = (uint32_t)st.st_mode;
 		}
 	}
@@ -277,6 +279,8 @@ static int hash_with_stat(struct plan *p, const char *path, long pre, struct has
 	st.st_size = (off_t)p->pre[pre].size;
 	st.st_mtim.tv_sec = p->pre[pre].sec;
 	st.st_mtim.tv_nsec = p->pre[pre].nsec;
+	st.st_ctim.tv_sec = p->pre[pre].csec;
+	st.st_ctim.tv_nsec = p->pre[pre].cnsec;
 	st.st_mode = (mode_t)p->pre[pre].mode;
 	return index_hash_stat(p->ix, path, &st, out);
 }

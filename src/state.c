@@ -598,12 +598,21 @@ int state_read(const char *state_dir, const char *target, struct state_record *r
 		goto done;
 	}
 	if ((error = state_parse(buf_cstr(&text), path, rec)) < 0)
-		goto done;
+		goto damaged;
 	if (strcmp(rec->target, target)) {
 		error = error_set("%s:1: the record is for target '%s', not '%s'", path,
 		                  rec->target, target);
 		state_record_free(rec);
+		goto damaged;
 	}
+	goto done;
+damaged: {
+	/* never rebuilt over silently: the record is the target's history */
+	char *msg = xasprintf("%s (the record is damaged: `pipe fsck` puts back the last "
+	                      "committed one, or says what to do)", error_last());
+	error_set("%s", msg);
+	free(msg);
+}
 done:
 	buf_free(&text);
 	free(rel);
