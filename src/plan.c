@@ -344,6 +344,21 @@ static void record_to_last(const struct state_record *rec, const struct target *
 	hasher_final(h, &last->recipe);
 }
 
+/* Whether output is the one state/ records for target i: the index may be
+ * behind state/ after a killed build (a pending record put in place by the
+ * next command), and an output is modified outside pipe only when it is
+ * neither. */
+static bool output_as_recorded(struct plan *p, int i, const struct hash *output)
+{
+	struct state_record rec = {0};
+	bool found = false, same;
+	if (last_from_state(p, i, &rec, &found) < 0)
+		error_clear();
+	same = found && hash_eq(&rec.output, output);
+	state_record_free(&rec);
+	return same;
+}
+
 static void set_why(struct target_plan *tp, enum reason r, char *why)
 {
 	free(tp->why);
@@ -548,7 +563,8 @@ int plan_target(struct plan *p, int i)
 	/* a reason that outranks it must not hide an output changed by hand:
 	 * an append or merge table refuses to build on one (docs/staging.md) */
 	if (tp->reason != REASON_FRESH && tp->reason != REASON_OUTPUT_MODIFIED && tp->have_last && tp->have_output &&
-	    !hash_is_zero(&tp->last.output) && !hash_eq(&tp->output, &tp->last.output))
+	    !hash_is_zero(&tp->last.output) && !hash_eq(&tp->output, &tp->last.output) &&
+	    !output_as_recorded(p, i, &tp->output))
 		set_why(tp, tp->reason, xasprintf("%s; output %s was modified outside pipe", tp->why, p->outputs[i]));
 
 	/* a fresh target found only through state/ goes back into the index */
