@@ -609,10 +609,11 @@ static int parse_text(struct loader *ld, const char *text, size_t len)
  * the array moves while command-line overrides are added. */
 static long var_index(const struct loader *ld, const char *name, size_t n)
 {
-	char small[128], *key = n < sizeof(small) ? small : xmalloc(n + 1);
+	char small[128], *key;
 	void *v;
 	if (!valid_var_name(name, n))
 		return -1;
+	key = n < sizeof(small) ? small : xmalloc(n + 1);
 	memcpy(key, name, n);
 	key[n] = '\0';
 	v = strmap_get(&ld->vars, key);
