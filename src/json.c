@@ -208,6 +208,14 @@ static int check_tokens(struct json_doc *doc, const char *where)
 		bool is_float;
 		if (i > 0 && t->parent < 0)
 			return parse_error(doc, where, (size_t)t->start, "more than one value");
+		/* jsmn takes a string before any ':' for a key, outside an object
+		 * too ("a": 1, ["a": 1], {}: "a"): only an object has keys. */
+		if (t->type == JSON_STRING && t->size && (t->parent < 0 || doc->toks[t->parent].type != JSON_OBJECT)) {
+			size_t at = (size_t)t->end + 1;
+			while (at < len && text[at] != ':')
+				at++;
+			return parse_error(doc, where, at, "a ':' outside an object");
+		}
 		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
 		if (t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT && (t->type != JSON_STRING || t->size != 1)) {
 			size_t at = (size_t)t->start;
@@ -830,6 +838,11 @@ static int window_record(struct source *r, struct json_doc *doc, size_t *len)
 	}
 	for (next = first + 1; next < r->win_n && r->win[next].parent >= 0; next++)
 		;
+	/* A ':' after the record's '}' makes jsmn hang what follows on it
+	 * ({}:"b": 1): tokens outside its text, counted in its size.  Such a
+	 * record is scanned on its own, and the ':' is reported. */
+	if (r->win[next - 1].start >= r->win[first].end)
+		return 0;
 	doc->text = r->buf + r->pos;
 	*len = (size_t)(r->win[first].end - r->win[first].start);
 	doc->len = *len;

@@ -69,6 +69,10 @@ static void test_ndjson(void)
 	CHECK_INT(read_all("{\"a\":1}\n", JSON_FORMAT_NDJSON, NULL, &out), 1);
 	buf_clear(&out);
 	CHECK_INT(read_all("", JSON_FORMAT_NDJSON, NULL, &out), 0);
+	/* the ':' after a record, as in an array (test_errors) */
+	CHECK(read_all("{}:\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\": 1\n",
+	               JSON_FORMAT_NDJSON, NULL, &out) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "in.json:1:3: invalid JSON: expected a record (an object), found ':'"));
 	buf_free(&out);
 }
 
@@ -122,6 +126,12 @@ static void test_errors(void)
 		{"[{\"a\" 1}]", "in.json:1:7: invalid JSON"},
 		{"[{\"a\" }]", "in.json:1:7: invalid JSON: a key without a value"},
 		{"[{\"a\": 1, \"b\"}]", "in.json:1:14: invalid JSON"},
+		/* jsmn hangs what follows a ':' after a record on the record,
+		 * beyond its text: a long key puts it past the text's buffer */
+		{"[{}:\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\": 1]",
+		 "in.json:1:4: invalid JSON: expected ',' or ']' after a record, found ':'"},
+		{"[{\"a\": [\"b\": 1]}]", "in.json:1:12: invalid JSON: a ':' outside an object"},
+		{"[{\"a\": \"b\": 2}]", "in.json:1:11: invalid JSON: a ':' outside an object"},
 	};
 	struct buf out = BUF_INIT;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -247,6 +257,11 @@ static void test_parse_doc(void)
 	CHECK_INT(doc.toks[json_get(&doc, 0, "n")].type, JSON_FLOAT);
 	CHECK(json_parse(&doc, "{} {}", 5, "m.json") == PIPE_EUSAGE);
 	CHECK(strstr(error_last(), "m.json:1:4: invalid JSON: more than one value"));
+	/* jsmn reads a ':' after a top-level string as a key's: a header
+	 * such as X-SODA2-Fields: "a":"" once wrote before the checker's array */
+	CHECK(json_parse(&doc, "\"a\":\"\"", 6, "h") == PIPE_EUSAGE);
+	CHECK_STR(error_last(), "h:1:4: invalid JSON: a ':' outside an object (at ':')");
+	CHECK(json_parse(&doc, "{}:\"b\":1", 9, "h") == PIPE_EUSAGE);
 	json_doc_free(&doc);
 }
 
