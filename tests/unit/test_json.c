@@ -265,6 +265,52 @@ static void test_parse_doc(void)
 	json_doc_free(&doc);
 }
 
+/* Nesting past JSON_MAX_DEPTH is refused where it goes too deep, before
+ * jsmn, whose time grows with the square of the depth, sees it. */
+static void test_depth(void)
+{
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	struct json_doc doc = {0};
+	static const int depths[] = {JSON_MAX_DEPTH, JSON_MAX_DEPTH + 1, 100000};
+	for (size_t k = 0; k < sizeof(depths) / sizeof(depths[0]); k++) {
+		double t0 = time_now_ms();
+		int n = depths[k];
+		buf_clear(&text);
+		buf_puts(&text, "[{\"a\":1},\n");
+		/* a record n levels deep: n - 1 objects around an array */
+		for (int i = 0; i < n - 1; i++)
+			buf_puts(&text, "{\"a\":");
+		buf_puts(&text, "[1]");
+		for (int i = 0; i < n - 1; i++)
+			buf_puts(&text, "}");
+		buf_puts(&text, "]");
+		buf_clear(&out);
+		if (n <= JSON_MAX_DEPTH) {
+			CHECK_INT(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out), 2);
+		} else {
+			char where[80];
+			CHECK(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out) == PIPE_EUSAGE);
+			/* at the container one level too deep */
+			snprintf(where, sizeof(where), "in.json:2:%d: invalid JSON: nested deeper than 1000 levels",
+			         5 * JSON_MAX_DEPTH + 1);
+			if (!strstr(error_last(), where))
+				T_FAIL("depth %d: %s", n, error_last());
+		}
+		/* the record as one value, as json_parse reads a manifest */
+		if (n <= JSON_MAX_DEPTH + 1) {
+			int rc = json_parse(&doc, text.data + 10, text.len - 11, "m.json");
+			if (n <= JSON_MAX_DEPTH)
+				CHECK_OK(rc);
+			else
+				CHECK(rc == PIPE_EUSAGE && strstr(error_last(), "nested deeper than 1000 levels"));
+		}
+		CHECK(time_now_ms() - t0 < 5000);
+	}
+	json_doc_free(&doc);
+	buf_free(&text);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -279,6 +325,7 @@ int main(void)
 	RUN(test_many_tokens);
 	RUN(test_huge_record);
 	RUN(test_parse_doc);
+	RUN(test_depth);
 	rm_rf(tmpdir);
 	T_DONE();
 }
