@@ -24,8 +24,11 @@ OBJ     = $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  = $(filter-out $(BUILD)/src/main.o,$(OBJ))
 TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTS   = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Fuzz harnesses (docs/fuzzing.md): every tests/fuzz/*.c but the replayer.
+FUZZSRC = $(filter-out tests/fuzz/replay.c,$(sort $(wildcard tests/fuzz/*.c)))
+REPLAYS = $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all test check-asan demo bench install uninstall clean deps screenshot
+.PHONY: all test check-asan demo bench install uninstall clean deps screenshot fuzz
 all: pipe
 
 pipe: $(BUILD)/pipe
@@ -46,7 +49,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libpipe.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpipe.a $(LDLIBS)
 
-test: $(BUILD)/pipe $(TESTS)
+# Each harness with a main() that replays its corpus, for the suite.
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libpipe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libpipe.a $(LDLIBS)
+
+test: $(BUILD)/pipe $(TESTS) $(REPLAYS)
 	@python3 tests/run.py --build $(BUILD)
 
 # The same suite under AddressSanitizer and UBSan.
@@ -55,6 +63,36 @@ check-asan:
 
 deps:
 	@sh .ci/deps
+
+# libFuzzer on each harness (FUZZ=json for one), FUZZ_SECONDS each, from
+# its seeds in tests/fuzz/corpus/<name>; new inputs go to
+# build-fuzz/corpus/<name>, crashes to build-fuzz/crashes/<name>/.
+FUZZ_SECONDS ?= 60
+FUZZ         ?= $(FUZZSRC:tests/fuzz/%.c=%)
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_ARGS    ?= -max_len=65536 -timeout=10 -rss_limit_mb=2048
+fuzz:
+	@sh .ci/deps fuzz
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libpipe.a
+	@for f in $(FUZZ); do \
+		[ -f tests/fuzz/$$f.c ] || { echo "no harness tests/fuzz/$$f.c"; exit 1; }; \
+		echo "$(FUZZ_CC) ... -o build-fuzz/fuzz-$$f tests/fuzz/$$f.c"; \
+		$(FUZZ_CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o build-fuzz/fuzz-$$f \
+			tests/fuzz/$$f.c build-fuzz/libpipe.a $(LDLIBS) || exit 1; \
+	done
+	@failed=""; for f in $(FUZZ); do \
+		mkdir -p build-fuzz/corpus/$$f build-fuzz/crashes/$$f tests/fuzz/corpus/$$f; \
+		touch build-fuzz/start-$$f; \
+		echo "fuzzing $$f for $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
+			-artifact_prefix=build-fuzz/crashes/$$f/ build-fuzz/corpus/$$f tests/fuzz/corpus/$$f \
+			>build-fuzz/fuzz-$$f.log 2>&1; \
+		tail -n 3 build-fuzz/fuzz-$$f.log; \
+		found=$$(find build-fuzz/crashes/$$f -type f -newer build-fuzz/start-$$f); \
+		[ -z "$$found" ] || { failed="$$failed $$f"; for c in $$found; do echo "  $$c"; done; }; \
+	done; \
+	[ -z "$$failed" ] || { echo "crashes in:$$failed (see docs/fuzzing.md)"; exit 1; }
 
 demo: deps
 	$(MAKE) pipe
@@ -89,6 +127,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pipe $(DESTDIR)$(PREFIX)/share/man/man1/pipe.1
 
 clean:
-	rm -rf build build-asan pipe
+	rm -rf build build-asan build-fuzz pipe
 
 -include $(OBJ:.o=.d)

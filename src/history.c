@@ -546,6 +546,8 @@ int history_commit_paths(const char *state_dir, const char *message,
 		if (!(nl = strchr(line, '\n')))
 			break;
 		*nl = '\0';
+		if (!*line)
+			continue; /* an empty line names no record */
 		grow_array(&all, &cap, n + 1, sizeof(*all));
 		all[n++] = line;
 	}

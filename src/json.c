@@ -37,6 +37,8 @@
 #include <jsmn.h>
 
 #define READ_CHUNK (1u << 20)
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* Line and column of offset off in text, which starts at line0:col0. */
 static void position(const char *text, size_t off, int64_t line0, int64_t col0,
@@ -202,12 +204,29 @@ static int check_tokens(struct json_doc *doc, const char *where)
 {
 	const char *text = doc->text;
 	size_t len = doc->len;
+	int *depth;
+	if (doc->endscap < doc->ntoks) {
+		doc->endscap = doc->ntoks;
+		doc->ends = xrealloc(doc->ends, (size_t)doc->ntoks * sizeof(int));
+	}
+	depth = doc->ends; /* until check_separators takes them */
 	for (int i = 0; i < doc->ntoks; i++) {
 		struct json_tok *t = &doc->toks[i];
 		const char *s = text + t->start, *e = text + t->end;
 		bool is_float;
 		if (i > 0 && t->parent < 0)
 			return parse_error(doc, where, (size_t)t->start, "more than one value");
+		depth[i] = (t->parent < 0 ? 0 : depth[t->parent]) + (t->type == JSON_OBJECT || t->type == JSON_ARRAY);
+		if (depth[i] > JSON_MAX_DEPTH)
+			return parse_error(doc, where, (size_t)t->start, "nested deeper than " STR(JSON_MAX_DEPTH) " levels");
+		/* jsmn takes a string before any ':' for a key, outside an object
+		 * too ("a": 1, ["a": 1], {}: "a"): only an object has keys. */
+		if (t->type == JSON_STRING && t->size && (t->parent < 0 || doc->toks[t->parent].type != JSON_OBJECT)) {
+			size_t at = (size_t)t->end + 1;
+			while (at < len && text[at] != ':')
+				at++;
+			return parse_error(doc, where, at, "a ':' outside an object");
+		}
 		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
 		if (t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT && (t->type != JSON_STRING || t->size != 1)) {
 			size_t at = (size_t)t->start;
@@ -232,9 +251,35 @@ static int check_tokens(struct json_doc *doc, const char *where)
 	return check_separators(doc, where);
 }
 
+/* The offset of the first '{' or '[' nested deeper than JSON_MAX_DEPTH,
+ * or len: checked before jsmn, whose time grows with the square of the
+ * depth. */
+static size_t too_deep(const char *text, size_t len)
+{
+	int depth = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"')
+			in_string = true;
+		else if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				return i;
+		} else if (c == '}' || c == ']')
+			depth--;
+	}
+	return len;
+}
+
 int json_parse(struct json_doc *doc, const char *text, size_t len, const char *where)
 {
 	jsmn_parser p;
+	size_t deep;
 	int n;
 
 	doc->text = text;
@@ -244,6 +289,8 @@ int json_parse(struct json_doc *doc, const char *text, size_t len, const char *w
 		doc->line = doc->col = 1;
 	if (len > (size_t)INT32_MAX)
 		return error_setcode(PIPE_EUSAGE, "%s: a JSON value larger than 2 GiB", where);
+	if ((deep = too_deep(text, len)) < len)
+		return parse_error(doc, where, deep, "nested deeper than " STR(JSON_MAX_DEPTH) " levels");
 	if (doc->rawcap < 64) {
 		doc->rawcap = 64;
 		doc->raw = xrealloc(doc->raw, (size_t)doc->rawcap * sizeof(jsmntok_t));
@@ -625,7 +672,8 @@ static int scan_value(struct source *r, size_t *len)
 				break;
 			case '{':
 			case '[':
-				depth++;
+				if (++depth > JSON_MAX_DEPTH)
+					return err_at(r, off - 1, "invalid JSON: nested deeper than %d levels", JSON_MAX_DEPTH);
 				break;
 			case '}':
 			case ']':
@@ -830,6 +878,11 @@ static int window_record(struct source *r, struct json_doc *doc, size_t *len)
 	}
 	for (next = first + 1; next < r->win_n && r->win[next].parent >= 0; next++)
 		;
+	/* A ':' after the record's '}' makes jsmn hang what follows on it
+	 * ({}:"b": 1): tokens outside its text, counted in its size.  Such a
+	 * record is scanned on its own, and the ':' is reported. */
+	if (r->win[next - 1].start >= r->win[first].end)
+		return 0;
 	doc->text = r->buf + r->pos;
 	*len = (size_t)(r->win[first].end - r->win[first].start);
 	doc->len = *len;

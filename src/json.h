@@ -15,6 +15,10 @@
 
 /* A record larger than this is refused rather than held in memory. */
 #define JSON_MAX_RECORD (64u << 20)
+/* Objects and arrays nested deeper than this are refused: jsmn's work to
+ * close a container grows with the depth, so a deep document costs the
+ * square of its depth (docs/staging.md). */
+#define JSON_MAX_DEPTH 1000
 
 enum json_type {
 	JSON_OBJECT = 1,

@@ -60,6 +60,14 @@
 #include "warehouse/table.h"
 #include "warehouse/value.h"
 
+/* BigQuery's limits, which a load keeps to (docs/staging.md): objects and
+ * arrays nested deeper than LOAD_MAX_NESTING below the record are kept as
+ * their JSON text in one STRING column; a flattened name longer than
+ * LOAD_MAX_NAME is shortened; a table has at most LOAD_MAX_COLUMNS. */
+#define LOAD_MAX_NESTING 15
+#define LOAD_MAX_NAME 300
+#define LOAD_MAX_COLUMNS 10000
+
 /* Tape events of converted values (see the format above). */
 enum { TAPE_INT = 'I', TAPE_DEC = 'D', TAPE_TYPED = 'T' };
 
@@ -115,6 +123,7 @@ struct ltable {
 	int root;   /* its node */
 	struct column **cols;
 	size_t ncols, capcols;
+	struct strmap by_name; /* column name -> struct column * */
 	/* The second pass. */
 	struct table_spec spec;
 	struct batch batch;
@@ -567,12 +576,16 @@ static int variant_of(unsigned k)
 
 /* The column named name in t, made on first sight: keys that differ in the
  * source but normalise alike (VendorID, vendorid) share it. */
-static struct column *column_new(struct loader *L, struct ltable *t, const char *name)
+static int column_new(struct loader *L, struct ltable *t, const char *name, struct column **out)
 {
 	struct column *c;
-	for (size_t i = 0; i < t->ncols; i++)
-		if (!strcmp(t->cols[i]->name, name))
-			return t->cols[i];
+	if ((*out = strmap_get(&t->by_name, name)))
+		return 0;
+	/* the lineage columns count too */
+	if (t->ncols + LIN_COUNT >= LOAD_MAX_COLUMNS)
+		return row_error(L, "table %s: more than %d columns: BigQuery allows at most %d columns in a table, "
+		                 "pipe's %d lineage columns included", t->name, LOAD_MAX_COLUMNS - LIN_COUNT,
+		                 LOAD_MAX_COLUMNS, LIN_COUNT);
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->pos = -1;
@@ -590,7 +603,22 @@ static struct column *column_new(struct loader *L, struct ltable *t, const char 
 	}
 	grow_array(&t->cols, &t->capcols, t->ncols + 1, sizeof(*t->cols));
 	t->cols[t->ncols++] = c;
-	return c;
+	strmap_put(&t->by_name, c->name, c);
+	*out = c;
+	return 0;
+}
+
+/* name, or when it is longer than LOAD_MAX_NAME, its start and a hash of
+ * the whole (as dlt shortens identifiers): the same name every load. */
+static char *short_name(char *name)
+{
+	size_t len = strlen(name);
+	char *s;
+	if (len <= LOAD_MAX_NAME)
+		return name;
+	s = xasprintf("%.*s_%08x", LOAD_MAX_NAME - 9, name, (unsigned)(str_hash64(name, len) & 0xffffffffu));
+	free(name);
+	return s;
 }
 
 static int node_new(struct loader *L, int parent, const char *raw, size_t rawlen, int table, const char *name)
@@ -673,7 +701,7 @@ static int node_get(struct loader *L, int parent, const char *raw, size_t len)
 	}
 	p = &L->nodes[parent];
 	norm = load_column_name(raw, len);
-	name = p->name[0] ? xasprintf("%s__%s", p->name, norm) : xstrdup(norm);
+	name = short_name(p->name[0] ? xasprintf("%s__%s", p->name, norm) : xstrdup(norm));
 	id = node_new(L, parent, raw, len, p->table, name);
 	free(norm);
 	free(name);
@@ -795,9 +823,11 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 			                 variant_suffix[vi]);
 		}
 		if (!c->variant[vi]) {
-			char *name = xasprintf("%s__v_%s", c->name, variant_suffix[vi]);
-			c->variant[vi] = column_new(L, t, name);
+			char *name = short_name(xasprintf("%s__v_%s", c->name, variant_suffix[vi]));
+			int error = column_new(L, t, name, &c->variant[vi]);
 			free(name);
+			if (error < 0)
+				return error;
 			if (!c->variant[vi]->fixed) {
 				c->variant[vi]->fixed = true;
 				c->variant[vi]->type = variant_type[vi];
@@ -1002,7 +1032,9 @@ static int scalar(struct loader *L, int node, const struct cell *v)
 		if (L->o->freeze && t->prev && table_column(t->prev, n->name) < 0)
 			return row_error(L, "new column %s: schema = freeze allows no new columns (schema = evolve adds it)",
 			                 n->name);
-		n->col = column_new(L, t, n->name);
+		int error = column_new(L, t, n->name, &n->col);
+		if (error < 0)
+			return error;
 	}
 	if (L->pass == 1 && n->col) {
 		/* Two keys of one record that normalise to the same name. */
@@ -1148,7 +1180,7 @@ static int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t paren
 }
 
 static int walk_object(struct loader *L, const struct json_doc *d, int tok, int parent_node, int64_t row_id,
-                       int64_t root_id, int *next);
+                       int64_t root_id, int depth, int *next);
 
 /* memcmp(a, b, n) == 0 for the short keys of every record, eight bytes at
  * a time and without a call. */
@@ -1174,9 +1206,17 @@ static struct cell tok_cell(const struct json_doc *d, int i)
 	return (struct cell){(uint8_t)t->type, t->type == JSON_STRING, d->text + t->start, (size_t)(t->end - t->start)};
 }
 
-/* The elements of the array at tok as rows of node's child table. */
+/* A value's JSON text as one string: a list in a list, or an object or a
+ * list nested deeper than LOAD_MAX_NESTING. */
+static struct cell json_text_cell(const struct json_doc *d, int i)
+{
+	return (struct cell){JSON_STRING, false, d->text + d->toks[i].start, (size_t)(d->toks[i].end - d->toks[i].start)};
+}
+
+/* The elements of the array at tok as rows of node's child table; depth
+ * is the array's level below the record, its objects' too. */
 static int walk_array(struct loader *L, const struct json_doc *d, int tok, int node, int64_t parent_id,
-                      int64_t root_id, int *next)
+                      int64_t root_id, int depth, int *next)
 {
 	struct ltable *t;
 	int child = L->nodes[node].child, n = d->toks[tok].size, i = tok + 1, error;
@@ -1205,14 +1245,13 @@ static int walk_array(struct loader *L, const struct json_doc *d, int tok, int n
 		if (root_id < 0)
 			root_id = parent_id;
 		if (d->toks[i].type == JSON_OBJECT) {
-			if ((error = walk_object(L, d, i, L->tables[child].root, id, root_id, &i)) < 0)
+			if ((error = walk_object(L, d, i, L->tables[child].root, id, root_id, depth, &i)) < 0)
 				return error;
 		} else {
 			int vn = node_get(L, L->tables[child].root, "value", 5);
 			struct cell c = tok_cell(d, i);
 			if (d->toks[i].type == JSON_ARRAY) /* a list in a list: kept as its JSON text */
-				c = (struct cell){JSON_STRING, false, d->text + d->toks[i].start,
-				                  (size_t)(d->toks[i].end - d->toks[i].start)};
+				c = json_text_cell(d, i);
 			if ((error = scalar(L, vn, &c)) < 0)
 				return error;
 			i = json_skip(d, i);
@@ -1224,8 +1263,9 @@ static int walk_array(struct loader *L, const struct json_doc *d, int tok, int n
 	return 0;
 }
 
+/* depth: the object's level below the record (0). */
 static int walk_object(struct loader *L, const struct json_doc *d, int tok, int parent_node, int64_t row_id,
-                       int64_t root_id, int *next)
+                       int64_t root_id, int depth, int *next)
 {
 	int n = d->toks[tok].size, i = tok + 1, error;
 	for (int k = 0; k < n; k++) {
@@ -1242,13 +1282,20 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 				p->order[p->norder++] = -1;
 			p->order[k] = node;
 		}
+		if ((d->toks[v].type == JSON_OBJECT || d->toks[v].type == JSON_ARRAY) && depth >= LOAD_MAX_NESTING) {
+			struct cell c = json_text_cell(d, v);
+			if ((error = scalar(L, node, &c)) < 0)
+				return error;
+			i = json_skip(d, v);
+			continue;
+		}
 		switch (d->toks[v].type) {
 		case JSON_OBJECT:
-			if ((error = walk_object(L, d, v, node, row_id, root_id, &i)) < 0)
+			if ((error = walk_object(L, d, v, node, row_id, root_id, depth + 1, &i)) < 0)
 				return error;
 			break;
 		case JSON_ARRAY:
-			if ((error = walk_array(L, d, v, node, row_id, root_id, &i)) < 0)
+			if ((error = walk_array(L, d, v, node, row_id, root_id, depth + 1, &i)) < 0)
 				return error;
 			break;
 		default: {
@@ -1275,7 +1322,7 @@ static int load_record(struct loader *L, const struct json_doc *d)
 	int next, error;
 	tape_record(L);
 	id = row_begin(&L->tables[0]);
-	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, &next)) < 0)
+	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, 0, &next)) < 0)
 		return error;
 	return row_end(L, &L->tables[0], id, -1, -1, -1);
 }
@@ -2294,6 +2341,7 @@ done:
 			free(t->cols[j]);
 		}
 		free(t->cols);
+		strmap_free(&t->by_name);
 		free(t->name);
 		free(t->dir);
 		table_spec_free(&t->spec);

@@ -70,6 +70,13 @@ static char *arena_strdup(struct arena **a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* A var may use a var that uses another, at most this deep: each level is
+ * a call, and a chain of 200,000 vars overflowed the stack. */
+#define MAX_VAR_DEPTH 100
+/* The most bytes one expansion makes: vars that each use the last one
+ * twice double at every step (var b = ${a}${a}, c = ${b}${b}, ...). */
+#define MAX_EXPANSION (16u << 20)
+
 static const char *const engine_keys[] = {"every", "description", NULL};
 static const char command_line[] = "command line";
 
@@ -609,10 +616,11 @@ static int parse_text(struct loader *ld, const char *text, size_t len)
  * the array moves while command-line overrides are added. */
 static long var_index(const struct loader *ld, const char *name, size_t n)
 {
-	char small[128], *key = n < sizeof(small) ? small : xmalloc(n + 1);
+	char small[128], *key;
 	void *v;
 	if (!valid_var_name(name, n))
 		return -1;
+	key = n < sizeof(small) ? small : xmalloc(n + 1);
 	memcpy(key, name, n);
 	key[n] = '\0';
 	v = strmap_get(&ld->vars, key);
@@ -647,6 +655,9 @@ static int expand(struct loader *ld, const char *s, struct buf *out)
 			return error;
 		buf_puts(out, ld->pf->vars[i].value);
 		p = close + 1;
+		if (out->len > MAX_EXPANSION)
+			return error_at(&ld->pf->vars[i].pos, "var %s: its uses expand to more than %u MiB",
+			                ld->pf->vars[i].name, MAX_EXPANSION >> 20);
 	}
 	buf_puts(out, p);
 	return 0;
@@ -683,6 +694,8 @@ static int resolve_var(struct loader *ld, size_t i)
 		ld->var_state[i] = 2;
 		return 0;
 	}
+	if (ld->var_depth >= MAX_VAR_DEPTH)
+		return error_at(&v->pos, "var %s: vars used in vars more than %d deep", v->name, MAX_VAR_DEPTH);
 	ld->var_state[i] = 1;
 	ld->var_stack[ld->var_depth++] = i;
 	error = expand(ld, v->value, &b);

@@ -326,6 +326,8 @@ int file_read(const char *path, struct buf *out)
 		}
 		buf_add(out, chunk, (size_t)n);
 	}
+	/* An empty file still gives a string: callers parse out->data. */
+	out->data[out->len] = '\0';
 	close(fd);
 	return error;
 }

@@ -5,6 +5,7 @@ Suites:
   unit  BUILD/tests/test_*       C unit tests; each prints 'ok NAME' / 'not ok NAME: why'
   e2e   tests/e2e/<case>/        a project (DAG files, data) + `cmds` + `expected`
   other tests/*/suite            any executable printing 'ok NAME' / 'not ok NAME: why'
+  fuzz  BUILD/fuzz/<name>        a fuzz harness replaying tests/fuzz/corpus/<name>
 
 An e2e case: its files are copied into a fresh directory, which becomes the
 project root.  Each line of `cmds` (lines ending in \\ continue) runs with sh;
@@ -158,6 +159,13 @@ def main():
             path = os.path.join(tdir, f)
             if f.startswith("test_") and os.access(path, os.X_OK) and not f.endswith((".d", ".o")):
                 jobs_list.append(("unit/" + f[5:], lambda p=path, f=f: run_program("unit/" + f[5:], [p], env)[0]))
+    fdir = os.path.join(build, "fuzz")
+    if os.path.isdir(fdir):
+        for f in sorted(os.listdir(fdir)):
+            path = os.path.join(fdir, f)
+            corpus = os.path.join(ROOT, "tests", "fuzz", "corpus", f)
+            if os.access(path, os.X_OK) and not f.endswith((".d", ".o")):
+                jobs_list.append(("fuzz/" + f, lambda p=path, c=corpus: run_program("fuzz", [p, c], env)[0]))
     e2e = os.path.join(ROOT, "tests", "e2e")
     if os.path.isdir(e2e):
         for case in sorted(os.listdir(e2e)):

@@ -615,6 +615,31 @@ static void killed_pack_commits_recover(void)
 	free(dir);
 }
 
+/* The list of records waiting for a commit, empty (a build killed as it
+ * wrote it) or with empty lines, names nothing to commit. */
+static void empty_pending_list_commits_nothing_more(void)
+{
+	char *dir = temp_dir(), *pending, *out = NULL;
+	bool committed;
+	CHECK_OK(history_init(dir));
+	pending = path_join(dir, ".git/pipe-uncommitted");
+	CHECK_OK(file_write_atomic(pending, "", 0));
+	CHECK_OK(history_commit_paths(dir, "none", NULL, 0, &committed));
+	CHECK(!committed);
+	CHECK(!history_uncommitted(dir));
+	CHECK_OK(build_n(dir, 1, '1', "first", &committed));
+	CHECK_OK(file_write_atomic(pending, "\n\ntargets/t0.state\n\n", 20));
+	CHECK_OK(history_commit_paths(dir, "again", NULL, 0, &committed));
+	CHECK(!committed);
+	CHECK(!history_uncommitted(dir));
+	CHECK_INT(sh(&out, "git -C %s status --porcelain", dir), 0);
+	CHECK_STR(out, "");
+	free(out);
+	free(pending);
+	CHECK_OK(rm_rf(dir));
+	free(dir);
+}
+
 int main(void)
 {
 	/* Neither the user's git config nor the system's may change what the
@@ -636,6 +661,7 @@ int main(void)
 	RUN(large_commits_write_one_pack);
 	RUN(stale_locks_are_removed_live_ones_kept);
 	RUN(killed_pack_commits_recover);
+	RUN(empty_pending_list_commits_nothing_more);
 	rm_rf(home);
 	free(home);
 	T_DONE();

@@ -69,6 +69,10 @@ static void test_ndjson(void)
 	CHECK_INT(read_all("{\"a\":1}\n", JSON_FORMAT_NDJSON, NULL, &out), 1);
 	buf_clear(&out);
 	CHECK_INT(read_all("", JSON_FORMAT_NDJSON, NULL, &out), 0);
+	/* the ':' after a record, as in an array (test_errors) */
+	CHECK(read_all("{}:\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\": 1\n",
+	               JSON_FORMAT_NDJSON, NULL, &out) == PIPE_EUSAGE);
+	CHECK(strstr(error_last(), "in.json:1:3: invalid JSON: expected a record (an object), found ':'"));
 	buf_free(&out);
 }
 
@@ -122,6 +126,12 @@ static void test_errors(void)
 		{"[{\"a\" 1}]", "in.json:1:7: invalid JSON"},
 		{"[{\"a\" }]", "in.json:1:7: invalid JSON: a key without a value"},
 		{"[{\"a\": 1, \"b\"}]", "in.json:1:14: invalid JSON"},
+		/* jsmn hangs what follows a ':' after a record on the record,
+		 * beyond its text: a long key puts it past the text's buffer */
+		{"[{}:\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\": 1]",
+		 "in.json:1:4: invalid JSON: expected ',' or ']' after a record, found ':'"},
+		{"[{\"a\": [\"b\": 1]}]", "in.json:1:12: invalid JSON: a ':' outside an object"},
+		{"[{\"a\": \"b\": 2}]", "in.json:1:11: invalid JSON: a ':' outside an object"},
 	};
 	struct buf out = BUF_INIT;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -247,7 +257,58 @@ static void test_parse_doc(void)
 	CHECK_INT(doc.toks[json_get(&doc, 0, "n")].type, JSON_FLOAT);
 	CHECK(json_parse(&doc, "{} {}", 5, "m.json") == PIPE_EUSAGE);
 	CHECK(strstr(error_last(), "m.json:1:4: invalid JSON: more than one value"));
+	/* jsmn reads a ':' after a top-level string as a key's: a header
+	 * such as X-SODA2-Fields: "a":"" once wrote before the checker's array */
+	CHECK(json_parse(&doc, "\"a\":\"\"", 6, "h") == PIPE_EUSAGE);
+	CHECK_STR(error_last(), "h:1:4: invalid JSON: a ':' outside an object (at ':')");
+	CHECK(json_parse(&doc, "{}:\"b\":1", 9, "h") == PIPE_EUSAGE);
 	json_doc_free(&doc);
+}
+
+/* Nesting past JSON_MAX_DEPTH is refused where it goes too deep, before
+ * jsmn, whose time grows with the square of the depth, sees it. */
+static void test_depth(void)
+{
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	struct json_doc doc = {0};
+	static const int depths[] = {JSON_MAX_DEPTH, JSON_MAX_DEPTH + 1, 100000};
+	for (size_t k = 0; k < sizeof(depths) / sizeof(depths[0]); k++) {
+		double t0 = time_now_ms();
+		int n = depths[k];
+		buf_clear(&text);
+		buf_puts(&text, "[{\"a\":1},\n");
+		/* a record n levels deep: n - 1 objects around an array */
+		for (int i = 0; i < n - 1; i++)
+			buf_puts(&text, "{\"a\":");
+		buf_puts(&text, "[1]");
+		for (int i = 0; i < n - 1; i++)
+			buf_puts(&text, "}");
+		buf_puts(&text, "]");
+		buf_clear(&out);
+		if (n <= JSON_MAX_DEPTH) {
+			CHECK_INT(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out), 2);
+		} else {
+			char where[80];
+			CHECK(read_all(text.data, JSON_FORMAT_AUTO, NULL, &out) == PIPE_EUSAGE);
+			/* at the container one level too deep */
+			snprintf(where, sizeof(where), "in.json:2:%d: invalid JSON: nested deeper than 1000 levels",
+			         5 * JSON_MAX_DEPTH + 1);
+			if (!strstr(error_last(), where))
+				T_FAIL("depth %d: %s", n, error_last());
+		}
+		/* the record as one value, as json_parse reads a manifest */
+		if (n <= JSON_MAX_DEPTH + 1) {
+			int rc = json_parse(&doc, text.data + 10, text.len - 11, "m.json");
+			if (n <= JSON_MAX_DEPTH)
+				CHECK_OK(rc);
+			else
+				CHECK(rc == PIPE_EUSAGE && strstr(error_last(), "nested deeper than 1000 levels"));
+		}
+		CHECK(time_now_ms() - t0 < 5000);
+	}
+	json_doc_free(&doc);
+	buf_free(&text);
+	buf_free(&out);
 }
 
 int main(void)
@@ -264,6 +325,7 @@ int main(void)
 	RUN(test_many_tokens);
 	RUN(test_huge_record);
 	RUN(test_parse_doc);
+	RUN(test_depth);
 	rm_rf(tmpdir);
 	T_DONE();
 }

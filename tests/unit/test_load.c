@@ -604,6 +604,44 @@ static void test_bad_inputs(void)
 	}
 }
 
+/* BigQuery's 10,000 columns a table: a record of 100,000 keys is refused,
+ * early and in about the time of reading it; 9,995 keys and the 5 lineage
+ * columns are the most a table holds. */
+static void test_column_limit(void)
+{
+	static const int keys[] = {100000, 9996, 9995};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		char *in = tmp("wide.json"), *out = tmp("wide");
+		const char *paths[] = {in};
+		struct load_options o = {0};
+		struct load_result res = {0};
+		struct buf text = BUF_INIT;
+		double t0 = time_now_ms();
+		int rc;
+		buf_puts(&text, "[{\"id\": 0");
+		for (int i = 1; i < keys[k]; i++)
+			buf_printf(&text, ", \"key%d\": %d", i, i);
+		buf_puts(&text, "}]\n");
+		CHECK_OK(file_write_atomic(in, text.data, text.len));
+		buf_free(&text);
+		rc = load("wide", NULL, &o, &res, paths, 1);
+		if (keys[k] > 9995) {
+			CHECK(rc == PIPE_EUSAGE);
+			CHECK(strstr(error_last(), "wide.json:1:2: row 1: table wide: more than 9995 columns: BigQuery "
+			                           "allows at most 10000 columns in a table, pipe's 5 lineage columns included"));
+			CHECK(!path_exists(out));
+			/* a quadratic column lookup took 20 s on 100,000 keys */
+			CHECK(time_now_ms() - t0 < 10000);
+		} else {
+			CHECK_OK(rc);
+			CHECK_INT(res.rows, 1);
+		}
+		load_result_free(&res);
+		free(in);
+		free(out);
+	}
+}
+
 static void test_names(void)
 {
 	static const char *const cases[][2] = {
@@ -838,6 +876,7 @@ int main(void)
 	RUN(test_number_hint_widening);
 	RUN(test_conversion_error);
 	RUN(test_bad_inputs);
+	RUN(test_column_limit);
 	RUN(test_cases);
 	rm_rf(tmpdir);
 	T_DONE();

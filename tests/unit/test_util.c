@@ -54,6 +54,24 @@ static void errors_carry_context(void)
 	CHECK_STR(error_last(), "building x: bad thing");
 }
 
+/* An empty file is an empty string, NUL-terminated like any other. */
+static void file_read_empty(void)
+{
+	char dir[] = "/tmp/pipe-test-util-XXXXXX";
+	struct buf b = BUF_INIT;
+	char *path;
+	CHECK(mkdtemp(dir));
+	path = path_join(dir, "empty");
+	CHECK_OK(file_write_atomic(path, "", 0));
+	CHECK_OK(file_read(path, &b));
+	CHECK_INT(b.len, 0);
+	CHECK(b.data != NULL);
+	CHECK_INT(strlen(b.data), 0);
+	buf_free(&b);
+	rm_rf(dir);
+	free(path);
+}
+
 int main(void)
 {
 	RUN(buffers_grow_and_format);
@@ -61,5 +79,6 @@ int main(void)
 	RUN(durations);
 	RUN(strmap_many);
 	RUN(errors_carry_context);
+	RUN(file_read_empty);
 	T_DONE();
 }
