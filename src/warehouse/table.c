@@ -56,6 +56,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,6 +115,35 @@ static const char partition_rules[] =
 	"TIMESTAMP_TRUNC(<timestamp_column>, DAY/HOUR/MONTH/YEAR), DATE_TRUNC(<date_column>, MONTH/YEAR), "
 	"or RANGE_BUCKET(<int64_column>, GENERATE_ARRAY(<int64_value>, <int64_value>[, <int64_value>]))";
 
+struct col_name {
+	const char *name;
+	size_t i;
+};
+
+/* By name ignoring case, then by position. */
+static int cmp_col_names(const void *a, const void *b)
+{
+	const struct col_name *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first column (in order) whose name an earlier one has, or -1: a sort
+ * of the names, so that 100,000 columns take milliseconds, not minutes. */
+static long first_duplicate(const struct table_spec *spec)
+{
+	struct col_name *v = xcalloc(spec->ncols, sizeof *v);
+	for (size_t i = 0; i < spec->ncols; i++)
+		v[i] = (struct col_name){spec->cols[i].name, i};
+	qsort(v, spec->ncols, sizeof *v, cmp_col_names);
+	long dup = -1;
+	for (size_t k = 1; k < spec->ncols; k++)
+		if (strcasecmp(v[k - 1].name, v[k].name) == 0 && (dup < 0 || v[k].i < (size_t)dup))
+			dup = (long)v[k].i;
+	free(v);
+	return dup;
+}
+
 int table_spec_check(const struct table_spec *spec)
 {
 	if (!spec->name || !*spec->name)
@@ -128,11 +158,20 @@ int table_spec_check(const struct table_spec *spec)
 			return error_setcode(PIPE_EUSAGE, "Column %zu of %s has no name", i + 1, spec->name);
 		if (c->type <= TYPE_NULL || c->type >= TYPE_COUNT)
 			return error_setcode(PIPE_EUSAGE, "Column %s has no type", c->name);
-		if (table_spec_column(spec, c->name) != (int)i)
+		size_t chars = 0;
+		for (const char *p = c->name; *p; p++)
+			chars += ((unsigned char)*p & 0xc0) != 0x80;
+		if (chars > TABLE_MAX_COLUMN_NAME)
 			return error_setcode(PIPE_EUSAGE,
-			                     "Duplicate column names in the result are not supported. Found duplicate(s): %s",
-			                     c->name);
+			                     "Invalid field name \"%.40s...\". Fields must contain the allowed "
+			                     "characters, and be at most %d characters long",
+			                     c->name, TABLE_MAX_COLUMN_NAME);
 	}
+	long dup = first_duplicate(spec);
+	if (dup >= 0)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Duplicate column names in the result are not supported. Found duplicate(s): %s",
+		                     spec->cols[dup].name);
 	const struct partition_spec *p = &spec->partition;
 	if (p->kind != PARTITION_NONE) {
 		int col = p->column ? table_spec_column(spec, p->column) : -1;

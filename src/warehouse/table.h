@@ -14,6 +14,8 @@
 #define TABLE_MAX_PARTITIONS 10000
 #define TABLE_MAX_PARTITIONS_PER_JOB 4000
 #define TABLE_MAX_CLUSTER 4
+/* BigQuery's longest column name, in characters */
+#define TABLE_MAX_COLUMN_NAME 300
 /* Rows per block unless the table says otherwise: one block is one batch
  * for the executor (see docs/table-format.md). */
 #define TABLE_BLOCK_ROWS BATCH_ROWS
