@@ -874,9 +874,9 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 			}
 		}
 		int error;
+		s->buf_init = true; /* the read may have set it up, and failed */
 		if ((error = table_read(t, s->p, b, cols, ncols, &s->buf)) < 0)
 			return error;
-		s->buf_init = true;
 		for (size_t k = 0; k < ncols; k++)
 			s->rb.cols[cols[k]] = &s->buf.cols[k];
 		if (ncols)

@@ -588,10 +588,10 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 	}
 	if (accept_kw(p, "LIKE")) {
 		a = node(A_LIKE, t);
+		add_arg(a, l);
 		struct ast *r = parse_add(p, error);
 		if (!r)
 			goto fail;
-		add_arg(a, l);
 		add_arg(a, r);
 	} else if (accept_kw(p, "BETWEEN")) {
 		a = node(A_BETWEEN, t);

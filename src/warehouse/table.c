@@ -350,12 +350,18 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 		} else if (!kw) {
 			return bad_manifest(r, "empty line");
 		} else if (strcmp(kw, "name") == 0) {
+			if (s->name)
+				return bad_manifest(r, "a second name");
 			if ((error = word_str(r, &s->name)) < 0)
 				return error;
 		} else if (strcmp(kw, "dataset") == 0) {
+			if (s->dataset)
+				return bad_manifest(r, "a second dataset");
 			if ((error = word_str(r, &s->dataset)) < 0)
 				return error;
 		} else if (strcmp(kw, "description") == 0) {
+			if (s->description)
+				return bad_manifest(r, "a second description");
 			if ((error = word_str(r, &s->description)) < 0)
 				return error;
 		} else if (strcmp(kw, "require_partition_filter") == 0) {
@@ -364,6 +370,8 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 			uint64_t v;
 			if ((error = word_u64(r, &v)) < 0)
 				return error;
+			if (v > TABLE_MAX_BLOCK_ROWS)
+				return bad_manifest(r, "block_rows out of range");
 			s->block_rows = (uint32_t)v;
 		} else if (strcmp(kw, "column") == 0) {
 			grow_array(&s->cols, &colcap, s->ncols + 1, sizeof *s->cols);
@@ -380,6 +388,8 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 			if (error < 0)
 				return bad_manifest(r, "unknown type");
 		} else if (strcmp(kw, "partition_by") == 0) {
+			if (s->partition.column)
+				return bad_manifest(r, "a second partition_by");
 			char *how = NULL;
 			if ((error = word_str(r, &how)) < 0)
 				return error;
@@ -516,6 +526,11 @@ static int load_partition(struct table *t, size_t p)
 	if (at > t->stats_len)
 		goto bad;
 	q = base + at;
+	/* every block takes at least 4 + 33 bytes a column: a count the file
+	 * cannot hold is refused before it is allocated for */
+	if (nb > (size_t)(end - q) / (4 + 33 * nc))
+		goto bad;
+	uint32_t max_rows = t->spec.block_rows ? t->spec.block_rows : TABLE_BLOCK_ROWS;
 	/* struct col_stats first: it holds 16-byte aligned values */
 	size_t stats_size = nb * nc * sizeof(struct col_stats), blocks_size = nb * sizeof(struct block);
 	char *mem = xmalloc(stats_size + blocks_size + 2 * nb * nc * sizeof(uint64_t));
@@ -532,6 +547,8 @@ static int load_partition(struct table *t, size_t p)
 			goto bad_free;
 		memcpy(&blk->rows, q, 4);
 		q += 4;
+		if (blk->rows > max_rows)
+			goto bad_free;
 		rows += blk->rows;
 		for (size_t c = 0; c < nc; c++) {
 			struct col_stats *cs = &blk->stats[c];
@@ -593,7 +610,7 @@ static int open_table(struct table **out, const char *dir, enum open_mode mode)
 		goto done;
 	}
 	struct line_reader r = {.path = path};
-	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
+	if ((error = parse_manifest(t, &r, text.len ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
 	    (mode != OPEN_MANIFEST && (error = map_blocks(t)) < 0) ||
 	    (mode == OPEN_ALL && (error = table_load(t, NULL)) < 0))
 		goto done;
@@ -642,11 +659,14 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	const struct block *blk = &part->blocks[block];
 	if (t->fd < 0) {
 		char *path = path_join(t->dir, DATA_FILE);
+		struct stat st;
 		t->fd = open(path, O_RDONLY);
-		if (t->fd < 0)
+		if (t->fd < 0 || fstat(t->fd, &st) < 0)
 			error = error_set("opening %s: %s", path, strerror(errno));
+		else
+			t->data_size = (uint64_t)st.st_size;
 		free(path);
-		if (t->fd < 0)
+		if (error < 0)
 			return error;
 	}
 	if (out->ncols != ncols) {
@@ -661,6 +681,10 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		struct vec *v = &out->cols[k];
 		if (v->type != t->spec.cols[c].type)
 			vec_retype(v, t->spec.cols[c].type);
+		/* a chunk the data file does not hold is not allocated for */
+		if (blk->offset[c] > t->data_size || blk->length[c] > t->data_size - blk->offset[c])
+			return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
+			                 *part->id ? part->id : "(all)");
 		if ((error = column_read(t->fd, blk->offset[c], blk->length[c], blk->rows, blk->stats[c].nulls > 0, v)) < 0) {
 			error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
 			return error;
