@@ -159,7 +159,7 @@ struct plan {
 
 /* The binder's steps (an expression node, a FROM item or a query bound)
  * in one statement: pipe's own bound on planning work and memory. */
-#define SQL_MAX_PLAN_STEPS 200000
+#define SQL_MAX_PLAN_STEPS 100000
 
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,
                     struct plan *out);
