@@ -440,14 +440,18 @@ static void unpack_ints(int64_t *q, const unsigned char *p, uint32_t rows, int w
 	}
 }
 
-static void unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
+/* False when a value is out of range (a damaged chunk). */
+static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
 {
 	/* i64 and f64 share the array: integers first, then scaled in place */
 	unpack_ints(out->i64, p, rows, width);
 	switch (scale) {
 	case SCALE_SECONDS:
-		for (uint32_t i = 0; i < rows; i++)
+		for (uint32_t i = 0; i < rows; i++) {
+			if (out->i64[i] > INT64_MAX / US_PER_SEC || out->i64[i] < INT64_MIN / US_PER_SEC)
+				return false;
 			out->i64[i] *= US_PER_SEC;
+		}
 		break;
 	case SCALE_WHOLE:
 		for (uint32_t i = 0; i < rows; i++)
@@ -458,6 +462,7 @@ static void unpack(struct vec *out, const unsigned char *p, uint32_t rows, int w
 			out->f64[i] = (double)out->i64[i] / 100;
 		break;
 	}
+	return true;
 }
 
 int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
@@ -528,7 +533,8 @@ int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nul
 	             (b == SCALE_INT || b == SCALE_SECONDS)))) {
 		if (size != 8 + (uint64_t)rows * (uint64_t)a + nulls_len)
 			return bad_chunk("a packed chunk of the wrong size");
-		unpack(out, body, rows, a, b);
+		if (!unpack(out, body, rows, a, b))
+			return bad_chunk("a packed value out of range");
 		if (has_nulls) {
 			memcpy(out->nulls, body + 8 + (size_t)rows * (size_t)a, rows);
 			for (uint32_t i = 0; i < rows; i++)

@@ -231,14 +231,13 @@ static bool like_match(const char *s, size_t n, const char *p, size_t m)
 
 static int eval_func(struct ectx *x, struct pexpr *e, const struct rb *in, size_t n)
 {
-	const struct vec *argv[16];
-	struct value args[16];
-	int error;
-	if (e->nargs > 16)
-		return error_set("too many arguments");
+	/* on the heap: eval recurses through here as deep as the expression */
+	const struct vec **argv = xcalloc(e->nargs + 1, sizeof *argv);
+	struct value *args = xcalloc(e->nargs + 1, sizeof *args);
+	int error = 0;
 	for (size_t k = 0; k < e->nargs; k++)
 		if ((error = eval(x, e->args[k], in, &argv[k])) < 0)
-			return error;
+			goto done;
 	out_prepare(e, 0);
 	vec_reserve(&e->out, n);
 	for (size_t i = 0; i < n; i++) {
@@ -253,7 +252,7 @@ static int eval_func(struct ectx *x, struct pexpr *e, const struct rb *in, size_
 		}
 		struct value v;
 		if ((error = e->fn->row(e, args, &v, &e->out.arena)) < 0)
-			return error;
+			goto done;
 		if (v.is_null || v.type == TYPE_NULL)
 			vec_push_null(&e->out);
 		else if (type_is_string(e->type))
@@ -263,7 +262,10 @@ static int eval_func(struct ectx *x, struct pexpr *e, const struct rb *in, size_
 			vec_push(&e->out, &v);
 		}
 	}
-	return 0;
+done:
+	free(argv);
+	free(args);
+	return error;
 }
 
 static int eval_cast(struct ectx *x, struct pexpr *e, const struct vec *a, size_t n)
@@ -487,14 +489,18 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 		}
 		break;
 	case X_IN: {
-		const struct vec *list[256];
-		if (e->nargs > 257)
-			return error_setcode(PIPE_EUSAGE, "IN list too long (at most 256 values)");
-		if ((error = eval(x, e->args[0], in, &a)) < 0)
+		/* eval recurses as deep as the expression: its arrays are on
+		 * the heap, to keep each level's frame small */
+		const struct vec **list = xcalloc(e->nargs, sizeof *list);
+		if ((error = eval(x, e->args[0], in, &a)) < 0) {
+			free(list);
 			return error;
+		}
 		for (size_t k = 1; k < e->nargs; k++)
-			if ((error = eval(x, e->args[k], in, &list[k - 1])) < 0)
+			if ((error = eval(x, e->args[k], in, &list[k - 1])) < 0) {
+				free(list);
 				return error;
+			}
 		/* the operands are evaluated before out is prepared: a column
 		 * operand must not be this node's own vector */
 		out_prepare(e, n);
@@ -512,15 +518,16 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 			e->out.nulls[i] = r == 2;
 			e->out.b[i] = r == 2 ? 0 : (r == 1) != e->negated;
 		}
+		free(list);
 		break;
 	}
 	case X_COALESCE: {
-		const struct vec *v[64];
-		if (e->nargs > 64)
-			return error_setcode(PIPE_EUSAGE, "COALESCE: too many arguments");
+		const struct vec **v = xcalloc(e->nargs, sizeof *v);
 		for (size_t k = 0; k < e->nargs; k++)
-			if ((error = eval(x, e->args[k], in, &v[k])) < 0)
+			if ((error = eval(x, e->args[k], in, &v[k])) < 0) {
+				free(v);
 				return error;
+			}
 		out_prepare(e, 0);
 		vec_reserve(&e->out, n);
 		for (size_t i = 0; i < n; i++) {
@@ -533,6 +540,7 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 			else
 				vec_push(&e->out, &w);
 		}
+		free(v);
 		break;
 	}
 	case X_CASE: {
@@ -540,14 +548,10 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 		 * the others do not count) and picked row by row */
 		size_t nw = (e->nargs - (e->has_else ? 1 : 0)) / 2;
 		uint8_t *taken = xcalloc(n + 1, 1), *mask = xmalloc(n + 1);
-		const struct vec *res[130];
+		const struct vec **res = xcalloc(nw + 1, sizeof *res);
 		int *pick = xmalloc((n + 1) * sizeof *pick);
 		const uint8_t *outer = x->mask;
 		error = 0;
-		if (nw > 128) {
-			error = error_setcode(PIPE_EUSAGE, "CASE: too many branches");
-			goto case_done;
-		}
 		for (size_t i = 0; i < n; i++)
 			pick[i] = -1;
 		for (size_t w = 0; w < nw; w++) {
@@ -599,6 +603,7 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 		x->mask = outer;
 		free(taken);
 		free(mask);
+		free(res);
 		free(pick);
 		if (error < 0)
 			return error;
@@ -856,9 +861,9 @@ static int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 			}
 		}
 		int error;
+		s->buf_init = true; /* the read may have set it up, and failed */
 		if ((error = table_read(t, s->p, b, cols, ncols, &s->buf)) < 0)
 			return error;
-		s->buf_init = true;
 		for (size_t k = 0; k < ncols; k++)
 			s->rb.cols[cols[k]] = &s->buf.cols[k];
 		if (ncols)

@@ -103,6 +103,27 @@ static int lex_string(const char *src, const char **pp, int line, int col, char 
 	return 0;
 }
 
+/* BigQuery's limit on a query's length, in characters, comments and
+ * white space included: checked before a token is made. */
+static int check_length(const char *src)
+{
+	size_t chars = 0;
+	int line = 1, col = 0;
+	for (const char *p = src; *p; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue;
+		col++;
+		if (++chars > SQL_MAX_QUERY_CHARS)
+			return sql_error_at(NULL, line, col,
+					    "The query is too large. The maximum standard SQL query length is "
+					    "%.2fK characters, including comments and white space characters",
+					    SQL_MAX_QUERY_CHARS / 1024.0);
+		if (*p == '\n')
+			line++, col = 0;
+	}
+	return 0;
+}
+
 int sql_lex(const char *src, struct sql_tokens *out)
 {
 	int error = 0;
@@ -111,6 +132,8 @@ int sql_lex(const char *src, struct sql_tokens *out)
 	int line = 1;
 	memset(out, 0, sizeof *out);
 	out->src = src;
+	if ((error = check_length(src)) < 0)
+		return error;
 	while (*p) {
 		if (*p == '\n') {
 			line++;

@@ -29,6 +29,10 @@ struct sql_tokens {
 	const char *src; /* the statement, for error carets */
 };
 
+/* BigQuery's longest query, in characters: a longer one is refused before
+ * it is split into tokens. */
+#define SQL_MAX_QUERY_CHARS (1024 * 1024)
+
 int sql_lex(const char *src, struct sql_tokens *out);
 void sql_tokens_free(struct sql_tokens *t);
 bool sql_is_reserved(const char *word);

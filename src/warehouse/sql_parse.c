@@ -4,7 +4,13 @@
  * comparisons (=, !=, <>, <, <=, >, >=, [NOT] LIKE, [NOT] BETWEEN, [NOT] IN,
  * IS [NOT]); + and -; *, / and ||; unary - and +.  Errors name the token
  * found the way BigQuery does ("got keyword FROM") with its line and column
- * and a caret under it. */
+ * and a caret under it.
+ *
+ * Nothing here or in the passes after it recurses without a bound: the
+ * parser counts its own nesting (parse_expr, parse_select and unary
+ * operators) and each node's height, and refuses either beyond
+ * SQL_MAX_DEPTH, so a left-deep chain a+b+c+... is refused at its
+ * 1,001st term, before it is built. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +24,7 @@ struct parser {
 	struct sql_tokens t;
 	size_t pos;
 	const char *src;
+	int depth; /* parse_expr, parse_select and unary operators open */
 };
 
 static struct select *parse_select(struct parser *p, int *error);
@@ -120,12 +127,42 @@ static int expect_kw(struct parser *p, const char *kw)
 	return expected(p, what);
 }
 
+int sql_error_too_deep(const char *src, int line, int col)
+{
+	return sql_error_at(src, line, col,
+			    "Out of stack space due to deeply nested query expression during query resolution "
+			    "(pipe allows %d levels)", SQL_MAX_DEPTH);
+}
+
+static int too_deep(struct parser *p, int line, int col)
+{
+	return sql_error_too_deep(p->src, line, col);
+}
+
+/* One more level of the parser's own recursion, or the error. */
+static bool enter(struct parser *p, int *error)
+{
+	if (p->depth >= SQL_MAX_DEPTH) {
+		*error = too_deep(p, peek(p)->line, peek(p)->col);
+		return false;
+	}
+	p->depth++;
+	return true;
+}
+
+static void grow(int *height, int child)
+{
+	if (*height < child + 1)
+		*height = child + 1;
+}
+
 static struct ast *node(enum ast_kind kind, struct sql_token *at)
 {
 	struct ast *a = xcalloc(1, sizeof *a);
 	a->kind = kind;
 	a->line = at->line;
 	a->col = at->col;
+	a->height = 1;
 	return a;
 }
 
@@ -133,6 +170,18 @@ static void add_arg(struct ast *a, struct ast *arg)
 {
 	a->args = xrealloc(a->args, (a->nargs + 1) * sizeof *a->args);
 	a->args[a->nargs++] = arg;
+	grow(&a->height, arg->height);
+}
+
+/* a, or NULL and the error when it is higher than the limit. */
+static struct ast *check_height(struct parser *p, struct ast *a, int *error)
+{
+	if (a && a->height > SQL_MAX_DEPTH) {
+		*error = too_deep(p, a->line, a->col);
+		ast_free(a);
+		return NULL;
+	}
+	return a;
 }
 
 static void window_free(struct ast_window *w)
@@ -250,6 +299,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 				a = node(A_SUBQUERY, t);
 				if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
 					goto fail;
+				grow(&a->height, a->sub->height);
 				return a;
 			}
 			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
@@ -315,6 +365,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			if ((*error = expect_op(p, "(")) < 0 || !(a->sub = parse_select(p, error)) ||
 			    (*error = expect_op(p, ")")) < 0)
 				goto fail;
+			grow(&a->height, a->sub->height);
 			return a;
 		}
 		if (is_kw(t, "EXTRACT")) {
@@ -443,7 +494,10 @@ static struct ast *parse_unary(struct parser *p, int *error)
 	}
 	if (is_op(t, "-") || is_op(t, "+")) {
 		p->pos++;
+		if (!enter(p, error))
+			return NULL;
 		struct ast *x = parse_unary(p, error);
+		p->depth--;
 		if (!x)
 			return NULL;
 		/* fold -literal so that -9223372036854775808 and -1.5 are literals */
@@ -460,7 +514,7 @@ static struct ast *parse_unary(struct parser *p, int *error)
 		struct ast *a = node(A_UNARY, t);
 		a->op = xstrdup(t->text);
 		add_arg(a, x);
-		return a;
+		return check_height(p, a, error);
 	}
 	return parse_primary(p, error);
 }
@@ -487,7 +541,7 @@ static struct ast *parse_mul(struct parser *p, int *error)
 			ast_free(l);
 			return NULL;
 		}
-		l = binary(t, t->text, l, r);
+		l = check_height(p, binary(t, t->text, l, r), error);
 	}
 	return l;
 }
@@ -505,7 +559,7 @@ static struct ast *parse_add(struct parser *p, int *error)
 			ast_free(l);
 			return NULL;
 		}
-		l = binary(t, t->text, l, r);
+		l = check_height(p, binary(t, t->text, l, r), error);
 	}
 	return l;
 }
@@ -534,10 +588,10 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 	}
 	if (accept_kw(p, "LIKE")) {
 		a = node(A_LIKE, t);
+		add_arg(a, l);
 		struct ast *r = parse_add(p, error);
 		if (!r)
 			goto fail;
-		add_arg(a, l);
 		add_arg(a, r);
 	} else if (accept_kw(p, "BETWEEN")) {
 		a = node(A_BETWEEN, t);
@@ -557,10 +611,17 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 		if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
 			if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
 				goto fail;
+			grow(&a->height, a->sub->height);
 			a->negated = neg;
 			return a;
 		}
 		for (;;) {
+			if (a->nargs == 1 + SQL_MAX_IN_LIST) {
+				/* before the rest is parsed: the list may be long */
+				*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
+						      "IN list too long (at most %d values)", SQL_MAX_IN_LIST);
+				goto fail;
+			}
 			struct ast *x = parse_expr(p, error);
 			if (!x)
 				goto fail;
@@ -599,13 +660,16 @@ static struct ast *parse_not(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
 	if (accept_kw(p, "NOT")) {
+		if (!enter(p, error))
+			return NULL;
 		struct ast *x = parse_not(p, error);
+		p->depth--;
 		if (!x)
 			return NULL;
 		struct ast *a = node(A_UNARY, t);
 		a->op = xstrdup("NOT");
 		add_arg(a, x);
-		return a;
+		return check_height(p, a, error);
 	}
 	return parse_cmp(p, error);
 }
@@ -621,12 +685,12 @@ static struct ast *parse_and(struct parser *p, int *error)
 			ast_free(l);
 			return NULL;
 		}
-		l = binary(t, "AND", l, r);
+		l = check_height(p, binary(t, "AND", l, r), error);
 	}
 	return l;
 }
 
-static struct ast *parse_expr(struct parser *p, int *error)
+static struct ast *parse_or(struct parser *p, int *error)
 {
 	struct ast *l = parse_and(p, error);
 	while (l && is_kw(peek(p), "OR")) {
@@ -637,9 +701,18 @@ static struct ast *parse_expr(struct parser *p, int *error)
 			ast_free(l);
 			return NULL;
 		}
-		l = binary(t, "OR", l, r);
+		l = check_height(p, binary(t, "OR", l, r), error);
 	}
 	return l;
+}
+
+static struct ast *parse_expr(struct parser *p, int *error)
+{
+	if (!enter(p, error))
+		return NULL;
+	struct ast *a = check_height(p, parse_or(p, error), error);
+	p->depth--;
+	return a;
 }
 
 static void from_free(struct from *f);
@@ -713,10 +786,12 @@ static struct from *parse_from_item(struct parser *p, int *error)
 	struct from *f = xcalloc(1, sizeof *f);
 	f->line = t->line;
 	f->col = t->col;
+	f->height = 1;
 	if (accept_op(p, "(")) {
 		f->kind = F_SUBQUERY;
 		if (!(f->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
 			goto fail;
+		grow(&f->height, f->sub->height);
 	} else {
 		f->kind = F_TABLE;
 		if (!(f->table = parse_path(p, error)))
@@ -791,6 +866,15 @@ static struct from *parse_from(struct parser *p, int *error)
 		} else if (jt != J_CROSS) {
 			if ((*error = expect_kw(p, "ON")) < 0 || !(j->on = parse_expr(p, error)))
 				goto fail;
+		}
+		/* a FROM list is a left-deep tree of joins */
+		grow(&j->height, j->left->height);
+		grow(&j->height, j->right->height);
+		if (j->on)
+			grow(&j->height, j->on->height);
+		if (j->height > SQL_MAX_DEPTH) {
+			*error = too_deep(p, j->line, j->col);
+			goto fail;
 		}
 	}
 	return l;
@@ -910,6 +994,10 @@ static int parse_over(struct parser *p, struct ast *call)
 			return sql_error_at(p->src, t->line, t->col,
 					    "Syntax error: the window frame's start comes after its end");
 	}
+	for (size_t i = 0; i < w->npart; i++)
+		grow(&call->height, w->part[i]->height);
+	for (size_t i = 0; i < w->norder; i++)
+		grow(&call->height, w->order[i].expr->height);
 	return expect_op(p, ")");
 }
 
@@ -928,6 +1016,42 @@ static int parse_order_limit(struct parser *p, struct select *s)
 			return error;
 	}
 	return 0;
+}
+
+/* One more than the highest of its parts. */
+static void measure_select(struct select *s)
+{
+	s->height = 1;
+	for (size_t i = 0; i < s->nitems; i++)
+		if (s->items[i].expr)
+			grow(&s->height, s->items[i].expr->height);
+	if (s->from)
+		grow(&s->height, s->from->height);
+	struct ast *clauses[] = {s->where, s->having, s->qualify};
+	for (size_t i = 0; i < 3; i++)
+		if (clauses[i])
+			grow(&s->height, clauses[i]->height);
+	for (size_t i = 0; i < s->ngroup; i++)
+		grow(&s->height, s->group[i]->height);
+	for (size_t i = 0; i < s->norder; i++)
+		grow(&s->height, s->order[i].expr->height);
+	for (size_t i = 0; i < s->narms; i++)
+		grow(&s->height, s->arms[i]->height);
+	for (size_t i = 0; i < s->nctes; i++)
+		grow(&s->height, s->ctes[i].sel->height);
+}
+
+/* A result column's name: BigQuery's limit, in characters. */
+static int check_field_name(struct parser *p, struct sql_token *at, const char *name)
+{
+	size_t chars = 0;
+	for (const char *c = name; *c; c++)
+		chars += ((unsigned char)*c & 0xc0) != 0x80;
+	if (chars <= SQL_MAX_NAME)
+		return 0;
+	return sql_error_at(p->src, at->line, at->col,
+			    "Invalid field name \"%.40s...\". Fields must contain the allowed characters, "
+			    "and be at most %d characters long", name, SQL_MAX_NAME);
 }
 
 static struct select *parse_core(struct parser *p, int *error)
@@ -983,8 +1107,10 @@ static struct select *parse_core(struct parser *p, int *error)
 		} else {
 			if (!(it.expr = parse_expr(p, error)))
 				goto fail;
-			if ((*error = parse_alias(p, &it.alias)) < 0) {
+			if ((*error = parse_alias(p, &it.alias)) < 0 ||
+			    (it.alias && (*error = check_field_name(p, &p->t.v[p->pos - 1], it.alias)) < 0)) {
 				ast_free(it.expr);
+				free(it.alias);
 				goto fail;
 			}
 		}
@@ -1012,6 +1138,7 @@ static struct select *parse_core(struct parser *p, int *error)
 		goto fail;
 	if ((*error = parse_order_limit(p, s)) < 0)
 		goto fail;
+	measure_select(s);
 	return s;
 fail:
 	select_free(s);
@@ -1025,7 +1152,7 @@ static bool is_set_op(struct sql_token *t)
 
 /* [WITH ...] core [UNION ALL|DISTINCT core ...] [ORDER BY] [LIMIT]; also
  * INTERSECT DISTINCT and EXCEPT DISTINCT */
-static struct select *parse_select(struct parser *p, int *error)
+static struct select *parse_query(struct parser *p, int *error)
 {
 	struct cte *ctes = NULL;
 	size_t nctes = 0;
@@ -1122,6 +1249,7 @@ static struct select *parse_select(struct parser *p, int *error)
 		ctes = NULL;
 		nctes = 0;
 	}
+	measure_select(first);
 	return first;
 fail:
 	for (size_t i = 0; i < nctes; i++) {
@@ -1132,6 +1260,20 @@ fail:
 	select_free(first);
 	select_free(u);
 	return NULL;
+}
+
+static struct select *parse_select(struct parser *p, int *error)
+{
+	if (!enter(p, error))
+		return NULL;
+	struct select *s = parse_query(p, error);
+	p->depth--;
+	if (s && s->height > SQL_MAX_DEPTH) {
+		*error = too_deep(p, s->line, s->col);
+		select_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 void sql_stmt_free(struct stmt *s)

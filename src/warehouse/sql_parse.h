@@ -28,6 +28,7 @@ enum ast_kind {
 struct ast {
 	enum ast_kind kind;
 	int line, col;
+	int height;   /* 1 for a leaf; subqueries included (see SQL_MAX_DEPTH) */
 	char *op;
 	char *name;   /* column, function (lower case), type, part */
 	char *qual;   /* column qualifier: t in t.col */
@@ -64,6 +65,7 @@ struct from {
 	char **using;         /* JOIN ... USING (a, b) */
 	size_t nusing;
 	int line, col;
+	int height;
 };
 
 struct order_item {
@@ -118,6 +120,7 @@ struct select {
 	bool union_distinct;  /* UNION DISTINCT (INTERSECT and EXCEPT always are) */
 	enum set_op setop;
 	bool paren; /* written in parentheses */
+	int height; /* of the whole query, its expressions and FROM included */
 };
 
 enum stmt_kind { S_SELECT, S_CREATE, S_INSERT, S_DROP };
@@ -144,7 +147,21 @@ struct stmt {
 	const char *src;  /* the text, for error carets (not owned) */
 };
 
+/* The limits that keep every later pass over the tree (binder, planner,
+ * execution, the dependency walk) within the stack of the thread running
+ * it: the lexer refuses a statement longer than SQL_MAX_QUERY_CHARS
+ * characters (BigQuery's 1024K, sql_lex.h); the parser a tree higher than SQL_MAX_DEPTH (nested
+ * parentheses, calls, CASE, subqueries, and the chains a+b+c+... and
+ * x OR y OR ..., which are trees as high as they are long), an IN list of
+ * more than SQL_MAX_IN_LIST values and a column alias longer than
+ * SQL_MAX_NAME characters (BigQuery's 300).  docs/sql.md, "Limits". */
+#define SQL_MAX_DEPTH 1000
+#define SQL_MAX_IN_LIST 256
+#define SQL_MAX_NAME 300
+
 int sql_parse(const char *src, struct stmt **out);
+/* BigQuery's error for a query nested deeper than SQL_MAX_DEPTH. */
+int sql_error_too_deep(const char *src, int line, int col);
 void sql_stmt_free(struct stmt *s);
 void ast_free(struct ast *a);
 

@@ -82,6 +82,7 @@ static void add_item(struct pexpr ***items, char ***names, const struct ast ***a
 }
 
 static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout);
+static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
 
 /* --- expressions --- */
 
@@ -701,7 +702,7 @@ static int bind_typed_literal(struct binder *b, const struct ast *a, struct pexp
 	return 0;
 }
 
-static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
+static int bind_expr(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	int error = 0;
 	struct pexpr *e = NULL;
@@ -949,8 +950,9 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 			/* the results' common type; unify() works on an array, so
 			 * gather the result slots and write them back */
 			size_t nr = 0;
-			struct pexpr **slots[256];
-			for (size_t k = 1; k < e->nargs && nr < 255; k += 2)
+			/* on the heap: bind recurses as deep as the expression */
+			struct pexpr ***slots = xcalloc(e->nargs + 1, sizeof *slots);
+			for (size_t k = 1; k < e->nargs; k += 2)
 				slots[nr++] = &e->args[k];
 			if (a->has_else)
 				slots[nr++] = &e->args[e->nargs - 1];
@@ -961,6 +963,7 @@ static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
 			for (size_t k = 0; k < nr; k++)
 				*slots[k] = tmp[k];
 			free(tmp);
+			free(slots);
 			if (error < 0)
 				goto case_fail;
 		}
@@ -1427,7 +1430,7 @@ static struct node *using_columns(struct binder *b, const struct from *f, struct
 	return p;
 }
 
-static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
+static int plan_from_item(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
 	*out = NULL;
@@ -2294,7 +2297,7 @@ static int bind_late(struct binder *b, struct node *n, bool aggregate, const str
 	return error;
 }
 
-static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
+static int plan_query(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
 {
 	int error = 0;
 	struct binder b = {.src = parent->src, .root = parent->root, .plan = parent->plan, .ctes = parent->ctes, .sel = sel,
@@ -2701,6 +2704,52 @@ done:
 	free(b.winasts);
 	scope_free(&b.scope);
 	free(frames);
+	return error;
+}
+
+/* --- the bound on the binder's recursion and work --- */
+
+static int enter(struct binder *b, int line, int col)
+{
+	struct plan *p = b->plan;
+	if (p->depth >= SQL_MAX_DEPTH)
+		return sql_error_too_deep(b->src, line, col);
+	if (++p->steps > SQL_MAX_PLAN_STEPS)
+		return sql_error_at(b->src, line, col,
+				    "Resources exceeded during query execution: Not enough resources for query "
+				    "planning - too many subqueries or query is too complex");
+	p->depth++;
+	return 0;
+}
+
+static int bind(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	int error;
+	if ((error = enter(b, a->line, a->col)) < 0)
+		return error;
+	error = bind_expr(b, a, out);
+	b->plan->depth--;
+	return error;
+}
+
+static int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
+{
+	int error;
+	*out = NULL;
+	if ((error = enter(b, f->line, f->col)) < 0)
+		return error;
+	error = plan_from_item(b, f, out, scope);
+	b->plan->depth--;
+	return error;
+}
+
+static int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout)
+{
+	int error;
+	if ((error = enter(parent, sel->line, sel->col)) < 0)
+		return error;
+	error = plan_query(parent, sel, out, nout);
+	parent->plan->depth--;
 	return error;
 }
 

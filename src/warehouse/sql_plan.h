@@ -150,7 +150,16 @@ struct plan {
 	size_t nscans;
 	struct pexpr **subqs; /* subqueries in expressions, inner ones first */
 	size_t nsubqs;
+	/* the binder's levels open and steps so far: a CTE is planned where
+	 * it is named, so a chain of them nests deeper than the syntax, and
+	 * one named twice in each of the next doubles the work */
+	int depth;
+	size_t steps;
 };
+
+/* The binder's steps (an expression node, a FROM item or a query bound)
+ * in one statement: pipe's own bound on planning work and memory. */
+#define SQL_MAX_PLAN_STEPS 100000
 
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,
                     struct plan *out);

@@ -56,6 +56,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,6 +115,35 @@ static const char partition_rules[] =
 	"TIMESTAMP_TRUNC(<timestamp_column>, DAY/HOUR/MONTH/YEAR), DATE_TRUNC(<date_column>, MONTH/YEAR), "
 	"or RANGE_BUCKET(<int64_column>, GENERATE_ARRAY(<int64_value>, <int64_value>[, <int64_value>]))";
 
+struct col_name {
+	const char *name;
+	size_t i;
+};
+
+/* By name ignoring case, then by position. */
+static int cmp_col_names(const void *a, const void *b)
+{
+	const struct col_name *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first column (in order) whose name an earlier one has, or -1: a sort
+ * of the names, so that 100,000 columns take milliseconds, not minutes. */
+static long first_duplicate(const struct table_spec *spec)
+{
+	struct col_name *v = xcalloc(spec->ncols, sizeof *v);
+	for (size_t i = 0; i < spec->ncols; i++)
+		v[i] = (struct col_name){spec->cols[i].name, i};
+	qsort(v, spec->ncols, sizeof *v, cmp_col_names);
+	long dup = -1;
+	for (size_t k = 1; k < spec->ncols; k++)
+		if (strcasecmp(v[k - 1].name, v[k].name) == 0 && (dup < 0 || v[k].i < (size_t)dup))
+			dup = (long)v[k].i;
+	free(v);
+	return dup;
+}
+
 int table_spec_check(const struct table_spec *spec)
 {
 	if (!spec->name || !*spec->name)
@@ -128,11 +158,20 @@ int table_spec_check(const struct table_spec *spec)
 			return error_setcode(PIPE_EUSAGE, "Column %zu of %s has no name", i + 1, spec->name);
 		if (c->type <= TYPE_NULL || c->type >= TYPE_COUNT)
 			return error_setcode(PIPE_EUSAGE, "Column %s has no type", c->name);
-		if (table_spec_column(spec, c->name) != (int)i)
+		size_t chars = 0;
+		for (const char *p = c->name; *p; p++)
+			chars += ((unsigned char)*p & 0xc0) != 0x80;
+		if (chars > TABLE_MAX_COLUMN_NAME)
 			return error_setcode(PIPE_EUSAGE,
-			                     "Duplicate column names in the result are not supported. Found duplicate(s): %s",
-			                     c->name);
+			                     "Invalid field name \"%.40s...\". Fields must contain the allowed "
+			                     "characters, and be at most %d characters long",
+			                     c->name, TABLE_MAX_COLUMN_NAME);
 	}
+	long dup = first_duplicate(spec);
+	if (dup >= 0)
+		return error_setcode(PIPE_EUSAGE,
+		                     "Duplicate column names in the result are not supported. Found duplicate(s): %s",
+		                     spec->cols[dup].name);
 	const struct partition_spec *p = &spec->partition;
 	if (p->kind != PARTITION_NONE) {
 		int col = p->column ? table_spec_column(spec, p->column) : -1;
@@ -311,12 +350,18 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 		} else if (!kw) {
 			return bad_manifest(r, "empty line");
 		} else if (strcmp(kw, "name") == 0) {
+			if (s->name)
+				return bad_manifest(r, "a second name");
 			if ((error = word_str(r, &s->name)) < 0)
 				return error;
 		} else if (strcmp(kw, "dataset") == 0) {
+			if (s->dataset)
+				return bad_manifest(r, "a second dataset");
 			if ((error = word_str(r, &s->dataset)) < 0)
 				return error;
 		} else if (strcmp(kw, "description") == 0) {
+			if (s->description)
+				return bad_manifest(r, "a second description");
 			if ((error = word_str(r, &s->description)) < 0)
 				return error;
 		} else if (strcmp(kw, "require_partition_filter") == 0) {
@@ -325,6 +370,8 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 			uint64_t v;
 			if ((error = word_u64(r, &v)) < 0)
 				return error;
+			if (v > TABLE_MAX_BLOCK_ROWS)
+				return bad_manifest(r, "block_rows out of range");
 			s->block_rows = (uint32_t)v;
 		} else if (strcmp(kw, "column") == 0) {
 			grow_array(&s->cols, &colcap, s->ncols + 1, sizeof *s->cols);
@@ -341,6 +388,8 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 			if (error < 0)
 				return bad_manifest(r, "unknown type");
 		} else if (strcmp(kw, "partition_by") == 0) {
+			if (s->partition.column)
+				return bad_manifest(r, "a second partition_by");
 			char *how = NULL;
 			if ((error = word_str(r, &how)) < 0)
 				return error;
@@ -477,6 +526,11 @@ static int load_partition(struct table *t, size_t p)
 	if (at > t->stats_len)
 		goto bad;
 	q = base + at;
+	/* every block takes at least 4 + 33 bytes a column: a count the file
+	 * cannot hold is refused before it is allocated for */
+	if (nb > (size_t)(end - q) / (4 + 33 * nc))
+		goto bad;
+	uint32_t max_rows = t->spec.block_rows ? t->spec.block_rows : TABLE_BLOCK_ROWS;
 	/* struct col_stats first: it holds 16-byte aligned values */
 	size_t stats_size = nb * nc * sizeof(struct col_stats), blocks_size = nb * sizeof(struct block);
 	char *mem = xmalloc(stats_size + blocks_size + 2 * nb * nc * sizeof(uint64_t));
@@ -493,6 +547,8 @@ static int load_partition(struct table *t, size_t p)
 			goto bad_free;
 		memcpy(&blk->rows, q, 4);
 		q += 4;
+		if (blk->rows > max_rows)
+			goto bad_free;
 		rows += blk->rows;
 		for (size_t c = 0; c < nc; c++) {
 			struct col_stats *cs = &blk->stats[c];
@@ -554,7 +610,7 @@ static int open_table(struct table **out, const char *dir, enum open_mode mode)
 		goto done;
 	}
 	struct line_reader r = {.path = path};
-	if ((error = parse_manifest(t, &r, text.data ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
+	if ((error = parse_manifest(t, &r, text.len ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
 	    (mode != OPEN_MANIFEST && (error = map_blocks(t)) < 0) ||
 	    (mode == OPEN_ALL && (error = table_load(t, NULL)) < 0))
 		goto done;
@@ -603,11 +659,14 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	const struct block *blk = &part->blocks[block];
 	if (t->fd < 0) {
 		char *path = path_join(t->dir, DATA_FILE);
+		struct stat st;
 		t->fd = open(path, O_RDONLY);
-		if (t->fd < 0)
+		if (t->fd < 0 || fstat(t->fd, &st) < 0)
 			error = error_set("opening %s: %s", path, strerror(errno));
+		else
+			t->data_size = (uint64_t)st.st_size;
 		free(path);
-		if (t->fd < 0)
+		if (error < 0)
 			return error;
 	}
 	if (out->ncols != ncols) {
@@ -622,6 +681,10 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		struct vec *v = &out->cols[k];
 		if (v->type != t->spec.cols[c].type)
 			vec_retype(v, t->spec.cols[c].type);
+		/* a chunk the data file does not hold is not allocated for */
+		if (blk->offset[c] > t->data_size || blk->length[c] > t->data_size - blk->offset[c])
+			return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
+			                 *part->id ? part->id : "(all)");
 		if ((error = column_read(t->fd, blk->offset[c], blk->length[c], blk->rows, blk->stats[c].nulls > 0, v)) < 0) {
 			error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
 			return error;

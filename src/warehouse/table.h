@@ -14,6 +14,10 @@
 #define TABLE_MAX_PARTITIONS 10000
 #define TABLE_MAX_PARTITIONS_PER_JOB 4000
 #define TABLE_MAX_CLUSTER 4
+/* the most rows a block holds (the block_rows option's range) */
+#define TABLE_MAX_BLOCK_ROWS 1000000
+/* BigQuery's longest column name, in characters */
+#define TABLE_MAX_COLUMN_NAME 300
 /* Rows per block unless the table says otherwise: one block is one batch
  * for the executor (see docs/table-format.md). */
 #define TABLE_BLOCK_ROWS BATCH_ROWS
@@ -143,6 +147,7 @@ struct table {
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
 	struct arena mem;             /* strings of the stats */
 	int fd;                       /* the reader's open data file, or -1 */
+	uint64_t data_size;           /* and its size */
 	void *stats_map; /* the blocks file, mapped: the stats' strings point into it */
 	size_t stats_len;
 };

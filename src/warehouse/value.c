@@ -88,7 +88,9 @@ void *arena_alloc(struct arena *a, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
 	if (!a->head || a->cap - a->used < n) {
-		size_t cap = a->head ? a->head->cap * 2 : 16384;
+		/* the first chunk as small as asked: a scan of 100,000
+		 * columns has an arena per column */
+		size_t cap = a->head ? a->head->cap * 2 : 256;
 		if (cap > (8u << 20))
 			cap = 8u << 20;
 		if (cap < n)

@@ -1,0 +1,2 @@
+SELECT * FROM crypto.watchlist;
+-- error: Not found: Table

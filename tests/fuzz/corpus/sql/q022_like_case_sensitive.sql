@@ -1,0 +1,3 @@
+SELECT COUNT(*) FROM crypto.coins WHERE name LIKE 'bit%';
+-- expect:
+-- 0

@@ -1,0 +1,2 @@
+SELECT name FROM crypto.coins ORDER BY name LIMIT 0;
+-- expect:

@@ -1,0 +1,5 @@
+SELECT 1 AS x UNION ALL SELECT 2.5 UNION ALL SELECT 3 ORDER BY x;
+-- expect:
+-- 1
+-- 2.5
+-- 3
