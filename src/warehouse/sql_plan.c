@@ -2968,7 +2968,7 @@ static int mark_live(struct node *n, const bool *need, int depth)
 }
 
 /* Runs both passes over the plan and the plans of its subqueries, whose
- * results are used whole. */
+ * results are used whole, but for EXISTS, which needs rows, not values. */
 static int plan_needs(struct plan *p)
 {
 	int error = 0;
@@ -2978,7 +2978,7 @@ static int plan_needs(struct plan *p)
 		struct node *top = i < p->nsubqs ? p->subqs[i]->sub : p->root;
 		size_t nneed = i < p->nsubqs ? top->ncols : p->nout;
 		bool *need = xcalloc(top->ncols + 1, sizeof *need);
-		for (size_t c = 0; c < nneed; c++)
+		for (size_t c = 0; c < nneed && !(i < p->nsubqs && p->subqs[i]->kind == X_EXISTS); c++)
 			need[c] = true;
 		if ((error = push_filters(top, 0)) >= 0)
 			error = mark_live(top, need, 0);
