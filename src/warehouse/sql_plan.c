@@ -2892,8 +2892,11 @@ static int need_expr(const struct pexpr *e, bool *need, int depth)
 }
 
 /* need: which of n's output columns the plan above uses.  Passes down what
- * each input must give for them, and the scans keep it as live. */
-static int mark_live(struct node *n, const bool *need, int depth)
+ * each input must give for them, and the scans keep it as live.  For exec,
+ * what execution evaluates: every aggregate and window (their results are
+ * computed, used or not), and a projection keeps which of its expressions
+ * to evaluate. */
+static int mark_live(struct node *n, const bool *need, bool exec, int depth)
 {
 	int error = 0;
 	bool *in = NULL, *rin = NULL;
@@ -2919,6 +2922,11 @@ static int mark_live(struct node *n, const bool *need, int depth)
 		error = need_expr(n->pred, in, depth + 1);
 		break;
 	case N_PROJECT:
+		if (exec) {
+			if (!n->live)
+				n->live = xcalloc(n->ncols + 1, sizeof *n->live);
+			memcpy(n->live, need, n->ncols * sizeof *n->live);
+		}
 		for (size_t i = 0; i < n->ncols && error >= 0; i++)
 			if (need[i])
 				error = need_expr(n->exprs[i], in, depth + 1);
@@ -2928,14 +2936,14 @@ static int mark_live(struct node *n, const bool *need, int depth)
 		for (size_t k = 0; k < n->nkeys && error >= 0; k++)
 			error = need_expr(n->keys[k], in, depth + 1);
 		for (size_t a = 0; a < n->naggs && error >= 0; a++)
-			if (need[n->nkeys + a])
+			if (exec || need[n->nkeys + a])
 				error = need_expr(n->aggs[a].arg, in, depth + 1);
 		break;
 	case N_WINDOW:
 		memcpy(in, need, n->child->ncols * sizeof *in);
 		for (size_t w = 0; w < n->nwins && error >= 0; w++) {
 			const struct win *x = &n->wins[w];
-			if (!need[n->child->ncols + w])
+			if (!exec && !need[n->child->ncols + w])
 				continue;
 			error = need_expr(x->arg, in, depth + 1);
 			for (size_t k = 0; k < x->npart && error >= 0; k++)
@@ -2959,32 +2967,51 @@ static int mark_live(struct node *n, const bool *need, int depth)
 		break;
 	}
 	if (error >= 0)
-		error = mark_live(n->child, in, depth + 1);
+		error = mark_live(n->child, in, exec, depth + 1);
 	if (error >= 0 && n->right)
-		error = mark_live(n->right, rin ? rin : in, depth + 1);
+		error = mark_live(n->right, rin ? rin : in, exec, depth + 1);
 	free(in);
 	free(rin);
 	return error;
 }
 
-/* Runs both passes over the plan and the plans of its subqueries, whose
- * results are used whole, but for EXISTS, which needs rows, not values. */
-static int plan_needs(struct plan *p)
+/* Marks what the plan and the plans of its subqueries need: their results
+ * whole, but for EXISTS, which needs rows, not values. */
+static int plan_mark(struct plan *p, bool exec)
 {
 	int error = 0;
-	for (size_t i = 0; i < p->nscans; i++)
-		p->scans[i]->live = xcalloc(p->scans[i]->ncols + 1, sizeof *p->scans[i]->live);
 	for (size_t i = 0; i <= p->nsubqs && error >= 0; i++) {
 		struct node *top = i < p->nsubqs ? p->subqs[i]->sub : p->root;
 		size_t nneed = i < p->nsubqs ? top->ncols : p->nout;
 		bool *need = xcalloc(top->ncols + 1, sizeof *need);
 		for (size_t c = 0; c < nneed && !(i < p->nsubqs && p->subqs[i]->kind == X_EXISTS); c++)
 			need[c] = true;
-		if ((error = push_filters(top, 0)) >= 0)
-			error = mark_live(top, need, 0);
+		error = mark_live(top, need, exec, 0);
 		free(need);
 	}
 	return error;
+}
+
+/* Pushes the filters down, then marks the columns: first what execution
+ * needs, which narrows what the scans read (used), then what the result
+ * needs, which the bytes count (live). */
+static int plan_needs(struct plan *p)
+{
+	int error = 0;
+	for (size_t i = 0; i <= p->nsubqs && error >= 0; i++)
+		error = push_filters(i < p->nsubqs ? p->subqs[i]->sub : p->root, 0);
+	for (size_t i = 0; i < p->nscans; i++)
+		p->scans[i]->live = xcalloc(p->scans[i]->ncols + 1, sizeof *p->scans[i]->live);
+	if (error < 0 || (error = plan_mark(p, true)) < 0)
+		return error;
+	for (size_t i = 0; i < p->nscans; i++) {
+		struct node *scan = p->scans[i];
+		for (size_t c = 0; c < scan->ncols; c++) {
+			scan->used[c] = scan->used[c] && scan->live[c];
+			scan->live[c] = false;
+		}
+	}
+	return plan_mark(p, false);
 }
 
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root, struct plan *out)
