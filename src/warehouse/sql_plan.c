@@ -2745,7 +2745,10 @@ done:
  * the columns needed of it need, down to the scans' live columns, which
  * the bytes count. */
 
-/* Plans are trees whose depth the parser bounds; the walks check it too. */
+/* The walks follow a node's child and an expression's first argument in
+ * a loop (long chains: a AND b AND c ..., UNION ALL arms, joins) and nest
+ * only for the other branches, whose depth the parser bounds; past
+ * PLAN_WALK_MAX nested calls they stop. */
 #define PLAN_WALK_MAX 1000
 
 static int too_deep(void)
@@ -2770,52 +2773,60 @@ struct pushed {
  * expression, or onto a side an outer join fills with NULLs. */
 static int push_down(struct node *n, int col, const struct pushed *pc, int depth)
 {
+	int error;
 	if (depth > PLAN_WALK_MAX)
 		return too_deep();
-	switch (n->kind) {
-	case N_SCAN:
-		if (pc->nvals == 1)
-			add_cmp_prune(n, col, pc->date_of, pc->op, pc->vals[0]);
-		else
-			add_prune(n, col, CMP_EQ, pc->vals, pc->nvals);
-		return 0;
-	case N_FILTER:
-		return push_down(n->child, col, pc, depth + 1);
-	case N_SORT:
-		return n->keep ? 0 : push_down(n->child, col, pc, depth + 1);
-	case N_PROJECT:
-		if (n->exprs[col]->kind != X_COL)
+	for (;; n = n->child) {
+		switch (n->kind) {
+		case N_SCAN:
+			if (pc->nvals == 1)
+				add_cmp_prune(n, col, pc->date_of, pc->op, pc->vals[0]);
+			else
+				add_prune(n, col, CMP_EQ, pc->vals, pc->nvals);
 			return 0;
-		return push_down(n->child, n->exprs[col]->col, pc, depth + 1);
-	case N_AGG:
-		if ((size_t)col >= n->nkeys || n->keys[col]->kind != X_COL)
-			return 0;
-		return push_down(n->child, n->keys[col]->col, pc, depth + 1);
-	case N_WINDOW:
-		if ((size_t)col >= n->child->ncols)
-			return 0;
-		for (size_t w = 0; w < n->nwins; w++) {
-			bool key = false;
-			for (size_t k = 0; k < n->wins[w].npart; k++)
-				key = key || (n->wins[w].part[k]->kind == X_COL && n->wins[w].part[k]->col == col);
-			if (!key)
+		case N_FILTER:
+			break;
+		case N_SORT:
+			if (n->keep)
 				return 0;
-		}
-		return push_down(n->child, col, pc, depth + 1);
-	case N_JOIN: {
-		int nl = (int)n->child->ncols;
-		if (col < nl)
-			return n->join == J_FULL ? 0 : push_down(n->child, col, pc, depth + 1);
-		if (n->join != J_INNER && n->join != J_CROSS)
+			break;
+		case N_PROJECT:
+			if (n->exprs[col]->kind != X_COL)
+				return 0;
+			col = n->exprs[col]->col;
+			break;
+		case N_AGG:
+			if ((size_t)col >= n->nkeys || n->keys[col]->kind != X_COL)
+				return 0;
+			col = n->keys[col]->col;
+			break;
+		case N_WINDOW:
+			if ((size_t)col >= n->child->ncols)
+				return 0;
+			for (size_t w = 0; w < n->nwins; w++) {
+				bool key = false;
+				for (size_t k = 0; k < n->wins[w].npart; k++)
+					key = key || (n->wins[w].part[k]->kind == X_COL && n->wins[w].part[k]->col == col);
+				if (!key)
+					return 0;
+			}
+			break;
+		case N_JOIN:
+			if (col < (int)n->child->ncols) {
+				if (n->join == J_FULL)
+					return 0;
+				break;
+			}
+			if (n->join != J_INNER && n->join != J_CROSS)
+				return 0;
+			return push_down(n->right, col - (int)n->child->ncols, pc, depth + 1);
+		case N_UNION:
+			if ((error = push_down(n->right, col, pc, depth + 1)) < 0)
+				return error;
+			break;
+		default:
 			return 0;
-		return push_down(n->right, col - nl, pc, depth + 1);
-	}
-	case N_UNION: {
-		int error = push_down(n->child, col, pc, depth + 1);
-		return error < 0 ? error : push_down(n->right, col, pc, depth + 1);
-	}
-	default:
-		return 0;
+		}
 	}
 }
 
@@ -2823,16 +2834,15 @@ static int push_down(struct node *n, int col, const struct pushed *pc, int depth
  * (see extract_prunes) into the subtree below it. */
 static int push_conjuncts(struct node *below, const struct pexpr *e, int depth)
 {
-	if (depth > PLAN_WALK_MAX)
-		return too_deep();
-	if (e->kind == X_AND) {
-		int error = push_conjuncts(below, e->args[0], depth + 1);
-		return error < 0 ? error : push_conjuncts(below, e->args[1], depth + 1);
-	}
 	struct pushed pc = {0};
 	struct value v;
 	const struct pexpr *c = NULL;
 	int error = 0;
+	if (depth > PLAN_WALK_MAX)
+		return too_deep();
+	for (; e->kind == X_AND; e = e->args[0])
+		if ((error = push_conjuncts(below, e->args[1], depth + 1)) < 0)
+			return error;
 	if (e->kind == X_CMP && e->op != CMP_NE) {
 		pc.op = (enum cmp_op)e->op;
 		c = e->args[0];
@@ -2846,7 +2856,7 @@ static int push_conjuncts(struct node *below, const struct pexpr *e, int depth)
 			return 0;
 		pc.vals = &v;
 		pc.nvals = 1;
-		return push_down(below, c->col, &pc, depth + 1);
+		return push_down(below, c->col, &pc, 0);
 	}
 	if (e->kind == X_IN && !e->negated && (c = prune_operand(e->args[0], &pc.date_of)) && !pc.date_of) {
 		pc.op = CMP_EQ;
@@ -2855,7 +2865,7 @@ static int push_conjuncts(struct node *below, const struct pexpr *e, int depth)
 			if (prune_value(e->args[i], &pc.vals[pc.nvals]))
 				pc.nvals++;
 		if (pc.nvals == e->nargs - 1)
-			error = push_down(below, c->col, &pc, depth + 1);
+			error = push_down(below, c->col, &pc, 0);
 		free(pc.vals);
 	}
 	return error;
@@ -2863,32 +2873,33 @@ static int push_conjuncts(struct node *below, const struct pexpr *e, int depth)
 
 static int push_filters(struct node *n, int depth)
 {
-	int error = 0;
-	if (!n)
-		return 0;
+	int error;
 	if (depth > PLAN_WALK_MAX)
 		return too_deep();
-	if (n->kind == N_FILTER && (error = push_conjuncts(n->child, n->pred, depth + 1)) < 0)
-		return error;
-	if ((error = push_filters(n->child, depth + 1)) < 0)
-		return error;
-	return push_filters(n->right, depth + 1);
+	for (; n; n = n->child) {
+		if (n->kind == N_FILTER && (error = push_conjuncts(n->child, n->pred, 0)) < 0)
+			return error;
+		if (n->right && (error = push_filters(n->right, depth + 1)) < 0)
+			return error;
+	}
+	return 0;
 }
 
 /* Marks in need the input columns e reads.  Subqueries in expressions are
  * plans of their own (plan->subqs). */
 static int need_expr(const struct pexpr *e, bool *need, int depth)
 {
-	int error = 0;
-	if (!e)
-		return 0;
+	int error;
 	if (depth > PLAN_WALK_MAX)
 		return too_deep();
-	if (e->kind == X_COL)
-		need[e->col] = true;
-	for (size_t i = 0; i < e->nargs && error >= 0; i++)
-		error = need_expr(e->args[i], need, depth + 1);
-	return error;
+	for (; e; e = e->nargs ? e->args[0] : NULL) {
+		if (e->kind == X_COL)
+			need[e->col] = true;
+		for (size_t i = 1; i < e->nargs; i++)
+			if ((error = need_expr(e->args[i], need, depth + 1)) < 0)
+				return error;
+	}
+	return 0;
 }
 
 /* need: which of n's output columns the plan above uses.  Passes down what
@@ -2899,79 +2910,77 @@ static int need_expr(const struct pexpr *e, bool *need, int depth)
 static int mark_live(struct node *n, const bool *need, bool exec, int depth)
 {
 	int error = 0;
-	bool *in = NULL, *rin = NULL;
+	bool *owned = NULL; /* need, once it is this call's */
 	if (depth > PLAN_WALK_MAX)
 		return too_deep();
-	if (n->kind == N_SCAN) {
+	for (; n->kind != N_SCAN && n->child && error >= 0; n = n->child) {
+		size_t nin = n->child->ncols + (n->kind == N_JOIN ? n->right->ncols : 0);
+		bool *in = xcalloc(nin + 1, sizeof *in), *rin = NULL;
+		switch (n->kind) {
+		case N_FILTER:
+		case N_SORT:
+		case N_LIMIT:
+		case N_UNION:
+			memcpy(in, need, n->ncols * sizeof *in);
+			for (size_t k = 0; k < n->nsort; k++)
+				in[n->sort[k].col] = true;
+			error = need_expr(n->pred, in, 0);
+			break;
+		case N_PROJECT:
+			if (exec) {
+				if (!n->live)
+					n->live = xcalloc(n->ncols + 1, sizeof *n->live);
+				memcpy(n->live, need, n->ncols * sizeof *n->live);
+			}
+			for (size_t i = 0; i < n->ncols && error >= 0; i++)
+				if (need[i])
+					error = need_expr(n->exprs[i], in, 0);
+			break;
+		case N_AGG:
+			/* the keys make the groups, used or not */
+			for (size_t k = 0; k < n->nkeys && error >= 0; k++)
+				error = need_expr(n->keys[k], in, 0);
+			for (size_t a = 0; a < n->naggs && error >= 0; a++)
+				if (exec || need[n->nkeys + a])
+					error = need_expr(n->aggs[a].arg, in, 0);
+			break;
+		case N_WINDOW:
+			memcpy(in, need, n->child->ncols * sizeof *in);
+			for (size_t w = 0; w < n->nwins && error >= 0; w++) {
+				const struct win *x = &n->wins[w];
+				if (!exec && !need[n->child->ncols + w])
+					continue;
+				error = need_expr(x->arg, in, 0);
+				for (size_t k = 0; k < x->npart && error >= 0; k++)
+					error = need_expr(x->part[k], in, 0);
+				for (size_t k = 0; k < x->norder && error >= 0; k++)
+					error = need_expr(x->order[k], in, 0);
+			}
+			break;
+		case N_JOIN:
+			memcpy(in, need, n->ncols * sizeof *in);
+			error = need_expr(n->residual, in, 0);
+			rin = xcalloc(n->right->ncols + 1, sizeof *rin);
+			memcpy(rin, in + n->child->ncols, n->right->ncols * sizeof *rin);
+			for (size_t k = 0; k < n->njoinkeys && error >= 0; k++) {
+				error = need_expr(n->lkeys[k], in, 0);
+				if (error >= 0)
+					error = need_expr(n->rkeys[k], rin, 0);
+			}
+			break;
+		default:
+			break;
+		}
+		if (error >= 0 && n->right)
+			error = mark_live(n->right, rin ? rin : in, exec, depth + 1);
+		free(rin);
+		free(owned);
+		need = owned = in;
+	}
+	if (error >= 0 && n->kind == N_SCAN)
 		for (size_t c = 0; c < n->ncols; c++)
 			n->live[c] = n->live[c] || need[c];
-		return 0;
-	}
-	if (!n->child)
-		return 0;
-	size_t nin = n->child->ncols + (n->kind == N_JOIN ? n->right->ncols : 0);
-	in = xcalloc(nin + 1, sizeof *in);
-	switch (n->kind) {
-	case N_FILTER:
-	case N_SORT:
-	case N_LIMIT:
-	case N_UNION:
-		memcpy(in, need, n->ncols * sizeof *in);
-		for (size_t k = 0; k < n->nsort; k++)
-			in[n->sort[k].col] = true;
-		error = need_expr(n->pred, in, depth + 1);
-		break;
-	case N_PROJECT:
-		if (exec) {
-			if (!n->live)
-				n->live = xcalloc(n->ncols + 1, sizeof *n->live);
-			memcpy(n->live, need, n->ncols * sizeof *n->live);
-		}
-		for (size_t i = 0; i < n->ncols && error >= 0; i++)
-			if (need[i])
-				error = need_expr(n->exprs[i], in, depth + 1);
-		break;
-	case N_AGG:
-		/* the keys make the groups, used or not */
-		for (size_t k = 0; k < n->nkeys && error >= 0; k++)
-			error = need_expr(n->keys[k], in, depth + 1);
-		for (size_t a = 0; a < n->naggs && error >= 0; a++)
-			if (exec || need[n->nkeys + a])
-				error = need_expr(n->aggs[a].arg, in, depth + 1);
-		break;
-	case N_WINDOW:
-		memcpy(in, need, n->child->ncols * sizeof *in);
-		for (size_t w = 0; w < n->nwins && error >= 0; w++) {
-			const struct win *x = &n->wins[w];
-			if (!exec && !need[n->child->ncols + w])
-				continue;
-			error = need_expr(x->arg, in, depth + 1);
-			for (size_t k = 0; k < x->npart && error >= 0; k++)
-				error = need_expr(x->part[k], in, depth + 1);
-			for (size_t k = 0; k < x->norder && error >= 0; k++)
-				error = need_expr(x->order[k], in, depth + 1);
-		}
-		break;
-	case N_JOIN:
-		memcpy(in, need, n->ncols * sizeof *in);
-		error = need_expr(n->residual, in, depth + 1);
-		rin = xcalloc(n->right->ncols + 1, sizeof *rin);
-		memcpy(rin, in + n->child->ncols, n->right->ncols * sizeof *rin);
-		for (size_t k = 0; k < n->njoinkeys && error >= 0; k++) {
-			error = need_expr(n->lkeys[k], in, depth + 1);
-			if (error >= 0)
-				error = need_expr(n->rkeys[k], rin, depth + 1);
-		}
-		break;
-	default:
-		break;
-	}
-	if (error >= 0)
-		error = mark_live(n->child, in, exec, depth + 1);
-	if (error >= 0 && n->right)
-		error = mark_live(n->right, rin ? rin : in, exec, depth + 1);
-	free(in);
-	free(rin);
+	free(owned);
 	return error;
 }
 
