@@ -202,8 +202,9 @@ static void count_table(struct run *r, const size_t *group, size_t g, uint64_t *
 			t = p->scans[i]->table;
 			referenced = xcalloc(t->spec.ncols + 1, sizeof *referenced);
 		}
-		for (size_t k = 0; k < r->ncols[i]; k++)
-			referenced[r->cols[i][k]] = true;
+		/* the columns the query needs, not every one it names */
+		for (size_t c = 0; c < t->spec.ncols; c++)
+			referenced[c] = referenced[c] || p->scans[i]->live[c];
 	}
 	int *cols = xcalloc(t->spec.ncols + 1, sizeof *cols);
 	size_t ncols = 0;

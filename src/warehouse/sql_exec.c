@@ -942,6 +942,10 @@ static int project_next(struct node *n, struct exec_stats *st, struct rb **out)
 		return rc;
 	for (size_t i = 0; i < n->ncols; i++) {
 		const struct vec *v;
+		if (n->live && !n->live[i]) { /* nothing above reads it */
+			s->rb.cols[i] = NULL;
+			continue;
+		}
 		if ((rc = eval(&ectx_all, n->exprs[i], in, &v)) < 0)
 			return rc;
 		if (!v) { /* a table column nothing reads, passed through */
@@ -1517,8 +1521,14 @@ static int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 				return rc;
 			if (rc == 0)
 				break;
-			for (size_t c = 0; c < n->ncols; c++)
-				vec_append_rows(&m->cols[c], in->cols[c], NULL, in->n, true);
+			for (size_t c = 0; c < n->ncols; c++) {
+				if (in->cols[c]) {
+					vec_append_rows(&m->cols[c], in->cols[c], NULL, in->n, true);
+					continue;
+				}
+				for (size_t i = 0; i < in->n; i++) /* a column nothing above reads */
+					vec_push_null(&m->cols[c]);
+			}
 			m->nrows += in->n;
 			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS)
 				sort_compact(n, m);

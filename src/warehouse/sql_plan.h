@@ -109,6 +109,10 @@ struct node {
 	struct table *table;
 	char *table_name;
 	bool *used;         /* per table column: referenced */
+	/* N_SCAN, per table column: needed by the query's result, through
+	 * subqueries, WITH and unused select items (what the bytes count);
+	 * N_PROJECT, per output column: evaluated (NULL: all) */
+	bool *live;
 	/* per table column: referenced only by an exact WHERE above, so a block
 	 * whose statistics satisfy the WHERE need not read it */
 	bool *filter_only;
