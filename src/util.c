@@ -484,20 +484,18 @@ void time_iso(int64_t secs, char out[32])
 
 int64_t duration_parse(const char *s)
 {
+	static const struct { const char *unit; int64_t secs; } units[] = {
+		{"s", 1}, {"sec", 1}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400},
+	};
 	char *end;
 	long long n;
 	if (!isdigit((unsigned char)*s))
 		return -1;
+	errno = 0;
 	n = strtoll(s, &end, 10);
-	if (!strcmp(end, "s") || !strcmp(end, "sec"))
-		return n;
-	if (!strcmp(end, "m") || !strcmp(end, "min"))
-		return n * 60;
-	if (!strcmp(end, "h"))
-		return n * 3600;
-	if (!strcmp(end, "d"))
-		return n * 86400;
-	if (!strcmp(end, "w"))
-		return n * 7 * 86400;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit))
+			/* a duration past what a time can hold is no duration */
+			return errno == ERANGE || n > INT64_MAX / units[i].secs ? -1 : n * units[i].secs;
 	return -1;
 }
