@@ -50,7 +50,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libpipe.a
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpipe.a $(LDLIBS)
 
 # Each harness with a main() that replays its corpus, for the suite.
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libpipe.a
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(BUILD)/libpipe.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libpipe.a $(LDLIBS)
 
