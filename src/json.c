@@ -204,31 +204,40 @@ static int check_tokens(struct json_doc *doc, const char *where)
 {
 	const char *text = doc->text;
 	size_t len = doc->len;
-	int *depth;
-	if (doc->endscap < doc->ntoks) {
-		doc->endscap = doc->ntoks;
-		doc->ends = xrealloc(doc->ends, (size_t)doc->ntoks * sizeof(int));
+	/* Each level of nesting is a token: fewer tokens than the limit cannot
+	 * nest past it, and most records have far fewer. */
+	if (doc->ntoks > JSON_MAX_DEPTH) {
+		int *depth;
+		if (doc->endscap < doc->ntoks) {
+			doc->endscap = doc->ntoks;
+			doc->ends = xrealloc(doc->ends, (size_t)doc->ntoks * sizeof(int));
+		}
+		depth = doc->ends; /* until check_separators takes them */
+		for (int i = 0; i < doc->ntoks; i++) {
+			const struct json_tok *t = &doc->toks[i];
+			depth[i] = (t->parent < 0 ? 0 : depth[t->parent]) + (t->type == JSON_OBJECT || t->type == JSON_ARRAY);
+			if (depth[i] > JSON_MAX_DEPTH)
+				return parse_error(doc, where, (size_t)t->start,
+				                   "nested deeper than " STR(JSON_MAX_DEPTH) " levels");
+		}
 	}
-	depth = doc->ends; /* until check_separators takes them */
 	for (int i = 0; i < doc->ntoks; i++) {
 		struct json_tok *t = &doc->toks[i];
 		const char *s = text + t->start, *e = text + t->end;
-		bool is_float;
-		if (i > 0 && t->parent < 0)
+		bool is_float, in_object;
+		if (t->parent < 0 && i > 0)
 			return parse_error(doc, where, (size_t)t->start, "more than one value");
-		depth[i] = (t->parent < 0 ? 0 : depth[t->parent]) + (t->type == JSON_OBJECT || t->type == JSON_ARRAY);
-		if (depth[i] > JSON_MAX_DEPTH)
-			return parse_error(doc, where, (size_t)t->start, "nested deeper than " STR(JSON_MAX_DEPTH) " levels");
+		in_object = t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT;
 		/* jsmn takes a string before any ':' for a key, outside an object
 		 * too ("a": 1, ["a": 1], {}: "a"): only an object has keys. */
-		if (t->type == JSON_STRING && t->size && (t->parent < 0 || doc->toks[t->parent].type != JSON_OBJECT)) {
+		if (!in_object && t->type == JSON_STRING && t->size) {
 			size_t at = (size_t)t->end + 1;
 			while (at < len && text[at] != ':')
 				at++;
 			return parse_error(doc, where, at, "a ':' outside an object");
 		}
 		/* jsmn leaves a key without a value (`{"a": }`) to the caller. */
-		if (t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT && (t->type != JSON_STRING || t->size != 1)) {
+		if (in_object && (t->type != JSON_STRING || t->size != 1)) {
 			size_t at = (size_t)t->start;
 			if (t->type == JSON_STRING)
 				for (at = (size_t)t->end + 1; at < len && strchr(" \t\r\n:", text[at]); at++)

@@ -773,8 +773,8 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 	const char *s;
 	int error;
 	*ev = 0;
-	if (v->type == JSON_STRING && (error = check_utf8(L, c, v)) < 0)
-		return error;
+	/* Only text kept as text is checked for UTF-8: a value that parses as
+	 * a number, a date or a time is ASCII already. */
 	if (c->hint != TYPE_NULL) {
 		if (c->number) {
 			int64_t whole, m;
@@ -803,12 +803,17 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 		}
 		if (convert(L, v, c->hint, x) < 0)
 			goto bad;
+		if (v->type == JSON_STRING && (c->hint == TYPE_STRING || c->hint == TYPE_JSON) &&
+		    (error = check_utf8(L, c, v)) < 0)
+			return error;
 		c->seen |= C_STRING;
 		if (!c->fixed && typed_on_tape(c->hint))
 			*ev = TAPE_TYPED;
 		return 0;
 	}
 	k = cell_class(v);
+	if (k == C_STRING && v->type == JSON_STRING && (error = check_utf8(L, c, v)) < 0)
+		return error;
 	if (k == C_FLOAT && v->type != JSON_STRING && out_of_range(v->p, v->len))
 		return range_error(L, c, v->p, v->len, "FLOAT64");
 	if (v->type == JSON_INT && k == C_FLOAT && !c->beyond_int64++)
