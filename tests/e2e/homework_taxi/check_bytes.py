@@ -10,10 +10,12 @@ saving and the answer, then compares them with the report's record
 """
 import datetime, json, os, re, sys
 
+sys.path.insert(0, os.path.join(os.environ["PIPE_ROOT"], "tests", "lib"))
+from report_record import billed, compare, field_queries
+
 DATA = os.path.join(os.environ["PIPE_ROOT"], "pipelines/data/taxi")
 FILES = ["yellow-2019-2upf-qytp-500.json", "yellow-2021-m6nq-qud6-500.json", "yellow-2023-4b4i-vvec-500.json"]
 LO, HI = datetime.datetime(2019, 1, 1), datetime.datetime(2019, 1, 15)  # BETWEEN '2019-01-01' AND '2019-01-15'
-MB = 1048576
 
 trips = []
 for f in FILES:
@@ -28,9 +30,6 @@ days = {}
 for vendor, ts in trips:
     days.setdefault(ts.date() if ts else None, []).append((vendor, ts))
 window_days = [d for d in days if d is not None and LO.date() <= d <= HI.date()]
-
-def billed(processed):  # one table per query
-    return 0 if processed == 0 else max(10 * MB, -(-processed // MB) * MB)
 
 expect = {}
 # staging: no partitions; VendorID and tpep_dropoff_datetime of every trip
@@ -50,22 +49,7 @@ for e in expect.values():
     e["billed"] = billed(e["processed"])
 answer = sorted({int(v) for v, t in trips if t is not None and LO <= t <= HI})
 
-record = sys.stdin.read()
-got = {}
-for line in re.findall(r"^(?:field queries |  )(\w+ rows=.*)$", record, re.M):
-    name, rest = line.split(" ", 1)
-    got[name] = dict(kv.split("=") for kv in rest.split())
-bad = []
-for name, e in expect.items():
-    g = got.get(name)
-    if not g:
-        bad.append("%s: not in the record" % name)
-        continue
-    for k in ("processed", "estimate", "billed"):
-        if int(g[k]) != e[k]:
-            bad.append("%s: %s %s, expected %d" % (name, k, g[k], e[k]))
-    if g["partitions"] != e["partitions"]:
-        bad.append("%s: partitions %s, expected %s" % (name, g["partitions"], e["partitions"]))
+bad = compare(expect, field_queries(sys.stdin.read()))
 md = open(sys.argv[1]).read()
 saving = "%.1f%% less than staging" % (100.0 * (expect["staging"]["processed"] - expect["optimized"]["processed"])
                                        / expect["staging"]["processed"])

@@ -12,10 +12,12 @@ in the Markdown.
 
   pipe show trips_report | check_bytes.py targets/trips_report/report.md
 """
-import datetime, json, re, sys
+import datetime, json, os, re, sys
+
+sys.path.insert(0, os.path.join(os.environ["PIPE_ROOT"], "tests", "lib"))
+from report_record import billed, compare, field_queries
 
 LO, HI = datetime.datetime(2019, 1, 1), datetime.datetime(2019, 1, 15)  # BETWEEN '2019-01-01' AND '2019-01-15'
-MB = 1048576
 
 trips = [(int(r["vendorid"]), datetime.datetime.fromisoformat(r["tpep_dropoff_datetime"]))
          for r in json.load(open("trips.json"))]
@@ -45,25 +47,9 @@ kept = [b for d in window for b in blocks[d] if min(r[0] for r in b) <= 2 <= max
 expect["vendor_2"] = dict(processed=sum(len(b) for b in kept) * ROW, estimate=rows * ROW,
                           partitions=expect["optimized"]["partitions"], blocks="%d/%d" % (len(kept), total_blocks))
 for e in expect.values():
-    e["billed"] = 0 if e["processed"] == 0 else max(10 * MB, -(-e["processed"] // MB) * MB)
+    e["billed"] = billed(e["processed"])
 
-record = sys.stdin.read()
-got = {}
-for line in re.findall(r"^(?:field queries |  )(\w+ rows=.*)$", record, re.M):
-    name, rest = line.split(" ", 1)
-    got[name] = dict(kv.split("=") for kv in rest.split())
-bad = []
-for name, e in expect.items():
-    g = got.get(name)
-    if not g:
-        bad.append("%s: not in the record" % name)
-        continue
-    for k in ("processed", "estimate", "billed"):
-        if int(g[k]) != e[k]:
-            bad.append("%s: %s %s, expected %d" % (name, k, g[k], e[k]))
-    for k in ("partitions", "blocks"):
-        if g[k] != e[k]:
-            bad.append("%s: %s %s, expected %s" % (name, k, g[k], e[k]))
+bad = compare(expect, field_queries(sys.stdin.read()), ("partitions", "blocks"))
 md = open(sys.argv[1]).read()
 base = expect["staging"]["processed"]
 for name in ("optimized", "vendor_2"):
