@@ -8,11 +8,14 @@ As in make_corpus.py, the expected rows are what sqlite3 returns on the
 fixtures; a case gives the SQLite query where the dialects differ (SQLite
 has no QUALIFY, for one).  Rerun after changing a case:
     python3 tests/sql/make_corpus_more.py
+Like make_corpus.py, it marks the files it writes and deletes or overwrites
+only those: a hand-written w*/s*/j*/x*.sql file stays.
 """
-import glob, os, sqlite3
+import os, sqlite3
 
-# the fixtures, the dialect rewrites and the value format are make_corpus.py's
-from make_corpus import fmt, for_sqlite, load
+# the fixtures, the dialect rewrites, the value format and the marked
+# writing are make_corpus.py's
+from make_corpus import fmt, for_sqlite, load, write_generated
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -224,16 +227,13 @@ CASES = [
 def main():
     db = sqlite3.connect(":memory:")
     load(db)
-    for prefix in sorted(set(c[0] for c in CASES)):
-        for old in glob.glob(os.path.join(HERE, "%s[0-9][0-9][0-9]_*.sql" % prefix)):
-            os.remove(old)
+    files = []
     seq = {}
     for prefix, name, q, sq, unordered in CASES:
         if sq is SET:
             # SQLite's INTERSECT and EXCEPT are BigQuery's DISTINCT ones
             sq = for_sqlite(q).replace("INTERSECT DISTINCT", "INTERSECT").replace("EXCEPT DISTINCT", "EXCEPT")
         seq[prefix] = seq.get(prefix, 0) + 1
-        path = os.path.join(HERE, "%s%03d_%s.sql" % (prefix, seq[prefix], name))
         lines = [q.rstrip(";") + ";"]
         if sq:
             lines += ["-- sqlite: " + l for l in sq.split("\n")]
@@ -246,7 +246,8 @@ def main():
             continue
         lines.append("-- expect:")
         lines += ["-- " + "\t".join(fmt(v) for v in r) for r in rows]
-        open(path, "w").write("\n".join(lines) + "\n")
+        files.append(("%s%03d_%s.sql" % (prefix, seq[prefix], name), "\n".join(lines) + "\n"))
+    write_generated("make_corpus_more.py", "[%s][0-9][0-9][0-9]_*.sql" % "".join(sorted(seq)), files)
 
 
 main()
