@@ -8,6 +8,9 @@
  * incremental loads ask for. */
 #include "http.h"
 
+/* The calls go through pointers named as curl's functions (lib.curl_easy_setopt),
+ * which curl's type-checking macros of the same names would rewrite. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -22,47 +25,32 @@
 /* libcurl is loaded when the first snapshot is fetched, not when pipe
  * starts: with the thirty libraries it pulls in, loading it cost more than
  * a no-op build of a thousand targets. */
-static struct {
-	CURLcode (*global_init)(long flags);
-	CURL *(*easy_init)(void);
-	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-	CURLcode (*easy_perform)(CURL *curl);
-	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-	void (*easy_reset)(CURL *curl);
-	void (*easy_cleanup)(CURL *curl);
-	const char *(*easy_strerror)(CURLcode code);
-	void (*free)(void *p);
-	time_t (*getdate)(const char *p, const time_t *unused);
-	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
-	void (*slist_free_all)(struct curl_slist *list);
-	CURLU *(*url)(void);
-	void (*url_cleanup)(CURLU *u);
-	CURLUcode (*url_get)(const CURLU *u, CURLUPart part, char **out, unsigned int flags);
-	CURLUcode (*url_set)(CURLU *u, CURLUPart part, const char *value, unsigned int flags);
-} lib;
+#define CURL_FUNCTIONS(X) \
+	X(curl_global_init) \
+	X(curl_easy_init) \
+	X(curl_easy_setopt) \
+	X(curl_easy_perform) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_reset) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_strerror) \
+	X(curl_free) \
+	X(curl_getdate) \
+	X(curl_slist_append) \
+	X(curl_slist_free_all) \
+	X(curl_url) \
+	X(curl_url_cleanup) \
+	X(curl_url_get) \
+	X(curl_url_set)
+
+static struct { CURL_FUNCTIONS(LIB_FIELD) } lib;
+#define SYMBOL(f) LIB_SYMBOL(lib, f)
+static const struct lib_symbol curl_symbols[] = {CURL_FUNCTIONS(SYMBOL)};
+#undef SYMBOL
 static char lib_error[256];
 
-/* Fills lib; false (with lib_error) when libcurl cannot be loaded. */
-static bool lib_load(void)
-{
-	static const char *const names[] = {
-		"curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-		"curl_easy_getinfo", "curl_easy_reset", "curl_easy_cleanup", "curl_easy_strerror",
-		"curl_free", "curl_getdate", "curl_slist_append", "curl_slist_free_all",
-		"curl_url", "curl_url_cleanup", "curl_url_get", "curl_url_set",
-	};
-	void **const slots[] = {
-		(void **)&lib.global_init, (void **)&lib.easy_init, (void **)&lib.easy_setopt,
-		(void **)&lib.easy_perform, (void **)&lib.easy_getinfo, (void **)&lib.easy_reset,
-		(void **)&lib.easy_cleanup, (void **)&lib.easy_strerror, (void **)&lib.free,
-		(void **)&lib.getdate, (void **)&lib.slist_append, (void **)&lib.slist_free_all,
-		(void **)&lib.url, (void **)&lib.url_cleanup, (void **)&lib.url_get,
-		(void **)&lib.url_set,
-	};
-	return lib_open("libcurl.so.4", names, slots, sizeof(names) / sizeof(*names), lib_error,
-	                sizeof(lib_error));
-}
-
+LIB_NOTE_DLOPEN("http", "fetching snapshot targets (http, https and file URLs)", "recommended",
+                LIBCURL_SONAME);
 
 /* ---- the streaming JSON checker ---- */
 
@@ -592,15 +580,15 @@ void http_url_add_param(struct buf *url, const char *name, const char *value)
 /* ref (a Link target or a next URL from the body) may be relative to base. */
 static char *url_resolve(const char *base, const char *ref)
 {
-	CURLU *u = lib.url();
+	CURLU *u = lib.curl_url();
 	char *out = NULL, *res = NULL;
-	if (u && lib.url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    lib.url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
-	    lib.url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+	if (u && lib.curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    lib.curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    lib.curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
 		res = xstrdup(out);
-		lib.free(out);
+		lib.curl_free(out);
 	}
-	lib.url_cleanup(u);
+	lib.curl_url_cleanup(u);
 	return res;
 }
 
@@ -652,7 +640,10 @@ static CURLcode curl_init_code;
 
 static void curl_init_once(void)
 {
-	curl_init_code = lib_load() ? lib.global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
+	curl_init_code = lib_open(LIBCURL_SONAME, curl_symbols,
+	                          sizeof(curl_symbols) / sizeof(*curl_symbols), lib_error,
+	                          sizeof(lib_error)) < 0 ? CURLE_FAILED_INIT
+	                                                 : lib.curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* What one attempt at one page gathers. */
@@ -727,7 +718,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 	if (!t->status)
-		lib.easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+		lib.curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
 	if (t->status >= 300) {
 		if (t->errbody.len < 512)
 			buf_add(&t->errbody, p, len < 512 ? len : 512);
@@ -759,7 +750,7 @@ static long retry_after_ms(const char *v)
 	long secs = strtol(v, &end, 10);
 	if (end != v && !*end)
 		return secs < 0 ? 0 : secs * 1000;
-	time_t when = lib.getdate(v, NULL);
+	time_t when = lib.curl_getdate(v, NULL);
 	if (when < 0)
 		return -1;
 	long diff = (long)(when - time(NULL));
@@ -883,41 +874,41 @@ struct page {
 static void setup_handle(CURL *c, const struct http_fetch *f, struct curl_slist **hdrs,
                          bool conditional, bool user_headers)
 {
-	lib.easy_reset(c);
+	lib.curl_easy_reset(c);
 	bool has_accept = false;
 	for (size_t i = 0; user_headers && i < f->nheaders; i++) {
-		*hdrs = lib.slist_append(*hdrs, f->headers[i]);
+		*hdrs = lib.curl_slist_append(*hdrs, f->headers[i]);
 		if (!strncasecmp(f->headers[i], "accept:", 7))
 			has_accept = true;
 	}
 	if (!has_accept)
-		*hdrs = lib.slist_append(*hdrs, "Accept: application/json");
+		*hdrs = lib.curl_slist_append(*hdrs, "Accept: application/json");
 	if (conditional && f->if_none_match) {
 		char *h = xasprintf("If-None-Match: %s", f->if_none_match);
-		*hdrs = lib.slist_append(*hdrs, h);
+		*hdrs = lib.curl_slist_append(*hdrs, h);
 		free(h);
 	}
 	if (conditional && f->if_modified_since) {
 		char *h = xasprintf("If-Modified-Since: %s", f->if_modified_since);
-		*hdrs = lib.slist_append(*hdrs, h);
+		*hdrs = lib.curl_slist_append(*hdrs, h);
 		free(h);
 	}
-	lib.easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
-	lib.easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
-	lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
-	lib.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
+	lib.curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
+	lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	lib.curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	lib.curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
+	lib.curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (f->ca_file)
-		lib.easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+		lib.curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
 	if (f->timeout_ms > 0)
-		lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+		lib.curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
 	if (f->connect_timeout_ms > 0)
-		lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
+		lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
 }
 
 /* One attempt.  Returns 0 done, 1 retry (why in *why), 2 redirected (to
@@ -948,15 +939,15 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	setvbuf(pg->t.out, iobuf, _IOFBF, PAGE_IOBUF);
 	setup_handle(c, f, &hdrs, pg->conditional, !pg->foreign);
 	pg->t.curl = c;
-	lib.easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
-	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	lib.easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
-	lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	lib.easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
+	lib.curl_easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
 
-	CURLcode rc = lib.easy_perform(c);
-	lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
+	CURLcode rc = lib.curl_easy_perform(c);
+	lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
 	if (fclose(pg->t.out) != 0 && rc == CURLE_OK) {
 		pg->t.out = NULL;
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
@@ -974,7 +965,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		goto done;
 	}
 	if (rc != CURLE_OK) {
-		const char *msg = errbuf[0] ? errbuf : lib.easy_strerror(rc);
+		const char *msg = errbuf[0] ? errbuf : lib.curl_easy_strerror(rc);
 		if (retryable_curl(rc)) {
 			if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
 				buf_printf(why, "connection dropped after %llu bytes (%s)",
@@ -992,7 +983,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	}
 	char *location = NULL;
 	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
-	    lib.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+	    lib.curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
 		free(pg->redirect);
 		pg->redirect = xstrdup(location);
 		error = 2;
@@ -1030,28 +1021,28 @@ done:
 	pg->t.out = NULL;
 	free(iobuf); /* after the fclose that used it */
 	/* the handle outlives errbuf and hdrs */
-	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-	lib.easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	lib.slist_free_all(hdrs);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	lib.curl_slist_free_all(hdrs);
 	return error;
 }
 
 static bool same_origin(const char *a, const char *b)
 {
 	static const CURLUPart parts[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
-	CURLU *ua = lib.url(), *ub = lib.url();
-	bool same = ua && ub && lib.url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
-	            lib.url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+	CURLU *ua = lib.curl_url(), *ub = lib.curl_url();
+	bool same = ua && ub && lib.curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	            lib.curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
 	for (size_t i = 0; same && i < sizeof(parts) / sizeof(*parts); i++) {
 		char *x = NULL, *y = NULL;
-		lib.url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
-		lib.url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
+		lib.curl_url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
+		lib.curl_url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
 		same = x && y && !strcasecmp(x, y);
-		lib.free(x);
-		lib.free(y);
+		lib.curl_free(x);
+		lib.curl_free(y);
 	}
-	lib.url_cleanup(ua);
-	lib.url_cleanup(ub);
+	lib.curl_url_cleanup(ua);
+	lib.curl_url_cleanup(ub);
 	return same;
 }
 
@@ -1170,10 +1161,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_code != CURLE_OK) {
 		error = error_set("cannot start libcurl: %s",
-		                  lib.easy_strerror ? lib.easy_strerror(curl_init_code) : lib_error);
+		                  lib.curl_easy_strerror ? lib.curl_easy_strerror(curl_init_code) : lib_error);
 		goto done;
 	}
-	if (!(pg->curl = lib.easy_init())) {
+	if (!(pg->curl = lib.curl_easy_init())) {
 		error = error_set("cannot start a curl handle");
 		goto done;
 	}
@@ -1305,7 +1296,7 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 done:
 	if (pg) {
 		if (pg->curl)
-			lib.easy_cleanup(pg->curl);
+			lib.curl_easy_cleanup(pg->curl);
 		free(pg->redirect);
 		transfer_free(&pg->t);
 		scan_free(&pg->scan);

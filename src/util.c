@@ -449,20 +449,25 @@ int path_replace(const char *src, const char *dst)
 	return 0;
 }
 
-bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
-              char *msg, size_t len)
+int lib_open(const char *soname, const struct lib_symbol *syms, size_t n, char *msg, size_t len)
 {
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	size_t i;
 	if (!h) {
 		snprintf(msg, len, "cannot load %s: %s", soname, dlerror());
-		return false;
+		return error_set("%s", msg);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!(*slots[i] = dlsym(h, names[i]))) {
-			snprintf(msg, len, "%s lacks %s", soname, names[i]);
-			return false;
-		}
-	return true;
+	for (i = 0; i < n; i++)
+		if (!(*syms[i].slot = dlsym(h, syms[i].name)))
+			break;
+	if (i == n)
+		return 0;
+	snprintf(msg, len, "%s: missing symbol %s", soname, syms[i].name);
+	/* a half-filled table would fail later, somewhere less clear */
+	while (i > 0)
+		*syms[--i].slot = NULL;
+	dlclose(h);
+	return error_set("%s", msg);
 }
 
 double time_now_ms(void)

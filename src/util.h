@@ -94,13 +94,49 @@ char *path_join(const char *a, const char *b);
  * neither is there; the old content is removed afterwards. */
 int path_replace(const char *src, const char *dst);
 
-/* Opens a shared library loaded on first use (libcurl, libgit2,
- * libcrypto: pipe starts without them) and looks up its functions,
- * names[i] into *slots[i].  On failure, msg (of size len) says which
- * library or function is missing: the caller keeps it, since the load runs
- * once, on whichever thread comes first. */
-bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
-              char *msg, size_t len);
+/* A shared library loaded on first use (libcurl, libgit2, libcrypto: pipe
+ * starts without them, and a command loads only what it uses).  A module
+ * lists the functions it calls once, as an X macro, and types them from the
+ * library's own header, which it includes without linking:
+ *
+ *   #define CRYPTO_FUNCTIONS(X) X(EVP_MD_CTX_new) X(EVP_DigestUpdate) ...
+ *   static struct { CRYPTO_FUNCTIONS(LIB_FIELD) } ssl;
+ *   #define SYMBOL(f) LIB_SYMBOL(ssl, f)
+ *   static const struct lib_symbol symbols[] = {CRYPTO_FUNCTIONS(SYMBOL)};
+ *
+ * and lib_open fills the struct. */
+struct lib_symbol {
+	const char *name;
+	void **slot;
+};
+#define LIB_FIELD(f) __typeof__(f) *f;
+#define LIB_SYMBOL(var, f) {#f, (void **)&var.f},
+
+/* Opens soname and fills every slot, or none: on failure the slots are NULL
+ * again and msg (of size len) says which library or symbol failed, "cannot
+ * load libcrypto.so.3: ..." or "libgit2.so.1.5: missing symbol git_x".
+ * Returns 0 or PIPE_ERROR with that message set.  The caller keeps msg as
+ * well: the load runs once, on whichever thread comes first, and each later
+ * caller reports the same failure. */
+int lib_open(const char *soname, const struct lib_symbol *syms, size_t n, char *msg, size_t len);
+
+/* Names a library that lib_open loads in an ELF note, .note.dlopen, which
+ * packagers read to learn what pipe may load at run time (the "ELF dlopen
+ * metadata" spec: note type 0x407c0c0a, owner "FDO", a JSON array).  Once per
+ * module, at file scope; the strings must hold no '"' or '\\'. */
+#define LIB_NOTE_DLOPEN(feature, description, priority, soname)                             \
+	__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {         \
+		uint32_t namesz, descsz, type;                                                    \
+		char owner[4];                                                                    \
+		__attribute__((aligned(4))) char json[sizeof(LIB_NOTE_JSON_(feature, description, \
+		                                                             priority, soname))]; \
+	} lib_note_dlopen = {                                                                     \
+		4, sizeof(LIB_NOTE_JSON_(feature, description, priority, soname)), 0x407c0c0a,    \
+		"FDO", LIB_NOTE_JSON_(feature, description, priority, soname),                    \
+	}
+#define LIB_NOTE_JSON_(feature, description, priority, soname)                                 \
+	"[{\"feature\":\"" feature "\",\"description\":\"" description "\",\"priority\":\"" \
+	priority "\",\"soname\":[\"" soname "\"]}]"
 
 /* Time. */
 double time_now_ms(void); /* monotonic */

@@ -1,5 +1,6 @@
 #include "t.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static void buffers_grow_and_format(void)
@@ -72,6 +73,24 @@ static void file_read_empty(void)
 	free(path);
 }
 
+/* A library missing one symbol fills no slot, and the message names the
+ * library and the symbol; one that cannot be opened says why. */
+static void lib_open_all_or_nothing(void)
+{
+	static struct { LIB_FIELD(cos) LIB_FIELD(sin) } m;
+	const struct lib_symbol syms[] = {LIB_SYMBOL(m, cos) {"pipe_no_such_function", (void **)&m.sin}};
+	char msg[256];
+	CHECK_INT(lib_open("libm.so.6", syms, 2, msg, sizeof(msg)), PIPE_ERROR);
+	CHECK_STR(msg, "libm.so.6: missing symbol pipe_no_such_function");
+	CHECK_STR(error_last(), msg);
+	CHECK(m.cos == NULL && m.sin == NULL);
+	CHECK_OK(lib_open("libm.so.6", syms, 1, msg, sizeof(msg)));
+	CHECK(m.cos && m.cos(0.0) == 1.0);
+	CHECK_INT(lib_open("libpipe-none.so.0", syms, 1, msg, sizeof(msg)), PIPE_ERROR);
+	CHECK(str_starts(msg, "cannot load libpipe-none.so.0: "));
+	CHECK_STR(error_last(), msg);
+}
+
 int main(void)
 {
 	RUN(buffers_grow_and_format);
@@ -80,5 +99,6 @@ int main(void)
 	RUN(strmap_many);
 	RUN(errors_carry_context);
 	RUN(file_read_empty);
+	RUN(lib_open_all_or_nothing);
 	T_DONE();
 }
