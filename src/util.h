@@ -58,6 +58,10 @@ void buf_clear(struct buf *b);
 void buf_free(struct buf *b);
 char *buf_detach(struct buf *b); /* the caller owns the string; b is empty */
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
+/* Appends s quoted and escaped as a JSON string.  It lives here, not in
+ * json.c, because the warehouse writes JSON too (`query --json`) and
+ * includes util.h alone. */
+void buf_json_string(struct buf *b, const char *s);
 
 /* Strings. */
 bool str_starts(const char *s, const char *prefix);

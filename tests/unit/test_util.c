@@ -73,6 +73,20 @@ static void file_read_empty(void)
 	free(path);
 }
 
+/* The one JSON string writer (snapshot manifests, query --json): quotes,
+ * backslashes and control characters escaped, UTF-8 kept as it is. */
+static void json_string_escapes(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "[");
+	buf_json_string(&b, "a\"b\\c\nd\te\x01\x1f\x7f caf\xc3\xa9");
+	buf_puts(&b, ",");
+	buf_json_string(&b, "");
+	buf_puts(&b, "]");
+	CHECK_STR(buf_cstr(&b), "[\"a\\\"b\\\\c\\nd\\te\\u0001\\u001f\x7f caf\xc3\xa9\",\"\"]");
+	buf_free(&b);
+}
+
 /* A library missing one symbol fills no slot, and the message names the
  * library and the symbol; one that cannot be opened says why. */
 static void lib_open_all_or_nothing(void)
@@ -99,6 +113,7 @@ int main(void)
 	RUN(strmap_many);
 	RUN(errors_carry_context);
 	RUN(file_read_empty);
+	RUN(json_string_escapes);
 	RUN(lib_open_all_or_nothing);
 	T_DONE();
 }
