@@ -27,10 +27,7 @@ struct hasher {
 	X(EVP_DigestUpdate) \
 	X(EVP_DigestFinal_ex)
 
-static struct { CRYPTO_FUNCTIONS(LIB_FIELD) } ssl;
-#define SYMBOL(f) LIB_SYMBOL(ssl, f)
-static const struct lib_symbol crypto_symbols[] = {CRYPTO_FUNCTIONS(SYMBOL)};
-#undef SYMBOL
+LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
 static char crypto_error[256];
 
 LIB_NOTE_DLOPEN("hash", "SHA-256 of inputs, outputs and targets, for build, status and fsck",
@@ -55,9 +52,7 @@ static void free_spare(void *p)
 
 static void crypto_init(void)
 {
-	if (lib_open(LIBCRYPTO_SONAME, crypto_symbols,
-	             sizeof(crypto_symbols) / sizeof(*crypto_symbols), crypto_error,
-	             sizeof(crypto_error)) < 0)
+	if (LIB_OPEN(LIBCRYPTO_SONAME, ssl, crypto_error, sizeof(crypto_error)) < 0)
 		return;
 	/* SHA-256 needs no configuration: skip reading openssl.cnf, which
 	 * costs a no-op build more than hashing its keys */

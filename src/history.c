@@ -127,10 +127,7 @@
 	X(git_tree_free) \
 	X(git_tree_lookup)
 
-static struct { LIBGIT2_FUNCTIONS(LIB_FIELD) } lg2;
-#define SYMBOL(f) LIB_SYMBOL(lg2, f)
-static const struct lib_symbol lg2_symbols[] = {LIBGIT2_FUNCTIONS(SYMBOL)};
-#undef SYMBOL
+LIB_FUNCTIONS(LIBGIT2_FUNCTIONS, lg2);
 static char lg2_error[256];
 
 LIB_NOTE_DLOPEN("history", "the state repository, committed by build and fsck, read by log and diff",
@@ -145,8 +142,8 @@ static int lib_status;
 
 static void lib_init_once(void)
 {
-	lib_status = lib_open(LIBGIT2_SONAME, lg2_symbols, sizeof(lg2_symbols) / sizeof(*lg2_symbols),
-	                      lg2_error, sizeof(lg2_error)) < 0 ? -100 : lg2.git_libgit2_init();
+	lib_status = LIB_OPEN(LIBGIT2_SONAME, lg2, lg2_error, sizeof(lg2_error)) < 0
+	             ? -100 : lg2.git_libgit2_init();
 }
 
 static int git_fail(const char *dir, const char *what)

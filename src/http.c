@@ -43,10 +43,7 @@
 	X(curl_url_get) \
 	X(curl_url_set)
 
-static struct { CURL_FUNCTIONS(LIB_FIELD) } lib;
-#define SYMBOL(f) LIB_SYMBOL(lib, f)
-static const struct lib_symbol curl_symbols[] = {CURL_FUNCTIONS(SYMBOL)};
-#undef SYMBOL
+LIB_FUNCTIONS(CURL_FUNCTIONS, lib);
 static char lib_error[256];
 
 LIB_NOTE_DLOPEN("http", "fetching snapshot targets (http, https and file URLs)", "recommended",
@@ -640,10 +637,8 @@ static CURLcode curl_init_code;
 
 static void curl_init_once(void)
 {
-	curl_init_code = lib_open(LIBCURL_SONAME, curl_symbols,
-	                          sizeof(curl_symbols) / sizeof(*curl_symbols), lib_error,
-	                          sizeof(lib_error)) < 0 ? CURLE_FAILED_INIT
-	                                                 : lib.curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_init_code = LIB_OPEN(LIBCURL_SONAME, lib, lib_error, sizeof(lib_error)) < 0
+	                 ? CURLE_FAILED_INIT : lib.curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* What one attempt at one page gathers. */

@@ -468,7 +468,8 @@ int path_replace(const char *src, const char *dst)
 	return 0;
 }
 
-int lib_open(const char *soname, const struct lib_symbol *syms, size_t n, char *msg, size_t len)
+int lib_open(const char *soname, const char *const *names, void **slots, size_t n, char *msg,
+             size_t len)
 {
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	size_t i;
@@ -477,14 +478,14 @@ int lib_open(const char *soname, const struct lib_symbol *syms, size_t n, char *
 		return error_set("%s", msg);
 	}
 	for (i = 0; i < n; i++)
-		if (!(*syms[i].slot = dlsym(h, syms[i].name)))
+		if (!(slots[i] = dlsym(h, names[i])))
 			break;
 	if (i == n)
 		return 0;
-	snprintf(msg, len, "%s: missing symbol %s", soname, syms[i].name);
+	snprintf(msg, len, "%s: missing symbol %s", soname, names[i]);
 	/* a half-filled table would fail later, somewhere less clear */
 	while (i > 0)
-		*syms[--i].slot = NULL;
+		slots[--i] = NULL;
 	dlclose(h);
 	return error_set("%s", msg);
 }

@@ -100,29 +100,35 @@ int path_replace(const char *src, const char *dst);
 
 /* A shared library loaded on first use (libcurl, libgit2, libcrypto: pipe
  * starts without them, and a command loads only what it uses).  A module
- * lists the functions it calls once, as an X macro, and types them from the
- * library's own header, which it includes without linking:
+ * lists the functions it calls once, as an X macro, and LIB_FUNCTIONS
+ * declares a struct of pointers to them, typed from the library's own
+ * header (included, not linked), and their names:
  *
  *   #define CRYPTO_FUNCTIONS(X) X(EVP_MD_CTX_new) X(EVP_DigestUpdate) ...
- *   static struct { CRYPTO_FUNCTIONS(LIB_FIELD) } ssl;
- *   #define SYMBOL(f) LIB_SYMBOL(ssl, f)
- *   static const struct lib_symbol symbols[] = {CRYPTO_FUNCTIONS(SYMBOL)};
+ *   LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
+ *   ...
+ *   if (LIB_OPEN(LIBCRYPTO_SONAME, ssl, msg, sizeof(msg)) < 0) ...
+ *   ssl.EVP_DigestUpdate(...);
  *
- * and lib_open fills the struct. */
-struct lib_symbol {
-	const char *name;
-	void **slot;
-};
+ * The struct holds pointers only, so lib_open fills it as an array. */
 #define LIB_FIELD(f) __typeof__(f) *f;
-#define LIB_SYMBOL(var, f) {#f, (void **)&var.f},
+#define LIB_NAME(f) #f,
+#define LIB_FUNCTIONS(list, var)                                                           \
+	static struct { list(LIB_FIELD) } var;                                              \
+	static const char *const var##_names[] = {list(LIB_NAME)};                          \
+	_Static_assert(sizeof(var) == sizeof(var##_names) / sizeof(char *) * sizeof(void *), \
+	               #var ": one pointer per name")
+#define LIB_OPEN(soname, var, msg, len) \
+	lib_open(soname, var##_names, (void **)&var, sizeof(var##_names) / sizeof(char *), msg, len)
 
-/* Opens soname and fills every slot, or none: on failure the slots are NULL
- * again and msg (of size len) says which library or symbol failed, "cannot
- * load libcrypto.so.3: ..." or "libgit2.so.1.5: missing symbol git_x".
- * Returns 0 or PIPE_ERROR with that message set.  The caller keeps msg as
- * well: the load runs once, on whichever thread comes first, and each later
- * caller reports the same failure. */
-int lib_open(const char *soname, const struct lib_symbol *syms, size_t n, char *msg, size_t len);
+/* Opens soname and fills slots[i] with names[i], every one or none: on
+ * failure the slots are NULL again and msg (of size len) says which library
+ * or symbol failed, "cannot load libcrypto.so.3: ..." or "libgit2.so.1.5:
+ * missing symbol git_x".  Returns 0 or PIPE_ERROR with that message set.
+ * The caller keeps msg as well: the load runs once, on whichever thread
+ * comes first, and each later caller reports the same failure. */
+int lib_open(const char *soname, const char *const *names, void **slots, size_t n, char *msg,
+             size_t len);
 
 /* Names a library that lib_open loads in an ELF note, .note.dlopen, which
  * packagers read to learn what pipe may load at run time (the "ELF dlopen
