@@ -36,6 +36,7 @@
 
 #include "hash.h"
 #include "http.h"
+#include "json.h"
 
 /* ---- the recipe ---- */
 
@@ -489,7 +490,7 @@ static void display_add_param(struct buf *u, const char *name, const char *value
 /* A header that holds JSON (Socrata's hints) goes in as JSON, else as a string. */
 static void json_raw_or_string(struct buf *b, const char *s)
 {
-	if (http_json_check(s, strlen(s), NULL) == 0) {
+	if (json_check(s, strlen(s), NULL) == 0) {
 		buf_puts(b, s);
 	} else {
 		error_clear();
