@@ -13,9 +13,11 @@ PKGS     = libcurl libgit2 openssl
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '/SONAME/ { print $$2 }')
 GIT2_SONAME   := $(call soname,libgit2,libgit2.so)
 CRYPTO_SONAME := $(call soname,libcrypto,libcrypto.so)
+CURL_SONAME   := $(call soname,libcurl,libcurl.so)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
              -DLIBGIT2_SONAME='"$(or $(GIT2_SONAME),libgit2.so.1.5)"' \
              -DLIBCRYPTO_SONAME='"$(or $(CRYPTO_SONAME),libcrypto.so.3)"' \
+             -DLIBCURL_SONAME='"$(or $(CURL_SONAME),libcurl.so.4)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  = -ldl -lpthread -lm
 

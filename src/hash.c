@@ -27,11 +27,11 @@ struct hasher {
 	X(EVP_DigestUpdate) \
 	X(EVP_DigestFinal_ex)
 
-static struct {
-#define FIELD(f) __typeof__(f) *f;
-	CRYPTO_FUNCTIONS(FIELD)
-#undef FIELD
-} ssl;
+LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
+static char crypto_error[256];
+
+LIB_NOTE_DLOPEN("hash", "SHA-256 of inputs, outputs and targets, for build, status and fsck",
+                "required", LIBCRYPTO_SONAME);
 
 /* OpenSSL 3 looks the algorithm up on every EVP_sha256() init unless it is
  * fetched once; on the no-op path that lookup cost more than the hashing. */
@@ -52,19 +52,8 @@ static void free_spare(void *p)
 
 static void crypto_init(void)
 {
-#define NAME(f) #f,
-#define SLOT(f) (void **)&ssl.f,
-	static const char *const names[] = {CRYPTO_FUNCTIONS(NAME)};
-	void **const slots[] = {CRYPTO_FUNCTIONS(SLOT)};
-#undef NAME
-#undef SLOT
-	char msg[256];
-	if (!lib_open(LIBCRYPTO_SONAME, names, slots, sizeof(names) / sizeof(*names), msg,
-	              sizeof(msg))) {
-		/* like running out of memory: nothing can be hashed */
-		fprintf(stderr, "pipe: %s\n", msg);
-		abort();
-	}
+	if (LIB_OPEN(LIBCRYPTO_SONAME, ssl, crypto_error, sizeof(crypto_error)) < 0)
+		return;
 	/* SHA-256 needs no configuration: skip reading openssl.cnf, which
 	 * costs a no-op build more than hashing its keys */
 	ssl.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
@@ -72,10 +61,21 @@ static void crypto_init(void)
 	pthread_key_create(&spare_key, free_spare);
 }
 
+int hash_init(void)
+{
+	pthread_once(&crypto_once, crypto_init);
+	return crypto_error[0] ? error_set("%s", crypto_error) : 0;
+}
+
 /* Loads libcrypto on first use; the digest every hash uses. */
 static const EVP_MD *md(void)
 {
-	pthread_once(&crypto_once, crypto_init);
+	if (hash_init() < 0) {
+		/* a command that hashes calls hash_init first, to fail cleanly:
+		 * getting here without libcrypto is a bug in that command */
+		fprintf(stderr, "pipe: %s\n", crypto_error);
+		abort();
+	}
 	return sha256 ? sha256 : ssl.EVP_sha256();
 }
 

@@ -13,6 +13,10 @@ struct hash {
 	unsigned char b[HASH_LEN];
 };
 
+/* Loads libcrypto (once): 0, or an error naming the library and why.  A
+ * command that hashes calls it first, since hashing itself cannot fail. */
+int hash_init(void);
+
 struct hasher; /* an incremental SHA-256 */
 struct hasher *hasher_new(void);
 void hasher_update(struct hasher *h, const void *p, size_t n);

@@ -127,24 +127,11 @@
 	X(git_tree_free) \
 	X(git_tree_lookup)
 
-static struct {
-#define FIELD(f) __typeof__(f) *f;
-	LIBGIT2_FUNCTIONS(FIELD)
-#undef FIELD
-} lg2;
+LIB_FUNCTIONS(LIBGIT2_FUNCTIONS, lg2);
 static char lg2_error[256];
 
-static bool lg2_load(void)
-{
-#define NAME(f) #f,
-#define SLOT(f) (void **)&lg2.f,
-	static const char *const names[] = {LIBGIT2_FUNCTIONS(NAME)};
-	void **const slots[] = {LIBGIT2_FUNCTIONS(SLOT)};
-#undef NAME
-#undef SLOT
-	return lib_open(LIBGIT2_SONAME, names, slots, sizeof(names) / sizeof(*names), lg2_error,
-	                sizeof(lg2_error));
-}
+LIB_NOTE_DLOPEN("history", "the state repository, committed by build and fsck, read by log and diff",
+                "required", LIBGIT2_SONAME);
 
 static const char exclude_text[] =
 	"# pipe: temporary files of interrupted writes are never committed\n"
@@ -153,7 +140,11 @@ static const char exclude_text[] =
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 static int lib_status;
 
-static void lib_init_once(void) { lib_status = lg2_load() ? lg2.git_libgit2_init() : -100; }
+static void lib_init_once(void)
+{
+	lib_status = LIB_OPEN(LIBGIT2_SONAME, lg2, lg2_error, sizeof(lg2_error)) < 0
+	             ? -100 : lg2.git_libgit2_init();
+}
 
 static int git_fail(const char *dir, const char *what)
 {

@@ -2,12 +2,15 @@
  * while they arrive, retries with backoff, pagination, conditional GET.
  *
  * Memory does not grow with the body or the number of pages: each chunk
- * curl hands over is written to the page's file and fed to a byte-at-a-time
- * JSON state machine (struct scan), which keeps only a stack of container
- * types, the keys on the current path and the few values pagination and
- * incremental loads ask for. */
+ * curl hands over is written to the page's file and fed to json_scan
+ * (json_scan.c), which checks it and keeps only the few values pagination
+ * and incremental loads ask for. */
 #include "http.h"
+#include "json.h"
 
+/* The calls go through pointers named as curl's functions (lib.curl_easy_setopt),
+ * which curl's type-checking macros of the same names would rewrite. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -22,546 +25,31 @@
 /* libcurl is loaded when the first snapshot is fetched, not when pipe
  * starts: with the thirty libraries it pulls in, loading it cost more than
  * a no-op build of a thousand targets. */
-static struct {
-	CURLcode (*global_init)(long flags);
-	CURL *(*easy_init)(void);
-	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-	CURLcode (*easy_perform)(CURL *curl);
-	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-	void (*easy_reset)(CURL *curl);
-	void (*easy_cleanup)(CURL *curl);
-	const char *(*easy_strerror)(CURLcode code);
-	void (*free)(void *p);
-	time_t (*getdate)(const char *p, const time_t *unused);
-	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
-	void (*slist_free_all)(struct curl_slist *list);
-	CURLU *(*url)(void);
-	void (*url_cleanup)(CURLU *u);
-	CURLUcode (*url_get)(const CURLU *u, CURLUPart part, char **out, unsigned int flags);
-	CURLUcode (*url_set)(CURLU *u, CURLUPart part, const char *value, unsigned int flags);
-} lib;
+#define CURL_FUNCTIONS(X) \
+	X(curl_global_init) \
+	X(curl_easy_init) \
+	X(curl_easy_setopt) \
+	X(curl_easy_perform) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_reset) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_strerror) \
+	X(curl_free) \
+	X(curl_getdate) \
+	X(curl_slist_append) \
+	X(curl_slist_free_all) \
+	X(curl_url) \
+	X(curl_url_cleanup) \
+	X(curl_url_get) \
+	X(curl_url_set)
+
+LIB_FUNCTIONS(CURL_FUNCTIONS, lib);
 static char lib_error[256];
 
-/* Fills lib; false (with lib_error) when libcurl cannot be loaded. */
-static bool lib_load(void)
-{
-	static const char *const names[] = {
-		"curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-		"curl_easy_getinfo", "curl_easy_reset", "curl_easy_cleanup", "curl_easy_strerror",
-		"curl_free", "curl_getdate", "curl_slist_append", "curl_slist_free_all",
-		"curl_url", "curl_url_cleanup", "curl_url_get", "curl_url_set",
-	};
-	void **const slots[] = {
-		(void **)&lib.global_init, (void **)&lib.easy_init, (void **)&lib.easy_setopt,
-		(void **)&lib.easy_perform, (void **)&lib.easy_getinfo, (void **)&lib.easy_reset,
-		(void **)&lib.easy_cleanup, (void **)&lib.easy_strerror, (void **)&lib.free,
-		(void **)&lib.getdate, (void **)&lib.slist_append, (void **)&lib.slist_free_all,
-		(void **)&lib.url, (void **)&lib.url_cleanup, (void **)&lib.url_get,
-		(void **)&lib.url_set,
-	};
-	return lib_open("libcurl.so.4", names, slots, sizeof(names) / sizeof(*names), lib_error,
-	                sizeof(lib_error));
-}
+LIB_NOTE_DLOPEN("http", "fetching snapshot targets (http, https and file URLs)", "recommended",
+                LIBCURL_SONAME);
 
-
-/* ---- the streaming JSON checker ---- */
-
-#define SCAN_MAX_DEPTH 512
-#define SCAN_PATH_MAX 8     /* keys remembered from the root down */
-#define SCAN_KEY_MAX 128
-#define SCAN_VALUE_MAX 4096 /* a captured cursor or next URL */
-
-enum scan_state {
-	S_VALUE,       /* a value must come */
-	S_ARRAY_FIRST, /* after '[': a value or ']' */
-	S_OBJ_FIRST,   /* after '{': a key or '}' */
-	S_KEY,         /* after ',' in an object: a key */
-	S_COLON,
-	S_AFTER,       /* after a value inside a container: ',' or the closer */
-	S_END,         /* the top-level value is complete */
-	S_STRING,
-	S_NUMBER,
-	S_LITERAL,
-	S_ERROR,
-};
-
-enum num_state { N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_EXP, N_EXP_SIGN, N_EXP_DIGITS };
-
-enum capture { CAP_NONE, CAP_PATH, CAP_FIELD };
-
-struct scan {
-	uint64_t offset; /* bytes consumed so far */
-	enum scan_state st;
-	int depth;
-	char stack[SCAN_MAX_DEPTH]; /* '[' or '{' */
-	/* the key of each open object on the path, for depth <= SCAN_PATH_MAX */
-	char keys[SCAN_PATH_MAX][SCAN_KEY_MAX + 1];
-	bool key_ok[SCAN_PATH_MAX];
-
-	/* string */
-	bool is_key, esc;
-	int hex_left;
-	unsigned hex;
-	char key[SCAN_KEY_MAX + 1];
-	size_t key_len;
-	bool key_long;
-	/* number, literal */
-	enum num_state num;
-	const char *lit;
-	int lit_pos;
-
-	/* what to capture: a dotted path from the root, a key in each row */
-	const char *path[SCAN_PATH_MAX];
-	int npath;
-	const char *field;
-	enum capture cap;
-	char val[SCAN_VALUE_MAX + 1];
-	size_t val_len;
-	bool val_long, val_null;
-
-	int64_t rows;
-	char *found; /* the value at path (NULL: absent or null) */
-	char *max;   /* the largest field value */
-	char err[256];
-};
-
-static void scan_init(struct scan *s, char *pathbuf, const char *field)
-{
-	memset(s, 0, sizeof(*s));
-	s->st = S_VALUE;
-	s->field = field;
-	if (pathbuf && *pathbuf) {
-		char *p = pathbuf;
-		while (p && s->npath < SCAN_PATH_MAX) {
-			s->path[s->npath++] = p;
-			p = strchr(p, '.');
-			if (p)
-				*p++ = '\0';
-		}
-	}
-}
-
-static void scan_free(struct scan *s)
-{
-	free(s->found);
-	free(s->max);
-	s->found = s->max = NULL;
-}
-
-static int scan_fail(struct scan *s, const char *what, int c)
-{
-	if (c < 0)
-		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s",
-		         (unsigned long long)s->offset, what);
-	else if (c >= 0x20 && c < 0x7f)
-		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s, found '%c'",
-		         (unsigned long long)s->offset, what, c);
-	else
-		snprintf(s->err, sizeof(s->err), "invalid JSON at byte %llu: %s, found byte 0x%02x",
-		         (unsigned long long)s->offset, what, c);
-	s->st = S_ERROR;
-	return -1;
-}
-
-/* Rows are the elements of a top-level array, or of an array that is a
- * member of a top-level object ({"data": [...], "next": ...}). */
-static bool in_rows_array(const struct scan *s)
-{
-	return (s->depth == 1 && s->stack[0] == '[') ||
-	       (s->depth == 2 && s->stack[0] == '{' && s->stack[1] == '[');
-}
-
-static bool in_row_object(const struct scan *s)
-{
-	return (s->depth == 2 && s->stack[0] == '[' && s->stack[1] == '{') ||
-	       (s->depth == 3 && s->stack[0] == '{' && s->stack[1] == '[' && s->stack[2] == '{');
-}
-
-static bool key_is(const struct scan *s, int level, const char *want)
-{
-	return level < SCAN_PATH_MAX && s->key_ok[level] && !strcmp(s->keys[level], want);
-}
-
-/* Decides, as a scalar starts, whether its text is wanted. */
-static enum capture capture_for_value(const struct scan *s)
-{
-	if (s->npath && s->depth == s->npath) {
-		bool match = true;
-		for (int i = 0; i < s->npath && match; i++)
-			match = s->stack[i] == '{' && key_is(s, i, s->path[i]);
-		if (match)
-			return CAP_PATH;
-	}
-	if (s->field && in_row_object(s) && key_is(s, s->depth - 1, s->field))
-		return CAP_FIELD;
-	return CAP_NONE;
-}
-
-static void capture_byte(struct scan *s, char c)
-{
-	if (s->cap == CAP_NONE)
-		return;
-	if (s->val_len < SCAN_VALUE_MAX)
-		s->val[s->val_len++] = c;
-	else
-		s->val_long = true;
-}
-
-static void capture_utf8(struct scan *s, unsigned cp)
-{
-	if (cp < 0x80) {
-		capture_byte(s, (char)cp);
-	} else if (cp < 0x800) {
-		capture_byte(s, (char)(0xc0 | (cp >> 6)));
-		capture_byte(s, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		capture_byte(s, (char)(0xe0 | (cp >> 12)));
-		capture_byte(s, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		capture_byte(s, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-int http_cursor_cmp(const char *a, const char *b)
-{
-	char *ea, *eb;
-	double x = strtod(a, &ea), y = strtod(b, &eb);
-	if (*a && *b && !*ea && !*eb)
-		return x < y ? -1 : x > y;
-	return strcmp(a, b);
-}
-
-static void value_done(struct scan *s)
-{
-	if (s->cap != CAP_NONE && !s->val_long && !s->val_null) {
-		s->val[s->val_len] = '\0';
-		if (s->cap == CAP_PATH) {
-			free(s->found);
-			s->found = xstrdup(s->val);
-		} else if (!s->max || http_cursor_cmp(s->val, s->max) > 0) {
-			free(s->max);
-			s->max = xstrdup(s->val);
-		}
-	}
-	s->cap = CAP_NONE;
-	s->st = s->depth ? S_AFTER : S_END;
-}
-
-static void scalar_start(struct scan *s)
-{
-	s->cap = capture_for_value(s);
-	s->val_len = 0;
-	s->val_long = s->val_null = false;
-}
-
-static bool is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* A value begins with c, in state S_VALUE or S_ARRAY_FIRST. */
-static int value_start(struct scan *s, int c)
-{
-	if (in_rows_array(s))
-		s->rows++;
-	switch (c) {
-	case '{':
-	case '[':
-		if (s->depth == SCAN_MAX_DEPTH)
-			return scan_fail(s, "nested too deeply", -1);
-		if (s->depth < SCAN_PATH_MAX)
-			s->key_ok[s->depth] = false;
-		s->stack[s->depth++] = (char)c;
-		s->st = c == '{' ? S_OBJ_FIRST : S_ARRAY_FIRST;
-		return 0;
-	case '"':
-		scalar_start(s);
-		s->is_key = false;
-		s->esc = false;
-		s->hex_left = 0;
-		s->st = S_STRING;
-		return 0;
-	case 't':
-	case 'f':
-	case 'n':
-		scalar_start(s);
-		s->lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
-		s->val_null = c == 'n';
-		s->lit_pos = 1;
-		capture_byte(s, (char)c);
-		s->st = S_LITERAL;
-		return 0;
-	default:
-		if (c == '-' || (c >= '0' && c <= '9')) {
-			scalar_start(s);
-			capture_byte(s, (char)c);
-			s->num = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
-			s->st = S_NUMBER;
-			return 0;
-		}
-		return scan_fail(s, "expected a value", c);
-	}
-}
-
-static int close_container(struct scan *s, int c)
-{
-	char open = s->stack[s->depth - 1];
-	if ((open == '[' && c != ']') || (open == '{' && c != '}'))
-		return scan_fail(s, open == '[' ? "expected ',' or ']'" : "expected ',' or '}'", c);
-	s->depth--;
-	value_done(s);
-	return 0;
-}
-
-/* 1 when c ends the number (the caller feeds c again), 0 when consumed. */
-static int number_byte(struct scan *s, int c)
-{
-	bool digit = c >= '0' && c <= '9';
-	switch (s->num) {
-	case N_MINUS:
-		if (!digit)
-			return scan_fail(s, "expected a digit after '-'", c);
-		s->num = c == '0' ? N_ZERO : N_INT;
-		break;
-	case N_ZERO:
-	case N_INT:
-		if (digit && s->num == N_INT)
-			break;
-		if (digit)
-			return scan_fail(s, "leading zero in a number", c);
-		if (c == '.')
-			s->num = N_DOT;
-		else if (c == 'e' || c == 'E')
-			s->num = N_EXP;
-		else
-			return 1;
-		break;
-	case N_DOT:
-		if (!digit)
-			return scan_fail(s, "expected a digit after '.'", c);
-		s->num = N_FRAC;
-		break;
-	case N_FRAC:
-		if (digit)
-			break;
-		if (c == 'e' || c == 'E')
-			s->num = N_EXP;
-		else
-			return 1;
-		break;
-	case N_EXP:
-		if (c == '+' || c == '-')
-			s->num = N_EXP_SIGN;
-		else if (digit)
-			s->num = N_EXP_DIGITS;
-		else
-			return scan_fail(s, "expected an exponent", c);
-		break;
-	case N_EXP_SIGN:
-		if (!digit)
-			return scan_fail(s, "expected an exponent", c);
-		s->num = N_EXP_DIGITS;
-		break;
-	case N_EXP_DIGITS:
-		if (!digit)
-			return 1;
-		break;
-	}
-	capture_byte(s, (char)c);
-	return 0;
-}
-
-static int string_byte(struct scan *s, int c)
-{
-	if (s->hex_left) {
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (v < 0)
-			return scan_fail(s, "expected a hex digit in \\u escape", c);
-		s->hex = s->hex * 16 + (unsigned)v;
-		if (--s->hex_left == 0 && !s->is_key)
-			capture_utf8(s, s->hex);
-		return 0;
-	}
-	if (s->esc) {
-		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-		const char *p = c ? strchr(from, c) : NULL;
-		s->esc = false;
-		if (c == 'u') {
-			s->hex_left = 4;
-			s->hex = 0;
-			return 0;
-		}
-		if (!p)
-			return scan_fail(s, "invalid escape", c);
-		c = to[p - from];
-	} else if (c == '\\') {
-		s->esc = true;
-		return 0;
-	} else if (c == '"') {
-		if (!s->is_key) {
-			value_done(s);
-			return 0;
-		}
-		int level = s->depth - 1;
-		if (level < SCAN_PATH_MAX) {
-			s->key[s->key_len] = '\0';
-			memcpy(s->keys[level], s->key, s->key_len + 1);
-			s->key_ok[level] = !s->key_long;
-		}
-		s->st = S_COLON;
-		return 0;
-	} else if (c < 0x20) {
-		return scan_fail(s, "control character in a string", c);
-	}
-	if (s->is_key) {
-		if (s->key_len < SCAN_KEY_MAX)
-			s->key[s->key_len++] = (char)c;
-		else
-			s->key_long = true;
-	} else {
-		capture_byte(s, (char)c);
-	}
-	return 0;
-}
-
-static int scan_byte(struct scan *s, int c)
-{
-	for (;;) {
-		switch (s->st) {
-		case S_VALUE:
-			if (is_ws(c))
-				return 0;
-			return value_start(s, c);
-		case S_ARRAY_FIRST:
-			if (is_ws(c))
-				return 0;
-			if (c == ']')
-				return close_container(s, c);
-			return value_start(s, c);
-		case S_OBJ_FIRST:
-		case S_KEY:
-			if (is_ws(c))
-				return 0;
-			if (c == '}' && s->st == S_OBJ_FIRST)
-				return close_container(s, c);
-			if (c != '"')
-				return scan_fail(s, "expected a string key", c);
-			s->is_key = true;
-			s->esc = false;
-			s->hex_left = 0;
-			s->key_len = 0;
-			s->key_long = false;
-			s->st = S_STRING;
-			return 0;
-		case S_COLON:
-			if (is_ws(c))
-				return 0;
-			if (c != ':')
-				return scan_fail(s, "expected ':'", c);
-			s->st = S_VALUE;
-			return 0;
-		case S_AFTER:
-			if (is_ws(c))
-				return 0;
-			if (c == ',') {
-				s->st = s->stack[s->depth - 1] == '{' ? S_KEY : S_VALUE;
-				return 0;
-			}
-			return close_container(s, c);
-		case S_END:
-			if (is_ws(c))
-				return 0;
-			return scan_fail(s, "text after the end of the JSON value", c);
-		case S_STRING:
-			return string_byte(s, c);
-		case S_NUMBER: {
-			int r = number_byte(s, c);
-			if (r <= 0)
-				return r;
-			value_done(s);
-			continue; /* c follows the number: feed it again */
-		}
-		case S_LITERAL:
-			if (c != s->lit[s->lit_pos])
-				return scan_fail(s, "invalid literal", c);
-			capture_byte(s, (char)c);
-			if (!s->lit[++s->lit_pos])
-				value_done(s);
-			return 0;
-		case S_ERROR:
-			return -1;
-		}
-	}
-}
-
-static bool plain_string_byte(unsigned char c) { return c != '"' && c != '\\' && c >= 0x20; }
-
-/* Most of a page is string contents and indentation: those runs are taken
- * whole, the rest byte by byte. */
-static int scan_feed(struct scan *s, const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	size_t i = 0;
-	while (i < n) {
-		size_t j = i;
-		if (s->st == S_STRING && !s->esc && !s->hex_left) {
-			while (j < n && plain_string_byte(u[j]))
-				j++;
-			if (s->is_key) {
-				size_t room = SCAN_KEY_MAX - s->key_len, take = j - i < room ? j - i : room;
-				memcpy(s->key + s->key_len, p + i, take);
-				s->key_len += take;
-				if (take < j - i)
-					s->key_long = true;
-			} else if (s->cap != CAP_NONE) {
-				for (size_t k = i; k < j; k++)
-					capture_byte(s, p[k]);
-			}
-		} else if (s->st != S_STRING && s->st != S_NUMBER && s->st != S_LITERAL &&
-		           s->st != S_ERROR) {
-			while (j < n && is_ws(u[j]))
-				j++;
-		}
-		s->offset += j - i;
-		i = j;
-		if (i == n)
-			break;
-		if (scan_byte(s, u[i]) < 0)
-			return -1;
-		s->offset++;
-		i++;
-	}
-	return 0;
-}
-
-/* 0 when complete; 1 when the text ended early (a truncated body); -1 on
- * a syntax error (s->err says where). */
-static int scan_finish(struct scan *s)
-{
-	if (s->st == S_ERROR)
-		return -1;
-	/* a top-level number ends with the text */
-	if (s->st == S_NUMBER && s->depth == 0 && (s->num == N_ZERO || s->num == N_INT ||
-	                                           s->num == N_FRAC || s->num == N_EXP_DIGITS))
-		value_done(s);
-	if (s->st == S_END)
-		return 0;
-	snprintf(s->err, sizeof(s->err), "%s at byte %llu",
-	         s->offset ? "the JSON ends early" : "the body is empty",
-	         (unsigned long long)s->offset);
-	return 1;
-}
-
-int http_json_check(const char *data, size_t len, int64_t *rows)
-{
-	struct scan *s = xmalloc(sizeof(*s));
-	int error = 0;
-	scan_init(s, NULL, NULL);
-	if (scan_feed(s, data, len) < 0 || scan_finish(s) != 0)
-		error = error_set("%s", s->err);
-	if (rows)
-		*rows = s->rows;
-	scan_free(s);
-	free(s);
-	return error;
-}
+int http_cursor_cmp(const char *a, const char *b) { return json_cursor_cmp(a, b); }
 
 /* ---- URLs ---- */
 
@@ -592,15 +80,15 @@ void http_url_add_param(struct buf *url, const char *name, const char *value)
 /* ref (a Link target or a next URL from the body) may be relative to base. */
 static char *url_resolve(const char *base, const char *ref)
 {
-	CURLU *u = lib.url();
+	CURLU *u = lib.curl_url();
 	char *out = NULL, *res = NULL;
-	if (u && lib.url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    lib.url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
-	    lib.url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+	if (u && lib.curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    lib.curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    lib.curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
 		res = xstrdup(out);
-		lib.free(out);
+		lib.curl_free(out);
 	}
-	lib.url_cleanup(u);
+	lib.curl_url_cleanup(u);
 	return res;
 }
 
@@ -652,14 +140,15 @@ static CURLcode curl_init_code;
 
 static void curl_init_once(void)
 {
-	curl_init_code = lib_load() ? lib.global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
+	curl_init_code = LIB_OPEN(LIBCURL_SONAME, lib, lib_error, sizeof(lib_error)) < 0
+	                 ? CURLE_FAILED_INIT : lib.curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* What one attempt at one page gathers. */
 struct transfer {
 	CURL *curl;
 	FILE *out;
-	struct scan *scan;
+	struct json_scan *scan;
 	uint64_t bytes;
 	bool json_error; /* the write callback stopped the transfer */
 	long status;
@@ -727,7 +216,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 	if (!t->status)
-		lib.easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+		lib.curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
 	if (t->status >= 300) {
 		if (t->errbody.len < 512)
 			buf_add(&t->errbody, p, len < 512 ? len : 512);
@@ -736,7 +225,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	if (fwrite(p, 1, len, t->out) != len)
 		return 0;
 	t->bytes += len;
-	if (scan_feed(t->scan, p, len) < 0) {
+	if (json_scan_feed(t->scan, p, len) < 0) {
 		t->json_error = true;
 		return 0;
 	}
@@ -759,7 +248,7 @@ static long retry_after_ms(const char *v)
 	long secs = strtol(v, &end, 10);
 	if (end != v && !*end)
 		return secs < 0 ? 0 : secs * 1000;
-	time_t when = lib.getdate(v, NULL);
+	time_t when = lib.curl_getdate(v, NULL);
 	if (when < 0)
 		return -1;
 	long diff = (long)(when - time(NULL));
@@ -874,7 +363,7 @@ struct page {
 	bool foreign;
 	/* out */
 	struct transfer t;
-	struct scan scan;
+	struct json_scan *scan;
 	bool not_modified;
 };
 
@@ -883,47 +372,46 @@ struct page {
 static void setup_handle(CURL *c, const struct http_fetch *f, struct curl_slist **hdrs,
                          bool conditional, bool user_headers)
 {
-	lib.easy_reset(c);
+	lib.curl_easy_reset(c);
 	bool has_accept = false;
 	for (size_t i = 0; user_headers && i < f->nheaders; i++) {
-		*hdrs = lib.slist_append(*hdrs, f->headers[i]);
+		*hdrs = lib.curl_slist_append(*hdrs, f->headers[i]);
 		if (!strncasecmp(f->headers[i], "accept:", 7))
 			has_accept = true;
 	}
 	if (!has_accept)
-		*hdrs = lib.slist_append(*hdrs, "Accept: application/json");
+		*hdrs = lib.curl_slist_append(*hdrs, "Accept: application/json");
 	if (conditional && f->if_none_match) {
 		char *h = xasprintf("If-None-Match: %s", f->if_none_match);
-		*hdrs = lib.slist_append(*hdrs, h);
+		*hdrs = lib.curl_slist_append(*hdrs, h);
 		free(h);
 	}
 	if (conditional && f->if_modified_since) {
 		char *h = xasprintf("If-Modified-Since: %s", f->if_modified_since);
-		*hdrs = lib.slist_append(*hdrs, h);
+		*hdrs = lib.curl_slist_append(*hdrs, h);
 		free(h);
 	}
-	lib.easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
-	lib.easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
-	lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
-	lib.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
+	lib.curl_easy_setopt(c, CURLOPT_USERAGENT, "pipe/" PIPE_VERSION);
+	lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	lib.curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	lib.curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 1L << 17);
+	lib.curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lib.curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (f->ca_file)
-		lib.easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+		lib.curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
 	if (f->timeout_ms > 0)
-		lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+		lib.curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
 	if (f->connect_timeout_ms > 0)
-		lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
+		lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
 }
 
 /* One attempt.  Returns 0 done, 1 retry (why in *why), 2 redirected (to
  * pg->redirect), -1 failed. */
-static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
-                   struct buf *why, long *wait_ms)
+static int attempt(const struct http_fetch *f, struct page *pg, struct buf *why, long *wait_ms)
 {
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", *iobuf = NULL;
@@ -932,10 +420,9 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 
 	transfer_free(&pg->t);
 	memset(&pg->t, 0, sizeof(pg->t));
-	scan_free(&pg->scan);
-	strcpy(pathbuf, f->page.path ? f->page.path : "");
-	scan_init(&pg->scan, f->page.path ? pathbuf : NULL, f->row_field);
-	pg->t.scan = &pg->scan;
+	json_scan_free(pg->scan);
+	pg->scan = json_scan_new(f->page.path, f->row_field);
+	pg->t.scan = pg->scan;
 	*wait_ms = -1;
 
 	if (!(pg->t.out = fopen(pg->path, "wb"))) {
@@ -948,15 +435,15 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	setvbuf(pg->t.out, iobuf, _IOFBF, PAGE_IOBUF);
 	setup_handle(c, f, &hdrs, pg->conditional, !pg->foreign);
 	pg->t.curl = c;
-	lib.easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
-	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	lib.easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
-	lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	lib.easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
+	lib.curl_easy_setopt(c, CURLOPT_URL, pg->redirect ? pg->redirect : pg->url);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERDATA, &pg->t);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, &pg->t);
 
-	CURLcode rc = lib.easy_perform(c);
-	lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
+	CURLcode rc = lib.curl_easy_perform(c);
+	lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &pg->t.status);
 	if (fclose(pg->t.out) != 0 && rc == CURLE_OK) {
 		pg->t.out = NULL;
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
@@ -966,7 +453,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	long status = pg->t.status;
 
 	if (pg->t.json_error) {
-		error = error_set("%s", pg->scan.err);
+		error = error_set("%s", json_scan_error(pg->scan));
 		goto done;
 	}
 	if (rc == CURLE_ABORTED_BY_CALLBACK) {
@@ -974,7 +461,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		goto done;
 	}
 	if (rc != CURLE_OK) {
-		const char *msg = errbuf[0] ? errbuf : lib.easy_strerror(rc);
+		const char *msg = errbuf[0] ? errbuf : lib.curl_easy_strerror(rc);
 		if (retryable_curl(rc)) {
 			if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
 				buf_printf(why, "connection dropped after %llu bytes (%s)",
@@ -992,7 +479,7 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 	}
 	char *location = NULL;
 	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
-	    lib.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+	    lib.curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
 		free(pg->redirect);
 		pg->redirect = xstrdup(location);
 		error = 2;
@@ -1016,13 +503,13 @@ static int attempt(const struct http_fetch *f, struct page *pg, char *pathbuf,
 		free(ex);
 		goto done;
 	}
-	int fin = scan_finish(&pg->scan);
+	int fin = json_scan_finish(pg->scan);
 	if (fin == 1) {
 		/* the connection closed early on a body without a length */
-		buf_printf(why, "%s", pg->scan.err);
+		buf_printf(why, "%s", json_scan_error(pg->scan));
 		error = 1;
 	} else if (fin < 0) {
-		error = error_set("%s", pg->scan.err);
+		error = error_set("%s", json_scan_error(pg->scan));
 	}
 done:
 	if (pg->t.out)
@@ -1030,28 +517,28 @@ done:
 	pg->t.out = NULL;
 	free(iobuf); /* after the fclose that used it */
 	/* the handle outlives errbuf and hdrs */
-	lib.easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-	lib.easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	lib.slist_free_all(hdrs);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	lib.curl_slist_free_all(hdrs);
 	return error;
 }
 
 static bool same_origin(const char *a, const char *b)
 {
 	static const CURLUPart parts[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
-	CURLU *ua = lib.url(), *ub = lib.url();
-	bool same = ua && ub && lib.url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
-	            lib.url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+	CURLU *ua = lib.curl_url(), *ub = lib.curl_url();
+	bool same = ua && ub && lib.curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	            lib.curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
 	for (size_t i = 0; same && i < sizeof(parts) / sizeof(*parts); i++) {
 		char *x = NULL, *y = NULL;
-		lib.url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
-		lib.url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
+		lib.curl_url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT);
+		lib.curl_url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT);
 		same = x && y && !strcasecmp(x, y);
-		lib.free(x);
-		lib.free(y);
+		lib.curl_free(x);
+		lib.curl_free(y);
 	}
-	lib.url_cleanup(ua);
-	lib.url_cleanup(ub);
+	lib.curl_url_cleanup(ua);
+	lib.curl_url_cleanup(ub);
 	return same;
 }
 
@@ -1078,13 +565,12 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 	pg->redirect = NULL;
 	pg->nredirects = 0;
 	pg->foreign = false;
-	char *pathbuf = xmalloc(f->page.path ? strlen(f->page.path) + 1 : 1);
 	struct buf why = BUF_INIT;
 	int error;
 	for (int n = 0;; n++) {
 		long wait = -1;
 		buf_clear(&why);
-		error = attempt(f, pg, pathbuf, &why, &wait);
+		error = attempt(f, pg, &why, &wait);
 		if (error <= 0)
 			break;
 		if (error == 2) {
@@ -1117,7 +603,6 @@ static int fetch_page(const struct http_fetch *f, struct page *pg)
 		}
 	}
 	buf_free(&why);
-	free(pathbuf);
 	return error;
 }
 
@@ -1170,10 +655,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_code != CURLE_OK) {
 		error = error_set("cannot start libcurl: %s",
-		                  lib.easy_strerror ? lib.easy_strerror(curl_init_code) : lib_error);
+		                  lib.curl_easy_strerror ? lib.curl_easy_strerror(curl_init_code) : lib_error);
 		goto done;
 	}
-	if (!(pg->curl = lib.easy_init())) {
+	if (!(pg->curl = lib.curl_easy_init())) {
 		error = error_set("cannot start a curl handle");
 		goto done;
 	}
@@ -1218,7 +703,8 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			r->status = 304;
 			goto done;
 		}
-		int64_t rows = pg->scan.rows;
+		int64_t rows = json_scan_rows(pg->scan);
+		const char *found = json_scan_found(pg->scan), *max = json_scan_max(pg->scan);
 		/* an empty page after the first only says "no more" */
 		if (rows == 0 && n > 1) {
 			if (f->verbose)
@@ -1237,9 +723,9 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			keep_first(&r->soda_fields, pg->t.soda_fields);
 			keep_first(&r->soda_types, pg->t.soda_types);
 		}
-		if (pg->scan.max && (!r->max_value || http_cursor_cmp(pg->scan.max, r->max_value) > 0)) {
+		if (max && (!r->max_value || json_cursor_cmp(max, r->max_value) > 0)) {
 			free(r->max_value);
-			r->max_value = xstrdup(pg->scan.max);
+			r->max_value = xstrdup(max);
 		}
 		if (f->verbose)
 			note(f, "page %d: %lld row%s, %llu bytes", n, (long long)rows, rows == 1 ? "" : "s",
@@ -1278,12 +764,12 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 			break;
 		}
 		case HTTP_PAGE_CURSOR:
-			if (rows > 0 && pg->scan.found && *pg->scan.found)
-				next = page_url(f, f->page.param, pg->scan.found, 0);
+			if (rows > 0 && found && *found)
+				next = page_url(f, f->page.param, found, 0);
 			break;
 		case HTTP_PAGE_NEXT_URL:
-			if (rows > 0 && pg->scan.found && *pg->scan.found) {
-				next = url_resolve(url, pg->scan.found);
+			if (rows > 0 && found && *found) {
+				next = url_resolve(url, found);
 				if (!next) {
 					error = error_set("%s page %d: cannot read the next URL at %s",
 					                  f->display_url, n, f->page.path);
@@ -1305,10 +791,10 @@ int http_fetch(const struct http_fetch *f, struct http_result *r)
 done:
 	if (pg) {
 		if (pg->curl)
-			lib.easy_cleanup(pg->curl);
+			lib.curl_easy_cleanup(pg->curl);
 		free(pg->redirect);
 		transfer_free(&pg->t);
-		scan_free(&pg->scan);
+		json_scan_free(pg->scan);
 		free(pg);
 	}
 	free(url);

@@ -89,12 +89,7 @@ void http_url_escape(struct buf *b, const char *s);
 /* Appends name=value to url, both percent-encoded, with ? or &. */
 void http_url_add_param(struct buf *url, const char *name, const char *value);
 
-/* Checks a whole JSON text (for tests and files): 0, or an error naming
- * the byte offset.  rows gets the count http_result.rows would. */
-int http_json_check(const char *data, size_t len, int64_t *rows);
-
-/* Compares two cursor values: numerically when both are numbers, else as
- * strings (ISO timestamps sort that way).  <0, 0, >0. */
+/* Compares two cursor values as max_value does: json_cursor_cmp. */
 int http_cursor_cmp(const char *a, const char *b);
 
 #endif

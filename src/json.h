@@ -3,7 +3,8 @@
  * newline-delimited records (NDJSON), or an array found inside an envelope by
  * a path such as "data.items".  A record comes as its own document (text and
  * tokens, reused from record to record); tokens give offsets into the
- * record's text.  The only module that includes jsmn.h. */
+ * record's text.  The only module that includes jsmn.h.  A text that arrives
+ * in chunks (an HTTP body) is checked by json_scan, below. */
 #ifndef PIPE_JSON_H
 #define PIPE_JSON_H
 
@@ -92,5 +93,32 @@ void json_reader_pos(const struct json_reader *r, int64_t *line, int64_t *col);
 int64_t json_reader_offset(const struct json_reader *r); /* its byte offset */
 int64_t json_reader_index(const struct json_reader *r); /* 0-based record number */
 void json_reader_free(struct json_reader *r);
+
+/* A JSON text checked as it arrives in chunks (json_scan.c): an HTTP body,
+ * in bounded memory whatever its size.  On the way it counts rows (the
+ * elements of a top-level array, or of an array that is a member of a
+ * top-level object), keeps the value at a dotted key path from the root
+ * ("meta.next_cursor"; NULL for none), and the largest value of a key in
+ * each row object (field; NULL for none). */
+struct json_scan;
+struct json_scan *json_scan_new(const char *path, const char *field);
+/* 0, or -1 on a syntax error (json_scan_error says at which byte). */
+int json_scan_feed(struct json_scan *s, const char *p, size_t n);
+/* At the end of the text: 0 when complete; 1 when it ended early (a
+ * truncated body); -1 on a syntax error. */
+int json_scan_finish(struct json_scan *s);
+const char *json_scan_error(const struct json_scan *s);
+int64_t json_scan_rows(const struct json_scan *s);
+const char *json_scan_found(const struct json_scan *s); /* NULL: absent or null */
+const char *json_scan_max(const struct json_scan *s);   /* NULL: no row had field */
+void json_scan_free(struct json_scan *s);
+
+/* Checks a whole JSON text (for tests and headers): 0, or an error naming
+ * the byte offset.  rows gets the count json_scan_rows would. */
+int json_check(const char *data, size_t len, int64_t *rows);
+
+/* Compares two cursor values: numerically when both are numbers, else as
+ * strings (ISO timestamps sort that way).  <0, 0, >0. */
+int json_cursor_cmp(const char *a, const char *b);
 
 #endif

@@ -36,6 +36,7 @@
 
 #include "hash.h"
 #include "http.h"
+#include "json.h"
 
 /* ---- the recipe ---- */
 
@@ -486,30 +487,14 @@ static void display_add_param(struct buf *u, const char *name, const char *value
 
 /* ---- the manifest ---- */
 
-static void json_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			buf_puts(b, "\\n");
-		else if (*p < 0x20)
-			buf_printf(b, "\\u%04x", *p);
-		else
-			buf_putc(b, (char)*p);
-	}
-	buf_putc(b, '"');
-}
-
 /* A header that holds JSON (Socrata's hints) goes in as JSON, else as a string. */
 static void json_raw_or_string(struct buf *b, const char *s)
 {
-	if (http_json_check(s, strlen(s), NULL) == 0) {
+	if (json_check(s, strlen(s), NULL) == 0) {
 		buf_puts(b, s);
 	} else {
 		error_clear();
-		json_string(b, s);
+		buf_json_string(b, s);
 	}
 }
 
@@ -518,7 +503,7 @@ static char *manifest(const char *display_url, const struct http_result *r, cons
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "{\n  \"url\": ");
-	json_string(&b, display_url);
+	buf_json_string(&b, display_url);
 	if (r->status)
 		buf_printf(&b, ",\n  \"status\": %ld", r->status);
 	buf_printf(&b, ",\n  \"pages\": %d,\n  \"rows\": %lld,\n  \"bytes\": %llu,\n  \"complete\": %s",
@@ -526,11 +511,11 @@ static char *manifest(const char *display_url, const struct http_result *r, cons
 	           r->more ? "false" : "true");
 	if (r->content_type) {
 		buf_puts(&b, ",\n  \"content_type\": ");
-		json_string(&b, r->content_type);
+		buf_json_string(&b, r->content_type);
 	}
 	if (c->inc_field) {
 		buf_puts(&b, ",\n  \"incremental\": ");
-		json_string(&b, c->inc_field);
+		buf_json_string(&b, c->inc_field);
 	}
 	if (r->soda_fields) {
 		buf_puts(&b, ",\n  \"soda2_fields\": ");

@@ -4,6 +4,7 @@
 #include "build.h"
 #include "fsck.h"
 #include "graph.h"
+#include "hash.h"
 #include "history.h"
 #include "pipefile.h"
 #include "state.h"
@@ -381,7 +382,7 @@ static int cmd_build(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
 		goto done;
 	error = build_run(&g, sel, &o);
 done:
@@ -412,7 +413,7 @@ static int cmd_status(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
 		goto done;
 	error = build_status(&g, sel, false);
 done:
@@ -450,7 +451,7 @@ static int cmd_fsck(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0)
+	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
 		goto done;
 	error = fsck_run(&g);
 done:

@@ -191,6 +191,25 @@ char *buf_detach(struct buf *b)
 
 const char *buf_cstr(struct buf *b) { return b->data ? b->data : ""; }
 
+void buf_json_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
 bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -449,20 +468,26 @@ int path_replace(const char *src, const char *dst)
 	return 0;
 }
 
-bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
-              char *msg, size_t len)
+int lib_open(const char *soname, const char *const *names, void **slots, size_t n, char *msg,
+             size_t len)
 {
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	size_t i;
 	if (!h) {
 		snprintf(msg, len, "cannot load %s: %s", soname, dlerror());
-		return false;
+		return error_set("%s", msg);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!(*slots[i] = dlsym(h, names[i]))) {
-			snprintf(msg, len, "%s lacks %s", soname, names[i]);
-			return false;
-		}
-	return true;
+	for (i = 0; i < n; i++)
+		if (!(slots[i] = dlsym(h, names[i])))
+			break;
+	if (i == n)
+		return 0;
+	snprintf(msg, len, "%s: missing symbol %s", soname, names[i]);
+	/* a half-filled table would fail later, somewhere less clear */
+	while (i > 0)
+		slots[--i] = NULL;
+	dlclose(h);
+	return error_set("%s", msg);
 }
 
 double time_now_ms(void)

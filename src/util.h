@@ -58,6 +58,10 @@ void buf_clear(struct buf *b);
 void buf_free(struct buf *b);
 char *buf_detach(struct buf *b); /* the caller owns the string; b is empty */
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
+/* Appends s quoted and escaped as a JSON string.  It lives here, not in
+ * json.c, because the warehouse writes JSON too (`query --json`) and
+ * includes util.h alone. */
+void buf_json_string(struct buf *b, const char *s);
 
 /* Strings. */
 bool str_starts(const char *s, const char *prefix);
@@ -94,13 +98,55 @@ char *path_join(const char *a, const char *b);
  * neither is there; the old content is removed afterwards. */
 int path_replace(const char *src, const char *dst);
 
-/* Opens a shared library loaded on first use (libcurl, libgit2,
- * libcrypto: pipe starts without them) and looks up its functions,
- * names[i] into *slots[i].  On failure, msg (of size len) says which
- * library or function is missing: the caller keeps it, since the load runs
- * once, on whichever thread comes first. */
-bool lib_open(const char *soname, const char *const *names, void **const *slots, size_t n,
-              char *msg, size_t len);
+/* A shared library loaded on first use (libcurl, libgit2, libcrypto: pipe
+ * starts without them, and a command loads only what it uses).  A module
+ * lists the functions it calls once, as an X macro, and LIB_FUNCTIONS
+ * declares a struct of pointers to them, typed from the library's own
+ * header (included, not linked), and their names:
+ *
+ *   #define CRYPTO_FUNCTIONS(X) X(EVP_MD_CTX_new) X(EVP_DigestUpdate) ...
+ *   LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
+ *   ...
+ *   if (LIB_OPEN(LIBCRYPTO_SONAME, ssl, msg, sizeof(msg)) < 0) ...
+ *   ssl.EVP_DigestUpdate(...);
+ *
+ * The struct holds pointers only, so lib_open fills it as an array. */
+#define LIB_FIELD(f) __typeof__(f) *f;
+#define LIB_NAME(f) #f,
+#define LIB_FUNCTIONS(list, var)                                                           \
+	static struct { list(LIB_FIELD) } var;                                              \
+	static const char *const var##_names[] = {list(LIB_NAME)};                          \
+	_Static_assert(sizeof(var) == sizeof(var##_names) / sizeof(char *) * sizeof(void *), \
+	               #var ": one pointer per name")
+#define LIB_OPEN(soname, var, msg, len) \
+	lib_open(soname, var##_names, (void **)&var, sizeof(var##_names) / sizeof(char *), msg, len)
+
+/* Opens soname and fills slots[i] with names[i], every one or none: on
+ * failure the slots are NULL again and msg (of size len) says which library
+ * or symbol failed, "cannot load libcrypto.so.3: ..." or "libgit2.so.1.5:
+ * missing symbol git_x".  Returns 0 or PIPE_ERROR with that message set.
+ * The caller keeps msg as well: the load runs once, on whichever thread
+ * comes first, and each later caller reports the same failure. */
+int lib_open(const char *soname, const char *const *names, void **slots, size_t n, char *msg,
+             size_t len);
+
+/* Names a library that lib_open loads in an ELF note, .note.dlopen, which
+ * packagers read to learn what pipe may load at run time (the "ELF dlopen
+ * metadata" spec: note type 0x407c0c0a, owner "FDO", a JSON array).  Once per
+ * module, at file scope; the strings must hold no '"' or '\\'. */
+#define LIB_NOTE_DLOPEN(feature, description, priority, soname)                             \
+	__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {         \
+		uint32_t namesz, descsz, type;                                                    \
+		char owner[4];                                                                    \
+		__attribute__((aligned(4))) char json[sizeof(LIB_NOTE_JSON_(feature, description, \
+		                                                             priority, soname))]; \
+	} lib_note_dlopen = {                                                                     \
+		4, sizeof(LIB_NOTE_JSON_(feature, description, priority, soname)), 0x407c0c0a,    \
+		"FDO", LIB_NOTE_JSON_(feature, description, priority, soname),                    \
+	}
+#define LIB_NOTE_JSON_(feature, description, priority, soname)                                 \
+	"[{\"feature\":\"" feature "\",\"description\":\"" description "\",\"priority\":\"" \
+	priority "\",\"soname\":[\"" soname "\"]}]"
 
 /* Time. */
 double time_now_ms(void); /* monotonic */

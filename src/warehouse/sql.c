@@ -803,32 +803,23 @@ int sql_print_table(const struct sql_result *r, FILE *out)
 	return ferror(out) ? error_set("writing the result: write error") : 0;
 }
 
-static void json_string(FILE *out, const char *s)
+/* A name or a cell as a JSON string, by the writer all of pipe shares,
+ * through a buffer reused for the whole result. */
+static void json_string(FILE *out, struct buf *scratch, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	buf_clear(scratch);
+	buf_json_string(scratch, s);
+	fputs(buf_cstr(scratch), out);
 }
 
 int sql_print_json(const struct sql_result *r, FILE *out)
 {
 	const struct sql_stats *s = &r->stats;
+	struct buf scratch = BUF_INIT;
 	fputs("{\"schema\":[", out);
 	for (size_t c = 0; c < r->ncols; c++) {
 		fputs(c ? ",{\"name\":" : "{\"name\":", out);
-		json_string(out, r->names[c]);
+		json_string(out, &scratch, r->names[c]);
 		fprintf(out, ",\"type\":\"%s\"}", type_name(r->types[c]));
 	}
 	fputs("],\"rows\":[", out);
@@ -844,7 +835,7 @@ int sql_print_json(const struct sql_result *r, FILE *out)
 				 strcmp(v, "inf") && strcmp(v, "-inf") && strcmp(v, "nan"))
 				fputs(v, out);
 			else
-				json_string(out, v);
+				json_string(out, &scratch, v);
 		}
 		fputc(']', out);
 	}
@@ -853,6 +844,7 @@ int sql_print_json(const struct sql_result *r, FILE *out)
 		",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f}\n",
 		s->rows, s->bytes_processed, s->bytes_billed, s->estimate_bytes, s->partitions_scanned,
 		s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	buf_free(&scratch);
 	return ferror(out) ? error_set("writing the result: write error") : 0;
 }
 

@@ -1,7 +1,8 @@
 /* http.c against tests/servers/api.py, started here on 127.0.0.1 (plain and
- * TLS, with a certificate made by tests/servers/mkcert), plus the JSON
- * checker's cases in tests/http/json_cases.txt. */
+ * TLS, with a certificate made by tests/servers/mkcert), plus the cases of
+ * the JSON checker the fetch uses (json_scan.c) in tests/http/json_cases.txt. */
 #include "http.h"
+#include "json.h"
 #include "t.h"
 
 #include <signal.h>
@@ -100,7 +101,7 @@ static void test_json_cases(void)
 		}
 		int64_t rows = -1;
 		error_clear();
-		int rc = http_json_check(json.data ? json.data : "", json.len, &rows);
+		int rc = json_check(json.data ? json.data : "", json.len, &rows);
 		char got[600];
 		if (rc == 0)
 			snprintf(got, sizeof(got), "ok %lld", (long long)rows);

@@ -72,6 +72,41 @@ static void file_read_empty(void)
 	free(path);
 }
 
+/* The one JSON string writer (snapshot manifests, query --json): quotes,
+ * backslashes and control characters escaped, UTF-8 kept as it is. */
+static void json_string_escapes(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "[");
+	buf_json_string(&b, "a\"b\\c\nd\te\x01\x1f\x7f caf\xc3\xa9");
+	buf_puts(&b, ",");
+	buf_json_string(&b, "");
+	buf_puts(&b, "]");
+	CHECK_STR(buf_cstr(&b), "[\"a\\\"b\\\\c\\nd\\te\\u0001\\u001f\x7f caf\xc3\xa9\",\"\"]");
+	buf_free(&b);
+}
+
+/* A library missing one symbol fills no slot, and the message names the
+ * library and the symbol; one that cannot be opened says why. */
+static void lib_open_all_or_nothing(void)
+{
+	static const char *const names[] = {"cos", "pipe_no_such_function"};
+	void *slots[2] = {NULL, NULL};
+	double (*cos_fn)(double);
+	char msg[256];
+	CHECK_INT(lib_open("libm.so.6", names, slots, 2, msg, sizeof(msg)), PIPE_ERROR);
+	CHECK_STR(msg, "libm.so.6: missing symbol pipe_no_such_function");
+	CHECK_STR(error_last(), msg);
+	CHECK(slots[0] == NULL && slots[1] == NULL);
+	CHECK_OK(lib_open("libm.so.6", names, slots, 1, msg, sizeof(msg)));
+	CHECK(slots[0] != NULL);
+	*(void **)&cos_fn = slots[0];
+	CHECK(cos_fn(0.0) == 1.0);
+	CHECK_INT(lib_open("libpipe-none.so.0", names, slots, 1, msg, sizeof(msg)), PIPE_ERROR);
+	CHECK(str_starts(msg, "cannot load libpipe-none.so.0: "));
+	CHECK_STR(error_last(), msg);
+}
+
 int main(void)
 {
 	RUN(buffers_grow_and_format);
@@ -80,5 +115,7 @@ int main(void)
 	RUN(strmap_many);
 	RUN(errors_carry_context);
 	RUN(file_read_empty);
+	RUN(json_string_escapes);
+	RUN(lib_open_all_or_nothing);
 	T_DONE();
 }
