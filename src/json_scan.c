@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCAN_MAX_DEPTH 512
 #define SCAN_PATH_MAX 8     /* keys remembered from the root down */
 #define SCAN_KEY_MAX 128
 #define SCAN_VALUE_MAX 4096 /* a captured cursor or next URL */
@@ -39,7 +38,7 @@ struct json_scan {
 	uint64_t offset; /* bytes consumed so far */
 	enum scan_state st;
 	int depth;
-	char stack[SCAN_MAX_DEPTH]; /* '[' or '{' */
+	char stack[JSON_MAX_DEPTH]; /* '[' or '{': the loads' limit, so a page that fetches also loads */
 	/* the key of each open object on the path, for depth <= SCAN_PATH_MAX */
 	char keys[SCAN_PATH_MAX][SCAN_KEY_MAX + 1];
 	bool key_ok[SCAN_PATH_MAX];
@@ -210,8 +209,8 @@ static int value_start(struct json_scan *s, int c)
 	switch (c) {
 	case '{':
 	case '[':
-		if (s->depth == SCAN_MAX_DEPTH)
-			return scan_fail(s, "nested too deeply", -1);
+		if (s->depth == JSON_MAX_DEPTH)
+			return scan_fail(s, "nested deeper than 1000 levels", -1);
 		if (s->depth < SCAN_PATH_MAX)
 			s->key_ok[s->depth] = false;
 		s->stack[s->depth++] = (char)c;

@@ -77,6 +77,24 @@ static char *url(const char *path)
 	return u;
 }
 
+/* The fetch takes the nesting the loads take (JSON_MAX_DEPTH), no less. */
+static void test_json_depth(void)
+{
+	char text[2 * JSON_MAX_DEPTH + 2];
+	int64_t rows;
+	for (int extra = 0; extra <= 1; extra++) {
+		int n = JSON_MAX_DEPTH + extra;
+		memset(text, '[', (size_t)n);
+		memset(text + n, ']', (size_t)n);
+		error_clear();
+		int rc = json_check(text, 2 * (size_t)n, &rows);
+		if (extra)
+			CHECK(rc < 0 && strstr(error_last(), "at byte 1000: nested deeper than 1000 levels"));
+		else
+			CHECK(rc == 0);
+	}
+}
+
 static void test_json_cases(void)
 {
 	struct buf text = BUF_INIT;
@@ -517,6 +535,7 @@ int main(void)
 	}
 
 	RUN(test_json_cases);
+	RUN(test_json_depth);
 	RUN(test_url_params);
 	RUN(test_cursor_cmp);
 	RUN(test_offset_stops_on_empty_page);
