@@ -320,7 +320,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 {
 	struct sql_options opt = {0};
 	struct sql_result *res = NULL;
-	struct table *t = NULL;
+	char *schema = NULL;
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
 	opt.root = ctx->targets_dir;
@@ -334,25 +334,16 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 		error_prefix("%s:%d:%d: ", a->value_pos.file, a->value_pos.line, a->value_pos.col);
 		goto done;
 	}
-	if ((error = table_open(&t, ctx->out)) < 0)
+	if ((error = sql_table_schema(ctx->out, ctx->target->name, &schema, &ctx->rec->rows)) < 0)
 		goto done;
-	{
-		struct buf schema = BUF_INIT;
-		for (size_t i = 0; i < t->spec.ncols; i++)
-			buf_printf(&schema, "%s.%s %s\n", ctx->target->name, t->spec.cols[i].name,
-			           type_name(t->spec.cols[i].type));
-		state_field_set(ctx->rec, "schema", buf_cstr(&schema));
-		buf_free(&schema);
-	}
-	ctx->rec->rows = (int64_t)t->rows;
+	state_field_set(ctx->rec, "schema", schema);
 	{
 		char *line = sql_summary_line(res);
 		ctx->log(ctx, "%s", line);
 		free(line);
 	}
 done:
-	if (t)
-		table_close(t);
+	free(schema);
 	if (res)
 		sql_result_free(res);
 	return error;
