@@ -26,16 +26,20 @@
  * logs, the manifest and state use the text as written, and every message
  * is scrubbed of the values anyway (a server may echo a token back). */
 #include "kind.h"
+#include "kind_snapshot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "hash.h"
 #include "http.h"
+#include "json.h"
 
 /* ---- the recipe ---- */
 
@@ -799,3 +803,92 @@ const struct kind kind_snapshot = {
 	.check = check,
 	.build = build,
 };
+
+/* ---- reading a snapshot, for the table kind ---- */
+
+/* Socrata's column types as load hints. */
+static const char *soda_type(const char *t)
+{
+	static const char *const map[][2] = {
+		{"text", "STRING"},           {"number", "NUMBER"},           {"double", "FLOAT64"},
+		{"money", "NUMERIC"},         {"percent", "NUMBER"},          {"checkbox", "BOOL"},
+		{"calendar_date", "TIMESTAMP"}, {"floating_timestamp", "TIMESTAMP"},
+		{"fixed_timestamp", "TIMESTAMP"}, {"date", "DATE"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(t, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+void snapshot_hints(const char *dir, struct buf *hints)
+{
+	char *path = path_join(dir, "manifest.json");
+	struct buf text = BUF_INIT;
+	struct json_doc doc = {0}, fdoc = {0}, tdoc = {0};
+	int f, t;
+	char *fs = NULL, *ts = NULL;
+	if (file_read(path, &text) < 0 || json_parse(&doc, text.data, text.len, path) < 0)
+		goto done;
+	f = json_get(&doc, 0, "soda2_fields");
+	t = json_get(&doc, 0, "soda2_types");
+	if (f < 0 || t < 0)
+		goto done;
+	/* A string is parsed as the JSON it holds. */
+	fs = doc.toks[f].type == JSON_STRING ? json_strdup(&doc, f)
+	                                     : xstrndup(doc.text + doc.toks[f].start, (size_t)(doc.toks[f].end - doc.toks[f].start));
+	ts = doc.toks[t].type == JSON_STRING ? json_strdup(&doc, t)
+	                                     : xstrndup(doc.text + doc.toks[t].start, (size_t)(doc.toks[t].end - doc.toks[t].start));
+	if (json_parse(&fdoc, fs, strlen(fs), path) < 0 || json_parse(&tdoc, ts, strlen(ts), path) < 0 ||
+	    fdoc.toks[0].type != JSON_ARRAY || tdoc.toks[0].type != JSON_ARRAY)
+		goto done;
+	for (int i = 1, j = 1; i < fdoc.ntoks && j < tdoc.ntoks; i = json_skip(&fdoc, i), j = json_skip(&tdoc, j)) {
+		char *name, *type;
+		const char *mapped;
+		if (fdoc.toks[i].type != JSON_STRING || tdoc.toks[j].type != JSON_STRING)
+			continue;
+		name = json_strdup(&fdoc, i);
+		type = json_strdup(&tdoc, j);
+		/* Socrata's system fields (:id, :updated_at) are not in the rows. */
+		if ((mapped = soda_type(type)) && name[0] != ':' && !strchr(name, ' '))
+			buf_printf(hints, "%s:%s ", name, mapped);
+		free(name);
+		free(type);
+	}
+done:
+	error_clear();
+	free(fs);
+	free(ts);
+	json_doc_free(&doc);
+	json_doc_free(&fdoc);
+	json_doc_free(&tdoc);
+	buf_free(&text);
+	free(path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t first = *n;
+	if (!d)
+		return error_set("%s: cannot read the directory", dir);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
+			continue;
+		if (!str_ends(e->d_name, ".json") && !str_ends(e->d_name, ".ndjson") && !str_ends(e->d_name, ".jsonl") &&
+		    !str_ends(e->d_name, ".csv"))
+			continue;
+		grow_array(paths, cap, *n + 1, sizeof(char *));
+		(*paths)[(*n)++] = path_join(dir, e->d_name);
+	}
+	closedir(d);
+	if (*n > first)
+		qsort(*paths + first, *n - first, sizeof(char *), cmp_str);
+	return 0;
+}

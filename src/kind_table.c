@@ -11,7 +11,6 @@
  * (one "table.column TYPE" line each) and the rows. */
 #include "kind.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@
 
 #include "graph.h"
 #include "hash.h"
-#include "json.h"
+#include "kind_snapshot.h"
 #include "load.h"
 #include "warehouse/sql.h"
 #include "warehouse/table.h"
@@ -210,96 +209,6 @@ static int check(const struct target *t, const struct graph *g)
 	return 0;
 }
 
-/* Socrata's column types as load hints. */
-static const char *soda_type(const char *t)
-{
-	static const char *const map[][2] = {
-		{"text", "STRING"},           {"number", "NUMBER"},           {"double", "FLOAT64"},
-		{"money", "NUMERIC"},         {"percent", "NUMBER"},          {"checkbox", "BOOL"},
-		{"calendar_date", "TIMESTAMP"}, {"floating_timestamp", "TIMESTAMP"},
-		{"fixed_timestamp", "TIMESTAMP"}, {"date", "DATE"},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcasecmp(t, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
-/* Adds "field:TYPE" hints from a snapshot's manifest.json (soda2_fields and
- * soda2_types: arrays, or strings holding arrays, as Socrata sends them). */
-static void manifest_hints(const char *dir, struct buf *hints)
-{
-	char *path = path_join(dir, "manifest.json");
-	struct buf text = BUF_INIT;
-	struct json_doc doc = {0}, fdoc = {0}, tdoc = {0};
-	int f, t;
-	char *fs = NULL, *ts = NULL;
-	if (file_read(path, &text) < 0 || json_parse(&doc, text.data, text.len, path) < 0)
-		goto done;
-	f = json_get(&doc, 0, "soda2_fields");
-	t = json_get(&doc, 0, "soda2_types");
-	if (f < 0 || t < 0)
-		goto done;
-	/* A string is parsed as the JSON it holds. */
-	fs = doc.toks[f].type == JSON_STRING ? json_strdup(&doc, f)
-	                                     : xstrndup(doc.text + doc.toks[f].start, (size_t)(doc.toks[f].end - doc.toks[f].start));
-	ts = doc.toks[t].type == JSON_STRING ? json_strdup(&doc, t)
-	                                     : xstrndup(doc.text + doc.toks[t].start, (size_t)(doc.toks[t].end - doc.toks[t].start));
-	if (json_parse(&fdoc, fs, strlen(fs), path) < 0 || json_parse(&tdoc, ts, strlen(ts), path) < 0 ||
-	    fdoc.toks[0].type != JSON_ARRAY || tdoc.toks[0].type != JSON_ARRAY)
-		goto done;
-	for (int i = 1, j = 1; i < fdoc.ntoks && j < tdoc.ntoks; i = json_skip(&fdoc, i), j = json_skip(&tdoc, j)) {
-		char *name, *type;
-		const char *mapped;
-		if (fdoc.toks[i].type != JSON_STRING || tdoc.toks[j].type != JSON_STRING)
-			continue;
-		name = json_strdup(&fdoc, i);
-		type = json_strdup(&tdoc, j);
-		/* Socrata's system fields (:id, :updated_at) are not in the rows. */
-		if ((mapped = soda_type(type)) && name[0] != ':' && !strchr(name, ' '))
-			buf_printf(hints, "%s:%s ", name, mapped);
-		free(name);
-		free(type);
-	}
-done:
-	error_clear();
-	free(fs);
-	free(ts);
-	json_doc_free(&doc);
-	json_doc_free(&fdoc);
-	json_doc_free(&tdoc);
-	buf_free(&text);
-	free(path);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A snapshot's pages, in order. */
-static int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t first = *n;
-	if (!d)
-		return error_set("%s: cannot read the directory", dir);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
-			continue;
-		if (!str_ends(e->d_name, ".json") && !str_ends(e->d_name, ".ndjson") && !str_ends(e->d_name, ".jsonl") &&
-		    !str_ends(e->d_name, ".csv"))
-			continue;
-		grow_array(paths, cap, *n + 1, sizeof(char *));
-		(*paths)[(*n)++] = path_join(dir, e->d_name);
-	}
-	closedir(d);
-	if (*n > first)
-		qsort(*paths + first, *n - first, sizeof(char *), cmp_str);
-	return 0;
-}
-
 /* The load id: the inputs' content hashes, as the engine computed them for
  * the key (a snapshot's is its directory's), so that the same data loads
  * the same table, byte for byte, without reading the inputs again. */
@@ -413,7 +322,7 @@ static int build(struct build_ctx *ctx)
 		return build_sql(ctx, sql);
 	for (size_t i = 0; i < ctx->ninputs && error >= 0; i++) {
 		if (path_is_dir(ctx->inputs[i])) {
-			manifest_hints(ctx->inputs[i], &auto_types);
+			snapshot_hints(ctx->inputs[i], &auto_types);
 			error = snapshot_pages(ctx->inputs[i], &paths, &npaths, &cap);
 		} else {
 			grow_array(&paths, &cap, npaths + 1, sizeof(char *));
