@@ -31,13 +31,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "warehouse/bytes.h"
 #include "warehouse/sql.h"
 
 static const char *const keys[] = {"queries", "title", "intro", "chart", "compare", "max_rows", NULL};
 static const char *const required[] = {"queries", NULL};
 
 #define DEFAULT_MAX_ROWS 100
-#define MIN_BILLED (10 * 1048576LL) /* BigQuery's 10 MB per table */
 
 struct query {
 	char *name;
@@ -462,7 +462,7 @@ static bool minimum_hides(const struct queries *qs)
 		const struct sql_stats *s = sql_result_stats(qs->q[i].res);
 		if (!qs->q[i].compare || !s->bytes_processed)
 			continue;
-		if (s->bytes_billed % MIN_BILLED || s->bytes_billed != sql_result_stats(base->res)->bytes_billed)
+		if (s->bytes_billed % BYTES_MIN_BILLED || s->bytes_billed != sql_result_stats(base->res)->bytes_billed)
 			return false;
 		differ = differ || s->bytes_processed != sql_result_stats(base->res)->bytes_processed;
 	}
