@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "hash.h"
-#include "pipefile.h"
 #include "state.h"
+#include "target.h"
 #include "util.h"
 
 struct graph;
@@ -72,8 +72,8 @@ struct kind {
 	 * file's content is then part of the key).  May be NULL. */
 	const char *file_url_key;
 	/* Checks a parsed target beyond its keys: values, deps.  Messages read
-	 * file:line:col: ... from the attribute's pos; return PIPE_EUSAGE.  May
-	 * be NULL. */
+	 * file:line:col: ... from the attribute's pos (error_at); return
+	 * PIPE_EUSAGE.  May be NULL. */
 	int (*check)(const struct target *t, const struct graph *g);
 	/* The output path for t, normally targets/<name>.  May be NULL. */
 	char *(*output_path)(const struct target *t);
@@ -82,8 +82,6 @@ struct kind {
 
 extern const struct kind *const kinds[]; /* NULL-terminated */
 const struct kind *kind_find(const char *name);
-/* Keys every kind accepts, handled by the engine. */
-bool kind_engine_key(const char *key);
 char *kind_default_output(const struct target *t); /* targets/<name> */
 
 extern const struct kind kind_command, kind_snapshot, kind_table, kind_report;

@@ -11,7 +11,6 @@
  * (one "table.column TYPE" line each) and the rows. */
 #include "kind.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,54 +33,12 @@ static const char *const load_keys[] = {
 	"partition_by", "cluster_by", NULL,
 };
 
-static int bad(const struct attr *a, const char *fmt, ...) PIPE_PRINTF(2, 3);
-
-/* An error at the value of attribute a. */
-static int bad(const struct attr *a, const char *fmt, ...)
-{
-	struct buf msg = BUF_INIT;
-	va_list ap;
-	int error;
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s", a->value_pos.file, a->value_pos.line, a->value_pos.col,
-	                      buf_cstr(&msg));
-	buf_free(&msg);
-	return error;
-}
-
 static bool one_of(const char *v, const char *const *words)
 {
 	for (; *words; words++)
 		if (!strcmp(v, *words))
 			return true;
 	return false;
-}
-
-/* Whether name (as the SQL wrote it) is a dependency of t or a child table
- * of one. */
-static bool declared(const struct target *t, const char *name)
-{
-	const char *last = strrchr(name, '.');
-	last = last ? last + 1 : name;
-	for (size_t i = 0; i < t->ndeps; i++) {
-		size_t n = strlen(t->deps[i].name);
-		if (str_eq_nocase(t->deps[i].name, last) ||
-		    (!strncasecmp(t->deps[i].name, last, n) && !strncmp(last + n, "__", 2)))
-			return true;
-	}
-	return false;
-}
-
-/* Where line:col of a sql value is in the files: in the @file, or counted
- * from the value's first character (continuation lines are taken to line up
- * with it, as docs/pipe-file.md writes them). */
-static struct pos sql_pos(const struct attr *a, int line, int col)
-{
-	if (a->at_path)
-		return (struct pos){a->at_path, line, col};
-	return (struct pos){a->value_pos.file, a->value_pos.line + line - 1, a->value_pos.col + col - 1};
 }
 
 static const char *verb_phrase(const char *verb)
@@ -104,36 +61,32 @@ static const char *verb_phrase(const char *verb)
 static int own_table_only(const struct target *t, const struct attr *a)
 {
 	struct sql_write w;
-	struct pos p;
 	const char *last;
 	int error;
 	if ((error = sql_statement_write(a->value, &w)) < 0)
-		return bad(a, "%s", error_last());
+		return error_at(&a->value_pos, "%s", error_last());
 	if (w.next_line) {
-		p = sql_pos(a, w.next_line, w.next_col);
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: a second statement: a table's sql is one statement, "
-		                      "CREATE OR REPLACE TABLE %s AS SELECT ...", p.file, p.line, p.col, t->name);
+		error = error_at_value(a, w.next_line, w.next_col, "a second statement: a table's sql is one "
+		                       "statement, CREATE OR REPLACE TABLE %s AS SELECT ...", t->name);
 		goto done;
 	}
 	if (!w.verb || !w.table) {
-		error = bad(a, "the sql is %s: a table's sql creates its table, as CREATE OR REPLACE TABLE %s "
-		            "AS SELECT ...", w.verb ? w.verb : "a query", t->name);
+		error = error_at(&a->value_pos, "the sql is %s: a table's sql creates its table, as CREATE OR "
+		                 "REPLACE TABLE %s AS SELECT ...", w.verb ? w.verb : "a query", t->name);
 		goto done;
 	}
 	last = strrchr(w.table, '.');
 	last = last ? last + 1 : w.table;
 	if (!strcmp(w.verb, "CREATE") && str_eq_nocase(last, t->name))
 		goto done;
-	p = sql_pos(a, w.line, w.col);
 	if (str_eq_nocase(last, t->name))
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, its own output: a table's sql may "
-		                      "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
-		                      "replaces it whole)", p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name);
+		error = error_at_value(a, w.line, w.col, "the sql %s table %s, its own output: a table's sql may "
+		                       "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
+		                       "replaces it whole)", verb_phrase(w.verb), w.table, t->name);
 	else
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, which %s does not own: a table's sql "
-		                      "may only create its own table, as CREATE OR REPLACE TABLE %s AS SELECT ...",
-		                      p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name,
-		                      t->name);
+		error = error_at_value(a, w.line, w.col, "the sql %s table %s, which %s does not own: a table's "
+		                       "sql may only create its own table, as CREATE OR REPLACE TABLE %s AS "
+		                       "SELECT ...", verb_phrase(w.verb), w.table, t->name, t->name);
 done:
 	sql_write_free(&w);
 	return error;
@@ -144,17 +97,17 @@ static int check(const struct target *t, const struct graph *g)
 	const struct attr *a;
 	(void)g;
 	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
-		return bad(a, "write = %s: expected replace, append or merge", a->value);
+		return error_at(&a->value_pos, "write = %s: expected replace, append or merge", a->value);
 	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
-		return bad(a, "write = merge needs a primary_key (the columns that identify a row)");
+		return error_at(&a->value_pos, "write = merge needs a primary_key (the columns that identify a row)");
 	if ((a = target_attr(t, "schema")) && !one_of(a->value, (const char *const[]){"evolve", "freeze", NULL}))
-		return bad(a, "schema = %s: expected evolve or freeze", a->value);
+		return error_at(&a->value_pos, "schema = %s: expected evolve or freeze", a->value);
 	if ((a = target_attr(t, "format")) && !one_of(a->value, (const char *const[]){"json", "ndjson", "csv", NULL}))
-		return bad(a, "format = %s: expected json, ndjson or csv", a->value);
+		return error_at(&a->value_pos, "format = %s: expected json, ndjson or csv", a->value);
 	if ((a = target_attr(t, "max_bytes_billed"))) {
 		char *end;
 		if (strtoll(a->value, &end, 10) < 0 || end == a->value || *end)
-			return bad(a, "max_bytes_billed = %s: expected a number of bytes", a->value);
+			return error_at(&a->value_pos, "max_bytes_billed = %s: expected a number of bytes", a->value);
 	}
 	if ((a = target_attr(t, "types"))) {
 		char *copy = xstrdup(a->value), *save = NULL, *w;
@@ -163,10 +116,11 @@ static int check(const struct target *t, const struct graph *g)
 			char *colon = strchr(w, ':');
 			enum type ty;
 			if (!colon || colon == w || !colon[1])
-				error = bad(a, "types: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)", w);
+				error = error_at(&a->value_pos, "types: \"%s\" is not column:TYPE (e.g. "
+				                 "fare_amount:FLOAT64)", w);
 			else if (strcasecmp(colon + 1, "NUMBER") && type_parse(colon + 1, &ty) < 0)
-				error = bad(a, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, STRING, DATE, DATETIME, "
-				            "TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
+				error = error_at(&a->value_pos, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, "
+				                 "STRING, DATE, DATETIME, TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
 		}
 		free(copy);
 		if (error)
@@ -179,19 +133,18 @@ static int check(const struct target *t, const struct graph *g)
 		for (size_t i = 0; load_keys[i]; i++) {
 			const struct attr *k = target_attr(t, load_keys[i]);
 			if (k)
-				return error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s does not apply to a table made by sql "
-				                     "(partitioning and clustering go in the statement)",
-				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
+				return error_at(&k->pos, "%s does not apply to a table made by sql (partitioning "
+				                "and clustering go in the statement)", load_keys[i]);
 		}
 		if ((error = own_table_only(t, a)) < 0)
 			return error;
 		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
-			error = bad(a, "%s", error_last());
+			error = error_at(&a->value_pos, "%s", error_last());
 		} else {
 			for (size_t i = 0; i < nreads && !error; i++)
-				if (!declared(t, reads[i]))
-					error = bad(a, "the sql reads table %s, which is not a dependency of %s: add it after "
-					            "the colon (table NAME: deps)", reads[i], t->name);
+				if (!target_declared(t, reads[i]))
+					error = error_at(&a->value_pos, "the sql reads table %s, which is not a dependency "
+					                 "of %s: add it after the colon (table NAME: deps)", reads[i], t->name);
 		}
 		for (size_t i = 0; i < nreads; i++)
 			free(reads[i]);
@@ -200,12 +153,10 @@ static int check(const struct target *t, const struct graph *g)
 		return error;
 	}
 	if ((a = target_attr(t, "max_bytes_billed")))
-		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: max_bytes_billed applies to a table made by sql",
-		                     a->pos.file, a->pos.line, a->pos.col);
+		return error_at(&a->pos, "max_bytes_billed applies to a table made by sql");
 	if (!t->ndeps)
-		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: table %s has nothing to load: name a snapshot or a file "
-		                     "after the colon, or set sql = CREATE TABLE ... AS SELECT ...",
-		                     t->pos.file, t->pos.line, t->pos.col, t->name);
+		return error_at(&t->pos, "table %s has nothing to load: name a snapshot or a file after the "
+		                "colon, or set sql = CREATE TABLE ... AS SELECT ...", t->name);
 	return 0;
 }
 
