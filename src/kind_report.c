@@ -263,12 +263,11 @@ static size_t max_rows(const struct target *t)
 	return v ? (size_t)strtoull(v, NULL, 10) : DEFAULT_MAX_ROWS;
 }
 
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	struct queries qs = {0};
 	const struct attr *a = target_attr(t, "queries"), *m;
 	int error;
-	(void)g;
 	if ((m = target_attr(t, "max_rows"))) {
 		char *end;
 		long long n = strtoll(m->value, &end, 10);

@@ -343,10 +343,9 @@ static int parse_config(const struct target *t, struct config *c)
 	return 0;
 }
 
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	struct config c;
-	(void)g;
 	int error = parse_config(t, &c);
 	config_free(&c);
 	return error;

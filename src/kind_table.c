@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "graph.h"
 #include "hash.h"
 #include "kind_snapshot.h"
 #include "load.h"
@@ -92,10 +91,9 @@ done:
 	return error;
 }
 
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	const struct attr *a;
-	(void)g;
 	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
 		return error_at(&a->value_pos, "write = %s: expected replace, append or merge", a->value);
 	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
