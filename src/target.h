@@ -6,12 +6,14 @@
  *
  *   main.c
  *   build.c, plan.c, graph.c       the engine
- *   pipefile.c                     the parser: it knows the kinds' keys
- *   kind.c, kind_*.c               the kinds: target.h, state.h, util.h
- *   target.c, state.c              what the kinds read and write
+ *   pipefile.c                     the parser: it checks keys against the kinds'
+ *   kind.c, kind_*.c               the kinds
+ *   target.c, state.c              a target and its record, as the kinds see them
  *   util.c
  *
- * A kind never includes pipefile.h, graph.h or build.h. */
+ * Beside target.h and state.h, a kind includes only what it drives (hash.h,
+ * http.h, json.h, load.h, the warehouse's sql.h, table.h and bytes.h, the
+ * snapshot kind's kind_snapshot.h), never pipefile.h, graph.h or build.h. */
 #ifndef PIPE_TARGET_H
 #define PIPE_TARGET_H
 
