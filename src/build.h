@@ -35,10 +35,4 @@ int build_lock(int *fd);
  * and renaming its record are put in place when the output is theirs. */
 int build_finish_pending(const struct graph *g, const struct plan *p, struct index *ix);
 
-/* Paths of the project layout, relative to the project root. */
-#define PIPE_STATE_DIR "state"
-#define PIPE_TARGETS_DIR "targets"
-#define PIPE_INDEX_PATH ".pipe/index"
-#define PIPE_LOCK_PATH ".pipe/lock"
-
 #endif

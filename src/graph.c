@@ -179,6 +179,7 @@ int graph_build(struct graph *g, struct pipefile *pf)
 	struct input *inputs = NULL;
 	int *users = NULL;
 	size_t ninputs = 0, nedges = 0, at = 0;
+	struct target_set all;
 	int error = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -232,9 +233,12 @@ int graph_build(struct graph *g, struct pipefile *pf)
 
 	if ((error = sort_nodes(g)) < 0)
 		goto done;
+	all = (struct target_set){pf->targets, pf->ntargets, &pf->by_name};
 	for (size_t i = 0; i < g->n; i++) {
 		const struct target *t = g->nodes[i].t;
-		if (t->kind && t->kind->check && (error = t->kind->check(t, g)) < 0)
+		if (t->kind && t->kind->check && (error = t->kind->check(t)) < 0)
+			goto done;
+		if (t->kind && t->kind->check_across && (error = t->kind->check_across(t, &all)) < 0)
 			goto done;
 	}
 done:

@@ -19,11 +19,6 @@ const struct kind *kind_find(const char *name)
 	return NULL;
 }
 
-bool kind_engine_key(const char *key)
-{
-	return !strcmp(key, "every") || !strcmp(key, "description");
-}
-
 char *kind_default_output(const struct target *t)
 {
 	return path_join("targets", t->name);

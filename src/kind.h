@@ -1,6 +1,8 @@
 /* kind: the interface every target kind implements, and the one table of
  * kinds.  build.c knows no kind by name: a new kind is a kind_*.c file and
- * one line in kind.c. */
+ * one line in kind.c.  The kinds sit below the parser and the engine (see
+ * target.h): they include target.h, state.h and util.h, never pipefile.h,
+ * graph.h or build.h. */
 #ifndef PIPE_KIND_H
 #define PIPE_KIND_H
 
@@ -9,11 +11,9 @@
 #include <stdint.h>
 
 #include "hash.h"
-#include "pipefile.h"
 #include "state.h"
+#include "target.h"
 #include "util.h"
-
-struct graph;
 
 /* What the engine hands a kind for one build of one target. */
 struct build_ctx {
@@ -61,6 +61,13 @@ struct build_ctx {
 	void *engine; /* the engine's own */
 };
 
+/* Every target of the project, for a check that looks across targets. */
+struct target_set {
+	const struct target *targets; /* in written order */
+	size_t n;
+	const struct strmap *by_name; /* target name -> its struct target */
+};
+
 struct kind {
 	const char *name;
 	/* The keys a target of this kind may set (NULL-terminated), beside the
@@ -72,9 +79,13 @@ struct kind {
 	 * file's content is then part of the key).  May be NULL. */
 	const char *file_url_key;
 	/* Checks a parsed target beyond its keys: values, deps.  Messages read
-	 * file:line:col: ... from the attribute's pos; return PIPE_EUSAGE.  May
+	 * file:line:col: ... from the attribute's pos (error_at); return
+	 * PIPE_EUSAGE.  May be NULL. */
+	int (*check)(const struct target *t);
+	/* Checks t against the project's other targets, after check (a
+	 * command's out must not write over what others read or write).  May
 	 * be NULL. */
-	int (*check)(const struct target *t, const struct graph *g);
+	int (*check_across)(const struct target *t, const struct target_set *all);
 	/* The output path for t, normally targets/<name>.  May be NULL. */
 	char *(*output_path)(const struct target *t);
 	int (*build)(struct build_ctx *ctx);
@@ -82,8 +93,6 @@ struct kind {
 
 extern const struct kind *const kinds[]; /* NULL-terminated */
 const struct kind *kind_find(const char *name);
-/* Keys every kind accepts, handled by the engine. */
-bool kind_engine_key(const char *key);
 char *kind_default_output(const struct target *t); /* targets/<name> */
 
 extern const struct kind kind_command, kind_snapshot, kind_table, kind_report;

@@ -23,9 +23,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "graph.h"
-
 extern char **environ;
 
 static const char *const keys[] = {"run", "out", NULL};
@@ -134,10 +131,11 @@ static bool overlaps(const char *a, const char *b)
 	return !n || (!strncmp(a, b, n) && (a[n] == '/' || a[n] == '\0') && (b[n] == '/' || b[n] == '\0'));
 }
 
-/* What out must not touch: pipe's own directories, any target's inputs
- * and other targets' outputs.  The build renames the command's result onto
- * out, so out = state would replace the state repository and its history. */
-static int check(const struct target *t, const struct graph *g)
+/* What out must not touch: pipe's own directories (and, in check_across,
+ * any target's inputs and other targets' outputs).  The build renames the
+ * command's result onto out, so out = state would replace the state
+ * repository and its history. */
+static int check(const struct target *t)
 {
 	static const char *const reserved[][2] = {
 		{"pipelines", "the DAG files"},
@@ -146,39 +144,49 @@ static int check(const struct target *t, const struct graph *g)
 		{PIPE_TARGETS_DIR "/.tmp", "the builds' scratch space"},
 	};
 	const struct attr *a = target_attr(t, "out");
-	const struct pos *p;
-	char *out, *other = NULL;
+	char *out;
 	int error = 0;
 	if (!a)
 		return 0;
-	p = &a->value_pos;
 	if (!(out = project_path(a->value)))
-		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s is outside the project: out is a path under the "
-		                     "project root, such as targets/%s", p->file, p->line, p->col, a->value, t->name);
+		return error_at(&a->value_pos, "out = %s is outside the project: out is a path under the "
+		                "project root, such as targets/%s", a->value, t->name);
 	if (!*out || !strcmp(out, PIPE_TARGETS_DIR)) {
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would replace %s: out is a path under the project "
-		                      "root that nothing else owns, such as targets/%s", p->file, p->line, p->col,
-		                      a->value, *out ? "the warehouse, every target's output" : "the whole project",
-		                      t->name);
+		error = error_at(&a->value_pos, "out = %s would replace %s: out is a path under the project "
+		                 "root that nothing else owns, such as targets/%s", a->value,
+		                 *out ? "the warehouse, every target's output" : "the whole project", t->name);
 		goto done;
 	}
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
 		if (overlaps(out, reserved[i][0])) {
-			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s/, %s: out is a path "
-			                      "under the project root that nothing else owns, such as targets/%s",
-			                      p->file, p->line, p->col, a->value, reserved[i][0], reserved[i][1], t->name);
+			error = error_at(&a->value_pos, "out = %s would write over %s/, %s: out is a path "
+			                 "under the project root that nothing else owns, such as targets/%s",
+			                 a->value, reserved[i][0], reserved[i][1], t->name);
 			goto done;
 		}
-	for (size_t i = 0; i < g->n && !error; i++) {
-		const struct node *nd = &g->nodes[i];
-		const struct target *u = nd->t;
-		for (size_t j = 0; j < nd->ninputs && !error; j++) {
-			if (nd->inputs[j].target >= 0 || !(other = project_path(nd->inputs[j].name)))
+done:
+	free(out);
+	return error;
+}
+
+static int check_across(const struct target *t, const struct target_set *all)
+{
+	const struct attr *a = target_attr(t, "out");
+	char *out, *other = NULL;
+	int error = 0;
+	if (!a || !(out = project_path(a->value)))
+		return 0; /* no out (one outside the project: check refused it) */
+	for (size_t i = 0; i < all->n && !error; i++) {
+		const struct target *u = &all->targets[i];
+		for (size_t j = 0; j < u->ndeps && !error; j++) {
+			const struct dep *d = &u->deps[j];
+			/* a dependency that names no target is a file */
+			if (strmap_get(all->by_name, d->name) || !(other = project_path(d->name)))
 				continue;
 			if (overlaps(out, other))
-				error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s, an input of %s "
-				                      "(%s:%d:%d)", p->file, p->line, p->col, a->value, nd->inputs[j].name,
-				                      u->name, u->deps[j].pos.file, u->deps[j].pos.line, u->deps[j].pos.col);
+				error = error_at(&a->value_pos, "out = %s would write over %s, an input of %s "
+				                 "(%s:%d:%d)", a->value, d->name, u->name, d->pos.file, d->pos.line,
+				                 d->pos.col);
 			free(other);
 			other = NULL;
 		}
@@ -187,14 +195,12 @@ static int check(const struct target *t, const struct graph *g)
 		other = u->kind && u->kind->output_path ? u->kind->output_path(u) : kind_default_output(u);
 		char *norm = project_path(other);
 		if (norm && overlaps(out, norm))
-			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: out = %s would write over %s, the output of %s "
-			                      "(%s:%d:%d)", p->file, p->line, p->col, a->value, other, u->name,
-			                      u->pos.file, u->pos.line, u->pos.col);
+			error = error_at(&a->value_pos, "out = %s would write over %s, the output of %s "
+			                 "(%s:%d:%d)", a->value, other, u->name, u->pos.file, u->pos.line, u->pos.col);
 		free(norm);
 		free(other);
 		other = NULL;
 	}
-done:
 	free(out);
 	return error;
 }
@@ -299,6 +305,7 @@ const struct kind kind_command = {
 	.keys = keys,
 	.required = required,
 	.check = check,
+	.check_across = check_across,
 	.output_path = output_path,
 	.build = build,
 };

@@ -25,19 +25,18 @@
 #include "kind.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "warehouse/bytes.h"
 #include "warehouse/sql.h"
 
 static const char *const keys[] = {"queries", "title", "intro", "chart", "compare", "max_rows", NULL};
 static const char *const required[] = {"queries", NULL};
 
 #define DEFAULT_MAX_ROWS 100
-#define MIN_BILLED (10 * 1048576LL) /* BigQuery's 10 MB per table */
 
 struct query {
 	char *name;
@@ -66,27 +65,6 @@ static void queries_free(struct queries *qs)
 	free(qs->q);
 	qs->q = NULL;
 	qs->n = 0;
-}
-
-static int at_line(const struct attr *a, int line, const char *fmt, ...) PIPE_PRINTF(3, 4);
-
-/* An error at line `line` (1-based) of attribute a's value: in the @file
- * when the value was read from one, else in the DAG file. */
-static int at_line(const struct attr *a, int line, const char *fmt, ...)
-{
-	struct buf msg = BUF_INIT;
-	va_list ap;
-	int error;
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (a->at_path)
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:1: %s", a->at_path, line, buf_cstr(&msg));
-	else
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s", a->value_pos.file, a->value_pos.line + line - 1,
-		                      a->value_pos.col, buf_cstr(&msg));
-	buf_free(&msg);
-	return error;
 }
 
 static bool valid_name(const char *s)
@@ -162,14 +140,16 @@ static int parse_queries(const struct attr *a, struct queries *qs)
 			char *raw = xstrdup(rest), *copy = xstrdup(str_trim(raw));
 			free(raw);
 			if (!valid_name(copy)) {
-				error = at_line(a, lineno, "bad query name '%s': use letters, digits and _", copy);
+				error = error_at_value(a, lineno, 1, "bad query name '%s': use letters, digits and _",
+				                       copy);
 				free(copy);
 				goto done;
 			}
 			for (size_t i = 0; i < qs->n; i++)
 				if (!strcmp(qs->q[i].name, copy)) {
-					error = at_line(a, lineno, "query '%s' defined twice (first at line %d)", copy,
-					                a->at_path ? qs->q[i].line : a->value_pos.line + qs->q[i].line - 1);
+					error = error_at_value(a, lineno, 1, "query '%s' defined twice (first at line %d)",
+					                       copy, a->at_path ? qs->q[i].line
+					                                        : a->value_pos.line + qs->q[i].line - 1);
 					free(copy);
 					goto done;
 				}
@@ -189,8 +169,8 @@ static int parse_queries(const struct attr *a, struct queries *qs)
 		}
 		if (!cur) {
 			if (!blank(line) && !comment_line(line, &comment)) {
-				error = at_line(a, lineno, "expected '-- name: NAME' before the first query "
-				                "(each query starts with such a line)");
+				error = error_at_value(a, lineno, 1, "expected '-- name: NAME' before the first query "
+				                       "(each query starts with such a line)");
 				goto done;
 			}
 			continue;
@@ -213,12 +193,12 @@ static int parse_queries(const struct attr *a, struct queries *qs)
 		cur->note = xstrdup(buf_cstr(&note));
 	}
 	if (!qs->n) {
-		error = at_line(a, 1, "no queries: start each one with a line '-- name: NAME'");
+		error = error_at_value(a, 1, 1, "no queries: start each one with a line '-- name: NAME'");
 		goto done;
 	}
 	for (size_t i = 0; i < qs->n; i++)
 		if (!qs->q[i].sql || !*qs->q[i].sql) {
-			error = at_line(a, qs->q[i].line, "query '%s' has no SQL", qs->q[i].name);
+			error = error_at_value(a, qs->q[i].line, 1, "query '%s' has no SQL", qs->q[i].name);
 			goto done;
 		}
 done:
@@ -253,8 +233,7 @@ static int mark(const struct target *t, struct queries *qs, const char *key)
 		struct buf names = BUF_INIT;
 		for (size_t k = 0; k < qs->n; k++)
 			buf_printf(&names, "%s%s", k ? ", " : "", qs->q[k].name);
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s: no query named '%s' (queries: %s)", a->value_pos.file,
-		                      a->value_pos.line, a->value_pos.col, key, w, buf_cstr(&names));
+		error = error_at(&a->value_pos, "%s: no query named '%s' (queries: %s)", key, w, buf_cstr(&names));
 		buf_free(&names);
 	}
 	free(copy);
@@ -284,33 +263,16 @@ static size_t max_rows(const struct target *t)
 	return v ? (size_t)strtoull(v, NULL, 10) : DEFAULT_MAX_ROWS;
 }
 
-/* Whether the table name the SQL wrote is a dependency of t (or a child
- * table of one, t__items). */
-static bool declared(const struct target *t, const char *name)
-{
-	const char *last = strrchr(name, '.');
-	last = last ? last + 1 : name;
-	for (size_t i = 0; i < t->ndeps; i++) {
-		size_t n = strlen(t->deps[i].name);
-		if (!strcasecmp(t->deps[i].name, last) ||
-		    (!strncasecmp(t->deps[i].name, last, n) && !strncmp(last + n, "__", 2)))
-			return true;
-	}
-	return false;
-}
-
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	struct queries qs = {0};
 	const struct attr *a = target_attr(t, "queries"), *m;
 	int error;
-	(void)g;
 	if ((m = target_attr(t, "max_rows"))) {
 		char *end;
 		long long n = strtoll(m->value, &end, 10);
 		if (end == m->value || *end || n < 1)
-			return error_setcode(PIPE_EUSAGE, "%s:%d:%d: max_rows = %s: expected a number of rows, 1 or more",
-			                     m->value_pos.file, m->value_pos.line, m->value_pos.col, m->value);
+			return error_at(&m->value_pos, "max_rows = %s: expected a number of rows, 1 or more", m->value);
 	}
 	if ((error = load_queries(t, &qs)) < 0)
 		return error;
@@ -319,17 +281,18 @@ static int check(const struct target *t, const struct graph *g)
 		size_t nreads = 0;
 		if (sql_referenced_tables(qs.q[i].sql, &reads, &nreads, &writes) < 0) {
 			char *why = xstrdup(error_last());
-			error = at_line(a, qs.q[i].line, "query %s: %s", qs.q[i].name, why);
+			error = error_at_value(a, qs.q[i].line, 1, "query %s: %s", qs.q[i].name, why);
 			free(why);
 		} else if (writes) {
-			error = at_line(a, qs.q[i].line, "query %s writes table %s: a report only reads (make the table "
-			                "a table target and name it after the colon)", qs.q[i].name, writes);
+			error = error_at_value(a, qs.q[i].line, 1, "query %s writes table %s: a report only reads "
+			                       "(make the table a table target and name it after the colon)",
+			                       qs.q[i].name, writes);
 		} else {
 			for (size_t k = 0; k < nreads && !error; k++)
-				if (!declared(t, reads[k]))
-					error = at_line(a, qs.q[i].line, "query %s reads table %s, which is not a "
-					                "dependency of %s: add it after the colon (report NAME: TABLES)",
-					                qs.q[i].name, reads[k], t->name);
+				if (!target_declared(t, reads[k]))
+					error = error_at_value(a, qs.q[i].line, 1, "query %s reads table %s, which is "
+					                       "not a dependency of %s: add it after the colon (report "
+					                       "NAME: TABLES)", qs.q[i].name, reads[k], t->name);
 		}
 		for (size_t k = 0; k < nreads; k++)
 			free(reads[k]);
@@ -462,7 +425,7 @@ static bool minimum_hides(const struct queries *qs)
 		const struct sql_stats *s = sql_result_stats(qs->q[i].res);
 		if (!qs->q[i].compare || !s->bytes_processed)
 			continue;
-		if (s->bytes_billed % MIN_BILLED || s->bytes_billed != sql_result_stats(base->res)->bytes_billed)
+		if (s->bytes_billed % BYTES_MIN_BILLED || s->bytes_billed != sql_result_stats(base->res)->bytes_billed)
 			return false;
 		differ = differ || s->bytes_processed != sql_result_stats(base->res)->bytes_processed;
 	}
@@ -970,7 +933,7 @@ static int build(struct build_ctx *ctx)
 		}
 		if (error < 0) {
 			char *why = xstrdup(error_last());
-			error = at_line(a, q->line, "query %s: %s", q->name, why);
+			error = error_at_value(a, q->line, 1, "query %s: %s", q->name, why);
 			free(why);
 			goto done;
 		}

@@ -26,12 +26,15 @@
  * logs, the manifest and state use the text as written, and every message
  * is scrubbed of the values anyway (a server may echo a token back). */
 #include "kind.h"
+#include "kind_snapshot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -73,19 +76,6 @@ static char *own(struct config *c, char *s)
 	return s;
 }
 
-static int attr_error(const struct attr *a, const char *fmt, ...) PIPE_PRINTF(2, 3);
-static int attr_error(const struct attr *a, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	int error = error_at(&a->value_pos, "%s %s", a->key, buf_cstr(&b));
-	buf_free(&b);
-	return error;
-}
-
 /* Splits a value into words at blanks and newlines; "double quotes" keep
  * blanks inside a word (k="a b" is the word k=a b), \" is a quote. */
 static int split_words(struct config *c, const struct attr *a, char ***words, size_t *n)
@@ -112,7 +102,7 @@ static int split_words(struct config *c, const struct attr *a, char ***words, si
 		if (quoted) {
 			buf_free(&w);
 			free(*words);
-			return attr_error(a, "has an unterminated '\"'");
+			return error_at(&a->value_pos, "%s has an unterminated '\"'", a->key);
 		}
 		*words = xrealloc(*words, (*n + 1) * sizeof(**words));
 		(*words)[(*n)++] = own(c, xstrdup(buf_cstr(&w)));
@@ -159,8 +149,8 @@ static int parse_paginate(struct config *c, const struct attr *a)
 	while (n && s < sizeof(styles) / sizeof(*styles) && strcmp(w[0], styles[s]))
 		s++;
 	if (!n || s == sizeof(styles) / sizeof(*styles)) {
-		error = attr_error(a, "must start with a style: none, offset, page, link, "
-		                   "cursor or next_url (found '%s')", n ? w[0] : "");
+		error = error_at(&a->value_pos, "%s must start with a style: none, offset, page, link, "
+		                 "cursor or next_url (found '%s')", a->key, n ? w[0] : "");
 		goto done;
 	}
 	pg->style = (enum http_paging)s;
@@ -170,7 +160,7 @@ static int parse_paginate(struct config *c, const struct attr *a)
 		char *eq = strchr(w[i], '=');
 		int64_t v;
 		if (!eq) {
-			error = attr_error(a, "option '%s' needs a value: name=value", w[i]);
+			error = error_at(&a->value_pos, "%s option '%s' needs a value: name=value", a->key, w[i]);
 			goto done;
 		}
 		*eq = '\0';
@@ -183,13 +173,13 @@ static int parse_paginate(struct config *c, const struct attr *a)
 			pg->path = val;
 		} else if (!strcmp(k, "size") || !strcmp(k, "start") || !strcmp(k, "max_pages")) {
 			if (parse_int(val, strcmp(k, "start") ? 1 : 0, &v) < 0 || v > 1000000000) {
-				error = attr_error(a, "option %s=%s is not a number%s", k, val,
-				                   strcmp(k, "start") ? " above 0" : "");
+				error = error_at(&a->value_pos, "%s option %s=%s is not a number%s", a->key, k, val,
+				                 strcmp(k, "start") ? " above 0" : "");
 				goto done;
 			}
 			if (!strcmp(k, "max_pages") && v > 9999) {
 				/* page-0001.json ... page-9999.json sort by name */
-				error = attr_error(a, "option max_pages=%s is more than 9999", val);
+				error = error_at(&a->value_pos, "%s option max_pages=%s is more than 9999", a->key, val);
 				goto done;
 			}
 			if (!strcmp(k, "size"))
@@ -199,21 +189,24 @@ static int parse_paginate(struct config *c, const struct attr *a)
 			else
 				pg->max_pages = (int)v;
 		} else {
-			error = attr_error(a, "has no option '%s' (param, limit, size, start, path, max_pages)", k);
+			error = error_at(&a->value_pos, "%s has no option '%s' (param, limit, size, start, path, "
+			                 "max_pages)", a->key, k);
 			goto done;
 		}
 	}
 	if (pg->style == HTTP_PAGE_OFFSET && !pg->size)
-		error = attr_error(a, "offset needs size=N: the rows per page, to advance the offset");
+		error = error_at(&a->value_pos, "%s offset needs size=N: the rows per page, to advance the offset",
+		                 a->key);
 	else if (pg->style == HTTP_PAGE_OFFSET && !pg->param)
 		pg->param = "offset";
 	else if (pg->style == HTTP_PAGE_NUMBER && !pg->param)
 		pg->param = "page";
 	else if ((pg->style == HTTP_PAGE_CURSOR || pg->style == HTTP_PAGE_NEXT_URL) && !pg->path)
-		error = attr_error(a, "%s needs path=KEY: where the body holds the %s (a.b for nested keys)",
-		                   styles[s], pg->style == HTTP_PAGE_CURSOR ? "next cursor" : "next URL");
+		error = error_at(&a->value_pos, "%s %s needs path=KEY: where the body holds the %s (a.b for nested "
+		                 "keys)", a->key, styles[s], pg->style == HTTP_PAGE_CURSOR ? "next cursor" : "next URL");
 	else if (pg->style == HTTP_PAGE_CURSOR && !pg->param)
-		error = attr_error(a, "cursor needs param=NAME: the query parameter that sends the cursor back");
+		error = error_at(&a->value_pos, "%s cursor needs param=NAME: the query parameter that sends the "
+		                 "cursor back", a->key);
 done:
 	free(w);
 	return error;
@@ -233,7 +226,7 @@ static int parse_incremental(struct config *c, const struct attr *a)
 			continue;
 		}
 		if (!eq) {
-			error = attr_error(a, "option '%s' needs a value: name=value", w[i]);
+			error = error_at(&a->value_pos, "%s option '%s' needs a value: name=value", a->key, w[i]);
 			goto done;
 		}
 		*eq = '\0';
@@ -246,17 +239,19 @@ static int parse_incremental(struct config *c, const struct attr *a)
 		else if (!strcmp(w[i], "start"))
 			c->inc_start = eq + 1;
 		else {
-			error = attr_error(a, "has no option '%s' (field, param, template, start)", w[i]);
+			error = error_at(&a->value_pos, "%s has no option '%s' (field, param, template, start)", a->key,
+			                 w[i]);
 			goto done;
 		}
 	}
 	if (!c->inc_field || !*c->inc_field)
-		error = attr_error(a, "needs the cursor field: incremental = FIELD param=NAME");
+		error = error_at(&a->value_pos, "%s needs the cursor field: incremental = FIELD param=NAME", a->key);
 	else if (!c->inc_param)
-		error = attr_error(a, "needs param=NAME: the query parameter that carries the cursor");
+		error = error_at(&a->value_pos, "%s needs param=NAME: the query parameter that carries the cursor",
+		                 a->key);
 	else if (c->inc_template && !strstr(c->inc_template, "{cursor}"))
-		error = attr_error(a, "template has no {cursor}: write where the last value goes, "
-		                   "e.g. template=\"%s > '{cursor}'\"", c->inc_field);
+		error = error_at(&a->value_pos, "%s template has no {cursor}: write where the last value goes, "
+		                 "e.g. template=\"%s > '{cursor}'\"", a->key, c->inc_field);
 done:
 	free(w);
 	return error;
@@ -269,7 +264,8 @@ static int parse_duration_key(const struct target *t, const char *key, long def,
 	if (!a)
 		return 0;
 	if ((*out = parse_ms(a->value)) < 0)
-		return attr_error(a, "'%s' is not a duration: a number with ms, s, m or h after it", a->value);
+		return error_at(&a->value_pos, "%s '%s' is not a duration: a number with ms, s, m or h after it",
+		                a->key, a->value);
 	return 0;
 }
 
@@ -282,8 +278,8 @@ static int parse_config(const struct target *t, struct config *c)
 	if (!c->url || !*c->url)
 		return error_at(&t->pos, "snapshot %s needs url = ...", t->name);
 	if (strchr(c->url, ' ') || strchr(c->url, '\n'))
-		return attr_error(target_attr(t, "url"), "must be one URL without blanks: "
-		                  "query parameters go in params = name=value ...");
+		return error_at(&target_attr(t, "url")->value_pos, "url must be one URL without blanks: "
+		                "query parameters go in params = name=value ...");
 
 	if ((a = target_attr(t, "params"))) {
 		char **w;
@@ -294,8 +290,8 @@ static int parse_config(const struct target *t, struct config *c)
 		for (size_t i = 0; i < n; i++) {
 			char *eq = strchr(w[i], '=');
 			if (!eq || eq == w[i]) {
-				error = attr_error(a, "'%s' is not name=value (quote a value with blanks: "
-				                   "name=\"a b\")", w[i]);
+				error = error_at(&a->value_pos, "%s '%s' is not name=value (quote a value with blanks: "
+				                 "name=\"a b\")", a->key, w[i]);
 				free(w);
 				return error;
 			}
@@ -306,7 +302,8 @@ static int parse_config(const struct target *t, struct config *c)
 		free(w);
 	}
 	if (target_attr(t, "headers") && (a = target_attr(t, "header")))
-		return attr_error(a, "and headers are the same key: write one, with a header per line");
+		return error_at(&a->value_pos, "%s and headers are the same key: write one, with a header per line",
+		                a->key);
 	const char *hkeys[] = {"headers", "header"};
 	for (size_t k = 0; k < 2; k++) {
 		if (!(a = target_attr(t, hkeys[k])))
@@ -318,8 +315,8 @@ static int parse_config(const struct target *t, struct config *c)
 				continue;
 			char *colon = strchr(line, ':');
 			if (!colon || colon == line || strcspn(line, " \t") < (size_t)(colon - line))
-				return attr_error(a, "'%s' is not a header: write Name: value, one per line",
-				                  line);
+				return error_at(&a->value_pos, "%s '%s' is not a header: write Name: value, one per line",
+				                a->key, line);
 			c->headers = xrealloc(c->headers, (c->nheaders + 1) * sizeof(char *));
 			c->headers[c->nheaders++] = line;
 		}
@@ -338,7 +335,7 @@ static int parse_config(const struct target *t, struct config *c)
 	if ((a = target_attr(t, "retries"))) {
 		int64_t v;
 		if (parse_int(a->value, 0, &v) < 0 || v > 100)
-			return attr_error(a, "'%s' is not a number from 0 to 100", a->value);
+			return error_at(&a->value_pos, "%s '%s' is not a number from 0 to 100", a->key, a->value);
 		c->retries = (int)v;
 	}
 	if ((a = target_attr(t, "ca_file")))
@@ -346,10 +343,9 @@ static int parse_config(const struct target *t, struct config *c)
 	return 0;
 }
 
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	struct config c;
-	(void)g;
 	int error = parse_config(t, &c);
 	config_free(&c);
 	return error;
@@ -438,8 +434,8 @@ static int expand_env(const char *s, const struct attr *where, struct secrets *s
 				char *name = xstrndup(p + 2, (size_t)(close - p - 2));
 				const char *v = getenv(name);
 				if (!v) {
-					int error = attr_error(where, "uses the environment variable %s, "
-					                       "which is not set", name);
+					int error = error_at(&where->value_pos, "%s uses the environment variable %s, "
+					                     "which is not set", where->key, name);
 					free(name);
 					buf_free(&b);
 					return error;
@@ -784,3 +780,92 @@ const struct kind kind_snapshot = {
 	.check = check,
 	.build = build,
 };
+
+/* ---- reading a snapshot, for the table kind ---- */
+
+/* Socrata's column types as load hints. */
+static const char *soda_type(const char *t)
+{
+	static const char *const map[][2] = {
+		{"text", "STRING"},           {"number", "NUMBER"},           {"double", "FLOAT64"},
+		{"money", "NUMERIC"},         {"percent", "NUMBER"},          {"checkbox", "BOOL"},
+		{"calendar_date", "TIMESTAMP"}, {"floating_timestamp", "TIMESTAMP"},
+		{"fixed_timestamp", "TIMESTAMP"}, {"date", "DATE"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(t, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+void snapshot_hints(const char *dir, struct buf *hints)
+{
+	char *path = path_join(dir, "manifest.json");
+	struct buf text = BUF_INIT;
+	struct json_doc doc = {0}, fdoc = {0}, tdoc = {0};
+	int f, t;
+	char *fs = NULL, *ts = NULL;
+	if (file_read(path, &text) < 0 || json_parse(&doc, text.data, text.len, path) < 0)
+		goto done;
+	f = json_get(&doc, 0, "soda2_fields");
+	t = json_get(&doc, 0, "soda2_types");
+	if (f < 0 || t < 0)
+		goto done;
+	/* A string is parsed as the JSON it holds. */
+	fs = doc.toks[f].type == JSON_STRING ? json_strdup(&doc, f)
+	                                     : xstrndup(doc.text + doc.toks[f].start, (size_t)(doc.toks[f].end - doc.toks[f].start));
+	ts = doc.toks[t].type == JSON_STRING ? json_strdup(&doc, t)
+	                                     : xstrndup(doc.text + doc.toks[t].start, (size_t)(doc.toks[t].end - doc.toks[t].start));
+	if (json_parse(&fdoc, fs, strlen(fs), path) < 0 || json_parse(&tdoc, ts, strlen(ts), path) < 0 ||
+	    fdoc.toks[0].type != JSON_ARRAY || tdoc.toks[0].type != JSON_ARRAY)
+		goto done;
+	for (int i = 1, j = 1; i < fdoc.ntoks && j < tdoc.ntoks; i = json_skip(&fdoc, i), j = json_skip(&tdoc, j)) {
+		char *name, *type;
+		const char *mapped;
+		if (fdoc.toks[i].type != JSON_STRING || tdoc.toks[j].type != JSON_STRING)
+			continue;
+		name = json_strdup(&fdoc, i);
+		type = json_strdup(&tdoc, j);
+		/* Socrata's system fields (:id, :updated_at) are not in the rows. */
+		if ((mapped = soda_type(type)) && name[0] != ':' && !strchr(name, ' '))
+			buf_printf(hints, "%s:%s ", name, mapped);
+		free(name);
+		free(type);
+	}
+done:
+	error_clear();
+	free(fs);
+	free(ts);
+	json_doc_free(&doc);
+	json_doc_free(&fdoc);
+	json_doc_free(&tdoc);
+	buf_free(&text);
+	free(path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t first = *n;
+	if (!d)
+		return error_set("%s: cannot read the directory", dir);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
+			continue;
+		if (!str_ends(e->d_name, ".json") && !str_ends(e->d_name, ".ndjson") && !str_ends(e->d_name, ".jsonl") &&
+		    !str_ends(e->d_name, ".csv"))
+			continue;
+		grow_array(paths, cap, *n + 1, sizeof(char *));
+		(*paths)[(*n)++] = path_join(dir, e->d_name);
+	}
+	closedir(d);
+	if (*n > first)
+		qsort(*paths + first, *n - first, sizeof(char *), cmp_str);
+	return 0;
+}

@@ -11,15 +11,12 @@
  * (one "table.column TYPE" line each) and the rows. */
 #include "kind.h"
 
-#include <dirent.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "graph.h"
 #include "hash.h"
-#include "json.h"
+#include "kind_snapshot.h"
 #include "load.h"
 #include "warehouse/sql.h"
 #include "warehouse/table.h"
@@ -35,54 +32,12 @@ static const char *const load_keys[] = {
 	"partition_by", "cluster_by", NULL,
 };
 
-static int bad(const struct attr *a, const char *fmt, ...) PIPE_PRINTF(2, 3);
-
-/* An error at the value of attribute a. */
-static int bad(const struct attr *a, const char *fmt, ...)
-{
-	struct buf msg = BUF_INIT;
-	va_list ap;
-	int error;
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s", a->value_pos.file, a->value_pos.line, a->value_pos.col,
-	                      buf_cstr(&msg));
-	buf_free(&msg);
-	return error;
-}
-
 static bool one_of(const char *v, const char *const *words)
 {
 	for (; *words; words++)
 		if (!strcmp(v, *words))
 			return true;
 	return false;
-}
-
-/* Whether name (as the SQL wrote it) is a dependency of t or a child table
- * of one. */
-static bool declared(const struct target *t, const char *name)
-{
-	const char *last = strrchr(name, '.');
-	last = last ? last + 1 : name;
-	for (size_t i = 0; i < t->ndeps; i++) {
-		size_t n = strlen(t->deps[i].name);
-		if (str_eq_nocase(t->deps[i].name, last) ||
-		    (!strncasecmp(t->deps[i].name, last, n) && !strncmp(last + n, "__", 2)))
-			return true;
-	}
-	return false;
-}
-
-/* Where line:col of a sql value is in the files: in the @file, or counted
- * from the value's first character (continuation lines are taken to line up
- * with it, as docs/pipe-file.md writes them). */
-static struct pos sql_pos(const struct attr *a, int line, int col)
-{
-	if (a->at_path)
-		return (struct pos){a->at_path, line, col};
-	return (struct pos){a->value_pos.file, a->value_pos.line + line - 1, a->value_pos.col + col - 1};
 }
 
 static const char *verb_phrase(const char *verb)
@@ -105,57 +60,52 @@ static const char *verb_phrase(const char *verb)
 static int own_table_only(const struct target *t, const struct attr *a)
 {
 	struct sql_write w;
-	struct pos p;
 	const char *last;
 	int error;
 	if ((error = sql_statement_write(a->value, &w)) < 0)
-		return bad(a, "%s", error_last());
+		return error_at(&a->value_pos, "%s", error_last());
 	if (w.next_line) {
-		p = sql_pos(a, w.next_line, w.next_col);
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: a second statement: a table's sql is one statement, "
-		                      "CREATE OR REPLACE TABLE %s AS SELECT ...", p.file, p.line, p.col, t->name);
+		error = error_at_value(a, w.next_line, w.next_col, "a second statement: a table's sql is one "
+		                       "statement, CREATE OR REPLACE TABLE %s AS SELECT ...", t->name);
 		goto done;
 	}
 	if (!w.verb || !w.table) {
-		error = bad(a, "the sql is %s: a table's sql creates its table, as CREATE OR REPLACE TABLE %s "
-		            "AS SELECT ...", w.verb ? w.verb : "a query", t->name);
+		error = error_at(&a->value_pos, "the sql is %s: a table's sql creates its table, as CREATE OR "
+		                 "REPLACE TABLE %s AS SELECT ...", w.verb ? w.verb : "a query", t->name);
 		goto done;
 	}
 	last = strrchr(w.table, '.');
 	last = last ? last + 1 : w.table;
 	if (!strcmp(w.verb, "CREATE") && str_eq_nocase(last, t->name))
 		goto done;
-	p = sql_pos(a, w.line, w.col);
 	if (str_eq_nocase(last, t->name))
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, its own output: a table's sql may "
-		                      "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
-		                      "replaces it whole)", p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name);
+		error = error_at_value(a, w.line, w.col, "the sql %s table %s, its own output: a table's sql may "
+		                       "only create it, as CREATE OR REPLACE TABLE %s AS SELECT ... (each build "
+		                       "replaces it whole)", verb_phrase(w.verb), w.table, t->name);
 	else
-		error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: the sql %s table %s, which %s does not own: a table's sql "
-		                      "may only create its own table, as CREATE OR REPLACE TABLE %s AS SELECT ...",
-		                      p.file, p.line, p.col, verb_phrase(w.verb), w.table, t->name,
-		                      t->name);
+		error = error_at_value(a, w.line, w.col, "the sql %s table %s, which %s does not own: a table's "
+		                       "sql may only create its own table, as CREATE OR REPLACE TABLE %s AS "
+		                       "SELECT ...", verb_phrase(w.verb), w.table, t->name, t->name);
 done:
 	sql_write_free(&w);
 	return error;
 }
 
-static int check(const struct target *t, const struct graph *g)
+static int check(const struct target *t)
 {
 	const struct attr *a;
-	(void)g;
 	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
-		return bad(a, "write = %s: expected replace, append or merge", a->value);
+		return error_at(&a->value_pos, "write = %s: expected replace, append or merge", a->value);
 	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
-		return bad(a, "write = merge needs a primary_key (the columns that identify a row)");
+		return error_at(&a->value_pos, "write = merge needs a primary_key (the columns that identify a row)");
 	if ((a = target_attr(t, "schema")) && !one_of(a->value, (const char *const[]){"evolve", "freeze", NULL}))
-		return bad(a, "schema = %s: expected evolve or freeze", a->value);
+		return error_at(&a->value_pos, "schema = %s: expected evolve or freeze", a->value);
 	if ((a = target_attr(t, "format")) && !one_of(a->value, (const char *const[]){"json", "ndjson", "csv", NULL}))
-		return bad(a, "format = %s: expected json, ndjson or csv", a->value);
+		return error_at(&a->value_pos, "format = %s: expected json, ndjson or csv", a->value);
 	if ((a = target_attr(t, "max_bytes_billed"))) {
 		char *end;
 		if (strtoll(a->value, &end, 10) < 0 || end == a->value || *end)
-			return bad(a, "max_bytes_billed = %s: expected a number of bytes", a->value);
+			return error_at(&a->value_pos, "max_bytes_billed = %s: expected a number of bytes", a->value);
 	}
 	if ((a = target_attr(t, "types"))) {
 		char *copy = xstrdup(a->value), *save = NULL, *w;
@@ -164,10 +114,11 @@ static int check(const struct target *t, const struct graph *g)
 			char *colon = strchr(w, ':');
 			enum type ty;
 			if (!colon || colon == w || !colon[1])
-				error = bad(a, "types: \"%s\" is not column:TYPE (e.g. fare_amount:FLOAT64)", w);
+				error = error_at(&a->value_pos, "types: \"%s\" is not column:TYPE (e.g. "
+				                 "fare_amount:FLOAT64)", w);
 			else if (strcasecmp(colon + 1, "NUMBER") && type_parse(colon + 1, &ty) < 0)
-				error = bad(a, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, STRING, DATE, DATETIME, "
-				            "TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
+				error = error_at(&a->value_pos, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, "
+				                 "STRING, DATE, DATETIME, TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
 		}
 		free(copy);
 		if (error)
@@ -180,19 +131,18 @@ static int check(const struct target *t, const struct graph *g)
 		for (size_t i = 0; load_keys[i]; i++) {
 			const struct attr *k = target_attr(t, load_keys[i]);
 			if (k)
-				return error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s does not apply to a table made by sql "
-				                     "(partitioning and clustering go in the statement)",
-				                     k->pos.file, k->pos.line, k->pos.col, load_keys[i]);
+				return error_at(&k->pos, "%s does not apply to a table made by sql (partitioning "
+				                "and clustering go in the statement)", load_keys[i]);
 		}
 		if ((error = own_table_only(t, a)) < 0)
 			return error;
 		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
-			error = bad(a, "%s", error_last());
+			error = error_at(&a->value_pos, "%s", error_last());
 		} else {
 			for (size_t i = 0; i < nreads && !error; i++)
-				if (!declared(t, reads[i]))
-					error = bad(a, "the sql reads table %s, which is not a dependency of %s: add it after "
-					            "the colon (table NAME: deps)", reads[i], t->name);
+				if (!target_declared(t, reads[i]))
+					error = error_at(&a->value_pos, "the sql reads table %s, which is not a dependency "
+					                 "of %s: add it after the colon (table NAME: deps)", reads[i], t->name);
 		}
 		for (size_t i = 0; i < nreads; i++)
 			free(reads[i]);
@@ -201,102 +151,10 @@ static int check(const struct target *t, const struct graph *g)
 		return error;
 	}
 	if ((a = target_attr(t, "max_bytes_billed")))
-		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: max_bytes_billed applies to a table made by sql",
-		                     a->pos.file, a->pos.line, a->pos.col);
+		return error_at(&a->pos, "max_bytes_billed applies to a table made by sql");
 	if (!t->ndeps)
-		return error_setcode(PIPE_EUSAGE, "%s:%d:%d: table %s has nothing to load: name a snapshot or a file "
-		                     "after the colon, or set sql = CREATE TABLE ... AS SELECT ...",
-		                     t->pos.file, t->pos.line, t->pos.col, t->name);
-	return 0;
-}
-
-/* Socrata's column types as load hints. */
-static const char *soda_type(const char *t)
-{
-	static const char *const map[][2] = {
-		{"text", "STRING"},           {"number", "NUMBER"},           {"double", "FLOAT64"},
-		{"money", "NUMERIC"},         {"percent", "NUMBER"},          {"checkbox", "BOOL"},
-		{"calendar_date", "TIMESTAMP"}, {"floating_timestamp", "TIMESTAMP"},
-		{"fixed_timestamp", "TIMESTAMP"}, {"date", "DATE"},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcasecmp(t, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
-/* Adds "field:TYPE" hints from a snapshot's manifest.json (soda2_fields and
- * soda2_types: arrays, or strings holding arrays, as Socrata sends them). */
-static void manifest_hints(const char *dir, struct buf *hints)
-{
-	char *path = path_join(dir, "manifest.json");
-	struct buf text = BUF_INIT;
-	struct json_doc doc = {0}, fdoc = {0}, tdoc = {0};
-	int f, t;
-	char *fs = NULL, *ts = NULL;
-	if (file_read(path, &text) < 0 || json_parse(&doc, text.data, text.len, path) < 0)
-		goto done;
-	f = json_get(&doc, 0, "soda2_fields");
-	t = json_get(&doc, 0, "soda2_types");
-	if (f < 0 || t < 0)
-		goto done;
-	/* A string is parsed as the JSON it holds. */
-	fs = doc.toks[f].type == JSON_STRING ? json_strdup(&doc, f)
-	                                     : xstrndup(doc.text + doc.toks[f].start, (size_t)(doc.toks[f].end - doc.toks[f].start));
-	ts = doc.toks[t].type == JSON_STRING ? json_strdup(&doc, t)
-	                                     : xstrndup(doc.text + doc.toks[t].start, (size_t)(doc.toks[t].end - doc.toks[t].start));
-	if (json_parse(&fdoc, fs, strlen(fs), path) < 0 || json_parse(&tdoc, ts, strlen(ts), path) < 0 ||
-	    fdoc.toks[0].type != JSON_ARRAY || tdoc.toks[0].type != JSON_ARRAY)
-		goto done;
-	for (int i = 1, j = 1; i < fdoc.ntoks && j < tdoc.ntoks; i = json_skip(&fdoc, i), j = json_skip(&tdoc, j)) {
-		char *name, *type;
-		const char *mapped;
-		if (fdoc.toks[i].type != JSON_STRING || tdoc.toks[j].type != JSON_STRING)
-			continue;
-		name = json_strdup(&fdoc, i);
-		type = json_strdup(&tdoc, j);
-		/* Socrata's system fields (:id, :updated_at) are not in the rows. */
-		if ((mapped = soda_type(type)) && name[0] != ':' && !strchr(name, ' '))
-			buf_printf(hints, "%s:%s ", name, mapped);
-		free(name);
-		free(type);
-	}
-done:
-	error_clear();
-	free(fs);
-	free(ts);
-	json_doc_free(&doc);
-	json_doc_free(&fdoc);
-	json_doc_free(&tdoc);
-	buf_free(&text);
-	free(path);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A snapshot's pages, in order. */
-static int snapshot_pages(const char *dir, char ***paths, size_t *n, size_t *cap)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t first = *n;
-	if (!d)
-		return error_set("%s: cannot read the directory", dir);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
-			continue;
-		if (!str_ends(e->d_name, ".json") && !str_ends(e->d_name, ".ndjson") && !str_ends(e->d_name, ".jsonl") &&
-		    !str_ends(e->d_name, ".csv"))
-			continue;
-		grow_array(paths, cap, *n + 1, sizeof(char *));
-		(*paths)[(*n)++] = path_join(dir, e->d_name);
-	}
-	closedir(d);
-	if (*n > first)
-		qsort(*paths + first, *n - first, sizeof(char *), cmp_str);
+		return error_at(&t->pos, "table %s has nothing to load: name a snapshot or a file after the "
+		                "colon, or set sql = CREATE TABLE ... AS SELECT ...", t->name);
 	return 0;
 }
 
@@ -320,7 +178,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 {
 	struct sql_options opt = {0};
 	struct sql_result *res = NULL;
-	struct table *t = NULL;
+	char *schema = NULL;
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
 	opt.root = ctx->targets_dir;
@@ -334,25 +192,16 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 		error_prefix("%s:%d:%d: ", a->value_pos.file, a->value_pos.line, a->value_pos.col);
 		goto done;
 	}
-	if ((error = table_open(&t, ctx->out)) < 0)
+	if ((error = sql_table_schema(ctx->out, ctx->target->name, &schema, &ctx->rec->rows)) < 0)
 		goto done;
-	{
-		struct buf schema = BUF_INIT;
-		for (size_t i = 0; i < t->spec.ncols; i++)
-			buf_printf(&schema, "%s.%s %s\n", ctx->target->name, t->spec.cols[i].name,
-			           type_name(t->spec.cols[i].type));
-		state_field_set(ctx->rec, "schema", buf_cstr(&schema));
-		buf_free(&schema);
-	}
-	ctx->rec->rows = (int64_t)t->rows;
+	state_field_set(ctx->rec, "schema", schema);
 	{
 		char *line = sql_summary_line(res);
 		ctx->log(ctx, "%s", line);
 		free(line);
 	}
 done:
-	if (t)
-		table_close(t);
+	free(schema);
 	if (res)
 		sql_result_free(res);
 	return error;
@@ -422,7 +271,7 @@ static int build(struct build_ctx *ctx)
 		return build_sql(ctx, sql);
 	for (size_t i = 0; i < ctx->ninputs && error >= 0; i++) {
 		if (path_is_dir(ctx->inputs[i])) {
-			manifest_hints(ctx->inputs[i], &auto_types);
+			snapshot_hints(ctx->inputs[i], &auto_types);
 			error = snapshot_pages(ctx->inputs[i], &paths, &npaths, &cap);
 		} else {
 			grow_array(&paths, &cap, npaths + 1, sizeof(char *));

@@ -77,24 +77,7 @@ static char *arena_strdup(struct arena **a, const char *s)
  * twice double at every step (var b = ${a}${a}, c = ${b}${b}, ...). */
 #define MAX_EXPANSION (16u << 20)
 
-static const char *const engine_keys[] = {"every", "description", NULL};
 static const char command_line[] = "command line";
-
-int error_at(const struct pos *pos, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	if (pos->line > 0)
-		buf_printf(&b, "%s:%d:%d: ", pos->file, pos->line, pos->col);
-	else
-		buf_printf(&b, "%s: ", pos->file);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	error_setcode(PIPE_EUSAGE, "%s", b.data);
-	buf_free(&b);
-	return PIPE_EUSAGE;
-}
 
 int edit_distance(const char *a, const char *b)
 {
@@ -424,14 +407,14 @@ static bool kind_has_key(const struct kind *k, const char *key)
 	for (size_t i = 0; k->keys && k->keys[i]; i++)
 		if (!strcmp(k->keys[i], key))
 			return true;
-	return kind_engine_key(key);
+	return target_engine_key(key);
 }
 
 static int unknown_key(const struct target *t, const char *key, const struct pos *pos)
 {
 	struct buf b = BUF_INIT;
 	struct suggestion sg = {key, NULL, INT_MAX};
-	const char *const *lists[2] = {t->kind->keys, engine_keys};
+	const char *const *lists[2] = {t->kind->keys, target_engine_keys};
 	int error;
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; lists[l] && lists[l][i]; i++)
@@ -954,20 +937,6 @@ void pipefile_free(struct pipefile *pf)
 struct target *pipefile_find(const struct pipefile *pf, const char *name)
 {
 	return strmap_get(&pf->by_name, name);
-}
-
-const struct attr *target_attr(const struct target *t, const char *key)
-{
-	for (size_t i = 0; i < t->nattrs; i++)
-		if (!strcmp(t->attrs[i].key, key))
-			return &t->attrs[i];
-	return NULL;
-}
-
-const char *target_value(const struct target *t, const char *key)
-{
-	const struct attr *a = target_attr(t, key);
-	return a ? a->value : NULL;
 }
 
 /* The profiles file: named sets of var values, one of which a build may

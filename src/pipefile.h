@@ -6,42 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "target.h"
 #include "util.h"
 
-struct kind;
 struct arena;
-
-struct pos {
-	const char *file; /* points into pipefile.files: never freed separately */
-	int line, col;    /* 1-based */
-};
-
-struct attr {
-	char *key;
-	/* After ${var} expansion and after reading an @path.  A ${NAME} that
-	 * names no var is left as written: it is read from the environment at
-	 * run time, so its value never enters a key, a state record or a log. */
-	char *value;
-	struct pos pos;       /* of the key */
-	struct pos value_pos; /* of the value's first character */
-	char *at_path;        /* the path after @, or NULL when written inline */
-};
-
-struct dep {
-	char *name; /* a target name or a project-relative file path */
-	struct pos pos;
-};
-
-struct target {
-	char *name;
-	char *kind_name;
-	const struct kind *kind;
-	struct pos pos; /* of the kind word */
-	struct dep *deps;
-	size_t ndeps;
-	struct attr *attrs; /* in written order */
-	size_t nattrs;
-};
 
 struct var {
 	char *name, *value;
@@ -82,14 +50,7 @@ void pipefile_free(struct pipefile *pf);
 int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords);
 
 struct target *pipefile_find(const struct pipefile *pf, const char *name);
-const struct attr *target_attr(const struct target *t, const char *key);
-/* The value of key, or NULL when the target does not set it. */
-const char *target_value(const struct target *t, const char *key);
 
-/* Sets the error "file:line:col: message" (just "file: message" when line
- * is 0, as for command-line vars) and returns PIPE_EUSAGE: for kinds'
- * checks and anything else that reports a place in a DAG file. */
-int error_at(const struct pos *pos, const char *fmt, ...) PIPE_PRINTF(2, 3);
 /* Levenshtein distance, for "did you mean" suggestions. */
 int edit_distance(const char *a, const char *b);
 

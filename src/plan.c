@@ -20,7 +20,7 @@
 #include <string.h>
 
 /* Keys that say how often or why, not what: changing them rebuilds nothing. */
-static bool recipe_key(const char *key) { return !kind_engine_key(key); }
+static bool recipe_key(const char *key) { return !target_engine_key(key); }
 
 /* White space outside quotes is collapsed, so re-indenting or re-wrapping
  * a recipe does not rebuild anything.  Comments inside a value are kept:

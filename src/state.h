@@ -12,6 +12,12 @@
 
 struct buf;
 
+/* Paths of the project layout, relative to the project root. */
+#define PIPE_STATE_DIR "state"
+#define PIPE_TARGETS_DIR "targets"
+#define PIPE_INDEX_PATH ".pipe/index"
+#define PIPE_LOCK_PATH ".pipe/lock"
+
 struct state_input {
 	char *name;  /* target name or file path, as written */
 	struct hash hash;

@@ -1040,3 +1040,22 @@ void sql_write_free(struct sql_write *w)
 	free(w->table);
 	memset(w, 0, sizeof(*w));
 }
+
+/* --- a table's schema, for its state record --- */
+
+int sql_table_schema(const char *dir, const char *name, char **schema, int64_t *rows)
+{
+	struct table *t = NULL;
+	struct buf b = BUF_INIT;
+	int error;
+	*schema = NULL;
+	if ((error = table_open(&t, dir)) < 0)
+		return error;
+	for (size_t i = 0; i < t->spec.ncols; i++)
+		buf_printf(&b, "%s.%s %s\n", name, t->spec.cols[i].name, type_name(t->spec.cols[i].type));
+	*schema = xstrdup(buf_cstr(&b));
+	*rows = (int64_t)t->rows;
+	buf_free(&b);
+	table_close(t);
+	return 0;
+}

@@ -79,4 +79,9 @@ struct sql_write {
 int sql_statement_write(const char *sql, struct sql_write *w);
 void sql_write_free(struct sql_write *w);
 
+/* The columns of the table in dir, one "name.column TYPE" line each (name:
+ * the table's), and its rows: what a table target's state record keeps.
+ * The caller frees *schema. */
+int sql_table_schema(const char *dir, const char *name, char **schema, int64_t *rows);
+
 #endif
