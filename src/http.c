@@ -49,8 +49,6 @@ static char lib_error[256];
 LIB_NOTE_DLOPEN("http", "fetching snapshot targets (http, https and file URLs)", "recommended",
                 LIBCURL_SONAME);
 
-int http_cursor_cmp(const char *a, const char *b) { return json_cursor_cmp(a, b); }
-
 /* ---- URLs ---- */
 
 void http_url_escape(struct buf *b, const char *s)

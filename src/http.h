@@ -89,7 +89,5 @@ void http_url_escape(struct buf *b, const char *s);
 /* Appends name=value to url, both percent-encoded, with ? or &. */
 void http_url_add_param(struct buf *url, const char *name, const char *value);
 
-/* Compares two cursor values as max_value does: json_cursor_cmp. */
-int http_cursor_cmp(const char *a, const char *b);
 
 #endif

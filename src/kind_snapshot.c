@@ -733,7 +733,7 @@ static int build(struct build_ctx *ctx)
 	}
 	if (c.inc_field) {
 		/* no new rows: the cursor stays where it was */
-		const char *next = r.max_value && (!cursor || http_cursor_cmp(r.max_value, cursor) > 0)
+		const char *next = r.max_value && (!cursor || json_cursor_cmp(r.max_value, cursor) > 0)
 		                 ? r.max_value : cursor;
 		if (next) {
 			char *v = redact(&sec, next);

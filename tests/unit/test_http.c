@@ -150,10 +150,10 @@ static void test_url_params(void)
 
 static void test_cursor_cmp(void)
 {
-	CHECK(http_cursor_cmp("9", "10") < 0);
-	CHECK(http_cursor_cmp("2019-01-02T00:00:00.000", "2019-01-01T23:59:59.000") > 0);
-	CHECK(http_cursor_cmp("1.5", "1.50") == 0);
-	CHECK(http_cursor_cmp("abc", "abd") < 0);
+	CHECK(json_cursor_cmp("9", "10") < 0);
+	CHECK(json_cursor_cmp("2019-01-02T00:00:00.000", "2019-01-01T23:59:59.000") > 0);
+	CHECK(json_cursor_cmp("1.5", "1.50") == 0);
+	CHECK(json_cursor_cmp("abc", "abd") < 0);
 }
 
 static void check_pages(const char *path, int pages, int64_t rows, const struct http_paginate *pg)
