@@ -190,6 +190,14 @@ static int word_str(struct line_reader *r, char **out)
 	return 0;
 }
 
+/* A string that may appear once: twice is the error again. */
+static int word_str_once(struct line_reader *r, char **out, const char *again)
+{
+	if (*out)
+		return bad_manifest(r, again);
+	return word_str(r, out);
+}
+
 static int word_keyword(struct line_reader *r, const char *want)
 {
 	size_t len;
@@ -222,19 +230,13 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 		} else if (!kw) {
 			return bad_manifest(r, "empty line");
 		} else if (strcmp(kw, "name") == 0) {
-			if (s->name)
-				return bad_manifest(r, "a second name");
-			if ((error = word_str(r, &s->name)) < 0)
+			if ((error = word_str_once(r, &s->name, "a second name")) < 0)
 				return error;
 		} else if (strcmp(kw, "dataset") == 0) {
-			if (s->dataset)
-				return bad_manifest(r, "a second dataset");
-			if ((error = word_str(r, &s->dataset)) < 0)
+			if ((error = word_str_once(r, &s->dataset, "a second dataset")) < 0)
 				return error;
 		} else if (strcmp(kw, "description") == 0) {
-			if (s->description)
-				return bad_manifest(r, "a second description");
-			if ((error = word_str(r, &s->description)) < 0)
+			if ((error = word_str_once(r, &s->description, "a second description")) < 0)
 				return error;
 		} else if (strcmp(kw, "require_partition_filter") == 0) {
 			s->require_partition_filter = true;
