@@ -351,6 +351,22 @@ int file_read(const char *path, struct buf *out)
 	return error;
 }
 
+int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what)
+{
+	char *c = p;
+	while (n) {
+		ssize_t got = pread(fd, c, n, (off_t)offset);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return error_set("reading %s: %s", what, got < 0 ? strerror(errno) : "file is truncated");
+		c += got;
+		n -= (size_t)got;
+		offset += (uint64_t)got;
+	}
+	return 0;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());

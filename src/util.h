@@ -85,6 +85,9 @@ uint64_t str_hash64(const char *s, size_t n);
 
 /* Files and paths. */
 int file_read(const char *path, struct buf *out);
+/* Reads n bytes at offset in fd; "reading <what>: ..." when it cannot
+ * (a short file is "file is truncated"). */
+int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what);
 /* Writes to path.tmp.PID then renames: readers see the old or the new file,
  * never a part of one. */
 int file_write_atomic(const char *path, const void *data, size_t len);

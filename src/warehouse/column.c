@@ -395,22 +395,6 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 	return nulls;
 }
 
-static int read_full(int fd, void *p, size_t n, uint64_t offset)
-{
-	char *c = p;
-	while (n) {
-		ssize_t got = pread(fd, c, n, (off_t)offset);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return error_set("reading a column chunk: %s", got < 0 ? strerror(errno) : "file is truncated");
-		c += got;
-		n -= (size_t)got;
-		offset += (uint64_t)got;
-	}
-	return 0;
-}
-
 static int bad_chunk(const char *why) { return error_set("reading a column chunk: %s", why); }
 
 /* The integers q of a packed chunk (one loop per width). */
@@ -474,7 +458,7 @@ int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool ha
 		return bad_chunk("too short");
 	/* The chunk goes into the vec's arena: strings point into it. */
 	unsigned char *chunk = arena_alloc(&out->arena, length + 1);
-	if ((error = read_full(fd, chunk, length, offset)) < 0)
+	if ((error = file_pread(fd, chunk, length, offset, "a column chunk")) < 0)
 		return error;
 	return column_decode(chunk, length, rows, has_nulls, out);
 }

@@ -1,6 +1,6 @@
 /* column: how one column's values in one block are laid out in a partition's
  * data file (a "chunk"), and the block's statistics for that column.  Used
- * by table.c only. */
+ * by the table's reader and writer only. */
 #ifndef PIPE_WAREHOUSE_COLUMN_H
 #define PIPE_WAREHOUSE_COLUMN_H
 

@@ -1,7 +1,7 @@
 /* table: a warehouse table on disk — a directory holding a text manifest and
- * column files per partition (the format is described atop table.c and in
- * docs/table-format.md).  Writing, reading block by block, and the catalog
- * that maps a name as written in SQL to a table directory. */
+ * column files per partition (the format is described atop table_format.c
+ * and in docs/table-format.md).  Writing, reading block by block, and the
+ * catalog that maps a name as written in SQL to a table directory. */
 #ifndef PIPE_WAREHOUSE_TABLE_H
 #define PIPE_WAREHOUSE_TABLE_H
 

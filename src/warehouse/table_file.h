@@ -1,7 +1,9 @@
-/* table_file: what the table writer and reader share of the files'
- * layout (described atop table.c). */
+/* table_file: what the table writer and reader share of the files' layout
+ * (described atop table_format.c), and the calls that read and write it. */
 #ifndef PIPE_WAREHOUSE_TABLE_FILE_H
 #define PIPE_WAREHOUSE_TABLE_FILE_H
+
+#include "table.h"
 
 #define FORMAT_LINE "pipe-table 2"
 #define DATA_FILE "table.data"
@@ -10,5 +12,39 @@
 /* Partition keys of the special partitions: below every real key. */
 #define KEY_NULL INT64_MIN
 #define KEY_UNPARTITIONED (INT64_MIN + 1)
+
+/* Encoded data is written in pieces of this size: large writes, few of
+ * them, and little memory. */
+#define WRITE_CHUNK (1u << 20)
+
+/* Encoded bytes on their way to a file: table.data, the spill file or the
+ * blocks file's records. */
+struct data_out {
+	int fd;
+	const char *path;
+	struct buf buf;   /* encoded, not yet written */
+	uint64_t written; /* bytes already in the file */
+};
+
+/* Writes o's buffer to its file and empties it. */
+int data_flush(struct data_out *o);
+/* Reads n bytes at offset of one of the writer's temporary files. */
+int read_at(int fd, char *p, size_t n, uint64_t offset);
+
+/* Reading: the manifest at path (its text, parsed in place) into t;
+ * map_blocks maps t's blocks file, load_partition decodes partition p's
+ * blocks from it. */
+int manifest_read(struct table *t, const char *path, char *text, bool header_only);
+int map_blocks(struct table *t);
+int load_partition(struct table *t, size_t p);
+
+/* Writing: the manifest's text; one block's record (its chunks start at
+ * offset in table.data); the blocks file at path from the records and each
+ * partition's start among them. */
+void manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts, size_t nparts,
+                   struct buf *b);
+void put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
+                      const struct col_stats *stats);
+int blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts);
 
 #endif

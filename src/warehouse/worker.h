@@ -1,6 +1,6 @@
 /* worker: one background thread that runs one job at a time, so that a
  * table writer can encode and write on the second core while the first
- * keeps reading and sorting.  Used by table.c only. */
+ * keeps reading and sorting.  Used by the table writer only. */
 #ifndef PIPE_WAREHOUSE_WORKER_H
 #define PIPE_WAREHOUSE_WORKER_H
 
