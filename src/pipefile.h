@@ -90,7 +90,5 @@ const char *target_value(const struct target *t, const char *key);
  * is 0, as for command-line vars) and returns PIPE_EUSAGE: for kinds'
  * checks and anything else that reports a place in a DAG file. */
 int error_at(const struct pos *pos, const char *fmt, ...) PIPE_PRINTF(2, 3);
-/* Levenshtein distance, for "did you mean" suggestions. */
-int edit_distance(const char *a, const char *b);
 
 #endif

@@ -283,34 +283,34 @@ static int unify(struct binder *b, const struct ast *at, const char *op, struct 
 
 /* --- names --- */
 
-static size_t edit_distance(const char *a, const char *b)
+/* name in lower case into out, when it is short enough to be compared:
+ * a name of 63 characters or more is not taken for a typo of another,
+ * which also bounds the work. */
+static bool lower_name(const char *name, char out[64])
 {
-	size_t n = strlen(b), prev[64], cur[64];
-	if (n >= 63 || strlen(a) >= 63)
-		return 99;
-	for (size_t j = 0; j <= n; j++)
-		prev[j] = j;
-	for (size_t i = 1; a[i - 1]; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= n; j++) {
-			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (n + 1) * sizeof *cur);
-	}
-	return prev[n];
+	size_t n = strlen(name);
+	if (n >= 63)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)tolower((unsigned char)name[i]);
+	return true;
 }
 
-/* The closest of names to name, if close enough to be a likely typo. */
+/* The closest of names to name, ignoring case, if close enough to be a
+ * likely typo. */
 static const char *closest(const char *name, const char *const *names, size_t n)
 {
 	const char *best = NULL;
 	size_t bestd = strlen(name) / 3 + 1;
+	char lname[64], lcand[64];
 	if (bestd > 3)
 		bestd = 3;
+	if (!lower_name(name, lname))
+		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(name, names[i]);
+		if (!lower_name(names[i], lcand))
+			continue;
+		size_t d = (size_t)edit_distance(lname, lcand);
 		if (d <= bestd && (!best || d < bestd)) {
 			best = names[i];
 			bestd = d;
