@@ -384,25 +384,11 @@ static int resolve(struct binder *b, const struct ast *a, int *out)
 
 /* --- aggregates --- */
 
-static bool agg_name(const char *name, enum agg_kind *k)
-{
-	static const struct { const char *name; enum agg_kind kind; } aggs[] = {
-		{"count", AG_COUNT}, {"sum", AG_SUM}, {"avg", AG_AVG}, {"min", AG_MIN},
-		{"max", AG_MAX}, {"countif", AG_COUNTIF}, {"any_value", AG_ANY},
-	};
-	for (size_t i = 0; i < sizeof aggs / sizeof *aggs; i++)
-		if (strcmp(name, aggs[i].name) == 0) {
-			*k = aggs[i].kind;
-			return true;
-		}
-	return false;
-}
-
 /* An aggregate call: SUM(x), not the analytic SUM(x) OVER (...) */
 static bool is_agg(const struct ast *a)
 {
-	enum agg_kind k;
-	return a->kind == A_CALL && !a->over && agg_name(a->name, &k);
+	const struct sql_func *fn;
+	return a->kind == A_CALL && !a->over && (fn = sql_func_find(a->name)) && (fn->kind & FN_AGGREGATE);
 }
 
 static bool has_agg(const struct ast *a)
@@ -464,25 +450,20 @@ static bool ast_equal(const struct ast *a, const struct ast *b)
 
 static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 {
-	enum agg_kind kind = AG_ANY;
-	agg_name(a->name, &kind);
-	char upper[16];
-	snprintf(upper, sizeof upper, "%s", a->name);
-	for (char *c = upper; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
+	const struct sql_func *fn = sql_func_find(a->name);
 	if (!b->post)
 		return sql_error_at(b->src, a->line, a->col, "Aggregate function %s not allowed in %s",
-				    upper, b->clause ? b->clause : "this context");
-	struct agg g = {.kind = kind, .distinct = a->distinct};
+				    fn->name, b->clause ? b->clause : "this context");
+	struct agg g = {.kind = fn->agg, .distinct = a->distinct};
 	int error;
-	if (kind == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
+	if (g.kind == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
 		if (a->distinct)
 			return sql_error_at(b->src, a->line, a->col, "COUNT(DISTINCT *) is not supported");
 		g.kind = AG_COUNT_STAR;
 	} else {
-		if (a->nargs != 1)
+		if ((int)a->nargs < fn->minargs || (int)a->nargs > fn->maxargs)
 			return sql_error_at(b->src, a->line, a->col,
-					    "Number of arguments does not match for aggregate function %s", upper);
+					    "Number of arguments does not match for aggregate function %s", fn->name);
 		for (size_t i = 0; i < a->nargs; i++)
 			if (has_agg(a->args[i]))
 				return sql_error_at(b->src, a->args[i]->line, a->args[i]->col,
@@ -500,31 +481,14 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 			return error;
 	}
 	enum type t = g.arg ? g.arg->type : TYPE_INT64;
-	switch (g.kind) {
-	case AG_COUNT_STAR:
-	case AG_COUNT: g.type = TYPE_INT64; break;
-	case AG_COUNTIF:
-		if (t != TYPE_BOOL && t != TYPE_NULL)
-			goto nosig;
-		g.type = TYPE_INT64;
-		break;
-	case AG_SUM:
-	case AG_AVG:
-		if (t == TYPE_NULL)
-			t = TYPE_INT64;
-		if (!type_is_numeric(t))
-			goto nosig;
-		g.type = g.kind == AG_AVG && t == TYPE_INT64 ? TYPE_FLOAT64 : t;
-		if ((error = coerce(b, &g.arg, t)) < 0) {
-			pexpr_free(g.arg);
-			return error;
-		}
-		break;
-	default:
-		if (t == TYPE_JSON)
-			goto nosig;
-		g.type = t == TYPE_NULL ? TYPE_INT64 : t;
-		break;
+	g.type = fn->check(&(struct pexpr){.args = &g.arg, .nargs = g.arg ? 1 : 0});
+	if (g.type == TYPE_COUNT)
+		goto nosig;
+	/* SUM and AVG add up their argument's type: a NULL literal's is INT64 */
+	if ((g.kind == AG_SUM || g.kind == AG_AVG) &&
+	    (error = coerce(b, &g.arg, t == TYPE_NULL ? TYPE_INT64 : t)) < 0) {
+		pexpr_free(g.arg);
+		return error;
 	}
 	b->aggs = xrealloc(b->aggs, (b->naggs + 1) * sizeof *b->aggs);
 	b->aggs[b->naggs] = g;
@@ -533,7 +497,7 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 	return 0;
 nosig:
 	error = sql_error_at(b->src, a->line, a->col,
-			     "No matching signature for aggregate function %s for argument types: %s", upper,
+			     "No matching signature for aggregate function %s for argument types: %s", fn->name,
 			     display_type(t));
 	pexpr_free(g.arg);
 	return error;
@@ -597,12 +561,12 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 	int error = 0;
 	struct pexpr *e = NULL;
 	const char *n = a->name;
-	if (strcmp(n, "if") == 0 || strcmp(n, "coalesce") == 0 || strcmp(n, "ifnull") == 0) {
-		bool isif = n[1] == 'f' && n[2] == 0;
-		if ((isif && a->nargs != 3) || (n[0] == 'i' && !isif && a->nargs != 2) || a->nargs < 1)
+	const struct sql_func *fn = sql_func_find(n);
+	if (fn && fn->kind == FN_CONDITIONAL) {
+		bool isif = strcmp(fn->name, "IF") == 0;
+		if ((int)a->nargs < fn->minargs || (int)a->nargs > fn->maxargs)
 			return sql_error_at(b->src, a->line, a->col,
-					    "Number of arguments does not match for function %s",
-					    isif ? "IF" : n[0] == 'c' ? "COALESCE" : "IFNULL");
+					    "Number of arguments does not match for function %s", fn->name);
 		e = px_new(isif ? X_CASE : X_COALESCE, TYPE_NULL, a);
 		e->has_else = isif;
 		if ((error = bind_args(b, a, e)) < 0)
@@ -610,14 +574,12 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 		size_t first = isif ? 1 : 0;
 		if (isif && (error = want_bool(b, a, "IF", &(struct pexpr){.nargs = 1, .args = e->args})) < 0)
 			goto fail;
-		if ((error = unify(b, a, isif ? "IF" : n[0] == 'c' ? "COALESCE" : "IFNULL", e->args + first,
-				   e->nargs - first, &e->type)) < 0)
+		if ((error = unify(b, a, fn->name, e->args + first, e->nargs - first, &e->type)) < 0)
 			goto fail;
 		*out = e;
 		return 0;
 	}
-	const struct sql_func *fn = sql_func_find(n);
-	if (!fn) {
+	if (!fn || !(fn->kind & FN_SCALAR)) {
 		if (strcmp(n, "safe_cast") == 0)
 			return sql_error_at(b->src, a->line, a->col, "SAFE_CAST needs AS and a type");
 		return sql_error_at(b->src, a->line, a->col, "Function not found: %s", n);
@@ -1059,23 +1021,10 @@ static void win_free(struct win *w)
 	free(w->nulls_first);
 }
 
-static bool win_name(const char *name, enum win_kind *k)
-{
-	static const struct { const char *name; enum win_kind kind; } fns[] = {
-		{"row_number", W_ROW_NUMBER}, {"rank", W_RANK}, {"dense_rank", W_DENSE_RANK},
-		{"lag", W_LAG}, {"lead", W_LEAD}, {"first_value", W_FIRST_VALUE}, {"last_value", W_LAST_VALUE},
-	};
-	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
-		if (strcmp(name, fns[i].name) == 0) {
-			*k = fns[i].kind;
-			return true;
-		}
-	return false;
-}
-
 /* The function's arguments, keys and frame; the result type. */
-static int bind_window_parts(struct binder *b, const struct ast *a, const char *upper, struct win *w)
+static int bind_window_parts(struct binder *b, const struct ast *a, const struct sql_func *fn, struct win *w)
 {
+	const char *upper = fn->name;
 	const struct ast_window *ov = a->over;
 	int error;
 	size_t first = 0;
@@ -1113,25 +1062,9 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const char *
 				return error;
 		}
 	}
-	switch (w->kind) {
-	case W_ROW_NUMBER: case W_RANK: case W_DENSE_RANK: w->type = TYPE_INT64; break;
-	case W_AGG:
-		switch (w->agg) {
-		case AG_COUNT: case AG_COUNT_STAR: w->type = TYPE_INT64; break;
-		case AG_SUM: case AG_AVG:
-			if (!type_is_numeric(t))
-				goto nosig;
-			w->type = w->agg == AG_AVG && t == TYPE_INT64 ? TYPE_FLOAT64 : t;
-			break;
-		default:
-			if (t == TYPE_JSON)
-				goto nosig;
-			w->type = t;
-			break;
-		}
-		break;
-	default: w->type = t; break;
-	}
+	w->type = fn->check(&(struct pexpr){.args = &w->arg, .nargs = w->arg ? 1 : 0});
+	if (w->type == TYPE_COUNT)
+		goto nosig;
 	for (size_t i = 0; i < ov->npart; i++) {
 		struct pexpr *x = NULL;
 		if ((error = bind(b, ov->part[i], &x)) < 0)
@@ -1180,10 +1113,6 @@ nosig:
 
 static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out)
 {
-	char upper[32];
-	snprintf(upper, sizeof upper, "%s", a->name);
-	for (char *c = upper; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
 	if (!b->allow_window)
 		return sql_error_at(b->src, a->line, a->col, "Analytic function not allowed in %s",
 				    b->clause ? b->clause : "this context");
@@ -1194,25 +1123,19 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 			return 0;
 		}
 	struct win w = {0};
-	enum agg_kind ak;
 	const struct ast_window *ov = a->over;
-	if (win_name(a->name, &w.kind)) {
-		size_t minargs = w.kind <= W_DENSE_RANK ? 0 : 1;
-		size_t maxargs = w.kind <= W_DENSE_RANK ? 0 : w.kind <= W_LEAD ? 3 : 1;
-		if (a->nargs < minargs || a->nargs > maxargs)
-			return sql_error_at(b->src, a->line, a->col,
-					    "Number of arguments does not match for function %s", upper);
-	} else if (agg_name(a->name, &ak) && ak != AG_COUNTIF && ak != AG_ANY) {
-		w.kind = W_AGG;
-		w.agg = ak;
-		if (a->nargs != 1)
-			return sql_error_at(b->src, a->line, a->col,
-					    "Number of arguments does not match for aggregate function %s", upper);
-	} else if (agg_name(a->name, &ak) || sql_func_find(a->name)) {
-		return sql_error_at(b->src, a->line, a->col, "%s is not supported as an analytic function", upper);
-	} else {
+	const struct sql_func *fn = sql_func_find(a->name);
+	/* IF, IFNULL and COALESCE are expressions, not functions OVER can call */
+	if (!fn || fn->kind == FN_CONDITIONAL)
 		return sql_error_at(b->src, a->line, a->col, "Function not found: %s", a->name);
-	}
+	const char *upper = fn->name;
+	if (!(fn->kind & FN_WINDOW))
+		return sql_error_at(b->src, a->line, a->col, "%s is not supported as an analytic function", upper);
+	w.kind = fn->win;
+	w.agg = fn->agg;
+	if ((int)a->nargs < fn->minargs || (int)a->nargs > fn->maxargs)
+		return sql_error_at(b->src, a->line, a->col, "Number of arguments does not match for %s %s",
+				    fn->kind & FN_AGGREGATE ? "aggregate function" : "function", upper);
 	if (a->distinct)
 		return sql_error_at(b->src, a->line, a->col, "DISTINCT is not supported in analytic function %s", upper);
 	if ((w.kind == W_RANK || w.kind == W_DENSE_RANK || w.kind == W_LAG || w.kind == W_LEAD) && !ov->norder)
@@ -1229,7 +1152,7 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 	const char *clause = b->clause;
 	b->allow_window = false;
 	b->clause = "the arguments of an analytic function";
-	int error = bind_window_parts(b, a, upper, &w);
+	int error = bind_window_parts(b, a, fn, &w);
 	b->allow_window = true;
 	b->clause = clause;
 	if (error < 0) {
