@@ -387,9 +387,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	*out = top;
 	return 0;
 fail:
-	for (size_t i = 0; i < nconj; i++)
-		pexpr_free(conj[i]);
-	free(conj);
+	pexprs_free(conj, nconj);
 	free(ucols);
 	if (j)
 		node_free(j);

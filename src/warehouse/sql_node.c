@@ -42,6 +42,15 @@ void pexpr_free(struct pexpr *e)
 	free(e);
 }
 
+/* Frees n expressions and the array that holds them (NULL: none). */
+void pexprs_free(struct pexpr **v, size_t n)
+{
+	if (v)
+		for (size_t i = 0; i < n; i++)
+			pexpr_free(v[i]);
+	free(v);
+}
+
 struct pexpr *px_const(struct value v, const struct ast *at)
 {
 	struct pexpr *e = px_new(X_CONST, v.type, at);
@@ -74,12 +83,8 @@ void win_free(struct win *w)
 {
 	pexpr_free(w->arg);
 	pexpr_free(w->def);
-	for (size_t i = 0; i < w->npart; i++)
-		pexpr_free(w->part[i]);
-	free(w->part);
-	for (size_t i = 0; i < w->norder; i++)
-		pexpr_free(w->order[i]);
-	free(w->order);
+	pexprs_free(w->part, w->npart);
+	pexprs_free(w->order, w->norder);
 	free(w->desc);
 	free(w->nulls_first);
 }
@@ -114,22 +119,13 @@ void node_free(struct node *n)
 		free(n->prunes[i].vals);
 	free(n->prunes);
 	pexpr_free(n->pred);
-	if (n->exprs)
-		for (size_t i = 0; i < n->ncols; i++)
-			pexpr_free(n->exprs[i]);
-	free(n->exprs);
-	for (size_t i = 0; i < n->nkeys; i++)
-		pexpr_free(n->keys[i]);
-	free(n->keys);
+	pexprs_free(n->exprs, n->ncols);
+	pexprs_free(n->keys, n->nkeys);
 	for (size_t i = 0; i < n->naggs; i++)
 		pexpr_free(n->aggs[i].arg);
 	free(n->aggs);
-	for (size_t i = 0; i < n->njoinkeys; i++) {
-		pexpr_free(n->lkeys[i]);
-		pexpr_free(n->rkeys[i]);
-	}
-	free(n->lkeys);
-	free(n->rkeys);
+	pexprs_free(n->lkeys, n->njoinkeys);
+	pexprs_free(n->rkeys, n->njoinkeys);
 	pexpr_free(n->residual);
 	free(n->sort);
 	for (size_t i = 0; i < n->nwins; i++)

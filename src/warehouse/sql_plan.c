@@ -662,10 +662,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 	n = NULL;
 done:
 	free(before_where);
-	if (items)
-		for (size_t i = 0; i < nitems; i++)
-			pexpr_free(items[i]);
-	free(items);
+	pexprs_free(items, nitems);
 	if (names)
 		for (size_t i = 0; i < nitems; i++)
 			free(names[i]);
@@ -674,10 +671,7 @@ done:
 	pexpr_free(where);
 	node_free(from);
 	node_free(n);
-	if (b.keys)
-		for (size_t k = 0; k < b.nkeys; k++)
-			pexpr_free(b.keys[k]);
-	free(b.keys);
+	pexprs_free(b.keys, b.nkeys);
 	free(b.keyasts);
 	if (b.aggs)
 		for (size_t k = 0; k < b.naggs; k++)

@@ -114,6 +114,7 @@ int unify(struct binder *b, const struct ast *at, const char *op, struct pexpr *
 /* sql_node.c */
 struct pexpr *px_new(enum pexpr_kind kind, enum type t, const struct ast *at);
 void px_add(struct pexpr *e, struct pexpr *arg);
+void pexprs_free(struct pexpr **v, size_t n);
 struct pexpr *px_const(struct value v, const struct ast *at);
 struct pexpr *px_col(int col, enum type t, const struct ast *at);
 struct pexpr *cmp_node(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at);
