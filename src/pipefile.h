@@ -51,7 +51,4 @@ int pipefile_profile(const char *path, const char *name, char ***words, size_t *
 
 struct target *pipefile_find(const struct pipefile *pf, const char *name);
 
-/* Levenshtein distance, for "did you mean" suggestions. */
-int edit_distance(const char *a, const char *b);
-
 #endif

@@ -70,6 +70,8 @@ bool str_eq_nocase(const char *a, const char *b);
 char *str_trim(char *s); /* in place; returns the first non-space */
 /* Collapses runs of white space to one space and trims the ends. */
 char *str_squeeze(const char *s);
+/* Levenshtein distance, for "did you mean" suggestions. */
+int edit_distance(const char *a, const char *b);
 
 /* A string -> pointer map (open addressing), for names looked up often. */
 struct strmap {

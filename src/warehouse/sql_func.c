@@ -1,11 +1,14 @@
-/* sql_func: the scalar functions, one row at a time.
+/* sql_func: the table of SQL functions, and the scalar ones a row at a time.
  *
- * Each entry checks its argument types (BigQuery's signatures, with INT64
- * accepted where FLOAT64 is expected) and computes one row.  NULL in gives
- * NULL out unless the entry is nonstrict.  The executor calls row() for each
- * row of a batch; the hot operators (comparison, arithmetic, AND/OR) are not
- * here but typed loops in sql_exec.c. */
+ * Each scalar entry checks its argument types (BigQuery's signatures, with
+ * INT64 accepted where FLOAT64 is expected) and computes one row.  NULL in
+ * gives NULL out unless the entry is nonstrict.  The executor calls row()
+ * for each row of a batch; the hot operators (comparison, arithmetic,
+ * AND/OR) are not here but typed loops in sql_exec.c.  Aggregates and
+ * analytic functions have their entries here too (names, argument counts,
+ * result types); sql_exec.c and sql_window.c compute them. */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,46 +647,103 @@ static int row_extract(struct pexpr *e, const struct value *a, struct value *out
 	return 0;
 }
 
+/* --- aggregates and analytic functions: their one value argument --- */
+
+static enum type check_int64(struct pexpr *e)
+{
+	(void)e;
+	return TYPE_INT64;
+}
+
+static enum type check_countif(struct pexpr *e)
+{
+	return T(0) == TYPE_BOOL || T(0) == TYPE_NULL ? TYPE_INT64 : NOSIG;
+}
+
+static enum type check_sum(struct pexpr *e)
+{
+	enum type t = T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
+	return type_is_numeric(t) ? t : NOSIG;
+}
+
+static enum type check_avg(struct pexpr *e)
+{
+	enum type t = check_sum(e);
+	return t == TYPE_INT64 ? TYPE_FLOAT64 : t;
+}
+
+/* MIN, MAX, ANY_VALUE: any type that compares */
+static enum type check_min_max(struct pexpr *e)
+{
+	if (T(0) == TYPE_JSON)
+		return NOSIG;
+	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
+}
+
+/* LAG, LEAD, FIRST_VALUE, LAST_VALUE: a value of the argument */
+static enum type check_value(struct pexpr *e) { return T(0); }
+
 static const struct sql_func funcs[] = {
-	{"ABS", 1, 1, -1, false, check_num1, row_abs},
-	{"CEIL", 1, 1, -1, false, check_round, row_round},
-	{"CEILING", 1, 1, -1, false, check_round, row_round},
-	{"CONCAT", 1, 64, -1, false, check_concat, row_concat},
-	{"CONTAINS_SUBSTR", 2, 2, -1, false, check_str2_bool, row_contains},
-	{"DATE", 1, 3, -1, false, check_date, row_date},
-	{"DATETIME", 1, 1, -1, false, check_datetime, row_datetime},
-	{"DATETIME_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
-	{"DATE_DIFF", 3, 3, 2, false, check_date_diff, row_date_diff},
-	{"DATE_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
-	{"DIV", 2, 2, -1, false, check_div, row_mod},
-	{"ENDS_WITH", 2, 2, -1, false, check_str2_bool, row_starts_with},
-	{"EXTRACT", 2, 2, 1, false, check_extract, row_extract},
-	{"FLOOR", 1, 1, -1, false, check_round, row_round},
-	{"FORMAT_DATE", 2, 2, -1, false, check_format_time, row_format_time},
-	{"FORMAT_DATETIME", 2, 2, -1, false, check_format_time, row_format_time},
-	{"FORMAT_TIMESTAMP", 2, 2, -1, false, check_format_time, row_format_time},
-	{"GREATEST", 1, 64, -1, false, check_greatest, row_greatest},
-	{"LEAST", 1, 64, -1, false, check_greatest, row_greatest},
-	{"LENGTH", 1, 1, -1, false, check_length, row_length},
-	{"LOWER", 1, 1, -1, false, check_str1, row_lower},
-	{"LTRIM", 1, 2, -1, false, check_trim, row_trim},
-	{"MOD", 2, 2, -1, false, check_num2, row_mod},
-	{"NULLIF", 2, 2, -1, true, check_same2, row_nullif},
-	{"POW", 2, 2, -1, false, check_pow, row_pow},
-	{"POWER", 2, 2, -1, false, check_pow, row_pow},
-	{"REPLACE", 3, 3, -1, false, check_replace, row_replace},
-	{"ROUND", 1, 2, -1, false, check_round, row_round},
-	{"RTRIM", 1, 2, -1, false, check_trim, row_trim},
-	{"SAFE_DIVIDE", 2, 2, -1, false, check_safe_divide, row_safe_divide},
-	{"SQRT", 1, 1, -1, false, check_num1_float, row_sqrt},
-	{"STARTS_WITH", 2, 2, -1, false, check_str2_bool, row_starts_with},
-	{"SUBSTR", 2, 3, -1, false, check_substr, row_substr},
-	{"SUBSTRING", 2, 3, -1, false, check_substr, row_substr},
-	{"TIMESTAMP", 1, 1, -1, false, check_timestamp, row_timestamp},
-	{"TIMESTAMP_DIFF", 3, 3, 2, false, check_date_diff, row_date_diff},
-	{"TIMESTAMP_TRUNC", 2, 2, 1, false, check_trunc, row_trunc},
-	{"TRIM", 1, 2, -1, false, check_trim, row_trim},
-	{"UPPER", 1, 1, -1, false, check_str1, row_lower},
+	/* scalar functions */
+	{"ABS", FN_SCALAR, 1, 1, -1, false, check_num1, row_abs, 0, 0},
+	{"CEIL", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
+	{"CEILING", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
+	{"CONCAT", FN_SCALAR, 1, 64, -1, false, check_concat, row_concat, 0, 0},
+	{"CONTAINS_SUBSTR", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_contains, 0, 0},
+	{"DATE", FN_SCALAR, 1, 3, -1, false, check_date, row_date, 0, 0},
+	{"DATETIME", FN_SCALAR, 1, 1, -1, false, check_datetime, row_datetime, 0, 0},
+	{"DATETIME_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
+	{"DATE_DIFF", FN_SCALAR, 3, 3, 2, false, check_date_diff, row_date_diff, 0, 0},
+	{"DATE_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
+	{"DIV", FN_SCALAR, 2, 2, -1, false, check_div, row_mod, 0, 0},
+	{"ENDS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
+	{"EXTRACT", FN_SCALAR, 2, 2, 1, false, check_extract, row_extract, 0, 0},
+	{"FLOOR", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
+	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
+	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
+	{"FORMAT_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
+	{"GREATEST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
+	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
+	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},
+	{"LOWER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
+	{"LTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"MOD", FN_SCALAR, 2, 2, -1, false, check_num2, row_mod, 0, 0},
+	{"NULLIF", FN_SCALAR, 2, 2, -1, true, check_same2, row_nullif, 0, 0},
+	{"POW", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
+	{"POWER", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
+	{"REPLACE", FN_SCALAR, 3, 3, -1, false, check_replace, row_replace, 0, 0},
+	{"ROUND", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
+	{"RTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"SAFE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_safe_divide, row_safe_divide, 0, 0},
+	{"SQRT", FN_SCALAR, 1, 1, -1, false, check_num1_float, row_sqrt, 0, 0},
+	{"STARTS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
+	{"SUBSTR", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
+	{"SUBSTRING", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
+	{"TIMESTAMP", FN_SCALAR, 1, 1, -1, false, check_timestamp, row_timestamp, 0, 0},
+	{"TIMESTAMP_DIFF", FN_SCALAR, 3, 3, 2, false, check_date_diff, row_date_diff, 0, 0},
+	{"TIMESTAMP_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
+	{"TRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"UPPER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
+	/* conditional expressions, bound as CASE and COALESCE */
+	{"COALESCE", FN_CONDITIONAL, 1, INT_MAX, -1, false, NULL, NULL, 0, 0},
+	{"IF", FN_CONDITIONAL, 3, 3, -1, false, NULL, NULL, 0, 0},
+	{"IFNULL", FN_CONDITIONAL, 2, 2, -1, false, NULL, NULL, 0, 0},
+	/* aggregates; all but COUNTIF and ANY_VALUE also analytic */
+	{"ANY_VALUE", FN_AGGREGATE, 1, 1, -1, false, check_min_max, NULL, AG_ANY, 0},
+	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
+	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},
+	{"COUNTIF", FN_AGGREGATE, 1, 1, -1, false, check_countif, NULL, AG_COUNTIF, 0},
+	{"MAX", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MAX, W_AGG},
+	{"MIN", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MIN, W_AGG},
+	{"SUM", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_sum, NULL, AG_SUM, W_AGG},
+	/* analytic functions only */
+	{"DENSE_RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_DENSE_RANK},
+	{"FIRST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_FIRST_VALUE},
+	{"LAG", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LAG},
+	{"LAST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_LAST_VALUE},
+	{"LEAD", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LEAD},
+	{"RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_RANK},
+	{"ROW_NUMBER", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_ROW_NUMBER},
 };
 
 const struct sql_func *sql_func_find(const char *name)

@@ -1,7 +1,8 @@
 /* sql_plan: a syntax tree -> a tree of operators over typed column vectors.
  * Names are resolved and typed here, literals coerced (a string compared
  * with a TIMESTAMP is a timestamp), and the WHERE conjuncts on columns with
- * constants kept for partition and block pruning. */
+ * constants kept for partition and block pruning.  The planner's files
+ * and their layers are listed in sql_plan_int.h. */
 #ifndef PIPE_SQL_PLAN_H
 #define PIPE_SQL_PLAN_H
 

@@ -325,15 +325,6 @@ static void big_values(void)
 	free(big);
 }
 
-static void distances(void)
-{
-	CHECK_INT(edit_distance("command", "command"), 0);
-	CHECK_INT(edit_distance("comand", "command"), 1);
-	CHECK_INT(edit_distance("kitten", "sitting"), 3);
-	CHECK_INT(edit_distance("", "abc"), 3);
-	CHECK_INT(edit_distance("abc", ""), 3);
-}
-
 static void error_positions(void)
 {
 	struct pos at = {"x.pipe", 3, 7}, cl = {"command line", 0, 0};
@@ -352,7 +343,6 @@ int main(void)
 	RUN(missing_file);
 	RUN(empty_text);
 	RUN(big_values);
-	RUN(distances);
 	RUN(error_positions);
 	T_DONE();
 }

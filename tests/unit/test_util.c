@@ -47,6 +47,15 @@ static void strmap_many(void)
 		free(keys[i]);
 }
 
+static void distances(void)
+{
+	CHECK_INT(edit_distance("command", "command"), 0);
+	CHECK_INT(edit_distance("comand", "command"), 1);
+	CHECK_INT(edit_distance("kitten", "sitting"), 3);
+	CHECK_INT(edit_distance("", "abc"), 3);
+	CHECK_INT(edit_distance("abc", ""), 3);
+}
+
 static void errors_carry_context(void)
 {
 	CHECK_INT(error_set("bad %s", "thing"), PIPE_ERROR);
@@ -113,6 +122,7 @@ int main(void)
 	RUN(squeeze_collapses_white_space);
 	RUN(durations);
 	RUN(strmap_many);
+	RUN(distances);
 	RUN(errors_carry_context);
 	RUN(file_read_empty);
 	RUN(json_string_escapes);

@@ -1,0 +1,410 @@
+/* sql_from: the FROM clause -> the operator tree the WHERE filters, and the
+ * scope its columns are named in.  A table is a scan; a WITH name or a
+ * subquery is a SELECT of its own, planned where it is named; a join puts
+ * the left columns, then the right.  Equalities between the two sides
+ * become the hash join's keys, a condition on the side an outer join fills
+ * with NULLs filters that side first, an inner join holds its smaller
+ * side, and USING gives its columns once. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_lex.h"
+#include "sql_plan_int.h"
+
+static const char *last_part(const char *name)
+{
+	const char *d = strrchr(name, '.');
+	return d ? d + 1 : name;
+}
+
+static int table_not_found(struct binder *b, const struct from *f)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct buf msg = BUF_INIT;
+	buf_puts(&msg, error_last());
+	if (table_list(b->root, &names, &n) >= 0) {
+		const char *best = closest(last_part(f->table), (const char *const *)names, n);
+		if (best)
+			buf_printf(&msg, "; Did you mean %s?", best);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	int rc = sql_error_at(b->src, f->line, f->col, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+	return rc;
+}
+
+/* A rough row count, to choose a join's build side. */
+static uint64_t est_rows(const struct node *n)
+{
+	switch (n->kind) {
+	case N_SCAN: return n->table->rows;
+	case N_ONE: return 1;
+	case N_FILTER: return est_rows(n->child) / 2 + 1;
+	case N_AGG: return est_rows(n->child) / 10 + 1;
+	case N_LIMIT: {
+		uint64_t c = est_rows(n->child);
+		return n->limit >= 0 && (uint64_t)n->limit < c ? (uint64_t)n->limit : c;
+	}
+	case N_JOIN: {
+		uint64_t a = est_rows(n->child), c = est_rows(n->right);
+		return a > c ? a : c;
+	}
+	default: return est_rows(n->child);
+	}
+}
+
+static void pexpr_shift(struct pexpr *e, int delta)
+{
+	if (e->kind == X_COL)
+		e->col += delta;
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_shift(e->args[i], delta);
+}
+
+/* The range of columns e reads; lo > hi when none. */
+static void pexpr_cols(const struct pexpr *e, int *lo, int *hi)
+{
+	if (e->kind == X_COL) {
+		if (e->col < *lo)
+			*lo = e->col;
+		if (e->col > *hi)
+			*hi = e->col;
+	}
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_cols(e->args[i], lo, hi);
+}
+
+/* Rewrites column references over left ++ right (nl, nr columns) to
+ * right ++ left. */
+static void pexpr_swap_sides(struct pexpr *e, int nl, int nr)
+{
+	if (e->kind == X_COL)
+		e->col = e->col < nl ? e->col + nr : e->col - nl;
+	for (size_t i = 0; i < e->nargs; i++)
+		pexpr_swap_sides(e->args[i], nl, nr);
+}
+
+/* JOIN ... USING (k): the join's columns, preceded by one column per USING
+ * name, which an unqualified k and * find; t.k still finds each side's own
+ * column.  The column is the left side's for INNER and LEFT joins, the
+ * right side's for RIGHT, and the first non-NULL of the two for FULL. */
+static struct node *using_columns(struct binder *b, const struct from *f, struct node *child, struct scope *scope,
+				  const size_t *ucols)
+{
+	size_t nm = f->nusing, n = scope->n;
+	struct node *p = node_new(N_PROJECT, nm + n);
+	struct scope merged = {0};
+	p->child = child;
+	p->exprs = xcalloc(nm + n + 1, sizeof *p->exprs);
+	for (size_t u = 0; u < nm; u++) {
+		size_t li = ucols[2 * u], ri = ucols[2 * u + 1];
+		const struct scol *src = &scope->v[f->join == J_RIGHT ? ri : li];
+		struct pexpr *e;
+		if (f->join == J_FULL) {
+			struct ast at = {.line = f->line, .col = f->col};
+			e = px_new(X_COALESCE, TYPE_NULL, NULL);
+			px_add(e, px_col((int)li, scope->v[li].type, NULL));
+			px_add(e, px_col((int)ri, scope->v[ri].type, NULL));
+			unify(b, &at, "COALESCE", e->args, 2, &e->type); /* the equality unified them */
+		} else {
+			e = px_col((int)(f->join == J_RIGHT ? ri : li), src->type, NULL);
+		}
+		p->exprs[u] = e;
+		p->types[u] = e->type;
+		p->names[u] = xstrdup(src->name);
+		scope_add(&merged, NULL, src->name, e->type, f->join == J_FULL ? NULL : src->scan, src->tcol);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct scol *sc = &scope->v[i];
+		p->exprs[nm + i] = px_col((int)i, sc->type, NULL);
+		p->types[nm + i] = sc->type;
+		p->names[nm + i] = xstrdup(sc->name);
+		scope_add(&merged, sc->qual, sc->name, sc->type, sc->scan, sc->tcol);
+		for (size_t u = 0; u < nm; u++)
+			if (i == ucols[2 * u] || i == ucols[2 * u + 1])
+				merged.v[merged.n - 1].qual_only = true;
+	}
+	scope_free(scope);
+	*scope = merged;
+	return p;
+}
+
+static int plan_from_item(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
+{
+	int error = 0;
+	*out = NULL;
+	if (f->kind == F_TABLE) {
+		/* a CTE first, when the name has one part */
+		for (struct cte_frame *c = b->ctes; c && !strchr(f->table, '.'); c = c->prev) {
+			if (!str_eq_nocase(c->cte->name, f->table))
+				continue;
+			struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = c->prev};
+			size_t nout;
+			struct node *n;
+			if ((error = plan_select(&sub, c->cte->sel, &n, &nout)) < 0)
+				return error;
+			for (size_t i = 0; i < nout; i++)
+				scope_add(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i], NULL, 0);
+			*out = n;
+			return 0;
+		}
+		char *dir = NULL;
+		struct table *t = NULL;
+		if ((error = table_resolve(b->root, f->table, &dir)) < 0)
+			return table_not_found(b, f);
+		error = table_open_lazy(&t, dir);
+		free(dir);
+		if (error < 0)
+			return error;
+		struct node *n = node_new(N_SCAN, t->spec.ncols);
+		n->table = t;
+		n->table_name = xstrdup(f->table);
+		n->used = xcalloc(t->spec.ncols + 1, sizeof *n->used);
+		for (size_t i = 0; i < t->spec.ncols; i++) {
+			n->types[i] = t->spec.cols[i].type;
+			n->names[i] = xstrdup(t->spec.cols[i].name);
+			scope_add(scope, f->alias ? f->alias : last_part(f->table), t->spec.cols[i].name,
+				  t->spec.cols[i].type, n, (int)i);
+		}
+		b->plan->scans = xrealloc(b->plan->scans, (b->plan->nscans + 1) * sizeof *b->plan->scans);
+		b->plan->scans[b->plan->nscans++] = n;
+		*out = n;
+		return 0;
+	}
+	if (f->kind == F_SUBQUERY) {
+		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes};
+		size_t nout;
+		struct node *n;
+		if ((error = plan_select(&sub, f->sub, &n, &nout)) < 0)
+			return error;
+		for (size_t i = 0; i < nout; i++)
+			scope_add(scope, f->alias, n->names[i], n->types[i], NULL, 0);
+		*out = n;
+		return 0;
+	}
+	/* a join: left columns, then right columns */
+	struct node *l = NULL, *r = NULL, *j = NULL;
+	struct pexpr **conj = NULL;
+	size_t nconj = 0, *ucols = NULL;
+	const char *jname = f->join == J_LEFT ? "LEFT" : f->join == J_RIGHT ? "RIGHT" : "FULL";
+	bool outer = f->join == J_LEFT || f->join == J_RIGHT || f->join == J_FULL;
+	if ((error = plan_from(b, f->left, &l, scope)) < 0)
+		return error;
+	size_t nl = scope->n;
+	if ((error = plan_from(b, f->right, &r, scope)) < 0) {
+		node_free(l);
+		return error;
+	}
+	j = node_new(N_JOIN, scope->n);
+	j->child = l;
+	j->right = r;
+	/* RIGHT runs as a LEFT join with the sides swapped (below) */
+	j->join = f->join == J_RIGHT ? J_LEFT : f->join;
+	for (size_t i = 0; i < scope->n; i++) {
+		j->types[i] = scope->v[i].type;
+		j->names[i] = xstrdup(scope->v[i].name);
+	}
+	if (f->on) {
+		struct scope saved = b->scope;
+		b->scope = *scope;
+		const char *clause = b->clause;
+		b->clause = "JOIN ON clause";
+		struct pexpr *on = NULL;
+		error = bind_expr(b, f->on, &on);
+		b->scope = saved;
+		b->clause = clause;
+		if (error < 0)
+			goto fail;
+		if (on->type != TYPE_BOOL) {
+			error = sql_error_at(b->src, f->on->line, f->on->col, "JOIN ON clause should return type BOOL, but returns %s",
+					     display_type(on->type));
+			pexpr_free(on);
+			goto fail;
+		}
+		/* split the AND tree into conjuncts */
+		struct pexpr **stack = xcalloc(64, sizeof *stack);
+		size_t sp = 0;
+		stack[sp++] = on;
+		while (sp) {
+			struct pexpr *c = stack[--sp];
+			if (c->kind == X_AND && sp < 62) {
+				stack[sp++] = c->args[1];
+				stack[sp++] = c->args[0];
+				c->nargs = 0;
+				pexpr_free(c);
+				continue;
+			}
+			conj = xrealloc(conj, (nconj + 1) * sizeof *conj);
+			conj[nconj++] = c;
+		}
+		free(stack);
+	}
+	if (f->nusing) {
+		/* USING (k): ON left.k = right.k, with k found once on each side */
+		ucols = xcalloc(2 * f->nusing + 1, sizeof *ucols);
+		for (size_t u = 0; u < f->nusing; u++) {
+			for (int side = 0; side < 2; side++) {
+				size_t from = side ? nl : 0, to = side ? scope->n : nl, at = SIZE_MAX;
+				for (size_t i = from; i < to; i++) {
+					const struct scol *sc = &scope->v[i];
+					if (sc->qual_only || !str_eq_nocase(sc->name, f->using[u]))
+						continue;
+					if (at != SIZE_MAX) {
+						error = sql_error_at(b->src, f->line, f->col,
+								     "Column %s in USING clause is ambiguous on %s side of join",
+								     f->using[u], side ? "right" : "left");
+						goto fail;
+					}
+					at = i;
+				}
+				if (at == SIZE_MAX) {
+					error = sql_error_at(b->src, f->line, f->col,
+							     "Column %s in USING clause not found on %s side of join", f->using[u],
+							     side ? "right" : "left");
+					goto fail;
+				}
+				ucols[2 * u + (size_t)side] = at;
+				if (scope->v[at].scan)
+					scope->v[at].scan->used[scope->v[at].tcol] = true;
+			}
+			size_t li = ucols[2 * u], ri = ucols[2 * u + 1];
+			struct pexpr *pair[2] = {px_col((int)li, scope->v[li].type, NULL), px_col((int)ri, scope->v[ri].type, NULL)};
+			struct ast at = {.line = f->line, .col = f->col};
+			enum type t;
+			if ((error = unify(b, &at, "=", pair, 2, &t)) < 0) {
+				pexpr_free(pair[0]);
+				pexpr_free(pair[1]);
+				goto fail;
+			}
+			conj = xrealloc(conj, (nconj + 1) * sizeof *conj);
+			conj[nconj++] = cmp_node(CMP_EQ, pair[0], pair[1], NULL);
+		}
+	}
+	for (size_t i = 0; i < nconj; i++) {
+		struct pexpr *c = conj[i];
+		if (c->kind == X_CMP && c->op == CMP_EQ) {
+			int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
+			pexpr_cols(c->args[0], &lo0, &hi0);
+			pexpr_cols(c->args[1], &lo1, &hi1);
+			int side0 = hi0 < 0 ? 0 : hi0 < (int)nl ? 1 : lo0 >= (int)nl ? 2 : 3;
+			int side1 = hi1 < 0 ? 0 : hi1 < (int)nl ? 1 : lo1 >= (int)nl ? 2 : 3;
+			if ((side0 == 1 && side1 == 2) || (side0 == 2 && side1 == 1)) {
+				struct pexpr *lk = c->args[side0 == 1 ? 0 : 1], *rk = c->args[side0 == 1 ? 1 : 0];
+				pexpr_shift(rk, -(int)nl);
+				j->lkeys = xrealloc(j->lkeys, (j->njoinkeys + 1) * sizeof *j->lkeys);
+				j->rkeys = xrealloc(j->rkeys, (j->njoinkeys + 1) * sizeof *j->rkeys);
+				j->lkeys[j->njoinkeys] = lk;
+				j->rkeys[j->njoinkeys++] = rk;
+				c->nargs = 0;
+				pexpr_free(c);
+				conj[i] = NULL;
+				continue;
+			}
+		}
+		int lo = 1 << 30, hi = -1;
+		pexpr_cols(c, &lo, &hi);
+		/* a condition on the side an outer join fills with NULLs alone
+		 * filters that side first */
+		if ((f->join == J_LEFT && lo >= (int)nl) || (f->join == J_RIGHT && hi < (int)nl)) {
+			struct node *side = f->join == J_LEFT ? j->right : j->child;
+			if (f->join == J_LEFT)
+				pexpr_shift(c, -(int)nl);
+			struct node *flt = node_new(N_FILTER, side->ncols);
+			for (size_t k = 0; k < side->ncols; k++) {
+				flt->types[k] = side->types[k];
+				flt->names[k] = xstrdup(side->names[k]);
+			}
+			flt->child = side;
+			flt->pred = c;
+			if (f->join == J_LEFT)
+				j->right = flt;
+			else
+				j->child = flt;
+			conj[i] = NULL;
+			continue;
+		}
+		if (outer) {
+			error = sql_error_at(b->src, f->on->line, f->on->col,
+					     f->join == J_FULL ? "FULL JOIN ON supports equalities between the two sides only" :
+					     "%s JOIN ON supports equalities between the two sides and conditions on the %s side only",
+					     jname, f->join == J_LEFT ? "right" : "left");
+			goto fail;
+		}
+		if (j->residual) {
+			struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
+			px_add(and, j->residual);
+			px_add(and, c);
+			j->residual = and;
+		} else {
+			j->residual = c;
+		}
+		conj[i] = NULL;
+	}
+	if (outer && j->njoinkeys == 0) {
+		error = sql_error_at(b->src, f->line, f->col, "%s JOIN needs an equality between the two sides in ON", jname);
+		goto fail;
+	}
+	struct node *top = j;
+	/* An inner join holds its right side in a hash table: hold the smaller
+	 * side, and put the columns back in order with a projection.  A RIGHT
+	 * join holds its left side. */
+	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && est_rows(r) > est_rows(l))) {
+		size_t nr = scope->n - nl, nall = scope->n;
+		struct node *tmpn = j->child;
+		j->child = j->right;
+		j->right = tmpn;
+		struct pexpr **tmp = j->lkeys;
+		j->lkeys = j->rkeys;
+		j->rkeys = tmp;
+		if (j->residual)
+			pexpr_swap_sides(j->residual, (int)nl, (int)nr);
+		for (size_t i = 0; i < nall; i++) {
+			size_t from = i < nr ? nl + i : i - nr;
+			free(j->names[i]);
+			j->types[i] = scope->v[from].type;
+			j->names[i] = xstrdup(scope->v[from].name);
+		}
+		struct node *p = node_new(N_PROJECT, nall);
+		p->child = j;
+		p->exprs = xcalloc(nall + 1, sizeof *p->exprs);
+		for (size_t i = 0; i < nall; i++) {
+			size_t at = i < nl ? i + nr : i - nl;
+			p->exprs[i] = px_col((int)at, scope->v[i].type, NULL);
+			p->types[i] = scope->v[i].type;
+			p->names[i] = xstrdup(scope->v[i].name);
+		}
+		top = p;
+	}
+	if (f->nusing)
+		top = using_columns(b, f, top, scope, ucols);
+	free(conj);
+	free(ucols);
+	*out = top;
+	return 0;
+fail:
+	pexprs_free(conj, nconj);
+	free(ucols);
+	if (j)
+		node_free(j);
+	else {
+		node_free(l);
+		node_free(r);
+	}
+	return error;
+}
+
+int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
+{
+	int error;
+	*out = NULL;
+	if ((error = binder_enter(b, f->line, f->col)) < 0)
+		return error;
+	error = plan_from_item(b, f, out, scope);
+	b->plan->depth--;
+	return error;
+}

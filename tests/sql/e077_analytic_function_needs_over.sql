@@ -1,0 +1,2 @@
+SELECT symbol, ROW_NUMBER() FROM crypto.coins
+-- error: Function not found: row_number at [1:16]
