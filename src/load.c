@@ -178,7 +178,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 	}
 	if ((error = parse_hints(&L, o->auto_types, false)) < 0 || (error = parse_hints(&L, o->types, true)) < 0)
 		goto done;
-	if ((error = table_new(&L, o->table, -1)) < 0)
+	if ((error = load_table_new(&L, o->table, -1)) < 0)
 		goto done;
 	L.tape_path = xasprintf("%s.tape", o->out_dir);
 	if (!(L.tape = fopen(L.tape_path, "w+b"))) {
@@ -187,7 +187,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 	}
 	unlink(L.tape_path); /* gone when closed, whatever happens */
 	L.pass = 1;
-	if ((error = run_pass(&L)) < 0 || (error = check_hints(&L)) < 0)
+	if ((error = load_run_pass(&L)) < 0 || (error = check_hints(&L)) < 0)
 		goto done;
 	res->loaded = L.loaded;
 
@@ -197,7 +197,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 		goto done;
 	if (L.stage && path_exists(L.stage) && (error = rm_rf(L.stage)) < 0)
 		goto done;
-	if ((error = open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
+	if ((error = load_open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
 		goto done;
 	{
 		struct buf b = BUF_INIT;
@@ -210,11 +210,11 @@ int load_run(const struct load_options *o, struct load_result *res)
 		t->base = o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
 	}
 	L.pass = 2;
-	if ((error = replay_beside(&L)) < 0)
+	if ((error = load_replay_beside(&L)) < 0)
 		goto done;
-	if ((error = finish_writers(&L)) < 0)
+	if ((error = load_finish_writers(&L)) < 0)
 		goto done;
-	if (L.stage && (error = assemble(&L)) < 0)
+	if (L.stage && (error = load_assemble(&L)) < 0)
 		goto done;
 	if (o->write == LOAD_MERGE && !L.stage) {
 		/* No old table, but the load itself may repeat keys. */
@@ -225,7 +225,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 			error = error_set("%s: %s", o->out_dir, strerror(errno));
 			goto done;
 		}
-		if ((error = assemble(&L)) < 0)
+		if ((error = load_assemble(&L)) < 0)
 			goto done;
 	}
 	res->rows = L.tables[0].rows;

@@ -88,43 +88,43 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 				}
 				return 0;
 			}
-			s = cell_text(L, v, &len);
-			if (convert(L, v, TYPE_FLOAT64, x) < 0)
+			s = load_cell_text(L, v, &len);
+			if (load_convert(L, v, TYPE_FLOAT64, x) < 0)
 				goto bad;
 			c->seen |= (x->f == floor(x->f) && fabs(x->f) < 9.2e18 && !memchr(s, 'e', len) && !memchr(s, 'E', len))
 			                   ? C_INT
 			                   : C_FLOAT;
 			return 0;
 		}
-		if (convert(L, v, c->hint, x) < 0)
+		if (load_convert(L, v, c->hint, x) < 0)
 			goto bad;
 		if (v->type == JSON_STRING && (c->hint == TYPE_STRING || c->hint == TYPE_JSON) &&
-		    (error = check_utf8(L, c, v)) < 0)
+		    (error = load_check_utf8(L, c, v)) < 0)
 			return error;
 		c->seen |= C_STRING;
 		if (!c->fixed && typed_on_tape(c->hint))
 			*ev = TAPE_TYPED;
 		return 0;
 	}
-	k = cell_class(v);
-	if (k == C_STRING && v->type == JSON_STRING && (error = check_utf8(L, c, v)) < 0)
+	k = load_cell_class(v);
+	if (k == C_STRING && v->type == JSON_STRING && (error = load_check_utf8(L, c, v)) < 0)
 		return error;
-	if (k == C_FLOAT && v->type != JSON_STRING && out_of_range(v->p, v->len))
-		return range_error(L, c, v->p, v->len, "FLOAT64");
+	if (k == C_FLOAT && v->type != JSON_STRING && load_out_of_range(v->p, v->len))
+		return load_range_error(L, c, v->p, v->len, "FLOAT64");
 	if (v->type == JSON_INT && k == C_FLOAT && !c->beyond_int64++)
 		c->beyond_example = xstrndup(v->p, v->len > 40 ? 40 : v->len);
-	if (c->fixed && !fits(k, c->type)) {
+	if (c->fixed && !load_fits(k, c->type)) {
 		int vi = variant_of(k);
 		if (L->o->freeze) {
-			s = cell_text(L, v, &len);
-			return row_error(L, "column %s is %s in the table, and \"%.*s\" is not: schema = freeze forbids a "
+			s = load_cell_text(L, v, &len);
+			return load_row_error(L, "column %s is %s in the table, and \"%.*s\" is not: schema = freeze forbids a "
 			                 "variant column (schema = evolve adds %s__v_%s)",
 			                 c->name, type_name(c->type), len > 80 ? 80 : (int)len, s, c->name,
 			                 variant_suffix[vi]);
 		}
 		if (!c->variant[vi]) {
-			char *name = short_name(xasprintf("%s__v_%s", c->name, variant_suffix[vi]));
-			int error = column_new(L, t, name, &c->variant[vi]);
+			char *name = load_short_name(xasprintf("%s__v_%s", c->name, variant_suffix[vi]));
+			int error = load_column_new(L, t, name, &c->variant[vi]);
 			free(name);
 			if (error < 0)
 				return error;
@@ -141,14 +141,14 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 	c->nkind[__builtin_ctz(k)]++;
 	return 0;
 bad:
-	s = cell_text(L, v, &len);
-	if (out_of_range(s, len))
-		return range_error(L, c, s, len, c->number ? "a number" : type_name(c->hint));
-	return row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
+	s = load_cell_text(L, v, &len);
+	if (load_out_of_range(s, len))
+		return load_range_error(L, c, s, len, c->number ? "a number" : type_name(c->hint));
+	return load_row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
 	                 c->number ? "a number" : type_name(c->hint));
 }
 
-int scalar(struct loader *L, int node, const struct cell *v)
+int load_scalar(struct loader *L, int node, const struct cell *v)
 {
 	struct node *n = &L->nodes[node];
 	struct ltable *t = &L->tables[n->table];
@@ -156,23 +156,23 @@ int scalar(struct loader *L, int node, const struct cell *v)
 		if (L->pass == 2)
 			return 0;
 		if (L->o->freeze && t->prev && table_column(t->prev, n->name) < 0)
-			return row_error(L, "new column %s: schema = freeze allows no new columns (schema = evolve adds it)",
+			return load_row_error(L, "new column %s: schema = freeze allows no new columns (schema = evolve adds it)",
 			                 n->name);
-		int error = column_new(L, t, n->name, &n->col);
+		int error = load_column_new(L, t, n->name, &n->col);
 		if (error < 0)
 			return error;
 	}
 	if (L->pass == 1 && n->col) {
 		/* Two keys of one record that normalise to the same name. */
 		if (n->col->last_row == t->next_id)
-			return row_error(L, "two keys become column %s (names are compared after normalising, "
+			return load_row_error(L, "two keys become column %s (names are compared after normalising, "
 			                 "see docs/staging.md)", n->col->name);
 		n->col->last_row = t->next_id;
 	}
 	if (v->type == JSON_NULL)
 		return 0;
 	if (L->pass == 2)
-		return store(L, t, n->col, v);
+		return load_store_value(L, t, n->col, v);
 	{
 		struct value x;
 		char ev, *p, *q;

@@ -160,38 +160,38 @@ struct loader {
 };
 
 /* load_names.c: columns, nodes and tables, made on first sight. */
-char *short_name(char *name);
-int column_new(struct loader *L, struct ltable *t, const char *name, struct column **out);
-int table_new(struct loader *L, const char *name, int parent);
-int node_get(struct loader *L, int parent, const char *raw, size_t len);
+char *load_short_name(char *name);
+int load_column_new(struct loader *L, struct ltable *t, const char *name, struct column **out);
+int load_table_new(struct loader *L, const char *name, int parent);
+int load_node_get(struct loader *L, int parent, const char *raw, size_t len);
 
 /* load_values.c: a value's class, its conversion, and the errors about a
  * row's values ("file:line:col: row N: ..."). */
-const char *cell_text(struct loader *L, const struct cell *c, size_t *len);
-unsigned cell_class(const struct cell *c);
-int row_error(struct loader *L, const char *fmt, ...) PIPE_PRINTF(2, 3);
-int check_utf8(struct loader *L, const struct column *c, const struct cell *v);
-bool out_of_range(const char *p, size_t len);
-int range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type);
-int convert(struct loader *L, const struct cell *c, enum type t, struct value *out);
-bool fits(unsigned k, enum type t);
+const char *load_cell_text(struct loader *L, const struct cell *c, size_t *len);
+unsigned load_cell_class(const struct cell *c);
+int load_row_error(struct loader *L, const char *fmt, ...) PIPE_PRINTF(2, 3);
+int load_check_utf8(struct loader *L, const struct column *c, const struct cell *v);
+bool load_out_of_range(const char *p, size_t len);
+int load_range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type);
+int load_convert(struct loader *L, const struct cell *c, enum type t, struct value *out);
+bool load_fits(unsigned k, enum type t);
 
 /* load_walk.c: the first pass's reading of every source. */
-int run_pass(struct loader *L);
+int load_run_pass(struct loader *L);
 
 /* load_infer.c: a value of a record, observed (first pass) or stored. */
-int scalar(struct loader *L, int node, const struct cell *v);
+int load_scalar(struct loader *L, int node, const struct cell *v);
 
 /* load_store.c: the second pass, the rows and the writers. */
-int store(struct loader *L, struct ltable *t, struct column *c, const struct cell *v);
-int flush_rows(struct ltable *t, bool existing);
-int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id, int64_t idx);
-int open_writers(struct loader *L, const char *root_dir);
-int finish_writers(struct loader *L);
-int replay_beside(struct loader *L);
+int load_store_value(struct loader *L, struct ltable *t, struct column *c, const struct cell *v);
+int load_flush_rows(struct ltable *t, bool existing);
+int load_row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id, int64_t idx);
+int load_open_writers(struct loader *L, const char *root_dir);
+int load_finish_writers(struct loader *L);
+int load_replay_beside(struct loader *L);
 
 /* load_merge.c: append and merge outputs, assembled. */
-int assemble(struct loader *L);
+int load_assemble(struct loader *L);
 
 /* load_tape.c: the tape (its format is described there). */
 int tape_flush(struct loader *L);

@@ -308,11 +308,11 @@ static int copy_rows(struct ltable *t, const char *dir, const struct keep *keep,
 				}
 				t->batch.nrows++;
 				t->rows++;
-				if (t->batch.nrows >= BATCH_ROWS && (error = flush_rows(t, existing)) < 0)
+				if (t->batch.nrows >= BATCH_ROWS && (error = load_flush_rows(t, existing)) < 0)
 					goto done;
 			}
 		}
-	error = flush_rows(t, existing);
+	error = load_flush_rows(t, existing);
 done:
 	batch_free(&b);
 	table_close(src);
@@ -321,7 +321,7 @@ done:
 	return error;
 }
 
-int assemble(struct loader *L)
+int load_assemble(struct loader *L)
 {
 	/* The root ids kept, of the old table and of this load: the same data
 	 * loaded again has the same ids. */
@@ -374,7 +374,7 @@ int assemble(struct loader *L)
 		if (root && ids_new.n)
 			qsort(ids_new.ids, ids_new.n, sizeof(int64_t), compare_id);
 	}
-	error = finish_writers(L);
+	error = load_finish_writers(L);
 done:
 	dedup_free(&d);
 	free(bits);

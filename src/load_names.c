@@ -38,7 +38,7 @@ char *load_column_name(const char *s, size_t len)
 
 /* name, or when it is longer than LOAD_MAX_NAME, its start and a hash of
  * the whole (as dlt shortens identifiers): the same name every load. */
-char *short_name(char *name)
+char *load_short_name(char *name)
 {
 	size_t len = strlen(name);
 	char *s;
@@ -51,14 +51,14 @@ char *short_name(char *name)
 
 /* The column named name in t, made on first sight: keys that differ in the
  * source but normalise alike (VendorID, vendorid) share it. */
-int column_new(struct loader *L, struct ltable *t, const char *name, struct column **out)
+int load_column_new(struct loader *L, struct ltable *t, const char *name, struct column **out)
 {
 	struct column *c;
 	if ((*out = strmap_get(&t->by_name, name)))
 		return 0;
 	/* the lineage columns count too */
 	if (t->ncols + LIN_COUNT >= LOAD_MAX_COLUMNS)
-		return row_error(L, "table %s: more than %d columns: BigQuery allows at most %d columns in a table, "
+		return load_row_error(L, "table %s: more than %d columns: BigQuery allows at most %d columns in a table, "
 		                 "pipe's %d lineage columns included", t->name, LOAD_MAX_COLUMNS - LIN_COUNT,
 		                 LOAD_MAX_COLUMNS, LIN_COUNT);
 	c = xcalloc(1, sizeof(*c));
@@ -98,7 +98,7 @@ static int node_new(struct loader *L, int parent, const char *raw, size_t rawlen
 	return (int)L->nnodes++;
 }
 
-int table_new(struct loader *L, const char *name, int parent)
+int load_table_new(struct loader *L, const char *name, int parent)
 {
 	struct ltable *t;
 	int error;
@@ -146,7 +146,7 @@ static void slots_rehash(struct loader *L)
 }
 
 /* The node for key raw under parent, made on first sight. */
-int node_get(struct loader *L, int parent, const char *raw, size_t len)
+int load_node_get(struct loader *L, int parent, const char *raw, size_t len)
 {
 	size_t h;
 	struct node *p;
@@ -163,7 +163,7 @@ int node_get(struct loader *L, int parent, const char *raw, size_t len)
 	}
 	p = &L->nodes[parent];
 	norm = load_column_name(raw, len);
-	name = short_name(p->name[0] ? xasprintf("%s__%s", p->name, norm) : xstrdup(norm));
+	name = load_short_name(p->name[0] ? xasprintf("%s__%s", p->name, norm) : xstrdup(norm));
 	id = node_new(L, parent, raw, len, p->table, name);
 	free(norm);
 	free(name);

@@ -22,13 +22,13 @@ static void pad_to(struct column *c, struct ltable *t)
 }
 
 /* The second pass: a value into its column's vector. */
-int store(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
+int load_store_value(struct loader *L, struct ltable *t, struct column *c, const struct cell *v)
 {
 	struct value x;
 	struct vec *vec;
 	if (c->fixed && c->hint == TYPE_NULL) {
-		unsigned k = cell_class(v);
-		if (!fits(k, c->type))
+		unsigned k = load_cell_class(v);
+		if (!load_fits(k, c->type))
 			c = c->variant[variant_of(k)];
 	}
 	if (!c || c->pos < 0)
@@ -37,10 +37,10 @@ int store(struct loader *L, struct ltable *t, struct column *c, const struct cel
 	pad_to(c, t);
 	if (vec->count > t->batch.nrows)
 		return 0; /* the same column twice in a record: the first wins */
-	if (convert(L, v, c->type, &x) < 0) {
+	if (load_convert(L, v, c->type, &x) < 0) {
 		size_t len;
-		const char *s = cell_text(L, v, &len);
-		return row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
+		const char *s = load_cell_text(L, v, &len);
+		return load_row_error(L, "column %s: cannot convert \"%.*s\" to %s", c->name, len > 80 ? 80 : (int)len, s,
 		                 type_name(c->type));
 	}
 	vec_push(vec, &x);
@@ -97,7 +97,7 @@ static int sink_wait(struct sink *k)
 
 /* existing: the rows were in the table before this load (BigQuery counts
  * the partitions a job modifies without them). */
-int flush_rows(struct ltable *t, bool existing)
+int load_flush_rows(struct ltable *t, bool existing)
 {
 	int error = 0;
 	struct batch full;
@@ -124,7 +124,7 @@ int flush_rows(struct ltable *t, bool existing)
 
 static int flush(struct ltable *t)
 {
-	return flush_rows(t, false);
+	return load_flush_rows(t, false);
 }
 
 static void lineage_push(struct ltable *t, int which, int64_t v)
@@ -134,7 +134,7 @@ static void lineage_push(struct ltable *t, int which, int64_t v)
 		vec_push(&t->batch.cols[t->lin[which]], &x);
 }
 
-int row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id,
+int load_row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_id, int64_t root_id,
                    int64_t idx)
 {
 	if (L->pass == 1) {
@@ -183,7 +183,7 @@ static int replay(struct loader *L)
 			c.escaped = ev >> 4 & 1;
 			c.len = (size_t)tape_varint(L);
 			c.p = tape_get(L, c.len);
-			error = store(L, &L->tables[n->table], n->col, &c);
+			error = load_store_value(L, &L->tables[n->table], n->col, &c);
 		} else if (ev == TAPE_INT || ev == TAPE_DEC || ev == TAPE_TYPED) {
 			static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 			                               1e13, 1e14, 1e15};
@@ -220,7 +220,7 @@ static int replay(struct loader *L)
 			struct ltable *t = &L->tables[ti];
 			int64_t id = (int64_t)tape_varint(L), parent = (int64_t)tape_varint(L) - 1,
 			        root = (int64_t)tape_varint(L) - 1, idx = (int64_t)tape_varint(L) - 1;
-			error = row_end(L, t, row_id(t, id), parent < 0 ? -1 : row_id(&L->tables[t->parent < 0 ? 0 : t->parent], parent),
+			error = load_row_end(L, t, row_id(t, id), parent < 0 ? -1 : row_id(&L->tables[t->parent < 0 ? 0 : t->parent], parent),
 			                root < 0 ? -1 : row_id(&L->tables[0], root), idx);
 		} else
 			error = error_set("%s: a damaged tape", L->tape_path);
@@ -249,7 +249,7 @@ static void *replay_main(void *arg)
 
 /* The second pass in a thread while this one appends its batches (see
  * struct sink).  Without a thread, the pass appends by itself. */
-int replay_beside(struct loader *L)
+int load_replay_beside(struct loader *L)
 {
 	struct sink k = {0};
 	struct replay_job j = {L, &k, 0, NULL};
@@ -305,7 +305,7 @@ done:
 }
 
 /* The final types, the specs and the writers. */
-int open_writers(struct loader *L, const char *root_dir)
+int load_open_writers(struct loader *L, const char *root_dir)
 {
 	int error;
 	for (size_t ti = 0; ti < L->ntables; ti++) {
@@ -411,7 +411,7 @@ int open_writers(struct loader *L, const char *root_dir)
 	return 0;
 }
 
-int finish_writers(struct loader *L)
+int load_finish_writers(struct loader *L)
 {
 	int error = 0;
 	for (size_t i = 0; i < L->ntables; i++) {

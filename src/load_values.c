@@ -69,7 +69,7 @@ static unsigned classify_string(const char *p, size_t len)
 }
 
 /* The text of a cell (strings decoded). */
-const char *cell_text(struct loader *L, const struct cell *c, size_t *len)
+const char *load_cell_text(struct loader *L, const struct cell *c, size_t *len)
 {
 	if (!c->escaped || !memchr(c->p, '\\', c->len)) {
 		*len = c->len;
@@ -122,7 +122,7 @@ static bool int64_text(const char *p, size_t len, int64_t *out)
 
 /* A value's class.  A string is classified as written: an escape never
  * makes a date. */
-unsigned cell_class(const struct cell *c)
+unsigned load_cell_class(const struct cell *c)
 {
 	int64_t i;
 	switch (c->type) {
@@ -138,7 +138,7 @@ unsigned cell_class(const struct cell *c)
 	}
 }
 
-int row_error(struct loader *L, const char *fmt, ...)
+int load_row_error(struct loader *L, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
@@ -268,18 +268,18 @@ static size_t utf8_valid_len(const unsigned char *s, size_t len)
 
 /* A STRING must be UTF-8, as BigQuery's load jobs require: a Latin-1 file
  * is refused, not loaded as bytes no query can compare. */
-int check_utf8(struct loader *L, const struct column *c, const struct cell *v)
+int load_check_utf8(struct loader *L, const struct column *c, const struct cell *v)
 {
 	size_t ok = utf8_valid_len((const unsigned char *)v->p, v->len);
 	if (ok == v->len)
 		return 0;
-	return row_error(L, "column %s: invalid UTF-8: byte 0x%02x after \"%.*s\" (BigQuery rejects it too): "
+	return load_row_error(L, "column %s: invalid UTF-8: byte 0x%02x after \"%.*s\" (BigQuery rejects it too): "
 	                 "convert the file to UTF-8, e.g. iconv -f LATIN1 -t UTF-8", c->name,
 	                 (unsigned char)v->p[ok], ok > 40 ? 40 : (int)ok, v->p + (ok > 40 ? ok - 40 : 0));
 }
 
 /* A number written beyond FLOAT64's range (1e400) would load as infinity. */
-bool out_of_range(const char *p, size_t len)
+bool load_out_of_range(const char *p, size_t len)
 {
 	char tmp[64], *copy;
 	double d;
@@ -294,19 +294,19 @@ bool out_of_range(const char *p, size_t len)
 	return isinf(d);
 }
 
-int range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type)
+int load_range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type)
 {
-	return row_error(L, "column %s: %.*s is out of range for %s (BigQuery rejects it too; the largest FLOAT64 is "
+	return load_row_error(L, "column %s: %.*s is out of range for %s (BigQuery rejects it too; the largest FLOAT64 is "
 	                 "about 1.8e308): fix the value, or load the column as text (types = %s:STRING)",
 	                 c->name, len > 80 ? 80 : (int)len, s, type, c->name);
 }
 
 /* The value of cell as type t: 0, or PIPE_EUSAGE when it does not convert.
  * Strings point into the cell or the scratch buffer. */
-int convert(struct loader *L, const struct cell *c, enum type t, struct value *out)
+int load_convert(struct loader *L, const struct cell *c, enum type t, struct value *out)
 {
 	size_t len;
-	const char *s = cell_text(L, c, &len);
+	const char *s = load_cell_text(L, c, &len);
 	if (t == TYPE_STRING) {
 		*out = value_string(s, len);
 		return 0;
@@ -319,7 +319,7 @@ int convert(struct loader *L, const struct cell *c, enum type t, struct value *o
 	    (t == TYPE_TIMESTAMP && fast_timestamp(s, len, &out->us)))
 		return 0;
 	if (value_parse(t, s, len, out) == 0)
-		return t == TYPE_FLOAT64 && isinf(out->f) && out_of_range(s, len) ? PIPE_EUSAGE : 0;
+		return t == TYPE_FLOAT64 && isinf(out->f) && load_out_of_range(s, len) ? PIPE_EUSAGE : 0;
 	/* "1.0" is a whole number too: Socrata and pandas write them so. */
 	if (t == TYPE_INT64 && value_parse(TYPE_FLOAT64, s, len, out) == 0 && out->f == floor(out->f) &&
 	    fabs(out->f) < 9.2e18) {
@@ -330,7 +330,7 @@ int convert(struct loader *L, const struct cell *c, enum type t, struct value *o
 }
 
 /* Whether a value of class k goes into a column of type t unchanged. */
-bool fits(unsigned k, enum type t)
+bool load_fits(unsigned k, enum type t)
 {
 	switch (t) {
 	case TYPE_STRING: return true;

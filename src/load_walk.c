@@ -68,7 +68,7 @@ static int walk_array(struct loader *L, const struct json_doc *d, int tok, int n
 			free(name);
 			return error_set("internal error: a child table appeared in the second pass");
 		}
-		error = table_new(L, name, nd->table);
+		error = load_table_new(L, name, nd->table);
 		free(name);
 		if (error < 0)
 			return error;
@@ -85,15 +85,15 @@ static int walk_array(struct loader *L, const struct json_doc *d, int tok, int n
 			if ((error = walk_object(L, d, i, L->tables[child].root, id, root_id, depth, &i)) < 0)
 				return error;
 		} else {
-			int vn = node_get(L, L->tables[child].root, "value", 5);
+			int vn = load_node_get(L, L->tables[child].root, "value", 5);
 			struct cell c = tok_cell(d, i);
 			if (d->toks[i].type == JSON_ARRAY) /* a list in a list: kept as its JSON text */
 				c = json_text_cell(d, i);
-			if ((error = scalar(L, vn, &c)) < 0)
+			if ((error = load_scalar(L, vn, &c)) < 0)
 				return error;
 			i = json_skip(d, i);
 		}
-		if ((error = row_end(L, &L->tables[child], id, parent_id, root_id, k)) < 0)
+		if ((error = load_row_end(L, &L->tables[child], id, parent_id, root_id, k)) < 0)
 			return error;
 	}
 	*next = i;
@@ -112,7 +112,7 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 		struct node *p = &L->nodes[parent_node];
 		int node = (size_t)k < p->norder ? p->order[k] : -1, v = i + 1;
 		if (node < 0 || L->nodes[node].rawlen != len || !same_key(L->nodes[node].raw, raw, len)) {
-			node = node_get(L, parent_node, raw, len);
+			node = load_node_get(L, parent_node, raw, len);
 			p = &L->nodes[parent_node];
 			grow_array(&p->order, &p->caporder, (size_t)k + 1, sizeof(int));
 			while (p->norder <= (size_t)k)
@@ -121,7 +121,7 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 		}
 		if ((d->toks[v].type == JSON_OBJECT || d->toks[v].type == JSON_ARRAY) && depth >= LOAD_MAX_NESTING) {
 			struct cell c = json_text_cell(d, v);
-			if ((error = scalar(L, node, &c)) < 0)
+			if ((error = load_scalar(L, node, &c)) < 0)
 				return error;
 			i = json_skip(d, v);
 			continue;
@@ -137,7 +137,7 @@ static int walk_object(struct loader *L, const struct json_doc *d, int tok, int 
 			break;
 		default: {
 			struct cell c = tok_cell(d, v);
-			if ((error = scalar(L, node, &c)) < 0)
+			if ((error = load_scalar(L, node, &c)) < 0)
 				return error;
 			i = v + 1;
 		}
@@ -155,7 +155,7 @@ static int load_record(struct loader *L, const struct json_doc *d)
 	id = row_begin(&L->tables[0]);
 	if ((error = walk_object(L, d, 0, L->tables[0].root, id, -1, 0, &next)) < 0)
 		return error;
-	return row_end(L, &L->tables[0], id, -1, -1, -1);
+	return load_row_end(L, &L->tables[0], id, -1, -1, -1);
 }
 
 /* A CSV field's text is typed as a JSON value would be by its look: 12
@@ -226,7 +226,7 @@ static int load_csv(struct loader *L, const char *path)
 	}
 	nodes = xcalloc(nheader, sizeof(int));
 	for (size_t i = 0; i < nheader; i++)
-		nodes[i] = node_get(L, L->tables[0].root, c.fields.data + c.off[i], c.len[i]);
+		nodes[i] = load_node_get(L, L->tables[0].root, c.fields.data + c.off[i], c.len[i]);
 	while ((error = csv_next(&c)) > 0) {
 		struct ltable *t = &L->tables[0];
 		int64_t id;
@@ -244,10 +244,10 @@ static int load_csv(struct loader *L, const char *path)
 		id = row_begin(t);
 		for (size_t i = 0; i < c.n; i++) {
 			struct cell v = csv_cell(c.fields.data + c.off[i], c.len[i]);
-			if ((error = scalar(L, nodes[i], &v)) < 0)
+			if ((error = load_scalar(L, nodes[i], &v)) < 0)
 				goto done;
 		}
-		if ((error = row_end(L, t, id, -1, -1, -1)) < 0)
+		if ((error = load_row_end(L, t, id, -1, -1, -1)) < 0)
 			goto done;
 		L->loaded++;
 	}
@@ -269,7 +269,7 @@ static enum load_format format_of(const struct load_options *o, const char *path
 }
 
 /* One pass over every source. */
-int run_pass(struct loader *L)
+int load_run_pass(struct loader *L)
 {
 	struct json_doc doc = {0};
 	int error = 0;

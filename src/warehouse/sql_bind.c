@@ -22,21 +22,21 @@ static bool is_agg(const struct ast *a)
 	return a->kind == A_CALL && !a->over && (fn = sql_func_find(a->name)) && (fn->kind & FN_AGGREGATE);
 }
 
-bool has_agg(const struct ast *a)
+bool bind_has_agg(const struct ast *a)
 {
 	if (!a)
 		return false;
 	if (is_agg(a))
 		return true;
 	for (size_t i = 0; i < a->nargs; i++)
-		if (has_agg(a->args[i]))
+		if (bind_has_agg(a->args[i]))
 			return true;
 	if (a->over) {
 		for (size_t i = 0; i < a->over->npart; i++)
-			if (has_agg(a->over->part[i]))
+			if (bind_has_agg(a->over->part[i]))
 				return true;
 		for (size_t i = 0; i < a->over->norder; i++)
-			if (has_agg(a->over->order[i].expr))
+			if (bind_has_agg(a->over->order[i].expr))
 				return true;
 	}
 	return false;
@@ -49,7 +49,7 @@ static bool streq_null(const char *a, const char *b, bool nocase)
 	return nocase ? str_eq_nocase(a, b) : strcmp(a, b) == 0;
 }
 
-bool ast_equal(const struct ast *a, const struct ast *b)
+bool bind_ast_equal(const struct ast *a, const struct ast *b)
 {
 	if (a == b)
 		return true;
@@ -61,7 +61,7 @@ bool ast_equal(const struct ast *a, const struct ast *b)
 	    !streq_null(a->qual, b->qual, true) || !streq_null(a->s, b->s, false))
 		return false;
 	for (size_t i = 0; i < a->nargs; i++)
-		if (!ast_equal(a->args[i], b->args[i]))
+		if (!bind_ast_equal(a->args[i], b->args[i]))
 			return false;
 	if (!a->over || !b->over)
 		return !a->over && !b->over;
@@ -70,10 +70,10 @@ bool ast_equal(const struct ast *a, const struct ast *b)
 	    x->hi != y->hi || x->lo_n != y->lo_n || x->hi_n != y->hi_n)
 		return false;
 	for (size_t i = 0; i < x->npart; i++)
-		if (!ast_equal(x->part[i], y->part[i]))
+		if (!bind_ast_equal(x->part[i], y->part[i]))
 			return false;
 	for (size_t i = 0; i < x->norder; i++)
-		if (!ast_equal(x->order[i].expr, y->order[i].expr) || x->order[i].desc != y->order[i].desc ||
+		if (!bind_ast_equal(x->order[i].expr, y->order[i].expr) || x->order[i].desc != y->order[i].desc ||
 		    x->order[i].nulls != y->order[i].nulls)
 			return false;
 	return true;
@@ -96,7 +96,7 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 			return sql_error_at(b->src, a->line, a->col,
 					    "Number of arguments does not match for aggregate function %s", fn->name);
 		for (size_t i = 0; i < a->nargs; i++)
-			if (has_agg(a->args[i]))
+			if (bind_has_agg(a->args[i]))
 				return sql_error_at(b->src, a->args[i]->line, a->args[i]->col,
 						    "Aggregations of aggregations are not allowed");
 		b->post = false;
@@ -117,7 +117,7 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		goto nosig;
 	/* SUM and AVG add up their argument's type: a NULL literal's is INT64 */
 	if ((g.kind == AG_SUM || g.kind == AG_AVG) &&
-	    (error = coerce(b, &g.arg, t == TYPE_NULL ? TYPE_INT64 : t)) < 0) {
+	    (error = resolve_coerce(b, &g.arg, t == TYPE_NULL ? TYPE_INT64 : t)) < 0) {
 		pexpr_free(g.arg);
 		return error;
 	}
@@ -129,7 +129,7 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 nosig:
 	error = sql_error_at(b->src, a->line, a->col,
 			     "No matching signature for aggregate function %s for argument types: %s", fn->name,
-			     display_type(t));
+			     resolve_display_type(t));
 	pexpr_free(g.arg);
 	return error;
 }
@@ -151,7 +151,7 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 	enum type t = w->arg ? w->arg->type : TYPE_INT64;
 	if (t == TYPE_NULL) {
 		t = TYPE_INT64;
-		coerce(b, &w->arg, t);
+		resolve_coerce(b, &w->arg, t);
 	}
 	if (w->kind == W_LAG || w->kind == W_LEAD) {
 		w->offset = 1;
@@ -168,11 +168,11 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 			if (w->def->kind != X_CONST)
 				return sql_error_at(b->src, a->args[2]->line, a->args[2]->col,
 						    "Argument 3 to %s must be a constant", fn->name);
-			if (w->def->type != TYPE_NULL && supertype(w->arg, w->def) != t)
+			if (w->def->type != TYPE_NULL && resolve_supertype(w->arg, w->def) != t)
 				return sql_error_at(b->src, a->line, a->col,
 						    "No matching signature for analytic function %s for argument types: %s, INT64, %s",
-						    fn->name, display_type(t), display_type(w->def->type));
-			if ((error = coerce(b, &w->def, t)) < 0)
+						    fn->name, resolve_display_type(t), resolve_display_type(w->def->type));
+			if ((error = resolve_coerce(b, &w->def, t)) < 0)
 				return error;
 		}
 	}
@@ -184,7 +184,7 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		if ((error = bind_expr(b, ov->part[i], &x)) < 0)
 			return error;
 		if (x->type == TYPE_NULL)
-			coerce(b, &x, TYPE_INT64);
+			resolve_coerce(b, &x, TYPE_INT64);
 		w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
 		w->part[w->npart++] = x;
 		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON)
@@ -200,7 +200,7 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 			return error;
 		w->norder++;
 		if (w->order[i]->type == TYPE_NULL)
-			coerce(b, &w->order[i], TYPE_INT64);
+			resolve_coerce(b, &w->order[i], TYPE_INT64);
 		if (w->order[i]->type == TYPE_JSON)
 			return sql_error_at(b->src, o->expr->line, o->expr->col,
 					    "Ordering by expressions of type JSON is not allowed");
@@ -222,7 +222,7 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 nosig:
 	return sql_error_at(b->src, a->line, a->col,
 			    "No matching signature for analytic function %s for argument types: %s", fn->name,
-			    display_type(t));
+			    resolve_display_type(t));
 }
 
 static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out)
@@ -231,7 +231,7 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 		return sql_error_at(b->src, a->line, a->col, "Analytic function not allowed in %s",
 				    b->clause ? b->clause : "this context");
 	for (size_t k = 0; k < b->nwins; k++)
-		if (ast_equal(b->winasts[k], a)) {
+		if (bind_ast_equal(b->winasts[k], a)) {
 			*out = px_col((int)k, b->wins[k].type, a);
 			(*out)->winref = true;
 			return 0;
@@ -269,7 +269,7 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 	b->allow_window = true;
 	b->clause = clause;
 	if (error < 0) {
-		win_free(&w);
+		node_win_free(&w);
 		return error;
 	}
 	b->wins = xrealloc(b->wins, (b->nwins + 1) * sizeof *b->wins);
@@ -337,22 +337,22 @@ static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
 		goto fail;
 	}
 	struct pexpr col = {.kind = X_COL, .type = n->types[0]};
-	enum type t = supertype(x, &col);
+	enum type t = resolve_supertype(x, &col);
 	if (t == TYPE_COUNT) {
 		error = sql_error_at(b->src, a->line, a->col, "Cannot execute IN subquery with uncomparable types %s and %s",
-				     display_type(x->type), display_type(n->types[0]));
+				     resolve_display_type(x->type), resolve_display_type(n->types[0]));
 		goto fail;
 	}
 	if (t == TYPE_NULL)
 		t = TYPE_INT64;
-	if ((error = coerce(b, &x, t)) < 0)
+	if ((error = resolve_coerce(b, &x, t)) < 0)
 		goto fail;
 	if (n->types[0] != t) {
 		struct node *p = node_new(N_PROJECT, 1);
 		p->child = n;
 		p->exprs = xcalloc(2, sizeof *p->exprs);
 		p->exprs[0] = px_col(0, n->types[0], NULL);
-		coerce(b, &p->exprs[0], t);
+		resolve_coerce(b, &p->exprs[0], t);
 		p->types[0] = t;
 		p->names[0] = xstrdup(n->names[0]);
 		n = p;
@@ -388,10 +388,10 @@ static int want_bool(struct binder *b, const struct ast *at, const char *op, str
 {
 	for (size_t i = 0; i < e->nargs; i++)
 		if (e->args[i]->type != TYPE_BOOL && e->args[i]->type != TYPE_NULL)
-			return op_error(b, at, op, e->args, e->nargs);
+			return resolve_op_error(b, at, op, e->args, e->nargs);
 	for (size_t i = 0; i < e->nargs; i++)
 		if (e->args[i]->type == TYPE_NULL)
-			coerce(b, &e->args[i], TYPE_BOOL);
+			resolve_coerce(b, &e->args[i], TYPE_BOOL);
 	return 0;
 }
 
@@ -400,9 +400,9 @@ static int want_strings(struct binder *b, const struct ast *at, const char *op, 
 {
 	for (int i = 0; i < 2; i++)
 		if (e->args[i]->type != TYPE_STRING && e->args[i]->type != TYPE_NULL)
-			return op_error(b, at, op, e->args, 2);
-	coerce(b, &e->args[0], TYPE_STRING);
-	coerce(b, &e->args[1], TYPE_STRING);
+			return resolve_op_error(b, at, op, e->args, 2);
+	resolve_coerce(b, &e->args[0], TYPE_STRING);
+	resolve_coerce(b, &e->args[1], TYPE_STRING);
 	return 0;
 }
 
@@ -443,7 +443,7 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 		size_t first = isif ? 1 : 0;
 		if (isif && (error = want_bool(b, a, "IF", &(struct pexpr){.nargs = 1, .args = e->args})) < 0)
 			goto fail;
-		if ((error = unify(b, a, fn->name, e->args + first, e->nargs - first, &e->type)) < 0)
+		if ((error = resolve_unify(b, a, fn->name, e->args + first, e->nargs - first, &e->type)) < 0)
 			goto fail;
 		*out = e;
 		return 0;
@@ -547,7 +547,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 	}
 	if (b->post && !is_agg(a)) {
 		for (size_t k = 0; k < b->nkeys; k++)
-			if (ast_equal(a, b->keyasts[k])) {
+			if (bind_ast_equal(a, b->keyasts[k])) {
 				*out = px_col((int)k, b->keys[k]->type, a);
 				return 0;
 			}
@@ -601,7 +601,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			return 0;
 		}
 		if (e->type != TYPE_NULL && !type_is_numeric(e->type)) {
-			error = op_error(b, a, "-", &e, 1);
+			error = resolve_op_error(b, a, "-", &e, 1);
 			pexpr_free(e);
 			return error;
 		}
@@ -631,7 +631,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		} else if (arith) {
 			enum type l = e->args[0]->type, r = e->args[1]->type, t;
 			if ((l != TYPE_NULL && !type_is_numeric(l)) || (r != TYPE_NULL && !type_is_numeric(r))) {
-				error = op_error(b, a, op, e->args, 2);
+				error = resolve_op_error(b, a, op, e->args, 2);
 				goto fail;
 			}
 			if (l == TYPE_FLOAT64 || r == TYPE_FLOAT64)
@@ -644,12 +644,12 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 				t = TYPE_FLOAT64;
 			e->op = op[0] == '+' ? AR_ADD : op[0] == '-' ? AR_SUB : op[0] == '*' ? AR_MUL : AR_DIV;
 			e->type = t;
-			if ((error = coerce(b, &e->args[0], t)) < 0 || (error = coerce(b, &e->args[1], t)) < 0)
+			if ((error = resolve_coerce(b, &e->args[0], t)) < 0 || (error = resolve_coerce(b, &e->args[1], t)) < 0)
 				goto fail;
 		} else {
 			enum type t;
 			e->op = cmp_of(op);
-			if ((error = unify(b, a, op, e->args, 2, &t)) < 0)
+			if ((error = resolve_unify(b, a, op, e->args, 2, &t)) < 0)
 				goto fail;
 		}
 		*out = e;
@@ -661,18 +661,18 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		for (int i = 0; i < 3; i++)
 			if ((error = bind_expr(b, a->args[i], &x[i])) < 0)
 				goto between_fail;
-		if ((error = unify(b, a, "BETWEEN", x, 3, &t)) < 0)
+		if ((error = resolve_unify(b, a, "BETWEEN", x, 3, &t)) < 0)
 			goto between_fail;
 		/* x BETWEEN lo AND hi is x >= lo AND x <= hi: the planner prunes
 		 * with each half.  x is evaluated twice; a copy is bound twice. */
 		struct pexpr *x2 = NULL;
-		if ((error = bind_expr(b, a->args[0], &x2)) < 0 || (error = coerce(b, &x2, t)) < 0) {
+		if ((error = bind_expr(b, a->args[0], &x2)) < 0 || (error = resolve_coerce(b, &x2, t)) < 0) {
 			pexpr_free(x2);
 			goto between_fail;
 		}
 		e = px_new(X_AND, TYPE_BOOL, a);
-		px_add(e, cmp_node(CMP_GE, x[0], x[1], a));
-		px_add(e, cmp_node(CMP_LE, x2, x[2], a));
+		px_add(e, node_cmp(CMP_GE, x[0], x[1], a));
+		px_add(e, node_cmp(CMP_LE, x2, x[2], a));
 		if (a->negated) {
 			struct pexpr *n = px_new(X_NOT, TYPE_BOOL, a);
 			px_add(n, e);
@@ -694,7 +694,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			return bind_insub(b, a, out);
 		e = px_new(X_IN, TYPE_BOOL, a);
 		e->negated = a->negated;
-		if ((error = bind_args(b, a, e)) < 0 || (error = unify(b, a, "IN", e->args, e->nargs, &t)) < 0)
+		if ((error = bind_args(b, a, e)) < 0 || (error = resolve_unify(b, a, "IN", e->args, e->nargs, &t)) < 0)
 			goto fail;
 		*out = e;
 		return 0;
@@ -740,16 +740,16 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 				}
 				pair[0] = x, pair[1] = cond;
 				enum type t;
-				if ((error = unify(b, a->args[i], "=", pair, 2, &t)) < 0) {
+				if ((error = resolve_unify(b, a->args[i], "=", pair, 2, &t)) < 0) {
 					pexpr_free(pair[0]);
 					pexpr_free(pair[1]);
 					goto case_fail;
 				}
-				cond = cmp_node(CMP_EQ, pair[0], pair[1], a->args[i]);
+				cond = node_cmp(CMP_EQ, pair[0], pair[1], a->args[i]);
 			}
 			px_add(e, cond);
 			if (cond->type != TYPE_BOOL && cond->type != TYPE_NULL) {
-				error = op_error(b, a->args[i], "CASE WHEN", &cond, 1);
+				error = resolve_op_error(b, a->args[i], "CASE WHEN", &cond, 1);
 				goto case_fail;
 			}
 			if ((error = bind_expr(b, a->args[i + 1], &then)) < 0)
@@ -763,7 +763,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			px_add(e, x);
 		}
 		{
-			/* the results' common type; unify() works on an array, so
+			/* the results' common type; resolve_unify() works on an array, so
 			 * gather the result slots and write them back */
 			size_t nr = 0;
 			/* on the heap: bind recurses as deep as the expression */
@@ -775,7 +775,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			struct pexpr **tmp = xcalloc(nr + 1, sizeof *tmp);
 			for (size_t k = 0; k < nr; k++)
 				tmp[k] = *slots[k];
-			error = unify(b, a, "CASE", tmp, nr, &e->type);
+			error = resolve_unify(b, a, "CASE", tmp, nr, &e->type);
 			for (size_t k = 0; k < nr; k++)
 				*slots[k] = tmp[k];
 			free(tmp);

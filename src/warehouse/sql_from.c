@@ -26,7 +26,7 @@ static int table_not_found(struct binder *b, const struct from *f)
 	struct buf msg = BUF_INIT;
 	buf_puts(&msg, error_last());
 	if (table_list(b->root, &names, &n) >= 0) {
-		const char *best = closest(last_part(f->table), (const char *const *)names, n);
+		const char *best = resolve_closest(last_part(f->table), (const char *const *)names, n);
 		if (best)
 			buf_printf(&msg, "; Did you mean %s?", best);
 	}
@@ -110,7 +110,7 @@ static struct node *using_columns(struct binder *b, const struct from *f, struct
 			e = px_new(X_COALESCE, TYPE_NULL, NULL);
 			px_add(e, px_col((int)li, scope->v[li].type, NULL));
 			px_add(e, px_col((int)ri, scope->v[ri].type, NULL));
-			unify(b, &at, "COALESCE", e->args, 2, &e->type); /* the equality unified them */
+			resolve_unify(b, &at, "COALESCE", e->args, 2, &e->type); /* the equality unified them */
 		} else {
 			e = px_col((int)(f->join == J_RIGHT ? ri : li), src->type, NULL);
 		}
@@ -222,7 +222,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			goto fail;
 		if (on->type != TYPE_BOOL) {
 			error = sql_error_at(b->src, f->on->line, f->on->col, "JOIN ON clause should return type BOOL, but returns %s",
-					     display_type(on->type));
+					     resolve_display_type(on->type));
 			pexpr_free(on);
 			goto fail;
 		}
@@ -276,13 +276,13 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			struct pexpr *pair[2] = {px_col((int)li, scope->v[li].type, NULL), px_col((int)ri, scope->v[ri].type, NULL)};
 			struct ast at = {.line = f->line, .col = f->col};
 			enum type t;
-			if ((error = unify(b, &at, "=", pair, 2, &t)) < 0) {
+			if ((error = resolve_unify(b, &at, "=", pair, 2, &t)) < 0) {
 				pexpr_free(pair[0]);
 				pexpr_free(pair[1]);
 				goto fail;
 			}
 			conj = xrealloc(conj, (nconj + 1) * sizeof *conj);
-			conj[nconj++] = cmp_node(CMP_EQ, pair[0], pair[1], NULL);
+			conj[nconj++] = node_cmp(CMP_EQ, pair[0], pair[1], NULL);
 		}
 	}
 	for (size_t i = 0; i < nconj; i++) {

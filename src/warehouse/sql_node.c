@@ -70,7 +70,7 @@ struct pexpr *px_col(int col, enum type t, const struct ast *at)
 	return e;
 }
 
-struct pexpr *cmp_node(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at)
+struct pexpr *node_cmp(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at)
 {
 	struct pexpr *e = px_new(X_CMP, TYPE_BOOL, at);
 	e->op = op;
@@ -79,7 +79,7 @@ struct pexpr *cmp_node(enum cmp_op op, struct pexpr *l, struct pexpr *r, const s
 	return e;
 }
 
-void win_free(struct win *w)
+void node_win_free(struct win *w)
 {
 	pexpr_free(w->arg);
 	pexpr_free(w->def);
@@ -129,7 +129,7 @@ void node_free(struct node *n)
 	pexpr_free(n->residual);
 	free(n->sort);
 	for (size_t i = 0; i < n->nwins; i++)
-		win_free(&n->wins[i]);
+		node_win_free(&n->wins[i]);
 	free(n->wins);
 	free(n);
 }

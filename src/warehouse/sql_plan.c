@@ -102,7 +102,7 @@ static struct node *plan_intersect_except(const struct select *sel, struct node 
 	d->names[ncols] = xstrdup("$arms");
 	struct node *f = node_wrap(N_FILTER, d, ncols + 1);
 	int64_t want = sel->setop == SET_INTERSECT ? (int64_t)narms : 0;
-	f->pred = cmp_node(CMP_EQ, px_col((int)ncols, TYPE_INT64, NULL), px_const(value_int64(want), NULL), NULL);
+	f->pred = node_cmp(CMP_EQ, px_col((int)ncols, TYPE_INT64, NULL), px_const(value_int64(want), NULL), NULL);
 	struct node *p = node_new(N_PROJECT, ncols);
 	p->child = f;
 	p->exprs = xcalloc(ncols + 1, sizeof *p->exprs);
@@ -146,7 +146,7 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 		}
 		for (size_t c = 0; c < ncols; c++) {
 			struct pexpr x = {.kind = X_COL, .type = types[c]}, y = {.kind = X_COL, .type = arms[i]->types[c]};
-			enum type t = supertype(&x, &y);
+			enum type t = resolve_supertype(&x, &y);
 			if (t == TYPE_COUNT) {
 				error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
 						     "Column %zu in %s has incompatible types: %s, %s", c + 1,
@@ -170,7 +170,7 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 		p->exprs = xcalloc(nc + 1, sizeof *p->exprs);
 		for (size_t c = 0; c < ncols; c++) {
 			p->exprs[c] = px_col((int)c, arms[i]->types[c], NULL);
-			coerce(b, &p->exprs[c], types[c]);
+			resolve_coerce(b, &p->exprs[c], types[c]);
 			p->types[c] = types[c];
 			p->names[c] = xstrdup(arms[i]->names[c]);
 		}
@@ -348,10 +348,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			goto done;
 		if (where->type != TYPE_BOOL && where->type != TYPE_NULL) {
 			error = sql_error_at(b.src, sel->where->line, sel->where->col,
-					     "WHERE clause should return type BOOL, but returns %s", display_type(where->type));
+					     "WHERE clause should return type BOOL, but returns %s", resolve_display_type(where->type));
 			goto done;
 		}
-		bool exact = extract_prunes(&b, where);
+		bool exact = prune_extract(&b, where);
 		struct node *f = node_wrap(N_FILTER, n, n->ncols);
 		f->pred_exact = exact && n->kind == N_SCAN;
 		if (f->pred_exact) {
@@ -369,9 +369,9 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		n = f;
 	}
 	for (size_t i = 0; i < sel->nitems && !aggregate; i++)
-		aggregate = has_agg(sel->items[i].expr);
+		aggregate = bind_has_agg(sel->items[i].expr);
 	for (size_t i = 0; i < sel->norder && !aggregate; i++)
-		aggregate = has_agg(sel->order[i].expr);
+		aggregate = bind_has_agg(sel->order[i].expr);
 
 	/* the select list's expressions, * expanded */
 	b.clause = "SELECT list";
@@ -436,7 +436,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 						break;
 					}
 			}
-			if (has_agg(ga)) {
+			if (bind_has_agg(ga)) {
 				error = sql_error_at(b.src, ga->line, ga->col, "Aggregate function not allowed in GROUP BY");
 				goto done;
 			}
@@ -553,7 +553,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 					col = (int)i;
 		}
 		for (size_t i = 0; i < nvis && col < 0; i++)
-			if (item_asts[i] && ast_equal(item_asts[i], oa))
+			if (item_asts[i] && bind_ast_equal(item_asts[i], oa))
 				col = (int)i;
 		if (col < 0) {
 			if (sel->distinct) {
@@ -590,10 +590,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		b.allow_window = false;
 		b.alias_sel = NULL;
 		if (error >= 0 && x->type == TYPE_NULL)
-			coerce(&b, &x, TYPE_BOOL);
+			resolve_coerce(&b, &x, TYPE_BOOL);
 		if (error >= 0 && x->type != TYPE_BOOL) {
 			error = sql_error_at(b.src, sel->qualify->line, sel->qualify->col,
-					     "QUALIFY clause should return type BOOL, but returns %s", display_type(x->type));
+					     "QUALIFY clause should return type BOOL, but returns %s", resolve_display_type(x->type));
 			pexpr_free(x);
 		}
 		if (error < 0) {
@@ -678,7 +678,7 @@ done:
 			pexpr_free(b.aggs[k].arg);
 	free(b.aggs);
 	for (size_t k = 0; k < b.nwins; k++)
-		win_free(&b.wins[k]);
+		node_win_free(&b.wins[k]);
 	free(b.wins);
 	free(b.winasts);
 	scope_free(&b.scope);

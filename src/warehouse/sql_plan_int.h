@@ -78,7 +78,7 @@ int plan_from(struct binder *b, const struct from *f, struct node **out, struct 
 /* sql_prune.c */
 /* Adds the WHERE conjuncts e holds on scan columns to their scans'
  * prunes; whether e became prunes exactly. */
-bool extract_prunes(struct binder *b, const struct pexpr *e);
+bool prune_extract(struct binder *b, const struct pexpr *e);
 /* Pushes the filters down and marks the columns the finished plan needs. */
 int plan_needs(struct plan *p);
 
@@ -89,9 +89,9 @@ int bind_expr(struct binder *b, const struct ast *a, struct pexpr **out);
  * SQL_MAX_PLAN_STEPS steps; the caller gives the level back. */
 int binder_enter(struct binder *b, int line, int col);
 /* Whether a holds an aggregate call (not an analytic one). */
-bool has_agg(const struct ast *a);
+bool bind_has_agg(const struct ast *a);
 /* Whether a and b are written the same (names ignoring case). */
-bool ast_equal(const struct ast *a, const struct ast *b);
+bool bind_ast_equal(const struct ast *a, const struct ast *b);
 
 /* sql_resolve.c */
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol);
@@ -99,17 +99,17 @@ void scope_free(struct scope *s);
 /* The scope index of a column reference; marks a table column used. */
 int resolve_column(struct binder *b, const struct ast *a, int *out);
 /* The closest of names to name, ignoring case, if a likely typo; or NULL. */
-const char *closest(const char *name, const char *const *names, size_t n);
+const char *resolve_closest(const char *name, const char *const *names, size_t n);
 /* A type as errors print it: NULL's is INT64. */
-const char *display_type(enum type t);
+const char *resolve_display_type(enum type t);
 /* "No matching signature for operator op for argument types: ..." */
-int op_error(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n);
+int resolve_op_error(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n);
 /* Converts *ep to type t: folds a constant, else wraps it in a cast. */
-int coerce(struct binder *b, struct pexpr **ep, enum type t);
+int resolve_coerce(struct binder *b, struct pexpr **ep, enum type t);
 /* The common type of two operands, or TYPE_COUNT when there is none. */
-enum type supertype(const struct pexpr *x, const struct pexpr *y);
+enum type resolve_supertype(const struct pexpr *x, const struct pexpr *y);
 /* Coerces the n operands of op to their common type, into *out. */
-int unify(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n, enum type *out);
+int resolve_unify(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n, enum type *out);
 
 /* sql_node.c */
 struct pexpr *px_new(enum pexpr_kind kind, enum type t, const struct ast *at);
@@ -117,8 +117,8 @@ void px_add(struct pexpr *e, struct pexpr *arg);
 void pexprs_free(struct pexpr **v, size_t n);
 struct pexpr *px_const(struct value v, const struct ast *at);
 struct pexpr *px_col(int col, enum type t, const struct ast *at);
-struct pexpr *cmp_node(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at);
-void win_free(struct win *w);
+struct pexpr *node_cmp(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at);
+void node_win_free(struct win *w);
 struct node *node_new(enum node_kind kind, size_t ncols);
 void node_free(struct node *n);
 /* A node of kind over child; a filter, sort or limit passes child's

@@ -113,11 +113,11 @@ static bool add_cmp_prune(struct node *scan, int tcol, bool date_of, enum cmp_op
 
 /* Returns whether e became prunes exactly (so that a block they accept
  * entirely needs no filtering). */
-bool extract_prunes(struct binder *b, const struct pexpr *e)
+bool prune_extract(struct binder *b, const struct pexpr *e)
 {
 	if (e->kind == X_AND) {
-		bool l = extract_prunes(b, e->args[0]);
-		bool r = extract_prunes(b, e->args[1]);
+		bool l = prune_extract(b, e->args[0]);
+		bool r = prune_extract(b, e->args[1]);
 		return l && r;
 	}
 	struct node *scan;

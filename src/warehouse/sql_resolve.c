@@ -36,15 +36,15 @@ void scope_free(struct scope *s)
 
 /* --- types --- */
 
-const char *display_type(enum type t) { return t == TYPE_NULL ? "INT64" : type_name(t); }
+const char *resolve_display_type(enum type t) { return t == TYPE_NULL ? "INT64" : type_name(t); }
 
-int op_error(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n)
+int resolve_op_error(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n)
 {
 	struct buf s = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_puts(&s, ", ");
-		buf_puts(&s, display_type(args[i]->type));
+		buf_puts(&s, resolve_display_type(args[i]->type));
 	}
 	bool fn = strcmp(op, "IF") == 0 || strcmp(op, "COALESCE") == 0 || strcmp(op, "IFNULL") == 0;
 	int rc = sql_error_at(b->src, at->line, at->col, "No matching signature for %s %s for argument types: %s",
@@ -59,7 +59,7 @@ static bool is_time_type(enum type t)
 }
 
 /* Converts e to type t: folds constants, else wraps it in a cast. */
-int coerce(struct binder *b, struct pexpr **ep, enum type t)
+int resolve_coerce(struct binder *b, struct pexpr **ep, enum type t)
 {
 	struct pexpr *e = *ep;
 	if (e->type == t)
@@ -98,7 +98,7 @@ int coerce(struct binder *b, struct pexpr **ep, enum type t)
 /* The common type of two operands for comparison, IN, CASE and COALESCE:
  * TYPE_COUNT when there is none.  A string literal takes the time type of
  * the other side. */
-enum type supertype(const struct pexpr *x, const struct pexpr *y)
+enum type resolve_supertype(const struct pexpr *x, const struct pexpr *y)
 {
 	enum type a = x->type, c = y->type;
 	if (a == c)
@@ -121,19 +121,19 @@ enum type supertype(const struct pexpr *x, const struct pexpr *y)
 	return TYPE_COUNT;
 }
 
-int unify(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n, enum type *out)
+int resolve_unify(struct binder *b, const struct ast *at, const char *op, struct pexpr **args, size_t n, enum type *out)
 {
 	enum type t = TYPE_NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct pexpr tmp = {.type = t, .kind = X_COL};
-		enum type s = supertype(&tmp, args[i]);
+		enum type s = resolve_supertype(&tmp, args[i]);
 		/* a literal string may take the time type of a later operand */
 		if (s == TYPE_COUNT)
 			for (size_t j = 0; j < n && s == TYPE_COUNT; j++)
 				if (is_time_type(args[j]->type))
 					s = args[j]->type;
 		if (s == TYPE_COUNT)
-			return op_error(b, at, op, args, n);
+			return resolve_op_error(b, at, op, args, n);
 		t = s;
 	}
 	/* every operand must reach t: a non-literal string does not become a date */
@@ -142,11 +142,11 @@ int unify(struct binder *b, const struct ast *at, const char *op, struct pexpr *
 		if (at_ != t && at_ != TYPE_NULL && !(type_is_numeric(at_) && type_is_numeric(t)) &&
 		    !(args[i]->kind == X_CONST && at_ == TYPE_STRING && is_time_type(t)) &&
 		    !(at_ == TYPE_DATE && t == TYPE_DATETIME))
-			return op_error(b, at, op, args, n);
+			return resolve_op_error(b, at, op, args, n);
 	}
 	for (size_t i = 0; i < n; i++) {
 		int error;
-		if ((error = coerce(b, &args[i], t == TYPE_NULL ? TYPE_INT64 : t)) < 0)
+		if ((error = resolve_coerce(b, &args[i], t == TYPE_NULL ? TYPE_INT64 : t)) < 0)
 			return error;
 	}
 	*out = t == TYPE_NULL ? TYPE_INT64 : t;
@@ -170,7 +170,7 @@ static bool lower_name(const char *name, char out[64])
 
 /* The closest of names to name, ignoring case, if close enough to be a
  * likely typo. */
-const char *closest(const char *name, const char *const *names, size_t n)
+const char *resolve_closest(const char *name, const char *const *names, size_t n)
 {
 	const char *best = NULL;
 	size_t bestd = strlen(name) / 3 + 1;
@@ -196,7 +196,7 @@ static int unrecognized(struct binder *b, const struct ast *a, const char *name)
 	const char **names = xcalloc(b->scope.n + 1, sizeof *names);
 	for (size_t i = 0; i < b->scope.n; i++)
 		names[i] = b->scope.v[i].name;
-	const char *best = closest(name, names, b->scope.n);
+	const char *best = resolve_closest(name, names, b->scope.n);
 	int rc;
 	if (best) {
 		char *lo = xstrdup(best);

@@ -174,7 +174,7 @@ int table_load(struct table *t, const bool *which)
 {
 	int error;
 	for (size_t p = 0; p < t->npartitions; p++)
-		if ((!which || which[p]) && (error = load_partition(t, p)) < 0)
+		if ((!which || which[p]) && (error = table_load_partition(t, p)) < 0)
 			return error;
 	return 0;
 }
@@ -197,8 +197,8 @@ static int open_table(struct table **out, const char *dir, enum open_mode mode)
 			error = error_setcode(PIPE_ENOTFOUND, "%s is not a table (no manifest)", dir);
 		goto done;
 	}
-	if ((error = manifest_read(t, path, text.len ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
-	    (mode != OPEN_MANIFEST && (error = map_blocks(t)) < 0) ||
+	if ((error = table_manifest_read(t, path, text.len ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
+	    (mode != OPEN_MANIFEST && (error = table_map_blocks(t)) < 0) ||
 	    (mode == OPEN_ALL && (error = table_load(t, NULL)) < 0))
 		goto done;
 	*out = t;
@@ -240,7 +240,7 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	int error = 0;
 	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
-	if ((error = load_partition(t, partition)) < 0)
+	if ((error = table_load_partition(t, partition)) < 0)
 		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];

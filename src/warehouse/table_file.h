@@ -27,24 +27,24 @@ struct data_out {
 };
 
 /* Writes o's buffer to its file and empties it. */
-int data_flush(struct data_out *o);
+int table_data_flush(struct data_out *o);
 /* Reads n bytes at offset of one of the writer's temporary files. */
-int read_at(int fd, char *p, size_t n, uint64_t offset);
+int table_read_at(int fd, char *p, size_t n, uint64_t offset);
 
 /* Reading: the manifest at path (its text, parsed in place) into t;
  * map_blocks maps t's blocks file, load_partition decodes partition p's
  * blocks from it. */
-int manifest_read(struct table *t, const char *path, char *text, bool header_only);
-int map_blocks(struct table *t);
-int load_partition(struct table *t, size_t p);
+int table_manifest_read(struct table *t, const char *path, char *text, bool header_only);
+int table_map_blocks(struct table *t);
+int table_load_partition(struct table *t, size_t p);
 
 /* Writing: the manifest's text; one block's record (its chunks start at
  * offset in table.data); the blocks file at path from the records and each
  * partition's start among them. */
-void manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts, size_t nparts,
+void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts, size_t nparts,
                    struct buf *b);
-void put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
+void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
                       const struct col_stats *stats);
-int blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts);
+int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts);
 
 #endif

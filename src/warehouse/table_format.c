@@ -79,7 +79,7 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 	return 0;
 }
 
-int data_flush(struct data_out *o)
+int table_data_flush(struct data_out *o)
 {
 	int error = write_all(o->fd, o->buf.data, o->buf.len, o->path);
 	o->written += o->buf.len;
@@ -87,7 +87,7 @@ int data_flush(struct data_out *o)
 	return error;
 }
 
-int read_at(int fd, char *p, size_t n, uint64_t offset)
+int table_read_at(int fd, char *p, size_t n, uint64_t offset)
 {
 	return file_pread(fd, p, n, offset, "the writer's temporary file");
 }
@@ -326,7 +326,7 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 	return 0;
 }
 
-int manifest_read(struct table *t, const char *path, char *text, bool header_only)
+int table_manifest_read(struct table *t, const char *path, char *text, bool header_only)
 {
 	struct line_reader r = {.path = path};
 	return parse_manifest(t, &r, text, header_only);
@@ -355,7 +355,7 @@ static void put_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-void manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts, size_t nparts,
+void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct partition *parts, size_t nparts,
                    struct buf *b)
 {
 	buf_puts(b, FORMAT_LINE "\nname ");
@@ -435,7 +435,7 @@ static bool get_stat(const char **p, const char *end, enum type type, struct val
 
 /* Maps the blocks file and checks its table of partition offsets; the
  * blocks themselves are decoded when table_load asks for them. */
-int map_blocks(struct table *t)
+int table_map_blocks(struct table *t)
 {
 	int error = 0;
 	char *path = path_join(t->dir, BLOCKS_FILE);
@@ -468,7 +468,7 @@ done:
 
 /* Decodes partition p's blocks: one allocation holding the blocks, their
  * statistics (strings point into the mapped file) and chunk locations. */
-int load_partition(struct table *t, size_t p)
+int table_load_partition(struct table *t, size_t p)
 {
 	struct partition *part = &t->partitions[p];
 	size_t nb = part->nblocks, nc = t->spec.ncols;
@@ -551,7 +551,7 @@ static void put_stat_bin(struct buf *b, const struct value *v)
 	}
 }
 
-void put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
+void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
                       const struct col_stats *stats)
 {
 	buf_add(b, &rows, 4);
@@ -572,7 +572,7 @@ void put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncol
 }
 
 /* The blocks file: the partitions' starts, then the records. */
-int blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts)
+int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts)
 {
 	int error = 0;
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -590,15 +590,15 @@ int blocks_write(const struct data_out *r, const uint64_t *part_starts, const ch
 	while (r->fd >= 0 && at < r->written) {
 		size_t n = r->written - at < WRITE_CHUNK ? r->written - at : WRITE_CHUNK, had = o.buf.len;
 		buf_grow(&o.buf, n);
-		if ((error = read_at(r->fd, o.buf.data + had, n, at)) < 0)
+		if ((error = table_read_at(r->fd, o.buf.data + had, n, at)) < 0)
 			goto done;
 		o.buf.len = had + n;
 		at += n;
-		if ((error = data_flush(&o)) < 0)
+		if ((error = table_data_flush(&o)) < 0)
 			goto done;
 	}
 	buf_add(&o.buf, r->buf.data, r->buf.len);
-	if ((error = data_flush(&o)) < 0)
+	if ((error = table_data_flush(&o)) < 0)
 		goto done;
 	error = close(o.fd);
 	o.fd = -1;

@@ -9,7 +9,7 @@
 
 /* The partition key of every row: the start of its range in the column's
  * units, or KEY_NULL / KEY_UNPARTITIONED. */
-void partition_keys(const struct partition_spec *p, const struct vec *v, int64_t *keys)
+void table_partition_keys(const struct partition_spec *p, const struct vec *v, int64_t *keys)
 {
 	size_t n = v->count;
 	for (size_t i = 0; i < n; i++) {
@@ -222,7 +222,7 @@ done:
 
 /* Where the rows of ids[i]'s partition key end (ids in key order; no
  * keys: one run of every row). */
-size_t key_run_end(const int64_t *keys, const uint32_t *ids, size_t i, size_t n)
+size_t table_key_run_end(const int64_t *keys, const uint32_t *ids, size_t i, size_t n)
 {
 	size_t j = i + 1;
 	if (!keys)
@@ -250,7 +250,7 @@ static void sort_rows(struct sort_ctx *ctx, uint32_t *ids, size_t n)
 	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
 	ctx->keys = NULL; /* equal within a run */
 	for (size_t i = 0, j; i < n; i = j) {
-		j = key_run_end(keys, ids, i, n);
+		j = table_key_run_end(keys, ids, i, n);
 		sort_run(ctx, ids + i, j - i, tmp);
 	}
 	ctx->keys = keys;
@@ -259,7 +259,7 @@ static void sort_rows(struct sort_ctx *ctx, uint32_t *ids, size_t n)
 
 /* Sorts rows by partition key and clustering columns: *ids is the order,
  * *keys (NULL when unpartitioned) each row's key. */
-void sort_held(const struct table_writer *w, const struct batch *rows, uint32_t **ids, int64_t **keys)
+void table_sort_held(const struct table_writer *w, const struct batch *rows, uint32_t **ids, int64_t **keys)
 {
 	size_t n = rows->nrows;
 	*ids = xmalloc((n ? n : 1) * sizeof **ids);
@@ -269,7 +269,7 @@ void sort_held(const struct table_writer *w, const struct batch *rows, uint32_t 
 	struct sort_ctx ctx = {.ncluster = w->spec.ncluster};
 	if (w->part_col >= 0) {
 		*keys = xmalloc((n ? n : 1) * sizeof **keys);
-		partition_keys(&w->spec.partition, &rows->cols[w->part_col], *keys);
+		table_partition_keys(&w->spec.partition, &rows->cols[w->part_col], *keys);
 		ctx.keys = *keys;
 	}
 	for (size_t k = 0; k < ctx.ncluster; k++)

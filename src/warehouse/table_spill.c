@@ -40,7 +40,7 @@ static inline bool same_bytes_as_before(const struct vec *v, size_t from, size_t
 	return i > from && v->str[i].p == v->str[i - 1].p && v->str[i].len == v->str[i - 1].len && !v->nulls[i - 1];
 }
 
-void append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n)
+void table_append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n)
 {
 	size_t total = 0;
 	for (size_t i = from; i < from + n; i++)
@@ -67,7 +67,7 @@ void append_strings(struct vec *dst, const struct vec *src, size_t from, size_t 
 
 /* ---- spilling ---- */
 
-void run_head_free(struct run_head *h)
+void table_run_head_free(struct run_head *h)
 {
 	buf_free(&h->bytes);
 	free(h->offset);
@@ -147,7 +147,7 @@ static int run_add_block(struct table_writer *w, const struct batch *rows, const
 	}
 	memcpy(o->buf.data + at, counts, 8);
 	memcpy(o->buf.data + at + 8, length, 8 * nc);
-	return o->buf.len >= WRITE_CHUNK ? data_flush(o) : 0;
+	return o->buf.len >= WRITE_CHUNK ? table_data_flush(o) : 0;
 }
 
 static int compare_key_seen(const void *pa, const void *pb)
@@ -157,7 +157,7 @@ static int compare_key_seen(const void *pa, const void *pb)
 }
 
 /* The partition keys of rows seen, sorted, one entry per key. */
-void seen_compact(struct table_writer *w)
+void table_seen_compact(struct table_writer *w)
 {
 	size_t n = 0;
 	qsort(w->seen, w->nseen, sizeof *w->seen, compare_key_seen);
@@ -174,7 +174,7 @@ void seen_compact(struct table_writer *w)
 /* Writes rows, in the order sort_held gave (ids, keys: freed here), as a
  * run to the spill file; empties rows.  head (or NULL) holds the chunks
  * of the first columns already encoded. */
-int spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, uint32_t *ids, int64_t *keys,
+int table_spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, uint32_t *ids, int64_t *keys,
                  const struct run_head *head)
 {
 	int error = 0;
@@ -195,7 +195,7 @@ int spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, u
 	}
 	/* one entry per key, not one per key and run */
 	if (w->nseen > 2 * w->seen_compacted + 1024)
-		seen_compact(w);
+		table_seen_compact(w);
 	uint64_t start = o.written;
 	/* which columns hold a NULL: one look at each, not one per block */
 	maybe_nulls = xmalloc(nc * sizeof *maybe_nulls);
@@ -205,7 +205,7 @@ int spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, u
 		if ((error = run_add_block(w, rows, ids + from, n - from < bs ? n - from : bs, maybe_nulls, head, b, &o)) <
 		    0)
 			goto done;
-	if ((error = data_flush(&o)) < 0)
+	if ((error = table_data_flush(&o)) < 0)
 		goto done;
 	w->spill_size = o.written;
 	grow_array(&w->runs, &w->runs_cap, w->nruns + 1, sizeof *w->runs);
@@ -222,7 +222,7 @@ done:
 static int spill_job(void *arg)
 {
 	struct table_writer *w = arg;
-	int error = spill(w, &w->spilling, w->spilling_existing, w->spilling_ids, w->spilling_keys, &w->head);
+	int error = table_spill(w, &w->spilling, w->spilling_existing, w->spilling_ids, w->spilling_keys, &w->head);
 	w->spilling_ids = NULL;
 	w->spilling_keys = NULL;
 	return error;
@@ -230,7 +230,7 @@ static int spill_job(void *arg)
 
 /* Hands the rows held to the second thread to spill, once it is done with
  * the ones before, and takes its emptied batch for the next rows. */
-int spill_behind(struct table_writer *w)
+int table_spill_behind(struct table_writer *w)
 {
 	int error;
 	if (!w->bg && (error = worker_start(&w->bg)) < 0)
@@ -239,7 +239,7 @@ int spill_behind(struct table_writer *w)
 	 * has more to do */
 	uint32_t *ids;
 	int64_t *keys;
-	sort_held(w, &w->rows, &ids, &keys);
+	table_sort_held(w, &w->rows, &ids, &keys);
 	encode_run_head(w, &w->rows, ids, w->spill_split, &w->ahead);
 	bool busy = worker_busy(w->bg);
 	if ((error = worker_wait(w->bg)) < 0) {
@@ -291,14 +291,14 @@ static int cursor_load(struct table_writer *w, struct cursor *c)
 	uint32_t rows;
 	c->data.len = 0;
 	buf_grow(&c->data, hs);
-	if ((error = read_at(w->spill_fd, c->data.data, hs, c->next)) < 0)
+	if ((error = table_read_at(w->spill_fd, c->data.data, hs, c->next)) < 0)
 		return error;
 	memcpy(&rows, c->data.data, 4);
 	memcpy(length, c->data.data + 8, 8 * nc);
 	for (size_t k = 0; k < nc; k++)
 		size += length[k] & ~RUN_HAS_NULLS;
 	buf_grow(&c->data, hs + size);
-	if ((error = read_at(w->spill_fd, c->data.data + hs, size, c->next + hs)) < 0)
+	if ((error = table_read_at(w->spill_fd, c->data.data + hs, size, c->next + hs)) < 0)
 		return error;
 	c->next += hs + size;
 	for (size_t k = 0; k < nc; k++) {
@@ -312,7 +312,7 @@ static int cursor_load(struct table_writer *w, struct cursor *c)
 	c->pos = 0;
 	if (w->part_col >= 0) {
 		c->keys = xrealloc(c->keys, rows * sizeof *c->keys);
-		partition_keys(&w->spec.partition, &c->rows.cols[w->part_col], c->keys);
+		table_partition_keys(&w->spec.partition, &c->rows.cols[w->part_col], c->keys);
 	}
 	return 0;
 }
@@ -375,7 +375,7 @@ static void copy_rows(struct batch *dst, const struct batch *src, size_t from, s
 		struct vec *d = &dst->cols[c];
 		const struct vec *v = &src->cols[c];
 		if (type_is_string(v->type)) {
-			append_strings(d, v, from, m);
+			table_append_strings(d, v, from, m);
 			continue;
 		}
 		size_t width = type_width(v->type);
@@ -388,7 +388,7 @@ static void copy_rows(struct batch *dst, const struct batch *src, size_t from, s
 }
 
 /* Merges runs[0..nr) into d. */
-int merge_cursors(struct table_writer *w, struct spill_run *runs, size_t nr, const struct merge_dest *d)
+int table_merge_cursors(struct table_writer *w, struct spill_run *runs, size_t nr, const struct merge_dest *d)
 {
 	int error = 0;
 	size_t nh = 0, bs = d->block_rows;
@@ -486,7 +486,7 @@ static int run_block(void *arg, struct batch *out, bool start, int64_t key)
 /* Merges consecutive runs (consecutive: equal rows keep their order)
  * until at most MERGE_FANIN are left, each row at most once per level:
  * a group starts after the run the last one made. */
-int reduce_runs(struct table_writer *w)
+int table_reduce_runs(struct table_writer *w)
 {
 	int error = 0;
 	size_t at = 0, bs = run_block_rows(w);
@@ -502,7 +502,7 @@ int reduce_runs(struct table_writer *w)
 		struct run_dest r = {.w = w, .ids = ids, .o = {.fd = w->spill_fd, .path = "the spill file",
 		                                               .buf = BUF_INIT, .written = w->spill_size}};
 		struct merge_dest d = {.block_rows = bs, .emit = run_block, .arg = &r};
-		if ((error = merge_cursors(w, w->runs + at, k, &d)) < 0 || (error = data_flush(&r.o)) < 0) {
+		if ((error = table_merge_cursors(w, w->runs + at, k, &d)) < 0 || (error = table_data_flush(&r.o)) < 0) {
 			buf_free(&r.o.buf);
 			goto done;
 		}

@@ -142,7 +142,7 @@ done:
 static void vec_append(struct vec *dst, const struct vec *src)
 {
 	if (src->type == dst->type && type_is_string(dst->type)) {
-		append_strings(dst, src, 0, src->count);
+		table_append_strings(dst, src, 0, src->count);
 		return;
 	}
 	if (src->type != dst->type) {
@@ -195,13 +195,13 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 int table_writer_append(struct table_writer *w, const struct batch *b)
 {
 	int error = append_rows(w, b, false);
-	return error < 0 || w->held < w->budget ? error : spill_behind(w);
+	return error < 0 || w->held < w->budget ? error : table_spill_behind(w);
 }
 
 int table_writer_append_existing(struct table_writer *w, const struct batch *b)
 {
 	int error = append_rows(w, b, true);
-	return error < 0 || w->held < w->budget ? error : spill_behind(w);
+	return error < 0 || w->held < w->budget ? error : table_spill_behind(w);
 }
 
 void table_writer_set_memory(struct table_writer *w, size_t bytes) { w->budget = bytes ? bytes : 1; }
@@ -240,7 +240,7 @@ static int check_seen_partitions(struct table_writer *w)
 	size_t modified = 0;
 	if (w->part_col < 0)
 		return 0;
-	seen_compact(w);
+	table_seen_compact(w);
 	for (size_t i = 0; i < w->nseen; i++)
 		modified += w->seen[i].fresh;
 	return partition_limits(w, w->nseen, modified);
@@ -315,11 +315,11 @@ static int write_block(struct table_writer *w, struct partition *part, const str
 		w->block_length[c] = o->buf.len - before;
 	}
 	/* recorded now, while the bounds still point into src */
-	put_block_record(&r->buf, (uint32_t)n, offset, ncols, w->block_length, w->block_stats);
+	table_put_block_record(&r->buf, (uint32_t)n, offset, ncols, w->block_length, w->block_stats);
 	if (r->buf.len >= (w->budget < WRITE_CHUNK ? w->budget : WRITE_CHUNK) &&
-	    ((r->fd < 0 && (error = records_open(w)) < 0) || (error = data_flush(r)) < 0))
+	    ((r->fd < 0 && (error = records_open(w)) < 0) || (error = table_data_flush(r)) < 0))
 		return error;
-	return o->buf.len >= WRITE_CHUNK ? data_flush(o) : 0;
+	return o->buf.len >= WRITE_CHUNK ? table_data_flush(o) : 0;
 }
 
 /* A new partition for rows of the given key (keyed: the table is partitioned). */
@@ -425,7 +425,7 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 	}
 	if (!w->bg && (error = worker_start(&w->bg)) < 0)
 		goto done;
-	error = merge_cursors(w, w->runs, w->nruns, &d);
+	error = table_merge_cursors(w, w->runs, w->nruns, &d);
 done:
 	/* the last block's job, or the one running when a read failed */
 	if (w->bg) {
@@ -450,13 +450,13 @@ static int write_held(struct table_writer *w, struct partition **parts, size_t *
 	size_t n = w->rows.nrows, pcap = 0, bs = w->spec.block_rows;
 	uint32_t *ids = NULL;
 	int64_t *keys = NULL;
-	sort_held(w, &w->rows, &ids, &keys);
+	table_sort_held(w, &w->rows, &ids, &keys);
 	if (keys && (error = check_partition_count(w, keys, ids, n)) < 0)
 		goto done;
 	/* Runs of equal keys are the partitions; an empty unpartitioned table
 	 * still has its one partition. */
 	for (size_t i = 0, j; i < n || (i == 0 && !keys); i = j) {
-		j = key_run_end(keys, ids, i, n);
+		j = table_key_run_end(keys, ids, i, n);
 		grow_array(parts, &pcap, *nparts + 1, sizeof **parts);
 		struct partition *part = &(*parts)[(*nparts)++];
 		partition_start(w, part, keys != NULL, keys ? keys[ids[i]] : 0);
@@ -480,8 +480,8 @@ static void writer_free(struct table_writer *w)
 	free(w->spilling_existing);
 	free(w->spilling_ids);
 	free(w->spilling_keys);
-	run_head_free(&w->head);
-	run_head_free(&w->ahead);
+	table_run_head_free(&w->head);
+	table_run_head_free(&w->ahead);
 	if (w->spill_fd >= 0)
 		close(w->spill_fd);
 	free(w->runs);
@@ -520,20 +520,20 @@ int table_writer_finish(struct table_writer *w)
 	if (w->nruns) {
 		uint32_t *ids;
 		int64_t *keys;
-		sort_held(w, &w->rows, &ids, &keys);
-		if ((error = spill(w, &w->rows, w->existing, ids, keys, NULL)) < 0)
+		table_sort_held(w, &w->rows, &ids, &keys);
+		if ((error = table_spill(w, &w->rows, w->existing, ids, keys, NULL)) < 0)
 			goto done;
 		/* every row is in a run now: the room they took goes back
 		 * before the merge takes its own */
 		batch_free(&w->rows);
 		batch_free(&w->spilling);
-		if ((error = check_seen_partitions(w)) < 0 || (error = reduce_runs(w)) < 0 ||
+		if ((error = check_seen_partitions(w)) < 0 || (error = table_reduce_runs(w)) < 0 ||
 		    (error = merge_runs(w, &parts, &nparts, &o)) < 0)
 			goto done;
 	} else if ((error = write_held(w, &parts, &nparts, &o)) < 0) {
 		goto done;
 	}
-	if ((error = data_flush(&o)) < 0)
+	if ((error = table_data_flush(&o)) < 0)
 		goto done;
 	error = close(o.fd);
 	o.fd = -1;
@@ -545,9 +545,9 @@ int table_writer_finish(struct table_writer *w)
 		rows += parts[p].rows;
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
-	if ((error = blocks_write(&w->records, w->part_starts, path, nparts)) < 0)
+	if ((error = table_blocks_write(&w->records, w->part_starts, path, nparts)) < 0)
 		goto done;
-	manifest_text(&w->spec, rows, parts, nparts, &manifest);
+	table_manifest_text(&w->spec, rows, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, "manifest");
 	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)

@@ -101,31 +101,31 @@ struct merge_dest {
 /* table_sort.c */
 
 /* The partition key of every row of v (the partitioning column). */
-void partition_keys(const struct partition_spec *p, const struct vec *v, int64_t *keys);
+void table_partition_keys(const struct partition_spec *p, const struct vec *v, int64_t *keys);
 /* Where the rows of ids[i]'s partition key end (ids in key order; no
  * keys: one run of every row). */
-size_t key_run_end(const int64_t *keys, const uint32_t *ids, size_t i, size_t n);
+size_t table_key_run_end(const int64_t *keys, const uint32_t *ids, size_t i, size_t n);
 /* Sorts rows by partition key and clustering columns: *ids is the order,
  * *keys (NULL when unpartitioned) each row's key.  The caller frees both. */
-void sort_held(const struct table_writer *w, const struct batch *rows, uint32_t **ids, int64_t **keys);
+void table_sort_held(const struct table_writer *w, const struct batch *rows, uint32_t **ids, int64_t **keys);
 
 /* table_spill.c */
 
 /* Appends rows [from, from + n) of src to dst, of the same string type. */
-void append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n);
-void run_head_free(struct run_head *h);
+void table_append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n);
+void table_run_head_free(struct run_head *h);
 /* Writes rows, in the order sort_held gave (ids, keys: freed here), as a
  * run to the spill file; empties rows.  head (or NULL) holds the chunks
  * of the first columns already encoded. */
-int spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, uint32_t *ids, int64_t *keys,
+int table_spill(struct table_writer *w, struct batch *rows, const uint8_t *existing, uint32_t *ids, int64_t *keys,
           const struct run_head *head);
 /* Hands the rows held to the second thread to spill. */
-int spill_behind(struct table_writer *w);
+int table_spill_behind(struct table_writer *w);
 /* The partition keys of rows seen, sorted, one entry per key. */
-void seen_compact(struct table_writer *w);
+void table_seen_compact(struct table_writer *w);
 /* Merges runs until at most MERGE_FANIN are left. */
-int reduce_runs(struct table_writer *w);
+int table_reduce_runs(struct table_writer *w);
 /* Merges runs[0..nr) into d. */
-int merge_cursors(struct table_writer *w, struct spill_run *runs, size_t nr, const struct merge_dest *d);
+int table_merge_cursors(struct table_writer *w, struct spill_run *runs, size_t nr, const struct merge_dest *d);
 
 #endif
