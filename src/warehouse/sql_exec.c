@@ -804,20 +804,8 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
 		const struct value *x = &blk->stats[s->lean[k]].min;
 		vec_reset(v);
 		vec_reserve(v, blk->rows);
-		size_t w = type_width(v->type);
-		memset(v->nulls, 0, blk->rows);
-		for (size_t i = 0; i < blk->rows; i++) {
-			switch (v->type) {
-			case TYPE_BOOL: v->b[i] = x->b; break;
-			case TYPE_INT64: v->i64[i] = x->i; break;
-			case TYPE_FLOAT64: v->f64[i] = x->f; break;
-			case TYPE_NUMERIC: v->num[i] = x->n; break;
-			case TYPE_DATE: v->days[i] = x->days; break;
-			case TYPE_DATETIME: case TYPE_TIMESTAMP: v->us[i] = x->us; break;
-			default: v->str[i] = x->s; break;
-			}
-		}
-		(void)w;
+		for (size_t i = 0; i < blk->rows; i++)
+			vec_set(v, i, x);
 		v->count = blk->rows;
 		s->rb.cols[s->lean[k]] = v;
 	}

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../util.h"
+#include "arena.h"
 
 enum type {
 	TYPE_NULL = 0, /* an untyped NULL literal; coerces to any type */
@@ -82,17 +83,6 @@ struct value value_timestamp(int64_t us);
 struct value value_string(const char *p, size_t len);
 struct value value_bytes(const char *p, size_t len);
 struct value value_json(const char *p, size_t len);
-
-/* A bump allocator for the bytes of strings: a vec keeps its strings in one,
- * and a reset frees them all at once without returning memory to malloc. */
-struct arena {
-	struct arena_chunk *head;
-	size_t used, cap; /* within head */
-};
-void *arena_alloc(struct arena *a, size_t n);
-const char *arena_strndup(struct arena *a, const char *p, size_t n);
-void arena_reset(struct arena *a); /* keeps the largest chunk */
-void arena_free(struct arena *a);
 
 /* Parses text as CAST(string AS t) does in BigQuery: "Bad int64 value: abc",
  * "Invalid timestamp: '...'", PIPE_EUSAGE on failure.  Strings (STRING,
@@ -198,51 +188,8 @@ int date_extract(int32_t days, enum date_part p, int64_t *out);
 /* EXTRACT(part FROM timestamp/datetime); PART_DATE gives days. */
 int micros_extract(int64_t us, enum date_part p, int64_t *out);
 
-/* Column vectors: a batch of values of one type, as the SQL executor and the
- * table reader and writer pass them around (BATCH_ROWS at a time).  Reset
- * and reuse them: vec_reset keeps the arrays and the arena. */
-#define BATCH_ROWS 2048
-
-struct vec {
-	enum type type;
-	size_t count, cap;
-	uint8_t *nulls; /* nulls[i] = 1 when row i is NULL; always allocated */
-	union {          /* the typed data array, cap elements */
-		void *data;
-		uint8_t *b;
-		int64_t *i64;
-		double *f64;
-		numeric_t *num;
-		int32_t *days;
-		int64_t *us;
-		struct str *str;
-	};
-	struct arena arena; /* bytes of strings pushed into this vec */
-};
-
-void vec_init(struct vec *v, enum type t);
-void vec_reset(struct vec *v);           /* count = 0; keeps memory */
-void vec_retype(struct vec *v, enum type t); /* reset and change the type */
-void vec_free(struct vec *v);
-void vec_reserve(struct vec *v, size_t n); /* room for n rows in total */
-/* Appends a value of the vec's type (or NULL); strings are copied into the
- * vec's arena.  An INT64 pushed into a FLOAT64 or NUMERIC vec, or a NUMERIC
- * into a FLOAT64 vec, is converted (BigQuery's implicit widening); other
- * mismatches abort (a programming error, not bad input). */
-void vec_push(struct vec *v, const struct value *x);
-void vec_push_null(struct vec *v);
-/* Appends a string without copying: p must outlive the vec's contents. */
-void vec_push_str_ref(struct vec *v, const char *p, size_t len);
-struct value vec_get(const struct vec *v, size_t i); /* strings point into v */
-
-struct batch {
-	size_t nrows; /* every column holds nrows values */
-	size_t ncols;
-	struct vec *cols;
-};
-
-void batch_init(struct batch *b, size_t ncols, const enum type *types);
-void batch_reset(struct batch *b); /* nrows = 0, every vec reset */
-void batch_free(struct batch *b);
+/* Vectors of values (vec.h) come with values, so that users of either
+ * include value.h only. */
+#include "vec.h"
 
 #endif
