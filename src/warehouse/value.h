@@ -1,7 +1,9 @@
-/* value: BigQuery's types and values, one at a time (struct value) and a
- * column at a time (struct vec, struct batch): parsing and formatting their
- * canonical text forms, casts, comparison with NULL logic, a total order for
- * sorting, and the calendar arithmetic the SQL functions need.
+/* value: BigQuery's types and values, one at a time (struct value): parsing
+ * and formatting their canonical text forms, casts, comparison with NULL
+ * logic, a total order for sorting, and hashing.  NUMERIC's arithmetic is in
+ * numeric.h, the calendar in date.h, a column at a time (struct vec, struct
+ * batch) in vec.h: this header includes them, so that their users need
+ * only it.
  *
  * Representations:
  *   BOOL       uint8_t 0/1
@@ -22,6 +24,8 @@
 
 #include "../util.h"
 #include "arena.h"
+#include "date.h"
+#include "numeric.h"
 
 enum type {
 	TYPE_NULL = 0, /* an untyped NULL literal; coerces to any type */
@@ -48,9 +52,6 @@ bool type_is_numeric(enum type t); /* INT64, FLOAT64, NUMERIC */
 bool type_is_string(enum type t);  /* STRING, BYTES, JSON: (pointer, length) */
 /* Bytes per value in a vec's data array (16 for strings: struct str). */
 size_t type_width(enum type t);
-
-typedef __int128 numeric_t;
-#define NUMERIC_SCALE 1000000000LL /* 10^9 */
 
 struct str {
 	const char *p;
@@ -114,6 +115,8 @@ void value_format(const struct value *v, struct buf *out);
  * "int64 overflow: 1e+30".  A NULL stays NULL with the new type. */
 int value_cast(const struct value *in, enum type to, struct arena *mem, struct value *out);
 bool cast_allowed(enum type from, enum type to);
+/* FLOAT64 to NUMERIC, rounded to 9 digits: "numeric overflow: 1e+40". */
+int numeric_from_double(double d, numeric_t *out);
 
 /* SQL comparison: -1, 0 or 1, or CMP_UNKNOWN when either side is NULL (or a
  * NaN is involved: every comparison with NaN is false except !=).
@@ -128,68 +131,7 @@ int value_order(const struct value *a, const struct value *b);
 bool value_same(const struct value *a, const struct value *b);
 uint64_t value_hash(const struct value *v);
 
-/* NUMERIC arithmetic: PIPE_EUSAGE "numeric overflow: ..." outside BigQuery's
- * range (+-99999999999999999999999999999.999999999); division rounds half away
- * from zero; "division by zero: 1 / 0". */
-#define NUMERIC_MAX ((numeric_t)10000000000000000000ULL * 10000000000000000000ULL - 1) /* 10^38 - 1 */
-int numeric_add(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_sub(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_mul(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_div(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_from_int64(int64_t i, numeric_t *out);
-int numeric_from_double(double d, numeric_t *out); /* rounds to 9 digits */
-double numeric_to_double(numeric_t n);
-/* Rounds half away from zero to an int64; PIPE_EUSAGE if out of range. */
-int numeric_to_int64(numeric_t n, int64_t *out);
-
-/* The calendar: proleptic Gregorian, as BigQuery.  Dates 0001-01-01 ..
- * 9999-12-31; timestamps and datetimes in microseconds over the same span. */
-#define DATE_MIN (-719162)  /* 0001-01-01 */
-#define DATE_MAX 2932896    /* 9999-12-31 */
-#define US_PER_SEC 1000000LL
-#define US_PER_DAY 86400000000LL
-int32_t days_from_civil(int y, int m, int d);
-void civil_from_days(int32_t days, int *y, int *m, int *d);
-bool civil_valid(int y, int m, int d);
-/* Splits microseconds since the epoch into a day and the microseconds in it
- * (always 0 <= *us_in_day < US_PER_DAY, also before 1970). */
-void split_micros(int64_t us, int32_t *days, int64_t *us_in_day);
-
-/* Date and time parts, for EXTRACT and the *_TRUNC functions. */
-enum date_part {
-	PART_MICROSECOND,
-	PART_MILLISECOND,
-	PART_SECOND,
-	PART_MINUTE,
-	PART_HOUR,
-	PART_DAYOFWEEK, /* 1 = Sunday .. 7 = Saturday */
-	PART_DAY,
-	PART_DAYOFYEAR,
-	PART_WEEK,      /* weeks starting on Sunday; days before the first are week 0 */
-	PART_ISOWEEK,
-	PART_MONTH,
-	PART_QUARTER,
-	PART_YEAR,
-	PART_ISOYEAR,
-	PART_DATE,      /* EXTRACT(DATE FROM ts) */
-	PART_COUNT
-};
-/* "DAY", "hour", ... any case; PIPE_ENOTFOUND if not a part. */
-int date_part_parse(const char *name, enum date_part *out);
-const char *date_part_name(enum date_part p);
-/* DATE_TRUNC: DAY WEEK ISOWEEK MONTH QUARTER YEAR ISOYEAR; PIPE_EUSAGE
- * for a part that does not apply ("Unsupported part HOUR for DATE_TRUNC"). */
-int date_trunc(int32_t days, enum date_part p, int32_t *out);
-/* TIMESTAMP_TRUNC (UTC) and DATETIME_TRUNC: every part from MICROSECOND to
- * ISOYEAR. */
-int micros_trunc(int64_t us, enum date_part p, int64_t *out);
-/* EXTRACT(part FROM date); PIPE_EUSAGE for a time part. */
-int date_extract(int32_t days, enum date_part p, int64_t *out);
-/* EXTRACT(part FROM timestamp/datetime); PART_DATE gives days. */
-int micros_extract(int64_t us, enum date_part p, int64_t *out);
-
-/* Vectors of values (vec.h) come with values, so that users of either
- * include value.h only. */
+/* Column vectors come with values; vec.h needs the types above. */
 #include "vec.h"
 
 #endif
