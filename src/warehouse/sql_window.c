@@ -21,6 +21,7 @@
 
 #include "../util.h"
 #include "sql_exec.h"
+#include "sql_op.h"
 #include "sql_plan.h"
 
 struct wfn {

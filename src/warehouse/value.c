@@ -496,15 +496,6 @@ static int cmp_numeric_double(numeric_t n, double f)
 	return (n > back) - (n < back);
 }
 
-static int cmp_str(struct str a, struct str b)
-{
-	size_t n = a.len < b.len ? a.len : b.len;
-	int c = n ? memcmp(a.p, b.p, n) : 0;
-	if (c)
-		return c < 0 ? -1 : 1;
-	return (a.len > b.len) - (a.len < b.len);
-}
-
 /* Both non-NULL, no NaN among them. */
 static int compare_known(const struct value *a, const struct value *b)
 {
@@ -537,7 +528,7 @@ static int compare_known(const struct value *a, const struct value *b)
 	case TYPE_TIMESTAMP: return cmp3(a->us, b->us);
 	case TYPE_STRING:
 	case TYPE_BYTES:
-	case TYPE_JSON: return cmp_str(a->s, b->s);
+	case TYPE_JSON: return str_compare(a->s, b->s);
 	default: return 0;
 	}
 }

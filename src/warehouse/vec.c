@@ -166,3 +166,53 @@ void batch_free(struct batch *b)
 	b->cols = NULL;
 	b->ncols = b->nrows = 0;
 }
+
+/* Appends rows sel[0..n) of src to dst (strings copied when copy). */
+void vec_append_rows(struct vec *dst, const struct vec *src, const uint32_t *sel, size_t n, bool copy)
+{
+	size_t w = type_width(dst->type), base = dst->count;
+	vec_reserve(dst, base + n);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = sel ? sel[k] : k;
+		dst->nulls[base + k] = src->nulls[i];
+		memcpy((char *)dst->data + (base + k) * w, (const char *)src->data + i * w, w);
+		if (copy && type_is_string(dst->type) && !src->nulls[i]) {
+			struct str *s = &dst->str[base + k];
+			s->p = arena_strndup(&dst->arena, s->p, s->len);
+		}
+	}
+	dst->count = base + n;
+}
+
+/* A view of rows [from, from+n) of src, sharing its memory. */
+void vec_view(struct vec *view, const struct vec *src, size_t from, size_t n)
+{
+	*view = *src;
+	view->nulls = src->nulls + from;
+	view->data = (char *)src->data + from * type_width(src->type);
+	view->count = n;
+	view->cap = n;
+}
+
+uint64_t vec_hash(const struct vec *v, size_t i)
+{
+	if (v->nulls[i])
+		return 0x51ed270b27a3c4e1ULL;
+	struct value x = vec_get(v, i);
+	return value_hash(&x);
+}
+
+bool vec_same(const struct vec *a, size_t i, const struct vec *b, size_t j)
+{
+	if (a->nulls[i] || b->nulls[j])
+		return a->nulls[i] && b->nulls[j];
+	switch (a->type) {
+	case TYPE_INT64: case TYPE_DATETIME: case TYPE_TIMESTAMP: return a->i64[i] == b->i64[j];
+	case TYPE_DATE: return a->days[i] == b->days[j];
+	case TYPE_BOOL: return a->b[i] == b->b[j];
+	default: {
+		struct value x = vec_get(a, i), y = vec_get(b, j);
+		return value_same(&x, &y);
+	}
+	}
+}

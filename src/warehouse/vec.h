@@ -44,6 +44,14 @@ struct value vec_get(const struct vec *v, size_t i); /* strings point into v */
 /* Stores x in row i of v, which has room for it (vec_reserve): x is NULL
  * or of v's type, and a string is shared, not copied.  The count stays. */
 void vec_set(struct vec *v, size_t i, const struct value *x);
+/* Appends rows sel[0..n) of src (rows 0..n when sel is NULL) to dst, of
+ * the same type; strings are copied into dst's arena when copy. */
+void vec_append_rows(struct vec *dst, const struct vec *src, const uint32_t *sel, size_t n, bool copy);
+/* A view of rows [from, from+n) of src, sharing its memory. */
+void vec_view(struct vec *view, const struct vec *src, size_t from, size_t n);
+/* value_hash and value_same of rows: NULL equals NULL. */
+uint64_t vec_hash(const struct vec *v, size_t i);
+bool vec_same(const struct vec *a, size_t i, const struct vec *b, size_t j);
 
 struct batch {
 	size_t nrows; /* every column holds nrows values */
