@@ -387,15 +387,21 @@ static struct ast *binary(struct sql_token *at, const char *op, struct ast *l, s
 	return a;
 }
 
-static struct ast *parse_mul(struct parser *p, int *error)
+/* One level of left-associative binary operators: operand (op operand)*,
+ * op one of ops (keywords when kw), each step a left-deep node. */
+static struct ast *parse_level(struct parser *p, int *error, struct ast *(*operand)(struct parser *, int *),
+                               const char *const *ops, bool kw)
 {
-	struct ast *l = parse_unary(p, error);
+	struct ast *l = operand(p, error);
 	while (l) {
 		struct sql_token *t = peek(p);
-		if (!is_op(t, "*") && !is_op(t, "/") && !is_op(t, "||"))
+		size_t i = 0;
+		while (ops[i] && !(kw ? is_kw(t, ops[i]) : is_op(t, ops[i])))
+			i++;
+		if (!ops[i])
 			break;
 		p->pos++;
-		struct ast *r = parse_unary(p, error);
+		struct ast *r = operand(p, error);
 		if (!r) {
 			ast_free(l);
 			return NULL;
@@ -405,22 +411,16 @@ static struct ast *parse_mul(struct parser *p, int *error)
 	return l;
 }
 
+static struct ast *parse_mul(struct parser *p, int *error)
+{
+	static const char *const ops[] = {"*", "/", "||", NULL};
+	return parse_level(p, error, parse_unary, ops, false);
+}
+
 static struct ast *parse_add(struct parser *p, int *error)
 {
-	struct ast *l = parse_mul(p, error);
-	while (l) {
-		struct sql_token *t = peek(p);
-		if (!is_op(t, "+") && !is_op(t, "-"))
-			break;
-		p->pos++;
-		struct ast *r = parse_mul(p, error);
-		if (!r) {
-			ast_free(l);
-			return NULL;
-		}
-		l = check_height(p, binary(t, t->text, l, r), error);
-	}
-	return l;
+	static const char *const ops[] = {"+", "-", NULL};
+	return parse_level(p, error, parse_mul, ops, false);
 }
 
 static struct ast *parse_cmp(struct parser *p, int *error)
@@ -535,34 +535,14 @@ static struct ast *parse_not(struct parser *p, int *error)
 
 static struct ast *parse_and(struct parser *p, int *error)
 {
-	struct ast *l = parse_not(p, error);
-	while (l && is_kw(peek(p), "AND")) {
-		struct sql_token *t = peek(p);
-		p->pos++;
-		struct ast *r = parse_not(p, error);
-		if (!r) {
-			ast_free(l);
-			return NULL;
-		}
-		l = check_height(p, binary(t, "AND", l, r), error);
-	}
-	return l;
+	static const char *const ops[] = {"AND", NULL};
+	return parse_level(p, error, parse_not, ops, true);
 }
 
 static struct ast *parse_or(struct parser *p, int *error)
 {
-	struct ast *l = parse_and(p, error);
-	while (l && is_kw(peek(p), "OR")) {
-		struct sql_token *t = peek(p);
-		p->pos++;
-		struct ast *r = parse_and(p, error);
-		if (!r) {
-			ast_free(l);
-			return NULL;
-		}
-		l = check_height(p, binary(t, "OR", l, r), error);
-	}
-	return l;
+	static const char *const ops[] = {"OR", NULL};
+	return parse_level(p, error, parse_and, ops, true);
 }
 
 struct ast *parse_expr(struct parser *p, int *error)
