@@ -1,6 +1,6 @@
-/* sql_op: what the executor's files (sql_eval.c and an operator per file:
- * sql_exec.c, sql_scan.c, sql_agg.c, sql_sort.c, sql_join.c, sql_window.c)
- * share. */
+/* sql_op: what the executor's files share: sql_exec.c, which runs the
+ * operators, sql_eval.c, and the operators with a file each (sql_scan.c,
+ * sql_agg.c, sql_sort.c, sql_join.c, sql_window.c). */
 #ifndef PIPE_SQL_OP_H
 #define PIPE_SQL_OP_H
 
