@@ -34,8 +34,7 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
 		const struct value *x = &blk->stats[s->lean[k]].min;
 		vec_reset(v);
 		vec_reserve(v, blk->rows);
-		for (size_t i = 0; i < blk->rows; i++)
-			vec_set(v, i, x);
+		vec_fill(v, x, blk->rows);
 		v->count = blk->rows;
 		s->rb.cols[s->lean[k]] = v;
 	}

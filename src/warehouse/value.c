@@ -44,7 +44,6 @@ int type_parse(const char *name, enum type *out)
 }
 
 bool type_is_numeric(enum type t) { return t == TYPE_INT64 || t == TYPE_FLOAT64 || t == TYPE_NUMERIC; }
-bool type_is_string(enum type t) { return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON; }
 
 size_t type_width(enum type t)
 {

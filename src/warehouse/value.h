@@ -50,7 +50,8 @@ const char *type_name(enum type t);
  * STRING, BYTES, DATE, DATETIME, TIMESTAMP, JSON.  PIPE_ENOTFOUND if none. */
 int type_parse(const char *name, enum type *out);
 bool type_is_numeric(enum type t); /* INT64, FLOAT64, NUMERIC */
-bool type_is_string(enum type t);  /* STRING, BYTES, JSON: (pointer, length) */
+/* STRING, BYTES, JSON: (pointer, length).  Inline: vec_push asks per value. */
+static inline bool type_is_string(enum type t) { return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON; }
 /* Bytes per value in a vec's data array (16 for strings: struct str). */
 size_t type_width(enum type t);
 

@@ -66,29 +66,6 @@ void vec_push_str_ref(struct vec *v, const char *p, size_t len)
 	v->str[v->count++] = (struct str){p, len};
 }
 
-/* The one place a value's payload goes into a vec's typed array. */
-void vec_set(struct vec *v, size_t i, const struct value *x)
-{
-	if (x->is_null || x->type == TYPE_NULL) {
-		v->nulls[i] = 1;
-		return;
-	}
-	v->nulls[i] = 0;
-	switch (v->type) {
-	case TYPE_BOOL: v->b[i] = x->b; break;
-	case TYPE_INT64: v->i64[i] = x->i; break;
-	case TYPE_FLOAT64: v->f64[i] = x->f; break;
-	case TYPE_NUMERIC: v->num[i] = x->n; break;
-	case TYPE_DATE: v->days[i] = x->days; break;
-	case TYPE_DATETIME:
-	case TYPE_TIMESTAMP: v->us[i] = x->us; break;
-	case TYPE_STRING:
-	case TYPE_BYTES:
-	case TYPE_JSON: v->str[i] = x->s; break;
-	default: v->nulls[i] = 1; break;
-	}
-}
-
 void vec_push(struct vec *v, const struct value *x)
 {
 	if (x->is_null || x->type == TYPE_NULL) {
@@ -117,6 +94,20 @@ void vec_push(struct vec *v, const struct value *x)
 	if (type_is_string(v->type))
 		v->str[i].p = arena_strndup(&v->arena, x->s.p, x->s.len);
 	v->count++;
+}
+
+/* Stored once, then doubled: a block of constants is a few memcpy. */
+void vec_fill(struct vec *v, const struct value *x, size_t n)
+{
+	if (!n)
+		return;
+	vec_set(v, 0, x);
+	size_t w = type_width(v->type);
+	memset(v->nulls, v->nulls[0], n);
+	for (size_t k = 1; k < n; k *= 2) {
+		size_t m = k < n - k ? k : n - k;
+		memcpy((char *)v->data + k * w, v->data, m * w);
+	}
 }
 
 struct value vec_get(const struct vec *v, size_t i)

@@ -41,9 +41,8 @@ void vec_push_null(struct vec *v);
 /* Appends a string without copying: p must outlive the vec's contents. */
 void vec_push_str_ref(struct vec *v, const char *p, size_t len);
 struct value vec_get(const struct vec *v, size_t i); /* strings point into v */
-/* Stores x in row i of v, which has room for it (vec_reserve): x is NULL
- * or of v's type, and a string is shared, not copied.  The count stays. */
-void vec_set(struct vec *v, size_t i, const struct value *x);
+/* Rows 0..n of v (reserved) hold x, as vec_set stores it; the count stays. */
+void vec_fill(struct vec *v, const struct value *x, size_t n);
 /* Appends rows sel[0..n) of src (rows 0..n when sel is NULL) to dst, of
  * the same type; strings are copied into dst's arena when copy. */
 void vec_append_rows(struct vec *dst, const struct vec *src, const uint32_t *sel, size_t n, bool copy);
@@ -62,5 +61,31 @@ struct batch {
 void batch_init(struct batch *b, size_t ncols, const enum type *types);
 void batch_reset(struct batch *b); /* nrows = 0, every vec reset */
 void batch_free(struct batch *b);
+
+/* Stores x in row i of v, which has room for it (vec_reserve): x is NULL
+ * or of v's type, and a string is shared, not copied.  The count stays.
+ * The one place a value's payload goes into a vec's typed array; inline, as
+ * vec_push calls it per value. */
+static inline void vec_set(struct vec *v, size_t i, const struct value *x)
+{
+	if (x->is_null || x->type == TYPE_NULL) {
+		v->nulls[i] = 1;
+		return;
+	}
+	v->nulls[i] = 0;
+	switch (v->type) {
+	case TYPE_BOOL: v->b[i] = x->b; break;
+	case TYPE_INT64: v->i64[i] = x->i; break;
+	case TYPE_FLOAT64: v->f64[i] = x->f; break;
+	case TYPE_NUMERIC: v->num[i] = x->n; break;
+	case TYPE_DATE: v->days[i] = x->days; break;
+	case TYPE_DATETIME:
+	case TYPE_TIMESTAMP: v->us[i] = x->us; break;
+	case TYPE_STRING:
+	case TYPE_BYTES:
+	case TYPE_JSON: v->str[i] = x->s; break;
+	default: v->nulls[i] = 1; break;
+	}
+}
 
 #endif
