@@ -43,9 +43,6 @@ int exec_eval(struct pexpr *e, const struct rb *in, const struct vec **out);
 /* Runs the plan's subqueries in expressions (uncorrelated: each once),
  * before the query itself. */
 int exec_subqueries(struct plan *p, struct exec_stats *st);
-/* The window operator (sql_window.c). */
-int window_next(struct node *n, struct exec_stats *st, struct rb **out);
-void window_free_state(struct node *n);
 
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out);

@@ -21,6 +21,7 @@
 
 #include "../util.h"
 #include "sql_exec.h"
+#include "sql_op.h"
 #include "sql_plan.h"
 
 struct wfn {
@@ -281,24 +282,6 @@ static void put_from(struct vec *res, size_t row, const struct vec *arg, size_t 
 	memcpy((char *)res->data + row * w, (const char *)arg->data + src * w, w);
 }
 
-static void put_value(struct vec *res, size_t row, const struct value *v)
-{
-	if (v->is_null || v->type == TYPE_NULL) {
-		res->nulls[row] = 1;
-		return;
-	}
-	res->nulls[row] = 0;
-	switch (res->type) {
-	case TYPE_BOOL: res->b[row] = v->b; break;
-	case TYPE_INT64: res->i64[row] = v->i; break;
-	case TYPE_FLOAT64: res->f64[row] = v->f; break;
-	case TYPE_NUMERIC: res->num[row] = v->n; break;
-	case TYPE_DATE: res->days[row] = v->days; break;
-	case TYPE_DATETIME: case TYPE_TIMESTAMP: res->us[row] = v->us; break;
-	default: res->str[row] = v->s; break;
-	}
-}
-
 /* An aggregate's running state over a frame. */
 struct acc {
 	int64_t cnt;
@@ -380,7 +363,7 @@ static int acc_put(const struct acc *a, const struct win *w, const struct vec *a
 	} else if (a->cnt) {
 		v = value_float64(w->agg == AG_AVG ? a->fsum / (double)a->cnt : a->fsum);
 	}
-	put_value(res, row, &v);
+	vec_set(res, row, &v);
 	return 0;
 }
 
@@ -444,7 +427,7 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 			if (from >= 0 && from < m)
 				put_from(res, perm[j], arg, perm[from]);
 			else if (w->def)
-				put_value(res, perm[j], &w->def->lit);
+				vec_set(res, perm[j], &w->def->lit);
 			else
 				res->nulls[perm[j]] = 1;
 		}

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef unsigned __int128 u128;
-
 /* ---- types ---- */
 
 static const char *type_names[TYPE_COUNT] = {
@@ -46,7 +44,6 @@ int type_parse(const char *name, enum type *out)
 }
 
 bool type_is_numeric(enum type t) { return t == TYPE_INT64 || t == TYPE_FLOAT64 || t == TYPE_NUMERIC; }
-bool type_is_string(enum type t) { return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON; }
 
 size_t type_width(enum type t)
 {
@@ -76,131 +73,6 @@ struct value value_string(const char *p, size_t len) { return (struct value){.ty
 struct value value_bytes(const char *p, size_t len) { return (struct value){.type = TYPE_BYTES, .s = {p, len}}; }
 struct value value_json(const char *p, size_t len) { return (struct value){.type = TYPE_JSON, .s = {p, len}}; }
 
-/* ---- arena ---- */
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t cap;
-	char data[];
-};
-
-void *arena_alloc(struct arena *a, size_t n)
-{
-	n = (n + 7) & ~(size_t)7;
-	if (!a->head || a->cap - a->used < n) {
-		/* the first chunk as small as asked: a scan of 100,000
-		 * columns has an arena per column */
-		size_t cap = a->head ? a->head->cap * 2 : 256;
-		if (cap > (8u << 20))
-			cap = 8u << 20;
-		if (cap < n)
-			cap = n;
-		struct arena_chunk *c = xmalloc(sizeof *c + cap);
-		c->next = a->head;
-		c->cap = cap;
-		a->head = c;
-		a->cap = cap;
-		a->used = 0;
-	}
-	void *p = a->head->data + a->used;
-	a->used += n;
-	return p;
-}
-
-const char *arena_strndup(struct arena *a, const char *p, size_t n)
-{
-	char *q = arena_alloc(a, n + 1);
-	if (n)
-		memcpy(q, p, n);
-	q[n] = '\0';
-	return q;
-}
-
-void arena_reset(struct arena *a)
-{
-	struct arena_chunk *keep = NULL;
-	for (struct arena_chunk *c = a->head, *next; c; c = next) {
-		next = c->next;
-		if (!keep || c->cap > keep->cap) {
-			free(keep);
-			keep = c;
-		} else {
-			free(c);
-		}
-	}
-	a->head = keep;
-	if (keep)
-		keep->next = NULL;
-	a->cap = keep ? keep->cap : 0;
-	a->used = 0;
-}
-
-void arena_free(struct arena *a)
-{
-	for (struct arena_chunk *c = a->head, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-	a->used = a->cap = 0;
-}
-
-/* ---- the calendar ---- */
-
-/* Days from 1970-01-01 of a proleptic Gregorian date, counting in 400-year
- * eras that start on March 1st so that the leap day is the era's last. */
-int32_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int year_of_era = y - era * 400;
-	int day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-	return era * 146097 + day_of_era - 719468;
-}
-
-void civil_from_days(int32_t days, int *y, int *m, int *d)
-{
-	int z = days + 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int day_of_era = z - era * 146097;
-	int year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-	int day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-	int mp = (5 * day_of_year + 2) / 153;
-	*d = day_of_year - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = year_of_era + era * 400 + (*m <= 2);
-}
-
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m)
-{
-	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return m == 2 && is_leap(y) ? 29 : n[m - 1];
-}
-
-bool civil_valid(int y, int m, int d)
-{
-	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-void split_micros(int64_t us, int32_t *days, int64_t *us_in_day)
-{
-	int64_t d = floor_div(us, US_PER_DAY);
-	*days = (int32_t)d;
-	*us_in_day = us - d * US_PER_DAY;
-}
-
-#define US_MIN ((int64_t)DATE_MIN * US_PER_DAY)
-#define US_MAX ((int64_t)(DATE_MAX + 1) * US_PER_DAY - 1)
-
 /* ---- parsing ---- */
 
 static const char *skip_space(const char *p, const char *end)
@@ -215,20 +87,6 @@ static const char *trim_end(const char *p, const char *end)
 	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
 		end--;
 	return end;
-}
-
-/* Reads 1..max digits; -1 if there are none. */
-static int read_digits(const char **p, const char *end, int max, int *ndigits)
-{
-	int v = 0, n = 0;
-	while (*p < end && n < max && **p >= '0' && **p <= '9') {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	if (ndigits)
-		*ndigits = n;
-	return n ? v : -1;
 }
 
 static int parse_int64(const char *s, size_t len, int64_t *out)
@@ -284,87 +142,6 @@ static int parse_float64(const char *s, size_t len, double *out)
 	return 0;
 }
 
-static numeric_t pow10_n(int n)
-{
-	numeric_t r = 1;
-	while (n-- > 0)
-		r *= 10;
-	return r;
-}
-
-/* Exact decimal text -> NUMERIC, rounding half away from zero beyond the
- * ninth fractional digit.  -1 if malformed, -2 if out of range. */
-static int parse_numeric(const char *s, size_t len, numeric_t *out)
-{
-	const char *p = skip_space(s, s + len), *end = trim_end(p, s + len);
-	bool neg = false;
-	if (p < end && (*p == '+' || *p == '-'))
-		neg = *p++ == '-';
-	char digits[80];
-	int ndig = 0, nfrac = 0, seen = 0;
-	bool dot = false;
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9') {
-			seen++;
-			if (dot)
-				nfrac++;
-			if (ndig == 0 && *p == '0') /* leading zeros carry no digits */
-				continue;
-			if (ndig >= (int)sizeof digits)
-				return -2;
-			digits[ndig++] = *p;
-		} else if (*p == '.' && !dot) {
-			dot = true;
-		} else {
-			break;
-		}
-	}
-	if (!seen)
-		return -1;
-	long exp = 0;
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		bool eneg = false;
-		if (p < end && (*p == '+' || *p == '-'))
-			eneg = *p++ == '-';
-		if (p == end)
-			return -1;
-		for (; p < end && *p >= '0' && *p <= '9'; p++)
-			if (exp < 100000)
-				exp = exp * 10 + (*p - '0');
-		if (eneg)
-			exp = -exp;
-	}
-	if (p != end)
-		return -1;
-	/* value = digits * 10^shift in units of 10^-9 */
-	long shift = exp - nfrac + 9;
-	numeric_t v = 0;
-	if (ndig == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (shift >= 0) {
-		if (ndig + shift > 38)
-			return -2;
-		for (int i = 0; i < ndig; i++)
-			v = v * 10 + (digits[i] - '0');
-		v *= pow10_n((int)shift);
-	} else {
-		long keep = ndig + shift; /* digits left of the rounding point */
-		if (keep > 38)
-			return -2;
-		for (long i = 0; i < keep; i++)
-			v = v * 10 + (digits[i] - '0');
-		if (keep >= 0 && keep < ndig && digits[keep] >= '5')
-			v++;
-	}
-	if (v > NUMERIC_MAX)
-		return -2;
-	*out = neg ? -v : v;
-	return 0;
-}
-
 static int parse_bool(const char *s, size_t len, uint8_t *out)
 {
 	const char *p = skip_space(s, s + len), *end = trim_end(p, s + len);
@@ -375,108 +152,6 @@ static int parse_bool(const char *s, size_t len, uint8_t *out)
 		*out = 0;
 	else
 		return -1;
-	return 0;
-}
-
-static int parse_date_part(const char **pp, const char *end, int32_t *days)
-{
-	const char *p = *pp;
-	int nd;
-	int y = read_digits(&p, end, 4, &nd);
-	if (y < 0 || nd != 4 || p >= end || *p++ != '-')
-		return -1;
-	int m = read_digits(&p, end, 2, NULL);
-	if (m < 0 || p >= end || *p++ != '-')
-		return -1;
-	int d = read_digits(&p, end, 2, NULL);
-	if (d < 0 || !civil_valid(y, m, d))
-		return -1;
-	*days = days_from_civil(y, m, d);
-	*pp = p;
-	return 0;
-}
-
-/* [( |T)H:M[:S[.f{1,6}]]] after a date; *us gets the time of day. */
-static int parse_time_part(const char **pp, const char *end, int64_t *us)
-{
-	const char *p = *pp;
-	*us = 0;
-	if (p >= end || !(*p == ' ' || *p == 'T' || *p == 't'))
-		return 0;
-	if (p + 1 >= end || p[1] < '0' || p[1] > '9')
-		return 0; /* a space before a zone, not a time */
-	p++;
-	int h = read_digits(&p, end, 2, NULL);
-	if (h < 0 || h > 23 || p >= end || *p++ != ':')
-		return -1;
-	int mi = read_digits(&p, end, 2, NULL);
-	if (mi < 0 || mi > 59)
-		return -1;
-	int sec = 0;
-	int64_t frac = 0;
-	if (p < end && *p == ':') {
-		p++;
-		sec = read_digits(&p, end, 2, NULL);
-		if (sec < 0 || sec > 59)
-			return -1;
-		if (p < end && *p == '.') {
-			p++;
-			int n = 0;
-			while (p < end && *p >= '0' && *p <= '9') {
-				if (n < 6)
-					frac = frac * 10 + (*p - '0');
-				else if (*p != '0') /* BigQuery keeps microseconds only */
-					return -1;
-				n++;
-				p++;
-			}
-			if (n == 0)
-				return -1;
-			for (int k = n; k < 6; k++)
-				frac *= 10;
-		}
-	}
-	*us = ((int64_t)h * 3600 + mi * 60 + sec) * US_PER_SEC + frac;
-	*pp = p;
-	return 0;
-}
-
-/* Z, UTC, +HH, +HH:MM, +HHMM (optionally after a space) -> offset seconds. */
-static int parse_zone(const char **pp, const char *end, int64_t *offset_s)
-{
-	const char *p = *pp;
-	*offset_s = 0;
-	if (p < end && *p == ' ')
-		p++;
-	if (p == end)
-		return *pp == end ? 0 : -1;
-	if (end - p == 1 && (*p == 'Z' || *p == 'z')) {
-		*pp = end;
-		return 0;
-	}
-	if (end - p == 3 && strncasecmp(p, "UTC", 3) == 0) {
-		*pp = end;
-		return 0;
-	}
-	if (*p != '+' && *p != '-')
-		return -1;
-	int sign = *p++ == '-' ? -1 : 1;
-	int nd;
-	int h = read_digits(&p, end, 2, &nd);
-	if (h < 0 || h > 14)
-		return -1;
-	int m = 0;
-	if (p < end && *p == ':')
-		p++;
-	if (p < end) {
-		m = read_digits(&p, end, 2, &nd);
-		if (m < 0 || nd != 2 || m > 59)
-			return -1;
-	}
-	if (p != end)
-		return -1;
-	*offset_s = sign * (h * 3600 + m * 60);
-	*pp = p;
 	return 0;
 }
 
@@ -512,7 +187,8 @@ int value_parse(enum type t, const char *s, size_t len, struct value *out)
 			return bad_value(t, s, len);
 		return 0;
 	case TYPE_NUMERIC: {
-		int rc = parse_numeric(s, len, &out->n);
+		const char *p = skip_space(s, s + len), *end = trim_end(p, s + len);
+		int rc = numeric_parse(p, end, &out->n);
 		if (rc == -2)
 			return error_setcode(PIPE_EUSAGE, "Invalid NUMERIC value: %.*s (out of range)",
 			                     len > 200 ? 200 : (int)len, s);
@@ -522,23 +198,15 @@ int value_parse(enum type t, const char *s, size_t len, struct value *out)
 	}
 	case TYPE_DATE: {
 		const char *p = skip_space(s, s + len), *end = trim_end(p, s + len);
-		if (parse_date_part(&p, end, &out->days) < 0 || p != end)
+		if (date_parse(p, end, &out->days) < 0)
 			return bad_value(t, s, len);
 		return 0;
 	}
 	case TYPE_DATETIME:
 	case TYPE_TIMESTAMP: {
 		const char *p = skip_space(s, s + len), *end = trim_end(p, s + len);
-		int32_t days;
-		int64_t tod, offset = 0;
-		if (parse_date_part(&p, end, &days) < 0 || parse_time_part(&p, end, &tod) < 0)
+		if (micros_parse(p, end, t == TYPE_TIMESTAMP, &out->us) < 0)
 			return bad_value(t, s, len);
-		if (t == TYPE_TIMESTAMP ? parse_zone(&p, end, &offset) < 0 : p != end)
-			return bad_value(t, s, len);
-		int64_t us = (int64_t)days * US_PER_DAY + tod - offset * US_PER_SEC;
-		if (us < US_MIN || us > US_MAX)
-			return bad_value(t, s, len);
-		out->us = us;
 		return 0;
 	}
 	case TYPE_STRING:
@@ -572,65 +240,6 @@ static void format_float(double f, struct buf *out)
 	buf_puts(out, tmp);
 }
 
-/* The exact decimal text of n, without trailing zeros, into out[48]. */
-static void numeric_text(numeric_t n, char *out)
-{
-	u128 mag = n < 0 ? (u128)0 - (u128)n : (u128)n;
-	u128 ip = mag / NUMERIC_SCALE;
-	unsigned long long frac = (unsigned long long)(mag % NUMERIC_SCALE);
-	char tmp[48];
-	int k = sizeof tmp;
-	tmp[--k] = '\0';
-	do {
-		tmp[--k] = (char)('0' + (int)(ip % 10));
-		ip /= 10;
-	} while (ip);
-	if (n < 0)
-		tmp[--k] = '-';
-	size_t len = sizeof tmp - 1 - (size_t)k;
-	memcpy(out, tmp + k, len);
-	if (frac) {
-		char f[16];
-		snprintf(f, sizeof f, "%09llu", frac);
-		int flen = 9;
-		while (f[flen - 1] == '0')
-			flen--;
-		out[len++] = '.';
-		memcpy(out + len, f, (size_t)flen);
-		len += (size_t)flen;
-	}
-	out[len] = '\0';
-}
-
-static void format_numeric(numeric_t n, struct buf *out)
-{
-	char tmp[48];
-	numeric_text(n, tmp);
-	buf_puts(out, tmp);
-}
-
-static void format_date(int32_t days, struct buf *out)
-{
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	buf_printf(out, "%04d-%02d-%02d", y, m, d);
-}
-
-/* 2019-01-01<sep>00:13:00[.fff|.ffffff] */
-static void format_micros(int64_t us, char sep, struct buf *out)
-{
-	int32_t days;
-	int64_t tod;
-	split_micros(us, &days, &tod);
-	format_date(days, out);
-	int64_t secs = tod / US_PER_SEC, frac = tod % US_PER_SEC;
-	buf_printf(out, "%c%02d:%02d:%02d", sep, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	if (frac % 1000 == 0 && frac)
-		buf_printf(out, ".%03d", (int)(frac / 1000));
-	else if (frac)
-		buf_printf(out, ".%06d", (int)frac);
-}
-
 static void format_base64(const char *p, size_t n, struct buf *out)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -658,11 +267,11 @@ void value_to_string(const struct value *v, struct buf *out)
 	case TYPE_BOOL: buf_puts(out, v->b ? "true" : "false"); break;
 	case TYPE_INT64: buf_printf(out, "%lld", (long long)v->i); break;
 	case TYPE_FLOAT64: format_float(v->f, out); break;
-	case TYPE_NUMERIC: format_numeric(v->n, out); break;
-	case TYPE_DATE: format_date(v->days, out); break;
-	case TYPE_DATETIME: format_micros(v->us, ' ', out); break;
+	case TYPE_NUMERIC: numeric_format(v->n, out); break;
+	case TYPE_DATE: date_format(v->days, out); break;
+	case TYPE_DATETIME: micros_format(v->us, ' ', out); break;
 	case TYPE_TIMESTAMP:
-		format_micros(v->us, ' ', out);
+		micros_format(v->us, ' ', out);
 		buf_puts(out, "+00");
 		break;
 	case TYPE_STRING:
@@ -680,156 +289,13 @@ void value_format(const struct value *v, struct buf *out)
 	}
 	switch (v->type) {
 	case TYPE_TIMESTAMP:
-		format_micros(v->us, ' ', out);
+		micros_format(v->us, ' ', out);
 		buf_puts(out, " UTC");
 		break;
-	case TYPE_DATETIME: format_micros(v->us, 'T', out); break;
+	case TYPE_DATETIME: micros_format(v->us, 'T', out); break;
 	case TYPE_BYTES: format_base64(v->s.p, v->s.len, out); break;
 	default: value_to_string(v, out); break;
 	}
-}
-
-/* ---- NUMERIC arithmetic ---- */
-
-static int numeric_overflow(const char *op, numeric_t a, numeric_t b)
-{
-	struct buf x = BUF_INIT, y = BUF_INIT;
-	format_numeric(a, &x);
-	format_numeric(b, &y);
-	int rc = error_setcode(PIPE_EUSAGE, "numeric overflow: %s %s %s", buf_cstr(&x), op, buf_cstr(&y));
-	buf_free(&x);
-	buf_free(&y);
-	return rc;
-}
-
-static bool numeric_ok(numeric_t n) { return n <= NUMERIC_MAX && n >= -NUMERIC_MAX; }
-
-int numeric_add(numeric_t a, numeric_t b, numeric_t *out)
-{
-	numeric_t r;
-	if (__builtin_add_overflow(a, b, &r) || !numeric_ok(r))
-		return numeric_overflow("+", a, b);
-	*out = r;
-	return 0;
-}
-
-int numeric_sub(numeric_t a, numeric_t b, numeric_t *out)
-{
-	numeric_t r;
-	if (__builtin_sub_overflow(a, b, &r) || !numeric_ok(r))
-		return numeric_overflow("-", a, b);
-	*out = r;
-	return 0;
-}
-
-static u128 mag128(numeric_t n) { return n < 0 ? (u128)0 - (u128)n : (u128)n; }
-
-/* a*b/10^9 with a = ah*10^9 + al and b = bh*10^9 + bl: every partial product
- * stays within 128 bits and only al*bl/10^9 has a fraction to round. */
-int numeric_mul(numeric_t a, numeric_t b, numeric_t *out)
-{
-	u128 ma = mag128(a), mb = mag128(b);
-	u128 ah = ma / NUMERIC_SCALE, al = ma % NUMERIC_SCALE;
-	u128 bh = mb / NUMERIC_SCALE, bl = mb % NUMERIC_SCALE;
-	u128 t1, r;
-	if (__builtin_mul_overflow(ah, mb, &t1))
-		return numeric_overflow("*", a, b);
-	r = t1 + al * bh + (al * bl + NUMERIC_SCALE / 2) / NUMERIC_SCALE;
-	if (r < t1 || r > (u128)NUMERIC_MAX)
-		return numeric_overflow("*", a, b);
-	*out = (a < 0) != (b < 0) ? -(numeric_t)r : (numeric_t)r;
-	return 0;
-}
-
-/* (x + y) mod m for x, y < m, without overflowing; *wrapped when it did. */
-static u128 add_mod(u128 x, u128 y, u128 m, bool *wrapped)
-{
-	*wrapped = x >= m - y;
-	return *wrapped ? x - (m - y) : x + y;
-}
-
-int numeric_div(numeric_t a, numeric_t b, numeric_t *out)
-{
-	if (b == 0) {
-		struct buf x = BUF_INIT;
-		format_numeric(a, &x);
-		int rc = error_setcode(PIPE_EUSAGE, "division by zero: %s / 0", buf_cstr(&x));
-		buf_free(&x);
-		return rc;
-	}
-	u128 ma = mag128(a), mb = mag128(b);
-	u128 q = ma / mb, r = ma % mb;
-	/* Ten more decimal digits of the quotient (nine kept, one to round),
-	 * each from 10*r computed as ten modular additions. */
-	int digits[10];
-	for (int k = 0; k < 10; k++) {
-		u128 acc = 0;
-		int d = 0;
-		for (int j = 0; j < 10; j++) {
-			bool wrapped;
-			acc = add_mod(acc, r, mb, &wrapped);
-			d += wrapped;
-		}
-		digits[k] = d;
-		r = acc;
-	}
-	if (q > (u128)NUMERIC_MAX / NUMERIC_SCALE)
-		return numeric_overflow("/", a, b);
-	u128 res = q;
-	for (int k = 0; k < 9; k++)
-		res = res * 10 + (u128)digits[k];
-	if (digits[9] >= 5)
-		res++;
-	if (res > (u128)NUMERIC_MAX)
-		return numeric_overflow("/", a, b);
-	*out = (a < 0) != (b < 0) ? -(numeric_t)res : (numeric_t)res;
-	return 0;
-}
-
-int numeric_from_int64(int64_t i, numeric_t *out)
-{
-	*out = (numeric_t)i * NUMERIC_SCALE; /* always within range */
-	return 0;
-}
-
-int numeric_from_double(double d, numeric_t *out)
-{
-	if (!isfinite(d))
-		return error_setcode(PIPE_EUSAGE, "Illegal conversion of non-finite floating point number to numeric: %s",
-		                     isnan(d) ? "nan" : d < 0 ? "-inf" : "inf");
-	long double scaled = roundl((long double)d * 1e9L);
-	if (fabsl(scaled) > 1e38L - 1) {
-		struct buf b = BUF_INIT;
-		format_float(d, &b);
-		int rc = error_setcode(PIPE_EUSAGE, "numeric overflow: %s", buf_cstr(&b));
-		buf_free(&b);
-		return rc;
-	}
-	*out = (numeric_t)scaled;
-	return 0;
-}
-
-double numeric_to_double(numeric_t n)
-{
-	/* Through the exact decimal text, so the double is the nearest one. */
-	char tmp[48];
-	numeric_text(n, tmp);
-	return strtod(tmp, NULL);
-}
-
-int numeric_to_int64(numeric_t n, int64_t *out)
-{
-	u128 m = mag128(n);
-	u128 q = (m + NUMERIC_SCALE / 2) / NUMERIC_SCALE;
-	if (n >= 0 ? q > (u128)INT64_MAX : q > (u128)INT64_MAX + 1) {
-		struct buf b = BUF_INIT;
-		format_numeric(n, &b);
-		int rc = error_setcode(PIPE_EUSAGE, "int64 overflow: %s", buf_cstr(&b));
-		buf_free(&b);
-		return rc;
-	}
-	*out = n < 0 ? (int64_t)(0 - (uint64_t)q) : (int64_t)q;
-	return 0;
 }
 
 /* ---- casts ---- */
@@ -883,6 +349,23 @@ static bool utf8_valid(const char *p, size_t n)
 		s += more;
 	}
 	return true;
+}
+
+int numeric_from_double(double d, numeric_t *out)
+{
+	if (!isfinite(d))
+		return error_setcode(PIPE_EUSAGE, "Illegal conversion of non-finite floating point number to numeric: %s",
+		                     isnan(d) ? "nan" : d < 0 ? "-inf" : "inf");
+	long double scaled = roundl((long double)d * 1e9L);
+	if (fabsl(scaled) > 1e38L - 1) {
+		struct buf b = BUF_INIT;
+		format_float(d, &b);
+		int rc = error_setcode(PIPE_EUSAGE, "numeric overflow: %s", buf_cstr(&b));
+		buf_free(&b);
+		return rc;
+	}
+	*out = (numeric_t)scaled;
+	return 0;
 }
 
 static int double_to_int64(double f, int64_t *out)
@@ -1012,15 +495,6 @@ static int cmp_numeric_double(numeric_t n, double f)
 	return (n > back) - (n < back);
 }
 
-static int cmp_str(struct str a, struct str b)
-{
-	size_t n = a.len < b.len ? a.len : b.len;
-	int c = n ? memcmp(a.p, b.p, n) : 0;
-	if (c)
-		return c < 0 ? -1 : 1;
-	return (a.len > b.len) - (a.len < b.len);
-}
-
 /* Both non-NULL, no NaN among them. */
 static int compare_known(const struct value *a, const struct value *b)
 {
@@ -1053,7 +527,7 @@ static int compare_known(const struct value *a, const struct value *b)
 	case TYPE_TIMESTAMP: return cmp3(a->us, b->us);
 	case TYPE_STRING:
 	case TYPE_BYTES:
-	case TYPE_JSON: return cmp_str(a->s, b->s);
+	case TYPE_JSON: return str_compare(a->s, b->s);
 	default: return 0;
 	}
 }
@@ -1109,7 +583,7 @@ uint64_t value_hash(const struct value *v)
 			return mix64(bits);
 		}
 	case TYPE_NUMERIC:
-		if (v->n % NUMERIC_SCALE == 0 && mag128(v->n) / NUMERIC_SCALE <= (u128)INT64_MAX)
+		if (v->n % NUMERIC_SCALE == 0 && v->n / NUMERIC_SCALE <= INT64_MAX && v->n / NUMERIC_SCALE >= -INT64_MAX)
 			return mix64((uint64_t)(int64_t)(v->n / NUMERIC_SCALE));
 		return mix64((uint64_t)v->n ^ mix64((uint64_t)(v->n >> 64)));
 	case TYPE_DATE: return mix64((uint64_t)(int64_t)v->days ^ 0xdaULL);
@@ -1117,276 +591,4 @@ uint64_t value_hash(const struct value *v)
 	case TYPE_TIMESTAMP: return mix64((uint64_t)v->us);
 	default: return str_hash64(v->s.p ? v->s.p : "", v->s.len);
 	}
-}
-
-/* ---- date parts ---- */
-
-static const char *part_names[PART_COUNT] = {
-	"MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAYOFWEEK", "DAY", "DAYOFYEAR",
-	"WEEK", "ISOWEEK", "MONTH", "QUARTER", "YEAR", "ISOYEAR", "DATE",
-};
-
-int date_part_parse(const char *name, enum date_part *out)
-{
-	for (int i = 0; i < PART_COUNT; i++) {
-		if (str_eq_nocase(name, part_names[i])) {
-			*out = (enum date_part)i;
-			return 0;
-		}
-	}
-	return PIPE_ENOTFOUND;
-}
-
-const char *date_part_name(enum date_part p) { return p < PART_COUNT ? part_names[p] : "?"; }
-
-/* 0 = Sunday .. 6 = Saturday; 1970-01-01 was a Thursday. */
-static int weekday(int32_t days) { return (int)(((int64_t)days % 7 + 11) % 7); }
-
-static int32_t iso_week_monday(int32_t days) { return days - (weekday(days) + 6) % 7; }
-
-static int iso_year(int32_t days)
-{
-	int y, m, d;
-	civil_from_days(iso_week_monday(days) + 3, &y, &m, &d); /* the week's Thursday */
-	return y;
-}
-
-static int32_t iso_year_start(int iy)
-{
-	return iso_week_monday(days_from_civil(iy, 1, 4));
-}
-
-int date_trunc(int32_t days, enum date_part p, int32_t *out)
-{
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	switch (p) {
-	case PART_DAY: *out = days; return 0;
-	case PART_WEEK: *out = days - weekday(days); return 0;
-	case PART_ISOWEEK: *out = iso_week_monday(days); return 0;
-	case PART_MONTH: *out = days_from_civil(y, m, 1); return 0;
-	case PART_QUARTER: *out = days_from_civil(y, (m - 1) / 3 * 3 + 1, 1); return 0;
-	case PART_YEAR: *out = days_from_civil(y, 1, 1); return 0;
-	case PART_ISOYEAR: *out = iso_year_start(iso_year(days)); return 0;
-	default:
-		return error_setcode(PIPE_EUSAGE, "%s is not a valid date part for DATE_TRUNC", date_part_name(p));
-	}
-}
-
-int micros_trunc(int64_t us, enum date_part p, int64_t *out)
-{
-	static const int64_t unit[] = {1, 1000, US_PER_SEC, 60 * US_PER_SEC, 3600 * US_PER_SEC};
-	if (p <= PART_HOUR) {
-		*out = floor_div(us, unit[p]) * unit[p];
-		return 0;
-	}
-	if (p == PART_DAYOFWEEK || p == PART_DAYOFYEAR || p == PART_DATE)
-		return error_setcode(PIPE_EUSAGE, "%s is not a valid part for TIMESTAMP_TRUNC", date_part_name(p));
-	int32_t days, t;
-	int64_t tod;
-	split_micros(us, &days, &tod);
-	int error = date_trunc(days, p, &t);
-	if (error < 0)
-		return error;
-	*out = (int64_t)t * US_PER_DAY;
-	return 0;
-}
-
-static int64_t week_number(int32_t days)
-{
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	int32_t jan1 = days_from_civil(y, 1, 1);
-	int32_t first_sunday = jan1 + (7 - weekday(jan1)) % 7;
-	return days < first_sunday ? 0 : (days - first_sunday) / 7 + 1;
-}
-
-int date_extract(int32_t days, enum date_part p, int64_t *out)
-{
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	switch (p) {
-	case PART_DAYOFWEEK: *out = weekday(days) + 1; return 0;
-	case PART_DAY: *out = d; return 0;
-	case PART_DAYOFYEAR: *out = days - days_from_civil(y, 1, 1) + 1; return 0;
-	case PART_WEEK: *out = week_number(days); return 0;
-	case PART_ISOWEEK: *out = (iso_week_monday(days) - iso_year_start(iso_year(days))) / 7 + 1; return 0;
-	case PART_MONTH: *out = m; return 0;
-	case PART_QUARTER: *out = (m - 1) / 3 + 1; return 0;
-	case PART_YEAR: *out = y; return 0;
-	case PART_ISOYEAR: *out = iso_year(days); return 0;
-	case PART_DATE: *out = days; return 0;
-	default:
-		return error_setcode(PIPE_EUSAGE, "EXTRACT from DATE does not support the %s date part",
-		                     date_part_name(p));
-	}
-}
-
-int micros_extract(int64_t us, enum date_part p, int64_t *out)
-{
-	int32_t days;
-	int64_t tod;
-	split_micros(us, &days, &tod);
-	switch (p) {
-	case PART_MICROSECOND: *out = tod % US_PER_SEC; return 0;
-	case PART_MILLISECOND: *out = tod % US_PER_SEC / 1000; return 0;
-	case PART_SECOND: *out = tod / US_PER_SEC % 60; return 0;
-	case PART_MINUTE: *out = tod / (60 * US_PER_SEC) % 60; return 0;
-	case PART_HOUR: *out = tod / (3600 * US_PER_SEC); return 0;
-	default: return date_extract(days, p, out);
-	}
-}
-
-/* ---- vectors and batches ---- */
-
-void vec_init(struct vec *v, enum type t)
-{
-	memset(v, 0, sizeof *v);
-	v->type = t;
-}
-
-void vec_reset(struct vec *v)
-{
-	v->count = 0;
-	arena_reset(&v->arena);
-}
-
-void vec_retype(struct vec *v, enum type t)
-{
-	if (type_width(t) != type_width(v->type)) {
-		free(v->data);
-		v->data = NULL;
-		free(v->nulls);
-		v->nulls = NULL;
-		v->cap = 0;
-	}
-	v->type = t;
-	vec_reset(v);
-}
-
-void vec_free(struct vec *v)
-{
-	free(v->nulls);
-	free(v->data);
-	arena_free(&v->arena);
-	memset(v, 0, sizeof *v);
-}
-
-void vec_reserve(struct vec *v, size_t n)
-{
-	if (n <= v->cap)
-		return;
-	size_t cap = v->cap ? v->cap * 2 : 64;
-	if (cap < n)
-		cap = n;
-	v->nulls = xrealloc(v->nulls, cap);
-	v->data = xrealloc(v->data, cap * type_width(v->type));
-	v->cap = cap;
-}
-
-void vec_push_null(struct vec *v)
-{
-	vec_reserve(v, v->count + 1);
-	v->nulls[v->count] = 1;
-	memset((char *)v->data + v->count * type_width(v->type), 0, type_width(v->type));
-	v->count++;
-}
-
-void vec_push_str_ref(struct vec *v, const char *p, size_t len)
-{
-	vec_reserve(v, v->count + 1);
-	v->nulls[v->count] = 0;
-	v->str[v->count++] = (struct str){p, len};
-}
-
-void vec_push(struct vec *v, const struct value *x)
-{
-	if (x->is_null || x->type == TYPE_NULL) {
-		vec_push_null(v);
-		return;
-	}
-	vec_reserve(v, v->count + 1);
-	size_t i = v->count;
-	if (x->type != v->type) {
-		if (x->type == TYPE_INT64 && v->type == TYPE_FLOAT64)
-			v->f64[i] = (double)x->i;
-		else if (x->type == TYPE_INT64 && v->type == TYPE_NUMERIC)
-			v->num[i] = (numeric_t)x->i * NUMERIC_SCALE;
-		else if (x->type == TYPE_NUMERIC && v->type == TYPE_FLOAT64)
-			v->f64[i] = numeric_to_double(x->n);
-		else {
-			fprintf(stderr, "pipe: internal error: pushing a %s into a %s vector\n",
-			        type_name(x->type), type_name(v->type));
-			abort();
-		}
-		v->nulls[i] = 0;
-		v->count++;
-		return;
-	}
-	v->nulls[i] = 0;
-	switch (v->type) {
-	case TYPE_BOOL: v->b[i] = x->b; break;
-	case TYPE_INT64: v->i64[i] = x->i; break;
-	case TYPE_FLOAT64: v->f64[i] = x->f; break;
-	case TYPE_NUMERIC: v->num[i] = x->n; break;
-	case TYPE_DATE: v->days[i] = x->days; break;
-	case TYPE_DATETIME:
-	case TYPE_TIMESTAMP: v->us[i] = x->us; break;
-	case TYPE_STRING:
-	case TYPE_BYTES:
-	case TYPE_JSON:
-		v->str[i].p = arena_strndup(&v->arena, x->s.p, x->s.len);
-		v->str[i].len = x->s.len;
-		break;
-	default: v->nulls[i] = 1; break;
-	}
-	v->count++;
-}
-
-struct value vec_get(const struct vec *v, size_t i)
-{
-	struct value r = {.type = v->type};
-	if (v->nulls[i]) {
-		r.is_null = true;
-		return r;
-	}
-	switch (v->type) {
-	case TYPE_BOOL: r.b = v->b[i]; break;
-	case TYPE_INT64: r.i = v->i64[i]; break;
-	case TYPE_FLOAT64: r.f = v->f64[i]; break;
-	case TYPE_NUMERIC: r.n = v->num[i]; break;
-	case TYPE_DATE: r.days = v->days[i]; break;
-	case TYPE_DATETIME:
-	case TYPE_TIMESTAMP: r.us = v->us[i]; break;
-	case TYPE_STRING:
-	case TYPE_BYTES:
-	case TYPE_JSON: r.s = v->str[i]; break;
-	default: r.is_null = true; break;
-	}
-	return r;
-}
-
-void batch_init(struct batch *b, size_t ncols, const enum type *types)
-{
-	b->nrows = 0;
-	b->ncols = ncols;
-	b->cols = xcalloc(ncols ? ncols : 1, sizeof *b->cols);
-	for (size_t i = 0; i < ncols; i++)
-		vec_init(&b->cols[i], types ? types[i] : TYPE_NULL);
-}
-
-void batch_reset(struct batch *b)
-{
-	b->nrows = 0;
-	for (size_t i = 0; i < b->ncols; i++)
-		vec_reset(&b->cols[i]);
-}
-
-void batch_free(struct batch *b)
-{
-	for (size_t i = 0; i < b->ncols; i++)
-		vec_free(&b->cols[i]);
-	free(b->cols);
-	b->cols = NULL;
-	b->ncols = b->nrows = 0;
 }

@@ -1,7 +1,9 @@
-/* value: BigQuery's types and values, one at a time (struct value) and a
- * column at a time (struct vec, struct batch): parsing and formatting their
- * canonical text forms, casts, comparison with NULL logic, a total order for
- * sorting, and the calendar arithmetic the SQL functions need.
+/* value: BigQuery's types and values, one at a time (struct value): parsing
+ * and formatting their canonical text forms, casts, comparison with NULL
+ * logic, a total order for sorting, and hashing.  NUMERIC's arithmetic is in
+ * numeric.h, the calendar in date.h, a column at a time (struct vec, struct
+ * batch) in vec.h: this header includes them, so that their users need
+ * only it.
  *
  * Representations:
  *   BOOL       uint8_t 0/1
@@ -19,8 +21,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../util.h"
+#include "arena.h"
+#include "date.h"
+#include "numeric.h"
 
 enum type {
 	TYPE_NULL = 0, /* an untyped NULL literal; coerces to any type */
@@ -44,12 +50,10 @@ const char *type_name(enum type t);
  * STRING, BYTES, DATE, DATETIME, TIMESTAMP, JSON.  PIPE_ENOTFOUND if none. */
 int type_parse(const char *name, enum type *out);
 bool type_is_numeric(enum type t); /* INT64, FLOAT64, NUMERIC */
-bool type_is_string(enum type t);  /* STRING, BYTES, JSON: (pointer, length) */
+/* STRING, BYTES, JSON: (pointer, length).  Inline: vec_push asks per value. */
+static inline bool type_is_string(enum type t) { return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON; }
 /* Bytes per value in a vec's data array (16 for strings: struct str). */
 size_t type_width(enum type t);
-
-typedef __int128 numeric_t;
-#define NUMERIC_SCALE 1000000000LL /* 10^9 */
 
 struct str {
 	const char *p;
@@ -83,17 +87,6 @@ struct value value_string(const char *p, size_t len);
 struct value value_bytes(const char *p, size_t len);
 struct value value_json(const char *p, size_t len);
 
-/* A bump allocator for the bytes of strings: a vec keeps its strings in one,
- * and a reset frees them all at once without returning memory to malloc. */
-struct arena {
-	struct arena_chunk *head;
-	size_t used, cap; /* within head */
-};
-void *arena_alloc(struct arena *a, size_t n);
-const char *arena_strndup(struct arena *a, const char *p, size_t n);
-void arena_reset(struct arena *a); /* keeps the largest chunk */
-void arena_free(struct arena *a);
-
 /* Parses text as CAST(string AS t) does in BigQuery: "Bad int64 value: abc",
  * "Invalid timestamp: '...'", PIPE_EUSAGE on failure.  Strings (STRING,
  * BYTES, JSON) point into s.  Accepts:
@@ -124,6 +117,8 @@ void value_format(const struct value *v, struct buf *out);
  * "int64 overflow: 1e+30".  A NULL stays NULL with the new type. */
 int value_cast(const struct value *in, enum type to, struct arena *mem, struct value *out);
 bool cast_allowed(enum type from, enum type to);
+/* FLOAT64 to NUMERIC, rounded to 9 digits: "numeric overflow: 1e+40". */
+int numeric_from_double(double d, numeric_t *out);
 
 /* SQL comparison: -1, 0 or 1, or CMP_UNKNOWN when either side is NULL (or a
  * NaN is involved: every comparison with NaN is false except !=).
@@ -137,112 +132,18 @@ int value_order(const struct value *a, const struct value *b);
 /* Equal for grouping and DISTINCT: NULL equals NULL, NaN equals NaN. */
 bool value_same(const struct value *a, const struct value *b);
 uint64_t value_hash(const struct value *v);
+/* Bytewise, a shorter prefix first: -1, 0 or 1 (STRING, BYTES, JSON).
+ * Inline: the sort's and the comparisons' loops call it per row. */
+static inline int str_compare(struct str a, struct str b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int c = n ? memcmp(a.p, b.p, n) : 0;
+	if (c)
+		return c < 0 ? -1 : 1;
+	return (a.len > b.len) - (a.len < b.len);
+}
 
-/* NUMERIC arithmetic: PIPE_EUSAGE "numeric overflow: ..." outside BigQuery's
- * range (+-99999999999999999999999999999.999999999); division rounds half away
- * from zero; "division by zero: 1 / 0". */
-#define NUMERIC_MAX ((numeric_t)10000000000000000000ULL * 10000000000000000000ULL - 1) /* 10^38 - 1 */
-int numeric_add(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_sub(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_mul(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_div(numeric_t a, numeric_t b, numeric_t *out);
-int numeric_from_int64(int64_t i, numeric_t *out);
-int numeric_from_double(double d, numeric_t *out); /* rounds to 9 digits */
-double numeric_to_double(numeric_t n);
-/* Rounds half away from zero to an int64; PIPE_EUSAGE if out of range. */
-int numeric_to_int64(numeric_t n, int64_t *out);
-
-/* The calendar: proleptic Gregorian, as BigQuery.  Dates 0001-01-01 ..
- * 9999-12-31; timestamps and datetimes in microseconds over the same span. */
-#define DATE_MIN (-719162)  /* 0001-01-01 */
-#define DATE_MAX 2932896    /* 9999-12-31 */
-#define US_PER_SEC 1000000LL
-#define US_PER_DAY 86400000000LL
-int32_t days_from_civil(int y, int m, int d);
-void civil_from_days(int32_t days, int *y, int *m, int *d);
-bool civil_valid(int y, int m, int d);
-/* Splits microseconds since the epoch into a day and the microseconds in it
- * (always 0 <= *us_in_day < US_PER_DAY, also before 1970). */
-void split_micros(int64_t us, int32_t *days, int64_t *us_in_day);
-
-/* Date and time parts, for EXTRACT and the *_TRUNC functions. */
-enum date_part {
-	PART_MICROSECOND,
-	PART_MILLISECOND,
-	PART_SECOND,
-	PART_MINUTE,
-	PART_HOUR,
-	PART_DAYOFWEEK, /* 1 = Sunday .. 7 = Saturday */
-	PART_DAY,
-	PART_DAYOFYEAR,
-	PART_WEEK,      /* weeks starting on Sunday; days before the first are week 0 */
-	PART_ISOWEEK,
-	PART_MONTH,
-	PART_QUARTER,
-	PART_YEAR,
-	PART_ISOYEAR,
-	PART_DATE,      /* EXTRACT(DATE FROM ts) */
-	PART_COUNT
-};
-/* "DAY", "hour", ... any case; PIPE_ENOTFOUND if not a part. */
-int date_part_parse(const char *name, enum date_part *out);
-const char *date_part_name(enum date_part p);
-/* DATE_TRUNC: DAY WEEK ISOWEEK MONTH QUARTER YEAR ISOYEAR; PIPE_EUSAGE
- * for a part that does not apply ("Unsupported part HOUR for DATE_TRUNC"). */
-int date_trunc(int32_t days, enum date_part p, int32_t *out);
-/* TIMESTAMP_TRUNC (UTC) and DATETIME_TRUNC: every part from MICROSECOND to
- * ISOYEAR. */
-int micros_trunc(int64_t us, enum date_part p, int64_t *out);
-/* EXTRACT(part FROM date); PIPE_EUSAGE for a time part. */
-int date_extract(int32_t days, enum date_part p, int64_t *out);
-/* EXTRACT(part FROM timestamp/datetime); PART_DATE gives days. */
-int micros_extract(int64_t us, enum date_part p, int64_t *out);
-
-/* Column vectors: a batch of values of one type, as the SQL executor and the
- * table reader and writer pass them around (BATCH_ROWS at a time).  Reset
- * and reuse them: vec_reset keeps the arrays and the arena. */
-#define BATCH_ROWS 2048
-
-struct vec {
-	enum type type;
-	size_t count, cap;
-	uint8_t *nulls; /* nulls[i] = 1 when row i is NULL; always allocated */
-	union {          /* the typed data array, cap elements */
-		void *data;
-		uint8_t *b;
-		int64_t *i64;
-		double *f64;
-		numeric_t *num;
-		int32_t *days;
-		int64_t *us;
-		struct str *str;
-	};
-	struct arena arena; /* bytes of strings pushed into this vec */
-};
-
-void vec_init(struct vec *v, enum type t);
-void vec_reset(struct vec *v);           /* count = 0; keeps memory */
-void vec_retype(struct vec *v, enum type t); /* reset and change the type */
-void vec_free(struct vec *v);
-void vec_reserve(struct vec *v, size_t n); /* room for n rows in total */
-/* Appends a value of the vec's type (or NULL); strings are copied into the
- * vec's arena.  An INT64 pushed into a FLOAT64 or NUMERIC vec, or a NUMERIC
- * into a FLOAT64 vec, is converted (BigQuery's implicit widening); other
- * mismatches abort (a programming error, not bad input). */
-void vec_push(struct vec *v, const struct value *x);
-void vec_push_null(struct vec *v);
-/* Appends a string without copying: p must outlive the vec's contents. */
-void vec_push_str_ref(struct vec *v, const char *p, size_t len);
-struct value vec_get(const struct vec *v, size_t i); /* strings point into v */
-
-struct batch {
-	size_t nrows; /* every column holds nrows values */
-	size_t ncols;
-	struct vec *cols;
-};
-
-void batch_init(struct batch *b, size_t ncols, const enum type *types);
-void batch_reset(struct batch *b); /* nrows = 0, every vec reset */
-void batch_free(struct batch *b);
+/* Column vectors come with values; vec.h needs the types above. */
+#include "vec.h"
 
 #endif

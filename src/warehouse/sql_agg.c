@@ -1,0 +1,465 @@
+/* sql_agg: the aggregate operator (GROUP BY, COUNT, SUM, AVG, MIN, MAX,
+ * ANY_VALUE, COUNTIF, DISTINCT): groups in a hash table, a running value
+ * per group and aggregate, emitted when the input ends. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_exec.h"
+#include "sql_op.h"
+#include "sql_plan.h"
+
+struct agg_run {
+	/* per group */
+	int64_t *cnt;
+	int64_t *isum;
+	double *fsum;
+	numeric_t *nsum;
+	struct vec best; /* MIN, MAX, ANY_VALUE */
+	uint8_t *has;
+	/* DISTINCT: the (group, value) pairs seen */
+	struct vec dvals;
+	uint32_t *dgroup;
+	uint32_t *dtable;
+	size_t dmask, dcount;
+};
+
+struct agg_state {
+	struct vec *keys;   /* group keys, one vec per key, a row per group */
+	size_t ngroups, cap;
+	uint32_t *table;    /* group + 1 */
+	uint64_t *hashes;   /* per group */
+	size_t mask;
+	struct agg_run *runs;
+	uint32_t *gid;      /* per input row */
+	uint64_t *rowhash;
+	struct mat_state out;
+};
+
+static void agg_grow(struct agg_state *s, struct node *n, size_t need)
+{
+	if (need <= s->cap)
+		return;
+	size_t cap = s->cap ? s->cap * 2 : 64;
+	while (cap < need)
+		cap *= 2;
+	s->hashes = xrealloc(s->hashes, cap * sizeof *s->hashes);
+	for (size_t a = 0; a < n->naggs; a++) {
+		struct agg_run *r = &s->runs[a];
+		r->cnt = xrealloc(r->cnt, cap * sizeof *r->cnt);
+		r->isum = xrealloc(r->isum, cap * sizeof *r->isum);
+		r->fsum = xrealloc(r->fsum, cap * sizeof *r->fsum);
+		r->nsum = xrealloc(r->nsum, cap * sizeof *r->nsum);
+		r->has = xrealloc(r->has, cap);
+		vec_reserve(&r->best, cap);
+	}
+	s->cap = cap;
+}
+
+static void table_rehash(uint32_t **table, size_t *mask, const uint64_t *hashes, size_t count)
+{
+	size_t size = (*mask + 1) * 2;
+	while (size < count * 2)
+		size *= 2;
+	free(*table);
+	*table = xcalloc(size, sizeof **table);
+	*mask = size - 1;
+	for (size_t g = 0; g < count; g++) {
+		size_t i = hashes[g] & *mask;
+		while ((*table)[i])
+			i = (i + 1) & *mask;
+		(*table)[i] = (uint32_t)g + 1;
+	}
+}
+
+/* Whether (group, value) is new for a DISTINCT aggregate; records it. */
+static bool distinct_new(struct agg_run *r, uint32_t g, const struct vec *v, size_t i)
+{
+	uint64_t h = hash_mix(vec_hash(v, i), g);
+	if (!r->dtable || r->dcount * 2 >= r->dmask) {
+		/* rebuild with hashes recomputed */
+		size_t size = r->dtable ? (r->dmask + 1) * 2 : 64;
+		free(r->dtable);
+		r->dtable = xcalloc(size, sizeof *r->dtable);
+		r->dmask = size - 1;
+		for (size_t k = 0; k < r->dcount; k++) {
+			size_t p = hash_mix(vec_hash(&r->dvals, k), r->dgroup[k]) & r->dmask;
+			while (r->dtable[p])
+				p = (p + 1) & r->dmask;
+			r->dtable[p] = (uint32_t)k + 1;
+		}
+	}
+	size_t p = h & r->dmask;
+	while (r->dtable[p]) {
+		size_t k = r->dtable[p] - 1;
+		if (r->dgroup[k] == g && vec_same(&r->dvals, k, v, i))
+			return false;
+		p = (p + 1) & r->dmask;
+	}
+	r->dtable[p] = (uint32_t)r->dcount + 1;
+	uint32_t one = (uint32_t)i;
+	vec_append_rows(&r->dvals, v, &one, 1, true);
+	r->dgroup = xrealloc(r->dgroup, (r->dcount + 1) * sizeof *r->dgroup);
+	r->dgroup[r->dcount++] = g;
+	return true;
+}
+
+static void agg_init_group(struct agg_state *s, struct node *n, size_t g)
+{
+	for (size_t a = 0; a < n->naggs; a++) {
+		struct agg_run *r = &s->runs[a];
+		r->cnt[g] = 0;
+		r->isum[g] = 0;
+		r->fsum[g] = 0;
+		r->nsum[g] = 0;
+		r->has[g] = 0;
+		r->best.nulls[g] = 1;
+		if (r->best.count <= g)
+			r->best.count = g + 1;
+	}
+}
+
+/* value_order for two non-NULL numbers of one type: NaN first. */
+static int order_fixed(const struct vec *a, size_t i, const struct vec *b, size_t j)
+{
+	switch (a->type) {
+	case TYPE_FLOAT64: {
+		double x = a->f64[i], y = b->f64[j];
+		if (x != x || y != y)
+			return (y != y) - (x != x);
+		return (x > y) - (x < y);
+	}
+	case TYPE_DATE: return (a->days[i] > b->days[j]) - (a->days[i] < b->days[j]);
+	default: return (a->i64[i] > b->i64[j]) - (a->i64[i] < b->i64[j]);
+	}
+}
+
+/* SUM and AVG of FLOAT64, MIN and MAX of the fixed-width orderable types,
+ * without DISTINCT: the loops a full scan spends its time in, without a
+ * value per row.  False when the aggregate is not one of these. */
+static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v,
+                            size_t rows)
+{
+	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
+		for (size_t i = 0; i < rows; i++)
+			if (!v->nulls[i]) {
+				r->cnt[gid[i]]++;
+				r->fsum[gid[i]] += v->f64[i];
+			}
+		return true;
+	}
+	bool fixed = v->type == TYPE_INT64 || v->type == TYPE_FLOAT64 || v->type == TYPE_DATE ||
+	             v->type == TYPE_TIMESTAMP || v->type == TYPE_DATETIME;
+	if ((ag->kind != AG_MIN && ag->kind != AG_MAX) || !fixed)
+		return false;
+	int want = ag->kind == AG_MIN ? -1 : 1;
+	size_t w = type_width(v->type);
+	for (size_t i = 0; i < rows; i++) {
+		uint32_t g = gid[i];
+		if (v->nulls[i])
+			continue;
+		if (r->has[g]) {
+			int c = order_fixed(v, i, &r->best, g);
+			/* BigQuery's MIN and MAX are NaN when a value is: NaN is
+			 * the least for MIN (as in value_order), the greatest for MAX */
+			if (want > 0 && v->type == TYPE_FLOAT64) {
+				double x = v->f64[i], y = r->best.f64[g];
+				if (x != x || y != y)
+					c = (x != x) - (y != y);
+			}
+			if (c != want)
+				continue;
+		}
+		memcpy((char *)r->best.data + g * w, (const char *)v->data + i * w, w);
+		r->best.nulls[g] = 0;
+		r->has[g] = 1;
+	}
+	return true;
+}
+
+static int agg_update(struct node *n, struct agg_state *s, size_t a, const struct rb *in)
+{
+	struct agg *ag = &n->aggs[a];
+	struct agg_run *r = &s->runs[a];
+	const uint32_t *gid = s->gid;
+	size_t rows = in->n;
+	if (ag->kind == AG_COUNT_STAR) {
+		for (size_t i = 0; i < rows; i++)
+			r->cnt[gid[i]]++;
+		return 0;
+	}
+	const struct vec *v;
+	int error;
+	if ((error = exec_eval(ag->arg, in, &v)) < 0)
+		return error;
+	size_t sv = STRIDE(ag->arg);
+	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
+		return 0;
+	for (size_t i = 0; i < rows; i++) {
+		size_t k = i * sv;
+		uint32_t g = gid[i];
+		if (v->nulls[k])
+			continue;
+		if (ag->distinct && !distinct_new(r, g, v, k))
+			continue;
+		switch (ag->kind) {
+		case AG_COUNT: r->cnt[g]++; break;
+		case AG_COUNTIF: r->cnt[g] += v->b[k] != 0; break;
+		case AG_SUM:
+		case AG_AVG:
+			r->cnt[g]++;
+			switch (v->type) {
+			case TYPE_INT64:
+				if (__builtin_add_overflow(r->isum[g], v->i64[k], &r->isum[g]))
+					return error_setcode(PIPE_EUSAGE, "int64 overflow: SUM");
+				r->fsum[g] += (double)v->i64[k];
+				break;
+			case TYPE_NUMERIC:
+				if ((error = numeric_add(r->nsum[g], v->num[k], &r->nsum[g])) < 0)
+					return error;
+				break;
+			default: r->fsum[g] += v->f64[k]; break;
+			}
+			break;
+		case AG_MIN:
+		case AG_MAX:
+		case AG_ANY: {
+			bool take = !r->has[g];
+			if (!take && ag->kind != AG_ANY) {
+				struct value x = vec_get(v, k), y = vec_get(&r->best, g);
+				int c = value_order(&x, &y);
+				if (ag->kind == AG_MAX && v->type == TYPE_FLOAT64 && (x.f != x.f || y.f != y.f))
+					c = (x.f != x.f) - (y.f != y.f); /* MAX too is NaN when one is */
+				take = ag->kind == AG_MIN ? c < 0 : c > 0;
+			}
+			if (take) {
+				size_t w = type_width(v->type);
+				memcpy((char *)r->best.data + g * w, (const char *)v->data + k * w, w);
+				r->best.nulls[g] = 0;
+				if (type_is_string(v->type))
+					r->best.str[g].p = arena_strndup(&r->best.arena, v->str[k].p, v->str[k].len);
+				r->has[g] = 1;
+			}
+			break;
+		}
+		default: break;
+		}
+	}
+	return 0;
+}
+
+/* The group of row i (hash h) of the key vectors kv: found or added. */
+static uint32_t agg_group(struct agg_state *s, struct node *n, const struct vec **kv, size_t i, uint64_t h)
+{
+	if (!s->table || s->ngroups * 2 >= s->mask)
+		table_rehash(&s->table, &s->mask, s->hashes, s->ngroups);
+	size_t p = h & s->mask;
+	for (;;) {
+		uint32_t e = s->table[p];
+		if (!e) {
+			size_t g = s->ngroups++;
+			agg_grow(s, n, g + 1);
+			s->hashes[g] = h;
+			for (size_t k = 0; k < n->nkeys; k++) {
+				uint32_t one = (uint32_t)(i * STRIDE(n->keys[k]));
+				vec_append_rows(&s->keys[k], kv[k], &one, 1, true);
+			}
+			agg_init_group(s, n, g);
+			s->table[p] = (uint32_t)g + 1;
+			return (uint32_t)g;
+		}
+		size_t g = e - 1;
+		if (s->hashes[g] == h) {
+			bool same = true;
+			for (size_t k = 0; k < n->nkeys && same; k++)
+				same = vec_same(&s->keys[k], g, kv[k], i * STRIDE(n->keys[k]));
+			if (same)
+				return (uint32_t)g;
+		}
+		p = (p + 1) & s->mask;
+	}
+}
+
+static int agg_consume(struct node *n, struct exec_stats *st)
+{
+	struct agg_state *s = n->state;
+	int error;
+	if (n->nkeys == 0) {
+		agg_grow(s, n, 1);
+		agg_init_group(s, n, 0);
+		s->ngroups = 1;
+	}
+	const struct vec *kv[64];
+	if (n->nkeys > 64)
+		return error_setcode(PIPE_EUSAGE, "GROUP BY: too many keys (at most 64)");
+	for (;;) {
+		struct rb *in;
+		int rc = exec_next(n->child, st, &in);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		size_t rows = in->n;
+		s->gid = xrealloc(s->gid, (rows + 1) * sizeof *s->gid);
+		s->rowhash = xrealloc(s->rowhash, (rows + 1) * sizeof *s->rowhash);
+		for (size_t k = 0; k < n->nkeys; k++)
+			if ((error = exec_eval(n->keys[k], in, &kv[k])) < 0)
+				return error;
+		if (n->nkeys == 0) {
+			memset(s->gid, 0, rows * sizeof *s->gid);
+		} else if (n->nkeys == 1 && !n->keys[0]->isconst && type_width(kv[0]->type) == 8 &&
+			   !type_is_string(kv[0]->type)) {
+			/* one 8-byte key (INT64, TIMESTAMP, ...): compare with the
+			 * previous row before hashing, as clustered keys come in runs */
+			const int64_t *x = kv[0]->i64;
+			const uint8_t *nl = kv[0]->nulls;
+			for (size_t i = 0; i < rows; i++) {
+				if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
+					s->gid[i] = s->gid[i - 1];
+					continue;
+				}
+				uint64_t h = hash_mix(0x12345, nl[i] ? 0x51ed270b27a3c4e1ULL : (uint64_t)x[i] * 0xff51afd7ed558ccdULL);
+				s->gid[i] = agg_group(s, n, kv, i, h);
+			}
+		} else {
+			for (size_t i = 0; i < rows; i++)
+				s->rowhash[i] = 0x12345;
+			for (size_t k = 0; k < n->nkeys; k++) {
+				size_t sk = STRIDE(n->keys[k]);
+				const struct vec *v = kv[k];
+				if (v->type == TYPE_INT64 || v->type == TYPE_TIMESTAMP || v->type == TYPE_DATETIME) {
+					for (size_t i = 0; i < rows; i++)
+						s->rowhash[i] = hash_mix(s->rowhash[i], v->nulls[i * sk] ? 0x51ed270b27a3c4e1ULL
+								    : (uint64_t)v->i64[i * sk] * 0xff51afd7ed558ccdULL);
+				} else {
+					for (size_t i = 0; i < rows; i++)
+						s->rowhash[i] = hash_mix(s->rowhash[i], vec_hash(v, i * sk));
+				}
+			}
+			for (size_t i = 0; i < rows; i++) {
+				uint64_t h = s->rowhash[i];
+				/* clustered input comes in runs of one key */
+				if (i > 0 && h == s->rowhash[i - 1]) {
+					bool same = true;
+					for (size_t k = 0; k < n->nkeys && same; k++)
+						same = vec_same(kv[k], i * STRIDE(n->keys[k]), kv[k],
+								   (i - 1) * STRIDE(n->keys[k]));
+					if (same) {
+						s->gid[i] = s->gid[i - 1];
+						continue;
+					}
+				}
+				s->gid[i] = agg_group(s, n, kv, i, h);
+			}
+		}
+		for (size_t a = 0; a < n->naggs; a++)
+			if ((error = agg_update(n, s, a, in)) < 0)
+				return error;
+	}
+	/* the results, one vec per aggregate */
+	struct mat_state *m = &s->out;
+	m->nrows = s->ngroups;
+	m->cols = xcalloc(n->ncols + 1, sizeof *m->cols);
+	for (size_t k = 0; k < n->nkeys; k++)
+		m->cols[k] = s->keys[k], memset(&s->keys[k], 0, sizeof s->keys[k]);
+	for (size_t a = 0; a < n->naggs; a++) {
+		struct agg *ag = &n->aggs[a];
+		struct agg_run *r = &s->runs[a];
+		struct vec *v = &m->cols[n->nkeys + a];
+		if (ag->kind == AG_MIN || ag->kind == AG_MAX || ag->kind == AG_ANY) {
+			*v = r->best;
+			v->count = s->ngroups;
+			memset(&r->best, 0, sizeof r->best);
+			continue;
+		}
+		vec_init(v, ag->type);
+		vec_reserve(v, s->ngroups + 1);
+		for (size_t g = 0; g < s->ngroups; g++) {
+			struct value x;
+			if (ag->kind == AG_COUNT || ag->kind == AG_COUNT_STAR || ag->kind == AG_COUNTIF)
+				x = value_int64(r->cnt[g]);
+			else if (r->cnt[g] == 0)
+				x = value_null(ag->type);
+			else if (ag->kind == AG_SUM)
+				x = ag->type == TYPE_INT64 ? value_int64(r->isum[g]) :
+				    ag->type == TYPE_NUMERIC ? value_numeric(r->nsum[g]) : value_float64(r->fsum[g]);
+			else if (ag->type == TYPE_NUMERIC) {
+				numeric_t c, q;
+				numeric_from_int64(r->cnt[g], &c);
+				if ((error = numeric_div(r->nsum[g], c, &q)) < 0)
+					return error;
+				x = value_numeric(q);
+			} else
+				x = value_float64(r->fsum[g] / (double)r->cnt[g]);
+			vec_push(v, &x);
+		}
+	}
+	return 0;
+}
+
+static int mat_emit(struct node *n, struct mat_state *m, struct rb **out)
+{
+	if (m->next >= m->nrows)
+		return 0;
+	if (!m->views) {
+		m->views = xcalloc(n->ncols + 1, sizeof *m->views);
+		rb_alloc(&m->rb, n->ncols);
+	}
+	size_t k = m->nrows - m->next < BATCH_ROWS ? m->nrows - m->next : BATCH_ROWS;
+	for (size_t c = 0; c < n->ncols; c++) {
+		vec_view(&m->views[c], &m->cols[c], m->next, k);
+		m->rb.cols[c] = &m->views[c];
+	}
+	m->rb.n = k;
+	m->next += k;
+	*out = &m->rb;
+	return 1;
+}
+
+int agg_next(struct node *n, struct exec_stats *st, struct rb **out)
+{
+	struct agg_state *s = n->state;
+	if (!s) {
+		s = n->state = xcalloc(1, sizeof *s);
+		s->keys = xcalloc(n->nkeys + 1, sizeof *s->keys);
+		for (size_t k = 0; k < n->nkeys; k++)
+			vec_init(&s->keys[k], n->types[k]);
+		s->runs = xcalloc(n->naggs + 1, sizeof *s->runs);
+		for (size_t a = 0; a < n->naggs; a++) {
+			enum type t = n->aggs[a].arg ? n->aggs[a].arg->type : TYPE_INT64;
+			vec_init(&s->runs[a].best, t == TYPE_NULL ? TYPE_INT64 : t);
+			vec_init(&s->runs[a].dvals, t == TYPE_NULL ? TYPE_INT64 : t);
+		}
+		int error = agg_consume(n, st);
+		if (error < 0)
+			return error;
+		s->out.done = true;
+	}
+	return mat_emit(n, &s->out, out);
+}
+
+void agg_free_state(struct node *n)
+{
+	struct agg_state *s = n->state;
+	vecs_free(s->keys, n->nkeys);
+	for (size_t a = 0; a < n->naggs; a++) {
+		struct agg_run *r = &s->runs[a];
+		free(r->cnt);
+		free(r->isum);
+		free(r->fsum);
+		free(r->nsum);
+		free(r->has);
+		vec_free(&r->best);
+		vec_free(&r->dvals);
+		free(r->dgroup);
+		free(r->dtable);
+	}
+	free(s->runs);
+	free(s->table);
+	free(s->hashes);
+	free(s->gid);
+	free(s->rowhash);
+	vecs_free(s->out.cols, n->ncols);
+	free(s->out.views);
+	free(s->out.rb.cols);
+}

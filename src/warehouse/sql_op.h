@@ -1,0 +1,45 @@
+/* sql_op: what the executor's files share: sql_exec.c, which runs the
+ * operators, sql_eval.c, and the operators with a file each (sql_scan.c,
+ * sql_agg.c, sql_sort.c, sql_join.c, sql_window.c). */
+#ifndef PIPE_SQL_OP_H
+#define PIPE_SQL_OP_H
+
+#include "sql_exec.h"
+
+/* The step through an expression's values: a constant is one value. */
+#define STRIDE(e) ((e)->isconst ? 0 : 1)
+
+/* Combines a hash into a running one (group and join keys). */
+static inline uint64_t hash_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+struct mat_state { /* aggregate, sort: rows held, then emitted */
+	struct vec *cols;
+	size_t nrows, next;
+	struct vec *views;
+	struct rb rb;
+	bool done;
+	uint32_t *perm;
+	struct vec *out;  /* sort: the gathered batch */
+};
+
+void rb_alloc(struct rb *rb, size_t ncols);
+void vecs_free(struct vec *v, size_t n);
+
+/* Each operator: the next batch as exec_next, and freeing what its state
+ * holds (exec_free_state frees the state itself). */
+int scan_next(struct node *n, struct exec_stats *st, struct rb **out);
+void scan_free_state(struct node *n);
+int agg_next(struct node *n, struct exec_stats *st, struct rb **out);
+void agg_free_state(struct node *n);
+int sort_next(struct node *n, struct exec_stats *st, struct rb **out);
+void sort_free_state(struct node *n);
+int join_next(struct node *n, struct exec_stats *st, struct rb **out);
+void join_free_state(struct node *n);
+int window_next(struct node *n, struct exec_stats *st, struct rb **out);
+void window_free_state(struct node *n);
+
+#endif

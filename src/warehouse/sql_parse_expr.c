@@ -1,0 +1,673 @@
+/* sql_parse_expr: expressions, by recursive descent, into a syntax tree
+ * (struct ast), with the window specifications (OVER) and ORDER BY items
+ * they contain.
+ *
+ * Expression precedence, loosest first, as in BigQuery: OR; AND; NOT;
+ * comparisons (=, !=, <>, <, <=, >, >=, [NOT] LIKE, [NOT] BETWEEN, [NOT] IN,
+ * IS [NOT]); + and -; *, / and ||; unary - and +. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "sql_parser.h"
+
+static int parse_over(struct parser *p, struct ast *call);
+
+static struct ast *node(enum ast_kind kind, struct sql_token *at)
+{
+	struct ast *a = xcalloc(1, sizeof *a);
+	a->kind = kind;
+	a->line = at->line;
+	a->col = at->col;
+	a->height = 1;
+	return a;
+}
+
+static void add_arg(struct ast *a, struct ast *arg)
+{
+	a->args = xrealloc(a->args, (a->nargs + 1) * sizeof *a->args);
+	a->args[a->nargs++] = arg;
+	grow(&a->height, arg->height);
+}
+
+/* a, or NULL and the error when it is higher than the limit. */
+static struct ast *check_height(struct parser *p, struct ast *a, int *error)
+{
+	if (a && a->height > SQL_MAX_DEPTH) {
+		*error = too_deep(p, a->line, a->col);
+		ast_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void window_free(struct ast_window *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->npart; i++)
+		ast_free(w->part[i]);
+	free(w->part);
+	for (size_t i = 0; i < w->norder; i++)
+		ast_free(w->order[i].expr);
+	free(w->order);
+	free(w);
+}
+
+void ast_free(struct ast *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nargs; i++)
+		ast_free(a->args[i]);
+	free(a->args);
+	window_free(a->over);
+	select_free(a->sub);
+	free(a->op);
+	free(a->name);
+	free(a->qual);
+	free(a->s);
+	free(a);
+}
+
+static char *lower(const char *s)
+{
+	char *r = xstrdup(s);
+	for (char *c = r; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return r;
+}
+
+/* A name: an identifier, or a keyword BigQuery allows there (none for now). */
+char *parse_ident(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (t->kind != TK_IDENT) {
+		*error = expected(p, "identifier");
+		return NULL;
+	}
+	p->pos++;
+	return xstrdup(t->text);
+}
+
+/* a.b.c, `a.b.c`, `a`.`b`.c: the parts joined by dots. */
+char *parse_path(struct parser *p, int *error)
+{
+	struct buf b = BUF_INIT;
+	for (;;) {
+		char *part = parse_ident(p, error);
+		if (!part) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (b.len)
+			buf_putc(&b, '.');
+		buf_puts(&b, part);
+		free(part);
+		/* a dot glued to the next name continues the path */
+		if (!is_op(peek(p), ".") || peek2(p)->kind != TK_IDENT)
+			break;
+		p->pos++;
+	}
+	return buf_detach(&b);
+}
+
+static bool is_type_name(const char *s)
+{
+	static const char *const types[] = {"INT64", "INT", "INTEGER", "BIGINT", "SMALLINT",
+		"FLOAT64", "FLOAT", "DOUBLE", "NUMERIC", "DECIMAL", "BIGNUMERIC", "STRING",
+		"BYTES", "BOOL", "BOOLEAN", "DATE", "DATETIME", "TIMESTAMP", "JSON", "TIME"};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (str_eq_nocase(s, types[i]))
+			return true;
+	return false;
+}
+
+static struct ast *parse_primary(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	struct ast *a = NULL;
+	switch (t->kind) {
+	case TK_INT:
+		a = node(A_INT, t);
+		errno = 0;
+		a->i = strtoll(t->text, NULL, 10);
+		if (errno) {
+			*error = sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
+			free(a);
+			return NULL;
+		}
+		p->pos++;
+		return a;
+	case TK_FLOAT:
+		a = node(A_FLOAT, t);
+		a->d = strtod(t->text, NULL);
+		p->pos++;
+		return a;
+	case TK_STRING:
+		a = node(A_STRING, t);
+		a->s = xstrdup(t->text);
+		p->pos++;
+		return a;
+	case TK_OP:
+		if (is_op(t, "(")) {
+			p->pos++;
+			if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
+				a = node(A_SUBQUERY, t);
+				if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+					goto fail;
+				grow(&a->height, a->sub->height);
+				return a;
+			}
+			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
+				ast_free(a);
+				return NULL;
+			}
+			return a;
+		}
+		if (is_op(t, "*")) {
+			p->pos++;
+			return node(A_STAR, t);
+		}
+		break;
+	case TK_KEYWORD:
+		if (is_kw(t, "NULL") || is_kw(t, "TRUE") || is_kw(t, "FALSE")) {
+			a = node(is_kw(t, "NULL") ? A_NULL : A_BOOL, t);
+			a->b = is_kw(t, "TRUE");
+			p->pos++;
+			return a;
+		}
+		if (is_kw(t, "CASE")) {
+			p->pos++;
+			a = node(A_CASE, t);
+			if (!is_kw(peek(p), "WHEN")) {
+				struct ast *x = parse_expr(p, error);
+				if (!x)
+					goto fail;
+				add_arg(a, x);
+				a->has_operand = true;
+			}
+			while (accept_kw(p, "WHEN")) {
+				struct ast *w = parse_expr(p, error), *th = NULL;
+				if (!w)
+					goto fail;
+				add_arg(a, w);
+				if ((*error = expect_kw(p, "THEN")) < 0 || !(th = parse_expr(p, error)))
+					goto fail;
+				add_arg(a, th);
+			}
+			if (a->nargs < 2 + (a->has_operand ? 1u : 0u)) {
+				*error = expected(p, "keyword WHEN");
+				goto fail;
+			}
+			if (accept_kw(p, "ELSE")) {
+				struct ast *e = parse_expr(p, error);
+				if (!e)
+					goto fail;
+				add_arg(a, e);
+				a->has_else = true;
+			}
+			if ((*error = expect_kw(p, "END")) < 0)
+				goto fail;
+			return a;
+		}
+		if (is_kw(t, "CAST")) {
+			p->pos++;
+			a = node(A_CAST, t);
+			goto cast;
+		}
+		if (is_kw(t, "EXISTS")) {
+			p->pos++;
+			a = node(A_EXISTS, t);
+			if ((*error = expect_op(p, "(")) < 0 || !(a->sub = parse_select(p, error)) ||
+			    (*error = expect_op(p, ")")) < 0)
+				goto fail;
+			grow(&a->height, a->sub->height);
+			return a;
+		}
+		if (is_kw(t, "EXTRACT")) {
+			p->pos++;
+			a = node(A_EXTRACT, t);
+			struct ast *x;
+			if ((*error = expect_op(p, "(")) < 0 || !(a->name = parse_ident(p, error)))
+				goto fail;
+			char *l = lower(a->name);
+			free(a->name);
+			a->name = l;
+			if ((*error = expect_kw(p, "FROM")) < 0 || !(x = parse_expr(p, error)))
+				goto fail;
+			add_arg(a, x);
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+			return a;
+		}
+		if (is_kw(t, "IF") && is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = xstrdup("if");
+			goto call;
+		}
+		break;
+	case TK_IDENT:
+		if (!t->quoted && str_eq_nocase(t->text, "SAFE_CAST") && is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CAST, t);
+			a->safe = true;
+			goto cast;
+		}
+		/* DATE '2020-01-01', TIMESTAMP '...', DATETIME '...', NUMERIC '1.5' */
+		if (!t->quoted && peek2(p)->kind == TK_STRING &&
+		    (str_eq_nocase(t->text, "DATE") || str_eq_nocase(t->text, "TIMESTAMP") ||
+		     str_eq_nocase(t->text, "DATETIME") || str_eq_nocase(t->text, "NUMERIC"))) {
+			a = node(A_TYPED, t);
+			a->name = lower(t->text);
+			a->s = xstrdup(peek2(p)->text);
+			p->pos += 2;
+			return a;
+		}
+		if (is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = lower(t->text);
+			goto call;
+		}
+		{
+			/* a column: name, or qual.name (longer paths keep the last
+			 * two parts: a table's full name qualifies nothing else) */
+			a = node(A_COLUMN, t);
+			char *first = parse_ident(p, error);
+			a->name = first;
+			while (is_op(peek(p), ".") && peek2(p)->kind == TK_IDENT) {
+				p->pos++;
+				free(a->qual);
+				a->qual = a->name;
+				a->name = parse_ident(p, error);
+				a->line = peek(p)[-1].line;
+				a->col = peek(p)[-1].col;
+			}
+			return a;
+		}
+	default:
+		break;
+	}
+	*error = expected(p, NULL);
+	return NULL;
+
+call:
+	if ((*error = expect_op(p, "(")) < 0)
+		goto fail;
+	if (accept_kw(p, "DISTINCT"))
+		a->distinct = true;
+	if (!accept_op(p, ")")) {
+		for (;;) {
+			struct ast *x = parse_expr(p, error);
+			if (!x)
+				goto fail;
+			add_arg(a, x);
+			if (accept_op(p, ","))
+				continue;
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+			break;
+		}
+	}
+	if (accept_kw(p, "OVER") && (*error = parse_over(p, a)) < 0)
+		goto fail;
+	return a;
+
+cast:
+	{
+		struct ast *x;
+		if ((*error = expect_op(p, "(")) < 0 || !(x = parse_expr(p, error)))
+			goto fail;
+		add_arg(a, x);
+		if ((*error = expect_kw(p, "AS")) < 0)
+			goto fail;
+		struct sql_token *ty = peek(p);
+		if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
+			*error = expected(p, "type name");
+			goto fail;
+		}
+		a->name = lower(ty->text);
+		p->pos++;
+		if ((*error = expect_op(p, ")")) < 0)
+			goto fail;
+		return a;
+	}
+fail:
+	ast_free(a);
+	return NULL;
+}
+
+static struct ast *parse_unary(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (is_op(t, "-") && peek2(p)->kind == TK_INT && strcmp(peek2(p)->text, "9223372036854775808") == 0) {
+		/* the one INT64 whose absolute value is not an INT64 */
+		struct ast *a = node(A_INT, t);
+		a->i = INT64_MIN;
+		p->pos += 2;
+		return a;
+	}
+	if (is_op(t, "-") || is_op(t, "+")) {
+		p->pos++;
+		if (!enter(p, error))
+			return NULL;
+		struct ast *x = parse_unary(p, error);
+		p->depth--;
+		if (!x)
+			return NULL;
+		/* fold -literal so that -9223372036854775808 and -1.5 are literals */
+		if (is_op(t, "-") && x->kind == A_INT && x->i >= 0) {
+			x->i = -x->i;
+			x->line = t->line, x->col = t->col;
+			return x;
+		}
+		if (is_op(t, "-") && x->kind == A_FLOAT) {
+			x->d = -x->d;
+			x->line = t->line, x->col = t->col;
+			return x;
+		}
+		struct ast *a = node(A_UNARY, t);
+		a->op = xstrdup(t->text);
+		add_arg(a, x);
+		return check_height(p, a, error);
+	}
+	return parse_primary(p, error);
+}
+
+static struct ast *binary(struct sql_token *at, const char *op, struct ast *l, struct ast *r)
+{
+	struct ast *a = node(A_BINARY, at);
+	a->op = xstrdup(op);
+	add_arg(a, l);
+	add_arg(a, r);
+	return a;
+}
+
+/* One level of left-associative binary operators: operand (op operand)*,
+ * op one of ops (keywords when kw), each step a left-deep node. */
+static struct ast *parse_level(struct parser *p, int *error, struct ast *(*operand)(struct parser *, int *),
+                               const char *const *ops, bool kw)
+{
+	struct ast *l = operand(p, error);
+	while (l) {
+		struct sql_token *t = peek(p);
+		size_t i = 0;
+		while (ops[i] && !(kw ? is_kw(t, ops[i]) : is_op(t, ops[i])))
+			i++;
+		if (!ops[i])
+			break;
+		p->pos++;
+		struct ast *r = operand(p, error);
+		if (!r) {
+			ast_free(l);
+			return NULL;
+		}
+		l = check_height(p, binary(t, t->text, l, r), error);
+	}
+	return l;
+}
+
+static struct ast *parse_mul(struct parser *p, int *error)
+{
+	static const char *const ops[] = {"*", "/", "||", NULL};
+	return parse_level(p, error, parse_unary, ops, false);
+}
+
+static struct ast *parse_add(struct parser *p, int *error)
+{
+	static const char *const ops[] = {"+", "-", NULL};
+	return parse_level(p, error, parse_mul, ops, false);
+}
+
+static struct ast *parse_cmp(struct parser *p, int *error)
+{
+	struct ast *l = parse_add(p, error), *a = NULL;
+	if (!l)
+		return NULL;
+	struct sql_token *t = peek(p);
+	static const char *const ops[] = {"=", "!=", "<>", "<", "<=", ">", ">="};
+	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+		if (is_op(t, ops[i])) {
+			p->pos++;
+			struct ast *r = parse_add(p, error);
+			if (!r)
+				goto fail;
+			return binary(t, strcmp(ops[i], "<>") ? ops[i] : "!=", l, r);
+		}
+	bool neg = false;
+	if (is_kw(t, "NOT") && (is_kw(peek2(p), "LIKE") || is_kw(peek2(p), "IN") ||
+				is_kw(peek2(p), "BETWEEN"))) {
+		neg = true;
+		p->pos++;
+		t = peek(p);
+	}
+	if (accept_kw(p, "LIKE")) {
+		a = node(A_LIKE, t);
+		add_arg(a, l);
+		struct ast *r = parse_add(p, error);
+		if (!r)
+			goto fail;
+		add_arg(a, r);
+	} else if (accept_kw(p, "BETWEEN")) {
+		a = node(A_BETWEEN, t);
+		add_arg(a, l);
+		struct ast *lo = parse_add(p, error), *hi;
+		if (!lo)
+			goto fail;
+		add_arg(a, lo);
+		if ((*error = expect_kw(p, "AND")) < 0 || !(hi = parse_add(p, error)))
+			goto fail;
+		add_arg(a, hi);
+	} else if (accept_kw(p, "IN")) {
+		a = node(A_IN, t);
+		add_arg(a, l);
+		if ((*error = expect_op(p, "(")) < 0)
+			goto fail;
+		if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
+			if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+				goto fail;
+			grow(&a->height, a->sub->height);
+			a->negated = neg;
+			return a;
+		}
+		for (;;) {
+			if (a->nargs == 1 + SQL_MAX_IN_LIST) {
+				/* before the rest is parsed: the list may be long */
+				*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
+						      "IN list too long (at most %d values)", SQL_MAX_IN_LIST);
+				goto fail;
+			}
+			struct ast *x = parse_expr(p, error);
+			if (!x)
+				goto fail;
+			add_arg(a, x);
+			if (accept_op(p, ","))
+				continue;
+			if ((*error = expect_op(p, ")")) < 0)
+				goto fail;
+			break;
+		}
+	} else if (accept_kw(p, "IS")) {
+		a = node(A_ISNULL, t);
+		add_arg(a, l);
+		if (accept_kw(p, "NOT"))
+			neg = true;
+		struct sql_token *v = peek(p);
+		if (!accept_kw(p, "NULL") && !accept_kw(p, "TRUE") && !accept_kw(p, "FALSE")) {
+			*error = expected(p, "keyword NULL");
+			goto fail;
+		}
+		a->name = xstrdup(v->text);
+	} else {
+		return l;
+	}
+	a->negated = neg;
+	return a;
+fail:
+	if (a)
+		ast_free(a);
+	else
+		ast_free(l);
+	return NULL;
+}
+
+static struct ast *parse_not(struct parser *p, int *error)
+{
+	struct sql_token *t = peek(p);
+	if (accept_kw(p, "NOT")) {
+		if (!enter(p, error))
+			return NULL;
+		struct ast *x = parse_not(p, error);
+		p->depth--;
+		if (!x)
+			return NULL;
+		struct ast *a = node(A_UNARY, t);
+		a->op = xstrdup("NOT");
+		add_arg(a, x);
+		return check_height(p, a, error);
+	}
+	return parse_cmp(p, error);
+}
+
+static struct ast *parse_and(struct parser *p, int *error)
+{
+	static const char *const ops[] = {"AND", NULL};
+	return parse_level(p, error, parse_not, ops, true);
+}
+
+static struct ast *parse_or(struct parser *p, int *error)
+{
+	static const char *const ops[] = {"OR", NULL};
+	return parse_level(p, error, parse_and, ops, true);
+}
+
+struct ast *parse_expr(struct parser *p, int *error)
+{
+	if (!enter(p, error))
+		return NULL;
+	struct ast *a = check_height(p, parse_or(p, error), error);
+	p->depth--;
+	return a;
+}
+
+int parse_int_clause(struct parser *p, int64_t *out)
+{
+	struct sql_token *t = peek(p);
+	if (t->kind != TK_INT)
+		return expected(p, "integer literal");
+	*out = strtoll(t->text, NULL, 10);
+	p->pos++;
+	return 0;
+}
+
+/* expr [ASC|DESC] [NULLS FIRST|LAST], ... */
+int parse_order_items(struct parser *p, struct order_item **order, size_t *norder)
+{
+	int error = 0;
+	do {
+		struct order_item o = {0};
+		if (!(o.expr = parse_expr(p, &error)))
+			return error;
+		if (accept_kw(p, "DESC"))
+			o.desc = true;
+		else
+			accept_kw(p, "ASC");
+		if (accept_kw(p, "NULLS")) {
+			if (accept_word(p, "FIRST")) {
+				o.nulls = 1;
+			} else if (accept_word(p, "LAST")) {
+				o.nulls = 2;
+			} else {
+				ast_free(o.expr);
+				return expected(p, "FIRST or LAST");
+			}
+		}
+		*order = xrealloc(*order, (*norder + 1) * sizeof **order);
+		(*order)[(*norder)++] = o;
+	} while (accept_op(p, ","));
+	return 0;
+}
+
+/* UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | n FOLLOWING | UNBOUNDED FOLLOWING */
+static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
+{
+	struct sql_token *t = peek(p);
+	*n = 0;
+	if (accept_kw(p, "UNBOUNDED")) {
+		if (accept_kw(p, "PRECEDING"))
+			*b = FB_UNBOUNDED_PRECEDING;
+		else if (accept_kw(p, "FOLLOWING"))
+			*b = FB_UNBOUNDED_FOLLOWING;
+		else
+			return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+		return 0;
+	}
+	if (accept_kw(p, "CURRENT")) {
+		if (!accept_word(p, "ROW"))
+			return expected(p, "keyword ROW");
+		*b = FB_CURRENT;
+		return 0;
+	}
+	if (t->kind != TK_INT)
+		return expected(p, "keyword UNBOUNDED, keyword CURRENT or integer literal");
+	*n = strtoll(t->text, NULL, 10);
+	p->pos++;
+	if (accept_kw(p, "PRECEDING"))
+		*b = FB_PRECEDING;
+	else if (accept_kw(p, "FOLLOWING"))
+		*b = FB_FOLLOWING;
+	else
+		return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+	return 0;
+}
+
+/* OVER ([PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE frame]) */
+static int parse_over(struct parser *p, struct ast *call)
+{
+	int error = 0;
+	struct ast_window *w = call->over = xcalloc(1, sizeof *w);
+	if ((error = expect_op(p, "(")) < 0)
+		return error;
+	if (accept_kw(p, "PARTITION")) {
+		if ((error = expect_kw(p, "BY")) < 0)
+			return error;
+		do {
+			struct ast *x = parse_expr(p, &error);
+			if (!x)
+				return error;
+			w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
+			w->part[w->npart++] = x;
+		} while (accept_op(p, ","));
+	}
+	if (accept_kw(p, "ORDER")) {
+		if ((error = expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &w->order, &w->norder)) < 0)
+			return error;
+	}
+	struct sql_token *t = peek(p);
+	if (accept_kw(p, "ROWS") || accept_kw(p, "RANGE")) {
+		w->frame = is_kw(t, "ROWS") ? FRAME_ROWS : FRAME_RANGE;
+		w->frame_line = t->line;
+		w->frame_col = t->col;
+		if (accept_kw(p, "BETWEEN")) {
+			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0 || (error = expect_kw(p, "AND")) < 0 ||
+			    (error = parse_frame_bound(p, &w->hi, &w->hi_n)) < 0)
+				return error;
+		} else {
+			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0)
+				return error;
+			w->hi = FB_CURRENT;
+		}
+		if (w->lo == FB_UNBOUNDED_FOLLOWING || w->hi == FB_UNBOUNDED_PRECEDING || w->hi < w->lo)
+			return sql_error_at(p->src, t->line, t->col,
+					    "Syntax error: the window frame's start comes after its end");
+	}
+	for (size_t i = 0; i < w->npart; i++)
+		grow(&call->height, w->part[i]->height);
+	for (size_t i = 0; i < w->norder; i++)
+		grow(&call->height, w->order[i].expr->height);
+	return expect_op(p, ")");
+}
