@@ -26,50 +26,6 @@
 
 #include "kind.h"
 
-/* Memory for everything a pipefile points to, freed all at once. */
-struct arena {
-	struct arena *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-/* align is 1 for strings: at 50,000 targets, padding them would cost
- * megabytes, and the page faults to touch them as much time as parsing. */
-static void *arena_alloc(struct arena **a, size_t n, size_t align)
-{
-	size_t at = *a ? ((*a)->used + align - 1) / align * align : 0;
-	if (!*a || at > (*a)->cap || (*a)->cap - at < n) {
-		/* Blocks double up to 4 MB: few mallocs for big files, little
-		 * waste for small ones. */
-		size_t cap = *a ? (*a)->cap * 2 : 1 << 16;
-		struct arena *b;
-		if (cap > 1 << 22)
-			cap = 1 << 22;
-		if (cap < n)
-			cap = n;
-		b = xmalloc(sizeof(*b) + cap);
-		b->next = *a;
-		b->cap = cap;
-		*a = b;
-		at = 0;
-	}
-	(*a)->used = at + n;
-	return (char *)(*a)->data + at;
-}
-
-static char *arena_strndup(struct arena **a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1, 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *arena_strdup(struct arena **a, const char *s)
-{
-	return arena_strndup(a, s, strlen(s));
-}
-
 /* A var may use a var that uses another, at most this deep: each level is
  * a call, and a chain of 200,000 vars overflowed the stack. */
 #define MAX_VAR_DEPTH 100
@@ -205,8 +161,7 @@ static int finish_target(struct loader *ld)
 	ld->cur = -1;
 	t->nattrs = ld->nattrs;
 	if (ld->nattrs) {
-		t->attrs = arena_alloc(&ld->pf->arena, ld->nattrs * sizeof(*t->attrs),
-		                       _Alignof(struct attr));
+		t->attrs = arena_alloc(&ld->pf->arena, ld->nattrs * sizeof(*t->attrs));
 		memcpy(t->attrs, ld->attrs, ld->nattrs * sizeof(*t->attrs));
 	}
 	ld->nattrs = 0;
@@ -359,7 +314,7 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 		goto done;
 	}
 	if (ndeps)
-		t->deps = arena_alloc(&pf->arena, ndeps * sizeof(*t->deps), _Alignof(struct dep));
+		t->deps = arena_alloc(&pf->arena, ndeps * sizeof(*t->deps));
 	while (t->ndeps < ndeps) {
 		const char *d;
 		while (is_blank(*s))
@@ -774,7 +729,7 @@ static void add_file_url_dep(struct loader *ld, struct target *t)
 	for (size_t j = 0; j < t->ndeps; j++)
 		if (!strcmp(t->deps[j].name, path))
 			return;
-	deps = arena_alloc(&ld->pf->arena, (t->ndeps + 1) * sizeof(*deps), _Alignof(struct dep));
+	deps = arena_alloc(&ld->pf->arena, (t->ndeps + 1) * sizeof(*deps));
 	if (t->ndeps)
 		memcpy(deps, t->deps, t->ndeps * sizeof(*deps));
 	deps[t->ndeps].name = arena_strdup(&ld->pf->arena, path);
@@ -895,11 +850,7 @@ int pipefile_load_string(struct pipefile *pf, const char *name, const char *text
 
 void pipefile_free(struct pipefile *pf)
 {
-	while (pf->arena) {
-		struct arena *next = pf->arena->next;
-		free(pf->arena);
-		pf->arena = next;
-	}
+	arena_free(&pf->arena);
 	free(pf->targets);
 	free(pf->vars);
 	for (size_t i = 0; i < pf->nfiles; i++)

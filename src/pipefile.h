@@ -9,7 +9,6 @@
 #include "target.h"
 #include "util.h"
 
-struct arena;
 
 struct var {
 	char *name, *value;
@@ -28,7 +27,7 @@ struct pipefile {
 	/* The strings and the deps and attrs arrays above live in a few large
 	 * blocks, so that 50,000 targets cost no 300,000 mallocs and frees:
 	 * read them, never free or realloc them.  pipefile_free releases all. */
-	struct arena *arena;
+	struct arena arena;
 };
 
 /* Parses paths in order into one pipefile.  overrides are NAME=value words

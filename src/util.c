@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,6 +114,83 @@ void grow_array(void *p, size_t *cap, size_t need, size_t sz)
 		n *= 2;
 	*arr = xrealloc(*arr, n * sz);
 	*cap = n;
+}
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t cap;
+	max_align_t data[];
+};
+
+#define ARENA_FIRST_CHUNK 256
+#define ARENA_MAX_CHUNK (8u << 20)
+
+static void *arena_take(struct arena *a, size_t n, size_t align)
+{
+	size_t at = (a->used + align - 1) & ~(align - 1);
+	if (!a->head || at > a->cap || a->cap - at < n) {
+		size_t cap = a->head ? a->head->cap * 2 : ARENA_FIRST_CHUNK;
+		if (cap > ARENA_MAX_CHUNK)
+			cap = ARENA_MAX_CHUNK;
+		if (cap < n)
+			cap = n;
+		struct arena_chunk *c = xmalloc(sizeof *c + cap);
+		c->next = a->head;
+		c->cap = cap;
+		a->head = c;
+		a->cap = cap;
+		at = 0;
+	}
+	a->used = at + n;
+	return (char *)a->head->data + at;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return arena_take(a, n, _Alignof(max_align_t));
+}
+
+char *arena_strndup(struct arena *a, const char *p, size_t n)
+{
+	char *q = arena_take(a, n + 1, 1);
+	if (n)
+		memcpy(q, p, n);
+	q[n] = '\0';
+	return q;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = NULL;
+	for (struct arena_chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		if (!keep || c->cap > keep->cap) {
+			free(keep);
+			keep = c;
+		} else {
+			free(c);
+		}
+	}
+	a->head = keep;
+	if (keep)
+		keep->next = NULL;
+	a->cap = keep ? keep->cap : 0;
+	a->used = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	for (struct arena_chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+	a->used = a->cap = 0;
 }
 
 void buf_grow(struct buf *b, size_t extra)

@@ -63,6 +63,22 @@ const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
  * includes util.h alone. */
 void buf_json_string(struct buf *b, const char *s);
 
+/* A bump allocator: many small allocations freed at once, a few large
+ * chunks instead of a malloc each (a parsed pipefile's names and values, a
+ * column vector's strings).  Chunks start small (a scan of 100,000 columns
+ * has an arena per column) and double up to 8 MB. */
+struct arena {
+	struct arena_chunk *head;
+	size_t used, cap; /* within head */
+};
+void *arena_alloc(struct arena *a, size_t n); /* aligned for any type */
+/* A copy of p[0..n) with a NUL after it, unaligned: at 50,000 targets,
+ * padding each string would cost megabytes. */
+char *arena_strndup(struct arena *a, const char *p, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+void arena_reset(struct arena *a); /* frees all but the largest chunk, for reuse */
+void arena_free(struct arena *a);
+
 /* Strings. */
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);

@@ -32,7 +32,7 @@ static void describe(struct sql_token *t, struct buf *b)
 	}
 }
 
-int expected(struct parser *p, const char *what)
+int parse_expected(struct parser *p, const char *what)
 {
 	struct sql_token *t = peek(p);
 	struct buf b = BUF_INIT;
@@ -48,22 +48,22 @@ int expected(struct parser *p, const char *what)
 	return rc;
 }
 
-int expect_op(struct parser *p, const char *op)
+int parse_expect_op(struct parser *p, const char *op)
 {
 	if (accept_op(p, op))
 		return 0;
 	char what[16];
 	snprintf(what, sizeof what, "\"%s\"", op);
-	return expected(p, what);
+	return parse_expected(p, what);
 }
 
-int expect_kw(struct parser *p, const char *kw)
+int parse_expect_kw(struct parser *p, const char *kw)
 {
 	if (accept_kw(p, kw))
 		return 0;
 	char what[48];
 	snprintf(what, sizeof what, "keyword %s", kw);
-	return expected(p, what);
+	return parse_expected(p, what);
 }
 
 int sql_error_too_deep(const char *src, int line, int col)
@@ -73,15 +73,15 @@ int sql_error_too_deep(const char *src, int line, int col)
 			    "(pipe allows %d levels)", SQL_MAX_DEPTH);
 }
 
-int too_deep(struct parser *p, int line, int col)
+int parse_too_deep(struct parser *p, int line, int col)
 {
 	return sql_error_too_deep(p->src, line, col);
 }
 
-bool enter(struct parser *p, int *error)
+bool parse_enter(struct parser *p, int *error)
 {
 	if (p->depth >= SQL_MAX_DEPTH) {
-		*error = too_deep(p, peek(p)->line, peek(p)->col);
+		*error = parse_too_deep(p, peek(p)->line, peek(p)->col);
 		return false;
 	}
 	p->depth++;
@@ -162,7 +162,7 @@ static struct from *parse_from_item(struct parser *p, int *error)
 	f->height = 1;
 	if (accept_op(p, "(")) {
 		f->kind = F_SUBQUERY;
-		if (!(f->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+		if (!(f->sub = parse_select(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
 			goto fail;
 		grow(&f->height, f->sub->height);
 	} else {
@@ -201,23 +201,23 @@ static struct from *parse_from(struct parser *p, int *error)
 		if (accept_op(p, ",")) {
 			jt = J_CROSS;
 		} else if (accept_kw(p, "CROSS")) {
-			if ((*error = expect_kw(p, "JOIN")) < 0)
+			if ((*error = parse_expect_kw(p, "JOIN")) < 0)
 				goto fail;
 			jt = J_CROSS;
 		} else if (accept_kw(p, "JOIN")) {
 			jt = J_INNER;
 		} else if (accept_kw(p, "INNER")) {
-			if ((*error = expect_kw(p, "JOIN")) < 0)
+			if ((*error = parse_expect_kw(p, "JOIN")) < 0)
 				goto fail;
 			jt = J_INNER;
 		} else if (accept_kw(p, "LEFT")) {
 			accept_kw(p, "OUTER");
-			if ((*error = expect_kw(p, "JOIN")) < 0)
+			if ((*error = parse_expect_kw(p, "JOIN")) < 0)
 				goto fail;
 			jt = J_LEFT;
 		} else if (accept_kw(p, "RIGHT") || accept_kw(p, "FULL")) {
 			accept_kw(p, "OUTER");
-			if ((*error = expect_kw(p, "JOIN")) < 0)
+			if ((*error = parse_expect_kw(p, "JOIN")) < 0)
 				goto fail;
 			jt = is_kw(t, "RIGHT") ? J_RIGHT : J_FULL;
 		} else {
@@ -233,11 +233,11 @@ static struct from *parse_from(struct parser *p, int *error)
 		if (!(j->right = parse_from_item(p, error)))
 			goto fail;
 		if (jt != J_CROSS && accept_kw(p, "USING")) {
-			if ((*error = expect_op(p, "(")) < 0 || (*error = parse_name_list(p, &j->using, &j->nusing)) < 0 ||
-			    (*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, "(")) < 0 || (*error = parse_name_list(p, &j->using, &j->nusing)) < 0 ||
+			    (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 		} else if (jt != J_CROSS) {
-			if ((*error = expect_kw(p, "ON")) < 0 || !(j->on = parse_expr(p, error)))
+			if ((*error = parse_expect_kw(p, "ON")) < 0 || !(j->on = parse_expr(p, error)))
 				goto fail;
 		}
 		/* a FROM list is a left-deep tree of joins */
@@ -246,7 +246,7 @@ static struct from *parse_from(struct parser *p, int *error)
 		if (j->on)
 			grow(&j->height, j->on->height);
 		if (j->height > SQL_MAX_DEPTH) {
-			*error = too_deep(p, j->line, j->col);
+			*error = parse_too_deep(p, j->line, j->col);
 			goto fail;
 		}
 	}
@@ -262,7 +262,7 @@ static int parse_order_limit(struct parser *p, struct select *s)
 {
 	int error = 0;
 	if (accept_kw(p, "ORDER")) {
-		if ((error = expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &s->order, &s->norder)) < 0)
+		if ((error = parse_expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &s->order, &s->norder)) < 0)
 			return error;
 	}
 	if (accept_kw(p, "LIMIT")) {
@@ -322,7 +322,7 @@ static struct select *parse_core(struct parser *p, int *error)
 		struct select *inner = parse_select(p, error);
 		if (!inner)
 			goto fail;
-		if ((*error = expect_op(p, ")")) < 0) {
+		if ((*error = parse_expect_op(p, ")")) < 0) {
 			select_free(inner);
 			goto fail;
 		}
@@ -330,7 +330,7 @@ static struct select *parse_core(struct parser *p, int *error)
 		select_free(s);
 		return inner;
 	}
-	if ((*error = expect_kw(p, "SELECT")) < 0)
+	if ((*error = parse_expect_kw(p, "SELECT")) < 0)
 		goto fail;
 	if (accept_kw(p, "DISTINCT"))
 		s->distinct = true;
@@ -350,9 +350,9 @@ static struct select *parse_core(struct parser *p, int *error)
 			}
 			p->pos++;
 			if (accept_kw(p, "EXCEPT")) {
-				if ((*error = expect_op(p, "(")) < 0 ||
+				if ((*error = parse_expect_op(p, "(")) < 0 ||
 				    (*error = parse_name_list(p, &it.except, &it.nexcept)) < 0 ||
-				    (*error = expect_op(p, ")")) < 0) {
+				    (*error = parse_expect_op(p, ")")) < 0) {
 					free(it.star_qual);
 					for (size_t j = 0; j < it.nexcept; j++)
 						free(it.except[j]);
@@ -378,7 +378,7 @@ static struct select *parse_core(struct parser *p, int *error)
 	if (accept_kw(p, "WHERE") && !(s->where = parse_expr(p, error)))
 		goto fail;
 	if (accept_kw(p, "GROUP")) {
-		if ((*error = expect_kw(p, "BY")) < 0)
+		if ((*error = parse_expect_kw(p, "BY")) < 0)
 			goto fail;
 		do {
 			struct ast *g = parse_expr(p, error);
@@ -420,11 +420,11 @@ static struct select *parse_query(struct parser *p, int *error)
 				goto fail;
 			ctes = xrealloc(ctes, (nctes + 1) * sizeof *ctes);
 			ctes[nctes++] = c;
-			if ((*error = expect_kw(p, "AS")) < 0 || (*error = expect_op(p, "(")) < 0)
+			if ((*error = parse_expect_kw(p, "AS")) < 0 || (*error = parse_expect_op(p, "(")) < 0)
 				goto fail;
 			if (!(ctes[nctes - 1].sel = parse_select(p, error)))
 				goto fail;
-			if ((*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 		} while (accept_op(p, ","));
 	}
@@ -449,13 +449,13 @@ static struct select *parse_query(struct parser *p, int *error)
 			enum set_op op = is_kw(ut, "UNION") ? SET_UNION : is_kw(ut, "INTERSECT") ? SET_INTERSECT : SET_EXCEPT;
 			if ((arm->norder || arm->limit >= 0) && !arm->paren) {
 				p->pos--;
-				*error = expected(p, "end of input");
+				*error = parse_expected(p, "end of input");
 				goto fail;
 			}
 			struct sql_token *at = peek(p);
 			int k = accept_kw(p, "ALL") ? 0 : accept_kw(p, "DISTINCT") ? 1 : -1;
 			if (k < 0) {
-				*error = expected(p, "keyword ALL or keyword DISTINCT");
+				*error = parse_expected(p, "keyword ALL or keyword DISTINCT");
 				goto fail;
 			}
 			if (k == 0 && op != SET_UNION) {
@@ -520,12 +520,12 @@ fail:
 
 struct select *parse_select(struct parser *p, int *error)
 {
-	if (!enter(p, error))
+	if (!parse_enter(p, error))
 		return NULL;
 	struct select *s = parse_query(p, error);
 	p->depth--;
 	if (s && s->height > SQL_MAX_DEPTH) {
-		*error = too_deep(p, s->line, s->col);
+		*error = parse_too_deep(p, s->line, s->col);
 		select_free(s);
 		return NULL;
 	}
@@ -569,24 +569,24 @@ static int parse_create(struct parser *p, struct stmt *s)
 	s->kind = S_CREATE;
 	if (accept_kw(p, "OR")) {
 		if (!accept_word(p, "REPLACE"))
-			return expected(p, "keyword REPLACE");
+			return parse_expected(p, "keyword REPLACE");
 		s->or_replace = true;
 	}
 	if (!accept_word(p, "TABLE"))
-		return expected(p, "keyword TABLE");
+		return parse_expected(p, "keyword TABLE");
 	if (accept_kw(p, "IF")) {
-		if ((error = expect_kw(p, "NOT")) < 0 || (error = expect_kw(p, "EXISTS")) < 0)
+		if ((error = parse_expect_kw(p, "NOT")) < 0 || (error = parse_expect_kw(p, "EXISTS")) < 0)
 			return error;
 		s->if_not_exists = true;
 	}
 	if ((error = parse_table_name(p, s)) < 0)
 		return error;
 	if (accept_kw(p, "PARTITION")) {
-		if ((error = expect_kw(p, "BY")) < 0 || !(s->partition_by = parse_expr(p, &error)))
+		if ((error = parse_expect_kw(p, "BY")) < 0 || !(s->partition_by = parse_expr(p, &error)))
 			return error;
 	}
 	if (accept_word(p, "CLUSTER")) {
-		if ((error = expect_kw(p, "BY")) < 0)
+		if ((error = parse_expect_kw(p, "BY")) < 0)
 			return error;
 		s->cluster_line = peek(p)->line;
 		s->cluster_col = peek(p)->col;
@@ -594,25 +594,25 @@ static int parse_create(struct parser *p, struct stmt *s)
 			return error;
 	}
 	if (accept_word(p, "OPTIONS")) {
-		if ((error = expect_op(p, "(")) < 0)
+		if ((error = parse_expect_op(p, "(")) < 0)
 			return error;
 		if (!accept_op(p, ")")) {
 			do {
 				struct option o = {0};
 				if (!(o.key = parse_ident(p, &error)))
 					return error;
-				if ((error = expect_op(p, "=")) < 0 || !(o.value = parse_expr(p, &error))) {
+				if ((error = parse_expect_op(p, "=")) < 0 || !(o.value = parse_expr(p, &error))) {
 					free(o.key);
 					return error;
 				}
 				s->options = xrealloc(s->options, (s->noptions + 1) * sizeof *s->options);
 				s->options[s->noptions++] = o;
 			} while (accept_op(p, ","));
-			if ((error = expect_op(p, ")")) < 0)
+			if ((error = parse_expect_op(p, ")")) < 0)
 				return error;
 		}
 	}
-	if ((error = expect_kw(p, "AS")) < 0)
+	if ((error = parse_expect_kw(p, "AS")) < 0)
 		return error;
 	error = 0;
 	if (!(s->sel = parse_select(p, &error)))
@@ -636,11 +636,11 @@ int sql_parse(const char *src, struct stmt **out)
 	} else if (accept_word(&p, "DROP")) {
 		s->kind = S_DROP;
 		if (!accept_word(&p, "TABLE")) {
-			error = expected(&p, "keyword TABLE");
+			error = parse_expected(&p, "keyword TABLE");
 			goto done;
 		}
 		if (accept_kw(&p, "IF")) {
-			if ((error = expect_kw(&p, "EXISTS")) < 0)
+			if ((error = parse_expect_kw(&p, "EXISTS")) < 0)
 				goto done;
 			s->if_exists = true;
 		}
@@ -653,7 +653,7 @@ int sql_parse(const char *src, struct stmt **out)
 			goto done;
 		if (accept_op(&p, "(")) {
 			if ((error = parse_name_list(&p, &s->columns, &s->ncolumns)) < 0 ||
-			    (error = expect_op(&p, ")")) < 0)
+			    (error = parse_expect_op(&p, ")")) < 0)
 				goto done;
 		}
 		if (!(s->sel = parse_select(&p, &error)))
@@ -663,12 +663,12 @@ int sql_parse(const char *src, struct stmt **out)
 		if (!(s->sel = parse_select(&p, &error)))
 			goto done;
 	} else {
-		error = expected(&p, NULL);
+		error = parse_expected(&p, NULL);
 		goto done;
 	}
 	accept_op(&p, ";");
 	if (peek(&p)->kind != TK_EOF) {
-		error = expected(&p, "end of input");
+		error = parse_expected(&p, "end of input");
 		goto done;
 	}
 done:

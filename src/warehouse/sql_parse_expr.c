@@ -36,7 +36,7 @@ static void add_arg(struct ast *a, struct ast *arg)
 static struct ast *check_height(struct parser *p, struct ast *a, int *error)
 {
 	if (a && a->height > SQL_MAX_DEPTH) {
-		*error = too_deep(p, a->line, a->col);
+		*error = parse_too_deep(p, a->line, a->col);
 		ast_free(a);
 		return NULL;
 	}
@@ -85,7 +85,7 @@ char *parse_ident(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
 	if (t->kind != TK_IDENT) {
-		*error = expected(p, "identifier");
+		*error = parse_expected(p, "identifier");
 		return NULL;
 	}
 	p->pos++;
@@ -156,12 +156,12 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			p->pos++;
 			if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
 				a = node(A_SUBQUERY, t);
-				if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+				if (!(a->sub = parse_select(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
 					goto fail;
 				grow(&a->height, a->sub->height);
 				return a;
 			}
-			if ((a = parse_expr(p, error)) && (*error = expect_op(p, ")")) < 0) {
+			if ((a = parse_expr(p, error)) && (*error = parse_expect_op(p, ")")) < 0) {
 				ast_free(a);
 				return NULL;
 			}
@@ -194,12 +194,12 @@ static struct ast *parse_primary(struct parser *p, int *error)
 				if (!w)
 					goto fail;
 				add_arg(a, w);
-				if ((*error = expect_kw(p, "THEN")) < 0 || !(th = parse_expr(p, error)))
+				if ((*error = parse_expect_kw(p, "THEN")) < 0 || !(th = parse_expr(p, error)))
 					goto fail;
 				add_arg(a, th);
 			}
 			if (a->nargs < 2 + (a->has_operand ? 1u : 0u)) {
-				*error = expected(p, "keyword WHEN");
+				*error = parse_expected(p, "keyword WHEN");
 				goto fail;
 			}
 			if (accept_kw(p, "ELSE")) {
@@ -209,7 +209,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 				add_arg(a, e);
 				a->has_else = true;
 			}
-			if ((*error = expect_kw(p, "END")) < 0)
+			if ((*error = parse_expect_kw(p, "END")) < 0)
 				goto fail;
 			return a;
 		}
@@ -221,8 +221,8 @@ static struct ast *parse_primary(struct parser *p, int *error)
 		if (is_kw(t, "EXISTS")) {
 			p->pos++;
 			a = node(A_EXISTS, t);
-			if ((*error = expect_op(p, "(")) < 0 || !(a->sub = parse_select(p, error)) ||
-			    (*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, "(")) < 0 || !(a->sub = parse_select(p, error)) ||
+			    (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			grow(&a->height, a->sub->height);
 			return a;
@@ -231,15 +231,15 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			p->pos++;
 			a = node(A_EXTRACT, t);
 			struct ast *x;
-			if ((*error = expect_op(p, "(")) < 0 || !(a->name = parse_ident(p, error)))
+			if ((*error = parse_expect_op(p, "(")) < 0 || !(a->name = parse_ident(p, error)))
 				goto fail;
 			char *l = lower(a->name);
 			free(a->name);
 			a->name = l;
-			if ((*error = expect_kw(p, "FROM")) < 0 || !(x = parse_expr(p, error)))
+			if ((*error = parse_expect_kw(p, "FROM")) < 0 || !(x = parse_expr(p, error)))
 				goto fail;
 			add_arg(a, x);
-			if ((*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			return a;
 		}
@@ -292,11 +292,11 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	default:
 		break;
 	}
-	*error = expected(p, NULL);
+	*error = parse_expected(p, NULL);
 	return NULL;
 
 call:
-	if ((*error = expect_op(p, "(")) < 0)
+	if ((*error = parse_expect_op(p, "(")) < 0)
 		goto fail;
 	if (accept_kw(p, "DISTINCT"))
 		a->distinct = true;
@@ -308,7 +308,7 @@ call:
 			add_arg(a, x);
 			if (accept_op(p, ","))
 				continue;
-			if ((*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			break;
 		}
@@ -320,19 +320,19 @@ call:
 cast:
 	{
 		struct ast *x;
-		if ((*error = expect_op(p, "(")) < 0 || !(x = parse_expr(p, error)))
+		if ((*error = parse_expect_op(p, "(")) < 0 || !(x = parse_expr(p, error)))
 			goto fail;
 		add_arg(a, x);
-		if ((*error = expect_kw(p, "AS")) < 0)
+		if ((*error = parse_expect_kw(p, "AS")) < 0)
 			goto fail;
 		struct sql_token *ty = peek(p);
 		if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
-			*error = expected(p, "type name");
+			*error = parse_expected(p, "type name");
 			goto fail;
 		}
 		a->name = lower(ty->text);
 		p->pos++;
-		if ((*error = expect_op(p, ")")) < 0)
+		if ((*error = parse_expect_op(p, ")")) < 0)
 			goto fail;
 		return a;
 	}
@@ -353,7 +353,7 @@ static struct ast *parse_unary(struct parser *p, int *error)
 	}
 	if (is_op(t, "-") || is_op(t, "+")) {
 		p->pos++;
-		if (!enter(p, error))
+		if (!parse_enter(p, error))
 			return NULL;
 		struct ast *x = parse_unary(p, error);
 		p->depth--;
@@ -459,16 +459,16 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 		if (!lo)
 			goto fail;
 		add_arg(a, lo);
-		if ((*error = expect_kw(p, "AND")) < 0 || !(hi = parse_add(p, error)))
+		if ((*error = parse_expect_kw(p, "AND")) < 0 || !(hi = parse_add(p, error)))
 			goto fail;
 		add_arg(a, hi);
 	} else if (accept_kw(p, "IN")) {
 		a = node(A_IN, t);
 		add_arg(a, l);
-		if ((*error = expect_op(p, "(")) < 0)
+		if ((*error = parse_expect_op(p, "(")) < 0)
 			goto fail;
 		if (is_kw(peek(p), "SELECT") || is_kw(peek(p), "WITH")) {
-			if (!(a->sub = parse_select(p, error)) || (*error = expect_op(p, ")")) < 0)
+			if (!(a->sub = parse_select(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			grow(&a->height, a->sub->height);
 			a->negated = neg;
@@ -487,7 +487,7 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 			add_arg(a, x);
 			if (accept_op(p, ","))
 				continue;
-			if ((*error = expect_op(p, ")")) < 0)
+			if ((*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			break;
 		}
@@ -498,7 +498,7 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 			neg = true;
 		struct sql_token *v = peek(p);
 		if (!accept_kw(p, "NULL") && !accept_kw(p, "TRUE") && !accept_kw(p, "FALSE")) {
-			*error = expected(p, "keyword NULL");
+			*error = parse_expected(p, "keyword NULL");
 			goto fail;
 		}
 		a->name = xstrdup(v->text);
@@ -519,7 +519,7 @@ static struct ast *parse_not(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
 	if (accept_kw(p, "NOT")) {
-		if (!enter(p, error))
+		if (!parse_enter(p, error))
 			return NULL;
 		struct ast *x = parse_not(p, error);
 		p->depth--;
@@ -547,7 +547,7 @@ static struct ast *parse_or(struct parser *p, int *error)
 
 struct ast *parse_expr(struct parser *p, int *error)
 {
-	if (!enter(p, error))
+	if (!parse_enter(p, error))
 		return NULL;
 	struct ast *a = check_height(p, parse_or(p, error), error);
 	p->depth--;
@@ -558,7 +558,7 @@ int parse_int_clause(struct parser *p, int64_t *out)
 {
 	struct sql_token *t = peek(p);
 	if (t->kind != TK_INT)
-		return expected(p, "integer literal");
+		return parse_expected(p, "integer literal");
 	*out = strtoll(t->text, NULL, 10);
 	p->pos++;
 	return 0;
@@ -583,7 +583,7 @@ int parse_order_items(struct parser *p, struct order_item **order, size_t *norde
 				o.nulls = 2;
 			} else {
 				ast_free(o.expr);
-				return expected(p, "FIRST or LAST");
+				return parse_expected(p, "FIRST or LAST");
 			}
 		}
 		*order = xrealloc(*order, (*norder + 1) * sizeof **order);
@@ -603,17 +603,17 @@ static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
 		else if (accept_kw(p, "FOLLOWING"))
 			*b = FB_UNBOUNDED_FOLLOWING;
 		else
-			return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+			return parse_expected(p, "keyword PRECEDING or keyword FOLLOWING");
 		return 0;
 	}
 	if (accept_kw(p, "CURRENT")) {
 		if (!accept_word(p, "ROW"))
-			return expected(p, "keyword ROW");
+			return parse_expected(p, "keyword ROW");
 		*b = FB_CURRENT;
 		return 0;
 	}
 	if (t->kind != TK_INT)
-		return expected(p, "keyword UNBOUNDED, keyword CURRENT or integer literal");
+		return parse_expected(p, "keyword UNBOUNDED, keyword CURRENT or integer literal");
 	*n = strtoll(t->text, NULL, 10);
 	p->pos++;
 	if (accept_kw(p, "PRECEDING"))
@@ -621,7 +621,7 @@ static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
 	else if (accept_kw(p, "FOLLOWING"))
 		*b = FB_FOLLOWING;
 	else
-		return expected(p, "keyword PRECEDING or keyword FOLLOWING");
+		return parse_expected(p, "keyword PRECEDING or keyword FOLLOWING");
 	return 0;
 }
 
@@ -630,10 +630,10 @@ static int parse_over(struct parser *p, struct ast *call)
 {
 	int error = 0;
 	struct ast_window *w = call->over = xcalloc(1, sizeof *w);
-	if ((error = expect_op(p, "(")) < 0)
+	if ((error = parse_expect_op(p, "(")) < 0)
 		return error;
 	if (accept_kw(p, "PARTITION")) {
-		if ((error = expect_kw(p, "BY")) < 0)
+		if ((error = parse_expect_kw(p, "BY")) < 0)
 			return error;
 		do {
 			struct ast *x = parse_expr(p, &error);
@@ -644,7 +644,7 @@ static int parse_over(struct parser *p, struct ast *call)
 		} while (accept_op(p, ","));
 	}
 	if (accept_kw(p, "ORDER")) {
-		if ((error = expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &w->order, &w->norder)) < 0)
+		if ((error = parse_expect_kw(p, "BY")) < 0 || (error = parse_order_items(p, &w->order, &w->norder)) < 0)
 			return error;
 	}
 	struct sql_token *t = peek(p);
@@ -653,7 +653,7 @@ static int parse_over(struct parser *p, struct ast *call)
 		w->frame_line = t->line;
 		w->frame_col = t->col;
 		if (accept_kw(p, "BETWEEN")) {
-			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0 || (error = expect_kw(p, "AND")) < 0 ||
+			if ((error = parse_frame_bound(p, &w->lo, &w->lo_n)) < 0 || (error = parse_expect_kw(p, "AND")) < 0 ||
 			    (error = parse_frame_bound(p, &w->hi, &w->hi_n)) < 0)
 				return error;
 		} else {
@@ -669,5 +669,5 @@ static int parse_over(struct parser *p, struct ast *call)
 		grow(&call->height, w->part[i]->height);
 	for (size_t i = 0; i < w->norder; i++)
 		grow(&call->height, w->order[i].expr->height);
-	return expect_op(p, ")");
+	return parse_expect_op(p, ")");
 }

@@ -68,12 +68,12 @@ static inline void grow(int *height, int child)
 
 /* "Syntax error: Expected <what> but got ..." (what NULL: "Unexpected
  * ...") at the current token. */
-int expected(struct parser *p, const char *what);
-int expect_op(struct parser *p, const char *op);
-int expect_kw(struct parser *p, const char *kw);
-int too_deep(struct parser *p, int line, int col);
+int parse_expected(struct parser *p, const char *what);
+int parse_expect_op(struct parser *p, const char *op);
+int parse_expect_kw(struct parser *p, const char *kw);
+int parse_too_deep(struct parser *p, int line, int col);
 /* One more level of the parser's own recursion, or the error. */
-bool enter(struct parser *p, int *error);
+bool parse_enter(struct parser *p, int *error);
 
 /* sql_parse_expr.c */
 struct ast *parse_expr(struct parser *p, int *error);

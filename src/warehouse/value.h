@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "../util.h"
-#include "arena.h"
+#include "../util.h"
 #include "date.h"
 #include "numeric.h"
 
