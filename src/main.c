@@ -308,8 +308,21 @@ static int project_word(struct project_args *a, int argc, char **argv, int *i,
 	return 1;
 }
 
-static int load_project(struct project_args *a, struct pipefile *pf, struct graph *g, bool **sel)
+
+/* A project as a command sees it: its words, the DAG files parsed, the
+ * graph and the targets selected. */
+struct project {
+	struct project_args args;
+	struct pipefile pf;
+	struct graph g;
+	bool *sel;
+};
+
+/* Finds the DAG files, reads the profile, parses them with the vars, links
+ * the graph and selects the targets the words name. */
+static int project_load(struct project *p)
 {
+	struct project_args *a = &p->args;
 	char **vars;
 	int error;
 	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0 ||
@@ -321,15 +334,23 @@ static int load_project(struct project_args *a, struct pipefile *pf, struct grap
 		vars[i] = a->profile_vars[i];
 	for (size_t i = 0; i < a->noverrides; i++)
 		vars[a->nprofile_vars + i] = a->overrides[i];
-	error = pipefile_load(pf, (const char *const *)a->files, a->nfiles, (const char *const *)vars,
+	error = pipefile_load(&p->pf, (const char *const *)a->files, a->nfiles, (const char *const *)vars,
 	                      a->nprofile_vars + a->noverrides);
 	free(vars);
 	if (error < 0)
 		return error;
-	if ((error = graph_build(g, pf)) < 0)
+	if ((error = graph_build(&p->g, &p->pf)) < 0)
 		return error;
-	*sel = xcalloc(g->n + 1, sizeof(bool));
-	return graph_select(g, (const char *const *)a->targets, a->ntargets, *sel);
+	p->sel = xcalloc(p->g.n + 1, sizeof(bool));
+	return graph_select(&p->g, (const char *const *)a->targets, a->ntargets, p->sel);
+}
+
+static void project_free(struct project *p)
+{
+	free(p->sel);
+	graph_free(&p->g);
+	pipefile_free(&p->pf);
+	args_free(&p->args);
 }
 
 static int parse_jobs(const char *s, int *jobs)
@@ -344,11 +365,8 @@ static int parse_jobs(const char *s, int *jobs)
 
 static int cmd_build(int argc, char **argv)
 {
-	struct project_args a = {0};
+	struct project p = {0};
 	struct build_opts o = {0};
-	struct pipefile pf = {0};
-	struct graph g = {0};
-	bool *sel = NULL;
 	int error = 0, code;
 
 	for (int i = 1; i < argc; i++) {
@@ -378,30 +396,25 @@ static int cmd_build(int argc, char **argv)
 		} else if (str_starts(s, "-j") && s[2]) {
 			if ((error = parse_jobs(s + 2, &o.jobs)) < 0)
 				goto done;
-		} else if ((error = project_word(&a, argc, argv, &i, "build")) < 0) {
+		} else if ((error = project_word(&p.args, argc, argv, &i, "build")) < 0) {
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
+	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
 		goto done;
-	error = build_run(&g, sel, &o);
+	error = build_run(&p.g, p.sel, &o);
 done:
 	code = error < 0 ? error_exit(error) : error;
 	if (error == PIPE_ELOCKED)
 		code = EXIT_FAILED;
-	free(sel);
-	graph_free(&g);
-	pipefile_free(&pf);
-	args_free(&a);
+	project_free(&p);
 	return code;
 }
 
 static int cmd_status(int argc, char **argv)
 {
-	struct project_args a = {0};
-	struct pipefile pf = {0};
-	struct graph g = {0};
-	bool *sel = NULL, check = false;
+	struct project p = {0};
+	bool check = false;
 	int error = 0, code;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -409,19 +422,16 @@ static int cmd_status(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--check")) {
 			check = true;
-		} else if ((error = project_word(&a, argc, argv, &i, "status")) < 0) {
+		} else if ((error = project_word(&p.args, argc, argv, &i, "status")) < 0) {
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
+	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
 		goto done;
-	error = build_status(&g, sel, false);
+	error = build_status(&p.g, p.sel, false);
 done:
 	code = error < 0 ? error_exit(error) : (check && error > 0 ? EXIT_FAILED : 0);
-	free(sel);
-	graph_free(&g);
-	pipefile_free(&pf);
-	args_free(&a);
+	project_free(&p);
 	return code;
 }
 
@@ -438,39 +448,31 @@ static const char fsck_help[] =
 
 static int cmd_fsck(int argc, char **argv)
 {
-	struct project_args a = {0};
-	struct pipefile pf = {0};
-	struct graph g = {0};
-	bool *sel = NULL;
+	struct project p = {0};
 	int error = 0, code;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
 			fputs(fsck_help, stdout);
 			return 0;
-		} else if ((error = project_word(&a, argc, argv, &i, "fsck")) < 0) {
+		} else if ((error = project_word(&p.args, argc, argv, &i, "fsck")) < 0) {
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0 || (error = hash_init()) < 0)
+	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
 		goto done;
-	error = fsck_run(&g);
+	error = fsck_run(&p.g);
 done:
 	code = error < 0 ? error_exit(error) : (error > 0 ? EXIT_FAILED : 0);
 	if (error == PIPE_ELOCKED)
 		code = EXIT_FAILED;
-	free(sel);
-	graph_free(&g);
-	pipefile_free(&pf);
-	args_free(&a);
+	project_free(&p);
 	return code;
 }
 
 static int cmd_dag(int argc, char **argv)
 {
-	struct project_args a = {0};
-	struct pipefile pf = {0};
-	struct graph g = {0};
-	bool *sel = NULL, dot = false;
+	struct project p = {0};
+	bool dot = false;
 	int error = 0, code;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -478,20 +480,20 @@ static int cmd_dag(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--dot")) {
 			dot = true;
-		} else if ((error = project_word(&a, argc, argv, &i, "dag")) < 0) {
+		} else if ((error = project_word(&p.args, argc, argv, &i, "dag")) < 0) {
 			goto done;
 		}
 	}
-	if ((error = load_project(&a, &pf, &g, &sel)) < 0 ||
-	    (error = graph_check_files(&g, sel)) < 0)
+	if ((error = project_load(&p)) < 0 ||
+	    (error = graph_check_files(&p.g, p.sel)) < 0)
 		goto done;
 	if (dot) {
-		graph_dot(&g, sel, stdout);
+		graph_dot(&p.g, p.sel, stdout);
 	} else {
-		for (size_t k = 0; k < g.n; k++) {
-			int i = g.order[k];
-			const struct node *nd = &g.nodes[i];
-			if (!sel[i])
+		for (size_t k = 0; k < p.g.n; k++) {
+			int i = p.g.order[k];
+			const struct node *nd = &p.g.nodes[i];
+			if (!p.sel[i])
 				continue;
 			printf("%s %s", nd->t->kind_name, nd->t->name);
 			for (size_t d = 0; d < nd->ninputs; d++)
@@ -501,10 +503,7 @@ static int cmd_dag(int argc, char **argv)
 	}
 done:
 	code = error < 0 ? error_exit(error) : 0;
-	free(sel);
-	graph_free(&g);
-	pipefile_free(&pf);
-	args_free(&a);
+	project_free(&p);
 	return code;
 }
 
@@ -574,27 +573,21 @@ static int cmd_init(int argc, char **argv)
  * with silence. */
 static int check_log_target(const char *target)
 {
-	struct project_args a = {0};
-	struct pipefile pf = {0};
-	struct graph g = {0};
-	bool *sel = NULL;
+	struct project p = {0};
 	char *rel = state_path(target), *path = path_join(PIPE_STATE_DIR, rel);
 	int error = 0;
 	if (path_exists(path))
 		goto done;
-	if (load_project(&a, &pf, &g, &sel) < 0) {
+	if (project_load(&p) < 0) {
 		error = error_setcode(PIPE_EUSAGE, "pipe log: no target named %s", target);
 		goto done;
 	}
-	if ((error = graph_select(&g, &target, 1, sel)) < 0)
+	if ((error = graph_select(&p.g, &target, 1, p.sel)) < 0)
 		error_prefix("pipe log: ");
 done:
 	free(rel);
 	free(path);
-	free(sel);
-	graph_free(&g);
-	pipefile_free(&pf);
-	args_free(&a);
+	project_free(&p);
 	return error;
 }
 
