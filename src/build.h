@@ -7,6 +7,8 @@
 
 #include "graph.h"
 
+struct backend;
+
 struct build_opts {
 	int jobs;          /* parallel targets; 0 means the number of CPUs */
 	bool keep_going;   /* -k: build what does not depend on a failure */
@@ -15,6 +17,7 @@ struct build_opts {
 	bool full_refresh; /* forget incremental cursors and loaded rows */
 	bool no_wait;      /* fail at once when another build holds the lock */
 	int verbose;
+	struct backend *warehouse; /* for the kinds' ctx->warehouse (backend.h) */
 };
 
 /* Builds the selected targets (and what they need) of the project in the

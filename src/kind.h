@@ -15,6 +15,8 @@
 #include "target.h"
 #include "util.h"
 
+struct backend;
+
 /* What the engine hands a kind for one build of one target. */
 struct build_ctx {
 	const struct target *target;
@@ -37,6 +39,9 @@ struct build_ctx {
 	 * whether the output was changed outside pipe since the last build. */
 	const struct hash *output_hash;
 	const char *targets_dir; /* "targets": the warehouse's root */
+	/* Where table and report targets load and query (backend.h): one for
+	 * the whole build, shared by its threads. */
+	struct backend *warehouse;
 	/* The record of the last build, NULL when never built.  Read ETag,
 	 * cursors, the previous schema here. */
 	const struct state_record *prev;

@@ -30,8 +30,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "warehouse/bytes.h"
-#include "warehouse/sql.h"
+#include "backend.h"
 
 static const char *const keys[] = {"queries", "title", "intro", "chart", "compare", "max_rows", NULL};
 static const char *const required[] = {"queries", NULL};
@@ -45,7 +44,7 @@ struct query {
 	int line;   /* of "-- name:", 1-based within the value */
 	bool chart, compare;
 	int64_t estimate;       /* from the dry run */
-	struct sql_result *res; /* from the run */
+	struct backend_result *res; /* from the run */
 };
 
 struct queries {
@@ -59,8 +58,7 @@ static void queries_free(struct queries *qs)
 		free(qs->q[i].name);
 		free(qs->q[i].note);
 		free(qs->q[i].sql);
-		if (qs->q[i].res)
-			sql_result_free(qs->q[i].res);
+		backend_result_free(qs->q[i].res);
 	}
 	free(qs->q);
 	qs->q = NULL;
@@ -279,7 +277,7 @@ static int check(const struct target *t)
 	for (size_t i = 0; i < qs.n && !error; i++) {
 		char **reads = NULL, *writes = NULL;
 		size_t nreads = 0;
-		if (sql_referenced_tables(qs.q[i].sql, &reads, &nreads, &writes) < 0) {
+		if (backend_sql_tables(qs.q[i].sql, &reads, &nreads, &writes) < 0) {
 			char *why = xstrdup(error_last());
 			error = error_at_value(a, qs.q[i].line, 1, "query %s: %s", qs.q[i].name, why);
 			free(why);
@@ -350,7 +348,7 @@ static void put_bytes(struct buf *b, int64_t n)
  * less" when the sentence has named it already). */
 static void put_change(struct buf *b, const struct query *q, const struct query *base, bool named)
 {
-	int64_t qb = sql_result_stats(q->res)->bytes_processed, bb = sql_result_stats(base->res)->bytes_processed;
+	int64_t qb = backend_result_stats(q->res)->bytes_processed, bb = backend_result_stats(base->res)->bytes_processed;
 	if (!bb) {
 		buf_puts(b, qb ? "more than nothing" : "the same");
 		return;
@@ -422,12 +420,13 @@ static bool minimum_hides(const struct queries *qs)
 	const struct query *base = baseline(qs);
 	bool differ = false;
 	for (size_t i = 0; i < qs->n; i++) {
-		const struct sql_stats *s = sql_result_stats(qs->q[i].res);
+		const struct backend_stats *s = backend_result_stats(qs->q[i].res);
 		if (!qs->q[i].compare || !s->bytes_processed)
 			continue;
-		if (s->bytes_billed % BYTES_MIN_BILLED || s->bytes_billed != sql_result_stats(base->res)->bytes_billed)
+		if (!s->min_billed_per_table || s->bytes_billed % s->min_billed_per_table ||
+		    s->bytes_billed != backend_result_stats(base->res)->bytes_billed)
 			return false;
-		differ = differ || s->bytes_processed != sql_result_stats(base->res)->bytes_processed;
+		differ = differ || s->bytes_processed != backend_result_stats(base->res)->bytes_processed;
 	}
 	return differ;
 }
@@ -443,9 +442,9 @@ static void put_lead(struct buf *b, const struct queries *qs, const char *bold, 
 		if (!q->compare || q == base)
 			continue;
 		buf_printf(b, "%s%s%s processed ", bold, q->name, unbold);
-		put_bytes(b, sql_result_stats(q->res)->bytes_processed);
+		put_bytes(b, backend_result_stats(q->res)->bytes_processed);
 		buf_printf(b, " where %s%s%s processed ", bold, base->name, unbold);
-		put_bytes(b, sql_result_stats(base->res)->bytes_processed);
+		put_bytes(b, backend_result_stats(base->res)->bytes_processed);
 		buf_puts(b, ": ");
 		put_change(b, q, base, true);
 		buf_printf(b, ".%s", eol);
@@ -459,33 +458,33 @@ static const char *const billing_note =
 
 /* The column drawn for a charted query: the first numeric column after
  * the first (which labels the bars); -1 when there is none. */
-static int chart_column(const struct sql_result *r)
+static int chart_column(const struct backend_result *r)
 {
-	for (size_t c = 1; c < sql_result_ncols(r); c++)
-		if (numeric_type(sql_result_coltype(r, c)))
+	for (size_t c = 1; c < backend_result_ncols(r); c++)
+		if (numeric_type(backend_result_coltype(r, c)))
 			return (int)c;
 	return -1;
 }
 
 /* Markdown. */
 
-static void md_result(struct buf *b, const struct sql_result *r, size_t limit)
+static void md_result(struct buf *b, const struct backend_result *r, size_t limit)
 {
-	size_t nrows = sql_result_nrows(r), ncols = sql_result_ncols(r);
+	size_t nrows = backend_result_nrows(r), ncols = backend_result_ncols(r);
 	buf_putc(b, '|');
 	for (size_t c = 0; c < ncols; c++) {
 		buf_putc(b, ' ');
-		md_cell(b, sql_result_colname(r, c));
+		md_cell(b, backend_result_colname(r, c));
 		buf_puts(b, " |");
 	}
 	buf_puts(b, "\n|");
 	for (size_t c = 0; c < ncols; c++)
-		buf_puts(b, numeric_type(sql_result_coltype(r, c)) ? " ---: |" : " --- |");
+		buf_puts(b, numeric_type(backend_result_coltype(r, c)) ? " ---: |" : " --- |");
 	buf_putc(b, '\n');
 	for (size_t i = 0; i < nrows && i < limit; i++) {
 		buf_putc(b, '|');
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = sql_result_cell(r, i, c);
+			const char *v = backend_result_cell(r, i, c);
 			buf_putc(b, ' ');
 			md_cell(b, v ? v : "NULL");
 			buf_puts(b, " |");
@@ -499,7 +498,7 @@ static void md_result(struct buf *b, const struct sql_result *r, size_t limit)
 
 static void md_stats_row(struct buf *b, const struct query *q, const struct query *base)
 {
-	const struct sql_stats *s = sql_result_stats(q->res);
+	const struct backend_stats *s = backend_result_stats(q->res);
 	buf_printf(b, "| %s | ", q->name);
 	put_int(b, s->rows);
 	buf_puts(b, " | ");
@@ -547,7 +546,7 @@ static void render_md(struct buf *b, const struct target *t, const struct querie
 	}
 	for (size_t i = 0; i < qs->n; i++) {
 		const struct query *q = &qs->q[i];
-		char *line = sql_summary_line(q->res);
+		char *line = backend_result_summary(q->res);
 		char *cut = strrchr(line, '|'); /* the time: not in the file */
 		if (cut && cut > line)
 			cut[-1] = 0;
@@ -658,12 +657,12 @@ static void html_bytes_chart(struct buf *b, const struct queries *qs)
 		struct buf text = BUF_INIT;
 		if (!q->compare)
 			continue;
-		put_size(&text, sql_result_stats(q->res)->bytes_processed);
+		put_size(&text, backend_result_stats(q->res)->bytes_processed);
 		buf_puts(&text, " of ");
 		put_size(&text, q->estimate);
 		buf_puts(&text, " estimated");
 		bars[n].label = q->name;
-		bars[n].v[0] = (double)sql_result_stats(q->res)->bytes_processed;
+		bars[n].v[0] = (double)backend_result_stats(q->res)->bytes_processed;
 		bars[n].v[1] = (double)q->estimate;
 		bars[n].text = buf_detach(&text);
 		n++;
@@ -676,9 +675,9 @@ static void html_bytes_chart(struct buf *b, const struct queries *qs)
 
 static int html_result_chart(struct buf *b, const struct query *q, size_t limit)
 {
-	const struct sql_result *r = q->res;
+	const struct backend_result *r = q->res;
 	int col = chart_column(r);
-	size_t n = sql_result_nrows(r) < limit ? sql_result_nrows(r) : limit;
+	size_t n = backend_result_nrows(r) < limit ? backend_result_nrows(r) : limit;
 	struct bar *bars;
 	const char *series[1];
 	char *caption;
@@ -686,14 +685,14 @@ static int html_result_chart(struct buf *b, const struct query *q, size_t limit)
 		return error_set("chart %s: the result needs a label column first and a number column after it "
 		                 "(it has no numeric column after the first)", q->name);
 	bars = xcalloc(n + 1, sizeof(*bars));
-	series[0] = sql_result_colname(r, (size_t)col);
+	series[0] = backend_result_colname(r, (size_t)col);
 	for (size_t i = 0; i < n; i++) {
-		const char *label = sql_result_cell(r, i, 0), *v = sql_result_cell(r, (size_t)i, (size_t)col);
+		const char *label = backend_result_cell(r, i, 0), *v = backend_result_cell(r, (size_t)i, (size_t)col);
 		bars[i].label = label ? label : "NULL";
 		bars[i].v[0] = v ? strtod(v, NULL) : 0;
 		bars[i].text = xstrdup(v ? v : "NULL");
 	}
-	caption = xasprintf("%s by %s", sql_result_colname(r, (size_t)col), sql_result_colname(r, 0));
+	caption = xasprintf("%s by %s", backend_result_colname(r, (size_t)col), backend_result_colname(r, 0));
 	svg_bars(b, caption, series, 1, bars, n);
 	free(caption);
 	for (size_t i = 0; i < n; i++)
@@ -702,21 +701,21 @@ static int html_result_chart(struct buf *b, const struct query *q, size_t limit)
 	return 0;
 }
 
-static void html_result(struct buf *b, const struct sql_result *r, size_t limit)
+static void html_result(struct buf *b, const struct backend_result *r, size_t limit)
 {
-	size_t nrows = sql_result_nrows(r), ncols = sql_result_ncols(r);
+	size_t nrows = backend_result_nrows(r), ncols = backend_result_ncols(r);
 	buf_puts(b, "<table class=\"rows\">\n<tr>");
 	for (size_t c = 0; c < ncols; c++) {
-		buf_printf(b, "<th%s>", numeric_type(sql_result_coltype(r, c)) ? " class=\"num\"" : "");
-		html_text(b, sql_result_colname(r, c));
+		buf_printf(b, "<th%s>", numeric_type(backend_result_coltype(r, c)) ? " class=\"num\"" : "");
+		html_text(b, backend_result_colname(r, c));
 		buf_puts(b, "</th>");
 	}
 	buf_puts(b, "</tr>\n");
 	for (size_t i = 0; i < nrows && i < limit; i++) {
 		buf_puts(b, "<tr>");
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = sql_result_cell(r, i, c);
-			buf_printf(b, "<td%s>", numeric_type(sql_result_coltype(r, c)) ? " class=\"num\"" : "");
+			const char *v = backend_result_cell(r, i, c);
+			buf_printf(b, "<td%s>", numeric_type(backend_result_coltype(r, c)) ? " class=\"num\"" : "");
 			if (v)
 				html_text(b, v);
 			else
@@ -733,7 +732,7 @@ static void html_result(struct buf *b, const struct sql_result *r, size_t limit)
 
 static void html_stats_row(struct buf *b, const struct query *q, const struct query *base)
 {
-	const struct sql_stats *s = sql_result_stats(q->res);
+	const struct backend_stats *s = backend_result_stats(q->res);
 	struct buf cell = BUF_INIT;
 	buf_puts(b, "<tr><td><a href=\"#q-");
 	html_text(b, q->name);
@@ -842,7 +841,7 @@ static int render_html(struct buf *b, const struct target *t, const struct queri
 	}
 	for (size_t i = 0; i < qs->n; i++) {
 		const struct query *q = &qs->q[i];
-		char *line = sql_summary_line(q->res);
+		char *line = backend_result_summary(q->res);
 		char *cut = strrchr(line, '|');
 		if (cut && cut > line)
 			cut[-1] = 0;
@@ -921,15 +920,14 @@ static int build(struct build_ctx *ctx)
 		goto done;
 	for (size_t i = 0; i < qs.n; i++) {
 		struct query *q = &qs.q[i];
-		struct sql_options opt = {0};
-		struct sql_result *dry = NULL;
-		opt.root = ctx->targets_dir;
+		struct backend_query opt = {0};
+		struct backend_result *dry = NULL;
 		opt.dry_run = true;
-		if ((error = sql_run(q->sql, &opt, &dry)) >= 0) {
-			q->estimate = sql_result_stats(dry)->estimate_bytes;
-			sql_result_free(dry);
+		if ((error = backend_query(ctx->warehouse, q->sql, &opt, &dry)) >= 0) {
+			q->estimate = backend_result_stats(dry)->estimate_bytes;
+			backend_result_free(dry);
 			opt.dry_run = false;
-			error = sql_run(q->sql, &opt, &q->res);
+			error = backend_query(ctx->warehouse, q->sql, &opt, &q->res);
 		}
 		if (error < 0) {
 			char *why = xstrdup(error_last());
@@ -948,8 +946,8 @@ static int build(struct build_ctx *ctx)
 	buf_printf(&ctx->output, "%s: %s.html (Markdown: %s/report.md)\n", t->name, ctx->final_out, ctx->final_out);
 	for (size_t i = 0; i < qs.n; i++) {
 		const struct query *q = &qs.q[i];
-		const struct sql_stats *s = sql_result_stats(q->res);
-		char *line = sql_summary_line(q->res);
+		const struct backend_stats *s = backend_result_stats(q->res);
+		char *line = backend_result_summary(q->res);
 		buf_printf(&ctx->output, "  %-16s %s", q->name, line);
 		if (q->compare && base && q != base) {
 			buf_puts(&ctx->output, " | ");

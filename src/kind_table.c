@@ -15,11 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "backend.h"
 #include "hash.h"
 #include "kind_snapshot.h"
-#include "load.h"
-#include "warehouse/sql.h"
-#include "warehouse/table.h"
 
 static const char *const keys[] = {
 	"dataset", "write", "primary_key", "dedup_sort", "types", "records", "schema", "format",
@@ -59,10 +57,10 @@ static const char *verb_phrase(const char *verb)
  * keeps the old table until the new one is whole. */
 static int own_table_only(const struct target *t, const struct attr *a)
 {
-	struct sql_write w;
+	struct backend_sql_write w;
 	const char *last;
 	int error;
-	if ((error = sql_statement_write(a->value, &w)) < 0)
+	if ((error = backend_sql_write(a->value, &w)) < 0)
 		return error_at(&a->value_pos, "%s", error_last());
 	if (w.next_line) {
 		error = error_at_value(a, w.next_line, w.next_col, "a second statement: a table's sql is one "
@@ -87,7 +85,7 @@ static int own_table_only(const struct target *t, const struct attr *a)
 		                       "sql may only create its own table, as CREATE OR REPLACE TABLE %s AS "
 		                       "SELECT ...", verb_phrase(w.verb), w.table, t->name, t->name);
 done:
-	sql_write_free(&w);
+	backend_sql_write_free(&w);
 	return error;
 }
 
@@ -112,11 +110,10 @@ static int check(const struct target *t)
 		int error = 0;
 		for (w = strtok_r(copy, " \t\n,", &save); w && !error; w = strtok_r(NULL, " \t\n,", &save)) {
 			char *colon = strchr(w, ':');
-			enum type ty;
 			if (!colon || colon == w || !colon[1])
 				error = error_at(&a->value_pos, "types: \"%s\" is not column:TYPE (e.g. "
 				                 "fare_amount:FLOAT64)", w);
-			else if (strcasecmp(colon + 1, "NUMBER") && type_parse(colon + 1, &ty) < 0)
+			else if (strcasecmp(colon + 1, "NUMBER") && !backend_type_known(colon + 1))
 				error = error_at(&a->value_pos, "types: unknown type %s (BOOL, INT64, FLOAT64, NUMERIC, "
 				                 "STRING, DATE, DATETIME, TIMESTAMP, JSON or NUMBER) in %s", colon + 1, w);
 		}
@@ -136,7 +133,7 @@ static int check(const struct target *t)
 		}
 		if ((error = own_table_only(t, a)) < 0)
 			return error;
-		if ((error = sql_referenced_tables(a->value, &reads, &nreads, &writes)) < 0) {
+		if ((error = backend_sql_tables(a->value, &reads, &nreads, &writes)) < 0) {
 			error = error_at(&a->value_pos, "%s", error_last());
 		} else {
 			for (size_t i = 0; i < nreads && !error; i++)
@@ -176,34 +173,33 @@ static void load_id(const struct build_ctx *ctx, char out[17])
 
 static int build_sql(struct build_ctx *ctx, const char *sql)
 {
-	struct sql_options opt = {0};
-	struct sql_result *res = NULL;
+	struct backend_query opt = {0};
+	struct backend_result *res = NULL;
 	char *schema = NULL;
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
-	opt.root = ctx->targets_dir;
-	opt.output_dir = ctx->out;
+	opt.write_to = ctx->out;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
 	if ((error = mkdir_p(ctx->out)) < 0)
 		return error;
-	if ((error = sql_run(sql, &opt, &res)) < 0) {
+	if ((error = backend_query(ctx->warehouse, sql, &opt, &res)) < 0) {
 		const struct attr *a = target_attr(ctx->target, "sql");
 		error_prefix("%s:%d:%d: ", a->value_pos.file, a->value_pos.line, a->value_pos.col);
 		goto done;
 	}
-	if ((error = sql_table_schema(ctx->out, ctx->target->name, &schema, &ctx->rec->rows)) < 0)
+	if ((error = backend_table_schema(ctx->warehouse, ctx->target->name, ctx->out, &schema,
+	                                  &ctx->rec->rows)) < 0)
 		goto done;
 	state_field_set(ctx->rec, "schema", schema);
 	{
-		char *line = sql_summary_line(res);
+		char *line = backend_result_summary(res);
 		ctx->log(ctx, "%s", line);
 		free(line);
 	}
 done:
 	free(schema);
-	if (res)
-		sql_result_free(res);
+	backend_result_free(res);
 	return error;
 }
 
@@ -230,16 +226,15 @@ static int check_unmodified(const struct build_ctx *ctx)
  * duplicate its rows.  1 yes, 0 no. */
 static int already_loaded(const struct build_ctx *ctx, const char *id)
 {
-	struct sql_options opt = {.root = ctx->targets_dir};
-	struct sql_result *res = NULL;
+	struct backend_query opt = {0};
+	struct backend_result *res = NULL;
 	char *q = xasprintf("SELECT COUNT(*) FROM `%s` WHERE _pipe_load_id = '%s'", ctx->target->name, id);
-	int error = sql_run(q, &opt, &res);
+	int error = backend_query(ctx->warehouse, q, &opt, &res);
 	if (error >= 0)
-		error = strcmp(sql_result_cell(res, 0, 0), "0") != 0;
+		error = strcmp(backend_result_cell(res, 0, 0), "0") != 0;
 	else
 		error_prefix("%s: looking for load %s in the table: ", ctx->final_out, id);
-	if (res)
-		sql_result_free(res);
+	backend_result_free(res);
 	free(q);
 	return error;
 }
@@ -315,7 +310,7 @@ static int build(struct build_ctx *ctx)
 		error = 0;
 		goto done;
 	}
-	if ((error = load_run(&o, &res)) < 0)
+	if ((error = backend_load(ctx->warehouse, &o, &res)) < 0)
 		goto done;
 	ctx->rec->rows = res.rows;
 	state_field_set(ctx->rec, "schema", res.schema);

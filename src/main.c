@@ -1,6 +1,7 @@
 /* main: the command line.  The only place that exits.
  * Exit codes (docs/cli.md): 0 success, 1 a target failed, 2 usage or DAG
  * file error, 3 any other error (I/O, the state repository). */
+#include "backend.h"
 #include "build.h"
 #include "fsck.h"
 #include "graph.h"
@@ -9,8 +10,6 @@
 #include "pipefile.h"
 #include "state.h"
 #include "util.h"
-#include "warehouse/sql.h"
-#include "warehouse/table.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -229,6 +228,7 @@ struct project_args {
 	const char *profile; /* --profile NAME */
 	char **profile_vars; /* its NAME=value words, owned */
 	size_t nprofile_vars;
+	char *warehouse;     /* its warehouse line's value, owned; may be NULL */
 };
 
 /* Profiles: named sets of var values in pipelines/profiles, chosen with
@@ -249,7 +249,7 @@ static int load_profile(struct project_args *a)
 		name = str_trim(chosen.data);
 	error_clear();
 	if (name && *name)
-		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars);
+		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars, &a->warehouse);
 	buf_free(&chosen);
 	return error;
 }
@@ -264,6 +264,36 @@ static void args_free(struct project_args *a)
 	for (size_t i = 0; i < a->nprofile_vars; i++)
 		free(a->profile_vars[i]);
 	free(a->profile_vars);
+	free(a->warehouse);
+}
+
+/* The warehouse: $PIPE_WAREHOUSE, else the profile's warehouse line, else
+ * the local one (backend.h).  Call after load_profile. */
+static int open_warehouse(const struct project_args *a, struct backend **out)
+{
+	const char *name = getenv("PIPE_WAREHOUSE");
+	int error;
+	if (name && *name) {
+		if ((error = backend_open(out, name, PIPE_TARGETS_DIR)) < 0)
+			error_prefix("PIPE_WAREHOUSE=%s: ", name);
+		return error;
+	}
+	return backend_open(out, a->warehouse ? a->warehouse : "local", PIPE_TARGETS_DIR);
+}
+
+/* For the commands that read no DAG file (query, tables, schema): the
+ * warehouse the chosen profile names, unless $PIPE_WAREHOUSE says. */
+static int open_warehouse_alone(struct backend **out)
+{
+	struct project_args a = {0};
+	const char *env = getenv("PIPE_WAREHOUSE");
+	int error = 0;
+	if ((!env || !*env) && (error = load_profile(&a)) < 0)
+		goto done;
+	error = open_warehouse(&a, out);
+done:
+	args_free(&a);
+	return error;
 }
 
 /* Positional words: NAME=value overrides a var, anything else names a target. */
@@ -400,13 +430,15 @@ static int cmd_build(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
+	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
+	    (error = hash_init()) < 0)
 		goto done;
 	error = build_run(&p.g, p.sel, &o);
 done:
 	code = error < 0 ? error_exit(error) : error;
 	if (error == PIPE_ELOCKED)
 		code = EXIT_FAILED;
+	backend_close(o.warehouse);
 	project_free(&p);
 	return code;
 }
@@ -669,10 +701,10 @@ static int refuse_owned_table(const char *sql)
 {
 	struct project_args a = {0};
 	struct pipefile pf = {0};
-	struct sql_write w;
+	struct backend_sql_write w;
 	const char *last;
 	int error = 0;
-	if (sql_statement_write(sql, &w) < 0 || !w.table) {
+	if (backend_sql_write(sql, &w) < 0 || !w.table) {
 		error_clear(); /* sql_run says what is wrong with it */
 		goto done;
 	}
@@ -696,7 +728,7 @@ static int refuse_owned_table(const char *sql)
 			                      w.verb, w.table, t->name, t->pos.file, t->pos.line, last, w.table);
 	}
 done:
-	sql_write_free(&w);
+	backend_sql_write_free(&w);
 	pipefile_free(&pf);
 	args_free(&a);
 	return error;
@@ -704,8 +736,9 @@ done:
 
 static int cmd_query(int argc, char **argv)
 {
-	struct sql_options opt = {.root = PIPE_TARGETS_DIR};
-	struct sql_result *r = NULL;
+	struct backend_query opt = {0};
+	struct backend *wh = NULL;
+	struct backend_result *r = NULL;
 	const char *sql = NULL;
 	bool json = false;
 	int error;
@@ -743,14 +776,15 @@ static int cmd_query(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((error = refuse_owned_table(sql)) < 0) {
+	if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
 		buf_free(&in);
 		return error_exit(error);
 	}
-	error = sql_run(sql, &opt, &r);
+	error = backend_query(wh, sql, &opt, &r);
 	if (error >= 0)
-		error = json ? sql_print_json(r, stdout) : sql_print_table(r, stdout);
-	sql_result_free(r);
+		error = backend_result_print(r, json, stdout);
+	backend_result_free(r);
+	backend_close(wh);
 	buf_free(&in);
 	if (error < 0)
 		return fail(EXIT_FAILED, error_last());
@@ -759,6 +793,7 @@ static int cmd_query(int argc, char **argv)
 
 static int cmd_tables(int argc, char **argv)
 {
+	struct backend *wh = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	int error;
@@ -770,7 +805,11 @@ static int cmd_tables(int argc, char **argv)
 		return error_exit(error);
 	if (argc > 1)
 		return fail(EXIT_USAGE, "tables takes no arguments (see pipe tables --help)");
-	if ((error = table_list(PIPE_TARGETS_DIR, &names, &n)) < 0)
+	if ((error = open_warehouse_alone(&wh)) < 0)
+		return error_exit(error);
+	error = backend_list(wh, &names, &n);
+	backend_close(wh);
+	if (error < 0)
 		return error_exit(error);
 	for (size_t i = 0; i < n; i++) {
 		printf("%s\n", names[i]);
@@ -782,9 +821,8 @@ static int cmd_tables(int argc, char **argv)
 
 static int cmd_schema(int argc, char **argv)
 {
-	struct table *t = NULL;
+	struct backend *wh = NULL;
 	struct buf b = BUF_INIT;
-	char *dir = NULL;
 	int error;
 	if (argc != 2 || is_help(argv[1])) {
 		fputs(schema_help, argc == 2 ? stdout : stderr);
@@ -792,16 +830,16 @@ static int cmd_schema(int argc, char **argv)
 	}
 	if ((error = no_options("schema", argc, argv)) < 0)
 		return error_exit(error);
-	if ((error = table_resolve(PIPE_TARGETS_DIR, argv[1], &dir)) < 0 ||
-	    (error = table_open(&t, dir)) < 0) {
-		free(dir);
+	if ((error = open_warehouse_alone(&wh)) < 0)
+		return error_exit(error);
+	error = backend_describe(wh, argv[1], &b);
+	backend_close(wh);
+	if (error < 0) {
+		buf_free(&b);
 		return fail(EXIT_FAILED, error_last());
 	}
-	table_describe(t, &b);
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
-	table_close(t);
-	free(dir);
 	return 0;
 }
 

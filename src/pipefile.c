@@ -872,6 +872,8 @@ struct target *pipefile_find(const struct pipefile *pf, const char *name)
  *   profile NAME           a profile, at column 1
  *     VAR = value          a var it sets, indented; the value runs to the
  *                          end of the line
+ *     warehouse = local    not a var: the warehouse its builds and queries
+ *                          use, local or bigquery (backend.h)
  *
  * A profile's values go in before the command line's NAME=value words,
  * which win over them; both win over `var` lines. */
@@ -882,7 +884,7 @@ static int profile_line_error(const char *path, int line, const char *at, const 
 	return error_at(&pos, "%s", what);
 }
 
-int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords)
+int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords, char **warehouse)
 {
 	struct buf text = BUF_INIT, names = BUF_INIT;
 	size_t cap = 0;
@@ -890,6 +892,7 @@ int pipefile_profile(const char *path, const char *name, char ***words, size_t *
 	bool in_chosen = false, found = false, in_any = false;
 	*words = NULL;
 	*nwords = 0;
+	*warehouse = NULL;
 	if ((error = file_read(path, &text)) < 0) {
 		char *why = xstrdup(error_last());
 		error = error_setcode(PIPE_EUSAGE, "profile %s: cannot read %s", name, why);
@@ -943,6 +946,15 @@ int pipefile_profile(const char *path, const char *name, char ***words, size_t *
 		struct pos vpos = {path, line, (int)(value - l) + 1};
 		if ((error = check_braces(value, value + strlen(value), &vpos)) < 0)
 			goto done;
+		if (nend - s == 9 && !strncmp(s, "warehouse", 9)) {
+			if (strcmp(value, "local") && strcmp(value, "bigquery")) {
+				error = error_at(&vpos, "warehouse = %s: expected local or bigquery", value);
+				goto done;
+			}
+			free(*warehouse);
+			*warehouse = xstrdup(value);
+			continue;
+		}
 		grow_array(words, &cap, *nwords + 1, sizeof(char *));
 		(*words)[(*nwords)++] = xasprintf("%.*s=%s", (int)(nend - s), s, value);
 	}
@@ -956,6 +968,8 @@ done:
 		free(*words);
 		*words = NULL;
 		*nwords = 0;
+		free(*warehouse);
+		*warehouse = NULL;
 	}
 	buf_free(&names);
 	buf_free(&text);

@@ -44,9 +44,11 @@ void pipefile_free(struct pipefile *pf);
 
 /* The vars profile `name` sets in the profiles file at path (format atop
  * pipefile_profile in pipefile.c), as NAME=value words for pipefile_load's
- * overrides, before the command line's.  The caller frees each word and
- * the array.  PIPE_EUSAGE (file:line:col) for a bad file or no such name. */
-int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords);
+ * overrides, before the command line's, and its `warehouse` line's value
+ * ("local" or "bigquery"; NULL when it has none).  The caller frees each
+ * word, the array and *warehouse.  PIPE_EUSAGE (file:line:col) for a bad
+ * file or no such name. */
+int pipefile_profile(const char *path, const char *name, char ***words, size_t *nwords, char **warehouse);
 
 struct target *pipefile_find(const struct pipefile *pf, const char *name);
 

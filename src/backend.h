@@ -1,0 +1,140 @@
+/* backend: the one way to a warehouse.  The table and report kinds and
+ * `pipe query`, `pipe tables` and `pipe schema` reach tables only through
+ * this header, so that a second warehouse is a second implementation of
+ * it, not a branch in each of them.
+ *
+ * A warehouse is opened by name: backend_open(&b, "local", "targets").
+ * "local" is pipe's own warehouse (src/warehouse/, its tables the
+ * directories under root); "bigquery" is the one to come (docs/bigquery.md)
+ * and is refused today.  main.c picks the name: $PIPE_WAREHOUSE, else the
+ * chosen profile's `warehouse = ...` line, else local (docs/cli.md).
+ *
+ * What a warehouse does:
+ *
+ *   backend_load          creates a table from rows: JSON, NDJSON or CSV
+ *                         files, with a write disposition (replace, append,
+ *                         merge on a primary key), partitioning and
+ *                         clustering (struct load_options, docs/staging.md)
+ *   backend_query         runs one SQL statement: its rows, and the bytes it
+ *                         processed and billed beside the dry run's estimate;
+ *                         with dry_run, plans and estimates only
+ *   backend_table_schema  a table's columns and rows, as a state record
+ *                         keeps them
+ *   backend_describe      a table's schema as `pipe schema` prints it
+ *   backend_list          the tables, as `pipe tables` prints them
+ *   backend_drop          removes a table
+ *
+ * A query's result is a handle read with the backend_result_* functions:
+ * the columns (name, type), the cells as text, the statistics.  Each
+ * warehouse makes its own results (the local one wraps its SQL engine's,
+ * BigQuery's will be filled from a job's JSON), so the callers never see
+ * how a result is stored: backend_int.h is for implementations only.
+ *
+ * pipe checks the SQL of a DAG file before anything runs (which tables a
+ * statement reads and writes, the type names of `types`).  Every warehouse
+ * speaks GoogleSQL, so these are plain functions below, the same whichever
+ * warehouse is chosen. */
+#ifndef PIPE_BACKEND_H
+#define PIPE_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "load.h"
+#include "util.h"
+
+struct backend;
+struct backend_result;
+
+/* "local", or "bigquery" (not built yet: PIPE_EUSAGE saying so); any other
+ * name is PIPE_EUSAGE too.  root: the local warehouse's directory of
+ * tables ("targets"). */
+int backend_open(struct backend **out, const char *name, const char *root);
+void backend_close(struct backend *b);
+const char *backend_name(const struct backend *b);
+
+int backend_load(struct backend *b, const struct load_options *o, struct load_result *res);
+
+struct backend_query {
+	bool dry_run;             /* plan and estimate only, read nothing */
+	int64_t max_bytes_billed; /* 0 = no limit; refuse before reading anything */
+	/* Where CREATE TABLE ... AS SELECT writes its table: a directory the
+	 * caller created empty and the engine publishes (the table kind's
+	 * scratch output).  NULL: the warehouse's table of that name. */
+	const char *write_to;
+	/* When set, a CREATE naming another table is an error. */
+	const char *expect_table;
+};
+
+/* What a statement cost, in BigQuery's terms (docs/bytes.md). */
+struct backend_stats {
+	int64_t bytes_processed, bytes_billed;
+	int64_t estimate_bytes; /* the dry run's */
+	/* the least a query bills for each table it references (BigQuery's
+	 * 10 MB): a bill that is a multiple of it may be the minimum alone */
+	int64_t min_billed_per_table;
+	int64_t partitions_scanned, partitions_total;
+	int64_t blocks_scanned, blocks_total;
+	int64_t rows;
+	double elapsed_ms;
+};
+
+int backend_query(struct backend *b, const char *sql, const struct backend_query *opt,
+                  struct backend_result **out);
+
+/* The columns of a table, one "name.column TYPE" line each (name: the
+ * table's), and its rows: what a table target's state record keeps.  dir:
+ * where backend_query's write_to put a table not yet published; NULL for
+ * the warehouse's table of that name.  The caller frees *schema. */
+int backend_table_schema(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows);
+/* One "name  TYPE" line per column, then partitioning, clustering and
+ * options.  name as written in SQL ("dataset.table", "table"). */
+int backend_describe(struct backend *b, const char *name, struct buf *out);
+/* Every table (a loaded table's child tables too, as "x__y"), sorted by
+ * name.  The caller frees each name and the array. */
+int backend_list(struct backend *b, char ***names, size_t *n);
+int backend_drop(struct backend *b, const char *name);
+
+/* Reading a result.  Types are BigQuery's names ("INT64", "STRING"); a
+ * cell is its text, NULL for SQL NULL. */
+size_t backend_result_ncols(const struct backend_result *r);
+size_t backend_result_nrows(const struct backend_result *r);
+const char *backend_result_colname(const struct backend_result *r, size_t col);
+const char *backend_result_coltype(const struct backend_result *r, size_t col);
+const char *backend_result_cell(const struct backend_result *r, size_t row, size_t col);
+const struct backend_stats *backend_result_stats(const struct backend_result *r);
+/* The summary line alone (no newline): rows, bytes, partitions, time. */
+char *backend_result_summary(const struct backend_result *r);
+/* As `pipe query` prints it: a box table then the summary line, or with
+ * json one object {"schema":[...],"rows":[...],"bytes_processed":...}. */
+int backend_result_print(const struct backend_result *r, bool json, FILE *out);
+void backend_result_free(struct backend_result *r); /* NULL is fine */
+
+/* GoogleSQL, checked before any warehouse sees it. */
+
+/* Table names a statement reads and writes, lower-cased, backticks
+ * removed ("proj.dataset.t"); *writes is NULL for a plain SELECT; CTE names
+ * are not reads.  The caller frees each string and the arrays. */
+int backend_sql_tables(const char *sql, char ***reads, size_t *nreads, char **writes);
+
+/* What one statement changes.  verb: "CREATE", "INSERT", "DROP", "DELETE",
+ * "UPDATE", "MERGE", "TRUNCATE" or "ALTER"; NULL for a SELECT.  table: the
+ * name as written, lower-cased; line, col: where the statement names it
+ * (1-based).  next_line, next_col: where a second statement starts after a
+ * ';' (0 when there is none).  A statement that does not parse is the
+ * parser's error. */
+struct backend_sql_write {
+	const char *verb;
+	char *table;
+	int line, col;
+	int next_line, next_col;
+};
+int backend_sql_write(const char *sql, struct backend_sql_write *w);
+void backend_sql_write_free(struct backend_sql_write *w);
+
+/* Whether name is a GoogleSQL type (BigQuery's names and aliases, any
+ * case: INT64, INTEGER, FLOAT64, STRING, DATE ...). */
+bool backend_type_known(const char *name);
+
+#endif

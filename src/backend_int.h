@@ -1,0 +1,47 @@
+/* backend_int: what a warehouse implements, for backend.c and the
+ * implementations (backend_local.c) only; callers use backend.h. */
+#ifndef PIPE_BACKEND_INT_H
+#define PIPE_BACKEND_INT_H
+
+#include "backend.h"
+
+/* A warehouse: backend.c's functions call these.  Each returns 0 or a
+ * negative PIPE_* code with the message set, as backend.h says. */
+struct backend_ops {
+	const char *name;
+	int (*load)(struct backend *b, const struct load_options *o, struct load_result *res);
+	int (*query)(struct backend *b, const char *sql, const struct backend_query *opt,
+	             struct backend_result **out);
+	int (*table_schema)(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows);
+	int (*describe)(struct backend *b, const char *name, struct buf *out);
+	int (*list)(struct backend *b, char ***names, size_t *n);
+	int (*drop)(struct backend *b, const char *name);
+	void (*close)(struct backend *b);
+};
+
+/* An implementation's own struct starts with this one. */
+struct backend {
+	const struct backend_ops *ops;
+};
+
+/* How a warehouse's results are read. */
+struct backend_result_ops {
+	size_t (*ncols)(const struct backend_result *r);
+	size_t (*nrows)(const struct backend_result *r);
+	const char *(*colname)(const struct backend_result *r, size_t col);
+	const char *(*coltype)(const struct backend_result *r, size_t col);
+	const char *(*cell)(const struct backend_result *r, size_t row, size_t col);
+	char *(*summary)(const struct backend_result *r);
+	int (*print)(const struct backend_result *r, bool json, FILE *out);
+	void (*free)(struct backend_result *r);
+};
+
+/* An implementation's result starts with this one; it fills stats. */
+struct backend_result {
+	const struct backend_result_ops *ops;
+	struct backend_stats stats;
+};
+
+int backend_local_open(struct backend **out, const char *root);
+
+#endif

@@ -1,0 +1,193 @@
+/* backend_local: the local warehouse behind backend.h.  Tables are the
+ * directories under root (targets/), read and written by src/warehouse/;
+ * loads are the loader's (load.c).  Holds nothing but root, so one
+ * backend serves every build thread at once. */
+#include "backend_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "warehouse/bytes.h"
+#include "warehouse/sql.h"
+#include "warehouse/table.h"
+
+struct local {
+	struct backend base;
+	char *root;
+};
+
+struct local_result {
+	struct backend_result base;
+	struct sql_result *sql;
+};
+
+static const char *root_of(const struct backend *b)
+{
+	return ((const struct local *)b)->root;
+}
+
+static const struct sql_result *sql_of(const struct backend_result *r)
+{
+	return ((const struct local_result *)r)->sql;
+}
+
+static size_t result_ncols(const struct backend_result *r) { return sql_result_ncols(sql_of(r)); }
+static size_t result_nrows(const struct backend_result *r) { return sql_result_nrows(sql_of(r)); }
+
+static const char *result_colname(const struct backend_result *r, size_t col)
+{
+	return sql_result_colname(sql_of(r), col);
+}
+
+static const char *result_coltype(const struct backend_result *r, size_t col)
+{
+	return sql_result_coltype(sql_of(r), col);
+}
+
+static const char *result_cell(const struct backend_result *r, size_t row, size_t col)
+{
+	return sql_result_cell(sql_of(r), row, col);
+}
+
+static char *result_summary(const struct backend_result *r) { return sql_summary_line(sql_of(r)); }
+
+static int result_print(const struct backend_result *r, bool json, FILE *out)
+{
+	return json ? sql_print_json(sql_of(r), out) : sql_print_table(sql_of(r), out);
+}
+
+static void result_free(struct backend_result *r)
+{
+	struct local_result *lr = (struct local_result *)r;
+	if (lr->sql)
+		sql_result_free(lr->sql);
+	free(lr);
+}
+
+static const struct backend_result_ops local_result_ops = {
+	.ncols = result_ncols,
+	.nrows = result_nrows,
+	.colname = result_colname,
+	.coltype = result_coltype,
+	.cell = result_cell,
+	.summary = result_summary,
+	.print = result_print,
+	.free = result_free,
+};
+
+static int local_load(struct backend *b, const struct load_options *o, struct load_result *res)
+{
+	(void)b;
+	return load_run(o, res);
+}
+
+static int local_query(struct backend *b, const char *sql, const struct backend_query *q,
+                       struct backend_result **out)
+{
+	struct sql_options opt = {
+		.root = root_of(b),
+		.dry_run = q->dry_run,
+		.max_bytes_billed = q->max_bytes_billed,
+		.output_dir = q->write_to,
+		.expect_table = q->expect_table,
+	};
+	struct sql_result *res = NULL;
+	struct local_result *lr;
+	const struct sql_stats *s;
+	int error;
+	if ((error = sql_run(sql, &opt, &res)) < 0) {
+		if (res)
+			sql_result_free(res);
+		return error;
+	}
+	s = sql_result_stats(res);
+	lr = xcalloc(1, sizeof(*lr));
+	lr->base.ops = &local_result_ops;
+	lr->base.stats = (struct backend_stats){
+		.bytes_processed = s->bytes_processed,
+		.bytes_billed = s->bytes_billed,
+		.estimate_bytes = s->estimate_bytes,
+		.min_billed_per_table = (int64_t)BYTES_MIN_BILLED,
+		.partitions_scanned = s->partitions_scanned,
+		.partitions_total = s->partitions_total,
+		.blocks_scanned = s->blocks_scanned,
+		.blocks_total = s->blocks_total,
+		.rows = s->rows,
+		.elapsed_ms = s->elapsed_ms,
+	};
+	lr->sql = res;
+	*out = &lr->base;
+	return 0;
+}
+
+static int local_table_schema(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows)
+{
+	char *found = NULL;
+	int error;
+	if (!dir && (error = table_resolve(root_of(b), name, &found)) < 0)
+		return error;
+	error = sql_table_schema(dir ? dir : found, name, schema, rows);
+	free(found);
+	return error;
+}
+
+static int local_describe(struct backend *b, const char *name, struct buf *out)
+{
+	struct table *t = NULL;
+	char *dir = NULL;
+	int error;
+	if ((error = table_resolve(root_of(b), name, &dir)) < 0 || (error = table_open(&t, dir)) < 0)
+		goto done;
+	table_describe(t, out);
+	table_close(t);
+done:
+	free(dir);
+	return error;
+}
+
+static int local_list(struct backend *b, char ***names, size_t *n)
+{
+	return table_list(root_of(b), names, n);
+}
+
+static int local_drop(struct backend *b, const char *name)
+{
+	struct backend_query q = {0};
+	struct backend_result *r = NULL;
+	char *sql;
+	int error;
+	if (strchr(name, '`'))
+		return error_setcode(PIPE_EUSAGE, "bad table name %s: a name has no backtick", name);
+	sql = xasprintf("DROP TABLE `%s`", name);
+	error = local_query(b, sql, &q, &r);
+	backend_result_free(r);
+	free(sql);
+	return error;
+}
+
+static void local_close(struct backend *b)
+{
+	struct local *l = (struct local *)b;
+	free(l->root);
+	free(l);
+}
+
+static const struct backend_ops local_ops = {
+	.name = "local",
+	.load = local_load,
+	.query = local_query,
+	.table_schema = local_table_schema,
+	.describe = local_describe,
+	.list = local_list,
+	.drop = local_drop,
+	.close = local_close,
+};
+
+int backend_local_open(struct backend **out, const char *root)
+{
+	struct local *l = xcalloc(1, sizeof(*l));
+	l->base.ops = &local_ops;
+	l->root = xstrdup(root);
+	*out = &l->base;
+	return 0;
+}
