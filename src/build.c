@@ -336,7 +336,6 @@ static struct job *new_job(struct engine *e, int i)
 		.out = j->tmp,
 		.final_out = e->plan.outputs[i],
 		.output_hash = e->plan.t[i].have_output ? &e->plan.t[i].output : NULL,
-		.targets_dir = PIPE_TARGETS_DIR,
 		.warehouse = e->o->warehouse,
 		.prev = j->have_prev ? &j->prev : NULL,
 		.rec = &j->rec,

@@ -38,9 +38,9 @@ struct build_ctx {
 	 * NULL when there is nothing.  Compared with prev->output, it tells
 	 * whether the output was changed outside pipe since the last build. */
 	const struct hash *output_hash;
-	const char *targets_dir; /* "targets": the warehouse's root */
 	/* Where table and report targets load and query (backend.h): one for
-	 * the whole build, shared by its threads. */
+	 * the whole build, shared by its threads; the local warehouse's tables
+	 * are under targets/. */
 	struct backend *warehouse;
 	/* The record of the last build, NULL when never built.  Read ETag,
 	 * cursors, the previous schema here. */

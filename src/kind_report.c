@@ -43,7 +43,7 @@ struct query {
 	char *sql;
 	int line;   /* of "-- name:", 1-based within the value */
 	bool chart, compare;
-	int64_t estimate;       /* from the dry run */
+	int64_t estimate;           /* from the dry run */
 	struct backend_result *res; /* from the run */
 };
 
@@ -348,7 +348,8 @@ static void put_bytes(struct buf *b, int64_t n)
  * less" when the sentence has named it already). */
 static void put_change(struct buf *b, const struct query *q, const struct query *base, bool named)
 {
-	int64_t qb = backend_result_stats(q->res)->bytes_processed, bb = backend_result_stats(base->res)->bytes_processed;
+	int64_t qb = backend_result_stats(q->res)->bytes_processed;
+	int64_t bb = backend_result_stats(base->res)->bytes_processed;
 	if (!bb) {
 		buf_puts(b, qb ? "more than nothing" : "the same");
 		return;
