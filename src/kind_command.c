@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "secrets.h"
+
 extern char **environ;
 
 static const char *const keys[] = {"run", "out", NULL};
@@ -36,34 +38,7 @@ static char *output_path(const struct target *t)
 
 enum { OUTPUT_TAIL_LINES = 20, OUTPUT_TAIL_BYTES = 4096 };
 
-/* The value of each ${NAME} the command names, where its output has it,
- * becomes ${NAME} again: an environment value (a token) never reaches the
- * record, and so never the history. */
-static void scrub_env(struct buf *tail, const char *run)
-{
-	for (const char *r = strstr(run, "${"); r; r = strstr(r + 2, "${")) {
-		const char *close = strchr(r + 2, '}');
-		char *name, *ref, *at;
-		const char *value;
-		if (!close)
-			break;
-		name = xstrndup(r + 2, (size_t)(close - r - 2));
-		value = getenv(name);
-		ref = xasprintf("${%s}", name);
-		while (value && *value && (at = strstr(buf_cstr(tail), value))) {
-			struct buf b = BUF_INIT;
-			buf_add(&b, tail->data, (size_t)(at - tail->data));
-			buf_puts(&b, ref);
-			buf_puts(&b, at + strlen(value));
-			buf_free(tail);
-			*tail = b;
-		}
-		free(ref);
-		free(name);
-	}
-}
-
-static void keep_output_tail(struct build_ctx *ctx, const char *run)
+static void keep_output_tail(struct build_ctx *ctx)
 {
 	const char *s = ctx->output.data;
 	size_t end = ctx->output.len, start;
@@ -87,7 +62,6 @@ static void keep_output_tail(struct build_ctx *ctx, const char *run)
 			start = (size_t)(nl - s) + 1;
 	}
 	buf_add(&tail, s + start, end - start);
-	scrub_env(&tail, run);
 	state_field_set(ctx->rec, "output_tail", buf_cstr(&tail));
 	buf_free(&tail);
 }
@@ -224,6 +198,7 @@ static int build(struct build_ctx *ctx)
 {
 	const char *run = target_value(ctx->target, "run");
 	struct buf in = BUF_INIT;
+	struct secrets sec = SECRETS_INIT;
 	char *out = xasprintf("out=%s", ctx->out);
 	char **env = NULL;
 	char *argv[] = {"sh", "-c", (char *)run, NULL};
@@ -278,6 +253,11 @@ static int build(struct build_ctx *ctx)
 		}
 	if (ctx->child)
 		ctx->child(ctx, pid, false);
+	/* The value of each ${NAME} the command names becomes ${NAME} again in
+	 * its output, before it is printed or kept: an environment value (a
+	 * token) never reaches the terminal, the record or the history. */
+	secrets_add_refs(&sec, run);
+	secrets_redact_buf(&sec, &ctx->output);
 	if (error < 0)
 		goto done;
 	if (WIFSIGNALED(status))
@@ -288,7 +268,7 @@ static int build(struct build_ctx *ctx)
 	else if (!path_exists(ctx->out))
 		error = error_set("command did not write $out");
 	if (error < 0)
-		keep_output_tail(ctx, run);
+		keep_output_tail(ctx);
 done:
 	if (out_pipe[0] >= 0)
 		close(out_pipe[0]);
@@ -297,6 +277,7 @@ done:
 	buf_free(&in);
 	free(out);
 	free(env);
+	secrets_free(&sec);
 	return error;
 }
 

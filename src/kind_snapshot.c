@@ -22,9 +22,9 @@
  * and manifest (a copy, so `git log -p state/` shows every fetch).
  *
  * Secrets: ${NAME} in url, params and headers is read from the environment
- * at request time.  The values go to libcurl and nowhere else: messages,
- * logs, the manifest and state use the text as written, and every message
- * is scrubbed of the values anyway (a server may echo a token back). */
+ * at request time (secrets.c).  The values go to libcurl and nowhere else:
+ * messages, logs, the manifest and state use the text as written, and every
+ * message is redacted anyway (a server may echo a token back). */
 #include "kind.h"
 #include "kind_snapshot.h"
 
@@ -40,6 +40,7 @@
 #include "hash.h"
 #include "http.h"
 #include "json.h"
+#include "secrets.h"
 
 /* ---- the recipe ---- */
 
@@ -351,109 +352,6 @@ static int check(const struct target *t)
 	return error;
 }
 
-/* ---- secrets ---- */
-
-struct secret {
-	char *name, *value, *escaped; /* escaped: as it appears in a URL */
-};
-
-struct secrets {
-	struct secret *v;
-	size_t n;
-};
-
-static void secrets_free(struct secrets *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].name);
-		free(s->v[i].value);
-		free(s->v[i].escaped);
-	}
-	free(s->v);
-}
-
-static void secrets_add(struct secrets *s, const char *name, const char *value)
-{
-	/* a value this short would blank out common text */
-	if (strlen(value) < 3)
-		return;
-	struct buf esc = BUF_INIT;
-	http_url_escape(&esc, value);
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n++] = (struct secret){xstrdup(name), xstrdup(value), buf_detach(&esc)};
-}
-
-/* Replaces every secret value in text by ${NAME}. */
-static char *redact(const struct secrets *s, const char *text)
-{
-	char *cur = xstrdup(text);
-	for (size_t i = 0; i < s->n; i++) {
-		const char *forms[] = {s->v[i].value, s->v[i].escaped};
-		for (size_t f = 0; f < 2; f++) {
-			size_t len = strlen(forms[f]);
-			if (!strstr(cur, forms[f]))
-				continue;
-			struct buf out = BUF_INIT;
-			const char *p = cur, *q;
-			while ((q = strstr(p, forms[f]))) {
-				buf_add(&out, p, (size_t)(q - p));
-				buf_printf(&out, "${%s}", s->v[i].name);
-				p = q + len;
-			}
-			buf_puts(&out, p);
-			free(cur);
-			cur = buf_detach(&out);
-		}
-	}
-	return cur;
-}
-
-static bool env_name_char(char c, bool first)
-{
-	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9');
-}
-
-/* ${NAME} -> the environment's value (remembered as a secret); $$ -> $. */
-static int expand_env(const char *s, const struct attr *where, struct secrets *sec, char **out)
-{
-	struct buf b = BUF_INIT;
-	const char *p = s;
-	*out = NULL;
-	while (*p) {
-		if (p[0] == '$' && p[1] == '$') {
-			buf_putc(&b, '$');
-			p += 2;
-			continue;
-		}
-		const char *close;
-		if (p[0] == '$' && p[1] == '{' && env_name_char(p[2], true) && (close = strchr(p + 2, '}'))) {
-			const char *q = p + 3;
-			while (q < close && env_name_char(*q, false))
-				q++;
-			if (q == close) {
-				char *name = xstrndup(p + 2, (size_t)(close - p - 2));
-				const char *v = getenv(name);
-				if (!v) {
-					int error = error_at(&where->value_pos, "%s uses the environment variable %s, "
-					                     "which is not set", where->key, name);
-					free(name);
-					buf_free(&b);
-					return error;
-				}
-				secrets_add(sec, name, v);
-				buf_puts(&b, v);
-				free(name);
-				p = close + 1;
-				continue;
-			}
-		}
-		buf_putc(&b, *p++);
-	}
-	*out = xstrdup(buf_cstr(&b));
-	buf_free(&b);
-	return 0;
-}
-
 /* A URL for messages: as written, ${NAME} kept, the rest encoded as sent. */
 static void display_add_param(struct buf *u, const char *name, const char *value)
 {
@@ -522,7 +420,7 @@ static char *manifest(const char *display_url, const struct http_result *r, cons
 		json_raw_or_string(&b, r->soda_types);
 	}
 	buf_puts(&b, "\n}\n");
-	char *out = redact(sec, buf_cstr(&b));
+	char *out = secrets_redact(sec, buf_cstr(&b));
 	buf_free(&b);
 	return out;
 }
@@ -537,7 +435,7 @@ struct run {
 static void log_line(void *arg, const char *line)
 {
 	struct run *run = arg;
-	char *clean = redact(run->sec, line);
+	char *clean = secrets_redact(run->sec, line);
 	run->ctx->log(run->ctx, "%s", clean);
 	free(clean);
 }
@@ -567,7 +465,7 @@ static int build(struct build_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	struct config c;
-	struct secrets sec = {0};
+	struct secrets sec = SECRETS_INIT;
 	struct buf display = BUF_INIT;
 	struct http_result r = {0};
 	char *url = NULL, *cursor_value = NULL, *text = NULL, *path = NULL;
@@ -593,7 +491,7 @@ static int build(struct build_ctx *ctx)
 		display_add_param(&display, c.inc_param, c.inc_template ? c.inc_template : "{cursor}");
 	request_id(buf_cstr(&display), &c, id);
 
-	if ((error = expand_env(c.url, target_attr(t, "url"), &sec, &url)) < 0)
+	if ((error = secrets_expand(&sec, c.url, target_attr(t, "url"), &url)) < 0)
 		goto done;
 	if (str_starts(url, "file:") && !str_starts(url, "file://")) {
 		/* file:data/x.json: relative to the project root, the current directory */
@@ -624,7 +522,7 @@ static int build(struct build_ctx *ctx)
 	}
 	params = xcalloc(2 * c.nparams + 3, sizeof(char *));
 	for (size_t i = 0; i < 2 * c.nparams; i++)
-		if ((error = expand_env(c.params[i], target_attr(t, "params"), &sec, &params[i])) < 0)
+		if ((error = secrets_expand(&sec, c.params[i], target_attr(t, "params"), &params[i])) < 0)
 			goto done;
 	nparams = c.nparams;
 	headers = xcalloc(c.nheaders + 1, sizeof(char *));
@@ -632,7 +530,7 @@ static int build(struct build_ctx *ctx)
 	if (!hattr)
 		hattr = target_attr(t, "header");
 	for (size_t i = 0; i < c.nheaders; i++)
-		if ((error = expand_env(c.headers[i], hattr, &sec, &headers[i])) < 0)
+		if ((error = secrets_expand(&sec, c.headers[i], hattr, &headers[i])) < 0)
 			goto done;
 
 	/* incremental: only rows past the largest value seen last time */
@@ -643,8 +541,8 @@ static int build(struct build_ctx *ctx)
 			cursor = c.inc_start;
 		if (cursor) {
 			char *tmpl;
-			if ((error = expand_env(c.inc_template ? c.inc_template : "{cursor}",
-			                        target_attr(t, "incremental"), &sec, &tmpl)) < 0)
+			if ((error = secrets_expand(&sec, c.inc_template ? c.inc_template : "{cursor}",
+			                            target_attr(t, "incremental"), &tmpl)) < 0)
 				goto done;
 			struct buf v = BUF_INIT;
 			const char *at = strstr(tmpl, "{cursor}");
@@ -722,12 +620,12 @@ static int build(struct build_ctx *ctx)
 	if (r.etag || r.last_modified)
 		state_field_set(ctx->rec, "conditional", id);
 	if (r.etag) {
-		char *v = redact(&sec, r.etag);
+		char *v = secrets_redact(&sec, r.etag);
 		state_field_set(ctx->rec, "etag", v);
 		free(v);
 	}
 	if (r.last_modified) {
-		char *v = redact(&sec, r.last_modified);
+		char *v = secrets_redact(&sec, r.last_modified);
 		state_field_set(ctx->rec, "last_modified", v);
 		free(v);
 	}
@@ -736,7 +634,7 @@ static int build(struct build_ctx *ctx)
 		const char *next = r.max_value && (!cursor || json_cursor_cmp(r.max_value, cursor) > 0)
 		                 ? r.max_value : cursor;
 		if (next) {
-			char *v = redact(&sec, next);
+			char *v = secrets_redact(&sec, next);
 			state_field_set(ctx->rec, "cursor", v);
 			free(v);
 		}
@@ -744,9 +642,7 @@ static int build(struct build_ctx *ctx)
 done:
 	if (error < 0) {
 		/* the last net: no expanded value leaves in a message */
-		char *msg = redact(&sec, error_last());
-		error_setcode(error, "%s", msg);
-		free(msg);
+		secrets_redact_error(&sec, error);
 		rm_rf(ctx->out);
 	}
 	for (size_t i = 0; params && i < 2 * c.nparams + 2; i++)
