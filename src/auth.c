@@ -138,7 +138,9 @@ int auth_open(struct auth **out, const char *key_path, const struct auth_options
 	int error = 0;
 
 	*out = NULL;
-	if (!key_path && !(key_path = getenv("GOOGLE_APPLICATION_CREDENTIALS"))) {
+	if (!key_path)
+		key_path = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	if (!key_path || !*key_path) {
 		free(a);
 		return error_setcode(PIPE_EUSAGE, "GOOGLE_APPLICATION_CREDENTIALS is not set: it names "
 		                     "the service account's key file (docs/bigquery.md)");

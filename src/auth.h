@@ -28,7 +28,7 @@ struct auth_options {
 struct auth;
 
 /* Reads and checks the key file at key_path; NULL takes the path from
- * GOOGLE_APPLICATION_CREDENTIALS.  A bad file is an error naming the file
+ * GOOGLE_APPLICATION_CREDENTIALS (unset or empty: an error).  A bad file is an error naming the file
  * and the field (file:line:col), never quoting the key.  opt may be NULL. */
 int auth_open(struct auth **out, const char *key_path, const struct auth_options *opt);
 /* An access token valid for AUTH_RENEW_SECONDS more at least: the one in

@@ -269,6 +269,9 @@ static void key_from_environment(void)
 	CHECK(auth_open(&a, NULL, NULL) == PIPE_EUSAGE);
 	CHECK_STR(error_last(), "GOOGLE_APPLICATION_CREDENTIALS is not set: it names the service "
 	                        "account's key file (docs/bigquery.md)");
+	setenv("GOOGLE_APPLICATION_CREDENTIALS", "", 1); /* set empty is not set */
+	CHECK(auth_open(&a, NULL, NULL) == PIPE_EUSAGE);
+	CHECK(str_starts(error_last(), "GOOGLE_APPLICATION_CREDENTIALS is not set"));
 	char *path = write_key("env.json", "service_account", "known.pem", "/token/env");
 	setenv("GOOGLE_APPLICATION_CREDENTIALS", path, 1);
 	free(path);
