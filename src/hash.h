@@ -1,4 +1,6 @@
-/* hash: SHA-256 through OpenSSL's EVP interface, of bytes, files and trees. */
+/* hash: the crypto module, the only one that includes OpenSSL: SHA-256
+ * through EVP, of bytes, files and trees; RS256 signatures and base64url,
+ * for the JWTs that get BigQuery's tokens (auth.c). */
 #ifndef PIPE_HASH_H
 #define PIPE_HASH_H
 
@@ -39,5 +41,15 @@ void hash_hex(const struct hash *h, char out[HASH_HEX_LEN + 1]);
 int hash_from_hex(const char *hex, struct hash *out);
 bool hash_eq(const struct hash *a, const struct hash *b);
 bool hash_is_zero(const struct hash *h);
+
+struct buf;
+/* Appends the RS256 signature (RSASSA-PKCS1-v1_5 with SHA-256) of
+ * data[0..len) to sig, signed with the unencrypted PEM private key
+ * pem[0..pem_len) (PKCS#8 "BEGIN PRIVATE KEY", as a service-account key file
+ * holds it, or "BEGIN RSA PRIVATE KEY").  Loads libcrypto if needed.  The
+ * messages never quote the key. */
+int rs256_sign(const char *pem, size_t pem_len, const void *data, size_t len, struct buf *sig);
+/* Appends p[0..n) in base64url without padding (RFC 7515's encoding). */
+void base64url_add(struct buf *b, const void *p, size_t n);
 
 #endif

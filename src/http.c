@@ -802,3 +802,156 @@ done:
 		http_result_free(r);
 	return error;
 }
+
+/* ---- one request, the reply in memory ---- */
+
+struct reply_transfer {
+	struct transfer t; /* first: on_header takes it */
+	struct buf *body;
+	bool too_big;
+};
+
+static size_t on_reply_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct reply_transfer *rt = arg;
+	size_t len = size * n;
+	if (rt->body->len + len > HTTP_MAX_REPLY) {
+		rt->too_big = true;
+		return 0;
+	}
+	buf_add(rt->body, p, len);
+	return len;
+}
+
+/* One attempt: 0 a reply that is final, 1 retry (why in *why), -1 failed. */
+static int request_once(const struct http_request *r, const struct http_fetch *policy, CURL *c,
+                        struct http_reply *out, struct buf *why, long *wait_ms)
+{
+	struct curl_slist *hdrs = NULL;
+	struct reply_transfer rt = {.body = &out->body};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	const char *method = r->method ? r->method : r->body ? "POST" : "GET";
+	int error = 0;
+
+	buf_clear(&out->body);
+	out->status = 0;
+	*wait_ms = -1;
+	setup_handle(c, policy, &hdrs, false, true);
+	if (r->body) {
+		char *h = xasprintf("Content-Type: %s", r->content_type ? r->content_type
+		                                                          : "application/octet-stream");
+		hdrs = lib.curl_slist_append(hdrs, h);
+		free(h);
+		/* no Expect: 100-continue wait before a large body */
+		hdrs = lib.curl_slist_append(hdrs, "Expect:");
+		lib.curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
+		lib.curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	}
+	if (strcmp(method, r->body ? "POST" : "GET"))
+		lib.curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lib.curl_easy_setopt(c, CURLOPT_URL, r->url);
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lib.curl_easy_setopt(c, CURLOPT_HEADERDATA, &rt.t);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply_body);
+	lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, &rt);
+
+	CURLcode rc = lib.curl_easy_perform(c);
+	lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	if (rt.too_big) {
+		error = error_set("the reply is larger than %u MB", HTTP_MAX_REPLY >> 20);
+	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		error = error_set("interrupted");
+	} else if (rc != CURLE_OK) {
+		const char *msg = errbuf[0] ? errbuf : lib.curl_easy_strerror(rc);
+		if (retryable_curl(rc)) {
+			buf_puts(why, msg);
+			error = 1;
+		} else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+			error = error_set("%s (the server's certificate is not trusted)", msg);
+		} else {
+			error = error_set("%s", msg);
+		}
+	} else if (out->status == 429 || out->status == 408 ||
+	           (out->status >= 500 && out->status <= 599)) {
+		buf_printf(why, "HTTP %ld", out->status);
+		*wait_ms = retry_after_ms(rt.t.retry_after);
+		error = 1;
+	}
+	buf_puts(&out->body, ""); /* NUL-terminated even when empty */
+	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	lib.curl_slist_free_all(hdrs);
+	transfer_free(&rt.t);
+	return error;
+}
+
+int http_request(const struct http_request *r, struct http_reply *out)
+{
+	/* the fetch's helpers (handle setup, backoff, notes) read these */
+	struct http_fetch policy = {
+		.headers = r->headers, .nheaders = r->nheaders, .ca_file = r->ca_file,
+		.timeout_ms = r->timeout_ms, .connect_timeout_ms = r->connect_timeout_ms,
+		.retries = r->retries, .retry_delay_ms = r->retry_delay_ms,
+		.retry_max_ms = r->retry_max_ms, .log = r->log, .log_arg = r->log_arg,
+	};
+	struct buf why = BUF_INIT;
+	CURL *c = NULL;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_code != CURLE_OK) {
+		error = error_set("cannot start libcurl: %s",
+		                  lib.curl_easy_strerror ? lib.curl_easy_strerror(curl_init_code) : lib_error);
+		goto done;
+	}
+	if (!(c = lib.curl_easy_init())) {
+		error = error_set("cannot start a curl handle");
+		goto done;
+	}
+	for (int n = 0;; n++) {
+		long wait = -1;
+		buf_clear(&why);
+		out->attempts = n + 1;
+		if ((error = request_once(r, &policy, c, out, &why, &wait)) <= 0)
+			break;
+		/* a reply the retries end on is the caller's to read */
+		bool replied = out->status >= 400;
+		if (n >= r->retries || wait > r->retry_max_ms) {
+			if (wait > r->retry_max_ms)
+				note(&policy, "%s: %s: the server asks to retry after %lds, more than "
+				     "retry_max (%ldms)", r->display_url, buf_cstr(&why), wait / 1000,
+				     r->retry_max_ms);
+			error = replied ? 0
+			        : n ? error_set("%s (gave up after %d attempts)", buf_cstr(&why), n + 1)
+			            : error_set("%s", buf_cstr(&why));
+			break;
+		}
+		if (wait < 0)
+			wait = backoff_ms(&policy, n + 1);
+		note(&policy, "%s: %s; retrying in %ldms (attempt %d of %d)", r->display_url,
+		     buf_cstr(&why), wait, n + 2, r->retries + 1);
+		sleep_ms(wait);
+		if (interrupted) {
+			error = error_set("%s; interrupted before attempt %d", buf_cstr(&why), n + 2);
+			break;
+		}
+	}
+	if (error < 0)
+		error_prefix("%s %s: ", r->method ? r->method : r->body ? "POST" : "GET",
+		             r->display_url);
+done:
+	if (c)
+		lib.curl_easy_cleanup(c);
+	buf_free(&why);
+	return error;
+}
+
+void http_reply_free(struct http_reply *out)
+{
+	buf_free(&out->body);
+	memset(out, 0, sizeof(*out));
+}

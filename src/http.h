@@ -1,7 +1,9 @@
-/* http: GET requests with libcurl, the only module that includes curl.
+/* http: requests with libcurl, the only module that includes curl.
  * One fetch is a series of pages (pagination), each written to a file as it
  * arrives and checked as JSON on the way, with retries, timeouts and a
- * conditional first request.  Nothing here knows the DAG file or state. */
+ * conditional first request.  One request (http_request) sends a method and
+ * a body and keeps the reply in memory, with the same retries.  Nothing
+ * here knows the DAG file or state. */
 #ifndef PIPE_HTTP_H
 #define PIPE_HTTP_H
 
@@ -78,6 +80,43 @@ struct http_result {
  * files already written stay in dir for the caller to remove. */
 int http_fetch(const struct http_fetch *f, struct http_result *r);
 void http_result_free(struct http_result *r);
+
+/* One request with its reply in memory: a token exchange, a BigQuery job.
+ * A reply of 429, 408 or 5xx, and a dropped or timed-out connection, are
+ * retried as a fetch's pages are (backoff, Retry-After): callers make their
+ * requests safe to send twice.  Redirects are not followed. */
+struct http_request {
+	const char *method;          /* "GET", "POST", "PUT"...; NULL: GET, or POST with a body */
+	const char *url;             /* may hold secrets: never printed */
+	const char *display_url;     /* for messages */
+	const char *const *headers;  /* "Name: value"; may hold secrets */
+	size_t nheaders;
+	const char *body;            /* NULL: none */
+	size_t body_len;
+	const char *content_type;    /* of the body: "application/json"... */
+	const char *ca_file;
+	long timeout_ms, connect_timeout_ms;
+	int retries;
+	long retry_delay_ms, retry_max_ms;
+	http_log_fn log;             /* retry notes */
+	void *log_arg;
+};
+
+/* A reply larger than this is refused: a page of results, not a table. */
+#define HTTP_MAX_REPLY (64u << 20)
+
+struct http_reply {
+	long status;     /* of the last attempt */
+	struct buf body; /* its body, NUL-terminated */
+	int attempts;
+};
+
+/* Sends r until it gets a reply that is not retried, or the retries are
+ * spent: then 0, with the last reply in *out, whatever its status (the
+ * caller reads an error body its own way).  < 0 when no reply came (the
+ * message names display_url).  Free *out with http_reply_free either way. */
+int http_request(const struct http_request *r, struct http_reply *out);
+void http_reply_free(struct http_reply *out);
 
 /* For a signal handler (async-signal-safe): with sig != 0, transfers in
  * progress end within a second, and retries and their waits stop, failing

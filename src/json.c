@@ -346,6 +346,11 @@ bool json_eq(const struct json_doc *doc, int i, const char *s)
 	return (size_t)(t->end - t->start) == n && !memcmp(doc->text + t->start, s, n);
 }
 
+void json_tok_pos(const struct json_doc *doc, int i, int64_t *line, int64_t *col)
+{
+	position(doc->text, (size_t)doc->toks[i].start, doc->line, doc->col, line, col);
+}
+
 int json_get(const struct json_doc *doc, int obj, const char *key)
 {
 	int i, k;

@@ -61,6 +61,8 @@ int json_parse(struct json_doc *doc, const char *text, size_t len, const char *w
 void json_doc_free(struct json_doc *doc);
 /* The token after the value at i and everything inside it. */
 int json_skip(const struct json_doc *doc, int i);
+/* Where token i starts, 1-based, for a message "where:line:col: ...". */
+void json_tok_pos(const struct json_doc *doc, int i, int64_t *line, int64_t *col);
 /* The value of key in the object at obj, or -1. */
 int json_get(const struct json_doc *doc, int obj, const char *key);
 /* A string token's decoded bytes: points into the text when there is no

@@ -30,6 +30,8 @@ Routes (GET):
   /gzip                          gzip-encoded, only when the client accepts it
   /ua                            400 unless the User-Agent is pipe/<version>
   /query                         [{"query": "<the raw query string>"}]
+  /echo (any method)             {"method", "content_type", "body"}: the request back
+POST, PUT and DELETE reach the same routes (after the body is read).
   /repeat?total=&$offset=&$limit=   the 1,500 rows of the three samples repeated,
                                  in Socrata's layout (a compact row per line), for
                                  benchmarks
@@ -144,6 +146,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not route:
             return self.send(404, dumps({"error": "no route %s" % u.path}))
         return route(q, arg, key)
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(n).decode("utf-8", "replace")
+        if urlsplit(self.path).path == "/echo":
+            return self.send(200, dumps({"method": self.command, "body": self.body,
+                                         "content_type": self.headers.get("Content-Type")}))
+        return self.do_GET()
+
+    do_PUT = do_DELETE = do_POST
 
     def r_soda(self, q, arg, key):
         rows = self.rows(q)

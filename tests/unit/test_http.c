@@ -514,6 +514,111 @@ static void test_https_needs_ca(void)
 	CHECK_INT(rows, 10);
 }
 
+/* http_request with the test defaults: quick retries, short timeouts. */
+static int request(const char *method, const char *path, const char *body, int retries,
+                   struct http_reply *out)
+{
+	struct http_request r = {
+		.method = method,
+		.url = url(path),
+		.display_url = path,
+		.body = body,
+		.body_len = body ? strlen(body) : 0,
+		.content_type = body ? "application/json" : NULL,
+		.timeout_ms = 5000,
+		.connect_timeout_ms = 2000,
+		.retries = retries,
+		.retry_delay_ms = 10,
+		.retry_max_ms = 3000,
+		.log = count_log,
+	};
+	log_lines = 0;
+	last_log[0] = '\0';
+	return http_request(&r, out);
+}
+
+static void test_request_post_json(void)
+{
+	struct http_reply rep;
+	int rc = request(NULL, "/echo", "{\"query\": \"SELECT 1\"}", 0, &rep);
+	char *body = xstrdup(buf_cstr(&rep.body));
+	long status = rep.status;
+	http_reply_free(&rep);
+	CHECK_OK(rc);
+	CHECK_INT(status, 200);
+	CHECK(strstr(body, "\"method\": \"POST\""));
+	CHECK(strstr(body, "\"content_type\": \"application/json\""));
+	CHECK(strstr(body, "\"body\": \"{\\\"query\\\": \\\"SELECT 1\\\"}\""));
+	free(body);
+}
+
+static void test_request_methods(void)
+{
+	struct http_reply rep;
+	CHECK_OK(request("PUT", "/echo", "[]", 0, &rep));
+	bool put = strstr(buf_cstr(&rep.body), "\"method\": \"PUT\"") != NULL;
+	http_reply_free(&rep);
+	CHECK(put);
+	CHECK_OK(request("DELETE", "/echo", NULL, 0, &rep));
+	bool del = strstr(buf_cstr(&rep.body), "\"method\": \"DELETE\"") != NULL;
+	http_reply_free(&rep);
+	CHECK(del);
+}
+
+/* a POST is sent again after a 500, and again after a 429 */
+static void test_request_retried(void)
+{
+	struct http_reply rep;
+	CHECK_OK(request("POST", "/fault/500?n=2&tag=req", "{}", 3, &rep));
+	long status = rep.status;
+	int attempts = rep.attempts;
+	http_reply_free(&rep);
+	CHECK_INT(status, 200);
+	CHECK_INT(attempts, 3);
+	CHECK_INT(log_lines, 2);
+	CHECK(strstr(last_log, "/fault/500?n=2&tag=req: HTTP 500; retrying in"));
+	CHECK_OK(request("POST", "/fault/429?n=1&after=0&tag=req", "{}", 3, &rep));
+	status = rep.status;
+	http_reply_free(&rep);
+	CHECK_INT(status, 200);
+}
+
+/* when the retries are spent, the last reply is the caller's to read */
+static void test_request_gives_up_with_the_reply(void)
+{
+	struct http_reply rep;
+	CHECK_OK(request("GET", "/fault/500?n=9&tag=req", NULL, 1, &rep));
+	char *body = xstrdup(buf_cstr(&rep.body));
+	long status = rep.status;
+	int attempts = rep.attempts;
+	http_reply_free(&rep);
+	CHECK_INT(status, 500);
+	CHECK_INT(attempts, 2);
+	CHECK_STR(body, "<html>internal error</html>\n");
+	free(body);
+	CHECK_OK(request("GET", "/fault/404", NULL, 3, &rep));
+	status = rep.status;
+	attempts = rep.attempts;
+	http_reply_free(&rep);
+	CHECK_INT(status, 404);
+	CHECK_INT(attempts, 1); /* a 4xx is not retried */
+}
+
+static void test_request_without_reply_fails(void)
+{
+	struct http_reply rep;
+	struct http_request r = {
+		.url = "http://127.0.0.1:1/token", .display_url = "the token endpoint",
+		.body = "a=b", .body_len = 3, .content_type = "application/x-www-form-urlencoded",
+		.connect_timeout_ms = 2000, .retries = 1, .retry_delay_ms = 10, .retry_max_ms = 100,
+	};
+	int rc = http_request(&r, &rep);
+	http_reply_free(&rep);
+	CHECK(rc < 0);
+	CHECK(str_starts(error_last(), "POST the token endpoint: "));
+	CHECK(strstr(error_last(), "(gave up after 2 attempts)"));
+}
+
 int main(void)
 {
 	if (!getcwd(root, sizeof(root)))
@@ -566,6 +671,11 @@ int main(void)
 	RUN(test_gzip_and_user_agent);
 	RUN(test_file_url);
 	RUN(test_https_needs_ca);
+	RUN(test_request_post_json);
+	RUN(test_request_methods);
+	RUN(test_request_retried);
+	RUN(test_request_gives_up_with_the_reply);
+	RUN(test_request_without_reply_fails);
 
 	stop_server("plain");
 	stop_server("tls");
