@@ -7,7 +7,7 @@ CFLAGS  ?= -O2 -g
 PKGS     = libcurl libgit2 openssl
 # jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
 # libcurl, libgit2 and libcrypto are not linked: http.c, history.c and
-# hash.c load them (dlopen) when first needed, so that a query, or a no-op
+# crypto.c load them (dlopen) when first needed, so that a query, or a no-op
 # build, does not load the forty libraries they bring.  Their sonames come
 # from the development packages the build uses.
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '/SONAME/ { print $$2 }')

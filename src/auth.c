@@ -16,7 +16,7 @@
  * wiped when freed: no message quotes them (a message may reach a log, a
  * state record or a commit). */
 #include "auth.h"
-#include "hash.h"
+#include "crypto.h"
 #include "json.h"
 
 #include <pthread.h>

@@ -10,7 +10,7 @@
 
 #include <sys/stat.h>
 
-#include "hash.h"
+#include "crypto.h"
 
 enum index_status { INDEX_NONE = 0, INDEX_OK = 1, INDEX_FAILED = 2 };
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hash.h"
+#include "crypto.h"
 #include "state.h"
 #include "target.h"
 #include "util.h"

@@ -37,7 +37,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "hash.h"
+#include "crypto.h"
 #include "http.h"
 #include "json.h"
 #include "secrets.h"

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "backend.h"
-#include "hash.h"
+#include "crypto.h"
 #include "kind_snapshot.h"
 
 static const char *const keys[] = {

@@ -5,7 +5,7 @@
 #include "build.h"
 #include "fsck.h"
 #include "graph.h"
-#include "hash.h"
+#include "crypto.h"
 #include "history.h"
 #include "pipefile.h"
 #include "state.h"

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "graph.h"
-#include "hash.h"
+#include "crypto.h"
 #include "index.h"
 
 /* Bumped when the meaning of keys or the format of any output changes (a

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hash.h"
+#include "crypto.h"
 
 struct buf;
 

@@ -11,7 +11,7 @@
  *   target.c, state.c              a target and its record, as the kinds see them
  *   util.c
  *
- * Beside target.h and state.h, a kind includes only what it drives (hash.h,
+ * Beside target.h and state.h, a kind includes only what it drives (crypto.h,
  * http.h, json.h, load.h, the warehouse's sql.h, table.h and bytes.h, the
  * snapshot kind's kind_snapshot.h), never pipefile.h, graph.h or build.h. */
 #ifndef PIPE_TARGET_H

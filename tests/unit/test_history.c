@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hash.h"
+#include "crypto.h"
 #include "history.h"
 #include "state.h"
 

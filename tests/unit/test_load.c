@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "hash.h"
+#include "crypto.h"
 #include "warehouse/table.h"
 #include "warehouse/value.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "hash.h"
+#include "crypto.h"
 #include "state.h"
 
 #define DATA "tests/data/state"

@@ -1,4 +1,4 @@
-#include "hash.h"
+#include "crypto.h"
 #include "t.h"
 
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* hash: the crypto module, the only one that includes OpenSSL: SHA-256
+/* crypto: the crypto module, the only one that includes OpenSSL: SHA-256
  * through EVP, of bytes, files and trees; RS256 signatures and base64url,
  * for the JWTs that get BigQuery's tokens (auth.c). */
-#ifndef PIPE_HASH_H
-#define PIPE_HASH_H
+#ifndef PIPE_CRYPTO_H
+#define PIPE_CRYPTO_H
 
 #include <stdbool.h>
 #include <stddef.h>

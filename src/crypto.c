@@ -1,4 +1,4 @@
-#include "hash.h"
+#include "crypto.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -42,7 +42,7 @@ struct hasher {
 LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
 static char crypto_error[256];
 
-LIB_NOTE_DLOPEN("hash", "SHA-256 of inputs, outputs and targets, for build, status and fsck; "
+LIB_NOTE_DLOPEN("crypto", "SHA-256 of inputs, outputs and targets, for build, status and fsck; "
                 "RS256 signatures for BigQuery's service-account tokens",
                 "required", LIBCRYPTO_SONAME);
 
