@@ -4,6 +4,7 @@
  * parser. */
 #include "backend_int.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,11 +76,171 @@ const char *backend_result_cell(const struct backend_result *r, size_t row, size
 }
 
 const struct backend_stats *backend_result_stats(const struct backend_result *r) { return &r->stats; }
-char *backend_result_summary(const struct backend_result *r) { return r->ops->summary(r); }
+/* The printers read a result through its accessors alone, so every
+ * warehouse prints as the local one does. */
+
+static void format_bytes(struct buf *b, uint64_t n)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+	if (n < 1024) {
+		buf_printf(b, "%" PRIu64 " B", n);
+		return;
+	}
+	double v = (double)n / 1024;
+	size_t u = 0;
+	while (v >= 1024 && u < 4)
+		v /= 1024, u++;
+	buf_printf(b, "%.1f %s", v, units[u]);
+}
+
+char *backend_result_summary(const struct backend_result *r)
+{
+	const struct backend_stats *s = &r->stats;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%" PRId64 " row%s | ", s->rows, s->rows == 1 ? "" : "s");
+	format_bytes(&b, (uint64_t)s->bytes_processed);
+	buf_puts(&b, " processed (estimate ");
+	format_bytes(&b, (uint64_t)s->estimate_bytes);
+	buf_puts(&b, ") | ");
+	format_bytes(&b, (uint64_t)s->bytes_billed);
+	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | %.0f ms",
+	           s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	return buf_detach(&b);
+}
+
+/* Numbers are right-aligned in the box table. */
+static bool type_is_number(const char *type)
+{
+	return !strcmp(type, "INT64") || !strcmp(type, "FLOAT64") || !strcmp(type, "NUMERIC");
+}
+
+/* ... and bare in JSON, as are booleans, but for the floats JSON has no
+ * literal for. */
+static bool json_bare(const char *type, const char *v)
+{
+	return (!strcmp(type, "INT64") || !strcmp(type, "FLOAT64") || !strcmp(type, "BOOL")) &&
+	       strcmp(v, "inf") && strcmp(v, "-inf") && strcmp(v, "nan");
+}
+
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static const char *cell_text(const struct backend_result *r, size_t row, size_t col)
+{
+	const char *v = backend_result_cell(r, row, col);
+	return v ? v : "NULL";
+}
+
+/* A BigQuery CLI-like box table, then the summary line. */
+static void print_table(const struct backend_result *r, FILE *out)
+{
+	size_t ncols = backend_result_ncols(r), nrows = backend_result_nrows(r);
+	if (r->message)
+		fprintf(out, "%s\n", r->message);
+	if (r->dry_run)
+		fprintf(out, "Query successfully validated. Assuming the tables are not modified, running this "
+		        "query will process %" PRId64 " bytes of data.\n", r->stats.estimate_bytes);
+	else if (ncols && !r->message) {
+		size_t *w = xcalloc(ncols, sizeof *w);
+		struct buf line = BUF_INIT;
+		for (size_t c = 0; c < ncols; c++) {
+			w[c] = text_width(backend_result_colname(r, c));
+			for (size_t i = 0; i < nrows; i++) {
+				size_t n = text_width(cell_text(r, i, c));
+				if (n > w[c])
+					w[c] = n;
+			}
+		}
+		for (size_t c = 0; c < ncols; c++) {
+			buf_putc(&line, '+');
+			for (size_t k = 0; k < w[c] + 2; k++)
+				buf_putc(&line, '-');
+		}
+		buf_puts(&line, "+\n");
+		fputs(buf_cstr(&line), out);
+		for (size_t c = 0; c < ncols; c++) {
+			const char *name = backend_result_colname(r, c);
+			fprintf(out, "| %s%*s ", name, (int)(w[c] - text_width(name)), "");
+		}
+		fputs("|\n", out);
+		fputs(buf_cstr(&line), out);
+		for (size_t i = 0; i < nrows; i++) {
+			for (size_t c = 0; c < ncols; c++) {
+				const char *v = cell_text(r, i, c);
+				int pad = (int)(w[c] - text_width(v));
+				if (type_is_number(backend_result_coltype(r, c)))
+					fprintf(out, "| %*s%s ", pad, "", v);
+				else
+					fprintf(out, "| %s%*s ", v, pad, "");
+			}
+			fputs("|\n", out);
+		}
+		fputs(buf_cstr(&line), out);
+		buf_free(&line);
+		free(w);
+	}
+	char *sum = backend_result_summary(r);
+	fprintf(out, "%s\n", sum);
+	free(sum);
+}
+
+/* A name or a cell as a JSON string, through a buffer reused for the
+ * whole result. */
+static void json_string(FILE *out, struct buf *scratch, const char *s)
+{
+	buf_clear(scratch);
+	buf_json_string(scratch, s);
+	fputs(buf_cstr(scratch), out);
+}
+
+/* {"schema":[...],"rows":[...],"rows_count":..,"bytes_processed":..,...} */
+static void print_json(const struct backend_result *r, FILE *out)
+{
+	const struct backend_stats *s = &r->stats;
+	size_t ncols = backend_result_ncols(r), nrows = backend_result_nrows(r);
+	struct buf scratch = BUF_INIT;
+	fputs("{\"schema\":[", out);
+	for (size_t c = 0; c < ncols; c++) {
+		fputs(c ? ",{\"name\":" : "{\"name\":", out);
+		json_string(out, &scratch, backend_result_colname(r, c));
+		fprintf(out, ",\"type\":\"%s\"}", backend_result_coltype(r, c));
+	}
+	fputs("],\"rows\":[", out);
+	for (size_t i = 0; i < nrows; i++) {
+		fputs(i ? ",[" : "[", out);
+		for (size_t c = 0; c < ncols; c++) {
+			const char *v = backend_result_cell(r, i, c);
+			if (c)
+				fputc(',', out);
+			if (!v)
+				fputs("null", out);
+			else if (json_bare(backend_result_coltype(r, c), v))
+				fputs(v, out);
+			else
+				json_string(out, &scratch, v);
+		}
+		fputc(']', out);
+	}
+	fprintf(out, "],\"rows_count\":%" PRId64 ",\"bytes_processed\":%" PRId64 ",\"bytes_billed\":%" PRId64
+	        ",\"estimate_bytes\":%" PRId64 ",\"partitions_scanned\":%" PRId64 ",\"partitions_total\":%" PRId64
+	        ",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f}\n",
+	        s->rows, s->bytes_processed, s->bytes_billed, s->estimate_bytes, s->partitions_scanned,
+	        s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	buf_free(&scratch);
+}
 
 int backend_result_print(const struct backend_result *r, bool json, FILE *out)
 {
-	return r->ops->print(r, json, out);
+	if (json)
+		print_json(r, out);
+	else
+		print_table(r, out);
+	return ferror(out) ? error_set("writing the result: write error") : 0;
 }
 
 void backend_result_free(struct backend_result *r)

@@ -31,15 +31,17 @@ struct backend_result_ops {
 	const char *(*colname)(const struct backend_result *r, size_t col);
 	const char *(*coltype)(const struct backend_result *r, size_t col);
 	const char *(*cell)(const struct backend_result *r, size_t row, size_t col);
-	char *(*summary)(const struct backend_result *r);
-	int (*print)(const struct backend_result *r, bool json, FILE *out);
 	void (*free)(struct backend_result *r);
 };
 
-/* An implementation's result starts with this one; it fills stats. */
+/* An implementation's result starts with this one; it fills stats, and
+ * message and dry_run for backend.c's printers (message: what a statement
+ * that returns no rows says, owned by the result; NULL for none). */
 struct backend_result {
 	const struct backend_result_ops *ops;
 	struct backend_stats stats;
+	const char *message;
+	bool dry_run;
 };
 
 int backend_local_open(struct backend **out, const char *root);

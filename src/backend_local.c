@@ -49,13 +49,6 @@ static const char *result_cell(const struct backend_result *r, size_t row, size_
 	return sql_result_cell(sql_of(r), row, col);
 }
 
-static char *result_summary(const struct backend_result *r) { return sql_summary_line(sql_of(r)); }
-
-static int result_print(const struct backend_result *r, bool json, FILE *out)
-{
-	return json ? sql_print_json(sql_of(r), out) : sql_print_table(sql_of(r), out);
-}
-
 static void result_free(struct backend_result *r)
 {
 	struct local_result *lr = (struct local_result *)r;
@@ -70,8 +63,6 @@ static const struct backend_result_ops local_result_ops = {
 	.colname = result_colname,
 	.coltype = result_coltype,
 	.cell = result_cell,
-	.summary = result_summary,
-	.print = result_print,
 	.free = result_free,
 };
 
@@ -115,6 +106,8 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 		.rows = s->rows,
 		.elapsed_ms = s->elapsed_ms,
 	};
+	lr->base.message = sql_result_message(res);
+	lr->base.dry_run = sql_result_dry_run(res);
 	lr->sql = res;
 	*out = &lr->base;
 	return 0;

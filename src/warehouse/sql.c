@@ -20,7 +20,6 @@ struct sql_result {
 	char **names;
 	enum type *types;
 	char **cells;       /* nrows * ncols, NULL for SQL NULL */
-	bool *is_num;       /* per column: right-aligned, bare in JSON */
 	struct sql_stats stats;
 	char *message;      /* for statements without rows: "Table x created" */
 	bool dry_run;
@@ -166,20 +165,6 @@ static void run_free(struct run *r)
 	free(r->ncols);
 	sql_plan_free(&r->plan);
 	sql_stmt_free(r->stmt);
-}
-
-static void format_bytes(struct buf *b, uint64_t n)
-{
-	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-	if (n < 1024) {
-		buf_printf(b, "%" PRIu64 " B", n);
-		return;
-	}
-	double v = (double)n / 1024;
-	size_t u = 0;
-	while (v >= 1024 && u < 4)
-		v /= 1024, u++;
-	buf_printf(b, "%.1f %s", v, units[u]);
 }
 
 /* One table's figures by BigQuery's rules (docs/bytes.md), over every scan
@@ -344,11 +329,9 @@ static void set_result_columns(struct sql_result *res, const struct plan *p)
 	res->ncols = p->nout;
 	res->names = xcalloc(p->nout + 1, sizeof *res->names);
 	res->types = xcalloc(p->nout + 1, sizeof *res->types);
-	res->is_num = xcalloc(p->nout + 1, sizeof *res->is_num);
 	for (size_t c = 0; c < p->nout; c++) {
 		res->names[c] = xstrdup(p->root->names[c]);
 		res->types[c] = p->root->types[c];
-		res->is_num[c] = type_is_numeric(p->root->types[c]);
 	}
 }
 
@@ -710,6 +693,8 @@ const char *sql_result_cell(const struct sql_result *r, size_t row, size_t col)
 {
 	return r->cells[row * r->ncols + col];
 }
+const char *sql_result_message(const struct sql_result *r) { return r->message; }
+bool sql_result_dry_run(const struct sql_result *r) { return r->dry_run; }
 
 void sql_result_free(struct sql_result *r)
 {
@@ -722,130 +707,8 @@ void sql_result_free(struct sql_result *r)
 		free(r->names[c]);
 	free(r->names);
 	free(r->types);
-	free(r->is_num);
 	free(r->message);
 	free(r);
-}
-
-char *sql_summary_line(const struct sql_result *r)
-{
-	const struct sql_stats *s = &r->stats;
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%" PRId64 " row%s | ", s->rows, s->rows == 1 ? "" : "s");
-	format_bytes(&b, (uint64_t)s->bytes_processed);
-	buf_puts(&b, " processed (estimate ");
-	format_bytes(&b, (uint64_t)s->estimate_bytes);
-	buf_puts(&b, ") | ");
-	format_bytes(&b, (uint64_t)s->bytes_billed);
-	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | %.0f ms",
-		   s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
-	return buf_detach(&b);
-}
-
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-int sql_print_table(const struct sql_result *r, FILE *out)
-{
-	if (r->message)
-		fprintf(out, "%s\n", r->message);
-	if (r->dry_run)
-		fprintf(out, "Query successfully validated. Assuming the tables are not modified, running this "
-			"query will process %" PRId64 " bytes of data.\n", r->stats.estimate_bytes);
-	else if (r->ncols && !r->message) {
-		size_t *w = xcalloc(r->ncols, sizeof *w);
-		for (size_t c = 0; c < r->ncols; c++) {
-			w[c] = text_width(r->names[c]);
-			for (size_t i = 0; i < r->nrows; i++) {
-				const char *v = r->cells[i * r->ncols + c];
-				size_t n = text_width(v ? v : "NULL");
-				if (n > w[c])
-					w[c] = n;
-			}
-		}
-		struct buf line = BUF_INIT;
-		for (size_t c = 0; c < r->ncols; c++) {
-			buf_putc(&line, '+');
-			for (size_t k = 0; k < w[c] + 2; k++)
-				buf_putc(&line, '-');
-		}
-		buf_puts(&line, "+\n");
-		fputs(buf_cstr(&line), out);
-		for (size_t c = 0; c < r->ncols; c++)
-			fprintf(out, "| %s%*s ", r->names[c], (int)(w[c] - text_width(r->names[c])), "");
-		fputs("|\n", out);
-		fputs(buf_cstr(&line), out);
-		for (size_t i = 0; i < r->nrows; i++) {
-			for (size_t c = 0; c < r->ncols; c++) {
-				const char *v = r->cells[i * r->ncols + c];
-				if (!v)
-					v = "NULL";
-				int pad = (int)(w[c] - text_width(v));
-				if (r->is_num[c])
-					fprintf(out, "| %*s%s ", pad, "", v);
-				else
-					fprintf(out, "| %s%*s ", v, pad, "");
-			}
-			fputs("|\n", out);
-		}
-		fputs(buf_cstr(&line), out);
-		buf_free(&line);
-		free(w);
-	}
-	char *sum = sql_summary_line(r);
-	fprintf(out, "%s\n", sum);
-	free(sum);
-	return ferror(out) ? error_set("writing the result: write error") : 0;
-}
-
-/* A name or a cell as a JSON string, by the writer all of pipe shares,
- * through a buffer reused for the whole result. */
-static void json_string(FILE *out, struct buf *scratch, const char *s)
-{
-	buf_clear(scratch);
-	buf_json_string(scratch, s);
-	fputs(buf_cstr(scratch), out);
-}
-
-int sql_print_json(const struct sql_result *r, FILE *out)
-{
-	const struct sql_stats *s = &r->stats;
-	struct buf scratch = BUF_INIT;
-	fputs("{\"schema\":[", out);
-	for (size_t c = 0; c < r->ncols; c++) {
-		fputs(c ? ",{\"name\":" : "{\"name\":", out);
-		json_string(out, &scratch, r->names[c]);
-		fprintf(out, ",\"type\":\"%s\"}", type_name(r->types[c]));
-	}
-	fputs("],\"rows\":[", out);
-	for (size_t i = 0; i < r->nrows; i++) {
-		fputs(i ? ",[" : "[", out);
-		for (size_t c = 0; c < r->ncols; c++) {
-			const char *v = r->cells[i * r->ncols + c];
-			if (c)
-				fputc(',', out);
-			if (!v)
-				fputs("null", out);
-			else if ((r->types[c] == TYPE_INT64 || r->types[c] == TYPE_FLOAT64 || r->types[c] == TYPE_BOOL) &&
-				 strcmp(v, "inf") && strcmp(v, "-inf") && strcmp(v, "nan"))
-				fputs(v, out);
-			else
-				json_string(out, &scratch, v);
-		}
-		fputc(']', out);
-	}
-	fprintf(out, "],\"rows_count\":%" PRId64 ",\"bytes_processed\":%" PRId64 ",\"bytes_billed\":%" PRId64
-		",\"estimate_bytes\":%" PRId64 ",\"partitions_scanned\":%" PRId64 ",\"partitions_total\":%" PRId64
-		",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f}\n",
-		s->rows, s->bytes_processed, s->bytes_billed, s->estimate_bytes, s->partitions_scanned,
-		s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
-	buf_free(&scratch);
-	return ferror(out) ? error_set("writing the result: write error") : 0;
 }
 
 /* --- referenced tables --- */

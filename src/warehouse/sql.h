@@ -39,13 +39,7 @@ struct sql_stats {
 struct sql_result;
 
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out);
-/* A BigQuery CLI-like box table, then the summary line. */
-int sql_print_table(const struct sql_result *r, FILE *out);
-/* {"schema":[...],"rows":[...],"bytes_processed":..,...} */
-int sql_print_json(const struct sql_result *r, FILE *out);
 const struct sql_stats *sql_result_stats(const struct sql_result *r);
-/* The summary line alone (no newline), e.g. for reports. */
-char *sql_summary_line(const struct sql_result *r);
 /* Result access, for reports: columns, their type names, and each cell as
  * text (NULL for SQL NULL). */
 size_t sql_result_ncols(const struct sql_result *r);
@@ -53,6 +47,10 @@ size_t sql_result_nrows(const struct sql_result *r);
 const char *sql_result_colname(const struct sql_result *r, size_t col);
 const char *sql_result_coltype(const struct sql_result *r, size_t col);
 const char *sql_result_cell(const struct sql_result *r, size_t row, size_t col);
+/* What a statement that returns no rows says ("Created table t (3 rows)"),
+ * or NULL; whether it was a dry run. */
+const char *sql_result_message(const struct sql_result *r);
+bool sql_result_dry_run(const struct sql_result *r);
 void sql_result_free(struct sql_result *r);
 
 /* Table names a statement reads and writes, for the table kind's dependency

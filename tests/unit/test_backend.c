@@ -81,6 +81,48 @@ static void local_tables(void)
 	backend_close(b);
 }
 
+/* What `pipe query` prints, read through the accessors: the summary line,
+ * the box table (numbers right-aligned) and JSON (numbers bare, strings
+ * escaped, NULL as null). */
+static void print_to(struct backend_result *r, bool json, char **text)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+	CHECK_OK(backend_result_print(r, json, f));
+	fclose(f);
+}
+
+static void printing(void)
+{
+	struct backend *b = NULL;
+	struct backend_query q = {0};
+	struct backend_result *r = NULL;
+	char *text, *line;
+	CHECK_OK(backend_open(&b, "local", root));
+	CHECK_OK(backend_query(b, "SELECT 12 AS n, 'ab' AS word", &q, &r));
+	line = backend_result_summary(r);
+	CHECK(str_starts(line, "1 row | 0 B processed (estimate 0 B) | 0 B billed | 0/0 partitions | 0/0 blocks | "));
+	CHECK(str_ends(line, " ms"));
+	free(line);
+	print_to(r, false, &text);
+	CHECK(str_starts(text, "+----+------+\n| n  | word |\n+----+------+\n| 12 | ab   |\n+----+------+\n1 row | "));
+	free(text);
+	backend_result_free(r);
+	CHECK_OK(backend_query(b, "SELECT 1 AS n, 'x\"y' AS s, NULL AS z", &q, &r));
+	print_to(r, true, &text);
+	CHECK(str_starts(text, "{\"schema\":[{\"name\":\"n\",\"type\":\"INT64\"},{\"name\":\"s\",\"type\":\"STRING\"},"
+	                       "{\"name\":\"z\",\"type\":\"INT64\"}],\"rows\":[[1,\"x\\\"y\",null]],\"rows_count\":1,"
+	                       "\"bytes_processed\":0,\"bytes_billed\":0,\"estimate_bytes\":0,"));
+	free(text);
+	backend_result_free(r);
+	CHECK_OK(backend_query(b, "CREATE TABLE d.p AS SELECT 1 AS x", &q, &r));
+	print_to(r, false, &text);
+	CHECK(str_starts(text, "Created table d.p (1 row"));
+	free(text);
+	backend_result_free(r);
+	backend_close(b);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof root, "/tmp/pipe-backend-XXXXXX");
@@ -90,6 +132,7 @@ int main(void)
 	}
 	RUN(open_by_name);
 	RUN(local_tables);
+	RUN(printing);
 	rm_rf(root);
 	T_DONE();
 }
