@@ -1,6 +1,10 @@
 /* sql: the statement runner behind sql.h.  Parses, plans, checks the
  * bytes budget from the dry-run estimate, executes, and keeps the result
- * and its statistics for printing. */
+ * and its statistics for the caller to read (backend_local.c).  A
+ * statement that writes (CREATE TABLE ... AS SELECT, INSERT) goes through
+ * the table writer, which builds the new table beside the old one and
+ * renames it into place when it finishes (table_write.c): a failure leaves
+ * every table as it was. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* sql_exec: runs statements.  A plan's operators pull batches of column
+/* sql_exec: runs a plan.  Its operators pull batches of column
  * vectors (BATCH_ROWS rows, one typed array per column) from their
  * children: scans stream a table block by block, skipping the partitions
  * and blocks the WHERE clause rules out; filters and projections work a
@@ -9,11 +9,9 @@
  * state, and holds the operators that keep no rows: filter, project,
  * limit, UNION ALL and the one row of a SELECT without FROM.  The others
  * have a file each (sql_scan.c, sql_agg.c, sql_sort.c, sql_join.c,
- * sql_window.c), and expressions are evaluated in sql_eval.c.
- *
- * A statement that writes (CREATE TABLE ... AS SELECT, INSERT) writes a new
- * table directory beside the old one and renames it into place at the end,
- * so a failure leaves every table as it was. */
+ * sql_window.c), and expressions are evaluated in sql_eval.c.  Statements,
+ * and how one that writes leaves every table as it was when it fails, are
+ * sql.c's. */
 #include <stdlib.h>
 #include <string.h>
 
