@@ -11,12 +11,14 @@ a load job, as POST /upload/bigquery/v2/projects/P/jobs takes it.
         multiple of 256 KiB unless b is the last byte), answered 308 with
         Range: bytes=0-<held-1> until the last, answered 200 with the job.
         Content-Range: bytes */total and an empty body asks what is held.
-        &fail=K: the K-th chunk PUT (once) keeps its first 256 KiB, then
-        answers 503; &drop=K: the same, then closes the connection unanswered.
+        &fail=K: the K-th chunk PUT keeps its first 256 KiB, then answers
+        503; &drop=K: the same, then closes the connection unanswered.  Once
+        for a save NAME, even in a new session.
   &save=NAME   the data received is written to NAME (in the server's
         directory), for the test to compare byte for byte.
 The job replied: {"kind": "bigquery#job", "metadata": ..., "bytes": N,
-"bytes_in": every data byte any request brought, "chunks": PUTs with data}.
+"bytes_in": every data byte the PUTs of all sessions saving to the same NAME
+brought, so that a restart shows; "chunks": the session's PUTs with data}.
 Shape errors are 400 {"error": {"code": 400, "message": ...}}.
 """
 import itertools
@@ -28,6 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 
 UNIT = 256 * 1024
 sessions = {}
+bytes_in = {}  # by save name, over sessions
+failed = set()  # save names whose fail= or drop= has happened
 lock = threading.Lock()
 ids = itertools.count(1)
 
@@ -88,7 +92,7 @@ def start(h, q, body):
     total = h.headers.get("X-Upload-Content-Length")
     with lock:
         sid = str(next(ids))
-        sessions[sid] = {"meta": meta, "data": bytearray(), "bytes_in": 0, "chunks": 0,
+        sessions[sid] = {"meta": meta, "data": bytearray(), "chunks": 0,
                          "total": int(total) if total else None,
                          "fail": int(q.get("fail", ["0"])[0]),
                          "drop": int(q.get("drop", ["0"])[0]),
@@ -117,7 +121,7 @@ def put(h, sid, body):
             return bad(h, "a status query has a body")
     else:
         a, b = int(m.group(2)), int(m.group(3))
-        s["bytes_in"] += len(body)
+        bytes_in[s["save"]] = bytes_in.get(s["save"], 0) + len(body)
         s["chunks"] += 1
         if b - a + 1 != len(body) or b >= total:
             return bad(h, "Content-Range %s does not match the %d bytes sent" % (cr, len(body)))
@@ -125,19 +129,18 @@ def put(h, sid, body):
             return bad(h, "chunk starts at %d, the session holds %d" % (a, len(s["data"])))
         if len(body) % UNIT and b != total - 1:
             return bad(h, "a chunk of %d bytes is not a multiple of 256 KiB" % len(body))
-        if s["chunks"] in (s["fail"], s["drop"]):
+        if s["chunks"] in (s["fail"], s["drop"]) and s["save"] not in failed:
+            failed.add(s["save"])
             s["data"] += body[:UNIT]
             if s["chunks"] == s["drop"]:
-                s["drop"] = 0
                 h.close_connection = True
                 return
-            s["fail"] = 0
             return reply(h, 503, {"error": {"code": 503, "message": "backend error"}})
         s["data"] += body
     if len(s["data"]) < total:
         h.send(308, b"", headers=held(s))
         return
-    reply(h, 200, job(s["meta"], bytes(s["data"]), s["bytes_in"], s["chunks"], s["save"]))
+    reply(h, 200, job(s["meta"], bytes(s["data"]), bytes_in[s["save"]], s["chunks"], s["save"]))
 
 
 def handle(h):
