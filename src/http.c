@@ -1003,7 +1003,8 @@ static char *multipart_boundary(const struct buf *meta, const struct buf *data)
  * https://developers.google.com/display-video/api/guides/concepts/general/media-upload
  * and, for BigQuery's upload URI and a load job's metadata,
  * https://docs.cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert
- * The whole file is held in memory: a resumable upload is for large ones. */
+ * The file is held in memory twice (read, then in the body): a resumable
+ * upload is for large ones. */
 int http_upload_multipart(const struct http_request *r, const char *metadata, const char *path,
                           struct http_reply *out)
 {

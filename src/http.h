@@ -125,7 +125,7 @@ void http_reply_free(struct http_reply *out);
  * and content type are not used.  Both return as http_request does: 0 with
  * the last reply (the job, or an error reply) in *out, < 0 when none came. */
 
-/* One multipart/related request; the file is held in memory. */
+/* One multipart/related request; the file is held in memory, twice. */
 int http_upload_multipart(const struct http_request *r, const char *metadata, const char *path,
                           struct http_reply *out);
 
