@@ -1128,6 +1128,12 @@ int http_upload_resumable(const struct http_request *r, const char *metadata, co
 		                  r->display_url);
 		goto done;
 	}
+	if (!same_origin(out->location, r->url)) {
+		/* the request's headers carry the token: not to another host */
+		error = error_set("POST %s: the upload session is on another origin; its "
+		                  "credentials are not sent there", r->display_url);
+		goto done;
+	}
 	session = xstrdup(out->location);
 	data = xmalloc(chunk);
 	out->attempts = 0;

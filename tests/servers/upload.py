@@ -14,6 +14,7 @@ a load job, as POST /upload/bigquery/v2/projects/P/jobs takes it.
         &fail=K: the K-th chunk PUT keeps its first 256 KiB, then answers
         503; &drop=K: the same, then closes the connection unanswered.  Once
         for a save NAME, even in a new session.
+  &host=H      the session's Location names host H (another origin).
   &save=NAME   the data received is written to NAME (in the server's
         directory), for the test to compare byte for byte.
 The job replied: {"kind": "bigquery#job", "metadata": ..., "bytes": N,
@@ -97,8 +98,9 @@ def start(h, q, body):
                          "fail": int(q.get("fail", ["0"])[0]),
                          "drop": int(q.get("drop", ["0"])[0]),
                          "save": q.get("save", [None])[0]}
-    reply(h, 200, {}, headers=[("Location", "http://127.0.0.1:%d/upload/session/%s?upload_id=%s"
-                                % (h.server.server_address[1], sid, sid))])
+    host = q.get("host", ["127.0.0.1"])[0]
+    reply(h, 200, {}, headers=[("Location", "http://%s:%d/upload/session/%s?upload_id=%s"
+                                % (host, h.server.server_address[1], sid, sid))])
 
 
 def held(s):

@@ -749,6 +749,10 @@ static void test_upload_error_reply(void)
 	CHECK_INT(rep.status, 400);
 	CHECK(strstr(buf_cstr(&rep.body), "the metadata is not JSON"));
 	http_reply_free(&rep);
+	/* the session URI is on another origin: the token is not sent there */
+	CHECK(upload("?host=localhost", load_job, path, HTTP_UPLOAD_CHUNK_UNIT, &rep) < 0);
+	CHECK(strstr(error_last(), "the upload session is on another origin"));
+	http_reply_free(&rep);
 	CHECK(upload("", load_job, path, 1000, &rep) < 0);
 	CHECK(strstr(error_last(), "the chunk size 1000 is not a multiple of 256 KiB"));
 	http_reply_free(&rep);
