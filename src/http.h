@@ -109,6 +109,8 @@ struct http_reply {
 	long status;     /* of the last attempt */
 	struct buf body; /* its body, NUL-terminated */
 	int attempts;
+	char *location;  /* the Location and Range headers; NULL when absent */
+	char *range;
 };
 
 /* Sends r until it gets a reply that is not retried, or the retries are
@@ -117,6 +119,22 @@ struct http_reply {
  * message names display_url).  Free *out with http_reply_free either way. */
 int http_request(const struct http_request *r, struct http_reply *out);
 void http_reply_free(struct http_reply *out);
+
+/* Uploads of a load job's data to BigQuery's upload URI (r->url, to which
+ * uploadType is added), the job's JSON metadata beside it; r's method, body
+ * and content type are not used.  Both return as http_request does: 0 with
+ * the last reply (the job, or an error reply) in *out, < 0 when none came. */
+
+/* One multipart/related request; the file is held in memory, twice. */
+int http_upload_multipart(const struct http_request *r, const char *metadata, const char *path,
+                          struct http_reply *out);
+
+/* A resumable session, the file sent chunk bytes at a time (a multiple of
+ * HTTP_UPLOAD_CHUNK_UNIT) and resumed where the session stands after a
+ * chunk that fails; r->retries failures in a row end it. */
+#define HTTP_UPLOAD_CHUNK_UNIT (256u << 10)
+int http_upload_resumable(const struct http_request *r, const char *metadata, const char *path,
+                          size_t chunk, struct http_reply *out);
 
 /* For a signal handler (async-signal-safe): with sig != 0, transfers in
  * progress end within a second, and retries and their waits stop, failing

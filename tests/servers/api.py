@@ -31,6 +31,7 @@ Routes (GET):
   /ua                            400 unless the User-Agent is pipe/<version>
   /query                         [{"query": "<the raw query string>"}]
   /echo (any method)             {"method", "content_type", "body"}: the request back
+  /upload/...                    BigQuery's upload endpoint: see upload.py
 POST, PUT and DELETE reach the same routes (after the body is read).
   /repeat?total=&$offset=&$limit=   the 1,500 rows of the three samples repeated,
                                  in Socrata's layout (a compact row per line), for
@@ -45,6 +46,7 @@ by adding a tag=... parameter.
 import argparse, gzip, hashlib, json, os, re, ssl, sys, threading, time
 import http.server, socketserver
 from urllib.parse import urlsplit, parse_qs, urlencode
+import upload  # BigQuery's upload endpoint, beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "pipelines", "data", "taxi")
@@ -148,6 +150,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return route(q, arg, key)
 
     def do_POST(self):
+        if self.path.startswith("/upload/"):
+            return upload.handle(self)
         n = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(n).decode("utf-8", "replace")
         if urlsplit(self.path).path == "/echo":

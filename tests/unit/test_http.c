@@ -619,6 +619,146 @@ static void test_request_without_reply_fails(void)
 	CHECK(strstr(error_last(), "(gave up after 2 attempts)"));
 }
 
+/* ---- uploads, to tests/servers/upload.py behind api.py ---- */
+
+#define MiB (1u << 20)
+
+/* A file of size bytes cut from the real taxi rows, repeated; insert (if
+ * given) is written at byte 1000. */
+static char *data_file(const char *name, size_t size, const char *insert)
+{
+	struct buf rows = BUF_INIT, data = BUF_INIT;
+	if (file_read("pipelines/data/taxi/yellow-2019-2upf-qytp-500.json", &rows) < 0 || !rows.len)
+		return NULL;
+	while (data.len < size)
+		buf_add(&data, rows.data, size - data.len < rows.len ? size - data.len : rows.len);
+	if (insert)
+		memcpy(data.data + 1000, insert, strlen(insert));
+	char *path = xasprintf("%s/%s", tmp, name);
+	if (file_write_atomic(path, data.data, data.len) < 0) {
+		free(path);
+		path = NULL;
+	}
+	buf_free(&rows);
+	buf_free(&data);
+	return path;
+}
+
+/* The file the server saved under name is the file at path, byte for byte. */
+static bool arrived(const char *name, const char *path)
+{
+	struct buf sent = BUF_INIT, got = BUF_INIT;
+	char *saved = xasprintf("%s/plain/%s", tmp, name);
+	bool same = file_read(path, &sent) == 0 && file_read(saved, &got) == 0 &&
+	            sent.len == got.len && !memcmp(sent.data, got.data, sent.len);
+	free(saved);
+	buf_free(&sent);
+	buf_free(&got);
+	return same;
+}
+
+static const char *load_job = "{\"configuration\": {\"load\": {\"sourceFormat\": "
+                              "\"NEWLINE_DELIMITED_JSON\", \"destinationTable\": "
+                              "{\"projectId\": \"p\", \"datasetId\": \"d\", \"tableId\": \"t\"}}}}";
+
+/* chunk 0: multipart; else resumable in chunks of that size */
+static int upload(const char *query, const char *meta, const char *path, size_t chunk,
+                  struct http_reply *out)
+{
+	char *path_query = xasprintf("/upload/bigquery/v2/projects/p/jobs%s", query);
+	struct http_request r = {
+		.url = url(path_query),
+		.display_url = "the upload URI",
+		.timeout_ms = 5000,
+		.connect_timeout_ms = 2000,
+		.retries = 2,
+		.retry_delay_ms = 10,
+		.retry_max_ms = 3000,
+		.log = count_log,
+	};
+	log_lines = 0;
+	last_log[0] = '\0';
+	int rc = chunk ? http_upload_resumable(&r, meta, path, chunk, out)
+	               : http_upload_multipart(&r, meta, path, out);
+	free(path_query);
+	return rc;
+}
+
+/* the data holds the boundary tried first: another one is chosen */
+static void test_upload_multipart(void)
+{
+	char *path = data_file("multipart.json", 300000, "--pipe-upload-boundary-0\r\n");
+	struct http_reply rep;
+	CHECK_OK(upload("?save=multipart.out", load_job, path, 0, &rep));
+	CHECK_INT(rep.status, 200);
+	CHECK(strstr(buf_cstr(&rep.body), "\"bytes\": 300000"));
+	CHECK(strstr(buf_cstr(&rep.body), "\"tableId\": \"t\""));
+	http_reply_free(&rep);
+	CHECK(arrived("multipart.out", path));
+	free(path);
+}
+
+static void test_upload_resumable(void)
+{
+	char *path = data_file("resumable.json", 3 * MiB + 1000, NULL);
+	struct http_reply rep;
+	CHECK_OK(upload("?save=resumable.out", load_job, path, MiB, &rep));
+	CHECK_INT(rep.status, 200);
+	CHECK(strstr(buf_cstr(&rep.body), "\"chunks\": 4"));
+	CHECK(strstr(buf_cstr(&rep.body), "\"bytes_in\": 3146728"));
+	CHECK_INT(rep.attempts, 4);
+	http_reply_free(&rep);
+	CHECK(arrived("resumable.out", path));
+	free(path);
+}
+
+/* The second chunk keeps 256 KiB and answers 503, or the third keeps 256 KiB
+ * and drops the connection: the upload goes on from what the session holds,
+ * so the server sees the file once plus the 768 KiB it did not keep. */
+static void test_upload_resumable_resumes(void)
+{
+	char *path = data_file("resume.json", 3 * MiB + 1000, NULL);
+	const char *how[] = {"?fail=2&save=resume-503.out", "?drop=3&save=resume-drop.out"};
+	const char *saved[] = {"resume-503.out", "resume-drop.out"};
+	for (int i = 0; i < 2; i++) {
+		struct http_reply rep;
+		CHECK_OK(upload(how[i], load_job, path, MiB, &rep));
+		if (rep.status != 200) printf("# %s\n", buf_cstr(&rep.body));
+		CHECK_INT(rep.status, 200);
+		CHECK(strstr(buf_cstr(&rep.body), "\"bytes_in\": 3933160"));
+		CHECK_INT(rep.attempts, 5); /* the failed chunk, the question, 3 more */
+		http_reply_free(&rep);
+		CHECK_INT(log_lines, 1);
+		CHECK(strstr(last_log, "the upload URI: HTTP 503 at byte 1048576;") ||
+		      strstr(last_log, "the upload URI: Empty reply from server at byte 2097152;"));
+		CHECK(arrived(saved[i], path));
+	}
+	free(path);
+}
+
+/* An error reply is the caller's to read, as http_request's are */
+static void test_upload_error_reply(void)
+{
+	char *path = data_file("small.json", 5000, NULL);
+	struct http_reply rep;
+	CHECK_OK(upload("", "{not json", path, 0, &rep));
+	CHECK_INT(rep.status, 400);
+	CHECK(strstr(buf_cstr(&rep.body), "the metadata part is not JSON"));
+	http_reply_free(&rep);
+	CHECK_OK(upload("", "{not json", path, HTTP_UPLOAD_CHUNK_UNIT, &rep));
+	CHECK_INT(rep.status, 400);
+	CHECK(strstr(buf_cstr(&rep.body), "the metadata is not JSON"));
+	http_reply_free(&rep);
+	/* the session URI is on another origin: the token is not sent there */
+	CHECK(upload("?host=localhost", load_job, path, HTTP_UPLOAD_CHUNK_UNIT, &rep) < 0);
+	CHECK(strstr(error_last(), "the upload session is on another origin"));
+	http_reply_free(&rep);
+	CHECK(upload("", load_job, path, 1000, &rep) < 0);
+	CHECK(strstr(error_last(), "the chunk size 1000 is not a multiple of 256 KiB"));
+	http_reply_free(&rep);
+	free(path);
+}
+
 int main(void)
 {
 	if (!getcwd(root, sizeof(root)))
@@ -676,6 +816,10 @@ int main(void)
 	RUN(test_request_retried);
 	RUN(test_request_gives_up_with_the_reply);
 	RUN(test_request_without_reply_fails);
+	RUN(test_upload_multipart);
+	RUN(test_upload_resumable);
+	RUN(test_upload_resumable_resumes);
+	RUN(test_upload_error_reply);
 
 	stop_server("plain");
 	stop_server("tls");
