@@ -257,12 +257,41 @@ static int instants(const struct cron *c, int64_t w, int64_t out[2], int64_t *ma
 	return 1;
 }
 
-int64_t cron_next(const struct cron *c, const char *tz, int64_t after)
+/* Local time is tz's until tz_leave(saved). */
+static char *tz_enter(const char *tz)
 {
 	char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-	int64_t best = -1, w, limit;
 	setenv("TZ", tz && *tz ? tz : "UTC", 1);
 	tzset();
+	return saved;
+}
+
+static void tz_leave(char *saved)
+{
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+void cron_time(int64_t t, const char *tz, char out[32])
+{
+	char *saved = tz_enter(tz);
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	memmove(out + 23, out + 22, strlen(out + 22) + 1); /* +0100 -> +01:00 */
+	out[22] = ':';
+	tz_leave(saved);
+}
+
+int64_t cron_next(const struct cron *c, const char *tz, int64_t after)
+{
+	char *saved = tz_enter(tz);
+	int64_t best = -1, w, limit;
 	/* a wall time an hour or two back may fall after `after` (autumn) */
 	w = after + offset_at(after) - 7200;
 	limit = w + 10 * 366 * 86400LL;
@@ -277,11 +306,6 @@ int64_t cron_next(const struct cron *c, const char *tz, int64_t after)
 			break;
 		w += 60;
 	}
-	if (saved)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
+	tz_leave(saved);
 	return best;
 }

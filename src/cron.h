@@ -29,4 +29,8 @@ bool cron_tz_valid(const char *tz);
  * the main thread while no other thread reads local time. */
 int64_t cron_next(const struct cron *c, const char *tz, int64_t after);
 
+/* t as tz's wall clock time, ISO 8601 with the offset:
+ * 2026-12-02T11:00:00+01:00.  Not thread-safe either. */
+void cron_time(int64_t t, const char *tz, char out[32]);
+
 #endif

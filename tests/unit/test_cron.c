@@ -110,6 +110,11 @@ static void next_times(void)
 	CHECK_INT(cron_next(&c, "Europe/Paris", utc(2026, 10, 25, 1, 0)), utc(2026, 10, 25, 2, 0));
 	CHECK_INT(cron_next(&c, "Europe/Paris", utc(2026, 3, 29, 0, 0)), utc(2026, 3, 29, 1, 0));
 	CHECK_INT(cron_next(&c, "Europe/Paris", utc(2026, 3, 29, 1, 0)), utc(2026, 3, 29, 2, 0));
+	char text[32];
+	cron_time(utc(2026, 10, 25, 0, 30), "Europe/Paris", text);
+	CHECK_STR(text, "2026-10-25T02:30:00+02:00");
+	cron_time(utc(2026, 10, 25, 1, 30), "America/New_York", text);
+	CHECK_STR(text, "2026-10-24T21:30:00-04:00");
 	/* the caller's TZ is left as it was */
 	CHECK_STR(getenv("TZ"), "Asia/Tokyo");
 }
