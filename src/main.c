@@ -3,10 +3,12 @@
  * file error, 3 any other error (I/O, the state repository). */
 #include "backend.h"
 #include "build.h"
+#include "cron.h"
 #include "fsck.h"
 #include "graph.h"
 #include "crypto.h"
 #include "history.h"
+#include "index.h"
 #include "pipefile.h"
 #include "state.h"
 #include "util.h"
@@ -30,6 +32,7 @@ static const char usage_text[] =
 	"  init                 create pipelines/, targets/ and state/ (a git repository)\n"
 	"  build [TARGET...]    build targets and what they need, if stale\n"
 	"  status [TARGET...]   every target: up to date, or stale and why\n"
+	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
 	"  diff [REV [REV]]     which targets changed between two builds\n"
@@ -467,6 +470,101 @@ done:
 	return code;
 }
 
+static const char due_help[] =
+	"usage: pipe due [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Lists each selected target that has a schedule (every or cron): its\n"
+	"schedule, its last successful build and when it is next due, in its tz.\n";
+
+/* The last successful build of a target, from the index or else its state
+ * record; -1 when there is none. */
+static int64_t last_success(const struct index *ix, const char *name)
+{
+	const struct index_target *e = index_target_get(ix, name);
+	struct state_record rec;
+	int64_t finished = -1;
+	if (e && e->status != INDEX_NONE && e->finished > 0)
+		return e->finished;
+	state_record_init(&rec);
+	if (state_read(PIPE_STATE_DIR, name, &rec) == 0 && rec.status && !strcmp(rec.status, "ok"))
+		finished = rec.finished;
+	error_clear();
+	state_record_free(&rec);
+	return finished;
+}
+
+/* "every = 1h" or "cron = 0 * * * *, tz = Europe/Paris". */
+static void schedule_text(const struct target *t, struct buf *out)
+{
+	const char *every = target_value(t, "every"), *tz = target_value(t, "tz");
+	buf_printf(out, every ? "every = %s" : "cron = %s", every ? every : target_value(t, "cron"));
+	if (tz)
+		buf_printf(out, ", tz = %s", tz);
+}
+
+static int cmd_due(int argc, char **argv)
+{
+	struct project p = {0};
+	struct index *ix = NULL;
+	struct buf schedule = BUF_INIT;
+	int error = 0, code, width = 0, schedule_width = 0;
+	int64_t now = time_wall_s();
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(due_help, stdout);
+			return 0;
+		} else if ((error = project_word(&p.args, argc, argv, &i, "due")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = index_load(&ix, PIPE_INDEX_PATH)) < 0)
+		goto done;
+	for (size_t i = 0; i < p.g.n; i++) {
+		const struct target *t = p.g.nodes[i].t;
+		const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
+		if (!p.sel[i] || (!every && !cron))
+			continue;
+		if ((int)strlen(t->name) > width)
+			width = (int)strlen(t->name);
+		buf_clear(&schedule);
+		schedule_text(t, &schedule);
+		if ((int)schedule.len > schedule_width)
+			schedule_width = (int)schedule.len;
+	}
+	for (size_t k = 0; k < p.g.n; k++) {
+		const struct target *t = p.g.nodes[p.g.order[k]].t;
+		const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
+		const char *tz = target_value(t, "tz");
+		char last_text[32] = "never", next_text[32] = "now";
+		int64_t last, next = -1;
+		struct cron c;
+		char msg[128];
+		int col;
+		if (!p.sel[p.g.order[k]] || (!every && !cron))
+			continue;
+		last = last_success(ix, t->name);
+		if (last >= 0) {
+			cron_time(last, tz, last_text);
+			next = every ? last + duration_parse(every)
+			             : cron_parse(cron, &c, msg, &col) == 0 ? cron_next(&c, tz, last) : -1;
+			if (next < 0)
+				strcpy(next_text, "never");
+			else
+				cron_time(next, tz, next_text);
+		}
+		buf_clear(&schedule);
+		schedule_text(t, &schedule);
+		printf("%-*s  %-*s  last %-25s  next %s%s\n", width, t->name, schedule_width, buf_cstr(&schedule),
+		       last_text, next_text, last >= 0 && next >= 0 && next <= now ? " (due now)" : "");
+	}
+done:
+	code = error < 0 ? error_exit(error) : 0;
+	buf_free(&schedule);
+	index_free(ix);
+	project_free(&p);
+	return code;
+}
+
 static const char fsck_help[] =
 	"usage: pipe fsck [-f FILE] [NAME=value...]\n"
 	"\n"
@@ -851,7 +949,7 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} commands[] = {
-		{"build", cmd_build}, {"status", cmd_status}, {"dag", cmd_dag},
+		{"build", cmd_build}, {"status", cmd_status}, {"due", cmd_due}, {"dag", cmd_dag},
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck},

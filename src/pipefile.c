@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cron.h"
 #include "kind.h"
 
 /* A var may use a var that uses another, at most this deep: each level is
@@ -738,6 +739,26 @@ static void add_file_url_dep(struct loader *ld, struct target *t)
 	t->ndeps++;
 }
 
+/* A schedule: every or cron, and tz only beside cron. */
+static int check_schedule(const struct target *t)
+{
+	const struct attr *every = target_attr(t, "every"), *cron = target_attr(t, "cron");
+	const struct attr *tz = target_attr(t, "tz");
+	struct cron c;
+	char msg[128];
+	int col;
+	if (every && cron)
+		return error_at(&cron->pos, "%s has both every and cron: keep one", t->name);
+	if (cron && cron_parse(cron->value, &c, msg, &col) < 0)
+		return error_at_value(cron, 1, col, "%s", msg);
+	if (tz && !cron)
+		return error_at(&tz->pos, "tz without cron: tz names the zone of cron's times");
+	if (tz && !cron_tz_valid(tz->value))
+		return error_at(&tz->value_pos, "unknown time zone '%s': name one of the TZ "
+		                "database, like Europe/Paris or UTC", tz->value);
+	return 0;
+}
+
 /* What needs every file read: the names, the vars, the values. */
 static int finish(struct loader *ld, const char *const *overrides, size_t noverrides)
 {
@@ -760,6 +781,8 @@ static int finish(struct loader *ld, const char *const *overrides, size_t noverr
 				return error_at(&a->value_pos, "bad duration '%s' for every: write a number "
 				                "and a unit, s, m, h, d or w (30m, 1h, 1d)", a->value);
 		}
+		if ((error = check_schedule(t)) < 0)
+			return error;
 		if (t->kind && t->kind->file_url_key)
 			add_file_url_dep(ld, t);
 	}

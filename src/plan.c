@@ -1,12 +1,14 @@
 /* plan: a target's key is the SHA-256 of pipe's format version, its kind,
  * its normalised recipe and its inputs' content hashes.  It is stale when
  * that key differs from the last successful build's, or the output is gone
- * or was changed by hand, or it is forced, expired or failed last time.
+ * or was changed by hand, or it is forced, expired, due (a cron time has
+ * passed since its last build) or failed last time.
  *
  * What the last build said comes from the index (the fast path) and, only
  * when the index has nothing or disagrees, from the target's state record:
  * the index may be missing (a fresh clone) or behind (a killed build). */
 #include "plan.h"
+#include "cron.h"
 #include "kind.h"
 #include "state.h"
 #include "util.h"
@@ -366,6 +368,15 @@ static void set_why(struct target_plan *tp, enum reason r, char *why)
 	tp->why = why;
 }
 
+/* "due (cron = 0 * * * *, last run ..., due ...)", in the target's zone. */
+static char *cron_due_why(const char *cron, const char *tz, int64_t last, int64_t due)
+{
+	char last_text[32], due_text[32];
+	cron_time(last, tz, last_text);
+	cron_time(due, tz, due_text);
+	return xasprintf("due (cron = %s, last run %s, due %s)", cron, last_text, due_text);
+}
+
 /* A target whose every build failed: "never built" would hide that it was
  * tried, and why it failed.  The why is the record's error, which holds no
  * secret (the kinds scrub it before it is written). */
@@ -534,8 +545,13 @@ int plan_target(struct plan *p, int i)
 		state_record_free(&rec);
 	}
 
-	const char *every = target_value(t, "every");
-	int64_t period = every ? duration_parse(every) : -1;
+	const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
+	int64_t period = every ? duration_parse(every) : -1, due = -1;
+	struct cron schedule;
+	char msg[128];
+	int col;
+	if (cron && tp->have_last && cron_parse(cron, &schedule, msg, &col) == 0)
+		due = cron_next(&schedule, target_value(t, "tz"), tp->last.finished);
 	if (!tp->have_last || tp->last.status == INDEX_NONE ||
 	    (hash_is_zero(&tp->last.key) && tp->last.status != INDEX_FAILED))
 		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
@@ -558,6 +574,8 @@ int plan_target(struct plan *p, int i)
 		set_why(tp, REASON_FAILED, xstrdup("last build failed"));
 	else if (period >= 0 && p->now - tp->last.finished >= period)
 		set_why(tp, REASON_EXPIRED, xasprintf("expired (every = %s)", every));
+	else if (due >= 0 && due <= p->now)
+		set_why(tp, REASON_EXPIRED, cron_due_why(cron, target_value(t, "tz"), tp->last.finished, due));
 	else
 		set_why(tp, REASON_FRESH, NULL);
 	/* a reason that outranks it must not hide an output changed by hand:

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const target_engine_keys[] = {"every", "description", NULL};
+const char *const target_engine_keys[] = {"every", "description", "cron", "tz", NULL};
 
 bool target_engine_key(const char *key)
 {

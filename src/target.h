@@ -63,8 +63,8 @@ const char *target_value(const struct target *t, const char *key);
  * dependency of t, or a child table of one (t__items). */
 bool target_declared(const struct target *t, const char *table);
 
-/* Keys every target accepts beside its kind's, handled by the engine: every
- * and description (NULL-terminated).  They are not part of the recipe. */
+/* Keys every target accepts beside its kind's, handled by the engine: every,
+ * description, cron and tz (NULL-terminated).  They are not part of the recipe. */
 extern const char *const target_engine_keys[];
 bool target_engine_key(const char *key);
 

@@ -24,7 +24,9 @@ static void engine_keys(void)
 	CHECK(!target_engine_key("ever"));
 	CHECK_STR(target_engine_keys[0], "every");
 	CHECK_STR(target_engine_keys[1], "description");
-	CHECK(target_engine_keys[2] == NULL);
+	CHECK_STR(target_engine_keys[2], "cron");
+	CHECK_STR(target_engine_keys[3], "tz");
+	CHECK(target_engine_keys[4] == NULL);
 }
 
 /* A table named as SQL writes it: by its last part, in any case, or as a
