@@ -309,3 +309,17 @@ int64_t cron_next(const struct cron *c, const char *tz, int64_t after)
 	tz_leave(saved);
 	return best;
 }
+
+int64_t schedule_next(const char *every, const char *cron, const char *tz, int64_t last)
+{
+	struct cron c;
+	char msg[128];
+	int col;
+	if (every) {
+		int64_t period = duration_parse(every);
+		return period < 0 ? -1 : last + period;
+	}
+	if (cron && cron_parse(cron, &c, msg, &col) == 0)
+		return cron_next(&c, tz, last);
+	return -1;
+}

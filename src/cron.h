@@ -29,6 +29,12 @@ bool cron_tz_valid(const char *tz);
  * the main thread while no other thread reads local time. */
 int64_t cron_next(const struct cron *c, const char *tz, int64_t after);
 
+/* When a target scheduled by `every` (a duration) or `cron` (with tz) is
+ * next due after a build that finished at last: -1 when it never is (no
+ * schedule, or a malformed one: the DAG check reports those).  The one
+ * rule `pipe status` and `pipe due` both read. */
+int64_t schedule_next(const char *every, const char *cron, const char *tz, int64_t last);
+
 /* t as tz's wall clock time, ISO 8601 with the offset:
  * 2026-12-02T11:00:00+01:00.  Not thread-safe either. */
 void cron_time(int64_t t, const char *tz, char out[32]);

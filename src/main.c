@@ -537,16 +537,12 @@ static int cmd_due(int argc, char **argv)
 		const char *tz = target_value(t, "tz");
 		char last_text[32] = "never", next_text[32] = "now";
 		int64_t last, next = -1;
-		struct cron c;
-		char msg[128];
-		int col;
 		if (!p.sel[p.g.order[k]] || (!every && !cron))
 			continue;
 		last = last_success(ix, t->name);
 		if (last >= 0) {
 			cron_time(last, tz, last_text);
-			next = every ? last + duration_parse(every)
-			             : cron_parse(cron, &c, msg, &col) == 0 ? cron_next(&c, tz, last) : -1;
+			next = schedule_next(every, cron, tz, last);
 			if (next < 0)
 				strcpy(next_text, "never");
 			else

@@ -546,12 +546,7 @@ int plan_target(struct plan *p, int i)
 	}
 
 	const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
-	int64_t period = every ? duration_parse(every) : -1, due = -1;
-	struct cron schedule;
-	char msg[128];
-	int col;
-	if (cron && tp->have_last && cron_parse(cron, &schedule, msg, &col) == 0)
-		due = cron_next(&schedule, target_value(t, "tz"), tp->last.finished);
+	int64_t due = tp->have_last ? schedule_next(every, cron, target_value(t, "tz"), tp->last.finished) : -1;
 	if (!tp->have_last || tp->last.status == INDEX_NONE ||
 	    (hash_is_zero(&tp->last.key) && tp->last.status != INDEX_FAILED))
 		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
@@ -572,10 +567,9 @@ int plan_target(struct plan *p, int i)
 		        xasprintf("output %s was modified outside pipe", p->outputs[i]));
 	else if (tp->last.status == INDEX_FAILED)
 		set_why(tp, REASON_FAILED, xstrdup("last build failed"));
-	else if (period >= 0 && p->now - tp->last.finished >= period)
-		set_why(tp, REASON_EXPIRED, xasprintf("expired (every = %s)", every));
 	else if (due >= 0 && due <= p->now)
-		set_why(tp, REASON_EXPIRED, cron_due_why(cron, target_value(t, "tz"), tp->last.finished, due));
+		set_why(tp, REASON_EXPIRED, every ? xasprintf("expired (every = %s)", every)
+		                                  : cron_due_why(cron, target_value(t, "tz"), tp->last.finished, due));
 	else
 		set_why(tp, REASON_FRESH, NULL);
 	/* a reason that outranks it must not hide an output changed by hand:
