@@ -43,26 +43,55 @@ static inline bool same_bytes_as_before(const struct vec *v, size_t from, size_t
 void table_append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n)
 {
 	size_t total = 0;
-	for (size_t i = from; i < from + n; i++)
-		if (!src->nulls[i] && !same_bytes_as_before(src, from, i))
-			total += src->str[i].len;
+	/* Strings back to back, as a decoded chunk and an earlier append
+	 * hold them, are one memcpy and a pointer shift each, not a memcpy
+	 * each: most of a table's strings are a few bytes. */
+	const char *start = NULL, *end = NULL;
+	bool adjacent = true;
+	for (size_t i = from; i < from + n; i++) {
+		if (src->nulls[i] || same_bytes_as_before(src, from, i))
+			continue;
+		const struct str s = src->str[i];
+		total += s.len;
+		if (!s.len)
+			continue;
+		if (!start)
+			start = s.p;
+		else if (s.p != end)
+			adjacent = false;
+		end = s.p + s.len;
+	}
 	char *p = arena_alloc(&dst->arena, total + 1);
 	vec_reserve(dst, dst->count + n);
-	for (size_t i = from; i < from + n; i++) {
-		struct str *d = &dst->str[dst->count++];
-		if (src->nulls[i]) {
-			*d = (struct str){NULL, 0};
-			continue;
+	struct str *d = &dst->str[dst->count];
+	if (adjacent) {
+		if (total)
+			memcpy(p, start, total);
+		uintptr_t shift = (uintptr_t)p - (uintptr_t)start;
+		for (size_t i = from; i < from + n; i++, d++) {
+			const struct str s = src->str[i];
+			d->p = s.len ? (const char *)((uintptr_t)s.p + shift) : p;
+			d->len = s.len;
+			if (src->nulls[i])
+				*d = (struct str){NULL, 0};
 		}
-		if (same_bytes_as_before(src, from, i)) {
-			*d = d[-1];
-			continue;
+	} else {
+		for (size_t i = from; i < from + n; i++, d++) {
+			if (src->nulls[i]) {
+				*d = (struct str){NULL, 0};
+				continue;
+			}
+			if (same_bytes_as_before(src, from, i)) {
+				*d = d[-1];
+				continue;
+			}
+			memcpy(p, src->str[i].p, src->str[i].len);
+			*d = (struct str){p, src->str[i].len};
+			p += src->str[i].len;
 		}
-		memcpy(p, src->str[i].p, src->str[i].len);
-		*d = (struct str){p, src->str[i].len};
-		p += src->str[i].len;
 	}
-	memcpy(dst->nulls + dst->count - n, src->nulls + from, n);
+	memcpy(dst->nulls + dst->count, src->nulls + from, n);
+	dst->count += n;
 }
 
 /* ---- spilling ---- */
