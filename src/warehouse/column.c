@@ -38,9 +38,12 @@
 #error "the column encodings assume a little-endian machine"
 #endif
 
-static int str_order(struct str a, struct str b)
+static inline int str_order(struct str a, struct str b)
 {
 	size_t n = a.len < b.len ? a.len : b.len;
+	/* most pairs a table's bounds compare differ in the first byte */
+	if (n && a.p[0] != b.p[0])
+		return (unsigned char)a.p[0] - (unsigned char)b.p[0];
 	int c = n ? memcmp(a.p, b.p, n) : 0;
 	return c ? c : (a.len > b.len) - (a.len < b.len);
 }
@@ -322,13 +325,27 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 			out->len += (n + 1) * 4;
 			buf_grow(out, off);
 			char *dst = out->data + out->len;
+			/* Strings that lie back to back (rows in order, as a merge
+			 * hands them) go in one memcpy: most are a few bytes. */
+			const char *run = NULL;
+			size_t run_len = 0;
 			for (size_t k = 0; k < n; k++) {
 				uint32_t r = rows[k];
-				if (!v->nulls[r] && v->str[r].len) {
-					memcpy(dst, v->str[r].p, v->str[r].len);
-					dst += v->str[r].len;
+				struct str s = v->str[r];
+				if (v->nulls[r] || !s.len)
+					continue;
+				if (run && s.p == run + run_len) {
+					run_len += s.len;
+					continue;
 				}
+				if (run_len)
+					memcpy(dst, run, run_len);
+				dst += run_len;
+				run = s.p;
+				run_len = s.len;
 			}
+			if (run_len)
+				memcpy(dst, run, run_len);
 			out->len += off;
 			out->data[out->len] = '\0';
 			/* a string's logical size is its length plus a fixed cost */
