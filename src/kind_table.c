@@ -175,9 +175,11 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 {
 	struct backend_query opt = {0};
 	struct backend_result *res = NULL;
-	char *schema = NULL;
+	char *schema = NULL, id[17];
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
+	load_id(ctx, id);
+	opt.job_key = id; /* the same statement on the same inputs: the same job */
 	opt.write_to = ctx->out;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
@@ -192,6 +194,8 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	                                  &ctx->rec->rows)) < 0)
 		goto done;
 	state_field_set(ctx->rec, "schema", schema);
+	if (backend_result_job(res))
+		state_field_set(ctx->rec, "job", backend_result_job(res));
 	{
 		char *line = backend_result_summary(res);
 		ctx->log(ctx, "%s", line);
