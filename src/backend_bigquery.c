@@ -113,6 +113,8 @@ static const struct backend_result_ops bq_result_ops = {
 static int jpath(const struct json_doc *d, int obj, const char *path)
 {
 	char key[64];
+	if (obj >= d->ntoks)
+		return -1; /* an empty reply */
 	while (obj >= 0 && *path) {
 		size_t n = strcspn(path, ".");
 		if (n >= sizeof(key) || d->toks[obj].type != JSON_OBJECT)
@@ -290,7 +292,7 @@ static int call(struct bq *bq, const char *method, const char *path, const char 
 			error = reply_error(rep, display);
 		goto done;
 	}
-	if ((error = json_parse(d, rep->body.data, rep->body.len, display)) < 0)
+	if (rep->body.len && (error = json_parse(d, rep->body.data, rep->body.len, display)) < 0)
 		goto done;
 done:
 	clear_header(auth);
@@ -749,7 +751,7 @@ static void put_row(struct buf *b, const struct backend_result *r, size_t row)
 /* The load job's configuration: the table, its schema from the mirror's
  * columns, partitioning and clustering as the target asks. */
 static char *load_configuration(const struct bq *bq, const struct load_options *o, const char *table,
-                                const struct backend_result *r)
+                                const char *disposition, const struct backend_result *r)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "{\"load\":{\"destinationTable\":{\"projectId\":");
@@ -758,8 +760,8 @@ static char *load_configuration(const struct bq *bq, const struct load_options *
 	buf_json_string(&b, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe");
 	buf_puts(&b, ",\"tableId\":");
 	buf_json_string(&b, table);
-	buf_puts(&b, "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"WRITE_TRUNCATE\","
-	             "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schema\":{\"fields\":[");
+	buf_printf(&b, "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"%s\","
+	           "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schema\":{\"fields\":[", disposition);
 	for (size_t c = 0; c < backend_result_ncols(r); c++) {
 		buf_puts(&b, c ? ",{\"name\":" : "{\"name\":");
 		buf_json_string(&b, backend_result_colname(r, c));
@@ -798,34 +800,43 @@ static char *load_configuration(const struct bq *bq, const struct load_options *
 	return buf_detach(&b);
 }
 
-/* Sends one table of the mirror's scratch output (at root, named table)
- * as a load job. */
-static int load_table(struct bq *bq, const struct load_options *o, struct backend *scratch, const char *table,
-                      const char *ndjson)
+/* What goes to BigQuery for one table of a load. */
+struct load_step {
+	const char *table;       /* in the scratch output */
+	const char *dest;        /* BigQuery's table (a merge's temporary one) */
+	const char *disposition; /* WRITE_TRUNCATE, WRITE_APPEND */
+	bool this_load_only;     /* the rows of this load, not the whole table */
+	const char *ndjson;      /* where the rows are written for the upload */
+};
+
+/* Sends the rows of one table of the mirror's scratch output as a load
+ * job; *r keeps them, for a merge's columns. */
+static int load_table(struct bq *bq, const struct load_options *o, struct backend *scratch,
+                      const struct load_step *st, struct backend_result **r)
 {
 	struct backend_query q = {0};
-	struct backend_result *r = NULL;
 	struct buf rows = BUF_INIT;
 	struct json_doc d = {0};
-	char *sql = xasprintf("SELECT * FROM `%s`", table), *conf = NULL, *id = NULL, *what = NULL;
+	char *sql, *conf = NULL, *id = NULL, *what = NULL;
 	struct hash h;
 	char hex[HASH_HEX_LEN + 1];
 	int error;
-	if ((error = backend_query(scratch, sql, &q, &r)) < 0)
+	sql = st->this_load_only ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
+	                         : xasprintf("SELECT * FROM `%s`", st->table);
+	if ((error = backend_query(scratch, sql, &q, r)) < 0)
 		goto done;
-	for (size_t i = 0; i < backend_result_nrows(r); i++)
-		put_row(&rows, r, i);
-	if ((error = file_write_atomic(ndjson, rows.data ? rows.data : "", rows.len)) < 0)
+	for (size_t i = 0; i < backend_result_nrows(*r); i++)
+		put_row(&rows, *r, i);
+	if ((error = file_write_atomic(st->ndjson, rows.data ? rows.data : "", rows.len)) < 0)
 		goto done;
-	conf = load_configuration(bq, o, table, r);
+	conf = load_configuration(bq, o, st->dest, st->disposition, *r);
 	hash_bytes(rows.data ? rows.data : "", rows.len, &h);
 	hash_hex(&h, hex);
 	what = xasprintf("%s\n%s", conf, hex);
-	error = run_job(bq, what, o->load_id, conf, ndjson, &d, &id);
+	error = run_job(bq, what, o->load_id, conf, st->ndjson, &d, &id);
 done:
 	if (error < 0)
-		error_prefix("loading %s into BigQuery: ", table);
-	backend_result_free(r);
+		error_prefix("loading %s into BigQuery: ", st->table);
 	buf_free(&rows);
 	json_doc_free(&d);
 	free(sql);
@@ -835,33 +846,132 @@ done:
 	return error;
 }
 
+static void put_ident(struct buf *b, const char *name)
+{
+	buf_printf(b, "`%s`", name);
+}
+
+/* MERGE of the temporary table into the table on the primary key: the
+ * rows of this load are the ones that won the mirror's merge, so after it
+ * BigQuery's table is the mirror's. */
+static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r)
+{
+	struct buf sql = BUF_INIT;
+	struct json_doc d = {0};
+	struct backend_query q = {0};
+	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, *keys = xstrdup(o->primary_key), *save = NULL;
+	const char *ds = o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe";
+	int error;
+	target = xasprintf("%s.%s.%s", project(bq), ds, o->table);
+	source = xasprintf("%s.%s.%s", project(bq), ds, temp);
+	buf_puts(&sql, "MERGE ");
+	put_ident(&sql, target);
+	buf_puts(&sql, " T USING ");
+	put_ident(&sql, source);
+	buf_puts(&sql, " S ON ");
+	bool first = true;
+	for (char *k = strtok_r(keys, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_printf(&sql, "%sT.", first ? "" : " AND ");
+		put_ident(&sql, k);
+		buf_puts(&sql, " = S.");
+		put_ident(&sql, k);
+		first = false;
+	}
+	buf_puts(&sql, " WHEN MATCHED THEN UPDATE SET ");
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		if (c)
+			buf_puts(&sql, ", ");
+		put_ident(&sql, backend_result_colname(r, c));
+		buf_puts(&sql, " = S.");
+		put_ident(&sql, backend_result_colname(r, c));
+	}
+	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT ROW");
+	conf = query_configuration(buf_cstr(&sql), &q);
+	error = run_job(bq, buf_cstr(&sql), o->load_id, conf, NULL, &d, &id);
+	if (error < 0)
+		error_prefix("merging %s into BigQuery's %s: ", temp, o->table);
+	buf_free(&sql);
+	json_doc_free(&d);
+	free(target);
+	free(source);
+	free(conf);
+	free(id);
+	free(keys);
+	return error;
+}
+
+static int drop_remote(struct bq *bq, const char *dataset, const char *table);
+
+/* Whether the load kept the table's columns: then BigQuery's table takes
+ * this load's rows alone (appended, or merged); else it is sent whole. */
+static bool same_columns(struct bq *bq, const struct load_options *o)
+{
+	char *before = NULL, *after = NULL;
+	int64_t rows;
+	bool same = backend_table_schema(bq->mirror, o->table, NULL, &before, &rows) == 0 &&
+	            backend_table_schema(bq->mirror, o->table, o->out_dir, &after, &rows) == 0 &&
+	            !strcmp(before, after);
+	error_clear();
+	free(before);
+	free(after);
+	return same;
+}
+
 static int bq_load(struct backend *b, const struct load_options *o, struct load_result *res)
 {
 	struct bq *bq = (struct bq *)b;
 	struct backend *scratch = NULL;
-	char *root = NULL, **names = NULL, *ndjson = NULL;
+	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL;
 	size_t n = 0, tlen = strlen(o->table);
+	bool incremental;
 	int error;
 	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0)
 		return error;
+	/* a first load, a replace, or one whose columns changed: the whole
+	 * table; else an append or merge of this load's rows */
+	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && same_columns(bq, o);
 	/* the scratch output is root/<table>: read there as the mirror would */
 	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
 	if ((error = backend_open(&scratch, "local", *root ? root : ".")) < 0 ||
 	    (error = backend_list(scratch, &names, &n)) < 0)
 		goto done;
 	for (size_t i = 0; i < n && error >= 0; i++) {
-		if (strcasecmp(names[i], o->table) && (strncasecmp(names[i], o->table, tlen) || strncmp(names[i] + tlen, "__", 2)))
+		struct backend_result *r = NULL;
+		bool is_root = !strcasecmp(names[i], o->table);
+		if (!is_root && (strncasecmp(names[i], o->table, tlen) || strncmp(names[i] + tlen, "__", 2)))
 			continue;
 		free(ndjson);
 		ndjson = xasprintf("%s.%s.ndjson", o->out_dir, names[i]);
-		error = load_table(bq, o, scratch, names[i], ndjson);
+		struct load_step st = {.table = names[i], .dest = names[i], .disposition = "WRITE_TRUNCATE",
+		                       .ndjson = ndjson};
+		if (is_root && incremental) {
+			st.this_load_only = true;
+			if (o->write == LOAD_APPEND) {
+				st.disposition = "WRITE_APPEND";
+			} else {
+				free(temp);
+				temp = xasprintf("%s__pipe_merge_%s", o->table, o->load_id);
+				st.dest = temp;
+			}
+		}
+		error = load_table(bq, o, scratch, &st, &r);
 		unlink(ndjson);
+		if (error >= 0 && st.dest == temp && temp) {
+			error = merge_into(bq, o, temp, r);
+			/* the temporary table is not needed whatever the merge did */
+			if (drop_remote(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe", temp) < 0) {
+				retry_note(NULL, error_last());
+				error_clear();
+			}
+		}
+		backend_result_free(r);
 	}
 done:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	free(ndjson);
+	free(temp);
 	free(root);
 	backend_close(scratch);
 	return error;
@@ -1007,28 +1117,34 @@ done:
 	return error;
 }
 
+static int drop_remote(struct bq *bq, const char *dataset, const char *table)
+{
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *path = xasprintf("/datasets/%s/tables/%s", dataset, table);
+	long status = 0;
+	int error;
+	if ((error = call(bq, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
+		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), dataset, table);
+	http_reply_free(&rep);
+	json_doc_free(&d);
+	free(path);
+	return error;
+}
+
 static int bq_drop(struct backend *b, const char *name)
 {
 	struct bq *bq = (struct bq *)b;
-	struct http_reply rep = {0};
-	struct json_doc d = {0};
-	char *ds = NULL, *t = NULL, *path = NULL;
-	long status = 0;
+	char *ds = NULL, *t = NULL;
 	int error;
 	if ((error = ensure_auth(bq)) < 0)
 		return error;
 	split_name(bq, name, &ds, &t);
-	path = xasprintf("/datasets/%s/tables/%s", ds, t);
-	if ((error = call(bq, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
-		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), ds, t);
 	/* the mirror's copy goes too, when there is one */
-	if (error >= 0 && backend_drop(bq->mirror, name) < 0)
+	if ((error = drop_remote(bq, ds, t)) >= 0 && backend_drop(bq->mirror, name) < 0)
 		error_clear();
-	http_reply_free(&rep);
-	json_doc_free(&d);
 	free(ds);
 	free(t);
-	free(path);
 	return error;
 }
 
