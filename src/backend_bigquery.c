@@ -142,6 +142,26 @@ static int64_t jint(const struct json_doc *d, int obj, const char *path)
 	return v;
 }
 
+/* A reply's document owns its text (a copy of the body), so that it
+ * outlives the reply: reply_doc parses, doc_free frees both. */
+static int reply_doc(struct json_doc *d, const struct buf *body, const char *where)
+{
+	char *text = xstrndup(body->data ? body->data : "", body->len);
+	int error = json_parse(d, text, body->len, where);
+	if (error < 0) {
+		json_doc_free(d);
+		free(text);
+	}
+	return error;
+}
+
+static void doc_free(struct json_doc *d)
+{
+	char *text = (char *)d->text;
+	json_doc_free(d);
+	free(text);
+}
+
 /* BigQuery's error object as one line: "reason at location: message". */
 static void put_error_object(struct buf *b, const struct json_doc *d, int e)
 {
@@ -292,7 +312,8 @@ static int call(struct bq *bq, const char *method, const char *path, const char 
 			error = reply_error(rep, display);
 		goto done;
 	}
-	if (rep->body.len && (error = json_parse(d, rep->body.data, rep->body.len, display)) < 0)
+	doc_free(d);
+	if (rep->body.len && (error = reply_doc(d, &rep->body, display)) < 0)
 		goto done;
 done:
 	clear_header(auth);
@@ -408,7 +429,7 @@ static int run_job(struct bq *bq, const char *what, const char *key, const char 
 		free(body);
 		id = attempt ? xasprintf("%s_%d", base, attempt) : xstrdup(base);
 		body = job_body(bq, id, configuration);
-		json_doc_free(d);
+		doc_free(d);
 		memset(d, 0, sizeof(*d));
 		if (upload) {
 			const char *headers[1];
@@ -426,7 +447,7 @@ static int run_job(struct bq *bq, const char *what, const char *key, const char 
 					error = http_upload_multipart(&r, body, upload, &rep);
 				status = rep.status;
 				if (error >= 0 && status >= 200 && status <= 299)
-					error = json_parse(d, rep.body.data, rep.body.len, display);
+					error = reply_doc(d, &rep.body, display);
 				else if (error >= 0 && status != 409)
 					error = reply_error(&rep, display);
 			}
@@ -519,10 +540,21 @@ static int map_sql(const struct bq *bq, const char *sql, char **out)
 
 /* ---- queries ---- */
 
-/* "2019-01-01 00:00:00 UTC", from microseconds since the epoch. */
-static char *timestamp_text(const char *us_text)
+/* "2019-01-01 00:00:00 UTC", from microseconds since the epoch (asked for
+ * with useInt64Timestamp), or from seconds as a float ("1.5463008E9", the
+ * API's default); NULL for any other text. */
+static char *timestamp_text(const char *v)
 {
-	long long us = strtoll(us_text, NULL, 10);
+	char *end;
+	long long us = strtoll(v, &end, 10);
+	if (*end) {
+		double secs = strtod(v, &end);
+		if (*end || end == v)
+			return NULL;
+		us = (long long)(secs * 1e6 + (secs < 0 ? -0.5 : 0.5));
+	} else if (end == v) {
+		return NULL;
+	}
 	time_t secs = (time_t)(us / 1000000);
 	long frac = (long)(us % 1000000);
 	struct tm tm;
@@ -570,8 +602,8 @@ static int read_page(struct bq_result *res, const struct json_doc *d, char **tok
 		grow_array(&res->cells, &res->cap, (res->nrows + 1) * res->ncols, sizeof(char *));
 		for (size_t c = 0, cell = (size_t)f + 1; c < res->ncols; c++, cell = (size_t)json_skip(d, (int)cell)) {
 			char *v = jstr(d, (int)cell, "v");
-			if (v && !strcmp(res->types[c], "TIMESTAMP") && !strpbrk(v, "-: ")) {
-				char *t = timestamp_text(v);
+			char *t = v && !strcmp(res->types[c], "TIMESTAMP") ? timestamp_text(v) : NULL;
+			if (t) {
 				free(v);
 				v = t;
 			}
@@ -603,7 +635,7 @@ static int read_results(struct bq *bq, const char *id, struct bq_result *res)
 			error = reply_error(&rep, "getQueryResults");
 		if (error >= 0)
 			error = read_page(res, &d, &token);
-		json_doc_free(&d);
+		doc_free(&d);
 		http_reply_free(&rep);
 		buf_free(&path);
 	} while (error >= 0 && token);
@@ -716,7 +748,7 @@ done:
 		res = NULL;
 	}
 	*out = res ? &res->base : NULL;
-	json_doc_free(&d);
+	doc_free(&d);
 	free(mapped);
 	free(conf);
 	free(id);
@@ -838,7 +870,7 @@ done:
 	if (error < 0)
 		error_prefix("loading %s into BigQuery: ", st->table);
 	buf_free(&rows);
-	json_doc_free(&d);
+	doc_free(&d);
 	free(sql);
 	free(conf);
 	free(id);
@@ -891,7 +923,7 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	if (error < 0)
 		error_prefix("merging %s into BigQuery's %s: ", temp, o->table);
 	buf_free(&sql);
-	json_doc_free(&d);
+	doc_free(&d);
 	free(target);
 	free(source);
 	free(conf);
@@ -1038,7 +1070,7 @@ static int bq_describe(struct backend *b, const char *name, struct buf *out)
 	}
 done:
 	http_reply_free(&rep);
-	json_doc_free(&d);
+	doc_free(&d);
 	free(ds);
 	free(t);
 	free(path);
@@ -1078,7 +1110,7 @@ static int list_ids(struct bq *bq, const char *path, const char *array, const ch
 		}
 		if (error >= 0)
 			token = jstr(&d, 0, "nextPageToken");
-		json_doc_free(&d);
+		doc_free(&d);
 		http_reply_free(&rep);
 		buf_free(&p);
 	} while (error >= 0 && token);
@@ -1127,7 +1159,7 @@ static int drop_remote(struct bq *bq, const char *dataset, const char *table)
 	if ((error = call(bq, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
 		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), dataset, table);
 	http_reply_free(&rep);
-	json_doc_free(&d);
+	doc_free(&d);
 	free(path);
 	return error;
 }
