@@ -50,6 +50,9 @@
 #define POLL_MAX_MS 2000
 /* Tries of a job that failed with a reason worth trying again. */
 #define JOB_TRIES 4
+/* Tries of a request answered 403 rateLimitExceeded, from this wait, doubling. */
+#define RATE_LIMIT_TRIES 5
+#define RATE_LIMIT_WAIT_MS 500
 
 struct bq {
 	struct backend base;
@@ -282,6 +285,28 @@ static int reply_error(const struct http_reply *rep, const char *what)
 	return error;
 }
 
+/* Whether an error reply's first error object says rateLimitExceeded. */
+static bool rate_limited(const struct http_reply *rep)
+{
+	struct json_doc d = {0};
+	bool yes = false;
+	int errs;
+	if (json_parse(&d, rep->body.data, rep->body.len, "reply") == 0 &&
+	    (errs = jpath(&d, 0, "error.errors")) >= 0 && d.toks[errs].type == JSON_ARRAY && d.toks[errs].size > 0) {
+		int reason = json_get(&d, errs + 1, "reason");
+		yes = reason >= 0 && json_eq(&d, reason, "rateLimitExceeded");
+	}
+	error_clear();
+	json_doc_free(&d);
+	return yes;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
 /* One call of the API: method to endpoint + path (under /bigquery/v2/projects/P),
  * body JSON or NULL.  A 2xx reply is parsed into *d (text kept in *rep);
  * *status is the reply's status, for the callers that read 404 or 409. */
@@ -304,8 +329,21 @@ static int call(struct bq *bq, const char *method, const char *path, const char 
 		r.body_len = strlen(body);
 		r.content_type = "application/json";
 	}
-	if ((error = http_request(&r, rep)) < 0)
-		goto done;
+	for (int tries = 1;; tries++) {
+		http_reply_free(rep);
+		if ((error = http_request(&r, rep)) < 0)
+			goto done;
+		/* BigQuery says rateLimitExceeded with a 403, which http.c does
+		 * not retry: the limit is per second, so wait and try again */
+		if (rep->status != 403 || tries == RATE_LIMIT_TRIES || !rate_limited(rep))
+			break;
+		long wait = RATE_LIMIT_WAIT_MS << (tries - 1);
+		char *line = xasprintf("%s: rateLimitExceeded; retrying in %ldms (attempt %d of %d)", display,
+		                       wait, tries + 1, RATE_LIMIT_TRIES);
+		retry_note(NULL, line);
+		free(line);
+		sleep_ms(wait);
+	}
 	*status = rep->status;
 	if (rep->status < 200 || rep->status > 299) {
 		if (rep->status != 404 && rep->status != 409)
@@ -345,12 +383,6 @@ static char *job_id(const char *what, const char *key)
 	hash_hex(&out, hex);
 	hex[32] = 0;
 	return xasprintf("pipe_%s", hex);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
 }
 
 /* Polls job id until DONE; *d then holds it.  A job that ended in an
@@ -572,6 +604,23 @@ static char *timestamp_text(const char *v)
 	return xasprintf("%s.%s UTC", day, f);
 }
 
+/* A field's type by GoogleSQL's name: the REST API answers with the
+ * legacy ones (INTEGER, FLOAT, BOOLEAN).  Takes type. */
+static char *standard_type(char *type)
+{
+	static const char *const legacy[][2] = {
+		{"INTEGER", "INT64"}, {"FLOAT", "FLOAT64"}, {"BOOLEAN", "BOOL"}, {"RECORD", "STRUCT"},
+	};
+	if (!type)
+		return xstrdup("STRING");
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (!strcmp(type, legacy[i][0])) {
+			free(type);
+			return xstrdup(legacy[i][1]);
+		}
+	return type;
+}
+
 /* Reads a page of rows from getQueryResults into res; *token the next
  * page's, NULL at the end. */
 static int read_page(struct bq_result *res, const struct json_doc *d, char **token)
@@ -583,14 +632,8 @@ static int read_page(struct bq_result *res, const struct json_doc *d, char **tok
 		res->names = xcalloc(res->ncols + 1, sizeof(char *));
 		res->types = xcalloc(res->ncols + 1, sizeof(char *));
 		for (int i = 0, f = fields + 1; i < d->toks[fields].size; i++, f = json_skip(d, f)) {
-			char *type = jstr(d, f, "type");
 			res->names[i] = jstr(d, f, "name");
-			/* the legacy names BigQuery's REST API still answers with */
-			res->types[i] = !type ? xstrdup("STRING") : !strcmp(type, "INTEGER") ? xstrdup("INT64")
-			                : !strcmp(type, "FLOAT") ? xstrdup("FLOAT64") : !strcmp(type, "BOOLEAN")
-			                ? xstrdup("BOOL") : type;
-			if (type && res->types[i] != type)
-				free(type);
+			res->types[i] = standard_type(jstr(d, f, "type"));
 		}
 	}
 	if (rows < 0)
@@ -703,9 +746,9 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 		struct http_reply rep = {0};
 		char *body = NULL;
 		long status = 0;
-		struct buf cb = BUF_INIT;
-		buf_printf(&cb, "{\"configuration\":%s}", conf);
-		body = buf_detach(&cb);
+		char *dry_id = job_id(mapped, NULL);
+		body = job_body(bq, dry_id, conf);
+		free(dry_id);
 		error = call(bq, "POST", "/jobs", body, &rep, &d, &status);
 		if (error >= 0 && status != 200)
 			error = reply_error(&rep, "dry run");
@@ -1045,7 +1088,7 @@ static int bq_describe(struct backend *b, const char *name, struct buf *out)
 	}
 	fields = jpath(&d, 0, "schema.fields");
 	for (int i = 0, f = fields + 1; fields >= 0 && i < d.toks[fields].size; i++, f = json_skip(&d, f)) {
-		char *n = jstr(&d, f, "name"), *ty = jstr(&d, f, "type");
+		char *n = jstr(&d, f, "name"), *ty = standard_type(jstr(&d, f, "type"));
 		buf_printf(out, "%s  %s\n", n ? n : "?", ty ? ty : "?");
 		free(n);
 		free(ty);
