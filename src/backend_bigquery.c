@@ -277,6 +277,10 @@ static int reply_error(const struct http_reply *rep, const char *what)
 			buf_printf(&b, ": %s", msg ? msg : "(no message)");
 			free(msg);
 		}
+	} else if (rep->body.len) {
+		/* not BigQuery's error object (a proxy's page): its first line */
+		size_t n = strcspn(rep->body.data, "\r\n");
+		buf_printf(&b, ": %.*s", (int)(n < 200 ? n : 200), rep->body.data);
 	}
 	error_clear();
 	error = error_set("%s", buf_cstr(&b));
@@ -499,7 +503,9 @@ static int run_job(struct bq *bq, const char *what, const char *key, const char 
 		/* status 409 leaves *d empty: wait_job fetches the job first */
 		if ((error = wait_job(bq, id, d, &retry)) >= 0 || !retry || attempt + 1 == JOB_TRIES)
 			break;
-		retry_note(NULL, error_last());
+		char *line = xasprintf("%s; sending it again as a new job", error_last());
+		retry_note(NULL, line);
+		free(line);
 		error_clear();
 	}
 	if (error >= 0)

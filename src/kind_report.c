@@ -923,7 +923,7 @@ static int build(struct build_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	const struct attr *a = target_attr(t, "queries");
-	char *job_key = inputs_key(ctx);
+	char *job_key = ctx->full_refresh ? NULL : inputs_key(ctx); /* --full-refresh: new jobs */
 	struct queries qs = {0};
 	struct buf md = BUF_INIT, html = BUF_INIT, record = BUF_INIT;
 	size_t limit = max_rows(t);

@@ -179,7 +179,9 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
 	load_id(ctx, id);
-	opt.job_key = id; /* the same statement on the same inputs: the same job */
+	/* the same statement on the same inputs: the same job, unless
+	 * --full-refresh asks for everything to be done again */
+	opt.job_key = ctx->full_refresh ? NULL : id;
 	opt.write_to = ctx->out;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
