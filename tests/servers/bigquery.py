@@ -10,7 +10,8 @@ doing the work.
 
 --pipe: the pipe binary.  --dir: where the server keeps its warehouse (a
 pipe project, DIR/warehouse, whose tables are the server's tables) and its
-loads' scratch projects (default: a new temporary directory).  --pubkey,
+loads' scratch projects (default: a new temporary directory, removed when
+the server ends, by SIGTERM or --lifetime).  --pubkey,
 --email: the service account whose JWTs /token takes (as token.py).
 --dataset: a dataset that exists from the start (repeatable); others are
 made with datasets.insert.  --page-size: the rows of a getQueryResults page
@@ -32,8 +33,8 @@ Routes (P a project, D a dataset, T a table, ID a job id):
                                                   jobs.getQueryResults
   GET|DELETE /bigquery/v2/projects/P/datasets/D/tables[/T]
                                                   tables.list, get, delete
-  GET  /bigquery/v2/projects/P/datasets/D, POST /bigquery/v2/projects/P/datasets
-                                                  datasets.get, insert
+  GET  /bigquery/v2/projects/P/datasets[/D], POST /bigquery/v2/projects/P/datasets
+                                                  datasets.list, get, insert
 Anything else is 404; a body or query parameter BigQuery would refuse is
 400, with BigQuery's error object:
   {"error": {"code": 400, "message": M, "errors": [{"message": M, "domain":
@@ -123,6 +124,7 @@ import math
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -1060,6 +1062,9 @@ class Handler(tokensrv.Handler):
                     self.reply(*answer)
             except Refusal as r:
                 self.reply(r.code, r.body())
+            except Exception as e:  # the server's own bug: said, not a dropped connection
+                self.reply(500, Refusal(500, "internalError", "tests/servers/bigquery.py: %s: %s"
+                                        % (type(e).__name__, e)).body())
             finally:
                 if self.route:  # no answer was sent: the connection was dropped
                     self.write_log(st, u.path)
@@ -1142,6 +1147,11 @@ class Handler(tokensrv.Handler):
             return 200, self.query_results(st, project, rest[1], q)
         if rest == ["datasets"] and cmd == "POST":
             return self.datasets_insert(st, project, self.body_json(raw))
+        if rest == ["datasets"] and cmd == "GET":
+            check_params(q, {"all", "filter", "maxResults", "pageToken"})
+            names = sorted(d for p, d in st.datasets if p in (None, project))
+            return 200, {"kind": "bigquery#datasetList",
+                         "datasets": [self.dataset_resource(project, d) for d in names]}
         if len(rest) >= 2 and rest[0] == "datasets":
             ds = rest[1]
             if len(rest) == 2 and cmd == "GET":
@@ -1454,7 +1464,13 @@ def main():
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.rename(tmp, a.port_file)
-    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
+
+    def stop(*_):
+        if not a.dir:  # a directory of its own: it goes with the server
+            shutil.rmtree(srv.state.dir, ignore_errors=True)
+        os._exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    threading.Timer(a.lifetime, stop).start()
     srv.serve_forever()
 
 

@@ -313,6 +313,13 @@ def t_query_results(s):
     assert rows == [[k, str(v)] for k, v in sorted(want.items(), key=lambda kv: int(kv[0]))], rows
     assert res["schema"]["fields"] == [{"name": "vendorid", "type": "INTEGER", "mode": "NULLABLE"},
                                        {"name": "n", "type": "INTEGER", "mode": "NULLABLE"}], res
+    # FLOAT64 as Java writes a double, as BigQuery's JSON does
+    job = s.query("SELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
+                  "CAST(NULL AS FLOAT64) AS none, TRUE AS yes, DATE '2019-01-02' AS d")
+    rows, _, res = s.all_rows(job["jobReference"]["jobId"])
+    assert rows == [["1.0E20", "1.0E-4", "100.0", "-2.5", None, "true", "2019-01-02"]], rows
+    assert [f["type"] for f in res["schema"]["fields"]] == \
+        ["FLOAT", "FLOAT", "FLOAT", "FLOAT", "FLOAT", "BOOLEAN", "DATE"], res
 
 
 def t_paging(s):
@@ -493,6 +500,7 @@ def t_merge(s):
 
 
 def t_tables(s):
+    s.query("CREATE OR REPLACE TABLE taxi.dup AS SELECT vendorid FROM taxi.trips LIMIT 3")
     code, lst, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables" % PROJECT)
     names = [t["tableReference"]["tableId"] for t in lst["tables"]]
     assert "trips" in names and "dup" in names and not any("bqserver" in n for n in names), names
@@ -509,6 +517,8 @@ def t_tables(s):
     assert s.request("POST", path, ds)[0] == 200
     refused(s.request("POST", path, ds), 409, "duplicate", "Already Exists: Dataset")
     assert s.request("GET", path + "/other")[0] == 200
+    code, lst, _ = s.request("GET", path)
+    assert [d["datasetReference"]["datasetId"] for d in lst["datasets"]] == ["other", "taxi"], lst
 
 
 def shape(s, change, reason_words, kind="query", code=400):
