@@ -10,7 +10,8 @@ doing the work.
 
 --pipe: the pipe binary.  --dir: where the server keeps its warehouse (a
 pipe project, DIR/warehouse, whose tables are the server's tables) and its
-loads' scratch projects (default: a new temporary directory).  --pubkey,
+loads' scratch projects (default: a new temporary directory, removed when
+the server ends, by SIGTERM or --lifetime).  --pubkey,
 --email: the service account whose JWTs /token takes (as token.py).
 --dataset: a dataset that exists from the start (repeatable); others are
 made with datasets.insert.  --page-size: the rows of a getQueryResults page
@@ -32,8 +33,8 @@ Routes (P a project, D a dataset, T a table, ID a job id):
                                                   jobs.getQueryResults
   GET|DELETE /bigquery/v2/projects/P/datasets/D/tables[/T]
                                                   tables.list, get, delete
-  GET  /bigquery/v2/projects/P/datasets/D, POST /bigquery/v2/projects/P/datasets
-                                                  datasets.get, insert
+  GET  /bigquery/v2/projects/P/datasets[/D], POST /bigquery/v2/projects/P/datasets
+                                                  datasets.list, get, insert
 Anything else is 404; a body or query parameter BigQuery would refuse is
 400, with BigQuery's error object:
   {"error": {"code": 400, "message": M, "errors": [{"message": M, "domain":
@@ -48,7 +49,8 @@ knows but this server does not carry out (copy jobs, query parameters,
 CSV ...) is refused, saying so, rather than ignored.
 
 Jobs: jobs.insert runs the job at once (one job at a time) and answers the
-job resource with status.state RUNNING; jobs.get then answers DONE (with
+job resource with status.state RUNNING (PENDING when running_polls, below,
+holds it); jobs.get then answers DONE (with
 status.errorResult and errors when it failed), and getQueryResults
 jobComplete true.  A second jobs.insert with a job id the project has is
 409 duplicate ("Already Exists: Job P:LOCATION.ID") and runs nothing.  A
@@ -79,7 +81,8 @@ Control (no token; never logged):
     "fault": {"status": 503, "reason": "backendError", "count": N,
               "path": SUBSTRING, "method": M, "message": TEXT, "after": true}
         the next N requests (those whose path contains SUBSTRING and whose
-        method is M, when given) answer that error; reasons and their
+        method is M, when given; /token only when a path names it) answer
+        that error; reasons and their
         usual statuses: backendError 500|503, internalError 500,
         rateLimitExceeded 403 (BigQuery's error-messages page).  With
         "after", the request is carried out first and its answer lost (so a
@@ -93,6 +96,8 @@ Control (no token; never logged):
         totalBytesBilled reported from now on (dry runs included)
     "page_size": N       as --page-size
     "cache": false       no query cache
+    "expire_tokens": true  every token issued so far stops working (401),
+        as one past its hour does
     "reset": true        all of the above back to their defaults, first
   answered with the settings in force.
   GET /_dump      what the server holds: jobs (id, type, state, SQL, error,
@@ -123,6 +128,7 @@ import math
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -1011,6 +1017,9 @@ class Handler(tokensrv.Handler):
     server_version = "testbigquery/1"
 
     def send(self, code, body, ctype="application/json; charset=UTF-8", headers=()):
+        if self.lost:
+            r, self.lost = self.fault_refusal(self.lost), None
+            code, body, headers = r.code, (json.dumps(r.body(), indent=1) + "\n").encode(), ()
         self.status_sent = code
         # logged before the answer leaves, so that a client that has its
         # answer finds the line
@@ -1039,9 +1048,19 @@ class Handler(tokensrv.Handler):
 
     # every method comes here
     def handle_any(self):
+        self.status_sent, self.job_id, self.route, self.lost = None, None, None, None
+        # the whole body first, whatever the answer: a connection kept alive
+        # must not hold the rest of a refused request
+        n = int(self.headers.get("Content-Length") or 0)
+        self.raw = self.rfile.read(n) if n else b""
+        connection, self.rfile = self.rfile, io.BytesIO(self.raw)  # upload.py reads it itself
+        try:
+            self.answer(urlsplit(self.path))
+        finally:
+            self.rfile = connection  # where the next request on the connection comes from
+
+    def answer(self, u):
         st = self.server.state
-        self.status_sent, self.job_id, self.route = None, None, None
-        u = urlsplit(self.path)
         if u.path in ("/_control", "/_dump"):
             with lock:
                 return self.control(st, u.path)
@@ -1053,13 +1072,15 @@ class Handler(tokensrv.Handler):
                 fault = self.take_fault(st, u.path)
                 if fault and not fault.get("after"):
                     raise self.fault_refusal(fault)
+                self.lost = fault  # carried out, then answered with the fault (send)
                 answer = self.dispatch(st, u)
-                if fault:
-                    raise self.fault_refusal(fault)
                 if answer is not None:
                     self.reply(*answer)
             except Refusal as r:
                 self.reply(r.code, r.body())
+            except Exception as e:  # the server's own bug: said, not a dropped connection
+                self.reply(500, Refusal(500, "internalError", "tests/servers/bigquery.py: %s: %s"
+                                        % (type(e).__name__, e)).body())
             finally:
                 if self.route:  # no answer was sent: the connection was dropped
                     self.write_log(st, u.path)
@@ -1080,9 +1101,10 @@ class Handler(tokensrv.Handler):
             f.write("%s %s %s %s\n" % (self.command, path, status, job_id))
 
     def take_fault(self, st, path):
-        if path == "/token":
-            return None
         for f in st.faults:
+            if path == "/token" and "path" not in f:
+                continue  # the token endpoint is Google's OAuth, not BigQuery
+
             if f["count"] > 0 and f.get("path", "") in path and \
                     f.get("method", self.command) == self.command:
                 f["count"] -= 1
@@ -1109,14 +1131,12 @@ class Handler(tokensrv.Handler):
                           "authentication credential.", "Authorization", "header")
 
     def dispatch(self, st, u):
-        n = int(self.headers.get("Content-Length") or 0)
         q = parse_qs(u.query, keep_blank_values=True)
-        p = u.path
+        p, raw = u.path, self.raw
         if p == "/token" and self.command == "POST":
-            return self.token(st, self.rfile.read(n).decode("utf-8", "replace"))
+            return self.token(st, raw.decode("utf-8", "replace"))
         if p.startswith("/upload/session/") and self.command == "PUT":
-            return self.upload(st, None, b"")
-        raw = self.rfile.read(n) if n else b""
+            return self.upload(st, None, raw)
         m = re.fullmatch(r"/upload/bigquery/v2/projects/([^/]+)/jobs", p)
         if m and self.command == "POST":
             self.authorise(st)
@@ -1142,6 +1162,11 @@ class Handler(tokensrv.Handler):
             return 200, self.query_results(st, project, rest[1], q)
         if rest == ["datasets"] and cmd == "POST":
             return self.datasets_insert(st, project, self.body_json(raw))
+        if rest == ["datasets"] and cmd == "GET":
+            check_params(q, {"all", "filter", "maxResults", "pageToken"})
+            names = sorted(d for p, d in st.datasets if p in (None, project))
+            return 200, {"kind": "bigquery#datasetList",
+                         "datasets": [self.dataset_resource(project, d) for d in names]}
         if len(rest) >= 2 and rest[0] == "datasets":
             ds = rest[1]
             if len(rest) == 2 and cmd == "GET":
@@ -1213,8 +1238,9 @@ class Handler(tokensrv.Handler):
                               e.get("location"))
             return 200, job_resource(st, job, self.base())
         st.jobs[key] = job
-        res = job_resource(st, dict(job, state="RUNNING"), self.base())
-        return 200, res
+        # PENDING when the job is to be polled a while, as a queued job is
+        state = "PENDING" if job["polls"] else "RUNNING"
+        return 200, job_resource(st, dict(job, state=state), self.base())
 
     def find_job(self, st, project, job_id, q):
         job = st.jobs.get((project, job_id))
@@ -1295,7 +1321,6 @@ class Handler(tokensrv.Handler):
                 ref, _ = check_job(st, project, meta)
                 self.job_id = ref["jobId"]
                 st.session_projects[ref["jobId"]] = project
-            self.rfile = io.BytesIO(raw)  # upload.handle reads the body again
         else:
             sid = urlsplit(self.path).path.rsplit("/", 1)[1]
             s = upload.sessions.get(sid)
@@ -1390,9 +1415,8 @@ class Handler(tokensrv.Handler):
                                     "datasets": sorted(d for _, d in st.datasets),
                                     "requests": st.routes, "settings": st.settings,
                                     "faults": st.faults, "fail_jobs": st.fail_jobs})
-        n = int(self.headers.get("Content-Length") or 0)
         try:
-            c = json.loads(self.rfile.read(n) or b"{}")
+            c = json.loads(self.raw or b"{}")
             if c.get("reset"):
                 st.settings = dict(DEFAULTS, page_size=st.default_page_size)
                 st.faults, st.fail_jobs = [], []
@@ -1409,6 +1433,8 @@ class Handler(tokensrv.Handler):
                     st.settings[k] = int(c[k])
             if "cache" in c:
                 st.settings["cache"] = bool(c["cache"])
+            if c.get("expire_tokens"):
+                st.tokens = {}
         except (ValueError, TypeError, KeyError, AttributeError) as e:
             return self.reply(400, {"error": "bad control request: %s" % e})
         self.reply(200, {"settings": st.settings, "faults": st.faults,
@@ -1454,7 +1480,13 @@ def main():
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.rename(tmp, a.port_file)
-    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
+
+    def stop(*_):
+        if not a.dir:  # a directory of its own: it goes with the server
+            shutil.rmtree(srv.state.dir, ignore_errors=True)
+        os._exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    threading.Timer(a.lifetime, stop).start()
     srv.serve_forever()
 
 

@@ -115,11 +115,15 @@ class Server:
             text, code, hdrs = e.read(), e.code, e.headers
         return code, (json.loads(text) if text.strip() else None), hdrs
 
-    def get_token(self):
+    def token_request(self, key=None):
         form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + \
-            self.jwt()
+            self.jwt(key)
         code, body, _ = self.request("POST", "/token", raw=form.encode(), token=False,
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        return code, body
+
+    def get_token(self):
+        code, body = self.token_request()
         assert code == 200, body
         self.token = body["access_token"]
 
@@ -250,10 +254,7 @@ def t_token(s):
     other = os.path.join(s.tmp, "other.pem")
     subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-out", other], check=True,
                    capture_output=True)
-    form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + \
-        s.jwt(key=other)
-    code, body, _ = s.request("POST", "/token", raw=form.encode(), token=False,
-                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    code, body = s.token_request(key=other)
     assert code == 400 and body["error_description"] == "Invalid JWT Signature.", body
 
 
@@ -313,6 +314,13 @@ def t_query_results(s):
     assert rows == [[k, str(v)] for k, v in sorted(want.items(), key=lambda kv: int(kv[0]))], rows
     assert res["schema"]["fields"] == [{"name": "vendorid", "type": "INTEGER", "mode": "NULLABLE"},
                                        {"name": "n", "type": "INTEGER", "mode": "NULLABLE"}], res
+    # FLOAT64 as Java writes a double, as BigQuery's JSON does
+    job = s.query("SELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
+                  "CAST(NULL AS FLOAT64) AS none, TRUE AS yes, DATE '2019-01-02' AS d")
+    rows, _, res = s.all_rows(job["jobReference"]["jobId"])
+    assert rows == [["1.0E20", "1.0E-4", "100.0", "-2.5", None, "true", "2019-01-02"]], rows
+    assert [f["type"] for f in res["schema"]["fields"]] == \
+        ["FLOAT", "FLOAT", "FLOAT", "FLOAT", "FLOAT", "BOOLEAN", "DATE"], res
 
 
 def t_paging(s):
@@ -493,6 +501,7 @@ def t_merge(s):
 
 
 def t_tables(s):
+    s.query("CREATE OR REPLACE TABLE taxi.dup AS SELECT vendorid FROM taxi.trips LIMIT 3")
     code, lst, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables" % PROJECT)
     names = [t["tableReference"]["tableId"] for t in lst["tables"]]
     assert "trips" in names and "dup" in names and not any("bqserver" in n for n in names), names
@@ -509,6 +518,8 @@ def t_tables(s):
     assert s.request("POST", path, ds)[0] == 200
     refused(s.request("POST", path, ds), 409, "duplicate", "Already Exists: Dataset")
     assert s.request("GET", path + "/other")[0] == 200
+    code, lst, _ = s.request("GET", path)
+    assert [d["datasetReference"]["datasetId"] for d in lst["datasets"]] == ["other", "taxi"], lst
 
 
 def shape(s, change, reason_words, kind="query", code=400):
@@ -651,6 +662,33 @@ def t_faults(s):
     refused(s.insert("SELECT 1", jid), 503, "backendError")
     refused(s.insert("SELECT 1", jid), 409, "duplicate")
     assert s.poll(jid)["status"]["state"] == "DONE"
+    # the same for a load's upload: the retried upload meets its job
+    s.control(fault={"status": 503, "count": 1, "path": "/upload/", "after": True})
+    meta = s.load_config("after_upload")
+    refused(s.multipart(meta, ndjson(SAMPLES["2019"][:5])), 503, "backendError")
+    refused(s.multipart(meta, ndjson(SAMPLES["2019"][:5])), 409, "duplicate")
+    assert s.poll(meta["jobReference"]["jobId"])["statistics"]["load"]["outputRows"] == "5"
+    # the token endpoint only when named
+    s.control(fault={"status": 503, "count": 1})
+    s.get_token()
+    refused(s.insert("SELECT 1"), 503, "backendError")
+    s.control(fault={"status": 503, "count": 1, "path": "/token"})
+    assert s.token_request()[0] == 503
+    s.get_token()
+    # a refused POST's body does not spill into the next request on the connection
+    s.control(fault={"status": 503, "count": 1, "path": "/jobs"})
+    import http.client
+    conn = http.client.HTTPConnection(s.url.split("//")[1])
+    body = json.dumps({"jobReference": {"jobId": s.job_id("keepalive")},
+                       "configuration": {"query": {"query": "SELECT 1", "useLegacySql": False}}})
+    hdrs = {"Authorization": "Bearer " + s.token, "Content-Type": "application/json"}
+    for want in (503, 200):
+        conn.request("POST", "/bigquery/v2/projects/%s/jobs" % PROJECT, body, hdrs)
+        r = conn.getresponse()
+        r.read()
+        assert r.status == want, (r.status, want)
+        body = body.replace("keepalive", "keepalive_again")
+    conn.close()
     # a fault on the polls only
     s.control(fault={"status": 503, "count": 1, "path": "/queries/"})
     job = s.query("SELECT 2 AS two")
@@ -663,7 +701,7 @@ def t_running(s):
     try:
         jid = s.job_id("slow")
         code, job, _ = s.insert("SELECT 1 AS one", jid)
-        assert job["status"]["state"] == "RUNNING"
+        assert job["status"]["state"] == "PENDING", job
         code, job, _ = s.request("GET", "/bigquery/v2/projects/%s/jobs/%s?location=US"
                                  % (PROJECT, jid))
         assert job["status"]["state"] == "RUNNING" and "endTime" not in job["statistics"], job
@@ -673,6 +711,13 @@ def t_running(s):
         assert res["jobComplete"] is True and res["rows"] == [{"f": [{"v": "1"}]}], res
     finally:
         s.control(reset=True)
+
+
+def t_expired_token(s):
+    s.control(expire_tokens=True)
+    refused(s.insert("SELECT 1"), 401, "authError")
+    s.get_token()
+    assert s.insert("SELECT 1")[0] == 200
 
 
 def t_fail_job(s):
@@ -732,7 +777,8 @@ def t_log(s):
 
 CHECKS = [t_token, t_auth, t_load_multipart, t_load_resumable, t_query_results, t_paging,
           t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge,
-          t_tables, t_shapes, t_faults, t_running, t_fail_job, t_skew, t_page_size, t_log]
+          t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
+          t_page_size, t_log]
 
 
 def main():
