@@ -234,7 +234,10 @@ static int already_loaded(const struct build_ctx *ctx, const char *id)
 {
 	struct backend_query opt = {0};
 	struct backend_result *res = NULL;
-	char *q = xasprintf("SELECT COUNT(*) FROM `%s` WHERE _pipe_load_id = '%s'", ctx->target->name, id);
+	/* named with its dataset, as a warehouse of several datasets needs */
+	const char *ds = target_value(ctx->target, "dataset");
+	char *q = xasprintf("SELECT COUNT(*) FROM `%s%s%s` WHERE _pipe_load_id = '%s'", ds ? ds : "", ds ? "." : "",
+	                    ctx->target->name, id);
 	int error = backend_query(ctx->warehouse, q, &opt, &res);
 	if (error >= 0)
 		error = strcmp(backend_result_cell(res, 0, 0), "0") != 0;
