@@ -108,11 +108,11 @@ char *backend_result_summary(const struct backend_result *r)
 	format_bytes(&b, (uint64_t)s->estimate_bytes);
 	buf_puts(&b, ") | ");
 	format_bytes(&b, (uint64_t)s->bytes_billed);
-	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | %.0f ms",
-	           s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | ",
+	           s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total);
 	if (s->local) {
 		/* the same statement on the local warehouse's copy of the tables */
-		buf_puts(&b, " | local warehouse: ");
+		buf_puts(&b, "local warehouse: ");
 		format_bytes(&b, (uint64_t)s->local_bytes_processed);
 		if (r->dry_run) {
 			buf_puts(&b, " estimate");
@@ -124,7 +124,10 @@ char *backend_result_summary(const struct backend_result *r)
 		if (s->local_bytes_processed != (r->dry_run ? s->estimate_bytes : s->bytes_processed) ||
 		    (!r->dry_run && s->local_bytes_billed != s->bytes_billed))
 			buf_puts(&b, " (DIFFERS from BigQuery's)");
+		buf_puts(&b, " | ");
 	}
+	/* the time last: reports cut it off */
+	buf_printf(&b, "%.0f ms", s->elapsed_ms);
 	return buf_detach(&b);
 }
 
