@@ -27,6 +27,7 @@
 #include "backend_int.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,6 +61,9 @@ struct bq {
 	char *root;
 	char *project, *location, *dataset; /* from the profile; NULL: defaults */
 	struct auth *auth;                  /* the key, read at open; no token yet */
+	pthread_mutex_t lock;               /* for datasets, from the build's threads */
+	char **datasets;                    /* known to exist */
+	size_t ndatasets, capdatasets;
 	char *key_project;                  /* the key file's project_id */
 };
 
@@ -576,6 +580,52 @@ static int map_sql(const struct bq *bq, const char *sql, char **out)
 	return 0;
 }
 
+/* Makes the dataset when the project has none of that name (datasets.get,
+ * then datasets.insert in the profile's location), once per run. */
+static int ensure_dataset(struct bq *bq, const char *ds)
+{
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *path = xasprintf("/datasets/%s", ds), *body = NULL;
+	long status = 0;
+	int error = 0;
+	pthread_mutex_lock(&bq->lock);
+	for (size_t i = 0; i < bq->ndatasets; i++)
+		if (!strcmp(bq->datasets[i], ds))
+			goto done;
+	if ((error = call(bq, "GET", path, NULL, &rep, &d, &status)) < 0)
+		goto done;
+	if (status == 404) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "{\"datasetReference\":{\"projectId\":");
+		buf_json_string(&b, project(bq));
+		buf_puts(&b, ",\"datasetId\":");
+		buf_json_string(&b, ds);
+		buf_puts(&b, "},\"location\":");
+		buf_json_string(&b, location(bq));
+		buf_putc(&b, '}');
+		body = buf_detach(&b);
+		/* 409: made meanwhile by another run */
+		if ((error = call(bq, "POST", "/datasets", body, &rep, &d, &status)) < 0)
+			goto done;
+		if (status == 404)
+			error = reply_error(&rep, "datasets.insert");
+	}
+	if (error >= 0) {
+		grow_array(&bq->datasets, &bq->capdatasets, bq->ndatasets + 1, sizeof(char *));
+		bq->datasets[bq->ndatasets++] = xstrdup(ds);
+	}
+done:
+	pthread_mutex_unlock(&bq->lock);
+	if (error < 0)
+		error_prefix("dataset %s: ", ds);
+	http_reply_free(&rep);
+	doc_free(&d);
+	free(path);
+	free(body);
+	return error;
+}
+
 /* ---- queries ---- */
 
 /* "2019-01-01 00:00:00 UTC", from microseconds since the epoch (asked for
@@ -735,6 +785,27 @@ static int run_mirror(struct bq *bq, const char *sql, const struct backend_query
 	return error;
 }
 
+/* The dataset of the table a statement creates, made when missing. */
+static int ensure_written_dataset(struct bq *bq, const char *sql)
+{
+	char **reads = NULL, *writes = NULL, *full = NULL;
+	size_t n = 0;
+	int error;
+	if ((error = backend_sql_tables(sql, &reads, &n, &writes)) < 0 || !writes)
+		goto done;
+	full = map_name(bq, writes);
+	char *ds = strchr(full, '.') + 1;
+	*strchr(ds, '.') = 0;
+	error = ensure_dataset(bq, ds);
+done:
+	for (size_t i = 0; i < n; i++)
+		free(reads[i]);
+	free(reads);
+	free(writes);
+	free(full);
+	return error;
+}
+
 static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out)
 {
 	struct bq *bq = (struct bq *)b;
@@ -767,6 +838,8 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 		res->base.stats.bytes_processed = res->base.stats.bytes_billed = 0;
 		res->base.dry_run = true;
 	} else {
+		if (q->write_to && (error = ensure_written_dataset(bq, sql)) < 0)
+			goto done;
 		if ((error = run_job(bq, mapped, q->job_key, conf, NULL, &d, &id)) < 0)
 			goto done;
 		stats_from_job(&d, &res->base.stats);
@@ -1006,7 +1079,8 @@ static int bq_load(struct backend *b, const struct load_options *o, struct load_
 	size_t n = 0, tlen = strlen(o->table);
 	bool incremental;
 	int error;
-	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0)
+	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
 		return error;
 	/* a first load, a replace, or one whose columns changed: the whole
 	 * table; else an append or merge of this load's rows */
@@ -1247,6 +1321,10 @@ static void bq_close(struct backend *b)
 	struct bq *bq = (struct bq *)b;
 	backend_close(bq->mirror);
 	auth_free(bq->auth);
+	for (size_t i = 0; i < bq->ndatasets; i++)
+		free(bq->datasets[i]);
+	free(bq->datasets);
+	pthread_mutex_destroy(&bq->lock);
 	free(bq->root);
 	free(bq->project);
 	free(bq->location);
@@ -1274,6 +1352,7 @@ int backend_bigquery_open(struct backend **out, const char *root)
 	int error;
 	bq->base.ops = &bq_ops;
 	bq->root = xstrdup(root);
+	pthread_mutex_init(&bq->lock, NULL);
 	/* the key file is read and checked now, before anything runs; its
 	 * token is asked for at the first request, so a build with nothing to
 	 * do sends none */
