@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
 	"  fsck                 check outputs, records, index and state/; repair\n"
-	"  query SQL            run GoogleSQL on the local warehouse\n"
+	"  query SQL            run GoogleSQL on the warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
 	"\n"
@@ -96,6 +96,7 @@ static const char query_help[] =
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
 	"scratch tables: a table a target of the DAG owns is refused (exit 2).\n"
+
 	"\n"
 	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
 	"  --json                machine-readable output\n"
