@@ -23,7 +23,14 @@
  * "duplicate" is the same job, fetched rather than paid for twice.  A job
  * that fails with rateLimitExceeded, backendError or internalError is sent
  * again under a new id (a failed id cannot be reused).  Nothing is sent
- * before the first job: a build with nothing to do asks for no token. */
+ * before the first job: a build with nothing to do asks for no token.
+ *
+ * Loads.  The mirror's table is sent as NEWLINE_DELIMITED_JSON: whole
+ * (WRITE_TRUNCATE) for a replace, a first load, or a load that changed the
+ * columns; else this load's rows alone (_pipe_load_id), appended
+ * (WRITE_APPEND), or for a merge loaded into a temporary table and MERGEd
+ * on the primary key.  The mirror's merge decided which rows win, so
+ * BigQuery's table ends as the mirror's. */
 #include "backend_int.h"
 
 #include <inttypes.h>
@@ -57,8 +64,7 @@
 
 struct bq {
 	struct backend base;
-	struct backend *mirror; /* the local warehouse, under root */
-	char *root;
+	struct backend *mirror; /* the local warehouse, under targets/ */
 	char *project, *location, *dataset; /* from the profile; NULL: defaults */
 	struct auth *auth;                  /* the key, read at open; no token yet */
 	pthread_mutex_t lock;               /* for datasets, from the build's threads */
@@ -1325,7 +1331,6 @@ static void bq_close(struct backend *b)
 		free(bq->datasets[i]);
 	free(bq->datasets);
 	pthread_mutex_destroy(&bq->lock);
-	free(bq->root);
 	free(bq->project);
 	free(bq->location);
 	free(bq->dataset);
@@ -1351,7 +1356,6 @@ int backend_bigquery_open(struct backend **out, const char *root)
 	struct auth_options ao = {.log = retry_note};
 	int error;
 	bq->base.ops = &bq_ops;
-	bq->root = xstrdup(root);
 	pthread_mutex_init(&bq->lock, NULL);
 	/* the key file is read and checked now, before anything runs; its
 	 * token is asked for at the first request, so a build with nothing to
