@@ -812,6 +812,23 @@ done:
 	return error;
 }
 
+static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out);
+
+/* A statement the local copy cannot run (a table pipe did not build) has
+ * no local figures: its estimate is BigQuery's dry run's. */
+static int dry_run_estimate(struct backend *b, const char *sql, const struct backend_query *q,
+                            struct backend_stats *s)
+{
+	struct backend_query dry = *q;
+	struct backend_result *r = NULL;
+	int error;
+	dry.dry_run = true;
+	if ((error = bq_query(b, sql, &dry, &r)) >= 0)
+		s->estimate_bytes = backend_result_stats(r)->estimate_bytes;
+	backend_result_free(r);
+	return error;
+}
+
 static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out)
 {
 	struct bq *bq = (struct bq *)b;
@@ -860,6 +877,8 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 		free(type);
 		res->base.stats.rows = (int64_t)res->nrows;
 		res->base.stats.estimate_bytes = local.estimate_bytes;
+		if (local.rows < 0 && !q->write_to && (error = dry_run_estimate(b, sql, q, &res->base.stats)) < 0)
+			goto done;
 		res->job = id;
 		id = NULL;
 	}
