@@ -40,7 +40,8 @@ Anything else is 404; a body or query parameter BigQuery would refuse is
   {"error": {"code": 400, "message": M, "errors": [{"message": M, "domain":
    "global", "reason": "invalid", "location": ...}], "status": "INVALID_ARGUMENT"}}
 What is checked is written beside each check below, with the reference page
-it follows.  Three checks are pipe's rules rather than BigQuery's, refused
+it follows.  A statement that writes a table must name its dataset (no
+defaultDataset is taken), and the dataset must exist.  Three checks are pipe's rules rather than BigQuery's, refused
 as if BigQuery did: a job must have a jobId (pipe derives them from target
 keys), a query job must send useLegacySql false (its absence is legacy SQL),
 and int64 fields (maximumBytesBilled ...) must be JSON strings as the
@@ -63,7 +64,9 @@ load job writes its NDJSON (keys checked against the job's schema) with a
 generated one-target DAG file into a scratch pipe project, `pipe build`s
 it, then copies the table into the warehouse with CREATE TABLE ... AS
 SELECT (the job's partitioning and clustering, no lineage columns) or
-INSERT (WRITE_APPEND).
+INSERT (WRITE_APPEND).  The warehouse names a table by its last part, so
+two datasets cannot both hold a table T: a job that would make the second
+one fails, saying so.
 
 The one emulation: the local warehouse has no MERGE.  The server carries out
 this shape only, the one pipe's merge sends (names may be in backticks,
@@ -136,6 +139,7 @@ import time
 import http.server
 import socketserver
 from urllib.parse import parse_qs, urlsplit
+
 
 def _load_beside(name, filename):
     spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
@@ -376,7 +380,7 @@ def java_double(x):
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
-    sign, digits, exp = decimal.Decimal(repr(abs(x))).as_tuple()
+    _, digits, exp = decimal.Decimal(repr(abs(x))).as_tuple()
     point = len(digits) + exp
     ds = "".join(map(str, digits)).rstrip("0") or "0"
     e = point - 1
@@ -443,7 +447,7 @@ class State:
         self.tokens = {}  # token -> expiry (time.time())
         self.jobs = {}  # (project, job id) -> job dict
         self.datasets = {(None, d) for d in args.dataset}  # project None: every project
-        self.cache = {}  # SELECT text -> job key of the answer
+        self.cache = {}  # SELECT text -> (generation, key of the job that answered it)
         self.generation = 0  # bumped by every table write: the cache's validity
         self.faults = []
         self.fail_jobs = []
@@ -577,23 +581,22 @@ def run_merge(state, sql):
         if info is None:
             raise JobFailure("notFound", "Not found: Table %s" % name)
     scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
-    sk = ", ".join("s.%s" % k for _, k in keys)
-    dup = run_sql(state, "SELECT %s, COUNT(*) AS n FROM %s s GROUP BY %s HAVING COUNT(*) > 1 "
-                  "LIMIT 1" % (sk, qsource, sk))
-    if dup["rows"]:
-        # https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#merge_statement
-        raise JobFailure("invalidQuery", "UPDATE/MERGE must match at most one source row for "
-                         "each target row", "query")
     on_ts = " AND ".join("t.%s = s.%s" % (t, s) for t, s in keys)
     on_tx = " AND ".join("t.%s = x.%s" % (t, s) for t, s in keys)
     on_xs = " AND ".join("x.%s = s.%s" % (t, s) for t, s in keys)
+    kx = ", ".join(s for _, s in keys)
+    kt = ", ".join(t for t, _ in keys)
+    twice = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN (SELECT %s FROM %s GROUP BY %s "
+                    "HAVING COUNT(*) > 1) x ON %s" % (qtarget, kx, qsource, kx, on_tx))
+    if twice["rows"][0][0]:
+        # https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#merge_statement
+        raise JobFailure("invalidQuery", "UPDATE/MERGE must match at most one source row for "
+                         "each target row", "query")
     tcols = tinfo["columns"]
     matched = ", ".join(("s.%s" % updates[c["name"].lower()]) if c["name"].lower() in updates
                         else "t.%s" % c["name"] for c in tcols)
     inserted = ", ".join(("s.%s" % scols[c["name"].lower()]) if c["name"].lower() in scols
                          else "CAST(NULL AS %s)" % c["type"] for c in tcols)
-    kx = ", ".join(s for _, s in keys)
-    kt = ", ".join(t for t, _ in keys)
     stmt = ("CREATE OR REPLACE TABLE %s%s AS "
             "SELECT t.* FROM %s t LEFT JOIN (SELECT %s, TRUE AS bq_merge_hit FROM %s) x ON %s "
             "WHERE x.bq_merge_hit IS NULL "
@@ -603,10 +606,10 @@ def run_merge(state, sql):
             % (qtarget, ddl_layout(tinfo), qtarget, kx, qsource, on_tx,
                matched, qtarget, qsource, on_ts,
                inserted, qsource, kt, qtarget, on_xs))
-    matched = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
+    updated = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
                       % (qtarget, qsource, on_ts))["rows"][0][0]
     res = run_sql(state, stmt)
-    res["affected"] = res["rows_count"] - tinfo["rows"] + matched
+    res["affected"] = res["rows_count"] - tinfo["rows"] + updated  # inserted + updated
     return res
 
 
@@ -626,8 +629,37 @@ def statement_type(sql):
     return w[0]
 
 
-CREATED = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([\w.-]+)`?",
-                     re.I)
+WRITTEN = re.compile(r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                     r"|INSERT\s+(?:INTO\s+)?|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?"
+                     r"|MERGE\s+(?:INTO\s+)?)`?([\w.-]+)`?", re.I)
+
+
+def check_written(state, job, sql):
+    """The table a statement writes, (dataset, table), as BigQuery checks
+    it: qualified with a dataset (no defaultDataset is taken), in a dataset
+    that exists; None for a SELECT."""
+    m = WRITTEN.match(sql)
+    if not m:
+        return None
+    ds, table = split_name(m.group(1))
+    if not ds:
+        raise JobFailure("invalidQuery", "Table \"%s\" must be qualified with a dataset (e.g. "
+                         "dataset.table)." % table, "query")
+    if not state.has_dataset(job["ref"]["projectId"], ds):
+        raise JobFailure("notFound", "Not found: Dataset %s:%s was not found in location %s"
+                         % (job["ref"]["projectId"], ds, job["ref"]["location"]))
+    check_one_name(state, ds, table)
+    return ds, table
+
+
+def check_one_name(state, ds, table):
+    """The local warehouse names a table by its last part: a table of this
+    name in another dataset would be replaced, so the job fails instead."""
+    if table_info(state, ds, table) is None and \
+            table.lower() in (t.lower() for t in state.run_pipe(["tables"], state.warehouse)
+                              .stdout.split()):
+        raise JobFailure("invalid", "the test server holds one table named %s whatever its "
+                         "dataset (the local warehouse's rule), and another dataset has it" % table)
 
 
 # -- jobs --------------------------------------------------------------------
@@ -839,14 +871,9 @@ def run_query_job(state, job):
         prev = state.jobs[hit[1]]
         job.update(schema=prev["schema"], rows=prev["rows"], cache_hit=True)
         return
-    if job["statement"] == "CREATE_TABLE_AS_SELECT":
-        m = CREATED.match(sql)
-        ds, table = split_name(m.group(1)) if m else (None, None)
-        if ds and not state.has_dataset(job["ref"]["projectId"], ds):
-            raise JobFailure("notFound", "Not found: Dataset %s:%s was not found in location %s"
-                             % (job["ref"]["projectId"], ds, job["ref"]["location"]))
-        existed = ds and table_info(state, ds, table) is not None
-        job["ddl_op"] = "REPLACE" if existed else "CREATE"
+    written = check_written(state, job, sql) if job["statement"] != "SELECT" else None
+    if job["statement"] == "CREATE_TABLE_AS_SELECT" and written:
+        job["ddl_op"] = "REPLACE" if table_info(state, *written) is not None else "CREATE"
     if job["statement"] == "DROP_TABLE":
         job["ddl_op"] = "DROP"
     if job["statement"] == "MERGE":
@@ -926,6 +953,7 @@ def run_load_job(state, job, data):
         raise JobFailure("notFound", "Not found: Dataset %s:%s" % (dest["projectId"], ds))
     fields = ld["schema"]["fields"]
     rows = parse_rows(data, fields, ld.get("ignoreUnknownValues", False))
+    check_one_name(state, ds, table)
     existing = table_info(state, ds, table)
     wd = ld.get("writeDisposition", "WRITE_APPEND")  # the reference's default for loads
     if existing is None and ld.get("createDisposition") == "CREATE_NEVER":
@@ -968,7 +996,10 @@ def run_load_job(state, job, data):
             if p.returncode != 0:
                 why = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("FAILED")]
                 msg = why[0].split(": ", 1)[1] if why else p.stderr.strip()
-                raise JobFailure("invalid", "Error while reading data, error message: %s" % msg)
+                # the schema's names back in place of the neutral keys
+                msg = re.sub(r"\bc(\d+)\b", lambda m: fields[int(m.group(1))]["name"], msg)
+                raise JobFailure("invalid", "Error while reading data, error message: %s"
+                                 % msg.replace("rows.ndjson:", "line "))
             shutil.copytree(os.path.join(scratch, "targets", tmp),
                             os.path.join(state.warehouse, "targets", tmp))
             src = tmp
@@ -1104,7 +1135,6 @@ class Handler(tokensrv.Handler):
         for f in st.faults:
             if path == "/token" and "path" not in f:
                 continue  # the token endpoint is Google's OAuth, not BigQuery
-
             if f["count"] > 0 and f.get("path", "") in path and \
                     f.get("method", self.command) == self.command:
                 f["count"] -= 1

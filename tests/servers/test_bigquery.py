@@ -409,6 +409,16 @@ def t_query_errors(s):
     job = s.query("CREATE TABLE nodataset.t AS SELECT 1 AS one")
     assert job["status"]["errorResult"]["reason"] == "notFound", job
     assert "Dataset %s:nodataset" % PROJECT in job["status"]["errorResult"]["message"], job
+    for sql in ("CREATE TABLE t AS SELECT 1 AS one", "INSERT INTO trips SELECT * FROM taxi.trips",
+                "DROP TABLE trips"):
+        e = s.query(sql)["status"]["errorResult"]
+        assert e["reason"] == "invalidQuery" and "must be qualified with a dataset" in \
+            e["message"], (sql, e)
+    # a table of the same name in another dataset is not replaced
+    s.request("POST", "/bigquery/v2/projects/%s/datasets" % PROJECT,
+              {"datasetReference": {"projectId": PROJECT, "datasetId": "elsewhere"}})
+    e = s.query("CREATE TABLE elsewhere.trips AS SELECT 1 AS one")["status"]["errorResult"]
+    assert "one table named trips" in e["message"], e
 
 
 def t_location(s):
@@ -433,9 +443,10 @@ def t_load_errors(s):
     e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
     assert e["reason"] == "invalid" and "No such field: nosuchfield." in e["message"], e
     meta = s.load_config("bad_rows")
-    s.multipart(meta, b'{"vendorid": "one"}\n')
+    s.multipart(meta, b'{"vendorid": 1}\n{"vendorid": "one"}\n')
     e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert e["reason"] == "invalid" and '"one"' in e["message"], e
+    assert e["reason"] == "invalid" and 'column vendorid: cannot convert "one" to INT64' \
+        in e["message"] and "line 2" in e["message"], e
     meta = s.load_config("trips", write="WRITE_APPEND")
     meta["configuration"]["load"]["schema"] = {"fields": SCHEMA["fields"] + [
         {"name": "extra_column", "type": "STRING"}]}
@@ -456,6 +467,13 @@ def t_load_errors(s):
     s.multipart(meta, b'{"vendorid": 1}\n{}\n')
     e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
     assert "Missing required field: vendorid." in e["message"], e
+    # no rows: the table, empty, with its schema
+    meta = s.load_config("empty")
+    s.multipart(meta, b"")
+    job = s.poll(meta["jobReference"]["jobId"])
+    assert job["statistics"]["load"]["outputRows"] == "0", job
+    code, t, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/empty" % PROJECT)
+    assert t["numRows"] == "0" and len(t["schema"]["fields"]) == len(SCHEMA["fields"]), t
     # the table the failed loads named is as it was
     rows, _, _ = s.all_rows(s.query("SELECT COUNT(*) FROM taxi.trips")["jobReference"]["jobId"])
     assert rows == [["1500"]], rows
@@ -488,7 +506,13 @@ def t_merge(s):
     assert int(n999) == 100, rows
     code, t, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/merged" % PROJECT)
     assert t["timePartitioning"] == {"type": "MONTH", "field": "tpep_pickup_datetime"}, t
-    # two source rows for one target row
+    # two source rows for one target row; twice a key the target lacks is fine
+    meta = s.load_config("merged_tmp2")
+    s.multipart(meta, ndjson([SAMPLES["2023"][0], SAMPLES["2023"][0]]))
+    s.poll(meta["jobReference"]["jobId"])
+    job = s.query("MERGE taxi.merged t USING taxi.merged_tmp2 s ON %s WHEN MATCHED THEN UPDATE "
+                  "SET %s WHEN NOT MATCHED THEN INSERT ROW" % (on, sets))
+    assert job["statistics"]["query"]["numDmlAffectedRows"] == "2", job
     meta = s.load_config("merged_tmp", write="WRITE_APPEND")
     s.multipart(meta, ndjson(new[:1]))
     s.poll(meta["jobReference"]["jobId"])
@@ -519,7 +543,8 @@ def t_tables(s):
     refused(s.request("POST", path, ds), 409, "duplicate", "Already Exists: Dataset")
     assert s.request("GET", path + "/other")[0] == 200
     code, lst, _ = s.request("GET", path)
-    assert [d["datasetReference"]["datasetId"] for d in lst["datasets"]] == ["other", "taxi"], lst
+    names = [d["datasetReference"]["datasetId"] for d in lst["datasets"]]
+    assert {"other", "taxi"} <= set(names) and names == sorted(names), names
 
 
 def shape(s, change, reason_words, kind="query", code=400):
