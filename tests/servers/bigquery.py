@@ -41,7 +41,8 @@ Anything else is 404; a body or query parameter BigQuery would refuse is
    "global", "reason": "invalid", "location": ...}], "status": "INVALID_ARGUMENT"}}
 What is checked is written beside each check below, with the reference page
 it follows.  A statement that writes a table must name its dataset (no
-defaultDataset is taken), and the dataset must exist.  Three checks are pipe's rules rather than BigQuery's, refused
+defaultDataset is taken), and the dataset must exist; a table named with a
+project (P.D.T) must be in the job's project, the only one the server holds.  Three checks are pipe's rules rather than BigQuery's, refused
 as if BigQuery did: a job must have a jobId (pipe derives them from target
 keys), a query job must send useLegacySql false (its absence is legacy SQL),
 and int64 fields (maximumBytesBilled ...) must be JSON strings as the
@@ -634,6 +635,23 @@ WRITTEN = re.compile(r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+
                      r"|MERGE\s+(?:INTO\s+)?)`?([\w.-]+)`?", re.I)
 
 
+# a table named with its project: project.dataset.table, backticks anywhere
+PROJECT_NAME = re.compile(r"\b(?:FROM|JOIN|TABLE|INTO|USING|MERGE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+                          r"`?([A-Za-z0-9_-]+)`?\.`?(\w+)`?\.`?(\w+)`?", re.I)
+
+
+def check_projects(job, sql):
+    """A table named with a project must be in the job's: the server holds
+    one project's tables (BigQuery would look in the other project, where
+    the test's account has no tables)."""
+    project = job["ref"]["projectId"]
+    for m in PROJECT_NAME.finditer(sql):
+        if m.group(1) != project:
+            raise JobFailure("notFound", "Not found: Table %s:%s.%s (the test server holds "
+                             "project %s's tables only)" % (m.group(1), m.group(2), m.group(3),
+                                                           project))
+
+
 def check_written(state, job, sql):
     """The table a statement writes, (dataset, table), as BigQuery checks
     it: qualified with a dataset (no defaultDataset is taken), in a dataset
@@ -871,6 +889,7 @@ def run_query_job(state, job):
         prev = state.jobs[hit[1]]
         job.update(schema=prev["schema"], rows=prev["rows"], cache_hit=True)
         return
+    check_projects(job, sql)
     written = check_written(state, job, sql) if job["statement"] != "SELECT" else None
     if job["statement"] == "CREATE_TABLE_AS_SELECT" and written:
         job["ddl_op"] = "REPLACE" if table_info(state, *written) is not None else "CREATE"

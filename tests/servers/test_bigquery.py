@@ -414,6 +414,11 @@ def t_query_errors(s):
         e = s.query(sql)["status"]["errorResult"]
         assert e["reason"] == "invalidQuery" and "must be qualified with a dataset" in \
             e["message"], (sql, e)
+    # a project's name in SQL is the job's project
+    job = s.query("SELECT COUNT(*) FROM `%s.taxi.trips`" % PROJECT)
+    assert "errorResult" not in job["status"], job
+    e = s.query("SELECT COUNT(*) FROM your_project_id.taxi.trips")["status"]["errorResult"]
+    assert e["reason"] == "notFound" and "your_project_id:taxi.trips" in e["message"], e
     # a table of the same name in another dataset is not replaced
     s.request("POST", "/bigquery/v2/projects/%s/datasets" % PROJECT,
               {"datasetReference": {"projectId": PROJECT, "datasetId": "elsewhere"}})
