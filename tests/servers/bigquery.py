@@ -42,20 +42,21 @@ Anything else is 404; a body or query parameter BigQuery would refuse is
 What is checked is written beside each check below, with the reference page
 it follows.  A statement that writes a table must name its dataset (no
 defaultDataset is taken), and the dataset must exist; a table named with a
-project (P.D.T) must be in the job's project, the only one the server holds.  Three checks are pipe's rules rather than BigQuery's, refused
-as if BigQuery did: a job must have a jobId (pipe derives them from target
-keys), a query job must send useLegacySql false (its absence is legacy SQL),
-and int64 fields (maximumBytesBilled ...) must be JSON strings as the
-reference writes them (BigQuery also takes numbers).  A field BigQuery
-knows but this server does not carry out (copy jobs, query parameters,
-CSV ...) is refused, saying so, rather than ignored.
+project (P.D.T) must be in the job's project, the only one the server
+holds.  Three checks are pipe's rules rather than BigQuery's, refused as if
+BigQuery did: a job must have a jobId (pipe derives them from target keys),
+a query job must send useLegacySql false (its absence is legacy SQL), and
+int64 fields (maximumBytesBilled ...) must be JSON strings as the reference
+writes them (BigQuery also takes numbers).  A field BigQuery knows but this
+server does not carry out (copy jobs, query parameters, CSV ...) is
+refused, saying so, rather than ignored.
 
 Jobs: jobs.insert runs the job at once (one job at a time) and answers the
 job resource with status.state RUNNING (PENDING when running_polls, below,
-holds it); jobs.get then answers DONE (with
-status.errorResult and errors when it failed), and getQueryResults
-jobComplete true.  A second jobs.insert with a job id the project has is
-409 duplicate ("Already Exists: Job P:LOCATION.ID") and runs nothing.  A
+holds it); jobs.get then answers DONE (with status.errorResult and errors
+when it failed), and getQueryResults jobComplete true.  A second
+jobs.insert with a job id the project has is 409 duplicate ("Already
+Exists: Job P:LOCATION.ID") and runs nothing.  A
 query job is `pipe query --json` in DIR/warehouse with PIPE_WAREHOUSE=local;
 its statistics (totalBytesProcessed, totalBytesBilled, the dry run's
 totalBytesProcessed) are what the local warehouse reports (docs/bytes.md).
@@ -302,7 +303,8 @@ def check_shape(value, spec, where):
     them in these messages."""
     if isinstance(spec, dict):
         if not isinstance(value, dict):
-            raise invalid("Invalid JSON payload received. Expected an object at '%s'." % where, where)
+            raise invalid("Invalid JSON payload received. Expected an object at '%s'." % where,
+                          where)
         for k, v in value.items():
             if k not in spec:
                 raise invalid("Invalid JSON payload received. Unknown name \"%s\" at '%s': "
@@ -560,8 +562,8 @@ def run_merge(state, sql):
     salias = salias or split_name(source)[1]
     keys = []
     for eq in re.split(r"\s+AND\s+", on.strip(), flags=re.I):
-        e = re.fullmatch(r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?\s*=\s*(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?",
-                         eq.strip())
+        side = r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?"  # [project.dataset.]alias.column
+        e = re.fullmatch(side + r"\s*=\s*" + side, eq.strip())
         if not e or {e.group(1).lower(), e.group(3).lower()} != {talias.lower(), salias.lower()}:
             raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k [AND ...] for the "
                              "test server: %s" % eq.strip(), "query")
@@ -800,7 +802,7 @@ def check_load(state, config):
     fmt = ld.get("sourceFormat")
     if fmt != "NEWLINE_DELIMITED_JSON":
         raise invalid("sourceFormat %s: the test server loads NEWLINE_DELIMITED_JSON only%s"
-                      % (fmt or "absent", " (absent is CSV, BigQuery's default)" if not fmt else ""),
+                      % (fmt or "absent", "" if fmt else " (absent is CSV, BigQuery's default)"),
                       where + ".source_format")
     dest = ld.get("destinationTable")
     if not dest:
@@ -851,7 +853,8 @@ def check_load(state, config):
             raise invalid("timePartitioning without a field is ingestion-time partitioning, "
                           "which the test server does not hold", where + ".time_partitioning")
         ft = types.get(field.lower())
-        # https://cloud.google.com/bigquery/docs/partitioned-tables#date_timestamp_partitioned_tables
+        # https://cloud.google.com/bigquery/docs/partitioned-tables
+        # (#date_timestamp_partitioned_tables)
         if ft not in ("DATE", "TIMESTAMP", "DATETIME"):
             raise invalid("The field specified for time partitioning can only be of type "
                           "TIMESTAMP, DATE or DATETIME. The type found is: %s." % (ft or "absent"),

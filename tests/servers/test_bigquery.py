@@ -234,9 +234,9 @@ def refused(resp, code, reason, *words):
     assert c == code, "HTTP %s, not %s: %s" % (c, code, body)
     e = body["error"]
     assert e["code"] == code and e["errors"][0]["reason"] == reason, body
-    assert e["status"] == {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
-                           404: "NOT_FOUND", 409: "ALREADY_EXISTS", 500: "INTERNAL",
-                           503: "UNAVAILABLE"}[code], body
+    assert e["status"] == {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED",
+                           403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ALREADY_EXISTS",
+                           500: "INTERNAL", 503: "UNAVAILABLE"}[code], body
     for w in words:
         assert w in e["message"], "%r not in %r" % (w, e["message"])
     return e
@@ -345,7 +345,8 @@ def t_paging(s):
 
 
 def t_bytes(s):
-    sql = "SELECT fare_amount, tip_amount FROM taxi.trips WHERE tpep_dropoff_datetime < '2019-01-02'"
+    sql = ("SELECT fare_amount, tip_amount FROM taxi.trips "
+           "WHERE tpep_dropoff_datetime < '2019-01-02'")
     job = s.query(sql)
     local = s.pipe_query(sql)
     q = job["statistics"]["query"]
@@ -496,7 +497,8 @@ def t_merge(s):
     sets = ", ".join("%s = s.%s" % (f["name"], f["name"]) for f in SCHEMA["fields"])
     on = " AND ".join("t.%s = s.%s" % (k, k) for k in key)
     job = s.query("MERGE `%s.taxi.merged` t USING `%s.taxi.merged_tmp` s ON %s WHEN MATCHED "
-                  "THEN UPDATE SET %s WHEN NOT MATCHED THEN INSERT ROW" % (PROJECT, PROJECT, on, sets))
+                  "THEN UPDATE SET %s WHEN NOT MATCHED THEN INSERT ROW"
+                  % (PROJECT, PROJECT, on, sets))
     assert "errorResult" not in job["status"], job
     q = job["statistics"]["query"]
     assert q["statementType"] == "MERGE" and q["numDmlAffectedRows"] == "200", q
@@ -615,8 +617,8 @@ def t_shapes(s):
                                                                     "type": "STRING"}),
          ["already exists"]),
         ("no schema", lambda b: ld(b).pop("schema"), ["No schema"]),
-        ("partition type", lambda b: ld(b).update(timePartitioning={"type": "WEEK",
-                                                                    "field": "tpep_pickup_datetime"}),
+        ("partition type", lambda b: ld(b).update(timePartitioning={
+            "type": "WEEK", "field": "tpep_pickup_datetime"}),
          ["time_partitioning.type"]),
         ("partition field", lambda b: ld(b).update(timePartitioning={"type": "DAY",
                                                                      "field": "vendorid"}),
