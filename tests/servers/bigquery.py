@@ -462,12 +462,12 @@ class State:
         os.makedirs(self.warehouse, exist_ok=True)
         self.run_pipe(["init"], self.warehouse)
 
-    def run_pipe(self, argv, cwd, check=True):
+    def run_pipe(self, argv, cwd, check=True, stdin=None):
         env = dict(os.environ, PIPE_WAREHOUSE="local", TZ="UTC", LC_ALL="C")
         for k in ("PIPE_PROFILE", "GOOGLE_APPLICATION_CREDENTIALS", "BIGQUERY_ENDPOINT"):
             env.pop(k, None)
         p = subprocess.run([self.pipe] + argv, cwd=cwd, env=env, capture_output=True,
-                           text=True, errors="replace", stdin=subprocess.DEVNULL)
+                           text=True, errors="replace", input=stdin or "")
         if check and p.returncode != 0:
             raise RuntimeError("pipe %s: %s" % (argv[0], p.stderr.strip()))
         return p
@@ -499,7 +499,8 @@ def run_sql(state, sql, dry_run=False, max_billed=None):
         argv.append("--dry-run")
     if max_billed:
         argv += ["--max-bytes-billed", str(max_billed)]
-    p = state.run_pipe(argv + [sql], state.warehouse, check=False)
+    # on standard input: a statement may start with "--", a comment, not an option
+    p = state.run_pipe(argv + ["-"], state.warehouse, check=False, stdin=sql)
     if p.returncode != 0:
         raise pipe_error(p.stderr)
     return json.loads(p.stdout)

@@ -217,7 +217,7 @@ class Server:
         return code, body, puts
 
     def pipe_query(self, sql, *flags):
-        p = subprocess.run([PIPE, "query", "--json"] + list(flags) + [sql],
+        p = subprocess.run([PIPE, "query", "--json"] + list(flags) + ["-"], input=sql,
                            cwd=os.path.join(self.dir, "warehouse"), capture_output=True, text=True,
                            env=dict(os.environ, PIPE_WAREHOUSE="local"))
         assert p.returncode == 0, p.stderr
@@ -314,8 +314,8 @@ def t_query_results(s):
     assert rows == [[k, str(v)] for k, v in sorted(want.items(), key=lambda kv: int(kv[0]))], rows
     assert res["schema"]["fields"] == [{"name": "vendorid", "type": "INTEGER", "mode": "NULLABLE"},
                                        {"name": "n", "type": "INTEGER", "mode": "NULLABLE"}], res
-    # FLOAT64 as Java writes a double, as BigQuery's JSON does
-    job = s.query("SELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
+    # FLOAT64 as Java writes a double, as BigQuery's JSON does; a comment first
+    job = s.query("-- the values\nSELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
                   "CAST(NULL AS FLOAT64) AS none, TRUE AS yes, DATE '2019-01-02' AS d")
     rows, _, res = s.all_rows(job["jobReference"]["jobId"])
     assert rows == [["1.0E20", "1.0E-4", "100.0", "-2.5", None, "true", "2019-01-02"]], rows
@@ -529,6 +529,52 @@ def t_merge(s):
     job = s.query("MERGE taxi.merged t USING taxi.merged_tmp s ON %s WHEN NOT MATCHED THEN "
                   "INSERT ROW" % on)
     assert "MERGE only as" in job["status"]["errorResult"]["message"], job
+
+
+def t_seed_sql(s):
+    """The seed's statements as pipelines/ has them (comments first, `;`
+    last, your_project_id.taxi_data names, VendorID for vendorid), in a
+    project of that name: each runs, and its figures are the warehouse's."""
+    proj = "your_project_id"
+    path = "/bigquery/v2/projects/%s" % proj
+    assert s.request("POST", path + "/datasets",
+                     {"datasetReference": {"projectId": proj, "datasetId": "taxi_data"}})[0] == 200
+    meta = s.load_config("staging_taxi_trips")
+    meta["jobReference"]["projectId"] = proj
+    meta["configuration"]["load"]["destinationTable"].update(projectId=proj, datasetId="taxi_data")
+    code, job, _ = s.request(
+        "POST", "/upload/bigquery/v2/projects/%s/jobs?uploadType=multipart" % proj,
+        raw=b"--b\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
+        json.dumps(meta).encode() + b"\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n" +
+        ndjson(SAMPLES["2019"] + SAMPLES["2021"] + SAMPLES["2023"]) + b"\r\n--b--\r\n",
+        headers={"Content-Type": "multipart/related; boundary=b"})
+    assert code == 200, job
+    pipelines = os.path.join(ROOT, "pipelines")
+    report = open(os.path.join(pipelines, "taxi_report.sql")).read()
+    vendor_days = re.search(r"sql = (CREATE OR REPLACE TABLE \S+taxi_vendor_days.*?;)",
+                            open(os.path.join(pipelines, "taxi.pipe")).read(), re.S).group(1)
+    statements = [open(os.path.join(pipelines, "optimized_taxi_trips.sql")).read(), vendor_days] + \
+        [b.split("\n", 1)[1] for b in report.split("\n-- name:")[1:]]
+    vendors = sorted({r["vendorid"] for y in ("2019",) for r in SAMPLES[y]
+                      if "2019-01-01" <= r["tpep_dropoff_datetime"][:10] < "2019-01-15"})
+    staging = None
+    for sql in statements:
+        jid = s.job_id("seed")
+        body = {"jobReference": {"projectId": proj, "jobId": jid},
+                "configuration": {"query": {"query": sql, "useLegacySql": False}}}
+        assert s.request("POST", path + "/jobs", body)[0] == 200
+        code, job, _ = s.request("GET", path + "/jobs/%s" % jid)
+        assert "errorResult" not in job["status"], (sql, job["status"])
+        if "SELECT DISTINCT VendorID" not in sql:
+            continue
+        code, res, _ = s.request("GET", path + "/queries/%s" % jid)
+        assert sorted(r["f"][0]["v"] for r in res["rows"]) == vendors, res
+        local = s.pipe_query(sql.replace(proj + ".", ""))
+        assert tps(job) == local["bytes_processed"], (sql, job, local)
+        if "staging" in sql:
+            staging = tps(job)
+        elif "optimized" in sql:
+            assert tps(job) < staging, (tps(job), staging)  # partitions pruned
 
 
 def t_tables(s):
@@ -809,7 +855,7 @@ def t_log(s):
 
 CHECKS = [t_token, t_auth, t_load_multipart, t_load_resumable, t_query_results, t_paging,
           t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge,
-          t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
+          t_seed_sql, t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
           t_page_size, t_log]
 
 
