@@ -199,7 +199,8 @@ def invalid(message, location=None):
 
 
 class JobFailure(Exception):
-    """A job that ran and failed: its status.errorResult."""
+    """A job that ran and failed: its status.errorResult (and the errors
+    after it in status.errors)."""
 
     def __init__(self, reason, message, location=None, more=()):
         super().__init__(message)
@@ -919,6 +920,17 @@ def run_query_job(state, job):
 
 # -- loads -------------------------------------------------------------------
 
+def bad_row(row, why):
+    """A load's bad row as BigQuery reports it: errorResult says the load
+    gave up and points at errors[], which says what was wrong
+    (https://cloud.google.com/bigquery/docs/error-messages, "invalid")."""
+    first = "Error while reading data, error message: JSON table encountered too many errors, " \
+        "giving up. Rows: %d; errors: 1. Please look into the errors[] collection for more " \
+        "details." % row
+    return JobFailure("invalid", first, more=[
+        {"reason": "invalid", "message": "Error while reading data, error message: " + why}])
+
+
 def parse_rows(data, fields, ignore_unknown):
     """The NDJSON rows, each key matched to the schema (case-insensitively,
     as BigQuery matches column names); BigQuery's load errors otherwise
@@ -931,8 +943,8 @@ def parse_rows(data, fields, ignore_unknown):
             continue
 
         def bad(why):
-            return JobFailure("invalid", "Error while reading data, error message: JSON parsing "
-                              "error in row starting at position %d: %s" % (start, why))
+            return bad_row(len(rows) + 1, "JSON parsing error in row starting at position %d: %s"
+                           % (start, why))
         try:
             obj = json.loads(line.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as e:
@@ -1021,8 +1033,9 @@ def run_load_job(state, job, data):
                 msg = why[0].split(": ", 1)[1] if why else p.stderr.strip()
                 # the schema's names back in place of the neutral keys
                 msg = re.sub(r"\bc(\d+)\b", lambda m: fields[int(m.group(1))]["name"], msg)
-                raise JobFailure("invalid", "Error while reading data, error message: %s"
-                                 % msg.replace("rows.ndjson:", "line "))
+                row = re.search(r"\brow (\d+)", msg)
+                raise bad_row(int(row.group(1)) if row else 1,
+                              msg.replace("rows.ndjson:", "line "))
             shutil.copytree(os.path.join(scratch, "targets", tmp),
                             os.path.join(state.warehouse, "targets", tmp))
             src = tmp

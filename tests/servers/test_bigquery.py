@@ -446,13 +446,16 @@ def t_location(s):
 def t_load_errors(s):
     meta = s.load_config("bad_rows")
     s.multipart(meta, b'{"vendorid": 1, "nosuchfield": 2}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert e["reason"] == "invalid" and "No such field: nosuchfield." in e["message"], e
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    e, why = st["errorResult"], st["errors"][1]
+    assert e["reason"] == "invalid" and "too many errors, giving up. Rows: 1;" in e["message"], e
+    assert st["errors"][0] == e and "No such field: nosuchfield." in why["message"], st
     meta = s.load_config("bad_rows")
     s.multipart(meta, b'{"vendorid": 1}\n{"vendorid": "one"}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert e["reason"] == "invalid" and 'column vendorid: cannot convert "one" to INT64' \
-        in e["message"] and "line 2" in e["message"], e
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    e, why = st["errorResult"], st["errors"][1]["message"]
+    assert e["reason"] == "invalid" and "Rows: 2;" in e["message"], e
+    assert 'column vendorid: cannot convert "one" to INT64' in why and "line 2" in why, why
     meta = s.load_config("trips", write="WRITE_APPEND")
     meta["configuration"]["load"]["schema"] = {"fields": SCHEMA["fields"] + [
         {"name": "extra_column", "type": "STRING"}]}
@@ -471,8 +474,9 @@ def t_load_errors(s):
     meta["configuration"]["load"]["schema"] = {"fields": [
         {"name": "vendorid", "type": "INTEGER", "mode": "REQUIRED"}]}
     s.multipart(meta, b'{"vendorid": 1}\n{}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert "Missing required field: vendorid." in e["message"], e
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    assert "Rows: 2;" in st["errorResult"]["message"], st
+    assert "Missing required field: vendorid." in st["errors"][1]["message"], st
     # no rows: the table, empty, with its schema
     meta = s.load_config("empty")
     s.multipart(meta, b"")
