@@ -40,20 +40,23 @@ Anything else is 404; a body or query parameter BigQuery would refuse is
   {"error": {"code": 400, "message": M, "errors": [{"message": M, "domain":
    "global", "reason": "invalid", "location": ...}], "status": "INVALID_ARGUMENT"}}
 What is checked is written beside each check below, with the reference page
-it follows.  Three checks are pipe's rules rather than BigQuery's, refused
-as if BigQuery did: a job must have a jobId (pipe derives them from target
-keys), a query job must send useLegacySql false (its absence is legacy SQL),
-and int64 fields (maximumBytesBilled ...) must be JSON strings as the
-reference writes them (BigQuery also takes numbers).  A field BigQuery
-knows but this server does not carry out (copy jobs, query parameters,
-CSV ...) is refused, saying so, rather than ignored.
+it follows.  A statement that writes a table must name its dataset (no
+defaultDataset is taken), and the dataset must exist; a table named with a
+project (P.D.T) must be in the job's project, the only one the server
+holds.  Three checks are pipe's rules rather than BigQuery's, refused as if
+BigQuery did: a job must have a jobId (pipe derives them from target keys),
+a query job must send useLegacySql false (its absence is legacy SQL), and
+int64 fields (maximumBytesBilled ...) must be JSON strings as the reference
+writes them (BigQuery also takes numbers).  A field BigQuery knows but this
+server does not carry out (copy jobs, query parameters, CSV ...) is
+refused, saying so, rather than ignored.
 
 Jobs: jobs.insert runs the job at once (one job at a time) and answers the
 job resource with status.state RUNNING (PENDING when running_polls, below,
-holds it); jobs.get then answers DONE (with
-status.errorResult and errors when it failed), and getQueryResults
-jobComplete true.  A second jobs.insert with a job id the project has is
-409 duplicate ("Already Exists: Job P:LOCATION.ID") and runs nothing.  A
+holds it); jobs.get then answers DONE (with status.errorResult and errors
+when it failed), and getQueryResults jobComplete true.  A second
+jobs.insert with a job id the project has is 409 duplicate ("Already
+Exists: Job P:LOCATION.ID") and runs nothing.  A
 query job is `pipe query --json` in DIR/warehouse with PIPE_WAREHOUSE=local;
 its statistics (totalBytesProcessed, totalBytesBilled, the dry run's
 totalBytesProcessed) are what the local warehouse reports (docs/bytes.md).
@@ -63,7 +66,9 @@ load job writes its NDJSON (keys checked against the job's schema) with a
 generated one-target DAG file into a scratch pipe project, `pipe build`s
 it, then copies the table into the warehouse with CREATE TABLE ... AS
 SELECT (the job's partitioning and clustering, no lineage columns) or
-INSERT (WRITE_APPEND).
+INSERT (WRITE_APPEND).  The warehouse names a table by its last part, so
+two datasets cannot both hold a table T: a job that would make the second
+one fails, saying so.
 
 The one emulation: the local warehouse has no MERGE.  The server carries out
 this shape only, the one pipe's merge sends (names may be in backticks,
@@ -137,6 +142,7 @@ import http.server
 import socketserver
 from urllib.parse import parse_qs, urlsplit
 
+
 def _load_beside(name, filename):
     spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
     mod = importlib.util.module_from_spec(spec)
@@ -193,7 +199,8 @@ def invalid(message, location=None):
 
 
 class JobFailure(Exception):
-    """A job that ran and failed: its status.errorResult."""
+    """A job that ran and failed: its status.errorResult (and the errors
+    after it in status.errors)."""
 
     def __init__(self, reason, message, location=None, more=()):
         super().__init__(message)
@@ -297,7 +304,8 @@ def check_shape(value, spec, where):
     them in these messages."""
     if isinstance(spec, dict):
         if not isinstance(value, dict):
-            raise invalid("Invalid JSON payload received. Expected an object at '%s'." % where, where)
+            raise invalid("Invalid JSON payload received. Expected an object at '%s'." % where,
+                          where)
         for k, v in value.items():
             if k not in spec:
                 raise invalid("Invalid JSON payload received. Unknown name \"%s\" at '%s': "
@@ -376,7 +384,7 @@ def java_double(x):
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
-    sign, digits, exp = decimal.Decimal(repr(abs(x))).as_tuple()
+    _, digits, exp = decimal.Decimal(repr(abs(x))).as_tuple()
     point = len(digits) + exp
     ds = "".join(map(str, digits)).rstrip("0") or "0"
     e = point - 1
@@ -443,7 +451,7 @@ class State:
         self.tokens = {}  # token -> expiry (time.time())
         self.jobs = {}  # (project, job id) -> job dict
         self.datasets = {(None, d) for d in args.dataset}  # project None: every project
-        self.cache = {}  # SELECT text -> job key of the answer
+        self.cache = {}  # SELECT text -> (generation, key of the job that answered it)
         self.generation = 0  # bumped by every table write: the cache's validity
         self.faults = []
         self.fail_jobs = []
@@ -455,12 +463,12 @@ class State:
         os.makedirs(self.warehouse, exist_ok=True)
         self.run_pipe(["init"], self.warehouse)
 
-    def run_pipe(self, argv, cwd, check=True):
+    def run_pipe(self, argv, cwd, check=True, stdin=None):
         env = dict(os.environ, PIPE_WAREHOUSE="local", TZ="UTC", LC_ALL="C")
         for k in ("PIPE_PROFILE", "GOOGLE_APPLICATION_CREDENTIALS", "BIGQUERY_ENDPOINT"):
             env.pop(k, None)
         p = subprocess.run([self.pipe] + argv, cwd=cwd, env=env, capture_output=True,
-                           text=True, errors="replace", stdin=subprocess.DEVNULL)
+                           text=True, errors="replace", input=stdin or "")
         if check and p.returncode != 0:
             raise RuntimeError("pipe %s: %s" % (argv[0], p.stderr.strip()))
         return p
@@ -492,7 +500,8 @@ def run_sql(state, sql, dry_run=False, max_billed=None):
         argv.append("--dry-run")
     if max_billed:
         argv += ["--max-bytes-billed", str(max_billed)]
-    p = state.run_pipe(argv + [sql], state.warehouse, check=False)
+    # on standard input: a statement may start with "--", a comment, not an option
+    p = state.run_pipe(argv + ["-"], state.warehouse, check=False, stdin=sql)
     if p.returncode != 0:
         raise pipe_error(p.stderr)
     return json.loads(p.stdout)
@@ -555,8 +564,8 @@ def run_merge(state, sql):
     salias = salias or split_name(source)[1]
     keys = []
     for eq in re.split(r"\s+AND\s+", on.strip(), flags=re.I):
-        e = re.fullmatch(r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?\s*=\s*(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?",
-                         eq.strip())
+        side = r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?"  # [project.dataset.]alias.column
+        e = re.fullmatch(side + r"\s*=\s*" + side, eq.strip())
         if not e or {e.group(1).lower(), e.group(3).lower()} != {talias.lower(), salias.lower()}:
             raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k [AND ...] for the "
                              "test server: %s" % eq.strip(), "query")
@@ -577,23 +586,22 @@ def run_merge(state, sql):
         if info is None:
             raise JobFailure("notFound", "Not found: Table %s" % name)
     scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
-    sk = ", ".join("s.%s" % k for _, k in keys)
-    dup = run_sql(state, "SELECT %s, COUNT(*) AS n FROM %s s GROUP BY %s HAVING COUNT(*) > 1 "
-                  "LIMIT 1" % (sk, qsource, sk))
-    if dup["rows"]:
-        # https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#merge_statement
-        raise JobFailure("invalidQuery", "UPDATE/MERGE must match at most one source row for "
-                         "each target row", "query")
     on_ts = " AND ".join("t.%s = s.%s" % (t, s) for t, s in keys)
     on_tx = " AND ".join("t.%s = x.%s" % (t, s) for t, s in keys)
     on_xs = " AND ".join("x.%s = s.%s" % (t, s) for t, s in keys)
+    kx = ", ".join(s for _, s in keys)
+    kt = ", ".join(t for t, _ in keys)
+    twice = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN (SELECT %s FROM %s GROUP BY %s "
+                    "HAVING COUNT(*) > 1) x ON %s" % (qtarget, kx, qsource, kx, on_tx))
+    if twice["rows"][0][0]:
+        # https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#merge_statement
+        raise JobFailure("invalidQuery", "UPDATE/MERGE must match at most one source row for "
+                         "each target row", "query")
     tcols = tinfo["columns"]
     matched = ", ".join(("s.%s" % updates[c["name"].lower()]) if c["name"].lower() in updates
                         else "t.%s" % c["name"] for c in tcols)
     inserted = ", ".join(("s.%s" % scols[c["name"].lower()]) if c["name"].lower() in scols
                          else "CAST(NULL AS %s)" % c["type"] for c in tcols)
-    kx = ", ".join(s for _, s in keys)
-    kt = ", ".join(t for t, _ in keys)
     stmt = ("CREATE OR REPLACE TABLE %s%s AS "
             "SELECT t.* FROM %s t LEFT JOIN (SELECT %s, TRUE AS bq_merge_hit FROM %s) x ON %s "
             "WHERE x.bq_merge_hit IS NULL "
@@ -603,10 +611,10 @@ def run_merge(state, sql):
             % (qtarget, ddl_layout(tinfo), qtarget, kx, qsource, on_tx,
                matched, qtarget, qsource, on_ts,
                inserted, qsource, kt, qtarget, on_xs))
-    matched = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
+    updated = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
                       % (qtarget, qsource, on_ts))["rows"][0][0]
     res = run_sql(state, stmt)
-    res["affected"] = res["rows_count"] - tinfo["rows"] + matched
+    res["affected"] = res["rows_count"] - tinfo["rows"] + updated  # inserted + updated
     return res
 
 
@@ -626,8 +634,54 @@ def statement_type(sql):
     return w[0]
 
 
-CREATED = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([\w.-]+)`?",
-                     re.I)
+WRITTEN = re.compile(r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                     r"|INSERT\s+(?:INTO\s+)?|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?"
+                     r"|MERGE\s+(?:INTO\s+)?)`?([\w.-]+)`?", re.I)
+
+
+# a table named with its project: project.dataset.table, backticks anywhere
+PROJECT_NAME = re.compile(r"\b(?:FROM|JOIN|TABLE|INTO|USING|MERGE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+                          r"`?([A-Za-z0-9_-]+)`?\.`?(\w+)`?\.`?(\w+)`?", re.I)
+
+
+def check_projects(job, sql):
+    """A table named with a project must be in the job's: the server holds
+    one project's tables (BigQuery would look in the other project, where
+    the test's account has no tables)."""
+    project = job["ref"]["projectId"]
+    for m in PROJECT_NAME.finditer(sql):
+        if m.group(1) != project:
+            raise JobFailure("notFound", "Not found: Table %s:%s.%s (the test server holds "
+                             "project %s's tables only)" % (m.group(1), m.group(2), m.group(3),
+                                                           project))
+
+
+def check_written(state, job, sql):
+    """The table a statement writes, (dataset, table), as BigQuery checks
+    it: qualified with a dataset (no defaultDataset is taken), in a dataset
+    that exists; None for a SELECT."""
+    m = WRITTEN.match(sql)
+    if not m:
+        return None
+    ds, table = split_name(m.group(1))
+    if not ds:
+        raise JobFailure("invalidQuery", "Table \"%s\" must be qualified with a dataset (e.g. "
+                         "dataset.table)." % table, "query")
+    if not state.has_dataset(job["ref"]["projectId"], ds):
+        raise JobFailure("notFound", "Not found: Dataset %s:%s was not found in location %s"
+                         % (job["ref"]["projectId"], ds, job["ref"]["location"]))
+    check_one_name(state, ds, table)
+    return ds, table
+
+
+def check_one_name(state, ds, table):
+    """The local warehouse names a table by its last part: a table of this
+    name in another dataset would be replaced, so the job fails instead."""
+    if table_info(state, ds, table) is None and \
+            table.lower() in (t.lower() for t in state.run_pipe(["tables"], state.warehouse)
+                              .stdout.split()):
+        raise JobFailure("invalid", "the test server holds one table named %s whatever its "
+                         "dataset (the local warehouse's rule), and another dataset has it" % table)
 
 
 # -- jobs --------------------------------------------------------------------
@@ -750,7 +804,7 @@ def check_load(state, config):
     fmt = ld.get("sourceFormat")
     if fmt != "NEWLINE_DELIMITED_JSON":
         raise invalid("sourceFormat %s: the test server loads NEWLINE_DELIMITED_JSON only%s"
-                      % (fmt or "absent", " (absent is CSV, BigQuery's default)" if not fmt else ""),
+                      % (fmt or "absent", "" if fmt else " (absent is CSV, BigQuery's default)"),
                       where + ".source_format")
     dest = ld.get("destinationTable")
     if not dest:
@@ -801,7 +855,8 @@ def check_load(state, config):
             raise invalid("timePartitioning without a field is ingestion-time partitioning, "
                           "which the test server does not hold", where + ".time_partitioning")
         ft = types.get(field.lower())
-        # https://cloud.google.com/bigquery/docs/partitioned-tables#date_timestamp_partitioned_tables
+        # https://cloud.google.com/bigquery/docs/partitioned-tables
+        # (#date_timestamp_partitioned_tables)
         if ft not in ("DATE", "TIMESTAMP", "DATETIME"):
             raise invalid("The field specified for time partitioning can only be of type "
                           "TIMESTAMP, DATE or DATETIME. The type found is: %s." % (ft or "absent"),
@@ -839,14 +894,10 @@ def run_query_job(state, job):
         prev = state.jobs[hit[1]]
         job.update(schema=prev["schema"], rows=prev["rows"], cache_hit=True)
         return
-    if job["statement"] == "CREATE_TABLE_AS_SELECT":
-        m = CREATED.match(sql)
-        ds, table = split_name(m.group(1)) if m else (None, None)
-        if ds and not state.has_dataset(job["ref"]["projectId"], ds):
-            raise JobFailure("notFound", "Not found: Dataset %s:%s was not found in location %s"
-                             % (job["ref"]["projectId"], ds, job["ref"]["location"]))
-        existed = ds and table_info(state, ds, table) is not None
-        job["ddl_op"] = "REPLACE" if existed else "CREATE"
+    check_projects(job, sql)
+    written = check_written(state, job, sql) if job["statement"] != "SELECT" else None
+    if job["statement"] == "CREATE_TABLE_AS_SELECT" and written:
+        job["ddl_op"] = "REPLACE" if table_info(state, *written) is not None else "CREATE"
     if job["statement"] == "DROP_TABLE":
         job["ddl_op"] = "DROP"
     if job["statement"] == "MERGE":
@@ -869,6 +920,17 @@ def run_query_job(state, job):
 
 # -- loads -------------------------------------------------------------------
 
+def bad_row(row, why):
+    """A load's bad row as BigQuery reports it: errorResult says the load
+    gave up and points at errors[], which says what was wrong
+    (https://cloud.google.com/bigquery/docs/error-messages, "invalid")."""
+    first = "Error while reading data, error message: JSON table encountered too many errors, " \
+        "giving up. Rows: %d; errors: 1. Please look into the errors[] collection for more " \
+        "details." % row
+    return JobFailure("invalid", first, more=[
+        {"reason": "invalid", "message": "Error while reading data, error message: " + why}])
+
+
 def parse_rows(data, fields, ignore_unknown):
     """The NDJSON rows, each key matched to the schema (case-insensitively,
     as BigQuery matches column names); BigQuery's load errors otherwise
@@ -881,8 +943,8 @@ def parse_rows(data, fields, ignore_unknown):
             continue
 
         def bad(why):
-            return JobFailure("invalid", "Error while reading data, error message: JSON parsing "
-                              "error in row starting at position %d: %s" % (start, why))
+            return bad_row(len(rows) + 1, "JSON parsing error in row starting at position %d: %s"
+                           % (start, why))
         try:
             obj = json.loads(line.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as e:
@@ -926,6 +988,7 @@ def run_load_job(state, job, data):
         raise JobFailure("notFound", "Not found: Dataset %s:%s" % (dest["projectId"], ds))
     fields = ld["schema"]["fields"]
     rows = parse_rows(data, fields, ld.get("ignoreUnknownValues", False))
+    check_one_name(state, ds, table)
     existing = table_info(state, ds, table)
     wd = ld.get("writeDisposition", "WRITE_APPEND")  # the reference's default for loads
     if existing is None and ld.get("createDisposition") == "CREATE_NEVER":
@@ -968,7 +1031,11 @@ def run_load_job(state, job, data):
             if p.returncode != 0:
                 why = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("FAILED")]
                 msg = why[0].split(": ", 1)[1] if why else p.stderr.strip()
-                raise JobFailure("invalid", "Error while reading data, error message: %s" % msg)
+                # the schema's names back in place of the neutral keys
+                msg = re.sub(r"\bc(\d+)\b", lambda m: fields[int(m.group(1))]["name"], msg)
+                row = re.search(r"\brow (\d+)", msg)
+                raise bad_row(int(row.group(1)) if row else 1,
+                              msg.replace("rows.ndjson:", "line "))
             shutil.copytree(os.path.join(scratch, "targets", tmp),
                             os.path.join(state.warehouse, "targets", tmp))
             src = tmp
@@ -1104,7 +1171,6 @@ class Handler(tokensrv.Handler):
         for f in st.faults:
             if path == "/token" and "path" not in f:
                 continue  # the token endpoint is Google's OAuth, not BigQuery
-
             if f["count"] > 0 and f.get("path", "") in path and \
                     f.get("method", self.command) == self.command:
                 f["count"] -= 1

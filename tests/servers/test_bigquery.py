@@ -217,7 +217,7 @@ class Server:
         return code, body, puts
 
     def pipe_query(self, sql, *flags):
-        p = subprocess.run([PIPE, "query", "--json"] + list(flags) + [sql],
+        p = subprocess.run([PIPE, "query", "--json"] + list(flags) + ["-"], input=sql,
                            cwd=os.path.join(self.dir, "warehouse"), capture_output=True, text=True,
                            env=dict(os.environ, PIPE_WAREHOUSE="local"))
         assert p.returncode == 0, p.stderr
@@ -234,9 +234,9 @@ def refused(resp, code, reason, *words):
     assert c == code, "HTTP %s, not %s: %s" % (c, code, body)
     e = body["error"]
     assert e["code"] == code and e["errors"][0]["reason"] == reason, body
-    assert e["status"] == {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
-                           404: "NOT_FOUND", 409: "ALREADY_EXISTS", 500: "INTERNAL",
-                           503: "UNAVAILABLE"}[code], body
+    assert e["status"] == {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED",
+                           403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ALREADY_EXISTS",
+                           500: "INTERNAL", 503: "UNAVAILABLE"}[code], body
     for w in words:
         assert w in e["message"], "%r not in %r" % (w, e["message"])
     return e
@@ -314,8 +314,8 @@ def t_query_results(s):
     assert rows == [[k, str(v)] for k, v in sorted(want.items(), key=lambda kv: int(kv[0]))], rows
     assert res["schema"]["fields"] == [{"name": "vendorid", "type": "INTEGER", "mode": "NULLABLE"},
                                        {"name": "n", "type": "INTEGER", "mode": "NULLABLE"}], res
-    # FLOAT64 as Java writes a double, as BigQuery's JSON does
-    job = s.query("SELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
+    # FLOAT64 as Java writes a double, as BigQuery's JSON does; a comment first
+    job = s.query("-- the values\nSELECT 1e20 AS big, 0.0001 AS small, 100.0 AS whole, -2.5 AS neg, "
                   "CAST(NULL AS FLOAT64) AS none, TRUE AS yes, DATE '2019-01-02' AS d")
     rows, _, res = s.all_rows(job["jobReference"]["jobId"])
     assert rows == [["1.0E20", "1.0E-4", "100.0", "-2.5", None, "true", "2019-01-02"]], rows
@@ -345,7 +345,8 @@ def t_paging(s):
 
 
 def t_bytes(s):
-    sql = "SELECT fare_amount, tip_amount FROM taxi.trips WHERE tpep_dropoff_datetime < '2019-01-02'"
+    sql = ("SELECT fare_amount, tip_amount FROM taxi.trips "
+           "WHERE tpep_dropoff_datetime < '2019-01-02'")
     job = s.query(sql)
     local = s.pipe_query(sql)
     q = job["statistics"]["query"]
@@ -409,6 +410,21 @@ def t_query_errors(s):
     job = s.query("CREATE TABLE nodataset.t AS SELECT 1 AS one")
     assert job["status"]["errorResult"]["reason"] == "notFound", job
     assert "Dataset %s:nodataset" % PROJECT in job["status"]["errorResult"]["message"], job
+    for sql in ("CREATE TABLE t AS SELECT 1 AS one", "INSERT INTO trips SELECT * FROM taxi.trips",
+                "DROP TABLE trips"):
+        e = s.query(sql)["status"]["errorResult"]
+        assert e["reason"] == "invalidQuery" and "must be qualified with a dataset" in \
+            e["message"], (sql, e)
+    # a project's name in SQL is the job's project
+    job = s.query("SELECT COUNT(*) FROM `%s.taxi.trips`" % PROJECT)
+    assert "errorResult" not in job["status"], job
+    e = s.query("SELECT COUNT(*) FROM your_project_id.taxi.trips")["status"]["errorResult"]
+    assert e["reason"] == "notFound" and "your_project_id:taxi.trips" in e["message"], e
+    # a table of the same name in another dataset is not replaced
+    s.request("POST", "/bigquery/v2/projects/%s/datasets" % PROJECT,
+              {"datasetReference": {"projectId": PROJECT, "datasetId": "elsewhere"}})
+    e = s.query("CREATE TABLE elsewhere.trips AS SELECT 1 AS one")["status"]["errorResult"]
+    assert "one table named trips" in e["message"], e
 
 
 def t_location(s):
@@ -430,12 +446,16 @@ def t_location(s):
 def t_load_errors(s):
     meta = s.load_config("bad_rows")
     s.multipart(meta, b'{"vendorid": 1, "nosuchfield": 2}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert e["reason"] == "invalid" and "No such field: nosuchfield." in e["message"], e
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    e, why = st["errorResult"], st["errors"][1]
+    assert e["reason"] == "invalid" and "too many errors, giving up. Rows: 1;" in e["message"], e
+    assert st["errors"][0] == e and "No such field: nosuchfield." in why["message"], st
     meta = s.load_config("bad_rows")
-    s.multipart(meta, b'{"vendorid": "one"}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert e["reason"] == "invalid" and '"one"' in e["message"], e
+    s.multipart(meta, b'{"vendorid": 1}\n{"vendorid": "one"}\n')
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    e, why = st["errorResult"], st["errors"][1]["message"]
+    assert e["reason"] == "invalid" and "Rows: 2;" in e["message"], e
+    assert 'column vendorid: cannot convert "one" to INT64' in why and "line 2" in why, why
     meta = s.load_config("trips", write="WRITE_APPEND")
     meta["configuration"]["load"]["schema"] = {"fields": SCHEMA["fields"] + [
         {"name": "extra_column", "type": "STRING"}]}
@@ -454,8 +474,16 @@ def t_load_errors(s):
     meta["configuration"]["load"]["schema"] = {"fields": [
         {"name": "vendorid", "type": "INTEGER", "mode": "REQUIRED"}]}
     s.multipart(meta, b'{"vendorid": 1}\n{}\n')
-    e = s.poll(meta["jobReference"]["jobId"])["status"]["errorResult"]
-    assert "Missing required field: vendorid." in e["message"], e
+    st = s.poll(meta["jobReference"]["jobId"])["status"]
+    assert "Rows: 2;" in st["errorResult"]["message"], st
+    assert "Missing required field: vendorid." in st["errors"][1]["message"], st
+    # no rows: the table, empty, with its schema
+    meta = s.load_config("empty")
+    s.multipart(meta, b"")
+    job = s.poll(meta["jobReference"]["jobId"])
+    assert job["statistics"]["load"]["outputRows"] == "0", job
+    code, t, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/empty" % PROJECT)
+    assert t["numRows"] == "0" and len(t["schema"]["fields"]) == len(SCHEMA["fields"]), t
     # the table the failed loads named is as it was
     rows, _, _ = s.all_rows(s.query("SELECT COUNT(*) FROM taxi.trips")["jobReference"]["jobId"])
     assert rows == [["1500"]], rows
@@ -473,7 +501,8 @@ def t_merge(s):
     sets = ", ".join("%s = s.%s" % (f["name"], f["name"]) for f in SCHEMA["fields"])
     on = " AND ".join("t.%s = s.%s" % (k, k) for k in key)
     job = s.query("MERGE `%s.taxi.merged` t USING `%s.taxi.merged_tmp` s ON %s WHEN MATCHED "
-                  "THEN UPDATE SET %s WHEN NOT MATCHED THEN INSERT ROW" % (PROJECT, PROJECT, on, sets))
+                  "THEN UPDATE SET %s WHEN NOT MATCHED THEN INSERT ROW"
+                  % (PROJECT, PROJECT, on, sets))
     assert "errorResult" not in job["status"], job
     q = job["statistics"]["query"]
     assert q["statementType"] == "MERGE" and q["numDmlAffectedRows"] == "200", q
@@ -488,7 +517,13 @@ def t_merge(s):
     assert int(n999) == 100, rows
     code, t, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/merged" % PROJECT)
     assert t["timePartitioning"] == {"type": "MONTH", "field": "tpep_pickup_datetime"}, t
-    # two source rows for one target row
+    # two source rows for one target row; twice a key the target lacks is fine
+    meta = s.load_config("merged_tmp2")
+    s.multipart(meta, ndjson([SAMPLES["2023"][0], SAMPLES["2023"][0]]))
+    s.poll(meta["jobReference"]["jobId"])
+    job = s.query("MERGE taxi.merged t USING taxi.merged_tmp2 s ON %s WHEN MATCHED THEN UPDATE "
+                  "SET %s WHEN NOT MATCHED THEN INSERT ROW" % (on, sets))
+    assert job["statistics"]["query"]["numDmlAffectedRows"] == "2", job
     meta = s.load_config("merged_tmp", write="WRITE_APPEND")
     s.multipart(meta, ndjson(new[:1]))
     s.poll(meta["jobReference"]["jobId"])
@@ -498,6 +533,52 @@ def t_merge(s):
     job = s.query("MERGE taxi.merged t USING taxi.merged_tmp s ON %s WHEN NOT MATCHED THEN "
                   "INSERT ROW" % on)
     assert "MERGE only as" in job["status"]["errorResult"]["message"], job
+
+
+def t_seed_sql(s):
+    """The seed's statements as pipelines/ has them (comments first, `;`
+    last, your_project_id.taxi_data names, VendorID for vendorid), in a
+    project of that name: each runs, and its figures are the warehouse's."""
+    proj = "your_project_id"
+    path = "/bigquery/v2/projects/%s" % proj
+    assert s.request("POST", path + "/datasets",
+                     {"datasetReference": {"projectId": proj, "datasetId": "taxi_data"}})[0] == 200
+    meta = s.load_config("staging_taxi_trips")
+    meta["jobReference"]["projectId"] = proj
+    meta["configuration"]["load"]["destinationTable"].update(projectId=proj, datasetId="taxi_data")
+    code, job, _ = s.request(
+        "POST", "/upload/bigquery/v2/projects/%s/jobs?uploadType=multipart" % proj,
+        raw=b"--b\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
+        json.dumps(meta).encode() + b"\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n" +
+        ndjson(SAMPLES["2019"] + SAMPLES["2021"] + SAMPLES["2023"]) + b"\r\n--b--\r\n",
+        headers={"Content-Type": "multipart/related; boundary=b"})
+    assert code == 200, job
+    pipelines = os.path.join(ROOT, "pipelines")
+    report = open(os.path.join(pipelines, "taxi_report.sql")).read()
+    vendor_days = re.search(r"sql = (CREATE OR REPLACE TABLE \S+taxi_vendor_days.*?;)",
+                            open(os.path.join(pipelines, "taxi.pipe")).read(), re.S).group(1)
+    statements = [open(os.path.join(pipelines, "optimized_taxi_trips.sql")).read(), vendor_days] + \
+        [b.split("\n", 1)[1] for b in report.split("\n-- name:")[1:]]
+    vendors = sorted({r["vendorid"] for y in ("2019",) for r in SAMPLES[y]
+                      if "2019-01-01" <= r["tpep_dropoff_datetime"][:10] < "2019-01-15"})
+    staging = None
+    for sql in statements:
+        jid = s.job_id("seed")
+        body = {"jobReference": {"projectId": proj, "jobId": jid},
+                "configuration": {"query": {"query": sql, "useLegacySql": False}}}
+        assert s.request("POST", path + "/jobs", body)[0] == 200
+        code, job, _ = s.request("GET", path + "/jobs/%s" % jid)
+        assert "errorResult" not in job["status"], (sql, job["status"])
+        if "SELECT DISTINCT VendorID" not in sql:
+            continue
+        code, res, _ = s.request("GET", path + "/queries/%s" % jid)
+        assert sorted(r["f"][0]["v"] for r in res["rows"]) == vendors, res
+        local = s.pipe_query(sql.replace(proj + ".", ""))
+        assert tps(job) == local["bytes_processed"], (sql, job, local)
+        if "staging" in sql:
+            staging = tps(job)
+        elif "optimized" in sql:
+            assert tps(job) < staging, (tps(job), staging)  # partitions pruned
 
 
 def t_tables(s):
@@ -519,7 +600,8 @@ def t_tables(s):
     refused(s.request("POST", path, ds), 409, "duplicate", "Already Exists: Dataset")
     assert s.request("GET", path + "/other")[0] == 200
     code, lst, _ = s.request("GET", path)
-    assert [d["datasetReference"]["datasetId"] for d in lst["datasets"]] == ["other", "taxi"], lst
+    names = [d["datasetReference"]["datasetId"] for d in lst["datasets"]]
+    assert {"other", "taxi"} <= set(names) and names == sorted(names), names
 
 
 def shape(s, change, reason_words, kind="query", code=400):
@@ -585,8 +667,8 @@ def t_shapes(s):
                                                                     "type": "STRING"}),
          ["already exists"]),
         ("no schema", lambda b: ld(b).pop("schema"), ["No schema"]),
-        ("partition type", lambda b: ld(b).update(timePartitioning={"type": "WEEK",
-                                                                    "field": "tpep_pickup_datetime"}),
+        ("partition type", lambda b: ld(b).update(timePartitioning={
+            "type": "WEEK", "field": "tpep_pickup_datetime"}),
          ["time_partitioning.type"]),
         ("partition field", lambda b: ld(b).update(timePartitioning={"type": "DAY",
                                                                      "field": "vendorid"}),
@@ -777,7 +859,7 @@ def t_log(s):
 
 CHECKS = [t_token, t_auth, t_load_multipart, t_load_resumable, t_query_results, t_paging,
           t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge,
-          t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
+          t_seed_sql, t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
           t_page_size, t_log]
 
 
