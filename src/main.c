@@ -96,7 +96,6 @@ static const char query_help[] =
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
 	"scratch tables: a table a target of the DAG owns is refused (exit 2).\n"
-
 	"\n"
 	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
 	"  --json                machine-readable output\n"
