@@ -17,8 +17,7 @@ int backend_open(struct backend **out, const char *name, const char *root)
 	if (!name || !strcmp(name, "local"))
 		return backend_local_open(out, root);
 	if (!strcmp(name, "bigquery"))
-		return error_setcode(PIPE_EUSAGE, "the bigquery warehouse is not built yet: pipe runs on the local "
-		                     "warehouse only for now (see docs/bigquery.md)");
+		return backend_bigquery_open(out, root);
 	return error_setcode(PIPE_EUSAGE, "no warehouse named '%s': expected local or bigquery", name);
 }
 
@@ -26,6 +25,11 @@ void backend_close(struct backend *b)
 {
 	if (b)
 		b->ops->close(b);
+}
+
+int backend_option(struct backend *b, const char *key, const char *value)
+{
+	return b->ops->option ? b->ops->option(b, key, value) : 0;
 }
 
 const char *backend_name(const struct backend *b)
@@ -76,6 +80,7 @@ const char *backend_result_cell(const struct backend_result *r, size_t row, size
 }
 
 const struct backend_stats *backend_result_stats(const struct backend_result *r) { return &r->stats; }
+const char *backend_result_job(const struct backend_result *r) { return r->job; }
 /* The printers read a result through its accessors alone, so every
  * warehouse prints as the local one does. */
 
@@ -103,8 +108,26 @@ char *backend_result_summary(const struct backend_result *r)
 	format_bytes(&b, (uint64_t)s->estimate_bytes);
 	buf_puts(&b, ") | ");
 	format_bytes(&b, (uint64_t)s->bytes_billed);
-	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | %.0f ms",
-	           s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	buf_printf(&b, " billed | %" PRId64 "/%" PRId64 " partitions | %" PRId64 "/%" PRId64 " blocks | ",
+	           s->partitions_scanned, s->partitions_total, s->blocks_scanned, s->blocks_total);
+	if (s->local) {
+		/* the same statement on the local warehouse's copy of the tables */
+		buf_puts(&b, "local warehouse: ");
+		format_bytes(&b, (uint64_t)s->local_bytes_processed);
+		if (r->dry_run) {
+			buf_puts(&b, " estimate");
+		} else {
+			buf_puts(&b, " processed, ");
+			format_bytes(&b, (uint64_t)s->local_bytes_billed);
+			buf_puts(&b, " billed");
+		}
+		if (s->local_bytes_processed != (r->dry_run ? s->estimate_bytes : s->bytes_processed) ||
+		    (!r->dry_run && s->local_bytes_billed != s->bytes_billed))
+			buf_puts(&b, " (DIFFERS from BigQuery's)");
+		buf_puts(&b, " | ");
+	}
+	/* the time last: reports cut it off */
+	buf_printf(&b, "%.0f ms", s->elapsed_ms);
 	return buf_detach(&b);
 }
 
@@ -228,9 +251,15 @@ static void print_json(const struct backend_result *r, FILE *out)
 	}
 	fprintf(out, "],\"rows_count\":%" PRId64 ",\"bytes_processed\":%" PRId64 ",\"bytes_billed\":%" PRId64
 	        ",\"estimate_bytes\":%" PRId64 ",\"partitions_scanned\":%" PRId64 ",\"partitions_total\":%" PRId64
-	        ",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f}\n",
+	        ",\"blocks_scanned\":%" PRId64 ",\"blocks_total\":%" PRId64 ",\"elapsed_ms\":%.3f",
 	        s->rows, s->bytes_processed, s->bytes_billed, s->estimate_bytes, s->partitions_scanned,
 	        s->partitions_total, s->blocks_scanned, s->blocks_total, s->elapsed_ms);
+	if (r->job)
+		fprintf(out, ",\"job\":\"%s\"", r->job);
+	if (s->local)
+		fprintf(out, ",\"local_bytes_processed\":%" PRId64 ",\"local_bytes_billed\":%" PRId64,
+		        s->local_bytes_processed, s->local_bytes_billed);
+	fputs("}\n", out);
 	buf_free(&scratch);
 }
 

@@ -5,8 +5,8 @@
  *
  * A warehouse is opened by name: backend_open(&b, "local", "targets").
  * "local" is pipe's own warehouse (src/warehouse/, its tables the
- * directories under root); "bigquery" is the one to come (docs/bigquery.md)
- * and is refused today.  main.c picks the name: $PIPE_WAREHOUSE, else the
+ * directories under root); "bigquery" is Google's (backend_bigquery.c,
+ * docs/bigquery.md).  main.c picks the name: $PIPE_WAREHOUSE, else the
  * chosen profile's `warehouse = ...` line, else local (docs/cli.md).
  *
  * What a warehouse does:
@@ -27,7 +27,7 @@
  * A query's result is a handle read with the backend_result_* functions:
  * the columns (name, type), the cells as text, the statistics.  Each
  * warehouse makes its own results (the local one wraps its SQL engine's,
- * BigQuery's will be filled from a job's JSON), so the callers never see
+ * BigQuery's are filled from a job's JSON), so the callers never see
  * how a result is stored: backend_int.h is for implementations only.
  *
  * pipe checks the SQL of a DAG file before anything runs (which tables a
@@ -47,10 +47,14 @@
 struct backend;
 struct backend_result;
 
-/* "local", or "bigquery" (not built yet: PIPE_EUSAGE saying so); any other
- * name is PIPE_EUSAGE too.  root: the local warehouse's directory of
- * tables ("targets"). */
+/* "local" or "bigquery"; any other name is PIPE_EUSAGE.  root: the local
+ * warehouse's directory of tables ("targets"), which BigQuery's keeps as
+ * its mirror (backend_bigquery.c). */
 int backend_open(struct backend **out, const char *name, const char *root);
+/* A setting from the profile, before the first call: bigquery_project,
+ * bigquery_location, bigquery_dataset (docs/bigquery.md).  The local
+ * warehouse has none and ignores them. */
+int backend_option(struct backend *b, const char *key, const char *value);
 void backend_close(struct backend *b);
 const char *backend_name(const struct backend *b);
 
@@ -65,6 +69,11 @@ struct backend_query {
 	const char *write_to;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* What this run of the statement is for (a target's inputs), so that
+	 * the same statement with the same key is the same job, sent once
+	 * (BigQuery's job id); NULL: a job of its own.  The local warehouse
+	 * has no jobs. */
+	const char *job_key;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */
@@ -78,6 +87,11 @@ struct backend_stats {
 	int64_t blocks_scanned, blocks_total;
 	int64_t rows;
 	double elapsed_ms;
+	/* A remote warehouse's result, with the local warehouse's figures for
+	 * the same statement on its copy of the tables (local: there was one):
+	 * the summary shows both and flags a difference. */
+	bool local;
+	int64_t local_bytes_processed, local_bytes_billed;
 };
 
 int backend_query(struct backend *b, const char *sql, const struct backend_query *opt,
@@ -104,6 +118,8 @@ const char *backend_result_colname(const struct backend_result *r, size_t col);
 const char *backend_result_coltype(const struct backend_result *r, size_t col);
 const char *backend_result_cell(const struct backend_result *r, size_t row, size_t col);
 const struct backend_stats *backend_result_stats(const struct backend_result *r);
+/* The warehouse's job that made it (BigQuery's job id); NULL for none. */
+const char *backend_result_job(const struct backend_result *r);
 /* The summary line alone (no newline): rows, bytes, partitions, time. */
 char *backend_result_summary(const struct backend_result *r);
 /* As `pipe query` prints it: a box table then the summary line, or with

@@ -1,5 +1,5 @@
 /* backend_int: what a warehouse implements, for backend.c and the
- * implementations (backend_local.c) only; callers use backend.h. */
+ * implementations (backend_local.c, backend_bigquery.c) only; callers use backend.h. */
 #ifndef PIPE_BACKEND_INT_H
 #define PIPE_BACKEND_INT_H
 
@@ -16,6 +16,7 @@ struct backend_ops {
 	int (*describe)(struct backend *b, const char *name, struct buf *out);
 	int (*list)(struct backend *b, char ***names, size_t *n);
 	int (*drop)(struct backend *b, const char *name);
+	int (*option)(struct backend *b, const char *key, const char *value); /* may be NULL */
 	void (*close)(struct backend *b);
 };
 
@@ -35,15 +36,17 @@ struct backend_result_ops {
 };
 
 /* An implementation's result starts with this one; it fills stats, and
- * message and dry_run for backend.c's printers (message: what a statement
+ * message, dry_run and job for backend.c's printers (message: what a statement
  * that returns no rows says, owned by the result; NULL for none). */
 struct backend_result {
 	const struct backend_result_ops *ops;
 	struct backend_stats stats;
 	const char *message;
 	bool dry_run;
+	const char *job; /* owned by the result; NULL for none */
 };
 
 int backend_local_open(struct backend **out, const char *root);
+int backend_bigquery_open(struct backend **out, const char *root);
 
 #endif

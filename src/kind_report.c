@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "crypto.h"
 
 static const char *const keys[] = {"queries", "title", "intro", "chart", "compare", "max_rows", NULL};
 static const char *const required[] = {"queries", NULL};
@@ -905,10 +906,24 @@ static int write_file(const char *dir, const char *name, struct buf *b)
 	return error;
 }
 
+/* The inputs' content hashes: the same query of the same tables is the
+ * same warehouse job, sent once however often the build is retried. */
+static char *inputs_key(const struct build_ctx *ctx)
+{
+	struct buf b = BUF_INIT;
+	char hex[HASH_HEX_LEN + 1];
+	for (size_t i = 0; i < ctx->ninputs; i++) {
+		hash_hex(&ctx->input_hashes[i], hex);
+		buf_puts(&b, hex);
+	}
+	return buf_detach(&b);
+}
+
 static int build(struct build_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	const struct attr *a = target_attr(t, "queries");
+	char *job_key = ctx->full_refresh ? NULL : inputs_key(ctx); /* --full-refresh: new jobs */
 	struct queries qs = {0};
 	struct buf md = BUF_INIT, html = BUF_INIT, record = BUF_INIT;
 	size_t limit = max_rows(t);
@@ -924,6 +939,7 @@ static int build(struct build_ctx *ctx)
 		struct backend_query opt = {0};
 		struct backend_result *dry = NULL;
 		opt.dry_run = true;
+		opt.job_key = job_key;
 		if ((error = backend_query(ctx->warehouse, q->sql, &opt, &dry)) >= 0) {
 			q->estimate = backend_result_stats(dry)->estimate_bytes;
 			backend_result_free(dry);
@@ -960,12 +976,17 @@ static int build(struct build_ctx *ctx)
 		           (long long)q->estimate, (long long)s->bytes_billed, (long long)s->partitions_scanned,
 		           (long long)s->partitions_total, (long long)s->blocks_scanned, (long long)s->blocks_total,
 		           s->elapsed_ms);
+		if (s->local) /* a remote warehouse's, beside the local one's */
+			buf_printf(&record, "%s local_processed=%lld local_billed=%lld job=%s\n", q->name,
+			           (long long)s->local_bytes_processed, (long long)s->local_bytes_billed,
+			           backend_result_job(q->res) ? backend_result_job(q->res) : "");
 		free(line);
 	}
 	trim_end(&record);
 	state_field_set(ctx->rec, "queries", buf_cstr(&record));
 	error = link_page(ctx->final_out);
 done:
+	free(job_key);
 	queries_free(&qs);
 	buf_free(&md);
 	buf_free(&html);

@@ -175,9 +175,13 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 {
 	struct backend_query opt = {0};
 	struct backend_result *res = NULL;
-	char *schema = NULL;
+	char *schema = NULL, id[17];
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
+	load_id(ctx, id);
+	/* the same statement on the same inputs: the same job, unless
+	 * --full-refresh asks for everything to be done again */
+	opt.job_key = ctx->full_refresh ? NULL : id;
 	opt.write_to = ctx->out;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
@@ -192,6 +196,8 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	                                  &ctx->rec->rows)) < 0)
 		goto done;
 	state_field_set(ctx->rec, "schema", schema);
+	if (backend_result_job(res))
+		state_field_set(ctx->rec, "job", backend_result_job(res));
 	{
 		char *line = backend_result_summary(res);
 		ctx->log(ctx, "%s", line);
@@ -228,7 +234,10 @@ static int already_loaded(const struct build_ctx *ctx, const char *id)
 {
 	struct backend_query opt = {0};
 	struct backend_result *res = NULL;
-	char *q = xasprintf("SELECT COUNT(*) FROM `%s` WHERE _pipe_load_id = '%s'", ctx->target->name, id);
+	/* named with its dataset, as a warehouse of several datasets needs */
+	const char *ds = target_value(ctx->target, "dataset");
+	char *q = xasprintf("SELECT COUNT(*) FROM `%s%s%s` WHERE _pipe_load_id = '%s'", ds ? ds : "", ds ? "." : "",
+	                    ctx->target->name, id);
 	int error = backend_query(ctx->warehouse, q, &opt, &res);
 	if (error >= 0)
 		error = strcmp(backend_result_cell(res, 0, 0), "0") != 0;

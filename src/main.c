@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
 	"  fsck                 check outputs, records, index and state/; repair\n"
-	"  query SQL            run GoogleSQL on the local warehouse\n"
+	"  query SQL            run GoogleSQL on the warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
 	"\n"
@@ -275,13 +275,29 @@ static void args_free(struct project_args *a)
 static int open_warehouse(const struct project_args *a, struct backend **out)
 {
 	const char *name = getenv("PIPE_WAREHOUSE");
-	int error;
+	int error = 0;
 	if (name && *name) {
-		if ((error = backend_open(out, name, PIPE_TARGETS_DIR)) < 0)
+		if ((error = backend_open(out, name, PIPE_TARGETS_DIR)) < 0) {
 			error_prefix("PIPE_WAREHOUSE=%s: ", name);
+			return error;
+		}
+	} else if ((error = backend_open(out, a->warehouse ? a->warehouse : "local", PIPE_TARGETS_DIR)) < 0) {
 		return error;
 	}
-	return backend_open(out, a->warehouse ? a->warehouse : "local", PIPE_TARGETS_DIR);
+	/* the profile's bigquery_* values say where BigQuery's tables live */
+	for (size_t i = 0; i < a->nprofile_vars && error >= 0; i++) {
+		char *eq = strchr(a->profile_vars[i], '='), *key;
+		if (!str_starts(a->profile_vars[i], "bigquery_") || !eq)
+			continue;
+		key = xstrndup(a->profile_vars[i], (size_t)(eq - a->profile_vars[i]));
+		error = backend_option(*out, key, eq + 1);
+		free(key);
+	}
+	if (error < 0) {
+		backend_close(*out);
+		*out = NULL;
+	}
+	return error;
 }
 
 /* For the commands that read no DAG file (query, tables, schema): the

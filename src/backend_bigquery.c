@@ -1,0 +1,1390 @@
+/* backend_bigquery: BigQuery behind backend.h, over its REST API v2
+ * (https://cloud.google.com/bigquery/docs/reference/rest), through http.h
+ * and auth.h: no curl, no OpenSSL here.  docs/bigquery.md is the user's
+ * side of it.
+ *
+ * The local warehouse stays beside it as a mirror.  Every load and every
+ * CREATE TABLE ... AS SELECT runs there first, into the table kind's
+ * scratch output, exactly as with warehouse = local; BigQuery then gets the
+ * same table (a load job of the mirror's rows, or the statement as a query
+ * job).  So the engine's outputs, keys, staleness and state records are
+ * the local warehouse's, a failed job leaves them as they were (the
+ * scratch output is never published), and each query's bytes have a local
+ * figure to be compared with BigQuery's.
+ *
+ * Names.  A DAG's SQL names tables as [project.]dataset.table; each
+ * reference goes to the profile's project (bigquery_project, else the key
+ * file's project_id), in the dataset it names, or bigquery_dataset when it
+ * names none.  A load goes to its target's dataset, or bigquery_dataset.
+ *
+ * Jobs.  A job's id is a hash of what it does (the statement or the load's
+ * metadata and rows, and the caller's job_key: the target's inputs), so a
+ * build that is retried or resumed sends the same id, and BigQuery's 409
+ * "duplicate" is the same job, fetched rather than paid for twice.  A job
+ * that fails with rateLimitExceeded, backendError or internalError is sent
+ * again under a new id (a failed id cannot be reused).  Nothing is sent
+ * before the first job: a build with nothing to do asks for no token.
+ *
+ * Loads.  The mirror's table is sent as NEWLINE_DELIMITED_JSON: whole
+ * (WRITE_TRUNCATE) for a replace, a first load, or a load that changed the
+ * columns; else this load's rows alone (_pipe_load_id), appended
+ * (WRITE_APPEND), or for a merge loaded into a temporary table and MERGEd
+ * on the primary key.  The mirror's merge decided which rows win, so
+ * BigQuery's table ends as the mirror's. */
+#include "backend_int.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "crypto.h"
+#include "http.h"
+#include "json.h"
+
+#define DEFAULT_ENDPOINT "https://bigquery.googleapis.com"
+/* Above this, a load's rows go in a resumable upload. */
+#define MULTIPART_MAX (5u << 20)
+#define UPLOAD_CHUNK (4 * HTTP_UPLOAD_CHUNK_UNIT)
+/* Rows per page of results. */
+#define PAGE_ROWS 10000
+/* A job's polls: from POLL_FIRST_MS, doubling, at most POLL_MAX_MS apart. */
+#define POLL_FIRST_MS 50
+#define POLL_MAX_MS 2000
+/* Tries of a job that failed with a reason worth trying again. */
+#define JOB_TRIES 4
+/* Tries of a request answered 403 rateLimitExceeded, from this wait, doubling. */
+#define RATE_LIMIT_TRIES 5
+#define RATE_LIMIT_WAIT_MS 500
+
+struct bq {
+	struct backend base;
+	struct backend *mirror; /* the local warehouse, under targets/ */
+	char *project, *location, *dataset; /* from the profile; NULL: defaults */
+	struct auth *auth;                  /* the key, read at open; no token yet */
+	pthread_mutex_t lock;               /* for datasets, from the build's threads */
+	char **datasets;                    /* known to exist */
+	size_t ndatasets, capdatasets;
+	char *key_project;                  /* the key file's project_id */
+};
+
+struct bq_result {
+	struct backend_result base;
+	size_t ncols, nrows, cap;
+	char **names, **types;
+	char **cells; /* nrows * ncols, NULL for SQL NULL */
+	char *message, *job;
+};
+
+/* ---- results ---- */
+
+static const struct bq_result *bqr(const struct backend_result *r) { return (const struct bq_result *)r; }
+static size_t result_ncols(const struct backend_result *r) { return bqr(r)->ncols; }
+static size_t result_nrows(const struct backend_result *r) { return bqr(r)->nrows; }
+static const char *result_colname(const struct backend_result *r, size_t c) { return bqr(r)->names[c]; }
+static const char *result_coltype(const struct backend_result *r, size_t c) { return bqr(r)->types[c]; }
+
+static const char *result_cell(const struct backend_result *r, size_t row, size_t col)
+{
+	return bqr(r)->cells[row * bqr(r)->ncols + col];
+}
+
+static void result_free(struct backend_result *r)
+{
+	struct bq_result *b = (struct bq_result *)r;
+	for (size_t c = 0; c < b->ncols; c++) {
+		free(b->names[c]);
+		free(b->types[c]);
+	}
+	for (size_t i = 0; i < b->nrows * b->ncols; i++)
+		free(b->cells[i]);
+	free(b->names);
+	free(b->types);
+	free(b->cells);
+	free(b->message);
+	free(b->job);
+	free(b);
+}
+
+static const struct backend_result_ops bq_result_ops = {
+	.ncols = result_ncols,
+	.nrows = result_nrows,
+	.colname = result_colname,
+	.coltype = result_coltype,
+	.cell = result_cell,
+	.free = result_free,
+};
+
+/* ---- JSON replies ---- */
+
+/* The value at a dotted path of keys under obj ("status.errorResult"), or -1. */
+static int jpath(const struct json_doc *d, int obj, const char *path)
+{
+	char key[64];
+	if (obj >= d->ntoks)
+		return -1; /* an empty reply */
+	while (obj >= 0 && *path) {
+		size_t n = strcspn(path, ".");
+		if (n >= sizeof(key) || d->toks[obj].type != JSON_OBJECT)
+			return -1;
+		memcpy(key, path, n);
+		key[n] = 0;
+		obj = json_get(d, obj, key);
+		path += n + (path[n] == '.');
+	}
+	return obj;
+}
+
+/* A string or number at path as a new string; NULL when absent or null. */
+static char *jstr(const struct json_doc *d, int obj, const char *path)
+{
+	int i = jpath(d, obj, path);
+	return i < 0 || d->toks[i].type == JSON_NULL ? NULL : json_strdup(d, i);
+}
+
+static int64_t jint(const struct json_doc *d, int obj, const char *path)
+{
+	char *s = jstr(d, obj, path);
+	int64_t v = s ? strtoll(s, NULL, 10) : 0;
+	free(s);
+	return v;
+}
+
+/* A reply's document owns its text (a copy of the body), so that it
+ * outlives the reply: reply_doc parses, doc_free frees both. */
+static int reply_doc(struct json_doc *d, const struct buf *body, const char *where)
+{
+	char *text = xstrndup(body->data ? body->data : "", body->len);
+	int error = json_parse(d, text, body->len, where);
+	if (error < 0) {
+		json_doc_free(d);
+		free(text);
+	}
+	return error;
+}
+
+static void doc_free(struct json_doc *d)
+{
+	char *text = (char *)d->text;
+	json_doc_free(d);
+	free(text);
+}
+
+/* BigQuery's error object as one line: "reason at location: message". */
+static void put_error_object(struct buf *b, const struct json_doc *d, int e)
+{
+	char *reason = jstr(d, e, "reason"), *where = jstr(d, e, "location"), *msg = jstr(d, e, "message");
+	buf_printf(b, "%s%s%s: %s", reason ? reason : "error", where && *where ? " at " : "",
+	           where && *where ? where : "", msg ? msg : "(no message)");
+	free(reason);
+	free(where);
+	free(msg);
+}
+
+static bool reason_retried(const char *reason)
+{
+	return reason && (!strcmp(reason, "rateLimitExceeded") || !strcmp(reason, "backendError") ||
+	                  !strcmp(reason, "internalError"));
+}
+
+/* ---- requests ---- */
+
+static const char *endpoint(void)
+{
+	const char *e = getenv("BIGQUERY_ENDPOINT");
+	return e && *e ? e : DEFAULT_ENDPOINT;
+}
+
+static void retry_note(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "pipe: bigquery: %s\n", line);
+}
+
+/* The key file's project_id, read once beside auth_open. */
+static int read_key_project(const char *path, char **out)
+{
+	struct buf text = BUF_INIT;
+	struct json_doc d = {0};
+	int error;
+	*out = NULL;
+	if ((error = file_read(path, &text)) < 0 || (error = json_parse(&d, text.data, text.len, path)) < 0)
+		goto done;
+	*out = jstr(&d, 0, "project_id");
+done:
+	json_doc_free(&d);
+	buf_free(&text);
+	return error;
+}
+
+/* The project is known at the first request: the profile's settings come
+ * after backend_open. */
+static int ensure_auth(struct bq *bq)
+{
+	if (!bq->project && !bq->key_project)
+		return error_setcode(PIPE_EUSAGE, "no BigQuery project: set bigquery_project in the profile "
+		                     "(pipelines/profiles), or use a key file that names its project_id");
+	return 0;
+}
+
+static const char *project(const struct bq *bq)
+{
+	return bq->project ? bq->project : bq->key_project;
+}
+
+static const char *location(const struct bq *bq)
+{
+	return bq->location ? bq->location : "US";
+}
+
+/* The request's fields every call shares; the token's header is the
+ * caller's to free. */
+static int request_init(struct bq *bq, struct http_request *r, const char **headers, char **auth_header)
+{
+	char *token = NULL;
+	int error;
+	*auth_header = NULL;
+	if ((error = ensure_auth(bq)) < 0 || (error = auth_token(bq->auth, &token)) < 0)
+		return error;
+	*auth_header = xasprintf("Authorization: Bearer %s", token);
+	memset(token, 0, strlen(token));
+	free(token);
+	headers[0] = *auth_header;
+	*r = (struct http_request){
+		.headers = headers, .nheaders = 1, .timeout_ms = 300000, .connect_timeout_ms = 30000,
+		.retries = 5, .retry_delay_ms = 200, .retry_max_ms = 30000, .log = retry_note,
+	};
+	return 0;
+}
+
+static void clear_header(char *h)
+{
+	if (h) {
+		memset(h, 0, strlen(h));
+		free(h);
+	}
+}
+
+/* An error reply as BigQuery words it; the caller's context goes first. */
+static int reply_error(const struct http_reply *rep, const char *what)
+{
+	struct json_doc d = {0};
+	struct buf b = BUF_INIT;
+	int error, e;
+	buf_printf(&b, "%s: HTTP %ld", what, rep->status);
+	if (json_parse(&d, rep->body.data, rep->body.len, "reply") == 0 && (e = jpath(&d, 0, "error")) >= 0) {
+		int errs = json_get(&d, e, "errors");
+		if (errs >= 0 && d.toks[errs].type == JSON_ARRAY && d.toks[errs].size > 0) {
+			buf_puts(&b, ": ");
+			put_error_object(&b, &d, errs + 1);
+		} else {
+			char *msg = jstr(&d, e, "message");
+			buf_printf(&b, ": %s", msg ? msg : "(no message)");
+			free(msg);
+		}
+	} else if (rep->body.len) {
+		/* not BigQuery's error object (a proxy's page): its first line */
+		size_t n = strcspn(rep->body.data, "\r\n");
+		buf_printf(&b, ": %.*s", (int)(n < 200 ? n : 200), rep->body.data);
+	}
+	error_clear();
+	error = error_set("%s", buf_cstr(&b));
+	json_doc_free(&d);
+	buf_free(&b);
+	return error;
+}
+
+/* Whether an error reply's first error object says rateLimitExceeded. */
+static bool rate_limited(const struct http_reply *rep)
+{
+	struct json_doc d = {0};
+	bool yes = false;
+	int errs;
+	if (json_parse(&d, rep->body.data, rep->body.len, "reply") == 0 &&
+	    (errs = jpath(&d, 0, "error.errors")) >= 0 && d.toks[errs].type == JSON_ARRAY && d.toks[errs].size > 0) {
+		int reason = json_get(&d, errs + 1, "reason");
+		yes = reason >= 0 && json_eq(&d, reason, "rateLimitExceeded");
+	}
+	error_clear();
+	json_doc_free(&d);
+	return yes;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* One call of the API: method to endpoint + path (under /bigquery/v2/projects/P),
+ * body JSON or NULL.  A 2xx reply is parsed into *d (text kept in *rep);
+ * *status is the reply's status, for the callers that read 404 or 409. */
+static int call(struct bq *bq, const char *method, const char *path, const char *body,
+                struct http_reply *rep, struct json_doc *d, long *status)
+{
+	const char *headers[1];
+	char *auth = NULL, *url = NULL, *display = NULL;
+	struct http_request r;
+	int error;
+	if ((error = request_init(bq, &r, headers, &auth)) < 0)
+		goto done;
+	url = xasprintf("%s/bigquery/v2/projects/%s%s", endpoint(), project(bq), path);
+	display = xasprintf("bigquery/v2/projects/%s%.*s", project(bq), (int)strcspn(path, "?"), path);
+	r.method = method;
+	r.url = url;
+	r.display_url = display;
+	if (body) {
+		r.body = body;
+		r.body_len = strlen(body);
+		r.content_type = "application/json";
+	}
+	for (int tries = 1;; tries++) {
+		http_reply_free(rep);
+		if ((error = http_request(&r, rep)) < 0)
+			goto done;
+		/* BigQuery says rateLimitExceeded with a 403, which http.c does
+		 * not retry: the limit is per second, so wait and try again */
+		if (rep->status != 403 || tries == RATE_LIMIT_TRIES || !rate_limited(rep))
+			break;
+		long wait = RATE_LIMIT_WAIT_MS << (tries - 1);
+		char *line = xasprintf("%s: rateLimitExceeded; retrying in %ldms (attempt %d of %d)", display,
+		                       wait, tries + 1, RATE_LIMIT_TRIES);
+		retry_note(NULL, line);
+		free(line);
+		sleep_ms(wait);
+	}
+	*status = rep->status;
+	if (rep->status < 200 || rep->status > 299) {
+		if (rep->status != 404 && rep->status != 409)
+			error = reply_error(rep, display);
+		goto done;
+	}
+	doc_free(d);
+	if (rep->body.len && (error = reply_doc(d, &rep->body, display)) < 0)
+		goto done;
+done:
+	clear_header(auth);
+	free(url);
+	free(display);
+	return error;
+}
+
+/* ---- jobs ---- */
+
+/* "pipe_" and 32 hex digits of what the job does. */
+static char *job_id(const char *what, const char *key)
+{
+	struct hasher *h = hasher_new();
+	struct hash out;
+	char hex[HASH_HEX_LEN + 1];
+	hasher_str(h, what);
+	if (key) {
+		hasher_str(h, key);
+	} else {
+		/* no key: a job of its own (`pipe query`) */
+		static int64_t counter;
+		char salt[96];
+		snprintf(salt, sizeof(salt), "%lld.%d.%lld.%f", (long long)time_wall_s(), (int)getpid(),
+		         (long long)__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED), time_now_ms());
+		hasher_str(h, salt);
+	}
+	hasher_final(h, &out);
+	hash_hex(&out, hex);
+	hex[32] = 0;
+	return xasprintf("pipe_%s", hex);
+}
+
+/* Polls job id until DONE; *d then holds it.  A job that ended in an
+ * error is PIPE_ERROR with BigQuery's error object, *retry set when its
+ * reason is worth another job. */
+static int wait_job(struct bq *bq, const char *id, struct json_doc *d, bool *retry)
+{
+	struct http_reply rep = {0};
+	long wait = POLL_FIRST_MS, status = 0;
+	char *path = xasprintf("/jobs/%s?location=%s", id, location(bq));
+	int error = 0;
+	*retry = false;
+	for (;;) {
+		char *state = NULL;
+		bool done;
+		if (d->toks) {
+			state = jstr(d, 0, "status.state");
+			done = state && !strcmp(state, "DONE");
+			free(state);
+			if (done)
+				break;
+			sleep_ms(wait);
+			wait = wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 2;
+		}
+		http_reply_free(&rep);
+		if ((error = call(bq, "GET", path, NULL, &rep, d, &status)) < 0)
+			goto done;
+		if (status == 404 || status == 409) {
+			error = reply_error(&rep, "job");
+			goto done;
+		}
+	}
+	int e = jpath(d, 0, "status.errorResult");
+	if (e >= 0) {
+		struct buf b = BUF_INIT;
+		char *reason = jstr(d, e, "reason");
+		put_error_object(&b, d, e);
+		*retry = reason_retried(reason);
+		error = error_set("BigQuery job %s failed: %s", id, buf_cstr(&b));
+		free(reason);
+		buf_free(&b);
+	}
+done:
+	http_reply_free(&rep);
+	free(path);
+	return error;
+}
+
+/* The job's JSON for jobs.insert: its reference and configuration. */
+static char *job_body(const struct bq *bq, const char *id, const char *configuration)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"jobReference\":{\"projectId\":");
+	buf_json_string(&b, project(bq));
+	buf_puts(&b, ",\"jobId\":");
+	buf_json_string(&b, id);
+	buf_puts(&b, ",\"location\":");
+	buf_json_string(&b, location(bq));
+	buf_printf(&b, "},\"configuration\":%s}", configuration);
+	return buf_detach(&b);
+}
+
+/* Inserts the job (or, with upload, sends the file with it) and waits for
+ * it to be DONE: *d holds the finished job, *id_out its id.  409: the job
+ * exists, from an earlier try of the same build: it is fetched. */
+static int run_job(struct bq *bq, const char *what, const char *key, const char *configuration,
+                   const char *upload, struct json_doc *d, char **id_out)
+{
+	char *base = job_id(what, key), *id = NULL, *body = NULL;
+	int error = 0;
+	for (int attempt = 0; attempt < JOB_TRIES; attempt++) {
+		struct http_reply rep = {0};
+		long status = 0;
+		bool retry = false;
+		free(id);
+		free(body);
+		id = attempt ? xasprintf("%s_%d", base, attempt) : xstrdup(base);
+		body = job_body(bq, id, configuration);
+		doc_free(d);
+		memset(d, 0, sizeof(*d));
+		if (upload) {
+			const char *headers[1];
+			char *auth = NULL, *url = NULL, *display = NULL;
+			struct http_request r;
+			struct stat st;
+			if ((error = request_init(bq, &r, headers, &auth)) >= 0) {
+				url = xasprintf("%s/upload/bigquery/v2/projects/%s/jobs", endpoint(), project(bq));
+				display = xasprintf("upload/bigquery/v2/projects/%s/jobs", project(bq));
+				r.url = url;
+				r.display_url = display;
+				if (stat(upload, &st) == 0 && (uint64_t)st.st_size > MULTIPART_MAX)
+					error = http_upload_resumable(&r, body, upload, UPLOAD_CHUNK, &rep);
+				else
+					error = http_upload_multipart(&r, body, upload, &rep);
+				status = rep.status;
+				if (error >= 0 && status >= 200 && status <= 299)
+					error = reply_doc(d, &rep.body, display);
+				else if (error >= 0 && status != 409)
+					error = reply_error(&rep, display);
+			}
+			clear_header(auth);
+			free(url);
+			free(display);
+		} else {
+			error = call(bq, "POST", "/jobs", body, &rep, d, &status);
+			if (error >= 0 && status == 404)
+				error = reply_error(&rep, "jobs.insert");
+		}
+		http_reply_free(&rep);
+		if (error < 0)
+			break;
+		if (status == 409)
+			retry_note(NULL, "job already exists (a build before this one sent it): fetching it");
+		/* status 409 leaves *d empty: wait_job fetches the job first */
+		if ((error = wait_job(bq, id, d, &retry)) >= 0 || !retry || attempt + 1 == JOB_TRIES)
+			break;
+		char *line = xasprintf("%s; sending it again as a new job", error_last());
+		retry_note(NULL, line);
+		free(line);
+		error_clear();
+	}
+	if (error >= 0)
+		*id_out = id, id = NULL;
+	free(base);
+	free(id);
+	free(body);
+	return error;
+}
+
+/* ---- names ---- */
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-' || c == '.';
+}
+
+/* name as BigQuery's reference: the profile's project, the dataset the
+ * name gives or the default one, the table. */
+static char *map_name(const struct bq *bq, const char *name)
+{
+	const char *last = strrchr(name, '.'), *ds_end = last, *ds = name;
+	if (!last)
+		return xasprintf("%s.%s.%s", project(bq), bq->dataset ? bq->dataset : "pipe", name);
+	for (const char *p = name; p < last; p++)
+		if (*p == '.')
+			ds = p + 1;
+	return xasprintf("%s.%.*s.%s", project(bq), (int)(ds_end - ds), ds, last + 1);
+}
+
+/* sql with each table it reads or writes named as map_name says. */
+static int map_sql(const struct bq *bq, const char *sql, char **out)
+{
+	char **names = NULL, *writes = NULL;
+	size_t n = 0;
+	struct buf b = BUF_INIT;
+	int error;
+	if ((error = backend_sql_tables(sql, &names, &n, &writes)) < 0)
+		return error;
+	if (writes) {
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = writes;
+	}
+	for (const char *p = sql; *p;) {
+		bool hit = false;
+		if (!name_char(p[0]) || p == sql || !name_char(p[-1]) || p[-1] == '`') {
+			for (size_t i = 0; i < n && !hit; i++) {
+				size_t len = strlen(names[i]);
+				bool tick = *p == '`';
+				if (strncasecmp(p + tick, names[i], len) || (tick && p[len + 1] != '`') ||
+				    (!tick && name_char(p[len])))
+					continue;
+				char *to = map_name(bq, names[i]);
+				buf_printf(&b, "`%s`", to);
+				free(to);
+				p += len + 2 * tick;
+				hit = true;
+			}
+		}
+		if (!hit)
+			buf_putc(&b, *p++);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	*out = buf_detach(&b);
+	return 0;
+}
+
+/* Makes the dataset when the project has none of that name (datasets.get,
+ * then datasets.insert in the profile's location), once per run. */
+static int ensure_dataset(struct bq *bq, const char *ds)
+{
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *path = xasprintf("/datasets/%s", ds), *body = NULL;
+	long status = 0;
+	int error = 0;
+	pthread_mutex_lock(&bq->lock);
+	for (size_t i = 0; i < bq->ndatasets; i++)
+		if (!strcmp(bq->datasets[i], ds))
+			goto done;
+	if ((error = call(bq, "GET", path, NULL, &rep, &d, &status)) < 0)
+		goto done;
+	if (status == 404) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "{\"datasetReference\":{\"projectId\":");
+		buf_json_string(&b, project(bq));
+		buf_puts(&b, ",\"datasetId\":");
+		buf_json_string(&b, ds);
+		buf_puts(&b, "},\"location\":");
+		buf_json_string(&b, location(bq));
+		buf_putc(&b, '}');
+		body = buf_detach(&b);
+		/* 409: made meanwhile by another run */
+		if ((error = call(bq, "POST", "/datasets", body, &rep, &d, &status)) < 0)
+			goto done;
+		if (status == 404)
+			error = reply_error(&rep, "datasets.insert");
+	}
+	if (error >= 0) {
+		grow_array(&bq->datasets, &bq->capdatasets, bq->ndatasets + 1, sizeof(char *));
+		bq->datasets[bq->ndatasets++] = xstrdup(ds);
+	}
+done:
+	pthread_mutex_unlock(&bq->lock);
+	if (error < 0)
+		error_prefix("dataset %s: ", ds);
+	http_reply_free(&rep);
+	doc_free(&d);
+	free(path);
+	free(body);
+	return error;
+}
+
+/* ---- queries ---- */
+
+/* "2019-01-01 00:00:00 UTC", from microseconds since the epoch (asked for
+ * with useInt64Timestamp), or from seconds as a float ("1.5463008E9", the
+ * API's default); NULL for any other text. */
+static char *timestamp_text(const char *v)
+{
+	char *end;
+	long long us = strtoll(v, &end, 10);
+	if (*end) {
+		double secs = strtod(v, &end);
+		if (*end || end == v)
+			return NULL;
+		us = (long long)(secs * 1e6 + (secs < 0 ? -0.5 : 0.5));
+	} else if (end == v) {
+		return NULL;
+	}
+	time_t secs = (time_t)(us / 1000000);
+	long frac = (long)(us % 1000000);
+	struct tm tm;
+	char day[32];
+	if (frac < 0)
+		frac += 1000000, secs--;
+	gmtime_r(&secs, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!frac)
+		return xasprintf("%s UTC", day);
+	char f[8];
+	snprintf(f, sizeof(f), "%06ld", frac);
+	for (int i = 5; i > 0 && f[i] == '0'; i--)
+		f[i] = 0;
+	return xasprintf("%s.%s UTC", day, f);
+}
+
+/* A field's type by GoogleSQL's name: the REST API answers with the
+ * legacy ones (INTEGER, FLOAT, BOOLEAN).  Takes type. */
+static char *standard_type(char *type)
+{
+	static const char *const legacy[][2] = {
+		{"INTEGER", "INT64"}, {"FLOAT", "FLOAT64"}, {"BOOLEAN", "BOOL"}, {"RECORD", "STRUCT"},
+	};
+	if (!type)
+		return xstrdup("STRING");
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (!strcmp(type, legacy[i][0])) {
+			free(type);
+			return xstrdup(legacy[i][1]);
+		}
+	return type;
+}
+
+/* Reads a page of rows from getQueryResults into res; *token the next
+ * page's, NULL at the end. */
+static int read_page(struct bq_result *res, const struct json_doc *d, char **token)
+{
+	int fields = jpath(d, 0, "schema.fields"), rows = jpath(d, 0, "rows");
+	*token = jstr(d, 0, "pageToken");
+	if (!res->names && fields >= 0) {
+		res->ncols = (size_t)d->toks[fields].size;
+		res->names = xcalloc(res->ncols + 1, sizeof(char *));
+		res->types = xcalloc(res->ncols + 1, sizeof(char *));
+		for (int i = 0, f = fields + 1; i < d->toks[fields].size; i++, f = json_skip(d, f)) {
+			res->names[i] = jstr(d, f, "name");
+			res->types[i] = standard_type(jstr(d, f, "type"));
+		}
+	}
+	if (rows < 0)
+		return 0;
+	for (int i = 0, row = rows + 1; i < d->toks[rows].size; i++, row = json_skip(d, row)) {
+		int f = json_get(d, row, "f");
+		if (f < 0 || d->toks[f].type != JSON_ARRAY || (size_t)d->toks[f].size != res->ncols)
+			return error_set("a row of the job's results has not %zu cells", res->ncols);
+		grow_array(&res->cells, &res->cap, (res->nrows + 1) * res->ncols, sizeof(char *));
+		for (size_t c = 0, cell = (size_t)f + 1; c < res->ncols; c++, cell = (size_t)json_skip(d, (int)cell)) {
+			char *v = jstr(d, (int)cell, "v");
+			char *t = v && !strcmp(res->types[c], "TIMESTAMP") ? timestamp_text(v) : NULL;
+			if (t) {
+				free(v);
+				v = t;
+			}
+			res->cells[res->nrows * res->ncols + c] = v;
+		}
+		res->nrows++;
+	}
+	return 0;
+}
+
+static int read_results(struct bq *bq, const char *id, struct bq_result *res)
+{
+	char *token = NULL;
+	int error = 0;
+	do {
+		struct http_reply rep = {0};
+		struct json_doc d = {0};
+		struct buf path = BUF_INIT;
+		long status = 0;
+		buf_printf(&path, "/queries/%s", id);
+		http_url_add_param(&path, "location", location(bq));
+		buf_printf(&path, "&maxResults=%d&formatOptions.useInt64Timestamp=true", PAGE_ROWS);
+		if (token)
+			http_url_add_param(&path, "pageToken", token);
+		free(token);
+		token = NULL;
+		error = call(bq, "GET", buf_cstr(&path), NULL, &rep, &d, &status);
+		if (error >= 0 && status != 200)
+			error = reply_error(&rep, "getQueryResults");
+		if (error >= 0)
+			error = read_page(res, &d, &token);
+		doc_free(&d);
+		http_reply_free(&rep);
+		buf_free(&path);
+	} while (error >= 0 && token);
+	free(token);
+	return error;
+}
+
+/* The query job's configuration. */
+static char *query_configuration(const char *sql, const struct backend_query *q)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"query\":{\"query\":");
+	buf_json_string(&b, sql);
+	buf_puts(&b, ",\"useLegacySql\":false");
+	if (q->max_bytes_billed > 0)
+		buf_printf(&b, ",\"maximumBytesBilled\":\"%" PRId64 "\"", q->max_bytes_billed);
+	buf_printf(&b, "}%s}", q->dry_run ? ",\"dryRun\":true" : "");
+	return buf_detach(&b);
+}
+
+static void stats_from_job(const struct json_doc *d, struct backend_stats *s)
+{
+	int st = jpath(d, 0, "statistics");
+	s->bytes_processed = jint(d, st, "query.totalBytesProcessed");
+	if (!s->bytes_processed)
+		s->bytes_processed = jint(d, st, "totalBytesProcessed");
+	s->bytes_billed = jint(d, st, "query.totalBytesBilled");
+	int64_t start = jint(d, st, "startTime"), end = jint(d, st, "endTime");
+	s->elapsed_ms = start && end >= start ? (double)(end - start) : 0;
+	s->min_billed_per_table = 10 << 20;
+}
+
+/* The same statement on the mirror: its figures for comparison, and for
+ * CREATE TABLE ... AS SELECT the mirror's table.  A SELECT of a table the
+ * mirror lacks (not built by pipe) has no local figures: 0. */
+static int run_mirror(struct bq *bq, const char *sql, const struct backend_query *q, struct backend_stats *out)
+{
+	struct backend_result *r = NULL;
+	int error = backend_query(bq->mirror, sql, q, &r);
+	if (error >= 0) {
+		*out = *backend_result_stats(r);
+	} else if (!q->write_to) {
+		error_clear();
+		error = 0;
+		out->rows = -1;
+	}
+	backend_result_free(r);
+	return error;
+}
+
+/* The dataset of the table a statement creates, made when missing. */
+static int ensure_written_dataset(struct bq *bq, const char *sql)
+{
+	char **reads = NULL, *writes = NULL, *full = NULL;
+	size_t n = 0;
+	int error;
+	if ((error = backend_sql_tables(sql, &reads, &n, &writes)) < 0 || !writes)
+		goto done;
+	full = map_name(bq, writes);
+	char *ds = strchr(full, '.') + 1;
+	*strchr(ds, '.') = 0;
+	error = ensure_dataset(bq, ds);
+done:
+	for (size_t i = 0; i < n; i++)
+		free(reads[i]);
+	free(reads);
+	free(writes);
+	free(full);
+	return error;
+}
+
+static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out);
+
+/* A statement the local copy cannot run (a table pipe did not build) has
+ * no local figures: its estimate is BigQuery's dry run's. */
+static int dry_run_estimate(struct backend *b, const char *sql, const struct backend_query *q,
+                            struct backend_stats *s)
+{
+	struct backend_query dry = *q;
+	struct backend_result *r = NULL;
+	int error;
+	dry.dry_run = true;
+	if ((error = bq_query(b, sql, &dry, &r)) >= 0)
+		s->estimate_bytes = backend_result_stats(r)->estimate_bytes;
+	backend_result_free(r);
+	return error;
+}
+
+static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out)
+{
+	struct bq *bq = (struct bq *)b;
+	struct bq_result *res = xcalloc(1, sizeof(*res));
+	struct backend_stats local = {0};
+	struct json_doc d = {0};
+	char *mapped = NULL, *conf = NULL, *id = NULL;
+	int error;
+	res->base.ops = &bq_result_ops;
+	if ((error = run_mirror(bq, sql, q, &local)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	    (error = map_sql(bq, sql, &mapped)) < 0)
+		goto done;
+	conf = query_configuration(mapped, q);
+	if (q->dry_run) {
+		struct http_reply rep = {0};
+		char *body = NULL;
+		long status = 0;
+		char *dry_id = job_id(mapped, NULL);
+		body = job_body(bq, dry_id, conf);
+		free(dry_id);
+		error = call(bq, "POST", "/jobs", body, &rep, &d, &status);
+		if (error >= 0 && status != 200)
+			error = reply_error(&rep, "dry run");
+		http_reply_free(&rep);
+		free(body);
+		if (error < 0)
+			goto done;
+		stats_from_job(&d, &res->base.stats);
+		res->base.stats.estimate_bytes = res->base.stats.bytes_processed;
+		res->base.stats.bytes_processed = res->base.stats.bytes_billed = 0;
+		res->base.dry_run = true;
+	} else {
+		if (q->write_to && (error = ensure_written_dataset(bq, sql)) < 0)
+			goto done;
+		if ((error = run_job(bq, mapped, q->job_key, conf, NULL, &d, &id)) < 0)
+			goto done;
+		stats_from_job(&d, &res->base.stats);
+		char *type = jstr(&d, 0, "statistics.query.statementType");
+		if (type && strcmp(type, "SELECT")) {
+			char *table = jstr(&d, 0, "configuration.query.destinationTable.tableId");
+			res->message = xasprintf("BigQuery: %s done (job %s)", type, id);
+			free(table);
+		} else if ((error = read_results(bq, id, res)) < 0) {
+			error_prefix("job %s: ", id);
+		}
+		free(type);
+		res->base.stats.rows = (int64_t)res->nrows;
+		res->base.stats.estimate_bytes = local.estimate_bytes;
+		if (local.rows < 0 && !q->write_to && (error = dry_run_estimate(b, sql, q, &res->base.stats)) < 0)
+			goto done;
+		res->job = id;
+		id = NULL;
+	}
+	res->base.message = res->message;
+	if (local.rows >= 0) {
+		res->base.stats.local = true;
+		res->base.stats.local_bytes_processed = q->dry_run ? local.estimate_bytes : local.bytes_processed;
+		res->base.stats.local_bytes_billed = local.bytes_billed;
+	}
+	res->base.job = res->job;
+done:
+	if (error < 0) {
+		result_free(&res->base);
+		res = NULL;
+	}
+	*out = res ? &res->base : NULL;
+	doc_free(&d);
+	free(mapped);
+	free(conf);
+	free(id);
+	return error;
+}
+
+/* ---- loads ---- */
+
+/* One row of a result as a JSON object, NULLs left out. */
+static void put_row(struct buf *b, const struct backend_result *r, size_t row)
+{
+	bool first = true;
+	buf_putc(b, '{');
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		const char *v = backend_result_cell(r, row, c), *type = backend_result_coltype(r, c);
+		if (!v)
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		first = false;
+		buf_json_string(b, backend_result_colname(r, c));
+		buf_putc(b, ':');
+		if ((!strcmp(type, "INT64") || !strcmp(type, "BOOL") ||
+		     (!strcmp(type, "FLOAT64") && strcmp(v, "inf") && strcmp(v, "-inf") && strcmp(v, "nan"))))
+			buf_puts(b, v);
+		else
+			buf_json_string(b, v);
+	}
+	buf_puts(b, "}\n");
+}
+
+/* The load job's configuration: the table, its schema from the mirror's
+ * columns, partitioning and clustering as the target asks. */
+static char *load_configuration(const struct bq *bq, const struct load_options *o, const char *table,
+                                const char *disposition, const struct backend_result *r)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"load\":{\"destinationTable\":{\"projectId\":");
+	buf_json_string(&b, project(bq));
+	buf_puts(&b, ",\"datasetId\":");
+	buf_json_string(&b, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe");
+	buf_puts(&b, ",\"tableId\":");
+	buf_json_string(&b, table);
+	buf_printf(&b, "},\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\",\"writeDisposition\":\"%s\","
+	           "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schema\":{\"fields\":[", disposition);
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		buf_puts(&b, c ? ",{\"name\":" : "{\"name\":");
+		buf_json_string(&b, backend_result_colname(r, c));
+		buf_printf(&b, ",\"type\":\"%s\",\"mode\":\"NULLABLE\"}", backend_result_coltype(r, c));
+	}
+	buf_puts(&b, "]}");
+	if (o->partition_by && !strcmp(table, o->table)) {
+		/* "col", "DATE(col)", "col MONTH" */
+		char *p = xstrdup(o->partition_by), *col = p, *unit = "DAY", *sp;
+		if (!strncasecmp(col, "DATE(", 5) && strchr(col, ')')) {
+			col += 5;
+			*strchr(col, ')') = 0;
+		} else if ((sp = strchr(col, ' '))) {
+			*sp = 0;
+			unit = str_trim(sp + 1);
+		}
+		buf_printf(&b, ",\"timePartitioning\":{\"type\":\"%s\",\"field\":", unit);
+		buf_json_string(&b, col);
+		buf_putc(&b, '}');
+		free(p);
+	}
+	if (o->cluster_by && !strcmp(table, o->table)) {
+		char *p = xstrdup(o->cluster_by), *save = NULL;
+		bool first = true;
+		buf_puts(&b, ",\"clustering\":{\"fields\":[");
+		for (char *w = strtok_r(p, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+			if (!first)
+				buf_putc(&b, ',');
+			first = false;
+			buf_json_string(&b, w);
+		}
+		buf_puts(&b, "]}");
+		free(p);
+	}
+	buf_puts(&b, "}}");
+	return buf_detach(&b);
+}
+
+/* What goes to BigQuery for one table of a load. */
+struct load_step {
+	const char *table;       /* in the scratch output */
+	const char *dest;        /* BigQuery's table (a merge's temporary one) */
+	const char *disposition; /* WRITE_TRUNCATE, WRITE_APPEND */
+	bool this_load_only;     /* the rows of this load, not the whole table */
+	const char *ndjson;      /* where the rows are written for the upload */
+};
+
+/* Sends the rows of one table of the mirror's scratch output as a load
+ * job; *r keeps them, for a merge's columns. */
+static int load_table(struct bq *bq, const struct load_options *o, struct backend *scratch,
+                      const struct load_step *st, struct backend_result **r)
+{
+	struct backend_query q = {0};
+	struct buf rows = BUF_INIT;
+	struct json_doc d = {0};
+	char *sql, *conf = NULL, *id = NULL, *what = NULL;
+	struct hash h;
+	char hex[HASH_HEX_LEN + 1];
+	int error;
+	sql = st->this_load_only ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
+	                         : xasprintf("SELECT * FROM `%s`", st->table);
+	if ((error = backend_query(scratch, sql, &q, r)) < 0)
+		goto done;
+	for (size_t i = 0; i < backend_result_nrows(*r); i++)
+		put_row(&rows, *r, i);
+	if ((error = file_write_atomic(st->ndjson, rows.data ? rows.data : "", rows.len)) < 0)
+		goto done;
+	conf = load_configuration(bq, o, st->dest, st->disposition, *r);
+	hash_bytes(rows.data ? rows.data : "", rows.len, &h);
+	hash_hex(&h, hex);
+	what = xasprintf("%s\n%s", conf, hex);
+	error = run_job(bq, what, o->load_id, conf, st->ndjson, &d, &id);
+done:
+	if (error < 0)
+		error_prefix("loading %s into BigQuery: ", st->table);
+	buf_free(&rows);
+	doc_free(&d);
+	free(sql);
+	free(conf);
+	free(id);
+	free(what);
+	return error;
+}
+
+static void put_ident(struct buf *b, const char *name)
+{
+	buf_printf(b, "`%s`", name);
+}
+
+/* MERGE of the temporary table into the table on the primary key: the
+ * rows of this load are the ones that won the mirror's merge, so after it
+ * BigQuery's table is the mirror's. */
+static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r)
+{
+	struct buf sql = BUF_INIT;
+	struct json_doc d = {0};
+	struct backend_query q = {0};
+	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, *keys = xstrdup(o->primary_key), *save = NULL;
+	const char *ds = o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe";
+	int error;
+	target = xasprintf("%s.%s.%s", project(bq), ds, o->table);
+	source = xasprintf("%s.%s.%s", project(bq), ds, temp);
+	buf_puts(&sql, "MERGE ");
+	put_ident(&sql, target);
+	buf_puts(&sql, " T USING ");
+	put_ident(&sql, source);
+	buf_puts(&sql, " S ON ");
+	bool first = true;
+	for (char *k = strtok_r(keys, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_printf(&sql, "%sT.", first ? "" : " AND ");
+		put_ident(&sql, k);
+		buf_puts(&sql, " = S.");
+		put_ident(&sql, k);
+		first = false;
+	}
+	buf_puts(&sql, " WHEN MATCHED THEN UPDATE SET ");
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		if (c)
+			buf_puts(&sql, ", ");
+		put_ident(&sql, backend_result_colname(r, c));
+		buf_puts(&sql, " = S.");
+		put_ident(&sql, backend_result_colname(r, c));
+	}
+	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT ROW");
+	conf = query_configuration(buf_cstr(&sql), &q);
+	error = run_job(bq, buf_cstr(&sql), o->load_id, conf, NULL, &d, &id);
+	if (error < 0)
+		error_prefix("merging %s into BigQuery's %s: ", temp, o->table);
+	buf_free(&sql);
+	doc_free(&d);
+	free(target);
+	free(source);
+	free(conf);
+	free(id);
+	free(keys);
+	return error;
+}
+
+static int drop_remote(struct bq *bq, const char *dataset, const char *table);
+
+/* Whether the load kept the table's columns: then BigQuery's table takes
+ * this load's rows alone (appended, or merged); else it is sent whole. */
+static bool same_columns(struct bq *bq, const struct load_options *o)
+{
+	char *before = NULL, *after = NULL;
+	int64_t rows;
+	bool same = backend_table_schema(bq->mirror, o->table, NULL, &before, &rows) == 0 &&
+	            backend_table_schema(bq->mirror, o->table, o->out_dir, &after, &rows) == 0 &&
+	            !strcmp(before, after);
+	error_clear();
+	free(before);
+	free(after);
+	return same;
+}
+
+static int bq_load(struct backend *b, const struct load_options *o, struct load_result *res)
+{
+	struct bq *bq = (struct bq *)b;
+	struct backend *scratch = NULL;
+	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL;
+	size_t n = 0, tlen = strlen(o->table);
+	bool incremental;
+	int error;
+	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
+		return error;
+	/* a first load, a replace, or one whose columns changed: the whole
+	 * table; else an append or merge of this load's rows */
+	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && same_columns(bq, o);
+	/* the scratch output is root/<table>: read there as the mirror would */
+	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
+	if ((error = backend_open(&scratch, "local", *root ? root : ".")) < 0 ||
+	    (error = backend_list(scratch, &names, &n)) < 0)
+		goto done;
+	for (size_t i = 0; i < n && error >= 0; i++) {
+		struct backend_result *r = NULL;
+		bool is_root = !strcasecmp(names[i], o->table);
+		if (!is_root && (strncasecmp(names[i], o->table, tlen) || strncmp(names[i] + tlen, "__", 2)))
+			continue;
+		free(ndjson);
+		ndjson = xasprintf("%s.%s.ndjson", o->out_dir, names[i]);
+		struct load_step st = {.table = names[i], .dest = names[i], .disposition = "WRITE_TRUNCATE",
+		                       .ndjson = ndjson};
+		if (is_root && incremental) {
+			st.this_load_only = true;
+			if (o->write == LOAD_APPEND) {
+				st.disposition = "WRITE_APPEND";
+			} else {
+				free(temp);
+				temp = xasprintf("%s__pipe_merge_%s", o->table, o->load_id);
+				st.dest = temp;
+			}
+		}
+		error = load_table(bq, o, scratch, &st, &r);
+		unlink(ndjson);
+		if (error >= 0 && st.dest == temp && temp) {
+			error = merge_into(bq, o, temp, r);
+			/* the temporary table is not needed whatever the merge did */
+			if (drop_remote(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe", temp) < 0) {
+				retry_note(NULL, error_last());
+				error_clear();
+			}
+		}
+		backend_result_free(r);
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(ndjson);
+	free(temp);
+	free(root);
+	backend_close(scratch);
+	return error;
+}
+
+/* ---- the catalog ---- */
+
+static int bq_table_schema(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows)
+{
+	return backend_table_schema(((struct bq *)b)->mirror, name, dir, schema, rows);
+}
+
+/* "dataset" and "table" of a name, by map_name's rule. */
+static void split_name(const struct bq *bq, const char *name, char **dataset, char **table)
+{
+	char *full = map_name(bq, name), *dot1 = strchr(full, '.'), *dot2 = strrchr(full, '.');
+	*dataset = xstrndup(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	*table = xstrdup(dot2 + 1);
+	free(full);
+}
+
+static int bq_describe(struct backend *b, const char *name, struct buf *out)
+{
+	struct bq *bq = (struct bq *)b;
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *ds = NULL, *t = NULL, *path = NULL;
+	long status = 0;
+	int error, fields;
+	if ((error = ensure_auth(bq)) < 0)
+		return error;
+	split_name(bq, name, &ds, &t);
+	path = xasprintf("/datasets/%s/tables/%s", ds, t);
+	if ((error = call(bq, "GET", path, NULL, &rep, &d, &status)) < 0)
+		goto done;
+	if (status == 404) {
+		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), ds, t);
+		goto done;
+	}
+	fields = jpath(&d, 0, "schema.fields");
+	for (int i = 0, f = fields + 1; fields >= 0 && i < d.toks[fields].size; i++, f = json_skip(&d, f)) {
+		char *n = jstr(&d, f, "name"), *ty = standard_type(jstr(&d, f, "type"));
+		buf_printf(out, "%s  %s\n", n ? n : "?", ty ? ty : "?");
+		free(n);
+		free(ty);
+	}
+	{
+		char *pf = jstr(&d, 0, "timePartitioning.field"), *pt = jstr(&d, 0, "timePartitioning.type");
+		int cl = jpath(&d, 0, "clustering.fields");
+		if (pt)
+			buf_printf(out, "partitioned by %s (%s)\n", pf ? pf : "_PARTITIONTIME", pt);
+		if (cl >= 0) {
+			buf_puts(out, "clustered by");
+			for (int i = 0, f = cl + 1; i < d.toks[cl].size; i++, f = json_skip(&d, f)) {
+				char *c = json_strdup(&d, f);
+				buf_printf(out, "%s %s", i ? "," : "", c);
+				free(c);
+			}
+			buf_putc(out, '\n');
+		}
+		buf_printf(out, "rows: %" PRId64 ", bytes: %" PRId64 "\n", jint(&d, 0, "numRows"), jint(&d, 0, "numBytes"));
+		free(pf);
+		free(pt);
+	}
+done:
+	http_reply_free(&rep);
+	doc_free(&d);
+	free(ds);
+	free(t);
+	free(path);
+	return error;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One id per element of the array at path ("datasets", "tables") of each
+ * page of GET path; key: the element's reference member. */
+static int list_ids(struct bq *bq, const char *path, const char *array, const char *key, char ***ids, size_t *n)
+{
+	char *token = NULL;
+	size_t cap = 0;
+	int error = 0;
+	do {
+		struct http_reply rep = {0};
+		struct json_doc d = {0};
+		struct buf p = BUF_INIT;
+		long status = 0;
+		int arr;
+		buf_puts(&p, path);
+		if (token)
+			http_url_add_param(&p, "pageToken", token);
+		free(token);
+		token = NULL;
+		if ((error = call(bq, "GET", buf_cstr(&p), NULL, &rep, &d, &status)) >= 0 && status != 200)
+			error = reply_error(&rep, path);
+		if (error >= 0 && (arr = json_get(&d, 0, array)) >= 0 && d.toks[arr].type == JSON_ARRAY) {
+			for (int i = 0, e = arr + 1; i < d.toks[arr].size; i++, e = json_skip(&d, e)) {
+				grow_array(ids, &cap, *n + 1, sizeof(char *));
+				(*ids)[(*n)++] = jstr(&d, e, key);
+			}
+		}
+		if (error >= 0)
+			token = jstr(&d, 0, "nextPageToken");
+		doc_free(&d);
+		http_reply_free(&rep);
+		buf_free(&p);
+	} while (error >= 0 && token);
+	free(token);
+	return error;
+}
+
+static int bq_list(struct backend *b, char ***names, size_t *n)
+{
+	struct bq *bq = (struct bq *)b;
+	char **ds = NULL;
+	size_t nds = 0;
+	int error;
+	*names = NULL;
+	*n = 0;
+	if ((error = ensure_auth(bq)) < 0 || (error = list_ids(bq, "/datasets", "datasets",
+	                                                       "datasetReference.datasetId", &ds, &nds)) < 0)
+		goto done;
+	for (size_t i = 0; i < nds && error >= 0; i++) {
+		char **t = NULL, *path = xasprintf("/datasets/%s/tables", ds[i]);
+		size_t nt = 0;
+		error = list_ids(bq, path, "tables", "tableReference.tableId", &t, &nt);
+		for (size_t k = 0; k < nt; k++) {
+			*names = xrealloc(*names, (*n + 1) * sizeof(char *));
+			(*names)[(*n)++] = xasprintf("%s.%s", ds[i], t[k]);
+			free(t[k]);
+		}
+		free(t);
+		free(path);
+	}
+	qsort(*names, *n, sizeof(char *), cmp_names);
+done:
+	for (size_t i = 0; i < nds; i++)
+		free(ds[i]);
+	free(ds);
+	return error;
+}
+
+static int drop_remote(struct bq *bq, const char *dataset, const char *table)
+{
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *path = xasprintf("/datasets/%s/tables/%s", dataset, table);
+	long status = 0;
+	int error;
+	if ((error = call(bq, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
+		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), dataset, table);
+	http_reply_free(&rep);
+	doc_free(&d);
+	free(path);
+	return error;
+}
+
+static int bq_drop(struct backend *b, const char *name)
+{
+	struct bq *bq = (struct bq *)b;
+	char *ds = NULL, *t = NULL;
+	int error;
+	if ((error = ensure_auth(bq)) < 0)
+		return error;
+	split_name(bq, name, &ds, &t);
+	/* the mirror's copy goes too, when there is one */
+	if ((error = drop_remote(bq, ds, t)) >= 0 && backend_drop(bq->mirror, name) < 0)
+		error_clear();
+	free(ds);
+	free(t);
+	return error;
+}
+
+static int bq_option(struct backend *b, const char *key, const char *value)
+{
+	struct bq *bq = (struct bq *)b;
+	char **slot = !strcmp(key, "bigquery_project") ? &bq->project : !strcmp(key, "bigquery_location")
+	              ? &bq->location : !strcmp(key, "bigquery_dataset") ? &bq->dataset : NULL;
+	if (!slot)
+		return error_setcode(PIPE_EUSAGE, "%s: not a bigquery setting (bigquery_project, "
+		                     "bigquery_location, bigquery_dataset)", key);
+	free(*slot);
+	*slot = value && *value ? xstrdup(value) : NULL;
+	return 0;
+}
+
+static void bq_close(struct backend *b)
+{
+	struct bq *bq = (struct bq *)b;
+	backend_close(bq->mirror);
+	auth_free(bq->auth);
+	for (size_t i = 0; i < bq->ndatasets; i++)
+		free(bq->datasets[i]);
+	free(bq->datasets);
+	pthread_mutex_destroy(&bq->lock);
+	free(bq->project);
+	free(bq->location);
+	free(bq->dataset);
+	free(bq->key_project);
+	free(bq);
+}
+
+static const struct backend_ops bq_ops = {
+	.name = "bigquery",
+	.load = bq_load,
+	.query = bq_query,
+	.table_schema = bq_table_schema,
+	.describe = bq_describe,
+	.list = bq_list,
+	.drop = bq_drop,
+	.option = bq_option,
+	.close = bq_close,
+};
+
+int backend_bigquery_open(struct backend **out, const char *root)
+{
+	struct bq *bq = xcalloc(1, sizeof(*bq));
+	struct auth_options ao = {.log = retry_note};
+	int error;
+	bq->base.ops = &bq_ops;
+	pthread_mutex_init(&bq->lock, NULL);
+	/* the key file is read and checked now, before anything runs; its
+	 * token is asked for at the first request, so a build with nothing to
+	 * do sends none */
+	if ((error = backend_local_open(&bq->mirror, root)) < 0 ||
+	    (error = auth_open(&bq->auth, NULL, &ao)) < 0 ||
+	    (error = read_key_project(getenv("GOOGLE_APPLICATION_CREDENTIALS"), &bq->key_project)) < 0) {
+		bq_close(&bq->base);
+		return error;
+	}
+	*out = &bq->base;
+	return 0;
+}
