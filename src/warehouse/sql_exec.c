@@ -12,6 +12,7 @@
  * sql_window.c), and expressions are evaluated in sql_eval.c.  Statements,
  * and how one that writes leaves every table as it was when it fails, are
  * sql.c's. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,16 @@ void rb_alloc(struct rb *rb, size_t ncols)
 {
 	rb->ncols = ncols;
 	rb->cols = xcalloc(ncols + 1, sizeof *rb->cols);
+}
+
+int exec_reserve(struct exec_stats *st, const char *op, uint64_t bytes)
+{
+	st->memory_held += (int64_t)bytes;
+	if (st->memory_limit <= 0 || st->memory_held <= st->memory_limit)
+		return 0;
+	return error_setcode(PIPE_EUSAGE, "%s needs more than the query's memory budget of %" PRId64
+			     " MiB; raise it with PIPE_MEMORY or pipe query --memory (docs/sql.md)",
+			     op, st->memory_limit >> 20);
 }
 
 static int filter_next(struct node *n, struct exec_stats *st, struct rb **out)

@@ -3,8 +3,10 @@
  * subquery is a SELECT of its own, planned where it is named; a join puts
  * the left columns, then the right.  Equalities between the two sides
  * become the hash join's keys, a condition on the side an outer join fills
- * with NULLs filters that side first, an inner join holds its smaller
- * side, and USING gives its columns once. */
+ * with NULLs filters that side first, the rest of ON is the residual the
+ * join evaluates on each pair of rows with equal keys, an inner join holds
+ * its smaller side, and USING gives its columns once.  Chains of inner and
+ * comma joins are planned as a whole, with the WHERE, in sql_joinorder.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +193,6 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	struct node *l = NULL, *r = NULL, *j = NULL;
 	struct pexpr **conj = NULL;
 	size_t nconj = 0, *ucols = NULL;
-	const char *jname = f->join == J_LEFT ? "LEFT" : f->join == J_RIGHT ? "RIGHT" : "FULL";
-	bool outer = f->join == J_LEFT || f->join == J_RIGHT || f->join == J_FULL;
 	if ((error = plan_from(b, f->left, &l, scope)) < 0)
 		return error;
 	size_t nl = scope->n;
@@ -328,13 +328,6 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			conj[i] = NULL;
 			continue;
 		}
-		if (outer) {
-			error = sql_error_at(b->src, f->on->line, f->on->col,
-					     f->join == J_FULL ? "FULL JOIN ON supports equalities between the two sides only" :
-					     "%s JOIN ON supports equalities between the two sides and conditions on the %s side only",
-					     jname, f->join == J_LEFT ? "right" : "left");
-			goto fail;
-		}
 		if (j->residual) {
 			struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
 			px_add(and, j->residual);
@@ -344,10 +337,6 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			j->residual = c;
 		}
 		conj[i] = NULL;
-	}
-	if (outer && j->njoinkeys == 0) {
-		error = sql_error_at(b->src, f->line, f->col, "%s JOIN needs an equality between the two sides in ON", jname);
-		goto fail;
 	}
 	struct node *top = j;
 	/* An inner join holds its right side in a hash table: hold the smaller

@@ -27,6 +27,10 @@ struct mat_state { /* aggregate, sort: rows held, then emitted */
 };
 
 void rb_alloc(struct rb *rb, size_t ncols);
+/* Takes bytes of the query's memory budget for op, which is about to hold
+ * them; an error naming op and the budget when they do not fit, so that a
+ * query stops before the allocators would abort. */
+int exec_reserve(struct exec_stats *st, const char *op, uint64_t bytes);
 void vecs_free(struct vec *v, size_t n);
 
 /* Each operator: the next batch as exec_next, and freeing what its state
