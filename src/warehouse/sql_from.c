@@ -40,26 +40,6 @@ static int table_not_found(struct binder *b, const struct from *f)
 	return rc;
 }
 
-/* A rough row count, to choose a join's build side. */
-static uint64_t est_rows(const struct node *n)
-{
-	switch (n->kind) {
-	case N_SCAN: return n->table->rows;
-	case N_ONE: return 1;
-	case N_FILTER: return est_rows(n->child) / 2 + 1;
-	case N_AGG: return est_rows(n->child) / 10 + 1;
-	case N_LIMIT: {
-		uint64_t c = est_rows(n->child);
-		return n->limit >= 0 && (uint64_t)n->limit < c ? (uint64_t)n->limit : c;
-	}
-	case N_JOIN: {
-		uint64_t a = est_rows(n->child), c = est_rows(n->right);
-		return a > c ? a : c;
-	}
-	default: return est_rows(n->child);
-	}
-}
-
 static void pexpr_shift(struct pexpr *e, int delta)
 {
 	if (e->kind == X_COL)
@@ -342,7 +322,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	/* An inner join holds its right side in a hash table: hold the smaller
 	 * side, and put the columns back in order with a projection.  A RIGHT
 	 * join holds its left side. */
-	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && est_rows(r) > est_rows(l))) {
+	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && join_est_rows(r) > join_est_rows(l))) {
 		size_t nr = scope->n - nl, nall = scope->n;
 		struct node *tmpn = j->child;
 		j->child = j->right;
@@ -391,6 +371,8 @@ int plan_from(struct binder *b, const struct from *f, struct node **out, struct 
 {
 	int error;
 	*out = NULL;
+	if (joins_is_chain(f))
+		return joins_plan(b, f, out, scope);
 	if ((error = binder_enter(b, f->line, f->col)) < 0)
 		return error;
 	error = plan_from_item(b, f, out, scope);
