@@ -65,6 +65,8 @@ struct backend_query {
 	const char *write_to;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	bool explain;             /* plan only: the plan is the result's message */
+	int64_t memory_limit;     /* bytes the query's operators may hold; 0: $PIPE_MEMORY or the default */
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

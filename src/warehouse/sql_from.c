@@ -146,6 +146,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		struct node *n = node_new(N_SCAN, t->spec.ncols);
 		n->table = t;
 		n->table_name = xstrdup(f->table);
+		n->alias = f->alias ? xstrdup(f->alias) : NULL;
 		n->used = xcalloc(t->spec.ncols + 1, sizeof *n->used);
 		for (size_t i = 0; i < t->spec.ncols; i++) {
 			n->types[i] = t->spec.cols[i].type;
@@ -267,6 +268,11 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	}
 	for (size_t i = 0; i < nconj; i++) {
 		struct pexpr *c = conj[i];
+		if (c->kind == X_CONST && c->lit.type == TYPE_BOOL && !c->lit.is_null && c->lit.b) {
+			pexpr_free(c); /* ON TRUE: every pair */
+			conj[i] = NULL;
+			continue;
+		}
 		if (c->kind == X_CMP && c->op == CMP_EQ) {
 			int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
 			pexpr_cols(c->args[0], &lo0, &hi0);
