@@ -45,24 +45,6 @@ struct join_state {
 	size_t tail;
 };
 
-/* What a batch of rows holds in memory, for the budget. */
-static uint64_t batch_bytes(const struct rb *in)
-{
-	uint64_t bytes = 0;
-	for (size_t c = 0; c < in->ncols; c++) {
-		const struct vec *v = in->cols[c];
-		if (!v) {
-			bytes += in->n;
-			continue;
-		}
-		bytes += (uint64_t)in->n * (type_width(v->type) + 1);
-		if (v->type == TYPE_STRING || v->type == TYPE_BYTES || v->type == TYPE_JSON)
-			for (size_t i = 0; i < in->n; i++)
-				bytes += v->nulls[i] ? 0 : v->str[i].len;
-	}
-	return bytes;
-}
-
 static int join_build(struct node *n, struct exec_stats *st, struct join_state *s)
 {
 	struct node *r = n->right;
@@ -81,8 +63,8 @@ static int join_build(struct node *n, struct exec_stats *st, struct join_state *
 		if (rc == 0)
 			break;
 		/* the rows, their keys, and the hash table's share of them */
-		uint64_t need = batch_bytes(in) + (uint64_t)in->n * (n->njoinkeys * 9 + 12);
-		if ((rc = exec_reserve(st, "JOIN (its hash table of the right side)", need)) < 0)
+		uint64_t need = rb_bytes(in) + (uint64_t)in->n * (n->njoinkeys * 9 + 12);
+		if ((rc = exec_reserve(st, "JOIN (the hash table of the side it holds)", need)) < 0)
 			return rc;
 		for (size_t c = 0; c < nr; c++)
 			if (in->cols[c])

@@ -91,6 +91,7 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 		m->cols = xcalloc(n->ncols + 1, sizeof *m->cols);
 		for (size_t c = 0; c < n->ncols; c++)
 			vec_init(&m->cols[c], n->types[c]);
+		uint64_t held = 0;
 		for (;;) {
 			struct rb *in;
 			int rc = exec_next(n->child, st, &in);
@@ -98,6 +99,11 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 				return rc;
 			if (rc == 0)
 				break;
+			/* the rows, and the permutation that sorts them */
+			uint64_t bytes = rb_bytes(in) + 4 * in->n;
+			if ((rc = exec_reserve(st, "ORDER BY (the rows it sorts)", bytes)) < 0)
+				return rc;
+			held += bytes;
 			for (size_t c = 0; c < n->ncols; c++) {
 				if (in->cols[c]) {
 					vec_append_rows(&m->cols[c], in->cols[c], NULL, in->n, true);
@@ -107,8 +113,14 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 					vec_push_null(&m->cols[c]);
 			}
 			m->nrows += in->n;
-			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS)
+			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS) {
+				/* the rows dropped are given back, in proportion */
+				size_t before = m->nrows;
 				sort_compact(n, m);
+				uint64_t kept = held / before * m->nrows;
+				exec_release(st, held - kept);
+				held = kept;
+			}
 		}
 		m->perm = xmalloc((m->nrows + 1) * sizeof *m->perm);
 		for (size_t i = 0; i < m->nrows; i++)

@@ -14,7 +14,7 @@
  *   -- setup: SQL         a statement run first (pipe only), e.g. a CTAS
  *   -- dry_run            run as a dry run (the estimate only)
  *   -- max_bytes_billed: N  the bytes budget
- *   -- memory: N          the operators' memory budget, in bytes
+ *   -- memory: N          the operators' memory budget (bytes, or 8K, 2M)
  *   -- explain            run with explain: the plan's lines are the rows
  * Cells compare after normalising: NULL, booleans as 1/0, timestamps without
  * the zone, numbers within a relative 1e-9.
@@ -347,7 +347,7 @@ static void parse_case(char *text, struct casefile *c)
 		} else if (strcmp(d, "explain") == 0) {
 			c->explain = c->nosqlite = true;
 		} else if (str_starts(d, "memory: ")) {
-			c->memory = strtoll(d + 8, NULL, 10);
+			parse_size(d + 8, &c->memory);
 		} else if (strcmp(d, "nosqlite") == 0) {
 			c->nosqlite = true;
 		} else if (str_starts(d, "sqlite: ")) {
