@@ -174,10 +174,19 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	struct node *l = NULL, *r = NULL, *j = NULL;
 	struct pexpr **conj = NULL;
 	size_t nconj = 0, *ucols = NULL;
-	if ((error = plan_from(b, f->left, &l, scope)) < 0)
+	/* the WHERE may filter early the sides no outer join fills with NULLs */
+	const struct ast *hint = b->where_hint;
+	b->where_hint = f->join == J_RIGHT || f->join == J_FULL ? NULL : hint;
+	error = plan_from(b, f->left, &l, scope);
+	b->where_hint = f->join == J_LEFT || f->join == J_FULL ? NULL : hint;
+	if (error < 0) {
+		b->where_hint = hint;
 		return error;
+	}
 	size_t nl = scope->n;
-	if ((error = plan_from(b, f->right, &r, scope)) < 0) {
+	error = plan_from(b, f->right, &r, scope);
+	b->where_hint = hint;
+	if (error < 0) {
 		node_free(l);
 		return error;
 	}

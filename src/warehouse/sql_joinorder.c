@@ -428,6 +428,49 @@ int joins_build(struct joinset *js, struct node **out)
 	return 0;
 }
 
+static bool has_subquery(const struct ast *a)
+{
+	if (a->sub)
+		return true;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (has_subquery(a->args[i]))
+			return true;
+	return false;
+}
+
+/* Adds the conjuncts of the WHERE around the chain that name its columns
+ * alone: a row of the chain that fails one fails the WHERE too, so it may
+ * go early, and an equality becomes a hash key.  The WHERE still filters
+ * the result whole (and reports its errors); a conjunct that does not
+ * bind to the chain's columns alone is left to it. */
+static void add_where_hint(struct binder *b, struct joinset *js, struct scope *scope, const struct ast *w)
+{
+	if (w->kind == A_BINARY && !strcmp(w->op, "AND")) {
+		add_where_hint(b, js, scope, w->args[0]);
+		add_where_hint(b, js, scope, w->args[1]);
+		return;
+	}
+	if (has_subquery(w))
+		return;
+	struct scope saved = b->scope, own = {scope->v + js->base, js->ncols};
+	const char *clause = b->clause;
+	struct pexpr *e = NULL;
+	b->scope = own;
+	b->clause = "WHERE clause";
+	int error = bind_expr(b, w, &e);
+	b->scope = saved;
+	b->clause = clause;
+	if (error < 0) {
+		error_clear();
+		return;
+	}
+	if (e->type != TYPE_BOOL) {
+		pexpr_free(e);
+		return;
+	}
+	add_conjuncts(js, e);
+}
+
 int joins_plan(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	struct joinset *js = NULL;
@@ -435,5 +478,7 @@ int joins_plan(struct binder *b, const struct from *f, struct node **out, struct
 	*out = NULL;
 	if ((error = joins_collect(b, f, scope, &js)) < 0)
 		return error;
+	if (b->where_hint)
+		add_where_hint(b, js, scope, b->where_hint);
 	return joins_build(js, out);
 }

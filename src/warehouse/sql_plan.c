@@ -330,15 +330,16 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		error = plan_union(&b, sel, out, nout);
 		goto done;
 	}
-	if (sel->from && joins_is_chain(sel->from)) {
-		if ((error = joins_collect(&b, sel->from, &b.scope, &joins)) < 0)
-			goto done;
-	} else if (sel->from) {
-		if ((error = plan_from(&b, sel->from, &from, &b.scope)) < 0)
-			goto done;
-	} else {
+	b.where_hint = sel->where;
+	if (sel->from && joins_is_chain(sel->from))
+		error = joins_collect(&b, sel->from, &b.scope, &joins);
+	else if (sel->from)
+		error = plan_from(&b, sel->from, &from, &b.scope);
+	b.where_hint = NULL;
+	if (error < 0)
+		goto done;
+	if (!sel->from)
 		from = node_new(N_ONE, 0);
-	}
 	n = from;
 	from = NULL;
 	where_scan = n && n->kind == N_SCAN ? n : NULL;

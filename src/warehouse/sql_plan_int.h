@@ -69,6 +69,10 @@ struct binder {
 	/* a subquery in an expression: the query around it, whose columns it
 	 * may not name (for the error that says so) */
 	const struct binder *outer;
+	/* while FROM is planned: the WHERE, whose conjuncts on a join chain's
+	 * columns alone it may apply early (NULL under the side an outer join
+	 * fills with NULLs, where that would change the result) */
+	const struct ast *where_hint;
 };
 /* sql_plan.c: a SELECT (or set operation) and the WITH names it defines,
  * as a tree whose first nout columns are its result. */
