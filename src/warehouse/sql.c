@@ -655,10 +655,14 @@ static int memory_budget(const struct sql_options *opt, int64_t *out)
 {
 	const char *env = getenv("PIPE_MEMORY");
 	*out = SQL_MEMORY_DEFAULT;
-	if (opt->memory_limit > 0)
+	if (opt->memory_limit > 0) {
 		*out = opt->memory_limit;
-	else if (env && *env && parse_size(env, out) < 0)
-		return error_setcode(PIPE_EUSAGE, "PIPE_MEMORY: %s", error_last());
+	} else if (env && *env && parse_size(env, out) < 0) {
+		char *why = xstrdup(error_last());
+		int error = error_setcode(PIPE_EUSAGE, "PIPE_MEMORY: %s", why);
+		free(why);
+		return error;
+	}
 	return 0;
 }
 
