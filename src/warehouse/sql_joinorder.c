@@ -347,8 +347,9 @@ int joins_build(struct joinset *js, struct node **out)
 			j->types[c] = from->types[at];
 			j->names[c] = xstrdup(from->names[at]);
 		}
-		/* map: a chain column -> its place in the child, the right side
-		 * (from 0) and, in pos afterwards, the join */
+		/* map: a chain column -> its place in the input that has it (the
+		 * leaf's, or cur's as pos says); a key reads one input alone.
+		 * pos, once the conjuncts are placed: its place in the join */
 		size_t shift = leaf_left ? leaf->ncols : 0;
 		for (size_t c = 0; c < ncols; c++) {
 			bool in_leaf = c >= lf->base && c < lf->base + lf->ncols;
