@@ -48,9 +48,10 @@ void rb_alloc(struct rb *rb, size_t ncols)
 
 int exec_reserve(struct exec_stats *st, const char *op, uint64_t bytes)
 {
-	st->memory_held += (int64_t)bytes;
-	if (st->memory_limit <= 0 || st->memory_held <= st->memory_limit)
+	if (st->memory_limit <= 0 || st->memory_held + (int64_t)bytes <= st->memory_limit) {
+		st->memory_held += (int64_t)bytes;
 		return 0;
+	}
 	/* the budget as it is written: 2G, 512M, 64K or bytes */
 	int64_t lim = st->memory_limit;
 	int shift = !(lim & ((1 << 30) - 1)) ? 30 : !(lim & ((1 << 20) - 1)) ? 20 : !(lim & 1023) ? 10 : 0;

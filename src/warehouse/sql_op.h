@@ -24,6 +24,7 @@ struct mat_state { /* aggregate, sort: rows held, then emitted */
 	bool done;
 	uint32_t *perm;
 	struct vec *out;  /* sort: the gathered batch */
+	struct sort_spill *spill; /* sort: its runs on disk, once it spilled */
 };
 
 void rb_alloc(struct rb *rb, size_t ncols);
