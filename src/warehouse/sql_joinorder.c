@@ -137,6 +137,10 @@ static void add_conjuncts(struct joinset *js, struct pexpr *e)
 			pexpr_free(c);
 			continue;
 		}
+		if (c->kind == X_CONST && c->lit.type == TYPE_BOOL && !c->lit.is_null && c->lit.b) {
+			pexpr_free(c); /* ON TRUE, WHERE TRUE: no condition */
+			continue;
+		}
 		js->conds = xrealloc(js->conds, (js->nconds + 1) * sizeof *js->conds);
 		struct join_cond *jc = &js->conds[js->nconds++];
 		jc->e = c;
