@@ -865,6 +865,8 @@ static int cmd_query(int argc, char **argv)
 			return fail(EXIT_USAGE, "query takes one SQL statement; quote it");
 		}
 	}
+	if (opt.explain && json)
+		return fail(EXIT_USAGE, "--explain prints the plan as text; it takes no --json");
 	struct buf in = BUF_INIT;
 	if (!sql || !strcmp(sql, "-")) {
 		char chunk[4096];
