@@ -7,6 +7,7 @@
  * none of whose candidates passed with NULLs for the right columns.  Pairs
  * are made at most JOIN_PAIRS at a time, so that a left row with many
  * candidates (a cross product) never needs more than one batch of them. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,12 @@ struct join_state {
 	uint8_t *matched;
 	size_t tail;
 };
+
+/* Whether a key value equals nothing: NULL, or NaN (NaN = NaN is false). */
+static bool key_unmatchable(const struct vec *v, size_t i)
+{
+	return v->nulls[i] || (v->type == TYPE_FLOAT64 && isnan(v->f64[i]));
+}
 
 static int join_build(struct node *n, struct exec_stats *st, struct join_state *s)
 {
@@ -103,11 +110,11 @@ static int join_build(struct node *n, struct exec_stats *st, struct join_state *
 		uint64_t h = 0x12345;
 		bool null = false;
 		for (size_t k = 0; k < n->njoinkeys; k++) {
-			null = null || s->keys[k].nulls[i];
+			null = null || key_unmatchable(&s->keys[k], i);
 			h = hash_mix(h, vec_hash(&s->keys[k], i));
 		}
 		if (null)
-			continue; /* a NULL key joins nothing */
+			continue; /* a NULL or NaN key joins nothing */
 		size_t p = h & s->mask;
 		/* one slot per distinct key: chain rows with an equal key */
 		for (;;) {
@@ -181,7 +188,7 @@ static uint32_t join_probe(struct node *n, struct join_state *s, const struct ve
 	uint64_t h = 0x12345;
 	for (size_t k = 0; k < n->njoinkeys; k++) {
 		size_t at = i * STRIDE(n->lkeys[k]);
-		if (lk[k]->nulls[at])
+		if (key_unmatchable(lk[k], at))
 			return 0;
 		h = hash_mix(h, vec_hash(lk[k], at));
 	}
