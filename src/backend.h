@@ -74,6 +74,8 @@ struct backend_query {
 	 * (BigQuery's job id); NULL: a job of its own.  The local warehouse
 	 * has no jobs. */
 	const char *job_key;
+	bool explain;             /* plan only: the plan is the result's message */
+	int64_t memory_limit;     /* bytes the query's operators may hold; 0: $PIPE_MEMORY or the default */
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -832,6 +832,10 @@ static int dry_run_estimate(struct backend *b, const char *sql, const struct bac
 static int bq_query(struct backend *b, const char *sql, const struct backend_query *q, struct backend_result **out)
 {
 	struct bq *bq = (struct bq *)b;
+	/* --explain is the local copy's plan, and sends nothing: BigQuery
+	 * shows its own only for a job that ran. */
+	if (q->explain)
+		return backend_query(bq->mirror, sql, q, out);
 	struct bq_result *res = xcalloc(1, sizeof(*res));
 	struct backend_stats local = {0};
 	struct json_doc d = {0};

@@ -91,7 +91,7 @@ static const char show_help[] =
 	"Prints the target's state record (state/targets/TARGET.state).\n";
 
 static const char query_help[] =
-	"usage: pipe query [--dry-run] [--json] [--max-bytes-billed N] SQL\n"
+	"usage: pipe query [--dry-run] [--explain] [--json] [--max-bytes-billed N] [--memory SIZE] SQL\n"
 	"\n"
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
@@ -99,7 +99,10 @@ static const char query_help[] =
 	"\n"
 	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
 	"  --json                machine-readable output\n"
-	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n";
+	"  --explain             print the plan (joins, keys, filters, pruning), run nothing\n"
+	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n"
+	"  --memory SIZE         what joins, aggregates, sorts and windows may hold\n"
+	"                        (512M, 2G; default $PIPE_MEMORY, else 2G)\n";
 
 static const char init_help[] =
 	"usage: pipe init\n"
@@ -860,6 +863,11 @@ static int cmd_query(int argc, char **argv)
 			opt.dry_run = true;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--explain")) {
+			opt.explain = true;
+		} else if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
+			if (parse_size(argv[++i], &opt.memory_limit) < 0)
+				return fail(EXIT_USAGE, error_last());
 		} else if (!strcmp(argv[i], "--max-bytes-billed") && i + 1 < argc) {
 			char *end;
 			opt.max_bytes_billed = strtoll(argv[++i], &end, 10);
@@ -873,6 +881,8 @@ static int cmd_query(int argc, char **argv)
 			return fail(EXIT_USAGE, "query takes one SQL statement; quote it");
 		}
 	}
+	if (opt.explain && json)
+		return fail(EXIT_USAGE, "--explain prints the plan as text; it takes no --json");
 	struct buf in = BUF_INIT;
 	if (!sql || !strcmp(sql, "-")) {
 		char chunk[4096];

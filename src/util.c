@@ -643,3 +643,21 @@ int64_t duration_parse(const char *s)
 			return errno == ERANGE || n > INT64_MAX / units[i].secs ? -1 : n * units[i].secs;
 	return -1;
 }
+
+int parse_size(const char *s, int64_t *out)
+{
+	static const char units[] = "KMG";
+	char *end;
+	long long n;
+	int shift = 0;
+	errno = 0;
+	n = isdigit((unsigned char)*s) ? strtoll(s, &end, 10) : 0;
+	if (n > 0 && *end) {
+		const char *u = strchr(units, toupper((unsigned char)*end));
+		shift = u && !end[1] ? 10 * (int)(u - units + 1) : -1;
+	}
+	if (n <= 0 || errno == ERANGE || shift < 0 || n > INT64_MAX >> shift)
+		return error_setcode(PIPE_EUSAGE, "'%s' is no size: write bytes, or a number with K, M or G (512M, 2G)", s);
+	*out = (int64_t)n << shift;
+	return 0;
+}

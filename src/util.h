@@ -175,5 +175,8 @@ int64_t time_wall_s(void);
 void time_iso(int64_t secs, char out[32]); /* 2026-11-25T01:02:03Z */
 /* Parses 30s, 15m, 1h, 2d, 1w into seconds; -1 when malformed. */
 int64_t duration_parse(const char *s);
+/* Parses a size: bytes, or with K, M or G (powers of 1024: 512M, 2G).
+ * PIPE_EUSAGE, with the message set, when malformed or not positive. */
+int parse_size(const char *s, int64_t *out);
 
 #endif

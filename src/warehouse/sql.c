@@ -649,21 +649,56 @@ static int run_drop(struct run *r)
 	return error;
 }
 
+/* The operators' memory budget: the option's, $PIPE_MEMORY's, or the
+ * default. */
+static int memory_budget(const struct sql_options *opt, int64_t *out)
+{
+	const char *env = getenv("PIPE_MEMORY");
+	*out = SQL_MEMORY_DEFAULT;
+	if (opt->memory_limit > 0) {
+		*out = opt->memory_limit;
+	} else if (env && *env && parse_size(env, out) < 0) {
+		char *why = xstrdup(error_last());
+		int error = error_setcode(PIPE_EUSAGE, "PIPE_MEMORY: %s", why);
+		free(why);
+		return error;
+	}
+	return 0;
+}
+
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out)
 {
+	struct sql_options explain_opt;
+	if (opt->explain) { /* the plan is a dry run's */
+		explain_opt = *opt;
+		explain_opt.dry_run = true;
+		opt = &explain_opt;
+	}
 	struct run r = {.opt = opt};
 	double t0 = time_now_ms();
 	int error;
 	*out = NULL;
 	r.res = xcalloc(1, sizeof *r.res);
 	r.res->dry_run = opt->dry_run;
+	if ((error = memory_budget(opt, &r.st.memory_limit)) < 0)
+		goto done;
 	if ((error = sql_parse(sql, &r.stmt)) < 0)
 		goto done;
+	if (opt->explain && r.stmt->kind == S_DROP) {
+		error = error_setcode(PIPE_EUSAGE, "--explain shows a query's plan; DROP TABLE has none");
+		goto done;
+	}
 	if (r.stmt->kind != S_DROP) {
 		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, &r.plan)) < 0)
 			goto done;
 		if ((error = prepare_scans(&r)) < 0)
 			goto done;
+		if (opt->explain) {
+			struct buf text = BUF_INIT;
+			sql_plan_explain(&r.plan, r.parts, &text);
+			r.res->message = buf_detach(&text);
+			goto finish;
+		}
 		attach_scans(&r);
 		if (!opt->dry_run && (error = exec_subqueries(&r.plan, &r.st)) < 0)
 			goto done;
@@ -676,6 +711,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	}
 	if (error < 0)
 		goto done;
+finish:
 	r.res->stats.pipe_blocks_read = r.st.blocks_read;
 	r.res->stats.elapsed_ms = time_now_ms() - t0;
 	*out = r.res;

@@ -22,7 +22,16 @@ struct sql_options {
 	const char *output_dir;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* Plan only, as dry_run, and put the plan in the result's message. */
+	bool explain;
+	/* The bytes the operators that hold rows (joins, aggregates, sorts,
+	 * windows) may hold together; 0: $PIPE_MEMORY, else
+	 * SQL_MEMORY_DEFAULT.  A query that needs more stops with an error
+	 * naming the operator. */
+	int64_t memory_limit;
 };
+
+#define SQL_MEMORY_DEFAULT ((int64_t)2 << 30)
 
 struct sql_stats {
 	int64_t bytes_processed, bytes_billed, estimate_bytes;

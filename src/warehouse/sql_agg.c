@@ -34,7 +34,14 @@ struct agg_state {
 	uint32_t *gid;      /* per input row */
 	uint64_t *rowhash;
 	struct mat_state out;
+	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 };
+
+/* What a value of v takes held: its slot, its NULL flag, a string's bytes. */
+static uint64_t held_value(const struct vec *v, size_t i)
+{
+	return type_width(v->type) + 1 + (type_is_string(v->type) && !v->nulls[i] ? v->str[i].len : 0);
+}
 
 static void agg_grow(struct agg_state *s, struct node *n, size_t need)
 {
@@ -202,6 +209,8 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 			continue;
 		if (ag->distinct && !distinct_new(r, g, v, k))
 			continue;
+		if (ag->distinct)
+			s->held += held_value(v, k) + 16;
 		switch (ag->kind) {
 		case AG_COUNT: r->cnt[g]++; break;
 		case AG_COUNTIF: r->cnt[g] += v->b[k] != 0; break;
@@ -260,9 +269,12 @@ static uint32_t agg_group(struct agg_state *s, struct node *n, const struct vec 
 			size_t g = s->ngroups++;
 			agg_grow(s, n, g + 1);
 			s->hashes[g] = h;
+			/* the hash, its slots, each aggregate's running values */
+			s->held += 24 + 48 * n->naggs;
 			for (size_t k = 0; k < n->nkeys; k++) {
 				uint32_t one = (uint32_t)(i * STRIDE(n->keys[k]));
 				vec_append_rows(&s->keys[k], kv[k], &one, 1, true);
+				s->held += held_value(kv[k], one);
 			}
 			agg_init_group(s, n, g);
 			s->table[p] = (uint32_t)g + 1;
@@ -355,6 +367,9 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 		for (size_t a = 0; a < n->naggs; a++)
 			if ((error = agg_update(n, s, a, in)) < 0)
 				return error;
+		if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
+			return error;
+		s->reserved = s->held;
 	}
 	/* the results, one vec per aggregate */
 	struct mat_state *m = &s->out;

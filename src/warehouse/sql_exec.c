@@ -12,6 +12,7 @@
  * sql_window.c), and expressions are evaluated in sql_eval.c.  Statements,
  * and how one that writes leaves every table as it was when it fails, are
  * sql.c's. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,42 @@ void rb_alloc(struct rb *rb, size_t ncols)
 {
 	rb->ncols = ncols;
 	rb->cols = xcalloc(ncols + 1, sizeof *rb->cols);
+}
+
+int exec_reserve(struct exec_stats *st, const char *op, uint64_t bytes)
+{
+	if (st->memory_limit <= 0 || st->memory_held + (int64_t)bytes <= st->memory_limit) {
+		st->memory_held += (int64_t)bytes;
+		return 0;
+	}
+	/* the budget as it is written: 2G, 512M, 64K or bytes */
+	int64_t lim = st->memory_limit;
+	int shift = !(lim & ((1 << 30) - 1)) ? 30 : !(lim & ((1 << 20) - 1)) ? 20 : !(lim & 1023) ? 10 : 0;
+	return error_setcode(PIPE_EUSAGE, "%s needs more memory than the query's budget of %" PRId64 "%s; raise it with "
+			     "pipe query --memory or PIPE_MEMORY (docs/sql.md#memory)", op, lim >> shift,
+			     shift == 30 ? "G" : shift == 20 ? "M" : shift == 10 ? "K" : " bytes");
+}
+
+void exec_release(struct exec_stats *st, uint64_t bytes)
+{
+	st->memory_held -= (int64_t)bytes;
+}
+
+uint64_t rb_bytes(const struct rb *in)
+{
+	uint64_t bytes = 0;
+	for (size_t c = 0; c < in->ncols; c++) {
+		const struct vec *v = in->cols[c];
+		if (!v) {
+			bytes += in->n;
+			continue;
+		}
+		bytes += (uint64_t)in->n * (type_width(v->type) + 1);
+		if (type_is_string(v->type))
+			for (size_t i = 0; i < in->n; i++)
+				bytes += v->nulls[i] ? 0 : v->str[i].len;
+	}
+	return bytes;
 }
 
 static int filter_next(struct node *n, struct exec_stats *st, struct rb **out)

@@ -18,6 +18,9 @@ struct rb {
  * the plan instead (sql.c, docs/bytes.md). */
 struct exec_stats {
 	int64_t blocks_read;
+	/* the memory budget (0: none) and what the operators that hold rows
+	 * (join, aggregate, sort, window) have taken of it so far */
+	int64_t memory_limit, memory_held;
 };
 
 /* A scan's state, set up by the statement runner: the partitions to read

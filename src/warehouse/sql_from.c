@@ -3,8 +3,10 @@
  * subquery is a SELECT of its own, planned where it is named; a join puts
  * the left columns, then the right.  Equalities between the two sides
  * become the hash join's keys, a condition on the side an outer join fills
- * with NULLs filters that side first, an inner join holds its smaller
- * side, and USING gives its columns once. */
+ * with NULLs filters that side first, the rest of ON is the residual the
+ * join evaluates on each pair of rows with equal keys, an inner join holds
+ * its smaller side, and USING gives its columns once.  Chains of inner and
+ * comma joins are planned as a whole, with the WHERE, in sql_joinorder.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,26 +38,6 @@ static int table_not_found(struct binder *b, const struct from *f)
 	int rc = sql_error_at(b->src, f->line, f->col, "%s", buf_cstr(&msg));
 	buf_free(&msg);
 	return rc;
-}
-
-/* A rough row count, to choose a join's build side. */
-static uint64_t est_rows(const struct node *n)
-{
-	switch (n->kind) {
-	case N_SCAN: return n->table->rows;
-	case N_ONE: return 1;
-	case N_FILTER: return est_rows(n->child) / 2 + 1;
-	case N_AGG: return est_rows(n->child) / 10 + 1;
-	case N_LIMIT: {
-		uint64_t c = est_rows(n->child);
-		return n->limit >= 0 && (uint64_t)n->limit < c ? (uint64_t)n->limit : c;
-	}
-	case N_JOIN: {
-		uint64_t a = est_rows(n->child), c = est_rows(n->right);
-		return a > c ? a : c;
-	}
-	default: return est_rows(n->child);
-	}
 }
 
 static void pexpr_shift(struct pexpr *e, int delta)
@@ -164,6 +146,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		struct node *n = node_new(N_SCAN, t->spec.ncols);
 		n->table = t;
 		n->table_name = xstrdup(f->table);
+		n->alias = f->alias ? xstrdup(f->alias) : NULL;
 		n->used = xcalloc(t->spec.ncols + 1, sizeof *n->used);
 		for (size_t i = 0; i < t->spec.ncols; i++) {
 			n->types[i] = t->spec.cols[i].type;
@@ -191,12 +174,19 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	struct node *l = NULL, *r = NULL, *j = NULL;
 	struct pexpr **conj = NULL;
 	size_t nconj = 0, *ucols = NULL;
-	const char *jname = f->join == J_LEFT ? "LEFT" : f->join == J_RIGHT ? "RIGHT" : "FULL";
-	bool outer = f->join == J_LEFT || f->join == J_RIGHT || f->join == J_FULL;
-	if ((error = plan_from(b, f->left, &l, scope)) < 0)
+	/* the WHERE may filter early the sides no outer join fills with NULLs */
+	const struct ast *hint = b->where_hint;
+	b->where_hint = f->join == J_RIGHT || f->join == J_FULL ? NULL : hint;
+	error = plan_from(b, f->left, &l, scope);
+	b->where_hint = f->join == J_LEFT || f->join == J_FULL ? NULL : hint;
+	if (error < 0) {
+		b->where_hint = hint;
 		return error;
+	}
 	size_t nl = scope->n;
-	if ((error = plan_from(b, f->right, &r, scope)) < 0) {
+	error = plan_from(b, f->right, &r, scope);
+	b->where_hint = hint;
+	if (error < 0) {
 		node_free(l);
 		return error;
 	}
@@ -287,6 +277,11 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	}
 	for (size_t i = 0; i < nconj; i++) {
 		struct pexpr *c = conj[i];
+		if (c->kind == X_CONST && c->lit.type == TYPE_BOOL && !c->lit.is_null && c->lit.b) {
+			pexpr_free(c); /* ON TRUE: every pair */
+			conj[i] = NULL;
+			continue;
+		}
 		if (c->kind == X_CMP && c->op == CMP_EQ) {
 			int lo0 = 1 << 30, hi0 = -1, lo1 = 1 << 30, hi1 = -1;
 			pexpr_cols(c->args[0], &lo0, &hi0);
@@ -328,13 +323,6 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			conj[i] = NULL;
 			continue;
 		}
-		if (outer) {
-			error = sql_error_at(b->src, f->on->line, f->on->col,
-					     f->join == J_FULL ? "FULL JOIN ON supports equalities between the two sides only" :
-					     "%s JOIN ON supports equalities between the two sides and conditions on the %s side only",
-					     jname, f->join == J_LEFT ? "right" : "left");
-			goto fail;
-		}
 		if (j->residual) {
 			struct pexpr *and = px_new(X_AND, TYPE_BOOL, NULL);
 			px_add(and, j->residual);
@@ -345,15 +333,11 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		}
 		conj[i] = NULL;
 	}
-	if (outer && j->njoinkeys == 0) {
-		error = sql_error_at(b->src, f->line, f->col, "%s JOIN needs an equality between the two sides in ON", jname);
-		goto fail;
-	}
 	struct node *top = j;
 	/* An inner join holds its right side in a hash table: hold the smaller
 	 * side, and put the columns back in order with a projection.  A RIGHT
 	 * join holds its left side. */
-	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && est_rows(r) > est_rows(l))) {
+	if (f->join == J_RIGHT || ((f->join == J_INNER || f->join == J_CROSS) && join_est_rows(r) > join_est_rows(l))) {
 		size_t nr = scope->n - nl, nall = scope->n;
 		struct node *tmpn = j->child;
 		j->child = j->right;
@@ -402,6 +386,8 @@ int plan_from(struct binder *b, const struct from *f, struct node **out, struct 
 {
 	int error;
 	*out = NULL;
+	if (joins_is_chain(f))
+		return joins_plan(b, f, out, scope);
 	if ((error = binder_enter(b, f->line, f->col)) < 0)
 		return error;
 	error = plan_from_item(b, f, out, scope);

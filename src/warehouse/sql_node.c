@@ -112,6 +112,7 @@ void node_free(struct node *n)
 	if (n->table)
 		table_close(n->table);
 	free(n->table_name);
+	free(n->alias);
 	free(n->used);
 	free(n->live);
 	free(n->filter_only);

@@ -24,9 +24,18 @@ struct mat_state { /* aggregate, sort: rows held, then emitted */
 	bool done;
 	uint32_t *perm;
 	struct vec *out;  /* sort: the gathered batch */
+	struct sort_spill *spill; /* sort: its runs on disk, once it spilled */
 };
 
 void rb_alloc(struct rb *rb, size_t ncols);
+/* Takes bytes of the query's memory budget for op, which is about to hold
+ * them; an error naming op and the budget when they do not fit, so that a
+ * query stops before the allocators would abort. */
+int exec_reserve(struct exec_stats *st, const char *op, uint64_t bytes);
+/* Gives back what an operator no longer holds. */
+void exec_release(struct exec_stats *st, uint64_t bytes);
+/* What a batch's rows take held in vectors: values, NULL flags, strings. */
+uint64_t rb_bytes(const struct rb *in);
 void vecs_free(struct vec *v, size_t n);
 
 /* Each operator: the next batch as exec_next, and freeing what its state

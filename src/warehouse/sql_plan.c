@@ -313,6 +313,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 	bool aggregate = sel->ngroup > 0 || sel->having;
 	bool *before_where = NULL;
 	struct node *where_scan = NULL;
+	struct joinset *joins = NULL; /* a chain of joins, planned with the WHERE */
 
 	for (size_t i = 0; i < sel->nctes; i++) {
 		for (size_t k = 0; k < i; k++)
@@ -329,15 +330,19 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		error = plan_union(&b, sel, out, nout);
 		goto done;
 	}
-	if (sel->from) {
-		if ((error = plan_from(&b, sel->from, &from, &b.scope)) < 0)
-			goto done;
-	} else {
+	b.where_hint = sel->where;
+	if (sel->from && joins_is_chain(sel->from))
+		error = joins_collect(&b, sel->from, &b.scope, &joins);
+	else if (sel->from)
+		error = plan_from(&b, sel->from, &from, &b.scope);
+	b.where_hint = NULL;
+	if (error < 0)
+		goto done;
+	if (!sel->from)
 		from = node_new(N_ONE, 0);
-	}
 	n = from;
 	from = NULL;
-	where_scan = n->kind == N_SCAN ? n : NULL;
+	where_scan = n && n->kind == N_SCAN ? n : NULL;
 	if (sel->where && where_scan) {
 		before_where = xcalloc(where_scan->ncols + 1, sizeof *before_where);
 		memcpy(before_where, where_scan->used, where_scan->ncols * sizeof *before_where);
@@ -352,21 +357,32 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			goto done;
 		}
 		bool exact = prune_extract(&b, where);
-		struct node *f = node_wrap(N_FILTER, n, n->ncols);
-		f->pred_exact = exact && n->kind == N_SCAN;
-		if (f->pred_exact) {
-			/* the columns the WHERE reads: set aside, and the used
-			 * flags put back, to see which the rest of the query reads */
-			bool *w = xcalloc(n->ncols + 1, sizeof *w);
-			for (size_t c = 0; c < n->ncols; c++) {
-				w[c] = n->used[c] && !before_where[c];
-				n->used[c] = before_where[c];
+		if (joins) {
+			joins_add_where(joins, where);
+			where = NULL;
+		} else {
+			struct node *f = node_wrap(N_FILTER, n, n->ncols);
+			f->pred_exact = exact && n->kind == N_SCAN;
+			if (f->pred_exact) {
+				/* the columns the WHERE reads: set aside, and the used
+				 * flags put back, to see which the rest of the query reads */
+				bool *w = xcalloc(n->ncols + 1, sizeof *w);
+				for (size_t c = 0; c < n->ncols; c++) {
+					w[c] = n->used[c] && !before_where[c];
+					n->used[c] = before_where[c];
+				}
+				n->filter_only = w;
 			}
-			n->filter_only = w;
+			f->pred = where;
+			where = NULL;
+			n = f;
 		}
-		f->pred = where;
-		where = NULL;
-		n = f;
+	}
+	if (joins) {
+		error = joins_build(joins, &n);
+		joins = NULL;
+		if (error < 0)
+			goto done;
 	}
 	for (size_t i = 0; i < sel->nitems && !aggregate; i++)
 		aggregate = bind_has_agg(sel->items[i].expr);
@@ -662,6 +678,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 	n = NULL;
 done:
 	free(before_where);
+	joins_free(joins);
 	pexprs_free(items, nitems);
 	if (names)
 		for (size_t i = 0; i < nitems; i++)

@@ -109,6 +109,7 @@ struct node {
 	/* N_SCAN */
 	struct table *table;
 	char *table_name;
+	char *alias;        /* as written, or NULL */
 	bool *used;         /* per table column: referenced */
 	/* N_SCAN, per table column: needed by the query's result, through
 	 * subqueries, WITH and unused select items (what the bytes count);
@@ -178,6 +179,10 @@ bool sql_plan_block_may_match(const struct node *scan, const struct block *b);
 bool sql_plan_block_billed(const struct node *scan, const struct block *b);
 /* Whether every row of a block is accepted by the prunes. */
 bool sql_plan_block_all_match(const struct node *scan, const struct block *b);
+
+/* The plan as text (pipe query --explain): an operator a line, its inputs
+ * indented under it; scan_parts: per scan, the partitions it reads. */
+void sql_plan_explain(const struct plan *p, bool *const *scan_parts, struct buf *out);
 
 void pexpr_free(struct pexpr *e);
 

@@ -6,6 +6,8 @@
  *                  ORDER BY, QUALIFY, DISTINCT, LIMIT, set operations;
  *                  sql_plan_select and sql_plan_free
  *   sql_from.c     the FROM clause: tables, WITH names, subqueries, joins
+ *   sql_joinorder.c  chains of inner and comma joins with the WHERE: the
+ *                  order of the joins, their keys, the filters' places
  *   sql_prune.c    prunes from the WHERE, partitions and blocks, filter
  *                  pushdown and the columns the query needs
  *   sql_bind.c     expressions: operators, calls, aggregates, analytic
@@ -67,6 +69,10 @@ struct binder {
 	/* a subquery in an expression: the query around it, whose columns it
 	 * may not name (for the error that says so) */
 	const struct binder *outer;
+	/* while FROM is planned: the WHERE, whose conjuncts on a join chain's
+	 * columns alone it may apply early (NULL under the side an outer join
+	 * fills with NULLs, where that would change the result) */
+	const struct ast *where_hint;
 };
 /* sql_plan.c: a SELECT (or set operation) and the WITH names it defines,
  * as a tree whose first nout columns are its result. */
@@ -74,6 +80,23 @@ int plan_select(struct binder *parent, const struct select *sel, struct node **o
 
 /* sql_from.c: the FROM item f, its columns added to scope. */
 int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
+
+/* sql_joinorder.c: a chain of inner and comma joins, planned as a whole. */
+struct joinset;
+/* Whether f is such a chain: an inner or comma join without USING. */
+bool joins_is_chain(const struct from *f);
+/* Plans the chain's items in written order, their columns added to scope,
+ * and binds the ON conditions. */
+int joins_collect(struct binder *b, const struct from *f, struct scope *scope, struct joinset **out);
+/* Adds the WHERE's conjuncts, taking where. */
+void joins_add_where(struct joinset *js, struct pexpr *where);
+/* The joins, ordered, with every conjunct placed; frees js. */
+int joins_build(struct joinset *js, struct node **out);
+void joins_free(struct joinset *js);
+/* joins_collect, then joins_build. */
+int joins_plan(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
+/* A rough row count of n's result, for the join order and held sides. */
+uint64_t join_est_rows(const struct node *n);
 
 /* sql_prune.c */
 /* Adds the WHERE conjuncts e holds on scan columns to their scans'

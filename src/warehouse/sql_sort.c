@@ -1,7 +1,10 @@
 /* sql_sort: the sort operator (ORDER BY): holds its input, sorts a
  * permutation of the rows, and emits them in order; with a LIMIT it keeps
- * only the rows that can still be among the first. */
+ * only the rows that can still be among the first; past the memory budget
+ * it sorts what it holds into runs on disk and merges them (below). */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,43 +24,50 @@ struct sort_ctx {
 	const struct vec *cols;
 };
 
-static int sort_cmp(const void *pa, const void *pb, void *arg)
+/* Row a of the columns ca against row b of cb, by the sort's keys. */
+static int rows_cmp(const struct node *n, const struct vec *ca, uint32_t a, const struct vec *cb, uint32_t b)
 {
-	const struct sort_ctx *c = arg;
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	for (size_t k = 0; k < c->n->nsort; k++) {
-		const struct sort_key *key = &c->n->sort[k];
-		const struct vec *v = &c->cols[key->col];
-		bool na = v->nulls[a], nb = v->nulls[b];
+	for (size_t k = 0; k < n->nsort; k++) {
+		const struct sort_key *key = &n->sort[k];
+		const struct vec *va = &ca[key->col], *vb = &cb[key->col];
+		bool na = va->nulls[a], nb = vb->nulls[b];
 		if (na || nb) {
 			if (na && nb)
 				continue;
 			return (na ? -1 : 1) * (key->nulls_first ? 1 : -1);
 		}
 		int r;
-		switch (v->type) {
+		switch (va->type) {
 		case TYPE_INT64: case TYPE_DATETIME: case TYPE_TIMESTAMP:
-			r = v->i64[a] < v->i64[b] ? -1 : v->i64[a] > v->i64[b];
+			r = va->i64[a] < vb->i64[b] ? -1 : va->i64[a] > vb->i64[b];
 			break;
-		case TYPE_DATE: r = v->days[a] < v->days[b] ? -1 : v->days[a] > v->days[b]; break;
+		case TYPE_DATE: r = va->days[a] < vb->days[b] ? -1 : va->days[a] > vb->days[b]; break;
 		case TYPE_FLOAT64: {
-			double x = v->f64[a], y = v->f64[b];
+			double x = va->f64[a], y = vb->f64[b];
 			if (isnan(x) || isnan(y)) /* NaN sorts first, as BigQuery */
 				r = isnan(x) && isnan(y) ? 0 : isnan(x) ? -1 : 1;
 			else
 				r = x < y ? -1 : x > y;
 			break;
 		}
-		case TYPE_STRING: case TYPE_BYTES: case TYPE_JSON: r = str_compare(v->str[a], v->str[b]); break;
+		case TYPE_STRING: case TYPE_BYTES: case TYPE_JSON: r = str_compare(va->str[a], vb->str[b]); break;
 		default: {
-			struct value x = vec_get(v, a), y = vec_get(v, b);
+			struct value x = vec_get(va, a), y = vec_get(vb, b);
 			r = value_order(&x, &y);
 		}
 		}
 		if (r)
 			return key->desc ? -r : r;
 	}
-	return a < b ? -1 : a > b; /* stable */
+	return 0;
+}
+
+static int sort_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int r = rows_cmp(c->n, c->cols, a, c->cols, b);
+	return r ? r : a < b ? -1 : a > b; /* stable */
 }
 
 /* ORDER BY ... LIMIT k: keeps only the first k rows held so far, so that a
@@ -83,6 +93,195 @@ static void sort_compact(struct node *n, struct mat_state *m)
 	free(perm);
 }
 
+/* --- spilling: sorted runs on disk, merged ---
+ *
+ * When the rows held would pass the memory budget, they are sorted and
+ * written as a run to a temporary file (unlinked: nothing is left behind),
+ * in blocks of at most BATCH_ROWS rows, and their memory is given back:
+ *
+ *   block:  u64 rows, then per column: rows NULL flags (a byte each), then
+ *           its values: fixed-width ones as in memory (rows * width
+ *           bytes), strings as rows u32 lengths, then their bytes
+ *
+ * At the end the runs are merged holding one block of each in memory; on
+ * equal keys the earlier run goes first, so the sort stays stable. */
+
+struct sort_run {
+	uint64_t *blocks; /* offsets of its blocks in the file */
+	size_t nblocks, next;
+	struct vec *cols; /* the block being merged, and its next row */
+	size_t rows, i;
+	bool done;
+};
+
+struct sort_spill {
+	FILE *f;
+	uint64_t size;
+	struct sort_run *runs;
+	size_t nruns;
+};
+
+static int spill_write(struct sort_spill *sp, const void *p, size_t len)
+{
+	if (len && fwrite(p, 1, len, sp->f) != len)
+		return error_set("ORDER BY: writing its spill file: %s", strerror(errno));
+	sp->size += len;
+	return 0;
+}
+
+static int spill_read(struct sort_spill *sp, void *p, size_t len)
+{
+	if (len && fread(p, 1, len, sp->f) != len)
+		return error_set("ORDER BY: reading its spill file: %s", ferror(sp->f) ? strerror(errno) : "cut short");
+	return 0;
+}
+
+/* Sorts the rows held, writes them as a run, and lets them go. */
+static int spill_run(struct node *n, struct mat_state *m, struct sort_spill *sp)
+{
+	int error = 0;
+	if (!sp->f && !(sp->f = tmpfile()))
+		return error_set("ORDER BY: cannot create a file to spill to: %s", strerror(errno));
+	uint32_t *perm = xmalloc((m->nrows + 1) * sizeof *perm);
+	for (size_t i = 0; i < m->nrows; i++)
+		perm[i] = (uint32_t)i;
+	struct sort_ctx ctx = {n, m->cols};
+	qsort_r(perm, m->nrows, sizeof *perm, sort_cmp, &ctx);
+	sp->runs = xrealloc(sp->runs, (sp->nruns + 1) * sizeof *sp->runs);
+	struct sort_run *r = &sp->runs[sp->nruns++];
+	memset(r, 0, sizeof *r);
+	for (size_t from = 0; from < m->nrows && error >= 0; from += BATCH_ROWS) {
+		uint64_t k = m->nrows - from < BATCH_ROWS ? m->nrows - from : BATCH_ROWS;
+		r->blocks = xrealloc(r->blocks, (r->nblocks + 1) * sizeof *r->blocks);
+		r->blocks[r->nblocks++] = sp->size;
+		error = spill_write(sp, &k, sizeof k);
+		for (size_t c = 0; c < n->ncols && error >= 0; c++) {
+			struct vec v;
+			vec_init(&v, n->types[c]);
+			vec_append_rows(&v, &m->cols[c], perm + from, k, false);
+			error = spill_write(sp, v.nulls, k);
+			if (error >= 0 && type_is_string(v.type)) {
+				uint32_t *len = xmalloc((k + 1) * sizeof *len);
+				for (size_t i = 0; i < k; i++)
+					len[i] = v.nulls[i] ? 0 : (uint32_t)v.str[i].len;
+				error = spill_write(sp, len, k * sizeof *len);
+				for (size_t i = 0; i < k && error >= 0; i++)
+					error = spill_write(sp, v.str[i].p, len[i]);
+				free(len);
+			} else if (error >= 0) {
+				error = spill_write(sp, v.data, k * type_width(v.type));
+			}
+			vec_free(&v);
+		}
+	}
+	free(perm);
+	for (size_t c = 0; c < n->ncols; c++) {
+		vec_free(&m->cols[c]);
+		vec_init(&m->cols[c], n->types[c]);
+	}
+	m->nrows = 0;
+	return error;
+}
+
+/* The run's next block into its columns, or done. */
+static int run_load(const struct node *n, struct sort_spill *sp, struct sort_run *r)
+{
+	uint64_t k;
+	int error;
+	if (r->next >= r->nblocks) {
+		r->done = true;
+		return 0;
+	}
+	if (fseeko(sp->f, (off_t)r->blocks[r->next++], SEEK_SET) < 0)
+		return error_set("ORDER BY: reading its spill file: %s", strerror(errno));
+	if ((error = spill_read(sp, &k, sizeof k)) < 0)
+		return error;
+	for (size_t c = 0; c < n->ncols; c++) {
+		struct vec *v = &r->cols[c];
+		vec_reset(v);
+		vec_reserve(v, k + 1);
+		if ((error = spill_read(sp, v->nulls, k)) < 0)
+			return error;
+		if (type_is_string(v->type)) {
+			uint32_t *len = xmalloc((k + 1) * sizeof *len);
+			uint64_t total = 0;
+			if ((error = spill_read(sp, len, k * sizeof *len)) < 0) {
+				free(len);
+				return error;
+			}
+			for (size_t i = 0; i < k; i++)
+				total += len[i];
+			char *p = arena_alloc(&v->arena, total + 1);
+			error = spill_read(sp, p, total);
+			for (size_t i = 0; i < k; i++) {
+				v->str[i] = (struct str){p, len[i]};
+				p += len[i];
+			}
+			free(len);
+			if (error < 0)
+				return error;
+		} else if ((error = spill_read(sp, v->data, k * type_width(v->type))) < 0) {
+			return error;
+		}
+		v->count = k;
+	}
+	r->rows = k;
+	r->i = 0;
+	return 0;
+}
+
+/* The runs spilled, and the rows still held as the last: ready to merge. */
+static int spill_finish(struct node *n, struct mat_state *m, struct sort_spill *sp)
+{
+	int error;
+	if (m->nrows && (error = spill_run(n, m, sp)) < 0)
+		return error;
+	if (fflush(sp->f) != 0)
+		return error_set("ORDER BY: writing its spill file: %s", strerror(errno));
+	for (size_t r = 0; r < sp->nruns; r++) {
+		struct sort_run *run = &sp->runs[r];
+		run->cols = xcalloc(n->ncols + 1, sizeof *run->cols);
+		for (size_t c = 0; c < n->ncols; c++)
+			vec_init(&run->cols[c], n->types[c]);
+		if ((error = run_load(n, sp, run)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* The next batch of the merge: each time the smallest next row of a run. */
+static int spill_next(struct node *n, struct mat_state *m, struct rb **out)
+{
+	struct sort_spill *sp = m->spill;
+	size_t k = 0;
+	int error;
+	for (size_t c = 0; c < n->ncols; c++)
+		vec_reset(&m->out[c]);
+	while (k < BATCH_ROWS) {
+		struct sort_run *best = NULL;
+		for (size_t r = 0; r < sp->nruns; r++) {
+			struct sort_run *run = &sp->runs[r];
+			if (!run->done && (!best || rows_cmp(n, run->cols, (uint32_t)run->i, best->cols, (uint32_t)best->i) < 0))
+				best = run;
+		}
+		if (!best)
+			break;
+		uint32_t one = (uint32_t)best->i;
+		for (size_t c = 0; c < n->ncols; c++)
+			vec_append_rows(&m->out[c], &best->cols[c], &one, 1, true);
+		k++;
+		if (++best->i >= best->rows && (error = run_load(n, sp, best)) < 0)
+			return error;
+	}
+	if (!k)
+		return 0;
+	for (size_t c = 0; c < n->ncols; c++)
+		m->rb.cols[c] = &m->out[c];
+	m->rb.n = k;
+	*out = &m->rb;
+	return 1;
+}
+
 int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
 	struct mat_state *m = n->state;
@@ -91,6 +290,7 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 		m->cols = xcalloc(n->ncols + 1, sizeof *m->cols);
 		for (size_t c = 0; c < n->ncols; c++)
 			vec_init(&m->cols[c], n->types[c]);
+		uint64_t held = 0;
 		for (;;) {
 			struct rb *in;
 			int rc = exec_next(n->child, st, &in);
@@ -98,6 +298,23 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 				return rc;
 			if (rc == 0)
 				break;
+			/* the rows, and the permutation that sorts them; past the
+			 * budget, the rows held go to disk first */
+			uint64_t bytes = rb_bytes(in) + 4 * in->n;
+			if ((rc = exec_reserve(st, "ORDER BY (the rows it sorts)", bytes)) < 0) {
+				if (!m->nrows)
+					return rc; /* one batch is more than the budget */
+				error_clear();
+				if (!m->spill)
+					m->spill = xcalloc(1, sizeof *m->spill);
+				if ((rc = spill_run(n, m, m->spill)) < 0)
+					return rc;
+				exec_release(st, held);
+				held = 0;
+				if ((rc = exec_reserve(st, "ORDER BY (the rows it sorts)", bytes)) < 0)
+					return rc;
+			}
+			held += bytes;
 			for (size_t c = 0; c < n->ncols; c++) {
 				if (in->cols[c]) {
 					vec_append_rows(&m->cols[c], in->cols[c], NULL, in->n, true);
@@ -107,19 +324,34 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 					vec_push_null(&m->cols[c]);
 			}
 			m->nrows += in->n;
-			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS)
+			if (n->keep > 0 && m->nrows >= 2 * (size_t)n->keep + 4 * BATCH_ROWS) {
+				/* the rows dropped are given back, in proportion */
+				size_t before = m->nrows;
 				sort_compact(n, m);
+				uint64_t kept = held / before * m->nrows;
+				exec_release(st, held - kept);
+				held = kept;
+			}
 		}
-		m->perm = xmalloc((m->nrows + 1) * sizeof *m->perm);
-		for (size_t i = 0; i < m->nrows; i++)
-			m->perm[i] = (uint32_t)i;
-		struct sort_ctx ctx = {n, m->cols};
-		qsort_r(m->perm, m->nrows, sizeof *m->perm, sort_cmp, &ctx);
 		m->out = xcalloc(n->ncols + 1, sizeof *m->out);
 		for (size_t c = 0; c < n->ncols; c++)
 			vec_init(&m->out[c], n->types[c]);
 		rb_alloc(&m->rb, n->ncols);
+		if (m->spill) {
+			int error = spill_finish(n, m, m->spill);
+			exec_release(st, held);
+			if (error < 0)
+				return error;
+		} else {
+			m->perm = xmalloc((m->nrows + 1) * sizeof *m->perm);
+			for (size_t i = 0; i < m->nrows; i++)
+				m->perm[i] = (uint32_t)i;
+			struct sort_ctx ctx = {n, m->cols};
+			qsort_r(m->perm, m->nrows, sizeof *m->perm, sort_cmp, &ctx);
+		}
 	}
+	if (m->spill)
+		return spill_next(n, m, out);
 	if (m->next >= m->nrows)
 		return 0;
 	size_t k = m->nrows - m->next < BATCH_ROWS ? m->nrows - m->next : BATCH_ROWS;
@@ -141,4 +373,15 @@ void sort_free_state(struct node *n)
 	vecs_free(m->out, n->ncols);
 	free(m->perm);
 	free(m->rb.cols);
+	struct sort_spill *sp = m->spill;
+	if (!sp)
+		return;
+	for (size_t r = 0; r < sp->nruns; r++) {
+		free(sp->runs[r].blocks);
+		vecs_free(sp->runs[r].cols, n->ncols);
+	}
+	free(sp->runs);
+	if (sp->f)
+		fclose(sp->f);
+	free(sp);
 }

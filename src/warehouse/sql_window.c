@@ -95,6 +95,10 @@ static int consume(struct node *n, struct exec_stats *st, struct win_state *s)
 			return error;
 		if (error == 0)
 			return 0;
+		/* the rows, and per function its keys, result and orderings */
+		uint64_t bytes = rb_bytes(in) + (uint64_t)in->n * n->nwins * 48;
+		if ((error = exec_reserve(st, "an analytic function (the rows of its window)", bytes)) < 0)
+			return error;
 		for (size_t k = 0; k < c->ncols; k++) {
 			if (in->cols[k] && !s->present[k]) {
 				/* the rows before had no value here: NULLs */

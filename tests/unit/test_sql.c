@@ -14,6 +14,8 @@
  *   -- setup: SQL         a statement run first (pipe only), e.g. a CTAS
  *   -- dry_run            run as a dry run (the estimate only)
  *   -- max_bytes_billed: N  the bytes budget
+ *   -- memory: N          the operators' memory budget (bytes, or 8K, 2M)
+ *   -- explain            run with explain: the plan's lines are the rows
  * Cells compare after normalising: NULL, booleans as 1/0, timestamps without
  * the zone, numbers within a relative 1e-9.
  *
@@ -313,6 +315,8 @@ struct casefile {
 	bool unordered, nosqlite, has_expect, dry_run;
 	int64_t max_bytes_billed;
 	char *error, *bytes;
+	bool explain;
+	int64_t memory;
 };
 
 static void parse_case(char *text, struct casefile *c)
@@ -340,6 +344,10 @@ static void parse_case(char *text, struct casefile *c)
 			c->dry_run = true;
 		} else if (str_starts(d, "max_bytes_billed: ")) {
 			c->max_bytes_billed = strtoll(d + 18, NULL, 10);
+		} else if (strcmp(d, "explain") == 0) {
+			c->explain = c->nosqlite = true;
+		} else if (str_starts(d, "memory: ")) {
+			parse_size(d + 8, &c->memory);
 		} else if (strcmp(d, "nosqlite") == 0) {
 			c->nosqlite = true;
 		} else if (str_starts(d, "sqlite: ")) {
@@ -401,7 +409,7 @@ static void run_case(const char *path)
 {
 	const char *name = strrchr(path, '/') + 1;
 	struct buf text = BUF_INIT;
-	struct casefile c = {BUF_INIT, BUF_INIT, BUF_INIT, {0}, false, false, false, false, 0, NULL, NULL};
+	struct casefile c = {BUF_INIT, BUF_INIT, BUF_INIT, {0}, false, false, false, false, 0, NULL, NULL, false, 0};
 	struct sql_result *res = NULL;
 	struct rows got = {0}, oracle = {0};
 	char *why = NULL, *sq = NULL;
@@ -425,6 +433,8 @@ static void run_case(const char *path)
 	}
 	opt.dry_run = c.dry_run;
 	opt.max_bytes_billed = c.max_bytes_billed;
+	opt.explain = c.explain;
+	opt.memory_limit = c.memory;
 	int rc = sql_run(c.query.data, &opt, &res);
 	if (c.error) {
 		if (rc >= 0)
@@ -458,6 +468,15 @@ static void run_case(const char *path)
 	}
 	if (!c.has_expect)
 		goto done;
+	if (c.explain) { /* the plan's lines are the rows */
+		char *plan = xstrdup(sql_result_message(res));
+		for (char *line = plan, *nl; line; line = nl ? nl + 1 : NULL) {
+			if ((nl = strchr(line, '\n')))
+				*nl = 0;
+			rows_add(&got, norm_row(line));
+		}
+		free(plan);
+	}
 	for (size_t i = 0; i < sql_result_nrows(res); i++) {
 		struct buf row = BUF_INIT;
 		for (size_t k = 0; k < sql_result_ncols(res); k++) {

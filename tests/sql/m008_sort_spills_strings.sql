@@ -1,0 +1,13 @@
+-- A sort on strings, spilled: the runs keep the strings' bytes, and NULLs
+-- sort first ascending as BigQuery puts them.
+-- memory: 6K
+-- setup: CREATE OR REPLACE TABLE crypto.coins_blocks OPTIONS (block_rows = 50) AS SELECT * FROM crypto.coins
+SELECT name, symbol, max_supply FROM crypto.coins_blocks ORDER BY max_supply, name LIMIT 6 OFFSET 114;
+-- sqlite: SELECT name, symbol, max_supply FROM coins ORDER BY max_supply, name LIMIT 6 OFFSET 114;
+-- expect:
+-- sUSDS	susds	NULL
+-- tBTC	tbtc	NULL
+-- usdx.money USDX	usdx	NULL
+-- Ultima	ultima	100000.0
+-- Wrapped Bitcoin	wbtc	129138.42002211
+-- Maker	mkr	1005577.0
