@@ -2,7 +2,8 @@
  *
  * Identifiers are plain ([A-Za-z_][A-Za-z0-9_]*) or backticked; a backticked
  * name may hold dots (`project.dataset.table`), which the parser splits.
- * Strings are '...' or "..." with backslash escapes; comments are --, # and
+ * Integers are decimal or hex (0x1F); strings are '...' or "..." with
+ * backslash escapes; comments are --, # and
  * C-style.  Reserved words are BigQuery's list, so that error messages can
  * say "keyword FROM" as BigQuery does. */
 #include <ctype.h>
@@ -191,15 +192,19 @@ int sql_lex(const char *src, struct sql_tokens *out)
 		if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
 			const char *s = p;
 			bool isfloat = false;
-			while (isdigit((unsigned char)*p))
+			bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2]);
+			if (hex)
+				for (p += 2; isxdigit((unsigned char)*p); p++)
+					;
+			while (!hex && isdigit((unsigned char)*p))
 				p++;
-			if (*p == '.') {
+			if (!hex && *p == '.') {
 				isfloat = true;
 				p++;
 				while (isdigit((unsigned char)*p))
 					p++;
 			}
-			if ((*p == 'e' || *p == 'E') &&
+			if (!hex && (*p == 'e' || *p == 'E') &&
 			    (isdigit((unsigned char)p[1]) ||
 			     ((p[1] == '+' || p[1] == '-') && isdigit((unsigned char)p[2])))) {
 				isfloat = true;

@@ -153,9 +153,40 @@ static int parse_alias(struct parser *p, char **alias)
 	return 0;
 }
 
+static struct from *parse_from(struct parser *p, int *error);
+
+/* ( from_item JOIN ... ): joins in parentheses, one item of the join
+ * around them.  "((" may also open a query in parentheses: when no join
+ * parses, *error stays 0 and the caller reads a subquery instead. */
+static struct from *parse_paren_join(struct parser *p, int *error)
+{
+	size_t start = p->pos;
+	if (is_kw(peek2(p), "SELECT") || is_kw(peek2(p), "WITH") || !parse_enter(p, error))
+		return NULL;
+	p->pos++;
+	struct from *j = parse_from(p, error);
+	p->depth--;
+	if (j && accept_op(p, ")"))
+		return j;
+	from_free(j);
+	if (is_op(&p->t.v[start + 1], "(")) {
+		p->pos = start;
+		error_clear();
+		*error = 0;
+	} else if (j) {
+		*error = parse_expect_op(p, ")");
+	}
+	return NULL;
+}
+
 static struct from *parse_from_item(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
+	if (is_op(t, "(")) {
+		struct from *j = parse_paren_join(p, error);
+		if (j || *error < 0)
+			return j;
+	}
 	struct from *f = xcalloc(1, sizeof *f);
 	f->line = t->line;
 	f->col = t->col;

@@ -114,6 +114,16 @@ char *parse_path(struct parser *p, int *error)
 	return buf_detach(&b);
 }
 
+/* An integer literal's value: decimal, or hex after 0x; false when it
+ * does not fit INT64. */
+static bool int_literal(const char *text, int64_t *out)
+{
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	errno = 0;
+	*out = strtoll(hex ? text + 2 : text, NULL, hex ? 16 : 10);
+	return errno == 0;
+}
+
 static bool is_type_name(const char *s)
 {
 	static const char *const types[] = {"INT64", "INT", "INTEGER", "BIGINT", "SMALLINT",
@@ -132,9 +142,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	switch (t->kind) {
 	case TK_INT:
 		a = node(A_INT, t);
-		errno = 0;
-		a->i = strtoll(t->text, NULL, 10);
-		if (errno) {
+		if (!int_literal(t->text, &a->i)) {
 			*error = sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
 			free(a);
 			return NULL;
@@ -554,13 +562,22 @@ struct ast *parse_expr(struct parser *p, int *error)
 	return a;
 }
 
+/* LIMIT and OFFSET: an integer literal, or one in parentheses (LIMIT (1)). */
 int parse_int_clause(struct parser *p, int64_t *out)
 {
+	int error;
+	size_t parens = 0;
+	while (accept_op(p, "("))
+		parens++;
 	struct sql_token *t = peek(p);
 	if (t->kind != TK_INT)
 		return parse_expected(p, "integer literal");
-	*out = strtoll(t->text, NULL, 10);
+	if (!int_literal(t->text, out))
+		return sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
 	p->pos++;
+	for (; parens; parens--)
+		if ((error = parse_expect_op(p, ")")) < 0)
+			return error;
 	return 0;
 }
 
