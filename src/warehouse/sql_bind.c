@@ -798,6 +798,18 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		}
 		if ((error = bind_expr(b, a->args[0], &e)) < 0)
 			return error;
+		/* a float literal cast to NUMERIC is read from its digits, not
+		 * through a double: CAST(9999999.999999999 AS NUMERIC) is exact */
+		const struct ast *lit = a->args[0];
+		if (t == TYPE_NUMERIC && lit->kind == A_FLOAT && e->kind == X_CONST) {
+			struct value v;
+			if (value_parse(TYPE_NUMERIC, lit->s, strlen(lit->s), &v) >= 0) {
+				pexpr_free(e);
+				*out = px_const(v, a);
+				return 0;
+			}
+			error_clear();
+		}
 		if (e->type != TYPE_NULL && e->type != t && !cast_allowed(e->type, t)) {
 			error = sql_error_at(b->src, a->line, a->col, "Invalid cast from %s to %s",
 					     type_name(e->type), type_name(t));

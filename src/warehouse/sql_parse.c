@@ -581,7 +581,113 @@ void sql_stmt_free(struct stmt *s)
 	for (size_t i = 0; i < s->ncolumns; i++)
 		free(s->columns[i]);
 	free(s->columns);
+	for (size_t i = 0; i < s->ndecls; i++) {
+		free(s->decls[i].name);
+		free(s->decls[i].type);
+	}
+	free(s->decls);
 	free(s);
+}
+
+/* (name TYPE [NOT NULL], ...) of CREATE TABLE; the type is checked when
+ * the statement runs. */
+static int parse_column_decls(struct parser *p, struct stmt *s)
+{
+	int error = 0;
+	do {
+		struct column_decl d = {0};
+		struct sql_token *t = peek(p);
+		if (!(d.name = parse_ident(p, &error)))
+			return error;
+		s->decls = xrealloc(s->decls, (s->ndecls + 1) * sizeof *s->decls);
+		s->decls[s->ndecls++] = d;
+		if ((error = check_field_name(p, t, d.name)) < 0)
+			return error;
+		if (peek(p)->kind != TK_IDENT || peek(p)->quoted)
+			return parse_expected(p, "type name");
+		s->decls[s->ndecls - 1].line = peek(p)->line;
+		s->decls[s->ndecls - 1].col = peek(p)->col;
+		s->decls[s->ndecls - 1].type = xstrdup(peek(p)->text);
+		p->pos++;
+		if (is_op(peek(p), "(") || is_op(peek(p), "<"))
+			return sql_error_at(p->src, peek(p)->line, peek(p)->col,
+					    "Parameterized, ARRAY and STRUCT types are not supported in CREATE TABLE");
+		if (accept_kw(p, "NOT")) {
+			if ((error = parse_expect_kw(p, "NULL")) < 0)
+				return error;
+			s->decls[s->ndecls - 1].not_null = true;
+		}
+	} while (accept_op(p, ","));
+	return parse_expect_op(p, ")");
+}
+
+/* arms[0] UNION ALL arms[1] ... as a select (taking arms) */
+static struct select *union_all(struct select **arms, size_t n)
+{
+	struct select *u = xcalloc(1, sizeof *u);
+	u->line = arms[0]->line;
+	u->col = arms[0]->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	u->arms = xcalloc(n + 1, sizeof *u->arms);
+	memcpy(u->arms, arms, n * sizeof *arms);
+	u->narms = n;
+	measure_select(u);
+	return u;
+}
+
+/* VALUES (v, ...), (v, ...): the rows as SELECT v, ... UNION ALL SELECT
+ * v, ..., so that the columns take their common types as a UNION ALL's do.
+ * Many rows make a tree of UNION ALLs of VALUES_FANOUT arms each, not one
+ * chain: a row passes one union node per arm of the chain below it. */
+#define VALUES_FANOUT 32
+static struct select *parse_values(struct parser *p, int *error)
+{
+	struct select *u = xcalloc(1, sizeof *u);
+	struct sql_token *at = peek(p);
+	u->line = at->line;
+	u->col = at->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	do {
+		struct select *row = xcalloc(1, sizeof *row);
+		row->line = peek(p)->line;
+		row->col = peek(p)->col;
+		row->limit = row->offset = -1;
+		u->arms = xrealloc(u->arms, (u->narms + 1) * sizeof *u->arms);
+		u->arms[u->narms++] = row;
+		if ((*error = parse_expect_op(p, "(")) < 0)
+			goto fail;
+		do {
+			struct select_item it = {.line = peek(p)->line, .col = peek(p)->col};
+			if (!(it.expr = parse_expr(p, error)))
+				goto fail;
+			row->items = xrealloc(row->items, (row->nitems + 1) * sizeof *row->items);
+			row->items[row->nitems++] = it;
+		} while (accept_op(p, ","));
+		if ((*error = parse_expect_op(p, ")")) < 0)
+			goto fail;
+		measure_select(row);
+	} while (accept_op(p, ","));
+	while (u->narms > VALUES_FANOUT) {
+		size_t n = 0;
+		for (size_t i = 0; i < u->narms; i += VALUES_FANOUT) {
+			size_t k = u->narms - i < VALUES_FANOUT ? u->narms - i : VALUES_FANOUT;
+			u->arms[n++] = k == 1 ? u->arms[i] : union_all(u->arms + i, k);
+		}
+		u->narms = n;
+	}
+	if (u->narms == 1) {
+		struct select *row = u->arms[0];
+		u->narms = 0;
+		select_free(u);
+		return row;
+	}
+	measure_select(u);
+	return u;
+fail:
+	select_free(u);
+	return NULL;
 }
 
 static int parse_table_name(struct parser *p, struct stmt *s)
@@ -611,6 +717,8 @@ static int parse_create(struct parser *p, struct stmt *s)
 		s->if_not_exists = true;
 	}
 	if ((error = parse_table_name(p, s)) < 0)
+		return error;
+	if (accept_op(p, "(") && (error = parse_column_decls(p, s)) < 0)
 		return error;
 	if (accept_kw(p, "PARTITION")) {
 		if ((error = parse_expect_kw(p, "BY")) < 0 || !(s->partition_by = parse_expr(p, &error)))
@@ -643,6 +751,8 @@ static int parse_create(struct parser *p, struct stmt *s)
 				return error;
 		}
 	}
+	if (s->ndecls && !is_kw(peek(p), "AS"))
+		return 0;
 	if ((error = parse_expect_kw(p, "AS")) < 0)
 		return error;
 	error = 0;
@@ -687,8 +797,13 @@ int sql_parse(const char *src, struct stmt **out)
 			    (error = parse_expect_op(&p, ")")) < 0)
 				goto done;
 		}
-		if (!(s->sel = parse_select(&p, &error)))
+		if (accept_word(&p, "VALUES")) {
+			s->values = true;
+			if (!(s->sel = parse_values(&p, &error)))
+				goto done;
+		} else if (!(s->sel = parse_select(&p, &error))) {
 			goto done;
+		}
 	} else if (is_kw(t, "SELECT") || is_kw(t, "WITH") || is_op(t, "(")) {
 		s->kind = S_SELECT;
 		if (!(s->sel = parse_select(&p, &error)))

@@ -32,7 +32,7 @@ struct ast {
 	char *op;
 	char *name;   /* column, function (lower case), type, part */
 	char *qual;   /* column qualifier: t in t.col */
-	char *s;      /* string literal */
+	char *s;      /* string literal; a float literal's text */
 	int64_t i;
 	double d;
 	bool b, distinct, negated, safe, has_operand, has_else;
@@ -130,9 +130,21 @@ struct option {
 	struct ast *value;
 };
 
+/* CREATE TABLE t (name TYPE [NOT NULL], ...): type as written, and where */
+struct column_decl {
+	char *name, *type;
+	bool not_null;
+	int line, col;
+};
+
 struct stmt {
 	enum stmt_kind kind;
+	/* the query; INSERT ... VALUES: its rows, SELECT v, ... UNION ALL
+	 * SELECT ... (values set); CREATE TABLE t (columns): NULL or AS SELECT */
 	struct select *sel;
+	bool values;
+	struct column_decl *decls; /* CREATE TABLE t (columns) */
+	size_t ndecls;
 	char *table;      /* CREATE/INSERT/DROP target */
 	int table_line, table_col;
 	bool or_replace, if_not_exists, if_exists;

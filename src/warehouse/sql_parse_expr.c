@@ -152,6 +152,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	case TK_FLOAT:
 		a = node(A_FLOAT, t);
 		a->d = strtod(t->text, NULL);
+		a->s = xstrdup(t->text); /* CAST(1.1 AS NUMERIC) reads the digits */
 		p->pos++;
 		return a;
 	case TK_STRING:
@@ -375,6 +376,9 @@ static struct ast *parse_unary(struct parser *p, int *error)
 		}
 		if (is_op(t, "-") && x->kind == A_FLOAT) {
 			x->d = -x->d;
+			char *text = x->s[0] == '-' ? xstrdup(x->s + 1) : xasprintf("-%s", x->s);
+			free(x->s);
+			x->s = text;
 			x->line = t->line, x->col = t->col;
 			return x;
 		}
