@@ -210,7 +210,9 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 			r->cnt[g]++;
 			switch (v->type) {
 			case TYPE_INT64:
-				if (__builtin_add_overflow(r->isum[g], v->i64[k], &r->isum[g]))
+				/* AVG of INT64 averages fsum, in FLOAT64 as BigQuery
+				 * does: only SUM overflows */
+				if (__builtin_add_overflow(r->isum[g], v->i64[k], &r->isum[g]) && ag->kind == AG_SUM)
 					return error_setcode(PIPE_EUSAGE, "int64 overflow: SUM");
 				r->fsum[g] += (double)v->i64[k];
 				break;

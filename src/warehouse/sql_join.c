@@ -28,6 +28,12 @@ struct join_state {
 	size_t tail;
 };
 
+/* A NULL or NaN key joins nothing: NaN = NaN is false, as NULL = NULL is. */
+static bool key_missing(const struct vec *v, size_t i)
+{
+	return v->nulls[i] || (v->type == TYPE_FLOAT64 && v->f64[i] != v->f64[i]);
+}
+
 static int join_build(struct node *n, struct exec_stats *st, struct join_state *s)
 {
 	struct node *r = n->right;
@@ -76,11 +82,11 @@ static int join_build(struct node *n, struct exec_stats *st, struct join_state *
 		uint64_t h = 0x12345;
 		bool null = false;
 		for (size_t k = 0; k < n->njoinkeys; k++) {
-			null = null || s->keys[k].nulls[i];
+			null = null || key_missing(&s->keys[k], i);
 			h = hash_mix(h, vec_hash(&s->keys[k], i));
 		}
 		if (null)
-			continue; /* a NULL key joins nothing */
+			continue;
 		size_t p = h & s->mask;
 		/* one slot per distinct key: chain rows with an equal key */
 		for (;;) {
@@ -150,7 +156,7 @@ static uint32_t join_probe(struct node *n, struct join_state *s, const struct ve
 	uint64_t h = 0x12345;
 	for (size_t k = 0; k < n->njoinkeys; k++) {
 		size_t at = i * STRIDE(n->lkeys[k]);
-		if (lk[k]->nulls[at])
+		if (key_missing(lk[k], at))
 			return 0;
 		h = hash_mix(h, vec_hash(lk[k], at));
 	}
