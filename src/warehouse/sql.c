@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../util.h"
 #include "bytes.h"
@@ -781,6 +782,25 @@ static int run_drop(struct run *r)
 	return error;
 }
 
+/* The statement's CURRENT_TIMESTAMP (sql.h) */
+static int statement_time(const struct sql_options *opt, int64_t *now)
+{
+	const char *env = getenv("PIPE_NOW");
+	struct value v;
+	if (opt->now_us) {
+		*now = opt->now_us;
+	} else if (env && *env) {
+		if (value_parse(TYPE_TIMESTAMP, env, strlen(env), &v) < 0)
+			return error_setcode(PIPE_EUSAGE, "PIPE_NOW=%s: expected a timestamp, e.g. 2024-05-01T12:00:00Z", env);
+		*now = v.us;
+	} else {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	}
+	return 0;
+}
+
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out)
 {
 	struct run r = {.opt = opt};
@@ -789,7 +809,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	*out = NULL;
 	r.res = xcalloc(1, sizeof *r.res);
 	r.res->dry_run = opt->dry_run;
-	if ((error = sql_parse(sql, &r.stmt)) < 0)
+	if ((error = sql_parse(sql, &r.stmt)) < 0 || (error = statement_time(opt, &r.stmt->now_us)) < 0)
 		goto done;
 	if (r.stmt->kind == S_INSERT || (r.stmt->kind == S_CREATE && r.stmt->ndecls)) {
 		enum type *types = NULL;

@@ -22,6 +22,10 @@ struct sql_options {
 	const char *output_dir;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* CURRENT_TIMESTAMP, in microseconds since the epoch; 0: PIPE_NOW
+	 * from the environment (a TIMESTAMP, e.g. 2024-05-01T12:00:00Z),
+	 * else the time the statement starts.  One value per statement. */
+	int64_t now_us;
 };
 
 struct sql_stats {

@@ -85,7 +85,7 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 	if (!b->post)
 		return sql_error_at(b->src, a->line, a->col, "Aggregate function %s not allowed in %s",
 				    fn->name, b->clause ? b->clause : "this context");
-	struct agg g = {.kind = fn->agg, .distinct = a->distinct};
+	struct agg g = {.kind = fn->agg, .distinct = a->distinct || (fn->kind & FN_DISTINCT)};
 	int error;
 	if (g.kind == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
 		if (a->distinct)
@@ -460,6 +460,8 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 				    "Number of arguments does not match for function %s", fn->name);
 	e = px_new(X_FUNC, TYPE_NULL, a);
 	e->fn = fn;
+	if (fn->kind & FN_NOW)
+		px_add(e, px_const(value_timestamp(b->plan->now_us), a));
 	for (size_t i = 0; i < a->nargs; i++) {
 		struct pexpr *x = NULL;
 		if ((int)i == fn->part_arg)

@@ -39,6 +39,8 @@ void pexpr_free(struct pexpr *e)
 	if (e->set.init)
 		vec_free(&e->set.vals);
 	free(e->set.table);
+	if (e->fnstate_free)
+		e->fnstate_free(e->fnstate);
 	free(e);
 }
 

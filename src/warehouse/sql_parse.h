@@ -157,6 +157,7 @@ struct stmt {
 	char **columns;   /* INSERT INTO t (columns) */
 	size_t ncolumns;
 	const char *src;  /* the text, for error carets (not owned) */
+	int64_t now_us;   /* CURRENT_TIMESTAMP and CURRENT_DATE: set by the runner */
 };
 
 /* The limits that keep every later pass over the tree (binder, planner,

@@ -282,6 +282,14 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			a->name = lower(t->text);
 			goto call;
 		}
+		/* CURRENT_DATE and the like are calls without parentheses too */
+		if (!t->quoted && (str_eq_nocase(t->text, "CURRENT_DATE") || str_eq_nocase(t->text, "CURRENT_DATETIME") ||
+				   str_eq_nocase(t->text, "CURRENT_TIMESTAMP"))) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = lower(t->text);
+			return a;
+		}
 		{
 			/* a column: name, or qual.name (longer paths keep the last
 			 * two parts: a table's full name qualifies nothing else) */

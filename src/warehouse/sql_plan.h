@@ -51,6 +51,8 @@ struct pexpr {
 	bool out_init;
 	struct node *sub;       /* X_SUBQUERY, X_EXISTS, X_INSUB */
 	struct subq_set set;    /* X_INSUB */
+	void *fnstate;          /* X_FUNC: what fn keeps between rows (a compiled regex) */
+	void (*fnstate_free)(void *);
 };
 
 enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY };
@@ -160,6 +162,7 @@ struct plan {
 	 * one named twice in each of the next doubles the work */
 	int depth;
 	size_t steps;
+	int64_t now_us; /* CURRENT_TIMESTAMP: the statement's one time (stmt->now_us) */
 };
 
 /* The binder's steps (an expression node, a FROM item or a query bound)
