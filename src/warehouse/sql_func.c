@@ -1063,6 +1063,14 @@ static enum type check_min_max(struct pexpr *e)
 	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
 }
 
+static enum type check_string_agg(struct pexpr *e)
+{
+	return T(0) == TYPE_NULL || T(0) == TYPE_STRING ? TYPE_STRING : T(0) == TYPE_BYTES ? TYPE_BYTES : NOSIG;
+}
+
+/* ARRAY_AGG(x ...)[OFFSET(k)]: an element, of x's type */
+static enum type check_array_pick(struct pexpr *e) { return T(0) == TYPE_NULL ? TYPE_INT64 : T(0); }
+
 /* LAG, LEAD, FIRST_VALUE, LAST_VALUE: a value of the argument */
 static enum type check_value(struct pexpr *e) { return T(0); }
 
@@ -1123,11 +1131,13 @@ static const struct sql_func funcs[] = {
 	/* aggregates; all but COUNTIF and ANY_VALUE also analytic */
 	{"ANY_VALUE", FN_AGGREGATE, 1, 1, -1, false, check_min_max, NULL, AG_ANY, 0},
 	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE | FN_DISTINCT, 1, 1, -1, false, check_int64, NULL, AG_COUNT, 0},
+	{"ARRAY_AGG", FN_AGGREGATE | FN_ORDERED, 1, 1, -1, false, check_array_pick, NULL, AG_ARRAY_PICK, 0},
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
 	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},
 	{"COUNTIF", FN_AGGREGATE, 1, 1, -1, false, check_countif, NULL, AG_COUNTIF, 0},
 	{"MAX", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MAX, W_AGG},
 	{"MIN", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MIN, W_AGG},
+	{"STRING_AGG", FN_AGGREGATE | FN_ORDERED, 1, 2, -1, false, check_string_agg, NULL, AG_STRING_AGG, 0},
 	{"SUM", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_sum, NULL, AG_SUM, W_AGG},
 	/* analytic functions only */
 	{"DENSE_RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_DENSE_RANK},

@@ -39,6 +39,13 @@ struct ast {
 	struct ast **args;
 	size_t nargs;
 	struct ast_window *over; /* A_CALL: name(args) OVER (...) */
+	/* A_CALL of STRING_AGG or ARRAY_AGG: its own [IGNORE NULLS] [ORDER BY
+	 * ...] [LIMIT n]; ARRAY_AGG(...)[OFFSET(k)]: the element taken (from
+	 * 0; SAFE_: NULL when out of range) */
+	struct order_item *agg_order;
+	size_t nagg_order;
+	bool ignore_nulls, has_limit, has_pick, pick_safe;
+	int64_t agg_limit, pick;
 	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
 };
 

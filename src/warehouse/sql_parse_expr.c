@@ -64,6 +64,9 @@ void ast_free(struct ast *a)
 		ast_free(a->args[i]);
 	free(a->args);
 	window_free(a->over);
+	for (size_t i = 0; i < a->nagg_order; i++)
+		ast_free(a->agg_order[i].expr);
+	free(a->agg_order);
 	select_free(a->sub);
 	free(a->op);
 	free(a->name);
@@ -122,6 +125,58 @@ static bool int_literal(const char *text, int64_t *out)
 	errno = 0;
 	*out = strtoll(hex ? text + 2 : text, NULL, hex ? 16 : 10);
 	return errno == 0;
+}
+
+/* An aggregate's own [IGNORE|RESPECT NULLS] [ORDER BY ...] [LIMIT n],
+ * after its arguments (STRING_AGG, ARRAY_AGG: the binder checks which). */
+static int parse_agg_tail(struct parser *p, struct ast *a)
+{
+	int error;
+	if (accept_kw(p, "IGNORE") || accept_kw(p, "RESPECT")) {
+		a->ignore_nulls = is_kw(&p->t.v[p->pos - 1], "IGNORE");
+		if ((error = parse_expect_kw(p, "NULLS")) < 0)
+			return error;
+	}
+	if (accept_kw(p, "ORDER")) {
+		if ((error = parse_expect_kw(p, "BY")) < 0 ||
+		    (error = parse_order_items(p, &a->agg_order, &a->nagg_order)) < 0)
+			return error;
+		for (size_t i = 0; i < a->nagg_order; i++)
+			grow(&a->height, a->agg_order[i].expr->height);
+	}
+	if (accept_kw(p, "LIMIT")) {
+		a->has_limit = true;
+		if ((error = parse_int_clause(p, &a->agg_limit)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* call[OFFSET(k)], [SAFE_OFFSET(k)], [ORDINAL(k)], [SAFE_ORDINAL(k)] or
+ * [k]: k an integer literal.  Only ARRAY_AGG's result is an array, and
+ * the binder takes the element there. */
+static int parse_subscript(struct parser *p, struct ast *a)
+{
+	int error;
+	p->pos++;
+	struct sql_token *t = peek(p);
+	bool ordinal = false;
+	if (t->kind == TK_IDENT && !t->quoted && is_op(peek2(p), "(")) {
+		const char *w = t->text;
+		a->pick_safe = str_eq_nocase(w, "SAFE_OFFSET") || str_eq_nocase(w, "SAFE_ORDINAL");
+		ordinal = str_eq_nocase(w, "ORDINAL") || str_eq_nocase(w, "SAFE_ORDINAL");
+		if (!ordinal && !a->pick_safe && !str_eq_nocase(w, "OFFSET"))
+			return parse_expected(p, "OFFSET, SAFE_OFFSET, ORDINAL or SAFE_ORDINAL");
+		p->pos += 2;
+		if ((error = parse_int_clause(p, &a->pick)) < 0 || (error = parse_expect_op(p, ")")) < 0)
+			return error;
+	} else if ((error = parse_int_clause(p, &a->pick)) < 0) {
+		return error;
+	}
+	if (ordinal)
+		a->pick--;
+	a->has_pick = true;
+	return parse_expect_op(p, "]");
 }
 
 static bool is_type_name(const char *s)
@@ -325,12 +380,14 @@ call:
 			add_arg(a, x);
 			if (accept_op(p, ","))
 				continue;
-			if ((*error = parse_expect_op(p, ")")) < 0)
+			if ((*error = parse_agg_tail(p, a)) < 0 || (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			break;
 		}
 	}
 	if (accept_kw(p, "OVER") && (*error = parse_over(p, a)) < 0)
+		goto fail;
+	if (is_op(peek(p), "[") && (*error = parse_subscript(p, a)) < 0)
 		goto fail;
 	return a;
 

@@ -689,7 +689,7 @@ done:
 	free(b.keyasts);
 	if (b.aggs)
 		for (size_t k = 0; k < b.naggs; k++)
-			pexpr_free(b.aggs[k].arg);
+			agg_clear(&b.aggs[k]);
 	free(b.aggs);
 	for (size_t k = 0; k < b.nwins; k++)
 		node_win_free(&b.wins[k]);

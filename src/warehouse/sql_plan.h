@@ -55,13 +55,23 @@ struct pexpr {
 	void (*fnstate_free)(void *);
 };
 
-enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY };
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK };
 
 struct agg {
 	enum agg_kind kind;
 	bool distinct;
 	struct pexpr *arg; /* NULL for COUNT(*) */
 	enum type type;    /* the result */
+	/* AG_STRING_AGG, AG_ARRAY_PICK: the values in the order of order[]
+	 * (okeys[k]'s desc and nulls_first; col unused), at most limit (-1:
+	 * all); STRING_AGG's separator; ARRAY_AGG(...)[OFFSET(pick)] */
+	struct pexpr **order;
+	struct sort_key *okeys;
+	size_t norder;
+	int64_t limit;
+	char *sep;
+	int64_t pick;
+	bool pick_safe, ignore_nulls;
 };
 
 struct sort_key {
