@@ -710,6 +710,7 @@ struct regex {
 	bool compiled;
 	size_t ncaps;  /* the pattern's capturing groups */
 	size_t caps[10]; /* capturing group i + 1 is the compiled pattern's group caps[i] */
+	struct buf text; /* the row's string, NUL-terminated for regexec */
 };
 
 static void regex_free(void *p)
@@ -720,6 +721,7 @@ static void regex_free(void *p)
 	if (rx->compiled)
 		regfree(&rx->re);
 	free(rx->pattern);
+	buf_free(&rx->text);
 	free(rx);
 }
 
@@ -923,12 +925,19 @@ done:
 	return error;
 }
 
-/* The first match in s from byte at: false when there is none. */
+/* The first match in s from byte at: false when there is none.  The
+ * string is copied with a NUL after it: regexec may look for one even
+ * with REG_STARTEND (sanitizers' interceptors do). */
 static bool regex_match(struct regex *rx, struct str s, size_t at, regmatch_t *m, size_t nm)
 {
+	if (at == 0) {
+		buf_clear(&rx->text);
+		if (s.len)
+			buf_add(&rx->text, s.p, s.len);
+	}
 	m[0].rm_so = (regoff_t)at;
 	m[0].rm_eo = (regoff_t)s.len;
-	return regexec(&rx->re, s.p ? s.p : "", nm, m, REG_STARTEND | (at ? REG_NOTBOL : 0)) == 0;
+	return regexec(&rx->re, buf_cstr(&rx->text), nm, m, REG_STARTEND | (at ? REG_NOTBOL : 0)) == 0;
 }
 
 static enum type check_regexp(struct pexpr *e)
@@ -965,7 +974,7 @@ static int row_regexp_extract(struct pexpr *e, const struct value *a, struct val
 		*out = value_null(TYPE_STRING);
 		return 0;
 	}
-	*out = str_out(mem, a[0].s.p + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+	*out = str_out(mem, a[0].s.p ? a[0].s.p + m[g].rm_so : "", (size_t)(m[g].rm_eo - m[g].rm_so));
 	return 0;
 }
 
@@ -977,6 +986,8 @@ static int row_regexp_replace(struct pexpr *e, const struct value *a, struct val
 	regmatch_t m[12];
 	struct str s = a[0].s, with = a[2].s;
 	struct buf b = BUF_INIT;
+	if (!s.p)
+		s.p = ""; /* an empty string may have no bytes */
 	int error = regex_get(e, a[1].s, &rx);
 	if (error < 0)
 		return error;
