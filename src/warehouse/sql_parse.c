@@ -8,10 +8,12 @@
  * operators) and each node's height, and refuses either beyond
  * SQL_MAX_DEPTH, so a left-deep chain a+b+c+... is refused at its
  * 1,001st term, before it is built. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util.h"
+#include "date.h"
 #include "sql_parser.h"
 
 static void describe(struct sql_token *t, struct buf *b)
@@ -154,6 +156,8 @@ static int parse_alias(struct parser *p, char **alias)
 }
 
 static struct from *parse_from(struct parser *p, int *error);
+static struct from *parse_unnest(struct parser *p, int *error);
+static struct select *rows_tree(struct select *u);
 
 /* ( from_item JOIN ... ): joins in parentheses, one item of the join
  * around them.  "((" may also open a query in parentheses: when no join
@@ -182,6 +186,8 @@ static struct from *parse_paren_join(struct parser *p, int *error)
 static struct from *parse_from_item(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
+	if (accept_kw(p, "UNNEST"))
+		return parse_unnest(p, error);
 	if (is_op(t, "(")) {
 		struct from *j = parse_paren_join(p, error);
 		if (j || *error < 0)
@@ -669,6 +675,16 @@ static struct select *parse_values(struct parser *p, int *error)
 			goto fail;
 		measure_select(row);
 	} while (accept_op(p, ","));
+	return rows_tree(u);
+fail:
+	select_free(u);
+	return NULL;
+}
+
+/* The rows of u (its arms) as a tree of UNION ALLs, VALUES_FANOUT arms a
+ * node; one row alone is itself. */
+static struct select *rows_tree(struct select *u)
+{
 	while (u->narms > VALUES_FANOUT) {
 		size_t n = 0;
 		for (size_t i = 0; i < u->narms; i += VALUES_FANOUT) {
@@ -685,8 +701,207 @@ static struct select *parse_values(struct parser *p, int *error)
 	}
 	measure_select(u);
 	return u;
+}
+
+/* --- UNNEST: an array written out as rows --- */
+
+#define UNNEST_MAX 10000
+
+static struct ast *literal(enum ast_kind kind, struct sql_token *at)
+{
+	struct ast *a = xcalloc(1, sizeof *a);
+	a->kind = kind;
+	a->line = at->line;
+	a->col = at->col;
+	a->height = 1;
+	return a;
+}
+
+static int unnest_add(struct parser *p, struct sql_token *at, struct ast ***v, size_t *n, struct ast *a)
+{
+	if (*n >= UNNEST_MAX) {
+		ast_free(a);
+		return sql_error_at(p->src, at->line, at->col, "UNNEST of more than %d elements: pipe has no ARRAY "
+				    "type and writes the elements out as rows; read them from a table", UNNEST_MAX);
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = a;
+	return 0;
+}
+
+static int date_arg(struct parser *p, const struct ast *a, int32_t *days)
+{
+	const char *s = a->kind == A_STRING || (a->kind == A_TYPED && !strcmp(a->name, "date")) ? a->s : NULL;
+	if (!s || date_parse(s, s + strlen(s), days) < 0) {
+		error_clear();
+		return sql_error_at(p->src, a->line, a->col, "GENERATE_DATE_ARRAY in UNNEST takes DATE literals");
+	}
+	return 0;
+}
+
+/* GENERATE_ARRAY(lo, hi[, step]) with INT64 literals, or
+ * GENERATE_DATE_ARRAY(lo, hi[, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR])
+ * with DATE literals: the elements, after the name. */
+static int parse_generate(struct parser *p, bool dates, struct ast ***v, size_t *n)
+{
+	struct sql_token *at = peek(p);
+	struct ast *lo = NULL, *hi = NULL, *step = NULL;
+	int64_t by = 1;
+	int months = 0, error;
+	if ((error = parse_expect_op(p, "(")) < 0 || !(lo = parse_expr(p, &error)) ||
+	    (error = parse_expect_op(p, ",")) < 0 || !(hi = parse_expr(p, &error)))
+		goto done;
+	if (accept_op(p, ",")) {
+		if (dates) {
+			bool neg;
+			if ((error = parse_expect_kw(p, "INTERVAL")) < 0)
+				goto done;
+			neg = accept_op(p, "-");
+			if ((error = parse_int_clause(p, &by)) < 0)
+				goto done;
+			by = neg ? -by : by;
+			struct sql_token *u = peek(p);
+			months = is_word(u, "MONTH") ? 1 : is_word(u, "QUARTER") ? 3 : is_word(u, "YEAR") ? 12 : 0;
+			if (is_word(u, "WEEK"))
+				by *= 7;
+			else if (!months && !is_word(u, "DAY")) {
+				error = parse_expected(p, "DAY, WEEK, MONTH, QUARTER or YEAR");
+				goto done;
+			}
+			p->pos++;
+		} else if (!(step = parse_expr(p, &error))) {
+			goto done;
+		}
+	}
+	if ((error = parse_expect_op(p, ")")) < 0)
+		goto done;
+	if (!dates) {
+		if (lo->kind != A_INT || hi->kind != A_INT || (step && step->kind != A_INT)) {
+			error = sql_error_at(p->src, at->line, at->col, "GENERATE_ARRAY in UNNEST takes INT64 literals");
+			goto done;
+		}
+		by = step ? step->i : 1;
+		if (by == 0) {
+			error = sql_error_at(p->src, at->line, at->col, "Sequence step cannot be 0.");
+			goto done;
+		}
+		for (int64_t x = lo->i; by > 0 ? x <= hi->i : x >= hi->i;) {
+			struct ast *e = literal(A_INT, at);
+			e->i = x;
+			if ((error = unnest_add(p, at, v, n, e)) < 0 || __builtin_add_overflow(x, by, &x))
+				goto done;
+		}
+		goto done;
+	}
+	int32_t from, to;
+	if ((error = date_arg(p, lo, &from)) < 0 || (error = date_arg(p, hi, &to)) < 0)
+		goto done;
+	if (by == 0) {
+		error = sql_error_at(p->src, at->line, at->col, "Sequence step cannot be 0.");
+		goto done;
+	}
+	int32_t day = from;
+	for (;;) {
+		if (by > 0 ? day > to : day < to)
+			break;
+		struct ast *e = literal(A_TYPED, at);
+		e->name = xstrdup("date");
+		struct buf b = BUF_INIT;
+		date_format(day, &b);
+		e->s = buf_detach(&b);
+		if ((error = unnest_add(p, at, v, n, e)) < 0)
+			goto done;
+		/* each element from the one before, as BigQuery steps: the 31st
+		 * plus a month is the 28th or 29th in February, and stays so */
+		if (months) {
+			int y, m, d;
+			civil_from_days(day, &y, &m, &d);
+			int64_t mi = (int64_t)y * 12 + (m - 1) + by * months;
+			if (mi < 0 || mi / 12 > 9999)
+				break;
+			y = (int)(mi / 12), m = (int)(mi % 12) + 1;
+			while (d > 28 && !civil_valid(y, m, d))
+				d--;
+			day = days_from_civil(y, m, d);
+		} else if (__builtin_add_overflow(day, by, &day)) {
+			break;
+		}
+	}
+done:
+	ast_free(lo);
+	ast_free(hi);
+	ast_free(step);
+	return error;
+}
+
+/* UNNEST([v, ...]), UNNEST(GENERATE_ARRAY(...)) or
+ * UNNEST(GENERATE_DATE_ARRAY(...)) [[AS] alias], after UNNEST: pipe has no
+ * ARRAY type, so the elements become the rows of a UNION ALL, the value
+ * named by the alias (f0_ without one). */
+static struct from *parse_unnest(struct parser *p, int *error)
+{
+	struct sql_token *at = &p->t.v[p->pos - 1];
+	struct ast **v = NULL;
+	size_t n = 0;
+	struct from *f = xcalloc(1, sizeof *f);
+	f->kind = F_SUBQUERY;
+	f->line = at->line;
+	f->col = at->col;
+	f->height = 2;
+	if ((*error = parse_expect_op(p, "(")) < 0)
+		goto fail;
+	if (accept_word(p, "GENERATE_ARRAY") || accept_word(p, "GENERATE_DATE_ARRAY")) {
+		if ((*error = parse_generate(p, is_word(&p->t.v[p->pos - 1], "GENERATE_DATE_ARRAY"), &v, &n)) < 0)
+			goto fail;
+	} else {
+		if (!accept_op(p, "[")) {
+			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col, "UNNEST takes an array written out, "
+					      "[v, ...], GENERATE_ARRAY(...) or GENERATE_DATE_ARRAY(...): pipe has no ARRAY "
+					      "type, so no array column or expression");
+			goto fail;
+		}
+		if (!accept_op(p, "]")) {
+			do {
+				struct ast *e = parse_expr(p, error);
+				if (!e || (*error = unnest_add(p, at, &v, &n, e)) < 0)
+					goto fail;
+				grow(&f->height, e->height + 1);
+			} while (accept_op(p, ","));
+			if ((*error = parse_expect_op(p, "]")) < 0)
+				goto fail;
+		}
+	}
+	if ((*error = parse_expect_op(p, ")")) < 0 || (*error = parse_alias(p, &f->alias)) < 0)
+		goto fail;
+	struct select *u = xcalloc(1, sizeof *u);
+	u->line = at->line;
+	u->col = at->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	u->arms = xcalloc(n + 1, sizeof *u->arms);
+	for (size_t i = 0; i < n || (i == 0 && n == 0); i++) {
+		struct select *row = xcalloc(1, sizeof *row);
+		row->line = at->line;
+		row->col = at->col;
+		row->limit = row->offset = -1;
+		row->items = xcalloc(1, sizeof *row->items);
+		row->items[0].expr = n ? v[i] : literal(A_NULL, at);
+		row->items[0].alias = f->alias ? xstrdup(f->alias) : NULL;
+		row->nitems = 1;
+		if (!n)
+			row->limit = 0; /* UNNEST([]): no row */
+		measure_select(row);
+		u->arms[u->narms++] = row;
+	}
+	free(v);
+	v = NULL;
+	f->sub = rows_tree(u);
+	return f;
 fail:
-	select_free(u);
+	for (size_t i = 0; i < n; i++)
+		ast_free(v[i]);
+	free(v);
+	from_free(f);
 	return NULL;
 }
 
