@@ -873,6 +873,18 @@ static struct from *parse_unnest(struct parser *p, int *error)
 	}
 	if ((*error = parse_expect_op(p, ")")) < 0 || (*error = parse_alias(p, &f->alias)) < 0)
 		goto fail;
+	/* WITH OFFSET [[AS] name]: each element's place, from 0 */
+	char *offset = NULL;
+	if (accept_kw(p, "WITH")) {
+		if (!accept_word(p, "OFFSET")) {
+			*error = parse_expected(p, "keyword OFFSET");
+			goto fail;
+		}
+		if ((*error = parse_alias(p, &offset)) < 0)
+			goto fail;
+		if (!offset)
+			offset = xstrdup("offset");
+	}
 	struct select *u = xcalloc(1, sizeof *u);
 	u->line = at->line;
 	u->col = at->col;
@@ -884,16 +896,23 @@ static struct from *parse_unnest(struct parser *p, int *error)
 		row->line = at->line;
 		row->col = at->col;
 		row->limit = row->offset = -1;
-		row->items = xcalloc(1, sizeof *row->items);
+		row->items = xcalloc(2, sizeof *row->items);
 		row->items[0].expr = n ? v[i] : literal(A_NULL, at);
 		row->items[0].alias = f->alias ? xstrdup(f->alias) : NULL;
 		row->nitems = 1;
+		if (offset) {
+			row->items[1].expr = literal(A_INT, at);
+			row->items[1].expr->i = (int64_t)i;
+			row->items[1].alias = xstrdup(offset);
+			row->nitems = 2;
+		}
 		if (!n)
 			row->limit = 0; /* UNNEST([]): no row */
 		measure_select(row);
 		u->arms[u->narms++] = row;
 	}
 	free(v);
+	free(offset);
 	v = NULL;
 	f->sub = rows_tree(u);
 	return f;
