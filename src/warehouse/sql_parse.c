@@ -760,6 +760,10 @@ static int parse_generate(struct parser *p, bool dates, struct ast ***v, size_t 
 			if ((error = parse_int_clause(p, &by)) < 0)
 				goto done;
 			by = neg ? -by : by;
+			if (by > 1000000 || by < -1000000) {
+				error = sql_error_at(p->src, at->line, at->col, "GENERATE_DATE_ARRAY's step is out of range");
+				goto done;
+			}
 			struct sql_token *u = peek(p);
 			months = is_word(u, "MONTH") ? 1 : is_word(u, "QUARTER") ? 3 : is_word(u, "YEAR") ? 12 : 0;
 			if (is_word(u, "WEEK"))
