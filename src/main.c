@@ -455,6 +455,12 @@ static int cmd_build(int argc, char **argv)
 	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
+	if (!getenv("PIPE_NOW")) {
+		/* one CURRENT_TIMESTAMP for every statement of the build (docs/sql.md) */
+		char now[32];
+		time_iso(time_wall_s(), now);
+		setenv("PIPE_NOW", now, 1);
+	}
 	error = build_run(&p.g, p.sel, &o);
 done:
 	code = error < 0 ? error_exit(error) : error;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../util.h"
 #include "bytes.h"
@@ -358,6 +359,111 @@ static int run_select(struct run *r)
 	return 0;
 }
 
+/* --- the columns a statement writes --- */
+
+/* Whether BigQuery coerces the literal a to a column of type t: NULL to
+ * any type, a string to a date or time, a number to NUMERIC or FLOAT64. */
+static bool literal_coerces(const struct ast *a, enum type t)
+{
+	switch (a->kind) {
+	case A_NULL: return true;
+	case A_STRING: return t == TYPE_DATE || t == TYPE_DATETIME || t == TYPE_TIMESTAMP;
+	case A_INT:
+	case A_FLOAT: return t == TYPE_NUMERIC || t == TYPE_FLOAT64;
+	default: return false;
+	}
+}
+
+/* The literals a statement writes to columns of known types (each arm of
+ * a UNION ALL, each row of VALUES) become CASTs to those types, as
+ * BigQuery coerces them: an untyped NULL fills a STRING column, '2024-01-01'
+ * a DATE one, 1.5 a NUMERIC one exactly.  A row of VALUES of the wrong
+ * width is BigQuery's error. */
+static int coerce_literals(const struct stmt *s, struct select *sel, const enum type *types, size_t n)
+{
+	int error;
+	for (size_t i = 0; i < sel->narms; i++)
+		if ((error = coerce_literals(s, sel->arms[i], types, n)) < 0)
+			return error;
+	if (sel->narms)
+		return 0;
+	if (s->values && sel->nitems != n)
+		return sql_error_at(s->src, sel->line, sel->col, "Inserted row has wrong column count; Has %zu, expected %zu",
+				    sel->nitems, n);
+	for (size_t i = 0; i < sel->nitems && i < n; i++) {
+		struct ast *a = sel->items[i].expr;
+		if (!a)
+			return 0; /* after a *, the columns are not known here */
+		if (!literal_coerces(a, types[i]))
+			continue;
+		struct ast *c = xcalloc(1, sizeof *c);
+		c->kind = A_CAST;
+		c->line = a->line;
+		c->col = a->col;
+		c->height = a->height + 1;
+		c->name = xstrdup(type_name(types[i]));
+		c->args = xcalloc(1, sizeof *c->args);
+		c->args[0] = a;
+		c->nargs = 1;
+		sel->items[i].expr = c;
+	}
+	return 0;
+}
+
+/* The types of the columns the statement writes, in the query's order:
+ * CREATE TABLE's column list, or the INSERT's columns of its table.
+ * None (*n = 0) where the table or a column is not found: run_insert
+ * says which. */
+static int written_types(const struct run *r, enum type **types, size_t *n)
+{
+	const struct stmt *s = r->stmt;
+	struct table *t = NULL;
+	char *dir = NULL;
+	*types = NULL;
+	*n = 0;
+	if (s->kind == S_CREATE) {
+		*types = xcalloc(s->ndecls + 1, sizeof **types);
+		for (size_t i = 0; i < s->ndecls; i++)
+			if (type_parse(s->decls[i].type, &(*types)[i]) < 0 || (*types)[i] == TYPE_NULL) {
+				error_clear();
+				free(*types);
+				*types = NULL;
+				return sql_error_at(s->src, s->decls[i].line, s->decls[i].col, "Type not found: %s",
+						    s->decls[i].type);
+			}
+		*n = s->ndecls;
+		return 0;
+	}
+	if (table_resolve(r->opt->root, s->table, &dir) < 0 || table_open(&t, dir) < 0) {
+		error_clear();
+		free(dir);
+		return 0;
+	}
+	size_t want = s->ncolumns ? s->ncolumns : t->spec.ncols;
+	*types = xcalloc(want + 1, sizeof **types);
+	for (size_t k = 0; k < want; k++) {
+		int c = s->ncolumns ? table_spec_column(&t->spec, s->columns[k]) : (int)k;
+		if (c < 0) {
+			free(*types);
+			*types = NULL;
+			goto done;
+		}
+		(*types)[k] = t->spec.cols[c].type;
+	}
+	*n = want;
+done:
+	table_close(t);
+	free(dir);
+	return 0;
+}
+
+/* A query column of type from may be written to a column of type to. */
+static bool writable(enum type from, enum type to)
+{
+	return from == to || (from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC)) ||
+	       (from == TYPE_NUMERIC && to == TYPE_FLOAT64);
+}
+
 static int table_exists(const char *root, const char *name, char **dir)
 {
 	int error = table_resolve(root, name, dir);
@@ -410,6 +516,11 @@ static int write_rows(struct run *r, struct table_writer *w, const struct table_
 			}
 			view[c] = *v;
 		}
+		for (size_t c = 0; c < nc; c++)
+			if (table_spec_not_null(spec, spec->cols[c].name) && memchr(view[c].nulls, 1, in->n)) {
+				error = error_setcode(PIPE_EUSAGE, "Required field %s cannot be null", spec->cols[c].name);
+				goto done;
+			}
 		struct batch b = {.nrows = in->n, .ncols = nc, .cols = view};
 		r->res->stats.rows += (int64_t)in->n;
 		if ((error = table_writer_append(w, &b)) < 0)
@@ -460,12 +571,35 @@ static int run_create(struct run *r)
 	else
 		spec.name = xstrdup(name);
 	spec.dataset = dataset_part(s->table);
-	spec.ncols = r->plan.nout;
+	spec.ncols = s->ndecls ? s->ndecls : r->plan.nout;
 	spec.cols = xcalloc(spec.ncols + 1, sizeof *spec.cols);
 	map = xcalloc(spec.ncols + 1, sizeof *map);
+	if (s->ndecls && s->sel && r->plan.nout != s->ndecls) {
+		error = sql_error_at(s->src, s->table_line, s->table_col,
+				     "The query has %zu columns but CREATE TABLE lists %zu", r->plan.nout, s->ndecls);
+		goto done;
+	}
 	for (size_t c = 0; c < spec.ncols; c++) {
-		spec.cols[c].name = xstrdup(r->plan.root->names[c]);
-		spec.cols[c].type = r->plan.root->types[c];
+		/* a column list names and types the columns; the query's
+		 * columns must be writable to them, as an INSERT's */
+		if (s->ndecls) {
+			spec.cols[c].name = xstrdup(s->decls[c].name);
+			type_parse(s->decls[c].type, &spec.cols[c].type);
+			if (s->decls[c].not_null) {
+				spec.not_null = xrealloc(spec.not_null, (spec.nnot_null + 1) * sizeof *spec.not_null);
+				spec.not_null[spec.nnot_null++] = xstrdup(s->decls[c].name);
+			}
+		} else {
+			spec.cols[c].name = xstrdup(r->plan.root->names[c]);
+			spec.cols[c].type = r->plan.root->types[c];
+		}
+		if (s->ndecls && s->sel && !writable(r->plan.root->types[c], spec.cols[c].type)) {
+			error = error_setcode(PIPE_EUSAGE,
+					      "Query column %zu has type %s which cannot be inserted into column %s, which has type %s",
+					      c + 1, type_name(r->plan.root->types[c]), spec.cols[c].name,
+					      type_name(spec.cols[c].type));
+			goto done;
+		}
 		map[c] = (int)c;
 		for (size_t k = 0; k < c; k++)
 			if (str_eq_nocase(spec.cols[k].name, spec.cols[c].name)) {
@@ -524,7 +658,7 @@ static int run_create(struct run *r)
 		error = table_writer_create(&w, opt->root, &spec);
 	if (error < 0)
 		goto done;
-	if ((error = write_rows(r, w, &spec, map)) < 0)
+	if (s->sel && (error = write_rows(r, w, &spec, map)) < 0)
 		goto done;
 	error = table_writer_finish(w);
 	w = NULL;
@@ -581,8 +715,7 @@ static int run_insert(struct run *r)
 		if (map[c] < 0)
 			continue;
 		enum type from = r->plan.root->types[map[c]], to = spec.cols[c].type;
-		if (from != to && !(from == TYPE_INT64 && (to == TYPE_FLOAT64 || to == TYPE_NUMERIC)) &&
-		    !(from == TYPE_NUMERIC && to == TYPE_FLOAT64)) {
+		if (!writable(from, to)) {
 			error = error_setcode(PIPE_EUSAGE,
 					      "Query column %d has type %s which cannot be inserted into column %s, which has type %s",
 					      map[c] + 1, type_name(from), spec.cols[c].name, type_name(to));
@@ -666,6 +799,25 @@ static int memory_budget(const struct sql_options *opt, int64_t *out)
 	return 0;
 }
 
+/* The statement's CURRENT_TIMESTAMP (sql.h) */
+static int statement_time(const struct sql_options *opt, int64_t *now)
+{
+	const char *env = getenv("PIPE_NOW");
+	struct value v;
+	if (opt->now_us) {
+		*now = opt->now_us;
+	} else if (env && *env) {
+		if (value_parse(TYPE_TIMESTAMP, env, strlen(env), &v) < 0)
+			return error_setcode(PIPE_EUSAGE, "PIPE_NOW=%s: expected a timestamp, e.g. 2024-05-01T12:00:00Z", env);
+		*now = v.us;
+	} else {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	}
+	return 0;
+}
+
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out)
 {
 	struct sql_options explain_opt;
@@ -682,13 +834,23 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	r.res->dry_run = opt->dry_run;
 	if ((error = memory_budget(opt, &r.st.memory_limit)) < 0)
 		goto done;
-	if ((error = sql_parse(sql, &r.stmt)) < 0)
+	if ((error = sql_parse(sql, &r.stmt)) < 0 || (error = statement_time(opt, &r.stmt->now_us)) < 0)
 		goto done;
-	if (opt->explain && r.stmt->kind == S_DROP) {
-		error = error_setcode(PIPE_EUSAGE, "--explain shows a query's plan; DROP TABLE has none");
+	if (opt->explain && !r.stmt->sel) {
+		error = error_setcode(PIPE_EUSAGE, "--explain shows a query's plan; %s has none",
+		                      r.stmt->kind == S_DROP ? "DROP TABLE" : "CREATE TABLE without AS SELECT");
 		goto done;
 	}
-	if (r.stmt->kind != S_DROP) {
+	if (r.stmt->kind == S_INSERT || (r.stmt->kind == S_CREATE && r.stmt->ndecls)) {
+		enum type *types = NULL;
+		size_t n = 0;
+		if ((error = written_types(&r, &types, &n)) >= 0 && n && r.stmt->sel)
+			error = coerce_literals(r.stmt, r.stmt->sel, types, n);
+		free(types);
+		if (error < 0)
+			goto done;
+	}
+	if (r.stmt->sel) {
 		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, &r.plan)) < 0)
 			goto done;
 		if ((error = prepare_scans(&r)) < 0)

@@ -29,6 +29,10 @@ struct sql_options {
 	 * SQL_MEMORY_DEFAULT.  A query that needs more stops with an error
 	 * naming the operator. */
 	int64_t memory_limit;
+	/* CURRENT_TIMESTAMP, in microseconds since the epoch; 0: PIPE_NOW
+	 * from the environment (a TIMESTAMP, e.g. 2024-05-01T12:00:00Z),
+	 * else the time the statement starts.  One value per statement. */
+	int64_t now_us;
 };
 
 #define SQL_MEMORY_DEFAULT ((int64_t)2 << 30)

@@ -1,6 +1,8 @@
 /* sql_agg: the aggregate operator (GROUP BY, COUNT, SUM, AVG, MIN, MAX,
  * ANY_VALUE, COUNTIF, DISTINCT): groups in a hash table, a running value
- * per group and aggregate, emitted when the input ends. */
+ * per group and aggregate, emitted when the input ends.  STRING_AGG and
+ * ARRAY_AGG(...)[OFFSET(k)] keep their values instead, ordered per group
+ * at the end (sql_collect below). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,10 @@ struct agg_run {
 	uint32_t *dgroup;
 	uint32_t *dtable;
 	size_t dmask, dcount;
+	/* STRING_AGG, ARRAY_AGG: every (group, value, ORDER BY keys) */
+	struct vec cvals, *ckeys;
+	uint32_t *cgroup;
+	size_t ccount;
 };
 
 struct agg_state {
@@ -184,6 +190,135 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 	return true;
 }
 
+/* --- STRING_AGG and ARRAY_AGG: the values kept, ordered at the end --- */
+
+static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v, size_t sv,
+		       const struct rb *in)
+{
+	const struct vec *kv[64];
+	int error;
+	if (ag->norder > 64)
+		return error_setcode(PIPE_EUSAGE, "%s: too many ORDER BY keys (at most 64)",
+				     ag->kind == AG_STRING_AGG ? "STRING_AGG" : "ARRAY_AGG");
+	if (!r->ckeys) {
+		vec_init(&r->cvals, ag->type);
+		r->ckeys = xcalloc(ag->norder + 1, sizeof *r->ckeys);
+		for (size_t k = 0; k < ag->norder; k++)
+			vec_init(&r->ckeys[k], ag->order[k]->type == TYPE_NULL ? TYPE_INT64 : ag->order[k]->type);
+	}
+	for (size_t k = 0; k < ag->norder; k++)
+		if ((error = exec_eval(ag->order[k], in, &kv[k])) < 0)
+			return error;
+	for (size_t i = 0; i < in->n; i++) {
+		size_t at = i * sv;
+		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
+		if (v->nulls[at] && (ag->kind == AG_STRING_AGG || ag->ignore_nulls))
+			continue;
+		if (ag->distinct && !distinct_new(r, gid[i], v, at))
+			continue;
+		uint32_t one = (uint32_t)at;
+		vec_append_rows(&r->cvals, v, &one, 1, true);
+		for (size_t k = 0; k < ag->norder; k++) {
+			one = (uint32_t)(i * STRIDE(ag->order[k]));
+			vec_append_rows(&r->ckeys[k], kv[k], &one, 1, true);
+		}
+		r->cgroup = xrealloc(r->cgroup, (r->ccount + 1) * sizeof *r->cgroup);
+		r->cgroup[r->ccount++] = gid[i];
+	}
+	return 0;
+}
+
+struct collect_order {
+	const struct agg *ag;
+	const struct agg_run *r;
+};
+
+/* By group, then the ORDER BY keys, then arrival */
+static int collect_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct collect_order *o = ctx;
+	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+	if (o->r->cgroup[i] != o->r->cgroup[j])
+		return o->r->cgroup[i] < o->r->cgroup[j] ? -1 : 1;
+	for (size_t k = 0; k < o->ag->norder; k++) {
+		struct value x = vec_get(&o->r->ckeys[k], i), y = vec_get(&o->r->ckeys[k], j);
+		const struct sort_key *sk = &o->ag->okeys[k];
+		if (x.is_null || y.is_null) {
+			if (x.is_null && y.is_null)
+				continue;
+			return (x.is_null ? -1 : 1) * (sk->nulls_first ? 1 : -1);
+		}
+		int c = value_order(&x, &y);
+		if (c)
+			return sk->desc ? -c : c;
+	}
+	return (i > j) - (i < j);
+}
+
+/* Each group's values in order, at most LIMIT of them: joined by the
+ * separator, or the one ARRAY_AGG(...)[OFFSET(k)] takes. */
+static int collect_result(const struct agg *ag, const struct agg_run *r, size_t ngroups, struct vec *out)
+{
+	uint32_t *idx = xcalloc(r->ccount + 1, sizeof *idx);
+	struct buf b = BUF_INIT;
+	int error = 0;
+	for (size_t i = 0; i < r->ccount; i++)
+		idx[i] = (uint32_t)i;
+	struct collect_order o = {ag, r};
+	qsort_r(idx, r->ccount, sizeof *idx, collect_cmp, &o);
+	vec_init(out, ag->type);
+	vec_reserve(out, ngroups + 1);
+	size_t at = 0;
+	for (size_t g = 0; g < ngroups; g++) {
+		size_t end = at;
+		while (end < r->ccount && r->cgroup[idx[end]] == g)
+			end++;
+		size_t n = end - at;
+		if (ag->limit >= 0 && n > (size_t)ag->limit)
+			n = (size_t)ag->limit;
+		struct value x = value_null(ag->type);
+		if (ag->kind == AG_STRING_AGG && n) {
+			buf_clear(&b);
+			for (size_t k = 0; k < n; k++) {
+				struct value e = vec_get(&r->cvals, idx[at + k]);
+				if (k)
+					buf_puts(&b, ag->sep);
+				buf_add(&b, e.s.p, e.s.len);
+			}
+			x = value_string(b.data ? b.data : "", b.len);
+			x.type = ag->type;
+		} else if (ag->kind == AG_ARRAY_PICK && n) {
+			for (size_t k = 0; k < n; k++)
+				if (r->cvals.nulls[idx[at + k]]) {
+					error = error_setcode(PIPE_EUSAGE, "Array cannot have a null element; error in writing "
+							      "field (write ARRAY_AGG(x IGNORE NULLS ...))");
+					goto done;
+				}
+			if (ag->pick >= 0 && (size_t)ag->pick < n)
+				x = vec_get(&r->cvals, idx[at + (size_t)ag->pick]);
+			else if (!ag->pick_safe) {
+				error = error_setcode(PIPE_EUSAGE, "Array index %lld is out of bounds (overflow)",
+						      (long long)ag->pick);
+				goto done;
+			}
+		}
+		vec_push(out, &x);
+		at = end;
+	}
+done:
+	buf_free(&b);
+	free(idx);
+	return error;
+}
+
+static void collect_free(const struct agg *ag, struct agg_run *r)
+{
+	vec_free(&r->cvals);
+	if (r->ckeys)
+		vecs_free(r->ckeys, ag->norder);
+	free(r->cgroup);
+}
+
 static int agg_update(struct node *n, struct agg_state *s, size_t a, const struct rb *in)
 {
 	struct agg *ag = &n->aggs[a];
@@ -200,6 +335,8 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	if ((error = exec_eval(ag->arg, in, &v)) < 0)
 		return error;
 	size_t sv = STRIDE(ag->arg);
+	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK)
+		return collect_add(ag, r, gid, v, sv, in);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
 		return 0;
 	for (size_t i = 0; i < rows; i++) {
@@ -219,7 +356,9 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 			r->cnt[g]++;
 			switch (v->type) {
 			case TYPE_INT64:
-				if (__builtin_add_overflow(r->isum[g], v->i64[k], &r->isum[g]))
+				/* AVG of INT64 averages fsum, in FLOAT64 as BigQuery
+				 * does: only SUM overflows */
+				if (__builtin_add_overflow(r->isum[g], v->i64[k], &r->isum[g]) && ag->kind == AG_SUM)
 					return error_setcode(PIPE_EUSAGE, "int64 overflow: SUM");
 				r->fsum[g] += (double)v->i64[k];
 				break;
@@ -387,6 +526,11 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			memset(&r->best, 0, sizeof r->best);
 			continue;
 		}
+		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK) {
+			if ((error = collect_result(ag, r, s->ngroups, v)) < 0)
+				return error;
+			continue;
+		}
 		vec_init(v, ag->type);
 		vec_reserve(v, s->ngroups + 1);
 		for (size_t g = 0; g < s->ngroups; g++) {
@@ -468,6 +612,7 @@ void agg_free_state(struct node *n)
 		vec_free(&r->dvals);
 		free(r->dgroup);
 		free(r->dtable);
+		collect_free(&n->aggs[a], r);
 	}
 	free(s->runs);
 	free(s->table);

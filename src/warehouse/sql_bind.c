@@ -79,13 +79,75 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b)
 	return true;
 }
 
+/* An aggregate's own ORDER BY, LIMIT and IGNORE NULLS, and a subscript,
+ * where they belong: STRING_AGG and ARRAY_AGG, and ARRAY_AGG(...)[k]
+ * (pipe has no ARRAY type, but takes the element of one). */
+static int check_agg_extras(struct binder *b, const struct ast *a)
+{
+	const struct sql_func *fn = sql_func_find(a->name);
+	bool ordered = fn && (fn->kind & FN_ORDERED) && !a->over;
+	bool array = fn && !strcmp(fn->name, "ARRAY_AGG");
+	if (!ordered && (a->nagg_order || a->has_limit || a->ignore_nulls))
+		return sql_error_at(b->src, a->line, a->col, "ORDER BY, LIMIT and IGNORE NULLS in a call are supported "
+				    "in STRING_AGG and ARRAY_AGG only");
+	if (a->has_pick && !array)
+		return sql_error_at(b->src, a->line, a->col, "Element access is supported on ARRAY_AGG(...) only: "
+				    "pipe has no ARRAY type");
+	if (array && !a->has_pick)
+		return sql_error_at(b->src, a->line, a->col, "ARRAY_AGG is supported as ARRAY_AGG(...)[OFFSET(n)] "
+				    "only: pipe has no ARRAY type");
+	if (a->distinct && a->nagg_order && (a->nagg_order != 1 || !bind_ast_equal(a->agg_order[0].expr, a->args[0])))
+		return sql_error_at(b->src, a->line, a->col, "An aggregate function that has both DISTINCT and ORDER BY "
+				    "arguments can only ORDER BY expressions that are arguments to the function");
+	return 0;
+}
+
+/* STRING_AGG's separator and the ORDER BY keys, bound before the groups
+ * as the argument is. */
+static int bind_agg_order(struct binder *b, const struct ast *a, struct agg *g)
+{
+	int error;
+	g->limit = a->has_limit ? a->agg_limit : -1;
+	g->pick = a->pick;
+	g->pick_safe = a->pick_safe;
+	g->ignore_nulls = a->ignore_nulls;
+	if (g->kind == AG_STRING_AGG) {
+		struct pexpr *sep = NULL;
+		if (a->nargs < 2) {
+			g->sep = xstrdup(",");
+		} else if ((error = bind_expr(b, a->args[1], &sep)) < 0) {
+			return error;
+		} else if (sep->kind != X_CONST || sep->type != TYPE_STRING || sep->lit.is_null) {
+			pexpr_free(sep);
+			return sql_error_at(b->src, a->args[1]->line, a->args[1]->col,
+					    "STRING_AGG's delimiter must be a constant STRING");
+		} else {
+			g->sep = xstrndup(sep->lit.s.p ? sep->lit.s.p : "", sep->lit.s.len);
+			pexpr_free(sep);
+		}
+	}
+	g->order = xcalloc(a->nagg_order + 1, sizeof *g->order);
+	g->okeys = xcalloc(a->nagg_order + 1, sizeof *g->okeys);
+	for (size_t k = 0; k < a->nagg_order; k++) {
+		const struct order_item *o = &a->agg_order[k];
+		if (bind_has_agg(o->expr))
+			return sql_error_at(b->src, o->expr->line, o->expr->col, "Aggregations of aggregations are not allowed");
+		if ((error = bind_expr(b, o->expr, &g->order[k])) < 0)
+			return error;
+		g->norder++;
+		g->okeys[k].desc = o->desc;
+		g->okeys[k].nulls_first = o->nulls ? o->nulls == 1 : !o->desc;
+	}
+	return 0;
+}
+
 static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	const struct sql_func *fn = sql_func_find(a->name);
 	if (!b->post)
 		return sql_error_at(b->src, a->line, a->col, "Aggregate function %s not allowed in %s",
 				    fn->name, b->clause ? b->clause : "this context");
-	struct agg g = {.kind = fn->agg, .distinct = a->distinct};
+	struct agg g = {.kind = fn->agg, .distinct = a->distinct || (fn->kind & FN_DISTINCT)};
 	int error;
 	if (g.kind == AG_COUNT && a->nargs == 1 && a->args[0]->kind == A_STAR) {
 		if (a->distinct)
@@ -105,11 +167,15 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		b->clause = "the argument of an aggregate";
 		b->allow_window = false;
 		error = bind_expr(b, a->args[0], &g.arg);
+		if (error >= 0 && (fn->kind & FN_ORDERED))
+			error = bind_agg_order(b, a, &g);
 		b->post = true;
 		b->clause = clause;
 		b->allow_window = allow_window;
-		if (error < 0)
+		if (error < 0) {
+			agg_clear(&g);
 			return error;
+		}
 	}
 	enum type t = g.arg ? g.arg->type : TYPE_INT64;
 	g.type = fn->check(&(struct pexpr){.args = &g.arg, .nargs = g.arg ? 1 : 0});
@@ -118,7 +184,12 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 	/* SUM and AVG add up their argument's type: a NULL literal's is INT64 */
 	if ((g.kind == AG_SUM || g.kind == AG_AVG) &&
 	    (error = resolve_coerce(b, &g.arg, t == TYPE_NULL ? TYPE_INT64 : t)) < 0) {
-		pexpr_free(g.arg);
+		agg_clear(&g);
+		return error;
+	}
+	/* STRING_AGG and ARRAY_AGG keep values of their result's type */
+	if ((g.kind == AG_STRING_AGG || g.kind == AG_ARRAY_PICK) && (error = resolve_coerce(b, &g.arg, g.type)) < 0) {
+		agg_clear(&g);
 		return error;
 	}
 	b->aggs = xrealloc(b->aggs, (b->naggs + 1) * sizeof *b->aggs);
@@ -130,7 +201,7 @@ nosig:
 	error = sql_error_at(b->src, a->line, a->col,
 			     "No matching signature for aggregate function %s for argument types: %s", fn->name,
 			     resolve_display_type(t));
-	pexpr_free(g.arg);
+	agg_clear(&g);
 	return error;
 }
 
@@ -460,6 +531,8 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 				    "Number of arguments does not match for function %s", fn->name);
 	e = px_new(X_FUNC, TYPE_NULL, a);
 	e->fn = fn;
+	if (fn->kind & FN_NOW)
+		px_add(e, px_const(value_timestamp(b->plan->now_us), a));
 	for (size_t i = 0; i < a->nargs; i++) {
 		struct pexpr *x = NULL;
 		if ((int)i == fn->part_arg)
@@ -582,6 +655,8 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return 0;
 	}
 	case A_CALL:
+		if ((error = check_agg_extras(b, a)) < 0)
+			return error;
 		if (a->over)
 			return bind_window(b, a, out);
 		if (is_agg(a))
@@ -798,6 +873,18 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		}
 		if ((error = bind_expr(b, a->args[0], &e)) < 0)
 			return error;
+		/* a float literal cast to NUMERIC is read from its digits, not
+		 * through a double: CAST(9999999.999999999 AS NUMERIC) is exact */
+		const struct ast *lit = a->args[0];
+		if (t == TYPE_NUMERIC && lit->kind == A_FLOAT && e->kind == X_CONST) {
+			struct value v;
+			if (value_parse(TYPE_NUMERIC, lit->s, strlen(lit->s), &v) >= 0) {
+				pexpr_free(e);
+				*out = px_const(v, a);
+				return 0;
+			}
+			error_clear();
+		}
 		if (e->type != TYPE_NULL && e->type != t && !cast_allowed(e->type, t)) {
 			error = sql_error_at(b->src, a->line, a->col, "Invalid cast from %s to %s",
 					     type_name(e->type), type_name(t));

@@ -328,7 +328,8 @@ static void set_add(struct subq_set *s, const struct vec *v, size_t i)
 }
 
 /* Three-valued: TRUE when x is in the set; else NULL when x or a value of
- * the set is NULL; FALSE for an empty set whatever x is. */
+ * the set is NULL; FALSE for an empty set whatever x is.  NaN is in no set
+ * (NaN = NaN is false), though the set, grouping-like, holds one. */
 static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 {
 	size_t sa = STRIDE(e->args[0]), slot;
@@ -340,7 +341,7 @@ static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 			r = s->has_null && !s->empty ? 2 : 0;
 		else if (a->nulls[i * sa])
 			r = 2;
-		else if (set_find(s, a, i * sa, &slot))
+		else if (!(a->type == TYPE_FLOAT64 && isnan(a->f64[i * sa])) && set_find(s, a, i * sa, &slot))
 			r = 1;
 		else
 			r = s->has_null ? 2 : 0;
@@ -486,8 +487,8 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 				int c = value_compare(&v, &w);
 				if (c == 0)
 					r = 1;
-				else if (c == CMP_UNKNOWN)
-					r = 2;
+				else if (c == CMP_UNKNOWN && w.is_null)
+					r = 2; /* NaN equals nothing: FALSE, not unknown */
 			}
 			e->out.nulls[i] = r == 2;
 			e->out.b[i] = r == 2 ? 0 : (r == 1) != e->negated;

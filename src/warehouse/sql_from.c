@@ -184,8 +184,17 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		return error;
 	}
 	size_t nl = scope->n;
-	error = plan_from(b, f->right, &r, scope);
+	/* a join in parentheses on the right numbers its columns from its
+	 * own first, and its ON sees only them: planned in a scope of its own */
+	struct scope rscope = {0};
+	error = plan_from(b, f->right, &r, f->right->kind == F_JOIN ? &rscope : scope);
 	b->where_hint = hint;
+	if (rscope.n) {
+		scope->v = xrealloc(scope->v, (scope->n + rscope.n) * sizeof *scope->v);
+		memcpy(scope->v + scope->n, rscope.v, rscope.n * sizeof *rscope.v);
+		scope->n += rscope.n;
+	}
+	free(rscope.v);
 	if (error < 0) {
 		node_free(l);
 		return error;

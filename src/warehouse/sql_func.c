@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -647,6 +648,399 @@ static int row_extract(struct pexpr *e, const struct value *a, struct value *out
 	return 0;
 }
 
+/* --- IEEE floats --- */
+
+static enum type check_is_nan(struct pexpr *e) { return is_num(T(0)) ? TYPE_BOOL : NOSIG; }
+
+static int row_is_nan(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	double x = as_double(&a[0]);
+	*out = value_bool(e->fn->name[3] == 'N' ? isnan(x) : isinf(x));
+	return 0;
+}
+
+static enum type check_ieee_divide(struct pexpr *e) { return is_num(T(0)) && is_num(T(1)) ? TYPE_FLOAT64 : NOSIG; }
+
+/* x / y by IEEE 754: division by zero is +-inf or NaN, not an error */
+static int row_ieee_divide(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = value_float64(as_double(&a[0]) / as_double(&a[1]));
+	return 0;
+}
+
+/* --- CURRENT_DATE, CURRENT_DATETIME, CURRENT_TIMESTAMP --- */
+
+/* The binder passes the statement's one time (FN_NOW); UTC. */
+static enum type check_now(struct pexpr *e)
+{
+	const char *n = e->fn->name;
+	return strcmp(n, "CURRENT_DATE") == 0 ? TYPE_DATE : strcmp(n, "CURRENT_DATETIME") == 0 ? TYPE_DATETIME
+											      : TYPE_TIMESTAMP;
+}
+
+static int row_now(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int32_t days;
+	int64_t rest;
+	*out = a[0];
+	out->type = e->type;
+	if (e->type == TYPE_DATE) {
+		split_micros(a[0].us, &days, &rest);
+		*out = value_date(days);
+	}
+	return 0;
+}
+
+/* --- regular expressions: RE2's syntax, read by POSIX regex.h ---
+ *
+ * BigQuery's patterns are RE2's.  regex.h reads POSIX extended ones, which
+ * mostly agree; the pattern is translated where they differ (\d, . not
+ * matching a newline, escapes inside [ ], (?:...), a leading (?i)), and
+ * refused where regex.h would read it differently and no translation
+ * helps (non-greedy quantifiers, other (?...) groups, \A \z \p \Q and
+ * back references).  What still differs is in docs/sql.md. */
+
+struct regex {
+	char *pattern; /* as written, to reuse the compiled one while it repeats */
+	size_t len;
+	regex_t re;
+	bool compiled;
+	size_t ncaps;  /* the pattern's capturing groups */
+	size_t caps[10]; /* capturing group i + 1 is the compiled pattern's group caps[i] */
+	struct buf text; /* the row's string, NUL-terminated for regexec */
+};
+
+static void regex_free(void *p)
+{
+	struct regex *rx = p;
+	if (!rx)
+		return;
+	if (rx->compiled)
+		regfree(&rx->re);
+	free(rx->pattern);
+	buf_free(&rx->text);
+	free(rx);
+}
+
+static int regex_refuse(const char *pattern, const char *why)
+{
+	return error_setcode(PIPE_EUSAGE, "Cannot parse regular expression: %s in \"%s\" (pipe reads RE2's syntax "
+			     "with POSIX regex.h: see docs/sql.md)", why, pattern);
+}
+
+/* [ ... ] from p (at the [) into out; *end: after the ] */
+static int regex_class(const char *pattern, const char *p, const char *end, struct buf *out, const char **next)
+{
+	struct buf body = BUF_INIT;
+	bool neg = false, close = false, dash = false, caret = false;
+	int error = 0;
+	p++;
+	if (p < end && *p == '^')
+		neg = true, p++;
+	if (p < end && *p == ']')
+		close = true, p++;
+	for (;;) {
+		if (p >= end) {
+			error = regex_refuse(pattern, "missing ]");
+			goto done;
+		}
+		if (*p == ']')
+			break;
+		if (*p == '[' && p + 1 < end && p[1] == ':') {
+			const char *q = p + 2;
+			while (q + 1 < end && !(q[0] == ':' && q[1] == ']'))
+				q++;
+			if (q + 1 >= end) {
+				error = regex_refuse(pattern, "missing :]");
+				goto done;
+			}
+			buf_add(&body, p, (size_t)(q + 2 - p));
+			p = q + 2;
+			continue;
+		}
+		if (*p != '\\') {
+			buf_putc(&body, *p++);
+			continue;
+		}
+		if (++p >= end) {
+			error = regex_refuse(pattern, "trailing \\");
+			goto done;
+		}
+		char c = *p++;
+		switch (c) {
+		case 'd': buf_puts(&body, "0-9"); break;
+		case 'w': buf_puts(&body, "[:alnum:]_"); break;
+		case 's': buf_puts(&body, "[:space:]"); break;
+		case 'n': buf_putc(&body, '\n'); break;
+		case 't': buf_putc(&body, '\t'); break;
+		case 'r': buf_putc(&body, '\r'); break;
+		case ']': close = true; break;
+		case '-': dash = true; break;
+		case '^': caret = true; break;
+		default:
+			if (!ispunct((unsigned char)c)) {
+				char why[48];
+				snprintf(why, sizeof why, "\\%c inside [ ]", c);
+				error = regex_refuse(pattern, why);
+				goto done;
+			}
+			buf_putc(&body, c); /* \. \\ \[ ...: the character itself */
+		}
+	}
+	*next = p + 1;
+	if (caret && !neg && !close && !dash && body.len == 0) {
+		buf_puts(out, "\\^");
+		goto done;
+	}
+	/* POSIX has no escapes in [ ]: ] goes first, ^ after the first, - last */
+	buf_putc(out, '[');
+	if (neg)
+		buf_putc(out, '^');
+	if (close)
+		buf_putc(out, ']');
+	buf_add(out, body.data, body.len);
+	if (caret)
+		buf_putc(out, '^');
+	if (dash)
+		buf_putc(out, '-');
+	buf_putc(out, ']');
+done:
+	buf_free(&body);
+	return error;
+}
+
+/* RE2's pattern into POSIX extended syntax, into out. */
+static int regex_translate(struct regex *rx, const char *pattern, size_t len, struct buf *out, int *cflags)
+{
+	const char *p = pattern, *end = pattern + len;
+	size_t groups = 0;
+	int error;
+	if (len >= 4 && memcmp(p, "(?i)", 4) == 0) {
+		*cflags |= REG_ICASE;
+		p += 4;
+	}
+	while (p < end) {
+		char c = *p;
+		if ((c == '*' || c == '+' || c == '?' || c == '}') && p + 1 < end && p[1] == '?')
+			return regex_refuse(pattern, "a non-greedy quantifier");
+		if (c == '[') {
+			if ((error = regex_class(pattern, p, end, out, &p)) < 0)
+				return error;
+			continue;
+		}
+		if (c == '.') {
+			buf_puts(out, "[^\n]"); /* RE2's . is not a newline */
+			p++;
+			continue;
+		}
+		if (c == '(') {
+			groups++;
+			if (p + 1 < end && p[1] == '?') {
+				if (p + 2 >= end || p[2] != ':')
+					return regex_refuse(pattern, "a (? group other than (?:");
+				p += 2; /* (?:x) is (x), a group EXTRACT does not return */
+			} else if (rx->ncaps < 10) {
+				rx->caps[rx->ncaps++] = groups;
+			} else {
+				return regex_refuse(pattern, "more than 10 capturing groups");
+			}
+			buf_putc(out, '(');
+			p++;
+			continue;
+		}
+		if (c != '\\') {
+			buf_putc(out, c);
+			p++;
+			continue;
+		}
+		if (++p >= end)
+			return regex_refuse(pattern, "trailing \\");
+		c = *p++;
+		switch (c) {
+		case 'd': buf_puts(out, "[0-9]"); break;
+		case 'D': buf_puts(out, "[^0-9]"); break;
+		case 'w': case 'W': case 's': case 'S': case 'b': case 'B':
+			buf_putc(out, '\\'); /* GNU regex's own, as RE2's */
+			buf_putc(out, c);
+			break;
+		case 'n': buf_putc(out, '\n'); break;
+		case 't': buf_putc(out, '\t'); break;
+		case 'r': buf_putc(out, '\r'); break;
+		default:
+			if (!ispunct((unsigned char)c)) {
+				char why[32];
+				snprintf(why, sizeof why, "\\%c", c);
+				return regex_refuse(pattern, why);
+			}
+			/* an escaped special keeps its escape; other punctuation
+			 * is itself (GNU reads \< \> \' \` as anchors) */
+			if (strchr(".[]()*+?{}|^$\\", c))
+				buf_putc(out, '\\');
+			buf_putc(out, c);
+		}
+	}
+	return 0;
+}
+
+/* The compiled pattern for this row: the last one, while it repeats. */
+static int regex_get(struct pexpr *e, struct str pattern, struct regex **out)
+{
+	struct regex *rx = e->fnstate;
+	if (rx && rx->len == pattern.len && memcmp(rx->pattern, pattern.p, pattern.len) == 0) {
+		*out = rx;
+		return 0;
+	}
+	regex_free(rx);
+	e->fnstate = rx = xcalloc(1, sizeof *rx);
+	e->fnstate_free = regex_free;
+	rx->pattern = xstrndup(pattern.p, pattern.len);
+	rx->len = pattern.len;
+	struct buf posix = BUF_INIT;
+	int cflags = REG_EXTENDED, error;
+	if ((error = regex_translate(rx, rx->pattern, rx->len, &posix, &cflags)) < 0)
+		goto done;
+	if (e->fn->name[7] == 'E' && rx->ncaps > 1) { /* REGEXP_EXTRACT */
+		error = error_setcode(PIPE_EUSAGE, "Regular expressions passed into extraction functions must not "
+				      "have more than 1 capturing group");
+		goto done;
+	}
+	int rc = regcomp(&rx->re, buf_cstr(&posix), cflags);
+	if (rc != 0) {
+		char msg[128];
+		regerror(rc, &rx->re, msg, sizeof msg);
+		error = error_setcode(PIPE_EUSAGE, "Cannot parse regular expression: %s", msg);
+		goto done;
+	}
+	rx->compiled = true;
+	*out = rx;
+done:
+	buf_free(&posix);
+	if (error < 0) {
+		regex_free(rx);
+		e->fnstate = NULL;
+	}
+	return error;
+}
+
+/* The first match in s from byte at: false when there is none.  The
+ * string is copied with a NUL after it: regexec may look for one even
+ * with REG_STARTEND (sanitizers' interceptors do). */
+static bool regex_match(struct regex *rx, struct str s, size_t at, regmatch_t *m, size_t nm)
+{
+	if (at == 0) {
+		buf_clear(&rx->text);
+		if (s.len)
+			buf_add(&rx->text, s.p, s.len);
+	}
+	m[0].rm_so = (regoff_t)at;
+	m[0].rm_eo = (regoff_t)s.len;
+	return regexec(&rx->re, buf_cstr(&rx->text), nm, m, REG_STARTEND | (at ? REG_NOTBOL : 0)) == 0;
+}
+
+static enum type check_regexp(struct pexpr *e)
+{
+	for (size_t i = 0; i < e->nargs; i++)
+		if (!is_str(T(i)))
+			return NOSIG;
+	return e->fn->name[7] == 'C' ? TYPE_BOOL : TYPE_STRING;
+}
+
+static int row_regexp_contains(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	struct regex *rx;
+	regmatch_t m[1];
+	int error = regex_get(e, a[1].s, &rx);
+	if (error < 0)
+		return error;
+	*out = value_bool(regex_match(rx, a[0].s, 0, m, 1));
+	return 0;
+}
+
+/* REGEXP_EXTRACT(s, re): the capturing group's match, or the whole match
+ * without one; NULL without a match. */
+static int row_regexp_extract(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct regex *rx;
+	regmatch_t m[12];
+	int error = regex_get(e, a[1].s, &rx);
+	if (error < 0)
+		return error;
+	size_t g = rx->ncaps ? rx->caps[0] : 0;
+	if (!regex_match(rx, a[0].s, 0, m, 12) || m[g].rm_so < 0) {
+		*out = value_null(TYPE_STRING);
+		return 0;
+	}
+	*out = str_out(mem, a[0].s.p ? a[0].s.p + m[g].rm_so : "", (size_t)(m[g].rm_eo - m[g].rm_so));
+	return 0;
+}
+
+/* REGEXP_REPLACE(s, re, with): every match, left to right, not
+ * overlapping; with's \1..\9 are the groups, \0 the match, \\ a \. */
+static int row_regexp_replace(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct regex *rx;
+	regmatch_t m[12];
+	struct str s = a[0].s, with = a[2].s;
+	struct buf b = BUF_INIT;
+	if (!s.p)
+		s.p = ""; /* an empty string may have no bytes */
+	int error = regex_get(e, a[1].s, &rx);
+	if (error < 0)
+		return error;
+	size_t at = 0;
+	regoff_t last_end = -1; /* the end of the last non-empty match */
+	while (at <= s.len && regex_match(rx, s, at, m, 12)) {
+		size_t so = (size_t)m[0].rm_so, eo = (size_t)m[0].rm_eo;
+		if (so == eo && (regoff_t)so == last_end) {
+			/* no empty match right after a match, as RE2 */
+			if (so >= s.len)
+				break;
+			size_t step = utf8_offset(s.p + so, s.len - so, 1);
+			buf_add(&b, s.p + at, so + step - at);
+			at = so + step;
+			continue;
+		}
+		buf_add(&b, s.p + at, so - at);
+		for (size_t i = 0; i < with.len; i++) {
+			if (with.p[i] != '\\') {
+				buf_putc(&b, with.p[i]);
+				continue;
+			}
+			char c = i + 1 < with.len ? with.p[++i] : 0;
+			if (c == '\\') {
+				buf_putc(&b, '\\');
+			} else if (c >= '0' && c <= '9' && (size_t)(c - '0') <= rx->ncaps) {
+				size_t g = c == '0' ? 0 : rx->caps[c - '1'];
+				if (m[g].rm_so >= 0)
+					buf_add(&b, s.p + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+			} else {
+				buf_free(&b);
+				return error_setcode(PIPE_EUSAGE, "Invalid REGEXP_REPLACE pattern: \\%c in the replacement "
+						     "names no capturing group", c ? c : ' ');
+			}
+		}
+		if (eo > so) {
+			last_end = (regoff_t)eo;
+			at = eo;
+		} else if (so < s.len) {
+			size_t step = utf8_offset(s.p + so, s.len - so, 1);
+			buf_add(&b, s.p + so, step);
+			at = so + step;
+		} else {
+			at = s.len + 1;
+		}
+	}
+	if (at < s.len)
+		buf_add(&b, s.p + at, s.len - at);
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 0;
+}
+
 /* --- aggregates and analytic functions: their one value argument --- */
 
 static enum type check_int64(struct pexpr *e)
@@ -680,6 +1074,14 @@ static enum type check_min_max(struct pexpr *e)
 	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
 }
 
+static enum type check_string_agg(struct pexpr *e)
+{
+	return T(0) == TYPE_NULL || T(0) == TYPE_STRING ? TYPE_STRING : T(0) == TYPE_BYTES ? TYPE_BYTES : NOSIG;
+}
+
+/* ARRAY_AGG(x ...)[OFFSET(k)]: an element, of x's type */
+static enum type check_array_pick(struct pexpr *e) { return T(0) == TYPE_NULL ? TYPE_INT64 : T(0); }
+
 /* LAG, LEAD, FIRST_VALUE, LAST_VALUE: a value of the argument */
 static enum type check_value(struct pexpr *e) { return T(0); }
 
@@ -690,6 +1092,9 @@ static const struct sql_func funcs[] = {
 	{"CEILING", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"CONCAT", FN_SCALAR, 1, 64, -1, false, check_concat, row_concat, 0, 0},
 	{"CONTAINS_SUBSTR", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_contains, 0, 0},
+	{"CURRENT_DATE", FN_SCALAR | FN_NOW, 0, 0, -1, false, check_now, row_now, 0, 0},
+	{"CURRENT_DATETIME", FN_SCALAR | FN_NOW, 0, 0, -1, false, check_now, row_now, 0, 0},
+	{"CURRENT_TIMESTAMP", FN_SCALAR | FN_NOW, 0, 0, -1, false, check_now, row_now, 0, 0},
 	{"DATE", FN_SCALAR, 1, 3, -1, false, check_date, row_date, 0, 0},
 	{"DATETIME", FN_SCALAR, 1, 1, -1, false, check_datetime, row_datetime, 0, 0},
 	{"DATETIME_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
@@ -703,6 +1108,9 @@ static const struct sql_func funcs[] = {
 	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"GREATEST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
+	{"IEEE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_ieee_divide, row_ieee_divide, 0, 0},
+	{"IS_INF", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
+	{"IS_NAN", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},
 	{"LOWER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
@@ -711,6 +1119,9 @@ static const struct sql_func funcs[] = {
 	{"NULLIF", FN_SCALAR, 2, 2, -1, true, check_same2, row_nullif, 0, 0},
 	{"POW", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
 	{"POWER", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
+	{"REGEXP_CONTAINS", FN_SCALAR, 2, 2, -1, false, check_regexp, row_regexp_contains, 0, 0},
+	{"REGEXP_EXTRACT", FN_SCALAR, 2, 2, -1, false, check_regexp, row_regexp_extract, 0, 0},
+	{"REGEXP_REPLACE", FN_SCALAR, 3, 3, -1, false, check_regexp, row_regexp_replace, 0, 0},
 	{"REPLACE", FN_SCALAR, 3, 3, -1, false, check_replace, row_replace, 0, 0},
 	{"ROUND", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
 	{"RTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
@@ -730,11 +1141,14 @@ static const struct sql_func funcs[] = {
 	{"IFNULL", FN_CONDITIONAL, 2, 2, -1, false, NULL, NULL, 0, 0},
 	/* aggregates; all but COUNTIF and ANY_VALUE also analytic */
 	{"ANY_VALUE", FN_AGGREGATE, 1, 1, -1, false, check_min_max, NULL, AG_ANY, 0},
+	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE | FN_DISTINCT, 1, 1, -1, false, check_int64, NULL, AG_COUNT, 0},
+	{"ARRAY_AGG", FN_AGGREGATE | FN_ORDERED, 1, 1, -1, false, check_array_pick, NULL, AG_ARRAY_PICK, 0},
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
 	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},
 	{"COUNTIF", FN_AGGREGATE, 1, 1, -1, false, check_countif, NULL, AG_COUNTIF, 0},
 	{"MAX", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MAX, W_AGG},
 	{"MIN", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MIN, W_AGG},
+	{"STRING_AGG", FN_AGGREGATE | FN_ORDERED, 1, 2, -1, false, check_string_agg, NULL, AG_STRING_AGG, 0},
 	{"SUM", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_sum, NULL, AG_SUM, W_AGG},
 	/* analytic functions only */
 	{"DENSE_RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_DENSE_RANK},

@@ -16,6 +16,9 @@ enum func_kind {
 	FN_AGGREGATE = 2,
 	FN_WINDOW = 4,      /* fn(...) OVER (...) */
 	FN_CONDITIONAL = 8, /* IF, IFNULL, COALESCE: the binder makes a CASE or COALESCE of them */
+	FN_NOW = 16,        /* CURRENT_DATE...: the binder passes the statement's time as the one argument */
+	FN_DISTINCT = 32,   /* an aggregate that is always DISTINCT (APPROX_COUNT_DISTINCT) */
+	FN_ORDERED = 64,    /* an aggregate with its own ORDER BY and LIMIT (STRING_AGG, ARRAY_AGG) */
 };
 
 struct sql_func {

@@ -2,7 +2,8 @@
  *
  * Identifiers are plain ([A-Za-z_][A-Za-z0-9_]*) or backticked; a backticked
  * name may hold dots (`project.dataset.table`), which the parser splits.
- * Strings are '...' or "..." with backslash escapes; comments are --, # and
+ * Integers are decimal or hex (0x1F); strings are '...' or "..." with
+ * backslash escapes, or raw (r'...', for regular expressions) without; comments are --, # and
  * C-style.  Reserved words are BigQuery's list, so that error messages can
  * say "keyword FROM" as BigQuery does. */
 #include <ctype.h>
@@ -71,7 +72,9 @@ static void push(struct sql_tokens *t, size_t *cap, enum sql_tok kind, char *tex
 	t->v[t->n++] = (struct sql_token){kind, text, false, line, col};
 }
 
-static int lex_string(const char *src, const char **pp, int line, int col, char **out)
+/* A string from its quote at *pp; raw (r'...'): backslashes are kept,
+ * and a backslash before the quote does not end the string. */
+static int lex_string(const char *src, const char **pp, bool raw, int line, int col, char **out)
 {
 	const char *p = *pp;
 	char q = *p++;
@@ -80,6 +83,11 @@ static int lex_string(const char *src, const char **pp, int line, int col, char 
 		if (!*p || *p == '\n') {
 			buf_free(&b);
 			return sql_error_at(src, line, col, "Syntax error: Unclosed string literal");
+		}
+		if (raw && *p == '\\' && p[1] && p[1] != '\n') {
+			buf_add(&b, p, 2);
+			p += 2;
+			continue;
 		}
 		if (*p == '\\' && p[1]) {
 			p++;
@@ -163,6 +171,14 @@ int sql_lex(const char *src, struct sql_tokens *out)
 				}
 			continue;
 		}
+		if ((*p == 'r' || *p == 'R') && (p[1] == '\'' || p[1] == '"')) {
+			char *s = NULL;
+			p++;
+			if ((error = lex_string(src, &p, true, line, col, &s)) < 0)
+				goto done;
+			push(out, &cap, TK_STRING, s, line, col);
+			continue;
+		}
 		if (isalpha((unsigned char)*p) || *p == '_') {
 			const char *s = p;
 			while (isalnum((unsigned char)*p) || *p == '_')
@@ -191,15 +207,19 @@ int sql_lex(const char *src, struct sql_tokens *out)
 		if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
 			const char *s = p;
 			bool isfloat = false;
-			while (isdigit((unsigned char)*p))
+			bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2]);
+			if (hex)
+				for (p += 2; isxdigit((unsigned char)*p); p++)
+					;
+			while (!hex && isdigit((unsigned char)*p))
 				p++;
-			if (*p == '.') {
+			if (!hex && *p == '.') {
 				isfloat = true;
 				p++;
 				while (isdigit((unsigned char)*p))
 					p++;
 			}
-			if ((*p == 'e' || *p == 'E') &&
+			if (!hex && (*p == 'e' || *p == 'E') &&
 			    (isdigit((unsigned char)p[1]) ||
 			     ((p[1] == '+' || p[1] == '-') && isdigit((unsigned char)p[2])))) {
 				isfloat = true;
@@ -216,7 +236,7 @@ int sql_lex(const char *src, struct sql_tokens *out)
 		}
 		if (*p == '\'' || *p == '"') {
 			char *s = NULL;
-			if ((error = lex_string(src, &p, line, col, &s)) < 0)
+			if ((error = lex_string(src, &p, false, line, col, &s)) < 0)
 				goto done;
 			push(out, &cap, TK_STRING, s, line, col);
 			continue;

@@ -39,7 +39,17 @@ void pexpr_free(struct pexpr *e)
 	if (e->set.init)
 		vec_free(&e->set.vals);
 	free(e->set.table);
+	if (e->fnstate_free)
+		e->fnstate_free(e->fnstate);
 	free(e);
+}
+
+void agg_clear(struct agg *g)
+{
+	pexpr_free(g->arg);
+	pexprs_free(g->order, g->norder);
+	free(g->okeys);
+	free(g->sep);
 }
 
 /* Frees n expressions and the array that holds them (NULL: none). */
@@ -123,7 +133,7 @@ void node_free(struct node *n)
 	pexprs_free(n->exprs, n->ncols);
 	pexprs_free(n->keys, n->nkeys);
 	for (size_t i = 0; i < n->naggs; i++)
-		pexpr_free(n->aggs[i].arg);
+		agg_clear(&n->aggs[i]);
 	free(n->aggs);
 	pexprs_free(n->lkeys, n->njoinkeys);
 	pexprs_free(n->rkeys, n->njoinkeys);

@@ -8,10 +8,12 @@
  * operators) and each node's height, and refuses either beyond
  * SQL_MAX_DEPTH, so a left-deep chain a+b+c+... is refused at its
  * 1,001st term, before it is built. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util.h"
+#include "date.h"
 #include "sql_parser.h"
 
 static void describe(struct sql_token *t, struct buf *b)
@@ -153,9 +155,44 @@ static int parse_alias(struct parser *p, char **alias)
 	return 0;
 }
 
+static struct from *parse_from(struct parser *p, int *error);
+static struct from *parse_unnest(struct parser *p, int *error);
+static struct select *rows_tree(struct select *u);
+
+/* ( from_item JOIN ... ): joins in parentheses, one item of the join
+ * around them.  "((" may also open a query in parentheses: when no join
+ * parses, *error stays 0 and the caller reads a subquery instead. */
+static struct from *parse_paren_join(struct parser *p, int *error)
+{
+	size_t start = p->pos;
+	if (is_kw(peek2(p), "SELECT") || is_kw(peek2(p), "WITH") || !parse_enter(p, error))
+		return NULL;
+	p->pos++;
+	struct from *j = parse_from(p, error);
+	p->depth--;
+	if (j && accept_op(p, ")"))
+		return j;
+	from_free(j);
+	if (is_op(&p->t.v[start + 1], "(")) {
+		p->pos = start;
+		error_clear();
+		*error = 0;
+	} else if (j) {
+		*error = parse_expect_op(p, ")");
+	}
+	return NULL;
+}
+
 static struct from *parse_from_item(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
+	if (accept_kw(p, "UNNEST"))
+		return parse_unnest(p, error);
+	if (is_op(t, "(")) {
+		struct from *j = parse_paren_join(p, error);
+		if (j || *error < 0)
+			return j;
+	}
 	struct from *f = xcalloc(1, sizeof *f);
 	f->line = t->line;
 	f->col = t->col;
@@ -550,7 +587,345 @@ void sql_stmt_free(struct stmt *s)
 	for (size_t i = 0; i < s->ncolumns; i++)
 		free(s->columns[i]);
 	free(s->columns);
+	for (size_t i = 0; i < s->ndecls; i++) {
+		free(s->decls[i].name);
+		free(s->decls[i].type);
+	}
+	free(s->decls);
 	free(s);
+}
+
+/* (name TYPE [NOT NULL], ...) of CREATE TABLE; the type is checked when
+ * the statement runs. */
+static int parse_column_decls(struct parser *p, struct stmt *s)
+{
+	int error = 0;
+	do {
+		struct column_decl d = {0};
+		struct sql_token *t = peek(p);
+		if (!(d.name = parse_ident(p, &error)))
+			return error;
+		s->decls = xrealloc(s->decls, (s->ndecls + 1) * sizeof *s->decls);
+		s->decls[s->ndecls++] = d;
+		if ((error = check_field_name(p, t, d.name)) < 0)
+			return error;
+		if (peek(p)->kind != TK_IDENT || peek(p)->quoted)
+			return parse_expected(p, "type name");
+		s->decls[s->ndecls - 1].line = peek(p)->line;
+		s->decls[s->ndecls - 1].col = peek(p)->col;
+		s->decls[s->ndecls - 1].type = xstrdup(peek(p)->text);
+		p->pos++;
+		if (is_op(peek(p), "(") || is_op(peek(p), "<"))
+			return sql_error_at(p->src, peek(p)->line, peek(p)->col,
+					    "Parameterized, ARRAY and STRUCT types are not supported in CREATE TABLE");
+		if (accept_kw(p, "NOT")) {
+			if ((error = parse_expect_kw(p, "NULL")) < 0)
+				return error;
+			s->decls[s->ndecls - 1].not_null = true;
+		}
+	} while (accept_op(p, ","));
+	return parse_expect_op(p, ")");
+}
+
+/* arms[0] UNION ALL arms[1] ... as a select (taking arms) */
+static struct select *union_all(struct select **arms, size_t n)
+{
+	struct select *u = xcalloc(1, sizeof *u);
+	u->line = arms[0]->line;
+	u->col = arms[0]->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	u->arms = xcalloc(n + 1, sizeof *u->arms);
+	memcpy(u->arms, arms, n * sizeof *arms);
+	u->narms = n;
+	measure_select(u);
+	return u;
+}
+
+/* VALUES (v, ...), (v, ...): the rows as SELECT v, ... UNION ALL SELECT
+ * v, ..., so that the columns take their common types as a UNION ALL's do.
+ * Many rows make a tree of UNION ALLs of VALUES_FANOUT arms each, not one
+ * chain: a row passes one union node per arm of the chain below it. */
+#define VALUES_FANOUT 32
+static struct select *parse_values(struct parser *p, int *error)
+{
+	struct select *u = xcalloc(1, sizeof *u);
+	struct sql_token *at = peek(p);
+	u->line = at->line;
+	u->col = at->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	do {
+		struct select *row = xcalloc(1, sizeof *row);
+		row->line = peek(p)->line;
+		row->col = peek(p)->col;
+		row->limit = row->offset = -1;
+		u->arms = xrealloc(u->arms, (u->narms + 1) * sizeof *u->arms);
+		u->arms[u->narms++] = row;
+		if ((*error = parse_expect_op(p, "(")) < 0)
+			goto fail;
+		do {
+			struct select_item it = {.line = peek(p)->line, .col = peek(p)->col};
+			if (!(it.expr = parse_expr(p, error)))
+				goto fail;
+			row->items = xrealloc(row->items, (row->nitems + 1) * sizeof *row->items);
+			row->items[row->nitems++] = it;
+		} while (accept_op(p, ","));
+		if ((*error = parse_expect_op(p, ")")) < 0)
+			goto fail;
+		measure_select(row);
+	} while (accept_op(p, ","));
+	return rows_tree(u);
+fail:
+	select_free(u);
+	return NULL;
+}
+
+/* The rows of u (its arms) as a tree of UNION ALLs, VALUES_FANOUT arms a
+ * node; one row alone is itself. */
+static struct select *rows_tree(struct select *u)
+{
+	while (u->narms > VALUES_FANOUT) {
+		size_t n = 0;
+		for (size_t i = 0; i < u->narms; i += VALUES_FANOUT) {
+			size_t k = u->narms - i < VALUES_FANOUT ? u->narms - i : VALUES_FANOUT;
+			u->arms[n++] = k == 1 ? u->arms[i] : union_all(u->arms + i, k);
+		}
+		u->narms = n;
+	}
+	if (u->narms == 1) {
+		struct select *row = u->arms[0];
+		u->narms = 0;
+		select_free(u);
+		return row;
+	}
+	measure_select(u);
+	return u;
+}
+
+/* --- UNNEST: an array written out as rows --- */
+
+#define UNNEST_MAX 10000
+
+static struct ast *literal(enum ast_kind kind, struct sql_token *at)
+{
+	struct ast *a = xcalloc(1, sizeof *a);
+	a->kind = kind;
+	a->line = at->line;
+	a->col = at->col;
+	a->height = 1;
+	return a;
+}
+
+static int unnest_add(struct parser *p, struct sql_token *at, struct ast ***v, size_t *n, struct ast *a)
+{
+	if (*n >= UNNEST_MAX) {
+		ast_free(a);
+		return sql_error_at(p->src, at->line, at->col, "UNNEST of more than %d elements: pipe has no ARRAY "
+				    "type and writes the elements out as rows; read them from a table", UNNEST_MAX);
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = a;
+	return 0;
+}
+
+static int date_arg(struct parser *p, const struct ast *a, int32_t *days)
+{
+	const char *s = a->kind == A_STRING || (a->kind == A_TYPED && !strcmp(a->name, "date")) ? a->s : NULL;
+	if (!s || date_parse(s, s + strlen(s), days) < 0) {
+		error_clear();
+		return sql_error_at(p->src, a->line, a->col, "GENERATE_DATE_ARRAY in UNNEST takes DATE literals");
+	}
+	return 0;
+}
+
+/* GENERATE_ARRAY(lo, hi[, step]) with INT64 literals, or
+ * GENERATE_DATE_ARRAY(lo, hi[, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR])
+ * with DATE literals: the elements, after the name. */
+static int parse_generate(struct parser *p, bool dates, struct ast ***v, size_t *n)
+{
+	struct sql_token *at = peek(p);
+	struct ast *lo = NULL, *hi = NULL, *step = NULL;
+	int64_t by = 1;
+	int months = 0, error;
+	if ((error = parse_expect_op(p, "(")) < 0 || !(lo = parse_expr(p, &error)) ||
+	    (error = parse_expect_op(p, ",")) < 0 || !(hi = parse_expr(p, &error)))
+		goto done;
+	if (accept_op(p, ",")) {
+		if (dates) {
+			bool neg;
+			if ((error = parse_expect_kw(p, "INTERVAL")) < 0)
+				goto done;
+			neg = accept_op(p, "-");
+			if ((error = parse_int_clause(p, &by)) < 0)
+				goto done;
+			by = neg ? -by : by;
+			if (by > 1000000 || by < -1000000) {
+				error = sql_error_at(p->src, at->line, at->col, "GENERATE_DATE_ARRAY's step is out of range");
+				goto done;
+			}
+			struct sql_token *u = peek(p);
+			months = is_word(u, "MONTH") ? 1 : is_word(u, "QUARTER") ? 3 : is_word(u, "YEAR") ? 12 : 0;
+			if (is_word(u, "WEEK"))
+				by *= 7;
+			else if (!months && !is_word(u, "DAY")) {
+				error = parse_expected(p, "DAY, WEEK, MONTH, QUARTER or YEAR");
+				goto done;
+			}
+			p->pos++;
+		} else if (!(step = parse_expr(p, &error))) {
+			goto done;
+		}
+	}
+	if ((error = parse_expect_op(p, ")")) < 0)
+		goto done;
+	if (!dates) {
+		if (lo->kind != A_INT || hi->kind != A_INT || (step && step->kind != A_INT)) {
+			error = sql_error_at(p->src, at->line, at->col, "GENERATE_ARRAY in UNNEST takes INT64 literals");
+			goto done;
+		}
+		by = step ? step->i : 1;
+		if (by == 0) {
+			error = sql_error_at(p->src, at->line, at->col, "Sequence step cannot be 0.");
+			goto done;
+		}
+		for (int64_t x = lo->i; by > 0 ? x <= hi->i : x >= hi->i;) {
+			struct ast *e = literal(A_INT, at);
+			e->i = x;
+			if ((error = unnest_add(p, at, v, n, e)) < 0 || __builtin_add_overflow(x, by, &x))
+				goto done;
+		}
+		goto done;
+	}
+	int32_t from, to;
+	if ((error = date_arg(p, lo, &from)) < 0 || (error = date_arg(p, hi, &to)) < 0)
+		goto done;
+	if (by == 0) {
+		error = sql_error_at(p->src, at->line, at->col, "Sequence step cannot be 0.");
+		goto done;
+	}
+	int32_t day = from;
+	for (;;) {
+		if (by > 0 ? day > to : day < to)
+			break;
+		struct ast *e = literal(A_TYPED, at);
+		e->name = xstrdup("date");
+		struct buf b = BUF_INIT;
+		date_format(day, &b);
+		e->s = buf_detach(&b);
+		if ((error = unnest_add(p, at, v, n, e)) < 0)
+			goto done;
+		/* each element from the one before, as BigQuery steps: the 31st
+		 * plus a month is the 28th or 29th in February, and stays so */
+		if (months) {
+			int y, m, d;
+			civil_from_days(day, &y, &m, &d);
+			int64_t mi = (int64_t)y * 12 + (m - 1) + by * months;
+			if (mi < 0 || mi / 12 > 9999)
+				break;
+			y = (int)(mi / 12), m = (int)(mi % 12) + 1;
+			while (d > 28 && !civil_valid(y, m, d))
+				d--;
+			day = days_from_civil(y, m, d);
+		} else if (__builtin_add_overflow(day, by, &day)) {
+			break;
+		}
+	}
+done:
+	ast_free(lo);
+	ast_free(hi);
+	ast_free(step);
+	return error;
+}
+
+/* UNNEST([v, ...]), UNNEST(GENERATE_ARRAY(...)) or
+ * UNNEST(GENERATE_DATE_ARRAY(...)) [[AS] alias], after UNNEST: pipe has no
+ * ARRAY type, so the elements become the rows of a UNION ALL, the value
+ * named by the alias (f0_ without one). */
+static struct from *parse_unnest(struct parser *p, int *error)
+{
+	struct sql_token *at = &p->t.v[p->pos - 1];
+	struct ast **v = NULL;
+	size_t n = 0;
+	struct from *f = xcalloc(1, sizeof *f);
+	f->kind = F_SUBQUERY;
+	f->line = at->line;
+	f->col = at->col;
+	f->height = 2;
+	if ((*error = parse_expect_op(p, "(")) < 0)
+		goto fail;
+	if (accept_word(p, "GENERATE_ARRAY") || accept_word(p, "GENERATE_DATE_ARRAY")) {
+		if ((*error = parse_generate(p, is_word(&p->t.v[p->pos - 1], "GENERATE_DATE_ARRAY"), &v, &n)) < 0)
+			goto fail;
+	} else {
+		if (!accept_op(p, "[")) {
+			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col, "UNNEST takes an array written out, "
+					      "[v, ...], GENERATE_ARRAY(...) or GENERATE_DATE_ARRAY(...): pipe has no ARRAY "
+					      "type, so no array column or expression");
+			goto fail;
+		}
+		if (!accept_op(p, "]")) {
+			do {
+				struct ast *e = parse_expr(p, error);
+				if (!e || (*error = unnest_add(p, at, &v, &n, e)) < 0)
+					goto fail;
+				grow(&f->height, e->height + 1);
+			} while (accept_op(p, ","));
+			if ((*error = parse_expect_op(p, "]")) < 0)
+				goto fail;
+		}
+	}
+	if ((*error = parse_expect_op(p, ")")) < 0 || (*error = parse_alias(p, &f->alias)) < 0)
+		goto fail;
+	/* WITH OFFSET [[AS] name]: each element's place, from 0 */
+	char *offset = NULL;
+	if (accept_kw(p, "WITH")) {
+		if (!accept_word(p, "OFFSET")) {
+			*error = parse_expected(p, "keyword OFFSET");
+			goto fail;
+		}
+		if ((*error = parse_alias(p, &offset)) < 0)
+			goto fail;
+		if (!offset)
+			offset = xstrdup("offset");
+	}
+	struct select *u = xcalloc(1, sizeof *u);
+	u->line = at->line;
+	u->col = at->col;
+	u->limit = u->offset = -1;
+	u->setop = SET_UNION;
+	u->arms = xcalloc(n + 1, sizeof *u->arms);
+	for (size_t i = 0; i < n || (i == 0 && n == 0); i++) {
+		struct select *row = xcalloc(1, sizeof *row);
+		row->line = at->line;
+		row->col = at->col;
+		row->limit = row->offset = -1;
+		row->items = xcalloc(2, sizeof *row->items);
+		row->items[0].expr = n ? v[i] : literal(A_NULL, at);
+		row->items[0].alias = f->alias ? xstrdup(f->alias) : NULL;
+		row->nitems = 1;
+		if (offset) {
+			row->items[1].expr = literal(A_INT, at);
+			row->items[1].expr->i = (int64_t)i;
+			row->items[1].alias = xstrdup(offset);
+			row->nitems = 2;
+		}
+		if (!n)
+			row->limit = 0; /* UNNEST([]): no row */
+		measure_select(row);
+		u->arms[u->narms++] = row;
+	}
+	free(v);
+	free(offset);
+	v = NULL;
+	f->sub = rows_tree(u);
+	return f;
+fail:
+	for (size_t i = 0; i < n; i++)
+		ast_free(v[i]);
+	free(v);
+	from_free(f);
+	return NULL;
 }
 
 static int parse_table_name(struct parser *p, struct stmt *s)
@@ -580,6 +955,8 @@ static int parse_create(struct parser *p, struct stmt *s)
 		s->if_not_exists = true;
 	}
 	if ((error = parse_table_name(p, s)) < 0)
+		return error;
+	if (accept_op(p, "(") && (error = parse_column_decls(p, s)) < 0)
 		return error;
 	if (accept_kw(p, "PARTITION")) {
 		if ((error = parse_expect_kw(p, "BY")) < 0 || !(s->partition_by = parse_expr(p, &error)))
@@ -612,6 +989,8 @@ static int parse_create(struct parser *p, struct stmt *s)
 				return error;
 		}
 	}
+	if (s->ndecls && !is_kw(peek(p), "AS"))
+		return 0;
 	if ((error = parse_expect_kw(p, "AS")) < 0)
 		return error;
 	error = 0;
@@ -656,8 +1035,13 @@ int sql_parse(const char *src, struct stmt **out)
 			    (error = parse_expect_op(&p, ")")) < 0)
 				goto done;
 		}
-		if (!(s->sel = parse_select(&p, &error)))
+		if (accept_word(&p, "VALUES")) {
+			s->values = true;
+			if (!(s->sel = parse_values(&p, &error)))
+				goto done;
+		} else if (!(s->sel = parse_select(&p, &error))) {
 			goto done;
+		}
 	} else if (is_kw(t, "SELECT") || is_kw(t, "WITH") || is_op(t, "(")) {
 		s->kind = S_SELECT;
 		if (!(s->sel = parse_select(&p, &error)))

@@ -32,13 +32,20 @@ struct ast {
 	char *op;
 	char *name;   /* column, function (lower case), type, part */
 	char *qual;   /* column qualifier: t in t.col */
-	char *s;      /* string literal */
+	char *s;      /* string literal; a float literal's text */
 	int64_t i;
 	double d;
 	bool b, distinct, negated, safe, has_operand, has_else;
 	struct ast **args;
 	size_t nargs;
 	struct ast_window *over; /* A_CALL: name(args) OVER (...) */
+	/* A_CALL of STRING_AGG or ARRAY_AGG: its own [IGNORE NULLS] [ORDER BY
+	 * ...] [LIMIT n]; ARRAY_AGG(...)[OFFSET(k)]: the element taken (from
+	 * 0; SAFE_: NULL when out of range) */
+	struct order_item *agg_order;
+	size_t nagg_order;
+	bool ignore_nulls, has_limit, has_pick, pick_safe;
+	int64_t agg_limit, pick;
 	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
 };
 
@@ -130,9 +137,21 @@ struct option {
 	struct ast *value;
 };
 
+/* CREATE TABLE t (name TYPE [NOT NULL], ...): type as written, and where */
+struct column_decl {
+	char *name, *type;
+	bool not_null;
+	int line, col;
+};
+
 struct stmt {
 	enum stmt_kind kind;
+	/* the query; INSERT ... VALUES: its rows, SELECT v, ... UNION ALL
+	 * SELECT ... (values set); CREATE TABLE t (columns): NULL or AS SELECT */
 	struct select *sel;
+	bool values;
+	struct column_decl *decls; /* CREATE TABLE t (columns) */
+	size_t ndecls;
 	char *table;      /* CREATE/INSERT/DROP target */
 	int table_line, table_col;
 	bool or_replace, if_not_exists, if_exists;
@@ -145,6 +164,7 @@ struct stmt {
 	char **columns;   /* INSERT INTO t (columns) */
 	size_t ncolumns;
 	const char *src;  /* the text, for error carets (not owned) */
+	int64_t now_us;   /* CURRENT_TIMESTAMP and CURRENT_DATE: set by the runner */
 };
 
 /* The limits that keep every later pass over the tree (binder, planner,

@@ -64,6 +64,9 @@ void ast_free(struct ast *a)
 		ast_free(a->args[i]);
 	free(a->args);
 	window_free(a->over);
+	for (size_t i = 0; i < a->nagg_order; i++)
+		ast_free(a->agg_order[i].expr);
+	free(a->agg_order);
 	select_free(a->sub);
 	free(a->op);
 	free(a->name);
@@ -114,6 +117,68 @@ char *parse_path(struct parser *p, int *error)
 	return buf_detach(&b);
 }
 
+/* An integer literal's value: decimal, or hex after 0x; false when it
+ * does not fit INT64. */
+static bool int_literal(const char *text, int64_t *out)
+{
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	errno = 0;
+	*out = strtoll(hex ? text + 2 : text, NULL, hex ? 16 : 10);
+	return errno == 0;
+}
+
+/* An aggregate's own [IGNORE|RESPECT NULLS] [ORDER BY ...] [LIMIT n],
+ * after its arguments (STRING_AGG, ARRAY_AGG: the binder checks which). */
+static int parse_agg_tail(struct parser *p, struct ast *a)
+{
+	int error;
+	if (accept_kw(p, "IGNORE") || accept_kw(p, "RESPECT")) {
+		a->ignore_nulls = is_kw(&p->t.v[p->pos - 1], "IGNORE");
+		if ((error = parse_expect_kw(p, "NULLS")) < 0)
+			return error;
+	}
+	if (accept_kw(p, "ORDER")) {
+		if ((error = parse_expect_kw(p, "BY")) < 0 ||
+		    (error = parse_order_items(p, &a->agg_order, &a->nagg_order)) < 0)
+			return error;
+		for (size_t i = 0; i < a->nagg_order; i++)
+			grow(&a->height, a->agg_order[i].expr->height);
+	}
+	if (accept_kw(p, "LIMIT")) {
+		a->has_limit = true;
+		if ((error = parse_int_clause(p, &a->agg_limit)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* call[OFFSET(k)], [SAFE_OFFSET(k)], [ORDINAL(k)], [SAFE_ORDINAL(k)] or
+ * [k]: k an integer literal.  Only ARRAY_AGG's result is an array, and
+ * the binder takes the element there. */
+static int parse_subscript(struct parser *p, struct ast *a)
+{
+	int error;
+	p->pos++;
+	struct sql_token *t = peek(p);
+	bool ordinal = false;
+	if (t->kind == TK_IDENT && !t->quoted && is_op(peek2(p), "(")) {
+		const char *w = t->text;
+		a->pick_safe = str_eq_nocase(w, "SAFE_OFFSET") || str_eq_nocase(w, "SAFE_ORDINAL");
+		ordinal = str_eq_nocase(w, "ORDINAL") || str_eq_nocase(w, "SAFE_ORDINAL");
+		if (!ordinal && !a->pick_safe && !str_eq_nocase(w, "OFFSET"))
+			return parse_expected(p, "OFFSET, SAFE_OFFSET, ORDINAL or SAFE_ORDINAL");
+		p->pos += 2;
+		if ((error = parse_int_clause(p, &a->pick)) < 0 || (error = parse_expect_op(p, ")")) < 0)
+			return error;
+	} else if ((error = parse_int_clause(p, &a->pick)) < 0) {
+		return error;
+	}
+	if (ordinal)
+		a->pick--;
+	a->has_pick = true;
+	return parse_expect_op(p, "]");
+}
+
 static bool is_type_name(const char *s)
 {
 	static const char *const types[] = {"INT64", "INT", "INTEGER", "BIGINT", "SMALLINT",
@@ -132,9 +197,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	switch (t->kind) {
 	case TK_INT:
 		a = node(A_INT, t);
-		errno = 0;
-		a->i = strtoll(t->text, NULL, 10);
-		if (errno) {
+		if (!int_literal(t->text, &a->i)) {
 			*error = sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
 			free(a);
 			return NULL;
@@ -144,6 +207,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 	case TK_FLOAT:
 		a = node(A_FLOAT, t);
 		a->d = strtod(t->text, NULL);
+		a->s = xstrdup(t->text); /* CAST(1.1 AS NUMERIC) reads the digits */
 		p->pos++;
 		return a;
 	case TK_STRING:
@@ -273,6 +337,14 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			a->name = lower(t->text);
 			goto call;
 		}
+		/* CURRENT_DATE and the like are calls without parentheses too */
+		if (!t->quoted && (str_eq_nocase(t->text, "CURRENT_DATE") || str_eq_nocase(t->text, "CURRENT_DATETIME") ||
+				   str_eq_nocase(t->text, "CURRENT_TIMESTAMP"))) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = lower(t->text);
+			return a;
+		}
 		{
 			/* a column: name, or qual.name (longer paths keep the last
 			 * two parts: a table's full name qualifies nothing else) */
@@ -308,12 +380,14 @@ call:
 			add_arg(a, x);
 			if (accept_op(p, ","))
 				continue;
-			if ((*error = parse_expect_op(p, ")")) < 0)
+			if ((*error = parse_agg_tail(p, a)) < 0 || (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			break;
 		}
 	}
 	if (accept_kw(p, "OVER") && (*error = parse_over(p, a)) < 0)
+		goto fail;
+	if (is_op(peek(p), "[") && (*error = parse_subscript(p, a)) < 0)
 		goto fail;
 	return a;
 
@@ -367,6 +441,9 @@ static struct ast *parse_unary(struct parser *p, int *error)
 		}
 		if (is_op(t, "-") && x->kind == A_FLOAT) {
 			x->d = -x->d;
+			char *text = x->s[0] == '-' ? xstrdup(x->s + 1) : xasprintf("-%s", x->s);
+			free(x->s);
+			x->s = text;
 			x->line = t->line, x->col = t->col;
 			return x;
 		}
@@ -554,13 +631,22 @@ struct ast *parse_expr(struct parser *p, int *error)
 	return a;
 }
 
+/* LIMIT and OFFSET: an integer literal, or one in parentheses (LIMIT (1)). */
 int parse_int_clause(struct parser *p, int64_t *out)
 {
+	int error;
+	size_t parens = 0;
+	while (accept_op(p, "("))
+		parens++;
 	struct sql_token *t = peek(p);
 	if (t->kind != TK_INT)
 		return parse_expected(p, "integer literal");
-	*out = strtoll(t->text, NULL, 10);
+	if (!int_literal(t->text, out))
+		return sql_error_at(p->src, t->line, t->col, "Invalid integer literal: %s", t->text);
 	p->pos++;
+	for (; parens; parens--)
+		if ((error = parse_expect_op(p, ")")) < 0)
+			return error;
 	return 0;
 }
 

@@ -114,6 +114,14 @@ static struct node *plan_intersect_except(const struct select *sel, struct node 
 	return p;
 }
 
+/* An arm's column c is a NULL literal (SELECT NULL): it takes the type of
+ * the other arms' columns, as in GoogleSQL, rather than INT64. */
+static enum type arm_type(const struct node *arm, size_t c)
+{
+	const struct pexpr *x = arm->kind == N_PROJECT ? arm->exprs[c] : NULL;
+	return x && x->kind == X_CONST && x->lit.is_null && x->lit.type == TYPE_NULL ? TYPE_NULL : arm->types[c];
+}
+
 /* arms[0] UNION ALL arms[1] ...: a chain of N_UNION nodes, each arm cast
  * to the columns' common types; DISTINCT, ORDER BY (output columns only)
  * and LIMIT on top.  INTERSECT and EXCEPT add each arm's number first. */
@@ -134,7 +142,8 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 		if (i == 0) {
 			ncols = widths[0];
 			types = xcalloc(ncols + 1, sizeof *types);
-			memcpy(types, arms[0]->types, ncols * sizeof *types);
+			for (size_t c = 0; c < ncols; c++)
+				types[c] = arm_type(arms[0], c);
 			continue;
 		}
 		if (widths[i] != ncols) {
@@ -145,18 +154,21 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 			goto done;
 		}
 		for (size_t c = 0; c < ncols; c++) {
-			struct pexpr x = {.kind = X_COL, .type = types[c]}, y = {.kind = X_COL, .type = arms[i]->types[c]};
+			struct pexpr x = {.kind = X_COL, .type = types[c]}, y = {.kind = X_COL, .type = arm_type(arms[i], c)};
 			enum type t = resolve_supertype(&x, &y);
 			if (t == TYPE_COUNT) {
 				error = sql_error_at(b->src, sel->arms[i]->line, sel->arms[i]->col,
 						     "Column %zu in %s has incompatible types: %s, %s", c + 1,
-						     opname, type_name(types[c]),
+						     opname, resolve_display_type(types[c]),
 						     type_name(arms[i]->types[c]));
 				goto done;
 			}
 			types[c] = t;
 		}
 	}
+	for (size_t c = 0; c < ncols; c++)
+		if (types[c] == TYPE_NULL)
+			types[c] = TYPE_INT64;
 	/* cast each arm to the common types where it differs */
 	for (size_t i = 0; i < narms; i++) {
 		bool same = true;
@@ -538,7 +550,9 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			b.keys = ag->keys;
 			b.aggs = ag->aggs;
 			b.clause = "HAVING clause";
+			b.alias_sel = sel; /* HAVING c > 1 where c is COUNT(*) AS c */
 			error = bind_expr(&b, sel->having, &h);
+			b.alias_sel = NULL;
 			agg_take(&b, ag);
 			if (error < 0)
 				goto done;
@@ -692,7 +706,7 @@ done:
 	free(b.keyasts);
 	if (b.aggs)
 		for (size_t k = 0; k < b.naggs; k++)
-			pexpr_free(b.aggs[k].arg);
+			agg_clear(&b.aggs[k]);
 	free(b.aggs);
 	for (size_t k = 0; k < b.nwins; k++)
 		node_win_free(&b.wins[k]);
@@ -716,6 +730,7 @@ int plan_select(struct binder *parent, const struct select *sel, struct node **o
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root, struct plan *out)
 {
 	memset(out, 0, sizeof *out);
+	out->now_us = s->now_us;
 	struct binder b = {.src = s->src, .root = root, .plan = out};
 	int error = plan_select(&b, sel, &out->root, &out->nout);
 	if (error >= 0 && (error = plan_needs(out)) < 0) {

@@ -51,15 +51,27 @@ struct pexpr {
 	bool out_init;
 	struct node *sub;       /* X_SUBQUERY, X_EXISTS, X_INSUB */
 	struct subq_set set;    /* X_INSUB */
+	void *fnstate;          /* X_FUNC: what fn keeps between rows (a compiled regex) */
+	void (*fnstate_free)(void *);
 };
 
-enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY };
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK };
 
 struct agg {
 	enum agg_kind kind;
 	bool distinct;
 	struct pexpr *arg; /* NULL for COUNT(*) */
 	enum type type;    /* the result */
+	/* AG_STRING_AGG, AG_ARRAY_PICK: the values in the order of order[]
+	 * (okeys[k]'s desc and nulls_first; col unused), at most limit (-1:
+	 * all); STRING_AGG's separator; ARRAY_AGG(...)[OFFSET(pick)] */
+	struct pexpr **order;
+	struct sort_key *okeys;
+	size_t norder;
+	int64_t limit;
+	char *sep;
+	int64_t pick;
+	bool pick_safe, ignore_nulls;
 };
 
 struct sort_key {
@@ -161,6 +173,7 @@ struct plan {
 	 * one named twice in each of the next doubles the work */
 	int depth;
 	size_t steps;
+	int64_t now_us; /* CURRENT_TIMESTAMP: the statement's one time (stmt->now_us) */
 };
 
 /* The binder's steps (an expression node, a FROM item or a query bound)

@@ -138,6 +138,8 @@ int resolve_unify(struct binder *b, const struct ast *at, const char *op, struct
 struct pexpr *px_new(enum pexpr_kind kind, enum type t, const struct ast *at);
 void px_add(struct pexpr *e, struct pexpr *arg);
 void pexprs_free(struct pexpr **v, size_t n);
+/* Frees what an aggregate holds (not g itself). */
+void agg_clear(struct agg *g);
 struct pexpr *px_const(struct value v, const struct ast *at);
 struct pexpr *px_col(int col, enum type t, const struct ast *at);
 struct pexpr *node_cmp(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at);

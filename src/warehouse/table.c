@@ -37,6 +37,9 @@ void table_spec_copy(struct table_spec *dst, const struct table_spec *src)
 	}
 	for (size_t i = 0; i < src->ncluster && i < TABLE_MAX_CLUSTER; i++)
 		dst->cluster[i] = xstrdup(src->cluster[i]);
+	dst->not_null = xcalloc(src->nnot_null + 1, sizeof *dst->not_null);
+	for (size_t i = 0; i < src->nnot_null; i++)
+		dst->not_null[i] = xstrdup(src->not_null[i]);
 }
 
 void table_spec_free(struct table_spec *spec)
@@ -48,6 +51,9 @@ void table_spec_free(struct table_spec *spec)
 	free(spec->cols);
 	for (size_t i = 0; i < spec->ncluster && i < TABLE_MAX_CLUSTER; i++)
 		free(spec->cluster[i]);
+	for (size_t i = 0; i < spec->nnot_null; i++)
+		free(spec->not_null[i]);
+	free(spec->not_null);
 	free(spec->dataset);
 	free(spec->name);
 	free(spec->description);
@@ -61,6 +67,14 @@ int table_spec_column(const struct table_spec *spec, const char *name)
 		if (str_eq_nocase(spec->cols[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+bool table_spec_not_null(const struct table_spec *spec, const char *name)
+{
+	for (size_t i = 0; i < spec->nnot_null; i++)
+		if (str_eq_nocase(spec->not_null[i], name))
+			return true;
+	return false;
 }
 
 static const char partition_rules[] =
@@ -460,7 +474,8 @@ void table_describe(const struct table *t, struct buf *out)
 		if (strlen(s->cols[i].name) > width)
 			width = strlen(s->cols[i].name);
 	for (size_t i = 0; i < s->ncols; i++)
-		buf_printf(out, "%-*s  %s\n", (int)width, s->cols[i].name, type_name(s->cols[i].type));
+		buf_printf(out, "%-*s  %s%s\n", (int)width, s->cols[i].name, type_name(s->cols[i].type),
+			   table_spec_not_null(s, s->cols[i].name) ? " NOT NULL" : "");
 	if (s->partition.kind == PARTITION_TIME) {
 		int col = table_spec_column(s, s->partition.column);
 		enum type ct = col >= 0 ? s->cols[col].type : TYPE_DATE;

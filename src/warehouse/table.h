@@ -68,6 +68,8 @@ struct table_spec {
 	bool require_partition_filter;
 	char *description; /* optional */
 	uint32_t block_rows; /* 0: TABLE_BLOCK_ROWS */
+	char **not_null; /* the NOT NULL columns' names (BigQuery's mode REQUIRED) */
+	size_t nnot_null;
 };
 
 /* Checks a spec against BigQuery's rules: unknown or duplicate columns
@@ -79,6 +81,8 @@ void table_spec_free(struct table_spec *spec); /* frees the fields, not spec */
 void table_spec_copy(struct table_spec *dst, const struct table_spec *src);
 /* The column's index, case-insensitively; -1 when there is none. */
 int table_spec_column(const struct table_spec *spec, const char *name);
+/* Whether the column is NOT NULL. */
+bool table_spec_not_null(const struct table_spec *spec, const char *name);
 
 /* Writing.  Batches arrive with the spec's columns in order and types;
  * finish partitions, sorts by the clustering columns (stable: equal keys

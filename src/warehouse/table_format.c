@@ -30,6 +30,7 @@
  *   partition_by time "tpep_dropoff_datetime" DAY     (or:)
  *   partition_by range "x" START END INTERVAL
  *   cluster "VendorID"                           (one per clustering column)
+ *   not_null "id"                                (one per NOT NULL column)
  *   rows 1500
  *   partition "20190101" rows 812 blocks 1 lo 17897 hi 17898  (one per partition)
  *
@@ -289,6 +290,11 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 				    (error = word_i64(r, &s->partition.interval)) < 0)
 					return error;
 			}
+		} else if (strcmp(kw, "not_null") == 0) {
+			s->not_null = xrealloc(s->not_null, (s->nnot_null + 1) * sizeof *s->not_null);
+			s->not_null[s->nnot_null++] = NULL;
+			if ((error = word_str(r, &s->not_null[s->nnot_null - 1])) < 0)
+				return error;
 		} else if (strcmp(kw, "cluster") == 0) {
 			if (s->ncluster == TABLE_MAX_CLUSTER)
 				return bad_manifest(r, "too many clustering columns");
@@ -392,6 +398,11 @@ void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct
 	for (size_t i = 0; i < s->ncluster; i++) {
 		buf_puts(b, "cluster ");
 		put_str(b, s->cluster[i]);
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < s->nnot_null; i++) {
+		buf_puts(b, "not_null ");
+		put_str(b, s->not_null[i]);
 		buf_putc(b, '\n');
 	}
 	buf_printf(b, "rows %llu\n", (unsigned long long)rows);
