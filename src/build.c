@@ -749,6 +749,8 @@ static int take_lock(bool no_wait, int *fd_out)
 
 int build_lock(int *fd) { return take_lock(true, fd); }
 
+int build_signal(void) { return interrupted; }
+
 static int cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -849,6 +851,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(e.run, sizeof(e.run), "%s-%ld", stamp, (long)getpid());
+		if (o->run_id)
+			snprintf(e.run, sizeof(e.run), "%s", o->run_id);
 	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
@@ -860,6 +864,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	if (lock_fd >= 0 && (error = build_finish_pending(g, &e.plan, e.ix)) < 0)
 		goto done;
 	e.plan.force = o->force;
+	e.plan.forced = o->forced;
 	e.state = xcalloc(g->n, sizeof(*e.state));
 	e.built_now = xcalloc(g->n, sizeof(*e.built_now));
 	e.pending = xcalloc(g->n, sizeof(*e.pending));
