@@ -65,6 +65,9 @@ struct backend_query {
 	const char *write_to;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* time_now_ms() past which the statement stops and fails (a target's
+	 * timeout, ctx->deadline_ms); 0: none. */
+	double deadline_ms;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

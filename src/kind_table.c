@@ -179,6 +179,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	const char *mbb = target_value(ctx->target, "max_bytes_billed");
 	int error;
 	opt.write_to = ctx->out;
+	opt.deadline_ms = ctx->deadline_ms;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
 	if ((error = mkdir_p(ctx->out)) < 0)

@@ -651,7 +651,7 @@ static int run_drop(struct run *r)
 
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out)
 {
-	struct run r = {.opt = opt};
+	struct run r = {.opt = opt, .st = {.deadline_ms = opt->deadline_ms}};
 	double t0 = time_now_ms();
 	int error;
 	*out = NULL;

@@ -22,6 +22,9 @@ struct sql_options {
 	const char *output_dir;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* time_now_ms() past which execution stops with an error, checked by
+	 * every operator as it asks for a batch; 0: none. */
+	double deadline_ms;
 };
 
 struct sql_stats {

@@ -18,6 +18,7 @@ struct rb {
  * the plan instead (sql.c, docs/bytes.md). */
 struct exec_stats {
 	int64_t blocks_read;
+	double deadline_ms; /* sql_options.deadline_ms: exec_next stops past it */
 };
 
 /* A scan's state, set up by the statement runner: the partitions to read
