@@ -175,28 +175,35 @@ static int load(struct sched *s)
  * then, up to now, are missed; catchup says what becomes of them. */
 static void find_missed(struct slots *sl, const struct target *t, int64_t last, int64_t now)
 {
-	const char *policy = target_value(t, "catchup");
-	int64_t ring[CATCHUP_MAX], at = last;
-	size_t n = 0;
+	const char *policy = target_value(t, "catchup"), *every = target_value(t, "every");
+	int64_t ring[CATCHUP_MAX], at = last, period = every ? duration_parse(every) : -1;
+	size_t n = 0, seen = 0; /* missed times, and those of them in ring */
 	char when[32];
 	sl->seen = true;
-	while (n < CATCHUP_SCAN && (at = next_after(t, at)) >= 0 && at <= now)
-		ring[n++ % CATCHUP_MAX] = at;
-	if (!n)
+	/* an every's times are last + k periods: the older ones are counted */
+	if (period > 0 && (now - last) / period > CATCHUP_MAX) {
+		n = (size_t)((now - last) / period - CATCHUP_MAX);
+		at = last + (int64_t)n * period;
+	}
+	while (seen < CATCHUP_SCAN && (at = next_after(t, at)) >= 0 && at <= now)
+		ring[seen++ % CATCHUP_MAX] = at;
+	n += seen;
+	if (!seen)
 		return;
+	int64_t latest = ring[(seen - 1) % CATCHUP_MAX];
 	if (policy && !strcmp(policy, "none")) {
-		sl->handled = ring[(n - 1) % CATCHUP_MAX];
-		time_iso(ring[(n - 1) % CATCHUP_MAX], when);
+		sl->handled = latest;
+		time_iso(latest, when);
 		say("%s: %zu missed time%s dropped, the last %s (catchup = none)", t->name, n,
 		    n == 1 ? "" : "s", when);
 		return;
 	}
-	size_t keep = policy && !strcmp(policy, "all") ? (n < CATCHUP_MAX ? n : CATCHUP_MAX) : 1;
+	size_t keep = policy && !strcmp(policy, "all") ? (seen < CATCHUP_MAX ? seen : CATCHUP_MAX) : 1;
 	if (n > keep && keep > 1)
 		say("%s: %zu missed times; catching up the last %zu (catchup = all)", t->name, n, keep);
 	sl->missed = xcalloc(keep, sizeof(int64_t));
 	for (size_t k = 0; k < keep; k++)
-		sl->missed[k] = ring[(n - keep + k) % CATCHUP_MAX];
+		sl->missed[k] = ring[(seen - keep + k) % CATCHUP_MAX];
 	sl->nmissed = keep;
 	sl->head = 0;
 }
