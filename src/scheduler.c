@@ -46,7 +46,9 @@
 #define SCHEDULER_LOCK_PATH ".pipe/scheduler.lock"
 /* catchup = all runs at most this many missed times: the latest ones */
 #define CATCHUP_MAX 100
-/* missed times looked at for one target, past which the oldest are dropped */
+/* a cron's missed times are walked one by one, this many at most: after a
+ * longer downtime (70 days of a minutely cron) the ones walked are not the
+ * latest (an every's are counted, not walked) */
 #define CATCHUP_SCAN 100000
 /* the longest sleep, in real milliseconds */
 #define WAKE_MAX_MS (3600 * 1000.0)
