@@ -15,7 +15,9 @@
  * it.  catchup = none drops them, last (the default) runs once for the
  * latest, all runs once for each of the latest CATCHUP_MAX, in order.  A
  * missed time of a target with inputs whose inputs and recipe hash as at its
- * last build is satisfied, not run: the build would make what is there.
+ * last build is satisfied, not run: the build would make what is there.  The
+ * latest satisfied time goes in the target's record (field satisfied) and
+ * is committed, so the history shows it and a later scheduler starts after it.
  *
  * The lock (SCHEDULER_LOCK_PATH) is a file flock()ed for the scheduler's
  * life, holding its pid: a second scheduler names the holder and fails; the
@@ -26,6 +28,7 @@
  * carries it (`run`), as a manual build's carries its own. */
 #include "scheduler.h"
 #include "cron.h"
+#include "history.h"
 #include "index.h"
 #include "plan.h"
 #include "state.h"
@@ -210,6 +213,48 @@ static void find_missed(struct slots *sl, const struct target *t, int64_t last, 
 	sl->head = 0;
 }
 
+/* The latest satisfied time in name's record (-1: none). */
+static int64_t satisfied_of(const char *name)
+{
+	struct state_record rec;
+	int64_t at = -1;
+	state_record_init(&rec);
+	if (state_read(PIPE_STATE_DIR, name, &rec) == 0)
+		at = time_parse_iso(state_field(&rec, "satisfied"));
+	error_clear();
+	state_record_free(&rec);
+	return at;
+}
+
+/* Writes the latest satisfied time into name's record and commits it,
+ * under the build lock (a build under way: the next look records it). */
+static int record_satisfied(const char *name, int64_t at, size_t n)
+{
+	struct state_record rec;
+	char when[32], *path = state_path(name), *msg = NULL;
+	const char *paths[1] = {path};
+	int lock_fd = -1, error;
+	bool committed;
+	state_record_init(&rec);
+	time_iso(at, when);
+	if ((error = build_lock(&lock_fd)) < 0 || (error = state_read(PIPE_STATE_DIR, name, &rec)) < 0 ||
+	    (error = history_init(PIPE_STATE_DIR)) < 0 || (error = history_begin(PIPE_STATE_DIR, paths, 1)) < 0)
+		goto done;
+	state_field_set(&rec, "satisfied", when);
+	if ((error = state_write(PIPE_STATE_DIR, &rec)) < 0)
+		goto done;
+	msg = xasprintf("pipe scheduler: %s satisfied up to %s\n\n%zu missed time%s not run: its inputs "
+	                "hash as at its last build.\n", name, when, n, n == 1 ? "" : "s");
+	error = history_commit_paths(PIPE_STATE_DIR, msg, paths, 1, &committed);
+done:
+	if (lock_fd >= 0)
+		close(lock_fd);
+	state_record_free(&rec);
+	free(path);
+	free(msg);
+	return error;
+}
+
 /* Each target's reason to build as the plan sees it now. */
 static int plan_reasons(const struct graph *g, enum reason *out)
 {
@@ -318,9 +363,10 @@ static bool wake_up(struct sched *s, int64_t *wake)
 		sl = slots_of(s, t->name);
 		last = scheduler_last_build(ix, t->name);
 		if (!sl->seen) {
+			int64_t satisfied = satisfied_of(t->name);
 			sl->seen = true;
 			if (last >= 0)
-				find_missed(sl, t, last, now);
+				find_missed(sl, t, satisfied > last ? satisfied : last, now);
 		}
 		if (sl->head < sl->nmissed) {
 			due[i] = missed[i] = any = true;
@@ -372,6 +418,10 @@ static bool wake_up(struct sched *s, int64_t *wake)
 				    t->name, n, first, lastt);
 			sl->handled = sl->missed[sl->nmissed - 1];
 			sl->head = sl->nmissed;
+			if (record_satisfied(t->name, sl->handled, n) < 0) {
+				say("%s: the satisfied times are not recorded: %s", t->name, error_last());
+				error_clear();
+			}
 			due[i] = missed[i] = false;
 			acted = true;
 		} else if (reason[i] == REASON_FRESH) {
