@@ -76,6 +76,9 @@ struct backend_query {
 	const char *job_key;
 	bool explain;             /* plan only: the plan is the result's message */
 	int64_t memory_limit;     /* bytes the query's operators may hold; 0: $PIPE_MEMORY or the default */
+	/* time_now_ms() past which the statement stops and fails (a target's
+	 * timeout, ctx->deadline_ms); 0: none. */
+	double deadline_ms;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -83,6 +83,7 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 		.expect_table = q->expect_table,
 		.explain = q->explain,
 		.memory_limit = q->memory_limit,
+		.deadline_ms = q->deadline_ms,
 	};
 	struct sql_result *res = NULL;
 	struct local_result *lr;

@@ -14,6 +14,7 @@
 #include "index.h"
 #include "kind.h"
 #include "plan.h"
+#include "retry.h"
 #include "state.h"
 #include "util.h"
 
@@ -230,28 +231,91 @@ done:
 	return error;
 }
 
-/* In a worker thread: the kind builds into tmp; then hash and publish. */
+static void first_line(struct buf *b, const char *s);
+static void print_output(struct engine *e, struct job *j);
+
+/* One attempt: the kind builds into tmp, which is then hashed. */
+static int attempt(struct job *j, int64_t timeout_s)
+{
+	const struct target *t = j->ctx.target;
+	int error;
+	j->ctx.deadline_ms = timeout_s > 0 ? time_now_ms() + (double)timeout_s * 1e3 : 0;
+	if ((error = t->kind->build(&j->ctx)) < 0)
+		return error;
+	/* a kind that cannot stop midway (a load) is still held to it */
+	if (j->ctx.deadline_ms > 0 && time_now_ms() > j->ctx.deadline_ms)
+		return error_set("timed out after %s (timeout = %s)", target_value(t, "timeout"),
+		                 target_value(t, "timeout"));
+	if (j->ctx.unchanged)
+		return 0;
+	if (!path_exists(j->tmp))
+		return error_set("%s did not write its output ($out)", t->name);
+	return hash_path(j->tmp, record_file, j, &j->output);
+}
+
+/* What a failed attempt leaves goes before the next: its scratch output,
+ * what it printed (shown now), the fields it set in the record. */
+static void reset_attempt(struct engine *e, struct job *j)
+{
+	print_output(e, j);
+	buf_clear(&j->ctx.output);
+	rm_rf(j->tmp);
+	for (size_t k = 0; k < j->nfiles; k++)
+		free(j->files[k].rel);
+	j->nfiles = 0;
+	j->bytes = 0;
+	j->ctx.unchanged = false;
+	state_record_free(&j->rec);
+	state_record_init(&j->rec);
+	j->rec.rows = -1;
+}
+
+/* Waits s seconds, in slices so that an interrupted build stops waiting. */
+static void retry_sleep(double s)
+{
+	double end = time_now_ms() + s * 1e3, left;
+	while (!interrupted && (left = end - time_now_ms()) > 0) {
+		if (left > 100)
+			left = 100;
+		struct timespec ts = {0, (long)(left * 1e6)};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* In a worker thread: the attempts (retries = N), each into tmp; a failed
+ * one leaves nothing behind, and the last failure is the target's. */
 static void run_job(struct job *j)
 {
 	struct engine *e = j->ctx.engine;
 	const struct target *t = j->ctx.target;
 	const char *final = j->ctx.final_out;
 	char *dir = parent_dir(final);
-	int error = 0;
+	struct retry_policy rp;
+	int error = 0, n;
 
+	retry_policy(t, &rp);
 	j->started = time_wall_s();
 	double t0 = time_now_ms();
 	if (dir && (error = mkdir_p(dir)) < 0)
 		goto done;
-	if ((error = t->kind->build(&j->ctx)) < 0)
-		goto done;
-	if (j->ctx.unchanged)
-		goto done;
-	if (!path_exists(j->tmp)) {
-		error = error_set("%s did not write its output ($out)", t->name);
-		goto done;
+	for (n = 1;; n++) {
+		if ((error = attempt(j, rp.timeout_s)) >= 0 || n > rp.retries || interrupted)
+			break;
+		double wait = retry_wait_s(&rp, n);
+		struct buf why = BUF_INIT;
+		first_line(&why, error_last());
+		reset_attempt(e, j);
+		say(e, "  %s: attempt %d/%d failed: %s; retrying in %.1f s", t->name, n, rp.retries + 1,
+		    buf_cstr(&why), wait);
+		buf_free(&why);
+		error_clear();
+		retry_sleep(wait);
 	}
-	error = hash_path(j->tmp, record_file, j, &j->output);
+	if (n > 1) {
+		char attempts[16];
+		snprintf(attempts, sizeof(attempts), "%d", n);
+		state_field_set(&j->rec, "attempts", attempts);
+	}
 done:
 	if (error < 0) {
 		j->error = xstrdup(error_last());
@@ -261,7 +325,6 @@ done:
 	j->ms = time_now_ms() - t0;
 	j->finished = time_wall_s();
 	free(dir);
-	(void)e;
 }
 
 static void *worker(void *arg)
@@ -457,8 +520,10 @@ static int finish_job(struct engine *e, struct job *j)
 		r->started = j->started;
 		r->finished = j->finished;
 		r->duration_ms = j->ms;
-		if (r != &j->rec) /* what the failed run kept: a command's last lines */
+		if (r != &j->rec) { /* what the failed run kept: a command's last lines */
 			state_field_set(r, "output_tail", state_field(&j->rec, "output_tail"));
+			state_field_set(r, "attempts", state_field(&j->rec, "attempts"));
+		}
 		if ((error = state_write(PIPE_STATE_DIR, r)) < 0)
 			return error;
 		it.status = INDEX_FAILED;
@@ -684,6 +749,8 @@ static int take_lock(bool no_wait, int *fd_out)
 
 int build_lock(int *fd) { return take_lock(true, fd); }
 
+int build_signal(void) { return interrupted; }
+
 static int cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -784,6 +851,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(e.run, sizeof(e.run), "%s-%ld", stamp, (long)getpid());
+		if (o->run_id)
+			snprintf(e.run, sizeof(e.run), "%s", o->run_id);
 	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
@@ -795,6 +864,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	if (lock_fd >= 0 && (error = build_finish_pending(g, &e.plan, e.ix)) < 0)
 		goto done;
 	e.plan.force = o->force;
+	e.plan.forced = o->forced;
 	e.state = xcalloc(g->n, sizeof(*e.state));
 	e.built_now = xcalloc(g->n, sizeof(*e.built_now));
 	e.pending = xcalloc(g->n, sizeof(*e.pending));

@@ -18,12 +18,16 @@ struct build_opts {
 	bool no_wait;      /* fail at once when another build holds the lock */
 	int verbose;
 	struct backend *warehouse; /* for the kinds' ctx->warehouse (backend.h) */
+	const bool *forced; /* per node: rebuild it whatever its state; may be NULL */
+	const char *run_id; /* the records' run id; NULL: made from the time and pid */
 };
 
 /* Builds the selected targets (and what they need) of the project in the
  * current directory.  Returns 0 when everything selected is up to date
  * afterwards, 1 when a target failed, or a negative error. */
 int build_run(const struct graph *g, const bool *selected, const struct build_opts *o);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that stopped the last build_run, or 0. */
+int build_signal(void);
 
 /* `pipe status`: every selected target, up to date or stale and why.
  * Returns the number of stale targets, or a negative error. */

@@ -55,6 +55,10 @@ struct build_ctx {
 	/* `pipe build --full-refresh`: forget incremental cursors and
 	 * previously loaded rows, as dbt's flag of the same name does. */
 	bool full_refresh;
+	/* The attempt's end (timeout =), on time_now_ms()'s clock; 0: none.
+	 * A kind that waits (a command, a fetch, a query) stops there and
+	 * fails; the engine fails any attempt that ends past it. */
+	double deadline_ms;
 	/* Progress and --verbose lines.  Never pass a secret here. */
 	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
 	/* Text printed after the target finishes, whatever the verbosity: a

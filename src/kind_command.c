@@ -9,6 +9,9 @@
  * gathered through a pipe and printed when it ends, so that -j output does
  * not interleave.
  *
+ * Past its timeout (ctx->deadline_ms) the command's process group, which it
+ * leads, is killed with SIGKILL: the shell and everything it started.
+ *
  * A failed command's last lines (OUTPUT_TAIL_LINES, at most
  * OUTPUT_TAIL_BYTES) are kept in its record as the field output_tail, for
  * `pipe show` after the terminal that printed them is gone. */
@@ -16,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -208,6 +212,7 @@ static int build(struct build_ctx *ctx)
 	int status, error = 0, rc, out_pipe[2] = {-1, -1};
 	char chunk[8192];
 	ssize_t n;
+	bool timed_out = false;
 
 	buf_puts(&in, "in=");
 	for (size_t i = 0; i < ctx->ninputs; i++)
@@ -239,13 +244,27 @@ static int build(struct build_ctx *ctx)
 		ctx->child(ctx, pid, true);
 	close(out_pipe[1]);
 	out_pipe[1] = -1;
-	while ((n = read(out_pipe[0], chunk, sizeof(chunk))) != 0) {
+	while (!timed_out) {
+		if (ctx->deadline_ms > 0) {
+			struct pollfd pfd = {out_pipe[0], POLLIN, 0};
+			double left = ctx->deadline_ms - time_now_ms();
+			int ready = left > 0 ? poll(&pfd, 1, (int)(left < 1e6 ? left + 1 : 1e6)) : 0;
+			if (ready <= 0) {
+				timed_out = time_now_ms() >= ctx->deadline_ms;
+				continue;
+			}
+		}
+		if ((n = read(out_pipe[0], chunk, sizeof(chunk))) == 0)
+			break;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
 		buf_add(&ctx->output, chunk, (size_t)n);
 	}
+	/* the whole group: a pipeline's other commands, what they started */
+	if (timed_out)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			error = error_set("waitpid: %s", strerror(errno));
@@ -260,7 +279,10 @@ static int build(struct build_ctx *ctx)
 	secrets_redact_buf(&sec, &ctx->output);
 	if (error < 0)
 		goto done;
-	if (WIFSIGNALED(status))
+	if (timed_out)
+		error = error_set("command timed out after %s (timeout = %s): its process group was killed",
+		                  target_value(ctx->target, "timeout"), target_value(ctx->target, "timeout"));
+	else if (WIFSIGNALED(status))
 		error = error_set("command killed by signal %d (%s)", WTERMSIG(status),
 		                  strsignal(WTERMSIG(status)));
 	else if (WEXITSTATUS(status) != 0)

@@ -936,7 +936,7 @@ static int build(struct build_ctx *ctx)
 		goto done;
 	for (size_t i = 0; i < qs.n; i++) {
 		struct query *q = &qs.q[i];
-		struct backend_query opt = {0};
+		struct backend_query opt = {.deadline_ms = ctx->deadline_ms};
 		struct backend_result *dry = NULL;
 		opt.dry_run = true;
 		opt.job_key = job_key;

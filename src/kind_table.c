@@ -183,6 +183,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	 * --full-refresh asks for everything to be done again */
 	opt.job_key = ctx->full_refresh ? NULL : id;
 	opt.write_to = ctx->out;
+	opt.deadline_ms = ctx->deadline_ms;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
 	if ((error = mkdir_p(ctx->out)) < 0)

@@ -10,6 +10,7 @@
 #include "history.h"
 #include "index.h"
 #include "pipefile.h"
+#include "scheduler.h"
 #include "state.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ static const char usage_text[] =
 	"  build [TARGET...]    build targets and what they need, if stale\n"
 	"  status [TARGET...]   every target: up to date, or stale and why\n"
 	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
+	"  scheduler            build what is due, then sleep until the next due time\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
 	"  diff [REV [REV]]     which targets changed between two builds\n"
@@ -501,23 +503,6 @@ static const char due_help[] =
 	"Lists each selected target that has a schedule (every or cron): its\n"
 	"schedule, its last successful build and when it is next due, in its tz.\n";
 
-/* The last successful build of a target, from the index or else its state
- * record; -1 when there is none. */
-static int64_t last_success(const struct index *ix, const char *name)
-{
-	const struct index_target *e = index_target_get(ix, name);
-	struct state_record rec;
-	int64_t finished = -1;
-	if (e && e->status != INDEX_NONE && e->finished > 0)
-		return e->finished;
-	state_record_init(&rec);
-	if (state_read(PIPE_STATE_DIR, name, &rec) == 0 && rec.status && !strcmp(rec.status, "ok"))
-		finished = rec.finished;
-	error_clear();
-	state_record_free(&rec);
-	return finished;
-}
-
 /* "every = 1h" or "cron = 0 * * * *, tz = Europe/Paris". */
 static void schedule_text(const struct target *t, struct buf *out)
 {
@@ -564,7 +549,7 @@ static int cmd_due(int argc, char **argv)
 		int64_t last, next = -1;
 		if (!p.sel[p.g.order[k]] || (!every && !cron))
 			continue;
-		last = last_success(ix, t->name);
+		last = scheduler_last_build(ix, t->name);
 		if (last >= 0) {
 			cron_time(last, tz, last_text);
 			next = schedule_next(every, cron, tz, last);
@@ -583,6 +568,122 @@ done:
 	buf_free(&schedule);
 	index_free(ix);
 	project_free(&p);
+	return code;
+}
+
+static const char scheduler_help[] =
+	"usage: pipe scheduler [options] [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Runs until SIGTERM or Ctrl-C: builds the scheduled targets (every, cron) when\n"
+	"they are due, with what depends on them, then sleeps until the next due time.\n"
+	"Reads the DAG files again when pipelines/ changes or on SIGHUP.  One per\n"
+	"project (.pipe/scheduler.lock).  See docs/orchestration.md.\n"
+	"\n"
+	"  -j N            build N targets at once\n"
+	"  -v, --verbose   say what each target does\n"
+	"  --until TIME    stop when the clock reaches TIME (2026-12-02T18:00:00Z)\n"
+	"  --systemd       print a systemd unit that runs the scheduler, and exit\n"
+	"  --cron          print crontab lines that run pipe build instead, and exit\n";
+
+/* The command line's project words, parsed again at each reload of the DAG
+ * (pipelines/ is listed again too: a new file counts). */
+struct scheduler_words {
+	char **argv;
+	int argc;
+};
+
+static int scheduler_load(void *arg, const struct graph **g, const bool **selected, void **dag)
+{
+	struct scheduler_words *w = arg;
+	struct project *p = xcalloc(1, sizeof(*p));
+	int error = 0;
+	for (int i = 0; i < w->argc && error >= 0; i++)
+		error = project_word(&p->args, w->argc, w->argv, &i, "scheduler");
+	if (error < 0 || (error = project_load(p)) < 0) {
+		project_free(p);
+		free(p);
+		return error;
+	}
+	*g = &p->g;
+	*selected = p->sel;
+	*dag = p;
+	return 0;
+}
+
+static void scheduler_free(void *arg, void *dag)
+{
+	(void)arg;
+	project_free(dag);
+	free(dag);
+}
+
+static int cmd_scheduler(int argc, char **argv)
+{
+	struct scheduler_opts o = {.load_dag = scheduler_load, .free_dag = scheduler_free, .until = -1};
+	struct scheduler_words words = {xcalloc((size_t)argc + 1, sizeof(char *)), 0};
+	const struct graph *g;
+	const bool *sel;
+	void *dag = NULL;
+	bool systemd = false, cron = false;
+	int error = 0, code;
+
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (is_help(s)) {
+			fputs(scheduler_help, stdout);
+			free(words.argv);
+			return 0;
+		} else if (!strcmp(s, "--systemd")) {
+			systemd = true;
+		} else if (!strcmp(s, "--cron")) {
+			cron = true;
+		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+			o.build.verbose++;
+		} else if (!strcmp(s, "-j") || !strcmp(s, "--until")) {
+			if (i + 1 >= argc) {
+				error = error_setcode(PIPE_EUSAGE, "pipe scheduler: %s needs a value", s);
+				goto done;
+			}
+			if (!strcmp(s, "-j") && (error = parse_jobs(argv[++i], &o.build.jobs)) < 0)
+				goto done;
+			if (!strcmp(s, "--until") && (o.until = time_parse_iso(argv[++i])) < 0) {
+				error = error_setcode(PIPE_EUSAGE, "pipe scheduler: --until wants a UTC time "
+				                      "like 2026-12-02T18:00:00Z, not '%s'", argv[i]);
+				goto done;
+			}
+		} else {
+			/* -f FILE, --profile NAME: the value goes with it */
+			words.argv[words.argc++] = argv[i];
+			if ((!strcmp(s, "-f") || !strcmp(s, "--profile")) && i + 1 < argc)
+				words.argv[words.argc++] = argv[++i];
+		}
+	}
+	if (systemd) {
+		error = scheduler_print_systemd(stdout);
+		goto done;
+	}
+	/* a DAG error stops it before it starts */
+	if ((error = scheduler_load(&words, &g, &sel, &dag)) < 0)
+		goto done;
+	if (cron) {
+		error = scheduler_print_cron(g, sel, stdout);
+		goto done;
+	}
+	if ((error = open_warehouse(&((struct project *)dag)->args, &o.build.warehouse)) < 0 ||
+	    (error = hash_init()) < 0)
+		goto done;
+	scheduler_free(NULL, dag);
+	dag = NULL;
+	o.arg = &words;
+	error = scheduler_run(&o);
+done:
+	code = error < 0 ? error_exit(error) : 0;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	if (dag)
+		scheduler_free(NULL, dag);
+	backend_close(o.build.warehouse);
+	free(words.argv);
 	return code;
 }
 
@@ -980,7 +1081,7 @@ int main(int argc, char **argv)
 		{"build", cmd_build}, {"status", cmd_status}, {"due", cmd_due}, {"dag", cmd_dag},
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
-		{"schema", cmd_schema}, {"fsck", cmd_fsck},
+		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -26,6 +26,7 @@
 
 #include "cron.h"
 #include "kind.h"
+#include "retry.h"
 
 /* A var may use a var that uses another, at most this deep: each level is
  * a call, and a chain of 200,000 vars overflowed the stack. */
@@ -333,12 +334,18 @@ done:
 	return error;
 }
 
-static bool kind_has_key(const struct kind *k, const char *key)
+/* A snapshot has its own retries, retry_delay and timeout (per request). */
+static bool kind_has_key_only(const struct kind *k, const char *key)
 {
 	for (size_t i = 0; k->keys && k->keys[i]; i++)
 		if (!strcmp(k->keys[i], key))
 			return true;
-	return target_engine_key(key);
+	return false;
+}
+
+static bool kind_has_key(const struct kind *k, const char *key)
+{
+	return kind_has_key_only(k, key) || target_engine_key(key);
 }
 
 static int unknown_key(const struct target *t, const char *key, const struct pos *pos)
@@ -357,7 +364,8 @@ static int unknown_key(const struct target *t, const char *key, const struct pos
 		const char *sep = " (keys: ";
 		for (int l = 0; l < 2; l++)
 			for (size_t i = 0; lists[l] && lists[l][i]; i++, sep = ", ")
-				buf_printf(&b, "%s%s", sep, lists[l][i]);
+				if (l == 0 || !kind_has_key_only(t->kind, lists[l][i]))
+					buf_printf(&b, "%s%s", sep, lists[l][i]);
 		buf_putc(&b, ')');
 	}
 	error = error_at(pos, "%s", b.data);
@@ -739,11 +747,12 @@ static void add_file_url_dep(struct loader *ld, struct target *t)
 	t->ndeps++;
 }
 
-/* A schedule: every or cron, and tz only beside cron. */
+/* A schedule: every or cron, tz only beside cron, catchup beside either;
+ * and the retries and timeout. */
 static int check_schedule(const struct target *t)
 {
 	const struct attr *every = target_attr(t, "every"), *cron = target_attr(t, "cron");
-	const struct attr *tz = target_attr(t, "tz");
+	const struct attr *tz = target_attr(t, "tz"), *catchup = target_attr(t, "catchup");
 	struct cron c;
 	char msg[128];
 	int col;
@@ -756,7 +765,14 @@ static int check_schedule(const struct target *t)
 	if (tz && !cron_tz_valid(tz->value))
 		return error_at(&tz->value_pos, "unknown time zone '%s': name one of the TZ "
 		                "database, like Europe/Paris or UTC", tz->value);
-	return 0;
+	if (catchup && strcmp(catchup->value, "last") && strcmp(catchup->value, "all") &&
+	    strcmp(catchup->value, "none"))
+		return error_at(&catchup->value_pos, "bad catchup '%s': write last, all or none",
+		                catchup->value);
+	if (catchup && !every && !cron)
+		return error_at(&catchup->pos, "catchup without every or cron: catchup says what "
+		                "pipe scheduler does with a schedule's missed times");
+	return retry_check(t);
 }
 
 /* What needs every file read: the names, the vars, the values. */

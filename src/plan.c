@@ -552,7 +552,7 @@ int plan_target(struct plan *p, int i)
 		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
 	else if (hash_is_zero(&tp->last.key))
 		set_why(tp, REASON_FAILED, never_succeeded(p, i));
-	else if (p->force)
+	else if (p->force || (p->forced && p->forced[i]))
 		set_why(tp, REASON_FORCED, xstrdup("forced"));
 	else if (!hash_eq(&tp->recipe, &tp->last.recipe))
 		set_why(tp, REASON_RECIPE, changed_attrs(p, i));

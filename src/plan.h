@@ -45,6 +45,7 @@ struct plan {
 	char **outputs; /* output path of each node */
 	struct target_plan *t;
 	bool force;
+	const bool *forced; /* per node: rebuild whatever its state; may be NULL */
 	int64_t now;
 	/* stat data gathered in parallel before the first pass (see
 	 * plan_preload); each node's are used once, then stat runs again */

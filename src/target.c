@@ -5,7 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const target_engine_keys[] = {"every", "description", "cron", "tz", NULL};
+const char *const target_engine_keys[] = {"every", "description", "cron", "tz", "retries",
+                                           "retry_delay", "timeout", "catchup", NULL};
 
 bool target_engine_key(const char *key)
 {

@@ -64,7 +64,8 @@ const char *target_value(const struct target *t, const char *key);
 bool target_declared(const struct target *t, const char *table);
 
 /* Keys every target accepts beside its kind's, handled by the engine: every,
- * description, cron and tz (NULL-terminated).  They are not part of the recipe. */
+ * description, cron, tz, retries, retry_delay, timeout and catchup
+ * (NULL-terminated).  They are not part of the recipe. */
 extern const char *const target_engine_keys[];
 bool target_engine_key(const char *key);
 

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -616,7 +617,72 @@ double time_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int64_t time_wall_s(void) { return (int64_t)time(NULL); }
+/* The simulated clock, for tests only (docs/orchestration.md): PIPE_NOW is
+ * the wall clock when the process starts (epoch seconds, or
+ * 2026-12-02T10:00:00Z), and PIPE_CLOCK_RATE how many simulated seconds pass
+ * per real one (default 1), so that a test of hourly schedules runs in
+ * seconds.  Read once, at the first call. */
+static struct {
+	pthread_once_t once;
+	bool simulated;
+	int64_t start_wall;
+	double start_ms, rate;
+} sim = {PTHREAD_ONCE_INIT, false, 0, 0, 1};
+
+int64_t time_parse_iso(const char *s)
+{
+	struct tm tm;
+	const char *end;
+	char *num_end;
+	long long n;
+	if (!s || !*s)
+		return -1;
+	n = strtoll(s, &num_end, 10);
+	if (!*num_end && n >= 0)
+		return n;
+	memset(&tm, 0, sizeof(tm));
+	if (!(end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) || strcmp(end, "Z"))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+static void sim_init(void)
+{
+	const char *now = getenv("PIPE_NOW"), *rate = getenv("PIPE_CLOCK_RATE");
+	int64_t t = time_parse_iso(now);
+	if (t < 0)
+		return;
+	sim.simulated = true;
+	sim.start_wall = t;
+	sim.start_ms = time_now_ms();
+	if (rate && atof(rate) > 0)
+		sim.rate = atof(rate);
+}
+
+int64_t time_wall_s(void)
+{
+	pthread_once(&sim.once, sim_init);
+	if (!sim.simulated)
+		return (int64_t)time(NULL);
+	return sim.start_wall + (int64_t)((time_now_ms() - sim.start_ms) * sim.rate / 1e3);
+}
+
+double time_wall_wait_ms(int64_t at)
+{
+	int64_t now = time_wall_s();
+	if (at <= now)
+		return 0;
+	if (!sim.simulated) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		double left = (double)at * 1e3 - ((double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+		return left > 0 ? left : 0;
+	}
+	/* to the simulated second's end, not just into it */
+	double target_ms = sim.start_ms + (double)(at - sim.start_wall) * 1e3 / sim.rate;
+	double left = target_ms - time_now_ms();
+	return left > 0 ? left : 0;
+}
 
 void time_iso(int64_t secs, char out[32])
 {

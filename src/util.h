@@ -171,7 +171,13 @@ int lib_open(const char *soname, const char *const *names, void **slots, size_t 
 
 /* Time. */
 double time_now_ms(void); /* monotonic */
+/* Seconds since the epoch; a simulated clock when PIPE_NOW is set (tests:
+ * docs/orchestration.md, "Testing schedules"). */
 int64_t time_wall_s(void);
+/* Real milliseconds until time_wall_s() reaches at (0 when it has). */
+double time_wall_wait_ms(int64_t at);
+/* Epoch seconds from "1764669600" or "2026-12-02T10:00:00Z"; -1 if neither. */
+int64_t time_parse_iso(const char *s);
 void time_iso(int64_t secs, char out[32]); /* 2026-11-25T01:02:03Z */
 /* Parses 30s, 15m, 1h, 2d, 1w into seconds; -1 when malformed. */
 int64_t duration_parse(const char *s);

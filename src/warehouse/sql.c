@@ -806,6 +806,8 @@ static int statement_time(const struct sql_options *opt, int64_t *now)
 	struct value v;
 	if (opt->now_us) {
 		*now = opt->now_us;
+	} else if (env && *env && time_parse_iso(env) >= 0) {
+		*now = time_parse_iso(env) * 1000000; /* the test clock's forms (util.h) */
 	} else if (env && *env) {
 		if (value_parse(TYPE_TIMESTAMP, env, strlen(env), &v) < 0)
 			return error_setcode(PIPE_EUSAGE, "PIPE_NOW=%s: expected a timestamp, e.g. 2024-05-01T12:00:00Z", env);
@@ -826,7 +828,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 		explain_opt.dry_run = true;
 		opt = &explain_opt;
 	}
-	struct run r = {.opt = opt};
+	struct run r = {.opt = opt, .st = {.deadline_ms = opt->deadline_ms}};
 	double t0 = time_now_ms();
 	int error;
 	*out = NULL;

@@ -33,6 +33,9 @@ struct sql_options {
 	 * from the environment (a TIMESTAMP, e.g. 2024-05-01T12:00:00Z),
 	 * else the time the statement starts.  One value per statement. */
 	int64_t now_us;
+	/* time_now_ms() past which execution stops with an error, checked by
+	 * every operator as it asks for a batch; 0: none. */
+	double deadline_ms;
 };
 
 #define SQL_MEMORY_DEFAULT ((int64_t)2 << 30)

@@ -251,6 +251,9 @@ static int one_next(struct node *n, struct rb **out)
 
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
+	/* every operator asks here for each batch: the one cancellation check */
+	if (st->deadline_ms > 0 && time_now_ms() > st->deadline_ms)
+		return error_set("query stopped at its deadline (the target's timeout)");
 	switch (n->kind) {
 	case N_SCAN: return scan_next(n, st, out);
 	case N_ONE: return one_next(n, out);

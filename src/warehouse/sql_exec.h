@@ -21,6 +21,7 @@ struct exec_stats {
 	/* the memory budget (0: none) and what the operators that hold rows
 	 * (join, aggregate, sort, window) have taken of it so far */
 	int64_t memory_limit, memory_held;
+	double deadline_ms; /* sql_options.deadline_ms: exec_next stops past it */
 };
 
 /* A scan's state, set up by the statement runner: the partitions to read

@@ -26,7 +26,11 @@ static void engine_keys(void)
 	CHECK_STR(target_engine_keys[1], "description");
 	CHECK_STR(target_engine_keys[2], "cron");
 	CHECK_STR(target_engine_keys[3], "tz");
-	CHECK(target_engine_keys[4] == NULL);
+	CHECK_STR(target_engine_keys[4], "retries");
+	CHECK_STR(target_engine_keys[5], "retry_delay");
+	CHECK_STR(target_engine_keys[6], "timeout");
+	CHECK_STR(target_engine_keys[7], "catchup");
+	CHECK(target_engine_keys[8] == NULL);
 }
 
 /* A table named as SQL writes it: by its last part, in any case, or as a
