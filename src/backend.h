@@ -65,6 +65,10 @@ struct backend_query {
 	const char *write_to;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* When set, the table named read_table is read from read_from, a table
+	 * built but not yet published (the table kind's scratch output, whose
+	 * checks run before the engine publishes it). */
+	const char *read_table, *read_from;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -81,6 +81,8 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 		.max_bytes_billed = q->max_bytes_billed,
 		.output_dir = q->write_to,
 		.expect_table = q->expect_table,
+		.read_table = q->read_table,
+		.read_from = q->read_from,
 	};
 	struct sql_result *res = NULL;
 	struct local_result *lr;

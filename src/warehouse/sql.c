@@ -660,7 +660,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 	if ((error = sql_parse(sql, &r.stmt)) < 0)
 		goto done;
 	if (r.stmt->kind != S_DROP) {
-		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, &r.plan)) < 0)
+		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, opt->read_table, opt->read_from, &r.plan)) < 0)
 			goto done;
 		if ((error = prepare_scans(&r)) < 0)
 			goto done;

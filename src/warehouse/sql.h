@@ -22,6 +22,10 @@ struct sql_options {
 	const char *output_dir;
 	/* When set, a CREATE naming another table is an error. */
 	const char *expect_table;
+	/* When set, the table named read_table (any case) is read from the
+	 * directory read_from rather than found under root: a table written
+	 * but not yet renamed into place, whose checks run before it is. */
+	const char *read_table, *read_from;
 };
 
 struct sql_stats {
