@@ -10,6 +10,11 @@
  *   checks_sql = @pipelines/taxi_checks.sql  "-- name:" queries that must
  *                                            return no rows; {this} is the table
  *
+ * A snapshot has two: row_count (the records its pages hold, as the fetch
+ * counted them) and json_path($.key.key, $[*].key, $.data[*].id), which
+ * every page must hold: a non-null value at the path, at each element
+ * where the path says [*].
+ *
  * A table's checks reach it only through backend.h, as SQL: one scan counts
  * the rows, each not_null and accepted_values failure and, in the same
  * pass, every column's NULLs, MIN, MAX and APPROX_COUNT_DISTINCT (the
@@ -40,7 +45,9 @@
 #include <string.h>
 
 #include "backend.h"
+#include "json.h"
 #include "kind_report.h"
+#include "kind_snapshot.h"
 
 const char *const checks_table_keys[] = {"checks", "warn", "checks_sql", NULL};
 
@@ -225,7 +232,13 @@ static int parse_call(const struct attr *a, const char *name, const char *args, 
 
 	for (k = 0; k < n && strcmp(check_types[k].name, name); k++)
 		;
-	if (k == n || (snapshot ? !check_types[k].snapshot : !check_types[k].table)) {
+	if (k < n && snapshot && !check_types[k].snapshot)
+		return error_at_value(a, line, col, "%s checks a table's columns: put it on the table that loads "
+		                      "this snapshot (a snapshot's checks are row_count and json_path)", name);
+	if (k < n && !snapshot && !check_types[k].table)
+		return error_at_value(a, line, col, "%s checks a snapshot's pages: put it on the snapshot (a "
+		                      "table's checks are not_null, unique, accepted_values and row_count)", name);
+	if (k == n) {
 		struct buf hint = BUF_INIT;
 		nearest_check(name, snapshot, &hint);
 		error = error_at_value(a, line, col, "unknown check '%s': %s", name, buf_cstr(&hint));
@@ -422,6 +435,97 @@ int checks_check(const struct target *t, bool snapshot)
 	int error = parse_all(t, snapshot, &cs);
 	if (error >= 0)
 		checks_free(&cs);
+	return error;
+}
+
+static void row_count_verdict(struct check *c, int64_t rows, int64_t previous);
+static void record_checks(const struct checks *cs, struct state_record *rec, int64_t previous);
+static int report(const struct target *t, const struct checks *cs, const char *on_failure, struct buf *output);
+
+/* ---- running them on a snapshot ---- */
+
+/* How many places the path (after its $) finds nothing at, from token i. */
+static int64_t path_missing(const struct json_doc *doc, int i, const char *path)
+{
+	char key[256];
+	size_t n;
+	if (!*path)
+		return doc->toks[i].type == JSON_NULL;
+	if (str_starts(path, "[*]")) {
+		int64_t missing = 0;
+		if (doc->toks[i].type != JSON_ARRAY)
+			return 1;
+		for (int k = 0, e = i + 1; k < doc->toks[i].size; k++, e = json_skip(doc, e))
+			missing += path_missing(doc, e, path + 3);
+		return missing;
+	}
+	if (*path != '.')
+		return 1;
+	n = strcspn(path + 1, ".[");
+	if (n >= sizeof(key) || doc->toks[i].type != JSON_OBJECT)
+		return 1;
+	memcpy(key, path + 1, n);
+	key[n] = 0;
+	i = json_get(doc, i, key);
+	return i < 0 ? 1 : path_missing(doc, i, path + 1 + n);
+}
+
+static int json_path_check(struct check *c, char **pages, size_t npages)
+{
+	struct json_doc doc = {0};
+	struct buf text = BUF_INIT;
+	struct buf where = BUF_INIT;
+	int error = 0;
+	for (size_t p = 0; p < npages && error >= 0; p++) {
+		int64_t missing;
+		buf_clear(&text);
+		if ((error = file_read(pages[p], &text)) < 0 ||
+		    (error = json_parse(&doc, buf_cstr(&text), text.len, pages[p])) < 0)
+			break;
+		if ((missing = path_missing(&doc, 0, c->args[0] + 1)) > 0) {
+			c->count += missing;
+			const char *base = strrchr(pages[p], '/'); /* the page, not the scratch path it is at */
+			if (where.len < 200)
+				buf_printf(&where, "%s%s", where.len ? ", " : "", base ? base + 1 : pages[p]);
+		}
+	}
+	if (c->count) {
+		c->failed = true;
+		c->detail = xasprintf("%lld place%s without a value, in %s", (long long)c->count,
+		                      c->count == 1 ? "" : "s", buf_cstr(&where));
+	}
+	json_doc_free(&doc);
+	buf_free(&text);
+	buf_free(&where);
+	return error;
+}
+
+int checks_snapshot(const struct target *t, const char *dir, int64_t rows, int64_t previous,
+                    const char *on_failure, struct state_record *rec, struct buf *output)
+{
+	struct checks cs;
+	char **pages = NULL;
+	size_t npages = 0, cap = 0;
+	int error;
+	if ((error = parse_all(t, true, &cs)) < 0)
+		return error;
+	if ((error = snapshot_pages(dir, &pages, &npages, &cap)) < 0)
+		goto done;
+	for (size_t i = 0; i < cs.n && error >= 0; i++) {
+		if (cs.v[i].type == C_ROW_COUNT)
+			row_count_verdict(&cs.v[i], rows, previous);
+		else
+			error = json_path_check(&cs.v[i], pages, npages);
+	}
+	if (error < 0)
+		goto done;
+	record_checks(&cs, rec, previous);
+	error = report(t, &cs, on_failure, output);
+done:
+	for (size_t i = 0; i < npages; i++)
+		free(pages[i]);
+	free(pages);
+	checks_free(&cs);
 	return error;
 }
 

@@ -13,7 +13,7 @@
 
 struct backend;
 
-/* The keys of a table target that check its table rather than make it: a
+/* The keys of a table (and, but checks_sql, a snapshot) target that check its table rather than make it: a
  * change to them alone re-runs the checks, not the build. */
 extern const char *const checks_table_keys[];
 
@@ -33,5 +33,11 @@ bool checks_any(const struct target *t);
  * with its place, its count and up to 5 sample rows. */
 int checks_table(struct backend *b, const struct target *t, const char *dir, int64_t previous, bool stats,
                  const char *on_failure, struct state_record *rec, struct buf *output);
+
+/* A snapshot's checks on its pages in dir: rows, the records they hold
+ * (as the fetch counted them); previous, the last published fetch's.  As
+ * checks_table says, for a snapshot. */
+int checks_snapshot(const struct target *t, const char *dir, int64_t rows, int64_t previous,
+                    const char *on_failure, struct state_record *rec, struct buf *output);
 
 #endif
