@@ -972,3 +972,96 @@ done:
 	checks_free(&cs);
 	return error;
 }
+
+/* ---- how the statistics moved ---- */
+
+/* One column's line of the stats field, split: "name nulls=N distinct=N
+ * range=A..B" (distinct and range may be missing). */
+struct stat_line {
+	char *name;
+	char *nulls, *distinct, *range;
+};
+
+static void stat_lines_free(struct stat_line *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].nulls);
+		free(v[i].distinct);
+		free(v[i].range);
+	}
+	free(v);
+}
+
+static char *stat_value(const char *line, const char *key, bool rest)
+{
+	const char *p = strstr(line, key);
+	size_t n;
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	n = rest ? strlen(p) : strcspn(p, " ");
+	return xstrndup(p, n);
+}
+
+static struct stat_line *parse_stats(const char *text, size_t *n)
+{
+	struct stat_line *v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		char *line = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		char *range = strstr(line, " range=");
+		grow_array(&v, &cap, *n + 1, sizeof(*v));
+		v[*n].name = xstrndup(line, strcspn(line, " "));
+		v[*n].range = range ? xstrdup(range + 7) : NULL;
+		if (range) /* the rest of the line: quoted strings may hold anything */
+			*range = 0;
+		v[*n].nulls = stat_value(line, " nulls=", false);
+		v[*n].distinct = stat_value(line, " distinct=", false);
+		(*n)++;
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+	return v;
+}
+
+static void moved(struct buf *b, const char *what, const char *old, const char *new)
+{
+	if (old && new && !strcmp(old, new))
+		return;
+	buf_printf(b, "%s%s %s -> %s", b->len ? ", " : "", what, old ? old : "none", new ? new : "none");
+}
+
+void checks_stats_diff(const char *old_stats, const char *new_stats, struct buf *out)
+{
+	size_t na, nb;
+	struct stat_line *a = parse_stats(old_stats, &na), *b = parse_stats(new_stats, &nb);
+	for (size_t j = 0; j < nb; j++) {
+		struct buf line = BUF_INIT;
+		size_t i;
+		for (i = 0; i < na && strcmp(a[i].name, b[j].name); i++)
+			;
+		if (i == na) {
+			buf_printf(out, "  %s  new column: nulls %s, distinct %s, range %s\n", b[j].name, b[j].nulls,
+			           b[j].distinct ? b[j].distinct : "none", b[j].range ? b[j].range : "none");
+			continue;
+		}
+		moved(&line, "nulls", a[i].nulls, b[j].nulls);
+		moved(&line, "distinct", a[i].distinct, b[j].distinct);
+		moved(&line, "range", a[i].range, b[j].range);
+		if (line.len)
+			buf_printf(out, "  %s  %s\n", b[j].name, line.data);
+		buf_free(&line);
+	}
+	for (size_t i = 0; i < na; i++) {
+		size_t j;
+		for (j = 0; j < nb && strcmp(a[i].name, b[j].name); j++)
+			;
+		if (j == nb)
+			buf_printf(out, "  %s  column removed\n", a[i].name);
+	}
+	stat_lines_free(a, na);
+	stat_lines_free(b, nb);
+}

@@ -40,4 +40,9 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 int checks_snapshot(const struct target *t, const char *dir, int64_t rows, int64_t previous,
                     const char *on_failure, struct state_record *rec, struct buf *output);
 
+/* How the statistics moved between two records' `stats` fields (either
+ * may be NULL): "  column  nulls 0 -> 3, distinct 2 -> 3" lines for the
+ * columns that changed, came or went. */
+void checks_stats_diff(const char *old_stats, const char *new_stats, struct buf *out);
+
 #endif

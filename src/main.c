@@ -3,6 +3,7 @@
  * file error, 3 any other error (I/O, the state repository). */
 #include "backend.h"
 #include "build.h"
+#include "checks.h"
 #include "cron.h"
 #include "fsck.h"
 #include "graph.h"
@@ -81,9 +82,12 @@ static const char log_help[] =
 
 static const char diff_help[] =
 	"usage: pipe diff [REV [REV]]\n"
+	"       pipe diff REV REV TARGET\n"
 	"\n"
 	"Which targets changed output or status between two commits of state/\n"
-	"(default: the last build, HEAD~1..HEAD).  REV is any git revision.\n";
+	"(default: the last build, HEAD~1..HEAD).  REV is any git revision.\n"
+	"With TARGET, how its data moved: its rows, and per column the NULLs,\n"
+	"distinct values and range its builds recorded (docs/checks.md).\n";
 
 static const char show_help[] =
 	"usage: pipe show TARGET\n"
@@ -742,9 +746,55 @@ static int cmd_log(int argc, char **argv)
 	return 0;
 }
 
+/* How a table's figures moved between the records two revisions hold. */
+static int diff_target(const char *rev_a, const char *rev_b, const char *target)
+{
+	const char *revs[2] = {rev_a, rev_b};
+	struct state_record recs[2];
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	char *path = state_path(target);
+	int error = 0;
+	state_record_init(&recs[0]);
+	state_record_init(&recs[1]);
+	for (int k = 0; k < 2 && error >= 0; k++) {
+		char *where = xasprintf("%s:%s/%s", revs[k], PIPE_STATE_DIR, path);
+		if ((error = history_read_at(PIPE_STATE_DIR, revs[k], path, &text)) == PIPE_ENOTFOUND)
+			error = error_setcode(PIPE_EUSAGE, "%s has no record of %s at %s", PIPE_STATE_DIR, target, revs[k]);
+		else if (error >= 0)
+			error = state_parse(buf_cstr(&text), where, &recs[k]);
+		free(where);
+	}
+	if (error < 0)
+		goto done;
+	buf_printf(&out, "%s  %s -> %s\n", target, rev_a, rev_b);
+	if (recs[0].rows != recs[1].rows) {
+		buf_printf(&out, "  rows  %lld -> %lld", (long long)recs[0].rows, (long long)recs[1].rows);
+		if (recs[0].rows > 0 && recs[1].rows >= 0)
+			buf_printf(&out, " (%+.1f%%)", 100.0 * (double)(recs[1].rows - recs[0].rows) / (double)recs[0].rows);
+		buf_putc(&out, '\n');
+	}
+	if (strcmp(recs[0].status ? recs[0].status : "", recs[1].status ? recs[1].status : ""))
+		buf_printf(&out, "  status  %s -> %s\n", recs[0].status ? recs[0].status : "none",
+		           recs[1].status ? recs[1].status : "none");
+	{
+		size_t len = out.len;
+		checks_stats_diff(state_field(&recs[0], "stats"), state_field(&recs[1], "stats"), &out);
+		if (out.len == len && recs[0].rows == recs[1].rows)
+			buf_puts(&out, "  no figure moved\n");
+	}
+	fwrite(out.data, 1, out.len, stdout);
+done:
+	state_record_free(&recs[0]);
+	state_record_free(&recs[1]);
+	buf_free(&text);
+	buf_free(&out);
+	free(path);
+	return error;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
-	const char *revs[2] = {NULL, NULL};
+	const char *revs[3] = {NULL, NULL, NULL};
 	int n = 0, error;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -753,9 +803,14 @@ static int cmd_diff(int argc, char **argv)
 		}
 		if (argv[i][0] == '-')
 			return error_exit(unknown_option("diff", argv[i]));
-		if (n == 2)
-			return fail(EXIT_USAGE, "diff takes at most two revisions (see pipe diff --help)");
+		if (n == 3)
+			return fail(EXIT_USAGE, "diff takes at most two revisions and a target (see pipe diff --help)");
 		revs[n++] = argv[i];
+	}
+	if (n == 3) {
+		if ((error = diff_target(revs[0], revs[1], revs[2])) < 0)
+			return error_exit(error);
+		return 0;
 	}
 	if ((error = history_diff(PIPE_STATE_DIR, revs[0], revs[1], stdout)) < 0)
 		return error_exit(error);
