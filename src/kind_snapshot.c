@@ -477,8 +477,6 @@ static int recheck(struct build_ctx *ctx)
 	for (size_t i = 0; i < ctx->prev->nfields; i++)
 		state_field_set(ctx->rec, ctx->prev->fields[i].key, ctx->prev->fields[i].value);
 	ctx->rec->rows = ctx->prev->rows;
-	buf_printf(&ctx->output, "%s: only the checks changed: running them on the snapshot the last build left\n",
-	           ctx->target->name);
 	if ((error = checks_snapshot(ctx->target, ctx->final_out, ctx->prev->rows,
 	                             previous ? strtoll(previous, NULL, 10) : -1,
 	                             "the snapshot stays as the last build left it", ctx->rec, &ctx->output)) < 0)

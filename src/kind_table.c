@@ -264,8 +264,6 @@ static int recheck(struct build_ctx *ctx)
 	int error;
 	for (size_t i = 0; i < ctx->prev->nfields; i++)
 		state_field_set(ctx->rec, ctx->prev->fields[i].key, ctx->prev->fields[i].value);
-	buf_printf(&ctx->output, "%s: only the checks changed: running them on the table the last build left\n",
-	           ctx->target->name);
 	if ((error = checks_table(ctx->warehouse, ctx->target, ctx->final_out, previous ? strtoll(previous, NULL, 10) : -1,
 	                          false, "the table stays as the last build left it", ctx->rec, &ctx->output)) < 0)
 		return error;

@@ -1,6 +1,7 @@
 /* main: the command line.  The only place that exits.
  * Exit codes (docs/cli.md): 0 success, 1 a target failed, 2 usage or DAG
  * file error, 3 any other error (I/O, the state repository). */
+#include "audit.h"
 #include "backend.h"
 #include "build.h"
 #include "checks.h"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 	"  init                 create pipelines/, targets/ and state/ (a git repository)\n"
 	"  build [TARGET...]    build targets and what they need, if stale\n"
 	"  status [TARGET...]   every target: up to date, or stale and why\n"
+	"  test [TARGET...]     run the checks of built targets, without building\n"
 	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
@@ -470,6 +472,43 @@ static int cmd_status(int argc, char **argv)
 	error = build_status(&p.g, p.sel, false);
 done:
 	code = error < 0 ? error_exit(error) : (check && error > 0 ? EXIT_FAILED : 0);
+	project_free(&p);
+	return code;
+}
+
+static const char test_help[] =
+	"usage: pipe test [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Runs the checks (checks, warn, checks_sql: docs/checks.md) of the named\n"
+	"targets, or of every target that has any, on their outputs as the last\n"
+	"build left them.  Builds and records nothing.  Exits 1 when a check fails\n"
+	"or a target is not built yet.\n";
+
+static int cmd_test(int argc, char **argv)
+{
+	struct project p = {0};
+	struct backend *wh = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(test_help, stdout);
+			return 0;
+		} else if ((error = project_word(&p.args, argc, argv, &i, "test")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0)
+		goto done;
+	/* the named targets alone, not what they depend on */
+	for (size_t i = 0; p.args.ntargets && i < p.g.n; i++) {
+		p.sel[i] = false;
+		for (size_t k = 0; k < p.args.ntargets; k++)
+			p.sel[i] |= !strcmp(p.g.nodes[i].t->name, p.args.targets[k]);
+	}
+	error = audit_run(&p.g, p.sel, wh);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	backend_close(wh);
 	project_free(&p);
 	return code;
 }
@@ -1001,6 +1040,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} commands[] = {
 		{"build", cmd_build}, {"status", cmd_status}, {"due", cmd_due}, {"dag", cmd_dag},
+		{"test", cmd_test},
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck},
