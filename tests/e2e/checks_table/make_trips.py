@@ -27,8 +27,8 @@ if "null_vendor" in bad:
         trips[i].pop("vendorid", None)
 if "vendor_7" in bad:
     trips[3000]["vendorid"] = "7"
-if "duplicate" in bad:
-    trips[4000]["trip_id"] = trips[17]["trip_id"]
+if "duplicate" in bad:  # the same trip twice
+    trips[4000] = dict(trips[17])
 if "negative_fare" in bad:
     trips[123]["fare_amount"] = "-52.5"
 json.dump(trips, open("trips.json", "w"))
