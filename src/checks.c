@@ -198,6 +198,24 @@ static int parse_row_count(struct check *c, const char *arg, int line, int col)
 	                      "as row_count(>= 1000) or row_count(>= 0.9 * previous)", arg);
 }
 
+/* $ followed by .key (letters, digits, _ and -) and [*] steps. */
+static bool json_path_valid(const char *p)
+{
+	if (*p++ != '$')
+		return false;
+	while (*p) {
+		if (str_starts(p, "[*]")) {
+			p += 3;
+			continue;
+		}
+		if (*p++ != '.' || !(ident_char(*p) || *p == '-'))
+			return false;
+		while (ident_char(*p) || *p == '-')
+			p++;
+	}
+	return true;
+}
+
 /* The hint for an unknown check: the nearest name this kind has. */
 static void nearest_check(const char *word, bool snapshot, struct buf *hint)
 {
@@ -270,9 +288,9 @@ static int parse_call(const struct attr *a, const char *name, const char *args, 
 		}
 		if (c->type == C_ROW_COUNT && (error = parse_row_count(c, parts[0], line, col)) < 0)
 			goto done;
-		if (c->type == C_JSON_PATH && parts[0][0] != '$') {
-			error = error_at_value(a, line, col, "json_path: '%s' is not a path: it starts with $, as "
-			                       "$.data or $[*].id", parts[0]);
+		if (c->type == C_JSON_PATH && !json_path_valid(parts[0])) {
+			error = error_at_value(a, line, col, "json_path: '%s' is not a path: $ then .key and [*] steps, "
+			                       "as $.data, $[*].id or $.data[*].id", parts[0]);
 			goto done;
 		}
 	} else {
