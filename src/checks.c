@@ -441,14 +441,6 @@ static int parse_all(const struct target *t, bool snapshot, struct checks *cs)
 	return error;
 }
 
-bool checks_any(const struct target *t)
-{
-	for (size_t i = 0; checks_table_keys[i]; i++)
-		if (target_attr(t, checks_table_keys[i]))
-			return true;
-	return false;
-}
-
 int checks_check(const struct target *t, bool snapshot)
 {
 	struct checks cs;

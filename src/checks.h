@@ -13,15 +13,15 @@
 
 struct backend;
 
-/* The keys of a table (and, but checks_sql, a snapshot) target that check its table rather than make it: a
- * change to them alone re-runs the checks, not the build. */
+/* The keys that check a table's (or, but checks_sql, a snapshot's) data
+ * rather than make it: the kinds' check_keys.  A change to them alone
+ * re-runs the checks, not the build. */
 extern const char *const checks_table_keys[];
 
 /* Whether t's checks, warn and checks_sql are written right (the names,
  * the arguments, the thresholds): the kind's check.  snapshot: only the
  * checks a snapshot has (row_count, json_path). */
 int checks_check(const struct target *t, bool snapshot);
-bool checks_any(const struct target *t);
 
 /* Runs t's checks on its table: the one at dir (built and not yet
  * published, or final_out), or the warehouse's own when dir is NULL.
