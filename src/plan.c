@@ -606,7 +606,8 @@ int plan_target(struct plan *p, int i)
 	else if (p->force)
 		set_why(tp, REASON_FORCED, xstrdup("forced"));
 	else if (!hash_eq(&tp->recipe, &tp->last.recipe) && !upstream && tp->have_output &&
-	         hash_eq(&tp->output, &tp->last.output) && only_checks_changed(p, i, inputs)) {
+	         hash_eq(&tp->output, &tp->last.output) && !(due >= 0 && due <= p->now) &&
+	         only_checks_changed(p, i, inputs)) { /* one that is due builds: its source may have moved */
 		char *attrs = changed_attrs(p, i);
 		set_why(tp, REASON_CHECKS, xasprintf("%s: running the checks alone", attrs));
 		free(attrs);
