@@ -585,8 +585,10 @@ static int known_column(const struct check *c, const char *name, const struct co
 	int error;
 	for (size_t i = 0; i < n; i++) {
 		int d;
-		if (str_eq_nocase(cols[i].name, name))
+		if (str_eq_nocase(cols[i].name, name)) {
+			buf_free(&all);
 			return 0;
+		}
 		if ((d = edit_distance(name, cols[i].name)) < best_d) {
 			best_d = d;
 			best = cols[i].name;
