@@ -79,6 +79,10 @@ struct backend_query {
 	/* time_now_ms() past which the statement stops and fails (a target's
 	 * timeout, ctx->deadline_ms); 0: none. */
 	double deadline_ms;
+	/* When set, the table named read_table is read from read_from, a table
+	 * built but not yet published (the table kind's scratch output, whose
+	 * checks run before the engine publishes it). */
+	const char *read_table, *read_from;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -84,6 +84,8 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 		.explain = q->explain,
 		.memory_limit = q->memory_limit,
 		.deadline_ms = q->deadline_ms,
+		.read_table = q->read_table,
+		.read_from = q->read_from,
 	};
 	struct sql_result *res = NULL;
 	struct local_result *lr;

@@ -404,6 +404,7 @@ static struct job *new_job(struct engine *e, int i)
 		.rec = &j->rec,
 		.verbose = e->o->verbose,
 		.full_refresh = e->o->full_refresh,
+		.checks_only = e->plan.t[i].reason == REASON_CHECKS,
 		.log = ctx_log,
 		.child = ctx_child,
 		.engine = e,

@@ -1034,6 +1034,11 @@ done:
 
 int history_read_committed(const char *state_dir, const char *path, struct buf *out)
 {
+	return history_read_at(state_dir, "HEAD", path, out);
+}
+
+int history_read_at(const char *state_dir, const char *rev, const char *path, struct buf *out)
+{
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
 	git_tree *tree = NULL;
@@ -1043,11 +1048,17 @@ int history_read_committed(const char *state_dir, const char *path, struct buf *
 
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		return error;
-	if (lg2.git_repository_head_unborn(repo) == 1 ||
-	    lg2.git_revparse_single(&obj, repo, "HEAD") < 0 ||
-	    lg2.git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
+	if (lg2.git_repository_head_unborn(repo) == 1) {
+		error = error_setcode(PIPE_ENOTFOUND, "%s: not in %s (nothing is committed yet)", path, rev);
+		goto done;
+	}
+	if (lg2.git_revparse_single(&obj, repo, rev) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "unknown revision '%s'", rev);
+		goto done;
+	}
+	if (lg2.git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
 	    lg2.git_tree_entry_bypath(&entry, tree, path) < 0) {
-		error = error_setcode(PIPE_ENOTFOUND, "%s: not in HEAD", path);
+		error = error_setcode(PIPE_ENOTFOUND, "%s: not in %s", path, rev);
 		goto done;
 	}
 	if (lg2.git_blob_lookup(&blob, repo, lg2.git_tree_entry_id(entry)) < 0) {

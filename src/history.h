@@ -55,5 +55,8 @@ int history_verify(const char *state_dir, bool whole, size_t *ncommits);
 /* The file at path (relative to state_dir) as HEAD's tree holds it;
  * PIPE_ENOTFOUND when HEAD does not hold it. */
 int history_read_committed(const char *state_dir, const char *path, struct buf *out);
+/* The same at any revision (`pipe diff REV REV TARGET`): PIPE_EUSAGE for
+ * a revision git does not know. */
+int history_read_at(const char *state_dir, const char *rev, const char *path, struct buf *out);
 
 #endif

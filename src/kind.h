@@ -59,6 +59,10 @@ struct build_ctx {
 	 * A kind that waits (a command, a fetch, a query) stops there and
 	 * fails; the engine fails any attempt that ends past it. */
 	double deadline_ms;
+	/* Only the kind's check_keys changed since the last build, whose output
+	 * is in place as it left it: the kind runs its checks on final_out and
+	 * sets unchanged, instead of building again. */
+	bool checks_only;
 	/* Progress and --verbose lines.  Never pass a secret here. */
 	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
 	/* Text printed after the target finishes, whatever the verbosity: a
@@ -87,6 +91,10 @@ struct kind {
 	 * input of the target, as a file dependency is (a snapshot's url: the
 	 * file's content is then part of the key).  May be NULL. */
 	const char *file_url_key;
+	/* Keys that check the output rather than make it (NULL-terminated, may
+	 * be NULL).  They are part of the recipe, but when they are all that
+	 * changed the engine asks for the checks alone (checks_only). */
+	const char *const *check_keys;
 	/* Checks a parsed target beyond its keys: values, deps.  Messages read
 	 * file:line:col: ... from the attribute's pos (error_at); return
 	 * PIPE_EUSAGE.  May be NULL. */

@@ -32,6 +32,7 @@
 
 #include "backend.h"
 #include "crypto.h"
+#include "kind_report.h"
 
 static const char *const keys[] = {"queries", "title", "intro", "chart", "compare", "max_rows", NULL};
 static const char *const required[] = {"queries", NULL};
@@ -207,6 +208,34 @@ done:
 	buf_free(&note);
 	free(text);
 	return error;
+}
+
+int named_queries_parse(const struct attr *a, struct named_query **out, size_t *n)
+{
+	struct queries qs = {0};
+	int error;
+	*out = NULL;
+	*n = 0;
+	if ((error = parse_queries(a, &qs)) < 0)
+		return error;
+	*out = xcalloc(qs.n + 1, sizeof(**out));
+	for (size_t i = 0; i < qs.n; i++) {
+		(*out)[i] = (struct named_query){qs.q[i].name, qs.q[i].note, qs.q[i].sql, qs.q[i].line};
+		qs.q[i].name = qs.q[i].note = qs.q[i].sql = NULL;
+	}
+	*n = qs.n;
+	queries_free(&qs);
+	return 0;
+}
+
+void named_queries_free(struct named_query *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(q[i].name);
+		free(q[i].note);
+		free(q[i].sql);
+	}
+	free(q);
 }
 
 /* Marks the queries that a list attribute (chart, compare) names. */

@@ -37,6 +37,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "crypto.h"
 #include "http.h"
 #include "json.h"
@@ -349,6 +350,8 @@ static int check(const struct target *t)
 	struct config c;
 	int error = parse_config(t, &c);
 	config_free(&c);
+	if (error >= 0)
+		error = checks_check(t, true);
 	return error;
 }
 
@@ -461,6 +464,27 @@ static void keep_field(struct build_ctx *ctx, const char *key)
 		state_field_set(ctx->rec, key, v);
 }
 
+static int64_t previous_rows(const struct build_ctx *ctx)
+{
+	return ctx->prev && !hash_is_zero(&ctx->prev->key) ? ctx->prev->rows : -1;
+}
+
+/* Only the checks changed: they run on the snapshot in place, which stays. */
+static int recheck(struct build_ctx *ctx)
+{
+	const char *previous = state_field(ctx->prev, "previous_rows");
+	int error;
+	for (size_t i = 0; i < ctx->prev->nfields; i++)
+		state_field_set(ctx->rec, ctx->prev->fields[i].key, ctx->prev->fields[i].value);
+	ctx->rec->rows = ctx->prev->rows;
+	if ((error = checks_snapshot(ctx->target, ctx->final_out, ctx->prev->rows,
+	                             previous ? strtoll(previous, NULL, 10) : -1,
+	                             "the snapshot stays as the last build left it", ctx->rec, &ctx->output)) < 0)
+		return error;
+	ctx->unchanged = true;
+	return 0;
+}
+
 static int build(struct build_ctx *ctx)
 {
 	const struct target *t = ctx->target;
@@ -475,6 +499,8 @@ static int build(struct build_ctx *ctx)
 	int error;
 	struct run run = {ctx, &sec};
 
+	if (ctx->checks_only && ctx->prev)
+		return recheck(ctx);
 	if ((error = parse_config(t, &c)) < 0)
 		goto done;
 
@@ -617,6 +643,10 @@ static int build(struct build_ctx *ctx)
 		goto done;
 	ctx->rec->rows = r.rows;
 	state_field_set(ctx->rec, "manifest", text);
+	if ((error = checks_snapshot(t, ctx->out, r.rows, previous_rows(ctx),
+	                             "the new snapshot is not published, the previous one stays", ctx->rec,
+	                             &ctx->output)) < 0)
+		goto done;
 	if (r.etag || r.last_modified)
 		state_field_set(ctx->rec, "conditional", id);
 	if (r.etag) {
@@ -664,7 +694,7 @@ done:
 
 static const char *const keys[] = {
 	"url", "params", "headers", "header", "paginate", "incremental", "timeout",
-	"connect_timeout", "retries", "retry_delay", "retry_max", "ca_file", NULL,
+	"connect_timeout", "retries", "retry_delay", "retry_max", "ca_file", "checks", "warn", NULL,
 };
 static const char *const required[] = {"url", NULL};
 
@@ -673,6 +703,7 @@ const struct kind kind_snapshot = {
 	.keys = keys,
 	.required = required,
 	.file_url_key = "url",
+	.check_keys = checks_table_keys,
 	.check = check,
 	.build = build,
 };

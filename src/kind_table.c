@@ -7,8 +7,10 @@
  *       .json, .ndjson/.jsonl, .csv files, normalised by load.c.
  *
  * The table is written at ctx->out and published by the engine, so a failed
- * build leaves the old table as it was.  The state record keeps the schema
- * (one "table.column TYPE" line each) and the rows. */
+ * build leaves the old table as it was.  Its checks (checks.c) run there
+ * first: a failing one fails the build.  The state record keeps the schema
+ * (one "table.column TYPE" line each), the rows, and what checks.c adds:
+ * the checks' results and the columns' statistics. */
 #include "kind.h"
 
 #include <stdlib.h>
@@ -16,12 +18,13 @@
 #include <strings.h>
 
 #include "backend.h"
+#include "checks.h"
 #include "crypto.h"
 #include "kind_snapshot.h"
 
 static const char *const keys[] = {
 	"dataset", "write", "primary_key", "dedup_sort", "types", "records", "schema", "format",
-	"partition_by", "cluster_by", "sql", "max_bytes_billed", NULL,
+	"partition_by", "cluster_by", "sql", "max_bytes_billed", "checks", "warn", "checks_sql", NULL,
 };
 
 /* Keys that only mean something when the table is loaded from files. */
@@ -92,6 +95,9 @@ done:
 static int check(const struct target *t)
 {
 	const struct attr *a;
+	int checks_error;
+	if ((checks_error = checks_check(t, false)) < 0)
+		return checks_error;
 	if ((a = target_attr(t, "write")) && !one_of(a->value, (const char *const[]){"replace", "append", "merge", NULL}))
 		return error_at(&a->value_pos, "write = %s: expected replace, append or merge", a->value);
 	if ((a = target_attr(t, "write")) && !strcmp(a->value, "merge") && !target_value(t, "primary_key"))
@@ -260,7 +266,41 @@ static enum load_format parse_format(const char *f)
 	return LOAD_JSON;
 }
 
+/* Only the checks changed: they run on the table as the last build left
+ * it, which stays, with the rest of its record. */
+static int recheck(struct build_ctx *ctx)
+{
+	const char *previous = state_field(ctx->prev, "previous_rows");
+	int error;
+	for (size_t i = 0; i < ctx->prev->nfields; i++)
+		state_field_set(ctx->rec, ctx->prev->fields[i].key, ctx->prev->fields[i].value);
+	if ((error = checks_table(ctx->warehouse, ctx->target, ctx->final_out, previous ? strtoll(previous, NULL, 10) : -1,
+	                          false, "the table stays as the last build left it", ctx->rec, &ctx->output)) < 0)
+		return error;
+	ctx->unchanged = true;
+	return 0;
+}
+
+static int build_table(struct build_ctx *ctx);
+
 static int build(struct build_ctx *ctx)
+{
+	const struct state_record *prev = ctx->prev;
+	int error;
+	if (ctx->checks_only && prev)
+		return recheck(ctx);
+	double t0;
+	if ((error = build_table(ctx)) < 0 || ctx->unchanged)
+		return error;
+	t0 = time_now_ms();
+	error = checks_table(ctx->warehouse, ctx->target, ctx->out, prev && !hash_is_zero(&prev->key) ? prev->rows : -1,
+	                     true, "the new table is not published, the previous one stays", ctx->rec, &ctx->output);
+	/* bench/checks reads it: their share of the build */
+	ctx->log(ctx, "checks and statistics: %.1f ms", time_now_ms() - t0);
+	return error;
+}
+
+static int build_table(struct build_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	const char *sql = target_value(t, "sql"), *write = target_value(t, "write"),
@@ -317,6 +357,9 @@ static int build(struct build_ctx *ctx)
 			state_field_set(ctx->rec, "schema", state_field(ctx->prev, "schema"));
 		state_field_set(ctx->rec, "loaded_rows", "0");
 		state_field_set(ctx->rec, "load_id", id);
+		/* the table as it was, and so its figures */
+		for (const char *const *f = (const char *const[]){"checks", "stats", "previous_rows", NULL}; *f; f++)
+			state_field_set(ctx->rec, *f, state_field(ctx->prev, *f));
 		error = 0;
 		goto done;
 	}
@@ -350,6 +393,7 @@ done:
 const struct kind kind_table = {
 	.name = "table",
 	.keys = keys,
+	.check_keys = checks_table_keys,
 	.check = check,
 	.build = build,
 };

@@ -1,8 +1,10 @@
 /* main: the command line.  The only place that exits.
  * Exit codes (docs/cli.md): 0 success, 1 a target failed, 2 usage or DAG
  * file error, 3 any other error (I/O, the state repository). */
+#include "audit.h"
 #include "backend.h"
 #include "build.h"
+#include "checks.h"
 #include "cron.h"
 #include "fsck.h"
 #include "graph.h"
@@ -33,6 +35,7 @@ static const char usage_text[] =
 	"  init                 create pipelines/, targets/ and state/ (a git repository)\n"
 	"  build [TARGET...]    build targets and what they need, if stale\n"
 	"  status [TARGET...]   every target: up to date, or stale and why\n"
+	"  test [TARGET...]     run the checks of built targets, without building\n"
 	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
 	"  scheduler            build what is due, then sleep until the next due time\n"
 	"  dag [--dot]          the graph of targets\n"
@@ -83,9 +86,12 @@ static const char log_help[] =
 
 static const char diff_help[] =
 	"usage: pipe diff [REV [REV]]\n"
+	"       pipe diff REV REV TARGET\n"
 	"\n"
 	"Which targets changed output or status between two commits of state/\n"
-	"(default: the last build, HEAD~1..HEAD).  REV is any git revision.\n";
+	"(default: the last build, HEAD~1..HEAD).  REV is any git revision.\n"
+	"With TARGET, how its data moved: its rows, and per column the NULLs,\n"
+	"distinct values and range its builds recorded (docs/checks.md).\n";
 
 static const char show_help[] =
 	"usage: pipe show TARGET\n"
@@ -497,6 +503,43 @@ done:
 	return code;
 }
 
+static const char test_help[] =
+	"usage: pipe test [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Runs the checks (checks, warn, checks_sql: docs/checks.md) of the named\n"
+	"targets, or of every target that has any, on their outputs as the last\n"
+	"build left them.  Builds and records nothing.  Exits 1 when a check fails\n"
+	"or a target is not built yet.\n";
+
+static int cmd_test(int argc, char **argv)
+{
+	struct project p = {0};
+	struct backend *wh = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(test_help, stdout);
+			return 0;
+		} else if ((error = project_word(&p.args, argc, argv, &i, "test")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0)
+		goto done;
+	/* the named targets alone, not what they depend on */
+	for (size_t i = 0; p.args.ntargets && i < p.g.n; i++) {
+		p.sel[i] = false;
+		for (size_t k = 0; k < p.args.ntargets; k++)
+			p.sel[i] |= !strcmp(p.g.nodes[i].t->name, p.args.targets[k]);
+	}
+	error = audit_run(&p.g, p.sel, wh);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	backend_close(wh);
+	project_free(&p);
+	return code;
+}
+
 static const char due_help[] =
 	"usage: pipe due [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
 	"\n"
@@ -868,9 +911,55 @@ static int cmd_log(int argc, char **argv)
 	return 0;
 }
 
+/* How a table's figures moved between the records two revisions hold. */
+static int diff_target(const char *rev_a, const char *rev_b, const char *target)
+{
+	const char *revs[2] = {rev_a, rev_b};
+	struct state_record recs[2];
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	char *path = state_path(target);
+	int error = 0;
+	state_record_init(&recs[0]);
+	state_record_init(&recs[1]);
+	for (int k = 0; k < 2 && error >= 0; k++) {
+		char *where = xasprintf("%s:%s/%s", revs[k], PIPE_STATE_DIR, path);
+		if ((error = history_read_at(PIPE_STATE_DIR, revs[k], path, &text)) == PIPE_ENOTFOUND)
+			error = error_setcode(PIPE_EUSAGE, "%s has no record of %s at %s", PIPE_STATE_DIR, target, revs[k]);
+		else if (error >= 0)
+			error = state_parse(buf_cstr(&text), where, &recs[k]);
+		free(where);
+	}
+	if (error < 0)
+		goto done;
+	buf_printf(&out, "%s  %s -> %s\n", target, rev_a, rev_b);
+	if (recs[0].rows != recs[1].rows) {
+		buf_printf(&out, "  rows  %lld -> %lld", (long long)recs[0].rows, (long long)recs[1].rows);
+		if (recs[0].rows > 0 && recs[1].rows >= 0)
+			buf_printf(&out, " (%+.1f%%)", 100.0 * (double)(recs[1].rows - recs[0].rows) / (double)recs[0].rows);
+		buf_putc(&out, '\n');
+	}
+	if (strcmp(recs[0].status ? recs[0].status : "", recs[1].status ? recs[1].status : ""))
+		buf_printf(&out, "  status  %s -> %s\n", recs[0].status ? recs[0].status : "none",
+		           recs[1].status ? recs[1].status : "none");
+	{
+		size_t len = out.len;
+		checks_stats_diff(state_field(&recs[0], "stats"), state_field(&recs[1], "stats"), &out);
+		if (out.len == len && recs[0].rows == recs[1].rows)
+			buf_puts(&out, "  no figure moved\n");
+	}
+	fwrite(out.data, 1, out.len, stdout);
+done:
+	state_record_free(&recs[0]);
+	state_record_free(&recs[1]);
+	buf_free(&text);
+	buf_free(&out);
+	free(path);
+	return error;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
-	const char *revs[2] = {NULL, NULL};
+	const char *revs[3] = {NULL, NULL, NULL};
 	int n = 0, error;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -879,9 +968,14 @@ static int cmd_diff(int argc, char **argv)
 		}
 		if (argv[i][0] == '-')
 			return error_exit(unknown_option("diff", argv[i]));
-		if (n == 2)
-			return fail(EXIT_USAGE, "diff takes at most two revisions (see pipe diff --help)");
+		if (n == 3)
+			return fail(EXIT_USAGE, "diff takes at most two revisions and a target (see pipe diff --help)");
 		revs[n++] = argv[i];
+	}
+	if (n == 3) {
+		if ((error = diff_target(revs[0], revs[1], revs[2])) < 0)
+			return error_exit(error);
+		return 0;
 	}
 	if ((error = history_diff(PIPE_STATE_DIR, revs[0], revs[1], stdout)) < 0)
 		return error_exit(error);
@@ -1079,6 +1173,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} commands[] = {
 		{"build", cmd_build}, {"status", cmd_status}, {"due", cmd_due}, {"dag", cmd_dag},
+		{"test", cmd_test},
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},

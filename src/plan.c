@@ -438,6 +438,57 @@ static char *changed_attrs(struct plan *p, int i)
 	return why;
 }
 
+static bool check_key(const struct target *t, const char *key)
+{
+	for (const char *const *k = t->kind->check_keys; k && *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	return false;
+}
+
+/* Whether the recipe changed in the kind's check keys alone, with the same
+ * inputs as the record's build: its output, in place, is what a build would
+ * make again, and only the checks need to run (the table's key and the
+ * checks' are two things).  Asked only when the recipe changed. */
+static bool only_checks_changed(struct plan *p, int i, const struct hash *inputs)
+{
+	const struct node *nd = &p->g->nodes[i];
+	const struct target *t = nd->t;
+	struct state_record rec = {0};
+	struct hash *hashes = NULL, dummy;
+	const char **keys = NULL;
+	size_t n = 0, same = 0, current = 0, recorded = 0;
+	bool found, yes = false;
+	if (!t->kind->check_keys || last_from_state(p, i, &rec, &found) < 0 || !found) {
+		error_clear();
+		goto done;
+	}
+	if (strcmp(rec.kind ? rec.kind : "", t->kind_name) || rec.ninputs != nd->ninputs)
+		goto done;
+	for (size_t j = 0; j < nd->ninputs; j++)
+		if (strcmp(rec.inputs[j].name, nd->inputs[j].name) || !hash_eq(&rec.inputs[j].hash, &inputs[j]))
+			goto done;
+	plan_recipe(t, &dummy, &hashes, &keys, &n);
+	for (size_t j = 0; j < n; j++) {
+		char hex[HASH_HEX_LEN + 1];
+		if (check_key(t, keys[j]))
+			continue;
+		hash_hex(&hashes[j], hex);
+		for (size_t k = 0; k < rec.nrecipe; k++)
+			if (!strcmp(rec.recipe[k].key, keys[j]) && !strcmp(rec.recipe[k].value, hex))
+				same++;
+		current++;
+	}
+	for (size_t k = 0; k < rec.nrecipe; k++)
+		recorded += !check_key(t, rec.recipe[k].key);
+	yes = same == current && recorded == current;
+done:
+	free(hashes);
+	free(keys);
+	state_record_free(&rec);
+	return yes;
+}
+
 static char *changed_inputs(struct plan *p, int i, const struct hash *inputs)
 {
 	const struct node *nd = &p->g->nodes[i];
@@ -554,7 +605,13 @@ int plan_target(struct plan *p, int i)
 		set_why(tp, REASON_FAILED, never_succeeded(p, i));
 	else if (p->force || (p->forced && p->forced[i]))
 		set_why(tp, REASON_FORCED, xstrdup("forced"));
-	else if (!hash_eq(&tp->recipe, &tp->last.recipe))
+	else if (!hash_eq(&tp->recipe, &tp->last.recipe) && !upstream && tp->have_output &&
+	         hash_eq(&tp->output, &tp->last.output) && !(due >= 0 && due <= p->now) &&
+	         only_checks_changed(p, i, inputs)) { /* one that is due builds: its source may have moved */
+		char *attrs = changed_attrs(p, i);
+		set_why(tp, REASON_CHECKS, xasprintf("%s: running the checks alone", attrs));
+		free(attrs);
+	} else if (!hash_eq(&tp->recipe, &tp->last.recipe))
 		set_why(tp, REASON_RECIPE, changed_attrs(p, i));
 	else if (upstream)
 		set_why(tp, REASON_UPSTREAM, xasprintf("input %s will be rebuilt", upstream));

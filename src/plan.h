@@ -18,6 +18,7 @@ enum reason {
 	REASON_NEVER_BUILT,
 	REASON_FORCED,
 	REASON_RECIPE,
+	REASON_CHECKS, /* only the kind's check_keys changed: run the checks alone */
 	REASON_INPUT,
 	REASON_UPSTREAM, /* an input will be rebuilt first: decided after it */
 	REASON_OUTPUT_MISSING,

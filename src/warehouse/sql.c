@@ -853,7 +853,7 @@ int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **
 			goto done;
 	}
 	if (r.stmt->sel) {
-		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, &r.plan)) < 0)
+		if ((error = sql_plan_select(r.stmt, r.stmt->sel, opt->root, opt->read_table, opt->read_from, &r.plan)) < 0)
 			goto done;
 		if ((error = prepare_scans(&r)) < 0)
 			goto done;

@@ -36,6 +36,10 @@ struct sql_options {
 	/* time_now_ms() past which execution stops with an error, checked by
 	 * every operator as it asks for a batch; 0: none. */
 	double deadline_ms;
+	/* When set, the table named read_table (any case) is read from the
+	 * directory read_from rather than found under root: a table written
+	 * but not yet renamed into place, whose checks run before it is. */
+	const char *read_table, *read_from;
 };
 
 #define SQL_MEMORY_DEFAULT ((int64_t)2 << 30)

@@ -1,8 +1,17 @@
 /* sql_agg: the aggregate operator (GROUP BY, COUNT, SUM, AVG, MIN, MAX,
- * ANY_VALUE, COUNTIF, DISTINCT): groups in a hash table, a running value
- * per group and aggregate, emitted when the input ends.  STRING_AGG and
- * ARRAY_AGG(...)[OFFSET(k)] keep their values instead, ordered per group
- * at the end (sql_collect below). */
+ * ANY_VALUE, COUNTIF, APPROX_COUNT_DISTINCT, DISTINCT): groups in a hash
+ * table, a running value per group and aggregate, emitted when the input
+ * ends.  STRING_AGG and ARRAY_AGG(...)[OFFSET(k)] keep their values
+ * instead, ordered per group at the end (sql_collect below).
+ *
+ * APPROX_COUNT_DISTINCT is a HyperLogLog (Flajolet et al. 2007) of 2^12
+ * one-byte registers per group: a value's 64-bit hash picks a register by
+ * its top 12 bits and keeps the longest run of leading zeros (+1) seen in
+ * the rest.  The estimate's standard error is 1.04/sqrt(4096), about 1.6%;
+ * below 2.5 * 4096 it counts the empty registers instead (linear counting),
+ * which is near exact for small counts.  4 KiB per group, allocated when a
+ * group sees its first value. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +37,48 @@ struct agg_run {
 	struct vec cvals, *ckeys;
 	uint32_t *cgroup;
 	size_t ccount;
+	uint8_t **hll; /* APPROX_COUNT_DISTINCT: per group, HLL_M registers or NULL */
 };
+
+#define HLL_P 12
+#define HLL_M (1u << HLL_P)
+
+/* vec_hash of a string is FNV-1a, whose top bits are weak: mix them all. */
+static uint64_t hll_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void hll_add(struct agg_run *r, uint32_t g, uint64_t hash)
+{
+	uint64_t h = hll_mix(hash), rest = h << HLL_P;
+	uint8_t rank = rest ? (uint8_t)(__builtin_clzll(rest) + 1) : (uint8_t)(64 - HLL_P + 1);
+	if (!r->hll[g])
+		r->hll[g] = xcalloc(HLL_M, 1);
+	if (rank > r->hll[g][h >> (64 - HLL_P)])
+		r->hll[g][h >> (64 - HLL_P)] = rank;
+}
+
+static int64_t hll_estimate(const uint8_t *reg)
+{
+	double m = HLL_M, sum = 0, e;
+	unsigned zeros = 0;
+	if (!reg)
+		return 0;
+	for (unsigned j = 0; j < HLL_M; j++) {
+		sum += ldexp(1.0, -reg[j]);
+		zeros += reg[j] == 0;
+	}
+	e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros);
+	return (int64_t)(e + 0.5);
+}
 
 struct agg_state {
 	struct vec *keys;   /* group keys, one vec per key, a row per group */
@@ -64,6 +114,7 @@ static void agg_grow(struct agg_state *s, struct node *n, size_t need)
 		r->fsum = xrealloc(r->fsum, cap * sizeof *r->fsum);
 		r->nsum = xrealloc(r->nsum, cap * sizeof *r->nsum);
 		r->has = xrealloc(r->has, cap);
+		r->hll = xrealloc(r->hll, cap * sizeof *r->hll);
 		vec_reserve(&r->best, cap);
 	}
 	s->cap = cap;
@@ -126,6 +177,7 @@ static void agg_init_group(struct agg_state *s, struct node *n, size_t g)
 		r->fsum[g] = 0;
 		r->nsum[g] = 0;
 		r->has[g] = 0;
+		r->hll[g] = NULL;
 		r->best.nulls[g] = 1;
 		if (r->best.count <= g)
 			r->best.count = g + 1;
@@ -153,6 +205,34 @@ static int order_fixed(const struct vec *a, size_t i, const struct vec *b, size_
 static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v,
                             size_t rows)
 {
+	if (ag->kind == AG_APPROX_DISTINCT) {
+		/* a hash per value straight from the vector: the same value, the
+		 * same hash, within the one type an aggregate's argument has */
+		for (size_t i = 0; i < rows; i++) {
+			uint64_t h;
+			if (v->nulls[i])
+				continue;
+			switch (v->type) {
+			case TYPE_BOOL: h = v->b[i]; break;
+			case TYPE_DATE: h = (uint64_t)(int64_t)v->days[i]; break;
+			case TYPE_FLOAT64: {
+				double x = v->f64[i] == 0 ? 0 : v->f64[i]; /* -0 is 0 */
+				if (x != x)
+					h = 0x6e616eULL;
+				else
+					memcpy(&h, &x, sizeof(h));
+				break;
+			}
+			case TYPE_INT64: case TYPE_TIMESTAMP: case TYPE_DATETIME: h = (uint64_t)v->i64[i]; break;
+			default:
+				if (!type_is_string(v->type))
+					return false;
+				h = str_hash64(v->str[i].p ? v->str[i].p : "", v->str[i].len);
+			}
+			hll_add(r, gid[i], h);
+		}
+		return true;
+	}
 	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
 		for (size_t i = 0; i < rows; i++)
 			if (!v->nulls[i]) {
@@ -351,6 +431,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		switch (ag->kind) {
 		case AG_COUNT: r->cnt[g]++; break;
 		case AG_COUNTIF: r->cnt[g] += v->b[k] != 0; break;
+		case AG_APPROX_DISTINCT: hll_add(r, g, vec_hash(v, k)); break;
 		case AG_SUM:
 		case AG_AVG:
 			r->cnt[g]++;
@@ -537,6 +618,8 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			struct value x;
 			if (ag->kind == AG_COUNT || ag->kind == AG_COUNT_STAR || ag->kind == AG_COUNTIF)
 				x = value_int64(r->cnt[g]);
+			else if (ag->kind == AG_APPROX_DISTINCT)
+				x = value_int64(hll_estimate(r->hll[g]));
 			else if (r->cnt[g] == 0)
 				x = value_null(ag->type);
 			else if (ag->kind == AG_SUM)
@@ -608,6 +691,9 @@ void agg_free_state(struct node *n)
 		free(r->fsum);
 		free(r->nsum);
 		free(r->has);
+		for (size_t g = 0; r->hll && g < s->ngroups; g++)
+			free(r->hll[g]);
+		free(r->hll);
 		vec_free(&r->best);
 		vec_free(&r->dvals);
 		free(r->dgroup);

@@ -137,7 +137,9 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		}
 		char *dir = NULL;
 		struct table *t = NULL;
-		if ((error = table_resolve(b->root, f->table, &dir)) < 0)
+		if (b->plan->read_table && str_eq_nocase(f->table, b->plan->read_table))
+			dir = xstrdup(b->plan->read_from);
+		else if ((error = table_resolve(b->root, f->table, &dir)) < 0)
 			return table_not_found(b, f);
 		error = table_open_lazy(&t, dir);
 		free(dir);

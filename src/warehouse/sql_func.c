@@ -1139,9 +1139,9 @@ static const struct sql_func funcs[] = {
 	{"COALESCE", FN_CONDITIONAL, 1, INT_MAX, -1, false, NULL, NULL, 0, 0},
 	{"IF", FN_CONDITIONAL, 3, 3, -1, false, NULL, NULL, 0, 0},
 	{"IFNULL", FN_CONDITIONAL, 2, 2, -1, false, NULL, NULL, 0, 0},
-	/* aggregates; all but COUNTIF and ANY_VALUE also analytic */
+	/* aggregates; all but COUNTIF, ANY_VALUE and APPROX_COUNT_DISTINCT also analytic */
 	{"ANY_VALUE", FN_AGGREGATE, 1, 1, -1, false, check_min_max, NULL, AG_ANY, 0},
-	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE | FN_DISTINCT, 1, 1, -1, false, check_int64, NULL, AG_COUNT, 0},
+	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE, 1, 1, -1, false, check_int64, NULL, AG_APPROX_DISTINCT, 0},
 	{"ARRAY_AGG", FN_AGGREGATE | FN_ORDERED, 1, 1, -1, false, check_array_pick, NULL, AG_ARRAY_PICK, 0},
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
 	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},

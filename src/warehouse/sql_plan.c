@@ -727,10 +727,13 @@ int plan_select(struct binder *parent, const struct select *sel, struct node **o
 	return error;
 }
 
-int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root, struct plan *out)
+int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,
+                    const char *read_table, const char *read_from, struct plan *out)
 {
 	memset(out, 0, sizeof *out);
 	out->now_us = s->now_us;
+	out->read_table = read_table;
+	out->read_from = read_from;
 	struct binder b = {.src = s->src, .root = root, .plan = out};
 	int error = plan_select(&b, sel, &out->root, &out->nout);
 	if (error >= 0 && (error = plan_needs(out)) < 0) {

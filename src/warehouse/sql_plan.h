@@ -55,7 +55,7 @@ struct pexpr {
 	void (*fnstate_free)(void *);
 };
 
-enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK };
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT };
 
 struct agg {
 	enum agg_kind kind;
@@ -174,14 +174,18 @@ struct plan {
 	int depth;
 	size_t steps;
 	int64_t now_us; /* CURRENT_TIMESTAMP: the statement's one time (stmt->now_us) */
+	/* the table read from a directory of its own (sql_options) */
+	const char *read_table, *read_from;
 };
 
 /* The binder's steps (an expression node, a FROM item or a query bound)
  * in one statement: pipe's own bound on planning work and memory. */
 #define SQL_MAX_PLAN_STEPS 100000
 
+/* root: where tables are found; read_table, read_from: as in struct
+ * sql_options (NULL for none). */
 int sql_plan_select(const struct stmt *s, const struct select *sel, const char *root,
-                    struct plan *out);
+                    const char *read_table, const char *read_from, struct plan *out);
 void sql_plan_free(struct plan *p);
 /* Decides which partitions a scan reads (scan[p]) from its prunes. */
 void sql_plan_partitions(const struct node *scan, bool *scan_part);

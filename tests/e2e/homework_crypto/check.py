@@ -15,7 +15,8 @@ for hour in range(n + 1):
     coins = real[:-10] if hour == 1 else real[10:] if hour == 2 else real
     for c in coins:
         t = datetime.datetime.strptime(c["last_updated"], "%Y-%m-%dT%H:%M:%S.%fZ") + datetime.timedelta(hours=hour)
-        price = None if c["current_price"] is None else round(c["current_price"] * (1 + 0.01 * hour), 6)
+        p = None if c["current_price"] is None else c["current_price"] * (1 + 0.01 * hour)
+        price = None if p is None else round(p, 6) or float("%.6g" % p)  # as hour.py rounds
         expected[c["id"]] = (hour, price, t)
 
 got = json.load(sys.stdin)

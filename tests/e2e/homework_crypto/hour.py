@@ -18,7 +18,9 @@ for c in coins:
     t = datetime.datetime.strptime(c["last_updated"], "%Y-%m-%dT%H:%M:%S.%fZ") + datetime.timedelta(hours=n)
     c["last_updated"] = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
     if c["current_price"] is not None:
-        c["current_price"] = round(c["current_price"] * (1 + 0.01 * n), 6)
+        # six decimals, but never rounded to 0 (apenft is $0.00000045)
+        p = c["current_price"] * (1 + 0.01 * n)
+        c["current_price"] = round(p, 6) or float("%.6g" % p)
 if n == 1:
     coins = coins[:-10]
 elif n == 2:
