@@ -37,6 +37,11 @@ const char *backend_name(const struct backend *b)
 	return b->ops->name;
 }
 
+struct backend *backend_local_copy(struct backend *b)
+{
+	return b->ops->local_copy ? b->ops->local_copy(b) : b;
+}
+
 int backend_load(struct backend *b, const struct load_options *o, struct load_result *res)
 {
 	return b->ops->load(b, o, res);

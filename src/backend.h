@@ -57,6 +57,11 @@ int backend_open(struct backend **out, const char *name, const char *root);
 int backend_option(struct backend *b, const char *key, const char *value);
 void backend_close(struct backend *b);
 const char *backend_name(const struct backend *b);
+/* The warehouse that holds the rows as pipe built them: b itself, or the
+ * local copy a remote warehouse keeps beside it (BigQuery's).  Checks and
+ * statistics read it, so that they cost no job and see a table before it
+ * is published (docs/checks.md). */
+struct backend *backend_local_copy(struct backend *b);
 
 int backend_load(struct backend *b, const struct load_options *o, struct load_result *res);
 

@@ -1361,6 +1361,11 @@ static void bq_close(struct backend *b)
 	free(bq);
 }
 
+static struct backend *bq_local_copy(struct backend *b)
+{
+	return ((struct bq *)b)->mirror;
+}
+
 static const struct backend_ops bq_ops = {
 	.name = "bigquery",
 	.load = bq_load,
@@ -1370,6 +1375,7 @@ static const struct backend_ops bq_ops = {
 	.list = bq_list,
 	.drop = bq_drop,
 	.option = bq_option,
+	.local_copy = bq_local_copy,
 	.close = bq_close,
 };
 

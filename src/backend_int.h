@@ -17,6 +17,9 @@ struct backend_ops {
 	int (*list)(struct backend *b, char ***names, size_t *n);
 	int (*drop)(struct backend *b, const char *name);
 	int (*option)(struct backend *b, const char *key, const char *value); /* may be NULL */
+	/* The local copy a remote warehouse keeps of what pipe built; NULL
+	 * when the warehouse is local itself. */
+	struct backend *(*local_copy)(struct backend *b);
 	void (*close)(struct backend *b);
 };
 

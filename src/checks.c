@@ -909,7 +909,7 @@ static int report(const struct target *t, const struct checks *cs, const char *o
 int checks_table(struct backend *b, const struct target *t, const char *dir, int64_t previous, bool stats,
                  const char *on_failure, struct state_record *rec, struct buf *output)
 {
-	struct run r = {.b = b, .t = t};
+	struct run r = {.b = backend_local_copy(b), .t = t};
 	struct checks cs;
 	struct column *cols = NULL, *stat_cols = NULL; /* stat_cols: some of cols, not copies */
 	struct backend_result *res = NULL;
@@ -923,7 +923,7 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 		return error;
 	r.opt.read_table = dir ? t->name : NULL;
 	r.opt.read_from = dir;
-	if ((error = backend_table_schema(b, t->name, dir, &schema, &rows)) < 0)
+	if ((error = backend_table_schema(r.b, t->name, dir, &schema, &rows)) < 0)
 		goto done;
 	parse_schema(schema, &cols, &ncols);
 	for (size_t i = 0; i < cs.n; i++) {
