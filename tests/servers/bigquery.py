@@ -125,7 +125,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 
-import argparse  # noqa: E402
+import argparse
 import copy
 import datetime
 import decimal

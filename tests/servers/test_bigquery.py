@@ -18,9 +18,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 
-import base64  # noqa: E402
-import copy  # noqa: E402
-import json  # noqa: E402
+import base64
+import copy
+import datetime
+import http.client
+import json
 import re
 import shutil
 import subprocess
@@ -339,7 +341,6 @@ def t_paging(s):
     first = min(SAMPLES["2019"] + SAMPLES["2021"] + SAMPLES["2023"],
                 key=lambda r: (r["tpep_pickup_datetime"], float(r["fare_amount"])))
     # TIMESTAMP: seconds since the epoch as a Java double; FLOAT64 likewise
-    import datetime
     t = datetime.datetime.fromisoformat(first["tpep_pickup_datetime"]).replace(
         tzinfo=datetime.timezone.utc).timestamp()
     assert float(rows[0][0]) == t and "E9" in rows[0][0], rows[0]
@@ -771,7 +772,6 @@ def t_faults(s):
     s.get_token()
     # a refused POST's body does not spill into the next request on the connection
     s.control(fault={"status": 503, "count": 1, "path": "/jobs"})
-    import http.client
     conn = http.client.HTTPConnection(s.url.split("//")[1])
     body = json.dumps({"jobReference": {"jobId": s.job_id("keepalive")},
                        "configuration": {"query": {"query": "SELECT 1", "useLegacySql": False}}})
