@@ -6,7 +6,7 @@ doing the work.
 
   bigquery.py --port-file FILE --pipe PATH --pubkey PEM --email ADDRESS
               [--dir DIR] [--log FILE] [--page-size N] [--dataset NAME]...
-              [--lifetime SECONDS]
+              [--block-rows N] [--lifetime SECONDS]
 
 --pipe: the pipe binary.  --dir: where the server keeps its warehouse (a
 pipe project, DIR/warehouse, whose tables are the server's tables) and its
@@ -16,6 +16,9 @@ the server ends, by SIGTERM or --lifetime).  --pubkey,
 --dataset: a dataset that exists from the start (repeatable); others are
 made with datasets.insert.  --page-size: the rows of a getQueryResults page
 when the request names no maxResults (default 10, so that tests page).
+--block-rows: the rows of a block in the tables loads and MERGE make (the
+local warehouse's block_rows option; default its own, 2,048), so that
+small test tables have blocks for clustering to skip.
 
 Routes (P a project, D a dataset, T a table, ID a job id):
   POST /token                                     token.py's checks; the
@@ -122,7 +125,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 
-import argparse  # noqa: E402
+import argparse
 import copy
 import datetime
 import decimal
@@ -460,6 +463,7 @@ class State:
         self.session_projects = {}  # job id -> project of a resumable upload
         self.settings = dict(DEFAULTS, page_size=args.page_size)
         self.default_page_size = args.page_size
+        self.block_rows = args.block_rows
         os.makedirs(self.warehouse, exist_ok=True)
         self.run_pipe(["init"], self.warehouse)
 
@@ -527,12 +531,15 @@ def table_info(state, dataset, table):
     return info
 
 
-def ddl_layout(info):
+def ddl_layout(state, partition, cluster):
+    """PARTITION BY, CLUSTER BY and the server's block size, for a CREATE."""
     s = ""
-    if info["partition"]:
-        s += " PARTITION BY " + info["partition"]
-    if info["cluster"]:
-        s += " CLUSTER BY " + ", ".join(info["cluster"])
+    if partition:
+        s += " PARTITION BY " + partition
+    if cluster:
+        s += " CLUSTER BY " + ", ".join(cluster)
+    if state.block_rows:
+        s += " OPTIONS (block_rows = %d)" % state.block_rows
     return s
 
 
@@ -608,7 +615,8 @@ def run_merge(state, sql):
             "UNION ALL SELECT %s FROM %s t JOIN %s s ON %s "
             "UNION ALL SELECT %s FROM %s s LEFT JOIN (SELECT %s, TRUE AS bq_merge_hit FROM %s) x "
             "ON %s WHERE x.bq_merge_hit IS NULL"
-            % (qtarget, ddl_layout(tinfo), qtarget, kx, qsource, on_tx,
+            % (qtarget, ddl_layout(state, tinfo["partition"], tinfo["cluster"]),
+               qtarget, kx, qsource, on_tx,
                matched, qtarget, qsource, on_ts,
                inserted, qsource, kt, qtarget, on_xs))
     updated = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
@@ -1050,14 +1058,13 @@ def run_load_job(state, job, data):
                 stmt = "INSERT INTO %s (%s) %s" % (name, ", ".join(f["name"] for f in fields),
                                                    select)
             else:
-                layout = ""
+                partition = None
                 tp = ld.get("timePartitioning")
                 if tp:
                     ftype = next(LOCAL_TYPE[f["type"]] for f in fields
                                  if f["name"].lower() == tp["field"].lower())
-                    layout += " PARTITION BY " + partition_expr(tp, ftype)
-                if ld.get("clustering"):
-                    layout += " CLUSTER BY " + ", ".join(ld["clustering"]["fields"])
+                    partition = partition_expr(tp, ftype)
+                layout = ddl_layout(state, partition, (ld.get("clustering") or {}).get("fields"))
                 stmt = "CREATE OR REPLACE TABLE %s%s AS %s" % (name, layout, select)
             run_sql(state, stmt)
         except JobFailure as e:
@@ -1536,6 +1543,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--page-size", type=int, default=10)
     ap.add_argument("--dataset", action="append", default=[])
+    ap.add_argument("--block-rows", type=int)
     ap.add_argument("--lifetime", type=float, default=600)
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
