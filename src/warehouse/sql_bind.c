@@ -354,12 +354,64 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 
 /* --- subqueries in expressions --- */
 
-/* An uncorrelated subquery, planned on its own: it sees the WITH names but
- * not the columns of the query around it. */
-static int plan_subquery(struct binder *b, const struct ast *a, struct node **n, size_t *nout)
+/* A column of the query around a subquery: a parameter of the subquery,
+ * its value bound by the query around (which may pass on, as a parameter
+ * of its own, a column from further out). */
+static int bind_param(struct binder *b, const struct ast *a, struct pexpr **out)
 {
-	struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes, .outer = b};
-	return plan_select(&sub, a->sub, n, nout);
+	struct subq_corr *c = b->corr;
+	size_t k = 0;
+	while (k < c->nparams && !bind_ast_equal(c->refs[k], a))
+		k++;
+	if (k == c->nparams) {
+		struct pexpr *v = NULL;
+		int error;
+		if ((error = bind_expr(b->outer, a, &v)) < 0)
+			return error;
+		c->refs = xrealloc(c->refs, (k + 1) * sizeof *c->refs);
+		c->args = xrealloc(c->args, (k + 1) * sizeof *c->args);
+		c->refs[k] = a;
+		c->args[k] = v;
+		c->nparams++;
+	}
+	struct pexpr *e = px_new(X_PARAM, c->args[k]->type, a);
+	e->col = (int)k;
+	e->corr = c;
+	e->isconst = true;
+	*out = e;
+	return 0;
+}
+
+/* A subquery, planned on its own: it sees the WITH names and the columns
+ * of the query around it, which become its parameters (*corr, NULL when
+ * it names none: then it runs once). */
+static int plan_subquery(struct binder *b, const struct ast *a, struct node **n, size_t *nout, struct subq_corr **corr)
+{
+	struct subq_corr *c = xcalloc(1, sizeof *c);
+	struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes, .outer = b, .corr = c};
+	int error = plan_select(&sub, a->sub, n, nout);
+	if (error < 0 || !c->nparams) {
+		subq_corr_free(c);
+		c = NULL;
+	}
+	*corr = c;
+	return error;
+}
+
+/* Makes e the correlated subquery of corr: the parameters' values become
+ * its arguments, evaluated per row. */
+static void take_corr(struct pexpr *e, struct subq_corr *corr)
+{
+	if (!corr)
+		return;
+	for (size_t k = 0; k < corr->nparams; k++)
+		px_add(e, corr->args[k]);
+	free(corr->args);
+	corr->args = NULL;
+	free(corr->refs);
+	corr->refs = NULL;
+	e->corr = corr;
+	e->isconst = false;
 }
 
 static void add_subq(struct binder *b, struct pexpr *e)
@@ -373,12 +425,14 @@ static void add_subq(struct binder *b, struct pexpr *e)
 static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	struct node *n = NULL;
+	struct subq_corr *corr = NULL;
 	size_t nout;
 	int error;
-	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+	if ((error = plan_subquery(b, a, &n, &nout, &corr)) < 0)
 		return error;
 	if (a->kind == A_SUBQUERY && nout != 1) {
 		node_free(n);
+		subq_corr_free(corr);
 		return sql_error_at(b->src, a->line, a->col,
 				    "Scalar subquery cannot have more than one column unless using SELECT AS STRUCT to "
 				    "build STRUCT values");
@@ -387,6 +441,7 @@ static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **o
 				 a->kind == A_EXISTS ? TYPE_BOOL : n->types[0], a);
 	e->sub = n;
 	e->isconst = true;
+	take_corr(e, corr);
 	add_subq(b, e);
 	*out = e;
 	return 0;
@@ -397,11 +452,12 @@ static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	struct pexpr *x = NULL;
 	struct node *n = NULL;
+	struct subq_corr *corr = NULL;
 	size_t nout;
 	int error;
 	if ((error = bind_expr(b, a->args[0], &x)) < 0)
 		return error;
-	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+	if ((error = plan_subquery(b, a, &n, &nout, &corr)) < 0)
 		goto fail;
 	if (nout != 1) {
 		error = sql_error_at(b->src, a->line, a->col, "Subquery of type IN must have only one output column");
@@ -432,12 +488,14 @@ static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
 	e->negated = a->negated;
 	px_add(e, x);
 	e->sub = n;
+	take_corr(e, corr);
 	add_subq(b, e);
 	*out = e;
 	return 0;
 fail:
 	pexpr_free(x);
 	node_free(n);
+	subq_corr_free(corr);
 	return error;
 }
 
@@ -628,6 +686,8 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			int si;
 			if ((error = resolve_column(b, a, &si)) < 0)
 				return error;
+			if (error == 1)
+				return bind_param(b, a, out);
 			for (size_t k = 0; k < b->nkeys; k++)
 				if (b->keys[k]->kind == X_COL && b->keys[k]->col == si) {
 					*out = px_col((int)k, b->keys[k]->type, a);
@@ -651,6 +711,8 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		int si;
 		if ((error = resolve_column(b, a, &si)) < 0)
 			return error;
+		if (error == 1)
+			return bind_param(b, a, out);
 		*out = px_col(si, b->scope.v[si].type, a);
 		return 0;
 	}
