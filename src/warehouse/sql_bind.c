@@ -408,8 +408,6 @@ static void take_corr(struct pexpr *e, struct subq_corr *corr)
 		px_add(e, corr->args[k]);
 	free(corr->args);
 	corr->args = NULL;
-	free(corr->refs);
-	corr->refs = NULL;
 	e->corr = corr;
 	e->isconst = false;
 }

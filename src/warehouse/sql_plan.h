@@ -41,7 +41,7 @@ struct subq_set {
  * each run's answer by those values (and IN's operand). */
 struct subq_corr {
 	size_t nparams;
-	const struct ast **refs;  /* while binding: the names, to share a parameter */
+	const struct ast **refs;  /* the names (one parameter each), for explain */
 	struct pexpr **args;      /* while binding: their values, moved to the pexpr */
 	struct vec *vals;         /* per parameter: the value of the current run */
 	struct exec_stats *st;    /* set by exec_subqueries */
