@@ -354,6 +354,8 @@ static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 	out_prepare(e, n);
 	for (size_t i = 0; i < n; i++) {
 		int r = insub_truth(&e->set, a, i * sa, e->negated);
+		if (r == 2 && e->exists_form)
+			r = 0;
 		e->out.nulls[i] = r == 2;
 		e->out.b[i] = r == 1;
 	}

@@ -143,6 +143,8 @@ static void put_expr(struct buf *out, const struct pexpr *e, const struct node *
 	case X_SUBQUERY: buf_puts(out, "(SELECT …)"); return;
 	case X_EXISTS: buf_puts(out, "EXISTS (SELECT …)"); return;
 	case X_INSUB:
+		if (e->exists_form)
+			buf_puts(out, "EXISTS semi join on ");
 		put_expr(out, e->args[0], in, depth + 1);
 		buf_puts(out, e->negated ? " NOT IN (SELECT …)" : " IN (SELECT …)");
 		return;
@@ -269,7 +271,10 @@ void sql_plan_explain(const struct plan *p, bool *const *scan_parts, struct buf 
 	put_node(out, p, p->root, scan_parts, 0);
 	for (size_t i = 0; i < p->nsubqs; i++) {
 		const struct subq_corr *c = p->subqs[i]->corr;
-		if (!c) {
+		if (p->subqs[i]->exists_form) {
+			buf_printf(out, "subquery %zu (EXISTS as a semi join: run once, before the query, its keys a hash set):\n",
+				   i + 1);
+		} else if (!c) {
 			buf_printf(out, "subquery %zu (run once, before the query):\n", i + 1);
 		} else {
 			buf_printf(out, "subquery %zu (correlated: run once per distinct ", i + 1);

@@ -67,6 +67,7 @@ struct pexpr {
 	size_t nargs;
 	bool negated, safe, has_operand, has_else, isconst;
 	bool winref;            /* X_COL naming window col until the window node is placed */
+	bool exists_form;       /* X_INSUB made of an EXISTS (a semi join): NULL is FALSE */
 	int line, pos;          /* where it was written, for runtime errors */
 	struct vec out;
 	bool out_init;
