@@ -235,7 +235,7 @@ int resolve_column(struct binder *b, const struct ast *a, int *out)
 		found = (int)i;
 	}
 	if (found < 0) {
-		for (const struct binder *o = b->outer; o && b->corr; o = o->outer)
+		for (const struct binder *o = b->outer; o && b->corr; o = o->outer) {
 			for (size_t i = 0; i < o->scope.n; i++) {
 				const struct scol *c = &o->scope.v[i];
 				if ((a->qual ? c->qual && str_eq_nocase(c->qual, a->qual) : !c->qual_only) &&
@@ -244,6 +244,16 @@ int resolve_column(struct binder *b, const struct ast *a, int *out)
 					return 1;
 				}
 			}
+			/* HAVING and QUALIFY see the select list's aliases, and so do
+			 * their subqueries */
+			for (size_t i = 0; !a->qual && o->alias_sel && i < o->alias_sel->nitems; i++) {
+				const struct select_item *it = &o->alias_sel->items[i];
+				if (it->alias && it->expr && str_eq_nocase(it->alias, a->name)) {
+					*out = -1;
+					return 1;
+				}
+			}
+		}
 		if (a->qual && !qual_seen)
 			return sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s", a->qual);
 		return unrecognized(b, a, a->name);
