@@ -354,12 +354,62 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 
 /* --- subqueries in expressions --- */
 
-/* An uncorrelated subquery, planned on its own: it sees the WITH names but
- * not the columns of the query around it. */
-static int plan_subquery(struct binder *b, const struct ast *a, struct node **n, size_t *nout)
+/* A column of the query around a subquery: a parameter of the subquery,
+ * its value bound by the query around (which may pass on, as a parameter
+ * of its own, a column from further out). */
+static int bind_param(struct binder *b, const struct ast *a, struct pexpr **out)
 {
-	struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes, .outer = b};
-	return plan_select(&sub, a->sub, n, nout);
+	struct subq_corr *c = b->corr;
+	size_t k = 0;
+	while (k < c->nparams && !bind_ast_equal(c->refs[k], a))
+		k++;
+	if (k == c->nparams) {
+		struct pexpr *v = NULL;
+		int error;
+		if ((error = bind_expr(b->outer, a, &v)) < 0)
+			return error;
+		c->refs = xrealloc(c->refs, (k + 1) * sizeof *c->refs);
+		c->args = xrealloc(c->args, (k + 1) * sizeof *c->args);
+		c->refs[k] = a;
+		c->args[k] = v;
+		c->nparams++;
+	}
+	struct pexpr *e = px_new(X_PARAM, c->args[k]->type, a);
+	e->col = (int)k;
+	e->corr = c;
+	e->isconst = true;
+	*out = e;
+	return 0;
+}
+
+/* A subquery, planned on its own: it sees the WITH names and the columns
+ * of the query around it, which become its parameters (*corr, NULL when
+ * it names none: then it runs once). */
+static int plan_subquery(struct binder *b, const struct ast *a, struct node **n, size_t *nout, struct subq_corr **corr)
+{
+	struct subq_corr *c = xcalloc(1, sizeof *c);
+	struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes, .outer = b, .corr = c};
+	int error = plan_select(&sub, a->sub, n, nout);
+	if (error < 0 || !c->nparams) {
+		subq_corr_free(c);
+		c = NULL;
+	}
+	*corr = c;
+	return error;
+}
+
+/* Makes e the correlated subquery of corr: the parameters' values become
+ * its arguments, evaluated per row. */
+static void take_corr(struct pexpr *e, struct subq_corr *corr)
+{
+	if (!corr)
+		return;
+	for (size_t k = 0; k < corr->nparams; k++)
+		px_add(e, corr->args[k]);
+	free(corr->args);
+	corr->args = NULL;
+	e->corr = corr;
+	e->isconst = false;
 }
 
 static void add_subq(struct binder *b, struct pexpr *e)
@@ -373,12 +423,14 @@ static void add_subq(struct binder *b, struct pexpr *e)
 static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	struct node *n = NULL;
+	struct subq_corr *corr = NULL;
 	size_t nout;
 	int error;
-	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+	if ((error = plan_subquery(b, a, &n, &nout, &corr)) < 0)
 		return error;
 	if (a->kind == A_SUBQUERY && nout != 1) {
 		node_free(n);
+		subq_corr_free(corr);
 		return sql_error_at(b->src, a->line, a->col,
 				    "Scalar subquery cannot have more than one column unless using SELECT AS STRUCT to "
 				    "build STRUCT values");
@@ -387,6 +439,7 @@ static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **o
 				 a->kind == A_EXISTS ? TYPE_BOOL : n->types[0], a);
 	e->sub = n;
 	e->isconst = true;
+	take_corr(e, corr);
 	add_subq(b, e);
 	*out = e;
 	return 0;
@@ -397,11 +450,12 @@ static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	struct pexpr *x = NULL;
 	struct node *n = NULL;
+	struct subq_corr *corr = NULL;
 	size_t nout;
 	int error;
 	if ((error = bind_expr(b, a->args[0], &x)) < 0)
 		return error;
-	if ((error = plan_subquery(b, a, &n, &nout)) < 0)
+	if ((error = plan_subquery(b, a, &n, &nout, &corr)) < 0)
 		goto fail;
 	if (nout != 1) {
 		error = sql_error_at(b->src, a->line, a->col, "Subquery of type IN must have only one output column");
@@ -432,13 +486,170 @@ static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out)
 	e->negated = a->negated;
 	px_add(e, x);
 	e->sub = n;
+	take_corr(e, corr);
 	add_subq(b, e);
 	*out = e;
 	return 0;
 fail:
 	pexpr_free(x);
 	node_free(n);
+	subq_corr_free(corr);
 	return error;
+}
+
+/* --- EXISTS decorrelated into a semi join --- */
+
+/* Whether a names a column of the query around (a parameter of c); a
+ * subquery in it counts as one, not being looked into. */
+static bool names_outer(const struct ast *a, const struct subq_corr *c)
+{
+	if (a->sub)
+		return true;
+	if (a->kind == A_COLUMN) {
+		for (size_t k = 0; k < c->nparams; k++)
+			if (bind_ast_equal(a, c->refs[k]))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < a->nargs; i++)
+		if (names_outer(a->args[i], c))
+			return true;
+	return false;
+}
+
+/* Whether a reads columns of the query around and no other (*col: any). */
+static bool outer_only(const struct ast *a, const struct subq_corr *c, bool *col)
+{
+	if (a->sub || a->over || (a->kind == A_CALL && bind_has_agg(a)))
+		return false;
+	if (a->kind == A_COLUMN) {
+		*col = true;
+		return names_outer(a, c);
+	}
+	for (size_t i = 0; i < a->nargs; i++)
+		if (!outer_only(a->args[i], c, col))
+			return false;
+	return true;
+}
+
+static bool is_binary(const struct ast *a, const char *op)
+{
+	return a->kind == A_BINARY && a->op && !strcmp(a->op, op);
+}
+
+static void conjuncts(struct ast *a, struct ast ***v, size_t *n)
+{
+	if (is_binary(a, "AND")) {
+		conjuncts(a->args[0], v, n);
+		conjuncts(a->args[1], v, n);
+		return;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = a;
+}
+
+/* Forgets the scans and subqueries planned since (nscans, nsubqs) up to
+ * (to_scans, to_subqs): a plan discarded (its nodes freed by the caller). */
+static void plan_forget(struct plan *p, size_t nscans, size_t nsubqs, size_t to_scans, size_t to_subqs)
+{
+	memmove(p->scans + nscans, p->scans + to_scans, (p->nscans - to_scans) * sizeof *p->scans);
+	p->nscans -= to_scans - nscans;
+	memmove(p->subqs + nsubqs, p->subqs + to_subqs, (p->nsubqs - to_subqs) * sizeof *p->subqs);
+	p->nsubqs -= to_subqs - nsubqs;
+}
+
+static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out);
+
+/* EXISTS (SELECT ... FROM ... WHERE inner = outer AND rest), where outer
+ * reads only columns of the query around and nothing else in the subquery
+ * does, is outer IN (SELECT inner FROM ... WHERE rest) with NULL read as
+ * FALSE: a semi join, whose keys are a hash set made once, where the
+ * correlated form runs once per distinct outer value.  Planned correlated
+ * first, which tells the outer columns apart; then, where the form fits,
+ * planned again as that IN, and the first plan goes. */
+static int bind_exists(struct binder *b, const struct ast *a, struct pexpr **out)
+{
+	struct plan *p = b->plan;
+	const struct select *sel = a->sub;
+	size_t nscans = p->nscans, nsubqs = p->nsubqs;
+	struct pexpr *e = NULL, *semi = NULL;
+	struct ast **conj = NULL, *key = NULL, *outer = NULL, *rest = NULL, **made = NULL;
+	size_t nconj = 0, nmade = 0;
+	int error;
+	*out = NULL;
+	if ((error = bind_subquery(b, a, &e)) < 0)
+		return error;
+	*out = e;
+	if (!e->corr || sel->narms || !sel->from || !sel->where || sel->ngroup || sel->having || sel->qualify ||
+	    sel->limit >= 0)
+		return 0;
+	for (size_t i = 0; i < sel->nitems; i++)
+		if (sel->items[i].expr && bind_has_agg(sel->items[i].expr))
+			return 0;
+	conjuncts(sel->where, &conj, &nconj);
+	for (size_t i = 0; i < nconj; i++) {
+		struct ast *c = conj[i];
+		for (int side = 0; side < 2 && !key && is_binary(c, "="); side++) {
+			bool col = false;
+			if (!names_outer(c->args[side], e->corr) && outer_only(c->args[1 - side], e->corr, &col) && col) {
+				key = c->args[side];
+				outer = c->args[1 - side];
+				break;
+			}
+		}
+		if (key && c->nargs == 2 && (c->args[0] == key || c->args[1] == key))
+			continue;
+		if (names_outer(c, e->corr))
+			goto keep;
+		if (!rest) {
+			rest = c;
+			continue;
+		}
+		struct ast *and = xcalloc(1, sizeof *and);
+		and->kind = A_BINARY;
+		and->op = xstrdup("AND");
+		and->line = c->line;
+		and->col = c->col;
+		and->args = xcalloc(2, sizeof *and->args);
+		and->args[0] = rest;
+		and->args[1] = c;
+		and->nargs = 2;
+		made = xrealloc(made, (nmade + 1) * sizeof *made);
+		made[nmade++] = rest = and;
+	}
+	if (!key)
+		goto keep;
+	struct select_item item = {.expr = key, .line = key->line, .col = key->col};
+	struct select keys = *sel;
+	keys.items = &item;
+	keys.nitems = 1;
+	keys.where = rest;
+	keys.distinct = false;
+	keys.order = NULL;
+	keys.norder = 0;
+	struct ast in = {.kind = A_IN, .line = a->line, .col = a->col, .height = a->height, .args = &outer,
+			 .nargs = 1, .sub = &keys};
+	size_t to_scans = p->nscans, to_subqs = p->nsubqs;
+	if (bind_insub(b, &in, &semi) < 0 || semi->corr) {
+		/* not a fit after all: the correlated form stays */
+		error_clear();
+		pexpr_free(semi);
+		plan_forget(p, to_scans, to_subqs, p->nscans, p->nsubqs);
+		goto keep;
+	}
+	plan_forget(p, nscans, nsubqs, to_scans, to_subqs);
+	pexpr_free(e);
+	semi->exists_form = true;
+	*out = semi;
+keep:
+	for (size_t i = 0; i < nmade; i++) {
+		free(made[i]->op);
+		free(made[i]->args);
+		free(made[i]);
+	}
+	free(made);
+	free(conj);
+	return 0;
 }
 
 /* --- binding --- */
@@ -628,6 +839,8 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 			int si;
 			if ((error = resolve_column(b, a, &si)) < 0)
 				return error;
+			if (error == 1)
+				return bind_param(b, a, out);
 			for (size_t k = 0; k < b->nkeys; k++)
 				if (b->keys[k]->kind == X_COL && b->keys[k]->col == si) {
 					*out = px_col((int)k, b->keys[k]->type, a);
@@ -651,6 +864,8 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		int si;
 		if ((error = resolve_column(b, a, &si)) < 0)
 			return error;
+		if (error == 1)
+			return bind_param(b, a, out);
 		*out = px_col(si, b->scope.v[si].type, a);
 		return 0;
 	}
@@ -761,8 +976,9 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return error;
 	}
 	case A_SUBQUERY:
-	case A_EXISTS:
 		return bind_subquery(b, a, out);
+	case A_EXISTS:
+		return bind_exists(b, a, out);
 	case A_IN: {
 		enum type t;
 		if (a->sub)

@@ -1,6 +1,7 @@
 /* sql_eval: evaluates expressions over a batch of column vectors, with a
- * typed loop per operator and type, and runs the uncorrelated subqueries
- * expressions hold (each once, before the query). */
+ * typed loop per operator and type, and runs the subqueries expressions
+ * hold: an uncorrelated one once, before the query; a correlated one once
+ * per distinct row of its parameters, as it is evaluated. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -330,26 +331,197 @@ static void set_add(struct subq_set *s, const struct vec *v, size_t i)
 /* Three-valued: TRUE when x is in the set; else NULL when x or a value of
  * the set is NULL; FALSE for an empty set whatever x is.  NaN is in no set
  * (NaN = NaN is false), though the set, grouping-like, holds one. */
+static int insub_truth(const struct subq_set *s, const struct vec *a, size_t i, bool negated)
+{
+	size_t slot;
+	int r; /* 0 false, 1 true, 2 unknown */
+	if (s->empty || !s->table)
+		r = s->has_null && !s->empty ? 2 : 0;
+	else if (a->nulls[i])
+		r = 2;
+	else if (!(a->type == TYPE_FLOAT64 && isnan(a->f64[i])) && set_find(s, a, i, &slot))
+		r = 1;
+	else
+		r = s->has_null ? 2 : 0;
+	if (r != 2 && negated)
+		r = !r;
+	return r;
+}
+
 static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 {
-	size_t sa = STRIDE(e->args[0]), slot;
-	const struct subq_set *s = &e->set;
+	size_t sa = STRIDE(e->args[0]);
 	out_prepare(e, n);
 	for (size_t i = 0; i < n; i++) {
-		int r; /* 0 false, 1 true, 2 unknown */
-		if (s->empty || !s->table)
-			r = s->has_null && !s->empty ? 2 : 0;
-		else if (a->nulls[i * sa])
-			r = 2;
-		else if (!(a->type == TYPE_FLOAT64 && isnan(a->f64[i * sa])) && set_find(s, a, i * sa, &slot))
-			r = 1;
-		else
-			r = s->has_null ? 2 : 0;
-		if (r != 2 && e->negated)
-			r = !r;
+		int r = insub_truth(&e->set, a, i * sa, e->negated);
+		if (r == 2 && e->exists_form)
+			r = 0;
 		e->out.nulls[i] = r == 2;
 		e->out.b[i] = r == 1;
 	}
+}
+
+/* --- correlated subqueries: a run per distinct row of the arguments --- */
+
+static uint64_t corr_hash(const struct pexpr *e, const struct vec *const *av, size_t i)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u;
+	for (size_t k = 0; k < e->nargs; k++)
+		h = (h ^ vec_hash(av[k], i * STRIDE(e->args[k]))) * 0x100000001b3u;
+	return h;
+}
+
+/* The cached answer for row i of the arguments, or -1 and its *slot. */
+static long corr_find(const struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h, size_t *slot)
+{
+	const struct subq_corr *c = e->corr;
+	size_t p = h & c->mask;
+	for (; c->table[p]; p = (p + 1) & c->mask) {
+		size_t j = c->table[p] - 1, k = 0;
+		while (k < e->nargs && c->hashes[j] == h && vec_same(&c->keys[k], j, av[k], i * STRIDE(e->args[k])))
+			k++;
+		if (k == e->nargs)
+			return (long)j;
+	}
+	*slot = p;
+	return -1;
+}
+
+/* Caches the last answer under row i of the arguments. */
+static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h)
+{
+	struct subq_corr *c = e->corr;
+	size_t j = c->answers.count - 1, p;
+	c->hashes = xrealloc(c->hashes, (j + 1) * sizeof *c->hashes);
+	c->hashes[j] = h;
+	for (size_t k = 0; k < e->nargs; k++) {
+		uint32_t row = (uint32_t)(i * STRIDE(e->args[k]));
+		vec_append_rows(&c->keys[k], av[k], &row, 1, true);
+	}
+	if (!c->table || (j + 1) * 2 > c->mask) {
+		size_t size = c->table ? (c->mask + 1) * 2 : 64;
+		free(c->table);
+		c->table = xcalloc(size, sizeof *c->table);
+		c->mask = size - 1;
+		for (size_t k = 0; k < j; k++) {
+			for (p = c->hashes[k] & c->mask; c->table[p]; p = (p + 1) & c->mask)
+				;
+			c->table[p] = (uint32_t)k + 1;
+		}
+	}
+	for (p = h & c->mask; c->table[p]; p = (p + 1) & c->mask)
+		;
+	c->table[p] = (uint32_t)j + 1;
+}
+
+/* Runs e's subquery with the parameters of row i and appends its answer:
+ * for IN, whether row i's operand is in its rows. */
+static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
+{
+	struct subq_corr *c = e->corr;
+	struct exec_stats *st = c->st;
+	size_t first = e->kind == X_INSUB, rows = 0;
+	for (size_t k = 0; k < c->nparams; k++) {
+		uint32_t row = (uint32_t)(i * STRIDE(e->args[first + k]));
+		vec_reset(&c->vals[k]);
+		vec_append_rows(&c->vals[k], av[first + k], &row, 1, false);
+	}
+	int64_t held = st->memory_held;
+	struct subq_set set = {.init = e->kind == X_INSUB};
+	struct rb *in;
+	int error;
+	if (set.init)
+		vec_init(&set.vals, e->sub->types[0]);
+	while ((error = exec_next(e->sub, st, &in)) > 0) {
+		if (!in->n)
+			continue;
+		if (e->kind == X_EXISTS) {
+			rows = 1; /* one row answers it */
+			break;
+		}
+		if (e->kind == X_SUBQUERY) {
+			if (rows + in->n > 1) {
+				error = error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
+				break;
+			}
+			vec_append_rows(&c->answers, in->cols[0], NULL, 1, true);
+		} else {
+			for (size_t r = 0; r < in->n; r++)
+				set_add(&set, in->cols[0], r);
+		}
+		rows += in->n;
+	}
+	/* the next run starts over; the operators' memory went with their state */
+	exec_rewind(e->sub);
+	st->memory_held = held;
+	if (error >= 0) {
+		struct value v = value_bool(rows > 0);
+		if (e->kind == X_EXISTS) {
+			vec_push(&c->answers, &v);
+		} else if (e->kind == X_SUBQUERY && rows == 0) {
+			vec_push_null(&c->answers);
+		} else if (e->kind == X_INSUB) {
+			set.empty = rows == 0;
+			int r = insub_truth(&set, av[0], i * STRIDE(e->args[0]), e->negated);
+			v = value_bool(r == 1);
+			if (r == 2)
+				vec_push_null(&c->answers);
+			else
+				vec_push(&c->answers, &v);
+		}
+	}
+	if (set.init)
+		vec_free(&set.vals);
+	free(set.table);
+	return error < 0 ? error : 0;
+}
+
+static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in, size_t n)
+{
+	struct subq_corr *c = e->corr;
+	const struct vec **av = xcalloc(e->nargs + 1, sizeof *av);
+	size_t first = e->kind == X_INSUB;
+	int error = 0;
+	for (size_t k = 0; k < e->nargs && error >= 0; k++)
+		error = eval(x, e->args[k], in, &av[k]);
+	if (error < 0)
+		goto done;
+	if (!c->init) {
+		c->vals = xcalloc(c->nparams + 1, sizeof *c->vals);
+		for (size_t k = 0; k < c->nparams; k++)
+			vec_init(&c->vals[k], av[first + k]->type);
+		c->nkeys = e->nargs;
+		c->keys = xcalloc(c->nkeys + 1, sizeof *c->keys);
+		for (size_t k = 0; k < c->nkeys; k++)
+			vec_init(&c->keys[k], av[k]->type);
+		vec_init(&c->answers, e->type);
+		c->init = true;
+	}
+	out_prepare(e, 0);
+	vec_reserve(&e->out, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!LIVE(x, i)) { /* a CASE branch this row does not take */
+			vec_push_null(&e->out);
+			continue;
+		}
+		uint64_t h = corr_hash(e, av, i);
+		size_t slot;
+		long j = c->table ? corr_find(e, av, i, h, &slot) : -1;
+		if (j < 0) {
+			if ((error = corr_run(e, av, i)) < 0)
+				goto done;
+			corr_keep(e, av, i, h);
+			j = (long)c->answers.count - 1;
+		}
+		struct value v = vec_get(&c->answers, (size_t)j);
+		if (type_is_string(e->type) && !v.is_null)
+			vec_push_str_ref(&e->out, v.s.p, v.s.len);
+		else
+			vec_push(&e->out, &v);
+	}
+done:
+	free(av);
+	return error;
 }
 
 static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const struct vec **out)
@@ -594,6 +766,18 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 		break;
 	case X_SUBQUERY:
 	case X_EXISTS:
+	case X_INSUB:
+		if (e->corr) {
+			if ((error = eval_correlated(x, e, in, n)) < 0)
+				return error;
+			break;
+		}
+		if (e->kind == X_INSUB) {
+			if ((error = eval(x, e->args[0], in, &a)) < 0)
+				return error;
+			eval_insub(e, a, n);
+			break;
+		}
 		/* the value exec_subqueries() computed before the query ran */
 		if (!e->out_init) {
 			vec_init(&e->out, e->type);
@@ -601,11 +785,10 @@ static int eval(struct ectx *x, struct pexpr *e, const struct rb *in, const stru
 			e->out_init = true;
 		}
 		break;
-	case X_INSUB:
-		if ((error = eval(x, e->args[0], in, &a)) < 0)
-			return error;
-		eval_insub(e, a, n);
-		break;
+	case X_PARAM:
+		/* its value in this run of the subquery (eval_correlated) */
+		*out = &e->corr->vals[e->col];
+		return 0;
 	}
 	*out = &e->out;
 	return 0;
@@ -662,6 +845,10 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 int exec_subqueries(struct plan *p, struct exec_stats *st)
 {
 	for (size_t i = 0; i < p->nsubqs; i++) {
+		if (p->subqs[i]->corr) { /* runs as it is evaluated */
+			p->subqs[i]->corr->st = st;
+			continue;
+		}
 		int error = run_subquery(p->subqs[i], st);
 		/* its operators' memory is not needed past this point */
 		exec_free_state(p->subqs[i]->sub);

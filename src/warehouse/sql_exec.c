@@ -278,12 +278,8 @@ void vecs_free(struct vec *v, size_t n)
 	free(v);
 }
 
-void exec_free_state(struct node *n)
+static void state_free(struct node *n)
 {
-	if (!n)
-		return;
-	exec_free_state(n->child);
-	exec_free_state(n->right);
 	if (!n->state)
 		return;
 	switch (n->kind) {
@@ -318,3 +314,26 @@ void exec_free_state(struct node *n)
 	n->state = NULL;
 }
 
+void exec_free_state(struct node *n)
+{
+	if (!n)
+		return;
+	exec_free_state(n->child);
+	exec_free_state(n->right);
+	state_free(n);
+}
+
+void exec_rewind(struct node *n)
+{
+	if (!n)
+		return;
+	exec_rewind(n->child);
+	exec_rewind(n->right);
+	if (n->kind == N_SCAN) {
+		struct scan_state *s = n->state;
+		if (s)
+			s->p = s->blk = 0;
+	} else {
+		state_free(n);
+	}
+}

@@ -44,12 +44,15 @@ struct scan_state {
 
 /* Evaluates e over a batch: n values, or one for a constant (e->isconst). */
 int exec_eval(struct pexpr *e, const struct rb *in, const struct vec **out);
-/* Runs the plan's subqueries in expressions (uncorrelated: each once),
- * before the query itself. */
+/* Runs the plan's uncorrelated subqueries in expressions, each once,
+ * before the query itself; a correlated one runs as it is evaluated. */
 int exec_subqueries(struct plan *p, struct exec_stats *st);
 
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out);
 void exec_free_state(struct node *n);
+/* Makes n run again from the start (a correlated subquery's next run):
+ * its operators' state goes, and its scans start over. */
+void exec_rewind(struct node *n);
 
 #endif

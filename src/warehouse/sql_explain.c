@@ -60,6 +60,14 @@ static void put_col(struct buf *out, const struct node *in, int col)
 	buf_puts(out, name);
 }
 
+/* A column of the query around a correlated subquery, as written. */
+static void put_ref(struct buf *out, const struct ast *a)
+{
+	if (a->qual)
+		buf_printf(out, "%s.", a->qual);
+	buf_puts(out, a->name);
+}
+
 /* An expression over the output columns of in, as SQL. */
 static void put_expr(struct buf *out, const struct pexpr *e, const struct node *in, int depth)
 {
@@ -128,9 +136,15 @@ static void put_expr(struct buf *out, const struct pexpr *e, const struct node *
 		}
 		buf_putc(out, ')');
 		return;
+	case X_PARAM:
+		buf_puts(out, "outer ");
+		put_ref(out, e->corr->refs[e->col]);
+		return;
 	case X_SUBQUERY: buf_puts(out, "(SELECT …)"); return;
 	case X_EXISTS: buf_puts(out, "EXISTS (SELECT …)"); return;
 	case X_INSUB:
+		if (e->exists_form)
+			buf_puts(out, "EXISTS semi join on ");
 		put_expr(out, e->args[0], in, depth + 1);
 		buf_puts(out, e->negated ? " NOT IN (SELECT …)" : " IN (SELECT …)");
 		return;
@@ -256,7 +270,21 @@ void sql_plan_explain(const struct plan *p, bool *const *scan_parts, struct buf 
 {
 	put_node(out, p, p->root, scan_parts, 0);
 	for (size_t i = 0; i < p->nsubqs; i++) {
-		buf_printf(out, "subquery %zu (run once, before the query):\n", i + 1);
+		const struct subq_corr *c = p->subqs[i]->corr;
+		if (p->subqs[i]->exists_form) {
+			buf_printf(out, "subquery %zu (EXISTS as a semi join: run once, before the query, its keys a hash set):\n",
+				   i + 1);
+		} else if (!c) {
+			buf_printf(out, "subquery %zu (run once, before the query):\n", i + 1);
+		} else {
+			buf_printf(out, "subquery %zu (correlated: run once per distinct ", i + 1);
+			for (size_t k = 0; k < c->nparams; k++) {
+				buf_puts(out, k ? ", " : "");
+				put_ref(out, c->refs[k]);
+			}
+			buf_puts(out, p->subqs[i]->kind == X_INSUB ? " and IN's operand" : "");
+			buf_puts(out, ", each answer kept):\n");
+		}
 		put_node(out, p, p->subqs[i]->sub, scan_parts, 1);
 	}
 	if (out->len && out->data[out->len - 1] == '\n')

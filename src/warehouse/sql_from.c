@@ -162,7 +162,9 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		return 0;
 	}
 	if (f->kind == F_SUBQUERY) {
-		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes};
+		/* inside a correlated subquery, it too sees the query around */
+		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes,
+				     .outer = b->outer, .corr = b->corr};
 		size_t nout;
 		struct node *n;
 		if ((error = plan_select(&sub, f->sub, &n, &nout)) < 0)

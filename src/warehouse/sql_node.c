@@ -41,7 +41,28 @@ void pexpr_free(struct pexpr *e)
 	free(e->set.table);
 	if (e->fnstate_free)
 		e->fnstate_free(e->fnstate);
+	if (e->kind != X_PARAM)
+		subq_corr_free(e->corr);
 	free(e);
+}
+
+void subq_corr_free(struct subq_corr *c)
+{
+	if (!c)
+		return;
+	pexprs_free(c->args, c->nparams);
+	free(c->refs);
+	for (size_t k = 0; c->init && k < c->nparams; k++)
+		vec_free(&c->vals[k]);
+	for (size_t k = 0; c->init && k < c->nkeys; k++)
+		vec_free(&c->keys[k]);
+	if (c->init)
+		vec_free(&c->answers);
+	free(c->vals);
+	free(c->keys);
+	free(c->hashes);
+	free(c->table);
+	free(c);
 }
 
 void agg_clear(struct agg *g)

@@ -315,7 +315,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 {
 	int error = 0;
 	struct binder b = {.src = parent->src, .root = parent->root, .plan = parent->plan, .ctes = parent->ctes, .sel = sel,
-			   .outer = parent->outer};
+			   .outer = parent->outer, .corr = parent->corr};
 	struct cte_frame *frames = xcalloc(sel->nctes + 1, sizeof *frames);
 	struct node *n = NULL, *from = NULL;
 	struct pexpr **items = NULL, *where = NULL;

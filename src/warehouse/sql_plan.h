@@ -16,6 +16,8 @@ enum pexpr_kind {
 	X_SUBQUERY, /* (SELECT ...): its one value, a constant */
 	X_EXISTS,   /* EXISTS (SELECT ...), a constant */
 	X_INSUB,    /* args[0] [NOT] IN (SELECT ...) */
+	X_PARAM,    /* in a correlated subquery: a column of the query around
+	             * it, one value per run (corr->vals[col]), a constant */
 };
 enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_CONCAT };
@@ -32,6 +34,25 @@ struct subq_set {
 	size_t mask;
 };
 
+/* A correlated subquery's parameters: the columns of the query around it
+ * that it names.  The subquery's pexpr (X_SUBQUERY, X_EXISTS, X_INSUB)
+ * owns it and holds their values as args (after X_INSUB's operand); it
+ * runs the subquery once per distinct row of them, and the cache keeps
+ * each run's answer by those values (and IN's operand). */
+struct subq_corr {
+	size_t nparams;
+	const struct ast **refs;  /* the names (one parameter each), for explain */
+	struct pexpr **args;      /* while binding: their values, moved to the pexpr */
+	struct vec *vals;         /* per parameter: the value of the current run */
+	struct exec_stats *st;    /* set by exec_subqueries */
+	struct vec *keys;         /* the cache: per argument, a column of keys */
+	struct vec answers;
+	uint64_t *hashes;         /* per answer: its keys' hash */
+	uint32_t *table;          /* index into answers + 1, 0 empty */
+	size_t mask, nkeys;
+	bool init;
+};
+
 /* A bound expression.  Evaluation writes a vector of n values to out; a
  * constant (isconst) is one value that stands for every row. */
 struct pexpr {
@@ -46,11 +67,13 @@ struct pexpr {
 	size_t nargs;
 	bool negated, safe, has_operand, has_else, isconst;
 	bool winref;            /* X_COL naming window col until the window node is placed */
+	bool exists_form;       /* X_INSUB made of an EXISTS (a semi join): NULL is FALSE */
 	int line, pos;          /* where it was written, for runtime errors */
 	struct vec out;
 	bool out_init;
 	struct node *sub;       /* X_SUBQUERY, X_EXISTS, X_INSUB */
 	struct subq_set set;    /* X_INSUB */
+	struct subq_corr *corr; /* a correlated subquery's (owned); X_PARAM's (not) */
 	void *fnstate;          /* X_FUNC: what fn keeps between rows (a compiled regex) */
 	void (*fnstate_free)(void *);
 };

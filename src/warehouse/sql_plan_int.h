@@ -67,8 +67,9 @@ struct binder {
 	/* QUALIFY sees the select list's aliases */
 	const struct select *alias_sel;
 	/* a subquery in an expression: the query around it, whose columns it
-	 * may not name (for the error that says so) */
-	const struct binder *outer;
+	 * may name (parameters, in corr) */
+	struct binder *outer;
+	struct subq_corr *corr;
 	/* while FROM is planned: the WHERE, whose conjuncts on a join chain's
 	 * columns alone it may apply early (NULL under the side an outer join
 	 * fills with NULLs, where that would change the result) */
@@ -119,7 +120,8 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b);
 /* sql_resolve.c */
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol);
 void scope_free(struct scope *s);
-/* The scope index of a column reference; marks a table column used. */
+/* The scope index of a column reference; marks a table column used.  1
+ * (and -1) for a column of the query around a subquery, its parameter. */
 int resolve_column(struct binder *b, const struct ast *a, int *out);
 /* The closest of names to name, ignoring case, if a likely typo; or NULL. */
 const char *resolve_closest(const char *name, const char *const *names, size_t n);
@@ -144,6 +146,7 @@ struct pexpr *px_const(struct value v, const struct ast *at);
 struct pexpr *px_col(int col, enum type t, const struct ast *at);
 struct pexpr *node_cmp(enum cmp_op op, struct pexpr *l, struct pexpr *r, const struct ast *at);
 void node_win_free(struct win *w);
+void subq_corr_free(struct subq_corr *c);
 struct node *node_new(enum node_kind kind, size_t ncols);
 void node_free(struct node *n);
 /* A node of kind over child; a filter, sort or limit passes child's

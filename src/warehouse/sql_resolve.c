@@ -211,7 +211,9 @@ static int unrecognized(struct binder *b, const struct ast *a, const char *name)
 	return rc;
 }
 
-/* The scope index of a column reference; marks a table column used. */
+/* The scope index of a column reference; marks a table column used; 1
+ * for a column of the query around a subquery (found in its scope only
+ * where this query has no column of that name, as BigQuery resolves). */
 int resolve_column(struct binder *b, const struct ast *a, int *out)
 {
 	int found = -1;
@@ -233,16 +235,25 @@ int resolve_column(struct binder *b, const struct ast *a, int *out)
 		found = (int)i;
 	}
 	if (found < 0) {
-		for (const struct binder *o = b->outer; o; o = o->outer)
+		for (const struct binder *o = b->outer; o && b->corr; o = o->outer) {
 			for (size_t i = 0; i < o->scope.n; i++) {
 				const struct scol *c = &o->scope.v[i];
 				if ((a->qual ? c->qual && str_eq_nocase(c->qual, a->qual) : !c->qual_only) &&
-				    str_eq_nocase(c->name, a->name))
-					return sql_error_at(b->src, a->line, a->col,
-							    "Correlated subqueries are not supported: %s%s%s names a column "
-							    "of the query around the subquery; write a JOIN",
-							    a->qual ? a->qual : "", a->qual ? "." : "", a->name);
+				    str_eq_nocase(c->name, a->name)) {
+					*out = -1;
+					return 1;
+				}
 			}
+			/* HAVING and QUALIFY see the select list's aliases, and so do
+			 * their subqueries */
+			for (size_t i = 0; !a->qual && o->alias_sel && i < o->alias_sel->nitems; i++) {
+				const struct select_item *it = &o->alias_sel->items[i];
+				if (it->alias && it->expr && str_eq_nocase(it->alias, a->name)) {
+					*out = -1;
+					return 1;
+				}
+			}
+		}
 		if (a->qual && !qual_seen)
 			return sql_error_at(b->src, a->line, a->col, "Unrecognized name: %s", a->qual);
 		return unrecognized(b, a, a->name);
