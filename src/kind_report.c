@@ -979,4 +979,5 @@ const struct kind kind_report = {
 	.required = required,
 	.check = check,
 	.build = build,
+	.pure = kind_always_pure,
 };
