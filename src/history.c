@@ -125,7 +125,11 @@
 	X(git_tree_entry_free) \
 	X(git_tree_entry_id) \
 	X(git_tree_free) \
-	X(git_tree_lookup)
+	X(git_tree_lookup) \
+	X(git_tree_entry_byindex) \
+	X(git_tree_entry_name) \
+	X(git_tree_entry_type) \
+	X(git_tree_entrycount)
 
 LIB_FUNCTIONS(LIBGIT2_FUNCTIONS, lg2);
 static char lg2_error[256];
@@ -1061,6 +1065,116 @@ done:
 	lg2.git_tree_entry_free(entry);
 	lg2.git_tree_free(tree);
 	lg2.git_object_free(obj);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+/* The records (targets/NAME.state) of one commit's tree, to fn. */
+static int tree_records(git_repository *repo, git_commit *commit, const char *state_dir,
+                        history_record_fn fn, void *ctx)
+{
+	git_tree *tree = NULL, *dir = NULL;
+	git_tree_entry *entry = NULL;
+	int error = 0;
+
+	if (lg2.git_commit_tree(&tree, commit) < 0) {
+		error = git_fail(state_dir, "cannot read a commit's tree");
+		goto done;
+	}
+	if (lg2.git_tree_entry_bypath(&entry, tree, "targets") < 0)
+		goto done; /* no records */
+	if (lg2.git_tree_lookup(&dir, repo, lg2.git_tree_entry_id(entry)) < 0) {
+		error = git_fail(state_dir, "cannot read a commit's records");
+		goto done;
+	}
+	for (size_t i = 0; i < lg2.git_tree_entrycount(dir) && error == 0; i++) {
+		const git_tree_entry *e = lg2.git_tree_entry_byindex(dir, i);
+		const char *name = lg2.git_tree_entry_name(e);
+		git_blob *blob = NULL;
+		if (lg2.git_tree_entry_type(e) != GIT_OBJECT_BLOB || !str_ends(name, ".state"))
+			continue;
+		if (lg2.git_blob_lookup(&blob, repo, lg2.git_tree_entry_id(e)) < 0) {
+			error = git_fail(state_dir, "cannot read a committed record");
+			break;
+		}
+		char *path = xasprintf("targets/%s", name);
+		struct buf text = BUF_INIT;
+		buf_add(&text, lg2.git_blob_rawcontent(blob), (size_t)lg2.git_blob_rawsize(blob));
+		error = fn(ctx, path, buf_cstr(&text));
+		buf_free(&text);
+		free(path);
+		lg2.git_blob_free(blob);
+	}
+done:
+	lg2.git_tree_free(dir);
+	lg2.git_tree_entry_free(entry);
+	lg2.git_tree_free(tree);
+	return error;
+}
+
+int history_records_at(const char *state_dir, const char *rev, history_record_fn fn, void *ctx,
+                       char commit_id[41])
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (lg2.git_revparse_single(&obj, repo, rev) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "unknown revision '%s'", rev);
+		goto done;
+	}
+	if (lg2.git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "revision '%s' is not a commit", rev);
+		goto done;
+	}
+	lg2.git_oid_tostr(commit_id, 41, lg2.git_commit_id(commit));
+	error = tree_records(repo, commit, state_dir, fn, ctx);
+done:
+	lg2.git_commit_free(commit);
+	lg2.git_object_free(obj);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+int history_records_all(const char *state_dir, int keep_last, int64_t newer_than,
+                        history_record_fn fn, void *ctx)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	int n = 0, rc = 0, error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (lg2.git_repository_head_unborn(repo) == 1)
+		goto done;
+	if (lg2.git_revwalk_new(&walk, repo) < 0 ||
+	    lg2.git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    lg2.git_revwalk_push_head(walk) < 0) {
+		error = git_fail(state_dir, "cannot walk the history");
+		goto done;
+	}
+	while (error == 0 && (rc = lg2.git_revwalk_next(&id, walk)) == 0) {
+		if (lg2.git_commit_lookup(&c, repo, &id) < 0) {
+			error = git_fail(state_dir, "cannot read a commit");
+			break;
+		}
+		/* the newest commit counts whatever its age: it is the state */
+		if (n == 0 || ((keep_last <= 0 || n < keep_last) &&
+		               (newer_than <= 0 || (int64_t)lg2.git_commit_time(c) >= newer_than)))
+			error = tree_records(repo, c, state_dir, fn, ctx);
+		n++;
+		lg2.git_commit_free(c);
+		c = NULL;
+	}
+	if (error == 0 && rc != GIT_ITEROVER && rc < 0)
+		error = git_fail(state_dir, "cannot walk the history");
+done:
+	lg2.git_revwalk_free(walk);
 	lg2.git_repository_free(repo);
 	return error;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -55,5 +56,17 @@ int history_verify(const char *state_dir, bool whole, size_t *ncommits);
 /* The file at path (relative to state_dir) as HEAD's tree holds it;
  * PIPE_ENOTFOUND when HEAD does not hold it. */
 int history_read_committed(const char *state_dir, const char *path, struct buf *out);
+
+/* Called with each record's path (targets/NAME.state) and text. */
+typedef int (*history_record_fn)(void *ctx, const char *path, const char *text);
+/* The records of revision rev (anything git accepts); commit_id gets the
+ * commit's full id.  PIPE_EUSAGE for an unknown revision. */
+int history_records_at(const char *state_dir, const char *rev, history_record_fn fn, void *ctx,
+                       char commit_id[41]);
+/* The records of every commit from HEAD back, or of the keep_last newest
+ * (> 0) and only those made at or after newer_than (> 0, seconds since
+ * the epoch); HEAD's always.  A record in many commits comes many times. */
+int history_records_all(const char *state_dir, int keep_last, int64_t newer_than,
+                        history_record_fn fn, void *ctx);
 
 #endif

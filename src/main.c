@@ -10,6 +10,8 @@
 #include "history.h"
 #include "index.h"
 #include "pipefile.h"
+#include "restore.h"
+#include "verify.h"
 #include "state.h"
 #include "util.h"
 
@@ -38,6 +40,8 @@ static const char usage_text[] =
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
 	"  fsck                 check outputs, records, index and state/; repair\n"
+	"  restore [REV]        targets/ as a state commit recorded them, from the cache\n"
+	"  verify [TARGET...]   build again in a scratch directory; compare with the record\n"
 	"  query SQL            run GoogleSQL on the local warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
@@ -91,7 +95,7 @@ static const char show_help[] =
 	"Prints the target's state record (state/targets/TARGET.state).\n";
 
 static const char query_help[] =
-	"usage: pipe query [--dry-run] [--json] [--max-bytes-billed N] SQL\n"
+	"usage: pipe query [--dry-run] [--json] [--max-bytes-billed N] [--at REV] SQL\n"
 	"\n"
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
@@ -99,7 +103,9 @@ static const char query_help[] =
 	"\n"
 	"  --dry-run             plan and estimate only, as a BigQuery dry run\n"
 	"  --json                machine-readable output\n"
-	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n";
+	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n"
+	"  --at REV              the tables as the state commit REV recorded them, from\n"
+	"                        the cache; targets/ is not read or changed\n";
 
 static const char init_help[] =
 	"usage: pipe init\n"
@@ -833,7 +839,8 @@ static int cmd_query(int argc, char **argv)
 	struct backend_query opt = {0};
 	struct backend *wh = NULL;
 	struct backend_result *r = NULL;
-	const char *sql = NULL;
+	const char *sql = NULL, *at = NULL;
+	char *at_dir = NULL;
 	bool json = false;
 	int error;
 	for (int i = 1; i < argc; i++) {
@@ -844,6 +851,10 @@ static int cmd_query(int argc, char **argv)
 			opt.dry_run = true;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--at")) {
+			if (i + 1 >= argc)
+				return fail(EXIT_USAGE, "--at needs a revision of state/ (HEAD~1, a commit id)");
+			at = argv[++i];
 		} else if (!strcmp(argv[i], "--max-bytes-billed") && i + 1 < argc) {
 			char *end;
 			opt.max_bytes_billed = strtoll(argv[++i], &end, 10);
@@ -870,7 +881,18 @@ static int cmd_query(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
+	if (at) {
+		/* a scratch warehouse of the tables at REV, removed after */
+		at_dir = xasprintf(".pipe/at-%ld", (long)getpid());
+		rm_rf(at_dir);
+		if ((error = hash_init()) < 0 || (error = restore_tables_at(at, at_dir)) < 0 ||
+		    (error = backend_open(&wh, "local", at_dir)) < 0) {
+			rm_rf(at_dir);
+			free(at_dir);
+			buf_free(&in);
+			return error_exit(error);
+		}
+	} else if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
 		buf_free(&in);
 		return error_exit(error);
 	}
@@ -880,9 +902,55 @@ static int cmd_query(int argc, char **argv)
 	backend_result_free(r);
 	backend_close(wh);
 	buf_free(&in);
+	if (at_dir) {
+		rm_rf(at_dir);
+		free(at_dir);
+	}
 	if (error < 0)
 		return fail(EXIT_FAILED, error_last());
 	return 0;
+}
+
+static const char restore_help[] =
+	"usage: pipe restore [--missing] [-f FILE] [REV]\n"
+	"\n"
+	"Makes each target's output what the state commit REV (default HEAD)\n"
+	"recorded, from the cache, without building or fetching anything, and\n"
+	"commits REV's records to state/.  When the cache lacks any object it lists\n"
+	"them and changes nothing (exit 3); --missing only lists them (exit 1 when\n"
+	"any is missing).\n";
+
+static int cmd_restore(int argc, char **argv)
+{
+	struct project p = {0};
+	const char *rev = NULL;
+	bool list_only = false;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(restore_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--missing")) {
+			list_only = true;
+		} else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--profile") || argv[i][0] == '-') {
+			if ((error = project_word(&p.args, argc, argv, &i, "restore")) < 0)
+				goto done;
+		} else if (!rev) {
+			rev = argv[i];
+		} else {
+			error = error_setcode(PIPE_EUSAGE, "restore takes one revision (see pipe restore --help)");
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
+		goto done;
+	error = restore_run(&p.g, rev, list_only);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	project_free(&p);
+	return code;
 }
 
 static int cmd_tables(int argc, char **argv)
@@ -937,6 +1005,41 @@ static int cmd_schema(int argc, char **argv)
 	return 0;
 }
 
+static const char verify_help[] =
+	"usage: pipe verify [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Builds each selected target again in a scratch directory, from the inputs\n"
+	"its record names, and compares the output's hash with the record's; a\n"
+	"snapshot, or an append or merge table, is checked by its stored bytes.\n"
+	"One line per target: ok, MISMATCH (the first differing file), missing or\n"
+	"stale.  Changes nothing.  Exits 1 on any mismatch.\n";
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct project p = {0};
+	struct backend *wh = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(verify_help, stdout);
+			return 0;
+		} else if ((error = project_word(&p.args, argc, argv, &i, "verify")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0 ||
+	    (error = hash_init()) < 0)
+		goto done;
+	error = verify_run(&p.g, p.sel, wh);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	backend_close(wh);
+	project_free(&p);
+	return code;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 int main(int argc, char **argv)
@@ -949,6 +1052,7 @@ int main(int argc, char **argv)
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck},
+		{"restore", cmd_restore}, {"verify", cmd_verify},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
