@@ -28,12 +28,15 @@
  * file against its name: a damaged object is reported, removed and never
  * used. */
 #include "cache.h"
+#include "history.h"
 #include "state.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -41,6 +44,8 @@
 #include <unistd.h>
 
 #define TREE_HEADER "pipe tree 1\n"
+
+static void crash_point(const char *step);
 #define KEY_HEADER "pipe key 1\n"
 
 const char *cache_root(void)
@@ -422,6 +427,7 @@ int cache_restore(const struct hash *output, const char *dest, cache_file_fn fn,
 		if ((error = make_parent(path)) == 0)
 			error = place_file(&t.e[i], path);
 		free(path);
+		crash_point("restore-file");
 	}
 	if (error == 0 && t.n == 0 && (error = mkdir_p(dest)) < 0)
 		goto done;
@@ -461,4 +467,222 @@ size_t cache_missing(const struct hash *output, struct buf *missing)
 		}
 	cache_tree_free(&t);
 	return n;
+}
+
+/* ---- objects as files, for cache push and pull ---- */
+
+static int list_area(const char *root, const char *area, char ***rels, size_t *n, size_t *cap)
+{
+	char *dir = path_join(root, area);
+	DIR *d = opendir(dir), *sub;
+	struct dirent *e, *f;
+	int error = 0;
+	if (!d) {
+		free(dir);
+		return 0; /* an empty cache */
+	}
+	while (error == 0 && (e = readdir(d))) {
+		if (strlen(e->d_name) != 2)
+			continue;
+		char *subdir = path_join(dir, e->d_name);
+		if ((sub = opendir(subdir))) {
+			while ((f = readdir(sub))) {
+				struct hash h;
+				/* objects only: not a temp file a killed writer left */
+				if (strlen(f->d_name) != HASH_HEX_LEN || hash_from_hex(f->d_name, &h) < 0) {
+					error_clear();
+					continue;
+				}
+				grow_array(rels, cap, *n + 1, sizeof(char *));
+				(*rels)[(*n)++] = xasprintf("%s/%s/%s", area, e->d_name, f->d_name);
+			}
+			closedir(sub);
+		}
+		free(subdir);
+	}
+	closedir(d);
+	free(dir);
+	return error;
+}
+
+int cache_list(const char *root, char ***rels, size_t *n)
+{
+	size_t cap = 0;
+	int error;
+	*rels = NULL;
+	*n = 0;
+	if ((error = list_area(root, "cas", rels, n, &cap)) == 0)
+		error = list_area(root, "ac", rels, n, &cap);
+	return error;
+}
+
+/* Tests kill pipe with an object written but not yet renamed into place
+ * (PIPE_CRASH_AT=cache-object), or a restore half done (restore-file), to
+ * see that nothing half-written is ever used. */
+static void crash_point(const char *step)
+{
+	const char *at = getenv("PIPE_CRASH_AT");
+	if (at && !strcmp(at, step))
+		raise(SIGKILL);
+}
+
+/* A cas object's name is its bytes' hash; an ac entry's is not checkable
+ * here (its own reader checks it). */
+static int check_name(const char *rel, const struct hash *got, const char *what)
+{
+	struct hash want;
+	if (!str_starts(rel, "cas/"))
+		return 0;
+	if (hash_from_hex(strrchr(rel, '/') + 1, &want) < 0 || !hash_eq(&want, got))
+		return error_setcode(PIPE_ENOTFOUND, "%s: its bytes do not hash to its name: not copied", what);
+	return 0;
+}
+
+int cache_copy_in(const char *src, const char *root, const char *rel)
+{
+	char *dest = path_join(root, rel), *tmp = temp_path(root);
+	struct hash got;
+	int error = 0;
+	if (path_exists(dest))
+		goto done;
+	if ((error = make_parent(dest)) < 0 || (error = make_parent(tmp)) < 0 ||
+	    (error = copy_file(src, tmp, 0644, &got)) < 0)
+		goto done;
+	crash_point("cache-object");
+	if ((error = check_name(rel, &got, src)) < 0 || rename(tmp, dest) < 0) {
+		if (error == 0)
+			error = error_set("%s: %s", dest, strerror(errno));
+		unlink(tmp);
+	}
+done:
+	free(dest);
+	free(tmp);
+	return error;
+}
+
+int cache_store_bytes(const char *root, const char *rel, const void *data, size_t len, const char *what)
+{
+	char *dest = path_join(root, rel), *tmp = temp_path(root);
+	struct hash got;
+	int error;
+	hash_bytes(data, len, &got);
+	if ((error = check_name(rel, &got, what)) < 0 || (error = make_parent(dest)) < 0 ||
+	    (error = make_parent(tmp)) < 0)
+		goto done;
+	/* tmp is unique to this thread: file_write_atomic's own temp name is
+	 * per process, and rename puts the object in place whole */
+	if ((error = file_write_atomic(tmp, data, len)) == 0 && (crash_point("cache-object"), rename(tmp, dest) < 0)) {
+		error = error_set("%s: %s", dest, strerror(errno));
+		unlink(tmp);
+	}
+done:
+	free(dest);
+	free(tmp);
+	return error;
+}
+
+/* ---- gc ---- */
+
+struct referenced {
+	struct strmap objects; /* rel -> (void *)1; keys owned by names */
+	char **names;
+	size_t n, cap;
+};
+
+static void keep(struct referenced *r, const char *area, const struct hash *h)
+{
+	char hex[HASH_HEX_LEN + 1];
+	hash_hex(h, hex);
+	char *rel = xasprintf("%s/%.2s/%s", area, hex, hex);
+	if (strmap_get(&r->objects, rel)) {
+		free(rel);
+		return;
+	}
+	grow_array(&r->names, &r->cap, r->n + 1, sizeof(char *));
+	r->names[r->n++] = rel;
+	strmap_put(&r->objects, rel, (void *)1);
+}
+
+static int keep_record(void *ctx, const char *path, const char *text)
+{
+	struct referenced *r = ctx;
+	struct state_record rec;
+	struct cache_tree t = {0};
+	state_record_init(&rec);
+	if (state_parse(text, path, &rec) < 0) {
+		error_clear(); /* an unreadable old record keeps nothing */
+		return 0;
+	}
+	if (!hash_is_zero(&rec.output)) {
+		char hex[HASH_HEX_LEN + 1];
+		hash_hex(&rec.output, hex);
+		char *rel = xasprintf("ac/%.2s/%s", hex, hex);
+		bool seen = strmap_get(&r->objects, rel) != NULL;
+		free(rel);
+		keep(r, "ac", &rec.key);
+		if (!seen) {
+			keep(r, "ac", &rec.output);
+			if (cache_read_tree(&rec.output, &t) == 0)
+				for (size_t i = 0; i < t.n; i++)
+					keep(r, "cas", &t.e[i].hash);
+			error_clear();
+			cache_tree_free(&t);
+		}
+	}
+	state_record_free(&rec);
+	return 0;
+}
+
+int cache_gc(int keep_last, int64_t newer_than, struct cache_gc_stats *st)
+{
+	struct referenced r;
+	char **rels = NULL;
+	size_t n = 0;
+	const char *root = cache_root();
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	memset(st, 0, sizeof(*st));
+	if ((error = history_records_all(PIPE_STATE_DIR, keep_last, newer_than, keep_record, &r)) < 0 ||
+	    (error = cache_list(root, &rels, &n)) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(root, rels[i]);
+		struct stat s;
+		if (strmap_get(&r.objects, rels[i])) {
+			st->kept++;
+		} else if (lstat(path, &s) == 0 && unlink(path) == 0) {
+			st->removed++;
+			st->freed += (uint64_t)s.st_size;
+		}
+		free(path);
+	}
+	/* what killed writers left, a day old: a running push's are newer */
+	{
+		char *tmp = path_join(root, "tmp");
+		DIR *d = opendir(tmp);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			struct stat s;
+			char *path = path_join(tmp, e->d_name);
+			if (e->d_name[0] != '.' && lstat(path, &s) == 0 && S_ISREG(s.st_mode) &&
+			    s.st_mtime < time_wall_s() - 86400 && unlink(path) == 0) {
+				st->removed++;
+				st->freed += (uint64_t)s.st_size;
+			}
+			free(path);
+		}
+		if (d)
+			closedir(d);
+		free(tmp);
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		free(rels[i]);
+	free(rels);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.names[i]);
+	free(r.names);
+	strmap_free(&r.objects);
+	return error;
 }

@@ -65,4 +65,24 @@ size_t cache_missing(const struct hash *output, struct buf *missing);
  * "cas/ab/ab12..." and "ac/cd/cd34...". */
 char *cache_object_path(const char *root, const char *area, const struct hash *h);
 
+struct cache_gc_stats {
+	size_t removed, kept;
+	uint64_t freed; /* bytes */
+};
+/* Removes every object no commit of state/ refers to, or (keep_last > 0,
+ * newer_than > 0) none of the keep_last newest commits made at or after
+ * newer_than; HEAD's are always kept.  Call under the build lock. */
+int cache_gc(int keep_last, int64_t newer_than, struct cache_gc_stats *st);
+
+/* Objects as files, for `pipe cache push|pull` (cache_remote.c). */
+/* Every object of the cache at root: "cas/ab/ab12..." and "ac/cd/cd34...". */
+int cache_list(const char *root, char ***rels, size_t *n);
+/* Copies the object at src to root/rel (skipped when there), through
+ * root/tmp and a rename; a cas object's bytes are checked on the way. */
+int cache_copy_in(const char *src, const char *root, const char *rel);
+/* The same for bytes in memory (what came over HTTP); what names them in
+ * a message. */
+int cache_store_bytes(const char *root, const char *rel, const void *data, size_t len,
+                      const char *what);
+
 #endif

@@ -69,4 +69,13 @@ int history_records_at(const char *state_dir, const char *rev, history_record_fn
 int history_records_all(const char *state_dir, int keep_last, int64_t newer_than,
                         history_record_fn fn, void *ctx);
 
+/* `pipe state push REMOTE`: HEAD's branch to the same branch of REMOTE (a
+ * path or a URL; an https one with $PIPE_STATE_TOKEN as its password,
+ * never stored).  A remote that has builds this one lacks refuses it. */
+int history_push(const char *state_dir, const char *remote_url, struct buf *said);
+/* `pipe state pull REMOTE`: fetches the branch and fast-forwards to it, the
+ * records checked out; refuses when the two have each recorded builds the
+ * other has not.  *said gets what happened, for the user. */
+int history_pull(const char *state_dir, const char *remote_url, struct buf *said);
+
 #endif

@@ -3,6 +3,8 @@
  * file error, 3 any other error (I/O, the state repository). */
 #include "backend.h"
 #include "build.h"
+#include "cache.h"
+#include "cache_remote.h"
 #include "cron.h"
 #include "fsck.h"
 #include "graph.h"
@@ -42,6 +44,8 @@ static const char usage_text[] =
 	"  fsck                 check outputs, records, index and state/; repair\n"
 	"  restore [REV]        targets/ as a state commit recorded them, from the cache\n"
 	"  verify [TARGET...]   build again in a scratch directory; compare with the record\n"
+	"  cache push|pull|gc   copy the cache to or from a directory or server; clean it\n"
+	"  state push|pull R    send state/'s history to a git remote, or fetch it\n"
 	"  query SQL            run GoogleSQL on the local warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
@@ -1040,6 +1044,122 @@ done:
 	return code;
 }
 
+static const char cache_help[] =
+	"usage: pipe cache push DEST | pull SRC | gc [--keep-last N] [--older-than AGE]\n"
+	"\n"
+	"The cache of outputs ($PIPE_CACHE, else .pipe/cache).  push sends the\n"
+	"objects DEST lacks; pull fetches those the cache lacks (from a server:\n"
+	"those state/'s records need).  DEST and SRC are a directory or an\n"
+	"http(s):// URL of a Bazel remote cache ($PIPE_CACHE_TOKEN: a Bearer token).\n"
+	"gc removes the objects no commit of state/ refers to; with --keep-last N\n"
+	"or --older-than AGE (30d, 12h) only the newest N commits, or those newer\n"
+	"than AGE, keep theirs (HEAD always does).\n";
+
+static void say_bytes(uint64_t n, char out[32])
+{
+	if (n >= 10u << 20)
+		snprintf(out, 32, "%.0f MB", (double)n / (1 << 20));
+	else if (n >= 10u << 10)
+		snprintf(out, 32, "%.0f kB", (double)n / (1 << 10));
+	else
+		snprintf(out, 32, "%llu bytes", (unsigned long long)n);
+}
+
+static int cmd_cache(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	char size[32];
+	int error = 0, lock_fd = -1;
+	if (!verb || is_help(verb)) {
+		fputs(cache_help, verb ? stdout : stderr);
+		return verb ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(verb, "push") || !strcmp(verb, "pull")) {
+		struct cache_transfer_stats st;
+		bool push = !strcmp(verb, "push");
+		if (argc != 3 || argv[2][0] == '-')
+			return fail(EXIT_USAGE, push ? "cache push takes a directory or URL to send to (see pipe cache --help)"
+			                             : "cache pull takes a directory or URL to fetch from (see pipe cache --help)");
+		if ((error = hash_init()) < 0 || (error = cache_transfer(argv[2], push, &st)) < 0)
+			return error_exit(error);
+		say_bytes(st.bytes, size);
+		printf("pipe cache %s: %zu object%s %s (%s), %zu already there", verb, st.sent,
+		       st.sent == 1 ? "" : "s", push ? "sent" : "fetched", size, st.present);
+		if (st.absent)
+			printf(", %zu output%s the server does not have", st.absent, st.absent == 1 ? "" : "s");
+		printf("\n");
+		return 0;
+	}
+	if (!strcmp(verb, "gc")) {
+		struct cache_gc_stats st;
+		int keep_last = 0;
+		int64_t newer_than = 0;
+		for (int i = 2; i < argc && !error; i++) {
+			if (!strcmp(argv[i], "--keep-last")) {
+				error = number_option("cache gc", "--keep-last", i + 1 < argc ? argv[++i] : NULL, &keep_last);
+			} else if (!strcmp(argv[i], "--older-than") && i + 1 < argc) {
+				int64_t age = duration_parse(argv[++i]);
+				if (age <= 0)
+					return fail(EXIT_USAGE, "--older-than wants an age: 30d, 12h, 90m");
+				newer_than = time_wall_s() - age;
+			} else {
+				error = unknown_option("cache gc", argv[i]);
+			}
+		}
+		if (error < 0 || (error = build_lock(&lock_fd)) < 0 || (error = cache_gc(keep_last, newer_than, &st)) < 0) {
+			if (lock_fd >= 0)
+				close(lock_fd);
+			return error == PIPE_ELOCKED ? (error_exit(error), EXIT_FAILED) : error_exit(error);
+		}
+		close(lock_fd);
+		say_bytes(st.freed, size);
+		printf("pipe cache gc: %zu object%s removed, %s freed; %zu kept\n", st.removed,
+		       st.removed == 1 ? "" : "s", size, st.kept);
+		return 0;
+	}
+	return fail(EXIT_USAGE, "cache: push, pull or gc (see pipe cache --help)");
+}
+
+static const char state_help[] =
+	"usage: pipe state push REMOTE | pull REMOTE\n"
+	"\n"
+	"Sends state/'s history to REMOTE (a path or a git URL), or fetches it and\n"
+	"fast-forwards state/ to it.  An https remote's password is\n"
+	"$PIPE_STATE_TOKEN, never stored.  pull refuses when the two have each\n"
+	"recorded builds the other lacks; push, when the remote has builds state/\n"
+	"lacks.\n";
+
+static int cmd_state(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	struct buf said = BUF_INIT;
+	int error = 0, lock_fd = -1;
+	if (!verb || is_help(verb)) {
+		fputs(state_help, verb ? stdout : stderr);
+		return verb ? 0 : EXIT_USAGE;
+	}
+	if ((strcmp(verb, "push") && strcmp(verb, "pull")) || argc != 3 || argv[2][0] == '-')
+		return fail(EXIT_USAGE, "state: push REMOTE or pull REMOTE (see pipe state --help)");
+	if (!strcmp(verb, "push")) {
+		error = history_push(PIPE_STATE_DIR, argv[2], &said);
+	} else if ((error = build_lock(&lock_fd)) == 0) {
+		if (history_uncommitted(PIPE_STATE_DIR))
+			error = error_set("state/ holds records a killed build did not commit: run pipe build "
+			                  "(or pipe fsck) first, so that the pull loses none");
+		else if ((error = history_pull(PIPE_STATE_DIR, argv[2], &said)) == 0 && unlink(PIPE_INDEX_PATH) < 0)
+			error_clear(); /* the index is only stat data: made again from the records */
+	}
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (error < 0) {
+		buf_free(&said);
+		return error == PIPE_ELOCKED ? (error_exit(error), EXIT_FAILED) : error_exit(error);
+	}
+	printf("pipe state %s: %s\n", verb, buf_cstr(&said));
+	buf_free(&said);
+	return 0;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 int main(int argc, char **argv)
@@ -1052,7 +1172,8 @@ int main(int argc, char **argv)
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck},
-		{"restore", cmd_restore}, {"verify", cmd_verify},
+		{"restore", cmd_restore}, {"verify", cmd_verify}, {"cache", cmd_cache},
+		{"state", cmd_state},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -91,7 +91,7 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 	memset(&p, 0, sizeof(p));
 	if (!rev)
 		rev = "HEAD";
-	if ((error = build_lock(&lock_fd)) < 0 ||
+	if ((error = build_lock(&lock_fd)) < 0 || (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0 ||
 	    (error = history_records_at(PIPE_STATE_DIR, rev, collect, &recs, commit_id)) < 0 ||
 	    (error = index_load(&ix, PIPE_INDEX_PATH)) < 0 ||
 	    (error = plan_init(&p, g, ix, PIPE_STATE_DIR)) < 0)

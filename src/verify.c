@@ -201,7 +201,8 @@ int verify_run(const struct graph *g, const bool *selected, struct backend *wh)
 	int lock_fd = -1, error;
 
 	memset(&p, 0, sizeof(p));
-	if ((error = build_lock(&lock_fd)) < 0 || (error = index_load(&ix, PIPE_INDEX_PATH)) < 0 ||
+	if ((error = build_lock(&lock_fd)) < 0 || (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0 ||
+	    (error = index_load(&ix, PIPE_INDEX_PATH)) < 0 ||
 	    (error = plan_init(&p, g, ix, PIPE_STATE_DIR)) < 0)
 		goto done;
 	scratch = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
