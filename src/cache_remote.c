@@ -107,6 +107,10 @@ static int move_one(struct transfer *t, const char *rel, uint64_t *bytes)
 			break;
 		if (reply.status == 200)
 			break;
+		if (reply.status != 404) {
+			error = error_set("HEAD %s: HTTP %ld", url, reply.status);
+			break;
+		}
 		src = path_join(t->local, rel);
 		if ((error = file_read(src, &body)) < 0)
 			break;
@@ -186,10 +190,24 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static int cmp_rel(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int run(struct transfer *t)
 {
 	pthread_t threads[TRANSFER_THREADS];
-	size_t nthreads = 0;
+	size_t nthreads = 0, kept = 0;
+	/* once each: two outputs may hold the same file */
+	qsort(t->rels, t->n, sizeof(char *), cmp_rel);
+	for (size_t i = 0; i < t->n; i++) {
+		if (kept && !strcmp(t->rels[kept - 1], t->rels[i]))
+			free(t->rels[i]);
+		else
+			t->rels[kept++] = t->rels[i];
+	}
+	t->n = kept;
 	pthread_mutex_init(&t->mu, NULL);
 	for (; nthreads < TRANSFER_THREADS && nthreads < t->n; nthreads++)
 		pthread_create(&threads[nthreads], NULL, worker, t);
@@ -259,7 +277,7 @@ static int pull_recorded(struct transfer *t, struct cache_transfer_stats *st)
 		struct cache_tree tree = {0};
 		if (cache_read_tree(&outputs[i], &tree) < 0) {
 			error_clear();
-			st->absent++; /* the server lacks it: that output is built */
+			st->absent++; /* the server lacks it: that output will be built */
 			continue;
 		}
 		for (size_t k = 0; k < tree.n; k++)

@@ -10,7 +10,7 @@
 struct cache_transfer_stats {
 	size_t sent;    /* objects moved */
 	size_t present; /* already on the other side */
-	size_t absent;  /* a pull from a server: outputs it does not have */
+	size_t absent;  /* a pull: objects missing or damaged on the other side */
 	uint64_t bytes;
 };
 

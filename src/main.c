@@ -1086,7 +1086,7 @@ static int cmd_cache(int argc, char **argv)
 		printf("pipe cache %s: %zu object%s %s (%s), %zu already there", verb, st.sent,
 		       st.sent == 1 ? "" : "s", push ? "sent" : "fetched", size, st.present);
 		if (st.absent)
-			printf(", %zu output%s the server does not have", st.absent, st.absent == 1 ? "" : "s");
+			printf(", %zu the server lacks or holds damaged", st.absent);
 		printf("\n");
 		return 0;
 	}
