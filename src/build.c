@@ -502,22 +502,26 @@ static int put_key(struct engine *e, struct job *j)
  * record, when only its output is missing (any kind: a snapshot comes
  * back as the state recorded it); else, for a kind whose output is its
  * key's alone, the record of an earlier build with this key.  Never when
- * forced, or when time (every, cron) or a failure is why it is stale: then
- * it must run; nor for an output changed by hand, which may be the cache's
+ * forced or with --full-refresh, or when time (every, cron) or a failure is
+ * why it is stale: then it must run; nor for an output changed by hand, which may be the cache's
  * own object, edited through a hard link (cache.c). */
 static struct state_record *restorable(struct engine *e, int i, const struct job *j)
 {
 	const struct target_plan *tp = &e->plan.t[i];
 	const struct target *t = e->g->nodes[i].t;
-	struct state_record *from = xcalloc(1, sizeof(*from));
+	struct state_record *from;
+	if (e->o->full_refresh)
+		return NULL;
+	from = xcalloc(1, sizeof(*from));
 	state_record_init(from);
-	if (tp->reason == REASON_OUTPUT_MISSING && j->have_prev && hash_eq(&j->prev.key, &tp->key) && !hash_is_zero(&j->prev.output)) {
+	if (tp->reason == REASON_OUTPUT_MISSING && j->have_prev && hash_eq(&j->prev.key, &tp->key) &&
+	    !hash_is_zero(&j->prev.output)) {
 		state_record_copy(from, &j->prev);
 		return from;
 	}
 	if ((tp->reason == REASON_NEVER_BUILT || tp->reason == REASON_RECIPE || tp->reason == REASON_INPUT ||
 	     tp->reason == REASON_OUTPUT_MISSING) &&
-	    !e->o->full_refresh && t->kind->pure && t->kind->pure(t) && cache_get_key(&tp->key, from) == 0)
+	    t->kind->pure && t->kind->pure(t) && cache_get_key(&tp->key, from) == 0)
 		return from;
 	error_clear();
 	state_record_free(from);
