@@ -111,6 +111,8 @@ static int move_one(struct transfer *t, const char *rel, uint64_t *bytes)
 			error = error_set("HEAD %s: HTTP %ld", url, reply.status);
 			break;
 		}
+		http_reply_free(&reply);
+		memset(&reply, 0, sizeof(reply));
 		src = path_join(t->local, rel);
 		if ((error = file_read(src, &body)) < 0)
 			break;
@@ -200,7 +202,8 @@ static int run(struct transfer *t)
 	pthread_t threads[TRANSFER_THREADS];
 	size_t nthreads = 0, kept = 0;
 	/* once each: two outputs may hold the same file */
-	qsort(t->rels, t->n, sizeof(char *), cmp_rel);
+	if (t->n)
+		qsort(t->rels, t->n, sizeof(char *), cmp_rel);
 	for (size_t i = 0; i < t->n; i++) {
 		if (kept && !strcmp(t->rels[kept - 1], t->rels[i]))
 			free(t->rels[i]);

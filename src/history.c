@@ -137,7 +137,8 @@
 	X(git_graph_descendant_of) \
 	X(git_push_options_init) \
 	X(git_reference_name_to_id) \
-	X(git_remote_create_anonymous) \
+	X(git_remote_create_options_init) \
+	X(git_remote_create_with_opts) \
 	X(git_remote_fetch) \
 	X(git_remote_free) \
 	X(git_remote_push)
@@ -1219,6 +1220,18 @@ static int push_status(const char *ref, const char *status, void *payload)
 	return 0;
 }
 
+/* An anonymous remote (no config names it, so nothing stores its URL) for
+ * url as given: git's url.<base>.insteadOf rewrites are not applied (their
+ * lookup in libgit2 1.5 leaks the regex match data it makes). */
+static int anonymous_remote(git_remote **out, git_repository *repo, const char *url)
+{
+	git_remote_create_options opts;
+	lg2.git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = repo;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return lg2.git_remote_create_with_opts(out, url, &opts);
+}
+
 /* HEAD's branch, refs/heads/main or another: a state repository is on one. */
 static int head_branch(git_repository *repo, const char *dir, char **out)
 {
@@ -1257,7 +1270,7 @@ int history_push(const char *state_dir, const char *remote_url, struct buf *said
 	opts.callbacks.credentials = credentials;
 	opts.callbacks.push_update_reference = push_status;
 	opts.callbacks.payload = &t;
-	if (lg2.git_remote_create_anonymous(&remote, repo, remote_url) < 0 ||
+	if (anonymous_remote(&remote, repo, remote_url) < 0 ||
 	    lg2.git_remote_push(remote, &specs, &opts) < 0) {
 		error = git_fail(state_dir, "cannot push");
 		goto done;
@@ -1300,7 +1313,7 @@ int history_pull(const char *state_dir, const char *remote_url, struct buf *said
 	lg2.git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	opts.callbacks.credentials = credentials;
 	opts.callbacks.payload = &t;
-	if (lg2.git_remote_create_anonymous(&remote, repo, remote_url) < 0 ||
+	if (anonymous_remote(&remote, repo, remote_url) < 0 ||
 	    lg2.git_remote_fetch(remote, &specs, &opts, NULL) < 0) {
 		error = git_fail(state_dir, "cannot pull");
 		goto done;
