@@ -545,8 +545,12 @@ static int finish_job(struct engine *e, struct job *j)
 		if (j->ctx.unchanged)
 			j->output = tp->last.output;
 		fill_record(e, j, &j->rec);
-		if (!j->ctx.unchanged && (error = put_key(e, j)) == 0)
-			error = publish(j);
+		if (!j->ctx.unchanged && (error = put_key(e, j)) == 0 && (error = publish(j)) == 0 &&
+		    j->restored && t->kind->restored && t->kind->restored(t, j->ctx.final_out) < 0) {
+			/* the output is in place: only what lies beside it is not */
+			fprintf(stderr, "pipe: %s: %s\n", t->name, error_last());
+			error_clear();
+		}
 		if (error < 0) {
 			j->rc = error;
 			j->error = xstrdup(error_last());

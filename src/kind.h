@@ -99,6 +99,10 @@ struct kind {
 	 * from the cache (cache.c) instead of run.  NULL: never, as for a
 	 * snapshot, whose output is what a server said at the time. */
 	bool (*pure)(const struct target *t);
+	/* After the engine put t's output back from the cache at final_out
+	 * (a build that restored it, `pipe restore`): what build makes beside
+	 * the output, which the cache does not hold.  May be NULL. */
+	int (*restored)(const struct target *t, const char *final_out);
 };
 
 extern const struct kind *const kinds[]; /* NULL-terminated */

@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "history.h"
 #include "index.h"
+#include "kind.h"
 #include "plan.h"
 #include "state.h"
 #include "util.h"
@@ -164,9 +165,11 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 			char *parent = xstrdup(p.outputs[i]);
 			if ((slash = strrchr(parent, '/')))
 				*slash = '\0';
+			const struct target *t = g->nodes[i].t;
 			if ((error = cache_restore(&r->output, tmp, NULL, NULL)) == 0 &&
 			    (!slash || (error = mkdir_p(parent)) == 0) &&
-			    (error = path_replace(tmp, p.outputs[i])) == 0) {
+			    (error = path_replace(tmp, p.outputs[i])) == 0 &&
+			    (!t->kind->restored || (error = t->kind->restored(t, p.outputs[i])) == 0)) {
 				char hex[HASH_HEX_LEN + 1];
 				hash_hex(&r->output, hex);
 				printf("%s: restored (output %.12s)\n", r->target, hex);
