@@ -7,7 +7,7 @@
 #   1. pipe build taxi_report: fetch, load, the seed's table, the report;
 #   2. the same again: nothing to do;
 #   3. an edit to the SQL of optimized_taxi_trips: it and the report rebuild,
-#      then the edit is undone (and they rebuild once more);
+#      then the edit is undone (and they come back from the cache);
 #   4. git -C state log: each build, with its reasons;
 #   5. the crypto homework, offline too;
 #   6. the taxi report's answer again, last, where it is seen.

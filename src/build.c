@@ -9,6 +9,7 @@
  * After the build the changed state records are committed to state/ as one
  * commit whose message says what was rebuilt and why. */
 #include "build.h"
+#include "cache.h"
 #include "history.h"
 #include "http.h"
 #include "index.h"
@@ -59,6 +60,11 @@ struct job {
 	double ms;
 	struct state_record rec, prev;
 	bool have_prev;
+	/* restored from the cache, not built: the record of the build
+	 * whose output it is (an earlier build with the same key, or the
+	 * target's own record when only the output went missing) */
+	struct state_record *restore_from;
+	bool restored;
 	struct job *next;
 };
 
@@ -69,10 +75,11 @@ struct engine {
 	struct index *ix;
 	enum node_state *state;
 	bool *built_now; /* ran a job in this build */
+	bool *restored_now; /* of those, restored from the cache */
 	int *pending;
 	int *ready;
 	size_t nready, ready_head;
-	size_t total, started, rebuilt, cutoff, failed, unchanged;
+	size_t total, started, rebuilt, restored, cutoff, failed, unchanged;
 	bool stop, tty;
 	/* targets/.tmp/<pid>: this build's scratch space, removed at its end;
 	 * what a killed build leaves there the next build removes */
@@ -167,19 +174,70 @@ static void ctx_child(struct build_ctx *ctx, int pid, bool running)
 	pthread_mutex_unlock(&e->mu);
 }
 
-static int record_file(void *arg, const char *path, const struct stat *st, struct hash *out)
+static void add_file(struct job *j, const char *path, const struct stat *st, const struct hash *h)
 {
-	struct job *j = arg;
-	int error = hash_file(path, out);
-	if (error < 0)
-		return error;
 	grow_array(&j->files, &j->capfiles, j->nfiles + 1, sizeof(*j->files));
 	j->files[j->nfiles].rel = xstrdup(path + strlen(j->tmp));
 	j->files[j->nfiles].st = *st;
-	j->files[j->nfiles].hash = *out;
+	j->files[j->nfiles].hash = *h;
 	j->nfiles++;
 	j->bytes += (uint64_t)st->st_size;
+}
+
+/* The one read of a built file: hashed, then put in the cache (a reflink
+ * or a link: not read again), then stat again, since a link moves its
+ * ctime and the index must hold the stat the output will have. */
+static int record_file(void *arg, const char *path, const struct stat *st, struct hash *out)
+{
+	struct job *j = arg;
+	struct stat now;
+	int error;
+	if ((error = hash_file(path, out)) < 0 || (error = cache_put_file(path, out)) < 0)
+		return error;
+	if (stat(path, &now) < 0)
+		return error_set("%s: %s", path, strerror(errno));
+	(void)st;
+	add_file(j, path, &now, out);
 	return 0;
+}
+
+static int restored_file(void *arg, const char *path, const struct stat *st, const struct hash *h)
+{
+	add_file(arg, path, st, h);
+	return 0;
+}
+
+/* The output's list of files, for a later restore. */
+static int put_tree(struct job *j)
+{
+	struct cache_tree t = {0};
+	int error;
+	for (size_t k = 0; k < j->nfiles; k++)
+		cache_tree_add(&t, j->files[k].rel, &j->files[k].hash, j->files[k].st.st_mode);
+	error = cache_put_tree(&j->output, &t);
+	cache_tree_free(&t);
+	return error;
+}
+
+/* Puts the output of the build that restore_from records at j->tmp; on
+ * failure (a damaged or missing object) says why, and the target is built. */
+static bool restore(struct job *j)
+{
+	const struct state_record *from = j->restore_from;
+	if (cache_restore(&from->output, j->tmp, restored_file, j) < 0) {
+		fprintf(stderr, "pipe: %s: %s; building it\n", j->ctx.target->name, error_last());
+		error_clear();
+		for (size_t k = 0; k < j->nfiles; k++)
+			free(j->files[k].rel);
+		j->nfiles = 0;
+		j->bytes = 0;
+		return false;
+	}
+	j->output = from->output;
+	j->rec.rows = from->rows;
+	for (size_t k = 0; k < from->nfields; k++)
+		state_field_set(&j->rec, from->fields[k].key, from->fields[k].value);
+	return true;
 }
 
 static char *parent_dir(const char *path)
@@ -298,6 +356,8 @@ static void run_job(struct job *j)
 	double t0 = time_now_ms();
 	if (dir && (error = mkdir_p(dir)) < 0)
 		goto done;
+	if (j->restore_from && (j->restored = restore(j)))
+		goto done;
 	for (n = 1;; n++) {
 		if ((error = attempt(j, rp.timeout_s)) >= 0 || n > rp.retries || interrupted)
 			break;
@@ -316,6 +376,9 @@ static void run_job(struct job *j)
 		snprintf(attempts, sizeof(attempts), "%d", n);
 		state_field_set(&j->rec, "attempts", attempts);
 	}
+	/* into the cache as it was hashed: a file put there is never read back */
+	if (error >= 0 && !j->ctx.unchanged)
+		error = put_tree(j);
 done:
 	if (error < 0) {
 		j->error = xstrdup(error_last());
@@ -425,6 +488,9 @@ static void free_job(struct job *j)
 	buf_free(&j->ctx.output);
 	state_record_free(&j->rec);
 	state_record_free(&j->prev);
+	if (j->restore_from)
+		state_record_free(j->restore_from);
+	free(j->restore_from);
 	free(j);
 }
 
@@ -437,6 +503,14 @@ static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 	const char **keys;
 	size_t n;
 
+	/* only the output went missing: the record stays as it was, so a
+	 * fresh clone that restores what state/ recorded commits nothing */
+	if (j->restored && j->have_prev && j->restore_from->run && j->prev.run &&
+	    !strcmp(j->restore_from->run, j->prev.run) && hash_eq(&j->restore_from->output, &j->prev.output)) {
+		state_record_free(r);
+		state_record_copy(r, &j->prev);
+		return;
+	}
 	r->target = xstrdup(nd->t->name);
 	r->kind = xstrdup(nd->t->kind_name);
 	plan_recipe(nd->t, &recipe, &hashes, &keys, &n);
@@ -480,6 +554,47 @@ static void print_output(struct engine *e, struct job *j)
 	pthread_mutex_unlock(&e->out_mu);
 }
 
+/* A later build with the same key restores this output, when the kind
+ * says its output is its key's alone (kind->pure). */
+static int put_key(struct engine *e, struct job *j)
+{
+	const struct target *t = e->g->nodes[j->node].t;
+	if (!t->kind->pure || !t->kind->pure(t))
+		return 0;
+	return cache_put_key(&j->rec.key, &j->rec);
+}
+
+/* What a stale target can be restored from, rather than built: its own
+ * record, when only its output is missing (any kind: a snapshot comes
+ * back as the state recorded it); else, for a kind whose output is its
+ * key's alone, the record of an earlier build with this key.  Never when
+ * forced or with --full-refresh, or when time (every, cron) or a failure is
+ * why it is stale: then it must run; nor for an output changed by hand, which may be the cache's
+ * own object, edited through a hard link (cache.c). */
+static struct state_record *restorable(struct engine *e, int i, const struct job *j)
+{
+	const struct target_plan *tp = &e->plan.t[i];
+	const struct target *t = e->g->nodes[i].t;
+	struct state_record *from;
+	if (e->o->full_refresh)
+		return NULL;
+	from = xcalloc(1, sizeof(*from));
+	state_record_init(from);
+	if (tp->reason == REASON_OUTPUT_MISSING && j->have_prev && hash_eq(&j->prev.key, &tp->key) &&
+	    !hash_is_zero(&j->prev.output)) {
+		state_record_copy(from, &j->prev);
+		return from;
+	}
+	if ((tp->reason == REASON_NEVER_BUILT || tp->reason == REASON_RECIPE || tp->reason == REASON_INPUT ||
+	     tp->reason == REASON_OUTPUT_MISSING) &&
+	    t->kind->pure && t->kind->pure(t) && cache_get_key(&tp->key, from) == 0)
+		return from;
+	error_clear();
+	state_record_free(from);
+	free(from);
+	return NULL;
+}
+
 /* On the main thread: record what a job did. */
 static int finish_job(struct engine *e, struct job *j)
 {
@@ -496,7 +611,13 @@ static int finish_job(struct engine *e, struct job *j)
 		if (j->ctx.unchanged)
 			j->output = tp->last.output;
 		fill_record(e, j, &j->rec);
-		if (!j->ctx.unchanged && (error = publish(j)) < 0) {
+		if (!j->ctx.unchanged && (error = put_key(e, j)) == 0 && (error = publish(j)) == 0 &&
+		    j->restored && t->kind->restored && t->kind->restored(t, j->ctx.final_out) < 0) {
+			/* the output is in place: only what lies beside it is not */
+			fprintf(stderr, "pipe: %s: %s\n", t->name, error_last());
+			error_clear();
+		}
+		if (error < 0) {
 			j->rc = error;
 			j->error = xstrdup(error_last());
 			rm_rf(j->tmp);
@@ -558,7 +679,7 @@ static int finish_job(struct engine *e, struct job *j)
 			index_file_put(e->ix, p, st, &j->files[k].hash);
 			free(p);
 		}
-		if (tp->have_last && hash_eq(&j->output, &tp->last.output))
+		if (!j->restored && tp->have_last && hash_eq(&j->output, &tp->last.output))
 			e->unchanged++;
 	}
 	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) < 0)
@@ -580,13 +701,18 @@ static int finish_job(struct engine *e, struct job *j)
 	tp->have_last = true;
 	tp->output = j->output;
 	tp->have_output = true;
-	buf_printf(&e->message, "%s: rebuilt (%s)%s\n", t->name, why,
-	           j->ctx.unchanged ? ", source unchanged" : "");
+	buf_printf(&e->message, "%s: %s (%s)%s\n", t->name, j->restored ? "restored from cache" : "rebuilt",
+	           why, j->ctx.unchanged ? ", source unchanged" : "");
 	free(tp->why);
 	tp->why = NULL;
 	tp->reason = REASON_FRESH;
 	e->state[i] = N_DONE;
-	e->rebuilt++;
+	if (j->restored) {
+		e->restored_now[i] = true;
+		e->restored++;
+	} else {
+		e->rebuilt++;
+	}
 	return 0;
 }
 
@@ -637,8 +763,9 @@ static int schedule(struct engine *e, int jobs)
 		e->built_now[i] = true;
 		e->started++;
 		e->running++;
-		say(e, "[%zu/%zu] %s: %s", e->started, e->total, e->g->nodes[i].t->name,
-		    reason_text(&e->plan.t[i]));
+		j->restore_from = restorable(e, i, j);
+		say(e, "[%zu/%zu] %s: %s%s", e->started, e->total, e->g->nodes[i].t->name,
+		    reason_text(&e->plan.t[i]), j->restore_from ? ", restored from cache" : "");
 		pthread_mutex_lock(&e->mu);
 		j->next = NULL;
 		struct job **tail = &e->todo;
@@ -760,7 +887,7 @@ static int cpu_count(void)
 
 /* The subject names what was rebuilt, so that `git log --oneline` on
  * state/ reads as a build history; the body says why, target by target. */
-static void subject_names(struct engine *e, struct buf *msg, enum node_state which,
+static void subject_names(struct engine *e, struct buf *msg, enum node_state which, bool restored,
                           const char *verb, size_t count)
 {
 	size_t shown = 0;
@@ -769,7 +896,7 @@ static void subject_names(struct engine *e, struct buf *msg, enum node_state whi
 	buf_printf(msg, "%s%s ", msg->len > 11 ? "; " : " ", verb);
 	for (size_t k = 0; k < e->g->n; k++) {
 		int i = e->g->order[k];
-		if (e->state[i] != which || !e->built_now[i])
+		if (e->state[i] != which || !e->built_now[i] || e->restored_now[i] != restored)
 			continue;
 		if (shown && msg->len > 60) {
 			buf_printf(msg, " and %zu more", count - shown);
@@ -786,9 +913,10 @@ static int commit(struct engine *e)
 	bool committed;
 	int error;
 	buf_puts(&msg, "pipe build:");
-	subject_names(e, &msg, N_DONE, "rebuilt", e->rebuilt);
-	subject_names(e, &msg, N_FAILED, "failed", e->failed);
-	if (!e->rebuilt && !e->failed)
+	subject_names(e, &msg, N_DONE, false, "rebuilt", e->rebuilt);
+	subject_names(e, &msg, N_DONE, true, "restored from cache", e->restored);
+	subject_names(e, &msg, N_FAILED, false, "failed", e->failed);
+	if (!e->rebuilt && !e->restored && !e->failed)
 		buf_puts(&msg, " records of an earlier build");
 	if (interrupted)
 		buf_puts(&msg, " (interrupted)");
@@ -868,6 +996,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	e.plan.forced = o->forced;
 	e.state = xcalloc(g->n, sizeof(*e.state));
 	e.built_now = xcalloc(g->n, sizeof(*e.built_now));
+	e.restored_now = xcalloc(g->n, sizeof(*e.restored_now));
 	e.pending = xcalloc(g->n, sizeof(*e.pending));
 	e.ready = xcalloc(g->n, sizeof(*e.ready));
 
@@ -1012,7 +1141,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 
 	rm_rf(e.tmpdir); /* what commands left beside their $out */
 	rmdir(PIPE_TARGETS_DIR "/.tmp");
-	if (e.rebuilt || e.failed) {
+	if (e.rebuilt || e.restored || e.failed) {
 		int rc = commit(&e);
 		if (rc < 0 && !error)
 			error = rc;
@@ -1027,6 +1156,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		buf_printf(&b, "pipe: %zu rebuilt", e.rebuilt);
 		if (e.unchanged)
 			buf_printf(&b, " (%zu with unchanged output)", e.unchanged);
+		if (e.restored)
+			buf_printf(&b, ", %zu restored from cache", e.restored);
 		if (e.cutoff)
 			buf_printf(&b, ", %zu skipped by early cutoff", e.cutoff);
 		if (e.failed)
@@ -1045,6 +1176,7 @@ done:
 	index_free(e.ix);
 	free(e.state);
 	free(e.built_now);
+	free(e.restored_now);
 	free(e.pending);
 	free(e.ready);
 	free(e.children);

@@ -125,7 +125,23 @@
 	X(git_tree_entry_free) \
 	X(git_tree_entry_id) \
 	X(git_tree_free) \
-	X(git_tree_lookup)
+	X(git_tree_lookup) \
+	X(git_tree_entry_byindex) \
+	X(git_tree_entry_name) \
+	X(git_tree_entry_type) \
+	X(git_tree_entrycount) \
+	X(git_checkout_head) \
+	X(git_checkout_options_init) \
+	X(git_credential_userpass_plaintext_new) \
+	X(git_fetch_options_init) \
+	X(git_graph_descendant_of) \
+	X(git_push_options_init) \
+	X(git_reference_name_to_id) \
+	X(git_remote_create_options_init) \
+	X(git_remote_create_with_opts) \
+	X(git_remote_fetch) \
+	X(git_remote_free) \
+	X(git_remote_push)
 
 LIB_FUNCTIONS(LIBGIT2_FUNCTIONS, lg2);
 static char lg2_error[256];
@@ -1072,6 +1088,288 @@ done:
 	lg2.git_tree_entry_free(entry);
 	lg2.git_tree_free(tree);
 	lg2.git_object_free(obj);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+/* The records (targets/NAME.state) of one commit's tree, to fn. */
+static int tree_records(git_repository *repo, git_commit *commit, const char *state_dir,
+                        history_record_fn fn, void *ctx)
+{
+	git_tree *tree = NULL, *dir = NULL;
+	git_tree_entry *entry = NULL;
+	int error = 0;
+
+	if (lg2.git_commit_tree(&tree, commit) < 0) {
+		error = git_fail(state_dir, "cannot read a commit's tree");
+		goto done;
+	}
+	if (lg2.git_tree_entry_bypath(&entry, tree, "targets") < 0)
+		goto done; /* no records */
+	if (lg2.git_tree_lookup(&dir, repo, lg2.git_tree_entry_id(entry)) < 0) {
+		error = git_fail(state_dir, "cannot read a commit's records");
+		goto done;
+	}
+	for (size_t i = 0; i < lg2.git_tree_entrycount(dir) && error == 0; i++) {
+		const git_tree_entry *e = lg2.git_tree_entry_byindex(dir, i);
+		const char *name = lg2.git_tree_entry_name(e);
+		git_blob *blob = NULL;
+		if (lg2.git_tree_entry_type(e) != GIT_OBJECT_BLOB || !str_ends(name, ".state"))
+			continue;
+		if (lg2.git_blob_lookup(&blob, repo, lg2.git_tree_entry_id(e)) < 0) {
+			error = git_fail(state_dir, "cannot read a committed record");
+			break;
+		}
+		char *path = xasprintf("targets/%s", name);
+		struct buf text = BUF_INIT;
+		buf_add(&text, lg2.git_blob_rawcontent(blob), (size_t)lg2.git_blob_rawsize(blob));
+		error = fn(ctx, path, buf_cstr(&text));
+		buf_free(&text);
+		free(path);
+		lg2.git_blob_free(blob);
+	}
+done:
+	lg2.git_tree_free(dir);
+	lg2.git_tree_entry_free(entry);
+	lg2.git_tree_free(tree);
+	return error;
+}
+
+int history_records_at(const char *state_dir, const char *rev, history_record_fn fn, void *ctx,
+                       char commit_id[41])
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (lg2.git_revparse_single(&obj, repo, rev) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "unknown revision '%s'", rev);
+		goto done;
+	}
+	if (lg2.git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = error_setcode(PIPE_EUSAGE, "revision '%s' is not a commit", rev);
+		goto done;
+	}
+	lg2.git_oid_tostr(commit_id, 41, lg2.git_commit_id(commit));
+	error = tree_records(repo, commit, state_dir, fn, ctx);
+done:
+	lg2.git_commit_free(commit);
+	lg2.git_object_free(obj);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+int history_records_all(const char *state_dir, int keep_last, int64_t newer_than,
+                        history_record_fn fn, void *ctx)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	int n = 0, rc = 0, error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if (lg2.git_repository_head_unborn(repo) == 1)
+		goto done;
+	if (lg2.git_revwalk_new(&walk, repo) < 0 ||
+	    lg2.git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    lg2.git_revwalk_push_head(walk) < 0) {
+		error = git_fail(state_dir, "cannot walk the history");
+		goto done;
+	}
+	while (error == 0 && (rc = lg2.git_revwalk_next(&id, walk)) == 0) {
+		if (lg2.git_commit_lookup(&c, repo, &id) < 0) {
+			error = git_fail(state_dir, "cannot read a commit");
+			break;
+		}
+		/* the newest commit counts whatever its age: it is the state */
+		if (n == 0 || ((keep_last <= 0 || n < keep_last) &&
+		               (newer_than <= 0 || (int64_t)lg2.git_commit_time(c) >= newer_than)))
+			error = tree_records(repo, c, state_dir, fn, ctx);
+		n++;
+		lg2.git_commit_free(c);
+		c = NULL;
+	}
+	if (error == 0 && rc != GIT_ITEROVER && rc < 0)
+		error = git_fail(state_dir, "cannot walk the history");
+done:
+	lg2.git_revwalk_free(walk);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+/* ---- state push and pull ---- */
+
+/* An https remote's token comes from $PIPE_STATE_TOKEN, handed to libgit2
+ * for the one request and never written anywhere (the remote is
+ * anonymous: no config names it).  Asked again, the token was refused. */
+struct transfer {
+	int asked;
+	char *rejected; /* a ref the remote refused, and why */
+};
+
+static int credentials(git_credential **out, const char *url, const char *user, unsigned int allowed,
+                       void *payload)
+{
+	struct transfer *t = payload;
+	const char *token = getenv("PIPE_STATE_TOKEN");
+	(void)url;
+	if (!token || !*token || !(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) || t->asked++)
+		return GIT_PASSTHROUGH;
+	return lg2.git_credential_userpass_plaintext_new(out, user && *user ? user : "x-access-token", token);
+}
+
+static int push_status(const char *ref, const char *status, void *payload)
+{
+	struct transfer *t = payload;
+	if (status && !t->rejected)
+		t->rejected = xasprintf("%s: %s", ref, status);
+	return 0;
+}
+
+/* An anonymous remote (no config names it, so nothing stores its URL) for
+ * url as given: git's url.<base>.insteadOf rewrites are not applied (their
+ * lookup in libgit2 1.5 leaks the regex match data it makes). */
+static int anonymous_remote(git_remote **out, git_repository *repo, const char *url)
+{
+	git_remote_create_options opts;
+	lg2.git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = repo;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return lg2.git_remote_create_with_opts(out, url, &opts);
+}
+
+/* HEAD's branch, refs/heads/main or another: a state repository is on one. */
+static int head_branch(git_repository *repo, const char *dir, char **out)
+{
+	git_reference *head = NULL;
+	int error = 0;
+	if (lg2.git_reference_lookup(&head, repo, "HEAD") < 0)
+		return git_fail(dir, "cannot read HEAD");
+	if (lg2.git_reference_type(head) != GIT_REFERENCE_SYMBOLIC)
+		error = error_set("%s: HEAD is detached: check out the branch to push or pull", dir);
+	else
+		*out = xstrdup(lg2.git_reference_symbolic_target(head));
+	lg2.git_reference_free(head);
+	return error;
+}
+
+int history_push(const char *state_dir, const char *remote_url, struct buf *said)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_push_options opts;
+	struct transfer t = {0, NULL};
+	char *branch = NULL, *spec = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if ((error = head_branch(repo, state_dir, &branch)) < 0)
+		goto done;
+	if (lg2.git_repository_head_unborn(repo) == 1) {
+		buf_printf(said, "nothing to push: no build recorded yet");
+		goto done;
+	}
+	spec = xasprintf("%s:%s", branch, branch);
+	git_strarray specs = {&spec, 1};
+	lg2.git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	opts.callbacks.credentials = credentials;
+	opts.callbacks.push_update_reference = push_status;
+	opts.callbacks.payload = &t;
+	if (anonymous_remote(&remote, repo, remote_url) < 0 ||
+	    lg2.git_remote_push(remote, &specs, &opts) < 0) {
+		error = git_fail(state_dir, "cannot push");
+		goto done;
+	}
+	if (t.rejected) {
+		error = error_set("%s: the remote refused %s (it has builds this one has not: "
+		                  "pipe state pull first)", state_dir, t.rejected);
+		goto done;
+	}
+	buf_printf(said, "pushed %s", branch);
+done:
+	free(t.rejected);
+	free(spec);
+	free(branch);
+	lg2.git_remote_free(remote);
+	lg2.git_repository_free(repo);
+	return error;
+}
+
+#define PULLED_REF "refs/pipe/pulled"
+
+int history_pull(const char *state_dir, const char *remote_url, struct buf *said)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_reference *moved = NULL;
+	git_fetch_options opts;
+	git_checkout_options co;
+	struct transfer t = {0, NULL};
+	git_oid ours, theirs;
+	char *branch = NULL, *spec = NULL;
+	int error;
+
+	if ((error = open_repo(state_dir, &repo)) < 0)
+		return error;
+	if ((error = head_branch(repo, state_dir, &branch)) < 0)
+		goto done;
+	spec = xasprintf("+%s:" PULLED_REF, branch);
+	git_strarray specs = {&spec, 1};
+	lg2.git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	opts.callbacks.credentials = credentials;
+	opts.callbacks.payload = &t;
+	if (anonymous_remote(&remote, repo, remote_url) < 0 ||
+	    lg2.git_remote_fetch(remote, &specs, &opts, NULL) < 0) {
+		error = git_fail(state_dir, "cannot pull");
+		goto done;
+	}
+	if (lg2.git_reference_name_to_id(&theirs, repo, PULLED_REF) < 0) {
+		buf_printf(said, "the remote has no %s yet: nothing to pull", branch);
+		goto done;
+	}
+	if (lg2.git_reference_name_to_id(&ours, repo, branch) == 0) {
+		if (lg2.git_oid_equal(&ours, &theirs)) {
+			buf_printf(said, "already up to date");
+			goto done;
+		}
+		if (lg2.git_graph_descendant_of(repo, &ours, &theirs) == 1) {
+			buf_printf(said, "this state is ahead of the remote's: nothing to pull");
+			goto done;
+		}
+		if (lg2.git_graph_descendant_of(repo, &theirs, &ours) != 1) {
+			error = error_set("%s: this state and the remote's have each recorded builds the "
+			                  "other has not; pipe merges no state: keep one (rm -rf %s and pull "
+			                  "again, or push with git --force)", state_dir, state_dir);
+			goto done;
+		}
+	}
+	/* a fast-forward: the branch moves, the records follow */
+	if (lg2.git_reference_create(&moved, repo, branch, &theirs, 1, "pipe state pull") < 0) {
+		error = git_fail(state_dir, "cannot move the branch");
+		goto done;
+	}
+	lg2.git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	if (lg2.git_checkout_head(repo, &co) < 0) {
+		error = git_fail(state_dir, "cannot check out the pulled records");
+		goto done;
+	}
+	{
+		char id[41];
+		lg2.git_oid_tostr(id, sizeof(id), &theirs);
+		buf_printf(said, "at %.12s", id);
+	}
+done:
+	free(spec);
+	free(branch);
+	lg2.git_reference_free(moved);
+	lg2.git_remote_free(remote);
 	lg2.git_repository_free(repo);
 	return error;
 }

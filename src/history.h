@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -58,5 +59,26 @@ int history_read_committed(const char *state_dir, const char *path, struct buf *
 /* The same at any revision (`pipe diff REV REV TARGET`): PIPE_EUSAGE for
  * a revision git does not know. */
 int history_read_at(const char *state_dir, const char *rev, const char *path, struct buf *out);
+
+/* Called with each record's path (targets/NAME.state) and text. */
+typedef int (*history_record_fn)(void *ctx, const char *path, const char *text);
+/* The records of revision rev (anything git accepts); commit_id gets the
+ * commit's full id.  PIPE_EUSAGE for an unknown revision. */
+int history_records_at(const char *state_dir, const char *rev, history_record_fn fn, void *ctx,
+                       char commit_id[41]);
+/* The records of every commit from HEAD back, or of the keep_last newest
+ * (> 0) and only those made at or after newer_than (> 0, seconds since
+ * the epoch); HEAD's always.  A record in many commits comes many times. */
+int history_records_all(const char *state_dir, int keep_last, int64_t newer_than,
+                        history_record_fn fn, void *ctx);
+
+/* `pipe state push REMOTE`: HEAD's branch to the same branch of REMOTE (a
+ * path or a URL; an https one with $PIPE_STATE_TOKEN as its password,
+ * never stored).  A remote that has builds this one lacks refuses it. */
+int history_push(const char *state_dir, const char *remote_url, struct buf *said);
+/* `pipe state pull REMOTE`: fetches the branch and fast-forwards to it, the
+ * records checked out; refuses when the two have each recorded builds the
+ * other has not.  *said gets what happened, for the user. */
+int history_pull(const char *state_dir, const char *remote_url, struct buf *said);
 
 #endif

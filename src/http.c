@@ -858,6 +858,8 @@ static int request_once(const struct http_request *r, const struct http_fetch *p
 	}
 	if (strcmp(method, r->body ? "POST" : "GET"))
 		lib.curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (!strcmp(method, "HEAD")) /* a reply with no body to wait for */
+		lib.curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	lib.curl_easy_setopt(c, CURLOPT_URL, r->url);

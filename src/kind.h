@@ -106,11 +106,21 @@ struct kind {
 	/* The output path for t, normally targets/<name>.  May be NULL. */
 	char *(*output_path)(const struct target *t);
 	int (*build)(struct build_ctx *ctx);
+	/* Whether t's output is its key's alone (its recipe and its inputs'
+	 * content): a build whose key an earlier build had is then restored
+	 * from the cache (cache.c) instead of run.  NULL: never, as for a
+	 * snapshot, whose output is what a server said at the time. */
+	bool (*pure)(const struct target *t);
+	/* After the engine put t's output back from the cache at final_out
+	 * (a build that restored it, `pipe restore`): what build makes beside
+	 * the output, which the cache does not hold.  May be NULL. */
+	int (*restored)(const struct target *t, const char *final_out);
 };
 
 extern const struct kind *const kinds[]; /* NULL-terminated */
 const struct kind *kind_find(const char *name);
 char *kind_default_output(const struct target *t); /* targets/<name> */
+bool kind_always_pure(const struct target *t); /* for kind->pure */
 
 extern const struct kind kind_command, kind_snapshot, kind_table, kind_report;
 

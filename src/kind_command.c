@@ -310,5 +310,6 @@ const struct kind kind_command = {
 	.check = check,
 	.check_across = check_across,
 	.output_path = output_path,
+	.pure = kind_always_pure,
 	.build = build,
 };

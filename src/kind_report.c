@@ -927,6 +927,13 @@ done:
 	return error;
 }
 
+/* The cache holds the report's directory, not the link beside it. */
+static int restored(const struct target *t, const char *final_out)
+{
+	(void)t;
+	return link_page(final_out);
+}
+
 static int write_file(const char *dir, const char *name, struct buf *b)
 {
 	char *path = path_join(dir, name);
@@ -1029,4 +1036,6 @@ const struct kind kind_report = {
 	.required = required,
 	.check = check,
 	.build = build,
+	.pure = kind_always_pure,
+	.restored = restored,
 };

@@ -390,10 +390,19 @@ done:
 	return error;
 }
 
+/* A table replaced whole (sql, or write = replace) is its inputs' alone;
+ * append and merge build on the table as it is. */
+static bool pure(const struct target *t)
+{
+	const char *write = target_value(t, "write");
+	return target_value(t, "sql") || !write || !strcmp(write, "replace");
+}
+
 const struct kind kind_table = {
 	.name = "table",
 	.keys = keys,
 	.check_keys = checks_table_keys,
 	.check = check,
 	.build = build,
+	.pure = pure,
 };

@@ -5,6 +5,8 @@
 #include "backend.h"
 #include "build.h"
 #include "checks.h"
+#include "cache.h"
+#include "cache_remote.h"
 #include "cron.h"
 #include "fsck.h"
 #include "graph.h"
@@ -13,6 +15,8 @@
 #include "index.h"
 #include "pipefile.h"
 #include "scheduler.h"
+#include "restore.h"
+#include "verify.h"
 #include "state.h"
 #include "util.h"
 
@@ -43,6 +47,10 @@ static const char usage_text[] =
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
 	"  fsck                 check outputs, records, index and state/; repair\n"
+	"  restore [REV]        targets/ as a state commit recorded them, from the cache\n"
+	"  verify [TARGET...]   build again in a scratch directory; compare with the record\n"
+	"  cache push|pull|gc   copy the cache to or from a directory or server; clean it\n"
+	"  state push|pull R    send state/'s history to a git remote, or fetch it\n"
 	"  query SQL            run GoogleSQL on the warehouse\n"
 	"  tables               the tables in the warehouse\n"
 	"  schema TABLE         a table's columns, partitioning and clustering\n"
@@ -99,7 +107,8 @@ static const char show_help[] =
 	"Prints the target's state record (state/targets/TARGET.state).\n";
 
 static const char query_help[] =
-	"usage: pipe query [--dry-run] [--explain] [--json] [--max-bytes-billed N] [--memory SIZE] SQL\n"
+	"usage: pipe query [--dry-run] [--explain] [--json] [--max-bytes-billed N] [--memory SIZE]\n"
+	"                  [--at REV] SQL\n"
 	"\n"
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
@@ -110,7 +119,9 @@ static const char query_help[] =
 	"  --explain             print the plan (joins, keys, filters, pruning), run nothing\n"
 	"  --max-bytes-billed N  refuse, before reading anything, what would bill more\n"
 	"  --memory SIZE         what joins, aggregates, sorts and windows may hold\n"
-	"                        (512M, 2G; default $PIPE_MEMORY, else 2G)\n";
+	"                        (512M, 2G; default $PIPE_MEMORY, else 2G)\n"
+	"  --at REV              the tables as the state commit REV recorded them, from\n"
+	"                        the cache; targets/ is not read or changed\n";
 
 static const char init_help[] =
 	"usage: pipe init\n"
@@ -1053,7 +1064,8 @@ static int cmd_query(int argc, char **argv)
 	struct backend_query opt = {0};
 	struct backend *wh = NULL;
 	struct backend_result *r = NULL;
-	const char *sql = NULL;
+	const char *sql = NULL, *at = NULL;
+	char *at_dir = NULL;
 	bool json = false;
 	int error;
 	for (int i = 1; i < argc; i++) {
@@ -1069,6 +1081,10 @@ static int cmd_query(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
 			if (parse_size(argv[++i], &opt.memory_limit) < 0)
 				return fail(EXIT_USAGE, error_last());
+		} else if (!strcmp(argv[i], "--at")) {
+			if (i + 1 >= argc)
+				return fail(EXIT_USAGE, "--at needs a revision of state/ (HEAD~1, a commit id)");
+			at = argv[++i];
 		} else if (!strcmp(argv[i], "--max-bytes-billed") && i + 1 < argc) {
 			char *end;
 			opt.max_bytes_billed = strtoll(argv[++i], &end, 10);
@@ -1097,7 +1113,18 @@ static int cmd_query(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
+	if (at) {
+		/* a scratch warehouse of the tables at REV, removed after */
+		at_dir = xasprintf(".pipe/at-%ld", (long)getpid());
+		rm_rf(at_dir);
+		if ((error = hash_init()) < 0 || (error = restore_tables_at(at, at_dir)) < 0 ||
+		    (error = backend_open(&wh, "local", at_dir)) < 0) {
+			rm_rf(at_dir);
+			free(at_dir);
+			buf_free(&in);
+			return error_exit(error);
+		}
+	} else if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
 		buf_free(&in);
 		return error_exit(error);
 	}
@@ -1107,9 +1134,55 @@ static int cmd_query(int argc, char **argv)
 	backend_result_free(r);
 	backend_close(wh);
 	buf_free(&in);
+	if (at_dir) {
+		rm_rf(at_dir);
+		free(at_dir);
+	}
 	if (error < 0)
 		return fail(EXIT_FAILED, error_last());
 	return 0;
+}
+
+static const char restore_help[] =
+	"usage: pipe restore [--missing] [-f FILE] [REV]\n"
+	"\n"
+	"Makes each target's output what the state commit REV (default HEAD)\n"
+	"recorded, from the cache, without building or fetching anything, and\n"
+	"commits REV's records to state/.  When the cache lacks any object it lists\n"
+	"them and changes nothing (exit 3); --missing only lists them (exit 1 when\n"
+	"any is missing).\n";
+
+static int cmd_restore(int argc, char **argv)
+{
+	struct project p = {0};
+	const char *rev = NULL;
+	bool list_only = false;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(restore_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--missing")) {
+			list_only = true;
+		} else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--profile") || argv[i][0] == '-') {
+			if ((error = project_word(&p.args, argc, argv, &i, "restore")) < 0)
+				goto done;
+		} else if (!rev) {
+			rev = argv[i];
+		} else {
+			error = error_setcode(PIPE_EUSAGE, "restore takes one revision (see pipe restore --help)");
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
+		goto done;
+	error = restore_run(&p.g, rev, list_only);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	project_free(&p);
+	return code;
 }
 
 static int cmd_tables(int argc, char **argv)
@@ -1164,6 +1237,157 @@ static int cmd_schema(int argc, char **argv)
 	return 0;
 }
 
+static const char verify_help[] =
+	"usage: pipe verify [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Builds each selected target again in a scratch directory, from the inputs\n"
+	"its record names, and compares the output's hash with the record's; a\n"
+	"snapshot, or an append or merge table, is checked by its stored bytes.\n"
+	"One line per target: ok, MISMATCH (the first differing file), missing or\n"
+	"stale.  Changes nothing.  Exits 1 on any mismatch.\n";
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct project p = {0};
+	struct backend *wh = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(verify_help, stdout);
+			return 0;
+		} else if ((error = project_word(&p.args, argc, argv, &i, "verify")) < 0) {
+			goto done;
+		}
+	}
+	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0 ||
+	    (error = hash_init()) < 0)
+		goto done;
+	error = verify_run(&p.g, p.sel, wh);
+done:
+	code = error < 0 ? error_exit(error) : error;
+	if (error == PIPE_ELOCKED)
+		code = EXIT_FAILED;
+	backend_close(wh);
+	project_free(&p);
+	return code;
+}
+
+static const char cache_help[] =
+	"usage: pipe cache push DEST | pull SRC | gc [--keep-last N] [--older-than AGE]\n"
+	"\n"
+	"The cache of outputs ($PIPE_CACHE, else .pipe/cache).  push sends the\n"
+	"objects DEST lacks; pull fetches those the cache lacks (from a server:\n"
+	"those state/'s records need).  DEST and SRC are a directory or an\n"
+	"http(s):// URL of a Bazel remote cache ($PIPE_CACHE_TOKEN: a Bearer token).\n"
+	"gc removes the objects no commit of state/ refers to; with --keep-last N\n"
+	"or --older-than AGE (30d, 12h) only the newest N commits, or those newer\n"
+	"than AGE, keep theirs (HEAD always does).\n";
+
+static void say_bytes(uint64_t n, char out[32])
+{
+	if (n >= 10u << 20)
+		snprintf(out, 32, "%.0f MB", (double)n / (1 << 20));
+	else if (n >= 10u << 10)
+		snprintf(out, 32, "%.0f kB", (double)n / (1 << 10));
+	else
+		snprintf(out, 32, "%llu bytes", (unsigned long long)n);
+}
+
+static int cmd_cache(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	char size[32];
+	int error = 0, lock_fd = -1;
+	if (!verb || is_help(verb)) {
+		fputs(cache_help, verb ? stdout : stderr);
+		return verb ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(verb, "push") || !strcmp(verb, "pull")) {
+		struct cache_transfer_stats st;
+		bool push = !strcmp(verb, "push");
+		if (argc != 3 || argv[2][0] == '-')
+			return fail(EXIT_USAGE, push ? "cache push takes a directory or URL to send to (see pipe cache --help)"
+			                             : "cache pull takes a directory or URL to fetch from (see pipe cache --help)");
+		if ((error = hash_init()) < 0 || (error = cache_transfer(argv[2], push, &st)) < 0)
+			return error_exit(error);
+		say_bytes(st.bytes, size);
+		printf("pipe cache %s: %zu object%s %s (%s), %zu already there", verb, st.sent,
+		       st.sent == 1 ? "" : "s", push ? "sent" : "fetched", size, st.present);
+		if (st.absent)
+			printf(", %zu the server lacks or holds damaged", st.absent);
+		printf("\n");
+		return 0;
+	}
+	if (!strcmp(verb, "gc")) {
+		struct cache_gc_stats st;
+		int keep_last = 0;
+		int64_t newer_than = 0;
+		for (int i = 2; i < argc && !error; i++) {
+			if (!strcmp(argv[i], "--keep-last")) {
+				error = number_option("cache gc", "--keep-last", i + 1 < argc ? argv[++i] : NULL, &keep_last);
+			} else if (!strcmp(argv[i], "--older-than") && i + 1 < argc) {
+				int64_t age = duration_parse(argv[++i]);
+				if (age <= 0)
+					return fail(EXIT_USAGE, "--older-than wants an age: 30d, 12h, 90m");
+				newer_than = time_wall_s() - age;
+			} else {
+				error = unknown_option("cache gc", argv[i]);
+			}
+		}
+		if (error < 0 || (error = build_lock(&lock_fd)) < 0 || (error = cache_gc(keep_last, newer_than, &st)) < 0) {
+			if (lock_fd >= 0)
+				close(lock_fd);
+			return error == PIPE_ELOCKED ? (error_exit(error), EXIT_FAILED) : error_exit(error);
+		}
+		close(lock_fd);
+		say_bytes(st.freed, size);
+		printf("pipe cache gc: %zu object%s removed, %s freed; %zu kept\n", st.removed,
+		       st.removed == 1 ? "" : "s", size, st.kept);
+		return 0;
+	}
+	return fail(EXIT_USAGE, "cache: push, pull or gc (see pipe cache --help)");
+}
+
+static const char state_help[] =
+	"usage: pipe state push REMOTE | pull REMOTE\n"
+	"\n"
+	"Sends state/'s history to REMOTE (a path or a git URL), or fetches it and\n"
+	"fast-forwards state/ to it.  An https remote's password is\n"
+	"$PIPE_STATE_TOKEN, never stored.  pull refuses when the two have each\n"
+	"recorded builds the other lacks; push, when the remote has builds state/\n"
+	"lacks.\n";
+
+static int cmd_state(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	struct buf said = BUF_INIT;
+	int error = 0, lock_fd = -1;
+	if (!verb || is_help(verb)) {
+		fputs(state_help, verb ? stdout : stderr);
+		return verb ? 0 : EXIT_USAGE;
+	}
+	if ((strcmp(verb, "push") && strcmp(verb, "pull")) || argc != 3 || argv[2][0] == '-')
+		return fail(EXIT_USAGE, "state: push REMOTE or pull REMOTE (see pipe state --help)");
+	if (!strcmp(verb, "push")) {
+		error = history_push(PIPE_STATE_DIR, argv[2], &said);
+	} else if ((error = build_lock(&lock_fd)) == 0) {
+		if (history_uncommitted(PIPE_STATE_DIR))
+			error = error_set("state/ holds records a killed build did not commit: run pipe build "
+			                  "(or pipe fsck) first, so that the pull loses none");
+		else if ((error = history_pull(PIPE_STATE_DIR, argv[2], &said)) == 0 && unlink(PIPE_INDEX_PATH) < 0)
+			error_clear(); /* the index is only stat data: made again from the records */
+	}
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (error < 0) {
+		buf_free(&said);
+		return error == PIPE_ELOCKED ? (error_exit(error), EXIT_FAILED) : error_exit(error);
+	}
+	printf("pipe state %s: %s\n", verb, buf_cstr(&said));
+	buf_free(&said);
+	return 0;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 int main(int argc, char **argv)
@@ -1177,6 +1401,8 @@ int main(int argc, char **argv)
 		{"init", cmd_init},   {"log", cmd_log},       {"diff", cmd_diff},
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},
+		{"restore", cmd_restore}, {"verify", cmd_verify}, {"cache", cmd_cache},
+		{"state", cmd_state},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
