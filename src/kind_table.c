@@ -391,10 +391,14 @@ done:
 }
 
 /* A table replaced whole (sql, or write = replace) is its inputs' alone;
- * append and merge build on the table as it is. */
+ * append and merge build on the table as it is.  A checked table is not
+ * restored by key either: an earlier build's output passed the checks of
+ * its day, against the `previous` of its day, not necessarily today's. */
 static bool pure(const struct target *t)
 {
 	const char *write = target_value(t, "write");
+	if (target_value(t, "checks") || target_value(t, "checks_sql"))
+		return false;
 	return target_value(t, "sql") || !write || !strcmp(write, "replace");
 }
 
