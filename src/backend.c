@@ -37,6 +37,24 @@ const char *backend_name(const struct backend *b)
 	return b->ops->name;
 }
 
+int backend_table_bounds(struct backend *b, const char *name, const char *dir, struct backend_bounds **out,
+                         size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return b->ops->bounds ? b->ops->bounds(b, name, dir, out, n) : 0;
+}
+
+void backend_bounds_free(struct backend_bounds *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].min);
+		free(v[i].max);
+	}
+	free(v);
+}
+
 struct backend *backend_local_copy(struct backend *b)
 {
 	return b->ops->local_copy ? b->ops->local_copy(b) : b;

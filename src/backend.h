@@ -119,6 +119,21 @@ int backend_table_schema(struct backend *b, const char *name, const char *dir, c
 /* One "name  TYPE" line per column, then partitioning, clustering and
  * options.  name as written in SQL ("dataset.table", "table"). */
 int backend_describe(struct backend *b, const char *name, struct buf *out);
+/* Each column's NULL count and smallest and largest value (as a query's
+ * cell shows them), as the table's blocks recorded them while it was
+ * written: no column is read.  min and max are NULL where the blocks do
+ * not keep them (JSON, long strings, a NaN, every value NULL), known false
+ * when the warehouse keeps no such record.  dir as for
+ * backend_table_schema.  The caller frees with backend_bounds_free. */
+struct backend_bounds {
+	char *name;
+	int64_t nulls;
+	char *min, *max;
+	bool known;
+};
+int backend_table_bounds(struct backend *b, const char *name, const char *dir, struct backend_bounds **out,
+                         size_t *n);
+void backend_bounds_free(struct backend_bounds *v, size_t n);
 /* Every table (a loaded table's child tables too, as "x__y"), sorted by
  * name.  The caller frees each name and the array. */
 int backend_list(struct backend *b, char ***names, size_t *n);

@@ -14,6 +14,8 @@ struct backend_ops {
 	             struct backend_result **out);
 	int (*table_schema)(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows);
 	int (*describe)(struct backend *b, const char *name, struct buf *out);
+	/* NULL: no bounds recorded (every column known false) */
+	int (*bounds)(struct backend *b, const char *name, const char *dir, struct backend_bounds **out, size_t *n);
 	int (*list)(struct backend *b, char ***names, size_t *n);
 	int (*drop)(struct backend *b, const char *name);
 	int (*option)(struct backend *b, const char *key, const char *value); /* may be NULL */

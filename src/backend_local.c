@@ -143,6 +143,62 @@ done:
 	return error;
 }
 
+/* The bounds the writer kept per block (table.h's col_stats), folded
+ * over the blocks. */
+static int local_bounds(struct backend *b, const char *name, const char *dir, struct backend_bounds **out,
+                        size_t *n)
+{
+	struct table *t = NULL;
+	char *found = NULL;
+	struct backend_bounds *v = NULL;
+	size_t ncols = 0;
+	int error;
+	if ((!dir && (error = table_resolve(root_of(b), name, &found)) < 0) ||
+	    (error = table_open(&t, dir ? dir : found)) < 0)
+		goto done;
+	ncols = t->spec.ncols;
+	v = xcalloc(ncols ? ncols : 1, sizeof(*v));
+	for (size_t c = 0; c < ncols; c++) {
+		const struct value *lo = NULL, *hi = NULL;
+		bool kept = true;
+		v[c].name = xstrdup(t->spec.cols[c].name);
+		v[c].known = true;
+		for (size_t p = 0; p < t->npartitions; p++) {
+			const struct partition *part = &t->partitions[p];
+			for (size_t k = 0; k < part->nblocks; k++) {
+				const struct col_stats *s = &part->blocks[k].stats[c];
+				v[c].nulls += (int64_t)s->nulls;
+				if (s->nulls == part->blocks[k].rows)
+					continue;
+				if (s->min.is_null || s->max.is_null) {
+					kept = false; /* not kept for this block: a query must look */
+					continue;
+				}
+				if (!lo || value_order(&s->min, lo) < 0)
+					lo = &s->min;
+				if (!hi || value_order(&s->max, hi) > 0)
+					hi = &s->max;
+			}
+		}
+		if (kept && lo) {
+			struct buf text = BUF_INIT;
+			value_format(lo, &text);
+			v[c].min = buf_detach(&text);
+			value_format(hi, &text);
+			v[c].max = buf_detach(&text);
+		}
+	}
+	*out = v;
+	*n = ncols;
+	v = NULL;
+done:
+	if (t)
+		table_close(t);
+	free(found);
+	free(v);
+	return error;
+}
+
 static int local_list(struct backend *b, char ***names, size_t *n)
 {
 	return table_list(root_of(b), names, n);
@@ -176,6 +232,7 @@ static const struct backend_ops local_ops = {
 	.query = local_query,
 	.table_schema = local_table_schema,
 	.describe = local_describe,
+	.bounds = local_bounds,
 	.list = local_list,
 	.drop = local_drop,
 	.close = local_close,
