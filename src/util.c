@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -473,7 +474,11 @@ int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what)
 
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* unique per call: two threads may write the same path (two targets
+	 * of one key putting the same cache entry), and a shared temp name
+	 * would be renamed away under one of them */
+	static atomic_ulong calls;
+	char *tmp = xasprintf("%s.tmp.%ld.%lu", path, (long)getpid(), (unsigned long)atomic_fetch_add(&calls, 1));
 	const char *p = data;
 	int fd, error = 0;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
