@@ -207,7 +207,14 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 {
 	if (ag->kind == AG_APPROX_DISTINCT) {
 		/* a hash per value straight from the vector: the same value, the
-		 * same hash, within the one type an aggregate's argument has */
+		 * same hash, within the one type an aggregate's argument has.  A
+		 * value the row before gave its group already changes nothing (a
+		 * register keeps a maximum): runs of one value, common in a
+		 * column of few values, cost a compare. */
+		uint64_t last_h = 0;
+		uint32_t last_g = UINT32_MAX;
+		const char *last_p = NULL;
+		size_t last_len = 0;
 		for (size_t i = 0; i < rows; i++) {
 			uint64_t h;
 			if (v->nulls[i])
@@ -227,8 +234,16 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 			default:
 				if (!type_is_string(v->type))
 					return false;
+				if (gid[i] == last_g && v->str[i].p == last_p && v->str[i].len == last_len)
+					continue; /* the same bytes as the row before */
+				last_p = v->str[i].p;
+				last_len = v->str[i].len;
 				h = str_hash64(v->str[i].p ? v->str[i].p : "", v->str[i].len);
 			}
+			if (gid[i] == last_g && h == last_h)
+				continue;
+			last_g = gid[i];
+			last_h = h;
 			hll_add(r, gid[i], h);
 		}
 		return true;
