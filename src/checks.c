@@ -744,12 +744,31 @@ static void row_count_verdict(struct check *c, int64_t rows, int64_t previous)
 /* A unique of one column is counted in the main scan, as COUNT(DISTINCT). */
 static bool in_scan(const struct check *c) { return c->type == C_UNIQUE && c->nargs == 1; }
 
+/* A check whose query returns what fails it: fails with their number
+ * ("3 duplicate values", "2 rows") and the first of them. */
+static int run_failing_rows(struct run *r, struct check *c, const char *sql, const char *noun)
+{
+	struct backend_result *res = NULL;
+	int error;
+	if ((error = query(r, sql, &res)) < 0)
+		return error;
+	c->count = (int64_t)backend_result_nrows(res);
+	if (c->count) {
+		struct buf d = BUF_INIT;
+		c->failed = true;
+		buf_printf(&d, "%lld %s%s", (long long)c->count, noun, c->count == 1 ? "" : "s");
+		sample_rows(res, &d);
+		c->detail = buf_detach(&d);
+	}
+	backend_result_free(res);
+	return 0;
+}
+
 /* unique(cols): the keys that more than one row holds (rows with a NULL
  * in them are not keys, as in dbt). */
 static int run_unique(struct run *r, struct check *c, const char *table)
 {
 	struct buf cols = BUF_INIT, nonnull = BUF_INIT;
-	struct backend_result *res = NULL;
 	char *sql;
 	int error;
 	for (size_t i = 0; i < c->nargs; i++) {
@@ -758,18 +777,7 @@ static int run_unique(struct run *r, struct check *c, const char *table)
 	}
 	sql = xasprintf("SELECT %s, COUNT(*) AS rows_with_it FROM `%s` WHERE %s GROUP BY %s HAVING COUNT(*) > 1 "
 	                "ORDER BY rows_with_it DESC, %s", cols.data, table, nonnull.data, cols.data, cols.data);
-	if ((error = query(r, sql, &res)) < 0)
-		goto done;
-	c->count = (int64_t)backend_result_nrows(res);
-	if (c->count) {
-		struct buf d = BUF_INIT;
-		c->failed = true;
-		buf_printf(&d, "%lld duplicate value%s", (long long)c->count, c->count == 1 ? "" : "s");
-		sample_rows(res, &d);
-		c->detail = buf_detach(&d);
-	}
-done:
-	backend_result_free(res);
+	error = run_failing_rows(r, c, sql, "duplicate value");
 	buf_free(&cols);
 	buf_free(&nonnull);
 	free(sql);
@@ -778,21 +786,8 @@ done:
 
 static int run_sql(struct run *r, struct check *c, const char *table)
 {
-	struct backend_result *res = NULL;
 	char *sql = this_sql(c->sql, table);
-	int error;
-	if ((error = query(r, sql, &res)) < 0)
-		goto done;
-	c->count = (int64_t)backend_result_nrows(res);
-	if (c->count) {
-		struct buf d = BUF_INIT;
-		c->failed = true;
-		buf_printf(&d, "%lld row%s", (long long)c->count, c->count == 1 ? "" : "s");
-		sample_rows(res, &d);
-		c->detail = buf_detach(&d);
-	}
-done:
-	backend_result_free(res);
+	int error = run_failing_rows(r, c, sql, "row");
 	free(sql);
 	return error;
 }
