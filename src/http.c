@@ -301,18 +301,24 @@ static void sleep_ms(long ms)
 	}
 }
 
+/* A retry note to a fetch's or a request's log, when it has one. */
+static void vnote(http_log_fn log, void *arg, const char *fmt, va_list ap)
+{
+	if (!log)
+		return;
+	struct buf b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
+	log(arg, buf_cstr(&b));
+	buf_free(&b);
+}
+
 static void note(const struct http_fetch *f, const char *fmt, ...) PIPE_PRINTF(2, 3);
 static void note(const struct http_fetch *f, const char *fmt, ...)
 {
-	if (!f->log)
-		return;
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	vnote(f->log, f->log_arg, fmt, ap);
 	va_end(ap);
-	f->log(f->log_arg, buf_cstr(&b));
-	buf_free(&b);
 }
 
 static bool retryable_curl(CURLcode c)
@@ -987,15 +993,10 @@ bool http_interrupted(void) { return interrupted != 0; }
 
 void http_note(const struct http_request *r, const char *fmt, ...)
 {
-	if (!r->log)
-		return;
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	vnote(r->log, r->log_arg, fmt, ap);
 	va_end(ap);
-	r->log(r->log_arg, buf_cstr(&b));
-	buf_free(&b);
 }
 
 bool http_same_origin(const char *a, const char *b) { return same_origin(a, b); }
