@@ -1,5 +1,5 @@
 """Helpers shared by the benchmarks: timing and peak memory of a command."""
-import os, shutil, statistics, subprocess, tempfile, time
+import json, os, shutil, statistics, subprocess, tempfile, time
 
 _rss_file = os.path.join(tempfile.gettempdir(), "pipe-bench-rss.%d" % os.getpid())
 
@@ -64,3 +64,15 @@ def have(tool):
 
 def ms(s):
     return "%8.1f ms" % (s * 1000)
+
+
+def sample_rows():
+    """The 1,500 real taxi rows of pipelines/data/taxi/*.json (the 2019, 2021
+    and 2023 Socrata samples) that the benchmarks repeat into their inputs."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    rows = []
+    data = os.path.join(root, "pipelines", "data", "taxi")
+    for name in sorted(os.listdir(data)):
+        if name.endswith(".json"):
+            rows.extend(json.load(open(os.path.join(data, name))))
+    return rows
