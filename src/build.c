@@ -7,7 +7,8 @@
  * inputs were all rebuilt with unchanged content is not rebuilt (early
  * cutoff): its key, computed again once its inputs are settled, is the same.
  * After the build the changed state records are committed to state/ as one
- * commit whose message says what was rebuilt and why. */
+ * commit whose message says what was rebuilt and why, with the build's run
+ * (runs.c): what each target did and said. */
 #include "build.h"
 #include "cache.h"
 #include "history.h"
@@ -16,6 +17,7 @@
 #include "kind.h"
 #include "plan.h"
 #include "retry.h"
+#include "runs.h"
 #include "state.h"
 #include "util.h"
 
@@ -25,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -65,6 +68,9 @@ struct job {
 	 * target's own record when only the output went missing) */
 	struct state_record *restore_from;
 	bool restored;
+	bool record_kept; /* restored as its record says: the record stays */
+	int attempts;
+	struct run_log log; /* what the target said, for its run */
 	struct job *next;
 };
 
@@ -85,6 +91,14 @@ struct engine {
 	 * what a killed build leaves there the next build removes */
 	char *tmpdir;
 	char run[48]; /* this build's run id, in every record it writes */
+	/* the run's file (runs.c): each node's part, status NULL when it has
+	 * none; written at the start, as targets finish and at the end */
+	struct run_target *in_run;
+	struct run_log *run_logs;
+	int64_t run_start;
+	double run_t0, run_saved_at, run_save_ms;
+	bool run_written;
+	size_t recorded; /* targets whose record this build changed */
 	/* when we took the build lock: a git lock file in state/ older than
 	 * this, that no process has open, is a killed build's */
 	struct timespec locked_at;
@@ -148,14 +162,16 @@ static void status_line(struct engine *e)
 static void ctx_log(struct build_ctx *ctx, const char *fmt, ...)
 {
 	struct engine *e = ctx->engine;
+	/* the job's own: the worker running it is the only writer */
+	struct job *j = (struct job *)((char *)ctx - offsetof(struct job, ctx));
 	struct buf b = BUF_INIT;
 	va_list ap;
-	if (!ctx->verbose)
-		return;
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	say(e, "  %s: %s", ctx->target->name, buf_cstr(&b));
+	run_log_printf(&j->log, "%s", buf_cstr(&b));
+	if (ctx->verbose)
+		say(e, "  %s: %s", ctx->target->name, buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -364,6 +380,9 @@ static void run_job(struct job *j)
 		double wait = retry_wait_s(&rp, n);
 		struct buf why = BUF_INIT;
 		first_line(&why, error_last());
+		run_log_add(&j->log, j->ctx.output.data, j->ctx.output.len);
+		run_log_printf(&j->log, "attempt %d of %d failed: %s; retrying in %.1f s", n, rp.retries + 1,
+		               error_last(), wait);
 		reset_attempt(e, j);
 		say(e, "  %s: attempt %d/%d failed: %s; retrying in %.1f s", t->name, n, rp.retries + 1,
 		    buf_cstr(&why), wait);
@@ -371,6 +390,8 @@ static void run_job(struct job *j)
 		error_clear();
 		retry_sleep(wait);
 	}
+	j->attempts = n;
+	run_log_add(&j->log, j->ctx.output.data, j->ctx.output.len);
 	if (n > 1) {
 		char attempts[16];
 		snprintf(attempts, sizeof(attempts), "%d", n);
@@ -486,6 +507,7 @@ static void free_job(struct job *j)
 	free(j->tmp);
 	free(j->error);
 	buf_free(&j->ctx.output);
+	run_log_free(&j->log);
 	state_record_free(&j->rec);
 	state_record_free(&j->prev);
 	if (j->restore_from)
@@ -509,6 +531,7 @@ static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 	    !strcmp(j->restore_from->run, j->prev.run) && hash_eq(&j->restore_from->output, &j->prev.output)) {
 		state_record_free(r);
 		state_record_copy(r, &j->prev);
+		j->record_kept = true;
 		return;
 	}
 	r->target = xstrdup(nd->t->name);
@@ -595,6 +618,101 @@ static struct state_record *restorable(struct engine *e, int i, const struct job
 	return NULL;
 }
 
+/* A node's part in the run; the job's log and error move there. */
+static void run_part(struct engine *e, int i, const char *status, struct job *j)
+{
+	struct run_target *rt = &e->in_run[i];
+	rt->name = e->g->nodes[i].t->name;
+	rt->status = status;
+	if (!j)
+		return;
+	rt->attempts = j->attempts;
+	rt->duration_ms = j->ms;
+	free((char *)rt->error);
+	rt->error = j->error;
+	j->error = NULL;
+	run_log_free(&e->run_logs[i]);
+	e->run_logs[i] = j->log;
+	memset(&j->log, 0, sizeof(j->log));
+	rt->log = &e->run_logs[i];
+}
+
+/* Writes the run as it stands.  As targets finish it is written again, so
+ * that a killed build leaves its run as far as it got: after each of the
+ * first RUN_SAVE_EACH, then with at most a tenth of the time going to it
+ * (a run of 10,000 targets would otherwise write its file 10,000 times). */
+enum { RUN_SAVE_EACH = 64 };
+static int save_run(struct engine *e, const char *result, bool ended)
+{
+	double t0 = time_now_ms();
+	struct run_target *parts;
+	size_t n = 0;
+	int error;
+	if (!ended && e->run_written && e->started > RUN_SAVE_EACH && t0 - e->run_saved_at < 10 * e->run_save_ms)
+		return 0;
+	parts = xcalloc(e->g->n + 1, sizeof(*parts));
+	for (size_t k = 0; k < e->g->n; k++) {
+		int i = e->g->order[k];
+		if (e->in_run[i].status)
+			parts[n++] = e->in_run[i];
+		else if (e->state[i] == N_RUNNING) /* a killed build's run says what it was doing */
+			parts[n++] = (struct run_target){.name = e->g->nodes[i].t->name, .status = "running"};
+	}
+	struct run_file r = {
+		.id = e->run,
+		.trigger = e->o->trigger ? e->o->trigger : "manual",
+		.result = result,
+		.start = e->run_start,
+		.end = ended ? time_wall_s() : 0,
+		.duration_ms = t0 - e->run_t0,
+		.targets = parts,
+		.ntargets = n,
+	};
+	if ((error = runs_write(PIPE_STATE_DIR, &r)) == 0)
+		e->run_written = true;
+	free(parts);
+	e->run_saved_at = time_now_ms();
+	e->run_save_ms = e->run_saved_at - t0;
+	return error;
+}
+
+/* The run's last write, and the runs past the bound (RUNS_KEEP newest,
+ * RUNS_KEEP_DAYS) go in the same commit.  A build that changed no record
+ * (it put back outputs as state/ recorded them: a fresh clone and the
+ * cache) is not a run, as a no-op build is not: it leaves no file. */
+static int end_run(struct engine *e, const char *result)
+{
+	struct buf pruned = BUF_INIT, removed = BUF_INIT;
+	const char **paths = NULL;
+	size_t n = 0;
+	int error, count;
+	if (!e->recorded && !interrupted && strcmp(result, "error")) {
+		char *rel = runs_path(e->run), *path = path_join(PIPE_STATE_DIR, rel);
+		unlink(path);
+		e->run_written = false;
+		free(rel);
+		free(path);
+		return 0;
+	}
+	if ((error = save_run(e, result, true)) < 0)
+		return error;
+	int64_t older = e->run_start - (int64_t)RUNS_KEEP_DAYS * 86400;
+	if ((error = count = runs_prune(PIPE_STATE_DIR, RUNS_KEEP, older, e->run, true, &pruned)) <= 0)
+		goto done;
+	paths = xcalloc((size_t)count, sizeof(char *));
+	for (char *p = pruned.data, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		paths[n++] = p;
+	}
+	if ((error = history_begin(PIPE_STATE_DIR, paths, n)) == 0)
+		error = runs_prune(PIPE_STATE_DIR, RUNS_KEEP, older, e->run, false, &removed);
+done:
+	free(paths);
+	buf_free(&pruned);
+	buf_free(&removed);
+	return error < 0 ? error : 0;
+}
+
 /* On the main thread: record what a job did. */
 static int finish_job(struct engine *e, struct job *j)
 {
@@ -652,10 +770,12 @@ static int finish_job(struct engine *e, struct job *j)
 		index_target_put(e->ix, t->name, &it);
 		e->state[i] = N_FAILED;
 		e->failed++;
+		e->recorded++;
 		say(e, "FAILED %s: %s", t->name, j->error);
 		buf_printf(&e->message, "%s: failed: ", t->name);
 		first_line(&e->message, j->error);
 		buf_putc(&e->message, '\n');
+		run_part(e, i, "failed", j);
 		if (!e->o->keep_going)
 			e->stop = true;
 		return 0;
@@ -713,6 +833,9 @@ static int finish_job(struct engine *e, struct job *j)
 	} else {
 		e->rebuilt++;
 	}
+	run_part(e, i, j->restored ? "restored" : "built", j);
+	if (!j->record_kept)
+		e->recorded++;
 	return 0;
 }
 
@@ -739,6 +862,7 @@ static int schedule(struct engine *e, int jobs)
 		if (input_failed(e, i, &failed_input)) {
 			e->state[i] = N_SKIPPED;
 			say(e, "skipped %s: input %s failed", e->g->nodes[i].t->name, failed_input);
+			run_part(e, i, "skipped", NULL);
 			release(e, i);
 			continue;
 		}
@@ -753,6 +877,7 @@ static int schedule(struct engine *e, int jobs)
 				e->started++;
 				say(e, "[%zu/%zu] %s: up to date (early cutoff: its inputs were rebuilt unchanged)",
 				    e->started, e->total, e->g->nodes[i].t->name);
+				run_part(e, i, "satisfied", NULL);
 			}
 			e->state[i] = N_DONE;
 			release(e, i);
@@ -922,11 +1047,14 @@ static int commit(struct engine *e)
 		buf_puts(&msg, " (interrupted)");
 	buf_printf(&msg, "\n\n%s", buf_cstr(&e->message));
 	/* the records this build wrote: those of the targets it ran */
-	const char **paths = xcalloc(e->g->n + 1, sizeof(char *));
+	const char **paths = xcalloc(e->g->n + 2, sizeof(char *));
 	size_t n = 0;
 	for (size_t i = 0; i < e->g->n; i++)
 		if (e->built_now[i])
 			paths[n++] = state_path(e->g->nodes[i].t->name);
+	/* and its run; the runs it pruned are in history_begin's note */
+	if (e->run_written)
+		paths[n++] = runs_path(e->run);
 	crash_point("before-commit");
 	if ((error = history_init(PIPE_STATE_DIR)) == 0) {
 		struct buf removed = BUF_INIT;
@@ -977,6 +1105,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		time_t now = (time_t)time_wall_s();
 		struct tm tm;
 		char stamp[32];
+		e.run_start = now;
+		e.run_t0 = t0;
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(e.run, sizeof(e.run), "%s-%ld", stamp, (long)getpid());
@@ -1031,7 +1161,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		/* the records of a build killed before its commit, or whose
 		 * commit a lock file stopped */
 		fflush(stdout);
-		if (error == 0 && history_uncommitted(PIPE_STATE_DIR))
+		if (error == 0 && history_uncommitted(PIPE_STATE_DIR) &&
+		    (error = runs_mark_killed(PIPE_STATE_DIR, NULL)) == 0)
 			error = commit(&e);
 		goto done;
 	}
@@ -1039,23 +1170,31 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	/* the records this build may write, noted before it writes any, so that
 	 * a build killed before its commit loses none of them */
 	{
-		const char **paths = xcalloc(e.total + 1, sizeof(char *));
+		const char **paths = xcalloc(e.total + 2, sizeof(char *));
 		size_t n = 0;
 		for (size_t i = 0; i < g->n; i++)
 			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
 				paths[n++] = state_path(g->nodes[i].t->name);
+		paths[n++] = runs_path(e.run); /* this build is a run */
 		size_t ncommits;
 		/* a damaged repository stops the build before it changes anything */
 		if ((error = history_init(PIPE_STATE_DIR)) == 0 &&
 		    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
 			error_prefix("the state repository is damaged (`pipe fsck` says what can "
 			             "be repaired): ");
+		/* a killed build's run, left running, is marked so before its commit */
+		if (error == 0 && history_uncommitted(PIPE_STATE_DIR))
+			error = runs_mark_killed(PIPE_STATE_DIR, NULL);
 		if (error == 0)
 			error = history_begin(PIPE_STATE_DIR, paths, n);
 		for (size_t i = 0; i < n; i++)
 			free((char *)paths[i]);
 		free(paths);
 		if (error < 0)
+			goto done;
+		e.in_run = xcalloc(g->n + 1, sizeof(*e.in_run));
+		e.run_logs = xcalloc(g->n + 1, sizeof(*e.run_logs));
+		if ((error = save_run(&e, "running", false)) < 0)
 			goto done;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -1086,6 +1225,9 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		int rc;
 		/* an error stops the build, and must outlive the rounds after it */
 		if ((rc = schedule(&e, jobs)) < 0 && !error)
+			error = rc;
+		/* what finished last round and what started now */
+		if (e.running && (rc = save_run(&e, "running", false)) < 0 && !error)
 			error = rc;
 		if (error < 0)
 			e.stop = true;
@@ -1141,7 +1283,16 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 
 	rm_rf(e.tmpdir); /* what commands left beside their $out */
 	rmdir(PIPE_TARGETS_DIR "/.tmp");
-	if (e.rebuilt || e.restored || e.failed) {
+	/* what the build stopped before (a failure without -k, a signal) */
+	for (size_t i = 0; i < g->n; i++)
+		if (selected[i] && !e.in_run[i].status && e.state[i] != N_DONE && plan_stale(&e.plan, i))
+			run_part(&e, (int)i, "skipped", NULL);
+	{
+		int rc = end_run(&e, error < 0 ? "error" : interrupted ? "interrupted" : e.failed ? "failed" : "ok");
+		if (rc < 0 && !error)
+			error = rc;
+	}
+	if (e.rebuilt || e.restored || e.failed || e.run_written) {
 		int rc = commit(&e);
 		if (rc < 0 && !error)
 			error = rc;
@@ -1180,6 +1331,12 @@ done:
 	free(e.pending);
 	free(e.ready);
 	free(e.children);
+	for (size_t i = 0; e.in_run && i < g->n; i++) {
+		free((char *)e.in_run[i].error);
+		run_log_free(&e.run_logs[i]);
+	}
+	free(e.in_run);
+	free(e.run_logs);
 	buf_free(&e.message);
 	pthread_mutex_destroy(&e.mu);
 	pthread_mutex_destroy(&e.out_mu);

@@ -20,6 +20,7 @@ struct build_opts {
 	struct backend *warehouse; /* for the kinds' ctx->warehouse (backend.h) */
 	const bool *forced; /* per node: rebuild it whatever its state; may be NULL */
 	const char *run_id; /* the records' run id; NULL: made from the time and pid */
+	const char *trigger; /* what started the run (runs.c): NULL means manual */
 };
 
 /* Builds the selected targets (and what they need) of the project in the

@@ -20,6 +20,7 @@
 #include "history.h"
 #include "index.h"
 #include "plan.h"
+#include "runs.h"
 #include "state.h"
 #include "util.h"
 
@@ -204,6 +205,9 @@ int fsck_run(const struct graph *g)
 	}
 	if (f.ncommit) {
 		bool committed;
+		/* a killed build's run, left running, says so in the commit */
+		if ((error = runs_mark_killed(PIPE_STATE_DIR, NULL)) < 0)
+			goto done;
 		for (size_t k = 0; k < f.ncommit; k++)
 			problem(&f, true, "%s/%s: not committed: committed", PIPE_STATE_DIR,
 			        f.commit[k]);

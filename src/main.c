@@ -16,6 +16,7 @@
 #include "pipefile.h"
 #include "scheduler.h"
 #include "restore.h"
+#include "runs.h"
 #include "verify.h"
 #include "state.h"
 #include "util.h"
@@ -44,6 +45,7 @@ static const char usage_text[] =
 	"  scheduler            build what is due, then sleep until the next due time\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
+	"  runs [show ID|prune] the runs: each build, its trigger, result and logs\n"
 	"  diff [REV [REV]]     which targets changed between two builds\n"
 	"  show TARGET          a target's state record\n"
 	"  fsck                 check outputs, records, index and state/; repair\n"
@@ -69,6 +71,8 @@ static const char build_help[] =
 	"  -B, --force         rebuild the selected targets even when up to date\n"
 	"      --full-refresh  forget incremental cursors and previously loaded rows\n"
 	"      --no-wait       fail at once when another build holds the lock\n"
+	"      --trigger NAME  what started this build, for its run (default: $PIPE_TRIGGER,\n"
+	"                      else manual); `pipe runs` lists the runs\n"
 	"  -v, --verbose       say what each target does\n"
 	"  -f FILE             read this DAG file instead of pipelines/*.pipe (repeatable)\n"
 	"      --profile NAME  the var values of profile NAME in pipelines/profiles\n"
@@ -434,6 +438,16 @@ static int parse_jobs(const char *s, int *jobs)
 	return 0;
 }
 
+/* A run's trigger is a word: it is a line of the run's file (runs.c). */
+static int check_trigger(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+	if (!n || name[n] || n > 32)
+		return error_setcode(PIPE_EUSAGE, "--trigger (or $PIPE_TRIGGER) '%s' is not a trigger name: "
+		                     "up to 32 of a-z, 0-9, '_' and '-', such as serve", name);
+	return 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	struct project p = {0};
@@ -455,6 +469,12 @@ static int cmd_build(int argc, char **argv)
 			o.full_refresh = true;
 		} else if (!strcmp(s, "--no-wait")) {
 			o.no_wait = true;
+		} else if (!strcmp(s, "--trigger")) {
+			if (i + 1 >= argc) {
+				error = error_setcode(PIPE_EUSAGE, "--trigger needs a name (manual, serve, ...)");
+				goto done;
+			}
+			o.trigger = argv[++i];
 		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
 			o.verbose++;
 		} else if (!strcmp(s, "-j")) {
@@ -471,6 +491,10 @@ static int cmd_build(int argc, char **argv)
 			goto done;
 		}
 	}
+	if (!o.trigger)
+		o.trigger = getenv("PIPE_TRIGGER");
+	if (o.trigger && (error = check_trigger(o.trigger)) < 0)
+		goto done;
 	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
@@ -1388,6 +1412,86 @@ static int cmd_state(int argc, char **argv)
 	return 0;
 }
 
+static const char runs_help[] =
+	"usage: pipe runs [-n N] [--json]\n"
+	"       pipe runs show [--json] [ID]\n"
+	"       pipe runs prune [--keep-last N] [--older-than AGE]\n"
+	"\n"
+	"The run history in state/runs/: each build that ran anything, newest\n"
+	"first, with its trigger, result, start, the targets built, failed,\n"
+	"skipped, restored and satisfied, and how long it took.  show prints one\n"
+	"run (default: the newest) with each target's log.  prune removes the\n"
+	"runs beyond the newest N, or older than AGE (30d, 12h), in one commit;\n"
+	"without options, those past the bound every build keeps: the newest\n"
+	"1000, of the last 90 days (docs/orchestration.md).\n";
+
+static int cmd_runs(int argc, char **argv)
+{
+	const char *verb = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL, *id = NULL;
+	int max = 0, keep_last = 0, error = 0, lock_fd = -1;
+	int64_t older = 0;
+	bool json = false;
+	struct buf out = BUF_INIT;
+	if (verb && strcmp(verb, "show") && strcmp(verb, "prune"))
+		return fail(EXIT_USAGE, "runs: list (no word), show [ID] or prune (see pipe runs --help)");
+	for (int i = verb ? 2 : 1; i < argc && !error; i++) {
+		const char *a = argv[i];
+		if (is_help(a)) {
+			fputs(runs_help, stdout);
+			return 0;
+		} else if (!verb && !strcmp(a, "-n")) {
+			error = number_option("runs", "-n", i + 1 < argc ? argv[++i] : NULL, &max);
+		} else if (verb && !strcmp(verb, "prune") && !strcmp(a, "--keep-last")) {
+			if ((error = number_option("runs prune", "--keep-last", i + 1 < argc ? argv[++i] : NULL,
+			                           &keep_last)) == 0 && keep_last < 1)
+				error = error_setcode(PIPE_EUSAGE, "pipe runs prune: --keep-last keeps 1 run or more");
+		} else if (verb && !strcmp(verb, "prune") && !strcmp(a, "--older-than")) {
+			const char *v = i + 1 < argc ? argv[++i] : "";
+			if ((older = duration_parse(v)) <= 0)
+				error = error_setcode(PIPE_EUSAGE, "pipe runs prune: --older-than expects an age "
+				                      "such as 30d, 12h or 2w, got '%s'", v);
+		} else if ((!verb || !strcmp(verb, "show")) && !strcmp(a, "--json")) {
+			json = true;
+		} else if (a[0] == '-') {
+			error = unknown_option(verb ? (!strcmp(verb, "show") ? "runs show" : "runs prune") : "runs", a);
+		} else if (verb && !strcmp(verb, "show") && !id) {
+			id = a;
+		} else {
+			return fail(EXIT_USAGE, "runs: too many words (see pipe runs --help)");
+		}
+	}
+	if (error < 0)
+		return error_exit(error);
+	if (!verb && json) {
+		if ((error = runs_list_json(PIPE_STATE_DIR, max, &out)) == 0)
+			printf("%s\n", buf_cstr(&out));
+	} else if (!verb) {
+		error = runs_list_print(PIPE_STATE_DIR, max, stdout);
+	} else if (!strcmp(verb, "show") && json && id) {
+		if ((error = runs_show_json(PIPE_STATE_DIR, id, &out)) == 0)
+			printf("%s\n", buf_cstr(&out));
+	} else if (!strcmp(verb, "show") && json) {
+		error = error_setcode(PIPE_EUSAGE, "pipe runs show --json needs the run's ID");
+	} else if (!strcmp(verb, "show")) {
+		error = runs_show_print(PIPE_STATE_DIR, id, stdout);
+	} else if ((error = build_lock(&lock_fd)) == 0) {
+		if (!keep_last && !older) {
+			keep_last = RUNS_KEEP;
+			older = (int64_t)RUNS_KEEP_DAYS * 86400;
+		}
+		if ((error = runs_prune_commit(PIPE_STATE_DIR, keep_last, older ? time_wall_s() - older : 0)) >= 0)
+			printf("pipe runs prune: %d run%s removed\n", error, error == 1 ? "" : "s");
+	}
+	buf_free(&out);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	if (error == PIPE_ENOTFOUND)
+		return fail(EXIT_USAGE, error_last());
+	if (error < 0)
+		return error == PIPE_ELOCKED ? (error_exit(error), EXIT_FAILED) : error_exit(error);
+	return 0;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 int main(int argc, char **argv)
@@ -1403,6 +1507,7 @@ int main(int argc, char **argv)
 		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},
 		{"restore", cmd_restore}, {"verify", cmd_verify}, {"cache", cmd_cache},
 		{"state", cmd_state},
+		{"runs", cmd_runs},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);

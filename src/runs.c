@@ -45,17 +45,20 @@
  * A target's status: built; restored (from the cache); satisfied (its
  * inputs were rebuilt with the content they had, so it was not: early
  * cutoff); failed; skipped (an input failed, or the build stopped first).
+ * A run still running lists the targets it is building (status running),
+ * which become killed with the run.
  * attempts: how many times it ran (retries).  log: what it said, in
  * order: its progress lines (a fetch's requests, a query's rows and bytes,
  * a load's rows), each failed attempt's output and why it failed, and the
  * last attempt's output (a command's stdout and stderr).  ${NAME} values
  * never get here: kinds redact them before they log or print.
  *
- * Bounds: a target's log keeps its last RUN_LOG_MAX bytes (64 KiB),
- * from a line start, under a first line saying how much was cut; a run's
- * logs together keep RUN_LOGS_MAX (1 MiB): targets past it, in build
- * order, keep the tail of what is left, then a line saying the log was left
- * out.  Bytes that are not UTF-8 become '?'.
+ * Bounds, in bytes of the file (a log line with its indent): a target's
+ * log keeps its last RUN_LOG_MAX (64 KiB), from a line start, under a
+ * first line saying how much was cut; a run's logs together keep
+ * RUN_LOGS_MAX (1 MiB): targets past it, in build order, keep the tail
+ * that fits in what is left, then a line saying the log was left out.
+ * Bytes that are not UTF-8 become '?'.
  *
  * The history is bounded without anyone pruning: each build that writes a
  * run deletes the runs beyond the newest RUNS_KEEP (1,000) and those that
@@ -63,6 +66,7 @@
  * `pipe runs prune` deletes more.  A build with nothing to do is not a
  * run: it writes and commits nothing, as before. */
 #include "runs.h"
+#include "history.h"
 #include "state.h"
 
 #include <dirent.h>
@@ -177,29 +181,33 @@ static void put_time(struct buf *b, const char *word, int64_t t)
 	buf_printf(b, "%s %s\n", word, iso);
 }
 
-/* The log's last `keep` bytes, from a line start, under a line saying how
- * much went before. */
-static void put_log(struct buf *b, const struct run_log *l, size_t keep, const char *why)
+/* As much of the log's end as takes at most `room` bytes of the file (a
+ * line costs its bytes, its newline and its indent), from a line start,
+ * under a line saying how much went before.  Returns the bytes it took. */
+static size_t put_log(struct buf *b, const struct run_log *l, size_t room, const char *why)
 {
 	const char *s = l->text.data;
-	size_t len = l->text.len, start = 0;
-	uint64_t cut = l->cut;
+	size_t len = l->text.len, start = len, used = 0, before = b->len;
 	struct buf v = BUF_INIT;
-	if (!len && !cut)
-		return;
-	if (len > keep) {
-		start = len - keep;
-		const char *nl = memchr(s + start, '\n', len - start);
-		start = nl && (size_t)(nl - s) + 1 < len ? (size_t)(nl - s) + 1 : start;
+	while (start > 0) {
+		const char *nl = start > 1 ? memrchr(s, '\n', start - 1) : NULL;
+		size_t from = nl ? (size_t)(nl - s) + 1 : 0;
+		size_t cost = start - from + 2 + (s[start - 1] != '\n');
+		if (used + cost > room)
+			break;
+		used += cost;
+		start = from;
 	}
-	cut += start;
-	if (cut)
-		buf_printf(&v, "[%llu bytes before this were cut: %s]\n", (unsigned long long)cut, why);
+	if (start == len && len && room > 2) /* one line longer than the room: its end */
+		start = len - (room - 3 < len ? room - 3 : len);
+	if (l->cut + start)
+		buf_printf(&v, "[%llu bytes before this were cut: %s]\n", (unsigned long long)(l->cut + start), why);
 	if (len > start)
 		buf_add(&v, s + start, len - start);
 	buf_puts(b, "log");
 	state_value_format(b, buf_cstr(&v));
 	buf_free(&v);
+	return b->len - before;
 }
 
 int runs_write(const char *state_dir, const struct run_file *r)
@@ -238,16 +246,15 @@ int runs_write(const char *state_dir, const struct run_file *r)
 		}
 		if (!t->log || (!t->log->text.len && !t->log->cut))
 			continue;
-		if (!logs_left) {
+		/* a cut log's notice line is not counted: a few dozen bytes */
+		if (logs_left < 64) {
 			buf_puts(&b, "log [left out: the run's logs reached 1 MiB]\n");
 			continue;
 		}
-		size_t keep = t->log->text.len < RUN_LOG_MAX ? t->log->text.len : RUN_LOG_MAX;
-		bool run_bound = keep > logs_left;
-		if (run_bound)
-			keep = logs_left;
-		put_log(&b, t->log, keep, run_bound ? "the run's logs keep 1 MiB" : "a log keeps its last 64 KiB");
-		logs_left -= keep;
+		bool run_bound = logs_left < RUN_LOG_MAX;
+		size_t used = put_log(&b, t->log, run_bound ? logs_left : RUN_LOG_MAX,
+		                      run_bound ? "the run's logs keep 1 MiB" : "a log keeps its last 64 KiB");
+		logs_left -= used < logs_left ? used : logs_left;
 	}
 	if ((error = mkdir_p(dir)) < 0)
 		goto done;
@@ -671,11 +678,17 @@ int runs_mark_killed(const char *state_dir, const char *keep_id)
 			continue;
 		rel = runs_path(ids[i]);
 		path = path_join(state_dir, rel);
-		if ((error = file_read(path, &text)) == 0 && (line = strstr(text.data, "\nresult running\n"))) {
+		/* the header's result, and each target it was running (a log's
+		 * lines are indented: none starts a line with "status") */
+		if ((error = file_read(path, &text)) == 0) {
 			struct buf b = BUF_INIT;
-			buf_add(&b, text.data, (size_t)(line - text.data));
-			buf_puts(&b, "\nresult killed\n");
-			buf_puts(&b, line + strlen("\nresult running\n"));
+			const char *p = text.data;
+			while ((line = strstr(p, "\nresult running\n")) || (line = strstr(p, "\nstatus running\n"))) {
+				buf_add(&b, p, (size_t)(line - p));
+				buf_puts(&b, line[1] == 'r' ? "\nresult killed\n" : "\nstatus killed\n");
+				p = line + strlen("\nresult running\n");
+			}
+			buf_puts(&b, p);
 			error = file_write_atomic(path, b.data, b.len);
 			buf_free(&b);
 		}
@@ -684,5 +697,35 @@ int runs_mark_killed(const char *state_dir, const char *keep_id)
 		free(path);
 	}
 	free_ids(ids, n);
+	return error;
+}
+
+int runs_prune_commit(const char *state_dir, int keep_last, int64_t older_than)
+{
+	struct buf list = BUF_INIT, done = BUF_INIT;
+	const char **paths = NULL;
+	char *msg = NULL;
+	size_t n = 0;
+	bool committed;
+	int error, count;
+	if ((count = error = runs_prune(state_dir, keep_last, older_than, NULL, true, &list)) <= 0)
+		goto done;
+	paths = xcalloc((size_t)count, sizeof(char *));
+	for (char *p = list.data, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		paths[n++] = p;
+	}
+	/* noted first: a prune killed before its commit is committed by the next */
+	if ((error = history_init(state_dir)) < 0 || (error = history_begin(state_dir, paths, n)) < 0 ||
+	    (error = runs_prune(state_dir, keep_last, older_than, NULL, false, &done)) < 0)
+		goto done;
+	msg = xasprintf("pipe runs prune: %d run%s removed\n", count, count == 1 ? "" : "s");
+	if ((error = history_commit_paths(state_dir, msg, paths, n, &committed)) == 0)
+		error = count;
+done:
+	free(paths);
+	free(msg);
+	buf_free(&list);
+	buf_free(&done);
 	return error;
 }

@@ -75,6 +75,9 @@ int runs_write(const char *state_dir, const struct run_file *r);
  * says which.  Returns how many, or an error. */
 int runs_prune(const char *state_dir, int keep_last, int64_t older_than, const char *keep_id,
                bool dry, struct buf *removed);
+/* `pipe runs prune`, under the build lock: runs_prune, noted before it
+ * deletes (history_begin) and committed.  Returns how many went. */
+int runs_prune_commit(const char *state_dir, int keep_last, int64_t older_than);
 /* A run left "running" by a build that was killed is marked killed (all
  * but keep_id's, which is running now).  Called under the build lock. */
 int runs_mark_killed(const char *state_dir, const char *keep_id);

@@ -319,6 +319,7 @@ static int run(struct sched *s, const bool *due, const bool *forced, const int64
 	select_run(g, due, sel);
 	o.forced = forced;
 	o.run_id = id;
+	o.trigger = "scheduler";
 	rc = build_run(g, sel, &o);
 	for (size_t i = 0; i < g->n; i++) {
 		if (!due[i])
