@@ -67,6 +67,7 @@ static const char build_help[] =
 	"  -j N                build N targets at once (default: the number of CPUs)\n"
 	"  -k, --keep-going    go on past failures with what does not depend on them\n"
 	"  -B, --force         rebuild the selected targets even when up to date\n"
+	"      --from TARGET   rebuild TARGET even when up to date, then what depends on it\n"
 	"      --full-refresh  forget incremental cursors and previously loaded rows\n"
 	"      --no-wait       fail at once when another build holds the lock\n"
 	"  -v, --verbose       say what each target does\n"
@@ -438,6 +439,8 @@ static int cmd_build(int argc, char **argv)
 {
 	struct project p = {0};
 	struct build_opts o = {0};
+	const char *from = NULL;
+	bool *forced = NULL;
 	int error = 0, code;
 
 	for (int i = 1; i < argc; i++) {
@@ -445,6 +448,14 @@ static int cmd_build(int argc, char **argv)
 		if (is_help(s)) {
 			fputs(build_help, stdout);
 			return 0;
+		} else if (!strcmp(s, "--from")) {
+			if (i + 1 >= argc || from) {
+				error = error_setcode(PIPE_EUSAGE, from ? "--from is given once"
+				                                        : "--from needs a target");
+				goto done;
+			}
+			add_word(&p.args, argv[++i]);
+			from = argv[i];
 		} else if (!strcmp(s, "-n") || !strcmp(s, "--dry-run")) {
 			o.dry_run = true;
 		} else if (!strcmp(s, "-k") || !strcmp(s, "--keep-going")) {
@@ -474,6 +485,14 @@ static int cmd_build(int argc, char **argv)
 	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
+	if (from) {
+		/* project_load selected it and its inputs; its users come too */
+		int k = graph_find(&p.g, from);
+		graph_select_users(&p.g, k, p.sel);
+		forced = xcalloc(p.g.n, sizeof(bool));
+		forced[k] = true;
+		o.forced = forced;
+	}
 	if (!getenv("PIPE_NOW")) {
 		/* one CURRENT_TIMESTAMP for every statement of the build (docs/sql.md) */
 		char now[32];
@@ -487,6 +506,7 @@ done:
 		code = EXIT_FAILED;
 	backend_close(o.warehouse);
 	project_free(&p);
+	free(forced);
 	return code;
 }
 
