@@ -15,6 +15,7 @@
 #include "index.h"
 #include "pipefile.h"
 #include "scheduler.h"
+#include "serve.h"
 #include "restore.h"
 #include "verify.h"
 #include "state.h"
@@ -42,6 +43,7 @@ static const char usage_text[] =
 	"  test [TARGET...]     run the checks of built targets, without building\n"
 	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
 	"  scheduler            build what is due, then sleep until the next due time\n"
+	"  serve                a web page and JSON API: status, runs, reports, rebuilds\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
 	"  diff [REV [REV]]     which targets changed between two builds\n"
@@ -761,6 +763,75 @@ done:
 	return code;
 }
 
+static const char serve_help[] =
+	"usage: pipe serve [--listen ADDR:PORT] [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Serves a web page of the project until Ctrl-C or SIGTERM: the DAG, each\n"
+	"target's status, the run history with logs, the reports, and a button that\n"
+	"rebuilds a target and what depends on it (pipe build --from), with its\n"
+	"output as it runs.  A JSON API under /api/ serves the same data.  See\n"
+	"docs/orchestration.md.\n"
+	"\n"
+	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080: this machine\n"
+	"                      only; 0.0.0.0:8080 every interface; port 0 any free one)\n";
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.load_dag = scheduler_load, .free_dag = scheduler_free};
+	struct scheduler_words words = {xcalloc((size_t)argc + 1, sizeof(char *)), 0};
+	char **build_words = xcalloc((size_t)argc + 1, sizeof(char *));
+	const struct graph *g;
+	const bool *sel;
+	void *dag = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (is_help(s)) {
+			fputs(serve_help, stdout);
+			goto done;
+		} else if (!strcmp(s, "--listen") || !strcmp(s, "-f") || !strcmp(s, "--profile")) {
+			if (i + 1 >= argc) {
+				error = error_setcode(PIPE_EUSAGE, "pipe serve: %s needs a value", s);
+				goto done;
+			}
+			if (!strcmp(s, "--listen")) {
+				o.listen = argv[++i];
+				continue;
+			}
+			words.argv[words.argc++] = argv[i];
+			build_words[o.nbuild_words++] = xstrdup(s);
+			words.argv[words.argc++] = argv[++i];
+			/* the build runs in the root: -f stays where serve was started */
+			build_words[o.nbuild_words++] = s[1] == 'f' && invoked_in && argv[i][0] != '/'
+			                                ? xasprintf("%s%s", invoked_in, argv[i]) : xstrdup(argv[i]);
+		} else if (s[0] == '-') {
+			error = unknown_option("serve", s);
+			goto done;
+		} else {
+			words.argv[words.argc++] = argv[i];
+			if (strchr(s, '='))
+				build_words[o.nbuild_words++] = xstrdup(s);
+		}
+	}
+	/* a DAG error stops it before it starts */
+	if ((error = scheduler_load(&words, &g, &sel, &dag)) < 0 || (error = hash_init()) < 0)
+		goto done;
+	scheduler_free(NULL, dag);
+	dag = NULL;
+	o.arg = &words;
+	o.build_words = build_words;
+	error = serve_run(&o);
+done:
+	code = error < 0 ? error_exit(error) : 0;
+	if (dag)
+		scheduler_free(NULL, dag);
+	for (size_t k = 0; k < o.nbuild_words; k++)
+		free(build_words[k]);
+	free(build_words);
+	free(words.argv);
+	return code;
+}
+
 static const char fsck_help[] =
 	"usage: pipe fsck [-f FILE] [NAME=value...]\n"
 	"\n"
@@ -1422,7 +1493,7 @@ int main(int argc, char **argv)
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},
 		{"restore", cmd_restore}, {"verify", cmd_verify}, {"cache", cmd_cache},
-		{"state", cmd_state},
+		{"state", cmd_state}, {"serve", cmd_serve},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
