@@ -79,6 +79,8 @@ struct server {
 	unsigned port;  /* as bound: --listen PORT 0 picks one */
 	char token[33];
 	char *page;     /* page_html with the token in */
+	struct strmap records;   /* target name -> struct record_json */
+	struct stat records_dir; /* state/targets/ when they were last checked */
 	struct rebuild builds[MAX_BUILDS];
 	size_t nbuilds;
 	int next_id;
@@ -257,15 +259,139 @@ static void json_time(struct buf *b, int64_t t)
 
 /* ---- /api/targets ---- */
 
-static void target_json(struct buf *b, const struct graph *g, const struct plan *p, int i,
-                        const struct state_record *rec, bool have_rec, int layer, int64_t now)
+/* What a target's state record says, as the JSON members "last", "hash",
+ * "rows" and "bytes", kept while the record file is the same one: at
+ * 10,000 targets, reading and parsing every record was half of the time
+ * of an answer. */
+struct record_json {
+	struct stat st; /* of state/targets/NAME.state; st_ino 0: no record */
+	char *json;
+};
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void put_int(struct buf *b, long long n)
+{
+	char digits[24];
+	int k = sizeof(digits);
+	unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+	do
+		digits[--k] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		digits[--k] = '-';
+	buf_add(b, digits + k, sizeof(digits) - (size_t)k);
+}
+
+static int record_json(const char *name, struct buf *b)
+{
+	struct state_record rec;
+	char hex[HASH_HEX_LEN + 1];
+	int error;
+	state_record_init(&rec);
+	error = state_read(PIPE_STATE_DIR, name, &rec);
+	if (error == PIPE_ENOTFOUND) {
+		error_clear();
+		buf_puts(b, ",\"last\":null,\"hash\":null,\"rows\":null,\"bytes\":null");
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	buf_puts(b, ",\"last\":{\"status\":");
+	json_string_or_null(b, rec.status);
+	buf_puts(b, ",\"run\":");
+	json_string_or_null(b, rec.run);
+	buf_puts(b, ",\"started\":");
+	json_time(b, rec.started);
+	buf_puts(b, ",\"finished\":");
+	json_time(b, rec.finished);
+	buf_printf(b, ",\"duration_ms\":%.1f,\"error\":", rec.duration_ms);
+	json_string_or_null(b, rec.error);
+	buf_puts(b, "},\"hash\":");
+	if (hash_is_zero(&rec.output)) {
+		buf_puts(b, "null");
+	} else {
+		hash_hex(&rec.output, hex);
+		buf_json_string(b, hex);
+	}
+	buf_puts(b, ",\"rows\":");
+	if (rec.rows >= 0)
+		put_int(b, rec.rows);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ",\"bytes\":");
+	put_int(b, (long long)rec.bytes);
+	state_record_free(&rec);
+	return 0;
+}
+
+/* The record's members from the cache, read again when the record file
+ * changed.  Records are written by rename (state.c), which changes the
+ * directory too: while state/targets/ is as it was, no record is stat'ed. */
+static int cached_record_json(struct server *s, const char *name, bool dir_changed, struct buf *out)
+{
+	struct record_json *r = strmap_get(&s->records, name);
+	struct stat st;
+	struct buf b = BUF_INIT;
+	char *rel, *path;
+	int error;
+	/* a name with '/' has its record in a directory below */
+	if (r && !dir_changed && !strchr(name, '/')) {
+		buf_puts(out, r->json);
+		return 0;
+	}
+	rel = state_path(name);
+	path = path_join(PIPE_STATE_DIR, rel);
+	if (stat(path, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	free(path);
+	free(rel);
+	if (r && same_file(&r->st, &st)) {
+		buf_puts(out, r->json);
+		return 0;
+	}
+	if ((error = record_json(name, &b)) < 0) {
+		buf_free(&b);
+		return error;
+	}
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		strmap_put(&s->records, xstrdup(name), r);
+	}
+	free(r->json);
+	r->json = buf_detach(&b);
+	r->st = st;
+	buf_puts(out, r->json);
+	return 0;
+}
+
+static void json_names(struct buf *b, const struct node *nd, bool targets)
+{
+	bool first = true;
+	buf_putc(b, '[');
+	for (size_t j = 0; j < nd->ninputs; j++)
+		if ((nd->inputs[j].target >= 0) == targets) {
+			if (!first)
+				buf_putc(b, ',');
+			buf_json_string(b, nd->inputs[j].name);
+			first = false;
+		}
+	buf_putc(b, ']');
+}
+
+static int target_json(struct server *s, struct buf *b, const struct graph *g, const struct plan *p,
+                       int i, int layer, bool records_changed, int64_t now)
 {
 	const struct node *nd = &g->nodes[i];
 	const struct target *t = nd->t;
 	const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
 	const char *tz = target_value(t, "tz");
-	char hex[HASH_HEX_LEN + 1];
-	bool first = true;
+	int error;
 
 	buf_puts(b, "{\"name\":");
 	buf_json_string(b, t->name);
@@ -273,52 +399,18 @@ static void target_json(struct buf *b, const struct graph *g, const struct plan 
 	buf_json_string(b, t->kind_name);
 	buf_puts(b, ",\"file\":");
 	buf_json_string(b, t->pos.file);
-	buf_printf(b, ",\"line\":%d,\"layer\":%d,\"inputs\":[", t->pos.line, layer);
-	for (size_t j = 0; j < nd->ninputs; j++)
-		if (nd->inputs[j].target >= 0) {
-			buf_puts(b, first ? "" : ",");
-			buf_json_string(b, nd->inputs[j].name);
-			first = false;
-		}
-	buf_puts(b, "],\"files\":[");
-	first = true;
-	for (size_t j = 0; j < nd->ninputs; j++)
-		if (nd->inputs[j].target < 0) {
-			buf_puts(b, first ? "" : ",");
-			buf_json_string(b, nd->inputs[j].name);
-			first = false;
-		}
-	buf_printf(b, "],\"status\":\"%s\",\"why\":", plan_stale(p, i) ? "stale" : "fresh");
+	buf_puts(b, ",\"line\":");
+	put_int(b, t->pos.line);
+	buf_puts(b, ",\"layer\":");
+	put_int(b, layer);
+	buf_puts(b, ",\"inputs\":");
+	json_names(b, nd, true);
+	buf_puts(b, ",\"files\":");
+	json_names(b, nd, false);
+	buf_puts(b, plan_stale(p, i) ? ",\"status\":\"stale\",\"why\":" : ",\"status\":\"fresh\",\"why\":");
 	buf_json_string(b, reason_text(&p->t[i]));
-	if (have_rec) {
-		buf_puts(b, ",\"last\":{\"status\":");
-		json_string_or_null(b, rec->status);
-		buf_puts(b, ",\"run\":");
-		json_string_or_null(b, rec->run);
-		buf_puts(b, ",\"started\":");
-		json_time(b, rec->started);
-		buf_puts(b, ",\"finished\":");
-		json_time(b, rec->finished);
-		buf_printf(b, ",\"duration_ms\":%.1f,\"error\":", rec->duration_ms);
-		json_string_or_null(b, rec->error);
-		buf_puts(b, "}");
-	} else {
-		buf_puts(b, ",\"last\":null");
-	}
-	if (have_rec && !hash_is_zero(&rec->output)) {
-		hash_hex(&rec->output, hex);
-		buf_printf(b, ",\"hash\":\"%s\"", hex);
-	} else {
-		buf_puts(b, ",\"hash\":null");
-	}
-	if (have_rec && rec->rows >= 0)
-		buf_printf(b, ",\"rows\":%lld", (long long)rec->rows);
-	else
-		buf_puts(b, ",\"rows\":null");
-	if (have_rec)
-		buf_printf(b, ",\"bytes\":%llu", (unsigned long long)rec->bytes);
-	else
-		buf_puts(b, ",\"bytes\":null");
+	if ((error = cached_record_json(s, t->name, records_changed, b)) < 0)
+		return error;
 	buf_puts(b, ",\"every\":");
 	json_string_or_null(b, every);
 	buf_puts(b, ",\"cron\":");
@@ -328,8 +420,7 @@ static void target_json(struct buf *b, const struct graph *g, const struct plan 
 	buf_puts(b, ",\"next_due\":");
 	if (every || cron) {
 		int64_t last = scheduler_last_build(p->ix, t->name);
-		int64_t next = last < 0 ? now : schedule_next(every, cron, tz, last);
-		json_time(b, next);
+		json_time(b, last < 0 ? now : schedule_next(every, cron, tz, last));
 	} else {
 		buf_puts(b, "null");
 	}
@@ -341,7 +432,8 @@ static void target_json(struct buf *b, const struct graph *g, const struct plan 
 	} else {
 		buf_puts(b, "null");
 	}
-	buf_puts(b, "}");
+	buf_putc(b, '}');
+	return 0;
 }
 
 static void reap(struct server *s);
@@ -354,13 +446,12 @@ static int targets_json(struct server *s, struct buf *out)
 	void *dag = NULL;
 	struct index *ix = NULL;
 	struct plan p;
-	struct state_record rec;
-	bool planned = false, first = true;
+	struct stat dir;
+	bool planned = false, first = true, records_changed;
 	int *layer = NULL, error;
 	int64_t now = time_wall_s();
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	state_record_init(&rec);
 	if ((error = s->o->load_dag(s->o->arg, &g, &sel, &dag)) < 0 ||
 	    (error = index_load(&ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
@@ -368,7 +459,13 @@ static int targets_json(struct server *s, struct buf *out)
 	if ((error = plan_init(&p, g, ix, PIPE_STATE_DIR)) < 0)
 		goto done;
 	plan_preload(&p, sel, cpus > 0 ? (int)cpus : 1);
+	/* taken before the records are read: a record renamed in meanwhile
+	 * is read again at the next answer */
+	if (stat(PIPE_STATE_DIR "/" PIPE_TARGETS_DIR, &dir) < 0)
+		memset(&dir, 0, sizeof(dir));
+	records_changed = !same_file(&dir, &s->records_dir);
 	layer = xcalloc(g->n + 1, sizeof(*layer));
+	buf_grow(out, 512 * g->n);
 	buf_puts(out, "{\"now\":");
 	json_time(out, now);
 	buf_puts(out, ",\"build\":");
@@ -389,18 +486,14 @@ static int targets_json(struct server *s, struct buf *out)
 		for (size_t j = 0; j < nd->ninputs; j++)
 			if (nd->inputs[j].target >= 0 && layer[nd->inputs[j].target] + 1 > layer[i])
 				layer[i] = layer[nd->inputs[j].target] + 1;
-		error = state_read(PIPE_STATE_DIR, nd->t->name, &rec);
-		if (error < 0 && error != PIPE_ENOTFOUND)
-			goto done;
 		buf_puts(out, first ? "\n" : ",\n");
 		first = false;
-		target_json(out, g, &p, i, &rec, error == 0, layer[i], now);
-		state_record_free(&rec);
-		error = 0;
+		if ((error = target_json(s, out, g, &p, i, layer[i], records_changed, now)) < 0)
+			goto done;
 	}
 	buf_puts(out, "\n]}\n");
+	s->records_dir = dir;
 done:
-	state_record_free(&rec);
 	free(layer);
 	if (planned)
 		plan_free(&p);
@@ -1043,6 +1136,14 @@ done:
 		free(s.builds[k].target);
 		close(s.builds[k].log_fd);
 	}
+	for (size_t k = 0; k < s.records.cap; k++)
+		if (s.records.keys[k]) {
+			struct record_json *r = s.records.vals[k];
+			free((char *)s.records.keys[k]);
+			free(r->json);
+			free(r);
+		}
+	strmap_free(&s.records);
 	free(s.page);
 	free(s.host);
 	return error;
