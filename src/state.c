@@ -391,6 +391,17 @@ static int parse_value(struct parser *ps, const char *rest, char **out)
 	return 0;
 }
 
+void state_value_format(struct buf *out, const char *value) { format_value(out, value); }
+
+int state_value_parse(const char *path, const char **p, int *line, const char *rest, char **out)
+{
+	struct parser ps = {path, *p, *line};
+	int error = parse_value(&ps, rest, out);
+	*p = ps.p;
+	*line = ps.line;
+	return error;
+}
+
 /* A hash alone on its line, or (named) followed by a space and a name. */
 static int parse_hash(struct parser *ps, const char *text, bool named, struct hash *out)
 {

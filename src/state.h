@@ -81,4 +81,11 @@ char *state_path(const char *target);
 int state_format(const struct state_record *rec, struct buf *out);
 int state_parse(const char *text, const char *path, struct state_record *rec);
 
+/* A value in the records' syntax, for other files written the same way
+ * (runs.c): after its key, inline or as a block of indented lines.  The
+ * parse takes the block lines after *p, advancing *p and *line (the line
+ * number, for messages naming path). */
+void state_value_format(struct buf *out, const char *value);
+int state_value_parse(const char *path, const char **p, int *line, const char *rest, char **out);
+
 #endif
