@@ -6,7 +6,8 @@
  *   GET  /                          the page (HTML, CSS and script below)
  *   GET  /api/targets               every target: status and why, last run,
  *                                   hash, rows, bytes, schedule, DAG layer
- *   GET  /api/runs, /api/runs/ID    the run history and one run's logs
+ *   GET  /api/runs[?max=N]          the run history, newest first (runs.c)
+ *   GET  /api/runs/ID               one run with each target's log
  *   GET  /api/builds/N?offset=K     a rebuild's output from byte K on
  *   POST /api/targets/NAME/rebuild  runs `pipe build --from NAME`
  *   GET  /reports/NAME/[FILE]       a report target's output
@@ -42,6 +43,7 @@
 #include "index.h"
 #include "kind.h"
 #include "plan.h"
+#include "runs.h"
 #include "scheduler.h"
 #include "state.h"
 #include "util.h"
@@ -688,6 +690,29 @@ static enum MHD_Result get_build(struct server *s, struct MHD_Connection *c, con
 	return respond_json(c, MHD_HTTP_OK, &b);
 }
 
+/* ---- runs ---- */
+
+#define RUNS_SHOWN 200 /* /api/runs without ?max= */
+
+static enum MHD_Result get_runs(struct MHD_Connection *c, const char *id)
+{
+	struct buf b = BUF_INIT;
+	int error;
+	if (!*id) {
+		const char *max = mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "max");
+		error = runs_list_json(PIPE_STATE_DIR, max ? atoi(max) : RUNS_SHOWN, &b);
+	} else {
+		error = runs_show_json(PIPE_STATE_DIR, id, &b);
+	}
+	if (error < 0) {
+		buf_free(&b);
+		return respond_error(c, error == PIPE_ENOTFOUND ? MHD_HTTP_NOT_FOUND
+		                                                : MHD_HTTP_INTERNAL_SERVER_ERROR, error_last());
+	}
+	buf_putc(&b, '\n');
+	return respond_json(c, MHD_HTTP_OK, &b);
+}
+
 /* ---- reports ---- */
 
 static const char *content_type(const char *file)
@@ -785,6 +810,8 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, const c
 		}
 		return respond_json(c, MHD_HTTP_OK, &b);
 	}
+	if (!strcmp(url, "/api/runs") || str_starts(url, "/api/runs/"))
+		return get_runs(c, url[strlen("/api/runs")] ? url + strlen("/api/runs/") : "");
 	if (str_starts(url, "/api/builds/"))
 		return get_build(s, c, url + strlen("/api/builds/"));
 	if (str_starts(url, "/reports/"))

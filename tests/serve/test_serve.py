@@ -51,6 +51,41 @@ report coin_report: coins
 """
 
 
+# A run as runs.c writes it (the format atop runs.c).
+RUN = """\
+run 20261202T110000Z-4242.3
+trigger scheduler
+result failed
+start 2026-12-02T11:00:00Z
+end 2026-12-02T11:00:02Z
+duration_ms 2012.5
+built 1
+failed 1
+skipped 0
+restored 0
+satisfied 0
+target words
+status built
+attempts 1
+duration_ms 412.0
+log |+
+  split <the> words
+target numbered
+status failed
+attempts 2
+duration_ms 1600.2
+error command exited with status 1
+log |+
+  numbered: no such file
+"""
+
+
+def write_run(d, run_id="20261202T110000Z-4242.3"):
+    os.makedirs(os.path.join(d, "state", "runs"), exist_ok=True)
+    with open(os.path.join(d, "state", "runs", run_id), "w") as f:
+        f.write(RUN.replace("20261202T110000Z-4242.3", run_id))
+
+
 def project():
     d = tempfile.mkdtemp(prefix="pipe-serve-")
     subprocess.run([PIPE, "init"], cwd=d, check=True, capture_output=True)
@@ -260,6 +295,31 @@ def test_rebuild():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_runs():
+    d = project()
+    s = Server(d)
+    try:
+        assert s.json("/api/runs") == [], "a project never built has no runs"
+        write_run(d)
+        write_run(d, "20261202T120000Z-4242.4")
+        runs = s.json("/api/runs")
+        assert [r["id"] for r in runs] == ["20261202T120000Z-4242.4", "20261202T110000Z-4242.3"], runs
+        r = runs[1]
+        assert (r["trigger"], r["start"], r["end"], r["ok"], r["built"], r["failed"]) == \
+            ("scheduler", "2026-12-02T11:00:00Z", "2026-12-02T11:00:02Z", False, 1, 1), r
+        assert len(s.json("/api/runs?max=1")) == 1
+        one = s.json("/api/runs/20261202T110000Z-4242.3")
+        assert [t["name"] for t in one["targets"]] == ["words", "numbered"], one
+        assert one["targets"][0]["log"] == "split <the> words\n", one["targets"][0]
+        assert one["targets"][1]["attempts"] == 2 and one["targets"][1]["status"] == "failed"
+        for bad in ("nope", "..", ".hidden", "..%2fstate"):
+            status, _, body = s.request("GET", "/api/runs/" + bad)
+            assert status == 404 and "no run" in json.loads(body)["error"], (bad, status, body)
+    finally:
+        s.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_listen_errors():
     d = project()
     try:
@@ -378,6 +438,7 @@ class Browser:
 def test_page_in_chromium():
     d = project()
     subprocess.run([PIPE, "build", "words", "numbered", "report"], cwd=d, check=True, capture_output=True)
+    write_run(d)
     s = Server(d)
     b = None
     try:
@@ -391,6 +452,10 @@ def test_page_in_chromium():
         assert len(b.find("#dag svg g.node")) == len(names)
         assert b.wait_text('tr[data-target="numbered"] td.status', r"^fresh$")
         assert b.wait_text('tr[data-target="other"] td.status', r"^stale: never built")
+        # the run history, and a run's logs on a click
+        run = b.find('#runs tbody tr[data-run="20261202T110000Z-4242.3"]')[0]
+        b.s("POST", "/element/%s/click" % run, {})
+        b.wait_text("#run-detail", r"split <the> words(.|\n)*numbered: failed, 2 attempts")
         before = open(os.path.join(d, "targets", "numbered")).read()
         # a click on numbered's rebuild button: the build runs, its output
         # shows, and the page shows the result
@@ -412,7 +477,7 @@ def test_page_in_chromium():
         shutil.rmtree(d, ignore_errors=True)
 
 
-TESTS = [test_targets, test_refused, test_rebuild, test_listen_errors, test_page_in_chromium]
+TESTS = [test_targets, test_refused, test_rebuild, test_runs, test_listen_errors, test_page_in_chromium]
 
 
 def main():
