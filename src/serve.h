@@ -9,8 +9,9 @@
 #include "graph.h"
 
 struct serve_opts {
-	/* Reads the DAG files afresh (for each request that shows targets, so
-	 * that an edit shows at the next refresh): as scheduler_opts does. */
+	/* Reads the DAG files afresh, as scheduler_opts does: again whenever
+	 * one of the files it read changed, so that an edit shows at the next
+	 * refresh of the page. */
 	int (*load_dag)(void *arg, const struct graph **g, const bool **selected, void **dag);
 	void (*free_dag)(void *arg, void *dag);
 	void *arg;

@@ -212,6 +212,52 @@ def test_targets():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_dag_edits():
+    """The server keeps the DAG it read while its files are unchanged: each
+    kind of file it came from, changed, is read again."""
+    d = project()
+    with open(os.path.join(d, "pipelines", "scripted.sh"), "w") as f:
+        f.write("cat $in > $out\n")
+    with open(os.path.join(d, "pipelines", "serve.pipe"), "a") as f:
+        f.write("command scripted: words\n  run = @pipelines/scripted.sh\n")
+    subprocess.run([PIPE, "build", "scripted"], cwd=d, check=True, capture_output=True)
+    old = time.time() - 10
+
+    def settle():
+        # files older than a second, then read: the DAG kept is not a racy one
+        for f in os.listdir(os.path.join(d, "pipelines")) + [""]:
+            os.utime(os.path.join(d, "pipelines", f), (old, old))
+        return by_name(s.json("/api/targets"))
+
+    s = Server(d)
+    try:
+        assert settle()["scripted"]["status"] == "fresh"
+        assert by_name(s.json("/api/targets"))["scripted"]["status"] == "fresh"
+        # an @file
+        with open(os.path.join(d, "pipelines", "scripted.sh"), "w") as f:
+            f.write("sort $in > $out\n")
+        t = by_name(s.json("/api/targets"))["scripted"]
+        assert t["status"] == "stale" and "recipe changed (run)" in t["why"], t
+        # a new DAG file in pipelines/, itself old: pipelines/ changed
+        settle()
+        with open(os.path.join(d, "pipelines", "more.pipe"), "w") as f:
+            f.write("command more: words\n  run = cat $in > $out\n")
+        os.utime(os.path.join(d, "pipelines", "more.pipe"), (old, old))
+        assert "more" in by_name(s.json("/api/targets"))
+        settle()
+        # a DAG file with an error: its message, then the fix
+        with open(os.path.join(d, "pipelines", "more.pipe"), "a") as f:
+            f.write("command broken: nothing_here\n")
+        status, _, body = s.request("GET", "/api/targets")
+        assert status == 500 and "pipelines/more.pipe:3" in json.loads(body)["error"], (status, body)
+        os.remove(os.path.join(d, "pipelines", "more.pipe"))
+        got = by_name(s.json("/api/targets"))
+        assert "more" not in got and "scripted" in got
+    finally:
+        s.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_refused():
     d = project()
     s = Server(d)
@@ -477,7 +523,7 @@ def test_page_in_chromium():
         shutil.rmtree(d, ignore_errors=True)
 
 
-TESTS = [test_targets, test_refused, test_rebuild, test_runs, test_listen_errors, test_page_in_chromium]
+TESTS = [test_targets, test_dag_edits, test_refused, test_rebuild, test_runs, test_listen_errors, test_page_in_chromium]
 
 
 def main():
