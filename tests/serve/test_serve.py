@@ -41,6 +41,8 @@ command other: data/input.txt
   every = 1h
 command slow: data/input.txt
   run = sleep 1.5; cat $in > $out
+command trigger: data/input.txt
+  run = echo "trigger=$PIPE_TRIGGER" > $out
 table coins: coins.json
   dataset = crypto
 report coin_report: coins
@@ -171,7 +173,8 @@ def test_targets():
         got = s.json("/api/targets")
         t = by_name(got)
         names = [x["name"] for x in got["targets"]]
-        assert set(names) == {"words", "numbered", "report", "other", "slow", "coins", "coin_report"}, names
+        assert set(names) == {"words", "numbered", "report", "other", "slow", "trigger", "coins",
+                              "coin_report"}, names
         # dependencies first, and each a layer right of what it reads
         assert names.index("words") < names.index("numbered") < names.index("report"), names
         assert [t[n]["layer"] for n in ("words", "numbered", "report", "coins", "coin_report")] == [0, 1, 2, 0, 1]
@@ -333,6 +336,11 @@ def test_rebuild():
         assert done["exit"] == 1 and "nope" in out, (done, out)
         t = by_name(s.json("/api/targets"))["broken"]
         assert t["status"] == "stale" and t["last"]["status"] == "failed" and t["last"]["error"], t
+        # the build's run says what started it (runs.c reads PIPE_TRIGGER)
+        status, _, body = s.request("POST", "/api/targets/trigger/rebuild", {"X-Pipe-Token": token})
+        done, out = s.wait_build(json.loads(body)["id"])
+        with open(os.path.join(d, "targets", "trigger")) as f:
+            assert f.read() == "trigger=serve\n"
         # the output is read from any offset
         b = s.json("/api/builds/%d?offset=5" % slow["id"])
         assert b["output"] and b["offset"] > 5
@@ -493,8 +501,8 @@ def test_page_in_chromium():
         # the page lists every target, and draws each in the DAG
         rows = b.find("#targets tbody tr")
         names = [b.s("GET", "/element/%s/attribute/data-target" % r) for r in rows]
-        assert sorted(names) == sorted(["words", "numbered", "report", "other", "slow", "coins",
-                                        "coin_report"]), names
+        assert sorted(names) == sorted(["words", "numbered", "report", "other", "slow", "trigger",
+                                        "coins", "coin_report"]), names
         assert len(b.find("#dag svg g.node")) == len(names)
         assert b.wait_text('tr[data-target="numbered"] td.status', r"^fresh$")
         assert b.wait_text('tr[data-target="other"] td.status', r"^stale: never built")
