@@ -4,20 +4,22 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = libcurl libgit2 openssl
+PKGS     = libcurl libgit2 openssl libmicrohttpd
 # jsmn is header-only: json.c includes it with JSMN_PARENT_LINKS and JSMN_STRICT.
-# libcurl, libgit2 and libcrypto are not linked: http.c, history.c and
-# crypto.c load them (dlopen) when first needed, so that a query, or a no-op
-# build, does not load the forty libraries they bring.  Their sonames come
-# from the development packages the build uses.
+# libcurl, libgit2, libcrypto and libmicrohttpd are not linked: http.c,
+# history.c, crypto.c and serve.c load them (dlopen) when first needed, so
+# that a query, or a no-op build, does not load the forty libraries they
+# bring.  Their sonames come from the development packages the build uses.
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '/SONAME/ { print $$2 }')
 GIT2_SONAME   := $(call soname,libgit2,libgit2.so)
 CRYPTO_SONAME := $(call soname,libcrypto,libcrypto.so)
 CURL_SONAME   := $(call soname,libcurl,libcurl.so)
+MHD_SONAME    := $(call soname,libmicrohttpd,libmicrohttpd.so)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc -MMD -MP \
              -DLIBGIT2_SONAME='"$(or $(GIT2_SONAME),libgit2.so.1.5)"' \
              -DLIBCRYPTO_SONAME='"$(or $(CRYPTO_SONAME),libcrypto.so.3)"' \
              -DLIBCURL_SONAME='"$(or $(CURL_SONAME),libcurl.so.4)"' \
+             -DLIBMICROHTTPD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  = -ldl -lpthread -lm
 

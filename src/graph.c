@@ -304,6 +304,41 @@ done:
 	return error;
 }
 
+void graph_select_users(const struct graph *g, int node, bool *selected)
+{
+	bool *down = xcalloc(g->n, sizeof(*down));
+	int *stack = xmalloc((g->n + 1) * sizeof(*stack));
+	size_t depth = 0;
+	down[node] = true;
+	stack[depth++] = node;
+	while (depth) {
+		const struct node *nd = &g->nodes[stack[--depth]];
+		for (size_t j = 0; j < nd->nusers; j++)
+			if (!down[nd->users[j]]) {
+				down[nd->users[j]] = true;
+				stack[depth++] = nd->users[j];
+			}
+	}
+	/* a user's other inputs are built too, when stale: its key needs them */
+	for (size_t i = 0; i < g->n; i++)
+		if (down[i] && !selected[i]) {
+			selected[i] = true;
+			stack[depth++] = (int)i;
+		}
+	while (depth) {
+		const struct node *nd = &g->nodes[stack[--depth]];
+		for (size_t j = 0; j < nd->ninputs; j++) {
+			int u = nd->inputs[j].target;
+			if (u >= 0 && !selected[u]) {
+				selected[u] = true;
+				stack[depth++] = u;
+			}
+		}
+	}
+	free(stack);
+	free(down);
+}
+
 static void dot_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {

@@ -45,6 +45,9 @@ int graph_find(const struct graph *g, const char *name); /* index or -1 */
  * array of g->n).  n == 0 selects every target.  An unknown name is a usage
  * error with a suggestion. */
 int graph_select(const struct graph *g, const char *const *names, size_t n, bool *selected);
+/* Adds to selected every node that depends on node, directly or not, and
+ * what those depend on (pipe build --from). */
+void graph_select_users(const struct graph *g, int node, bool *selected);
 /* Graphviz: targets as boxes labelled "name\nkind", files as ellipses. */
 void graph_dot(const struct graph *g, const bool *selected, FILE *out);
 

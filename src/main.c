@@ -15,6 +15,7 @@
 #include "index.h"
 #include "pipefile.h"
 #include "scheduler.h"
+#include "serve.h"
 #include "restore.h"
 #include "runs.h"
 #include "verify.h"
@@ -43,6 +44,7 @@ static const char usage_text[] =
 	"  test [TARGET...]     run the checks of built targets, without building\n"
 	"  due [TARGET...]      scheduled targets: when last built, when next due\n"
 	"  scheduler            build what is due, then sleep until the next due time\n"
+	"  serve                a web page and JSON API: status, runs, reports, rebuilds\n"
 	"  dag [--dot]          the graph of targets\n"
 	"  log [TARGET]         the build history from state/\n"
 	"  runs [show ID|prune] the runs: each build, its trigger, result and logs\n"
@@ -69,6 +71,7 @@ static const char build_help[] =
 	"  -j N                build N targets at once (default: the number of CPUs)\n"
 	"  -k, --keep-going    go on past failures with what does not depend on them\n"
 	"  -B, --force         rebuild the selected targets even when up to date\n"
+	"      --from TARGET   rebuild TARGET even when up to date, then what depends on it\n"
 	"      --full-refresh  forget incremental cursors and previously loaded rows\n"
 	"      --no-wait       fail at once when another build holds the lock\n"
 	"      --trigger NAME  what started this build, for its run (default: $PIPE_TRIGGER,\n"
@@ -452,6 +455,8 @@ static int cmd_build(int argc, char **argv)
 {
 	struct project p = {0};
 	struct build_opts o = {0};
+	const char *from = NULL;
+	bool *forced = NULL;
 	int error = 0, code;
 
 	for (int i = 1; i < argc; i++) {
@@ -459,6 +464,14 @@ static int cmd_build(int argc, char **argv)
 		if (is_help(s)) {
 			fputs(build_help, stdout);
 			return 0;
+		} else if (!strcmp(s, "--from")) {
+			if (i + 1 >= argc || from) {
+				error = error_setcode(PIPE_EUSAGE, from ? "--from is given once"
+				                                        : "--from needs a target");
+				goto done;
+			}
+			add_word(&p.args, argv[++i]);
+			from = argv[i];
 		} else if (!strcmp(s, "-n") || !strcmp(s, "--dry-run")) {
 			o.dry_run = true;
 		} else if (!strcmp(s, "-k") || !strcmp(s, "--keep-going")) {
@@ -498,6 +511,14 @@ static int cmd_build(int argc, char **argv)
 	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
+	if (from) {
+		/* project_load selected it and its inputs; its users come too */
+		int k = graph_find(&p.g, from);
+		graph_select_users(&p.g, k, p.sel);
+		forced = xcalloc(p.g.n, sizeof(bool));
+		forced[k] = true;
+		o.forced = forced;
+	}
 	if (!getenv("PIPE_NOW")) {
 		/* one CURRENT_TIMESTAMP for every statement of the build (docs/sql.md) */
 		char now[32];
@@ -511,6 +532,7 @@ done:
 		code = EXIT_FAILED;
 	backend_close(o.warehouse);
 	project_free(&p);
+	free(forced);
 	return code;
 }
 
@@ -761,6 +783,75 @@ done:
 	if (dag)
 		scheduler_free(NULL, dag);
 	backend_close(o.build.warehouse);
+	free(words.argv);
+	return code;
+}
+
+static const char serve_help[] =
+	"usage: pipe serve [--listen ADDR:PORT] [-f FILE] [--profile NAME] [TARGET...] [NAME=value...]\n"
+	"\n"
+	"Serves a web page of the project until Ctrl-C or SIGTERM: the DAG, each\n"
+	"target's status, the run history with logs, the reports, and a button that\n"
+	"rebuilds a target and what depends on it (pipe build --from), with its\n"
+	"output as it runs.  A JSON API under /api/ serves the same data.  See\n"
+	"docs/orchestration.md.\n"
+	"\n"
+	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080: this machine\n"
+	"                      only; 0.0.0.0:8080 every interface; port 0 any free one)\n";
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.load_dag = scheduler_load, .free_dag = scheduler_free};
+	struct scheduler_words words = {xcalloc((size_t)argc + 1, sizeof(char *)), 0};
+	char **build_words = xcalloc((size_t)argc + 1, sizeof(char *));
+	const struct graph *g;
+	const bool *sel;
+	void *dag = NULL;
+	int error = 0, code;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (is_help(s)) {
+			fputs(serve_help, stdout);
+			goto done;
+		} else if (!strcmp(s, "--listen") || !strcmp(s, "-f") || !strcmp(s, "--profile")) {
+			if (i + 1 >= argc) {
+				error = error_setcode(PIPE_EUSAGE, "pipe serve: %s needs a value", s);
+				goto done;
+			}
+			if (!strcmp(s, "--listen")) {
+				o.listen = argv[++i];
+				continue;
+			}
+			words.argv[words.argc++] = argv[i];
+			build_words[o.nbuild_words++] = xstrdup(s);
+			words.argv[words.argc++] = argv[++i];
+			/* the build runs in the root: -f stays where serve was started */
+			build_words[o.nbuild_words++] = s[1] == 'f' && invoked_in && argv[i][0] != '/'
+			                                ? xasprintf("%s%s", invoked_in, argv[i]) : xstrdup(argv[i]);
+		} else if (s[0] == '-') {
+			error = unknown_option("serve", s);
+			goto done;
+		} else {
+			words.argv[words.argc++] = argv[i];
+			if (strchr(s, '='))
+				build_words[o.nbuild_words++] = xstrdup(s);
+		}
+	}
+	/* a DAG error stops it before it starts */
+	if ((error = scheduler_load(&words, &g, &sel, &dag)) < 0 || (error = hash_init()) < 0)
+		goto done;
+	scheduler_free(NULL, dag);
+	dag = NULL;
+	o.arg = &words;
+	o.build_words = build_words;
+	error = serve_run(&o);
+done:
+	code = error < 0 ? error_exit(error) : 0;
+	if (dag)
+		scheduler_free(NULL, dag);
+	for (size_t k = 0; k < o.nbuild_words; k++)
+		free(build_words[k]);
+	free(build_words);
 	free(words.argv);
 	return code;
 }
@@ -1506,8 +1597,7 @@ int main(int argc, char **argv)
 		{"show", cmd_show},   {"query", cmd_query},   {"tables", cmd_tables},
 		{"schema", cmd_schema}, {"fsck", cmd_fsck}, {"scheduler", cmd_scheduler},
 		{"restore", cmd_restore}, {"verify", cmd_verify}, {"cache", cmd_cache},
-		{"state", cmd_state},
-		{"runs", cmd_runs},
+		{"state", cmd_state}, {"runs", cmd_runs}, {"serve", cmd_serve},
 	};
 	int i = 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
