@@ -508,8 +508,10 @@ static int run_block(void *arg, struct batch *out, bool start, int64_t key)
 
 /* The merge holds a block of every run at once; past this many runs,
  * groups of them are first merged into longer ones, so that its memory
- * stays the same whatever the number of rows. */
-#define MERGE_FANIN 32
+ * stays the same whatever the number of rows.  64 blocks of 512 rows are
+ * a few megabytes, and a 2-million-row CTAS (43 runs) needs no second
+ * level, which would write and read again most of its rows. */
+#define MERGE_FANIN 64
 
 /* Merges consecutive runs (consecutive: equal rows keep their order)
  * until at most MERGE_FANIN are left, each row at most once per level:
