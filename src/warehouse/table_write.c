@@ -415,7 +415,8 @@ static int append_in_order(struct table_writer *w, const struct batch *b, bool e
 		return error;
 	/* the rows short of a block move to the front */
 	batch_reset(&w->spilling);
-	table_copy_rows(&w->spilling, &w->rows, from, w->rows.nrows - from);
+	if (w->rows.nrows > from)
+		table_copy_rows(&w->spilling, &w->rows, from, w->rows.nrows - from);
 	struct batch t = w->rows;
 	w->rows = w->spilling;
 	w->spilling = t;
