@@ -692,10 +692,9 @@ void json_window_fill(struct json_window *w, const char *text, size_t len, int64
 
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len)
 {
-	const struct json_window_rec *rec;
-	if (w->cur >= w->nrecs || w->base + w->recs[w->cur].off != at)
+	const struct json_window_rec *rec = &w->recs[w->cur];
+	if (w->cur >= w->nrecs || w->base + rec->off != at)
 		return 0;
-	rec = &w->recs[w->cur];
 	w->cur++;
 	/* lent until the window is filled again */
 	if (doc->cap)
