@@ -178,7 +178,6 @@ static void copy_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, i
 		t->end = r->end - shift;
 		t->size = r->size;
 		t->parent = r->parent < 0 ? -1 : r->parent - first;
-		t->ascii = false;
 	}
 	doc->ntoks = n;
 }
@@ -466,9 +465,9 @@ char *json_strdup(const struct json_doc *doc, int i)
 #define WINDOW_DEPTH 64
 
 struct window_scan {
-	const char *text, *end; /* text: where the record being read starts */
+	const char *text, *end;
 	struct json_tok *toks;
-	int n, cap, first;      /* first: the record's first token */
+	int n, cap;
 };
 
 static inline const char *skip_ws(const char *p, const char *end)
@@ -483,13 +482,9 @@ static inline bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
 }
 
-/* The closing quote of the string whose text starts at p, or NULL;
- * *ascii: no byte past 0x7f and no escape, so that the loader need check
- * no UTF-8 nor decode anything. */
-static const char *string_end(const char *p, const char *end, bool *ascii)
+/* The closing quote of the string whose text starts at p, or NULL. */
+static const char *string_end(const char *p, const char *end)
 {
-	unsigned high = 0;
-	bool escapes = false;
 	for (;;) {
 #ifdef __SSE2__
 		const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), nul = _mm_setzero_si128();
@@ -497,27 +492,20 @@ static const char *string_end(const char *p, const char *end, bool *ascii)
 			__m128i x = _mm_loadu_si128((const __m128i *)p);
 			int bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
 			                                          _mm_cmpeq_epi8(x, nul)));
-			unsigned hi = (unsigned)_mm_movemask_epi8(x);
 			if (bits) {
-				int at = __builtin_ctz((unsigned)bits);
-				high |= hi & ((1u << at) - 1);
-				p += at;
+				p += __builtin_ctz((unsigned)bits);
 				break;
 			}
-			high |= hi;
 			p += 16;
 		}
 #endif
 		while (p < end && *p != '"' && *p != '\\' && *p)
-			high |= (unsigned char)*p++ & 0x80;
+			p++;
 		if (p == end || !*p)
 			return NULL;
-		if (*p == '"') {
-			*ascii = !escapes && !high;
+		if (*p == '"')
 			return p;
-		}
 		/* an escape: the ones jsmn takes */
-		escapes = true;
 		if (end - p < 2)
 			return NULL;
 		switch (p[1]) {
@@ -587,9 +575,9 @@ static bool window_value(struct window_scan *w, const char **pp, int parent, int
 	if (p == end || w->n == w->cap)
 		return false;
 	w->n++;
-	w->toks[i] = (struct json_tok){.parent = parent < 0 ? -1 : parent - w->first, .start = (int)(p - w->text)};
+	w->toks[i] = (struct json_tok){.parent = parent, .start = (int)(p - w->text)};
 	if (*p == '"') {
-		if (!(q = string_end(p + 1, end, &w->toks[i].ascii)))
+		if (!(q = string_end(p + 1, end)))
 			return false;
 		w->toks[i].type = JSON_STRING;
 		w->toks[i].start++;
@@ -611,30 +599,18 @@ static bool window_value(struct window_scan *w, const char **pp, int parent, int
 				int up = i;
 				if (object) {
 					int k = w->n;
-					bool ascii;
-					if (p == end || *p != '"' || w->n == w->cap || !(q = string_end(p + 1, end, &ascii)))
+					if (p == end || *p != '"' || w->n == w->cap || !(q = string_end(p + 1, end)))
 						return false;
 					w->n++;
-					w->toks[k] = (struct json_tok){JSON_STRING, (int)(p + 1 - w->text), (int)(q - w->text), 1,
-					                               i - w->first, ascii};
+					w->toks[k] = (struct json_tok){JSON_STRING, (int)(p + 1 - w->text), (int)(q - w->text), 1, i};
 					p = skip_ws(q + 1, end);
 					if (p == end || *p != ':')
 						return false;
 					p = skip_ws(p + 1, end);
 					up = k;
 				}
-				if (p < end && *p == '"' && w->n < w->cap) {
-					/* a string, most values: without a call */
-					int v = w->n++;
-					bool ascii;
-					if (!(q = string_end(p + 1, end, &ascii)))
-						return false;
-					w->toks[v] = (struct json_tok){JSON_STRING, (int)(p + 1 - w->text), (int)(q - w->text), 0,
-					                               up - w->first, ascii};
-					p = q + 1;
-				} else if (!window_value(w, &p, up, depth + 1)) {
+				if (!window_value(w, &p, up, depth + 1))
 					return false;
-				}
 				w->toks[i].size++;
 				p = skip_ws(p, end);
 				if (p < end && *p == ',') {
@@ -666,51 +642,59 @@ void json_window_fill(struct json_window *w, const char *text, size_t len, int64
 	if (!w->cap) {
 		w->cap = 16384;
 		w->toks = xmalloc((size_t)w->cap * sizeof(*w->toks));
-		w->recs = xmalloc((size_t)w->cap * sizeof(*w->recs));
 	}
-	w->nrecs = w->cur = 0;
+	w->n = w->cur = 0;
 	w->base = at;
 	if (len > (size_t)INT32_MAX)
 		return;
-	s = (struct window_scan){text, text + len, w->toks, 0, w->cap, 0};
+	s = (struct window_scan){text, text + len, w->toks, 0, w->cap};
 	/* Records one after the other, as an array or NDJSON has them: what
-	 * lies between them is the reader's to check.  Each record's tokens
-	 * are as json_parse makes them: offsets from its '{', parents from its
-	 * first token. */
+	 * lies between them is the reader's to check. */
 	for (;;) {
 		int n = s.n;
 		p = skip_ws(p, s.end);
 		if (p < s.end && *p == ',')
 			p = skip_ws(p + 1, s.end);
-		s.text = p;
-		s.first = n;
-		if (p == s.end || *p != '{' || !window_value(&s, &p, -1, 0))
+		if (p == s.end || *p != '{' || !window_value(&s, &p, -1, 0)) {
+			w->n = n;
 			return;
-		w->recs[w->nrecs++] = (struct json_window_rec){s.text - text, n, s.n - n};
+		}
+		w->n = s.n;
 	}
 }
 
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len)
 {
-	const struct json_window_rec *rec = &w->recs[w->cur];
-	if (w->cur >= w->nrecs || w->base + rec->off != at)
+	const struct json_tok *win = w->toks;
+	int first = w->cur, next, shift;
+	if (first >= w->n || w->base + win[first].start != at)
 		return 0;
-	w->cur++;
-	/* lent until the window is filled again */
-	if (doc->cap)
-		free(doc->toks);
-	doc->cap = 0;
-	doc->toks = w->toks + rec->first;
-	doc->ntoks = rec->ntoks;
+	for (next = first + 1; next < w->n && win[next].parent >= 0; next++)
+		;
 	doc->text = text;
-	*len = (size_t)doc->toks[0].end;
+	*len = (size_t)(win[first].end - win[first].start);
 	doc->len = *len;
+	w->cur = next;
+	if (next - first > doc->cap) {
+		if (!doc->cap)
+			doc->toks = NULL; /* a reader's record lent them */
+		doc->cap = next - first;
+		doc->toks = xrealloc(doc->toks, (size_t)doc->cap * sizeof(*doc->toks));
+	}
+	shift = win[first].start;
+	for (int i = 0; i < next - first; i++) {
+		struct json_tok t = win[first + i];
+		t.start -= shift;
+		t.end -= shift;
+		t.parent = t.parent < 0 ? -1 : t.parent - first;
+		doc->toks[i] = t;
+	}
+	doc->ntoks = next - first;
 	return 1;
 }
 
 void json_window_free(struct json_window *w)
 {
 	free(w->toks);
-	free(w->recs);
 	memset(w, 0, sizeof(*w));
 }

@@ -37,7 +37,6 @@ struct json_tok {
 	int start, end;  /* offsets into the text; a string's without its quotes */
 	int size;        /* members of an object, elements of an array */
 	int parent;      /* index of the enclosing token, -1 for the root */
-	bool ascii;      /* a string known to be ASCII without escapes (the reader's window says so) */
 };
 
 /* A parsed document: tokens over text (not owned).  Token 0 is the root;

@@ -9,15 +9,9 @@
 /* The tokens of the records in a buffer from one record on, so that the
  * records after it need no scan of their own.  Offsets are from the file
  * offset base. */
-struct json_window_rec {
-	int64_t off;      /* from base */
-	int first, ntoks; /* in toks */
-};
-
 struct json_window {
 	struct json_tok *toks;
-	struct json_window_rec *recs;
-	int nrecs, cap, cur; /* cur: the next record */
+	int n, cap, cur;
 	int64_t base;
 };
 
@@ -27,8 +21,8 @@ struct json_window {
  * tokens, or one json_parse is left to judge, see json.c). */
 void json_window_fill(struct json_window *w, const char *text, size_t len, int64_t at);
 /* The record starting at file offset at, whose text starts at text: 1 with
- * doc (its tokens checked, lent until the next fill) and *len set when the
- * window holds it whole; 0 when it does not. */
+ * doc (its tokens checked) and *len set when the window holds it whole; 0
+ * when it does not. */
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len);
 void json_window_free(struct json_window *w);
 

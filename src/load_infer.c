@@ -98,7 +98,7 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 		}
 		if (load_convert(L, v, c->hint, x) < 0)
 			goto bad;
-		if (v->type == JSON_STRING && !v->ascii && (c->hint == TYPE_STRING || c->hint == TYPE_JSON) &&
+		if (v->type == JSON_STRING && (c->hint == TYPE_STRING || c->hint == TYPE_JSON) &&
 		    (error = load_check_utf8(L, c, v)) < 0)
 			return error;
 		c->seen |= C_STRING;
@@ -107,7 +107,7 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, const s
 		return 0;
 	}
 	k = load_cell_class(v);
-	if (k == C_STRING && v->type == JSON_STRING && !v->ascii && (error = load_check_utf8(L, c, v)) < 0)
+	if (k == C_STRING && v->type == JSON_STRING && (error = load_check_utf8(L, c, v)) < 0)
 		return error;
 	if (k == C_FLOAT && v->type != JSON_STRING && load_out_of_range(v->p, v->len))
 		return load_range_error(L, c, v->p, v->len, "FLOAT64");

@@ -45,7 +45,6 @@ struct cell {
 	bool escaped; /* a JSON string that may hold escapes: decode before use */
 	const char *p;
 	size_t len;
-	bool ascii; /* known ASCII without escapes: no UTF-8 to check */
 };
 
 /* Variant columns, as dlt names them: col__v_text and so on. */

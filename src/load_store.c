@@ -191,7 +191,6 @@ static int replay(struct loader *L)
 			struct node *n = &L->nodes[tape_varint(L)];
 			c.type = ev & 15;
 			c.escaped = ev >> 4 & 1;
-			c.ascii = false;
 			c.len = (size_t)tape_varint(L);
 			c.p = tape_get(L, c.len);
 			error = load_store_value(L, &L->tables[n->table], n->col, &c);

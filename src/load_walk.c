@@ -40,16 +40,14 @@ static inline bool same_key(const char *a, const char *b, size_t n)
 static struct cell tok_cell(const struct json_doc *d, int i)
 {
 	const struct json_tok *t = &d->toks[i];
-	return (struct cell){(uint8_t)t->type, t->type == JSON_STRING && !t->ascii, d->text + t->start,
-	                     (size_t)(t->end - t->start), t->ascii};
+	return (struct cell){(uint8_t)t->type, t->type == JSON_STRING, d->text + t->start, (size_t)(t->end - t->start)};
 }
 
 /* A value's JSON text as one string: a list in a list, or an object or a
  * list nested deeper than LOAD_MAX_NESTING. */
 static struct cell json_text_cell(const struct json_doc *d, int i)
 {
-	return (struct cell){JSON_STRING, false, d->text + d->toks[i].start, (size_t)(d->toks[i].end - d->toks[i].start),
-	                     false};
+	return (struct cell){JSON_STRING, false, d->text + d->toks[i].start, (size_t)(d->toks[i].end - d->toks[i].start)};
 }
 
 /* The elements of the array at tok as rows of node's child table; depth
@@ -165,7 +163,7 @@ static int load_record(struct loader *L, const struct json_doc *d)
 static struct cell csv_cell(const char *p, size_t len)
 {
 	bool f;
-	struct cell c = {JSON_STRING, false, p, len, false};
+	struct cell c = {JSON_STRING, false, p, len};
 	if (len == 0)
 		c.type = JSON_NULL;
 	else if ((len == 4 && !strncasecmp(p, "true", 4)))
