@@ -1,8 +1,6 @@
 /* json: a JSON text tokenised with jsmn, and the checks jsmn leaves to its
  * caller.  The only file that includes jsmn.h: json_reader.c reads files of
- * records and hands their text to the window below, whose own tokeniser
- * takes the records of a page in one pass, and leaves any it doubts to
- * json_parse.
+ * records and hands their text to the window below.
  *
  * jsmn does not check the commas and colons between tokens, nor literals,
  * numbers and keys; json_check_tokens does, so an invalid record is never
@@ -13,10 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define JSMN_PARENT_LINKS
 #define JSMN_STRICT
@@ -453,243 +447,41 @@ char *json_strdup(const struct json_doc *doc, int i)
 	return r;
 }
 
-/* The reader's window (json_int.h): the records of a megabyte of text at
- * a time, tokenised into a fixed array of 16384 tokens by a strict JSON
- * grammar, one pass over the bytes (where jsmn and json_check_tokens made
- * three).  Each record's tokens are what json_parse would make of it,
- * classified and checked.  The window stops at the first record it does
- * not take whole: the end of the text, too few tokens left, and anything
- * unusual (any error, a NUL, an escape jsmn refuses, nesting past
- * WINDOW_DEPTH) leave that record to json_parse, which says what is wrong
- * or takes it as it always did. */
-#define WINDOW_DEPTH 64
-
-struct window_scan {
-	const char *text, *end;
-	struct json_tok *toks;
-	int n, cap;
-};
-
-static inline const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-		p++;
-	return p;
-}
-
-static inline bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
-
-/* The closing quote of the string whose text starts at p, or NULL. */
-static const char *string_end(const char *p, const char *end)
-{
-	for (;;) {
-#ifdef __SSE2__
-		const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), nul = _mm_setzero_si128();
-		while (end - p >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)p);
-			int bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-			                                          _mm_cmpeq_epi8(x, nul)));
-			if (bits) {
-				p += __builtin_ctz((unsigned)bits);
-				break;
-			}
-			p += 16;
-		}
-#endif
-		while (p < end && *p != '"' && *p != '\\' && *p)
-			p++;
-		if (p == end || !*p)
-			return NULL;
-		if (*p == '"')
-			return p;
-		/* an escape: the ones jsmn takes */
-		if (end - p < 2)
-			return NULL;
-		switch (p[1]) {
-		case '"': case '/': case '\\': case 'b': case 'f': case 'r': case 'n': case 't':
-			p += 2;
-			break;
-		case 'u':
-			if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) || !is_hex(p[5]))
-				return NULL;
-			p += 6;
-			break;
-		default:
-			return NULL;
-		}
-	}
-}
-
-/* A number, true, false or null at p: its type, and *q past it; 0 when it
- * is none of them. */
-static int primitive(const char *p, const char *end, const char **q)
-{
-	bool is_float = false;
-	if (*p == 't' || *p == 'f' || *p == 'n') {
-		static const char *const word[3] = {"true", "false", "null"};
-		int k = *p == 't' ? 0 : *p == 'f' ? 1 : 2;
-		size_t n = strlen(word[k]);
-		if ((size_t)(end - p) < n || memcmp(p, word[k], n))
-			return 0;
-		*q = p + n;
-		return k == 0 ? JSON_TRUE : k == 1 ? JSON_FALSE : JSON_NULL;
-	}
-	if (p < end && *p == '-')
-		p++;
-	if (p < end && *p == '0')
-		p++;
-	else if (p < end && *p >= '1' && *p <= '9')
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	else
-		return 0;
-	if (p < end && *p == '.') {
-		is_float = true;
-		if (++p == end || *p < '0' || *p > '9')
-			return 0;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		is_float = true;
-		if (++p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p == end || *p < '0' || *p > '9')
-			return 0;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	*q = p;
-	return is_float ? JSON_FLOAT : JSON_INT;
-}
-
-/* The value at *pp as tokens (the first's parent given): *pp moves past
- * it.  False when it is not taken (see above). */
-static bool window_value(struct window_scan *w, const char **pp, int parent, int depth)
-{
-	const char *p = *pp, *end = w->end, *q;
-	int i = w->n, type;
-	if (p == end || w->n == w->cap)
-		return false;
-	w->n++;
-	w->toks[i] = (struct json_tok){.parent = parent, .start = (int)(p - w->text)};
-	if (*p == '"') {
-		if (!(q = string_end(p + 1, end)))
-			return false;
-		w->toks[i].type = JSON_STRING;
-		w->toks[i].start++;
-		w->toks[i].end = (int)(q - w->text);
-		*pp = q + 1;
-		return true;
-	}
-	if (*p == '{' || *p == '[') {
-		bool object = *p == '{';
-		char close = object ? '}' : ']';
-		if (depth == WINDOW_DEPTH)
-			return false;
-		w->toks[i].type = object ? JSON_OBJECT : JSON_ARRAY;
-		p = skip_ws(p + 1, end);
-		if (p < end && *p == close)
-			p++;
-		else
-			for (;;) {
-				int up = i;
-				if (object) {
-					int k = w->n;
-					if (p == end || *p != '"' || w->n == w->cap || !(q = string_end(p + 1, end)))
-						return false;
-					w->n++;
-					w->toks[k] = (struct json_tok){JSON_STRING, (int)(p + 1 - w->text), (int)(q - w->text), 1, i};
-					p = skip_ws(q + 1, end);
-					if (p == end || *p != ':')
-						return false;
-					p = skip_ws(p + 1, end);
-					up = k;
-				}
-				if (!window_value(w, &p, up, depth + 1))
-					return false;
-				w->toks[i].size++;
-				p = skip_ws(p, end);
-				if (p < end && *p == ',') {
-					p = skip_ws(p + 1, end);
-					continue;
-				}
-				if (p < end && *p == close) {
-					p++;
-					break;
-				}
-				return false;
-			}
-		w->toks[i].end = (int)(p - w->text);
-		*pp = p;
-		return true;
-	}
-	if (!(type = primitive(p, end, &q)))
-		return false;
-	w->toks[i].type = type;
-	w->toks[i].end = (int)(q - w->text);
-	*pp = q;
-	return true;
-}
-
+/* The reader's window (json_int.h): jsmn over a megabyte of records at a
+ * time into a fixed array of 16384 tokens, instead of a jsmn run per
+ * record. */
 void json_window_fill(struct json_window *w, const char *text, size_t len, int64_t at)
 {
-	struct window_scan s;
-	const char *p = text;
+	jsmn_parser p;
+	int n;
 	if (!w->cap) {
 		w->cap = 16384;
-		w->toks = xmalloc((size_t)w->cap * sizeof(*w->toks));
+		w->toks = xmalloc((size_t)w->cap * sizeof(jsmntok_t));
 	}
 	w->n = w->cur = 0;
 	w->base = at;
 	if (len > (size_t)INT32_MAX)
 		return;
-	s = (struct window_scan){text, text + len, w->toks, 0, w->cap};
-	/* Records one after the other, as an array or NDJSON has them: what
-	 * lies between them is the reader's to check. */
-	for (;;) {
-		int n = s.n;
-		p = skip_ws(p, s.end);
-		if (p < s.end && *p == ',')
-			p = skip_ws(p + 1, s.end);
-		if (p == s.end || *p != '{' || !window_value(&s, &p, -1, 0)) {
-			w->n = n;
-			return;
-		}
-		w->n = s.n;
-	}
+	jsmn_init(&p);
+	n = jsmn_parse(&p, text, len, w->toks, (unsigned)w->cap);
+	w->n = n >= 0 ? n : (int)p.toknext;
 }
 
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len)
 {
-	const struct json_tok *win = w->toks;
-	int first = w->cur, next, shift;
-	if (first >= w->n || w->base + win[first].start != at)
+	const jsmntok_t *win = w->toks;
+	int first = w->cur, next;
+	if (first >= w->n || w->base + win[first].start != at || win[first].end < 0)
 		return 0;
 	for (next = first + 1; next < w->n && win[next].parent >= 0; next++)
 		;
+	if (win[next - 1].start >= win[first].end)
+		return -1;
 	doc->text = text;
 	*len = (size_t)(win[first].end - win[first].start);
 	doc->len = *len;
 	w->cur = next;
-	if (next - first > doc->cap) {
-		if (!doc->cap)
-			doc->toks = NULL; /* a reader's record lent them */
-		doc->cap = next - first;
-		doc->toks = xrealloc(doc->toks, (size_t)doc->cap * sizeof(*doc->toks));
-	}
-	shift = win[first].start;
-	for (int i = 0; i < next - first; i++) {
-		struct json_tok t = win[first + i];
-		t.start -= shift;
-		t.end -= shift;
-		t.parent = t.parent < 0 ? -1 : t.parent - first;
-		doc->toks[i] = t;
-	}
-	doc->ntoks = next - first;
+	copy_tokens(doc, win, first, next - first, win[first].start);
 	return 1;
 }
 

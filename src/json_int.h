@@ -6,23 +6,23 @@
 
 #include "json.h"
 
-/* The tokens of the records in a buffer from one record on, so that the
- * records after it need no scan of their own.  Offsets are from the file
- * offset base. */
+/* jsmn's tokens for a buffer from one record on, so that the records after
+ * it need no scan of their own.  Offsets are from the file offset base. */
 struct json_window {
-	struct json_tok *toks;
+	void *toks; /* jsmn's */
 	int n, cap, cur;
 	int64_t base;
 };
 
-/* Tokenises the records in text[0, len), which starts at file offset at,
- * into the window, each checked and classified as json_parse would, up to
- * the first record it does not hold whole (an incomplete one, too few
- * tokens, or one json_parse is left to judge, see json.c). */
+/* Tokenises text[0, len), which starts at file offset at, into the window,
+ * as far as the tokens or the text go: the records before where jsmn
+ * stopped (an incomplete record, too few tokens, the array's ']') are
+ * whole. */
 void json_window_fill(struct json_window *w, const char *text, size_t len, int64_t at);
 /* The record starting at file offset at, whose text starts at text: 1 with
- * doc (its tokens checked) and *len set when the window holds it whole; 0
- * when it does not. */
+ * doc (tokens only, left unchecked) and *len set when the window holds it
+ * whole; 0 when it does not; -1 when jsmn hung tokens outside the record's
+ * text on it ({}:"b": 1), which a scan of the record on its own reports. */
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len);
 void json_window_free(struct json_window *w);
 

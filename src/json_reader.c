@@ -1,20 +1,20 @@
 /* json_reader: the records of a JSON file, one at a time, in memory that
  * stays bounded whatever the size of the file (json.h).
  *
- * Tokenising a whole top-level array at once would hold every token of
- * the file.  So a source keeps a sliding buffer (a megabyte, grown only for
- * a record larger than that) and json.c's window of tokens over it: the
- * window's tokeniser runs over the buffer from the current record on, and
- * stops where the tokens or the buffer run out, or at a record it leaves
- * to json_parse; the whole records in the window are handed out one by
+ * jsmn tokenises a whole text into a caller's token array; on a large
+ * top-level array that array would hold every token of the file.  So a
+ * source keeps a sliding buffer (a megabyte, grown only for a record larger
+ * than that) and json.c's window of tokens over it: jsmn runs over the
+ * buffer from the current record on, and stops where the tokens or the
+ * buffer run out; the whole records in the window are handed out one by
  * one, and the window is made again at the first record it did not hold.
  * A record the window cannot hold (a damaged one, or one of more tokens
  * than the window) is measured by a small bracket-and-string scanner and
- * tokenised and checked on its own, which also gives an error its position.
+ * tokenised on its own, which also gives an error its position.
  *
- * The reading and tokenising run in a thread of their own, a few batches
- * of records ahead of the caller (see struct json_reader): the two halves
- * of the work on two cores.
+ * The reading and jsmn run in a thread of their own, a few batches of
+ * records ahead of the caller, who checks each record as it takes it (see
+ * struct json_reader): the two halves of the work on two cores.
  *
  * Positions: lines are counted only for a message, by reading the file
  * again from its start. */
@@ -422,8 +422,11 @@ static int window_record(struct source *r, struct json_doc *doc, size_t *len)
 	int error;
 	for (int attempt = 0;; attempt++) {
 		size_t avail;
-		if (json_window_take(&r->win, at, r->buf + r->pos, doc, len))
-			return 1;
+		int got = json_window_take(&r->win, at, r->buf + r->pos, doc, len);
+		/* The checks are left to the thread that takes the record (see
+		 * json_reader_next): they are half of what tokenising costs. */
+		if (got != 0)
+			return got > 0;
 		if (attempt == 2)
 			return 0;
 		/* Another chunk when what is there holds no whole record. */
@@ -519,11 +522,12 @@ static void source_free(struct source *r)
 	free(r);
 }
 
-/* The reader hands out records that a second thread has read, tokenised
- * and checked, while the loader does its own work on the records before.
- * The thread fills batches (records' texts back to back, their tokens,
- * where each starts) in a ring of a few; the caller takes them in order.
- * Memory stays a few batches, whatever the size of the file. */
+/* The reader hands out records that a second thread has read and
+ * tokenised: reading, jsmn and json_check_tokens are about half of a load's
+ * first pass, and the loader's own work is the other half.  The thread
+ * fills batches (records' texts back to back, their tokens, where each
+ * starts) in a ring of a few; the caller takes them in order.  Memory stays
+ * a few batches, whatever the size of the file. */
 
 #define BATCH_TEXT (256u << 10)
 #define BATCH_RECORDS 4096
@@ -696,6 +700,12 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 	doc->line = doc->col = 1;
 	r->rec_off = ri->off;
 	r->index++;
+	if (json_check_tokens(doc, r->src->path) < 0) {
+		/* Again, knowing where the record starts, for the message. */
+		r->done = true;
+		locate(r->src, r->rec_off, &doc->line, &doc->col);
+		return json_check_tokens(doc, r->src->path);
+	}
 	return 1;
 }
 

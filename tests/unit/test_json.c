@@ -200,77 +200,6 @@ static void test_read_ahead(void)
 	buf_free(&text);
 }
 
-/* The reader's window tokenises runs of records in one pass of its own:
- * each record it hands out has the very tokens json_parse makes of the
- * record alone (types, offsets, sizes, parents), and a record json_parse
- * refuses is refused by the reader too. */
-static void test_window_as_parse(void)
-{
-	static const char *const records[] = {
-		"{}", "{\"a\":1}", " { \"a\" : [ ] , \"b\" : { } } ", "{\"a\":[1,[2,[3,{}]],{\"b\":null}]}",
-		"{\"a\":-0,\"b\":1.5e-3,\"c\":0.25,\"d\":12E+4,\"e\":-7,\"f\":true,\"g\":false,\"h\":null}",
-		"{\"s\":\"tab\\there \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r \\u00e9\\uD83D\\uDE00\",\"k\\u0041\":\"\"}",
-		"{\"long\":\"0123456789abcdef0123456789abcdef0123456789\\\\\",\"utf8\":\"caf\xc3\xa9 \xe2\x82\xac\"}",
-		"{\"vendorid\":\"2\",\"tpep_pickup_datetime\":\"2019-01-01T00:30:00.000\",\"fare_amount\":\"6.5\"}",
-		"{\"a\":\n\t[\r\n1 ,2\n]\n}",
-		/* refused, by json_parse too */
-		"{\"a\":1,}", "{\"a\" 1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":tru}", "{\"a\":truex}", "{1:2}",
-		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":[1 2]}", "{\"a\":-}", "{\"a\":.5}", "{\"a\":1e}",
-		"{\"a\":\"x\"\"b\":1}", "{\"a\":[1,]}",
-		/* taken by json_parse, left to it by the window */
-		"{\"ctl\":\"a\x01b\"}",
-	};
-	struct buf deep = BUF_INIT;
-	buf_puts(&deep, "{\"a\":");
-	for (int i = 0; i < 100; i++)
-		buf_puts(&deep, "[");
-	for (int i = 0; i < 100; i++)
-		buf_puts(&deep, "]");
-	buf_puts(&deep, "}");
-	for (size_t k = 0; k <= sizeof(records) / sizeof(*records); k++) {
-		const char *rec = k < sizeof(records) / sizeof(*records) ? records[k] : buf_cstr(&deep);
-		struct json_doc one = {0}, doc = {0};
-		struct json_reader *r = NULL;
-		struct buf text = BUF_INIT;
-		char *path;
-		int parsed = json_parse(&one, rec, strlen(rec), "rec"), n = 0, error;
-		/* between plain records, as a page has it */
-		buf_printf(&text, "[{\"x\":1},\n%s,\n%s,{\"x\":2}]", rec, rec);
-		path = write_tmp("window.json", text.data);
-		CHECK_OK(json_reader_open(&r, path, JSON_FORMAT_AUTO, NULL));
-		while ((error = json_reader_next(r, &doc)) > 0) {
-			n++;
-			if (n == 1 || n == 4 || parsed < 0)
-				continue;
-			CHECK_INT(doc.ntoks, one.ntoks);
-			CHECK(doc.len == one.len - (size_t)(one.toks[0].start) - (one.len - (size_t)one.toks[0].end));
-			for (int i = 0; i < doc.ntoks && i < one.ntoks; i++) {
-				const struct json_tok *a = &doc.toks[i], *b = &one.toks[i];
-				if (a->type != b->type || a->start != b->start - one.toks[0].start ||
-				    a->end != b->end - one.toks[0].start || a->size != b->size || a->parent != b->parent) {
-					fprintf(stderr, "record %zu (%s), token %d differs\n", k, rec, i);
-					CHECK(false);
-					break;
-				}
-			}
-		}
-		if (parsed < 0) {
-			CHECK_INT(n, 1);
-			CHECK_INT(error, PIPE_EUSAGE);
-		} else {
-			CHECK_INT(n, 4);
-			CHECK_INT(error, 0);
-		}
-		json_reader_free(r);
-		json_doc_free(&doc);
-		json_doc_free(&one);
-		unlink(path);
-		free(path);
-		buf_free(&text);
-	}
-	buf_free(&deep);
-}
-
 /* A record of more tokens than the reader's window holds, between small
  * ones: it is tokenised on its own. */
 static void test_many_tokens(void)
@@ -393,7 +322,6 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_large);
 	RUN(test_read_ahead);
-	RUN(test_window_as_parse);
 	RUN(test_many_tokens);
 	RUN(test_huge_record);
 	RUN(test_parse_doc);
