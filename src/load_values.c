@@ -197,9 +197,10 @@ static bool fast_double(const char *p, size_t len, double *out)
  * APIs send); anything else goes to value_parse. */
 static bool fast_timestamp(const char *p, size_t len, int64_t *out)
 {
+	static const int64_t scale_of[6] = {100000, 10000, 1000, 100, 10, 1};
 	const char *end = p + len, *f;
-	int y, mo, d, h, mi, sec;
-	int64_t frac = 0, scale = 1000000;
+	int y, mo, d, h, mi, sec, nf = 0;
+	int64_t frac = 0;
 	if (len < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':')
 		return false;
 	if ((y = digits(p, end, 4)) < 1 || (mo = digits(p + 5, end, 2)) < 0 || (d = digits(p + 8, end, 2)) < 0 ||
@@ -211,10 +212,9 @@ static bool fast_timestamp(const char *p, size_t len, int64_t *out)
 		if (f + 1 == end || f[1] < '0' || f[1] > '9')
 			return false;
 		for (f++; f < end && *f >= '0' && *f <= '9'; f++) {
-			if (scale == 1)
+			if (nf == 6)
 				return false; /* more than microseconds: value_parse decides */
-			scale /= 10;
-			frac += (*f - '0') * scale;
+			frac += (*f - '0') * scale_of[nf++];
 		}
 	}
 	if (f < end && *f == 'Z')

@@ -397,8 +397,7 @@ static void heap_down(const struct table_writer *w, struct cursor **heap, size_t
 	}
 }
 
-/* Appends rows [from, from + m) of src to dst (same types). */
-static void copy_rows(struct batch *dst, const struct batch *src, size_t from, size_t m)
+void table_copy_rows(struct batch *dst, const struct batch *src, size_t from, size_t m)
 {
 	for (size_t c = 0; c < dst->ncols; c++) {
 		struct vec *d = &dst->cols[c];
@@ -460,7 +459,7 @@ int table_merge_cursors(struct table_writer *w, struct spill_run *runs, size_t n
 		while (m < most && (!cut || c->keys[c->pos + m] == k) &&
 		       (!next || row_before(w, c, c->pos + m, next, next->pos)))
 			m++;
-		copy_rows(&out, &c->rows, c->pos, m);
+		table_copy_rows(&out, &c->rows, c->pos, m);
 		c->pos += m - 1;
 		if (out.nrows == bs) {
 			if ((error = d->emit(d->arg, &out, start, key)) < 0)
@@ -509,8 +508,10 @@ static int run_block(void *arg, struct batch *out, bool start, int64_t key)
 
 /* The merge holds a block of every run at once; past this many runs,
  * groups of them are first merged into longer ones, so that its memory
- * stays the same whatever the number of rows. */
-#define MERGE_FANIN 32
+ * stays the same whatever the number of rows.  64 blocks of 512 rows are
+ * a few megabytes, and a 2-million-row CTAS (43 runs) needs no second
+ * level, which would write and read again most of its rows. */
+#define MERGE_FANIN 64
 
 /* Merges consecutive runs (consecutive: equal rows keep their order)
  * until at most MERGE_FANIN are left, each row at most once per level:

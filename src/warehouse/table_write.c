@@ -11,6 +11,8 @@
  * file's records are written as the blocks are, to a second unlinked file
  * once they outgrow the budget, so that what the writer holds does not
  * grow with the rows written.
+ * A table neither partitioned nor clustered needs no sort: its blocks are
+ * written as its rows arrive, and nothing is held or spilled.
  * A large write uses a second thread (worker.h): it spills one run while
  * the next rows arrive, and encodes and writes the merged blocks while
  * the merge goes on; each side encodes some columns, as many as keep
@@ -102,6 +104,7 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	w->budget = TABLE_WRITER_MEMORY;
 	w->spill_fd = -1;
 	w->records = (struct data_out){.fd = -1, .path = "a table's block records", .buf = BUF_INIT};
+	w->data = (struct data_out){.fd = -1, .buf = BUF_INIT};
 	w->block_stats = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_stats);
 	w->block_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_length);
 	w->merge_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->merge_length);
@@ -192,14 +195,28 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 	return 0;
 }
 
+/* A table neither partitioned nor clustered keeps its rows in the order
+ * they were appended: its blocks are written as the rows arrive, with no
+ * run to sort, spill and merge (the bytes are the same). */
+static bool in_order(const struct table_writer *w)
+{
+	return w->part_col < 0 && !w->spec.ncluster;
+}
+
+static int append_in_order(struct table_writer *w, const struct batch *b, bool existing);
+
 int table_writer_append(struct table_writer *w, const struct batch *b)
 {
+	if (in_order(w))
+		return append_in_order(w, b, false);
 	int error = append_rows(w, b, false);
 	return error < 0 || w->held < w->budget ? error : table_spill_behind(w);
 }
 
 int table_writer_append_existing(struct table_writer *w, const struct batch *b)
 {
+	if (in_order(w))
+		return append_in_order(w, b, true);
 	int error = append_rows(w, b, true);
 	return error < 0 || w->held < w->budget ? error : table_spill_behind(w);
 }
@@ -345,6 +362,67 @@ static void partition_start(struct table_writer *w, struct partition *part, bool
 	size_t p = w->nparts_started++;
 	grow_array(&w->part_starts, &w->part_starts_cap, p + 1, sizeof *w->part_starts);
 	w->part_starts[p] = w->records.written + w->records.buf.len;
+}
+
+/* ---- writing in order ---- */
+
+/* Opens table.data and starts the one partition, at the first block. */
+static int stream_start(struct table_writer *w)
+{
+	free(w->data_path);
+	w->data_path = path_join(w->dir, DATA_FILE);
+	w->data = (struct data_out){.fd = open(w->data_path, O_WRONLY | O_CREAT | O_TRUNC, 0666),
+	                            .path = w->data_path, .buf = BUF_INIT};
+	if (w->data.fd < 0)
+		return error_set("creating %s: %s", w->data_path, strerror(errno));
+	w->parts = xcalloc(1, sizeof *w->parts);
+	w->nparts = 1;
+	partition_start(w, &w->parts[0], false, 0);
+	w->ids = xmalloc(w->spec.block_rows * sizeof *w->ids);
+	return 0;
+}
+
+/* Writes the whole blocks of rows [*from, src->nrows) of src. */
+static int stream_blocks(struct table_writer *w, const struct batch *src, size_t *from)
+{
+	size_t bs = w->spec.block_rows;
+	int error;
+	if (src->nrows - *from < bs)
+		return 0;
+	if (w->data.fd < 0 && (error = stream_start(w)) < 0)
+		return error;
+	for (; src->nrows - *from >= bs; *from += bs) {
+		for (size_t i = 0; i < bs; i++)
+			w->ids[i] = (uint32_t)(*from + i);
+		if ((error = write_block(w, &w->parts[0], src, w->ids, bs, NULL, &w->data)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Whole blocks straight from a batch of the table's very types (a load's
+ * batch is a block), the rest held until it makes a block. */
+static int append_in_order(struct table_writer *w, const struct batch *b, bool existing)
+{
+	size_t from = 0;
+	int error;
+	bool same = !w->rows.nrows && b->nrows % w->spec.block_rows == 0;
+	for (size_t c = 0; c < b->ncols && same && c < w->spec.ncols; c++)
+		same = b->cols[c].type == w->spec.cols[c].type && b->cols[c].count >= b->nrows;
+	if (same && b->ncols == w->spec.ncols && b->nrows <= UINT32_MAX)
+		return stream_blocks(w, b, &from);
+	if ((error = append_rows(w, b, existing)) < 0 || (error = stream_blocks(w, &w->rows, &from)) < 0 || !from)
+		return error;
+	/* the rows short of a block move to the front */
+	batch_reset(&w->spilling);
+	if (w->rows.nrows > from)
+		table_copy_rows(&w->spilling, &w->rows, from, w->rows.nrows - from);
+	struct batch t = w->rows;
+	w->rows = w->spilling;
+	w->spilling = t;
+	batch_reset(&w->spilling);
+	w->held = 0;
+	return 0;
 }
 
 /* The merge's output: its blocks are encoded and written on the writer's
@@ -493,6 +571,12 @@ static void writer_free(struct table_writer *w)
 	free(w->block_stats);
 	free(w->block_length);
 	free(w->merge_length);
+	if (w->data.fd >= 0)
+		close(w->data.fd);
+	buf_free(&w->data.buf);
+	free_partitions(w->parts, w->nparts);
+	free(w->ids);
+	free(w->data_path);
 	batch_free(&w->rows);
 	free(w->existing);
 	table_spec_free(&w->spec);
@@ -509,15 +593,32 @@ int table_writer_finish(struct table_writer *w)
 	struct partition *parts = NULL;
 	struct buf manifest = BUF_INIT;
 	char *path = path_join(w->dir, DATA_FILE);
-	struct data_out o = {.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666), .path = path, .buf = BUF_INIT};
+	struct data_out o = {.fd = w->nparts ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666), .path = path,
+	                     .buf = BUF_INIT};
 
-	if (o.fd < 0) {
+	if (o.fd < 0 && !w->nparts) {
 		error = error_set("creating %s: %s", path, strerror(errno));
 		goto done;
 	}
 	if (w->bg && (error = worker_wait(w->bg)) < 0)
 		goto done;
-	if (w->nruns) {
+	if (w->nparts) {
+		/* written in order: the last rows, short of a block */
+		o.fd = w->data.fd;
+		o.buf = w->data.buf;
+		o.written = w->data.written;
+		w->data = (struct data_out){.fd = -1, .buf = BUF_INIT};
+		parts = w->parts;
+		nparts = w->nparts;
+		w->parts = NULL;
+		w->nparts = 0;
+		if (w->rows.nrows) {
+			for (size_t i = 0; i < w->rows.nrows; i++)
+				w->ids[i] = (uint32_t)i;
+			if ((error = write_block(w, &parts[0], &w->rows, w->ids, w->rows.nrows, NULL, &o)) < 0)
+				goto done;
+		}
+	} else if (w->nruns) {
 		uint32_t *ids;
 		int64_t *keys;
 		table_sort_held(w, &w->rows, &ids, &keys);

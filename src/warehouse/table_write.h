@@ -74,6 +74,14 @@ struct table_writer {
 	 * still busy when a run is ready, and shrinks when it is idle. */
 	struct run_head head, ahead;
 	size_t spill_split;
+	/* A table that needs no sort (in_order): its blocks are written as
+	 * the rows arrive, to data (table.data, opened with the first block)
+	 * in its one partition, parts[0]; ids is 0, 1, 2, ... for a block. */
+	struct data_out data;
+	char *data_path;
+	struct partition *parts;
+	size_t nparts;
+	uint32_t *ids;
 };
 
 /* The first clustering column's value as an integer, when it is one. */
@@ -113,6 +121,8 @@ void table_sort_held(const struct table_writer *w, const struct batch *rows, uin
 
 /* Appends rows [from, from + n) of src to dst, of the same string type. */
 void table_append_strings(struct vec *dst, const struct vec *src, size_t from, size_t n);
+/* Appends rows [from, from + m) of src to dst (same types). */
+void table_copy_rows(struct batch *dst, const struct batch *src, size_t from, size_t m);
 void table_run_head_free(struct run_head *h);
 /* Writes rows, in the order sort_held gave (ids, keys: freed here), as a
  * run to the spill file; empties rows.  head (or NULL) holds the chunks

@@ -1,6 +1,7 @@
 /* Tables: write -> read round trips, determinism, partitioning of every
  * kind, clustering and block statistics, the catalog. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -704,6 +705,45 @@ static void test_spill_same_bytes(void)
 		free(rows[k]);
 }
 
+/* A table neither partitioned nor clustered needs no sort: its blocks go
+ * to table.data as the rows arrive (nothing held, spilled or merged), in
+ * batches of whole blocks or not, the same bytes as written at once. */
+static void test_in_order_as_rows_arrive(void)
+{
+	static struct column_def cols[] = {{"VendorID", TYPE_INT64}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec spec = {.name = "u", .ncols = 3, .cols = cols, .block_rows = 16};
+	enum { N = 1000 };
+	char *rows[N];
+	for (int k = 0; k < N; k++)
+		rows[k] = k % 37 == 0 ? xasprintf("%d|\\N|\\N", k % 3) : xasprintf("%d|zone %d|%d.5", k % 3, k * 7 % 13, k);
+	char *d1 = tmp_dir();
+	CHECK_OK(write_table(d1, &spec, (const char *const *)rows, N));
+	for (size_t step = 7; step <= 32; step += 25) { /* 32: whole blocks, straight from the batch */
+		char *d2 = tmp_dir(), *data = path_join(d2, "table.data");
+		struct table_writer *w = NULL;
+		struct stat st;
+		CHECK_OK(table_writer_open(&w, d2, &spec));
+		for (size_t from = 0; w && from < N; from += step) {
+			struct batch b;
+			fill(&b, &spec, (const char *const *)rows + from, from + step <= N ? step : N - from);
+			CHECK_OK(table_writer_append(w, &b));
+			batch_free(&b);
+		}
+		/* before finish: every whole block is in the file, or in the
+		 * buffer of its last write */
+		CHECK(stat(data, &st) == 0);
+		CHECK_OK(table_writer_finish(w));
+		same_table_files(d1, d2);
+		rm_rf(d2);
+		free(d2);
+		free(data);
+	}
+	rm_rf(d1);
+	free(d1);
+	for (int k = 0; k < N; k++)
+		free(rows[k]);
+}
+
 static void test_bad_manifest(void)
 {
 	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
@@ -737,6 +777,7 @@ int main(void)
 	RUN(test_describe);
 	RUN(test_append_types);
 	RUN(test_spill_same_bytes);
+	RUN(test_in_order_as_rows_arrive);
 	RUN(test_bad_manifest);
 	T_DONE();
 }
