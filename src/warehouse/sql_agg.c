@@ -296,7 +296,7 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 		return error_setcode(PIPE_EUSAGE, "%s: too many ORDER BY keys (at most 64)",
 				     ag->kind == AG_STRING_AGG ? "STRING_AGG" : "ARRAY_AGG");
 	if (!r->ckeys) {
-		vec_init(&r->cvals, ag->type);
+		vec_init(&r->cvals, ag->kind == AG_ARRAY ? type_elem(ag->type) : ag->type);
 		r->ckeys = xcalloc(ag->norder + 1, sizeof *r->ckeys);
 		for (size_t k = 0; k < ag->norder; k++)
 			vec_init(&r->ckeys[k], ag->order[k]->type == TYPE_NULL ? TYPE_INT64 : ag->order[k]->type);
@@ -351,7 +351,8 @@ static int collect_cmp(const void *pa, const void *pb, void *ctx)
 }
 
 /* Each group's values in order, at most LIMIT of them: joined by the
- * separator, or the one ARRAY_AGG(...)[OFFSET(k)] takes. */
+ * separator, an ARRAY of them, or the one ARRAY_AGG(...)[OFFSET(k)]
+ * takes. */
 static int collect_result(const struct agg *ag, const struct agg_run *r, size_t ngroups, struct vec *out)
 {
 	uint32_t *idx = xcalloc(r->ccount + 1, sizeof *idx);
@@ -382,14 +383,21 @@ static int collect_result(const struct agg *ag, const struct agg_run *r, size_t 
 			}
 			x = value_string(b.data ? b.data : "", b.len);
 			x.type = ag->type;
-		} else if (ag->kind == AG_ARRAY_PICK && n) {
+		} else if (ag->kind != AG_STRING_AGG && n) {
 			for (size_t k = 0; k < n; k++)
 				if (r->cvals.nulls[idx[at + k]]) {
 					error = error_setcode(PIPE_EUSAGE, "Array cannot have a null element; error in writing "
 							      "field (write ARRAY_AGG(x IGNORE NULLS ...))");
 					goto done;
 				}
-			if (ag->pick >= 0 && (size_t)ag->pick < n)
+			if (ag->kind == AG_ARRAY) {
+				value_array_start(&b);
+				for (size_t k = 0; k < n; k++) {
+					struct value e = vec_get(&r->cvals, idx[at + k]);
+					value_array_push(&b, &e);
+				}
+				x = value_array(ag->type, b.data, b.len);
+			} else if (ag->pick >= 0 && (size_t)ag->pick < n)
 				x = vec_get(&r->cvals, idx[at + (size_t)ag->pick]);
 			else if (!ag->pick_safe) {
 				error = error_setcode(PIPE_EUSAGE, "Array index %lld is out of bounds (overflow)",
@@ -430,7 +438,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	if ((error = exec_eval(ag->arg, in, &v)) < 0)
 		return error;
 	size_t sv = STRIDE(ag->arg);
-	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK)
+	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
 		return collect_add(ag, r, gid, v, sv, in);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
 		return 0;
@@ -622,7 +630,7 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			memset(&r->best, 0, sizeof r->best);
 			continue;
 		}
-		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK) {
+		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY) {
 			if ((error = collect_result(ag, r, s->ngroups, v)) < 0)
 				return error;
 			continue;

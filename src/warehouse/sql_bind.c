@@ -79,23 +79,16 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b)
 	return true;
 }
 
-/* An aggregate's own ORDER BY, LIMIT and IGNORE NULLS, and a subscript,
- * where they belong: STRING_AGG and ARRAY_AGG, and ARRAY_AGG(...)[k]
- * (pipe has no ARRAY type, but takes the element of one). */
+/* An aggregate's own ORDER BY, LIMIT and IGNORE NULLS where they belong:
+ * STRING_AGG and ARRAY_AGG; ARRAY_AGG(...)[k] takes its element as it
+ * aggregates. */
 static int check_agg_extras(struct binder *b, const struct ast *a)
 {
 	const struct sql_func *fn = sql_func_find(a->name);
 	bool ordered = fn && (fn->kind & FN_ORDERED) && !a->over;
-	bool array = fn && !strcmp(fn->name, "ARRAY_AGG");
 	if (!ordered && (a->nagg_order || a->has_limit || a->ignore_nulls))
 		return sql_error_at(b->src, a->line, a->col, "ORDER BY, LIMIT and IGNORE NULLS in a call are supported "
 				    "in STRING_AGG and ARRAY_AGG only");
-	if (a->has_pick && !array)
-		return sql_error_at(b->src, a->line, a->col, "Element access is supported on ARRAY_AGG(...) only: "
-				    "pipe has no ARRAY type");
-	if (array && !a->has_pick)
-		return sql_error_at(b->src, a->line, a->col, "ARRAY_AGG is supported as ARRAY_AGG(...)[OFFSET(n)] "
-				    "only: pipe has no ARRAY type");
 	if (a->distinct && a->nagg_order && (a->nagg_order != 1 || !bind_ast_equal(a->agg_order[0].expr, a->args[0])))
 		return sql_error_at(b->src, a->line, a->col, "An aggregate function that has both DISTINCT and ORDER BY "
 				    "arguments can only ORDER BY expressions that are arguments to the function");
@@ -187,10 +180,20 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		agg_clear(&g);
 		return error;
 	}
-	/* STRING_AGG and ARRAY_AGG keep values of their result's type */
+	if (type_is_array(g.type)) {
+		error = sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because nested "
+				     "arrays are not supported", type_name(g.type));
+		agg_clear(&g);
+		return error;
+	}
+	/* STRING_AGG and ARRAY_AGG keep values of their result's (element) type */
 	if ((g.kind == AG_STRING_AGG || g.kind == AG_ARRAY_PICK) && (error = resolve_coerce(b, &g.arg, g.type)) < 0) {
 		agg_clear(&g);
 		return error;
+	}
+	if (g.kind == AG_ARRAY_PICK && !a->has_pick) {
+		g.kind = AG_ARRAY;
+		g.type = type_array_of(g.type);
 	}
 	b->aggs = xrealloc(b->aggs, (b->naggs + 1) * sizeof *b->aggs);
 	b->aggs[b->naggs] = g;
@@ -707,6 +710,25 @@ static int bind_part(struct binder *b, const struct ast *a, struct pexpr **out)
 	return 0;
 }
 
+/* [x, y, ...]: the elements' common type, as BigQuery's (INT64 for []) */
+static int bind_array_literal(struct binder *b, const struct ast *a, struct pexpr *e)
+{
+	enum type elem = TYPE_INT64;
+	int error;
+	if (e->nargs && (error = resolve_unify(b, a, "ARRAY", e->args, e->nargs, &elem)) < 0)
+		return error;
+	if (elem == TYPE_NULL)
+		elem = TYPE_INT64;
+	if (type_is_array(elem))
+		return sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because "
+				    "nested arrays are not supported", type_name(elem));
+	for (size_t i = 0; i < e->nargs; i++)
+		if ((error = resolve_coerce(b, &e->args[i], elem)) < 0)
+			return error;
+	e->type = type_array_of(elem);
+	return 0;
+}
+
 static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	int error = 0;
@@ -754,11 +776,19 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 			goto fail;
 		px_add(e, x);
 	}
+	if (strcmp(fn->name, "[ARRAY]") == 0 && (error = bind_array_literal(b, a, e)) < 0)
+		goto fail;
 	e->type = fn->check(e);
 	if (e->type == TYPE_COUNT) {
 		error = sql_func_signature_error(e, b->src);
 		goto fail;
 	}
+	/* no array is compared, grouped or ordered: a NULL literal index is
+	 * an INT64 */
+	if (type_is_array(e->type) || (e->nargs && type_is_array(e->args[0]->type)))
+		for (size_t i = 0; i < e->nargs; i++)
+			if (e->args[i]->type == TYPE_NULL)
+				e->args[i]->type = i || !type_is_array(e->type) ? TYPE_INT64 : type_elem(e->type);
 	/* a NULL literal argument takes a type the function accepts */
 	for (size_t i = 0; i < e->nargs; i++)
 		if (e->args[i]->type == TYPE_NULL)

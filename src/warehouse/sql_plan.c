@@ -471,6 +471,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			if ((error = bind_expr(&b, ga, &b.keys[b.nkeys])) < 0)
 				goto done;
 			b.keyasts[b.nkeys++] = (struct ast *)ga;
+			if (type_is_array(b.keys[b.nkeys - 1]->type)) {
+				error = sql_error_at(b.src, ga->line, ga->col, "Grouping by expressions of type ARRAY is not allowed");
+				goto done;
+			}
 		}
 		b.post = true;
 	}
@@ -604,6 +608,12 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			col = (int)nitems;
 			add_item(&items, &names, &item_asts, &nitems, x, xasprintf("$order%zu", o), oa);
 		}
+		if (type_is_array(items[col]->type)) {
+			error = sql_error_at(b.src, oa->line, oa->col, "ORDER BY does not support expressions of type %s",
+					     type_name(items[col]->type));
+			free(keys);
+			goto done;
+		}
 		keys[o].col = col;
 		keys[o].desc = oi->desc;
 		/* BigQuery: NULLs first ascending, last descending */
@@ -670,6 +680,12 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		f->pred = px_col(qualify_col, TYPE_BOOL, NULL);
 		n = f;
 	}
+	for (size_t i = 0; i < nvis && sel->distinct; i++)
+		if (type_is_array(n->types[i])) {
+			error = sql_error_at(b.src, sel->line, sel->col, "Column %s of type %s cannot be used in SELECT DISTINCT",
+					     n->names[i], type_name(n->types[i]));
+			goto done;
+		}
 	if (sel->distinct)
 		n = group_on_columns(n, nvis, nvis);
 	if (sel->norder) {

@@ -78,7 +78,8 @@ struct pexpr {
 	void (*fnstate_free)(void *);
 };
 
-enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT };
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT,
+		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */ };
 
 struct agg {
 	enum agg_kind kind;

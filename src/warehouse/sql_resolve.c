@@ -144,6 +144,12 @@ int resolve_unify(struct binder *b, const struct ast *at, const char *op, struct
 		    !(at_ == TYPE_DATE && t == TYPE_DATETIME))
 			return resolve_op_error(b, at, op, args, n);
 	}
+	/* arrays are not compared, as in BigQuery: IF and COALESCE of them are
+	 * fine */
+	if (type_is_array(t) && (strchr("=!<>", op[0]) || !strcmp(op, "IN") || !strcmp(op, "BETWEEN")))
+		return sql_error_at(b->src, at->line, at->col, "%s is not defined for arguments of type %s",
+				    !strcmp(op, "=") || !strcmp(op, "!=") || !strcmp(op, "IN") ? "Equality" : "Ordering",
+				    type_name(t));
 	for (size_t i = 0; i < n; i++) {
 		int error;
 		if ((error = resolve_coerce(b, &args[i], t == TYPE_NULL ? TYPE_INT64 : t)) < 0)

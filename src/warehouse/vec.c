@@ -128,7 +128,12 @@ struct value vec_get(const struct vec *v, size_t i)
 	case TYPE_STRING:
 	case TYPE_BYTES:
 	case TYPE_JSON: r.s = v->str[i]; break;
-	default: r.is_null = true; break;
+	default:
+		if (type_is_array(v->type))
+			r.s = v->str[i];
+		else
+			r.is_null = true;
+		break;
 	}
 	return r;
 }
