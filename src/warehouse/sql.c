@@ -995,6 +995,7 @@ static void collect_from(const struct from *f, const struct cte_names *ctes, str
 		collect_from(f->right, ctes, out);
 		collect_ast(f->on, ctes, out);
 		return;
+	case F_UNNEST: collect_ast(f->array, ctes, out); return;
 	}
 }
 

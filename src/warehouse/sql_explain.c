@@ -255,6 +255,13 @@ static void put_node(struct buf *out, const struct plan *p, const struct node *n
 		case N_WINDOW:
 			buf_printf(out, "window: %zu function%s", n->nwins, n->nwins == 1 ? "" : "s");
 			break;
+		case N_UNNEST:
+			buf_printf(out, "unnest%s ", n->join == J_LEFT ? " (left join: a row for an empty array)" : "");
+			put_expr(out, n->exprs[0], n->child, 0);
+			buf_printf(out, " as %s", n->names[n->child->ncols]);
+			if (n->ncols > n->child->ncols + 1)
+				buf_printf(out, " with offset %s", n->names[n->child->ncols + 1]);
+			break;
 		}
 		buf_putc(out, '\n');
 		if (n->kind == N_JOIN || n->kind == N_UNION) {

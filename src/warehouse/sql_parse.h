@@ -58,7 +58,9 @@ struct select_item {
 	int line, col;
 };
 
-enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN };
+/* F_UNNEST: UNNEST(expression) of an array value, on its own or on the
+ * right of a join, where the expression may name the left side's columns */
+enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN, F_UNNEST };
 enum join_type { J_INNER, J_LEFT, J_CROSS, J_RIGHT, J_FULL };
 
 struct from {
@@ -69,6 +71,8 @@ struct from {
 	struct from *left, *right; /* F_JOIN */
 	enum join_type join;
 	struct ast *on;
+	struct ast *array;    /* F_UNNEST: the array */
+	char *offset;         /* F_UNNEST ... WITH OFFSET [AS] offset, or NULL */
 	char **using;         /* JOIN ... USING (a, b) */
 	size_t nusing;
 	int line, col;

@@ -125,7 +125,10 @@ struct win {
 	enum type type;         /* the result */
 };
 
-enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION, N_WINDOW };
+/* N_UNNEST: per row of its child, a row per element of the array exprs[0]
+ * (join J_INNER), or one with NULL for none (J_LEFT): the child's columns,
+ * the element, and with WITH OFFSET its place from 0 */
+enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION, N_WINDOW, N_UNNEST };
 
 /* A conjunct of WHERE usable for pruning: col op value (a BETWEEN is two). */
 struct prune {

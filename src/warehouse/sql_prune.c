@@ -366,6 +366,10 @@ static int push_down(struct node *n, int col, const struct pushed *pc, int depth
 					return 0;
 			}
 			break;
+		case N_UNNEST:
+			if (col >= (int)n->child->ncols)
+				return 0;
+			break;
 		case N_JOIN:
 			if (col < (int)n->child->ncols) {
 				if (n->join == J_FULL)
@@ -514,6 +518,10 @@ static int mark_live(struct node *n, const bool *need, bool exec, int depth)
 				for (size_t k = 0; k < x->norder && error >= 0; k++)
 					error = need_expr(x->order[k], in, 0);
 			}
+			break;
+		case N_UNNEST:
+			memcpy(in, need, n->child->ncols * sizeof *in);
+			error = need_expr(n->exprs[0], in, 0);
 			break;
 		case N_JOIN:
 			memcpy(in, need, n->ncols * sizeof *in);
