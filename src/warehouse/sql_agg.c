@@ -384,7 +384,7 @@ static int collect_result(const struct agg *ag, const struct agg_run *r, size_t 
 			x = value_string(b.data ? b.data : "", b.len);
 			x.type = ag->type;
 		} else if (ag->kind != AG_STRING_AGG && n) {
-			for (size_t k = 0; k < n; k++)
+			for (size_t k = 0; k < n && !ag->nulls_ok; k++)
 				if (r->cvals.nulls[idx[at + k]]) {
 					error = error_setcode(PIPE_EUSAGE, "Array cannot have a null element; error in writing "
 							      "field (write ARRAY_AGG(x IGNORE NULLS ...))");

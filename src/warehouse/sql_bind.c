@@ -104,6 +104,7 @@ static int bind_agg_order(struct binder *b, const struct ast *a, struct agg *g)
 	g->pick = a->pick;
 	g->pick_safe = a->pick_safe;
 	g->ignore_nulls = a->ignore_nulls;
+	g->nulls_ok = a->struct_field;
 	if (g->kind == AG_STRING_AGG) {
 		struct pexpr *sep = NULL;
 		if (a->nargs < 2) {

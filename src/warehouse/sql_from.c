@@ -220,7 +220,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			if ((error = plan_select(&sub, c->cte->sel, &n, &nout)) < 0)
 				return error;
 			for (size_t i = 0; i < nout; i++)
-				scope_add(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i], NULL, 0);
+				scope_add_output(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i]);
 			*out = n;
 			return 0;
 		}
@@ -269,7 +269,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		if ((error = plan_select(&sub, f->sub, &n, &nout)) < 0)
 			return error;
 		for (size_t i = 0; i < nout; i++)
-			scope_add(scope, f->alias, n->names[i], n->types[i], NULL, 0);
+			scope_add_output(scope, f->alias, n->names[i], n->types[i]);
 		*out = n;
 		return 0;
 	}

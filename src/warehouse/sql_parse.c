@@ -379,6 +379,18 @@ static struct select *parse_core(struct parser *p, int *error)
 		s->distinct = true;
 	else
 		accept_kw(p, "ALL");
+	if (accept_kw(p, "AS")) {
+		if (is_kw(peek(p), "STRUCT")) {
+			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col, "SELECT AS STRUCT is not supported: "
+					      "pipe's STRUCT values are a query's columns; select them, or use SELECT AS VALUE");
+			goto fail;
+		}
+		if (!accept_word(p, "VALUE")) {
+			*error = parse_expected(p, "keyword VALUE");
+			goto fail;
+		}
+		s->as_value = true;
+	}
 	do {
 		struct select_item it = {0};
 		struct sql_token *at = peek(p);

@@ -47,12 +47,15 @@ struct ast {
 	bool ignore_nulls, has_limit, has_pick, pick_safe;
 	int64_t agg_limit, pick;
 	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
+	char *alias;             /* an argument of STRUCT(x AS alias, ...) */
+	bool struct_field;       /* ARRAY_AGG of a STRUCT's field (sql_struct.c): NULL is no NULL element */
 };
 
 struct select_item {
 	struct ast *expr;   /* NULL for * and t.* */
 	char *star_qual;    /* t of t.* */
 	char *alias;
+	bool field;         /* a STRUCT's field (sql_struct.c): its alias is no name GROUP BY finds */
 	char **except;      /* * EXCEPT (a, b) */
 	size_t nexcept;
 	int line, col;
@@ -131,6 +134,7 @@ struct select {
 	bool union_distinct;  /* UNION DISTINCT (INTERSECT and EXCEPT always are) */
 	enum set_op setop;
 	bool paren; /* written in parentheses */
+	bool as_value; /* SELECT AS VALUE: its one item's value, a STRUCT's fields as columns */
 	int height; /* of the whole query, its expressions and FROM included */
 };
 

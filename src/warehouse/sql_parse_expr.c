@@ -72,6 +72,7 @@ void ast_free(struct ast *a)
 	free(a->name);
 	free(a->qual);
 	free(a->s);
+	free(a->alias);
 	free(a);
 }
 
@@ -352,6 +353,25 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			a = node(A_CALL, t);
 			a->name = xstrdup("[array]");
 			goto array;
+		}
+		if (is_kw(t, "STRUCT") && is_op(peek2(p), "(")) {
+			/* STRUCT(x [AS name], ...): the planner takes its fields apart */
+			p->pos += 2;
+			a = node(A_CALL, t);
+			a->name = xstrdup("struct");
+			if (accept_op(p, ")"))
+				return a;
+			do {
+				struct ast *x = parse_expr(p, error);
+				if (!x)
+					goto fail;
+				add_arg(a, x);
+				if (accept_kw(p, "AS") && !(x->alias = parse_ident(p, error)))
+					goto fail;
+			} while (accept_op(p, ","));
+			if ((*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			return a;
 		}
 		if (is_kw(t, "IF") && is_op(peek2(p), "(")) {
 			p->pos++;

@@ -44,7 +44,19 @@ static bool star_takes(const struct select_item *it, const struct scol *sc)
 {
 	if (it->star_qual)
 		return sc->qual && str_eq_nocase(sc->qual, it->star_qual);
-	return !sc->qual_only;
+	return !sc->qual_only || sc->struct_field;
+}
+
+/* The name * EXCEPT finds a column by: a STRUCT's field by its STRUCT's */
+static const char *star_except_name(const struct select_item *it, const struct scol *sc)
+{
+	return sc->struct_field && !it->star_qual ? sc->qual : sc->name;
+}
+
+/* A column as * names it: s.* gives a STRUCT's fields, * keeps them in it. */
+static char *star_name(const struct select_item *it, const struct scol *sc)
+{
+	return sc->struct_field && !it->star_qual ? xasprintf("%s.%s", sc->qual, sc->name) : xstrdup(sc->name);
 }
 
 static bool in_except(const struct select_item *it, const char *name)
@@ -326,6 +338,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 	bool *before_where = NULL;
 	struct node *where_scan = NULL;
 	struct joinset *joins = NULL; /* a chain of joins, planned with the WHERE */
+	struct struct_items xs = {0};
 
 	for (size_t i = 0; i < sel->nctes; i++) {
 		for (size_t k = 0; k < i; k++)
@@ -396,6 +409,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		if (error < 0)
 			goto done;
 	}
+	if ((error = struct_expand(&b, sel, &xs)) < 0)
+		goto done;
+	if (xs.used)
+		sel = b.sel = &xs.sel;
 	for (size_t i = 0; i < sel->nitems && !aggregate; i++)
 		aggregate = bind_has_agg(sel->items[i].expr);
 	for (size_t i = 0; i < sel->norder && !aggregate; i++)
@@ -416,7 +433,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		for (size_t k = 0; k < it->nexcept; k++) {
 			bool found = false;
 			for (size_t c = 0; c < b.scope.n; c++)
-				found = found || str_eq_nocase(b.scope.v[c].name, it->except[k]);
+				found = found || str_eq_nocase(star_except_name(it, &b.scope.v[c]), it->except[k]);
 			if (!found) {
 				error = sql_error_at(b.src, it->line, it->col,
 						     "Column %s in SELECT * EXCEPT list does not exist", it->except[k]);
@@ -428,11 +445,11 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			if (!star_takes(it, sc))
 				continue;
 			any = true;
-			if (in_except(it, sc->name))
+			if (in_except(it, star_except_name(it, sc)))
 				continue;
 			if (sc->scan)
 				sc->scan->used[sc->tcol] = true;
-			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), xstrdup(sc->name),
+			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), star_name(it, sc),
 			         NULL);
 		}
 		if (!any) {
@@ -458,7 +475,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 				ga = sel->items[ga->i - 1].expr;
 			} else if (ga->kind == A_COLUMN && !ga->qual) {
 				for (size_t i = 0; i < sel->nitems; i++)
-					if (sel->items[i].alias && str_eq_nocase(sel->items[i].alias, ga->name) &&
+					if (sel->items[i].alias && !sel->items[i].field && str_eq_nocase(sel->items[i].alias, ga->name) &&
 					    sel->items[i].expr) {
 						ga = sel->items[i].expr;
 						break;
@@ -520,7 +537,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 				struct scol *sc = &b.scope.v[c];
 				if (!star_takes(it, sc))
 					continue;
-				if (in_except(it, sc->name))
+				if (in_except(it, star_except_name(it, sc)))
 					continue;
 				ord[k] = items[si], ordn[k] = names[si], orda[k++] = item_asts[si++];
 			}
@@ -730,6 +747,7 @@ done:
 	free(b.winasts);
 	scope_free(&b.scope);
 	free(frames);
+	struct_items_free(&xs);
 	return error;
 }
 
@@ -752,6 +770,19 @@ int sql_plan_select(const struct stmt *s, const struct select *sel, const char *
 	out->read_from = read_from;
 	struct binder b = {.src = s->src, .root = root, .plan = out};
 	int error = plan_select(&b, sel, &out->root, &out->nout);
+	/* a STRUCT's fields still together (sql_struct.c): no result holds one */
+	for (size_t i = 0; error >= 0 && i < out->nout; i++) {
+		const char *dot = strchr(out->root->names[i], '.');
+		if (dot)
+			error = sql_error_at(s->src, sel->line, sel->col, "The result has a STRUCT column %.*s: pipe's results and "
+					     "tables hold scalars; select its fields (%.*s.*), or use SELECT AS VALUE",
+					     (int)(dot - out->root->names[i]), out->root->names[i],
+					     (int)(dot - out->root->names[i]), out->root->names[i]);
+	}
+	if (error < 0 && out->root) {
+		node_free(out->root);
+		out->root = NULL;
+	}
 	if (error >= 0 && (error = plan_needs(out)) < 0) {
 		node_free(out->root);
 		out->root = NULL;

@@ -96,6 +96,7 @@ struct agg {
 	char *sep;
 	int64_t pick;
 	bool pick_safe, ignore_nulls;
+	bool nulls_ok; /* a STRUCT's field (sql_struct.c): a NULL is a value, not a NULL element */
 };
 
 struct sort_key {

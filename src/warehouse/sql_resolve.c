@@ -20,7 +20,21 @@
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol, false};
+	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol, false, false};
+}
+
+void scope_add_output(struct scope *s, const char *qual, const char *name, enum type t)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot) {
+		scope_add(s, qual, name, t, NULL, 0);
+		return;
+	}
+	char *sq = xstrndup(name, (size_t)(dot - name));
+	scope_add(s, sq, dot + 1, t, NULL, 0);
+	s->v[s->n - 1].qual_only = true;
+	s->v[s->n - 1].struct_field = true;
+	free(sq);
 }
 
 void scope_free(struct scope *s)
