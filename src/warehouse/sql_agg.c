@@ -91,6 +91,7 @@ struct agg_state {
 	uint64_t *rowhash;
 	struct mat_state out;
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
+	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
 };
 
 /* What a value of v takes held: its slot, its NULL flag, a string's bytes. */
@@ -288,7 +289,7 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 /* --- STRING_AGG and ARRAY_AGG: the values kept, ordered at the end --- */
 
 static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v, size_t sv,
-		       const struct rb *in)
+		       const struct rb *in, uint64_t *kept)
 {
 	const struct vec *kv[64];
 	int error;
@@ -313,9 +314,11 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 			continue;
 		uint32_t one = (uint32_t)at;
 		vec_append_rows(&r->cvals, v, &one, 1, true);
+		*kept += held_value(v, at) + sizeof *r->cgroup;
 		for (size_t k = 0; k < ag->norder; k++) {
 			one = (uint32_t)(i * STRIDE(ag->order[k]));
 			vec_append_rows(&r->ckeys[k], kv[k], &one, 1, true);
+			*kept += held_value(kv[k], one);
 		}
 		r->cgroup = xrealloc(r->cgroup, (r->ccount + 1) * sizeof *r->cgroup);
 		r->cgroup[r->ccount++] = gid[i];
@@ -439,7 +442,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		return error;
 	size_t sv = STRIDE(ag->arg);
 	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
-		return collect_add(ag, r, gid, v, sv, in);
+		return collect_add(ag, r, gid, v, sv, in, &s->kept);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
 		return 0;
 	for (size_t i = 0; i < rows; i++) {
@@ -613,6 +616,9 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 		if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
 			return error;
 		s->reserved = s->held;
+		if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
+			return error;
+		s->kept_reserved = s->kept;
 	}
 	/* the results, one vec per aggregate */
 	struct mat_state *m = &s->out;

@@ -414,6 +414,19 @@ static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, ui
 	c->table[p] = (uint32_t)j + 1;
 }
 
+/* What the cache holds for answer j: its keys, the answer, its hash and
+ * its slots in the table (half full at most). */
+static uint64_t corr_bytes(const struct pexpr *e, size_t j)
+{
+	const struct subq_corr *c = e->corr;
+	uint64_t bytes = sizeof *c->hashes + 2 * sizeof *c->table;
+	for (size_t k = 0; k <= e->nargs; k++) {
+		const struct vec *v = k < e->nargs ? &c->keys[k] : &c->answers;
+		bytes += type_width(v->type) + 1 + (type_is_string(v->type) && !v->nulls[j] ? v->str[j].len : 0);
+	}
+	return bytes;
+}
+
 /* Runs e's subquery with the parameters of row i and appends its answer:
  * for IN, whether row i's operand is in its rows. */
 static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
@@ -512,6 +525,9 @@ static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in,
 				goto done;
 			corr_keep(e, av, i, h);
 			j = (long)c->answers.count - 1;
+			if ((error = exec_reserve(c->st, "a correlated subquery's answers (kept per distinct outer value)",
+						  corr_bytes(e, (size_t)j))) < 0)
+				goto done;
 		}
 		struct value v = vec_get(&c->answers, (size_t)j);
 		if (type_is_string(e->type) && !v.is_null)
