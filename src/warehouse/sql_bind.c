@@ -656,6 +656,104 @@ keep:
 	return 0;
 }
 
+/* --- a scalar aggregate decorrelated into one GROUP BY --- */
+
+/* (SELECT agg FROM ... WHERE inner_1 = outer_1 AND ... AND rest), its
+ * parameters each compared by = with an inner expression and named
+ * nowhere else, has for every outer value the answer of one group of
+ * SELECT inner_1, ..., agg FROM ... WHERE rest GROUP BY inner_1, ...: run
+ * once, where the correlated form runs once per distinct outer value.  A
+ * value no group has gets the answer over no rows (COUNT's 0, SUM's
+ * NULL), the correlated query run once with NULL parameters.  Planned
+ * correlated first, which tells the outer columns apart; the grouped plan
+ * is kept beside it (corr->grouped) when it plans without the query
+ * around and its keys have the parameters' types. */
+static void decorrelate_scalar(struct binder *b, const struct ast *a, struct pexpr *e)
+{
+	struct plan *p = b->plan;
+	const struct select *sel = a->sub;
+	struct subq_corr *c = e->corr;
+	struct ast **conj = NULL, *rest = NULL, **made = NULL;
+	struct ast **keys = xcalloc(c->nparams + 1, sizeof *keys);
+	size_t nconj = 0, nmade = 0, nkeys = 0;
+	if (sel->narms || sel->nctes || !sel->from || !sel->where || sel->ngroup || sel->having || sel->qualify ||
+	    sel->limit >= 0 || sel->distinct || sel->as_value || sel->nitems != 1 || !sel->items[0].expr ||
+	    !bind_has_agg(sel->items[0].expr))
+		goto done;
+	conjuncts(sel->where, &conj, &nconj);
+	for (size_t i = 0; i < nconj; i++) {
+		struct ast *cj = conj[i];
+		bool key = false;
+		for (int side = 0; side < 2 && !key && is_binary(cj, "="); side++) {
+			const struct ast *o = cj->args[1 - side];
+			if (o->kind != A_COLUMN || names_outer(cj->args[side], c))
+				continue;
+			for (size_t k = 0; k < c->nparams && !key; k++)
+				if (!keys[k] && bind_ast_equal(o, c->refs[k])) {
+					keys[k] = cj->args[side];
+					nkeys++;
+					key = true;
+				}
+		}
+		if (key)
+			continue;
+		if (names_outer(cj, c))
+			goto done;
+		if (!rest) {
+			rest = cj;
+			continue;
+		}
+		struct ast *and = xcalloc(1, sizeof *and);
+		and->kind = A_BINARY;
+		and->op = xstrdup("AND");
+		and->line = cj->line;
+		and->col = cj->col;
+		and->args = xcalloc(2, sizeof *and->args);
+		and->args[0] = rest;
+		and->args[1] = cj;
+		and->nargs = 2;
+		made = xrealloc(made, (nmade + 1) * sizeof *made);
+		made[nmade++] = rest = and;
+	}
+	if (nkeys != c->nparams)
+		goto done;
+	struct select_item *items = xcalloc(nkeys + 2, sizeof *items);
+	for (size_t k = 0; k < nkeys; k++)
+		items[k] = (struct select_item){.expr = keys[k], .line = keys[k]->line, .col = keys[k]->col};
+	items[nkeys] = sel->items[0];
+	items[nkeys].alias = NULL;
+	struct select grouped = *sel;
+	grouped.items = items;
+	grouped.nitems = nkeys + 1;
+	grouped.where = rest;
+	grouped.group = keys;
+	grouped.ngroup = nkeys;
+	struct binder sub = {.src = b->src, .root = b->root, .plan = p, .ctes = b->ctes};
+	struct node *g = NULL;
+	size_t nout, nscans = p->nscans, nsubqs = p->nsubqs;
+	bool fits = plan_select(&sub, &grouped, &g, &nout) >= 0 && nout == nkeys + 1 && g->types[nkeys] == e->type;
+	for (size_t k = 0; fits && k < nkeys; k++)
+		fits = g->types[k] == e->args[k]->type;
+	free(items);
+	if (!fits) {
+		/* not a fit after all: the correlated form alone */
+		error_clear();
+		node_free(g);
+		plan_forget(p, nscans, nsubqs, p->nscans, p->nsubqs);
+		goto done;
+	}
+	c->grouped = g;
+done:
+	for (size_t i = 0; i < nmade; i++) {
+		free(made[i]->op);
+		free(made[i]->args);
+		free(made[i]);
+	}
+	free(made);
+	free(conj);
+	free(keys);
+}
+
 /* --- binding --- */
 
 static int bind_args(struct binder *b, const struct ast *a, struct pexpr *e)
@@ -1007,7 +1105,11 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return error;
 	}
 	case A_SUBQUERY:
-		return bind_subquery(b, a, out);
+		if ((error = bind_subquery(b, a, out)) < 0)
+			return error;
+		if ((*out)->corr)
+			decorrelate_scalar(b, a, *out);
+		return 0;
 	case A_EXISTS:
 		return bind_exists(b, a, out);
 	case A_IN: {

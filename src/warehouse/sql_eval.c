@@ -363,11 +363,13 @@ static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 
 /* --- correlated subqueries: a run per distinct row of the arguments --- */
 
-static uint64_t corr_hash(const struct pexpr *e, const struct vec *const *av, size_t i)
+/* Row i of the arguments' values av, or with dense of columns of rows
+ * (a decorrelated subquery's groups). */
+static uint64_t corr_hash(const struct pexpr *e, const struct vec *const *av, size_t i, bool dense)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u;
 	for (size_t k = 0; k < e->nargs; k++)
-		h = (h ^ vec_hash(av[k], i * STRIDE(e->args[k]))) * 0x100000001b3u;
+		h = (h ^ vec_hash(av[k], dense ? i : i * STRIDE(e->args[k]))) * 0x100000001b3u;
 	return h;
 }
 
@@ -388,14 +390,14 @@ static long corr_find(const struct pexpr *e, const struct vec *const *av, size_t
 }
 
 /* Caches the last answer under row i of the arguments. */
-static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h)
+static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h, bool dense)
 {
 	struct subq_corr *c = e->corr;
 	size_t j = c->answers.count - 1, p;
 	c->hashes = xrealloc(c->hashes, (j + 1) * sizeof *c->hashes);
 	c->hashes[j] = h;
 	for (size_t k = 0; k < e->nargs; k++) {
-		uint32_t row = (uint32_t)(i * STRIDE(e->args[k]));
+		uint32_t row = (uint32_t)(dense ? i : i * STRIDE(e->args[k]));
 		vec_append_rows(&c->keys[k], av[k], &row, 1, true);
 	}
 	if (!c->table || (j + 1) * 2 > c->mask) {
@@ -428,7 +430,8 @@ static uint64_t corr_bytes(const struct pexpr *e, size_t j)
 }
 
 /* Runs e's subquery with the parameters of row i and appends its answer:
- * for IN, whether row i's operand is in its rows. */
+ * for IN, whether row i's operand is in its rows.  av NULL: with NULL
+ * parameters (a scalar subquery's answer over no rows, see corr_load). */
 static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 {
 	struct subq_corr *c = e->corr;
@@ -437,7 +440,10 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	for (size_t k = 0; k < c->nparams; k++) {
 		uint32_t row = (uint32_t)(i * STRIDE(e->args[first + k]));
 		vec_reset(&c->vals[k]);
-		vec_append_rows(&c->vals[k], av[first + k], &row, 1, false);
+		if (av)
+			vec_append_rows(&c->vals[k], av[first + k], &row, 1, false);
+		else
+			vec_push_null(&c->vals[k]);
 	}
 	int64_t held = st->memory_held;
 	struct subq_set set = {.init = e->kind == X_INSUB};
@@ -489,6 +495,37 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	return error < 0 ? error : 0;
 }
 
+/* A decorrelated scalar subquery: its groups, run once, into the cache
+ * under their keys.  A NULL or NaN key is left out: = matches no row by
+ * it, so a row looking for it gets the answer over no rows. */
+static int corr_load(struct pexpr *e)
+{
+	struct subq_corr *c = e->corr;
+	struct rb *in;
+	int error;
+	c->loaded = true;
+	while ((error = exec_next(c->grouped, c->st, &in)) > 0) {
+		for (size_t r = 0; r < in->n && error >= 0; r++) {
+			bool none = false;
+			for (size_t k = 0; k < e->nargs; k++) {
+				const struct vec *v = in->cols[k];
+				none = none || v->nulls[r] || (v->type == TYPE_FLOAT64 && isnan(v->f64[r]));
+			}
+			if (none)
+				continue;
+			uint32_t one = (uint32_t)r;
+			vec_append_rows(&c->answers, in->cols[e->nargs], &one, 1, true);
+			corr_keep(e, in->cols, r, corr_hash(e, in->cols, r, true), true);
+			error = exec_reserve(c->st, "a correlated subquery's answers (kept per distinct outer value)",
+					     corr_bytes(e, c->answers.count - 1));
+		}
+		if (error < 0)
+			break;
+	}
+	exec_free_state(c->grouped);
+	return error < 0 ? error : 0;
+}
+
 static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in, size_t n)
 {
 	struct subq_corr *c = e->corr;
@@ -510,6 +547,8 @@ static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in,
 		vec_init(&c->answers, e->type);
 		c->init = true;
 	}
+	if (c->grouped && !c->loaded && (error = corr_load(e)) < 0)
+		goto done;
 	out_prepare(e, 0);
 	vec_reserve(&e->out, n);
 	for (size_t i = 0; i < n; i++) {
@@ -517,13 +556,22 @@ static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in,
 			vec_push_null(&e->out);
 			continue;
 		}
-		uint64_t h = corr_hash(e, av, i);
+		uint64_t h = corr_hash(e, av, i, false);
 		size_t slot;
 		long j = c->table ? corr_find(e, av, i, h, &slot) : -1;
+		if (j < 0 && c->grouped) {
+			if (!c->has_empty) {
+				if ((error = corr_run(e, NULL, 0)) < 0)
+					goto done;
+				c->empty = c->answers.count - 1;
+				c->has_empty = true;
+			}
+			j = (long)c->empty;
+		}
 		if (j < 0) {
 			if ((error = corr_run(e, av, i)) < 0)
 				goto done;
-			corr_keep(e, av, i, h);
+			corr_keep(e, av, i, h, false);
 			j = (long)c->answers.count - 1;
 			if ((error = exec_reserve(c->st, "a correlated subquery's answers (kept per distinct outer value)",
 						  corr_bytes(e, (size_t)j))) < 0)

@@ -51,6 +51,14 @@ struct subq_corr {
 	uint32_t *table;          /* index into answers + 1, 0 empty */
 	size_t mask, nkeys;
 	bool init;
+	/* a scalar aggregate correlated by equalities alone, decorrelated
+	 * (sql_bind.c): the inner query grouped by its keys, its columns the
+	 * keys (in the parameters' order) and the answer; loaded into the
+	 * cache at the first row, and the answer over no rows (the query run
+	 * with NULL parameters) for the values no group has */
+	struct node *grouped;
+	bool loaded, has_empty;
+	size_t empty;
 };
 
 /* A bound expression.  Evaluation writes a vector of n values to out; a

@@ -563,6 +563,14 @@ static int plan_mark(struct plan *p, bool exec)
 			need[c] = true;
 		error = mark_live(top, need, exec, 0);
 		free(need);
+		/* a decorrelated subquery's groups: keys and answer, all read */
+		struct node *g = i < p->nsubqs && p->subqs[i]->corr ? p->subqs[i]->corr->grouped : NULL;
+		if (g && error >= 0) {
+			need = xcalloc(g->ncols + 1, sizeof *need);
+			memset(need, 1, g->ncols * sizeof *need);
+			error = mark_live(g, need, exec, 0);
+			free(need);
+		}
 	}
 	return error;
 }
@@ -575,6 +583,9 @@ int plan_needs(struct plan *p)
 	int error = 0;
 	for (size_t i = 0; i <= p->nsubqs && error >= 0; i++)
 		error = push_filters(i < p->nsubqs ? p->subqs[i]->sub : p->root, 0);
+	for (size_t i = 0; i < p->nsubqs && error >= 0; i++)
+		if (p->subqs[i]->corr && p->subqs[i]->corr->grouped)
+			error = push_filters(p->subqs[i]->corr->grouped, 0);
 	for (size_t i = 0; i < p->nscans; i++)
 		p->scans[i]->live = xcalloc(p->scans[i]->ncols + 1, sizeof *p->scans[i]->live);
 	if (error < 0 || (error = plan_mark(p, true)) < 0)
