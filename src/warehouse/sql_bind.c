@@ -439,8 +439,17 @@ static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **o
 				    "Scalar subquery cannot have more than one column unless using SELECT AS STRUCT to "
 				    "build STRUCT values");
 	}
+	bool array = a->kind == A_SUBQUERY && a->name && !strcmp(a->name, "array");
+	if (array && type_is_array(n->types[0])) {
+		error = sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because nested "
+				     "arrays are not supported", type_name(n->types[0]));
+		node_free(n);
+		subq_corr_free(corr);
+		return error;
+	}
 	struct pexpr *e = px_new(a->kind == A_EXISTS ? X_EXISTS : X_SUBQUERY,
-				 a->kind == A_EXISTS ? TYPE_BOOL : n->types[0], a);
+				 a->kind == A_EXISTS ? TYPE_BOOL : array ? type_array_of(n->types[0]) : n->types[0], a);
+	e->array_form = array;
 	e->sub = n;
 	e->isconst = true;
 	take_corr(e, corr);
@@ -1107,7 +1116,7 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 	case A_SUBQUERY:
 		if ((error = bind_subquery(b, a, out)) < 0)
 			return error;
-		if ((*out)->corr)
+		if ((*out)->corr && !(*out)->array_form)
 			decorrelate_scalar(b, a, *out);
 		return 0;
 	case A_EXISTS:

@@ -361,6 +361,22 @@ static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 	}
 }
 
+/* ARRAY(SELECT ...): every row's value of the first column, in order */
+static void array_add(struct buf *array, const struct rb *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct value x = vec_get(in->cols[0], i);
+		value_array_push(array, &x);
+	}
+}
+
+/* ... pushed into v: over no rows an empty array, as BigQuery's */
+static void array_push(const struct pexpr *e, struct vec *v, const struct buf *array)
+{
+	struct value a = value_array(e->type, array->data, array->len);
+	vec_push(v, &a);
+}
+
 /* --- correlated subqueries: a run per distinct row of the arguments --- */
 
 /* Row i of the arguments' values av, or with dense of columns of rows
@@ -448,7 +464,10 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	int64_t held = st->memory_held;
 	struct subq_set set = {.init = e->kind == X_INSUB};
 	struct rb *in;
+	struct buf array = BUF_INIT;
 	int error;
+	if (e->array_form)
+		value_array_start(&array);
 	if (set.init)
 		vec_init(&set.vals, e->sub->types[0]);
 	while ((error = exec_next(e->sub, st, &in)) > 0) {
@@ -458,7 +477,9 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 			rows = 1; /* one row answers it */
 			break;
 		}
-		if (e->kind == X_SUBQUERY) {
+		if (e->array_form) {
+			array_add(&array, in);
+		} else if (e->kind == X_SUBQUERY) {
 			if (rows + in->n > 1) {
 				error = error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
 				break;
@@ -477,6 +498,8 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 		struct value v = value_bool(rows > 0);
 		if (e->kind == X_EXISTS) {
 			vec_push(&c->answers, &v);
+		} else if (e->array_form) {
+			array_push(e, &c->answers, &array);
 		} else if (e->kind == X_SUBQUERY && rows == 0) {
 			vec_push_null(&c->answers);
 		} else if (e->kind == X_INSUB) {
@@ -492,6 +515,7 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	if (set.init)
 		vec_free(&set.vals);
 	free(set.table);
+	buf_free(&array);
 	return error < 0 ? error : 0;
 }
 
@@ -867,7 +891,10 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 {
 	struct rb *in;
 	size_t rows = 0;
+	struct buf array = BUF_INIT;
 	int error;
+	if (e->array_form)
+		value_array_start(&array);
 	if (e->kind == X_INSUB) {
 		vec_init(&e->set.vals, e->sub->types[0]);
 		e->set.init = true;
@@ -884,7 +911,9 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 			rows = 1; /* one row answers it */
 			break;
 		}
-		if (e->kind == X_SUBQUERY) {
+		if (e->array_form) {
+			array_add(&array, in);
+		} else if (e->kind == X_SUBQUERY) {
 			if (rows + in->n > 1)
 				return error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
 			vec_append_rows(&e->out, in->cols[0], NULL, 1, true);
@@ -894,11 +923,15 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 		}
 		rows += in->n;
 	}
-	if (error < 0)
+	if (error < 0) {
+		buf_free(&array);
 		return error;
+	}
 	if (e->kind == X_EXISTS) {
 		struct value v = value_bool(rows > 0);
 		vec_push(&e->out, &v);
+	} else if (e->array_form) {
+		array_push(e, &e->out, &array);
 	} else if (e->kind == X_SUBQUERY && rows == 0) {
 		vec_push_null(&e->out);
 	}

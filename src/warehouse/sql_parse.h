@@ -21,7 +21,7 @@ enum ast_kind {
 	A_LIKE,    /* args: x, pattern; negated */
 	A_ISNULL,  /* args: x; negated; name = "NULL", "TRUE" or "FALSE" */
 	A_EXTRACT, /* name = part, args[0] */
-	A_SUBQUERY, /* (SELECT ...) as a value: sub */
+	A_SUBQUERY, /* (SELECT ...) as a value: sub; name "array" for ARRAY(SELECT ...) */
 	A_EXISTS,  /* EXISTS (SELECT ...): sub */
 };
 

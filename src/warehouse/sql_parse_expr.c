@@ -348,6 +348,20 @@ static struct ast *parse_primary(struct parser *p, int *error)
 				goto fail;
 			return a;
 		}
+		if (is_kw(t, "ARRAY") && is_op(peek2(p), "(")) {
+			/* ARRAY(SELECT ...): the rows' values as an array */
+			p->pos += 2;
+			a = node(A_SUBQUERY, t);
+			a->name = xstrdup("array");
+			if (!is_kw(peek(p), "SELECT") && !is_kw(peek(p), "WITH")) {
+				*error = parse_expected(p, "keyword SELECT");
+				goto fail;
+			}
+			if (!(a->sub = parse_select(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			grow(&a->height, a->sub->height);
+			return a;
+		}
 		if (is_kw(t, "ARRAY") && is_op(peek2(p), "[")) {
 			p->pos++;
 			a = node(A_CALL, t);

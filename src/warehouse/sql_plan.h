@@ -76,6 +76,7 @@ struct pexpr {
 	bool negated, safe, has_operand, has_else, isconst;
 	bool winref;            /* X_COL naming window col until the window node is placed */
 	bool exists_form;       /* X_INSUB made of an EXISTS (a semi join): NULL is FALSE */
+	bool array_form;        /* X_SUBQUERY of ARRAY(SELECT ...): every row's value, an ARRAY */
 	int line, pos;          /* where it was written, for runtime errors */
 	struct vec out;
 	bool out_init;
