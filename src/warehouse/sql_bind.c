@@ -181,6 +181,12 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		agg_clear(&g);
 		return error;
 	}
+	if (g.distinct && g.arg && type_is_array(g.arg->type)) {
+		error = sql_error_at(b->src, a->line, a->col, "Aggregate functions with DISTINCT cannot be used with "
+				     "arguments of type %s", type_name(g.arg->type));
+		agg_clear(&g);
+		return error;
+	}
 	if (type_is_array(g.type)) {
 		error = sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because nested "
 				     "arrays are not supported", type_name(g.type));
@@ -262,9 +268,10 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 			resolve_coerce(b, &x, TYPE_INT64);
 		w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
 		w->part[w->npart++] = x;
-		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON)
+		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON || type_is_array(x->type))
 			return sql_error_at(b->src, ov->part[i]->line, ov->part[i]->col,
-					    "Partitioning by expressions of type %s is not allowed", type_name(x->type));
+					    "Partitioning by expressions of type %s is not allowed",
+					    type_is_array(x->type) ? "ARRAY" : type_name(x->type));
 	}
 	w->order = xcalloc(ov->norder + 1, sizeof *w->order);
 	w->desc = xcalloc(ov->norder + 1, sizeof *w->desc);
@@ -276,9 +283,10 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		w->norder++;
 		if (w->order[i]->type == TYPE_NULL)
 			resolve_coerce(b, &w->order[i], TYPE_INT64);
-		if (w->order[i]->type == TYPE_JSON)
+		if (w->order[i]->type == TYPE_JSON || type_is_array(w->order[i]->type))
 			return sql_error_at(b->src, o->expr->line, o->expr->col,
-					    "Ordering by expressions of type JSON is not allowed");
+					    "Ordering by expressions of type %s is not allowed",
+					    type_is_array(w->order[i]->type) ? "ARRAY" : "JSON");
 		w->desc[i] = o->desc;
 		w->nulls_first[i] = o->nulls ? o->nulls == 1 : !o->desc;
 	}

@@ -178,9 +178,15 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 			types[c] = t;
 		}
 	}
-	for (size_t c = 0; c < ncols; c++)
+	for (size_t c = 0; c < ncols; c++) {
 		if (types[c] == TYPE_NULL)
 			types[c] = TYPE_INT64;
+		if (type_is_array(types[c]) && (sel->setop != SET_UNION || sel->union_distinct)) {
+			error = sql_error_at(b->src, sel->line, sel->col, "Column %zu in %s has type that does not support set "
+					     "operation comparisons: %s", c + 1, opname, type_name(types[c]));
+			goto done;
+		}
+	}
 	/* cast each arm to the common types where it differs */
 	for (size_t i = 0; i < narms; i++) {
 		bool same = true;
