@@ -5,7 +5,10 @@
  *   sql_plan.c     the SELECT: select list, GROUP BY, HAVING, windows,
  *                  ORDER BY, QUALIFY, DISTINCT, LIMIT, set operations;
  *                  sql_plan_select and sql_plan_free
- *   sql_from.c     the FROM clause: tables, WITH names, subqueries, joins
+ *   sql_from.c     the FROM clause: tables, WITH names, subqueries, joins,
+ *                  UNNEST
+ *   sql_struct.c   STRUCT values in the select list, taken apart into
+ *                  columns
  *   sql_joinorder.c  chains of inner and comma joins with the WHERE: the
  *                  order of the joins, their keys, the filters' places
  *   sql_prune.c    prunes from the WHERE, partitions and blocks, filter
