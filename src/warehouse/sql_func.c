@@ -322,7 +322,7 @@ static int row_substr(struct pexpr *e, const struct value *a, struct value *out,
 static enum type check_concat(struct pexpr *e)
 {
 	for (size_t i = 0; i < e->nargs; i++)
-		if (T(i) == TYPE_BYTES || T(i) == TYPE_JSON)
+		if (T(i) == TYPE_BYTES || T(i) == TYPE_JSON || type_is_array(T(i)))
 			return NOSIG;
 	return TYPE_STRING;
 }
@@ -574,6 +574,8 @@ static int row_sqrt(struct pexpr *e, const struct value *a, struct value *out, s
 
 static enum type check_same2(struct pexpr *e)
 {
+	if (type_is_array(T(0)) || type_is_array(T(1)))
+		return NOSIG; /* NULLIF compares */
 	if (T(0) == TYPE_NULL)
 		return T(1);
 	if (T(1) == TYPE_NULL || T(0) == T(1))
@@ -597,6 +599,8 @@ static enum type check_greatest(struct pexpr *e)
 {
 	enum type t = TYPE_NULL;
 	for (size_t i = 0; i < e->nargs; i++) {
+		if (type_is_array(T(i)))
+			return NOSIG;
 		if (T(i) == TYPE_NULL || T(i) == t)
 			continue;
 		if (t == TYPE_NULL)
@@ -1085,7 +1089,38 @@ static int row_array_at(struct pexpr *e, const struct value *a, struct value *ou
 			     k < 0 ? "underflow" : "overflow");
 }
 
-static enum type check_array_length(struct pexpr *e) { return type_is_array(T(0)) ? TYPE_INT64 : NOSIG; }
+static enum type check_array_length(struct pexpr *e)
+{
+	return type_is_array(T(0)) || T(0) == TYPE_NULL ? TYPE_INT64 : NOSIG;
+}
+
+/* x IN UNNEST(array): as x IN (its elements), where UNNEST(NULL) has none */
+static enum type check_in_unnest(struct pexpr *e)
+{
+	if (!type_is_array(T(1)) && T(1) != TYPE_NULL)
+		return NOSIG;
+	enum type t = type_is_array(T(1)) ? type_elem(T(1)) : T(0);
+	return T(0) == TYPE_NULL || T(0) == t || (type_is_numeric(T(0)) && type_is_numeric(t)) ? TYPE_BOOL : NOSIG;
+}
+
+static int row_in_unnest(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	size_t at = 0;
+	struct value x;
+	bool unknown = false;
+	while (value_array_next(&a[1], &at, &x)) {
+		int c = value_compare(&a[0], &x);
+		if (c == 0) {
+			*out = value_bool(true);
+			return 0;
+		}
+		/* NULL on either side is unknown; NaN is only unequal */
+		unknown = unknown || (c == CMP_UNKNOWN && (x.is_null || a[0].is_null || a[0].type == TYPE_NULL));
+	}
+	*out = unknown ? value_null(TYPE_BOOL) : value_bool(false);
+	return 0;
+}
 
 static int row_array_length(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
 {
@@ -1263,6 +1298,7 @@ static const struct sql_func funcs[] = {
 	/* arrays written out, [x, y, ...], and element access, x[OFFSET(i)]:
 	 * the parser's names, which no one can call by name */
 	{"[ARRAY]", FN_SCALAR, 0, INT_MAX, -1, true, check_array_literal, row_array_literal, 0, 0},
+	{"[IN UNNEST]", FN_SCALAR, 2, 2, -1, true, check_in_unnest, row_in_unnest, 0, 0},
 	{"[OFFSET]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
 	{"[ORDINAL]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
 	{"[SAFE_OFFSET]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
@@ -1308,9 +1344,12 @@ int sql_func_signature_error(const struct pexpr *e, const char *src)
 			buf_puts(&b, ", ");
 		buf_puts(&b, e->args[i]->type == TYPE_NULL ? "INT64" : type_name(e->args[i]->type));
 	}
+	/* the parser's names, [OFFSET] and the like, are operators */
+	const char *name = e->fn->name;
+	bool op = name[0] == '[';
 	int rc = sql_error_at(src, e->line, e->pos,
-			      "No matching signature for function %s for argument types: %s",
-			      e->fn->name, buf_cstr(&b));
+			      "No matching signature for %s %.*s for argument types: %s", op ? "operator" : "function",
+			      (int)(op ? strlen(name) - 2 : strlen(name)), name + op, buf_cstr(&b));
 	buf_free(&b);
 	return rc;
 }

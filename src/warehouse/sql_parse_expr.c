@@ -637,6 +637,24 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 			goto fail;
 		add_arg(a, hi);
 	} else if (accept_kw(p, "IN")) {
+		if (accept_kw(p, "UNNEST")) {
+			/* x [NOT] IN UNNEST(array): a call, NOT around it */
+			struct ast *arr;
+			a = node(A_CALL, t);
+			a->name = xstrdup("[in unnest]");
+			add_arg(a, l);
+			if ((*error = parse_expect_op(p, "(")) < 0 || !(arr = parse_expr(p, error)))
+				goto fail;
+			add_arg(a, arr);
+			if ((*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			if (!neg)
+				return a;
+			struct ast *n = node(A_UNARY, t);
+			n->op = xstrdup("NOT");
+			add_arg(n, a);
+			return n;
+		}
 		a = node(A_IN, t);
 		add_arg(a, l);
 		if ((*error = parse_expect_op(p, "(")) < 0)
