@@ -707,6 +707,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		if (type_is_array(n->types[i])) {
 			error = sql_error_at(b.src, sel->line, sel->col, "Column %s of type %s cannot be used in SELECT DISTINCT",
 					     n->names[i], type_name(n->types[i]));
+			free(keys);
 			goto done;
 		}
 	if (sel->distinct)
