@@ -305,6 +305,11 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	for (size_t k = 0; k < ag->norder; k++)
 		if ((error = exec_eval(ag->order[k], in, &kv[k])) < 0)
 			return error;
+	/* what each kept value takes (held_value), strings' bytes added per value */
+	uint64_t per_value = type_width(v->type) + 1 + sizeof *r->cgroup;
+	bool strings = type_is_string(v->type);
+	for (size_t k = 0; k < ag->norder; k++)
+		per_value += type_width(kv[k]->type) + 1;
 	for (size_t i = 0; i < in->n; i++) {
 		size_t at = i * sv;
 		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
@@ -314,11 +319,12 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 			continue;
 		uint32_t one = (uint32_t)at;
 		vec_append_rows(&r->cvals, v, &one, 1, true);
-		*kept += held_value(v, at) + sizeof *r->cgroup;
+		*kept += per_value + (strings && !v->nulls[at] ? v->str[at].len : 0);
 		for (size_t k = 0; k < ag->norder; k++) {
 			one = (uint32_t)(i * STRIDE(ag->order[k]));
 			vec_append_rows(&r->ckeys[k], kv[k], &one, 1, true);
-			*kept += held_value(kv[k], one);
+			if (type_is_string(kv[k]->type) && !kv[k]->nulls[one])
+				*kept += kv[k]->str[one].len;
 		}
 		r->cgroup = xrealloc(r->cgroup, (r->ccount + 1) * sizeof *r->cgroup);
 		r->cgroup[r->ccount++] = gid[i];
