@@ -739,8 +739,8 @@ static int unnest_add(struct parser *p, struct sql_token *at, struct ast ***v, s
 {
 	if (*n >= UNNEST_MAX) {
 		ast_free(a);
-		return sql_error_at(p->src, at->line, at->col, "UNNEST of more than %d elements: pipe has no ARRAY "
-				    "type and writes the elements out as rows; read them from a table", UNNEST_MAX);
+		return sql_error_at(p->src, at->line, at->col, "UNNEST of GENERATE_DATE_ARRAY of more than %d days: it is "
+				    "written out as rows; read the days from a table", UNNEST_MAX);
 	}
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = a;
@@ -938,10 +938,11 @@ static struct from *parse_unnest(struct parser *p, int *error)
 		if (!accept_op(p, "]")) {
 			do {
 				struct ast *e = parse_expr(p, error);
-				if (!e || (*error = unnest_add(p, at, &v, &n, e)) < 0)
+				if (!e)
 					goto fail;
-				grow(&f->height, e->height + 1);
-				if (!constant_ast(e)) {
+				/* past UNNEST_MAX constants, or one that is not: a value */
+				if (n == UNNEST_MAX || !constant_ast(e)) {
+					ast_free(e);
 					for (size_t i = 0; i < n; i++)
 						ast_free(v[i]);
 					free(v);
@@ -950,6 +951,9 @@ static struct from *parse_unnest(struct parser *p, int *error)
 					p->pos = start;
 					return parse_unnest_value(p, f, error);
 				}
+				if ((*error = unnest_add(p, at, &v, &n, e)) < 0)
+					goto fail;
+				grow(&f->height, e->height + 1);
 			} while (accept_op(p, ","));
 			if ((*error = parse_expect_op(p, "]")) < 0)
 				goto fail;
