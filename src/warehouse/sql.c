@@ -30,9 +30,10 @@ struct sql_result {
 	bool dry_run;
 };
 
-static void result_add_rows(struct sql_result *r, const struct rb *in, size_t *cap)
+static int result_add_rows(struct sql_result *r, const struct rb *in, size_t *cap)
 {
 	struct buf b = BUF_INIT;
+	int error = 0;
 	if (r->nrows + in->n > *cap) {
 		while (r->nrows + in->n > *cap)
 			*cap = *cap ? *cap * 2 : 64;
@@ -47,12 +48,17 @@ static void result_add_rows(struct sql_result *r, const struct rb *in, size_t *c
 				continue;
 			}
 			buf_clear(&b);
+			/* NULL elements may live in a query, not in its result */
+			if (type_is_array(v.type) && value_array_has_null(&v) && error == 0)
+				error = error_setcode(PIPE_EUSAGE, "Array cannot have a null element; error in writing field %s",
+						      r->names[c]);
 			value_format(&v, &b);
 			*cell = xstrdup(buf_cstr(&b));
 		}
 	}
 	r->nrows += in->n;
 	buf_free(&b);
+	return error;
 }
 
 /* --- CREATE TABLE: the partitioning expression --- */
@@ -353,7 +359,8 @@ static int run_select(struct run *r)
 			return error;
 		if (error == 0)
 			break;
-		result_add_rows(r->res, in, &cap);
+		if ((error = result_add_rows(r->res, in, &cap)) < 0)
+			return error;
 	}
 	r->res->stats.rows = (int64_t)r->res->nrows;
 	return 0;
@@ -988,6 +995,7 @@ static void collect_from(const struct from *f, const struct cte_names *ctes, str
 		collect_from(f->right, ctes, out);
 		collect_ast(f->on, ctes, out);
 		return;
+	case F_UNNEST: collect_ast(f->array, ctes, out); return;
 	}
 }
 

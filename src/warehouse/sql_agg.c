@@ -91,6 +91,7 @@ struct agg_state {
 	uint64_t *rowhash;
 	struct mat_state out;
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
+	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
 };
 
 /* What a value of v takes held: its slot, its NULL flag, a string's bytes. */
@@ -288,7 +289,7 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 /* --- STRING_AGG and ARRAY_AGG: the values kept, ordered at the end --- */
 
 static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v, size_t sv,
-		       const struct rb *in)
+		       const struct rb *in, uint64_t *kept)
 {
 	const struct vec *kv[64];
 	int error;
@@ -296,7 +297,7 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 		return error_setcode(PIPE_EUSAGE, "%s: too many ORDER BY keys (at most 64)",
 				     ag->kind == AG_STRING_AGG ? "STRING_AGG" : "ARRAY_AGG");
 	if (!r->ckeys) {
-		vec_init(&r->cvals, ag->type);
+		vec_init(&r->cvals, ag->kind == AG_ARRAY ? type_elem(ag->type) : ag->type);
 		r->ckeys = xcalloc(ag->norder + 1, sizeof *r->ckeys);
 		for (size_t k = 0; k < ag->norder; k++)
 			vec_init(&r->ckeys[k], ag->order[k]->type == TYPE_NULL ? TYPE_INT64 : ag->order[k]->type);
@@ -304,6 +305,11 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	for (size_t k = 0; k < ag->norder; k++)
 		if ((error = exec_eval(ag->order[k], in, &kv[k])) < 0)
 			return error;
+	/* what each kept value takes (held_value), strings' bytes added per value */
+	uint64_t per_value = type_width(v->type) + 1 + sizeof *r->cgroup;
+	bool strings = type_is_string(v->type);
+	for (size_t k = 0; k < ag->norder; k++)
+		per_value += type_width(kv[k]->type) + 1;
 	for (size_t i = 0; i < in->n; i++) {
 		size_t at = i * sv;
 		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
@@ -313,9 +319,12 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 			continue;
 		uint32_t one = (uint32_t)at;
 		vec_append_rows(&r->cvals, v, &one, 1, true);
+		*kept += per_value + (strings && !v->nulls[at] ? v->str[at].len : 0);
 		for (size_t k = 0; k < ag->norder; k++) {
 			one = (uint32_t)(i * STRIDE(ag->order[k]));
 			vec_append_rows(&r->ckeys[k], kv[k], &one, 1, true);
+			if (type_is_string(kv[k]->type) && !kv[k]->nulls[one])
+				*kept += kv[k]->str[one].len;
 		}
 		r->cgroup = xrealloc(r->cgroup, (r->ccount + 1) * sizeof *r->cgroup);
 		r->cgroup[r->ccount++] = gid[i];
@@ -351,7 +360,8 @@ static int collect_cmp(const void *pa, const void *pb, void *ctx)
 }
 
 /* Each group's values in order, at most LIMIT of them: joined by the
- * separator, or the one ARRAY_AGG(...)[OFFSET(k)] takes. */
+ * separator, an ARRAY of them, or the one ARRAY_AGG(...)[OFFSET(k)]
+ * takes. */
 static int collect_result(const struct agg *ag, const struct agg_run *r, size_t ngroups, struct vec *out)
 {
 	uint32_t *idx = xcalloc(r->ccount + 1, sizeof *idx);
@@ -382,14 +392,21 @@ static int collect_result(const struct agg *ag, const struct agg_run *r, size_t 
 			}
 			x = value_string(b.data ? b.data : "", b.len);
 			x.type = ag->type;
-		} else if (ag->kind == AG_ARRAY_PICK && n) {
-			for (size_t k = 0; k < n; k++)
+		} else if (ag->kind != AG_STRING_AGG && n) {
+			for (size_t k = 0; k < n && !ag->nulls_ok; k++)
 				if (r->cvals.nulls[idx[at + k]]) {
 					error = error_setcode(PIPE_EUSAGE, "Array cannot have a null element; error in writing "
 							      "field (write ARRAY_AGG(x IGNORE NULLS ...))");
 					goto done;
 				}
-			if (ag->pick >= 0 && (size_t)ag->pick < n)
+			if (ag->kind == AG_ARRAY) {
+				value_array_start(&b);
+				for (size_t k = 0; k < n; k++) {
+					struct value e = vec_get(&r->cvals, idx[at + k]);
+					value_array_push(&b, &e);
+				}
+				x = value_array(ag->type, b.data, b.len);
+			} else if (ag->pick >= 0 && (size_t)ag->pick < n)
 				x = vec_get(&r->cvals, idx[at + (size_t)ag->pick]);
 			else if (!ag->pick_safe) {
 				error = error_setcode(PIPE_EUSAGE, "Array index %lld is out of bounds (overflow)",
@@ -430,8 +447,8 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	if ((error = exec_eval(ag->arg, in, &v)) < 0)
 		return error;
 	size_t sv = STRIDE(ag->arg);
-	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK)
-		return collect_add(ag, r, gid, v, sv, in);
+	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
+		return collect_add(ag, r, gid, v, sv, in, &s->kept);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
 		return 0;
 	for (size_t i = 0; i < rows; i++) {
@@ -605,6 +622,9 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 		if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
 			return error;
 		s->reserved = s->held;
+		if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
+			return error;
+		s->kept_reserved = s->kept;
 	}
 	/* the results, one vec per aggregate */
 	struct mat_state *m = &s->out;
@@ -622,7 +642,7 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			memset(&r->best, 0, sizeof r->best);
 			continue;
 		}
-		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK) {
+		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY) {
 			if ((error = collect_result(ag, r, s->ngroups, v)) < 0)
 				return error;
 			continue;

@@ -79,23 +79,16 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b)
 	return true;
 }
 
-/* An aggregate's own ORDER BY, LIMIT and IGNORE NULLS, and a subscript,
- * where they belong: STRING_AGG and ARRAY_AGG, and ARRAY_AGG(...)[k]
- * (pipe has no ARRAY type, but takes the element of one). */
+/* An aggregate's own ORDER BY, LIMIT and IGNORE NULLS where they belong:
+ * STRING_AGG and ARRAY_AGG; ARRAY_AGG(...)[k] takes its element as it
+ * aggregates. */
 static int check_agg_extras(struct binder *b, const struct ast *a)
 {
 	const struct sql_func *fn = sql_func_find(a->name);
 	bool ordered = fn && (fn->kind & FN_ORDERED) && !a->over;
-	bool array = fn && !strcmp(fn->name, "ARRAY_AGG");
 	if (!ordered && (a->nagg_order || a->has_limit || a->ignore_nulls))
 		return sql_error_at(b->src, a->line, a->col, "ORDER BY, LIMIT and IGNORE NULLS in a call are supported "
 				    "in STRING_AGG and ARRAY_AGG only");
-	if (a->has_pick && !array)
-		return sql_error_at(b->src, a->line, a->col, "Element access is supported on ARRAY_AGG(...) only: "
-				    "pipe has no ARRAY type");
-	if (array && !a->has_pick)
-		return sql_error_at(b->src, a->line, a->col, "ARRAY_AGG is supported as ARRAY_AGG(...)[OFFSET(n)] "
-				    "only: pipe has no ARRAY type");
 	if (a->distinct && a->nagg_order && (a->nagg_order != 1 || !bind_ast_equal(a->agg_order[0].expr, a->args[0])))
 		return sql_error_at(b->src, a->line, a->col, "An aggregate function that has both DISTINCT and ORDER BY "
 				    "arguments can only ORDER BY expressions that are arguments to the function");
@@ -111,6 +104,7 @@ static int bind_agg_order(struct binder *b, const struct ast *a, struct agg *g)
 	g->pick = a->pick;
 	g->pick_safe = a->pick_safe;
 	g->ignore_nulls = a->ignore_nulls;
+	g->nulls_ok = a->struct_field;
 	if (g->kind == AG_STRING_AGG) {
 		struct pexpr *sep = NULL;
 		if (a->nargs < 2) {
@@ -187,10 +181,26 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		agg_clear(&g);
 		return error;
 	}
-	/* STRING_AGG and ARRAY_AGG keep values of their result's type */
+	if (g.distinct && g.arg && type_is_array(g.arg->type)) {
+		error = sql_error_at(b->src, a->line, a->col, "Aggregate functions with DISTINCT cannot be used with "
+				     "arguments of type %s", type_name(g.arg->type));
+		agg_clear(&g);
+		return error;
+	}
+	if (type_is_array(g.type)) {
+		error = sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because nested "
+				     "arrays are not supported", type_name(g.type));
+		agg_clear(&g);
+		return error;
+	}
+	/* STRING_AGG and ARRAY_AGG keep values of their result's (element) type */
 	if ((g.kind == AG_STRING_AGG || g.kind == AG_ARRAY_PICK) && (error = resolve_coerce(b, &g.arg, g.type)) < 0) {
 		agg_clear(&g);
 		return error;
+	}
+	if (g.kind == AG_ARRAY_PICK && !a->has_pick) {
+		g.kind = AG_ARRAY;
+		g.type = type_array_of(g.type);
 	}
 	b->aggs = xrealloc(b->aggs, (b->naggs + 1) * sizeof *b->aggs);
 	b->aggs[b->naggs] = g;
@@ -258,9 +268,10 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 			resolve_coerce(b, &x, TYPE_INT64);
 		w->part = xrealloc(w->part, (w->npart + 1) * sizeof *w->part);
 		w->part[w->npart++] = x;
-		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON)
+		if (x->type == TYPE_FLOAT64 || x->type == TYPE_JSON || type_is_array(x->type))
 			return sql_error_at(b->src, ov->part[i]->line, ov->part[i]->col,
-					    "Partitioning by expressions of type %s is not allowed", type_name(x->type));
+					    "Partitioning by expressions of type %s is not allowed",
+					    type_is_array(x->type) ? "ARRAY" : type_name(x->type));
 	}
 	w->order = xcalloc(ov->norder + 1, sizeof *w->order);
 	w->desc = xcalloc(ov->norder + 1, sizeof *w->desc);
@@ -272,9 +283,10 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		w->norder++;
 		if (w->order[i]->type == TYPE_NULL)
 			resolve_coerce(b, &w->order[i], TYPE_INT64);
-		if (w->order[i]->type == TYPE_JSON)
+		if (w->order[i]->type == TYPE_JSON || type_is_array(w->order[i]->type))
 			return sql_error_at(b->src, o->expr->line, o->expr->col,
-					    "Ordering by expressions of type JSON is not allowed");
+					    "Ordering by expressions of type %s is not allowed",
+					    type_is_array(w->order[i]->type) ? "ARRAY" : "JSON");
 		w->desc[i] = o->desc;
 		w->nulls_first[i] = o->nulls ? o->nulls == 1 : !o->desc;
 	}
@@ -435,8 +447,17 @@ static int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **o
 				    "Scalar subquery cannot have more than one column unless using SELECT AS STRUCT to "
 				    "build STRUCT values");
 	}
+	bool array = a->kind == A_SUBQUERY && a->name && !strcmp(a->name, "array");
+	if (array && type_is_array(n->types[0])) {
+		error = sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because nested "
+				     "arrays are not supported", type_name(n->types[0]));
+		node_free(n);
+		subq_corr_free(corr);
+		return error;
+	}
 	struct pexpr *e = px_new(a->kind == A_EXISTS ? X_EXISTS : X_SUBQUERY,
-				 a->kind == A_EXISTS ? TYPE_BOOL : n->types[0], a);
+				 a->kind == A_EXISTS ? TYPE_BOOL : array ? type_array_of(n->types[0]) : n->types[0], a);
+	e->array_form = array;
 	e->sub = n;
 	e->isconst = true;
 	take_corr(e, corr);
@@ -652,6 +673,104 @@ keep:
 	return 0;
 }
 
+/* --- a scalar aggregate decorrelated into one GROUP BY --- */
+
+/* (SELECT agg FROM ... WHERE inner_1 = outer_1 AND ... AND rest), its
+ * parameters each compared by = with an inner expression and named
+ * nowhere else, has for every outer value the answer of one group of
+ * SELECT inner_1, ..., agg FROM ... WHERE rest GROUP BY inner_1, ...: run
+ * once, where the correlated form runs once per distinct outer value.  A
+ * value no group has gets the answer over no rows (COUNT's 0, SUM's
+ * NULL), the correlated query run once with NULL parameters.  Planned
+ * correlated first, which tells the outer columns apart; the grouped plan
+ * is kept beside it (corr->grouped) when it plans without the query
+ * around and its keys have the parameters' types. */
+static void decorrelate_scalar(struct binder *b, const struct ast *a, struct pexpr *e)
+{
+	struct plan *p = b->plan;
+	const struct select *sel = a->sub;
+	struct subq_corr *c = e->corr;
+	struct ast **conj = NULL, *rest = NULL, **made = NULL;
+	struct ast **keys = xcalloc(c->nparams + 1, sizeof *keys);
+	size_t nconj = 0, nmade = 0, nkeys = 0;
+	if (sel->narms || sel->nctes || !sel->from || !sel->where || sel->ngroup || sel->having || sel->qualify ||
+	    sel->limit >= 0 || sel->distinct || sel->as_value || sel->nitems != 1 || !sel->items[0].expr ||
+	    !bind_has_agg(sel->items[0].expr))
+		goto done;
+	conjuncts(sel->where, &conj, &nconj);
+	for (size_t i = 0; i < nconj; i++) {
+		struct ast *cj = conj[i];
+		bool key = false;
+		for (int side = 0; side < 2 && !key && is_binary(cj, "="); side++) {
+			const struct ast *o = cj->args[1 - side];
+			if (o->kind != A_COLUMN || names_outer(cj->args[side], c))
+				continue;
+			for (size_t k = 0; k < c->nparams && !key; k++)
+				if (!keys[k] && bind_ast_equal(o, c->refs[k])) {
+					keys[k] = cj->args[side];
+					nkeys++;
+					key = true;
+				}
+		}
+		if (key)
+			continue;
+		if (names_outer(cj, c))
+			goto done;
+		if (!rest) {
+			rest = cj;
+			continue;
+		}
+		struct ast *and = xcalloc(1, sizeof *and);
+		and->kind = A_BINARY;
+		and->op = xstrdup("AND");
+		and->line = cj->line;
+		and->col = cj->col;
+		and->args = xcalloc(2, sizeof *and->args);
+		and->args[0] = rest;
+		and->args[1] = cj;
+		and->nargs = 2;
+		made = xrealloc(made, (nmade + 1) * sizeof *made);
+		made[nmade++] = rest = and;
+	}
+	if (nkeys != c->nparams)
+		goto done;
+	struct select_item *items = xcalloc(nkeys + 2, sizeof *items);
+	for (size_t k = 0; k < nkeys; k++)
+		items[k] = (struct select_item){.expr = keys[k], .line = keys[k]->line, .col = keys[k]->col};
+	items[nkeys] = sel->items[0];
+	items[nkeys].alias = NULL;
+	struct select grouped = *sel;
+	grouped.items = items;
+	grouped.nitems = nkeys + 1;
+	grouped.where = rest;
+	grouped.group = keys;
+	grouped.ngroup = nkeys;
+	struct binder sub = {.src = b->src, .root = b->root, .plan = p, .ctes = b->ctes};
+	struct node *g = NULL;
+	size_t nout, nscans = p->nscans, nsubqs = p->nsubqs;
+	bool fits = plan_select(&sub, &grouped, &g, &nout) >= 0 && nout == nkeys + 1 && g->types[nkeys] == e->type;
+	for (size_t k = 0; fits && k < nkeys; k++)
+		fits = g->types[k] == e->args[k]->type;
+	free(items);
+	if (!fits) {
+		/* not a fit after all: the correlated form alone */
+		error_clear();
+		node_free(g);
+		plan_forget(p, nscans, nsubqs, p->nscans, p->nsubqs);
+		goto done;
+	}
+	c->grouped = g;
+done:
+	for (size_t i = 0; i < nmade; i++) {
+		free(made[i]->op);
+		free(made[i]->args);
+		free(made[i]);
+	}
+	free(made);
+	free(conj);
+	free(keys);
+}
+
 /* --- binding --- */
 
 static int bind_args(struct binder *b, const struct ast *a, struct pexpr *e)
@@ -707,6 +826,25 @@ static int bind_part(struct binder *b, const struct ast *a, struct pexpr **out)
 	return 0;
 }
 
+/* [x, y, ...]: the elements' common type, as BigQuery's (INT64 for []) */
+static int bind_array_literal(struct binder *b, const struct ast *a, struct pexpr *e)
+{
+	enum type elem = TYPE_INT64;
+	int error;
+	if (e->nargs && (error = resolve_unify(b, a, "ARRAY", e->args, e->nargs, &elem)) < 0)
+		return error;
+	if (elem == TYPE_NULL)
+		elem = TYPE_INT64;
+	if (type_is_array(elem))
+		return sql_error_at(b->src, a->line, a->col, "Cannot construct array with element type %s because "
+				    "nested arrays are not supported", type_name(elem));
+	for (size_t i = 0; i < e->nargs; i++)
+		if ((error = resolve_coerce(b, &e->args[i], elem)) < 0)
+			return error;
+	e->type = type_array_of(elem);
+	return 0;
+}
+
 static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	int error = 0;
@@ -754,11 +892,19 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 			goto fail;
 		px_add(e, x);
 	}
+	if (strcmp(fn->name, "[ARRAY]") == 0 && (error = bind_array_literal(b, a, e)) < 0)
+		goto fail;
 	e->type = fn->check(e);
 	if (e->type == TYPE_COUNT) {
 		error = sql_func_signature_error(e, b->src);
 		goto fail;
 	}
+	/* no array is compared, grouped or ordered: a NULL literal index is
+	 * an INT64 */
+	if (type_is_array(e->type) || (e->nargs && type_is_array(e->args[0]->type)))
+		for (size_t i = 0; i < e->nargs; i++)
+			if (e->args[i]->type == TYPE_NULL)
+				e->args[i]->type = i || !type_is_array(e->type) ? TYPE_INT64 : type_elem(e->type);
 	/* a NULL literal argument takes a type the function accepts */
 	for (size_t i = 0; i < e->nargs; i++)
 		if (e->args[i]->type == TYPE_NULL)
@@ -976,7 +1122,11 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return error;
 	}
 	case A_SUBQUERY:
-		return bind_subquery(b, a, out);
+		if ((error = bind_subquery(b, a, out)) < 0)
+			return error;
+		if ((*out)->corr && !(*out)->array_form)
+			decorrelate_scalar(b, a, *out);
+		return 0;
 	case A_EXISTS:
 		return bind_exists(b, a, out);
 	case A_IN: {

@@ -361,13 +361,31 @@ static void eval_insub(struct pexpr *e, const struct vec *a, size_t n)
 	}
 }
 
+/* ARRAY(SELECT ...): every row's value of the first column, in order */
+static void array_add(struct buf *array, const struct rb *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct value x = vec_get(in->cols[0], i);
+		value_array_push(array, &x);
+	}
+}
+
+/* ... pushed into v: over no rows an empty array, as BigQuery's */
+static void array_push(const struct pexpr *e, struct vec *v, const struct buf *array)
+{
+	struct value a = value_array(e->type, array->data, array->len);
+	vec_push(v, &a);
+}
+
 /* --- correlated subqueries: a run per distinct row of the arguments --- */
 
-static uint64_t corr_hash(const struct pexpr *e, const struct vec *const *av, size_t i)
+/* Row i of the arguments' values av, or with dense of columns of rows
+ * (a decorrelated subquery's groups). */
+static uint64_t corr_hash(const struct pexpr *e, const struct vec *const *av, size_t i, bool dense)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u;
 	for (size_t k = 0; k < e->nargs; k++)
-		h = (h ^ vec_hash(av[k], i * STRIDE(e->args[k]))) * 0x100000001b3u;
+		h = (h ^ vec_hash(av[k], dense ? i : i * STRIDE(e->args[k]))) * 0x100000001b3u;
 	return h;
 }
 
@@ -388,14 +406,14 @@ static long corr_find(const struct pexpr *e, const struct vec *const *av, size_t
 }
 
 /* Caches the last answer under row i of the arguments. */
-static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h)
+static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, uint64_t h, bool dense)
 {
 	struct subq_corr *c = e->corr;
 	size_t j = c->answers.count - 1, p;
 	c->hashes = xrealloc(c->hashes, (j + 1) * sizeof *c->hashes);
 	c->hashes[j] = h;
 	for (size_t k = 0; k < e->nargs; k++) {
-		uint32_t row = (uint32_t)(i * STRIDE(e->args[k]));
+		uint32_t row = (uint32_t)(dense ? i : i * STRIDE(e->args[k]));
 		vec_append_rows(&c->keys[k], av[k], &row, 1, true);
 	}
 	if (!c->table || (j + 1) * 2 > c->mask) {
@@ -414,8 +432,22 @@ static void corr_keep(struct pexpr *e, const struct vec *const *av, size_t i, ui
 	c->table[p] = (uint32_t)j + 1;
 }
 
+/* What the cache holds for answer j: its keys, the answer, its hash and
+ * its slots in the table (half full at most). */
+static uint64_t corr_bytes(const struct pexpr *e, size_t j)
+{
+	const struct subq_corr *c = e->corr;
+	uint64_t bytes = sizeof *c->hashes + 2 * sizeof *c->table;
+	for (size_t k = 0; k <= e->nargs; k++) {
+		const struct vec *v = k < e->nargs ? &c->keys[k] : &c->answers;
+		bytes += type_width(v->type) + 1 + (type_is_string(v->type) && !v->nulls[j] ? v->str[j].len : 0);
+	}
+	return bytes;
+}
+
 /* Runs e's subquery with the parameters of row i and appends its answer:
- * for IN, whether row i's operand is in its rows. */
+ * for IN, whether row i's operand is in its rows.  av NULL: with NULL
+ * parameters (a scalar subquery's answer over no rows, see corr_load). */
 static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 {
 	struct subq_corr *c = e->corr;
@@ -424,12 +456,18 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	for (size_t k = 0; k < c->nparams; k++) {
 		uint32_t row = (uint32_t)(i * STRIDE(e->args[first + k]));
 		vec_reset(&c->vals[k]);
-		vec_append_rows(&c->vals[k], av[first + k], &row, 1, false);
+		if (av)
+			vec_append_rows(&c->vals[k], av[first + k], &row, 1, false);
+		else
+			vec_push_null(&c->vals[k]);
 	}
 	int64_t held = st->memory_held;
 	struct subq_set set = {.init = e->kind == X_INSUB};
 	struct rb *in;
+	struct buf array = BUF_INIT;
 	int error;
+	if (e->array_form)
+		value_array_start(&array);
 	if (set.init)
 		vec_init(&set.vals, e->sub->types[0]);
 	while ((error = exec_next(e->sub, st, &in)) > 0) {
@@ -439,7 +477,9 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 			rows = 1; /* one row answers it */
 			break;
 		}
-		if (e->kind == X_SUBQUERY) {
+		if (e->array_form) {
+			array_add(&array, in);
+		} else if (e->kind == X_SUBQUERY) {
 			if (rows + in->n > 1) {
 				error = error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
 				break;
@@ -458,6 +498,8 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 		struct value v = value_bool(rows > 0);
 		if (e->kind == X_EXISTS) {
 			vec_push(&c->answers, &v);
+		} else if (e->array_form) {
+			array_push(e, &c->answers, &array);
 		} else if (e->kind == X_SUBQUERY && rows == 0) {
 			vec_push_null(&c->answers);
 		} else if (e->kind == X_INSUB) {
@@ -473,6 +515,38 @@ static int corr_run(struct pexpr *e, const struct vec *const *av, size_t i)
 	if (set.init)
 		vec_free(&set.vals);
 	free(set.table);
+	buf_free(&array);
+	return error < 0 ? error : 0;
+}
+
+/* A decorrelated scalar subquery: its groups, run once, into the cache
+ * under their keys.  A NULL or NaN key is left out: = matches no row by
+ * it, so a row looking for it gets the answer over no rows. */
+static int corr_load(struct pexpr *e)
+{
+	struct subq_corr *c = e->corr;
+	struct rb *in;
+	int error;
+	c->loaded = true;
+	while ((error = exec_next(c->grouped, c->st, &in)) > 0) {
+		for (size_t r = 0; r < in->n && error >= 0; r++) {
+			bool none = false;
+			for (size_t k = 0; k < e->nargs; k++) {
+				const struct vec *v = in->cols[k];
+				none = none || v->nulls[r] || (v->type == TYPE_FLOAT64 && isnan(v->f64[r]));
+			}
+			if (none)
+				continue;
+			uint32_t one = (uint32_t)r;
+			vec_append_rows(&c->answers, in->cols[e->nargs], &one, 1, true);
+			corr_keep(e, in->cols, r, corr_hash(e, in->cols, r, true), true);
+			error = exec_reserve(c->st, "a correlated subquery's answers (kept per distinct outer value)",
+					     corr_bytes(e, c->answers.count - 1));
+		}
+		if (error < 0)
+			break;
+	}
+	exec_free_state(c->grouped);
 	return error < 0 ? error : 0;
 }
 
@@ -497,6 +571,8 @@ static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in,
 		vec_init(&c->answers, e->type);
 		c->init = true;
 	}
+	if (c->grouped && !c->loaded && (error = corr_load(e)) < 0)
+		goto done;
 	out_prepare(e, 0);
 	vec_reserve(&e->out, n);
 	for (size_t i = 0; i < n; i++) {
@@ -504,14 +580,26 @@ static int eval_correlated(struct ectx *x, struct pexpr *e, const struct rb *in,
 			vec_push_null(&e->out);
 			continue;
 		}
-		uint64_t h = corr_hash(e, av, i);
+		uint64_t h = corr_hash(e, av, i, false);
 		size_t slot;
 		long j = c->table ? corr_find(e, av, i, h, &slot) : -1;
+		if (j < 0 && c->grouped) {
+			if (!c->has_empty) {
+				if ((error = corr_run(e, NULL, 0)) < 0)
+					goto done;
+				c->empty = c->answers.count - 1;
+				c->has_empty = true;
+			}
+			j = (long)c->empty;
+		}
 		if (j < 0) {
 			if ((error = corr_run(e, av, i)) < 0)
 				goto done;
-			corr_keep(e, av, i, h);
+			corr_keep(e, av, i, h, false);
 			j = (long)c->answers.count - 1;
+			if ((error = exec_reserve(c->st, "a correlated subquery's answers (kept per distinct outer value)",
+						  corr_bytes(e, (size_t)j))) < 0)
+				goto done;
 		}
 		struct value v = vec_get(&c->answers, (size_t)j);
 		if (type_is_string(e->type) && !v.is_null)
@@ -803,7 +891,10 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 {
 	struct rb *in;
 	size_t rows = 0;
+	struct buf array = BUF_INIT;
 	int error;
+	if (e->array_form)
+		value_array_start(&array);
 	if (e->kind == X_INSUB) {
 		vec_init(&e->set.vals, e->sub->types[0]);
 		e->set.init = true;
@@ -820,7 +911,9 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 			rows = 1; /* one row answers it */
 			break;
 		}
-		if (e->kind == X_SUBQUERY) {
+		if (e->array_form) {
+			array_add(&array, in);
+		} else if (e->kind == X_SUBQUERY) {
 			if (rows + in->n > 1)
 				return error_setcode(PIPE_EUSAGE, "Scalar subquery produced more than one element");
 			vec_append_rows(&e->out, in->cols[0], NULL, 1, true);
@@ -830,11 +923,15 @@ static int run_subquery(struct pexpr *e, struct exec_stats *st)
 		}
 		rows += in->n;
 	}
-	if (error < 0)
+	if (error < 0) {
+		buf_free(&array);
 		return error;
+	}
 	if (e->kind == X_EXISTS) {
 		struct value v = value_bool(rows > 0);
 		vec_push(&e->out, &v);
+	} else if (e->array_form) {
+		array_push(e, &e->out, &array);
 	} else if (e->kind == X_SUBQUERY && rows == 0) {
 		vec_push_null(&e->out);
 	}

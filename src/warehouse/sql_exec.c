@@ -9,7 +9,7 @@
  * state, and holds the operators that keep no rows: filter, project,
  * limit, UNION ALL and the one row of a SELECT without FROM.  The others
  * have a file each (sql_scan.c, sql_agg.c, sql_sort.c, sql_join.c,
- * sql_window.c), and expressions are evaluated in sql_eval.c.  Statements,
+ * sql_window.c, sql_unnest.c), and expressions are evaluated in sql_eval.c.  Statements,
  * and how one that writes leaves every table as it was when it fails, are
  * sql.c's. */
 #include <inttypes.h>
@@ -265,6 +265,7 @@ int exec_next(struct node *n, struct exec_stats *st, struct rb **out)
 	case N_LIMIT: return limit_next(n, st, out);
 	case N_UNION: return union_next(n, st, out);
 	case N_WINDOW: return window_next(n, st, out);
+	case N_UNNEST: return unnest_next(n, st, out);
 	}
 	return 0;
 }
@@ -287,6 +288,7 @@ static void state_free(struct node *n)
 	case N_ONE: free(((struct rb *)n->state)->cols); break;
 	case N_UNION: break;
 	case N_WINDOW: window_free_state(n); break;
+	case N_UNNEST: unnest_free_state(n); break;
 	case N_FILTER: {
 		struct gather_state *g = n->state;
 		vecs_free(g->cols, n->ncols);

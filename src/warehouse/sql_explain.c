@@ -255,6 +255,13 @@ static void put_node(struct buf *out, const struct plan *p, const struct node *n
 		case N_WINDOW:
 			buf_printf(out, "window: %zu function%s", n->nwins, n->nwins == 1 ? "" : "s");
 			break;
+		case N_UNNEST:
+			buf_printf(out, "unnest%s ", n->join == J_LEFT ? " (left join: a row for an empty array)" : "");
+			put_expr(out, n->exprs[0], n->child, 0);
+			buf_printf(out, " as %s", n->names[n->child->ncols]);
+			if (n->ncols > n->child->ncols + 1)
+				buf_printf(out, " with offset %s", n->names[n->child->ncols + 1]);
+			break;
 		}
 		buf_putc(out, '\n');
 		if (n->kind == N_JOIN || n->kind == N_UNION) {
@@ -276,6 +283,16 @@ void sql_plan_explain(const struct plan *p, bool *const *scan_parts, struct buf 
 				   i + 1);
 		} else if (!c) {
 			buf_printf(out, "subquery %zu (run once, before the query):\n", i + 1);
+		} else if (c->grouped) {
+			buf_printf(out, "subquery %zu (correlated by equalities on ", i + 1);
+			for (size_t k = 0; k < c->nparams; k++) {
+				buf_puts(out, k ? ", " : "");
+				put_ref(out, c->refs[k]);
+			}
+			buf_puts(out, ", decorrelated: grouped once by its keys, each row's group looked up; a value no group "
+				      "has gets the answer over no rows):\n");
+			put_node(out, p, c->grouped, scan_parts, 1);
+			continue;
 		} else {
 			buf_printf(out, "subquery %zu (correlated: run once per distinct ", i + 1);
 			for (size_t k = 0; k < c->nparams; k++) {

@@ -116,6 +116,95 @@ static struct node *using_columns(struct binder *b, const struct from *f, struct
 	return p;
 }
 
+/* UNNEST(u->array) over child, the array bound in child's columns (in
+ * scope) and the query's around: an N_UNNEST whose element and offset
+ * columns are added to scope.  Takes child. */
+static int plan_unnest(struct binder *b, const struct from *u, struct node *child, int join, struct scope *scope,
+		       struct node **out)
+{
+	struct pexpr *arr = NULL;
+	struct scope saved = b->scope;
+	const char *clause = b->clause;
+	b->scope = *scope;
+	b->clause = "UNNEST";
+	int error = bind_expr(b, u->array, &arr);
+	b->scope = saved;
+	b->clause = clause;
+	if (error >= 0 && !type_is_array(arr->type))
+		error = sql_error_at(b->src, u->array->line, u->array->col, "Values referenced in UNNEST must be arrays. "
+				     "UNNEST contains expression of type %s", resolve_display_type(arr->type));
+	if (error < 0) {
+		pexpr_free(arr);
+		node_free(child);
+		return error;
+	}
+	size_t nc = child->ncols, n = nc + 1 + (u->offset ? 1 : 0);
+	struct node *un = node_new(N_UNNEST, n);
+	un->child = child;
+	un->join = join;
+	un->exprs = xcalloc(n + 1, sizeof *un->exprs);
+	un->exprs[0] = arr;
+	for (size_t i = 0; i < nc; i++) {
+		un->types[i] = child->types[i];
+		un->names[i] = xstrdup(child->names[i]);
+	}
+	un->types[nc] = type_elem(arr->type);
+	un->names[nc] = xstrdup(u->alias ? u->alias : "f0_");
+	scope_add(scope, NULL, un->names[nc], un->types[nc], NULL, 0);
+	if (u->offset) {
+		un->types[nc + 1] = TYPE_INT64;
+		un->names[nc + 1] = xstrdup(u->offset);
+		scope_add(scope, NULL, u->offset, TYPE_INT64, NULL, 0);
+	}
+	*out = un;
+	return 0;
+}
+
+/* l JOIN UNNEST(...) [ON TRUE], l CROSS JOIN UNNEST(...), l, UNNEST(...),
+ * l LEFT JOIN UNNEST(...) [ON TRUE]: a correlated UNNEST over l, whose
+ * columns the array may name.  Takes l. */
+static int join_unnest(struct binder *b, const struct from *f, struct node *l, struct scope *scope, struct node **out)
+{
+	int error;
+	struct pexpr *on = NULL;
+	if (f->join == J_RIGHT || f->join == J_FULL || f->nusing) {
+		node_free(l);
+		return sql_error_at(b->src, f->right->line, f->right->col, "UNNEST on the right of a %s is not supported; "
+				    "write it as CROSS JOIN or LEFT JOIN", f->nusing ? "join with USING" :
+				    f->join == J_RIGHT ? "RIGHT JOIN" : "FULL JOIN");
+	}
+	if ((error = plan_unnest(b, f->right, l, f->join == J_LEFT ? J_LEFT : J_INNER, scope, out)) < 0)
+		return error;
+	if (!f->on)
+		return 0;
+	struct scope saved = b->scope;
+	const char *clause = b->clause;
+	b->scope = *scope;
+	b->clause = "JOIN ON clause";
+	error = bind_expr(b, f->on, &on);
+	b->scope = saved;
+	b->clause = clause;
+	if (error >= 0 && on->type != TYPE_BOOL)
+		error = sql_error_at(b->src, f->on->line, f->on->col, "JOIN ON clause should return type BOOL, but returns %s",
+				     resolve_display_type(on->type));
+	if (error >= 0 && on->kind == X_CONST && !on->lit.is_null && on->lit.b) {
+		pexpr_free(on); /* ON TRUE */
+		return 0;
+	}
+	if (error >= 0 && f->join == J_LEFT)
+		error = sql_error_at(b->src, f->on->line, f->on->col, "LEFT JOIN UNNEST supports ON TRUE only, or no ON");
+	if (error < 0) {
+		pexpr_free(on);
+		node_free(*out);
+		*out = NULL;
+		return error;
+	}
+	struct node *flt = node_wrap(N_FILTER, *out, (*out)->ncols);
+	flt->pred = on;
+	*out = flt;
+	return 0;
+}
+
 static int plan_from_item(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
@@ -131,7 +220,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			if ((error = plan_select(&sub, c->cte->sel, &n, &nout)) < 0)
 				return error;
 			for (size_t i = 0; i < nout; i++)
-				scope_add(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i], NULL, 0);
+				scope_add_output(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i]);
 			*out = n;
 			return 0;
 		}
@@ -161,6 +250,16 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		*out = n;
 		return 0;
 	}
+	if (f->kind == F_UNNEST) {
+		/* on its own: over one row, naming only the query around */
+		struct scope none = {0};
+		if ((error = plan_unnest(b, f, node_new(N_ONE, 0), J_INNER, &none, out)) < 0)
+			return error;
+		for (size_t i = 0; i < none.n; i++)
+			scope_add(scope, NULL, none.v[i].name, none.v[i].type, NULL, 0);
+		scope_free(&none);
+		return 0;
+	}
 	if (f->kind == F_SUBQUERY) {
 		/* inside a correlated subquery, it too sees the query around */
 		struct binder sub = {.src = b->src, .root = b->root, .plan = b->plan, .ctes = b->ctes,
@@ -170,7 +269,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 		if ((error = plan_select(&sub, f->sub, &n, &nout)) < 0)
 			return error;
 		for (size_t i = 0; i < nout; i++)
-			scope_add(scope, f->alias, n->names[i], n->types[i], NULL, 0);
+			scope_add_output(scope, f->alias, n->names[i], n->types[i]);
 		*out = n;
 		return 0;
 	}
@@ -186,6 +285,10 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	if (error < 0) {
 		b->where_hint = hint;
 		return error;
+	}
+	if (f->right->kind == F_UNNEST) {
+		b->where_hint = hint;
+		return join_unnest(b, f, l, scope, out);
 	}
 	size_t nl = scope->n;
 	/* a join in parentheses on the right numbers its columns from its

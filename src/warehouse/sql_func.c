@@ -322,7 +322,7 @@ static int row_substr(struct pexpr *e, const struct value *a, struct value *out,
 static enum type check_concat(struct pexpr *e)
 {
 	for (size_t i = 0; i < e->nargs; i++)
-		if (T(i) == TYPE_BYTES || T(i) == TYPE_JSON)
+		if (T(i) == TYPE_BYTES || T(i) == TYPE_JSON || type_is_array(T(i)))
 			return NOSIG;
 	return TYPE_STRING;
 }
@@ -574,6 +574,8 @@ static int row_sqrt(struct pexpr *e, const struct value *a, struct value *out, s
 
 static enum type check_same2(struct pexpr *e)
 {
+	if (type_is_array(T(0)) || type_is_array(T(1)))
+		return NOSIG; /* NULLIF compares */
 	if (T(0) == TYPE_NULL)
 		return T(1);
 	if (T(1) == TYPE_NULL || T(0) == T(1))
@@ -597,6 +599,8 @@ static enum type check_greatest(struct pexpr *e)
 {
 	enum type t = TYPE_NULL;
 	for (size_t i = 0; i < e->nargs; i++) {
+		if (type_is_array(T(i)))
+			return NOSIG;
 		if (T(i) == TYPE_NULL || T(i) == t)
 			continue;
 		if (t == TYPE_NULL)
@@ -1041,6 +1045,159 @@ static int row_regexp_replace(struct pexpr *e, const struct value *a, struct val
 	return 0;
 }
 
+/* --- arrays (value.h has their encoding) --- */
+
+static struct value array_out(struct pexpr *e, struct arena *mem, const struct buf *b)
+{
+	char *p = arena_alloc(mem, b->len);
+	memcpy(p, b->data, b->len);
+	return value_array(e->type, p, b->len);
+}
+
+/* [x, y, ...]: the binder unified the elements and set e->type */
+static enum type check_array_literal(struct pexpr *e) { return e->type; }
+
+static int row_array_literal(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT;
+	value_array_start(&b);
+	for (size_t i = 0; i < e->nargs; i++)
+		value_array_push(&b, &a[i]);
+	*out = array_out(e, mem, &b);
+	buf_free(&b);
+	return 0;
+}
+
+/* arr[OFFSET(i)] and the others: an element, of the array's element type */
+static enum type check_array_at(struct pexpr *e)
+{
+	return type_is_array(T(0)) && is_int(T(1)) ? type_elem(T(0)) : NOSIG;
+}
+
+static int row_array_at(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	bool ordinal = strstr(e->fn->name, "ORDINAL") != NULL, safe = strstr(e->fn->name, "SAFE") != NULL;
+	int64_t k = a[1].i - (ordinal ? 1 : 0);
+	if (k >= 0 && value_array_get(&a[0], (size_t)k, out))
+		return 0;
+	if (safe) {
+		*out = value_null(e->type);
+		return 0;
+	}
+	return error_setcode(PIPE_EUSAGE, "Array index %lld is out of bounds (%s)", (long long)a[1].i,
+			     k < 0 ? "underflow" : "overflow");
+}
+
+static enum type check_array_length(struct pexpr *e)
+{
+	return type_is_array(T(0)) || T(0) == TYPE_NULL ? TYPE_INT64 : NOSIG;
+}
+
+/* x IN UNNEST(array): as x IN (its elements), where UNNEST(NULL) has none */
+static enum type check_in_unnest(struct pexpr *e)
+{
+	if (!type_is_array(T(1)) && T(1) != TYPE_NULL)
+		return NOSIG;
+	enum type t = type_is_array(T(1)) ? type_elem(T(1)) : T(0);
+	return T(0) == TYPE_NULL || T(0) == t || (type_is_numeric(T(0)) && type_is_numeric(t)) ? TYPE_BOOL : NOSIG;
+}
+
+static int row_in_unnest(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	size_t at = 0;
+	struct value x;
+	bool unknown = false;
+	while (value_array_next(&a[1], &at, &x)) {
+		int c = value_compare(&a[0], &x);
+		if (c == 0) {
+			*out = value_bool(true);
+			return 0;
+		}
+		/* NULL on either side is unknown; NaN is only unequal */
+		unknown = unknown || (c == CMP_UNKNOWN && (x.is_null || a[0].is_null || a[0].type == TYPE_NULL));
+	}
+	*out = unknown ? value_null(TYPE_BOOL) : value_bool(false);
+	return 0;
+}
+
+static int row_array_length(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = value_int64((int64_t)value_array_count(&a[0]));
+	return 0;
+}
+
+/* ARRAY_TO_STRING(ARRAY<STRING>, delimiter[, null_text]) */
+static enum type check_array_to_string(struct pexpr *e)
+{
+	if (T(0) != type_array_of(TYPE_STRING) && T(0) != type_array_of(TYPE_BYTES))
+		return NOSIG;
+	for (size_t i = 1; i < e->nargs; i++)
+		if (T(i) != TYPE_NULL && T(i) != type_elem(T(0)))
+			return NOSIG;
+	return type_elem(T(0));
+}
+
+static int row_array_to_string(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT;
+	struct value x;
+	size_t at = 0;
+	bool first = true;
+	while (value_array_next(&a[0], &at, &x)) {
+		if (x.is_null && e->nargs < 3)
+			continue; /* NULL elements are left out without a null_text */
+		if (!first)
+			buf_add(&b, a[1].s.p, a[1].s.len);
+		first = false;
+		if (x.is_null)
+			buf_add(&b, a[2].s.p, a[2].s.len);
+		else
+			buf_add(&b, x.s.p, x.s.len);
+	}
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	out->type = e->type;
+	buf_free(&b);
+	return 0;
+}
+
+/* GENERATE_ARRAY(start, end[, step]) of INT64 */
+#define GENERATE_ARRAY_MAX 1000000
+
+static enum type check_generate_array(struct pexpr *e)
+{
+	for (size_t i = 0; i < e->nargs; i++)
+		if (!is_int(T(i)))
+			return NOSIG;
+	return type_array_of(TYPE_INT64);
+}
+
+static int row_generate_array(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	int64_t step = e->nargs == 3 ? a[2].i : 1;
+	if (step == 0)
+		return error_setcode(PIPE_EUSAGE, "Sequence step cannot be 0.");
+	struct buf b = BUF_INIT;
+	value_array_start(&b);
+	size_t n = 0;
+	for (int64_t x = a[0].i; step > 0 ? x <= a[1].i : x >= a[1].i;) {
+		if (++n > GENERATE_ARRAY_MAX) {
+			buf_free(&b);
+			return error_setcode(PIPE_EUSAGE, "GENERATE_ARRAY would make more than %d elements",
+					     GENERATE_ARRAY_MAX);
+		}
+		struct value v = value_int64(x);
+		value_array_push(&b, &v);
+		if (__builtin_add_overflow(x, step, &x))
+			break;
+	}
+	*out = array_out(e, mem, &b);
+	buf_free(&b);
+	return 0;
+}
+
 /* --- aggregates and analytic functions: their one value argument --- */
 
 static enum type check_int64(struct pexpr *e)
@@ -1069,7 +1226,7 @@ static enum type check_avg(struct pexpr *e)
 /* MIN, MAX, ANY_VALUE: any type that compares */
 static enum type check_min_max(struct pexpr *e)
 {
-	if (T(0) == TYPE_JSON)
+	if (T(0) == TYPE_JSON || type_is_array(T(0)))
 		return NOSIG;
 	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
 }
@@ -1088,6 +1245,8 @@ static enum type check_value(struct pexpr *e) { return T(0); }
 static const struct sql_func funcs[] = {
 	/* scalar functions */
 	{"ABS", FN_SCALAR, 1, 1, -1, false, check_num1, row_abs, 0, 0},
+	{"ARRAY_LENGTH", FN_SCALAR, 1, 1, -1, false, check_array_length, row_array_length, 0, 0},
+	{"ARRAY_TO_STRING", FN_SCALAR, 2, 3, -1, false, check_array_to_string, row_array_to_string, 0, 0},
 	{"CEIL", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"CEILING", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"CONCAT", FN_SCALAR, 1, 64, -1, false, check_concat, row_concat, 0, 0},
@@ -1107,6 +1266,7 @@ static const struct sql_func funcs[] = {
 	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
+	{"GENERATE_ARRAY", FN_SCALAR, 2, 3, -1, false, check_generate_array, row_generate_array, 0, 0},
 	{"GREATEST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"IEEE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_ieee_divide, row_ieee_divide, 0, 0},
 	{"IS_INF", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
@@ -1135,6 +1295,14 @@ static const struct sql_func funcs[] = {
 	{"TIMESTAMP_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
 	{"TRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
 	{"UPPER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
+	/* arrays written out, [x, y, ...], and element access, x[OFFSET(i)]:
+	 * the parser's names, which no one can call by name */
+	{"[ARRAY]", FN_SCALAR, 0, INT_MAX, -1, true, check_array_literal, row_array_literal, 0, 0},
+	{"[IN UNNEST]", FN_SCALAR, 2, 2, -1, true, check_in_unnest, row_in_unnest, 0, 0},
+	{"[OFFSET]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
+	{"[ORDINAL]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
+	{"[SAFE_OFFSET]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
+	{"[SAFE_ORDINAL]", FN_SCALAR, 2, 2, -1, false, check_array_at, row_array_at, 0, 0},
 	/* conditional expressions, bound as CASE and COALESCE */
 	{"COALESCE", FN_CONDITIONAL, 1, INT_MAX, -1, false, NULL, NULL, 0, 0},
 	{"IF", FN_CONDITIONAL, 3, 3, -1, false, NULL, NULL, 0, 0},
@@ -1176,9 +1344,12 @@ int sql_func_signature_error(const struct pexpr *e, const char *src)
 			buf_puts(&b, ", ");
 		buf_puts(&b, e->args[i]->type == TYPE_NULL ? "INT64" : type_name(e->args[i]->type));
 	}
+	/* the parser's names, [OFFSET] and the like, are operators */
+	const char *name = e->fn->name;
+	bool op = name[0] == '[';
 	int rc = sql_error_at(src, e->line, e->pos,
-			      "No matching signature for function %s for argument types: %s",
-			      e->fn->name, buf_cstr(&b));
+			      "No matching signature for %s %.*s for argument types: %s", op ? "operator" : "function",
+			      (int)(op ? strlen(name) - 2 : strlen(name)), name + op, buf_cstr(&b));
 	buf_free(&b);
 	return rc;
 }

@@ -66,9 +66,19 @@ uint64_t join_est_rows(const struct node *n)
 	}
 }
 
+/* An UNNEST reads the columns of the items on its left: it is planned
+ * over them, in the written order (sql_from.c), not as a chain's item. */
+static bool chain_has_unnest(const struct from *f)
+{
+	if (f->kind == F_UNNEST)
+		return true;
+	return f->kind == F_JOIN && (f->join == J_INNER || f->join == J_CROSS) && !f->nusing &&
+	       (chain_has_unnest(f->left) || chain_has_unnest(f->right));
+}
+
 bool joins_is_chain(const struct from *f)
 {
-	return f->kind == F_JOIN && (f->join == J_INNER || f->join == J_CROSS) && !f->nusing;
+	return f->kind == F_JOIN && (f->join == J_INNER || f->join == J_CROSS) && !f->nusing && !chain_has_unnest(f);
 }
 
 void joins_free(struct joinset *js)

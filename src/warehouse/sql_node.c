@@ -62,6 +62,7 @@ void subq_corr_free(struct subq_corr *c)
 	free(c->keys);
 	free(c->hashes);
 	free(c->table);
+	node_free(c->grouped);
 	free(c);
 }
 

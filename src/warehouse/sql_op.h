@@ -1,6 +1,6 @@
 /* sql_op: what the executor's files share: sql_exec.c, which runs the
  * operators, sql_eval.c, and the operators with a file each (sql_scan.c,
- * sql_agg.c, sql_sort.c, sql_join.c, sql_window.c). */
+ * sql_agg.c, sql_sort.c, sql_join.c, sql_window.c, sql_unnest.c). */
 #ifndef PIPE_SQL_OP_H
 #define PIPE_SQL_OP_H
 
@@ -50,5 +50,7 @@ int join_next(struct node *n, struct exec_stats *st, struct rb **out);
 void join_free_state(struct node *n);
 int window_next(struct node *n, struct exec_stats *st, struct rb **out);
 void window_free_state(struct node *n);
+int unnest_next(struct node *n, struct exec_stats *st, struct rb **out);
+void unnest_free_state(struct node *n);
 
 #endif

@@ -102,6 +102,8 @@ static void from_free(struct from *f)
 	from_free(f->left);
 	from_free(f->right);
 	ast_free(f->on);
+	ast_free(f->array);
+	free(f->offset);
 	for (size_t i = 0; i < f->nusing; i++)
 		free(f->using[i]);
 	free(f->using);
@@ -267,9 +269,13 @@ static struct from *parse_from(struct parser *p, int *error)
 		j->col = t->col;
 		j->left = l;
 		l = j;
+		/* [LEFT] JOIN UNNEST(...) needs no ON, as in BigQuery */
+		bool unnest = is_kw(peek(p), "UNNEST");
 		if (!(j->right = parse_from_item(p, error)))
 			goto fail;
-		if (jt != J_CROSS && accept_kw(p, "USING")) {
+		if (unnest && !is_kw(peek(p), "ON") && !is_kw(peek(p), "USING")) {
+			/* every element with its row */
+		} else if (jt != J_CROSS && accept_kw(p, "USING")) {
 			if ((*error = parse_expect_op(p, "(")) < 0 || (*error = parse_name_list(p, &j->using, &j->nusing)) < 0 ||
 			    (*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
@@ -373,6 +379,18 @@ static struct select *parse_core(struct parser *p, int *error)
 		s->distinct = true;
 	else
 		accept_kw(p, "ALL");
+	if (accept_kw(p, "AS")) {
+		if (is_kw(peek(p), "STRUCT")) {
+			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col, "SELECT AS STRUCT is not supported: "
+					      "pipe's STRUCT values are a query's columns; select them, or use SELECT AS VALUE");
+			goto fail;
+		}
+		if (!accept_word(p, "VALUE")) {
+			*error = parse_expected(p, "keyword VALUE");
+			goto fail;
+		}
+		s->as_value = true;
+	}
 	do {
 		struct select_item it = {0};
 		struct sql_token *at = peek(p);
@@ -721,8 +739,8 @@ static int unnest_add(struct parser *p, struct sql_token *at, struct ast ***v, s
 {
 	if (*n >= UNNEST_MAX) {
 		ast_free(a);
-		return sql_error_at(p->src, at->line, at->col, "UNNEST of more than %d elements: pipe has no ARRAY "
-				    "type and writes the elements out as rows; read them from a table", UNNEST_MAX);
+		return sql_error_at(p->src, at->line, at->col, "UNNEST of GENERATE_DATE_ARRAY of more than %d days: it is "
+				    "written out as rows; read the days from a table", UNNEST_MAX);
 	}
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = a;
@@ -838,10 +856,54 @@ done:
 	return error;
 }
 
-/* UNNEST([v, ...]), UNNEST(GENERATE_ARRAY(...)) or
- * UNNEST(GENERATE_DATE_ARRAY(...)) [[AS] alias], after UNNEST: pipe has no
- * ARRAY type, so the elements become the rows of a UNION ALL, the value
- * named by the alias (f0_ without one). */
+/* Whether a holds no column, subquery or call whose value a row gives:
+ * an array written out of constants only is written out as rows. */
+static bool constant_ast(const struct ast *a)
+{
+	if (a->kind == A_COLUMN || a->kind == A_SUBQUERY || a->kind == A_EXISTS || a->kind == A_CALL || a->sub)
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (!constant_ast(a->args[i]))
+			return false;
+	return true;
+}
+
+/* [[AS] alias] [WITH OFFSET [[AS] name]] after UNNEST(...) */
+static int parse_unnest_names(struct parser *p, struct from *f)
+{
+	int error;
+	if ((error = parse_alias(p, &f->alias)) < 0)
+		return error;
+	/* WITH OFFSET [[AS] name]: each element's place, from 0 */
+	if (accept_kw(p, "WITH")) {
+		if (!accept_word(p, "OFFSET"))
+			return parse_expected(p, "keyword OFFSET");
+		if ((error = parse_alias(p, &f->offset)) < 0)
+			return error;
+		if (!f->offset)
+			f->offset = xstrdup("offset");
+	}
+	return 0;
+}
+
+/* UNNEST(expression) of any array value: F_UNNEST, planned with the FROM
+ * item on its left (sql_from.c). */
+static struct from *parse_unnest_value(struct parser *p, struct from *f, int *error)
+{
+	f->kind = F_UNNEST;
+	if (!(f->array = parse_expr(p, error)) || (*error = parse_expect_op(p, ")")) < 0 ||
+	    (*error = parse_unnest_names(p, f)) < 0) {
+		from_free(f);
+		return NULL;
+	}
+	grow(&f->height, f->array->height + 1);
+	return f;
+}
+
+/* UNNEST([v, ...]) of constants, UNNEST(GENERATE_ARRAY(...)) or
+ * UNNEST(GENERATE_DATE_ARRAY(...)) of literals [[AS] alias], after UNNEST:
+ * the elements become the rows of a UNION ALL, the value named by the
+ * alias (f0_ without one).  Any other array is a value (parse_unnest_value). */
 static struct from *parse_unnest(struct parser *p, int *error)
 {
 	struct sql_token *at = &p->t.v[p->pos - 1];
@@ -854,20 +916,42 @@ static struct from *parse_unnest(struct parser *p, int *error)
 	f->height = 2;
 	if ((*error = parse_expect_op(p, "(")) < 0)
 		goto fail;
+	size_t start = p->pos;
 	if (accept_word(p, "GENERATE_ARRAY") || accept_word(p, "GENERATE_DATE_ARRAY")) {
-		if ((*error = parse_generate(p, is_word(&p->t.v[p->pos - 1], "GENERATE_DATE_ARRAY"), &v, &n)) < 0)
-			goto fail;
-	} else {
-		if (!accept_op(p, "[")) {
-			*error = sql_error_at(p->src, peek(p)->line, peek(p)->col, "UNNEST takes an array written out, "
-					      "[v, ...], GENERATE_ARRAY(...) or GENERATE_DATE_ARRAY(...): pipe has no ARRAY "
-					      "type, so no array column or expression");
-			goto fail;
+		bool dates = is_word(&p->t.v[p->pos - 1], "GENERATE_DATE_ARRAY");
+		if ((*error = parse_generate(p, dates, &v, &n)) < 0) {
+			if (dates || !is_op(peek(p), ")"))
+				goto fail;
+			/* GENERATE_ARRAY of other values than literals: a value */
+			for (size_t i = 0; i < n; i++)
+				ast_free(v[i]);
+			free(v);
+			v = NULL;
+			n = 0;
+			error_clear();
+			p->pos = start;
+			return parse_unnest_value(p, f, error);
 		}
+	} else {
+		if (!accept_op(p, "["))
+			return parse_unnest_value(p, f, error);
 		if (!accept_op(p, "]")) {
 			do {
 				struct ast *e = parse_expr(p, error);
-				if (!e || (*error = unnest_add(p, at, &v, &n, e)) < 0)
+				if (!e)
+					goto fail;
+				/* past UNNEST_MAX constants, or one that is not: a value */
+				if (n == UNNEST_MAX || !constant_ast(e)) {
+					ast_free(e);
+					for (size_t i = 0; i < n; i++)
+						ast_free(v[i]);
+					free(v);
+					v = NULL;
+					n = 0;
+					p->pos = start;
+					return parse_unnest_value(p, f, error);
+				}
+				if ((*error = unnest_add(p, at, &v, &n, e)) < 0)
 					goto fail;
 				grow(&f->height, e->height + 1);
 			} while (accept_op(p, ","));
@@ -875,20 +959,10 @@ static struct from *parse_unnest(struct parser *p, int *error)
 				goto fail;
 		}
 	}
-	if ((*error = parse_expect_op(p, ")")) < 0 || (*error = parse_alias(p, &f->alias)) < 0)
+	if ((*error = parse_expect_op(p, ")")) < 0 || (*error = parse_unnest_names(p, f)) < 0)
 		goto fail;
-	/* WITH OFFSET [[AS] name]: each element's place, from 0 */
-	char *offset = NULL;
-	if (accept_kw(p, "WITH")) {
-		if (!accept_word(p, "OFFSET")) {
-			*error = parse_expected(p, "keyword OFFSET");
-			goto fail;
-		}
-		if ((*error = parse_alias(p, &offset)) < 0)
-			goto fail;
-		if (!offset)
-			offset = xstrdup("offset");
-	}
+	char *offset = f->offset;
+	f->offset = NULL;
 	struct select *u = xcalloc(1, sizeof *u);
 	u->line = at->line;
 	u->col = at->col;

@@ -21,7 +21,7 @@ enum ast_kind {
 	A_LIKE,    /* args: x, pattern; negated */
 	A_ISNULL,  /* args: x; negated; name = "NULL", "TRUE" or "FALSE" */
 	A_EXTRACT, /* name = part, args[0] */
-	A_SUBQUERY, /* (SELECT ...) as a value: sub */
+	A_SUBQUERY, /* (SELECT ...) as a value: sub; name "array" for ARRAY(SELECT ...) */
 	A_EXISTS,  /* EXISTS (SELECT ...): sub */
 };
 
@@ -47,18 +47,23 @@ struct ast {
 	bool ignore_nulls, has_limit, has_pick, pick_safe;
 	int64_t agg_limit, pick;
 	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
+	char *alias;             /* an argument of STRUCT(x AS alias, ...) */
+	bool struct_field;       /* ARRAY_AGG of a STRUCT's field (sql_struct.c): NULL is no NULL element */
 };
 
 struct select_item {
 	struct ast *expr;   /* NULL for * and t.* */
 	char *star_qual;    /* t of t.* */
 	char *alias;
+	bool field;         /* a STRUCT's field (sql_struct.c): its alias is no name GROUP BY finds */
 	char **except;      /* * EXCEPT (a, b) */
 	size_t nexcept;
 	int line, col;
 };
 
-enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN };
+/* F_UNNEST: UNNEST(expression) of an array value, on its own or on the
+ * right of a join, where the expression may name the left side's columns */
+enum from_kind { F_TABLE, F_SUBQUERY, F_JOIN, F_UNNEST };
 enum join_type { J_INNER, J_LEFT, J_CROSS, J_RIGHT, J_FULL };
 
 struct from {
@@ -69,6 +74,8 @@ struct from {
 	struct from *left, *right; /* F_JOIN */
 	enum join_type join;
 	struct ast *on;
+	struct ast *array;    /* F_UNNEST: the array */
+	char *offset;         /* F_UNNEST ... WITH OFFSET [AS] offset, or NULL */
 	char **using;         /* JOIN ... USING (a, b) */
 	size_t nusing;
 	int line, col;
@@ -127,6 +134,7 @@ struct select {
 	bool union_distinct;  /* UNION DISTINCT (INTERSECT and EXCEPT always are) */
 	enum set_op setop;
 	bool paren; /* written in parentheses */
+	bool as_value; /* SELECT AS VALUE: its one item's value, a STRUCT's fields as columns */
 	int height; /* of the whole query, its expressions and FROM included */
 };
 

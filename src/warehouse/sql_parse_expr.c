@@ -72,6 +72,7 @@ void ast_free(struct ast *a)
 	free(a->name);
 	free(a->qual);
 	free(a->s);
+	free(a->alias);
 	free(a);
 }
 
@@ -152,9 +153,9 @@ static int parse_agg_tail(struct parser *p, struct ast *a)
 	return 0;
 }
 
-/* call[OFFSET(k)], [SAFE_OFFSET(k)], [ORDINAL(k)], [SAFE_ORDINAL(k)] or
- * [k]: k an integer literal.  Only ARRAY_AGG's result is an array, and
- * the binder takes the element there. */
+/* ARRAY_AGG(...)[OFFSET(k)], [SAFE_OFFSET(k)], [ORDINAL(k)],
+ * [SAFE_ORDINAL(k)] or [k]: k an integer literal.  The aggregate takes
+ * that element as it runs, and holds no array. */
 static int parse_subscript(struct parser *p, struct ast *a)
 {
 	int error;
@@ -177,6 +178,41 @@ static int parse_subscript(struct parser *p, struct ast *a)
 		a->pick--;
 	a->has_pick = true;
 	return parse_expect_op(p, "]");
+}
+
+/* x[OFFSET(i)], x[SAFE_OFFSET(i)], x[ORDINAL(i)], x[SAFE_ORDINAL(i)] or
+ * x[i] of any array x, i any expression: a call of "[offset]" and the
+ * others, (x, i), which the function table has. */
+static struct ast *parse_element_access(struct parser *p, struct ast *x, int *error)
+{
+	while (x && is_op(peek(p), "[")) {
+		struct sql_token *at = peek(p);
+		struct ast *a = node(A_CALL, at), *i;
+		p->pos++;
+		struct sql_token *t = peek(p);
+		const char *forms[] = {"OFFSET", "SAFE_OFFSET", "ORDINAL", "SAFE_ORDINAL"};
+		const char *names[] = {"[offset]", "[safe_offset]", "[ordinal]", "[safe_ordinal]"};
+		a->name = xstrdup("[offset]");
+		add_arg(a, x);
+		x = a;
+		bool wrapped = false;
+		for (size_t k = 0; k < 4; k++)
+			if (t->kind == TK_IDENT && !t->quoted && str_eq_nocase(t->text, forms[k]) && is_op(peek2(p), "(")) {
+				free(a->name);
+				a->name = xstrdup(names[k]);
+				p->pos += 2;
+				wrapped = true;
+			}
+		if (!(i = parse_expr(p, error)))
+			goto fail;
+		add_arg(a, i);
+		if ((wrapped && (*error = parse_expect_op(p, ")")) < 0) || (*error = parse_expect_op(p, "]")) < 0)
+			goto fail;
+	}
+	return x ? check_height(p, x, error) : NULL;
+fail:
+	ast_free(x);
+	return NULL;
 }
 
 static bool is_type_name(const char *s)
@@ -234,6 +270,11 @@ static struct ast *parse_primary(struct parser *p, int *error)
 		if (is_op(t, "*")) {
 			p->pos++;
 			return node(A_STAR, t);
+		}
+		if (is_op(t, "[")) {
+			a = node(A_CALL, t);
+			a->name = xstrdup("[array]");
+			goto array;
 		}
 		break;
 	case TK_KEYWORD:
@@ -303,6 +344,45 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			if ((*error = parse_expect_kw(p, "FROM")) < 0 || !(x = parse_expr(p, error)))
 				goto fail;
 			add_arg(a, x);
+			if ((*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			return a;
+		}
+		if (is_kw(t, "ARRAY") && is_op(peek2(p), "(")) {
+			/* ARRAY(SELECT ...): the rows' values as an array */
+			p->pos += 2;
+			a = node(A_SUBQUERY, t);
+			a->name = xstrdup("array");
+			if (!is_kw(peek(p), "SELECT") && !is_kw(peek(p), "WITH")) {
+				*error = parse_expected(p, "keyword SELECT");
+				goto fail;
+			}
+			if (!(a->sub = parse_select(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			grow(&a->height, a->sub->height);
+			return a;
+		}
+		if (is_kw(t, "ARRAY") && is_op(peek2(p), "[")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = xstrdup("[array]");
+			goto array;
+		}
+		if (is_kw(t, "STRUCT") && is_op(peek2(p), "(")) {
+			/* STRUCT(x [AS name], ...): the planner takes its fields apart */
+			p->pos += 2;
+			a = node(A_CALL, t);
+			a->name = xstrdup("struct");
+			if (accept_op(p, ")"))
+				return a;
+			do {
+				struct ast *x = parse_expr(p, error);
+				if (!x)
+					goto fail;
+				add_arg(a, x);
+				if (accept_kw(p, "AS") && !(x->alias = parse_ident(p, error)))
+					goto fail;
+			} while (accept_op(p, ","));
 			if ((*error = parse_expect_op(p, ")")) < 0)
 				goto fail;
 			return a;
@@ -387,8 +467,25 @@ call:
 	}
 	if (accept_kw(p, "OVER") && (*error = parse_over(p, a)) < 0)
 		goto fail;
-	if (is_op(peek(p), "[") && (*error = parse_subscript(p, a)) < 0)
+	if (is_op(peek(p), "[") && !strcmp(a->name, "array_agg") && !a->over && (*error = parse_subscript(p, a)) < 0)
 		goto fail;
+	return a;
+
+array: /* [x, y, ...] */
+	p->pos++;
+	if (!accept_op(p, "]")) {
+		for (;;) {
+			struct ast *x = parse_expr(p, error);
+			if (!x)
+				goto fail;
+			add_arg(a, x);
+			if (accept_op(p, ","))
+				continue;
+			if ((*error = parse_expect_op(p, "]")) < 0)
+				goto fail;
+			break;
+		}
+	}
 	return a;
 
 cast:
@@ -452,7 +549,7 @@ static struct ast *parse_unary(struct parser *p, int *error)
 		add_arg(a, x);
 		return check_height(p, a, error);
 	}
-	return parse_primary(p, error);
+	return parse_element_access(p, parse_primary(p, error), error);
 }
 
 static struct ast *binary(struct sql_token *at, const char *op, struct ast *l, struct ast *r)
@@ -540,6 +637,24 @@ static struct ast *parse_cmp(struct parser *p, int *error)
 			goto fail;
 		add_arg(a, hi);
 	} else if (accept_kw(p, "IN")) {
+		if (accept_kw(p, "UNNEST")) {
+			/* x [NOT] IN UNNEST(array): a call, NOT around it */
+			struct ast *arr;
+			a = node(A_CALL, t);
+			a->name = xstrdup("[in unnest]");
+			add_arg(a, l);
+			if ((*error = parse_expect_op(p, "(")) < 0 || !(arr = parse_expr(p, error)))
+				goto fail;
+			add_arg(a, arr);
+			if ((*error = parse_expect_op(p, ")")) < 0)
+				goto fail;
+			if (!neg)
+				return a;
+			struct ast *n = node(A_UNARY, t);
+			n->op = xstrdup("NOT");
+			add_arg(n, a);
+			return n;
+		}
 		a = node(A_IN, t);
 		add_arg(a, l);
 		if ((*error = parse_expect_op(p, "(")) < 0)

@@ -44,7 +44,19 @@ static bool star_takes(const struct select_item *it, const struct scol *sc)
 {
 	if (it->star_qual)
 		return sc->qual && str_eq_nocase(sc->qual, it->star_qual);
-	return !sc->qual_only;
+	return !sc->qual_only || sc->struct_field;
+}
+
+/* The name * EXCEPT finds a column by: a STRUCT's field by its STRUCT's */
+static const char *star_except_name(const struct select_item *it, const struct scol *sc)
+{
+	return sc->struct_field && !it->star_qual ? sc->qual : sc->name;
+}
+
+/* A column as * names it: s.* gives a STRUCT's fields, * keeps them in it. */
+static char *star_name(const struct select_item *it, const struct scol *sc)
+{
+	return sc->struct_field && !it->star_qual ? xasprintf("%s.%s", sc->qual, sc->name) : xstrdup(sc->name);
 }
 
 static bool in_except(const struct select_item *it, const char *name)
@@ -166,9 +178,15 @@ static int plan_union(struct binder *b, const struct select *sel, struct node **
 			types[c] = t;
 		}
 	}
-	for (size_t c = 0; c < ncols; c++)
+	for (size_t c = 0; c < ncols; c++) {
 		if (types[c] == TYPE_NULL)
 			types[c] = TYPE_INT64;
+		if (type_is_array(types[c]) && (sel->setop != SET_UNION || sel->union_distinct)) {
+			error = sql_error_at(b->src, sel->line, sel->col, "Column %zu in %s has type that does not support set "
+					     "operation comparisons: %s", c + 1, opname, type_name(types[c]));
+			goto done;
+		}
+	}
 	/* cast each arm to the common types where it differs */
 	for (size_t i = 0; i < narms; i++) {
 		bool same = true;
@@ -326,6 +344,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 	bool *before_where = NULL;
 	struct node *where_scan = NULL;
 	struct joinset *joins = NULL; /* a chain of joins, planned with the WHERE */
+	struct struct_items xs = {0};
 
 	for (size_t i = 0; i < sel->nctes; i++) {
 		for (size_t k = 0; k < i; k++)
@@ -396,6 +415,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		if (error < 0)
 			goto done;
 	}
+	if ((error = struct_expand(&b, sel, &xs)) < 0)
+		goto done;
+	if (xs.used)
+		sel = b.sel = &xs.sel;
 	for (size_t i = 0; i < sel->nitems && !aggregate; i++)
 		aggregate = bind_has_agg(sel->items[i].expr);
 	for (size_t i = 0; i < sel->norder && !aggregate; i++)
@@ -416,7 +439,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		for (size_t k = 0; k < it->nexcept; k++) {
 			bool found = false;
 			for (size_t c = 0; c < b.scope.n; c++)
-				found = found || str_eq_nocase(b.scope.v[c].name, it->except[k]);
+				found = found || str_eq_nocase(star_except_name(it, &b.scope.v[c]), it->except[k]);
 			if (!found) {
 				error = sql_error_at(b.src, it->line, it->col,
 						     "Column %s in SELECT * EXCEPT list does not exist", it->except[k]);
@@ -428,11 +451,11 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			if (!star_takes(it, sc))
 				continue;
 			any = true;
-			if (in_except(it, sc->name))
+			if (in_except(it, star_except_name(it, sc)))
 				continue;
 			if (sc->scan)
 				sc->scan->used[sc->tcol] = true;
-			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), xstrdup(sc->name),
+			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), star_name(it, sc),
 			         NULL);
 		}
 		if (!any) {
@@ -458,7 +481,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 				ga = sel->items[ga->i - 1].expr;
 			} else if (ga->kind == A_COLUMN && !ga->qual) {
 				for (size_t i = 0; i < sel->nitems; i++)
-					if (sel->items[i].alias && str_eq_nocase(sel->items[i].alias, ga->name) &&
+					if (sel->items[i].alias && !sel->items[i].field && str_eq_nocase(sel->items[i].alias, ga->name) &&
 					    sel->items[i].expr) {
 						ga = sel->items[i].expr;
 						break;
@@ -471,6 +494,10 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			if ((error = bind_expr(&b, ga, &b.keys[b.nkeys])) < 0)
 				goto done;
 			b.keyasts[b.nkeys++] = (struct ast *)ga;
+			if (type_is_array(b.keys[b.nkeys - 1]->type)) {
+				error = sql_error_at(b.src, ga->line, ga->col, "Grouping by expressions of type ARRAY is not allowed");
+				goto done;
+			}
 		}
 		b.post = true;
 	}
@@ -516,7 +543,7 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 				struct scol *sc = &b.scope.v[c];
 				if (!star_takes(it, sc))
 					continue;
-				if (in_except(it, sc->name))
+				if (in_except(it, star_except_name(it, sc)))
 					continue;
 				ord[k] = items[si], ordn[k] = names[si], orda[k++] = item_asts[si++];
 			}
@@ -604,6 +631,12 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			col = (int)nitems;
 			add_item(&items, &names, &item_asts, &nitems, x, xasprintf("$order%zu", o), oa);
 		}
+		if (type_is_array(items[col]->type)) {
+			error = sql_error_at(b.src, oa->line, oa->col, "ORDER BY does not support expressions of type %s",
+					     type_name(items[col]->type));
+			free(keys);
+			goto done;
+		}
 		keys[o].col = col;
 		keys[o].desc = oi->desc;
 		/* BigQuery: NULLs first ascending, last descending */
@@ -670,6 +703,13 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 		f->pred = px_col(qualify_col, TYPE_BOOL, NULL);
 		n = f;
 	}
+	for (size_t i = 0; i < nvis && sel->distinct; i++)
+		if (type_is_array(n->types[i])) {
+			error = sql_error_at(b.src, sel->line, sel->col, "Column %s of type %s cannot be used in SELECT DISTINCT",
+					     n->names[i], type_name(n->types[i]));
+			free(keys);
+			goto done;
+		}
 	if (sel->distinct)
 		n = group_on_columns(n, nvis, nvis);
 	if (sel->norder) {
@@ -714,6 +754,7 @@ done:
 	free(b.winasts);
 	scope_free(&b.scope);
 	free(frames);
+	struct_items_free(&xs);
 	return error;
 }
 
@@ -736,6 +777,19 @@ int sql_plan_select(const struct stmt *s, const struct select *sel, const char *
 	out->read_from = read_from;
 	struct binder b = {.src = s->src, .root = root, .plan = out};
 	int error = plan_select(&b, sel, &out->root, &out->nout);
+	/* a STRUCT's fields still together (sql_struct.c): no result holds one */
+	for (size_t i = 0; error >= 0 && i < out->nout; i++) {
+		const char *dot = strchr(out->root->names[i], '.');
+		if (dot)
+			error = sql_error_at(s->src, sel->line, sel->col, "The result has a STRUCT column %.*s: pipe's results and "
+					     "tables hold scalars; select its fields (%.*s.*), or use SELECT AS VALUE",
+					     (int)(dot - out->root->names[i]), out->root->names[i],
+					     (int)(dot - out->root->names[i]), out->root->names[i]);
+	}
+	if (error < 0 && out->root) {
+		node_free(out->root);
+		out->root = NULL;
+	}
 	if (error >= 0 && (error = plan_needs(out)) < 0) {
 		node_free(out->root);
 		out->root = NULL;

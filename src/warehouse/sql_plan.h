@@ -51,6 +51,14 @@ struct subq_corr {
 	uint32_t *table;          /* index into answers + 1, 0 empty */
 	size_t mask, nkeys;
 	bool init;
+	/* a scalar aggregate correlated by equalities alone, decorrelated
+	 * (sql_bind.c): the inner query grouped by its keys, its columns the
+	 * keys (in the parameters' order) and the answer; loaded into the
+	 * cache at the first row, and the answer over no rows (the query run
+	 * with NULL parameters) for the values no group has */
+	struct node *grouped;
+	bool loaded, has_empty;
+	size_t empty;
 };
 
 /* A bound expression.  Evaluation writes a vector of n values to out; a
@@ -68,6 +76,7 @@ struct pexpr {
 	bool negated, safe, has_operand, has_else, isconst;
 	bool winref;            /* X_COL naming window col until the window node is placed */
 	bool exists_form;       /* X_INSUB made of an EXISTS (a semi join): NULL is FALSE */
+	bool array_form;        /* X_SUBQUERY of ARRAY(SELECT ...): every row's value, an ARRAY */
 	int line, pos;          /* where it was written, for runtime errors */
 	struct vec out;
 	bool out_init;
@@ -78,7 +87,8 @@ struct pexpr {
 	void (*fnstate_free)(void *);
 };
 
-enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT };
+enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT,
+		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */ };
 
 struct agg {
 	enum agg_kind kind;
@@ -95,6 +105,7 @@ struct agg {
 	char *sep;
 	int64_t pick;
 	bool pick_safe, ignore_nulls;
+	bool nulls_ok; /* a STRUCT's field (sql_struct.c): a NULL is a value, not a NULL element */
 };
 
 struct sort_key {
@@ -124,7 +135,10 @@ struct win {
 	enum type type;         /* the result */
 };
 
-enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION, N_WINDOW };
+/* N_UNNEST: per row of its child, a row per element of the array exprs[0]
+ * (join J_INNER), or one with NULL for none (J_LEFT): the child's columns,
+ * the element, and with WITH OFFSET its place from 0 */
+enum node_kind { N_SCAN, N_ONE, N_FILTER, N_PROJECT, N_AGG, N_JOIN, N_SORT, N_LIMIT, N_UNION, N_WINDOW, N_UNNEST };
 
 /* A conjunct of WHERE usable for pruning: col op value (a BETWEEN is two). */
 struct prune {

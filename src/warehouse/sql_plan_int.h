@@ -5,7 +5,10 @@
  *   sql_plan.c     the SELECT: select list, GROUP BY, HAVING, windows,
  *                  ORDER BY, QUALIFY, DISTINCT, LIMIT, set operations;
  *                  sql_plan_select and sql_plan_free
- *   sql_from.c     the FROM clause: tables, WITH names, subqueries, joins
+ *   sql_from.c     the FROM clause: tables, WITH names, subqueries, joins,
+ *                  UNNEST
+ *   sql_struct.c   STRUCT values in the select list, taken apart into
+ *                  columns
  *   sql_joinorder.c  chains of inner and comma joins with the WHERE: the
  *                  order of the joins, their keys, the filters' places
  *   sql_prune.c    prunes from the WHERE, partitions and blocks, filter
@@ -31,6 +34,7 @@ struct scol {
 	struct node *scan; /* the scan it comes from, if a table column */
 	int tcol;
 	bool qual_only;    /* a USING column's own side: found only as t.col */
+	bool struct_field; /* a field of STRUCT qual (sql_struct.c): found as qual.name, and * keeps it */
 };
 
 struct scope {
@@ -79,6 +83,18 @@ struct binder {
  * as a tree whose first nout columns are its result. */
 int plan_select(struct binder *parent, const struct select *sel, struct node **out, size_t *nout);
 
+/* sql_struct.c: a select list whose STRUCT values are taken apart into
+ * one item per field, "s.field"; used false when it has none (then sel is
+ * planned as written). */
+struct struct_items {
+	struct select sel;  /* a copy of the query with the items taken apart */
+	bool used;
+	struct ast **made;  /* the nodes made for it */
+	size_t nmade;
+};
+int struct_expand(struct binder *b, const struct select *sel, struct struct_items *x);
+void struct_items_free(struct struct_items *x);
+
 /* sql_from.c: the FROM item f, its columns added to scope. */
 int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
 
@@ -119,6 +135,9 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b);
 
 /* sql_resolve.c */
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol);
+/* A column of a subquery or WITH query, qual its alias: a STRUCT's field
+ * "s.field" is field, qualified by s alone (sql_struct.c). */
+void scope_add_output(struct scope *s, const char *qual, const char *name, enum type t);
 void scope_free(struct scope *s);
 /* The scope index of a column reference; marks a table column used.  1
  * (and -1) for a column of the query around a subquery, its parameter. */

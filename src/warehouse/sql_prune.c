@@ -366,6 +366,10 @@ static int push_down(struct node *n, int col, const struct pushed *pc, int depth
 					return 0;
 			}
 			break;
+		case N_UNNEST:
+			if (col >= (int)n->child->ncols)
+				return 0;
+			break;
 		case N_JOIN:
 			if (col < (int)n->child->ncols) {
 				if (n->join == J_FULL)
@@ -515,6 +519,10 @@ static int mark_live(struct node *n, const bool *need, bool exec, int depth)
 					error = need_expr(x->order[k], in, 0);
 			}
 			break;
+		case N_UNNEST:
+			memcpy(in, need, n->child->ncols * sizeof *in);
+			error = need_expr(n->exprs[0], in, 0);
+			break;
 		case N_JOIN:
 			memcpy(in, need, n->ncols * sizeof *in);
 			error = need_expr(n->residual, in, 0);
@@ -555,6 +563,14 @@ static int plan_mark(struct plan *p, bool exec)
 			need[c] = true;
 		error = mark_live(top, need, exec, 0);
 		free(need);
+		/* a decorrelated subquery's groups: keys and answer, all read */
+		struct node *g = i < p->nsubqs && p->subqs[i]->corr ? p->subqs[i]->corr->grouped : NULL;
+		if (g && error >= 0) {
+			need = xcalloc(g->ncols + 1, sizeof *need);
+			memset(need, 1, g->ncols * sizeof *need);
+			error = mark_live(g, need, exec, 0);
+			free(need);
+		}
 	}
 	return error;
 }
@@ -567,6 +583,9 @@ int plan_needs(struct plan *p)
 	int error = 0;
 	for (size_t i = 0; i <= p->nsubqs && error >= 0; i++)
 		error = push_filters(i < p->nsubqs ? p->subqs[i]->sub : p->root, 0);
+	for (size_t i = 0; i < p->nsubqs && error >= 0; i++)
+		if (p->subqs[i]->corr && p->subqs[i]->corr->grouped)
+			error = push_filters(p->subqs[i]->corr->grouped, 0);
 	for (size_t i = 0; i < p->nscans; i++)
 		p->scans[i]->live = xcalloc(p->scans[i]->ncols + 1, sizeof *p->scans[i]->live);
 	if (error < 0 || (error = plan_mark(p, true)) < 0)

@@ -20,7 +20,21 @@
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol, false};
+	s->v[s->n++] = (struct scol){qual ? xstrdup(qual) : NULL, xstrdup(name), t, scan, tcol, false, false};
+}
+
+void scope_add_output(struct scope *s, const char *qual, const char *name, enum type t)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot) {
+		scope_add(s, qual, name, t, NULL, 0);
+		return;
+	}
+	char *sq = xstrndup(name, (size_t)(dot - name));
+	scope_add(s, sq, dot + 1, t, NULL, 0);
+	s->v[s->n - 1].qual_only = true;
+	s->v[s->n - 1].struct_field = true;
+	free(sq);
 }
 
 void scope_free(struct scope *s)
@@ -144,6 +158,12 @@ int resolve_unify(struct binder *b, const struct ast *at, const char *op, struct
 		    !(at_ == TYPE_DATE && t == TYPE_DATETIME))
 			return resolve_op_error(b, at, op, args, n);
 	}
+	/* arrays are not compared, as in BigQuery: IF and COALESCE of them are
+	 * fine */
+	if (type_is_array(t) && (strchr("=!<>", op[0]) || !strcmp(op, "IN") || !strcmp(op, "BETWEEN")))
+		return sql_error_at(b->src, at->line, at->col, "%s is not defined for arguments of type %s",
+				    !strcmp(op, "=") || !strcmp(op, "!=") || !strcmp(op, "IN") ? "Equality" : "Ordering",
+				    type_name(t));
 	for (size_t i = 0; i < n; i++) {
 		int error;
 		if ((error = resolve_coerce(b, &args[i], t == TYPE_NULL ? TYPE_INT64 : t)) < 0)

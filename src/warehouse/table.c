@@ -124,6 +124,9 @@ int table_spec_check(const struct table_spec *spec)
 		const struct column_def *c = &spec->cols[i];
 		if (!c->name || !*c->name)
 			return error_setcode(PIPE_EUSAGE, "Column %zu of %s has no name", i + 1, spec->name);
+		if (type_is_array(c->type))
+			return error_setcode(PIPE_EUSAGE, "Column %s is an %s: pipe's tables have no ARRAY columns; "
+					     "UNNEST it, or keep one row per element", c->name, type_name(c->type));
 		if (c->type <= TYPE_NULL || c->type >= TYPE_COUNT)
 			return error_setcode(PIPE_EUSAGE, "Column %s has no type", c->name);
 		size_t chars = 0;

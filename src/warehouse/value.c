@@ -18,7 +18,17 @@ static const char *type_names[TYPE_COUNT] = {
 	"BYTES", "DATE", "DATETIME", "TIMESTAMP", "JSON",
 };
 
-const char *type_name(enum type t) { return t < TYPE_COUNT ? type_names[t] : "?"; }
+static const char *array_type_names[TYPE_COUNT] = {
+	"ARRAY<INT64>", "ARRAY<BOOL>", "ARRAY<INT64>", "ARRAY<FLOAT64>", "ARRAY<NUMERIC>", "ARRAY<STRING>",
+	"ARRAY<BYTES>", "ARRAY<DATE>", "ARRAY<DATETIME>", "ARRAY<TIMESTAMP>", "ARRAY<JSON>",
+};
+
+const char *type_name(enum type t)
+{
+	if (t < TYPE_COUNT)
+		return type_names[t];
+	return type_is_array(t) && type_elem(t) < TYPE_COUNT ? array_type_names[type_elem(t)] : "?";
+}
 
 int type_parse(const char *name, enum type *out)
 {
@@ -55,7 +65,7 @@ size_t type_width(enum type t)
 	case TYPE_STRING:
 	case TYPE_BYTES:
 	case TYPE_JSON: return sizeof(struct str);
-	default: return 8;
+	default: return type_is_array(t) ? sizeof(struct str) : 8;
 	}
 }
 
@@ -257,6 +267,127 @@ static void format_base64(const char *p, size_t n, struct buf *out)
 	}
 }
 
+/* ---- arrays ---- */
+
+void value_array_start(struct buf *b)
+{
+	uint32_t zero = 0;
+	buf_clear(b);
+	buf_add(b, &zero, 4);
+}
+
+void value_array_push(struct buf *b, const struct value *x)
+{
+	uint32_t n;
+	memcpy(&n, b->data, 4);
+	n++;
+	memcpy(b->data, &n, 4);
+	uint8_t isnull = x->is_null || x->type == TYPE_NULL;
+	buf_add(b, &isnull, 1);
+	if (isnull)
+		return;
+	switch (x->type) {
+	case TYPE_BOOL: buf_add(b, &x->b, 1); break;
+	case TYPE_INT64: buf_add(b, &x->i, 8); break;
+	case TYPE_FLOAT64: buf_add(b, &x->f, 8); break;
+	case TYPE_NUMERIC: buf_add(b, &x->n, sizeof x->n); break;
+	case TYPE_DATE: buf_add(b, &x->days, 4); break;
+	case TYPE_DATETIME:
+	case TYPE_TIMESTAMP: buf_add(b, &x->us, 8); break;
+	default: {
+		uint32_t len = (uint32_t)x->s.len;
+		buf_add(b, &len, 4);
+		buf_add(b, x->s.p, x->s.len);
+		break;
+	}
+	}
+}
+
+struct value value_array(enum type array, const char *p, size_t len)
+{
+	return (struct value){.type = array, .s = {p, len}};
+}
+
+size_t value_array_count(const struct value *a)
+{
+	uint32_t n = 0;
+	if (!a->is_null && a->s.len >= 4)
+		memcpy(&n, a->s.p, 4);
+	return n;
+}
+
+bool value_array_next(const struct value *a, size_t *at, struct value *x)
+{
+	const char *p = a->s.p;
+	size_t pos = *at ? *at : 4;
+	if (a->is_null || pos >= a->s.len)
+		return false;
+	enum type t = type_elem(a->type);
+	*x = (struct value){.type = t, .is_null = p[pos] != 0};
+	pos++;
+	if (!x->is_null) {
+		switch (t) {
+		case TYPE_BOOL: memcpy(&x->b, p + pos, 1); pos += 1; break;
+		case TYPE_INT64: memcpy(&x->i, p + pos, 8); pos += 8; break;
+		case TYPE_FLOAT64: memcpy(&x->f, p + pos, 8); pos += 8; break;
+		case TYPE_NUMERIC: memcpy(&x->n, p + pos, sizeof x->n); pos += sizeof x->n; break;
+		case TYPE_DATE: memcpy(&x->days, p + pos, 4); pos += 4; break;
+		case TYPE_DATETIME:
+		case TYPE_TIMESTAMP: memcpy(&x->us, p + pos, 8); pos += 8; break;
+		default: {
+			uint32_t len;
+			memcpy(&len, p + pos, 4);
+			x->s = (struct str){p + pos + 4, len};
+			pos += 4 + len;
+			break;
+		}
+		}
+	}
+	*at = pos;
+	return true;
+}
+
+bool value_array_get(const struct value *a, size_t k, struct value *x)
+{
+	size_t at = 0;
+	for (size_t i = 0; value_array_next(a, &at, x); i++)
+		if (i == k)
+			return true;
+	return false;
+}
+
+bool value_array_has_null(const struct value *a)
+{
+	size_t at = 0;
+	struct value x;
+	while (value_array_next(a, &at, &x))
+		if (x.is_null)
+			return true;
+	return false;
+}
+
+/* [1, 2, 3] as BigQuery shows an array; quoted strings in query output */
+static void array_format(const struct value *a, bool quoted, struct buf *out)
+{
+	size_t at = 0;
+	struct value x;
+	buf_putc(out, '[');
+	for (bool first = true; value_array_next(a, &at, &x); first = false) {
+		if (!first)
+			buf_puts(out, ", ");
+		bool q = quoted && !x.is_null && (x.type == TYPE_STRING || x.type == TYPE_JSON);
+		if (q)
+			buf_putc(out, '"');
+		if (quoted)
+			value_format(&x, out);
+		else
+			value_to_string(&x, out);
+		if (q)
+			buf_putc(out, '"');
+	}
+	buf_putc(out, ']');
+}
+
 void value_to_string(const struct value *v, struct buf *out)
 {
 	if (v->is_null || v->type == TYPE_NULL) {
@@ -277,7 +408,12 @@ void value_to_string(const struct value *v, struct buf *out)
 	case TYPE_STRING:
 	case TYPE_BYTES:
 	case TYPE_JSON: buf_add(out, v->s.p, v->s.len); break;
-	default: buf_puts(out, "?"); break;
+	default:
+		if (type_is_array(v->type))
+			array_format(v, false, out);
+		else
+			buf_puts(out, "?");
+		break;
 	}
 }
 
@@ -285,6 +421,10 @@ void value_format(const struct value *v, struct buf *out)
 {
 	if (v->is_null) {
 		buf_puts(out, "NULL");
+		return;
+	}
+	if (type_is_array(v->type)) {
+		array_format(v, true, out);
 		return;
 	}
 	switch (v->type) {

@@ -14,7 +14,9 @@
  *   DATE       int32_t days since 1970-01-01
  *   DATETIME   int64_t microseconds since 1970-01-01 00:00:00, civil, no zone
  *   TIMESTAMP  int64_t microseconds since the epoch, UTC
- *   STRING, BYTES, JSON   (pointer, length); not NUL-terminated */
+ *   STRING, BYTES, JSON   (pointer, length); not NUL-terminated
+ *   ARRAY<t>   (pointer, length) of its elements encoded (value_array_*
+ *              below): a value of a query only, never of a stored table */
 #ifndef PIPE_WAREHOUSE_VALUE_H
 #define PIPE_WAREHOUSE_VALUE_H
 
@@ -40,18 +42,29 @@ enum type {
 	TYPE_DATETIME,
 	TYPE_TIMESTAMP,
 	TYPE_JSON,
-	TYPE_COUNT
+	TYPE_COUNT,
+	/* ARRAY<t> is TYPE_ARRAY + t, t one of the above: an array of arrays
+	 * has no type, as in BigQuery */
+	TYPE_ARRAY = 32
 };
 
-/* "INT64", "FLOAT64", ... as BigQuery writes them in schemas and errors. */
+/* "INT64", "FLOAT64", "ARRAY<INT64>" ... as BigQuery writes them in
+ * schemas and errors. */
 const char *type_name(enum type t);
 /* Accepts BigQuery's names and aliases, any case: INT64 INT INTEGER BIGINT
  * SMALLINT TINYINT BYTEINT, FLOAT64 FLOAT, NUMERIC DECIMAL, BOOL BOOLEAN,
  * STRING, BYTES, DATE, DATETIME, TIMESTAMP, JSON.  PIPE_ENOTFOUND if none. */
 int type_parse(const char *name, enum type *out);
 bool type_is_numeric(enum type t); /* INT64, FLOAT64, NUMERIC */
-/* STRING, BYTES, JSON: (pointer, length).  Inline: vec_push asks per value. */
-static inline bool type_is_string(enum type t) { return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON; }
+static inline bool type_is_array(enum type t) { return t >= TYPE_ARRAY; }
+static inline enum type type_array_of(enum type elem) { return (enum type)(TYPE_ARRAY + elem); }
+static inline enum type type_elem(enum type array) { return (enum type)(array - TYPE_ARRAY); }
+/* STRING, BYTES, JSON, and an ARRAY's encoding: (pointer, length), copied
+ * and counted as bytes.  Inline: vec_push asks per value. */
+static inline bool type_is_string(enum type t)
+{
+	return t == TYPE_STRING || t == TYPE_BYTES || t == TYPE_JSON || type_is_array(t);
+}
 /* Bytes per value in a vec's data array (16 for strings: struct str). */
 size_t type_width(enum type t);
 
@@ -70,7 +83,7 @@ struct value {
 		numeric_t n;    /* NUMERIC */
 		int32_t days;   /* DATE */
 		int64_t us;     /* DATETIME, TIMESTAMP */
-		struct str s;   /* STRING, BYTES, JSON: not owned */
+		struct str s;   /* STRING, BYTES, JSON, ARRAY: not owned */
 	};
 };
 
@@ -142,6 +155,26 @@ static inline int str_compare(struct str a, struct str b)
 		return c < 0 ? -1 : 1;
 	return (a.len > b.len) - (a.len < b.len);
 }
+
+/* ARRAY values.  The encoding: a uint32 count, then per element a byte,
+ * 1 for NULL, and unless NULL its payload: type_width(t) bytes as the
+ * representations above, a string as a uint32 length and its bytes.  All
+ * unaligned (memcpy).  NULL elements live in a query (BigQuery allows
+ * them there) but not in its result. */
+/* Appends element x (of the element type, or NULL) to an array being
+ * built in b, whose first 4 bytes are the count: start with
+ * value_array_start. */
+void value_array_start(struct buf *b);
+void value_array_push(struct buf *b, const struct value *x);
+struct value value_array(enum type array, const char *p, size_t len);
+size_t value_array_count(const struct value *a);
+/* Walks the elements: *at starts at 0; the next element, false at the end.
+ * Strings point into the array. */
+bool value_array_next(const struct value *a, size_t *at, struct value *x);
+/* Element k (from 0), or false past the end. */
+bool value_array_get(const struct value *a, size_t k, struct value *x);
+/* Whether the array holds a NULL element. */
+bool value_array_has_null(const struct value *a);
 
 /* Column vectors come with values; vec.h needs the types above. */
 #include "vec.h"

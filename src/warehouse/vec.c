@@ -128,7 +128,12 @@ struct value vec_get(const struct vec *v, size_t i)
 	case TYPE_STRING:
 	case TYPE_BYTES:
 	case TYPE_JSON: r.s = v->str[i]; break;
-	default: r.is_null = true; break;
+	default:
+		if (type_is_array(v->type))
+			r.s = v->str[i];
+		else
+			r.is_null = true;
+		break;
 	}
 	return r;
 }
@@ -162,12 +167,13 @@ void batch_free(struct batch *b)
 void vec_append_rows(struct vec *dst, const struct vec *src, const uint32_t *sel, size_t n, bool copy)
 {
 	size_t w = type_width(dst->type), base = dst->count;
+	bool strings = copy && type_is_string(dst->type); /* once: the stores below may alias dst */
 	vec_reserve(dst, base + n);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = sel ? sel[k] : k;
 		dst->nulls[base + k] = src->nulls[i];
 		memcpy((char *)dst->data + (base + k) * w, (const char *)src->data + i * w, w);
-		if (copy && type_is_string(dst->type) && !src->nulls[i]) {
+		if (strings && !src->nulls[i]) {
 			struct str *s = &dst->str[base + k];
 			s->p = arena_strndup(&dst->arena, s->p, s->len);
 		}

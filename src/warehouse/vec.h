@@ -84,7 +84,12 @@ static inline void vec_set(struct vec *v, size_t i, const struct value *x)
 	case TYPE_STRING:
 	case TYPE_BYTES:
 	case TYPE_JSON: v->str[i] = x->s; break;
-	default: v->nulls[i] = 1; break;
+	default:
+		if (type_is_array(v->type))
+			v->str[i] = x->s;
+		else
+			v->nulls[i] = 1;
+		break;
 	}
 }
 

@@ -1,0 +1,3 @@
+-- SELECT AS STRUCT is not supported.
+SELECT AS STRUCT id, symbol FROM crypto.coins;
+-- error: SELECT AS STRUCT is not supported

@@ -1,0 +1,11 @@
+-- A correlation that is not an equality stays per distinct outer value.
+-- explain
+SELECT (SELECT COUNT(*) FROM crypto.coins x WHERE x.market_cap_rank < c.market_cap_rank) FROM crypto.coins c;
+-- expect:
+-- project f0_
+--   scan crypto.coins AS c (250 rows): partitions 1/1, blocks 1/1; columns market_cap_rank
+-- subquery 1 (correlated: run once per distinct c.market_cap_rank, each answer kept):
+--   project f0_
+--     aggregate: 0 keys, 1 aggregate
+--       filter (estimated 126 rows) x.market_cap_rank < outer c.market_cap_rank
+--         scan crypto.coins AS x (250 rows): partitions 1/1, blocks 1/1; columns market_cap_rank
