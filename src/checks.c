@@ -17,13 +17,15 @@
  *
  * A table's checks reach it only through backend.h.  What the writer kept
  * (backend_table_bounds: each column's NULLs, range and distinct sketch)
- * answers the statistics with no reading.  One scan counts the rest: the
- * rows, each not_null and accepted_values failure, the rows a unique column
- * holds beyond one per value (COUNT - COUNT(DISTINCT)), MIN, MAX and
- * APPROX_COUNT_DISTINCT of a column the writer kept none of; it is left
- * out when nothing is left.  A unique of several columns is a GROUP BY of
- * its own, as is a failing one's report; each checks_sql query runs as
- * written.  Only a failing check asks for its sample rows.
+ * answers the statistics, each not_null, an accepted_values whose list
+ * holds every integer of the column's range, and the row count, with no
+ * reading.  One scan counts the rest: the other accepted_values failures,
+ * the rows a unique column holds beyond one per value (COUNT -
+ * COUNT(DISTINCT)), MIN, MAX and APPROX_COUNT_DISTINCT of a column the
+ * writer kept none of; it is left out when nothing is left.  A unique of
+ * several columns is a GROUP BY of its own, as is a failing one's report;
+ * each checks_sql query runs as written.  Only a failing check asks for its
+ * sample rows.
  *
  * The state record keeps two fields, each a line per check or column, so
  * that `git diff` of state/ shows how the data moved:
@@ -87,6 +89,7 @@ struct check {
 	char *sql;                  /* checks_sql: the query, {this} as written */
 	/* what running it found */
 	int64_t count;
+	bool counted; /* count known without the scan (the blocks' bounds) */
 	bool failed;
 	char *detail;
 };
@@ -824,6 +827,59 @@ static const struct backend_bounds *bounds_of(const struct backend_bounds *v, si
 	return NULL;
 }
 
+/* A column's type, by a check's name for it. */
+static const char *type_of(const struct column *cols, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq_nocase(cols[i].name, name))
+			return cols[i].type;
+	return "";
+}
+
+/* Whether the range the blocks kept proves that an accepted_values check
+ * of an INT64 column finds no other value: every integer from MIN to MAX
+ * is in its list of numbers.  A list with a string in it is the query's
+ * to judge, as are other types. */
+static bool accepted_by_range(const struct check *c, const char *type, const struct backend_bounds *bd)
+{
+	long long lo, hi;
+	if (strcmp(type, "INT64") || !bd->min)
+		return false;
+	lo = strtoll(bd->min, NULL, 10);
+	hi = strtoll(bd->max, NULL, 10);
+	if (hi < lo || hi - lo >= (long long)c->nargs - 1 || llabs(lo) > (1LL << 52) || llabs(hi) > (1LL << 52))
+		return false;
+	for (size_t i = 1; i < c->nargs; i++)
+		if (c->args[i][0] == '\'' || c->args[i][0] == '"')
+			return false;
+	for (long long v = lo; v <= hi; v++) {
+		size_t i;
+		for (i = 1; i < c->nargs && strtod(c->args[i], NULL) != (double)v; i++)
+			;
+		if (i == c->nargs)
+			return false;
+	}
+	return true;
+}
+
+/* A not_null or accepted_values count the blocks' bounds give without a
+ * scan: a not_null's is the NULLs they kept; an accepted_values passes
+ * when the range proves it. */
+static bool count_from_bounds(struct check *c, const struct backend_bounds *bounds, size_t nbounds,
+                              const struct column *cols, size_t ncols)
+{
+	const struct backend_bounds *bd = bounds_of(bounds, nbounds, c->args[0]);
+	if (!bd)
+		return false;
+	if (c->type == C_NOT_NULL)
+		c->count = bd->nulls;
+	else if (accepted_by_range(c, type_of(cols, ncols, c->args[0]), bd))
+		c->count = 0;
+	else
+		return false;
+	return c->counted = true;
+}
+
 /* The stats aggregates of a column, or NULLs where its type has none or
  * what the writer kept (bd) already tells: the NULL count and the range of
  * the blocks, the distinct estimate of the column's sketch.  Adds nothing
@@ -953,7 +1009,7 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 	size_t ncols = 0, nstat = 0, first_stat, nbounds = 0;
 	struct backend_bounds *bounds = NULL;
 	int64_t rows = 0;
-	bool scan_needed = false;
+	bool need_bounds = false, scan_needed = false;
 	int error;
 
 	if ((error = parse_all(t, false, &cs)) < 0)
@@ -977,17 +1033,20 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 	for (size_t i = 0; stats && i < ncols; i++)
 		if (!str_starts(cols[i].name, "_pipe_"))
 			stat_cols[nstat++] = cols[i];
-	if (nstat && (error = backend_table_bounds(r.b, t->name, dir, &bounds, &nbounds)) < 0)
+	for (size_t i = 0; i < cs.n; i++)
+		need_bounds |= cs.v[i].type == C_NOT_NULL || cs.v[i].type == C_ACCEPTED_VALUES;
+	if ((nstat || need_bounds) && (error = backend_table_bounds(r.b, t->name, dir, &bounds, &nbounds)) < 0)
 		goto done;
 
 	/* one scan, of what the writer did not keep: the failing rows of each
-	 * not_null and accepted_values, the unique columns' repeats, the
-	 * statistics; none when nothing is left */
+	 * not_null and accepted_values the bounds do not settle, the unique
+	 * columns' repeats, the statistics; none when nothing is left */
 	buf_puts(&sql, "SELECT COUNT(*)");
 	first_stat = 1;
 	for (size_t i = 0; i < cs.n; i++) {
 		struct check *c = &cs.v[i];
-		if (c->type == C_NOT_NULL || c->type == C_ACCEPTED_VALUES) {
+		if ((c->type == C_NOT_NULL || c->type == C_ACCEPTED_VALUES) &&
+		    !count_from_bounds(c, bounds, nbounds, cols, ncols)) {
 			char *cond = failing_condition(c);
 			buf_printf(&sql, ", COUNTIF(%s)", cond);
 			free(cond);
@@ -1013,7 +1072,8 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 		switch (c->type) {
 		case C_NOT_NULL:
 		case C_ACCEPTED_VALUES:
-			c->count = strtoll(backend_result_cell(res, 0, k++), NULL, 10);
+			if (!c->counted)
+				c->count = strtoll(backend_result_cell(res, 0, k++), NULL, 10);
 			if ((c->failed = c->count > 0))
 				error = run_samples(&r, c, t->name, rows);
 			break;
