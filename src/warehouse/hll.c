@@ -66,30 +66,60 @@ int64_t hll_estimate(const uint8_t *reg)
 	return (int64_t)(e + 0.5);
 }
 
+/* A value's hash into the registers, unless it is the one the row before
+ * held: rows come clustered, so runs of one value are common, and cost a
+ * compare. */
+struct run {
+	uint64_t last;
+	bool have;
+};
+
+static inline void add_new(uint8_t *reg, struct run *r, uint64_t h)
+{
+	if (r->have && h == r->last)
+		return;
+	r->have = true;
+	r->last = h;
+	hll_add(reg, h);
+}
+
 void hll_add_rows(uint8_t *reg, const struct vec *v, const uint32_t *ids, size_t n)
 {
-	/* rows come clustered, so runs of one value are common: a value the
-	 * row before held changes nothing, and costs a compare */
-	bool strings = type_is_string(v->type), have = false;
-	uint64_t last = 0;
+	struct run r = {0};
 	const struct str *prev = NULL;
+	/* a loop per type: the switch once per block, not per value */
+	switch (v->type) {
+	case TYPE_INT64:
+	case TYPE_TIMESTAMP:
+	case TYPE_DATETIME:
+		for (size_t k = 0; k < n; k++) {
+			size_t i = ids ? ids[k] : k;
+			if (!v->nulls[i])
+				add_new(reg, &r, (uint64_t)v->i64[i]);
+		}
+		return;
+	case TYPE_FLOAT64:
+		for (size_t k = 0; k < n; k++) {
+			size_t i = ids ? ids[k] : k;
+			if (!v->nulls[i])
+				add_new(reg, &r, hll_hash(v, i));
+		}
+		return;
+	default:
+		break;
+	}
 	for (size_t k = 0; k < n; k++) {
 		size_t i = ids ? ids[k] : k;
-		uint64_t h;
 		if (v->nulls[i])
 			continue;
-		if (strings) {
+		if (type_is_string(v->type)) {
+			/* the same bytes as the row before: no hashing them */
 			const struct str *s = &v->str[i];
 			if (prev && prev->len == s->len && (!s->len || s->p == prev->p || !memcmp(s->p, prev->p, s->len)))
 				continue;
 			prev = s;
 		}
-		h = hll_hash(v, i);
-		if (have && h == last)
-			continue;
-		have = true;
-		last = h;
-		hll_add(reg, h);
+		add_new(reg, &r, hll_hash(v, i));
 	}
 }
 
