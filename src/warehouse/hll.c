@@ -32,7 +32,7 @@
 
 /* str_hash64 is FNV-1a, whose top bits are weak, and the fixed-width
  * hashes are the values themselves: mix them all. */
-static uint64_t hll_mix(uint64_t h)
+static inline uint64_t hll_mix(uint64_t h)
 {
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -42,13 +42,16 @@ static uint64_t hll_mix(uint64_t h)
 	return h;
 }
 
-void hll_add(uint8_t *reg, uint64_t hash)
+/* hll_add's body, inlined into the writer's loops below */
+static inline void add_hash(uint8_t *reg, uint64_t hash)
 {
 	uint64_t h = hll_mix(hash), rest = h << HLL_P;
 	uint8_t rank = rest ? (uint8_t)(__builtin_clzll(rest) + 1) : (uint8_t)(64 - HLL_P + 1);
 	if (rank > reg[h >> (64 - HLL_P)])
 		reg[h >> (64 - HLL_P)] = rank;
 }
+
+void hll_add(uint8_t *reg, uint64_t hash) { add_hash(reg, hash); }
 
 int64_t hll_estimate(const uint8_t *reg)
 {
@@ -80,7 +83,7 @@ static inline void add_new(uint8_t *reg, struct run *r, uint64_t h)
 		return;
 	r->have = true;
 	r->last = h;
-	hll_add(reg, h);
+	add_hash(reg, h);
 }
 
 void hll_add_rows(uint8_t *reg, const struct vec *v, const uint32_t *ids, size_t n)
