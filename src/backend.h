@@ -123,13 +123,17 @@ int backend_describe(struct backend *b, const char *name, struct buf *out);
  * cell shows them), as the table's blocks recorded them while it was
  * written: no column is read.  min and max are NULL where the blocks do
  * not keep them (JSON, long strings, a NaN, every value NULL), known false
- * when the warehouse keeps no such record.  dir as for
+ * when the warehouse keeps no such record.  distinct, when sketched, is
+ * APPROX_COUNT_DISTINCT's estimate from the sketch the writer kept (none
+ * for JSON, or a table written before there were sketches).  dir as for
  * backend_table_schema.  The caller frees with backend_bounds_free. */
 struct backend_bounds {
 	char *name;
 	int64_t nulls;
 	char *min, *max;
 	bool known;
+	bool sketched;
+	int64_t distinct;
 };
 int backend_table_bounds(struct backend *b, const char *name, const char *dir, struct backend_bounds **out,
                          size_t *n);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "warehouse/bytes.h"
+#include "warehouse/hll.h"
 #include "warehouse/sql.h"
 #include "warehouse/table.h"
 
@@ -144,17 +145,19 @@ done:
 }
 
 /* The bounds the writer kept per block (table.h's col_stats), folded
- * over the blocks. */
+ * over the blocks, and the distinct estimates of the sketches it kept. */
 static int local_bounds(struct backend *b, const char *name, const char *dir, struct backend_bounds **out,
                         size_t *n)
 {
 	struct table *t = NULL;
 	char *found = NULL;
 	struct backend_bounds *v = NULL;
+	uint8_t **sketches = NULL;
 	size_t ncols = 0;
 	int error;
 	if ((!dir && (error = table_resolve(root_of(b), name, &found)) < 0) ||
-	    (error = table_open(&t, dir ? dir : found)) < 0)
+	    (error = table_open(&t, dir ? dir : found)) < 0 ||
+	    (error = hll_file_read(t->dir, t->spec.ncols, &sketches)) < 0)
 		goto done;
 	ncols = t->spec.ncols;
 	v = xcalloc(ncols ? ncols : 1, sizeof(*v));
@@ -163,6 +166,8 @@ static int local_bounds(struct backend *b, const char *name, const char *dir, st
 		bool kept = true;
 		v[c].name = xstrdup(t->spec.cols[c].name);
 		v[c].known = true;
+		if ((v[c].sketched = sketches && sketches[c]))
+			v[c].distinct = hll_estimate(sketches[c]);
 		for (size_t p = 0; p < t->npartitions; p++) {
 			const struct partition *part = &t->partitions[p];
 			for (size_t k = 0; k < part->nblocks; k++) {
@@ -194,6 +199,7 @@ static int local_bounds(struct backend *b, const char *name, const char *dir, st
 done:
 	if (t)
 		table_close(t);
+	hll_sketches_free(sketches, ncols);
 	free(found);
 	free(v);
 	return error;

@@ -15,13 +15,17 @@
  * every page must hold: a non-null value at the path, at each element
  * where the path says [*].
  *
- * A table's checks reach it only through backend.h, as SQL: one scan counts
- * the rows, each not_null and accepted_values failure, the rows a unique
- * column holds beyond one per value (COUNT - COUNT(DISTINCT)) and, in the
- * same pass, every column's values, MIN, MAX and APPROX_COUNT_DISTINCT (the
- * statistics).  A unique of several columns is a GROUP BY of its own, as is
- * a failing one's report; each checks_sql query runs as written.  Only a
- * failing check asks for its sample rows.
+ * A table's checks reach it only through backend.h.  What the writer kept
+ * (backend_table_bounds: each column's NULLs, range and distinct sketch)
+ * answers the statistics, each not_null, an accepted_values whose list
+ * holds every integer of the column's range, and the row count, with no
+ * reading.  One scan counts the rest: the other accepted_values failures,
+ * the rows a unique column holds beyond one per value (COUNT -
+ * COUNT(DISTINCT)), MIN, MAX and APPROX_COUNT_DISTINCT of a column the
+ * writer kept none of; it is left out when nothing is left.  A unique of
+ * several columns is a GROUP BY of its own, as is a failing one's report;
+ * each checks_sql query runs as written.  Only a failing check asks for its
+ * sample rows.
  *
  * The state record keeps two fields, each a line per check or column, so
  * that `git diff` of state/ shows how the data moved:
@@ -85,6 +89,7 @@ struct check {
 	char *sql;                  /* checks_sql: the query, {this} as written */
 	/* what running it found */
 	int64_t count;
+	bool counted; /* count known without the scan (the blocks' bounds) */
 	bool failed;
 	char *detail;
 };
@@ -817,29 +822,94 @@ static int run_samples(struct run *r, struct check *c, const char *table, int64_
 static const struct backend_bounds *bounds_of(const struct backend_bounds *v, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (v[i].known && !strcmp(v[i].name, name))
+		if (v[i].known && str_eq_nocase(v[i].name, name))
 			return &v[i];
 	return NULL;
 }
 
+/* A column's type, by a check's name for it. */
+static const char *type_of(const struct column *cols, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq_nocase(cols[i].name, name))
+			return cols[i].type;
+	return "";
+}
+
+/* Whether the range the blocks kept proves that an accepted_values check
+ * of an INT64 column finds no other value: every integer from MIN to MAX
+ * is in its list of numbers.  A list with a string in it is the query's
+ * to judge, as are other types. */
+static bool accepted_by_range(const struct check *c, const char *type, const struct backend_bounds *bd)
+{
+	long long lo, hi;
+	if (strcmp(type, "INT64") || !bd->min)
+		return false;
+	lo = strtoll(bd->min, NULL, 10);
+	hi = strtoll(bd->max, NULL, 10);
+	if (hi < lo || hi - lo >= (long long)c->nargs - 1 || llabs(lo) > (1LL << 52) || llabs(hi) > (1LL << 52))
+		return false;
+	for (size_t i = 1; i < c->nargs; i++)
+		if (c->args[i][0] == '\'' || c->args[i][0] == '"')
+			return false;
+	for (long long v = lo; v <= hi; v++) {
+		size_t i;
+		for (i = 1; i < c->nargs && strtod(c->args[i], NULL) != (double)v; i++)
+			;
+		if (i == c->nargs)
+			return false;
+	}
+	return true;
+}
+
+/* A not_null or accepted_values count the blocks' bounds give without a
+ * scan: a not_null's is the NULLs they kept; an accepted_values passes
+ * when the range proves it. */
+static bool count_from_bounds(struct check *c, const struct backend_bounds *bounds, size_t nbounds,
+                              const struct column *cols, size_t ncols)
+{
+	const struct backend_bounds *bd = bounds_of(bounds, nbounds, c->args[0]);
+	if (!bd)
+		return false;
+	if (c->type == C_NOT_NULL)
+		c->count = bd->nulls;
+	else if (accepted_by_range(c, type_of(cols, ncols, c->args[0]), bd))
+		c->count = 0;
+	else
+		return false;
+	return c->counted = true;
+}
+
 /* The stats aggregates of a column, or NULLs where its type has none or
- * the blocks' bounds (bd) already tell: the NULL count and the range the
- * writer kept cost no reading, while MIN and MAX over strings are most of
- * a scan's time. */
-static void stats_select(struct buf *sql, const struct column *col, const struct backend_bounds *bd)
+ * what the writer kept (bd) already tells: the NULL count and the range of
+ * the blocks, the distinct estimate of the column's sketch.  Adds nothing
+ * to scan_needed when all of it is known. */
+static void stats_select(struct buf *sql, const struct column *col, const struct backend_bounds *bd, int64_t rows,
+                         bool *scan_needed)
 {
 	bool json = !strcmp(col->type, "JSON");
+	bool range_known = json || (bd && (bd->min || bd->nulls == rows));
+	bool distinct_known = json || (bd && bd->sketched);
 	/* the NULLs are COUNT(*) less these: a count is cheaper than a test */
 	if (bd)
 		buf_puts(sql, ", NULL");
 	else
 		buf_printf(sql, ", COUNT(`%s`)", col->name);
-	if (json)
-		buf_puts(sql, ", NULL, NULL, NULL");
-	else if (bd && bd->min)
-		buf_printf(sql, ", NULL, NULL, APPROX_COUNT_DISTINCT(`%s`)", col->name);
+	if (range_known)
+		buf_puts(sql, ", NULL, NULL");
 	else
-		buf_printf(sql, ", MIN(`%s`), MAX(`%s`), APPROX_COUNT_DISTINCT(`%s`)", col->name, col->name, col->name);
+		buf_printf(sql, ", MIN(`%s`), MAX(`%s`)", col->name, col->name);
+	if (distinct_known)
+		buf_puts(sql, ", NULL");
+	else
+		buf_printf(sql, ", APPROX_COUNT_DISTINCT(`%s`)", col->name);
+	*scan_needed |= !bd || !range_known || !distinct_known;
+}
+
+/* A cell of the scan's one row; NULL when there was no scan. */
+static const char *stat_cell(const struct backend_result *res, size_t k)
+{
+	return res ? backend_result_cell(res, 0, k) : NULL;
 }
 
 static char *stats_text(const struct backend_result *res, size_t first, const struct column *cols, size_t n,
@@ -849,8 +919,8 @@ static char *stats_text(const struct backend_result *res, size_t first, const st
 	for (size_t i = 0; i < n; i++) {
 		size_t k = first + i * 4;
 		const struct backend_bounds *bd = bounds_of(bounds, nbounds, cols[i].name);
-		const char *values = backend_result_cell(res, 0, k), *distinct = backend_result_cell(res, 0, k + 3);
-		const char *min = backend_result_cell(res, 0, k + 1), *max = backend_result_cell(res, 0, k + 2);
+		const char *values = stat_cell(res, k), *distinct = stat_cell(res, k + 3);
+		const char *min = stat_cell(res, k + 1), *max = stat_cell(res, k + 2);
 		int64_t nulls = bd ? bd->nulls : rows - (values ? strtoll(values, NULL, 10) : 0);
 		if (bd && bd->min) {
 			min = bd->min;
@@ -859,7 +929,10 @@ static char *stats_text(const struct backend_result *res, size_t first, const st
 		buf_printf(&b, "%s%s nulls=%lld", i ? "\n" : "", cols[i].name, (long long)nulls);
 		if (!strcmp(cols[i].type, "JSON"))
 			continue;
-		buf_printf(&b, " distinct=%s", distinct ? distinct : "0");
+		if (bd && bd->sketched)
+			buf_printf(&b, " distinct=%lld", (long long)bd->distinct);
+		else
+			buf_printf(&b, " distinct=%s", distinct ? distinct : "0");
 		if (!min)
 			continue;
 		buf_puts(&b, " range=");
@@ -936,6 +1009,7 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 	size_t ncols = 0, nstat = 0, first_stat, nbounds = 0;
 	struct backend_bounds *bounds = NULL;
 	int64_t rows = 0;
+	bool need_bounds = false, scan_needed = false;
 	int error;
 
 	if ((error = parse_all(t, false, &cs)) < 0)
@@ -954,42 +1028,52 @@ int checks_table(struct backend *b, const struct target *t, const char *dir, int
 			goto done;
 	}
 
-	/* one scan: the rows, the failing rows of each not_null and
-	 * accepted_values, the statistics */
-	buf_puts(&sql, "SELECT COUNT(*)");
-	first_stat = 1;
-	for (size_t i = 0; i < cs.n; i++) {
-		if (cs.v[i].type == C_NOT_NULL || cs.v[i].type == C_ACCEPTED_VALUES) {
-			char *cond = failing_condition(&cs.v[i]);
-			buf_printf(&sql, ", COUNTIF(%s)", cond);
-			free(cond);
-		} else if (in_scan(&cs.v[i])) { /* the rows beyond one per value */
-			buf_printf(&sql, ", COUNT(`%s`) - COUNT(DISTINCT `%s`)", cs.v[i].args[0], cs.v[i].args[0]);
-		} else {
-			continue;
-		}
-		first_stat++;
-	}
 	/* pipe's own columns (_pipe_row_id, _pipe_load_id) are no data */
 	stat_cols = xcalloc(ncols + 1, sizeof(*stat_cols));
 	for (size_t i = 0; stats && i < ncols; i++)
 		if (!str_starts(cols[i].name, "_pipe_"))
 			stat_cols[nstat++] = cols[i];
-	if (nstat && (error = backend_table_bounds(r.b, t->name, dir, &bounds, &nbounds)) < 0)
+	for (size_t i = 0; i < cs.n; i++)
+		need_bounds |= cs.v[i].type == C_NOT_NULL || cs.v[i].type == C_ACCEPTED_VALUES;
+	if ((nstat || need_bounds) && (error = backend_table_bounds(r.b, t->name, dir, &bounds, &nbounds)) < 0)
 		goto done;
+
+	/* one scan, of what the writer did not keep: the failing rows of each
+	 * not_null and accepted_values the bounds do not settle, the unique
+	 * columns' repeats, the statistics; none when nothing is left */
+	buf_puts(&sql, "SELECT COUNT(*)");
+	first_stat = 1;
+	for (size_t i = 0; i < cs.n; i++) {
+		struct check *c = &cs.v[i];
+		if ((c->type == C_NOT_NULL || c->type == C_ACCEPTED_VALUES) &&
+		    !count_from_bounds(c, bounds, nbounds, cols, ncols)) {
+			char *cond = failing_condition(c);
+			buf_printf(&sql, ", COUNTIF(%s)", cond);
+			free(cond);
+		} else if (in_scan(c)) { /* the rows beyond one per value */
+			buf_printf(&sql, ", COUNT(`%s`) - COUNT(DISTINCT `%s`)", c->args[0], c->args[0]);
+		} else {
+			continue;
+		}
+		scan_needed = true;
+		first_stat++;
+	}
 	for (size_t i = 0; i < nstat; i++)
-		stats_select(&sql, &stat_cols[i], bounds_of(bounds, nbounds, stat_cols[i].name));
+		stats_select(&sql, &stat_cols[i], bounds_of(bounds, nbounds, stat_cols[i].name), rows, &scan_needed);
 	buf_printf(&sql, " FROM `%s`", t->name);
-	if ((error = query(&r, sql.data, &res)) < 0)
-		goto done;
-	rows = strtoll(backend_result_cell(res, 0, 0), NULL, 10);
+	if (scan_needed) {
+		if ((error = query(&r, sql.data, &res)) < 0)
+			goto done;
+		rows = strtoll(backend_result_cell(res, 0, 0), NULL, 10);
+	}
 	for (size_t i = 0, k = 1; i < cs.n && error >= 0; i++) {
 		struct check *c = &cs.v[i];
 		r.current = c;
 		switch (c->type) {
 		case C_NOT_NULL:
 		case C_ACCEPTED_VALUES:
-			c->count = strtoll(backend_result_cell(res, 0, k++), NULL, 10);
+			if (!c->counted)
+				c->count = strtoll(backend_result_cell(res, 0, k++), NULL, 10);
 			if ((c->failed = c->count > 0))
 				error = run_samples(&r, c, t->name, rows);
 			break;

@@ -4,18 +4,14 @@
  * ends.  STRING_AGG and ARRAY_AGG(...)[OFFSET(k)] keep their values
  * instead, ordered per group at the end (sql_collect below).
  *
- * APPROX_COUNT_DISTINCT is a HyperLogLog (Flajolet et al. 2007) of 2^12
- * one-byte registers per group: a value's 64-bit hash picks a register by
- * its top 12 bits and keeps the longest run of leading zeros (+1) seen in
- * the rest.  The estimate's standard error is 1.04/sqrt(4096), about 1.6%;
- * below 2.5 * 4096 it counts the empty registers instead (linear counting),
- * which is near exact for small counts.  4 KiB per group, allocated when a
- * group sees its first value. */
+ * APPROX_COUNT_DISTINCT is a HyperLogLog (hll.c, the table writer's too),
+ * 4 KiB per group, allocated when a group sees its first value. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util.h"
+#include "hll.h"
 #include "sql_exec.h"
 #include "sql_op.h"
 #include "sql_plan.h"
@@ -40,44 +36,11 @@ struct agg_run {
 	uint8_t **hll; /* APPROX_COUNT_DISTINCT: per group, HLL_M registers or NULL */
 };
 
-#define HLL_P 12
-#define HLL_M (1u << HLL_P)
-
-/* vec_hash of a string is FNV-1a, whose top bits are weak: mix them all. */
-static uint64_t hll_mix(uint64_t h)
+static void group_hll_add(struct agg_run *r, uint32_t g, uint64_t hash)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static void hll_add(struct agg_run *r, uint32_t g, uint64_t hash)
-{
-	uint64_t h = hll_mix(hash), rest = h << HLL_P;
-	uint8_t rank = rest ? (uint8_t)(__builtin_clzll(rest) + 1) : (uint8_t)(64 - HLL_P + 1);
 	if (!r->hll[g])
 		r->hll[g] = xcalloc(HLL_M, 1);
-	if (rank > r->hll[g][h >> (64 - HLL_P)])
-		r->hll[g][h >> (64 - HLL_P)] = rank;
-}
-
-static int64_t hll_estimate(const uint8_t *reg)
-{
-	double m = HLL_M, sum = 0, e;
-	unsigned zeros = 0;
-	if (!reg)
-		return 0;
-	for (unsigned j = 0; j < HLL_M; j++) {
-		sum += ldexp(1.0, -reg[j]);
-		zeros += reg[j] == 0;
-	}
-	e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / zeros);
-	return (int64_t)(e + 0.5);
+	hll_add(r->hll[g], hash);
 }
 
 struct agg_state {
@@ -220,32 +183,18 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 			uint64_t h;
 			if (v->nulls[i])
 				continue;
-			switch (v->type) {
-			case TYPE_BOOL: h = v->b[i]; break;
-			case TYPE_DATE: h = (uint64_t)(int64_t)v->days[i]; break;
-			case TYPE_FLOAT64: {
-				double x = v->f64[i] == 0 ? 0 : v->f64[i]; /* -0 is 0 */
-				if (x != x)
-					h = 0x6e616eULL;
-				else
-					memcpy(&h, &x, sizeof(h));
-				break;
-			}
-			case TYPE_INT64: case TYPE_TIMESTAMP: case TYPE_DATETIME: h = (uint64_t)v->i64[i]; break;
-			default:
-				if (!type_is_string(v->type))
-					return false;
+			if (type_is_string(v->type)) {
 				if (gid[i] == last_g && v->str[i].p == last_p && v->str[i].len == last_len)
 					continue; /* the same bytes as the row before */
 				last_p = v->str[i].p;
 				last_len = v->str[i].len;
-				h = str_hash64(v->str[i].p ? v->str[i].p : "", v->str[i].len);
 			}
+			h = hll_hash(v, i);
 			if (gid[i] == last_g && h == last_h)
 				continue;
 			last_g = gid[i];
 			last_h = h;
-			hll_add(r, gid[i], h);
+			group_hll_add(r, gid[i], h);
 		}
 		return true;
 	}
@@ -463,7 +412,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		switch (ag->kind) {
 		case AG_COUNT: r->cnt[g]++; break;
 		case AG_COUNTIF: r->cnt[g] += v->b[k] != 0; break;
-		case AG_APPROX_DISTINCT: hll_add(r, g, vec_hash(v, k)); break;
+		case AG_APPROX_DISTINCT: group_hll_add(r, g, hll_hash(v, k)); break;
 		case AG_SUM:
 		case AG_AVG:
 			r->cnt[g]++;

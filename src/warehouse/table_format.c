@@ -6,6 +6,7 @@
  *
  *   <table>/manifest        the text manifest below
  *   <table>/blocks          every block's chunk locations and statistics
+ *   <table>/sketches        each column's distinct sketch (format: atop hll.c)
  *   <table>/table.data      the column data: partition after partition in
  *                           manifest order, in each its blocks in order, in
  *                           each block one chunk per column in schema order

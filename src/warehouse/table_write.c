@@ -16,7 +16,10 @@
  * A large write uses a second thread (worker.h): it spills one run while
  * the next rows arrive, and encodes and writes the merged blocks while
  * the merge goes on; each side encodes some columns, as many as keep
- * both busy.  Which thread encodes a chunk changes nothing in its bytes. */
+ * both busy.  Which thread encodes a chunk changes nothing in its bytes.
+ * Whichever encodes a chunk adds its values to the column's distinct
+ * sketch (hll.c), each thread to sketches of its own, merged at the end:
+ * the table's sketches file, its distinct estimates without a scan. */
 #include "table_write.h"
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "column.h"
+#include "hll.h"
 #include "worker.h"
 
 /* ---- partition keys ---- */
@@ -83,6 +87,16 @@ static void partition_id(const struct partition_spec *p, enum type t, int64_t ke
 
 /* ---- writing ---- */
 
+/* An empty sketch per column that has one (hll_sketched). */
+static uint8_t **sketches_new(const struct table_spec *spec)
+{
+	uint8_t **v = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *v);
+	for (size_t c = 0; c < spec->ncols; c++)
+		if (hll_sketched(spec->cols[c].type))
+			v[c] = xcalloc(HLL_M, 1);
+	return v;
+}
+
 int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec)
 {
 	int error;
@@ -108,6 +122,7 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	w->block_stats = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_stats);
 	w->block_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_length);
 	w->merge_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->merge_length);
+	w->sketch = sketches_new(spec);
 	for (size_t i = 0; i < spec->ncluster; i++)
 		w->cluster_col[i] = table_spec_column(spec, spec->cluster[i]);
 	*out = w;
@@ -281,7 +296,8 @@ struct encoded {
 	struct col_stats *stats; /* per column; bounds point into the rows */
 };
 
-static void encode_ahead(const struct batch *src, const uint32_t *ids, size_t ncols, struct encoded *e)
+static void encode_ahead(const struct batch *src, const uint32_t *ids, size_t ncols, struct encoded *e,
+                         uint8_t **sketch)
 {
 	e->ncols = ncols;
 	e->bytes.len = 0;
@@ -289,6 +305,8 @@ static void encode_ahead(const struct batch *src, const uint32_t *ids, size_t nc
 		size_t before = e->bytes.len;
 		column_encode(&src->cols[c], ids, src->nrows, true, &e->bytes, &e->stats[c]);
 		e->length[c] = e->bytes.len - before;
+		if (sketch[c])
+			hll_add_rows(sketch[c], &src->cols[c], ids, src->nrows);
 	}
 }
 
@@ -330,6 +348,8 @@ static int write_block(struct table_writer *w, struct partition *part, const str
 		w->block_stats[c] = (struct col_stats){0};
 		column_encode(&src->cols[c], ids, n, true, &o->buf, &w->block_stats[c]);
 		w->block_length[c] = o->buf.len - before;
+		if (w->sketch[c])
+			hll_add_rows(w->sketch[c], &src->cols[c], ids, n);
 	}
 	/* recorded now, while the bounds still point into src */
 	table_put_block_record(&r->buf, (uint32_t)n, offset, ncols, w->block_length, w->block_stats);
@@ -444,6 +464,7 @@ struct block_sink {
 	 * are the same whoever encodes them. */
 	struct encoded head, ahead;
 	size_t split;
+	uint8_t **sketch; /* of the columns this thread encodes */
 };
 
 static int block_job(void *arg)
@@ -462,7 +483,7 @@ static int sink_block(void *arg, struct batch *out, bool start, int64_t key)
 {
 	struct block_sink *s = arg;
 	int error;
-	encode_ahead(out, s->ids, s->split, &s->ahead);
+	encode_ahead(out, s->ids, s->split, &s->ahead, s->sketch);
 	bool busy = worker_busy(s->w->bg);
 	if ((error = worker_wait(s->w->bg)) < 0)
 		return error;
@@ -496,6 +517,7 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 	for (size_t i = 0; i < bs; i++)
 		ids[i] = (uint32_t)i;
 	batch_init(&sink.rows, w->spec.ncols, types);
+	sink.sketch = sketches_new(&w->spec);
 	struct encoded *enc[2] = {&sink.head, &sink.ahead};
 	for (size_t i = 0; i < 2; i++) {
 		enc[i]->length = xcalloc(w->spec.ncols, sizeof *enc[i]->length);
@@ -511,6 +533,10 @@ done:
 		error = error < 0 ? error : last;
 	}
 	batch_free(&sink.rows);
+	for (size_t c = 0; c < w->spec.ncols; c++)
+		if (sink.sketch[c])
+			hll_merge(w->sketch[c], sink.sketch[c]);
+	hll_sketches_free(sink.sketch, w->spec.ncols);
 	for (size_t i = 0; i < 2; i++) {
 		buf_free(&enc[i]->bytes);
 		free(enc[i]->length);
@@ -571,6 +597,7 @@ static void writer_free(struct table_writer *w)
 	free(w->block_stats);
 	free(w->block_length);
 	free(w->merge_length);
+	hll_sketches_free(w->sketch, w->spec.ncols);
 	if (w->data.fd >= 0)
 		close(w->data.fd);
 	buf_free(&w->data.buf);
@@ -647,6 +674,8 @@ int table_writer_finish(struct table_writer *w)
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
 	if ((error = table_blocks_write(&w->records, w->part_starts, path, nparts)) < 0)
+		goto done;
+	if ((error = hll_file_write(w->dir, w->sketch, w->spec.ncols)) < 0)
 		goto done;
 	table_manifest_text(&w->spec, rows, parts, nparts, &manifest);
 	free(path);

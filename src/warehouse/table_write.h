@@ -59,6 +59,7 @@ struct table_writer {
 	struct col_stats *block_stats;
 	uint64_t *block_length;
 	uint64_t *merge_length; /* cursor_load's: a spilled block's lengths */
+	uint8_t **sketch; /* per column: its distinct sketch (hll.h), or NULL */
 	/* Spills run on a second thread (bg) while the next rows arrive: the
 	 * rows being spilled move to spilling, which only that job touches,
 	 * with runs, seen, spill_fd and spill_size, until worker_wait. */

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "warehouse/hll.h"
+#include "warehouse/sql.h"
 #include "warehouse/table.h"
 
 static char *tmp_dir(void)
@@ -215,8 +217,8 @@ static char *read_all(const char *dir, const char *name)
  * hold NULs). */
 static void same_table_files(const char *d1, const char *d2)
 {
-	const char *files[] = {"manifest", "blocks", "table.data"};
-	for (size_t i = 0; i < 3; i++) {
+	const char *files[] = {"manifest", "blocks", "table.data", "sketches"};
+	for (size_t i = 0; i < 4; i++) {
 		struct buf a = BUF_INIT, b = BUF_INIT;
 		char *pa = path_join(d1, files[i]), *pb = path_join(d2, files[i]);
 		CHECK_OK(file_read(pa, &a));
@@ -655,10 +657,37 @@ static void test_append_types(void)
 	free(dir);
 }
 
+/* Each column's sketch in the table's sketches file estimates what
+ * APPROX_COUNT_DISTINCT on the table gives; a JSON column has none. */
+static void sketches_are_the_sql(const char *dir, const struct table_spec *spec)
+{
+	uint8_t **sketches = NULL;
+	struct sql_options o = {.root = dir, .read_table = spec->name, .read_from = dir};
+	struct sql_result *r = NULL;
+	struct buf sql = BUF_INIT;
+	CHECK_OK(hll_file_read(dir, spec->ncols, &sketches));
+	CHECK(sketches != NULL);
+	buf_puts(&sql, "SELECT COUNT(*)");
+	for (size_t c = 0; c < spec->ncols; c++)
+		buf_printf(&sql, ", APPROX_COUNT_DISTINCT(`%s`)", spec->cols[c].name);
+	buf_printf(&sql, " FROM `%s`", spec->name);
+	CHECK_OK(sql_run(sql.data, &o, &r));
+	for (size_t c = 0; r && sketches && c < spec->ncols; c++) {
+		char n[32];
+		CHECK(sketches[c] != NULL);
+		snprintf(n, sizeof n, "%lld", (long long)hll_estimate(sketches[c]));
+		CHECK_STR(sql_result_cell(r, 0, c + 1), n);
+	}
+	sql_result_free(r);
+	hll_sketches_free(sketches, spec->ncols);
+	buf_free(&sql);
+}
+
 /* A writer over its memory budget spills sorted runs and merges them
  * (more runs than one merge takes: longer runs first) and keeps its block
  * records in a temporary file: the same files, byte for byte, as when
- * every row fits in memory. */
+ * every row fits in memory, the columns' sketches too (the merge's two
+ * threads each kept some), which estimate what the SQL does. */
 static void test_spill_same_bytes(void)
 {
 	static struct column_def cols[] = {
@@ -691,6 +720,7 @@ static void test_spill_same_bytes(void)
 		}
 		CHECK_OK(table_writer_finish(w));
 		same_table_files(d1, d2);
+		sketches_are_the_sql(d2, &specs[i]);
 		char *spill = path_join(d2, ".spill"), *records = path_join(d2, ".blocks");
 		CHECK(!path_exists(spill)); /* unlinked as soon as they were created */
 		CHECK(!path_exists(records));
