@@ -60,9 +60,15 @@ struct backend *backend_local_copy(struct backend *b)
 	return b->ops->local_copy ? b->ops->local_copy(b) : b;
 }
 
-int backend_load(struct backend *b, const struct load_options *o, struct load_result *res)
+int backend_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                 double deadline_ms, struct load_result *res)
 {
-	return b->ops->load(b, o, res);
+	return b->ops->load(b, o, audit, deadline_ms, res);
+}
+
+int backend_audit_run(const struct backend_audit *audit)
+{
+	return audit && audit->run ? audit->run(audit->arg) : 0;
 }
 
 int backend_query(struct backend *b, const char *sql, const struct backend_query *opt,

@@ -774,7 +774,8 @@ static void stats_from_job(const struct json_doc *d, struct backend_stats *s)
 }
 
 /* The same statement on the mirror: its figures for comparison, and for
- * CREATE TABLE ... AS SELECT the mirror's table.  A SELECT of a table the
+ * CREATE TABLE ... AS SELECT the mirror's table, audited there (q->audit)
+ * before the job that writes BigQuery's is sent.  A SELECT of a table the
  * mirror lacks (not built by pipe) has no local figures: 0. */
 static int run_mirror(struct bq *bq, const char *sql, const struct backend_query *q, struct backend_stats *out)
 {
@@ -1100,7 +1101,8 @@ static bool same_columns(struct bq *bq, const struct load_options *o)
 	return same;
 }
 
-static int bq_load(struct backend *b, const struct load_options *o, struct load_result *res)
+static int bq_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                   double deadline_ms, struct load_result *res)
 {
 	struct bq *bq = (struct bq *)b;
 	struct backend *scratch = NULL;
@@ -1108,7 +1110,8 @@ static int bq_load(struct backend *b, const struct load_options *o, struct load_
 	size_t n = 0, tlen = strlen(o->table);
 	bool incremental;
 	int error;
-	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	/* the mirror runs the audit: nothing is sent unless it passed */
+	if ((error = backend_load(bq->mirror, o, audit, deadline_ms, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
 	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
 		return error;
 	/* a first load, a replace, or one whose columns changed: the whole

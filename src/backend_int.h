@@ -9,7 +9,9 @@
  * negative PIPE_* code with the message set, as backend.h says. */
 struct backend_ops {
 	const char *name;
-	int (*load)(struct backend *b, const struct load_options *o, struct load_result *res);
+	/* load and query call audit (when given) as backend.h says */
+	int (*load)(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+	            double deadline_ms, struct load_result *res);
 	int (*query)(struct backend *b, const char *sql, const struct backend_query *opt,
 	             struct backend_result **out);
 	int (*table_schema)(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows);
@@ -50,6 +52,9 @@ struct backend_result {
 	bool dry_run;
 	const char *job; /* owned by the result; NULL for none */
 };
+
+/* audit's run, or 0 when there is none. */
+int backend_audit_run(const struct backend_audit *audit);
 
 int backend_local_open(struct backend **out, const char *root);
 int backend_bigquery_open(struct backend **out, const char *root);
