@@ -10,7 +10,9 @@
  * job).  So the engine's outputs, keys, staleness and state records are
  * the local warehouse's, a failed job leaves them as they were (the
  * scratch output is never published), and each query's bytes have a local
- * figure to be compared with BigQuery's.
+ * figure to be compared with BigQuery's.  The caller's audit (a table's
+ * checks, backend.h) runs on the mirror's scratch output before any job is
+ * sent: a failing check writes nothing in BigQuery.
  *
  * Names.  A DAG's SQL names tables as [project.]dataset.table; each
  * reference goes to the profile's project (bigquery_project, else the key
