@@ -30,9 +30,10 @@
  * Loads.  The mirror's table is sent as NEWLINE_DELIMITED_JSON: whole
  * (WRITE_TRUNCATE) for a replace, a first load, or a load that changed the
  * columns; else this load's rows alone (_pipe_load_id), appended
- * (WRITE_APPEND), or for a merge loaded into a temporary table and MERGEd
- * on the primary key.  The mirror's merge decided which rows win, so
- * BigQuery's table ends as the mirror's. */
+ * (WRITE_APPEND), or for a merge loaded into a temporary table as they
+ * came (before the mirror's merge chose among them), MERGEd on the primary
+ * key by BigQuery with the loader's rules (merge_into), and the temporary
+ * table deleted: both warehouses carry the merge out, to the same rows. */
 #include "backend_int.h"
 
 #include <inttypes.h>
@@ -661,11 +662,10 @@ static char *timestamp_text(const char *v)
 	strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm);
 	if (!frac)
 		return xasprintf("%s UTC", day);
-	char f[8];
-	snprintf(f, sizeof(f), "%06ld", frac);
-	for (int i = 5; i > 0 && f[i] == '0'; i--)
-		f[i] = 0;
-	return xasprintf("%s.%s UTC", day, f);
+	/* milliseconds or microseconds, as the local warehouse's cells have them */
+	if (frac % 1000 == 0)
+		return xasprintf("%s.%03ld UTC", day, frac / 1000);
+	return xasprintf("%s.%06ld UTC", day, frac);
 }
 
 /* A field's type by GoogleSQL's name: the REST API answers with the
@@ -911,8 +911,13 @@ done:
 
 /* ---- loads ---- */
 
-/* One row of a result as a JSON object, NULLs left out. */
-static void put_row(struct buf *b, const struct backend_result *r, size_t row)
+/* The column a merge's rows carry to BigQuery: their order in the load,
+ * which decides between rows of one key as the loader's merge does. */
+#define MERGE_SEQ "_pipe_merge_seq"
+
+/* One row of a result as a JSON object, NULLs left out; with numbered,
+ * its number as MERGE_SEQ too. */
+static void put_row(struct buf *b, const struct backend_result *r, size_t row, bool numbered)
 {
 	bool first = true;
 	buf_putc(b, '{');
@@ -931,13 +936,15 @@ static void put_row(struct buf *b, const struct backend_result *r, size_t row)
 		else
 			buf_json_string(b, v);
 	}
+	if (numbered)
+		buf_printf(b, "%s\"" MERGE_SEQ "\":%zu", first ? "" : ",", row);
 	buf_puts(b, "}\n");
 }
 
 /* The load job's configuration: the table, its schema from the mirror's
  * columns, partitioning and clustering as the target asks. */
 static char *load_configuration(const struct bq *bq, const struct load_options *o, const char *table,
-                                const char *disposition, const struct backend_result *r)
+                                const char *disposition, const struct backend_result *r, bool numbered)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "{\"load\":{\"destinationTable\":{\"projectId\":");
@@ -953,6 +960,8 @@ static char *load_configuration(const struct bq *bq, const struct load_options *
 		buf_json_string(&b, backend_result_colname(r, c));
 		buf_printf(&b, ",\"type\":\"%s\",\"mode\":\"NULLABLE\"}", backend_result_coltype(r, c));
 	}
+	if (numbered)
+		buf_puts(&b, ",{\"name\":\"" MERGE_SEQ "\",\"type\":\"INT64\",\"mode\":\"REQUIRED\"}");
 	buf_puts(&b, "]}");
 	if (o->partition_by && !strcmp(table, o->table)) {
 		/* "col", "DATE(col)", "col MONTH" */
@@ -992,6 +1001,9 @@ struct load_step {
 	const char *dest;        /* BigQuery's table (a merge's temporary one) */
 	const char *disposition; /* WRITE_TRUNCATE, WRITE_APPEND */
 	bool this_load_only;     /* the rows of this load, not the whole table */
+	/* a merge's: the rows of this load before the merge (load_options'
+	 * keep_rows), numbered in load order; NULL: the scratch output's */
+	const char *merge_rows;
 	const char *ndjson;      /* where the rows are written for the upload */
 };
 
@@ -1007,15 +1019,18 @@ static int load_table(struct bq *bq, const struct load_options *o, struct backen
 	struct hash h;
 	char hex[HASH_HEX_LEN + 1];
 	int error;
-	sql = st->this_load_only ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
-	                         : xasprintf("SELECT * FROM `%s`", st->table);
+	sql = st->this_load_only && !st->merge_rows
+	      ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
+	      : xasprintf("SELECT * FROM `%s`", st->table);
+	q.read_table = st->merge_rows ? st->table : NULL;
+	q.read_from = st->merge_rows;
 	if ((error = backend_query(scratch, sql, &q, r)) < 0)
 		goto done;
 	for (size_t i = 0; i < backend_result_nrows(*r); i++)
-		put_row(&rows, *r, i);
+		put_row(&rows, *r, i, st->merge_rows != NULL);
 	if ((error = file_write_atomic(st->ndjson, rows.data ? rows.data : "", rows.len)) < 0)
 		goto done;
-	conf = load_configuration(bq, o, st->dest, st->disposition, *r);
+	conf = load_configuration(bq, o, st->dest, st->disposition, *r, st->merge_rows != NULL);
 	hash_bytes(rows.data ? rows.data : "", rows.len, &h);
 	hash_hex(&h, hex);
 	what = xasprintf("%s\n%s", conf, hex);
@@ -1037,33 +1052,69 @@ static void put_ident(struct buf *b, const char *name)
 	buf_printf(b, "`%s`", name);
 }
 
-/* MERGE of the temporary table into the table on the primary key: the
- * rows of this load are the ones that won the mirror's merge, so after it
- * BigQuery's table is the mirror's. */
+/* The names of a space- or comma-separated list, each as `name`, joined
+ * by sep, each between before and after ("T.", " = S.", ...). */
+static void put_names(struct buf *b, const char *list, const char *sep, const char *before, const char *after)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool first = true;
+	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_printf(b, "%s%s", first ? "" : sep, before);
+		put_ident(b, k);
+		if (after) {
+			buf_puts(b, after);
+			put_ident(b, k);
+		}
+		first = false;
+	}
+	free(copy);
+}
+
+/* The merge, as BigQuery carries it out: the temporary table holds this
+ * load's rows as they came (numbered in load order, MERGE_SEQ), and the
+ * MERGE decides as load_merge.c does (docs/staging.md): of this load's
+ * rows of one key the one with the largest dedup_sort (the smallest with
+ * "desc"), the last in load order on a tie; that row replaces the table's
+ * row of its key unless the table's sorts after it; a new key is
+ * inserted. */
 static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r)
 {
 	struct buf sql = BUF_INIT;
 	struct json_doc d = {0};
 	struct backend_query q = {0};
-	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, *keys = xstrdup(o->primary_key), *save = NULL;
+	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, sort[256] = "";
 	const char *ds = o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe";
+	bool desc = o->dedup_sort && strcasestr(o->dedup_sort, " desc");
 	int error;
+	if (o->dedup_sort)
+		sscanf(o->dedup_sort, "%255s", sort);
 	target = xasprintf("%s.%s.%s", project(bq), ds, o->table);
 	source = xasprintf("%s.%s.%s", project(bq), ds, temp);
 	buf_puts(&sql, "MERGE ");
 	put_ident(&sql, target);
-	buf_puts(&sql, " T USING ");
+	buf_puts(&sql, " T USING (SELECT * EXCEPT (" MERGE_SEQ ") FROM ");
 	put_ident(&sql, source);
-	buf_puts(&sql, " S ON ");
-	bool first = true;
-	for (char *k = strtok_r(keys, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
-		buf_printf(&sql, "%sT.", first ? "" : " AND ");
-		put_ident(&sql, k);
-		buf_puts(&sql, " = S.");
-		put_ident(&sql, k);
-		first = false;
+	buf_puts(&sql, " WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ");
+	put_names(&sql, o->primary_key, ", ", "", NULL);
+	buf_puts(&sql, " ORDER BY ");
+	if (*sort) {
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " ASC, " : " DESC, ");
 	}
-	buf_puts(&sql, " WHEN MATCHED THEN UPDATE SET ");
+	buf_puts(&sql, MERGE_SEQ " DESC) = 1) S ON ");
+	put_names(&sql, o->primary_key, " AND ", "T.", " = S.");
+	buf_puts(&sql, " WHEN MATCHED");
+	if (*sort) {
+		/* NULL sorts first, as in the loader: a NULL never beats a value */
+		buf_puts(&sql, desc ? " AND (S." : " AND (S.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " <= T." : " >= T.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " OR S." : " OR T.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, " IS NULL)");
+	}
+	buf_puts(&sql, " THEN UPDATE SET ");
 	for (size_t c = 0; c < backend_result_ncols(r); c++) {
 		if (c)
 			buf_puts(&sql, ", ");
@@ -1082,7 +1133,6 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	free(source);
 	free(conf);
 	free(id);
-	free(keys);
 	return error;
 }
 
@@ -1108,19 +1158,24 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 {
 	struct bq *bq = (struct bq *)b;
 	struct backend *scratch = NULL;
-	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL;
+	struct load_options mirror = *o;
+	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL, *merge_rows = NULL;
 	size_t n = 0, tlen = strlen(o->table);
 	bool incremental;
 	int error;
+	/* the scratch output is root/<table>: read there as the mirror would */
+	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
+	/* a merge's rows as they came, for BigQuery's MERGE to choose from
+	 * (beside the output, a dot name that no listing of tables sees) */
+	if (o->write == LOAD_MERGE && o->prev_dir)
+		mirror.keep_rows = merge_rows = xasprintf("%s/.%s.merge_rows", *root ? root : ".", o->table);
 	/* the mirror runs the audit: nothing is sent unless it passed */
-	if ((error = backend_load(bq->mirror, o, audit, deadline_ms, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	if ((error = backend_load(bq->mirror, &mirror, audit, deadline_ms, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
 	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
-		return error;
+		goto done;
 	/* a first load, a replace, or one whose columns changed: the whole
 	 * table; else an append or merge of this load's rows */
 	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && same_columns(bq, o);
-	/* the scratch output is root/<table>: read there as the mirror would */
-	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
 	if ((error = backend_open(&scratch, "local", *root ? root : ".")) < 0 ||
 	    (error = backend_list(scratch, &names, &n)) < 0)
 		goto done;
@@ -1141,6 +1196,7 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 				free(temp);
 				temp = xasprintf("%s__pipe_merge_%s", o->table, o->load_id);
 				st.dest = temp;
+				st.merge_rows = merge_rows;
 			}
 		}
 		error = load_table(bq, o, scratch, &st, &r);
@@ -1156,11 +1212,14 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 		backend_result_free(r);
 	}
 done:
+	if (merge_rows)
+		rm_rf(merge_rows);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	free(ndjson);
 	free(temp);
+	free(merge_rows);
 	free(root);
 	backend_close(scratch);
 	return error;
