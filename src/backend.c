@@ -21,6 +21,20 @@ int backend_open(struct backend **out, const char *name, const char *root)
 	return error_setcode(PIPE_EUSAGE, "no warehouse named '%s': expected local or bigquery", name);
 }
 
+char *backend_identity(const char *name, const char *const *settings, size_t nsettings)
+{
+	const char *project = NULL, *dataset = NULL;
+	if (!name || strcmp(name, "bigquery"))
+		return NULL;
+	for (size_t i = 0; i < nsettings; i++) {
+		if (str_starts(settings[i], "bigquery_project="))
+			project = strchr(settings[i], '=') + 1;
+		else if (str_starts(settings[i], "bigquery_dataset="))
+			dataset = strchr(settings[i], '=') + 1;
+	}
+	return backend_bigquery_identity(project && *project ? project : NULL, dataset && *dataset ? dataset : NULL);
+}
+
 void backend_close(struct backend *b)
 {
 	if (b)

@@ -56,6 +56,13 @@ int backend_open(struct backend **out, const char *name, const char *root);
  * warehouse has none and ignores them. */
 int backend_option(struct backend *b, const char *key, const char *value);
 void backend_close(struct backend *b);
+/* What a table's key says of the warehouse it is built in, without
+ * opening it: NULL for the local warehouse, else "bigquery PROJECT
+ * DATASET" (the project and the default dataset that name its tables:
+ * never a secret).  name and settings ("bigquery_project=P" words, the
+ * profile's) as backend_open and backend_option take them.  The caller
+ * frees it. */
+char *backend_identity(const char *name, const char *const *settings, size_t nsettings);
 const char *backend_name(const struct backend *b);
 /* The warehouse that holds the rows as pipe built them: b itself, or the
  * local copy a remote warehouse keeps beside it (BigQuery's).  Checks and

@@ -1443,6 +1443,19 @@ static const struct backend_ops bq_ops = {
 	.close = bq_close,
 };
 
+char *backend_bigquery_identity(const char *project, const char *dataset)
+{
+	char *key_project = NULL, *id;
+	/* the key file's project_id: no key is read, no token asked for */
+	const char *key = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	if (!project && key && *key && read_key_project(key, &key_project) < 0)
+		error_clear();
+	id = xasprintf("bigquery %s %s", project ? project : key_project ? key_project : "?",
+	               dataset ? dataset : "pipe");
+	free(key_project);
+	return id;
+}
+
 int backend_bigquery_open(struct backend **out, const char *root)
 {
 	struct bq *bq = xcalloc(1, sizeof(*bq));

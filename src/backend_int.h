@@ -58,5 +58,8 @@ int backend_audit_run(const struct backend_audit *audit);
 
 int backend_local_open(struct backend **out, const char *root);
 int backend_bigquery_open(struct backend **out, const char *root);
+/* backend_identity's text for BigQuery: the settings' bigquery_project
+ * (else the key file's project_id) and bigquery_dataset (else pipe). */
+char *backend_bigquery_identity(const char *project, const char *dataset);
 
 #endif

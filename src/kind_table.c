@@ -443,4 +443,5 @@ const struct kind kind_table = {
 	.check = check,
 	.build = build,
 	.pure = pure,
+	.warehouse = true,
 };
