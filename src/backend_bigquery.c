@@ -245,18 +245,29 @@ static const char *location(const struct bq *bq)
 	return bq->location ? bq->location : "US";
 }
 
+#define BEARER "Authorization: Bearer "
+
+/* The token's header, the caller's to free with clear_header. */
+static int bearer_header(struct bq *bq, char **header)
+{
+	char *token = NULL;
+	int error;
+	*header = NULL;
+	if ((error = ensure_auth(bq)) < 0 || (error = auth_token(bq->auth, &token)) < 0)
+		return error;
+	*header = xasprintf(BEARER "%s", token);
+	memset(token, 0, strlen(token));
+	free(token);
+	return 0;
+}
+
 /* The request's fields every call shares; the token's header is the
  * caller's to free. */
 static int request_init(struct bq *bq, struct http_request *r, const char **headers, char **auth_header)
 {
-	char *token = NULL;
 	int error;
-	*auth_header = NULL;
-	if ((error = ensure_auth(bq)) < 0 || (error = auth_token(bq->auth, &token)) < 0)
+	if ((error = bearer_header(bq, auth_header)) < 0)
 		return error;
-	*auth_header = xasprintf("Authorization: Bearer %s", token);
-	memset(token, 0, strlen(token));
-	free(token);
 	headers[0] = *auth_header;
 	*r = (struct http_request){
 		.headers = headers, .nheaders = 1, .timeout_ms = 300000, .connect_timeout_ms = 30000,
@@ -271,6 +282,22 @@ static void clear_header(char *h)
 		memset(h, 0, strlen(h));
 		free(h);
 	}
+}
+
+/* After a 401: the token in *header is dropped and a new one taken, once
+ * per request (a second 401 is the caller's error).  0 when the request is
+ * to be sent again. */
+static int renew_token(struct bq *bq, const char *what, const char **headers, char **header)
+{
+	char *line = xasprintf("%s: HTTP 401: the token was refused; getting a new one", what);
+	int error;
+	retry_note(NULL, line);
+	free(line);
+	auth_forget(bq->auth, *header + strlen(BEARER));
+	clear_header(*header);
+	error = bearer_header(bq, header);
+	headers[0] = *header;
+	return error;
 }
 
 /* An error reply as BigQuery words it; the caller's context goes first. */
@@ -346,10 +373,16 @@ static int call(struct bq *bq, const char *method, const char *path, const char 
 		r.body_len = strlen(body);
 		r.content_type = "application/json";
 	}
-	for (int tries = 1;; tries++) {
+	for (int tries = 1, renewed = 0;; tries++) {
 		http_reply_free(rep);
 		if ((error = http_request(&r, rep)) < 0)
 			goto done;
+		if (rep->status == 401 && !renewed++) {
+			if ((error = renew_token(bq, display, headers, &auth)) < 0)
+				goto done;
+			tries--;
+			continue;
+		}
 		/* BigQuery says rateLimitExceeded with a 403, which http.c does
 		 * not retry: the limit is per second, so wait and try again */
 		if (rep->status != 403 || tries == RATE_LIMIT_TRIES || !rate_limited(rep))
@@ -490,10 +523,17 @@ static int run_job(struct bq *bq, const char *what, const char *key, const char 
 				display = xasprintf("upload/bigquery/v2/projects/%s/jobs", project(bq));
 				r.url = url;
 				r.display_url = display;
-				if (stat(upload, &st) == 0 && (uint64_t)st.st_size > MULTIPART_MAX)
-					error = http_upload_resumable(&r, body, upload, UPLOAD_CHUNK, &rep);
-				else
-					error = http_upload_multipart(&r, body, upload, &rep);
+				for (int renewed = 0;; renewed++) {
+					http_reply_free(&rep);
+					if (stat(upload, &st) == 0 && (uint64_t)st.st_size > MULTIPART_MAX)
+						error = http_upload_resumable(&r, body, upload, UPLOAD_CHUNK, &rep);
+					else
+						error = http_upload_multipart(&r, body, upload, &rep);
+					if (error < 0 || rep.status != 401 || renewed)
+						break;
+					if ((error = renew_token(bq, display, headers, &auth)) < 0)
+						break;
+				}
 				status = rep.status;
 				if (error >= 0 && status >= 200 && status <= 299)
 					error = reply_doc(d, &rep.body, display);

@@ -108,6 +108,8 @@ Control (no token; never logged):
     "cache": false       no query cache
     "expire_tokens": true  every token issued so far stops working (401),
         as one past its hour does
+    "expire_tokens_after": N  the same, when the Nth API request from now
+        (1: the next) arrives: a token that expires in the middle of a run
     "reset": true        all of the above back to their defaults, first
   answered with the settings in force.
   GET /_dump      what the server holds: jobs (id, type, state, SQL, error,
@@ -463,6 +465,7 @@ class State:
         self.routes = {}
         self.loads = 0
         self.session_projects = {}  # job id -> project of a resumable upload
+        self.expire_after = None  # requests until every token expires (expire_tokens_after)
         self.settings = dict(DEFAULTS, page_size=args.page_size)
         self.default_page_size = args.page_size
         self.block_rows = args.block_rows
@@ -1228,6 +1231,10 @@ class Handler(tokensrv.Handler):
             raise Refusal(401, "required", "Request is missing required authentication "
                           "credential. Expected OAuth 2 access token, login cookie or other valid "
                           "authentication credential.", "Authorization", "header")
+        if st.expire_after is not None:
+            st.expire_after -= 1
+            if st.expire_after <= 0:
+                st.tokens, st.expire_after = {}, None
         if st.tokens.get(token, 0) < time.time():
             raise Refusal(401, "authError", "Request had invalid authentication credentials. "
                           "Expected OAuth 2 access token, login cookie or other valid "
@@ -1523,6 +1530,7 @@ class Handler(tokensrv.Handler):
             if c.get("reset"):
                 st.settings = dict(DEFAULTS, page_size=st.default_page_size)
                 st.faults, st.fail_jobs = [], []
+                st.expire_after = None
             for f in (c["fault"] if isinstance(c.get("fault"), list) else [c["fault"]]) \
                     if "fault" in c else []:
                 st.faults.append(dict(f, count=int(f.get("count", 1))))
@@ -1538,6 +1546,8 @@ class Handler(tokensrv.Handler):
                 st.settings["cache"] = bool(c["cache"])
             if c.get("expire_tokens"):
                 st.tokens = {}
+            if "expire_tokens_after" in c:
+                st.expire_after = int(c["expire_tokens_after"])
         except (ValueError, TypeError, KeyError, AttributeError) as e:
             return self.reply(400, {"error": "bad control request: %s" % e})
         self.reply(200, {"settings": st.settings, "faults": st.faults,
