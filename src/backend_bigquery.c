@@ -189,10 +189,13 @@ static void put_error_object(struct buf *b, const struct json_doc *d, int e)
 	free(msg);
 }
 
+/* Reasons a job is sent again for, under a new id; "stopped": cancelled,
+ * as wait_job cancels a job past its target's timeout, which the target's
+ * next attempt sends again rather than fetch the cancelled one. */
 static bool reason_retried(const char *reason)
 {
 	return reason && (!strcmp(reason, "rateLimitExceeded") || !strcmp(reason, "backendError") ||
-	                  !strcmp(reason, "internalError"));
+	                  !strcmp(reason, "internalError") || !strcmp(reason, "stopped"));
 }
 
 /* ---- requests ---- */
@@ -435,10 +438,33 @@ static char *job_id(const char *what, const char *key)
 	return xasprintf("pipe_%s", hex);
 }
 
+/* Asks BigQuery to stop job id (jobs.cancel).  Cancelling is best
+ * effort: a refusal is noted, and the caller's error stays the timeout. */
+static void cancel_job(struct bq *bq, const char *id)
+{
+	struct http_reply rep = {0};
+	struct json_doc d = {0};
+	char *path = xasprintf("/jobs/%s/cancel?location=%s", id, location(bq));
+	long status = 0;
+	int error = call(bq, "POST", path, NULL, &rep, &d, &status);
+	if (error >= 0 && status != 200)
+		error = reply_error(&rep, "jobs.cancel");
+	if (error < 0) {
+		char *line = xasprintf("cancelling job %s: %s", id, error_last());
+		retry_note(NULL, line);
+		free(line);
+		error_clear();
+	}
+	http_reply_free(&rep);
+	doc_free(&d);
+	free(path);
+}
+
 /* Polls job id until DONE; *d then holds it.  A job that ended in an
  * error is PIPE_ERROR with BigQuery's error object, *retry set when its
- * reason is worth another job. */
-static int wait_job(struct bq *bq, const char *id, struct json_doc *d, bool *retry)
+ * reason is worth another job.  Past deadline_ms (time_now_ms(); 0: none)
+ * the job is cancelled and the wait is an error naming it. */
+static int wait_job(struct bq *bq, const char *id, double deadline_ms, struct json_doc *d, bool *retry)
 {
 	struct http_reply rep = {0};
 	long wait = POLL_FIRST_MS, status = 0;
@@ -449,12 +475,24 @@ static int wait_job(struct bq *bq, const char *id, struct json_doc *d, bool *ret
 		char *state = NULL;
 		bool done;
 		if (d->toks) {
+			long nap = wait;
 			state = jstr(d, 0, "status.state");
 			done = state && !strcmp(state, "DONE");
 			free(state);
 			if (done)
 				break;
-			sleep_ms(wait);
+			if (deadline_ms > 0) {
+				double left = deadline_ms - time_now_ms();
+				if (left <= 0) {
+					cancel_job(bq, id);
+					error = error_set("BigQuery job %s was still running at the target's timeout: pipe "
+					                  "stopped waiting for it and cancelled it (jobs.cancel)", id);
+					goto done;
+				}
+				if (left < nap)
+					nap = (long)left + 1;
+			}
+			sleep_ms(nap);
 			wait = wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 2;
 		}
 		http_reply_free(&rep);
@@ -499,7 +537,7 @@ static char *job_body(const struct bq *bq, const char *id, const char *configura
  * it to be DONE: *d holds the finished job, *id_out its id.  409: the job
  * exists, from an earlier try of the same build: it is fetched. */
 static int run_job(struct bq *bq, const char *what, const char *key, const char *configuration,
-                   const char *upload, struct json_doc *d, char **id_out)
+                   const char *upload, double deadline_ms, struct json_doc *d, char **id_out)
 {
 	char *base = job_id(what, key), *id = NULL, *body = NULL;
 	int error = 0;
@@ -554,7 +592,7 @@ static int run_job(struct bq *bq, const char *what, const char *key, const char 
 		if (status == 409)
 			retry_note(NULL, "job already exists (a build before this one sent it): fetching it");
 		/* status 409 leaves *d empty: wait_job fetches the job first */
-		if ((error = wait_job(bq, id, d, &retry)) >= 0 || !retry || attempt + 1 == JOB_TRIES)
+		if ((error = wait_job(bq, id, deadline_ms, d, &retry)) >= 0 || !retry || attempt + 1 == JOB_TRIES)
 			break;
 		char *line = xasprintf("%s; sending it again as a new job", error_last());
 		retry_note(NULL, line);
@@ -910,7 +948,7 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 	} else {
 		if (q->write_to && (error = ensure_written_dataset(bq, sql)) < 0)
 			goto done;
-		if ((error = run_job(bq, mapped, q->job_key, conf, NULL, &d, &id)) < 0)
+		if ((error = run_job(bq, mapped, q->job_key, conf, NULL, q->deadline_ms, &d, &id)) < 0)
 			goto done;
 		stats_from_job(&d, &res->base.stats);
 		char *type = jstr(&d, 0, "statistics.query.statementType");
@@ -1045,6 +1083,7 @@ struct load_step {
 	 * keep_rows), numbered in load order; NULL: the scratch output's */
 	const char *merge_rows;
 	const char *ndjson;      /* where the rows are written for the upload */
+	double deadline_ms;      /* the target's timeout (wait_job) */
 };
 
 /* Sends the rows of one table of the mirror's scratch output as a load
@@ -1074,7 +1113,7 @@ static int load_table(struct bq *bq, const struct load_options *o, struct backen
 	hash_bytes(rows.data ? rows.data : "", rows.len, &h);
 	hash_hex(&h, hex);
 	what = xasprintf("%s\n%s", conf, hex);
-	error = run_job(bq, what, o->load_id, conf, st->ndjson, &d, &id);
+	error = run_job(bq, what, o->load_id, conf, st->ndjson, st->deadline_ms, &d, &id);
 done:
 	if (error < 0)
 		error_prefix("loading %s into BigQuery: ", st->table);
@@ -1117,7 +1156,8 @@ static void put_names(struct buf *b, const char *list, const char *sep, const ch
  * "desc"), the last in load order on a tie; that row replaces the table's
  * row of its key unless the table's sorts after it; a new key is
  * inserted. */
-static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r)
+static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r,
+                      double deadline_ms)
 {
 	struct buf sql = BUF_INIT;
 	struct json_doc d = {0};
@@ -1164,7 +1204,7 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	}
 	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT ROW");
 	conf = query_configuration(buf_cstr(&sql), &q);
-	error = run_job(bq, buf_cstr(&sql), o->load_id, conf, NULL, &d, &id);
+	error = run_job(bq, buf_cstr(&sql), o->load_id, conf, NULL, deadline_ms, &d, &id);
 	if (error < 0)
 		error_prefix("merging %s into BigQuery's %s: ", temp, o->table);
 	buf_free(&sql);
@@ -1227,7 +1267,7 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 		free(ndjson);
 		ndjson = xasprintf("%s.%s.ndjson", o->out_dir, names[i]);
 		struct load_step st = {.table = names[i], .dest = names[i], .disposition = "WRITE_TRUNCATE",
-		                       .ndjson = ndjson};
+		                       .ndjson = ndjson, .deadline_ms = deadline_ms};
 		if (is_root && incremental) {
 			st.this_load_only = true;
 			if (o->write == LOAD_APPEND) {
@@ -1242,7 +1282,7 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 		error = load_table(bq, o, scratch, &st, &r);
 		unlink(ndjson);
 		if (error >= 0 && st.dest == temp && temp) {
-			error = merge_into(bq, o, temp, r);
+			error = merge_into(bq, o, temp, r, deadline_ms);
 			/* the temporary table is not needed whatever the merge did */
 			if (drop_remote(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe", temp) < 0) {
 				retry_note(NULL, error_last());

@@ -31,6 +31,8 @@ Routes (P a project, D a dataset, T a table, ID a job id):
         upload.py (its &fail=, &drop=, &save= work here too); the
         resumable session's PUTs need no token, as Google's do not
   GET  /bigquery/v2/projects/P/jobs/ID?location=L  jobs.get
+  POST /bigquery/v2/projects/P/jobs/ID/cancel?location=L  jobs.cancel: a job
+        held RUNNING (running_polls) ends DONE with errorResult stopped
   GET  /bigquery/v2/projects/P/queries/ID?location=&pageToken=&maxResults=
         &startIndex=&timeoutMs=&formatOptions.useInt64Timestamp=
                                                   jobs.getQueryResults
@@ -1265,6 +1267,10 @@ class Handler(tokensrv.Handler):
             self.job_id = rest[1]
             check_params(q, {"location"})
             return 200, self.jobs_get(st, project, rest[1], q)
+        if len(rest) == 3 and rest[0] == "jobs" and rest[2] == "cancel" and cmd == "POST":
+            self.job_id = rest[1]
+            check_params(q, {"location"})
+            return 200, self.jobs_cancel(st, project, rest[1], q)
         if len(rest) == 2 and rest[0] == "queries" and cmd == "GET":
             self.job_id = rest[1]
             check_params(q, {"location", "pageToken", "maxResults", "startIndex", "timeoutMs",
@@ -1375,6 +1381,19 @@ class Handler(tokensrv.Handler):
         if self.polled(job):
             return job_resource(st, dict(job, state="RUNNING"), self.base())
         return job_resource(st, job, self.base())
+
+    def jobs_cancel(self, st, project, job_id, q):
+        """https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/cancel: a
+        job still RUNNING (held by running_polls) ends DONE with errorResult
+        stopped; a job already DONE stays as it was.  The server ran the
+        job when it was inserted, so what it wrote stays written."""
+        job = self.find_job(st, project, job_id, q)
+        if job["polls"] > 0:
+            job["polls"] = 0
+            job["error"] = {"reason": "stopped", "location": "",
+                            "message": "Job execution was cancelled: User requested cancellation"}
+            job["more_errors"] = []
+        return {"kind": "bigquery#jobCancelResponse", "job": job_resource(st, job, self.base())}
 
     def query_results(self, st, project, job_id, q):
         """https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults"""
