@@ -228,7 +228,7 @@ static void sleep_ms(long ms)
  * body JSON or NULL.  A 2xx reply is parsed into *d (text kept in *rep);
  * *status is the reply's status, for the callers that read 404 or 409. */
 int bq_call(struct bq_api *api, const char *method, const char *path, const char *body,
-                struct http_reply *rep, struct json_doc *d, long *status)
+            struct http_reply *rep, struct json_doc *d, long *status)
 {
 	const char *headers[1];
 	char *auth = NULL, *url = NULL, *display = NULL;
@@ -407,7 +407,7 @@ char *bq_job_body(const struct bq_api *api, const char *id, const char *configur
  * it to be DONE: *d holds the finished job, *id_out its id.  409: the job
  * exists, from an earlier try of the same build: it is fetched. */
 int bq_run_job(struct bq_api *api, const char *what, const char *key, const char *configuration,
-                   const char *upload, double deadline_ms, struct json_doc *d, char **id_out)
+               const char *upload, double deadline_ms, struct json_doc *d, char **id_out)
 {
 	char *base = bq_job_id(what, key), *id = NULL, *body = NULL;
 	int error = 0;
