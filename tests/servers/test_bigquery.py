@@ -74,7 +74,7 @@ class Server:
             [sys.executable, os.path.join(HERE, "bigquery.py"), "--port-file", port_file,
              "--pipe", PIPE, "--pubkey", pub, "--email", EMAIL, "--dir", self.dir,
              "--log", self.log, "--dataset", "taxi", "--block-rows", "64",
-             "--lifetime", "300"],
+             "--lifetime", "1200"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(tmp, "server.err"), "w"))
         for _ in range(400):
