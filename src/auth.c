@@ -321,6 +321,16 @@ int auth_token(struct auth *a, char **token)
 	return error;
 }
 
+void auth_forget(struct auth *a, const char *refused)
+{
+	pthread_mutex_lock(&a->lock);
+	if (a->token && !strcmp(a->token, refused)) {
+		wipe_free(a->token);
+		a->token = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
 const char *auth_account(const struct auth *a) { return a->email; }
 
 void auth_free(struct auth *a)

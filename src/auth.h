@@ -35,6 +35,11 @@ int auth_open(struct auth **out, const char *key_path, const struct auth_options
  * memory, or a new one from token_uri.  *token is the caller's to free (and
  * not to keep: ask again for each request).  Safe from several threads. */
 int auth_token(struct auth *a, char **token);
+/* A token the API refused (401: revoked, or its hour over early): when it
+ * is still the one in memory it is dropped, so that the next auth_token
+ * exchanges anew; several threads refused with the same token cause one
+ * exchange. */
+void auth_forget(struct auth *a, const char *refused);
 const char *auth_account(const struct auth *a); /* client_email, for messages */
 void auth_free(struct auth *a);
 

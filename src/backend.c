@@ -21,6 +21,20 @@ int backend_open(struct backend **out, const char *name, const char *root)
 	return error_setcode(PIPE_EUSAGE, "no warehouse named '%s': expected local or bigquery", name);
 }
 
+char *backend_identity(const char *name, const char *const *settings, size_t nsettings)
+{
+	const char *project = NULL, *dataset = NULL;
+	if (!name || strcmp(name, "bigquery"))
+		return NULL;
+	for (size_t i = 0; i < nsettings; i++) {
+		if (str_starts(settings[i], "bigquery_project="))
+			project = strchr(settings[i], '=') + 1;
+		else if (str_starts(settings[i], "bigquery_dataset="))
+			dataset = strchr(settings[i], '=') + 1;
+	}
+	return backend_bigquery_identity(project && *project ? project : NULL, dataset && *dataset ? dataset : NULL);
+}
+
 void backend_close(struct backend *b)
 {
 	if (b)
@@ -60,9 +74,15 @@ struct backend *backend_local_copy(struct backend *b)
 	return b->ops->local_copy ? b->ops->local_copy(b) : b;
 }
 
-int backend_load(struct backend *b, const struct load_options *o, struct load_result *res)
+int backend_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                 double deadline_ms, struct load_result *res)
 {
-	return b->ops->load(b, o, res);
+	return b->ops->load(b, o, audit, deadline_ms, res);
+}
+
+int backend_audit_run(const struct backend_audit *audit)
+{
+	return audit && audit->run ? audit->run(audit->arg) : 0;
 }
 
 int backend_query(struct backend *b, const char *sql, const struct backend_query *opt,

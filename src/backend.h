@@ -56,6 +56,13 @@ int backend_open(struct backend **out, const char *name, const char *root);
  * warehouse has none and ignores them. */
 int backend_option(struct backend *b, const char *key, const char *value);
 void backend_close(struct backend *b);
+/* What a table's key says of the warehouse it is built in, without
+ * opening it: NULL for the local warehouse, else "bigquery PROJECT
+ * DATASET" (the project and the default dataset that name its tables:
+ * never a secret).  name and settings ("bigquery_project=P" words, the
+ * profile's) as backend_open and backend_option take them.  The caller
+ * frees it. */
+char *backend_identity(const char *name, const char *const *settings, size_t nsettings);
 const char *backend_name(const struct backend *b);
 /* The warehouse that holds the rows as pipe built them: b itself, or the
  * local copy a remote warehouse keeps beside it (BigQuery's).  Checks and
@@ -63,7 +70,22 @@ const char *backend_name(const struct backend *b);
  * is published (docs/checks.md). */
 struct backend *backend_local_copy(struct backend *b);
 
-int backend_load(struct backend *b, const struct load_options *o, struct load_result *res);
+/* Write-audit-publish: what a table build runs between making the new
+ * table and letting the warehouse's own table be replaced.  audit is called
+ * once the new table is whole where the call wrote it (backend_query's
+ * write_to, the load's out_dir) and before anything writes the warehouse's
+ * table of that name: a remote warehouse sends its jobs only after audit
+ * returned 0, so a negative return (a failing check) leaves its table as
+ * it was.  The call then returns audit's error as it is. */
+struct backend_audit {
+	int (*run)(void *arg);
+	void *arg;
+};
+
+/* A load into o->out_dir, audited (audit may be NULL) before it is
+ * published; deadline_ms as backend_query's. */
+int backend_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                 double deadline_ms, struct load_result *res);
 
 struct backend_query {
 	bool dry_run;             /* plan and estimate only, read nothing */
@@ -88,6 +110,8 @@ struct backend_query {
 	 * built but not yet published (the table kind's scratch output, whose
 	 * checks run before the engine publishes it). */
 	const char *read_table, *read_from;
+	/* With write_to: run before the warehouse's table is written (above). */
+	const struct backend_audit *audit;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -1,7 +1,7 @@
 /* backend_bigquery: BigQuery behind backend.h, over its REST API v2
- * (https://cloud.google.com/bigquery/docs/reference/rest), through http.h
- * and auth.h: no curl, no OpenSSL here.  docs/bigquery.md is the user's
- * side of it.
+ * (https://cloud.google.com/bigquery/docs/reference/rest), whose calls
+ * and jobs are bigquery_job.c's: no curl, no OpenSSL here.
+ * docs/bigquery.md is the user's side of it.
  *
  * The local warehouse stays beside it as a mirror.  Every load and every
  * CREATE TABLE ... AS SELECT runs there first, into the table kind's
@@ -10,7 +10,9 @@
  * job).  So the engine's outputs, keys, staleness and state records are
  * the local warehouse's, a failed job leaves them as they were (the
  * scratch output is never published), and each query's bytes have a local
- * figure to be compared with BigQuery's.
+ * figure to be compared with BigQuery's.  The caller's audit (a table's
+ * checks, backend.h) runs on the mirror's scratch output before any job is
+ * sent: a failing check writes nothing in BigQuery.
  *
  * Names.  A DAG's SQL names tables as [project.]dataset.table; each
  * reference goes to the profile's project (bigquery_project, else the key
@@ -21,16 +23,17 @@
  * metadata and rows, and the caller's job_key: the target's inputs), so a
  * build that is retried or resumed sends the same id, and BigQuery's 409
  * "duplicate" is the same job, fetched rather than paid for twice.  A job
- * that fails with rateLimitExceeded, backendError or internalError is sent
+ * that fails with rateLimitExceeded, backendError, internalError or stopped is sent
  * again under a new id (a failed id cannot be reused).  Nothing is sent
  * before the first job: a build with nothing to do asks for no token.
  *
  * Loads.  The mirror's table is sent as NEWLINE_DELIMITED_JSON: whole
  * (WRITE_TRUNCATE) for a replace, a first load, or a load that changed the
  * columns; else this load's rows alone (_pipe_load_id), appended
- * (WRITE_APPEND), or for a merge loaded into a temporary table and MERGEd
- * on the primary key.  The mirror's merge decided which rows win, so
- * BigQuery's table ends as the mirror's. */
+ * (WRITE_APPEND), or for a merge loaded into a temporary table as they
+ * came (before the mirror's merge chose among them), MERGEd on the primary
+ * key by BigQuery with the loader's rules (merge_into), and the temporary
+ * table deleted: both warehouses carry the merge out, to the same rows. */
 #include "backend_int.h"
 
 #include <inttypes.h>
@@ -38,35 +41,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "auth.h"
+#include "bigquery_job.h"
 #include "crypto.h"
-#include "http.h"
-#include "json.h"
-
-#define DEFAULT_ENDPOINT "https://bigquery.googleapis.com"
-/* Above this, a load's rows go in a resumable upload. */
-#define MULTIPART_MAX (5u << 20)
-#define UPLOAD_CHUNK (4 * HTTP_UPLOAD_CHUNK_UNIT)
-/* Rows per page of results. */
-#define PAGE_ROWS 10000
-/* A job's polls: from POLL_FIRST_MS, doubling, at most POLL_MAX_MS apart. */
-#define POLL_FIRST_MS 50
-#define POLL_MAX_MS 2000
-/* Tries of a job that failed with a reason worth trying again. */
-#define JOB_TRIES 4
-/* Tries of a request answered 403 rateLimitExceeded, from this wait, doubling. */
-#define RATE_LIMIT_TRIES 5
-#define RATE_LIMIT_WAIT_MS 500
 
 struct bq {
 	struct backend base;
 	struct backend *mirror; /* the local warehouse, under targets/ */
 	char *project, *location, *dataset; /* from the profile; NULL: defaults */
-	struct auth *auth;                  /* the key, read at open; no token yet */
+	struct bq_api api;                  /* its auth: the key, read at open; no token yet */
 	pthread_mutex_t lock;               /* for datasets, from the build's threads */
 	char **datasets;                    /* known to exist */
 	size_t ndatasets, capdatasets;
@@ -120,92 +105,6 @@ static const struct backend_result_ops bq_result_ops = {
 	.free = result_free,
 };
 
-/* ---- JSON replies ---- */
-
-/* The value at a dotted path of keys under obj ("status.errorResult"), or -1. */
-static int jpath(const struct json_doc *d, int obj, const char *path)
-{
-	char key[64];
-	if (obj >= d->ntoks)
-		return -1; /* an empty reply */
-	while (obj >= 0 && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof(key) || d->toks[obj].type != JSON_OBJECT)
-			return -1;
-		memcpy(key, path, n);
-		key[n] = 0;
-		obj = json_get(d, obj, key);
-		path += n + (path[n] == '.');
-	}
-	return obj;
-}
-
-/* A string or number at path as a new string; NULL when absent or null. */
-static char *jstr(const struct json_doc *d, int obj, const char *path)
-{
-	int i = jpath(d, obj, path);
-	return i < 0 || d->toks[i].type == JSON_NULL ? NULL : json_strdup(d, i);
-}
-
-static int64_t jint(const struct json_doc *d, int obj, const char *path)
-{
-	char *s = jstr(d, obj, path);
-	int64_t v = s ? strtoll(s, NULL, 10) : 0;
-	free(s);
-	return v;
-}
-
-/* A reply's document owns its text (a copy of the body), so that it
- * outlives the reply: reply_doc parses, doc_free frees both. */
-static int reply_doc(struct json_doc *d, const struct buf *body, const char *where)
-{
-	char *text = xstrndup(body->data ? body->data : "", body->len);
-	int error = json_parse(d, text, body->len, where);
-	if (error < 0) {
-		json_doc_free(d);
-		free(text);
-	}
-	return error;
-}
-
-static void doc_free(struct json_doc *d)
-{
-	char *text = (char *)d->text;
-	json_doc_free(d);
-	free(text);
-}
-
-/* BigQuery's error object as one line: "reason at location: message". */
-static void put_error_object(struct buf *b, const struct json_doc *d, int e)
-{
-	char *reason = jstr(d, e, "reason"), *where = jstr(d, e, "location"), *msg = jstr(d, e, "message");
-	buf_printf(b, "%s%s%s: %s", reason ? reason : "error", where && *where ? " at " : "",
-	           where && *where ? where : "", msg ? msg : "(no message)");
-	free(reason);
-	free(where);
-	free(msg);
-}
-
-static bool reason_retried(const char *reason)
-{
-	return reason && (!strcmp(reason, "rateLimitExceeded") || !strcmp(reason, "backendError") ||
-	                  !strcmp(reason, "internalError"));
-}
-
-/* ---- requests ---- */
-
-static const char *endpoint(void)
-{
-	const char *e = getenv("BIGQUERY_ENDPOINT");
-	return e && *e ? e : DEFAULT_ENDPOINT;
-}
-
-static void retry_note(void *arg, const char *line)
-{
-	(void)arg;
-	fprintf(stderr, "pipe: bigquery: %s\n", line);
-}
-
 /* The key file's project_id, read once beside auth_open. */
 static int read_key_project(const char *path, char **out)
 {
@@ -215,7 +114,7 @@ static int read_key_project(const char *path, char **out)
 	*out = NULL;
 	if ((error = file_read(path, &text)) < 0 || (error = json_parse(&d, text.data, text.len, path)) < 0)
 		goto done;
-	*out = jstr(&d, 0, "project_id");
+	*out = bq_jstr(&d, 0, "project_id");
 done:
 	json_doc_free(&d);
 	buf_free(&text);
@@ -242,288 +141,11 @@ static const char *location(const struct bq *bq)
 	return bq->location ? bq->location : "US";
 }
 
-/* The request's fields every call shares; the token's header is the
- * caller's to free. */
-static int request_init(struct bq *bq, struct http_request *r, const char **headers, char **auth_header)
+/* The calls' project and location, after the settings changed. */
+static void api_update(struct bq *bq)
 {
-	char *token = NULL;
-	int error;
-	*auth_header = NULL;
-	if ((error = ensure_auth(bq)) < 0 || (error = auth_token(bq->auth, &token)) < 0)
-		return error;
-	*auth_header = xasprintf("Authorization: Bearer %s", token);
-	memset(token, 0, strlen(token));
-	free(token);
-	headers[0] = *auth_header;
-	*r = (struct http_request){
-		.headers = headers, .nheaders = 1, .timeout_ms = 300000, .connect_timeout_ms = 30000,
-		.retries = 5, .retry_delay_ms = 200, .retry_max_ms = 30000, .log = retry_note,
-	};
-	return 0;
-}
-
-static void clear_header(char *h)
-{
-	if (h) {
-		memset(h, 0, strlen(h));
-		free(h);
-	}
-}
-
-/* An error reply as BigQuery words it; the caller's context goes first. */
-static int reply_error(const struct http_reply *rep, const char *what)
-{
-	struct json_doc d = {0};
-	struct buf b = BUF_INIT;
-	int error, e;
-	buf_printf(&b, "%s: HTTP %ld", what, rep->status);
-	if (json_parse(&d, rep->body.data, rep->body.len, "reply") == 0 && (e = jpath(&d, 0, "error")) >= 0) {
-		int errs = json_get(&d, e, "errors");
-		if (errs >= 0 && d.toks[errs].type == JSON_ARRAY && d.toks[errs].size > 0) {
-			buf_puts(&b, ": ");
-			put_error_object(&b, &d, errs + 1);
-		} else {
-			char *msg = jstr(&d, e, "message");
-			buf_printf(&b, ": %s", msg ? msg : "(no message)");
-			free(msg);
-		}
-	} else if (rep->body.len) {
-		/* not BigQuery's error object (a proxy's page): its first line */
-		size_t n = strcspn(rep->body.data, "\r\n");
-		buf_printf(&b, ": %.*s", (int)(n < 200 ? n : 200), rep->body.data);
-	}
-	error_clear();
-	error = error_set("%s", buf_cstr(&b));
-	json_doc_free(&d);
-	buf_free(&b);
-	return error;
-}
-
-/* Whether an error reply's first error object says rateLimitExceeded. */
-static bool rate_limited(const struct http_reply *rep)
-{
-	struct json_doc d = {0};
-	bool yes = false;
-	int errs;
-	if (json_parse(&d, rep->body.data, rep->body.len, "reply") == 0 &&
-	    (errs = jpath(&d, 0, "error.errors")) >= 0 && d.toks[errs].type == JSON_ARRAY && d.toks[errs].size > 0) {
-		int reason = json_get(&d, errs + 1, "reason");
-		yes = reason >= 0 && json_eq(&d, reason, "rateLimitExceeded");
-	}
-	error_clear();
-	json_doc_free(&d);
-	return yes;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-/* One call of the API: method to endpoint + path (under /bigquery/v2/projects/P),
- * body JSON or NULL.  A 2xx reply is parsed into *d (text kept in *rep);
- * *status is the reply's status, for the callers that read 404 or 409. */
-static int call(struct bq *bq, const char *method, const char *path, const char *body,
-                struct http_reply *rep, struct json_doc *d, long *status)
-{
-	const char *headers[1];
-	char *auth = NULL, *url = NULL, *display = NULL;
-	struct http_request r;
-	int error;
-	if ((error = request_init(bq, &r, headers, &auth)) < 0)
-		goto done;
-	url = xasprintf("%s/bigquery/v2/projects/%s%s", endpoint(), project(bq), path);
-	display = xasprintf("bigquery/v2/projects/%s%.*s", project(bq), (int)strcspn(path, "?"), path);
-	r.method = method;
-	r.url = url;
-	r.display_url = display;
-	if (body) {
-		r.body = body;
-		r.body_len = strlen(body);
-		r.content_type = "application/json";
-	}
-	for (int tries = 1;; tries++) {
-		http_reply_free(rep);
-		if ((error = http_request(&r, rep)) < 0)
-			goto done;
-		/* BigQuery says rateLimitExceeded with a 403, which http.c does
-		 * not retry: the limit is per second, so wait and try again */
-		if (rep->status != 403 || tries == RATE_LIMIT_TRIES || !rate_limited(rep))
-			break;
-		long wait = RATE_LIMIT_WAIT_MS << (tries - 1);
-		char *line = xasprintf("%s: rateLimitExceeded; retrying in %ldms (attempt %d of %d)", display,
-		                       wait, tries + 1, RATE_LIMIT_TRIES);
-		retry_note(NULL, line);
-		free(line);
-		sleep_ms(wait);
-	}
-	*status = rep->status;
-	if (rep->status < 200 || rep->status > 299) {
-		if (rep->status != 404 && rep->status != 409)
-			error = reply_error(rep, display);
-		goto done;
-	}
-	doc_free(d);
-	if (rep->body.len && (error = reply_doc(d, &rep->body, display)) < 0)
-		goto done;
-done:
-	clear_header(auth);
-	free(url);
-	free(display);
-	return error;
-}
-
-/* ---- jobs ---- */
-
-/* "pipe_" and 32 hex digits of what the job does. */
-static char *job_id(const char *what, const char *key)
-{
-	struct hasher *h = hasher_new();
-	struct hash out;
-	char hex[HASH_HEX_LEN + 1];
-	hasher_str(h, what);
-	if (key) {
-		hasher_str(h, key);
-	} else {
-		/* no key: a job of its own (`pipe query`) */
-		static int64_t counter;
-		char salt[96];
-		snprintf(salt, sizeof(salt), "%lld.%d.%lld.%f", (long long)time_wall_s(), (int)getpid(),
-		         (long long)__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED), time_now_ms());
-		hasher_str(h, salt);
-	}
-	hasher_final(h, &out);
-	hash_hex(&out, hex);
-	hex[32] = 0;
-	return xasprintf("pipe_%s", hex);
-}
-
-/* Polls job id until DONE; *d then holds it.  A job that ended in an
- * error is PIPE_ERROR with BigQuery's error object, *retry set when its
- * reason is worth another job. */
-static int wait_job(struct bq *bq, const char *id, struct json_doc *d, bool *retry)
-{
-	struct http_reply rep = {0};
-	long wait = POLL_FIRST_MS, status = 0;
-	char *path = xasprintf("/jobs/%s?location=%s", id, location(bq));
-	int error = 0;
-	*retry = false;
-	for (;;) {
-		char *state = NULL;
-		bool done;
-		if (d->toks) {
-			state = jstr(d, 0, "status.state");
-			done = state && !strcmp(state, "DONE");
-			free(state);
-			if (done)
-				break;
-			sleep_ms(wait);
-			wait = wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 2;
-		}
-		http_reply_free(&rep);
-		if ((error = call(bq, "GET", path, NULL, &rep, d, &status)) < 0)
-			goto done;
-		if (status == 404 || status == 409) {
-			error = reply_error(&rep, "job");
-			goto done;
-		}
-	}
-	int e = jpath(d, 0, "status.errorResult");
-	if (e >= 0) {
-		struct buf b = BUF_INIT;
-		char *reason = jstr(d, e, "reason");
-		put_error_object(&b, d, e);
-		*retry = reason_retried(reason);
-		error = error_set("BigQuery job %s failed: %s", id, buf_cstr(&b));
-		free(reason);
-		buf_free(&b);
-	}
-done:
-	http_reply_free(&rep);
-	free(path);
-	return error;
-}
-
-/* The job's JSON for jobs.insert: its reference and configuration. */
-static char *job_body(const struct bq *bq, const char *id, const char *configuration)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "{\"jobReference\":{\"projectId\":");
-	buf_json_string(&b, project(bq));
-	buf_puts(&b, ",\"jobId\":");
-	buf_json_string(&b, id);
-	buf_puts(&b, ",\"location\":");
-	buf_json_string(&b, location(bq));
-	buf_printf(&b, "},\"configuration\":%s}", configuration);
-	return buf_detach(&b);
-}
-
-/* Inserts the job (or, with upload, sends the file with it) and waits for
- * it to be DONE: *d holds the finished job, *id_out its id.  409: the job
- * exists, from an earlier try of the same build: it is fetched. */
-static int run_job(struct bq *bq, const char *what, const char *key, const char *configuration,
-                   const char *upload, struct json_doc *d, char **id_out)
-{
-	char *base = job_id(what, key), *id = NULL, *body = NULL;
-	int error = 0;
-	for (int attempt = 0; attempt < JOB_TRIES; attempt++) {
-		struct http_reply rep = {0};
-		long status = 0;
-		bool retry = false;
-		free(id);
-		free(body);
-		id = attempt ? xasprintf("%s_%d", base, attempt) : xstrdup(base);
-		body = job_body(bq, id, configuration);
-		doc_free(d);
-		memset(d, 0, sizeof(*d));
-		if (upload) {
-			const char *headers[1];
-			char *auth = NULL, *url = NULL, *display = NULL;
-			struct http_request r;
-			struct stat st;
-			if ((error = request_init(bq, &r, headers, &auth)) >= 0) {
-				url = xasprintf("%s/upload/bigquery/v2/projects/%s/jobs", endpoint(), project(bq));
-				display = xasprintf("upload/bigquery/v2/projects/%s/jobs", project(bq));
-				r.url = url;
-				r.display_url = display;
-				if (stat(upload, &st) == 0 && (uint64_t)st.st_size > MULTIPART_MAX)
-					error = http_upload_resumable(&r, body, upload, UPLOAD_CHUNK, &rep);
-				else
-					error = http_upload_multipart(&r, body, upload, &rep);
-				status = rep.status;
-				if (error >= 0 && status >= 200 && status <= 299)
-					error = reply_doc(d, &rep.body, display);
-				else if (error >= 0 && status != 409)
-					error = reply_error(&rep, display);
-			}
-			clear_header(auth);
-			free(url);
-			free(display);
-		} else {
-			error = call(bq, "POST", "/jobs", body, &rep, d, &status);
-			if (error >= 0 && status == 404)
-				error = reply_error(&rep, "jobs.insert");
-		}
-		http_reply_free(&rep);
-		if (error < 0)
-			break;
-		if (status == 409)
-			retry_note(NULL, "job already exists (a build before this one sent it): fetching it");
-		/* status 409 leaves *d empty: wait_job fetches the job first */
-		if ((error = wait_job(bq, id, d, &retry)) >= 0 || !retry || attempt + 1 == JOB_TRIES)
-			break;
-		char *line = xasprintf("%s; sending it again as a new job", error_last());
-		retry_note(NULL, line);
-		free(line);
-		error_clear();
-	}
-	if (error >= 0)
-		*id_out = id, id = NULL;
-	free(base);
-	free(id);
-	free(body);
-	return error;
+	bq->api.project = project(bq);
+	bq->api.location = location(bq);
 }
 
 /* ---- names ---- */
@@ -599,7 +221,7 @@ static int ensure_dataset(struct bq *bq, const char *ds)
 	for (size_t i = 0; i < bq->ndatasets; i++)
 		if (!strcmp(bq->datasets[i], ds))
 			goto done;
-	if ((error = call(bq, "GET", path, NULL, &rep, &d, &status)) < 0)
+	if ((error = bq_call(&bq->api, "GET", path, NULL, &rep, &d, &status)) < 0)
 		goto done;
 	if (status == 404) {
 		struct buf b = BUF_INIT;
@@ -612,10 +234,10 @@ static int ensure_dataset(struct bq *bq, const char *ds)
 		buf_putc(&b, '}');
 		body = buf_detach(&b);
 		/* 409: made meanwhile by another run */
-		if ((error = call(bq, "POST", "/datasets", body, &rep, &d, &status)) < 0)
+		if ((error = bq_call(&bq->api, "POST", "/datasets", body, &rep, &d, &status)) < 0)
 			goto done;
 		if (status == 404)
-			error = reply_error(&rep, "datasets.insert");
+			error = bq_reply_error(&rep, "datasets.insert");
 	}
 	if (error >= 0) {
 		grow_array(&bq->datasets, &bq->capdatasets, bq->ndatasets + 1, sizeof(char *));
@@ -626,7 +248,7 @@ done:
 	if (error < 0)
 		error_prefix("dataset %s: ", ds);
 	http_reply_free(&rep);
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(path);
 	free(body);
 	return error;
@@ -659,11 +281,10 @@ static char *timestamp_text(const char *v)
 	strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm);
 	if (!frac)
 		return xasprintf("%s UTC", day);
-	char f[8];
-	snprintf(f, sizeof(f), "%06ld", frac);
-	for (int i = 5; i > 0 && f[i] == '0'; i--)
-		f[i] = 0;
-	return xasprintf("%s.%s UTC", day, f);
+	/* milliseconds or microseconds, as the local warehouse's cells have them */
+	if (frac % 1000 == 0)
+		return xasprintf("%s.%03ld UTC", day, frac / 1000);
+	return xasprintf("%s.%06ld UTC", day, frac);
 }
 
 /* A field's type by GoogleSQL's name: the REST API answers with the
@@ -683,19 +304,18 @@ static char *standard_type(char *type)
 	return type;
 }
 
-/* Reads a page of rows from getQueryResults into res; *token the next
- * page's, NULL at the end. */
-static int read_page(struct bq_result *res, const struct json_doc *d, char **token)
+/* Reads a page of rows from getQueryResults into the result (bq_pages). */
+static int read_page(void *arg, const struct json_doc *d)
 {
-	int fields = jpath(d, 0, "schema.fields"), rows = jpath(d, 0, "rows");
-	*token = jstr(d, 0, "pageToken");
+	struct bq_result *res = arg;
+	int fields = bq_jpath(d, 0, "schema.fields"), rows = bq_jpath(d, 0, "rows");
 	if (!res->names && fields >= 0) {
 		res->ncols = (size_t)d->toks[fields].size;
 		res->names = xcalloc(res->ncols + 1, sizeof(char *));
 		res->types = xcalloc(res->ncols + 1, sizeof(char *));
 		for (int i = 0, f = fields + 1; i < d->toks[fields].size; i++, f = json_skip(d, f)) {
-			res->names[i] = jstr(d, f, "name");
-			res->types[i] = standard_type(jstr(d, f, "type"));
+			res->names[i] = bq_jstr(d, f, "name");
+			res->types[i] = standard_type(bq_jstr(d, f, "type"));
 		}
 	}
 	if (rows < 0)
@@ -706,7 +326,7 @@ static int read_page(struct bq_result *res, const struct json_doc *d, char **tok
 			return error_set("a row of the job's results has not %zu cells", res->ncols);
 		grow_array(&res->cells, &res->cap, (res->nrows + 1) * res->ncols, sizeof(char *));
 		for (size_t c = 0, cell = (size_t)f + 1; c < res->ncols; c++, cell = (size_t)json_skip(d, (int)cell)) {
-			char *v = jstr(d, (int)cell, "v");
+			char *v = bq_jstr(d, (int)cell, "v");
 			char *t = v && !strcmp(res->types[c], "TIMESTAMP") ? timestamp_text(v) : NULL;
 			if (t) {
 				free(v);
@@ -717,35 +337,6 @@ static int read_page(struct bq_result *res, const struct json_doc *d, char **tok
 		res->nrows++;
 	}
 	return 0;
-}
-
-static int read_results(struct bq *bq, const char *id, struct bq_result *res)
-{
-	char *token = NULL;
-	int error = 0;
-	do {
-		struct http_reply rep = {0};
-		struct json_doc d = {0};
-		struct buf path = BUF_INIT;
-		long status = 0;
-		buf_printf(&path, "/queries/%s", id);
-		http_url_add_param(&path, "location", location(bq));
-		buf_printf(&path, "&maxResults=%d&formatOptions.useInt64Timestamp=true", PAGE_ROWS);
-		if (token)
-			http_url_add_param(&path, "pageToken", token);
-		free(token);
-		token = NULL;
-		error = call(bq, "GET", buf_cstr(&path), NULL, &rep, &d, &status);
-		if (error >= 0 && status != 200)
-			error = reply_error(&rep, "getQueryResults");
-		if (error >= 0)
-			error = read_page(res, &d, &token);
-		doc_free(&d);
-		http_reply_free(&rep);
-		buf_free(&path);
-	} while (error >= 0 && token);
-	free(token);
-	return error;
 }
 
 /* The query job's configuration. */
@@ -763,18 +354,19 @@ static char *query_configuration(const char *sql, const struct backend_query *q)
 
 static void stats_from_job(const struct json_doc *d, struct backend_stats *s)
 {
-	int st = jpath(d, 0, "statistics");
-	s->bytes_processed = jint(d, st, "query.totalBytesProcessed");
+	int st = bq_jpath(d, 0, "statistics");
+	s->bytes_processed = bq_jint(d, st, "query.totalBytesProcessed");
 	if (!s->bytes_processed)
-		s->bytes_processed = jint(d, st, "totalBytesProcessed");
-	s->bytes_billed = jint(d, st, "query.totalBytesBilled");
-	int64_t start = jint(d, st, "startTime"), end = jint(d, st, "endTime");
+		s->bytes_processed = bq_jint(d, st, "totalBytesProcessed");
+	s->bytes_billed = bq_jint(d, st, "query.totalBytesBilled");
+	int64_t start = bq_jint(d, st, "startTime"), end = bq_jint(d, st, "endTime");
 	s->elapsed_ms = start && end >= start ? (double)(end - start) : 0;
 	s->min_billed_per_table = 10 << 20;
 }
 
 /* The same statement on the mirror: its figures for comparison, and for
- * CREATE TABLE ... AS SELECT the mirror's table.  A SELECT of a table the
+ * CREATE TABLE ... AS SELECT the mirror's table, audited there (q->audit)
+ * before the job that writes BigQuery's is sent.  A SELECT of a table the
  * mirror lacks (not built by pipe) has no local figures: 0. */
 static int run_mirror(struct bq *bq, const char *sql, const struct backend_query *q, struct backend_stats *out)
 {
@@ -850,12 +442,12 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 		struct http_reply rep = {0};
 		char *body = NULL;
 		long status = 0;
-		char *dry_id = job_id(mapped, NULL);
-		body = job_body(bq, dry_id, conf);
+		char *dry_id = bq_job_id(mapped, NULL);
+		body = bq_job_body(&bq->api, dry_id, conf);
 		free(dry_id);
-		error = call(bq, "POST", "/jobs", body, &rep, &d, &status);
+		error = bq_call(&bq->api, "POST", "/jobs", body, &rep, &d, &status);
 		if (error >= 0 && status != 200)
-			error = reply_error(&rep, "dry run");
+			error = bq_reply_error(&rep, "dry run");
 		http_reply_free(&rep);
 		free(body);
 		if (error < 0)
@@ -867,15 +459,15 @@ static int bq_query(struct backend *b, const char *sql, const struct backend_que
 	} else {
 		if (q->write_to && (error = ensure_written_dataset(bq, sql)) < 0)
 			goto done;
-		if ((error = run_job(bq, mapped, q->job_key, conf, NULL, &d, &id)) < 0)
+		if ((error = bq_run_job(&bq->api, mapped, q->job_key, conf, NULL, q->deadline_ms, &d, &id)) < 0)
 			goto done;
 		stats_from_job(&d, &res->base.stats);
-		char *type = jstr(&d, 0, "statistics.query.statementType");
+		char *type = bq_jstr(&d, 0, "statistics.query.statementType");
 		if (type && strcmp(type, "SELECT")) {
-			char *table = jstr(&d, 0, "configuration.query.destinationTable.tableId");
+			char *table = bq_jstr(&d, 0, "configuration.query.destinationTable.tableId");
 			res->message = xasprintf("BigQuery: %s done (job %s)", type, id);
 			free(table);
-		} else if ((error = read_results(bq, id, res)) < 0) {
+		} else if ((error = bq_pages(&bq->api, id, read_page, res)) < 0) {
 			error_prefix("job %s: ", id);
 		}
 		free(type);
@@ -899,7 +491,7 @@ done:
 		res = NULL;
 	}
 	*out = res ? &res->base : NULL;
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(mapped);
 	free(conf);
 	free(id);
@@ -908,8 +500,13 @@ done:
 
 /* ---- loads ---- */
 
-/* One row of a result as a JSON object, NULLs left out. */
-static void put_row(struct buf *b, const struct backend_result *r, size_t row)
+/* The column a merge's rows carry to BigQuery: their order in the load,
+ * which decides between rows of one key as the loader's merge does. */
+#define MERGE_SEQ "_pipe_merge_seq"
+
+/* One row of a result as a JSON object, NULLs left out; with numbered,
+ * its number as MERGE_SEQ too. */
+static void put_row(struct buf *b, const struct backend_result *r, size_t row, bool numbered)
 {
 	bool first = true;
 	buf_putc(b, '{');
@@ -928,13 +525,15 @@ static void put_row(struct buf *b, const struct backend_result *r, size_t row)
 		else
 			buf_json_string(b, v);
 	}
+	if (numbered)
+		buf_printf(b, "%s\"" MERGE_SEQ "\":%zu", first ? "" : ",", row);
 	buf_puts(b, "}\n");
 }
 
 /* The load job's configuration: the table, its schema from the mirror's
  * columns, partitioning and clustering as the target asks. */
 static char *load_configuration(const struct bq *bq, const struct load_options *o, const char *table,
-                                const char *disposition, const struct backend_result *r)
+                                const char *disposition, const struct backend_result *r, bool numbered)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "{\"load\":{\"destinationTable\":{\"projectId\":");
@@ -950,6 +549,8 @@ static char *load_configuration(const struct bq *bq, const struct load_options *
 		buf_json_string(&b, backend_result_colname(r, c));
 		buf_printf(&b, ",\"type\":\"%s\",\"mode\":\"NULLABLE\"}", backend_result_coltype(r, c));
 	}
+	if (numbered)
+		buf_puts(&b, ",{\"name\":\"" MERGE_SEQ "\",\"type\":\"INT64\",\"mode\":\"REQUIRED\"}");
 	buf_puts(&b, "]}");
 	if (o->partition_by && !strcmp(table, o->table)) {
 		/* "col", "DATE(col)", "col MONTH" */
@@ -989,7 +590,11 @@ struct load_step {
 	const char *dest;        /* BigQuery's table (a merge's temporary one) */
 	const char *disposition; /* WRITE_TRUNCATE, WRITE_APPEND */
 	bool this_load_only;     /* the rows of this load, not the whole table */
+	/* a merge's: the rows of this load before the merge (load_options'
+	 * keep_rows), numbered in load order; NULL: the scratch output's */
+	const char *merge_rows;
 	const char *ndjson;      /* where the rows are written for the upload */
+	double deadline_ms;      /* the target's timeout (wait_job) */
 };
 
 /* Sends the rows of one table of the mirror's scratch output as a load
@@ -1004,24 +609,27 @@ static int load_table(struct bq *bq, const struct load_options *o, struct backen
 	struct hash h;
 	char hex[HASH_HEX_LEN + 1];
 	int error;
-	sql = st->this_load_only ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
-	                         : xasprintf("SELECT * FROM `%s`", st->table);
+	sql = st->this_load_only && !st->merge_rows
+	      ? xasprintf("SELECT * FROM `%s` WHERE _pipe_load_id = '%s'", st->table, o->load_id)
+	      : xasprintf("SELECT * FROM `%s`", st->table);
+	q.read_table = st->merge_rows ? st->table : NULL;
+	q.read_from = st->merge_rows;
 	if ((error = backend_query(scratch, sql, &q, r)) < 0)
 		goto done;
 	for (size_t i = 0; i < backend_result_nrows(*r); i++)
-		put_row(&rows, *r, i);
+		put_row(&rows, *r, i, st->merge_rows != NULL);
 	if ((error = file_write_atomic(st->ndjson, rows.data ? rows.data : "", rows.len)) < 0)
 		goto done;
-	conf = load_configuration(bq, o, st->dest, st->disposition, *r);
+	conf = load_configuration(bq, o, st->dest, st->disposition, *r, st->merge_rows != NULL);
 	hash_bytes(rows.data ? rows.data : "", rows.len, &h);
 	hash_hex(&h, hex);
 	what = xasprintf("%s\n%s", conf, hex);
-	error = run_job(bq, what, o->load_id, conf, st->ndjson, &d, &id);
+	error = bq_run_job(&bq->api, what, o->load_id, conf, st->ndjson, st->deadline_ms, &d, &id);
 done:
 	if (error < 0)
 		error_prefix("loading %s into BigQuery: ", st->table);
 	buf_free(&rows);
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(sql);
 	free(conf);
 	free(id);
@@ -1034,33 +642,70 @@ static void put_ident(struct buf *b, const char *name)
 	buf_printf(b, "`%s`", name);
 }
 
-/* MERGE of the temporary table into the table on the primary key: the
- * rows of this load are the ones that won the mirror's merge, so after it
- * BigQuery's table is the mirror's. */
-static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r)
+/* The names of a space- or comma-separated list, each as `name`, joined
+ * by sep, each between before and after ("T.", " = S.", ...). */
+static void put_names(struct buf *b, const char *list, const char *sep, const char *before, const char *after)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool first = true;
+	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_printf(b, "%s%s", first ? "" : sep, before);
+		put_ident(b, k);
+		if (after) {
+			buf_puts(b, after);
+			put_ident(b, k);
+		}
+		first = false;
+	}
+	free(copy);
+}
+
+/* The merge, as BigQuery carries it out: the temporary table holds this
+ * load's rows as they came (numbered in load order, MERGE_SEQ), and the
+ * MERGE decides as load_merge.c does (docs/staging.md): of this load's
+ * rows of one key the one with the largest dedup_sort (the smallest with
+ * "desc"), the last in load order on a tie; that row replaces the table's
+ * row of its key unless the table's sorts after it; a new key is
+ * inserted. */
+static int merge_into(struct bq *bq, const struct load_options *o, const char *temp, const struct backend_result *r,
+                      double deadline_ms)
 {
 	struct buf sql = BUF_INIT;
 	struct json_doc d = {0};
 	struct backend_query q = {0};
-	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, *keys = xstrdup(o->primary_key), *save = NULL;
+	char *target = NULL, *source = NULL, *conf = NULL, *id = NULL, sort[256] = "";
 	const char *ds = o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe";
+	bool desc = o->dedup_sort && strcasestr(o->dedup_sort, " desc");
 	int error;
+	if (o->dedup_sort)
+		sscanf(o->dedup_sort, "%255s", sort);
 	target = xasprintf("%s.%s.%s", project(bq), ds, o->table);
 	source = xasprintf("%s.%s.%s", project(bq), ds, temp);
 	buf_puts(&sql, "MERGE ");
 	put_ident(&sql, target);
-	buf_puts(&sql, " T USING ");
+	buf_puts(&sql, " T USING (SELECT * EXCEPT (" MERGE_SEQ ") FROM ");
 	put_ident(&sql, source);
-	buf_puts(&sql, " S ON ");
-	bool first = true;
-	for (char *k = strtok_r(keys, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
-		buf_printf(&sql, "%sT.", first ? "" : " AND ");
-		put_ident(&sql, k);
-		buf_puts(&sql, " = S.");
-		put_ident(&sql, k);
-		first = false;
+	buf_puts(&sql, " WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ");
+	put_names(&sql, o->primary_key, ", ", "", NULL);
+	buf_puts(&sql, " ORDER BY ");
+	if (*sort) {
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " ASC, " : " DESC, ");
 	}
-	buf_puts(&sql, " WHEN MATCHED THEN UPDATE SET ");
+	buf_puts(&sql, MERGE_SEQ " DESC) = 1) S ON ");
+	put_names(&sql, o->primary_key, " AND ", "T.", " = S.");
+	buf_puts(&sql, " WHEN MATCHED");
+	if (*sort) {
+		/* NULL sorts first, as in the loader: a NULL never beats a value */
+		buf_puts(&sql, desc ? " AND (S." : " AND (S.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " <= T." : " >= T.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, desc ? " OR S." : " OR T.");
+		put_ident(&sql, sort);
+		buf_puts(&sql, " IS NULL)");
+	}
+	buf_puts(&sql, " THEN UPDATE SET ");
 	for (size_t c = 0; c < backend_result_ncols(r); c++) {
 		if (c)
 			buf_puts(&sql, ", ");
@@ -1070,16 +715,15 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	}
 	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT ROW");
 	conf = query_configuration(buf_cstr(&sql), &q);
-	error = run_job(bq, buf_cstr(&sql), o->load_id, conf, NULL, &d, &id);
+	error = bq_run_job(&bq->api, buf_cstr(&sql), o->load_id, conf, NULL, deadline_ms, &d, &id);
 	if (error < 0)
 		error_prefix("merging %s into BigQuery's %s: ", temp, o->table);
 	buf_free(&sql);
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(target);
 	free(source);
 	free(conf);
 	free(id);
-	free(keys);
 	return error;
 }
 
@@ -1100,22 +744,29 @@ static bool same_columns(struct bq *bq, const struct load_options *o)
 	return same;
 }
 
-static int bq_load(struct backend *b, const struct load_options *o, struct load_result *res)
+static int bq_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                   double deadline_ms, struct load_result *res)
 {
 	struct bq *bq = (struct bq *)b;
 	struct backend *scratch = NULL;
-	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL;
+	struct load_options mirror = *o;
+	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL, *merge_rows = NULL;
 	size_t n = 0, tlen = strlen(o->table);
 	bool incremental;
 	int error;
-	if ((error = backend_load(bq->mirror, o, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
+	/* the scratch output is root/<table>: read there as the mirror would */
+	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
+	/* a merge's rows as they came, for BigQuery's MERGE to choose from
+	 * (beside the output, a dot name that no listing of tables sees) */
+	if (o->write == LOAD_MERGE && o->prev_dir)
+		mirror.keep_rows = merge_rows = xasprintf("%s/.%s.merge_rows", *root ? root : ".", o->table);
+	/* the mirror runs the audit: nothing is sent unless it passed */
+	if ((error = backend_load(bq->mirror, &mirror, audit, deadline_ms, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
 	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
-		return error;
+		goto done;
 	/* a first load, a replace, or one whose columns changed: the whole
 	 * table; else an append or merge of this load's rows */
 	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && same_columns(bq, o);
-	/* the scratch output is root/<table>: read there as the mirror would */
-	root = xstrndup(o->out_dir, (size_t)(strrchr(o->out_dir, '/') ? strrchr(o->out_dir, '/') - o->out_dir : 0));
 	if ((error = backend_open(&scratch, "local", *root ? root : ".")) < 0 ||
 	    (error = backend_list(scratch, &names, &n)) < 0)
 		goto done;
@@ -1127,7 +778,7 @@ static int bq_load(struct backend *b, const struct load_options *o, struct load_
 		free(ndjson);
 		ndjson = xasprintf("%s.%s.ndjson", o->out_dir, names[i]);
 		struct load_step st = {.table = names[i], .dest = names[i], .disposition = "WRITE_TRUNCATE",
-		                       .ndjson = ndjson};
+		                       .ndjson = ndjson, .deadline_ms = deadline_ms};
 		if (is_root && incremental) {
 			st.this_load_only = true;
 			if (o->write == LOAD_APPEND) {
@@ -1136,26 +787,30 @@ static int bq_load(struct backend *b, const struct load_options *o, struct load_
 				free(temp);
 				temp = xasprintf("%s__pipe_merge_%s", o->table, o->load_id);
 				st.dest = temp;
+				st.merge_rows = merge_rows;
 			}
 		}
 		error = load_table(bq, o, scratch, &st, &r);
 		unlink(ndjson);
 		if (error >= 0 && st.dest == temp && temp) {
-			error = merge_into(bq, o, temp, r);
+			error = merge_into(bq, o, temp, r, deadline_ms);
 			/* the temporary table is not needed whatever the merge did */
 			if (drop_remote(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe", temp) < 0) {
-				retry_note(NULL, error_last());
+				bq_note(NULL, error_last());
 				error_clear();
 			}
 		}
 		backend_result_free(r);
 	}
 done:
+	if (merge_rows)
+		rm_rf(merge_rows);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	free(ndjson);
 	free(temp);
+	free(merge_rows);
 	free(root);
 	backend_close(scratch);
 	return error;
@@ -1189,22 +844,22 @@ static int bq_describe(struct backend *b, const char *name, struct buf *out)
 		return error;
 	split_name(bq, name, &ds, &t);
 	path = xasprintf("/datasets/%s/tables/%s", ds, t);
-	if ((error = call(bq, "GET", path, NULL, &rep, &d, &status)) < 0)
+	if ((error = bq_call(&bq->api, "GET", path, NULL, &rep, &d, &status)) < 0)
 		goto done;
 	if (status == 404) {
 		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), ds, t);
 		goto done;
 	}
-	fields = jpath(&d, 0, "schema.fields");
+	fields = bq_jpath(&d, 0, "schema.fields");
 	for (int i = 0, f = fields + 1; fields >= 0 && i < d.toks[fields].size; i++, f = json_skip(&d, f)) {
-		char *n = jstr(&d, f, "name"), *ty = standard_type(jstr(&d, f, "type"));
+		char *n = bq_jstr(&d, f, "name"), *ty = standard_type(bq_jstr(&d, f, "type"));
 		buf_printf(out, "%s  %s\n", n ? n : "?", ty ? ty : "?");
 		free(n);
 		free(ty);
 	}
 	{
-		char *pf = jstr(&d, 0, "timePartitioning.field"), *pt = jstr(&d, 0, "timePartitioning.type");
-		int cl = jpath(&d, 0, "clustering.fields");
+		char *pf = bq_jstr(&d, 0, "timePartitioning.field"), *pt = bq_jstr(&d, 0, "timePartitioning.type");
+		int cl = bq_jpath(&d, 0, "clustering.fields");
 		if (pt)
 			buf_printf(out, "partitioned by %s (%s)\n", pf ? pf : "_PARTITIONTIME", pt);
 		if (cl >= 0) {
@@ -1216,13 +871,13 @@ static int bq_describe(struct backend *b, const char *name, struct buf *out)
 			}
 			buf_putc(out, '\n');
 		}
-		buf_printf(out, "rows: %" PRId64 ", bytes: %" PRId64 "\n", jint(&d, 0, "numRows"), jint(&d, 0, "numBytes"));
+		buf_printf(out, "rows: %" PRId64 ", bytes: %" PRId64 "\n", bq_jint(&d, 0, "numRows"), bq_jint(&d, 0, "numBytes"));
 		free(pf);
 		free(pt);
 	}
 done:
 	http_reply_free(&rep);
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(ds);
 	free(t);
 	free(path);
@@ -1252,17 +907,17 @@ static int list_ids(struct bq *bq, const char *path, const char *array, const ch
 			http_url_add_param(&p, "pageToken", token);
 		free(token);
 		token = NULL;
-		if ((error = call(bq, "GET", buf_cstr(&p), NULL, &rep, &d, &status)) >= 0 && status != 200)
-			error = reply_error(&rep, path);
+		if ((error = bq_call(&bq->api, "GET", buf_cstr(&p), NULL, &rep, &d, &status)) >= 0 && status != 200)
+			error = bq_reply_error(&rep, path);
 		if (error >= 0 && (arr = json_get(&d, 0, array)) >= 0 && d.toks[arr].type == JSON_ARRAY) {
 			for (int i = 0, e = arr + 1; i < d.toks[arr].size; i++, e = json_skip(&d, e)) {
 				grow_array(ids, &cap, *n + 1, sizeof(char *));
-				(*ids)[(*n)++] = jstr(&d, e, key);
+				(*ids)[(*n)++] = bq_jstr(&d, e, key);
 			}
 		}
 		if (error >= 0)
-			token = jstr(&d, 0, "nextPageToken");
-		doc_free(&d);
+			token = bq_jstr(&d, 0, "nextPageToken");
+		bq_doc_free(&d);
 		http_reply_free(&rep);
 		buf_free(&p);
 	} while (error >= 0 && token);
@@ -1308,10 +963,10 @@ static int drop_remote(struct bq *bq, const char *dataset, const char *table)
 	char *path = xasprintf("/datasets/%s/tables/%s", dataset, table);
 	long status = 0;
 	int error;
-	if ((error = call(bq, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
+	if ((error = bq_call(&bq->api, "DELETE", path, NULL, &rep, &d, &status)) >= 0 && status == 404)
 		error = error_setcode(PIPE_ENOTFOUND, "Not found: Table %s:%s.%s", project(bq), dataset, table);
 	http_reply_free(&rep);
-	doc_free(&d);
+	bq_doc_free(&d);
 	free(path);
 	return error;
 }
@@ -1342,6 +997,7 @@ static int bq_option(struct backend *b, const char *key, const char *value)
 		                     "bigquery_location, bigquery_dataset)", key);
 	free(*slot);
 	*slot = value && *value ? xstrdup(value) : NULL;
+	api_update(bq);
 	return 0;
 }
 
@@ -1349,7 +1005,7 @@ static void bq_close(struct backend *b)
 {
 	struct bq *bq = (struct bq *)b;
 	backend_close(bq->mirror);
-	auth_free(bq->auth);
+	auth_free(bq->api.auth);
 	for (size_t i = 0; i < bq->ndatasets; i++)
 		free(bq->datasets[i]);
 	free(bq->datasets);
@@ -1379,10 +1035,23 @@ static const struct backend_ops bq_ops = {
 	.close = bq_close,
 };
 
+char *backend_bigquery_identity(const char *project, const char *dataset)
+{
+	char *key_project = NULL, *id;
+	/* the key file's project_id: no key is read, no token asked for */
+	const char *key = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	if (!project && key && *key && read_key_project(key, &key_project) < 0)
+		error_clear();
+	id = xasprintf("bigquery %s %s", project ? project : key_project ? key_project : "?",
+	               dataset ? dataset : "pipe");
+	free(key_project);
+	return id;
+}
+
 int backend_bigquery_open(struct backend **out, const char *root)
 {
 	struct bq *bq = xcalloc(1, sizeof(*bq));
-	struct auth_options ao = {.log = retry_note};
+	struct auth_options ao = {.log = bq_note};
 	int error;
 	bq->base.ops = &bq_ops;
 	pthread_mutex_init(&bq->lock, NULL);
@@ -1390,11 +1059,12 @@ int backend_bigquery_open(struct backend **out, const char *root)
 	 * token is asked for at the first request, so a build with nothing to
 	 * do sends none */
 	if ((error = backend_local_open(&bq->mirror, root)) < 0 ||
-	    (error = auth_open(&bq->auth, NULL, &ao)) < 0 ||
+	    (error = auth_open(&bq->api.auth, NULL, &ao)) < 0 ||
 	    (error = read_key_project(getenv("GOOGLE_APPLICATION_CREDENTIALS"), &bq->key_project)) < 0) {
 		bq_close(&bq->base);
 		return error;
 	}
+	api_update(bq);
 	*out = &bq->base;
 	return 0;
 }

@@ -9,7 +9,9 @@
  * negative PIPE_* code with the message set, as backend.h says. */
 struct backend_ops {
 	const char *name;
-	int (*load)(struct backend *b, const struct load_options *o, struct load_result *res);
+	/* load and query call audit (when given) as backend.h says */
+	int (*load)(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+	            double deadline_ms, struct load_result *res);
 	int (*query)(struct backend *b, const char *sql, const struct backend_query *opt,
 	             struct backend_result **out);
 	int (*table_schema)(struct backend *b, const char *name, const char *dir, char **schema, int64_t *rows);
@@ -51,7 +53,13 @@ struct backend_result {
 	const char *job; /* owned by the result; NULL for none */
 };
 
+/* audit's run, or 0 when there is none. */
+int backend_audit_run(const struct backend_audit *audit);
+
 int backend_local_open(struct backend **out, const char *root);
 int backend_bigquery_open(struct backend **out, const char *root);
+/* backend_identity's text for BigQuery: the settings' bigquery_project
+ * (else the key file's project_id) and bigquery_dataset (else pipe). */
+char *backend_bigquery_identity(const char *project, const char *dataset);
 
 #endif

@@ -67,10 +67,15 @@ static const struct backend_result_ops local_result_ops = {
 	.free = result_free,
 };
 
-static int local_load(struct backend *b, const struct load_options *o, struct load_result *res)
+static int local_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
+                      double deadline_ms, struct load_result *res)
 {
+	int error;
 	(void)b;
-	return load_run(o, res);
+	(void)deadline_ms; /* the loader runs to its end */
+	if ((error = load_run(o, res)) < 0)
+		return error;
+	return backend_audit_run(audit);
 }
 
 static int local_query(struct backend *b, const char *sql, const struct backend_query *q,
@@ -95,6 +100,10 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 	if ((error = sql_run(sql, &opt, &res)) < 0) {
 		if (res)
 			sql_result_free(res);
+		return error;
+	}
+	if (q->write_to && (error = backend_audit_run(q->audit)) < 0) {
+		sql_result_free(res);
 		return error;
 	}
 	s = sql_result_stats(res);

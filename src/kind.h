@@ -115,6 +115,9 @@ struct kind {
 	 * (a build that restored it, `pipe restore`): what build makes beside
 	 * the output, which the cache does not hold.  May be NULL. */
 	int (*restored)(const struct target *t, const char *final_out);
+	/* Whether it builds in the warehouse (ctx->warehouse): then the
+	 * warehouse is part of its key (target.h's warehouse). */
+	bool warehouse;
 };
 
 extern const struct kind *const kinds[]; /* NULL-terminated */

@@ -1038,4 +1038,5 @@ const struct kind kind_report = {
 	.build = build,
 	.pure = kind_always_pure,
 	.restored = restored,
+	.warehouse = true,
 };

@@ -177,8 +177,50 @@ static void load_id(const struct build_ctx *ctx, char out[17])
 	out[16] = 0;
 }
 
+/* The audit of write-audit-publish (backend.h): the new table's checks
+ * and statistics, run before any warehouse's table is replaced.  What they
+ * record and print waits in rec, output and ms, so that the record keeps
+ * its fields, and the log its lines, in the order the build makes them. */
+struct audit {
+	struct build_ctx *ctx;
+	bool ran, failed;
+	double ms;
+	struct state_record rec;
+	struct buf output;
+};
+
+static int audit_table(void *arg)
+{
+	struct audit *a = arg;
+	struct build_ctx *ctx = a->ctx;
+	const struct state_record *prev = ctx->prev;
+	double t0 = time_now_ms();
+	int error;
+	error = checks_table(ctx->warehouse, ctx->target, ctx->out, prev && !hash_is_zero(&prev->key) ? prev->rows : -1,
+	                     true, "the new table is not published, the previous one stays", &a->rec, &a->output);
+	a->ms = time_now_ms() - t0;
+	a->ran = true;
+	a->failed = error < 0;
+	return error;
+}
+
+/* The audit's fields and lines into the build's, after the build's own. */
+static void audit_done(struct audit *a)
+{
+	/* bench/checks reads it: their share of the build */
+	if (a->ran)
+		a->ctx->log(a->ctx, "checks and statistics: %.1f ms", a->ms);
+	for (size_t i = 0; i < a->rec.nfields; i++)
+		state_field_set(a->ctx->rec, a->rec.fields[i].key, a->rec.fields[i].value);
+	buf_add(&a->ctx->output, a->output.data, a->output.len);
+	state_record_free(&a->rec);
+	buf_free(&a->output);
+}
+
 static int build_sql(struct build_ctx *ctx, const char *sql)
 {
+	struct audit a = {.ctx = ctx};
+	struct backend_audit audit = {audit_table, &a};
 	struct backend_query opt = {0};
 	struct backend_result *res = NULL;
 	char *schema = NULL, id[17];
@@ -192,11 +234,13 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	opt.deadline_ms = ctx->deadline_ms;
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
+	opt.audit = &audit;
 	if ((error = mkdir_p(ctx->out)) < 0)
 		return error;
 	if ((error = backend_query(ctx->warehouse, sql, &opt, &res)) < 0) {
-		const struct attr *a = target_attr(ctx->target, "sql");
-		error_prefix("%s:%d:%d: ", a->value_pos.file, a->value_pos.line, a->value_pos.col);
+		const struct attr *at = target_attr(ctx->target, "sql");
+		if (!a.failed) /* a failing check says its own place */
+			error_prefix("%s:%d:%d: ", at->value_pos.file, at->value_pos.line, at->value_pos.col);
 		goto done;
 	}
 	if ((error = backend_table_schema(ctx->warehouse, ctx->target->name, ctx->out, &schema,
@@ -211,6 +255,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 		free(line);
 	}
 done:
+	audit_done(&a);
 	free(schema);
 	backend_result_free(res);
 	return error;
@@ -285,19 +330,9 @@ static int build_table(struct build_ctx *ctx);
 
 static int build(struct build_ctx *ctx)
 {
-	const struct state_record *prev = ctx->prev;
-	int error;
-	if (ctx->checks_only && prev)
+	if (ctx->checks_only && ctx->prev)
 		return recheck(ctx);
-	double t0;
-	if ((error = build_table(ctx)) < 0 || ctx->unchanged)
-		return error;
-	t0 = time_now_ms();
-	error = checks_table(ctx->warehouse, ctx->target, ctx->out, prev && !hash_is_zero(&prev->key) ? prev->rows : -1,
-	                     true, "the new table is not published, the previous one stays", ctx->rec, &ctx->output);
-	/* bench/checks reads it: their share of the build */
-	ctx->log(ctx, "checks and statistics: %.1f ms", time_now_ms() - t0);
-	return error;
+	return build_table(ctx);
 }
 
 static int build_table(struct build_ctx *ctx)
@@ -308,6 +343,8 @@ static int build_table(struct build_ctx *ctx)
 	struct load_options o = {0};
 	struct load_result res = {0};
 	struct buf auto_types = BUF_INIT;
+	struct audit a = {.ctx = ctx};
+	struct backend_audit audit = {audit_table, &a};
 	char **paths = NULL, id[17], *where = NULL;
 	size_t npaths = 0, cap = 0;
 	int error = 0;
@@ -363,7 +400,7 @@ static int build_table(struct build_ctx *ctx)
 		error = 0;
 		goto done;
 	}
-	if ((error = backend_load(ctx->warehouse, &o, &res)) < 0)
+	if ((error = backend_load(ctx->warehouse, &o, &audit, ctx->deadline_ms, &res)) < 0)
 		goto done;
 	ctx->rec->rows = res.rows;
 	state_field_set(ctx->rec, "schema", res.schema);
@@ -381,6 +418,7 @@ static int build_table(struct build_ctx *ctx)
 	ctx->log(ctx, "loaded %lld row%s (load %s): %lld row%s in %s", (long long)res.loaded,
 	         res.loaded == 1 ? "" : "s", id, (long long)res.rows, res.rows == 1 ? "" : "s", t->name);
 done:
+	audit_done(&a);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
@@ -409,4 +447,5 @@ const struct kind kind_table = {
 	.check = check,
 	.build = build,
 	.pure = pure,
+	.warehouse = true,
 };

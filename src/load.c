@@ -272,6 +272,9 @@ done:
 	arena_free(&L.mem);
 	buf_free(&L.scratch);
 	if (L.stage) {
+		if (error >= 0 && o->keep_rows && o->write == LOAD_MERGE &&
+		    (rm_rf(o->keep_rows) < 0 || rename(L.stage, o->keep_rows) < 0))
+			error = error_set("%s: %s", o->keep_rows, strerror(errno));
 		rm_rf(L.stage);
 		free(L.stage);
 	}

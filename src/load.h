@@ -32,6 +32,11 @@ struct load_options {
 	const char *prev_dir;    /* the table as it is, or NULL */
 	const char *out_dir;     /* created by load_run; must not exist */
 	const char *load_id;     /* the _pipe_load_id value */
+	/* merge: where the rows this load brought are kept, as they were
+	 * before the merge chose among them (a table directory, the output's
+	 * columns, the rows in load order), for a warehouse that merges them
+	 * itself (BigQuery's MERGE); NULL: not kept. */
+	const char *keep_rows;
 	const char *partition_by; /* "col", "DATE(col)", "col MONTH"; may be NULL */
 	const char *cluster_by;   /* up to four names; may be NULL */
 	/* Where messages about options point ("pipe:3:5"), may be NULL. */

@@ -417,6 +417,15 @@ static int project_load(struct project *p)
 	free(vars);
 	if (error < 0)
 		return error;
+	{
+		/* the warehouse is part of a table's key: a profile that moves the
+		 * tables elsewhere makes them stale (docs/bigquery.md) */
+		const char *env = getenv("PIPE_WAREHOUSE");
+		char *id = backend_identity(env && *env ? env : a->warehouse, (const char *const *)a->profile_vars,
+		                            a->nprofile_vars);
+		pipefile_set_warehouse(&p->pf, id);
+		free(id);
+	}
 	if ((error = graph_build(&p->g, &p->pf)) < 0)
 		return error;
 	p->sel = xcalloc(p->g.n + 1, sizeof(bool));

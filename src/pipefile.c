@@ -899,6 +899,14 @@ void pipefile_free(struct pipefile *pf)
 	memset(pf, 0, sizeof(*pf));
 }
 
+void pipefile_set_warehouse(struct pipefile *pf, const char *identity)
+{
+	const char *kept = identity ? arena_strndup(&pf->arena, identity, strlen(identity)) : NULL;
+	for (size_t i = 0; i < pf->ntargets; i++)
+		if (pf->targets[i].kind && pf->targets[i].kind->warehouse)
+			pf->targets[i].warehouse = kept;
+}
+
 struct target *pipefile_find(const struct pipefile *pf, const char *name)
 {
 	return strmap_get(&pf->by_name, name);

@@ -41,6 +41,9 @@ int pipefile_load(struct pipefile *pf, const char *const *paths, size_t npaths,
 int pipefile_load_string(struct pipefile *pf, const char *name, const char *text,
                          const char *const *overrides, size_t noverrides);
 void pipefile_free(struct pipefile *pf);
+/* Sets the warehouse of every target whose kind builds in one (kind.h):
+ * identity as backend_identity made it, NULL for the local warehouse. */
+void pipefile_set_warehouse(struct pipefile *pf, const char *identity);
 
 /* The vars profile `name` sets in the profiles file at path (format atop
  * pipefile_profile in pipefile.c), as NAME=value words for pipefile_load's

@@ -60,12 +60,17 @@ static int cmp_attr(const void *a, const void *b)
 void plan_recipe(const struct target *t, struct hash *recipe, struct hash **attr_hashes,
                  const char ***attr_keys, size_t *n)
 {
-	const struct attr **sorted = xmalloc(sizeof(*sorted) * (t->nattrs + 1));
+	const struct attr **sorted = xmalloc(sizeof(*sorted) * (t->nattrs + 2));
+	/* no kind has a key "warehouse": it names the target's warehouse, so
+	 * that a table built in another one is stale (and its record says so) */
+	struct attr warehouse = {.key = "warehouse", .value = (char *)t->warehouse};
 	struct hasher *h = hasher_new();
 	size_t m = 0;
 	for (size_t i = 0; i < t->nattrs; i++)
 		if (recipe_key(t->attrs[i].key))
 			sorted[m++] = &t->attrs[i];
+	if (t->warehouse)
+		sorted[m++] = &warehouse;
 	qsort(sorted, m, sizeof(*sorted), cmp_attr);
 	if (attr_hashes) {
 		*attr_hashes = xmalloc(sizeof(**attr_hashes) * (m + 1));

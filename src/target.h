@@ -54,6 +54,9 @@ struct target {
 	size_t ndeps;
 	struct attr *attrs; /* in written order */
 	size_t nattrs;
+	/* The warehouse a table or report is built in (backend_identity), part
+	 * of its recipe as if it were a key "warehouse"; NULL: the local one. */
+	const char *warehouse;
 };
 
 const struct attr *target_attr(const struct target *t, const char *key);

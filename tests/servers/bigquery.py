@@ -31,6 +31,8 @@ Routes (P a project, D a dataset, T a table, ID a job id):
         upload.py (its &fail=, &drop=, &save= work here too); the
         resumable session's PUTs need no token, as Google's do not
   GET  /bigquery/v2/projects/P/jobs/ID?location=L  jobs.get
+  POST /bigquery/v2/projects/P/jobs/ID/cancel?location=L  jobs.cancel: a job
+        held RUNNING (running_polls) ends DONE with errorResult stopped
   GET  /bigquery/v2/projects/P/queries/ID?location=&pageToken=&maxResults=
         &startIndex=&timeoutMs=&formatOptions.useInt64Timestamp=
                                                   jobs.getQueryResults
@@ -76,11 +78,13 @@ one fails, saying so.
 The one emulation: the local warehouse has no MERGE.  The server carries out
 this shape only, the one pipe's merge sends (names may be in backticks,
 aliases optional, any number of key equalities joined by AND):
-  MERGE [INTO] target [[AS] t] USING source [[AS] s] ON t.k1 = s.k1 [AND ...]
-  WHEN MATCHED THEN UPDATE SET c = s.c [, ...] WHEN NOT MATCHED THEN INSERT ROW
+  MERGE [INTO] target [[AS] t] USING source|(subquery) [[AS] s] ON t.k1 = s.k1 [AND ...]
+  WHEN MATCHED [AND condition] THEN UPDATE SET c = s.c [, ...]
+  WHEN NOT MATCHED THEN INSERT ROW
 as one CREATE OR REPLACE TABLE target (its partitioning and clustering)
-AS the target's unmatched rows UNION ALL the matched rows updated UNION ALL
-the source's unmatched rows; a target row that two source rows match fails
+AS the target's unmatched rows UNION ALL the matched rows updated (where the
+condition is true; as they were where it is not) UNION ALL the source's
+unmatched rows (a subquery is made a table first, TARGET__bq_merge_source); a target row that two source rows match fails
 the job as BigQuery's MERGE does.  Its bytes are that statement's.  Any
 other MERGE fails with invalidQuery.
 
@@ -106,6 +110,8 @@ Control (no token; never logged):
     "cache": false       no query cache
     "expire_tokens": true  every token issued so far stops working (401),
         as one past its hour does
+    "expire_tokens_after": N  the same, when the Nth API request from now
+        (1: the next) arrives: a token that expires in the middle of a run
     "reset": true        all of the above back to their defaults, first
   answered with the settings in force.
   GET /_dump      what the server holds: jobs (id, type, state, SQL, error,
@@ -461,6 +467,7 @@ class State:
         self.routes = {}
         self.loads = 0
         self.session_projects = {}  # job id -> project of a resumable upload
+        self.expire_after = None  # requests until every token expires (expire_tokens_after)
         self.settings = dict(DEFAULTS, page_size=args.page_size)
         self.default_page_size = args.page_size
         self.block_rows = args.block_rows
@@ -546,8 +553,8 @@ def ddl_layout(state, partition, cluster):
 NAME = r"`?([A-Za-z0-9_.-]+)`?"
 ALIAS = r"(?:\s+(?:AS\s+)?(?!USING\b|ON\b|WHEN\b)([A-Za-z_]\w*))?"
 MERGE_SHAPE = re.compile(
-    r"\s*MERGE\s+(?:INTO\s+)?" + NAME + ALIAS + r"\s+USING\s+" + NAME + ALIAS +
-    r"\s+ON\s+(.+?)\s+WHEN\s+MATCHED\s+THEN\s+UPDATE\s+SET\s+(.+?)\s+"
+    r"\s*MERGE\s+(?:INTO\s+)?" + NAME + ALIAS + r"\s+USING\s+(?:" + NAME + r"|\((.+)\))" + ALIAS +
+    r"\s+ON\s+(.+?)\s+WHEN\s+MATCHED(?:\s+AND\s+(.+?))?\s+THEN\s+UPDATE\s+SET\s+(.+?)\s+"
     r"WHEN\s+NOT\s+MATCHED(?:\s+BY\s+TARGET)?\s+THEN\s+INSERT\s+ROW\s*;?\s*", re.I | re.S)
 
 
@@ -565,10 +572,17 @@ def run_merge(state, sql):
                          "MERGE target USING source ON t.k = s.k [AND ...] WHEN MATCHED THEN "
                          "UPDATE SET c = s.c, ... WHEN NOT MATCHED THEN INSERT ROW "
                          "(tests/servers/bigquery.py)", "query")
-    target, talias, source, salias, on, sets = m.groups()
-    qtarget, qsource = "`%s`" % target, "`%s`" % source
+    target, talias, source, subquery, salias, on, cond, sets = m.groups()
+    qtarget = "`%s`" % target
+    qsource = "`%s`" % source if source else "(%s)" % subquery
     talias = talias or split_name(target)[1]
+    if not salias and not source:
+        raise JobFailure("invalidQuery", "MERGE: a subquery in USING needs an alias", "query")
     salias = salias or split_name(source)[1]
+    if cond:
+        # the condition as the statement below names the two sides: t and s
+        cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(talias), "t.", cond, flags=re.I)
+        cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(salias), "s.", cond, flags=re.I)
     keys = []
     for eq in re.split(r"\s+AND\s+", on.strip(), flags=re.I):
         side = r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?"  # [project.dataset.]alias.column
@@ -588,10 +602,27 @@ def run_merge(state, sql):
                              "server: %s" % item.strip(), "query")
         updates[u.group(1).lower()] = u.group(3)
     tinfo = table_info(state, *split_name(target))
+    if tinfo is None:
+        raise JobFailure("notFound", "Not found: Table %s" % target)
+    if not source:
+        # a subquery: made a table first, since the local warehouse's LEFT
+        # JOIN of a derived table that has QUALIFY fails on a few hundred
+        # rows (docs/bigquery.md); the rows are the same
+        source = "%s.%s__bq_merge_source" % split_name(target)
+        run_sql(state, "CREATE OR REPLACE TABLE `%s` AS %s" % (source, subquery))
+        try:
+            return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+        finally:
+            run_sql(state, "DROP TABLE IF EXISTS `%s`" % source)
+    return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+
+
+def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
+    """run_merge's statement, from a source that is a table."""
+    qsource = "`%s`" % source
     sinfo = table_info(state, *split_name(source))
-    for name, info in ((target, tinfo), (source, sinfo)):
-        if info is None:
-            raise JobFailure("notFound", "Not found: Table %s" % name)
+    if sinfo is None:
+        raise JobFailure("notFound", "Not found: Table %s" % source)
     scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
     on_ts = " AND ".join("t.%s = s.%s" % (t, s) for t, s in keys)
     on_tx = " AND ".join("t.%s = x.%s" % (t, s) for t, s in keys)
@@ -605,6 +636,8 @@ def run_merge(state, sql):
         raise JobFailure("invalidQuery", "UPDATE/MERGE must match at most one source row for "
                          "each target row", "query")
     tcols = tinfo["columns"]
+    # WHEN MATCHED AND cond: a matched row whose cond is not TRUE stays as it is
+    applies = "COALESCE(%s, FALSE)" % cond if cond else "TRUE"
     matched = ", ".join(("s.%s" % updates[c["name"].lower()]) if c["name"].lower() in updates
                         else "t.%s" % c["name"] for c in tcols)
     inserted = ", ".join(("s.%s" % scols[c["name"].lower()]) if c["name"].lower() in scols
@@ -612,15 +645,17 @@ def run_merge(state, sql):
     stmt = ("CREATE OR REPLACE TABLE %s%s AS "
             "SELECT t.* FROM %s t LEFT JOIN (SELECT %s, TRUE AS bq_merge_hit FROM %s) x ON %s "
             "WHERE x.bq_merge_hit IS NULL "
-            "UNION ALL SELECT %s FROM %s t JOIN %s s ON %s "
+            "UNION ALL SELECT %s FROM %s t JOIN %s s ON %s WHERE %s "
+            "UNION ALL SELECT t.* FROM %s t JOIN %s s ON %s WHERE NOT %s "
             "UNION ALL SELECT %s FROM %s s LEFT JOIN (SELECT %s, TRUE AS bq_merge_hit FROM %s) x "
             "ON %s WHERE x.bq_merge_hit IS NULL"
             % (qtarget, ddl_layout(state, tinfo["partition"], tinfo["cluster"]),
                qtarget, kx, qsource, on_tx,
-               matched, qtarget, qsource, on_ts,
+               matched, qtarget, qsource, on_ts, applies,
+               qtarget, qsource, on_ts, applies,
                inserted, qsource, kt, qtarget, on_xs))
-    updated = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s"
-                      % (qtarget, qsource, on_ts))["rows"][0][0]
+    updated = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN %s s ON %s WHERE %s"
+                      % (qtarget, qsource, on_ts, applies))["rows"][0][0]
     res = run_sql(state, stmt)
     res["affected"] = res["rows_count"] - tinfo["rows"] + updated  # inserted + updated
     return res
@@ -1198,6 +1233,10 @@ class Handler(tokensrv.Handler):
             raise Refusal(401, "required", "Request is missing required authentication "
                           "credential. Expected OAuth 2 access token, login cookie or other valid "
                           "authentication credential.", "Authorization", "header")
+        if st.expire_after is not None:
+            st.expire_after -= 1
+            if st.expire_after <= 0:
+                st.tokens, st.expire_after = {}, None
         if st.tokens.get(token, 0) < time.time():
             raise Refusal(401, "authError", "Request had invalid authentication credentials. "
                           "Expected OAuth 2 access token, login cookie or other valid "
@@ -1228,6 +1267,10 @@ class Handler(tokensrv.Handler):
             self.job_id = rest[1]
             check_params(q, {"location"})
             return 200, self.jobs_get(st, project, rest[1], q)
+        if len(rest) == 3 and rest[0] == "jobs" and rest[2] == "cancel" and cmd == "POST":
+            self.job_id = rest[1]
+            check_params(q, {"location"})
+            return 200, self.jobs_cancel(st, project, rest[1], q)
         if len(rest) == 2 and rest[0] == "queries" and cmd == "GET":
             self.job_id = rest[1]
             check_params(q, {"location", "pageToken", "maxResults", "startIndex", "timeoutMs",
@@ -1338,6 +1381,19 @@ class Handler(tokensrv.Handler):
         if self.polled(job):
             return job_resource(st, dict(job, state="RUNNING"), self.base())
         return job_resource(st, job, self.base())
+
+    def jobs_cancel(self, st, project, job_id, q):
+        """https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/cancel: a
+        job still RUNNING (held by running_polls) ends DONE with errorResult
+        stopped; a job already DONE stays as it was.  The server ran the
+        job when it was inserted, so what it wrote stays written."""
+        job = self.find_job(st, project, job_id, q)
+        if job["polls"] > 0:
+            job["polls"] = 0
+            job["error"] = {"reason": "stopped", "location": "",
+                            "message": "Job execution was cancelled: User requested cancellation"}
+            job["more_errors"] = []
+        return {"kind": "bigquery#jobCancelResponse", "job": job_resource(st, job, self.base())}
 
     def query_results(self, st, project, job_id, q):
         """https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults"""
@@ -1493,6 +1549,7 @@ class Handler(tokensrv.Handler):
             if c.get("reset"):
                 st.settings = dict(DEFAULTS, page_size=st.default_page_size)
                 st.faults, st.fail_jobs = [], []
+                st.expire_after = None
             for f in (c["fault"] if isinstance(c.get("fault"), list) else [c["fault"]]) \
                     if "fault" in c else []:
                 st.faults.append(dict(f, count=int(f.get("count", 1))))
@@ -1508,6 +1565,8 @@ class Handler(tokensrv.Handler):
                 st.settings["cache"] = bool(c["cache"])
             if c.get("expire_tokens"):
                 st.tokens = {}
+            if "expire_tokens_after" in c:
+                st.expire_after = int(c["expire_tokens_after"])
         except (ValueError, TypeError, KeyError, AttributeError) as e:
             return self.reply(400, {"error": "bad control request: %s" % e})
         self.reply(200, {"settings": st.settings, "faults": st.faults,

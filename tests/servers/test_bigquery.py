@@ -74,7 +74,7 @@ class Server:
             [sys.executable, os.path.join(HERE, "bigquery.py"), "--port-file", port_file,
              "--pipe", PIPE, "--pubkey", pub, "--email", EMAIL, "--dir", self.dir,
              "--log", self.log, "--dataset", "taxi", "--block-rows", "64",
-             "--lifetime", "300"],
+             "--lifetime", "1200"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(tmp, "server.err"), "w"))
         for _ in range(400):
@@ -548,6 +548,43 @@ def t_merge(s):
     assert "MERGE only as" in job["status"]["errorResult"]["message"], job
 
 
+def t_merge_condition(s):
+    """The shape pipe's merge sends: a subquery that picks one source row
+    per key (QUALIFY), and WHEN MATCHED AND a condition: a matched row
+    whose condition is not true stays as it is."""
+    key = ["vendorid", "tpep_pickup_datetime", "tpep_dropoff_datetime", "pulocationid"]
+    old, new = SAMPLES["2021"][:300], SAMPLES["2021"][200:400]
+    new = [dict(r, fare_amount=str(float(r["fare_amount"]) + (5 if i % 3 == 0 else -5)))
+           for i, r in enumerate(new)]
+    new += [dict(r, fare_amount="999") for r in new[:10]]  # a key twice: the larger fare is picked
+    for table, rows in (("cmerged", old), ("cmerged_tmp", new)):
+        meta = s.load_config(table)
+        s.multipart(meta, ndjson(rows))
+        assert "errorResult" not in s.poll(meta["jobReference"]["jobId"])["status"]
+    sets = ", ".join("%s = S.%s" % (f["name"], f["name"]) for f in SCHEMA["fields"])
+    on = " AND ".join("T.%s = S.%s" % (k, k) for k in key)
+    job = s.query("MERGE `%s.taxi.cmerged` T USING (SELECT * FROM `%s.taxi.cmerged_tmp` WHERE TRUE "
+                  "QUALIFY ROW_NUMBER() OVER (PARTITION BY %s ORDER BY fare_amount DESC) = 1) S ON %s "
+                  "WHEN MATCHED AND (S.fare_amount >= T.fare_amount) THEN UPDATE SET %s "
+                  "WHEN NOT MATCHED THEN INSERT ROW" % (PROJECT, PROJECT, ", ".join(key), on, sets))
+    assert "errorResult" not in job["status"], job
+    # the oracle
+    merged = {tuple(r[k] for k in key): float(r["fare_amount"]) for r in old}
+    picked = {}
+    for r in new:
+        k = tuple(r[c] for c in key)
+        picked[k] = max(picked.get(k, float("-inf")), float(r["fare_amount"]))
+    for k, fare in picked.items():
+        merged[k] = fare if k not in merged else max(merged[k], fare)
+    res = s.query("SELECT COUNT(*), SUM(fare_amount) FROM taxi.cmerged")
+    rows, _, _ = s.all_rows(res["jobReference"]["jobId"])
+    assert int(rows[0][0]) == len(merged), (rows, len(merged))
+    assert abs(float(rows[0][1]) - sum(merged.values())) < 1e-6, (rows, sum(merged.values()))
+    code, _, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/cmerged__bq_merge_source"
+                           % PROJECT)
+    assert code == 404, code
+
+
 def t_seed_sql(s):
     """The seed's statements as pipelines/ has them (comments first, `;`
     last, your_project_id.taxi_data names, VendorID for vendorid), in a
@@ -870,7 +907,7 @@ def t_log(s):
 
 
 CHECKS = [t_token, t_auth, t_load_multipart, t_load_resumable, t_query_results, t_paging,
-          t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge,
+          t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge, t_merge_condition,
           t_seed_sql, t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
           t_page_size, t_log]
 
