@@ -203,6 +203,7 @@ int spill_run_load(struct spill_file *sp, struct spill_run *r, const enum type *
 		v->count = k;
 		if (!held) {
 			memset(v->nulls, 1, k);
+			memset(v->data, 0, k * type_width(v->type));
 			continue;
 		}
 		if ((error = spill_read(sp, v->nulls, k)) < 0)
