@@ -250,6 +250,13 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 		return true;
 	}
 	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
+		if (!memchr(v->nulls, 1, rows)) {
+			for (size_t i = 0; i < rows; i++) {
+				r->cnt[gid[i]]++;
+				r->fsum[gid[i]] += v->f64[i];
+			}
+			return true;
+		}
 		for (size_t i = 0; i < rows; i++)
 			if (!v->nulls[i]) {
 				r->cnt[gid[i]]++;
@@ -562,6 +569,15 @@ static bool groups_by_offset(struct agg_state *s, struct node *n, const struct v
 	s->by_offset = xrealloc(s->by_offset, (range + 1) * sizeof *s->by_offset);
 	memset(s->by_offset, 0xff, (range + 1) * sizeof *s->by_offset);
 	uint32_t *null_group = &s->by_offset[range];
+	if (!memchr(nl, 1, rows)) {
+		for (size_t i = 0; i < rows; i++) {
+			uint32_t *g = &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
+			if (*g == UINT32_MAX)
+				*g = agg_group(s, n, kv, i, key8_hash(false, x[i]));
+			s->gid[i] = *g;
+		}
+		return true;
+	}
 	for (size_t i = 0; i < rows; i++) {
 		uint32_t *g = nl[i] ? null_group : &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
 		if (*g == UINT32_MAX)
