@@ -48,6 +48,8 @@ struct scan_state {
 	size_t npcols, nrest;
 	struct batch pbuf;
 	bool pbuf_init;
+	int64_t *lo, *hi;   /* per prune column: the range its compares leave */
+	bool *ranged;       /* and whether it has one (not only IN lists) */
 	struct vec *picked; /* per table column: the rows that passed */
 	uint8_t *pass, *hit;
 	uint32_t *sel;

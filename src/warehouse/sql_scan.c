@@ -49,7 +49,9 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
  * columns of a block first and checks them a column at a time into a
  * byte per row: a block where no row passes is done without reading its
  * other columns, and otherwise only the rows that pass go on, marked as
- * all matching, so that the filter passes them through. */
+ * all matching, so that the filter passes them through.  The compares of
+ * one value on a column (a BETWEEN's two, an equality) are one range
+ * [lo, hi], checked in one pass; an IN list is checked value by value. */
 
 static bool prune_fits(const struct prune *pr, enum type ct)
 {
@@ -61,6 +63,8 @@ static bool prune_fits(const struct prune *pr, enum type ct)
 			return false;
 	return true;
 }
+
+static int64_t prune_int(const struct value *v) { return v->type == TYPE_DATE ? v->days : v->i; }
 
 static void pushdown_init(struct node *n, struct scan_state *s)
 {
@@ -94,6 +98,35 @@ static void pushdown_init(struct node *n, struct scan_state *s)
 	s->picked = xcalloc(spec->ncols + 1, sizeof *s->picked);
 	for (size_t c = 0; c < spec->ncols; c++)
 		vec_init(&s->picked[c], spec->cols[c].type);
+	s->lo = xmalloc((s->npcols + 1) * sizeof *s->lo);
+	s->hi = xmalloc((s->npcols + 1) * sizeof *s->hi);
+	s->ranged = xcalloc(s->npcols + 1, sizeof *s->ranged);
+	for (size_t j = 0; j < s->npcols; j++) {
+		s->lo[j] = INT64_MIN;
+		s->hi[j] = INT64_MAX;
+	}
+	for (size_t k = 0; k < n->nprunes; k++) {
+		const struct prune *pr = &n->prunes[k];
+		size_t j = 0;
+		while (s->pcols[j] != pr->col)
+			j++;
+		int64_t c = prune_int(&pr->vals[0]);
+		if (pr->nvals > 1)
+			continue; /* an IN list: checked by itself */
+		s->ranged[j] = true;
+		/* x > INT64_MAX and x < INT64_MIN hold for no x: an empty range,
+		 * not c + 1 overflowing (the block statistics skip such a scan's
+		 * blocks first; this keeps the bounds defined) */
+		if ((pr->op == CMP_GT && c == INT64_MAX) || (pr->op == CMP_LT && c == INT64_MIN)) {
+			s->lo[j] = INT64_MAX;
+			s->hi[j] = INT64_MIN;
+			continue;
+		}
+		int64_t lo = pr->op == CMP_GT ? c + 1 : pr->op == CMP_GE || pr->op == CMP_EQ ? c : INT64_MIN;
+		int64_t hi = pr->op == CMP_LT ? c - 1 : pr->op == CMP_LE || pr->op == CMP_EQ ? c : INT64_MAX;
+		s->lo[j] = lo > s->lo[j] ? lo : s->lo[j];
+		s->hi[j] = hi < s->hi[j] ? hi : s->hi[j];
+	}
 	s->pass = xmalloc(BATCH_ROWS + 1);
 	s->hit = xmalloc(BATCH_ROWS + 1);
 	s->sel = xmalloc((BATCH_ROWS + 1) * sizeof *s->sel);
@@ -112,31 +145,26 @@ static inline bool cmp_holds(enum cmp_op op, int64_t x, int64_t c)
 	}
 }
 
-/* out[i] &= (or |=, for one of several values) row i of v op c, NULL rows
- * never holding: a loop per compare, so that each is a few instructions. */
-#define CMP_ROWS(assign, test) \
-	for (size_t i = 0; i < rows; i++) \
-		out[i] assign (uint8_t)(!v->nulls[i] & (test))
-static void cmp_rows(const struct vec *v, enum cmp_op op, int64_t c, uint8_t *out, size_t rows, bool any)
+/* pass[i] &= row i of v lies in [lo, hi] (not NULL): one unsigned compare
+ * a row, as x - lo <= hi - lo holds exactly then. */
+static void range_rows(const struct vec *v, int64_t lo, int64_t hi, uint8_t *pass, size_t rows)
 {
-	if (v->type == TYPE_DATE && any)
-		CMP_ROWS(|=, cmp_holds(op, v->days[i], c));
-	else if (v->type == TYPE_DATE)
-		CMP_ROWS(&=, cmp_holds(op, v->days[i], c));
-	else if (any)
-		CMP_ROWS(|=, cmp_holds(op, v->i64[i], c));
-	else if (op == CMP_GE)
-		CMP_ROWS(&=, v->i64[i] >= c);
-	else if (op == CMP_LE)
-		CMP_ROWS(&=, v->i64[i] <= c);
-	else if (op == CMP_GT)
-		CMP_ROWS(&=, v->i64[i] > c);
-	else if (op == CMP_LT)
-		CMP_ROWS(&=, v->i64[i] < c);
-	else
-		CMP_ROWS(&=, v->i64[i] == c);
+	uint64_t width = (uint64_t)hi - (uint64_t)lo;
+	if (v->type == TYPE_DATE) {
+		for (size_t i = 0; i < rows; i++)
+			pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)(int64_t)v->days[i] - (uint64_t)lo <= width));
+		return;
+	}
+	for (size_t i = 0; i < rows; i++)
+		pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)v->i64[i] - (uint64_t)lo <= width));
 }
-#undef CMP_ROWS
+
+/* hit[i] |= row i of v op c (not NULL): one value of an IN list. */
+static void cmp_rows(const struct vec *v, enum cmp_op op, int64_t c, uint8_t *hit, size_t rows)
+{
+	for (size_t i = 0; i < rows; i++)
+		hit[i] |= (uint8_t)(!v->nulls[i] & cmp_holds(op, v->type == TYPE_DATE ? v->days[i] : v->i64[i], c));
+}
 
 /* Reads block b through the prunes: 1 with the rows that pass in s->rb,
  * 0 when none does, or an error. */
@@ -150,25 +178,26 @@ static int scan_pushdown(struct node *n, struct scan_state *s, size_t b, const s
 		s->hit = xrealloc(s->hit, rows);
 		s->sel = xrealloc(s->sel, rows * sizeof *s->sel);
 	}
+	for (size_t j = 0; j < s->npcols; j++)
+		if (s->ranged[j] && s->lo[j] > s->hi[j])
+			return 0; /* a range no value lies in */
 	s->pbuf_init = true;
 	if ((error = table_read(t, s->p, b, s->pcols, s->npcols, &s->pbuf)) < 0)
 		return error;
 	memset(s->pass, 1, rows);
+	for (size_t j = 0; j < s->npcols; j++)
+		if (s->ranged[j]) /* even [INT64_MIN, INT64_MAX]: it drops the NULLs */
+			range_rows(&s->pbuf.cols[j], s->lo[j], s->hi[j], s->pass, rows);
 	for (size_t k = 0; k < n->nprunes; k++) {
 		const struct prune *pr = &n->prunes[k];
+		if (pr->nvals == 1)
+			continue; /* in its column's range */
 		size_t j = 0;
 		while (s->pcols[j] != pr->col)
 			j++;
-		const struct value *vals = pr->vals;
-		if (pr->nvals == 1) {
-			cmp_rows(&s->pbuf.cols[j], pr->op, vals[0].type == TYPE_DATE ? vals[0].days : vals[0].i, s->pass,
-				 rows, false);
-			continue;
-		}
 		memset(s->hit, 0, rows);
 		for (size_t i = 0; i < pr->nvals; i++)
-			cmp_rows(&s->pbuf.cols[j], pr->op, vals[i].type == TYPE_DATE ? vals[i].days : vals[i].i, s->hit,
-				 rows, true);
+			cmp_rows(&s->pbuf.cols[j], pr->op, prune_int(&pr->vals[i]), s->hit, rows);
 		for (size_t i = 0; i < rows; i++)
 			s->pass[i] &= s->hit[i];
 	}
@@ -274,6 +303,9 @@ void scan_free_state(struct node *n)
 		vecs_free(s->picked, n->table->spec.ncols);
 	free(s->pcols);
 	free(s->rest);
+	free(s->lo);
+	free(s->hi);
+	free(s->ranged);
 	free(s->pass);
 	free(s->hit);
 	free(s->sel);
