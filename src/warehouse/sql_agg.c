@@ -52,6 +52,7 @@ struct agg_state {
 	struct agg_run *runs;
 	uint32_t *gid;      /* per input row */
 	uint64_t *rowhash;
+	uint32_t *by_offset; /* one 8-byte key of a narrow range: group by value - min */
 	struct mat_state out;
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
@@ -199,6 +200,13 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 		return true;
 	}
 	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
+		if (!memchr(v->nulls, 1, rows)) {
+			for (size_t i = 0; i < rows; i++) {
+				r->cnt[gid[i]]++;
+				r->fsum[gid[i]] += v->f64[i];
+			}
+			return true;
+		}
 		for (size_t i = 0; i < rows; i++)
 			if (!v->nulls[i]) {
 				r->cnt[gid[i]]++;
@@ -493,6 +501,58 @@ static uint32_t agg_group(struct agg_state *s, struct node *n, const struct vec 
 	}
 }
 
+static inline uint64_t key8_hash(bool null, int64_t x)
+{
+	return hash_mix(0x12345, null ? 0x51ed270b27a3c4e1ULL : (uint64_t)x * 0xff51afd7ed558ccdULL);
+}
+
+/* One 8-byte key whose values in the batch lie in a range no wider than
+ * the batch (a code, a type, a flag, a vendor): each row's group by its
+ * offset in that range, looked up in the hash table once per value, not
+ * once per row.  Groups are made in the order their first rows come, as
+ * the hashed path makes them.  False when the range is wider, or when the
+ * values come in long runs (a clustered key), which the caller's compare
+ * with the row before takes faster. */
+static bool groups_by_offset(struct agg_state *s, struct node *n, const struct vec **kv, size_t rows)
+{
+	const int64_t *x = kv[0]->i64;
+	const uint8_t *nl = kv[0]->nulls;
+	/* a NULL row's slot (0 as read from a table) only widens the range */
+	/* runs: judged by the first rows, so that a clustered key pays nothing */
+	size_t probe = rows < 64 ? rows : 64, changes = 0;
+	for (size_t i = 1; i < probe; i++)
+		changes += x[i] != x[i - 1];
+	if (changes < probe / 8)
+		return false;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < rows; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	if ((uint64_t)hi - (uint64_t)lo >= rows)
+		return false;
+	size_t range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+	s->by_offset = xrealloc(s->by_offset, (range + 1) * sizeof *s->by_offset);
+	memset(s->by_offset, 0xff, (range + 1) * sizeof *s->by_offset);
+	uint32_t *null_group = &s->by_offset[range];
+	if (!memchr(nl, 1, rows)) {
+		for (size_t i = 0; i < rows; i++) {
+			uint32_t *g = &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
+			if (*g == UINT32_MAX)
+				*g = agg_group(s, n, kv, i, key8_hash(false, x[i]));
+			s->gid[i] = *g;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < rows; i++) {
+		uint32_t *g = nl[i] ? null_group : &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
+		if (*g == UINT32_MAX)
+			*g = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
+		s->gid[i] = *g;
+	}
+	return true;
+}
+
 static int agg_consume(struct node *n, struct exec_stats *st)
 {
 	struct agg_state *s = n->state;
@@ -526,14 +586,14 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			 * previous row before hashing, as clustered keys come in runs */
 			const int64_t *x = kv[0]->i64;
 			const uint8_t *nl = kv[0]->nulls;
-			for (size_t i = 0; i < rows; i++) {
-				if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
-					s->gid[i] = s->gid[i - 1];
-					continue;
+			if (!groups_by_offset(s, n, kv, rows))
+				for (size_t i = 0; i < rows; i++) {
+					if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
+						s->gid[i] = s->gid[i - 1];
+						continue;
+					}
+					s->gid[i] = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
 				}
-				uint64_t h = hash_mix(0x12345, nl[i] ? 0x51ed270b27a3c4e1ULL : (uint64_t)x[i] * 0xff51afd7ed558ccdULL);
-				s->gid[i] = agg_group(s, n, kv, i, h);
-			}
 		} else {
 			for (size_t i = 0; i < rows; i++)
 				s->rowhash[i] = 0x12345;
@@ -689,6 +749,7 @@ void agg_free_state(struct node *n)
 	free(s->hashes);
 	free(s->gid);
 	free(s->rowhash);
+	free(s->by_offset);
 	vecs_free(s->out.cols, n->ncols);
 	free(s->out.views);
 	free(s->out.rb.cols);

@@ -40,6 +40,19 @@ struct scan_state {
 	size_t nlean;
 	struct batch synth;
 	bool synth_init;
+	/* a WHERE that is exactly the prunes, all integer compares: checked
+	 * on the prune columns (pcols) first, the rest read only for blocks
+	 * where a row passes, and only those rows handed on (sql_scan.c) */
+	int pushdown; /* 0: not decided yet, 1: yes, -1: no */
+	int *pcols, *rest;
+	size_t npcols, nrest;
+	struct batch pbuf;
+	bool pbuf_init;
+	int64_t *lo, *hi;   /* per prune column: the range its compares leave */
+	bool *ranged;       /* and whether it has one (not only IN lists) */
+	struct vec *picked; /* per table column: the rows that passed */
+	uint8_t *pass, *hit;
+	uint32_t *sel;
 };
 
 /* Evaluates e over a batch: n values, or one for a constant (e->isconst). */

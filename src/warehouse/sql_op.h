@@ -4,6 +4,8 @@
 #ifndef PIPE_SQL_OP_H
 #define PIPE_SQL_OP_H
 
+#include <stdio.h>
+
 #include "sql_exec.h"
 
 /* The step through an expression's values: a constant is one value. */
@@ -26,6 +28,32 @@ struct mat_state { /* aggregate, sort: rows held, then emitted */
 	struct vec *out;  /* sort: the gathered batch */
 	struct sort_spill *spill; /* sort: its runs on disk, once it spilled */
 };
+
+/* Sorted runs on disk (sql_sort.c), for the operators that spill: ORDER BY
+ * and windows.  A spill file is a temporary file, unlinked at once; a run
+ * is blocks of at most BATCH_ROWS rows, read back a block at a time. */
+struct spill_file {
+	FILE *f;
+	uint64_t size;
+	const char *op; /* the operator its errors name */
+};
+struct spill_run {
+	uint64_t *blocks; /* offsets of its blocks in the file */
+	size_t nblocks, next;
+	struct vec *cols; /* the block loaded, and its next row i */
+	size_t ncols, rows, i;
+	bool done;
+};
+/* Writes rows perm[0..n) of cols (a NULL column: not held, read back as
+ * NULLs) as a new run at the end of the file. */
+int spill_run_write(struct spill_file *sp, struct spill_run *r, struct vec *const *cols, size_t ncols,
+		    const uint32_t *perm, size_t n);
+/* The run's next block into r->cols, of the types given (the columns'
+ * types, as written), or r->done.  The first call comes after the last
+ * run is written. */
+int spill_run_load(struct spill_file *sp, struct spill_run *r, const enum type *types);
+void spill_run_free(struct spill_run *r);
+void spill_file_close(struct spill_file *sp);
 
 void rb_alloc(struct rb *rb, size_t ncols);
 /* Takes bytes of the query's memory budget for op, which is about to hold

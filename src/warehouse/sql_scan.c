@@ -41,6 +41,192 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
 	return true;
 }
 
+/* --- the WHERE checked in the scan ---
+ *
+ * When the filter above is exactly the scan's prunes (filter_only is set)
+ * and each is an integer compare (INT64, TIMESTAMP, DATETIME or DATE
+ * against values of the column's own type), the scan reads the prune
+ * columns of a block first and checks them a column at a time into a
+ * byte per row: a block where no row passes is done without reading its
+ * other columns, and otherwise only the rows that pass go on, marked as
+ * all matching, so that the filter passes them through.  The compares of
+ * one value on a column (a BETWEEN's two, an equality) are one range
+ * [lo, hi], checked in one pass; an IN list is checked value by value. */
+
+static bool prune_fits(const struct prune *pr, enum type ct)
+{
+	bool ints = ct == TYPE_INT64 || ct == TYPE_TIMESTAMP || ct == TYPE_DATETIME || ct == TYPE_DATE;
+	if (!ints || pr->op == CMP_NE || !pr->nvals || pr->nvals > 8)
+		return false;
+	for (size_t i = 0; i < pr->nvals; i++)
+		if (pr->vals[i].is_null || pr->vals[i].type != ct)
+			return false;
+	return true;
+}
+
+static int64_t prune_int(const struct value *v) { return v->type == TYPE_DATE ? v->days : v->i; }
+
+static void pushdown_init(struct node *n, struct scan_state *s)
+{
+	const struct table_spec *spec = &n->table->spec;
+	s->pushdown = -1;
+	if (!n->filter_only || !n->nprunes)
+		return;
+	bool *is_pcol = xcalloc(spec->ncols + 1, sizeof *is_pcol);
+	for (size_t k = 0; k < n->nprunes; k++) {
+		const struct prune *pr = &n->prunes[k];
+		if (!prune_fits(pr, spec->cols[pr->col].type)) {
+			free(is_pcol);
+			return;
+		}
+		is_pcol[pr->col] = true;
+	}
+	s->pcols = xcalloc(s->ncols + 1, sizeof *s->pcols);
+	s->rest = xcalloc(s->ncols + 1, sizeof *s->rest);
+	for (size_t k = 0; k < s->ncols; k++) {
+		if (is_pcol[s->cols[k]])
+			s->pcols[s->npcols++] = s->cols[k];
+		else
+			s->rest[s->nrest++] = s->cols[k];
+	}
+	size_t found = 0;
+	for (size_t c = 0; c < spec->ncols; c++)
+		found += is_pcol[c];
+	free(is_pcol);
+	if (found != s->npcols)
+		return; /* a prune on a column the scan does not read */
+	s->picked = xcalloc(spec->ncols + 1, sizeof *s->picked);
+	for (size_t c = 0; c < spec->ncols; c++)
+		vec_init(&s->picked[c], spec->cols[c].type);
+	s->lo = xmalloc((s->npcols + 1) * sizeof *s->lo);
+	s->hi = xmalloc((s->npcols + 1) * sizeof *s->hi);
+	s->ranged = xcalloc(s->npcols + 1, sizeof *s->ranged);
+	for (size_t j = 0; j < s->npcols; j++) {
+		s->lo[j] = INT64_MIN;
+		s->hi[j] = INT64_MAX;
+	}
+	for (size_t k = 0; k < n->nprunes; k++) {
+		const struct prune *pr = &n->prunes[k];
+		size_t j = 0;
+		while (s->pcols[j] != pr->col)
+			j++;
+		int64_t c = prune_int(&pr->vals[0]);
+		if (pr->nvals > 1)
+			continue; /* an IN list: checked by itself */
+		s->ranged[j] = true;
+		/* x > INT64_MAX and x < INT64_MIN hold for no x: an empty range,
+		 * not c + 1 overflowing (the block statistics skip such a scan's
+		 * blocks first; this keeps the bounds defined) */
+		if ((pr->op == CMP_GT && c == INT64_MAX) || (pr->op == CMP_LT && c == INT64_MIN)) {
+			s->lo[j] = INT64_MAX;
+			s->hi[j] = INT64_MIN;
+			continue;
+		}
+		int64_t lo = pr->op == CMP_GT ? c + 1 : pr->op == CMP_GE || pr->op == CMP_EQ ? c : INT64_MIN;
+		int64_t hi = pr->op == CMP_LT ? c - 1 : pr->op == CMP_LE || pr->op == CMP_EQ ? c : INT64_MAX;
+		s->lo[j] = lo > s->lo[j] ? lo : s->lo[j];
+		s->hi[j] = hi < s->hi[j] ? hi : s->hi[j];
+	}
+	s->pass = xmalloc(BATCH_ROWS + 1);
+	s->hit = xmalloc(BATCH_ROWS + 1);
+	s->sel = xmalloc((BATCH_ROWS + 1) * sizeof *s->sel);
+	s->pushdown = 1;
+}
+
+static inline bool cmp_holds(enum cmp_op op, int64_t x, int64_t c)
+{
+	switch (op) {
+	case CMP_EQ: return x == c;
+	case CMP_LT: return x < c;
+	case CMP_LE: return x <= c;
+	case CMP_GT: return x > c;
+	case CMP_GE: return x >= c;
+	default: return true;
+	}
+}
+
+/* pass[i] &= row i of v lies in [lo, hi] (not NULL): one unsigned compare
+ * a row, as x - lo <= hi - lo holds exactly then. */
+static void range_rows(const struct vec *v, int64_t lo, int64_t hi, uint8_t *pass, size_t rows)
+{
+	uint64_t width = (uint64_t)hi - (uint64_t)lo;
+	if (v->type == TYPE_DATE) {
+		for (size_t i = 0; i < rows; i++)
+			pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)(int64_t)v->days[i] - (uint64_t)lo <= width));
+		return;
+	}
+	for (size_t i = 0; i < rows; i++)
+		pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)v->i64[i] - (uint64_t)lo <= width));
+}
+
+/* hit[i] |= row i of v op c (not NULL): one value of an IN list. */
+static void cmp_rows(const struct vec *v, enum cmp_op op, int64_t c, uint8_t *hit, size_t rows)
+{
+	for (size_t i = 0; i < rows; i++)
+		hit[i] |= (uint8_t)(!v->nulls[i] & cmp_holds(op, v->type == TYPE_DATE ? v->days[i] : v->i64[i], c));
+}
+
+/* Reads block b through the prunes: 1 with the rows that pass in s->rb,
+ * 0 when none does, or an error. */
+static int scan_pushdown(struct node *n, struct scan_state *s, size_t b, const struct block *blk)
+{
+	struct table *t = n->table;
+	size_t rows = blk->rows;
+	int error;
+	if (rows > BATCH_ROWS) {
+		s->pass = xrealloc(s->pass, rows);
+		s->hit = xrealloc(s->hit, rows);
+		s->sel = xrealloc(s->sel, rows * sizeof *s->sel);
+	}
+	for (size_t j = 0; j < s->npcols; j++)
+		if (s->ranged[j] && s->lo[j] > s->hi[j])
+			return 0; /* a range no value lies in */
+	s->pbuf_init = true;
+	if ((error = table_read(t, s->p, b, s->pcols, s->npcols, &s->pbuf)) < 0)
+		return error;
+	memset(s->pass, 1, rows);
+	for (size_t j = 0; j < s->npcols; j++)
+		if (s->ranged[j]) /* even [INT64_MIN, INT64_MAX]: it drops the NULLs */
+			range_rows(&s->pbuf.cols[j], s->lo[j], s->hi[j], s->pass, rows);
+	for (size_t k = 0; k < n->nprunes; k++) {
+		const struct prune *pr = &n->prunes[k];
+		if (pr->nvals == 1)
+			continue; /* in its column's range */
+		size_t j = 0;
+		while (s->pcols[j] != pr->col)
+			j++;
+		memset(s->hit, 0, rows);
+		for (size_t i = 0; i < pr->nvals; i++)
+			cmp_rows(&s->pbuf.cols[j], pr->op, prune_int(&pr->vals[i]), s->hit, rows);
+		for (size_t i = 0; i < rows; i++)
+			s->pass[i] &= s->hit[i];
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < rows; i++) {
+		s->sel[k] = (uint32_t)i;
+		k += s->pass[i];
+	}
+	if (!k)
+		return 0;
+	s->buf_init = true;
+	if ((error = table_read(t, s->p, b, s->rest, s->nrest, &s->buf)) < 0)
+		return error;
+	for (size_t j = 0; j < s->ncols; j++) {
+		int c = j < s->npcols ? s->pcols[j] : s->rest[j - s->npcols];
+		const struct vec *v = j < s->npcols ? &s->pbuf.cols[j] : &s->buf.cols[j - s->npcols];
+		if (k < rows) {
+			/* strings point into the chunks read, which stay until the next block */
+			vec_reset(&s->picked[c]);
+			vec_append_rows(&s->picked[c], v, s->sel, k, false);
+			v = &s->picked[c];
+		}
+		s->rb.cols[c] = v;
+	}
+	s->rb.n = k;
+	s->rb.all_match = true;
+	return 1;
+}
+
 int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
 	struct scan_state *s = n->state;
@@ -78,6 +264,16 @@ int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 			}
 		}
 		int error;
+		if (!s->pushdown)
+			pushdown_init(n, s);
+		if (!s->rb.all_match && s->pushdown > 0) {
+			if ((error = scan_pushdown(n, s, b, blk)) < 0)
+				return error;
+			if (!error)
+				continue;
+			*out = &s->rb;
+			return 1;
+		}
 		s->buf_init = true; /* the read may have set it up, and failed */
 		if ((error = table_read(t, s->p, b, cols, ncols, &s->buf)) < 0)
 			return error;
@@ -101,6 +297,18 @@ void scan_free_state(struct node *n)
 		batch_free(&s->buf);
 	if (s->synth_init)
 		batch_free(&s->synth);
+	if (s->pbuf_init)
+		batch_free(&s->pbuf);
+	if (s->picked)
+		vecs_free(s->picked, n->table->spec.ncols);
+	free(s->pcols);
+	free(s->rest);
+	free(s->lo);
+	free(s->hi);
+	free(s->ranged);
+	free(s->pass);
+	free(s->hit);
+	free(s->sel);
 	free(s->lean);
 	free(s->rb.cols);
 }

@@ -99,107 +99,113 @@ static void sort_compact(struct node *n, struct mat_state *m)
  * written as a run to a temporary file (unlinked: nothing is left behind),
  * in blocks of at most BATCH_ROWS rows, and their memory is given back:
  *
- *   block:  u64 rows, then per column: rows NULL flags (a byte each), then
- *           its values: fixed-width ones as in memory (rows * width
- *           bytes), strings as rows u32 lengths, then their bytes
+ *   block:  u64 rows, then per column: u8 1 and rows NULL flags (a byte
+ *           each), then its values: fixed-width ones as in memory (rows *
+ *           width bytes), strings as rows u32 lengths, then their bytes;
+ *           or u8 0 for a column not held (it reads back as NULLs)
  *
  * At the end the runs are merged holding one block of each in memory; on
- * equal keys the earlier run goes first, so the sort stays stable. */
-
-struct sort_run {
-	uint64_t *blocks; /* offsets of its blocks in the file */
-	size_t nblocks, next;
-	struct vec *cols; /* the block being merged, and its next row */
-	size_t rows, i;
-	bool done;
-};
+ * equal keys the earlier run goes first, so the sort stays stable.  The
+ * window operator (sql_window.c) spills its runs the same way. */
 
 struct sort_spill {
-	FILE *f;
-	uint64_t size;
-	struct sort_run *runs;
+	struct spill_file file;
+	struct spill_run *runs;
 	size_t nruns;
 };
 
-static int spill_write(struct sort_spill *sp, const void *p, size_t len)
+static int spill_write(struct spill_file *sp, const void *p, size_t len)
 {
 	if (len && fwrite(p, 1, len, sp->f) != len)
-		return error_set("ORDER BY: writing its spill file: %s", strerror(errno));
+		return error_set("%s: writing its spill file: %s", sp->op, strerror(errno));
 	sp->size += len;
 	return 0;
 }
 
-static int spill_read(struct sort_spill *sp, void *p, size_t len)
+static int spill_read(struct spill_file *sp, void *p, size_t len)
 {
 	if (len && fread(p, 1, len, sp->f) != len)
-		return error_set("ORDER BY: reading its spill file: %s", ferror(sp->f) ? strerror(errno) : "cut short");
+		return error_set("%s: reading its spill file: %s", sp->op, ferror(sp->f) ? strerror(errno) : "cut short");
 	return 0;
 }
 
-/* Sorts the rows held, writes them as a run, and lets them go. */
-static int spill_run(struct node *n, struct mat_state *m, struct sort_spill *sp)
+/* One block: rows sel[0..k) of each column (NULL: not held). */
+static int spill_block(struct spill_file *sp, struct vec *const *cols, size_t ncols, const uint32_t *sel, uint64_t k)
 {
-	int error = 0;
-	if (!sp->f && !(sp->f = tmpfile()))
-		return error_set("ORDER BY: cannot create a file to spill to: %s", strerror(errno));
-	uint32_t *perm = xmalloc((m->nrows + 1) * sizeof *perm);
-	for (size_t i = 0; i < m->nrows; i++)
-		perm[i] = (uint32_t)i;
-	struct sort_ctx ctx = {n, m->cols};
-	qsort_r(perm, m->nrows, sizeof *perm, sort_cmp, &ctx);
-	sp->runs = xrealloc(sp->runs, (sp->nruns + 1) * sizeof *sp->runs);
-	struct sort_run *r = &sp->runs[sp->nruns++];
-	memset(r, 0, sizeof *r);
-	for (size_t from = 0; from < m->nrows && error >= 0; from += BATCH_ROWS) {
-		uint64_t k = m->nrows - from < BATCH_ROWS ? m->nrows - from : BATCH_ROWS;
-		r->blocks = xrealloc(r->blocks, (r->nblocks + 1) * sizeof *r->blocks);
-		r->blocks[r->nblocks++] = sp->size;
-		error = spill_write(sp, &k, sizeof k);
-		for (size_t c = 0; c < n->ncols && error >= 0; c++) {
-			struct vec v;
-			vec_init(&v, n->types[c]);
-			vec_append_rows(&v, &m->cols[c], perm + from, k, false);
-			error = spill_write(sp, v.nulls, k);
-			if (error >= 0 && type_is_string(v.type)) {
-				uint32_t *len = xmalloc((k + 1) * sizeof *len);
-				for (size_t i = 0; i < k; i++)
-					len[i] = v.nulls[i] ? 0 : (uint32_t)v.str[i].len;
-				error = spill_write(sp, len, k * sizeof *len);
-				for (size_t i = 0; i < k && error >= 0; i++)
-					error = spill_write(sp, v.str[i].p, len[i]);
-				free(len);
-			} else if (error >= 0) {
-				error = spill_write(sp, v.data, k * type_width(v.type));
-			}
-			vec_free(&v);
+	int error = spill_write(sp, &k, sizeof k);
+	for (size_t c = 0; c < ncols && error >= 0; c++) {
+		uint8_t held = cols[c] != NULL;
+		if ((error = spill_write(sp, &held, 1)) < 0 || !held)
+			continue;
+		struct vec v;
+		vec_init(&v, cols[c]->type);
+		vec_append_rows(&v, cols[c], sel, k, false);
+		error = spill_write(sp, v.nulls, k);
+		if (error >= 0 && type_is_string(v.type)) {
+			uint32_t *len = xmalloc((k + 1) * sizeof *len);
+			for (size_t i = 0; i < k; i++)
+				len[i] = v.nulls[i] ? 0 : (uint32_t)v.str[i].len;
+			error = spill_write(sp, len, k * sizeof *len);
+			for (size_t i = 0; i < k && error >= 0; i++)
+				error = spill_write(sp, v.str[i].p, len[i]);
+			free(len);
+		} else if (error >= 0) {
+			error = spill_write(sp, v.data, k * type_width(v.type));
 		}
+		vec_free(&v);
 	}
-	free(perm);
-	for (size_t c = 0; c < n->ncols; c++) {
-		vec_free(&m->cols[c]);
-		vec_init(&m->cols[c], n->types[c]);
-	}
-	m->nrows = 0;
 	return error;
 }
 
-/* The run's next block into its columns, or done. */
-static int run_load(const struct node *n, struct sort_spill *sp, struct sort_run *r)
+int spill_run_write(struct spill_file *sp, struct spill_run *r, struct vec *const *cols, size_t ncols,
+		    const uint32_t *perm, size_t n)
+{
+	int error = 0;
+	if (!sp->f && !(sp->f = tmpfile()))
+		return error_set("%s: cannot create a file to spill to: %s", sp->op, strerror(errno));
+	memset(r, 0, sizeof *r);
+	r->ncols = ncols;
+	for (size_t from = 0; from < n && error >= 0; from += BATCH_ROWS) {
+		uint64_t k = n - from < BATCH_ROWS ? n - from : BATCH_ROWS;
+		r->blocks = xrealloc(r->blocks, (r->nblocks + 1) * sizeof *r->blocks);
+		r->blocks[r->nblocks++] = sp->size;
+		error = spill_block(sp, cols, ncols, perm + from, k);
+	}
+	return error;
+}
+
+int spill_run_load(struct spill_file *sp, struct spill_run *r, const enum type *types)
 {
 	uint64_t k;
 	int error;
+	if (!r->cols) {
+		if (sp->f && fflush(sp->f) != 0)
+			return error_set("%s: writing its spill file: %s", sp->op, strerror(errno));
+		r->cols = xcalloc(r->ncols + 1, sizeof *r->cols);
+		for (size_t c = 0; c < r->ncols; c++)
+			vec_init(&r->cols[c], types[c]);
+	}
 	if (r->next >= r->nblocks) {
 		r->done = true;
 		return 0;
 	}
 	if (fseeko(sp->f, (off_t)r->blocks[r->next++], SEEK_SET) < 0)
-		return error_set("ORDER BY: reading its spill file: %s", strerror(errno));
+		return error_set("%s: reading its spill file: %s", sp->op, strerror(errno));
 	if ((error = spill_read(sp, &k, sizeof k)) < 0)
 		return error;
-	for (size_t c = 0; c < n->ncols; c++) {
+	for (size_t c = 0; c < r->ncols; c++) {
 		struct vec *v = &r->cols[c];
+		uint8_t held;
+		if ((error = spill_read(sp, &held, 1)) < 0)
+			return error;
 		vec_reset(v);
 		vec_reserve(v, k + 1);
+		v->count = k;
+		if (!held) {
+			memset(v->nulls, 1, k);
+			memset(v->data, 0, k * type_width(v->type));
+			continue;
+		}
 		if ((error = spill_read(sp, v->nulls, k)) < 0)
 			return error;
 		if (type_is_string(v->type)) {
@@ -223,11 +229,46 @@ static int run_load(const struct node *n, struct sort_spill *sp, struct sort_run
 		} else if ((error = spill_read(sp, v->data, k * type_width(v->type))) < 0) {
 			return error;
 		}
-		v->count = k;
 	}
 	r->rows = k;
 	r->i = 0;
 	return 0;
+}
+
+void spill_file_close(struct spill_file *sp)
+{
+	if (sp->f)
+		fclose(sp->f);
+	sp->f = NULL;
+}
+
+void spill_run_free(struct spill_run *r)
+{
+	free(r->blocks);
+	vecs_free(r->cols, r->ncols);
+}
+
+/* Sorts the rows held, writes them as a run, and lets them go. */
+static int spill_run(struct node *n, struct mat_state *m, struct sort_spill *sp)
+{
+	uint32_t *perm = xmalloc((m->nrows + 1) * sizeof *perm);
+	for (size_t i = 0; i < m->nrows; i++)
+		perm[i] = (uint32_t)i;
+	struct sort_ctx ctx = {n, m->cols};
+	qsort_r(perm, m->nrows, sizeof *perm, sort_cmp, &ctx);
+	struct vec **cols = xmalloc((n->ncols + 1) * sizeof *cols);
+	for (size_t c = 0; c < n->ncols; c++)
+		cols[c] = &m->cols[c];
+	sp->runs = xrealloc(sp->runs, (sp->nruns + 1) * sizeof *sp->runs);
+	int error = spill_run_write(&sp->file, &sp->runs[sp->nruns++], cols, n->ncols, perm, m->nrows);
+	free(cols);
+	free(perm);
+	for (size_t c = 0; c < n->ncols; c++) {
+		vec_free(&m->cols[c]);
+		vec_init(&m->cols[c], n->types[c]);
+	}
+	m->nrows = 0;
+	return error;
 }
 
 /* The runs spilled, and the rows still held as the last: ready to merge. */
@@ -236,16 +277,9 @@ static int spill_finish(struct node *n, struct mat_state *m, struct sort_spill *
 	int error;
 	if (m->nrows && (error = spill_run(n, m, sp)) < 0)
 		return error;
-	if (fflush(sp->f) != 0)
-		return error_set("ORDER BY: writing its spill file: %s", strerror(errno));
-	for (size_t r = 0; r < sp->nruns; r++) {
-		struct sort_run *run = &sp->runs[r];
-		run->cols = xcalloc(n->ncols + 1, sizeof *run->cols);
-		for (size_t c = 0; c < n->ncols; c++)
-			vec_init(&run->cols[c], n->types[c]);
-		if ((error = run_load(n, sp, run)) < 0)
+	for (size_t r = 0; r < sp->nruns; r++)
+		if ((error = spill_run_load(&sp->file, &sp->runs[r], n->types)) < 0)
 			return error;
-	}
 	return 0;
 }
 
@@ -258,9 +292,9 @@ static int spill_next(struct node *n, struct mat_state *m, struct rb **out)
 	for (size_t c = 0; c < n->ncols; c++)
 		vec_reset(&m->out[c]);
 	while (k < BATCH_ROWS) {
-		struct sort_run *best = NULL;
+		struct spill_run *best = NULL;
 		for (size_t r = 0; r < sp->nruns; r++) {
-			struct sort_run *run = &sp->runs[r];
+			struct spill_run *run = &sp->runs[r];
 			if (!run->done && (!best || rows_cmp(n, run->cols, (uint32_t)run->i, best->cols, (uint32_t)best->i) < 0))
 				best = run;
 		}
@@ -270,7 +304,7 @@ static int spill_next(struct node *n, struct mat_state *m, struct rb **out)
 		for (size_t c = 0; c < n->ncols; c++)
 			vec_append_rows(&m->out[c], &best->cols[c], &one, 1, true);
 		k++;
-		if (++best->i >= best->rows && (error = run_load(n, sp, best)) < 0)
+		if (++best->i >= best->rows && (error = spill_run_load(&sp->file, best, n->types)) < 0)
 			return error;
 	}
 	if (!k)
@@ -305,8 +339,10 @@ int sort_next(struct node *n, struct exec_stats *st, struct rb **out)
 				if (!m->nrows)
 					return rc; /* one batch is more than the budget */
 				error_clear();
-				if (!m->spill)
+				if (!m->spill) {
 					m->spill = xcalloc(1, sizeof *m->spill);
+					m->spill->file.op = "ORDER BY";
+				}
 				if ((rc = spill_run(n, m, m->spill)) < 0)
 					return rc;
 				exec_release(st, held);
@@ -376,12 +412,9 @@ void sort_free_state(struct node *n)
 	struct sort_spill *sp = m->spill;
 	if (!sp)
 		return;
-	for (size_t r = 0; r < sp->nruns; r++) {
-		free(sp->runs[r].blocks);
-		vecs_free(sp->runs[r].cols, n->ncols);
-	}
+	for (size_t r = 0; r < sp->nruns; r++)
+		spill_run_free(&sp->runs[r]);
 	free(sp->runs);
-	if (sp->f)
-		fclose(sp->f);
+	spill_file_close(&sp->file);
 	free(sp);
 }

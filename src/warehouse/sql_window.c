@@ -11,6 +11,16 @@
  * by partition and order keys, walks every partition once, and writes its
  * value for each row.  Rows leave in the order they came in.
  *
+ * Spilling: when every function has the same PARTITION BY and ORDER BY,
+ * of columns, the rows held are bounded by WINDOW_MEMORY (or the query's
+ * memory budget, when that is smaller): past it they are sorted by those
+ * keys into a run on disk, as ORDER BY spills (sql_sort.c), and their
+ * memory is used again.  At the end the runs are merged a block of each at
+ * a time, and the rows taken in groups of whole partitions, at least a
+ * batch each, get their values and leave in window order.  On equal keys
+ * the earlier run goes first, so ties keep the order they came in, as in
+ * memory.
+ *
  * Frames: running frames (UNBOUNDED PRECEDING to anything) add each row to
  * an accumulator once; frames that run to UNBOUNDED FOLLOWING do the same
  * from the partition's end; frames bounded on both sides are summed row by
@@ -32,6 +42,10 @@ struct wfn {
 	struct vec res;   /* the result, a row each */
 };
 
+/* The bytes of rows a window holds before it spills them (the table
+ * writer's figure): a window over millions of rows stays in tens of MB. */
+#define WINDOW_MEMORY (16u << 20)
+
 struct win_state {
 	struct vec *cols; /* the child's columns, held */
 	bool *present;    /* a column some batch provided */
@@ -39,6 +53,16 @@ struct win_state {
 	struct wfn *fns;
 	struct vec *views;
 	struct rb rb;
+	/* spilling (see atop): what a run holds is the child's columns, then
+	 * each function's argument held (held[k]: where a run's column k goes) */
+	bool can_spill, merging;
+	uint64_t held; /* bytes of the budget the rows held now take */
+	struct vec **held_vecs;
+	enum type *held_types;
+	size_t nheld;
+	struct spill_file file;
+	struct spill_run *runs;
+	size_t nruns;
 };
 
 /* Appends n rows of src (one value for all when isconst), copying strings. */
@@ -85,8 +109,11 @@ static struct pexpr *win_input(const struct win *w, size_t k)
 	return w->arg;
 }
 
+static int spill_held(struct node *n, struct exec_stats *st, struct win_state *s);
+
 static int consume(struct node *n, struct exec_stats *st, struct win_state *s)
 {
+	static const char op[] = "an analytic function (the rows of its window)";
 	struct node *c = n->child;
 	int error;
 	for (;;) {
@@ -97,8 +124,17 @@ static int consume(struct node *n, struct exec_stats *st, struct win_state *s)
 			return 0;
 		/* the rows, and per function its keys, result and orderings */
 		uint64_t bytes = rb_bytes(in) + (uint64_t)in->n * n->nwins * 48;
-		if ((error = exec_reserve(st, "an analytic function (the rows of its window)", bytes)) < 0)
+		if (s->can_spill && s->nrows && s->held + bytes > WINDOW_MEMORY &&
+		    (error = spill_held(n, st, s)) < 0)
 			return error;
+		if ((error = exec_reserve(st, op, bytes)) < 0) {
+			if (!s->can_spill || !s->nrows)
+				return error; /* one batch is more than the budget */
+			error_clear();
+			if ((error = spill_held(n, st, s)) < 0 || (error = exec_reserve(st, op, bytes)) < 0)
+				return error;
+		}
+		s->held += bytes;
 		for (size_t k = 0; k < c->ncols; k++) {
 			if (in->cols[k] && !s->present[k]) {
 				/* the rows before had no value here: NULLs */
@@ -120,22 +156,23 @@ static int consume(struct node *n, struct exec_stats *st, struct win_state *s)
 
 /* --- ordering --- */
 
-/* Two non-NULL values of a vector: <0, 0, >0; NaN first, as BigQuery. */
-static int value_cmp(const struct vec *v, size_t a, size_t b)
+/* Non-NULL values a of va and b of vb, of one type: <0, 0, >0; NaN
+ * first, as BigQuery. */
+static int value_cmp(const struct vec *va, size_t a, const struct vec *vb, size_t b)
 {
-	switch (v->type) {
+	switch (va->type) {
 	case TYPE_INT64: case TYPE_DATETIME: case TYPE_TIMESTAMP:
-		return (v->i64[a] > v->i64[b]) - (v->i64[a] < v->i64[b]);
-	case TYPE_DATE: return (v->days[a] > v->days[b]) - (v->days[a] < v->days[b]);
-	case TYPE_BOOL: return (v->b[a] > v->b[b]) - (v->b[a] < v->b[b]);
+		return (va->i64[a] > vb->i64[b]) - (va->i64[a] < vb->i64[b]);
+	case TYPE_DATE: return (va->days[a] > vb->days[b]) - (va->days[a] < vb->days[b]);
+	case TYPE_BOOL: return (va->b[a] > vb->b[b]) - (va->b[a] < vb->b[b]);
 	case TYPE_FLOAT64: {
-		double x = v->f64[a], y = v->f64[b];
+		double x = va->f64[a], y = vb->f64[b];
 		if (isnan(x) || isnan(y))
 			return (isnan(y) != 0) - (isnan(x) != 0);
 		return (x > y) - (x < y);
 	}
 	default: {
-		struct value x = vec_get(v, a), y = vec_get(v, b);
+		struct value x = vec_get(va, a), y = vec_get(vb, b);
 		return value_order(&x, &y);
 	}
 	}
@@ -146,21 +183,26 @@ struct order_ctx {
 	const struct wfn *fn;
 };
 
-/* Key k of rows a and b: NULLs are equal to each other. */
-static int key_cmp(const struct order_ctx *c, size_t k, uint32_t a, uint32_t b)
+/* Key k of w for row a of va and row b of vb: NULLs are equal to each
+ * other. */
+static int key_order(const struct win *w, size_t k, const struct vec *va, size_t a, const struct vec *vb, size_t b)
 {
-	const struct vec *v = c->fn->key[k];
-	bool na = v->nulls[a], nb = v->nulls[b];
-	bool part = k < c->w->npart;
-	bool desc = !part && c->w->desc[k - c->w->npart];
-	bool nulls_first = part || c->w->nulls_first[k - c->w->npart];
+	bool na = va->nulls[a], nb = vb->nulls[b];
+	bool part = k < w->npart;
+	bool desc = !part && w->desc[k - w->npart];
+	bool nulls_first = part || w->nulls_first[k - w->npart];
 	if (na || nb) {
 		if (na && nb)
 			return 0;
 		return (na ? -1 : 1) * (nulls_first ? 1 : -1);
 	}
-	int r = value_cmp(v, a, b);
+	int r = value_cmp(va, a, vb, b);
 	return desc ? -r : r;
+}
+
+static int key_cmp(const struct order_ctx *c, size_t k, uint32_t a, uint32_t b)
+{
+	return key_order(c->w, k, c->fn->key[k], a, c->fn->key[k], b);
 }
 
 static int row_cmp(const void *pa, const void *pb, void *arg)
@@ -326,7 +368,7 @@ static int acc_add(struct acc *a, const struct win *w, const struct vec *arg, si
 			a->best = (int64_t)row;
 			return 0;
 		}
-		int c = value_cmp(arg, row, (size_t)a->best);
+		int c = value_cmp(arg, row, arg, (size_t)a->best);
 		/* BigQuery's MAX, like its MIN, is NaN when a value is */
 		if (w->agg == AG_MAX && arg->type == TYPE_FLOAT64 &&
 		    (isnan(arg->f64[row]) || isnan(arg->f64[a->best])))
@@ -487,6 +529,21 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 	return 0;
 }
 
+/* perm: the rows in window order (partition keys, order keys, arrival). */
+static void sort_rows(const struct win *w, const struct wfn *fn, uint32_t *perm, size_t rows)
+{
+	for (size_t i = 0; i < rows; i++)
+		perm[i] = (uint32_t)i;
+	struct order_ctx c = {w, fn};
+	bool fixed = true;
+	for (size_t k = 0; k < w->npart + w->norder; k++)
+		fixed = fixed && sortable_key(fn->key[k]->type);
+	if (fixed)
+		sort_fixed(w, fn, perm, rows);
+	else
+		qsort_r(perm, rows, sizeof *perm, row_cmp, &c);
+}
+
 static int compute(struct node *n, struct win_state *s, size_t f)
 {
 	const struct win *w = &n->wins[f];
@@ -498,16 +555,8 @@ static int compute(struct node *n, struct win_state *s, size_t f)
 	memset(fn->res.nulls, 1, rows);
 	uint32_t *perm = xmalloc((rows + 1) * sizeof *perm);
 	uint32_t *peer_lo = xmalloc((rows + 1) * sizeof *peer_lo), *peer_hi = xmalloc((rows + 1) * sizeof *peer_hi);
-	for (size_t i = 0; i < rows; i++)
-		perm[i] = (uint32_t)i;
+	sort_rows(w, fn, perm, rows);
 	struct order_ctx c = {w, fn};
-	bool fixed = true;
-	for (size_t k = 0; k < w->npart + w->norder; k++)
-		fixed = fixed && sortable_key(fn->key[k]->type);
-	if (fixed)
-		sort_fixed(w, fn, perm, rows);
-	else
-		qsort_r(perm, rows, sizeof *perm, row_cmp, &c);
 	for (size_t start = 0, end; start < rows && error >= 0; start = end) {
 		for (end = start + 1; end < rows && same_keys(&c, 0, w->npart, perm[start], perm[end]); end++)
 			;
@@ -517,6 +566,170 @@ static int compute(struct node *n, struct win_state *s, size_t f)
 	free(peer_lo);
 	free(peer_hi);
 	return error;
+}
+
+/* --- spilling --- */
+
+/* Whether every function has the same PARTITION BY and ORDER BY, of
+ * columns: then one order serves them all, and a run of rows in that
+ * order can be computed a partition at a time. */
+static bool window_can_spill(const struct node *n)
+{
+	const struct win *a = &n->wins[0];
+	for (size_t f = 0; f < n->nwins; f++) {
+		const struct win *w = &n->wins[f];
+		if (w->npart != a->npart || w->norder != a->norder)
+			return false;
+		for (size_t k = 0; k < w->npart + w->norder; k++) {
+			const struct pexpr *e = win_input(w, k), *x = win_input(a, k);
+			if (e->kind != X_COL || x->kind != X_COL || e->col != x->col)
+				return false;
+			if (k >= w->npart && (w->desc[k - w->npart] != a->desc[k - w->npart] ||
+					      w->nulls_first[k - w->npart] != a->nulls_first[k - w->npart]))
+				return false;
+		}
+	}
+	return n->nwins > 0;
+}
+
+/* A column a window reads that the child never provided reads as NULLs. */
+static void hold_missing_inputs(struct node *n, struct win_state *s)
+{
+	for (size_t f = 0; f < n->nwins; f++)
+		for (size_t k = 0; k < n->wins[f].npart + n->wins[f].norder + 1; k++) {
+			const struct pexpr *e = win_input(&n->wins[f], k);
+			if (e && e->kind == X_COL && !s->present[e->col]) {
+				s->present[e->col] = true;
+				hold(&s->cols[e->col], NULL, s->nrows, false);
+			}
+		}
+}
+
+static void reset_held(struct win_state *s)
+{
+	for (size_t k = 0; k < s->nheld; k++)
+		vec_reset(s->held_vecs[k]);
+	s->nrows = s->next = 0;
+}
+
+/* The rows held, in window order, as a run on disk; their memory is kept
+ * for the next rows, and their bytes go back to the budget. */
+static int spill_held(struct node *n, struct exec_stats *st, struct win_state *s)
+{
+	size_t nbase = n->child->ncols;
+	hold_missing_inputs(n, s);
+	uint32_t *perm = xmalloc((s->nrows + 1) * sizeof *perm);
+	sort_rows(&n->wins[0], &s->fns[0], perm, s->nrows);
+	struct vec **cols = xmalloc((s->nheld + 1) * sizeof *cols);
+	for (size_t k = 0; k < s->nheld; k++)
+		cols[k] = k < nbase && !s->present[k] ? NULL : s->held_vecs[k];
+	s->runs = xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
+	int error = spill_run_write(&s->file, &s->runs[s->nruns++], cols, s->nheld, perm, s->nrows);
+	free(cols);
+	free(perm);
+	reset_held(s);
+	exec_release(st, s->held);
+	s->held = 0;
+	return error;
+}
+
+/* Row a of run columns ca against row b of cb by the first nkeys keys. */
+static int run_rows_cmp(const struct win *w, size_t nkeys, const struct vec *ca, size_t a, const struct vec *cb,
+			size_t b)
+{
+	for (size_t k = 0; k < nkeys; k++) {
+		int col = win_input(w, k)->col;
+		int r = key_order(w, k, &ca[col], a, &cb[col], b);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* The next rows of the merge: whole partitions, at least a batch of rows
+ * (or what is left), held as the rows of an unspilled window are, with
+ * their values computed; none when the runs are done. */
+static int merge_next(struct node *n, struct exec_stats *st, struct win_state *s)
+{
+	static const char op[] = "an analytic function (the rows of its window)";
+	const struct win *w = &n->wins[0];
+	size_t nbase = n->child->ncols, nkeys = w->npart + w->norder;
+	uint64_t bytes = 0;
+	int error;
+	reset_held(s);
+	exec_release(st, s->held);
+	s->held = 0;
+	for (;;) {
+		struct spill_run *best = NULL;
+		for (size_t r = 0; r < s->nruns; r++) {
+			struct spill_run *run = &s->runs[r];
+			if (!run->done && (!best || run_rows_cmp(w, nkeys, run->cols, run->i, best->cols, best->i) < 0))
+				best = run;
+		}
+		if (!best)
+			break;
+		/* a partition stays whole: it ends where the partition keys
+		 * change, past a batch of rows or a quarter of the budget */
+		bool enough = s->nrows >= BATCH_ROWS || (st->memory_limit > 0 && bytes * 4 >= (uint64_t)st->memory_limit);
+		if (enough &&
+		    run_rows_cmp(w, w->npart, best->cols, best->i, s->cols, s->nrows - 1) != 0)
+			break;
+		uint32_t one = (uint32_t)best->i;
+		for (size_t k = 0; k < s->nheld; k++) {
+			if (k < nbase && !s->present[k])
+				continue;
+			const struct vec *src = &best->cols[k];
+			vec_append_rows(s->held_vecs[k], src, &one, 1, true);
+			bytes += type_width(src->type) + 1 + (type_is_string(src->type) && !src->nulls[one] ? src->str[one].len : 0);
+		}
+		bytes += n->nwins * 48;
+		if (++s->nrows % BATCH_ROWS == 0) {
+			if ((error = exec_reserve(st, op, bytes - s->held)) < 0)
+				return error;
+			s->held = bytes;
+		}
+		if (++best->i >= best->rows && (error = spill_run_load(&s->file, best, s->held_types)) < 0)
+			return error;
+	}
+	if ((error = exec_reserve(st, op, bytes - s->held)) < 0)
+		return error;
+	s->held = bytes;
+	for (size_t f = 0; f < n->nwins && s->nrows; f++)
+		if ((error = compute(n, s, f)) < 0)
+			return error;
+	return 0;
+}
+
+/* After the input: the last rows as a run too, and the merge begun. */
+static int merge_start(struct node *n, struct exec_stats *st, struct win_state *s)
+{
+	int error;
+	if (s->nrows && (error = spill_held(n, st, s)) < 0)
+		return error;
+	for (size_t r = 0; r < s->nruns; r++)
+		if ((error = spill_run_load(&s->file, &s->runs[r], s->held_types)) < 0)
+			return error;
+	s->merging = true;
+	return merge_next(n, st, s);
+}
+
+/* What a run holds, where each of its columns goes back to. */
+static void spill_init(struct node *n, struct win_state *s)
+{
+	size_t nbase = n->child->ncols;
+	s->can_spill = window_can_spill(n);
+	s->file.op = "an analytic function";
+	s->held_vecs = xcalloc(nbase + n->nwins + 1, sizeof *s->held_vecs);
+	s->held_types = xcalloc(nbase + n->nwins + 1, sizeof *s->held_types);
+	for (size_t k = 0; k < nbase; k++)
+		s->held_vecs[s->nheld++] = &s->cols[k];
+	for (size_t f = 0; f < n->nwins; f++) {
+		const struct win *w = &n->wins[f];
+		if (w->arg && w->arg->kind != X_COL)
+			s->held_vecs[s->nheld++] = &s->fns[f].held[w->npart + w->norder];
+	}
+	for (size_t k = 0; k < s->nheld; k++)
+		s->held_types[k] = s->held_vecs[k]->type;
 }
 
 int window_next(struct node *n, struct exec_stats *st, struct rb **out)
@@ -547,21 +760,21 @@ int window_next(struct node *n, struct exec_stats *st, struct rb **out)
 		s->views = xcalloc(n->ncols + 1, sizeof *s->views);
 		s->rb.ncols = n->ncols;
 		s->rb.cols = xcalloc(n->ncols + 1, sizeof *s->rb.cols);
+		spill_init(n, s);
 		if ((error = consume(n, st, s)) < 0)
 			return error;
-		/* a column the child never provided reads as NULLs */
-		for (size_t f = 0; f < n->nwins; f++)
-			for (size_t k = 0; k < n->wins[f].npart + n->wins[f].norder + 1; k++) {
-				const struct pexpr *e = win_input(&n->wins[f], k);
-				if (e && e->kind == X_COL && !s->present[e->col]) {
-					s->present[e->col] = true;
-					hold(&s->cols[e->col], NULL, s->nrows, false);
-				}
-			}
-		for (size_t f = 0; f < n->nwins; f++)
-			if ((error = compute(n, s, f)) < 0)
+		hold_missing_inputs(n, s);
+		if (s->nruns) {
+			if ((error = merge_start(n, st, s)) < 0)
 				return error;
+		} else {
+			for (size_t f = 0; f < n->nwins; f++)
+				if ((error = compute(n, s, f)) < 0)
+					return error;
+		}
 	}
+	if (s->next >= s->nrows && s->merging && (error = merge_next(n, st, s)) < 0)
+		return error;
 	if (s->next >= s->nrows)
 		return 0;
 	size_t k = s->nrows - s->next < BATCH_ROWS ? s->nrows - s->next : BATCH_ROWS;
@@ -603,4 +816,10 @@ void window_free_state(struct node *n)
 	free(s->fns);
 	free(s->views);
 	free(s->rb.cols);
+	for (size_t r = 0; r < s->nruns; r++)
+		spill_run_free(&s->runs[r]);
+	free(s->runs);
+	spill_file_close(&s->file);
+	free(s->held_vecs);
+	free(s->held_types);
 }

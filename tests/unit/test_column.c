@@ -173,6 +173,28 @@ static void test_truncated_chunk(void)
 	vec_free(&out);
 }
 
+/* A packed chunk of seconds whose microseconds would not fit in an
+ * INT64 (a damaged chunk: the writer never makes one) is refused, with
+ * either delta width. */
+static void test_packed_seconds_out_of_range(void)
+{
+	for (int width = 0; width <= 1; width++) {
+		/* width 0: the base itself is past; width 1: the greatest base,
+		 * and a second row's delta of 1 takes it past */
+		unsigned char chunk[4 + 8 + 2] = {1, (unsigned char)width, 1 /* seconds */, 0};
+		int64_t base = INT64_MAX / 1000000 + (width ? 0 : 1);
+		memcpy(chunk + 4, &base, 8);
+		chunk[12] = 0;
+		chunk[13] = 1;
+		struct vec out;
+		vec_init(&out, TYPE_TIMESTAMP);
+		size_t len = 4 + 8 + (width ? 2 : 0);
+		CHECK(column_decode(chunk, len, 2, false, &out) < 0);
+		CHECK(strstr(error_last(), "out of range") != NULL);
+		vec_free(&out);
+	}
+}
+
 struct pack_case {
 	enum type type;
 	const char *values[5]; /* NULL: a NULL row */
@@ -254,5 +276,6 @@ int main(void)
 	RUN(test_stats_edge_cases);
 	RUN(test_packed);
 	RUN(test_truncated_chunk);
+	RUN(test_packed_seconds_out_of_range);
 	T_DONE();
 }

@@ -793,6 +793,47 @@ static void test_bad_manifest(void)
 	free(dir);
 }
 
+/* A manifest's numbers are digits, with a '-' for a signed one: other
+ * characters, a sign where none belongs, or a value past 64 bits are
+ * malformed; the extremes themselves read. */
+static void test_manifest_numbers(void)
+{
+	static const struct {
+		const char *line, *error;
+	} cases[] = {
+		{"block_rows 12a", "manifest:3: a number is malformed"},
+		{"block_rows -5", "manifest:3: a number is malformed"},
+		{"block_rows +5", "manifest:3: a number is malformed"},
+		{"block_rows 18446744073709551616", "manifest:3: a number is malformed"},
+		{"block_rows", "manifest:3: a number is missing"},
+		{"block_rows 18446744073709551615", "manifest:3: block_rows out of range"},
+		{"partition \"x\" rows 1 blocks 1 lo -9223372036854775809 hi 0", "manifest:3: a number is malformed"},
+		{"partition \"x\" rows 1 blocks 1 lo 0 hi 9223372036854775808", "manifest:3: a number is malformed"},
+		{"partition \"x\" rows 1 blocks 1 lo - hi 0", "manifest:3: a number is malformed"},
+		{"partition \"x\" rows 1 blocks 1 lo -9223372036854775808 hi 9223372036854775807", NULL},
+	};
+	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *text = xasprintf("pipe-table 2\nname \"x\"\n%s\ncolumn \"a\" INT64\n", cases[i].line);
+		struct table *t = NULL;
+		CHECK_OK(file_write_atomic(path, text, strlen(text)));
+		int error = table_open_lazy(&t, dir);
+		if (cases[i].error) {
+			CHECK(error < 0);
+			if (!strstr(error_last(), cases[i].error))
+				T_FAIL("%s: %s", cases[i].line, error_last());
+		} else if (error < 0 && strstr(error_last(), "manifest:3")) {
+			T_FAIL("%s: %s", cases[i].line, error_last());
+		}
+		if (error >= 0)
+			table_close(t);
+		free(text);
+	}
+	rm_rf(dir);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	RUN(test_round_trip_every_type);
@@ -809,5 +850,6 @@ int main(void)
 	RUN(test_spill_same_bytes);
 	RUN(test_in_order_as_rows_arrive);
 	RUN(test_bad_manifest);
+	RUN(test_manifest_numbers);
 	T_DONE();
 }
