@@ -30,8 +30,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAGIC "PIPEIDX3"
 
@@ -66,7 +70,12 @@ struct table {
 };
 
 struct index {
-	struct buf data; /* the file as read: loaded names point into it */
+	/* the file, mapped: loaded names point into it.  Mapped, not read:
+	 * the pages come from the page cache, a few faults for the whole
+	 * file, instead of a copy of it (index_save replaces it by rename,
+	 * so the mapped file never changes under us) */
+	const char *data;
+	size_t len;
 	struct file_entry *loaded_files;
 	struct target_entry *loaded_targets;
 	struct table files, targets;
@@ -177,7 +186,10 @@ static void clear(struct index *ix)
 	free(ix->loaded_targets);
 	ix->loaded_files = NULL;
 	ix->loaded_targets = NULL;
-	buf_free(&ix->data);
+	if (ix->data)
+		munmap((void *)ix->data, ix->len);
+	ix->data = NULL;
+	ix->len = 0;
 }
 
 int index_load(struct index **out, const char *path)
@@ -187,23 +199,33 @@ int index_load(struct index **out, const char *path)
 	struct stat st;
 	char magic[8];
 	uint32_t n;
+	int fd;
+	void *map;
 
 	*out = ix;
-	if (stat(path, &st) < 0 || file_read(path, &ix->data) < 0) {
-		error_clear();
-		buf_free(&ix->data);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		st.st_size = -1;
+	if (st.st_size <= 0 ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		ix->damaged = st.st_size == 0; /* there, but empty: not an index */
+		close(fd);
 		return 0;
 	}
+	close(fd);
+	ix->data = map;
+	ix->len = (size_t)st.st_size;
 	ix->sec = st.st_mtim.tv_sec;
 	ix->nsec = st.st_mtim.tv_nsec;
-	r.p = (const unsigned char *)ix->data.data;
-	r.end = r.p + ix->data.len;
+	r.p = (const unsigned char *)ix->data;
+	r.end = r.p + ix->len;
 	r.bad = false;
 	rd(&r, magic, 8);
 	if (memcmp(magic, MAGIC, 8) != 0)
 		r.bad = true;
 	rd(&r, &n, 4);
-	if (!r.bad && n > ix->data.len / 40)
+	if (!r.bad && n > ix->len / 40)
 		r.bad = true;
 	if (!r.bad) {
 		ix->loaded_files = xcalloc(n + 1, sizeof(*ix->loaded_files));
@@ -222,7 +244,7 @@ int index_load(struct index **out, const char *path)
 		ix->files.items[ix->files.n++] = &f->e;
 	}
 	rd(&r, &n, 4);
-	if (!r.bad && n > ix->data.len / 100)
+	if (!r.bad && n > ix->len / 100)
 		r.bad = true;
 	if (!r.bad) {
 		ix->loaded_targets = xcalloc(n + 1, sizeof(*ix->loaded_targets));
@@ -240,8 +262,8 @@ int index_load(struct index **out, const char *path)
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
 		/* an older pipe's index is not damaged, only outdated */
-		ix->damaged = ix->data.len < 7 || memcmp(ix->data.data, MAGIC, 7) != 0 ||
-		              !memcmp(ix->data.data, MAGIC, 8);
+		ix->damaged = ix->len < 7 || memcmp(ix->data, MAGIC, 7) != 0 ||
+		              !memcmp(ix->data, MAGIC, 8);
 		clear(ix);
 		ix->sec = ix->nsec = 0;
 	}
