@@ -143,10 +143,45 @@ static void damaged_index_is_empty(void)
 	rm_rf(dir);
 }
 
+/* An index read ahead (index_prefetch) is taken only while it is still
+ * the file: one a build replaced in between is read again. */
+static void prefetch_sees_a_replaced_index(void)
+{
+	struct index *ix = NULL;
+	struct index_target t = {0};
+	struct timespec pause = {0, 50 * 1000 * 1000};
+	setup();
+	char *path = in_dir("index");
+	CHECK_OK(index_load(&ix, path));
+	hash_bytes("k", 1, &t.key);
+	index_target_put(ix, "old", &t);
+	CHECK_OK(index_save(ix, path));
+	index_free(ix);
+
+	index_prefetch(path); /* unchanged: the prefetched index is the file's */
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "old") != NULL);
+	index_target_put(ix, "new", &t);
+
+	index_prefetch(path); /* reads "old" only ... */
+	nanosleep(&pause, NULL);
+	CHECK_OK(index_save(ix, path)); /* ... while a build commits "new" */
+	index_free(ix);
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "new") != NULL);
+	index_free(ix);
+
+	index_prefetch(path); /* ended unused */
+	index_prefetch_end();
+	free(path);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	RUN(targets_round_trip);
 	RUN(stat_cache_and_racy_files);
+	RUN(prefetch_sees_a_replaced_index);
 	RUN(damaged_index_is_empty);
 	T_DONE();
 }
