@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAGIC "PIPEIDX3"
@@ -45,6 +46,7 @@ struct entry {
 	const char *name; /* a file's path or a target's name */
 	uint32_t seen;    /* the order of its first lookup in this run; 0: none */
 	bool owned;       /* the entry and its name were allocated, not loaded */
+	bool fresh;       /* a file's: hashed in this run, racy against its start */
 };
 
 struct file_entry {
@@ -81,6 +83,8 @@ struct index {
 	struct target_entry *loaded_targets;
 	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
+	struct timespec started; /* the coarse clock when it was loaded: the
+	                          * same rule for hashes taken in this run */
 	bool dirty;
 	bool damaged; /* the file was there but did not read */
 };
@@ -204,6 +208,7 @@ static void load(struct index *ix, const char *path, struct stat *st_out)
 	void *map;
 
 	st_out->st_size = -1;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ix->started);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
 	if (fstat(fd, &st) < 0)
@@ -472,12 +477,22 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
 	f->csec = st->st_ctim.tv_sec;
 	f->cnsec = st->st_ctim.tv_nsec;
 	f->hash = *h;
+	f->e.fresh = true;
 	ix->dirty = true;
 }
 
+/* A file whose mtime is not older than the moment its hash was recorded
+ * may have changed again within the same clock tick: its stat data prove
+ * nothing.  That moment is the index file's mtime for a loaded entry, and
+ * the start of this run for one hashed in it (a file's timestamps come
+ * from the coarse clock, so a write after the start has an mtime at or
+ * after it).  Without the second, a build with no index (a fresh clone)
+ * hashed each input again at every lookup. */
 static bool racy(const struct index *ix, const struct file_entry *f)
 {
-	return f->sec > ix->sec || (f->sec == ix->sec && f->nsec >= ix->nsec);
+	int64_t sec = f->e.fresh ? ix->started.tv_sec : ix->sec;
+	int64_t nsec = f->e.fresh ? ix->started.tv_nsec : ix->nsec;
+	return f->sec > sec || (f->sec == sec && f->nsec >= nsec);
 }
 
 static int cached_file_hash(void *ctx, const char *path, const struct stat *st,
