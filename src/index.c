@@ -15,8 +15,9 @@
  * the nanosecond) match its entry is taken to have the recorded hash: an
  * edit that keeps the size and puts the mtime back (touch -d, a tool that
  * preserves times) still moves the ctime.  Except when its mtime is not older than the index file
- * itself: such a file may have changed again within the same clock tick
- * ("racy"), so it is hashed anew.  The index is only a cache: a missing,
+ * itself (for a hash taken in this run: than the run's start): such a file
+ * may have changed again within the same clock tick ("racy"), so it is
+ * hashed anew.  The index is only a cache: a missing,
  * truncated or foreign file reads as empty and everything is recomputed
  * from state/ and targets/.
  *
