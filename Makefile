@@ -98,9 +98,10 @@ fuzz:
 	done; \
 	[ -z "$$failed" ] || { echo "crashes in:$$failed (see docs/fuzzing.md)"; exit 1; }
 
+# SCALE=N: the same demo on N trips made from the real rows, in demo-N/
 demo: deps
 	$(MAKE) pipe
-	@sh pipelines/demo.sh
+	@SCALE='$(SCALE)' sh pipelines/demo.sh
 
 # The reports as headless Chromium renders them, to look at:
 # $(BUILD)/screenshots/<report>.png (`make demo` first; apt-get install chromium).

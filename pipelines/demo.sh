@@ -11,26 +11,47 @@
 #   4. git -C state log: each build, with its reasons;
 #   5. the crypto homework, offline too;
 #   6. the taxi report's answer again, last, where it is seen.
+# SCALE=N (`make demo SCALE=2000000`): the same steps, each timed, on N trips
+# made from the real rows by pipelines/scale.py, in a project of its own,
+# demo-N/ (the profile `scaled`), so that the checkout's own stays as it is.
 set -e
 cd "$(dirname "$0")/.."
 PIPE=${PIPE:-./pipe}
 SQL=pipelines/optimized_taxi_trips.sql
 D=pipelines/data/taxi
+PROFILE=offline
 
-if [ -t 1 ]; then
-	step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-else
-	step() { printf '\n== %s\n' "$*"; }
-fi
 ms() { date +%s%N | cut -c1-13; }
+if [ -t 1 ]; then bold='\033[1m' plain='\033[0m'; else bold= plain=; fi
+step_t0=
+took() { [ -z "$SCALE" ] || [ -z "$step_t0" ] || echo "(step: $(($(ms) - step_t0)) ms)"; }
+step() { took; step_t0=$(ms); printf "\n$bold== %s$plain\n" "$*"; }
 
-step "pipe init, and the offline profile for this checkout"
+if [ -n "$SCALE" ]; then
+	case $SCALE in
+	'' | *[!0-9]*) echo "demo: SCALE=$SCALE: a number of trips (SCALE=2000000)" >&2; exit 2 ;;
+	esac
+	PIPE=$(cd "$(dirname "$PIPE")" && pwd)/$(basename "$PIPE")
+	step "$SCALE trips from the 1,500 real ones: python3 pipelines/scale.py $SCALE demo-$SCALE/data"
+	mkdir -p "demo-$SCALE"
+	rm -rf "demo-$SCALE/pipelines"
+	cp -r pipelines "demo-$SCALE/"
+	python3 pipelines/scale.py "$SCALE" "demo-$SCALE/data"
+	ls -l "demo-$SCALE"/data/*.json
+	cd "demo-$SCALE"
+	echo "the project: $(pwd)"
+	D=data
+	PROFILE=scaled
+fi
+
+step "pipe init, and the $PROFILE profile for this checkout"
 $PIPE init
 mkdir -p .pipe
 echo offline > .pipe/profile
+[ -z "$SCALE" ] || echo scaled > .pipe/profile
 echo "profile: $(cat .pipe/profile) (in .pipe/profile; rm it to build from the live APIs)"
 
-step "pipe build taxi_report   (offline: $D/*.json)"
+step "pipe build taxi_report   ($PROFILE: $D/*.json)"
 $PIPE build taxi_report
 
 step "the answer: bytes processed, before and after"
@@ -64,3 +85,5 @@ echo "The report: $(pwd)/targets/crypto_report.html"
 step "the taxi homework's answer: bytes processed, before and after"
 awk '/^## Bytes processed/ { on = 1; next } /^## / { on = 0 } on && /^(\*\*|\|)/' targets/taxi_report/report.md
 echo "Open $(pwd)/targets/taxi_report.html (Markdown: targets/taxi_report/report.md)"
+took
+

@@ -15,8 +15,9 @@
  * the nanosecond) match its entry is taken to have the recorded hash: an
  * edit that keeps the size and puts the mtime back (touch -d, a tool that
  * preserves times) still moves the ctime.  Except when its mtime is not older than the index file
- * itself: such a file may have changed again within the same clock tick
- * ("racy"), so it is hashed anew.  The index is only a cache: a missing,
+ * itself (for a hash taken in this run: than the run's start): such a file
+ * may have changed again within the same clock tick ("racy"), so it is
+ * hashed anew.  The index is only a cache: a missing,
  * truncated or foreign file reads as empty and everything is recomputed
  * from state/ and targets/.
  *
@@ -30,8 +31,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAGIC "PIPEIDX3"
 
@@ -40,6 +47,7 @@ struct entry {
 	const char *name; /* a file's path or a target's name */
 	uint32_t seen;    /* the order of its first lookup in this run; 0: none */
 	bool owned;       /* the entry and its name were allocated, not loaded */
+	bool fresh;       /* a file's: hashed in this run, racy against its start */
 };
 
 struct file_entry {
@@ -66,11 +74,18 @@ struct table {
 };
 
 struct index {
-	struct buf data; /* the file as read: loaded names point into it */
+	/* the file, mapped: loaded names point into it.  Mapped, not read:
+	 * the pages come from the page cache, a few faults for the whole
+	 * file, instead of a copy of it (index_save replaces it by rename,
+	 * so the mapped file never changes under us) */
+	const char *data;
+	size_t len;
 	struct file_entry *loaded_files;
 	struct target_entry *loaded_targets;
 	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
+	struct timespec started; /* the coarse clock when it was loaded: the
+	                          * same rule for hashes taken in this run */
 	bool dirty;
 	bool damaged; /* the file was there but did not read */
 };
@@ -177,33 +192,48 @@ static void clear(struct index *ix)
 	free(ix->loaded_targets);
 	ix->loaded_files = NULL;
 	ix->loaded_targets = NULL;
-	buf_free(&ix->data);
+	if (ix->data)
+		munmap((void *)ix->data, ix->len);
+	ix->data = NULL;
+	ix->len = 0;
 }
 
-int index_load(struct index **out, const char *path)
+/* Reads path into ix; st: the file read (st_size -1: none). */
+static void load(struct index *ix, const char *path, struct stat *st_out)
 {
-	struct index *ix = xcalloc(1, sizeof(*ix));
 	struct reader r;
 	struct stat st;
 	char magic[8];
 	uint32_t n;
+	int fd;
+	void *map;
 
-	*out = ix;
-	if (stat(path, &st) < 0 || file_read(path, &ix->data) < 0) {
-		error_clear();
-		buf_free(&ix->data);
-		return 0;
+	st_out->st_size = -1;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ix->started);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &st) < 0)
+		st.st_size = -1;
+	*st_out = st;
+	if (st.st_size <= 0 ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		ix->damaged = st.st_size == 0; /* there, but empty: not an index */
+		close(fd);
+		return;
 	}
+	close(fd);
+	ix->data = map;
+	ix->len = (size_t)st.st_size;
 	ix->sec = st.st_mtim.tv_sec;
 	ix->nsec = st.st_mtim.tv_nsec;
-	r.p = (const unsigned char *)ix->data.data;
-	r.end = r.p + ix->data.len;
+	r.p = (const unsigned char *)ix->data;
+	r.end = r.p + ix->len;
 	r.bad = false;
 	rd(&r, magic, 8);
 	if (memcmp(magic, MAGIC, 8) != 0)
 		r.bad = true;
 	rd(&r, &n, 4);
-	if (!r.bad && n > ix->data.len / 40)
+	if (!r.bad && n > ix->len / 40)
 		r.bad = true;
 	if (!r.bad) {
 		ix->loaded_files = xcalloc(n + 1, sizeof(*ix->loaded_files));
@@ -222,7 +252,7 @@ int index_load(struct index **out, const char *path)
 		ix->files.items[ix->files.n++] = &f->e;
 	}
 	rd(&r, &n, 4);
-	if (!r.bad && n > ix->data.len / 100)
+	if (!r.bad && n > ix->len / 100)
 		r.bad = true;
 	if (!r.bad) {
 		ix->loaded_targets = xcalloc(n + 1, sizeof(*ix->loaded_targets));
@@ -240,11 +270,94 @@ int index_load(struct index **out, const char *path)
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
 		/* an older pipe's index is not damaged, only outdated */
-		ix->damaged = ix->data.len < 7 || memcmp(ix->data.data, MAGIC, 7) != 0 ||
-		              !memcmp(ix->data.data, MAGIC, 8);
+		ix->damaged = ix->len < 7 || memcmp(ix->data, MAGIC, 7) != 0 ||
+		              !memcmp(ix->data, MAGIC, 8);
 		clear(ix);
 		ix->sec = ix->nsec = 0;
 	}
+}
+
+/* The index read on a thread while the DAG files are parsed (a no-op build
+ * of 10,000 targets spends a tenth of its time on each, and a twentieth on
+ * loading libcrypto, done there too), taken by
+ * index_load when the file is still the one read: a build that committed
+ * in between replaced it by rename, and the mapping keeps the old inode's
+ * number from being reused while it is compared. */
+static struct {
+	pthread_t thread;
+	bool running;
+	char *path;
+	struct index *ix;
+	struct stat st;
+} prefetch;
+
+static void *prefetch_main(void *arg)
+{
+	(void)arg;
+	load(prefetch.ix, prefetch.path, &prefetch.st);
+	/* and libcrypto loaded, which the plan needs next (a failure is
+	 * said by the caller's own hash_init) */
+	if (hash_init() < 0)
+		error_clear();
+	return NULL;
+}
+
+void index_prefetch(const char *path)
+{
+	if (prefetch.running)
+		return;
+	prefetch.path = xstrdup(path);
+	prefetch.ix = xcalloc(1, sizeof(*prefetch.ix));
+	if (pthread_create(&prefetch.thread, NULL, prefetch_main, NULL) == 0) {
+		prefetch.running = true;
+		return;
+	}
+	free(prefetch.path);
+	free(prefetch.ix);
+	prefetch.path = NULL;
+	prefetch.ix = NULL;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	if (a->st_size < 0 || b->st_size < 0)
+		return a->st_size == b->st_size;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The prefetched index of path if it is still path's, else NULL; either
+ * way the prefetch is over. */
+static struct index *take_prefetched(const char *path)
+{
+	struct index *ix = NULL;
+	struct stat st;
+	if (!prefetch.running)
+		return NULL;
+	pthread_join(prefetch.thread, NULL);
+	prefetch.running = false;
+	if (!path || stat(path, &st) < 0)
+		st.st_size = -1;
+	if (path && !strcmp(path, prefetch.path) && same_file(&st, &prefetch.st))
+		ix = prefetch.ix;
+	else
+		index_free(prefetch.ix);
+	free(prefetch.path);
+	prefetch.path = NULL;
+	prefetch.ix = NULL;
+	return ix;
+}
+
+void index_prefetch_end(void) { index_free(take_prefetched(NULL)); }
+
+int index_load(struct index **out, const char *path)
+{
+	struct stat st;
+	if ((*out = take_prefetched(path)))
+		return 0;
+	*out = xcalloc(1, sizeof(**out));
+	load(*out, path, &st);
 	return 0;
 }
 
@@ -365,12 +478,22 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
 	f->csec = st->st_ctim.tv_sec;
 	f->cnsec = st->st_ctim.tv_nsec;
 	f->hash = *h;
+	f->e.fresh = true;
 	ix->dirty = true;
 }
 
+/* A file whose mtime is not older than the moment its hash was recorded
+ * may have changed again within the same clock tick: its stat data prove
+ * nothing.  That moment is the index file's mtime for a loaded entry, and
+ * the start of this run for one hashed in it (a file's timestamps come
+ * from the coarse clock, so a write after the start has an mtime at or
+ * after it).  Without the second, a build with no index (a fresh clone)
+ * hashed each input again at every lookup. */
 static bool racy(const struct index *ix, const struct file_entry *f)
 {
-	return f->sec > ix->sec || (f->sec == ix->sec && f->nsec >= ix->nsec);
+	int64_t sec = f->e.fresh ? ix->started.tv_sec : ix->sec;
+	int64_t nsec = f->e.fresh ? ix->started.tv_nsec : ix->nsec;
+	return f->sec > sec || (f->sec == sec && f->nsec >= nsec);
 }
 
 static int cached_file_hash(void *ctx, const char *path, const struct stat *st,

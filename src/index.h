@@ -26,6 +26,10 @@ struct index;
 
 /* A missing or unreadable index is an empty one: it is only a cache. */
 int index_load(struct index **ix, const char *path);
+/* Starts reading path on a thread, for the next index_load of it; a
+ * command that may not call index_load ends it with index_prefetch_end. */
+void index_prefetch(const char *path);
+void index_prefetch_end(void);
 /* Whether index_load found a file that is not an index, or one cut short
  * (an older pipe's index is not damaged): the caller says so. */
 bool index_damaged(const struct index *ix);

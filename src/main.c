@@ -517,6 +517,7 @@ static int cmd_build(int argc, char **argv)
 		o.trigger = getenv("PIPE_TRIGGER");
 	if (o.trigger && (error = check_trigger(o.trigger)) < 0)
 		goto done;
+	index_prefetch(PIPE_INDEX_PATH); /* read while the DAG files are parsed */
 	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
@@ -536,6 +537,7 @@ static int cmd_build(int argc, char **argv)
 	}
 	error = build_run(&p.g, p.sel, &o);
 done:
+	index_prefetch_end();
 	code = error < 0 ? error_exit(error) : error;
 	if (error == PIPE_ELOCKED)
 		code = EXIT_FAILED;
@@ -560,10 +562,12 @@ static int cmd_status(int argc, char **argv)
 			goto done;
 		}
 	}
+	index_prefetch(PIPE_INDEX_PATH);
 	if ((error = project_load(&p)) < 0 || (error = hash_init()) < 0)
 		goto done;
 	error = build_status(&p.g, p.sel, false);
 done:
+	index_prefetch_end();
 	code = error < 0 ? error_exit(error) : (check && error > 0 ? EXIT_FAILED : 0);
 	project_free(&p);
 	return code;

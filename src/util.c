@@ -434,21 +434,26 @@ void strmap_free(struct strmap *m)
 int file_read(const char *path, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), error = 0;
-	char chunk[65536];
 	ssize_t n;
 	if (fd < 0)
 		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
 		                     "%s: %s", path, strerror(errno));
 	struct stat st;
+	/* read straight into the buffer, sized by the file: no bounce
+	 * through a chunk (the index and DAG files of a no-op build are MBs) */
 	buf_grow(out, fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	for (;;) {
+		if (out->cap - out->len <= 1)
+			buf_grow(out, 65536);
+		if ((n = read(fd, out->data + out->len, out->cap - out->len - 1)) == 0)
+			break;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			error = error_set("%s: %s", path, strerror(errno));
 			break;
 		}
-		buf_add(out, chunk, (size_t)n);
+		out->len += (size_t)n;
 	}
 	/* An empty file still gives a string: callers parse out->data. */
 	out->data[out->len] = '\0';

@@ -119,6 +119,49 @@ static void stat_cache_and_racy_files(void)
 	rm_rf(dir);
 }
 
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With no index file (a fresh clone), a file older than the run and hashed
+ * in it is not hashed again at its next lookup (its hash costs 64 MB of
+ * reading; the second lookup is a stat), and a change to it is still seen. */
+static void hashed_in_this_run_is_cached(void)
+{
+	struct index *ix = NULL;
+	struct hash h1, h2, h3;
+	double t0, first, second;
+	setup();
+	char *path = in_dir("index"), *f = in_dir("big");
+	int fd = open(f, O_WRONLY | O_CREAT, 0644);
+	CHECK(fd >= 0 && ftruncate(fd, 64 << 20) == 0);
+	close(fd);
+	set_mtime(f, 1000000000);
+	CHECK_OK(index_load(&ix, path)); /* none: empty */
+	t0 = thread_cpu_s();
+	CHECK_OK(index_hash_path(ix, f, &h1));
+	first = thread_cpu_s() - t0;
+	t0 = thread_cpu_s();
+	CHECK_OK(index_hash_path(ix, f, &h2));
+	second = thread_cpu_s() - t0;
+	CHECK(hash_eq(&h1, &h2));
+	if (second * 4 > first)
+		T_FAIL("hashed again: %.1f ms, the first time %.1f ms", second * 1e3, first * 1e3);
+	fd = open(f, O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+	close(fd);
+	set_mtime(f, 1000000000); /* the ctime moved */
+	CHECK_OK(index_hash_path(ix, f, &h3));
+	CHECK(!hash_eq(&h1, &h3));
+	index_free(ix);
+	free(path);
+	free(f);
+	rm_rf(dir);
+}
+
 static void damaged_index_is_empty(void)
 {
 	struct index *ix = NULL;
@@ -143,10 +186,46 @@ static void damaged_index_is_empty(void)
 	rm_rf(dir);
 }
 
+/* An index read ahead (index_prefetch) is taken only while it is still
+ * the file: one a build replaced in between is read again. */
+static void prefetch_sees_a_replaced_index(void)
+{
+	struct index *ix = NULL;
+	struct index_target t = {0};
+	struct timespec pause = {0, 50 * 1000 * 1000};
+	setup();
+	char *path = in_dir("index");
+	CHECK_OK(index_load(&ix, path));
+	hash_bytes("k", 1, &t.key);
+	index_target_put(ix, "old", &t);
+	CHECK_OK(index_save(ix, path));
+	index_free(ix);
+
+	index_prefetch(path); /* unchanged: the prefetched index is the file's */
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "old") != NULL);
+	index_target_put(ix, "new", &t);
+
+	index_prefetch(path); /* reads "old" only ... */
+	nanosleep(&pause, NULL);
+	CHECK_OK(index_save(ix, path)); /* ... while a build commits "new" */
+	index_free(ix);
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "new") != NULL);
+	index_free(ix);
+
+	index_prefetch(path); /* ended unused */
+	index_prefetch_end();
+	free(path);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	RUN(targets_round_trip);
 	RUN(stat_cache_and_racy_files);
+	RUN(hashed_in_this_run_is_cached);
+	RUN(prefetch_sees_a_replaced_index);
 	RUN(damaged_index_is_empty);
 	T_DONE();
 }
