@@ -205,6 +205,24 @@ static int join_unnest(struct binder *b, const struct from *f, struct node *l, s
 	return 0;
 }
 
+/* A select's plan may carry columns past the ones it outputs (QUALIFY's
+ * predicate, ORDER BY keys); a FROM item's scope numbers only the outputs,
+ * and a join puts the right side's columns after the left's, so they go. */
+static struct node *visible_only(struct node *n, size_t nout)
+{
+	if (n->ncols <= nout)
+		return n;
+	struct node *p = node_new(N_PROJECT, nout);
+	p->child = n;
+	p->exprs = xcalloc(nout + 1, sizeof *p->exprs);
+	for (size_t c = 0; c < nout; c++) {
+		p->exprs[c] = px_col((int)c, n->types[c], NULL);
+		p->types[c] = n->types[c];
+		p->names[c] = xstrdup(n->names[c]);
+	}
+	return p;
+}
+
 static int plan_from_item(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
@@ -221,7 +239,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 				return error;
 			for (size_t i = 0; i < nout; i++)
 				scope_add_output(scope, f->alias ? f->alias : c->cte->name, n->names[i], n->types[i]);
-			*out = n;
+			*out = visible_only(n, nout);
 			return 0;
 		}
 		char *dir = NULL;
@@ -270,7 +288,7 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 			return error;
 		for (size_t i = 0; i < nout; i++)
 			scope_add_output(scope, f->alias, n->names[i], n->types[i]);
-		*out = n;
+		*out = visible_only(n, nout);
 		return 0;
 	}
 	/* a join: left columns, then right columns */
