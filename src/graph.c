@@ -260,6 +260,23 @@ void graph_free(struct graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* Selects, from the depth nodes on stack (selected already), every input
+ * they need, directly or not; returns the stack's depth, 0. */
+static size_t select_inputs(const struct graph *g, bool *selected, int *stack, size_t depth)
+{
+	while (depth) {
+		const struct node *nd = &g->nodes[stack[--depth]];
+		for (size_t j = 0; j < nd->ninputs; j++) {
+			int u = nd->inputs[j].target;
+			if (u >= 0 && !selected[u]) {
+				selected[u] = true;
+				stack[depth++] = u;
+			}
+		}
+	}
+	return depth;
+}
+
 int graph_select(const struct graph *g, const char *const *names, size_t n, bool *selected)
 {
 	int *stack, error = 0;
@@ -286,16 +303,7 @@ int graph_select(const struct graph *g, const char *const *names, size_t n, bool
 			selected[k] = true;
 			stack[depth++] = k;
 		}
-		while (depth) {
-			const struct node *nd = &g->nodes[stack[--depth]];
-			for (size_t j = 0; j < nd->ninputs; j++) {
-				int u = nd->inputs[j].target;
-				if (u >= 0 && !selected[u]) {
-					selected[u] = true;
-					stack[depth++] = u;
-				}
-			}
-		}
+		depth = select_inputs(g, selected, stack, depth);
 	}
 done:
 	if (error < 0)
@@ -325,16 +333,7 @@ void graph_select_users(const struct graph *g, int node, bool *selected)
 			selected[i] = true;
 			stack[depth++] = (int)i;
 		}
-	while (depth) {
-		const struct node *nd = &g->nodes[stack[--depth]];
-		for (size_t j = 0; j < nd->ninputs; j++) {
-			int u = nd->inputs[j].target;
-			if (u >= 0 && !selected[u]) {
-				selected[u] = true;
-				stack[depth++] = u;
-			}
-		}
-	}
+	select_inputs(g, selected, stack, depth);
 	free(stack);
 	free(down);
 }

@@ -581,6 +581,24 @@ static void plan_forget(struct plan *p, size_t nscans, size_t nsubqs, size_t to_
 
 static int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out);
 
+/* rest AND c, a node made here: kept in made, freed with it (the
+ * conjuncts stay the query's own). */
+static struct ast *and_made(struct ast *rest, struct ast *c, struct ast ***made, size_t *nmade)
+{
+	struct ast *and = xcalloc(1, sizeof *and);
+	and->kind = A_BINARY;
+	and->op = xstrdup("AND");
+	and->line = c->line;
+	and->col = c->col;
+	and->args = xcalloc(2, sizeof *and->args);
+	and->args[0] = rest;
+	and->args[1] = c;
+	and->nargs = 2;
+	*made = xrealloc(*made, (*nmade + 1) * sizeof **made);
+	(*made)[(*nmade)++] = and;
+	return and;
+}
+
 /* EXISTS (SELECT ... FROM ... WHERE inner = outer AND rest), where outer
  * reads only columns of the query around and nothing else in the subquery
  * does, is outer IN (SELECT inner FROM ... WHERE rest) with NULL read as
@@ -626,17 +644,7 @@ static int bind_exists(struct binder *b, const struct ast *a, struct pexpr **out
 			rest = c;
 			continue;
 		}
-		struct ast *and = xcalloc(1, sizeof *and);
-		and->kind = A_BINARY;
-		and->op = xstrdup("AND");
-		and->line = c->line;
-		and->col = c->col;
-		and->args = xcalloc(2, sizeof *and->args);
-		and->args[0] = rest;
-		and->args[1] = c;
-		and->nargs = 2;
-		made = xrealloc(made, (nmade + 1) * sizeof *made);
-		made[nmade++] = rest = and;
+		rest = and_made(rest, c, &made, &nmade);
 	}
 	if (!key)
 		goto keep;
@@ -720,17 +728,7 @@ static void decorrelate_scalar(struct binder *b, const struct ast *a, struct pex
 			rest = cj;
 			continue;
 		}
-		struct ast *and = xcalloc(1, sizeof *and);
-		and->kind = A_BINARY;
-		and->op = xstrdup("AND");
-		and->line = cj->line;
-		and->col = cj->col;
-		and->args = xcalloc(2, sizeof *and->args);
-		and->args[0] = rest;
-		and->args[1] = cj;
-		and->nargs = 2;
-		made = xrealloc(made, (nmade + 1) * sizeof *made);
-		made[nmade++] = rest = and;
+		rest = and_made(rest, cj, &made, &nmade);
 	}
 	if (nkeys != c->nparams)
 		goto done;
