@@ -9,6 +9,7 @@
  * array. */
 #include "json_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,44 +115,6 @@ static inline const char *gap_check(const char *text, int from, int to, char sep
 	return seen ? NULL : sep == ',' ? "expected ','" : "expected ':'";
 }
 
-/* jsmn does not check the commas and colons between tokens ({"a": 1,,}
- * passes): every gap between tokens is checked here, once.  ends[c] is
- * where container c's last child (with its value, for a key) ends. */
-static int check_separators(struct json_doc *doc, const char *where)
-{
-	const struct json_tok *t = doc->toks;
-	int n = doc->ntoks, bad;
-	const char *what;
-	if (doc->endscap < n) {
-		doc->endscap = n;
-		doc->ends = xrealloc(doc->ends, (size_t)n * sizeof(int));
-	}
-	for (int i = 0; i < n; i++) {
-		int start = t[i].type == JSON_STRING ? t[i].start - 1 : t[i].start;
-		int end = t[i].type == JSON_STRING ? t[i].end + 1 : t[i].end;
-		int p = t[i].parent;
-		doc->ends[i] = -1;
-		if (p < 0)
-			continue;
-		if (t[p].type == JSON_OBJECT || t[p].type == JSON_ARRAY) {
-			bool first = doc->ends[p] < 0;
-			if ((what = gap_check(doc->text, first ? t[p].start + 1 : doc->ends[p], start, first ? 0 : ',', &bad)))
-				return parse_error(doc, where, (size_t)bad, what);
-			doc->ends[p] = end;
-		} else {
-			/* a key's value: the object's last child ends with it */
-			if ((what = gap_check(doc->text, t[p].end + 1, start, ':', &bad)))
-				return parse_error(doc, where, (size_t)bad, what);
-			doc->ends[t[p].parent] = end;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		if ((t[i].type == JSON_OBJECT || t[i].type == JSON_ARRAY) &&
-		    (what = gap_check(doc->text, doc->ends[i] < 0 ? t[i].start + 1 : doc->ends[i], t[i].end - 1, 0, &bad)))
-			return parse_error(doc, where, (size_t)bad, what);
-	return 0;
-}
-
 /* Copies n of jsmn's tokens, raw[first..first+n), into doc as one value
  * whose text starts at offset shift of the tokenised text.  Primitives stay
  * unclassified (type 0) for json_check_tokens. */
@@ -176,6 +139,37 @@ static void copy_tokens(struct json_doc *doc, const jsmntok_t *raw, int first, i
 	doc->ntoks = n;
 }
 
+/* jsmn's token is laid out as ours, and its object, array and string types
+ * are ours: the window's tokens of a record become the record's, rebased
+ * in place, instead of being copied (one copy per token fewer on a load's
+ * busiest thread).  The window's cursor is past them: nothing reads them
+ * as jsmn's again. */
+_Static_assert(sizeof(jsmntok_t) == sizeof(struct json_tok) && offsetof(jsmntok_t, start) == offsetof(struct json_tok, start) &&
+               offsetof(jsmntok_t, size) == offsetof(struct json_tok, size) &&
+               offsetof(jsmntok_t, parent) == offsetof(struct json_tok, parent),
+               "jsmn's tokens and json_tok differ");
+_Static_assert((int)JSMN_OBJECT == (int)JSON_OBJECT && (int)JSMN_ARRAY == (int)JSON_ARRAY && (int)JSMN_STRING == (int)JSON_STRING,
+               "jsmn's types and json_type differ");
+
+static void lend_tokens(struct json_doc *doc, void *toks, int first, int n, int shift)
+{
+	jsmntok_t *t = (jsmntok_t *)toks + first;
+	if (doc->cap) {
+		free(doc->toks);
+		doc->cap = 0;
+	}
+	for (int i = 0; i < n; i++) {
+		/* primitives unclassified (0) for json_check_tokens */
+		t[i].type = t[i].type == JSMN_PRIMITIVE ? JSMN_UNDEFINED : t[i].type;
+		t[i].start -= shift;
+		t[i].end -= shift;
+		t[i].parent -= first;
+	}
+	t[0].parent = -1;
+	doc->toks = (struct json_tok *)t;
+	doc->ntoks = n;
+}
+
 /* Checks what jsmn leaves to its caller: literals, numbers, keys without
  * values, more than one value, and the separators; classifies primitives.
  * Running it again on checked tokens changes nothing. */
@@ -183,30 +177,38 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 {
 	const char *text = doc->text;
 	size_t len = doc->len;
+	struct json_tok *toks = doc->toks;
+	int n = doc->ntoks, *ends, bad;
+	const char *what;
+	if (doc->endscap < n) {
+		doc->endscap = n;
+		doc->ends = xrealloc(doc->ends, (size_t)n * sizeof(int));
+	}
+	ends = doc->ends;
 	/* Each level of nesting is a token: fewer tokens than the limit cannot
 	 * nest past it, and most records have far fewer. */
-	if (doc->ntoks > JSON_MAX_DEPTH) {
-		int *depth;
-		if (doc->endscap < doc->ntoks) {
-			doc->endscap = doc->ntoks;
-			doc->ends = xrealloc(doc->ends, (size_t)doc->ntoks * sizeof(int));
-		}
-		depth = doc->ends; /* until check_separators takes them */
-		for (int i = 0; i < doc->ntoks; i++) {
-			const struct json_tok *t = &doc->toks[i];
+	if (n > JSON_MAX_DEPTH) {
+		int *depth = ends; /* until the separators take them */
+		for (int i = 0; i < n; i++) {
+			const struct json_tok *t = &toks[i];
 			depth[i] = (t->parent < 0 ? 0 : depth[t->parent]) + (t->type == JSON_OBJECT || t->type == JSON_ARRAY);
 			if (depth[i] > JSON_MAX_DEPTH)
 				return parse_error(doc, where, (size_t)t->start,
 				                   "nested deeper than " STR(JSON_MAX_DEPTH) " levels");
 		}
 	}
-	for (int i = 0; i < doc->ntoks; i++) {
-		struct json_tok *t = &doc->toks[i];
+	/* One pass: each token's own checks, then the gap before it (jsmn does
+	 * not check the commas and colons between tokens: {"a": 1,,} passes).
+	 * ends[c] is where container c's last child (with its value, for a
+	 * key) ends so far. */
+	for (int i = 0; i < n; i++) {
+		struct json_tok *t = &toks[i];
 		const char *s = text + t->start, *e = text + t->end;
+		int p = t->parent, start, end;
 		bool is_float, in_object;
-		if (t->parent < 0 && i > 0)
+		if (p < 0 && i > 0)
 			return parse_error(doc, where, (size_t)t->start, "more than one value");
-		in_object = t->parent >= 0 && doc->toks[t->parent].type == JSON_OBJECT;
+		in_object = p >= 0 && toks[p].type == JSON_OBJECT;
 		/* jsmn takes a string before any ':' for a key, outside an object
 		 * too ("a": 1, ["a": 1], {}: "a"): only an object has keys. */
 		if (!in_object && t->type == JSON_STRING && t->size) {
@@ -223,9 +225,16 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 					;
 			return parse_error(doc, where, at, t->type != JSON_STRING ? "expected a key" : "a key without a value");
 		}
+		if (t->type == JSON_STRING) {
+			start = t->start - 1;
+			end = t->end + 1;
+		} else {
+			start = t->start;
+			end = t->end;
+		}
 		if (t->type)
-			continue;
-		if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
+			;
+		else if (*s == 't' && e - s == 4 && !memcmp(s, "true", 4))
 			t->type = JSON_TRUE;
 		else if (*s == 'f' && e - s == 5 && !memcmp(s, "false", 5))
 			t->type = JSON_FALSE;
@@ -235,8 +244,27 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 			t->type = is_float ? JSON_FLOAT : JSON_INT;
 		else
 			return parse_error(doc, where, (size_t)t->start, "not a number, string, true, false or null");
+		ends[i] = -1;
+		if (p < 0)
+			continue;
+		if (toks[p].type == JSON_OBJECT || toks[p].type == JSON_ARRAY) {
+			bool first = ends[p] < 0;
+			if ((what = gap_check(text, first ? toks[p].start + 1 : ends[p], start, first ? 0 : ',', &bad)))
+				return parse_error(doc, where, (size_t)bad, what);
+			ends[p] = end;
+		} else {
+			/* a key's value: the object's last child ends with it */
+			if ((what = gap_check(text, toks[p].end + 1, start, ':', &bad)))
+				return parse_error(doc, where, (size_t)bad, what);
+			ends[toks[p].parent] = end;
+		}
 	}
-	return check_separators(doc, where);
+	/* The gap before each container's closing bracket. */
+	for (int i = 0; i < n; i++)
+		if ((toks[i].type == JSON_OBJECT || toks[i].type == JSON_ARRAY) &&
+		    (what = gap_check(text, ends[i] < 0 ? toks[i].start + 1 : ends[i], toks[i].end - 1, 0, &bad)))
+			return parse_error(doc, where, (size_t)bad, what);
+	return 0;
 }
 
 /* The offset of the first '{' or '[' nested deeper than JSON_MAX_DEPTH,
@@ -481,7 +509,7 @@ int json_window_take(struct json_window *w, int64_t at, const char *text, struct
 	*len = (size_t)(win[first].end - win[first].start);
 	doc->len = *len;
 	w->cur = next;
-	copy_tokens(doc, win, first, next - first, win[first].start);
+	lend_tokens(doc, w->toks, first, next - first, win[first].start);
 	return 1;
 }
 
