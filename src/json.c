@@ -151,23 +151,23 @@ _Static_assert(sizeof(jsmntok_t) == sizeof(struct json_tok) && offsetof(jsmntok_
 _Static_assert((int)JSMN_OBJECT == (int)JSON_OBJECT && (int)JSMN_ARRAY == (int)JSON_ARRAY && (int)JSMN_STRING == (int)JSON_STRING,
                "jsmn's types and json_type differ");
 
-static void lend_tokens(struct json_doc *doc, void *toks, int first, int n, int shift)
+/* Rebases the record's tokens from the window's first in place, up to the
+ * next top-level token (or the window's end): how many there are. */
+static int rebase_tokens(jsmntok_t *t, int first, int avail)
 {
-	jsmntok_t *t = (jsmntok_t *)toks + first;
-	if (doc->cap) {
-		free(doc->toks);
-		doc->cap = 0;
-	}
-	for (int i = 0; i < n; i++) {
-		/* primitives unclassified (0) for json_check_tokens */
-		t[i].type = t[i].type == JSMN_PRIMITIVE ? JSMN_UNDEFINED : t[i].type;
-		t[i].start -= shift;
-		t[i].end -= shift;
-		t[i].parent -= first;
-	}
+	int shift = t[0].start, n;
+	t[0].type = t[0].type == JSMN_PRIMITIVE ? JSMN_UNDEFINED : t[0].type;
+	t[0].start = 0;
+	t[0].end -= shift;
 	t[0].parent = -1;
-	doc->toks = (struct json_tok *)t;
-	doc->ntoks = n;
+	for (n = 1; n < avail && t[n].parent >= 0; n++) {
+		/* primitives unclassified (0) for json_check_tokens */
+		t[n].type = t[n].type == JSMN_PRIMITIVE ? JSMN_UNDEFINED : t[n].type;
+		t[n].start -= shift;
+		t[n].end -= shift;
+		t[n].parent -= first;
+	}
+	return n;
 }
 
 /* Checks what jsmn leaves to its caller: literals, numbers, keys without
@@ -179,6 +179,7 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 	size_t len = doc->len;
 	struct json_tok *toks = doc->toks;
 	int n = doc->ntoks, *ends, bad;
+	bool nested = false; /* a container other than the first token */
 	const char *what;
 	if (doc->endscap < n) {
 		doc->endscap = n;
@@ -247,6 +248,7 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 		ends[i] = -1;
 		if (p < 0)
 			continue;
+		nested |= t->type == JSON_OBJECT || t->type == JSON_ARRAY;
 		if (toks[p].type == JSON_OBJECT || toks[p].type == JSON_ARRAY) {
 			bool first = ends[p] < 0;
 			if ((what = gap_check(text, first ? toks[p].start + 1 : ends[p], start, first ? 0 : ',', &bad)))
@@ -259,8 +261,9 @@ int json_check_tokens(struct json_doc *doc, const char *where)
 			ends[toks[p].parent] = end;
 		}
 	}
-	/* The gap before each container's closing bracket. */
-	for (int i = 0; i < n; i++)
+	/* The gap before each container's closing bracket: a flat record's
+	 * only container is its first token. */
+	for (int i = 0; i < (nested ? n : 1); i++)
 		if ((toks[i].type == JSON_OBJECT || toks[i].type == JSON_ARRAY) &&
 		    (what = gap_check(text, ends[i] < 0 ? toks[i].start + 1 : ends[i], toks[i].end - 1, 0, &bad)))
 			return parse_error(doc, where, (size_t)bad, what);
@@ -497,19 +500,25 @@ void json_window_fill(struct json_window *w, const char *text, size_t len, int64
 
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len)
 {
-	const jsmntok_t *win = w->toks;
-	int first = w->cur, next;
-	if (first >= w->n || w->base + win[first].start != at || win[first].end < 0)
+	jsmntok_t *t = (jsmntok_t *)w->toks + w->cur;
+	int n;
+	if (w->cur >= w->n || w->base + t[0].start != at || t[0].end < 0)
 		return 0;
-	for (next = first + 1; next < w->n && win[next].parent >= 0; next++)
-		;
-	if (win[next - 1].start >= win[first].end)
+	n = rebase_tokens(t, w->cur, w->n - w->cur);
+	if (t[n - 1].start >= t[0].end) {
+		w->n = w->cur; /* rebased: the window is no use any more */
 		return -1;
+	}
+	if (doc->cap) {
+		free(doc->toks);
+		doc->cap = 0;
+	}
+	doc->toks = (struct json_tok *)t;
+	doc->ntoks = n;
 	doc->text = text;
-	*len = (size_t)(win[first].end - win[first].start);
+	*len = (size_t)t[0].end;
 	doc->len = *len;
-	w->cur = next;
-	lend_tokens(doc, w->toks, first, next - first, win[first].start);
+	w->cur += n;
 	return 1;
 }
 

@@ -122,6 +122,9 @@ static void test_errors(void)
 		{"[{\"a\": [1 2]}]", "in.json:1:11: invalid JSON: expected ','"},
 		{"[{\"a\": [1, 2,]}]", "in.json:1:13: invalid JSON: unexpected character"},
 		{"[{\"a\": [,1]}]", "in.json:1:9: invalid JSON: unexpected character"},
+		/* empty containers inside a record: only their closing gap */
+		{"[{\"a\": [,]}]", "in.json:1:9: invalid JSON: unexpected character"},
+		{"[{\"a\": 1, \"b\": {,}}]", "in.json:1:17: invalid JSON: unexpected character"},
 		{"[{,\"a\": 1}]", "in.json:1:3: invalid JSON: unexpected character"},
 		{"[{\"a\" 1}]", "in.json:1:7: invalid JSON"},
 		{"[{\"a\" }]", "in.json:1:7: invalid JSON: a key without a value"},
