@@ -20,7 +20,8 @@ struct json_window {
  * whole. */
 void json_window_fill(struct json_window *w, const char *text, size_t len, int64_t at);
 /* The record starting at file offset at, whose text starts at text: 1 with
- * doc (tokens only, left unchecked) and *len set when the window holds it
+ * doc (tokens only, the window's own lent until the window is filled again;
+ * left unchecked) and *len set when the window holds it
  * whole; 0 when it does not; -1 when jsmn hung tokens outside the record's
  * text on it ({}:"b": 1), which a scan of the record on its own reports. */
 int json_window_take(struct json_window *w, int64_t at, const char *text, struct json_doc *doc, size_t *len);
