@@ -60,7 +60,7 @@ static bool typed_on_tape(enum type t)
  * (0: as text, for the second pass to convert; TAPE_INT: a NUMBER's whole
  * value in x->i; TAPE_DEC: a NUMBER's decimal x->i / 10^*frac; TAPE_TYPED:
  * x is of the hint's type). */
-static int observe(struct loader *L, struct ltable *t, struct column *c, struct cell *v, struct value *x,
+static int observe(struct loader *L, struct ltable *t, struct column *c, const struct cell *v, struct value *x,
                    char *ev, int *frac)
 {
 	unsigned k;
@@ -109,8 +109,6 @@ static int observe(struct loader *L, struct ltable *t, struct column *c, struct 
 	k = load_cell_class(v);
 	if (k == C_STRING && v->type == JSON_STRING && (error = load_check_utf8(L, c, v)) < 0)
 		return error;
-	if (k == C_DATE || k == C_TIMESTAMP)
-		v->escaped = false; /* digits and separators only */
 	if (k == C_FLOAT && v->type != JSON_STRING && load_out_of_range(v->p, v->len))
 		return load_range_error(L, c, v->p, v->len, "FLOAT64");
 	if (v->type == JSON_INT && k == C_FLOAT && !c->beyond_int64++)
@@ -177,10 +175,9 @@ int load_scalar(struct loader *L, int node, const struct cell *v)
 		return load_store_value(L, t, n->col, v);
 	{
 		struct value x;
-		struct cell c = *v; /* observe clears escaped when there is none */
 		char ev, *p, *q;
 		int error, frac = 0;
-		if ((error = observe(L, t, n->col, &c, &x, &ev, &frac)) < 0)
+		if ((error = observe(L, t, n->col, v, &x, &ev, &frac)) < 0)
 			return error;
 		if (ev) {
 			p = q = tape_room(L, 22);
@@ -201,7 +198,7 @@ int load_scalar(struct loader *L, int node, const struct cell *v)
 			return 0;
 		}
 		p = q = tape_room(L, 21 + v->len);
-		*q++ = (char)(0x80 | c.escaped << 4 | v->type);
+		*q++ = (char)(0x80 | v->escaped << 4 | v->type);
 		q = put_varint(q, (uint64_t)node);
 		q = put_varint(q, v->len);
 		memcpy(q, v->p, v->len);

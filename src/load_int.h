@@ -170,7 +170,7 @@ int load_node_get(struct loader *L, int parent, const char *raw, size_t len);
 const char *load_cell_text(struct loader *L, const struct cell *c, size_t *len);
 unsigned load_cell_class(const struct cell *c);
 int load_row_error(struct loader *L, const char *fmt, ...) PIPE_PRINTF(2, 3);
-int load_check_utf8(struct loader *L, const struct column *c, struct cell *v);
+int load_check_utf8(struct loader *L, const struct column *c, const struct cell *v);
 bool load_out_of_range(const char *p, size_t len);
 int load_range_error(struct loader *L, const struct column *c, const char *s, size_t len, const char *type);
 int load_convert(struct loader *L, const struct cell *c, enum type t, struct value *out);

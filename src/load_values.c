@@ -226,27 +226,21 @@ static bool fast_timestamp(const char *p, size_t len, int64_t *out)
 }
 
 /* Where s stops being valid UTF-8 (overlong forms, surrogates and code
- * points past U+10FFFF are not), or len; *backslash is set when the valid
- * part holds one (an escape, for a JSON string). */
-static size_t utf8_valid_len(const unsigned char *s, size_t len, bool *backslash)
+ * points past U+10FFFF are not), or len. */
+static size_t utf8_valid_len(const unsigned char *s, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	size_t i = 0;
 	while (i < len) {
 		unsigned char b = s[i];
 		unsigned cp, min;
 		size_t n;
-		uint64_t w, x;
+		uint64_t w;
 		/* most text is ASCII: eight bytes at a time */
-		while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & high))) {
-			x = w ^ (ones * '\\');
-			*backslash |= ((x - ones) & ~x & high) != 0;
+		while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull)))
 			i += 8;
-		}
 		if (i == len)
 			break;
 		if ((b = s[i]) < 0x80) {
-			*backslash |= b == '\\';
 			i++;
 			continue;
 		}
@@ -273,17 +267,12 @@ static size_t utf8_valid_len(const unsigned char *s, size_t len, bool *backslash
 }
 
 /* A STRING must be UTF-8, as BigQuery's load jobs require: a Latin-1 file
- * is refused, not loaded as bytes no query can compare.  The same walk
- * over the bytes finds whether the string has an escape at all: when not,
- * v->escaped is cleared, and the second pass takes the text as it is. */
-int load_check_utf8(struct loader *L, const struct column *c, struct cell *v)
+ * is refused, not loaded as bytes no query can compare. */
+int load_check_utf8(struct loader *L, const struct column *c, const struct cell *v)
 {
-	bool backslash = false;
-	size_t ok = utf8_valid_len((const unsigned char *)v->p, v->len, &backslash);
-	if (ok == v->len) {
-		v->escaped &= backslash;
+	size_t ok = utf8_valid_len((const unsigned char *)v->p, v->len);
+	if (ok == v->len)
 		return 0;
-	}
 	return load_row_error(L, "column %s: invalid UTF-8: byte 0x%02x after \"%.*s\" (BigQuery rejects it too): "
 	                 "convert the file to UTF-8, e.g. iconv -f LATIN1 -t UTF-8", c->name,
 	                 (unsigned char)v->p[ok], ok > 40 ? 40 : (int)ok, v->p + (ok > 40 ? ok - 40 : 0));
