@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """BigQuery v2's REST API on 127.0.0.1 for the tests (standard library, plus
-the openssl command line through token.py): it checks every request as
+the openssl command line through token_server.py): it checks every request as
 BigQuery does and answers as BigQuery does, with pipe's own local warehouse
 doing the work.
 
@@ -12,7 +12,7 @@ doing the work.
 pipe project, DIR/warehouse, whose tables are the server's tables) and its
 loads' scratch projects (default: a new temporary directory, removed when
 the server ends, by SIGTERM or --lifetime).  --pubkey,
---email: the service account whose JWTs /token takes (as token.py).
+--email: the service account whose JWTs /token takes (as token_server.py).
 --dataset: a dataset that exists from the start (repeatable); others are
 made with datasets.insert.  --page-size: the rows of a getQueryResults page
 when the request names no maxResults (default 10, so that tests page).
@@ -21,7 +21,7 @@ local warehouse's block_rows option; default its own, 2,048), so that
 small test tables have blocks for clustering to skip.
 
 Routes (P a project, D a dataset, T a table, ID a job id):
-  POST /token                                     token.py's checks; the
+  POST /token                                     token_server.py's checks; the
         reply's access_token is what the routes below take as
         "Authorization: Bearer TOKEN" (else 401), for an hour
   POST /bigquery/v2/projects/P/jobs               jobs.insert: query jobs
@@ -122,20 +122,10 @@ Control (no token; never logged):
                                  STATUS "drop" for a connection closed
                                  unanswered); never a token.
 """
-import os
-import sys
-
-# This directory holds token.py, which would take the place of the standard
-# library's token module (that tokenize, so every traceback, imports): it
-# leaves the module path, and the servers beside this file are loaded by path.
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-
 import argparse
 import copy
 import datetime
 import decimal
-import importlib.util
 import io
 import json
 import math
@@ -148,19 +138,13 @@ import tempfile
 import threading
 import time
 import http.server
+import os
 import socketserver
+import sys
 from urllib.parse import parse_qs, urlsplit
 
-
-def _load_beside(name, filename):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-tokensrv = _load_beside("token_server", "token.py")  # its JWT checks
-upload = _load_beside("upload", "upload.py")  # BigQuery's upload endpoint
+import token_server as tokensrv  # its JWT checks, beside this file
+import upload  # BigQuery's upload endpoint, beside this file
 
 lock = threading.RLock()  # one request at a time touches the state or the warehouse
 
@@ -1122,7 +1106,7 @@ API = "/bigquery/v2/projects/"
 
 
 class Handler(tokensrv.Handler):
-    """token.py's handler (its JWT checks), answering BigQuery's routes."""
+    """token_server.py's handler (its JWT checks), answering BigQuery's routes."""
     server_version = "testbigquery/1"
 
     def send(self, code, body, ctype="application/json; charset=UTF-8", headers=()):
@@ -1299,7 +1283,7 @@ class Handler(tokensrv.Handler):
 
     def token(self, st, body):
         try:
-            self.check(body)  # token.py's: form, JWT header, RS256 signature, claims
+            self.check(body)  # token_server.py's: form, JWT header, RS256 signature, claims
         except tokensrv.Refused as e:
             return 400, {"error": e.error, "error_description": e.description}
         token = "ya29.bq-" + secrets.token_urlsafe(24)
@@ -1607,7 +1591,7 @@ def main():
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     srv.state = State(a)
-    # token.py's checks read these
+    # token_server.py's checks read these
     srv.pubkey, srv.email, srv.log = os.path.abspath(a.pubkey), a.email, None
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:

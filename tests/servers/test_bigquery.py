@@ -12,12 +12,6 @@ here with the json module.
 """
 import os
 import sys
-
-# token.py, beside this file, would take the place of the standard library's
-# token module, which traceback needs
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-
 import base64
 import copy
 import datetime
@@ -32,6 +26,7 @@ import traceback
 import urllib.error
 import urllib.request
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PIPE = os.environ.get("PIPE") or os.path.join(ROOT, "build", "pipe")
 TAXI = os.path.join(ROOT, "pipelines", "data", "taxi")
