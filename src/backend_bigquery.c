@@ -643,18 +643,36 @@ static void put_ident(struct buf *b, const char *name)
 }
 
 /* The names of a space- or comma-separated list, each as `name`, joined
- * by sep, each between before and after ("T.", " = S.", ...). */
-static void put_names(struct buf *b, const char *list, const char *sep, const char *before, const char *after)
+ * by sep. */
+static void put_names(struct buf *b, const char *list, const char *sep)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	bool first = true;
 	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
-		buf_printf(b, "%s%s", first ? "" : sep, before);
+		buf_puts(b, first ? "" : sep);
 		put_ident(b, k);
-		if (after) {
-			buf_puts(b, after);
-			put_ident(b, k);
-		}
+		first = false;
+	}
+	free(copy);
+}
+
+/* ON of the merge: the keys equal, a NULL key equal to a NULL one, as the
+ * loader's merge (and the QUALIFY's PARTITION BY) takes them; a plain
+ * T.k = S.k would match no NULL key and insert its row at every load. */
+static void put_key_match(struct buf *b, const char *keys)
+{
+	char *copy = xstrdup(keys), *save = NULL;
+	bool first = true;
+	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_puts(b, first ? "(T." : " AND (T.");
+		put_ident(b, k);
+		buf_puts(b, " = S.");
+		put_ident(b, k);
+		buf_puts(b, " OR (T.");
+		put_ident(b, k);
+		buf_puts(b, " IS NULL AND S.");
+		put_ident(b, k);
+		buf_puts(b, " IS NULL))");
 		first = false;
 	}
 	free(copy);
@@ -686,14 +704,14 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	buf_puts(&sql, " T USING (SELECT * EXCEPT (" MERGE_SEQ ") FROM ");
 	put_ident(&sql, source);
 	buf_puts(&sql, " WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ");
-	put_names(&sql, o->primary_key, ", ", "", NULL);
+	put_names(&sql, o->primary_key, ", ");
 	buf_puts(&sql, " ORDER BY ");
 	if (*sort) {
 		put_ident(&sql, sort);
 		buf_puts(&sql, desc ? " ASC, " : " DESC, ");
 	}
 	buf_puts(&sql, MERGE_SEQ " DESC) = 1) S ON ");
-	put_names(&sql, o->primary_key, " AND ", "T.", " = S.");
+	put_key_match(&sql, o->primary_key);
 	buf_puts(&sql, " WHEN MATCHED");
 	if (*sort) {
 		/* NULL sorts first, as in the loader: a NULL never beats a value */

@@ -77,7 +77,9 @@ one fails, saying so.
 
 The one emulation: the local warehouse has no MERGE.  The server carries out
 this shape only, the one pipe's merge sends (names may be in backticks,
-aliases optional, any number of key equalities joined by AND):
+aliases optional, any number of key equalities joined by AND, each
+t.k = s.k, where a NULL key matches nothing, or (t.k = s.k OR (t.k IS NULL
+AND s.k IS NULL)), where a NULL key matches a NULL key):
   MERGE [INTO] target [[AS] t] USING source|(subquery) [[AS] s] ON t.k1 = s.k1 [AND ...]
   WHEN MATCHED [AND condition] THEN UPDATE SET c = s.c [, ...]
   WHEN NOT MATCHED THEN INSERT ROW
@@ -568,15 +570,25 @@ def run_merge(state, sql):
         cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(talias), "t.", cond, flags=re.I)
         cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(salias), "s.", cond, flags=re.I)
     keys = []
-    for eq in re.split(r"\s+AND\s+", on.strip(), flags=re.I):
+    for eq in and_terms(on):
+        # t.k = s.k, or (t.k = s.k OR (t.k IS NULL AND s.k IS NULL)): NULL keys equal
         side = r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?"  # [project.dataset.]alias.column
-        e = re.fullmatch(side + r"\s*=\s*" + side, eq.strip())
+        e = re.fullmatch(side + r"\s*=\s*" + side, eq)
+        nulls = None
+        if not e:
+            n = re.fullmatch(r"\(\s*(.+?)\s+OR\s+\(\s*(.+?)\s+IS\s+NULL\s+AND\s+(.+?)\s+IS\s+NULL\s*\)\s*\)",
+                             eq, re.I)
+            e = n and re.fullmatch(side + r"\s*=\s*" + side, n.group(1))
+            nulls = n and [re.fullmatch(side, x) for x in n.group(2, 3)]
+            if not e or not all(nulls) or sorted((x.group(1).lower(), x.group(2).lower()) for x in nulls) != \
+                    sorted(((e.group(1).lower(), e.group(2).lower()), (e.group(3).lower(), e.group(4).lower()))):
+                e = None
         if not e or {e.group(1).lower(), e.group(3).lower()} != {talias.lower(), salias.lower()}:
-            raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k [AND ...] for the "
-                             "test server: %s" % eq.strip(), "query")
+            raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k, or (t.k = s.k OR (t.k IS NULL "
+                             "AND s.k IS NULL)), [AND ...] for the test server: %s" % eq, "query")
         tk, sk = (e.group(2), e.group(4)) if e.group(1).lower() == talias.lower() \
             else (e.group(4), e.group(2))
-        keys.append((tk, sk))
+        keys.append((tk, sk, nulls is not None))
     updates = {}
     for item in sets.split(","):
         u = re.fullmatch(r"\s*(?:`?\w+`?\.)*`?(\w+)`?\s*=\s*(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?\s*",
@@ -601,6 +613,26 @@ def run_merge(state, sql):
     return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
 
 
+def and_terms(on):
+    """ON's terms joined by AND outside parentheses, each without spaces around."""
+    terms, depth, start = [], 0, 0
+    for m in re.finditer(r"\(|\)|\s+AND\s+", on, re.I):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth -= 1
+        elif depth == 0:
+            terms.append(on[start:m.start()].strip())
+            start = m.end()
+    return terms + [on[start:].strip()]
+
+
+def key_match(a, ka, b, kb, nulls):
+    """One key's join condition: equal, or (nulls) both NULL too."""
+    eq = "%s.%s = %s.%s" % (a, ka, b, kb)
+    return "(%s OR (%s.%s IS NULL AND %s.%s IS NULL))" % (eq, a, ka, b, kb) if nulls else eq
+
+
 def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
     """run_merge's statement, from a source that is a table."""
     qsource = "`%s`" % source
@@ -608,11 +640,11 @@ def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
     if sinfo is None:
         raise JobFailure("notFound", "Not found: Table %s" % source)
     scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
-    on_ts = " AND ".join("t.%s = s.%s" % (t, s) for t, s in keys)
-    on_tx = " AND ".join("t.%s = x.%s" % (t, s) for t, s in keys)
-    on_xs = " AND ".join("x.%s = s.%s" % (t, s) for t, s in keys)
-    kx = ", ".join(s for _, s in keys)
-    kt = ", ".join(t for t, _ in keys)
+    on_ts = " AND ".join(key_match("t", t, "s", s, n) for t, s, n in keys)
+    on_tx = " AND ".join(key_match("t", t, "x", s, n) for t, s, n in keys)
+    on_xs = " AND ".join(key_match("x", t, "s", s, n) for t, s, n in keys)
+    kx = ", ".join(s for _, s, _ in keys)
+    kt = ", ".join(t for t, _, _ in keys)
     twice = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN (SELECT %s FROM %s GROUP BY %s "
                     "HAVING COUNT(*) > 1) x ON %s" % (qtarget, kx, qsource, kx, on_tx))
     if twice["rows"][0][0]:

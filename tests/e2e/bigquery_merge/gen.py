@@ -9,6 +9,8 @@
                  twice at the same time (price up 4%, then 5%: the later in
                  the feed is the newer); coins 38-40 with no last_updated;
                  five new coins; the other coins are not in it
+Each feed also has two rows whose id is null (copies of coins 0-1, then of
+coins 2-3 an hour later): a NULL key is one key, as any other value.
 """
 import datetime, json, sys
 
@@ -31,4 +33,5 @@ if sys.argv[1] == "1":
     feed += [moved(c, 1, 1.04) for c in coins[35:38]] + [moved(c, 1, 1.05) for c in coins[35:38]]
     feed += [moved(c, None, 7) for c in coins[38:41]]
     feed += [dict(moved(c, 3, 1), id="new-" + c["id"]) for c in coins[245:250]]
+feed += [dict(moved(c, int(sys.argv[1]), 1), id=None) for c in coins[2 * int(sys.argv[1]):][:2]]
 json.dump(feed, open(sys.argv[2], "w"), indent=1)
