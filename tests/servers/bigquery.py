@@ -82,7 +82,7 @@ t.k = s.k, where a NULL key matches nothing, or (t.k = s.k OR (t.k IS NULL
 AND s.k IS NULL)), where a NULL key matches a NULL key):
   MERGE [INTO] target [[AS] t] USING source|(subquery) [[AS] s] ON t.k1 = s.k1 [AND ...]
   WHEN MATCHED [AND condition] THEN UPDATE SET c = s.c [, ...]
-  WHEN NOT MATCHED THEN INSERT ROW
+  WHEN NOT MATCHED THEN INSERT ROW | INSERT (c, ...) VALUES (s.c, ...)
 as one CREATE OR REPLACE TABLE target (its partitioning and clustering)
 AS the target's unmatched rows UNION ALL the matched rows updated (where the
 condition is true; as they were where it is not) UNION ALL the source's
@@ -541,7 +541,8 @@ ALIAS = r"(?:\s+(?:AS\s+)?(?!USING\b|ON\b|WHEN\b)([A-Za-z_]\w*))?"
 MERGE_SHAPE = re.compile(
     r"\s*MERGE\s+(?:INTO\s+)?" + NAME + ALIAS + r"\s+USING\s+(?:" + NAME + r"|\((.+)\))" + ALIAS +
     r"\s+ON\s+(.+?)\s+WHEN\s+MATCHED(?:\s+AND\s+(.+?))?\s+THEN\s+UPDATE\s+SET\s+(.+?)\s+"
-    r"WHEN\s+NOT\s+MATCHED(?:\s+BY\s+TARGET)?\s+THEN\s+INSERT\s+ROW\s*;?\s*", re.I | re.S)
+    r"WHEN\s+NOT\s+MATCHED(?:\s+BY\s+TARGET)?\s+THEN\s+INSERT\s+(?:ROW|\(([^()]+)\)\s*VALUES\s*\(([^()]+)\))"
+    r"\s*;?\s*", re.I | re.S)
 
 
 def split_name(name):
@@ -558,7 +559,7 @@ def run_merge(state, sql):
                          "MERGE target USING source ON t.k = s.k [AND ...] WHEN MATCHED THEN "
                          "UPDATE SET c = s.c, ... WHEN NOT MATCHED THEN INSERT ROW "
                          "(tests/servers/bigquery.py)", "query")
-    target, talias, source, subquery, salias, on, cond, sets = m.groups()
+    target, talias, source, subquery, salias, on, cond, sets, icols, ivals = m.groups()
     qtarget = "`%s`" % target
     qsource = "`%s`" % source if source else "(%s)" % subquery
     talias = talias or split_name(target)[1]
@@ -597,6 +598,15 @@ def run_merge(state, sql):
             raise JobFailure("invalidQuery", "MERGE: UPDATE SET takes c = s.c for the test "
                              "server: %s" % item.strip(), "query")
         updates[u.group(1).lower()] = u.group(3)
+    inserts = None  # INSERT ROW: the source's columns by name
+    if icols:
+        cols = [c.strip().strip("`") for c in icols.split(",")]
+        vals = [re.fullmatch(r"\s*(?:`?(\w+)`?\.)?`?(\w+)`?\s*", v) for v in ivals.split(",")]
+        if len(cols) != len(vals) or not all(vals) or \
+                any(v.group(1) and v.group(1).lower() != salias.lower() for v in vals):
+            raise JobFailure("invalidQuery", "MERGE: INSERT (c, ...) VALUES (s.c, ...) takes one source "
+                             "column for each column for the test server", "query")
+        inserts = {c.lower(): v.group(2) for c, v in zip(cols, vals)}
     tinfo = table_info(state, *split_name(target))
     if tinfo is None:
         raise JobFailure("notFound", "Not found: Table %s" % target)
@@ -607,10 +617,10 @@ def run_merge(state, sql):
         source = "%s.%s__bq_merge_source" % split_name(target)
         run_sql(state, "CREATE OR REPLACE TABLE `%s` AS %s" % (source, subquery))
         try:
-            return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+            return merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts)
         finally:
             run_sql(state, "DROP TABLE IF EXISTS `%s`" % source)
-    return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+    return merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts)
 
 
 def and_terms(on):
@@ -633,13 +643,17 @@ def key_match(a, ka, b, kb, nulls):
     return "(%s OR (%s.%s IS NULL AND %s.%s IS NULL))" % (eq, a, ka, b, kb) if nulls else eq
 
 
-def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
+def merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts):
     """run_merge's statement, from a source that is a table."""
     qsource = "`%s`" % source
     sinfo = table_info(state, *split_name(source))
     if sinfo is None:
         raise JobFailure("notFound", "Not found: Table %s" % source)
-    scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
+    scols = inserts if inserts is not None else {c["name"].lower(): c["name"] for c in sinfo["columns"]}
+    for c, v in (inserts or {}).items():
+        if c not in (t["name"].lower() for t in tinfo["columns"]) or \
+                v.lower() not in (x["name"].lower() for x in sinfo["columns"]):
+            raise JobFailure("invalidQuery", "INSERT: Unrecognized name: %s" % (c + " / " + v), "query")
     on_ts = " AND ".join(key_match("t", t, "s", s, n) for t, s, n in keys)
     on_tx = " AND ".join(key_match("t", t, "x", s, n) for t, s, n in keys)
     on_xs = " AND ".join(key_match("x", t, "s", s, n) for t, s, n in keys)
@@ -677,6 +691,40 @@ def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
     return res
 
 
+ALTER_SHAPE = re.compile(r"\s*ALTER\s+TABLE\s+" + NAME + r"\s+(ADD\s+COLUMN\s+.+?)\s*;?\s*", re.I | re.S)
+ADD_COLUMN = re.compile(r"\s*ADD\s+COLUMN\s+(IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s+(\w+)\s*", re.I)
+
+
+def run_alter(state, sql, dry_run):
+    """ALTER TABLE t ADD COLUMN [IF NOT EXISTS] c TYPE [, ...], the one ALTER
+    the server carries out: a CREATE OR REPLACE TABLE of the rows with the new
+    columns NULL (its partitioning and clustering kept).  As BigQuery's DDL
+    it processes no bytes
+    (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#alter_table_add_column_statement)."""
+    m = ALTER_SHAPE.fullmatch(sql)
+    adds = m and [ADD_COLUMN.fullmatch(a) for a in m.group(2).split(",")]
+    if not m or not all(adds) or any(a.group(3).upper() not in LOCAL_TYPE.values() for a in adds):
+        raise JobFailure("invalidQuery", "the test server carries out ALTER TABLE only as ALTER TABLE "
+                         "t ADD COLUMN [IF NOT EXISTS] c TYPE [, ...] (tests/servers/bigquery.py)", "query")
+    target = m.group(1)
+    tinfo = table_info(state, *split_name(target))
+    if tinfo is None:
+        raise JobFailure("notFound", "Not found: Table %s" % target)
+    have = {c["name"].lower() for c in tinfo["columns"]}
+    new = []
+    for a in adds:
+        if a.group(2).lower() in have or a.group(2).lower() in (n.lower() for n, _ in new):
+            if not a.group(1):
+                raise JobFailure("invalidQuery", "Column already exists: %s" % a.group(2), "query")
+            continue
+        new.append((a.group(2), a.group(3).upper()))
+    if new and not dry_run:
+        run_sql(state, "CREATE OR REPLACE TABLE `%s`%s AS SELECT t.*, %s FROM `%s` t"
+                % (target, ddl_layout(state, tinfo["partition"], tinfo["cluster"]),
+                   ", ".join("CAST(NULL AS %s) AS %s" % (t, n) for n, t in new), target))
+    return {"schema": [], "rows": [], "bytes_processed": 0, "bytes_billed": 0}
+
+
 def statement_type(sql):
     """https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics2
     (statementType)."""
@@ -690,12 +738,14 @@ def statement_type(sql):
         return "CREATE_TABLE_AS_SELECT"
     if w[0] == "DROP" and "TABLE" in w[:2]:
         return "DROP_TABLE"
+    if w[0] == "ALTER" and "TABLE" in w[:2]:
+        return "ALTER_TABLE"
     return w[0]
 
 
 WRITTEN = re.compile(r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                      r"|INSERT\s+(?:INTO\s+)?|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?"
-                     r"|MERGE\s+(?:INTO\s+)?)`?([\w.-]+)`?", re.I)
+                     r"|MERGE\s+(?:INTO\s+)?|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?)`?([\w.-]+)`?", re.I)
 
 
 # a table named with its project: project.dataset.table, backticks anywhere
@@ -964,6 +1014,8 @@ def run_query_job(state, job):
             raise JobFailure("invalidQuery", "the test server does not dry-run MERGE", "query")
         res = run_merge(state, sql)
         job["affected"] = res["affected"]
+    elif job["statement"] == "ALTER_TABLE":
+        res = run_alter(state, sql, job["dry_run"])
     else:
         res = run_sql(state, sql, job["dry_run"], int(q.get("maximumBytesBilled", "0")))
     job["schema"], job["rows"] = res["schema"], res["rows"]
