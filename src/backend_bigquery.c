@@ -28,8 +28,9 @@
  * before the first job: a build with nothing to do asks for no token.
  *
  * Loads.  The mirror's table is sent as NEWLINE_DELIMITED_JSON: whole
- * (WRITE_TRUNCATE) for a replace, a first load, or a load that changed the
- * columns; else this load's rows alone (_pipe_load_id), appended
+ * (WRITE_TRUNCATE) for a replace or a first load; else, after an ALTER
+ * TABLE of the columns the load added (add_columns), this load's rows
+ * alone (_pipe_load_id), appended
  * (WRITE_APPEND), or for a merge loaded into a temporary table as they
  * came (before the mirror's merge chose among them), MERGEd on the primary
  * key by BigQuery with the loader's rules (merge_into), and the temporary
@@ -643,18 +644,36 @@ static void put_ident(struct buf *b, const char *name)
 }
 
 /* The names of a space- or comma-separated list, each as `name`, joined
- * by sep, each between before and after ("T.", " = S.", ...). */
-static void put_names(struct buf *b, const char *list, const char *sep, const char *before, const char *after)
+ * by sep. */
+static void put_names(struct buf *b, const char *list, const char *sep)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	bool first = true;
 	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
-		buf_printf(b, "%s%s", first ? "" : sep, before);
+		buf_puts(b, first ? "" : sep);
 		put_ident(b, k);
-		if (after) {
-			buf_puts(b, after);
-			put_ident(b, k);
-		}
+		first = false;
+	}
+	free(copy);
+}
+
+/* ON of the merge: the keys equal, a NULL key equal to a NULL one, as the
+ * loader's merge (and the QUALIFY's PARTITION BY) takes them; a plain
+ * T.k = S.k would match no NULL key and insert its row at every load. */
+static void put_key_match(struct buf *b, const char *keys)
+{
+	char *copy = xstrdup(keys), *save = NULL;
+	bool first = true;
+	for (char *k = strtok_r(copy, " ,\t", &save); k; k = strtok_r(NULL, " ,\t", &save)) {
+		buf_puts(b, first ? "(T." : " AND (T.");
+		put_ident(b, k);
+		buf_puts(b, " = S.");
+		put_ident(b, k);
+		buf_puts(b, " OR (T.");
+		put_ident(b, k);
+		buf_puts(b, " IS NULL AND S.");
+		put_ident(b, k);
+		buf_puts(b, " IS NULL))");
 		first = false;
 	}
 	free(copy);
@@ -686,14 +705,14 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 	buf_puts(&sql, " T USING (SELECT * EXCEPT (" MERGE_SEQ ") FROM ");
 	put_ident(&sql, source);
 	buf_puts(&sql, " WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ");
-	put_names(&sql, o->primary_key, ", ", "", NULL);
+	put_names(&sql, o->primary_key, ", ");
 	buf_puts(&sql, " ORDER BY ");
 	if (*sort) {
 		put_ident(&sql, sort);
 		buf_puts(&sql, desc ? " ASC, " : " DESC, ");
 	}
 	buf_puts(&sql, MERGE_SEQ " DESC) = 1) S ON ");
-	put_names(&sql, o->primary_key, " AND ", "T.", " = S.");
+	put_key_match(&sql, o->primary_key);
 	buf_puts(&sql, " WHEN MATCHED");
 	if (*sort) {
 		/* NULL sorts first, as in the loader: a NULL never beats a value */
@@ -713,7 +732,20 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 		buf_puts(&sql, " = S.");
 		put_ident(&sql, backend_result_colname(r, c));
 	}
-	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT ROW");
+	/* by name: a column the load added is last in BigQuery's table
+	 * (ALTER TABLE), not where the local copy has it, so INSERT ROW,
+	 * which goes by position, could put a value in another column */
+	buf_puts(&sql, " WHEN NOT MATCHED THEN INSERT (");
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		buf_puts(&sql, c ? ", " : "");
+		put_ident(&sql, backend_result_colname(r, c));
+	}
+	buf_puts(&sql, ") VALUES (");
+	for (size_t c = 0; c < backend_result_ncols(r); c++) {
+		buf_puts(&sql, c ? ", S." : "S.");
+		put_ident(&sql, backend_result_colname(r, c));
+	}
+	buf_puts(&sql, ")");
 	conf = query_configuration(buf_cstr(&sql), &q);
 	error = bq_run_job(&bq->api, buf_cstr(&sql), o->load_id, conf, NULL, deadline_ms, &d, &id);
 	if (error < 0)
@@ -729,19 +761,85 @@ static int merge_into(struct bq *bq, const struct load_options *o, const char *t
 
 static int drop_remote(struct bq *bq, const char *dataset, const char *table);
 
-/* Whether the load kept the table's columns: then BigQuery's table takes
- * this load's rows alone (appended, or merged); else it is sent whole. */
-static bool same_columns(struct bq *bq, const struct load_options *o)
+/* Whether text has line (len bytes) as one of its lines. */
+static bool has_line(const char *text, const char *line, size_t len)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n == len && !memcmp(p, line, len))
+			return true;
+		p += n + (p[n] == '\n');
+	}
+	return false;
+}
+
+/* Whether the load kept every column of the table (schema evolution only
+ * adds columns, docs/staging.md): then BigQuery's table takes this load's
+ * rows alone (appended, or merged), and *added (the caller's to free)
+ * holds the new columns' "table.column TYPE" lines, NULL when there are
+ * none. Else (a first load) the table is sent whole. */
+static bool columns_kept(struct bq *bq, const struct load_options *o, char **added)
 {
 	char *before = NULL, *after = NULL;
+	struct buf more = BUF_INIT;
 	int64_t rows;
-	bool same = backend_table_schema(bq->mirror, o->table, NULL, &before, &rows) == 0 &&
-	            backend_table_schema(bq->mirror, o->table, o->out_dir, &after, &rows) == 0 &&
-	            !strcmp(before, after);
+	bool kept = backend_table_schema(bq->mirror, o->table, NULL, &before, &rows) == 0 &&
+	            backend_table_schema(bq->mirror, o->table, o->out_dir, &after, &rows) == 0;
 	error_clear();
+	for (const char *p = kept ? before : ""; *p && kept;) {
+		size_t n = strcspn(p, "\n");
+		kept = has_line(after, p, n);
+		p += n + (p[n] == '\n');
+	}
+	for (const char *p = kept ? after : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n && !has_line(before, p, n))
+			buf_printf(&more, "%.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	*added = more.len ? buf_detach(&more) : NULL;
+	buf_free(&more);
 	free(before);
 	free(after);
-	return same;
+	return kept;
+}
+
+/* The columns a load added, made in BigQuery's table before its rows go
+ * there (ALTER TABLE ... ADD COLUMN: a DDL statement, free, and NULL in
+ * the table's rows, as the local copy has them). */
+static int add_columns(struct bq *bq, const struct load_options *o, const char *added, double deadline_ms)
+{
+	struct buf sql = BUF_INIT;
+	struct json_doc d = {0};
+	struct backend_query q = {0};
+	char *target = NULL, *conf = NULL, *id = NULL, *lines = xstrdup(added), *save = NULL;
+	const char *ds = o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe";
+	bool first = true;
+	int error;
+	target = xasprintf("%s.%s.%s", project(bq), ds, o->table);
+	buf_puts(&sql, "ALTER TABLE ");
+	put_ident(&sql, target);
+	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *dot = strchr(line, '.'), *sp = dot ? strchr(dot, ' ') : NULL;
+		if (!sp)
+			continue;
+		*sp = 0;
+		buf_puts(&sql, first ? " ADD COLUMN IF NOT EXISTS " : ", ADD COLUMN IF NOT EXISTS ");
+		put_ident(&sql, dot + 1);
+		buf_printf(&sql, " %s", str_trim(sp + 1));
+		first = false;
+	}
+	conf = query_configuration(buf_cstr(&sql), &q);
+	error = bq_run_job(&bq->api, buf_cstr(&sql), o->load_id, conf, NULL, deadline_ms, &d, &id);
+	if (error < 0)
+		error_prefix("adding the load's new columns to BigQuery's %s: ", o->table);
+	buf_free(&sql);
+	bq_doc_free(&d);
+	free(target);
+	free(conf);
+	free(id);
+	free(lines);
+	return error;
 }
 
 static int bq_load(struct backend *b, const struct load_options *o, const struct backend_audit *audit,
@@ -750,7 +848,7 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 	struct bq *bq = (struct bq *)b;
 	struct backend *scratch = NULL;
 	struct load_options mirror = *o;
-	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL, *merge_rows = NULL;
+	char *root = NULL, **names = NULL, *ndjson = NULL, *temp = NULL, *merge_rows = NULL, *added = NULL;
 	size_t n = 0, tlen = strlen(o->table);
 	bool incremental;
 	int error;
@@ -764,9 +862,12 @@ static int bq_load(struct backend *b, const struct load_options *o, const struct
 	if ((error = backend_load(bq->mirror, &mirror, audit, deadline_ms, res)) < 0 || (error = ensure_auth(bq)) < 0 ||
 	    (error = ensure_dataset(bq, o->dataset ? o->dataset : bq->dataset ? bq->dataset : "pipe")) < 0)
 		goto done;
-	/* a first load, a replace, or one whose columns changed: the whole
-	 * table; else an append or merge of this load's rows */
-	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && same_columns(bq, o);
+	/* a first load, a replace, or one whose columns moved: the whole
+	 * table; else an append or merge of this load's rows, after the
+	 * columns it added are added to BigQuery's table */
+	incremental = o->write != LOAD_REPLACE && o->prev_dir && o->load_id && columns_kept(bq, o, &added);
+	if (incremental && added && (error = add_columns(bq, o, added, deadline_ms)) < 0)
+		goto done;
 	if ((error = backend_open(&scratch, "local", *root ? root : ".")) < 0 ||
 	    (error = backend_list(scratch, &names, &n)) < 0)
 		goto done;
@@ -811,6 +912,7 @@ done:
 	free(ndjson);
 	free(temp);
 	free(merge_rows);
+	free(added);
 	free(root);
 	backend_close(scratch);
 	return error;

@@ -115,7 +115,7 @@ static const char show_help[] =
 
 static const char query_help[] =
 	"usage: pipe query [--dry-run] [--explain] [--json] [--max-bytes-billed N] [--memory SIZE]\n"
-	"                  [--at REV] SQL\n"
+	"                  [--at REV] [--] SQL\n"
 	"\n"
 	"Runs one GoogleSQL statement on the tables in targets/ and prints the rows\n"
 	"and the bytes BigQuery would process and bill for it.  It writes only\n"
@@ -128,7 +128,10 @@ static const char query_help[] =
 	"  --memory SIZE         what joins, aggregates, sorts and windows may hold\n"
 	"                        (512M, 2G; default $PIPE_MEMORY, else 2G)\n"
 	"  --at REV              the tables as the state commit REV recorded them, from\n"
-	"                        the cache; targets/ is not read or changed\n";
+	"                        the cache; targets/ is not read or changed\n"
+	"  --                    what follows is SQL, even if it starts with - (SQL that\n"
+	"                        starts with a comment, \"-- \" or \"--\" and a newline, is\n"
+	"                        SQL without it)\n";
 
 static const char init_help[] =
 	"usage: pipe init\n"
@@ -1194,10 +1197,18 @@ static int cmd_query(int argc, char **argv)
 	struct backend_result *r = NULL;
 	const char *sql = NULL, *at = NULL;
 	char *at_dir = NULL;
-	bool json = false;
+	bool json = false, options = true;
 	int error;
 	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
+		/* SQL that starts with a comment ("-- ...") is no option */
+		bool comment = !strncmp(argv[i], "--", 2) && argv[i][2] && strchr(" \t\r\n", argv[i][2]);
+		if (options && !strcmp(argv[i], "--")) {
+			options = false;
+		} else if (!options || comment) {
+			if (sql)
+				return fail(EXIT_USAGE, "query takes one SQL statement; quote it");
+			sql = argv[i];
+		} else if (is_help(argv[i])) {
 			fputs(query_help, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--dry-run")) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """BigQuery v2's REST API on 127.0.0.1 for the tests (standard library, plus
-the openssl command line through token.py): it checks every request as
+the openssl command line through token_server.py): it checks every request as
 BigQuery does and answers as BigQuery does, with pipe's own local warehouse
 doing the work.
 
@@ -12,7 +12,7 @@ doing the work.
 pipe project, DIR/warehouse, whose tables are the server's tables) and its
 loads' scratch projects (default: a new temporary directory, removed when
 the server ends, by SIGTERM or --lifetime).  --pubkey,
---email: the service account whose JWTs /token takes (as token.py).
+--email: the service account whose JWTs /token takes (as token_server.py).
 --dataset: a dataset that exists from the start (repeatable); others are
 made with datasets.insert.  --page-size: the rows of a getQueryResults page
 when the request names no maxResults (default 10, so that tests page).
@@ -21,7 +21,7 @@ local warehouse's block_rows option; default its own, 2,048), so that
 small test tables have blocks for clustering to skip.
 
 Routes (P a project, D a dataset, T a table, ID a job id):
-  POST /token                                     token.py's checks; the
+  POST /token                                     token_server.py's checks; the
         reply's access_token is what the routes below take as
         "Authorization: Bearer TOKEN" (else 401), for an hour
   POST /bigquery/v2/projects/P/jobs               jobs.insert: query jobs
@@ -77,10 +77,12 @@ one fails, saying so.
 
 The one emulation: the local warehouse has no MERGE.  The server carries out
 this shape only, the one pipe's merge sends (names may be in backticks,
-aliases optional, any number of key equalities joined by AND):
+aliases optional, any number of key equalities joined by AND, each
+t.k = s.k, where a NULL key matches nothing, or (t.k = s.k OR (t.k IS NULL
+AND s.k IS NULL)), where a NULL key matches a NULL key):
   MERGE [INTO] target [[AS] t] USING source|(subquery) [[AS] s] ON t.k1 = s.k1 [AND ...]
   WHEN MATCHED [AND condition] THEN UPDATE SET c = s.c [, ...]
-  WHEN NOT MATCHED THEN INSERT ROW
+  WHEN NOT MATCHED THEN INSERT ROW | INSERT (c, ...) VALUES (s.c, ...)
 as one CREATE OR REPLACE TABLE target (its partitioning and clustering)
 AS the target's unmatched rows UNION ALL the matched rows updated (where the
 condition is true; as they were where it is not) UNION ALL the source's
@@ -122,20 +124,10 @@ Control (no token; never logged):
                                  STATUS "drop" for a connection closed
                                  unanswered); never a token.
 """
-import os
-import sys
-
-# This directory holds token.py, which would take the place of the standard
-# library's token module (that tokenize, so every traceback, imports): it
-# leaves the module path, and the servers beside this file are loaded by path.
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-
 import argparse
 import copy
 import datetime
 import decimal
-import importlib.util
 import io
 import json
 import math
@@ -148,19 +140,13 @@ import tempfile
 import threading
 import time
 import http.server
+import os
 import socketserver
+import sys
 from urllib.parse import parse_qs, urlsplit
 
-
-def _load_beside(name, filename):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-tokensrv = _load_beside("token_server", "token.py")  # its JWT checks
-upload = _load_beside("upload", "upload.py")  # BigQuery's upload endpoint
+import token_server as tokensrv  # its JWT checks, beside this file
+import upload  # BigQuery's upload endpoint, beside this file
 
 lock = threading.RLock()  # one request at a time touches the state or the warehouse
 
@@ -555,7 +541,8 @@ ALIAS = r"(?:\s+(?:AS\s+)?(?!USING\b|ON\b|WHEN\b)([A-Za-z_]\w*))?"
 MERGE_SHAPE = re.compile(
     r"\s*MERGE\s+(?:INTO\s+)?" + NAME + ALIAS + r"\s+USING\s+(?:" + NAME + r"|\((.+)\))" + ALIAS +
     r"\s+ON\s+(.+?)\s+WHEN\s+MATCHED(?:\s+AND\s+(.+?))?\s+THEN\s+UPDATE\s+SET\s+(.+?)\s+"
-    r"WHEN\s+NOT\s+MATCHED(?:\s+BY\s+TARGET)?\s+THEN\s+INSERT\s+ROW\s*;?\s*", re.I | re.S)
+    r"WHEN\s+NOT\s+MATCHED(?:\s+BY\s+TARGET)?\s+THEN\s+INSERT\s+(?:ROW|\(([^()]+)\)\s*VALUES\s*\(([^()]+)\))"
+    r"\s*;?\s*", re.I | re.S)
 
 
 def split_name(name):
@@ -572,7 +559,7 @@ def run_merge(state, sql):
                          "MERGE target USING source ON t.k = s.k [AND ...] WHEN MATCHED THEN "
                          "UPDATE SET c = s.c, ... WHEN NOT MATCHED THEN INSERT ROW "
                          "(tests/servers/bigquery.py)", "query")
-    target, talias, source, subquery, salias, on, cond, sets = m.groups()
+    target, talias, source, subquery, salias, on, cond, sets, icols, ivals = m.groups()
     qtarget = "`%s`" % target
     qsource = "`%s`" % source if source else "(%s)" % subquery
     talias = talias or split_name(target)[1]
@@ -584,15 +571,25 @@ def run_merge(state, sql):
         cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(talias), "t.", cond, flags=re.I)
         cond = re.sub(r"(?<![\w`.])`?%s`?\." % re.escape(salias), "s.", cond, flags=re.I)
     keys = []
-    for eq in re.split(r"\s+AND\s+", on.strip(), flags=re.I):
+    for eq in and_terms(on):
+        # t.k = s.k, or (t.k = s.k OR (t.k IS NULL AND s.k IS NULL)): NULL keys equal
         side = r"(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?"  # [project.dataset.]alias.column
-        e = re.fullmatch(side + r"\s*=\s*" + side, eq.strip())
+        e = re.fullmatch(side + r"\s*=\s*" + side, eq)
+        nulls = None
+        if not e:
+            n = re.fullmatch(r"\(\s*(.+?)\s+OR\s+\(\s*(.+?)\s+IS\s+NULL\s+AND\s+(.+?)\s+IS\s+NULL\s*\)\s*\)",
+                             eq, re.I)
+            e = n and re.fullmatch(side + r"\s*=\s*" + side, n.group(1))
+            nulls = n and [re.fullmatch(side, x) for x in n.group(2, 3)]
+            if not e or not all(nulls) or sorted((x.group(1).lower(), x.group(2).lower()) for x in nulls) != \
+                    sorted(((e.group(1).lower(), e.group(2).lower()), (e.group(3).lower(), e.group(4).lower()))):
+                e = None
         if not e or {e.group(1).lower(), e.group(3).lower()} != {talias.lower(), salias.lower()}:
-            raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k [AND ...] for the "
-                             "test server: %s" % eq.strip(), "query")
+            raise JobFailure("invalidQuery", "MERGE: ON must be t.k = s.k, or (t.k = s.k OR (t.k IS NULL "
+                             "AND s.k IS NULL)), [AND ...] for the test server: %s" % eq, "query")
         tk, sk = (e.group(2), e.group(4)) if e.group(1).lower() == talias.lower() \
             else (e.group(4), e.group(2))
-        keys.append((tk, sk))
+        keys.append((tk, sk, nulls is not None))
     updates = {}
     for item in sets.split(","):
         u = re.fullmatch(r"\s*(?:`?\w+`?\.)*`?(\w+)`?\s*=\s*(?:`?\w+`?\.)*`?(\w+)`?\.`?(\w+)`?\s*",
@@ -601,6 +598,15 @@ def run_merge(state, sql):
             raise JobFailure("invalidQuery", "MERGE: UPDATE SET takes c = s.c for the test "
                              "server: %s" % item.strip(), "query")
         updates[u.group(1).lower()] = u.group(3)
+    inserts = None  # INSERT ROW: the source's columns by name
+    if icols:
+        cols = [c.strip().strip("`") for c in icols.split(",")]
+        vals = [re.fullmatch(r"\s*(?:`?(\w+)`?\.)?`?(\w+)`?\s*", v) for v in ivals.split(",")]
+        if len(cols) != len(vals) or not all(vals) or \
+                any(v.group(1) and v.group(1).lower() != salias.lower() for v in vals):
+            raise JobFailure("invalidQuery", "MERGE: INSERT (c, ...) VALUES (s.c, ...) takes one source "
+                             "column for each column for the test server", "query")
+        inserts = {c.lower(): v.group(2) for c, v in zip(cols, vals)}
     tinfo = table_info(state, *split_name(target))
     if tinfo is None:
         raise JobFailure("notFound", "Not found: Table %s" % target)
@@ -611,24 +617,48 @@ def run_merge(state, sql):
         source = "%s.%s__bq_merge_source" % split_name(target)
         run_sql(state, "CREATE OR REPLACE TABLE `%s` AS %s" % (source, subquery))
         try:
-            return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+            return merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts)
         finally:
             run_sql(state, "DROP TABLE IF EXISTS `%s`" % source)
-    return merge_rows(state, qtarget, tinfo, source, keys, updates, cond)
+    return merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts)
 
 
-def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
+def and_terms(on):
+    """ON's terms joined by AND outside parentheses, each without spaces around."""
+    terms, depth, start = [], 0, 0
+    for m in re.finditer(r"\(|\)|\s+AND\s+", on, re.I):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth -= 1
+        elif depth == 0:
+            terms.append(on[start:m.start()].strip())
+            start = m.end()
+    return terms + [on[start:].strip()]
+
+
+def key_match(a, ka, b, kb, nulls):
+    """One key's join condition: equal, or (nulls) both NULL too."""
+    eq = "%s.%s = %s.%s" % (a, ka, b, kb)
+    return "(%s OR (%s.%s IS NULL AND %s.%s IS NULL))" % (eq, a, ka, b, kb) if nulls else eq
+
+
+def merge_rows(state, qtarget, tinfo, source, keys, updates, cond, inserts):
     """run_merge's statement, from a source that is a table."""
     qsource = "`%s`" % source
     sinfo = table_info(state, *split_name(source))
     if sinfo is None:
         raise JobFailure("notFound", "Not found: Table %s" % source)
-    scols = {c["name"].lower(): c["name"] for c in sinfo["columns"]}
-    on_ts = " AND ".join("t.%s = s.%s" % (t, s) for t, s in keys)
-    on_tx = " AND ".join("t.%s = x.%s" % (t, s) for t, s in keys)
-    on_xs = " AND ".join("x.%s = s.%s" % (t, s) for t, s in keys)
-    kx = ", ".join(s for _, s in keys)
-    kt = ", ".join(t for t, _ in keys)
+    scols = inserts if inserts is not None else {c["name"].lower(): c["name"] for c in sinfo["columns"]}
+    for c, v in (inserts or {}).items():
+        if c not in (t["name"].lower() for t in tinfo["columns"]) or \
+                v.lower() not in (x["name"].lower() for x in sinfo["columns"]):
+            raise JobFailure("invalidQuery", "INSERT: Unrecognized name: %s" % (c + " / " + v), "query")
+    on_ts = " AND ".join(key_match("t", t, "s", s, n) for t, s, n in keys)
+    on_tx = " AND ".join(key_match("t", t, "x", s, n) for t, s, n in keys)
+    on_xs = " AND ".join(key_match("x", t, "s", s, n) for t, s, n in keys)
+    kx = ", ".join(s for _, s, _ in keys)
+    kt = ", ".join(t for t, _, _ in keys)
     twice = run_sql(state, "SELECT COUNT(*) FROM %s t JOIN (SELECT %s FROM %s GROUP BY %s "
                     "HAVING COUNT(*) > 1) x ON %s" % (qtarget, kx, qsource, kx, on_tx))
     if twice["rows"][0][0]:
@@ -661,6 +691,40 @@ def merge_rows(state, qtarget, tinfo, source, keys, updates, cond):
     return res
 
 
+ALTER_SHAPE = re.compile(r"\s*ALTER\s+TABLE\s+" + NAME + r"\s+(ADD\s+COLUMN\s+.+?)\s*;?\s*", re.I | re.S)
+ADD_COLUMN = re.compile(r"\s*ADD\s+COLUMN\s+(IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s+(\w+)\s*", re.I)
+
+
+def run_alter(state, sql, dry_run):
+    """ALTER TABLE t ADD COLUMN [IF NOT EXISTS] c TYPE [, ...], the one ALTER
+    the server carries out: a CREATE OR REPLACE TABLE of the rows with the new
+    columns NULL (its partitioning and clustering kept).  As BigQuery's DDL
+    it processes no bytes
+    (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#alter_table_add_column_statement)."""
+    m = ALTER_SHAPE.fullmatch(sql)
+    adds = m and [ADD_COLUMN.fullmatch(a) for a in m.group(2).split(",")]
+    if not m or not all(adds) or any(a.group(3).upper() not in LOCAL_TYPE.values() for a in adds):
+        raise JobFailure("invalidQuery", "the test server carries out ALTER TABLE only as ALTER TABLE "
+                         "t ADD COLUMN [IF NOT EXISTS] c TYPE [, ...] (tests/servers/bigquery.py)", "query")
+    target = m.group(1)
+    tinfo = table_info(state, *split_name(target))
+    if tinfo is None:
+        raise JobFailure("notFound", "Not found: Table %s" % target)
+    have = {c["name"].lower() for c in tinfo["columns"]}
+    new = []
+    for a in adds:
+        if a.group(2).lower() in have or a.group(2).lower() in (n.lower() for n, _ in new):
+            if not a.group(1):
+                raise JobFailure("invalidQuery", "Column already exists: %s" % a.group(2), "query")
+            continue
+        new.append((a.group(2), a.group(3).upper()))
+    if new and not dry_run:
+        run_sql(state, "CREATE OR REPLACE TABLE `%s`%s AS SELECT t.*, %s FROM `%s` t"
+                % (target, ddl_layout(state, tinfo["partition"], tinfo["cluster"]),
+                   ", ".join("CAST(NULL AS %s) AS %s" % (t, n) for n, t in new), target))
+    return {"schema": [], "rows": [], "bytes_processed": 0, "bytes_billed": 0}
+
+
 def statement_type(sql):
     """https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics2
     (statementType)."""
@@ -674,12 +738,14 @@ def statement_type(sql):
         return "CREATE_TABLE_AS_SELECT"
     if w[0] == "DROP" and "TABLE" in w[:2]:
         return "DROP_TABLE"
+    if w[0] == "ALTER" and "TABLE" in w[:2]:
+        return "ALTER_TABLE"
     return w[0]
 
 
 WRITTEN = re.compile(r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                      r"|INSERT\s+(?:INTO\s+)?|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?"
-                     r"|MERGE\s+(?:INTO\s+)?)`?([\w.-]+)`?", re.I)
+                     r"|MERGE\s+(?:INTO\s+)?|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?)`?([\w.-]+)`?", re.I)
 
 
 # a table named with its project: project.dataset.table, backticks anywhere
@@ -948,6 +1014,8 @@ def run_query_job(state, job):
             raise JobFailure("invalidQuery", "the test server does not dry-run MERGE", "query")
         res = run_merge(state, sql)
         job["affected"] = res["affected"]
+    elif job["statement"] == "ALTER_TABLE":
+        res = run_alter(state, sql, job["dry_run"])
     else:
         res = run_sql(state, sql, job["dry_run"], int(q.get("maximumBytesBilled", "0")))
     job["schema"], job["rows"] = res["schema"], res["rows"]
@@ -1122,7 +1190,7 @@ API = "/bigquery/v2/projects/"
 
 
 class Handler(tokensrv.Handler):
-    """token.py's handler (its JWT checks), answering BigQuery's routes."""
+    """token_server.py's handler (its JWT checks), answering BigQuery's routes."""
     server_version = "testbigquery/1"
 
     def send(self, code, body, ctype="application/json; charset=UTF-8", headers=()):
@@ -1299,7 +1367,7 @@ class Handler(tokensrv.Handler):
 
     def token(self, st, body):
         try:
-            self.check(body)  # token.py's: form, JWT header, RS256 signature, claims
+            self.check(body)  # token_server.py's: form, JWT header, RS256 signature, claims
         except tokensrv.Refused as e:
             return 400, {"error": e.error, "error_description": e.description}
         token = "ya29.bq-" + secrets.token_urlsafe(24)
@@ -1607,7 +1675,7 @@ def main():
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     srv.state = State(a)
-    # token.py's checks read these
+    # token_server.py's checks read these
     srv.pubkey, srv.email, srv.log = os.path.abspath(a.pubkey), a.email, None
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:

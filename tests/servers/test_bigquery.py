@@ -12,12 +12,6 @@ here with the json module.
 """
 import os
 import sys
-
-# token.py, beside this file, would take the place of the standard library's
-# token module, which traceback needs
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-
 import base64
 import copy
 import datetime
@@ -32,6 +26,7 @@ import traceback
 import urllib.error
 import urllib.request
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PIPE = os.environ.get("PIPE") or os.path.join(ROOT, "build", "pipe")
 TAXI = os.path.join(ROOT, "pipelines", "data", "taxi")
@@ -548,6 +543,54 @@ def t_merge(s):
     assert "MERGE only as" in job["status"]["errorResult"]["message"], job
 
 
+def t_merge_null_keys(s):
+    """ON (t.k = s.k OR (t.k IS NULL AND s.k IS NULL)): a NULL key matches a
+    NULL key; a plain t.k = s.k matches none (BigQuery's =), so the source's
+    NULL-key row is inserted; INSERT (c, ...) VALUES (s.c, ...) goes by name."""
+    key = ["vendorid", "tpep_pickup_datetime", "tpep_dropoff_datetime", "pulocationid"]
+    rows = SAMPLES["2021"][:20]
+    old = [dict(rows[0], pulocationid=None)] + rows[1:10]
+    new = [dict(rows[0], pulocationid=None, fare_amount="777")] + rows[10:20]
+    cols = [f["name"] for f in SCHEMA["fields"]]
+    sets = ", ".join("%s = s.%s" % (c, c) for c in cols)
+    ins = "INSERT (%s) VALUES (%s)" % (", ".join(reversed(cols)), ", ".join("s." + c for c in reversed(cols)))
+    for eq, want in (("t.%s = s.%s", [21, 2]), ("(t.%s = s.%s OR (t.%s IS NULL AND s.%s IS NULL))", [20, 1])):
+        on = " AND ".join(eq.replace("%s", k) for k in key)
+        for table, part in (("nmerged", old), ("nmerged_tmp", new)):
+            meta = s.load_config(table)
+            s.multipart(meta, ndjson(part))
+            assert "errorResult" not in s.poll(meta["jobReference"]["jobId"])["status"]
+        job = s.query("MERGE taxi.nmerged t USING taxi.nmerged_tmp s ON %s WHEN MATCHED THEN UPDATE SET "
+                      "%s WHEN NOT MATCHED THEN %s" % (on, sets, ins))
+        assert "errorResult" not in job["status"], job
+        res = s.query("SELECT COUNT(*), COUNTIF(pulocationid IS NULL), COUNTIF(fare_amount = 777), "
+                      "ROUND(SUM(fare_amount), 2) FROM taxi.nmerged")
+        got, _, _ = s.all_rows(res["jobReference"]["jobId"])
+        fares = sum(float(r["fare_amount"]) for r in (old + new if want[0] == 21 else old[1:] + new))
+        assert got == [[str(want[0]), str(want[1]), "1", str(round(fares, 2))]], (on, got, fares)
+
+
+def t_alter(s):
+    """ALTER TABLE ... ADD COLUMN: the rows kept, the new column NULL and
+    last, 0 bytes; IF NOT EXISTS of a column the table has does nothing;
+    another ALTER is refused."""
+    meta = s.load_config("altered")
+    s.multipart(meta, ndjson(SAMPLES["2023"][:100]))
+    assert "errorResult" not in s.poll(meta["jobReference"]["jobId"])["status"]
+    job = s.query("ALTER TABLE `%s.taxi.altered` ADD COLUMN IF NOT EXISTS `note` STRING, "
+                  "ADD COLUMN IF NOT EXISTS vendorid INT64" % PROJECT)
+    assert "errorResult" not in job["status"], job
+    q = job["statistics"]["query"]
+    assert q["statementType"] == "ALTER_TABLE" and q["totalBytesProcessed"] == "0", q
+    code, t, _ = s.request("GET", "/bigquery/v2/projects/%s/datasets/taxi/tables/altered" % PROJECT)
+    assert t["numRows"] == "100" and t["schema"]["fields"][-1]["name"] == "note", t
+    assert len(t["schema"]["fields"]) == len(SCHEMA["fields"]) + 1, t
+    job = s.query("ALTER TABLE taxi.altered ADD COLUMN vendorid INT64")
+    assert "already exists" in job["status"]["errorResult"]["message"], job
+    job = s.query("ALTER TABLE taxi.altered DROP COLUMN note")
+    assert "ALTER TABLE only as" in job["status"]["errorResult"]["message"], job
+
+
 def t_merge_condition(s):
     """The shape pipe's merge sends: a subquery that picks one source row
     per key (QUALIFY), and WHEN MATCHED AND a condition: a matched row
@@ -907,7 +950,7 @@ def t_log(s):
 
 
 CHECKS = [t_token, t_auth, t_load_multipart, t_load_resumable, t_query_results, t_paging,
-          t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge, t_merge_condition,
+          t_bytes, t_cache, t_duplicate, t_query_errors, t_location, t_load_errors, t_merge, t_merge_null_keys, t_alter, t_merge_condition,
           t_seed_sql, t_tables, t_shapes, t_faults, t_running, t_expired_token, t_fail_job, t_skew,
           t_page_size, t_log]
 

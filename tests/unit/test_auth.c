@@ -1,4 +1,4 @@
-/* auth.c against tests/servers/token.py, started here on 127.0.0.1 with the
+/* auth.c against tests/servers/token_server.py, started here on 127.0.0.1 with the
  * public half of a key made here (openssl genpkey): the server verifies each
  * JWT's RS256 signature and claims as Google's token endpoint does, and logs
  * each request, so the tests count the exchanges.  A second key, which the
@@ -340,7 +340,7 @@ int main(void)
 		printf("not ok keys: openssl genpkey failed\n");
 		return 1;
 	}
-	char *cmd = xasprintf("sh %s/tests/servers/start token --pubkey known.pub --email " EMAIL
+	char *cmd = xasprintf("sh %s/tests/servers/start token_server --pubkey known.pub --email " EMAIL
 	                      " --log requests.log --lifetime 120", root);
 	struct buf port_text = BUF_INIT;
 	char *port_path = tmp_path("port");
@@ -350,7 +350,7 @@ int main(void)
 	free(port_path);
 	buf_free(&port_text);
 	if (!port) {
-		printf("not ok server: could not start tests/servers/token.py\n");
+		printf("not ok server: could not start tests/servers/token_server.py\n");
 		return 1;
 	}
 	/* what pipe writes to stderr is checked for secrets at the end */
@@ -375,7 +375,7 @@ int main(void)
 	buf_free(&said);
 
 	struct buf pid = BUF_INIT;
-	char *pid_path = tmp_path("token.pid");
+	char *pid_path = tmp_path("token_server.pid");
 	if (file_read(pid_path, &pid) == 0 && atoi(buf_cstr(&pid)) > 0)
 		kill(atoi(buf_cstr(&pid)), SIGTERM);
 	free(pid_path);

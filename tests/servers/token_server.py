@@ -23,7 +23,7 @@ Paths (the checks are the same on each):
   /token/noexpiry  200 with an access_token but no expires_in
 Each request adds a line to --log: "PATH ok TOKEN" or "PATH STATUS why".
 
-  token.py --port-file FILE --pubkey PEM --email ADDRESS [--log FILE] [--lifetime S]
+  token_server.py --port-file FILE --pubkey PEM --email ADDRESS [--log FILE] [--lifetime S]
 """
 import argparse, base64, json, os, re, secrets, subprocess, tempfile, threading, time
 import http.server, socketserver
