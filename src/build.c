@@ -674,6 +674,10 @@ static int save_run(struct engine *e, const char *result, bool ended)
 	int error;
 	if (!ended && e->run_written && e->started > RUN_SAVE_EACH && t0 - e->run_saved_at < 10 * e->run_save_ms)
 		return 0;
+	/* until it changes a record, a restore-only build's run is removed
+	 * at its end (end_run), and a killed one changed nothing */
+	if (!ended && e->restore_only && !e->recorded)
+		return 0;
 	parts = xcalloc(e->g->n + 1, sizeof(*parts));
 	for (size_t k = 0; k < e->g->n; k++) {
 		int i = e->g->order[k];
