@@ -80,10 +80,6 @@ static bool record_is(const struct state_record *r)
 	return same;
 }
 
-/* The outputs to restore are put together under tmpdir by two threads, a
- * target at a time each: checking a file is reading and hashing it, one
- * core's work, and a table's bytes are mostly one file (at 2M rows, two
- * tables of 80-100 MB).  They are then swapped in one by one, in order. */
 struct placed_file {
 	char *rel; /* below the output: "" for an output that is one file */
 	struct stat st;
@@ -96,6 +92,10 @@ struct placed_files {
 	size_t root_len; /* of the path the output was placed at */
 };
 
+/* The outputs to restore are put together under tmpdir by two threads, a
+ * target at a time each: checking a file is reading and hashing it, one
+ * core's work, and a table's bytes are mostly one file (at 2M rows, two
+ * tables of 80-100 MB).  They are then swapped in one by one, in order. */
 struct placing {
 	const struct records *recs;
 	const bool *todo;
@@ -288,9 +288,10 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 		}
 		if (error == 0 && i >= 0 && !record_is(r)) {
 			struct index_target last;
-			plan_record_to_last(r, g->nodes[i].t, &last);
-			index_target_put(ix, r->target, &last);
-			error = state_write(PIPE_STATE_DIR, r);
+			if ((error = state_write(PIPE_STATE_DIR, r)) == 0) {
+				plan_record_to_last(r, g->nodes[i].t, &last);
+				index_target_put(ix, r->target, &last);
+			}
 		}
 	}
 	rm_rf(tmpdir);
