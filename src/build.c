@@ -99,6 +99,9 @@ struct engine {
 	double run_t0, run_saved_at, run_save_ms;
 	bool run_written;
 	size_t recorded; /* targets whose record this build changed */
+	/* every stale target is expected back from the cache as its record
+	 * says: state/'s repository is opened only if a record changes */
+	bool restore_only;
 	/* when we took the build lock: a git lock file in state/ older than
 	 * this, that no process has open, is a killed build's */
 	struct timespec locked_at;
@@ -618,6 +621,27 @@ static struct state_record *restorable(struct engine *e, int i, const struct job
 	return NULL;
 }
 
+/* Whether every stale selected target is to come back from the cache as
+ * its record says, which leaves every record as it is (a fresh clone after
+ * `pipe state pull`): only its output is missing, its last build succeeded
+ * and, unless an input is still to be restored, its key is the record's
+ * (-B makes a target REASON_FORCED). */
+static bool restores_only(const struct engine *e, const bool *selected)
+{
+	if (e->o->full_refresh || history_uncommitted(PIPE_STATE_DIR))
+		return false;
+	for (size_t i = 0; i < e->g->n; i++) {
+		const struct target_plan *tp = &e->plan.t[i];
+		if (!selected[i] || !plan_stale(&e->plan, i))
+			continue;
+		if (tp->have_output || !tp->have_last || tp->last.status != INDEX_OK ||
+		    (tp->reason != REASON_UPSTREAM &&
+		     (tp->reason != REASON_OUTPUT_MISSING || !hash_eq(&tp->key, &tp->last.key))))
+			return false;
+	}
+	return true;
+}
+
 /* A node's part in the run; the job's log and error move there. */
 static void run_part(struct engine *e, int i, const char *status, struct job *j)
 {
@@ -649,6 +673,10 @@ static int save_run(struct engine *e, const char *result, bool ended)
 	size_t n = 0;
 	int error;
 	if (!ended && e->run_written && e->started > RUN_SAVE_EACH && t0 - e->run_saved_at < 10 * e->run_save_ms)
+		return 0;
+	/* until it changes a record, a restore-only build's run is removed
+	 * at its end (end_run), and a killed one changed nothing */
+	if (!ended && e->restore_only && !e->recorded)
 		return 0;
 	parts = xcalloc(e->g->n + 1, sizeof(*parts));
 	for (size_t k = 0; k < e->g->n; k++) {
@@ -1177,8 +1205,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 				paths[n++] = state_path(g->nodes[i].t->name);
 		paths[n++] = runs_path(e.run); /* this build is a run */
 		size_t ncommits;
-		/* a damaged repository stops the build before it changes anything */
-		if ((error = history_init(PIPE_STATE_DIR)) == 0 &&
+		e.restore_only = restores_only(&e, selected);
+		/* a damaged repository stops the build before it changes
+		 * anything (a restore-only build changes no record: a restore
+		 * that fails builds, and its commit says the damage) */
+		if (!e.restore_only && (error = history_init(PIPE_STATE_DIR)) == 0 &&
 		    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
 			error_prefix("the state repository is damaged (`pipe fsck` says what can "
 			             "be repaired): ");
@@ -1292,7 +1323,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		if (rc < 0 && !error)
 			error = rc;
 	}
-	if (e.rebuilt || e.restored || e.failed || e.run_written) {
+	if (e.restore_only && !e.recorded && !e.run_written) {
+		int rc = history_end_unchanged(PIPE_STATE_DIR);
+		if (rc < 0 && !error)
+			error = rc;
+	} else if (e.rebuilt || e.restored || e.failed || e.run_written) {
 		int rc = commit(&e);
 		if (rc < 0 && !error)
 			error = rc;

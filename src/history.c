@@ -611,6 +611,16 @@ bool history_uncommitted(const char *state_dir)
 	return waiting;
 }
 
+int history_end_unchanged(const char *state_dir)
+{
+	char *pending = pending_path(state_dir);
+	int error = 0;
+	if (unlink(pending) < 0 && errno != ENOENT)
+		error = error_set("cannot remove %s: %s", pending, strerror(errno));
+	free(pending);
+	return error;
+}
+
 /* When a lock file in the state repository is stale, and removed:
  *
  *  1. The caller holds the project's build lock (.pipe/lock, a flock).

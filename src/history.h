@@ -30,6 +30,10 @@ int history_commit_paths(const char *state_dir, const char *message,
  * lock file) wait for the next commit: a build then commits even when it
  * rebuilt nothing. */
 bool history_uncommitted(const char *state_dir);
+/* Drops the list history_begin noted, for a build that wrote none of the
+ * records it named (it noted them, and had nothing waiting before): no
+ * commit, and libgit2 is not loaded. */
+int history_end_unchanged(const char *state_dir);
 /* Removes the git lock files (index.lock, HEAD.lock, the branch's) that a
  * pipe killed while committing left in state_dir's repository, which would
  * otherwise stop every later commit.  The caller holds the project's build

@@ -329,8 +329,8 @@ static int last_from_state(struct plan *p, int i, struct state_record *rec, bool
 	return 0;
 }
 
-static void record_to_last(const struct state_record *rec, const struct target *t,
-                           struct index_target *last)
+void plan_record_to_last(const struct state_record *rec, const struct target *t,
+                          struct index_target *last)
 {
 	struct hasher *h = hasher_new();
 	memset(last, 0, sizeof(*last));
@@ -554,7 +554,7 @@ int plan_target(struct plan *p, int i)
 		if ((error = last_from_state(p, i, &rec, &found)) < 0)
 			goto done;
 		if (found) {
-			record_to_last(&rec, t, &tp->last);
+			plan_record_to_last(&rec, t, &tp->last);
 			tp->have_last = true;
 		}
 		state_record_free(&rec);
@@ -594,7 +594,7 @@ int plan_target(struct plan *p, int i)
 			goto done;
 		if (found) {
 			struct index_target st;
-			record_to_last(&rec, t, &st);
+			plan_record_to_last(&rec, t, &st);
 			if (hash_eq(&st.key, &tp->key))
 				tp->last = st;
 		}

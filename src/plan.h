@@ -8,6 +8,8 @@
 #include "crypto.h"
 #include "index.h"
 
+struct state_record;
+
 /* Bumped when the meaning of keys or the format of any output changes (a
  * table's files, a snapshot's manifest): every target is then rebuilt,
  * since its key changes. */
@@ -75,5 +77,8 @@ void plan_recipe(const struct target *t, struct hash *recipe, struct hash **attr
 /* A target's key from its recipe hash and its inputs' hashes. */
 void plan_key(const struct hash *recipe, const struct node *nd, const struct hash *inputs,
               struct hash *key);
+/* The index's entry for a target whose last build state/ records as rec. */
+void plan_record_to_last(const struct state_record *rec, const struct target *t,
+                         struct index_target *last);
 
 #endif

@@ -7,8 +7,10 @@
  * changes), then puts each output in place as a build publishes one: built
  * whole under targets/.tmp/<pid>, every file checked against its hash,
  * then swapped onto its path.  Then REV's records become state/'s and are
- * committed, so the next build starts from them; the index is removed (it
- * is only a cache of stat data, made again from the records).
+ * committed, so the next build starts from them.  The index is brought up
+ * to date as a build leaves it: each placed file's hash (checked as it was
+ * placed) under its published stat data, and each target's entry from its
+ * new record, so the next build hashes none of what was restored.
  *
  * `pipe query --at REV` needs REV's tables only, and never touches
  * targets/: each table REV recorded is placed, as links to the cache's
@@ -78,6 +80,18 @@ static bool record_is(const struct state_record *r)
 	return same;
 }
 
+struct placed_file {
+	char *rel; /* below the output: "" for an output that is one file */
+	struct stat st;
+	struct hash hash;
+};
+
+struct placed_files {
+	struct placed_file *f;
+	size_t n, cap;
+	size_t root_len; /* of the path the output was placed at */
+};
+
 /* The outputs to restore are put together under tmpdir by two threads, a
  * target at a time each: checking a file is reading and hashing it, one
  * core's work, and a table's bytes are mostly one file (at 2M rows, two
@@ -88,8 +102,45 @@ struct placing {
 	const char *tmpdir;
 	int *errors;     /* per record: what cache_restore returned */
 	char **messages; /* and its message */
+	struct placed_files *files; /* per record: what cache_restore placed */
 	size_t next;     /* the next record to take, atomically */
 };
+
+/* cache_restore's callback: a file placed and checked, for the index. */
+static int note_placed(void *ctx, const char *path, const struct stat *st, const struct hash *h)
+{
+	struct placed_files *pf = ctx;
+	grow_array(&pf->f, &pf->cap, pf->n + 1, sizeof(*pf->f));
+	pf->f[pf->n].rel = xstrdup(path + pf->root_len);
+	pf->f[pf->n].st = *st;
+	pf->f[pf->n].hash = *h;
+	pf->n++;
+	return 0;
+}
+
+static void placed_files_free(struct placed_files *pf)
+{
+	for (size_t i = 0; i < pf->n; i++)
+		free(pf->f[i].rel);
+	free(pf->f);
+}
+
+/* The index's entries for an output just swapped in at out: stat again, as
+ * a rename moves a file output's ctime and a link made for another output
+ * sharing an object moves its inode's; a file that is not the one placed
+ * is left out (the next build hashes it). */
+static void index_placed(struct index *ix, const char *out, const struct placed_files *pf)
+{
+	index_forget(ix, out);
+	for (size_t k = 0; k < pf->n; k++) {
+		char *path = xasprintf("%s%s", out, pf->f[k].rel);
+		struct stat now;
+		if (stat(path, &now) == 0 && now.st_ino == pf->f[k].st.st_ino &&
+		    now.st_size == pf->f[k].st.st_size)
+			index_file_put(ix, path, &now, &pf->f[k].hash);
+		free(path);
+	}
+}
 
 static void *place_outputs(void *arg)
 {
@@ -99,7 +150,8 @@ static void *place_outputs(void *arg)
 		if (!pl->todo[k])
 			continue;
 		char *tmp = path_join(pl->tmpdir, pl->recs->r[k].target);
-		if ((pl->errors[k] = cache_restore(&pl->recs->r[k].output, tmp, NULL, NULL)) < 0)
+		pl->files[k].root_len = strlen(tmp);
+		if ((pl->errors[k] = cache_restore(&pl->recs->r[k].output, tmp, note_placed, &pl->files[k])) < 0)
 			pl->messages[k] = xstrdup(error_last());
 		free(tmp);
 	}
@@ -207,6 +259,7 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 	pl.tmpdir = tmpdir;
 	pl.errors = xcalloc(recs.n + 1, sizeof(*pl.errors));
 	pl.messages = xcalloc(recs.n + 1, sizeof(*pl.messages));
+	pl.files = xcalloc(recs.n + 1, sizeof(*pl.files));
 	place_all(&pl);
 	for (size_t k = 0; k < recs.n && error == 0; k++) {
 		const struct state_record *r = &recs.r[k];
@@ -222,6 +275,7 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 			    (error = path_replace(tmp, p.outputs[i])) == 0 &&
 			    (!t->kind->restored || (error = t->kind->restored(t, p.outputs[i])) == 0)) {
 				char hex[HASH_HEX_LEN + 1];
+				index_placed(ix, p.outputs[i], &pl.files[k]);
 				hash_hex(&r->output, hex);
 				printf("%s: restored (output %.12s)\n", r->target, hex);
 				buf_printf(&message, "%s: restored (output %.12s)\n", r->target, hex);
@@ -232,15 +286,22 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 			if (error < 0)
 				error_prefix("%s: ", r->target);
 		}
-		if (error == 0 && i >= 0 && !record_is(r))
-			error = state_write(PIPE_STATE_DIR, r);
+		if (error == 0 && i >= 0 && !record_is(r)) {
+			struct index_target last;
+			if ((error = state_write(PIPE_STATE_DIR, r)) == 0) {
+				plan_record_to_last(r, g->nodes[i].t, &last);
+				index_target_put(ix, r->target, &last);
+			}
+		}
 	}
 	rm_rf(tmpdir);
 	rmdir(PIPE_TARGETS_DIR "/.tmp");
 	if (restored || npaths) {
-		/* stat data of outputs that changed under it */
-		if (unlink(PIPE_INDEX_PATH) < 0)
-			error_clear();
+		/* what was placed before an error is in the index too: the
+		 * index only says what the files on disk hash to */
+		int rc = index_save(ix, PIPE_INDEX_PATH);
+		if (rc < 0 && error == 0)
+			error = rc;
 	}
 	if (npaths) {
 		struct buf msg = BUF_INIT;
@@ -256,8 +317,11 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 	if (error == 0)
 		printf("pipe restore: %zu restored, %zu already as at %.12s\n", restored, same, commit_id);
 done:
-	for (size_t k = 0; pl.messages && k < recs.n; k++)
+	for (size_t k = 0; pl.messages && k < recs.n; k++) {
 		free(pl.messages[k]);
+		placed_files_free(&pl.files[k]);
+	}
+	free(pl.files);
 	free(pl.messages);
 	free(pl.errors);
 	for (size_t k = 0; k < npaths; k++)
