@@ -344,6 +344,12 @@ def test_rebuild():
         done, out = s.wait_build(json.loads(body)["id"])
         with open(os.path.join(d, "targets", "trigger")) as f:
             assert f.read() == "trigger=serve\n"
+        # and /api/runs lists it, newest first, with that trigger
+        runs = s.json("/api/runs")
+        assert runs[0]["trigger"] == "serve" and runs[0]["built"] == 1, runs[0]
+        one = s.json("/api/runs/" + runs[0]["id"])
+        assert [t["name"] for t in one["targets"]] == ["trigger"], one
+        assert [r["trigger"] for r in runs] == ["serve"] * (len(runs) - 1) + ["manual"], runs
         # the output is read from any offset
         b = s.json("/api/builds/%d?offset=5" % slow["id"])
         assert b["output"] and b["offset"] > 5
