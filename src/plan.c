@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Keys that say how often or why, not what: changing them rebuilds nothing. */
 static bool recipe_key(const char *key) { return !target_engine_key(key); }
@@ -195,6 +196,15 @@ static int stat_in(struct dir_cache *c, const char *path, struct stat *st)
 	return fstatat(fd, slash + 1, st, 0);
 }
 
+static void dir_cache_free(struct dir_cache *c)
+{
+	for (unsigned k = 0; k < 8; k++)
+		if (c->slot[k].path) {
+			free(c->slot[k].path);
+			close(c->slot[k].fd);
+		}
+}
+
 /* One thread's share of the nodes: their recipe hashes, and the stats of
  * their outputs and file inputs. */
 static void *preload_slice(void *arg)
@@ -224,11 +234,7 @@ static void *preload_slice(void *arg)
 			e->mode = (uint32_t)st.st_mode;
 		}
 	}
-	for (unsigned k = 0; k < 8; k++)
-		if (cache.slot[k].path) {
-			free(cache.slot[k].path);
-			close(cache.slot[k].fd);
-		}
+	dir_cache_free(&cache);
 	return NULL;
 }
 
@@ -271,6 +277,78 @@ void plan_preload(struct plan *p, const bool *selected, int threads)
 		pthread_join(tid[t], NULL);
 }
 
+struct restat_slice {
+	const struct plan *p;
+	size_t from, to; /* entries of p->pre */
+	int64_t recent;  /* a file changed at or after it may have changed again unseen */
+	bool changed;
+};
+
+static void *restat_slice(void *arg)
+{
+	struct restat_slice *s = arg;
+	struct dir_cache cache;
+	memset(&cache, 0, sizeof(cache));
+	for (size_t k = s->from; k < s->to && !s->changed; k++) {
+		const struct preload *e = &s->p->pre[k];
+		struct stat st = {0};
+		int err = stat_in(&cache, e->path, &st) < 0 ? errno : 0;
+		s->changed = err != e->err || (uint64_t)st.st_ino != e->ino || (uint64_t)st.st_size != e->size ||
+		             st.st_mtim.tv_sec != e->sec || st.st_mtim.tv_nsec != e->nsec ||
+		             st.st_ctim.tv_sec != e->csec || st.st_ctim.tv_nsec != e->cnsec ||
+		             (uint32_t)st.st_mode != e->mode || st.st_mtim.tv_sec >= s->recent ||
+		             st.st_ctim.tv_sec >= s->recent;
+	}
+	dir_cache_free(&cache);
+	return NULL;
+}
+
+bool plan_restat_changed(struct plan *p, int threads)
+{
+	pthread_t tid[16];
+	struct restat_slice slice[16];
+	int64_t recent = (int64_t)time(NULL) - 1; /* the real clock, as stat's, not PIPE_NOW */
+	bool changed = false;
+	if (!p->pre_dirs) {
+		/* the first call: what a directory holds now, to compare with later */
+		p->pre_dirs = xcalloc(p->npre + 1, sizeof(*p->pre_dirs));
+		for (size_t k = 0; k < p->npre; k++)
+			if (S_ISDIR(p->pre[k].mode) && index_hash_path(p->ix, p->pre[k].path, &p->pre_dirs[k]) < 0)
+				error_clear(); /* a zero hash: changed next time */
+		return false;
+	}
+	if (threads < 1 || p->npre < 256)
+		threads = 1;
+	if (threads > 16)
+		threads = 16;
+	for (int t = 0; t < threads; t++) {
+		slice[t] = (struct restat_slice){p, p->npre * (size_t)t / (size_t)threads,
+		                                 p->npre * (size_t)(t + 1) / (size_t)threads, recent, false};
+		if (t > 0)
+			pthread_create(&tid[t], NULL, restat_slice, &slice[t]);
+	}
+	restat_slice(&slice[0]);
+	for (int t = 0; t < threads; t++) {
+		if (t > 0)
+			pthread_join(tid[t], NULL);
+		changed = changed || slice[t].changed;
+	}
+	/* a directory's stat does not change with the files in it: their own
+	 * stats do, which the index compares (not on threads: it is one) */
+	for (size_t k = 0; k < p->npre && !changed; k++) {
+		struct hash h;
+		if (!S_ISDIR(p->pre[k].mode))
+			continue;
+		if (index_hash_path(p->ix, p->pre[k].path, &h) < 0) {
+			error_clear();
+			changed = true;
+		} else {
+			changed = !hash_eq(&h, &p->pre_dirs[k]);
+		}
+	}
+	return changed;
+}
+
 /* A preloaded stat when there is one; else stat now. */
 static int hash_with_stat(struct plan *p, const char *path, long pre, struct hash *out)
 {
@@ -297,6 +375,7 @@ void plan_free(struct plan *p)
 	if (!p->g)
 		return;
 	free(p->pre);
+	free(p->pre_dirs);
 	free(p->pre_start);
 	for (size_t i = 0; i < p->g->n; i++) {
 		free(p->outputs[i]);

@@ -55,6 +55,7 @@ struct plan {
 	struct preload *pre;
 	size_t npre;
 	long *pre_start; /* per node: its output's entry, then its file inputs'; -1 none */
+	struct hash *pre_dirs; /* per entry: a directory's hash (plan_restat_changed) */
 };
 
 /* PIPE_EUSAGE when two targets write the same output path. */
@@ -64,6 +65,12 @@ void plan_free(struct plan *p);
  * their recipes, on several threads at once, as git's preloaded index
  * does: on a no-op build that is most of the work. */
 void plan_preload(struct plan *p, const bool *selected, int threads);
+/* Stats again what plan_preload stat'ed: whether any path is not as it
+ * was then, or changed in the last second (a second change in the same
+ * clock tick can leave the same stat data, as git's racy clean says), or
+ * a directory's files hash otherwise.  Call it first between plan_preload
+ * and plan_target: that call hashes the directories and says false. */
+bool plan_restat_changed(struct plan *p, int threads);
 /* Decides node i from what is known of its inputs now (their t[].output
  * for targets that were decided or rebuilt before it).  Call in
  * topological order; call again after an input was rebuilt. */

@@ -31,6 +31,7 @@
 #include "history.h"
 #include "index.h"
 #include "plan.h"
+#include "runs.h"
 #include "state.h"
 #include "util.h"
 
@@ -238,7 +239,13 @@ static int record_satisfied(const char *name, int64_t at, size_t n)
 	state_record_init(&rec);
 	time_iso(at, when);
 	if ((error = build_lock(&lock_fd)) < 0 || (error = state_read(PIPE_STATE_DIR, name, &rec)) < 0 ||
-	    (error = history_init(PIPE_STATE_DIR)) < 0 || (error = history_begin(PIPE_STATE_DIR, paths, 1)) < 0)
+	    (error = history_init(PIPE_STATE_DIR)) < 0)
+		goto done;
+	/* this commit takes a killed build's records too: its run, left
+	 * running, says it was killed, as a build's commit would */
+	if (history_uncommitted(PIPE_STATE_DIR) && (error = runs_mark_killed(PIPE_STATE_DIR, NULL)) < 0)
+		goto done;
+	if ((error = history_begin(PIPE_STATE_DIR, paths, 1)) < 0)
 		goto done;
 	state_field_set(&rec, "satisfied", when);
 	if ((error = state_write(PIPE_STATE_DIR, &rec)) < 0)

@@ -275,6 +275,14 @@ void buf_json_string(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
 	for (; *s; s++) {
+		/* what needs no escape, in one copy: a 10,000-target answer of
+		 * /api/targets is mostly these */
+		const char *plain = s;
+		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			s++;
+		buf_add(b, plain, (size_t)(s - plain));
+		if (!*s)
+			break;
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
 			buf_printf(b, "\\%c", c);
@@ -282,10 +290,8 @@ void buf_json_string(struct buf *b, const char *s)
 			buf_puts(b, "\\n");
 		else if (c == '\t')
 			buf_puts(b, "\\t");
-		else if (c < 0x20)
-			buf_printf(b, "\\u%04x", c);
 		else
-			buf_putc(b, (char)c);
+			buf_printf(b, "\\u%04x", c);
 	}
 	buf_putc(b, '"');
 }

@@ -264,6 +264,59 @@ def test_dag_edits():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_plan_kept():
+    """The server keeps the plan between answers while nothing it read
+    changed (the index, state/targets/, each output and input file's stat,
+    the files of a directory output): each change shows at the next answer."""
+    d = project()
+    with open(os.path.join(d, "pipelines", "serve.pipe"), "a") as f:
+        f.write("command flaky: coins.json\n  run = test ! -f data/fail && cat $in > $out\n")
+    subprocess.run([PIPE, "build", "words", "coins", "flaky"], cwd=d, check=True, capture_output=True)
+
+    def settled():
+        # a file changed in the last whole second is read again whatever its
+        # stat says: wait it out, so that only the stat can tell the change
+        time.sleep(2.1)
+        return by_name(s.json("/api/targets"))
+
+    s = Server(d)
+    try:
+        assert settled()["words"]["status"] == "fresh"
+        assert by_name(s.json("/api/targets"))["words"]["status"] == "fresh"
+        # an input file changed: stale, and its downstream waits on it
+        with open(os.path.join(d, "data", "input.txt"), "w") as f:
+            f.write("a b c d\n")
+        t = settled()
+        assert t["words"]["status"] == "stale" and t["words"]["why"] == "input data/input.txt changed", t["words"]
+        assert by_name(s.json("/api/targets"))["words"]["status"] == "stale"
+        # rebuilt from the page: fresh
+        status, _, body = s.request("POST", "/api/targets/words/rebuild", {"X-Pipe-Token": s.token()})
+        assert status == 202, (status, body)
+        done, out = s.wait_build(json.loads(body)["id"])
+        assert done["exit"] == 0, out
+        t = settled()
+        assert t["words"]["status"] == "fresh" and t["words"]["why"] == "up to date", t["words"]
+        # a file inside a directory output, changed by hand: its directory's
+        # stat stays; the plan sees it through the index
+        assert t["coins"]["status"] == "fresh", t["coins"]
+        with open(os.path.join(d, "targets", "coins", "sketches"), "ab") as f:
+            f.write(b"x")
+        t = settled()
+        assert t["coins"]["status"] == "stale" and "was modified outside pipe" in t["coins"]["why"], t["coins"]
+        # a build that failed leaves the output as it was: its record and
+        # the index say it failed
+        assert t["flaky"]["status"] == "fresh", t["flaky"]
+        open(os.path.join(d, "data", "fail"), "w").close()
+        status, _, body = s.request("POST", "/api/targets/flaky/rebuild", {"X-Pipe-Token": s.token()})
+        done, out = s.wait_build(json.loads(body)["id"])
+        assert done["exit"] == 1, out
+        t = settled()["flaky"]
+        assert t["status"] == "stale" and t["last"]["status"] == "failed", t
+    finally:
+        s.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_refused():
     d = project()
     s = Server(d)
@@ -344,6 +397,12 @@ def test_rebuild():
         done, out = s.wait_build(json.loads(body)["id"])
         with open(os.path.join(d, "targets", "trigger")) as f:
             assert f.read() == "trigger=serve\n"
+        # and /api/runs lists it, newest first, with that trigger
+        runs = s.json("/api/runs")
+        assert runs[0]["trigger"] == "serve" and runs[0]["built"] == 1, runs[0]
+        one = s.json("/api/runs/" + runs[0]["id"])
+        assert [t["name"] for t in one["targets"]] == ["trigger"], one
+        assert [r["trigger"] for r in runs] == ["serve"] * (len(runs) - 1) + ["manual"], runs
         # the output is read from any offset
         b = s.json("/api/builds/%d?offset=5" % slow["id"])
         assert b["output"] and b["offset"] > 5
@@ -534,7 +593,7 @@ def test_page_in_chromium():
         shutil.rmtree(d, ignore_errors=True)
 
 
-TESTS = [test_targets, test_dag_edits, test_refused, test_rebuild, test_runs, test_listen_errors, test_page_in_chromium]
+TESTS = [test_targets, test_dag_edits, test_plan_kept, test_refused, test_rebuild, test_runs, test_listen_errors, test_page_in_chromium]
 
 
 def main():
