@@ -236,10 +236,8 @@ void table_close(struct table *t)
 		return;
 	if (t->fd >= 0)
 		close(t->fd);
-	for (size_t p = 0; p < t->npartitions; p++) {
-		free(t->partitions[p].id);
+	for (size_t p = 0; p < t->npartitions; p++)
 		free(t->partitions[p].block_mem);
-	}
 	free(t->partitions);
 	if (t->stats_map)
 		munmap(t->stats_map, t->stats_len);

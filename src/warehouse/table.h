@@ -149,7 +149,7 @@ struct table {
 	uint64_t rows;
 	size_t npartitions;
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
-	struct arena mem;             /* strings of the stats */
+	struct arena mem;             /* strings of the stats, partitions' ids */
 	int fd;                       /* the reader's open data file, or -1 */
 	uint64_t data_size;           /* and its size */
 	void *stats_map; /* the blocks file, mapped: the stats' strings point into it */
