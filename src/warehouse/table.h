@@ -163,6 +163,9 @@ int table_open(struct table **out, const char *dir);
 int table_open_lazy(struct table **out, const char *dir);
 /* Decodes the blocks of the partitions p with which[p] (NULL: all). */
 int table_load(struct table *t, const bool *which);
+/* table_load, and the data file opened: after it, table_read of those
+ * partitions changes nothing in t, so two threads may read at once. */
+int table_read_shared(struct table *t, const bool *which);
 void table_close(struct table *t);
 /* The column's index, case-insensitively; -1 when there is none. */
 int table_column(const struct table *t, const char *name);
