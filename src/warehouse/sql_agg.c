@@ -797,6 +797,7 @@ static void agg_half_free(struct agg_half *h)
 	worker_stop(h->wk); /* first: the job may be running */
 	scan_split_free(h->scan_node, h->scan);
 	agg_state_free(h->n, h->s);
+	free(h->s);
 	free(h->projected.cols);
 	free(h);
 }
