@@ -15,6 +15,7 @@
 #include "sql_exec.h"
 #include "sql_op.h"
 #include "sql_plan.h"
+#include "worker.h"
 
 struct agg_run {
 	/* per group */
@@ -57,6 +58,9 @@ struct agg_state {
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
 };
+
+static struct agg_state *agg_state_new(struct node *n);
+static void agg_state_free(struct node *n, struct agg_state *s);
 
 /* What a value of v takes held: its slot, its NULL flag, a string's bytes. */
 static uint64_t held_value(const struct vec *v, size_t i)
@@ -388,6 +392,27 @@ static void collect_free(const struct agg *ag, struct agg_run *r)
 	free(r->cgroup);
 }
 
+/* MIN, MAX, ANY_VALUE: value k of v (not NULL) offered to group g. */
+static void best_offer(const struct agg *ag, struct agg_run *r, uint32_t g, const struct vec *v, size_t k)
+{
+	bool take = !r->has[g];
+	if (!take && ag->kind != AG_ANY) {
+		struct value x = vec_get(v, k), y = vec_get(&r->best, g);
+		int c = value_order(&x, &y);
+		if (ag->kind == AG_MAX && v->type == TYPE_FLOAT64 && (x.f != x.f || y.f != y.f))
+			c = (x.f != x.f) - (y.f != y.f); /* MAX too is NaN when one is */
+		take = ag->kind == AG_MIN ? c < 0 : c > 0;
+	}
+	if (take) {
+		size_t w = type_width(v->type);
+		memcpy((char *)r->best.data + g * w, (const char *)v->data + k * w, w);
+		r->best.nulls[g] = 0;
+		if (type_is_string(v->type))
+			r->best.str[g].p = arena_strndup(&r->best.arena, v->str[k].p, v->str[k].len);
+		r->has[g] = 1;
+	}
+}
+
 static int agg_update(struct node *n, struct agg_state *s, size_t a, const struct rb *in)
 {
 	struct agg *ag = &n->aggs[a];
@@ -441,25 +466,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 			break;
 		case AG_MIN:
 		case AG_MAX:
-		case AG_ANY: {
-			bool take = !r->has[g];
-			if (!take && ag->kind != AG_ANY) {
-				struct value x = vec_get(v, k), y = vec_get(&r->best, g);
-				int c = value_order(&x, &y);
-				if (ag->kind == AG_MAX && v->type == TYPE_FLOAT64 && (x.f != x.f || y.f != y.f))
-					c = (x.f != x.f) - (y.f != y.f); /* MAX too is NaN when one is */
-				take = ag->kind == AG_MIN ? c < 0 : c > 0;
-			}
-			if (take) {
-				size_t w = type_width(v->type);
-				memcpy((char *)r->best.data + g * w, (const char *)v->data + k * w, w);
-				r->best.nulls[g] = 0;
-				if (type_is_string(v->type))
-					r->best.str[g].p = arena_strndup(&r->best.arena, v->str[k].p, v->str[k].len);
-				r->has[g] = 1;
-			}
-			break;
-		}
+		case AG_ANY: best_offer(ag, r, g, v, k); break;
 		default: break;
 		}
 	}
@@ -553,88 +560,266 @@ static bool groups_by_offset(struct agg_state *s, struct node *n, const struct v
 	return true;
 }
 
+/* One batch of the input into the groups of s. */
+static int agg_batch(struct node *n, struct agg_state *s, const struct rb *in, struct exec_stats *st)
+{
+	int error;
+	const struct vec *kv[64];
+	size_t rows = in->n;
+	s->gid = xrealloc(s->gid, (rows + 1) * sizeof *s->gid);
+	s->rowhash = xrealloc(s->rowhash, (rows + 1) * sizeof *s->rowhash);
+	for (size_t k = 0; k < n->nkeys; k++)
+		if ((error = exec_eval(n->keys[k], in, &kv[k])) < 0)
+			return error;
+	if (n->nkeys == 0) {
+		memset(s->gid, 0, rows * sizeof *s->gid);
+	} else if (n->nkeys == 1 && !n->keys[0]->isconst && type_width(kv[0]->type) == 8 &&
+		   !type_is_string(kv[0]->type)) {
+		/* one 8-byte key (INT64, TIMESTAMP, ...): compare with the
+		 * previous row before hashing, as clustered keys come in runs */
+		const int64_t *x = kv[0]->i64;
+		const uint8_t *nl = kv[0]->nulls;
+		if (!groups_by_offset(s, n, kv, rows))
+			for (size_t i = 0; i < rows; i++) {
+				if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
+					s->gid[i] = s->gid[i - 1];
+					continue;
+				}
+				s->gid[i] = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
+			}
+	} else {
+		for (size_t i = 0; i < rows; i++)
+			s->rowhash[i] = 0x12345;
+		for (size_t k = 0; k < n->nkeys; k++) {
+			size_t sk = STRIDE(n->keys[k]);
+			const struct vec *v = kv[k];
+			if (v->type == TYPE_INT64 || v->type == TYPE_TIMESTAMP || v->type == TYPE_DATETIME) {
+				for (size_t i = 0; i < rows; i++)
+					s->rowhash[i] = hash_mix(s->rowhash[i], v->nulls[i * sk] ? 0x51ed270b27a3c4e1ULL
+							    : (uint64_t)v->i64[i * sk] * 0xff51afd7ed558ccdULL);
+			} else {
+				for (size_t i = 0; i < rows; i++)
+					s->rowhash[i] = hash_mix(s->rowhash[i], vec_hash(v, i * sk));
+			}
+		}
+		for (size_t i = 0; i < rows; i++) {
+			uint64_t h = s->rowhash[i];
+			/* clustered input comes in runs of one key */
+			if (i > 0 && h == s->rowhash[i - 1]) {
+				bool same = true;
+				for (size_t k = 0; k < n->nkeys && same; k++)
+					same = vec_same(kv[k], i * STRIDE(n->keys[k]), kv[k],
+							   (i - 1) * STRIDE(n->keys[k]));
+				if (same) {
+					s->gid[i] = s->gid[i - 1];
+					continue;
+				}
+			}
+			s->gid[i] = agg_group(s, n, kv, i, h);
+		}
+	}
+	for (size_t a = 0; a < n->naggs; a++)
+		if ((error = agg_update(n, s, a, in)) < 0)
+			return error;
+	if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
+		return error;
+	s->reserved = s->held;
+	if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
+		return error;
+	s->kept_reserved = s->kept;
+	return 0;
+}
+
+/* --- a GROUP BY over a scan, on two threads ---
+ *
+ * The scan is split (scan_split: every other block to each thread), each
+ * thread groups its blocks into its own groups, and the second thread's
+ * are merged into the first's at the end.  Only for keys and arguments
+ * that are columns (their evaluation keeps no state to share) and
+ * aggregates that merge: COUNT, SUM, AVG, MIN, MAX, ANY_VALUE without
+ * DISTINCT.  Each half may take what is left of the memory budget: a half
+ * holds no more groups than the whole, so a half stops only where the
+ * whole would. */
+
+struct agg_half {
+	struct node *n, *project, *scan_node;
+	struct scan_state *scan;
+	struct agg_state *s;
+	struct exec_stats st;
+	struct rb projected;
+	struct worker *wk;
+};
+
+/* Between the aggregate and its scan, what the second thread can pass
+ * batches through without the nodes' state: a projection of columns, and
+ * a filter that is exactly the scan's prunes (the scan then hands on only
+ * rows that pass: scan_split's all_match).  The scan, or NULL. */
+static struct node *split_scan(const struct node *n, struct node **project, bool *filtered)
+{
+	struct node *c = n->child;
+	*project = NULL;
+	*filtered = false;
+	if (c && c->kind == N_PROJECT) {
+		for (size_t i = 0; i < c->ncols; i++)
+			if ((!c->live || c->live[i]) && c->exprs[i]->kind != X_COL)
+				return NULL;
+		*project = c;
+		c = c->child;
+	}
+	if (c && c->kind == N_FILTER) {
+		if (!c->pred_exact)
+			return NULL;
+		*filtered = true;
+		c = c->child;
+	}
+	return c && c->kind == N_SCAN && c->state ? c : NULL;
+}
+
+static bool agg_splits(const struct node *n)
+{
+	for (size_t k = 0; k < n->nkeys; k++)
+		if (n->keys[k]->kind != X_COL)
+			return false;
+	for (size_t a = 0; a < n->naggs; a++) {
+		const struct agg *ag = &n->aggs[a];
+		if (ag->distinct)
+			return false;
+		switch (ag->kind) {
+		case AG_COUNT_STAR: break;
+		case AG_COUNT:
+		case AG_SUM:
+		case AG_AVG:
+		case AG_MIN:
+		case AG_MAX:
+		case AG_ANY:
+			if (!ag->arg || ag->arg->kind != X_COL)
+				return false;
+			break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+static int agg_half_job(void *arg)
+{
+	struct agg_half *h = arg;
+	struct rb *in;
+	int rc;
+	while ((rc = exec_deadline(&h->st)) == 0 && (rc = scan_next_split(h->scan_node, h->scan, &h->st, &in)) > 0) {
+		if (h->project) {
+			const struct node *p = h->project;
+			for (size_t i = 0; i < p->ncols; i++)
+				h->projected.cols[i] = p->live && !p->live[i] ? NULL : in->cols[p->exprs[i]->col];
+			h->projected.n = in->n;
+			h->projected.all_match = in->all_match;
+			in = &h->projected;
+		}
+		if ((rc = agg_batch(h->n, h->s, in, &h->st)) < 0)
+			break;
+	}
+	return rc;
+}
+
+/* The second half started on its thread, or *out NULL where the GROUP BY
+ * runs on one. */
+static int agg_half_start(struct node *n, struct exec_stats *st, struct agg_half **out)
+{
+	int error;
+	struct node *project, *scan_node;
+	struct scan_state *scan;
+	bool filtered;
+	*out = NULL;
+	if (!agg_splits(n) || !(scan_node = split_scan(n, &project, &filtered)) ||
+	    !(scan = scan_split(scan_node, filtered)))
+		return 0;
+	struct agg_half *h = xcalloc(1, sizeof *h);
+	h->n = n;
+	h->project = project;
+	h->scan_node = scan_node;
+	h->scan = scan;
+	if (project)
+		rb_alloc(&h->projected, project->ncols);
+	h->s = agg_state_new(n);
+	h->st = *st;
+	h->st.blocks_read = 0;
+	*out = h;
+	if ((error = worker_start(&h->wk)) < 0)
+		return error;
+	return worker_run(h->wk, agg_half_job, h);
+}
+
+/* Waits for the second half and merges its groups into s. */
+static int agg_half_merge(struct node *n, struct agg_state *s, struct agg_half *h, struct exec_stats *st)
+{
+	int error;
+	if ((error = worker_wait(h->wk)) < 0)
+		return error;
+	st->blocks_read += h->st.blocks_read;
+	struct agg_state *w = h->s;
+	const struct vec *kv[64];
+	uint32_t *to = xmalloc((w->ngroups + 1) * sizeof *to);
+	for (size_t k = 0; k < n->nkeys; k++)
+		kv[k] = &w->keys[k];
+	for (size_t g = 0; g < w->ngroups; g++)
+		to[g] = n->nkeys ? agg_group(s, n, kv, g, w->hashes[g]) : 0;
+	for (size_t a = 0; a < n->naggs && !error; a++) {
+		const struct agg *ag = &n->aggs[a];
+		struct agg_run *r = &s->runs[a], *x = &w->runs[a];
+		for (size_t g = 0; g < w->ngroups && !error; g++) {
+			uint32_t t = to[g];
+			if (ag->kind == AG_MIN || ag->kind == AG_MAX || ag->kind == AG_ANY) {
+				if (x->has[g])
+					best_offer(ag, r, t, &x->best, g);
+				continue;
+			}
+			r->cnt[t] += x->cnt[g];
+			if (ag->kind != AG_SUM && ag->kind != AG_AVG)
+				continue;
+			if (__builtin_add_overflow(r->isum[t], x->isum[g], &r->isum[t]) && ag->kind == AG_SUM &&
+			    ag->arg->type == TYPE_INT64)
+				error = error_setcode(PIPE_EUSAGE, "int64 overflow: SUM");
+			r->fsum[t] += x->fsum[g];
+			if (!error && ag->arg->type == TYPE_NUMERIC)
+				error = numeric_add(r->nsum[t], x->nsum[g], &r->nsum[t]);
+		}
+	}
+	free(to);
+	if (!error && (error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) == 0)
+		s->reserved = s->held;
+	return error;
+}
+
+static void agg_half_free(struct agg_half *h)
+{
+	if (!h)
+		return;
+	worker_stop(h->wk); /* first: the job may be running */
+	scan_split_free(h->scan_node, h->scan);
+	agg_state_free(h->n, h->s);
+	free(h->s);
+	free(h->projected.cols);
+	free(h);
+}
+
 static int agg_consume(struct node *n, struct exec_stats *st)
 {
 	struct agg_state *s = n->state;
+	struct agg_half *half = NULL;
 	int error;
-	if (n->nkeys == 0) {
-		agg_grow(s, n, 1);
-		agg_init_group(s, n, 0);
-		s->ngroups = 1;
-	}
-	const struct vec *kv[64];
 	if (n->nkeys > 64)
 		return error_setcode(PIPE_EUSAGE, "GROUP BY: too many keys (at most 64)");
+	if ((error = agg_half_start(n, st, &half)) < 0)
+		goto done;
 	for (;;) {
 		struct rb *in;
-		int rc = exec_next(n->child, st, &in);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
+		if ((error = exec_next(n->child, st, &in)) <= 0)
 			break;
-		size_t rows = in->n;
-		s->gid = xrealloc(s->gid, (rows + 1) * sizeof *s->gid);
-		s->rowhash = xrealloc(s->rowhash, (rows + 1) * sizeof *s->rowhash);
-		for (size_t k = 0; k < n->nkeys; k++)
-			if ((error = exec_eval(n->keys[k], in, &kv[k])) < 0)
-				return error;
-		if (n->nkeys == 0) {
-			memset(s->gid, 0, rows * sizeof *s->gid);
-		} else if (n->nkeys == 1 && !n->keys[0]->isconst && type_width(kv[0]->type) == 8 &&
-			   !type_is_string(kv[0]->type)) {
-			/* one 8-byte key (INT64, TIMESTAMP, ...): compare with the
-			 * previous row before hashing, as clustered keys come in runs */
-			const int64_t *x = kv[0]->i64;
-			const uint8_t *nl = kv[0]->nulls;
-			if (!groups_by_offset(s, n, kv, rows))
-				for (size_t i = 0; i < rows; i++) {
-					if (i > 0 && nl[i] == nl[i - 1] && (nl[i] || x[i] == x[i - 1])) {
-						s->gid[i] = s->gid[i - 1];
-						continue;
-					}
-					s->gid[i] = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
-				}
-		} else {
-			for (size_t i = 0; i < rows; i++)
-				s->rowhash[i] = 0x12345;
-			for (size_t k = 0; k < n->nkeys; k++) {
-				size_t sk = STRIDE(n->keys[k]);
-				const struct vec *v = kv[k];
-				if (v->type == TYPE_INT64 || v->type == TYPE_TIMESTAMP || v->type == TYPE_DATETIME) {
-					for (size_t i = 0; i < rows; i++)
-						s->rowhash[i] = hash_mix(s->rowhash[i], v->nulls[i * sk] ? 0x51ed270b27a3c4e1ULL
-								    : (uint64_t)v->i64[i * sk] * 0xff51afd7ed558ccdULL);
-				} else {
-					for (size_t i = 0; i < rows; i++)
-						s->rowhash[i] = hash_mix(s->rowhash[i], vec_hash(v, i * sk));
-				}
-			}
-			for (size_t i = 0; i < rows; i++) {
-				uint64_t h = s->rowhash[i];
-				/* clustered input comes in runs of one key */
-				if (i > 0 && h == s->rowhash[i - 1]) {
-					bool same = true;
-					for (size_t k = 0; k < n->nkeys && same; k++)
-						same = vec_same(kv[k], i * STRIDE(n->keys[k]), kv[k],
-								   (i - 1) * STRIDE(n->keys[k]));
-					if (same) {
-						s->gid[i] = s->gid[i - 1];
-						continue;
-					}
-				}
-				s->gid[i] = agg_group(s, n, kv, i, h);
-			}
-		}
-		for (size_t a = 0; a < n->naggs; a++)
-			if ((error = agg_update(n, s, a, in)) < 0)
-				return error;
-		if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
-			return error;
-		s->reserved = s->held;
-		if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
-			return error;
-		s->kept_reserved = s->kept;
+		if ((error = agg_batch(n, s, in, st)) < 0)
+			break;
 	}
+	if (error < 0 || (half && (error = agg_half_merge(n, s, half, st)) < 0))
+		goto done;
 	/* the results, one vec per aggregate */
 	struct mat_state *m = &s->out;
 	m->nrows = s->ngroups;
@@ -653,7 +838,7 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 		}
 		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY) {
 			if ((error = collect_result(ag, r, s->ngroups, v)) < 0)
-				return error;
+				goto done;
 			continue;
 		}
 		vec_init(v, ag->type);
@@ -673,14 +858,16 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 				numeric_t c, q;
 				numeric_from_int64(r->cnt[g], &c);
 				if ((error = numeric_div(r->nsum[g], c, &q)) < 0)
-					return error;
+					goto done;
 				x = value_numeric(q);
 			} else
 				x = value_float64(r->fsum[g] / (double)r->cnt[g]);
 			vec_push(v, &x);
 		}
 	}
-	return 0;
+done:
+	agg_half_free(half);
+	return error;
 }
 
 static int mat_emit(struct node *n, struct mat_state *m, struct rb **out)
@@ -702,20 +889,31 @@ static int mat_emit(struct node *n, struct mat_state *m, struct rb **out)
 	return 1;
 }
 
+static struct agg_state *agg_state_new(struct node *n)
+{
+	struct agg_state *s = xcalloc(1, sizeof *s);
+	s->keys = xcalloc(n->nkeys + 1, sizeof *s->keys);
+	for (size_t k = 0; k < n->nkeys; k++)
+		vec_init(&s->keys[k], n->types[k]);
+	s->runs = xcalloc(n->naggs + 1, sizeof *s->runs);
+	for (size_t a = 0; a < n->naggs; a++) {
+		enum type t = n->aggs[a].arg ? n->aggs[a].arg->type : TYPE_INT64;
+		vec_init(&s->runs[a].best, t == TYPE_NULL ? TYPE_INT64 : t);
+		vec_init(&s->runs[a].dvals, t == TYPE_NULL ? TYPE_INT64 : t);
+	}
+	if (n->nkeys == 0) {
+		agg_grow(s, n, 1);
+		agg_init_group(s, n, 0);
+		s->ngroups = 1;
+	}
+	return s;
+}
+
 int agg_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
 	struct agg_state *s = n->state;
 	if (!s) {
-		s = n->state = xcalloc(1, sizeof *s);
-		s->keys = xcalloc(n->nkeys + 1, sizeof *s->keys);
-		for (size_t k = 0; k < n->nkeys; k++)
-			vec_init(&s->keys[k], n->types[k]);
-		s->runs = xcalloc(n->naggs + 1, sizeof *s->runs);
-		for (size_t a = 0; a < n->naggs; a++) {
-			enum type t = n->aggs[a].arg ? n->aggs[a].arg->type : TYPE_INT64;
-			vec_init(&s->runs[a].best, t == TYPE_NULL ? TYPE_INT64 : t);
-			vec_init(&s->runs[a].dvals, t == TYPE_NULL ? TYPE_INT64 : t);
-		}
+		s = n->state = agg_state_new(n);
 		int error = agg_consume(n, st);
 		if (error < 0)
 			return error;
@@ -726,7 +924,11 @@ int agg_next(struct node *n, struct exec_stats *st, struct rb **out)
 
 void agg_free_state(struct node *n)
 {
-	struct agg_state *s = n->state;
+	agg_state_free(n, n->state);
+}
+
+static void agg_state_free(struct node *n, struct agg_state *s)
+{
 	vecs_free(s->keys, n->nkeys);
 	for (size_t a = 0; a < n->naggs; a++) {
 		struct agg_run *r = &s->runs[a];

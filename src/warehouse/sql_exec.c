@@ -249,11 +249,19 @@ static int one_next(struct node *n, struct rb **out)
 	return 1;
 }
 
+int exec_deadline(const struct exec_stats *st)
+{
+	if (st->deadline_ms > 0 && time_now_ms() > st->deadline_ms)
+		return error_set("query stopped at its deadline (the target's timeout)");
+	return 0;
+}
+
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out)
 {
 	/* every operator asks here for each batch: the one cancellation check */
-	if (st->deadline_ms > 0 && time_now_ms() > st->deadline_ms)
-		return error_set("query stopped at its deadline (the target's timeout)");
+	int error = exec_deadline(st);
+	if (error < 0)
+		return error;
 	switch (n->kind) {
 	case N_SCAN: return scan_next(n, st, out);
 	case N_ONE: return one_next(n, out);
@@ -334,7 +342,7 @@ void exec_rewind(struct node *n)
 	if (n->kind == N_SCAN) {
 		struct scan_state *s = n->state;
 		if (s)
-			s->p = s->blk = 0;
+			s->p = s->blk = s->seq = s->stride = 0;
 	} else {
 		state_free(n);
 	}

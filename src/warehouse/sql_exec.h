@@ -53,6 +53,9 @@ struct scan_state {
 	struct vec *picked; /* per table column: the rows that passed */
 	uint8_t *pass, *hit;
 	uint32_t *sel;
+	/* a scan split over threads (scan_split): this state reads the blocks
+	 * whose number, counted over the partitions read, is phase mod stride */
+	size_t stride, phase, seq;
 };
 
 /* Evaluates e over a batch: n values, or one for a constant (e->isconst). */
@@ -63,6 +66,8 @@ int exec_subqueries(struct plan *p, struct exec_stats *st);
 
 /* Pulls the next batch of a node: 1 and *out, 0 at the end, or an error. */
 int exec_next(struct node *n, struct exec_stats *st, struct rb **out);
+/* The error of a query past its deadline, or 0. */
+int exec_deadline(const struct exec_stats *st);
 void exec_free_state(struct node *n);
 /* Makes n run again from the start (a correlated subquery's next run):
  * its operators' state goes, and its scans start over. */

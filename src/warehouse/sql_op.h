@@ -70,6 +70,14 @@ void vecs_free(struct vec *v, size_t n);
  * holds (exec_free_state frees the state itself). */
 int scan_next(struct node *n, struct exec_stats *st, struct rb **out);
 void scan_free_state(struct node *n);
+/* Splits a scan that has not started over two threads: its own state
+ * (n->state) then reads every other block, the state returned the others,
+ * through scan_next_split.  NULL (nothing changed) for a scan of too few
+ * blocks to gain from it, or, with all_match, for one that would hand on
+ * a batch not marked all_match (rows its filter still has to check). */
+struct scan_state *scan_split(struct node *n, bool all_match);
+int scan_next_split(struct node *n, struct scan_state *s, struct exec_stats *st, struct rb **out);
+void scan_split_free(struct node *n, struct scan_state *s);
 int agg_next(struct node *n, struct exec_stats *st, struct rb **out);
 void agg_free_state(struct node *n);
 int sort_next(struct node *n, struct exec_stats *st, struct rb **out);

@@ -10,6 +10,8 @@
 #include "sql_plan.h"
 #include "table.h"
 
+static void scan_state_free(struct node *n, struct scan_state *s);
+
 /* When each lean column of a block holds one value (min = max, no NULLs),
  * fills the batch from the statistics instead of reading the block. */
 static bool scan_constants(struct scan_state *s, const struct block *blk)
@@ -227,9 +229,8 @@ static int scan_pushdown(struct node *n, struct scan_state *s, size_t b, const s
 	return 1;
 }
 
-int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
+int scan_next_split(struct node *n, struct scan_state *s, struct exec_stats *st, struct rb **out)
 {
-	struct scan_state *s = n->state;
 	struct table *t = n->table;
 	for (;;) {
 		if (s->p >= t->npartitions)
@@ -241,6 +242,8 @@ int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 			continue;
 		}
 		size_t b = s->blk++;
+		if (s->stride && s->seq++ % s->stride != s->phase)
+			continue;
 		if (!sql_plan_block_may_match(n, &p->blocks[b]))
 			continue;
 		st->blocks_read++;
@@ -288,9 +291,60 @@ int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
 	}
 }
 
+int scan_next(struct node *n, struct exec_stats *st, struct rb **out)
+{
+	return scan_next_split(n, n->state, st, out);
+}
+
+/* Below this many blocks to read, a second thread costs more than it saves. */
+#define SPLIT_MIN_BLOCKS 16
+
+struct scan_state *scan_split(struct node *n, bool all_match)
+{
+	struct scan_state *s = n->state, *half;
+	struct table *t = n->table;
+	size_t blocks = 0;
+	if (!s || s->stride || s->p || s->blk)
+		return NULL;
+	if (all_match && !s->pushdown)
+		pushdown_init(n, s);
+	if (all_match && s->pushdown < 0)
+		return NULL;
+	for (size_t p = 0; p < t->npartitions; p++)
+		blocks += s->parts[p] ? t->partitions[p].nblocks : 0;
+	if (blocks < SPLIT_MIN_BLOCKS || table_read_shared(t, s->parts) < 0)
+		return NULL; /* a read error comes again, in this thread, from the scan */
+	half = xcalloc(1, sizeof *half);
+	half->parts = xmalloc(t->npartitions + 1);
+	memcpy(half->parts, s->parts, t->npartitions);
+	half->cols = xmalloc((s->ncols + 1) * sizeof *half->cols);
+	memcpy(half->cols, s->cols, s->ncols * sizeof *half->cols);
+	half->ncols = s->ncols;
+	half->lean = xmalloc((s->ncols + 1) * sizeof *half->lean);
+	memcpy(half->lean, s->lean, s->nlean * sizeof *half->lean);
+	half->nlean = s->nlean;
+	half->rb.ncols = s->rb.ncols;
+	half->rb.cols = xcalloc(s->rb.ncols + 1, sizeof *half->rb.cols);
+	s->stride = half->stride = 2;
+	half->phase = 1;
+	return half;
+}
+
+void scan_split_free(struct node *n, struct scan_state *s)
+{
+	if (!s)
+		return;
+	scan_state_free(n, s);
+	free(s);
+}
+
 void scan_free_state(struct node *n)
 {
-	struct scan_state *s = n->state;
+	scan_state_free(n, n->state);
+}
+
+static void scan_state_free(struct node *n, struct scan_state *s)
+{
 	free(s->parts);
 	free(s->cols);
 	if (s->buf_init)

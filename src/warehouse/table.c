@@ -236,10 +236,8 @@ void table_close(struct table *t)
 		return;
 	if (t->fd >= 0)
 		close(t->fd);
-	for (size_t p = 0; p < t->npartitions; p++) {
-		free(t->partitions[p].id);
+	for (size_t p = 0; p < t->npartitions; p++)
 		free(t->partitions[p].block_mem);
-	}
 	free(t->partitions);
 	if (t->stats_map)
 		munmap(t->stats_map, t->stats_len);
@@ -251,6 +249,30 @@ void table_close(struct table *t)
 
 int table_column(const struct table *t, const char *name) { return table_spec_column(&t->spec, name); }
 
+static int open_data(struct table *t)
+{
+	int error = 0;
+	if (t->fd >= 0)
+		return 0;
+	char *path = path_join(t->dir, DATA_FILE);
+	struct stat st;
+	t->fd = open(path, O_RDONLY);
+	if (t->fd < 0 || fstat(t->fd, &st) < 0)
+		error = error_set("opening %s: %s", path, strerror(errno));
+	else
+		t->data_size = (uint64_t)st.st_size;
+	free(path);
+	return error;
+}
+
+int table_read_shared(struct table *t, const bool *which)
+{
+	int error;
+	if ((error = table_load(t, which)) < 0)
+		return error;
+	return open_data(t);
+}
+
 int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols,
                struct batch *out)
 {
@@ -261,18 +283,8 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
-	if (t->fd < 0) {
-		char *path = path_join(t->dir, DATA_FILE);
-		struct stat st;
-		t->fd = open(path, O_RDONLY);
-		if (t->fd < 0 || fstat(t->fd, &st) < 0)
-			error = error_set("opening %s: %s", path, strerror(errno));
-		else
-			t->data_size = (uint64_t)st.st_size;
-		free(path);
-		if (error < 0)
-			return error;
-	}
+	if ((error = open_data(t)) < 0)
+		return error;
 	if (out->ncols != ncols) {
 		batch_free(out);
 		batch_init(out, ncols, NULL);

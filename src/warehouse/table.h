@@ -149,7 +149,7 @@ struct table {
 	uint64_t rows;
 	size_t npartitions;
 	struct partition *partitions; /* __NULL__, __UNPARTITIONED__, then by key */
-	struct arena mem;             /* strings of the stats */
+	struct arena mem;             /* strings of the stats, partitions' ids */
 	int fd;                       /* the reader's open data file, or -1 */
 	uint64_t data_size;           /* and its size */
 	void *stats_map; /* the blocks file, mapped: the stats' strings point into it */
@@ -163,6 +163,9 @@ int table_open(struct table **out, const char *dir);
 int table_open_lazy(struct table **out, const char *dir);
 /* Decodes the blocks of the partitions p with which[p] (NULL: all). */
 int table_load(struct table *t, const bool *which);
+/* table_load, and the data file opened: after it, table_read of those
+ * partitions changes nothing in t, so two threads may read at once. */
+int table_read_shared(struct table *t, const bool *which);
 void table_close(struct table *t);
 /* The column's index, case-insensitively; -1 when there is none. */
 int table_column(const struct table *t, const char *name);

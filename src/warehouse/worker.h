@@ -1,6 +1,7 @@
 /* worker: one background thread that runs one job at a time, so that a
  * table writer can encode and write on the second core while the first
- * keeps reading and sorting.  Used by the table writer only. */
+ * keeps reading and sorting, and a GROUP BY can group half of a scan's
+ * blocks on it (sql_agg.c). */
 #ifndef PIPE_WAREHOUSE_WORKER_H
 #define PIPE_WAREHOUSE_WORKER_H
 
