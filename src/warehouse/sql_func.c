@@ -772,6 +772,33 @@ static int row_array_length(struct pexpr *e, const struct value *a, struct value
 	return 0;
 }
 
+/* ARRAY_CONCAT(arr, ...): arrays of one element type, NULL if any is NULL */
+static enum type check_array_concat(struct pexpr *e)
+{
+	enum type t = TYPE_NULL;
+	for (size_t i = 0; i < e->nargs; i++) {
+		if (T(i) == TYPE_NULL)
+			continue;
+		if (!type_is_array(T(i)) || (t != TYPE_NULL && T(i) != t))
+			return NOSIG;
+		t = T(i);
+	}
+	return t == TYPE_NULL ? NOSIG : t;
+}
+
+static int row_array_concat(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT;
+	struct value x;
+	value_array_start(&b);
+	for (size_t i = 0; i < e->nargs; i++)
+		for (size_t at = 0; value_array_next(&a[i], &at, &x);)
+			value_array_push(&b, &x);
+	*out = array_out(e, mem, &b);
+	buf_free(&b);
+	return 0;
+}
+
 /* ARRAY_TO_STRING(ARRAY<STRING>, delimiter[, null_text]) */
 static enum type check_array_to_string(struct pexpr *e)
 {
@@ -888,6 +915,7 @@ static enum type check_value(struct pexpr *e) { return T(0); }
 static const struct sql_func funcs[] = {
 	/* scalar functions */
 	{"ABS", FN_SCALAR, 1, 1, -1, false, check_num1, row_abs, 0, 0},
+	{"ARRAY_CONCAT", FN_SCALAR, 1, 64, -1, false, check_array_concat, row_array_concat, 0, 0},
 	{"ARRAY_LENGTH", FN_SCALAR, 1, 1, -1, false, check_array_length, row_array_length, 0, 0},
 	{"ARRAY_TO_STRING", FN_SCALAR, 2, 3, -1, false, check_array_to_string, row_array_to_string, 0, 0},
 	{"CEIL", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
