@@ -424,8 +424,22 @@ static int bind_array_literal(struct binder *b, const struct ast *a, struct pexp
 {
 	enum type elem = TYPE_INT64;
 	int error;
-	if (e->nargs && (error = resolve_unify(b, a, "ARRAY", e->args, e->nargs, &elem)) < 0)
+	if (a->op) {
+		/* ARRAY<type>[...]: each element coerces to type, as a value
+		 * passed where type is expected */
+		if (type_parse(a->op, &elem) < 0) {
+			error_clear();
+			return sql_error_at(b->src, a->line, a->col, "Type not found: %s", a->op);
+		}
+		struct pexpr want = {.kind = X_COL, .type = elem};
+		for (size_t i = 0; i < e->nargs; i++)
+			if (e->args[i]->type != TYPE_NULL && resolve_supertype(e->args[i], &want) != elem)
+				return sql_error_at(b->src, a->args[i]->line, a->args[i]->col, "Array element type %s "
+						    "does not coerce to array element type %s",
+						    type_name(e->args[i]->type), type_name(elem));
+	} else if (e->nargs && (error = resolve_unify(b, a, "ARRAY", e->args, e->nargs, &elem)) < 0) {
 		return error;
+	}
 	if (elem == TYPE_NULL)
 		elem = TYPE_INT64;
 	if (type_is_array(elem))
