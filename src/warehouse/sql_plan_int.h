@@ -98,6 +98,9 @@ void struct_items_free(struct struct_items *x);
 
 /* sql_from.c: the FROM item f, its columns added to scope. */
 int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
+/* Whether item, on the right of a join, is a path x.arr whose x names an
+ * item of left (BigQuery's FROM t, t.arr: UNNEST(t.arr) AS arr). */
+bool from_is_path(const struct from *left, const struct from *item);
 
 /* sql_joinorder.c: a chain of inner and comma joins, planned as a whole. */
 struct joinset;
