@@ -158,7 +158,8 @@ def main():
         for f in sorted(os.listdir(tdir)):
             path = os.path.join(tdir, f)
             if f.startswith("test_") and os.access(path, os.X_OK) and not f.endswith((".d", ".o")):
-                jobs_list.append(("unit/" + f[5:], lambda p=path, f=f: run_program("unit/" + f[5:], [p], env)[0]))
+                jobs_list.append(("unit/" + f[5:], lambda p=path, f=f: run_program("unit/" + f[5:], [p], env,
+                                                                                  timeout=600)[0]))
     fdir = os.path.join(build, "fuzz")
     if os.path.isdir(fdir):
         for f in sorted(os.listdir(fdir)):

@@ -33,7 +33,7 @@ struct agg_run {
 	/* STRING_AGG, ARRAY_AGG: every (group, value, ORDER BY keys) */
 	struct vec cvals, *ckeys;
 	uint32_t *cgroup;
-	size_t ccount;
+	size_t ccount, ccap;
 	uint8_t **hll; /* APPROX_COUNT_DISTINCT: per group, HLL_M registers or NULL */
 };
 
@@ -249,6 +249,26 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 
 /* --- STRING_AGG and ARRAY_AGG: the values kept, ordered at the end --- */
 
+/* Appends rows[0..n) of src (its row 0 each time when stride is 0, a
+ * constant) to dst, and adds what they take (held_value's bytes) to kept:
+ * a batch at a time, not a value at a time. */
+static void collect_append(struct vec *dst, const struct vec *src, size_t stride, const uint32_t *rows, size_t n,
+			   uint64_t *kept)
+{
+	size_t base = dst->count;
+	uint32_t zero = 0;
+	if (stride)
+		vec_append_rows(dst, src, rows, n, true);
+	else
+		for (size_t k = 0; k < n; k++)
+			vec_append_rows(dst, src, &zero, 1, true);
+	uint64_t bytes = (uint64_t)n * (type_width(src->type) + 1);
+	if (type_is_string(dst->type))
+		for (size_t j = base; j < dst->count; j++)
+			bytes += dst->nulls[j] ? 0 : dst->str[j].len;
+	*kept += bytes;
+}
+
 static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v, size_t sv,
 		       const struct rb *in, uint64_t *kept)
 {
@@ -266,11 +286,13 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	for (size_t k = 0; k < ag->norder; k++)
 		if ((error = exec_eval(ag->order[k], in, &kv[k])) < 0)
 			return error;
-	/* what each kept value takes (held_value), strings' bytes added per value */
-	uint64_t per_value = type_width(v->type) + 1 + sizeof *r->cgroup;
-	bool strings = type_is_string(v->type);
-	for (size_t k = 0; k < ag->norder; k++)
-		per_value += type_width(kv[k]->type) + 1;
+	if (r->ccount + in->n > r->ccap) {
+		r->ccap = r->ccount + in->n > 2 * r->ccap ? r->ccount + in->n : 2 * r->ccap;
+		r->cgroup = xrealloc(r->cgroup, r->ccap * sizeof *r->cgroup);
+	}
+	/* the batch's rows kept, then their values and keys appended at once */
+	uint32_t *rows = xmalloc((in->n + 1) * sizeof *rows);
+	size_t n = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		size_t at = i * sv;
 		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
@@ -278,18 +300,15 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 			continue;
 		if (ag->distinct && !distinct_new(r, gid[i], v, at))
 			continue;
-		uint32_t one = (uint32_t)at;
-		vec_append_rows(&r->cvals, v, &one, 1, true);
-		*kept += per_value + (strings && !v->nulls[at] ? v->str[at].len : 0);
-		for (size_t k = 0; k < ag->norder; k++) {
-			one = (uint32_t)(i * STRIDE(ag->order[k]));
-			vec_append_rows(&r->ckeys[k], kv[k], &one, 1, true);
-			if (type_is_string(kv[k]->type) && !kv[k]->nulls[one])
-				*kept += kv[k]->str[one].len;
-		}
-		r->cgroup = xrealloc(r->cgroup, (r->ccount + 1) * sizeof *r->cgroup);
-		r->cgroup[r->ccount++] = gid[i];
+		r->cgroup[r->ccount + n] = gid[i];
+		rows[n++] = (uint32_t)i;
 	}
+	r->ccount += n;
+	collect_append(&r->cvals, v, sv, rows, n, kept);
+	for (size_t k = 0; k < ag->norder; k++)
+		collect_append(&r->ckeys[k], kv[k], STRIDE(ag->order[k]), rows, n, kept);
+	*kept += (uint64_t)n * sizeof *r->cgroup;
+	free(rows);
 	return 0;
 }
 

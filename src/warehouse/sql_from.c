@@ -223,6 +223,45 @@ static struct node *visible_only(struct node *n, size_t nout)
 	return p;
 }
 
+/* Whether the FROM item f names name: its alias, or a table's (or WITH
+ * query's) last name part when it has none. */
+static bool from_names(const struct from *f, const char *name)
+{
+	if (f->kind == F_JOIN)
+		return from_names(f->left, name) || from_names(f->right, name);
+	const char *own = f->alias ? f->alias : f->kind == F_TABLE ? last_part(f->table) : NULL;
+	return own && str_eq_nocase(own, name);
+}
+
+bool from_is_path(const struct from *left, const struct from *item)
+{
+	const char *dot;
+	if (item->kind != F_TABLE || !(dot = strchr(item->table, '.')) || strchr(dot + 1, '.'))
+		return false;
+	char *first = xstrndup(item->table, (size_t)(dot - item->table));
+	bool named = from_names(left, first);
+	free(first);
+	return named;
+}
+
+/* l, x.arr (or l JOIN x.arr ...): the path to an array column of an item
+ * of l, planned as l, UNNEST(x.arr) AS arr, as BigQuery reads it.  Takes l. */
+static int join_path(struct binder *b, const struct from *f, struct node *l, struct scope *scope, struct node **out)
+{
+	const char *path = f->right->table, *dot = strchr(path, '.');
+	char *qual = xstrndup(path, (size_t)(dot - path)), *name = xstrdup(dot + 1);
+	struct ast col = {.kind = A_COLUMN, .line = f->right->line, .col = f->right->col, .height = 1,
+			  .qual = qual, .name = name};
+	struct from unnest = {.kind = F_UNNEST, .array = &col, .alias = f->right->alias ? f->right->alias : name,
+			      .line = f->right->line, .col = f->right->col, .height = 2};
+	struct from join = *f;
+	join.right = &unnest;
+	int error = join_unnest(b, &join, l, scope, out);
+	free(qual);
+	free(name);
+	return error;
+}
+
 static int plan_from_item(struct binder *b, const struct from *f, struct node **out, struct scope *scope)
 {
 	int error = 0;
@@ -307,6 +346,10 @@ static int plan_from_item(struct binder *b, const struct from *f, struct node **
 	if (f->right->kind == F_UNNEST) {
 		b->where_hint = hint;
 		return join_unnest(b, f, l, scope, out);
+	}
+	if (from_is_path(f->left, f->right)) {
+		b->where_hint = hint;
+		return join_path(b, f, l, scope, out);
 	}
 	size_t nl = scope->n;
 	/* a join in parentheses on the right numbers its columns from its

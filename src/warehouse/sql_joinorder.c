@@ -66,14 +66,14 @@ uint64_t join_est_rows(const struct node *n)
 	}
 }
 
-/* An UNNEST reads the columns of the items on its left: it is planned
+/* An UNNEST (or a path x.arr) reads the columns of the items on its left: it is planned
  * over them, in the written order (sql_from.c), not as a chain's item. */
 static bool chain_has_unnest(const struct from *f)
 {
 	if (f->kind == F_UNNEST)
 		return true;
 	return f->kind == F_JOIN && (f->join == J_INNER || f->join == J_CROSS) && !f->nusing &&
-	       (chain_has_unnest(f->left) || chain_has_unnest(f->right));
+	       (chain_has_unnest(f->left) || chain_has_unnest(f->right) || from_is_path(f->left, f->right));
 }
 
 bool joins_is_chain(const struct from *f)

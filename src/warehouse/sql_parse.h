@@ -29,7 +29,7 @@ struct ast {
 	enum ast_kind kind;
 	int line, col;
 	int height;   /* 1 for a leaf; subqueries included (see SQL_MAX_DEPTH) */
-	char *op;
+	char *op;     /* an operator; the element type of ARRAY<type>[...] */
 	char *name;   /* column, function (lower case), type, part */
 	char *qual;   /* column qualifier: t in t.col */
 	char *s;      /* string literal; a float literal's text */

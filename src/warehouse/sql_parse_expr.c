@@ -368,6 +368,26 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			a->name = xstrdup("[array]");
 			goto array;
 		}
+		if (is_kw(t, "ARRAY") && is_op(peek2(p), "<")) {
+			/* ARRAY<type>[x, y, ...]: the elements coerced to type */
+			p->pos += 2;
+			a = node(A_CALL, t);
+			a->name = xstrdup("[array]");
+			struct sql_token *ty = peek(p);
+			if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
+				*error = parse_expected(p, "type name");
+				goto fail;
+			}
+			a->op = lower(ty->text);
+			p->pos++;
+			if ((*error = parse_expect_op(p, ">")) < 0)
+				goto fail;
+			if (!is_op(peek(p), "[")) {
+				*error = parse_expected(p, "\"[\"");
+				goto fail;
+			}
+			goto array;
+		}
 		if (is_kw(t, "STRUCT") && is_op(peek2(p), "(")) {
 			/* STRUCT(x [AS name], ...): the planner takes its fields apart */
 			p->pos += 2;

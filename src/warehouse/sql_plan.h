@@ -52,7 +52,7 @@ struct subq_corr {
 	size_t mask, nkeys;
 	bool init;
 	/* a scalar aggregate correlated by equalities alone, decorrelated
-	 * (sql_bind.c): the inner query grouped by its keys, its columns the
+	 * (sql_subquery.c): the inner query grouped by its keys, its columns the
 	 * keys (in the parameters' order) and the answer; loaded into the
 	 * cache at the first row, and the answer over no rows (the query run
 	 * with NULL parameters) for the values no group has */

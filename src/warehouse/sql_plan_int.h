@@ -14,7 +14,8 @@
  *   sql_prune.c    prunes from the WHERE, partitions and blocks, filter
  *                  pushdown and the columns the query needs
  *   sql_bind.c     expressions: operators, calls, aggregates, analytic
- *                  functions, subqueries
+ *                  functions
+ *   sql_subquery.c subqueries in expressions, and their decorrelations
  *   sql_resolve.c  names and types: columns in scope, coercion, the
  *                  operands' common type
  *   sql_node.c     the trees: bound expressions and operator nodes, made
@@ -97,6 +98,9 @@ void struct_items_free(struct struct_items *x);
 
 /* sql_from.c: the FROM item f, its columns added to scope. */
 int plan_from(struct binder *b, const struct from *f, struct node **out, struct scope *scope);
+/* Whether item, on the right of a join, is a path x.arr whose x names an
+ * item of left (BigQuery's FROM t, t.arr: UNNEST(t.arr) AS arr). */
+bool from_is_path(const struct from *left, const struct from *item);
 
 /* sql_joinorder.c: a chain of inner and comma joins, planned as a whole. */
 struct joinset;
@@ -132,6 +136,19 @@ int binder_enter(struct binder *b, int line, int col);
 bool bind_has_agg(const struct ast *a);
 /* Whether a and b are written the same (names ignoring case). */
 bool bind_ast_equal(const struct ast *a, const struct ast *b);
+
+/* sql_subquery.c: the subqueries of an expression */
+/* A column of the query around a subquery: the subquery's parameter. */
+int bind_param(struct binder *b, const struct ast *a, struct pexpr **out);
+/* (SELECT ...) and EXISTS (SELECT ...), correlated or not. */
+int bind_subquery(struct binder *b, const struct ast *a, struct pexpr **out);
+/* x [NOT] IN (SELECT ...) */
+int bind_insub(struct binder *b, const struct ast *a, struct pexpr **out);
+/* EXISTS (SELECT ...), as a semi join where its form allows. */
+int bind_exists(struct binder *b, const struct ast *a, struct pexpr **out);
+/* Keeps a grouped plan beside the correlated scalar aggregate subquery e
+ * (of a) where its form allows. */
+void decorrelate_scalar(struct binder *b, const struct ast *a, struct pexpr *e);
 
 /* sql_resolve.c */
 void scope_add(struct scope *s, const char *qual, const char *name, enum type t, struct node *scan, int tcol);
