@@ -109,9 +109,13 @@ struct engine {
 
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv, done_cv;
+	/* todo holds up to -j jobs beyond the -j running, so that a worker
+	 * whose job ends takes the next at once, without waiting for the main
+	 * thread to record the one that ended; halt (a failure without -k)
+	 * stops the workers taking them, and the main thread takes them back */
 	struct job *todo, *done;
-	bool quit;
-	int running;
+	bool quit, halt;
+	int running; /* jobs running or in todo */
 	int *children;
 	size_t nchildren, capchildren;
 	pthread_mutex_t out_mu;
@@ -419,15 +423,17 @@ static void *worker(void *arg)
 	struct engine *e = arg;
 	pthread_mutex_lock(&e->mu);
 	for (;;) {
-		while (!e->todo && !e->quit)
+		while ((!e->todo || e->halt) && !e->quit)
 			pthread_cond_wait(&e->work_cv, &e->mu);
-		if (!e->todo && e->quit)
+		if (e->quit)
 			break;
 		struct job *j = e->todo;
 		e->todo = j->next;
 		pthread_mutex_unlock(&e->mu);
 		run_job(j);
 		pthread_mutex_lock(&e->mu);
+		if (j->rc < 0 && !e->o->keep_going)
+			e->halt = true;
 		j->next = e->done;
 		e->done = j;
 		pthread_cond_signal(&e->done_cv);
@@ -883,8 +889,8 @@ static bool input_failed(struct engine *e, int i, const char **which)
 /* Takes ready nodes: fresh ones are done at once, stale ones become jobs. */
 static int schedule(struct engine *e, int jobs)
 {
-	int error;
-	while (e->ready_head < e->nready && e->running < jobs && !e->stop) {
+	int error, ahead = jobs > 1 ? jobs : 0;
+	while (e->ready_head < e->nready && e->running < jobs + ahead && !e->stop) {
 		int i = e->ready[e->ready_head++];
 		const char *failed_input;
 		if (input_failed(e, i, &failed_input)) {
@@ -929,6 +935,27 @@ static int schedule(struct engine *e, int jobs)
 		pthread_mutex_unlock(&e->mu);
 	}
 	return 0;
+}
+
+/* The build stops: the jobs no worker took yet are not started (their
+ * [k/N] line, said when they were queued, is followed by this one). */
+static void unqueue(struct engine *e)
+{
+	struct job *j, *next;
+	pthread_mutex_lock(&e->mu);
+	e->halt = true;
+	j = e->todo;
+	e->todo = NULL;
+	pthread_mutex_unlock(&e->mu);
+	for (; j; j = next) {
+		next = j->next;
+		say(e, "not started %s: the build stops", e->g->nodes[j->node].t->name);
+		e->state[j->node] = N_READY;
+		e->built_now[j->node] = false;
+		e->started--;
+		e->running--;
+		free_job(j);
+	}
 }
 
 /* A build killed between publishing an output and moving its record into
@@ -1262,6 +1289,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 			error = rc;
 		if (error < 0)
 			e.stop = true;
+		if (e.stop)
+			unqueue(&e);
 		if (!e.running)
 			break;
 		status_line(&e);

@@ -533,8 +533,13 @@ bool path_is_dir(const char *path)
 
 int mkdir_p(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int error = 0;
+	/* most calls find the parents there (a build makes one per target):
+	 * one mkdir, not one per component */
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
