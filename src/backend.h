@@ -112,6 +112,10 @@ struct backend_query {
 	const char *read_table, *read_from;
 	/* With write_to: run before the warehouse's table is written (above). */
 	const struct backend_audit *audit;
+	/* With write_to: gets the bytes of each file written there as they
+	 * are written (util.h; NULL: none), so that the caller need not
+	 * read them back to hash them. */
+	const struct file_hasher *hasher;
 };
 
 /* What a statement cost, in BigQuery's terms (docs/bytes.md). */

@@ -92,6 +92,7 @@ static int local_query(struct backend *b, const char *sql, const struct backend_
 		.deadline_ms = q->deadline_ms,
 		.read_table = q->read_table,
 		.read_from = q->read_from,
+		.hasher = q->hasher,
 	};
 	struct sql_result *res = NULL;
 	struct local_result *lr;

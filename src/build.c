@@ -47,6 +47,14 @@ struct hashed_file {
 	struct hash hash;
 };
 
+/* A file the kind hashed as it wrote it (ctx.hasher), with its stat then:
+ * one changed since is read after all. */
+struct written_file {
+	char *path;
+	struct stat st;
+	struct hash hash;
+};
+
 struct job {
 	int node;
 	struct build_ctx ctx;
@@ -58,6 +66,9 @@ struct job {
 	struct hash output;
 	struct hashed_file *files;
 	size_t nfiles, capfiles;
+	struct file_hasher hasher; /* ctx.hasher */
+	struct written_file *written;
+	size_t nwritten, capwritten;
 	uint64_t bytes;
 	int64_t started, finished;
 	double ms;
@@ -207,19 +218,68 @@ static void add_file(struct job *j, const char *path, const struct stat *st, con
 	j->bytes += (uint64_t)st->st_size;
 }
 
-/* The one read of a built file: hashed, then put in the cache (a reflink
- * or a link: not read again), then stat again, since a link moves its
- * ctime and the index must hold the stat the output will have. */
+static void *written_start(void *arg)
+{
+	(void)arg;
+	return hasher_new();
+}
+
+static void written_update(void *hash, const void *p, size_t n) { hasher_update(hash, p, n); }
+
+/* In the job's thread, as the kind's writer closes a file. */
+static void written_done(void *arg, void *hash, const char *path)
+{
+	struct job *j = arg;
+	struct written_file f;
+	hasher_final(hash, &f.hash);
+	if (!path || stat(path, &f.st) < 0)
+		return;
+	f.path = xstrdup(path);
+	grow_array(&j->written, &j->capwritten, j->nwritten + 1, sizeof(*j->written));
+	j->written[j->nwritten++] = f;
+}
+
+static void forget_written(struct job *j)
+{
+	for (size_t k = 0; k < j->nwritten; k++)
+		free(j->written[k].path);
+	j->nwritten = 0;
+}
+
+/* The hash of path's bytes as they were written, if they are still the
+ * same file, of the same size and time. */
+static const struct hash *written_hash(const struct job *j, const char *path, const struct stat *st)
+{
+	for (size_t k = 0; k < j->nwritten; k++) {
+		const struct written_file *f = &j->written[k];
+		if (!strcmp(f->path, path))
+			return f->st.st_dev == st->st_dev && f->st.st_ino == st->st_ino &&
+			               f->st.st_size == st->st_size && f->st.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+			               f->st.st_mtim.tv_nsec == st->st_mtim.tv_nsec
+			           ? &f->hash
+			           : NULL;
+	}
+	return NULL;
+}
+
+/* A built file is hashed as it was written (written_hash) or else read
+ * once; then put in the cache (a reflink or a link: not read again), then
+ * stat again, since a link moves its ctime and the index must hold the
+ * stat the output will have. */
 static int record_file(void *arg, const char *path, const struct stat *st, struct hash *out)
 {
 	struct job *j = arg;
+	const struct hash *written = written_hash(j, path, st);
 	struct stat now;
 	int error;
-	if ((error = hash_file(path, out)) < 0 || (error = cache_put_file(path, out)) < 0)
+	if (written)
+		*out = *written;
+	else if ((error = hash_file(path, out)) < 0)
+		return error;
+	if ((error = cache_put_file(path, out)) < 0)
 		return error;
 	if (stat(path, &now) < 0)
 		return error_set("%s: %s", path, strerror(errno));
-	(void)st;
 	add_file(j, path, &now, out);
 	return 0;
 }
@@ -345,6 +405,7 @@ static void reset_attempt(struct engine *e, struct job *j)
 		free(j->files[k].rel);
 	j->nfiles = 0;
 	j->bytes = 0;
+	forget_written(j);
 	j->ctx.unchanged = false;
 	state_record_free(&j->rec);
 	state_record_init(&j->rec);
@@ -483,6 +544,7 @@ static struct job *new_job(struct engine *e, int i)
 	else
 		error_clear();
 	j->rec.rows = -1;
+	j->hasher = (struct file_hasher){written_start, written_update, written_done, j};
 	j->ctx = (struct build_ctx){
 		.target = nd->t,
 		.inputs = j->inputs,
@@ -500,6 +562,7 @@ static struct job *new_job(struct engine *e, int i)
 		.checks_only = e->plan.t[i].reason == REASON_CHECKS,
 		.log = ctx_log,
 		.child = ctx_child,
+		.hasher = &j->hasher,
 		.engine = e,
 	};
 	return j;
@@ -510,6 +573,8 @@ static void free_job(struct job *j)
 	for (size_t k = 0; k < j->nfiles; k++)
 		free(j->files[k].rel);
 	free(j->files);
+	forget_written(j);
+	free(j->written);
 	free(j->inputs);
 	free(j->input_targets);
 	free(j->input_hashes);

@@ -63,6 +63,10 @@ struct build_ctx {
 	 * is in place as it left it: the kind runs its checks on final_out and
 	 * sets unchanged, instead of building again. */
 	bool checks_only;
+	/* The engine's: a kind whose writer hashes the files it writes as
+	 * it writes them (the table writer) hands their bytes here, and the
+	 * engine records those hashes instead of reading the files back. */
+	const struct file_hasher *hasher;
 	/* Progress and --verbose lines.  Never pass a secret here. */
 	void (*log)(struct build_ctx *ctx, const char *fmt, ...) PIPE_PRINTF(2, 3);
 	/* Text printed after the target finishes, whatever the verbosity: a

@@ -235,6 +235,7 @@ static int build_sql(struct build_ctx *ctx, const char *sql)
 	opt.expect_table = ctx->target->name;
 	opt.max_bytes_billed = mbb ? strtoll(mbb, NULL, 10) : 0;
 	opt.audit = &audit;
+	opt.hasher = ctx->hasher;
 	if ((error = mkdir_p(ctx->out)) < 0)
 		return error;
 	if ((error = backend_query(ctx->warehouse, sql, &opt, &res)) < 0) {

@@ -519,6 +519,17 @@ done:
 	return error;
 }
 
+int file_write_atomic_hashed(const char *path, const void *data, size_t len, const struct file_hasher *h)
+{
+	int error = file_write_atomic(path, data, len);
+	if (h) {
+		void *hash = h->start(h->arg);
+		h->update(hash, data, len);
+		h->done(h->arg, hash, error < 0 ? NULL : path);
+	}
+	return error;
+}
+
 bool path_exists(const char *path)
 {
 	struct stat st;

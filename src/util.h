@@ -109,6 +109,21 @@ int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what);
 /* Writes to path.tmp.PID then renames: readers see the old or the new file,
  * never a part of one. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* How a writer hands the bytes of each file it writes to a hash its caller
+ * chose (the build's SHA-256: the warehouse knows no hash), so that nothing
+ * reads the file back to hash it.  start opens one file's hash; update gets
+ * the file's bytes in the order they are in it; done gets the file's path
+ * once it is written whole under that name, or NULL when it was not (the
+ * hash is dropped), and closes the hash.  update may be called from another
+ * thread than start and done, never two at once for one file. */
+struct file_hasher {
+	void *(*start)(void *arg);
+	void (*update)(void *hash, const void *p, size_t n);
+	void (*done)(void *arg, void *hash, const char *path);
+	void *arg;
+};
+/* file_write_atomic, and the bytes handed to h when it is not NULL. */
+int file_write_atomic_hashed(const char *path, const void *data, size_t len, const struct file_hasher *h);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
 int mkdir_p(const char *path);

@@ -135,7 +135,7 @@ void hll_merge(uint8_t *dst, const uint8_t *src)
 
 bool hll_sketched(enum type t) { return t != TYPE_JSON; }
 
-int hll_file_write(const char *dir, uint8_t *const *sketches, size_t ncols)
+int hll_file_write(const char *dir, uint8_t *const *sketches, size_t ncols, const struct file_hasher *hasher)
 {
 	struct buf b = BUF_INIT;
 	uint32_t n32 = (uint32_t)ncols;
@@ -163,7 +163,7 @@ int hll_file_write(const char *dir, uint8_t *const *sketches, size_t ncols)
 			buf_add(&b, reg, HLL_M);
 		}
 	}
-	error = file_write_atomic(path, b.data, b.len);
+	error = file_write_atomic_hashed(path, b.data, b.len, hasher);
 	buf_free(&b);
 	free(path);
 	return error;

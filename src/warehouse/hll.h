@@ -53,8 +53,9 @@ void hll_merge(uint8_t *dst, const uint8_t *src);
  * APPROX_COUNT_DISTINCT takes it). */
 bool hll_sketched(enum type t);
 
-/* The sketches file of the table in dir: one per column (NULL: none). */
-int hll_file_write(const char *dir, uint8_t *const *sketches, size_t ncols);
+/* The sketches file of the table in dir: one per column (NULL: none); its
+ * bytes handed to hasher when it is not NULL. */
+int hll_file_write(const char *dir, uint8_t *const *sketches, size_t ncols, const struct file_hasher *hasher);
 /* Reads it into *out, ncols entries (each NULL or HLL_M registers, freed
  * with hll_sketches_free); *out is NULL when the table has no such file
  * (written before there was one).  A file that does not fit ncols columns

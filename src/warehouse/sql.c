@@ -665,6 +665,7 @@ static int run_create(struct run *r)
 		error = table_writer_create(&w, opt->root, &spec);
 	if (error < 0)
 		goto done;
+	table_writer_hash_files(w, opt->hasher);
 	if (s->sel && (error = write_rows(r, w, &spec, map)) < 0)
 		goto done;
 	error = table_writer_finish(w);

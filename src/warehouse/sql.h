@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct file_hasher;
+
 struct sql_options {
 	const char *root;          /* the directory holding tables ("targets") */
 	bool dry_run;              /* plan and estimate only, read nothing */
@@ -40,6 +42,9 @@ struct sql_options {
 	 * directory read_from rather than found under root: a table written
 	 * but not yet renamed into place, whose checks run before it is. */
 	const char *read_table, *read_from;
+	/* When set, CREATE TABLE ... AS SELECT hands the bytes of each file
+	 * it writes to it (util.h), as table_writer_hash_files does. */
+	const struct file_hasher *hasher;
 };
 
 #define SQL_MEMORY_DEFAULT ((int64_t)2 << 30)

@@ -110,6 +110,10 @@ int table_writer_finish(struct table_writer *w);
 void table_writer_abort(struct table_writer *w); /* frees w; removes a create's temp dir */
 /* Sets the memory budget (tests use a small one to exercise spilling). */
 void table_writer_set_memory(struct table_writer *w, size_t bytes);
+/* Hands the bytes of each file of the table to h as they are written (set
+ * before the first append); done names each file in the writer's dir.  A
+ * file finish writes is named only once it is whole. */
+void table_writer_hash_files(struct table_writer *w, const struct file_hasher *h);
 
 /* Reading: table_open reads the manifest and the block statistics, not the
  * column data. */

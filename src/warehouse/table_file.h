@@ -24,10 +24,17 @@ struct data_out {
 	const char *path;
 	struct buf buf;   /* encoded, not yet written */
 	uint64_t written; /* bytes already in the file */
+	/* an output file's: its bytes are hashed as they are written */
+	const struct file_hasher *hasher;
+	void *hash;
 };
 
-/* Writes o's buffer to its file and empties it. */
+/* Writes o's buffer to its file (and to its hash) and empties it. */
 int table_data_flush(struct data_out *o);
+/* Starts o's hash when hasher is set. */
+void table_data_hash_start(struct data_out *o, const struct file_hasher *hasher);
+/* Hands o's hash to its hasher: path, the file written whole, or NULL. */
+void table_data_hash_done(struct data_out *o, const char *path);
 /* Reads n bytes at offset of one of the writer's temporary files. */
 int table_read_at(int fd, char *p, size_t n, uint64_t offset);
 
@@ -45,6 +52,7 @@ void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct
                    struct buf *b);
 void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
                       const struct col_stats *stats);
-int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts);
+int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts,
+                       const struct file_hasher *hasher);
 
 #endif

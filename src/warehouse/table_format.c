@@ -84,9 +84,24 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 int table_data_flush(struct data_out *o)
 {
 	int error = write_all(o->fd, o->buf.data, o->buf.len, o->path);
+	if (o->hash)
+		o->hasher->update(o->hash, o->buf.data, o->buf.len);
 	o->written += o->buf.len;
 	o->buf.len = 0;
 	return error;
+}
+
+void table_data_hash_start(struct data_out *o, const struct file_hasher *hasher)
+{
+	o->hasher = hasher;
+	o->hash = hasher ? hasher->start(hasher->arg) : NULL;
+}
+
+void table_data_hash_done(struct data_out *o, const char *path)
+{
+	if (o->hash)
+		o->hasher->done(o->hasher->arg, o->hash, path);
+	o->hash = NULL;
 }
 
 int table_read_at(int fd, char *p, size_t n, uint64_t offset)
@@ -629,7 +644,8 @@ void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_
 }
 
 /* The blocks file: the partitions' starts, then the records. */
-int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts)
+int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts,
+                       const struct file_hasher *hasher)
 {
 	int error = 0;
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -640,6 +656,7 @@ int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, co
 		error = error_set("creating %s: %s", tmp, strerror(errno));
 		goto done;
 	}
+	table_data_hash_start(&o, hasher);
 	buf_add(&o.buf, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1);
 	for (size_t p = 0; p < nparts; p++)
 		put_u64(&o.buf, head + part_starts[p]);
@@ -666,6 +683,7 @@ done:
 		close(o.fd);
 	if (error < 0)
 		unlink(tmp);
+	table_data_hash_done(&o, error < 0 ? NULL : path);
 	buf_free(&o.buf);
 	free(tmp);
 	return error;

@@ -238,6 +238,8 @@ int table_writer_append_existing(struct table_writer *w, const struct batch *b)
 
 void table_writer_set_memory(struct table_writer *w, size_t bytes) { w->budget = bytes ? bytes : 1; }
 
+void table_writer_hash_files(struct table_writer *w, const struct file_hasher *h) { w->hasher = h; }
+
 /* BigQuery's two limits: partitions modified by one job (those receiving
  * a new row) and partitions in a table. */
 static int partition_limits(struct table_writer *w, size_t total, size_t modified)
@@ -395,6 +397,7 @@ static int stream_start(struct table_writer *w)
 	                            .path = w->data_path, .buf = BUF_INIT};
 	if (w->data.fd < 0)
 		return error_set("creating %s: %s", w->data_path, strerror(errno));
+	table_data_hash_start(&w->data, w->hasher);
 	w->parts = xcalloc(1, sizeof *w->parts);
 	w->nparts = 1;
 	partition_start(w, &w->parts[0], false, 0);
@@ -600,6 +603,7 @@ static void writer_free(struct table_writer *w)
 	hll_sketches_free(w->sketch, w->spec.ncols);
 	if (w->data.fd >= 0)
 		close(w->data.fd);
+	table_data_hash_done(&w->data, NULL);
 	buf_free(&w->data.buf);
 	free_partitions(w->parts, w->nparts);
 	free(w->ids);
@@ -627,6 +631,8 @@ int table_writer_finish(struct table_writer *w)
 		error = error_set("creating %s: %s", path, strerror(errno));
 		goto done;
 	}
+	if (!w->nparts)
+		table_data_hash_start(&o, w->hasher);
 	if (w->bg && (error = worker_wait(w->bg)) < 0)
 		goto done;
 	if (w->nparts) {
@@ -634,6 +640,8 @@ int table_writer_finish(struct table_writer *w)
 		o.fd = w->data.fd;
 		o.buf = w->data.buf;
 		o.written = w->data.written;
+		o.hasher = w->data.hasher;
+		o.hash = w->data.hash;
 		w->data = (struct data_out){.fd = -1, .buf = BUF_INIT};
 		parts = w->parts;
 		nparts = w->nparts;
@@ -669,18 +677,19 @@ int table_writer_finish(struct table_writer *w)
 		error = error_set("writing %s: %s", path, strerror(errno));
 		goto done;
 	}
+	table_data_hash_done(&o, path);
 	for (size_t p = 0; p < nparts; p++)
 		rows += parts[p].rows;
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
-	if ((error = table_blocks_write(&w->records, w->part_starts, path, nparts)) < 0)
+	if ((error = table_blocks_write(&w->records, w->part_starts, path, nparts, w->hasher)) < 0)
 		goto done;
-	if ((error = hll_file_write(w->dir, w->sketch, w->spec.ncols)) < 0)
+	if ((error = hll_file_write(w->dir, w->sketch, w->spec.ncols, w->hasher)) < 0)
 		goto done;
 	table_manifest_text(&w->spec, rows, parts, nparts, &manifest);
 	free(path);
 	path = path_join(w->dir, "manifest");
-	if ((error = file_write_atomic(path, manifest.data, manifest.len)) < 0)
+	if ((error = file_write_atomic_hashed(path, manifest.data, manifest.len, w->hasher)) < 0)
 		goto done;
 	if (w->spill_fd >= 0) {
 		close(w->spill_fd);
@@ -691,6 +700,7 @@ int table_writer_finish(struct table_writer *w)
 done:
 	if (o.fd >= 0)
 		close(o.fd);
+	table_data_hash_done(&o, NULL);
 	if (error < 0 && w->final_dir)
 		rm_rf(w->dir);
 	free_partitions(parts, nparts);

@@ -1,5 +1,6 @@
 /* Tables: write -> read round trips, determinism, partitioning of every
  * kind, clustering and block statistics, the catalog. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -774,6 +775,114 @@ static void test_in_order_as_rows_arrive(void)
 		free(rows[k]);
 }
 
+/* A test's file_hasher: FNV-1a of each file's bytes, by file name. */
+struct fnv_file {
+	char *name;
+	uint64_t fnv;
+};
+
+static struct fnv_file fnv_files[16];
+static size_t fnv_nfiles;
+
+static void fnv_add(uint64_t *h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ ((const unsigned char *)p)[i]) * 1099511628211u;
+}
+
+static void *fnv_start(void *arg)
+{
+	(void)arg;
+	uint64_t *h = xmalloc(sizeof *h);
+	*h = 14695981039346656037u;
+	return h;
+}
+
+static void fnv_update(void *hash, const void *p, size_t n) { fnv_add(hash, p, n); }
+
+static void fnv_done(void *arg, void *hash, const char *path)
+{
+	(void)arg;
+	if (path && fnv_nfiles < 16) {
+		const char *slash = strrchr(path, '/');
+		fnv_files[fnv_nfiles++] = (struct fnv_file){xstrdup(slash ? slash + 1 : path), *(uint64_t *)hash};
+	}
+	free(hash);
+}
+
+/* A writer given a file_hasher hands it every file's bytes as it writes
+ * them: each file of the table is named once, with the hash of the bytes
+ * on disk, whether its rows were spilled and merged, sorted in memory or
+ * written in order. */
+static void test_files_hashed_as_written(void)
+{
+	static struct column_def cols[] = {
+		{"VendorID", TYPE_INT64}, {"dropoff", TYPE_TIMESTAMP}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec sorted = {
+		.name = "t", .ncols = 4, .cols = cols,
+		.partition = {.kind = PARTITION_TIME, .column = "dropoff", .unit = PART_DAY},
+		.ncluster = 1, .cluster = {"zone"}, .block_rows = 16,
+	}, plain = {.name = "u", .ncols = 4, .cols = cols, .block_rows = 16};
+	const struct table_spec *specs[3] = {&sorted, &sorted, &plain};
+	size_t memory[3] = {1000, 0, 0}; /* spilled, in memory, in order */
+	struct file_hasher hasher = {fnv_start, fnv_update, fnv_done, NULL};
+	enum { N = 3000 };
+	char *rows[N];
+	for (int k = 0; k < N; k++)
+		rows[k] = xasprintf("%d|2019-01-0%d %02d:%02d:00|zone %d|%d.5", k % 3, 1 + k % 4, k % 24, k % 60,
+		                    k * 7 % 13, k);
+	for (size_t i = 0; i < 3; i++) {
+		char *dir = tmp_dir();
+		struct table_writer *w = NULL;
+		size_t files = 0;
+		fnv_nfiles = 0;
+		CHECK_OK(table_writer_open(&w, dir, specs[i]));
+		table_writer_hash_files(w, &hasher);
+		if (memory[i])
+			table_writer_set_memory(w, memory[i]);
+		for (size_t from = 0; w && from < N; from += 7) {
+			struct batch b;
+			fill(&b, specs[i], (const char *const *)rows + from, from + 7 <= N ? 7 : N - from);
+			CHECK_OK(table_writer_append(w, &b));
+			batch_free(&b);
+		}
+		CHECK_OK(table_writer_finish(w));
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char *path = path_join(dir, e->d_name);
+			struct buf text = BUF_INIT;
+			uint64_t want = 14695981039346656037u;
+			size_t named = 0;
+			CHECK_OK(file_read(path, &text));
+			fnv_add(&want, text.data, text.len);
+			for (size_t k = 0; k < fnv_nfiles; k++)
+				if (!strcmp(fnv_files[k].name, e->d_name)) {
+					named++;
+					if (fnv_files[k].fnv != want)
+						T_FAIL("%s: hashed as written %llx, on disk %llx", e->d_name,
+						       (unsigned long long)fnv_files[k].fnv, (unsigned long long)want);
+				}
+			CHECK_INT(named, 1);
+			files++;
+			buf_free(&text);
+			free(path);
+		}
+		if (d)
+			closedir(d);
+		CHECK_INT(fnv_nfiles, files);
+		CHECK(files >= 4); /* manifest, table.data, blocks, sketches */
+		for (size_t k = 0; k < fnv_nfiles; k++)
+			free(fnv_files[k].name);
+		rm_rf(dir);
+		free(dir);
+	}
+	for (int k = 0; k < N; k++)
+		free(rows[k]);
+}
+
 static void test_bad_manifest(void)
 {
 	char *dir = tmp_dir(), *path = path_join(dir, "manifest");
@@ -849,6 +958,7 @@ int main(void)
 	RUN(test_append_types);
 	RUN(test_spill_same_bytes);
 	RUN(test_in_order_as_rows_arrive);
+	RUN(test_files_hashed_as_written);
 	RUN(test_bad_manifest);
 	RUN(test_manifest_numbers);
 	T_DONE();
