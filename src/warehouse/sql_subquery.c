@@ -244,6 +244,17 @@ static struct ast *and_made(struct ast *rest, struct ast *c, struct ast ***made,
 	return and;
 }
 
+/* The AND nodes and_made made: their operands belong to the query. */
+static void made_free(struct ast **made, size_t nmade)
+{
+	for (size_t i = 0; i < nmade; i++) {
+		free(made[i]->op);
+		free(made[i]->args);
+		free(made[i]);
+	}
+	free(made);
+}
+
 /* EXISTS (SELECT ... FROM ... WHERE inner = outer AND rest), where outer
  * reads only columns of the query around and nothing else in the subquery
  * does, is outer IN (SELECT inner FROM ... WHERE rest) with NULL read as
@@ -316,12 +327,7 @@ int bind_exists(struct binder *b, const struct ast *a, struct pexpr **out)
 	semi->exists_form = true;
 	*out = semi;
 keep:
-	for (size_t i = 0; i < nmade; i++) {
-		free(made[i]->op);
-		free(made[i]->args);
-		free(made[i]);
-	}
-	free(made);
+	made_free(made, nmade);
 	free(conj);
 	return 0;
 }
@@ -404,12 +410,7 @@ void decorrelate_scalar(struct binder *b, const struct ast *a, struct pexpr *e)
 	}
 	c->grouped = g;
 done:
-	for (size_t i = 0; i < nmade; i++) {
-		free(made[i]->op);
-		free(made[i]->args);
-		free(made[i]);
-	}
-	free(made);
+	made_free(made, nmade);
 	free(conj);
 	free(keys);
 }
