@@ -226,6 +226,19 @@ static bool is_type_name(const char *s)
 	return false;
 }
 
+/* A type's name (CAST's, a typed array literal's), lower case, or NULL
+ * with *error set. */
+static char *parse_type_name(struct parser *p, int *error)
+{
+	struct sql_token *ty = peek(p);
+	if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
+		*error = parse_expected(p, "type name");
+		return NULL;
+	}
+	p->pos++;
+	return lower(ty->text);
+}
+
 static struct ast *parse_primary(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
@@ -373,14 +386,7 @@ static struct ast *parse_primary(struct parser *p, int *error)
 			p->pos += 2;
 			a = node(A_CALL, t);
 			a->name = xstrdup("[array]");
-			struct sql_token *ty = peek(p);
-			if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
-				*error = parse_expected(p, "type name");
-				goto fail;
-			}
-			a->op = lower(ty->text);
-			p->pos++;
-			if ((*error = parse_expect_op(p, ">")) < 0)
+			if (!(a->op = parse_type_name(p, error)) || (*error = parse_expect_op(p, ">")) < 0)
 				goto fail;
 			if (!is_op(peek(p), "[")) {
 				*error = parse_expected(p, "\"[\"");
@@ -516,14 +522,7 @@ cast:
 		add_arg(a, x);
 		if ((*error = parse_expect_kw(p, "AS")) < 0)
 			goto fail;
-		struct sql_token *ty = peek(p);
-		if (ty->kind != TK_IDENT || !is_type_name(ty->text)) {
-			*error = parse_expected(p, "type name");
-			goto fail;
-		}
-		a->name = lower(ty->text);
-		p->pos++;
-		if ((*error = parse_expect_op(p, ")")) < 0)
+		if (!(a->name = parse_type_name(p, error)) || (*error = parse_expect_op(p, ")")) < 0)
 			goto fail;
 		return a;
 	}
