@@ -44,9 +44,10 @@ by adding a tag=... parameter.
 --fail FILE: while FILE exists, every request gets the status written in it.
 """
 import argparse, gzip, hashlib, json, os, re, ssl, sys, threading, time
-import http.server, socketserver
+import http.server
 from urllib.parse import urlsplit, parse_qs, urlencode
 import upload  # BigQuery's upload endpoint, beside this file
+import serving  # the HTTP server's start and lifetime, beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "pipelines", "data", "taxi")
@@ -313,11 +314,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, dumps([{"query": urlsplit(self.path).query}]))
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -328,20 +324,13 @@ def main():
     ap.add_argument("--fail")
     ap.add_argument("--lifetime", type=float, default=300)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = serving.Server(("127.0.0.1", 0), Handler)
     srv.log, srv.visible, srv.token_env, srv.fail = a.log, a.visible, a.token_env, a.fail
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    # the port is written last, so a reader that sees it can connect
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
-    # never outlive a test that forgot to stop us
-    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
-    srv.serve_forever()
+    serving.serve(srv, a.port_file, a.lifetime)
 
 
 if __name__ == "__main__":

@@ -141,12 +141,12 @@ import threading
 import time
 import http.server
 import os
-import socketserver
 import sys
 from urllib.parse import parse_qs, urlsplit
 
 import token_server as tokensrv  # its JWT checks, beside this file
 import upload  # BigQuery's upload endpoint, beside this file
+import serving  # the HTTP server's start and lifetime, beside this file
 
 lock = threading.RLock()  # one request at a time touches the state or the warehouse
 
@@ -1655,11 +1655,6 @@ def _bigquery_reply(h, code, obj, headers=()):
 upload.reply = _bigquery_reply
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -1673,22 +1668,17 @@ def main():
     ap.add_argument("--block-rows", type=int)
     ap.add_argument("--lifetime", type=float, default=600)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = serving.Server(("127.0.0.1", 0), Handler)
     srv.state = State(a)
     # token_server.py's checks read these
     srv.pubkey, srv.email, srv.log = os.path.abspath(a.pubkey), a.email, None
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
 
     def stop(*_):
         if not a.dir:  # a directory of its own: it goes with the server
             shutil.rmtree(srv.state.dir, ignore_errors=True)
         os._exit(0)
     signal.signal(signal.SIGTERM, stop)
-    threading.Timer(a.lifetime, stop).start()
-    srv.serve_forever()
+    serving.serve(srv, a.port_file, a.lifetime, stop)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ Objects are files under --dir (written to a temp file, then renamed).  With
   cas.py --port-file FILE --dir DIR [--token T] [--log FILE] [--lifetime S]
 """
 import argparse, hashlib, os, re, threading
-import http.server, socketserver
+import http.server
+import serving  # the HTTP server's start and lifetime, beside this file
 
 PATH = re.compile(r"^/(cas|ac)/([0-9a-f]{64})$")
 log_lock = threading.Lock()
@@ -74,11 +75,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answer(201)
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -87,16 +83,11 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = serving.Server(("127.0.0.1", 0), Handler)
     srv.dir, srv.token = os.path.abspath(a.dir), a.token
     srv.log = os.path.abspath(a.log) if a.log else None
     os.makedirs(srv.dir, exist_ok=True)
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
-    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
-    srv.serve_forever()
+    serving.serve(srv, a.port_file, a.lifetime)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ Each request adds a line to --log: "PATH ok TOKEN" or "PATH STATUS why".
   token_server.py --port-file FILE --pubkey PEM --email ADDRESS [--log FILE] [--lifetime S]
 """
 import argparse, base64, json, os, re, secrets, subprocess, tempfile, threading, time
-import http.server, socketserver
+import http.server
+import serving  # the HTTP server's start and lifetime, beside this file
 from urllib.parse import parse_qs
 
 SCOPE = "https://www.googleapis.com/auth/bigquery"
@@ -144,11 +145,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(405, {"error": "invalid_request", "error_description": "POST only"})
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -157,14 +153,9 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = serving.Server(("127.0.0.1", 0), Handler)
     srv.pubkey, srv.email, srv.log = os.path.abspath(a.pubkey), a.email, a.log
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
-    threading.Timer(a.lifetime, lambda: os._exit(0)).start()
-    srv.serve_forever()
+    serving.serve(srv, a.port_file, a.lifetime)
 
 
 if __name__ == "__main__":
