@@ -34,6 +34,11 @@ struct agg_run {
 	struct vec cvals, *ckeys;
 	uint32_t *cgroup;
 	size_t ccount, ccap;
+	/* With a LIMIT k (collect_bound), what compact() left: per group, the
+	 * entry + 1 of its k-th value when it had k (0: fewer), which a new
+	 * value must beat to be kept; and the count compact() left. */
+	uint32_t *cworst;
+	size_t cworst_cap, ccompacted;
 	uint8_t **hll; /* APPROX_COUNT_DISTINCT: per group, HLL_M registers or NULL */
 };
 
@@ -269,8 +274,146 @@ static void collect_append(struct vec *dst, const struct vec *src, size_t stride
 	*kept += bytes;
 }
 
+/* The ORDER BY keys of entry i of xs against those of entry j of ys (a
+ * key's stride in sx/sy: 0 for a constant), as ARRAY_AGG's ORDER BY
+ * orders them; 0 when they tie. */
+static int order_keys_cmp(const struct agg *ag, const struct vec *const *xs, const size_t *sx, size_t i,
+			  const struct vec *const *ys, const size_t *sy, size_t j)
+{
+	for (size_t k = 0; k < ag->norder; k++) {
+		struct value x = vec_get(xs[k], i * sx[k]), y = vec_get(ys[k], j * sy[k]);
+		const struct sort_key *sk = &ag->okeys[k];
+		if (x.is_null || y.is_null) {
+			if (x.is_null && y.is_null)
+				continue;
+			return (x.is_null ? -1 : 1) * (sk->nulls_first ? 1 : -1);
+		}
+		int c = value_order(&x, &y);
+		if (c)
+			return sk->desc ? -c : c;
+	}
+	return 0;
+}
+
+static const size_t ones[64] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* How many values per group can reach the result: LIMIT's, or for
+ * ARRAY_AGG(...)[OFFSET(k)] the first k + 1 where a NULL further on would
+ * not be an error; -1 for all of them.  Bounded, a group keeps its best
+ * values as they come (the top-N idiom) rather than all of them. */
+static int64_t collect_bound(const struct agg *ag)
+{
+	int64_t k = ag->distinct ? -1 : ag->limit;
+	if (!ag->distinct && ag->kind == AG_ARRAY_PICK && ag->pick >= 0 && (ag->ignore_nulls || ag->nulls_ok) &&
+	    (k < 0 || ag->pick + 1 < k))
+		k = ag->pick + 1;
+	return k;
+}
+
+struct collect_order {
+	const struct agg *ag;
+	const struct agg_run *r;
+};
+
+/* By group, then the ORDER BY keys, then arrival */
+static int collect_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct collect_order *o = ctx;
+	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+	if (o->r->cgroup[i] != o->r->cgroup[j])
+		return o->r->cgroup[i] < o->r->cgroup[j] ? -1 : 1;
+	const struct vec *keys[64];
+	for (size_t k = 0; k < o->ag->norder; k++)
+		keys[k] = &o->r->ckeys[k];
+	int c = order_keys_cmp(o->ag, keys, ones, i, keys, ones, j);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* The entries in result order: by group, then the ORDER BY keys, then
+ * arrival.  Without ORDER BY keys a counting sort by group does it. */
+static uint32_t *collect_order(const struct agg *ag, const struct agg_run *r, size_t ngroups)
+{
+	uint32_t *idx = xcalloc(r->ccount + 1, sizeof *idx);
+	if (!ag->norder) {
+		size_t *at = xcalloc(ngroups + 1, sizeof *at);
+		for (size_t i = 0; i < r->ccount; i++)
+			at[r->cgroup[i] + 1]++;
+		for (size_t g = 0; g < ngroups; g++)
+			at[g + 1] += at[g];
+		for (size_t i = 0; i < r->ccount; i++)
+			idx[at[r->cgroup[i]]++] = (uint32_t)i;
+		free(at);
+		return idx;
+	}
+	for (size_t i = 0; i < r->ccount; i++)
+		idx[i] = (uint32_t)i;
+	struct collect_order o = {ag, r};
+	qsort_r(idx, r->ccount, sizeof *idx, collect_cmp, &o);
+	return idx;
+}
+
+static uint64_t collect_bytes(const struct vec *v, size_t n)
+{
+	uint64_t bytes = (uint64_t)n * (type_width(v->type) + 1);
+	if (type_is_string(v->type))
+		for (size_t j = 0; j < n; j++)
+			bytes += v->nulls[j] ? 0 : v->str[j].len;
+	return bytes;
+}
+
+static void vec_keep(struct vec *v, const uint32_t *rows, size_t n)
+{
+	struct vec kept;
+	vec_init(&kept, v->type);
+	vec_append_rows(&kept, v, rows, n, true);
+	vec_free(v);
+	*v = kept;
+}
+
+/* Only each group's best k values kept, in result order, and each full
+ * group's k-th noted as the bar later values must beat. */
+static void collect_compact(const struct agg *ag, struct agg_run *r, size_t ngroups, size_t k, uint64_t *kept)
+{
+	uint32_t *idx = collect_order(ag, r, ngroups);
+	size_t n = 0, run = 0;
+	uint64_t before = collect_bytes(&r->cvals, r->ccount);
+	for (size_t j = 0; j < ag->norder; j++)
+		before += collect_bytes(&r->ckeys[j], r->ccount);
+	if (r->cworst_cap < ngroups) {
+		r->cworst = xrealloc(r->cworst, ngroups * sizeof *r->cworst);
+		r->cworst_cap = ngroups;
+	}
+	memset(r->cworst, 0, ngroups * sizeof *r->cworst);
+	uint32_t *groups = xmalloc((r->ccap + 1) * sizeof *groups);
+	for (size_t i = 0; i < r->ccount; i++) {
+		uint32_t g = r->cgroup[idx[i]];
+		run = i && g == r->cgroup[idx[i - 1]] ? run + 1 : 0;
+		if (run >= k)
+			continue;
+		idx[n] = idx[i];
+		groups[n] = g;
+		if (run + 1 == k)
+			r->cworst[g] = (uint32_t)n + 1;
+		n++;
+	}
+	free(r->cgroup);
+	r->cgroup = groups;
+	vec_keep(&r->cvals, idx, n);
+	uint64_t after = collect_bytes(&r->cvals, n);
+	for (size_t j = 0; j < ag->norder; j++) {
+		vec_keep(&r->ckeys[j], idx, n);
+		after += collect_bytes(&r->ckeys[j], n);
+	}
+	*kept -= before - after + (uint64_t)(r->ccount - n) * sizeof *r->cgroup;
+	r->ccount = r->ccompacted = n;
+	free(idx);
+}
+
 static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v, size_t sv,
-		       const struct rb *in, uint64_t *kept)
+		       const struct rb *in, size_t ngroups, uint64_t *kept)
 {
 	const struct vec *kv[64];
 	int error;
@@ -292,9 +435,19 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	}
 	/* the batch's rows kept, then their values and keys appended at once */
 	uint32_t *rows = xmalloc((in->n + 1) * sizeof *rows);
-	size_t n = 0;
+	size_t n = 0, sk[64];
+	int64_t bound = collect_bound(ag);
+	const struct vec *have[64];
+	for (size_t k = 0; k < ag->norder; k++) {
+		sk[k] = STRIDE(ag->order[k]);
+		have[k] = &r->ckeys[k];
+	}
 	for (size_t i = 0; i < in->n; i++) {
 		size_t at = i * sv;
+		/* a full group's k-th value, older, wins a tie */
+		if (!bound || (bound > 0 && gid[i] < r->cworst_cap && r->cworst[gid[i]] &&
+				order_keys_cmp(ag, kv, sk, i, have, ones, r->cworst[gid[i]] - 1) >= 0))
+			continue;
 		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
 		if (v->nulls[at] && (ag->kind == AG_STRING_AGG || ag->ignore_nulls))
 			continue;
@@ -309,34 +462,9 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 		collect_append(&r->ckeys[k], kv[k], STRIDE(ag->order[k]), rows, n, kept);
 	*kept += (uint64_t)n * sizeof *r->cgroup;
 	free(rows);
+	if (bound >= 0 && r->ccount >= 2 * r->ccompacted + 4096)
+		collect_compact(ag, r, ngroups, (size_t)bound, kept);
 	return 0;
-}
-
-struct collect_order {
-	const struct agg *ag;
-	const struct agg_run *r;
-};
-
-/* By group, then the ORDER BY keys, then arrival */
-static int collect_cmp(const void *pa, const void *pb, void *ctx)
-{
-	const struct collect_order *o = ctx;
-	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
-	if (o->r->cgroup[i] != o->r->cgroup[j])
-		return o->r->cgroup[i] < o->r->cgroup[j] ? -1 : 1;
-	for (size_t k = 0; k < o->ag->norder; k++) {
-		struct value x = vec_get(&o->r->ckeys[k], i), y = vec_get(&o->r->ckeys[k], j);
-		const struct sort_key *sk = &o->ag->okeys[k];
-		if (x.is_null || y.is_null) {
-			if (x.is_null && y.is_null)
-				continue;
-			return (x.is_null ? -1 : 1) * (sk->nulls_first ? 1 : -1);
-		}
-		int c = value_order(&x, &y);
-		if (c)
-			return sk->desc ? -c : c;
-	}
-	return (i > j) - (i < j);
 }
 
 /* Each group's values in order, at most LIMIT of them: joined by the
@@ -344,13 +472,9 @@ static int collect_cmp(const void *pa, const void *pb, void *ctx)
  * takes. */
 static int collect_result(const struct agg *ag, const struct agg_run *r, size_t ngroups, struct vec *out)
 {
-	uint32_t *idx = xcalloc(r->ccount + 1, sizeof *idx);
+	uint32_t *idx = collect_order(ag, r, ngroups);
 	struct buf b = BUF_INIT;
 	int error = 0;
-	for (size_t i = 0; i < r->ccount; i++)
-		idx[i] = (uint32_t)i;
-	struct collect_order o = {ag, r};
-	qsort_r(idx, r->ccount, sizeof *idx, collect_cmp, &o);
 	vec_init(out, ag->type);
 	vec_reserve(out, ngroups + 1);
 	size_t at = 0;
@@ -409,6 +533,7 @@ static void collect_free(const struct agg *ag, struct agg_run *r)
 	if (r->ckeys)
 		vecs_free(r->ckeys, ag->norder);
 	free(r->cgroup);
+	free(r->cworst);
 }
 
 /* MIN, MAX, ANY_VALUE: value k of v (not NULL) offered to group g. */
@@ -449,7 +574,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		return error;
 	size_t sv = STRIDE(ag->arg);
 	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
-		return collect_add(ag, r, gid, v, sv, in, &s->kept);
+		return collect_add(ag, r, gid, v, sv, in, s->ngroups, &s->kept);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
 		return 0;
 	for (size_t i = 0; i < rows; i++) {
@@ -643,7 +768,9 @@ static int agg_batch(struct node *n, struct agg_state *s, const struct rb *in, s
 	if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
 		return error;
 	s->reserved = s->held;
-	if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
+	if (s->kept < s->kept_reserved)
+		exec_release(st, s->kept_reserved - s->kept);
+	else if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
 		return error;
 	s->kept_reserved = s->kept;
 	return 0;
