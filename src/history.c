@@ -1325,7 +1325,9 @@ int history_pull(const char *state_dir, const char *remote_url, struct buf *said
 	char *branch = NULL, *spec = NULL;
 	int error;
 
-	if ((error = open_repo(state_dir, &repo)) < 0)
+	/* a fresh checkout (a CI job's) has no state/: made here, as pipe init
+	 * makes it, in the process that loads libgit2 anyway */
+	if ((error = init_repo(state_dir, false)) < 0 || (error = open_repo(state_dir, &repo)) < 0)
 		return error;
 	if ((error = head_branch(repo, state_dir, &branch)) < 0)
 		goto done;

@@ -981,9 +981,19 @@ done:
 	return error;
 }
 
-static int cmd_init(int argc, char **argv)
+/* What pipe init makes besides the state repository (history_init's, or a
+ * state pull's into a fresh checkout). */
+static int init_dirs(void)
 {
 	static const char *const dirs[] = {"pipelines", PIPE_TARGETS_DIR, PIPE_STATE_DIR};
+	int error = 0;
+	for (size_t i = 0; i < 3 && !error; i++)
+		error = mkdir_p(dirs[i]);
+	return error ? error : write_gitignore();
+}
+
+static int cmd_init(int argc, char **argv)
+{
 	int error = 0;
 	if (argc > 1 && is_help(argv[1])) {
 		fputs(init_help, stdout);
@@ -993,12 +1003,8 @@ static int cmd_init(int argc, char **argv)
 		return error_exit(error);
 	if (argc > 1)
 		return fail(EXIT_USAGE, "init takes no arguments (see pipe init --help)");
-	for (size_t i = 0; i < 3 && !error; i++)
-		error = mkdir_p(dirs[i]);
-	if (!error)
+	if (!(error = init_dirs()))
 		error = history_init(PIPE_STATE_DIR);
-	if (!error)
-		error = write_gitignore();
 	if (error < 0)
 		return error_exit(error);
 	printf("pipe: initialised pipelines/, targets/ and state/ (a git repository)\n");
@@ -1491,7 +1497,8 @@ static const char state_help[] =
 	"usage: pipe state push REMOTE | pull REMOTE\n"
 	"\n"
 	"Sends state/'s history to REMOTE (a path or a git URL), or fetches it and\n"
-	"fast-forwards state/ to it.  An https remote's password is\n"
+	"fast-forwards state/ to it (in a fresh checkout, making targets/ and state/\n"
+	"first, as pipe init does).  An https remote's password is\n"
 	"$PIPE_STATE_TOKEN, never stored.  pull refuses when the two have each\n"
 	"recorded builds the other lacks; push, when the remote has builds state/\n"
 	"lacks.\n";
@@ -1513,7 +1520,8 @@ static int cmd_state(int argc, char **argv)
 		if (history_uncommitted(PIPE_STATE_DIR))
 			error = error_set("state/ holds records a killed build did not commit: run pipe build "
 			                  "(or pipe fsck) first, so that the pull loses none");
-		else if ((error = history_pull(PIPE_STATE_DIR, argv[2], &said)) == 0 && unlink(PIPE_INDEX_PATH) < 0)
+		else if ((path_exists(PIPE_STATE_DIR) || (error = init_dirs()) == 0) &&
+		         (error = history_pull(PIPE_STATE_DIR, argv[2], &said)) == 0 && unlink(PIPE_INDEX_PATH) < 0)
 			error_clear(); /* the index is only stat data: made again from the records */
 	}
 	if (lock_fd >= 0)
