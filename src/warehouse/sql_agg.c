@@ -254,6 +254,16 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 
 /* --- STRING_AGG and ARRAY_AGG: the values kept, ordered at the end --- */
 
+/* What rows [from, from + n) of v take kept (held_value's bytes). */
+static uint64_t collect_bytes(const struct vec *v, size_t from, size_t n)
+{
+	uint64_t bytes = (uint64_t)n * (type_width(v->type) + 1);
+	if (type_is_string(v->type))
+		for (size_t j = from; j < from + n; j++)
+			bytes += v->nulls[j] ? 0 : v->str[j].len;
+	return bytes;
+}
+
 /* Appends rows[0..n) of src (its row 0 each time when stride is 0, a
  * constant) to dst, and adds what they take (held_value's bytes) to kept:
  * a batch at a time, not a value at a time. */
@@ -267,11 +277,7 @@ static void collect_append(struct vec *dst, const struct vec *src, size_t stride
 	else
 		for (size_t k = 0; k < n; k++)
 			vec_append_rows(dst, src, &zero, 1, true);
-	uint64_t bytes = (uint64_t)n * (type_width(src->type) + 1);
-	if (type_is_string(dst->type))
-		for (size_t j = base; j < dst->count; j++)
-			bytes += dst->nulls[j] ? 0 : dst->str[j].len;
-	*kept += bytes;
+	*kept += collect_bytes(dst, base, dst->count - base);
 }
 
 /* The ORDER BY keys of entry i of xs against those of entry j of ys (a
@@ -355,15 +361,6 @@ static uint32_t *collect_order(const struct agg *ag, const struct agg_run *r, si
 	return idx;
 }
 
-static uint64_t collect_bytes(const struct vec *v, size_t n)
-{
-	uint64_t bytes = (uint64_t)n * (type_width(v->type) + 1);
-	if (type_is_string(v->type))
-		for (size_t j = 0; j < n; j++)
-			bytes += v->nulls[j] ? 0 : v->str[j].len;
-	return bytes;
-}
-
 static void vec_keep(struct vec *v, const uint32_t *rows, size_t n)
 {
 	struct vec kept;
@@ -379,9 +376,9 @@ static void collect_compact(const struct agg *ag, struct agg_run *r, size_t ngro
 {
 	uint32_t *idx = collect_order(ag, r, ngroups);
 	size_t n = 0, run = 0;
-	uint64_t before = collect_bytes(&r->cvals, r->ccount);
+	uint64_t before = collect_bytes(&r->cvals, 0, r->ccount);
 	for (size_t j = 0; j < ag->norder; j++)
-		before += collect_bytes(&r->ckeys[j], r->ccount);
+		before += collect_bytes(&r->ckeys[j], 0, r->ccount);
 	if (r->cworst_cap < ngroups) {
 		r->cworst = xrealloc(r->cworst, ngroups * sizeof *r->cworst);
 		r->cworst_cap = ngroups;
@@ -402,10 +399,10 @@ static void collect_compact(const struct agg *ag, struct agg_run *r, size_t ngro
 	free(r->cgroup);
 	r->cgroup = groups;
 	vec_keep(&r->cvals, idx, n);
-	uint64_t after = collect_bytes(&r->cvals, n);
+	uint64_t after = collect_bytes(&r->cvals, 0, n);
 	for (size_t j = 0; j < ag->norder; j++) {
 		vec_keep(&r->ckeys[j], idx, n);
-		after += collect_bytes(&r->ckeys[j], n);
+		after += collect_bytes(&r->ckeys[j], 0, n);
 	}
 	*kept -= before - after + (uint64_t)(r->ccount - n) * sizeof *r->cgroup;
 	r->ccount = r->ccompacted = n;

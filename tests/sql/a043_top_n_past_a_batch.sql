@@ -1,7 +1,7 @@
 -- The top-N idiom on 30,000 rows in 30 blocks: ARRAY_AGG(... ORDER BY ...
 -- LIMIT 4) per group keeps only the values that can still make its top 4
 -- as the rows come, and gives what sorting them all gives, in a budget
--- (256K) that keeping all 30,000 values would pass.
+-- (256K) that keeping all 30,000 values would exceed.
 -- setup: CREATE OR REPLACE TABLE taxi_data.trips20 OPTIONS (block_rows = 1000) AS SELECT t.*, k FROM taxi_data.staging_taxi_trips t CROSS JOIN UNNEST(GENERATE_ARRAY(1, 20)) AS k
 -- memory: 256K
 SELECT payment_type, v
