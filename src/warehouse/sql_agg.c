@@ -439,6 +439,10 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	const uint32_t *gid = s->gid;
 	size_t rows = in->n;
 	if (ag->kind == AG_COUNT_STAR) {
+		if (n->nkeys == 0) {
+			r->cnt[0] += (int64_t)rows; /* one group: every row is in it */
+			return 0;
+		}
 		for (size_t i = 0; i < rows; i++)
 			r->cnt[gid[i]]++;
 		return 0;
