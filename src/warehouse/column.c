@@ -469,6 +469,70 @@ static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int w
 }
 #undef UNPACK_ROWS
 
+/* floor(a / b) and ceil(a / b) for b > 0 (C's division truncates). */
+static int64_t div_floor(int64_t a, int64_t b) { return a / b - (a % b < 0); }
+static int64_t div_ceil(int64_t a, int64_t b) { return a / b + (a % b > 0); }
+
+/* pass[i] &= d[i] - dlo <= dhi - dlo, unsigned: a loop per delta width. */
+#define RANGE_ROWS(T)                                                              \
+	do {                                                                       \
+		T from = (T)dlo, span = (T)(dhi - dlo);                            \
+		for (uint32_t i = 0; i < rows; i++) {                              \
+			T x;                                                       \
+			memcpy(&x, p + sizeof(T) * (size_t)i, sizeof(T));          \
+			pass[i] &= (uint8_t)((T)(x - from) <= span);                \
+		}                                                                  \
+	} while (0)
+
+int column_range_rows(const void *data, uint64_t length, uint32_t rows, bool has_nulls, enum type type, int64_t lo,
+                      int64_t hi, uint8_t *pass)
+{
+	const unsigned char *chunk = data;
+	if (length < PACKED_HEAD || chunk[0] != ENC_PACKED)
+		return 0;
+	int width = chunk[1], scale = chunk[2];
+	bool ints = type == TYPE_INT64 || type == TYPE_DATETIME || type == TYPE_TIMESTAMP;
+	if (!ints || (scale != SCALE_INT && scale != SCALE_SECONDS) ||
+	    (width != 0 && width != 1 && width != 2 && width != 4))
+		return 0;
+	uint64_t nulls_len = has_nulls ? rows : 0;
+	if (length - PACKED_HEAD != (uint64_t)rows * (uint64_t)width + nulls_len)
+		return 0; /* column_decode says what is wrong */
+	/* the values' range as the stored q, whose value is q or q seconds */
+	int64_t qlo = lo, qhi = hi;
+	if (scale == SCALE_SECONDS) {
+		qlo = div_ceil(lo, US_PER_SEC);
+		qhi = div_floor(hi, US_PER_SEC);
+	}
+	int64_t base;
+	memcpy(&base, chunk + CHUNK_HEAD, 8);
+	const unsigned char *p = chunk + PACKED_HEAD;
+	/* the deltas' range: q = base + delta, delta in [0, 2^(8 width)) */
+	int64_t dmax = width == 4 ? (int64_t)UINT32_MAX : width ? ((int64_t)1 << (8 * width)) - 1 : 0;
+	__int128 dlo = (__int128)qlo - base, dhi = (__int128)qhi - base;
+	if (dlo < 0)
+		dlo = 0;
+	if (dhi > dmax)
+		dhi = dmax;
+	if (dlo > dhi) {
+		memset(pass, 0, rows);
+		return 1;
+	}
+	switch (width) {
+	case 0: break; /* every delta is 0, in [dlo, dhi] */
+	case 1: RANGE_ROWS(uint8_t); break;
+	case 2: RANGE_ROWS(uint16_t); break;
+	default: RANGE_ROWS(uint32_t); break;
+	}
+	if (has_nulls) {
+		const unsigned char *nulls = p + (size_t)rows * (size_t)width;
+		for (uint32_t i = 0; i < rows; i++)
+			pass[i] &= (uint8_t)!nulls[i];
+	}
+	return 1;
+}
+#undef RANGE_ROWS
+
 int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
                 struct vec *out)
 {
