@@ -24,4 +24,11 @@ int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool ha
 /* As column_read, from a chunk in memory; out's strings point into it. */
 int column_decode(const void *chunk, uint64_t length, uint32_t rows, bool has_nulls, struct vec *out);
 
+/* pass[i] &= row i of a packed INT64, DATETIME or TIMESTAMP chunk lies in
+ * [lo, hi] and is not NULL, from the stored deltas, without decoding: 1,
+ * or 0 when the chunk is not of that kind (decode it and compare).  A
+ * chunk's damage is found by column_decode, not here. */
+int column_range_rows(const void *chunk, uint64_t length, uint32_t rows, bool has_nulls, enum type type, int64_t lo,
+                      int64_t hi, uint8_t *pass);
+
 #endif

@@ -58,7 +58,11 @@ struct agg_state {
 	struct agg_run *runs;
 	uint32_t *gid;      /* per input row */
 	uint64_t *rowhash;
-	uint32_t *by_offset; /* one 8-byte key of a narrow range: group by value - min */
+	/* one 8-byte key of a narrow range: the group of value by_lo + k is
+	 * by_offset[k] (k < by_range), of NULL by_null; UINT32_MAX: none yet */
+	uint32_t *by_offset, by_null;
+	int64_t by_lo;
+	size_t by_range;
 	struct mat_state out;
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
@@ -561,6 +565,10 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	const uint32_t *gid = s->gid;
 	size_t rows = in->n;
 	if (ag->kind == AG_COUNT_STAR) {
+		if (n->nkeys == 0) {
+			r->cnt[0] += (int64_t)rows; /* one group: every row is in it */
+			return 0;
+		}
 		for (size_t i = 0; i < rows; i++)
 			r->cnt[gid[i]]++;
 		return 0;
@@ -654,50 +662,74 @@ static inline uint64_t key8_hash(bool null, int64_t x)
 	return hash_mix(0x12345, null ? 0x51ed270b27a3c4e1ULL : (uint64_t)x * 0xff51afd7ed558ccdULL);
 }
 
-/* One 8-byte key whose values in the batch lie in a range no wider than
- * the batch (a code, a type, a flag, a vendor): each row's group by its
- * offset in that range, looked up in the hash table once per value, not
- * once per row.  Groups are made in the order their first rows come, as
- * the hashed path makes them.  False when the range is wider, or when the
- * values come in long runs (a clustered key), which the caller's compare
- * with the row before takes faster. */
+/* Assigns rows from.. their groups through by_offset while their values
+ * lie in its range: the first row whose value does not, or rows. */
+static size_t offsets_known(struct agg_state *s, struct node *n, const struct vec **kv, size_t from, size_t rows)
+{
+	const int64_t *x = kv[0]->i64;
+	const uint8_t *nl = kv[0]->nulls;
+	uint64_t lo = (uint64_t)s->by_lo, range = s->by_range;
+	size_t i = from;
+	for (; i < rows; i++) {
+		uint32_t *g;
+		if (nl[i]) {
+			g = &s->by_null;
+		} else {
+			uint64_t off = (uint64_t)x[i] - lo;
+			if (off >= range)
+				break;
+			g = &s->by_offset[off];
+		}
+		if (*g == UINT32_MAX)
+			*g = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
+		s->gid[i] = *g;
+	}
+	return i;
+}
+
+/* One 8-byte key whose values lie in a range no wider than a batch (a
+ * code, a type, a flag, a vendor): each row's group by its offset in that
+ * range, looked up in the hash table once per value, not once per row.
+ * The range and its groups carry over from batch to batch, widened when a
+ * value falls outside; a batch inside it costs no pass to find its range.
+ * Groups are made in the order their first rows come, as the hashed path
+ * makes them.  False when the range grows wider (the hashed path then
+ * finds the groups made so far), or when the values come in long runs (a
+ * clustered key), which the caller's compare with the row before takes
+ * faster. */
 static bool groups_by_offset(struct agg_state *s, struct node *n, const struct vec **kv, size_t rows)
 {
 	const int64_t *x = kv[0]->i64;
 	const uint8_t *nl = kv[0]->nulls;
-	/* a NULL row's slot (0 as read from a table) only widens the range */
 	/* runs: judged by the first rows, so that a clustered key pays nothing */
 	size_t probe = rows < 64 ? rows : 64, changes = 0;
 	for (size_t i = 1; i < probe; i++)
 		changes += x[i] != x[i - 1];
 	if (changes < probe / 8)
 		return false;
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	for (size_t i = 0; i < rows; i++) {
-		lo = x[i] < lo ? x[i] : lo;
-		hi = x[i] > hi ? x[i] : hi;
+	size_t i = offsets_known(s, n, kv, 0, rows);
+	if (i == rows)
+		return true;
+	int64_t lo = s->by_range ? s->by_lo : INT64_MAX;
+	int64_t hi = s->by_range ? (int64_t)((uint64_t)s->by_lo + s->by_range - 1) : INT64_MIN;
+	for (size_t k = i; k < rows; k++) {
+		if (nl[k])
+			continue;
+		lo = x[k] < lo ? x[k] : lo;
+		hi = x[k] > hi ? x[k] : hi;
 	}
 	if ((uint64_t)hi - (uint64_t)lo >= rows)
 		return false;
 	size_t range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
-	s->by_offset = xrealloc(s->by_offset, (range + 1) * sizeof *s->by_offset);
-	memset(s->by_offset, 0xff, (range + 1) * sizeof *s->by_offset);
-	uint32_t *null_group = &s->by_offset[range];
-	if (!memchr(nl, 1, rows)) {
-		for (size_t i = 0; i < rows; i++) {
-			uint32_t *g = &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
-			if (*g == UINT32_MAX)
-				*g = agg_group(s, n, kv, i, key8_hash(false, x[i]));
-			s->gid[i] = *g;
-		}
-		return true;
-	}
-	for (size_t i = 0; i < rows; i++) {
-		uint32_t *g = nl[i] ? null_group : &s->by_offset[(uint64_t)x[i] - (uint64_t)lo];
-		if (*g == UINT32_MAX)
-			*g = agg_group(s, n, kv, i, key8_hash(nl[i], x[i]));
-		s->gid[i] = *g;
-	}
+	uint32_t *by = xmalloc(range * sizeof *by);
+	memset(by, 0xff, range * sizeof *by);
+	if (s->by_range)
+		memcpy(by + ((uint64_t)s->by_lo - (uint64_t)lo), s->by_offset, s->by_range * sizeof *by);
+	free(s->by_offset);
+	s->by_offset = by;
+	s->by_lo = lo;
+	s->by_range = range;
+	offsets_known(s, n, kv, i, rows);
 	return true;
 }
 
@@ -1038,6 +1070,7 @@ static struct agg_state *agg_state_new(struct node *n)
 	s->keys = xcalloc(n->nkeys + 1, sizeof *s->keys);
 	for (size_t k = 0; k < n->nkeys; k++)
 		vec_init(&s->keys[k], n->types[k]);
+	s->by_null = UINT32_MAX;
 	s->runs = xcalloc(n->naggs + 1, sizeof *s->runs);
 	for (size_t a = 0; a < n->naggs; a++) {
 		enum type t = n->aggs[a].arg ? n->aggs[a].arg->type : TYPE_INT64;

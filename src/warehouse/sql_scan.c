@@ -147,20 +147,6 @@ static inline bool cmp_holds(enum cmp_op op, int64_t x, int64_t c)
 	}
 }
 
-/* pass[i] &= row i of v lies in [lo, hi] (not NULL): one unsigned compare
- * a row, as x - lo <= hi - lo holds exactly then. */
-static void range_rows(const struct vec *v, int64_t lo, int64_t hi, uint8_t *pass, size_t rows)
-{
-	uint64_t width = (uint64_t)hi - (uint64_t)lo;
-	if (v->type == TYPE_DATE) {
-		for (size_t i = 0; i < rows; i++)
-			pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)(int64_t)v->days[i] - (uint64_t)lo <= width));
-		return;
-	}
-	for (size_t i = 0; i < rows; i++)
-		pass[i] &= (uint8_t)(!v->nulls[i] & ((uint64_t)v->i64[i] - (uint64_t)lo <= width));
-}
-
 /* hit[i] |= row i of v op c (not NULL): one value of an IN list. */
 static void cmp_rows(const struct vec *v, enum cmp_op op, int64_t c, uint8_t *hit, size_t rows)
 {
@@ -183,13 +169,21 @@ static int scan_pushdown(struct node *n, struct scan_state *s, size_t b, const s
 	for (size_t j = 0; j < s->npcols; j++)
 		if (s->ranged[j] && s->lo[j] > s->hi[j])
 			return 0; /* a range no value lies in */
-	s->pbuf_init = true;
-	if ((error = table_read(t, s->p, b, s->pcols, s->npcols, &s->pbuf)) < 0)
-		return error;
+	if (!s->pbuf_init) {
+		batch_init(&s->pbuf, s->npcols, NULL);
+		s->pbuf_init = true;
+	}
 	memset(s->pass, 1, rows);
-	for (size_t j = 0; j < s->npcols; j++)
-		if (s->ranged[j]) /* even [INT64_MIN, INT64_MAX]: it drops the NULLs */
-			range_rows(&s->pbuf.cols[j], s->lo[j], s->hi[j], s->pass, rows);
+	/* a column at a time, each read only while a row passes; a column of
+	 * IN lists alone is read as the range of every value, which drops
+	 * only its NULLs, as the IN would */
+	for (size_t j = 0; j < s->npcols; j++) {
+		int64_t lo = s->ranged[j] ? s->lo[j] : INT64_MIN, hi = s->ranged[j] ? s->hi[j] : INT64_MAX;
+		if ((error = table_read_range(t, s->p, b, s->pcols[j], lo, hi, s->pass, &s->pbuf.cols[j])) < 0)
+			return error;
+		if (!memchr(s->pass, 1, rows))
+			return 0;
+	}
 	for (size_t k = 0; k < n->nprunes; k++) {
 		const struct prune *pr = &n->prunes[k];
 		if (pr->nvals == 1)

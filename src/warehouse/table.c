@@ -310,6 +310,56 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	return 0;
 }
 
+int table_read_range(struct table *t, size_t partition, size_t block, int col, int64_t lo, int64_t hi,
+                     uint8_t *pass, struct vec *out)
+{
+	int error = 0;
+	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
+		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
+	if (col < 0 || (size_t)col >= t->spec.ncols)
+		return error_set("reading %s: no column %d", t->spec.name, col);
+	if ((error = table_load_partition(t, partition)) < 0 || (error = open_data(t)) < 0)
+		return error;
+	const struct partition *part = &t->partitions[partition];
+	const struct block *blk = &part->blocks[block];
+	uint64_t off = blk->offset[col], len = blk->length[col];
+	uint32_t rows = blk->rows;
+	bool has_nulls = blk->stats[col].nulls > 0;
+	if (out->type != t->spec.cols[col].type)
+		vec_retype(out, t->spec.cols[col].type);
+	vec_reset(out);
+	if (off > t->data_size || len > t->data_size - off)
+		return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
+		                 *part->id ? part->id : "(all)");
+	if (len < 4)
+		return error_set("%s, partition %s: reading a column chunk: too short", t->spec.name,
+		                 *part->id ? part->id : "(all)");
+	/* in the vec's arena, as column_read puts it: strings point into it */
+	unsigned char *chunk = arena_alloc(&out->arena, len + 1);
+	if ((error = file_pread(t->fd, chunk, len, off, "a column chunk")) < 0)
+		return error;
+	/* a packed chunk is checked on its stored deltas, and decoded only
+	 * when a row passes */
+	int packed = column_range_rows(chunk, len, rows, has_nulls, out->type, lo, hi, pass);
+	if (packed && !memchr(pass, 1, rows))
+		return 0;
+	if ((error = column_decode(chunk, len, rows, has_nulls, out)) < 0) {
+		error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
+		return error;
+	}
+	if (!packed) {
+		uint64_t width = (uint64_t)hi - (uint64_t)lo;
+		if (out->type == TYPE_DATE)
+			for (uint32_t i = 0; i < rows; i++)
+				pass[i] &= (uint8_t)(!out->nulls[i] &
+				                     ((uint64_t)(int64_t)out->days[i] - (uint64_t)lo <= width));
+		else
+			for (uint32_t i = 0; i < rows; i++)
+				pass[i] &= (uint8_t)(!out->nulls[i] & ((uint64_t)out->i64[i] - (uint64_t)lo <= width));
+	}
+	return 0;
+}
+
 /* ---- the catalog ---- */
 
 static bool is_table_dir(const char *dir)

@@ -179,6 +179,14 @@ int table_column(const struct table *t, const char *name);
 int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols,
                struct batch *out);
 
+/* Reads column col (INT64, DATETIME, TIMESTAMP or DATE) of one block and
+ * clears pass[i] for each row not in [lo, hi] (lo <= hi) or NULL; out
+ * holds the values whenever a row still passes afterwards.  A packed
+ * chunk is checked on its stored deltas and decoded only then: a block
+ * where no row passes costs its read alone. */
+int table_read_range(struct table *t, size_t partition, size_t block, int col, int64_t lo, int64_t hi,
+                     uint8_t *pass, struct vec *out);
+
 /* The catalog.  name is as written in SQL, without backticks:
  * "project.dataset.table", "dataset.table" or "table".  The table is found
  * by its last part, as root/<table>/ or, for a child table "x__y", as

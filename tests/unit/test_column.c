@@ -270,11 +270,51 @@ static void test_packed(void)
 	}
 }
 
+/* FLOAT64 amounts in cents decode to the very doubles written: delta
+ * widths 1, 2 and 4, odd counts (a row past the pairs), and q at and past
+ * int32's ends, where the decoder divides one value at a time. */
+static void test_packed_cents(void)
+{
+	static const struct {
+		int64_t first, step;
+		int n;
+	} cases[] = {
+		{1234, 1, 7}, {-50000, 97, 9}, {-100000000, 12345, 11}, {2147483647 - 4, 1, 5},
+		{-2147483647LL - 1, 1, 3}, {2147483647, 1, 3}, {-2147483647LL - 2, 1, 3}, {-3, 1, 1},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct vec v, out;
+		vec_init(&v, TYPE_FLOAT64);
+		vec_init(&out, TYPE_FLOAT64);
+		uint32_t rows[16];
+		int n = cases[c].n;
+		for (int k = 0; k < n; k++) {
+			int64_t q = cases[c].first + (k * 5 % n) * cases[c].step;
+			struct value x = value_float64((double)q / 100);
+			vec_push(&v, &x);
+			rows[k] = (uint32_t)k;
+		}
+		struct buf b = BUF_INIT;
+		struct col_stats st;
+		column_encode(&v, rows, (size_t)n, true, &b, &st);
+		CHECK(b.len > 3 && b.data[0] == 1 && b.data[2] == 3); /* packed, in cents */
+		buf_free(&b);
+		size_t len;
+		CHECK_OK(round_trip(&v, rows, (size_t)n, &out, &st, &len));
+		CHECK_INT(out.count, n);
+		for (int k = 0; k < n && out.count == (size_t)n; k++)
+			CHECK(memcmp(&out.f64[k], &v.f64[k], sizeof(double)) == 0);
+		vec_free(&v);
+		vec_free(&out);
+	}
+}
+
 int main(void)
 {
 	RUN(test_every_type);
 	RUN(test_stats_edge_cases);
 	RUN(test_packed);
+	RUN(test_packed_cents);
 	RUN(test_truncated_chunk);
 	RUN(test_packed_seconds_out_of_range);
 	T_DONE();

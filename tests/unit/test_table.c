@@ -775,6 +775,41 @@ static void test_in_order_as_rows_arrive(void)
 		free(rows[k]);
 }
 
+/* A partition of many blocks: its decoded statistics take megabytes (the
+ * reader's large allocation), and every block reads back whole. */
+static void test_many_blocks(void)
+{
+	static struct column_def cols[] = {{"id", TYPE_INT64}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec spec = {.name = "u", .ncols = 3, .cols = cols, .block_rows = 1};
+	enum { N = 9000 };
+	char **rows = xcalloc(N, sizeof *rows);
+	struct buf want = BUF_INIT;
+	for (int k = 0; k < N; k++) {
+		rows[k] = k % 101 == 0 ? xasprintf("%d|\\N|\\N", k) : xasprintf("%d|zone %d|%d.5", k, k % 7, k);
+		buf_printf(&want, "%s\n", rows[k]);
+	}
+	char *dir = tmp_dir(), *text = NULL;
+	struct table *t = NULL;
+	CHECK_OK(write_table(dir, &spec, (const char *const *)rows, N));
+	CHECK_OK(table_open(&t, dir));
+	CHECK_INT(t->partitions[0].nblocks, N);
+	CHECK(N * spec.ncols * sizeof(struct col_stats) >= (1u << 20));
+	text = dump(t);
+	CHECK_STR(text, want.data);
+	const struct block *last = &t->partitions[0].blocks[N - 1];
+	CHECK_INT(last->stats[0].min.i, N - 1);
+	CHECK(last->stats[2].max.f == N - 1 + 0.5);
+	CHECK_INT(t->partitions[0].blocks[101].stats[1].nulls, 1);
+	table_close(t);
+	free(text);
+	buf_free(&want);
+	rm_rf(dir);
+	free(dir);
+	for (int k = 0; k < N; k++)
+		free(rows[k]);
+	free(rows);
+}
+
 /* A test's file_hasher: FNV-1a of each file's bytes, by file name. */
 struct fnv_file {
 	char *name;
@@ -958,6 +993,7 @@ int main(void)
 	RUN(test_append_types);
 	RUN(test_spill_same_bytes);
 	RUN(test_in_order_as_rows_arrive);
+	RUN(test_many_blocks);
 	RUN(test_files_hashed_as_written);
 	RUN(test_bad_manifest);
 	RUN(test_manifest_numbers);

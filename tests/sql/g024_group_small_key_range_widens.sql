@@ -1,0 +1,20 @@
+-- One INT64 key of a narrow range, with NULLs, over 24 blocks: the groups
+-- found by value offset carry over from batch to batch, and the range
+-- widens (below and above) as later blocks bring new values.
+-- setup: CREATE OR REPLACE TABLE taxi_data.keys64 OPTIONS (block_rows = 64) AS SELECT IF(MOD(pulocationid, 3) = 0, NULL, vendorid * 10 + passenger_count - 12) AS k, fare_amount FROM taxi_data.staging_taxi_trips
+SELECT k, COUNT(*), SUM(fare_amount) FROM taxi_data.keys64 GROUP BY k ORDER BY k;
+-- sqlite: SELECT k, COUNT(*), SUM(fare_amount) FROM (SELECT CASE WHEN pulocationid % 3 = 0 THEN NULL ELSE vendorid * 10 + passenger_count - 12 END AS k, fare_amount FROM staging_taxi_trips) GROUP BY k ORDER BY k;
+-- expect:
+-- NULL	475	8173.700000000004
+-- -2	13	155.8
+-- -1	249	3166.2800000000007
+-- 0	107	1458.3999999999994
+-- 1	28	300.40000000000003
+-- 2	17	209.3
+-- 4	3	25.4
+-- 9	404	4934.8
+-- 10	113	1396.5
+-- 11	40	546.6000000000001
+-- 12	15	205.8
+-- 13	27	394.8
+-- 14	9	167.0
