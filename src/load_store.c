@@ -39,12 +39,14 @@ int load_store_value(struct loader *L, struct ltable *t, struct column *c, const
 		return 0; /* the same column twice in a record: the first wins */
 	if (c->type == TYPE_STRING) {
 		/* most values: text as it is written, copied (what load_convert
-		 * and vec_push do, without the value between them) */
+		 * and vec_push do, without the value between them).  No NUL
+		 * after each: a column's values then lie back to back in its
+		 * arena, and the encoder copies a block's bytes in one go. */
 		size_t len;
 		const char *s = load_cell_text(L, v, &len);
 		vec_reserve(vec, vec->count + 1);
 		vec->nulls[vec->count] = 0;
-		vec->str[vec->count++] = (struct str){arena_strndup(&vec->arena, s, len), len};
+		vec->str[vec->count++] = (struct str){arena_copy(&vec->arena, s, len), len};
 		return 0;
 	}
 	if (load_convert(L, v, c->type, &x) < 0) {

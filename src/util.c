@@ -161,6 +161,14 @@ char *arena_strndup(struct arena *a, const char *p, size_t n)
 	return q;
 }
 
+const char *arena_copy(struct arena *a, const char *p, size_t n)
+{
+	char *q = arena_take(a, n, 1);
+	if (n)
+		memcpy(q, p, n);
+	return q;
+}
+
 char *arena_strdup(struct arena *a, const char *s)
 {
 	return arena_strndup(a, s, strlen(s));

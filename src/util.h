@@ -76,6 +76,8 @@ void *arena_alloc(struct arena *a, size_t n); /* aligned for any type */
  * padding each string would cost megabytes. */
 char *arena_strndup(struct arena *a, const char *p, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* n bytes, without a NUL after them: copies in a row lie back to back. */
+const char *arena_copy(struct arena *a, const char *p, size_t n);
 void arena_reset(struct arena *a); /* frees all but the largest chunk, for reuse */
 void arena_free(struct arena *a);
 

@@ -45,9 +45,18 @@
 static inline int str_order(struct str a, struct str b)
 {
 	size_t n = a.len < b.len ? a.len : b.len;
-	/* most pairs a table's bounds compare differ in the first byte */
-	if (n && a.p[0] != b.p[0])
+	/* Most pairs a table's bounds compare differ in the first byte, or in
+	 * the first eight (times, amounts and codes as text share a prefix):
+	 * those compare as big-endian words, without a call. */
+	if (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, a.p, 8);
+		memcpy(&y, b.p, 8);
+		if (x != y)
+			return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+	} else if (n && a.p[0] != b.p[0]) {
 		return (unsigned char)a.p[0] - (unsigned char)b.p[0];
+	}
 	int c = n ? memcmp(a.p, b.p, n) : 0;
 	return c ? c : (a.len > b.len) - (a.len < b.len);
 }
@@ -297,11 +306,87 @@ static inline bool str_same(struct str a, struct str b)
 	return true;
 }
 
+/* A plain STRING/BYTES/JSON chunk's offsets and bytes, and st's bounds.
+ * The rows come in any order (a sorted table's are scattered over its
+ * values): each row's struct str is read from the vec once, into g, and the
+ * copy and the bounds run over g in order rather than gathering again. */
+static void string_plain(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out, struct col_stats *st)
+{
+	struct str stack[BATCH_ROWS], *g = n <= BATCH_ROWS ? stack : xmalloc(n * sizeof *g);
+	uint32_t off = 0;
+	bool bounds = st && (v->type == TYPE_STRING || v->type == TYPE_BYTES);
+	put_head(out, ENC_PLAIN, 0, 0);
+	buf_grow(out, (n + 1) * 4);
+	char *at = out->data + out->len;
+	memcpy(at, &off, 4);
+	for (size_t k = 0; k < n; k++) {
+		uint32_t r = rows[k];
+		/* a NULL row: no bytes, and p NULL marks it for the bounds */
+		g[k] = v->nulls[r] ? (struct str){NULL, 0} : v->str[r];
+		off += (uint32_t)g[k].len;
+		memcpy(at + 4 * (k + 1), &off, 4);
+	}
+	out->len += (n + 1) * 4;
+	buf_grow(out, off);
+	char *dst = out->data + out->len;
+	/* Strings that lie back to back (rows in order, as a merge hands
+	 * them) go in one memcpy: most are a few bytes. */
+	const char *run = NULL;
+	size_t run_len = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct str s = g[k];
+		if (!s.len)
+			continue;
+		if (run && s.p == run + run_len) {
+			run_len += s.len;
+			continue;
+		}
+		if (run_len)
+			memcpy(dst, run, run_len);
+		dst += run_len;
+		run = s.p;
+		run_len = s.len;
+	}
+	if (run_len)
+		memcpy(dst, run, run_len);
+	out->len += off;
+	out->data[out->len] = '\0';
+	if (bounds) {
+		/* as stats_minmax: no bounds when a value is too long for them */
+		size_t lo = n, hi = n;
+		st->min = st->max = value_null(v->type);
+		for (size_t k = 0; k < n; k++) {
+			/* an empty string's p may be NULL too: its row says */
+			if (!g[k].p && v->nulls[rows[k]])
+				continue;
+			if (g[k].len > COLUMN_STATS_MAX_STR) {
+				lo = n;
+				break;
+			}
+			if (lo == n)
+				lo = hi = k;
+			else if (str_order(g[k], g[lo]) < 0)
+				lo = k;
+			else if (str_order(g[k], g[hi]) > 0)
+				hi = k;
+		}
+		if (lo < n) {
+			st->min = vec_get(v, rows[lo]);
+			st->max = vec_get(v, rows[hi]);
+		}
+	} else if (st) {
+		stats_minmax(v, rows, n, st);
+	}
+	if (g != stack)
+		free(g);
+}
+
 uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool maybe_nulls, struct buf *out,
                        struct col_stats *st)
 {
 	uint64_t nulls = 0, bytes = 0;
-	bool packed = false;
+	bool packed = false, strings_done = false;
+	size_t start = out->len;
 	if (maybe_nulls)
 		for (size_t k = 0; k < n; k++)
 			nulls += v->nulls[rows[k]];
@@ -316,45 +401,11 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 			buf_add(out, x.s.p, x.s.len);
 			bytes = st ? n * bytes_value(&x) : 0;
 		} else {
-			uint32_t off = 0;
-			put_head(out, ENC_PLAIN, 0, 0);
-			buf_grow(out, (n + 1) * 4);
-			char *at = out->data + out->len;
-			memcpy(at, &off, 4);
-			for (size_t k = 0; k < n; k++) {
-				uint32_t r = rows[k];
-				off += v->nulls[r] ? 0 : (uint32_t)v->str[r].len;
-				memcpy(at + 4 * (k + 1), &off, 4);
-			}
-			out->len += (n + 1) * 4;
-			buf_grow(out, off);
-			char *dst = out->data + out->len;
-			/* Strings that lie back to back (rows in order, as a merge
-			 * hands them) go in one memcpy: most are a few bytes. */
-			const char *run = NULL;
-			size_t run_len = 0;
-			for (size_t k = 0; k < n; k++) {
-				uint32_t r = rows[k];
-				struct str s = v->str[r];
-				if (v->nulls[r] || !s.len)
-					continue;
-				if (run && s.p == run + run_len) {
-					run_len += s.len;
-					continue;
-				}
-				if (run_len)
-					memcpy(dst, run, run_len);
-				dst += run_len;
-				run = s.p;
-				run_len = s.len;
-			}
-			if (run_len)
-				memcpy(dst, run, run_len);
-			out->len += off;
-			out->data[out->len] = '\0';
+			string_plain(v, rows, n, out, st);
+			strings_done = true;
 			/* a string's logical size is its length plus a fixed cost */
 			struct value empty = {.type = v->type};
-			bytes = off + (n - nulls) * bytes_value(&empty);
+			bytes = (out->len - start - CHUNK_HEAD - (n + 1) * 4) + (n - nulls) * bytes_value(&empty);
 		}
 	} else {
 		size_t w = type_width(v->type);
@@ -410,7 +461,7 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 		st->bytes = bytes;
 		if (nulls == n)
 			st->min = st->max = value_null(v->type);
-		else if (!packed)
+		else if (!packed && !strings_done)
 			stats_minmax(v, rows, n, st);
 	}
 	return nulls;

@@ -149,6 +149,56 @@ static void test_stats_edge_cases(void)
 	vec_free(&out);
 }
 
+/* String bounds over rows in any order, as a sorted table hands them:
+ * values sharing their first eight bytes or more (times as text), bytes
+ * past 0x7f (unsigned order), a prefix of another value, and NULLs. */
+static void test_string_bounds_scattered(void)
+{
+	static const char *const vals[] = {"2019-01-01T00:46:40.000", "2019-01-01T00:46:40.00", NULL,
+	                                   "2019-01-01T00:46:39.999", "2019-12-31T23:59:59.999", "\xc3\xa9t\xc3\xa9 longer",
+	                                   "2019-01-0", NULL, "2019-12-31T23:59:59.9990", "", "2018-12-31T23:59:59.999"};
+	size_t nv = sizeof vals / sizeof *vals;
+	uint32_t rows[] = {9, 4, 2, 0, 7, 10, 3, 5, 1, 8, 6};
+	struct vec v, out;
+	struct col_stats st;
+	size_t len;
+	vec_init(&v, TYPE_STRING);
+	vec_init(&out, TYPE_STRING);
+	for (size_t i = 0; i < nv; i++) {
+		struct value x = vals[i] ? value_string(vals[i], strlen(vals[i])) : value_null(TYPE_STRING);
+		vec_push(&v, &x);
+	}
+	CHECK_OK(round_trip(&v, rows, nv, &out, &st, &len));
+	CHECK_INT(st.nulls, 2);
+	CHECK(!st.min.is_null && st.min.s.len == 0);
+	CHECK(st.max.s.len == strlen(vals[5]) && !memcmp(st.max.s.p, vals[5], st.max.s.len));
+	for (size_t k = 0; k < nv; k++) {
+		const char *want = vals[rows[k]];
+		CHECK(out.nulls[k] == !want);
+		if (want)
+			CHECK(out.str[k].len == strlen(want) && !memcmp(out.str[k].p, want, out.str[k].len));
+	}
+	vec_free(&out);
+	/* Without the two extremes: the bounds are decided by the first
+	 * byte that differs, within the first eight or past them. */
+	uint32_t some[] = {3, 8, 0, 10, 1, 4};
+	vec_init(&out, TYPE_STRING);
+	CHECK_OK(round_trip(&v, some, 6, &out, &st, &len));
+	CHECK(st.min.s.len == strlen(vals[10]) && !memcmp(st.min.s.p, vals[10], st.min.s.len));
+	uint32_t later[] = {4, 0, 3, 1};
+	vec_free(&out);
+	vec_init(&out, TYPE_STRING);
+	CHECK_OK(round_trip(&v, later, 4, &out, &st, &len));
+	CHECK(st.min.s.len == strlen(vals[3]) && !memcmp(st.min.s.p, vals[3], st.min.s.len));
+	CHECK(st.max.s.len == strlen(vals[4]) && !memcmp(st.max.s.p, vals[4], st.max.s.len));
+	vec_free(&out);
+	vec_init(&out, TYPE_STRING);
+	CHECK_OK(round_trip(&v, some, 6, &out, &st, &len));
+	CHECK(st.max.s.len == strlen(vals[8]) && !memcmp(st.max.s.p, vals[8], st.max.s.len));
+	vec_free(&out);
+	vec_free(&v);
+}
+
 static void test_truncated_chunk(void)
 {
 	struct vec v, out;
@@ -313,6 +363,7 @@ int main(void)
 {
 	RUN(test_every_type);
 	RUN(test_stats_edge_cases);
+	RUN(test_string_bounds_scattered);
 	RUN(test_packed);
 	RUN(test_packed_cents);
 	RUN(test_truncated_chunk);
