@@ -61,6 +61,9 @@ int cache_restore(const struct hash *output, const char *dest, cache_file_fn fn,
  * says what it is): cache_restore calls it; so does whatever else filled
  * the cache through cache_copy_in. */
 int cache_verified_save(void);
+/* From now on every object read is hashed, whatever the record says
+ * (`pipe verify`). */
+void cache_hash_every_read(void);
 /* Appends to *missing one line per object the output needs that the cache
  * lacks ("tree HASH" or "file HASH REL"); returns how many. */
 size_t cache_missing(const struct hash *output, struct buf *missing);
