@@ -35,6 +35,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/fs.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -129,25 +130,26 @@ static int clone_file(const char *src, const char *dest, unsigned mode)
 	return error;
 }
 
-/* Copies src to dest (created, mode), hashing the bytes on the way. */
-static int copy_file(const char *src, const char *dest, unsigned mode, struct hash *got)
+/* Copies in to out, through h when given (every byte read and hashed),
+ * else by copy_file_range: the kernel moves the bytes, no read into pipe. */
+static int copy_fd(int in, int out, struct hasher *h, const char *src, const char *dest)
 {
 	static const size_t chunk = 1 << 17;
-	int in = -1, out = -1, error = 0;
 	char *data = NULL;
-	struct hasher *h = NULL;
 	ssize_t n;
+	int error = 0;
 
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-		error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", src,
-		                      strerror(errno));
-		goto done;
+	while (!h) {
+		n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
+			break; /* the rest by read and write, from where it stopped */
+		if (n < 0)
+			return error_set("%s: %s", dest, strerror(errno));
 	}
-	if ((out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ? mode : 0644)) < 0) {
-		error = error_set("%s: %s", dest, strerror(errno));
-		goto done;
-	}
-	h = hasher_new();
 	data = xmalloc(chunk);
 	while ((n = read(in, data, chunk)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -156,7 +158,8 @@ static int copy_file(const char *src, const char *dest, unsigned mode, struct ha
 			error = error_set("%s: %s", src, strerror(errno));
 			break;
 		}
-		hasher_update(h, data, (size_t)n);
+		if (h)
+			hasher_update(h, data, (size_t)n);
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(out, data + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
@@ -169,9 +172,30 @@ static int copy_file(const char *src, const char *dest, unsigned mode, struct ha
 		}
 	}
 done:
+	free(data);
+	return error;
+}
+
+/* Copies src to dest (created, mode), hashing the bytes on the way. */
+static int copy_file(const char *src, const char *dest, unsigned mode, struct hash *got)
+{
+	int in = -1, out = -1, error = 0;
+	struct hasher *h = NULL;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", src,
+		                      strerror(errno));
+		goto done;
+	}
+	if ((out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ? mode : 0644)) < 0) {
+		error = error_set("%s: %s", dest, strerror(errno));
+		goto done;
+	}
+	h = hasher_new();
+	error = copy_fd(in, out, h, src, dest);
+done:
 	if (h)
 		hasher_final(h, got);
-	free(data);
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && close(out) < 0 && !error)
@@ -179,6 +203,181 @@ done:
 	if (error < 0 && out >= 0)
 		unlink(dest);
 	return error;
+}
+
+/* ---- objects already checked ----
+ *
+ * Reading an object checks it against its name, but hashing every file of
+ * a 2M-row table again on each restore costs more than copying it.  So the
+ * cache keeps a record ("verified", beside cas/) of the objects whose bytes
+ * were hashed, each with the stat data of its inode then: device, inode,
+ * size, and mtime and ctime to the nanosecond.  An object whose stat data
+ * is still that is not hashed again.  Writing to a file moves its ctime,
+ * and nothing but the kernel sets ctime (touch -r and utimensat set mtime
+ * and move ctime to now), so a damaged or tampered object never matches
+ * its line.  The record only ever spares work: lost or unreadable, every
+ * object is hashed again, and a concurrent writer's lines lost to a rename
+ * cost the same. */
+
+#define VERIFIED_HEADER "pipe verified 1\n"
+
+struct verified {
+	char hex[HASH_HEX_LEN + 1];
+	uint64_t dev, ino, size;
+	int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
+static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct strmap verified_map; /* hex -> struct verified *, under verified_lock */
+static char *verified_root;        /* the cache root the map was loaded from */
+static bool verified_dirty;
+static bool every_read; /* cache_hash_every_read was called */
+
+void cache_hash_every_read(void)
+{
+	__atomic_store_n(&every_read, true, __ATOMIC_RELAXED);
+}
+
+static void verified_from_stat(struct verified *v, const struct stat *st)
+{
+	v->dev = (uint64_t)st->st_dev;
+	v->ino = (uint64_t)st->st_ino;
+	v->size = (uint64_t)st->st_size;
+	v->mtime_s = (int64_t)st->st_mtim.tv_sec;
+	v->mtime_ns = (int64_t)st->st_mtim.tv_nsec;
+	v->ctime_s = (int64_t)st->st_ctim.tv_sec;
+	v->ctime_ns = (int64_t)st->st_ctim.tv_nsec;
+}
+
+static bool verified_same(const struct verified *a, const struct verified *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+static void verified_clear(void)
+{
+	for (size_t i = 0; i < verified_map.cap; i++)
+		if (verified_map.keys && verified_map.keys[i])
+			free(verified_map.vals[i]);
+	strmap_free(&verified_map);
+	memset(&verified_map, 0, sizeof(verified_map));
+	free(verified_root);
+	verified_root = NULL;
+	verified_dirty = false;
+}
+
+/* Loads the record of the cache at root, once; under verified_lock. */
+static void verified_load(const char *root)
+{
+	struct buf text = BUF_INIT;
+	char *path;
+	if (verified_root && !strcmp(verified_root, root))
+		return;
+	verified_clear();
+	verified_root = xstrdup(root);
+	path = path_join(root, "verified");
+	if (file_read(path, &text) == 0 && str_starts(buf_cstr(&text), VERIFIED_HEADER)) {
+		for (char *line = text.data + strlen(VERIFIED_HEADER), *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+			struct verified v, *old;
+			struct hash h;
+			unsigned long long dev, ino, size;
+			long long ms, mns, cs, cns;
+			*nl = '\0';
+			if (sscanf(line, "%64s %llu %llu %llu %lld %lld %lld %lld", v.hex, &dev, &ino, &size, &ms, &mns,
+			           &cs, &cns) != 8 || hash_from_hex(v.hex, &h) < 0) {
+				error_clear();
+				continue; /* a damaged line spares nothing */
+			}
+			v.dev = dev, v.ino = ino, v.size = size;
+			v.mtime_s = ms, v.mtime_ns = mns, v.ctime_s = cs, v.ctime_ns = cns;
+			struct verified *copy = xmalloc(sizeof(*copy));
+			*copy = v;
+			if ((old = strmap_get(&verified_map, copy->hex)))
+				*old = v, free(copy);
+			else
+				strmap_put(&verified_map, copy->hex, copy);
+		}
+	}
+	error_clear();
+	buf_free(&text);
+	free(path);
+}
+
+/* Whether the object named h, whose inode's stat data is st, was hashed
+ * with that stat data. */
+static bool is_verified(const struct hash *h, const struct stat *st)
+{
+	char hex[HASH_HEX_LEN + 1];
+	struct verified now, *v;
+	bool yes;
+	if (__atomic_load_n(&every_read, __ATOMIC_RELAXED))
+		return false;
+	hash_hex(h, hex);
+	verified_from_stat(&now, st);
+	pthread_mutex_lock(&verified_lock);
+	verified_load(cache_root());
+	v = strmap_get(&verified_map, hex);
+	yes = v && verified_same(v, &now);
+	pthread_mutex_unlock(&verified_lock);
+	return yes;
+}
+
+/* Notes that the object named h hashed to its name with its inode's stat
+ * data st (taken before and after the read, and the same). */
+static void note_verified(const struct hash *h, const struct stat *st)
+{
+	struct verified now, *v;
+	hash_hex(h, now.hex);
+	verified_from_stat(&now, st);
+	pthread_mutex_lock(&verified_lock);
+	verified_load(cache_root());
+	if ((v = strmap_get(&verified_map, now.hex))) {
+		if (!verified_same(v, &now))
+			*v = now, verified_dirty = true;
+	} else {
+		v = xmalloc(sizeof(*v));
+		*v = now;
+		strmap_put(&verified_map, v->hex, v);
+		verified_dirty = true;
+	}
+	pthread_mutex_unlock(&verified_lock);
+}
+
+int cache_verified_save(void)
+{
+	struct buf text = BUF_INIT;
+	char *path = NULL;
+	int error = 0;
+	pthread_mutex_lock(&verified_lock);
+	if (!verified_dirty || !verified_root)
+		goto done;
+	buf_puts(&text, VERIFIED_HEADER);
+	for (size_t i = 0; i < verified_map.cap; i++) {
+		const struct verified *v;
+		if (!verified_map.keys || !verified_map.keys[i])
+			continue;
+		v = verified_map.vals[i];
+		buf_printf(&text, "%s %llu %llu %llu %lld %lld %lld %lld\n", v->hex, (unsigned long long)v->dev,
+		           (unsigned long long)v->ino, (unsigned long long)v->size, (long long)v->mtime_s,
+		           (long long)v->mtime_ns, (long long)v->ctime_s, (long long)v->ctime_ns);
+	}
+	path = path_join(verified_root, "verified");
+	if ((error = mkdir_p(verified_root)) == 0 && (error = file_write_atomic(path, text.data, text.len)) == 0)
+		verified_dirty = false;
+done:
+	pthread_mutex_unlock(&verified_lock);
+	buf_free(&text);
+	free(path);
+	return error;
+}
+
+static bool same_inode_data(const struct stat *a, const struct stat *b)
+{
+	struct verified x, y;
+	verified_from_stat(&x, a);
+	verified_from_stat(&y, b);
+	return verified_same(&x, &y);
 }
 
 int cache_put_file(const char *path, const struct hash *h)
@@ -367,27 +566,67 @@ bool cache_has_file(const struct hash *h)
 	return yes;
 }
 
-/* Places one file at dest from its object, checked against its name: a
- * reflink, else a hard link, then read once to check; else a copy, checked
- * as it is copied. */
+/* Places one file at dest from its object, checked against its name: an
+ * object the record says was hashed as it is now is reflinked, else copied
+ * by the kernel; any other is reflinked then read once, else copied
+ * through a hash, and noted as checked when it matched.  No hard link: a
+ * link moves the object's ctime, and so does removing the output later,
+ * which would make every restore hash it again (and an output edited in
+ * place would edit the object). */
 static int place_file(const struct cache_entry *e, const char *dest)
 {
 	char *obj = cache_object_path(cache_root(), "cas", &e->hash);
+	struct stat before, after;
 	struct hash got;
-	int error = 0;
-	if (clone_file(obj, dest, e->mode) == 0 || link(obj, dest) == 0) {
-		error_clear();
+	struct hasher *h = NULL;
+	bool checked, cloned = false;
+	int in, out = -1, error = 0;
+
+	if ((in = open(obj, O_RDONLY | O_CLOEXEC)) < 0) {
+		error = error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR, "%s: %s", obj,
+		                      errno == ENOENT ? "not in the cache" : strerror(errno));
+		goto done;
+	}
+	if (fstat(in, &before) < 0) {
+		error = error_set("%s: %s", obj, strerror(errno));
+		goto done;
+	}
+	checked = is_verified(&e->hash, &before);
+	if ((out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, e->mode ? e->mode : 0644)) < 0) {
+		error = error_set("%s: %s", dest, strerror(errno));
+		goto done;
+	}
+	if (!__atomic_load_n(&no_reflink, __ATOMIC_RELAXED)) {
+		if (ioctl(out, FICLONE, in) == 0)
+			cloned = true;
+		else if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL || errno == ENOSYS ||
+		         errno == EXDEV)
+			__atomic_store_n(&no_reflink, 1, __ATOMIC_RELAXED);
+	}
+	if (cloned && !checked) {
 		error = hash_file(dest, &got);
-	} else if (errno == ENOENT) {
-		error = error_setcode(PIPE_ENOTFOUND, "%s: not in the cache", obj);
-	} else {
-		error_clear();
-		error = copy_file(obj, dest, e->mode, &got);
+	} else if (!cloned) {
+		if (!checked)
+			h = hasher_new();
+		error = copy_fd(in, out, h, obj, dest);
+		if (h)
+			hasher_final(h, &got);
 	}
-	if (error == 0 && !hash_eq(&got, &e->hash)) {
-		say_damaged(obj, "its bytes do not hash to its name");
-		error = error_set("%s: damaged", obj);
+	if (error == 0 && !checked) {
+		if (!hash_eq(&got, &e->hash)) {
+			say_damaged(obj, "its bytes do not hash to its name");
+			error = error_set("%s: damaged", obj);
+		} else if (fstat(in, &after) == 0 && same_inode_data(&before, &after)) {
+			note_verified(&e->hash, &after);
+		}
 	}
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) < 0 && !error)
+		error = error_set("%s: %s", dest, strerror(errno));
+	if (error < 0 && out >= 0)
+		unlink(dest);
 	free(obj);
 	return error;
 }
@@ -439,6 +678,10 @@ int cache_restore(const struct hash *output, const char *dest, cache_file_fn fn,
 		error = error_set("its list of files is damaged");
 	}
 done:
+	/* what this restore hashed is not hashed again by the next; the
+	 * record is a hint, so failing to write it fails nothing */
+	if (cache_verified_save() < 0)
+		error_clear();
 	if (error < 0) {
 		rm_rf(dest);
 		hash_hex(output, hex);
@@ -541,6 +784,7 @@ static int check_name(const char *rel, const struct hash *got, const char *what)
 int cache_copy_in(const char *src, const char *root, const char *rel)
 {
 	char *dest = path_join(root, rel), *tmp = temp_path(root);
+	struct stat before, after;
 	struct hash got;
 	int error = 0;
 	if (path_exists(dest))
@@ -549,11 +793,18 @@ int cache_copy_in(const char *src, const char *root, const char *rel)
 	    (error = copy_file(src, tmp, 0644, &got)) < 0)
 		goto done;
 	crash_point("cache-object");
-	if ((error = check_name(rel, &got, src)) < 0 || rename(tmp, dest) < 0) {
+	if ((error = check_name(rel, &got, src)) < 0 || lstat(tmp, &before) < 0 || rename(tmp, dest) < 0) {
 		if (error == 0)
 			error = error_set("%s: %s", dest, strerror(errno));
 		unlink(tmp);
+		goto done;
 	}
+	/* hashed on the way in, and only this process knew tmp: checked (the
+	 * rename moved its ctime, so its stat data is taken after) */
+	if (str_starts(rel, "cas/") && lstat(dest, &after) == 0 && after.st_ino == before.st_ino &&
+	    after.st_size == before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+	    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && !strcmp(root, cache_root()))
+		note_verified(&got, &after);
 done:
 	free(dest);
 	free(tmp);
@@ -563,6 +814,7 @@ done:
 int cache_store_bytes(const char *root, const char *rel, const void *data, size_t len, const char *what)
 {
 	char *dest = path_join(root, rel), *tmp = temp_path(root);
+	struct stat st;
 	struct hash got;
 	int error;
 	hash_bytes(data, len, &got);
@@ -574,7 +826,12 @@ int cache_store_bytes(const char *root, const char *rel, const void *data, size_
 	if ((error = file_write_atomic(tmp, data, len)) == 0 && (crash_point("cache-object"), rename(tmp, dest) < 0)) {
 		error = error_set("%s: %s", dest, strerror(errno));
 		unlink(tmp);
+		goto done;
 	}
+	/* hashed above from the bytes written; the rename moved its ctime */
+	if (error == 0 && str_starts(rel, "cas/") && !strcmp(root, cache_root()) && lstat(dest, &st) == 0 &&
+	    (uint64_t)st.st_size == len)
+		note_verified(&got, &st);
 done:
 	free(dest);
 	free(tmp);

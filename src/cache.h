@@ -57,6 +57,13 @@ typedef int (*cache_file_fn)(void *ctx, const char *path, const struct stat *st,
  * output.  A damaged object is reported on stderr, removed from the cache
  * and the restore fails; dest is then removed. */
 int cache_restore(const struct hash *output, const char *dest, cache_file_fn fn, void *ctx);
+/* Writes the record of objects checked since the last call (cache.c
+ * says what it is): cache_restore calls it; so does whatever else filled
+ * the cache through cache_copy_in. */
+int cache_verified_save(void);
+/* From now on every object read is hashed, whatever the record says
+ * (`pipe verify`). */
+void cache_hash_every_read(void);
 /* Appends to *missing one line per object the output needs that the cache
  * lacks ("tree HASH" or "file HASH REL"); returns how many. */
 size_t cache_missing(const struct hash *output, struct buf *missing);

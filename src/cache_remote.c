@@ -316,6 +316,10 @@ int cache_transfer(const char *other, bool push, struct cache_transfer_stats *st
 			goto done;
 	}
 done:
+	/* what a pull hashed on the way in, the build that follows need not
+	 * hash again; a record not written only costs that */
+	if (!push && cache_verified_save() < 0)
+		error_clear();
 	st->sent += t.sent;
 	st->present += t.present;
 	st->bytes += t.bytes;
