@@ -231,6 +231,7 @@ static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap verified_map; /* hex -> struct verified *, under verified_lock */
 static char *verified_root;        /* the cache root the map was loaded from */
 static bool verified_dirty;
+static bool verified_prune; /* cache_gc's save: lines of removed objects dropped */
 static bool every_read; /* cache_hash_every_read was called */
 
 void cache_hash_every_read(void)
@@ -358,6 +359,13 @@ int cache_verified_save(void)
 		if (!verified_map.keys || !verified_map.keys[i])
 			continue;
 		v = verified_map.vals[i];
+		if (verified_prune) {
+			char *obj = xasprintf("%s/cas/%.2s/%s", verified_root, v->hex, v->hex);
+			bool gone = !path_exists(obj);
+			free(obj);
+			if (gone)
+				continue;
+		}
 		buf_printf(&text, "%s %llu %llu %llu %lld %lld %lld %lld\n", v->hex, (unsigned long long)v->dev,
 		           (unsigned long long)v->ino, (unsigned long long)v->size, (long long)v->mtime_s,
 		           (long long)v->mtime_ns, (long long)v->ctime_s, (long long)v->ctime_ns);
@@ -890,6 +898,28 @@ static int keep_record(void *ctx, const char *path, const char *text)
 	return 0;
 }
 
+/* What killed writers left in root/dir (names starting with prefix, or
+ * any), a day old: a running push's are newer. */
+static void remove_stale(const char *root, const char *dir, const char *prefix, struct cache_gc_stats *st)
+{
+	char *where = path_join(root, dir);
+	DIR *d = opendir(where);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct stat s;
+		char *path = path_join(where, e->d_name);
+		if (e->d_name[0] != '.' && (!prefix || str_starts(e->d_name, prefix)) && lstat(path, &s) == 0 &&
+		    S_ISREG(s.st_mode) && s.st_mtime < time_wall_s() - 86400 && unlink(path) == 0) {
+			st->removed++;
+			st->freed += (uint64_t)s.st_size;
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(where);
+}
+
 int cache_gc(int keep_last, int64_t newer_than, struct cache_gc_stats *st)
 {
 	struct referenced r;
@@ -914,25 +944,15 @@ int cache_gc(int keep_last, int64_t newer_than, struct cache_gc_stats *st)
 		}
 		free(path);
 	}
-	/* what killed writers left, a day old: a running push's are newer */
-	{
-		char *tmp = path_join(root, "tmp");
-		DIR *d = opendir(tmp);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			struct stat s;
-			char *path = path_join(tmp, e->d_name);
-			if (e->d_name[0] != '.' && lstat(path, &s) == 0 && S_ISREG(s.st_mode) &&
-			    s.st_mtime < time_wall_s() - 86400 && unlink(path) == 0) {
-				st->removed++;
-				st->freed += (uint64_t)s.st_size;
-			}
-			free(path);
-		}
-		if (d)
-			closedir(d);
-		free(tmp);
-	}
+	remove_stale(root, "tmp", NULL, st);
+	remove_stale(root, ".", "verified.tmp.", st);
+	/* the record loses the lines of the objects removed */
+	pthread_mutex_lock(&verified_lock);
+	verified_load(root);
+	verified_dirty = verified_prune = verified_map.len > 0;
+	pthread_mutex_unlock(&verified_lock);
+	error = cache_verified_save();
+	verified_prune = false;
 done:
 	for (size_t i = 0; i < n; i++)
 		free(rels[i]);
