@@ -246,11 +246,13 @@ static void forget_written(struct job *j)
 	j->nwritten = 0;
 }
 
-/* The hash of path's bytes as they were written, if they are still the
- * same file, of the same size and time. */
+/* The hash of path's bytes as they were last written, if they are still
+ * the same file, of the same size and time.  A kind may write a path more
+ * than once (a load merges its first table into a second one there): the
+ * newest file is the one that counts. */
 static const struct hash *written_hash(const struct job *j, const char *path, const struct stat *st)
 {
-	for (size_t k = 0; k < j->nwritten; k++) {
+	for (size_t k = j->nwritten; k-- > 0;) {
 		const struct written_file *f = &j->written[k];
 		if (!strcmp(f->path, path))
 			return f->st.st_dev == st->st_dev && f->st.st_ino == st->st_ino &&

@@ -147,6 +147,10 @@ int hash_file(const char *path, struct hash *out)
 	if (fd < 0)
 		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
 		                     "%s: %s", path, strerror(errno));
+	/* tests see which files are read back to be hashed: an output
+	 * should have been hashed while written (file_hasher) */
+	if (getenv("PIPE_DEBUG_HASH_READS"))
+		fprintf(stderr, "pipe: hashing by reading %s\n", path);
 	h = hasher_new();
 	data = xmalloc(chunk);
 	while ((n = read(fd, data, chunk)) != 0) {

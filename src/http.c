@@ -149,6 +149,10 @@ static void curl_init_once(void)
 struct transfer {
 	CURL *curl;
 	FILE *out;
+	/* out's bytes hashed as written, so the build never reads the page
+	 * back (file_hasher); hash NULL: not hashed */
+	const struct file_hasher *hasher;
+	void *hash;
 	struct json_scan *scan;
 	uint64_t bytes;
 	bool json_error; /* the write callback stopped the transfer */
@@ -228,6 +232,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	}
 	if (fwrite(p, 1, len, t->out) != len)
 		return 0;
+	if (t->hash)
+		t->hasher->update(t->hash, p, len);
 	t->bytes += len;
 	if (json_scan_feed(t->scan, p, len) < 0) {
 		t->json_error = true;
@@ -439,6 +445,10 @@ static int attempt(const struct http_fetch *f, struct page *pg, struct buf *why,
 		error = error_set("cannot write %s: %s", pg->path, strerror(errno));
 		goto done;
 	}
+	if (f->hasher) {
+		pg->t.hasher = f->hasher;
+		pg->t.hash = f->hasher->start(f->hasher->arg);
+	}
 	/* pages are large: fewer, bigger writes (glibc takes a size only with
 	 * a buffer: without one it uses the file's block size) */
 	iobuf = xmalloc(PAGE_IOBUF);
@@ -460,6 +470,12 @@ static int attempt(const struct http_fetch *f, struct page *pg, struct buf *why,
 		goto done;
 	}
 	pg->t.out = NULL;
+	/* the file holds what on_body hashed; an attempt that is retried
+	 * writes the page again, and the build takes the newest hash */
+	if (pg->t.hash) {
+		pg->t.hasher->done(pg->t.hasher->arg, pg->t.hash, rc == CURLE_OK ? pg->path : NULL);
+		pg->t.hash = NULL;
+	}
 	long status = pg->t.status;
 
 	if (pg->t.json_error) {
@@ -525,6 +541,9 @@ done:
 	if (pg->t.out)
 		fclose(pg->t.out);
 	pg->t.out = NULL;
+	if (pg->t.hash)
+		pg->t.hasher->done(pg->t.hasher->arg, pg->t.hash, NULL);
+	pg->t.hash = NULL;
 	free(iobuf); /* after the fclose that used it */
 	/* the handle outlives errbuf and hdrs */
 	lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);

@@ -58,6 +58,7 @@ struct http_fetch {
 	 * top-level object) is reported in http_result.max_value. */
 	const char *row_field;
 	const char *dir;            /* pages go to dir/page-0001.json, ... */
+	const struct file_hasher *hasher; /* hashes each page as written; may be NULL */
 	int verbose;
 	http_log_fn log;
 	void *log_arg;

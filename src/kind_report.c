@@ -934,10 +934,10 @@ static int restored(const struct target *t, const char *final_out)
 	return link_page(final_out);
 }
 
-static int write_file(const char *dir, const char *name, struct buf *b)
+static int write_file(const char *dir, const char *name, struct buf *b, const struct file_hasher *h)
 {
 	char *path = path_join(dir, name);
-	int error = file_write_atomic(path, b->data ? b->data : "", b->len);
+	int error = file_write_atomic_hashed(path, b->data ? b->data : "", b->len, h);
 	free(path);
 	return error;
 }
@@ -990,8 +990,8 @@ static int build(struct build_ctx *ctx)
 		}
 	}
 	render_md(&md, t, &qs, limit);
-	if ((error = render_html(&html, t, &qs, limit)) < 0 || (error = write_file(ctx->out, "report.md", &md)) < 0 ||
-	    (error = write_file(ctx->out, "index.html", &html)) < 0)
+	if ((error = render_html(&html, t, &qs, limit)) < 0 || (error = write_file(ctx->out, "report.md", &md, ctx->hasher)) < 0 ||
+	    (error = write_file(ctx->out, "index.html", &html, ctx->hasher)) < 0)
 		goto done;
 
 	/* the figures, with timings, for the record and the terminal */

@@ -616,6 +616,7 @@ static int build(struct build_ctx *ctx)
 		.page = c.page,
 		.row_field = c.inc_field,
 		.dir = ctx->out,
+		.hasher = ctx->hasher,
 		.verbose = ctx->verbose,
 		.log = log_line,
 		.log_arg = &run,
@@ -639,7 +640,7 @@ static int build(struct build_ctx *ctx)
 
 	text = manifest(buf_cstr(&display), &r, &c, &sec);
 	path = path_join(ctx->out, "manifest.json");
-	if ((error = file_write_atomic(path, text, strlen(text))) < 0)
+	if ((error = file_write_atomic_hashed(path, text, strlen(text), ctx->hasher)) < 0)
 		goto done;
 	ctx->rec->rows = r.rows;
 	state_field_set(ctx->rec, "manifest", text);

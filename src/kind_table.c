@@ -383,6 +383,7 @@ static int build_table(struct build_ctx *ctx)
 	o.partition_by = target_value(t, "partition_by");
 	o.cluster_by = target_value(t, "cluster_by");
 	o.where = where;
+	o.hasher = ctx->hasher;
 	if (o.prev_dir && o.write != LOAD_REPLACE && (error = check_unmodified(ctx)) < 0)
 		goto done;
 	if (o.prev_dir && o.write == LOAD_APPEND && (error = already_loaded(ctx, id)) != 0) {

@@ -41,6 +41,9 @@ struct load_options {
 	const char *cluster_by;   /* up to four names; may be NULL */
 	/* Where messages about options point ("pipe:3:5"), may be NULL. */
 	const char *where;
+	/* Hashes the files of out_dir as they are written, so the build
+	 * never reads them back (file_hasher); may be NULL. */
+	const struct file_hasher *hasher;
 };
 
 struct load_result {

@@ -361,6 +361,7 @@ int load_assemble(struct loader *L)
 		batch_reset(&t->batch);
 		if ((error = mkdir_p(t->dir)) >= 0 && (error = table_writer_open(&t->w, t->dir, &t->spec)) >= 0 &&
 		    (table_writer_set_memory(t->w, LOAD_WRITER_MEMORY), true) &&
+		    (table_writer_hash_files(t->w, L->o->hasher), true) &&
 		    (!old || (error = copy_rows(t, old, merge ? &keep_old : NULL, true)) >= 0))
 			error = copy_rows(t, staged, merge ? &keep_new : NULL, false);
 		free(old);

@@ -419,6 +419,10 @@ int load_open_writers(struct loader *L, const char *root_dir)
 			return error;
 		}
 		table_writer_set_memory(t->w, LOAD_WRITER_MEMORY);
+		/* a staged table, and any merged one, is rewritten into
+		 * out_dir (load_assemble), where it is hashed */
+		if (!strcmp(root_dir, L->o->out_dir) && L->o->write != LOAD_MERGE)
+			table_writer_hash_files(t->w, L->o->hasher);
 	}
 	return 0;
 }

@@ -1,0 +1,2 @@
+-- name: trips
+SELECT vendorid, COUNT(*) AS trips FROM taxi.by_day GROUP BY vendorid ORDER BY vendorid;
