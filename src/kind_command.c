@@ -25,6 +25,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,17 +185,39 @@ static int check_across(const struct target *t, const struct target_set *all)
 	return error;
 }
 
-static char **make_env(const char *in, const char *out)
+/* PWD as sh sets it for its commands: the inherited one while it names
+ * the current directory (a path through a symbolic link stays), else the
+ * directory's own path.  pipe may have moved to the project root since
+ * PWD was set, and a command started without sh sees what sh would pass. */
+static char *pwd_entry(void)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+	char *cwd, *entry;
+	if (pwd && *pwd == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return xasprintf("PWD=%s", pwd);
+	if (!(cwd = getcwd(NULL, 0)))
+		return NULL;
+	entry = xasprintf("PWD=%s", cwd);
+	free(cwd);
+	return entry;
+}
+
+static char **make_env(const char *in, const char *out, const char *pwd)
 {
 	size_t n = 0, k = 0;
 	while (environ[n])
 		n++;
-	char **env = xcalloc(n + 3, sizeof(char *));
+	char **env = xcalloc(n + 4, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		if (!str_starts(environ[i], "in=") && !str_starts(environ[i], "out="))
+		if (!str_starts(environ[i], "in=") && !str_starts(environ[i], "out=") &&
+		    !(pwd && str_starts(environ[i], "PWD=")))
 			env[k++] = environ[i];
 	env[k++] = (char *)in;
 	env[k++] = (char *)out;
+	if (pwd)
+		env[k++] = (char *)pwd;
 	env[k] = NULL;
 	return env;
 }
@@ -333,7 +356,7 @@ static int build(struct build_ctx *ctx)
 	const char *run = target_value(ctx->target, "run");
 	struct buf in = BUF_INIT;
 	struct secrets sec = SECRETS_INIT;
-	char *out = xasprintf("out=%s", ctx->out);
+	char *out = xasprintf("out=%s", ctx->out), *pwd = NULL;
 	char **env = NULL;
 	char *argv[] = {"sh", "-c", (char *)run, NULL};
 	posix_spawn_file_actions_t fa;
@@ -348,7 +371,8 @@ static int build(struct build_ctx *ctx)
 	buf_puts(&in, "in=");
 	for (size_t i = 0; i < ctx->ninputs; i++)
 		buf_printf(&in, "%s%s", i ? " " : "", ctx->inputs[i]);
-	env = make_env(in.data, out);
+	pwd = pwd_entry();
+	env = make_env(in.data, out, pwd);
 
 	/* stdout and stderr through one pipe, read until the command ends */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
@@ -444,6 +468,7 @@ done:
 		close(out_pipe[1]);
 	buf_free(&in);
 	free(out);
+	free(pwd);
 	free(env);
 	secrets_free(&sec);
 	return error;
