@@ -374,6 +374,32 @@ done:
 	return error;
 }
 
+/* The record goes into state/: a published job's pending record is that
+ * record, byte for byte, so it is renamed there rather than written again
+ * (a file created and one deleted fewer per target: on ext4 without a
+ * journal, every create scans the inodes freed in the last minute).  Where
+ * the rename cannot be done (state/ elsewhere, its directory still to be
+ * made), the record is written and the pending one removed. */
+static int record_published(struct job *j)
+{
+	char *pending = NULL, *rel = NULL, *path = NULL;
+	int error = 0;
+	if (!j->ctx.unchanged) {
+		pending = pending_path(j);
+		rel = state_path(j->rec.target);
+		path = path_join(PIPE_STATE_DIR, rel);
+		if (rename(pending, path) == 0)
+			goto done;
+	}
+	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) == 0 && pending)
+		unlink(pending);
+done:
+	free(pending);
+	free(rel);
+	free(path);
+	return error;
+}
+
 static void first_line(struct buf *b, const char *s);
 static void print_output(struct engine *e, struct job *j);
 
@@ -736,16 +762,19 @@ static void run_part(struct engine *e, int i, const char *status, struct job *j)
 
 /* Writes the run as it stands.  As targets finish it is written again, so
  * that a killed build leaves its run as far as it got: after each of the
- * first RUN_SAVE_EACH, then with at most a tenth of the time going to it
- * (a run of 10,000 targets would otherwise write its file 10,000 times). */
-enum { RUN_SAVE_EACH = 64 };
+ * first RUN_SAVE_EACH, then at most every RUN_SAVE_MS and with at most a
+ * tenth of the time going to it.  A run of 10,000 targets would otherwise
+ * write its file thousands of times, each write a file created and one
+ * freed; a killed build's records are in state/ whatever its run says. */
+enum { RUN_SAVE_EACH = 64, RUN_SAVE_MS = 250 };
 static int save_run(struct engine *e, const char *result, bool ended)
 {
 	double t0 = time_now_ms();
 	struct run_target *parts;
 	size_t n = 0;
 	int error;
-	if (!ended && e->run_written && e->started > RUN_SAVE_EACH && t0 - e->run_saved_at < 10 * e->run_save_ms)
+	if (!ended && e->run_written && e->started > RUN_SAVE_EACH &&
+	    (t0 - e->run_saved_at < RUN_SAVE_MS || t0 - e->run_saved_at < 10 * e->run_save_ms))
 		return 0;
 	/* until it changes a record, a restore-only build's run is removed
 	 * at its end (end_run), and a killed one changed nothing */
@@ -903,14 +932,9 @@ static int finish_job(struct engine *e, struct job *j)
 		if (!j->restored && tp->have_last && hash_eq(&j->output, &tp->last.output))
 			e->unchanged++;
 	}
-	if ((error = state_write(PIPE_STATE_DIR, &j->rec)) < 0)
+	if ((error = record_published(j)) < 0)
 		return error;
 	crash_point("after-record");
-	if (!j->ctx.unchanged) {
-		char *pending = pending_path(j);
-		unlink(pending);
-		free(pending);
-	}
 
 	it.key = tp->key;
 	it.recipe = tp->recipe;

@@ -4,7 +4,8 @@
  *     run = sort $in | uniq -c > $out
  *
  * `run` goes to sh -c with $in (the inputs' paths, space-separated) and
- * $out (where to write: a file or a directory) in its environment.  A
+ * $out (where to write: a file or a directory) in its environment; one
+ * plain command is started as sh would start it, without sh (direct_command).  A
  * non-zero exit or no $out is a failure.  Its stdout and stderr are
  * gathered through a pipe and printed when it ends, so that -j output does
  * not interleave.
@@ -24,6 +25,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,19 +185,170 @@ static int check_across(const struct target *t, const struct target_set *all)
 	return error;
 }
 
-static char **make_env(const char *in, const char *out)
+/* PWD as sh sets it for its commands: the inherited one while it names
+ * the current directory (a path through a symbolic link stays), else the
+ * directory's own path.  pipe may have moved to the project root since
+ * PWD was set, and a command started without sh sees what sh would pass. */
+static char *pwd_entry(void)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+	char *cwd, *entry;
+	if (pwd && *pwd == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return xasprintf("PWD=%s", pwd);
+	if (!(cwd = getcwd(NULL, 0)))
+		return NULL;
+	entry = xasprintf("PWD=%s", cwd);
+	free(cwd);
+	return entry;
+}
+
+static char **make_env(const char *in, const char *out, const char *pwd)
 {
 	size_t n = 0, k = 0;
 	while (environ[n])
 		n++;
-	char **env = xcalloc(n + 3, sizeof(char *));
+	char **env = xcalloc(n + 4, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		if (!str_starts(environ[i], "in=") && !str_starts(environ[i], "out="))
+		if (!str_starts(environ[i], "in=") && !str_starts(environ[i], "out=") &&
+		    !(pwd && str_starts(environ[i], "PWD=")))
 			env[k++] = environ[i];
 	env[k++] = (char *)in;
 	env[k++] = (char *)out;
+	if (pwd)
+		env[k++] = (char *)pwd;
 	env[k] = NULL;
 	return env;
+}
+
+/* A run that is one plain command is started without the shell, as sh
+ * would start it (make does the same): one process per target rather than
+ * two.  Plain means words of literal characters, or exactly $in, ${in},
+ * $out or ${out} whose values split into the paths themselves (no blank
+ * or glob character in a path), then at most one "> word" at the end; the
+ * first word a literal that is no reserved word or builtin, and no
+ * assignment.  Anything else (quotes, other variables, pipes, globs, ~, a
+ * comment) goes to sh -c, as does a plain command that cannot start
+ * (not found, not executable): the shell says why, in its words. */
+static const char *const sh_builtins[] = {
+	".", ":", "[", "alias", "bg", "break", "case", "cd", "command", "continue", "do", "done",
+	"echo", "elif", "else", "esac", "eval", "exec", "exit", "export", "false", "fc", "fg", "fi",
+	"for", "function", "getopts", "hash", "if", "in", "jobs", "kill", "local", "printf", "pwd",
+	"read", "readonly", "return", "select", "set", "shift", "test", "then", "times", "trap", "true",
+	"type", "ulimit", "umask", "unalias", "unset", "until", "wait", "while", "{", "}", "!", NULL};
+
+struct direct {
+	char **argv;
+	size_t argc, cap;
+	const char *redirect; /* the path after ">", or NULL */
+};
+
+/* What the shell leaves as it is: no field splitting, no pathname
+ * expansion. */
+static bool plain_value(const char *s)
+{
+	return *s && !strpbrk(s, " \t\n*?[\\");
+}
+
+static bool literal_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("_./,:+-=@%", c);
+}
+
+static void direct_add(struct direct *d, const char *word)
+{
+	grow_array(&d->argv, &d->cap, d->argc + 2, sizeof(char *));
+	d->argv[d->argc++] = (char *)word;
+	d->argv[d->argc] = NULL;
+}
+
+static void direct_free(struct direct *d)
+{
+	for (size_t i = 0; i < d->argc; i++)
+		free(d->argv[i]);
+	free(d->argv);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The words of run as sh would pass them; false when run is not plain. */
+static bool direct_command(const char *run, const struct build_ctx *ctx, struct direct *d)
+{
+	const char *p = run;
+	bool redirect = false, ok = true;
+	memset(d, 0, sizeof(*d));
+	if (getenv("IFS") || !getenv("PATH") || !plain_value(ctx->out))
+		return false;
+	while (ok) {
+		size_t n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (d->redirect) {
+			ok = false; /* anything after "> word" */
+			break;
+		}
+		if (*p == '>') {
+			if (redirect || !d->argc) {
+				ok = false;
+				break;
+			}
+			redirect = true;
+			p++;
+			continue;
+		}
+		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t'; n++)
+			;
+		char *word = xstrndup(p, n);
+		p += n;
+		bool is_in = !strcmp(word, "$in") || !strcmp(word, "${in}");
+		bool is_out = !strcmp(word, "$out") || !strcmp(word, "${out}");
+		if (redirect) {
+			/* only $out: a literal path may name a directory still to
+			 * be made, and the shell says so in its words */
+			if (is_out)
+				d->redirect = ctx->out;
+			else
+				ok = false;
+			free(word);
+			continue;
+		}
+		if (is_in) {
+			free(word);
+			for (size_t i = 0; i < ctx->ninputs && ok; i++)
+				if ((ok = plain_value(ctx->inputs[i])) && d->argc)
+					direct_add(d, xstrdup(ctx->inputs[i]));
+				else
+					ok = false; /* $in as the command name: the shell's */
+			continue;
+		}
+		if (is_out) {
+			free(word);
+			if (!(ok = d->argc > 0))
+				break;
+			direct_add(d, xstrdup(ctx->out));
+			continue;
+		}
+		for (size_t i = 0; word[i] && ok; i++)
+			ok = literal_char(word[i]);
+		if (ok && !d->argc) {
+			ok = !strchr(word, '=');
+			for (size_t i = 0; sh_builtins[i] && ok; i++)
+				ok = strcmp(word, sh_builtins[i]) != 0;
+		}
+		if (!ok) {
+			free(word);
+			break;
+		}
+		direct_add(d, word);
+	}
+	if (!ok || !d->argc || (redirect && !d->redirect)) {
+		direct_free(d);
+		return false;
+	}
+	return true;
 }
 
 static int build(struct build_ctx *ctx)
@@ -203,11 +356,12 @@ static int build(struct build_ctx *ctx)
 	const char *run = target_value(ctx->target, "run");
 	struct buf in = BUF_INIT;
 	struct secrets sec = SECRETS_INIT;
-	char *out = xasprintf("out=%s", ctx->out);
+	char *out = xasprintf("out=%s", ctx->out), *pwd = NULL;
 	char **env = NULL;
 	char *argv[] = {"sh", "-c", (char *)run, NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	struct direct direct;
 	pid_t pid;
 	int status, error = 0, rc, out_pipe[2] = {-1, -1};
 	char chunk[8192];
@@ -217,24 +371,40 @@ static int build(struct build_ctx *ctx)
 	buf_puts(&in, "in=");
 	for (size_t i = 0; i < ctx->ninputs; i++)
 		buf_printf(&in, "%s%s", i ? " " : "", ctx->inputs[i]);
-	env = make_env(in.data, out);
+	pwd = pwd_entry();
+	env = make_env(in.data, out, pwd);
 
 	/* stdout and stderr through one pipe, read until the command ends */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
 		error = error_set("pipe: %s", strerror(errno));
 		goto done;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
 	posix_spawnattr_init(&attr);
 	/* its own process group, so that an interrupted build can stop the
 	 * whole pipeline the command started */
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = -1;
+	if (direct_command(run, ctx, &direct)) {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
+		if (direct.redirect)
+			posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, direct.redirect,
+			                                 O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		rc = posix_spawnp(&pid, direct.argv[0], &fa, &attr, direct.argv, env);
+		posix_spawn_file_actions_destroy(&fa);
+		direct_free(&direct);
+	}
+	if (rc != 0) {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
+		rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
+		posix_spawn_file_actions_destroy(&fa);
+	}
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {
 		error = error_set("cannot start the command with /bin/sh: %s", strerror(rc));
@@ -298,6 +468,7 @@ done:
 		close(out_pipe[1]);
 	buf_free(&in);
 	free(out);
+	free(pwd);
 	free(env);
 	secrets_free(&sec);
 	return error;
