@@ -359,8 +359,10 @@ static int publish(struct job *j)
 	int error;
 
 	crash_point("before-pending");
-	if ((error = state_format(&j->rec, &text)) < 0 || (error = mkdir_p(PIPE_PENDING_DIR)) < 0 ||
-	    (error = file_write_atomic(pending, text.data, text.len)) < 0)
+	/* a record kept as it is already says this output: nothing to finish */
+	if (!j->record_kept &&
+	    ((error = state_format(&j->rec, &text)) < 0 || (error = mkdir_p(PIPE_PENDING_DIR)) < 0 ||
+	     (error = file_write_atomic(pending, text.data, text.len)) < 0))
 		goto done;
 	crash_point("before-publish");
 	/* on failure the pending record stays: the output may have been
@@ -384,6 +386,8 @@ static int record_published(struct job *j)
 {
 	char *pending = NULL, *rel = NULL, *path = NULL;
 	int error = 0;
+	if (j->record_kept)
+		return 0;
 	if (!j->ctx.unchanged) {
 		pending = pending_path(j);
 		rel = state_path(j->rec.target);
