@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TRANSFER_THREADS 8
 
@@ -211,8 +212,16 @@ static int run(struct transfer *t)
 			t->rels[kept++] = t->rels[i];
 	}
 	t->n = kept;
+	/* a server's round trips overlap on many threads; a directory's copies
+	 * are the CPU's (hashing) and the filesystem's, and more threads than
+	 * cores only contend for the same directories */
+	size_t most = TRANSFER_THREADS;
+	if (t->way == PUSH_DIR || t->way == PULL_DIR) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		most = cpus < 2 ? 2 : cpus > TRANSFER_THREADS ? TRANSFER_THREADS : (size_t)cpus;
+	}
 	pthread_mutex_init(&t->mu, NULL);
-	for (; nthreads < TRANSFER_THREADS && nthreads < t->n; nthreads++)
+	for (; nthreads < most && nthreads < t->n; nthreads++)
 		pthread_create(&threads[nthreads], NULL, worker, t);
 	for (size_t k = 0; k < nthreads; k++)
 		pthread_join(threads[k], NULL);
