@@ -104,6 +104,33 @@ static int make_parent(const char *path)
  * the next way: asking again costs a file created and removed each. */
 static int no_reflink;
 
+/* Whether out is now a reflink of in.  A filesystem that cannot (or two
+ * filesystems: the cache and targets/ stay where they are) is not asked
+ * again. */
+static bool reflink_fd(int in, int out)
+{
+	if (__atomic_load_n(&no_reflink, __ATOMIC_RELAXED))
+		return false;
+	if (ioctl(out, FICLONE, in) == 0)
+		return true;
+	if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL || errno == ENOSYS || errno == EXDEV)
+		__atomic_store_n(&no_reflink, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+/* The end of placing a file at dest: both closed, and dest removed when
+ * placing it failed.  error, or the close's. */
+static int close_placed(int in, int out, const char *dest, int error)
+{
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) < 0 && !error)
+		error = error_set("%s: %s", dest, strerror(errno));
+	if (error < 0 && out >= 0)
+		unlink(dest);
+	return error;
+}
+
 /* A reflink of src at dest (created, mode): 0, or < 0 with nothing left at
  * dest when the filesystem cannot. */
 static int clone_file(const char *src, const char *dest, unsigned mode)
@@ -117,17 +144,9 @@ static int clone_file(const char *src, const char *dest, unsigned mode)
 		close(in);
 		return error_set("%s: %s", dest, strerror(errno));
 	}
-	if (ioctl(out, FICLONE, in) < 0) {
-		if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL || errno == ENOSYS)
-			__atomic_store_n(&no_reflink, 1, __ATOMIC_RELAXED);
+	if (!reflink_fd(in, out))
 		error = error_set("%s: %s", dest, strerror(errno));
-	}
-	close(in);
-	if (close(out) < 0 && !error)
-		error = error_set("%s: %s", dest, strerror(errno));
-	if (error < 0)
-		unlink(dest);
-	return error;
+	return close_placed(in, out, dest, error);
 }
 
 /* Copies in to out, through h when given (every byte read and hashed),
@@ -196,13 +215,7 @@ static int copy_file(const char *src, const char *dest, unsigned mode, struct ha
 done:
 	if (h)
 		hasher_final(h, got);
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) < 0 && !error)
-		error = error_set("%s: %s", dest, strerror(errno));
-	if (error < 0 && out >= 0)
-		unlink(dest);
-	return error;
+	return close_placed(in, out, dest, error);
 }
 
 /* ---- objects already checked ----
@@ -587,7 +600,7 @@ static int place_file(const struct cache_entry *e, const char *dest)
 	struct stat before, after;
 	struct hash got;
 	struct hasher *h = NULL;
-	bool checked, cloned = false;
+	bool checked, cloned;
 	int in, out = -1, error = 0;
 
 	if ((in = open(obj, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -604,13 +617,7 @@ static int place_file(const struct cache_entry *e, const char *dest)
 		error = error_set("%s: %s", dest, strerror(errno));
 		goto done;
 	}
-	if (!__atomic_load_n(&no_reflink, __ATOMIC_RELAXED)) {
-		if (ioctl(out, FICLONE, in) == 0)
-			cloned = true;
-		else if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL || errno == ENOSYS ||
-		         errno == EXDEV)
-			__atomic_store_n(&no_reflink, 1, __ATOMIC_RELAXED);
-	}
+	cloned = reflink_fd(in, out);
 	if (cloned && !checked) {
 		error = hash_file(dest, &got);
 	} else if (!cloned) {
@@ -629,14 +636,8 @@ static int place_file(const struct cache_entry *e, const char *dest)
 		}
 	}
 done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) < 0 && !error)
-		error = error_set("%s: %s", dest, strerror(errno));
-	if (error < 0 && out >= 0)
-		unlink(dest);
 	free(obj);
-	return error;
+	return close_placed(in, out, dest, error);
 }
 
 struct restore_walk {
