@@ -244,7 +244,6 @@ static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap verified_map; /* hex -> struct verified *, under verified_lock */
 static char *verified_root;        /* the cache root the map was loaded from */
 static bool verified_dirty;
-static bool verified_prune; /* cache_gc's save: lines of removed objects dropped */
 static bool every_read; /* cache_hash_every_read was called */
 
 void cache_hash_every_read(void)
@@ -358,7 +357,9 @@ static void note_verified(const struct hash *h, const struct stat *st)
 	pthread_mutex_unlock(&verified_lock);
 }
 
-int cache_verified_save(void)
+/* The record written, if it changed; with prune (cache_gc's), without
+ * the lines of objects no longer there. */
+static int verified_save(bool prune)
 {
 	struct buf text = BUF_INIT;
 	char *path = NULL;
@@ -372,7 +373,7 @@ int cache_verified_save(void)
 		if (!verified_map.keys || !verified_map.keys[i])
 			continue;
 		v = verified_map.vals[i];
-		if (verified_prune) {
+		if (prune) {
 			char *obj = xasprintf("%s/cas/%.2s/%s", verified_root, v->hex, v->hex);
 			bool gone = !path_exists(obj);
 			free(obj);
@@ -392,6 +393,8 @@ done:
 	free(path);
 	return error;
 }
+
+int cache_verified_save(void) { return verified_save(false); }
 
 static bool same_inode_data(const struct stat *a, const struct stat *b)
 {
@@ -950,10 +953,9 @@ int cache_gc(int keep_last, int64_t newer_than, struct cache_gc_stats *st)
 	/* the record loses the lines of the objects removed */
 	pthread_mutex_lock(&verified_lock);
 	verified_load(root);
-	verified_dirty = verified_prune = verified_map.len > 0;
+	verified_dirty = verified_map.len > 0;
 	pthread_mutex_unlock(&verified_lock);
-	error = cache_verified_save();
-	verified_prune = false;
+	error = verified_save(true);
 done:
 	for (size_t i = 0; i < n; i++)
 		free(rels[i]);
