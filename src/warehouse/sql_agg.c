@@ -285,13 +285,13 @@ static void collect_append(struct vec *dst, const struct vec *src, size_t stride
 }
 
 /* The ORDER BY keys of entry i of xs against those of entry j of ys (a
- * key's stride in sx/sy: 0 for a constant), as ARRAY_AGG's ORDER BY
- * orders them; 0 when they tie. */
+ * key's stride in sx/sy: 0 for a constant; NULL for 1 each, the kept
+ * values), as ARRAY_AGG's ORDER BY orders them; 0 when they tie. */
 static int order_keys_cmp(const struct agg *ag, const struct vec *const *xs, const size_t *sx, size_t i,
 			  const struct vec *const *ys, const size_t *sy, size_t j)
 {
 	for (size_t k = 0; k < ag->norder; k++) {
-		struct value x = vec_get(xs[k], i * sx[k]), y = vec_get(ys[k], j * sy[k]);
+		struct value x = vec_get(xs[k], sx ? i * sx[k] : i), y = vec_get(ys[k], sy ? j * sy[k] : j);
 		const struct sort_key *sk = &ag->okeys[k];
 		if (x.is_null || y.is_null) {
 			if (x.is_null && y.is_null)
@@ -304,11 +304,6 @@ static int order_keys_cmp(const struct agg *ag, const struct vec *const *xs, con
 	}
 	return 0;
 }
-
-static const size_t ones[64] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-};
 
 /* How many values per group can reach the result: LIMIT's, or for
  * ARRAY_AGG(...)[OFFSET(k)] the first k + 1 where a NULL further on would
@@ -338,7 +333,7 @@ static int collect_cmp(const void *pa, const void *pb, void *ctx)
 	const struct vec *keys[64];
 	for (size_t k = 0; k < o->ag->norder; k++)
 		keys[k] = &o->r->ckeys[k];
-	int c = order_keys_cmp(o->ag, keys, ones, i, keys, ones, j);
+	int c = order_keys_cmp(o->ag, keys, NULL, i, keys, NULL, j);
 	return c ? c : (i > j) - (i < j);
 }
 
@@ -447,7 +442,7 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 		size_t at = i * sv;
 		/* a full group's k-th value, older, wins a tie */
 		if (!bound || (bound > 0 && gid[i] < r->cworst_cap && r->cworst[gid[i]] &&
-				order_keys_cmp(ag, kv, sk, i, have, ones, r->cworst[gid[i]] - 1) >= 0))
+				order_keys_cmp(ag, kv, sk, i, have, NULL, r->cworst[gid[i]] - 1) >= 0))
 			continue;
 		/* STRING_AGG skips NULLs; ARRAY_AGG keeps them unless told */
 		if (v->nulls[at] && (ag->kind == AG_STRING_AGG || ag->ignore_nulls))
