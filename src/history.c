@@ -1322,12 +1322,15 @@ int history_pull(const char *state_dir, const char *remote_url, struct buf *said
 	git_checkout_options co;
 	struct transfer t = {0, NULL};
 	git_oid ours, theirs;
-	char *branch = NULL, *spec = NULL;
+	char *branch = NULL, *spec = NULL, *git_dir = path_join(state_dir, ".git");
+	bool fresh = !path_exists(git_dir);
 	int error;
 
+	free(git_dir);
 	/* a fresh checkout (a CI job's) has no state/: made here, as pipe init
-	 * makes it, in the process that loads libgit2 anyway */
-	if ((error = init_repo(state_dir, false)) < 0 || (error = open_repo(state_dir, &repo)) < 0)
+	 * makes it, in the process that loads libgit2 anyway (an existing one
+	 * is opened once, by open_repo) */
+	if ((fresh && (error = init_repo(state_dir, false)) < 0) || (error = open_repo(state_dir, &repo)) < 0)
 		return error;
 	if ((error = head_branch(repo, state_dir, &branch)) < 0)
 		goto done;
