@@ -1154,12 +1154,6 @@ int build_lock(int *fd) { return take_lock(true, fd); }
 
 int build_signal(void) { return interrupted; }
 
-static int cpu_count(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
-}
-
 /* The subject names what was rebuilt, so that `git log --oneline` on
  * state/ reads as a build history; the body says why, target by target. */
 static void subject_names(struct engine *e, struct buf *msg, enum node_state which, bool restored,

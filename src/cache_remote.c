@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define TRANSFER_THREADS 8
 
@@ -217,7 +216,7 @@ static int run(struct transfer *t)
 	 * cores only contend for the same directories */
 	size_t most = TRANSFER_THREADS;
 	if (t->way == PUSH_DIR || t->way == PULL_DIR) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int cpus = cpu_count();
 		most = cpus < 2 ? 2 : cpus > TRANSFER_THREADS ? TRANSFER_THREADS : (size_t)cpus;
 	}
 	pthread_mutex_init(&t->mu, NULL);

@@ -360,8 +360,7 @@ static int plan_get(struct serve_data *s, const struct graph *g, const bool *sel
 {
 	struct plan *p = &s->plan;
 	struct stat ix_st, rec_st;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = cpus > 0 ? (int)cpus : 1, error;
+	int threads = cpu_count(), error;
 	int64_t recent = (int64_t)time(NULL) - 1;
 
 	/* taken before they are read: a change in meanwhile plans again */

@@ -538,6 +538,12 @@ int file_write_atomic_hashed(const char *path, const void *data, size_t len, con
 	return error;
 }
 
+int cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
 bool path_exists(const char *path)
 {
 	struct stat st;

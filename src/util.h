@@ -127,6 +127,7 @@ struct file_hasher {
 /* file_write_atomic, and the bytes handed to h when it is not NULL. */
 int file_write_atomic_hashed(const char *path, const void *data, size_t len, const struct file_hasher *h);
 bool path_exists(const char *path);
+int cpu_count(void); /* the CPUs online, at least 1 */
 bool path_is_dir(const char *path);
 int mkdir_p(const char *path);
 int rm_rf(const char *path);
