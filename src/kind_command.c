@@ -351,6 +351,18 @@ static bool direct_command(const char *run, const struct build_ctx *ctx, struct 
 	return true;
 }
 
+/* A command's stdin /dev/null, its stdout and stderr into the pipe (fd),
+ * stdout then onto redirect when it has one ("> $out"). */
+static void command_io(posix_spawn_file_actions_t *fa, int fd, const char *redirect)
+{
+	posix_spawn_file_actions_init(fa);
+	posix_spawn_file_actions_addopen(fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(fa, fd, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(fa, fd, STDERR_FILENO);
+	if (redirect)
+		posix_spawn_file_actions_addopen(fa, STDOUT_FILENO, redirect, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+}
+
 static int build(struct build_ctx *ctx)
 {
 	const char *run = target_value(ctx->target, "run");
@@ -386,22 +398,13 @@ static int build(struct build_ctx *ctx)
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
 	rc = -1;
 	if (direct_command(run, ctx, &direct)) {
-		posix_spawn_file_actions_init(&fa);
-		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
-		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
-		if (direct.redirect)
-			posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, direct.redirect,
-			                                 O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		command_io(&fa, out_pipe[1], direct.redirect);
 		rc = posix_spawnp(&pid, direct.argv[0], &fa, &attr, direct.argv, env);
 		posix_spawn_file_actions_destroy(&fa);
 		direct_free(&direct);
 	}
 	if (rc != 0) {
-		posix_spawn_file_actions_init(&fa);
-		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
-		posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDERR_FILENO);
+		command_io(&fa, out_pipe[1], NULL);
 		rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
 		posix_spawn_file_actions_destroy(&fa);
 	}
