@@ -630,16 +630,22 @@ int column_range_rows(const void *data, uint64_t length, uint32_t rows, bool has
 }
 #undef RANGE_ROWS
 
-int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
-                struct vec *out)
+int column_fetch(int fd, uint64_t offset, uint64_t length, struct vec *out, unsigned char **chunk)
 {
-	int error;
 	vec_reset(out);
 	if (length < CHUNK_HEAD)
 		return bad_chunk("too short");
 	/* The chunk goes into the vec's arena: strings point into it. */
-	unsigned char *chunk = arena_alloc(&out->arena, length + 1);
-	if ((error = file_pread(fd, chunk, length, offset, "a column chunk")) < 0)
+	*chunk = arena_alloc(&out->arena, length + 1);
+	return file_pread(fd, *chunk, length, offset, "a column chunk");
+}
+
+int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
+                struct vec *out)
+{
+	unsigned char *chunk = NULL;
+	int error;
+	if ((error = column_fetch(fd, offset, length, out, &chunk)) < 0)
 		return error;
 	return column_decode(chunk, length, rows, has_nulls, out);
 }

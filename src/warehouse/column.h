@@ -21,6 +21,9 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
  * fd into out, which has the column's type. */
 int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool has_nulls,
                 struct vec *out);
+/* column_read's first half: out emptied, the chunk's bytes read into its
+ * arena (*chunk), not decoded. */
+int column_fetch(int fd, uint64_t offset, uint64_t length, struct vec *out, unsigned char **chunk);
 /* As column_read, from a chunk in memory; out's strings point into it. */
 int column_decode(const void *chunk, uint64_t length, uint32_t rows, bool has_nulls, struct vec *out);
 

@@ -273,6 +273,18 @@ int table_read_shared(struct table *t, const bool *which)
 	return open_data(t);
 }
 
+/* Column c of blk is one the table has, in bytes the data file holds (a
+ * chunk it does not hold is not allocated for). */
+static int check_chunk(const struct table *t, const struct partition *part, const struct block *blk, int c)
+{
+	if (c < 0 || (size_t)c >= t->spec.ncols)
+		return error_set("reading %s: no column %d", t->spec.name, c);
+	if (blk->offset[c] > t->data_size || blk->length[c] > t->data_size - blk->offset[c])
+		return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
+		                 *part->id ? part->id : "(all)");
+	return 0;
+}
+
 int table_read(struct table *t, size_t partition, size_t block, const int *cols, size_t ncols,
                struct batch *out)
 {
@@ -292,15 +304,11 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	out->nrows = 0;
 	for (size_t k = 0; k < ncols; k++) {
 		int c = cols[k];
-		if (c < 0 || (size_t)c >= t->spec.ncols)
-			return error_set("reading %s: no column %d", t->spec.name, c);
+		if ((error = check_chunk(t, part, blk, c)) < 0)
+			return error;
 		struct vec *v = &out->cols[k];
 		if (v->type != t->spec.cols[c].type)
 			vec_retype(v, t->spec.cols[c].type);
-		/* a chunk the data file does not hold is not allocated for */
-		if (blk->offset[c] > t->data_size || blk->length[c] > t->data_size - blk->offset[c])
-			return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
-			                 *part->id ? part->id : "(all)");
 		if ((error = column_read(t->fd, blk->offset[c], blk->length[c], blk->rows, blk->stats[c].nulls > 0, v)) < 0) {
 			error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
 			return error;
@@ -313,40 +321,30 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 int table_read_range(struct table *t, size_t partition, size_t block, int col, int64_t lo, int64_t hi,
                      uint8_t *pass, struct vec *out)
 {
-	int error = 0;
+	int error = 0, packed;
+	unsigned char *chunk;
 	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
-	if (col < 0 || (size_t)col >= t->spec.ncols)
-		return error_set("reading %s: no column %d", t->spec.name, col);
 	if ((error = table_load_partition(t, partition)) < 0 || (error = open_data(t)) < 0)
 		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
-	uint64_t off = blk->offset[col], len = blk->length[col];
+	if ((error = check_chunk(t, part, blk, col)) < 0)
+		return error;
+	uint64_t len = blk->length[col];
 	uint32_t rows = blk->rows;
 	bool has_nulls = blk->stats[col].nulls > 0;
 	if (out->type != t->spec.cols[col].type)
 		vec_retype(out, t->spec.cols[col].type);
-	vec_reset(out);
-	if (off > t->data_size || len > t->data_size - off)
-		return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
-		                 *part->id ? part->id : "(all)");
-	if (len < 4)
-		return error_set("%s, partition %s: reading a column chunk: too short", t->spec.name,
-		                 *part->id ? part->id : "(all)");
-	/* in the vec's arena, as column_read puts it: strings point into it */
-	unsigned char *chunk = arena_alloc(&out->arena, len + 1);
-	if ((error = file_pread(t->fd, chunk, len, off, "a column chunk")) < 0)
-		return error;
 	/* a packed chunk is checked on its stored deltas, and decoded only
 	 * when a row passes */
-	int packed = column_range_rows(chunk, len, rows, has_nulls, out->type, lo, hi, pass);
+	if ((error = column_fetch(t->fd, blk->offset[col], len, out, &chunk)) < 0)
+		goto failed;
+	packed = column_range_rows(chunk, len, rows, has_nulls, out->type, lo, hi, pass);
 	if (packed && !memchr(pass, 1, rows))
 		return 0;
-	if ((error = column_decode(chunk, len, rows, has_nulls, out)) < 0) {
-		error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
-		return error;
-	}
+	if ((error = column_decode(chunk, len, rows, has_nulls, out)) < 0)
+		goto failed;
 	if (!packed) {
 		uint64_t width = (uint64_t)hi - (uint64_t)lo;
 		if (out->type == TYPE_DATE)
@@ -358,6 +356,9 @@ int table_read_range(struct table *t, size_t partition, size_t block, int col, i
 				pass[i] &= (uint8_t)(!out->nulls[i] & ((uint64_t)out->i64[i] - (uint64_t)lo <= width));
 	}
 	return 0;
+failed:
+	error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
+	return error;
 }
 
 /* ---- the catalog ---- */
