@@ -113,6 +113,11 @@ struct engine {
 	/* every stale target is expected back from the cache as its record
 	 * says: state/'s repository is opened only if a record changes */
 	bool restore_only;
+	/* the state repository's check, left to run while the first jobs
+	 * build (check_state); a killed build's run to mark once it passes;
+	 * the length of the list of records to commit before this build's */
+	bool check_later, check_failed, killed_earlier;
+	size_t noted_before;
 	/* when we took the build lock: a git lock file in state/ older than
 	 * this, that no process has open, is a killed build's */
 	struct timespec locked_at;
@@ -1176,6 +1181,35 @@ static void subject_names(struct engine *e, struct buf *msg, enum node_state whi
 	}
 }
 
+/* A damaged repository stops the build before it changes anything: no
+ * output published, no record written, and no run left.  A killed build's
+ * run, left running, is marked so before the commit that takes it. */
+static int check_state(struct engine *e)
+{
+	size_t ncommits;
+	int error;
+	if ((error = history_init(PIPE_STATE_DIR)) == 0 &&
+	    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
+		error_prefix("the state repository is damaged (`pipe fsck` says what can "
+		             "be repaired): ");
+	if (error == 0 && e->killed_earlier)
+		error = runs_mark_killed(PIPE_STATE_DIR, e->run);
+	return error;
+}
+
+/* The check failed after the first jobs started: what they built is
+ * dropped unpublished, and this build's notes in state/ are taken back. */
+static int check_failed_undo(struct engine *e)
+{
+	char *rel = runs_path(e->run), *path = path_join(PIPE_STATE_DIR, rel);
+	int error = history_unnote(PIPE_STATE_DIR, e->noted_before);
+	if (unlink(path) < 0 && errno != ENOENT && !error)
+		error = error_set("cannot remove %s: %s", path, strerror(errno));
+	free(rel);
+	free(path);
+	return error;
+}
+
 static int commit(struct engine *e)
 {
 	struct buf msg = BUF_INIT;
@@ -1320,18 +1354,25 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
 				paths[n++] = state_path(g->nodes[i].t->name);
 		paths[n++] = runs_path(e.run); /* this build is a run */
-		size_t ncommits;
 		e.restore_only = restores_only(&e, selected);
-		/* a damaged repository stops the build before it changes
-		 * anything (a restore-only build changes no record: a restore
-		 * that fails builds, and its commit says the damage) */
-		if (!e.restore_only && (error = history_init(PIPE_STATE_DIR)) == 0 &&
-		    (error = history_verify(PIPE_STATE_DIR, false, &ncommits)) < 0)
-			error_prefix("the state repository is damaged (`pipe fsck` says what can "
-			             "be repaired): ");
-		/* a killed build's run, left running, is marked so before its commit */
-		if (error == 0 && history_uncommitted(PIPE_STATE_DIR))
-			error = runs_mark_killed(PIPE_STATE_DIR, NULL);
+		e.killed_earlier = history_uncommitted(PIPE_STATE_DIR);
+		/* The repository is checked (check_state) before anything is
+		 * published.  Loading libgit2 and reading HEAD takes tens of ms,
+		 * so where state/.git is there the check runs once the first jobs
+		 * have started: they build into their temporary directories
+		 * meanwhile, and nothing they made is published before it passes.
+		 * Without state/.git, history_init says why (or makes it) first.
+		 * A restore-only build changes no record: a restore that fails
+		 * builds, and its commit says the damage. */
+		if (e.restore_only) {
+			if (e.killed_earlier)
+				error = runs_mark_killed(PIPE_STATE_DIR, NULL);
+		} else if (path_is_dir(PIPE_STATE_DIR "/.git")) {
+			e.check_later = true;
+		} else {
+			error = check_state(&e);
+		}
+		e.noted_before = history_noted(PIPE_STATE_DIR);
 		if (error == 0)
 			error = history_begin(PIPE_STATE_DIR, paths, n);
 		for (size_t i = 0; i < n; i++)
@@ -1373,6 +1414,15 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		/* an error stops the build, and must outlive the rounds after it */
 		if ((rc = schedule(&e, jobs)) < 0 && !error)
 			error = rc;
+		if (e.check_later) {
+			e.check_later = false;
+			if ((rc = check_state(&e)) < 0) {
+				e.check_failed = true;
+				if (!error)
+					error = rc;
+				kill_children(&e);
+			}
+		}
 		/* what finished last round and what started now */
 		if (e.running && (rc = save_run(&e, "running", false)) < 0 && !error)
 			error = rc;
@@ -1408,6 +1458,15 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		}
 		while (finished) {
 			struct job *next = finished->next;
+			if (e.check_failed) {
+				e.running--;
+				e.state[finished->node] = N_READY;
+				e.built_now[finished->node] = false;
+				rm_rf(finished->tmp);
+				free_job(finished);
+				finished = next;
+				continue;
+			}
 			if ((rc = finish_job(&e, finished)) < 0 && !error) {
 				error = rc;
 				e.stop = true;
@@ -1432,6 +1491,14 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 
 	rm_rf(e.tmpdir); /* what commands left beside their $out */
 	rmdir(PIPE_TARGETS_DIR "/.tmp");
+	if (e.check_failed) {
+		char *why = xstrdup(error_last());
+		if (check_failed_undo(&e) < 0)
+			fprintf(stderr, "pipe: %s\n", error_last());
+		error_set("%s", why);
+		free(why);
+		goto done;
+	}
 	/* what the build stopped before (a failure without -k, a signal) */
 	for (size_t i = 0; i < g->n; i++)
 		if (selected[i] && !e.in_run[i].status && e.state[i] != N_DONE && plan_stale(&e.plan, i))

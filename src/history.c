@@ -565,6 +565,11 @@ int history_commit_paths(const char *state_dir, const char *message,
 	if ((error = open_repo(state_dir, &repo)) < 0)
 		goto done;
 	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* libgit2 would look up every blob the index names while writing the
+	 * trees (an open per run file, up to RUNS_KEEP of them, each commit):
+	 * the blobs staged here were just written, and the others are those of
+	 * HEAD's tree, whose damage this commit would not add to */
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if (n > PACK_MIN && (error = objects_in_memory(repo, state_dir, &odb, &mempack)) < 0)
 		goto done;
 	if ((rc = lg2.git_repository_index(&index, repo)) < 0) {
@@ -593,6 +598,7 @@ int history_commit_paths(const char *state_dir, const char *message,
 		error = error_set("cannot remove %s: %s", pending, strerror(errno));
 done:
 	lg2.git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	lg2.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
 	strmap_free(&seen);
 	free(all);
 	free(pending);
@@ -609,6 +615,31 @@ bool history_uncommitted(const char *state_dir)
 	bool waiting = path_exists(pending);
 	free(pending);
 	return waiting;
+}
+
+size_t history_noted(const char *state_dir)
+{
+	char *pending = pending_path(state_dir);
+	struct stat st;
+	size_t n = stat(pending, &st) == 0 ? (size_t)st.st_size : 0;
+	free(pending);
+	return n;
+}
+
+int history_unnote(const char *state_dir, size_t keep)
+{
+	char *pending = pending_path(state_dir);
+	struct buf list = BUF_INIT;
+	int error = 0;
+	if (!keep) {
+		if (unlink(pending) < 0 && errno != ENOENT)
+			error = error_set("cannot remove %s: %s", pending, strerror(errno));
+	} else if ((error = file_read(pending, &list)) == 0 && list.len > keep) {
+		error = file_write_atomic(pending, list.data, keep);
+	}
+	buf_free(&list);
+	free(pending);
+	return error;
 }
 
 int history_end_unchanged(const char *state_dir)

@@ -30,6 +30,11 @@ int history_commit_paths(const char *state_dir, const char *message,
  * lock file) wait for the next commit: a build then commits even when it
  * rebuilt nothing. */
 bool history_uncommitted(const char *state_dir);
+/* The length of the list history_begin keeps (0: none), and the list cut
+ * back to such a length (removed at 0): a build that stops before it
+ * changed anything takes back what it noted. */
+size_t history_noted(const char *state_dir);
+int history_unnote(const char *state_dir, size_t keep);
 /* Drops the list history_begin noted, for a build that wrote none of the
  * records it named (it noted them, and had nothing waiting before): no
  * commit, and libgit2 is not loaded. */
