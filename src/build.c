@@ -1049,7 +1049,10 @@ static void unqueue(struct engine *e)
 	pthread_mutex_unlock(&e->mu);
 	for (; j; j = next) {
 		next = j->next;
-		say(e, "not started %s: the build stops", e->g->nodes[j->node].t->name);
+		/* after a failed state check the error says why, whether or
+		 * not a worker had taken the job */
+		if (!e->check_failed)
+			say(e, "not started %s: the build stops", e->g->nodes[j->node].t->name);
 		e->state[j->node] = N_READY;
 		e->built_now[j->node] = false;
 		e->started--;
