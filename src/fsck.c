@@ -141,8 +141,8 @@ static void check_committed(struct fsck *f, const char *name)
 static bool index_agrees(const struct index *ix, const char *name,
                          const struct state_record *rec)
 {
-	const struct index_target *t = index_target_get(ix, name);
-	return !t || (hash_eq(&t->key, &rec->key) && hash_eq(&t->output, &rec->output));
+	struct index_target t;
+	return !index_target_get(ix, name, &t) || (hash_eq(&t.key, &rec->key) && hash_eq(&t.output, &rec->output));
 }
 
 int fsck_run(const struct graph *g)

@@ -42,26 +42,75 @@
 
 #define MAGIC "PIPEIDX3"
 
-/* What both kinds of entry start with, so that one table serves both. */
+/* An entry's fields are kept as the file stores them (FILE_FIELDS or
+ * TARGET_FIELDS bytes after the name's NUL), and decoded when asked for:
+ * a loaded entry points into the mapped file, so that loading 50,000
+ * targets copies none of their hashes (a decoded copy of each was a fifth
+ * of a no-op's memory).  An entry changed or made in this run keeps its
+ * fields in memory of its own. */
+#define FILE_FIELDS (6 * 8 + HASH_LEN)
+#define TARGET_FIELDS (3 * HASH_LEN + 8 + 1)
+
 struct entry {
 	const char *name; /* a file's path or a target's name */
+	unsigned char *fields; /* in the mapped file (read only), or own */
 	uint32_t seen;    /* the order of its first lookup in this run; 0: none */
 	bool owned;       /* the entry and its name were allocated, not loaded */
+	bool own_fields;  /* fields were allocated (a loaded entry changed) */
 	bool fresh;       /* a file's: hashed in this run, racy against its start */
 };
 
-struct file_entry {
-	struct entry e;
+/* A file's fields, decoded. */
+struct file_fields {
 	uint64_t ino, size;
 	int64_t sec, nsec;   /* mtime */
 	int64_t csec, cnsec; /* ctime */
 	struct hash hash;
 };
 
-struct target_entry {
-	struct entry e;
-	struct index_target t;
-};
+static void file_decode(const struct entry *e, struct file_fields *f)
+{
+	const unsigned char *p = e->fields;
+	memcpy(&f->ino, p, 8);
+	memcpy(&f->size, p + 8, 8);
+	memcpy(&f->sec, p + 16, 8);
+	memcpy(&f->nsec, p + 24, 8);
+	memcpy(&f->csec, p + 32, 8);
+	memcpy(&f->cnsec, p + 40, 8);
+	memcpy(f->hash.b, p + 48, HASH_LEN);
+}
+
+static void target_decode(const struct entry *e, struct index_target *t)
+{
+	const unsigned char *p = e->fields;
+	memset(t, 0, sizeof(*t));
+	memcpy(t->key.b, p, HASH_LEN);
+	memcpy(t->recipe.b, p + HASH_LEN, HASH_LEN);
+	memcpy(t->output.b, p + 2 * HASH_LEN, HASH_LEN);
+	memcpy(&t->finished, p + 3 * HASH_LEN, 8);
+	t->status = p[3 * HASH_LEN + 8];
+}
+
+static void target_encode(const struct index_target *t, unsigned char *p)
+{
+	memcpy(p, t->key.b, HASH_LEN);
+	memcpy(p + HASH_LEN, t->recipe.b, HASH_LEN);
+	memcpy(p + 2 * HASH_LEN, t->output.b, HASH_LEN);
+	memcpy(p + 3 * HASH_LEN, &t->finished, 8);
+	p[3 * HASH_LEN + 8] = t->status;
+}
+
+/* Fields e may write: a loaded entry's are copied out of the file first. */
+static unsigned char *writable_fields(struct entry *e, size_t size)
+{
+	if (!e->owned && !e->own_fields) {
+		unsigned char *own = xmalloc(size);
+		memcpy(own, e->fields, size);
+		e->fields = own;
+		e->own_fields = true;
+	}
+	return e->fields;
+}
 
 /* One kind of entry: an array in saved order, a hint, a lazy name map. */
 struct table {
@@ -80,8 +129,7 @@ struct index {
 	 * so the mapped file never changes under us) */
 	const char *data;
 	size_t len;
-	struct file_entry *loaded_files;
-	struct target_entry *loaded_targets;
+	struct entry *loaded_files, *loaded_targets;
 	struct table files, targets;
 	int64_t sec, nsec; /* the index file's own mtime, for the racy rule */
 	struct timespec started; /* the coarse clock when it was loaded: the
@@ -100,10 +148,11 @@ static void table_add(struct table *t, struct entry *e)
 		strmap_put(&t->map, e->name, (void *)(uintptr_t)t->n);
 }
 
-/* A new entry of size bytes (a file_entry or a target_entry), seen now. */
+/* A new entry with room for size bytes of fields, seen now. */
 static struct entry *table_new(struct table *t, const char *name, size_t size)
 {
-	struct entry *e = xcalloc(1, size);
+	struct entry *e = xcalloc(1, sizeof(*e) + size);
+	e->fields = (unsigned char *)(e + 1);
 	e->name = xstrdup(name);
 	e->owned = true;
 	e->seen = ++t->seq;
@@ -140,6 +189,8 @@ static struct entry *table_find(struct table *t, const char *name)
 
 static void entry_free(struct entry *e)
 {
+	if (e->own_fields)
+		free(e->fields);
 	if (e->owned) {
 		free((char *)e->name);
 		free(e);
@@ -169,6 +220,18 @@ static void rd(struct reader *r, void *dst, size_t n)
 	}
 	memcpy(dst, r->p, n);
 	r->p += n;
+}
+
+/* The fields after a name, n bytes, as they lie in the file. */
+static unsigned char *rd_fields(struct reader *r, size_t n)
+{
+	unsigned char *p = (unsigned char *)r->p;
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	return p;
 }
 
 static const char *rd_str(struct reader *r)
@@ -240,16 +303,10 @@ static void load(struct index *ix, const char *path, struct stat *st_out)
 		grow_array(&ix->files.items, &ix->files.cap, n + 1, sizeof(void *));
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
-		struct file_entry *f = &ix->loaded_files[i];
-		f->e.name = rd_str(&r);
-		rd(&r, &f->ino, 8);
-		rd(&r, &f->size, 8);
-		rd(&r, &f->sec, 8);
-		rd(&r, &f->nsec, 8);
-		rd(&r, &f->csec, 8);
-		rd(&r, &f->cnsec, 8);
-		rd(&r, f->hash.b, HASH_LEN);
-		ix->files.items[ix->files.n++] = &f->e;
+		struct entry *f = &ix->loaded_files[i];
+		f->name = rd_str(&r);
+		f->fields = rd_fields(&r, FILE_FIELDS);
+		ix->files.items[ix->files.n++] = f;
 	}
 	rd(&r, &n, 4);
 	if (!r.bad && n > ix->len / 100)
@@ -259,14 +316,10 @@ static void load(struct index *ix, const char *path, struct stat *st_out)
 		grow_array(&ix->targets.items, &ix->targets.cap, n + 1, sizeof(void *));
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
-		struct target_entry *t = &ix->loaded_targets[i];
-		t->e.name = rd_str(&r);
-		rd(&r, t->t.key.b, HASH_LEN);
-		rd(&r, t->t.recipe.b, HASH_LEN);
-		rd(&r, t->t.output.b, HASH_LEN);
-		rd(&r, &t->t.finished, 8);
-		rd(&r, &t->t.status, 1);
-		ix->targets.items[ix->targets.n++] = &t->e;
+		struct entry *t = &ix->loaded_targets[i];
+		t->name = rd_str(&r);
+		t->fields = rd_fields(&r, TARGET_FIELDS);
+		ix->targets.items[ix->targets.n++] = t;
 	}
 	if (r.bad) { /* a damaged cache is an empty cache */
 		/* an older pipe's index is not damaged, only outdated */
@@ -401,26 +454,14 @@ int index_save(struct index *ix, const char *path)
 	n = (uint32_t)ix->files.n;
 	buf_add(&b, &n, 4);
 	for (size_t i = 0; i < ix->files.n; i++) {
-		struct file_entry *f = (struct file_entry *)ix->files.items[i];
-		wr_str(&b, f->e.name);
-		buf_add(&b, &f->ino, 8);
-		buf_add(&b, &f->size, 8);
-		buf_add(&b, &f->sec, 8);
-		buf_add(&b, &f->nsec, 8);
-		buf_add(&b, &f->csec, 8);
-		buf_add(&b, &f->cnsec, 8);
-		buf_add(&b, f->hash.b, HASH_LEN);
+		wr_str(&b, ix->files.items[i]->name);
+		buf_add(&b, ix->files.items[i]->fields, FILE_FIELDS);
 	}
 	n = (uint32_t)ix->targets.n;
 	buf_add(&b, &n, 4);
 	for (size_t i = 0; i < ix->targets.n; i++) {
-		struct target_entry *t = (struct target_entry *)ix->targets.items[i];
-		wr_str(&b, t->e.name);
-		buf_add(&b, t->t.key.b, HASH_LEN);
-		buf_add(&b, t->t.recipe.b, HASH_LEN);
-		buf_add(&b, t->t.output.b, HASH_LEN);
-		buf_add(&b, &t->t.finished, 8);
-		buf_add(&b, &t->t.status, 1);
+		wr_str(&b, ix->targets.items[i]->name);
+		buf_add(&b, ix->targets.items[i]->fields, TARGET_FIELDS);
 	}
 	error = file_write_atomic(path, b.data, b.len);
 	buf_free(&b);
@@ -437,48 +478,50 @@ void index_free(struct index *ix)
 	free(ix);
 }
 
-static struct target_entry *find_target(struct index *ix, const char *name)
+bool index_target_eq(const struct index_target *a, const struct index_target *b)
 {
-	return (struct target_entry *)table_find(&ix->targets, name);
+	unsigned char x[TARGET_FIELDS], y[TARGET_FIELDS];
+	target_encode(a, x);
+	target_encode(b, y);
+	return !memcmp(x, y, TARGET_FIELDS);
 }
 
-static struct file_entry *find_file(struct index *ix, const char *path)
-{
-	return (struct file_entry *)table_find(&ix->files, path);
-}
-
-const struct index_target *index_target_get(const struct index *cix, const char *name)
+bool index_target_get(const struct index *cix, const char *name, struct index_target *out)
 {
 	/* const to callers: finding only moves the hint and the lookup order */
-	struct target_entry *t = find_target((struct index *)cix, name);
-	return t ? &t->t : NULL;
+	struct entry *e = table_find(&((struct index *)cix)->targets, name);
+	if (!e)
+		return false;
+	target_decode(e, out);
+	return true;
 }
 
 void index_target_put(struct index *ix, const char *name, const struct index_target *t)
 {
-	struct target_entry *e = find_target(ix, name);
+	struct entry *e = table_find(&ix->targets, name);
+	unsigned char now[TARGET_FIELDS];
+	target_encode(t, now);
 	if (!e)
-		e = (struct target_entry *)table_new(&ix->targets, name, sizeof(*e));
-	else if (!memcmp(&e->t, t, sizeof(*t)))
+		e = table_new(&ix->targets, name, TARGET_FIELDS);
+	else if (!memcmp(e->fields, now, TARGET_FIELDS))
 		return;
-	e->t = *t;
+	memcpy(writable_fields(e, TARGET_FIELDS), now, TARGET_FIELDS);
 	ix->dirty = true;
 }
 
 void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h)
 {
-	struct file_entry *f = find_file(ix, path);
+	struct entry *f = table_find(&ix->files, path);
+	unsigned char *p;
+	int64_t v[6] = {(int64_t)st->st_ino, (int64_t)st->st_size, st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	                st->st_ctim.tv_sec, st->st_ctim.tv_nsec};
 	if (!f)
-		f = (struct file_entry *)table_new(&ix->files, path, sizeof(*f));
-	f->ino = (uint64_t)st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->sec = st->st_mtim.tv_sec;
-	f->nsec = st->st_mtim.tv_nsec;
-	f->csec = st->st_ctim.tv_sec;
-	f->cnsec = st->st_ctim.tv_nsec;
-	f->hash = *h;
-	f->e.fresh = true;
+		f = table_new(&ix->files, path, FILE_FIELDS);
+	p = writable_fields(f, FILE_FIELDS);
+	memcpy(p, v, sizeof(v));
+	memcpy(p + sizeof(v), h->b, HASH_LEN);
+	f->fresh = true;
 	ix->dirty = true;
 }
 
@@ -489,10 +532,10 @@ void index_file_put(struct index *ix, const char *path, const struct stat *st,
  * from the coarse clock, so a write after the start has an mtime at or
  * after it).  Without the second, a build with no index (a fresh clone)
  * hashed each input again at every lookup. */
-static bool racy(const struct index *ix, const struct file_entry *f)
+static bool racy(const struct index *ix, const struct entry *e, const struct file_fields *f)
 {
-	int64_t sec = f->e.fresh ? ix->started.tv_sec : ix->sec;
-	int64_t nsec = f->e.fresh ? ix->started.tv_nsec : ix->nsec;
+	int64_t sec = e->fresh ? ix->started.tv_sec : ix->sec;
+	int64_t nsec = e->fresh ? ix->started.tv_nsec : ix->nsec;
 	return f->sec > sec || (f->sec == sec && f->nsec >= nsec);
 }
 
@@ -500,12 +543,15 @@ static int cached_file_hash(void *ctx, const char *path, const struct stat *st,
                             struct hash *out)
 {
 	struct index *ix = ctx;
-	struct file_entry *f = find_file(ix, path);
+	struct entry *e = table_find(&ix->files, path);
+	struct file_fields f;
 	int error;
-	if (f && f->ino == (uint64_t)st->st_ino && f->size == (uint64_t)st->st_size &&
-	    f->sec == st->st_mtim.tv_sec && f->nsec == st->st_mtim.tv_nsec &&
-	    f->csec == st->st_ctim.tv_sec && f->cnsec == st->st_ctim.tv_nsec && !racy(ix, f)) {
-		*out = f->hash;
+	if (e)
+		file_decode(e, &f);
+	if (e && f.ino == (uint64_t)st->st_ino && f.size == (uint64_t)st->st_size &&
+	    f.sec == st->st_mtim.tv_sec && f.nsec == st->st_mtim.tv_nsec &&
+	    f.csec == st->st_ctim.tv_sec && f.cnsec == st->st_ctim.tv_nsec && !racy(ix, e, &f)) {
+		*out = f.hash;
 		return 0;
 	}
 	if ((error = hash_file(path, out)) < 0)

@@ -37,7 +37,9 @@ bool index_damaged(const struct index *ix);
 int index_save(struct index *ix, const char *path);
 void index_free(struct index *ix);
 
-const struct index_target *index_target_get(const struct index *ix, const char *name);
+bool index_target_eq(const struct index_target *a, const struct index_target *b);
+/* Whether the index has name, and its entry in *out. */
+bool index_target_get(const struct index *ix, const char *name, struct index_target *out);
 void index_target_put(struct index *ix, const char *name, const struct index_target *t);
 
 /* The hash of a file or directory tree, from the stat cache when the

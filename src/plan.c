@@ -625,9 +625,10 @@ int plan_target(struct plan *p, int i)
 		tp->have_recipe = true;
 	}
 	tp->have_last = false;
-	const struct index_target *e = index_target_get(p->ix, t->name);
-	if (e) {
-		tp->last = *e;
+	struct index_target indexed;
+	bool in_index = index_target_get(p->ix, t->name, &indexed);
+	if (in_index) {
+		tp->last = indexed;
 		tp->have_last = true;
 	} else {
 		if ((error = last_from_state(p, i, &rec, &found)) < 0)
@@ -721,7 +722,7 @@ int plan_target(struct plan *p, int i)
 		set_why(tp, tp->reason, xasprintf("%s; output %s was modified outside pipe", tp->why, p->outputs[i]));
 
 	/* a fresh target found only through state/ goes back into the index */
-	if (tp->reason == REASON_FRESH && (!e || memcmp(e, &tp->last, sizeof(*e)) != 0))
+	if (tp->reason == REASON_FRESH && (!in_index || !index_target_eq(&indexed, &tp->last)))
 		index_target_put(p->ix, t->name, &tp->last);
 done:
 	state_record_free(&rec);

@@ -98,11 +98,11 @@ static void say(const char *fmt, ...)
 
 int64_t scheduler_last_build(const struct index *ix, const char *name)
 {
-	const struct index_target *e = index_target_get(ix, name);
+	struct index_target e;
 	struct state_record rec;
 	int64_t finished = -1;
-	if (e && e->status != INDEX_NONE && e->finished > 0)
-		return e->finished;
+	if (index_target_get(ix, name, &e) && e.status != INDEX_NONE && e.finished > 0)
+		return e.finished;
 	state_record_init(&rec);
 	if (state_read(PIPE_STATE_DIR, name, &rec) == 0 && rec.status && !strcmp(rec.status, "ok"))
 		finished = rec.finished;
