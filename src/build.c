@@ -1417,6 +1417,11 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		/* an error stops the build, and must outlive the rounds after it */
 		if ((rc = schedule(&e, jobs)) < 0 && !error)
 			error = rc;
+		/* what finished last round and what started now */
+		if (e.running && (rc = save_run(&e, "running", false)) < 0 && !error)
+			error = rc;
+		/* once the run says what runs: a build killed during the check
+		 * leaves its run as one killed at any other time does */
 		if (e.check_later) {
 			e.check_later = false;
 			if ((rc = check_state(&e)) < 0) {
@@ -1426,9 +1431,6 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 				kill_children(&e);
 			}
 		}
-		/* what finished last round and what started now */
-		if (e.running && (rc = save_run(&e, "running", false)) < 0 && !error)
-			error = rc;
 		if (error < 0)
 			e.stop = true;
 		if (e.stop)
