@@ -126,7 +126,9 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	strmap_reserve(&seen, g->n);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct target *t = g->nodes[i].t;
-		p->outputs[i] = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
+		char *path = t->kind->output_path ? t->kind->output_path(t) : kind_default_output(t);
+		p->outputs[i] = arena_strdup(&p->paths, path);
+		free(path);
 		const struct target *other = strmap_get(&seen, p->outputs[i]);
 		if (other && !error)
 			error = error_setcode(PIPE_EUSAGE, "%s:%d:%d: %s writes %s, as %s does (%s:%d:%d)",
@@ -377,10 +379,9 @@ void plan_free(struct plan *p)
 	free(p->pre);
 	free(p->pre_dirs);
 	free(p->pre_start);
-	for (size_t i = 0; i < p->g->n; i++) {
-		free(p->outputs[i]);
+	for (size_t i = 0; i < p->g->n; i++)
 		free(p->t[i].why);
-	}
+	arena_free(&p->paths);
 	free(p->outputs);
 	free(p->t);
 	memset(p, 0, sizeof(*p));

@@ -45,7 +45,8 @@ struct plan {
 	const struct graph *g;
 	struct index *ix;
 	const char *state_dir;
-	char **outputs; /* output path of each node */
+	char **outputs; /* output path of each node, in paths */
+	struct arena paths; /* one allocation per 50,000 targets' paths, not one each */
 	struct target_plan *t;
 	bool force;
 	const bool *forced; /* per node: rebuild whatever its state; may be NULL */
