@@ -28,11 +28,11 @@ static void set_mtime(const char *path, time_t secs)
 static void targets_round_trip(void)
 {
 	struct index *ix = NULL;
-	struct index_target t = {0}, *none = NULL;
+	struct index_target t = {0}, got;
 	setup();
 	char *path = in_dir("index");
 	CHECK_OK(index_load(&ix, path)); /* missing: empty */
-	CHECK(index_target_get(ix, "a") == none);
+	CHECK(!index_target_get(ix, "a", &got));
 	hash_bytes("k", 1, &t.key);
 	hash_bytes("o", 1, &t.output);
 	t.finished = 1234;
@@ -42,11 +42,25 @@ static void targets_round_trip(void)
 	CHECK_OK(index_save(ix, path));
 	index_free(ix);
 	CHECK_OK(index_load(&ix, path));
-	const struct index_target *got = index_target_get(ix, "b");
-	CHECK(got != NULL);
-	CHECK(hash_eq(&got->key, &t.key));
-	CHECK_INT(got->finished, 1234);
-	CHECK(index_target_get(ix, "a") != NULL); /* out of saved order */
+	CHECK(index_target_get(ix, "b", &got));
+	CHECK(hash_eq(&got.key, &t.key));
+	CHECK_INT(got.finished, 1234);
+	CHECK(index_target_eq(&got, &t));
+	CHECK(index_target_get(ix, "a", &got)); /* out of saved order */
+	/* a loaded entry changed: its fields leave the mapped file */
+	t.finished = 5678;
+	t.status = INDEX_FAILED;
+	index_target_put(ix, "a", &t);
+	CHECK(index_target_get(ix, "a", &got));
+	CHECK_INT(got.finished, 5678);
+	CHECK(index_target_get(ix, "b", &got));
+	CHECK_INT(got.finished, 1234);
+	CHECK_OK(index_save(ix, path));
+	index_free(ix);
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "a", &got));
+	CHECK(index_target_eq(&got, &t));
+	CHECK_INT(got.status, INDEX_FAILED);
 	index_free(ix);
 	free(path);
 	rm_rf(dir);
@@ -176,11 +190,11 @@ static void damaged_index_is_empty(void)
 	/* cut it short */
 	CHECK(truncate(path, 20) == 0);
 	CHECK_OK(index_load(&ix, path));
-	CHECK(index_target_get(ix, "a") == NULL);
+	CHECK(!index_target_get(ix, "a", &t));
 	index_free(ix);
 	CHECK_OK(file_write_atomic(path, "PIPEIDX3\xff\xff\xff\xff", 12));
 	CHECK_OK(index_load(&ix, path));
-	CHECK(index_target_get(ix, "a") == NULL);
+	CHECK(!index_target_get(ix, "a", &t));
 	index_free(ix);
 	free(path);
 	rm_rf(dir);
@@ -203,7 +217,7 @@ static void prefetch_sees_a_replaced_index(void)
 
 	index_prefetch(path); /* unchanged: the prefetched index is the file's */
 	CHECK_OK(index_load(&ix, path));
-	CHECK(index_target_get(ix, "old") != NULL);
+	CHECK(index_target_get(ix, "old", &t));
 	index_target_put(ix, "new", &t);
 
 	index_prefetch(path); /* reads "old" only ... */
@@ -211,7 +225,7 @@ static void prefetch_sees_a_replaced_index(void)
 	CHECK_OK(index_save(ix, path)); /* ... while a build commits "new" */
 	index_free(ix);
 	CHECK_OK(index_load(&ix, path));
-	CHECK(index_target_get(ix, "new") != NULL);
+	CHECK(index_target_get(ix, "new", &t));
 	index_free(ix);
 
 	index_prefetch(path); /* ended unused */
