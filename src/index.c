@@ -120,6 +120,12 @@ struct table {
 	bool mapped;
 	uint32_t seq;
 	bool out_of_order; /* a lookup missed the hint: save in the new order */
+	/* names looked up and not found, with the order of that lookup: an
+	 * entry made for one later (a first build's targets and outputs, made
+	 * as they finish) is saved in the place the lookup had, so that the
+	 * next build, looking up in the same order, finds each at its hint */
+	struct strmap missed;
+	struct arena missed_names;
 };
 
 struct index {
@@ -153,9 +159,10 @@ static struct entry *table_new(struct table *t, const char *name, size_t size)
 {
 	struct entry *e = xcalloc(1, sizeof(*e) + size);
 	e->fields = (unsigned char *)(e + 1);
+	uintptr_t missed = t->missed.cap ? (uintptr_t)strmap_get(&t->missed, name) : 0;
 	e->name = xstrdup(name);
 	e->owned = true;
-	e->seen = ++t->seq;
+	e->seen = missed ? (uint32_t)missed : ++t->seq;
 	table_add(t, e);
 	return e;
 }
@@ -184,6 +191,8 @@ static struct entry *table_find(struct table *t, const char *name)
 	struct entry *e = table_lookup(t, name);
 	if (e && !e->seen)
 		e->seen = ++t->seq;
+	else if (!e && !strmap_get(&t->missed, name))
+		strmap_put(&t->missed, arena_strdup(&t->missed_names, name), (void *)(uintptr_t)++t->seq);
 	return e;
 }
 
@@ -203,6 +212,8 @@ static void table_free(struct table *t)
 		entry_free(t->items[i]);
 	free(t->items);
 	strmap_free(&t->map);
+	strmap_free(&t->missed);
+	arena_free(&t->missed_names);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -431,8 +442,22 @@ static int by_seen(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define SAVE_CHUNK (1u << 20)
+
+/* Writes b out once it holds at least min bytes (0: whatever it holds). */
+static int save_some(struct atomic_file *f, struct buf *b, size_t min)
+{
+	int error;
+	if (b->len < min || !b->len)
+		return 0;
+	error = atomic_write(f, b->data, b->len);
+	b->len = 0;
+	return error;
+}
+
 int index_save(struct index *ix, const char *path)
 {
+	struct atomic_file f;
 	struct buf b = BUF_INIT;
 	uint32_t n;
 	int error;
@@ -449,21 +474,28 @@ int index_save(struct index *ix, const char *path)
 	strmap_free(&ix->targets.map);
 	ix->files.mapped = ix->targets.mapped = false;
 	ix->files.hint = ix->targets.hint = 0;
-	buf_grow(&b, ix->files.n * 80 + ix->targets.n * 130 + 16);
+	/* written a megabyte at a time: the whole file in memory was a
+	 * fifth of a 50,000-target build's peak */
+	if ((error = atomic_open(&f, path)) < 0)
+		return error;
+	buf_grow(&b, SAVE_CHUNK + 4096);
 	buf_add(&b, MAGIC, 8);
 	n = (uint32_t)ix->files.n;
 	buf_add(&b, &n, 4);
-	for (size_t i = 0; i < ix->files.n; i++) {
+	for (size_t i = 0; i < ix->files.n && !error; i++) {
 		wr_str(&b, ix->files.items[i]->name);
 		buf_add(&b, ix->files.items[i]->fields, FILE_FIELDS);
+		error = save_some(&f, &b, SAVE_CHUNK);
 	}
 	n = (uint32_t)ix->targets.n;
 	buf_add(&b, &n, 4);
-	for (size_t i = 0; i < ix->targets.n; i++) {
+	for (size_t i = 0; i < ix->targets.n && !error; i++) {
 		wr_str(&b, ix->targets.items[i]->name);
 		buf_add(&b, ix->targets.items[i]->fields, TARGET_FIELDS);
+		error = save_some(&f, &b, SAVE_CHUNK);
 	}
-	error = file_write_atomic(path, b.data, b.len);
+	if (!error && (error = save_some(&f, &b, 0)) == 0)
+		error = atomic_commit(&f);
 	buf_free(&b);
 	if (!error)
 		ix->dirty = ix->files.out_of_order = ix->targets.out_of_order = false;
@@ -477,6 +509,8 @@ void index_free(struct index *ix)
 	clear(ix);
 	free(ix);
 }
+
+void index_expect_file(struct index *ix, const char *path) { table_find(&ix->files, path); }
 
 bool index_target_eq(const struct index_target *a, const struct index_target *b)
 {

@@ -53,6 +53,9 @@ int index_hash_stat(struct index *ix, const char *path, const struct stat *st, s
  * the ctime, which the caller takes from the published file). */
 void index_file_put(struct index *ix, const char *path, const struct stat *st,
                     const struct hash *h);
+/* Notes a lookup of path that the plan did not need (an output not there
+ * yet): the entry its build makes is saved in the place of this lookup. */
+void index_expect_file(struct index *ix, const char *path);
 /* Drops the cached hashes under path (after an output is replaced). */
 void index_forget(struct index *ix, const char *path);
 

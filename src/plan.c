@@ -663,6 +663,7 @@ int plan_target(struct plan *p, int i)
 	error = hash_with_stat(p, p->outputs[i], pre, &tp->output);
 	tp->have_output = error == 0;
 	if (error == PIPE_ENOTFOUND) {
+		index_expect_file(p->ix, p->outputs[i]);
 		error_clear();
 		error = 0;
 	} else if (error < 0) {

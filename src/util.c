@@ -491,40 +491,75 @@ int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what)
 	return 0;
 }
 
-int file_write_atomic(const char *path, const void *data, size_t len)
+int atomic_open(struct atomic_file *f, const char *path)
 {
 	/* unique per call: two threads may write the same path (two targets
 	 * of one key putting the same cache entry), and a shared temp name
 	 * would be renamed away under one of them */
 	static atomic_ulong calls;
-	char *tmp = xasprintf("%s.tmp.%ld.%lu", path, (long)getpid(), (unsigned long)atomic_fetch_add(&calls, 1));
-	const char *p = data;
-	int fd, error = 0;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error = error_set("%s: %s", tmp, strerror(errno));
-		goto done;
+	f->path = path;
+	f->tmp = xasprintf("%s.tmp.%ld.%lu", path, (long)getpid(), (unsigned long)atomic_fetch_add(&calls, 1));
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		int error = error_set("%s: %s", f->tmp, strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		return error;
 	}
+	return 0;
+}
+
+void atomic_abort(struct atomic_file *f)
+{
+	if (!f->tmp)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	unlink(f->tmp);
+	free(f->tmp);
+	f->tmp = NULL;
+	f->fd = -1;
+}
+
+int atomic_write(struct atomic_file *f, const void *data, size_t len)
+{
+	const char *p = data;
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = write(f->fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			error = error_set("%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			goto done;
+			int error = error_set("%s: %s", f->tmp, strerror(errno));
+			atomic_abort(f);
+			return error;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		error = error_set("%s: %s", path, strerror(errno));
-		unlink(tmp);
+	return 0;
+}
+
+int atomic_commit(struct atomic_file *f)
+{
+	int error = 0;
+	int rc = close(f->fd);
+	f->fd = -1;
+	if (rc < 0 || rename(f->tmp, f->path) < 0) {
+		error = error_set("%s: %s", f->path, strerror(errno));
+		unlink(f->tmp);
 	}
-done:
-	free(tmp);
+	free(f->tmp);
+	f->tmp = NULL;
 	return error;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	struct atomic_file f;
+	int error;
+	if ((error = atomic_open(&f, path)) < 0 || (error = atomic_write(&f, data, len)) < 0)
+		return error;
+	return atomic_commit(&f);
 }
 
 int file_write_atomic_hashed(const char *path, const void *data, size_t len, const struct file_hasher *h)

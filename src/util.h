@@ -111,6 +111,17 @@ int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what);
 /* Writes to path.tmp.PID then renames: readers see the old or the new file,
  * never a part of one. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* The same, a part at a time (a file too large to build in memory first):
+ * open, write (on failure the temp file is gone), then commit or abort. */
+struct atomic_file {
+	const char *path;
+	char *tmp;
+	int fd;
+};
+int atomic_open(struct atomic_file *f, const char *path);
+int atomic_write(struct atomic_file *f, const void *data, size_t len);
+int atomic_commit(struct atomic_file *f);
+void atomic_abort(struct atomic_file *f);
 /* How a writer hands the bytes of each file it writes to a hash its caller
  * chose (the build's SHA-256: the warehouse knows no hash), so that nothing
  * reads the file back to hash it.  start opens one file's hash; update gets

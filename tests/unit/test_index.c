@@ -234,8 +234,45 @@ static void prefetch_sees_a_replaced_index(void)
 	rm_rf(dir);
 }
 
+/* A first build looks its targets up (and misses) in plan order, then
+ * makes their entries in the order they finish: they are saved in the
+ * order of the lookups, so the next build finds each at its hint and has
+ * nothing to save. */
+static void saved_in_lookup_order(void)
+{
+	struct index *ix = NULL;
+	struct index_target t = {0}, got;
+	struct stat before, after;
+	setup();
+	char *path = in_dir("index");
+	CHECK_OK(index_load(&ix, path));
+	CHECK(!index_target_get(ix, "a", &got));
+	CHECK(!index_target_get(ix, "b", &got));
+	index_expect_file(ix, "out/a");
+	index_expect_file(ix, "out/b");
+	hash_bytes("k", 1, &t.key);
+	index_target_put(ix, "b", &t); /* b finished first */
+	index_target_put(ix, "a", &t);
+	struct stat st = {0};
+	index_file_put(ix, "out/b", &st, &t.key);
+	index_file_put(ix, "out/a", &st, &t.key);
+	CHECK_OK(index_save(ix, path));
+	index_free(ix);
+	CHECK(stat(path, &before) == 0);
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_target_get(ix, "a", &got));
+	CHECK(index_target_get(ix, "b", &got));
+	CHECK_OK(index_save(ix, path)); /* nothing changed, nothing out of order */
+	index_free(ix);
+	CHECK(stat(path, &after) == 0);
+	CHECK(before.st_ino == after.st_ino);
+	free(path);
+	rm_rf(dir);
+}
+
 int main(void)
 {
+	RUN(saved_in_lookup_order);
 	RUN(targets_round_trip);
 	RUN(stat_cache_and_racy_files);
 	RUN(hashed_in_this_run_is_cached);
