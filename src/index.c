@@ -21,8 +21,10 @@
  * truncated or foreign file reads as empty and everything is recomputed
  * from state/ and targets/.
  *
- * Entries are saved in the order a build looked them up, and a lookup first
- * tries the entry after the previous one found.  A no-op build looks up the
+ * Entries are saved in the order a build looked them up (an entry made after
+ * a lookup that missed, as a first build makes its outputs', takes that
+ * lookup's place), and a lookup first tries the entry after the previous
+ * one found.  A no-op build looks up the
  * same names in the same order every time, so it reads the entries in one
  * pass and never builds a hash table; the table is built at the first lookup
  * that misses.  Strings end in NUL so that entries point into the file's
