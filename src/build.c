@@ -1463,11 +1463,10 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 		}
 		while (finished) {
 			struct job *next = finished->next;
+			/* after a failed check nothing is published: what the
+			 * job made goes with e.tmpdir, and the build ends at done */
 			if (e.check_failed) {
 				e.running--;
-				e.state[finished->node] = N_READY;
-				e.built_now[finished->node] = false;
-				rm_rf(finished->tmp);
 				free_job(finished);
 				finished = next;
 				continue;

@@ -161,7 +161,7 @@ static struct entry *table_new(struct table *t, const char *name, size_t size)
 {
 	struct entry *e = xcalloc(1, sizeof(*e) + size);
 	e->fields = (unsigned char *)(e + 1);
-	uintptr_t missed = t->missed.cap ? (uintptr_t)strmap_get(&t->missed, name) : 0;
+	uintptr_t missed = (uintptr_t)strmap_get(&t->missed, name);
 	e->name = xstrdup(name);
 	e->owned = true;
 	e->seen = missed ? (uint32_t)missed : ++t->seq;

@@ -509,7 +509,7 @@ int atomic_open(struct atomic_file *f, const char *path)
 	return 0;
 }
 
-void atomic_abort(struct atomic_file *f)
+static void atomic_abort(struct atomic_file *f)
 {
 	if (!f->tmp)
 		return;

@@ -112,7 +112,7 @@ int file_pread(int fd, void *p, size_t n, uint64_t offset, const char *what);
  * never a part of one. */
 int file_write_atomic(const char *path, const void *data, size_t len);
 /* The same, a part at a time (a file too large to build in memory first):
- * open, write (on failure the temp file is gone), then commit or abort. */
+ * open, write (on failure the temp file is gone), then commit. */
 struct atomic_file {
 	const char *path;
 	char *tmp;
@@ -121,7 +121,6 @@ struct atomic_file {
 int atomic_open(struct atomic_file *f, const char *path);
 int atomic_write(struct atomic_file *f, const void *data, size_t len);
 int atomic_commit(struct atomic_file *f);
-void atomic_abort(struct atomic_file *f);
 /* How a writer hands the bytes of each file it writes to a hash its caller
  * chose (the build's SHA-256: the warehouse knows no hash), so that nothing
  * reads the file back to hash it.  start opens one file's hash; update gets
