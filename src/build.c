@@ -1278,7 +1278,16 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	/* a dry run writes nothing, but may finish a killed build's records */
 	if (o->dry_run && path_exists(PIPE_PENDING_DIR) && take_lock(true, &lock_fd) < 0)
 		error_clear();
-	clock_gettime(CLOCK_REALTIME, &e.locked_at);
+	/* the file system stamps files from a clock coarser than
+	 * CLOCK_REALTIME: a lock made just after ours can look older than a
+	 * reading of it, so the time is read back from our lock file's stamp */
+	{
+		struct stat st;
+		if (lock_fd >= 0 && futimens(lock_fd, NULL) == 0 && fstat(lock_fd, &st) == 0)
+			e.locked_at = st.st_mtim;
+		else
+			clock_gettime(CLOCK_REALTIME_COARSE, &e.locked_at);
+	}
 	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
 		goto done;
 	e.tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());

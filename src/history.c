@@ -659,7 +659,10 @@ int history_end_unchanged(const char *state_dir)
  *     committing now, and a lock left by a pipe is a killed pipe's.
  *  2. The lock file is older than the moment that build lock was taken.
  *     A git command the user starts beside the build takes its locks
- *     later, and they stay.
+ *     later, and they stay.  Both times are file stamps, by the file
+ *     system's own clock: it ticks coarser than CLOCK_REALTIME, so a lock
+ *     taken after a clock_gettime() can carry an earlier stamp.  A lock
+ *     stamped in the same tick as the build lock is kept.
  *  3. No process has it open.  git and libgit2 keep a lock file open while
  *     they write it, so a git command that started before the build and is
  *     still writing keeps its lock.  Linux grants a write lease on a file
@@ -702,8 +705,9 @@ static void remove_if_stale(const char *path, const struct timespec *since, stru
 	struct stat st;
 	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
+	/* one stamped in the same tick as our lock may be newer: it stays */
 	if (st.st_mtim.tv_sec > since->tv_sec ||
-	    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec > since->tv_nsec))
+	    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec >= since->tv_nsec))
 		return;
 	if (remove_if_unused(path))
 		buf_printf(removed, "%s\n", path);

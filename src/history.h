@@ -42,7 +42,7 @@ int history_end_unchanged(const char *state_dir);
 /* Removes the git lock files (index.lock, HEAD.lock, the branch's) that a
  * pipe killed while committing left in state_dir's repository, which would
  * otherwise stop every later commit.  The caller holds the project's build
- * lock, taken at `since` (CLOCK_REALTIME, read just after taking it):
+ * lock, taken at `since` (the lock file's stamp, by the file system's clock):
  * a lock file is removed only when it is older than that and no process
  * has it open (the rule, and why, in history.c).  Adds each path removed
  * to *removed, one a line. */
