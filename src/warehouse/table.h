@@ -114,6 +114,11 @@ void table_writer_set_memory(struct table_writer *w, size_t bytes);
  * before the first append); done names each file in the writer's dir.  A
  * file finish writes is named only once it is whole. */
 void table_writer_hash_files(struct table_writer *w, const struct file_hasher *h);
+/* Column c's rows will hold exactly the values whose distinct sketch
+ * (hll.h) reg is, as a copy of every row of a table holds that table's:
+ * reg becomes the column's sketch, and the writer hashes none of its
+ * values (set before the first append). */
+void table_writer_give_sketch(struct table_writer *w, size_t c, const uint8_t *reg);
 
 /* Reading: table_open reads the manifest and the block statistics, not the
  * column data. */

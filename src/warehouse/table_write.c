@@ -87,14 +87,23 @@ static void partition_id(const struct partition_spec *p, enum type t, int64_t ke
 
 /* ---- writing ---- */
 
-/* An empty sketch per column that has one (hll_sketched). */
-static uint8_t **sketches_new(const struct table_spec *spec)
+/* An empty sketch per column that has one (hll_sketched) and whose
+ * sketch was not given (given NULL: none was). */
+static uint8_t **sketches_new(const struct table_spec *spec, const bool *given)
 {
 	uint8_t **v = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *v);
 	for (size_t c = 0; c < spec->ncols; c++)
-		if (hll_sketched(spec->cols[c].type))
+		if (hll_sketched(spec->cols[c].type) && !(given && given[c]))
 			v[c] = xcalloc(HLL_M, 1);
 	return v;
+}
+
+void table_writer_give_sketch(struct table_writer *w, size_t c, const uint8_t *reg)
+{
+	if (c >= w->spec.ncols || !w->sketch[c])
+		return;
+	memcpy(w->sketch[c], reg, HLL_M);
+	w->sketch_given[c] = true;
 }
 
 int table_writer_open(struct table_writer **out, const char *dir, const struct table_spec *spec)
@@ -122,7 +131,8 @@ int table_writer_open(struct table_writer **out, const char *dir, const struct t
 	w->block_stats = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_stats);
 	w->block_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->block_length);
 	w->merge_length = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->merge_length);
-	w->sketch = sketches_new(spec);
+	w->sketch = sketches_new(spec, NULL);
+	w->sketch_given = xcalloc(spec->ncols ? spec->ncols : 1, sizeof *w->sketch_given);
 	for (size_t i = 0; i < spec->ncluster; i++)
 		w->cluster_col[i] = table_spec_column(spec, spec->cluster[i]);
 	*out = w;
@@ -350,7 +360,7 @@ static int write_block(struct table_writer *w, struct partition *part, const str
 		w->block_stats[c] = (struct col_stats){0};
 		column_encode(&src->cols[c], ids, n, true, &o->buf, &w->block_stats[c]);
 		w->block_length[c] = o->buf.len - before;
-		if (w->sketch[c])
+		if (w->sketch[c] && !w->sketch_given[c])
 			hll_add_rows(w->sketch[c], &src->cols[c], ids, n);
 	}
 	/* recorded now, while the bounds still point into src */
@@ -520,7 +530,7 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 	for (size_t i = 0; i < bs; i++)
 		ids[i] = (uint32_t)i;
 	batch_init(&sink.rows, w->spec.ncols, types);
-	sink.sketch = sketches_new(&w->spec);
+	sink.sketch = sketches_new(&w->spec, w->sketch_given);
 	struct encoded *enc[2] = {&sink.head, &sink.ahead};
 	for (size_t i = 0; i < 2; i++) {
 		enc[i]->length = xcalloc(w->spec.ncols, sizeof *enc[i]->length);
@@ -601,6 +611,7 @@ static void writer_free(struct table_writer *w)
 	free(w->block_length);
 	free(w->merge_length);
 	hll_sketches_free(w->sketch, w->spec.ncols);
+	free(w->sketch_given);
 	if (w->data.fd >= 0)
 		close(w->data.fd);
 	table_data_hash_done(&w->data, NULL);

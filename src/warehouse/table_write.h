@@ -60,6 +60,7 @@ struct table_writer {
 	uint64_t *block_length;
 	uint64_t *merge_length; /* cursor_load's: a spilled block's lengths */
 	uint8_t **sketch; /* per column: its distinct sketch (hll.h), or NULL */
+	bool *sketch_given; /* per column: table_writer_give_sketch's, added to by no row */
 	const struct file_hasher *hasher; /* table_writer_hash_files's, or NULL */
 	/* Spills run on a second thread (bg) while the next rows arrive: the
 	 * rows being spilled move to spilling, which only that job touches,

@@ -736,6 +736,53 @@ static void test_spill_same_bytes(void)
 		free(rows[k]);
 }
 
+/* A column whose sketch the writer is given (a copy of a table's rows,
+ * sql.c) keeps that sketch and hashes none of its values, through the
+ * spill and the merge too; the other columns are sketched as written. */
+static void test_given_sketch_kept(void)
+{
+	static struct column_def cols[] = {{"VendorID", TYPE_INT64}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec spec = {.name = "g", .ncols = 3, .cols = cols, .ncluster = 1, .cluster = {"zone"},
+	                          .block_rows = 16};
+	enum { N = 2000 };
+	char *rows[N];
+	uint8_t given[HLL_M];
+	for (int k = 0; k < N; k++)
+		rows[k] = xasprintf("%d|zone %d|%d.5", k, k % 13, k);
+	memset(given, 0, sizeof given);
+	given[7] = 3; /* no sketch of these rows: one the rows could not give */
+	for (size_t memory = 0; memory <= 1000; memory += 1000) {
+		char *d1 = tmp_dir(), *d2 = tmp_dir();
+		struct table_writer *w = NULL;
+		uint8_t **from_rows = NULL, **kept = NULL;
+		CHECK_OK(write_table(d1, &spec, (const char *const *)rows, N));
+		CHECK_OK(table_writer_open(&w, d2, &spec));
+		if (memory)
+			table_writer_set_memory(w, memory);
+		table_writer_give_sketch(w, 1, given);
+		for (size_t from = 0; w && from < N; from += 7) {
+			struct batch b;
+			fill(&b, &spec, (const char *const *)rows + from, from + 7 <= N ? 7 : N - from);
+			CHECK_OK(table_writer_append(w, &b));
+			batch_free(&b);
+		}
+		CHECK_OK(table_writer_finish(w));
+		CHECK_OK(hll_file_read(d1, spec.ncols, &from_rows));
+		CHECK_OK(hll_file_read(d2, spec.ncols, &kept));
+		CHECK(from_rows && kept);
+		for (size_t c = 0; from_rows && kept && c < spec.ncols; c++)
+			CHECK(memcmp(kept[c], c == 1 ? given : from_rows[c], HLL_M) == 0);
+		hll_sketches_free(from_rows, spec.ncols);
+		hll_sketches_free(kept, spec.ncols);
+		rm_rf(d1);
+		rm_rf(d2);
+		free(d1);
+		free(d2);
+	}
+	for (int k = 0; k < N; k++)
+		free(rows[k]);
+}
+
 /* A table neither partitioned nor clustered needs no sort: its blocks go
  * to table.data as the rows arrive (nothing held, spilled or merged), in
  * batches of whole blocks or not, the same bytes as written at once. */
@@ -992,6 +1039,7 @@ int main(void)
 	RUN(test_describe);
 	RUN(test_append_types);
 	RUN(test_spill_same_bytes);
+	RUN(test_given_sketch_kept);
 	RUN(test_in_order_as_rows_arrive);
 	RUN(test_many_blocks);
 	RUN(test_files_hashed_as_written);
