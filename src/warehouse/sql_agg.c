@@ -49,6 +49,9 @@ static void group_hll_add(struct agg_run *r, uint32_t g, uint64_t hash)
 	hll_add(r->hll[g], hash);
 }
 
+/* Few groups (a code, a type, a flag): see count_in_lanes. */
+enum { LANES = 4, LANE_GROUPS = 64 };
+
 struct agg_state {
 	struct vec *keys;   /* group keys, one vec per key, a row per group */
 	size_t ngroups, cap;
@@ -66,6 +69,10 @@ struct agg_state {
 	struct mat_state out;
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
+	/* with few groups: the batch's rows per group, counted once for
+	 * COUNT(*) and every SUM, AVG and COUNT of a column without NULLs */
+	int64_t batch_rows[LANE_GROUPS];
+	bool batch_counted;
 };
 
 static struct agg_state *agg_state_new(struct node *n);
@@ -180,9 +187,62 @@ static int order_fixed(const struct vec *a, size_t i, const struct vec *b, size_
 /* SUM and AVG of FLOAT64, MIN and MAX of the fixed-width orderable types,
  * without DISTINCT: the loops a full scan spends its time in, without a
  * value per row.  False when the aggregate is not one of these. */
-static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *v,
+/* Few groups (a code, a type, a flag): most rows add to a group a row
+ * just before added to, and each add then waits on that one's store.  In
+ * lanes, rows taken in turn, the adds of one group run four at once; the
+ * lanes are folded into the groups at the end of the batch. */
+static void count_in_lanes(int64_t *cnt, const uint32_t *gid, size_t rows, size_t ngroups)
+{
+	int64_t lane[LANES][LANE_GROUPS];
+	size_t i = 0;
+	for (size_t l = 0; l < LANES; l++)
+		memset(lane[l], 0, ngroups * sizeof lane[l][0]);
+	for (; i + LANES <= rows; i += LANES)
+		for (size_t l = 0; l < LANES; l++)
+			lane[l][gid[i + l]]++;
+	for (; i < rows; i++)
+		lane[0][gid[i]]++;
+	for (size_t g = 0; g < ngroups; g++)
+		cnt[g] += lane[0][g] + lane[1][g] + lane[2][g] + lane[3][g];
+}
+
+/* SUM and AVG of FLOAT64 with no NULL in the batch: the lanes' sums are
+ * added in a fixed order, so a result does not change from run to run
+ * (BigQuery's own order of a float SUM is unspecified). */
+static void sum_in_lanes(struct agg_run *r, const uint32_t *gid, const double *x, size_t rows, size_t ngroups,
+                         const int64_t *counts)
+{
+	double lane[LANES][LANE_GROUPS];
+	size_t i = 0;
+	for (size_t l = 0; l < LANES; l++)
+		memset(lane[l], 0, ngroups * sizeof lane[l][0]);
+	for (; i + LANES <= rows; i += LANES)
+		for (size_t l = 0; l < LANES; l++)
+			lane[l][gid[i + l]] += x[i + l];
+	for (; i < rows; i++)
+		lane[0][gid[i]] += x[i];
+	for (size_t g = 0; g < ngroups; g++) {
+		r->cnt[g] += counts[g];
+		r->fsum[g] += (lane[0][g] + lane[1][g]) + (lane[2][g] + lane[3][g]);
+	}
+}
+
+/* The batch's rows per group (few groups only), counted on first use. */
+static const int64_t *batch_counts(struct agg_state *s, size_t rows)
+{
+	if (!s->batch_counted) {
+		memset(s->batch_rows, 0, s->ngroups * sizeof s->batch_rows[0]);
+		count_in_lanes(s->batch_rows, s->gid, rows, s->ngroups);
+		s->batch_counted = true;
+	}
+	return s->batch_rows;
+}
+
+static bool agg_update_fast(const struct agg *ag, struct agg_run *r, struct agg_state *s, const struct vec *v,
                             size_t rows)
 {
+	const uint32_t *gid = s->gid;
+	size_t ngroups = s->ngroups;
 	if (ag->kind == AG_APPROX_DISTINCT) {
 		/* a hash per value straight from the vector: the same value, the
 		 * same hash, within the one type an aggregate's argument has.  A
@@ -213,6 +273,10 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, const uint3
 		return true;
 	}
 	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
+		if (ngroups <= LANE_GROUPS && !memchr(v->nulls, 1, rows)) {
+			sum_in_lanes(r, gid, v->f64, rows, ngroups, batch_counts(s, rows));
+			return true;
+		}
 		if (!memchr(v->nulls, 1, rows)) {
 			for (size_t i = 0; i < rows; i++) {
 				r->cnt[gid[i]]++;
@@ -564,6 +628,12 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 			r->cnt[0] += (int64_t)rows; /* one group: every row is in it */
 			return 0;
 		}
+		if (s->ngroups <= LANE_GROUPS) {
+			const int64_t *counts = batch_counts(s, rows);
+			for (size_t g = 0; g < s->ngroups; g++)
+				r->cnt[g] += counts[g];
+			return 0;
+		}
 		for (size_t i = 0; i < rows; i++)
 			r->cnt[gid[i]]++;
 		return 0;
@@ -575,7 +645,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	size_t sv = STRIDE(ag->arg);
 	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
 		return collect_add(ag, r, gid, v, sv, in, s->ngroups, &s->kept);
-	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, gid, v, rows))
+	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, s, v, rows))
 		return 0;
 	for (size_t i = 0; i < rows; i++) {
 		size_t k = i * sv;
@@ -786,6 +856,7 @@ static int agg_batch(struct node *n, struct agg_state *s, const struct rb *in, s
 			s->gid[i] = agg_group(s, n, kv, i, h);
 		}
 	}
+	s->batch_counted = false;
 	for (size_t a = 0; a < n->naggs; a++)
 		if ((error = agg_update(n, s, a, in)) < 0)
 			return error;
