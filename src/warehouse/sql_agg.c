@@ -70,7 +70,7 @@ struct agg_state {
 	uint64_t held, reserved; /* bytes of groups and DISTINCT values, for the budget */
 	uint64_t kept, kept_reserved; /* bytes of STRING_AGG's and ARRAY_AGG's values */
 	/* with few groups: the batch's rows per group, counted once for
-	 * COUNT(*) and every SUM, AVG and COUNT of a column without NULLs */
+	 * COUNT(*) and each SUM or AVG of a FLOAT64 column without NULLs */
 	int64_t batch_rows[LANE_GROUPS];
 	bool batch_counted;
 };
@@ -184,9 +184,6 @@ static int order_fixed(const struct vec *a, size_t i, const struct vec *b, size_
 	}
 }
 
-/* SUM and AVG of FLOAT64, MIN and MAX of the fixed-width orderable types,
- * without DISTINCT: the loops a full scan spends its time in, without a
- * value per row.  False when the aggregate is not one of these. */
 /* Few groups (a code, a type, a flag): most rows add to a group a row
  * just before added to, and each add then waits on that one's store.  In
  * lanes, rows taken in turn, the adds of one group run four at once; the
@@ -238,6 +235,9 @@ static const int64_t *batch_counts(struct agg_state *s, size_t rows)
 	return s->batch_rows;
 }
 
+/* SUM and AVG of FLOAT64, MIN and MAX of the fixed-width orderable types,
+ * without DISTINCT: the loops a full scan spends its time in, without a
+ * value per row.  False when the aggregate is not one of these. */
 static bool agg_update_fast(const struct agg *ag, struct agg_run *r, struct agg_state *s, const struct vec *v,
                             size_t rows)
 {
