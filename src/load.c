@@ -13,10 +13,15 @@
  * Memory is one record, one batch per table and the schema; the tape is a
  * temporary file beside the output.
  *
- * Threads, as there is work for two cores in each pass: in the first, the
- * JSON reader reads and tokenises ahead of the walk (json.c); in the second,
- * the replay runs in a thread of its own while the calling thread appends
- * the full batches to the writers (struct sink).
+ * A plain replace runs both passes at once (load_hand_tape): the schema is
+ * decided from the first chunk of tape, and the chunks go to the second
+ * pass in memory while it holds; when a later row changes it, the load
+ * starts again in two passes.  Either way the tables are the same.
+ *
+ * Threads, as there is work for two cores: the JSON reader reads and
+ * tokenises ahead of the walk (json.c); the replay runs in a thread of its
+ * own while another (the caller, or in one pass the store's) appends the
+ * full batches to the writers (struct sink).
  *
  * The files: load_names.c (names, nodes, tables), load_values.c (classes
  * and conversions), load_walk.c (the records of each source), load_infer.c
@@ -160,7 +165,113 @@ static void schema_text(struct loader *L, struct buf *out)
 	}
 }
 
-int load_run(const struct load_options *o, struct load_result *res)
+static void row_seeds(struct loader *L)
+{
+	for (size_t i = 0; i < L->ntables; i++) {
+		struct ltable *t = &L->tables[i];
+		t->seed = str_hash64(L->o->load_id, strlen(L->o->load_id)) ^ str_hash64(t->name, strlen(t->name));
+		t->base = L->o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
+	}
+}
+
+/* Does every column still have the type it was given when the writers
+ * opened, and no column or table come since?  If not, the error says
+ * what changed, in which rows. */
+static int schema_holds(struct loader *L)
+{
+	/* a flush mid-walk comes within a row, at a child's end */
+	long long from = (long long)L->handed + 1, to = (long long)L->loaded + !L->walked;
+	if (L->ntables != L->one_ntables)
+		return error_set("table %s first has rows in rows %lld-%lld", L->tables[L->one_ntables].name, from, to);
+	for (size_t ti = 0; ti < L->ntables; ti++) {
+		const struct ltable *t = &L->tables[ti];
+		for (size_t i = 0; i < t->ncols; i++) {
+			const struct column *c = t->cols[i];
+			enum type type;
+			bool has = load_column_type(c, &type);
+			if (has && c->pos < 0)
+				return error_set("column %s first has a value in rows %lld-%lld", c->name, from, to);
+			if (has && type != c->type)
+				return error_set("column %s turns %s in rows %lld-%lld", c->name, type_name(type), from, to);
+		}
+	}
+	return 0;
+}
+
+/* One pass: at the first chunk of the tape (a megabyte of it, or all of a
+ * smaller input) the schema is decided from what the walk has seen so far
+ * and the writers open; each later chunk goes to the store only if that
+ * schema still holds for it.  When it does not (a column of integers gets
+ * a decimal, a key first seen late), the load gives up and runs again in
+ * two passes, which decide from every row.  An error of the walk's stops
+ * the load as it would in two passes; the store's come after it. */
+int load_hand_tape(struct loader *L)
+{
+	int error;
+	if (!L->store) {
+		if (path_exists(L->o->out_dir) && (error = rm_rf(L->o->out_dir)) < 0)
+			return error;
+		if ((error = load_open_writers(L, L->o->out_dir)) < 0) {
+			/* reported as two passes report it, after the whole walk */
+			L->given_up = true;
+			return error;
+		}
+		L->one_ntables = L->ntables;
+		row_seeds(L);
+		if ((error = load_store_start(L)) < 0)
+			return error;
+	} else if ((error = schema_holds(L)) < 0) {
+		L->given_up = true;
+		return error;
+	}
+	L->handed = L->loaded;
+	return L->tape_out.len ? load_store_push(L) : 0;
+}
+
+static void loader_free(struct loader *L)
+{
+	for (size_t i = 0; i < L->ntables; i++) {
+		struct ltable *t = &L->tables[i];
+		if (t->w)
+			table_writer_abort(t->w);
+		for (size_t j = 0; j < t->ncols; j++) {
+			free(t->cols[j]->name);
+			free(t->cols[j]->beyond_example);
+			free(t->cols[j]);
+		}
+		free(t->cols);
+		strmap_free(&t->by_name);
+		free(t->name);
+		free(t->dir);
+		table_spec_free(&t->spec);
+		batch_free(&t->batch);
+		batch_free(&t->spare);
+		if (t->prev)
+			table_close(t->prev);
+	}
+	free(L->tables);
+	for (size_t i = 0; i < L->nnodes; i++) {
+		free(L->nodes[i].name);
+		free(L->nodes[i].order);
+	}
+	if (L->tape)
+		fclose(L->tape);
+	free(L->tape_path);
+	buf_free(&L->tape_out);
+	free(L->tape_in);
+	free(L->nodes);
+	free(L->slots);
+	for (size_t i = 0; i < L->nhints; i++)
+		free(L->hints[i].name);
+	free(L->hints);
+	arena_free(&L->mem);
+	buf_free(&L->scratch);
+}
+
+/* A plain replace (no old table binds the schema) is loaded in one pass
+ * (load_hand_tape); the rest, and a one-pass load that gave up, in two.
+ * 1: given up. */
+static int load_once(const struct load_options *o, struct load_result *res, bool one_pass)
 {
 	struct loader L = {0};
 	int error;
@@ -181,15 +292,35 @@ int load_run(const struct load_options *o, struct load_result *res)
 	if ((error = load_table_new(&L, o->table, -1)) < 0)
 		goto done;
 	L.tape_path = xasprintf("%s.tape", o->out_dir);
-	if (!(L.tape = fopen(L.tape_path, "w+b"))) {
-		error = error_set("%s: %s", L.tape_path, strerror(errno));
+	L.one_pass = one_pass && !staged && o->write == LOAD_REPLACE && !L.prev_dir;
+	if (!L.one_pass) {
+		if (!(L.tape = fopen(L.tape_path, "w+b"))) {
+			error = error_set("%s: %s", L.tape_path, strerror(errno));
+			goto done;
+		}
+		unlink(L.tape_path); /* gone when closed, whatever happens */
+	}
+	L.pass = 1;
+	error = load_run_pass(&L);
+	if (error >= 0)
+		error = check_hints(&L);
+	if (L.store) {
+		int stored = load_store_end(&L, error < 0);
+		if (error >= 0)
+			error = stored;
+	}
+	if (L.given_up) {
+		error = 1;
 		goto done;
 	}
-	unlink(L.tape_path); /* gone when closed, whatever happens */
-	L.pass = 1;
-	if ((error = load_run_pass(&L)) < 0 || (error = check_hints(&L)) < 0)
+	if (error < 0)
 		goto done;
 	res->loaded = L.loaded;
+	res->one_pass = L.one_pass;
+	if (L.one_pass) {
+		L.pass = 2;
+		goto written;
+	}
 
 	if (staged)
 		L.stage = xasprintf("%s.new", o->out_dir);
@@ -199,19 +330,16 @@ int load_run(const struct load_options *o, struct load_result *res)
 		goto done;
 	if ((error = load_open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
 		goto done;
+	row_seeds(&L);
+	L.pass = 2;
+	if ((error = load_replay_beside(&L)) < 0)
+		goto done;
+written:
 	{
 		struct buf b = BUF_INIT;
 		decisions_text(&L, &b);
 		res->decisions = buf_detach(&b);
 	}
-	for (size_t i = 0; i < L.ntables; i++) {
-		struct ltable *t = &L.tables[i];
-		t->seed = str_hash64(o->load_id, strlen(o->load_id)) ^ str_hash64(t->name, strlen(t->name));
-		t->base = o->write == LOAD_APPEND && t->prev ? (int64_t)t->prev->rows : 0;
-	}
-	L.pass = 2;
-	if ((error = load_replay_beside(&L)) < 0)
-		goto done;
 	if ((error = load_finish_writers(&L)) < 0)
 		goto done;
 	if (L.stage && (error = load_assemble(&L)) < 0)
@@ -235,42 +363,7 @@ int load_run(const struct load_options *o, struct load_result *res)
 		res->schema = buf_detach(&b);
 	}
 done:
-	for (size_t i = 0; i < L.ntables; i++) {
-		struct ltable *t = &L.tables[i];
-		if (t->w)
-			table_writer_abort(t->w);
-		for (size_t j = 0; j < t->ncols; j++) {
-			free(t->cols[j]->name);
-			free(t->cols[j]->beyond_example);
-			free(t->cols[j]);
-		}
-		free(t->cols);
-		strmap_free(&t->by_name);
-		free(t->name);
-		free(t->dir);
-		table_spec_free(&t->spec);
-		batch_free(&t->batch);
-		batch_free(&t->spare);
-		if (t->prev)
-			table_close(t->prev);
-	}
-	free(L.tables);
-	for (size_t i = 0; i < L.nnodes; i++) {
-		free(L.nodes[i].name);
-		free(L.nodes[i].order);
-	}
-	if (L.tape)
-		fclose(L.tape);
-	free(L.tape_path);
-	buf_free(&L.tape_out);
-	free(L.tape_in);
-	free(L.nodes);
-	free(L.slots);
-	for (size_t i = 0; i < L.nhints; i++)
-		free(L.hints[i].name);
-	free(L.hints);
-	arena_free(&L.mem);
-	buf_free(&L.scratch);
+	loader_free(&L);
 	if (L.stage) {
 		if (error >= 0 && o->keep_rows && o->write == LOAD_MERGE &&
 		    (rm_rf(o->keep_rows) < 0 || rename(L.stage, o->keep_rows) < 0))
@@ -280,6 +373,23 @@ done:
 	}
 	if (error < 0 && path_exists(o->out_dir))
 		rm_rf(o->out_dir);
+	return error;
+}
+
+/* PIPE_DEBUG_LOAD=1 (for tests) says on stderr how each load went: in one
+ * pass, or in two and why; PIPE_DEBUG_LOAD=two-passes also makes every load
+ * take two, so that a test can compare the two ways' tables. */
+int load_run(const struct load_options *o, struct load_result *res)
+{
+	const char *debug = getenv("PIPE_DEBUG_LOAD");
+	int error = load_once(o, res, !debug || strcmp(debug, "two-passes"));
+	if (error == 1) {
+		if (debug)
+			fprintf(stderr, "pipe: load %s: two passes: %s\n", o->table, error_last());
+		load_result_free(res);
+		error = load_once(o, res, false);
+	} else if (debug && error >= 0)
+		fprintf(stderr, "pipe: load %s: %s\n", o->table, res->one_pass ? "one pass" : "two passes");
 	return error;
 }
 

@@ -49,6 +49,7 @@ struct load_options {
 struct load_result {
 	int64_t rows;   /* rows in the root table after the load */
 	int64_t loaded; /* rows the sources delivered */
+	bool one_pass;  /* loaded in one pass (load.c) */
 	/* Every table's columns, one "table.column TYPE" line each: kept in
 	 * the state record so that `git log -p state/` shows the evolution. */
 	char *schema;

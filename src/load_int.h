@@ -71,6 +71,7 @@ struct column {
 	bool fixed;      /* the type is the existing table's */
 	enum type type;  /* decided after the first pass */
 	int pos;         /* index in the table's batch; -1 when never set */
+	size_t index;    /* in its table's cols */
 	int64_t last_row; /* the first pass: the row that last set it */
 	struct column *variant[V_COUNT];
 	/* For the decisions a load prints and records (load_result.decisions):
@@ -153,6 +154,15 @@ struct loader {
 	char *tape_in;
 	size_t tape_len, tape_pos, tape_cap;
 	struct buf scratch;
+	/* One pass (load.c): the tape goes to a store thread in memory rather
+	 * than to the file, once the schema is decided. */
+	bool one_pass;
+	bool given_up;       /* the schema changed after it was decided: again, in two passes */
+	size_t one_ntables;  /* the tables when the schema was decided */
+	int64_t handed;      /* the rows whose tape the store has taken */
+	bool walked;         /* the walk has read its last row */
+	struct store *store; /* the walk's: the store it feeds, once started */
+	struct store *feed;  /* the store's own loader: where its tape comes from */
 	char *stage; /* append/merge: where the new rows go first */
 	/* The existing table when it matters: append, merge, or a frozen
 	 * schema; NULL for a plain replace (the old schema does not bind). */
@@ -189,6 +199,14 @@ int load_row_end(struct loader *L, struct ltable *t, int64_t id, int64_t parent_
 int load_open_writers(struct loader *L, const char *root_dir);
 int load_finish_writers(struct loader *L);
 int load_replay_beside(struct loader *L);
+bool load_column_type(const struct column *c, enum type *type);
+int load_store_start(struct loader *L);
+int load_store_push(struct loader *L);
+bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk);
+int load_store_end(struct loader *L, bool abort);
+
+/* load.c: the tape of a one-pass load, handed on (tape_flush). */
+int load_hand_tape(struct loader *L);
 
 /* load_merge.c: append and merge outputs, assembled. */
 int load_assemble(struct loader *L);

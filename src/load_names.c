@@ -77,6 +77,7 @@ int load_column_new(struct loader *L, struct ltable *t, const char *name, struct
 		}
 	}
 	grow_array(&t->cols, &t->capcols, t->ncols + 1, sizeof(*t->cols));
+	c->index = t->ncols;
 	t->cols[t->ncols++] = c;
 	strmap_put(&t->by_name, c->name, c);
 	*out = c;

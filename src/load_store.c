@@ -184,7 +184,8 @@ static int replay(struct loader *L)
 {
 	const char *p;
 	int error = 0;
-	rewind(L->tape);
+	if (L->tape)
+		rewind(L->tape);
 	L->line = 0;
 	while (error >= 0 && (p = tape_get(L, 1))) {
 		unsigned char ev = (unsigned char)*p;
@@ -316,6 +317,218 @@ done:
 	return error;
 }
 
+/* One pass (load.c): the tape goes from the walk to the store in memory,
+ * a chunk at a time, to a thread that runs the second pass on it as it
+ * comes (load_replay_beside, on a loader of its own).  The walk goes on
+ * meanwhile: the store's loader has its own copy of the nodes and the
+ * tables, which the walk may grow, and of the tables' batches and writers,
+ * handed back at the end.  At most STORE_CHUNKS chunks wait; their buffers
+ * go back to the walk once replayed. */
+#define STORE_CHUNKS 4
+
+struct store {
+	struct loader R;
+	/* The columns as the store sees them: copies, so that the walk's
+	 * counting in the originals shares no cache line with the store. */
+	struct column *cols;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf full[STORE_CHUNKS];
+	size_t first, nfull;
+	struct buf spare[STORE_CHUNKS + 2];
+	size_t nspare;
+	bool closed;  /* the walk has handed its last chunk */
+	bool aborted; /* the walk failed: stop */
+	bool stopped; /* the store has ended, on its own or not */
+	int error;
+	char *msg;
+};
+
+static void *store_main(void *arg)
+{
+	struct store *s = arg;
+	int error = load_replay_beside(&s->R);
+	pthread_mutex_lock(&s->mu);
+	if (error < 0) {
+		s->error = error;
+		s->msg = xstrdup(error_last());
+	}
+	s->stopped = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int load_store_start(struct loader *L)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	struct loader *R = &s->R;
+	*R = *L;
+	R->pass = 2;
+	R->one_pass = false;
+	R->store = NULL;
+	R->feed = s;
+	R->nodes = xmalloc((L->nnodes ? L->nnodes : 1) * sizeof(*R->nodes));
+	memcpy(R->nodes, L->nodes, L->nnodes * sizeof(*R->nodes));
+	R->tables = xmalloc(L->ntables * sizeof(*R->tables));
+	memcpy(R->tables, L->tables, L->ntables * sizeof(*R->tables));
+	{
+		size_t *first = xcalloc(L->ntables + 1, sizeof(*first));
+		for (size_t ti = 0; ti < L->ntables; ti++)
+			first[ti + 1] = first[ti] + L->tables[ti].ncols;
+		s->cols = xcalloc(first[L->ntables] ? first[L->ntables] : 1, sizeof(*s->cols));
+		for (size_t ti = 0; ti < L->ntables; ti++)
+			for (size_t i = 0; i < L->tables[ti].ncols; i++) {
+				struct column *c = &s->cols[first[ti] + i];
+				*c = *L->tables[ti].cols[i];
+				for (int v = 0; v < V_COUNT; v++)
+					if (c->variant[v])
+						c->variant[v] = &s->cols[first[ti] + c->variant[v]->index];
+			}
+		for (size_t i = 0; i < L->nnodes; i++)
+			if (R->nodes[i].col)
+				R->nodes[i].col = &s->cols[first[R->nodes[i].table] + R->nodes[i].col->index];
+		free(first);
+	}
+	R->slots = NULL;
+	R->reader = NULL;
+	R->tape = NULL;
+	R->tape_out = (struct buf)BUF_INIT;
+	R->tape_in = NULL;
+	R->tape_len = R->tape_pos = R->tape_cap = 0;
+	R->scratch = (struct buf)BUF_INIT;
+	memset(&R->mem, 0, sizeof(R->mem));
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, store_main, s) != 0) {
+		free(R->nodes);
+		free(R->tables);
+		free(s->cols);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+		free(s);
+		return error_set("cannot start a thread");
+	}
+	L->store = s;
+	return 0;
+}
+
+/* L->tape_out to the store; the walk goes on with an empty buffer.  A
+ * store that has stopped (it failed) takes nothing more: the walk still
+ * runs to its end, as its errors come first. */
+int load_store_push(struct loader *L)
+{
+	struct store *s = L->store;
+	pthread_mutex_lock(&s->mu);
+	while (s->nfull == STORE_CHUNKS && !s->stopped)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->stopped) {
+		buf_clear(&L->tape_out);
+	} else {
+		s->full[(s->first + s->nfull++) % STORE_CHUNKS] = L->tape_out;
+		L->tape_out = s->nspare ? s->spare[--s->nspare] : (struct buf)BUF_INIT;
+		buf_clear(&L->tape_out);
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+/* The store's side (tape_refill): the next chunk, waiting for it; false at
+ * the end of the walk or when it failed.  *used goes back as a spare. */
+bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk)
+{
+	bool got = false;
+	pthread_mutex_lock(&s->mu);
+	if (used->data) {
+		if (s->nspare < STORE_CHUNKS + 2)
+			s->spare[s->nspare++] = *used;
+		else
+			buf_free(used);
+		*used = (struct buf)BUF_INIT;
+	}
+	while (!s->nfull && !s->closed && !s->aborted)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->nfull && !s->aborted) {
+		*chunk = s->full[s->first];
+		s->first = (s->first + 1) % STORE_CHUNKS;
+		s->nfull--;
+		got = true;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return got;
+}
+
+/* The walk has ended (abort: with a failure): waits for the store, and
+ * takes the tables' batches and writers back.  The store's error, if any. */
+int load_store_end(struct loader *L, bool abort)
+{
+	struct store *s = L->store;
+	struct loader *R;
+	int error = 0;
+	if (!s)
+		return 0;
+	R = &s->R;
+	pthread_mutex_lock(&s->mu);
+	s->closed = true;
+	s->aborted = abort;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	for (size_t i = 0; i < R->ntables; i++) {
+		struct ltable *t = &L->tables[i], *r = &R->tables[i];
+		t->batch = r->batch;
+		t->spare = r->spare;
+		t->w = r->w;
+		t->rows = r->rows;
+		t->sink = NULL;
+	}
+	if (s->error < 0)
+		error = error_setcode(s->error, "%s", s->msg);
+	for (size_t i = 0; i < STORE_CHUNKS; i++)
+		if (i < s->nfull)
+			buf_free(&s->full[(s->first + i) % STORE_CHUNKS]);
+	for (size_t i = 0; i < s->nspare; i++)
+		buf_free(&s->spare[i]);
+	free(R->nodes);
+	free(R->tables);
+	free(s->cols);
+	free(R->tape_in);
+	buf_free(&R->scratch);
+	free(s->msg);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+	L->store = NULL;
+	return error;
+}
+
+/* The type of a column no table fixes, from its hint or from the values
+ * seen; false when it has only had NULLs (no column, as dlt). */
+bool load_column_type(const struct column *c, enum type *type)
+{
+	unsigned k = c->seen;
+	if (c->hint != TYPE_NULL && !c->number)
+		*type = c->hint;
+	else if (!k)
+		return false;
+	else if (!(k & ~C_INT))
+		*type = TYPE_INT64;
+	else if (!(k & ~(C_INT | C_FLOAT)))
+		*type = TYPE_FLOAT64;
+	else if (k == C_BOOL)
+		*type = TYPE_BOOL;
+	else if (k == C_DATE)
+		*type = TYPE_DATE;
+	else if (!(k & ~(C_DATE | C_TIMESTAMP)))
+		*type = TYPE_TIMESTAMP;
+	else
+		*type = TYPE_STRING;
+	return true;
+}
+
 /* The final types, the specs and the writers. */
 int load_open_writers(struct loader *L, const char *root_dir)
 {
@@ -339,22 +552,8 @@ int load_open_writers(struct loader *L, const char *root_dir)
 				if (c->number && c->type == TYPE_INT64 && (k & C_FLOAT))
 					return error_setcode(PIPE_EUSAGE, "%s is INT64 in the table, and this load has decimals in it: "
 					                     "run with --full-refresh to rebuild the table as FLOAT64", c->name);
-			} else if (c->hint != TYPE_NULL && !c->number)
-				c->type = c->hint;
-			else if (!k)
+			} else if (!load_column_type(c, &c->type))
 				continue; /* only NULLs: no column, as dlt */
-			else if (!(k & ~C_INT))
-				c->type = TYPE_INT64;
-			else if (!(k & ~(C_INT | C_FLOAT)))
-				c->type = TYPE_FLOAT64;
-			else if (k == C_BOOL)
-				c->type = TYPE_BOOL;
-			else if (k == C_DATE)
-				c->type = TYPE_DATE;
-			else if (!(k & ~(C_DATE | C_TIMESTAMP)))
-				c->type = TYPE_TIMESTAMP;
-			else
-				c->type = TYPE_STRING;
 			c->pos = (int)n;
 			s->cols[n].name = xstrdup(c->name);
 			s->cols[n++].type = c->type;

@@ -25,6 +25,8 @@
 
 int tape_flush(struct loader *L)
 {
+	if (L->one_pass)
+		return load_hand_tape(L);
 	if (L->tape_out.len && fwrite(L->tape_out.data, 1, L->tape_out.len, L->tape) != L->tape_out.len)
 		return error_set("%s: %s", L->tape_path, strerror(errno));
 	buf_clear(&L->tape_out);
@@ -53,6 +55,33 @@ const char *tape_refill(struct loader *L, size_t n)
 		memmove(L->tape_in, L->tape_in + L->tape_pos, have);
 	L->tape_len = have;
 	L->tape_pos = 0;
+	if (L->feed) {
+		/* chunks end at a row's end, so have is 0 but for a damaged tape */
+		struct buf used = BUF_INIT, chunk;
+		if (!have) {
+			used = (struct buf){L->tape_in, 0, L->tape_cap};
+			L->tape_in = NULL;
+			L->tape_cap = 0;
+		}
+		while (L->tape_len < n) {
+			if (!load_store_pop(L->feed, &used, &chunk))
+				return NULL;
+			if (!L->tape_len) {
+				free(L->tape_in);
+				L->tape_in = chunk.data;
+				L->tape_cap = chunk.cap;
+				L->tape_len = chunk.len;
+			} else {
+				L->tape_in = xrealloc(L->tape_in, L->tape_len + chunk.len);
+				memcpy(L->tape_in + L->tape_len, chunk.data, chunk.len);
+				L->tape_len += chunk.len;
+				L->tape_cap = L->tape_len;
+				buf_free(&chunk);
+			}
+		}
+		L->tape_pos = n;
+		return L->tape_in;
+	}
 	if (L->tape_cap < n || L->tape_cap < (1u << 20)) {
 		L->tape_cap = n > (1u << 20) ? n : (1u << 20);
 		L->tape_in = xrealloc(L->tape_in, L->tape_cap);

@@ -301,6 +301,7 @@ int load_run_pass(struct loader *L)
 		L->reader = NULL;
 	}
 	json_doc_free(&doc);
+	L->walked = true;
 	if (error >= 0)
 		error = tape_flush(L);
 	return error;
