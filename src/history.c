@@ -617,6 +617,29 @@ bool history_uncommitted(const char *state_dir)
 	return waiting;
 }
 
+bool history_head_id(const char *state_dir, char commit_id[41])
+{
+	struct buf head = BUF_INIT, ref = BUF_INIT;
+	char *path = path_join(state_dir, ".git/HEAD"), *refpath = NULL;
+	bool ok = false;
+	if (file_read(path, &head) < 0 || !str_starts(head.data, "ref: refs/heads/"))
+		goto done;
+	head.data[strcspn(head.data, "\n")] = '\0';
+	refpath = xasprintf("%s/.git/%s", state_dir, head.data + 5);
+	if (file_read(refpath, &ref) < 0 || ref.len < 40 || strspn(ref.data, "0123456789abcdef") != 40)
+		goto done;
+	memcpy(commit_id, ref.data, 40);
+	commit_id[40] = '\0';
+	ok = true;
+done:
+	error_clear();
+	buf_free(&head);
+	buf_free(&ref);
+	free(path);
+	free(refpath);
+	return ok;
+}
+
 size_t history_noted(const char *state_dir)
 {
 	char *pending = pending_path(state_dir);

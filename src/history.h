@@ -30,6 +30,10 @@ int history_commit_paths(const char *state_dir, const char *message,
  * lock file) wait for the next commit: a build then commits even when it
  * rebuilt nothing. */
 bool history_uncommitted(const char *state_dir);
+/* HEAD's commit id read from .git's files, without libgit2: true when HEAD
+ * is a branch whose ref is a file of its own (as pipe's commits and pulls
+ * leave it); false otherwise, for the caller to ask libgit2. */
+bool history_head_id(const char *state_dir, char commit_id[41]);
 /* The length of the list history_begin keeps (0: none), and the list cut
  * back to such a length (removed at 0): a build that stops before it
  * changed anything takes back what it noted. */

@@ -25,6 +25,7 @@
 #include "state.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,55 @@ static int collect(void *ctx, const char *path, const char *text)
 		return error;
 	l->n++;
 	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The records in state/targets/ as they are, in the order of a commit's
+ * tree. */
+static int records_now(struct records *recs)
+{
+	DIR *d = opendir(PIPE_STATE_DIR "/targets");
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int error = 0;
+	if (!d)
+		return 0; /* no records yet */
+	while ((e = readdir(d)))
+		if (str_ends(e->d_name, ".state") && e->d_name[0] != '.') {
+			grow_array(&names, &cap, n + 1, sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		struct buf text = BUF_INIT;
+		char *rel = xasprintf("targets/%s", names[i]), *path = path_join(PIPE_STATE_DIR, rel);
+		if (error == 0 && (error = file_read(path, &text)) == 0)
+			error = collect(recs, rel, buf_cstr(&text));
+		buf_free(&text);
+		free(rel);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return error;
+}
+
+/* REV's records.  Without a REV, HEAD's: read from state/ itself when no
+ * build or restore is between noting its records and committing them (then
+ * state/ holds HEAD's records exactly), so that a restore with nothing to
+ * commit needs no libgit2, whose loading costs more than the rest of a
+ * small restore. */
+static int records_at(const char *rev, struct records *recs, char commit_id[41])
+{
+	if (!rev && !history_uncommitted(PIPE_STATE_DIR) && history_head_id(PIPE_STATE_DIR, commit_id))
+		return records_now(recs);
+	return history_records_at(PIPE_STATE_DIR, rev ? rev : "HEAD", collect, recs, commit_id);
 }
 
 static void records_free(struct records *l)
@@ -187,10 +237,8 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 	int lock_fd = -1, error;
 
 	memset(&p, 0, sizeof(p));
-	if (!rev)
-		rev = "HEAD";
 	if ((error = build_lock(&lock_fd)) < 0 || (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0 ||
-	    (error = history_records_at(PIPE_STATE_DIR, rev, collect, &recs, commit_id)) < 0 ||
+	    (error = records_at(rev, &recs, commit_id)) < 0 ||
 	    (error = index_load(&ix, PIPE_INDEX_PATH)) < 0 ||
 	    (error = plan_init(&p, g, ix, PIPE_STATE_DIR)) < 0)
 		goto done;
@@ -307,7 +355,7 @@ int restore_run(const struct graph *g, const char *rev, bool list_only)
 		struct buf msg = BUF_INIT;
 		bool committed;
 		int rc;
-		buf_printf(&msg, "pipe restore: targets as at %.12s (%s)\n\n%s", commit_id, rev,
+		buf_printf(&msg, "pipe restore: targets as at %.12s (%s)\n\n%s", commit_id, rev ? rev : "HEAD",
 		           buf_cstr(&message));
 		rc = history_commit_paths(PIPE_STATE_DIR, msg.data, paths, npaths, &committed);
 		buf_free(&msg);
