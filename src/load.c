@@ -11,7 +11,8 @@
  * converts the other values to their columns' types and appends them to
  * typed column vectors that go to the table writer a batch at a time.
  * Memory is one record, one batch per table and the schema; the tape is a
- * temporary file beside the output.
+ * temporary file beside the output (in one pass, below, a few megabytes of
+ * it in memory).
  *
  * A plain replace runs both passes at once (load_hand_tape): the schema is
  * decided from the first chunk of tape, and the chunks go to the second
