@@ -269,6 +269,25 @@ static void loader_free(struct loader *L)
 	buf_free(&L->scratch);
 }
 
+/* Two passes: the writers open, then the tape file is replayed into them;
+ * staged (append, merge): into a table beside the output. */
+static int second_pass(struct loader *L, bool staged)
+{
+	const char *out_dir = L->o->out_dir;
+	int error;
+	if (staged)
+		L->stage = xasprintf("%s.new", out_dir);
+	if (path_exists(out_dir) && (error = rm_rf(out_dir)) < 0)
+		return error;
+	if (L->stage && path_exists(L->stage) && (error = rm_rf(L->stage)) < 0)
+		return error;
+	if ((error = load_open_writers(L, L->stage ? L->stage : out_dir)) < 0)
+		return error;
+	row_seeds(L);
+	L->pass = 2;
+	return load_replay_beside(L);
+}
+
 /* A plain replace (no old table binds the schema) is loaded in one pass
  * (load_hand_tape); the rest, and a one-pass load that gave up, in two.
  * 1: given up. */
@@ -318,24 +337,9 @@ static int load_once(const struct load_options *o, struct load_result *res, bool
 		goto done;
 	res->loaded = L.loaded;
 	res->one_pass = L.one_pass;
-	if (L.one_pass) {
-		L.pass = 2;
-		goto written;
-	}
-
-	if (staged)
-		L.stage = xasprintf("%s.new", o->out_dir);
-	if (path_exists(o->out_dir) && (error = rm_rf(o->out_dir)) < 0)
+	/* in one pass, the second ran beside the first */
+	if (!L.one_pass && (error = second_pass(&L, staged)) < 0)
 		goto done;
-	if (L.stage && path_exists(L.stage) && (error = rm_rf(L.stage)) < 0)
-		goto done;
-	if ((error = load_open_writers(&L, L.stage ? L.stage : o->out_dir)) < 0)
-		goto done;
-	row_seeds(&L);
-	L.pass = 2;
-	if ((error = load_replay_beside(&L)) < 0)
-		goto done;
-written:
 	{
 		struct buf b = BUF_INIT;
 		decisions_text(&L, &b);

@@ -483,7 +483,6 @@ int load_store_end(struct loader *L, bool abort)
 		t->spare = r->spare;
 		t->w = r->w;
 		t->rows = r->rows;
-		t->sink = NULL;
 	}
 	if (s->error < 0)
 		error = error_setcode(s->error, "%s", s->msg);
