@@ -336,20 +336,37 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		batch_init(out, ncols, NULL);
 	}
 	out->nrows = 0;
-	for (size_t k = 0; k < ncols; k++) {
-		int c = cols[k];
-		if ((error = check_chunk(t, part, blk, c)) < 0)
+	for (size_t k = 0; k < ncols; k++)
+		if ((error = check_chunk(t, part, blk, cols[k])) < 0)
 			return error;
-		struct vec *v = &out->cols[k];
-		if (v->type != t->spec.cols[c].type)
-			vec_retype(v, t->spec.cols[c].type);
-		if ((error = column_read(t->fd, blk->offset[c], blk->length[c], blk->rows, blk->stats[c].nulls > 0, v)) < 0) {
-			error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
-			return error;
+	for (size_t k = 0, next; k < ncols; k = next) {
+		/* Columns whose chunks lie back to back in the file (neighbours
+		 * in the schema) are one pread, into the first one's arena: a
+		 * read costs a system call whatever its size, and a wide scan
+		 * made one per chunk.  The others' strings point into that
+		 * arena, which lives as long as theirs did: up to this batch's
+		 * next read. */
+		uint64_t from = blk->offset[cols[k]], to = from + blk->length[cols[k]];
+		for (next = k + 1; next < ncols && blk->offset[cols[next]] == to; next++)
+			to += blk->length[cols[next]];
+		unsigned char *span;
+		for (size_t j = k; j < next; j++)
+			if (out->cols[j].type != t->spec.cols[cols[j]].type)
+				vec_retype(&out->cols[j], t->spec.cols[cols[j]].type);
+		if ((error = column_fetch(t->fd, from, to - from, &out->cols[k], &span)) < 0)
+			goto failed;
+		for (size_t j = k; j < next; j++) {
+			int c = cols[j];
+			if ((error = column_decode(span + (blk->offset[c] - from), blk->length[c], blk->rows,
+			                           blk->stats[c].nulls > 0, &out->cols[j])) < 0)
+				goto failed;
 		}
 	}
 	out->nrows = blk->rows;
 	return 0;
+failed:
+	error_prefix("%s, partition %s: ", t->spec.name, *part->id ? part->id : "(all)");
+	return error;
 }
 
 int table_read_range(struct table *t, size_t partition, size_t block, int col, int64_t lo, int64_t hi,

@@ -14,8 +14,9 @@
  *   <table>/<child>/        child tables (x__y inside x), each a table
  *
  * One data file rather than one per partition: creating hundreds of files
- * took more of a 2M-row write than encoding them.  Each chunk is still read
- * with one pread, at the offset the blocks file gives.
+ * took more of a 2M-row write than encoding them.  A block's chunks that a
+ * query reads and that lie back to back are one pread (table_read), at the
+ * offsets the blocks file gives.
  *
  * The manifest is line-based text, one record per line, words separated by
  * one space, strings in double quotes with \\ \" \n \t \xHH escapes: what a
