@@ -14,6 +14,7 @@
 #include "history.h"
 #include "index.h"
 #include "pipefile.h"
+#include "project.h"
 #include "scheduler.h"
 #include "serve.h"
 #include "restore.h"
@@ -22,7 +23,6 @@
 #include "state.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,12 +161,6 @@ static int error_exit(int error)
 
 static bool is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
-/* The options every command rejects the same way. */
-static int unknown_option(const char *command, const char *option)
-{
-	return error_setcode(PIPE_EUSAGE, "pipe %s: unknown option %s (see pipe %s --help)",
-	                     command, option, command);
-}
 
 static int number_option(const char *command, const char *option, const char *value, int *out)
 {
@@ -188,260 +182,10 @@ static int no_options(const char *command, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] && !is_help(argv[i]))
-			return unknown_option(command, argv[i]);
+			return project_unknown_option(command, argv[i]);
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The DAG files: -f FILE..., or every .pipe file in pipelines/, by name. */
-static int find_pipefiles(char ***files, size_t *n, size_t *cap)
-{
-	DIR *d;
-	struct dirent *e;
-	if (*n)
-		return 0;
-	if (!(d = opendir("pipelines")))
-		return error_setcode(PIPE_EUSAGE, "no pipelines/ directory here: run `pipe init`, "
-		                                  "or give a DAG file with -f FILE");
-	while ((e = readdir(d))) {
-		if (!str_ends(e->d_name, ".pipe") || e->d_name[0] == '.')
-			continue;
-		grow_array(files, cap, *n + 1, sizeof(char *));
-		(*files)[(*n)++] = xasprintf("pipelines/%s", e->d_name);
-	}
-	closedir(d);
-	if (!*n)
-		return error_setcode(PIPE_EUSAGE, "no pipelines/*.pipe files: write one "
-		                                  "(docs/pipe-file.md), or give -f FILE");
-	qsort(*files, *n, sizeof(char *), cmp_str);
-	return 0;
-}
-
-/* Where pipe was started, relative to the project root ("" at the root,
- * "pipelines/" inside it): -f FILE is relative to it. */
-static char *invoked_in;
-
-/* pipe finds the project root as git finds a work tree: the nearest
- * directory, this one or above, holding pipelines/ or .pipe/.  Elsewhere
- * it stays where it is, and says what is missing there. */
-static void enter_project_root(void)
-{
-	char *start = getcwd(NULL, 0), *root = NULL;
-	if (!start)
-		return;
-	for (;;) {
-		free(root);
-		if (!(root = getcwd(NULL, 0)))
-			break;
-		if (path_is_dir("pipelines") || path_is_dir(".pipe")) {
-			size_t n = strlen(root);
-			invoked_in = !strcmp(root, start) ? NULL
-			           : xasprintf("%s/", start + n + (n > 1 ? 1 : 0));
-			break;
-		}
-		if (!strcmp(root, "/") || chdir("..") < 0) {
-			if (chdir(start) < 0)
-				perror(start);
-			break;
-		}
-	}
-	free(root);
-	free(start);
-}
-
-struct project_args {
-	char **files;
-	size_t nfiles, capfiles;
-	char **targets;
-	size_t ntargets, captargets;
-	char **overrides;
-	size_t noverrides, capoverrides;
-	const char *profile; /* --profile NAME */
-	char **profile_vars; /* its NAME=value words, owned */
-	size_t nprofile_vars;
-	char *warehouse;     /* its warehouse line's value, owned; may be NULL */
-};
-
-/* Profiles: named sets of var values in pipelines/profiles, chosen with
- * --profile NAME, else $PIPE_PROFILE, else the name in .pipe/profile (the
- * checkout's own choice, which `make demo` writes); none when all three
- * are empty. */
-#define PROFILES_PATH "pipelines/profiles"
-#define PROFILE_CHOICE_PATH ".pipe/profile"
-
-static int load_profile(struct project_args *a)
-{
-	struct buf chosen = BUF_INIT;
-	const char *name = a->profile;
-	int error = 0;
-	if (!name || !*name)
-		name = getenv("PIPE_PROFILE");
-	if ((!name || !*name) && file_read(PROFILE_CHOICE_PATH, &chosen) == 0 && chosen.len)
-		name = str_trim(chosen.data);
-	error_clear();
-	if (name && *name)
-		error = pipefile_profile(PROFILES_PATH, name, &a->profile_vars, &a->nprofile_vars, &a->warehouse);
-	buf_free(&chosen);
-	return error;
-}
-
-static void args_free(struct project_args *a)
-{
-	for (size_t i = 0; i < a->nfiles; i++)
-		free(a->files[i]);
-	free(a->files);
-	free(a->targets);
-	free(a->overrides);
-	for (size_t i = 0; i < a->nprofile_vars; i++)
-		free(a->profile_vars[i]);
-	free(a->profile_vars);
-	free(a->warehouse);
-}
-
-/* The warehouse: $PIPE_WAREHOUSE, else the profile's warehouse line, else
- * the local one (backend.h).  Call after load_profile. */
-static int open_warehouse(const struct project_args *a, struct backend **out)
-{
-	const char *name = getenv("PIPE_WAREHOUSE");
-	int error = 0;
-	if (name && *name) {
-		if ((error = backend_open(out, name, PIPE_TARGETS_DIR)) < 0) {
-			error_prefix("PIPE_WAREHOUSE=%s: ", name);
-			return error;
-		}
-	} else if ((error = backend_open(out, a->warehouse ? a->warehouse : "local", PIPE_TARGETS_DIR)) < 0) {
-		return error;
-	}
-	/* the profile's bigquery_* values say where BigQuery's tables live */
-	for (size_t i = 0; i < a->nprofile_vars && error >= 0; i++) {
-		char *eq = strchr(a->profile_vars[i], '='), *key;
-		if (!str_starts(a->profile_vars[i], "bigquery_") || !eq)
-			continue;
-		key = xstrndup(a->profile_vars[i], (size_t)(eq - a->profile_vars[i]));
-		error = backend_option(*out, key, eq + 1);
-		free(key);
-	}
-	if (error < 0) {
-		backend_close(*out);
-		*out = NULL;
-	}
-	return error;
-}
-
-/* For the commands that read no DAG file (query, tables, schema): the
- * warehouse the chosen profile names, unless $PIPE_WAREHOUSE says. */
-static int open_warehouse_alone(struct backend **out)
-{
-	struct project_args a = {0};
-	const char *env = getenv("PIPE_WAREHOUSE");
-	int error = 0;
-	if ((!env || !*env) && (error = load_profile(&a)) < 0)
-		goto done;
-	error = open_warehouse(&a, out);
-done:
-	args_free(&a);
-	return error;
-}
-
-/* Positional words: NAME=value overrides a var, anything else names a target. */
-static void add_word(struct project_args *a, char *w)
-{
-	const char *eq = strchr(w, '=');
-	if (eq && eq > w) {
-		grow_array(&a->overrides, &a->capoverrides, a->noverrides + 1, sizeof(char *));
-		a->overrides[a->noverrides++] = w;
-	} else {
-		grow_array(&a->targets, &a->captargets, a->ntargets + 1, sizeof(char *));
-		a->targets[a->ntargets++] = w;
-	}
-}
-
-/* The words every project command takes: -f FILE, NAME=value, target
- * names.  Returns 1 when argv[*i] was one (and moves *i past its value), 0
- * when it is an option of the command's own, or a usage error. */
-static int project_word(struct project_args *a, int argc, char **argv, int *i,
-                        const char *command)
-{
-	const char *s = argv[*i];
-	if (!strcmp(s, "--profile")) {
-		if (*i + 1 >= argc)
-			return error_setcode(PIPE_EUSAGE, "pipe %s: --profile needs a name (see pipe %s --help)",
-			                     command, command);
-		a->profile = argv[++*i];
-		return 1;
-	}
-	if (!strcmp(s, "-f")) {
-		if (*i + 1 >= argc)
-			return error_setcode(PIPE_EUSAGE, "-f needs a file");
-		const char *f = argv[++*i];
-		grow_array(&a->files, &a->capfiles, a->nfiles + 1, sizeof(char *));
-		a->files[a->nfiles++] = invoked_in && f[0] != '/' ? xasprintf("%s%s", invoked_in, f)
-		                                                  : xstrdup(f);
-		return 1;
-	}
-	if (s[0] == '-')
-		return unknown_option(command, s);
-	add_word(a, argv[*i]);
-	return 1;
-}
-
-
-/* A project as a command sees it: its words, the DAG files parsed, the
- * graph and the targets selected. */
-struct project {
-	struct project_args args;
-	struct pipefile pf;
-	struct graph g;
-	bool *sel;
-};
-
-/* Finds the DAG files, reads the profile, parses them with the vars, links
- * the graph and selects the targets the words name. */
-static int project_load(struct project *p)
-{
-	struct project_args *a = &p->args;
-	char **vars;
-	int error;
-	if ((error = find_pipefiles(&a->files, &a->nfiles, &a->capfiles)) < 0 ||
-	    (error = load_profile(a)) < 0)
-		return error;
-	/* the profile's values first: the command line's win over them */
-	vars = xcalloc(a->nprofile_vars + a->noverrides + 1, sizeof(char *));
-	for (size_t i = 0; i < a->nprofile_vars; i++)
-		vars[i] = a->profile_vars[i];
-	for (size_t i = 0; i < a->noverrides; i++)
-		vars[a->nprofile_vars + i] = a->overrides[i];
-	error = pipefile_load(&p->pf, (const char *const *)a->files, a->nfiles, (const char *const *)vars,
-	                      a->nprofile_vars + a->noverrides);
-	free(vars);
-	if (error < 0)
-		return error;
-	{
-		/* the warehouse is part of a table's key: a profile that moves the
-		 * tables elsewhere makes them stale (docs/bigquery.md) */
-		const char *env = getenv("PIPE_WAREHOUSE");
-		char *id = backend_identity(env && *env ? env : a->warehouse, (const char *const *)a->profile_vars,
-		                            a->nprofile_vars);
-		pipefile_set_warehouse(&p->pf, id);
-		free(id);
-	}
-	if ((error = graph_build(&p->g, &p->pf)) < 0)
-		return error;
-	p->sel = xcalloc(p->g.n + 1, sizeof(bool));
-	return graph_select(&p->g, (const char *const *)a->targets, a->ntargets, p->sel);
-}
-
-static void project_free(struct project *p)
-{
-	free(p->sel);
-	graph_free(&p->g);
-	pipefile_free(&p->pf);
-	args_free(&p->args);
-}
 
 static int parse_jobs(const char *s, int *jobs)
 {
@@ -482,7 +226,7 @@ static int cmd_build(int argc, char **argv)
 				                                        : "--from needs a target");
 				goto done;
 			}
-			add_word(&p.args, argv[++i]);
+			project_add_word(&p.args, argv[++i]);
 			from = argv[i];
 		} else if (!strcmp(s, "-n") || !strcmp(s, "--dry-run")) {
 			o.dry_run = true;
@@ -521,7 +265,7 @@ static int cmd_build(int argc, char **argv)
 	if (o.trigger && (error = check_trigger(o.trigger)) < 0)
 		goto done;
 	index_prefetch(PIPE_INDEX_PATH); /* read while the DAG files are parsed */
-	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &o.warehouse)) < 0 ||
+	if ((error = project_load(&p)) < 0 || (error = project_open_warehouse(&p.args, &o.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
 	if (from) {
@@ -597,7 +341,7 @@ static int cmd_test(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0)
+	if ((error = project_load(&p)) < 0 || (error = project_open_warehouse(&p.args, &wh)) < 0)
 		goto done;
 	/* the named targets alone, not what they depend on */
 	for (size_t i = 0; p.args.ntargets && i < p.g.n; i++) {
@@ -785,7 +529,7 @@ static int cmd_scheduler(int argc, char **argv)
 		error = scheduler_print_cron(g, sel, stdout);
 		goto done;
 	}
-	if ((error = open_warehouse(&((struct project *)dag)->args, &o.build.warehouse)) < 0 ||
+	if ((error = project_open_warehouse(&((struct project *)dag)->args, &o.build.warehouse)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
 	scheduler_free(NULL, dag);
@@ -842,10 +586,10 @@ static int cmd_serve(int argc, char **argv)
 			build_words[o.nbuild_words++] = xstrdup(s);
 			words.argv[words.argc++] = argv[++i];
 			/* the build runs in the root: -f stays where serve was started */
-			build_words[o.nbuild_words++] = s[1] == 'f' && invoked_in && argv[i][0] != '/'
-			                                ? xasprintf("%s%s", invoked_in, argv[i]) : xstrdup(argv[i]);
+			build_words[o.nbuild_words++] = s[1] == 'f' && project_invoked_in() && argv[i][0] != '/'
+			                                ? xasprintf("%s%s", project_invoked_in(), argv[i]) : xstrdup(argv[i]);
 		} else if (s[0] == '-') {
-			error = unknown_option("serve", s);
+			error = project_unknown_option("serve", s);
 			goto done;
 		} else {
 			words.argv[words.argc++] = argv[i];
@@ -1045,7 +789,7 @@ static int cmd_log(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-n")) {
 			error = number_option("log", "-n", i + 1 < argc ? argv[++i] : NULL, &max);
 		} else if (argv[i][0] == '-') {
-			error = unknown_option("log", argv[i]);
+			error = project_unknown_option("log", argv[i]);
 		} else if (!target) {
 			target = argv[i];
 		} else {
@@ -1115,7 +859,7 @@ static int cmd_diff(int argc, char **argv)
 			return 0;
 		}
 		if (argv[i][0] == '-')
-			return error_exit(unknown_option("diff", argv[i]));
+			return error_exit(project_unknown_option("diff", argv[i]));
 		if (n == 3)
 			return fail(EXIT_USAGE, "diff takes at most two revisions and a target (see pipe diff --help)");
 		revs[n++] = argv[i];
@@ -1170,7 +914,7 @@ static int refuse_owned_table(const char *sql)
 		error_clear(); /* sql_run says what is wrong with it */
 		goto done;
 	}
-	if (find_pipefiles(&a.files, &a.nfiles, &a.capfiles) < 0) {
+	if (project_dag_files(&a.files, &a.nfiles, &a.capfiles) < 0) {
 		error_clear();
 		goto done;
 	}
@@ -1192,7 +936,7 @@ static int refuse_owned_table(const char *sql)
 done:
 	backend_sql_write_free(&w);
 	pipefile_free(&pf);
-	args_free(&a);
+	project_args_free(&a);
 	return error;
 }
 
@@ -1236,7 +980,7 @@ static int cmd_query(int argc, char **argv)
 			if (*end || opt.max_bytes_billed <= 0)
 				return fail(EXIT_USAGE, "--max-bytes-billed wants a positive number of bytes");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return error_exit(unknown_option("query", argv[i]));
+			return error_exit(project_unknown_option("query", argv[i]));
 		} else if (!sql) {
 			sql = argv[i];
 		} else {
@@ -1269,7 +1013,7 @@ static int cmd_query(int argc, char **argv)
 			buf_free(&in);
 			return error_exit(error);
 		}
-	} else if ((error = refuse_owned_table(sql)) < 0 || (error = open_warehouse_alone(&wh)) < 0) {
+	} else if ((error = refuse_owned_table(sql)) < 0 || (error = project_open_warehouse_alone(&wh)) < 0) {
 		buf_free(&in);
 		return error_exit(error);
 	}
@@ -1344,7 +1088,7 @@ static int cmd_tables(int argc, char **argv)
 		return error_exit(error);
 	if (argc > 1)
 		return fail(EXIT_USAGE, "tables takes no arguments (see pipe tables --help)");
-	if ((error = open_warehouse_alone(&wh)) < 0)
+	if ((error = project_open_warehouse_alone(&wh)) < 0)
 		return error_exit(error);
 	error = backend_list(wh, &names, &n);
 	backend_close(wh);
@@ -1369,7 +1113,7 @@ static int cmd_schema(int argc, char **argv)
 	}
 	if ((error = no_options("schema", argc, argv)) < 0)
 		return error_exit(error);
-	if ((error = open_warehouse_alone(&wh)) < 0)
+	if ((error = project_open_warehouse_alone(&wh)) < 0)
 		return error_exit(error);
 	error = backend_describe(wh, argv[1], &b);
 	backend_close(wh);
@@ -1404,7 +1148,7 @@ static int cmd_verify(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((error = project_load(&p)) < 0 || (error = open_warehouse(&p.args, &wh)) < 0 ||
+	if ((error = project_load(&p)) < 0 || (error = project_open_warehouse(&p.args, &wh)) < 0 ||
 	    (error = hash_init()) < 0)
 		goto done;
 	error = verify_run(&p.g, p.sel, wh);
@@ -1476,7 +1220,7 @@ static int cmd_cache(int argc, char **argv)
 					return fail(EXIT_USAGE, "--older-than wants an age: 30d, 12h, 90m");
 				newer_than = time_wall_s() - age;
 			} else {
-				error = unknown_option("cache gc", argv[i]);
+				error = project_unknown_option("cache gc", argv[i]);
 			}
 		}
 		if (error < 0 || (error = build_lock(&lock_fd)) < 0 || (error = cache_gc(keep_last, newer_than, &st)) < 0) {
@@ -1576,7 +1320,7 @@ static int cmd_runs(int argc, char **argv)
 		} else if ((!verb || !strcmp(verb, "show")) && !strcmp(a, "--json")) {
 			json = true;
 		} else if (a[0] == '-') {
-			error = unknown_option(verb ? (!strcmp(verb, "show") ? "runs show" : "runs prune") : "runs", a);
+			error = project_unknown_option(verb ? (!strcmp(verb, "show") ? "runs show" : "runs prune") : "runs", a);
 		} else if (verb && !strcmp(verb, "show") && !id) {
 			id = a;
 		} else {
@@ -1666,7 +1410,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		if (!strcmp(argv[i], commands[k].name)) {
 			if (commands[k].fn != cmd_init)
-				enter_project_root();
+				project_enter_root();
 			int code = commands[k].fn(argc - i, argv + i);
 			fflush(stdout);
 			exit(code);
