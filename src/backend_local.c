@@ -181,7 +181,7 @@ static int local_bounds(struct backend *b, const char *name, const char *dir, st
 		for (size_t p = 0; p < t->npartitions; p++) {
 			const struct partition *part = &t->partitions[p];
 			for (size_t k = 0; k < part->nblocks; k++) {
-				const struct col_stats *s = &part->blocks[k].stats[c];
+				const struct col_stats *s = block_stats(&part->blocks[k], (int)c);
 				v[c].nulls += (int64_t)s->nulls;
 				if (s->nulls == part->blocks[k].rows)
 					continue;

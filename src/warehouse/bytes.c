@@ -62,7 +62,7 @@ uint64_t bytes_block(const struct table *t, size_t partition, size_t block, cons
 	const struct block *b = &t->partitions[partition].blocks[block];
 	uint64_t sum = 0;
 	for (size_t k = 0; k < ncols; k++)
-		sum += b->stats[cols[k]].bytes;
+		sum += block_stats(b, cols[k])->bytes;
 	return sum;
 }
 

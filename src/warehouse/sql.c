@@ -278,9 +278,6 @@ static int prepare_scans(struct run *r)
 				goto done;
 			}
 		}
-		/* only the partitions the scan reads need their blocks */
-		if ((error = table_load(t, r->parts[i])) < 0)
-			goto done;
 		size_t g = 0;
 		while (g < ntables && strcmp(p->scans[first[g]]->table->dir, t->dir) != 0)
 			g++;
@@ -288,6 +285,26 @@ static int prepare_scans(struct run *r)
 			first[ntables++] = i;
 		group[i] = g;
 	}
+	/* only the partitions a scan reads need their blocks, and in them the
+	 * columns any scan of the table reads, counts or prunes on (the
+	 * figures count a table's scans as one, from any of them) */
+	for (size_t i = 0; i < n && error >= 0; i++) {
+		const struct table *t = p->scans[i]->table;
+		bool *need = xcalloc(t->spec.ncols + 1, sizeof *need);
+		for (size_t j = 0; j < n; j++) {
+			const struct node *scan = p->scans[j];
+			if (group[j] != group[i])
+				continue;
+			for (size_t c = 0; c < t->spec.ncols; c++)
+				need[c] = need[c] || scan->used[c] || scan->live[c];
+			for (size_t k = 0; k < scan->nprunes; k++)
+				need[scan->prunes[k].col] = true;
+		}
+		error = table_load_columns(p->scans[i]->table, r->parts[i], need);
+		free(need);
+	}
+	if (error < 0)
+		goto done;
 	for (size_t g = 0; g < ntables; g++) {
 		count_table(r, group, g, &est[g], &actual[g], &blocks_kept);
 		s->estimate_bytes += (int64_t)est[g];

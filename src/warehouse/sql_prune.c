@@ -205,7 +205,7 @@ void sql_plan_partitions(const struct node *scan, bool *scan_part)
 /* Whether a block may hold rows one prune accepts, from its min/max. */
 static bool prune_may_match(const struct prune *pr, const struct block *b)
 {
-	const struct col_stats *s = &b->stats[pr->col];
+	const struct col_stats *s = block_stats(b, pr->col);
 	if (s->min.is_null || s->max.is_null)
 		return s->nulls < b->rows; /* all NULL: no comparison holds */
 	for (size_t i = 0; i < pr->nvals; i++) {
@@ -265,7 +265,7 @@ bool sql_plan_block_all_match(const struct node *scan, const struct block *b)
 {
 	for (size_t k = 0; k < scan->nprunes; k++) {
 		const struct prune *pr = &scan->prunes[k];
-		const struct col_stats *s = &b->stats[pr->col];
+		const struct col_stats *s = block_stats(b, pr->col);
 		if (s->nulls || s->min.is_null || s->max.is_null)
 			return false;
 		bool all = false;

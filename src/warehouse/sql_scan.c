@@ -17,7 +17,7 @@ static void scan_state_free(struct node *n, struct scan_state *s);
 static bool scan_constants(struct scan_state *s, const struct block *blk)
 {
 	for (size_t k = 0; k < s->nlean; k++) {
-		const struct col_stats *cs = &blk->stats[s->lean[k]];
+		const struct col_stats *cs = block_stats(blk, s->lean[k]);
 		if (cs->nulls || cs->min.is_null || !value_same(&cs->min, &cs->max))
 			return false;
 	}
@@ -25,7 +25,7 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
 		enum type types[256];
 		size_t nl = s->nlean < 256 ? s->nlean : 256;
 		for (size_t k = 0; k < nl; k++)
-			types[k] = blk->stats[s->lean[k]].min.type;
+			types[k] = block_stats(blk, s->lean[k])->min.type;
 		if (s->nlean > 256)
 			return false;
 		batch_init(&s->synth, nl, types);
@@ -33,7 +33,7 @@ static bool scan_constants(struct scan_state *s, const struct block *blk)
 	}
 	for (size_t k = 0; k < s->nlean; k++) {
 		struct vec *v = &s->synth.cols[k];
-		const struct value *x = &blk->stats[s->lean[k]].min;
+		const struct value *x = &block_stats(blk, s->lean[k])->min;
 		vec_reset(v);
 		vec_reserve(v, blk->rows);
 		vec_fill(v, x, blk->rows);
@@ -306,7 +306,17 @@ struct scan_state *scan_split(struct node *n, bool all_match)
 		return NULL;
 	for (size_t p = 0; p < t->npartitions; p++)
 		blocks += s->parts[p] ? t->partitions[p].nblocks : 0;
-	if (blocks < SPLIT_MIN_BLOCKS || table_read_shared(t, s->parts) < 0)
+	if (blocks < SPLIT_MIN_BLOCKS)
+		return NULL;
+	/* what either thread reads or prunes on, decoded before they start */
+	bool *cols = xcalloc(t->spec.ncols + 1, sizeof *cols);
+	for (size_t k = 0; k < s->ncols; k++)
+		cols[s->cols[k]] = true;
+	for (size_t k = 0; k < n->nprunes; k++)
+		cols[n->prunes[k].col] = true;
+	int error = table_read_shared(t, s->parts, cols);
+	free(cols);
+	if (error < 0)
 		return NULL; /* a read error comes again, in this thread, from the scan */
 	half = xcalloc(1, sizeof *half);
 	half->parts = xmalloc(t->npartitions + 1);

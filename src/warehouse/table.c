@@ -187,11 +187,11 @@ int table_spec_check(const struct table_spec *spec)
 
 /* ---- opening and reading ---- */
 
-int table_load(struct table *t, const bool *which)
+int table_load_columns(struct table *t, const bool *which, const bool *cols)
 {
 	int error;
 	for (size_t p = 0; p < t->npartitions; p++)
-		if ((!which || which[p]) && (error = table_load_partition(t, p)) < 0)
+		if ((!which || which[p]) && (error = table_load_partition(t, p, cols)) < 0)
 			return error;
 	return 0;
 }
@@ -232,7 +232,7 @@ static int read_header(const char *path, struct buf *text)
 	return error;
 }
 
-/* The manifest; the blocks file mapped (OPEN_LAZY) and decoded (OPEN_ALL).
+/* The manifest; the blocks file opened (OPEN_LAZY) and decoded (OPEN_ALL).
  * The catalog needs only the dataset. */
 static int open_table(struct table **out, const char *dir, enum open_mode mode)
 {
@@ -242,6 +242,7 @@ static int open_table(struct table **out, const char *dir, enum open_mode mode)
 	struct table *t = xcalloc(1, sizeof *t);
 	t->dir = xstrdup(dir);
 	t->fd = -1;
+	t->blocks_fd = -1;
 	*out = NULL;
 	if ((error = mode == OPEN_MANIFEST ? read_header(path, &text) : file_read(path, &text)) < 0) {
 		if (!path_exists(path))
@@ -249,8 +250,8 @@ static int open_table(struct table **out, const char *dir, enum open_mode mode)
 		goto done;
 	}
 	if ((error = table_manifest_read(t, path, text.len ? text.data : (char *)"", mode == OPEN_MANIFEST)) < 0 ||
-	    (mode != OPEN_MANIFEST && (error = table_map_blocks(t)) < 0) ||
-	    (mode == OPEN_ALL && (error = table_load(t, NULL)) < 0))
+	    (mode != OPEN_MANIFEST && (error = table_open_blocks(t)) < 0) ||
+	    (mode == OPEN_ALL && (error = table_load_columns(t, NULL, NULL)) < 0))
 		goto done;
 	*out = t;
 	t = NULL;
@@ -270,11 +271,14 @@ void table_close(struct table *t)
 		return;
 	if (t->fd >= 0)
 		close(t->fd);
-	for (size_t p = 0; p < t->npartitions; p++)
+	if (t->blocks_fd >= 0)
+		close(t->blocks_fd);
+	for (size_t p = 0; p < t->npartitions; p++) {
+		for (size_t m = 0; m < t->partitions[p].nblock_mem; m++)
+			table_block_mem_free(t->partitions[p].block_mem[m]);
 		free(t->partitions[p].block_mem);
+	}
 	free(t->partitions);
-	if (t->stats_map)
-		munmap(t->stats_map, t->stats_len);
 	table_spec_free(&t->spec);
 	arena_free(&t->mem);
 	free(t->dir);
@@ -299,12 +303,31 @@ static int open_data(struct table *t)
 	return error;
 }
 
-int table_read_shared(struct table *t, const bool *which)
+int table_read_shared(struct table *t, const bool *which, const bool *cols)
 {
 	int error;
-	if ((error = table_load(t, which)) < 0)
+	if ((error = table_load_columns(t, which, cols)) < 0)
 		return error;
 	return open_data(t);
+}
+
+/* The columns cols[0..ncols) of partition p decoded: a read of a column
+ * no query planned (a table read whole, a merge) loads it here. */
+static int load_read_columns(struct table *t, size_t p, const int *cols, size_t ncols)
+{
+	const struct partition *part = &t->partitions[p];
+	bool missing = !part->blocks;
+	for (size_t k = 0; k < ncols && !missing; k++)
+		missing = cols[k] < 0 || (size_t)cols[k] >= t->spec.ncols || !part->columns[cols[k]].stats;
+	if (!missing)
+		return 0;
+	bool *want = xcalloc(t->spec.ncols + 1, sizeof *want);
+	for (size_t k = 0; k < ncols; k++)
+		if (cols[k] >= 0 && (size_t)cols[k] < t->spec.ncols)
+			want[cols[k]] = true;
+	int error = table_load_partition(t, p, want);
+	free(want);
+	return error;
 }
 
 /* Column c of blk is one the table has, in bytes the data file holds (a
@@ -313,7 +336,7 @@ static int check_chunk(const struct table *t, const struct partition *part, cons
 {
 	if (c < 0 || (size_t)c >= t->spec.ncols)
 		return error_set("reading %s: no column %d", t->spec.name, c);
-	if (blk->offset[c] > t->data_size || blk->length[c] > t->data_size - blk->offset[c])
+	if (block_offset(blk, c) > t->data_size || block_length(blk, c) > t->data_size - block_offset(blk, c))
 		return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, DATA_FILE,
 		                 *part->id ? part->id : "(all)");
 	return 0;
@@ -325,7 +348,7 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 	int error = 0;
 	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
-	if ((error = table_load_partition(t, partition)) < 0)
+	if ((error = load_read_columns(t, partition, cols, ncols)) < 0)
 		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
@@ -346,9 +369,9 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 		 * made one per chunk.  The others' strings point into that
 		 * arena, which lives as long as theirs did: up to this batch's
 		 * next read. */
-		uint64_t from = blk->offset[cols[k]], to = from + blk->length[cols[k]];
-		for (next = k + 1; next < ncols && blk->offset[cols[next]] == to; next++)
-			to += blk->length[cols[next]];
+		uint64_t from = block_offset(blk, cols[k]), to = from + block_length(blk, cols[k]);
+		for (next = k + 1; next < ncols && block_offset(blk, cols[next]) == to; next++)
+			to += block_length(blk, cols[next]);
 		unsigned char *span;
 		for (size_t j = k; j < next; j++)
 			if (out->cols[j].type != t->spec.cols[cols[j]].type)
@@ -357,8 +380,8 @@ int table_read(struct table *t, size_t partition, size_t block, const int *cols,
 			goto failed;
 		for (size_t j = k; j < next; j++) {
 			int c = cols[j];
-			if ((error = column_decode(span + (blk->offset[c] - from), blk->length[c], blk->rows,
-			                           blk->stats[c].nulls > 0, &out->cols[j])) < 0)
+			if ((error = column_decode(span + (block_offset(blk, c) - from), block_length(blk, c), blk->rows,
+			                           block_stats(blk, c)->nulls > 0, &out->cols[j])) < 0)
 				goto failed;
 		}
 	}
@@ -376,20 +399,20 @@ int table_read_range(struct table *t, size_t partition, size_t block, int col, i
 	unsigned char *chunk;
 	if (partition >= t->npartitions || block >= t->partitions[partition].nblocks)
 		return error_set("reading %s: no block %zu in partition %zu", t->spec.name, block, partition);
-	if ((error = table_load_partition(t, partition)) < 0 || (error = open_data(t)) < 0)
+	if ((error = load_read_columns(t, partition, &col, 1)) < 0 || (error = open_data(t)) < 0)
 		return error;
 	const struct partition *part = &t->partitions[partition];
 	const struct block *blk = &part->blocks[block];
 	if ((error = check_chunk(t, part, blk, col)) < 0)
 		return error;
-	uint64_t len = blk->length[col];
+	uint64_t len = block_length(blk, col);
 	uint32_t rows = blk->rows;
-	bool has_nulls = blk->stats[col].nulls > 0;
+	bool has_nulls = block_stats(blk, col)->nulls > 0;
 	if (out->type != t->spec.cols[col].type)
 		vec_retype(out, t->spec.cols[col].type);
 	/* a packed chunk is checked on its stored deltas, and decoded only
 	 * when a row passes */
-	if ((error = column_fetch(t->fd, blk->offset[col], len, out, &chunk)) < 0)
+	if ((error = column_fetch(t->fd, block_offset(blk, col), len, out, &chunk)) < 0)
 		goto failed;
 	packed = column_range_rows(chunk, len, rows, has_nulls, out->type, lo, hi, pass);
 	if (packed && !memchr(pass, 1, rows))

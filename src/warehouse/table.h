@@ -131,10 +131,21 @@ struct col_stats {
 	uint64_t bytes;        /* BigQuery's logical bytes (see bytes.h) */
 };
 
+struct partition;
+
 struct block {
 	uint32_t rows;
-	struct col_stats *stats; /* one per column */
-	uint64_t *offset;        /* where each column's data starts in its file */
+	uint32_t index;               /* in its partition */
+	const struct partition *part; /* whose columns hold its statistics */
+};
+
+/* One column of a partition's blocks.  A reader decodes only the columns
+ * it is asked for (table_load_columns): a query of two columns of a wide
+ * table of many blocks held every column's statistics, megabytes of them,
+ * and touched every page of the blocks file to find them. */
+struct block_column {
+	struct col_stats *stats; /* per block; NULL until decoded */
+	uint64_t *offset;        /* where each block's chunk starts in table.data */
 	uint64_t *length;
 };
 
@@ -148,8 +159,11 @@ struct partition {
 	bool is_null, is_unpartitioned;
 	uint64_t rows;
 	size_t nblocks;
-	struct block *blocks; /* NULL until loaded (see table_open_lazy) */
-	void *block_mem;      /* the reader's one allocation behind blocks */
+	struct block *blocks;         /* NULL until loaded (see table_open_lazy) */
+	struct block_column *columns; /* per column, with blocks */
+	uint64_t records;             /* where its blocks' records start in the blocks file */
+	void **block_mem;             /* the reader's allocations behind blocks and columns */
+	size_t nblock_mem;
 };
 
 struct table {
@@ -161,20 +175,35 @@ struct table {
 	struct arena mem;             /* strings of the stats, partitions' ids */
 	int fd;                       /* the reader's open data file, or -1 */
 	uint64_t data_size;           /* and its size */
-	void *stats_map; /* the blocks file, mapped: the stats' strings point into it */
-	size_t stats_len;
+	int blocks_fd;                /* the blocks file, read as columns are asked for */
+	uint64_t blocks_size;
 };
+
+/* Block b's statistics and chunk of column c: a column the reader has
+ * decoded (table_open, table_load_columns, table_read). */
+void table_column_unloaded(const struct block *b, int c);
+static inline const struct col_stats *block_stats(const struct block *b, int c)
+{
+	const struct col_stats *s = b->part->columns[c].stats;
+	if (!s)
+		table_column_unloaded(b, c);
+	return &s[b->index];
+}
+static inline uint64_t block_offset(const struct block *b, int c) { return b->part->columns[c].offset[b->index]; }
+static inline uint64_t block_length(const struct block *b, int c) { return b->part->columns[c].length[b->index]; }
 
 int table_open(struct table **out, const char *dir);
 /* As table_open, but each partition's blocks are decoded only when
  * table_load (or table_read) asks for them: a query that prunes most
  * partitions never pays for their statistics. */
 int table_open_lazy(struct table **out, const char *dir);
-/* Decodes the blocks of the partitions p with which[p] (NULL: all). */
-int table_load(struct table *t, const bool *which);
-/* table_load, and the data file opened: after it, table_read of those
- * partitions changes nothing in t, so two threads may read at once. */
-int table_read_shared(struct table *t, const bool *which);
+/* Decodes the blocks of the partitions p with which[p] (NULL: all), and
+ * in them the statistics of the columns c with cols[c] (NULL: all). */
+int table_load_columns(struct table *t, const bool *which, const bool *cols);
+/* table_load_columns, and the data file opened: after it, table_read of
+ * those columns of those partitions changes nothing in t, so two threads
+ * may read at once. */
+int table_read_shared(struct table *t, const bool *which, const bool *cols);
 void table_close(struct table *t);
 /* The column's index, case-insensitively; -1 when there is none. */
 int table_column(const struct table *t, const char *name);

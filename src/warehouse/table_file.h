@@ -39,11 +39,14 @@ void table_data_hash_done(struct data_out *o, const char *path);
 int table_read_at(int fd, char *p, size_t n, uint64_t offset);
 
 /* Reading: the manifest at path (its text, parsed in place) into t;
- * map_blocks maps t's blocks file, load_partition decodes partition p's
- * blocks from it. */
+ * open_blocks opens t's blocks file and reads where each partition's
+ * records start; load_partition decodes partition p's blocks and the
+ * statistics of the columns c with cols[c] (NULL: all) from it. */
 int table_manifest_read(struct table *t, const char *path, char *text, bool header_only);
-int table_map_blocks(struct table *t);
-int table_load_partition(struct table *t, size_t p);
+int table_open_blocks(struct table *t);
+int table_load_partition(struct table *t, size_t p, const bool *cols);
+void *table_block_mem(size_t size);
+void table_block_mem_free(void *mem);
 
 /* Writing: the manifest's text; one block's record (its chunks start at
  * offset in table.data); the blocks file at path from the records and each

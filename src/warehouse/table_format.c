@@ -37,8 +37,9 @@
  *   partition "20190101" rows 812 blocks 1 lo 17897 hi 17898  (one per partition)
  *
  * The blocks file is binary, little-endian, so that opening a table is
- * cheap: a query maps it and decodes the blocks of only the partitions it
- * reads (the text form of 60,000 chunk records took 20 ms to parse).
+ * cheap: a query reads the records of only the partitions it reads, and
+ * keeps the statistics of only the columns it asks for (the text form of
+ * 60,000 chunk records took 20 ms to parse).
  *
  *   "pipe-blocks 1\n"
  *   uint64 start[npartitions]       offset of each partition's first block
@@ -58,12 +59,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "column.h"
 #include "table_file.h"
 
 /* ---- the files' bytes ---- */
@@ -298,6 +301,15 @@ static int parse_manifest(struct table *t, struct line_reader *r, char *text, bo
 			 * thousand of these lines, and every query reads them */
 			if (header_only)
 				break;
+			if (!partcap) {
+				/* the array at its size at once: grown by doubling,
+				 * each copy was a fault for every page it moved into */
+				size_t n = 1;
+				const char *rest = nl ? nl + 1 : NULL;
+				for (const char *q = rest; q && (q = strstr(q, "partition ")); q++)
+					n += q == rest || q[-1] == '\n';
+				grow_array(&t->partitions, &partcap, n + 1, sizeof *t->partitions);
+			}
 			if ((error = parse_partition(t, r, &partcap)) < 0)
 				return error;
 		} else if (strcmp(kw, "name") == 0) {
@@ -471,162 +483,275 @@ void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct
 
 static int bad_blocks(const char *path) { return error_set("%s: truncated or malformed", path); }
 
-/* Reads one min or max; strings point into the file's bytes (kept). */
-static bool get_stat(const char **p, const char *end, const struct value *null, size_t w, struct value *out)
-{
-	enum type type = null->type;
-	*out = *null;
-	out->is_null = false;
-	if (type_is_string(type)) {
-		uint32_t len;
-		if (end - *p < 4)
-			return false;
-		memcpy(&len, *p, 4);
-		*p += 4;
-		if ((size_t)(end - *p) < len)
-			return false;
-		out->s = (struct str){*p, len};
-		*p += len;
-	} else {
-		if ((size_t)(end - *p) < w)
-			return false;
-		memcpy(&out->b, *p, w);
-		*p += w;
-	}
-	return true;
-}
-
-/* Maps the blocks file and checks its table of partition offsets; the
- * blocks themselves are decoded when table_load asks for them. */
-int table_map_blocks(struct table *t)
+/* Opens the blocks file and reads its table of partition offsets; the
+ * blocks themselves are read when table_load_columns asks for them. */
+int table_open_blocks(struct table *t)
 {
 	int error = 0;
 	char *path = path_join(t->dir, BLOCKS_FILE);
-	int fd = open(path, O_RDONLY);
 	struct stat st;
 	size_t head = sizeof BLOCKS_MAGIC - 1 + t->npartitions * 8;
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	char *bytes = NULL;
+	t->blocks_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (t->blocks_fd < 0 || fstat(t->blocks_fd, &st) < 0) {
 		error = error_set("opening %s: %s", path, strerror(errno));
 		goto done;
 	}
-	if ((size_t)st.st_size < head) {
+	t->blocks_size = (uint64_t)st.st_size;
+	if (t->blocks_size < head) {
 		error = bad_blocks(path);
 		goto done;
 	}
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		error = error_set("reading %s: %s", path, strerror(errno));
+	bytes = xmalloc(head);
+	if ((error = file_pread(t->blocks_fd, bytes, head, 0, path)) < 0)
+		goto done;
+	if (memcmp(bytes, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1) != 0) {
+		error = bad_blocks(path);
 		goto done;
 	}
-	t->stats_map = map;
-	t->stats_len = (size_t)st.st_size;
-	if (memcmp(map, BLOCKS_MAGIC, sizeof BLOCKS_MAGIC - 1) != 0)
-		error = bad_blocks(path);
+	/* the partitions' records follow each other in manifest order */
+	for (size_t p = 0; p < t->npartitions; p++) {
+		uint64_t at;
+		memcpy(&at, bytes + sizeof BLOCKS_MAGIC - 1 + p * 8, 8);
+		if (at < (p ? t->partitions[p - 1].records : head) || at > t->blocks_size) {
+			error = bad_blocks(path);
+			goto done;
+		}
+		t->partitions[p].records = at;
+	}
 done:
-	if (fd >= 0)
-		close(fd);
+	free(bytes);
 	free(path);
 	return error;
 }
 
-/* The memory for a partition's decoded blocks.  A large table's is
- * megabytes, all written at once and freed as the query ends: as 4 KiB
- * pages, a fault and a clear each took more of a full scan's start than
- * the decoding; a huge page is one fault. */
-#define HUGE_PAGE (2u << 20)
+/* A partition's block records, read through a window that moves along
+ * them: the file's pages are copied into the same few, not mapped one by
+ * one (a fault each, on a file of megabytes). */
+struct records {
+	int fd;
+	uint64_t at, end; /* the file's bytes not yet in the window */
+	char *buf;
+	size_t cap, len, pos;
+};
 
-static void *blocks_alloc(size_t size)
+/* At least want bytes from pos in the window, or all that is left. */
+static int records_fill(struct records *r, size_t want)
 {
-	if (size < HUGE_PAGE / 2)
-		return xmalloc(size);
-	size_t whole = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	void *mem = NULL;
-	if (posix_memalign(&mem, HUGE_PAGE, whole) != 0)
-		return xmalloc(size);
-#ifdef MADV_HUGEPAGE
-	madvise(mem, whole, MADV_HUGEPAGE); /* a hint: without it, small pages */
-#endif
-	return mem;
+	if (r->len - r->pos >= want || r->at == r->end)
+		return 0;
+	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+	r->len -= r->pos;
+	r->pos = 0;
+	size_t n = r->cap - r->len;
+	if (n > r->end - r->at)
+		n = (size_t)(r->end - r->at);
+	int error = file_pread(r->fd, r->buf + r->len, n, r->at, BLOCKS_FILE);
+	r->at += n;
+	r->len += n;
+	return error;
 }
 
-/* Decodes partition p's blocks: one allocation holding the blocks, their
- * statistics (strings point into the mapped file) and chunk locations. */
-int table_load_partition(struct table *t, size_t p)
+/* Reads one min or max; a string's bytes are copied into t's arena. */
+static bool get_stat(struct table *t, struct records *r, const struct value *null, size_t w, bool keep,
+                     struct value *out)
+{
+	const char *p = r->buf + r->pos, *end = r->buf + r->len;
+	if (type_is_string(null->type)) {
+		uint32_t len;
+		if (end - p < 4)
+			return false;
+		memcpy(&len, p, 4);
+		if (len > COLUMN_STATS_MAX_STR || (size_t)(end - p - 4) < len)
+			return false;
+		if (keep) {
+			*out = *null;
+			out->is_null = false;
+			out->s = (struct str){arena_copy(&t->mem, p + 4, len), len};
+		}
+		r->pos += 4 + len;
+	} else {
+		if ((size_t)(end - p) < w)
+			return false;
+		if (keep) {
+			*out = *null;
+			out->is_null = false;
+			memcpy(&out->b, p, w);
+		}
+		r->pos += w;
+	}
+	return true;
+}
+
+/* The memory behind a partition's decoded blocks.  It is written whole at
+ * once: past a few pages it is mapped with its pages made in one call, not
+ * a fault each (a fault costs microseconds on a virtual machine).  The 16
+ * bytes before it say its size and how it was made, for
+ * table_block_mem_free. */
+#define POPULATE_FROM (64u << 10)
+
+void *table_block_mem(size_t size)
+{
+	size_t head[2] = {size + 16, 0};
+	char *p = MAP_FAILED;
+	if (head[0] >= POPULATE_FROM)
+		p = mmap(NULL, head[0], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
+		p = xmalloc(head[0]);
+	else
+		head[1] = 1;
+	memcpy(p, head, sizeof head);
+	return p + 16;
+}
+
+void table_block_mem_free(void *mem)
+{
+	size_t head[2];
+	if (!mem)
+		return;
+	char *p = (char *)mem - 16;
+	memcpy(head, p, sizeof head);
+	if (head[1])
+		munmap(p, head[0]);
+	else
+		free(p);
+}
+
+void table_column_unloaded(const struct block *b, int c)
+{
+	fprintf(stderr, "pipe: bug: column %d of a block of partition %s read before it was loaded\n", c,
+	        b->part->id);
+	abort();
+}
+
+/* Partition p's blocks, with the statistics of the columns c with cols[c]
+ * (NULL: all) that it does not hold yet: one pass over its records.  The
+ * blocks file is checked as it is read, before anything is allocated for
+ * what it claims. */
+int table_load_partition(struct table *t, size_t p, const bool *cols)
 {
 	struct partition *part = &t->partitions[p];
-	size_t nb = part->nblocks, nc = t->spec.ncols;
-	if (part->blocks || !nb)
+	size_t nb = part->nblocks, nc = t->spec.ncols, nwant = 0;
+	bool *want = NULL;
+	struct block_column *got = NULL;
+	struct value *null = NULL;
+	size_t *width = NULL;
+	struct records r = {.fd = t->blocks_fd, .at = part->records, .end = t->blocks_size};
+	int error = 0;
+	if (!nb)
 		return 0;
-	const char *base = t->stats_map, *end = base + t->stats_len, *q;
-	uint64_t at;
-	memcpy(&at, base + sizeof BLOCKS_MAGIC - 1 + p * 8, 8);
-	if (at > t->stats_len)
-		goto bad;
-	q = base + at;
+	if (part->blocks) {
+		for (size_t c = 0; c < nc && !nwant; c++)
+			nwant += (!cols || cols[c]) && !part->columns[c].stats;
+		if (!nwant)
+			return 0;
+	}
+	/* the records end where the next partition's start */
+	if (p + 1 < t->npartitions)
+		r.end = t->partitions[p + 1].records;
 	/* every block takes at least 4 + 33 bytes a column: a count the file
 	 * cannot hold is refused before it is allocated for */
-	if (nb > (size_t)(end - q) / (4 + 33 * nc))
+	if (nb > (r.end - r.at) / (4 + 33 * nc))
 		goto bad;
 	uint32_t max_rows = t->spec.block_rows ? t->spec.block_rows : TABLE_BLOCK_ROWS;
-	/* struct col_stats first: it holds 16-byte aligned values */
-	size_t stats_size = nb * nc * sizeof(struct col_stats), blocks_size = nb * sizeof(struct block);
-	char *mem = blocks_alloc(stats_size + blocks_size + 2 * nb * nc * sizeof(uint64_t));
-	struct col_stats *stats = (struct col_stats *)mem;
-	struct block *blocks = (struct block *)(mem + stats_size);
-	uint64_t *offsets = (uint64_t *)(mem + stats_size + blocks_size), *lengths = offsets + nb * nc;
-	uint64_t rows = 0;
-	/* per column: its NULL and its width, looked up once, not per block */
-	struct value *null = xmalloc((nc + 1) * sizeof *null);
-	size_t *width = xmalloc((nc + 1) * sizeof *width);
+	want = xcalloc(nc + 1, sizeof *want);
+	null = xmalloc((nc + 1) * sizeof *null);
+	width = xmalloc((nc + 1) * sizeof *width);
+	nwant = 0;
 	for (size_t c = 0; c < nc; c++) {
+		want[c] = (!cols || cols[c]) && !(part->blocks && part->columns[c].stats);
+		nwant += want[c];
 		null[c] = value_null(t->spec.cols[c].type);
 		width[c] = type_width(t->spec.cols[c].type);
 	}
+	/* struct col_stats first: it holds 16-byte aligned values */
+	size_t size = nwant * nb * (sizeof(struct col_stats) + 2 * sizeof(uint64_t)) +
+	              (part->blocks ? 0 : nb * sizeof(struct block) + nc * sizeof(struct block_column));
+	char *mem = table_block_mem(size), *next = mem;
+	part->block_mem = xrealloc(part->block_mem, (part->nblock_mem + 1) * sizeof *part->block_mem);
+	part->block_mem[part->nblock_mem++] = mem;
+	got = xcalloc(nc + 1, sizeof *got);
+	for (size_t c = 0; c < nc; c++)
+		if (want[c]) {
+			got[c].stats = (struct col_stats *)next;
+			next += nb * sizeof(struct col_stats);
+		}
+	for (size_t c = 0; c < nc; c++)
+		if (want[c]) {
+			got[c].offset = (uint64_t *)next;
+			next += nb * sizeof(uint64_t);
+			got[c].length = (uint64_t *)next;
+			next += nb * sizeof(uint64_t);
+		}
+	struct block *blocks = part->blocks;
+	if (!blocks) {
+		blocks = (struct block *)next;
+		next += nb * sizeof(struct block);
+		part->columns = (struct block_column *)next;
+		memset(part->columns, 0, nc * sizeof(struct block_column));
+	}
+	/* the largest record a column can have: 33 bytes, then a min and a
+	 * max of at most 4 + COLUMN_STATS_MAX_STR bytes */
+	size_t most = 4 + nc * (33 + 2 * (4 + COLUMN_STATS_MAX_STR));
+	r.cap = most * 2 > (64u << 10) ? most * 2 : (64u << 10);
+	if (r.cap > r.end - r.at)
+		r.cap = (size_t)(r.end - r.at) + 1; /* a partition of a block or two */
+	r.buf = xmalloc(r.cap);
+	uint64_t rows = 0;
 	for (size_t b = 0; b < nb; b++) {
-		struct block *blk = &blocks[b];
-		blk->stats = stats + b * nc;
-		blk->offset = offsets + b * nc;
-		blk->length = lengths + b * nc;
-		if (end - q < 4)
-			goto bad_free;
-		memcpy(&blk->rows, q, 4);
-		q += 4;
-		if (blk->rows > max_rows)
-			goto bad_free;
-		rows += blk->rows;
+		uint32_t n;
+		if ((error = records_fill(&r, most)) < 0)
+			goto done;
+		if (r.len - r.pos < 4)
+			goto bad;
+		memcpy(&n, r.buf + r.pos, 4);
+		r.pos += 4;
+		if (n > max_rows)
+			goto bad;
+		rows += n;
+		if (!part->blocks)
+			blocks[b] = (struct block){.rows = n, .index = (uint32_t)b, .part = part};
+		else if (blocks[b].rows != n)
+			goto bad;
 		for (size_t c = 0; c < nc; c++) {
-			struct col_stats *cs = &blk->stats[c];
-			if (end - q < 33)
-				goto bad_free;
-			memcpy(&blk->offset[c], q, 8);
-			memcpy(&blk->length[c], q + 8, 8);
-			memcpy(&cs->nulls, q + 16, 8);
-			memcpy(&cs->bytes, q + 24, 8);
+			const char *q = r.buf + r.pos;
+			if (r.len - r.pos < 33)
+				goto bad;
 			char flags = q[32];
-			q += 33;
-			cs->min = null[c];
-			cs->max = null[c];
-			if (((flags & 1) && !get_stat(&q, end, &null[c], width[c], &cs->min)) ||
-			    ((flags & 2) && !get_stat(&q, end, &null[c], width[c], &cs->max)))
-				goto bad_free;
+			struct col_stats *cs = want[c] ? &got[c].stats[b] : NULL;
+			if (cs) {
+				memcpy(&got[c].offset[b], q, 8);
+				memcpy(&got[c].length[b], q + 8, 8);
+				memcpy(&cs->nulls, q + 16, 8);
+				memcpy(&cs->bytes, q + 24, 8);
+				cs->min = null[c];
+				cs->max = null[c];
+			}
+			r.pos += 33;
+			if (((flags & 1) && !get_stat(t, &r, &null[c], width[c], cs, cs ? &cs->min : NULL)) ||
+			    ((flags & 2) && !get_stat(t, &r, &null[c], width[c], cs, cs ? &cs->max : NULL)))
+				goto bad;
 		}
 	}
-	free(null);
-	free(width);
 	if (rows != part->rows) {
-		free(mem);
-		return error_set("%s/%s: partition %s holds %llu rows in its blocks, the manifest says %llu", t->dir,
-		                 BLOCKS_FILE, part->id, (unsigned long long)rows, (unsigned long long)part->rows);
+		error = error_set("%s/%s: partition %s holds %llu rows in its blocks, the manifest says %llu", t->dir,
+		                  BLOCKS_FILE, part->id, (unsigned long long)rows, (unsigned long long)part->rows);
+		goto done;
 	}
 	part->blocks = blocks;
-	part->block_mem = mem;
-	return 0;
-bad_free:
+	for (size_t c = 0; c < nc; c++)
+		if (want[c])
+			part->columns[c] = got[c];
+	goto done;
+bad:
+	error = error_set("%s/%s: truncated or malformed (partition %s)", t->dir, BLOCKS_FILE, part->id);
+done:
+	free(got);
+	free(r.buf);
+	free(want);
 	free(null);
 	free(width);
-	free(mem);
-bad:
-	return error_set("%s/%s: truncated or malformed (partition %s)", t->dir, BLOCKS_FILE, part->id);
+	return error;
 }
 
 /* ---- writing the blocks file ---- */

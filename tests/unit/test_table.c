@@ -123,14 +123,14 @@ static void test_round_trip_every_type(void)
 	                "1|1969-12-31 23:59:59.500+00|-0.000000001|-inf|Y \"quoted\"|1969-12-31|"
 	                "1969-12-31 23:59:59.500|false||[]\n");
 	/* Statistics survive the manifest: min/max per column, NULL counts. */
-	const struct col_stats *st = t->partitions[0].blocks[0].stats;
-	CHECK_INT(st[0].min.i, 1);
-	CHECK_INT(st[0].max.i, 2);
-	CHECK_INT(st[0].nulls, 1);
-	CHECK(st[4].min.s.len == 1 && st[4].min.s.p[0] == 'N');
-	CHECK(st[4].max.s.len == 10 && memcmp(st[4].max.s.p, "Y \"quoted\"", 10) == 0);
-	CHECK(st[3].min.f < -1e308);
-	CHECK(st[9].min.is_null); /* JSON keeps no bounds */
+	const struct block *b = &t->partitions[0].blocks[0];
+	CHECK_INT(block_stats(b, 0)->min.i, 1);
+	CHECK_INT(block_stats(b, 0)->max.i, 2);
+	CHECK_INT(block_stats(b, 0)->nulls, 1);
+	CHECK(block_stats(b, 4)->min.s.len == 1 && block_stats(b, 4)->min.s.p[0] == 'N');
+	CHECK(block_stats(b, 4)->max.s.len == 10 && memcmp(block_stats(b, 4)->max.s.p, "Y \"quoted\"", 10) == 0);
+	CHECK(block_stats(b, 3)->min.f < -1e308);
+	CHECK(block_stats(b, 9)->min.is_null); /* JSON keeps no bounds */
 	CHECK_INT(table_column(t, "vendorid"), 0);
 	CHECK_INT(table_column(t, "VENDORID"), 0);
 	CHECK_INT(table_column(t, "nope"), -1);
@@ -189,15 +189,15 @@ static void test_partition_by_day_and_cluster(void)
 	/* Blocks of two rows, with the statistics a filter prunes on. */
 	CHECK_INT(t->partitions[1].nblocks, 2);
 	const struct block *b0 = &t->partitions[1].blocks[0], *b1 = &t->partitions[1].blocks[1];
-	CHECK_INT(b0->stats[0].nulls, 1);
-	CHECK_INT(b0->stats[0].min.i, 1);
-	CHECK_INT(b0->stats[0].max.i, 1);
-	CHECK_INT(b1->stats[0].min.i, 1);
-	CHECK_INT(b1->stats[0].max.i, 2);
-	CHECK_INT(b1->stats[2].min.f, 10);
-	CHECK_INT(b1->stats[2].max.f, 11);
-	CHECK_INT(t->partitions[0].blocks[0].stats[0].nulls, 1);
-	CHECK(t->partitions[0].blocks[0].stats[1].min.is_null);
+	CHECK_INT(block_stats(b0, 0)->nulls, 1);
+	CHECK_INT(block_stats(b0, 0)->min.i, 1);
+	CHECK_INT(block_stats(b0, 0)->max.i, 1);
+	CHECK_INT(block_stats(b1, 0)->min.i, 1);
+	CHECK_INT(block_stats(b1, 0)->max.i, 2);
+	CHECK_INT(block_stats(b1, 2)->min.f, 10);
+	CHECK_INT(block_stats(b1, 2)->max.f, 11);
+	CHECK_INT(block_stats(&t->partitions[0].blocks[0], 0)->nulls, 1);
+	CHECK(block_stats(&t->partitions[0].blocks[0], 1)->min.is_null);
 	table_close(t);
 	free(text);
 	rm_rf(dir);
@@ -277,9 +277,9 @@ static void test_deterministic_and_manifest_text(void)
 			const struct block *blk = &t->partitions[p].blocks[k];
 			buf_printf(&dump, "block %u\n", blk->rows);
 			for (size_t c = 0; c < t->spec.ncols; c++) {
-				const struct col_stats *st = &blk->stats[c];
-				buf_printf(&dump, "chunk %llu %llu %llu %llu ", (unsigned long long)blk->offset[c],
-				           (unsigned long long)blk->length[c], (unsigned long long)st->nulls,
+				const struct col_stats *st = block_stats(blk, (int)c);
+				buf_printf(&dump, "chunk %llu %llu %llu %llu ", (unsigned long long)block_offset(blk, (int)c),
+				           (unsigned long long)block_length(blk, (int)c), (unsigned long long)st->nulls,
 				           (unsigned long long)st->bytes);
 				if (st->min.is_null)
 					buf_puts(&dump, "- -\n");
@@ -844,14 +844,59 @@ static void test_many_blocks(void)
 	text = dump(t);
 	CHECK_STR(text, want.data);
 	const struct block *last = &t->partitions[0].blocks[N - 1];
-	CHECK_INT(last->stats[0].min.i, N - 1);
-	CHECK(last->stats[2].max.f == N - 1 + 0.5);
-	CHECK_INT(t->partitions[0].blocks[101].stats[1].nulls, 1);
+	CHECK_INT(block_stats(last, 0)->min.i, N - 1);
+	CHECK(block_stats(last, 2)->max.f == N - 1 + 0.5);
+	CHECK_INT(block_stats(&t->partitions[0].blocks[101], 1)->nulls, 1);
 	table_close(t);
 	free(text);
 	buf_free(&want);
 	rm_rf(dir);
 	free(dir);
+	for (int k = 0; k < N; k++)
+		free(rows[k]);
+	free(rows);
+}
+
+/* A reader decodes the statistics of the columns it is asked for, and of
+ * no other: a query of one column of a wide table holds one column's.  The
+ * records of the others are still read and checked. */
+static void test_columns_on_demand(void)
+{
+	static struct column_def cols[] = {{"id", TYPE_INT64}, {"zone", TYPE_STRING}, {"fare", TYPE_FLOAT64}};
+	struct table_spec spec = {.name = "w", .ncols = 3, .cols = cols, .block_rows = 10};
+	enum { N = 5000 };
+	char **rows = xcalloc(N, sizeof *rows);
+	for (int k = 0; k < N; k++)
+		rows[k] = xasprintf("%d|zone %d|%d.5", k, k % 7, k);
+	char *dir = tmp_dir(), *blocks = path_join(dir, "blocks");
+	struct table *t = NULL;
+	struct batch b = {0};
+	CHECK_OK(write_table(dir, &spec, (const char *const *)rows, N));
+	CHECK_OK(table_open_lazy(&t, dir));
+	const bool zone[] = {false, true, false};
+	CHECK_OK(table_load_columns(t, NULL, zone));
+	const struct partition *part = &t->partitions[0];
+	CHECK_INT(part->nblocks, N / 10);
+	CHECK(!part->columns[0].stats && part->columns[1].stats && !part->columns[2].stats);
+	CHECK(block_stats(&part->blocks[42], 1)->min.s.len == 6);
+	/* a read of another column decodes it, and only it */
+	const int fare[] = {2};
+	CHECK_OK(table_read(t, 0, 7, fare, 1, &b));
+	CHECK(!part->columns[0].stats && part->columns[2].stats);
+	CHECK(block_stats(&part->blocks[7], 2)->min.f == 70.5);
+	CHECK(b.cols[0].f64[9] == 79.5);
+	table_close(t);
+	/* a record cut short is found whichever column is asked for */
+	struct stat st;
+	CHECK(stat(blocks, &st) == 0 && truncate(blocks, st.st_size - 5) == 0);
+	CHECK_OK(table_open_lazy(&t, dir));
+	const bool id[] = {true, false, false};
+	CHECK(table_load_columns(t, NULL, id) < 0 && strstr(error_last(), "truncated or malformed"));
+	table_close(t);
+	batch_free(&b);
+	rm_rf(dir);
+	free(dir);
+	free(blocks);
 	for (int k = 0; k < N; k++)
 		free(rows[k]);
 	free(rows);
@@ -1042,6 +1087,7 @@ int main(void)
 	RUN(test_given_sketch_kept);
 	RUN(test_in_order_as_rows_arrive);
 	RUN(test_many_blocks);
+	RUN(test_columns_on_demand);
 	RUN(test_files_hashed_as_written);
 	RUN(test_bad_manifest);
 	RUN(test_manifest_numbers);
