@@ -187,11 +187,13 @@ int graph_build(struct graph *g, struct pipefile *pf)
 	g->n = pf->ntargets;
 	if (!g->n)
 		return 0;
-	g->nodes = xcalloc(g->n, sizeof(*g->nodes));
+	g->nodes = xcalloc_written(g->n, sizeof(*g->nodes));
 	g->order = xmalloc(g->n * sizeof(*g->order));
+	mem_populate(g->order, g->n * sizeof(*g->order));
 	for (size_t i = 0; i < g->n; i++)
 		ninputs += pf->targets[i].ndeps;
 	inputs = xmalloc((ninputs + 1) * sizeof(*inputs));
+	mem_populate(inputs, (ninputs + 1) * sizeof(*inputs));
 	for (size_t i = 0; i < g->n; i++) {
 		struct target *t = &pf->targets[i];
 		struct node *nd = &g->nodes[i];
@@ -214,6 +216,7 @@ int graph_build(struct graph *g, struct pipefile *pf)
 
 	/* Users, each node's in written order: counted above, placed now. */
 	users = xmalloc((nedges + 1) * sizeof(*users));
+	mem_populate(users, (nedges + 1) * sizeof(*users));
 	at = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		g->nodes[i].users = users + at;

@@ -312,7 +312,7 @@ static void load(struct index *ix, const char *path, struct stat *st_out)
 	if (!r.bad && n > ix->len / 40)
 		r.bad = true;
 	if (!r.bad) {
-		ix->loaded_files = xcalloc(n + 1, sizeof(*ix->loaded_files));
+		ix->loaded_files = xcalloc_written(n + 1, sizeof(*ix->loaded_files));
 		grow_array(&ix->files.items, &ix->files.cap, n + 1, sizeof(void *));
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {
@@ -325,7 +325,7 @@ static void load(struct index *ix, const char *path, struct stat *st_out)
 	if (!r.bad && n > ix->len / 100)
 		r.bad = true;
 	if (!r.bad) {
-		ix->loaded_targets = xcalloc(n + 1, sizeof(*ix->loaded_targets));
+		ix->loaded_targets = xcalloc_written(n + 1, sizeof(*ix->loaded_targets));
 		grow_array(&ix->targets.items, &ix->targets.cap, n + 1, sizeof(void *));
 	}
 	for (uint32_t i = 0; i < n && !r.bad; i++) {

@@ -832,6 +832,7 @@ static int load(struct pipefile *pf, struct buf *texts, size_t n,
 	for (size_t i = 0; i < n; i++)
 		heads += count_heads(buf_cstr(&texts[i]), texts[i].len);
 	pf->targets = xmalloc((heads + 1) * sizeof(*pf->targets));
+	mem_populate(pf->targets, (heads + 1) * sizeof(*pf->targets));
 	for (size_t i = 0; i < n; i++) {
 		ld.file = pf->files[i];
 		if ((error = parse_text(&ld, buf_cstr(&texts[i]), texts[i].len)) < 0)

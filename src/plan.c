@@ -117,7 +117,7 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	p->state_dir = state_dir;
 	p->now = time_wall_s();
 	p->outputs = xcalloc(g->n, sizeof(*p->outputs));
-	p->t = xcalloc(g->n, sizeof(*p->t));
+	p->t = xcalloc_written(g->n, sizeof(*p->t));
 	p->pre_start = xmalloc(sizeof(long) * (g->n + 1));
 	for (size_t i = 0; i < g->n; i++)
 		p->pre_start[i] = -1;
@@ -251,7 +251,7 @@ void plan_preload(struct plan *p, const bool *selected, int threads)
 		for (size_t j = 0; j < g->nodes[i].ninputs; j++)
 			n += g->nodes[i].inputs[j].target < 0;
 	}
-	p->pre = xcalloc(n + 1, sizeof(*p->pre));
+	p->pre = xcalloc_written(n + 1, sizeof(*p->pre));
 	p->npre = n;
 	for (size_t i = 0; i < g->n; i++) {
 		if (!selected[i])
