@@ -1,6 +1,8 @@
 #include "t.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void buffers_grow_and_format(void)
 {
@@ -116,6 +118,30 @@ static void lib_open_all_or_nothing(void)
 	CHECK_STR(error_last(), msg);
 }
 
+/* Memory about to be written whole has its pages made at once: resident
+ * before anything is written to it.  Zeroed, as calloc's. */
+static void populated_before_written(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 256 * page;
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *in = calloc(256, 1);
+	size_t resident = 0;
+	CHECK(p != MAP_FAILED && in);
+	mem_populate(p, n);
+	CHECK(mincore(p, n, in) == 0);
+	for (size_t i = 0; i < 256; i++)
+		resident += in[i] & 1;
+	CHECK_INT(resident, 256);
+	munmap(p, n);
+	free(in);
+	char *z = xcalloc_written(1 << 20, 1);
+	size_t nonzero = 0;
+	for (size_t i = 0; i < 1 << 20; i++)
+		nonzero += z[i] != 0;
+	CHECK_INT(nonzero, 0);
+	free(z);
+}
+
 int main(void)
 {
 	RUN(buffers_grow_and_format);
@@ -127,5 +153,6 @@ int main(void)
 	RUN(file_read_empty);
 	RUN(json_string_escapes);
 	RUN(lib_open_all_or_nothing);
+	RUN(populated_before_written);
 	T_DONE();
 }
