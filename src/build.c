@@ -1254,6 +1254,217 @@ static int commit(struct engine *e)
 	return error;
 }
 
+/* The engine's start: its locks and conditions, the build lock (a dry
+ * run takes it only to finish a killed build's records), the time read
+ * back from the lock, targets/.tmp emptied, the run's name. */
+static int start_engine(struct engine *e, const struct graph *g, const struct build_opts *o, double t0,
+                        int *lock_fd)
+{
+	int error;
+	memset(e, 0, sizeof(*e));
+	e->g = g;
+	e->o = o;
+	e->tty = isatty(STDOUT_FILENO) && !getenv("PIPE_NO_TTY");
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_mutex_init(&e->out_mu, NULL);
+	pthread_cond_init(&e->work_cv, NULL);
+	pthread_cond_init(&e->done_cv, NULL);
+
+	crash_at = getenv("PIPE_CRASH_AT");
+	if (!o->dry_run && (error = take_lock(o->no_wait, lock_fd)) < 0)
+		return error;
+	/* a dry run writes nothing, but may finish a killed build's records */
+	if (o->dry_run && path_exists(PIPE_PENDING_DIR) && take_lock(true, lock_fd) < 0)
+		error_clear();
+	/* the file system stamps files from a clock coarser than
+	 * CLOCK_REALTIME: a lock made just after ours can look older than a
+	 * reading of it, so the time is read back from our lock file's stamp */
+	struct stat st;
+	if (*lock_fd >= 0 && futimens(*lock_fd, NULL) == 0 && fstat(*lock_fd, &st) == 0)
+		e->locked_at = st.st_mtim;
+	else
+		clock_gettime(CLOCK_REALTIME_COARSE, &e->locked_at);
+	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
+		return error;
+	e->tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
+	time_t now = (time_t)time_wall_s();
+	struct tm tm;
+	char stamp[32];
+	e->run_start = now;
+	e->run_t0 = t0;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(e->run, sizeof(e->run), "%s-%ld", stamp, (long)getpid());
+	if (o->run_id)
+		snprintf(e->run, sizeof(e->run), "%s", o->run_id);
+	return 0;
+}
+
+/* The records this build may write, noted before it writes any, so that
+ * a build killed before its commit loses none of them; then its run. */
+static int note_records(struct engine *e, const bool *selected)
+{
+	const struct graph *g = e->g;
+	const char **paths = xcalloc(e->total + 2, sizeof(char *));
+	size_t n = 0;
+	int error = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (selected[i] && plan_stale(&e->plan, i) && n < e->total)
+			paths[n++] = state_path(g->nodes[i].t->name);
+	paths[n++] = runs_path(e->run); /* this build is a run */
+	e->restore_only = restores_only(e, selected);
+	e->killed_earlier = history_uncommitted(PIPE_STATE_DIR);
+	/* The repository is checked (check_state) before anything is
+	 * published.  Loading libgit2 and reading HEAD takes tens of ms,
+	 * so where state/.git is there the check runs once the first jobs
+	 * have started: they build into their temporary directories
+	 * meanwhile, and nothing they made is published before it passes.
+	 * Without state/.git, history_init says why (or makes it) first.
+	 * A restore-only build changes no record: a restore that fails
+	 * builds, and its commit says the damage. */
+	if (e->restore_only) {
+		if (e->killed_earlier)
+			error = runs_mark_killed(PIPE_STATE_DIR, NULL);
+	} else if (path_is_dir(PIPE_STATE_DIR "/.git")) {
+		e->check_later = true;
+	} else {
+		error = check_state(e);
+	}
+	e->noted_before = history_noted(PIPE_STATE_DIR);
+	if (error == 0)
+		error = history_begin(PIPE_STATE_DIR, paths, n);
+	for (size_t i = 0; i < n; i++)
+		free((char *)paths[i]);
+	free(paths);
+	if (error < 0)
+		return error;
+	e->in_run = xcalloc(g->n + 1, sizeof(*e->in_run));
+	e->run_logs = xcalloc(g->n + 1, sizeof(*e->run_logs));
+	return save_run(e, "running", false);
+}
+
+/* The main thread's loop while jobs run on the workers: it starts what is
+ * ready, saves the run, checks the state repository once, and finishes
+ * each job that is done, until nothing runs.  The first error stops the
+ * build and is what it returns. */
+static int run_jobs(struct engine *e, pthread_t *threads, size_t nthreads, int jobs)
+{
+	int error = 0;
+	for (;;) {
+		int rc;
+		/* an error stops the build, and must outlive the rounds after it */
+		if ((rc = schedule(e, jobs)) < 0 && !error)
+			error = rc;
+		/* what finished last round and what started now */
+		if (e->running && (rc = save_run(e, "running", false)) < 0 && !error)
+			error = rc;
+		/* once the run says what runs: a build killed during the check
+		 * leaves its run as one killed at any other time does */
+		if (e->check_later) {
+			e->check_later = false;
+			if ((rc = check_state(e)) < 0) {
+				e->check_failed = true;
+				if (!error)
+					error = rc;
+				kill_children(e);
+			}
+		}
+		if (error < 0)
+			e->stop = true;
+		if (e->stop)
+			unqueue(e);
+		if (!e->running)
+			return error;
+		status_line(e);
+		pthread_mutex_lock(&e->mu);
+		while (!e->done && !interrupted) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 50 * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&e->done_cv, &e->mu, &ts);
+		}
+		struct job *finished = e->done;
+		e->done = NULL;
+		pthread_mutex_unlock(&e->mu);
+		if (interrupted && !e->stop) {
+			e->stop = true;
+			kill_children(e);
+			/* the signal again, to each worker: one waiting in a
+			 * transfer's poll() wakes now, not at curl's next
+			 * once-a-second progress call */
+			for (size_t k = 0; k < nthreads; k++)
+				pthread_kill(threads[k], interrupted);
+		}
+		while (finished) {
+			struct job *next = finished->next;
+			/* after a failed check nothing is published: what the
+			 * job made goes with e->tmpdir, and the build ends at done */
+			if (e->check_failed) {
+				e->running--;
+				free_job(finished);
+				finished = next;
+				continue;
+			}
+			if ((rc = finish_job(e, finished)) < 0 && !error) {
+				error = rc;
+				e->stop = true;
+			}
+			if (e->state[finished->node] == N_DONE || e->state[finished->node] == N_FAILED)
+				release(e, finished->node);
+			free_job(finished);
+			finished = next;
+		}
+	}
+}
+
+/* "pipe: 3 rebuilt (1 with unchanged output), 2 restored from cache in 40 ms" */
+static void say_summary(struct engine *e, double t0)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "pipe: %zu rebuilt", e->rebuilt);
+	if (e->unchanged)
+		buf_printf(&b, " (%zu with unchanged output)", e->unchanged);
+	if (e->restored)
+		buf_printf(&b, ", %zu restored from cache", e->restored);
+	if (e->cutoff)
+		buf_printf(&b, ", %zu skipped by early cutoff", e->cutoff);
+	if (e->failed)
+		buf_printf(&b, ", %zu failed", e->failed);
+	if (interrupted)
+		buf_puts(&b, ", interrupted");
+	buf_printf(&b, " in %.0f ms", time_now_ms() - t0);
+	say(e, "%s", b.data);
+	buf_free(&b);
+}
+
+static void engine_free(struct engine *e)
+{
+	free(e->tmpdir);
+	plan_free(&e->plan);
+	index_free(e->ix);
+	free(e->state);
+	free(e->built_now);
+	free(e->restored_now);
+	free(e->pending);
+	free(e->ready);
+	free(e->children);
+	for (size_t i = 0; e->in_run && i < e->g->n; i++) {
+		free((char *)e->in_run[i].error);
+		run_log_free(&e->run_logs[i]);
+	}
+	free(e->in_run);
+	free(e->run_logs);
+	buf_free(&e->message);
+	pthread_mutex_destroy(&e->mu);
+	pthread_mutex_destroy(&e->out_mu);
+	pthread_cond_destroy(&e->work_cv);
+	pthread_cond_destroy(&e->done_cv);
+}
+
 int build_run(const struct graph *g, const bool *selected, const struct build_opts *o)
 {
 	struct engine e;
@@ -1263,46 +1474,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	struct sigaction sa, old_int, old_term, old_hup;
 	double t0 = time_now_ms();
 
-	memset(&e, 0, sizeof(e));
-	e.g = g;
-	e.o = o;
-	e.tty = isatty(STDOUT_FILENO) && !getenv("PIPE_NO_TTY");
-	pthread_mutex_init(&e.mu, NULL);
-	pthread_mutex_init(&e.out_mu, NULL);
-	pthread_cond_init(&e.work_cv, NULL);
-	pthread_cond_init(&e.done_cv, NULL);
-
-	crash_at = getenv("PIPE_CRASH_AT");
-	if (!o->dry_run && (error = take_lock(o->no_wait, &lock_fd)) < 0)
-		return error;
-	/* a dry run writes nothing, but may finish a killed build's records */
-	if (o->dry_run && path_exists(PIPE_PENDING_DIR) && take_lock(true, &lock_fd) < 0)
-		error_clear();
-	/* the file system stamps files from a clock coarser than
-	 * CLOCK_REALTIME: a lock made just after ours can look older than a
-	 * reading of it, so the time is read back from our lock file's stamp */
-	{
-		struct stat st;
-		if (lock_fd >= 0 && futimens(lock_fd, NULL) == 0 && fstat(lock_fd, &st) == 0)
-			e.locked_at = st.st_mtim;
-		else
-			clock_gettime(CLOCK_REALTIME_COARSE, &e.locked_at);
-	}
-	if (!o->dry_run && (error = rm_rf(PIPE_TARGETS_DIR "/.tmp")) < 0)
+	if ((error = start_engine(&e, g, o, t0, &lock_fd)) < 0)
 		goto done;
-	e.tmpdir = xasprintf(PIPE_TARGETS_DIR "/.tmp/%ld", (long)getpid());
-	{
-		time_t now = (time_t)time_wall_s();
-		struct tm tm;
-		char stamp[32];
-		e.run_start = now;
-		e.run_t0 = t0;
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(e.run, sizeof(e.run), "%s-%ld", stamp, (long)getpid());
-		if (o->run_id)
-			snprintf(e.run, sizeof(e.run), "%s", o->run_id);
-	}
 	if ((error = index_load(&e.ix, PIPE_INDEX_PATH)) < 0)
 		goto done;
 	if (index_damaged(e.ix))
@@ -1356,47 +1529,8 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 			error = commit(&e);
 		goto done;
 	}
-
-	/* the records this build may write, noted before it writes any, so that
-	 * a build killed before its commit loses none of them */
-	{
-		const char **paths = xcalloc(e.total + 2, sizeof(char *));
-		size_t n = 0;
-		for (size_t i = 0; i < g->n; i++)
-			if (selected[i] && plan_stale(&e.plan, i) && n < e.total)
-				paths[n++] = state_path(g->nodes[i].t->name);
-		paths[n++] = runs_path(e.run); /* this build is a run */
-		e.restore_only = restores_only(&e, selected);
-		e.killed_earlier = history_uncommitted(PIPE_STATE_DIR);
-		/* The repository is checked (check_state) before anything is
-		 * published.  Loading libgit2 and reading HEAD takes tens of ms,
-		 * so where state/.git is there the check runs once the first jobs
-		 * have started: they build into their temporary directories
-		 * meanwhile, and nothing they made is published before it passes.
-		 * Without state/.git, history_init says why (or makes it) first.
-		 * A restore-only build changes no record: a restore that fails
-		 * builds, and its commit says the damage. */
-		if (e.restore_only) {
-			if (e.killed_earlier)
-				error = runs_mark_killed(PIPE_STATE_DIR, NULL);
-		} else if (path_is_dir(PIPE_STATE_DIR "/.git")) {
-			e.check_later = true;
-		} else {
-			error = check_state(&e);
-		}
-		e.noted_before = history_noted(PIPE_STATE_DIR);
-		if (error == 0)
-			error = history_begin(PIPE_STATE_DIR, paths, n);
-		for (size_t i = 0; i < n; i++)
-			free((char *)paths[i]);
-		free(paths);
-		if (error < 0)
-			goto done;
-		e.in_run = xcalloc(g->n + 1, sizeof(*e.in_run));
-		e.run_logs = xcalloc(g->n + 1, sizeof(*e.run_logs));
-		if ((error = save_run(&e, "running", false)) < 0)
-			goto done;
-	}
+	if ((error = note_records(&e, selected)) < 0)
+		goto done;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
@@ -1421,75 +1555,7 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	for (; nthreads < (size_t)jobs; nthreads++)
 		pthread_create(&threads[nthreads], NULL, worker, &e);
 
-	for (;;) {
-		int rc;
-		/* an error stops the build, and must outlive the rounds after it */
-		if ((rc = schedule(&e, jobs)) < 0 && !error)
-			error = rc;
-		/* what finished last round and what started now */
-		if (e.running && (rc = save_run(&e, "running", false)) < 0 && !error)
-			error = rc;
-		/* once the run says what runs: a build killed during the check
-		 * leaves its run as one killed at any other time does */
-		if (e.check_later) {
-			e.check_later = false;
-			if ((rc = check_state(&e)) < 0) {
-				e.check_failed = true;
-				if (!error)
-					error = rc;
-				kill_children(&e);
-			}
-		}
-		if (error < 0)
-			e.stop = true;
-		if (e.stop)
-			unqueue(&e);
-		if (!e.running)
-			break;
-		status_line(&e);
-		pthread_mutex_lock(&e.mu);
-		while (!e.done && !interrupted) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 50 * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&e.done_cv, &e.mu, &ts);
-		}
-		struct job *finished = e.done;
-		e.done = NULL;
-		pthread_mutex_unlock(&e.mu);
-		if (interrupted && !e.stop) {
-			e.stop = true;
-			kill_children(&e);
-			/* the signal again, to each worker: one waiting in a
-			 * transfer's poll() wakes now, not at curl's next
-			 * once-a-second progress call */
-			for (size_t k = 0; k < nthreads; k++)
-				pthread_kill(threads[k], interrupted);
-		}
-		while (finished) {
-			struct job *next = finished->next;
-			/* after a failed check nothing is published: what the
-			 * job made goes with e.tmpdir, and the build ends at done */
-			if (e.check_failed) {
-				e.running--;
-				free_job(finished);
-				finished = next;
-				continue;
-			}
-			if ((rc = finish_job(&e, finished)) < 0 && !error) {
-				error = rc;
-				e.stop = true;
-			}
-			if (e.state[finished->node] == N_DONE || e.state[finished->node] == N_FAILED)
-				release(&e, finished->node);
-			free_job(finished);
-			finished = next;
-		}
-	}
+	error = run_jobs(&e, threads, nthreads, jobs);
 	pthread_mutex_lock(&e.mu);
 	e.quit = true;
 	pthread_cond_broadcast(&e.work_cv);
@@ -1516,65 +1582,24 @@ int build_run(const struct graph *g, const bool *selected, const struct build_op
 	for (size_t i = 0; i < g->n; i++)
 		if (selected[i] && !e.in_run[i].status && e.state[i] != N_DONE && plan_stale(&e.plan, i))
 			run_part(&e, (int)i, "skipped", NULL);
-	{
-		int rc = end_run(&e, error < 0 ? "error" : interrupted ? "interrupted" : e.failed ? "failed" : "ok");
-		if (rc < 0 && !error)
-			error = rc;
-	}
-	if (e.restore_only && !e.recorded && !e.run_written) {
-		int rc = history_end_unchanged(PIPE_STATE_DIR);
-		if (rc < 0 && !error)
-			error = rc;
-	} else if (e.rebuilt || e.restored || e.failed || e.run_written) {
-		int rc = commit(&e);
-		if (rc < 0 && !error)
-			error = rc;
-	}
-	{
-		int rc = index_save(e.ix, PIPE_INDEX_PATH);
-		if (rc < 0 && !error)
-			error = rc;
-	}
+	int rc = end_run(&e, error < 0 ? "error" : interrupted ? "interrupted" : e.failed ? "failed" : "ok");
+	if (rc < 0 && !error)
+		error = rc;
+	if (e.restore_only && !e.recorded && !e.run_written)
+		rc = history_end_unchanged(PIPE_STATE_DIR);
+	else if (e.rebuilt || e.restored || e.failed || e.run_written)
+		rc = commit(&e);
+	if (rc < 0 && !error)
+		error = rc;
+	if ((rc = index_save(e.ix, PIPE_INDEX_PATH)) < 0 && !error)
+		error = rc;
 	if (error >= 0) {
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "pipe: %zu rebuilt", e.rebuilt);
-		if (e.unchanged)
-			buf_printf(&b, " (%zu with unchanged output)", e.unchanged);
-		if (e.restored)
-			buf_printf(&b, ", %zu restored from cache", e.restored);
-		if (e.cutoff)
-			buf_printf(&b, ", %zu skipped by early cutoff", e.cutoff);
-		if (e.failed)
-			buf_printf(&b, ", %zu failed", e.failed);
-		if (interrupted)
-			buf_puts(&b, ", interrupted");
-		buf_printf(&b, " in %.0f ms", time_now_ms() - t0);
-		say(&e, "%s", b.data);
-		buf_free(&b);
+		say_summary(&e, t0);
 		error = e.failed || interrupted ? 1 : 0;
 	}
 done:
 	free(threads);
-	free(e.tmpdir);
-	plan_free(&e.plan);
-	index_free(e.ix);
-	free(e.state);
-	free(e.built_now);
-	free(e.restored_now);
-	free(e.pending);
-	free(e.ready);
-	free(e.children);
-	for (size_t i = 0; e.in_run && i < g->n; i++) {
-		free((char *)e.in_run[i].error);
-		run_log_free(&e.run_logs[i]);
-	}
-	free(e.in_run);
-	free(e.run_logs);
-	buf_free(&e.message);
-	pthread_mutex_destroy(&e.mu);
-	pthread_mutex_destroy(&e.out_mu);
-	pthread_cond_destroy(&e.work_cv);
-	pthread_cond_destroy(&e.done_cv);
+	engine_free(&e);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	return error;
