@@ -180,11 +180,9 @@ static struct entry *table_new(struct table *t, const char *name, size_t size)
 
 static void table_walked(struct table *t, const struct entry *e)
 {
-	static uintptr_t page;
 	if (e->owned)
 		return;
-	if (!page)
-		page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	/* pages of the mapping only: from the page of an entry walked before
 	 * to the page of this one, both inside the file */
 	uintptr_t at = (uintptr_t)e->name & ~(page - 1);

@@ -85,11 +85,9 @@ void *xcalloc(size_t n, size_t size)
 void mem_populate(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-	static uintptr_t page;
 	if (n < POPULATE_MIN)
 		return;
-	if (!page)
-		page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* read from the auxiliary vector: no system call */
 	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + n) & ~(page - 1);
 	if (to > from)
 		madvise((void *)from, to - from, MADV_POPULATE_WRITE); /* a hint: without it, a fault a page */
