@@ -275,7 +275,7 @@ void table_close(struct table *t)
 		close(t->blocks_fd);
 	for (size_t p = 0; p < t->npartitions; p++) {
 		for (size_t m = 0; m < t->partitions[p].nblock_mem; m++)
-			table_block_mem_free(t->partitions[p].block_mem[m]);
+			free(t->partitions[p].block_mem[m]);
 		free(t->partitions[p].block_mem);
 	}
 	free(t->partitions);

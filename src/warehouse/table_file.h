@@ -45,8 +45,6 @@ int table_read_at(int fd, char *p, size_t n, uint64_t offset);
 int table_manifest_read(struct table *t, const char *path, char *text, bool header_only);
 int table_open_blocks(struct table *t);
 int table_load_partition(struct table *t, size_t p, const bool *cols);
-void *table_block_mem(size_t size);
-void table_block_mem_free(void *mem);
 
 /* Writing: the manifest's text; one block's record (its chunks start at
  * offset in table.data); the blocks file at path from the records and each

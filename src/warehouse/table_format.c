@@ -62,7 +62,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -552,9 +551,9 @@ static int records_fill(struct records *r, size_t want)
 	return error;
 }
 
-/* Reads one min or max; a string's bytes are copied into t's arena. */
-static bool get_stat(struct table *t, struct records *r, const struct value *null, size_t w, bool keep,
-                     struct value *out)
+/* Reads one min or max into out (NULL: steps over it); a string's bytes
+ * are copied into t's arena. */
+static bool get_stat(struct table *t, struct records *r, const struct value *null, size_t w, struct value *out)
 {
 	const char *p = r->buf + r->pos, *end = r->buf + r->len;
 	if (type_is_string(null->type)) {
@@ -564,7 +563,7 @@ static bool get_stat(struct table *t, struct records *r, const struct value *nul
 		memcpy(&len, p, 4);
 		if (len > COLUMN_STATS_MAX_STR || (size_t)(end - p - 4) < len)
 			return false;
-		if (keep) {
+		if (out) {
 			*out = *null;
 			out->is_null = false;
 			out->s = (struct str){arena_copy(&t->mem, p + 4, len), len};
@@ -573,7 +572,7 @@ static bool get_stat(struct table *t, struct records *r, const struct value *nul
 	} else {
 		if ((size_t)(end - p) < w)
 			return false;
-		if (keep) {
+		if (out) {
 			*out = *null;
 			out->is_null = false;
 			memcpy(&out->b, p, w);
@@ -581,40 +580,6 @@ static bool get_stat(struct table *t, struct records *r, const struct value *nul
 		r->pos += w;
 	}
 	return true;
-}
-
-/* The memory behind a partition's decoded blocks.  It is written whole at
- * once: past a few pages it is mapped with its pages made in one call, not
- * a fault each (a fault costs microseconds on a virtual machine).  The 16
- * bytes before it say its size and how it was made, for
- * table_block_mem_free. */
-#define POPULATE_FROM (64u << 10)
-
-void *table_block_mem(size_t size)
-{
-	size_t head[2] = {size + 16, 0};
-	char *p = MAP_FAILED;
-	if (head[0] >= POPULATE_FROM)
-		p = mmap(NULL, head[0], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		p = xmalloc(head[0]);
-	else
-		head[1] = 1;
-	memcpy(p, head, sizeof head);
-	return p + 16;
-}
-
-void table_block_mem_free(void *mem)
-{
-	size_t head[2];
-	if (!mem)
-		return;
-	char *p = (char *)mem - 16;
-	memcpy(head, p, sizeof head);
-	if (head[1])
-		munmap(p, head[0]);
-	else
-		free(p);
 }
 
 void table_column_unloaded(const struct block *b, int c)
@@ -640,12 +605,13 @@ int table_load_partition(struct table *t, size_t p, const bool *cols)
 	int error = 0;
 	if (!nb)
 		return 0;
-	if (part->blocks) {
-		for (size_t c = 0; c < nc && !nwant; c++)
-			nwant += (!cols || cols[c]) && !part->columns[c].stats;
-		if (!nwant)
-			return 0;
+	want = xcalloc(nc + 1, sizeof *want);
+	for (size_t c = 0; c < nc; c++) {
+		want[c] = (!cols || cols[c]) && !(part->blocks && part->columns[c].stats);
+		nwant += want[c];
 	}
+	if (part->blocks && !nwant)
+		goto done;
 	/* the records end where the next partition's start */
 	if (p + 1 < t->npartitions)
 		r.end = t->partitions[p + 1].records;
@@ -654,20 +620,18 @@ int table_load_partition(struct table *t, size_t p, const bool *cols)
 	if (nb > (r.end - r.at) / (4 + 33 * nc))
 		goto bad;
 	uint32_t max_rows = t->spec.block_rows ? t->spec.block_rows : TABLE_BLOCK_ROWS;
-	want = xcalloc(nc + 1, sizeof *want);
 	null = xmalloc((nc + 1) * sizeof *null);
 	width = xmalloc((nc + 1) * sizeof *width);
-	nwant = 0;
 	for (size_t c = 0; c < nc; c++) {
-		want[c] = (!cols || cols[c]) && !(part->blocks && part->columns[c].stats);
-		nwant += want[c];
 		null[c] = value_null(t->spec.cols[c].type);
 		width[c] = type_width(t->spec.cols[c].type);
 	}
 	/* struct col_stats first: it holds 16-byte aligned values */
 	size_t size = nwant * nb * (sizeof(struct col_stats) + 2 * sizeof(uint64_t)) +
 	              (part->blocks ? 0 : nb * sizeof(struct block) + nc * sizeof(struct block_column));
-	char *mem = table_block_mem(size), *next = mem;
+	/* written whole at once: its pages made in one call, not a fault each */
+	char *mem = xmalloc(size), *next = mem;
+	mem_populate(mem, size);
 	part->block_mem = xrealloc(part->block_mem, (part->nblock_mem + 1) * sizeof *part->block_mem);
 	part->block_mem[part->nblock_mem++] = mem;
 	got = xcalloc(nc + 1, sizeof *got);
@@ -728,8 +692,8 @@ int table_load_partition(struct table *t, size_t p, const bool *cols)
 				cs->max = null[c];
 			}
 			r.pos += 33;
-			if (((flags & 1) && !get_stat(t, &r, &null[c], width[c], cs, cs ? &cs->min : NULL)) ||
-			    ((flags & 2) && !get_stat(t, &r, &null[c], width[c], cs, cs ? &cs->max : NULL)))
+			if (((flags & 1) && !get_stat(t, &r, &null[c], width[c], cs ? &cs->min : NULL)) ||
+			    ((flags & 2) && !get_stat(t, &r, &null[c], width[c], cs ? &cs->max : NULL)))
 				goto bad;
 		}
 	}
