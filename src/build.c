@@ -740,11 +740,12 @@ static bool restores_only(const struct engine *e, const bool *selected)
 		return false;
 	for (size_t i = 0; i < e->g->n; i++) {
 		const struct target_plan *tp = &e->plan.t[i];
+		struct index_target last;
 		if (!selected[i] || !plan_stale(&e->plan, i))
 			continue;
-		if (tp->have_output || !tp->have_last || tp->last.status != INDEX_OK ||
+		if (tp->have_output || !plan_last(&e->plan, i, &last) || last.status != INDEX_OK ||
 		    (tp->reason != REASON_UPSTREAM &&
-		     (tp->reason != REASON_OUTPUT_MISSING || !hash_eq(&tp->key, &tp->last.key))))
+		     (tp->reason != REASON_OUTPUT_MISSING || !hash_eq(&tp->key, &last.key))))
 			return false;
 	}
 	return true;
@@ -859,14 +860,15 @@ static int finish_job(struct engine *e, struct job *j)
 	const struct target *t = e->g->nodes[i].t;
 	struct target_plan *tp = &e->plan.t[i];
 	const char *why = reason_text(tp);
-	struct index_target it = tp->last;
+	struct index_target it = {0};
+	bool have_last = plan_last(&e->plan, i, &it);
 	int error = 0;
 
 	e->running--;
 	print_output(e, j);
 	if (j->rc == 0) {
 		if (j->ctx.unchanged)
-			j->output = tp->last.output;
+			j->output = it.output;
 		fill_record(e, j, &j->rec);
 		if (!j->ctx.unchanged && (error = put_key(e, j)) == 0 && (error = publish(j)) == 0 &&
 		    j->restored && t->kind->restored && t->kind->restored(t, j->ctx.final_out) < 0) {
@@ -938,7 +940,7 @@ static int finish_job(struct engine *e, struct job *j)
 			index_file_put(e->ix, p, st, &j->files[k].hash);
 			free(p);
 		}
-		if (!j->restored && tp->have_last && hash_eq(&j->output, &tp->last.output))
+		if (!j->restored && have_last && hash_eq(&j->output, &it.output))
 			e->unchanged++;
 	}
 	if ((error = record_published(j)) < 0)
@@ -951,10 +953,9 @@ static int finish_job(struct engine *e, struct job *j)
 	it.finished = j->finished;
 	it.status = INDEX_OK;
 	index_target_put(e->ix, t->name, &it);
-	tp->last = it;
-	tp->have_last = true;
 	tp->output = j->output;
 	tp->have_output = true;
+	plan_set_last(&e->plan, i, &it);
 	buf_printf(&e->message, "%s: %s (%s)%s\n", t->name, j->restored ? "restored from cache" : "rebuilt",
 	           why, j->ctx.unchanged ? ", source unchanged" : "");
 	free(tp->why);

@@ -82,7 +82,7 @@ struct build_ctx {
 struct target_set {
 	const struct target *targets; /* in written order */
 	size_t n;
-	const struct strmap *by_name; /* target name -> its struct target */
+	const struct target_names *by_name;
 };
 
 struct kind {

@@ -161,7 +161,8 @@ static int check_across(const struct target *t, const struct target_set *all)
 		for (size_t j = 0; j < u->ndeps && !error; j++) {
 			const struct dep *d = &u->deps[j];
 			/* a dependency that names no target is a file */
-			if (strmap_get(all->by_name, d->name) || !(other = project_path(d->name)))
+			if (target_names_find(all->by_name, all->targets, d->name) >= 0 ||
+			    !(other = project_path(d->name)))
 				continue;
 			if (overlaps(out, other))
 				error = error_at(&a->value_pos, "out = %s would write over %s, an input of %s "

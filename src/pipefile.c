@@ -219,7 +219,8 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	const char *kw = line, *kend, *name, *nend, *s;
 	struct target *t;
 	struct buf b = BUF_INIT;
-	size_t ndeps = 0, ndefined;
+	size_t ndeps = 0;
+	long ndefined;
 	int error = 0, ki;
 
 	for (s = kw; s < e && !is_blank(*s) && *s != ':' && *s != '='; s++)
@@ -305,12 +306,8 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	t->kind_name = ld->kind_names[ki];
 	t->kind = kinds[ki];
 	t->pos = pos_at(ld, line, line);
-	ndefined = pf->by_name.len;
-	strmap_put(&pf->by_name, t->name, t);
-	if (pf->by_name.len == ndefined) {
-		const struct target *first = pf->targets;
-		while (strcmp(first->name, t->name))
-			first++;
+	if ((ndefined = target_names_add(&pf->by_name, pf->targets, pf->ntargets)) >= 0) {
+		const struct target *first = &pf->targets[ndefined];
 		error = error_at(&t->pos, "duplicate target '%s' (first defined at %s:%d:%d)",
 		                 t->name, first->pos.file, first->pos.line, first->pos.col);
 		goto done;
@@ -833,6 +830,7 @@ static int load(struct pipefile *pf, struct buf *texts, size_t n,
 		heads += count_heads(buf_cstr(&texts[i]), texts[i].len);
 	pf->targets = xmalloc((heads + 1) * sizeof(*pf->targets));
 	mem_populate(pf->targets, (heads + 1) * sizeof(*pf->targets));
+	target_names_reserve(&pf->by_name, pf->targets, heads);
 	for (size_t i = 0; i < n; i++) {
 		ld.file = pf->files[i];
 		if ((error = parse_text(&ld, buf_cstr(&texts[i]), texts[i].len)) < 0)
@@ -896,7 +894,7 @@ void pipefile_free(struct pipefile *pf)
 	for (size_t i = 0; i < pf->nfiles; i++)
 		free(pf->files[i]);
 	free(pf->files);
-	strmap_free(&pf->by_name);
+	target_names_free(&pf->by_name);
 	memset(pf, 0, sizeof(*pf));
 }
 
@@ -910,7 +908,8 @@ void pipefile_set_warehouse(struct pipefile *pf, const char *identity)
 
 struct target *pipefile_find(const struct pipefile *pf, const char *name)
 {
-	return strmap_get(&pf->by_name, name);
+	long i = target_names_find(&pf->by_name, pf->targets, name);
+	return i < 0 ? NULL : &pf->targets[i];
 }
 
 /* The profiles file: named sets of var values, one of which a build may

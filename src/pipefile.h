@@ -23,7 +23,7 @@ struct pipefile {
 	size_t nvars;
 	char **files; /* every path parsed (owns the strings pos.file points to) */
 	size_t nfiles;
-	struct strmap by_name; /* target name -> struct target * */
+	struct target_names by_name;
 	/* The strings and the deps and attrs arrays above live in a few large
 	 * blocks, so that 50,000 targets cost no 300,000 mallocs and frees:
 	 * read them, never free or realloc them.  pipefile_free releases all. */

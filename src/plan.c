@@ -119,6 +119,7 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	p->outputs = xcalloc(g->n, sizeof(*p->outputs));
 	p->t = xcalloc_written(g->n, sizeof(*p->t));
 	p->pre_start = xmalloc(sizeof(long) * (g->n + 1));
+	p->pre_used = xcalloc(g->n + 1, sizeof(bool));
 	for (size_t i = 0; i < g->n; i++)
 		p->pre_start[i] = -1;
 	struct strmap seen = {0};
@@ -143,13 +144,35 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 
 /* What the stat cache compares, not the whole struct stat: at 50,000
  * targets the difference is a tenth of pipe's memory. */
+/* 40 bytes a path: a no-op of 50,000 targets holds 100,000 of them.  The
+ * path is the node's (pre_path), not kept here. */
 struct preload {
-	const char *path;
 	uint64_t ino, size;
-	int64_t sec, nsec, csec, cnsec; /* mtime, ctime */
+	int64_t mtime, ctime; /* nanoseconds */
 	uint32_t mode;
 	int err; /* errno of the stat, 0 when it worked */
 };
+
+static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec; }
+
+/* Node i's preloaded paths: its output's, then its file inputs' in order. */
+static size_t pre_count(const struct plan *p, size_t i)
+{
+	size_t n = 1;
+	for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
+		n += p->g->nodes[i].inputs[j].target < 0;
+	return n;
+}
+
+static const char *pre_path(const struct plan *p, size_t i, size_t n)
+{
+	if (n == 0)
+		return p->outputs[i];
+	for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
+		if (p->g->nodes[i].inputs[j].target < 0 && --n == 0)
+			return p->g->nodes[i].inputs[j].name;
+	return NULL;
+}
 
 struct preload_slice {
 	struct plan *p;
@@ -220,19 +243,15 @@ static void *preload_slice(void *arg)
 			continue;
 		plan_recipe(p->g->nodes[i].t, &p->t[i].recipe, NULL, NULL, NULL);
 		p->t[i].have_recipe = true;
-		size_t k = (size_t)p->pre_start[i], end = k + 1;
-		for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
-			end += p->g->nodes[i].inputs[j].target < 0;
-		for (; k < end; k++) {
+		size_t n = pre_count(p, i);
+		for (size_t k = 0; k < n; k++) {
 			struct stat st = {0};
-			struct preload *e = &p->pre[k];
-			e->err = stat_in(&cache, e->path, &st) < 0 ? errno : 0;
+			struct preload *e = &p->pre[(size_t)p->pre_start[i] + k];
+			e->err = stat_in(&cache, pre_path(p, i, k), &st) < 0 ? errno : 0;
 			e->ino = (uint64_t)st.st_ino;
 			e->size = (uint64_t)st.st_size;
-			e->sec = st.st_mtim.tv_sec;
-			e->nsec = st.st_mtim.tv_nsec;
-			e->csec = st.st_ctim.tv_sec;
-			e->cnsec = st.st_ctim.tv_nsec;
+			e->mtime = ns_of(&st.st_mtim);
+			e->ctime = ns_of(&st.st_ctim);
 			e->mode = (uint32_t)st.st_mode;
 		}
 	}
@@ -243,25 +262,15 @@ static void *preload_slice(void *arg)
 void plan_preload(struct plan *p, const bool *selected, int threads)
 {
 	const struct graph *g = p->g;
-	size_t n = 0, k = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		if (!selected[i])
 			continue;
-		n++;
-		for (size_t j = 0; j < g->nodes[i].ninputs; j++)
-			n += g->nodes[i].inputs[j].target < 0;
+		p->pre_start[i] = (long)n;
+		n += pre_count(p, i);
 	}
 	p->pre = xcalloc_written(n + 1, sizeof(*p->pre));
 	p->npre = n;
-	for (size_t i = 0; i < g->n; i++) {
-		if (!selected[i])
-			continue;
-		p->pre_start[i] = (long)k;
-		p->pre[k++].path = p->outputs[i];
-		for (size_t j = 0; j < g->nodes[i].ninputs; j++)
-			if (g->nodes[i].inputs[j].target < 0)
-				p->pre[k++].path = g->nodes[i].inputs[j].name;
-	}
 	if (threads < 1 || n < 256)
 		threads = 1;
 	pthread_t tid[16];
@@ -281,7 +290,7 @@ void plan_preload(struct plan *p, const bool *selected, int threads)
 
 struct restat_slice {
 	const struct plan *p;
-	size_t from, to; /* entries of p->pre */
+	size_t from, to; /* nodes */
 	int64_t recent;  /* a file changed at or after it may have changed again unseen */
 	bool changed;
 };
@@ -289,20 +298,53 @@ struct restat_slice {
 static void *restat_slice(void *arg)
 {
 	struct restat_slice *s = arg;
+	const struct plan *p = s->p;
 	struct dir_cache cache;
 	memset(&cache, 0, sizeof(cache));
-	for (size_t k = s->from; k < s->to && !s->changed; k++) {
-		const struct preload *e = &s->p->pre[k];
-		struct stat st = {0};
-		int err = stat_in(&cache, e->path, &st) < 0 ? errno : 0;
-		s->changed = err != e->err || (uint64_t)st.st_ino != e->ino || (uint64_t)st.st_size != e->size ||
-		             st.st_mtim.tv_sec != e->sec || st.st_mtim.tv_nsec != e->nsec ||
-		             st.st_ctim.tv_sec != e->csec || st.st_ctim.tv_nsec != e->cnsec ||
-		             (uint32_t)st.st_mode != e->mode || st.st_mtim.tv_sec >= s->recent ||
-		             st.st_ctim.tv_sec >= s->recent;
+	for (size_t i = s->from; i < s->to && !s->changed; i++) {
+		if (p->pre_start[i] < 0)
+			continue;
+		for (size_t k = 0, n = pre_count(p, i); k < n && !s->changed; k++) {
+			const struct preload *e = &p->pre[(size_t)p->pre_start[i] + k];
+			struct stat st = {0};
+			int err = stat_in(&cache, pre_path(p, i, k), &st) < 0 ? errno : 0;
+			s->changed = err != e->err || (uint64_t)st.st_ino != e->ino ||
+			             (uint64_t)st.st_size != e->size || ns_of(&st.st_mtim) != e->mtime ||
+			             ns_of(&st.st_ctim) != e->ctime || (uint32_t)st.st_mode != e->mode ||
+			             st.st_mtim.tv_sec >= s->recent || st.st_ctim.tv_sec >= s->recent;
+		}
 	}
 	dir_cache_free(&cache);
 	return NULL;
+}
+
+/* Whether a preloaded directory's files hash as they did at the first
+ * call (which notes that hash). */
+static bool dirs_changed(struct plan *p)
+{
+	bool first = !p->pre_dirs;
+	if (first)
+		p->pre_dirs = xcalloc(p->npre + 1, sizeof(*p->pre_dirs));
+	for (size_t i = 0; i < p->g->n; i++) {
+		if (p->pre_start[i] < 0)
+			continue;
+		for (size_t k = 0, n = pre_count(p, i); k < n; k++) {
+			size_t at = (size_t)p->pre_start[i] + k;
+			struct hash h;
+			if (!S_ISDIR(p->pre[at].mode))
+				continue;
+			if (index_hash_path(p->ix, pre_path(p, i, k), &h) < 0) {
+				error_clear(); /* a zero hash: changed next time */
+				if (!first)
+					return true;
+			} else if (first) {
+				p->pre_dirs[at] = h;
+			} else if (!hash_eq(&h, &p->pre_dirs[at])) {
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 bool plan_restat_changed(struct plan *p, int threads)
@@ -311,21 +353,15 @@ bool plan_restat_changed(struct plan *p, int threads)
 	struct restat_slice slice[16];
 	int64_t recent = (int64_t)time(NULL) - 1; /* the real clock, as stat's, not PIPE_NOW */
 	bool changed = false;
-	if (!p->pre_dirs) {
-		/* the first call: what a directory holds now, to compare with later */
-		p->pre_dirs = xcalloc(p->npre + 1, sizeof(*p->pre_dirs));
-		for (size_t k = 0; k < p->npre; k++)
-			if (S_ISDIR(p->pre[k].mode) && index_hash_path(p->ix, p->pre[k].path, &p->pre_dirs[k]) < 0)
-				error_clear(); /* a zero hash: changed next time */
-		return false;
-	}
+	if (!p->pre_dirs)
+		return dirs_changed(p); /* the first call: what a directory holds now */
 	if (threads < 1 || p->npre < 256)
 		threads = 1;
 	if (threads > 16)
 		threads = 16;
 	for (int t = 0; t < threads; t++) {
-		slice[t] = (struct restat_slice){p, p->npre * (size_t)t / (size_t)threads,
-		                                 p->npre * (size_t)(t + 1) / (size_t)threads, recent, false};
+		slice[t] = (struct restat_slice){p, p->g->n * (size_t)t / (size_t)threads,
+		                                 p->g->n * (size_t)(t + 1) / (size_t)threads, recent, false};
 		if (t > 0)
 			pthread_create(&tid[t], NULL, restat_slice, &slice[t]);
 	}
@@ -337,18 +373,7 @@ bool plan_restat_changed(struct plan *p, int threads)
 	}
 	/* a directory's stat does not change with the files in it: their own
 	 * stats do, which the index compares (not on threads: it is one) */
-	for (size_t k = 0; k < p->npre && !changed; k++) {
-		struct hash h;
-		if (!S_ISDIR(p->pre[k].mode))
-			continue;
-		if (index_hash_path(p->ix, p->pre[k].path, &h) < 0) {
-			error_clear();
-			changed = true;
-		} else {
-			changed = !hash_eq(&h, &p->pre_dirs[k]);
-		}
-	}
-	return changed;
+	return changed || dirs_changed(p);
 }
 
 /* A preloaded stat when there is one; else stat now. */
@@ -364,10 +389,10 @@ static int hash_with_stat(struct plan *p, const char *path, long pre, struct has
 	memset(&st, 0, sizeof(st));
 	st.st_ino = (ino_t)p->pre[pre].ino;
 	st.st_size = (off_t)p->pre[pre].size;
-	st.st_mtim.tv_sec = p->pre[pre].sec;
-	st.st_mtim.tv_nsec = p->pre[pre].nsec;
-	st.st_ctim.tv_sec = p->pre[pre].csec;
-	st.st_ctim.tv_nsec = p->pre[pre].cnsec;
+	st.st_mtim.tv_sec = p->pre[pre].mtime / 1000000000;
+	st.st_mtim.tv_nsec = p->pre[pre].mtime % 1000000000;
+	st.st_ctim.tv_sec = p->pre[pre].ctime / 1000000000;
+	st.st_ctim.tv_nsec = p->pre[pre].ctime % 1000000000;
 	st.st_mode = (mode_t)p->pre[pre].mode;
 	return index_hash_stat(p->ix, path, &st, out);
 }
@@ -379,8 +404,11 @@ void plan_free(struct plan *p)
 	free(p->pre);
 	free(p->pre_dirs);
 	free(p->pre_start);
-	for (size_t i = 0; i < p->g->n; i++)
+	free(p->pre_used);
+	for (size_t i = 0; i < p->g->n; i++) {
 		free(p->t[i].why);
+		free(p->t[i].last_differs);
+	}
 	arena_free(&p->paths);
 	free(p->outputs);
 	free(p->t);
@@ -388,6 +416,40 @@ void plan_free(struct plan *p)
 }
 
 bool plan_stale(const struct plan *p, int i) { return p->t[i].reason != REASON_FRESH; }
+
+bool plan_last(const struct plan *p, int i, struct index_target *last)
+{
+	const struct target_plan *tp = &p->t[i];
+	if (!tp->have_last)
+		return false;
+	if (tp->last_differs) {
+		*last = *tp->last_differs;
+	} else {
+		memset(last, 0, sizeof(*last));
+		last->key = tp->key;
+		last->recipe = tp->recipe;
+		last->output = tp->output;
+		last->finished = tp->last_finished;
+		last->status = INDEX_OK;
+	}
+	return true;
+}
+
+void plan_set_last(struct plan *p, int i, const struct index_target *last)
+{
+	struct target_plan *tp = &p->t[i];
+	tp->have_last = true;
+	tp->last_finished = last->finished;
+	if (last->status == INDEX_OK && tp->have_output && hash_eq(&last->key, &tp->key) &&
+	    hash_eq(&last->recipe, &tp->recipe) && hash_eq(&last->output, &tp->output)) {
+		free(tp->last_differs);
+		tp->last_differs = NULL;
+		return;
+	}
+	if (!tp->last_differs)
+		tp->last_differs = xmalloc(sizeof(*tp->last_differs));
+	*tp->last_differs = *last;
+}
 
 const char *reason_text(const struct target_plan *tp)
 {
@@ -617,26 +679,28 @@ int plan_target(struct plan *p, int i)
 	const char *upstream = NULL;
 	struct state_record rec = {0};
 	int error = 0;
-	bool found;
-	long pre = p->pre_start[i], pre_in = pre >= 0 ? pre + 1 : -1;
+	bool found, have_last;
+	struct index_target last;
+	long pre = p->pre_used[i] ? -1 : p->pre_start[i], pre_in = pre >= 0 ? pre + 1 : -1;
 
-	p->pre_start[i] = -1; /* used once: after a build, stat again */
+	p->pre_used[i] = true; /* used once: after a build, stat again */
 	if (!tp->have_recipe) {
 		plan_recipe(t, &tp->recipe, NULL, NULL, NULL);
 		tp->have_recipe = true;
 	}
-	tp->have_last = false;
 	struct index_target indexed;
 	bool in_index = index_target_get(p->ix, t->name, &indexed);
+	/* the key and output change below: set at the end */
+	tp->have_last = have_last = false;
 	if (in_index) {
-		tp->last = indexed;
-		tp->have_last = true;
+		last = indexed;
+		have_last = true;
 	} else {
 		if ((error = last_from_state(p, i, &rec, &found)) < 0)
 			goto done;
 		if (found) {
-			plan_record_to_last(&rec, t, &tp->last);
-			tp->have_last = true;
+			plan_record_to_last(&rec, t, &last);
+			have_last = true;
 		}
 		state_record_free(&rec);
 	}
@@ -671,62 +735,64 @@ int plan_target(struct plan *p, int i)
 	}
 
 	/* the index may be behind state/ after a killed build: ask state/ */
-	if (tp->have_last && !upstream && !hash_eq(&tp->key, &tp->last.key)) {
+	if (have_last && !upstream && !hash_eq(&tp->key, &last.key)) {
 		if ((error = last_from_state(p, i, &rec, &found)) < 0)
 			goto done;
 		if (found) {
 			struct index_target st;
 			plan_record_to_last(&rec, t, &st);
 			if (hash_eq(&st.key, &tp->key))
-				tp->last = st;
+				last = st;
 		}
 		state_record_free(&rec);
 	}
 
 	const char *every = target_value(t, "every"), *cron = target_value(t, "cron");
-	int64_t due = tp->have_last ? schedule_next(every, cron, target_value(t, "tz"), tp->last.finished) : -1;
-	if (!tp->have_last || tp->last.status == INDEX_NONE ||
-	    (hash_is_zero(&tp->last.key) && tp->last.status != INDEX_FAILED))
+	int64_t due = have_last ? schedule_next(every, cron, target_value(t, "tz"), last.finished) : -1;
+	if (!have_last || last.status == INDEX_NONE ||
+	    (hash_is_zero(&last.key) && last.status != INDEX_FAILED))
 		set_why(tp, REASON_NEVER_BUILT, xstrdup("never built"));
-	else if (hash_is_zero(&tp->last.key))
+	else if (hash_is_zero(&last.key))
 		set_why(tp, REASON_FAILED, never_succeeded(p, i));
 	else if (p->force || (p->forced && p->forced[i]))
 		set_why(tp, REASON_FORCED, xstrdup("forced"));
-	else if (!hash_eq(&tp->recipe, &tp->last.recipe) && !upstream && tp->have_output &&
-	         hash_eq(&tp->output, &tp->last.output) && !(due >= 0 && due <= p->now) &&
+	else if (!hash_eq(&tp->recipe, &last.recipe) && !upstream && tp->have_output &&
+	         hash_eq(&tp->output, &last.output) && !(due >= 0 && due <= p->now) &&
 	         only_checks_changed(p, i, inputs)) { /* one that is due builds: its source may have moved */
 		char *attrs = changed_attrs(p, i);
 		set_why(tp, REASON_CHECKS, xasprintf("%s: running the checks alone", attrs));
 		free(attrs);
-	} else if (!hash_eq(&tp->recipe, &tp->last.recipe))
+	} else if (!hash_eq(&tp->recipe, &last.recipe))
 		set_why(tp, REASON_RECIPE, changed_attrs(p, i));
 	else if (upstream)
 		set_why(tp, REASON_UPSTREAM, xasprintf("input %s will be rebuilt", upstream));
-	else if (!hash_eq(&tp->key, &tp->last.key))
+	else if (!hash_eq(&tp->key, &last.key))
 		set_why(tp, REASON_INPUT, changed_inputs(p, i, inputs));
 	else if (!tp->have_output)
 		set_why(tp, REASON_OUTPUT_MISSING, xasprintf("output %s is missing", p->outputs[i]));
-	else if (!hash_eq(&tp->output, &tp->last.output))
+	else if (!hash_eq(&tp->output, &last.output))
 		set_why(tp, REASON_OUTPUT_MODIFIED,
 		        xasprintf("output %s was modified outside pipe", p->outputs[i]));
-	else if (tp->last.status == INDEX_FAILED)
+	else if (last.status == INDEX_FAILED)
 		set_why(tp, REASON_FAILED, xstrdup("last build failed"));
 	else if (due >= 0 && due <= p->now)
 		set_why(tp, REASON_EXPIRED, every ? xasprintf("expired (every = %s)", every)
-		                                  : cron_due_why(cron, target_value(t, "tz"), tp->last.finished, due));
+		                                  : cron_due_why(cron, target_value(t, "tz"), last.finished, due));
 	else
 		set_why(tp, REASON_FRESH, NULL);
 	/* a reason that outranks it must not hide an output changed by hand:
 	 * an append or merge table refuses to build on one (docs/staging.md) */
-	if (tp->reason != REASON_FRESH && tp->reason != REASON_OUTPUT_MODIFIED && tp->have_last && tp->have_output &&
-	    !hash_is_zero(&tp->last.output) && !hash_eq(&tp->output, &tp->last.output) &&
+	if (tp->reason != REASON_FRESH && tp->reason != REASON_OUTPUT_MODIFIED && have_last && tp->have_output &&
+	    !hash_is_zero(&last.output) && !hash_eq(&tp->output, &last.output) &&
 	    !output_as_recorded(p, i, &tp->output))
 		set_why(tp, tp->reason, xasprintf("%s; output %s was modified outside pipe", tp->why, p->outputs[i]));
 
 	/* a fresh target found only through state/ goes back into the index */
-	if (tp->reason == REASON_FRESH && (!in_index || !index_target_eq(&indexed, &tp->last)))
-		index_target_put(p->ix, t->name, &tp->last);
+	if (tp->reason == REASON_FRESH && (!in_index || !index_target_eq(&indexed, &last)))
+		index_target_put(p->ix, t->name, &last);
 done:
+	if (have_last)
+		plan_set_last(p, i, &last);
 	state_record_free(&rec);
 	free(inputs);
 	return error;

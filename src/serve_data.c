@@ -388,7 +388,7 @@ static int plan_get(struct serve_data *s, const struct graph *g, const bool *sel
 			goto done;
 		/* a target due later is fresh until then */
 		if ((every || cron) && p->t[i].have_last) {
-			int64_t due = schedule_next(every, cron, target_value(t, "tz"), p->t[i].last.finished);
+			int64_t due = schedule_next(every, cron, target_value(t, "tz"), p->t[i].last_finished);
 			if (due > p->now && due < s->plan_until)
 				s->plan_until = due;
 		}

@@ -2,6 +2,7 @@
  * way to report a place in the DAG files (file:line:col: message). */
 #include "target.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,6 +15,59 @@ bool target_engine_key(const char *key)
 		if (!strcmp(target_engine_keys[i], key))
 			return true;
 	return false;
+}
+
+static void names_grow(struct target_names *m, const struct target *targets, size_t cap)
+{
+	uint32_t *old = m->slots;
+	size_t old_cap = m->cap;
+	m->slots = xcalloc_written(cap, sizeof(*m->slots));
+	m->cap = cap;
+	m->len = 0;
+	for (size_t k = 0; k < old_cap; k++)
+		if (old[k])
+			target_names_add(m, targets, old[k] - 1);
+	free(old);
+}
+
+void target_names_reserve(struct target_names *m, const struct target *targets, size_t n)
+{
+	size_t cap = 64;
+	while (cap < n * 2 + 2)
+		cap *= 2;
+	if (cap > m->cap)
+		names_grow(m, targets, cap);
+}
+
+long target_names_add(struct target_names *m, const struct target *targets, size_t i)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		names_grow(m, targets, m->cap ? m->cap * 2 : 64);
+	const char *name = targets[i].name;
+	size_t k = str_hash64(name, strlen(name)) & (m->cap - 1);
+	for (; m->slots[k]; k = (k + 1) & (m->cap - 1))
+		if (!strcmp(targets[m->slots[k] - 1].name, name))
+			return (long)m->slots[k] - 1;
+	m->slots[k] = (uint32_t)i + 1;
+	m->len++;
+	return -1;
+}
+
+long target_names_find(const struct target_names *m, const struct target *targets, const char *name)
+{
+	if (!m->cap)
+		return -1;
+	size_t k = str_hash64(name, strlen(name)) & (m->cap - 1);
+	for (; m->slots[k]; k = (k + 1) & (m->cap - 1))
+		if (!strcmp(targets[m->slots[k] - 1].name, name))
+			return (long)m->slots[k] - 1;
+	return -1;
+}
+
+void target_names_free(struct target_names *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
 }
 
 const struct attr *target_attr(const struct target *t, const char *key)

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -58,6 +59,23 @@ struct target {
 	 * of its recipe as if it were a key "warehouse"; NULL: the local one. */
 	const char *warehouse;
 };
+
+/* Targets found by name, open addressing on their index in an array: 4
+ * bytes a slot where a strmap takes 16 (2 MB for 50,000 names).  The
+ * array must not move while the map is in use. */
+struct target_names {
+	uint32_t *slots; /* index plus one; 0: empty */
+	size_t cap, len;
+};
+
+/* Room for n names without growing. */
+void target_names_reserve(struct target_names *m, const struct target *targets, size_t n);
+/* Adds targets[i] by its name: the index of a target already named so
+ * (which stays), or -1. */
+long target_names_add(struct target_names *m, const struct target *targets, size_t i);
+/* The index of the target called name, or -1. */
+long target_names_find(const struct target_names *m, const struct target *targets, const char *name);
+void target_names_free(struct target_names *m);
 
 const struct attr *target_attr(const struct target *t, const char *key);
 /* The value of key, or NULL when the target does not set it. */

@@ -218,6 +218,7 @@ int verify_run(const struct graph *g, const bool *selected, struct backend *wh)
 		int i = g->order[k];
 		const struct target *t = g->nodes[i].t;
 		struct state_record rec;
+		struct index_target last;
 		bool mismatch = false;
 		if (!selected[i])
 			continue;
@@ -229,7 +230,7 @@ int verify_run(const struct graph *g, const bool *selected, struct backend *wh)
 		} else if ((error = plan_target(&p, i)) < 0) {
 			state_record_free(&rec);
 			break;
-		} else if (!hash_eq(&p.t[i].recipe, &p.t[i].last.recipe)) {
+		} else if (!plan_last(&p, i, &last) || !hash_eq(&p.t[i].recipe, &last.recipe)) {
 			buf_puts(&verdict, "stale (its recipe is not the recorded one: pipe build)");
 		} else if (t->kind->pure && t->kind->pure(t)) {
 			error = rebuild(g, &p, i, &rec, wh, scratch, &verdict, &mismatch);

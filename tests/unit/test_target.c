@@ -1,6 +1,7 @@
 /* target.c: what the parser and the kinds share: attributes, the engine's
  * keys, tables a target declares, and errors at a place in a value. */
 #include "t.h"
+#include <stdio.h>
 #include "target.h"
 
 static void attributes(void)
@@ -61,11 +62,39 @@ static void errors_inside_values(void)
 	CHECK_STR(error_last(), "q.sql:3:5: bad");
 }
 
+/* Targets by name: found while the map grows from empty, and when it was
+ * sized first; a second target of a name gives the first's index. */
+static void names_by_index(void)
+{
+	enum { N = 3000 };
+	static struct target targets[N];
+	static char names[N][16];
+	for (int sized = 0; sized < 2; sized++) {
+		struct target_names m = {0};
+		if (sized)
+			target_names_reserve(&m, targets, N);
+		for (size_t i = 0; i < N; i++) {
+			snprintf(names[i], sizeof(names[i]), "t%zu", i % 2000);
+			targets[i].name = names[i];
+			CHECK_INT(target_names_add(&m, targets, i), i < 2000 ? -1 : (long)(i - 2000));
+		}
+		CHECK_INT(m.len, 2000);
+		CHECK(m.cap == (sized ? 8192u : 4096u)); /* reserved for N: no growth */
+		CHECK_INT(target_names_find(&m, targets, "t1999"), 1999);
+		CHECK_INT(target_names_find(&m, targets, "t0"), 0);
+		CHECK_INT(target_names_find(&m, targets, "t2000"), -1);
+		CHECK_INT(target_names_find(&m, targets, ""), -1);
+		target_names_free(&m);
+		CHECK_INT(target_names_find(&m, targets, "t0"), -1);
+	}
+}
+
 int main(void)
 {
 	RUN(attributes);
 	RUN(engine_keys);
 	RUN(declared_tables);
 	RUN(errors_inside_values);
+	RUN(names_by_index);
 	T_DONE();
 }
