@@ -7,9 +7,10 @@
  *   plain (0)     fixed-width types: data[rows * width], then nulls[rows] if
  *                 any is NULL (BOOL 1 byte, DATE 4, INT64/FLOAT64/DATETIME/
  *                 TIMESTAMP 8, NUMERIC 16 two's complement; a NULL row
- *                 holds 0).  STRING/BYTES/JSON: uint32 offsets[rows + 1]
- *                 into the bytes that follow, the bytes, then nulls[rows]
- *                 if any is NULL.
+ *                 holds 0).  STRING/BYTES/JSON (written by pipe before
+ *                 format 4, still read): uint32 offsets[rows + 1] into the
+ *                 bytes that follow, the bytes, then nulls[rows] if any is
+ *                 NULL.
  *   packed (1)    INT64, DATETIME, TIMESTAMP, FLOAT64 whose values are
  *                 integers q of a small range: byte 1 is the width of each
  *                 delta (0, 1, 2 or 4 bytes), byte 2 the scale; then int64
@@ -20,6 +21,13 @@
  *                 amounts in cents, kept only when that gives back the very
  *                 same double).  Width 0: every value is base.
  *   constant (2)  STRING, BYTES, JSON with no NULL and one value: its bytes.
+ *   lengths (3)   STRING, BYTES, JSON: byte 1 is the width of each length
+ *                 (0, 1, 2 or 4 bytes); width 0: one uint32, the length of
+ *                 every row; else lengths[rows]; then each row's bytes in
+ *                 turn, then nulls[rows] if any is NULL (a NULL row's
+ *                 length is 0).  A table's strings are mostly short codes
+ *                 and amounts as text, or times of one length: their
+ *                 offsets were most of a chunk.
  *
  * nulls[i] is 1 for a NULL row, 0 otherwise; whether a chunk has a nulls
  * array is known from the block's null count.  The writer picks the
@@ -151,7 +159,7 @@ static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, st
 	}
 }
 
-enum { ENC_PLAIN, ENC_PACKED, ENC_CONST };
+enum { ENC_PLAIN, ENC_PACKED, ENC_CONST, ENC_LENGTHS };
 enum { SCALE_INT, SCALE_SECONDS, SCALE_WHOLE, SCALE_CENTS };
 #define CHUNK_HEAD 4
 #define PACKED_HEAD (CHUNK_HEAD + 8)
@@ -306,27 +314,49 @@ static inline bool str_same(struct str a, struct str b)
 	return true;
 }
 
-/* A plain STRING/BYTES/JSON chunk's offsets and bytes, and st's bounds.
- * The rows come in any order (a sorted table's are scattered over its
- * values): each row's struct str is read from the vec once, into g, and the
- * copy and the bounds run over g in order rather than gathering again. */
-static void string_plain(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out, struct col_stats *st)
+/* A STRING/BYTES/JSON chunk of lengths and bytes, and st's bounds; the
+ * strings' bytes.  The rows come in any order (a sorted table's are
+ * scattered over its values): each row's struct str is read from the vec
+ * once, into g, and the copy and the bounds run over g in order rather
+ * than gathering again. */
+static uint64_t string_lengths(const struct vec *v, const uint32_t *rows, size_t n, struct buf *out,
+                               struct col_stats *st)
 {
 	struct str stack[BATCH_ROWS], *g = n <= BATCH_ROWS ? stack : xmalloc(n * sizeof *g);
-	uint32_t off = 0;
+	uint64_t off = 0;
+	size_t shortest = SIZE_MAX, longest = 0;
 	bool bounds = st && (v->type == TYPE_STRING || v->type == TYPE_BYTES);
-	put_head(out, ENC_PLAIN, 0, 0);
-	buf_grow(out, (n + 1) * 4);
-	char *at = out->data + out->len;
-	memcpy(at, &off, 4);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t r = rows[k];
 		/* a NULL row: no bytes, and p NULL marks it for the bounds */
 		g[k] = v->nulls[r] ? (struct str){NULL, 0} : v->str[r];
-		off += (uint32_t)g[k].len;
-		memcpy(at + 4 * (k + 1), &off, 4);
+		off += g[k].len;
+		shortest = g[k].len < shortest ? g[k].len : shortest;
+		longest = g[k].len > longest ? g[k].len : longest;
 	}
-	out->len += (n + 1) * 4;
+	int width = n == 0 || shortest == longest ? 0 : longest <= 0xff ? 1 : longest <= 0xffff ? 2 : 4;
+	put_head(out, ENC_LENGTHS, width, 0);
+	if (width == 0) {
+		uint32_t len = n ? (uint32_t)longest : 0;
+		buf_add(out, &len, 4);
+	} else {
+		buf_grow(out, n * (size_t)width);
+		unsigned char *at = (unsigned char *)out->data + out->len;
+		if (width == 1)
+			for (size_t k = 0; k < n; k++)
+				at[k] = (unsigned char)g[k].len;
+		else if (width == 2)
+			for (size_t k = 0; k < n; k++) {
+				uint16_t len = (uint16_t)g[k].len;
+				memcpy(at + 2 * k, &len, 2);
+			}
+		else
+			for (size_t k = 0; k < n; k++) {
+				uint32_t len = (uint32_t)g[k].len;
+				memcpy(at + 4 * k, &len, 4);
+			}
+		out->len += n * (size_t)width;
+	}
 	buf_grow(out, off);
 	char *dst = out->data + out->len;
 	/* Strings that lie back to back (rows in order, as a merge hands
@@ -379,6 +409,7 @@ static void string_plain(const struct vec *v, const uint32_t *rows, size_t n, st
 	}
 	if (g != stack)
 		free(g);
+	return off;
 }
 
 uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool maybe_nulls, struct buf *out,
@@ -386,7 +417,6 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 {
 	uint64_t nulls = 0, bytes = 0;
 	bool packed = false, strings_done = false;
-	size_t start = out->len;
 	if (maybe_nulls)
 		for (size_t k = 0; k < n; k++)
 			nulls += v->nulls[rows[k]];
@@ -401,11 +431,11 @@ uint64_t column_encode(const struct vec *v, const uint32_t *rows, size_t n, bool
 			buf_add(out, x.s.p, x.s.len);
 			bytes = st ? n * bytes_value(&x) : 0;
 		} else {
-			string_plain(v, rows, n, out, st);
+			uint64_t text = string_lengths(v, rows, n, out, st);
 			strings_done = true;
 			/* a string's logical size is its length plus a fixed cost */
 			struct value empty = {.type = v->type};
-			bytes = (out->len - start - CHUNK_HEAD - (n + 1) * 4) + (n - nulls) * bytes_value(&empty);
+			bytes = text + (n - nulls) * bytes_value(&empty);
 		}
 	} else {
 		size_t w = type_width(v->type);
@@ -685,6 +715,49 @@ int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nul
 		}
 		if (has_nulls)
 			memcpy(out->nulls, bytes + to, rows);
+		else
+			memset(out->nulls, 0, rows);
+	} else if (type_is_string(out->type) && enc == ENC_LENGTHS && (a == 0 || a == 1 || a == 2 || a == 4)) {
+		uint64_t head = a == 0 ? 4 : (uint64_t)rows * (uint64_t)a, at = 0;
+		if (size < head + nulls_len)
+			return bad_chunk("bad string lengths");
+		const char *bytes = (const char *)body + head;
+		uint64_t room = size - head - nulls_len;
+		if (a == 0) {
+			uint32_t len;
+			memcpy(&len, body, 4);
+			if ((uint64_t)len * rows != room)
+				return bad_chunk("bad string lengths");
+			for (uint32_t i = 0; i < rows; i++, at += len)
+				out->str[i] = (struct str){bytes + at, len};
+		} else {
+			/* the sum is checked before any string is read: a length
+			 * past the bytes only makes the total wrong */
+			if (a == 1) {
+				for (uint32_t i = 0; i < rows; i++) {
+					out->str[i] = (struct str){bytes + at, body[i]};
+					at += body[i];
+				}
+			} else if (a == 2) {
+				for (uint32_t i = 0; i < rows; i++) {
+					uint16_t len;
+					memcpy(&len, body + 2 * (size_t)i, 2);
+					out->str[i] = (struct str){bytes + at, len};
+					at += len;
+				}
+			} else {
+				for (uint32_t i = 0; i < rows; i++) {
+					uint32_t len;
+					memcpy(&len, body + 4 * (size_t)i, 4);
+					out->str[i] = (struct str){bytes + at, len};
+					at += len;
+				}
+			}
+			if (at != room)
+				return bad_chunk("bad string lengths");
+		}
+		if (has_nulls)
+			memcpy(out->nulls, bytes + room, rows);
 		else
 			memset(out->nulls, 0, rows);
 	} else if (!type_is_string(out->type) && enc == ENC_PLAIN) {

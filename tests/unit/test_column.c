@@ -271,7 +271,10 @@ static void test_packed(void)
 		{TYPE_FLOAT64, {"-0", "1", "2", "3", "4"}, 4 + 5 * 8},               /* -0 keeps its sign */
 		{TYPE_FLOAT64, {"nan", "1", "2", "3", "4"}, 4 + 5 * 8},
 		{TYPE_STRING, {"N", "N", "N", "N", "N"}, 4 + 1},                     /* one value */
-		{TYPE_STRING, {"N", "N", NULL, "N", "N"}, 4 + 6 * 4 + 4 + 5},        /* a NULL: plain */
+		{TYPE_STRING, {"N", "N", NULL, "N", "N"}, 4 + 5 * 1 + 4 + 5},        /* a NULL: lengths of a byte */
+		{TYPE_STRING, {"2019-01-01", "2019-01-02", "2019-01-03", "2019-01-01", "2019-02-01"},
+		 4 + 4 + 5 * 10},                                                    /* one length */
+		{TYPE_STRING, {"", "a", "bb", "", "ccc"}, 4 + 5 * 1 + 6},            /* empty strings */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct pack_case *c = &cases[i];
@@ -323,6 +326,46 @@ static void test_packed(void)
 /* FLOAT64 amounts in cents decode to the very doubles written: delta
  * widths 1, 2 and 4, odd counts (a row past the pairs), and q at and past
  * int32's ends, where the decoder divides one value at a time. */
+/* Lengths past a byte take two; a chunk whose lengths do not add up to
+ * its bytes is refused; a chunk of offsets, as pipe wrote strings before
+ * format 4, still reads. */
+static void test_string_lengths(void)
+{
+	struct vec v, out;
+	struct col_stats st;
+	size_t len;
+	uint32_t rows[] = {0, 1, 2};
+	char longer[300];
+	memset(longer, 'x', sizeof longer);
+	vec_init(&v, TYPE_STRING);
+	vec_init(&out, TYPE_STRING);
+	struct value a = value_string("ab", 2), b = value_string(longer, sizeof longer), c = value_null(TYPE_STRING);
+	vec_push(&v, &a);
+	vec_push(&v, &b);
+	vec_push(&v, &c);
+	CHECK_OK(round_trip(&v, rows, 3, &out, &st, &len));
+	CHECK_INT(len, 4 + 3 * 2 + 302 + 3);
+	CHECK_INT(out.str[1].len, 300);
+	CHECK(out.nulls[2] && !out.nulls[0]);
+
+	struct buf chunk = BUF_INIT;
+	column_encode(&v, rows, 3, true, &chunk, &st);
+	chunk.data[4] = 3; /* "ab" said to be 3 long: 303 bytes where 302 are */
+	CHECK(column_decode(chunk.data, chunk.len, 3, true, &out) < 0);
+	CHECK(strstr(error_last(), "bad string lengths") != NULL);
+	chunk.data[4] = 2;
+	CHECK(column_decode(chunk.data, chunk.len - 1, 3, true, &out) < 0);
+	buf_free(&chunk);
+
+	/* offsets 0, 2, 5 over "abcde", no NULL */
+	unsigned char old[4 + 3 * 4 + 5] = {0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 'a', 'b', 'c', 'd', 'e'};
+	CHECK_OK(column_decode(old, sizeof old, 2, false, &out));
+	CHECK(out.str[0].len == 2 && !memcmp(out.str[0].p, "ab", 2));
+	CHECK(out.str[1].len == 3 && !memcmp(out.str[1].p, "cde", 3));
+	vec_free(&v);
+	vec_free(&out);
+}
+
 static void test_packed_cents(void)
 {
 	static const struct {
@@ -366,6 +409,7 @@ int main(void)
 	RUN(test_string_bounds_scattered);
 	RUN(test_packed);
 	RUN(test_packed_cents);
+	RUN(test_string_lengths);
 	RUN(test_truncated_chunk);
 	RUN(test_packed_seconds_out_of_range);
 	T_DONE();
