@@ -646,7 +646,7 @@ static void fill_record(struct engine *e, struct job *j, struct state_record *r)
 		return;
 	}
 	r->target = xstrdup(nd->t->name);
-	r->kind = xstrdup(nd->t->kind_name);
+	r->kind = xstrdup(nd->t->kind->name);
 	plan_recipe(nd->t, &recipe, &hashes, &keys, &n);
 	for (size_t k = 0; k < n; k++)
 		state_recipe_set(r, keys[k], &hashes[k]);
@@ -890,7 +890,7 @@ static int finish_job(struct engine *e, struct job *j)
 		if (!j->have_prev) {
 			r = &j->rec;
 			r->target = xstrdup(t->name);
-			r->kind = xstrdup(t->kind_name);
+			r->kind = xstrdup(t->kind->name);
 		}
 		free(r->status);
 		free(r->error);

@@ -378,7 +378,7 @@ void graph_dot(const struct graph *g, const bool *selected, FILE *out)
 		fputc('\t', out);
 		dot_string(out, t->name);
 		fputs(" [shape=box, label=", out);
-		dot_label(out, t->name, t->kind_name);
+		dot_label(out, t->name, t->kind->name);
 		fputs("];\n", out);
 	}
 	for (size_t i = 0; i < g->n; i++) {

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "history.h"
 #include "index.h"
+#include "kind.h"
 #include "pipefile.h"
 #include "project.h"
 #include "scheduler.h"
@@ -676,7 +677,7 @@ static int cmd_dag(int argc, char **argv)
 			const struct node *nd = &p.g.nodes[i];
 			if (!p.sel[i])
 				continue;
-			printf("%s %s", nd->t->kind_name, nd->t->name);
+			printf("%s %s", nd->t->kind->name, nd->t->name);
 			for (size_t d = 0; d < nd->ninputs; d++)
 				printf("%s %s", d ? "" : ":", nd->inputs[d].name);
 			putchar('\n');

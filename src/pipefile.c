@@ -68,7 +68,6 @@ struct loader {
 	/* The current target's attributes, moved into the arena when it ends. */
 	struct attr *attrs;
 	size_t nattrs, acap;
-	char **kind_names;      /* kinds[i]->name copied into the arena once */
 	const char *file;       /* in pf->files */
 	const char *p, *end;    /* what is left of the text */
 	int line;               /* of the line last taken */
@@ -169,7 +168,7 @@ static int finish_target(struct loader *ld)
 	ld->nattrs = 0;
 	for (size_t i = 0; t->kind->required && t->kind->required[i]; i++)
 		if (!target_attr(t, t->kind->required[i]))
-			return error_at(&t->pos, "%s target '%s' needs key '%s'", t->kind_name, t->name,
+			return error_at(&t->pos, "%s target '%s' needs key '%s'", t->kind->name, t->name,
 			                t->kind->required[i]);
 	return 0;
 }
@@ -300,10 +299,6 @@ static int parse_target(struct loader *ld, const char *line, const char *e)
 	t = &pf->targets[pf->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->name = arena_strndup(&pf->arena, name, (size_t)(nend - name));
-	/* One copy of each kind's name serves all its targets. */
-	if (!ld->kind_names[ki])
-		ld->kind_names[ki] = arena_strdup(&pf->arena, kinds[ki]->name);
-	t->kind_name = ld->kind_names[ki];
 	t->kind = kinds[ki];
 	t->pos = pos_at(ld, line, line);
 	if ((ndefined = target_names_add(&pf->by_name, pf->targets, pf->ntargets)) >= 0) {
@@ -354,7 +349,7 @@ static int unknown_key(const struct target *t, const char *key, const struct pos
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; lists[l] && lists[l][i]; i++)
 			suggest(&sg, lists[l][i]);
-	buf_printf(&b, "unknown key '%s' for a %s target", key, t->kind_name);
+	buf_printf(&b, "unknown key '%s' for a %s target", key, t->kind->name);
 	if (sg.best) {
 		add_did_you_mean(&b, &sg);
 	} else {
@@ -820,12 +815,9 @@ static int load(struct pipefile *pf, struct buf *texts, size_t n,
                 const char *const *overrides, size_t noverrides)
 {
 	struct loader ld = {0};
-	size_t heads = 0, nkinds = 0;
+	size_t heads = 0;
 	int error = 0;
 	ld.pf = pf;
-	while (kinds[nkinds])
-		nkinds++;
-	ld.kind_names = xcalloc(nkinds, sizeof(*ld.kind_names));
 	for (size_t i = 0; i < n; i++)
 		heads += count_heads(buf_cstr(&texts[i]), texts[i].len);
 	pf->targets = xmalloc((heads + 1) * sizeof(*pf->targets));
@@ -841,7 +833,6 @@ done:
 	strmap_free(&ld.vars);
 	free(ld.var_state);
 	free(ld.attrs);
-	free(ld.kind_names);
 	free(ld.var_stack);
 	return error;
 }

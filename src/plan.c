@@ -79,7 +79,7 @@ void plan_recipe(const struct target *t, struct hash *recipe, struct hash **attr
 		*n = m;
 	}
 	hasher_str(h, "pipe-recipe");
-	hasher_str(h, t->kind_name);
+	hasher_str(h, t->kind->name);
 	for (size_t i = 0; i < m; i++) {
 		char *v = normalise(sorted[i]->value);
 		struct hash ah;
@@ -142,10 +142,9 @@ int plan_init(struct plan *p, const struct graph *g, struct index *ix, const cha
 	return error;
 }
 
-/* What the stat cache compares, not the whole struct stat: at 50,000
- * targets the difference is a tenth of pipe's memory. */
-/* 40 bytes a path: a no-op of 50,000 targets holds 100,000 of them.  The
- * path is the node's (pre_path), not kept here. */
+/* What the stat cache compares, not the whole struct stat, in 40 bytes a
+ * path: a no-op of 50,000 targets holds 100,000 of them.  The path is the
+ * node's (next_pre_path), not kept here. */
 struct preload {
 	uint64_t ino, size;
 	int64_t mtime, ctime; /* nanoseconds */
@@ -164,14 +163,17 @@ static size_t pre_count(const struct plan *p, size_t i)
 	return n;
 }
 
-static const char *pre_path(const struct plan *p, size_t i, size_t n)
+/* The same paths in turn: start with *j at -1; NULL after the last. */
+static const char *next_pre_path(const struct plan *p, size_t i, long *j)
 {
-	if (n == 0)
+	const struct node *nd = &p->g->nodes[i];
+	if (*j < 0) {
+		*j = 0;
 		return p->outputs[i];
-	for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
-		if (p->g->nodes[i].inputs[j].target < 0 && --n == 0)
-			return p->g->nodes[i].inputs[j].name;
-	return NULL;
+	}
+	while ((size_t)*j < nd->ninputs && nd->inputs[*j].target >= 0)
+		(*j)++;
+	return (size_t)*j < nd->ninputs ? nd->inputs[(*j)++].name : NULL;
 }
 
 struct preload_slice {
@@ -243,11 +245,11 @@ static void *preload_slice(void *arg)
 			continue;
 		plan_recipe(p->g->nodes[i].t, &p->t[i].recipe, NULL, NULL, NULL);
 		p->t[i].have_recipe = true;
-		size_t n = pre_count(p, i);
-		for (size_t k = 0; k < n; k++) {
+		long j = -1;
+		struct preload *e = &p->pre[p->pre_start[i]];
+		for (const char *path; (path = next_pre_path(p, i, &j)); e++) {
 			struct stat st = {0};
-			struct preload *e = &p->pre[(size_t)p->pre_start[i] + k];
-			e->err = stat_in(&cache, pre_path(p, i, k), &st) < 0 ? errno : 0;
+			e->err = stat_in(&cache, path, &st) < 0 ? errno : 0;
 			e->ino = (uint64_t)st.st_ino;
 			e->size = (uint64_t)st.st_size;
 			e->mtime = ns_of(&st.st_mtim);
@@ -304,10 +306,11 @@ static void *restat_slice(void *arg)
 	for (size_t i = s->from; i < s->to && !s->changed; i++) {
 		if (p->pre_start[i] < 0)
 			continue;
-		for (size_t k = 0, n = pre_count(p, i); k < n && !s->changed; k++) {
-			const struct preload *e = &p->pre[(size_t)p->pre_start[i] + k];
+		long j = -1;
+		const struct preload *e = &p->pre[p->pre_start[i]];
+		for (const char *path; !s->changed && (path = next_pre_path(p, i, &j)); e++) {
 			struct stat st = {0};
-			int err = stat_in(&cache, pre_path(p, i, k), &st) < 0 ? errno : 0;
+			int err = stat_in(&cache, path, &st) < 0 ? errno : 0;
 			s->changed = err != e->err || (uint64_t)st.st_ino != e->ino ||
 			             (uint64_t)st.st_size != e->size || ns_of(&st.st_mtim) != e->mtime ||
 			             ns_of(&st.st_ctim) != e->ctime || (uint32_t)st.st_mode != e->mode ||
@@ -328,12 +331,13 @@ static bool dirs_changed(struct plan *p)
 	for (size_t i = 0; i < p->g->n; i++) {
 		if (p->pre_start[i] < 0)
 			continue;
-		for (size_t k = 0, n = pre_count(p, i); k < n; k++) {
-			size_t at = (size_t)p->pre_start[i] + k;
+		long j = -1;
+		size_t at = (size_t)p->pre_start[i];
+		for (const char *path; (path = next_pre_path(p, i, &j)); at++) {
 			struct hash h;
 			if (!S_ISDIR(p->pre[at].mode))
 				continue;
-			if (index_hash_path(p->ix, pre_path(p, i, k), &h) < 0) {
+			if (index_hash_path(p->ix, path, &h) < 0) {
 				error_clear(); /* a zero hash: changed next time */
 				if (!first)
 					return true;
@@ -482,7 +486,7 @@ void plan_record_to_last(const struct state_record *rec, const struct target *t,
 	last->status = rec->status && !strcmp(rec->status, "ok") ? INDEX_OK : INDEX_FAILED;
 	/* the recipe hash, rebuilt from the per-attribute hashes it lists */
 	hasher_str(h, "pipe-recipe");
-	hasher_str(h, rec->kind ? rec->kind : t->kind_name);
+	hasher_str(h, rec->kind ? rec->kind : t->kind->name);
 	for (size_t j = 0; j < rec->nrecipe; j++) {
 		struct hash ah;
 		hasher_str(h, rec->recipe[j].key);
@@ -575,7 +579,7 @@ static char *changed_attrs(struct plan *p, int i)
 		if (!still)
 			buf_printf(&b, "%s%s removed", b.len ? ", " : "", rec.recipe[k].key);
 	}
-	if (strcmp(rec.kind ? rec.kind : "", t->kind_name) != 0)
+	if (strcmp(rec.kind ? rec.kind : "", t->kind->name) != 0)
 		buf_printf(&b, "%skind", b.len ? ", " : "");
 	char *why = b.len ? xasprintf("recipe changed (%s)", b.data) : xstrdup("recipe changed");
 	buf_free(&b);
@@ -610,7 +614,7 @@ static bool only_checks_changed(struct plan *p, int i, const struct hash *inputs
 		error_clear();
 		goto done;
 	}
-	if (strcmp(rec.kind ? rec.kind : "", t->kind_name) || rec.ninputs != nd->ninputs)
+	if (strcmp(rec.kind ? rec.kind : "", t->kind->name) || rec.ninputs != nd->ninputs)
 		goto done;
 	for (size_t j = 0; j < nd->ninputs; j++)
 		if (strcmp(rec.inputs[j].name, nd->inputs[j].name) || !hash_eq(&rec.inputs[j].hash, &inputs[j]))

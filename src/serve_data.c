@@ -303,7 +303,7 @@ static int target_json(struct serve_data *s, struct buf *b, const struct graph *
 	buf_puts(b, "{\"name\":");
 	buf_json_string(b, t->name);
 	buf_puts(b, ",\"kind\":");
-	buf_json_string(b, t->kind_name);
+	buf_json_string(b, t->kind->name);
 	buf_puts(b, ",\"file\":");
 	buf_json_string(b, t->pos.file);
 	buf_puts(b, ",\"line\":");
@@ -332,7 +332,7 @@ static int target_json(struct serve_data *s, struct buf *b, const struct graph *
 		buf_puts(b, "null");
 	}
 	buf_puts(b, ",\"report\":");
-	if (!strcmp(t->kind_name, "report") && path_is_dir(p->outputs[i])) {
+	if (!strcmp(t->kind->name, "report") && path_is_dir(p->outputs[i])) {
 		buf_puts(b, "\"/reports/");
 		buf_puts(b, t->name); /* a target name needs no escaping in a URL or JSON */
 		buf_puts(b, "/\"");
@@ -678,7 +678,7 @@ int serve_data_report(struct serve_data *s, const char *rest, struct buf *out, c
 	}
 	k = graph_find(g, name);
 	/* a file of the report's own directory: no path into anything else */
-	if (k < 0 || strcmp(g->nodes[k].t->kind_name, "report") || file[0] == '.' ||
+	if (k < 0 || strcmp(g->nodes[k].t->kind->name, "report") || file[0] == '.' ||
 	    strspn(file, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(file)) {
 		error = error_setcode(PIPE_ENOTFOUND, "no such report");
 		goto done;

@@ -155,7 +155,7 @@ static void dump(const struct loaded *ld, struct buf *b)
 	for (size_t i = 0; i < pf->ntargets; i++) {
 		const struct target *t = &pf->targets[i];
 		const struct node *nd = &ld->g.nodes[i];
-		buf_printf(b, "%s %s (%d:%d)\n", t->kind_name, t->name, t->pos.line, t->pos.col);
+		buf_printf(b, "%s %s (%d:%d)\n", t->kind->name, t->name, t->pos.line, t->pos.col);
 		for (size_t j = 0; j < t->ndeps; j++)
 			buf_printf(b, "  dep %s (%d:%d) %s\n", t->deps[j].name, t->deps[j].pos.line,
 			           t->deps[j].pos.col, nd->inputs[j].target >= 0 ? "target" : "file");
