@@ -283,7 +283,8 @@ static const char *rd_str(struct reader *r)
 {
 	uint32_t n;
 	rd(r, &n, 4);
-	if (r->bad || (size_t)(r->end - r->p) <= n || r->p[n] != '\0') {
+	/* a NUL inside would hide where the fields start (fields_of) */
+	if (r->bad || (size_t)(r->end - r->p) <= n || r->p[n] != '\0' || memchr(r->p, '\0', n)) {
 		r->bad = true;
 		return NULL;
 	}

@@ -198,6 +198,22 @@ static void damaged_index_is_empty(void)
 	CHECK_OK(index_load(&ix, path));
 	CHECK(!index_target_get(ix, "a", &t));
 	index_free(ix);
+	/* a NUL inside a name: its fields would be read from the wrong place */
+	CHECK_OK(index_load(&ix, path));
+	index_target_put(ix, "abc", &t);
+	CHECK_OK(index_save(ix, path));
+	index_free(ix);
+	struct buf b = BUF_INIT;
+	CHECK_OK(file_read(path, &b));
+	char *at = memmem(b.data, b.len, "abc", 4);
+	CHECK(at != NULL);
+	at[1] = '\0';
+	CHECK_OK(file_write_atomic(path, b.data, b.len));
+	buf_free(&b);
+	CHECK_OK(index_load(&ix, path));
+	CHECK(index_damaged(ix));
+	CHECK(!index_target_get(ix, "abc", &t) && !index_target_get(ix, "a", &t));
+	index_free(ix);
 	free(path);
 	rm_rf(dir);
 }
