@@ -13,7 +13,7 @@ struct state_record;
 /* Bumped when the meaning of keys or the format of any output changes (a
  * table's files, a snapshot's manifest): every target is then rebuilt,
  * since its key changes. */
-#define PIPE_FORMAT_VERSION "4"
+#define PIPE_FORMAT_VERSION "5"
 
 enum reason {
 	REASON_FRESH,

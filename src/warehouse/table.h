@@ -176,6 +176,7 @@ struct table {
 	int fd;                       /* the reader's open data file, or -1 */
 	uint64_t data_size;           /* and its size */
 	int blocks_fd;                /* the blocks file, read as columns are asked for */
+	int blocks_version;           /* 2: column after column; 1: block after block */
 	uint64_t blocks_size;
 };
 

@@ -8,7 +8,8 @@
 #define FORMAT_LINE "pipe-table 2"
 #define DATA_FILE "table.data"
 #define BLOCKS_FILE "blocks"
-#define BLOCKS_MAGIC "pipe-blocks 1\n"
+#define BLOCKS_MAGIC "pipe-blocks 2\n"
+#define BLOCKS_MAGIC_V1 "pipe-blocks 1\n" /* block after block: still read */
 /* Partition keys of the special partitions: below every real key. */
 #define KEY_NULL INT64_MIN
 #define KEY_UNPARTITIONED (INT64_MIN + 1)
@@ -53,7 +54,8 @@ void table_manifest_text(const struct table_spec *s, uint64_t rows, const struct
                    struct buf *b);
 void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_t ncols, const uint64_t *length,
                       const struct col_stats *stats);
-int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const char *path, size_t nparts,
+int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, const struct table_spec *spec,
+                       const struct partition *parts, size_t nparts, const char *path,
                        const struct file_hasher *hasher);
 
 #endif

@@ -693,7 +693,7 @@ int table_writer_finish(struct table_writer *w)
 		rows += parts[p].rows;
 	free(path);
 	path = path_join(w->dir, BLOCKS_FILE);
-	if ((error = table_blocks_write(&w->records, w->part_starts, path, nparts, w->hasher)) < 0)
+	if ((error = table_blocks_write(&w->records, w->part_starts, &w->spec, parts, nparts, path, w->hasher)) < 0)
 		goto done;
 	if ((error = hll_file_write(w->dir, w->sketch, w->spec.ncols, w->hasher)) < 0)
 		goto done;
