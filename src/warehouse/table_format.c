@@ -619,8 +619,14 @@ static bool read_record(struct table *t, struct records *r, const struct value *
 	       (!(flags & 2) || get_stat(t, r, null, w, cs ? &cs->max : NULL));
 }
 
+/* A section this small is read whole, in one read: a partition of a block
+ * or two (a day of a table partitioned by day) would take three reads
+ * where version 1 took one. */
+#define SECTION_WHOLE (64u << 10)
+
 /* Version 2: the section's head (its blocks' rows and its columns'
- * starts), then each wanted column's records, one read each. */
+ * starts), then each wanted column's records, one read each (or the
+ * section at once, when it is small). */
 static int load_columns_v2(struct table *t, struct partition *part, const bool *want, struct block *blocks,
                            struct block_column *got, const struct value *null, const size_t *width, uint64_t end)
 {
@@ -632,8 +638,11 @@ static int load_columns_v2(struct table *t, struct partition *part, const bool *
 	int error = 0;
 	if (end - part->records < head)
 		goto bad;
-	bytes = xmalloc(head);
-	if ((error = file_pread(t->blocks_fd, bytes, head, part->records, BLOCKS_FILE)) < 0)
+	/* whole: bytes holds the section, every column's records after the head */
+	bool whole = end - part->records <= SECTION_WHOLE;
+	size_t got_bytes = whole ? (size_t)(end - part->records) : (size_t)head;
+	bytes = xmalloc(got_bytes + 1);
+	if ((error = file_pread(t->blocks_fd, bytes, got_bytes, part->records, BLOCKS_FILE)) < 0)
 		goto done;
 	starts = xmalloc((nc + 1) * sizeof *starts);
 	memcpy(starts, bytes + 4 * nb, (nc + 1) * 8);
@@ -664,12 +673,17 @@ static int load_columns_v2(struct table *t, struct partition *part, const bool *
 		size_t size = (size_t)(starts[c + 1] - starts[c]);
 		if (size / 33 < nb)
 			goto bad;
-		struct records cr = {.fd = -1, .buf = xmalloc(size + 1), .cap = size + 1, .len = size};
-		bool ok = (error = file_pread(t->blocks_fd, cr.buf, size, starts[c], BLOCKS_FILE)) == 0;
+		struct records cr = {.fd = -1, .cap = size + 1, .len = size};
+		bool ok = true;
+		if (whole)
+			cr.buf = bytes + (starts[c] - part->records);
+		else
+			ok = (error = file_pread(t->blocks_fd, cr.buf = xmalloc(size + 1), size, starts[c], BLOCKS_FILE)) == 0;
 		for (size_t b = 0; ok && b < nb; b++)
 			ok = read_record(t, &cr, &null[c], width[c], &got[c].stats[b], &got[c].offset[b], &got[c].length[b]);
 		ok = ok && cr.pos == cr.len;
-		free(cr.buf);
+		if (!whole)
+			free(cr.buf);
 		if (error < 0)
 			goto done;
 		if (!ok)
