@@ -154,16 +154,8 @@ struct preload {
 
 static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec; }
 
-/* Node i's preloaded paths: its output's, then its file inputs' in order. */
-static size_t pre_count(const struct plan *p, size_t i)
-{
-	size_t n = 1;
-	for (size_t j = 0; j < p->g->nodes[i].ninputs; j++)
-		n += p->g->nodes[i].inputs[j].target < 0;
-	return n;
-}
-
-/* The same paths in turn: start with *j at -1; NULL after the last. */
+/* Node i's preloaded paths in turn, its output's, then its file inputs'
+ * in order: start with *j at -1; NULL after the last. */
 static const char *next_pre_path(const struct plan *p, size_t i, long *j)
 {
 	const struct node *nd = &p->g->nodes[i];
@@ -174,6 +166,14 @@ static const char *next_pre_path(const struct plan *p, size_t i, long *j)
 	while ((size_t)*j < nd->ninputs && nd->inputs[*j].target >= 0)
 		(*j)++;
 	return (size_t)*j < nd->ninputs ? nd->inputs[(*j)++].name : NULL;
+}
+
+static size_t pre_count(const struct plan *p, size_t i)
+{
+	size_t n = 0;
+	for (long j = -1; next_pre_path(p, i, &j);)
+		n++;
+	return n;
 }
 
 struct preload_slice {

@@ -170,6 +170,27 @@ static void put_head(struct buf *out, int enc, int a, int b)
 	buf_add(out, head, CHUNK_HEAD);
 }
 
+/* Stores value (an expression of k) for k in [0, n) as width-byte
+ * integers at dst (width 1, 2 or 4; 0 stores nothing): a packed chunk's
+ * deltas and a lengths chunk's lengths.  UNPACK_ROWS below reads them. */
+#define PACK_ROWS(dst, width, n, value)                                      \
+	do {                                                                 \
+		if ((width) == 1) {                                          \
+			for (size_t k = 0; k < (n); k++)                     \
+				(dst)[k] = (unsigned char)(value);           \
+		} else if ((width) == 2) {                                   \
+			for (size_t k = 0; k < (n); k++) {                   \
+				uint16_t x_ = (uint16_t)(value);             \
+				memcpy((dst) + 2 * k, &x_, 2);               \
+			}                                                    \
+		} else if ((width) == 4) {                                   \
+			for (size_t k = 0; k < (n); k++) {                   \
+				uint32_t x_ = (uint32_t)(value);             \
+				memcpy((dst) + 4 * k, &x_, 4);               \
+			}                                                    \
+		}                                                            \
+	} while (0)
+
 /* The values of rows as integers q (NULL rows 0) and their scale, when
  * every non-NULL value is one exactly; false otherwise.  Runs over every
  * value a table writes: one pass, no calls. */
@@ -273,20 +294,7 @@ static bool encode_packed(const struct vec *v, const uint32_t *rows, size_t n, b
 		for (size_t k = 0; k < n; k++)
 			if (v->nulls[rows[k]])
 				q[k] = lo;
-	if (width == 1) {
-		for (size_t k = 0; k < n; k++)
-			dst[k] = (unsigned char)((uint64_t)q[k] - (uint64_t)lo);
-	} else if (width == 2) {
-		for (size_t k = 0; k < n; k++) {
-			uint16_t x = (uint16_t)((uint64_t)q[k] - (uint64_t)lo);
-			memcpy(dst + 2 * k, &x, 2);
-		}
-	} else if (width == 4) {
-		for (size_t k = 0; k < n; k++) {
-			uint32_t x = (uint32_t)((uint64_t)q[k] - (uint64_t)lo);
-			memcpy(dst + 4 * k, &x, 4);
-		}
-	}
+	PACK_ROWS(dst, width, n, (uint64_t)q[k] - (uint64_t)lo);
 	out->len += n * (size_t)width;
 	out->data[out->len] = '\0';
 	st->min = packed_value(v->type, lo, scale); /* (all NULL: the caller clears them) */
@@ -342,19 +350,7 @@ static uint64_t string_lengths(const struct vec *v, const uint32_t *rows, size_t
 	} else {
 		buf_grow(out, n * (size_t)width);
 		unsigned char *at = (unsigned char *)out->data + out->len;
-		if (width == 1)
-			for (size_t k = 0; k < n; k++)
-				at[k] = (unsigned char)g[k].len;
-		else if (width == 2)
-			for (size_t k = 0; k < n; k++) {
-				uint16_t len = (uint16_t)g[k].len;
-				memcpy(at + 2 * k, &len, 2);
-			}
-		else
-			for (size_t k = 0; k < n; k++) {
-				uint32_t len = (uint32_t)g[k].len;
-				memcpy(at + 4 * k, &len, 4);
-			}
+		PACK_ROWS(at, width, n, g[k].len);
 		out->len += n * (size_t)width;
 	}
 	buf_grow(out, off);
@@ -501,7 +497,8 @@ static int bad_chunk(const char *why) { return error_set("reading a column chunk
 
 /* The values of a packed chunk: a loop per width and scale, each row's
  * value straight from its delta, as a full scan spends most of its
- * decoding here.  d is the row's delta. */
+ * decoding here.  d is the row's delta (or, in a lengths chunk, its
+ * length): what PACK_ROWS stored. */
 #define UNPACK_ROWS(store)                                                  \
 	do {                                                                \
 		if (width == 1) {                                           \
@@ -594,7 +591,6 @@ static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int w
 	}
 	return in_range;
 }
-#undef UNPACK_ROWS
 
 /* floor(a / b) and ceil(a / b) for b > 0 (C's division truncates). */
 static int64_t div_floor(int64_t a, int64_t b) { return a / b - (a % b < 0); }
@@ -733,26 +729,9 @@ int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nul
 		} else {
 			/* the sum is checked before any string is read: a length
 			 * past the bytes only makes the total wrong */
-			if (a == 1) {
-				for (uint32_t i = 0; i < rows; i++) {
-					out->str[i] = (struct str){bytes + at, body[i]};
-					at += body[i];
-				}
-			} else if (a == 2) {
-				for (uint32_t i = 0; i < rows; i++) {
-					uint16_t len;
-					memcpy(&len, body + 2 * (size_t)i, 2);
-					out->str[i] = (struct str){bytes + at, len};
-					at += len;
-				}
-			} else {
-				for (uint32_t i = 0; i < rows; i++) {
-					uint32_t len;
-					memcpy(&len, body + 4 * (size_t)i, 4);
-					out->str[i] = (struct str){bytes + at, len};
-					at += len;
-				}
-			}
+			const unsigned char *p = body;
+			int width = a;
+			UNPACK_ROWS(out->str[i].p = bytes + at; out->str[i].len = (size_t)d; at += d);
 			if (at != room)
 				return bad_chunk("bad string lengths");
 		}
@@ -793,3 +772,4 @@ int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nul
 	out->count = rows;
 	return 0;
 }
+#undef UNPACK_ROWS

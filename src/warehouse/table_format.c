@@ -566,8 +566,8 @@ static int records_fill(struct records *r, size_t want)
 	return error;
 }
 
-/* Reads one min or max into out (NULL: steps over it); a string's bytes
- * are copied into t's arena. */
+/* Reads one min or max into out (NULL: steps over it, and t is not
+ * needed); a string's bytes are copied into t's arena. */
 static bool get_stat(struct table *t, struct records *r, const struct value *null, size_t w, struct value *out)
 {
 	const char *p = r->buf + r->pos, *end = r->buf + r->len;
@@ -860,31 +860,6 @@ void table_put_block_record(struct buf *b, uint32_t rows, uint64_t offset, size_
 	}
 }
 
-/* The size of one column's record at p (as read_record reads it), 0 when
- * it runs past end. */
-static size_t record_size(const char *p, const char *end, bool string, size_t width)
-{
-	size_t n = 33;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (int k = 0; k < 2; k++) {
-		if (!(p[32] & (1 << k)))
-			continue;
-		if (string) {
-			uint32_t len;
-			if ((size_t)(end - p) - n < 4)
-				return 0;
-			memcpy(&len, p + n, 4);
-			n += 4 + (size_t)len;
-		} else {
-			n += width;
-		}
-		if (n > (size_t)(end - p))
-			return 0;
-	}
-	return n;
-}
-
 /* Bytes [from, to) of the records: in the temporary file below written,
  * in memory above. */
 static int records_span(const struct data_out *r, uint64_t from, uint64_t to, struct buf *out)
@@ -918,8 +893,17 @@ int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, co
 	size_t nc = spec->ncols;
 	uint64_t total = r->written + r->buf.len, at = sizeof BLOCKS_MAGIC - 1 + 8 * (uint64_t)nparts;
 	struct buf span = BUF_INIT;
-	size_t *rec = NULL, cap = 0; /* per block and column: where its record starts in span */
+	struct {
+		size_t at, len;
+	} *rec = NULL; /* per block and column: its record in span */
+	size_t cap = 0;
 	uint64_t *col_size = xcalloc(nc + 1, sizeof *col_size);
+	struct value *null = xmalloc((nc + 1) * sizeof *null);
+	size_t *width = xmalloc((nc + 1) * sizeof *width);
+	for (size_t c = 0; c < nc; c++) {
+		null[c] = value_null(spec->cols[c].type);
+		width[c] = type_width(spec->cols[c].type);
+	}
 	if (o.fd < 0) {
 		error = error_set("creating %s: %s", tmp, strerror(errno));
 		goto done;
@@ -934,28 +918,29 @@ int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, co
 	}
 	for (size_t p = 0; p < nparts; p++) {
 		uint64_t from = part_starts[p], to = p + 1 < nparts ? part_starts[p + 1] : total;
-		size_t nb = parts[p].nblocks, pos = 0;
+		size_t nb = parts[p].nblocks;
 		uint64_t section = o.written + o.buf.len, start;
 		if ((error = records_span(r, from, to, &span)) < 0)
 			goto done;
+		/* the records as the reader reads them (read_record) */
+		struct records sr = {.fd = -1, .buf = span.data, .cap = span.len, .len = span.len};
 		grow_array(&rec, &cap, nb * nc + 1, sizeof *rec);
 		memset(col_size, 0, nc * sizeof *col_size);
 		for (size_t b = 0; b < nb; b++) {
-			if (span.len - pos < 4)
+			if (sr.len - sr.pos < 4)
 				goto internal;
-			buf_add(&o.buf, span.data + pos, 4);
-			pos += 4;
+			buf_add(&o.buf, span.data + sr.pos, 4);
+			sr.pos += 4;
 			for (size_t c = 0; c < nc; c++) {
-				size_t n = record_size(span.data + pos, span.data + span.len,
-				                       type_is_string(spec->cols[c].type), type_width(spec->cols[c].type));
-				if (!n)
+				size_t at = sr.pos;
+				if (!read_record(NULL, &sr, &null[c], width[c], NULL, NULL, NULL))
 					goto internal;
-				rec[b * nc + c] = pos;
-				col_size[c] += n;
-				pos += n;
+				rec[b * nc + c].at = at;
+				rec[b * nc + c].len = sr.pos - at;
+				col_size[c] += sr.pos - at;
 			}
 		}
-		if (pos != span.len)
+		if (sr.pos != sr.len)
 			goto internal;
 		start = section + 4 * (uint64_t)nb + 8 * ((uint64_t)nc + 1);
 		for (size_t c = 0; c <= nc; c++) {
@@ -964,10 +949,7 @@ int table_blocks_write(const struct data_out *r, const uint64_t *part_starts, co
 		}
 		for (size_t c = 0; c < nc; c++)
 			for (size_t b = 0; b < nb; b++) {
-				size_t q = rec[b * nc + c];
-				buf_add(&o.buf, span.data + q,
-				        record_size(span.data + q, span.data + span.len, type_is_string(spec->cols[c].type),
-				                    type_width(spec->cols[c].type)));
+				buf_add(&o.buf, span.data + rec[b * nc + c].at, rec[b * nc + c].len);
 				if (o.buf.len >= WRITE_CHUNK && (error = table_data_flush(&o)) < 0)
 					goto done;
 			}
@@ -991,6 +973,8 @@ done:
 	buf_free(&span);
 	free(rec);
 	free(col_size);
+	free(null);
+	free(width);
 	free(tmp);
 	return error;
 }
