@@ -1173,7 +1173,7 @@ int sql_table_schema(const char *dir, const char *name, char **schema, int64_t *
 	struct buf b = BUF_INIT;
 	int error;
 	*schema = NULL;
-	if ((error = table_open(&t, dir)) < 0)
+	if ((error = table_open_spec(&t, dir)) < 0)
 		return error;
 	for (size_t i = 0; i < t->spec.ncols; i++)
 		buf_printf(&b, "%s.%s %s\n", name, t->spec.cols[i].name, type_name(t->spec.cols[i].type));

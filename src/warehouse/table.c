@@ -264,6 +264,7 @@ done:
 
 int table_open(struct table **out, const char *dir) { return open_table(out, dir, OPEN_ALL); }
 int table_open_lazy(struct table **out, const char *dir) { return open_table(out, dir, OPEN_LAZY); }
+int table_open_spec(struct table **out, const char *dir) { return open_table(out, dir, OPEN_MANIFEST); }
 
 void table_close(struct table *t)
 {

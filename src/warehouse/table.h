@@ -198,6 +198,9 @@ int table_open(struct table **out, const char *dir);
  * table_load (or table_read) asks for them: a query that prunes most
  * partitions never pays for their statistics. */
 int table_open_lazy(struct table **out, const char *dir);
+/* The manifest's head alone: the spec and the row count, no partitions
+ * and no blocks (what a build records of the table it wrote). */
+int table_open_spec(struct table **out, const char *dir);
 /* Decodes the blocks of the partitions p with which[p] (NULL: all), and
  * in them the statistics of the columns c with cols[c] (NULL: all). */
 int table_load_columns(struct table *t, const bool *which, const bool *cols);

@@ -3,6 +3,10 @@
  * The hand-over is a mutex and a condition variable: a job's writes happen
  * before worker_wait returns (the unlock after the job, the lock in the
  * wait), so the caller may read what the job wrote once the wait returns.
+ * Before either side sleeps on the condition it spins a little, watching
+ * the busy flag: the table writer hands over a block every few hundred
+ * microseconds, and on a virtual machine a sleep and its wake-up take tens
+ * of them (a CTAS of 2M rows: 3% less time).  Only with a CPU for each.
  *
  * A new thread is started on another CPU than its caller's, then let go
  * anywhere: left to the scheduler, it often began on the caller's CPU, and
@@ -12,6 +16,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +30,36 @@ struct worker {
 	pthread_cond_t changed;
 	worker_fn fn; /* the job to run, NULL when idle */
 	void *arg;
-	bool busy, quit;
+	atomic_bool busy; /* written under the lock; read without it to spin */
+	bool quit;
 	bool placed;    /* started away from the caller's CPU: cpus to go back to */
 	cpu_set_t cpus;
 	int error;      /* the first failed job's */
 	char msg[4096]; /* and its message (the error slot is per thread) */
 };
+
+/* How long a side spins before it sleeps (see above). */
+#define SPIN_NS 50000
+
+/* Spins until the worker's busy flag is `until`, for at most SPIN_NS. */
+static void spin_until(struct worker *wk, bool until)
+{
+	double end = 0;
+	if (!wk->placed)
+		return; /* one CPU: the other side cannot run while this one spins */
+	for (unsigned i = 1; atomic_load_explicit(&wk->busy, memory_order_acquire) != until; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (i % 64 == 0) {
+			double now = time_now_ms();
+			if (!end)
+				end = now + SPIN_NS / 1e6;
+			else if (now >= end)
+				return;
+		}
+	}
+}
 
 static void *worker_main(void *p)
 {
@@ -39,6 +68,11 @@ static void *worker_main(void *p)
 		pthread_setaffinity_np(pthread_self(), sizeof wk->cpus, &wk->cpus);
 	pthread_mutex_lock(&wk->lock);
 	for (;;) {
+		if (!wk->busy && !wk->quit) {
+			pthread_mutex_unlock(&wk->lock);
+			spin_until(wk, true);
+			pthread_mutex_lock(&wk->lock);
+		}
 		while (!wk->busy && !wk->quit)
 			pthread_cond_wait(&wk->changed, &wk->lock);
 		if (!wk->busy)
@@ -105,6 +139,7 @@ bool worker_busy(struct worker *wk)
 
 int worker_wait(struct worker *wk)
 {
+	spin_until(wk, false);
 	pthread_mutex_lock(&wk->lock);
 	int error = wait_idle(wk);
 	pthread_mutex_unlock(&wk->lock);
@@ -113,6 +148,7 @@ int worker_wait(struct worker *wk)
 
 int worker_run(struct worker *wk, worker_fn fn, void *arg)
 {
+	spin_until(wk, false);
 	pthread_mutex_lock(&wk->lock);
 	int error = wait_idle(wk);
 	if (!error) {
