@@ -341,3 +341,78 @@ int micros_extract(int64_t us, enum date_part p, int64_t *out)
 	default: return date_extract(days, p, out);
 	}
 }
+
+/* ---- adding parts ---- */
+
+#define MICROS_MIN ((int64_t)DATE_MIN * US_PER_DAY)
+#define MICROS_MAX (((int64_t)DATE_MAX + 1) * US_PER_DAY - 1)
+
+/* n months after days: the same day of the month, or the month's last
+ * when it has fewer (2024-01-31 + 1 month = 2024-02-29), as BigQuery adds
+ * them. */
+static int add_months(int32_t days, int64_t n, int32_t *out)
+{
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	/* months since year 0, within INT64 for any n that can land in range */
+	if (n > 12 * 10000 || n < -12 * 10000)
+		return -1;
+	int64_t months = (int64_t)y * 12 + (m - 1) + n;
+	int64_t ny = months >= 0 ? months / 12 : -((-months + 11) / 12);
+	int nm = (int)(months - ny * 12) + 1;
+	if (ny < 1 || ny > 9999)
+		return -1;
+	int last = days_in_month((int)ny, nm);
+	*out = days_from_civil((int)ny, nm, d < last ? d : last);
+	return 0;
+}
+
+static int out_of_range(const char *fn)
+{
+	return error_setcode(PIPE_EUSAGE, "%s: the result is out of range (0001-01-01 to 9999-12-31)", fn);
+}
+
+int date_add(int32_t days, int64_t n, enum date_part p, const char *fn, int32_t *out)
+{
+	int64_t step = p == PART_WEEK ? 7 : 1, to;
+	int error = 0;
+	switch (p) {
+	case PART_DAY:
+	case PART_WEEK:
+		if (__builtin_mul_overflow(n, step, &step) || __builtin_add_overflow((int64_t)days, step, &to) ||
+		    to < DATE_MIN || to > DATE_MAX)
+			return out_of_range(fn);
+		*out = (int32_t)to;
+		return 0;
+	case PART_MONTH: error = add_months(days, n, out); break;
+	case PART_QUARTER: error = n > INT64_MAX / 3 || n < INT64_MIN / 3 ? -1 : add_months(days, n * 3, out); break;
+	case PART_YEAR: error = n > INT64_MAX / 12 || n < INT64_MIN / 12 ? -1 : add_months(days, n * 12, out); break;
+	default:
+		return error_setcode(PIPE_EUSAGE, "Unsupported date part %s for %s", date_part_name(p), fn);
+	}
+	return error < 0 ? out_of_range(fn) : 0;
+}
+
+int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char *fn, int64_t *out)
+{
+	static const int64_t unit[] = {1, 1000, US_PER_SEC, 60 * US_PER_SEC, 3600 * US_PER_SEC};
+	int64_t by, to;
+	if (p <= PART_HOUR || p == PART_DAY) {
+		if (__builtin_mul_overflow(n, p == PART_DAY ? US_PER_DAY : unit[p], &by) ||
+		    __builtin_add_overflow(us, by, &to) || to < MICROS_MIN || to > MICROS_MAX)
+			return out_of_range(fn);
+		*out = to;
+		return 0;
+	}
+	if (!months || (p != PART_WEEK && p != PART_MONTH && p != PART_QUARTER && p != PART_YEAR))
+		return error_setcode(PIPE_EUSAGE, "Unsupported date part %s for %s", date_part_name(p), fn);
+	int32_t days, moved;
+	int64_t tod;
+	int error;
+	split_micros(us, &days, &tod);
+	if ((error = date_add(days, n, p, fn, &moved)) < 0)
+		return error;
+	*out = (int64_t)moved * US_PER_DAY + tod;
+	return 0;
+}
+

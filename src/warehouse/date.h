@@ -49,6 +49,14 @@ int date_trunc(int32_t days, enum date_part p, int32_t *out);
 /* TIMESTAMP_TRUNC (UTC) and DATETIME_TRUNC: every part from MICROSECOND to
  * ISOYEAR. */
 int micros_trunc(int64_t us, enum date_part p, int64_t *out);
+/* DATE_ADD and DATE_SUB (n < 0): n parts, DAY WEEK MONTH QUARTER YEAR;
+ * a month lands on the same day, or on the month's last when it has fewer
+ * (2024-01-31 + 1 MONTH = 2024-02-29).  PIPE_EUSAGE, naming fn, for
+ * another part or a result outside 0001-01-01 .. 9999-12-31. */
+int date_add(int32_t days, int64_t n, enum date_part p, const char *fn, int32_t *out);
+/* DATETIME_ADD (months: also WEEK MONTH QUARTER YEAR, the time of day
+ * kept) and TIMESTAMP_ADD (MICROSECOND .. DAY only, as BigQuery's). */
+int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char *fn, int64_t *out);
 /* EXTRACT(part FROM date); PIPE_EUSAGE for a time part. */
 int date_extract(int32_t days, enum date_part p, int64_t *out);
 /* EXTRACT(part FROM timestamp/datetime); PART_DATE gives days. */

@@ -409,6 +409,39 @@ static enum cmp_op cmp_of(const char *op)
 	return CMP_EQ;
 }
 
+/* A date part the function does not take (DATE_ADD(d, INTERVAL 1 HOUR)) is
+ * the query's error, said at the part before any row is read, as BigQuery
+ * says it: the function is tried on values that cannot fail otherwise (the
+ * epoch, 0, ''). */
+static int bind_check_part(struct binder *b, const struct ast *a, const struct pexpr *e)
+{
+	struct value args[8], v;
+	struct arena mem = {0};
+	int error = 0;
+	if (e->nargs > 8 || !e->fn->row)
+		return 0;
+	for (size_t i = 0; i < e->nargs; i++) {
+		enum type t = e->args[i]->type;
+		if ((int)i == e->fn->part_arg)
+			args[i] = e->args[i]->lit;
+		else if (t == TYPE_DATE)
+			args[i] = value_date(0);
+		else if (t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_INT64)
+			args[i] = (struct value){.type = t};
+		else
+			return 0; /* NULL and the rest: the rows will say */
+	}
+	if (e->fn->row((struct pexpr *)e, args, &v, &mem) < 0) {
+		const struct ast *part = a->args[e->fn->part_arg];
+		char *msg = xstrdup(error_last());
+		error_clear();
+		error = sql_error_at(b->src, part->line, part->col, "%s", msg);
+		free(msg);
+	}
+	arena_free(&mem);
+	return error;
+}
+
 /* A bare date part (DAY, MONTH) as a constant INT64 holding the part. */
 static int bind_part(struct binder *b, const struct ast *a, struct pexpr **out)
 {
@@ -506,6 +539,8 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 		error = sql_func_signature_error(e, b->src);
 		goto fail;
 	}
+	if (fn->part_arg >= 0 && (error = bind_check_part(b, a, e)) < 0)
+		goto fail;
 	/* no array is compared, grouped or ordered: a NULL literal index is
 	 * an INT64 */
 	if (type_is_array(e->type) || (e->nargs && type_is_array(e->args[0]->type)))

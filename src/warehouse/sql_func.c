@@ -234,7 +234,121 @@ static int row_date_diff(struct pexpr *e, const struct value *a, struct value *o
 	return 0;
 }
 
+/* DATE_ADD(d, INTERVAL n part) and the other five: the parser makes the
+ * interval two arguments, n and the part. */
+static bool subtracts(const struct pexpr *e)
+{
+	const char *name = e->fn->name;
+	return name[strlen(name) - 1] == 'B'; /* _SUB */
+}
+
+static enum type check_time_add(struct pexpr *e)
+{
+	enum type want = e->fn->name[0] == 'T' ? TYPE_TIMESTAMP : e->fn->name[4] == 'T' ? TYPE_DATETIME : TYPE_DATE;
+	return (T(0) == TYPE_NULL || T(0) == want) && is_int(T(1)) && T(2) == TYPE_INT64 ? want : NOSIG;
+}
+
+static int row_time_add(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	enum date_part p = (enum date_part)a[2].i;
+	int64_t n = a[1].i;
+	if (subtracts(e)) {
+		if (n == INT64_MIN)
+			return error_setcode(PIPE_EUSAGE, "%s: the result is out of range (0001-01-01 to 9999-12-31)",
+			                     e->fn->name);
+		n = -n;
+	}
+	*out = a[0];
+	if (a[0].type == TYPE_DATE)
+		return date_add(a[0].days, n, p, e->fn->name, &out->days);
+	return micros_add(a[0].us, n, p, a[0].type == TYPE_DATETIME, e->fn->name, &out->us);
+}
+
+/* TIMESTAMP_SECONDS, _MILLIS, _MICROS: an INT64 since 1970-01-01 UTC */
+static int64_t epoch_unit(const struct pexpr *e)
+{
+	const char *u = strrchr(e->fn->name, '_') + 1;
+	return u[1] == 'E' ? US_PER_SEC : u[1] == 'I' && u[2] == 'L' ? 1000 : 1;
+}
+
+static enum type check_from_epoch(struct pexpr *e) { return is_int(T(0)) ? TYPE_TIMESTAMP : NOSIG; }
+
+static int row_from_epoch(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int64_t us;
+	if (__builtin_mul_overflow(a[0].i, epoch_unit(e), &us) || us < (int64_t)DATE_MIN * US_PER_DAY ||
+	    us >= ((int64_t)DATE_MAX + 1) * US_PER_DAY)
+		return error_setcode(PIPE_EUSAGE, "%s: %lld is out of the range of TIMESTAMP (0001-01-01 to 9999-12-31)",
+		                     e->fn->name, (long long)a[0].i);
+	*out = value_timestamp(us);
+	return 0;
+}
+
+/* UNIX_SECONDS, _MILLIS, _MICROS: rounded down, as BigQuery's */
+static enum type check_to_epoch(struct pexpr *e)
+{
+	return T(0) == TYPE_NULL || T(0) == TYPE_TIMESTAMP ? TYPE_INT64 : NOSIG;
+}
+
+static int row_to_epoch(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int64_t unit = epoch_unit(e), us = a[0].us;
+	*out = value_int64(us / unit - (us % unit < 0));
+	return 0;
+}
+
+static enum type check_unix_date(struct pexpr *e) { return T(0) == TYPE_NULL || T(0) == TYPE_DATE ? TYPE_INT64 : NOSIG; }
+
+static int row_unix_date(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = value_int64(a[0].days);
+	return 0;
+}
+
+static enum type check_from_unix_date(struct pexpr *e) { return is_int(T(0)) ? TYPE_DATE : NOSIG; }
+
+static int row_from_unix_date(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	if (a[0].i < DATE_MIN || a[0].i > DATE_MAX)
+		return error_setcode(PIPE_EUSAGE, "DATE_FROM_UNIX_DATE: %lld is out of the range of DATE "
+		                     "(0001-01-01 to 9999-12-31)", (long long)a[0].i);
+	*out = value_date((int32_t)a[0].i);
+	return 0;
+}
+
 /* --- strings --- */
+
+/* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
+ * size); one value this large is already more than a row of a table. */
+#define REPEAT_MAX (16u << 20)
+
+static enum type check_repeat(struct pexpr *e)
+{
+	return (is_str(T(0)) || T(0) == TYPE_BYTES) && is_int(T(1)) ? (T(0) == TYPE_NULL ? TYPE_STRING : T(0)) : NOSIG;
+}
+
+static int row_repeat(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	int64_t n = a[1].i;
+	uint64_t len;
+	if (n < 0)
+		return error_setcode(PIPE_EUSAGE, "Second argument in REPEAT() cannot be negative");
+	if (__builtin_mul_overflow((uint64_t)a[0].s.len, (uint64_t)n, &len) || len > REPEAT_MAX)
+		return error_setcode(PIPE_EUSAGE, "REPEAT: the result would be longer than %u MiB", REPEAT_MAX >> 20);
+	char *p = arena_alloc(mem, len + 1);
+	for (uint64_t at = 0; at < len; at += a[0].s.len) /* (an empty string: none, whatever n) */
+		memcpy(p + at, a[0].s.p, a[0].s.len);
+	p[len] = '\0';
+	*out = a[0];
+	out->s = (struct str){p, (size_t)len};
+	return 0;
+}
 
 static enum type check_str1(struct pexpr *e) { return is_str(T(0)) ? TYPE_STRING : NOSIG; }
 
@@ -928,7 +1042,12 @@ static const struct sql_func funcs[] = {
 	{"DATE", FN_SCALAR, 1, 3, -1, false, check_date, row_date, 0, 0},
 	{"DATETIME", FN_SCALAR, 1, 1, -1, false, check_datetime, row_datetime, 0, 0},
 	{"DATETIME_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
+	{"DATETIME_ADD", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
+	{"DATETIME_SUB", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
+	{"DATE_ADD", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"DATE_DIFF", FN_SCALAR, 3, 3, 2, false, check_date_diff, row_date_diff, 0, 0},
+	{"DATE_FROM_UNIX_DATE", FN_SCALAR, 1, 1, -1, false, check_from_unix_date, row_from_unix_date, 0, 0},
+	{"DATE_SUB", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"DATE_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
 	{"DIV", FN_SCALAR, 2, 2, -1, false, check_div, row_mod, 0, 0},
 	{"ENDS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
@@ -953,6 +1072,7 @@ static const struct sql_func funcs[] = {
 	{"REGEXP_CONTAINS", FN_SCALAR, 2, 2, -1, false, check_regexp, row_regexp_contains, 0, 0},
 	{"REGEXP_EXTRACT", FN_SCALAR, 2, 2, -1, false, check_regexp, row_regexp_extract, 0, 0},
 	{"REGEXP_REPLACE", FN_SCALAR, 3, 3, -1, false, check_regexp, row_regexp_replace, 0, 0},
+	{"REPEAT", FN_SCALAR, 2, 2, -1, false, check_repeat, row_repeat, 0, 0},
 	{"REPLACE", FN_SCALAR, 3, 3, -1, false, check_replace, row_replace, 0, 0},
 	{"ROUND", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
 	{"RTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
@@ -962,9 +1082,18 @@ static const struct sql_func funcs[] = {
 	{"SUBSTR", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
 	{"SUBSTRING", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
 	{"TIMESTAMP", FN_SCALAR, 1, 1, -1, false, check_timestamp, row_timestamp, 0, 0},
+	{"TIMESTAMP_ADD", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"TIMESTAMP_DIFF", FN_SCALAR, 3, 3, 2, false, check_date_diff, row_date_diff, 0, 0},
+	{"TIMESTAMP_MICROS", FN_SCALAR, 1, 1, -1, false, check_from_epoch, row_from_epoch, 0, 0},
+	{"TIMESTAMP_MILLIS", FN_SCALAR, 1, 1, -1, false, check_from_epoch, row_from_epoch, 0, 0},
+	{"TIMESTAMP_SECONDS", FN_SCALAR, 1, 1, -1, false, check_from_epoch, row_from_epoch, 0, 0},
+	{"TIMESTAMP_SUB", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"TIMESTAMP_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
 	{"TRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"UNIX_DATE", FN_SCALAR, 1, 1, -1, false, check_unix_date, row_unix_date, 0, 0},
+	{"UNIX_MICROS", FN_SCALAR, 1, 1, -1, false, check_to_epoch, row_to_epoch, 0, 0},
+	{"UNIX_MILLIS", FN_SCALAR, 1, 1, -1, false, check_to_epoch, row_to_epoch, 0, 0},
+	{"UNIX_SECONDS", FN_SCALAR, 1, 1, -1, false, check_to_epoch, row_to_epoch, 0, 0},
 	{"UPPER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
 	/* arrays written out, [x, y, ...], and element access, x[OFFSET(i)]:
 	 * the parser's names, which no one can call by name */

@@ -239,6 +239,39 @@ static char *parse_type_name(struct parser *p, int *error)
 	return lower(ty->text);
 }
 
+/* DATE_ADD(d, INTERVAL n DAY) and its kin: the INTERVAL is their second
+ * argument, and nowhere else. */
+static bool takes_interval(const char *name)
+{
+	static const char *const names[] = {"date_add", "date_sub", "datetime_add",
+					    "datetime_sub", "timestamp_add", "timestamp_sub"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/* INTERVAL n part: two arguments of a, the count and the part (a bare name,
+ * as DATE_DIFF's third argument is). */
+static int parse_interval(struct parser *p, struct ast *a)
+{
+	int error = 0;
+	if (!accept_kw(p, "INTERVAL"))
+		return parse_expected(p, "keyword INTERVAL (as in DATE_ADD(d, INTERVAL 1 DAY))");
+	struct ast *n = parse_expr(p, &error);
+	if (!n)
+		return error;
+	add_arg(a, n);
+	struct sql_token *t = peek(p);
+	if (t->kind != TK_IDENT || t->quoted)
+		return parse_expected(p, "a date part (DAY, HOUR, MONTH...)");
+	struct ast *part = node(A_COLUMN, t);
+	part->name = xstrdup(t->text);
+	add_arg(a, part);
+	p->pos++;
+	return 0;
+}
+
 static struct ast *parse_primary(struct parser *p, int *error)
 {
 	struct sql_token *t = peek(p);
@@ -480,6 +513,21 @@ call:
 		a->distinct = true;
 	if (!accept_op(p, ")")) {
 		for (;;) {
+			if (takes_interval(a->name) && a->nargs == 1) {
+				if ((*error = parse_interval(p, a)) < 0)
+					goto fail;
+				if (accept_op(p, ","))
+					continue;
+				if ((*error = parse_expect_op(p, ")")) < 0)
+					goto fail;
+				break;
+			}
+			if (is_kw(peek(p), "INTERVAL")) {
+				*error = sql_error_at(p->src, peek(p)->line, peek(p)->col,
+						      "INTERVAL is an argument of DATE_ADD, DATE_SUB, DATETIME_ADD, "
+						      "DATETIME_SUB, TIMESTAMP_ADD and TIMESTAMP_SUB only");
+				goto fail;
+			}
 			struct ast *x = parse_expr(p, error);
 			if (!x)
 				goto fail;
