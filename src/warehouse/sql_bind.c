@@ -520,6 +520,7 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 				    "Number of arguments does not match for function %s", fn->name);
 	e = px_new(X_FUNC, TYPE_NULL, a);
 	e->fn = fn;
+	e->safe = a->safe;
 	if (fn->kind & FN_NOW)
 		px_add(e, px_const(value_timestamp(b->plan->now_us), a));
 	for (size_t i = 0; i < a->nargs; i++) {
@@ -658,6 +659,9 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return 0;
 	}
 	case A_CALL:
+		if (a->safe && sql_func_find(a->name) &&
+		    (a->over || is_agg(a) || !(sql_func_find(a->name)->kind & FN_SCALAR)))
+			return sql_error_at(b->src, a->line, a->col, "SAFE. is for scalar functions (%s)", a->name);
 		if ((error = check_agg_extras(b, a)) < 0)
 			return error;
 		if (a->over)

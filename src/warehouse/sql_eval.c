@@ -230,8 +230,14 @@ static int eval_func(struct ectx *x, struct pexpr *e, const struct rb *in, size_
 			continue;
 		}
 		struct value v;
-		if ((error = e->fn->row(e, args, &v, &e->out.arena)) < 0)
-			goto done;
+		if ((error = e->fn->row(e, args, &v, &e->out.arena)) < 0) {
+			if (!e->safe)
+				goto done;
+			error_clear(); /* SAFE.f: the row's value is NULL */
+			error = 0;
+			vec_push_null(&e->out);
+			continue;
+		}
 		if (v.is_null || v.type == TYPE_NULL)
 			vec_push_null(&e->out);
 		else if (type_is_string(e->type))

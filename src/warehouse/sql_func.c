@@ -18,6 +18,8 @@
 #include "sql_func_int.h"
 #include "sql_lex.h"
 
+static size_t utf8_len(const char *p, size_t n);
+
 static bool is_num(enum type t) { return t == TYPE_NULL || type_is_numeric(t); }
 static bool is_int(enum type t) { return t == TYPE_NULL || t == TYPE_INT64; }
 static bool is_time(enum type t)
@@ -265,6 +267,44 @@ static int row_time_add(struct pexpr *e, const struct value *a, struct value *ou
 	return micros_add(a[0].us, n, p, a[0].type == TYPE_DATETIME, e->fn->name, &out->us);
 }
 
+/* LAST_DAY(d[, part]): the last day of d's month (or WEEK, ISOWEEK,
+ * QUARTER, YEAR, ISOYEAR); a DATETIME's date */
+static enum type check_last_day(struct pexpr *e)
+{
+	return (T(0) == TYPE_NULL || T(0) == TYPE_DATE || T(0) == TYPE_DATETIME) && (e->nargs < 2 || T(1) == TYPE_INT64)
+	       ? TYPE_DATE : NOSIG;
+}
+
+static int row_last_day(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	enum date_part p = e->nargs == 2 ? (enum date_part)a[1].i : PART_MONTH;
+	int32_t days = a[0].days, start, next;
+	int64_t tod;
+	int error;
+	if (a[0].type == TYPE_DATETIME)
+		split_micros(a[0].us, &days, &tod);
+	if (p != PART_WEEK && p != PART_ISOWEEK && p != PART_MONTH && p != PART_QUARTER && p != PART_YEAR &&
+	    p != PART_ISOYEAR)
+		return error_setcode(PIPE_EUSAGE, "Unsupported date part %s for LAST_DAY", date_part_name(p));
+	if ((error = date_trunc(days, p, &start)) < 0)
+		return error;
+	if (p == PART_WEEK || p == PART_ISOWEEK) {
+		next = start + 7;
+	} else if (p == PART_ISOYEAR) {
+		/* 53 weeks on is always in the next ISO year */
+		next = DATE_MAX + 1;
+		if (start + 7 * 53 <= DATE_MAX)
+			date_trunc(start + 7 * 53, PART_ISOYEAR, &next);
+	} else if ((error = date_add(start, p == PART_MONTH ? 1 : p == PART_QUARTER ? 3 : 12, PART_MONTH, "LAST_DAY",
+	                                  &next)) < 0) {
+		error_clear(); /* December of 9999 */
+		next = DATE_MAX + 1;
+	}
+	*out = value_date(next - 1);
+	return 0;
+}
+
 /* TIMESTAMP_SECONDS, _MILLIS, _MICROS: an INT64 since 1970-01-01 UTC */
 static int64_t epoch_unit(const struct pexpr *e)
 {
@@ -322,6 +362,91 @@ static int row_from_unix_date(struct pexpr *e, const struct value *a, struct val
 }
 
 /* --- strings --- */
+
+/* LPAD and RPAD (s, length[, pattern]): to length characters, the pattern
+ * repeated before or after; a longer s is cut to its first length. */
+static enum type check_pad(struct pexpr *e)
+{
+	return is_str(T(0)) && is_int(T(1)) && (e->nargs < 3 || is_str(T(2))) ? TYPE_STRING : NOSIG;
+}
+
+static int row_pad(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	bool left = e->fn->name[0] == 'L';
+	int64_t want = a[1].i;
+	const char *pat = e->nargs == 3 ? a[2].s.p : " ";
+	size_t plen = e->nargs == 3 ? a[2].s.len : 1;
+	if (want < 0)
+		return error_setcode(PIPE_EUSAGE, "Second argument in %s() cannot be negative", e->fn->name);
+	if (want > (int64_t)(16u << 20))
+		return error_setcode(PIPE_EUSAGE, "%s: the result would be longer than 16 MiB", e->fn->name);
+	size_t have = utf8_len(a[0].s.p, a[0].s.len);
+	if ((size_t)want <= have) {
+		*out = str_out(mem, a[0].s.p, utf8_offset(a[0].s.p, a[0].s.len, (size_t)want));
+		return 0;
+	}
+	if (!plen)
+		return error_setcode(PIPE_EUSAGE, "Third argument in %s() cannot be an empty string", e->fn->name);
+	size_t need = (size_t)want - have, pchars = utf8_len(pat, plen);
+	struct buf b = BUF_INIT;
+	if (!left)
+		buf_add(&b, a[0].s.p, a[0].s.len);
+	for (size_t done = 0; done < need; done += pchars) {
+		size_t take = need - done < pchars ? need - done : pchars;
+		buf_add(&b, pat, utf8_offset(pat, plen, take));
+	}
+	if (left)
+		buf_add(&b, a[0].s.p, a[0].s.len);
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return 0;
+}
+
+/* STRPOS(s, sub): where sub first starts, in characters from 1; 0 if not */
+static enum type check_strpos(struct pexpr *e) { return is_str(T(0)) && is_str(T(1)) ? TYPE_INT64 : NOSIG; }
+
+static int row_strpos(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	const char *at = a[1].s.len ? memmem(a[0].s.p, a[0].s.len, a[1].s.p, a[1].s.len) : a[0].s.p;
+	*out = value_int64(at ? (int64_t)utf8_len(a[0].s.p, (size_t)(at - a[0].s.p)) + 1 : 0);
+	return 0;
+}
+
+/* REVERSE: the characters in the other order */
+static int row_reverse(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	char *p = arena_alloc(mem, a[0].s.len + 1);
+	size_t n = a[0].s.len, at = 0;
+	while (at < n) {
+		size_t next = at + utf8_offset(a[0].s.p + at, n - at, 1);
+		if (next == at)
+			next = at + 1;
+		memcpy(p + n - next, a[0].s.p + at, next - at);
+		at = next;
+	}
+	p[n] = '\0';
+	*out = value_string(p, n);
+	return 0;
+}
+
+/* LEFT(s, n) and RIGHT(s, n): the first or last n characters */
+static enum type check_left(struct pexpr *e) { return is_str(T(0)) && is_int(T(1)) ? TYPE_STRING : NOSIG; }
+
+static int row_left(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	if (a[1].i < 0)
+		return error_setcode(PIPE_EUSAGE, "Second argument in %s() cannot be negative", e->fn->name);
+	size_t have = utf8_len(a[0].s.p, a[0].s.len), n = (uint64_t)a[1].i < have ? (size_t)a[1].i : have;
+	if (e->fn->name[0] == 'L') {
+		*out = str_out(mem, a[0].s.p, utf8_offset(a[0].s.p, a[0].s.len, n));
+	} else {
+		size_t from = utf8_offset(a[0].s.p, a[0].s.len, have - n);
+		*out = str_out(mem, a[0].s.p + from, a[0].s.len - from);
+	}
+	return 0;
+}
 
 /* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
  * size); one value this large is already more than a row of a table. */
@@ -557,13 +682,15 @@ static int row_round(struct pexpr *e, const struct value *a, struct value *out, 
 {
 	(void)mem;
 	int64_t digits = e->nargs == 2 ? a[1].i : 0;
-	char f = e->fn->name[0]; /* Round, Floor, Ceil */
+	char f = e->fn->name[0]; /* Round, Floor, Ceil, Trunc */
 	if (a[0].type == TYPE_NUMERIC) {
 		numeric_t unit = 1;
-		for (int64_t k = digits; k < 9; k++)
+		for (int64_t k = digits < -29 ? -29 : digits; k < 9; k++)
 			unit *= 10;
 		numeric_t q = a[0].n / unit, r = a[0].n % unit;
-		if (f == 'R' && (r >= unit / 2 || r <= -unit / 2) && r != 0)
+		if (f == 'T')
+			; /* toward zero, as the division */
+		else if (f == 'R' && (r >= unit / 2 || r <= -unit / 2) && r != 0)
 			q += r > 0 ? 1 : -1;
 		else if (f == 'F' && r < 0)
 			q -= 1;
@@ -573,9 +700,9 @@ static int row_round(struct pexpr *e, const struct value *a, struct value *out, 
 		return 0;
 	}
 	double x = as_double(&a[0]), s = pow(10.0, (double)digits);
-	double r = f == 'R' ? round_half_away(x * s) / s : f == 'F' ? floor(x) : ceil(x);
-	if (f == 'R' && digits == 0)
-		r = round_half_away(x);
+	double r = f == 'R' ? round_half_away(x * s) / s : f == 'T' ? trunc(x * s) / s : f == 'F' ? floor(x) : ceil(x);
+	if ((f == 'R' || f == 'T') && digits == 0)
+		r = f == 'R' ? round_half_away(x) : trunc(x);
 	*out = value_float64(r);
 	return 0;
 }
@@ -671,6 +798,52 @@ static int row_sqrt(struct pexpr *e, const struct value *a, struct value *out, s
 	if (x < 0)
 		return error_setcode(PIPE_EUSAGE, "Argument to SQRT cannot be negative: %g", x);
 	*out = value_float64(sqrt(x));
+	return 0;
+}
+
+/* LN, LOG(x[, base]), LOG10 and EXP: FLOAT64, BigQuery's errors where
+ * the value does not exist */
+static enum type check_log(struct pexpr *e)
+{
+	return is_num(T(0)) && (e->nargs == 1 || is_num(T(1))) ? TYPE_FLOAT64 : NOSIG;
+}
+
+static int row_log(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	const char *name = e->fn->name;
+	double x = as_double(&a[0]), r;
+	if (name[0] == 'E') {
+		r = exp(x);
+		if (isinf(r) && !isinf(x))
+			return error_setcode(PIPE_EUSAGE, "Floating point overflow in function: EXP(%g)", x);
+		*out = value_float64(r);
+		return 0;
+	}
+	if (x <= 0)
+		return error_setcode(PIPE_EUSAGE, "Argument of %s must be positive: %g", name, x);
+	if (e->nargs == 2) {
+		double base = as_double(&a[1]);
+		if (base <= 0 || base == 1)
+			return error_setcode(PIPE_EUSAGE, "The base of LOG must be positive and not 1: %g", base);
+		r = log(x) / log(base);
+	} else {
+		r = name[3] == '1' ? log10(x) : log(x);
+	}
+	*out = value_float64(r);
+	return 0;
+}
+
+/* SIGN: -1, 0 or 1 of x's type; NaN stays NaN */
+static int row_sign(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = a[0];
+	switch (a[0].type) {
+	case TYPE_INT64: out->i = (a[0].i > 0) - (a[0].i < 0); break;
+	case TYPE_NUMERIC: out->n = (numeric_t)((a[0].n > 0) - (a[0].n < 0)) * 1000000000; break;
+	default: out->f = isnan(a[0].f) ? a[0].f : (double)((a[0].f > 0) - (a[0].f < 0)); break;
+	}
 	return 0;
 }
 
@@ -811,6 +984,44 @@ static struct value array_out(struct pexpr *e, struct arena *mem, const struct b
 	return value_array(e->type, p, b->len);
 }
 
+/* The most elements an array made here holds (GENERATE_ARRAY, SPLIT) */
+#define GENERATE_ARRAY_MAX 1000000
+
+/* SPLIT(s[, delimiter]): ARRAY<STRING> of the pieces between delimiters
+ * (',' by default; an empty one splits into characters); an empty s is
+ * one empty piece, as BigQuery's. */
+static enum type check_split(struct pexpr *e)
+{
+	return is_str(T(0)) && (e->nargs < 2 || is_str(T(1))) ? type_array_of(TYPE_STRING) : NOSIG;
+}
+
+static int row_split(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	const char *p = a[0].s.p, *end = p + a[0].s.len, *d = e->nargs == 2 ? a[1].s.p : ",";
+	size_t dlen = e->nargs == 2 ? a[1].s.len : 1, n = 0;
+	struct buf b = BUF_INIT;
+	value_array_start(&b);
+	for (;;) {
+		const char *at;
+		if (dlen)
+			at = memmem(p, (size_t)(end - p), d, dlen);
+		else
+			at = p < end ? p + utf8_offset(p, (size_t)(end - p), 1) : NULL;
+		if (++n > GENERATE_ARRAY_MAX) {
+			buf_free(&b);
+			return error_setcode(PIPE_EUSAGE, "SPLIT would make more than %d elements", GENERATE_ARRAY_MAX);
+		}
+		struct value piece = value_string(p, (size_t)((at ? at : end) - p));
+		value_array_push(&b, &piece);
+		if (!at || (!dlen && at >= end))
+			break;
+		p = at + dlen;
+	}
+	*out = array_out(e, mem, &b);
+	buf_free(&b);
+	return 0;
+}
+
 /* [x, y, ...]: the binder unified the elements and set e->type */
 static enum type check_array_literal(struct pexpr *e) { return e->type; }
 
@@ -948,8 +1159,6 @@ static int row_array_to_string(struct pexpr *e, const struct value *a, struct va
 }
 
 /* GENERATE_ARRAY(start, end[, step]) of INT64 */
-#define GENERATE_ARRAY_MAX 1000000
-
 static enum type check_generate_array(struct pexpr *e)
 {
 	for (size_t i = 0; i < e->nargs; i++)
@@ -1052,6 +1261,7 @@ static const struct sql_func funcs[] = {
 	{"DIV", FN_SCALAR, 2, 2, -1, false, check_div, row_mod, 0, 0},
 	{"ENDS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
 	{"EXTRACT", FN_SCALAR, 2, 2, 1, false, check_extract, row_extract, 0, 0},
+	{"EXP", FN_SCALAR, 1, 1, -1, false, check_log, row_log, 0, 0},
 	{"FLOOR", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
@@ -1062,8 +1272,14 @@ static const struct sql_func funcs[] = {
 	{"IS_INF", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"IS_NAN", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
+	{"LAST_DAY", FN_SCALAR, 1, 2, 1, false, check_last_day, row_last_day, 0, 0},
+	{"LEFT", FN_SCALAR, 2, 2, -1, false, check_left, row_left, 0, 0},
 	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},
+	{"LN", FN_SCALAR, 1, 1, -1, false, check_log, row_log, 0, 0},
+	{"LOG", FN_SCALAR, 1, 2, -1, false, check_log, row_log, 0, 0},
+	{"LOG10", FN_SCALAR, 1, 1, -1, false, check_log, row_log, 0, 0},
 	{"LOWER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
+	{"LPAD", FN_SCALAR, 2, 3, -1, false, check_pad, row_pad, 0, 0},
 	{"LTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
 	{"MOD", FN_SCALAR, 2, 2, -1, false, check_num2, row_mod, 0, 0},
 	{"NULLIF", FN_SCALAR, 2, 2, -1, true, check_same2, row_nullif, 0, 0},
@@ -1074,11 +1290,17 @@ static const struct sql_func funcs[] = {
 	{"REGEXP_REPLACE", FN_SCALAR, 3, 3, -1, false, check_regexp, row_regexp_replace, 0, 0},
 	{"REPEAT", FN_SCALAR, 2, 2, -1, false, check_repeat, row_repeat, 0, 0},
 	{"REPLACE", FN_SCALAR, 3, 3, -1, false, check_replace, row_replace, 0, 0},
+	{"REVERSE", FN_SCALAR, 1, 1, -1, false, check_str1, row_reverse, 0, 0},
+	{"RIGHT", FN_SCALAR, 2, 2, -1, false, check_left, row_left, 0, 0},
 	{"ROUND", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
+	{"RPAD", FN_SCALAR, 2, 3, -1, false, check_pad, row_pad, 0, 0},
 	{"RTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
 	{"SAFE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_safe_divide, row_safe_divide, 0, 0},
+	{"SIGN", FN_SCALAR, 1, 1, -1, false, check_num1, row_sign, 0, 0},
+	{"SPLIT", FN_SCALAR, 1, 2, -1, false, check_split, row_split, 0, 0},
 	{"SQRT", FN_SCALAR, 1, 1, -1, false, check_num1_float, row_sqrt, 0, 0},
 	{"STARTS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
+	{"STRPOS", FN_SCALAR, 2, 2, -1, false, check_strpos, row_strpos, 0, 0},
 	{"SUBSTR", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
 	{"SUBSTRING", FN_SCALAR, 2, 3, -1, false, check_substr, row_substr, 0, 0},
 	{"TIMESTAMP", FN_SCALAR, 1, 1, -1, false, check_timestamp, row_timestamp, 0, 0},
@@ -1090,6 +1312,7 @@ static const struct sql_func funcs[] = {
 	{"TIMESTAMP_SUB", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"TIMESTAMP_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
 	{"TRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"TRUNC", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
 	{"UNIX_DATE", FN_SCALAR, 1, 1, -1, false, check_unix_date, row_unix_date, 0, 0},
 	{"UNIX_MICROS", FN_SCALAR, 1, 1, -1, false, check_to_epoch, row_to_epoch, 0, 0},
 	{"UNIX_MILLIS", FN_SCALAR, 1, 1, -1, false, check_to_epoch, row_to_epoch, 0, 0},

@@ -324,6 +324,13 @@ static struct ast *parse_primary(struct parser *p, int *error)
 		}
 		break;
 	case TK_KEYWORD:
+		/* LEFT(s, n) and RIGHT(s, n): the join keywords as functions */
+		if ((is_kw(t, "LEFT") || is_kw(t, "RIGHT")) && is_op(peek2(p), "(")) {
+			p->pos++;
+			a = node(A_CALL, t);
+			a->name = lower(t->text);
+			goto call;
+		}
 		if (is_kw(t, "NULL") || is_kw(t, "TRUE") || is_kw(t, "FALSE")) {
 			a = node(is_kw(t, "NULL") ? A_NULL : A_BOOL, t);
 			a->b = is_kw(t, "TRUE");
@@ -454,6 +461,15 @@ static struct ast *parse_primary(struct parser *p, int *error)
 		}
 		break;
 	case TK_IDENT:
+		/* SAFE.f(...): NULL where f would fail on a row, as BigQuery's */
+		if (!t->quoted && str_eq_nocase(t->text, "SAFE") && is_op(peek2(p), ".") && p->pos + 3 < p->t.n &&
+		    p->t.v[p->pos + 2].kind == TK_IDENT && is_op(&p->t.v[p->pos + 3], "(")) {
+			p->pos += 3;
+			a = node(A_CALL, &p->t.v[p->pos - 1]);
+			a->name = lower(p->t.v[p->pos - 1].text);
+			a->safe = true;
+			goto call;
+		}
 		if (!t->quoted && str_eq_nocase(t->text, "SAFE_CAST") && is_op(peek2(p), "(")) {
 			p->pos++;
 			a = node(A_CAST, t);
