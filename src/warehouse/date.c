@@ -416,3 +416,216 @@ int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char 
 	return 0;
 }
 
+/* ---- parsing with a format (PARSE_DATE, PARSE_DATETIME, PARSE_TIMESTAMP) ---- */
+
+static const char *const month_name[] = {"january", "february", "march", "april", "may", "june",
+                                         "july", "august", "september", "october", "november", "december"};
+static const char *const day_name[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday"};
+
+/* Up to max digits (at least one) at *p; -1 if none. */
+static int64_t take_digits(const char **p, const char *end, int max)
+{
+	int64_t v = 0;
+	int n = 0;
+	while (*p < end && n < max && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n ? v : -1;
+}
+
+/* A name of names[0..n) at *p, whole or its first three letters, any case:
+ * its index, or -1. */
+static int take_name(const char **p, const char *end, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t full = strlen(names[i]);
+		if ((size_t)(end - *p) >= full && !strncasecmp(*p, names[i], full)) {
+			*p += full;
+			return i;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (end - *p >= 3 && !strncasecmp(*p, names[i], 3)) {
+			*p += 3;
+			return i;
+		}
+	return -1;
+}
+
+int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bool time, int64_t *us)
+{
+	const char *fe = f + flen, *p = s, *end = s + slen;
+	int64_t year = 1970, month = 1, day = 1, yday = -1, hour = 0, minute = 0, second = 0, frac = 0, v;
+	int64_t offset = 0, epoch = 0;
+	bool pm = false, twelve = false, has_epoch = false;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++; /* around the value, as the end: any whitespace */
+	while (f < fe) {
+		if (*f == ' ' || *f == '\t' || *f == '\n') {
+			/* whitespace matches any run of it, or none */
+			f++;
+			while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+				p++;
+			continue;
+		}
+		if (*f != '%' || f + 1 >= fe) {
+			if (p >= end || *p != *f)
+				return -1;
+			f++, p++;
+			continue;
+		}
+		char c = f[1];
+		f += 2;
+		if (c == 'E' && f < fe && (*f == '*' || (*f >= '0' && *f <= '9')) && f + 1 < fe && f[1] == 'S') {
+			c = 'S'; /* %E*S, %E3S: seconds, and their fraction when there is one */
+			f += 2;
+			if ((second = take_digits(&p, end, 2)) < 0)
+				return -1;
+			if (p < end && *p == '.') {
+				p++;
+				int n = 0;
+				frac = 0;
+				while (p < end && *p >= '0' && *p <= '9') {
+					if (n < 6)
+						frac = frac * 10 + (*p - '0'), n++;
+					p++;
+				}
+				if (!n)
+					return -1;
+				while (n++ < 6)
+					frac *= 10;
+			}
+			continue;
+		}
+		if (c == 'E' && f + 1 < fe && f[0] == '4' && f[1] == 'Y') {
+			c = 'Y';
+			f += 2;
+		}
+		switch (c) {
+		case 'Y': if ((year = take_digits(&p, end, 4)) < 0) return -1; break;
+		case 'y':
+			if ((v = take_digits(&p, end, 2)) < 0)
+				return -1;
+			year = v < 69 ? 2000 + v : 1900 + v;
+			break;
+		case 'C': if ((v = take_digits(&p, end, 2)) < 0) return -1; year = v * 100 + year % 100; break;
+		case 'm': if ((month = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'd': case 'e':
+			while (c == 'e' && p < end && *p == ' ')
+				p++;
+			if ((day = take_digits(&p, end, 2)) < 0)
+				return -1;
+			break;
+		case 'j': if ((yday = take_digits(&p, end, 3)) < 0) return -1; break;
+		case 'b': case 'h': case 'B':
+			if ((v = take_name(&p, end, month_name, 12)) < 0)
+				return -1;
+			month = v + 1;
+			break;
+		case 'a': case 'A': if (take_name(&p, end, day_name, 7) < 0) return -1; break;
+		case 'u': case 'w': if (take_digits(&p, end, 1) < 0) return -1; break;
+		case 'F':
+			if ((year = take_digits(&p, end, 4)) < 0 || p >= end || *p++ != '-' ||
+			    (month = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
+			    (day = take_digits(&p, end, 2)) < 0)
+				return -1;
+			break;
+		case 'D':
+			if ((month = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '/' ||
+			    (day = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '/' || (v = take_digits(&p, end, 2)) < 0)
+				return -1;
+			year = v < 69 ? 2000 + v : 1900 + v;
+			break;
+		case 'H': case 'k': if (!time || (hour = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'I': case 'l':
+			if (!time || (hour = take_digits(&p, end, 2)) < 0)
+				return -1;
+			twelve = true;
+			break;
+		case 'M': if (!time || (minute = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'S': if (!time || (second = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'p': case 'P':
+			if (!time || end - p < 2)
+				return -1;
+			if (!strncasecmp(p, "PM", 2))
+				pm = true;
+			else if (strncasecmp(p, "AM", 2))
+				return -1;
+			p += 2;
+			break;
+		case 'R': case 'T':
+			if (!time || (hour = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != ':' ||
+			    (minute = take_digits(&p, end, 2)) < 0)
+				return -1;
+			if (c == 'T' && (p >= end || *p++ != ':' || (second = take_digits(&p, end, 2)) < 0))
+				return -1;
+			break;
+		case 'z': {
+			if (!time || p >= end || (*p != '+' && *p != '-'))
+				return -1;
+			int sign = *p++ == '-' ? -1 : 1;
+			int64_t hh = take_digits(&p, end, 2), mm = 0;
+			if (hh < 0)
+				return -1;
+			if (p < end && *p == ':')
+				p++;
+			if (p < end && *p >= '0' && *p <= '9' && (mm = take_digits(&p, end, 2)) < 0)
+				return -1;
+			offset = sign * (hh * 3600 + mm * 60);
+			break;
+		}
+		case 'Z':
+			if (!time || end - p < 3 || strncasecmp(p, "UTC", 3))
+				return -1;
+			p += 3;
+			break;
+		case 's': {
+			if (!time)
+				return -1;
+			bool neg = p < end && *p == '-';
+			p += neg;
+			if ((epoch = take_digits(&p, end, 12)) < 0)
+				return -1;
+			epoch = neg ? -epoch : epoch;
+			has_epoch = true;
+			break;
+		}
+		case '%': if (p >= end || *p++ != '%') return -1; break;
+		default: return -1;
+		}
+	}
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	if (p != end)
+		return -1;
+	if (has_epoch) {
+		*us = epoch * US_PER_SEC;
+		return *us >= MICROS_MIN && *us <= MICROS_MAX ? 0 : -1;
+	}
+	if (twelve) {
+		if (hour < 1 || hour > 12)
+			return -1;
+		hour = hour % 12 + (pm ? 12 : 0);
+	} else if (pm && hour < 12) {
+		hour += 12;
+	}
+	if (year < 1 || year > 9999 || hour > 23 || minute > 59 || second > 59)
+		return -1;
+	int32_t days;
+	if (yday >= 0) {
+		int32_t jan1 = days_from_civil((int)year, 1, 1);
+		if (yday < 1 || yday > days_from_civil((int)year, 12, 31) - jan1 + 1)
+			return -1;
+		days = jan1 + (int32_t)yday - 1;
+	} else {
+		if (!civil_valid((int)year, (int)month, (int)day))
+			return -1;
+		days = days_from_civil((int)year, (int)month, (int)day);
+	}
+	*us = (int64_t)days * US_PER_DAY + ((hour * 60 + minute) * 60 + second) * US_PER_SEC + frac - offset * US_PER_SEC;
+	return *us >= MICROS_MIN && *us <= MICROS_MAX ? 0 : -1;
+}
+

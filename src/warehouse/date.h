@@ -57,6 +57,13 @@ int date_add(int32_t days, int64_t n, enum date_part p, const char *fn, int32_t 
 /* DATETIME_ADD (months: also WEEK MONTH QUARTER YEAR, the time of day
  * kept) and TIMESTAMP_ADD (MICROSECOND .. DAY only, as BigQuery's). */
 int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char *fn, int64_t *out);
+/* PARSE_DATE, PARSE_DATETIME and PARSE_TIMESTAMP (time: the time elements
+ * allowed): s read whole by the format's elements (%Y %y %C %m %d %e %j
+ * %b %h %B %a %A %u %w %F %D; %H %k %I %l %M %S %E*S %E<n>S %p %R %T %z
+ * %Z (UTC) %s; %%), whitespace in the format matching any run of it; what
+ * the format leaves out is 1970-01-01 00:00:00.  -1 when s does not match
+ * or the result is out of range; no error is set. */
+int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bool time, int64_t *us);
 /* EXTRACT(part FROM date); PIPE_EUSAGE for a time part. */
 int date_extract(int32_t days, enum date_part p, int64_t *out);
 /* EXTRACT(part FROM timestamp/datetime); PART_DATE gives days. */

@@ -267,6 +267,32 @@ static int row_time_add(struct pexpr *e, const struct value *a, struct value *ou
 	return micros_add(a[0].us, n, p, a[0].type == TYPE_DATETIME, e->fn->name, &out->us);
 }
 
+/* PARSE_DATE, PARSE_DATETIME, PARSE_TIMESTAMP(format, s): date.c reads s */
+static enum type check_parse_time(struct pexpr *e)
+{
+	enum type t = e->fn->name[6] == 'T' ? TYPE_TIMESTAMP : e->fn->name[10] == 'T' ? TYPE_DATETIME : TYPE_DATE;
+	return is_str(T(0)) && is_str(T(1)) ? t : NOSIG;
+}
+
+static int row_parse_time(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	int64_t us;
+	if (time_parse_format(a[0].s.p, a[0].s.len, a[1].s.p, a[1].s.len, e->type != TYPE_DATE, &us) < 0)
+		return error_setcode(PIPE_EUSAGE, "Failed to parse input string \"%.*s\"%s with format \"%.*s\" (%s)",
+		                     (int)(a[1].s.len > 64 ? 64 : a[1].s.len), a[1].s.p, a[1].s.len > 64 ? "..." : "",
+		                     (int)(a[0].s.len > 64 ? 64 : a[0].s.len), a[0].s.p, e->fn->name);
+	if (e->type == TYPE_DATE) {
+		int32_t days;
+		int64_t tod;
+		split_micros(us, &days, &tod);
+		*out = value_date(days);
+	} else {
+		*out = e->type == TYPE_DATETIME ? value_datetime(us) : value_timestamp(us);
+	}
+	return 0;
+}
+
 /* LAST_DAY(d[, part]): the last day of d's month (or WEEK, ISOWEEK,
  * QUARTER, YEAR, ISOYEAR); a DATETIME's date */
 static enum type check_last_day(struct pexpr *e)
@@ -1283,6 +1309,9 @@ static const struct sql_func funcs[] = {
 	{"LTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
 	{"MOD", FN_SCALAR, 2, 2, -1, false, check_num2, row_mod, 0, 0},
 	{"NULLIF", FN_SCALAR, 2, 2, -1, true, check_same2, row_nullif, 0, 0},
+	{"PARSE_DATE", FN_SCALAR, 2, 2, -1, false, check_parse_time, row_parse_time, 0, 0},
+	{"PARSE_DATETIME", FN_SCALAR, 2, 2, -1, false, check_parse_time, row_parse_time, 0, 0},
+	{"PARSE_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_parse_time, row_parse_time, 0, 0},
 	{"POW", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
 	{"POWER", FN_SCALAR, 2, 2, -1, false, check_pow, row_pow, 0, 0},
 	{"REGEXP_CONTAINS", FN_SCALAR, 2, 2, -1, false, check_regexp, row_regexp_contains, 0, 0},
