@@ -21,7 +21,8 @@ struct agg_run {
 	/* per group */
 	int64_t *cnt;
 	int64_t *isum;
-	double *fsum;
+	double *fsum;   /* the VAR_ and STDDEV_ kinds: the mean */
+	double *m2;     /* their sum of squared deviations from it (Welford) */
 	numeric_t *nsum;
 	struct vec best; /* MIN, MAX, ANY_VALUE */
 	uint8_t *has;
@@ -97,6 +98,7 @@ static void agg_grow(struct agg_state *s, struct node *n, size_t need)
 		r->cnt = xrealloc(r->cnt, cap * sizeof *r->cnt);
 		r->isum = xrealloc(r->isum, cap * sizeof *r->isum);
 		r->fsum = xrealloc(r->fsum, cap * sizeof *r->fsum);
+		r->m2 = xrealloc(r->m2, cap * sizeof *r->m2);
 		r->nsum = xrealloc(r->nsum, cap * sizeof *r->nsum);
 		r->has = xrealloc(r->has, cap);
 		r->hll = xrealloc(r->hll, cap * sizeof *r->hll);
@@ -160,6 +162,7 @@ static void agg_init_group(struct agg_state *s, struct node *n, size_t g)
 		r->cnt[g] = 0;
 		r->isum[g] = 0;
 		r->fsum[g] = 0;
+		r->m2[g] = 0;
 		r->nsum[g] = 0;
 		r->has[g] = 0;
 		r->hll[g] = NULL;
@@ -681,6 +684,20 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		case AG_MIN:
 		case AG_MAX:
 		case AG_ANY: best_offer(ag, r, g, v, k); break;
+		case AG_VAR_SAMP:
+		case AG_VAR_POP:
+		case AG_STDDEV_SAMP:
+		case AG_STDDEV_POP: {
+			/* Welford's update: no sum of squares to lose the digits
+			 * of values far from 0 (timestamps, large amounts) */
+			double x = v->type == TYPE_INT64 ? (double)v->i64[k] :
+			           v->type == TYPE_NUMERIC ? numeric_to_double(v->num[k]) : v->f64[k];
+			double d = x - r->fsum[g];
+			r->cnt[g]++;
+			r->fsum[g] += d / (double)r->cnt[g];
+			r->m2[g] += d * (x - r->fsum[g]);
+			break;
+		}
 		default: break;
 		}
 	}
@@ -1092,7 +1109,14 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 				x = value_int64(hll_estimate(r->hll[g]));
 			else if (r->cnt[g] == 0)
 				x = value_null(ag->type);
-			else if (ag->kind == AG_SUM)
+			else if (ag->kind >= AG_VAR_SAMP) {
+				bool samp = ag->kind == AG_VAR_SAMP || ag->kind == AG_STDDEV_SAMP;
+				double var = r->m2[g] / (double)(r->cnt[g] - samp);
+				if (samp && r->cnt[g] < 2)
+					x = value_null(ag->type);
+				else
+					x = value_float64(ag->kind >= AG_STDDEV_SAMP ? sqrt(var) : var);
+			} else if (ag->kind == AG_SUM)
 				x = ag->type == TYPE_INT64 ? value_int64(r->isum[g]) :
 				    ag->type == TYPE_NUMERIC ? value_numeric(r->nsum[g]) : value_float64(r->fsum[g]);
 			else if (ag->type == TYPE_NUMERIC) {
@@ -1177,6 +1201,7 @@ static void agg_state_free(struct node *n, struct agg_state *s)
 		free(r->cnt);
 		free(r->isum);
 		free(r->fsum);
+		free(r->m2);
 		free(r->nsum);
 		free(r->has);
 		for (size_t g = 0; r->hll && g < s->ngroups; g++)

@@ -1250,6 +1250,12 @@ static enum type check_min_max(struct pexpr *e)
 	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
 }
 
+/* STDDEV, VARIANCE and their _SAMP and _POP: FLOAT64 of a number */
+static enum type check_variance(struct pexpr *e) { return is_num(T(0)) ? TYPE_FLOAT64 : NOSIG; }
+
+/* LOGICAL_AND and LOGICAL_OR: MIN and MAX of a BOOL (false sorts first) */
+static enum type check_logical(struct pexpr *e) { return T(0) == TYPE_BOOL || T(0) == TYPE_NULL ? TYPE_BOOL : NOSIG; }
+
 static enum type check_string_agg(struct pexpr *e)
 {
 	return T(0) == TYPE_NULL || T(0) == TYPE_STRING ? TYPE_STRING : T(0) == TYPE_BYTES ? TYPE_BYTES : NOSIG;
@@ -1366,10 +1372,18 @@ static const struct sql_func funcs[] = {
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
 	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},
 	{"COUNTIF", FN_AGGREGATE, 1, 1, -1, false, check_countif, NULL, AG_COUNTIF, 0},
+	{"LOGICAL_AND", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_logical, NULL, AG_MIN, W_AGG},
+	{"LOGICAL_OR", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_logical, NULL, AG_MAX, W_AGG},
 	{"MAX", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MAX, W_AGG},
 	{"MIN", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MIN, W_AGG},
+	{"STDDEV", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_STDDEV_SAMP, 0},
+	{"STDDEV_POP", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_STDDEV_POP, 0},
+	{"STDDEV_SAMP", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_STDDEV_SAMP, 0},
 	{"STRING_AGG", FN_AGGREGATE | FN_ORDERED, 1, 2, -1, false, check_string_agg, NULL, AG_STRING_AGG, 0},
 	{"SUM", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_sum, NULL, AG_SUM, W_AGG},
+	{"VARIANCE", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_VAR_SAMP, 0},
+	{"VAR_POP", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_VAR_POP, 0},
+	{"VAR_SAMP", FN_AGGREGATE, 1, 1, -1, false, check_variance, NULL, AG_VAR_SAMP, 0},
 	/* analytic functions only */
 	{"DENSE_RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_DENSE_RANK},
 	{"FIRST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_FIRST_VALUE},

@@ -88,7 +88,8 @@ struct pexpr {
 };
 
 enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT,
-		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */ };
+		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */,
+		AG_VAR_SAMP, AG_VAR_POP, AG_STDDEV_SAMP, AG_STDDEV_POP /* a group's mean and squared deviations */ };
 
 struct agg {
 	enum agg_kind kind;
