@@ -234,6 +234,12 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		t = TYPE_INT64;
 		resolve_coerce(b, &w->arg, t);
 	}
+	if (w->kind == W_NTILE) {
+		const struct ast *o = a->args[0];
+		if (o->kind != A_INT || o->i <= 0)
+			return sql_error_at(b->src, o->line, o->col, "Argument to NTILE must be a positive INT64 literal");
+		w->offset = o->i;
+	}
 	if (w->kind == W_LAG || w->kind == W_LEAD) {
 		w->offset = 1;
 		if (a->nargs >= 2) {
@@ -334,7 +340,7 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 				    fn->kind & FN_AGGREGATE ? "aggregate function" : "function", fn->name);
 	if (a->distinct)
 		return sql_error_at(b->src, a->line, a->col, "DISTINCT is not supported in analytic function %s", fn->name);
-	if ((w.kind == W_RANK || w.kind == W_DENSE_RANK || w.kind == W_LAG || w.kind == W_LEAD) && !ov->norder)
+	if (w.kind != W_ROW_NUMBER && w.kind <= W_LEAD && !ov->norder)
 		return sql_error_at(b->src, a->line, a->col, "Window ORDER BY is required for analytic function %s",
 				    fn->name);
 	if (w.kind <= W_LEAD && ov->frame != FRAME_DEFAULT)

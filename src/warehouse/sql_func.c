@@ -1264,6 +1264,12 @@ static enum type check_string_agg(struct pexpr *e)
 /* ARRAY_AGG(x ...)[OFFSET(k)]: an element, of x's type */
 static enum type check_array_pick(struct pexpr *e) { return T(0) == TYPE_NULL ? TYPE_INT64 : T(0); }
 
+static enum type check_float64(struct pexpr *e)
+{
+	(void)e;
+	return TYPE_FLOAT64;
+}
+
 /* LAG, LEAD, FIRST_VALUE, LAST_VALUE: a value of the argument */
 static enum type check_value(struct pexpr *e) { return T(0); }
 
@@ -1389,7 +1395,10 @@ static const struct sql_func funcs[] = {
 	{"FIRST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_FIRST_VALUE},
 	{"LAG", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LAG},
 	{"LAST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_LAST_VALUE},
+	{"CUME_DIST", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_CUME_DIST},
 	{"LEAD", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LEAD},
+	{"NTILE", FN_WINDOW, 1, 1, -1, false, check_int64, NULL, 0, W_NTILE},
+	{"PERCENT_RANK", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_PERCENT_RANK},
 	{"RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_RANK},
 	{"ROW_NUMBER", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_ROW_NUMBER},
 };

@@ -114,7 +114,8 @@ struct sort_key {
 	bool desc, nulls_first;
 };
 
-enum win_kind { W_ROW_NUMBER, W_RANK, W_DENSE_RANK, W_LAG, W_LEAD, W_FIRST_VALUE, W_LAST_VALUE, W_AGG };
+enum win_kind { W_ROW_NUMBER, W_RANK, W_DENSE_RANK, W_PERCENT_RANK, W_CUME_DIST, W_NTILE, W_LAG, W_LEAD,
+		W_FIRST_VALUE, W_LAST_VALUE, W_AGG };
 
 /* One analytic function: fn(arg) OVER (PARTITION BY part ORDER BY order
  * frame).  The frame is always explicit here: the binder fills in
@@ -124,7 +125,7 @@ struct win {
 	enum agg_kind agg;      /* W_AGG */
 	struct pexpr *arg;      /* NULL for ROW_NUMBER, RANK, DENSE_RANK, COUNT(*) */
 	struct pexpr *def;      /* LAG, LEAD: the default, a constant (NULL: NULL) */
-	int64_t offset;         /* LAG, LEAD */
+	int64_t offset;         /* LAG, LEAD; NTILE's buckets */
 	struct pexpr **part;
 	size_t npart;
 	struct pexpr **order;

@@ -465,6 +465,25 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 			res->i64[perm[j]] = v;
 		}
 		return 0;
+	case W_PERCENT_RANK:
+	case W_CUME_DIST:
+		/* (rank - 1) / (rows - 1), and the share of rows up to the
+		 * last peer: FLOAT64, as BigQuery's */
+		for (int64_t j = 0; j < m; j++) {
+			res->nulls[perm[j]] = 0;
+			res->f64[perm[j]] = w->kind == W_CUME_DIST ? (double)(peer_hi[j] + 1) / (double)m
+			                    : m > 1 ? (double)peer_lo[j] / (double)(m - 1) : 0;
+		}
+		return 0;
+	case W_NTILE: {
+		/* n buckets, the first m % n of them a row larger */
+		int64_t n = w->offset, q = m / n, r = m % n;
+		for (int64_t j = 0; j < m; j++) {
+			res->nulls[perm[j]] = 0;
+			res->i64[perm[j]] = j < r * (q + 1) ? j / (q + 1) + 1 : (j - r * (q + 1)) / q + r + 1;
+		}
+		return 0;
+	}
 	case W_LAG:
 	case W_LEAD:
 		for (int64_t j = 0; j < m; j++) {

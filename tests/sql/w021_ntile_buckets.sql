@@ -1,0 +1,12 @@
+-- Seven rows in three buckets are 3, 2 and 2; more buckets than rows give
+-- each row its own.
+SELECT x, NTILE(3) OVER (ORDER BY x), NTILE(9) OVER (ORDER BY x) FROM UNNEST([1, 2, 3, 4, 5, 6, 7]) AS x ORDER BY x;
+-- nosqlite
+-- expect:
+-- 1	1	1
+-- 2	1	2
+-- 3	1	3
+-- 4	2	4
+-- 5	2	5
+-- 6	3	6
+-- 7	3	7
