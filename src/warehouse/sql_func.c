@@ -474,6 +474,78 @@ static int row_left(struct pexpr *e, const struct value *a, struct value *out, s
 	return 0;
 }
 
+/* BYTE_LENGTH: bytes, of a STRING or BYTES */
+static int row_byte_length(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	*out = value_int64((int64_t)a[0].s.len);
+	return 0;
+}
+
+/* ASCII: the code of the first byte (0 for an empty value), which must be
+ * ASCII; CHR: the character of a code point (0 gives '') */
+static enum type check_ascii(struct pexpr *e) { return is_str(T(0)) || T(0) == TYPE_BYTES ? TYPE_INT64 : NOSIG; }
+
+static int row_ascii(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e, (void)mem;
+	unsigned char c = a[0].s.len ? (unsigned char)a[0].s.p[0] : 0;
+	if (c >= 0x80 && a[0].type == TYPE_STRING)
+		return error_setcode(PIPE_EUSAGE, "ASCII: the first character of the value is not ASCII");
+	*out = value_int64(c);
+	return 0;
+}
+
+static enum type check_chr(struct pexpr *e) { return is_int(T(0)) ? TYPE_STRING : NOSIG; }
+
+static int row_chr(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	int64_t cp = a[0].i;
+	char u[4];
+	size_t n;
+	if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return error_setcode(PIPE_EUSAGE, "CHR: %lld is not a Unicode code point", (long long)cp);
+	if (cp == 0) {
+		n = 0;
+	} else if (cp < 0x80) {
+		u[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3f)), u[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3f)), u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+	}
+	*out = str_out(mem, u, n);
+	return 0;
+}
+
+/* INITCAP(s[, delimiters]): each word's first letter upper case, the rest
+ * lower (ASCII letters, as LOWER and UPPER); BigQuery's delimiters by default */
+static enum type check_initcap(struct pexpr *e)
+{
+	return is_str(T(0)) && (e->nargs < 2 || is_str(T(1))) ? TYPE_STRING : NOSIG;
+}
+
+static int row_initcap(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	static const char defaults[] = " \t\n\r\v\f[](){}/|\\<>!?@\"^#$&~_,.:;*%+-";
+	const char *delim = e->nargs == 2 ? a[1].s.p : defaults;
+	size_t ndelim = e->nargs == 2 ? a[1].s.len : sizeof defaults - 1;
+	char *p = arena_alloc(mem, a[0].s.len + 1);
+	bool start = true;
+	for (size_t i = 0; i < a[0].s.len; i++) {
+		unsigned char c = (unsigned char)a[0].s.p[i];
+		p[i] = (char)(start ? toupper(c) : tolower(c));
+		start = memchr(delim, c, ndelim) != NULL;
+	}
+	p[a[0].s.len] = '\0';
+	*out = value_string(p, a[0].s.len);
+	return 0;
+}
+
 /* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
  * size); one value this large is already more than a row of a table. */
 #define REPEAT_MAX (16u << 20)
@@ -502,6 +574,7 @@ static int row_repeat(struct pexpr *e, const struct value *a, struct value *out,
 }
 
 static enum type check_str1(struct pexpr *e) { return is_str(T(0)) ? TYPE_STRING : NOSIG; }
+static enum type check_str1_int(struct pexpr *e) { return is_str(T(0)) ? TYPE_INT64 : NOSIG; }
 
 static int row_lower(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
 {
@@ -857,6 +930,41 @@ static int row_log(struct pexpr *e, const struct value *a, struct value *out, st
 		r = name[3] == '1' ? log10(x) : log(x);
 	}
 	*out = value_float64(r);
+	return 0;
+}
+
+/* SAFE_ADD, SAFE_SUBTRACT, SAFE_MULTIPLY and SAFE_NEGATE: NULL where the
+ * operator would overflow */
+static enum type check_safe_negate(struct pexpr *e) { return check_num1(e); }
+
+static int row_safe_arith(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)mem;
+	char op = e->fn->name[5]; /* SAFE_Add, Subtract, Multiply, Negate */
+	struct value y = e->nargs == 2 ? a[1] : value_int64(0), x = a[0];
+	if (op == 'N')
+		y = x, x = value_int64(0);
+	*out = value_null(e->type);
+	if (e->type == TYPE_INT64) {
+		int64_t r;
+		bool over = op == 'A' ? __builtin_add_overflow(x.i, y.i, &r)
+		            : op == 'M' ? __builtin_mul_overflow(x.i, y.i, &r) : __builtin_sub_overflow(x.i, y.i, &r);
+		if (!over)
+			*out = value_int64(r);
+	} else if (e->type == TYPE_NUMERIC) {
+		numeric_t xn = x.type == TYPE_NUMERIC ? x.n : (numeric_t)x.i * 1000000000, r;
+		numeric_t yn = y.type == TYPE_NUMERIC ? y.n : (numeric_t)y.i * 1000000000;
+		int error = op == 'A' ? numeric_add(xn, yn, &r) : op == 'M' ? numeric_mul(xn, yn, &r) : numeric_sub(xn, yn, &r);
+		if (error < 0)
+			error_clear();
+		else
+			*out = value_numeric(r);
+	} else {
+		double fx = as_double(&x), fy = as_double(&y);
+		double r = op == 'A' ? fx + fy : op == 'M' ? fx * fy : fx - fy;
+		if (!isinf(r) || isinf(fx) || isinf(fy))
+			*out = value_float64(r);
+	}
 	return 0;
 }
 
@@ -1250,6 +1358,27 @@ static enum type check_min_max(struct pexpr *e)
 	return T(0) == TYPE_NULL ? TYPE_INT64 : T(0);
 }
 
+/* ARRAY_REVERSE(arr): its elements in the other order */
+static enum type check_array_reverse(struct pexpr *e) { return type_is_array(T(0)) ? T(0) : NOSIG; }
+
+static int row_array_reverse(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	size_t at = 0, n = 0, cap = 0;
+	struct value x, *v = NULL;
+	while (value_array_next(&a[0], &at, &x)) {
+		grow_array(&v, &cap, n + 1, sizeof *v);
+		v[n++] = x;
+	}
+	struct buf b = BUF_INIT;
+	value_array_start(&b);
+	while (n)
+		value_array_push(&b, &v[--n]);
+	free(v);
+	*out = array_out(e, mem, &b);
+	buf_free(&b);
+	return 0;
+}
+
 /* STDDEV, VARIANCE and their _SAMP and _POP: FLOAT64 of a number */
 static enum type check_variance(struct pexpr *e) { return is_num(T(0)) ? TYPE_FLOAT64 : NOSIG; }
 
@@ -1276,11 +1405,17 @@ static enum type check_value(struct pexpr *e) { return T(0); }
 static const struct sql_func funcs[] = {
 	/* scalar functions */
 	{"ABS", FN_SCALAR, 1, 1, -1, false, check_num1, row_abs, 0, 0},
+	{"ASCII", FN_SCALAR, 1, 1, -1, false, check_ascii, row_ascii, 0, 0},
 	{"ARRAY_CONCAT", FN_SCALAR, 1, 64, -1, false, check_array_concat, row_array_concat, 0, 0},
 	{"ARRAY_LENGTH", FN_SCALAR, 1, 1, -1, false, check_array_length, row_array_length, 0, 0},
+	{"ARRAY_REVERSE", FN_SCALAR, 1, 1, -1, false, check_array_reverse, row_array_reverse, 0, 0},
 	{"ARRAY_TO_STRING", FN_SCALAR, 2, 3, -1, false, check_array_to_string, row_array_to_string, 0, 0},
+	{"BYTE_LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_byte_length, 0, 0},
 	{"CEIL", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"CEILING", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
+	{"CHARACTER_LENGTH", FN_SCALAR, 1, 1, -1, false, check_str1_int, row_length, 0, 0},
+	{"CHAR_LENGTH", FN_SCALAR, 1, 1, -1, false, check_str1_int, row_length, 0, 0},
+	{"CHR", FN_SCALAR, 1, 1, -1, false, check_chr, row_chr, 0, 0},
 	{"CONCAT", FN_SCALAR, 1, 64, -1, false, check_concat, row_concat, 0, 0},
 	{"CONTAINS_SUBSTR", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_contains, 0, 0},
 	{"CURRENT_DATE", FN_SCALAR | FN_NOW, 0, 0, -1, false, check_now, row_now, 0, 0},
@@ -1307,6 +1442,7 @@ static const struct sql_func funcs[] = {
 	{"GENERATE_ARRAY", FN_SCALAR, 2, 3, -1, false, check_generate_array, row_generate_array, 0, 0},
 	{"GREATEST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"IEEE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_ieee_divide, row_ieee_divide, 0, 0},
+	{"INITCAP", FN_SCALAR, 1, 2, -1, false, check_initcap, row_initcap, 0, 0},
 	{"IS_INF", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"IS_NAN", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
@@ -1336,7 +1472,11 @@ static const struct sql_func funcs[] = {
 	{"ROUND", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
 	{"RPAD", FN_SCALAR, 2, 3, -1, false, check_pad, row_pad, 0, 0},
 	{"RTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"SAFE_ADD", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
 	{"SAFE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_safe_divide, row_safe_divide, 0, 0},
+	{"SAFE_MULTIPLY", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
+	{"SAFE_NEGATE", FN_SCALAR, 1, 1, -1, false, check_safe_negate, row_safe_arith, 0, 0},
+	{"SAFE_SUBTRACT", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
 	{"SIGN", FN_SCALAR, 1, 1, -1, false, check_num1, row_sign, 0, 0},
 	{"SPLIT", FN_SCALAR, 1, 2, -1, false, check_split, row_split, 0, 0},
 	{"SQRT", FN_SCALAR, 1, 1, -1, false, check_num1_float, row_sqrt, 0, 0},
