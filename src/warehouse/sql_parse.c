@@ -126,6 +126,9 @@ void select_free(struct select *s)
 		for (size_t j = 0; j < s->items[i].nexcept; j++)
 			free(s->items[i].except[j]);
 		free(s->items[i].except);
+		for (size_t j = 0; j < s->items[i].nreplace; j++)
+			ast_free(s->items[i].replace[j]);
+		free(s->items[i].replace);
 	}
 	free(s->items);
 	from_free(s->from);
@@ -353,6 +356,37 @@ static int check_field_name(struct parser *p, struct sql_token *at, const char *
 			    "and be at most %d characters long", name, SQL_MAX_NAME);
 }
 
+/* * REPLACE (x AS a, ...), from REPLACE: each x with its alias. */
+static int parse_replace(struct parser *p, struct select_item *it)
+{
+	int error = 0;
+	p->pos += 2;
+	do {
+		struct ast *x = parse_expr(p, &error);
+		if (!x)
+			return error;
+		it->replace = xrealloc(it->replace, (it->nreplace + 1) * sizeof *it->replace);
+		it->replace[it->nreplace++] = x;
+		if ((error = parse_expect_kw(p, "AS")) < 0 || !(x->alias = parse_ident(p, &error)))
+			return error;
+	} while (accept_op(p, ","));
+	return parse_expect_op(p, ")");
+}
+
+/* What a select item holds, on the way out of a failed parse. */
+static void select_item_free(struct select_item *it)
+{
+	ast_free(it->expr);
+	free(it->star_qual);
+	free(it->alias);
+	for (size_t j = 0; j < it->nexcept; j++)
+		free(it->except[j]);
+	free(it->except);
+	for (size_t j = 0; j < it->nreplace; j++)
+		ast_free(it->replace[j]);
+	free(it->replace);
+}
+
 static struct select *parse_core(struct parser *p, int *error)
 {
 	struct select *s = xcalloc(1, sizeof *s);
@@ -404,16 +438,16 @@ static struct select *parse_core(struct parser *p, int *error)
 				p->pos += 2;
 			}
 			p->pos++;
-			if (accept_kw(p, "EXCEPT")) {
-				if ((*error = parse_expect_op(p, "(")) < 0 ||
-				    (*error = parse_name_list(p, &it.except, &it.nexcept)) < 0 ||
-				    (*error = parse_expect_op(p, ")")) < 0) {
-					free(it.star_qual);
-					for (size_t j = 0; j < it.nexcept; j++)
-						free(it.except[j]);
-					free(it.except);
-					goto fail;
-				}
+			if (accept_kw(p, "EXCEPT") &&
+			    ((*error = parse_expect_op(p, "(")) < 0 ||
+			     (*error = parse_name_list(p, &it.except, &it.nexcept)) < 0 ||
+			     (*error = parse_expect_op(p, ")")) < 0)) {
+				select_item_free(&it);
+				goto fail;
+			}
+			if (is_word(peek(p), "REPLACE") && is_op(peek2(p), "(") && (*error = parse_replace(p, &it)) < 0) {
+				select_item_free(&it);
+				goto fail;
 			}
 		} else {
 			if (!(it.expr = parse_expr(p, error)))

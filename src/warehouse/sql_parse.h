@@ -58,6 +58,8 @@ struct select_item {
 	bool field;         /* a STRUCT's field (sql_struct.c): its alias is no name GROUP BY finds */
 	char **except;      /* * EXCEPT (a, b) */
 	size_t nexcept;
+	struct ast **replace; /* * REPLACE (x AS a, ...): x, its alias the name */
+	size_t nreplace;
 	int line, col;
 };
 

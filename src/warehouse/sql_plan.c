@@ -446,6 +446,24 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 				goto done;
 			}
 		}
+		for (size_t k = 0; k < it->nreplace; k++) {
+			bool found = false;
+			for (size_t c = 0; c < b.scope.n; c++)
+				found = found || (star_takes(it, &b.scope.v[c]) &&
+				                  str_eq_nocase(star_except_name(it, &b.scope.v[c]), it->replace[k]->alias));
+			for (size_t j = 0; j < k; j++)
+				if (str_eq_nocase(it->replace[j]->alias, it->replace[k]->alias)) {
+					error = sql_error_at(b.src, it->replace[k]->line, it->replace[k]->col,
+							     "Column %s appears twice in SELECT * REPLACE list",
+							     it->replace[k]->alias);
+					goto done;
+				}
+			if (!found || in_except(it, it->replace[k]->alias)) {
+				error = sql_error_at(b.src, it->replace[k]->line, it->replace[k]->col,
+						     "Column %s in SELECT * REPLACE list does not exist", it->replace[k]->alias);
+				goto done;
+			}
+		}
 		for (size_t c = 0; c < b.scope.n; c++) {
 			struct scol *sc = &b.scope.v[c];
 			if (!star_takes(it, sc))
@@ -453,6 +471,19 @@ static int plan_query(struct binder *parent, const struct select *sel, struct no
 			any = true;
 			if (in_except(it, star_except_name(it, sc)))
 				continue;
+			const struct ast *with = NULL;
+			for (size_t k = 0; k < it->nreplace && !with; k++)
+				if (str_eq_nocase(star_except_name(it, sc), it->replace[k]->alias))
+					with = it->replace[k];
+			if (with) {
+				/* the column's place and name, the expression's value (no
+				 * ast: the reordering below counts a star's items by it) */
+				struct pexpr *x = NULL;
+				if ((error = bind_expr(&b, with, &x)) < 0)
+					goto done;
+				add_item(&items, &names, &item_asts, &nitems, x, star_name(it, sc), NULL);
+				continue;
+			}
 			if (sc->scan)
 				sc->scan->used[sc->tcol] = true;
 			add_item(&items, &names, &item_asts, &nitems, px_col((int)c, sc->type, NULL), star_name(it, sc),
