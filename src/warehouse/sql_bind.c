@@ -66,7 +66,7 @@ bool bind_ast_equal(const struct ast *a, const struct ast *b)
 	if (!a->over || !b->over)
 		return !a->over && !b->over;
 	const struct ast_window *x = a->over, *y = b->over;
-	if (x->npart != y->npart || x->norder != y->norder || x->frame != y->frame || x->lo != y->lo ||
+	if (!streq_null(x->name, y->name, true) || x->npart != y->npart || x->norder != y->norder || x->frame != y->frame || x->lo != y->lo ||
 	    x->hi != y->hi || x->lo_n != y->lo_n || x->hi_n != y->hi_n)
 		return false;
 	for (size_t i = 0; i < x->npart; i++)
@@ -314,6 +314,51 @@ nosig:
 			    resolve_display_type(t));
 }
 
+/* OVER w and OVER (w ...): the window the WINDOW clause names, with what
+ * the reference adds (ORDER BY, a frame), followed down a chain of names.
+ * merged points into the named windows' trees, which outlive the binding. */
+static int resolve_named_window(struct binder *b, const struct ast_window *ov, struct ast_window *merged)
+{
+	const struct select *sel = b->sel;
+	const struct ast_window *cur = ov;
+	size_t hops = 0;
+	*merged = *ov;
+	while (cur->name) {
+		const struct ast_window *named = NULL;
+		for (size_t i = 0; sel && i < sel->nwindows && !named; i++)
+			if (str_eq_nocase(sel->windows[i].name, cur->name))
+				named = sel->windows[i].w;
+		if (!named)
+			return sql_error_at(b->src, cur->name_line, cur->name_col, "Unrecognized window alias %s", cur->name);
+		if (++hops > (sel ? sel->nwindows : 0))
+			return sql_error_at(b->src, ov->name_line, ov->name_col, "Window %s refers to itself", ov->name);
+		if (cur->npart)
+			return sql_error_at(b->src, cur->name_line, cur->name_col,
+					    "A window that names another (%s) cannot have its own PARTITION BY", cur->name);
+		if (named->norder && merged->norder)
+			return sql_error_at(b->src, cur->name_line, cur->name_col,
+					    "Window %s has an ORDER BY already: one of the two must go", cur->name);
+		if (named->frame != FRAME_DEFAULT && merged->frame != FRAME_DEFAULT)
+			return sql_error_at(b->src, cur->name_line, cur->name_col,
+					    "Window %s has a frame already: one of the two must go", cur->name);
+		if (!merged->norder) {
+			merged->order = named->order;
+			merged->norder = named->norder;
+		}
+		if (merged->frame == FRAME_DEFAULT) {
+			merged->frame = named->frame;
+			merged->lo = named->lo, merged->hi = named->hi;
+			merged->lo_n = named->lo_n, merged->hi_n = named->hi_n;
+			merged->frame_line = named->frame_line, merged->frame_col = named->frame_col;
+		}
+		merged->part = named->part;
+		merged->npart = named->npart;
+		cur = named;
+	}
+	merged->name = NULL;
+	return 0;
+}
+
 static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	if (!b->allow_window)
@@ -326,6 +371,17 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 			return 0;
 		}
 	struct win w = {0};
+	const struct ast *written = a; /* what later calls compare with */
+	struct ast_window merged;
+	struct ast named;
+	if (a->over->name) {
+		int error = resolve_named_window(b, a->over, &merged);
+		if (error < 0)
+			return error;
+		named = *a;
+		named.over = &merged;
+		a = &named;
+	}
 	const struct ast_window *ov = a->over;
 	const struct sql_func *fn = sql_func_find(a->name);
 	/* IF, IFNULL and COALESCE are expressions, not functions OVER can call */
@@ -364,8 +420,8 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 	b->wins = xrealloc(b->wins, (b->nwins + 1) * sizeof *b->wins);
 	b->winasts = xrealloc(b->winasts, (b->nwins + 1) * sizeof *b->winasts);
 	b->wins[b->nwins] = w;
-	b->winasts[b->nwins] = a;
-	*out = px_col((int)b->nwins++, w.type, a);
+	b->winasts[b->nwins] = written;
+	*out = px_col((int)b->nwins++, w.type, written);
 	(*out)->winref = true;
 	return 0;
 }

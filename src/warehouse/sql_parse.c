@@ -131,6 +131,11 @@ void select_free(struct select *s)
 		free(s->items[i].replace);
 	}
 	free(s->items);
+	for (size_t i = 0; i < s->nwindows; i++) {
+		free(s->windows[i].name);
+		window_free(s->windows[i].w);
+	}
+	free(s->windows);
 	from_free(s->from);
 	ast_free(s->where);
 	ast_free(s->having);
@@ -481,6 +486,26 @@ static struct select *parse_core(struct parser *p, int *error)
 		goto fail;
 	if (accept_kw(p, "QUALIFY") && !(s->qualify = parse_expr(p, error)))
 		goto fail;
+	if (accept_kw(p, "WINDOW")) {
+		do {
+			struct sql_token *t = peek(p);
+			char *name = parse_ident(p, error);
+			if (!name)
+				goto fail;
+			for (size_t i = 0; i < s->nwindows; i++)
+				if (str_eq_nocase(s->windows[i].name, name)) {
+					free(name);
+					*error = sql_error_at(p->src, t->line, t->col, "Duplicate window name %s", s->windows[i].name);
+					goto fail;
+				}
+			s->windows = xrealloc(s->windows, (s->nwindows + 1) * sizeof *s->windows);
+			struct named_window *nw = &s->windows[s->nwindows++];
+			nw->name = name;
+			nw->w = NULL;
+			if ((*error = parse_expect_kw(p, "AS")) < 0 || (*error = parse_window_spec(p, &nw->w)) < 0)
+				goto fail;
+		} while (accept_op(p, ","));
+	}
 	if ((*error = parse_order_limit(p, s)) < 0)
 		goto fail;
 	measure_select(s);

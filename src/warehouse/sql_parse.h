@@ -105,6 +105,14 @@ struct ast_window {
 	enum frame_bound lo, hi;
 	int64_t lo_n, hi_n;
 	int frame_line, frame_col;
+	char *name; /* OVER w, OVER (w ORDER BY ...): a window of the WINDOW clause */
+	int name_line, name_col;
+};
+
+/* WINDOW name AS (spec), ... */
+struct named_window {
+	char *name;
+	struct ast_window *w;
 };
 
 struct cte {
@@ -126,6 +134,8 @@ struct select {
 	size_t ngroup;
 	struct order_item *order;
 	size_t norder;
+	struct named_window *windows; /* WINDOW w AS (...), ... */
+	size_t nwindows;
 	int64_t limit, offset; /* -1 = none */
 	int line, col;
 	/* a set operation: arms[0] UNION ALL|DISTINCT arms[1] ...; the

@@ -43,10 +43,11 @@ static struct ast *check_height(struct parser *p, struct ast *a, int *error)
 	return a;
 }
 
-static void window_free(struct ast_window *w)
+void window_free(struct ast_window *w)
 {
 	if (!w)
 		return;
+	free(w->name);
 	for (size_t i = 0; i < w->npart; i++)
 		ast_free(w->part[i]);
 	free(w->part);
@@ -909,13 +910,42 @@ static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
 	return 0;
 }
 
-/* OVER ([PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE frame]) */
+/* OVER w, or OVER ([w] [PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE
+ * frame]) */
 static int parse_over(struct parser *p, struct ast *call)
 {
+	struct sql_token *t = peek(p);
+	if (t->kind == TK_IDENT) {
+		struct ast_window *w = call->over = xcalloc(1, sizeof *w);
+		int error = 0;
+		w->name_line = t->line;
+		w->name_col = t->col;
+		w->name = parse_ident(p, &error);
+		return error;
+	}
+	int error = parse_window_spec(p, &call->over);
+	if (!error) {
+		for (size_t i = 0; i < call->over->npart; i++)
+			grow(&call->height, call->over->part[i]->height);
+		for (size_t i = 0; i < call->over->norder; i++)
+			grow(&call->height, call->over->order[i].expr->height);
+	}
+	return error;
+}
+
+int parse_window_spec(struct parser *p, struct ast_window **out)
+{
 	int error = 0;
-	struct ast_window *w = call->over = xcalloc(1, sizeof *w);
+	struct ast_window *w = *out = xcalloc(1, sizeof *w);
 	if ((error = parse_expect_op(p, "(")) < 0)
 		return error;
+	struct sql_token *named = peek(p);
+	if (named->kind == TK_IDENT) {
+		w->name_line = named->line;
+		w->name_col = named->col;
+		if (!(w->name = parse_ident(p, &error)))
+			return error;
+	}
 	if (accept_kw(p, "PARTITION")) {
 		if ((error = parse_expect_kw(p, "BY")) < 0)
 			return error;
@@ -949,9 +979,5 @@ static int parse_over(struct parser *p, struct ast *call)
 			return sql_error_at(p->src, t->line, t->col,
 					    "Syntax error: the window frame's start comes after its end");
 	}
-	for (size_t i = 0; i < w->npart; i++)
-		grow(&call->height, w->part[i]->height);
-	for (size_t i = 0; i < w->norder; i++)
-		grow(&call->height, w->order[i].expr->height);
 	return parse_expect_op(p, ")");
 }

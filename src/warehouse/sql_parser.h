@@ -81,6 +81,10 @@ char *parse_ident(struct parser *p, int *error);
 char *parse_path(struct parser *p, int *error);
 int parse_int_clause(struct parser *p, int64_t *out);
 int parse_order_items(struct parser *p, struct order_item **order, size_t *norder);
+/* ([w] [PARTITION BY ...] [ORDER BY ...] [frame]): an OVER's or a WINDOW
+ * clause's; *out is set (to free) even on failure. */
+int parse_window_spec(struct parser *p, struct ast_window **out);
+void window_free(struct ast_window *w);
 
 /* sql_parse.c */
 struct select *parse_select(struct parser *p, int *error);
