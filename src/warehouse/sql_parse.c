@@ -175,6 +175,8 @@ static struct select *rows_tree(struct select *u);
 static struct from *parse_paren_join(struct parser *p, int *error)
 {
 	size_t start = p->pos;
+	if (p->no_join && p->no_join[start])
+		return NULL;
 	if (is_kw(peek2(p), "SELECT") || is_kw(peek2(p), "WITH") || !parse_enter(p, error))
 		return NULL;
 	p->pos++;
@@ -187,6 +189,9 @@ static struct from *parse_paren_join(struct parser *p, int *error)
 		p->pos = start;
 		error_clear();
 		*error = 0;
+		if (!p->no_join)
+			p->no_join = xcalloc(p->t.n + 1, 1);
+		p->no_join[start] = 1;
 	} else if (j) {
 		*error = parse_expect_op(p, ")");
 	}
@@ -1190,6 +1195,7 @@ int sql_parse(const char *src, struct stmt **out)
 	}
 done:
 	sql_tokens_free(&p.t);
+	free(p.no_join);
 	if (error < 0)
 		sql_stmt_free(s);
 	else

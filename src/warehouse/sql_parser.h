@@ -16,6 +16,10 @@ struct parser {
 	size_t pos;
 	const char *src;
 	int depth; /* parse_expr, parse_select and unary operators open */
+	/* the "((" where no join in parentheses parses, found once: trying
+	 * it again from each enclosing "(" made nested parentheses cost
+	 * twice as much at each level */
+	unsigned char *no_join;
 };
 
 static inline struct sql_token *peek(struct parser *p) { return &p->t.v[p->pos]; }
