@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "warehouse/bytes.h"
 #include "warehouse/hll.h"
 #include "warehouse/sql.h"
@@ -256,6 +257,7 @@ static const struct backend_ops local_ops = {
 
 int backend_local_open(struct backend **out, const char *root)
 {
+	sql_set_json_path(json_path);
 	struct local *l = xcalloc(1, sizeof(*l));
 	l->base.ops = &local_ops;
 	l->root = xstrdup(root);

@@ -527,3 +527,113 @@ void json_window_free(struct json_window *w)
 	free(w->toks);
 	memset(w, 0, sizeof(*w));
 }
+
+/* One step of a JSONPath: a key (.name, ."name", ['name'], ["name"]) or an
+ * index ([n]); *p moves past it.  -1 for a path that is not one. */
+static int path_step(const char **p, const char *end, struct buf *key, long *index)
+{
+	const char *s = *p;
+	*index = -1;
+	buf_clear(key);
+	if (*s == '.') {
+		s++;
+		if (s < end && *s == '"') {
+			const char *q = memchr(s + 1, '"', (size_t)(end - s - 1));
+			if (!q)
+				return -1;
+			buf_add(key, s + 1, (size_t)(q - s - 1));
+			s = q + 1;
+		} else {
+			const char *from = s;
+			while (s < end && *s != '.' && *s != '[')
+				s++;
+			if (s == from)
+				return -1;
+			buf_add(key, from, (size_t)(s - from));
+		}
+	} else if (*s == '[') {
+		s++;
+		if (s < end && (*s == '\'' || *s == '"')) {
+			const char *q = memchr(s + 1, *s, (size_t)(end - s - 1));
+			if (!q || q + 1 >= end || q[1] != ']')
+				return -1;
+			buf_add(key, s + 1, (size_t)(q - s - 1));
+			s = q + 2;
+		} else {
+			long n = 0;
+			const char *from = s;
+			while (s < end && *s >= '0' && *s <= '9' && n < 100000000)
+				n = n * 10 + (*s++ - '0');
+			if (s == from || s >= end || *s != ']')
+				return -1;
+			*index = n;
+			s++;
+		}
+	} else {
+		return -1;
+	}
+	*p = s;
+	return 0;
+}
+
+int json_path(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out)
+{
+	const char *p = path, *end = path + plen;
+	struct json_doc doc = {0};
+	struct buf key = BUF_INIT;
+	long index;
+	int cur = 0, found = 0;
+	if (!plen || *p != '$')
+		return error_setcode(PIPE_EUSAGE, "JSONPath must start with '$': \"%.*s\"", (int)(plen > 64 ? 64 : plen), path);
+	for (const char *q = p + 1; q < end;)
+		if (path_step(&q, end, &key, &index) < 0) {
+			buf_free(&key);
+			return error_setcode(PIPE_EUSAGE, "Invalid JSONPath \"%.*s\": $ then .key, .\"key\", ['key'] or [n]",
+			                     (int)(plen > 64 ? 64 : plen), path);
+		}
+	if (json_parse(&doc, text, len, "JSON") < 0) {
+		error_clear(); /* not JSON: NULL, as BigQuery's */
+		goto done;
+	}
+	for (p++; p < end && cur >= 0;) {
+		path_step(&p, end, &key, &index);
+		if (index >= 0) {
+			const struct json_tok *t = &doc.toks[cur];
+			if (t->type != JSON_ARRAY || index >= t->size) {
+				cur = -1;
+				break;
+			}
+			int i = cur + 1;
+			for (long k = 0; k < index; k++)
+				i = json_skip(&doc, i);
+			cur = i;
+		} else {
+			cur = json_get(&doc, cur, buf_cstr(&key));
+		}
+	}
+	if (cur < 0)
+		goto done;
+	const struct json_tok *t = &doc.toks[cur];
+	buf_clear(out);
+	if (query) {
+		/* the value's own text: a string with its quotes */
+		int from = t->type == JSON_STRING ? t->start - 1 : t->start, to = t->type == JSON_STRING ? t->end + 1 : t->end;
+		buf_add(out, text + from, (size_t)(to - from));
+		found = 1;
+	} else if (t->type == JSON_STRING) {
+		size_t n;
+		struct buf scratch = BUF_INIT;
+		const char *v = json_str(&doc, cur, &scratch, &n);
+		buf_add(out, v, n);
+		buf_free(&scratch);
+		found = 1;
+	} else if (t->type != JSON_OBJECT && t->type != JSON_ARRAY && t->type != JSON_NULL) {
+		buf_add(out, text + t->start, (size_t)(t->end - t->start));
+		found = 1;
+	}
+done:
+	buf_free(&key);
+	json_doc_free(&doc);
+	return found;
+}
+

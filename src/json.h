@@ -71,6 +71,12 @@ const char *json_str(const struct json_doc *doc, int i, struct buf *scratch, siz
 /* The decoded string as a new NUL-terminated string (any token: its text). */
 char *json_strdup(const struct json_doc *doc, int i);
 bool json_eq(const struct json_doc *doc, int i, const char *s);
+/* SQL's JSON_VALUE (query false) and JSON_QUERY (true): the value at path
+ * ($, then .key, ."key", ['key'], ["key"], [n]) of the document text, into
+ * out: a scalar's text (a string unescaped), or the value's JSON text.
+ * 1 found; 0 for no such value, text that is not JSON, or a JSON_VALUE of
+ * an object, an array or null; PIPE_EUSAGE for a malformed path. */
+int json_path(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out);
 
 enum json_format {
 	JSON_FORMAT_AUTO,   /* an array, or NDJSON when the file starts with an object */

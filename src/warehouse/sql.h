@@ -64,6 +64,15 @@ struct sql_stats {
 struct sql_result;
 
 int sql_run(const char *sql, const struct sql_options *opt, struct sql_result **out);
+
+/* JSON_VALUE, JSON_QUERY and their older names read JSON through this
+ * function (json.c's json_path: the warehouse holds no JSON parser of its
+ * own): the value at path of the text into out, 1 found, 0 not, < 0 a bad
+ * path with its error.  Until it is set, they fail. */
+struct buf;
+typedef int (*sql_json_path_fn)(const char *text, size_t len, const char *path, size_t plen, bool query,
+                                struct buf *out);
+void sql_set_json_path(sql_json_path_fn fn);
 const struct sql_stats *sql_result_stats(const struct sql_result *r);
 /* Result access, for reports: columns, their type names, and each cell as
  * text (NULL for SQL NULL). */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "sql.h"
 #include "sql_func.h"
 #include "sql_func_int.h"
 #include "sql_lex.h"
@@ -544,6 +545,45 @@ static int row_initcap(struct pexpr *e, const struct value *a, struct value *out
 	p[a[0].s.len] = '\0';
 	*out = value_string(p, a[0].s.len);
 	return 0;
+}
+
+/* JSON_VALUE and JSON_EXTRACT_SCALAR (a scalar's text), JSON_QUERY and
+ * JSON_EXTRACT (the value's JSON; JSON of a JSON argument) of a STRING or
+ * JSON, at a path ('$' by default), through the reader set by
+ * sql_set_json_path; NULL where the path leads nowhere. */
+static sql_json_path_fn json_path_fn;
+
+void sql_set_json_path(sql_json_path_fn fn) { json_path_fn = fn; }
+
+static bool json_query(const struct pexpr *e)
+{
+	const char *n = e->fn->name;
+	return !strcmp(n, "JSON_QUERY") || !strcmp(n, "JSON_EXTRACT");
+}
+
+static enum type check_json_path(struct pexpr *e)
+{
+	if (!(is_str(T(0)) || T(0) == TYPE_JSON) || (e->nargs == 2 && !is_str(T(1))))
+		return NOSIG;
+	return json_query(e) && T(0) == TYPE_JSON ? TYPE_JSON : TYPE_STRING;
+}
+
+static int row_json_path(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT;
+	const char *path = e->nargs == 2 ? a[1].s.p : "$";
+	size_t plen = e->nargs == 2 ? a[1].s.len : 1;
+	if (!json_path_fn)
+		return error_setcode(PIPE_EUSAGE, "%s: no JSON reader in this program", e->fn->name);
+	int found = json_path_fn(a[0].s.p, a[0].s.len, path, plen, json_query(e), &b);
+	if (found > 0) {
+		*out = str_out(mem, b.data ? b.data : "", b.len);
+		out->type = e->type;
+	} else {
+		*out = value_null(e->type);
+	}
+	buf_free(&b);
+	return found < 0 ? found : 0;
 }
 
 /* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
@@ -1446,6 +1486,10 @@ static const struct sql_func funcs[] = {
 	{"IS_INF", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"IS_NAN", FN_SCALAR, 1, 1, -1, false, check_is_nan, row_is_nan, 0, 0},
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
+	{"JSON_EXTRACT", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_EXTRACT_SCALAR", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_QUERY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_VALUE", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
 	{"LAST_DAY", FN_SCALAR, 1, 2, 1, false, check_last_day, row_last_day, 0, 0},
 	{"LEFT", FN_SCALAR, 2, 2, -1, false, check_left, row_left, 0, 0},
 	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},
