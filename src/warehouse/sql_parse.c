@@ -110,6 +110,20 @@ static void from_free(struct from *f)
 	free(f);
 }
 
+/* What a select item holds. */
+static void select_item_free(struct select_item *it)
+{
+	ast_free(it->expr);
+	free(it->star_qual);
+	free(it->alias);
+	for (size_t j = 0; j < it->nexcept; j++)
+		free(it->except[j]);
+	free(it->except);
+	for (size_t j = 0; j < it->nreplace; j++)
+		ast_free(it->replace[j]);
+	free(it->replace);
+}
+
 void select_free(struct select *s)
 {
 	if (!s)
@@ -119,17 +133,8 @@ void select_free(struct select *s)
 		select_free(s->ctes[i].sel);
 	}
 	free(s->ctes);
-	for (size_t i = 0; i < s->nitems; i++) {
-		ast_free(s->items[i].expr);
-		free(s->items[i].star_qual);
-		free(s->items[i].alias);
-		for (size_t j = 0; j < s->items[i].nexcept; j++)
-			free(s->items[i].except[j]);
-		free(s->items[i].except);
-		for (size_t j = 0; j < s->items[i].nreplace; j++)
-			ast_free(s->items[i].replace[j]);
-		free(s->items[i].replace);
-	}
+	for (size_t i = 0; i < s->nitems; i++)
+		select_item_free(&s->items[i]);
 	free(s->items);
 	for (size_t i = 0; i < s->nwindows; i++) {
 		free(s->windows[i].name);
@@ -383,19 +388,6 @@ static int parse_replace(struct parser *p, struct select_item *it)
 	return parse_expect_op(p, ")");
 }
 
-/* What a select item holds, on the way out of a failed parse. */
-static void select_item_free(struct select_item *it)
-{
-	ast_free(it->expr);
-	free(it->star_qual);
-	free(it->alias);
-	for (size_t j = 0; j < it->nexcept; j++)
-		free(it->except[j]);
-	free(it->except);
-	for (size_t j = 0; j < it->nreplace; j++)
-		ast_free(it->replace[j]);
-	free(it->replace);
-}
 
 static struct select *parse_core(struct parser *p, int *error)
 {
