@@ -450,25 +450,43 @@ static bool is_table_dir(const char *dir)
  * nestings of its prefixes. */
 static char *find_table_dir(const char *root, const char *name)
 {
-	char *dir = path_join(root, name);
-	if (is_table_dir(dir))
-		return dir;
-	free(dir);
-	const char *sep = strstr(name, "__");
-	while (sep) {
-		char *parent_name = xstrndup(name, (size_t)(sep - name));
-		char *parent = find_table_dir(root, parent_name);
-		free(parent_name);
-		if (parent) {
-			dir = path_join(parent, name);
-			free(parent);
-			if (is_table_dir(dir))
-				return dir;
-			free(dir);
-		}
-		sep = strstr(sep + 2, "__");
+	/* at[k]: where the k-th "__" of name starts; dir[k]: the table dir
+	 * of the name's prefix up to it (NULL: none), each found once from
+	 * the shorter ones: searched anew from each separator, a name of
+	 * many "__" cost twice as much a separator */
+	size_t n = 0, cap = 0, *at = NULL;
+	for (const char *sep = strstr(name, "__"); sep; sep = strstr(sep + 2, "__")) {
+		grow_array(&at, &cap, n + 2, sizeof *at);
+		at[n++] = (size_t)(sep - name);
 	}
-	return NULL;
+	grow_array(&at, &cap, n + 2, sizeof *at);
+	at[n] = strlen(name); /* the whole name last */
+	char **dir = xcalloc(n + 1, sizeof *dir), *found = NULL;
+	for (size_t k = 0; k <= n; k++) {
+		char *prefix = xstrndup(name, at[k]);
+		char *d = path_join(root, prefix);
+		if (!is_table_dir(d)) {
+			free(d);
+			d = NULL;
+			for (size_t j = 0; j < k && !d; j++) {
+				if (!dir[j])
+					continue;
+				d = path_join(dir[j], prefix);
+				if (!is_table_dir(d)) {
+					free(d);
+					d = NULL;
+				}
+			}
+		}
+		free(prefix);
+		dir[k] = d;
+	}
+	found = dir[n];
+	for (size_t k = 0; k < n; k++)
+		free(dir[k]);
+	free(dir);
+	free(at);
+	return found;
 }
 
 /* Whether the table at dir belongs to dataset (NULL: any); a table written
