@@ -234,6 +234,12 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		t = TYPE_INT64;
 		resolve_coerce(b, &w->arg, t);
 	}
+	if (w->kind == W_NTH_VALUE) {
+		const struct ast *o = a->args[1];
+		if (o->kind != A_INT || o->i <= 0)
+			return sql_error_at(b->src, o->line, o->col, "Argument 2 to NTH_VALUE must be a positive INT64 literal");
+		w->offset = o->i;
+	}
 	if (w->kind == W_NTILE) {
 		const struct ast *o = a->args[0];
 		if (o->kind != A_INT || o->i <= 0)

@@ -1581,6 +1581,7 @@ static const struct sql_func funcs[] = {
 	{"LAST_VALUE", FN_WINDOW, 1, 1, -1, false, check_value, NULL, 0, W_LAST_VALUE},
 	{"CUME_DIST", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_CUME_DIST},
 	{"LEAD", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LEAD},
+	{"NTH_VALUE", FN_WINDOW, 2, 2, -1, false, check_value, NULL, 0, W_NTH_VALUE},
 	{"NTILE", FN_WINDOW, 1, 1, -1, false, check_int64, NULL, 0, W_NTILE},
 	{"PERCENT_RANK", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_PERCENT_RANK},
 	{"RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_RANK},

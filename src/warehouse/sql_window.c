@@ -499,12 +499,16 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 		return 0;
 	case W_FIRST_VALUE:
 	case W_LAST_VALUE:
+	case W_NTH_VALUE:
 		for (int64_t j = 0; j < m; j++) {
 			frame_of(w, j, m, peer_lo[j], peer_hi[j], &lo, &hi);
-			if (lo > hi)
+			/* NTH_VALUE: the frame's n-th row, NULL past its end */
+			int64_t at = w->kind == W_FIRST_VALUE ? lo : w->kind == W_LAST_VALUE ? hi :
+			             w->offset - 1 > hi - lo ? hi + 1 : lo + w->offset - 1;
+			if (lo > hi || at > hi)
 				res->nulls[perm[j]] = 1;
 			else
-				put_from(res, perm[j], arg, perm[w->kind == W_FIRST_VALUE ? lo : hi]);
+				put_from(res, perm[j], arg, perm[at]);
 		}
 		return 0;
 	case W_AGG:
