@@ -586,6 +586,155 @@ static int row_json_path(struct pexpr *e, const struct value *a, struct value *o
 	return found < 0 ? found : 0;
 }
 
+/* FORMAT(format, ...): printf's specifiers as BigQuery reads them: %d %i
+ * (INT64), %o %x %X, %f %F %e %E %g %G (numbers), %s (any value as CAST
+ * AS STRING gives it), %t (its text), %T (a literal: strings quoted), %%;
+ * the flags - + space # 0 and ' (thousands grouped with commas), a width
+ * and a precision (or * for the next argument). */
+static enum type check_format(struct pexpr *e) { return is_str(T(0)) ? TYPE_STRING : NOSIG; }
+
+static void group_thousands(struct buf *b, size_t from)
+{
+	size_t digits = from, end = b->len;
+	while (digits < end && (b->data[digits] < '0' || b->data[digits] > '9'))
+		digits++;
+	size_t stop = digits;
+	while (stop < end && b->data[stop] >= '0' && b->data[stop] <= '9')
+		stop++;
+	size_t n = stop - digits, commas = n > 3 ? (n - 1) / 3 : 0;
+	if (!commas)
+		return;
+	buf_grow(b, commas);
+	memmove(b->data + stop + commas, b->data + stop, end - stop);
+	for (size_t i = n, to = stop + commas; i > 0; i--) {
+		b->data[--to] = b->data[digits + i - 1];
+		if (i > 1 && (n - i + 1) % 3 == 0)
+			b->data[--to] = ',';
+	}
+	b->len += commas;
+	b->data[b->len] = '\0';
+}
+
+static int row_format(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	if (a[0].is_null) {
+		*out = value_null(TYPE_STRING); /* (nonstrict: the other NULLs print) */
+		return 0;
+	}
+	const char *f = a[0].s.p, *end = f + a[0].s.len;
+	size_t next = 1;
+	struct buf b = BUF_INIT;
+	int error = 0;
+	while (f < end) {
+		if (*f != '%') {
+			buf_putc(&b, *f++);
+			continue;
+		}
+		const char *spec = f++;
+		char flags[8];
+		size_t nflags = 0;
+		bool group = false;
+		while (f < end && strchr("-+ #0'", *f)) {
+			if (*f == '\'')
+				group = true;
+			else if (nflags < sizeof flags - 1)
+				flags[nflags++] = *f;
+			f++;
+		}
+		flags[nflags] = '\0';
+		long width = -1, prec = -1;
+		for (int part = 0; part < 2; part++) {
+			long *v = part ? &prec : &width;
+			if (part) {
+				if (f >= end || *f != '.')
+					break;
+				f++;
+				*v = 0;
+			}
+			if (f < end && *f == '*') {
+				f++;
+				if (next >= e->nargs || a[next].type != TYPE_INT64 || a[next].is_null) {
+					error = error_setcode(PIPE_EUSAGE, "FORMAT: * needs an INT64 argument");
+					goto done;
+				}
+				*v = a[next].i < 0 ? 0 : a[next].i > 1000 ? 1000 : (long)a[next].i;
+				next++;
+			} else {
+				while (f < end && *f >= '0' && *f <= '9' && (*v < 0 ? 0 : *v) < 1000)
+					*v = (*v < 0 ? 0 : *v) * 10 + (*f++ - '0');
+			}
+		}
+		if (f >= end) {
+			error = error_setcode(PIPE_EUSAGE, "FORMAT: the specifier \"%.*s\" is not finished",
+			                      (int)(end - spec), spec);
+			goto done;
+		}
+		char conv = *f++;
+		if (conv == '%') {
+			buf_putc(&b, '%');
+			continue;
+		}
+		if (next >= e->nargs) {
+			error = error_setcode(PIPE_EUSAGE, "FORMAT: too few arguments for \"%.*s\"", (int)(f - spec), spec);
+			goto done;
+		}
+		const struct value *v = &a[next++];
+		char fmt[32];
+		int w = (int)width, pr = (int)prec;
+		size_t at = b.len;
+		if (v->is_null && strchr("dioxXfFeEgG", conv)) {
+			buf_puts(&b, "NULL");
+			continue;
+		}
+		switch (conv) {
+		case 'd': case 'i': case 'o': case 'x': case 'X':
+			if (v->type != TYPE_INT64) {
+				error = error_setcode(PIPE_EUSAGE, "FORMAT: %%%c takes an INT64, not a %s", conv, type_name(v->type));
+				goto done;
+			}
+			snprintf(fmt, sizeof fmt, "%%%s*.*ll%c", flags, conv);
+			buf_printf(&b, fmt, w, pr, (long long)v->i);
+			break;
+		case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+			if (!type_is_numeric(v->type)) {
+				error = error_setcode(PIPE_EUSAGE, "FORMAT: %%%c takes a number, not a %s", conv, type_name(v->type));
+				goto done;
+			}
+			snprintf(fmt, sizeof fmt, "%%%s*.*%c", flags, conv);
+			buf_printf(&b, fmt, w, pr < 0 ? 6 : pr, as_double(v));
+			break;
+		case 's': case 't': case 'T': {
+			struct buf text = BUF_INIT;
+			if (v->is_null)
+				buf_puts(&text, "NULL");
+			else if (conv == 'T' && (v->type == TYPE_STRING))
+				buf_printf(&text, "\"%.*s\"", (int)v->s.len, v->s.p);
+			else if (v->type == TYPE_STRING || v->type == TYPE_JSON)
+				buf_add(&text, v->s.p, v->s.len);
+			else
+				value_to_string(v, &text);
+			snprintf(fmt, sizeof fmt, "%%%s*.*s", strchr(flags, '-') ? "-" : "");
+			buf_printf(&b, fmt, w, pr < 0 ? (int)text.len : pr, text.data ? text.data : "");
+			buf_free(&text);
+			break;
+		}
+		default:
+			error = error_setcode(PIPE_EUSAGE, "FORMAT: unknown specifier %%%c", conv);
+			goto done;
+		}
+		if (group && strchr("dif", conv))
+			group_thousands(&b, at);
+	}
+	if (next < e->nargs) {
+		error = error_setcode(PIPE_EUSAGE, "FORMAT: more arguments than the format uses (%zu left)", e->nargs - next);
+		goto done;
+	}
+	*out = str_out(mem, b.data ? b.data : "", b.len);
+done:
+	buf_free(&b);
+	return error;
+}
+
 /* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
  * size); one value this large is already more than a row of a table. */
 #define REPEAT_MAX (16u << 20)
@@ -1476,6 +1625,7 @@ static const struct sql_func funcs[] = {
 	{"EXTRACT", FN_SCALAR, 2, 2, 1, false, check_extract, row_extract, 0, 0},
 	{"EXP", FN_SCALAR, 1, 1, -1, false, check_log, row_log, 0, 0},
 	{"FLOOR", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
+	{"FORMAT", FN_SCALAR, 1, 64, -1, true, check_format, row_format, 0, 0},
 	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
