@@ -1116,7 +1116,7 @@ static int row_log(struct pexpr *e, const struct value *a, struct value *out, st
 			return error_setcode(PIPE_EUSAGE, "The base of LOG must be positive and not 1: %g", base);
 		r = log(x) / log(base);
 	} else {
-		r = name[3] == '1' ? log10(x) : log(x);
+		r = !strcmp(name, "LOG10") ? log10(x) : log(x);
 	}
 	*out = value_float64(r);
 	return 0;
