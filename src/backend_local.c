@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "json.h"
 #include "warehouse/bytes.h"
 #include "warehouse/hll.h"
@@ -258,6 +259,7 @@ static const struct backend_ops local_ops = {
 int backend_local_open(struct backend **out, const char *root)
 {
 	sql_set_json_path(json_path);
+	sql_set_digest(digest_bytes);
 	struct local *l = xcalloc(1, sizeof(*l));
 	l->base.ops = &local_ops;
 	l->root = xstrdup(root);

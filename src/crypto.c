@@ -43,7 +43,7 @@ LIB_FUNCTIONS(CRYPTO_FUNCTIONS, ssl);
 static char crypto_error[256];
 
 LIB_NOTE_DLOPEN("crypto", "SHA-256 of inputs, outputs and targets, for build, status and fsck; "
-                "RS256 signatures for BigQuery's service-account tokens",
+                "RS256 signatures for BigQuery's service-account tokens; SQL's MD5 and SHA digests",
                 "required", LIBCRYPTO_SONAME);
 
 /* OpenSSL 3 looks the algorithm up on every EVP_sha256() init unless it is
@@ -78,6 +78,35 @@ int hash_init(void)
 {
 	pthread_once(&crypto_once, crypto_init);
 	return crypto_error[0] ? error_set("%s", crypto_error) : 0;
+}
+
+/* SQL's MD5, SHA1, SHA256 and SHA512, fetched once each (as sha256 above). */
+static const char *const digest_names[] = {"MD5", "SHA1", "SHA256", "SHA512"};
+static EVP_MD *digests[4];
+static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
+static void digests_init(void)
+{
+	for (size_t i = 0; i < 4; i++)
+		digests[i] = ssl.EVP_MD_fetch(NULL, digest_names[i], NULL);
+}
+
+int digest_bytes(const char *name, const void *p, size_t n, unsigned char out[64])
+{
+	int error;
+	size_t i = 0;
+	unsigned len = 0;
+	if ((error = hash_init()) < 0)
+		return error;
+	pthread_once(&digests_once, digests_init);
+	while (i < 4 && strcmp(digest_names[i], name))
+		i++;
+	EVP_MD_CTX *ctx = i < 4 && digests[i] ? ssl.EVP_MD_CTX_new() : NULL;
+	if (!ctx || ssl.EVP_DigestInit_ex(ctx, digests[i], NULL) != 1 || ssl.EVP_DigestUpdate(ctx, p, n) != 1 ||
+	    ssl.EVP_DigestFinal_ex(ctx, out, &len) != 1)
+		error = error_set("OpenSSL cannot compute %s", name);
+	ssl.EVP_MD_CTX_free(ctx);
+	return error < 0 ? error : (int)len;
 }
 
 /* Loads libcrypto on first use; the digest every hash uses. */

@@ -1,6 +1,7 @@
 /* crypto: the crypto module, the only one that includes OpenSSL: SHA-256
  * through EVP, of bytes, files and trees; RS256 signatures and base64url,
- * for the JWTs that get BigQuery's tokens (auth.c). */
+ * for the JWTs that get BigQuery's tokens (auth.c); SQL's MD5 and SHA
+ * digests (handed to the warehouse by backend_local.c). */
 #ifndef PIPE_CRYPTO_H
 #define PIPE_CRYPTO_H
 
@@ -36,6 +37,10 @@ typedef int (*hash_file_fn)(void *ctx, const char *path, const struct stat *st,
  * entries' names, types and hashes, so renaming or adding a file changes it.
  * fn may be NULL (read every file). */
 int hash_path(const char *path, hash_file_fn fn, void *ctx, struct hash *out);
+
+/* SQL's MD5, SHA1, SHA256 and SHA512 (name as here): the digest of p[0..n)
+ * into out, its length; < 0 with the error set when libcrypto cannot. */
+int digest_bytes(const char *name, const void *p, size_t n, unsigned char out[64]);
 
 void hash_hex(const struct hash *h, char out[HASH_HEX_LEN + 1]);
 int hash_from_hex(const char *hex, struct hash *out);

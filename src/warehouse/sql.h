@@ -73,6 +73,11 @@ struct buf;
 typedef int (*sql_json_path_fn)(const char *text, size_t len, const char *path, size_t plen, bool query,
                                 struct buf *out);
 void sql_set_json_path(sql_json_path_fn fn);
+/* MD5, SHA1, SHA256 and SHA512 through this function (crypto.c's
+ * digest_bytes: OpenSSL is crypto.c's alone): the digest's length, < 0 an
+ * error.  Until it is set, they fail. */
+typedef int (*sql_digest_fn)(const char *name, const void *p, size_t n, unsigned char out[64]);
+void sql_set_digest(sql_digest_fn fn);
 const struct sql_stats *sql_result_stats(const struct sql_result *r);
 /* Result access, for reports: columns, their type names, and each cell as
  * text (NULL for SQL NULL). */

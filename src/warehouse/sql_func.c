@@ -735,6 +735,63 @@ done:
 	return error;
 }
 
+/* MD5, SHA1, SHA256, SHA512 (BYTES of a STRING's or BYTES' bytes), through
+ * the function sql_set_digest hands over; TO_HEX and FROM_HEX. */
+static sql_digest_fn digest_fn;
+
+void sql_set_digest(sql_digest_fn fn) { digest_fn = fn; }
+
+static enum type check_digest(struct pexpr *e) { return is_str(T(0)) || T(0) == TYPE_BYTES ? TYPE_BYTES : NOSIG; }
+
+static int row_digest(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	unsigned char d[64];
+	if (!digest_fn)
+		return error_setcode(PIPE_EUSAGE, "%s: no digests in this program", e->fn->name);
+	int n = digest_fn(e->fn->name, a[0].s.p, a[0].s.len, d);
+	if (n < 0)
+		return n;
+	*out = str_out(mem, (const char *)d, (size_t)n);
+	out->type = TYPE_BYTES;
+	return 0;
+}
+
+static enum type check_to_hex(struct pexpr *e) { return T(0) == TYPE_NULL || T(0) == TYPE_BYTES ? TYPE_STRING : NOSIG; }
+
+static int row_to_hex(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	static const char digits[] = "0123456789abcdef";
+	char *p = arena_alloc(mem, 2 * a[0].s.len + 1);
+	for (size_t i = 0; i < a[0].s.len; i++) {
+		p[2 * i] = digits[(unsigned char)a[0].s.p[i] >> 4];
+		p[2 * i + 1] = digits[(unsigned char)a[0].s.p[i] & 15];
+	}
+	p[2 * a[0].s.len] = '\0';
+	*out = value_string(p, 2 * a[0].s.len);
+	return 0;
+}
+
+static enum type check_from_hex(struct pexpr *e) { return is_str(T(0)) ? TYPE_BYTES : NOSIG; }
+
+static int row_from_hex(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	size_t n = a[0].s.len, odd = n % 2, len = (n + 1) / 2;
+	unsigned char *p = arena_alloc(mem, len + 1);
+	memset(p, 0, len + 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = a[0].s.p[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (v < 0)
+			return error_setcode(PIPE_EUSAGE, "FROM_HEX: \"%.*s\" is not hexadecimal", (int)(n > 64 ? 64 : n), a[0].s.p);
+		size_t k = i + odd; /* an odd count reads as one led by a 0 */
+		p[k / 2] |= (unsigned char)(k % 2 ? v : v << 4);
+	}
+	*out = value_bytes((const char *)p, len);
+	return 0;
+}
+
 /* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
  * size); one value this large is already more than a row of a table. */
 #define REPEAT_MAX (16u << 20)
@@ -1629,6 +1686,7 @@ static const struct sql_func funcs[] = {
 	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_DATETIME", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
 	{"FORMAT_TIMESTAMP", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
+	{"FROM_HEX", FN_SCALAR, 1, 1, -1, false, check_from_hex, row_from_hex, 0, 0},
 	{"GENERATE_ARRAY", FN_SCALAR, 2, 3, -1, false, check_generate_array, row_generate_array, 0, 0},
 	{"GREATEST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"IEEE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_ieee_divide, row_ieee_divide, 0, 0},
@@ -1649,6 +1707,7 @@ static const struct sql_func funcs[] = {
 	{"LOWER", FN_SCALAR, 1, 1, -1, false, check_str1, row_lower, 0, 0},
 	{"LPAD", FN_SCALAR, 2, 3, -1, false, check_pad, row_pad, 0, 0},
 	{"LTRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
+	{"MD5", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},
 	{"MOD", FN_SCALAR, 2, 2, -1, false, check_num2, row_mod, 0, 0},
 	{"NULLIF", FN_SCALAR, 2, 2, -1, true, check_same2, row_nullif, 0, 0},
 	{"PARSE_DATE", FN_SCALAR, 2, 2, -1, false, check_parse_time, row_parse_time, 0, 0},
@@ -1671,6 +1730,9 @@ static const struct sql_func funcs[] = {
 	{"SAFE_MULTIPLY", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
 	{"SAFE_NEGATE", FN_SCALAR, 1, 1, -1, false, check_safe_negate, row_safe_arith, 0, 0},
 	{"SAFE_SUBTRACT", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
+	{"SHA1", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},
+	{"SHA256", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},
+	{"SHA512", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},
 	{"SIGN", FN_SCALAR, 1, 1, -1, false, check_num1, row_sign, 0, 0},
 	{"SPLIT", FN_SCALAR, 1, 2, -1, false, check_split, row_split, 0, 0},
 	{"SQRT", FN_SCALAR, 1, 1, -1, false, check_num1_float, row_sqrt, 0, 0},
@@ -1686,6 +1748,7 @@ static const struct sql_func funcs[] = {
 	{"TIMESTAMP_SECONDS", FN_SCALAR, 1, 1, -1, false, check_from_epoch, row_from_epoch, 0, 0},
 	{"TIMESTAMP_SUB", FN_SCALAR, 3, 3, 2, false, check_time_add, row_time_add, 0, 0},
 	{"TIMESTAMP_TRUNC", FN_SCALAR, 2, 2, 1, false, check_trunc, row_trunc, 0, 0},
+	{"TO_HEX", FN_SCALAR, 1, 1, -1, false, check_to_hex, row_to_hex, 0, 0},
 	{"TRIM", FN_SCALAR, 1, 2, -1, false, check_trim, row_trim, 0, 0},
 	{"TRUNC", FN_SCALAR, 1, 2, -1, false, check_round, row_round, 0, 0},
 	{"UNIX_DATE", FN_SCALAR, 1, 1, -1, false, check_unix_date, row_unix_date, 0, 0},

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "json.h"
 #include "util.h"
 #include "warehouse/sql.h"
@@ -40,6 +41,7 @@ static char *root;
 static void make_catalog(void)
 {
 	sql_set_json_path(json_path); /* JSON_VALUE and its kin, as backend_local sets it */
+	sql_set_digest(digest_bytes);
 	char *tmpl = xasprintf("%s/pipe-fuzz-sql-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmpl))
 		abort();

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "json.h"
 #include "t.h"
 #include "sql_text.h"
@@ -545,6 +546,7 @@ static void setup_tables(void)
 {
 	struct buf db = BUF_INIT;
 	sql_set_json_path(json_path); /* as backend_local does */
+	sql_set_digest(digest_bytes);
 	buf_puts(&db, "BEGIN;\n");
 	for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++)
 		CHECK_OK(load_fixture(&fixtures[i], &db));
