@@ -80,34 +80,6 @@ int hash_init(void)
 	return crypto_error[0] ? error_set("%s", crypto_error) : 0;
 }
 
-/* SQL's MD5, SHA1, SHA256 and SHA512, fetched once each (as sha256 above). */
-static const char *const digest_names[] = {"MD5", "SHA1", "SHA256", "SHA512"};
-static EVP_MD *digests[4];
-static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
-
-static void digests_init(void)
-{
-	for (size_t i = 0; i < 4; i++)
-		digests[i] = ssl.EVP_MD_fetch(NULL, digest_names[i], NULL);
-}
-
-int digest_bytes(const char *name, const void *p, size_t n, unsigned char out[64])
-{
-	int error;
-	size_t i = 0;
-	unsigned len = 0;
-	if ((error = hash_init()) < 0)
-		return error;
-	pthread_once(&digests_once, digests_init);
-	while (i < 4 && strcmp(digest_names[i], name))
-		i++;
-	EVP_MD_CTX *ctx = i < 4 && digests[i] ? ssl.EVP_MD_CTX_new() : NULL;
-	if (!ctx || ssl.EVP_DigestInit_ex(ctx, digests[i], NULL) != 1 || ssl.EVP_DigestUpdate(ctx, p, n) != 1 ||
-	    ssl.EVP_DigestFinal_ex(ctx, out, &len) != 1)
-		error = error_set("OpenSSL cannot compute %s", name);
-	ssl.EVP_MD_CTX_free(ctx);
-	return error < 0 ? error : (int)len;
-}
 
 /* Loads libcrypto on first use; the digest every hash uses. */
 static const EVP_MD *md(void)
@@ -121,24 +93,37 @@ static const EVP_MD *md(void)
 	return sha256 ? sha256 : ssl.EVP_sha256();
 }
 
-struct hasher *hasher_new(void)
+/* The thread's spare hasher (or a new one) started on digest d. */
+static struct hasher *hasher_take(const EVP_MD *d, const char *name)
 {
-	const EVP_MD *sha = md();
 	struct hasher *h = pthread_getspecific(spare_key);
 	if (h) {
 		pthread_setspecific(spare_key, NULL);
-		if (ssl.EVP_DigestInit_ex(h->ctx, sha, NULL) == 1)
+		if (ssl.EVP_DigestInit_ex(h->ctx, d, NULL) == 1)
 			return h;
 	} else {
 		h = xmalloc(sizeof(*h));
 		h->ctx = ssl.EVP_MD_CTX_new();
 	}
-	if (!h->ctx || ssl.EVP_DigestInit_ex(h->ctx, sha, NULL) != 1) {
-		fprintf(stderr, "pipe: OpenSSL cannot start SHA-256\n");
+	if (!h->ctx || ssl.EVP_DigestInit_ex(h->ctx, d, NULL) != 1) {
+		fprintf(stderr, "pipe: OpenSSL cannot start %s\n", name);
 		abort();
 	}
 	return h;
 }
+
+/* A finished hasher back as the thread's spare, or freed. */
+static void hasher_give(struct hasher *h)
+{
+	if (!pthread_getspecific(spare_key)) {
+		pthread_setspecific(spare_key, h);
+		return;
+	}
+	ssl.EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+struct hasher *hasher_new(void) { return hasher_take(md(), "SHA-256"); }
 
 void hasher_update(struct hasher *h, const void *p, size_t n)
 {
@@ -151,12 +136,7 @@ void hasher_final(struct hasher *h, struct hash *out)
 {
 	unsigned int n = HASH_LEN;
 	ssl.EVP_DigestFinal_ex(h->ctx, out->b, &n);
-	if (!pthread_getspecific(spare_key)) {
-		pthread_setspecific(spare_key, h);
-		return;
-	}
-	ssl.EVP_MD_CTX_free(h->ctx);
-	free(h);
+	hasher_give(h);
 }
 
 void hash_bytes(const void *p, size_t n, struct hash *out)
@@ -164,6 +144,38 @@ void hash_bytes(const void *p, size_t n, struct hash *out)
 	struct hasher *h = hasher_new();
 	hasher_update(h, p, n);
 	hasher_final(h, out);
+}
+
+/* SQL's MD5, SHA1, SHA256 and SHA512, fetched once each (as sha256 above);
+ * a row's digest in the thread's spare hasher, as a key's. */
+static const char *const digest_names[] = {"MD5", "SHA1", "SHA256", "SHA512"};
+#define NDIGESTS (sizeof digest_names / sizeof *digest_names)
+static EVP_MD *digests[NDIGESTS];
+static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
+static void digests_init(void)
+{
+	for (size_t i = 0; i < NDIGESTS; i++)
+		digests[i] = ssl.EVP_MD_fetch(NULL, digest_names[i], NULL);
+}
+
+int digest_bytes(const char *name, const void *p, size_t n, unsigned char out[64])
+{
+	int error;
+	size_t i = 0;
+	unsigned len = 0;
+	if ((error = hash_init()) < 0)
+		return error;
+	pthread_once(&digests_once, digests_init);
+	while (i < NDIGESTS && strcmp(digest_names[i], name))
+		i++;
+	if (i == NDIGESTS || !digests[i])
+		return error_set("OpenSSL cannot compute %s", name);
+	struct hasher *h = hasher_take(digests[i], name);
+	ssl.EVP_DigestUpdate(h->ctx, p, n);
+	ssl.EVP_DigestFinal_ex(h->ctx, out, &len);
+	hasher_give(h);
+	return (int)len;
 }
 
 int hash_file(const char *path, struct hash *out)

@@ -621,11 +621,11 @@ int json_path(const char *text, size_t len, const char *path, size_t plen, bool 
 		buf_add(out, text + from, (size_t)(to - from));
 		found = 1;
 	} else if (t->type == JSON_STRING) {
+		/* unescaped into out itself when it has escapes, else copied */
 		size_t n;
-		struct buf scratch = BUF_INIT;
-		const char *v = json_str(&doc, cur, &scratch, &n);
-		buf_add(out, v, n);
-		buf_free(&scratch);
+		const char *v = json_str(&doc, cur, out, &n);
+		if (v != out->data)
+			buf_add(out, v, n);
 		found = 1;
 	} else if (t->type != JSON_OBJECT && t->type != JSON_ARRAY && t->type != JSON_NULL) {
 		buf_add(out, text + t->start, (size_t)(t->end - t->start));

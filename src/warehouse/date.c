@@ -33,6 +33,11 @@ void civil_from_days(int32_t days, int *y, int *m, int *d)
 	*y = year_of_era + era * 400 + (*m <= 2);
 }
 
+const char *const date_month_names[12] = {"January", "February", "March", "April", "May", "June",
+                                          "July", "August", "September", "October", "November", "December"};
+const char *const date_day_names[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                       "Saturday"};
+
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int days_in_month(int y, int m)
@@ -59,15 +64,18 @@ void split_micros(int64_t us, int32_t *days, int64_t *us_in_day)
 	*us_in_day = us - d * US_PER_DAY;
 }
 
-#define US_MIN ((int64_t)DATE_MIN * US_PER_DAY)
-#define US_MAX ((int64_t)(DATE_MAX + 1) * US_PER_DAY - 1)
+bool micros_valid(int64_t us)
+{
+	return us >= (int64_t)DATE_MIN * US_PER_DAY && us <= ((int64_t)DATE_MAX + 1) * US_PER_DAY - 1;
+}
 
 /* ---- text ---- */
 
 /* Reads 1..max digits; -1 if there are none. */
-static int read_digits(const char **p, const char *end, int max, int *ndigits)
+static int64_t read_digits(const char **p, const char *end, int max, int *ndigits)
 {
-	int v = 0, n = 0;
+	int64_t v = 0;
+	int n = 0;
 	while (*p < end && n < max && **p >= '0' && **p <= '9') {
 		v = v * 10 + (**p - '0');
 		(*p)++;
@@ -196,7 +204,7 @@ int micros_parse(const char *p, const char *end, bool zone, int64_t *out)
 	if (zone ? parse_zone(&p, end, &offset) < 0 : p != end)
 		return -1;
 	int64_t us = (int64_t)days * US_PER_DAY + tod - offset * US_PER_SEC;
-	if (us < US_MIN || us > US_MAX)
+	if (!micros_valid(us))
 		return -1;
 	*out = us;
 	return 0;
@@ -344,9 +352,6 @@ int micros_extract(int64_t us, enum date_part p, int64_t *out)
 
 /* ---- adding parts ---- */
 
-#define MICROS_MIN ((int64_t)DATE_MIN * US_PER_DAY)
-#define MICROS_MAX (((int64_t)DATE_MAX + 1) * US_PER_DAY - 1)
-
 /* n months after days: the same day of the month, or the month's last
  * when it has fewer (2024-01-31 + 1 month = 2024-02-29), as BigQuery adds
  * them. */
@@ -399,7 +404,7 @@ int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char 
 	int64_t by, to;
 	if (p <= PART_HOUR || p == PART_DAY) {
 		if (__builtin_mul_overflow(n, p == PART_DAY ? US_PER_DAY : unit[p], &by) ||
-		    __builtin_add_overflow(us, by, &to) || to < MICROS_MIN || to > MICROS_MAX)
+		    __builtin_add_overflow(us, by, &to) || !micros_valid(to))
 			return out_of_range(fn);
 		*out = to;
 		return 0;
@@ -418,23 +423,6 @@ int micros_add(int64_t us, int64_t n, enum date_part p, bool months, const char 
 
 /* ---- parsing with a format (PARSE_DATE, PARSE_DATETIME, PARSE_TIMESTAMP) ---- */
 
-static const char *const month_name[] = {"january", "february", "march", "april", "may", "june",
-                                         "july", "august", "september", "october", "november", "december"};
-static const char *const day_name[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
-                                       "saturday"};
-
-/* Up to max digits (at least one) at *p; -1 if none. */
-static int64_t take_digits(const char **p, const char *end, int max)
-{
-	int64_t v = 0;
-	int n = 0;
-	while (*p < end && n < max && **p >= '0' && **p <= '9') {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	return n ? v : -1;
-}
 
 /* A name of names[0..n) at *p, whole or its first three letters, any case:
  * its index, or -1. */
@@ -482,7 +470,7 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 		if (c == 'E' && f < fe && (*f == '*' || (*f >= '0' && *f <= '9')) && f + 1 < fe && f[1] == 'S') {
 			c = 'S'; /* %E*S, %E3S: seconds, and their fraction when there is one */
 			f += 2;
-			if ((second = take_digits(&p, end, 2)) < 0)
+			if ((second = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			if (p < end && *p == '.') {
 				p++;
@@ -505,48 +493,48 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 			f += 2;
 		}
 		switch (c) {
-		case 'Y': if ((year = take_digits(&p, end, 4)) < 0) return -1; break;
+		case 'Y': if ((year = read_digits(&p, end, 4, NULL)) < 0) return -1; break;
 		case 'y':
-			if ((v = take_digits(&p, end, 2)) < 0)
+			if ((v = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			year = v < 69 ? 2000 + v : 1900 + v;
 			break;
-		case 'C': if ((v = take_digits(&p, end, 2)) < 0) return -1; year = v * 100 + year % 100; break;
-		case 'm': if ((month = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'C': if ((v = read_digits(&p, end, 2, NULL)) < 0) return -1; year = v * 100 + year % 100; break;
+		case 'm': if ((month = read_digits(&p, end, 2, NULL)) < 0) return -1; break;
 		case 'd': case 'e':
 			while (c == 'e' && p < end && *p == ' ')
 				p++;
-			if ((day = take_digits(&p, end, 2)) < 0)
+			if ((day = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			break;
-		case 'j': if ((yday = take_digits(&p, end, 3)) < 0) return -1; break;
+		case 'j': if ((yday = read_digits(&p, end, 3, NULL)) < 0) return -1; break;
 		case 'b': case 'h': case 'B':
-			if ((v = take_name(&p, end, month_name, 12)) < 0)
+			if ((v = take_name(&p, end, date_month_names, 12)) < 0)
 				return -1;
 			month = v + 1;
 			break;
-		case 'a': case 'A': if (take_name(&p, end, day_name, 7) < 0) return -1; break;
-		case 'u': case 'w': if (take_digits(&p, end, 1) < 0) return -1; break;
+		case 'a': case 'A': if (take_name(&p, end, date_day_names, 7) < 0) return -1; break;
+		case 'u': case 'w': if (read_digits(&p, end, 1, NULL) < 0) return -1; break;
 		case 'F':
-			if ((year = take_digits(&p, end, 4)) < 0 || p >= end || *p++ != '-' ||
-			    (month = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '-' ||
-			    (day = take_digits(&p, end, 2)) < 0)
+			if ((year = read_digits(&p, end, 4, NULL)) < 0 || p >= end || *p++ != '-' ||
+			    (month = read_digits(&p, end, 2, NULL)) < 0 || p >= end || *p++ != '-' ||
+			    (day = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			break;
 		case 'D':
-			if ((month = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '/' ||
-			    (day = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != '/' || (v = take_digits(&p, end, 2)) < 0)
+			if ((month = read_digits(&p, end, 2, NULL)) < 0 || p >= end || *p++ != '/' ||
+			    (day = read_digits(&p, end, 2, NULL)) < 0 || p >= end || *p++ != '/' || (v = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			year = v < 69 ? 2000 + v : 1900 + v;
 			break;
-		case 'H': case 'k': if (!time || (hour = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'H': case 'k': if (!time || (hour = read_digits(&p, end, 2, NULL)) < 0) return -1; break;
 		case 'I': case 'l':
-			if (!time || (hour = take_digits(&p, end, 2)) < 0)
+			if (!time || (hour = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			twelve = true;
 			break;
-		case 'M': if (!time || (minute = take_digits(&p, end, 2)) < 0) return -1; break;
-		case 'S': if (!time || (second = take_digits(&p, end, 2)) < 0) return -1; break;
+		case 'M': if (!time || (minute = read_digits(&p, end, 2, NULL)) < 0) return -1; break;
+		case 'S': if (!time || (second = read_digits(&p, end, 2, NULL)) < 0) return -1; break;
 		case 'p': case 'P':
 			if (!time || end - p < 2)
 				return -1;
@@ -557,22 +545,22 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 			p += 2;
 			break;
 		case 'R': case 'T':
-			if (!time || (hour = take_digits(&p, end, 2)) < 0 || p >= end || *p++ != ':' ||
-			    (minute = take_digits(&p, end, 2)) < 0)
+			if (!time || (hour = read_digits(&p, end, 2, NULL)) < 0 || p >= end || *p++ != ':' ||
+			    (minute = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
-			if (c == 'T' && (p >= end || *p++ != ':' || (second = take_digits(&p, end, 2)) < 0))
+			if (c == 'T' && (p >= end || *p++ != ':' || (second = read_digits(&p, end, 2, NULL)) < 0))
 				return -1;
 			break;
 		case 'z': {
 			if (!time || p >= end || (*p != '+' && *p != '-'))
 				return -1;
 			int sign = *p++ == '-' ? -1 : 1;
-			int64_t hh = take_digits(&p, end, 2), mm = 0;
+			int64_t hh = read_digits(&p, end, 2, NULL), mm = 0;
 			if (hh < 0)
 				return -1;
 			if (p < end && *p == ':')
 				p++;
-			if (p < end && *p >= '0' && *p <= '9' && (mm = take_digits(&p, end, 2)) < 0)
+			if (p < end && *p >= '0' && *p <= '9' && (mm = read_digits(&p, end, 2, NULL)) < 0)
 				return -1;
 			offset = sign * (hh * 3600 + mm * 60);
 			break;
@@ -587,7 +575,7 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 				return -1;
 			bool neg = p < end && *p == '-';
 			p += neg;
-			if ((epoch = take_digits(&p, end, 12)) < 0)
+			if ((epoch = read_digits(&p, end, 12, NULL)) < 0)
 				return -1;
 			epoch = neg ? -epoch : epoch;
 			has_epoch = true;
@@ -603,7 +591,7 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 		return -1;
 	if (has_epoch) {
 		*us = epoch * US_PER_SEC;
-		return *us >= MICROS_MIN && *us <= MICROS_MAX ? 0 : -1;
+		return micros_valid(*us) ? 0 : -1;
 	}
 	if (twelve) {
 		if (hour < 1 || hour > 12)
@@ -626,6 +614,6 @@ int time_parse_format(const char *f, size_t flen, const char *s, size_t slen, bo
 		days = days_from_civil((int)year, (int)month, (int)day);
 	}
 	*us = (int64_t)days * US_PER_DAY + ((hour * 60 + minute) * 60 + second) * US_PER_SEC + frac - offset * US_PER_SEC;
-	return *us >= MICROS_MIN && *us <= MICROS_MAX ? 0 : -1;
+	return micros_valid(*us) ? 0 : -1;
 }
 

@@ -17,6 +17,11 @@
 int32_t days_from_civil(int y, int m, int d);
 void civil_from_days(int32_t days, int *y, int *m, int *d);
 bool civil_valid(int y, int m, int d);
+/* Microseconds within the same span: a TIMESTAMP or DATETIME that exists. */
+bool micros_valid(int64_t us);
+/* English names, January and Sunday first (FORMAT_DATE's %B and %A). */
+extern const char *const date_month_names[12];
+extern const char *const date_day_names[7];
 /* Splits microseconds since the epoch into a day and the microseconds in it
  * (always 0 <= *us_in_day < US_PER_DAY, also before 1970). */
 void split_micros(int64_t us, int32_t *days, int64_t *us_in_day);

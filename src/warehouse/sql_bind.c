@@ -217,6 +217,19 @@ nosig:
 
 /* --- analytic functions --- */
 
+/* A count an analytic function takes as an INT64 literal of at least min
+ * (1: positive; 0: non-negative): LAG's and LEAD's offset, NTH_VALUE's n,
+ * NTILE's buckets. */
+static int literal_count(struct binder *b, const struct ast *o, int64_t min, const char *which,
+                         const struct sql_func *fn, int64_t *out)
+{
+	if (o->kind != A_INT || o->i < min)
+		return sql_error_at(b->src, o->line, o->col, "%s to %s must be a %s INT64 literal", which, fn->name,
+		                    min ? "positive" : "non-negative");
+	*out = o->i;
+	return 0;
+}
+
 /* The function's arguments, keys and frame; the result type. */
 static int bind_window_parts(struct binder *b, const struct ast *a, const struct sql_func *fn, struct win *w)
 {
@@ -234,27 +247,14 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		t = TYPE_INT64;
 		resolve_coerce(b, &w->arg, t);
 	}
-	if (w->kind == W_NTH_VALUE) {
-		const struct ast *o = a->args[1];
-		if (o->kind != A_INT || o->i <= 0)
-			return sql_error_at(b->src, o->line, o->col, "Argument 2 to NTH_VALUE must be a positive INT64 literal");
-		w->offset = o->i;
-	}
-	if (w->kind == W_NTILE) {
-		const struct ast *o = a->args[0];
-		if (o->kind != A_INT || o->i <= 0)
-			return sql_error_at(b->src, o->line, o->col, "Argument to NTILE must be a positive INT64 literal");
-		w->offset = o->i;
-	}
+	if (w->kind == W_NTH_VALUE && (error = literal_count(b, a->args[1], 1, "Argument 2", fn, &w->offset)) < 0)
+		return error;
+	if (w->kind == W_NTILE && (error = literal_count(b, a->args[0], 1, "Argument", fn, &w->offset)) < 0)
+		return error;
 	if (w->kind == W_LAG || w->kind == W_LEAD) {
 		w->offset = 1;
-		if (a->nargs >= 2) {
-			const struct ast *o = a->args[1];
-			if (o->kind != A_INT || o->i < 0)
-				return sql_error_at(b->src, o->line, o->col,
-						    "Argument 2 to %s must be a non-negative INT64 literal", fn->name);
-			w->offset = o->i;
-		}
+		if (a->nargs >= 2 && (error = literal_count(b, a->args[1], 0, "Argument 2", fn, &w->offset)) < 0)
+			return error;
 		if (a->nargs == 3) {
 			if ((error = bind_expr(b, a->args[2], &w->def)) < 0)
 				return error;
@@ -480,7 +480,7 @@ static enum cmp_op cmp_of(const char *op)
 /* A date part the function does not take (DATE_ADD(d, INTERVAL 1 HOUR)) is
  * the query's error, said at the part before any row is read, as BigQuery
  * says it: the function is tried on values that cannot fail otherwise (the
- * epoch, 0, ''). */
+ * epoch, 0). */
 static int bind_check_part(struct binder *b, const struct ast *a, const struct pexpr *e)
 {
 	struct value args[8], v;
@@ -492,10 +492,8 @@ static int bind_check_part(struct binder *b, const struct ast *a, const struct p
 		enum type t = e->args[i]->type;
 		if ((int)i == e->fn->part_arg)
 			args[i] = e->args[i]->lit;
-		else if (t == TYPE_DATE)
-			args[i] = value_date(0);
-		else if (t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_INT64)
-			args[i] = (struct value){.type = t};
+		else if (t == TYPE_DATE || t == TYPE_TIMESTAMP || t == TYPE_DATETIME || t == TYPE_INT64)
+			args[i] = (struct value){.type = t}; /* 0: the epoch */
 		else
 			return 0; /* NULL and the rest: the rows will say */
 	}
@@ -727,9 +725,11 @@ static int bind_kind(struct binder *b, const struct ast *a, struct pexpr **out)
 		return 0;
 	}
 	case A_CALL:
-		if (a->safe && sql_func_find(a->name) &&
-		    (a->over || is_agg(a) || !(sql_func_find(a->name)->kind & FN_SCALAR)))
-			return sql_error_at(b->src, a->line, a->col, "SAFE. is for scalar functions (%s)", a->name);
+		if (a->safe) {
+			const struct sql_func *fn = sql_func_find(a->name);
+			if (fn && (a->over || !(fn->kind & FN_SCALAR)))
+				return sql_error_at(b->src, a->line, a->col, "SAFE. is for scalar functions (%s)", a->name);
+		}
 		if ((error = check_agg_extras(b, a)) < 0)
 			return error;
 		if (a->over)

@@ -129,11 +129,6 @@ static enum type check_format_time(struct pexpr *e)
 	return is_str(T(0)) && is_time(T(1)) ? TYPE_STRING : NOSIG;
 }
 
-static const char *const month_names[] = {"January", "February", "March", "April", "May", "June",
-	"July", "August", "September", "October", "November", "December"};
-static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
-	"Friday", "Saturday"};
-
 /* strftime-like, over the calendar in value.h (UTC), as FORMAT_DATE and
  * FORMAT_TIMESTAMP do: %Y %m %d %e %H %M %S %F %T %D %j %B %b %A %a %y %p %I %u %w %Q %%. */
 static int row_format_time(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
@@ -172,10 +167,10 @@ static int row_format_time(struct pexpr *e, const struct value *a, struct value 
 		case 'D': buf_printf(&b, "%02d/%02d/%02d", m, d, y % 100); break;
 		case 'T': buf_printf(&b, "%02d:%02d:%02d", H, M, S); break;
 		case 'j': buf_printf(&b, "%03d", days - days_from_civil(y, 1, 1) + 1); break;
-		case 'B': buf_puts(&b, month_names[m - 1]); break;
-		case 'b': case 'h': buf_printf(&b, "%.3s", month_names[m - 1]); break;
-		case 'A': buf_puts(&b, day_names[wday]); break;
-		case 'a': buf_printf(&b, "%.3s", day_names[wday]); break;
+		case 'B': buf_puts(&b, date_month_names[m - 1]); break;
+		case 'b': case 'h': buf_printf(&b, "%.3s", date_month_names[m - 1]); break;
+		case 'A': buf_puts(&b, date_day_names[wday]); break;
+		case 'a': buf_printf(&b, "%.3s", date_day_names[wday]); break;
 		case 'u': buf_printf(&b, "%d", wday ? wday : 7); break;
 		case 'w': buf_printf(&b, "%d", wday); break;
 		case 'Q': buf_printf(&b, "%d", (m - 1) / 3 + 1); break;
@@ -256,12 +251,8 @@ static int row_time_add(struct pexpr *e, const struct value *a, struct value *ou
 	(void)mem;
 	enum date_part p = (enum date_part)a[2].i;
 	int64_t n = a[1].i;
-	if (subtracts(e)) {
-		if (n == INT64_MIN)
-			return error_setcode(PIPE_EUSAGE, "%s: the result is out of range (0001-01-01 to 9999-12-31)",
-			                     e->fn->name);
-		n = -n;
-	}
+	if (subtracts(e))
+		n = n == INT64_MIN ? INT64_MAX : -n; /* as far out of range either way */
 	*out = a[0];
 	if (a[0].type == TYPE_DATE)
 		return date_add(a[0].days, n, p, e->fn->name, &out->days);
@@ -345,8 +336,7 @@ static int row_from_epoch(struct pexpr *e, const struct value *a, struct value *
 {
 	(void)mem;
 	int64_t us;
-	if (__builtin_mul_overflow(a[0].i, epoch_unit(e), &us) || us < (int64_t)DATE_MIN * US_PER_DAY ||
-	    us >= ((int64_t)DATE_MAX + 1) * US_PER_DAY)
+	if (__builtin_mul_overflow(a[0].i, epoch_unit(e), &us) || !micros_valid(us))
 		return error_setcode(PIPE_EUSAGE, "%s: %lld is out of the range of TIMESTAMP (0001-01-01 to 9999-12-31)",
 		                     e->fn->name, (long long)a[0].i);
 	*out = value_timestamp(us);
@@ -390,6 +380,11 @@ static int row_from_unix_date(struct pexpr *e, const struct value *a, struct val
 
 /* --- strings --- */
 
+/* The longest string REPEAT, LPAD and RPAD make: pipe's limit, not
+ * BigQuery's (whose is its row size); one value this large is already
+ * more than a row of a table. */
+#define MADE_STRING_MAX (16u << 20)
+
 /* LPAD and RPAD (s, length[, pattern]): to length characters, the pattern
  * repeated before or after; a longer s is cut to its first length. */
 static enum type check_pad(struct pexpr *e)
@@ -405,8 +400,9 @@ static int row_pad(struct pexpr *e, const struct value *a, struct value *out, st
 	size_t plen = e->nargs == 3 ? a[2].s.len : 1;
 	if (want < 0)
 		return error_setcode(PIPE_EUSAGE, "Second argument in %s() cannot be negative", e->fn->name);
-	if (want > (int64_t)(16u << 20))
-		return error_setcode(PIPE_EUSAGE, "%s: the result would be longer than 16 MiB", e->fn->name);
+	if (want > (int64_t)MADE_STRING_MAX)
+		return error_setcode(PIPE_EUSAGE, "%s: the result would be longer than %u MiB", e->fn->name,
+		                     MADE_STRING_MAX >> 20);
 	size_t have = utf8_len(a[0].s.p, a[0].s.len);
 	if ((size_t)want <= have) {
 		*out = str_out(mem, a[0].s.p, utf8_offset(a[0].s.p, a[0].s.len, (size_t)want));
@@ -792,10 +788,6 @@ static int row_from_hex(struct pexpr *e, const struct value *a, struct value *ou
 	return 0;
 }
 
-/* REPEAT's longest result: pipe's limit, not BigQuery's (whose is its row
- * size); one value this large is already more than a row of a table. */
-#define REPEAT_MAX (16u << 20)
-
 static enum type check_repeat(struct pexpr *e)
 {
 	return (is_str(T(0)) || T(0) == TYPE_BYTES) && is_int(T(1)) ? (T(0) == TYPE_NULL ? TYPE_STRING : T(0)) : NOSIG;
@@ -808,8 +800,8 @@ static int row_repeat(struct pexpr *e, const struct value *a, struct value *out,
 	uint64_t len;
 	if (n < 0)
 		return error_setcode(PIPE_EUSAGE, "Second argument in REPEAT() cannot be negative");
-	if (__builtin_mul_overflow((uint64_t)a[0].s.len, (uint64_t)n, &len) || len > REPEAT_MAX)
-		return error_setcode(PIPE_EUSAGE, "REPEAT: the result would be longer than %u MiB", REPEAT_MAX >> 20);
+	if (__builtin_mul_overflow((uint64_t)a[0].s.len, (uint64_t)n, &len) || len > MADE_STRING_MAX)
+		return error_setcode(PIPE_EUSAGE, "REPEAT: the result would be longer than %u MiB", MADE_STRING_MAX >> 20);
 	char *p = arena_alloc(mem, len + 1);
 	for (uint64_t at = 0; at < len; at += a[0].s.len) /* (an empty string: none, whatever n) */
 		memcpy(p + at, a[0].s.p, a[0].s.len);
@@ -1181,8 +1173,6 @@ static int row_log(struct pexpr *e, const struct value *a, struct value *out, st
 
 /* SAFE_ADD, SAFE_SUBTRACT, SAFE_MULTIPLY and SAFE_NEGATE: NULL where the
  * operator would overflow */
-static enum type check_safe_negate(struct pexpr *e) { return check_num1(e); }
-
 static int row_safe_arith(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
 {
 	(void)mem;
@@ -1198,8 +1188,11 @@ static int row_safe_arith(struct pexpr *e, const struct value *a, struct value *
 		if (!over)
 			*out = value_int64(r);
 	} else if (e->type == TYPE_NUMERIC) {
-		numeric_t xn = x.type == TYPE_NUMERIC ? x.n : (numeric_t)x.i * 1000000000, r;
-		numeric_t yn = y.type == TYPE_NUMERIC ? y.n : (numeric_t)y.i * 1000000000;
+		numeric_t xn = x.n, yn = y.n, r;
+		if (x.type != TYPE_NUMERIC)
+			numeric_from_int64(x.i, &xn); /* (an INT64 always fits) */
+		if (y.type != TYPE_NUMERIC)
+			numeric_from_int64(y.i, &yn);
 		int error = op == 'A' ? numeric_add(xn, yn, &r) : op == 'M' ? numeric_mul(xn, yn, &r) : numeric_sub(xn, yn, &r);
 		if (error < 0)
 			error_clear();
@@ -1221,7 +1214,7 @@ static int row_sign(struct pexpr *e, const struct value *a, struct value *out, s
 	*out = a[0];
 	switch (a[0].type) {
 	case TYPE_INT64: out->i = (a[0].i > 0) - (a[0].i < 0); break;
-	case TYPE_NUMERIC: out->n = (numeric_t)((a[0].n > 0) - (a[0].n < 0)) * 1000000000; break;
+	case TYPE_NUMERIC: out->n = (numeric_t)((a[0].n > 0) - (a[0].n < 0)) * NUMERIC_SCALE; break;
 	default: out->f = isnan(a[0].f) ? a[0].f : (double)((a[0].f > 0) - (a[0].f < 0)); break;
 	}
 	return 0;
@@ -1728,7 +1721,7 @@ static const struct sql_func funcs[] = {
 	{"SAFE_ADD", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
 	{"SAFE_DIVIDE", FN_SCALAR, 2, 2, -1, false, check_safe_divide, row_safe_divide, 0, 0},
 	{"SAFE_MULTIPLY", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
-	{"SAFE_NEGATE", FN_SCALAR, 1, 1, -1, false, check_safe_negate, row_safe_arith, 0, 0},
+	{"SAFE_NEGATE", FN_SCALAR, 1, 1, -1, false, check_num1, row_safe_arith, 0, 0},
 	{"SAFE_SUBTRACT", FN_SCALAR, 2, 2, -1, false, check_num2, row_safe_arith, 0, 0},
 	{"SHA1", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},
 	{"SHA256", FN_SCALAR, 1, 1, -1, false, check_digest, row_digest, 0, 0},

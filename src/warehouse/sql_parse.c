@@ -388,7 +388,6 @@ static int parse_replace(struct parser *p, struct select_item *it)
 	return parse_expect_op(p, ")");
 }
 
-
 static struct select *parse_core(struct parser *p, int *error)
 {
 	struct select *s = xcalloc(1, sizeof *s);

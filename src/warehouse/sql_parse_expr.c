@@ -910,19 +910,22 @@ static int parse_frame_bound(struct parser *p, enum frame_bound *b, int64_t *n)
 	return 0;
 }
 
+/* The name of a window the WINDOW clause defines, and where it is written. */
+static int window_name(struct parser *p, struct ast_window *w)
+{
+	int error = 0;
+	w->name_line = peek(p)->line;
+	w->name_col = peek(p)->col;
+	w->name = parse_ident(p, &error);
+	return error;
+}
+
 /* OVER w, or OVER ([w] [PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE
  * frame]) */
 static int parse_over(struct parser *p, struct ast *call)
 {
-	struct sql_token *t = peek(p);
-	if (t->kind == TK_IDENT) {
-		struct ast_window *w = call->over = xcalloc(1, sizeof *w);
-		int error = 0;
-		w->name_line = t->line;
-		w->name_col = t->col;
-		w->name = parse_ident(p, &error);
-		return error;
-	}
+	if (peek(p)->kind == TK_IDENT)
+		return window_name(p, call->over = xcalloc(1, sizeof *call->over));
 	int error = parse_window_spec(p, &call->over);
 	if (!error) {
 		for (size_t i = 0; i < call->over->npart; i++)
@@ -939,13 +942,8 @@ int parse_window_spec(struct parser *p, struct ast_window **out)
 	struct ast_window *w = *out = xcalloc(1, sizeof *w);
 	if ((error = parse_expect_op(p, "(")) < 0)
 		return error;
-	struct sql_token *named = peek(p);
-	if (named->kind == TK_IDENT) {
-		w->name_line = named->line;
-		w->name_col = named->col;
-		if (!(w->name = parse_ident(p, &error)))
-			return error;
-	}
+	if (peek(p)->kind == TK_IDENT && (error = window_name(p, w)) < 0)
+		return error;
 	if (accept_kw(p, "PARTITION")) {
 		if ((error = parse_expect_kw(p, "BY")) < 0)
 			return error;
