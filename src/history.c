@@ -30,6 +30,8 @@
  * process never gets half a record committed. */
 #include "history.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -1371,6 +1373,69 @@ done:
 
 #define PULLED_REF "refs/pipe/pulled"
 
+/* Links the object files of the repository at path (bare or not) into
+ * the fresh repository whose objects directory is to: packs (each .pack
+ * before its .idx, which makes it seen) and loose objects, as git clone
+ * does from a path.  The fetch that follows then finds every object there
+ * and sends nothing, where it would pack them all and index the pack
+ * again.  A file that cannot be linked (another filesystem) stops it: the
+ * fetch brings what is not there. */
+static void link_objects(const char *path, const char *to)
+{
+	static const char *const kinds[] = {".pack", ".idx"};
+	char *from = path_join(path, "objects"), *git = NULL;
+	DIR *d = NULL;
+	struct dirent *e;
+	bool ok = true;
+
+	if (!path_is_dir(from)) {
+		free(from);
+		git = path_join(path, ".git");
+		from = path_join(git, "objects");
+	}
+	for (size_t k = 0; k < 2 && ok; k++) {
+		char *dir = path_join(from, "pack"), *mine = path_join(to, "pack");
+		if ((d = opendir(dir)) && mkdir_p(mine) == 0)
+			while (ok && (e = readdir(d)))
+				if (str_starts(e->d_name, "pack-") && str_ends(e->d_name, kinds[k])) {
+					char *src = path_join(dir, e->d_name), *dst = path_join(mine, e->d_name);
+					ok = link(src, dst) == 0;
+					free(src);
+					free(dst);
+				}
+		if (d)
+			closedir(d);
+		free(dir);
+		free(mine);
+	}
+	/* loose objects: objects/ab/cdef... */
+	if (ok && (d = opendir(from))) {
+		struct dirent *f;
+		while (ok && (e = readdir(d))) {
+			if (strlen(e->d_name) != 2 || !isxdigit((unsigned char)e->d_name[0]) ||
+			    !isxdigit((unsigned char)e->d_name[1]))
+				continue;
+			char *dir = path_join(from, e->d_name), *mine = path_join(to, e->d_name);
+			DIR *sub = opendir(dir);
+			if (sub && mkdir_p(mine) == 0)
+				while (ok && (f = readdir(sub)))
+					if (f->d_name[0] != '.' && !strchr(f->d_name, '.')) {
+						char *src = path_join(dir, f->d_name), *dst = path_join(mine, f->d_name);
+						ok = link(src, dst) == 0;
+						free(src);
+						free(dst);
+					}
+			if (sub)
+				closedir(sub);
+			free(dir);
+			free(mine);
+		}
+		closedir(d);
+	}
+	free(from);
+	free(git);
+}
+
 int history_pull(const char *state_dir, const char *remote_url, struct buf *said)
 {
 	git_repository *repo = NULL;
@@ -1390,6 +1455,11 @@ int history_pull(const char *state_dir, const char *remote_url, struct buf *said
 	 * is opened once, by open_repo) */
 	if ((fresh && (error = init_repo(state_dir, false)) < 0) || (error = open_repo(state_dir, &repo)) < 0)
 		return error;
+	if (fresh && !strstr(remote_url, "://") && path_is_dir(remote_url)) {
+		char *objects = path_join(lg2.git_repository_path(repo), "objects");
+		link_objects(remote_url, objects);
+		free(objects);
+	}
 	if ((error = head_branch(repo, state_dir, &branch)) < 0)
 		goto done;
 	spec = xasprintf("+%s:" PULLED_REF, branch);
