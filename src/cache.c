@@ -793,21 +793,65 @@ static int check_name(const char *rel, const struct hash *got, const char *what)
 	return 0;
 }
 
+/* Into the local cache from a directory on the same filesystem, an object
+ * is linked, not copied: checked against its name as a copy is (read
+ * through the link, its stat data the same before and after), it needs no
+ * new inode and no write.  1 when it cannot be linked (another
+ * filesystem, hard links refused): the caller copies. */
+static int link_in(const char *src, const char *tmp, const char *rel, struct hash *got, struct stat *st)
+{
+	struct stat before;
+	int fd, error = 0;
+	if (link(src, tmp) < 0)
+		return 1;
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &before) < 0) {
+		error = error_set("%s: %s", src, strerror(errno));
+		goto done;
+	}
+	if ((error = hash_fd(fd, src, got)) < 0 || fstat(fd, st) < 0)
+		goto done;
+	if (st->st_ino != before.st_ino || st->st_size != before.st_size ||
+	    st->st_ctim.tv_sec != before.st_ctim.tv_sec || st->st_ctim.tv_nsec != before.st_ctim.tv_nsec) {
+		error = 1; /* written to while read: a copy is taken instead */
+		goto done;
+	}
+	error = check_name(rel, got, src);
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error)
+		unlink(tmp);
+	return error;
+}
+
 int cache_copy_in(const char *src, const char *root, const char *rel)
 {
 	char *dest = path_join(root, rel), *tmp = temp_path(root);
 	struct stat before, after;
 	struct hash got;
+	bool local = !strcmp(root, cache_root());
 	int error = 0;
 	if (path_exists(dest))
 		goto done;
-	if ((error = make_parent(dest)) < 0 || (error = make_parent(tmp)) < 0 ||
-	    (error = copy_file(src, tmp, 0644, &got)) < 0)
+	if ((error = make_parent(dest)) < 0 || (error = make_parent(tmp)) < 0)
 		goto done;
+	/* only into the local cache: a pushed object linked to the local one
+	 * would be an inode a build's output may share (cache_put_file) */
+	if (!local || !str_starts(rel, "cas/") || (error = link_in(src, tmp, rel, &got, &before)) > 0) {
+		if ((error = copy_file(src, tmp, 0644, &got)) < 0)
+			goto done;
+		if ((error = check_name(rel, &got, src)) < 0 || lstat(tmp, &before) < 0) {
+			if (error == 0)
+				error = error_set("%s: %s", tmp, strerror(errno));
+			unlink(tmp);
+			goto done;
+		}
+	} else if (error < 0) {
+		goto done;
+	}
 	crash_point("cache-object");
-	if ((error = check_name(rel, &got, src)) < 0 || lstat(tmp, &before) < 0 || rename(tmp, dest) < 0) {
-		if (error == 0)
-			error = error_set("%s: %s", dest, strerror(errno));
+	if (rename(tmp, dest) < 0) {
+		error = error_set("%s: %s", dest, strerror(errno));
 		unlink(tmp);
 		goto done;
 	}
@@ -815,7 +859,7 @@ int cache_copy_in(const char *src, const char *root, const char *rel)
 	 * rename moved its ctime, so its stat data is taken after) */
 	if (str_starts(rel, "cas/") && lstat(dest, &after) == 0 && after.st_ino == before.st_ino &&
 	    after.st_size == before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
-	    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && !strcmp(root, cache_root()))
+	    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && local)
 		note_verified(&got, &after);
 done:
 	free(dest);

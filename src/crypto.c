@@ -178,23 +178,15 @@ int digest_bytes(const char *name, const void *p, size_t n, unsigned char out[64
 	return (int)len;
 }
 
-int hash_file(const char *path, struct hash *out)
+int hash_fd(int fd, const char *path, struct hash *out)
 {
-	static const size_t chunk = 1 << 17;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), error = 0;
-	struct hasher *h;
-	char *data;
+	/* on the stack: a buffer malloc'd per file was mapped and faulted in
+	 * anew for each */
+	char data[1 << 16];
+	struct hasher *h = hasher_new();
 	ssize_t n;
-	if (fd < 0)
-		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
-		                     "%s: %s", path, strerror(errno));
-	/* tests see which files are read back to be hashed: an output
-	 * should have been hashed while written (file_hasher) */
-	if (getenv("PIPE_DEBUG_HASH_READS"))
-		fprintf(stderr, "pipe: hashing by reading %s\n", path);
-	h = hasher_new();
-	data = xmalloc(chunk);
-	while ((n = read(fd, data, chunk)) != 0) {
+	int error = 0;
+	while ((n = read(fd, data, sizeof data)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -204,7 +196,20 @@ int hash_file(const char *path, struct hash *out)
 		hasher_update(h, data, (size_t)n);
 	}
 	hasher_final(h, out);
-	free(data);
+	return error;
+}
+
+int hash_file(const char *path, struct hash *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), error;
+	if (fd < 0)
+		return error_setcode(errno == ENOENT ? PIPE_ENOTFOUND : PIPE_ERROR,
+		                     "%s: %s", path, strerror(errno));
+	/* tests see which files are read back to be hashed: an output
+	 * should have been hashed while written (file_hasher) */
+	if (getenv("PIPE_DEBUG_HASH_READS"))
+		fprintf(stderr, "pipe: hashing by reading %s\n", path);
+	error = hash_fd(fd, path, out);
 	close(fd);
 	return error;
 }

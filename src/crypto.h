@@ -28,6 +28,8 @@ void hasher_final(struct hasher *h, struct hash *out); /* also frees h */
 
 void hash_bytes(const void *p, size_t n, struct hash *out);
 int hash_file(const char *path, struct hash *out);
+/* The same for an open file, read from where it is; path names it in an error. */
+int hash_fd(int fd, const char *path, struct hash *out);
 
 /* How a tree walk gets one file's hash: the index passes a function that
  * answers from its stat cache and only reads files whose stat changed. */
