@@ -187,6 +187,56 @@ static void vec_append(struct vec *dst, const struct vec *src)
 	dst->count += src->count;
 }
 
+/* The first rows say how many a run will hold (the budget over their
+ * bytes): both batches' vectors are sized for that many at once, not grown
+ * by doubling, where each doubling copies into fresh pages, a fault each
+ * (on a virtual machine, most of the first run's time). */
+static void size_runs(struct table_writer *w, size_t rows, size_t bytes)
+{
+	w->sized = true;
+	if (!rows || !bytes)
+		return;
+	size_t per_row = bytes / rows + 1, runs = w->budget / per_row, want = runs + runs / 8 + rows;
+	for (size_t c = 0; c < w->spec.ncols; c++) {
+		vec_reserve(&w->rows.cols[c], want);
+		vec_reserve(&w->spilling.cols[c], want);
+	}
+	grow_array(&w->existing, &w->existing_cap, want, 1);
+	grow_array(&w->spilling_existing, &w->spilling_existing_cap, want, 1);
+}
+
+static int prefault_job(void *arg)
+{
+	struct table_writer *w = arg;
+	for (size_t i = 0; i < w->nprefault; i++)
+		mem_populate(w->prefault[i].p, w->prefault[i].n);
+	return 0;
+}
+
+/* A quarter of the budget held, before the first spill: the rows are
+ * many, and the pages the rest of this run and all of the next will fill
+ * are made on the second thread, idle until that spill, rather than by a
+ * fault at each first write on this one.  Populating changes no byte: the
+ * appends may overtake it. */
+static int prefault_runs(struct table_writer *w)
+{
+	int error;
+	w->prefaulted = true;
+	w->prefault = xmalloc((4 * w->spec.ncols + 1) * sizeof *w->prefault);
+	for (size_t c = 0; c < w->spec.ncols; c++) {
+		const struct vec *r = &w->rows.cols[c], *s = &w->spilling.cols[c];
+		size_t width = type_width(r->type);
+		w->prefault[w->nprefault++] = (struct mem_range){(char *)r->data + r->count * width, (r->cap - r->count) * width};
+		w->prefault[w->nprefault++] = (struct mem_range){r->nulls + r->count, r->cap - r->count};
+		w->prefault[w->nprefault++] = (struct mem_range){s->data, s->cap * width};
+		w->prefault[w->nprefault++] = (struct mem_range){s->nulls, s->cap};
+	}
+	w->prefault[w->nprefault++] = (struct mem_range){w->spilling_existing, w->spilling_existing_cap};
+	if ((error = worker_start(&w->bg)) < 0)
+		return error;
+	return worker_run(w->bg, prefault_job, w);
+}
+
 static int append_rows(struct table_writer *w, const struct batch *b, bool existing)
 {
 	if (b->ncols != w->spec.ncols)
@@ -213,6 +263,14 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 		if (type_is_string(part.type))
 			for (size_t i = 0; i < b->nrows; i++)
 				w->held += part.nulls[i] ? 0 : part.str[i].len;
+	}
+	/* a table written in order holds a block, never a run */
+	if (!w->sized && (w->part_col >= 0 || w->spec.ncluster))
+		size_runs(w, b->nrows, w->held);
+	if (!w->prefaulted && !w->nruns && !w->bg && w->held >= w->budget / 4) {
+		int error = prefault_runs(w);
+		if (error < 0)
+			return error;
 	}
 	grow_array(&w->existing, &w->existing_cap, w->rows.nrows + b->nrows, 1);
 	memset(w->existing + w->rows.nrows, existing, b->nrows);
@@ -593,6 +651,7 @@ done:
 static void writer_free(struct table_writer *w)
 {
 	worker_stop(w->bg); /* first: a spill may be running */
+	free(w->prefault);
 	batch_free(&w->spilling);
 	free(w->spilling_existing);
 	free(w->spilling_ids);

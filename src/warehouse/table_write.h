@@ -30,6 +30,11 @@ struct key_seen {
 	bool fresh;
 };
 
+struct mem_range {
+	void *p;
+	size_t n;
+};
+
 struct table_writer {
 	char *dir;
 	char *final_dir; /* table_writer_create: where finish renames dir */
@@ -42,6 +47,10 @@ struct table_writer {
 	/* Memory stays bounded: when the rows held reach budget bytes they are
 	 * sorted and spilled as a run; finish merges the runs. */
 	size_t budget, held;
+	bool sized; /* size_runs has sized both batches' vectors */
+	bool prefaulted; /* prefault_runs has handed their pages to bg */
+	struct mem_range *prefault; /* what prefault_job populates */
+	size_t nprefault;
 	int spill_fd; /* unlinked at once: nothing is left behind */
 	uint64_t spill_size;
 	struct spill_run *runs;
