@@ -208,21 +208,41 @@ static void count_in_lanes(int64_t *cnt, const uint32_t *gid, size_t rows, size_
 
 /* SUM and AVG of FLOAT64 with no NULL in the batch: the lanes' sums are
  * added in a fixed order, so a result does not change from run to run
- * (BigQuery's own order of a float SUM is unspecified). */
-static void sum_in_lanes(struct agg_run *r, const uint32_t *gid, const double *x, size_t rows, size_t ngroups,
-                         const int64_t *counts)
+ * (BigQuery's own order of a float SUM is unspecified).  The batch's rows
+ * per group are counted in the same pass when no aggregate counted them
+ * yet (agg_batch runs COUNT(*) last for this). */
+static void sum_in_lanes(struct agg_run *r, struct agg_state *s, const double *x, size_t rows)
 {
 	double lane[LANES][LANE_GROUPS];
-	size_t i = 0;
+	const uint32_t *gid = s->gid;
+	size_t i = 0, ngroups = s->ngroups;
 	for (size_t l = 0; l < LANES; l++)
 		memset(lane[l], 0, ngroups * sizeof lane[l][0]);
-	for (; i + LANES <= rows; i += LANES)
+	if (!s->batch_counted) {
+		int64_t cnt[LANES][LANE_GROUPS];
 		for (size_t l = 0; l < LANES; l++)
-			lane[l][gid[i + l]] += x[i + l];
-	for (; i < rows; i++)
-		lane[0][gid[i]] += x[i];
+			memset(cnt[l], 0, ngroups * sizeof cnt[l][0]);
+		for (; i + LANES <= rows; i += LANES)
+			for (size_t l = 0; l < LANES; l++) {
+				lane[l][gid[i + l]] += x[i + l];
+				cnt[l][gid[i + l]]++;
+			}
+		for (; i < rows; i++) {
+			lane[0][gid[i]] += x[i];
+			cnt[0][gid[i]]++;
+		}
+		for (size_t g = 0; g < ngroups; g++)
+			s->batch_rows[g] = cnt[0][g] + cnt[1][g] + cnt[2][g] + cnt[3][g];
+		s->batch_counted = true;
+	} else {
+		for (; i + LANES <= rows; i += LANES)
+			for (size_t l = 0; l < LANES; l++)
+				lane[l][gid[i + l]] += x[i + l];
+		for (; i < rows; i++)
+			lane[0][gid[i]] += x[i];
+	}
 	for (size_t g = 0; g < ngroups; g++) {
-		r->cnt[g] += counts[g];
+		r->cnt[g] += s->batch_rows[g];
 		r->fsum[g] += (lane[0][g] + lane[1][g]) + (lane[2][g] + lane[3][g]);
 	}
 }
@@ -277,7 +297,7 @@ static bool agg_update_fast(const struct agg *ag, struct agg_run *r, struct agg_
 	}
 	if ((ag->kind == AG_SUM || ag->kind == AG_AVG) && v->type == TYPE_FLOAT64) {
 		if (ngroups <= LANE_GROUPS && !memchr(v->nulls, 1, rows)) {
-			sum_in_lanes(r, gid, v->f64, rows, ngroups, batch_counts(s, rows));
+			sum_in_lanes(r, s, v->f64, rows);
 			return true;
 		}
 		if (!memchr(v->nulls, 1, rows)) {
@@ -752,6 +772,20 @@ static size_t offsets_known(struct agg_state *s, struct node *n, const struct ve
 	const uint8_t *nl = kv[0]->nulls;
 	uint64_t lo = (uint64_t)s->by_lo, range = s->by_range;
 	size_t i = from;
+	if (!memchr(nl + from, 1, rows - from)) {
+		/* no NULL (most batches): the group straight from the offset */
+		uint32_t *by = s->by_offset;
+		for (; i < rows; i++) {
+			uint64_t off = (uint64_t)x[i] - lo;
+			if (off >= range)
+				return i;
+			uint32_t g = by[off];
+			if (g == UINT32_MAX)
+				g = by[off] = agg_group(s, n, kv, i, key8_hash(false, x[i]));
+			s->gid[i] = g;
+		}
+		return i;
+	}
 	for (; i < rows; i++) {
 		uint32_t *g;
 		if (nl[i]) {
@@ -874,8 +908,13 @@ static int agg_batch(struct node *n, struct agg_state *s, const struct rb *in, s
 		}
 	}
 	s->batch_counted = false;
+	/* COUNT(*) last: a float SUM before it counts the rows per group in
+	 * its own pass (sum_in_lanes); no aggregate depends on another */
 	for (size_t a = 0; a < n->naggs; a++)
-		if ((error = agg_update(n, s, a, in)) < 0)
+		if (n->aggs[a].kind != AG_COUNT_STAR && (error = agg_update(n, s, a, in)) < 0)
+			return error;
+	for (size_t a = 0; a < n->naggs; a++)
+		if (n->aggs[a].kind == AG_COUNT_STAR && (error = agg_update(n, s, a, in)) < 0)
 			return error;
 	if ((error = exec_reserve(st, "GROUP BY or DISTINCT (its groups)", s->held - s->reserved)) < 0)
 		return error;
