@@ -45,6 +45,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the column encodings assume a little-endian machine"
@@ -528,6 +532,68 @@ static int bad_chunk(const char *why) { return error_set("reading a column chunk
 		}                                                           \
 	} while (0)
 
+#ifdef HAVE_AVX2_PATH
+/* Where the CPU has AVX2 (checked once, at run time; the build targets
+ * plain x86-64): the deltas widened four at a time, and four amounts a
+ * division where SSE2 does two.  The same integers and doubles as the
+ * loops around them, each quotient IEEE's correctly rounded one. */
+static int use_avx2 = -1;
+
+static bool avx2(void)
+{
+	if (use_avx2 < 0)
+		use_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return use_avx2;
+}
+
+/* The first rows - rows % 4 values: base + delta as int64. */
+__attribute__((target("avx2"))) static uint32_t ints4(int64_t *out, const unsigned char *p, uint32_t rows,
+                                                      int width, uint64_t base)
+{
+	const __m256i b = _mm256_set1_epi64x((int64_t)base);
+	uint32_t i = 0;
+	for (; i + 4 <= rows; i += 4) {
+		__m256i w;
+		if (width == 1) {
+			int32_t x;
+			memcpy(&x, p + i, 4);
+			w = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(x));
+		} else if (width == 2) {
+			w = _mm256_cvtepu16_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(p + 2 * (size_t)i)));
+		} else {
+			w = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(p + 4 * (size_t)i)));
+		}
+		_mm256_storeu_si256((__m256i *)(void *)(out + i), _mm256_add_epi64(w, b));
+	}
+	return i;
+}
+
+/* The first rows - rows % 4 amounts (b + delta) / 100, every b + delta an
+ * int32 (unpack_cents2 checked). */
+__attribute__((target("avx2"))) static uint32_t cents4(double *out, const unsigned char *p, uint32_t rows,
+                                                       int width, int32_t b)
+{
+	const __m256d hundred = _mm256_set1_pd(100.0);
+	const __m128i base = _mm_set1_epi32(b);
+	uint32_t i = 0;
+	for (; i + 4 <= rows; i += 4) {
+		__m128i d;
+		if (width == 1) {
+			int32_t x;
+			memcpy(&x, p + i, 4);
+			d = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(x));
+		} else if (width == 2) {
+			d = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(p + 2 * (size_t)i)));
+		} else {
+			d = _mm_loadu_si128((const __m128i *)(const void *)(p + 4 * (size_t)i));
+		}
+		__m256d q = _mm256_cvtepi32_pd(_mm_add_epi32(d, base));
+		_mm256_storeu_pd(out + i, _mm256_div_pd(q, hundred));
+	}
+	return i;
+}
+#endif
+
 /* Amounts in cents two at a time: a division a value was most of a full
  * scan's decoding, and one divpd divides two at the cost of one divsd.
  * Each lane is IEEE's correctly rounded quotient, as the scalar division:
@@ -541,6 +607,10 @@ static bool unpack_cents2(double *out, const unsigned char *p, uint32_t rows, in
 		return false;
 	const __m128d hundred = _mm_set1_pd(100.0);
 	uint32_t i = 0;
+#ifdef HAVE_AVX2_PATH
+	if (width && avx2())
+		i = cents4(out, p, rows, width, (int32_t)b);
+#endif
 #define CENTS2(T)                                                                             \
 	for (; i + 2 <= rows; i += 2) {                                                        \
 		T d[2];                                                                        \
@@ -567,6 +637,7 @@ static bool unpack_cents2(double *out, const unsigned char *p, uint32_t rows, in
 #endif
 }
 
+
 /* False when a value is out of range (a damaged chunk). */
 static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
 {
@@ -587,7 +658,23 @@ static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int w
 		if (!unpack_cents2(out->f64, p, rows, width, base))
 			UNPACK_ROWS(out->f64[i] = (double)(int64_t)(base + d) / 100);
 		break;
-	default: UNPACK_ROWS(out->i64[i] = (int64_t)(base + d)); break;
+	default: {
+		uint32_t done = 0;
+#ifdef HAVE_AVX2_PATH
+		if (width && avx2())
+			done = ints4(out->i64, p, rows, width, base);
+#endif
+		if (!done) {
+			UNPACK_ROWS(out->i64[i] = (int64_t)(base + d));
+			break;
+		}
+		for (; done < rows; done++) { /* the last rows % 4 */
+			uint64_t d = 0;
+			memcpy(&d, p + (size_t)width * done, (size_t)width);
+			out->i64[done] = (int64_t)(base + d);
+		}
+		break;
+	}
 	}
 	return in_range;
 }
@@ -655,6 +742,13 @@ int column_range_rows(const void *data, uint64_t length, uint32_t rows, bool has
 	return 1;
 }
 #undef RANGE_ROWS
+
+void column_without_avx2(void)
+{
+#ifdef HAVE_AVX2_PATH
+	use_avx2 = 0;
+#endif
+}
 
 int column_fetch(int fd, uint64_t offset, uint64_t length, struct vec *out, unsigned char **chunk)
 {

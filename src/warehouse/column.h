@@ -26,6 +26,8 @@ int column_read(int fd, uint64_t offset, uint64_t length, uint32_t rows, bool ha
 int column_fetch(int fd, uint64_t offset, uint64_t length, struct vec *out, unsigned char **chunk);
 /* As column_read, from a chunk in memory; out's strings point into it. */
 int column_decode(const void *chunk, uint64_t length, uint32_t rows, bool has_nulls, struct vec *out);
+/* From now on decodes as a CPU without AVX2 would (the tests run both). */
+void column_without_avx2(void);
 
 /* pass[i] &= row i of a packed INT64, DATETIME or TIMESTAMP chunk lies in
  * [lo, hi] and is not NULL, from the stored deltas, without decoding: 1,

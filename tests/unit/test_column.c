@@ -409,6 +409,10 @@ int main(void)
 	RUN(test_string_bounds_scattered);
 	RUN(test_packed);
 	RUN(test_packed_cents);
+	/* again through the loops a CPU without AVX2 takes */
+	column_without_avx2();
+	RUN(test_packed);
+	RUN(test_packed_cents);
 	RUN(test_string_lengths);
 	RUN(test_truncated_chunk);
 	RUN(test_packed_seconds_out_of_range);
