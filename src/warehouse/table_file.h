@@ -18,6 +18,8 @@
  * them, and little memory. */
 #define WRITE_CHUNK (1u << 20)
 
+struct hash_lane;
+
 /* Encoded bytes on their way to a file: table.data, the spill file or the
  * blocks file's records. */
 struct data_out {
@@ -28,7 +30,20 @@ struct data_out {
 	/* an output file's: its bytes are hashed as they are written */
 	const struct file_hasher *hasher;
 	void *hash;
+	/* when set, written bytes go to the lane to be hashed there */
+	struct hash_lane *lane;
 };
+
+/* Bytes written but not yet hashed, oldest first, for a thread with time
+ * to hash them (the merge's, while the second thread writes): a merge's
+ * writing thread need not hash as well.  Any thread may hash a piece;
+ * one at a time, in order. */
+struct hash_lane *hash_lane_new(struct data_out *o);
+/* Hashes a piece of the oldest bytes waiting, if any and if no other
+ * thread is: whether it did. */
+bool hash_lane_step(struct hash_lane *l);
+/* Hashes what waits, then detaches the lane from o and frees it. */
+void hash_lane_end(struct hash_lane *l, struct data_out *o);
 
 /* Writes o's buffer to its file (and to its hash) and empties it. */
 int table_data_flush(struct data_out *o);

@@ -70,6 +70,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +80,9 @@
 
 #include "column.h"
 #include "table_file.h"
+
+#include <pthread.h>
+#include <sched.h>
 
 /* ---- the files' bytes ---- */
 
@@ -95,12 +100,106 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 	return 0;
 }
 
+/* Two buffers wait at most: a writer that finds both full hashes the
+ * oldest itself.  A step hashes 64 KiB, so that a thread hashing while it
+ * would otherwise wait goes back to its own work soon after it may. */
+#define LANE_SLOTS 2
+#define LANE_STEP (64u << 10)
+
+struct hash_lane {
+	pthread_mutex_t mu;
+	struct buf slot[LANE_SLOTS];
+	size_t head, len; /* the slots waiting, from head */
+	size_t done;      /* bytes of slot[head] hashed */
+	bool busy;        /* a thread is hashing a piece */
+	const struct file_hasher *hasher;
+	void *hash;
+};
+
+struct hash_lane *hash_lane_new(struct data_out *o)
+{
+	struct hash_lane *l = xcalloc(1, sizeof *l);
+	pthread_mutex_init(&l->mu, NULL);
+	l->hasher = o->hasher;
+	l->hash = o->hash;
+	o->lane = l;
+	return l;
+}
+
+bool hash_lane_step(struct hash_lane *l)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->busy || !l->len) {
+		pthread_mutex_unlock(&l->mu);
+		return false;
+	}
+	l->busy = true;
+	struct buf *b = &l->slot[l->head];
+	size_t from = l->done, n = b->len - from < LANE_STEP ? b->len - from : LANE_STEP;
+	pthread_mutex_unlock(&l->mu);
+	l->hasher->update(l->hash, b->data + from, n);
+	pthread_mutex_lock(&l->mu);
+	if ((l->done += n) == b->len) {
+		b->len = 0;
+		l->done = 0;
+		l->head = (l->head + 1) % LANE_SLOTS;
+		l->len--;
+	}
+	l->busy = false;
+	pthread_mutex_unlock(&l->mu);
+	return true;
+}
+
+/* o's written buffer into the lane, an empty one back in its place. */
+static void lane_push(struct hash_lane *l, struct buf *b)
+{
+	for (;;) {
+		pthread_mutex_lock(&l->mu);
+		if (l->len < LANE_SLOTS) {
+			struct buf *to = &l->slot[(l->head + l->len) % LANE_SLOTS], t = *to;
+			*to = *b;
+			*b = t;
+			b->len = 0;
+			l->len++;
+			pthread_mutex_unlock(&l->mu);
+			return;
+		}
+		pthread_mutex_unlock(&l->mu);
+		if (!hash_lane_step(l))
+			sched_yield(); /* another thread is hashing the oldest */
+	}
+}
+
+void hash_lane_end(struct hash_lane *l, struct data_out *o)
+{
+	if (!l)
+		return;
+	for (;;) {
+		pthread_mutex_lock(&l->mu);
+		bool idle = !l->len && !l->busy;
+		pthread_mutex_unlock(&l->mu);
+		if (idle)
+			break;
+		if (!hash_lane_step(l))
+			sched_yield();
+	}
+	for (size_t i = 0; i < LANE_SLOTS; i++)
+		buf_free(&l->slot[i]);
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+	o->lane = NULL;
+}
+
 int table_data_flush(struct data_out *o)
 {
 	int error = write_all(o->fd, o->buf.data, o->buf.len, o->path);
+	o->written += o->buf.len;
+	if (o->lane && o->buf.len) {
+		lane_push(o->lane, &o->buf);
+		return error;
+	}
 	if (o->hash)
 		o->hasher->update(o->hash, o->buf.data, o->buf.len);
-	o->written += o->buf.len;
 	o->buf.len = 0;
 	return error;
 }

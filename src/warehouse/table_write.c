@@ -556,6 +556,9 @@ static int sink_block(void *arg, struct batch *out, bool start, int64_t key)
 	int error;
 	encode_ahead(out, s->ids, s->split, &s->ahead, s->sketch);
 	bool busy = worker_busy(s->w->bg);
+	/* time this thread would spend waiting: the written bytes hashed */
+	while (s->o->lane && worker_busy(s->w->bg) && hash_lane_step(s->o->lane))
+		;
 	if ((error = worker_wait(s->w->bg)) < 0)
 		return error;
 	struct batch t = s->rows;
@@ -596,6 +599,8 @@ static int merge_runs(struct table_writer *w, struct partition **parts, size_t *
 	}
 	if (!w->bg && (error = worker_start(&w->bg)) < 0)
 		goto done;
+	if (o->hash)
+		hash_lane_new(o);
 	error = table_merge_cursors(w, w->runs, w->nruns, &d);
 done:
 	/* the last block's job, or the one running when a read failed */
@@ -603,6 +608,7 @@ done:
 		int last = worker_wait(w->bg);
 		error = error < 0 ? error : last;
 	}
+	hash_lane_end(o->lane, o);
 	batch_free(&sink.rows);
 	for (size_t c = 0; c < w->spec.ncols; c++)
 		if (sink.sketch[c])
