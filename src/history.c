@@ -1373,6 +1373,16 @@ done:
 
 #define PULLED_REF "refs/pipe/pulled"
 
+/* dir/name linked as mine/name: whether it was. */
+static bool link_into(const char *dir, const char *mine, const char *name)
+{
+	char *src = path_join(dir, name), *dst = path_join(mine, name);
+	bool ok = link(src, dst) == 0;
+	free(src);
+	free(dst);
+	return ok;
+}
+
 /* Links the object files of the repository at path (bare or not) into
  * the fresh repository whose objects directory is to: packs (each .pack
  * before its .idx, which makes it seen) and loose objects, as git clone
@@ -1397,12 +1407,8 @@ static void link_objects(const char *path, const char *to)
 		char *dir = path_join(from, "pack"), *mine = path_join(to, "pack");
 		if ((d = opendir(dir)) && mkdir_p(mine) == 0)
 			while (ok && (e = readdir(d)))
-				if (str_starts(e->d_name, "pack-") && str_ends(e->d_name, kinds[k])) {
-					char *src = path_join(dir, e->d_name), *dst = path_join(mine, e->d_name);
-					ok = link(src, dst) == 0;
-					free(src);
-					free(dst);
-				}
+				if (str_starts(e->d_name, "pack-") && str_ends(e->d_name, kinds[k]))
+					ok = link_into(dir, mine, e->d_name);
 		if (d)
 			closedir(d);
 		free(dir);
@@ -1410,21 +1416,17 @@ static void link_objects(const char *path, const char *to)
 	}
 	/* loose objects: objects/ab/cdef... */
 	if (ok && (d = opendir(from))) {
-		struct dirent *f;
 		while (ok && (e = readdir(d))) {
 			if (strlen(e->d_name) != 2 || !isxdigit((unsigned char)e->d_name[0]) ||
 			    !isxdigit((unsigned char)e->d_name[1]))
 				continue;
 			char *dir = path_join(from, e->d_name), *mine = path_join(to, e->d_name);
 			DIR *sub = opendir(dir);
+			struct dirent *f;
 			if (sub && mkdir_p(mine) == 0)
 				while (ok && (f = readdir(sub)))
-					if (f->d_name[0] != '.' && !strchr(f->d_name, '.')) {
-						char *src = path_join(dir, f->d_name), *dst = path_join(mine, f->d_name);
-						ok = link(src, dst) == 0;
-						free(src);
-						free(dst);
-					}
+					if (f->d_name[0] != '.' && !strchr(f->d_name, '.'))
+						ok = link_into(dir, mine, f->d_name);
 			if (sub)
 				closedir(sub);
 			free(dir);
