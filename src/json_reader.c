@@ -657,6 +657,12 @@ int json_reader_open(struct json_reader **out, const char *path, enum json_forma
 	return 0;
 }
 
+static bool batch_ready(const void *arg)
+{
+	const struct json_reader *r = arg;
+	return __atomic_load_n(&r->count, __ATOMIC_ACQUIRE) != 0;
+}
+
 int json_reader_next(struct json_reader *r, struct json_doc *doc)
 {
 	const struct rec_info *ri;
@@ -680,6 +686,7 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 			pthread_mutex_unlock(&r->mu);
 			r->cur = NULL;
 		}
+		spin_briefly(batch_ready, r);
 		pthread_mutex_lock(&r->mu);
 		while (r->count == 0)
 			pthread_cond_wait(&r->filled, &r->mu);

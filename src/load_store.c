@@ -437,6 +437,12 @@ int load_store_push(struct loader *L)
 
 /* The store's side (tape_refill): the next chunk, waiting for it; false at
  * the end of the walk or when it failed.  *used goes back as a spare. */
+static bool chunk_ready(const void *arg)
+{
+	const struct store *s = arg;
+	return __atomic_load_n(&s->nfull, __ATOMIC_ACQUIRE) || __atomic_load_n(&s->closed, __ATOMIC_ACQUIRE);
+}
+
 bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk)
 {
 	bool got = false;
@@ -447,6 +453,11 @@ bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk)
 		else
 			buf_free(used);
 		*used = (struct buf)BUF_INIT;
+	}
+	if (!s->nfull) {
+		pthread_mutex_unlock(&s->mu);
+		spin_briefly(chunk_ready, s);
+		pthread_mutex_lock(&s->mu);
 	}
 	while (!s->nfull && !s->closed && !s->aborted)
 		pthread_cond_wait(&s->cv, &s->mu);

@@ -628,6 +628,28 @@ int cpu_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
+void spin_briefly(bool (*ready)(const void *arg), const void *arg)
+{
+	static int cpus;
+	if (!cpus)
+		cpus = cpu_count();
+	if (cpus < 2)
+		return;
+	double end = 0;
+	for (unsigned i = 1; !ready(arg); i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (i % 32 == 0) {
+			double now = time_now_ms();
+			if (!end)
+				end = now + 0.030; /* 30 µs */
+			else if (now >= end)
+				return;
+		}
+	}
+}
+
 bool path_exists(const char *path)
 {
 	struct stat st;
