@@ -630,10 +630,11 @@ int cpu_count(void)
 
 void spin_briefly(bool (*ready)(const void *arg), const void *arg)
 {
-	static int cpus;
-	if (!cpus)
-		cpus = cpu_count();
-	if (cpus < 2)
+	static int cpus; /* threads may race to set it: each sets the same */
+	int n = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
+	if (!n)
+		__atomic_store_n(&cpus, n = cpu_count(), __ATOMIC_RELAXED);
+	if (n < 2)
 		return;
 	double end = 0;
 	for (unsigned i = 1; !ready(arg); i++) {

@@ -541,9 +541,12 @@ static int use_avx2 = -1;
 
 static bool avx2(void)
 {
-	if (use_avx2 < 0)
-		use_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return use_avx2;
+	int on = __atomic_load_n(&use_avx2, __ATOMIC_RELAXED);
+	if (on < 0) { /* any thread may be first: each finds the same */
+		on = __builtin_cpu_supports("avx2") ? 1 : 0;
+		__atomic_store_n(&use_avx2, on, __ATOMIC_RELAXED);
+	}
+	return on;
 }
 
 /* The first rows - rows % 4 values: base + delta as int64. */
@@ -746,7 +749,7 @@ int column_range_rows(const void *data, uint64_t length, uint32_t rows, bool has
 void column_without_avx2(void)
 {
 #ifdef HAVE_AVX2_PATH
-	use_avx2 = 0;
+	__atomic_store_n(&use_avx2, 0, __ATOMIC_RELAXED);
 #endif
 }
 
