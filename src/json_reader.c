@@ -686,7 +686,7 @@ int json_reader_next(struct json_reader *r, struct json_doc *doc)
 			pthread_mutex_unlock(&r->mu);
 			r->cur = NULL;
 		}
-		spin_briefly(batch_ready, r);
+		spin_briefly(batch_ready, r, 30);
 		pthread_mutex_lock(&r->mu);
 		while (r->count == 0)
 			pthread_cond_wait(&r->filled, &r->mu);

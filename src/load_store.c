@@ -456,7 +456,7 @@ bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk)
 	}
 	if (!s->nfull) {
 		pthread_mutex_unlock(&s->mu);
-		spin_briefly(chunk_ready, s);
+		spin_briefly(chunk_ready, s, 30);
 		pthread_mutex_lock(&s->mu);
 	}
 	while (!s->nfull && !s->closed && !s->aborted)

@@ -628,7 +628,7 @@ int cpu_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
-void spin_briefly(bool (*ready)(const void *arg), const void *arg)
+void spin_briefly(bool (*ready)(const void *arg), const void *arg, double max_us)
 {
 	static int cpus; /* threads may race to set it: each sets the same */
 	int n = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
@@ -644,7 +644,7 @@ void spin_briefly(bool (*ready)(const void *arg), const void *arg)
 		if (i % 32 == 0) {
 			double now = time_now_ms();
 			if (!end)
-				end = now + 0.030; /* 30 µs */
+				end = now + max_us / 1e3;
 			else if (now >= end)
 				return;
 		}

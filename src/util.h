@@ -147,11 +147,11 @@ int file_write_atomic_hashed(const char *path, const void *data, size_t len, con
 bool path_exists(const char *path);
 int cpu_count(void); /* the CPUs online, at least 1 */
 /* Before a thread sleeps on a condition variable for another's hand-over:
- * spins a few microseconds while ready(arg) is false.  On two CPUs or more
- * the other thread is usually that close, and a sleep with its wake-up
- * costs tens of microseconds on a virtual machine; on one, it returns at
- * once.  ready reads the shared state with __atomic loads. */
-void spin_briefly(bool (*ready)(const void *arg), const void *arg);
+ * spins while ready(arg) is false, max_us microseconds at most.  On two
+ * CPUs or more the other thread is usually that close, and a sleep with
+ * its wake-up costs tens of microseconds on a virtual machine; on one, it
+ * returns at once.  ready reads the shared state with atomic loads. */
+void spin_briefly(bool (*ready)(const void *arg), const void *arg, double max_us);
 bool path_is_dir(const char *path);
 int mkdir_p(const char *path);
 int rm_rf(const char *path);

@@ -41,24 +41,24 @@ struct worker {
 /* How long a side spins before it sleeps (see above). */
 #define SPIN_NS 50000
 
+struct busy_is {
+	struct worker *wk;
+	bool until;
+};
+
+static bool busy_reached(const void *arg)
+{
+	const struct busy_is *b = arg;
+	return atomic_load_explicit(&b->wk->busy, memory_order_acquire) == b->until;
+}
+
 /* Spins until the worker's busy flag is `until`, for at most SPIN_NS. */
 static void spin_until(struct worker *wk, bool until)
 {
-	double end = 0;
+	struct busy_is b = {wk, until};
 	if (!wk->placed)
 		return; /* one CPU: the other side cannot run while this one spins */
-	for (unsigned i = 1; atomic_load_explicit(&wk->busy, memory_order_acquire) != until; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
-		if (i % 64 == 0) {
-			double now = time_now_ms();
-			if (!end)
-				end = now + SPIN_NS / 1e6;
-			else if (now >= end)
-				return;
-		}
-	}
+	spin_briefly(busy_reached, &b, SPIN_NS / 1e3);
 }
 
 static void *worker_main(void *p)
