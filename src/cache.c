@@ -153,8 +153,9 @@ static int clone_file(const char *src, const char *dest, unsigned mode)
  * else by copy_file_range: the kernel moves the bytes, no read into pipe. */
 static int copy_fd(int in, int out, struct hasher *h, const char *src, const char *dest)
 {
-	static const size_t chunk = 1 << 17;
-	char *data = NULL;
+	/* on the stack, as hash_fd's: a buffer malloc'd per file was mapped
+	 * and faulted in anew for each */
+	char data[1 << 16];
 	ssize_t n;
 	int error = 0;
 
@@ -169,8 +170,7 @@ static int copy_fd(int in, int out, struct hasher *h, const char *src, const cha
 		if (n < 0)
 			return error_set("%s: %s", dest, strerror(errno));
 	}
-	data = xmalloc(chunk);
-	while ((n = read(in, data, chunk)) != 0) {
+	while ((n = read(in, data, sizeof data)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -183,15 +183,11 @@ static int copy_fd(int in, int out, struct hasher *h, const char *src, const cha
 			ssize_t w = write(out, data + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
 				continue;
-			if (w < 0) {
-				error = error_set("%s: %s", dest, strerror(errno));
-				goto done;
-			}
+			if (w < 0)
+				return error_set("%s: %s", dest, strerror(errno));
 			off += w;
 		}
 	}
-done:
-	free(data);
 	return error;
 }
 
