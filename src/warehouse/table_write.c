@@ -221,7 +221,6 @@ static int prefault_job(void *arg)
 static int prefault_runs(struct table_writer *w)
 {
 	int error;
-	w->prefaulted = true;
 	w->prefault = xmalloc((4 * w->spec.ncols + 1) * sizeof *w->prefault);
 	for (size_t c = 0; c < w->spec.ncols; c++) {
 		const struct vec *r = &w->rows.cols[c], *s = &w->spilling.cols[c];
@@ -236,6 +235,8 @@ static int prefault_runs(struct table_writer *w)
 		return error;
 	return worker_run(w->bg, prefault_job, w);
 }
+
+static bool in_order(const struct table_writer *w);
 
 static int append_rows(struct table_writer *w, const struct batch *b, bool existing)
 {
@@ -264,12 +265,13 @@ static int append_rows(struct table_writer *w, const struct batch *b, bool exist
 			for (size_t i = 0; i < b->nrows; i++)
 				w->held += part.nulls[i] ? 0 : part.str[i].len;
 	}
-	/* a table written in order holds a block, never a run */
-	if (!w->sized && (w->part_col >= 0 || w->spec.ncluster))
-		size_runs(w, b->nrows, w->held);
-	if (!w->prefaulted && !w->nruns && !w->bg && w->held >= w->budget / 4) {
-		int error = prefault_runs(w);
-		if (error < 0)
+	/* a table written in order holds a block, never a run; bg starts
+	 * with the first spill, or here */
+	if (!in_order(w)) {
+		int error;
+		if (!w->sized)
+			size_runs(w, b->nrows, w->held);
+		if (!w->bg && w->held >= w->budget / 4 && (error = prefault_runs(w)) < 0)
 			return error;
 	}
 	grow_array(&w->existing, &w->existing_cap, w->rows.nrows + b->nrows, 1);

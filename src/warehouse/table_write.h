@@ -48,8 +48,7 @@ struct table_writer {
 	 * sorted and spilled as a run; finish merges the runs. */
 	size_t budget, held;
 	bool sized; /* size_runs has sized both batches' vectors */
-	bool prefaulted; /* prefault_runs has handed their pages to bg */
-	struct mem_range *prefault; /* what prefault_job populates */
+	struct mem_range *prefault; /* what prefault_runs handed bg to populate */
 	size_t nprefault;
 	int spill_fd; /* unlinked at once: nothing is left behind */
 	uint64_t spill_size;
