@@ -73,6 +73,26 @@ static inline int str_order(struct str a, struct str b)
 	return c ? c : (a.len > b.len) - (a.len < b.len);
 }
 
+/* A string's first eight bytes as a big-endian word, the bytes past its
+ * end masked off: two strings whose words differ are ordered as their
+ * words.  s.p must have eight readable bytes. */
+static inline uint64_t str_key(struct str s)
+{
+	uint64_t x;
+	memcpy(&x, s.p, 8);
+	x = __builtin_bswap64(x);
+	return s.len >= 8 ? x : s.len ? x & (~UINT64_C(0) << (64 - 8 * s.len)) : 0;
+}
+
+/* The order of two strings whose words tie: by length when both end
+ * within the word (one is then the other's prefix, or they are equal). */
+static inline int str_tie(struct str a, struct str b)
+{
+	if (a.len <= 8 && b.len <= 8)
+		return (a.len > b.len) - (a.len < b.len);
+	return str_order(a, b);
+}
+
 static void stats_minmax(const struct vec *v, const uint32_t *rows, size_t n, struct col_stats *st)
 {
 	st->min = value_null(v->type);
@@ -357,8 +377,10 @@ static uint64_t string_lengths(const struct vec *v, const uint32_t *rows, size_t
 		PACK_ROWS(at, width, n, g[k].len);
 		out->len += n * (size_t)width;
 	}
-	buf_grow(out, off);
+	/* 8 bytes past the text: the bounds below read a word at each value */
+	buf_grow(out, off + 8);
 	char *dst = out->data + out->len;
+	const char *text = dst;
 	/* Strings that lie back to back (rows in order, as a merge hands
 	 * them) go in one memcpy: most are a few bytes. */
 	const char *run = NULL;
@@ -382,23 +404,39 @@ static uint64_t string_lengths(const struct vec *v, const uint32_t *rows, size_t
 	out->len += off;
 	out->data[out->len] = '\0';
 	if (bounds) {
-		/* as stats_minmax: no bounds when a value is too long for them */
+		/* as stats_minmax: no bounds when a value is too long for them.
+		 * The values lie back to back in text now: each is weighed by
+		 * its first eight bytes as one word, and in full only when those
+		 * tie (most values of a column tie with its bounds). */
 		size_t lo = n, hi = n;
+		struct str lo_s = {NULL, 0}, hi_s = {NULL, 0};
+		uint64_t lo_key = 0, hi_key = 0;
+		const char *at = text;
 		st->min = st->max = value_null(v->type);
 		for (size_t k = 0; k < n; k++) {
+			struct str s = {at, g[k].len};
+			at += s.len;
 			/* an empty string's p may be NULL too: its row says */
 			if (!g[k].p && v->nulls[rows[k]])
 				continue;
-			if (g[k].len > COLUMN_STATS_MAX_STR) {
+			if (s.len > COLUMN_STATS_MAX_STR) {
 				lo = n;
 				break;
 			}
-			if (lo == n)
+			uint64_t key = str_key(s);
+			if (lo == n) {
 				lo = hi = k;
-			else if (str_order(g[k], g[lo]) < 0)
+				lo_key = hi_key = key;
+				lo_s = hi_s = s;
+			} else if (key != lo_key ? key < lo_key : str_tie(s, lo_s) < 0) {
 				lo = k;
-			else if (str_order(g[k], g[hi]) > 0)
+				lo_key = key;
+				lo_s = s;
+			} else if (key != hi_key ? key > hi_key : str_tie(s, hi_s) > 0) {
 				hi = k;
+				hi_key = key;
+				hi_s = s;
+			}
 		}
 		if (lo < n) {
 			st->min = vec_get(v, rows[lo]);

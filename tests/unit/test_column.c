@@ -199,6 +199,54 @@ static void test_string_bounds_scattered(void)
 	vec_free(&v);
 }
 
+/* Short values, where the bounds weigh a word holding a value's bytes and
+ * whatever follows it: prefixes, zero bytes, bytes past 0x7f, lengths up
+ * to either side of eight, against the order of memcmp then length. */
+static int bytes_order(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
+}
+
+static void test_string_bounds_short(void)
+{
+	static const char alphabet[] = {'\0', 'a', (char)0x80, (char)0xff};
+	unsigned seed = 7;
+	for (int round = 0; round < 200; round++) {
+		struct vec v, out;
+		struct col_stats st;
+		size_t len, n = 1 + (size_t)(round % 40);
+		uint32_t rows[40];
+		char text[40][12];
+		size_t lens[40];
+		vec_init(&v, TYPE_BYTES);
+		vec_init(&out, TYPE_BYTES);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			lens[i] = (seed >> 16) % 11;
+			for (size_t j = 0; j < lens[i]; j++) {
+				seed = seed * 1103515245 + 12345;
+				text[i][j] = alphabet[(seed >> 16) % 4];
+			}
+			struct value x = value_bytes(text[i], lens[i]);
+			vec_push(&v, &x);
+			rows[i] = (uint32_t)(n - 1 - i);
+		}
+		size_t lo = 0, hi = 0;
+		for (size_t i = 1; i < n; i++) {
+			if (bytes_order(text[i], lens[i], text[lo], lens[lo]) < 0)
+				lo = i;
+			if (bytes_order(text[i], lens[i], text[hi], lens[hi]) > 0)
+				hi = i;
+		}
+		CHECK_OK(round_trip(&v, rows, n, &out, &st, &len));
+		CHECK(!st.min.is_null && !bytes_order(st.min.s.p, st.min.s.len, text[lo], lens[lo]));
+		CHECK(!st.max.is_null && !bytes_order(st.max.s.p, st.max.s.len, text[hi], lens[hi]));
+		vec_free(&v);
+		vec_free(&out);
+	}
+}
+
 static void test_truncated_chunk(void)
 {
 	struct vec v, out;
@@ -406,6 +454,7 @@ int main(void)
 {
 	RUN(test_every_type);
 	RUN(test_stats_edge_cases);
+	RUN(test_string_bounds_short);
 	RUN(test_string_bounds_scattered);
 	RUN(test_packed);
 	RUN(test_packed_cents);
