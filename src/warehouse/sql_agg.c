@@ -1,7 +1,7 @@
 /* sql_agg: the aggregate operator (GROUP BY, COUNT, SUM, AVG, MIN, MAX,
- * ANY_VALUE, COUNTIF, APPROX_COUNT_DISTINCT, DISTINCT): groups in a hash
- * table, a running value per group and aggregate, emitted when the input
- * ends.  STRING_AGG and ARRAY_AGG(...)[OFFSET(k)] keep their values
+ * ANY_VALUE, COUNTIF, APPROX_COUNT_DISTINCT, the deviations, CORR and
+ * COVAR_, DISTINCT): groups in a hash table, a running value per group and
+ * aggregate, emitted when the input ends.  STRING_AGG and ARRAY_AGG(...)[OFFSET(k)] keep their values
  * instead, ordered per group at the end (sql_collect below).
  *
  * APPROX_COUNT_DISTINCT is a HyperLogLog (hll.c, the table writer's too),
@@ -23,6 +23,7 @@ struct agg_run {
 	int64_t *isum;
 	double *fsum;   /* the VAR_ and STDDEV_ kinds: the mean */
 	double *m2;     /* their sum of squared deviations from it (Welford) */
+	struct pair_moments *pm; /* CORR and COVAR_: the second number's (fsum, m2: the first's) */
 	numeric_t *nsum;
 	struct vec best; /* MIN, MAX, ANY_VALUE */
 	uint8_t *has;
@@ -41,6 +42,11 @@ struct agg_run {
 	uint32_t *cworst;
 	size_t cworst_cap, ccompacted;
 	uint8_t **hll; /* APPROX_COUNT_DISTINCT: per group, HLL_M registers or NULL */
+};
+
+struct pair_moments {
+	double mean, m2; /* of the second number */
+	double co;       /* the sum of the products of both deviations */
 };
 
 static void group_hll_add(struct agg_run *r, uint32_t g, uint64_t hash)
@@ -99,6 +105,8 @@ static void agg_grow(struct agg_state *s, struct node *n, size_t need)
 		r->isum = xrealloc(r->isum, cap * sizeof *r->isum);
 		r->fsum = xrealloc(r->fsum, cap * sizeof *r->fsum);
 		r->m2 = xrealloc(r->m2, cap * sizeof *r->m2);
+		if (agg_of_pairs(n->aggs[a].kind))
+			r->pm = xrealloc(r->pm, cap * sizeof *r->pm);
 		r->nsum = xrealloc(r->nsum, cap * sizeof *r->nsum);
 		r->has = xrealloc(r->has, cap);
 		r->hll = xrealloc(r->hll, cap * sizeof *r->hll);
@@ -163,6 +171,8 @@ static void agg_init_group(struct agg_state *s, struct node *n, size_t g)
 		r->isum[g] = 0;
 		r->fsum[g] = 0;
 		r->m2[g] = 0;
+		if (r->pm)
+			r->pm[g] = (struct pair_moments){0, 0, 0};
 		r->nsum[g] = 0;
 		r->has[g] = 0;
 		r->hll[g] = NULL;
@@ -640,6 +650,39 @@ static void best_offer(const struct agg *ag, struct agg_run *r, uint32_t g, cons
 	}
 }
 
+static double number_at(const struct vec *v, size_t k)
+{
+	return v->type == TYPE_INT64 ? (double)v->i64[k] : v->type == TYPE_NUMERIC ? numeric_to_double(v->num[k]) : v->f64[k];
+}
+
+/* CORR and COVAR_: each pair without a NULL moves its group's means and
+ * moments (Welford's update for two numbers, as the variances' for one). */
+static int pairs_add(const struct agg *ag, struct agg_run *r, const uint32_t *gid, const struct vec *x, size_t sx,
+                     const struct rb *in, size_t rows)
+{
+	const struct vec *y;
+	int error;
+	if ((error = exec_eval(ag->arg2, in, &y)) < 0)
+		return error;
+	size_t sy = STRIDE(ag->arg2);
+	for (size_t i = 0; i < rows; i++) {
+		size_t kx = i * sx, ky = i * sy;
+		if (x->nulls[kx] || y->nulls[ky])
+			continue;
+		uint32_t g = gid[i];
+		struct pair_moments *p = &r->pm[g];
+		double a = number_at(x, kx), b = number_at(y, ky);
+		double da = a - r->fsum[g], db = b - p->mean;
+		r->cnt[g]++;
+		r->fsum[g] += da / (double)r->cnt[g];
+		p->mean += db / (double)r->cnt[g];
+		r->m2[g] += da * (a - r->fsum[g]);
+		p->m2 += db * (b - p->mean);
+		p->co += da * (b - p->mean);
+	}
+	return 0;
+}
+
 static int agg_update(struct node *n, struct agg_state *s, size_t a, const struct rb *in)
 {
 	struct agg *ag = &n->aggs[a];
@@ -666,6 +709,8 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	if ((error = exec_eval(ag->arg, in, &v)) < 0)
 		return error;
 	size_t sv = STRIDE(ag->arg);
+	if (ag->arg2)
+		return pairs_add(ag, r, gid, v, sv, in, rows);
 	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
 		return collect_add(ag, r, gid, v, sv, in, s->ngroups, &s->kept);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, s, v, rows))
@@ -710,8 +755,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 		case AG_STDDEV_POP: {
 			/* Welford's update: no sum of squares to lose the digits
 			 * of values far from 0 (timestamps, large amounts) */
-			double x = v->type == TYPE_INT64 ? (double)v->i64[k] :
-			           v->type == TYPE_NUMERIC ? numeric_to_double(v->num[k]) : v->f64[k];
+			double x = number_at(v, k);
 			double d = x - r->fsum[g];
 			r->cnt[g]++;
 			r->fsum[g] += d / (double)r->cnt[g];
@@ -1148,7 +1192,17 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 				x = value_int64(hll_estimate(r->hll[g]));
 			else if (r->cnt[g] == 0)
 				x = value_null(ag->type);
-			else if (ag->kind >= AG_VAR_SAMP) {
+			else if (ag->arg2) {
+				const struct pair_moments *p = &r->pm[g];
+				if (ag->kind == AG_COVAR_POP)
+					x = value_float64(p->co / (double)r->cnt[g]);
+				else if (r->cnt[g] < 2)
+					x = value_null(ag->type);
+				else if (ag->kind == AG_COVAR_SAMP)
+					x = value_float64(p->co / (double)(r->cnt[g] - 1));
+				else
+					x = value_float64(p->co / sqrt(r->m2[g] * p->m2));
+			} else if (ag->kind >= AG_VAR_SAMP) {
 				bool samp = ag->kind == AG_VAR_SAMP || ag->kind == AG_STDDEV_SAMP;
 				double var = r->m2[g] / (double)(r->cnt[g] - samp);
 				if (samp && r->cnt[g] < 2)
@@ -1241,6 +1295,7 @@ static void agg_state_free(struct node *n, struct agg_state *s)
 		free(r->isum);
 		free(r->fsum);
 		free(r->m2);
+		free(r->pm);
 		free(r->nsum);
 		free(r->has);
 		for (size_t g = 0; r->hll && g < s->ngroups; g++)

@@ -161,6 +161,8 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		b->clause = "the argument of an aggregate";
 		b->allow_window = false;
 		error = bind_expr(b, a->args[0], &g.arg);
+		if (error >= 0 && agg_of_pairs(g.kind))
+			error = bind_expr(b, a->args[1], &g.arg2);
 		if (error >= 0 && (fn->kind & FN_ORDERED))
 			error = bind_agg_order(b, a, &g);
 		b->post = true;
@@ -172,9 +174,22 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		}
 	}
 	enum type t = g.arg ? g.arg->type : TYPE_INT64;
-	g.type = fn->check(&(struct pexpr){.args = &g.arg, .nargs = g.arg ? 1 : 0});
+	struct pexpr *args[2] = {g.arg, g.arg2};
+	g.type = fn->check(&(struct pexpr){.args = args, .nargs = g.arg2 ? 2 : g.arg ? 1 : 0});
+	if (g.type == TYPE_COUNT && g.arg2) {
+		error = sql_error_at(b->src, a->line, a->col,
+				     "No matching signature for aggregate function %s for argument types: %s, %s", fn->name,
+				     resolve_display_type(t), resolve_display_type(g.arg2->type));
+		agg_clear(&g);
+		return error;
+	}
 	if (g.type == TYPE_COUNT)
 		goto nosig;
+	if (g.distinct && g.arg2) {
+		error = sql_error_at(b->src, a->line, a->col, "DISTINCT is not allowed for %s", fn->name);
+		agg_clear(&g);
+		return error;
+	}
 	/* SUM and AVG add up their argument's type: a NULL literal's is INT64 */
 	if ((g.kind == AG_SUM || g.kind == AG_AVG) &&
 	    (error = resolve_coerce(b, &g.arg, t == TYPE_NULL ? TYPE_INT64 : t)) < 0) {

@@ -1275,6 +1275,9 @@ static int row_array_reverse(struct pexpr *e, const struct value *a, struct valu
 /* STDDEV, VARIANCE and their _SAMP and _POP: FLOAT64 of a number */
 static enum type check_variance(struct pexpr *e) { return is_num(T(0)) ? TYPE_FLOAT64 : NOSIG; }
 
+/* CORR, COVAR_POP and COVAR_SAMP: FLOAT64 of two numbers */
+static enum type check_pair(struct pexpr *e) { return is_num(T(0)) && is_num(T(1)) ? TYPE_FLOAT64 : NOSIG; }
+
 /* LOGICAL_AND and LOGICAL_OR: MIN and MAX of a BOOL (false sorts first) */
 static enum type check_logical(struct pexpr *e) { return T(0) == TYPE_BOOL || T(0) == TYPE_NULL ? TYPE_BOOL : NOSIG; }
 
@@ -1420,8 +1423,11 @@ static const struct sql_func funcs[] = {
 	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE, 1, 1, -1, false, check_int64, NULL, AG_APPROX_DISTINCT, 0},
 	{"ARRAY_AGG", FN_AGGREGATE | FN_ORDERED, 1, 1, -1, false, check_array_pick, NULL, AG_ARRAY_PICK, 0},
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
+	{"CORR", FN_AGGREGATE, 2, 2, -1, false, check_pair, NULL, AG_CORR, 0},
 	{"COUNT", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_int64, NULL, AG_COUNT, W_AGG},
 	{"COUNTIF", FN_AGGREGATE, 1, 1, -1, false, check_countif, NULL, AG_COUNTIF, 0},
+	{"COVAR_POP", FN_AGGREGATE, 2, 2, -1, false, check_pair, NULL, AG_COVAR_POP, 0},
+	{"COVAR_SAMP", FN_AGGREGATE, 2, 2, -1, false, check_pair, NULL, AG_COVAR_SAMP, 0},
 	{"LOGICAL_AND", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_logical, NULL, AG_MIN, W_AGG},
 	{"LOGICAL_OR", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_logical, NULL, AG_MAX, W_AGG},
 	{"MAX", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_min_max, NULL, AG_MAX, W_AGG},

@@ -69,6 +69,7 @@ void subq_corr_free(struct subq_corr *c)
 void agg_clear(struct agg *g)
 {
 	pexpr_free(g->arg);
+	pexpr_free(g->arg2);
 	pexprs_free(g->order, g->norder);
 	free(g->okeys);
 	free(g->sep);

@@ -89,12 +89,17 @@ struct pexpr {
 
 enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT,
 		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */,
+		AG_CORR, AG_COVAR_POP, AG_COVAR_SAMP /* of number pairs: arg and arg2 */,
 		AG_VAR_SAMP, AG_VAR_POP, AG_STDDEV_SAMP, AG_STDDEV_POP /* a group's mean and squared deviations */ };
+
+/* CORR and COVAR_: an aggregate of number pairs (arg, arg2) */
+static inline bool agg_of_pairs(enum agg_kind k) { return k >= AG_CORR && k <= AG_COVAR_SAMP; }
 
 struct agg {
 	enum agg_kind kind;
 	bool distinct;
 	struct pexpr *arg; /* NULL for COUNT(*) */
+	struct pexpr *arg2; /* CORR, COVAR_POP, COVAR_SAMP: the second number */
 	enum type type;    /* the result */
 	/* AG_STRING_AGG, AG_ARRAY_PICK: the values in the order of order[]
 	 * (okeys[k]'s desc and nulls_first; col unused), at most limit (-1:

@@ -500,8 +500,11 @@ static int mark_live(struct node *n, const bool *need, bool exec, int depth)
 			for (size_t k = 0; k < n->nkeys && error >= 0; k++)
 				error = need_expr(n->keys[k], in, 0);
 			for (size_t a = 0; a < n->naggs && error >= 0; a++)
-				if (exec || need[n->nkeys + a])
+				if (exec || need[n->nkeys + a]) {
 					error = need_expr(n->aggs[a].arg, in, 0);
+					if (error >= 0)
+						error = need_expr(n->aggs[a].arg2, in, 0);
+				}
 			for (size_t a = 0; a < n->naggs; a++)
 				for (size_t k = 0; k < n->aggs[a].norder && error >= 0; k++)
 					error = need_expr(n->aggs[a].order[k], in, 0);
