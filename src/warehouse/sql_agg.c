@@ -1,8 +1,9 @@
 /* sql_agg: the aggregate operator (GROUP BY, COUNT, SUM, AVG, MIN, MAX,
  * ANY_VALUE, COUNTIF, APPROX_COUNT_DISTINCT, the deviations, CORR and
  * COVAR_, DISTINCT): groups in a hash table, a running value per group and
- * aggregate, emitted when the input ends.  STRING_AGG and ARRAY_AGG(...)[OFFSET(k)] keep their values
- * instead, ordered per group at the end (sql_collect below).
+ * aggregate, emitted when the input ends.  STRING_AGG, ARRAY_AGG and
+ * APPROX_QUANTILES keep their values instead, ordered per group at the end
+ * (collect_ below; the quantiles by selecting their ranks, quantiles_pick).
  *
  * APPROX_COUNT_DISTINCT is a HyperLogLog (hll.c, the table writer's too),
  * 4 KiB per group, allocated when a group sees its first value. */
@@ -514,7 +515,7 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 		return error_setcode(PIPE_EUSAGE, "%s: too many ORDER BY keys (at most 64)",
 				     ag->kind == AG_STRING_AGG ? "STRING_AGG" : "ARRAY_AGG");
 	if (!r->ckeys) {
-		vec_init(&r->cvals, ag->kind == AG_ARRAY ? type_elem(ag->type) : ag->type);
+		vec_init(&r->cvals, ag->kind == AG_ARRAY || ag->kind == AG_QUANTILES ? type_elem(ag->type) : ag->type);
 		r->ckeys = xcalloc(ag->norder + 1, sizeof *r->ckeys);
 		for (size_t k = 0; k < ag->norder; k++)
 			vec_init(&r->ckeys[k], ag->order[k]->type == TYPE_NULL ? TYPE_INT64 : ag->order[k]->type);
@@ -560,6 +561,152 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	return 0;
 }
 
+/* The values of a type with an order that fits a word: each as an
+ * unsigned word in that order (NaN first, as BigQuery orders FLOAT64),
+ * and back.  False for the other types. */
+static bool order_words(const struct vec *v, const uint32_t *ids, size_t n, uint64_t *out)
+{
+	const uint64_t sign = UINT64_C(1) << 63;
+	switch (v->type) {
+	case TYPE_BOOL:
+		for (size_t k = 0; k < n; k++)
+			out[k] = v->b[ids[k]];
+		return true;
+	case TYPE_DATE:
+		for (size_t k = 0; k < n; k++)
+			out[k] = (uint64_t)(int64_t)v->days[ids[k]] ^ sign;
+		return true;
+	case TYPE_INT64:
+	case TYPE_DATETIME:
+	case TYPE_TIMESTAMP:
+		for (size_t k = 0; k < n; k++)
+			out[k] = (uint64_t)v->i64[ids[k]] ^ sign;
+		return true;
+	case TYPE_FLOAT64:
+		for (size_t k = 0; k < n; k++) {
+			double f = v->f64[ids[k]];
+			uint64_t u;
+			memcpy(&u, &f, 8);
+			out[k] = f != f ? 0 : u & sign ? ~u : u | sign;
+		}
+		return true;
+	default: return false;
+	}
+}
+
+static struct value word_value(enum type t, uint64_t w)
+{
+	const uint64_t sign = UINT64_C(1) << 63;
+	switch (t) {
+	case TYPE_BOOL: return value_bool(w != 0);
+	case TYPE_DATE: return value_date((int32_t)(int64_t)(w ^ sign));
+	case TYPE_FLOAT64: {
+		if (!w)
+			return value_float64(NAN);
+		uint64_t u = w & sign ? w & ~sign : ~w;
+		double f;
+		memcpy(&f, &u, 8);
+		return value_float64(f);
+	}
+	default: {
+		struct value x = value_int64((int64_t)(w ^ sign));
+		x.type = t;
+		return x;
+	}
+	}
+}
+
+/* Puts the words of ranks rank[0..nr) (ascending, within [lo, hi)) in
+ * their places, as a sort would, without sorting the rest: a
+ * three-way partition about the middle of three, the ranks either side
+ * taken on in their own part.  Runs of equal words (amounts repeat)
+ * settle in one pass. */
+static void select_ranks(uint64_t *a, size_t lo, size_t hi, const size_t *rank, size_t nr)
+{
+	while (nr && hi - lo > 1) {
+		uint64_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+		uint64_t pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+		size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) ==, [gt,hi) > */
+		while (i < gt) {
+			uint64_t w = a[i];
+			if (w < pivot) {
+				a[i++] = a[lt];
+				a[lt++] = w;
+			} else if (w > pivot) {
+				a[i] = a[--gt];
+				a[gt] = w;
+			} else {
+				i++;
+			}
+		}
+		size_t below = 0, at = 0;
+		while (below < nr && rank[below] < lt)
+			below++;
+		for (at = below; at < nr && rank[at] < gt; at++)
+			;
+		/* the ranks in [lt, gt) are settled; the side with fewer is
+		 * taken on by a call, the other by the loop */
+		if (below < nr - at) {
+			select_ranks(a, lo, lt, rank, below);
+			lo = gt;
+			rank += at;
+			nr -= at;
+		} else {
+			select_ranks(a, gt, hi, rank + at, nr - at);
+			hi = lt;
+			nr = below;
+		}
+	}
+}
+
+static int value_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct vec *v = ctx;
+	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+	struct value x = vec_get(v, i), y = vec_get(v, j);
+	int c = value_order(&x, &y);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* APPROX_QUANTILES: of a group's n entries of v (ids, NULLs among them
+ * under RESPECT NULLS), the values at ranks ceil(k n / q), k = 0..q
+ * (the first for k = 0) in their type's order, NULLs first, into the
+ * array b: exact, so within any error a sketch would allow. */
+static void quantiles_pick(const struct vec *v, uint32_t *ids, size_t n, int64_t q, struct buf *b)
+{
+	size_t nulls = 0;
+	for (size_t k = 0; k < n; k++)
+		if (v->nulls[ids[k]]) {
+			uint32_t t = ids[nulls];
+			ids[nulls++] = ids[k];
+			ids[k] = t;
+		}
+	size_t m = n - nulls, *rank = xmalloc(((size_t)q + 1) * sizeof *rank), nr = 0;
+	for (int64_t k = 0; k <= q; k++)
+		rank[k] = k ? (size_t)(((uint64_t)k * n + (uint64_t)q - 1) / (uint64_t)q) - 1 : 0;
+	/* the ranks past the NULLs, once each, among the values */
+	size_t *among = xmalloc(((size_t)q + 1) * sizeof *among);
+	for (int64_t k = 0; k <= q; k++)
+		if (rank[k] >= nulls && (!nr || among[nr - 1] != rank[k] - nulls))
+			among[nr++] = rank[k] - nulls;
+	uint64_t *words = xmalloc((m + 1) * sizeof *words);
+	bool by_word = m && order_words(v, ids + nulls, m, words);
+	if (by_word)
+		select_ranks(words, 0, m, among, nr);
+	else if (m)
+		qsort_r(ids + nulls, m, sizeof *ids, value_cmp, (void *)v);
+	for (int64_t k = 0; k <= q; k++) {
+		/* RESPECT NULLS may take a NULL, which a result cannot hold
+		 * (an element taken from the array can be) */
+		struct value e = rank[k] < nulls ? value_null(v->type) :
+		                 by_word ? word_value(v->type, words[rank[k] - nulls]) : vec_get(v, ids[rank[k]]);
+		value_array_push(b, &e);
+	}
+	free(words);
+	free(among);
+	free(rank);
+}
+
 /* Each group's values in order, at most LIMIT of them: joined by the
  * separator, an ARRAY of them, or the one ARRAY_AGG(...)[OFFSET(k)]
  * takes. */
@@ -589,6 +736,10 @@ static int collect_result(const struct agg *ag, const struct agg_run *r, size_t 
 			}
 			x = value_string(b.data ? b.data : "", b.len);
 			x.type = ag->type;
+		} else if (ag->kind == AG_QUANTILES && n) {
+			value_array_start(&b);
+			quantiles_pick(&r->cvals, idx + at, n, ag->nquantiles, &b);
+			x = value_array(ag->type, b.data, b.len);
 		} else if (ag->kind != AG_STRING_AGG && n) {
 			for (size_t k = 0; k < n && !ag->nulls_ok; k++)
 				if (r->cvals.nulls[idx[at + k]]) {
@@ -711,7 +862,7 @@ static int agg_update(struct node *n, struct agg_state *s, size_t a, const struc
 	size_t sv = STRIDE(ag->arg);
 	if (ag->arg2)
 		return pairs_add(ag, r, gid, v, sv, in, rows);
-	if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY)
+	if (agg_collects(ag->kind))
 		return collect_add(ag, r, gid, v, sv, in, s->ngroups, &s->kept);
 	if (!ag->distinct && sv == 1 && agg_update_fast(ag, r, s, v, rows))
 		return 0;
@@ -965,7 +1116,7 @@ static int agg_batch(struct node *n, struct agg_state *s, const struct rb *in, s
 	s->reserved = s->held;
 	if (s->kept < s->kept_reserved)
 		exec_release(st, s->kept_reserved - s->kept);
-	else if ((error = exec_reserve(st, "STRING_AGG or ARRAY_AGG (the values it keeps)", s->kept - s->kept_reserved)) < 0)
+	else if ((error = exec_reserve(st, "STRING_AGG, ARRAY_AGG or APPROX_QUANTILES (the values it keeps)", s->kept - s->kept_reserved)) < 0)
 		return error;
 	s->kept_reserved = s->kept;
 	return 0;
@@ -1177,7 +1328,7 @@ static int agg_consume(struct node *n, struct exec_stats *st)
 			memset(&r->best, 0, sizeof r->best);
 			continue;
 		}
-		if (ag->kind == AG_STRING_AGG || ag->kind == AG_ARRAY_PICK || ag->kind == AG_ARRAY) {
+		if (agg_collects(ag->kind)) {
 			if ((error = collect_result(ag, r, s->ngroups, v)) < 0)
 				goto done;
 			continue;

@@ -86,9 +86,10 @@ static int check_agg_extras(struct binder *b, const struct ast *a)
 {
 	const struct sql_func *fn = sql_func_find(a->name);
 	bool ordered = fn && (fn->kind & FN_ORDERED) && !a->over;
-	if (!ordered && (a->nagg_order || a->has_limit || a->ignore_nulls))
+	bool quantiles = fn && fn->agg == AG_QUANTILES && (fn->kind & FN_AGGREGATE) && !a->over;
+	if (!ordered && (a->nagg_order || a->has_limit || (a->ignore_nulls && !quantiles)))
 		return sql_error_at(b->src, a->line, a->col, "ORDER BY, LIMIT and IGNORE NULLS in a call are supported "
-				    "in STRING_AGG and ARRAY_AGG only");
+				    "in STRING_AGG and ARRAY_AGG only (and IGNORE NULLS in APPROX_QUANTILES)");
 	if (a->distinct && a->nagg_order && (a->nagg_order != 1 || !bind_ast_equal(a->agg_order[0].expr, a->args[0])))
 		return sql_error_at(b->src, a->line, a->col, "An aggregate function that has both DISTINCT and ORDER BY "
 				    "arguments can only ORDER BY expressions that are arguments to the function");
@@ -135,6 +136,27 @@ static int bind_agg_order(struct binder *b, const struct ast *a, struct agg *g)
 	return 0;
 }
 
+/* APPROX_QUANTILES(x, number [IGNORE | RESPECT NULLS]): the number a
+ * constant; NULLs left out unless RESPECT NULLS. */
+static int bind_quantiles(struct binder *b, const struct ast *a, struct agg *g)
+{
+	struct pexpr *q = NULL;
+	int error;
+	if ((error = bind_expr(b, a->args[1], &q)) < 0)
+		return error;
+	bool ok = q->kind == X_CONST && q->type == TYPE_INT64 && !q->lit.is_null && q->lit.i >= 1 &&
+	          q->lit.i <= 100000;
+	g->nquantiles = ok ? q->lit.i : 0;
+	pexpr_free(q);
+	if (!ok)
+		return sql_error_at(b->src, a->args[1]->line, a->args[1]->col,
+				    "APPROX_QUANTILES' number must be a constant INT64 from 1 to 100000");
+	g->limit = -1;
+	g->pick = -1;
+	g->ignore_nulls = !a->respect_nulls;
+	return 0;
+}
+
 static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 {
 	const struct sql_func *fn = sql_func_find(a->name);
@@ -163,6 +185,8 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 		error = bind_expr(b, a->args[0], &g.arg);
 		if (error >= 0 && agg_of_pairs(g.kind))
 			error = bind_expr(b, a->args[1], &g.arg2);
+		if (error >= 0 && g.kind == AG_QUANTILES)
+			error = bind_quantiles(b, a, &g);
 		if (error >= 0 && (fn->kind & FN_ORDERED))
 			error = bind_agg_order(b, a, &g);
 		b->post = true;
@@ -212,6 +236,13 @@ static int bind_agg(struct binder *b, const struct ast *a, struct pexpr **out)
 	if ((g.kind == AG_STRING_AGG || g.kind == AG_ARRAY_PICK) && (error = resolve_coerce(b, &g.arg, g.type)) < 0) {
 		agg_clear(&g);
 		return error;
+	}
+	if (g.kind == AG_QUANTILES) {
+		if ((error = resolve_coerce(b, &g.arg, g.type)) < 0) {
+			agg_clear(&g);
+			return error;
+		}
+		g.type = type_array_of(g.type);
 	}
 	if (g.kind == AG_ARRAY_PICK && !a->has_pick) {
 		g.kind = AG_ARRAY;

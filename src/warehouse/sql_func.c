@@ -1278,6 +1278,13 @@ static enum type check_variance(struct pexpr *e) { return is_num(T(0)) ? TYPE_FL
 /* CORR, COVAR_POP and COVAR_SAMP: FLOAT64 of two numbers */
 static enum type check_pair(struct pexpr *e) { return is_num(T(0)) && is_num(T(1)) ? TYPE_FLOAT64 : NOSIG; }
 
+/* APPROX_QUANTILES(x, number): values of x, which must have an order */
+static enum type check_quantiles(struct pexpr *e)
+{
+	enum type t = T(0);
+	return type_is_array(t) || t == TYPE_JSON ? NOSIG : t == TYPE_NULL ? TYPE_INT64 : t;
+}
+
 /* LOGICAL_AND and LOGICAL_OR: MIN and MAX of a BOOL (false sorts first) */
 static enum type check_logical(struct pexpr *e) { return T(0) == TYPE_BOOL || T(0) == TYPE_NULL ? TYPE_BOOL : NOSIG; }
 
@@ -1421,6 +1428,7 @@ static const struct sql_func funcs[] = {
 	/* aggregates; all but COUNTIF, ANY_VALUE and APPROX_COUNT_DISTINCT also analytic */
 	{"ANY_VALUE", FN_AGGREGATE, 1, 1, -1, false, check_min_max, NULL, AG_ANY, 0},
 	{"APPROX_COUNT_DISTINCT", FN_AGGREGATE, 1, 1, -1, false, check_int64, NULL, AG_APPROX_DISTINCT, 0},
+	{"APPROX_QUANTILES", FN_AGGREGATE, 2, 2, -1, false, check_quantiles, NULL, AG_QUANTILES, 0},
 	{"ARRAY_AGG", FN_AGGREGATE | FN_ORDERED, 1, 1, -1, false, check_array_pick, NULL, AG_ARRAY_PICK, 0},
 	{"AVG", FN_AGGREGATE | FN_WINDOW, 1, 1, -1, false, check_avg, NULL, AG_AVG, W_AGG},
 	{"CORR", FN_AGGREGATE, 2, 2, -1, false, check_pair, NULL, AG_CORR, 0},

@@ -44,7 +44,7 @@ struct ast {
 	 * 0; SAFE_: NULL when out of range) */
 	struct order_item *agg_order;
 	size_t nagg_order;
-	bool ignore_nulls, has_limit, has_pick, pick_safe;
+	bool ignore_nulls, respect_nulls, has_limit, has_pick, pick_safe;
 	int64_t agg_limit, pick;
 	struct select *sub;      /* A_SUBQUERY, A_EXISTS, and A_IN with a subquery */
 	char *alias;             /* an argument of STRUCT(x AS alias, ...) */

@@ -136,6 +136,7 @@ static int parse_agg_tail(struct parser *p, struct ast *a)
 	int error;
 	if (accept_kw(p, "IGNORE") || accept_kw(p, "RESPECT")) {
 		a->ignore_nulls = is_kw(&p->t.v[p->pos - 1], "IGNORE");
+		a->respect_nulls = !a->ignore_nulls;
 		if ((error = parse_expect_kw(p, "NULLS")) < 0)
 			return error;
 	}

@@ -89,8 +89,15 @@ struct pexpr {
 
 enum agg_kind { AG_COUNT_STAR, AG_COUNT, AG_SUM, AG_AVG, AG_MIN, AG_MAX, AG_COUNTIF, AG_ANY, AG_STRING_AGG, AG_ARRAY_PICK, AG_APPROX_DISTINCT,
 		AG_ARRAY /* ARRAY_AGG: the values as an ARRAY */,
+		AG_QUANTILES /* APPROX_QUANTILES: an ARRAY of the values at nquantiles + 1 ranks */,
 		AG_CORR, AG_COVAR_POP, AG_COVAR_SAMP /* of number pairs: arg and arg2 */,
 		AG_VAR_SAMP, AG_VAR_POP, AG_STDDEV_SAMP, AG_STDDEV_POP /* a group's mean and squared deviations */ };
+
+/* STRING_AGG, ARRAY_AGG and APPROX_QUANTILES: the values kept, in order */
+static inline bool agg_collects(enum agg_kind k)
+{
+	return k == AG_STRING_AGG || k == AG_ARRAY_PICK || k == AG_ARRAY || k == AG_QUANTILES;
+}
 
 /* CORR and COVAR_: an aggregate of number pairs (arg, arg2) */
 static inline bool agg_of_pairs(enum agg_kind k) { return k >= AG_CORR && k <= AG_COVAR_SAMP; }
@@ -110,6 +117,7 @@ struct agg {
 	int64_t limit;
 	char *sep;
 	int64_t pick;
+	int64_t nquantiles; /* APPROX_QUANTILES' number */
 	bool pick_safe, ignore_nulls;
 	bool nulls_ok; /* a STRUCT's field (sql_struct.c): a NULL is a value, not a NULL element */
 };

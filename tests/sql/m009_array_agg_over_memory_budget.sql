@@ -3,4 +3,4 @@
 -- memory: 16K
 -- setup: CREATE OR REPLACE TABLE taxi_data.trips64 OPTIONS (block_rows = 64) AS SELECT * FROM taxi_data.staging_taxi_trips
 SELECT vendorid, ARRAY_LENGTH(ARRAY_AGG(tpep_pickup_datetime ORDER BY fare_amount)) FROM taxi_data.trips64 GROUP BY 1;
--- error: STRING_AGG or ARRAY_AGG (the values it keeps) needs more memory than the query's budget of 16K
+-- error: STRING_AGG, ARRAY_AGG or APPROX_QUANTILES (the values it keeps) needs more memory than the query's budget of 16K
