@@ -297,6 +297,24 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 		return error;
 	if (w->kind == W_NTILE && (error = literal_count(b, a->args[0], 1, "Argument", fn, &w->offset)) < 0)
 		return error;
+	if (w->kind == W_PERCENTILE_CONT || w->kind == W_PERCENTILE_DISC) {
+		/* the percentile a literal from 0 to 1; the partition ordered
+		 * by the argument, NULLs first (left out) */
+		const struct ast *p = a->args[1];
+		w->percentile = p->kind == A_INT ? (double)p->i : p->kind == A_FLOAT ? p->d : -1;
+		if (!(w->percentile >= 0 && w->percentile <= 1))
+			return sql_error_at(b->src, p->line, p->col, "Argument 2 to %s must be a literal from 0 to 1",
+					    fn->name);
+		w->order = xcalloc(2, sizeof *w->order);
+		w->desc = xcalloc(2, sizeof *w->desc);
+		w->nulls_first = xcalloc(2, sizeof *w->nulls_first);
+		if ((error = bind_expr(b, a->args[0], &w->order[0])) < 0)
+			return error;
+		if (w->order[0]->type == TYPE_NULL)
+			resolve_coerce(b, &w->order[0], TYPE_INT64);
+		w->norder = 1;
+		w->nulls_first[0] = true;
+	}
 	if (w->kind == W_LAG || w->kind == W_LEAD) {
 		w->offset = 1;
 		if (a->nargs >= 2 && (error = literal_count(b, a->args[1], 0, "Argument 2", fn, &w->offset)) < 0)
@@ -331,9 +349,11 @@ static int bind_window_parts(struct binder *b, const struct ast *a, const struct
 					    "Partitioning by expressions of type %s is not allowed",
 					    type_is_array(x->type) ? "ARRAY" : type_name(x->type));
 	}
-	w->order = xcalloc(ov->norder + 1, sizeof *w->order);
-	w->desc = xcalloc(ov->norder + 1, sizeof *w->desc);
-	w->nulls_first = xcalloc(ov->norder + 1, sizeof *w->nulls_first);
+	if (!w->order) {
+		w->order = xcalloc(ov->norder + 1, sizeof *w->order);
+		w->desc = xcalloc(ov->norder + 1, sizeof *w->desc);
+		w->nulls_first = xcalloc(ov->norder + 1, sizeof *w->nulls_first);
+	}
 	for (size_t i = 0; i < ov->norder; i++) {
 		const struct order_item *o = &ov->order[i];
 		if ((error = bind_expr(b, o->expr, &w->order[i])) < 0)
@@ -451,7 +471,13 @@ static int bind_window(struct binder *b, const struct ast *a, struct pexpr **out
 	if (w.kind != W_ROW_NUMBER && w.kind <= W_LEAD && !ov->norder)
 		return sql_error_at(b->src, a->line, a->col, "Window ORDER BY is required for analytic function %s",
 				    fn->name);
-	if (w.kind <= W_LEAD && ov->frame != FRAME_DEFAULT)
+	bool percentile = w.kind == W_PERCENTILE_CONT || w.kind == W_PERCENTILE_DISC;
+	if (percentile && ov->norder)
+		return sql_error_at(b->src, a->line, a->col, "Window ORDER BY is not allowed for analytic function %s "
+				    "(it orders by its argument)", fn->name);
+	if (percentile && a->respect_nulls)
+		return sql_error_at(b->src, a->line, a->col, "RESPECT NULLS is not supported in %s", fn->name);
+	if ((w.kind <= W_LEAD || percentile) && ov->frame != FRAME_DEFAULT)
 		return sql_error_at(b->src, ov->frame_line, ov->frame_col,
 				    "Window framing clause is not allowed for analytic function %s", fn->name);
 	if (ov->frame == FRAME_RANGE && (ov->lo == FB_PRECEDING || ov->lo == FB_FOLLOWING ||

@@ -1302,6 +1302,18 @@ static enum type check_float64(struct pexpr *e)
 	return TYPE_FLOAT64;
 }
 
+/* PERCENTILE_CONT: FLOAT64 between two values of an INT64 or FLOAT64 */
+static enum type check_percentile_cont(struct pexpr *e)
+{
+	return T(0) == TYPE_INT64 || T(0) == TYPE_FLOAT64 || T(0) == TYPE_NULL ? TYPE_FLOAT64 : NOSIG;
+}
+
+/* PERCENTILE_DISC: one of the values, which must have an order */
+static enum type check_percentile_disc(struct pexpr *e)
+{
+	return type_is_array(T(0)) || T(0) == TYPE_JSON ? NOSIG : T(0);
+}
+
 /* LAG, LEAD, FIRST_VALUE, LAST_VALUE: a value of the argument */
 static enum type check_value(struct pexpr *e) { return T(0); }
 
@@ -1456,6 +1468,8 @@ static const struct sql_func funcs[] = {
 	{"CUME_DIST", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_CUME_DIST},
 	{"LEAD", FN_WINDOW, 1, 3, -1, false, check_value, NULL, 0, W_LEAD},
 	{"NTH_VALUE", FN_WINDOW, 2, 2, -1, false, check_value, NULL, 0, W_NTH_VALUE},
+	{"PERCENTILE_CONT", FN_WINDOW, 2, 2, -1, false, check_percentile_cont, NULL, 0, W_PERCENTILE_CONT},
+	{"PERCENTILE_DISC", FN_WINDOW, 2, 2, -1, false, check_percentile_disc, NULL, 0, W_PERCENTILE_DISC},
 	{"NTILE", FN_WINDOW, 1, 1, -1, false, check_int64, NULL, 0, W_NTILE},
 	{"PERCENT_RANK", FN_WINDOW, 0, 0, -1, false, check_float64, NULL, 0, W_PERCENT_RANK},
 	{"RANK", FN_WINDOW, 0, 0, -1, false, check_int64, NULL, 0, W_RANK},

@@ -128,7 +128,7 @@ struct sort_key {
 };
 
 enum win_kind { W_ROW_NUMBER, W_RANK, W_DENSE_RANK, W_PERCENT_RANK, W_CUME_DIST, W_NTILE, W_LAG, W_LEAD,
-		W_FIRST_VALUE, W_LAST_VALUE, W_NTH_VALUE, W_AGG };
+		W_FIRST_VALUE, W_LAST_VALUE, W_NTH_VALUE, W_PERCENTILE_CONT, W_PERCENTILE_DISC, W_AGG };
 
 /* One analytic function: fn(arg) OVER (PARTITION BY part ORDER BY order
  * frame).  The frame is always explicit here: the binder fills in
@@ -139,6 +139,7 @@ struct win {
 	struct pexpr *arg;      /* NULL for ROW_NUMBER, RANK, DENSE_RANK, COUNT(*) */
 	struct pexpr *def;      /* LAG, LEAD: the default, a constant (NULL: NULL) */
 	int64_t offset;         /* LAG, LEAD; NTILE's buckets; NTH_VALUE's n */
+	double percentile;      /* PERCENTILE_CONT, PERCENTILE_DISC: from 0 to 1 */
 	struct pexpr **part;
 	size_t npart;
 	struct pexpr **order;

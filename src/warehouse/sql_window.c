@@ -1,6 +1,8 @@
 /* sql_window: the window operator behind analytic functions: ROW_NUMBER,
- * RANK, DENSE_RANK, LAG, LEAD, FIRST_VALUE, LAST_VALUE, and SUM, COUNT,
- * AVG, MIN and MAX over a frame.
+ * RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD,
+ * FIRST_VALUE, LAST_VALUE, NTH_VALUE, PERCENTILE_CONT and PERCENTILE_DISC
+ * (a partition ordered by their argument), and SUM, COUNT, AVG, MIN and
+ * MAX over a frame.
  *
  * Memory: a window needs each partition sorted, and rows come in no useful
  * order, so the operator holds its whole input before it emits a row: the
@@ -511,6 +513,38 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 				put_from(res, perm[j], arg, perm[at]);
 		}
 		return 0;
+	case W_PERCENTILE_CONT:
+	case W_PERCENTILE_DISC: {
+		/* the partition in the argument's order, its NULLs first and
+		 * left out; CONT between the two values about rank
+		 * p (n - 1), DISC the first whose share of rows reaches p */
+		int64_t nulls = 0;
+		while (nulls < m && arg->nulls[perm[nulls]])
+			nulls++;
+		int64_t n = m - nulls;
+		double p = w->percentile;
+		for (int64_t j = 0; j < m; j++)
+			res->nulls[perm[j]] = 1;
+		if (!n)
+			return 0;
+		if (w->kind == W_PERCENTILE_DISC) {
+			int64_t k = (int64_t)ceil(p * (double)n) - 1;
+			k = k < 0 ? 0 : k;
+			for (int64_t j = 0; j < m; j++)
+				put_from(res, perm[j], arg, perm[nulls + k]);
+			return 0;
+		}
+		double rn = p * (double)(n - 1), f = floor(rn), c = ceil(rn);
+		uint32_t lo_row = perm[nulls + (int64_t)f], hi_row = perm[nulls + (int64_t)c];
+		double lo_v = arg->type == TYPE_INT64 ? (double)arg->i64[lo_row] : arg->f64[lo_row];
+		double hi_v = arg->type == TYPE_INT64 ? (double)arg->i64[hi_row] : arg->f64[hi_row];
+		double v = f == c ? lo_v : (c - rn) * lo_v + (rn - f) * hi_v;
+		for (int64_t j = 0; j < m; j++) {
+			res->nulls[perm[j]] = 0;
+			res->f64[perm[j]] = v;
+		}
+		return 0;
+	}
 	case W_AGG:
 		break;
 	}
