@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "fingerprint.h"
 #include "sql.h"
 #include "sql_func.h"
 #include "sql_func_int.h"
@@ -403,6 +404,17 @@ static int row_digest(struct pexpr *e, const struct value *a, struct value *out,
 		return n;
 	*out = str_out(mem, (const char *)d, (size_t)n);
 	out->type = TYPE_BYTES;
+	return 0;
+}
+
+/* FARM_FINGERPRINT: INT64 of a STRING's or BYTES' bytes (fingerprint.c) */
+static enum type check_fingerprint(struct pexpr *e) { return is_str(T(0)) || T(0) == TYPE_BYTES ? TYPE_INT64 : NOSIG; }
+
+static int row_fingerprint(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	(void)e;
+	(void)mem;
+	*out = value_int64((int64_t)farm_fingerprint64(a[0].s.p ? a[0].s.p : "", a[0].s.len));
 	return 0;
 }
 
@@ -1350,6 +1362,7 @@ static const struct sql_func funcs[] = {
 	{"ENDS_WITH", FN_SCALAR, 2, 2, -1, false, check_str2_bool, row_starts_with, 0, 0},
 	{"EXTRACT", FN_SCALAR, 2, 2, 1, false, check_extract, row_extract, 0, 0},
 	{"EXP", FN_SCALAR, 1, 1, -1, false, check_log, row_log, 0, 0},
+	{"FARM_FINGERPRINT", FN_SCALAR, 1, 1, -1, false, check_fingerprint, row_fingerprint, 0, 0},
 	{"FLOOR", FN_SCALAR, 1, 1, -1, false, check_round, row_round, 0, 0},
 	{"FORMAT", FN_SCALAR, 1, 64, -1, true, check_format, row_format, 0, 0},
 	{"FORMAT_DATE", FN_SCALAR, 2, 2, -1, false, check_format_time, row_format_time, 0, 0},
