@@ -259,6 +259,7 @@ static const struct backend_ops local_ops = {
 int backend_local_open(struct backend **out, const char *root)
 {
 	sql_set_json_path(json_path);
+	sql_set_json_array(json_path_array);
 	sql_set_digest(digest_bytes);
 	struct local *l = xcalloc(1, sizeof(*l));
 	l->base.ops = &local_ops;

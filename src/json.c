@@ -576,13 +576,15 @@ static int path_step(const char **p, const char *end, struct buf *key, long *ind
 	return 0;
 }
 
-int json_path(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out)
+/* The token path leads to in text, parsed into doc: 1 (*at), 0 where it
+ * leads nowhere or text is not JSON (NULL, as BigQuery's), < 0 a bad
+ * path. */
+static int path_find(const char *text, size_t len, const char *path, size_t plen, struct json_doc *doc, int *at)
 {
 	const char *p = path, *end = path + plen;
-	struct json_doc doc = {0};
 	struct buf key = BUF_INIT;
 	long index;
-	int cur = 0, found = 0;
+	int cur = 0;
 	if (!plen || *p != '$')
 		return error_setcode(PIPE_EUSAGE, "JSONPath must start with '$': \"%.*s\"", (int)(plen > 64 ? 64 : plen), path);
 	for (const char *q = p + 1; q < end;)
@@ -591,48 +593,88 @@ int json_path(const char *text, size_t len, const char *path, size_t plen, bool 
 			return error_setcode(PIPE_EUSAGE, "Invalid JSONPath \"%.*s\": $ then .key, .\"key\", ['key'] or [n]",
 			                     (int)(plen > 64 ? 64 : plen), path);
 		}
-	if (json_parse(&doc, text, len, "JSON") < 0) {
+	if (json_parse(doc, text, len, "JSON") < 0) {
 		error_clear(); /* not JSON: NULL, as BigQuery's */
-		goto done;
+		buf_free(&key);
+		return 0;
 	}
 	for (p++; p < end && cur >= 0;) {
 		path_step(&p, end, &key, &index);
 		if (index >= 0) {
-			const struct json_tok *t = &doc.toks[cur];
+			const struct json_tok *t = &doc->toks[cur];
 			if (t->type != JSON_ARRAY || index >= t->size) {
 				cur = -1;
 				break;
 			}
 			int i = cur + 1;
 			for (long k = 0; k < index; k++)
-				i = json_skip(&doc, i);
+				i = json_skip(doc, i);
 			cur = i;
 		} else {
-			cur = json_get(&doc, cur, buf_cstr(&key));
+			cur = json_get(doc, cur, buf_cstr(&key));
 		}
 	}
-	if (cur < 0)
-		goto done;
-	const struct json_tok *t = &doc.toks[cur];
-	buf_clear(out);
-	if (query) {
-		/* the value's own text: a string with its quotes */
-		int from = t->type == JSON_STRING ? t->start - 1 : t->start, to = t->type == JSON_STRING ? t->end + 1 : t->end;
-		buf_add(out, text + from, (size_t)(to - from));
-		found = 1;
-	} else if (t->type == JSON_STRING) {
-		/* unescaped into out itself when it has escapes, else copied */
-		size_t n;
-		const char *v = json_str(&doc, cur, out, &n);
-		if (v != out->data)
-			buf_add(out, v, n);
-		found = 1;
-	} else if (t->type != JSON_OBJECT && t->type != JSON_ARRAY && t->type != JSON_NULL) {
-		buf_add(out, text + t->start, (size_t)(t->end - t->start));
-		found = 1;
-	}
-done:
 	buf_free(&key);
+	*at = cur;
+	return cur >= 0;
+}
+
+/* Token i's value into out: its JSON text (a string with its quotes), or
+ * for a scalar its text (a string unescaped); false for an object, an
+ * array or null wanted as a scalar. */
+static bool put_value(const struct json_doc *doc, int i, bool query, struct buf *out)
+{
+	const struct json_tok *t = &doc->toks[i];
+	if (query) {
+		int from = t->type == JSON_STRING ? t->start - 1 : t->start, to = t->type == JSON_STRING ? t->end + 1 : t->end;
+		buf_add(out, doc->text + from, (size_t)(to - from));
+		return true;
+	}
+	if (t->type == JSON_STRING) {
+		struct buf scratch = BUF_INIT;
+		size_t n;
+		const char *v = json_str(doc, i, &scratch, &n);
+		buf_add(out, v, n);
+		buf_free(&scratch);
+		return true;
+	}
+	if (t->type == JSON_OBJECT || t->type == JSON_ARRAY || t->type == JSON_NULL)
+		return false;
+	buf_add(out, doc->text + t->start, (size_t)(t->end - t->start));
+	return true;
+}
+
+int json_path(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out)
+{
+	struct json_doc doc = {0};
+	int cur, found = path_find(text, len, path, plen, &doc, &cur);
+	if (found > 0) {
+		buf_clear(out);
+		found = put_value(&doc, cur, query, out);
+	}
+	json_doc_free(&doc);
+	return found;
+}
+
+int json_path_array(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out)
+{
+	struct json_doc doc = {0};
+	int cur, found = path_find(text, len, path, plen, &doc, &cur);
+	if (found > 0 && doc.toks[cur].type != JSON_ARRAY)
+		found = 0;
+	buf_clear(out);
+	for (int k = 0, i = cur + 1; found > 0 && k < doc.toks[cur].size; k++, i = json_skip(&doc, i)) {
+		/* a JSON null among scalars: a NULL element */
+		bool null = !query && doc.toks[i].type == JSON_NULL;
+		size_t head = out->len;
+		uint32_t n = 0;
+		buf_add(out, &n, 4);
+		buf_putc(out, null);
+		if (!null && !put_value(&doc, i, query, out))
+			found = 0;
+		n = (uint32_t)(out->len - head - 5);
+		memcpy(out->data + head, &n, 4);
+	}
 	json_doc_free(&doc);
 	return found;
 }

@@ -77,6 +77,11 @@ bool json_eq(const struct json_doc *doc, int i, const char *s);
  * 1 found; 0 for no such value, text that is not JSON, or a JSON_VALUE of
  * an object, an array or null; PIPE_EUSAGE for a malformed path. */
 int json_path(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out);
+/* JSON_QUERY_ARRAY and JSON_VALUE_ARRAY: the elements of the array at path,
+ * each as uint32 length, uint8 NULL, its bytes (as json_path gives one);
+ * 1, or 0 where the path leads to no array or (values) to one holding an
+ * object or an array, < 0 a bad path. */
+int json_path_array(const char *text, size_t len, const char *path, size_t plen, bool query, struct buf *out);
 
 enum json_format {
 	JSON_FORMAT_AUTO,   /* an array, or NDJSON when the file starts with an object */

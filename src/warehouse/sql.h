@@ -73,6 +73,9 @@ struct buf;
 typedef int (*sql_json_path_fn)(const char *text, size_t len, const char *path, size_t plen, bool query,
                                 struct buf *out);
 void sql_set_json_path(sql_json_path_fn fn);
+/* JSON_QUERY_ARRAY and JSON_VALUE_ARRAY through this one (json.c's
+ * json_path_array): the elements, each uint32 length, uint8 NULL, bytes. */
+void sql_set_json_array(sql_json_path_fn fn);
 /* MD5, SHA1, SHA256 and SHA512 through this function (crypto.c's
  * digest_bytes: OpenSSL is crypto.c's alone): the digest's length, < 0 an
  * error.  Until it is set, they fail. */

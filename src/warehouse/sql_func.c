@@ -237,6 +237,63 @@ static int row_json_path(struct pexpr *e, const struct value *a, struct value *o
 	return found < 0 ? found : 0;
 }
 
+/* An array built in b, as the row's value */
+static struct value array_out(struct pexpr *e, struct arena *mem, const struct buf *b)
+{
+	char *p = arena_alloc(mem, b->len);
+	memcpy(p, b->data, b->len);
+	return value_array(e->type, p, b->len);
+}
+
+/* JSON_QUERY_ARRAY and JSON_EXTRACT_ARRAY (each element's JSON; JSON of a
+ * JSON argument), JSON_VALUE_ARRAY and JSON_EXTRACT_STRING_ARRAY (each
+ * scalar's text, a JSON null a NULL element): an ARRAY, NULL where the
+ * path leads to no array (or to one holding an object or an array, for the
+ * values), through the reader set by sql_set_json_array. */
+static sql_json_path_fn json_array_fn;
+
+void sql_set_json_array(sql_json_path_fn fn) { json_array_fn = fn; }
+
+static bool json_query_array(const struct pexpr *e)
+{
+	const char *n = e->fn->name;
+	return !strcmp(n, "JSON_QUERY_ARRAY") || !strcmp(n, "JSON_EXTRACT_ARRAY");
+}
+
+static enum type check_json_array(struct pexpr *e)
+{
+	if (!(is_str(T(0)) || T(0) == TYPE_JSON) || (e->nargs == 2 && !is_str(T(1))))
+		return NOSIG;
+	return type_array_of(json_query_array(e) && T(0) == TYPE_JSON ? TYPE_JSON : TYPE_STRING);
+}
+
+static int row_json_array(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
+{
+	struct buf b = BUF_INIT, arr = BUF_INIT;
+	const char *path = e->nargs == 2 ? a[1].s.p : "$";
+	size_t plen = e->nargs == 2 ? a[1].s.len : 1;
+	if (!json_array_fn)
+		return error_setcode(PIPE_EUSAGE, "%s: no JSON reader in this program", e->fn->name);
+	int found = json_array_fn(a[0].s.p, a[0].s.len, path, plen, json_query_array(e), &b);
+	*out = value_null(e->type);
+	if (found > 0) {
+		enum type elem = type_elem(e->type);
+		value_array_start(&arr);
+		for (size_t at = 0; at + 5 <= b.len;) {
+			uint32_t n;
+			memcpy(&n, b.data + at, 4);
+			struct value x = b.data[at + 4] ? value_null(elem) : value_string(b.data + at + 5, n);
+			x.type = elem;
+			value_array_push(&arr, &x);
+			at += 5 + n;
+		}
+		*out = array_out(e, mem, &arr);
+	}
+	buf_free(&arr);
+	buf_free(&b);
+	return found < 0 ? found : 0;
+}
+
 /* FORMAT(format, ...): printf's specifiers as BigQuery reads them: %d %i
  * (INT64), %o %x %X, %f %F %e %E %g %G (numbers), %s (any value as CAST
  * AS STRING gives it), %t (its text), %T (a literal: strings quoted), %%;
@@ -1016,13 +1073,6 @@ static int row_now(struct pexpr *e, const struct value *a, struct value *out, st
 
 /* --- arrays (value.h has their encoding) --- */
 
-static struct value array_out(struct pexpr *e, struct arena *mem, const struct buf *b)
-{
-	char *p = arena_alloc(mem, b->len);
-	memcpy(p, b->data, b->len);
-	return value_array(e->type, p, b->len);
-}
-
 /* The most elements an array made here holds (GENERATE_ARRAY, SPLIT) */
 #define GENERATE_ARRAY_MAX 1000000
 
@@ -1378,8 +1428,12 @@ static const struct sql_func funcs[] = {
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"JSON_EXTRACT", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
 	{"JSON_EXTRACT_SCALAR", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_EXTRACT_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
+	{"JSON_EXTRACT_STRING_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
 	{"JSON_QUERY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_QUERY_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
 	{"JSON_VALUE", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
+	{"JSON_VALUE_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
 	{"LAST_DAY", FN_SCALAR, 1, 2, 1, false, check_last_day, row_last_day, 0, 0},
 	{"LEFT", FN_SCALAR, 2, 2, -1, false, check_left, row_left, 0, 0},
 	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},

@@ -41,6 +41,7 @@ static char *root;
 static void make_catalog(void)
 {
 	sql_set_json_path(json_path); /* JSON_VALUE and its kin, as backend_local sets it */
+	sql_set_json_array(json_path_array);
 	sql_set_digest(digest_bytes);
 	char *tmpl = xasprintf("%s/pipe-fuzz-sql-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmpl))

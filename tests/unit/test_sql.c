@@ -546,6 +546,7 @@ static void setup_tables(void)
 {
 	struct buf db = BUF_INIT;
 	sql_set_json_path(json_path); /* as backend_local does */
+	sql_set_json_array(json_path_array);
 	sql_set_digest(digest_bytes);
 	buf_puts(&db, "BEGIN;\n");
 	for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++)
