@@ -206,17 +206,24 @@ static sql_json_path_fn json_path_fn;
 
 void sql_set_json_path(sql_json_path_fn fn) { json_path_fn = fn; }
 
+/* JSON text wanted (JSON_QUERY, JSON_EXTRACT and their _ARRAY forms),
+ * not a scalar's */
 static bool json_query(const struct pexpr *e)
 {
 	const char *n = e->fn->name;
-	return !strcmp(n, "JSON_QUERY") || !strcmp(n, "JSON_EXTRACT");
+	return !strcmp(n, "JSON_QUERY") || !strcmp(n, "JSON_EXTRACT") || !strcmp(n, "JSON_QUERY_ARRAY") ||
+	       !strcmp(n, "JSON_EXTRACT_ARRAY");
 }
 
+/* all six: JSON of a JSON argument's JSON text, else STRING; an ARRAY of
+ * it for the _ARRAY forms */
 static enum type check_json_path(struct pexpr *e)
 {
 	if (!(is_str(T(0)) || T(0) == TYPE_JSON) || (e->nargs == 2 && !is_str(T(1))))
 		return NOSIG;
-	return json_query(e) && T(0) == TYPE_JSON ? TYPE_JSON : TYPE_STRING;
+	enum type t = json_query(e) && T(0) == TYPE_JSON ? TYPE_JSON : TYPE_STRING;
+	size_t n = strlen(e->fn->name);
+	return n > 6 && !strcmp(e->fn->name + n - 6, "_ARRAY") ? type_array_of(t) : t;
 }
 
 static int row_json_path(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
@@ -254,19 +261,6 @@ static sql_json_path_fn json_array_fn;
 
 void sql_set_json_array(sql_json_path_fn fn) { json_array_fn = fn; }
 
-static bool json_query_array(const struct pexpr *e)
-{
-	const char *n = e->fn->name;
-	return !strcmp(n, "JSON_QUERY_ARRAY") || !strcmp(n, "JSON_EXTRACT_ARRAY");
-}
-
-static enum type check_json_array(struct pexpr *e)
-{
-	if (!(is_str(T(0)) || T(0) == TYPE_JSON) || (e->nargs == 2 && !is_str(T(1))))
-		return NOSIG;
-	return type_array_of(json_query_array(e) && T(0) == TYPE_JSON ? TYPE_JSON : TYPE_STRING);
-}
-
 static int row_json_array(struct pexpr *e, const struct value *a, struct value *out, struct arena *mem)
 {
 	struct buf b = BUF_INIT, arr = BUF_INIT;
@@ -274,7 +268,7 @@ static int row_json_array(struct pexpr *e, const struct value *a, struct value *
 	size_t plen = e->nargs == 2 ? a[1].s.len : 1;
 	if (!json_array_fn)
 		return error_setcode(PIPE_EUSAGE, "%s: no JSON reader in this program", e->fn->name);
-	int found = json_array_fn(a[0].s.p, a[0].s.len, path, plen, json_query_array(e), &b);
+	int found = json_array_fn(a[0].s.p, a[0].s.len, path, plen, json_query(e), &b);
 	*out = value_null(e->type);
 	if (found > 0) {
 		enum type elem = type_elem(e->type);
@@ -1428,12 +1422,12 @@ static const struct sql_func funcs[] = {
 	{"LEAST", FN_SCALAR, 1, 64, -1, false, check_greatest, row_greatest, 0, 0},
 	{"JSON_EXTRACT", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
 	{"JSON_EXTRACT_SCALAR", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
-	{"JSON_EXTRACT_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
-	{"JSON_EXTRACT_STRING_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
+	{"JSON_EXTRACT_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_array, 0, 0},
+	{"JSON_EXTRACT_STRING_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_array, 0, 0},
 	{"JSON_QUERY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
-	{"JSON_QUERY_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
+	{"JSON_QUERY_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_array, 0, 0},
 	{"JSON_VALUE", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_path, 0, 0},
-	{"JSON_VALUE_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_array, row_json_array, 0, 0},
+	{"JSON_VALUE_ARRAY", FN_SCALAR, 1, 2, -1, false, check_json_path, row_json_array, 0, 0},
 	{"LAST_DAY", FN_SCALAR, 1, 2, 1, false, check_last_day, row_last_day, 0, 0},
 	{"LEFT", FN_SCALAR, 2, 2, -1, false, check_left, row_left, 0, 0},
 	{"LENGTH", FN_SCALAR, 1, 1, -1, false, check_length, row_length, 0, 0},
