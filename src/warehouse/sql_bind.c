@@ -649,6 +649,9 @@ static int bind_call(struct binder *b, const struct ast *a, struct pexpr **out)
 	if (!fn || !(fn->kind & FN_SCALAR)) {
 		if (strcmp(n, "safe_cast") == 0)
 			return sql_error_at(b->src, a->line, a->col, "SAFE_CAST needs AS and a type");
+		if (fn && (fn->kind & FN_WINDOW))
+			return sql_error_at(b->src, a->line, a->col,
+					    "Analytic function %s cannot be called without an OVER clause", fn->name);
 		return sql_error_at(b->src, a->line, a->col, "Function not found: %s", n);
 	}
 	if (a->distinct)
