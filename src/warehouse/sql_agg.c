@@ -639,11 +639,12 @@ static void select_ranks(uint64_t *a, size_t lo, size_t hi, const size_t *rank, 
 				i++;
 			}
 		}
-		size_t below = 0, at = 0;
+		size_t below = 0;
 		while (below < nr && rank[below] < lt)
 			below++;
-		for (at = below; at < nr && rank[at] < gt; at++)
-			;
+		size_t at = below;
+		while (at < nr && rank[at] < gt)
+			at++;
 		/* the ranks in [lt, gt) are settled; the side with fewer is
 		 * taken on by a call, the other by the loop */
 		if (below < nr - at) {
