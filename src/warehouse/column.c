@@ -540,30 +540,32 @@ static int bad_chunk(const char *why) { return error_set("reading a column chunk
 /* The values of a packed chunk: a loop per width and scale, each row's
  * value straight from its delta, as a full scan spends most of its
  * decoding here.  d is the row's delta (or, in a lengths chunk, its
- * length): what PACK_ROWS stored. */
-#define UNPACK_ROWS(store)                                                  \
+ * length): what PACK_ROWS stored.  _FROM starts at row from (the rows
+ * before decoded otherwise). */
+#define UNPACK_ROWS(store) UNPACK_ROWS_FROM(0, store)
+#define UNPACK_ROWS_FROM(from, store)                                       \
 	do {                                                                \
 		if (width == 1) {                                           \
-			for (uint32_t i = 0; i < rows; i++) {               \
+			for (uint32_t i = (from); i < rows; i++) {          \
 				uint64_t d = p[i];                          \
 				store;                                      \
 			}                                                   \
 		} else if (width == 2) {                                    \
-			for (uint32_t i = 0; i < rows; i++) {               \
+			for (uint32_t i = (from); i < rows; i++) {          \
 				uint16_t x;                                 \
 				memcpy(&x, p + 2 * (size_t)i, 2);           \
 				uint64_t d = x;                             \
 				store;                                      \
 			}                                                   \
 		} else if (width == 4) {                                    \
-			for (uint32_t i = 0; i < rows; i++) {               \
+			for (uint32_t i = (from); i < rows; i++) {          \
 				uint32_t x;                                 \
 				memcpy(&x, p + 4 * (size_t)i, 4);           \
 				uint64_t d = x;                             \
 				store;                                      \
 			}                                                   \
 		} else {                                                    \
-			for (uint32_t i = 0; i < rows; i++) {               \
+			for (uint32_t i = (from); i < rows; i++) {          \
 				uint64_t d = 0;                             \
 				store;                                      \
 			}                                                   \
@@ -587,6 +589,19 @@ static bool avx2(void)
 	return on;
 }
 
+/* Deltas i to i + 3 of width 1, 2 or 4 bytes, as four uint32 */
+__attribute__((target("avx2"))) static inline __m128i deltas4(const unsigned char *p, uint32_t i, int width)
+{
+	if (width == 1) {
+		int32_t x;
+		memcpy(&x, p + i, 4);
+		return _mm_cvtepu8_epi32(_mm_cvtsi32_si128(x));
+	}
+	if (width == 2)
+		return _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(p + 2 * (size_t)i)));
+	return _mm_loadu_si128((const __m128i *)(const void *)(p + 4 * (size_t)i));
+}
+
 /* The first rows - rows % 4 values: base + delta as int64. */
 __attribute__((target("avx2"))) static uint32_t ints4(int64_t *out, const unsigned char *p, uint32_t rows,
                                                       int width, uint64_t base)
@@ -594,16 +609,7 @@ __attribute__((target("avx2"))) static uint32_t ints4(int64_t *out, const unsign
 	const __m256i b = _mm256_set1_epi64x((int64_t)base);
 	uint32_t i = 0;
 	for (; i + 4 <= rows; i += 4) {
-		__m256i w;
-		if (width == 1) {
-			int32_t x;
-			memcpy(&x, p + i, 4);
-			w = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(x));
-		} else if (width == 2) {
-			w = _mm256_cvtepu16_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(p + 2 * (size_t)i)));
-		} else {
-			w = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(p + 4 * (size_t)i)));
-		}
+		__m256i w = _mm256_cvtepu32_epi64(deltas4(p, i, width));
 		_mm256_storeu_si256((__m256i *)(void *)(out + i), _mm256_add_epi64(w, b));
 	}
 	return i;
@@ -618,17 +624,7 @@ __attribute__((target("avx2"))) static uint32_t cents4(double *out, const unsign
 	const __m128i base = _mm_set1_epi32(b);
 	uint32_t i = 0;
 	for (; i + 4 <= rows; i += 4) {
-		__m128i d;
-		if (width == 1) {
-			int32_t x;
-			memcpy(&x, p + i, 4);
-			d = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(x));
-		} else if (width == 2) {
-			d = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(p + 2 * (size_t)i)));
-		} else {
-			d = _mm_loadu_si128((const __m128i *)(const void *)(p + 4 * (size_t)i));
-		}
-		__m256d q = _mm256_cvtepi32_pd(_mm_add_epi32(d, base));
+		__m256d q = _mm256_cvtepi32_pd(_mm_add_epi32(deltas4(p, i, width), base));
 		_mm256_storeu_pd(out + i, _mm256_div_pd(q, hundred));
 	}
 	return i;
@@ -678,7 +674,6 @@ static bool unpack_cents2(double *out, const unsigned char *p, uint32_t rows, in
 #endif
 }
 
-
 /* False when a value is out of range (a damaged chunk). */
 static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int width, int scale)
 {
@@ -705,15 +700,7 @@ static bool unpack(struct vec *out, const unsigned char *p, uint32_t rows, int w
 		if (width && avx2())
 			done = ints4(out->i64, p, rows, width, base);
 #endif
-		if (!done) {
-			UNPACK_ROWS(out->i64[i] = (int64_t)(base + d));
-			break;
-		}
-		for (; done < rows; done++) { /* the last rows % 4 */
-			uint64_t d = 0;
-			memcpy(&d, p + (size_t)width * done, (size_t)width);
-			out->i64[done] = (int64_t)(base + d);
-		}
+		UNPACK_ROWS_FROM(done, out->i64[i] = (int64_t)(base + d));
 		break;
 	}
 	}
@@ -908,3 +895,4 @@ int column_decode(const void *data, uint64_t length, uint32_t rows, bool has_nul
 	return 0;
 }
 #undef UNPACK_ROWS
+#undef UNPACK_ROWS_FROM
