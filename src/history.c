@@ -1373,13 +1373,28 @@ done:
 
 #define PULLED_REF "refs/pipe/pulled"
 
-/* dir/name linked as mine/name: whether it was. */
-static bool link_into(const char *dir, const char *mine, const char *name)
+/* Links into mine (made if need be) each file of dir that is a pack's
+ * (pack-*suffix) or, suffix NULL, a loose object's (no dot in its name):
+ * false when one could not be linked. */
+static bool link_files(const char *dir, const char *mine, const char *suffix)
 {
-	char *src = path_join(dir, name), *dst = path_join(mine, name);
-	bool ok = link(src, dst) == 0;
-	free(src);
-	free(dst);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool ok = true;
+	if (!d)
+		return true;
+	if (mkdir_p(mine) == 0)
+		while (ok && (e = readdir(d))) {
+			bool want = suffix ? str_starts(e->d_name, "pack-") && str_ends(e->d_name, suffix) :
+			                     !strchr(e->d_name, '.');
+			if (want) {
+				char *src = path_join(dir, e->d_name), *dst = path_join(mine, e->d_name);
+				ok = link(src, dst) == 0;
+				free(src);
+				free(dst);
+			}
+		}
+	closedir(d);
 	return ok;
 }
 
@@ -1392,48 +1407,34 @@ static bool link_into(const char *dir, const char *mine, const char *name)
  * fetch brings what is not there. */
 static void link_objects(const char *path, const char *to)
 {
-	static const char *const kinds[] = {".pack", ".idx"};
 	char *from = path_join(path, "objects"), *git = NULL;
-	DIR *d = NULL;
+	char *pack = NULL, *mine = NULL;
+	DIR *d;
 	struct dirent *e;
-	bool ok = true;
 
 	if (!path_is_dir(from)) {
 		free(from);
 		git = path_join(path, ".git");
 		from = path_join(git, "objects");
 	}
-	for (size_t k = 0; k < 2 && ok; k++) {
-		char *dir = path_join(from, "pack"), *mine = path_join(to, "pack");
-		if ((d = opendir(dir)) && mkdir_p(mine) == 0)
-			while (ok && (e = readdir(d)))
-				if (str_starts(e->d_name, "pack-") && str_ends(e->d_name, kinds[k]))
-					ok = link_into(dir, mine, e->d_name);
-		if (d)
-			closedir(d);
-		free(dir);
-		free(mine);
-	}
+	pack = path_join(from, "pack");
+	mine = path_join(to, "pack");
+	bool ok = link_files(pack, mine, ".pack") && link_files(pack, mine, ".idx");
 	/* loose objects: objects/ab/cdef... */
 	if (ok && (d = opendir(from))) {
 		while (ok && (e = readdir(d))) {
 			if (strlen(e->d_name) != 2 || !isxdigit((unsigned char)e->d_name[0]) ||
 			    !isxdigit((unsigned char)e->d_name[1]))
 				continue;
-			char *dir = path_join(from, e->d_name), *mine = path_join(to, e->d_name);
-			DIR *sub = opendir(dir);
-			struct dirent *f;
-			if (sub && mkdir_p(mine) == 0)
-				while (ok && (f = readdir(sub)))
-					if (f->d_name[0] != '.' && !strchr(f->d_name, '.'))
-						ok = link_into(dir, mine, f->d_name);
-			if (sub)
-				closedir(sub);
+			char *dir = path_join(from, e->d_name), *sub = path_join(to, e->d_name);
+			ok = link_files(dir, sub, NULL);
 			free(dir);
-			free(mine);
+			free(sub);
 		}
 		closedir(d);
 	}
+	free(pack);
+	free(mine);
 	free(from);
 	free(git);
 }
