@@ -435,13 +435,14 @@ int load_store_push(struct loader *L)
 	return 0;
 }
 
-/* The store's side (tape_refill): the next chunk, waiting for it; false at
- * the end of the walk or when it failed.  *used goes back as a spare. */
 static bool chunk_ready(const void *arg)
 {
 	const struct store *s = arg;
 	return __atomic_load_n(&s->nfull, __ATOMIC_ACQUIRE) || __atomic_load_n(&s->closed, __ATOMIC_ACQUIRE);
 }
+
+/* The store's side (tape_refill): the next chunk, waiting for it; false at
+ * the end of the walk or when it failed.  *used goes back as a spare. */
 
 bool load_store_pop(struct store *s, struct buf *used, struct buf *chunk)
 {

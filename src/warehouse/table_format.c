@@ -81,9 +81,6 @@
 #include "column.h"
 #include "table_file.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 /* ---- the files' bytes ---- */
 
 static int write_all(int fd, const char *p, size_t n, const char *path)
