@@ -523,10 +523,11 @@ static int compute_partition(const struct win *w, const struct order_ctx *c, str
 			nulls++;
 		int64_t n = m - nulls;
 		double p = w->percentile;
-		for (int64_t j = 0; j < m; j++)
-			res->nulls[perm[j]] = 1;
-		if (!n)
+		if (!n) {
+			for (int64_t j = 0; j < m; j++)
+				res->nulls[perm[j]] = 1;
 			return 0;
+		}
 		if (w->kind == W_PERCENTILE_DISC) {
 			int64_t k = (int64_t)ceil(p * (double)n) - 1;
 			k = k < 0 ? 0 : k;
