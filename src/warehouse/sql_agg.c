@@ -561,27 +561,33 @@ static int collect_add(const struct agg *ag, struct agg_run *r, const uint32_t *
 	return 0;
 }
 
-/* The values of a type with an order that fits a word: each as an
- * unsigned word in that order (NaN first, as BigQuery orders FLOAT64),
- * and back.  False for the other types. */
-static bool order_words(const struct vec *v, const uint32_t *ids, size_t n, uint64_t *out)
+/* A type whose order fits a word: order_words, word_value */
+static bool word_ordered(enum type t)
+{
+	return t == TYPE_BOOL || t == TYPE_DATE || t == TYPE_INT64 || t == TYPE_DATETIME || t == TYPE_TIMESTAMP ||
+	       t == TYPE_FLOAT64;
+}
+
+/* The values of a word_ordered type: each as an unsigned word in that
+ * order (NaN first, as BigQuery orders FLOAT64), and back. */
+static void order_words(const struct vec *v, const uint32_t *ids, size_t n, uint64_t *out)
 {
 	const uint64_t sign = UINT64_C(1) << 63;
 	switch (v->type) {
 	case TYPE_BOOL:
 		for (size_t k = 0; k < n; k++)
 			out[k] = v->b[ids[k]];
-		return true;
+		return;
 	case TYPE_DATE:
 		for (size_t k = 0; k < n; k++)
 			out[k] = (uint64_t)(int64_t)v->days[ids[k]] ^ sign;
-		return true;
+		return;
 	case TYPE_INT64:
 	case TYPE_DATETIME:
 	case TYPE_TIMESTAMP:
 		for (size_t k = 0; k < n; k++)
 			out[k] = (uint64_t)v->i64[ids[k]] ^ sign;
-		return true;
+		return;
 	case TYPE_FLOAT64:
 		for (size_t k = 0; k < n; k++) {
 			double f = v->f64[ids[k]];
@@ -589,8 +595,8 @@ static bool order_words(const struct vec *v, const uint32_t *ids, size_t n, uint
 			memcpy(&u, &f, 8);
 			out[k] = f != f ? 0 : u & sign ? ~u : u | sign;
 		}
-		return true;
-	default: return false;
+		return;
+	default: return;
 	}
 }
 
@@ -690,12 +696,14 @@ static void quantiles_pick(const struct vec *v, uint32_t *ids, size_t n, int64_t
 	for (int64_t k = 0; k <= q; k++)
 		if (rank[k] >= nulls && (!nr || among[nr - 1] != rank[k] - nulls))
 			among[nr++] = rank[k] - nulls;
-	uint64_t *words = xmalloc((m + 1) * sizeof *words);
-	bool by_word = m && order_words(v, ids + nulls, m, words);
-	if (by_word)
+	bool by_word = m && word_ordered(v->type);
+	uint64_t *words = by_word ? xmalloc(m * sizeof *words) : NULL;
+	if (by_word) {
+		order_words(v, ids + nulls, m, words);
 		select_ranks(words, 0, m, among, nr);
-	else if (m)
+	} else if (m) {
 		qsort_r(ids + nulls, m, sizeof *ids, value_cmp, (void *)v);
+	}
 	for (int64_t k = 0; k <= q; k++) {
 		/* RESPECT NULLS may take a NULL, which a result cannot hold
 		 * (an element taken from the array can be) */
